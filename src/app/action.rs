@@ -1,0 +1,65 @@
+//! What a key means, once the keymap has read it.
+
+use serde::Deserialize;
+
+/// Where a binding applies. Lookups try the screen's own context first, then
+/// the table, then global.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Context {
+    Global,
+    Table,
+    Municipalities,
+}
+
+impl Context {
+    pub const ALL: [Context; 3] = [Context::Global, Context::Table, Context::Municipalities];
+}
+
+/// Declaration order is the order of the help popup.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Action {
+    Quit,
+    Help,
+    NextTab,
+    PrevTab,
+    TabMunicipalities,
+    TabRollout,
+    TabCertificates,
+    Up,
+    Down,
+    PageUp,
+    PageDown,
+    First,
+    Last,
+}
+
+impl Action {
+    /// Actions that discard data; they may not sit on a Ctrl key.
+    pub fn is_destructive(self) -> bool {
+        false
+    }
+}
+
+impl Action {
+    /// What the action does, for the help popup.
+    pub fn describe(self) -> crate::i18n::Msg {
+        use crate::i18n::Msg;
+        match self {
+            Action::Quit => Msg::action_quit,
+            Action::Help => Msg::action_help,
+            Action::NextTab => Msg::action_next_tab,
+            Action::PrevTab => Msg::action_prev_tab,
+            Action::TabMunicipalities => Msg::action_tab_municipalities,
+            Action::TabRollout => Msg::action_tab_rollout,
+            Action::TabCertificates => Msg::action_tab_certificates,
+            Action::Up => Msg::action_up,
+            Action::Down => Msg::action_down,
+            Action::PageUp => Msg::action_page_up,
+            Action::PageDown => Msg::action_page_down,
+            Action::First => Msg::action_first,
+            Action::Last => Msg::action_last,
+        }
+    }
+}

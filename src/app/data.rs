@@ -1,0 +1,121 @@
+//! The store's records in memory, with what the screens derive from them.
+
+use crate::domain::catalog::{service_index, services};
+use crate::domain::certificate::CertificateRequest;
+use crate::domain::municipality::{IneCode, Municipality};
+use crate::domain::rollout::{Rollout, RolloutStatus};
+use crate::domain::search::{CollationKey, fold};
+use crate::store::{Edit, Record, Result, Store};
+use std::collections::HashMap;
+
+#[derive(Debug, Default)]
+pub struct Data {
+    pub municipalities: Vec<Municipality>,
+    /// Folded names, parallel to `municipalities`, for filtering.
+    pub folded: Vec<String>,
+    /// Sort keys, parallel to `municipalities`.
+    pub collation: Vec<CollationKey>,
+    pub by_ine: HashMap<IneCode, usize>,
+    /// Per council, per catalogue service; None until first stored.
+    pub rollout: Vec<Vec<Option<Rollout>>>,
+    pub certificates: Vec<CertificateRequest>,
+}
+
+impl Data {
+    pub fn load(store: &Store) -> Result<Data> {
+        let mut data = Data::default();
+        for m in store.municipalities()? {
+            data.put_municipality(m);
+        }
+        for r in store.rollouts()? {
+            data.put_rollout(r);
+        }
+        data.certificates = store.certificates()?;
+        Ok(data)
+    }
+
+    /// The comarca the store holds, or "Catalunya" when it holds several.
+    pub fn comarca_label(&self) -> &str {
+        match self.municipalities.first() {
+            Some(first) if self.municipalities.iter().all(|m| m.comarca == first.comarca) => &first.comarca,
+            Some(_) => "Catalunya",
+            None => "—",
+        }
+    }
+
+    pub fn status(&self, council: usize, service: usize) -> RolloutStatus {
+        self.rollout
+            .get(council)
+            .and_then(|row| row.get(service))
+            .and_then(|r| r.as_ref())
+            .map_or(RolloutStatus::Pending, |r| r.status)
+    }
+
+    /// The stored rollout, or a pending one that is not stored yet.
+    pub fn rollout_or_pending(&self, council: usize, service: usize) -> Rollout {
+        self.rollout[council][service]
+            .clone()
+            .unwrap_or_else(|| Rollout::pending(self.municipalities[council].ine, &services()[service]))
+    }
+
+    /// Mirrors edits the store has applied.
+    pub fn apply(&mut self, edits: &[Edit]) {
+        for edit in edits {
+            match (&edit.before, &edit.after) {
+                (_, Some(Record::Municipality(m))) => self.put_municipality(m.clone()),
+                (_, Some(Record::Rollout(r))) => self.put_rollout(r.clone()),
+                (_, Some(Record::Certificate(c))) => self.put_certificate(c.clone()),
+                (Some(Record::Municipality(m)), None) => self.remove_municipality(m.ine),
+                (Some(Record::Rollout(r)), None) => {
+                    if let (Some(&i), Some(s)) = (self.by_ine.get(&r.ine), service_index(&r.service)) {
+                        self.rollout[i][s] = None;
+                    }
+                }
+                (Some(Record::Certificate(c)), None) => self.certificates.retain(|x| x.id != c.id),
+                (None, None) => {}
+            }
+        }
+    }
+
+    fn put_municipality(&mut self, m: Municipality) {
+        if let Some(&i) = self.by_ine.get(&m.ine) {
+            self.folded[i] = fold(&m.name);
+            self.collation[i] = CollationKey::new(&m.name);
+            self.municipalities[i] = m;
+            return;
+        }
+        self.by_ine.insert(m.ine, self.municipalities.len());
+        self.folded.push(fold(&m.name));
+        self.collation.push(CollationKey::new(&m.name));
+        self.rollout.push(vec![None; services().len()]);
+        self.municipalities.push(m);
+    }
+
+    fn remove_municipality(&mut self, ine: IneCode) {
+        let Some(i) = self.by_ine.remove(&ine) else {
+            return;
+        };
+        self.municipalities.remove(i);
+        self.folded.remove(i);
+        self.collation.remove(i);
+        self.rollout.remove(i);
+        for v in self.by_ine.values_mut() {
+            if *v > i {
+                *v -= 1;
+            }
+        }
+    }
+
+    fn put_rollout(&mut self, r: Rollout) {
+        if let (Some(&i), Some(s)) = (self.by_ine.get(&r.ine), service_index(&r.service)) {
+            self.rollout[i][s] = Some(r);
+        }
+    }
+
+    fn put_certificate(&mut self, c: CertificateRequest) {
+        match self.certificates.iter_mut().find(|x| x.id == c.id) {
+            Some(existing) => *existing = c,
+            None => self.certificates.push(c),
+        }
+    }
+}

@@ -1,0 +1,35 @@
+//! The command line: the dashboard and its subcommands.
+
+use crate::i18n::Lang;
+use clap::{Parser, Subcommand};
+use std::path::PathBuf;
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "ocsae",
+    version,
+    about = "Dashboard for an Oficina Comarcal de Suport a l'Administració Electrònica"
+)]
+pub struct Cli {
+    /// The store directory (default: $XDG_DATA_HOME/ocsae)
+    #[arg(long, global = true, value_name = "DIR")]
+    pub db: Option<PathBuf>,
+    /// The interface language (default: config, then LANG, then ca)
+    #[arg(long, global = true, value_enum)]
+    pub lang: Option<Lang>,
+    /// The configuration file (default: $XDG_CONFIG_HOME/ocsae/config.toml)
+    #[arg(long, global = true, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Create a store and seed it with a comarca's councils
+    Init {
+        /// A comarca name, or "all" for all 947 councils of Catalonia (default: config, then Noguera)
+        #[arg(long, value_name = "NAME")]
+        comarca: Option<String>,
+    },
+}

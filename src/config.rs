@@ -1,0 +1,146 @@
+//! The user's settings: `$XDG_CONFIG_HOME/ocsae/config.toml`, every field optional.
+
+use crate::i18n::Lang;
+use crate::theme::ThemeName;
+use chrono::NaiveDate;
+use serde::Deserialize;
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+/// Key overrides: context → action → keys, e.g. `[keys.global] quit = ["q"]`.
+pub type KeyOverrides = BTreeMap<String, BTreeMap<String, Vec<String>>>;
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Config {
+    /// The comarca a new store is seeded with; "all" for all of Catalonia.
+    pub comarca: String,
+    /// Councils under this population are shown by default.
+    pub threshold: u32,
+    pub language: Option<Lang>,
+    pub theme: ThemeName,
+    pub mouse: bool,
+    pub keys: KeyOverrides,
+    /// The office's local holidays, which are not working days.
+    pub local_holidays: Vec<NaiveDate>,
+    /// Deadlines are computed in this IANA time zone.
+    pub time_zone: String,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Config {
+            comarca: "Noguera".into(),
+            threshold: 5000,
+            language: None,
+            theme: ThemeName::Dark,
+            mouse: false,
+            keys: KeyOverrides::new(),
+            local_holidays: Vec::new(),
+            time_zone: "Europe/Madrid".into(),
+        }
+    }
+}
+
+/// A configuration file that cannot be used, with the reason.
+#[derive(Debug, thiserror::Error)]
+#[error("{path}: {detail}")]
+pub struct ConfigError {
+    pub path: PathBuf,
+    pub detail: String,
+}
+
+impl Config {
+    /// Reads the file if it exists; a missing file means the defaults.
+    pub fn load(path: &Path) -> Result<Config, ConfigError> {
+        let text = match std::fs::read_to_string(path) {
+            Ok(text) => text,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Config::default()),
+            Err(e) => {
+                return Err(ConfigError {
+                    path: path.into(),
+                    detail: e.to_string(),
+                });
+            }
+        };
+        let config: Config = toml::from_str(&text).map_err(|e| ConfigError {
+            path: path.into(),
+            detail: e.to_string(),
+        })?;
+        config.time_zone().map_err(|detail| ConfigError {
+            path: path.into(),
+            detail,
+        })?;
+        Ok(config)
+    }
+
+    pub fn time_zone(&self) -> Result<chrono_tz::Tz, String> {
+        self.time_zone
+            .parse()
+            .map_err(|_| format!("time_zone: unknown time zone {:?}", self.time_zone))
+    }
+}
+
+/// Where ocsae keeps its files, following the XDG base directories.
+#[derive(Debug, Clone)]
+pub struct Paths {
+    pub data_dir: PathBuf,
+    pub config_file: PathBuf,
+    pub state_dir: PathBuf,
+}
+
+impl Paths {
+    pub fn discover() -> Option<Paths> {
+        let dirs = directories::ProjectDirs::from("", "", "ocsae")?;
+        Some(Paths {
+            data_dir: dirs.data_dir().to_path_buf(),
+            config_file: dirs.config_dir().join("config.toml"),
+            state_dir: dirs
+                .state_dir()
+                .map(Path::to_path_buf)
+                .unwrap_or_else(|| dirs.data_local_dir().join("state")),
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_missing_file_means_defaults() {
+        let dir = tempfile::tempdir().unwrap();
+        let c = Config::load(&dir.path().join("none.toml")).unwrap();
+        assert_eq!(c.threshold, 5000);
+        assert_eq!(c.comarca, "Noguera");
+    }
+
+    #[test]
+    fn settings_are_read_and_mistakes_named() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("config.toml");
+        std::fs::write(
+            &path,
+            "comarca = \"Priorat\"\nthreshold = 1000\nlanguage = \"es\"\ntheme = \"light\"\nlocal_holidays = [\"2026-09-08\"]\n[keys.global]\nquit = [\"x\"]\n",
+        )
+        .unwrap();
+        let c = Config::load(&path).unwrap();
+        assert_eq!(c.comarca, "Priorat");
+        assert_eq!(c.threshold, 1000);
+        assert_eq!(c.language, Some(Lang::Es));
+        assert_eq!(c.theme, ThemeName::Light);
+        assert_eq!(
+            c.local_holidays,
+            vec![NaiveDate::from_ymd_opt(2026, 9, 8).unwrap()]
+        );
+        assert_eq!(c.keys["global"]["quit"], vec!["x".to_string()]);
+
+        std::fs::write(&path, "threshhold = 3\n").unwrap();
+        let err = Config::load(&path).unwrap_err().to_string();
+        assert!(err.contains("threshhold"), "{err}");
+
+        std::fs::write(&path, "time_zone = \"Mars/Olympus\"\n").unwrap();
+        let err = Config::load(&path).unwrap_err().to_string();
+        assert!(err.contains("Mars/Olympus"), "{err}");
+    }
+}

@@ -1,0 +1,9 @@
+//! Plain types and rules: no terminal, no storage.
+
+pub mod catalog;
+pub mod certificate;
+pub mod clock;
+pub mod municipality;
+pub mod rollout;
+pub mod search;
+pub mod text;

@@ -1,0 +1,175 @@
+//! Every visible string, in Catalan (the default), Spanish and English.
+//!
+//! Keys are the `Msg` enum, so a typo is a compile error; texts live in one TOML
+//! file per language under `assets/i18n`, and a test checks that every language
+//! has every key.
+
+mod keys;
+
+pub use keys::Msg;
+use serde::{Deserialize, Serialize};
+use std::collections::HashMap;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, clap::ValueEnum)]
+#[serde(rename_all = "lowercase")]
+pub enum Lang {
+    #[default]
+    Ca,
+    Es,
+    En,
+}
+
+impl Lang {
+    pub fn code(self) -> &'static str {
+        match self {
+            Lang::Ca => "ca",
+            Lang::Es => "es",
+            Lang::En => "en",
+        }
+    }
+
+    /// The language a POSIX locale such as `es_ES.UTF-8` asks for, if we have it.
+    pub fn from_locale(locale: &str) -> Option<Lang> {
+        let code = locale.split(['_', '.', '@', '-']).next()?.to_ascii_lowercase();
+        match code.as_str() {
+            "ca" => Some(Lang::Ca),
+            "es" => Some(Lang::Es),
+            "en" => Some(Lang::En),
+            _ => None,
+        }
+    }
+
+    fn source(self) -> &'static str {
+        match self {
+            Lang::Ca => include_str!("../../assets/i18n/ca.toml"),
+            Lang::Es => include_str!("../../assets/i18n/es.toml"),
+            Lang::En => include_str!("../../assets/i18n/en.toml"),
+        }
+    }
+}
+
+/// The loaded catalogue of one language.
+#[derive(Debug, Clone)]
+pub struct I18n {
+    lang: Lang,
+    texts: Vec<String>,
+}
+
+fn parse(lang: Lang) -> HashMap<String, String> {
+    // The catalogues are embedded and checked by tests; an unreadable one falls
+    // back to key names rather than stopping the program.
+    toml::from_str(lang.source()).unwrap_or_default()
+}
+
+impl I18n {
+    pub fn new(lang: Lang) -> I18n {
+        let mut table = parse(lang);
+        let mut fallback = (lang != Lang::Ca).then(|| parse(Lang::Ca));
+        let texts = Msg::ALL
+            .iter()
+            .map(|m| {
+                table
+                    .remove(m.key())
+                    .or_else(|| fallback.as_mut().and_then(|f| f.remove(m.key())))
+                    .unwrap_or_else(|| m.key().to_string())
+            })
+            .collect();
+        I18n { lang, texts }
+    }
+
+    pub fn lang(&self) -> Lang {
+        self.lang
+    }
+
+    pub fn t(&self, msg: Msg) -> &str {
+        &self.texts[msg as usize]
+    }
+
+    /// The text with each `{name}` replaced by its value.
+    pub fn f(&self, msg: Msg, args: &[(&str, &dyn std::fmt::Display)]) -> String {
+        let mut out = self.t(msg).to_string();
+        for (name, value) in args {
+            out = out.replace(&format!("{{{name}}}"), &value.to_string());
+        }
+        out
+    }
+
+    /// Formats an integer with the language's thousands separator (17.729 / 17,729).
+    pub fn int(&self, n: u64) -> String {
+        let sep = if self.lang == Lang::En { ',' } else { '.' };
+        let digits = n.to_string();
+        let mut out = String::with_capacity(digits.len() + digits.len() / 3);
+        for (i, c) in digits.chars().enumerate() {
+            if i > 0 && (digits.len() - i).is_multiple_of(3) {
+                out.push(sep);
+            }
+            out.push(c);
+        }
+        out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::BTreeSet;
+
+    #[test]
+    fn every_language_has_every_key_and_no_other() {
+        let expected: BTreeSet<&str> = Msg::ALL.iter().map(|m| m.key()).collect();
+        for lang in [Lang::Ca, Lang::Es, Lang::En] {
+            let table: HashMap<String, String> = toml::from_str(lang.source())
+                .unwrap_or_else(|e| panic!("{} catalogue does not parse: {e}", lang.code()));
+            let found: BTreeSet<&str> = table.keys().map(String::as_str).collect();
+            let missing: Vec<_> = expected.difference(&found).collect();
+            let extra: Vec<_> = found.difference(&expected).collect();
+            assert!(missing.is_empty(), "{} lacks {missing:?}", lang.code());
+            assert!(extra.is_empty(), "{} has unknown keys {extra:?}", lang.code());
+            assert!(
+                table.values().all(|v| !v.trim().is_empty()),
+                "{} has an empty text",
+                lang.code()
+            );
+        }
+    }
+
+    #[test]
+    fn placeholders_match_across_languages() {
+        let placeholders = |text: &str| -> BTreeSet<String> {
+            text.split('{')
+                .skip(1)
+                .filter_map(|s| s.split_once('}').map(|(n, _)| n.to_string()))
+                .collect()
+        };
+        let ca = I18n::new(Lang::Ca);
+        for lang in [Lang::Es, Lang::En] {
+            let other = I18n::new(lang);
+            for m in Msg::ALL {
+                assert_eq!(
+                    placeholders(ca.t(*m)),
+                    placeholders(other.t(*m)),
+                    "{} in {}",
+                    m.key(),
+                    lang.code()
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn formatting_fills_placeholders_and_groups_digits() {
+        let ca = I18n::new(Lang::Ca);
+        assert_eq!(ca.int(17729), "17.729");
+        assert_eq!(ca.int(479), "479");
+        assert_eq!(I18n::new(Lang::En).int(1234567), "1,234,567");
+        assert_eq!(ca.t(Msg::tab_municipalities), "Municipis");
+        assert_eq!(I18n::new(Lang::Es).t(Msg::tab_municipalities), "Municipios");
+    }
+
+    #[test]
+    fn locales_pick_a_language() {
+        assert_eq!(Lang::from_locale("es_ES.UTF-8"), Some(Lang::Es));
+        assert_eq!(Lang::from_locale("ca_ES@valencia"), Some(Lang::Ca));
+        assert_eq!(Lang::from_locale("C"), None);
+    }
+}

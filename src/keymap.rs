@@ -1,0 +1,353 @@
+//! Key bindings: the embedded defaults, merged with the user's overrides.
+
+use crate::app::action::{Action, Context};
+use crate::config::KeyOverrides;
+use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
+use std::collections::BTreeMap;
+use std::fmt;
+
+/// One key with its modifiers, as written in the keymap ("ctrl-r", "S", "f1").
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct KeySpec {
+    pub code: KeyCode,
+    pub ctrl: bool,
+    pub alt: bool,
+}
+
+impl KeySpec {
+    pub fn parse(text: &str) -> Option<KeySpec> {
+        let mut ctrl = false;
+        let mut alt = false;
+        let mut rest = text;
+        loop {
+            let lower = rest.to_ascii_lowercase();
+            if lower.starts_with("ctrl-") && rest.len() > 5 {
+                ctrl = true;
+                rest = &rest[5..];
+            } else if lower.starts_with("alt-") && rest.len() > 4 {
+                alt = true;
+                rest = &rest[4..];
+            } else {
+                break;
+            }
+        }
+        let mut chars = rest.chars();
+        let code = match (chars.next(), chars.next()) {
+            (Some(c), None) => KeyCode::Char(if ctrl { c.to_ascii_lowercase() } else { c }),
+            _ => match rest.to_ascii_lowercase().as_str() {
+                "enter" => KeyCode::Enter,
+                "esc" => KeyCode::Esc,
+                "tab" => KeyCode::Tab,
+                "backtab" | "shift-tab" => KeyCode::BackTab,
+                "space" => KeyCode::Char(' '),
+                "backspace" => KeyCode::Backspace,
+                "delete" => KeyCode::Delete,
+                "up" => KeyCode::Up,
+                "down" => KeyCode::Down,
+                "left" => KeyCode::Left,
+                "right" => KeyCode::Right,
+                "pageup" => KeyCode::PageUp,
+                "pagedown" => KeyCode::PageDown,
+                "home" => KeyCode::Home,
+                "end" => KeyCode::End,
+                f if f.starts_with('f') => KeyCode::F(f[1..].parse().ok().filter(|n| (1..=12).contains(n))?),
+                _ => return None,
+            },
+        };
+        Some(KeySpec { code, ctrl, alt })
+    }
+
+    /// True if the event is this key. Shift is part of the character ("S"), so it is ignored.
+    pub fn matches(&self, event: &KeyEvent) -> bool {
+        if event.kind == KeyEventKind::Release {
+            return false;
+        }
+        let ctrl = event.modifiers.contains(KeyModifiers::CONTROL);
+        let alt = event.modifiers.contains(KeyModifiers::ALT);
+        let code = match event.code {
+            KeyCode::Char(c) if ctrl => KeyCode::Char(c.to_ascii_lowercase()),
+            other => other,
+        };
+        code == self.code && ctrl == self.ctrl && alt == self.alt
+    }
+}
+
+impl fmt::Display for KeySpec {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.ctrl {
+            f.write_str("Ctrl-")?;
+        }
+        if self.alt {
+            f.write_str("Alt-")?;
+        }
+        match self.code {
+            KeyCode::Char(' ') => f.write_str("Space"),
+            KeyCode::Char(c) if self.ctrl => write!(f, "{}", c.to_ascii_uppercase()),
+            KeyCode::Char(c) => write!(f, "{c}"),
+            KeyCode::Enter => f.write_str("Enter"),
+            KeyCode::Esc => f.write_str("Esc"),
+            KeyCode::Tab => f.write_str("Tab"),
+            KeyCode::BackTab => f.write_str("Shift-Tab"),
+            KeyCode::Backspace => f.write_str("Backspace"),
+            KeyCode::Delete => f.write_str("Delete"),
+            KeyCode::Up => f.write_str("↑"),
+            KeyCode::Down => f.write_str("↓"),
+            KeyCode::Left => f.write_str("←"),
+            KeyCode::Right => f.write_str("→"),
+            KeyCode::PageUp => f.write_str("PgUp"),
+            KeyCode::PageDown => f.write_str("PgDn"),
+            KeyCode::Home => f.write_str("Home"),
+            KeyCode::End => f.write_str("End"),
+            KeyCode::F(n) => write!(f, "F{n}"),
+            other => write!(f, "{other:?}"),
+        }
+    }
+}
+
+/// A keymap that cannot be used, with the binding at fault.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum KeymapError {
+    #[error("keys.{0}: unknown context")]
+    UnknownContext(String),
+    #[error("keys.{context}.{action}: unknown action")]
+    UnknownAction { context: String, action: String },
+    #[error("keys.{context}.{action}: cannot read the key {key:?}")]
+    BadKey {
+        context: String,
+        action: String,
+        key: String,
+    },
+    #[error("keys.{context}.{action}: {key} discards data and may not be a Ctrl key")]
+    DestructiveCtrl {
+        context: String,
+        action: String,
+        key: String,
+    },
+    #[error("keys.{context}: {key} is bound to both {first} and {second}")]
+    Clash {
+        context: String,
+        key: String,
+        first: String,
+        second: String,
+    },
+}
+
+#[derive(Debug, Clone)]
+pub struct Binding {
+    pub context: Context,
+    pub action: Action,
+    pub name: String,
+    pub keys: Vec<KeySpec>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Keymap {
+    bindings: Vec<Binding>,
+}
+
+type Table = BTreeMap<String, BTreeMap<String, Vec<String>>>;
+
+impl Keymap {
+    /// The defaults of `assets/keymap.toml` with `overrides` merged in.
+    pub fn new(overrides: &KeyOverrides) -> Result<Keymap, KeymapError> {
+        let mut table: Table = toml::from_str(crate::assets::KEYMAP_TOML).unwrap_or_default();
+        for (context, actions) in overrides {
+            let entry = table
+                .get_mut(context)
+                .ok_or_else(|| KeymapError::UnknownContext(context.clone()))?;
+            for (action, keys) in actions {
+                entry.insert(action.clone(), keys.clone());
+            }
+        }
+        let mut bindings = Vec::new();
+        for (context_name, actions) in &table {
+            let context: Context = deserialize_name(context_name)
+                .ok_or_else(|| KeymapError::UnknownContext(context_name.clone()))?;
+            let mut seen: Vec<(KeySpec, String)> = Vec::new();
+            for (action_name, key_names) in actions {
+                let action: Action =
+                    deserialize_name(action_name).ok_or_else(|| KeymapError::UnknownAction {
+                        context: context_name.clone(),
+                        action: action_name.clone(),
+                    })?;
+                let mut keys = Vec::new();
+                for key_name in key_names {
+                    let key = KeySpec::parse(key_name).ok_or_else(|| KeymapError::BadKey {
+                        context: context_name.clone(),
+                        action: action_name.clone(),
+                        key: key_name.clone(),
+                    })?;
+                    if key.ctrl && action.is_destructive() {
+                        return Err(KeymapError::DestructiveCtrl {
+                            context: context_name.clone(),
+                            action: action_name.clone(),
+                            key: key.to_string(),
+                        });
+                    }
+                    if let Some((_, first)) = seen.iter().find(|(k, _)| *k == key) {
+                        return Err(KeymapError::Clash {
+                            context: context_name.clone(),
+                            key: key.to_string(),
+                            first: first.clone(),
+                            second: action_name.clone(),
+                        });
+                    }
+                    seen.push((key, action_name.clone()));
+                    keys.push(key);
+                }
+                bindings.push(Binding {
+                    context,
+                    action,
+                    name: action_name.clone(),
+                    keys,
+                });
+            }
+        }
+        bindings.sort_by_key(|b| (b.context, b.action));
+        Ok(Keymap { bindings })
+    }
+
+    /// The action a key means, trying `contexts` in order.
+    pub fn lookup(&self, contexts: &[Context], event: &KeyEvent) -> Option<Action> {
+        contexts.iter().find_map(|&context| {
+            self.bindings
+                .iter()
+                .filter(|b| b.context == context)
+                .find(|b| b.keys.iter().any(|k| k.matches(event)))
+                .map(|b| b.action)
+        })
+    }
+
+    /// The keys of an action, as shown to the user ("q/Ctrl-C").
+    pub fn keys_label(&self, action: Action) -> String {
+        self.bindings
+            .iter()
+            .filter(|b| b.action == action)
+            .flat_map(|b| b.keys.iter().map(ToString::to_string))
+            .collect::<Vec<_>>()
+            .join("/")
+    }
+
+    /// Every binding of these contexts, in context order, for the help popup.
+    pub fn bindings(&self, contexts: &[Context]) -> Vec<&Binding> {
+        contexts
+            .iter()
+            .flat_map(|&c| {
+                self.bindings
+                    .iter()
+                    .filter(move |b| b.context == c && !b.keys.is_empty())
+            })
+            .collect()
+    }
+}
+
+fn deserialize_name<T: serde::de::DeserializeOwned>(name: &str) -> Option<T> {
+    T::deserialize(serde::de::value::StrDeserializer::<serde::de::value::Error>::new(
+        name,
+    ))
+    .ok()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn key(code: KeyCode, modifiers: KeyModifiers) -> KeyEvent {
+        KeyEvent::new(code, modifiers)
+    }
+
+    #[test]
+    fn key_names_parse_and_print() {
+        for name in [
+            "q", "?", "ctrl-c", "f1", "tab", "backtab", "enter", "esc", "space", "S", "pagedown", "alt-x",
+        ] {
+            let k = KeySpec::parse(name).unwrap_or_else(|| panic!("{name}"));
+            assert_eq!(
+                KeySpec::parse(
+                    &k.to_string()
+                        .replace("Ctrl-", "ctrl-")
+                        .replace("Alt-", "alt-")
+                        .replace("Shift-Tab", "backtab")
+                        .replace("PgDn", "pagedown")
+                ),
+                Some(k),
+                "{name}"
+            );
+        }
+        assert_eq!(KeySpec::parse("ctrl-c").unwrap().to_string(), "Ctrl-C");
+        assert_eq!(KeySpec::parse("f13"), None);
+        assert_eq!(KeySpec::parse("hyper-x"), None);
+    }
+
+    #[test]
+    fn defaults_resolve_through_contexts() {
+        let km = Keymap::new(&KeyOverrides::new()).unwrap();
+        let ctx = [Context::Municipalities, Context::Table, Context::Global];
+        assert_eq!(
+            km.lookup(&ctx, &key(KeyCode::Char('q'), KeyModifiers::NONE)),
+            Some(Action::Quit)
+        );
+        assert_eq!(
+            km.lookup(&ctx, &key(KeyCode::Char('c'), KeyModifiers::CONTROL)),
+            Some(Action::Quit)
+        );
+        assert_eq!(
+            km.lookup(&ctx, &key(KeyCode::F(1), KeyModifiers::NONE)),
+            Some(Action::Help)
+        );
+        assert_eq!(
+            km.lookup(&ctx, &key(KeyCode::BackTab, KeyModifiers::SHIFT)),
+            Some(Action::PrevTab)
+        );
+        assert_eq!(
+            km.lookup(&ctx, &key(KeyCode::Char('j'), KeyModifiers::NONE)),
+            Some(Action::Down)
+        );
+        assert_eq!(
+            km.lookup(&[Context::Global], &key(KeyCode::Char('j'), KeyModifiers::NONE)),
+            None
+        );
+        assert_eq!(
+            km.lookup(&ctx, &key(KeyCode::Esc, KeyModifiers::NONE)),
+            None,
+            "Esc never quits"
+        );
+        assert_eq!(km.keys_label(Action::Quit), "q/Ctrl-C");
+    }
+
+    #[test]
+    fn overrides_replace_an_actions_keys() {
+        let mut o = KeyOverrides::new();
+        o.entry("global".into())
+            .or_default()
+            .insert("quit".into(), vec!["x".into()]);
+        let km = Keymap::new(&o).unwrap();
+        let ctx = [Context::Global];
+        assert_eq!(
+            km.lookup(&ctx, &key(KeyCode::Char('x'), KeyModifiers::NONE)),
+            Some(Action::Quit)
+        );
+        assert_eq!(
+            km.lookup(&ctx, &key(KeyCode::Char('q'), KeyModifiers::NONE)),
+            None
+        );
+    }
+
+    #[test]
+    fn bad_overrides_name_the_binding() {
+        let with = |ctx: &str, action: &str, keys: &[&str]| {
+            let mut o = KeyOverrides::new();
+            o.entry(ctx.into())
+                .or_default()
+                .insert(action.into(), keys.iter().map(|s| s.to_string()).collect());
+            Keymap::new(&o).unwrap_err().to_string()
+        };
+        assert_eq!(with("global", "fly", &["x"]), "keys.global.fly: unknown action");
+        assert_eq!(with("nowhere", "quit", &["x"]), "keys.nowhere: unknown context");
+        assert_eq!(
+            with("global", "quit", &["ctrl-"]),
+            "keys.global.quit: cannot read the key \"ctrl-\""
+        );
+        assert!(with("global", "quit", &["?"]).contains("bound to both"));
+    }
+}

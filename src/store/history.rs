@@ -1,0 +1,219 @@
+//! Every change, applied with its history entry in one sled transaction and
+//! flushed before returning; undo and redo replay the history.
+
+use super::codec;
+use super::record::{Change, Edit, Record};
+use super::{Result, Store, StoreError, T_HISTORY, T_META, tree_index};
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+use sled::Transactional;
+use sled::transaction::ConflictableTransactionError;
+
+const UNDO_KEY: &[u8] = b"undo";
+const REDO_KEY: &[u8] = b"redo";
+/// How many changes `u` can walk back.
+const UNDO_DEPTH: usize = 1000;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum EntryKind {
+    Do,
+    /// Undid the entry with this sequence number.
+    Undo(u64),
+    /// Redid the entry with this sequence number.
+    Redo(u64),
+}
+
+/// One line of the audit trail.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct HistoryEntry {
+    #[serde(with = "chrono::serde::ts_milliseconds")]
+    pub at: DateTime<Utc>,
+    pub user: String,
+    pub kind: EntryKind,
+    pub action: String,
+    pub edits: Vec<Edit>,
+}
+
+/// What a commit did, for the caller to mirror in memory.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Applied {
+    pub seq: u64,
+    pub kind: EntryKind,
+    pub action: String,
+    /// The edits as applied (for an undo, already inverted).
+    pub edits: Vec<Edit>,
+}
+
+/// How a commit moves the undo and redo stacks.
+#[derive(Clone, Copy)]
+enum StackMove {
+    Do,
+    Undo,
+    Redo,
+}
+
+impl Store {
+    /// Applies a change and its history entry atomically, then flushes.
+    pub fn apply(&self, change: Change, at: DateTime<Utc>) -> Result<Applied> {
+        self.commit(EntryKind::Do, change.action, change.edits, at, StackMove::Do)
+    }
+
+    /// Reverts the most recent change not yet undone; None if there is none.
+    pub fn undo(&self, at: DateTime<Utc>) -> Result<Option<Applied>> {
+        let Some(seq) = self.read_stack(UNDO_KEY)?.last().copied() else {
+            return Ok(None);
+        };
+        let entry = self.entry(seq)?;
+        let edits = entry.edits.iter().rev().map(Edit::inverse).collect();
+        self.commit(EntryKind::Undo(seq), entry.action, edits, at, StackMove::Undo)
+            .map(Some)
+    }
+
+    /// Re-applies the most recently undone change; None if there is none.
+    pub fn redo(&self, at: DateTime<Utc>) -> Result<Option<Applied>> {
+        let Some(seq) = self.read_stack(REDO_KEY)?.last().copied() else {
+            return Ok(None);
+        };
+        let entry = self.entry(seq)?;
+        self.commit(
+            EntryKind::Redo(seq),
+            entry.action,
+            entry.edits,
+            at,
+            StackMove::Redo,
+        )
+        .map(Some)
+    }
+
+    /// The action names that `u` and Ctrl-R would replay next.
+    pub fn undo_redo_heads(&self) -> Result<(Option<String>, Option<String>)> {
+        let head = |key| -> Result<Option<String>> {
+            match self.read_stack(key)?.last() {
+                Some(&seq) => Ok(Some(self.entry(seq)?.action)),
+                None => Ok(None),
+            }
+        };
+        Ok((head(UNDO_KEY)?, head(REDO_KEY)?))
+    }
+
+    pub fn entry(&self, seq: u64) -> Result<HistoryEntry> {
+        let bytes = self.trees[T_HISTORY]
+            .get(seq.to_be_bytes())?
+            .ok_or_else(|| super::damaged(&self.dir, format!("history entry {seq} is missing")))?;
+        Ok(codec::decode(&bytes)?)
+    }
+
+    /// The whole history, oldest first, with sequence numbers.
+    pub fn history(&self) -> Result<Vec<(u64, HistoryEntry)>> {
+        let mut out = Vec::new();
+        for item in self.trees[T_HISTORY].iter() {
+            let (key, value) = item?;
+            let seq = u64::from_be_bytes(
+                key.as_ref()
+                    .try_into()
+                    .map_err(|_| super::damaged(&self.dir, "a history key is not 8 bytes"))?,
+            );
+            out.push((seq, codec::decode(&value)?));
+        }
+        Ok(out)
+    }
+
+    fn read_stack(&self, key: &[u8]) -> Result<Vec<u64>> {
+        match self.trees[T_META].get(key)? {
+            Some(bytes) => Ok(codec::decode(&bytes)?),
+            None => Ok(Vec::new()),
+        }
+    }
+
+    fn commit(
+        &self,
+        kind: EntryKind,
+        action: String,
+        edits: Vec<Edit>,
+        at: DateTime<Utc>,
+        stacks: StackMove,
+    ) -> Result<Applied> {
+        // Encode once, outside the transaction closure, which sled may retry.
+        struct Prepared {
+            tree: usize,
+            key: Vec<u8>,
+            before: Option<Vec<u8>>,
+            after: Option<Vec<u8>>,
+        }
+        let mut prepared = Vec::with_capacity(edits.len());
+        for edit in &edits {
+            let (Some(kind), Some(key)) = (edit.kind(), edit.key()) else {
+                continue;
+            };
+            prepared.push(Prepared {
+                tree: tree_index(kind),
+                key,
+                before: edit.before.as_ref().map(Record::encode_value).transpose()?,
+                after: edit.after.as_ref().map(Record::encode_value).transpose()?,
+            });
+        }
+        let entry = HistoryEntry {
+            at,
+            user: self.user.clone(),
+            kind,
+            action,
+            edits,
+        };
+        let entry_bytes = codec::encode(&entry)?;
+        let undo = self.read_stack(UNDO_KEY)?;
+        let redo = self.read_stack(REDO_KEY)?;
+
+        let seq = self.trees[..].transaction(|tx| {
+            for p in &prepared {
+                let current = tx[p.tree].get(&p.key)?;
+                if current.as_deref() != p.before.as_deref() {
+                    return Err(ConflictableTransactionError::Abort(StoreError::Conflict));
+                }
+                match &p.after {
+                    Some(bytes) => tx[p.tree].insert(p.key.as_slice(), bytes.as_slice())?,
+                    None => tx[p.tree].remove(p.key.as_slice())?,
+                };
+            }
+            let seq = tx[T_HISTORY].generate_id()?;
+            tx[T_HISTORY].insert(&seq.to_be_bytes(), entry_bytes.as_slice())?;
+            let (mut undo, mut redo) = (undo.clone(), redo.clone());
+            match stacks {
+                StackMove::Do => {
+                    undo.push(seq);
+                    redo.clear();
+                }
+                StackMove::Undo => {
+                    if let Some(s) = undo.pop() {
+                        redo.push(s);
+                    }
+                }
+                StackMove::Redo => {
+                    if let Some(s) = redo.pop() {
+                        undo.push(s);
+                    }
+                }
+            }
+            if undo.len() > UNDO_DEPTH {
+                undo.drain(..undo.len() - UNDO_DEPTH);
+            }
+            let enc = |v: &Vec<u64>| {
+                codec::encode(v).map_err(|e| ConflictableTransactionError::Abort(StoreError::Codec(e)))
+            };
+            tx[T_META].insert(UNDO_KEY, enc(&undo)?)?;
+            tx[T_META].insert(REDO_KEY, enc(&redo)?)?;
+            Ok(seq)
+        });
+        let seq = match seq {
+            Ok(seq) => seq,
+            Err(sled::transaction::TransactionError::Abort(e)) => return Err(e),
+            Err(sled::transaction::TransactionError::Storage(e)) => return Err(e.into()),
+        };
+        self.flush()?;
+        Ok(Applied {
+            seq,
+            kind: entry.kind,
+            action: entry.action,
+            edits: entry.edits,
+        })
+    }
+}

@@ -1,0 +1,218 @@
+//! The only user of sled and of the codec.
+//!
+//! A store is a directory, private to its user (0700, files 0600):
+//! `ocsae.lock` (held while open), `schema-version` (read before sled is
+//! touched, so a newer store is refused without a single write), `sled/`, and
+//! `backups/` (taken before migrations).
+
+pub mod codec;
+mod error;
+pub mod history;
+pub mod record;
+pub mod schema;
+pub mod seed;
+
+pub use error::{Result, StoreError};
+pub use history::{Applied, EntryKind, HistoryEntry};
+pub use record::{Change, Edit, Kind, Record};
+
+use crate::domain::certificate::CertificateRequest;
+use crate::domain::municipality::Municipality;
+use crate::domain::rollout::Rollout;
+use serde::de::DeserializeOwned;
+use std::fs::{self, File};
+use std::os::unix::fs::DirBuilderExt;
+use std::path::{Path, PathBuf};
+
+const LOCK_FILE: &str = "ocsae.lock";
+const SLED_DIR: &str = "sled";
+
+/// Indexes of the trees in a transaction, in `Trees::all` order.
+const T_META: usize = 0;
+const T_HISTORY: usize = 1;
+fn tree_index(kind: Kind) -> usize {
+    match kind {
+        Kind::Municipality => 2,
+        Kind::Rollout => 3,
+        Kind::Certificate => 4,
+    }
+}
+
+pub struct Store {
+    dir: PathBuf,
+    db: sled::Db,
+    trees: [sled::Tree; 5],
+    user: String,
+    // Held for the life of the store: a second process gets `InUse`.
+    _lock: File,
+}
+
+/// Makes every file this process creates private to its user. The store lives
+/// on a shared server; umask is process-wide, which is what we want for exports too.
+fn private_umask() {
+    // SAFETY: umask only sets the process file-creation mask; it cannot fail.
+    unsafe {
+        libc::umask(0o077);
+    }
+}
+
+impl Store {
+    /// True if `dir` holds a store (possibly empty).
+    pub fn exists(dir: &Path) -> bool {
+        dir.join(SLED_DIR).is_dir()
+    }
+
+    /// Opens the store in `dir`, creating it if absent. Refuses a store in use,
+    /// of a newer schema, or damaged, without writing to it.
+    pub fn open(dir: &Path) -> Result<Store> {
+        Store::open_with_migrations(dir, schema::MIGRATIONS)
+    }
+
+    /// `open`, with the migrations given (tests use it to exercise the mechanism).
+    #[doc(hidden)]
+    pub fn open_with_migrations(dir: &Path, migrations: &[schema::Migration]) -> Result<Store> {
+        private_umask();
+        fs::DirBuilder::new()
+            .recursive(true)
+            .mode(0o700)
+            .create(dir)
+            .map_err(|e| StoreError::io(dir, e))?;
+        let lock_path = dir.join(LOCK_FILE);
+        let lock = File::options()
+            .create(true)
+            .truncate(false)
+            .write(true)
+            .open(&lock_path)
+            .map_err(|e| StoreError::io(&lock_path, e))?;
+        match lock.try_lock() {
+            Ok(()) => {}
+            Err(fs::TryLockError::WouldBlock) => return Err(StoreError::InUse(dir.to_path_buf())),
+            Err(fs::TryLockError::Error(e)) => return Err(StoreError::io(&lock_path, e)),
+        }
+        if let Some(found) = schema::read_version_file(dir)?
+            && found > schema::CURRENT
+        {
+            return Err(StoreError::NewerSchema {
+                path: dir.to_path_buf(),
+                found,
+                supported: schema::CURRENT,
+            });
+        }
+        let db = open_sled(dir)?;
+        let tree = |name: &str| db.open_tree(name).map_err(|e| damaged(dir, e));
+        let trees = [
+            tree("meta")?,
+            tree("history")?,
+            tree(Kind::Municipality.tree_name())?,
+            tree(Kind::Rollout.tree_name())?,
+            tree(Kind::Certificate.tree_name())?,
+        ];
+        let store = Store {
+            dir: dir.to_path_buf(),
+            db,
+            trees,
+            user: system_user(),
+            _lock: lock,
+        };
+        schema::check_and_migrate(&store, migrations)?;
+        Ok(store)
+    }
+
+    pub fn dir(&self) -> &Path {
+        &self.dir
+    }
+
+    /// The system user recorded in the history.
+    pub fn user(&self) -> &str {
+        &self.user
+    }
+
+    pub(crate) fn meta(&self) -> &sled::Tree {
+        &self.trees[T_META]
+    }
+
+    pub(crate) fn tree(&self, kind: Kind) -> &sled::Tree {
+        &self.trees[tree_index(kind)]
+    }
+
+    /// True when no record of any kind is stored.
+    pub fn is_empty(&self) -> bool {
+        Kind::ALL.iter().all(|&k| self.tree(k).is_empty())
+    }
+
+    pub fn municipalities(&self) -> Result<Vec<Municipality>> {
+        self.load(Kind::Municipality)
+    }
+
+    pub fn rollouts(&self) -> Result<Vec<Rollout>> {
+        self.load(Kind::Rollout)
+    }
+
+    pub fn certificates(&self) -> Result<Vec<CertificateRequest>> {
+        self.load(Kind::Certificate)
+    }
+
+    pub fn count(&self, kind: Kind) -> usize {
+        self.tree(kind).len()
+    }
+
+    fn load<T: DeserializeOwned>(&self, kind: Kind) -> Result<Vec<T>> {
+        let tree = self.tree(kind);
+        let mut out = Vec::with_capacity(tree.len());
+        for item in tree.iter() {
+            let (_, value) = item.map_err(|e| damaged(&self.dir, e))?;
+            out.push(codec::decode(&value).map_err(|e| damaged(&self.dir, e))?);
+        }
+        Ok(out)
+    }
+
+    pub fn flush(&self) -> Result<()> {
+        self.db.flush().map_err(StoreError::from)?;
+        Ok(())
+    }
+}
+
+fn damaged(dir: &Path, detail: impl std::fmt::Display) -> StoreError {
+    StoreError::Damaged {
+        path: dir.to_path_buf(),
+        detail: detail.to_string(),
+    }
+}
+
+fn open_sled(dir: &Path) -> Result<sled::Db> {
+    let path = dir.join(SLED_DIR);
+    let config = sled::Config::new()
+        .path(&path)
+        // Every change is flushed explicitly; no background flusher waking up.
+        .flush_every_ms(None)
+        .cache_capacity(32 * 1024 * 1024);
+    // Our lock file is held, so a busy sled lock can only be this process's
+    // previous handle, whose background threads release it a moment after drop.
+    let mut attempts = 0;
+    let opened = loop {
+        // sled panics on some kinds of damage instead of returning an error.
+        let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| config.open()));
+        let busy = matches!(&result, Ok(Err(sled::Error::Io(e))) if e.to_string().contains("could not acquire lock"));
+        if !busy || attempts == 200 {
+            break result;
+        }
+        attempts += 1;
+        std::thread::sleep(std::time::Duration::from_millis(10));
+    };
+    match opened {
+        Ok(Ok(db)) => Ok(db),
+        Ok(Err(sled::Error::Io(e))) if e.kind() == std::io::ErrorKind::PermissionDenied => {
+            Err(StoreError::io(path, e))
+        }
+        Ok(Err(e)) => Err(damaged(dir, e)),
+        Err(_) => Err(damaged(dir, "the storage engine could not read it")),
+    }
+}
+
+/// The login name of the person running ocsae, for the history.
+pub fn system_user() -> String {
+    whoami::username().unwrap_or_else(|_| "unknown".to_string())
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,137 @@
+//! The schema version and the migrations that bring an older store up to date.
+
+use super::{Result, Store, StoreError, codec};
+use std::fs;
+use std::io::Write;
+use std::path::Path;
+
+/// The schema this build writes.
+pub const CURRENT: u32 = 1;
+
+const VERSION_FILE: &str = "schema-version";
+const VERSION_KEY: &[u8] = b"schema_version";
+const BACKUP_DIR: &str = "backups";
+
+/// One step from schema `from` to `from + 1`.
+pub struct Migration {
+    pub from: u32,
+    pub apply: fn(&Store) -> Result<()>,
+}
+
+/// The migrations of this build, in order. None yet: schema 1 is the first.
+pub const MIGRATIONS: &[Migration] = &[];
+
+/// The version recorded beside sled, readable without opening it.
+pub fn read_version_file(dir: &Path) -> Result<Option<u32>> {
+    let path = dir.join(VERSION_FILE);
+    match fs::read_to_string(&path) {
+        Ok(text) => text.trim().parse().map(Some).map_err(|_| StoreError::Damaged {
+            path: dir.to_path_buf(),
+            detail: format!("{VERSION_FILE} does not hold a number"),
+        }),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
+        Err(e) => Err(StoreError::io(path, e)),
+    }
+}
+
+fn write_version_file(dir: &Path, version: u32) -> Result<()> {
+    let path = dir.join(VERSION_FILE);
+    let tmp = dir.join(format!("{VERSION_FILE}.tmp"));
+    let write = || -> std::io::Result<()> {
+        let mut f = fs::File::create(&tmp)?;
+        writeln!(f, "{version}")?;
+        f.sync_all()?;
+        fs::rename(&tmp, &path)
+    };
+    write().map_err(|e| StoreError::io(path.clone(), e))
+}
+
+/// The version recorded in the meta tree.
+pub fn version(store: &Store) -> Result<Option<u32>> {
+    match store.meta().get(VERSION_KEY)? {
+        Some(bytes) => Ok(Some(codec::decode(&bytes)?)),
+        None => Ok(None),
+    }
+}
+
+/// Records `version` in the meta tree and beside sled.
+pub fn set_version(store: &Store, version: u32) -> Result<()> {
+    store.meta().insert(VERSION_KEY, codec::encode(&version)?)?;
+    store.flush()?;
+    write_version_file(store.dir(), version)
+}
+
+/// Stamps a new store, refuses a newer one, and migrates an older one.
+pub fn check_and_migrate(store: &Store, migrations: &[Migration]) -> Result<()> {
+    let found = match version(store)? {
+        Some(v) => v,
+        None if store.is_empty() => return set_version(store, CURRENT),
+        None => {
+            return Err(StoreError::Damaged {
+                path: store.dir().to_path_buf(),
+                detail: "records without a schema version".into(),
+            });
+        }
+    };
+    if found > CURRENT {
+        return Err(StoreError::NewerSchema {
+            path: store.dir().to_path_buf(),
+            found,
+            supported: CURRENT,
+        });
+    }
+    if found < CURRENT {
+        migrate(store, found, CURRENT, migrations)?;
+    } else if read_version_file(store.dir())? != Some(found) {
+        write_version_file(store.dir(), found)?;
+    }
+    Ok(())
+}
+
+/// Backs the store up, then runs each migration from `from` up to `to` in order.
+pub fn migrate(store: &Store, from: u32, to: u32, migrations: &[Migration]) -> Result<()> {
+    backup_raw(store, from)?;
+    let mut version = from;
+    while version < to {
+        let step = migrations
+            .iter()
+            .find(|m| m.from == version)
+            .ok_or_else(|| StoreError::Damaged {
+                path: store.dir().to_path_buf(),
+                detail: format!("no migration from schema {version}"),
+            })?;
+        (step.apply)(store)?;
+        version += 1;
+        set_version(store, version)?;
+    }
+    Ok(())
+}
+
+/// Tree names with their raw key/value pairs.
+pub type RawDump = Vec<(Vec<u8>, Vec<(Vec<u8>, Vec<u8>)>)>;
+
+/// A raw copy of every tree (names, keys, values), whatever their schema.
+fn backup_raw(store: &Store, version: u32) -> Result<std::path::PathBuf> {
+    let dir = store.dir().join(BACKUP_DIR);
+    fs::create_dir_all(&dir).map_err(|e| StoreError::io(&dir, e))?;
+    let mut trees: RawDump = Vec::new();
+    for name in store.db.tree_names() {
+        let tree = store.db.open_tree(&name)?;
+        let mut pairs = Vec::new();
+        for item in tree.iter() {
+            let (k, v) = item?;
+            pairs.push((k.to_vec(), v.to_vec()));
+        }
+        trees.push((name.to_vec(), pairs));
+    }
+    let stamp = chrono::Utc::now().format("%Y%m%dT%H%M%S");
+    let path = dir.join(format!("before-schema-{}-{stamp}.dump", version + 1));
+    fs::write(&path, codec::encode(&trees)?).map_err(|e| StoreError::io(&path, e))?;
+    Ok(path)
+}
+
+/// Sets the recorded version without migrating, to build old or future stores in tests.
+#[doc(hidden)]
+pub fn force_version(store: &Store, version: u32) -> Result<()> {
+    set_version(store, version)
+}

@@ -1,0 +1,130 @@
+//! Filling a new store with a comarca's councils and their pending rollouts.
+
+use super::{Change, Edit, Record, Result, Store, StoreError};
+use crate::assets;
+use crate::domain::catalog::services;
+use crate::domain::municipality::{IneCode, Municipality};
+use crate::domain::rollout::Rollout;
+use crate::domain::search::fold;
+use chrono::{DateTime, Utc};
+
+/// Which councils a store holds.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Scope {
+    Comarca(String),
+    All,
+}
+
+/// A comarca name that is not in the reference data, with the closest ones.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UnknownComarca {
+    pub given: String,
+    pub closest: Vec<&'static str>,
+}
+
+/// Resolves a name typed by a person ("noguera", "Pla d'Urgell", "all").
+pub fn resolve_scope(name: &str) -> std::result::Result<Scope, UnknownComarca> {
+    let folded = fold(name);
+    if folded == "all" || folded == "tot" || folded == "tots" || folded == "catalunya" {
+        return Ok(Scope::All);
+    }
+    let comarques = assets::comarques();
+    if let Some(found) = comarques.iter().find(|c| fold(c) == folded) {
+        return Ok(Scope::Comarca(found.to_string()));
+    }
+    let mut scored: Vec<(usize, &'static str)> = comarques
+        .iter()
+        .map(|c| {
+            let fc = fold(c);
+            let distance = if fc.contains(&folded) || folded.contains(&fc) {
+                0
+            } else {
+                strsim::levenshtein(&fc, &folded)
+            };
+            (distance, *c)
+        })
+        .collect();
+    scored.sort();
+    Err(UnknownComarca {
+        given: name.to_string(),
+        closest: scored.into_iter().take(3).map(|(_, c)| c).collect(),
+    })
+}
+
+/// The councils of a scope, from the reference data.
+pub fn reference_municipalities(scope: &Scope) -> Vec<Municipality> {
+    assets::municipalities()
+        .iter()
+        .filter(|m| match scope {
+            Scope::All => true,
+            Scope::Comarca(c) => &m.comarca == c,
+        })
+        .filter_map(|m| {
+            Some(Municipality {
+                ine: IneCode::parse(&m.ine_code)?,
+                name: m.name.clone(),
+                comarca: m.comarca.clone(),
+                population: m.population,
+                population_year: m.population_year,
+                contacts: Vec::new(),
+                notes: String::new(),
+                subscriber_form_sent_on: None,
+            })
+        })
+        .collect()
+}
+
+/// Seeds an empty store: the councils of `scope` and every council × service
+/// rollout as pending, as one change. Returns how many councils were added.
+pub fn seed(store: &Store, scope: &Scope, at: DateTime<Utc>) -> Result<usize> {
+    if !store.is_empty() {
+        return Err(StoreError::NotEmpty(store.dir().to_path_buf()));
+    }
+    let councils = reference_municipalities(scope);
+    let mut edits = Vec::with_capacity(councils.len() * (1 + services().len()));
+    let rollouts: Vec<Rollout> = councils
+        .iter()
+        .flat_map(|m| services().iter().map(|s| Rollout::pending(m.ine, s)))
+        .collect();
+    let count = councils.len();
+    // Councils first: whoever mirrors the change needs them before their rollouts.
+    edits.extend(
+        councils
+            .into_iter()
+            .map(|m| Edit::create(Record::Municipality(m))),
+    );
+    edits.extend(rollouts.into_iter().map(|r| Edit::create(Record::Rollout(r))));
+    store.apply(Change::new("store.init", edits), at)?;
+    Ok(count)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn comarca_names_resolve_loosely() {
+        assert_eq!(resolve_scope("noguera"), Ok(Scope::Comarca("Noguera".into())));
+        assert_eq!(
+            resolve_scope("PLA D'URGELL"),
+            Ok(Scope::Comarca("Pla d'Urgell".into()))
+        );
+        assert_eq!(resolve_scope("all"), Ok(Scope::All));
+        let err = resolve_scope("Nogera").unwrap_err();
+        assert_eq!(err.closest[0], "Noguera");
+        assert_eq!(err.closest.len(), 3);
+    }
+
+    #[test]
+    fn every_comarca_has_its_councils() {
+        for c in assets::comarques() {
+            let n = reference_municipalities(&Scope::Comarca(c.to_string())).len();
+            assert!(n > 0, "{c}");
+        }
+        assert_eq!(
+            reference_municipalities(&Scope::Comarca("Priorat".into())).len(),
+            23
+        );
+        assert_eq!(reference_municipalities(&Scope::All).len(), 947);
+    }
+}

@@ -1,0 +1,367 @@
+use super::*;
+use crate::domain::certificate::{CertStatus, HolderRole, Operation};
+use crate::domain::municipality::{Contact, ContactRole, IneCode};
+use crate::domain::rollout::RolloutStatus;
+use chrono::{DateTime, Utc};
+use std::collections::BTreeMap;
+use std::os::unix::fs::PermissionsExt;
+
+fn at(s: &str) -> DateTime<Utc> {
+    s.parse().unwrap()
+}
+
+fn noguera(dir: &Path) -> Store {
+    let store = Store::open(dir).unwrap();
+    seed::seed(
+        &store,
+        &seed::Scope::Comarca("Noguera".into()),
+        at("2026-11-26T09:00:00Z"),
+    )
+    .unwrap();
+    store
+}
+
+fn tiurana(store: &Store) -> Municipality {
+    store
+        .municipalities()
+        .unwrap()
+        .into_iter()
+        .find(|m| m.name == "Tiurana")
+        .unwrap()
+}
+
+fn certificate() -> CertificateRequest {
+    CertificateRequest {
+        id: 7,
+        ine: IneCode(252228),
+        holder: "Maria Puig".into(),
+        role: HolderRole::Mayor,
+        cert_type: "tcat".into(),
+        operation: Operation::New,
+        urgent: true,
+        reason: String::new(),
+        status: CertStatus::Filed,
+        received_at: at("2026-12-04T09:00:00Z"),
+        filed_at: Some(at("2026-12-04T10:30:00Z")),
+        issued_at: None,
+        delivered_at: None,
+        notes: "DNI a revisar".into(),
+        appointment_attached: false,
+        delivery_sheet_signed: false,
+        status_reason: String::new(),
+        renews: None,
+    }
+}
+
+/// Every file under `dir` with its bytes, to prove nothing was written.
+fn snapshot(dir: &Path) -> BTreeMap<PathBuf, Vec<u8>> {
+    let mut out = BTreeMap::new();
+    for entry in fs::read_dir(dir).unwrap() {
+        let path = entry.unwrap().path();
+        if path.is_dir() {
+            out.extend(snapshot(&path));
+        } else {
+            out.insert(path.clone(), fs::read(&path).unwrap());
+        }
+    }
+    out
+}
+
+#[test]
+fn seeding_stores_the_comarca_and_every_pending_rollout() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = noguera(dir.path());
+    assert_eq!(store.municipalities().unwrap().len(), 30);
+    let rollouts = store.rollouts().unwrap();
+    assert_eq!(rollouts.len(), 30 * 12);
+    assert!(rollouts.iter().all(|r| r.status == RolloutStatus::Pending));
+    assert!(matches!(
+        seed::seed(&store, &seed::Scope::All, Utc::now()),
+        Err(StoreError::NotEmpty(_))
+    ));
+}
+
+#[test]
+fn each_record_kind_round_trips_through_a_reopened_store() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = noguera(dir.path());
+    let mut m = tiurana(&store);
+    let before = m.clone();
+    m.contacts.push(Contact {
+        role: ContactRole::Secretary,
+        name: "Jordi Solé".into(),
+        phone: "973 000 000".into(),
+        email: "secretaria@tiurana.cat".into(),
+    });
+    m.notes = "Truca els dimarts".into();
+    m.subscriber_form_sent_on = Some("2025-03-01".parse().unwrap());
+    let mut r = store
+        .rollouts()
+        .unwrap()
+        .into_iter()
+        .find(|r| r.ine == m.ine && r.service == "e-notum")
+        .unwrap();
+    let r_before = r.clone();
+    r.toggle_step(0, at("2026-11-26T10:00:00Z"), "anna");
+    r.notes = "Falta formació".into();
+    let c = certificate();
+    store
+        .apply(
+            Change::new(
+                "test.all_kinds",
+                vec![
+                    Edit::update(Record::Municipality(before), Record::Municipality(m.clone())),
+                    Edit::update(Record::Rollout(r_before), Record::Rollout(r.clone())),
+                    Edit::create(Record::Certificate(c.clone())),
+                ],
+            ),
+            at("2026-11-26T10:00:00Z"),
+        )
+        .unwrap();
+    drop(store);
+
+    let store = Store::open(dir.path()).unwrap();
+    assert_eq!(tiurana(&store), m);
+    assert!(store.rollouts().unwrap().contains(&r));
+    assert_eq!(store.certificates().unwrap(), vec![c]);
+}
+
+#[test]
+fn every_change_leaves_a_history_entry_with_who_and_what() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = noguera(dir.path());
+    let before = tiurana(&store);
+    let mut after = before.clone();
+    after.notes = "nota".into();
+    let applied = store
+        .apply(
+            Change::update(
+                "municipality.notes",
+                Record::Municipality(before.clone()),
+                Record::Municipality(after.clone()),
+            ),
+            at("2026-11-26T11:00:00Z"),
+        )
+        .unwrap();
+    let (seq, entry) = store.history().unwrap().pop().unwrap();
+    assert_eq!(seq, applied.seq);
+    assert_eq!(entry.action, "municipality.notes");
+    assert_eq!(entry.at, at("2026-11-26T11:00:00Z"));
+    assert_eq!(entry.user, system_user());
+    assert_eq!(entry.kind, EntryKind::Do);
+    assert_eq!(
+        entry.edits,
+        vec![Edit::update(
+            Record::Municipality(before),
+            Record::Municipality(after)
+        )]
+    );
+}
+
+#[test]
+fn undo_and_redo_survive_a_restart() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = noguera(dir.path());
+    let before = tiurana(&store);
+    let mut after = before.clone();
+    after.notes = "primera".into();
+    store
+        .apply(
+            Change::update(
+                "n",
+                Record::Municipality(before.clone()),
+                Record::Municipality(after.clone()),
+            ),
+            Utc::now(),
+        )
+        .unwrap();
+    drop(store);
+
+    let store = Store::open(dir.path()).unwrap();
+    let undone = store.undo(Utc::now()).unwrap().unwrap();
+    assert_eq!(
+        undone.edits,
+        vec![Edit::update(
+            Record::Municipality(after.clone()),
+            Record::Municipality(before.clone())
+        )]
+    );
+    assert_eq!(tiurana(&store), before);
+    drop(store);
+
+    let store = Store::open(dir.path()).unwrap();
+    store.redo(Utc::now()).unwrap().unwrap();
+    assert_eq!(tiurana(&store), after);
+    assert!(store.redo(Utc::now()).unwrap().is_none(), "nothing left to redo");
+    // Undo twice: the note, then the seeding itself.
+    store.undo(Utc::now()).unwrap().unwrap();
+    store.undo(Utc::now()).unwrap().unwrap();
+    assert!(store.municipalities().unwrap().is_empty());
+    assert!(store.undo(Utc::now()).unwrap().is_none());
+    let kinds: Vec<EntryKind> = store
+        .history()
+        .unwrap()
+        .into_iter()
+        .map(|(_, e)| e.kind)
+        .collect();
+    assert_eq!(kinds.len(), 6);
+    assert!(matches!(kinds[2], EntryKind::Undo(_)));
+    assert!(matches!(kinds[3], EntryKind::Redo(_)));
+}
+
+#[test]
+fn a_new_change_clears_the_redo_stack() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = noguera(dir.path());
+    let m0 = tiurana(&store);
+    let mut m1 = m0.clone();
+    m1.notes = "u".into();
+    store
+        .apply(
+            Change::update("a", Record::Municipality(m0.clone()), Record::Municipality(m1)),
+            Utc::now(),
+        )
+        .unwrap();
+    store.undo(Utc::now()).unwrap();
+    let mut m2 = m0.clone();
+    m2.notes = "dos".into();
+    store
+        .apply(
+            Change::update("b", Record::Municipality(m0), Record::Municipality(m2)),
+            Utc::now(),
+        )
+        .unwrap();
+    assert!(store.redo(Utc::now()).unwrap().is_none());
+}
+
+#[test]
+fn a_stale_before_is_a_conflict_and_writes_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = noguera(dir.path());
+    let current = tiurana(&store);
+    let mut stale = current.clone();
+    stale.notes = "not what is stored".into();
+    let mut after = current.clone();
+    after.notes = "new".into();
+    let history_len = store.history().unwrap().len();
+    let err = store
+        .apply(
+            Change::update("x", Record::Municipality(stale), Record::Municipality(after)),
+            Utc::now(),
+        )
+        .unwrap_err();
+    assert!(matches!(err, StoreError::Conflict));
+    assert_eq!(tiurana(&store), current);
+    assert_eq!(store.history().unwrap().len(), history_len);
+}
+
+#[test]
+fn a_store_of_a_newer_schema_is_refused_untouched() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = noguera(dir.path());
+    schema::force_version(&store, schema::CURRENT + 1).unwrap();
+    drop(store);
+    let before = snapshot(dir.path());
+    let err = match Store::open(dir.path()) {
+        Err(e) => e,
+        Ok(_) => panic!("a newer store was opened"),
+    };
+    assert!(matches!(err, StoreError::NewerSchema { found, .. } if found == schema::CURRENT + 1));
+    let message = err.localize(&crate::i18n::I18n::new(crate::i18n::Lang::En));
+    assert!(message.contains(&dir.path().display().to_string()), "{message}");
+    assert!(message.contains("nothing was written"), "{message}");
+    assert_eq!(snapshot(dir.path()), before, "the refused store changed");
+}
+
+#[test]
+fn a_new_store_is_private_to_its_user() {
+    let parent = tempfile::tempdir().unwrap();
+    let dir = parent.path().join("store");
+    let store = noguera(&dir);
+    store.flush().unwrap();
+    let mode = |p: &Path| fs::metadata(p).unwrap().permissions().mode() & 0o777;
+    assert_eq!(mode(&dir), 0o700);
+    let files = snapshot(&dir);
+    assert!(files.len() >= 3, "{files:?}");
+    for path in files.keys() {
+        assert_eq!(mode(path), 0o600, "{}", path.display());
+    }
+}
+
+#[test]
+fn a_second_open_is_refused_with_the_store_named() {
+    let dir = tempfile::tempdir().unwrap();
+    let _first = noguera(dir.path());
+    let err = match Store::open(dir.path()) {
+        Err(e) => e,
+        Ok(_) => panic!("opened twice"),
+    };
+    assert!(matches!(err, StoreError::InUse(_)));
+    let message = err.localize(&crate::i18n::I18n::new(crate::i18n::Lang::Ca));
+    assert_eq!(
+        message,
+        format!(
+            "el magatzem {} està en ús per un altre procés d'ocsae",
+            dir.path().display()
+        )
+    );
+    assert!(!message.contains('\n'));
+}
+
+fn add_migration_note(store: &Store) -> Result<()> {
+    for m in store.municipalities()? {
+        let mut after = m.clone();
+        after.notes = "migrated".into();
+        store
+            .tree(Kind::Municipality)
+            .insert(record::municipality_key(m.ine), codec::encode(&after)?)?;
+    }
+    Ok(())
+}
+
+#[test]
+fn migrations_run_in_order_after_a_backup() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = noguera(dir.path());
+    schema::force_version(&store, 0).unwrap();
+    drop(store);
+
+    let migrations = [schema::Migration {
+        from: 0,
+        apply: add_migration_note,
+    }];
+    let store = Store::open_with_migrations(dir.path(), &migrations).unwrap();
+    assert_eq!(schema::version(&store).unwrap(), Some(schema::CURRENT));
+    assert_eq!(
+        schema::read_version_file(dir.path()).unwrap(),
+        Some(schema::CURRENT)
+    );
+    assert!(
+        store
+            .municipalities()
+            .unwrap()
+            .iter()
+            .all(|m| m.notes == "migrated")
+    );
+    let backups: Vec<_> = fs::read_dir(dir.path().join("backups")).unwrap().collect();
+    assert_eq!(backups.len(), 1);
+    let dump = fs::read(backups[0].as_ref().unwrap().path()).unwrap();
+    let trees: schema::RawDump = codec::decode(&dump).unwrap();
+    let municipalities = trees.iter().find(|(name, _)| name == b"municipalities").unwrap();
+    assert_eq!(
+        municipalities.1.len(),
+        30,
+        "the backup holds the records as they were"
+    );
+    let old: Municipality = codec::decode(&municipalities.1[0].1).unwrap();
+    assert_eq!(old.notes, "", "the backup was taken before the migration");
+}
+
+#[test]
+fn a_missing_migration_is_an_error_not_a_guess() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = noguera(dir.path());
+    schema::force_version(&store, 0).unwrap();
+    drop(store);
+    assert!(matches!(Store::open(dir.path()), Err(StoreError::Damaged { .. })));
+}

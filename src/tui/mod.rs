@@ -1,0 +1,90 @@
+//! The terminal: raw mode and the alternate screen on the way in, everything
+//! restored on the way out (quit, panic, SIGTERM, SIGHUP), and the draw loop.
+
+use crate::app::App;
+use crate::event::{Input, spawn_sources};
+use crossterm::event::{
+    DisableBracketedPaste, DisableMouseCapture, EnableBracketedPaste, EnableMouseCapture,
+};
+use crossterm::terminal::{EnterAlternateScreen, LeaveAlternateScreen, disable_raw_mode, enable_raw_mode};
+use crossterm::{cursor, execute};
+use ratatui::Terminal;
+use ratatui::backend::CrosstermBackend;
+use std::io::{self, BufWriter, Stdout, Write};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::mpsc::RecvTimeoutError;
+
+static ACTIVE: AtomicBool = AtomicBool::new(false);
+static MOUSE: AtomicBool = AtomicBool::new(false);
+
+type Term = Terminal<CrosstermBackend<BufWriter<Stdout>>>;
+
+/// Puts the terminal back as it was, once; safe to call from a panic hook.
+pub fn restore() {
+    if !ACTIVE.swap(false, Ordering::SeqCst) {
+        return;
+    }
+    let _ = disable_raw_mode();
+    let mut out = io::stdout();
+    if MOUSE.load(Ordering::SeqCst) {
+        let _ = execute!(out, DisableMouseCapture);
+    }
+    let _ = execute!(out, DisableBracketedPaste, LeaveAlternateScreen, cursor::Show);
+    let _ = out.flush();
+}
+
+/// Restores the terminal when dropped, whatever way the loop ends.
+struct Guard;
+
+impl Drop for Guard {
+    fn drop(&mut self) {
+        restore();
+    }
+}
+
+fn enter(mouse: bool) -> io::Result<Term> {
+    enable_raw_mode()?;
+    ACTIVE.store(true, Ordering::SeqCst);
+    let mut out = io::stdout();
+    execute!(out, EnterAlternateScreen, EnableBracketedPaste, cursor::Hide)?;
+    if mouse {
+        MOUSE.store(true, Ordering::SeqCst);
+        execute!(out, EnableMouseCapture)?;
+    }
+    // One write per frame: ratatui flushes after each draw.
+    let writer = BufWriter::with_capacity(64 * 1024, io::stdout());
+    Terminal::new(CrosstermBackend::new(writer))
+}
+
+/// Runs the dashboard until the user quits or a signal arrives; returns the exit status.
+pub fn run(mut app: App) -> io::Result<i32> {
+    let _guard = Guard;
+    let mut terminal = enter(app.config.mouse)?;
+    let inputs = spawn_sources()?;
+    terminal.draw(|frame| crate::views::draw(frame, &app))?;
+    loop {
+        let input = match app.next_tick() {
+            Some(wait) => match inputs.recv_timeout(wait) {
+                Ok(input) => input,
+                Err(RecvTimeoutError::Timeout) => Input::Event(crate::event::Event::Tick),
+                Err(RecvTimeoutError::Disconnected) => return Ok(0),
+            },
+            None => match inputs.recv() {
+                Ok(input) => input,
+                Err(_) => return Ok(0),
+            },
+        };
+        match input {
+            Input::Event(event) => {
+                if app.handle_event(event) {
+                    terminal.draw(|frame| crate::views::draw(frame, &app))?;
+                }
+            }
+            Input::Signal(signal) => return Ok(128 + signal),
+            Input::Closed(_) => return Ok(0),
+        }
+        if app.quit {
+            return Ok(0);
+        }
+    }
+}

@@ -1,0 +1,86 @@
+//! Drawing: the views read the state and never change it.
+
+pub mod certificates;
+pub mod help;
+pub mod municipalities;
+pub mod rollout;
+mod status_bar;
+
+use crate::app::{App, Popup, Tab};
+use crate::domain::text::clean;
+use crate::i18n::Msg;
+use ratatui::Frame;
+use ratatui::layout::{Alignment, Constraint, Layout, Rect};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Clear, Paragraph, Wrap};
+
+/// The smallest terminal the dashboard draws in.
+pub const MIN_WIDTH: u16 = 60;
+pub const MIN_HEIGHT: u16 = 16;
+
+pub fn draw(frame: &mut Frame, app: &App) {
+    let area = frame.area();
+    if area.width < MIN_WIDTH || area.height < MIN_HEIGHT {
+        too_small(frame, app, area);
+        return;
+    }
+    let [header, body, status] =
+        Layout::vertical([Constraint::Length(1), Constraint::Min(0), Constraint::Length(1)]).areas(area);
+    draw_header(frame, app, header);
+    match app.tab {
+        Tab::Municipalities => municipalities::draw(frame, app, body),
+        Tab::Rollout => rollout::draw(frame, app, body),
+        Tab::Certificates => certificates::draw(frame, app, body),
+    }
+    status_bar::draw(frame, app, status);
+    if let Some(Popup::Help(cursor)) = &app.popup {
+        help::draw(frame, app, cursor, body);
+    }
+}
+
+fn too_small(frame: &mut Frame, app: &App, area: Rect) {
+    let text = app.t.f(
+        Msg::too_small,
+        &[
+            ("min_w", &MIN_WIDTH),
+            ("min_h", &MIN_HEIGHT),
+            ("w", &area.width),
+            ("h", &area.height),
+        ],
+    );
+    let lines = text.lines().count().max(1) as u16;
+    let top = area.height.saturating_sub(lines) / 2;
+    let inner = Rect {
+        y: area.y + top,
+        height: area.height - top,
+        ..area
+    };
+    frame.render_widget(Clear, area);
+    frame.render_widget(
+        Paragraph::new(text)
+            .alignment(Alignment::Center)
+            .wrap(Wrap { trim: true })
+            .style(app.theme.warn),
+        inner,
+    );
+}
+
+fn draw_header(frame: &mut Frame, app: &App, area: Rect) {
+    let theme = &app.theme;
+    let mut spans = vec![
+        Span::styled(" OCSAE ", theme.title),
+        Span::styled(clean(app.data.comarca_label()).into_owned(), theme.title),
+        Span::raw("  "),
+    ];
+    for (i, tab) in Tab::ALL.iter().enumerate() {
+        let label = format!(" {} {} ", i + 1, app.t.t(tab.title()));
+        let style = if *tab == app.tab {
+            theme.tab_active
+        } else {
+            theme.tab
+        };
+        spans.push(Span::styled(label, style));
+        spans.push(Span::raw(" "));
+    }
+    frame.render_widget(Line::from(spans), area);
+}

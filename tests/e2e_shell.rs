@@ -1,0 +1,153 @@
+//! The binary in a pseudo-terminal: it starts, shows the tabs and councils,
+//! refuses a second copy, and leaves the terminal as it found it.
+
+mod common;
+
+use common::pty::{binary, spawn};
+
+#[test]
+fn starts_shows_the_tabs_and_quits_with_the_terminal_restored() {
+    let home = tempfile::tempdir().unwrap();
+    let mut s = spawn(home.path(), &[], &[], 80, 24);
+    let screen = s.wait_for("Penelles");
+    assert!(!s.is_cooked(), "the dashboard runs in raw mode");
+    for text in [
+        "Noguera",
+        "1 Municipis",
+        "2 Implantació",
+        "3 Certificats",
+        "Àger",
+        "637",
+    ] {
+        assert!(screen.contains(text), "{text} missing from:\n{screen}");
+    }
+    assert!(
+        !screen.lines().any(|l| l.starts_with("Balaguer ")),
+        "Balaguer is over 5,000"
+    );
+    assert!(s.with_screen(|sc| sc.alternate_screen()));
+    s.send("?");
+    s.wait_for("Ajuda · Municipis");
+    s.send("\x1b");
+    s.wait_gone("Ajuda · Municipis");
+    s.send("2");
+    s.wait_for("TRA VOB EAC");
+    s.send("q");
+    assert_eq!(s.wait_exit(), 0);
+    assert!(
+        s.with_screen(|sc| !sc.alternate_screen()),
+        "still on the alternate screen"
+    );
+    assert!(
+        s.with_screen(|sc| !sc.hide_cursor()),
+        "the cursor is still hidden"
+    );
+    assert!(s.is_cooked(), "the terminal was left in raw mode");
+}
+
+#[test]
+fn a_second_copy_is_refused_with_one_clear_sentence() {
+    let home = tempfile::tempdir().unwrap();
+    let mut first = spawn(home.path(), &[], &[], 80, 24);
+    first.wait_for("Àger");
+    let out = std::process::Command::new(binary())
+        .env_clear()
+        .env("XDG_DATA_HOME", home.path().join("data"))
+        .env("XDG_CONFIG_HOME", home.path().join("config"))
+        .env("HOME", home.path())
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let stderr = String::from_utf8(out.stderr).unwrap();
+    let store = home.path().join("data").join("ocsae");
+    assert_eq!(
+        stderr,
+        format!(
+            "ocsae: el magatzem {} està en ús per un altre procés d'ocsae\n",
+            store.display()
+        )
+    );
+    first.send("q");
+    assert_eq!(first.wait_exit(), 0);
+}
+
+#[test]
+fn sigterm_and_sighup_restore_the_terminal() {
+    for signal in [libc::SIGTERM, libc::SIGHUP] {
+        let home = tempfile::tempdir().unwrap();
+        let mut s = spawn(home.path(), &[], &[], 80, 24);
+        s.wait_for("Àger");
+        // SAFETY: sending a signal to our own child process.
+        unsafe {
+            libc::kill(s.pid().unwrap() as i32, signal);
+        }
+        assert_eq!(s.wait_exit(), 128 + signal as u32);
+        assert!(s.with_screen(|sc| !sc.alternate_screen()));
+        assert!(s.is_cooked(), "signal {signal} left the terminal raw");
+    }
+}
+
+#[test]
+fn no_color_sends_no_colour_codes() {
+    let home = tempfile::tempdir().unwrap();
+    let mut s = spawn(home.path(), &[], &[("NO_COLOR", "1")], 80, 24);
+    s.wait_for("Àger");
+    s.send("j");
+    s.send("2");
+    s.wait_for("TRA VOB");
+    s.send("q");
+    s.wait_exit();
+    let out = String::from_utf8_lossy(&s.output()).into_owned();
+    // Any SGR that sets a colour: 30–37, 38;…, 40–47, 48;…, 90–97, 100–107.
+    for seq in out.split("\x1b[").skip(1) {
+        let Some(end) = seq.find(|c: char| c.is_ascii_alphabetic()) else {
+            continue;
+        };
+        if &seq[end..=end] != "m" {
+            continue;
+        }
+        for param in seq[..end].split(';') {
+            let n: u32 = param.parse().unwrap_or(0);
+            assert!(
+                !matches!(n, 30..=38 | 40..=48 | 90..=97 | 100..=107),
+                "colour code ESC[{}m sent under NO_COLOR",
+                &seq[..end]
+            );
+        }
+    }
+}
+
+#[test]
+fn an_unknown_comarca_lists_the_closest() {
+    let home = tempfile::tempdir().unwrap();
+    let out = std::process::Command::new(binary())
+        .args([
+            "--db",
+            home.path().join("s").to_str().unwrap(),
+            "init",
+            "--comarca",
+            "Nogera",
+        ])
+        .env("LANG", "C.UTF-8")
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let stderr = String::from_utf8(out.stderr).unwrap();
+    assert!(
+        stderr.contains("«Nogera»") && stderr.contains("Noguera"),
+        "{stderr}"
+    );
+    let out = std::process::Command::new(binary())
+        .args([
+            "--db",
+            home.path().join("p").to_str().unwrap(),
+            "init",
+            "--comarca",
+            "priorat",
+        ])
+        .env("LANG", "C.UTF-8")
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    assert!(String::from_utf8(out.stdout).unwrap().contains("23 municipis"));
+}

@@ -1,0 +1,155 @@
+//! The dashboard shell through `App::handle_key` and rendered buffers.
+
+mod common;
+
+use common::*;
+use crossterm::event::KeyCode;
+use ocsae::app::Tab;
+use ocsae::config::Config;
+use ocsae::i18n::Lang;
+use ocsae::theme::{Theme, ThemeName};
+
+#[test]
+fn municipis_at_80x24() {
+    let f = fixture();
+    insta::assert_snapshot!(screen(&f.app, 80, 24));
+}
+
+#[test]
+fn implantacio_at_80x24() {
+    let mut f = fixture();
+    press(&mut f.app, KeyCode::Char('2'));
+    assert_eq!(f.app.tab, Tab::Rollout);
+    insta::assert_snapshot!(screen(&f.app, 80, 24));
+}
+
+#[test]
+fn certificats_at_80x24() {
+    let mut f = fixture();
+    press(&mut f.app, KeyCode::Char('3'));
+    assert_eq!(f.app.tab, Tab::Certificates);
+    insta::assert_snapshot!(screen(&f.app, 80, 24));
+}
+
+#[test]
+fn help_popup_at_80x24() {
+    let mut f = fixture();
+    press(&mut f.app, KeyCode::Char('?'));
+    let s = screen(&f.app, 80, 24);
+    assert!(s.contains("q Ctrl-C"), "{s}");
+    assert!(s.contains("Sortir"));
+    insta::assert_snapshot!(s);
+}
+
+#[test]
+fn too_small_shows_a_message_and_growing_back_redraws() {
+    let f = fixture();
+    let small = screen(&f.app, 59, 16);
+    assert!(small.contains("massa petita (59x16)"), "{small}");
+    assert!(small.contains("60x16"));
+    insta::assert_snapshot!(small);
+    let tiny = screen(&f.app, 1, 1);
+    assert_eq!(tiny.chars().count(), 1);
+    let back = screen(&f.app, 80, 24);
+    assert!(back.contains("Àger"), "{back}");
+}
+
+#[test]
+fn tab_and_shift_tab_cycle_the_tabs() {
+    let mut f = fixture();
+    press(&mut f.app, KeyCode::Tab);
+    assert_eq!(f.app.tab, Tab::Rollout);
+    press(&mut f.app, KeyCode::Tab);
+    press(&mut f.app, KeyCode::Tab);
+    assert_eq!(f.app.tab, Tab::Municipalities);
+    press(&mut f.app, KeyCode::BackTab);
+    assert_eq!(f.app.tab, Tab::Certificates);
+    press(&mut f.app, KeyCode::Char('1'));
+    assert_eq!(f.app.tab, Tab::Municipalities);
+}
+
+#[test]
+fn esc_closes_popups_and_never_quits_while_q_quits() {
+    let mut f = fixture();
+    press(&mut f.app, KeyCode::F(1));
+    assert!(f.app.popup.is_some());
+    press(&mut f.app, KeyCode::Esc);
+    assert!(f.app.popup.is_none());
+    press(&mut f.app, KeyCode::Esc);
+    assert!(!f.app.quit);
+    press(&mut f.app, KeyCode::Char('q'));
+    assert!(f.app.quit);
+    let mut f = fixture();
+    ctrl(&mut f.app, 'c');
+    assert!(f.app.quit);
+}
+
+#[test]
+fn the_list_is_the_councils_under_5000_in_catalan_order() {
+    let f = fixture();
+    let names: Vec<&str> = f
+        .app
+        .municipalities
+        .rows
+        .iter()
+        .map(|&i| f.app.data.municipalities[i].name.as_str())
+        .collect();
+    assert_eq!(names.len(), 29);
+    assert!(!names.contains(&"Balaguer"));
+    assert_eq!(names[0], "Àger");
+    assert_eq!(names[1], "Albesa");
+    assert_eq!(names.last(), Some(&"Vilanova de Meià"));
+}
+
+#[test]
+fn the_status_bar_hints_come_from_the_keymap() {
+    let mut config = Config::default();
+    config
+        .keys
+        .entry("global".into())
+        .or_default()
+        .insert("quit".into(), vec!["x".into()]);
+    let f = fixture_with("Noguera", Lang::Ca, config);
+    let s = screen(&f.app, 80, 24);
+    let status = s.lines().last().unwrap();
+    assert!(status.contains("x Sortir"), "{status}");
+}
+
+#[test]
+fn every_language_draws_its_own_words() {
+    for (lang, tab, view) in [
+        (Lang::Ca, "Municipis", "Municipis de menys de 5.000 habitants"),
+        (Lang::Es, "Municipios", "Municipios de menos de 5.000 habitantes"),
+        (Lang::En, "Municipalities", "Councils under 5,000 inhabitants"),
+    ] {
+        let f = fixture_with("Noguera", lang, Config::default());
+        let s = screen(&f.app, 80, 24);
+        assert!(s.contains(tab) && s.contains(view), "{s}");
+    }
+}
+
+#[test]
+fn no_colour_draws_no_colour_and_keeps_the_selection_visible() {
+    let mut f = fixture();
+    f.app.theme = Theme::pick(ThemeName::Dark, true);
+    let terminal = render(&f.app, 80, 24);
+    let buffer = terminal.backend().buffer();
+    for cell in buffer.content() {
+        assert_eq!(cell.fg, ratatui::style::Color::Reset);
+        assert_eq!(cell.bg, ratatui::style::Color::Reset);
+    }
+    // The first council row (under the title and the header) is reversed.
+    let selected = &buffer[(0, 3)];
+    assert!(selected.modifier.contains(ratatui::style::Modifier::REVERSED));
+}
+
+#[test]
+fn moving_the_selection_scrolls_the_list() {
+    let mut f = fixture();
+    press(&mut f.app, KeyCode::End);
+    let s = screen(&f.app, 80, 24);
+    assert!(s.contains("Vilanova de Meià"), "{s}");
+    assert!(!s.contains("Àger"));
+    press(&mut f.app, KeyCode::Home);
+    assert!(screen(&f.app, 80, 24).contains("Àger"));
+}
