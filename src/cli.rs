@@ -1,7 +1,8 @@
 //! The command line: the dashboard and its subcommands.
 
 use crate::i18n::Lang;
-use clap::{Parser, Subcommand};
+use crate::io::Format;
+use clap::{Parser, Subcommand, ValueEnum};
 use std::path::PathBuf;
 
 #[derive(Debug, Parser)]
@@ -32,4 +33,30 @@ pub enum Command {
         #[arg(long, value_name = "NAME")]
         comarca: Option<String>,
     },
+    /// Write records as JSON or CSV
+    Export {
+        #[arg(value_enum)]
+        what: ExportWhat,
+        #[arg(long, value_enum, default_value_t)]
+        format: Format,
+        /// The output file (default: standard output)
+        #[arg(short, long, value_name = "FILE")]
+        output: Option<PathBuf>,
+    },
+    /// Read records from a CSV file, all or nothing
+    Import {
+        #[arg(value_enum)]
+        what: ImportWhat,
+        file: PathBuf,
+    },
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ExportWhat {
+    Municipalities,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ImportWhat {
+    Contacts,
 }

@@ -228,6 +228,15 @@ impl Keymap {
             .join("/")
     }
 
+    /// The first key of an action, for the one-line hints.
+    pub fn first_key(&self, action: Action) -> Option<String> {
+        self.bindings
+            .iter()
+            .find(|b| b.action == action)
+            .and_then(|b| b.keys.first())
+            .map(ToString::to_string)
+    }
+
     /// Every binding of these contexts, in context order, for the help popup.
     pub fn bindings(&self, contexts: &[Context]) -> Vec<&Binding> {
         contexts
@@ -309,7 +318,7 @@ mod tests {
         );
         assert_eq!(
             km.lookup(&ctx, &key(KeyCode::Esc, KeyModifiers::NONE)),
-            None,
+            Some(Action::Back),
             "Esc never quits"
         );
         assert_eq!(km.keys_label(Action::Quit), "q/Ctrl-C");

@@ -3,32 +3,30 @@
 pub mod app;
 pub mod assets;
 pub mod cli;
+mod commands;
 pub mod config;
 pub mod domain;
 pub mod event;
 pub mod i18n;
+pub mod io;
 pub mod keymap;
 pub mod store;
 pub mod theme;
 pub mod tui;
 pub mod views;
+pub mod widgets;
 
 use clap::Parser;
 use cli::{Cli, Command};
 use config::{Config, Paths};
 use domain::clock::{Clock, SystemClock};
 use i18n::{I18n, Lang, Msg};
-use std::path::Path;
 use std::process::ExitCode;
 use std::sync::Arc;
-use store::Store;
-use store::seed::{Scope, resolve_scope, seed};
 
 /// An error to show the user: one clear sentence, no backtrace.
 #[derive(Debug)]
 pub struct UserError(pub String);
-
-type Outcome<T = ()> = Result<T, UserError>;
 
 /// Runs the program; `main` only calls this.
 pub fn run() -> ExitCode {
@@ -64,14 +62,20 @@ pub fn run() -> ExitCode {
     };
     let clock: Arc<dyn Clock> = Arc::new(SystemClock);
     let result = match cli.command {
-        None => dashboard(&db, config, lang, &t, clock),
-        Some(Command::Init { comarca }) => init(
+        None => commands::dashboard(&db, config, lang, &t, clock),
+        Some(Command::Init { comarca }) => commands::init(
             &db,
             comarca.as_deref().unwrap_or(&config.comarca),
             &t,
             clock.as_ref(),
         )
         .map(|()| 0),
+        Some(Command::Export { what, format, output }) => {
+            commands::export(&db, what, format, output.as_deref(), &t).map(|()| 0)
+        }
+        Some(Command::Import { what, file }) => {
+            commands::import(&db, what, &file, &t, clock.as_ref()).map(|()| 0)
+        }
     };
     match result {
         Ok(code) => ExitCode::from(code),
@@ -80,52 +84,6 @@ pub fn run() -> ExitCode {
             ExitCode::from(1)
         }
     }
-}
-
-fn scope_or_error(name: &str, t: &I18n) -> Outcome<Scope> {
-    resolve_scope(name).map_err(|e| {
-        UserError(t.f(
-            Msg::err_unknown_comarca,
-            &[("name", &e.given), ("closest", &e.closest.join(", "))],
-        ))
-    })
-}
-
-fn open_store(db: &Path, t: &I18n) -> Outcome<Store> {
-    Store::open(db).map_err(|e| UserError(e.localize(t)))
-}
-
-fn init(db: &Path, comarca: &str, t: &I18n, clock: &dyn Clock) -> Outcome {
-    let scope = scope_or_error(comarca, t)?;
-    let store = open_store(db, t)?;
-    let count = seed(&store, &scope, clock.now()).map_err(|e| UserError(e.localize(t)))?;
-    println!(
-        "{}",
-        t.f(Msg::init_done, &[("n", &count), ("path", &db.display())])
-    );
-    Ok(())
-}
-
-fn dashboard(db: &Path, config: Config, lang: Lang, t: &I18n, clock: Arc<dyn Clock>) -> Outcome<u8> {
-    // Check the comarca before creating anything, so a typo leaves no empty store behind.
-    let first_run = !Store::exists(db);
-    let scope = if first_run {
-        Some(scope_or_error(&config.comarca, t)?)
-    } else {
-        None
-    };
-    let store = open_store(db, t)?;
-    if let Some(scope) = scope.filter(|_| store.is_empty()) {
-        seed(&store, &scope, clock.now()).map_err(|e| UserError(e.localize(t)))?;
-    }
-    let keymap =
-        keymap::Keymap::new(&config.keys).map_err(|e| UserError(t.f(Msg::err_config, &[("detail", &e)])))?;
-    let no_color = std::env::var_os("NO_COLOR").is_some();
-    let theme = theme::Theme::pick(config.theme, no_color);
-    let app =
-        app::App::new(store, config, lang, keymap, theme, clock).map_err(|e| UserError(e.localize(t)))?;
-    let code = tui::run(app).map_err(|e| UserError(t.f(Msg::err_terminal, &[("detail", &e)])))?;
-    Ok(code.clamp(0, 255) as u8)
 }
 
 /// Panics restore the terminal first, then print color-eyre's report.

@@ -151,3 +151,23 @@ fn an_unknown_comarca_lists_the_closest() {
     assert_eq!(out.status.code(), Some(0));
     assert!(String::from_utf8(out.stdout).unwrap().contains("23 municipis"));
 }
+
+#[test]
+fn filter_and_quick_jump_in_the_terminal() {
+    let home = tempfile::tempdir().unwrap();
+    let mut s = spawn(home.path(), &[], &[], 80, 24);
+    s.wait_for("Àger");
+    s.send("/meia");
+    let screen = s.wait_for("Vilanova de Meià");
+    assert!(!screen.contains("Àger"), "{screen}");
+    s.send("\x1b");
+    // The filter is gone; the council found stays selected.
+    s.wait_for("29 municipis");
+    s.send("gtiurana");
+    s.wait_for("› tiurana");
+    s.send("\r");
+    let screen = s.wait_for("252228");
+    assert!(screen.contains("Tiurana"), "{screen}");
+    s.send("q");
+    assert_eq!(s.wait_exit(), 0);
+}

@@ -27,12 +27,23 @@ pub enum Action {
     TabMunicipalities,
     TabRollout,
     TabCertificates,
+    Jump,
+    Undo,
+    Redo,
     Up,
     Down,
     PageUp,
     PageDown,
     First,
     Last,
+    Filter,
+    Open,
+    Back,
+    ToggleAll,
+    SortNext,
+    SortReverse,
+    Edit,
+    FormSent,
 }
 
 impl Action {
@@ -60,6 +71,17 @@ impl Action {
             Action::PageDown => Msg::action_page_down,
             Action::First => Msg::action_first,
             Action::Last => Msg::action_last,
+            Action::Jump => Msg::action_jump,
+            Action::Undo => Msg::action_undo,
+            Action::Redo => Msg::action_redo,
+            Action::Filter => Msg::action_filter,
+            Action::Open => Msg::action_open,
+            Action::Back => Msg::action_back,
+            Action::ToggleAll => Msg::action_toggle_all,
+            Action::SortNext => Msg::action_sort_next,
+            Action::SortReverse => Msg::action_sort_reverse,
+            Action::Edit => Msg::action_edit,
+            Action::FormSent => Msg::action_form_sent,
         }
     }
 }

@@ -3,7 +3,7 @@
 use crate::domain::catalog::{service_index, services};
 use crate::domain::certificate::CertificateRequest;
 use crate::domain::municipality::{IneCode, Municipality};
-use crate::domain::rollout::{Rollout, RolloutStatus};
+use crate::domain::rollout::{Rollout, RolloutStatus, Tally};
 use crate::domain::search::{CollationKey, fold};
 use crate::store::{Edit, Record, Result, Store};
 use std::collections::HashMap;
@@ -19,6 +19,8 @@ pub struct Data {
     /// Per council, per catalogue service; None until first stored.
     pub rollout: Vec<Vec<Option<Rollout>>>,
     pub certificates: Vec<CertificateRequest>,
+    /// Per council: its requests still waiting to be issued.
+    pub open_certs: Vec<usize>,
 }
 
 impl Data {
@@ -31,6 +33,7 @@ impl Data {
             data.put_rollout(r);
         }
         data.certificates = store.certificates()?;
+        data.recount();
         Ok(data)
     }
 
@@ -58,6 +61,50 @@ impl Data {
             .unwrap_or_else(|| Rollout::pending(self.municipalities[council].ine, &services()[service]))
     }
 
+    /// Done out of applicable services for a council.
+    pub fn tally(&self, council: usize) -> Tally {
+        let mut t = Tally::default();
+        for s in 0..services().len() {
+            t.add(self.status(council, s));
+        }
+        t
+    }
+
+    /// The share of applicable services done, in thousandths, for sorting.
+    pub fn rollout_ratio(&self, council: usize) -> usize {
+        let t = self.tally(council);
+        (t.done * 1000).checked_div(t.applicable).unwrap_or(0)
+    }
+
+    pub fn open_certificates(&self, council: usize) -> usize {
+        self.open_certs.get(council).copied().unwrap_or(0)
+    }
+
+    /// The earliest deadline among a council's open requests (filled in with the calendar).
+    pub fn next_due(&self, _council: usize) -> Option<chrono::DateTime<chrono::Utc>> {
+        None
+    }
+
+    /// The certificate requests of a council, newest first.
+    pub fn certificates_of(&self, council: usize) -> Vec<&CertificateRequest> {
+        let ine = self.municipalities[council].ine;
+        let mut out: Vec<&CertificateRequest> = self.certificates.iter().filter(|c| c.ine == ine).collect();
+        out.sort_by_key(|c| std::cmp::Reverse(c.received_at));
+        out
+    }
+
+    /// Recomputes the per-council certificate figures.
+    fn recount(&mut self) {
+        self.open_certs = vec![0; self.municipalities.len()];
+        for c in &self.certificates {
+            if let Some(&i) = self.by_ine.get(&c.ine)
+                && c.status.is_open()
+            {
+                self.open_certs[i] += 1;
+            }
+        }
+    }
+
     /// Mirrors edits the store has applied.
     pub fn apply(&mut self, edits: &[Edit]) {
         for edit in edits {
@@ -74,6 +121,12 @@ impl Data {
                 (Some(Record::Certificate(c)), None) => self.certificates.retain(|x| x.id != c.id),
                 (None, None) => {}
             }
+        }
+        if edits.iter().any(|e| {
+            e.kind() == Some(crate::store::Kind::Certificate)
+                || e.kind() == Some(crate::store::Kind::Municipality)
+        }) {
+            self.recount();
         }
     }
 

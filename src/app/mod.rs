@@ -1,21 +1,32 @@
-//! The application state and the one place where actions become changes.
+//! The application state. Keys become actions here; `update` is the one place
+//! where actions become changes to the store.
 
 pub mod action;
+pub mod contacts_form;
 pub mod data;
+pub mod jump;
 pub mod municipalities;
+mod popups;
+pub mod prompt;
 pub mod table;
+mod update;
 
 use crate::config::Config;
 use crate::domain::clock::Clock;
 use crate::event::Event;
 use crate::i18n::{I18n, Lang, Msg};
 use crate::keymap::Keymap;
-use crate::store::Store;
+use crate::store::{Change, Store};
 use crate::theme::Theme;
-use action::{Action, Context};
-use crossterm::event::{KeyCode, KeyEvent, KeyEventKind};
+use action::Context;
+use chrono::{DateTime, NaiveDate, Utc};
+use contacts_form::ContactsForm;
+use crossterm::event::{KeyEvent, KeyEventKind};
 use data::Data;
+use jump::Jump;
 use municipalities::MunicipalitiesState;
+use prompt::Prompt;
+use std::cell::Cell;
 use std::sync::Arc;
 use table::Cursor;
 
@@ -63,17 +74,24 @@ pub struct Status {
     pub text: String,
 }
 
-/// A window drawn over the tab.
+/// A window drawn over the tab; it takes the keys while open.
 #[derive(Debug)]
 pub enum Popup {
     /// The key bindings of the screen underneath, scrolled by the cursor.
     Help(Cursor),
+    Jump(Jump),
+    Contacts(ContactsForm),
+    Prompt(Prompt),
 }
+
+/// The width from which the detail pane sits beside the table.
+pub const WIDE: u16 = 120;
 
 pub struct App {
     pub store: Store,
     pub clock: Arc<dyn Clock>,
     pub config: Config,
+    pub tz: chrono_tz::Tz,
     pub t: I18n,
     pub keymap: Keymap,
     pub theme: Theme,
@@ -84,6 +102,8 @@ pub struct App {
     pub popup: Option<Popup>,
     pub status: Option<Status>,
     pub quit: bool,
+    /// The terminal width at the last draw: narrow screens show the detail alone.
+    pub last_width: Cell<u16>,
 }
 
 impl App {
@@ -96,9 +116,11 @@ impl App {
         clock: Arc<dyn Clock>,
     ) -> crate::store::Result<App> {
         let data = Data::load(&store)?;
+        let tz = config.time_zone().unwrap_or(chrono_tz::Europe::Madrid);
         let mut app = App {
             store,
             clock,
+            tz,
             t: I18n::new(lang),
             keymap,
             theme,
@@ -110,9 +132,19 @@ impl App {
             popup: None,
             status: None,
             quit: false,
+            last_width: Cell::new(80),
         };
         app.refresh_rows();
         Ok(app)
+    }
+
+    pub fn now(&self) -> DateTime<Utc> {
+        self.clock.now()
+    }
+
+    /// Today in the office's time zone.
+    pub fn today(&self) -> NaiveDate {
+        self.now().with_timezone(&self.tz).date_naive()
     }
 
     fn refresh_rows(&mut self) {
@@ -126,6 +158,31 @@ impl App {
         out
     }
 
+    pub fn set_status(&mut self, kind: StatusKind, text: impl Into<String>) {
+        self.status = Some(Status {
+            kind,
+            text: text.into(),
+        });
+    }
+
+    /// Saves a change (with its history entry, flushed) and mirrors it in memory.
+    /// On failure the change is not applied and the status bar says why.
+    pub fn commit(&mut self, change: Change) -> bool {
+        match self.store.apply(change, self.now()) {
+            Ok(applied) => {
+                self.data.apply(&applied.edits);
+                self.refresh_rows();
+                self.set_status(StatusKind::Saved, self.t.t(Msg::saved).to_string());
+                true
+            }
+            Err(e) => {
+                let text = self.t.f(Msg::not_saved, &[("detail", &e.localize(&self.t))]);
+                self.set_status(StatusKind::Error, text);
+                false
+            }
+        }
+    }
+
     /// How long the loop may sleep before a countdown on screen moves; None: until input.
     pub fn next_tick(&self) -> Option<std::time::Duration> {
         None
@@ -135,7 +192,7 @@ impl App {
     pub fn handle_event(&mut self, event: Event) -> bool {
         match event {
             Event::Key(key) => self.handle_key(key),
-            Event::Paste(_) => false,
+            Event::Paste(text) => self.paste(&text),
             Event::Resize => true,
             Event::Tick => true,
         }
@@ -148,53 +205,12 @@ impl App {
         if self.popup.is_some() {
             return self.popup_key(key);
         }
+        if self.tab == Tab::Municipalities && self.municipalities.filtering {
+            return self.filter_key(key);
+        }
         match self.keymap.lookup(&self.contexts(), &key) {
             Some(action) => self.update(action),
             None => false,
         }
-    }
-
-    fn popup_key(&mut self, key: KeyEvent) -> bool {
-        let closes = matches!(
-            key.code,
-            KeyCode::Esc | KeyCode::Enter | KeyCode::Char('q') | KeyCode::Char('?') | KeyCode::F(1)
-        );
-        if closes {
-            self.popup = None;
-            return true;
-        }
-        let len = crate::views::help::line_count(self);
-        let action = self.keymap.lookup(&[Context::Table], &key);
-        match (&mut self.popup, action) {
-            (Some(Popup::Help(cursor)), Some(action)) => {
-                let scrollable = len.saturating_sub(cursor.page()) + 1;
-                cursor.apply(action, scrollable)
-            }
-            _ => false,
-        }
-    }
-
-    /// Applies one action to the state.
-    pub fn update(&mut self, action: Action) -> bool {
-        self.status = None;
-        match action {
-            Action::Quit => self.quit = true,
-            Action::Help => self.popup = Some(Popup::Help(Cursor::default())),
-            Action::NextTab => self.tab = Tab::ALL[(self.tab.index() + 1) % Tab::ALL.len()],
-            Action::PrevTab => self.tab = Tab::ALL[(self.tab.index() + Tab::ALL.len() - 1) % Tab::ALL.len()],
-            Action::TabMunicipalities => self.tab = Tab::Municipalities,
-            Action::TabRollout => self.tab = Tab::Rollout,
-            Action::TabCertificates => self.tab = Tab::Certificates,
-            Action::Up | Action::Down | Action::PageUp | Action::PageDown | Action::First | Action::Last => {
-                let len = self.municipalities.rows.len();
-                let cursor = match self.tab {
-                    Tab::Municipalities => &mut self.municipalities.cursor,
-                    Tab::Rollout => &mut self.rollout_cursor,
-                    Tab::Certificates => return false,
-                };
-                return cursor.apply(action, len);
-            }
-        }
-        true
     }
 }

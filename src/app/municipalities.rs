@@ -2,14 +2,81 @@
 
 use super::data::Data;
 use super::table::Cursor;
+use crate::domain::municipality::FormStatus;
+use crate::domain::search::{fold, rank};
+use crate::widgets::input::TextInput;
+use chrono::NaiveDate;
 
-#[derive(Debug, Default)]
+/// The most characters a filter holds; longer pastes are cut with a message.
+pub const FILTER_LIMIT: usize = 100;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum SortColumn {
+    #[default]
+    Name,
+    Population,
+    Rollout,
+    Certificates,
+    Deadline,
+    Form,
+}
+
+impl SortColumn {
+    pub const ALL: [SortColumn; 6] = [
+        SortColumn::Name,
+        SortColumn::Population,
+        SortColumn::Rollout,
+        SortColumn::Certificates,
+        SortColumn::Deadline,
+        SortColumn::Form,
+    ];
+
+    pub fn next(self) -> SortColumn {
+        let i = Self::ALL.iter().position(|&c| c == self).unwrap_or(0);
+        Self::ALL[(i + 1) % Self::ALL.len()]
+    }
+}
+
+#[derive(Debug)]
 pub struct MunicipalitiesState {
     /// Indexes into `Data::municipalities`, in display order.
     pub rows: Vec<usize>,
     pub cursor: Cursor,
     /// Show every council of the store, not only those under the threshold.
     pub show_all: bool,
+    pub filter: TextInput,
+    /// Keys go to the filter while this is set.
+    pub filtering: bool,
+    pub sort: SortColumn,
+    pub reverse: bool,
+    /// The detail pane of the selected council is open.
+    pub detail: bool,
+    /// The detail pane's scroll position.
+    pub detail_scroll: Cursor,
+}
+
+impl Default for MunicipalitiesState {
+    fn default() -> Self {
+        MunicipalitiesState {
+            rows: Vec::new(),
+            cursor: Cursor::default(),
+            show_all: false,
+            filter: TextInput::new("", FILTER_LIMIT),
+            filtering: false,
+            sort: SortColumn::Name,
+            reverse: false,
+            detail: false,
+            detail_scroll: Cursor::default(),
+        }
+    }
+}
+
+/// Where a fitxa stands, as a sort key: unsent first, then by renewal date.
+fn form_key(data: &Data, i: usize) -> (u8, Option<NaiveDate>) {
+    match data.municipalities[i].form_due_on() {
+        None => (0, None),
+        Some(due) => (1, Some(due)),
+    }
 }
 
 impl MunicipalitiesState {
@@ -17,10 +84,33 @@ impl MunicipalitiesState {
     /// keeping the same council selected when it is still listed.
     pub fn refresh(&mut self, data: &Data, threshold: u32) {
         let selected = self.selected_index();
+        let query = fold(self.filter.value());
         let mut rows: Vec<usize> = (0..data.municipalities.len())
             .filter(|&i| self.show_all || data.municipalities[i].population < threshold)
+            .filter(|&i| query.is_empty() || rank(&data.folded[i], &query).is_some())
             .collect();
-        rows.sort_by(|&a, &b| data.collation[a].cmp(&data.collation[b]));
+        let by_name = |a: &usize, b: &usize| data.collation[*a].cmp(&data.collation[*b]);
+        rows.sort_by(|a, b| {
+            let primary = match self.sort {
+                SortColumn::Name => std::cmp::Ordering::Equal,
+                SortColumn::Population => data.municipalities[*a]
+                    .population
+                    .cmp(&data.municipalities[*b].population),
+                SortColumn::Rollout => data.rollout_ratio(*a).cmp(&data.rollout_ratio(*b)),
+                SortColumn::Certificates => data.open_certificates(*a).cmp(&data.open_certificates(*b)),
+                SortColumn::Deadline => {
+                    let key = |i: usize| data.next_due(i).map_or((1, None), |d| (0, Some(d)));
+                    key(*a).cmp(&key(*b))
+                }
+                SortColumn::Form => form_key(data, *a).cmp(&form_key(data, *b)),
+            };
+            let ordering = primary.then_with(|| by_name(a, b));
+            if self.reverse {
+                ordering.reverse()
+            } else {
+                ordering
+            }
+        });
         self.rows = rows;
         match selected.and_then(|s| self.rows.iter().position(|&r| r == s)) {
             Some(pos) => self.cursor.select(pos),
@@ -31,5 +121,31 @@ impl MunicipalitiesState {
     /// The selected council, as an index into `Data::municipalities`.
     pub fn selected_index(&self) -> Option<usize> {
         self.rows.get(self.cursor.selected).copied()
+    }
+
+    /// Makes sure council `index` is listed, widening the view if needed, and selects it.
+    pub fn reveal(&mut self, data: &Data, threshold: u32, index: usize) {
+        let query = fold(self.filter.value());
+        if !query.is_empty() && rank(&data.folded[index], &query).is_none() {
+            self.filter.set("");
+        }
+        if data.municipalities[index].population >= threshold {
+            self.show_all = true;
+        }
+        self.refresh(data, threshold);
+        if let Some(pos) = self.rows.iter().position(|&r| r == index) {
+            self.cursor.select(pos);
+        }
+    }
+}
+
+/// The words for a fitxa status, shared by the table and the detail.
+pub fn form_status_msg(status: FormStatus) -> (crate::i18n::Msg, Option<i64>) {
+    use crate::i18n::Msg;
+    match status {
+        FormStatus::Valid => (Msg::form_valid, None),
+        FormStatus::Expiring(days) => (Msg::form_expiring, Some(days)),
+        FormStatus::Expired => (Msg::form_expired, None),
+        FormStatus::NotSent => (Msg::form_not_sent, None),
     }
 }

@@ -94,6 +94,14 @@ impl I18n {
         out
     }
 
+    /// A date as people write it: 26/11/2026 (ISO in English, which has no single order).
+    pub fn date(&self, date: chrono::NaiveDate) -> String {
+        match self.lang {
+            Lang::En => date.format("%Y-%m-%d").to_string(),
+            Lang::Ca | Lang::Es => date.format("%d/%m/%Y").to_string(),
+        }
+    }
+
     /// Formats an integer with the language's thousands separator (17.729 / 17,729).
     pub fn int(&self, n: u64) -> String {
         let sep = if self.lang == Lang::En { ',' } else { '.' };

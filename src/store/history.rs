@@ -48,6 +48,8 @@ pub struct Applied {
 #[derive(Clone, Copy)]
 enum StackMove {
     Do,
+    /// Leaves both stacks as they are.
+    Keep,
     Undo,
     Redo,
 }
@@ -55,7 +57,12 @@ enum StackMove {
 impl Store {
     /// Applies a change and its history entry atomically, then flushes.
     pub fn apply(&self, change: Change, at: DateTime<Utc>) -> Result<Applied> {
-        self.commit(EntryKind::Do, change.action, change.edits, at, StackMove::Do)
+        let stacks = if change.undoable {
+            StackMove::Do
+        } else {
+            StackMove::Keep
+        };
+        self.commit(EntryKind::Do, change.action, change.edits, at, stacks)
     }
 
     /// Reverts the most recent change not yet undone; None if there is none.
@@ -182,6 +189,7 @@ impl Store {
                     undo.push(seq);
                     redo.clear();
                 }
+                StackMove::Keep => {}
                 StackMove::Undo => {
                     if let Some(s) = undo.pop() {
                         redo.push(s);

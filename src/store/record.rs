@@ -121,6 +121,8 @@ pub struct Change {
     /// A machine name for the action, e.g. "contacts.edit"; kept in the history.
     pub action: String,
     pub edits: Vec<Edit>,
+    /// False for changes `u` must not walk back, such as seeding the store.
+    pub undoable: bool,
 }
 
 impl Change {
@@ -128,7 +130,14 @@ impl Change {
         Change {
             action: action.into(),
             edits,
+            undoable: true,
         }
+    }
+
+    /// The same change, kept in the history but out of reach of undo.
+    pub fn not_undoable(mut self) -> Change {
+        self.undoable = false;
+        self
     }
 
     pub fn update(action: impl Into<String>, before: Record, after: Record) -> Change {

@@ -94,7 +94,8 @@ pub fn seed(store: &Store, scope: &Scope, at: DateTime<Utc>) -> Result<usize> {
             .map(|m| Edit::create(Record::Municipality(m))),
     );
     edits.extend(rollouts.into_iter().map(|r| Edit::create(Record::Rollout(r))));
-    store.apply(Change::new("store.init", edits), at)?;
+    // Seeding is the store's starting point, not something `u` should take back.
+    store.apply(Change::new("store.init", edits).not_undoable(), at)?;
     Ok(count)
 }
 

@@ -43,8 +43,6 @@ fn lines(app: &App) -> Vec<Line<'static>> {
             ]));
         }
     }
-    out.push(Line::raw(""));
-    out.push(Line::styled(app.t.t(Msg::help_close).to_string(), theme.dim));
     out
 }
 
@@ -66,7 +64,8 @@ pub fn draw(frame: &mut Frame, app: &App, cursor: &Cursor, area: Rect) {
     let block = Block::default()
         .borders(Borders::ALL)
         .border_style(app.theme.popup_border)
-        .title(Line::styled(title, app.theme.title));
+        .title(Line::styled(title, app.theme.title))
+        .title_bottom(Line::styled(format!(" {} ", app.t.t(Msg::help_close)), app.theme.dim).right_aligned());
     let inner_height = height.saturating_sub(2) as usize;
     let window = cursor.scroll_window(inner_height, all.len());
     let visible: Vec<Line> = all[window].to_vec();

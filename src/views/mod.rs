@@ -1,7 +1,10 @@
 //! Drawing: the views read the state and never change it.
 
 pub mod certificates;
+mod contacts_form;
+pub mod council_detail;
 pub mod help;
+mod jump;
 pub mod municipalities;
 pub mod rollout;
 mod status_bar;
@@ -20,6 +23,7 @@ pub const MIN_HEIGHT: u16 = 16;
 
 pub fn draw(frame: &mut Frame, app: &App) {
     let area = frame.area();
+    app.last_width.set(area.width);
     if area.width < MIN_WIDTH || area.height < MIN_HEIGHT {
         too_small(frame, app, area);
         return;
@@ -33,8 +37,11 @@ pub fn draw(frame: &mut Frame, app: &App) {
         Tab::Certificates => certificates::draw(frame, app, body),
     }
     status_bar::draw(frame, app, status);
-    if let Some(Popup::Help(cursor)) = &app.popup {
-        help::draw(frame, app, cursor, body);
+    match &app.popup {
+        Some(Popup::Help(cursor)) => help::draw(frame, app, cursor, body),
+        Some(Popup::Jump(jump)) => jump::draw(frame, app, jump, body),
+        Some(Popup::Contacts(form)) => contacts_form::draw(frame, app, form, body),
+        Some(Popup::Prompt(_)) | None => {}
     }
 }
 

@@ -1,45 +1,141 @@
-//! The Municipis tab.
+//! The Municipis tab: the table, and the detail beside it or alone.
 
-use crate::app::App;
+use super::council_detail;
+use crate::app::municipalities::{SortColumn, form_status_msg};
+use crate::app::{App, WIDE};
+use crate::domain::municipality::FormStatus;
 use crate::domain::text::clean;
 use crate::i18n::Msg;
+use crate::widgets::{ellipsize, progress};
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Cell, Row, Table};
 
+const WIDTHS: [u16; 5] = [9, 12, 5, 12, 14];
+
 pub fn draw(frame: &mut Frame, app: &App, area: Rect) {
-    let [title, table] = Layout::vertical([Constraint::Length(1), Constraint::Min(0)]).areas(area);
     let state = &app.municipalities;
+    if state.detail && state.selected_index().is_some() {
+        if area.width >= WIDE {
+            // The table keeps the room it has at 80 columns; the detail takes the rest, up to 64.
+            let detail_width = area.width.saturating_sub(80).min(64);
+            let [table, detail] =
+                Layout::horizontal([Constraint::Min(80), Constraint::Length(detail_width)]).areas(area);
+            draw_list(frame, app, table);
+            council_detail::draw(frame, app, detail, true);
+        } else {
+            council_detail::draw(frame, app, area, false);
+        }
+        return;
+    }
+    draw_list(frame, app, area);
+}
+
+fn sort_label(app: &App, column: SortColumn) -> &str {
+    app.t.t(match column {
+        SortColumn::Name => Msg::col_municipality,
+        SortColumn::Population => Msg::col_population,
+        SortColumn::Rollout => Msg::col_rollout,
+        SortColumn::Certificates => Msg::col_certs_open,
+        SortColumn::Deadline => Msg::col_next_deadline,
+        SortColumn::Form => Msg::col_form,
+    })
+}
+
+fn draw_title(frame: &mut Frame, app: &App, area: Rect) {
+    let state = &app.municipalities;
+    let t = &app.t;
     let view = if state.show_all {
-        app.t.t(Msg::view_all_councils).to_string()
+        t.t(Msg::view_all_councils).to_string()
     } else {
-        app.t.f(
+        t.f(
             Msg::view_under_threshold,
-            &[("n", &app.t.int(app.config.threshold.into()))],
+            &[("n", &t.int(app.config.threshold.into()))],
         )
     };
-    let count = app.t.f(Msg::count_councils, &[("n", &state.rows.len())]);
-    frame.render_widget(
-        Line::from(vec![
-            Span::styled(format!(" {view}"), app.theme.title),
-            Span::raw(format!(" · {count}")),
-        ]),
-        title,
-    );
+    let arrow = if state.reverse { "▼" } else { "▲" };
+    let mut spans = vec![
+        Span::styled(format!(" {view}"), app.theme.title),
+        Span::raw(format!(" · {} · ", count_label(t, state.rows.len()))),
+        Span::styled(format!("{} {arrow}", sort_label(app, state.sort)), app.theme.dim),
+    ];
+    if state.filtering || !state.filter.is_empty() {
+        spans.push(Span::raw("  /"));
+    }
+    let used: u16 = spans.iter().map(|s| s.width() as u16).sum();
+    frame.render_widget(Line::from(spans), area);
+    if state.filtering || !state.filter.is_empty() {
+        let input = Rect {
+            x: area.x + used,
+            width: area.width.saturating_sub(used),
+            ..area
+        };
+        state.filter.draw(frame, input, app.theme.key, state.filtering);
+    }
+}
 
+pub fn count_label(t: &crate::i18n::I18n, n: usize) -> String {
+    if n == 1 {
+        t.t(Msg::count_council_one).to_string()
+    } else {
+        t.f(Msg::count_councils, &[("n", &n)])
+    }
+}
+
+fn form_cell(app: &App, status: FormStatus) -> (String, Style) {
+    let (msg, days) = form_status_msg(status);
+    let text = match days {
+        Some(n) => app.t.f(msg, &[("n", &n)]),
+        None => app.t.t(msg).to_string(),
+    };
+    let style = match status {
+        FormStatus::Valid => app.theme.ok,
+        FormStatus::Expiring(_) => app.theme.warn,
+        FormStatus::Expired => app.theme.error,
+        FormStatus::NotSent => app.theme.dim,
+    };
+    (text, style)
+}
+
+fn draw_list(frame: &mut Frame, app: &App, area: Rect) {
+    let [title, table] = Layout::vertical([Constraint::Length(1), Constraint::Min(0)]).areas(area);
+    draw_title(frame, app, title);
+    let state = &app.municipalities;
+    let t = &app.t;
+    let right = |s: String| Cell::from(Line::from(s).right_aligned());
     let header = Row::new([
-        Cell::from(app.t.t(Msg::col_municipality)),
-        Cell::from(Line::from(app.t.t(Msg::col_population)).right_aligned()),
+        Cell::from(t.t(Msg::col_municipality)),
+        right(t.t(Msg::col_population).to_string()),
+        Cell::from(t.t(Msg::col_rollout)),
+        right(t.t(Msg::col_certs_open).to_string()),
+        Cell::from(t.t(Msg::col_next_deadline)),
+        Cell::from(t.t(Msg::col_form)),
     ])
     .style(app.theme.table_header);
+    let fixed: u16 = WIDTHS.iter().sum::<u16>() + WIDTHS.len() as u16;
+    let name_width = table.width.saturating_sub(fixed).max(8) as usize;
+    let today = app.today();
     let body_height = table.height.saturating_sub(1) as usize;
     let window = state.cursor.window(body_height, state.rows.len());
     let rows = state.rows[window.clone()].iter().enumerate().map(|(i, &m)| {
         let council = &app.data.municipalities[m];
+        let tally = app.data.tally(m);
+        let open = app.data.open_certificates(m);
+        let (form, form_style) = form_cell(app, council.form_status(today));
         let row = Row::new([
-            Cell::from(clean(&council.name).into_owned()),
-            Cell::from(Line::from(app.t.int(council.population.into())).right_aligned()),
+            Cell::from(ellipsize(&clean(&council.name), name_width)),
+            right(t.int(council.population.into())),
+            Cell::from(format!(
+                "{} {}/{}",
+                progress::bar(tally.done, tally.applicable, 6),
+                tally.done,
+                tally.applicable
+            )),
+            right(if open == 0 { "—".into() } else { open.to_string() }),
+            Cell::from(next_deadline_text(app, m)),
+            Cell::from(Span::styled(form, form_style)),
         ]);
         if window.start + i == state.cursor.selected {
             row.style(app.theme.selected)
@@ -47,8 +143,15 @@ pub fn draw(frame: &mut Frame, app: &App, area: Rect) {
             row
         }
     });
-    let widths = [Constraint::Min(24), Constraint::Length(10)];
-    frame.render_widget(Table::new(rows, widths).header(header).column_spacing(2), table);
+    let widths = [
+        Constraint::Min(8),
+        Constraint::Length(WIDTHS[0]),
+        Constraint::Length(WIDTHS[1]),
+        Constraint::Length(WIDTHS[2]),
+        Constraint::Length(WIDTHS[3]),
+        Constraint::Length(WIDTHS[4]),
+    ];
+    frame.render_widget(Table::new(rows, widths).header(header).column_spacing(1), table);
     if state.rows.is_empty() {
         let empty = Rect {
             y: table.y + 1,
@@ -56,8 +159,14 @@ pub fn draw(frame: &mut Frame, app: &App, area: Rect) {
             ..table
         };
         frame.render_widget(
-            Line::from(format!(" {}", app.t.t(Msg::empty_list))).style(app.theme.dim),
+            Line::from(format!(" {}", t.t(Msg::empty_list))).style(app.theme.dim),
             empty,
         );
     }
+}
+
+/// The earliest deadline of a council's open requests, as a countdown.
+/// Deadlines need the working-day calendar, which the certificates issue brings.
+fn next_deadline_text(_app: &App, _council: usize) -> String {
+    "—".into()
 }

@@ -1,0 +1,175 @@
+//! Keys and pastes while a popup is open.
+
+use super::action::Context;
+use super::contacts_form::FormOutcome;
+use super::prompt::{PromptKind, parse_date};
+use super::{App, Popup, StatusKind, Tab};
+use crate::i18n::Msg;
+use crate::store::{Change, Record};
+use crate::widgets::input::Edited;
+use crossterm::event::{KeyCode, KeyEvent};
+
+impl App {
+    pub(super) fn popup_key(&mut self, key: KeyEvent) -> bool {
+        match self.popup.take() {
+            Some(Popup::Help(cursor)) => self.help_key(key, cursor),
+            Some(Popup::Jump(jump)) => self.jump_key(key, jump),
+            Some(Popup::Contacts(form)) => self.contacts_key(key, form),
+            Some(Popup::Prompt(prompt)) => self.prompt_key(key, prompt),
+            None => false,
+        }
+    }
+
+    fn help_key(&mut self, key: KeyEvent, mut cursor: super::table::Cursor) -> bool {
+        let closes = matches!(
+            key.code,
+            KeyCode::Esc | KeyCode::Enter | KeyCode::Char('q') | KeyCode::Char('?') | KeyCode::F(1)
+        );
+        if closes {
+            return true;
+        }
+        let len = crate::views::help::line_count(self);
+        let moved = match self.keymap.lookup(&[Context::Table], &key) {
+            Some(action) => cursor.apply(action, len.saturating_sub(cursor.page()) + 1),
+            None => false,
+        };
+        self.popup = Some(Popup::Help(cursor));
+        moved
+    }
+
+    fn jump_key(&mut self, key: KeyEvent, mut jump: super::jump::Jump) -> bool {
+        match key.code {
+            KeyCode::Esc => return true,
+            KeyCode::Enter => {
+                if let Some(index) = jump.selected() {
+                    self.show_council(index);
+                    return true;
+                }
+            }
+            KeyCode::Up => {
+                jump.cursor.apply(super::action::Action::Up, jump.matches.len());
+            }
+            KeyCode::Down => {
+                jump.cursor.apply(super::action::Action::Down, jump.matches.len());
+            }
+            _ => {
+                if jump.input.handle_key(&key) == Edited::Changed {
+                    jump.refresh(&self.data);
+                }
+            }
+        }
+        self.popup = Some(Popup::Jump(jump));
+        true
+    }
+
+    /// Shows a council's whole picture: Municipis tab, selected, detail open.
+    pub fn show_council(&mut self, index: usize) {
+        self.tab = Tab::Municipalities;
+        self.municipalities.filtering = false;
+        self.municipalities
+            .reveal(&self.data, self.config.threshold, index);
+        self.municipalities.detail = true;
+        self.municipalities.detail_scroll = super::table::Cursor::default();
+    }
+
+    fn contacts_key(&mut self, key: KeyEvent, mut form: super::contacts_form::ContactsForm) -> bool {
+        match form.handle_key(&key) {
+            FormOutcome::Close => return true,
+            FormOutcome::Save => match form.result() {
+                Ok(after) if after == form.original => return true,
+                Ok(after) => {
+                    let change = Change::update(
+                        "contacts.edit",
+                        Record::Municipality(form.original.clone()),
+                        Record::Municipality(after),
+                    );
+                    if self.commit(change) {
+                        return true;
+                    }
+                }
+                Err(e) => form.error = Some(e),
+            },
+            FormOutcome::Full => self.field_full_status(),
+            FormOutcome::Stay => {}
+        }
+        self.popup = Some(Popup::Contacts(form));
+        true
+    }
+
+    fn prompt_key(&mut self, key: KeyEvent, mut prompt: super::prompt::Prompt) -> bool {
+        match key.code {
+            KeyCode::Esc => return true,
+            KeyCode::Enter => match prompt.kind {
+                PromptKind::FormSent { council } => {
+                    let typed = prompt.input.value().trim();
+                    let date = if typed.is_empty() {
+                        Some(self.today())
+                    } else {
+                        parse_date(typed)
+                    };
+                    match date {
+                        Some(d) if d > self.today() => {
+                            prompt.error = Some(self.t.t(Msg::date_in_future).to_string());
+                        }
+                        Some(d) => {
+                            let before = self.data.municipalities[council].clone();
+                            let mut after = before.clone();
+                            after.subscriber_form_sent_on = Some(d);
+                            let change = Change::update(
+                                "form.sent",
+                                Record::Municipality(before),
+                                Record::Municipality(after),
+                            );
+                            if self.commit(change) {
+                                return true;
+                            }
+                        }
+                        None => {
+                            prompt.error = Some(self.t.f(Msg::date_invalid, &[("text", &typed)]));
+                        }
+                    }
+                }
+            },
+            _ => {
+                if prompt.input.handle_key(&key) == Edited::Full {
+                    self.field_full_status();
+                }
+                prompt.error = None;
+            }
+        }
+        self.popup = Some(Popup::Prompt(prompt));
+        true
+    }
+
+    fn field_full_status(&mut self) {
+        self.set_status(StatusKind::Info, self.t.t(Msg::field_full_short).to_string());
+    }
+
+    /// Pasted text goes to whatever field has the focus.
+    pub(super) fn paste(&mut self, text: &str) -> bool {
+        match &mut self.popup {
+            Some(Popup::Jump(jump)) => {
+                jump.input.insert(text);
+                jump.refresh(&self.data);
+            }
+            Some(Popup::Contacts(form)) => {
+                if form.paste(text) == FormOutcome::Full {
+                    self.field_full_status();
+                }
+            }
+            Some(Popup::Prompt(prompt)) => {
+                if prompt.input.insert(text) == Edited::Full {
+                    self.field_full_status();
+                }
+            }
+            Some(Popup::Help(_)) => return false,
+            None if self.tab == Tab::Municipalities => {
+                self.municipalities.filtering = true;
+                let edited = self.municipalities.filter.insert(text);
+                return self.after_filter_edit(edited);
+            }
+            None => return false,
+        }
+        true
+    }
+}

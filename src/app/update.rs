@@ -1,0 +1,199 @@
+//! Actions from the keymap, applied to the state.
+
+use super::action::Action;
+use super::contacts_form::ContactsForm;
+use super::jump::Jump;
+use super::prompt::{Prompt, PromptKind};
+use super::table::Cursor;
+use super::{App, Popup, StatusKind, Tab, WIDE};
+use crate::i18n::Msg;
+use crate::store::Applied;
+use crate::widgets::input::Edited;
+use crossterm::event::{KeyCode, KeyEvent};
+
+/// The words for a change in the history, for "Desfet: …".
+fn change_label(action: &str) -> Msg {
+    match action {
+        "contacts.edit" => Msg::change_contacts,
+        "form.sent" => Msg::change_form_sent,
+        "import.contacts" => Msg::change_import_contacts,
+        _ => Msg::change_other,
+    }
+}
+
+impl App {
+    /// Applies one action to the state; true if the screen may have changed.
+    pub fn update(&mut self, action: Action) -> bool {
+        self.status = None;
+        match action {
+            Action::Quit => self.quit = true,
+            Action::Help => self.popup = Some(Popup::Help(Cursor::default())),
+            Action::NextTab => self.tab = Tab::ALL[(self.tab.index() + 1) % Tab::ALL.len()],
+            Action::PrevTab => self.tab = Tab::ALL[(self.tab.index() + Tab::ALL.len() - 1) % Tab::ALL.len()],
+            Action::TabMunicipalities => self.tab = Tab::Municipalities,
+            Action::TabRollout => self.tab = Tab::Rollout,
+            Action::TabCertificates => self.tab = Tab::Certificates,
+            Action::Jump => self.popup = Some(Popup::Jump(Jump::new(&self.data))),
+            Action::Undo => self.undo_redo(true),
+            Action::Redo => self.undo_redo(false),
+            Action::Up | Action::Down | Action::PageUp | Action::PageDown | Action::First | Action::Last => {
+                return self.move_cursor(action);
+            }
+            Action::Filter => match self.tab {
+                Tab::Municipalities => self.municipalities.filtering = true,
+                _ => return false,
+            },
+            Action::Back => return self.back(),
+            Action::Open => match self.tab {
+                Tab::Municipalities if self.municipalities.selected_index().is_some() => {
+                    self.municipalities.detail = true;
+                    self.municipalities.detail_scroll = Cursor::default();
+                }
+                _ => return false,
+            },
+            Action::ToggleAll => {
+                self.municipalities.show_all = !self.municipalities.show_all;
+                self.refresh_rows();
+            }
+            Action::SortNext => {
+                self.municipalities.sort = self.municipalities.sort.next();
+                self.municipalities.reverse = false;
+                self.refresh_rows();
+            }
+            Action::SortReverse => {
+                self.municipalities.reverse = !self.municipalities.reverse;
+                self.refresh_rows();
+            }
+            Action::Edit => {
+                let Some(i) = self.municipalities.selected_index() else {
+                    return false;
+                };
+                self.popup = Some(Popup::Contacts(ContactsForm::new(
+                    i,
+                    &self.data.municipalities[i],
+                )));
+            }
+            Action::FormSent => {
+                let Some(council) = self.municipalities.selected_index() else {
+                    return false;
+                };
+                let today = self.today().format("%Y-%m-%d").to_string();
+                self.popup = Some(Popup::Prompt(Prompt::new(
+                    PromptKind::FormSent { council },
+                    &today,
+                    20,
+                )));
+            }
+        }
+        true
+    }
+
+    /// True when the detail pane takes the whole body (narrow terminals).
+    pub fn detail_alone(&self) -> bool {
+        self.tab == Tab::Municipalities && self.municipalities.detail && self.last_width.get() < WIDE
+    }
+
+    fn move_cursor(&mut self, action: Action) -> bool {
+        let len = self.municipalities.rows.len();
+        match self.tab {
+            Tab::Municipalities if self.detail_alone() => {
+                let lines = crate::views::council_detail::line_count(self);
+                let scrollable = lines.saturating_sub(self.municipalities.detail_scroll.page()) + 1;
+                self.municipalities.detail_scroll.apply(action, scrollable)
+            }
+            Tab::Municipalities => {
+                let moved = self.municipalities.cursor.apply(action, len);
+                self.municipalities.detail_scroll = Cursor::default();
+                moved
+            }
+            Tab::Rollout => self.rollout_cursor.apply(action, len),
+            Tab::Certificates => false,
+        }
+    }
+
+    /// Esc: close the detail, else clear the filter. Never quits.
+    fn back(&mut self) -> bool {
+        if self.tab != Tab::Municipalities {
+            return false;
+        }
+        let state = &mut self.municipalities;
+        if state.detail {
+            state.detail = false;
+        } else if !state.filter.is_empty() {
+            state.filter.set("");
+            self.refresh_rows();
+        } else {
+            return false;
+        }
+        true
+    }
+
+    /// Keys while typing into the Municipis filter.
+    pub(super) fn filter_key(&mut self, key: KeyEvent) -> bool {
+        match key.code {
+            KeyCode::Esc => {
+                self.municipalities.filtering = false;
+                self.municipalities.filter.set("");
+                self.refresh_rows();
+            }
+            KeyCode::Enter => self.municipalities.filtering = false,
+            KeyCode::Up => return self.move_cursor(Action::Up),
+            KeyCode::Down => return self.move_cursor(Action::Down),
+            KeyCode::PageUp => return self.move_cursor(Action::PageUp),
+            KeyCode::PageDown => return self.move_cursor(Action::PageDown),
+            _ => {
+                let edited = self.municipalities.filter.handle_key(&key);
+                return self.after_filter_edit(edited);
+            }
+        }
+        true
+    }
+
+    pub(super) fn after_filter_edit(&mut self, edited: Edited) -> bool {
+        match edited {
+            Edited::Changed => self.refresh_rows(),
+            Edited::Full => {
+                self.refresh_rows();
+                let text = self
+                    .t
+                    .f(Msg::field_full, &[("n", &super::municipalities::FILTER_LIMIT)]);
+                self.set_status(StatusKind::Info, text);
+            }
+            Edited::Moved => {}
+            Edited::Ignored => return false,
+        }
+        true
+    }
+
+    fn undo_redo(&mut self, undo: bool) {
+        let now = self.now();
+        let result = if undo {
+            self.store.undo(now)
+        } else {
+            self.store.redo(now)
+        };
+        match result {
+            Ok(Some(applied)) => self.mirror(applied, undo),
+            Ok(None) => {
+                let msg = if undo {
+                    Msg::nothing_to_undo
+                } else {
+                    Msg::nothing_to_redo
+                };
+                self.set_status(StatusKind::Info, self.t.t(msg).to_string());
+            }
+            Err(e) => {
+                let text = self.t.f(Msg::not_saved, &[("detail", &e.localize(&self.t))]);
+                self.set_status(StatusKind::Error, text);
+            }
+        }
+    }
+
+    fn mirror(&mut self, applied: Applied, undo: bool) {
+        self.data.apply(&applied.edits);
+        self.refresh_rows();
+        let what = self.t.t(change_label(&applied.action)).to_string();
+        let msg = if undo { Msg::undone } else { Msg::redone };
+        self.set_status(StatusKind::Saved, self.t.f(msg, &[("what", &what)]));
+    }
+}

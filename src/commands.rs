@@ -1,0 +1,100 @@
+//! What each subcommand does, once the command line is read.
+
+use crate::UserError;
+use crate::cli::{ExportWhat, ImportWhat};
+use crate::config::Config;
+use crate::domain::clock::Clock;
+use crate::i18n::{I18n, Lang, Msg};
+use crate::io::{self, Format};
+use crate::store::Store;
+use crate::store::seed::{Scope, resolve_scope, seed};
+use crate::{app, keymap, theme, tui};
+use std::path::Path;
+use std::sync::Arc;
+
+pub type Outcome<T = ()> = Result<T, UserError>;
+
+fn scope_or_error(name: &str, t: &I18n) -> Outcome<Scope> {
+    resolve_scope(name).map_err(|e| {
+        UserError(t.f(
+            Msg::err_unknown_comarca,
+            &[("name", &e.given), ("closest", &e.closest.join(", "))],
+        ))
+    })
+}
+
+fn open_store(db: &Path, t: &I18n) -> Outcome<Store> {
+    Store::open(db).map_err(|e| UserError(e.localize(t)))
+}
+
+/// Opens an existing store; a missing one is an error rather than an empty new one.
+fn open_existing(db: &Path, t: &I18n) -> Outcome<Store> {
+    if !Store::exists(db) {
+        return Err(UserError(t.f(Msg::err_no_store, &[("path", &db.display())])));
+    }
+    open_store(db, t)
+}
+
+pub fn init(db: &Path, comarca: &str, t: &I18n, clock: &dyn Clock) -> Outcome {
+    let scope = scope_or_error(comarca, t)?;
+    let store = open_store(db, t)?;
+    let count = seed(&store, &scope, clock.now()).map_err(|e| UserError(e.localize(t)))?;
+    println!(
+        "{}",
+        t.f(Msg::init_done, &[("n", &count), ("path", &db.display())])
+    );
+    Ok(())
+}
+
+pub fn export(db: &Path, what: ExportWhat, format: Format, output: Option<&Path>, t: &I18n) -> Outcome {
+    let store = open_existing(db, t)?;
+    let fail = |e: io::IoError| UserError(e.localize(t));
+    let bytes = match what {
+        ExportWhat::Municipalities => {
+            let list = store.municipalities().map_err(|e| UserError(e.localize(t)))?;
+            io::export::municipalities(&list, format).map_err(fail)?
+        }
+    };
+    io::export::write_output(output, &bytes).map_err(fail)
+}
+
+pub fn import(db: &Path, what: ImportWhat, file: &Path, t: &I18n, clock: &dyn Clock) -> Outcome {
+    let store = open_existing(db, t)?;
+    let done = match what {
+        ImportWhat::Contacts => io::import::contacts(&store, file, clock.now()),
+    }
+    .map_err(|e| UserError(e.localize(t)))?;
+    if done.was_latin {
+        eprintln!("ocsae: {}", t.f(Msg::read_as_latin, &[("path", &file.display())]));
+    }
+    println!(
+        "{}",
+        t.f(
+            Msg::import_done,
+            &[("rows", &done.rows), ("records", &done.records)]
+        )
+    );
+    Ok(())
+}
+
+pub fn dashboard(db: &Path, config: Config, lang: Lang, t: &I18n, clock: Arc<dyn Clock>) -> Outcome<u8> {
+    // Check the comarca before creating anything, so a typo leaves no empty store behind.
+    let first_run = !Store::exists(db);
+    let scope = if first_run {
+        Some(scope_or_error(&config.comarca, t)?)
+    } else {
+        None
+    };
+    let store = open_store(db, t)?;
+    if let Some(scope) = scope.filter(|_| store.is_empty()) {
+        seed(&store, &scope, clock.now()).map_err(|e| UserError(e.localize(t)))?;
+    }
+    let keymap =
+        keymap::Keymap::new(&config.keys).map_err(|e| UserError(t.f(Msg::err_config, &[("detail", &e)])))?;
+    let no_color = std::env::var_os("NO_COLOR").is_some();
+    let theme = theme::Theme::pick(config.theme, no_color);
+    let app =
+        app::App::new(store, config, lang, keymap, theme, clock).map_err(|e| UserError(e.localize(t)))?;
+    let code = tui::run(app).map_err(|e| UserError(t.f(Msg::err_terminal, &[("detail", &e)])))?;
+    Ok(code.clamp(0, 255) as u8)
+}

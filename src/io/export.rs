@@ -1,0 +1,130 @@
+//! Exports in machine formats with English snake_case field names.
+
+use super::{Format, IoError};
+use crate::domain::municipality::Municipality;
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+use std::io::Write;
+use std::path::Path;
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ContactOut {
+    pub role: String,
+    pub name: String,
+    pub phone: String,
+    pub email: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MunicipalityOut {
+    pub ine_code: String,
+    pub name: String,
+    pub comarca: String,
+    pub population: u32,
+    pub population_year: u16,
+    pub contacts: Vec<ContactOut>,
+    pub notes: String,
+    pub subscriber_form_sent_on: Option<NaiveDate>,
+}
+
+impl From<&Municipality> for MunicipalityOut {
+    fn from(m: &Municipality) -> Self {
+        MunicipalityOut {
+            ine_code: m.ine.to_string(),
+            name: m.name.clone(),
+            comarca: m.comarca.clone(),
+            population: m.population,
+            population_year: m.population_year,
+            contacts: m
+                .contacts
+                .iter()
+                .map(|c| ContactOut {
+                    role: c.role.as_str().into(),
+                    name: c.name.clone(),
+                    phone: c.phone.clone(),
+                    email: c.email.clone(),
+                })
+                .collect(),
+            notes: m.notes.clone(),
+            subscriber_form_sent_on: m.subscriber_form_sent_on,
+        }
+    }
+}
+
+/// The CSV form of a council: contacts as a JSON array in one cell.
+#[derive(Serialize)]
+struct MunicipalityCsv<'a> {
+    ine_code: &'a str,
+    name: &'a str,
+    comarca: &'a str,
+    population: u32,
+    population_year: u16,
+    contacts: String,
+    notes: &'a str,
+    subscriber_form_sent_on: Option<NaiveDate>,
+}
+
+pub fn municipalities(list: &[Municipality], format: Format) -> Result<Vec<u8>, IoError> {
+    let records: Vec<MunicipalityOut> = list.iter().map(MunicipalityOut::from).collect();
+    match format {
+        Format::Json => to_json(&records),
+        Format::Csv => to_csv(records.iter().map(|m| MunicipalityCsv {
+            ine_code: &m.ine_code,
+            name: &m.name,
+            comarca: &m.comarca,
+            population: m.population,
+            population_year: m.population_year,
+            contacts: serde_json::to_string(&m.contacts).unwrap_or_default(),
+            notes: &m.notes,
+            subscriber_form_sent_on: m.subscriber_form_sent_on,
+        })),
+    }
+}
+
+pub fn to_json<T: Serialize>(records: &T) -> Result<Vec<u8>, IoError> {
+    let mut out = serde_json::to_vec_pretty(records).map_err(|e| IoError::File {
+        path: "-".into(),
+        detail: e.to_string(),
+    })?;
+    out.push(b'\n');
+    Ok(out)
+}
+
+/// CSV with a UTF-8 BOM, so spreadsheets open it with its accents intact.
+pub fn to_csv<T: Serialize>(records: impl IntoIterator<Item = T>) -> Result<Vec<u8>, IoError> {
+    let mut writer = csv::Writer::from_writer(b"\xEF\xBB\xBF".to_vec());
+    for r in records {
+        writer.serialize(r).map_err(|e| IoError::File {
+            path: "-".into(),
+            detail: e.to_string(),
+        })?;
+    }
+    writer.into_inner().map_err(|e| IoError::File {
+        path: "-".into(),
+        detail: e.to_string(),
+    })
+}
+
+/// Writes to `path` through a temporary file and a rename, or to stdout.
+pub fn write_output(path: Option<&Path>, bytes: &[u8]) -> Result<(), IoError> {
+    let fail = |p: &Path, e: std::io::Error| IoError::File {
+        path: p.to_path_buf(),
+        detail: e.to_string(),
+    };
+    match path {
+        None => {
+            let mut out = std::io::stdout().lock();
+            out.write_all(bytes)
+                .and_then(|()| out.flush())
+                .map_err(|e| fail(Path::new("-"), e))
+        }
+        Some(path) => {
+            let tmp = path.with_extension("ocsae-tmp");
+            std::fs::write(&tmp, bytes).map_err(|e| fail(&tmp, e))?;
+            std::fs::rename(&tmp, path).map_err(|e| {
+                let _ = std::fs::remove_file(&tmp);
+                fail(path, e)
+            })
+        }
+    }
+}

@@ -1,0 +1,188 @@
+//! `ocsae init`, `import contacts` and `export municipalities` from the command line.
+
+mod common;
+
+use common::pty::binary;
+use std::path::Path;
+use std::process::{Command, Output};
+
+fn ocsae(db: &Path, args: &[&str]) -> Output {
+    Command::new(binary())
+        .arg("--db")
+        .arg(db)
+        .args(["--lang", "en"])
+        .args(args)
+        .env("XDG_CONFIG_HOME", db.join("no-config"))
+        .output()
+        .unwrap()
+}
+
+fn text(bytes: &[u8]) -> String {
+    String::from_utf8(bytes.to_vec()).unwrap()
+}
+
+fn export_json(db: &Path) -> serde_json::Value {
+    let out = ocsae(db, &["export", "municipalities", "--format", "json"]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    serde_json::from_slice(&out.stdout).unwrap()
+}
+
+fn seeded() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    let out = ocsae(&dir.path().join("db"), &["init"]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert_eq!(
+        text(&out.stdout).trim(),
+        format!(
+            "Store created at {} with 30 councils.",
+            dir.path().join("db").display()
+        )
+    );
+    dir
+}
+
+#[test]
+fn the_export_has_every_field() {
+    let dir = seeded();
+    let json = export_json(&dir.path().join("db"));
+    let all = json.as_array().unwrap();
+    assert_eq!(all.len(), 30);
+    let tiurana = all.iter().find(|m| m["name"] == "Tiurana").unwrap();
+    assert_eq!(
+        *tiurana,
+        serde_json::json!({
+            "ine_code": "252228",
+            "name": "Tiurana",
+            "comarca": "Noguera",
+            "population": 69,
+            "population_year": 2025,
+            "contacts": [],
+            "notes": "",
+            "subscriber_form_sent_on": null
+        })
+    );
+    let ager = all.iter().find(|m| m["name"] == "Àger").unwrap();
+    assert_eq!(
+        ager["ine_code"], "250024",
+        "codes keep their leading zeros as strings"
+    );
+}
+
+#[test]
+fn contacts_import_adds_and_replaces_then_exports() {
+    let dir = seeded();
+    let db = dir.path().join("db");
+    let csv = dir.path().join("contacts.csv");
+    std::fs::write(
+        &csv,
+        "ine_code,role,name,phone,email\n\
+         252228,mayor,Joan Solé,973 45 00 00,alcaldia@tiurana.cat\n\
+         252228,service_manager,Anna Puig,,anna@tiurana.cat\n\
+         250024,secretary,Marta Vidal,973 45 00 01,\n\
+         252228,mayor,Joan Solé,973 99 99 99,alcaldia@tiurana.cat\n",
+    )
+    .unwrap();
+    let out = ocsae(&db, &["import", "contacts", csv.to_str().unwrap()]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert_eq!(text(&out.stdout).trim(), "Imported 4 rows: 2 records changed.");
+    let json = export_json(&db);
+    let tiurana = json
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|m| m["ine_code"] == "252228")
+        .unwrap();
+    assert_eq!(
+        tiurana["contacts"],
+        serde_json::json!([
+            {"role": "mayor", "name": "Joan Solé", "phone": "973 99 99 99", "email": "alcaldia@tiurana.cat"},
+            {"role": "service_manager", "name": "Anna Puig", "phone": "", "email": "anna@tiurana.cat"}
+        ])
+    );
+
+    let file = dir.path().join("m.csv");
+    let out = ocsae(
+        &db,
+        &[
+            "export",
+            "municipalities",
+            "--format",
+            "csv",
+            "-o",
+            file.to_str().unwrap(),
+        ],
+    );
+    assert!(out.status.success());
+    let csv_out = text(&std::fs::read(&file).unwrap());
+    assert!(csv_out.starts_with(
+        "\u{FEFF}ine_code,name,comarca,population,population_year,contacts,notes,subscriber_form_sent_on\n"
+    ));
+    assert!(csv_out.contains("252228,Tiurana,Noguera,69,2025,"), "{csv_out}");
+}
+
+#[test]
+fn a_bad_row_names_its_line_and_changes_nothing() {
+    let dir = seeded();
+    let db = dir.path().join("db");
+    let before = export_json(&db);
+    let cases = [
+        (
+            "ine_code,role,name\n252228,mayor,Joan\n999999,mayor,Pere\n",
+            "line 3: no council has the INE code \"999999\" in the store",
+        ),
+        (
+            "ine_code,role,name\n252228,alcalde,Joan\n",
+            "line 2: unknown role \"alcalde\"",
+        ),
+        (
+            "ine_code,role,name\n252228,mayor,Joan\n252228,mayor,  \n",
+            "line 3: the field \"name\" is empty",
+        ),
+        (
+            "ine_code,role,name\n252228,mayor\n",
+            "line 2: the column \"name\" is missing",
+        ),
+        (
+            "ine_code,name\n252228,Joan\n",
+            "the header lacks the columns: role",
+        ),
+    ];
+    for (content, expected) in cases {
+        let csv = dir.path().join("bad.csv");
+        std::fs::write(&csv, content).unwrap();
+        let out = ocsae(&db, &["import", "contacts", csv.to_str().unwrap()]);
+        assert_eq!(out.status.code(), Some(1), "{content}");
+        let stderr = text(&out.stderr);
+        assert!(stderr.starts_with(&format!("ocsae: {expected}")), "{stderr}");
+        assert!(stderr.contains("nothing was imported"), "{stderr}");
+        assert_eq!(stderr.lines().count(), 1);
+    }
+    assert_eq!(export_json(&db), before, "the store is unchanged");
+}
+
+#[test]
+fn every_comarca_can_be_seeded() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = ocsae(&dir.path().join("priorat"), &["init", "--comarca", "Priorat"]);
+    assert!(out.status.success());
+    assert_eq!(
+        export_json(&dir.path().join("priorat")).as_array().unwrap().len(),
+        23
+    );
+    let out = ocsae(&dir.path().join("priorat"), &["init", "--comarca", "Priorat"]);
+    assert_eq!(out.status.code(), Some(1), "a second init is refused");
+    assert!(text(&out.stderr).contains("already holds data"));
+}
+
+#[test]
+fn exporting_a_missing_store_says_so() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = ocsae(&dir.path().join("none"), &["export", "municipalities"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        text(&out.stderr).contains("there is no store at"),
+        "{}",
+        text(&out.stderr)
+    );
+    assert!(!dir.path().join("none").exists(), "nothing was created");
+}
