@@ -46,13 +46,24 @@ pub fn init(db: &Path, comarca: &str, t: &I18n, clock: &dyn Clock) -> Outcome {
     Ok(())
 }
 
-pub fn export(db: &Path, what: ExportWhat, format: Format, output: Option<&Path>, t: &I18n) -> Outcome {
+pub fn export(
+    db: &Path,
+    what: ExportWhat,
+    format: Format,
+    output: Option<&Path>,
+    config: &Config,
+    t: &I18n,
+) -> Outcome {
     let store = open_existing(db, t)?;
     let fail = |e: io::IoError| UserError(e.localize(t));
+    let stored = |e: crate::store::StoreError| UserError(e.localize(t));
+    let tz = config.time_zone().unwrap_or(chrono_tz::Europe::Madrid);
+    let councils = store.municipalities().map_err(stored)?;
     let bytes = match what {
-        ExportWhat::Municipalities => {
-            let list = store.municipalities().map_err(|e| UserError(e.localize(t)))?;
-            io::export::municipalities(&list, format).map_err(fail)?
+        ExportWhat::Municipalities => io::export::municipalities(&councils, format).map_err(fail)?,
+        ExportWhat::Rollout => {
+            let rollouts = store.rollouts().map_err(stored)?;
+            io::export::rollout(&councils, &rollouts, tz, format).map_err(fail)?
         }
     };
     io::export::write_output(output, &bytes).map_err(fail)

@@ -71,7 +71,7 @@ pub fn run() -> ExitCode {
         )
         .map(|()| 0),
         Some(Command::Export { what, format, output }) => {
-            commands::export(&db, what, format, output.as_deref(), &t).map(|()| 0)
+            commands::export(&db, what, format, output.as_deref(), &config, &t).map(|()| 0)
         }
         Some(Command::Import { what, file }) => {
             commands::import(&db, what, &file, &t, clock.as_ref()).map(|()| 0)

@@ -171,3 +171,35 @@ fn filter_and_quick_jump_in_the_terminal() {
     s.send("q");
     assert_eq!(s.wait_exit(), 0);
 }
+
+#[test]
+fn a_tick_survives_kill_9_and_undo_works_the_next_morning() {
+    let home = tempfile::tempdir().unwrap();
+    let mut s = spawn(home.path(), &[], &[], 80, 24);
+    s.wait_for("Àger");
+    s.send("2");
+    s.wait_for("TRA VOB");
+    s.send("lllll\r");
+    s.wait_for("e-NOTUM · Àger");
+    s.send(" ");
+    s.wait_for("passa a «en curs»");
+    // SAFETY: killing our own child process.
+    unsafe {
+        libc::kill(s.pid().unwrap() as i32, libc::SIGKILL);
+    }
+    s.wait_exit();
+
+    let mut s = spawn(home.path(), &[], &[], 80, 24);
+    s.wait_for("Àger");
+    s.send("2");
+    let screen = s.wait_for("TRA VOB");
+    let ager = screen.lines().find(|l| l.starts_with("Àger")).unwrap();
+    assert!(ager.contains('◐'), "the tick was lost: {ager}");
+    s.send("u");
+    s.wait_for("Desfet: pas de la llista.");
+    let screen = s.contents();
+    let ager = screen.lines().find(|l| l.starts_with("Àger")).unwrap();
+    assert!(!ager.contains('◐'), "{ager}");
+    s.send("q");
+    assert_eq!(s.wait_exit(), 0);
+}

@@ -10,10 +10,19 @@ pub enum Context {
     Global,
     Table,
     Municipalities,
+    Rollout,
+    /// The checklist popup of the Implantació tab.
+    Checklist,
 }
 
 impl Context {
-    pub const ALL: [Context; 3] = [Context::Global, Context::Table, Context::Municipalities];
+    pub const ALL: [Context; 5] = [
+        Context::Global,
+        Context::Table,
+        Context::Municipalities,
+        Context::Rollout,
+        Context::Checklist,
+    ];
 }
 
 /// Declaration order is the order of the help popup.
@@ -44,6 +53,14 @@ pub enum Action {
     SortReverse,
     Edit,
     FormSent,
+    Left,
+    Right,
+    CycleStatus,
+    NotApplicable,
+    Block,
+    FilterStatus,
+    ToggleStep,
+    EditNotes,
 }
 
 impl Action {
@@ -82,6 +99,14 @@ impl Action {
             Action::SortReverse => Msg::action_sort_reverse,
             Action::Edit => Msg::action_edit,
             Action::FormSent => Msg::action_form_sent,
+            Action::Left => Msg::action_left,
+            Action::Right => Msg::action_right,
+            Action::CycleStatus => Msg::action_cycle_status,
+            Action::NotApplicable => Msg::action_not_applicable,
+            Action::Block => Msg::action_block,
+            Action::FilterStatus => Msg::action_filter_status,
+            Action::ToggleStep => Msg::action_toggle_step,
+            Action::EditNotes => Msg::action_edit_notes,
         }
     }
 }

@@ -2,12 +2,15 @@
 //! where actions become changes to the store.
 
 pub mod action;
+pub mod checklist;
 pub mod contacts_form;
 pub mod data;
 pub mod jump;
 pub mod municipalities;
 mod popups;
 pub mod prompt;
+pub mod rollout;
+mod rollout_update;
 pub mod table;
 mod update;
 
@@ -55,7 +58,8 @@ impl Tab {
     fn context(self) -> Option<Context> {
         match self {
             Tab::Municipalities => Some(Context::Municipalities),
-            Tab::Rollout | Tab::Certificates => None,
+            Tab::Rollout => Some(Context::Rollout),
+            Tab::Certificates => None,
         }
     }
 }
@@ -82,6 +86,7 @@ pub enum Popup {
     Jump(Jump),
     Contacts(ContactsForm),
     Prompt(Prompt),
+    Checklist(checklist::Checklist),
 }
 
 /// The width from which the detail pane sits beside the table.
@@ -98,7 +103,7 @@ pub struct App {
     pub data: Data,
     pub tab: Tab,
     pub municipalities: MunicipalitiesState,
-    pub rollout_cursor: Cursor,
+    pub rollout: rollout::RolloutState,
     pub popup: Option<Popup>,
     pub status: Option<Status>,
     pub quit: bool,
@@ -128,7 +133,7 @@ impl App {
             data,
             tab: Tab::Municipalities,
             municipalities: MunicipalitiesState::default(),
-            rollout_cursor: Cursor::default(),
+            rollout: rollout::RolloutState::default(),
             popup: None,
             status: None,
             quit: false,
@@ -147,8 +152,10 @@ impl App {
         self.now().with_timezone(&self.tz).date_naive()
     }
 
+    /// Recomputes the listed rows of both tabs after data or view settings changed.
     fn refresh_rows(&mut self) {
         self.municipalities.refresh(&self.data, self.config.threshold);
+        self.rollout.refresh(&self.data, &self.municipalities.rows);
     }
 
     /// The keymap contexts of the current screen, most specific first.
@@ -205,7 +212,7 @@ impl App {
         if self.popup.is_some() {
             return self.popup_key(key);
         }
-        if self.tab == Tab::Municipalities && self.municipalities.filtering {
+        if matches!(self.tab, Tab::Municipalities | Tab::Rollout) && self.municipalities.filtering {
             return self.filter_key(key);
         }
         match self.keymap.lookup(&self.contexts(), &key) {

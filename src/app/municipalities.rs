@@ -2,7 +2,6 @@
 
 use super::data::Data;
 use super::table::Cursor;
-use crate::domain::municipality::FormStatus;
 use crate::domain::search::{fold, rank};
 use crate::widgets::input::TextInput;
 use chrono::NaiveDate;
@@ -136,16 +135,5 @@ impl MunicipalitiesState {
         if let Some(pos) = self.rows.iter().position(|&r| r == index) {
             self.cursor.select(pos);
         }
-    }
-}
-
-/// The words for a fitxa status, shared by the table and the detail.
-pub fn form_status_msg(status: FormStatus) -> (crate::i18n::Msg, Option<i64>) {
-    use crate::i18n::Msg;
-    match status {
-        FormStatus::Valid => (Msg::form_valid, None),
-        FormStatus::Expiring(days) => (Msg::form_expiring, Some(days)),
-        FormStatus::Expired => (Msg::form_expired, None),
-        FormStatus::NotSent => (Msg::form_not_sent, None),
     }
 }

@@ -16,6 +16,7 @@ impl App {
             Some(Popup::Jump(jump)) => self.jump_key(key, jump),
             Some(Popup::Contacts(form)) => self.contacts_key(key, form),
             Some(Popup::Prompt(prompt)) => self.prompt_key(key, prompt),
+            Some(Popup::Checklist(list)) => self.checklist_key(key, list),
             None => false,
         }
     }
@@ -129,6 +130,14 @@ impl App {
                         }
                     }
                 }
+                PromptKind::BlockReason { council, service } => {
+                    let reason = prompt.input.value().to_string();
+                    if reason.trim().is_empty() {
+                        prompt.error = Some(self.t.t(Msg::reason_required).to_string());
+                    } else if self.block_with_reason(council, service, &reason) {
+                        return true;
+                    }
+                }
             },
             _ => {
                 if prompt.input.handle_key(&key) == Edited::Full {
@@ -147,28 +156,28 @@ impl App {
 
     /// Pasted text goes to whatever field has the focus.
     pub(super) fn paste(&mut self, text: &str) -> bool {
-        match &mut self.popup {
+        let full = match &mut self.popup {
             Some(Popup::Jump(jump)) => {
-                jump.input.insert(text);
+                let edited = jump.input.insert(text);
                 jump.refresh(&self.data);
+                edited == Edited::Full
             }
-            Some(Popup::Contacts(form)) => {
-                if form.paste(text) == FormOutcome::Full {
-                    self.field_full_status();
-                }
-            }
-            Some(Popup::Prompt(prompt)) => {
-                if prompt.input.insert(text) == Edited::Full {
-                    self.field_full_status();
-                }
-            }
+            Some(Popup::Contacts(form)) => form.paste(text) == FormOutcome::Full,
+            Some(Popup::Prompt(prompt)) => prompt.input.insert(text) == Edited::Full,
+            Some(Popup::Checklist(list)) => list
+                .notes
+                .as_mut()
+                .is_some_and(|n| n.insert(text) == Edited::Full),
             Some(Popup::Help(_)) => return false,
-            None if self.tab == Tab::Municipalities => {
+            None if matches!(self.tab, Tab::Municipalities | Tab::Rollout) => {
                 self.municipalities.filtering = true;
                 let edited = self.municipalities.filter.insert(text);
                 return self.after_filter_edit(edited);
             }
             None => return false,
+        };
+        if full {
+            self.field_full_status();
         }
         true
     }

@@ -8,6 +8,8 @@ use chrono::NaiveDate;
 pub enum PromptKind {
     /// The date a council's fitxa de subscriptor was sent.
     FormSent { council: usize },
+    /// Why a council's service is blocked.
+    BlockReason { council: usize, service: usize },
 }
 
 #[derive(Debug, Clone)]

@@ -17,6 +17,9 @@ fn change_label(action: &str) -> Msg {
         "contacts.edit" => Msg::change_contacts,
         "form.sent" => Msg::change_form_sent,
         "import.contacts" => Msg::change_import_contacts,
+        "rollout.status" => Msg::change_rollout_status,
+        "rollout.step" => Msg::change_rollout_step,
+        "rollout.notes" => Msg::change_rollout_notes,
         _ => Msg::change_other,
     }
 }
@@ -28,11 +31,13 @@ impl App {
         match action {
             Action::Quit => self.quit = true,
             Action::Help => self.popup = Some(Popup::Help(Cursor::default())),
-            Action::NextTab => self.tab = Tab::ALL[(self.tab.index() + 1) % Tab::ALL.len()],
-            Action::PrevTab => self.tab = Tab::ALL[(self.tab.index() + Tab::ALL.len() - 1) % Tab::ALL.len()],
-            Action::TabMunicipalities => self.tab = Tab::Municipalities,
-            Action::TabRollout => self.tab = Tab::Rollout,
-            Action::TabCertificates => self.tab = Tab::Certificates,
+            Action::NextTab => self.switch_tab(Tab::ALL[(self.tab.index() + 1) % Tab::ALL.len()]),
+            Action::PrevTab => {
+                self.switch_tab(Tab::ALL[(self.tab.index() + Tab::ALL.len() - 1) % Tab::ALL.len()])
+            }
+            Action::TabMunicipalities => self.switch_tab(Tab::Municipalities),
+            Action::TabRollout => self.switch_tab(Tab::Rollout),
+            Action::TabCertificates => self.switch_tab(Tab::Certificates),
             Action::Jump => self.popup = Some(Popup::Jump(Jump::new(&self.data))),
             Action::Undo => self.undo_redo(true),
             Action::Redo => self.undo_redo(false),
@@ -40,8 +45,8 @@ impl App {
                 return self.move_cursor(action);
             }
             Action::Filter => match self.tab {
-                Tab::Municipalities => self.municipalities.filtering = true,
-                _ => return false,
+                Tab::Municipalities | Tab::Rollout => self.municipalities.filtering = true,
+                Tab::Certificates => return false,
             },
             Action::Back => return self.back(),
             Action::Open => match self.tab {
@@ -49,8 +54,21 @@ impl App {
                     self.municipalities.detail = true;
                     self.municipalities.detail_scroll = Cursor::default();
                 }
+                Tab::Rollout => return self.open_checklist(),
                 _ => return false,
             },
+            Action::Left => self.rollout.move_column(-1),
+            Action::Right => self.rollout.move_column(1),
+            Action::CycleStatus => return self.cycle_status(),
+            Action::NotApplicable => return self.set_not_applicable(),
+            Action::Block => return self.ask_block_reason(),
+            Action::FilterStatus => {
+                let column = self.rollout.column;
+                let current = self.rollout.filter.filter(|(s, _)| *s == column).map(|(_, f)| f);
+                self.rollout.filter = super::rollout::StatusFilter::next(current).map(|f| (column, f));
+                self.refresh_rows();
+            }
+            Action::ToggleStep | Action::EditNotes => return false,
             Action::ToggleAll => {
                 self.municipalities.show_all = !self.municipalities.show_all;
                 self.refresh_rows();
@@ -88,6 +106,31 @@ impl App {
         true
     }
 
+    /// Changes tab, carrying the selected council between Municipis and Implantació.
+    pub fn switch_tab(&mut self, to: Tab) {
+        let council = match self.tab {
+            Tab::Municipalities => self.municipalities.selected_index(),
+            Tab::Rollout => self.rollout.selected_index(),
+            Tab::Certificates => None,
+        };
+        if let Some(council) = council {
+            match to {
+                Tab::Municipalities => {
+                    if let Some(pos) = self.municipalities.rows.iter().position(|&r| r == council) {
+                        self.municipalities.cursor.select(pos);
+                    }
+                }
+                Tab::Rollout => {
+                    if let Some(pos) = self.rollout.rows.iter().position(|&r| r == council) {
+                        self.rollout.cursor.select(pos);
+                    }
+                }
+                Tab::Certificates => {}
+            }
+        }
+        self.tab = to;
+    }
+
     /// True when the detail pane takes the whole body (narrow terminals).
     pub fn detail_alone(&self) -> bool {
         self.tab == Tab::Municipalities && self.municipalities.detail && self.last_width.get() < WIDE
@@ -106,18 +149,23 @@ impl App {
                 self.municipalities.detail_scroll = Cursor::default();
                 moved
             }
-            Tab::Rollout => self.rollout_cursor.apply(action, len),
+            Tab::Rollout => self.rollout.cursor.apply(action, self.rollout.rows.len()),
             Tab::Certificates => false,
         }
     }
 
-    /// Esc: close the detail, else clear the filter. Never quits.
+    /// Esc: close the detail, else the status filter, else clear the name filter. Never quits.
     fn back(&mut self) -> bool {
-        if self.tab != Tab::Municipalities {
+        if self.tab == Tab::Rollout && self.rollout.filter.is_some() {
+            self.rollout.filter = None;
+            self.refresh_rows();
+            return true;
+        }
+        if self.tab == Tab::Certificates {
             return false;
         }
         let state = &mut self.municipalities;
-        if state.detail {
+        if state.detail && self.tab == Tab::Municipalities {
             state.detail = false;
         } else if !state.filter.is_empty() {
             state.filter.set("");

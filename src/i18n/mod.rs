@@ -5,6 +5,7 @@
 //! has every key.
 
 mod keys;
+pub mod words;
 
 pub use keys::Msg;
 use serde::{Deserialize, Serialize};

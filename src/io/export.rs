@@ -1,9 +1,14 @@
 //! Exports in machine formats with English snake_case field names.
 
 use super::{Format, IoError};
-use crate::domain::municipality::Municipality;
+use crate::domain::catalog::services;
+use crate::domain::municipality::{IneCode, Municipality};
+use crate::domain::rollout::Rollout;
 use chrono::NaiveDate;
+use chrono::{DateTime, Utc};
+use chrono_tz::Tz;
 use serde::{Deserialize, Serialize};
+use std::collections::HashMap;
 use std::io::Write;
 use std::path::Path;
 
@@ -77,6 +82,97 @@ pub fn municipalities(list: &[Municipality], format: Format) -> Result<Vec<u8>, 
             contacts: serde_json::to_string(&m.contacts).unwrap_or_default(),
             notes: &m.notes,
             subscriber_form_sent_on: m.subscriber_form_sent_on,
+        })),
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StepOut {
+    pub name: String,
+    pub done_at: Option<String>,
+    pub done_by: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RolloutOut {
+    pub ine_code: String,
+    pub municipality: String,
+    pub service: String,
+    pub status: String,
+    pub steps: Vec<StepOut>,
+    pub notes: String,
+    pub updated_at: Option<String>,
+}
+
+#[derive(Serialize)]
+struct RolloutCsv<'a> {
+    ine_code: &'a str,
+    municipality: &'a str,
+    service: &'a str,
+    status: &'a str,
+    steps: String,
+    notes: &'a str,
+    updated_at: Option<&'a str>,
+}
+
+/// RFC 3339 with the offset of the office's time zone.
+pub fn timestamp(at: DateTime<Utc>, tz: Tz) -> String {
+    at.with_timezone(&tz).to_rfc3339()
+}
+
+/// One record per council and catalogue service, pending ones included.
+pub fn rollout(
+    councils: &[Municipality],
+    stored: &[Rollout],
+    tz: Tz,
+    format: Format,
+) -> Result<Vec<u8>, IoError> {
+    let by_key: HashMap<(IneCode, &str), &Rollout> =
+        stored.iter().map(|r| ((r.ine, r.service.as_str()), r)).collect();
+    let mut records = Vec::with_capacity(councils.len() * services().len());
+    for m in councils {
+        for service in services() {
+            let pending;
+            let r = match by_key.get(&(m.ine, service.id.as_str())) {
+                Some(r) => *r,
+                None => {
+                    pending = Rollout::pending(m.ine, service);
+                    &pending
+                }
+            };
+            records.push(RolloutOut {
+                ine_code: m.ine.to_string(),
+                municipality: m.name.clone(),
+                service: service.id.clone(),
+                status: r.status.as_str().into(),
+                steps: service
+                    .steps
+                    .iter()
+                    .enumerate()
+                    .map(|(i, name)| {
+                        let mark = r.steps.get(i).and_then(|s| s.as_ref());
+                        StepOut {
+                            name: name.clone(),
+                            done_at: mark.map(|s| timestamp(s.done_at, tz)),
+                            done_by: mark.map(|s| s.done_by.clone()),
+                        }
+                    })
+                    .collect(),
+                notes: r.notes.clone(),
+                updated_at: r.updated_at.map(|t| timestamp(t, tz)),
+            });
+        }
+    }
+    match format {
+        Format::Json => to_json(&records),
+        Format::Csv => to_csv(records.iter().map(|r| RolloutCsv {
+            ine_code: &r.ine_code,
+            municipality: &r.municipality,
+            service: &r.service,
+            status: &r.status,
+            steps: serde_json::to_string(&r.steps).unwrap_or_default(),
+            notes: &r.notes,
+            updated_at: r.updated_at.as_deref(),
         })),
     }
 }

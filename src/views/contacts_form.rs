@@ -5,7 +5,7 @@ use crate::app::contacts_form::{ContactsForm, Field};
 use crate::app::table::Cursor;
 use crate::domain::text::clean;
 use crate::i18n::Msg;
-use crate::views::council_detail::role_msg;
+use crate::i18n::words::role_msg;
 use crate::widgets::ellipsize;
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};

@@ -1,28 +1,16 @@
 //! Everything about one council: codes, contacts, fitxa, notes, services, certificates.
 
 use crate::app::App;
-use crate::app::municipalities::form_status_msg;
 use crate::domain::catalog::services;
 use crate::domain::municipality::{ContactRole, FORM_MIN_PER_ROLE};
 use crate::domain::text::clean;
 use crate::i18n::Msg;
+use crate::i18n::words::{form_status_msg, role_msg};
 use crate::views::rollout::glyph;
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Paragraph, Wrap};
-
-pub fn role_msg(role: ContactRole) -> Msg {
-    match role {
-        ContactRole::Mayor => Msg::role_mayor,
-        ContactRole::Secretary => Msg::role_secretary,
-        ContactRole::Intervenor => Msg::role_intervenor,
-        ContactRole::Treasurer => Msg::role_treasurer,
-        ContactRole::ServiceManager => Msg::role_service_manager,
-        ContactRole::DataCertifier => Msg::role_data_certifier,
-        ContactRole::Other => Msg::role_other,
-    }
-}
 
 /// The detail as lines; `width` decides how many service columns fit.
 fn lines(app: &App, width: u16) -> Vec<Line<'static>> {

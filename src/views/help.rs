@@ -14,6 +14,8 @@ fn context_title(context: Context) -> Msg {
         Context::Global => Msg::help_global,
         Context::Table => Msg::help_table,
         Context::Municipalities => Msg::tab_municipalities,
+        Context::Rollout => Msg::help_rollout,
+        Context::Checklist => Msg::help_checklist,
     }
 }
 
@@ -23,6 +25,9 @@ fn lines(app: &App) -> Vec<Line<'static>> {
     let mut out = Vec::new();
     let mut contexts = app.contexts();
     contexts.reverse();
+    if app.tab == crate::app::Tab::Rollout {
+        contexts.push(Context::Checklist);
+    }
     for context in contexts {
         let bindings = app.keymap.bindings(&[context]);
         if bindings.is_empty() {

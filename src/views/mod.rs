@@ -1,6 +1,7 @@
 //! Drawing: the views read the state and never change it.
 
 pub mod certificates;
+mod checklist;
 mod contacts_form;
 pub mod council_detail;
 pub mod help;
@@ -41,6 +42,7 @@ pub fn draw(frame: &mut Frame, app: &App) {
         Some(Popup::Help(cursor)) => help::draw(frame, app, cursor, body),
         Some(Popup::Jump(jump)) => jump::draw(frame, app, jump, body),
         Some(Popup::Contacts(form)) => contacts_form::draw(frame, app, form, body),
+        Some(Popup::Checklist(list)) => checklist::draw(frame, app, list, body),
         Some(Popup::Prompt(_)) | None => {}
     }
 }

@@ -1,11 +1,12 @@
 //! The Municipis tab: the table, and the detail beside it or alone.
 
 use super::council_detail;
-use crate::app::municipalities::{SortColumn, form_status_msg};
+use crate::app::municipalities::SortColumn;
 use crate::app::{App, WIDE};
 use crate::domain::municipality::FormStatus;
 use crate::domain::text::clean;
 use crate::i18n::Msg;
+use crate::i18n::words::form_status_msg;
 use crate::widgets::{ellipsize, progress};
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};

@@ -1,13 +1,18 @@
-//! The Implantació tab: councils down, the AOC services across.
+//! The Implantació tab: councils down, the AOC services across, with totals.
 
 use crate::app::App;
+use crate::app::rollout::StatusFilter;
 use crate::domain::catalog::services;
-use crate::domain::rollout::RolloutStatus;
+use crate::domain::rollout::{RolloutStatus, Tally};
 use crate::domain::text::clean;
 use crate::i18n::Msg;
+use crate::i18n::words::status_msg;
+use crate::theme::Theme;
+use crate::widgets::ellipsize;
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
-use ratatui::text::Line;
+use ratatui::style::Style;
+use ratatui::text::{Line, Span};
 use ratatui::widgets::{Cell, Row, Table};
 
 /// The glyph that marks a status, so the matrix reads without colour.
@@ -21,33 +26,160 @@ pub fn glyph(status: RolloutStatus) -> &'static str {
     }
 }
 
-pub fn draw(frame: &mut Frame, app: &App, area: Rect) {
-    let [title, table] = Layout::vertical([Constraint::Length(1), Constraint::Min(0)]).areas(area);
-    frame.render_widget(
-        Line::from(format!(" {}", app.t.t(Msg::rollout_title))).style(app.theme.title),
-        title,
-    );
-    let rows_idx = &app.municipalities.rows;
-    let mut header = vec![Cell::from(app.t.t(Msg::col_municipality))];
-    header.extend(services().iter().map(|s| Cell::from(s.short.as_str())));
-    let body_height = table.height.saturating_sub(1) as usize;
-    let window = app.rollout_cursor.window(body_height, rows_idx.len());
-    let rows = rows_idx[window.clone()].iter().enumerate().map(|(i, &m)| {
-        let mut cells = vec![Cell::from(clean(&app.data.municipalities[m].name).into_owned())];
-        cells.extend((0..services().len()).map(|s| Cell::from(format!(" {}", glyph(app.data.status(m, s))))));
-        let row = Row::new(cells);
-        if window.start + i == app.rollout_cursor.selected {
-            row.style(app.theme.selected)
-        } else {
-            row
+pub fn status_style(theme: &Theme, status: RolloutStatus) -> Style {
+    match status {
+        RolloutStatus::Pending | RolloutStatus::NotApplicable => theme.dim,
+        RolloutStatus::InProgress => theme.warn,
+        RolloutStatus::Done => theme.ok,
+        RolloutStatus::Blocked => theme.error,
+    }
+}
+
+pub fn filter_label(app: &App, service: usize, filter: StatusFilter) -> String {
+    let status = match filter {
+        StatusFilter::NotDone => app.t.t(Msg::status_not_done),
+        StatusFilter::Is(s) => app.t.t(status_msg(s)),
+    };
+    app.t.f(
+        Msg::rollout_filter,
+        &[("service", &services()[service].name), ("status", &status)],
+    )
+}
+
+fn draw_title(frame: &mut Frame, app: &App, area: Rect) {
+    let state = &app.rollout;
+    let count = crate::views::municipalities::count_label(&app.t, state.rows.len());
+    // The tab's name is in the header already; the line is for the count and the legend.
+    let mut spans = vec![
+        Span::styled(format!(" {count}"), app.theme.title),
+        Span::raw(" · "),
+    ];
+    match state.filter {
+        Some((service, filter)) => {
+            spans.push(Span::styled(filter_label(app, service, filter), app.theme.warn))
         }
+        None => spans.push(Span::styled(
+            app.t.t(Msg::rollout_legend).to_string(),
+            app.theme.dim,
+        )),
+    }
+    let filter = &app.municipalities.filter;
+    let typing = app.municipalities.filtering;
+    if typing || !filter.is_empty() {
+        spans.push(Span::raw("  /"));
+    }
+    let used: u16 = spans.iter().map(|s| s.width() as u16).sum();
+    frame.render_widget(Line::from(spans), area);
+    if typing || !filter.is_empty() {
+        let input = Rect {
+            x: area.x + used,
+            width: area.width.saturating_sub(used),
+            ..area
+        };
+        filter.draw(frame, input, app.theme.key, typing);
+    }
+}
+
+pub fn draw(frame: &mut Frame, app: &App, area: Rect) {
+    let [title, table, footer] =
+        Layout::vertical([Constraint::Length(1), Constraint::Min(0), Constraint::Length(1)]).areas(area);
+    draw_title(frame, app, title);
+    let state = &app.rollout;
+    let theme = &app.theme;
+    let n = services().len();
+    let column_style = |s: usize| {
+        if s == state.column {
+            theme.selected
+        } else {
+            Style::new()
+        }
+    };
+
+    let mut header = vec![Cell::from(app.t.t(Msg::col_municipality))];
+    header.extend(
+        services()
+            .iter()
+            .enumerate()
+            .map(|(s, svc)| Cell::from(svc.short.as_str()).style(column_style(s))),
+    );
+    header.push(Cell::from(Line::from(app.t.t(Msg::col_done)).right_aligned()));
+
+    let mut widths = vec![Constraint::Min(10)];
+    widths.extend(std::iter::repeat_n(Constraint::Length(3), n));
+    widths.push(Constraint::Length(5));
+    let fixed = (n as u16) * 4 + 6;
+    let name_width = table.width.saturating_sub(fixed) as usize;
+
+    let body_height = table.height.saturating_sub(1) as usize;
+    let window = state.cursor.window(body_height, state.rows.len());
+    let rows = state.rows[window.clone()].iter().enumerate().map(|(i, &m)| {
+        let selected_row = window.start + i == state.cursor.selected;
+        let name = ellipsize(&clean(&app.data.municipalities[m].name), name_width);
+        let mut cells = vec![Cell::from(name).style(if selected_row {
+            theme.selected
+        } else {
+            Style::new()
+        })];
+        for s in 0..n {
+            let status = app.data.status(m, s);
+            let style = if selected_row && s == state.column {
+                theme.selected
+            } else {
+                status_style(theme, status)
+            };
+            cells.push(Cell::from(format!(" {} ", glyph(status))).style(style));
+        }
+        let tally = app.data.tally(m);
+        cells.push(Cell::from(
+            Line::from(format!("{}/{}", tally.done, tally.applicable)).right_aligned(),
+        ));
+        Row::new(cells)
     });
-    let mut widths = vec![Constraint::Min(18)];
-    widths.extend(std::iter::repeat_n(Constraint::Length(3), services().len()));
     frame.render_widget(
-        Table::new(rows, widths)
-            .header(Row::new(header).style(app.theme.table_header))
+        Table::new(rows, widths.clone())
+            .header(Row::new(header).style(theme.table_header))
             .column_spacing(1),
         table,
+    );
+    if state.rows.is_empty() {
+        let empty = Rect {
+            y: table.y + 1,
+            height: 1,
+            ..table
+        };
+        frame.render_widget(
+            Line::from(format!(" {}", app.t.t(Msg::empty_list))).style(theme.dim),
+            empty,
+        );
+    }
+
+    // Per service: % of the listed councils done, leaving out those where it does not apply.
+    let mut totals = vec![Cell::from(app.t.t(Msg::rollout_percent))];
+    for s in 0..n {
+        let tally = Tally::of(
+            state
+                .rows
+                .iter()
+                .map(|&m| app.data.status(m, s))
+                .collect::<Vec<_>>()
+                .iter(),
+        );
+        let text = tally.percent().map_or("—".to_string(), |p| p.to_string());
+        totals.push(Cell::from(Line::from(text).right_aligned()).style(column_style(s)));
+    }
+    let all = Tally::of(
+        state
+            .rows
+            .iter()
+            .flat_map(|&m| (0..n).map(move |s| app.data.status(m, s)))
+            .collect::<Vec<_>>()
+            .iter(),
+    );
+    totals.push(Cell::from(
+        Line::from(all.percent().map_or("—".into(), |p| format!("{p}%"))).right_aligned(),
+    ));
+    frame.render_widget(
+        Table::new([Row::new(totals).style(theme.table_header)], widths).column_spacing(1),
+        footer,
     );
 }

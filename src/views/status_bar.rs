@@ -28,7 +28,14 @@ fn hinted(app: &App) -> &'static [(Action, Msg)] {
             (Action::Help, Msg::hint_help),
             (Action::Quit, Msg::hint_quit),
         ],
-        Tab::Rollout | Tab::Certificates => &[
+        Tab::Rollout => &[
+            (Action::CycleStatus, Msg::hint_cycle_status),
+            (Action::Open, Msg::hint_checklist),
+            (Action::FilterStatus, Msg::hint_filter_status),
+            (Action::Jump, Msg::hint_jump),
+            (Action::Help, Msg::hint_help),
+        ],
+        Tab::Certificates => &[
             (Action::Jump, Msg::hint_jump),
             (Action::NextTab, Msg::hint_next_tab),
             (Action::Help, Msg::hint_help),
@@ -37,11 +44,34 @@ fn hinted(app: &App) -> &'static [(Action, Msg)] {
     }
 }
 
+/// The selected column's full name, and why its cell is blocked if it is.
+fn selected_service(app: &App) -> Vec<Span<'static>> {
+    let column = app.rollout.column;
+    let service = &crate::domain::catalog::services()[column];
+    let mut spans = vec![Span::styled(
+        format!("{} {}", service.short, service.name),
+        app.theme.title,
+    )];
+    if let Some(m) = app.rollout.selected_index() {
+        let reason = app.data.rollout[m][column]
+            .as_ref()
+            .map(|r| r.blocked_reason.as_str())
+            .unwrap_or("");
+        if !reason.is_empty() {
+            let reason = crate::widgets::ellipsize(&crate::domain::text::clean(reason), 30);
+            spans.push(Span::styled(format!(" ✖ {reason}"), app.theme.error));
+        }
+    }
+    spans.push(Span::raw(" │ "));
+    spans
+}
+
 pub fn draw(frame: &mut Frame, app: &App, area: Rect) {
     let theme = &app.theme;
     if let Some(Popup::Prompt(prompt)) = &app.popup {
         let question = match prompt.kind {
             PromptKind::FormSent { .. } => app.t.t(Msg::prompt_form_sent),
+            PromptKind::BlockReason { .. } => app.t.t(Msg::prompt_block_reason),
         };
         let label = format!(" {question} ");
         let width = label.chars().count() as u16;
@@ -68,6 +98,9 @@ pub fn draw(frame: &mut Frame, app: &App, area: Rect) {
         }
         None => {
             let mut spans = vec![Span::raw(" ")];
+            if app.tab == Tab::Rollout {
+                spans.extend(selected_service(app));
+            }
             for (action, msg) in hinted(app) {
                 // Only the first key of each action, to keep the line short.
                 let Some(key) = app.keymap.first_key(*action) else {

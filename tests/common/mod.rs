@@ -24,10 +24,11 @@ pub fn at(s: &str) -> DateTime<Utc> {
     s.parse().unwrap()
 }
 
+/// Fields drop in order: the app (and its store) before the directory.
 pub struct Fixture {
-    pub dir: TempDir,
-    pub clock: FixedClock,
     pub app: App,
+    pub clock: FixedClock,
+    pub dir: TempDir,
 }
 
 /// A seeded store for `comarca`, opened in an App speaking `lang`.

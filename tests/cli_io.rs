@@ -1,4 +1,4 @@
-//! `ocsae init`, `import contacts` and `export municipalities` from the command line.
+//! Imports and exports from the command line.
 
 mod common;
 
@@ -185,4 +185,52 @@ fn exporting_a_missing_store_says_so() {
         text(&out.stderr)
     );
     assert!(!dir.path().join("none").exists(), "nothing was created");
+}
+
+#[test]
+fn the_rollout_export_has_every_pair_with_its_steps() {
+    let dir = seeded();
+    let db = dir.path().join("db");
+    let out = ocsae(&db, &["export", "rollout"]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let all = json.as_array().unwrap();
+    assert_eq!(all.len(), 30 * 12, "pending pairs included");
+    let first = &all[0];
+    assert_eq!(first["ine_code"], "250024");
+    assert_eq!(first["municipality"], "Àger");
+    assert_eq!(first["service"], "e-tram");
+    assert_eq!(first["status"], "pending");
+    assert_eq!(first["notes"], "");
+    assert_eq!(first["updated_at"], serde_json::Value::Null);
+    assert_eq!(
+        first["steps"][0],
+        serde_json::json!({"name": "Sol·licitud d'alta signada i enviada", "done_at": null, "done_by": null})
+    );
+    let services: Vec<&str> = all[..12].iter().map(|r| r["service"].as_str().unwrap()).collect();
+    assert_eq!(
+        services,
+        [
+            "e-tram",
+            "via-oberta",
+            "eacat",
+            "pscp",
+            "e-fact",
+            "e-notum",
+            "eres",
+            "cercador",
+            "idec-local",
+            "er-idcat",
+            "seguretat",
+            "e-tauler"
+        ]
+    );
+
+    let out = ocsae(&db, &["export", "rollout", "--format", "csv"]);
+    let csv = text(&out.stdout);
+    assert!(
+        csv.starts_with("\u{FEFF}ine_code,municipality,service,status,steps,notes,updated_at\n"),
+        "{csv}"
+    );
+    assert_eq!(csv.lines().count(), 1 + 360);
 }

@@ -1,0 +1,177 @@
+//! Changes to the rollout matrix and its checklists.
+
+use super::action::{Action, Context};
+use super::checklist::{Checklist, NOTES_LIMIT};
+use super::prompt::{Prompt, PromptKind};
+use super::{App, Popup, StatusKind};
+use crate::domain::catalog::services;
+use crate::domain::rollout::{Rollout, RolloutStatus};
+use crate::i18n::Msg;
+use crate::i18n::words::status_msg;
+use crate::store::{Change, Edit, Record};
+use crate::widgets::input::{Edited, TextInput};
+use crossterm::event::{KeyCode, KeyEvent};
+
+pub const REASON_LIMIT: usize = 200;
+
+impl App {
+    /// The selected cell: (council, service).
+    fn selected_cell(&self) -> Option<(usize, usize)> {
+        self.rollout.selected_index().map(|m| (m, self.rollout.column))
+    }
+
+    /// Saves one cell after `edit` changes it; says so, and names a status move.
+    pub(super) fn change_rollout(
+        &mut self,
+        council: usize,
+        service: usize,
+        action: &str,
+        edit: impl FnOnce(&mut Rollout),
+    ) -> bool {
+        let before = self.data.rollout[council][service].clone();
+        let old_status = self.data.status(council, service);
+        let mut after = self.data.rollout_or_pending(council, service);
+        edit(&mut after);
+        if after.status != RolloutStatus::Blocked {
+            after.blocked_reason.clear();
+        }
+        if Some(&after) == before.as_ref() {
+            return false;
+        }
+        after.updated_at = Some(self.now());
+        let new_status = after.status;
+        let change = Change::new(
+            action,
+            vec![Edit {
+                before: before.map(Record::Rollout),
+                after: Some(Record::Rollout(after)),
+            }],
+        );
+        if !self.commit(change) {
+            return true;
+        }
+        if new_status != old_status {
+            let text = self.t.f(
+                Msg::status_moved,
+                &[
+                    ("service", &services()[service].name),
+                    ("status", &self.t.t(status_msg(new_status))),
+                ],
+            );
+            self.set_status(StatusKind::Saved, text);
+        }
+        true
+    }
+
+    pub(super) fn cycle_status(&mut self) -> bool {
+        let Some((m, s)) = self.selected_cell() else {
+            return false;
+        };
+        self.change_rollout(m, s, "rollout.status", |r| r.status = r.status.cycled())
+    }
+
+    pub(super) fn set_not_applicable(&mut self) -> bool {
+        let Some((m, s)) = self.selected_cell() else {
+            return false;
+        };
+        self.change_rollout(m, s, "rollout.status", |r| {
+            r.status = RolloutStatus::NotApplicable
+        })
+    }
+
+    pub(super) fn ask_block_reason(&mut self) -> bool {
+        let Some((council, service)) = self.selected_cell() else {
+            return false;
+        };
+        let current = self.data.rollout_or_pending(council, service).blocked_reason;
+        let kind = PromptKind::BlockReason { council, service };
+        self.popup = Some(Popup::Prompt(Prompt::new(kind, &current, REASON_LIMIT)));
+        true
+    }
+
+    /// The answer to the block-reason prompt; false keeps the prompt open.
+    pub(super) fn block_with_reason(&mut self, council: usize, service: usize, reason: &str) -> bool {
+        let reason = reason.trim().to_string();
+        self.change_rollout(council, service, "rollout.status", move |r| {
+            r.status = RolloutStatus::Blocked;
+            r.blocked_reason = reason;
+        });
+        true
+    }
+
+    pub(super) fn open_checklist(&mut self) -> bool {
+        let Some((council, service)) = self.selected_cell() else {
+            return false;
+        };
+        self.popup = Some(Popup::Checklist(Checklist::new(council, service)));
+        true
+    }
+
+    pub(super) fn checklist_key(&mut self, key: KeyEvent, mut list: Checklist) -> bool {
+        let (council, service) = (list.council, list.service);
+        if list.confirm_discard {
+            if matches!(key.code, KeyCode::Char('s' | 'S' | 'y' | 'Y')) {
+                list.notes = None;
+            }
+            list.confirm_discard = false;
+            self.popup = Some(Popup::Checklist(list));
+            return true;
+        }
+        if let Some(notes) = &mut list.notes {
+            match key.code {
+                KeyCode::Esc => {
+                    let stored = self.data.rollout_or_pending(council, service).notes;
+                    if notes.value() == stored {
+                        list.notes = None;
+                    } else {
+                        list.confirm_discard = true;
+                    }
+                }
+                KeyCode::Enter => {
+                    let text = notes.value().trim().to_string();
+                    list.notes = None;
+                    self.change_rollout(council, service, "rollout.notes", |r| r.notes = text);
+                }
+                _ => {
+                    if notes.handle_key(&key) == Edited::Full {
+                        self.set_status(StatusKind::Info, self.t.t(Msg::field_full_short).to_string());
+                    }
+                }
+            }
+            self.popup = Some(Popup::Checklist(list));
+            return true;
+        }
+        let steps = services()[service].steps.len();
+        match self
+            .keymap
+            .lookup(&[Context::Checklist, Context::Table, Context::Global], &key)
+        {
+            Some(Action::Back) | Some(Action::Quit) if key.code == KeyCode::Esc => return true,
+            Some(Action::ToggleStep) => {
+                let step = list.cursor.selected;
+                let (now, user) = (self.now(), self.store.user().to_string());
+                self.change_rollout(council, service, "rollout.step", |r| {
+                    r.toggle_step(step, now, &user)
+                });
+            }
+            Some(Action::EditNotes) => {
+                let current = self.data.rollout_or_pending(council, service).notes;
+                list.notes = Some(TextInput::new(&current, NOTES_LIMIT));
+            }
+            Some(
+                action @ (Action::Up
+                | Action::Down
+                | Action::PageUp
+                | Action::PageDown
+                | Action::First
+                | Action::Last),
+            ) => {
+                list.cursor.apply(action, steps);
+            }
+            Some(Action::Back) => return true,
+            _ => {}
+        }
+        self.popup = Some(Popup::Checklist(list));
+        true
+    }
+}

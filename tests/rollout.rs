@@ -1,0 +1,222 @@
+//! The Implantació tab: the matrix, its statuses, the checklist and the filter.
+
+mod common;
+
+use common::*;
+use crossterm::event::KeyCode;
+use ocsae::app::Popup;
+use ocsae::domain::catalog::service_index;
+use ocsae::domain::rollout::RolloutStatus;
+
+const NOT: usize = 5;
+
+fn status_of(f: &Fixture, council: &str, service: &str) -> RolloutStatus {
+    let m = f
+        .app
+        .data
+        .municipalities
+        .iter()
+        .position(|m| m.name == council)
+        .unwrap();
+    f.app.data.status(m, service_index(service).unwrap())
+}
+
+/// The rollout tab with the e-NOTUM column selected.
+fn on_enotum() -> Fixture {
+    let mut f = fixture();
+    press(&mut f.app, KeyCode::Char('2'));
+    for _ in 0..NOT {
+        press(&mut f.app, KeyCode::Char('l'));
+    }
+    assert_eq!(f.app.rollout.column, NOT);
+    f
+}
+
+#[test]
+fn space_x_and_b_set_the_cell_status() {
+    let mut f = on_enotum();
+    press(&mut f.app, KeyCode::Char(' '));
+    assert_eq!(status_of(&f, "Àger", "e-notum"), RolloutStatus::InProgress);
+    assert!(screen(&f.app, 80, 24).contains("e-NOTUM passa a «en curs»"));
+    press(&mut f.app, KeyCode::Char(' '));
+    assert_eq!(status_of(&f, "Àger", "e-notum"), RolloutStatus::Done);
+    press(&mut f.app, KeyCode::Char(' '));
+    assert_eq!(status_of(&f, "Àger", "e-notum"), RolloutStatus::Pending);
+    press(&mut f.app, KeyCode::Down);
+    press(&mut f.app, KeyCode::Char('x'));
+    assert_eq!(status_of(&f, "Albesa", "e-notum"), RolloutStatus::NotApplicable);
+    press(&mut f.app, KeyCode::Down);
+    press(&mut f.app, KeyCode::Char('b'));
+    press(&mut f.app, KeyCode::Enter);
+    assert!(
+        screen(&f.app, 80, 24).contains("Cal escriure un motiu."),
+        "an empty reason is refused"
+    );
+    type_text(&mut f.app, "falta el conveni");
+    press(&mut f.app, KeyCode::Enter);
+    assert_eq!(status_of(&f, "Algerri", "e-notum"), RolloutStatus::Blocked);
+    let s = screen(&f.app, 80, 24);
+    assert!(s.contains("e-NOTUM passa a «bloquejat»"), "{s}");
+    press(&mut f.app, KeyCode::Char('k'));
+    press(&mut f.app, KeyCode::Char('j'));
+    let s = screen(&f.app, 80, 24);
+    assert!(
+        s.lines()
+            .last()
+            .unwrap()
+            .contains("NOT e-NOTUM ✖ falta el conveni"),
+        "{s}"
+    );
+}
+
+#[test]
+fn the_matrix_at_80x24_with_totals() {
+    let mut f = on_enotum();
+    press(&mut f.app, KeyCode::Char(' '));
+    press(&mut f.app, KeyCode::Char(' '));
+    press(&mut f.app, KeyCode::Down);
+    press(&mut f.app, KeyCode::Char('x'));
+    press(&mut f.app, KeyCode::Down);
+    press(&mut f.app, KeyCode::Char(' '));
+    press(&mut f.app, KeyCode::Char('h'));
+    press(&mut f.app, KeyCode::Char(' '));
+    press(&mut f.app, KeyCode::Char(' '));
+    f.app.status = None;
+    let s = screen(&f.app, 80, 24);
+    // e-NOTUM: 1 done of 28 applicable councils = 3 %; Àger: 1 of 12; Albesa: 0 of 11.
+    assert!(
+        s.lines().any(|l| l.starts_with("Àger") && l.ends_with("1/12")),
+        "{s}"
+    );
+    assert!(
+        s.lines().any(|l| l.starts_with("Albesa") && l.ends_with("0/11")),
+        "{s}"
+    );
+    let totals = s.lines().find(|l| l.starts_with("% implantat")).unwrap();
+    assert_eq!(totals.split_whitespace().nth(7), Some("3"), "{totals}");
+    assert!(
+        s.contains("FAC e-FACT"),
+        "the full name of the column is shown: {s}"
+    );
+    insta::assert_snapshot!(s);
+}
+
+#[test]
+fn f_answers_who_still_lacks_enotum() {
+    let mut f = on_enotum();
+    press(&mut f.app, KeyCode::Char(' '));
+    press(&mut f.app, KeyCode::Char(' ')); // Àger done
+    press(&mut f.app, KeyCode::Down);
+    press(&mut f.app, KeyCode::Char('x')); // Albesa not applicable
+    press(&mut f.app, KeyCode::Char('f'));
+    let s = screen(&f.app, 80, 24);
+    assert!(s.contains("27 municipis · e-NOTUM: sense implantar"), "{s}");
+    assert!(
+        !s.lines()
+            .any(|l| l.starts_with("Àger") || l.starts_with("Albesa")),
+        "{s}"
+    );
+    press(&mut f.app, KeyCode::Char('f'));
+    assert!(screen(&f.app, 80, 24).contains("e-NOTUM: pendent"));
+    for _ in 0..3 {
+        press(&mut f.app, KeyCode::Char('f'));
+    }
+    let s = screen(&f.app, 80, 24);
+    assert!(s.contains("1 municipi · e-NOTUM: implantat"), "{s}");
+    press(&mut f.app, KeyCode::Esc);
+    assert_eq!(f.app.rollout.rows.len(), 29, "Esc clears the status filter");
+}
+
+#[test]
+fn the_checklist_ticks_steps_and_moves_the_status_undoably() {
+    let mut f = on_enotum();
+    press(&mut f.app, KeyCode::Enter);
+    assert!(matches!(f.app.popup, Some(Popup::Checklist(_))));
+    let s = screen(&f.app, 80, 24);
+    assert!(
+        s.contains("e-NOTUM · Àger") && s.contains("[ ] Sol·licitud d'alta signada i enviada"),
+        "{s}"
+    );
+    press(&mut f.app, KeyCode::Char(' '));
+    assert_eq!(status_of(&f, "Àger", "e-notum"), RolloutStatus::InProgress);
+    let s = screen(&f.app, 80, 24);
+    assert!(
+        s.contains("[x] Sol·licitud d'alta signada i enviada  26/11/2026"),
+        "{s}"
+    );
+    assert!(s.contains("e-NOTUM passa a «en curs»"), "{s}");
+    for _ in 1..4 {
+        press(&mut f.app, KeyCode::Down);
+        press(&mut f.app, KeyCode::Char(' '));
+    }
+    assert_eq!(status_of(&f, "Àger", "e-notum"), RolloutStatus::Done);
+    assert!(screen(&f.app, 80, 24).contains("e-NOTUM passa a «implantat»"));
+    press(&mut f.app, KeyCode::Char('e'));
+    type_text(&mut f.app, "Formació feta el 3/12");
+    press(&mut f.app, KeyCode::Enter);
+    assert!(screen(&f.app, 80, 24).contains("Formació feta el 3/12"));
+    press(&mut f.app, KeyCode::Esc);
+    assert!(f.app.popup.is_none());
+
+    // The next morning: the notes, then the last tick, come back off one by one.
+    let mut f = f.restart();
+    press(&mut f.app, KeyCode::Char('u'));
+    press(&mut f.app, KeyCode::Char('u'));
+    assert_eq!(status_of(&f, "Àger", "e-notum"), RolloutStatus::InProgress);
+    let m = f
+        .app
+        .data
+        .municipalities
+        .iter()
+        .position(|m| m.name == "Àger")
+        .unwrap();
+    let r = f.app.data.rollout[m][NOT].clone().unwrap();
+    assert_eq!(r.steps_done(), 3);
+    assert!(r.notes.is_empty());
+    for _ in 0..3 {
+        press(&mut f.app, KeyCode::Char('u'));
+    }
+    assert_eq!(status_of(&f, "Àger", "e-notum"), RolloutStatus::Pending);
+    ctrl(&mut f.app, 'r');
+    assert_eq!(status_of(&f, "Àger", "e-notum"), RolloutStatus::InProgress);
+}
+
+#[test]
+fn typed_notes_are_not_lost_on_esc_without_asking() {
+    let mut f = on_enotum();
+    press(&mut f.app, KeyCode::Enter);
+    press(&mut f.app, KeyCode::Char('e'));
+    type_text(&mut f.app, "a mig escriure");
+    press(&mut f.app, KeyCode::Esc);
+    assert!(screen(&f.app, 80, 24).contains("Descartar-les? (s/n)"));
+    press(&mut f.app, KeyCode::Char('n'));
+    press(&mut f.app, KeyCode::Enter);
+    let m = f
+        .app
+        .data
+        .municipalities
+        .iter()
+        .position(|m| m.name == "Àger")
+        .unwrap();
+    assert_eq!(
+        f.app.data.rollout[m][NOT].as_ref().unwrap().notes,
+        "a mig escriure"
+    );
+}
+
+#[test]
+fn the_name_filter_and_selection_are_shared_with_municipis() {
+    let mut f = fixture();
+    press(&mut f.app, KeyCode::Char('g'));
+    type_text(&mut f.app, "tiurana");
+    press(&mut f.app, KeyCode::Enter);
+    press(&mut f.app, KeyCode::Char('2'));
+    let m = f.app.rollout.selected_index().unwrap();
+    assert_eq!(f.app.data.municipalities[m].name, "Tiurana");
+    press(&mut f.app, KeyCode::Char('/'));
+    type_text(&mut f.app, "vilanova");
+    assert_eq!(f.app.rollout.rows.len(), 2);
+    press(&mut f.app, KeyCode::Enter);
+    press(&mut f.app, KeyCode::Char('1'));
+    assert_eq!(f.app.municipalities.rows.len(), 2);
+}
