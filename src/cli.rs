@@ -43,6 +43,11 @@ pub enum Command {
         #[arg(short, long, value_name = "FILE")]
         output: Option<PathBuf>,
     },
+    /// Certificate requests
+    Cert {
+        #[command(subcommand)]
+        command: CertCommand,
+    },
     /// Read records from a CSV file, all or nothing
     Import {
         #[arg(value_enum)]
@@ -55,6 +60,38 @@ pub enum Command {
 pub enum ExportWhat {
     Municipalities,
     Rollout,
+    Certificates,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum CertCommand {
+    /// File a new request; prints its id and due time
+    Add {
+        /// The council: its INE code or its name
+        #[arg(long, value_name = "NAME|INE")]
+        municipality: String,
+        /// The holder's name
+        #[arg(long)]
+        holder: String,
+        /// mayor, secretary, intervenor, treasurer or other
+        #[arg(long)]
+        role: String,
+        /// A certificate type code, e.g. tcat
+        #[arg(long = "type", value_name = "CODE")]
+        cert_type: String,
+        /// new, renewal or revocation
+        #[arg(long, default_value = "new")]
+        operation: String,
+        /// 48 working hours instead of 5 working days
+        #[arg(long)]
+        urgent: bool,
+        /// Why it is urgent (required unless the holder is mayor, secretary or intervenor)
+        #[arg(long, requires = "urgent")]
+        reason: Option<String>,
+        /// When it was received, ISO 8601 (without an offset: the office's time zone); default now
+        #[arg(long, value_name = "ISO8601")]
+        received: Option<String>,
+    },
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

@@ -358,5 +358,9 @@ mod tests {
             "keys.global.quit: cannot read the key \"ctrl-\""
         );
         assert!(with("global", "quit", &["?"]).contains("bound to both"));
+        assert_eq!(
+            with("certificates", "cancel_request", &["ctrl-x"]),
+            "keys.certificates.cancel_request: Ctrl-X discards data and may not be a Ctrl key"
+        );
     }
 }

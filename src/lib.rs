@@ -60,7 +60,21 @@ pub fn run() -> ExitCode {
         eprintln!("ocsae: {}", t.t(Msg::err_no_home));
         return ExitCode::from(1);
     };
-    let clock: Arc<dyn Clock> = Arc::new(SystemClock);
+    let clock: Arc<dyn Clock> = match std::env::var("OCSAE_NOW").ok().filter(|v| !v.is_empty()) {
+        Some(text) => match chrono::DateTime::parse_from_rfc3339(&text) {
+            Ok(at) => Arc::new(domain::clock::ShiftedClock::starting_at(
+                at.with_timezone(&chrono::Utc),
+            )),
+            Err(_) => {
+                eprintln!(
+                    "ocsae: {}",
+                    t.f(Msg::err_bad_time, &[("field", &"OCSAE_NOW"), ("value", &text)])
+                );
+                return ExitCode::from(1);
+            }
+        },
+        None => Arc::new(SystemClock),
+    };
     let result = match cli.command {
         None => commands::dashboard(&db, config, lang, &t, clock),
         Some(Command::Init { comarca }) => commands::init(
@@ -72,6 +86,31 @@ pub fn run() -> ExitCode {
         .map(|()| 0),
         Some(Command::Export { what, format, output }) => {
             commands::export(&db, what, format, output.as_deref(), &config, &t).map(|()| 0)
+        }
+        Some(Command::Cert {
+            command:
+                cli::CertCommand::Add {
+                    municipality,
+                    holder,
+                    role,
+                    cert_type,
+                    operation,
+                    urgent,
+                    reason,
+                    received,
+                },
+        }) => {
+            let args = commands::cert::NewCert {
+                municipality: &municipality,
+                holder: &holder,
+                role: &role,
+                cert_type: &cert_type,
+                operation: &operation,
+                urgent,
+                reason: reason.as_deref(),
+                received: received.as_deref(),
+            };
+            commands::cert::add(&db, args, &config, &t, clock.as_ref()).map(|()| 0)
         }
         Some(Command::Import { what, file }) => {
             commands::import(&db, what, &file, &t, clock.as_ref()).map(|()| 0)

@@ -234,3 +234,187 @@ fn the_rollout_export_has_every_pair_with_its_steps() {
     );
     assert_eq!(csv.lines().count(), 1 + 360);
 }
+
+fn cert_add(db: &Path, extra: &[&str]) -> Output {
+    let mut args = vec!["cert", "add"];
+    args.extend_from_slice(extra);
+    ocsae(db, &args)
+}
+
+#[test]
+fn cert_add_prints_the_id_and_the_worked_example_deadlines() {
+    let dir = seeded();
+    let db = dir.path().join("db");
+    let base = [
+        "--municipality",
+        "Tiurana",
+        "--holder",
+        "Maria Puig",
+        "--role",
+        "mayor",
+        "--type",
+        "tcat",
+    ];
+    let mut ordinary = base.to_vec();
+    ordinary.extend(["--received", "2026-12-04T10:00"]);
+    let out = cert_add(&db, &ordinary);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert_eq!(
+        text(&out.stdout).trim(),
+        "Request #1 saved; due 2026-12-15T00:00:00+01:00"
+    );
+    assert_eq!(
+        text(&out.stderr).trim(),
+        "ocsae: Warning: Tiurana has no valid subscriber form.",
+        "a council without a valid fitxa is warned on stderr"
+    );
+    let mut urgent = base.to_vec();
+    urgent[1] = "252228";
+    urgent.extend(["--urgent", "--received", "2026-12-04T10:00:00+01:00"]);
+    let out = cert_add(&db, &urgent);
+    assert_eq!(
+        text(&out.stdout).trim(),
+        "Request #2 saved; due 2026-12-09T10:00:00+01:00"
+    );
+
+    let out = ocsae(&db, &["export", "certificates"]);
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(
+        json[1],
+        serde_json::json!({
+            "id": 2, "ine_code": "252228", "municipality": "Tiurana", "holder": "Maria Puig",
+            "role": "mayor", "type": "tcat", "operation": "new", "urgent": true, "reason": "",
+            "status": "received", "received_at": "2026-12-04T10:00:00+01:00", "filed_at": null,
+            "issued_at": null, "delivered_at": null, "due_at": "2026-12-09T10:00:00+01:00",
+            "expires_at": null, "notes": ""
+        })
+    );
+    let out = ocsae(&db, &["export", "certificates", "--format", "csv"]);
+    assert!(text(&out.stdout).starts_with(
+        "\u{FEFF}id,ine_code,municipality,holder,role,type,operation,urgent,reason,status,received_at,filed_at,issued_at,delivered_at,due_at,expires_at,notes\n"
+    ));
+}
+
+#[test]
+fn cert_add_refuses_bad_input_with_a_clear_message() {
+    let dir = seeded();
+    let db = dir.path().join("db");
+    let cases: [(&[&str], &str); 6] = [
+        (
+            &[
+                "--municipality",
+                "Tiuranna",
+                "--holder",
+                "A",
+                "--role",
+                "mayor",
+                "--type",
+                "tcat",
+            ],
+            "unknown council \"Tiuranna\"; the closest: Tiurana",
+        ),
+        (
+            &[
+                "--municipality",
+                "Tiurana",
+                "--holder",
+                "A",
+                "--role",
+                "alcalde",
+                "--type",
+                "tcat",
+            ],
+            "--role: unknown value \"alcalde\"",
+        ),
+        (
+            &[
+                "--municipality",
+                "Tiurana",
+                "--holder",
+                "A",
+                "--role",
+                "mayor",
+                "--type",
+                "tcatx",
+            ],
+            "--type: unknown value \"tcatx\"",
+        ),
+        (
+            &[
+                "--municipality",
+                "Tiurana",
+                "--holder",
+                "A",
+                "--role",
+                "mayor",
+                "--type",
+                "tcat",
+                "--received",
+                "ahir",
+            ],
+            "--received: invalid time \"ahir\"",
+        ),
+        (
+            &[
+                "--municipality",
+                "Tiurana",
+                "--holder",
+                "A",
+                "--role",
+                "treasurer",
+                "--type",
+                "tcat",
+                "--urgent",
+            ],
+            "anyone else needs a reason",
+        ),
+        (
+            &[
+                "--municipality",
+                "Tiurana",
+                "--holder",
+                " ",
+                "--role",
+                "mayor",
+                "--type",
+                "tcat",
+            ],
+            "holder's name is missing",
+        ),
+    ];
+    for (args, expected) in cases {
+        let out = cert_add(&db, args);
+        assert_eq!(out.status.code(), Some(1), "{args:?}");
+        let stderr = text(&out.stderr);
+        assert!(stderr.contains(expected), "{args:?}: {stderr}");
+        assert_eq!(stderr.lines().count(), 1, "{stderr}");
+    }
+    let out = cert_add(
+        &db,
+        &[
+            "--municipality",
+            "Tiurana",
+            "--holder",
+            "A",
+            "--role",
+            "treasurer",
+            "--type",
+            "tcat",
+            "--urgent",
+            "--reason",
+            "caduca demà",
+        ],
+    );
+    assert!(
+        out.status.success(),
+        "with a reason it is filed: {}",
+        text(&out.stderr)
+    );
+    let out = ocsae(&db, &["export", "certificates"]);
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(
+        json.as_array().unwrap().len(),
+        1,
+        "only the valid request was stored"
+    );
+}

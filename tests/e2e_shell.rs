@@ -203,3 +203,42 @@ fn a_tick_survives_kill_9_and_undo_works_the_next_morning() {
     s.send("q");
     assert_eq!(s.wait_exit(), 0);
 }
+
+#[test]
+fn requests_filed_in_the_terminal_count_down_and_turn_overdue() {
+    let home = tempfile::tempdir().unwrap();
+    // Wednesday 9 December 2026, ten seconds before midnight.
+    let mut s = spawn(
+        home.path(),
+        &[],
+        &[("OCSAE_NOW", "2026-12-09T23:59:50+01:00")],
+        80,
+        24,
+    );
+    s.wait_for("Àger");
+    s.send("3");
+    s.wait_for("Cua T-CAT");
+    // Urgent, received Monday 00:00: Monday and Wednesday count, Tuesday 8 is a holiday.
+    s.send("n");
+    s.wait_for("Nova sol·licitud T-CAT");
+    s.send("tiurana\tMaria Puig\t\t\t\t ");
+    s.send("\t\t\x15");
+    s.send("2026-12-07 00:00\r");
+    s.wait_for("Desat #1: termini 10/12 00:00.");
+    let screen = s.wait_for("⚠ 0m");
+    assert!(
+        screen.contains("Tiurana") && screen.contains("Maria Puig"),
+        "{screen}"
+    );
+    let first = screen
+        .lines()
+        .find(|l| l.contains("Maria Puig"))
+        .unwrap()
+        .to_string();
+    // It ticks each second in its last hour, then turns overdue, without a key.
+    let later = s.wait_for("VENÇUT fa 0m");
+    assert_ne!(first, later.lines().find(|l| l.contains("Maria Puig")).unwrap());
+    assert!(later.contains("⚠ 1 vençudes"), "{later}");
+    s.send("q");
+    assert_eq!(s.wait_exit(), 0);
+}

@@ -13,16 +13,7 @@ pub enum Context {
     Rollout,
     /// The checklist popup of the Implantació tab.
     Checklist,
-}
-
-impl Context {
-    pub const ALL: [Context; 5] = [
-        Context::Global,
-        Context::Table,
-        Context::Municipalities,
-        Context::Rollout,
-        Context::Checklist,
-    ];
+    Certificates,
 }
 
 /// Declaration order is the order of the help popup.
@@ -61,12 +52,17 @@ pub enum Action {
     FilterStatus,
     ToggleStep,
     EditNotes,
+    NewRequest,
+    Advance,
+    CancelRequest,
+    RejectRequest,
+    ToggleView,
 }
 
 impl Action {
     /// Actions that discard data; they may not sit on a Ctrl key.
     pub fn is_destructive(self) -> bool {
-        false
+        matches!(self, Action::CancelRequest | Action::RejectRequest)
     }
 }
 
@@ -107,6 +103,11 @@ impl Action {
             Action::FilterStatus => Msg::action_filter_status,
             Action::ToggleStep => Msg::action_toggle_step,
             Action::EditNotes => Msg::action_edit_notes,
+            Action::NewRequest => Msg::action_new_request,
+            Action::Advance => Msg::action_advance,
+            Action::CancelRequest => Msg::action_cancel_request,
+            Action::RejectRequest => Msg::action_reject_request,
+            Action::ToggleView => Msg::action_toggle_view,
         }
     }
 }

@@ -1,15 +1,20 @@
 //! The store's records in memory, with what the screens derive from them.
 
+use super::cert_data::CertData;
+use crate::domain::calendar::Calendar;
 use crate::domain::catalog::{service_index, services};
 use crate::domain::certificate::CertificateRequest;
 use crate::domain::municipality::{IneCode, Municipality};
 use crate::domain::rollout::{Rollout, RolloutStatus, Tally};
 use crate::domain::search::{CollationKey, fold};
 use crate::store::{Edit, Record, Result, Store};
+use chrono::{DateTime, Utc};
 use std::collections::HashMap;
 
-#[derive(Debug, Default)]
+#[derive(Debug)]
 pub struct Data {
+    /// Working days and deadlines of the office.
+    pub calendar: Calendar,
     pub municipalities: Vec<Municipality>,
     /// Folded names, parallel to `municipalities`, for filtering.
     pub folded: Vec<String>,
@@ -18,23 +23,48 @@ pub struct Data {
     pub by_ine: HashMap<IneCode, usize>,
     /// Per council, per catalogue service; None until first stored.
     pub rollout: Vec<Vec<Option<Rollout>>>,
-    pub certificates: Vec<CertificateRequest>,
+    pub certs: CertData,
     /// Per council: its requests still waiting to be issued.
     pub open_certs: Vec<usize>,
+    /// Per council: the earliest deadline among them.
+    pub next_dues: Vec<Option<DateTime<Utc>>>,
 }
 
 impl Data {
-    pub fn load(store: &Store) -> Result<Data> {
-        let mut data = Data::default();
+    pub fn new(calendar: Calendar) -> Data {
+        Data {
+            calendar,
+            municipalities: Vec::new(),
+            folded: Vec::new(),
+            collation: Vec::new(),
+            by_ine: HashMap::new(),
+            rollout: Vec::new(),
+            certs: CertData::default(),
+            open_certs: Vec::new(),
+            next_dues: Vec::new(),
+        }
+    }
+
+    pub fn load(store: &Store, calendar: Calendar) -> Result<Data> {
+        let mut data = Data::new(calendar);
         for m in store.municipalities()? {
             data.put_municipality(m);
         }
         for r in store.rollouts()? {
             data.put_rollout(r);
         }
-        data.certificates = store.certificates()?;
+        let names = |c: &CertificateRequest| data.council_name(c.ine);
+        let certs = CertData::new(store.certificates()?, &data.calendar, names);
+        data.certs = certs;
         data.recount();
         Ok(data)
+    }
+
+    /// A council's name by INE code, or the code when the council is not in the store.
+    pub fn council_name(&self, ine: IneCode) -> String {
+        self.by_ine
+            .get(&ine)
+            .map_or_else(|| ine.to_string(), |&i| self.municipalities[i].name.clone())
     }
 
     /// The comarca the store holds, or "Catalunya" when it holds several.
@@ -80,15 +110,15 @@ impl Data {
         self.open_certs.get(council).copied().unwrap_or(0)
     }
 
-    /// The earliest deadline among a council's open requests (filled in with the calendar).
-    pub fn next_due(&self, _council: usize) -> Option<chrono::DateTime<chrono::Utc>> {
-        None
+    /// The earliest deadline among a council's open requests.
+    pub fn next_due(&self, council: usize) -> Option<DateTime<Utc>> {
+        self.next_dues.get(council).copied().flatten()
     }
 
     /// The certificate requests of a council, newest first.
     pub fn certificates_of(&self, council: usize) -> Vec<&CertificateRequest> {
         let ine = self.municipalities[council].ine;
-        let mut out: Vec<&CertificateRequest> = self.certificates.iter().filter(|c| c.ine == ine).collect();
+        let mut out: Vec<&CertificateRequest> = self.certs.list.iter().filter(|c| c.ine == ine).collect();
         out.sort_by_key(|c| std::cmp::Reverse(c.received_at));
         out
     }
@@ -96,11 +126,15 @@ impl Data {
     /// Recomputes the per-council certificate figures.
     fn recount(&mut self) {
         self.open_certs = vec![0; self.municipalities.len()];
-        for c in &self.certificates {
+        self.next_dues = vec![None; self.municipalities.len()];
+        for (c, due) in self.certs.list.iter().zip(&self.certs.due) {
             if let Some(&i) = self.by_ine.get(&c.ine)
                 && c.status.is_open()
             {
                 self.open_certs[i] += 1;
+                if self.next_dues[i].is_none_or(|d| *due < d) {
+                    self.next_dues[i] = Some(*due);
+                }
             }
         }
     }
@@ -118,7 +152,7 @@ impl Data {
                         self.rollout[i][s] = None;
                     }
                 }
-                (Some(Record::Certificate(c)), None) => self.certificates.retain(|x| x.id != c.id),
+                (Some(Record::Certificate(c)), None) => self.certs.remove(c.id),
                 (None, None) => {}
             }
         }
@@ -166,9 +200,7 @@ impl Data {
     }
 
     fn put_certificate(&mut self, c: CertificateRequest) {
-        match self.certificates.iter_mut().find(|x| x.id == c.id) {
-            Some(existing) => *existing = c,
-            None => self.certificates.push(c),
-        }
+        let name = self.council_name(c.ine);
+        self.certs.put(c, &self.calendar, |_| name.clone());
     }
 }

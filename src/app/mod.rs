@@ -2,6 +2,9 @@
 //! where actions become changes to the store.
 
 pub mod action;
+mod cert_data;
+pub mod cert_update;
+pub mod certificates;
 pub mod checklist;
 pub mod contacts_form;
 pub mod data;
@@ -9,10 +12,13 @@ pub mod jump;
 pub mod municipalities;
 mod popups;
 pub mod prompt;
+pub mod request_form;
 pub mod rollout;
 mod rollout_update;
 pub mod table;
 mod update;
+
+pub use update::change_label;
 
 use crate::config::Config;
 use crate::domain::clock::Clock;
@@ -59,7 +65,7 @@ impl Tab {
         match self {
             Tab::Municipalities => Some(Context::Municipalities),
             Tab::Rollout => Some(Context::Rollout),
-            Tab::Certificates => None,
+            Tab::Certificates => Some(Context::Certificates),
         }
     }
 }
@@ -87,6 +93,8 @@ pub enum Popup {
     Contacts(ContactsForm),
     Prompt(Prompt),
     Checklist(checklist::Checklist),
+    Request(Box<request_form::RequestForm>),
+    CertDetail(cert_update::CertDetail),
 }
 
 /// The width from which the detail pane sits beside the table.
@@ -104,6 +112,7 @@ pub struct App {
     pub tab: Tab,
     pub municipalities: MunicipalitiesState,
     pub rollout: rollout::RolloutState,
+    pub certificates: certificates::CertificatesState,
     pub popup: Option<Popup>,
     pub status: Option<Status>,
     pub quit: bool,
@@ -120,8 +129,9 @@ impl App {
         theme: Theme,
         clock: Arc<dyn Clock>,
     ) -> crate::store::Result<App> {
-        let data = Data::load(&store)?;
         let tz = config.time_zone().unwrap_or(chrono_tz::Europe::Madrid);
+        let calendar = crate::domain::calendar::Calendar::catalan(&config.local_holidays, tz);
+        let data = Data::load(&store, calendar)?;
         let mut app = App {
             store,
             clock,
@@ -134,6 +144,7 @@ impl App {
             tab: Tab::Municipalities,
             municipalities: MunicipalitiesState::default(),
             rollout: rollout::RolloutState::default(),
+            certificates: certificates::CertificatesState::default(),
             popup: None,
             status: None,
             quit: false,
@@ -156,6 +167,7 @@ impl App {
     fn refresh_rows(&mut self) {
         self.municipalities.refresh(&self.data, self.config.threshold);
         self.rollout.refresh(&self.data, &self.municipalities.rows);
+        self.certificates.refresh(&self.data);
     }
 
     /// The keymap contexts of the current screen, most specific first.
@@ -191,8 +203,52 @@ impl App {
     }
 
     /// How long the loop may sleep before a countdown on screen moves; None: until input.
+    /// Countdowns change each minute, or each second in their last hour; the overdue
+    /// count changes when the next deadline passes.
     pub fn next_tick(&self) -> Option<std::time::Duration> {
-        None
+        let now = self.now();
+        let visible: Vec<chrono::DateTime<Utc>> = match self.tab {
+            Tab::Certificates if self.certificates.view == certificates::CertView::Queue => {
+                let range = self
+                    .certificates
+                    .cursor
+                    .visible_range(self.certificates.rows.len());
+                self.certificates.rows[range]
+                    .iter()
+                    .map(|&i| self.data.certs.due[i])
+                    .collect()
+            }
+            Tab::Municipalities => {
+                let range = self
+                    .municipalities
+                    .cursor
+                    .visible_range(self.municipalities.rows.len());
+                self.municipalities.rows[range]
+                    .iter()
+                    .filter_map(|&m| self.data.next_due(m))
+                    .collect()
+            }
+            _ => Vec::new(),
+        };
+        let mut wait = visible
+            .iter()
+            .map(|&due| crate::domain::countdown::next_change(due, now))
+            .min();
+        let next_overdue = self
+            .data
+            .certs
+            .list
+            .iter()
+            .zip(&self.data.certs.due)
+            .filter(|(c, due)| c.status.is_open() && **due > now)
+            .map(|(_, due)| *due - now)
+            .min();
+        wait = match (wait, next_overdue) {
+            (Some(a), Some(b)) => Some(a.min(b)),
+            (a, b) => a.or(b),
+        };
+        wait.and_then(|w| w.to_std().ok())
+            .map(|w| w.max(std::time::Duration::from_millis(50)))
     }
 
     /// Handles one event; true if the screen may have changed.
@@ -212,7 +268,7 @@ impl App {
         if self.popup.is_some() {
             return self.popup_key(key);
         }
-        if matches!(self.tab, Tab::Municipalities | Tab::Rollout) && self.municipalities.filtering {
+        if self.filter_state().1 {
             return self.filter_key(key);
         }
         match self.keymap.lookup(&self.contexts(), &key) {

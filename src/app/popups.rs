@@ -17,6 +17,8 @@ impl App {
             Some(Popup::Contacts(form)) => self.contacts_key(key, form),
             Some(Popup::Prompt(prompt)) => self.prompt_key(key, prompt),
             Some(Popup::Checklist(list)) => self.checklist_key(key, list),
+            Some(Popup::Request(form)) => self.request_key(key, form),
+            Some(Popup::CertDetail(detail)) => self.cert_detail_key(key, detail),
             None => false,
         }
     }
@@ -98,6 +100,13 @@ impl App {
     }
 
     fn prompt_key(&mut self, key: KeyEvent, mut prompt: super::prompt::Prompt) -> bool {
+        if let PromptKind::ConfirmAdvance { id } = prompt.kind {
+            // One key answers: s (or y) confirms, anything else declines.
+            if matches!(key.code, KeyCode::Char('s' | 'S' | 'y' | 'Y')) {
+                self.apply_advance(id);
+            }
+            return true;
+        }
         match key.code {
             KeyCode::Esc => return true,
             KeyCode::Enter => match prompt.kind {
@@ -130,6 +139,15 @@ impl App {
                         }
                     }
                 }
+                PromptKind::CancelRequest { id } | PromptKind::RejectRequest { id } => {
+                    let cancel = matches!(prompt.kind, PromptKind::CancelRequest { .. });
+                    let answer = prompt.input.value().to_string();
+                    match self.close_request(id, cancel, &answer) {
+                        Ok(()) => return true,
+                        Err(msg) => prompt.error = Some(self.t.t(msg).to_string()),
+                    }
+                }
+                PromptKind::ConfirmAdvance { .. } => {}
                 PromptKind::BlockReason { council, service } => {
                     let reason = prompt.input.value().to_string();
                     if reason.trim().is_empty() {
@@ -168,13 +186,14 @@ impl App {
                 .notes
                 .as_mut()
                 .is_some_and(|n| n.insert(text) == Edited::Full),
-            Some(Popup::Help(_)) => return false,
-            None if matches!(self.tab, Tab::Municipalities | Tab::Rollout) => {
-                self.municipalities.filtering = true;
-                let edited = self.municipalities.filter.insert(text);
+            Some(Popup::Request(form)) => form.paste(text, &self.data) == FormOutcome::Full,
+            Some(Popup::Help(_)) | Some(Popup::CertDetail(_)) => return false,
+            None => {
+                let (filter, filtering) = self.filter_mut();
+                *filtering = true;
+                let edited = filter.insert(text);
                 return self.after_filter_edit(edited);
             }
-            None => return false,
         };
         if full {
             self.field_full_status();

@@ -7,9 +7,25 @@ use chrono::NaiveDate;
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum PromptKind {
     /// The date a council's fitxa de subscriptor was sent.
-    FormSent { council: usize },
+    FormSent {
+        council: usize,
+    },
     /// Why a council's service is blocked.
-    BlockReason { council: usize, service: usize },
+    BlockReason {
+        council: usize,
+        service: usize,
+    },
+    /// Confirm issuing or delivering a request (s/n).
+    ConfirmAdvance {
+        id: u64,
+    },
+    /// Cancelling asks for the holder's name.
+    CancelRequest {
+        id: u64,
+    },
+    RejectRequest {
+        id: u64,
+    },
 }
 
 #[derive(Debug, Clone)]

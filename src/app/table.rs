@@ -50,6 +50,12 @@ impl Cursor {
         top..(top + height).min(len)
     }
 
+    /// The rows the last draw showed, clamped to `len`.
+    pub fn visible_range(&self, len: usize) -> Range<usize> {
+        let start = self.offset.get().min(len);
+        start..(start + self.page.get() + 1).min(len)
+    }
+
     /// The rows to show in `height` lines, keeping the selection visible.
     pub fn window(&self, height: usize, len: usize) -> Range<usize> {
         self.page.set(height.saturating_sub(1).max(1));

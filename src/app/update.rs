@@ -12,7 +12,7 @@ use crate::widgets::input::Edited;
 use crossterm::event::{KeyCode, KeyEvent};
 
 /// The words for a change in the history, for "Desfet: …".
-fn change_label(action: &str) -> Msg {
+pub fn change_label(action: &str) -> Msg {
     match action {
         "contacts.edit" => Msg::change_contacts,
         "form.sent" => Msg::change_form_sent,
@@ -20,6 +20,12 @@ fn change_label(action: &str) -> Msg {
         "rollout.status" => Msg::change_rollout_status,
         "rollout.step" => Msg::change_rollout_step,
         "rollout.notes" => Msg::change_rollout_notes,
+        "cert.new" => Msg::change_cert_new,
+        "cert.edit" => Msg::change_cert_edit,
+        "cert.status" => Msg::change_cert_status,
+        "cert.cancel" => Msg::change_cert_cancel,
+        "cert.reject" => Msg::change_cert_reject,
+        "import.certificates" => Msg::change_import_certificates,
         _ => Msg::change_other,
     }
 }
@@ -46,7 +52,7 @@ impl App {
             }
             Action::Filter => match self.tab {
                 Tab::Municipalities | Tab::Rollout => self.municipalities.filtering = true,
-                Tab::Certificates => return false,
+                Tab::Certificates => self.certificates.filtering = true,
             },
             Action::Back => return self.back(),
             Action::Open => match self.tab {
@@ -55,8 +61,22 @@ impl App {
                     self.municipalities.detail_scroll = Cursor::default();
                 }
                 Tab::Rollout => return self.open_checklist(),
+                Tab::Certificates => return self.open_request(),
                 _ => return false,
             },
+            Action::NewRequest => return self.new_request(),
+            Action::Advance => return self.advance_request(),
+            Action::CancelRequest => return self.ask_close_request(true),
+            Action::RejectRequest => return self.ask_close_request(false),
+            Action::ToggleView => {
+                use super::certificates::CertView;
+                self.certificates.view = match self.certificates.view {
+                    CertView::Queue => CertView::Expiry,
+                    CertView::Expiry => CertView::Queue,
+                };
+                self.certificates.cursor = Cursor::default();
+                self.refresh_certificates();
+            }
             Action::Left => self.rollout.move_column(-1),
             Action::Right => self.rollout.move_column(1),
             Action::CycleStatus => return self.cycle_status(),
@@ -82,6 +102,7 @@ impl App {
                 self.municipalities.reverse = !self.municipalities.reverse;
                 self.refresh_rows();
             }
+            Action::Edit if self.tab == Tab::Certificates => return self.edit_request(),
             Action::Edit => {
                 let Some(i) = self.municipalities.selected_index() else {
                     return false;
@@ -150,7 +171,10 @@ impl App {
                 moved
             }
             Tab::Rollout => self.rollout.cursor.apply(action, self.rollout.rows.len()),
-            Tab::Certificates => false,
+            Tab::Certificates => self
+                .certificates
+                .cursor
+                .apply(action, self.certificates.rows.len()),
         }
     }
 
@@ -162,7 +186,12 @@ impl App {
             return true;
         }
         if self.tab == Tab::Certificates {
-            return false;
+            if self.certificates.filter.is_empty() {
+                return false;
+            }
+            self.certificates.filter.set("");
+            self.refresh_certificates();
+            return true;
         }
         let state = &mut self.municipalities;
         if state.detail && self.tab == Tab::Municipalities {
@@ -176,21 +205,42 @@ impl App {
         true
     }
 
-    /// Keys while typing into the Municipis filter.
+    /// The filter of the current tab, and whether keys go to it.
+    pub(super) fn filter_state(&self) -> (&crate::widgets::input::TextInput, bool) {
+        match self.tab {
+            Tab::Municipalities | Tab::Rollout => {
+                (&self.municipalities.filter, self.municipalities.filtering)
+            }
+            Tab::Certificates => (&self.certificates.filter, self.certificates.filtering),
+        }
+    }
+
+    pub(super) fn filter_mut(&mut self) -> (&mut crate::widgets::input::TextInput, &mut bool) {
+        match self.tab {
+            Tab::Municipalities | Tab::Rollout => (
+                &mut self.municipalities.filter,
+                &mut self.municipalities.filtering,
+            ),
+            Tab::Certificates => (&mut self.certificates.filter, &mut self.certificates.filtering),
+        }
+    }
+
+    /// Keys while typing into the current tab's filter.
     pub(super) fn filter_key(&mut self, key: KeyEvent) -> bool {
         match key.code {
             KeyCode::Esc => {
-                self.municipalities.filtering = false;
-                self.municipalities.filter.set("");
+                let (filter, filtering) = self.filter_mut();
+                *filtering = false;
+                filter.set("");
                 self.refresh_rows();
             }
-            KeyCode::Enter => self.municipalities.filtering = false,
+            KeyCode::Enter => *self.filter_mut().1 = false,
             KeyCode::Up => return self.move_cursor(Action::Up),
             KeyCode::Down => return self.move_cursor(Action::Down),
             KeyCode::PageUp => return self.move_cursor(Action::PageUp),
             KeyCode::PageDown => return self.move_cursor(Action::PageDown),
             _ => {
-                let edited = self.municipalities.filter.handle_key(&key);
+                let edited = self.filter_mut().0.handle_key(&key);
                 return self.after_filter_edit(edited);
             }
         }

@@ -172,9 +172,146 @@ pub struct CertificateRequest {
     pub renews: Option<u64>,
 }
 
+/// Renewal opens this many days before a certificate expires.
+pub const RENEWAL_WINDOW_DAYS: i64 = 60;
+
+/// Why a request cannot be filed as it is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RuleError {
+    /// Urgency for a post without the right to it needs a written reason.
+    UrgentWithoutReason,
+    /// Secretaries, intervenors and treasurers need their appointment attached before filing.
+    AppointmentMissing,
+    /// The status has no step forward.
+    NoNextStep,
+}
+
+/// Urgency is for mayors, secretaries and intervenors; anyone else needs a reason.
+pub fn check_urgency(role: HolderRole, urgent: bool, reason: &str) -> Result<(), RuleError> {
+    if urgent && !role.may_be_urgent() && reason.trim().is_empty() {
+        return Err(RuleError::UrgentWithoutReason);
+    }
+    Ok(())
+}
+
+impl CertificateRequest {
+    /// Issued plus the type's validity (4 years); None until issued.
+    pub fn expires_at(&self) -> Option<DateTime<Utc>> {
+        let years = super::catalog::cert_type(&self.cert_type).map_or(4, |t| t.validity_years);
+        self.issued_at?
+            .checked_add_months(chrono::Months::new(years * 12))
+    }
+
+    /// Issued, not yet expired... or expired: true from 60 days before expiry on.
+    pub fn in_renewal_window(&self, now: DateTime<Utc>) -> bool {
+        self.status.is_issued()
+            && self
+                .expires_at()
+                .is_some_and(|e| e - chrono::Duration::days(RENEWAL_WINDOW_DAYS) <= now)
+    }
+
+    /// Moves one step along the main path, stamping the step's time.
+    /// Documents arriving restart the clock: it runs from a complete request.
+    pub fn advance(&mut self, now: DateTime<Utc>) -> Result<CertStatus, RuleError> {
+        let next = self.status.next().ok_or(RuleError::NoNextStep)?;
+        match next {
+            CertStatus::Received => self.received_at = now,
+            CertStatus::Filed => {
+                if self.role.needs_appointment() && !self.appointment_attached {
+                    return Err(RuleError::AppointmentMissing);
+                }
+                self.filed_at = Some(now);
+            }
+            CertStatus::Issued => self.issued_at = Some(now),
+            CertStatus::Delivered => {
+                self.delivered_at = Some(now);
+                self.delivery_sheet_signed = true;
+            }
+            _ => {}
+        }
+        self.status = next;
+        Ok(next)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn request(role: HolderRole) -> CertificateRequest {
+        CertificateRequest {
+            id: 1,
+            ine: IneCode(252228),
+            holder: "Maria Puig".into(),
+            role,
+            cert_type: "tcat".into(),
+            operation: Operation::New,
+            urgent: false,
+            reason: String::new(),
+            status: CertStatus::Received,
+            received_at: "2026-12-04T09:00:00Z".parse().unwrap(),
+            filed_at: None,
+            issued_at: None,
+            delivered_at: None,
+            notes: String::new(),
+            appointment_attached: false,
+            delivery_sheet_signed: false,
+            status_reason: String::new(),
+            renews: None,
+        }
+    }
+
+    #[test]
+    fn urgency_needs_a_reason_outside_the_three_posts() {
+        assert_eq!(check_urgency(HolderRole::Mayor, true, ""), Ok(()));
+        assert_eq!(
+            check_urgency(HolderRole::Treasurer, true, "  "),
+            Err(RuleError::UrgentWithoutReason)
+        );
+        assert_eq!(check_urgency(HolderRole::Other, true, "caducada demà"), Ok(()));
+        assert_eq!(check_urgency(HolderRole::Other, false, ""), Ok(()));
+    }
+
+    #[test]
+    fn advancing_stamps_each_step_and_checks_the_appointment() {
+        let t = |s: &str| -> DateTime<Utc> { s.parse().unwrap() };
+        let mut r = request(HolderRole::Secretary);
+        assert_eq!(
+            r.advance(t("2026-12-04T10:00:00Z")),
+            Err(RuleError::AppointmentMissing)
+        );
+        assert_eq!(r.status, CertStatus::Received);
+        r.appointment_attached = true;
+        assert_eq!(r.advance(t("2026-12-04T10:00:00Z")), Ok(CertStatus::Filed));
+        assert_eq!(r.filed_at, Some(t("2026-12-04T10:00:00Z")));
+        assert_eq!(r.advance(t("2026-12-07T10:00:00Z")), Ok(CertStatus::Issued));
+        assert_eq!(r.expires_at(), Some(t("2030-12-07T10:00:00Z")));
+        assert_eq!(r.advance(t("2026-12-08T10:00:00Z")), Ok(CertStatus::Delivered));
+        assert!(r.delivery_sheet_signed);
+        assert_eq!(r.advance(t("2026-12-09T10:00:00Z")), Err(RuleError::NoNextStep));
+    }
+
+    #[test]
+    fn documents_arriving_restart_the_clock() {
+        let mut r = request(HolderRole::Mayor);
+        r.status = CertStatus::AwaitingDocuments;
+        let now: DateTime<Utc> = "2026-12-10T08:00:00Z".parse().unwrap();
+        assert_eq!(r.advance(now), Ok(CertStatus::Received));
+        assert_eq!(r.received_at, now);
+    }
+
+    #[test]
+    fn renewal_opens_60_days_before_expiry() {
+        let mut r = request(HolderRole::Mayor);
+        r.status = CertStatus::Delivered;
+        r.issued_at = Some("2023-01-10T10:00:00Z".parse().unwrap());
+        assert!(!r.in_renewal_window("2026-11-10T10:00:00Z".parse().unwrap()));
+        assert!(r.in_renewal_window("2026-11-11T10:00:00Z".parse().unwrap()));
+        assert!(
+            r.in_renewal_window("2027-02-01T10:00:00Z".parse().unwrap()),
+            "expired: still to renew"
+        );
+    }
 
     #[test]
     fn the_main_path_goes_received_filed_issued_delivered() {

@@ -16,6 +16,26 @@ impl Clock for SystemClock {
     }
 }
 
+/// The machine's clock shifted to start at a chosen time, then running normally.
+/// `OCSAE_NOW` sets it, for demonstrations and end-to-end tests of countdowns.
+pub struct ShiftedClock {
+    offset: chrono::Duration,
+}
+
+impl ShiftedClock {
+    pub fn starting_at(at: DateTime<Utc>) -> ShiftedClock {
+        ShiftedClock {
+            offset: at - Utc::now(),
+        }
+    }
+}
+
+impl Clock for ShiftedClock {
+    fn now(&self) -> DateTime<Utc> {
+        Utc::now() + self.offset
+    }
+}
+
 /// A clock that only moves when told to; clones share the same time.
 #[derive(Clone)]
 pub struct FixedClock(Arc<Mutex<DateTime<Utc>>>);

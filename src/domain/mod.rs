@@ -1,8 +1,10 @@
 //! Plain types and rules: no terminal, no storage.
 
+pub mod calendar;
 pub mod catalog;
 pub mod certificate;
 pub mod clock;
+pub mod countdown;
 pub mod municipality;
 pub mod rollout;
 pub mod search;

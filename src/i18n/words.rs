@@ -35,3 +35,67 @@ pub fn form_status_msg(status: FormStatus) -> (Msg, Option<i64>) {
         FormStatus::NotSent => (Msg::form_not_sent, None),
     }
 }
+
+use crate::domain::certificate::{CertStatus, HolderRole, Operation};
+
+/// A holder's post in full.
+pub fn post_msg(role: HolderRole) -> Msg {
+    match role {
+        HolderRole::Mayor => Msg::role_mayor,
+        HolderRole::Secretary => Msg::role_secretary,
+        HolderRole::Intervenor => Msg::role_intervenor,
+        HolderRole::Treasurer => Msg::role_treasurer,
+        HolderRole::Other => Msg::role_other,
+    }
+}
+
+/// A holder's post for a narrow column.
+pub fn post_short_msg(role: HolderRole) -> Msg {
+    match role {
+        HolderRole::Mayor => Msg::post_short_mayor,
+        HolderRole::Secretary => Msg::post_short_secretary,
+        HolderRole::Intervenor => Msg::post_short_intervenor,
+        HolderRole::Treasurer => Msg::post_short_treasurer,
+        HolderRole::Other => Msg::post_short_other,
+    }
+}
+
+pub fn operation_msg(op: Operation) -> Msg {
+    match op {
+        Operation::New => Msg::op_new,
+        Operation::Renewal => Msg::op_renewal,
+        Operation::Revocation => Msg::op_revocation,
+    }
+}
+
+pub fn operation_short_msg(op: Operation) -> Msg {
+    match op {
+        Operation::New => Msg::op_short_new,
+        Operation::Renewal => Msg::op_short_renewal,
+        Operation::Revocation => Msg::op_short_revocation,
+    }
+}
+
+pub fn cert_status_msg(status: CertStatus) -> Msg {
+    match status {
+        CertStatus::Received => Msg::cstatus_received,
+        CertStatus::AwaitingDocuments => Msg::cstatus_awaiting,
+        CertStatus::Filed => Msg::cstatus_filed,
+        CertStatus::Issued => Msg::cstatus_issued,
+        CertStatus::Delivered => Msg::cstatus_delivered,
+        CertStatus::Rejected => Msg::cstatus_rejected,
+        CertStatus::Cancelled => Msg::cstatus_cancelled,
+    }
+}
+
+pub fn cert_status_short_msg(status: CertStatus) -> Msg {
+    match status {
+        CertStatus::Received => Msg::cstatus_short_received,
+        CertStatus::AwaitingDocuments => Msg::cstatus_short_awaiting,
+        CertStatus::Filed => Msg::cstatus_short_filed,
+        CertStatus::Issued => Msg::cstatus_short_issued,
+        CertStatus::Delivered => Msg::cstatus_short_delivered,
+        CertStatus::Rejected => Msg::cstatus_short_rejected,
+        CertStatus::Cancelled => Msg::cstatus_short_cancelled,
+    }
+}

@@ -177,6 +177,66 @@ pub fn rollout(
     }
 }
 
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CertificateOut {
+    pub id: u64,
+    pub ine_code: String,
+    pub municipality: String,
+    pub holder: String,
+    pub role: String,
+    #[serde(rename = "type")]
+    pub cert_type: String,
+    pub operation: String,
+    pub urgent: bool,
+    pub reason: String,
+    pub status: String,
+    pub received_at: String,
+    pub filed_at: Option<String>,
+    pub issued_at: Option<String>,
+    pub delivered_at: Option<String>,
+    pub due_at: String,
+    pub expires_at: Option<String>,
+    pub notes: String,
+}
+
+/// One record per request, by id; due and expiry times computed.
+pub fn certificates(
+    councils: &[Municipality],
+    list: &[crate::domain::certificate::CertificateRequest],
+    calendar: &crate::domain::calendar::Calendar,
+    format: Format,
+) -> Result<Vec<u8>, IoError> {
+    let tz = calendar.tz();
+    let names: HashMap<IneCode, &str> = councils.iter().map(|m| (m.ine, m.name.as_str())).collect();
+    let stamp = |t: Option<DateTime<Utc>>| t.map(|t| timestamp(t, tz));
+    let records: Vec<CertificateOut> = list
+        .iter()
+        .map(|c| CertificateOut {
+            id: c.id,
+            ine_code: c.ine.to_string(),
+            municipality: names.get(&c.ine).map_or_else(String::new, |n| n.to_string()),
+            holder: c.holder.clone(),
+            role: c.role.as_str().into(),
+            cert_type: c.cert_type.clone(),
+            operation: c.operation.as_str().into(),
+            urgent: c.urgent,
+            reason: c.reason.clone(),
+            status: c.status.as_str().into(),
+            received_at: timestamp(c.received_at, tz),
+            filed_at: stamp(c.filed_at),
+            issued_at: stamp(c.issued_at),
+            delivered_at: stamp(c.delivered_at),
+            due_at: timestamp(calendar.due(c.received_at, c.urgent), tz),
+            expires_at: stamp(c.expires_at()),
+            notes: c.notes.clone(),
+        })
+        .collect();
+    match format {
+        Format::Json => to_json(&records),
+        Format::Csv => to_csv(records.iter()),
+    }
+}
+
 pub fn to_json<T: Serialize>(records: &T) -> Result<Vec<u8>, IoError> {
     let mut out = serde_json::to_vec_pretty(records).map_err(|e| IoError::File {
         path: "-".into(),

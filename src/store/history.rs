@@ -2,14 +2,17 @@
 //! flushed before returning; undo and redo replay the history.
 
 use super::codec;
+use super::record::Kind;
 use super::record::{Change, Edit, Record};
-use super::{Result, Store, StoreError, T_HISTORY, T_META, tree_index};
+use super::{Result, Store, StoreError, T_HISTORY, T_HISTORY_INDEX, T_META, tree_index};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use sled::Transactional;
 use sled::transaction::ConflictableTransactionError;
 
 const UNDO_KEY: &[u8] = b"undo";
+/// The next certificate id: ids are never reused, even after an undo.
+const CERT_ID_KEY: &[u8] = b"next_certificate_id";
 const REDO_KEY: &[u8] = b"redo";
 /// How many changes `u` can walk back.
 const UNDO_DEPTH: usize = 1000;
@@ -92,6 +95,30 @@ impl Store {
         .map(Some)
     }
 
+    /// The id for a new certificate request.
+    pub fn next_certificate_id(&self) -> Result<u64> {
+        let counted: u64 = match self.trees[T_META].get(CERT_ID_KEY)? {
+            Some(bytes) => codec::decode(&bytes)?,
+            None => 1,
+        };
+        let after_last = match self.tree(Kind::Certificate).last()? {
+            Some((key, _)) => key.as_ref().try_into().map(u64::from_be_bytes).unwrap_or(0) + 1,
+            None => 1,
+        };
+        Ok(counted.max(after_last))
+    }
+
+    /// The history entries that touched one record, oldest first.
+    pub fn history_of(&self, kind: Kind, key: &[u8]) -> Result<Vec<(u64, HistoryEntry)>> {
+        let mut out = Vec::new();
+        for item in self.trees[T_HISTORY_INDEX].scan_prefix(index_prefix(kind, key)) {
+            let (k, _) = item?;
+            let seq = u64::from_be_bytes(k[k.len() - 8..].try_into().unwrap_or([0; 8]));
+            out.push((seq, self.entry(seq)?));
+        }
+        Ok(out)
+    }
+
     /// The action names that `u` and Ctrl-R would replay next.
     pub fn undo_redo_heads(&self) -> Result<(Option<String>, Option<String>)> {
         let head = |key| -> Result<Option<String>> {
@@ -143,6 +170,7 @@ impl Store {
         // Encode once, outside the transaction closure, which sled may retry.
         struct Prepared {
             tree: usize,
+            index: Vec<u8>,
             key: Vec<u8>,
             before: Option<Vec<u8>>,
             after: Option<Vec<u8>>,
@@ -154,11 +182,19 @@ impl Store {
             };
             prepared.push(Prepared {
                 tree: tree_index(kind),
+                index: index_prefix(kind, &key),
                 key,
                 before: edit.before.as_ref().map(Record::encode_value).transpose()?,
                 after: edit.after.as_ref().map(Record::encode_value).transpose()?,
             });
         }
+        let next_cert_id = edits
+            .iter()
+            .filter_map(|e| match &e.after {
+                Some(Record::Certificate(c)) => Some(c.id + 1),
+                _ => None,
+            })
+            .max();
         let entry = HistoryEntry {
             at,
             user: self.user.clone(),
@@ -183,6 +219,22 @@ impl Store {
             }
             let seq = tx[T_HISTORY].generate_id()?;
             tx[T_HISTORY].insert(&seq.to_be_bytes(), entry_bytes.as_slice())?;
+            for p in &prepared {
+                let mut index = p.index.clone();
+                index.extend_from_slice(&seq.to_be_bytes());
+                tx[T_HISTORY_INDEX].insert(index, &[])?;
+            }
+            if let Some(next) = next_cert_id {
+                let counted: u64 = match tx[T_META].get(CERT_ID_KEY)? {
+                    Some(bytes) => codec::decode(&bytes).unwrap_or(1),
+                    None => 1,
+                };
+                if next > counted {
+                    let bytes = codec::encode(&next)
+                        .map_err(|e| ConflictableTransactionError::Abort(StoreError::Codec(e)))?;
+                    tx[T_META].insert(CERT_ID_KEY, bytes)?;
+                }
+            }
             let (mut undo, mut redo) = (undo.clone(), redo.clone());
             match stacks {
                 StackMove::Do => {
@@ -224,4 +276,13 @@ impl Store {
             edits: entry.edits,
         })
     }
+}
+
+/// The history-index prefix of one record: its kind, its key's length, its key.
+fn index_prefix(kind: Kind, key: &[u8]) -> Vec<u8> {
+    let mut out = Vec::with_capacity(key.len() + 2);
+    out.push(kind as u8);
+    out.push(key.len() as u8);
+    out.extend_from_slice(key);
+    out
 }

@@ -27,9 +27,11 @@ use std::path::{Path, PathBuf};
 const LOCK_FILE: &str = "ocsae.lock";
 const SLED_DIR: &str = "sled";
 
-/// Indexes of the trees in a transaction, in `Trees::all` order.
+/// Indexes of the trees in a transaction, in `Store::trees` order.
 const T_META: usize = 0;
 const T_HISTORY: usize = 1;
+/// Which history entries touched each record: kind, key length, key, sequence.
+const T_HISTORY_INDEX: usize = 5;
 fn tree_index(kind: Kind) -> usize {
     match kind {
         Kind::Municipality => 2,
@@ -41,7 +43,7 @@ fn tree_index(kind: Kind) -> usize {
 pub struct Store {
     dir: PathBuf,
     db: sled::Db,
-    trees: [sled::Tree; 5],
+    trees: [sled::Tree; 6],
     user: String,
     // Held for the life of the store: a second process gets `InUse`.
     _lock: File,
@@ -106,6 +108,7 @@ impl Store {
             tree(Kind::Municipality.tree_name())?,
             tree(Kind::Rollout.tree_name())?,
             tree(Kind::Certificate.tree_name())?,
+            tree("history_index")?,
         ];
         let store = Store {
             dir: dir.to_path_buf(),

@@ -364,3 +364,67 @@ fn a_missing_migration_is_an_error_not_a_guess() {
     drop(store);
     assert!(matches!(Store::open(dir.path()), Err(StoreError::Damaged { .. })));
 }
+
+#[test]
+fn certificate_ids_are_never_reused_even_after_an_undo() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = noguera(dir.path());
+    assert_eq!(store.next_certificate_id().unwrap(), 1);
+    let mut c = certificate();
+    c.id = store.next_certificate_id().unwrap();
+    store
+        .apply(
+            Change::new("cert.new", vec![Edit::create(Record::Certificate(c))]),
+            Utc::now(),
+        )
+        .unwrap();
+    assert_eq!(store.next_certificate_id().unwrap(), 2);
+    store.undo(Utc::now()).unwrap().unwrap();
+    assert!(store.certificates().unwrap().is_empty());
+    drop(store);
+    let store = Store::open(dir.path()).unwrap();
+    assert_eq!(store.next_certificate_id().unwrap(), 2);
+}
+
+#[test]
+fn a_records_history_is_found_by_its_key() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = noguera(dir.path());
+    let c = certificate();
+    store
+        .apply(
+            Change::new("cert.new", vec![Edit::create(Record::Certificate(c.clone()))]),
+            at("2026-12-04T09:00:00Z"),
+        )
+        .unwrap();
+    let mut filed = c.clone();
+    filed.notes = "revisat".into();
+    store
+        .apply(
+            Change::update(
+                "cert.edit",
+                Record::Certificate(c.clone()),
+                Record::Certificate(filed),
+            ),
+            at("2026-12-04T10:00:00Z"),
+        )
+        .unwrap();
+    let other = tiurana(&store);
+    let mut other_after = other.clone();
+    other_after.notes = "x".into();
+    store
+        .apply(
+            Change::update(
+                "n",
+                Record::Municipality(other),
+                Record::Municipality(other_after),
+            ),
+            Utc::now(),
+        )
+        .unwrap();
+    let found = store
+        .history_of(Kind::Certificate, &record::certificate_key(7))
+        .unwrap();
+    let actions: Vec<&str> = found.iter().map(|(_, e)| e.action.as_str()).collect();
+    assert_eq!(actions, ["cert.new", "cert.edit"]);
+}

@@ -1,52 +1,221 @@
-//! The Certificats tab: the queue of T-CAT requests.
+//! The Certificats tab: the queue by deadline, and the expiry view.
 
 use crate::app::App;
+use crate::app::certificates::CertView;
+use crate::domain::catalog::cert_type;
+use crate::domain::countdown::Countdown;
+use crate::domain::text::clean;
 use crate::i18n::Msg;
+use crate::i18n::words::{cert_status_short_msg, operation_short_msg, post_short_msg};
+use crate::widgets::{countdown, ellipsize};
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
-use ratatui::text::Line;
-use ratatui::widgets::{Row, Table};
+use ratatui::style::Style;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Cell, Row, Table};
+
+/// The type's display name for a narrow column.
+fn type_name(code: &str) -> &str {
+    cert_type(code).map_or(code, |t| t.name.as_str())
+}
+
+fn draw_title(frame: &mut Frame, app: &App, area: Rect) {
+    let state = &app.certificates;
+    let t = &app.t;
+    let now = app.now();
+    let (title, count) = match state.view {
+        CertView::Queue => {
+            let overdue = state
+                .rows
+                .iter()
+                .filter(|&&i| app.data.certs.due[i] <= now)
+                .count();
+            (
+                t.t(Msg::cert_queue_title).to_string(),
+                t.f(
+                    Msg::cert_queue_count,
+                    &[("n", &state.rows.len()), ("overdue", &overdue)],
+                ),
+            )
+        }
+        CertView::Expiry => {
+            let renew = state
+                .rows
+                .iter()
+                .filter(|&&i| app.data.certs.list[i].in_renewal_window(now))
+                .count();
+            (
+                t.t(Msg::cert_expiry_title).to_string(),
+                t.f(
+                    Msg::cert_expiry_count,
+                    &[("n", &state.rows.len()), ("renew", &renew)],
+                ),
+            )
+        }
+    };
+    let mut spans = vec![
+        Span::styled(format!(" {title}"), app.theme.title),
+        Span::raw(format!(" · {count}")),
+    ];
+    let typing = state.filtering;
+    if typing || !state.filter.is_empty() {
+        spans.push(Span::raw("  /"));
+    }
+    let used: u16 = spans.iter().map(|s| s.width() as u16).sum();
+    frame.render_widget(Line::from(spans), area);
+    if typing || !state.filter.is_empty() {
+        let input = Rect {
+            x: area.x + used,
+            width: area.width.saturating_sub(used),
+            ..area
+        };
+        state.filter.draw(frame, input, app.theme.key, typing);
+    }
+}
 
 pub fn draw(frame: &mut Frame, app: &App, area: Rect) {
     let [title, table] = Layout::vertical([Constraint::Length(1), Constraint::Min(0)]).areas(area);
-    frame.render_widget(
-        Line::from(format!(" {}", app.t.t(Msg::certificates_title))).style(app.theme.title),
-        title,
-    );
+    draw_title(frame, app, title);
+    match app.certificates.view {
+        CertView::Queue => draw_queue(frame, app, table),
+        CertView::Expiry => draw_expiry(frame, app, table),
+    }
+    if app.certificates.rows.is_empty() {
+        let empty = Rect {
+            y: table.y + 1,
+            height: 1,
+            ..table
+        };
+        frame.render_widget(
+            Line::from(format!(" {}", app.t.t(Msg::no_requests))).style(app.theme.dim),
+            empty,
+        );
+    }
+}
+
+fn draw_queue(frame: &mut Frame, app: &App, area: Rect) {
+    let t = &app.t;
+    let theme = &app.theme;
+    let state = &app.certificates;
     let header = Row::new([
-        app.t.t(Msg::col_deadline),
-        app.t.t(Msg::col_municipality),
-        app.t.t(Msg::col_holder),
-        app.t.t(Msg::col_post),
-        app.t.t(Msg::col_type),
-        app.t.t(Msg::col_operation),
-        app.t.t(Msg::col_urgent),
-        app.t.t(Msg::col_status),
+        t.t(Msg::col_deadline),
+        t.t(Msg::col_municipality),
+        t.t(Msg::col_holder),
+        t.t(Msg::col_post),
+        t.t(Msg::col_type),
+        t.t(Msg::col_operation_short),
+        t.t(Msg::col_urgent),
+        t.t(Msg::col_status),
     ])
-    .style(app.theme.table_header);
+    .style(theme.table_header);
+    let fixed = [12u16, 9, 9, 6, 1, 9];
+    let names = area.width.saturating_sub(fixed.iter().sum::<u16>() + 7) / 2;
+    let now = app.now();
+    let window = state
+        .cursor
+        .window(area.height.saturating_sub(1) as usize, state.rows.len());
+    let rows = state.rows[window.clone()].iter().enumerate().map(|(i, &c)| {
+        let req = &app.data.certs.list[c];
+        let countdown = Countdown::until(app.data.certs.due[c], now);
+        let cells = vec![
+            Cell::from(Span::styled(
+                countdown::text(t, countdown),
+                countdown::style(theme, countdown.band()),
+            )),
+            Cell::from(ellipsize(&clean(&app.data.council_name(req.ine)), names as usize)),
+            Cell::from(ellipsize(&clean(&req.holder), names as usize)),
+            Cell::from(ellipsize(t.t(post_short_msg(req.role)), 9)),
+            Cell::from(ellipsize(type_name(&req.cert_type), 9)),
+            Cell::from(t.t(operation_short_msg(req.operation))),
+            Cell::from(if req.urgent { "U" } else { "" }),
+            Cell::from(t.t(cert_status_short_msg(req.status))),
+        ];
+        let row = Row::new(cells);
+        if window.start + i == state.cursor.selected {
+            row.style(theme.selected)
+        } else {
+            row
+        }
+    });
     let widths = [
-        Constraint::Length(12),
-        Constraint::Min(12),
-        Constraint::Min(12),
-        Constraint::Length(10),
-        Constraint::Length(8),
-        Constraint::Length(9),
-        Constraint::Length(1),
-        Constraint::Length(10),
+        Constraint::Length(fixed[0]),
+        Constraint::Length(names),
+        Constraint::Min(names),
+        Constraint::Length(fixed[1]),
+        Constraint::Length(fixed[2]),
+        Constraint::Length(fixed[3]),
+        Constraint::Length(fixed[4]),
+        Constraint::Length(fixed[5]),
     ];
-    frame.render_widget(
-        Table::new(Vec::<Row>::new(), widths)
-            .header(header)
-            .column_spacing(1),
-        table,
-    );
-    let empty = Rect {
-        y: table.y + 1,
-        height: 1,
-        ..table
-    };
-    frame.render_widget(
-        Line::from(format!(" {}", app.t.t(Msg::no_requests))).style(app.theme.dim),
-        empty,
-    );
+    frame.render_widget(Table::new(rows, widths).header(header).column_spacing(1), area);
+}
+
+fn draw_expiry(frame: &mut Frame, app: &App, area: Rect) {
+    let t = &app.t;
+    let theme = &app.theme;
+    let state = &app.certificates;
+    let header = Row::new([
+        t.t(Msg::col_expires),
+        t.t(Msg::col_municipality),
+        t.t(Msg::col_holder),
+        t.t(Msg::col_post),
+        t.t(Msg::col_type),
+        t.t(Msg::col_issued),
+        t.t(Msg::col_renewal),
+    ])
+    .style(theme.table_header);
+    let fixed = [14u16, 8, 9, 10, 9];
+    let names = area.width.saturating_sub(fixed.iter().sum::<u16>() + 6) / 2;
+    let now = app.now();
+    let window = state
+        .cursor
+        .window(area.height.saturating_sub(1) as usize, state.rows.len());
+    let rows = state.rows[window.clone()].iter().enumerate().map(|(i, &c)| {
+        let req = &app.data.certs.list[c];
+        let expires = req.expires_at().unwrap_or(now);
+        let days = (expires - now).num_days();
+        let (left, style) = if expires <= now {
+            (
+                t.f(Msg::expired_ago, &[("n", &(now - expires).num_days())]),
+                theme.error,
+            )
+        } else if req.in_renewal_window(now) {
+            (t.f(Msg::expires_in, &[("n", &days)]), theme.warn)
+        } else {
+            (t.f(Msg::expires_in, &[("n", &days)]), Style::new())
+        };
+        let renew = if req.in_renewal_window(now) {
+            t.t(Msg::renewal_open)
+        } else {
+            ""
+        };
+        let issued = req
+            .issued_at
+            .map(|d| t.date(d.with_timezone(&app.tz).date_naive()))
+            .unwrap_or_default();
+        let row = Row::new(vec![
+            Cell::from(Span::styled(left, style)),
+            Cell::from(ellipsize(&clean(&app.data.council_name(req.ine)), names as usize)),
+            Cell::from(ellipsize(&clean(&req.holder), names as usize)),
+            Cell::from(ellipsize(t.t(post_short_msg(req.role)), 8)),
+            Cell::from(ellipsize(type_name(&req.cert_type), 9)),
+            Cell::from(issued),
+            Cell::from(Span::styled(renew, theme.warn)),
+        ]);
+        if window.start + i == state.cursor.selected {
+            row.style(theme.selected)
+        } else {
+            row
+        }
+    });
+    let widths = [
+        Constraint::Length(fixed[0]),
+        Constraint::Length(names),
+        Constraint::Min(names),
+        Constraint::Length(fixed[1]),
+        Constraint::Length(fixed[2]),
+        Constraint::Length(fixed[3]),
+        Constraint::Length(fixed[4]),
+    ];
+    frame.render_widget(Table::new(rows, widths).header(header).column_spacing(1), area);
 }

@@ -16,6 +16,7 @@ fn context_title(context: Context) -> Msg {
         Context::Municipalities => Msg::tab_municipalities,
         Context::Rollout => Msg::help_rollout,
         Context::Checklist => Msg::help_checklist,
+        Context::Certificates => Msg::tab_certificates,
     }
 }
 

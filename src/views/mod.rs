@@ -1,5 +1,6 @@
 //! Drawing: the views read the state and never change it.
 
+pub mod cert_detail;
 pub mod certificates;
 mod checklist;
 mod contacts_form;
@@ -7,6 +8,7 @@ pub mod council_detail;
 pub mod help;
 mod jump;
 pub mod municipalities;
+mod request_form;
 pub mod rollout;
 mod status_bar;
 
@@ -43,6 +45,8 @@ pub fn draw(frame: &mut Frame, app: &App) {
         Some(Popup::Jump(jump)) => jump::draw(frame, app, jump, body),
         Some(Popup::Contacts(form)) => contacts_form::draw(frame, app, form, body),
         Some(Popup::Checklist(list)) => checklist::draw(frame, app, list, body),
+        Some(Popup::Request(form)) => request_form::draw(frame, app, form, body),
+        Some(Popup::CertDetail(detail)) => cert_detail::draw(frame, app, detail, body),
         Some(Popup::Prompt(_)) | None => {}
     }
 }

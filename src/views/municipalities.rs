@@ -135,7 +135,7 @@ fn draw_list(frame: &mut Frame, app: &App, area: Rect) {
                 tally.applicable
             )),
             right(if open == 0 { "—".into() } else { open.to_string() }),
-            Cell::from(next_deadline_text(app, m)),
+            next_deadline_cell(app, m),
             Cell::from(Span::styled(form, form_style)),
         ]);
         if window.start + i == state.cursor.selected {
@@ -167,7 +167,13 @@ fn draw_list(frame: &mut Frame, app: &App, area: Rect) {
 }
 
 /// The earliest deadline of a council's open requests, as a countdown.
-/// Deadlines need the working-day calendar, which the certificates issue brings.
-fn next_deadline_text(_app: &App, _council: usize) -> String {
-    "—".into()
+fn next_deadline_cell(app: &App, council: usize) -> Cell<'static> {
+    match app.data.next_due(council) {
+        Some(due) => {
+            let c = crate::domain::countdown::Countdown::until(due, app.now());
+            let style = crate::widgets::countdown::style(&app.theme, c.band());
+            Cell::from(Span::styled(crate::widgets::countdown::text(&app.t, c), style))
+        }
+        None => Cell::from("—"),
+    }
 }

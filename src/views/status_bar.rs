@@ -4,6 +4,7 @@ use crate::app::action::Action;
 use crate::app::prompt::PromptKind;
 use crate::app::{App, Popup, StatusKind, Tab};
 use crate::i18n::Msg;
+use chrono::Datelike;
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
@@ -36,10 +37,12 @@ fn hinted(app: &App) -> &'static [(Action, Msg)] {
             (Action::Help, Msg::hint_help),
         ],
         Tab::Certificates => &[
-            (Action::Jump, Msg::hint_jump),
-            (Action::NextTab, Msg::hint_next_tab),
+            (Action::NewRequest, Msg::hint_new_request),
+            (Action::Advance, Msg::hint_advance),
+            (Action::Open, Msg::hint_open),
+            (Action::ToggleView, Msg::hint_toggle_view),
+            (Action::Filter, Msg::hint_filter),
             (Action::Help, Msg::hint_help),
-            (Action::Quit, Msg::hint_quit),
         ],
     }
 }
@@ -66,25 +69,106 @@ fn selected_service(app: &App) -> Vec<Span<'static>> {
     spans
 }
 
+/// The question a prompt asks, naming the request it is about.
+fn prompt_question(app: &App, kind: PromptKind) -> String {
+    let t = &app.t;
+    let holder = |id: u64| {
+        app.data
+            .certs
+            .get(id)
+            .map(|c| crate::domain::text::clean(&c.holder).into_owned())
+    };
+    match kind {
+        PromptKind::FormSent { .. } => t.t(Msg::prompt_form_sent).to_string(),
+        PromptKind::BlockReason { .. } => t.t(Msg::prompt_block_reason).to_string(),
+        PromptKind::ConfirmAdvance { id } => {
+            let next = app.data.certs.get(id).and_then(|c| c.status.next());
+            let msg = if next == Some(crate::domain::certificate::CertStatus::Delivered) {
+                Msg::prompt_confirm_delivered
+            } else {
+                Msg::prompt_confirm_issued
+            };
+            t.f(msg, &[("id", &id), ("holder", &holder(id).unwrap_or_default())])
+        }
+        PromptKind::CancelRequest { id } => t.f(
+            Msg::prompt_cancel,
+            &[("id", &id), ("holder", &holder(id).unwrap_or_default())],
+        ),
+        PromptKind::RejectRequest { id } => t.f(Msg::prompt_reject, &[("id", &id)]),
+    }
+}
+
+/// On the right: the overdue count, and a warning once deadlines run past the holiday calendar.
+fn right_side(app: &App) -> Vec<Span<'static>> {
+    let now = app.now();
+    let certs = &app.data.certs;
+    let open = certs
+        .list
+        .iter()
+        .zip(&certs.due)
+        .filter(|(c, _)| c.status.is_open());
+    let (mut overdue, mut beyond) = (0, false);
+    let covered = app.data.calendar.covered_until();
+    for (_, due) in open {
+        if *due <= now {
+            overdue += 1;
+        }
+        beyond |= due.with_timezone(&app.tz).date_naive().year() > covered;
+    }
+    beyond |= app.today().year() > covered;
+    let mut spans = Vec::new();
+    if beyond {
+        spans.push(Span::styled(
+            app.t.f(Msg::calendar_ends, &[("year", &covered)]),
+            app.theme.warn,
+        ));
+        spans.push(Span::raw(" "));
+    }
+    if overdue > 0 {
+        spans.push(Span::styled(
+            app.t.f(Msg::overdue_count, &[("n", &overdue)]),
+            app.theme.error,
+        ));
+        spans.push(Span::raw(" "));
+    }
+    spans
+}
+
 pub fn draw(frame: &mut Frame, app: &App, area: Rect) {
+    let right = Line::from(right_side(app));
+    // Warnings win over hints: the hints give way first.
+    let right_width = (right.width() as u16).min(area.width.saturating_sub(10));
+    let area = if right_width > 0 {
+        let [left, r] = ratatui::layout::Layout::horizontal([
+            ratatui::layout::Constraint::Min(0),
+            ratatui::layout::Constraint::Length(right_width),
+        ])
+        .areas(area);
+        frame.render_widget(right.right_aligned(), r);
+        left
+    } else {
+        area
+    };
+    draw_left(frame, app, area);
+}
+
+fn draw_left(frame: &mut Frame, app: &App, area: Rect) {
     let theme = &app.theme;
     if let Some(Popup::Prompt(prompt)) = &app.popup {
-        let question = match prompt.kind {
-            PromptKind::FormSent { .. } => app.t.t(Msg::prompt_form_sent),
-            PromptKind::BlockReason { .. } => app.t.t(Msg::prompt_block_reason),
-        };
-        let label = format!(" {question} ");
-        let width = label.chars().count() as u16;
+        // A refused answer takes the whole line until the next key.
+        if let Some(error) = &prompt.error {
+            frame.render_widget(Span::styled(format!(" {error}"), theme.error), area);
+            return;
+        }
+        let label = format!(" {} ", prompt_question(app, prompt.kind));
+        let width = (label.chars().count() as u16).min(area.width.saturating_sub(8));
         frame.render_widget(Span::styled(label, theme.key), area);
         let rest = Rect {
             x: area.x + width,
             width: area.width.saturating_sub(width),
             ..area
         };
-        match &prompt.error {
-            Some(error) => frame.render_widget(Span::styled(error.clone(), theme.error), rest),
-            None => prompt.input.draw(frame, rest, theme.status, true),
-        }
+        prompt.input.draw(frame, rest, theme.status, true);
         return;
     }
     let line = match &app.status {

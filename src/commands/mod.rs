@@ -1,5 +1,7 @@
 //! What each subcommand does, once the command line is read.
 
+pub mod cert;
+
 use crate::UserError;
 use crate::cli::{ExportWhat, ImportWhat};
 use crate::config::Config;
@@ -28,7 +30,7 @@ fn open_store(db: &Path, t: &I18n) -> Outcome<Store> {
 }
 
 /// Opens an existing store; a missing one is an error rather than an empty new one.
-fn open_existing(db: &Path, t: &I18n) -> Outcome<Store> {
+pub(crate) fn open_existing(db: &Path, t: &I18n) -> Outcome<Store> {
     if !Store::exists(db) {
         return Err(UserError(t.f(Msg::err_no_store, &[("path", &db.display())])));
     }
@@ -64,6 +66,11 @@ pub fn export(
         ExportWhat::Rollout => {
             let rollouts = store.rollouts().map_err(stored)?;
             io::export::rollout(&councils, &rollouts, tz, format).map_err(fail)?
+        }
+        ExportWhat::Certificates => {
+            let list = store.certificates().map_err(stored)?;
+            let calendar = crate::domain::calendar::Calendar::catalan(&config.local_holidays, tz);
+            io::export::certificates(&councils, &list, &calendar, format).map_err(fail)?
         }
     };
     io::export::write_output(output, &bytes).map_err(fail)

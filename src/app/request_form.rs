@@ -1,0 +1,389 @@
+//! The form that files or edits a certificate request.
+
+use super::contacts_form::FormOutcome;
+use super::data::Data;
+use super::jump::best_matches;
+use crate::domain::catalog::cert_types;
+use crate::domain::certificate::{
+    CertStatus, CertificateRequest, HolderRole, Operation, RuleError, check_urgency,
+};
+use crate::i18n::Msg;
+use crate::widgets::input::{Edited, TextInput};
+use chrono::{DateTime, Duration, NaiveDate, NaiveDateTime, TimeZone, Utc};
+use chrono_tz::Tz;
+use crossterm::event::{KeyCode, KeyEvent};
+
+/// The form's fields, in Tab order.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RField {
+    Council,
+    Holder,
+    Role,
+    Type,
+    Operation,
+    Urgent,
+    Reason,
+    Received,
+    Awaiting,
+    Appointment,
+    Notes,
+}
+
+impl RField {
+    pub const ALL: [RField; 11] = [
+        RField::Council,
+        RField::Holder,
+        RField::Role,
+        RField::Type,
+        RField::Operation,
+        RField::Urgent,
+        RField::Reason,
+        RField::Received,
+        RField::Awaiting,
+        RField::Appointment,
+        RField::Notes,
+    ];
+}
+
+/// How many council matches the picker lists.
+pub const PICKS: usize = 4;
+
+#[derive(Debug, Clone)]
+pub struct RequestForm {
+    /// The request being edited; None when filing a new one.
+    pub editing: Option<CertificateRequest>,
+    pub council_input: TextInput,
+    pub council_matches: Vec<usize>,
+    pub pick: usize,
+    pub holder: TextInput,
+    pub role: HolderRole,
+    pub type_index: usize,
+    pub operation: Operation,
+    pub urgent: bool,
+    pub reason: TextInput,
+    pub received: TextInput,
+    pub awaiting: bool,
+    pub appointment: bool,
+    pub notes: TextInput,
+    pub renews: Option<u64>,
+    pub focus: usize,
+    pub confirm_discard: bool,
+    pub error: Option<(RField, Msg)>,
+    initial: String,
+}
+
+/// A local time as the form shows it.
+pub fn format_local(at: DateTime<Utc>, tz: Tz) -> String {
+    at.with_timezone(&tz).format("%Y-%m-%d %H:%M").to_string()
+}
+
+/// Reads a local date and time ("2026-12-04 10:00", "04/12/2026 10:00", a bare date is 00:00).
+pub fn parse_local(text: &str, tz: Tz) -> Option<DateTime<Utc>> {
+    let text = text.trim();
+    let naive = [
+        "%Y-%m-%d %H:%M",
+        "%Y-%m-%dT%H:%M",
+        "%d/%m/%Y %H:%M",
+        "%Y-%m-%d %H:%M:%S",
+        "%Y-%m-%dT%H:%M:%S",
+    ]
+    .iter()
+    .find_map(|f| NaiveDateTime::parse_from_str(text, f).ok())
+    .or_else(|| {
+        ["%Y-%m-%d", "%d/%m/%Y"]
+            .iter()
+            .find_map(|f| NaiveDate::parse_from_str(text, f).ok())
+            .and_then(|d| d.and_hms_opt(0, 0, 0))
+    })?;
+    tz.from_local_datetime(&naive)
+        .earliest()
+        .map(|t| t.with_timezone(&Utc))
+}
+
+impl RequestForm {
+    /// A new request, received now, for the council selected elsewhere if any.
+    pub fn new(data: &Data, council: Option<usize>, now: DateTime<Utc>, tz: Tz) -> RequestForm {
+        let name = council
+            .map(|i| data.municipalities[i].name.clone())
+            .unwrap_or_default();
+        let mut form = RequestForm {
+            editing: None,
+            council_input: TextInput::new(&name, 60),
+            council_matches: Vec::new(),
+            pick: 0,
+            holder: TextInput::new("", 120),
+            role: HolderRole::Mayor,
+            type_index: cert_types().iter().position(|t| t.code == "tcat").unwrap_or(0),
+            operation: Operation::New,
+            urgent: false,
+            reason: TextInput::new("", 300),
+            received: TextInput::new(&format_local(now, tz), 25),
+            awaiting: false,
+            appointment: false,
+            notes: TextInput::new("", 2000),
+            renews: None,
+            focus: if council.is_some() { 1 } else { 0 },
+            confirm_discard: false,
+            error: None,
+            initial: String::new(),
+        };
+        form.refresh_matches(data);
+        if let Some(c) = council {
+            form.pick = form.council_matches.iter().position(|&m| m == c).unwrap_or(0);
+        }
+        form.initial = form.fingerprint();
+        form
+    }
+
+    /// The form filled from an existing request, to edit it.
+    pub fn edit(data: &Data, c: &CertificateRequest, tz: Tz) -> RequestForm {
+        let council = data.by_ine.get(&c.ine).copied();
+        let mut form = RequestForm::new(data, council, c.received_at, tz);
+        form.holder.set(&c.holder);
+        form.role = c.role;
+        form.type_index = cert_types()
+            .iter()
+            .position(|t| t.code == c.cert_type)
+            .unwrap_or(0);
+        form.operation = c.operation;
+        form.urgent = c.urgent;
+        form.reason.set(&c.reason);
+        form.awaiting = c.status == CertStatus::AwaitingDocuments;
+        form.appointment = c.appointment_attached;
+        form.notes.set(&c.notes);
+        form.renews = c.renews;
+        form.editing = Some(c.clone());
+        form.focus = 1;
+        form.initial = form.fingerprint();
+        form
+    }
+
+    /// A renewal of an issued certificate: same council, holder, post and type.
+    pub fn renewal(data: &Data, c: &CertificateRequest, now: DateTime<Utc>, tz: Tz) -> RequestForm {
+        let mut form = RequestForm::edit(data, c, tz);
+        form.editing = None;
+        form.operation = Operation::Renewal;
+        form.renews = Some(c.id);
+        form.urgent = false;
+        form.reason.set("");
+        form.notes.set("");
+        form.awaiting = false;
+        form.received.set(&format_local(now, tz));
+        form.initial = form.fingerprint();
+        form
+    }
+
+    fn fingerprint(&self) -> String {
+        format!(
+            "{}|{}|{:?}|{}|{:?}|{}|{}|{}|{}|{}|{}",
+            self.council_input.value(),
+            self.holder.value(),
+            self.role,
+            self.type_index,
+            self.operation,
+            self.urgent,
+            self.reason.value(),
+            self.received.value(),
+            self.awaiting,
+            self.appointment,
+            self.notes.value()
+        )
+    }
+
+    pub fn is_dirty(&self) -> bool {
+        self.fingerprint() != self.initial
+    }
+
+    pub fn focused(&self) -> RField {
+        RField::ALL[self.focus]
+    }
+
+    /// The council the form points at, if the typed text matches one.
+    pub fn council(&self) -> Option<usize> {
+        self.council_matches.get(self.pick).copied()
+    }
+
+    fn refresh_matches(&mut self, data: &Data) {
+        self.council_matches = if self.council_input.is_empty() {
+            Vec::new()
+        } else {
+            best_matches(data, self.council_input.value())
+        };
+        self.pick = 0;
+    }
+
+    fn input_mut(&mut self, field: RField) -> Option<&mut TextInput> {
+        match field {
+            RField::Council => Some(&mut self.council_input),
+            RField::Holder => Some(&mut self.holder),
+            RField::Reason => Some(&mut self.reason),
+            RField::Received => Some(&mut self.received),
+            RField::Notes => Some(&mut self.notes),
+            _ => None,
+        }
+    }
+
+    fn cycle(&mut self, field: RField, forward: bool) {
+        let step = |i: usize, n: usize| if forward { (i + 1) % n } else { (i + n - 1) % n };
+        match field {
+            RField::Role => {
+                let all = HolderRole::ALL;
+                let i = all.iter().position(|&r| r == self.role).unwrap_or(0);
+                self.role = all[step(i, all.len())];
+            }
+            RField::Type => self.type_index = step(self.type_index, cert_types().len()),
+            RField::Operation => {
+                let all = Operation::ALL;
+                let i = all.iter().position(|&o| o == self.operation).unwrap_or(0);
+                self.operation = all[step(i, all.len())];
+            }
+            RField::Urgent => self.urgent = !self.urgent,
+            RField::Awaiting => self.awaiting = !self.awaiting,
+            RField::Appointment => self.appointment = !self.appointment,
+            _ => {}
+        }
+    }
+
+    pub fn handle_key(&mut self, key: &KeyEvent, data: &Data) -> FormOutcome {
+        if self.confirm_discard {
+            self.confirm_discard = false;
+            return if matches!(key.code, KeyCode::Char('s' | 'S' | 'y' | 'Y')) {
+                FormOutcome::Close
+            } else {
+                FormOutcome::Stay
+            };
+        }
+        let n = RField::ALL.len();
+        let field = self.focused();
+        match key.code {
+            KeyCode::Esc if self.is_dirty() => self.confirm_discard = true,
+            KeyCode::Esc => return FormOutcome::Close,
+            KeyCode::Enter => return FormOutcome::Save,
+            KeyCode::Tab => self.focus = (self.focus + 1) % n,
+            KeyCode::BackTab => self.focus = (self.focus + n - 1) % n,
+            KeyCode::Up if field == RField::Council && self.pick > 0 => self.pick -= 1,
+            KeyCode::Down if field == RField::Council => {
+                self.pick = (self.pick + 1).min(self.council_matches.len().min(PICKS).saturating_sub(1));
+            }
+            KeyCode::Up => self.focus = self.focus.saturating_sub(1),
+            KeyCode::Down => self.focus = (self.focus + 1).min(n - 1),
+            KeyCode::Char(' ') | KeyCode::Left | KeyCode::Right if self.input_mut(field).is_none() => {
+                self.cycle(field, key.code != KeyCode::Left);
+            }
+            _ => {
+                let Some(input) = self.input_mut(field) else {
+                    return FormOutcome::Stay;
+                };
+                let edited = input.handle_key(key);
+                if field == RField::Council && edited == Edited::Changed {
+                    self.refresh_matches(data);
+                }
+                if edited == Edited::Full {
+                    return FormOutcome::Full;
+                }
+            }
+        }
+        self.error = None;
+        FormOutcome::Stay
+    }
+
+    /// Pasted text goes into the focused text field.
+    pub fn paste(&mut self, text: &str, data: &Data) -> FormOutcome {
+        let field = self.focused();
+        let Some(input) = self.input_mut(field) else {
+            return FormOutcome::Stay;
+        };
+        let edited = input.insert(text);
+        if field == RField::Council {
+            self.refresh_matches(data);
+        }
+        if edited == Edited::Full {
+            FormOutcome::Full
+        } else {
+            FormOutcome::Stay
+        }
+    }
+
+    /// The request the form describes, or the field at fault and why.
+    pub fn build(
+        &self,
+        data: &Data,
+        id: u64,
+        now: DateTime<Utc>,
+        tz: Tz,
+    ) -> Result<CertificateRequest, (RField, Msg)> {
+        let council = self.council().ok_or((RField::Council, Msg::req_err_council))?;
+        let holder = self.holder.value().trim();
+        if holder.is_empty() {
+            return Err((RField::Holder, Msg::req_err_holder));
+        }
+        check_urgency(self.role, self.urgent, self.reason.value())
+            .map_err(|_: RuleError| (RField::Reason, Msg::req_err_urgency))?;
+        let received =
+            parse_local(self.received.value(), tz).ok_or((RField::Received, Msg::req_err_received))?;
+        if received > now + Duration::minutes(5) {
+            return Err((RField::Received, Msg::req_err_future));
+        }
+        let base = self.editing.clone();
+        let status = match &base {
+            Some(c) if !matches!(c.status, CertStatus::Received | CertStatus::AwaitingDocuments) => c.status,
+            _ if self.awaiting => CertStatus::AwaitingDocuments,
+            _ => CertStatus::Received,
+        };
+        let mut c = base.unwrap_or(CertificateRequest {
+            id,
+            ine: data.municipalities[council].ine,
+            holder: String::new(),
+            role: self.role,
+            cert_type: String::new(),
+            operation: self.operation,
+            urgent: false,
+            reason: String::new(),
+            status,
+            received_at: received,
+            filed_at: None,
+            issued_at: None,
+            delivered_at: None,
+            notes: String::new(),
+            appointment_attached: false,
+            delivery_sheet_signed: false,
+            status_reason: String::new(),
+            renews: self.renews,
+        });
+        c.ine = data.municipalities[council].ine;
+        c.holder = holder.to_string();
+        c.role = self.role;
+        c.cert_type = cert_types()[self.type_index].code.clone();
+        c.operation = self.operation;
+        c.urgent = self.urgent;
+        c.reason = if self.urgent {
+            self.reason.value().trim().to_string()
+        } else {
+            String::new()
+        };
+        c.status = status;
+        c.received_at = received;
+        c.appointment_attached = self.appointment;
+        c.notes = self.notes.value().trim().to_string();
+        Ok(c)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn local_times_are_read_in_the_office_zone() {
+        let tz = chrono_tz::Europe::Madrid;
+        let t = parse_local("2026-12-04 10:00", tz).unwrap();
+        assert_eq!(t.to_rfc3339(), "2026-12-04T09:00:00+00:00");
+        assert_eq!(parse_local("04/12/2026 10:00", tz), Some(t));
+        assert_eq!(
+            parse_local("2026-07-01", tz).unwrap().to_rfc3339(),
+            "2026-06-30T22:00:00+00:00"
+        );
+        assert_eq!(parse_local("ahir", tz), None);
+        assert_eq!(format_local(t, tz), "2026-12-04 10:00");
+    }
+}

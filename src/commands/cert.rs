@@ -1,0 +1,170 @@
+//! `ocsae cert add`: filing a request from the command line.
+
+use super::{Outcome, open_existing};
+use crate::UserError;
+use crate::app::request_form::parse_local;
+use crate::config::Config;
+use crate::domain::calendar::Calendar;
+use crate::domain::catalog::{cert_type, cert_types};
+use crate::domain::certificate::{CertStatus, CertificateRequest, HolderRole, Operation, check_urgency};
+use crate::domain::clock::Clock;
+use crate::domain::municipality::{FormStatus, IneCode, Municipality};
+use crate::domain::search::fold;
+use crate::i18n::{I18n, Msg};
+use crate::store::{Change, Edit, Record};
+use chrono::{DateTime, Utc};
+use std::path::Path;
+
+/// What `cert add` was given.
+pub struct NewCert<'a> {
+    pub municipality: &'a str,
+    pub holder: &'a str,
+    pub role: &'a str,
+    pub cert_type: &'a str,
+    pub operation: &'a str,
+    pub urgent: bool,
+    pub reason: Option<&'a str>,
+    pub received: Option<&'a str>,
+}
+
+/// A council by INE code or by name (accents and case ignored); else the closest names.
+pub fn find_council<'a>(list: &'a [Municipality], text: &str, t: &I18n) -> Outcome<&'a Municipality> {
+    if let Some(ine) = IneCode::parse(text) {
+        return list
+            .iter()
+            .find(|m| m.ine == ine)
+            .ok_or_else(|| UserError(t.f(Msg::err_unknown_council, &[("name", &text), ("closest", &"—")])));
+    }
+    let folded = fold(text);
+    if let Some(m) = list.iter().find(|m| fold(&m.name) == folded) {
+        return Ok(m);
+    }
+    let mut scored: Vec<(usize, &str)> = list
+        .iter()
+        .map(|m| (strsim::levenshtein(&fold(&m.name), &folded), m.name.as_str()))
+        .collect();
+    scored.sort();
+    let closest: Vec<&str> = scored.iter().take(3).map(|(_, n)| *n).collect();
+    Err(UserError(t.f(
+        Msg::err_unknown_council,
+        &[("name", &text), ("closest", &closest.join(", "))],
+    )))
+}
+
+/// An RFC 3339 time, or a time without offset read in the office's zone.
+pub fn parse_time(text: &str, tz: chrono_tz::Tz) -> Option<DateTime<Utc>> {
+    DateTime::parse_from_rfc3339(text.trim())
+        .map(|t| t.with_timezone(&Utc))
+        .ok()
+        .or_else(|| parse_local(text, tz))
+}
+
+pub fn add(db: &Path, args: NewCert, config: &Config, t: &I18n, clock: &dyn Clock) -> Outcome {
+    let tz = config.time_zone().unwrap_or(chrono_tz::Europe::Madrid);
+    let bad = |field: &str, value: &str, allowed: String| {
+        UserError(t.f(
+            Msg::err_bad_value,
+            &[("field", &field), ("value", &value), ("allowed", &allowed)],
+        ))
+    };
+    let role = HolderRole::parse(args.role).ok_or_else(|| {
+        bad(
+            "--role",
+            args.role,
+            HolderRole::ALL
+                .iter()
+                .map(|r| r.as_str())
+                .collect::<Vec<_>>()
+                .join(", "),
+        )
+    })?;
+    let operation = Operation::parse(args.operation).ok_or_else(|| {
+        bad(
+            "--operation",
+            args.operation,
+            Operation::ALL
+                .iter()
+                .map(|o| o.as_str())
+                .collect::<Vec<_>>()
+                .join(", "),
+        )
+    })?;
+    let ty = cert_type(args.cert_type).ok_or_else(|| {
+        bad(
+            "--type",
+            args.cert_type,
+            cert_types()
+                .iter()
+                .map(|t| t.code.as_str())
+                .collect::<Vec<_>>()
+                .join(", "),
+        )
+    })?;
+    let reason = args.reason.unwrap_or("").trim();
+    check_urgency(role, args.urgent, reason).map_err(|_| UserError(t.t(Msg::req_err_urgency).to_string()))?;
+    let now = clock.now();
+    let received = match args.received {
+        Some(text) => parse_time(text, tz).ok_or_else(|| {
+            UserError(t.f(Msg::err_bad_time, &[("field", &"--received"), ("value", &text)]))
+        })?,
+        None => now,
+    };
+    let holder = crate::domain::text::clean(args.holder).trim().to_string();
+    if holder.is_empty() {
+        return Err(UserError(t.t(Msg::req_err_holder).to_string()));
+    }
+
+    let store = open_existing(db, t)?;
+    let stored = |e: crate::store::StoreError| UserError(e.localize(t));
+    let councils = store.municipalities().map_err(stored)?;
+    let council = find_council(&councils, args.municipality, t)?;
+    let id = store.next_certificate_id().map_err(stored)?;
+    let request = CertificateRequest {
+        id,
+        ine: council.ine,
+        holder,
+        role,
+        cert_type: ty.code.clone(),
+        operation,
+        urgent: args.urgent,
+        reason: if args.urgent {
+            reason.to_string()
+        } else {
+            String::new()
+        },
+        status: CertStatus::Received,
+        received_at: received,
+        filed_at: None,
+        issued_at: None,
+        delivered_at: None,
+        notes: String::new(),
+        appointment_attached: false,
+        delivery_sheet_signed: false,
+        status_reason: String::new(),
+        renews: None,
+    };
+    let due = Calendar::catalan(&config.local_holidays, tz).due(received, args.urgent);
+    store
+        .apply(
+            Change::new("cert.new", vec![Edit::create(Record::Certificate(request))]),
+            now,
+        )
+        .map_err(stored)?;
+    if matches!(
+        council.form_status(now.with_timezone(&tz).date_naive()),
+        FormStatus::NotSent | FormStatus::Expired
+    ) {
+        eprintln!(
+            "ocsae: {}",
+            t.f(Msg::warn_form_invalid, &[("council", &council.name)])
+        );
+    }
+    println!(
+        "{}",
+        t.f(
+            Msg::cert_added,
+            &[("id", &id), ("due", &due.with_timezone(&tz).to_rfc3339())]
+        )
+    );
+    Ok(())
+}

@@ -1,0 +1,122 @@
+//! Countdowns in words, styled by how close they are.
+
+use crate::domain::countdown::{Band, Countdown, Unit};
+use crate::i18n::{I18n, Msg};
+use crate::theme::Theme;
+use ratatui::style::Style;
+
+/// `4d 03h`, `5h 12m`, `⚠ 3h 10m`, `⚠ 12m 05s`, `VENÇUT fa 2h`: each band reads differently
+/// even without colour.
+pub fn text(t: &I18n, c: Countdown) -> String {
+    match c {
+        Countdown::Days { days, hours } => format!("{days}d {hours:02}h"),
+        Countdown::Hours {
+            hours,
+            minutes,
+            band: Band::Under4h,
+        } => format!("⚠ {hours}h {minutes:02}m"),
+        Countdown::Hours { hours, minutes, .. } => format!("{hours}h {minutes:02}m"),
+        Countdown::Minutes { minutes, seconds } => format!("⚠ {minutes}m {seconds:02}s"),
+        Countdown::Overdue { amount, unit } => {
+            let unit = match unit {
+                Unit::Minutes => "m",
+                Unit::Hours => "h",
+                Unit::Days => "d",
+            };
+            t.f(Msg::overdue_by, &[("n", &format!("{amount}{unit}"))])
+        }
+    }
+}
+
+pub fn style(theme: &Theme, band: Band) -> Style {
+    match band {
+        Band::Over24h => theme.ok,
+        Band::Under24h => theme.status,
+        Band::Under4h => theme.warn,
+        Band::Overdue => theme.error,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::i18n::Lang;
+
+    #[test]
+    fn every_band_has_its_own_words() {
+        let ca = I18n::new(Lang::Ca);
+        assert_eq!(text(&ca, Countdown::Days { days: 4, hours: 3 }), "4d 03h");
+        assert_eq!(
+            text(
+                &ca,
+                Countdown::Hours {
+                    hours: 5,
+                    minutes: 12,
+                    band: Band::Under24h
+                }
+            ),
+            "5h 12m"
+        );
+        assert_eq!(
+            text(
+                &ca,
+                Countdown::Hours {
+                    hours: 3,
+                    minutes: 5,
+                    band: Band::Under4h
+                }
+            ),
+            "⚠ 3h 05m"
+        );
+        assert_eq!(
+            text(
+                &ca,
+                Countdown::Minutes {
+                    minutes: 12,
+                    seconds: 5
+                }
+            ),
+            "⚠ 12m 05s"
+        );
+        assert_eq!(
+            text(
+                &ca,
+                Countdown::Overdue {
+                    amount: 2,
+                    unit: Unit::Hours
+                }
+            ),
+            "VENÇUT fa 2h"
+        );
+        assert_eq!(
+            text(
+                &ca,
+                Countdown::Overdue {
+                    amount: 3,
+                    unit: Unit::Days
+                }
+            ),
+            "VENÇUT fa 3d"
+        );
+        assert_eq!(
+            text(
+                &I18n::new(Lang::Es),
+                Countdown::Overdue {
+                    amount: 3,
+                    unit: Unit::Days
+                }
+            ),
+            "VENCIDO hace 3d"
+        );
+        assert_eq!(
+            text(
+                &I18n::new(Lang::En),
+                Countdown::Overdue {
+                    amount: 3,
+                    unit: Unit::Days
+                }
+            ),
+            "OVERDUE by 3d"
+        );
+    }
+}

@@ -1,0 +1,307 @@
+//! The Certificats tab: filing, deadlines, countdowns, the status path.
+
+mod common;
+
+use common::*;
+use crossterm::event::KeyCode;
+use ocsae::app::Popup;
+use ocsae::app::certificates::CertView;
+use ocsae::domain::certificate::CertStatus;
+use ocsae::event::Event;
+
+/// Friday 4 December 2026, 10:00 in Barcelona.
+const FRIDAY: &str = "2026-12-04T09:00:00Z";
+
+fn at_friday() -> Fixture {
+    let mut f = fixture();
+    f.clock.set(at(FRIDAY));
+    press(&mut f.app, KeyCode::Char('3'));
+    f
+}
+
+/// Files a request through the form: council, holder, then `extra` keys on the later fields.
+fn file(f: &mut Fixture, council: &str, holder: &str, extra: impl FnOnce(&mut Fixture)) {
+    press(&mut f.app, KeyCode::Char('n'));
+    type_text(&mut f.app, council);
+    press(&mut f.app, KeyCode::Tab);
+    type_text(&mut f.app, holder);
+    extra(f);
+    press(&mut f.app, KeyCode::Enter);
+    assert!(
+        f.app.popup.is_none(),
+        "the form stayed open:\n{}",
+        screen(&f.app, 80, 24)
+    );
+}
+
+fn tab_to(f: &mut Fixture, steps: usize) {
+    for _ in 0..steps {
+        press(&mut f.app, KeyCode::Tab);
+    }
+}
+
+fn three_requests() -> Fixture {
+    let mut f = at_friday();
+    file(&mut f, "tiurana", "Maria Puig", |_| {});
+    // Urgent, for the secretary of Àger.
+    file(&mut f, "ager", "Jordi Solé", |f| {
+        tab_to(f, 1);
+        press(&mut f.app, KeyCode::Right);
+        tab_to(f, 3);
+        press(&mut f.app, KeyCode::Char(' '));
+    });
+    // Received on Thursday at 16:00, ordinary.
+    file(&mut f, "cabanabona", "Anna Vidal", |f| {
+        tab_to(f, 6);
+        ctrl(&mut f.app, 'u');
+        type_text(&mut f.app, "2026-12-03 16:00");
+    });
+    f
+}
+
+fn due_of(f: &Fixture, holder: &str) -> String {
+    let i = f
+        .app
+        .data
+        .certs
+        .list
+        .iter()
+        .position(|c| c.holder == holder)
+        .unwrap();
+    f.app.data.certs.due[i]
+        .with_timezone(&chrono_tz::Europe::Madrid)
+        .to_rfc3339()
+}
+
+#[test]
+fn three_requests_show_their_deadlines_to_the_minute() {
+    let mut f = three_requests();
+    assert_eq!(due_of(&f, "Maria Puig"), "2026-12-15T00:00:00+01:00");
+    assert_eq!(due_of(&f, "Jordi Solé"), "2026-12-09T10:00:00+01:00");
+    assert_eq!(due_of(&f, "Anna Vidal"), "2026-12-12T00:00:00+01:00");
+    f.app.status = None;
+    let s = screen(&f.app, 80, 24);
+    let order: Vec<&str> = s
+        .lines()
+        .skip(3)
+        .take(3)
+        .map(|l| l.split_whitespace().nth(2).unwrap_or(""))
+        .collect();
+    assert_eq!(
+        order,
+        ["Àger", "Cabanabona", "Tiurana"],
+        "earliest deadline first: {s}"
+    );
+    assert!(
+        s.contains("5d 00h") && s.contains("7d 14h") && s.contains("10d 14h"),
+        "{s}"
+    );
+    insta::assert_snapshot!(s);
+}
+
+#[test]
+fn countdowns_move_by_themselves_and_turn_overdue() {
+    let mut f = three_requests();
+    // The loop is asked to wake within the minute.
+    let wait = f.app.next_tick().unwrap();
+    assert!(wait <= std::time::Duration::from_secs(60), "{wait:?}");
+    f.clock.set(at("2026-12-09T08:30:00Z")); // Wednesday 9:30: the urgent one is due at 10:00.
+    f.app.handle_event(Event::Tick);
+    let s = screen(&f.app, 80, 24);
+    assert!(s.contains("⚠ 30m 00s"), "{s}");
+    assert!(
+        f.app.next_tick().unwrap() <= std::time::Duration::from_secs(1),
+        "seconds tick in the last hour"
+    );
+    f.clock.set(at("2026-12-09T11:00:00Z"));
+    f.app.handle_event(Event::Tick);
+    let s = screen(&f.app, 80, 24);
+    assert!(s.contains("VENÇUT fa 2h"), "{s}");
+    assert!(s.contains("⚠ 1 vençudes"), "the status bar counts it: {s}");
+    f.clock.set(at("2026-12-12T09:00:00Z"));
+    let s = screen(&f.app, 80, 24);
+    assert!(s.contains("VENÇUT fa 3d"), "{s}");
+}
+
+#[test]
+fn urgency_outside_the_three_posts_needs_a_reason() {
+    let mut f = at_friday();
+    press(&mut f.app, KeyCode::Char('n'));
+    type_text(&mut f.app, "tiurana");
+    tab_to(&mut f, 1);
+    type_text(&mut f.app, "Pere Roca");
+    tab_to(&mut f, 1);
+    for _ in 0..3 {
+        press(&mut f.app, KeyCode::Right); // mayor → secretary → intervenor → treasurer
+    }
+    tab_to(&mut f, 3);
+    press(&mut f.app, KeyCode::Char(' '));
+    press(&mut f.app, KeyCode::Enter);
+    assert!(matches!(f.app.popup, Some(Popup::Request(_))));
+    let s = screen(&f.app, 80, 24);
+    assert!(s.contains("si no, cal un motiu"), "{s}");
+    tab_to(&mut f, 1);
+    type_text(&mut f.app, "certificat caducat demà");
+    press(&mut f.app, KeyCode::Enter);
+    assert!(f.app.popup.is_none());
+    let c = &f.app.data.certs.list[0];
+    assert!(c.urgent);
+    assert_eq!(c.reason, "certificat caducat demà");
+}
+
+#[test]
+fn a_council_without_a_valid_fitxa_is_warned_but_filed() {
+    let mut f = at_friday();
+    file(&mut f, "tiurana", "Maria Puig", |_| {});
+    let s = screen(&f.app, 80, 24);
+    assert!(
+        s.contains("Desat #1: termini 15/12 00:00. Avís: Tiurana no té fitxa de subscriptor vigent."),
+        "{s}"
+    );
+    assert_eq!(f.app.data.certs.list.len(), 1);
+}
+
+#[test]
+fn the_status_path_with_confirmations_then_the_expiry_view_and_a_renewal() {
+    let mut f = at_friday();
+    // A secretary's certificate needs the appointment before it can be filed.
+    file(&mut f, "tiurana", "Jordi Solé", |f| {
+        tab_to(f, 1);
+        press(&mut f.app, KeyCode::Right);
+    });
+    press(&mut f.app, KeyCode::Char('a'));
+    assert!(screen(&f.app, 80, 24).contains("Cal adjuntar el nomenament"));
+    assert_eq!(f.app.data.certs.list[0].status, CertStatus::Received);
+    press(&mut f.app, KeyCode::Char('e'));
+    tab_to(&mut f, 8);
+    press(&mut f.app, KeyCode::Char(' '));
+    press(&mut f.app, KeyCode::Enter);
+    press(&mut f.app, KeyCode::Char('a'));
+    assert_eq!(f.app.data.certs.list[0].status, CertStatus::Filed);
+    press(&mut f.app, KeyCode::Char('a'));
+    assert!(screen(&f.app, 80, 24).contains("Marcar la #1 de Jordi Solé com a emesa? (s/n)"));
+    press(&mut f.app, KeyCode::Char('n'));
+    assert_eq!(f.app.data.certs.list[0].status, CertStatus::Filed, "n declines");
+    press(&mut f.app, KeyCode::Char('a'));
+    press(&mut f.app, KeyCode::Char('s'));
+    assert_eq!(f.app.data.certs.list[0].status, CertStatus::Issued);
+    assert!(
+        f.app.certificates.rows.is_empty(),
+        "issued requests leave the queue"
+    );
+
+    press(&mut f.app, KeyCode::Char('v'));
+    assert_eq!(f.app.certificates.view, CertView::Expiry);
+    let s = screen(&f.app, 80, 24);
+    assert!(s.contains("1461 d") && s.contains("Jordi Solé"), "{s}");
+    f.clock.set(at("2030-10-20T09:00:00Z"));
+    let s = screen(&f.app, 80, 24);
+    assert!(
+        s.contains("⟳ ara") && s.contains("1 per renovar"),
+        "the renewal window is marked: {s}"
+    );
+    press(&mut f.app, KeyCode::Char('n'));
+    let s = screen(&f.app, 80, 24);
+    assert!(
+        s.contains("Renovació del certificat #1") && s.contains("‹renovació›") && s.contains("Jordi Solé"),
+        "{s}"
+    );
+    press(&mut f.app, KeyCode::Enter);
+    let renewal = f.app.data.certs.list.iter().find(|c| c.id == 2).unwrap();
+    assert_eq!(renewal.renews, Some(1));
+    assert_eq!(renewal.holder, "Jordi Solé");
+}
+
+#[test]
+fn cancelling_asks_for_the_holders_name_and_rejecting_for_a_reason() {
+    let mut f = at_friday();
+    file(&mut f, "tiurana", "Maria Puig", |_| {});
+    file(&mut f, "ager", "Pere Roca", |_| {});
+    // The last filed request stays selected: #2, Pere Roca.
+    press(&mut f.app, KeyCode::Char('c'));
+    let s = screen(&f.app, 80, 24);
+    assert!(
+        s.contains("Per cancel·lar la #2, escriviu el nom del titular (Pere Roca):"),
+        "{s}"
+    );
+    type_text(&mut f.app, "Maria");
+    press(&mut f.app, KeyCode::Enter);
+    assert!(screen(&f.app, 80, 24).contains("no coincideix"));
+    ctrl(&mut f.app, 'u');
+    type_text(&mut f.app, "pere roca");
+    press(&mut f.app, KeyCode::Enter);
+    assert_eq!(f.app.data.certs.get(2).unwrap().status, CertStatus::Cancelled);
+    press(&mut f.app, KeyCode::Char('r'));
+    press(&mut f.app, KeyCode::Enter);
+    assert!(screen(&f.app, 80, 24).contains("Cal escriure un motiu."));
+    type_text(&mut f.app, "DNI caducat");
+    press(&mut f.app, KeyCode::Enter);
+    let c = f.app.data.certs.get(1).unwrap();
+    assert_eq!(
+        (c.status, c.status_reason.as_str()),
+        (CertStatus::Rejected, "DNI caducat")
+    );
+    press(&mut f.app, KeyCode::Char('u'));
+    assert_eq!(
+        f.app.data.certs.get(1).unwrap().status,
+        CertStatus::Received,
+        "undo brings it back"
+    );
+}
+
+#[test]
+fn enter_shows_the_request_with_its_history() {
+    let mut f = at_friday();
+    file(&mut f, "tiurana", "Maria Puig", |_| {});
+    press(&mut f.app, KeyCode::Char('a'));
+    press(&mut f.app, KeyCode::Enter);
+    let s = screen(&f.app, 80, 24);
+    assert!(s.contains("Sol·licitud #1") && s.contains("Historial"), "{s}");
+    assert!(
+        s.contains("2026-12-04 10:00 ·")
+            && s.contains("nova sol·licitud")
+            && s.contains("estat de la sol·licitud"),
+        "{s}"
+    );
+    assert!(s.contains("2026-12-15 00:00"), "{s}");
+}
+
+#[test]
+fn the_filter_finds_holders_and_councils() {
+    let mut f = three_requests();
+    press(&mut f.app, KeyCode::Char('/'));
+    type_text(&mut f.app, "sole");
+    assert_eq!(f.app.certificates.rows.len(), 1);
+    press(&mut f.app, KeyCode::Esc);
+    press(&mut f.app, KeyCode::Char('/'));
+    type_text(&mut f.app, "cabana");
+    assert_eq!(f.app.certificates.rows.len(), 1);
+}
+
+#[test]
+fn municipis_shows_open_requests_and_the_next_deadline() {
+    let mut f = three_requests();
+    press(&mut f.app, KeyCode::Char('1'));
+    let s = screen(&f.app, 80, 24);
+    let ager = s.lines().find(|l| l.starts_with("Àger")).unwrap();
+    assert!(ager.contains(" 1 ") && ager.contains("5d 00h"), "{ager}");
+}
+
+#[test]
+fn past_the_holiday_calendar_the_status_bar_warns() {
+    let mut f = fixture();
+    assert!(!screen(&f.app, 100, 24).contains("festius fins al 2027"));
+    f.clock.set(at("2027-12-27T09:00:00Z"));
+    press(&mut f.app, KeyCode::Char('3'));
+    file(&mut f, "tiurana", "Maria Puig", |_| {});
+    f.app.status = None;
+    // Received on 27 December 2027, due in 2028: past the last year of the holidays.
+    let s = screen(&f.app, 100, 24);
+    assert!(
+        s.lines()
+            .last()
+            .unwrap()
+            .contains("⚠ festius fins al 2027, després només caps de setmana"),
+        "{s}"
+    );
+}
