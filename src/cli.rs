@@ -48,6 +48,23 @@ pub enum Command {
         #[command(subcommand)]
         command: CertCommand,
     },
+    /// The weekly summary: rollout per service, certificates, fitxes to renew, councils without contacts
+    Report {
+        #[arg(long, value_enum, default_value_t)]
+        format: ReportFormat,
+        /// The output file (default: standard output)
+        #[arg(short, long, value_name = "FILE")]
+        output: Option<PathBuf>,
+    },
+    /// Write a complete JSON backup: every record and the history
+    Backup { file: PathBuf },
+    /// Restore a backup into a new or empty store
+    Restore {
+        file: PathBuf,
+        /// Replace what a non-empty store holds
+        #[arg(long)]
+        force: bool,
+    },
     /// Read records from a CSV file, all or nothing
     Import {
         #[arg(value_enum)]
@@ -97,4 +114,12 @@ pub enum CertCommand {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum ImportWhat {
     Contacts,
+    Certificates,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, ValueEnum)]
+pub enum ReportFormat {
+    #[default]
+    Text,
+    Md,
 }

@@ -112,8 +112,13 @@ pub fn run() -> ExitCode {
             };
             commands::cert::add(&db, args, &config, &t, clock.as_ref()).map(|()| 0)
         }
+        Some(Command::Report { format, output }) => {
+            commands::report(&db, format, output.as_deref(), &config, &t, clock.as_ref()).map(|()| 0)
+        }
+        Some(Command::Backup { file }) => commands::backup(&db, &file, &t, clock.as_ref()).map(|()| 0),
+        Some(Command::Restore { file, force }) => commands::restore(&db, &file, force, &t).map(|()| 0),
         Some(Command::Import { what, file }) => {
-            commands::import(&db, what, &file, &t, clock.as_ref()).map(|()| 0)
+            commands::import(&db, what, &file, &config, &t, clock.as_ref()).map(|()| 0)
         }
     };
     match result {

@@ -242,3 +242,27 @@ fn requests_filed_in_the_terminal_count_down_and_turn_overdue() {
     s.send("q");
     assert_eq!(s.wait_exit(), 0);
 }
+
+#[test]
+fn y_sends_the_row_to_the_clipboard_with_osc_52() {
+    let home = tempfile::tempdir().unwrap();
+    let mut s = spawn(home.path(), &[], &[], 80, 24);
+    s.wait_for("Àger");
+    s.send("y");
+    s.wait_for("Copiat al porta-retalls: Àger (INE 250024)");
+    s.send("q");
+    s.wait_exit();
+    let out = String::from_utf8_lossy(&s.output()).into_owned();
+    let start = out.find("\x1b]52;c;").expect("no OSC 52 sequence was sent");
+    // Ended by BEL or by ST (ESC \).
+    let end = out[start + 7..].find(['\x07', '\x1b']).unwrap() + start + 7;
+    use base64::Engine;
+    let text = base64::engine::general_purpose::STANDARD
+        .decode(&out[start + 7..end])
+        .unwrap();
+    assert!(
+        String::from_utf8(text)
+            .unwrap()
+            .starts_with("Àger (INE 250024) · 637 hab.")
+    );
+}

@@ -57,6 +57,8 @@ pub enum Action {
     CancelRequest,
     RejectRequest,
     ToggleView,
+    ExportView,
+    CopyRow,
 }
 
 impl Action {
@@ -108,6 +110,8 @@ impl Action {
             Action::CancelRequest => Msg::action_cancel_request,
             Action::RejectRequest => Msg::action_reject_request,
             Action::ToggleView => Msg::action_toggle_view,
+            Action::ExportView => Msg::action_export_view,
+            Action::CopyRow => Msg::action_copy_row,
         }
     }
 }

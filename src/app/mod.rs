@@ -15,6 +15,7 @@ pub mod prompt;
 pub mod request_form;
 pub mod rollout;
 mod rollout_update;
+mod share;
 pub mod table;
 mod update;
 
@@ -116,6 +117,10 @@ pub struct App {
     pub popup: Option<Popup>,
     pub status: Option<Status>,
     pub quit: bool,
+    /// Where `E` writes its CSV files: the directory ocsae was started in.
+    pub export_dir: std::path::PathBuf,
+    /// Text for the terminal's clipboard, sent by the draw loop (OSC 52).
+    pub clipboard: Option<String>,
     /// The terminal width at the last draw: narrow screens show the detail alone.
     pub last_width: Cell<u16>,
 }
@@ -149,6 +154,8 @@ impl App {
             status: None,
             quit: false,
             last_width: Cell::new(80),
+            export_dir: std::path::PathBuf::from("."),
+            clipboard: None,
         };
         app.refresh_rows();
         Ok(app)

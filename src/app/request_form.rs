@@ -9,7 +9,7 @@ use crate::domain::certificate::{
 };
 use crate::i18n::Msg;
 use crate::widgets::input::{Edited, TextInput};
-use chrono::{DateTime, Duration, NaiveDate, NaiveDateTime, TimeZone, Utc};
+use chrono::{DateTime, Duration, Utc};
 use chrono_tz::Tz;
 use crossterm::event::{KeyCode, KeyEvent};
 
@@ -72,33 +72,7 @@ pub struct RequestForm {
     initial: String,
 }
 
-/// A local time as the form shows it.
-pub fn format_local(at: DateTime<Utc>, tz: Tz) -> String {
-    at.with_timezone(&tz).format("%Y-%m-%d %H:%M").to_string()
-}
-
-/// Reads a local date and time ("2026-12-04 10:00", "04/12/2026 10:00", a bare date is 00:00).
-pub fn parse_local(text: &str, tz: Tz) -> Option<DateTime<Utc>> {
-    let text = text.trim();
-    let naive = [
-        "%Y-%m-%d %H:%M",
-        "%Y-%m-%dT%H:%M",
-        "%d/%m/%Y %H:%M",
-        "%Y-%m-%d %H:%M:%S",
-        "%Y-%m-%dT%H:%M:%S",
-    ]
-    .iter()
-    .find_map(|f| NaiveDateTime::parse_from_str(text, f).ok())
-    .or_else(|| {
-        ["%Y-%m-%d", "%d/%m/%Y"]
-            .iter()
-            .find_map(|f| NaiveDate::parse_from_str(text, f).ok())
-            .and_then(|d| d.and_hms_opt(0, 0, 0))
-    })?;
-    tz.from_local_datetime(&naive)
-        .earliest()
-        .map(|t| t.with_timezone(&Utc))
-}
+pub use crate::domain::localtime::{format_local, parse_local};
 
 impl RequestForm {
     /// A new request, received now, for the council selected elsewhere if any.
@@ -366,24 +340,5 @@ impl RequestForm {
         c.appointment_attached = self.appointment;
         c.notes = self.notes.value().trim().to_string();
         Ok(c)
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn local_times_are_read_in_the_office_zone() {
-        let tz = chrono_tz::Europe::Madrid;
-        let t = parse_local("2026-12-04 10:00", tz).unwrap();
-        assert_eq!(t.to_rfc3339(), "2026-12-04T09:00:00+00:00");
-        assert_eq!(parse_local("04/12/2026 10:00", tz), Some(t));
-        assert_eq!(
-            parse_local("2026-07-01", tz).unwrap().to_rfc3339(),
-            "2026-06-30T22:00:00+00:00"
-        );
-        assert_eq!(parse_local("ahir", tz), None);
-        assert_eq!(format_local(t, tz), "2026-12-04 10:00");
     }
 }

@@ -65,6 +65,8 @@ impl App {
                 _ => return false,
             },
             Action::NewRequest => return self.new_request(),
+            Action::ExportView => return self.export_view(),
+            Action::CopyRow => return self.copy_row(),
             Action::Advance => return self.advance_request(),
             Action::CancelRequest => return self.ask_close_request(true),
             Action::RejectRequest => return self.ask_close_request(false),

@@ -2,17 +2,16 @@
 
 use super::{Outcome, open_existing};
 use crate::UserError;
-use crate::app::request_form::parse_local;
 use crate::config::Config;
 use crate::domain::calendar::Calendar;
 use crate::domain::catalog::{cert_type, cert_types};
 use crate::domain::certificate::{CertStatus, CertificateRequest, HolderRole, Operation, check_urgency};
 use crate::domain::clock::Clock;
+use crate::domain::localtime::parse_time;
 use crate::domain::municipality::{FormStatus, IneCode, Municipality};
 use crate::domain::search::fold;
 use crate::i18n::{I18n, Msg};
 use crate::store::{Change, Edit, Record};
-use chrono::{DateTime, Utc};
 use std::path::Path;
 
 /// What `cert add` was given.
@@ -49,14 +48,6 @@ pub fn find_council<'a>(list: &'a [Municipality], text: &str, t: &I18n) -> Outco
         Msg::err_unknown_council,
         &[("name", &text), ("closest", &closest.join(", "))],
     )))
-}
-
-/// An RFC 3339 time, or a time without offset read in the office's zone.
-pub fn parse_time(text: &str, tz: chrono_tz::Tz) -> Option<DateTime<Utc>> {
-    DateTime::parse_from_rfc3339(text.trim())
-        .map(|t| t.with_timezone(&Utc))
-        .ok()
-        .or_else(|| parse_local(text, tz))
 }
 
 pub fn add(db: &Path, args: NewCert, config: &Config, t: &I18n, clock: &dyn Clock) -> Outcome {

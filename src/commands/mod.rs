@@ -76,10 +76,19 @@ pub fn export(
     io::export::write_output(output, &bytes).map_err(fail)
 }
 
-pub fn import(db: &Path, what: ImportWhat, file: &Path, t: &I18n, clock: &dyn Clock) -> Outcome {
+pub fn import(
+    db: &Path,
+    what: ImportWhat,
+    file: &Path,
+    config: &Config,
+    t: &I18n,
+    clock: &dyn Clock,
+) -> Outcome {
     let store = open_existing(db, t)?;
+    let tz = config.time_zone().unwrap_or(chrono_tz::Europe::Madrid);
     let done = match what {
         ImportWhat::Contacts => io::import::contacts(&store, file, clock.now()),
+        ImportWhat::Certificates => io::import::certificates(&store, file, tz, clock.now()),
     }
     .map_err(|e| UserError(e.localize(t)))?;
     if done.was_latin {
@@ -90,6 +99,92 @@ pub fn import(db: &Path, what: ImportWhat, file: &Path, t: &I18n, clock: &dyn Cl
         t.f(
             Msg::import_done,
             &[("rows", &done.rows), ("records", &done.records)]
+        )
+    );
+    Ok(())
+}
+
+pub fn report(
+    db: &Path,
+    format: crate::cli::ReportFormat,
+    output: Option<&Path>,
+    config: &Config,
+    t: &I18n,
+    clock: &dyn Clock,
+) -> Outcome {
+    let store = open_existing(db, t)?;
+    let stored = |e: crate::store::StoreError| UserError(e.localize(t));
+    let tz = config.time_zone().unwrap_or(chrono_tz::Europe::Madrid);
+    let calendar = crate::domain::calendar::Calendar::catalan(&config.local_holidays, tz);
+    let (councils, rollouts, certificates) = (
+        store.municipalities().map_err(stored)?,
+        store.rollouts().map_err(stored)?,
+        store.certificates().map_err(stored)?,
+    );
+    let input = io::report::ReportInput {
+        councils: &councils,
+        rollouts: &rollouts,
+        certificates: &certificates,
+        calendar: &calendar,
+        now: clock.now(),
+    };
+    let format = match format {
+        crate::cli::ReportFormat::Text => io::report::ReportFormat::Text,
+        crate::cli::ReportFormat::Md => io::report::ReportFormat::Markdown,
+    };
+    let text = io::report::render(&input, t, format);
+    io::export::write_output(output, text.as_bytes()).map_err(|e| UserError(e.localize(t)))
+}
+
+pub fn backup(db: &Path, file: &Path, t: &I18n, clock: &dyn Clock) -> Outcome {
+    let store = open_existing(db, t)?;
+    let dump = io::backup::backup(&store, file, clock.now()).map_err(|e| UserError(e.localize(t)))?;
+    println!(
+        "{}",
+        t.f(
+            Msg::backup_done,
+            &[
+                ("path", &file.display()),
+                ("councils", &dump.municipalities.len()),
+                ("certificates", &dump.certificates.len()),
+                ("history", &dump.history.len()),
+            ]
+        )
+    );
+    Ok(())
+}
+
+pub fn restore(db: &Path, file: &Path, force: bool, t: &I18n) -> Outcome {
+    // Read and check the whole file before touching any store.
+    let dump = io::backup::read(file).map_err(|e| UserError(e.localize(t)))?;
+    let existed = Store::exists(db);
+    let store = open_store(db, t)?;
+    if let Err(e) = store.restore(&dump, force) {
+        drop(store);
+        if !existed {
+            let _ = std::fs::remove_dir_all(db);
+        }
+        let text = match e {
+            crate::store::backup::RestoreError::NotEmpty => {
+                t.f(Msg::err_restore_not_empty, &[("path", &db.display())])
+            }
+            crate::store::backup::RestoreError::Store(e) => e.localize(t),
+            other => t.f(
+                Msg::err_restore_bad,
+                &[("path", &file.display()), ("detail", &other)],
+            ),
+        };
+        return Err(UserError(text));
+    }
+    println!(
+        "{}",
+        t.f(
+            Msg::restore_done,
+            &[
+                ("path", &db.display()),
+                ("councils", &dump.municipalities.len()),
+                ("certificates", &dump.certificates.len())
+            ]
         )
     );
     Ok(())

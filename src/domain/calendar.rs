@@ -146,7 +146,7 @@ impl Calendar {
     }
 
     /// The instant `day` begins in the calendar's zone.
-    fn local_midnight(&self, day: NaiveDate) -> DateTime<Utc> {
+    pub fn local_midnight(&self, day: NaiveDate) -> DateTime<Utc> {
         let naive = day.and_time(NaiveTime::MIN);
         if let Some(t) = self.tz.from_local_datetime(&naive).earliest() {
             return t.with_timezone(&Utc);

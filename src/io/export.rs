@@ -199,22 +199,18 @@ pub struct CertificateOut {
     pub notes: String,
 }
 
-/// One record per request, by id; due and expiry times computed.
-pub fn certificates(
-    councils: &[Municipality],
-    list: &[crate::domain::certificate::CertificateRequest],
-    calendar: &crate::domain::calendar::Calendar,
-    format: Format,
-) -> Result<Vec<u8>, IoError> {
-    let tz = calendar.tz();
-    let names: HashMap<IneCode, &str> = councils.iter().map(|m| (m.ine, m.name.as_str())).collect();
-    let stamp = |t: Option<DateTime<Utc>>| t.map(|t| timestamp(t, tz));
-    let records: Vec<CertificateOut> = list
-        .iter()
-        .map(|c| CertificateOut {
+impl CertificateOut {
+    pub fn from_request(
+        c: &crate::domain::certificate::CertificateRequest,
+        municipality: String,
+        due: DateTime<Utc>,
+        tz: Tz,
+    ) -> CertificateOut {
+        let stamp = |t: Option<DateTime<Utc>>| t.map(|t| timestamp(t, tz));
+        CertificateOut {
             id: c.id,
             ine_code: c.ine.to_string(),
-            municipality: names.get(&c.ine).map_or_else(String::new, |n| n.to_string()),
+            municipality,
             holder: c.holder.clone(),
             role: c.role.as_str().into(),
             cert_type: c.cert_type.clone(),
@@ -226,9 +222,27 @@ pub fn certificates(
             filed_at: stamp(c.filed_at),
             issued_at: stamp(c.issued_at),
             delivered_at: stamp(c.delivered_at),
-            due_at: timestamp(calendar.due(c.received_at, c.urgent), tz),
+            due_at: timestamp(due, tz),
             expires_at: stamp(c.expires_at()),
             notes: c.notes.clone(),
+        }
+    }
+}
+
+/// One record per request, by id; due and expiry times computed.
+pub fn certificates(
+    councils: &[Municipality],
+    list: &[crate::domain::certificate::CertificateRequest],
+    calendar: &crate::domain::calendar::Calendar,
+    format: Format,
+) -> Result<Vec<u8>, IoError> {
+    let tz = calendar.tz();
+    let names: HashMap<IneCode, &str> = councils.iter().map(|m| (m.ine, m.name.as_str())).collect();
+    let records: Vec<CertificateOut> = list
+        .iter()
+        .map(|c| {
+            let name = names.get(&c.ine).map_or_else(String::new, |n| n.to_string());
+            CertificateOut::from_request(c, name, calendar.due(c.received_at, c.urgent), tz)
         })
         .collect();
     match format {

@@ -91,3 +91,169 @@ pub fn contacts_from(store: &Store, table: &CsvTable, at: DateTime<Utc>) -> Resu
         was_latin: table.was_latin,
     })
 }
+
+/// Reads a yes/no cell as spreadsheets write it.
+fn parse_bool(text: &str) -> Option<bool> {
+    match text.trim().to_lowercase().as_str() {
+        "1" | "true" | "yes" | "y" | "sí" | "si" | "s" | "x" | "urgent" | "urgente" => Some(true),
+        "0" | "false" | "no" | "n" | "" | "ordinary" | "ordinari" | "ordinaria" | "ordinària" => Some(false),
+        _ => None,
+    }
+}
+
+/// `ine_code,holder,role,type,operation,urgent,status,received_at,issued_at` (plus optional
+/// `reason`, `notes`, `filed_at`, `delivered_at`): every row becomes a new request.
+pub fn certificates(
+    store: &Store,
+    path: &Path,
+    calendar_tz: chrono_tz::Tz,
+    at: DateTime<Utc>,
+) -> Result<Imported, IoError> {
+    let table = csv_input::read(path)?;
+    certificates_from(store, &table, calendar_tz, at)
+}
+
+pub fn certificates_from(
+    store: &Store,
+    table: &CsvTable,
+    tz: chrono_tz::Tz,
+    at: DateTime<Utc>,
+) -> Result<Imported, IoError> {
+    use crate::domain::catalog::cert_type;
+    use crate::domain::certificate::{CertStatus, CertificateRequest, HolderRole, Operation, check_urgency};
+    use crate::domain::localtime::parse_time;
+    let [
+        ine_c,
+        holder_c,
+        role_c,
+        type_c,
+        op_c,
+        urgent_c,
+        status_c,
+        received_c,
+        issued_c,
+    ] = table.columns([
+        "ine_code",
+        "holder",
+        "role",
+        "type",
+        "operation",
+        "urgent",
+        "status",
+        "received_at",
+        "issued_at",
+    ])?;
+    let optional = ["reason", "notes", "filed_at", "delivered_at"].map(|c| table.column(c));
+    let councils: BTreeMap<IneCode, Municipality> = store
+        .municipalities()
+        .map_err(IoError::Store)?
+        .into_iter()
+        .map(|m| (m.ine, m))
+        .collect();
+    let first_id = store.next_certificate_id().map_err(IoError::Store)?;
+    let mut edits = Vec::with_capacity(table.rows.len());
+    for (n, row) in table.rows.iter().enumerate() {
+        let ine = row.required(ine_c, "ine_code")?;
+        let council =
+            council(&councils, ine).ok_or_else(|| row.error(Problem::UnknownCouncil(ine.into())))?;
+        let holder = clean(row.required(holder_c, "holder")?).trim().to_string();
+        let role_text = row.required(role_c, "role")?;
+        let role =
+            HolderRole::parse(role_text).ok_or_else(|| row.error(Problem::UnknownRole(role_text.into())))?;
+        let type_text = row.required(type_c, "type")?;
+        let ty = cert_type(type_text).ok_or_else(|| row.error(Problem::UnknownType(type_text.into())))?;
+        let op_text = row.get(op_c, "operation")?;
+        let operation = if op_text.is_empty() {
+            Operation::New
+        } else {
+            Operation::parse(op_text).ok_or_else(|| {
+                row.error(Problem::UnknownValue {
+                    field: "operation",
+                    value: op_text.into(),
+                })
+            })?
+        };
+        let urgent_text = row.get(urgent_c, "urgent")?;
+        let urgent = parse_bool(urgent_text).ok_or_else(|| {
+            row.error(Problem::UnknownValue {
+                field: "urgent",
+                value: urgent_text.into(),
+            })
+        })?;
+        let status_text = row.required(status_c, "status")?;
+        let status = CertStatus::parse(status_text).ok_or_else(|| {
+            row.error(Problem::UnknownValue {
+                field: "status",
+                value: status_text.into(),
+            })
+        })?;
+        let time = |index: usize, field: &'static str| -> Result<Option<DateTime<Utc>>, IoError> {
+            let text = row.get(index, field)?;
+            if text.is_empty() {
+                return Ok(None);
+            }
+            parse_time(text, tz).map(Some).ok_or_else(|| {
+                row.error(Problem::BadDate {
+                    field,
+                    value: text.into(),
+                })
+            })
+        };
+        let received_at =
+            time(received_c, "received_at")?.ok_or_else(|| row.error(Problem::EmptyField("received_at")))?;
+        let issued_at = time(issued_c, "issued_at")?;
+        if status.is_issued() && issued_at.is_none() {
+            return Err(row.error(Problem::EmptyField("issued_at")));
+        }
+        let text_of = |c: Option<usize>, field| -> Result<String, IoError> {
+            Ok(c.map(|c| row.get(c, field))
+                .transpose()?
+                .map(|t| clean(t).into_owned())
+                .unwrap_or_default())
+        };
+        let reason = text_of(optional[0], "reason")?;
+        if check_urgency(role, urgent, &reason).is_err() {
+            return Err(row.error(Problem::UrgentWithoutReason(role_text.into())));
+        }
+        let filed_at = match optional[2] {
+            Some(c) => time(c, "filed_at")?,
+            None => None,
+        };
+        let delivered_at = match optional[3] {
+            Some(c) => time(c, "delivered_at")?,
+            None => None,
+        };
+        let request = CertificateRequest {
+            id: first_id + n as u64,
+            ine: council.ine,
+            holder,
+            role,
+            cert_type: ty.code.clone(),
+            operation,
+            urgent,
+            reason,
+            status,
+            received_at,
+            filed_at,
+            issued_at,
+            delivered_at,
+            notes: text_of(optional[1], "notes")?,
+            appointment_attached: false,
+            delivery_sheet_signed: status == CertStatus::Delivered,
+            status_reason: String::new(),
+            renews: None,
+        };
+        edits.push(Edit::create(Record::Certificate(request)));
+    }
+    let records = edits.len();
+    if records > 0 {
+        store
+            .apply(Change::new("import.certificates", edits), at)
+            .map_err(IoError::Store)?;
+    }
+    Ok(Imported {
+        rows: table.rows.len(),
+        records,
+        was_latin: table.was_latin,
+    })
+}

@@ -1,8 +1,10 @@
 //! Files in and out: CSV and JSON imports and exports.
 
+pub mod backup;
 pub mod csv_input;
 pub mod export;
 pub mod import;
+pub mod report;
 
 use crate::i18n::{I18n, Msg};
 use std::path::PathBuf;
@@ -30,8 +32,16 @@ pub enum Problem {
     UnknownCouncil(String),
     UnknownRole(String),
     UnknownType(String),
-    UnknownValue { field: &'static str, value: String },
-    BadDate { field: &'static str, value: String },
+    UnknownValue {
+        field: &'static str,
+        value: String,
+    },
+    BadDate {
+        field: &'static str,
+        value: String,
+    },
+    /// Urgent for a post without the right to it, and no `reason`.
+    UrgentWithoutReason(String),
     Unreadable(String),
 }
 
@@ -49,6 +59,7 @@ impl Problem {
             Problem::BadDate { field, value } => {
                 t.f(Msg::problem_bad_date, &[("field", field), ("value", value)])
             }
+            Problem::UrgentWithoutReason(role) => t.f(Msg::problem_urgent_reason, &[("role", role)]),
             Problem::Unreadable(detail) => t.f(Msg::problem_unreadable, &[("detail", detail)]),
         }
     }

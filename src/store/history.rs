@@ -10,10 +10,13 @@ use serde::{Deserialize, Serialize};
 use sled::Transactional;
 use sled::transaction::ConflictableTransactionError;
 
-const UNDO_KEY: &[u8] = b"undo";
+pub(crate) const UNDO_KEY: &[u8] = b"undo";
 /// The next certificate id: ids are never reused, even after an undo.
-const CERT_ID_KEY: &[u8] = b"next_certificate_id";
-const REDO_KEY: &[u8] = b"redo";
+pub(crate) const CERT_ID_KEY: &[u8] = b"next_certificate_id";
+pub(crate) const REDO_KEY: &[u8] = b"redo";
+/// The next history sequence number. Kept in meta rather than taken from sled's
+/// id generator, so that a restored history goes on from where it was.
+pub(crate) const SEQ_KEY: &[u8] = b"next_history_seq";
 /// How many changes `u` can walk back.
 const UNDO_DEPTH: usize = 1000;
 
@@ -152,7 +155,18 @@ impl Store {
         Ok(out)
     }
 
-    fn read_stack(&self, key: &[u8]) -> Result<Vec<u64>> {
+    /// The next sequence number as stored, or one past the last entry.
+    fn next_seq_fallback(&self) -> Result<u64> {
+        match self.trees[T_META].get(SEQ_KEY)? {
+            Some(bytes) => Ok(codec::decode(&bytes)?),
+            None => Ok(match self.trees[T_HISTORY].last()? {
+                Some((key, _)) => key.as_ref().try_into().map(u64::from_be_bytes).unwrap_or(0) + 1,
+                None => 1,
+            }),
+        }
+    }
+
+    pub(crate) fn read_stack(&self, key: &[u8]) -> Result<Vec<u64>> {
         match self.trees[T_META].get(key)? {
             Some(bytes) => Ok(codec::decode(&bytes)?),
             None => Ok(Vec::new()),
@@ -205,6 +219,7 @@ impl Store {
         let entry_bytes = codec::encode(&entry)?;
         let undo = self.read_stack(UNDO_KEY)?;
         let redo = self.read_stack(REDO_KEY)?;
+        let first_seq = self.next_seq_fallback()?;
 
         let seq = self.trees[..].transaction(|tx| {
             for p in &prepared {
@@ -217,7 +232,13 @@ impl Store {
                     None => tx[p.tree].remove(p.key.as_slice())?,
                 };
             }
-            let seq = tx[T_HISTORY].generate_id()?;
+            let seq = match tx[T_META].get(SEQ_KEY)? {
+                Some(bytes) => codec::decode(&bytes).unwrap_or(first_seq),
+                None => first_seq,
+            };
+            let next = codec::encode(&(seq + 1))
+                .map_err(|e| ConflictableTransactionError::Abort(StoreError::Codec(e)))?;
+            tx[T_META].insert(SEQ_KEY, next)?;
             tx[T_HISTORY].insert(&seq.to_be_bytes(), entry_bytes.as_slice())?;
             for p in &prepared {
                 let mut index = p.index.clone();
@@ -279,7 +300,7 @@ impl Store {
 }
 
 /// The history-index prefix of one record: its kind, its key's length, its key.
-fn index_prefix(kind: Kind, key: &[u8]) -> Vec<u8> {
+pub(crate) fn index_prefix(kind: Kind, key: &[u8]) -> Vec<u8> {
     let mut out = Vec::with_capacity(key.len() + 2);
     out.push(kind as u8);
     out.push(key.len() as u8);

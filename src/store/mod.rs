@@ -5,6 +5,7 @@
 //! touched, so a newer store is refused without a single write), `sled/`, and
 //! `backups/` (taken before migrations).
 
+pub mod backup;
 pub mod codec;
 mod error;
 pub mod history;

@@ -76,7 +76,14 @@ pub fn run(mut app: App) -> io::Result<i32> {
         };
         match input {
             Input::Event(event) => {
-                if app.handle_event(event) {
+                let changed = app.handle_event(event);
+                if let Some(text) = app.clipboard.take() {
+                    execute!(
+                        terminal.backend_mut(),
+                        crossterm::clipboard::CopyToClipboard::to_clipboard_from(text)
+                    )?;
+                }
+                if changed {
                     terminal.draw(|frame| crate::views::draw(frame, &app))?;
                 }
             }

@@ -1,0 +1,32 @@
+//! `ocsae backup` / `ocsae restore`: the store as one versioned JSON document.
+
+use super::IoError;
+use super::export::write_output;
+use crate::store::Store;
+use crate::store::backup::Dump;
+use chrono::{DateTime, Utc};
+use std::path::Path;
+
+/// Writes the whole store to `path` (through a temporary file and a rename).
+pub fn backup(store: &Store, path: &Path, now: DateTime<Utc>) -> Result<Dump, IoError> {
+    let dump = store.dump(now).map_err(IoError::Store)?;
+    let mut bytes = serde_json::to_vec(&dump).map_err(|e| IoError::File {
+        path: path.into(),
+        detail: e.to_string(),
+    })?;
+    bytes.push(b'\n');
+    write_output(Some(path), &bytes)?;
+    Ok(dump)
+}
+
+/// Reads and checks a backup file; nothing is written.
+pub fn read(path: &Path) -> Result<Dump, IoError> {
+    let bytes = std::fs::read(path).map_err(|e| IoError::File {
+        path: path.into(),
+        detail: e.to_string(),
+    })?;
+    serde_json::from_slice(&bytes).map_err(|e| IoError::File {
+        path: path.into(),
+        detail: e.to_string(),
+    })
+}

@@ -1,0 +1,193 @@
+//! The weekly report on a fixed store, and `E` / `y` from the dashboard.
+
+mod common;
+
+use chrono::{DateTime, Utc};
+use common::*;
+use crossterm::event::KeyCode;
+use ocsae::domain::calendar::Calendar;
+use ocsae::domain::certificate::{CertStatus, CertificateRequest, HolderRole, Operation};
+use ocsae::domain::municipality::{Contact, ContactRole};
+use ocsae::domain::rollout::RolloutStatus;
+use ocsae::i18n::{I18n, Lang};
+use ocsae::io::report::{ReportFormat, ReportInput, render};
+use ocsae::store::{Change, Edit, Record, Store};
+
+fn request(
+    id: u64,
+    ine: u32,
+    holder: &str,
+    status: CertStatus,
+    received: &str,
+    issued: Option<&str>,
+) -> CertificateRequest {
+    CertificateRequest {
+        id,
+        ine: ocsae::domain::municipality::IneCode(ine),
+        holder: holder.into(),
+        role: HolderRole::Mayor,
+        cert_type: "tcat".into(),
+        operation: Operation::New,
+        urgent: false,
+        reason: String::new(),
+        status,
+        received_at: at(received),
+        filed_at: None,
+        issued_at: issued.map(at),
+        delivered_at: None,
+        notes: String::new(),
+        appointment_attached: false,
+        delivery_sheet_signed: false,
+        status_reason: String::new(),
+        renews: None,
+    }
+}
+
+/// A Noguera store with some rollout done, three kinds of request, a fitxa to renew and a contact.
+fn fixed_store(dir: &std::path::Path) -> Store {
+    let store = Store::open(dir).unwrap();
+    ocsae::store::seed::seed(
+        &store,
+        &ocsae::store::seed::resolve_scope("Noguera").unwrap(),
+        at(NOW),
+    )
+    .unwrap();
+    let mut edits = Vec::new();
+    for r in store.rollouts().unwrap() {
+        let mut after = r.clone();
+        after.status = match (r.service.as_str(), r.ine.0 % 4) {
+            ("e-notum", 0) | ("eacat", _) => RolloutStatus::Done,
+            ("e-notum", 1) => RolloutStatus::InProgress,
+            ("e-notum", 2) => RolloutStatus::Blocked,
+            ("e-tauler", 0) => RolloutStatus::NotApplicable,
+            _ => continue,
+        };
+        edits.push(Edit::update(Record::Rollout(r), Record::Rollout(after)));
+    }
+    for m in store.municipalities().unwrap() {
+        let mut after = m.clone();
+        match m.name.as_str() {
+            "Àger" => after.subscriber_form_sent_on = Some("2025-01-20".parse().unwrap()),
+            "Albesa" => after.subscriber_form_sent_on = Some("2024-06-01".parse().unwrap()),
+            "Tiurana" => after.contacts.push(Contact {
+                role: ContactRole::Mayor,
+                name: "Joan Solé".into(),
+                phone: String::new(),
+                email: String::new(),
+            }),
+            _ => continue,
+        }
+        edits.push(Edit::update(Record::Municipality(m), Record::Municipality(after)));
+    }
+    for c in [
+        request(
+            1,
+            252228,
+            "Maria Puig",
+            CertStatus::Received,
+            "2026-11-16T09:00:00Z",
+            None,
+        ),
+        request(
+            2,
+            250024,
+            "Jordi Solé",
+            CertStatus::Filed,
+            "2026-11-20T09:00:00Z",
+            None,
+        ),
+        request(
+            3,
+            250609,
+            "Anna Vidal",
+            CertStatus::Issued,
+            "2026-11-02T09:00:00Z",
+            Some("2026-11-05T09:00:00Z"),
+        ),
+    ] {
+        edits.push(Edit::create(Record::Certificate(c)));
+    }
+    store.apply(Change::new("test.fixture", edits), at(NOW)).unwrap();
+    store
+}
+
+fn report(lang: Lang, format: ReportFormat, now: DateTime<Utc>) -> String {
+    let dir = tempfile::tempdir().unwrap();
+    let store = fixed_store(dir.path());
+    let calendar = Calendar::catalan(&[], chrono_tz::Europe::Madrid);
+    let (councils, rollouts, certificates) = (
+        store.municipalities().unwrap(),
+        store.rollouts().unwrap(),
+        store.certificates().unwrap(),
+    );
+    let input = ReportInput {
+        councils: &councils,
+        rollouts: &rollouts,
+        certificates: &certificates,
+        calendar: &calendar,
+        now,
+    };
+    render(&input, &I18n::new(lang), format)
+}
+
+#[test]
+fn the_monday_report_as_text() {
+    let text = report(Lang::Ca, ReportFormat::Text, at(NOW));
+    assert!(text.contains("Vençudes: 1"), "{text}");
+    assert!(text.contains("Vencen aquesta setmana: 1"), "{text}");
+    assert!(text.contains("Emeses aquest mes: 1"), "{text}");
+    assert!(
+        text.contains("Àger: 20/01/2027 (caduca en 55 d)") && text.contains("Albesa: 01/06/2026 (caducada)"),
+        "{text}"
+    );
+    insta::assert_snapshot!(text);
+}
+
+#[test]
+fn the_monday_report_as_markdown_in_english() {
+    let md = report(Lang::En, ReportFormat::Markdown, at(NOW));
+    assert!(
+        md.starts_with("# Weekly report · Noguera · week of 2026-11-23 to 2026-11-29"),
+        "{md}"
+    );
+    assert!(md.contains("| EACAT | 30 (100%) |"), "{md}");
+    insta::assert_snapshot!(md);
+}
+
+#[test]
+fn e_exports_the_table_on_screen_and_y_copies_the_row() {
+    let mut f = fixture();
+    let out = tempfile::tempdir().unwrap();
+    f.app.export_dir = out.path().to_path_buf();
+    press(&mut f.app, KeyCode::Char('/'));
+    type_text(&mut f.app, "vilanova");
+    press(&mut f.app, KeyCode::Enter);
+    press(&mut f.app, KeyCode::Char('E'));
+    let s = screen(&f.app, 80, 24);
+    let status = s.lines().last().unwrap();
+    assert!(
+        status.contains("Exportat a ocsae-municipis-20261126-") && status.contains("(2 files)"),
+        "{status}"
+    );
+    let file = std::fs::read_dir(out.path())
+        .unwrap()
+        .next()
+        .unwrap()
+        .unwrap()
+        .path();
+    let csv = std::fs::read_to_string(file).unwrap();
+    assert!(
+        csv.starts_with("\u{FEFF}ine_code,municipality,population,rollout_done"),
+        "{csv}"
+    );
+    assert_eq!(csv.lines().count(), 3);
+    assert!(csv.contains("Vilanova de Meià"));
+
+    press(&mut f.app, KeyCode::Char('y'));
+    let copied = f.app.clipboard.clone().unwrap();
+    assert_eq!(
+        copied,
+        "Vilanova de l'Aguda (INE 252496) · 192 hab. · implantació 0/12 · 0 certificats en curs · fitxa: no enviada"
+    );
+    assert!(screen(&f.app, 80, 24).contains("Copiat al porta-retalls"));
+}
