@@ -21,6 +21,12 @@ pub struct Cli {
     /// The configuration file (default: $XDG_CONFIG_HOME/ocsae/config.toml)
     #[arg(long, global = true, value_name = "FILE")]
     pub config: Option<PathBuf>,
+    /// Look only: every key that would change something says so instead
+    #[arg(long, global = true)]
+    pub read_only: bool,
+    /// What the log file ($XDG_STATE_HOME/ocsae/ocsae.log) records: error, warn, info, debug, trace
+    #[arg(long, global = true, value_name = "LEVEL", default_value = "info")]
+    pub log_level: String,
     #[command(subcommand)]
     pub command: Option<Command>,
 }

@@ -10,6 +10,8 @@ pub mod event;
 pub mod i18n;
 pub mod io;
 pub mod keymap;
+mod logging;
+pub mod panics;
 pub mod store;
 pub mod theme;
 pub mod tui;
@@ -30,9 +32,17 @@ pub struct UserError(pub String);
 
 /// Runs the program; `main` only calls this.
 pub fn run() -> ExitCode {
-    install_panic_hook();
+    panics::install_hook();
     let cli = Cli::parse();
     let paths = Paths::discover();
+    if let Some(state) = paths.as_ref().map(|p| p.state_dir.clone()) {
+        // The log is private like the store: it names councils and people.
+        store::private_umask();
+        if let Some(file) = logging::init(&state, &cli.log_level) {
+            panics::set_log_file(file);
+        }
+    }
+    tracing::info!(version = env!("CARGO_PKG_VERSION"), "ocsae starts");
     let config_path = cli
         .config
         .clone()
@@ -75,8 +85,16 @@ pub fn run() -> ExitCode {
         },
         None => Arc::new(SystemClock),
     };
+    let changes_store = matches!(
+        cli.command,
+        Some(Command::Init { .. } | Command::Import { .. } | Command::Restore { .. } | Command::Cert { .. })
+    );
+    if cli.read_only && changes_store {
+        eprintln!("ocsae: {}", t.t(Msg::err_read_only_command));
+        return ExitCode::from(1);
+    }
     let result = match cli.command {
-        None => commands::dashboard(&db, config, lang, &t, clock),
+        None => commands::dashboard(&db, config, lang, &t, clock, cli.read_only),
         Some(Command::Init { comarca }) => commands::init(
             &db,
             comarca.as_deref().unwrap_or(&config.comarca),
@@ -128,14 +146,4 @@ pub fn run() -> ExitCode {
             ExitCode::from(1)
         }
     }
-}
-
-/// Panics restore the terminal first, then print color-eyre's report.
-fn install_panic_hook() {
-    let (panic_hook, eyre_hook) = color_eyre::config::HookBuilder::default().into_hooks();
-    let _ = eyre_hook.install();
-    std::panic::set_hook(Box::new(move |info| {
-        tui::restore();
-        eprintln!("{}", panic_hook.panic_report(info));
-    }));
 }

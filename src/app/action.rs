@@ -69,6 +69,26 @@ impl Action {
 }
 
 impl Action {
+    /// Actions that change the store; `--read-only` refuses them.
+    pub fn is_edit(self) -> bool {
+        matches!(
+            self,
+            Action::Undo
+                | Action::Redo
+                | Action::Edit
+                | Action::FormSent
+                | Action::CycleStatus
+                | Action::NotApplicable
+                | Action::Block
+                | Action::ToggleStep
+                | Action::EditNotes
+                | Action::NewRequest
+                | Action::Advance
+                | Action::CancelRequest
+                | Action::RejectRequest
+        )
+    }
+
     /// What the action does, for the help popup.
     pub fn describe(self) -> crate::i18n::Msg {
         use crate::i18n::Msg;

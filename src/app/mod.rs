@@ -121,6 +121,8 @@ pub struct App {
     pub export_dir: std::path::PathBuf,
     /// Text for the terminal's clipboard, sent by the draw loop (OSC 52).
     pub clipboard: Option<String>,
+    /// `--read-only`: look, never change.
+    pub read_only: bool,
     /// The terminal width at the last draw: narrow screens show the detail alone.
     pub last_width: Cell<u16>,
 }
@@ -156,6 +158,7 @@ impl App {
             last_width: Cell::new(80),
             export_dir: std::path::PathBuf::from("."),
             clipboard: None,
+            read_only: false,
         };
         app.refresh_rows();
         Ok(app)
@@ -194,6 +197,11 @@ impl App {
     /// Saves a change (with its history entry, flushed) and mirrors it in memory.
     /// On failure the change is not applied and the status bar says why.
     pub fn commit(&mut self, change: Change) -> bool {
+        if self.read_only {
+            self.refuse_read_only();
+            return false;
+        }
+        tracing::info!(action = %change.action, records = change.edits.len(), "change");
         match self.store.apply(change, self.now()) {
             Ok(applied) => {
                 self.data.apply(&applied.edits);
@@ -202,11 +210,16 @@ impl App {
                 true
             }
             Err(e) => {
+                tracing::error!("not saved: {e}");
                 let text = self.t.f(Msg::not_saved, &[("detail", &e.localize(&self.t))]);
                 self.set_status(StatusKind::Error, text);
                 false
             }
         }
+    }
+
+    pub(crate) fn refuse_read_only(&mut self) {
+        self.set_status(StatusKind::Error, self.t.t(Msg::read_only_refused).to_string());
     }
 
     /// How long the loop may sleep before a countdown on screen moves; None: until input.

@@ -158,10 +158,9 @@ impl App {
                 }
             },
             _ => {
-                if prompt.input.handle_key(&key) == Edited::Full {
-                    self.field_full_status();
-                }
-                prompt.error = None;
+                // The prompt has the status line: a full field is said there.
+                prompt.error = (prompt.input.handle_key(&key) == Edited::Full)
+                    .then(|| self.t.t(Msg::field_full_short).to_string());
             }
         }
         self.popup = Some(Popup::Prompt(prompt));
@@ -181,7 +180,11 @@ impl App {
                 edited == Edited::Full
             }
             Some(Popup::Contacts(form)) => form.paste(text) == FormOutcome::Full,
-            Some(Popup::Prompt(prompt)) => prompt.input.insert(text) == Edited::Full,
+            Some(Popup::Prompt(prompt)) => {
+                prompt.error = (prompt.input.insert(text) == Edited::Full)
+                    .then(|| self.t.t(Msg::field_full_short).to_string());
+                false
+            }
             Some(Popup::Checklist(list)) => list
                 .notes
                 .as_mut()

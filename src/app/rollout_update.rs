@@ -142,10 +142,15 @@ impl App {
             return true;
         }
         let steps = services()[service].steps.len();
-        match self
+        let action = self
             .keymap
-            .lookup(&[Context::Checklist, Context::Table, Context::Global], &key)
-        {
+            .lookup(&[Context::Checklist, Context::Table, Context::Global], &key);
+        if self.read_only && action.is_some_and(|a| a.is_edit()) {
+            self.refuse_read_only();
+            self.popup = Some(Popup::Checklist(list));
+            return true;
+        }
+        match action {
             Some(Action::Back) | Some(Action::Quit) if key.code == KeyCode::Esc => return true,
             Some(Action::ToggleStep) => {
                 let step = list.cursor.selected;

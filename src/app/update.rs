@@ -34,6 +34,10 @@ impl App {
     /// Applies one action to the state; true if the screen may have changed.
     pub fn update(&mut self, action: Action) -> bool {
         self.status = None;
+        if self.read_only && action.is_edit() {
+            self.refuse_read_only();
+            return true;
+        }
         match action {
             Action::Quit => self.quit = true,
             Action::Help => self.popup = Some(Popup::Help(Cursor::default())),

@@ -91,6 +91,9 @@ pub fn import(
         ImportWhat::Certificates => io::import::certificates(&store, file, tz, clock.now()),
     }
     .map_err(|e| UserError(e.localize(t)))?;
+    if done.cleaned > 0 {
+        eprintln!("ocsae: {}", t.f(Msg::import_cleaned, &[("n", &done.cleaned)]));
+    }
     if done.was_latin {
         eprintln!("ocsae: {}", t.f(Msg::read_as_latin, &[("path", &file.display())]));
     }
@@ -190,7 +193,18 @@ pub fn restore(db: &Path, file: &Path, force: bool, t: &I18n) -> Outcome {
     Ok(())
 }
 
-pub fn dashboard(db: &Path, config: Config, lang: Lang, t: &I18n, clock: Arc<dyn Clock>) -> Outcome<u8> {
+pub fn dashboard(
+    db: &Path,
+    config: Config,
+    lang: Lang,
+    t: &I18n,
+    clock: Arc<dyn Clock>,
+    read_only: bool,
+) -> Outcome<u8> {
+    // Looking only: there must be something to look at; nothing is created.
+    if read_only && !Store::exists(db) {
+        return Err(UserError(t.f(Msg::err_no_store, &[("path", &db.display())])));
+    }
     // Check the comarca before creating anything, so a typo leaves no empty store behind.
     let first_run = !Store::exists(db);
     let scope = if first_run {
@@ -206,8 +220,9 @@ pub fn dashboard(db: &Path, config: Config, lang: Lang, t: &I18n, clock: Arc<dyn
         keymap::Keymap::new(&config.keys).map_err(|e| UserError(t.f(Msg::err_config, &[("detail", &e)])))?;
     let no_color = std::env::var_os("NO_COLOR").is_some();
     let theme = theme::Theme::pick(config.theme, no_color);
-    let app =
+    let mut app =
         app::App::new(store, config, lang, keymap, theme, clock).map_err(|e| UserError(e.localize(t)))?;
+    app.read_only = read_only;
     let code = tui::run(app).map_err(|e| UserError(t.f(Msg::err_terminal, &[("detail", &e)])))?;
     Ok(code.clamp(0, 255) as u8)
 }

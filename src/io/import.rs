@@ -17,6 +17,17 @@ pub struct Imported {
     pub records: usize,
     /// The file was read as Windows-1252.
     pub was_latin: bool,
+    /// Cells from which control or bidi characters were removed.
+    pub cleaned: usize,
+}
+
+/// Untrusted text without the characters that could drive a terminal, counting the cells cleaned.
+fn scrub(text: &str, cleaned: &std::cell::Cell<usize>) -> String {
+    let out = clean(text);
+    if matches!(out, std::borrow::Cow::Owned(_)) {
+        cleaned.set(cleaned.get() + 1);
+    }
+    out.trim().to_string()
 }
 
 /// Finds a council by INE code, among those in the store.
@@ -40,6 +51,7 @@ pub fn contacts_from(store: &Store, table: &CsvTable, at: DateTime<Utc>) -> Resu
         .map(|m| (m.ine, m))
         .collect();
     let mut changed: BTreeMap<IneCode, Municipality> = BTreeMap::new();
+    let cleaned = std::cell::Cell::new(0);
     for row in &table.rows {
         let ine = row.required(ine_c, "ine_code")?;
         let Some(original) = council(&originals, ine) else {
@@ -48,13 +60,13 @@ pub fn contacts_from(store: &Store, table: &CsvTable, at: DateTime<Utc>) -> Resu
         let role_text = row.required(role_c, "role")?;
         let role =
             ContactRole::parse(role_text).ok_or_else(|| row.error(Problem::UnknownRole(role_text.into())))?;
-        let name = clean(row.required(name_c, "name")?).trim().to_string();
+        let name = scrub(row.required(name_c, "name")?, &cleaned);
         if name.is_empty() {
             return Err(row.error(Problem::EmptyField("name")));
         }
         let optional = |c: Option<usize>, field| -> Result<String, IoError> {
             match c {
-                Some(c) => Ok(clean(row.get(c, field)?).into_owned()),
+                Some(c) => Ok(scrub(row.get(c, field)?, &cleaned)),
                 None => Ok(String::new()),
             }
         };
@@ -89,6 +101,7 @@ pub fn contacts_from(store: &Store, table: &CsvTable, at: DateTime<Utc>) -> Resu
         rows: table.rows.len(),
         records,
         was_latin: table.was_latin,
+        cleaned: cleaned.get(),
     })
 }
 
@@ -152,11 +165,12 @@ pub fn certificates_from(
         .collect();
     let first_id = store.next_certificate_id().map_err(IoError::Store)?;
     let mut edits = Vec::with_capacity(table.rows.len());
+    let cleaned = std::cell::Cell::new(0);
     for (n, row) in table.rows.iter().enumerate() {
         let ine = row.required(ine_c, "ine_code")?;
         let council =
             council(&councils, ine).ok_or_else(|| row.error(Problem::UnknownCouncil(ine.into())))?;
-        let holder = clean(row.required(holder_c, "holder")?).trim().to_string();
+        let holder = scrub(row.required(holder_c, "holder")?, &cleaned);
         let role_text = row.required(role_c, "role")?;
         let role =
             HolderRole::parse(role_text).ok_or_else(|| row.error(Problem::UnknownRole(role_text.into())))?;
@@ -208,7 +222,7 @@ pub fn certificates_from(
         let text_of = |c: Option<usize>, field| -> Result<String, IoError> {
             Ok(c.map(|c| row.get(c, field))
                 .transpose()?
-                .map(|t| clean(t).into_owned())
+                .map(|t| scrub(t, &cleaned))
                 .unwrap_or_default())
         };
         let reason = text_of(optional[0], "reason")?;
@@ -255,5 +269,6 @@ pub fn certificates_from(
         rows: table.rows.len(),
         records,
         was_latin: table.was_latin,
+        cleaned: cleaned.get(),
     })
 }

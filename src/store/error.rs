@@ -58,6 +58,9 @@ impl StoreError {
             ),
             StoreError::NotEmpty(p) => t.f(Msg::err_store_not_empty, &[("path", &p.display())]),
             StoreError::Conflict => t.t(Msg::err_store_conflict).to_string(),
+            StoreError::Io { path, source } if source.kind() == std::io::ErrorKind::PermissionDenied => {
+                t.f(Msg::err_store_readonly, &[("path", &path.display())])
+            }
             StoreError::Io { path, source } => t.f(
                 Msg::err_store_io,
                 &[("path", &path.display()), ("detail", source)],

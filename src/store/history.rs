@@ -181,6 +181,7 @@ impl Store {
         at: DateTime<Utc>,
         stacks: StackMove,
     ) -> Result<Applied> {
+        self.check_writable()?;
         // Encode once, outside the transaction closure, which sled may retry.
         struct Prepared {
             tree: usize,

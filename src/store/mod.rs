@@ -11,6 +11,7 @@ mod error;
 pub mod history;
 pub mod record;
 pub mod schema;
+mod seal;
 pub mod seed;
 
 pub use error::{Result, StoreError};
@@ -43,16 +44,20 @@ fn tree_index(kind: Kind) -> usize {
 
 pub struct Store {
     dir: PathBuf,
-    db: sled::Db,
-    trees: [sled::Tree; 6],
+    /// Dropped first on close, so that the seal sees sled's final files.
+    db: std::mem::ManuallyDrop<sled::Db>,
+    /// Tree handles keep sled open too; they are dropped with `db`.
+    trees: std::mem::ManuallyDrop<[sled::Tree; 6]>,
     user: String,
+    /// Tests set this to see how a full or read-only disk is handled.
+    fail_writes: std::sync::atomic::AtomicBool,
     // Held for the life of the store: a second process gets `InUse`.
     _lock: File,
 }
 
 /// Makes every file this process creates private to its user. The store lives
 /// on a shared server; umask is process-wide, which is what we want for exports too.
-fn private_umask() {
+pub fn private_umask() {
     // SAFETY: umask only sets the process file-creation mask; it cannot fail.
     unsafe {
         libc::umask(0o077);
@@ -101,6 +106,7 @@ impl Store {
                 supported: schema::CURRENT,
             });
         }
+        seal::check_and_break(dir, &dir.join(SLED_DIR))?;
         let db = open_sled(dir)?;
         let tree = |name: &str| db.open_tree(name).map_err(|e| damaged(dir, e));
         let trees = [
@@ -113,13 +119,30 @@ impl Store {
         ];
         let store = Store {
             dir: dir.to_path_buf(),
-            db,
-            trees,
+            db: std::mem::ManuallyDrop::new(db),
+            trees: std::mem::ManuallyDrop::new(trees),
             user: system_user(),
+            fail_writes: std::sync::atomic::AtomicBool::new(false),
             _lock: lock,
         };
         schema::check_and_migrate(&store, migrations)?;
         Ok(store)
+    }
+
+    /// Makes every later change fail as a full disk would (for tests).
+    #[doc(hidden)]
+    pub fn simulate_full_disk(&self, on: bool) {
+        self.fail_writes.store(on, std::sync::atomic::Ordering::SeqCst);
+    }
+
+    pub(crate) fn check_writable(&self) -> Result<()> {
+        if self.fail_writes.load(std::sync::atomic::Ordering::SeqCst) {
+            return Err(StoreError::io(
+                &self.dir,
+                std::io::Error::from_raw_os_error(libc::ENOSPC),
+            ));
+        }
+        Ok(())
     }
 
     pub fn dir(&self) -> &Path {
@@ -176,6 +199,40 @@ impl Store {
     }
 }
 
+impl Drop for Store {
+    /// A clean close: flush, close sled, wait for its threads to let go of the
+    /// files, then seal them.
+    fn drop(&mut self) {
+        let _ = self.db.flush();
+        // SAFETY: neither field is used after this point, and Drop runs once.
+        unsafe {
+            std::mem::ManuallyDrop::drop(&mut self.trees);
+            std::mem::ManuallyDrop::drop(&mut self.db);
+        }
+        let sled_dir = self.dir.join(SLED_DIR);
+        if wait_for_sled_release(&sled_dir)
+            && let Err(e) = seal::write(&self.dir, &sled_dir)
+        {
+            tracing::warn!("could not seal {}: {e}", self.dir.display());
+        }
+    }
+}
+
+/// sled holds a lock on its file until its last thread has finished with it.
+fn wait_for_sled_release(sled_dir: &Path) -> bool {
+    let Ok(file) = File::open(sled_dir.join("db")) else {
+        return false;
+    };
+    for _ in 0..300 {
+        if file.try_lock().is_ok() {
+            let _ = file.unlock();
+            return true;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(10));
+    }
+    false
+}
+
 fn damaged(dir: &Path, detail: impl std::fmt::Display) -> StoreError {
     StoreError::Damaged {
         path: dir.to_path_buf(),
@@ -195,7 +252,7 @@ fn open_sled(dir: &Path) -> Result<sled::Db> {
     let mut attempts = 0;
     let opened = loop {
         // sled panics on some kinds of damage instead of returning an error.
-        let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| config.open()));
+        let result = crate::panics::quietly(|| config.open());
         let busy = matches!(&result, Ok(Err(sled::Error::Io(e))) if e.to_string().contains("could not acquire lock"));
         if !busy || attempts == 200 {
             break result;

@@ -428,3 +428,36 @@ fn a_records_history_is_found_by_its_key() {
     let actions: Vec<&str> = found.iter().map(|(_, e)| e.action.as_str()).collect();
     assert_eq!(actions, ["cert.new", "cert.edit"]);
 }
+
+#[test]
+fn a_clean_close_seals_the_files_and_damage_is_refused_before_sled_reads_them() {
+    let dir = tempfile::tempdir().unwrap();
+    drop(noguera(dir.path()));
+    assert!(dir.path().join("seal").exists());
+    // A copy with new modification times but the same bytes opens fine.
+    let copy = tempfile::tempdir().unwrap();
+    for (path, bytes) in snapshot(dir.path()) {
+        let target = copy.path().join(path.strip_prefix(dir.path()).unwrap());
+        fs::create_dir_all(target.parent().unwrap()).unwrap();
+        fs::write(target, bytes).unwrap();
+    }
+    drop(Store::open(copy.path()).unwrap());
+
+    let db = dir.path().join("sled/db");
+    let mut bytes = fs::read(&db).unwrap();
+    let last = bytes.len() - 1;
+    bytes[last / 2] ^= 0xFF;
+    fs::write(&db, &bytes).unwrap();
+    let err = Store::open(dir.path()).err().expect("a damaged store opened");
+    assert!(matches!(err, StoreError::Damaged { .. }), "{err:?}");
+    assert_eq!(fs::read(&db).unwrap(), bytes, "the damaged file was left as it was");
+}
+
+#[test]
+fn after_a_crash_there_is_no_seal_and_the_store_still_opens() {
+    let dir = tempfile::tempdir().unwrap();
+    drop(noguera(dir.path()));
+    fs::remove_file(dir.path().join("seal")).unwrap();
+    let store = Store::open(dir.path()).unwrap();
+    assert_eq!(store.municipalities().unwrap().len(), 30);
+}

@@ -61,6 +61,8 @@ pub fn run(mut app: App) -> io::Result<i32> {
     let _guard = Guard;
     let mut terminal = enter(app.config.mouse)?;
     let inputs = spawn_sources()?;
+    // Tests of the panic path set this; F12 then panics on purpose.
+    let test_panic = std::env::var_os("OCSAE_TEST_PANIC").is_some();
     terminal.draw(|frame| crate::views::draw(frame, &app))?;
     loop {
         let input = match app.next_tick() {
@@ -76,6 +78,11 @@ pub fn run(mut app: App) -> io::Result<i32> {
         };
         match input {
             Input::Event(event) => {
+                if test_panic
+                    && matches!(&event, crate::event::Event::Key(k) if k.code == crossterm::event::KeyCode::F(12))
+                {
+                    panic!("OCSAE_TEST_PANIC: F12 pressed");
+                }
                 let changed = app.handle_event(event);
                 if let Some(text) = app.clipboard.take() {
                     execute!(

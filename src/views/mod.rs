@@ -85,6 +85,12 @@ fn draw_header(frame: &mut Frame, app: &App, area: Rect) {
         Span::styled(clean(app.data.comarca_label()).into_owned(), theme.title),
         Span::raw("  "),
     ];
+    if app.read_only {
+        spans.push(Span::styled(
+            format!("[{}] ", app.t.t(Msg::read_only_badge)),
+            theme.warn,
+        ));
+    }
     for (i, tab) in Tab::ALL.iter().enumerate() {
         let label = format!(" {} {} ", i + 1, app.t.t(tab.title()));
         let style = if *tab == app.tab {
