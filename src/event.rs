@@ -22,16 +22,19 @@ pub enum Input {
     Signal(i32),
     /// The terminal's input ended or failed.
     Closed(String),
+    /// The certificate requests, read in the background.
+    Loaded(Box<crate::store::Result<crate::app::cert_data::CertData>>),
 }
 
-/// Starts the input and signal threads.
-pub fn spawn_sources() -> std::io::Result<Receiver<Input>> {
+/// Starts the input and signal threads; the sender is for other background work.
+pub fn spawn_sources() -> std::io::Result<(Sender<Input>, Receiver<Input>)> {
     let (tx, rx) = mpsc::channel();
     spawn_signals(tx.clone())?;
+    let input = tx.clone();
     thread::Builder::new()
         .name("input".into())
-        .spawn(move || read_input(tx))?;
-    Ok(rx)
+        .spawn(move || read_input(input))?;
+    Ok((tx, rx))
 }
 
 fn read_input(tx: Sender<Input>) {

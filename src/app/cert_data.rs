@@ -1,4 +1,5 @@
-//! Certificate requests in memory, with their deadlines and search keys.
+//! Certificate requests in memory, with their deadlines, search keys and the
+//! orders the screens use, kept ready so that no key press sorts 100,000 rows.
 
 use crate::domain::calendar::Calendar;
 use crate::domain::certificate::CertificateRequest;
@@ -14,6 +15,12 @@ pub struct CertData {
     /// Folded "holder council" of each request, for the filter.
     pub folded: Vec<String>,
     pub by_id: HashMap<u64, usize>,
+    /// Open requests (indexes into `list`), earliest deadline first.
+    pub open_by_due: Vec<usize>,
+    /// Issued certificates (indexes into `list`), earliest expiry first.
+    pub issued_by_expiry: Vec<usize>,
+    /// Bumped on every change, so views know when to recompute.
+    pub generation: u64,
 }
 
 impl CertData {
@@ -22,11 +29,24 @@ impl CertData {
         calendar: &Calendar,
         council_name: impl Fn(&CertificateRequest) -> String,
     ) -> CertData {
-        let mut data = CertData::default();
-        data.list.reserve(list.len());
-        for c in list {
-            data.put(c, calendar, &council_name);
-        }
+        // The list is kept as it came, so 100,000 requests are never held twice.
+        let due = list
+            .iter()
+            .map(|c| calendar.due(c.received_at, c.urgent))
+            .collect();
+        let folded = list
+            .iter()
+            .map(|c| fold(&format!("{} {}", c.holder, council_name(c))))
+            .collect();
+        let by_id = list.iter().enumerate().map(|(i, c)| (c.id, i)).collect();
+        let mut data = CertData {
+            list,
+            due,
+            folded,
+            by_id,
+            ..CertData::default()
+        };
+        data.reorder();
         data
     }
 
@@ -38,8 +58,7 @@ impl CertData {
         self.by_id.get(&id).copied()
     }
 
-    /// Adds or replaces a request, recomputing what derives from it.
-    pub fn put(
+    fn insert(
         &mut self,
         c: CertificateRequest,
         calendar: &Calendar,
@@ -62,6 +81,17 @@ impl CertData {
         }
     }
 
+    /// Adds or replaces a request, recomputing what derives from it.
+    pub fn put(
+        &mut self,
+        c: CertificateRequest,
+        calendar: &Calendar,
+        council_name: impl Fn(&CertificateRequest) -> String,
+    ) {
+        self.insert(c, calendar, council_name);
+        self.reorder();
+    }
+
     pub fn remove(&mut self, id: u64) {
         let Some(i) = self.by_id.remove(&id) else { return };
         self.list.swap_remove(i);
@@ -70,5 +100,34 @@ impl CertData {
         if let Some(moved) = self.list.get(i) {
             self.by_id.insert(moved.id, i);
         }
+        self.reorder();
+    }
+
+    /// Recomputes the orders after a change.
+    fn reorder(&mut self) {
+        let (list, due) = (&self.list, &self.due);
+        self.open_by_due = (0..list.len()).filter(|&i| list[i].status.is_open()).collect();
+        self.open_by_due.sort_unstable_by_key(|&i| (due[i], list[i].id));
+        let mut issued: Vec<(DateTime<Utc>, u64, usize)> = (0..list.len())
+            .filter_map(|i| list[i].expires_at().map(|e| (e, list[i].id, i)))
+            .collect();
+        issued.sort_unstable();
+        self.issued_by_expiry = issued.into_iter().map(|(_, _, i)| i).collect();
+        self.generation += 1;
+    }
+
+    /// How many open requests are due at or before `now`.
+    pub fn overdue(&self, now: DateTime<Utc>) -> usize {
+        self.open_by_due.partition_point(|&i| self.due[i] <= now)
+    }
+
+    /// The earliest deadline still ahead of `now`.
+    pub fn next_due_after(&self, now: DateTime<Utc>) -> Option<DateTime<Utc>> {
+        self.open_by_due.get(self.overdue(now)).map(|&i| self.due[i])
+    }
+
+    /// The latest deadline of any open request.
+    pub fn last_due(&self) -> Option<DateTime<Utc>> {
+        self.open_by_due.last().map(|&i| self.due[i])
     }
 }

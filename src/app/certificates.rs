@@ -16,6 +16,14 @@ pub enum CertView {
     Expiry,
 }
 
+/// What the rows were last computed from: typing more letters only narrows them.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+struct Basis {
+    generation: u64,
+    view: CertView,
+    query: String,
+}
+
 #[derive(Debug)]
 pub struct CertificatesState {
     pub view: CertView,
@@ -24,6 +32,7 @@ pub struct CertificatesState {
     pub cursor: Cursor,
     pub filter: TextInput,
     pub filtering: bool,
+    basis: Option<Basis>,
 }
 
 impl Default for CertificatesState {
@@ -34,34 +43,41 @@ impl Default for CertificatesState {
             cursor: Cursor::default(),
             filter: TextInput::new("", FILTER_LIMIT),
             filtering: false,
+            basis: None,
         }
     }
 }
 
 impl CertificatesState {
+    /// Recomputes the rows if the data, the view or the filter changed. A filter
+    /// that extends the previous one only scans the rows it already kept.
     pub fn refresh(&mut self, data: &Data) {
-        let selected = self.selected_id(data);
         let certs = &data.certs;
-        let query = fold(self.filter.value());
-        let keep = |i: &usize| query.is_empty() || certs.folded[*i].contains(&query);
-        self.rows = match self.view {
-            CertView::Queue => {
-                let mut rows: Vec<usize> = (0..certs.list.len())
-                    .filter(|&i| certs.list[i].status.is_open())
-                    .filter(keep)
-                    .collect();
-                rows.sort_unstable_by_key(|&i| (certs.due[i], certs.list[i].id));
-                rows
-            }
-            CertView::Expiry => {
-                let mut rows: Vec<(chrono::DateTime<chrono::Utc>, u64, usize)> = (0..certs.list.len())
-                    .filter(keep)
-                    .filter_map(|i| certs.list[i].expires_at().map(|e| (e, certs.list[i].id, i)))
-                    .collect();
-                rows.sort_unstable();
-                rows.into_iter().map(|(_, _, i)| i).collect()
-            }
+        let basis = Basis {
+            generation: certs.generation,
+            view: self.view,
+            query: fold(self.filter.value()),
         };
+        if self.basis.as_ref() == Some(&basis) {
+            return;
+        }
+        let selected = self.selected_id(data);
+        let narrowing = self.basis.as_ref().is_some_and(|old| {
+            old.generation == basis.generation
+                && old.view == basis.view
+                && basis.query.starts_with(&old.query)
+        });
+        let keep = |i: &usize| basis.query.is_empty() || certs.folded[*i].contains(&basis.query);
+        self.rows = if narrowing {
+            self.rows.iter().copied().filter(keep).collect()
+        } else {
+            let base = match self.view {
+                CertView::Queue => &certs.open_by_due,
+                CertView::Expiry => &certs.issued_by_expiry,
+            };
+            base.iter().copied().filter(keep).collect()
+        };
+        self.basis = Some(basis);
         match selected.and_then(|id| self.rows.iter().position(|&r| certs.list[r].id == id)) {
             Some(pos) => self.cursor.select(pos),
             None => self.cursor.clamp(self.rows.len()),

@@ -28,6 +28,8 @@ pub struct Data {
     pub open_certs: Vec<usize>,
     /// Per council: the earliest deadline among them.
     pub next_dues: Vec<Option<DateTime<Utc>>>,
+    /// False while the requests are still being read in the background.
+    pub certs_loaded: bool,
 }
 
 impl Data {
@@ -42,10 +44,21 @@ impl Data {
             certs: CertData::default(),
             open_certs: Vec::new(),
             next_dues: Vec::new(),
+            certs_loaded: true,
         }
     }
 
+    /// Everything, at once.
     pub fn load(store: &Store, calendar: Calendar) -> Result<Data> {
+        let mut data = Data::load_councils(store, calendar)?;
+        let certs = data.certificate_loader(store)();
+        data.set_certificates(certs?);
+        Ok(data)
+    }
+
+    /// The councils and their rollout; the certificate requests come later
+    /// through `certificate_loader`, off the first frame's path.
+    pub fn load_councils(store: &Store, calendar: Calendar) -> Result<Data> {
         let mut data = Data::new(calendar);
         for m in store.municipalities()? {
             data.put_municipality(m);
@@ -53,11 +66,34 @@ impl Data {
         for r in store.rollouts()? {
             data.put_rollout(r);
         }
-        let names = |c: &CertificateRequest| data.council_name(c.ine);
-        let certs = CertData::new(store.certificates()?, &data.calendar, names);
-        data.certs = certs;
+        data.certs_loaded = false;
         data.recount();
         Ok(data)
+    }
+
+    /// Work that reads and indexes every certificate request, for another thread.
+    pub fn certificate_loader(&self, store: &Store) -> impl FnOnce() -> Result<CertData> + Send + 'static {
+        let reader = store.certificate_reader();
+        let calendar = self.calendar.clone();
+        let names: HashMap<IneCode, String> = self
+            .municipalities
+            .iter()
+            .map(|m| (m.ine, m.name.clone()))
+            .collect();
+        move || {
+            let list = reader.read_all()?;
+            Ok(CertData::new(list, &calendar, |c| {
+                names.get(&c.ine).cloned().unwrap_or_else(|| c.ine.to_string())
+            }))
+        }
+    }
+
+    pub fn set_certificates(&mut self, mut certs: CertData) {
+        // Views compare generations: the new data must not look like the old.
+        certs.generation += self.certs.generation + 1;
+        self.certs = certs;
+        self.certs_loaded = true;
+        self.recount();
     }
 
     /// A council's name by INE code, or the code when the council is not in the store.

@@ -2,7 +2,7 @@
 //! where actions become changes to the store.
 
 pub mod action;
-mod cert_data;
+pub mod cert_data;
 pub mod cert_update;
 pub mod certificates;
 pub mod checklist;
@@ -128,6 +128,7 @@ pub struct App {
 }
 
 impl App {
+    /// An app with every record loaded.
     pub fn new(
         store: Store,
         config: Config,
@@ -136,9 +137,38 @@ impl App {
         theme: Theme,
         clock: Arc<dyn Clock>,
     ) -> crate::store::Result<App> {
+        App::open(store, config, lang, keymap, theme, clock, false)
+    }
+
+    /// An app whose certificate requests are still to be loaded, with
+    /// `certificate_loader` on another thread, then `certificates_loaded`.
+    pub fn new_lazy(
+        store: Store,
+        config: Config,
+        lang: Lang,
+        keymap: Keymap,
+        theme: Theme,
+        clock: Arc<dyn Clock>,
+    ) -> crate::store::Result<App> {
+        App::open(store, config, lang, keymap, theme, clock, true)
+    }
+
+    fn open(
+        store: Store,
+        config: Config,
+        lang: Lang,
+        keymap: Keymap,
+        theme: Theme,
+        clock: Arc<dyn Clock>,
+        lazy: bool,
+    ) -> crate::store::Result<App> {
         let tz = config.time_zone().unwrap_or(chrono_tz::Europe::Madrid);
         let calendar = crate::domain::calendar::Calendar::catalan(&config.local_holidays, tz);
-        let data = Data::load(&store, calendar)?;
+        let data = if lazy {
+            Data::load_councils(&store, calendar)?
+        } else {
+            Data::load(&store, calendar)?
+        };
         let mut app = App {
             store,
             clock,
@@ -171,6 +201,33 @@ impl App {
     /// Today in the office's time zone.
     pub fn today(&self) -> NaiveDate {
         self.now().with_timezone(&self.tz).date_naive()
+    }
+
+    /// The background work that reads the certificate requests, if they are not loaded.
+    pub fn certificate_loader(
+        &self,
+    ) -> Option<impl FnOnce() -> crate::store::Result<cert_data::CertData> + Send + 'static> {
+        (!self.data.certs_loaded).then(|| self.data.certificate_loader(&self.store))
+    }
+
+    /// The requests read by the loader: the screens that need them fill in.
+    pub fn certificates_loaded(&mut self, result: crate::store::Result<cert_data::CertData>) {
+        match result {
+            Ok(certs) => {
+                tracing::info!(requests = certs.list.len(), "certificate requests loaded");
+                self.data.set_certificates(certs);
+                self.refresh_rows();
+            }
+            Err(e) => {
+                tracing::error!("could not load the requests: {e}");
+                self.set_status(StatusKind::Error, e.localize(&self.t));
+            }
+        }
+    }
+
+    /// While the requests load, what needs them says so instead of acting on half the data.
+    pub(crate) fn refuse_while_loading(&mut self) {
+        self.set_status(StatusKind::Info, self.t.t(Msg::certs_loading).to_string());
     }
 
     /// Recomputes the listed rows of both tabs after data or view settings changed.
@@ -254,15 +311,7 @@ impl App {
             .iter()
             .map(|&due| crate::domain::countdown::next_change(due, now))
             .min();
-        let next_overdue = self
-            .data
-            .certs
-            .list
-            .iter()
-            .zip(&self.data.certs.due)
-            .filter(|(c, due)| c.status.is_open() && **due > now)
-            .map(|(_, due)| *due - now)
-            .min();
+        let next_overdue = self.data.certs.next_due_after(now).map(|due| due - now);
         wait = match (wait, next_overdue) {
             (Some(a), Some(b)) => Some(a.min(b)),
             (a, b) => a.or(b),

@@ -1,5 +1,6 @@
-//! A selection over a list of rows, with scrolling that moves only when the
-//! selection leaves the window, so a cursor move redraws few cells.
+//! A selection over a list of rows. The window moves only when the selection
+//! leaves it, and then by nearly a page, so most cursor moves redraw two rows
+//! (few bytes over SSH) instead of shifting every line by one.
 
 use super::action::Action;
 use std::cell::Cell;
@@ -65,9 +66,11 @@ impl Cursor {
         let selected = self.selected.min(len - 1);
         let mut offset = self.offset.get().min(len.saturating_sub(height));
         if selected < offset {
-            offset = selected;
+            // Up past the top: the selection lands near the bottom, one line of context below.
+            offset = (selected + 2).saturating_sub(height).min(selected);
         } else if selected >= offset + height {
-            offset = selected + 1 - height;
+            // Down past the bottom: the selection lands near the top, one line of context above.
+            offset = selected.saturating_sub(1).min(len.saturating_sub(height));
         }
         self.offset.set(offset);
         offset..(offset + height).min(len)
@@ -84,15 +87,24 @@ mod tests {
         assert_eq!(c.window(5, 20), 0..5);
         c.apply(Action::Down, 20);
         assert_eq!(c.window(5, 20), 0..5, "moving inside the window keeps it");
-        for _ in 0..5 {
+        for _ in 0..4 {
             c.apply(Action::Down, 20);
         }
-        assert_eq!(c.selected, 6);
-        assert_eq!(c.window(5, 20), 2..7);
+        assert_eq!(c.selected, 5);
+        assert_eq!(
+            c.window(5, 20),
+            4..9,
+            "past the bottom, it jumps: one line of context above"
+        );
+        c.apply(Action::Down, 20);
+        assert_eq!(c.window(5, 20), 4..9, "then moves stay inside the window");
         c.apply(Action::Last, 20);
         assert_eq!(c.window(5, 20), 15..20);
         c.apply(Action::PageUp, 20);
         assert_eq!(c.selected, 15);
+        assert_eq!(c.window(5, 20), 15..20);
+        c.apply(Action::Up, 20);
+        assert_eq!(c.window(5, 20), 11..16, "past the top, one line of context below");
         c.apply(Action::First, 20);
         assert_eq!(c.window(5, 20), 0..5);
         assert_eq!(c.window(0, 20), 0..0);

@@ -38,6 +38,24 @@ impl App {
             self.refuse_read_only();
             return true;
         }
+        let needs_certificates = matches!(
+            action,
+            Action::Undo
+                | Action::Redo
+                | Action::NewRequest
+                | Action::Advance
+                | Action::CancelRequest
+                | Action::RejectRequest
+                | Action::ToggleView
+        ) || (self.tab == Tab::Certificates
+            && matches!(
+                action,
+                Action::Edit | Action::Open | Action::ExportView | Action::CopyRow | Action::Filter
+            ));
+        if needs_certificates && !self.data.certs_loaded {
+            self.refuse_while_loading();
+            return true;
+        }
         match action {
             Action::Quit => self.quit = true,
             Action::Help => self.popup = Some(Popup::Help(Cursor::default())),

@@ -220,8 +220,8 @@ pub fn dashboard(
         keymap::Keymap::new(&config.keys).map_err(|e| UserError(t.f(Msg::err_config, &[("detail", &e)])))?;
     let no_color = std::env::var_os("NO_COLOR").is_some();
     let theme = theme::Theme::pick(config.theme, no_color);
-    let mut app =
-        app::App::new(store, config, lang, keymap, theme, clock).map_err(|e| UserError(e.localize(t)))?;
+    let mut app = app::App::new_lazy(store, config, lang, keymap, theme, clock)
+        .map_err(|e| UserError(e.localize(t)))?;
     app.read_only = read_only;
     let code = tui::run(app).map_err(|e| UserError(t.f(Msg::err_terminal, &[("detail", &e)])))?;
     Ok(code.clamp(0, 255) as u8)

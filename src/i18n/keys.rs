@@ -63,6 +63,8 @@ messages! {
     cert_expiry_title,
     cert_queue_count,
     cert_queue_title,
+    certs_loading,
+    certs_loading_body,
     change_cert_cancel,
     change_cert_edit,
     change_cert_new,

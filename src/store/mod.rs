@@ -184,13 +184,16 @@ impl Store {
     }
 
     fn load<T: DeserializeOwned>(&self, kind: Kind) -> Result<Vec<T>> {
-        let tree = self.tree(kind);
-        let mut out = Vec::with_capacity(tree.len());
-        for item in tree.iter() {
-            let (_, value) = item.map_err(|e| damaged(&self.dir, e))?;
-            out.push(codec::decode(&value).map_err(|e| damaged(&self.dir, e))?);
+        load_tree(self.tree(kind), &self.dir)
+    }
+
+    /// A handle that reads every certificate request on another thread, so the
+    /// dashboard can draw its first screen before 100,000 requests are decoded.
+    pub fn certificate_reader(&self) -> CertificateReader {
+        CertificateReader {
+            tree: self.tree(Kind::Certificate).clone(),
+            dir: self.dir.clone(),
         }
-        Ok(out)
     }
 
     pub fn flush(&self) -> Result<()> {
@@ -233,6 +236,26 @@ fn wait_for_sled_release(sled_dir: &Path) -> bool {
     false
 }
 
+pub struct CertificateReader {
+    tree: sled::Tree,
+    dir: PathBuf,
+}
+
+impl CertificateReader {
+    pub fn read_all(&self) -> Result<Vec<CertificateRequest>> {
+        load_tree(&self.tree, &self.dir)
+    }
+}
+
+fn load_tree<T: DeserializeOwned>(tree: &sled::Tree, dir: &Path) -> Result<Vec<T>> {
+    let mut out = Vec::with_capacity(tree.len());
+    for item in tree.iter() {
+        let (_, value) = item.map_err(|e| damaged(dir, e))?;
+        out.push(codec::decode(&value).map_err(|e| damaged(dir, e))?);
+    }
+    Ok(out)
+}
+
 fn damaged(dir: &Path, detail: impl std::fmt::Display) -> StoreError {
     StoreError::Damaged {
         path: dir.to_path_buf(),
@@ -246,7 +269,7 @@ fn open_sled(dir: &Path) -> Result<sled::Db> {
         .path(&path)
         // Every change is flushed explicitly; no background flusher waking up.
         .flush_every_ms(None)
-        .cache_capacity(32 * 1024 * 1024);
+        .cache_capacity(8 * 1024 * 1024);
     // Our lock file is held, so a busy sled lock can only be this process's
     // previous handle, whose background threads release it a moment after drop.
     let mut attempts = 0;

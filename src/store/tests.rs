@@ -450,7 +450,11 @@ fn a_clean_close_seals_the_files_and_damage_is_refused_before_sled_reads_them() 
     fs::write(&db, &bytes).unwrap();
     let err = Store::open(dir.path()).err().expect("a damaged store opened");
     assert!(matches!(err, StoreError::Damaged { .. }), "{err:?}");
-    assert_eq!(fs::read(&db).unwrap(), bytes, "the damaged file was left as it was");
+    assert_eq!(
+        fs::read(&db).unwrap(),
+        bytes,
+        "the damaged file was left as it was"
+    );
 }
 
 #[test]

@@ -60,10 +60,16 @@ fn enter(mouse: bool) -> io::Result<Term> {
 pub fn run(mut app: App) -> io::Result<i32> {
     let _guard = Guard;
     let mut terminal = enter(app.config.mouse)?;
-    let inputs = spawn_sources()?;
+    let (sender, inputs) = spawn_sources()?;
     // Tests of the panic path set this; F12 then panics on purpose.
     let test_panic = std::env::var_os("OCSAE_TEST_PANIC").is_some();
     terminal.draw(|frame| crate::views::draw(frame, &app))?;
+    // The first frame is up; now read the certificate requests without blocking the keys.
+    if let Some(load) = app.certificate_loader() {
+        std::thread::Builder::new().name("load".into()).spawn(move || {
+            let _ = sender.send(Input::Loaded(Box::new(load())));
+        })?;
+    }
     loop {
         let input = match app.next_tick() {
             Some(wait) => match inputs.recv_timeout(wait) {
@@ -93,6 +99,10 @@ pub fn run(mut app: App) -> io::Result<i32> {
                 if changed {
                     terminal.draw(|frame| crate::views::draw(frame, &app))?;
                 }
+            }
+            Input::Loaded(result) => {
+                app.certificates_loaded(*result);
+                terminal.draw(|frame| crate::views::draw(frame, &app))?;
             }
             Input::Signal(signal) => return Ok(128 + signal),
             Input::Closed(_) => return Ok(0),

@@ -25,11 +25,8 @@ fn draw_title(frame: &mut Frame, app: &App, area: Rect) {
     let now = app.now();
     let (title, count) = match state.view {
         CertView::Queue => {
-            let overdue = state
-                .rows
-                .iter()
-                .filter(|&&i| app.data.certs.due[i] <= now)
-                .count();
+            // The queue is in deadline order: the overdue ones come first.
+            let overdue = state.rows.partition_point(|&i| app.data.certs.due[i] <= now);
             (
                 t.t(Msg::cert_queue_title).to_string(),
                 t.f(
@@ -39,11 +36,10 @@ fn draw_title(frame: &mut Frame, app: &App, area: Rect) {
             )
         }
         CertView::Expiry => {
+            // By expiry: those in the renewal window come first.
             let renew = state
                 .rows
-                .iter()
-                .filter(|&&i| app.data.certs.list[i].in_renewal_window(now))
-                .count();
+                .partition_point(|&i| app.data.certs.list[i].in_renewal_window(now));
             (
                 t.t(Msg::cert_expiry_title).to_string(),
                 t.f(
@@ -86,8 +82,13 @@ pub fn draw(frame: &mut Frame, app: &App, area: Rect) {
             height: 1,
             ..table
         };
+        let msg = if app.data.certs_loaded {
+            Msg::no_requests
+        } else {
+            Msg::certs_loading_body
+        };
         frame.render_widget(
-            Line::from(format!(" {}", app.t.t(Msg::no_requests))).style(app.theme.dim),
+            Line::from(format!(" {}", app.t.t(msg))).style(app.theme.dim),
             empty,
         );
     }

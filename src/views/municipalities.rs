@@ -134,7 +134,11 @@ fn draw_list(frame: &mut Frame, app: &App, area: Rect) {
                 tally.done,
                 tally.applicable
             )),
-            right(if open == 0 { "—".into() } else { open.to_string() }),
+            right(match open {
+                _ if !app.data.certs_loaded => "…".into(),
+                0 => "—".into(),
+                n => n.to_string(),
+            }),
             next_deadline_cell(app, m),
             Cell::from(Span::styled(form, form_style)),
         ]);
@@ -168,6 +172,9 @@ fn draw_list(frame: &mut Frame, app: &App, area: Rect) {
 
 /// The earliest deadline of a council's open requests, as a countdown.
 fn next_deadline_cell(app: &App, council: usize) -> Cell<'static> {
+    if !app.data.certs_loaded {
+        return Cell::from("…");
+    }
     match app.data.next_due(council) {
         Some(due) => {
             let c = crate::domain::countdown::Countdown::until(due, app.now());

@@ -102,20 +102,12 @@ fn prompt_question(app: &App, kind: PromptKind) -> String {
 fn right_side(app: &App) -> Vec<Span<'static>> {
     let now = app.now();
     let certs = &app.data.certs;
-    let open = certs
-        .list
-        .iter()
-        .zip(&certs.due)
-        .filter(|(c, _)| c.status.is_open());
-    let (mut overdue, mut beyond) = (0, false);
+    let overdue = certs.overdue(now);
     let covered = app.data.calendar.covered_until();
-    for (_, due) in open {
-        if *due <= now {
-            overdue += 1;
-        }
-        beyond |= due.with_timezone(&app.tz).date_naive().year() > covered;
-    }
-    beyond |= app.today().year() > covered;
+    let beyond = app.today().year() > covered
+        || certs
+            .last_due()
+            .is_some_and(|d| d.with_timezone(&app.tz).date_naive().year() > covered);
     let mut spans = Vec::new();
     if beyond {
         spans.push(Span::styled(
