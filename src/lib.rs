@@ -62,6 +62,11 @@ pub fn run() -> ExitCode {
     };
     let lang = cli.lang.or(config.language).or(env_lang).unwrap_or_default();
     let t = I18n::new(lang);
+    // A bad key binding is a configuration mistake for every command, not only the dashboard.
+    if let Err(e) = keymap::Keymap::new(&config.keys) {
+        eprintln!("ocsae: {}", t.f(Msg::err_config, &[("detail", &e)]));
+        return ExitCode::from(1);
+    }
     let Some(db) = cli
         .db
         .clone()

@@ -115,9 +115,10 @@ fn countdowns_move_by_themselves_and_turn_overdue() {
     );
     f.clock.set(at("2026-12-09T11:00:00Z"));
     f.app.handle_event(Event::Tick);
+    f.app.status = None; // the last "Desat" message, gone with the next key
     let s = screen(&f.app, 80, 24);
     assert!(s.contains("VENÇUT fa 2h"), "{s}");
-    assert!(s.contains("⚠ 1 vençudes"), "the status bar counts it: {s}");
+    assert!(s.contains("⚠ vençudes: 1"), "the status bar counts it: {s}");
     f.clock.set(at("2026-12-12T09:00:00Z"));
     let s = screen(&f.app, 80, 24);
     assert!(s.contains("VENÇUT fa 3d"), "{s}");
@@ -155,7 +156,10 @@ fn a_council_without_a_valid_fitxa_is_warned_but_filed() {
     file(&mut f, "tiurana", "Maria Puig", |_| {});
     let s = screen(&f.app, 80, 24);
     assert!(
-        s.contains("Desat #1: termini 15/12 00:00. Avís: Tiurana no té fitxa de subscriptor vigent."),
+        s.lines()
+            .last()
+            .unwrap()
+            .starts_with(" Avís: Tiurana no té fitxa de subscriptor vigent. Desat #1: termini"),
         "{s}"
     );
     assert_eq!(f.app.data.certs.list.len(), 1);
@@ -179,7 +183,7 @@ fn the_status_path_with_confirmations_then_the_expiry_view_and_a_renewal() {
     press(&mut f.app, KeyCode::Char('a'));
     assert_eq!(f.app.data.certs.list[0].status, CertStatus::Filed);
     press(&mut f.app, KeyCode::Char('a'));
-    assert!(screen(&f.app, 80, 24).contains("Marcar la #1 de Jordi Solé com a emesa? (s/n)"));
+    assert!(screen(&f.app, 80, 24).contains("Marcar com a emesa la #1 (Jordi Solé)? (s/n)"));
     press(&mut f.app, KeyCode::Char('n'));
     assert_eq!(f.app.data.certs.list[0].status, CertStatus::Filed, "n declines");
     press(&mut f.app, KeyCode::Char('a'));
@@ -197,7 +201,7 @@ fn the_status_path_with_confirmations_then_the_expiry_view_and_a_renewal() {
     f.clock.set(at("2030-10-20T09:00:00Z"));
     let s = screen(&f.app, 80, 24);
     assert!(
-        s.contains("⟳ ara") && s.contains("1 per renovar"),
+        s.contains("⟳ ara") && s.contains("per renovar: 1"),
         "the renewal window is marked: {s}"
     );
     press(&mut f.app, KeyCode::Char('n'));
@@ -263,7 +267,10 @@ fn enter_shows_the_request_with_its_history() {
             && s.contains("estat de la sol·licitud"),
         "{s}"
     );
-    assert!(s.contains("2026-12-15 00:00"), "{s}");
+    assert!(
+        s.contains("14/12/2026 24:00"),
+        "the deadline as the promise is worded: {s}"
+    );
 }
 
 #[test]
@@ -303,5 +310,35 @@ fn past_the_holiday_calendar_the_status_bar_warns() {
             .unwrap()
             .contains("⚠ festius fins al 2027, després només caps de setmana"),
         "{s}"
+    );
+}
+
+#[test]
+fn a_request_awaiting_documents_has_no_deadline_until_they_arrive() {
+    let mut f = at_friday();
+    file(&mut f, "tiurana", "Maria Puig", |f| {
+        tab_to(f, 7); // from the holder to "documents missing"
+        press(&mut f.app, KeyCode::Char(' '));
+    });
+    let message = &f.app.status.as_ref().unwrap().text;
+    assert!(
+        message.contains("Desat #1: sense termini fins que arribi la documentació."),
+        "{message}"
+    );
+    let s = screen(&f.app, 80, 24);
+    assert!(s.lines().any(|l| l.starts_with("esperant doc.")), "{s}");
+    f.clock.set(at("2027-02-01T09:00:00Z"));
+    assert_eq!(
+        f.app.data.certs.overdue(at("2027-02-01T09:00:00Z")),
+        0,
+        "never overdue while waiting"
+    );
+    // The documents arrive on Monday 1 February 2027: the clock starts then.
+    press(&mut f.app, KeyCode::Char('a'));
+    assert_eq!(f.app.data.certs.list[0].status, CertStatus::Received);
+    let due = f.app.data.certs.deadline(0).unwrap();
+    assert_eq!(
+        due.with_timezone(&chrono_tz::Europe::Madrid).to_rfc3339(),
+        "2027-02-09T00:00:00+01:00"
     );
 }

@@ -13,6 +13,8 @@ fn ocsae(db: &Path, args: &[&str]) -> Output {
         .args(["--lang", "en"])
         .args(args)
         .env("XDG_CONFIG_HOME", db.join("no-config"))
+        // The day after the worked example's Friday, so its times are in the past.
+        .env("OCSAE_NOW", "2026-12-05T12:00:00+01:00")
         .output()
         .unwrap()
 }
@@ -84,7 +86,7 @@ fn contacts_import_adds_and_replaces_then_exports() {
     .unwrap();
     let out = ocsae(&db, &["import", "contacts", csv.to_str().unwrap()]);
     assert!(out.status.success(), "{}", text(&out.stderr));
-    assert_eq!(text(&out.stdout).trim(), "Imported 4 rows: 2 records changed.");
+    assert_eq!(text(&out.stdout).trim(), "Rows imported: 4; records changed: 2.");
     let json = export_json(&db);
     let tiurana = json
         .as_array()
@@ -229,7 +231,9 @@ fn the_rollout_export_has_every_pair_with_its_steps() {
     let out = ocsae(&db, &["export", "rollout", "--format", "csv"]);
     let csv = text(&out.stdout);
     assert!(
-        csv.starts_with("\u{FEFF}ine_code,municipality,service,status,steps,notes,updated_at\n"),
+        csv.starts_with(
+            "\u{FEFF}ine_code,municipality,service,status,steps,notes,blocked_reason,updated_at\n"
+        ),
         "{csv}"
     );
     assert_eq!(csv.lines().count(), 1 + 360);
@@ -417,4 +421,66 @@ fn cert_add_refuses_bad_input_with_a_clear_message() {
         1,
         "only the valid request was stored"
     );
+}
+
+#[test]
+fn cert_add_finds_councils_as_the_quick_jump_does() {
+    let dir = seeded();
+    let db = dir.path().join("db");
+    let out = cert_add(
+        &db,
+        &[
+            "--municipality",
+            "meia",
+            "--holder",
+            "A",
+            "--role",
+            "mayor",
+            "--type",
+            "tcat",
+        ],
+    );
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let json: serde_json::Value =
+        serde_json::from_str(&text(&ocsae(&db, &["export", "certificates"]).stdout)).unwrap();
+    assert_eq!(json[0]["municipality"], "Vilanova de Meià");
+    assert_eq!(
+        json[0]["received_at"], "2026-12-05T12:00:00+01:00",
+        "whole seconds"
+    );
+    let out = cert_add(
+        &db,
+        &[
+            "--municipality",
+            "vilanova",
+            "--holder",
+            "A",
+            "--role",
+            "mayor",
+            "--type",
+            "tcat",
+        ],
+    );
+    assert_eq!(out.status.code(), Some(1));
+    let stderr = text(&out.stderr);
+    assert!(
+        stderr.contains("could be several councils: Vilanova de l'Aguda, Vilanova de Meià"),
+        "{stderr}"
+    );
+    let out = cert_add(
+        &db,
+        &[
+            "--municipality",
+            "Tiurana",
+            "--holder",
+            "A",
+            "--role",
+            "mayor",
+            "--type",
+            "tcat",
+            "--received",
+            "2030-01-01T10:00",
+        ],
+    );
+    assert_eq!(out.status.code(), Some(1), "a future time is refused");
 }

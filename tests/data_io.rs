@@ -56,7 +56,7 @@ fn the_spreadsheet_comes_in_with_a_bom_and_semicolons() {
     let file = dir.path().join("office.csv");
     std::fs::write(&file, format!("\u{FEFF}{SPREADSHEET}")).unwrap();
     let out = ocsae(&db, &["import", "certificates", file.to_str().unwrap()]);
-    assert_eq!(ok(out).trim(), "Imported 3 rows: 3 records changed.");
+    assert_eq!(ok(out).trim(), "Rows imported: 3; records changed: 3.");
     let json: serde_json::Value = serde_json::from_str(&ok(ocsae(&db, &["export", "certificates"]))).unwrap();
     let list = json.as_array().unwrap();
     assert_eq!(list.len(), 3);

@@ -220,3 +220,21 @@ fn the_name_filter_and_selection_are_shared_with_municipis() {
     press(&mut f.app, KeyCode::Char('1'));
     assert_eq!(f.app.municipalities.rows.len(), 2);
 }
+
+#[test]
+fn undo_works_with_the_checklist_open() {
+    let mut f = on_enotum();
+    press(&mut f.app, KeyCode::Enter);
+    press(&mut f.app, KeyCode::Char(' '));
+    assert_eq!(status_of(&f, "Àger", "e-notum"), RolloutStatus::InProgress);
+    press(&mut f.app, KeyCode::Char('u'));
+    assert_eq!(status_of(&f, "Àger", "e-notum"), RolloutStatus::Pending);
+    assert!(
+        matches!(f.app.popup, Some(Popup::Checklist(_))),
+        "the checklist stays open"
+    );
+    ctrl(&mut f.app, 'r');
+    assert_eq!(status_of(&f, "Àger", "e-notum"), RolloutStatus::InProgress);
+    let s = screen(&f.app, 80, 24);
+    assert!(s.lines().last().unwrap().contains("Refet"), "{s}");
+}

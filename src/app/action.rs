@@ -89,6 +89,15 @@ impl Action {
         )
     }
 
+    /// What the action does where it is bound, for the help popup.
+    pub fn describe_in(self, context: Context) -> crate::i18n::Msg {
+        match (self, context) {
+            (Action::Edit, Context::Certificates) => crate::i18n::Msg::action_edit_request,
+            (Action::Open, _) => crate::i18n::Msg::action_open,
+            _ => self.describe(),
+        }
+    }
+
     /// What the action does, for the help popup.
     pub fn describe(self) -> crate::i18n::Msg {
         use crate::i18n::Msg;

@@ -2,10 +2,14 @@
 //! orders the screens use, kept ready so that no key press sorts 100,000 rows.
 
 use crate::domain::calendar::Calendar;
-use crate::domain::certificate::CertificateRequest;
+use crate::domain::certificate::{CertStatus, CertificateRequest};
 use crate::domain::search::fold;
 use chrono::{DateTime, Utc};
 use std::collections::HashMap;
+
+/// The deadline of a request that has none yet (awaiting documents): it sorts
+/// last and is never overdue.
+pub const NO_DEADLINE: DateTime<Utc> = DateTime::<Utc>::MAX_UTC;
 
 #[derive(Debug, Default)]
 pub struct CertData {
@@ -19,6 +23,8 @@ pub struct CertData {
     pub open_by_due: Vec<usize>,
     /// Issued certificates (indexes into `list`), earliest expiry first.
     pub issued_by_expiry: Vec<usize>,
+    /// Which request renews each certificate (cancelled and rejected ones aside).
+    pub renewed_by: HashMap<u64, u64>,
     /// Bumped on every change, so views know when to recompute.
     pub generation: u64,
 }
@@ -32,7 +38,7 @@ impl CertData {
         // The list is kept as it came, so 100,000 requests are never held twice.
         let due = list
             .iter()
-            .map(|c| calendar.due(c.received_at, c.urgent))
+            .map(|c| c.due_at(calendar).unwrap_or(NO_DEADLINE))
             .collect();
         let folded = list
             .iter()
@@ -64,7 +70,7 @@ impl CertData {
         calendar: &Calendar,
         council_name: impl Fn(&CertificateRequest) -> String,
     ) {
-        let due = calendar.due(c.received_at, c.urgent);
+        let due = c.due_at(calendar).unwrap_or(NO_DEADLINE);
         let folded = fold(&format!("{} {}", c.holder, council_name(&c)));
         match self.by_id.get(&c.id) {
             Some(&i) => {
@@ -113,7 +119,17 @@ impl CertData {
             .collect();
         issued.sort_unstable();
         self.issued_by_expiry = issued.into_iter().map(|(_, _, i)| i).collect();
+        self.renewed_by = list
+            .iter()
+            .filter(|c| !matches!(c.status, CertStatus::Cancelled | CertStatus::Rejected))
+            .filter_map(|c| c.renews.map(|old| (old, c.id)))
+            .collect();
         self.generation += 1;
+    }
+
+    /// The deadline of the request at `index`, if it has one.
+    pub fn deadline(&self, index: usize) -> Option<DateTime<Utc>> {
+        Some(self.due[index]).filter(|d| *d != NO_DEADLINE)
     }
 
     /// How many open requests are due at or before `now`.
@@ -123,11 +139,13 @@ impl CertData {
 
     /// The earliest deadline still ahead of `now`.
     pub fn next_due_after(&self, now: DateTime<Utc>) -> Option<DateTime<Utc>> {
-        self.open_by_due.get(self.overdue(now)).map(|&i| self.due[i])
+        self.open_by_due
+            .get(self.overdue(now))
+            .and_then(|&i| self.deadline(i))
     }
 
     /// The latest deadline of any open request.
     pub fn last_due(&self) -> Option<DateTime<Utc>> {
-        self.open_by_due.last().map(|&i| self.due[i])
+        self.open_by_due.iter().rev().find_map(|&i| self.deadline(i))
     }
 }

@@ -31,6 +31,11 @@ impl App {
     /// `n`: a new request, or in the expiry view a renewal of the selected certificate.
     pub(super) fn new_request(&mut self) -> bool {
         let form = match (self.certificates.view, self.selected_cert()) {
+            (CertView::Expiry, Some(c)) if self.data.certs.renewed_by.contains_key(&c.id) => {
+                let by = self.data.certs.renewed_by[&c.id];
+                self.set_status(StatusKind::Info, self.t.f(Msg::renewal_exists, &[("id", &by)]));
+                return true;
+            }
             (CertView::Expiry, Some(c)) => RequestForm::renewal(&self.data, &c, self.now(), self.tz),
             _ => RequestForm::new(&self.data, None, self.now(), self.tz),
         };
@@ -110,10 +115,13 @@ impl App {
 
     /// "Desat: sol·licitud #12, termini …", with a warning when the fitxa is not valid.
     fn announce_filed(&mut self, c: &CertificateRequest) {
-        let due = self.data.calendar.due(c.received_at, c.urgent);
-        let mut text = self
-            .t
-            .f(Msg::req_saved, &[("id", &c.id), ("due", &self.short_time(due))]);
+        let mut text = match c.due_at(&self.data.calendar) {
+            Some(due) => self.t.f(
+                Msg::req_saved,
+                &[("id", &c.id), ("due", &self.t.deadline(due, self.tz))],
+            ),
+            None => self.t.f(Msg::req_saved_awaiting, &[("id", &c.id)]),
+        };
         let mut kind = StatusKind::Saved;
         if let Some(&m) = self.data.by_ine.get(&c.ine) {
             let council = &self.data.municipalities[m];
@@ -121,21 +129,13 @@ impl App {
                 council.form_status(self.today()),
                 FormStatus::NotSent | FormStatus::Expired
             ) {
-                text.push(' ');
-                text.push_str(&self.t.f(Msg::warn_form_invalid, &[("council", &council.name)]));
+                // The warning first: a long line is cut at its end.
+                let warning = self.t.f(Msg::warn_form_invalid, &[("council", &council.name)]);
+                text = format!("{warning} {text}");
                 kind = StatusKind::Error;
             }
         }
         self.set_status(kind, text);
-    }
-
-    /// A time this year as "15/12 00:00" (ISO order in English).
-    pub fn short_time(&self, at: chrono::DateTime<chrono::Utc>) -> String {
-        let local = at.with_timezone(&self.tz);
-        match self.t.lang() {
-            crate::i18n::Lang::En => local.format("%m-%d %H:%M").to_string(),
-            _ => local.format("%d/%m %H:%M").to_string(),
-        }
     }
 
     /// `a`: one step forward; issue and delivery ask first.
@@ -163,13 +163,18 @@ impl App {
         };
         let mut after = before.clone();
         match after.advance(self.now()) {
-            Ok(_) => {
+            Ok(next) => {
                 let change = Change::update(
                     "cert.status",
                     Record::Certificate(before),
                     Record::Certificate(after),
                 );
-                self.commit(change);
+                if self.commit(change)
+                    && next == CertStatus::Issued
+                    && self.certificates.view == CertView::Queue
+                {
+                    self.set_status(StatusKind::Saved, self.t.t(Msg::issued_moved).to_string());
+                }
             }
             Err(RuleError::AppointmentMissing) => {
                 self.set_status(StatusKind::Error, self.t.t(Msg::req_err_appointment).to_string());

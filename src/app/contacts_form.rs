@@ -225,7 +225,7 @@ impl ContactsForm {
         self.error = None;
         let last = self.rows.len() - 1;
         if matches!(field, Field::Name(r) | Field::Phone(r) | Field::Email(r) if r == last)
-            && !self.rows[last].name.is_empty()
+            && !self.rows[last].name.value().trim().is_empty()
         {
             self.rows.push(ContactRow::new(None));
         }

@@ -151,11 +151,21 @@ impl Data {
         self.next_dues.get(council).copied().flatten()
     }
 
-    /// The certificate requests of a council, newest first.
-    pub fn certificates_of(&self, council: usize) -> Vec<&CertificateRequest> {
+    /// The certificate requests of a council (indexes into `certs.list`): open
+    /// ones by deadline first, then the rest, newest first.
+    pub fn certificates_of(&self, council: usize) -> Vec<usize> {
         let ine = self.municipalities[council].ine;
-        let mut out: Vec<&CertificateRequest> = self.certs.list.iter().filter(|c| c.ine == ine).collect();
-        out.sort_by_key(|c| std::cmp::Reverse(c.received_at));
+        let mut out: Vec<usize> = (0..self.certs.list.len())
+            .filter(|&i| self.certs.list[i].ine == ine)
+            .collect();
+        out.sort_by_key(|&i| {
+            let c = &self.certs.list[i];
+            (
+                !c.status.is_open(),
+                c.status.is_open().then_some(self.certs.due[i]),
+                std::cmp::Reverse(c.received_at),
+            )
+        });
         out
     }
 
@@ -163,13 +173,15 @@ impl Data {
     fn recount(&mut self) {
         self.open_certs = vec![0; self.municipalities.len()];
         self.next_dues = vec![None; self.municipalities.len()];
-        for (c, due) in self.certs.list.iter().zip(&self.certs.due) {
+        for (index, c) in self.certs.list.iter().enumerate() {
             if let Some(&i) = self.by_ine.get(&c.ine)
                 && c.status.is_open()
             {
                 self.open_certs[i] += 1;
-                if self.next_dues[i].is_none_or(|d| *due < d) {
-                    self.next_dues[i] = Some(*due);
+                if let Some(due) = self.certs.deadline(index)
+                    && self.next_dues[i].is_none_or(|d| due < d)
+                {
+                    self.next_dues[i] = Some(due);
                 }
             }
         }

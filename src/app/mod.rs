@@ -123,6 +123,8 @@ pub struct App {
     pub clipboard: Option<String>,
     /// `--read-only`: look, never change.
     pub read_only: bool,
+    /// The terminal height at the last draw: too small a window takes no keys but quit.
+    pub last_height: Cell<u16>,
     /// The terminal width at the last draw: narrow screens show the detail alone.
     pub last_width: Cell<u16>,
 }
@@ -186,6 +188,7 @@ impl App {
             status: None,
             quit: false,
             last_width: Cell::new(80),
+            last_height: Cell::new(24),
             export_dir: std::path::PathBuf::from("."),
             clipboard: None,
             read_only: false,
@@ -292,7 +295,7 @@ impl App {
                     .visible_range(self.certificates.rows.len());
                 self.certificates.rows[range]
                     .iter()
-                    .map(|&i| self.data.certs.due[i])
+                    .filter_map(|&i| self.data.certs.deadline(i))
                     .collect()
             }
             Tab::Municipalities => {
@@ -333,6 +336,13 @@ impl App {
     pub fn handle_key(&mut self, key: KeyEvent) -> bool {
         if key.kind == KeyEventKind::Release {
             return false;
+        }
+        let too_small = self.last_width.get() < crate::views::MIN_WIDTH
+            || self.last_height.get() < crate::views::MIN_HEIGHT;
+        if too_small {
+            // Keys typed blind would land in fields nobody can see; only quitting works.
+            let action = self.keymap.lookup(&[Context::Global], &key);
+            return action == Some(action::Action::Quit) && self.update(action::Action::Quit);
         }
         if self.popup.is_some() {
             return self.popup_key(key);

@@ -174,6 +174,10 @@ impl App {
                 list.cursor.apply(action, steps);
             }
             Some(Action::Back) => return true,
+            // The global keys still work with the checklist open.
+            Some(Action::Undo) => self.undo_redo(true),
+            Some(Action::Redo) => self.undo_redo(false),
+            Some(action @ (Action::Help | Action::Quit)) => return self.update(action),
             _ => {}
         }
         self.popup = Some(Popup::Checklist(list));

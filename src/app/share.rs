@@ -4,7 +4,6 @@
 use super::certificates::CertView;
 use super::{App, StatusKind, Tab};
 use crate::domain::catalog::services;
-use crate::domain::localtime::format_local;
 use crate::i18n::Msg;
 use crate::i18n::words::{cert_status_msg, form_status_msg, operation_msg, post_msg, status_msg};
 use crate::io::export::{CertificateOut, timestamp, to_csv, write_output};
@@ -102,7 +101,7 @@ impl App {
         let certs = &self.data.certs;
         to_csv(self.certificates.rows.iter().map(|&i| {
             let c = &certs.list[i];
-            CertificateOut::from_request(c, self.data.council_name(c.ine), certs.due[i], self.tz)
+            CertificateOut::from_request(c, self.data.council_name(c.ine), certs.deadline(i), self.tz)
         }))
     }
 
@@ -175,7 +174,13 @@ impl App {
                         ("type", &c.cert_type),
                         ("operation", &t.t(operation_msg(c.operation))),
                         ("urgent", &urgency),
-                        ("due", &format_local(self.data.certs.due[i], self.tz)),
+                        (
+                            "due",
+                            &self.data.certs.deadline(i).map_or_else(
+                                || t.t(Msg::no_deadline).to_string(),
+                                |d| t.deadline(d, self.tz),
+                            ),
+                        ),
                         ("status", &t.t(cert_status_msg(c.status))),
                     ],
                 ))

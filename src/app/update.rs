@@ -287,7 +287,7 @@ impl App {
         true
     }
 
-    fn undo_redo(&mut self, undo: bool) {
+    pub(super) fn undo_redo(&mut self, undo: bool) {
         let now = self.now();
         let result = if undo {
             self.store.undo(now)

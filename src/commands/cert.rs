@@ -9,9 +9,10 @@ use crate::domain::certificate::{CertStatus, CertificateRequest, HolderRole, Ope
 use crate::domain::clock::Clock;
 use crate::domain::localtime::parse_time;
 use crate::domain::municipality::{FormStatus, IneCode, Municipality};
-use crate::domain::search::fold;
+use crate::domain::search::{MatchRank, collate, fold, rank};
 use crate::i18n::{I18n, Msg};
 use crate::store::{Change, Edit, Record};
+use chrono::SubsecRound;
 use std::path::Path;
 
 /// What `cert add` was given.
@@ -26,7 +27,8 @@ pub struct NewCert<'a> {
     pub received: Option<&'a str>,
 }
 
-/// A council by INE code or by name (accents and case ignored); else the closest names.
+/// A council by INE code or by name, matched as the quick jump does ("meia" is
+/// Vilanova de Meià); several equally good matches are listed, not guessed.
 pub fn find_council<'a>(list: &'a [Municipality], text: &str, t: &I18n) -> Outcome<&'a Municipality> {
     if let Some(ine) = IneCode::parse(text) {
         return list
@@ -37,6 +39,23 @@ pub fn find_council<'a>(list: &'a [Municipality], text: &str, t: &I18n) -> Outco
     let folded = fold(text);
     if let Some(m) = list.iter().find(|m| fold(&m.name) == folded) {
         return Ok(m);
+    }
+    let mut ranked: Vec<(MatchRank, &Municipality)> = list
+        .iter()
+        .filter_map(|m| rank(&fold(&m.name), &folded).map(|r| (r, m)))
+        .collect();
+    ranked.sort_by(|a, b| a.0.cmp(&b.0).then_with(|| collate(&a.1.name, &b.1.name)));
+    match ranked.as_slice() {
+        [(_, only)] => return Ok(only),
+        [(best, first), (second, _), ..] if best < second => return Ok(first),
+        [] => {}
+        several => {
+            let names: Vec<&str> = several.iter().take(5).map(|(_, m)| m.name.as_str()).collect();
+            return Err(UserError(t.f(
+                Msg::err_ambiguous_council,
+                &[("name", &text), ("matches", &names.join(", "))],
+            )));
+        }
     }
     let mut scored: Vec<(usize, &str)> = list
         .iter()
@@ -93,13 +112,17 @@ pub fn add(db: &Path, args: NewCert, config: &Config, t: &I18n, clock: &dyn Cloc
     })?;
     let reason = args.reason.unwrap_or("").trim();
     check_urgency(role, args.urgent, reason).map_err(|_| UserError(t.t(Msg::req_err_urgency).to_string()))?;
-    let now = clock.now();
+    // Whole seconds: what a person can type, and what the history shows.
+    let now = clock.now().trunc_subsecs(0);
     let received = match args.received {
         Some(text) => parse_time(text, tz).ok_or_else(|| {
             UserError(t.f(Msg::err_bad_time, &[("field", &"--received"), ("value", &text)]))
         })?,
         None => now,
     };
+    if received > now + chrono::Duration::minutes(5) {
+        return Err(UserError(t.t(Msg::req_err_future).to_string()));
+    }
     let holder = crate::domain::text::clean(args.holder).trim().to_string();
     if holder.is_empty() {
         return Err(UserError(t.t(Msg::req_err_holder).to_string()));

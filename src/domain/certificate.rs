@@ -195,6 +195,12 @@ pub fn check_urgency(role: HolderRole, urgent: bool, reason: &str) -> Result<(),
 }
 
 impl CertificateRequest {
+    /// When the office promised to issue it. A request still waiting for its
+    /// documents has no deadline yet: the clock starts when it is complete.
+    pub fn due_at(&self, calendar: &super::calendar::Calendar) -> Option<DateTime<Utc>> {
+        (self.status != CertStatus::AwaitingDocuments).then(|| calendar.due(self.received_at, self.urgent))
+    }
+
     /// Issued plus the type's validity (4 years); None until issued.
     pub fn expires_at(&self) -> Option<DateTime<Utc>> {
         let years = super::catalog::cert_type(&self.cert_type).map_or(4, |t| t.validity_years);

@@ -94,16 +94,12 @@ impl Countdown {
 pub fn next_change(due: DateTime<Utc>, now: DateTime<Utc>) -> Duration {
     let left = due - now;
     let ms = left.num_milliseconds();
+    // One millisecond past the boundary, so that the text has changed when we wake,
+    // even when `now` sits a fraction of a millisecond before it.
     if left > Duration::seconds(-2) && left <= Duration::hours(1) {
-        let to_next_second = ms.rem_euclid(1000);
-        return Duration::milliseconds(if to_next_second == 0 { 1000 } else { to_next_second });
+        return Duration::milliseconds(ms.rem_euclid(1000) + 1);
     }
-    let to_next_minute = ms.rem_euclid(60_000);
-    Duration::milliseconds(if to_next_minute == 0 {
-        60_000
-    } else {
-        to_next_minute
-    })
+    Duration::milliseconds(ms.rem_euclid(60_000) + 1)
 }
 
 #[cfg(test)]
@@ -167,9 +163,13 @@ mod tests {
     #[test]
     fn ticks_each_minute_and_each_second_in_the_last_hour() {
         let now = t("2026-12-04T09:00:20Z");
-        assert_eq!(next_change(t("2026-12-05T09:00:00Z"), now), Duration::seconds(40));
-        assert_eq!(next_change(t("2026-12-04T09:30:00Z"), now), Duration::seconds(1));
-        assert_eq!(next_change(t("2026-12-04T08:00:00Z"), now), Duration::seconds(40));
+        let ms = Duration::milliseconds;
+        assert_eq!(next_change(t("2026-12-05T09:00:00Z"), now), ms(40_001));
+        assert_eq!(next_change(t("2026-12-04T09:30:00Z"), now), ms(1));
+        assert_eq!(next_change(t("2026-12-04T08:00:00Z"), now), ms(40_001));
+        // Exactly an hour left: the next change is a moment away, not a minute.
+        assert_eq!(next_change(t("2026-12-04T10:00:20Z"), now), ms(1));
+        assert_eq!(next_change(t("2026-12-04T10:00:20.0004Z"), now), ms(1));
         // A deadline that passed a moment ago still ticks by the second.
         let just_after = t("2026-12-04T09:00:20.005Z");
         assert!(next_change(t("2026-12-04T09:00:20Z"), just_after) <= Duration::seconds(1));

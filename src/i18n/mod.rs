@@ -103,6 +103,22 @@ impl I18n {
         }
     }
 
+    /// A deadline as the promise is worded: the end of a day is "24:00" of that
+    /// day, not "00:00" of the next ("15/12/2026 24:00").
+    pub fn deadline(&self, at: chrono::DateTime<chrono::Utc>, tz: chrono_tz::Tz) -> String {
+        use chrono::Timelike;
+        let local = at.with_timezone(&tz);
+        let (date, time) = if local.hour() == 0 && local.minute() == 0 {
+            (
+                local.date_naive().pred_opt().unwrap_or(local.date_naive()),
+                "24:00".to_string(),
+            )
+        } else {
+            (local.date_naive(), local.format("%H:%M").to_string())
+        };
+        format!("{} {time}", self.date(date))
+    }
+
     /// Formats an integer with the language's thousands separator (17.729 / 17,729).
     pub fn int(&self, n: u64) -> String {
         let sep = if self.lang == Lang::En { ',' } else { '.' };
@@ -169,6 +185,11 @@ mod tests {
     fn formatting_fills_placeholders_and_groups_digits() {
         let ca = I18n::new(Lang::Ca);
         assert_eq!(ca.int(17729), "17.729");
+        let tz = chrono_tz::Europe::Madrid;
+        let midnight: chrono::DateTime<chrono::Utc> = "2026-12-14T23:00:00Z".parse().unwrap();
+        assert_eq!(ca.deadline(midnight, tz), "14/12/2026 24:00");
+        let ten: chrono::DateTime<chrono::Utc> = "2026-12-09T09:00:00Z".parse().unwrap();
+        assert_eq!(I18n::new(Lang::En).deadline(ten, tz), "2026-12-09 10:00");
         assert_eq!(ca.int(479), "479");
         assert_eq!(I18n::new(Lang::En).int(1234567), "1,234,567");
         assert_eq!(ca.t(Msg::tab_municipalities), "Municipis");

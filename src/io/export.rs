@@ -101,6 +101,8 @@ pub struct RolloutOut {
     pub status: String,
     pub steps: Vec<StepOut>,
     pub notes: String,
+    /// Why the service is blocked, when it is.
+    pub blocked_reason: String,
     pub updated_at: Option<String>,
 }
 
@@ -112,6 +114,7 @@ struct RolloutCsv<'a> {
     status: &'a str,
     steps: String,
     notes: &'a str,
+    blocked_reason: &'a str,
     updated_at: Option<&'a str>,
 }
 
@@ -159,6 +162,7 @@ pub fn rollout(
                     })
                     .collect(),
                 notes: r.notes.clone(),
+                blocked_reason: r.blocked_reason.clone(),
                 updated_at: r.updated_at.map(|t| timestamp(t, tz)),
             });
         }
@@ -172,6 +176,7 @@ pub fn rollout(
             status: &r.status,
             steps: serde_json::to_string(&r.steps).unwrap_or_default(),
             notes: &r.notes,
+            blocked_reason: &r.blocked_reason,
             updated_at: r.updated_at.as_deref(),
         })),
     }
@@ -194,7 +199,8 @@ pub struct CertificateOut {
     pub filed_at: Option<String>,
     pub issued_at: Option<String>,
     pub delivered_at: Option<String>,
-    pub due_at: String,
+    /// None while the request waits for its documents.
+    pub due_at: Option<String>,
     pub expires_at: Option<String>,
     pub notes: String,
 }
@@ -203,7 +209,7 @@ impl CertificateOut {
     pub fn from_request(
         c: &crate::domain::certificate::CertificateRequest,
         municipality: String,
-        due: DateTime<Utc>,
+        due: Option<DateTime<Utc>>,
         tz: Tz,
     ) -> CertificateOut {
         let stamp = |t: Option<DateTime<Utc>>| t.map(|t| timestamp(t, tz));
@@ -222,7 +228,7 @@ impl CertificateOut {
             filed_at: stamp(c.filed_at),
             issued_at: stamp(c.issued_at),
             delivered_at: stamp(c.delivered_at),
-            due_at: timestamp(due, tz),
+            due_at: due.map(|d| timestamp(d, tz)),
             expires_at: stamp(c.expires_at()),
             notes: c.notes.clone(),
         }
@@ -242,7 +248,7 @@ pub fn certificates(
         .iter()
         .map(|c| {
             let name = names.get(&c.ine).map_or_else(String::new, |n| n.to_string());
-            CertificateOut::from_request(c, name, calendar.due(c.received_at, c.urgent), tz)
+            CertificateOut::from_request(c, name, c.due_at(calendar), tz)
         })
         .collect();
     match format {
@@ -284,13 +290,16 @@ pub fn write_output(path: Option<&Path>, bytes: &[u8]) -> Result<(), IoError> {
     match path {
         None => {
             let mut out = std::io::stdout().lock();
-            out.write_all(bytes)
-                .and_then(|()| out.flush())
-                .map_err(|e| fail(Path::new("-"), e))
+            match out.write_all(bytes).and_then(|()| out.flush()) {
+                // A reader that stopped early (`| head`) is not an error.
+                Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+                result => result.map_err(|e| fail(Path::new("-"), e)),
+            }
         }
         Some(path) => {
             let tmp = path.with_extension("ocsae-tmp");
-            std::fs::write(&tmp, bytes).map_err(|e| fail(&tmp, e))?;
+            // Errors name the file asked for, not the temporary one beside it.
+            std::fs::write(&tmp, bytes).map_err(|e| fail(path, e))?;
             std::fs::rename(&tmp, path).map_err(|e| {
                 let _ = std::fs::remove_file(&tmp);
                 fail(path, e)

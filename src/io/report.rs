@@ -232,7 +232,9 @@ fn certificate_section(out: &mut Out, input: &ReportInput, today: NaiveDate, sun
         if !c.status.is_open() {
             continue;
         }
-        let due = input.calendar.due(c.received_at, c.urgent);
+        let Some(due) = c.due_at(input.calendar) else {
+            continue;
+        };
         if due <= input.now {
             overdue.push((due, c));
         } else if due <= week_end {

@@ -28,6 +28,12 @@ pub fn resolve_scope(name: &str) -> std::result::Result<Scope, UnknownComarca> {
     if folded == "all" || folded == "tot" || folded == "tots" || folded == "catalunya" {
         return Ok(Scope::All);
     }
+    // Aran is often written as the Val d'Aran; Idescat lists it as "Aran".
+    let folded = if folded == "val d aran" {
+        "aran".to_string()
+    } else {
+        folded
+    };
     let comarques = assets::comarques();
     if let Some(found) = comarques.iter().find(|c| fold(c) == folded) {
         return Ok(Scope::Comarca(found.to_string()));

@@ -71,7 +71,9 @@ pub fn run(mut app: App) -> io::Result<i32> {
         })?;
     }
     loop {
-        let input = match app.next_tick() {
+        let tick = app.next_tick();
+        tracing::trace!(?tick, "waiting");
+        let input = match tick {
             Some(wait) => match inputs.recv_timeout(wait) {
                 Ok(input) => input,
                 Err(RecvTimeoutError::Timeout) => Input::Event(crate::event::Event::Tick),

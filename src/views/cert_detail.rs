@@ -39,18 +39,30 @@ fn lines(app: &App, detail: &CertDetail) -> Vec<Line<'static>> {
         field(Msg::col_status, t.t(cert_status_msg(c.status)).to_string()),
     ];
     if c.urgent {
-        out.push(field(Msg::req_urgent, clean(&c.reason).into_owned()));
+        let reason = if c.reason.is_empty() {
+            String::new()
+        } else {
+            format!(" · {}", clean(&c.reason))
+        };
+        out.push(field(Msg::req_urgent, format!("{}{reason}", t.t(Msg::yes))));
     }
     out.push(field(Msg::req_received, local(c.received_at)));
-    let index = app.data.certs.index_of(c.id).unwrap_or(0);
-    let due = app.data.certs.due[index];
-    if c.status.is_open() {
-        let cd = Countdown::until(due, app.now());
-        out.push(Line::from(vec![
-            Span::styled(format!("{:<16}", t.t(Msg::col_deadline)), theme.dim),
-            Span::raw(format!("{} · ", local(due))),
-            Span::styled(countdown::text(t, cd), countdown::style(theme, cd.band())),
-        ]));
+    let deadline = app
+        .data
+        .certs
+        .index_of(c.id)
+        .and_then(|i| app.data.certs.deadline(i));
+    match deadline {
+        Some(due) if c.status.is_open() => {
+            let cd = Countdown::until(due, app.now());
+            out.push(Line::from(vec![
+                Span::styled(format!("{:<16}", t.t(Msg::col_deadline)), theme.dim),
+                Span::raw(format!("{} · ", t.deadline(due, app.tz))),
+                Span::styled(countdown::text(t, cd), countdown::style(theme, cd.band())),
+            ]));
+        }
+        None if c.status.is_open() => out.push(field(Msg::col_deadline, t.t(Msg::no_deadline).to_string())),
+        _ => {}
     }
     for (msg, at) in [
         (Msg::req_filed, c.filed_at),

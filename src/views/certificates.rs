@@ -3,6 +3,7 @@
 use crate::app::App;
 use crate::app::certificates::CertView;
 use crate::domain::catalog::cert_type;
+use crate::domain::certificate::CertStatus;
 use crate::domain::countdown::Countdown;
 use crate::domain::text::clean;
 use crate::i18n::Msg;
@@ -109,7 +110,7 @@ fn draw_queue(frame: &mut Frame, app: &App, area: Rect) {
         t.t(Msg::col_status),
     ])
     .style(theme.table_header);
-    let fixed = [12u16, 9, 9, 6, 1, 9];
+    let fixed = [14u16, 9, 9, 6, 1, 9];
     let names = area.width.saturating_sub(fixed.iter().sum::<u16>() + 7) / 2;
     let now = app.now();
     let window = state
@@ -117,12 +118,18 @@ fn draw_queue(frame: &mut Frame, app: &App, area: Rect) {
         .window(area.height.saturating_sub(1) as usize, state.rows.len());
     let rows = state.rows[window.clone()].iter().enumerate().map(|(i, &c)| {
         let req = &app.data.certs.list[c];
-        let countdown = Countdown::until(app.data.certs.due[c], now);
+        let deadline = match app.data.certs.deadline(c) {
+            Some(due) => {
+                let countdown = Countdown::until(due, now);
+                Span::styled(
+                    countdown::text(t, countdown),
+                    countdown::style(theme, countdown.band()),
+                )
+            }
+            None => Span::styled(t.t(Msg::no_deadline), theme.dim),
+        };
         let cells = vec![
-            Cell::from(Span::styled(
-                countdown::text(t, countdown),
-                countdown::style(theme, countdown.band()),
-            )),
+            Cell::from(deadline),
             Cell::from(ellipsize(&clean(&app.data.council_name(req.ine)), names as usize)),
             Cell::from(ellipsize(&clean(&req.holder), names as usize)),
             Cell::from(ellipsize(t.t(post_short_msg(req.role)), 9)),
@@ -159,13 +166,13 @@ fn draw_expiry(frame: &mut Frame, app: &App, area: Rect) {
         t.t(Msg::col_expires),
         t.t(Msg::col_municipality),
         t.t(Msg::col_holder),
-        t.t(Msg::col_post),
         t.t(Msg::col_type),
+        t.t(Msg::col_status),
         t.t(Msg::col_issued),
         t.t(Msg::col_renewal),
     ])
     .style(theme.table_header);
-    let fixed = [14u16, 8, 9, 10, 9];
+    let fixed = [14u16, 9, 9, 10, 7];
     let names = area.width.saturating_sub(fixed.iter().sum::<u16>() + 6) / 2;
     let now = app.now();
     let window = state
@@ -185,23 +192,30 @@ fn draw_expiry(frame: &mut Frame, app: &App, area: Rect) {
         } else {
             (t.f(Msg::expires_in, &[("n", &days)]), Style::new())
         };
-        let renew = if req.in_renewal_window(now) {
-            t.t(Msg::renewal_open)
-        } else {
-            ""
+        // A renewal on its way, or the window open: the two things to act on.
+        let renew = match app.data.certs.renewed_by.get(&req.id) {
+            Some(by) => Span::styled(format!("⟳ #{by}"), theme.ok),
+            None if req.in_renewal_window(now) => Span::styled(t.t(Msg::renewal_open), theme.warn),
+            None => Span::raw(""),
         };
         let issued = req
             .issued_at
             .map(|d| t.date(d.with_timezone(&app.tz).date_naive()))
             .unwrap_or_default();
+        // Issued but not yet delivered: the full de lliurament is still to be signed.
+        let status_style = if req.status == CertStatus::Issued {
+            theme.warn
+        } else {
+            Style::new()
+        };
         let row = Row::new(vec![
             Cell::from(Span::styled(left, style)),
             Cell::from(ellipsize(&clean(&app.data.council_name(req.ine)), names as usize)),
             Cell::from(ellipsize(&clean(&req.holder), names as usize)),
-            Cell::from(ellipsize(t.t(post_short_msg(req.role)), 8)),
             Cell::from(ellipsize(type_name(&req.cert_type), 9)),
+            Cell::from(Span::styled(t.t(cert_status_short_msg(req.status)), status_style)),
             Cell::from(issued),
-            Cell::from(Span::styled(renew, theme.warn)),
+            Cell::from(renew),
         ]);
         if window.start + i == state.cursor.selected {
             row.style(theme.selected)

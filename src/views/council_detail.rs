@@ -134,14 +134,35 @@ fn lines(app: &App, width: u16) -> Vec<Line<'static>> {
             theme.dim,
         ));
     }
-    for c in certs {
-        out.push(Line::raw(format!(
-            "  #{} {} · {} · {}",
+    for i in certs {
+        let c = &app.data.certs.list[i];
+        let type_name = crate::domain::catalog::cert_type(&c.cert_type)
+            .map_or(c.cert_type.as_str(), |ty| ty.name.as_str());
+        let mut spans = vec![Span::raw(format!(
+            "  #{} {} · {type_name} · {}",
             c.id,
             clean(&c.holder),
-            c.cert_type,
-            c.status.as_str()
-        )));
+            t.t(crate::i18n::words::cert_status_msg(c.status)),
+        ))];
+        if c.status.is_open()
+            && let Some(due) = app.data.certs.deadline(i)
+        {
+            let cd = crate::domain::countdown::Countdown::until(due, app.now());
+            spans.push(Span::raw(" · "));
+            spans.push(Span::styled(
+                crate::widgets::countdown::text(t, cd),
+                crate::widgets::countdown::style(theme, cd.band()),
+            ));
+        } else if let Some(expires) = c.expires_at() {
+            spans.push(Span::raw(format!(
+                " · {}",
+                t.f(
+                    Msg::detail_expires,
+                    &[("date", &t.date(expires.with_timezone(&app.tz).date_naive()))]
+                )
+            )));
+        }
+        out.push(Line::from(spans));
     }
     out
 }

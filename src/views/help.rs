@@ -20,8 +20,14 @@ fn context_title(context: Context) -> Msg {
     }
 }
 
-/// The help text: a heading per context, then "keys  description" lines.
-fn lines(app: &App) -> Vec<Line<'static>> {
+/// A key as written on screen: "Space" in the user's language.
+pub fn key_name(t: &crate::i18n::I18n, key: &str) -> String {
+    key.replace("Space", t.t(Msg::key_space))
+}
+
+/// The help text: a heading per context, then "keys  description" lines,
+/// descriptions wrapped under themselves to fit `width`.
+fn lines(app: &App, width: u16) -> Vec<Line<'static>> {
     let theme = &app.theme;
     let mut out = Vec::new();
     let mut contexts = app.contexts();
@@ -29,6 +35,7 @@ fn lines(app: &App) -> Vec<Line<'static>> {
     if app.tab == crate::app::Tab::Rollout {
         contexts.push(Context::Checklist);
     }
+    let room = (width as usize).saturating_sub(KEYS_WIDTH + 1).max(10);
     for context in contexts {
         let bindings = app.keymap.bindings(&[context]);
         if bindings.is_empty() {
@@ -42,23 +49,51 @@ fn lines(app: &App) -> Vec<Line<'static>> {
             theme.title,
         ));
         for b in bindings {
-            let keys: Vec<String> = b.keys.iter().map(ToString::to_string).collect();
-            out.push(Line::from(vec![
-                Span::styled(format!("  {:<14}", keys.join(" ")), theme.key),
-                Span::raw(app.t.t(b.action.describe()).to_string()),
-            ]));
+            let keys: Vec<String> = b.keys.iter().map(|k| key_name(&app.t, &k.to_string())).collect();
+            let description = app.t.t(b.action.describe_in(b.context));
+            for (i, part) in wrap(description, room).into_iter().enumerate() {
+                let keys = if i == 0 { keys.join(" ") } else { String::new() };
+                out.push(Line::from(vec![
+                    Span::styled(format!("  {:<w$}", keys, w = KEYS_WIDTH - 2), theme.key),
+                    Span::raw(part),
+                ]));
+            }
         }
     }
     out
 }
 
+const KEYS_WIDTH: usize = 16;
+
+/// Words into lines of at most `width` characters.
+fn wrap(text: &str, width: usize) -> Vec<String> {
+    let mut lines = vec![String::new()];
+    for word in text.split(' ') {
+        let last = lines.last_mut().expect("one line at least");
+        if !last.is_empty() && last.chars().count() + 1 + word.chars().count() > width {
+            lines.push(word.to_string());
+        } else {
+            if !last.is_empty() {
+                last.push(' ');
+            }
+            last.push_str(word);
+        }
+    }
+    lines
+}
+
+/// The popup's width in an area of `width` columns.
+fn popup_width(width: u16) -> u16 {
+    width.min(78)
+}
+
 pub fn line_count(app: &App) -> usize {
-    lines(app).len()
+    lines(app, popup_width(app.last_width.get()).saturating_sub(2)).len()
 }
 
 pub fn draw(frame: &mut Frame, app: &App, cursor: &Cursor, area: Rect) {
-    let all = lines(app);
-    let width = area.width.min(64);
+    let width = popup_width(area.width);
+    let all = lines(app, width.saturating_sub(2));
     let height = area.height.min(all.len() as u16 + 2);
     let [popup] = Layout::horizontal([Constraint::Length(width)])
         .flex(Flex::Center)

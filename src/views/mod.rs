@@ -27,6 +27,7 @@ pub const MIN_HEIGHT: u16 = 16;
 pub fn draw(frame: &mut Frame, app: &App) {
     let area = frame.area();
     app.last_width.set(area.width);
+    app.last_height.set(area.height);
     if area.width < MIN_WIDTH || area.height < MIN_HEIGHT {
         too_small(frame, app, area);
         return;

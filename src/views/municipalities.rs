@@ -14,7 +14,7 @@ use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Cell, Row, Table};
 
-const WIDTHS: [u16; 5] = [9, 12, 5, 12, 14];
+const WIDTHS: [u16; 5] = [9, 12, 5, 14, 14];
 
 pub fn draw(frame: &mut Frame, app: &App, area: Rect) {
     let state = &app.municipalities;

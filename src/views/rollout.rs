@@ -50,9 +50,17 @@ fn draw_title(frame: &mut Frame, app: &App, area: Rect) {
     let state = &app.rollout;
     let count = crate::views::municipalities::count_label(&app.t, state.rows.len());
     // The tab's name is in the header already; the line is for the count and the legend.
+    let view = if app.municipalities.show_all {
+        app.t.t(Msg::view_all_short).to_string()
+    } else {
+        app.t.f(
+            Msg::view_under_short,
+            &[("n", &app.t.int(app.config.threshold.into()))],
+        )
+    };
     let mut spans = vec![
-        Span::styled(format!(" {count}"), app.theme.title),
-        Span::raw(" · "),
+        Span::styled(format!(" {view} · {count}"), app.theme.title),
+        Span::raw("  "),
     ];
     match state.filter {
         Some((service, filter)) => {

@@ -11,6 +11,14 @@ use ratatui::text::{Line, Span};
 
 /// The actions worth a hint on each screen, most useful first.
 fn hinted(app: &App) -> &'static [(Action, Msg)] {
+    if let Some(Popup::Checklist(_)) = app.popup {
+        return &[
+            (Action::ToggleStep, Msg::hint_toggle_step),
+            (Action::EditNotes, Msg::hint_edit_notes),
+            (Action::Undo, Msg::hint_undo),
+            (Action::Back, Msg::hint_back),
+        ];
+    }
     match app.tab {
         Tab::Municipalities if app.municipalities.detail => &[
             (Action::Back, Msg::hint_back),
@@ -128,29 +136,48 @@ fn right_side(app: &App) -> Vec<Span<'static>> {
 
 pub fn draw(frame: &mut Frame, app: &App, area: Rect) {
     let right = Line::from(right_side(app));
-    // Warnings win over hints: the hints give way first.
-    let right_width = (right.width() as u16).min(area.width.saturating_sub(10));
-    let area = if right_width > 0 {
-        let [left, r] = ratatui::layout::Layout::horizontal([
-            ratatui::layout::Constraint::Min(0),
-            ratatui::layout::Constraint::Length(right_width),
-        ])
-        .areas(area);
-        frame.render_widget(right.right_aligned(), r);
-        left
-    } else {
-        area
+    let right_width = right.width() as u16;
+    let busy = matches!(app.popup, Some(Popup::Prompt(_))) || app.status.is_some();
+    if busy {
+        // A question or a message takes the line; the warnings only use what is left.
+        let used = draw_left(frame, app, area);
+        if right_width > 0 && used + right_width < area.width {
+            let r = Rect {
+                x: area.right() - right_width,
+                width: right_width,
+                ..area
+            };
+            frame.render_widget(right, r);
+        }
+        return;
+    }
+    // With only hints to show, the warnings win and the hints give way.
+    let right_width = right_width.min(area.width.saturating_sub(10));
+    let left = Rect {
+        width: area.width - right_width,
+        ..area
     };
-    draw_left(frame, app, area);
+    draw_left(frame, app, left);
+    if right_width > 0 {
+        frame.render_widget(
+            right.right_aligned(),
+            Rect {
+                x: left.right(),
+                width: right_width,
+                ..area
+            },
+        );
+    }
 }
 
-fn draw_left(frame: &mut Frame, app: &App, area: Rect) {
+/// Draws the prompt, the message or the hints; returns the columns used.
+fn draw_left(frame: &mut Frame, app: &App, area: Rect) -> u16 {
     let theme = &app.theme;
     if let Some(Popup::Prompt(prompt)) = &app.popup {
         // A refused answer takes the whole line until the next key.
         if let Some(error) = &prompt.error {
             frame.render_widget(Span::styled(format!(" {error}"), theme.error), area);
-            return;
+            return area.width;
         }
         let label = format!(" {} ", prompt_question(app, prompt.kind));
         let width = (label.chars().count() as u16).min(area.width.saturating_sub(8));
@@ -161,7 +188,7 @@ fn draw_left(frame: &mut Frame, app: &App, area: Rect) {
             ..area
         };
         prompt.input.draw(frame, rest, theme.status, true);
-        return;
+        return area.width;
     }
     let line = match &app.status {
         Some(status) => {
@@ -174,7 +201,7 @@ fn draw_left(frame: &mut Frame, app: &App, area: Rect) {
         }
         None => {
             let mut spans = vec![Span::raw(" ")];
-            if app.tab == Tab::Rollout {
+            if app.tab == Tab::Rollout && app.popup.is_none() {
                 spans.extend(selected_service(app));
             }
             for (action, msg) in hinted(app) {
@@ -182,11 +209,16 @@ fn draw_left(frame: &mut Frame, app: &App, area: Rect) {
                 let Some(key) = app.keymap.first_key(*action) else {
                     continue;
                 };
-                spans.push(Span::styled(key, theme.key));
+                spans.push(Span::styled(
+                    crate::views::help::key_name(&app.t, &key),
+                    theme.key,
+                ));
                 spans.push(Span::raw(format!(" {}  ", app.t.t(*msg))));
             }
             Line::from(spans)
         }
     };
+    let used = (line.width() as u16).min(area.width);
     frame.render_widget(line, area);
+    used
 }

@@ -17,6 +17,10 @@ pub fn text(t: &I18n, c: Countdown) -> String {
         } => format!("⚠ {hours}h {minutes:02}m"),
         Countdown::Hours { hours, minutes, .. } => format!("{hours}h {minutes:02}m"),
         Countdown::Minutes { minutes, seconds } => format!("⚠ {minutes}m {seconds:02}s"),
+        Countdown::Overdue {
+            amount: 0,
+            unit: Unit::Minutes,
+        } => t.t(Msg::overdue_now).to_string(),
         Countdown::Overdue { amount, unit } => {
             let unit = match unit {
                 Unit::Minutes => "m",
