@@ -110,7 +110,7 @@ fn f_answers_who_still_lacks_enotum() {
     press(&mut f.app, KeyCode::Char('x')); // Albesa not applicable
     press(&mut f.app, KeyCode::Char('f'));
     let s = screen(&f.app, 80, 24);
-    assert!(s.contains("27 municipis · e-NOTUM: sense implantar"), "{s}");
+    assert!(s.contains("27 municipis  e-NOTUM: sense implantar"), "{s}");
     assert!(
         !s.lines()
             .any(|l| l.starts_with("Àger") || l.starts_with("Albesa")),
@@ -122,7 +122,7 @@ fn f_answers_who_still_lacks_enotum() {
         press(&mut f.app, KeyCode::Char('f'));
     }
     let s = screen(&f.app, 80, 24);
-    assert!(s.contains("1 municipi · e-NOTUM: implantat"), "{s}");
+    assert!(s.contains("1 municipi  e-NOTUM: implantat"), "{s}");
     press(&mut f.app, KeyCode::Esc);
     assert_eq!(f.app.rollout.rows.len(), 29, "Esc clears the status filter");
 }
