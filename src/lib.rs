@@ -10,7 +10,7 @@ pub mod event;
 pub mod i18n;
 pub mod io;
 pub mod keymap;
-mod logging;
+pub mod logging;
 pub mod panics;
 pub mod store;
 pub mod theme;
@@ -103,6 +103,7 @@ pub fn run() -> ExitCode {
         Some(Command::Init { comarca }) => commands::init(
             &db,
             comarca.as_deref().unwrap_or(&config.comarca),
+            &config,
             &t,
             clock.as_ref(),
         )
@@ -139,7 +140,9 @@ pub fn run() -> ExitCode {
             commands::report(&db, format, output.as_deref(), &config, &t, clock.as_ref()).map(|()| 0)
         }
         Some(Command::Backup { file }) => commands::backup(&db, &file, &t, clock.as_ref()).map(|()| 0),
-        Some(Command::Restore { file, force }) => commands::restore(&db, &file, force, &t).map(|()| 0),
+        Some(Command::Restore { file, force }) => {
+            commands::restore(&db, &file, force, &config, &t).map(|()| 0)
+        }
         Some(Command::Import { what, file }) => {
             commands::import(&db, what, &file, &config, &t, clock.as_ref()).map(|()| 0)
         }

@@ -3,6 +3,15 @@
 use std::path::{Path, PathBuf};
 use tracing_subscriber::EnvFilter;
 
+/// The process's peak resident memory in kB (Linux), for the log.
+pub fn peak_rss_kb() -> u64 {
+    std::fs::read_to_string("/proc/self/status")
+        .ok()
+        .and_then(|s| s.lines().find(|l| l.starts_with("VmHWM:")).map(str::to_string))
+        .and_then(|l| l.split_whitespace().nth(1).and_then(|n| n.parse().ok()))
+        .unwrap_or(0)
+}
+
 /// Starts logging to `dir/ocsae.log` at `level` (error, warn, info, debug, trace).
 /// Returns the log file's path; logging is skipped if the file cannot be opened.
 pub fn init(dir: &Path, level: &str) -> Option<PathBuf> {

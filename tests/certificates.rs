@@ -342,3 +342,47 @@ fn a_request_awaiting_documents_has_no_deadline_until_they_arrive() {
         "2027-02-09T00:00:00+01:00"
     );
 }
+
+#[test]
+fn the_first_screen_uses_the_summary_cache_only_while_it_is_current() {
+    use ocsae::app::summary_cache;
+    let mut f = at_friday();
+    file(&mut f, "tiurana", "Maria Puig", |_| {});
+    let dir = f.dir;
+    drop(f.app);
+    let tz = chrono_tz::Europe::Madrid;
+    let lazy = |clock: &ocsae::domain::clock::FixedClock| {
+        let store = ocsae::store::Store::open(dir.path()).unwrap();
+        let config = ocsae::config::Config::default();
+        let keymap = ocsae::keymap::Keymap::new(&config.keys).unwrap();
+        let theme = ocsae::theme::Theme::pick(ocsae::theme::ThemeName::Dark, false);
+        ocsae::app::App::new_lazy(store, config, ocsae::i18n::Lang::Ca, keymap, theme, std::sync::Arc::new(clock.clone()))
+            .unwrap()
+    };
+    let clock = ocsae::domain::clock::FixedClock::new(at(FRIDAY));
+    let app = lazy(&clock);
+    assert!(!app.data.certs_loaded && !app.data.summary_known, "no cache yet");
+    assert!(screen(&app, 80, 24).lines().any(|l| l.starts_with("Àger") && l.contains('…')));
+    drop(app);
+
+    let store = ocsae::store::Store::open(dir.path()).unwrap();
+    summary_cache::refresh(&store, tz, &[]);
+    drop(store);
+    let app = lazy(&clock);
+    assert!(!app.data.certs_loaded && app.data.summary_known, "a current cache fills the columns");
+    let tiurana = app.data.municipalities.iter().position(|m| m.name == "Tiurana").unwrap();
+    assert_eq!(app.data.open_certificates(tiurana), 1);
+    assert_eq!(app.data.next_due(tiurana), Some(at("2026-12-14T23:00:00Z")));
+    assert!(screen(&app, 80, 24).lines().any(|l| l.starts_with("Àger") && l.contains(" — ")), "no '…' left");
+    drop(app);
+
+    // Any later change makes it stale: the columns wait for the requests.
+    let mut app = lazy(&clock);
+    app.certificates_loaded(app.certificate_loader().unwrap()());
+    press(&mut app, KeyCode::Char('e'));
+    type_text(&mut app, "Joan");
+    press(&mut app, KeyCode::Enter);
+    drop(app);
+    let store = ocsae::store::Store::open(dir.path()).unwrap();
+    assert!(!summary_cache::load(&store, &mut ocsae::app::data::Data::load_councils(&store, ocsae::domain::calendar::Calendar::catalan(&[], tz)).unwrap(), &summary_cache::fingerprint(tz, &[])));
+}

@@ -30,6 +30,8 @@ pub struct Data {
     pub next_dues: Vec<Option<DateTime<Utc>>>,
     /// False while the requests are still being read in the background.
     pub certs_loaded: bool,
+    /// The per-council figures are right, from the requests or from the cache.
+    pub summary_known: bool,
 }
 
 impl Data {
@@ -45,6 +47,7 @@ impl Data {
             open_certs: Vec::new(),
             next_dues: Vec::new(),
             certs_loaded: true,
+            summary_known: true,
         }
     }
 
@@ -67,6 +70,7 @@ impl Data {
             data.put_rollout(r);
         }
         data.certs_loaded = false;
+        data.summary_known = false;
         data.recount();
         Ok(data)
     }
@@ -81,11 +85,25 @@ impl Data {
             .map(|m| (m.ine, m.name.clone()))
             .collect();
         move || {
+            tracing::debug!(peak_kb = crate::logging::peak_rss_kb(), "loading requests");
             let list = reader.read_all()?;
+            tracing::debug!(
+                peak_kb = crate::logging::peak_rss_kb(),
+                requests = list.len(),
+                "requests decoded"
+            );
             Ok(CertData::new(list, &calendar, |c| {
                 names.get(&c.ine).cloned().unwrap_or_else(|| c.ine.to_string())
             }))
         }
+    }
+
+    /// Per-council figures known before the requests are read (from the summary cache).
+    pub fn set_summary(&mut self, figures: impl Fn(IneCode) -> (usize, Option<DateTime<Utc>>)) {
+        for (i, m) in self.municipalities.iter().enumerate() {
+            (self.open_certs[i], self.next_dues[i]) = figures(m.ine);
+        }
+        self.summary_known = true;
     }
 
     pub fn set_certificates(&mut self, mut certs: CertData) {
@@ -93,6 +111,7 @@ impl Data {
         certs.generation += self.certs.generation + 1;
         self.certs = certs;
         self.certs_loaded = true;
+        self.summary_known = true;
         self.recount();
     }
 

@@ -16,6 +16,7 @@ pub mod request_form;
 pub mod rollout;
 mod rollout_update;
 mod share;
+pub mod summary_cache;
 pub mod table;
 mod update;
 
@@ -166,11 +167,18 @@ impl App {
     ) -> crate::store::Result<App> {
         let tz = config.time_zone().unwrap_or(chrono_tz::Europe::Madrid);
         let calendar = crate::domain::calendar::Calendar::catalan(&config.local_holidays, tz);
-        let data = if lazy {
+        let mut data = if lazy {
             Data::load_councils(&store, calendar)?
         } else {
             Data::load(&store, calendar)?
         };
+        if lazy {
+            summary_cache::load(
+                &store,
+                &mut data,
+                &summary_cache::fingerprint(tz, &config.local_holidays),
+            );
+        }
         let mut app = App {
             store,
             clock,
@@ -217,14 +225,27 @@ impl App {
     pub fn certificates_loaded(&mut self, result: crate::store::Result<cert_data::CertData>) {
         match result {
             Ok(certs) => {
-                tracing::info!(requests = certs.list.len(), "certificate requests loaded");
+                tracing::info!(
+                    requests = certs.list.len(),
+                    peak_kb = crate::logging::peak_rss_kb(),
+                    "certificate requests loaded"
+                );
                 self.data.set_certificates(certs);
                 self.refresh_rows();
+                self.save_summary();
             }
             Err(e) => {
                 tracing::error!("could not load the requests: {e}");
                 self.set_status(StatusKind::Error, e.localize(&self.t));
             }
+        }
+    }
+
+    /// Remembers the per-council figures for the next start's first screen.
+    pub fn save_summary(&self) {
+        if self.data.certs_loaded && !self.read_only {
+            let fingerprint = summary_cache::fingerprint(self.tz, &self.config.local_holidays);
+            summary_cache::save(&self.store, &self.data, &fingerprint);
         }
     }
 

@@ -157,13 +157,17 @@ pub fn add(db: &Path, args: NewCert, config: &Config, t: &I18n, clock: &dyn Cloc
         status_reason: String::new(),
         renews: None,
     };
-    let due = Calendar::catalan(&config.local_holidays, tz).due(received, args.urgent);
+    let calendar = Calendar::catalan(&config.local_holidays, tz);
+    let due = calendar.due(received, args.urgent);
+    let before = store.last_history_seq();
+    let added = [crate::app::summary_cache::NewRequest::of(&request, &calendar)];
     store
         .apply(
             Change::new("cert.new", vec![Edit::create(Record::Certificate(request))]),
             now,
         )
         .map_err(stored)?;
+    crate::app::summary_cache::after_change(&store, before, &added, tz, &config.local_holidays);
     if matches!(
         council.form_status(now.with_timezone(&tz).date_naive()),
         FormStatus::NotSent | FormStatus::Expired

@@ -3,6 +3,7 @@
 pub mod cert;
 
 use crate::UserError;
+use crate::app::summary_cache;
 use crate::cli::{ExportWhat, ImportWhat};
 use crate::config::Config;
 use crate::domain::clock::Clock;
@@ -37,10 +38,12 @@ pub(crate) fn open_existing(db: &Path, t: &I18n) -> Outcome<Store> {
     open_store(db, t)
 }
 
-pub fn init(db: &Path, comarca: &str, t: &I18n, clock: &dyn Clock) -> Outcome {
+pub fn init(db: &Path, comarca: &str, config: &Config, t: &I18n, clock: &dyn Clock) -> Outcome {
     let scope = scope_or_error(comarca, t)?;
     let store = open_store(db, t)?;
     let count = seed(&store, &scope, clock.now()).map_err(|e| UserError(e.localize(t)))?;
+    let tz = config.time_zone().unwrap_or(chrono_tz::Europe::Madrid);
+    summary_cache::refresh(&store, tz, &config.local_holidays);
     println!(
         "{}",
         t.f(Msg::init_done, &[("n", &count), ("path", &db.display())])
@@ -86,6 +89,8 @@ pub fn import(
 ) -> Outcome {
     let store = open_existing(db, t)?;
     let tz = config.time_zone().unwrap_or(chrono_tz::Europe::Madrid);
+    let before = store.last_history_seq();
+    tracing::debug!("import starts");
     let done = match what {
         ImportWhat::Contacts => io::import::contacts(&store, file, clock.now()),
         ImportWhat::Certificates => io::import::certificates(&store, file, tz, clock.now()),
@@ -97,6 +102,20 @@ pub fn import(
     if done.was_latin {
         eprintln!("ocsae: {}", t.f(Msg::read_as_latin, &[("path", &file.display())]));
     }
+    tracing::debug!("import applied");
+    // Closing and opening again lets sled settle the large write now, rather
+    // than on the dashboard's next start.
+    drop(store);
+    let store = open_existing(db, t)?;
+    tracing::debug!("reopened");
+    let calendar = crate::domain::calendar::Calendar::catalan(&config.local_holidays, tz);
+    let added: Vec<_> = done
+        .created
+        .iter()
+        .map(|c| summary_cache::NewRequest::of(c, &calendar))
+        .collect();
+    summary_cache::after_change(&store, before, &added, tz, &config.local_holidays);
+    tracing::debug!("summary brought up to date");
     println!(
         "{}",
         t.f(
@@ -157,7 +176,7 @@ pub fn backup(db: &Path, file: &Path, t: &I18n, clock: &dyn Clock) -> Outcome {
     Ok(())
 }
 
-pub fn restore(db: &Path, file: &Path, force: bool, t: &I18n) -> Outcome {
+pub fn restore(db: &Path, file: &Path, force: bool, config: &Config, t: &I18n) -> Outcome {
     // Read and check the whole file before touching any store.
     let dump = io::backup::read(file).map_err(|e| UserError(e.localize(t)))?;
     let existed = Store::exists(db);
@@ -179,6 +198,8 @@ pub fn restore(db: &Path, file: &Path, force: bool, t: &I18n) -> Outcome {
         };
         return Err(UserError(text));
     }
+    let tz = config.time_zone().unwrap_or(chrono_tz::Europe::Madrid);
+    crate::app::summary_cache::refresh(&store, tz, &config.local_holidays);
     println!(
         "{}",
         t.f(
@@ -213,6 +234,7 @@ pub fn dashboard(
         None
     };
     let store = open_store(db, t)?;
+    tracing::debug!("store open");
     if let Some(scope) = scope.filter(|_| store.is_empty()) {
         seed(&store, &scope, clock.now()).map_err(|e| UserError(e.localize(t)))?;
     }

@@ -19,6 +19,8 @@ pub struct Imported {
     pub was_latin: bool,
     /// Cells from which control or bidi characters were removed.
     pub cleaned: usize,
+    /// The certificate requests the import created.
+    pub created: Vec<crate::domain::certificate::CertificateRequest>,
 }
 
 /// Untrusted text without the characters that could drive a terminal, counting the cells cleaned.
@@ -102,6 +104,7 @@ pub fn contacts_from(store: &Store, table: &CsvTable, at: DateTime<Utc>) -> Resu
         records,
         was_latin: table.was_latin,
         cleaned: cleaned.get(),
+        created: Vec::new(),
     })
 }
 
@@ -165,6 +168,7 @@ pub fn certificates_from(
         .collect();
     let first_id = store.next_certificate_id().map_err(IoError::Store)?;
     let mut edits = Vec::with_capacity(table.rows.len());
+    let mut created = Vec::with_capacity(table.rows.len());
     let cleaned = std::cell::Cell::new(0);
     for (n, row) in table.rows.iter().enumerate() {
         let ine = row.required(ine_c, "ine_code")?;
@@ -257,6 +261,7 @@ pub fn certificates_from(
             status_reason: String::new(),
             renews: None,
         };
+        created.push(request.clone());
         edits.push(Edit::create(Record::Certificate(request)));
     }
     let records = edits.len();
@@ -270,5 +275,6 @@ pub fn certificates_from(
         records,
         was_latin: table.was_latin,
         cleaned: cleaned.get(),
+        created,
     })
 }

@@ -77,16 +77,19 @@ impl Store {
         })
     }
 
-    fn next_history_seq(&self) -> Result<u64> {
+    pub(crate) fn next_history_seq(&self) -> Result<u64> {
         let stored: Option<u64> = match self.meta().get(SEQ_KEY)? {
             Some(bytes) => Some(codec::decode(&bytes)?),
             None => None,
         };
-        let after_last = match self.trees[T_HISTORY].last()? {
-            Some((key, _)) => key.as_ref().try_into().map(u64::from_be_bytes).unwrap_or(0) + 1,
-            None => 1,
-        };
-        Ok(stored.unwrap_or(1).max(after_last))
+        match stored {
+            Some(next) => Ok(next),
+            // Stores written before the counter: one past the last entry's key.
+            None => Ok(match self.trees[T_HISTORY].last()? {
+                Some((key, _)) => key.as_ref().try_into().map(u64::from_be_bytes).unwrap_or(0) + 1,
+                None => 1,
+            }),
+        }
     }
 
     /// Replaces the store's content with the dump's, in one transaction. A store

@@ -222,6 +222,7 @@ impl Store {
         let redo = self.read_stack(REDO_KEY)?;
         let first_seq = self.next_seq_fallback()?;
 
+        tracing::debug!(edits = prepared.len(), "transaction starts");
         let seq = self.trees[..].transaction(|tx| {
             for p in &prepared {
                 let current = tx[p.tree].get(&p.key)?;
@@ -290,7 +291,9 @@ impl Store {
             Err(sled::transaction::TransactionError::Abort(e)) => return Err(e),
             Err(sled::transaction::TransactionError::Storage(e)) => return Err(e.into()),
         };
+        tracing::debug!("transaction committed");
         self.flush()?;
+        tracing::debug!("flushed");
         Ok(Applied {
             seq,
             kind: entry.kind,

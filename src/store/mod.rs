@@ -145,6 +145,29 @@ impl Store {
         Ok(())
     }
 
+    /// A small file of derived figures kept beside the database, private like it.
+    /// It is a cache: callers check it is current (`last_history_seq`) before trusting it.
+    pub fn read_cache(&self, name: &str) -> Option<String> {
+        fs::read_to_string(self.dir.join(format!("{name}.cache"))).ok()
+    }
+
+    pub fn write_cache(&self, name: &str, text: &str) {
+        let path = self.dir.join(format!("{name}.cache"));
+        let tmp = self.dir.join(format!("{name}.cache.tmp"));
+        if fs::write(&tmp, text)
+            .and_then(|()| fs::rename(&tmp, &path))
+            .is_err()
+        {
+            tracing::warn!("could not write {}", path.display());
+        }
+    }
+
+    /// The sequence number of the newest history entry, 0 for none. Read from the
+    /// counter, not the entry: an import's entry can hold 100,000 records.
+    pub fn last_history_seq(&self) -> u64 {
+        self.next_history_seq().map_or(0, |next| next.saturating_sub(1))
+    }
+
     pub fn dir(&self) -> &Path {
         &self.dir
     }
@@ -269,7 +292,7 @@ fn open_sled(dir: &Path) -> Result<sled::Db> {
         .path(&path)
         // Every change is flushed explicitly; no background flusher waking up.
         .flush_every_ms(None)
-        .cache_capacity(8 * 1024 * 1024);
+        .cache_capacity(2 * 1024 * 1024);
     // Our lock file is held, so a busy sled lock can only be this process's
     // previous handle, whose background threads release it a moment after drop.
     let mut attempts = 0;

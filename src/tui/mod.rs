@@ -61,9 +61,22 @@ pub fn run(mut app: App) -> io::Result<i32> {
     let _guard = Guard;
     let mut terminal = enter(app.config.mouse)?;
     let (sender, inputs) = spawn_sources()?;
+    let result = event_loop(&mut app, &mut terminal, sender, inputs);
+    // The figures for the next start's first screen, as they stand at the end.
+    app.save_summary();
+    result
+}
+
+fn event_loop(
+    app: &mut App,
+    terminal: &mut Term,
+    sender: std::sync::mpsc::Sender<Input>,
+    inputs: std::sync::mpsc::Receiver<Input>,
+) -> io::Result<i32> {
     // Tests of the panic path set this; F12 then panics on purpose.
     let test_panic = std::env::var_os("OCSAE_TEST_PANIC").is_some();
-    terminal.draw(|frame| crate::views::draw(frame, &app))?;
+    terminal.draw(|frame| crate::views::draw(frame, app))?;
+    tracing::debug!("first frame drawn");
     // The first frame is up; now read the certificate requests without blocking the keys.
     if let Some(load) = app.certificate_loader() {
         std::thread::Builder::new().name("load".into()).spawn(move || {
@@ -99,12 +112,12 @@ pub fn run(mut app: App) -> io::Result<i32> {
                     )?;
                 }
                 if changed {
-                    terminal.draw(|frame| crate::views::draw(frame, &app))?;
+                    terminal.draw(|frame| crate::views::draw(frame, app))?;
                 }
             }
             Input::Loaded(result) => {
                 app.certificates_loaded(*result);
-                terminal.draw(|frame| crate::views::draw(frame, &app))?;
+                terminal.draw(|frame| crate::views::draw(frame, app))?;
             }
             Input::Signal(signal) => return Ok(128 + signal),
             Input::Closed(_) => return Ok(0),

@@ -24,6 +24,11 @@ fn draw_title(frame: &mut Frame, app: &App, area: Rect) {
     let state = &app.certificates;
     let t = &app.t;
     let now = app.now();
+    if !app.data.certs_loaded {
+        let line = Span::styled(format!(" {}", t.t(Msg::certs_loading_body)), app.theme.dim);
+        frame.render_widget(Line::from(line), area);
+        return;
+    }
     let (title, count) = match state.view {
         CertView::Queue => {
             // The queue is in deadline order: the overdue ones come first.

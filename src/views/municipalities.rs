@@ -135,7 +135,7 @@ fn draw_list(frame: &mut Frame, app: &App, area: Rect) {
                 tally.applicable
             )),
             right(match open {
-                _ if !app.data.certs_loaded => "…".into(),
+                _ if !app.data.summary_known => "…".into(),
                 0 => "—".into(),
                 n => n.to_string(),
             }),
@@ -172,7 +172,7 @@ fn draw_list(frame: &mut Frame, app: &App, area: Rect) {
 
 /// The earliest deadline of a council's open requests, as a countdown.
 fn next_deadline_cell(app: &App, council: usize) -> Cell<'static> {
-    if !app.data.certs_loaded {
+    if !app.data.summary_known {
         return Cell::from("…");
     }
     match app.data.next_due(council) {

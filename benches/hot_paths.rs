@@ -1,0 +1,187 @@
+//! The hot paths at the scale of all Catalonia: 947 councils, 100,000 requests.
+//! `cargo bench` runs them; benches/perf.py measures the binary as a whole.
+
+use chrono::{DateTime, Duration, Utc};
+use criterion::{BatchSize, Criterion, criterion_group, criterion_main};
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use ocsae::app::App;
+use ocsae::app::cert_data::CertData;
+use ocsae::config::Config;
+use ocsae::domain::calendar::Calendar;
+use ocsae::domain::certificate::{CertStatus, CertificateRequest, HolderRole, Operation};
+use ocsae::domain::clock::FixedClock;
+use ocsae::domain::municipality::IneCode;
+use ocsae::i18n::Lang;
+use ocsae::keymap::Keymap;
+use ocsae::store::Store;
+use ocsae::theme::{Theme, ThemeName};
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+use std::hint::black_box;
+use std::sync::Arc;
+
+const REQUESTS: u64 = 100_000;
+
+fn now() -> DateTime<Utc> {
+    "2026-11-26T09:30:00Z".parse().unwrap()
+}
+
+/// 100,000 requests spread over every council, deterministic.
+fn requests() -> Vec<CertificateRequest> {
+    let councils: Vec<IneCode> = ocsae::assets::municipalities()
+        .iter()
+        .filter_map(|m| IneCode::parse(&m.ine_code))
+        .collect();
+    let first = [
+        "Maria", "Joan", "Anna", "Jordi", "Marta", "Pere", "Laia", "Núria", "Josep", "Mercè",
+    ];
+    let last = [
+        "Puig", "Solé", "Vidal", "Roca", "Serra", "Ferrer", "Font", "Pujol", "Camps", "Mas",
+    ];
+    let statuses = [
+        CertStatus::Received,
+        CertStatus::Filed,
+        CertStatus::Issued,
+        CertStatus::Delivered,
+    ];
+    (1..=REQUESTS)
+        .map(|id| {
+            let n = id as usize;
+            let status = statuses[n * 7 % statuses.len()];
+            let received = now() - Duration::minutes((n as i64 * 37) % (700 * 24 * 60));
+            CertificateRequest {
+                id,
+                ine: councils[n * 13 % councils.len()],
+                holder: format!("{} {} {id}", first[n % first.len()], last[n * 3 % last.len()]),
+                role: HolderRole::ALL[n % HolderRole::ALL.len()],
+                cert_type: "tcat".into(),
+                operation: Operation::New,
+                urgent: n.is_multiple_of(5),
+                reason: String::new(),
+                status,
+                received_at: received,
+                filed_at: None,
+                issued_at: status.is_issued().then(|| received + Duration::days(3)),
+                delivered_at: None,
+                notes: String::new(),
+                appointment_attached: false,
+                delivery_sheet_signed: false,
+                status_reason: String::new(),
+                renews: None,
+            }
+        })
+        .collect()
+}
+
+fn calendar() -> Calendar {
+    Calendar::catalan(&[], chrono_tz::Europe::Madrid)
+}
+
+fn index(list: Vec<CertificateRequest>) -> CertData {
+    CertData::new(list, &calendar(), |c| c.ine.to_string())
+}
+
+/// An app on a store of all of Catalonia, with the 100,000 requests in memory.
+fn app(dir: &std::path::Path) -> App {
+    let store = Store::open(dir).unwrap();
+    if store.is_empty() {
+        ocsae::store::seed::seed(&store, &ocsae::store::seed::Scope::All, now()).unwrap();
+    }
+    let config = Config::default();
+    let keymap = Keymap::new(&config.keys).unwrap();
+    let clock = Arc::new(FixedClock::new(now()));
+    let mut app = App::new(
+        store,
+        config,
+        Lang::Ca,
+        keymap,
+        Theme::pick(ThemeName::Dark, false),
+        clock,
+    )
+    .unwrap();
+    app.certificates_loaded(Ok(index(requests())));
+    app
+}
+
+fn key(app: &mut App, code: KeyCode) {
+    app.handle_key(KeyEvent::new(code, KeyModifiers::NONE));
+}
+
+fn benches(c: &mut Criterion) {
+    let dir = tempfile::tempdir().unwrap();
+    // Setups and routines both drive the app.
+    let app = std::cell::RefCell::new(app(dir.path()));
+    key(&mut app.borrow_mut(), KeyCode::Char('3'));
+
+    c.bench_function("deadline: 1,000 requests, ordinary and urgent", |b| {
+        let cal = calendar();
+        let times: Vec<DateTime<Utc>> = (0..1000).map(|i| now() - Duration::minutes(i * 997)).collect();
+        b.iter(|| {
+            for (i, t) in times.iter().enumerate() {
+                black_box(cal.due(*t, i % 2 == 0));
+            }
+        })
+    });
+
+    c.bench_function("sort: index and order 100,000 requests", |b| {
+        b.iter_batched(requests, |list| black_box(index(list)), BatchSize::LargeInput)
+    });
+
+    c.bench_function("sort: Municipis by population, 947 councils", |b| {
+        b.iter(|| {
+            key(&mut app.borrow_mut(), KeyCode::Char('1'));
+            key(&mut app.borrow_mut(), KeyCode::Char('s'));
+            key(&mut app.borrow_mut(), KeyCode::Char('S'));
+            key(&mut app.borrow_mut(), KeyCode::Char('3'));
+        })
+    });
+
+    c.bench_function("filter: one keystroke over 100,000 requests", |b| {
+        b.iter_batched(
+            || {
+                key(&mut app.borrow_mut(), KeyCode::Esc);
+                key(&mut app.borrow_mut(), KeyCode::Char('/'));
+            },
+            |()| key(&mut app.borrow_mut(), KeyCode::Char('m')),
+            BatchSize::SmallInput,
+        )
+    });
+
+    c.bench_function("filter: narrowing 'm' to 'maria puig'", |b| {
+        b.iter_batched(
+            || {
+                key(&mut app.borrow_mut(), KeyCode::Esc);
+                key(&mut app.borrow_mut(), KeyCode::Char('/'));
+                key(&mut app.borrow_mut(), KeyCode::Char('m'));
+            },
+            |()| {
+                for c in "aria puig".chars() {
+                    key(&mut app.borrow_mut(), KeyCode::Char(c));
+                }
+            },
+            BatchSize::SmallInput,
+        )
+    });
+    key(&mut app.borrow_mut(), KeyCode::Esc);
+
+    let mut terminal = Terminal::new(TestBackend::new(80, 24)).unwrap();
+    c.bench_function("render: the queue at 100,000, 80x24", |b| {
+        b.iter(|| {
+            terminal.draw(|f| ocsae::views::draw(f, &app.borrow())).unwrap();
+        })
+    });
+
+    c.bench_function("move: cursor down and render", |b| {
+        b.iter(|| {
+            key(&mut app.borrow_mut(), KeyCode::Down);
+            terminal.draw(|f| ocsae::views::draw(f, &app.borrow())).unwrap();
+        })
+    });
+}
+
+criterion_group! {
+    name = hot;
+    config = Criterion::default().sample_size(20).measurement_time(std::time::Duration::from_secs(3));
+    targets = benches
+}
+criterion_main!(hot);

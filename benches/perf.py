@@ -1,0 +1,212 @@
+#!/usr/bin/env python3
+"""The whole of Catalonia, end to end: 947 councils and 100,000 certificate
+requests, the release binary driven in a pseudo-terminal, and visidata on the
+same 100,000 rows for comparison.
+
+    python3 benches/perf.py            # from the repository root
+
+It builds the release binary, writes the 100,000-row CSV (a fixed seed), creates
+the store with `ocsae init --comarca all`, times `ocsae import certificates`, then
+drives the dashboard with ../shared/tools/tuiprobe.py and prints the figures, the
+targets and whether each is met (exit status 1 if one is not).
+
+Needs Python 3 with `pyte` (and `visidata` for the comparison). If they are not
+importable, it makes a virtual environment in the system's temporary directory,
+installs them there and runs itself with it.
+"""
+
+import csv
+import datetime
+import json
+import os
+import random
+import resource
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+TUIPROBE = os.path.join(os.path.dirname(ROOT), "shared", "tools")
+ROWS = 100_000
+MOVES = 200
+
+TARGETS = {
+    "import_s": 5.0,
+    "first_frame_ms": 100.0,
+    "move_p95_ms": 8.0,
+    "move_bytes_median": 300,
+    "filter_p95_ms": 30.0,
+    "idle_bytes_per_s": 50.0,
+    "peak_rss_mb": 80.0,
+}
+
+
+def ensure_env():
+    try:
+        import pyte  # noqa: F401
+        import visidata  # noqa: F401
+        return
+    except ImportError:
+        pass
+    venv = os.path.join(tempfile.gettempdir(), "ocsae-bench-venv")
+    python = os.path.join(venv, "bin", "python")
+    if not os.path.exists(python):
+        subprocess.run([sys.executable, "-m", "venv", venv], check=True)
+        subprocess.run([python, "-m", "pip", "install", "-q", "pyte", "visidata"], check=True)
+    os.execv(python, [python] + sys.argv)
+
+
+def write_csv(path):
+    """100,000 requests over every council of Catalonia, always the same ones."""
+    rng = random.Random(7)
+    with open(os.path.join(ROOT, "assets", "municipis_catalunya.csv"), encoding="utf-8") as f:
+        councils = [r["ine_code"] for r in csv.DictReader(f)]
+    types = ["classe-1", "classe-2", "cpisr-cpx", "cda", "cds", "tcat", "tcat-p", "pseudonim", "representant", "segell"]
+    roles = ["mayor", "secretary", "intervenor", "treasurer", "other"]
+    first = ["Maria", "Joan", "Anna", "Jordi", "Marta", "Pere", "Laia", "Pau", "Núria", "Josep", "Mercè", "Xavier"]
+    last = ["Puig", "Solé", "Vidal", "Roca", "Serra", "Ferrer", "Font", "Pujol", "Camps", "Soler", "Mas", "Vila"]
+    statuses = ["received"] * 3 + ["awaiting_documents", "filed", "filed", "issued", "delivered", "delivered", "rejected", "cancelled"]
+    start = datetime.datetime(2025, 1, 1, 8, 0)
+    with open(path, "w", newline="", encoding="utf-8") as f:
+        w = csv.writer(f)
+        w.writerow("ine_code,holder,role,type,operation,urgent,status,received_at,issued_at".split(","))
+        for i in range(ROWS):
+            role = rng.choice(roles)
+            urgent = "yes" if role in ("mayor", "secretary", "intervenor") and rng.random() < 0.2 else "no"
+            status = rng.choice(statuses)
+            received = start + datetime.timedelta(days=rng.randint(1, 700), minutes=rng.randint(0, 600))
+            issued = ""
+            if status in ("issued", "delivered"):
+                issued = (received + datetime.timedelta(days=rng.randint(1, 6))).strftime("%Y-%m-%d %H:%M")
+            w.writerow([
+                rng.choice(councils), f"{rng.choice(first)} {rng.choice(last)} {i}", role, rng.choice(types),
+                rng.choice(["new", "renewal", "revocation"]), urgent, status, received.strftime("%Y-%m-%d %H:%M"), issued,
+            ])
+
+
+def p95(values):
+    values = sorted(values)
+    return values[min(len(values) - 1, int(round(0.95 * (len(values) - 1))))]
+
+
+def child_peak_rss_mb():
+    return resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024.0
+
+
+def drive(tui_cls, argv, env, wait, go_to_list, filter_keys, cols=80, rows=24):
+    """First frame, cursor moves, filter keystrokes, idle output and peak memory."""
+    out = {}
+    with tui_cls(argv, cols=cols, rows=rows, env=env) as t:
+        out["first_frame_ms"] = t.wait_for(wait, timeout=30) * 1000
+        go_to_list(t)
+        moves = [t.key("Down", quiet_ms=40) for _ in range(MOVES)]
+        lat = [s.latency_s * 1000 for s in moves if s.latency_s is not None]
+        out["move_p50_ms"] = statistics.median(lat)
+        out["move_p95_ms"] = p95(lat)
+        out["move_bytes_median"] = statistics.median(s.bytes for s in moves)
+        out["move_bytes_mean"] = statistics.mean(s.bytes for s in moves)
+        if filter_keys:
+            samples = filter_keys(t)
+            flat = [s.latency_s * 1000 for s in samples if s.latency_s is not None]
+            out["filter_p95_ms"] = p95(flat) if flat else None
+        out["idle_bytes_per_s"] = t.idle(5.0) / 5.0
+        out["peak_rss_mb"] = t.rss_kb() / 1024.0
+    return out
+
+
+def main():
+    ensure_env()
+    sys.path.insert(0, TUIPROBE)
+    from tuiprobe import Tui
+
+    subprocess.run(["cargo", "build", "--release", "--locked", "--quiet"], cwd=ROOT, check=True)
+    binary = os.path.join(ROOT, "target", "release", "ocsae")
+    work = tempfile.mkdtemp(prefix="ocsae-bench-")
+    try:
+        data = os.path.join(work, "certificates.csv")
+        write_csv(data)
+        env = dict(os.environ, XDG_DATA_HOME=os.path.join(work, "data"), XDG_CONFIG_HOME=os.path.join(work, "config"),
+                   XDG_STATE_HOME=os.path.join(work, "state"), LANG="C.UTF-8", OCSAE_NOW="2026-11-26T10:00:00+01:00")
+        subprocess.run([binary, "init", "--comarca", "all"], env=env, check=True, stdout=subprocess.DEVNULL)
+        before = child_peak_rss_mb()
+        t0 = time.perf_counter()
+        subprocess.run([binary, "import", "certificates", data], env=env, check=True, stdout=subprocess.DEVNULL)
+        import_s = time.perf_counter() - t0
+        import_rss = max(child_peak_rss_mb(), before)
+
+        def to_queue(t):
+            t.key("3")
+            t.wait_for("en curs:", timeout=30)
+
+        def filter_queue(t):
+            samples = []
+            for _ in range(3):
+                t.key("/")
+                samples += [t.key("Space" if c == " " else c) for c in "maria puig"]
+                t.key("Esc")
+            return samples
+
+        ours = drive(Tui, [binary], env, "OCSAE", to_queue, filter_queue)
+        ours["import_s"] = import_s
+        ours["import_peak_rss_mb"] = import_rss
+
+        theirs = None
+        if shutil.which("vd") or os.path.exists(os.path.join(os.path.dirname(sys.executable), "vd")):
+            vd = shutil.which("vd") or os.path.join(os.path.dirname(sys.executable), "vd")
+            vd_env = dict(env, HOME=work)
+
+            def vd_list(t):
+                t.wait_for("100000 rows", timeout=60)  # loaded: its row count is final
+
+            theirs = drive(Tui, [vd, data], vd_env, "ine_code", vd_list, None)
+
+        report = {"machine": machine(), "ocsae": ours, "visidata": theirs, "targets": TARGETS}
+        print(json.dumps(report, indent=1, ensure_ascii=False))
+        print()
+        ok = table(ours, theirs)
+        sys.exit(0 if ok else 1)
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+
+def machine():
+    cpu = "unknown cpu"
+    try:
+        with open("/proc/cpuinfo") as f:
+            cpu = next(l.split(":", 1)[1].strip() for l in f if l.startswith("model name"))
+    except (OSError, StopIteration):
+        pass
+    return f"{os.cpu_count()} cores, {cpu}"
+
+
+def table(ours, theirs):
+    rows = [
+        ("Import 100,000 rows", "import_s", "s", "≤ 5 s"),
+        ("First frame", "first_frame_ms", "ms", "≤ 100 ms"),
+        ("Cursor move, p95", "move_p95_ms", "ms", "≤ 8 ms"),
+        ("Bytes per move, median", "move_bytes_median", "B", "≤ 300 B"),
+        ("Filter keystroke, p95", "filter_p95_ms", "ms", "≤ 30 ms"),
+        ("Idle output", "idle_bytes_per_s", "B/s", "≤ 50 B/s"),
+        ("Peak memory", "peak_rss_mb", "MB", "≤ 80 MB"),
+    ]
+    print(f"Machine: {machine()}")
+    print()
+    print("| measure | target | ocsae | met | visidata | visidata / ocsae |")
+    print("|---|---|---:|---|---:|---:|")
+    all_met = True
+    for label, key, unit, target in rows:
+        value = ours.get(key)
+        met = value is not None and value <= TARGETS[key]
+        all_met &= met
+        other = theirs.get(key) if theirs else None
+        ratio = f"{other / value:.1f}×" if other is not None and value else "—"
+        fmt = (lambda v: "—" if v is None else f"{v:.1f} {unit}")
+        print(f"| {label} | {target} | {fmt(value)} | {'yes' if met else 'NO'} | {fmt(other)} | {ratio} |")
+    return all_met
+
+
+if __name__ == "__main__":
+    main()
