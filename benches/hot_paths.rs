@@ -8,7 +8,7 @@ use ocsae::app::App;
 use ocsae::app::cert_data::CertData;
 use ocsae::config::Config;
 use ocsae::domain::calendar::Calendar;
-use ocsae::domain::certificate::{CertStatus, CertificateRequest, HolderRole, Operation};
+use ocsae::domain::certificate::{CertStatus, CertificateRequest, HolderRole};
 use ocsae::domain::clock::FixedClock;
 use ocsae::domain::municipality::IneCode;
 use ocsae::i18n::Lang;
@@ -49,26 +49,20 @@ fn requests() -> Vec<CertificateRequest> {
             let n = id as usize;
             let status = statuses[n * 7 % statuses.len()];
             let received = now() - Duration::minutes((n as i64 * 37) % (700 * 24 * 60));
-            CertificateRequest {
+            let holder = format!("{} {} {id}", first[n % first.len()], last[n * 3 % last.len()]);
+            let role = HolderRole::ALL[n % HolderRole::ALL.len()];
+            let mut c = CertificateRequest::received(
                 id,
-                ine: councils[n * 13 % councils.len()],
-                holder: format!("{} {} {id}", first[n % first.len()], last[n * 3 % last.len()]),
-                role: HolderRole::ALL[n % HolderRole::ALL.len()],
-                cert_type: "tcat".into(),
-                operation: Operation::New,
-                urgent: n.is_multiple_of(5),
-                reason: String::new(),
-                status,
-                received_at: received,
-                filed_at: None,
-                issued_at: status.is_issued().then(|| received + Duration::days(3)),
-                delivered_at: None,
-                notes: String::new(),
-                appointment_attached: false,
-                delivery_sheet_signed: false,
-                status_reason: String::new(),
-                renews: None,
-            }
+                councils[n * 13 % councils.len()],
+                holder,
+                role,
+                "tcat",
+                received,
+            );
+            c.urgent = n.is_multiple_of(5);
+            c.status = status;
+            c.issued_at = status.is_issued().then(|| received + Duration::days(3));
+            c
         })
         .collect()
 }

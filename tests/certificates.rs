@@ -356,24 +356,48 @@ fn the_first_screen_uses_the_summary_cache_only_while_it_is_current() {
         let config = ocsae::config::Config::default();
         let keymap = ocsae::keymap::Keymap::new(&config.keys).unwrap();
         let theme = ocsae::theme::Theme::pick(ocsae::theme::ThemeName::Dark, false);
-        ocsae::app::App::new_lazy(store, config, ocsae::i18n::Lang::Ca, keymap, theme, std::sync::Arc::new(clock.clone()))
-            .unwrap()
+        ocsae::app::App::new_lazy(
+            store,
+            config,
+            ocsae::i18n::Lang::Ca,
+            keymap,
+            theme,
+            std::sync::Arc::new(clock.clone()),
+        )
+        .unwrap()
     };
     let clock = ocsae::domain::clock::FixedClock::new(at(FRIDAY));
     let app = lazy(&clock);
     assert!(!app.data.certs_loaded && !app.data.summary_known, "no cache yet");
-    assert!(screen(&app, 80, 24).lines().any(|l| l.starts_with("Àger") && l.contains('…')));
+    assert!(
+        screen(&app, 80, 24)
+            .lines()
+            .any(|l| l.starts_with("Àger") && l.contains('…'))
+    );
     drop(app);
 
     let store = ocsae::store::Store::open(dir.path()).unwrap();
     summary_cache::refresh(&store, tz, &[]);
     drop(store);
     let app = lazy(&clock);
-    assert!(!app.data.certs_loaded && app.data.summary_known, "a current cache fills the columns");
-    let tiurana = app.data.municipalities.iter().position(|m| m.name == "Tiurana").unwrap();
+    assert!(
+        !app.data.certs_loaded && app.data.summary_known,
+        "a current cache fills the columns"
+    );
+    let tiurana = app
+        .data
+        .municipalities
+        .iter()
+        .position(|m| m.name == "Tiurana")
+        .unwrap();
     assert_eq!(app.data.open_certificates(tiurana), 1);
     assert_eq!(app.data.next_due(tiurana), Some(at("2026-12-14T23:00:00Z")));
-    assert!(screen(&app, 80, 24).lines().any(|l| l.starts_with("Àger") && l.contains(" — ")), "no '…' left");
+    assert!(
+        screen(&app, 80, 24)
+            .lines()
+            .any(|l| l.starts_with("Àger") && l.contains(" — ")),
+        "no '…' left"
+    );
     drop(app);
 
     // Any later change makes it stale: the columns wait for the requests.
@@ -384,5 +408,13 @@ fn the_first_screen_uses_the_summary_cache_only_while_it_is_current() {
     press(&mut app, KeyCode::Enter);
     drop(app);
     let store = ocsae::store::Store::open(dir.path()).unwrap();
-    assert!(!summary_cache::load(&store, &mut ocsae::app::data::Data::load_councils(&store, ocsae::domain::calendar::Calendar::catalan(&[], tz)).unwrap(), &summary_cache::fingerprint(tz, &[])));
+    assert!(!summary_cache::load(
+        &store,
+        &mut ocsae::app::data::Data::load_councils(
+            &store,
+            ocsae::domain::calendar::Calendar::catalan(&[], tz)
+        )
+        .unwrap(),
+        &summary_cache::fingerprint(tz, &[])
+    ));
 }

@@ -2,25 +2,13 @@
 
 mod common;
 
-use common::pty::binary;
+use common::cli::{ocsae_at, text};
 use std::path::Path;
-use std::process::{Command, Output};
+use std::process::Output;
 
 fn ocsae(db: &Path, args: &[&str]) -> Output {
-    Command::new(binary())
-        .arg("--db")
-        .arg(db)
-        .args(["--lang", "en"])
-        .args(args)
-        .env("XDG_CONFIG_HOME", db.join("no-config"))
-        // The day after the worked example's Friday, so its times are in the past.
-        .env("OCSAE_NOW", "2026-12-05T12:00:00+01:00")
-        .output()
-        .unwrap()
-}
-
-fn text(bytes: &[u8]) -> String {
-    String::from_utf8(bytes.to_vec()).unwrap()
+    // The day after the worked example's Friday, so its times are in the past.
+    ocsae_at(db, args, "2026-12-05T12:00:00+01:00")
 }
 
 fn export_json(db: &Path) -> serde_json::Value {

@@ -2,24 +2,12 @@
 
 mod common;
 
-use common::pty::binary;
+use common::cli::{ocsae_at, text};
 use std::path::Path;
-use std::process::{Command, Output};
+use std::process::Output;
 
 fn ocsae(db: &Path, args: &[&str]) -> Output {
-    Command::new(binary())
-        .arg("--db")
-        .arg(db)
-        .args(["--lang", "en"])
-        .args(args)
-        .env("XDG_CONFIG_HOME", db.join("no-config"))
-        .env("OCSAE_NOW", "2026-12-04T10:00:00+01:00")
-        .output()
-        .unwrap()
-}
-
-fn text(bytes: &[u8]) -> String {
-    String::from_utf8(bytes.to_vec()).unwrap()
+    ocsae_at(db, args, "2026-12-04T10:00:00+01:00")
 }
 
 fn ok(out: Output) -> String {

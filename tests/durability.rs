@@ -3,33 +3,21 @@
 //! it in the middle, reopens the store and looks for every acknowledged write.
 
 use chrono::Utc;
-use ocsae::domain::certificate::{CertStatus, CertificateRequest, HolderRole, Operation};
+use ocsae::domain::certificate::{CertificateRequest, HolderRole};
 use ocsae::domain::municipality::IneCode;
 use ocsae::store::{Change, Edit, Record, Store};
 use std::io::{BufRead, BufReader, Write};
 use std::process::{Command, Stdio};
 
 fn request(id: u64) -> CertificateRequest {
-    CertificateRequest {
+    CertificateRequest::received(
         id,
-        ine: IneCode(252228),
-        holder: format!("Titular {id}"),
-        role: HolderRole::Mayor,
-        cert_type: "tcat".into(),
-        operation: Operation::New,
-        urgent: false,
-        reason: String::new(),
-        status: CertStatus::Received,
-        received_at: Utc::now(),
-        filed_at: None,
-        issued_at: None,
-        delivered_at: None,
-        notes: String::new(),
-        appointment_attached: false,
-        delivery_sheet_signed: false,
-        status_reason: String::new(),
-        renews: None,
-    }
+        IneCode(252228),
+        format!("Titular {id}"),
+        HolderRole::Mayor,
+        "tcat",
+        Utc::now(),
+    )
 }
 
 /// The child: writes requests until killed. Run only by the test below.

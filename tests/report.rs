@@ -6,7 +6,7 @@ use chrono::{DateTime, Utc};
 use common::*;
 use crossterm::event::KeyCode;
 use ocsae::domain::calendar::Calendar;
-use ocsae::domain::certificate::{CertStatus, CertificateRequest, HolderRole, Operation};
+use ocsae::domain::certificate::{CertStatus, CertificateRequest, HolderRole};
 use ocsae::domain::municipality::{Contact, ContactRole};
 use ocsae::domain::rollout::RolloutStatus;
 use ocsae::i18n::{I18n, Lang};
@@ -21,26 +21,17 @@ fn request(
     received: &str,
     issued: Option<&str>,
 ) -> CertificateRequest {
-    CertificateRequest {
+    let mut c = CertificateRequest::received(
         id,
-        ine: ocsae::domain::municipality::IneCode(ine),
-        holder: holder.into(),
-        role: HolderRole::Mayor,
-        cert_type: "tcat".into(),
-        operation: Operation::New,
-        urgent: false,
-        reason: String::new(),
-        status,
-        received_at: at(received),
-        filed_at: None,
-        issued_at: issued.map(at),
-        delivered_at: None,
-        notes: String::new(),
-        appointment_attached: false,
-        delivery_sheet_signed: false,
-        status_reason: String::new(),
-        renews: None,
-    }
+        ocsae::domain::municipality::IneCode(ine),
+        holder,
+        HolderRole::Mayor,
+        "tcat",
+        at(received),
+    );
+    c.status = status;
+    c.issued_at = issued.map(at);
+    c
 }
 
 /// A Noguera store with some rollout done, three kinds of request, a fitxa to renew and a contact.

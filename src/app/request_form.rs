@@ -304,25 +304,11 @@ impl RequestForm {
             _ if self.awaiting => CertStatus::AwaitingDocuments,
             _ => CertStatus::Received,
         };
-        let mut c = base.unwrap_or(CertificateRequest {
-            id,
-            ine: data.municipalities[council].ine,
-            holder: String::new(),
-            role: self.role,
-            cert_type: String::new(),
-            operation: self.operation,
-            urgent: false,
-            reason: String::new(),
-            status,
-            received_at: received,
-            filed_at: None,
-            issued_at: None,
-            delivered_at: None,
-            notes: String::new(),
-            appointment_attached: false,
-            delivery_sheet_signed: false,
-            status_reason: String::new(),
-            renews: self.renews,
+        let ine = data.municipalities[council].ine;
+        let mut c = base.unwrap_or_else(|| {
+            let mut new = CertificateRequest::received(id, ine, holder, self.role, "", received);
+            new.renews = self.renews;
+            new
         });
         c.ine = data.municipalities[council].ine;
         c.holder = holder.to_string();

@@ -5,7 +5,7 @@ use crate::UserError;
 use crate::config::Config;
 use crate::domain::calendar::Calendar;
 use crate::domain::catalog::{cert_type, cert_types};
-use crate::domain::certificate::{CertStatus, CertificateRequest, HolderRole, Operation, check_urgency};
+use crate::domain::certificate::{CertificateRequest, HolderRole, Operation, check_urgency};
 use crate::domain::clock::Clock;
 use crate::domain::localtime::parse_time;
 use crate::domain::municipality::{FormStatus, IneCode, Municipality};
@@ -133,30 +133,12 @@ pub fn add(db: &Path, args: NewCert, config: &Config, t: &I18n, clock: &dyn Cloc
     let councils = store.municipalities().map_err(stored)?;
     let council = find_council(&councils, args.municipality, t)?;
     let id = store.next_certificate_id().map_err(stored)?;
-    let request = CertificateRequest {
-        id,
-        ine: council.ine,
-        holder,
-        role,
-        cert_type: ty.code.clone(),
-        operation,
-        urgent: args.urgent,
-        reason: if args.urgent {
-            reason.to_string()
-        } else {
-            String::new()
-        },
-        status: CertStatus::Received,
-        received_at: received,
-        filed_at: None,
-        issued_at: None,
-        delivered_at: None,
-        notes: String::new(),
-        appointment_attached: false,
-        delivery_sheet_signed: false,
-        status_reason: String::new(),
-        renews: None,
-    };
+    let mut request = CertificateRequest::received(id, council.ine, holder, role, ty.code.clone(), received);
+    request.operation = operation;
+    request.urgent = args.urgent;
+    if args.urgent {
+        request.reason = reason.to_string();
+    }
     let calendar = Calendar::catalan(&config.local_holidays, tz);
     let due = calendar.due(received, args.urgent);
     let before = store.last_history_seq();

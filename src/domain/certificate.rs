@@ -195,6 +195,37 @@ pub fn check_urgency(role: HolderRole, urgent: bool, reason: &str) -> Result<(),
 }
 
 impl CertificateRequest {
+    /// A new request as received: a first certificate, ordinary, nothing ticked yet.
+    pub fn received(
+        id: u64,
+        ine: IneCode,
+        holder: impl Into<String>,
+        role: HolderRole,
+        cert_type: impl Into<String>,
+        received_at: DateTime<Utc>,
+    ) -> CertificateRequest {
+        CertificateRequest {
+            id,
+            ine,
+            holder: holder.into(),
+            role,
+            cert_type: cert_type.into(),
+            operation: Operation::New,
+            urgent: false,
+            reason: String::new(),
+            status: CertStatus::Received,
+            received_at,
+            filed_at: None,
+            issued_at: None,
+            delivered_at: None,
+            notes: String::new(),
+            appointment_attached: false,
+            delivery_sheet_signed: false,
+            status_reason: String::new(),
+            renews: None,
+        }
+    }
+
     /// When the office promised to issue it. A request still waiting for its
     /// documents has no deadline yet: the clock starts when it is complete.
     pub fn due_at(&self, calendar: &super::calendar::Calendar) -> Option<DateTime<Utc>> {
@@ -245,26 +276,8 @@ mod tests {
     use super::*;
 
     fn request(role: HolderRole) -> CertificateRequest {
-        CertificateRequest {
-            id: 1,
-            ine: IneCode(252228),
-            holder: "Maria Puig".into(),
-            role,
-            cert_type: "tcat".into(),
-            operation: Operation::New,
-            urgent: false,
-            reason: String::new(),
-            status: CertStatus::Received,
-            received_at: "2026-12-04T09:00:00Z".parse().unwrap(),
-            filed_at: None,
-            issued_at: None,
-            delivered_at: None,
-            notes: String::new(),
-            appointment_attached: false,
-            delivery_sheet_signed: false,
-            status_reason: String::new(),
-            renews: None,
-        }
+        let received = "2026-12-04T09:00:00Z".parse().unwrap();
+        CertificateRequest::received(1, IneCode(252228), "Maria Puig", role, "tcat", received)
     }
 
     #[test]

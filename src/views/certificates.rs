@@ -55,24 +55,12 @@ fn draw_title(frame: &mut Frame, app: &App, area: Rect) {
             )
         }
     };
-    let mut spans = vec![
+    let spans = vec![
         Span::styled(format!(" {title}"), app.theme.title),
         Span::raw(format!(" · {count}")),
     ];
     let typing = state.filtering;
-    if typing || !state.filter.is_empty() {
-        spans.push(Span::raw("  /"));
-    }
-    let used: u16 = spans.iter().map(|s| s.width() as u16).sum();
-    frame.render_widget(Line::from(spans), area);
-    if typing || !state.filter.is_empty() {
-        let input = Rect {
-            x: area.x + used,
-            width: area.width.saturating_sub(used),
-            ..area
-        };
-        state.filter.draw(frame, input, app.theme.key, typing);
-    }
+    super::title_with_filter(frame, area, spans, &state.filter, typing, app.theme.key);
 }
 
 pub fn draw(frame: &mut Frame, app: &App, area: Rect) {

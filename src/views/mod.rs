@@ -52,6 +52,31 @@ pub fn draw(frame: &mut Frame, app: &App) {
     }
 }
 
+/// A tab's title line, followed by its filter ("/meia") when one is typed or set.
+fn title_with_filter(
+    frame: &mut Frame,
+    area: Rect,
+    mut spans: Vec<Span<'_>>,
+    filter: &crate::widgets::input::TextInput,
+    typing: bool,
+    style: ratatui::style::Style,
+) {
+    let shown = typing || !filter.is_empty();
+    if shown {
+        spans.push(Span::raw("  /"));
+    }
+    let used: u16 = spans.iter().map(|s| s.width() as u16).sum();
+    frame.render_widget(Line::from(spans), area);
+    if shown {
+        let input = Rect {
+            x: area.x + used,
+            width: area.width.saturating_sub(used),
+            ..area
+        };
+        filter.draw(frame, input, style, typing);
+    }
+}
+
 fn too_small(frame: &mut Frame, app: &App, area: Rect) {
     let text = app.t.f(
         Msg::too_small,

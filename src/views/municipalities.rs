@@ -57,24 +57,12 @@ fn draw_title(frame: &mut Frame, app: &App, area: Rect) {
         )
     };
     let arrow = if state.reverse { "▼" } else { "▲" };
-    let mut spans = vec![
+    let spans = vec![
         Span::styled(format!(" {view}"), app.theme.title),
         Span::raw(format!(" · {} · ", count_label(t, state.rows.len()))),
         Span::styled(format!("{} {arrow}", sort_label(app, state.sort)), app.theme.dim),
     ];
-    if state.filtering || !state.filter.is_empty() {
-        spans.push(Span::raw("  /"));
-    }
-    let used: u16 = spans.iter().map(|s| s.width() as u16).sum();
-    frame.render_widget(Line::from(spans), area);
-    if state.filtering || !state.filter.is_empty() {
-        let input = Rect {
-            x: area.x + used,
-            width: area.width.saturating_sub(used),
-            ..area
-        };
-        state.filter.draw(frame, input, app.theme.key, state.filtering);
-    }
+    super::title_with_filter(frame, area, spans, &state.filter, state.filtering, app.theme.key);
 }
 
 pub fn count_label(t: &crate::i18n::I18n, n: usize) -> String {

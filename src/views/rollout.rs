@@ -73,19 +73,7 @@ fn draw_title(frame: &mut Frame, app: &App, area: Rect) {
     }
     let filter = &app.municipalities.filter;
     let typing = app.municipalities.filtering;
-    if typing || !filter.is_empty() {
-        spans.push(Span::raw("  /"));
-    }
-    let used: u16 = spans.iter().map(|s| s.width() as u16).sum();
-    frame.render_widget(Line::from(spans), area);
-    if typing || !filter.is_empty() {
-        let input = Rect {
-            x: area.x + used,
-            width: area.width.saturating_sub(used),
-            ..area
-        };
-        filter.draw(frame, input, app.theme.key, typing);
-    }
+    super::title_with_filter(frame, area, spans, filter, typing, app.theme.key);
 }
 
 pub fn draw(frame: &mut Frame, app: &App, area: Rect) {
