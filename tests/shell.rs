@@ -153,3 +153,26 @@ fn moving_the_selection_scrolls_the_list() {
     press(&mut f.app, KeyCode::Home);
     assert!(screen(&f.app, 80, 24).contains("Àger"));
 }
+
+#[test]
+fn at_the_smallest_size_tables_give_up_columns_rather_than_cut_them() {
+    let mut f = fixture();
+    let s = screen(&f.app, 60, 16);
+    assert!(
+        s.contains("Municipi               Habitants Implantació  Fitxa"),
+        "{s}"
+    );
+    press(&mut f.app, KeyCode::Char('2'));
+    let s = screen(&f.app, 60, 16);
+    assert!(
+        s.contains("TRA VOB EAC PSC FAC NOT ERE CER IDE RID SEG TAU") && !s.contains("Fet"),
+        "{s}"
+    );
+    assert!(!s.contains("/12"), "no half-drawn totals: {s}");
+    press(&mut f.app, KeyCode::Char('3'));
+    let s = screen(&f.app, 60, 16);
+    assert!(
+        s.contains("Termini") && s.contains("Municipi") && !s.contains("Oper."),
+        "{s}"
+    );
+}

@@ -8,7 +8,7 @@ use crate::domain::countdown::Countdown;
 use crate::domain::text::clean;
 use crate::i18n::Msg;
 use crate::i18n::words::{cert_status_short_msg, operation_short_msg, post_short_msg};
-use crate::widgets::{countdown, ellipsize};
+use crate::widgets::{countdown, ellipsize, fitting_columns, keep};
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::style::Style;
@@ -92,19 +92,27 @@ fn draw_queue(frame: &mut Frame, app: &App, area: Rect) {
     let t = &app.t;
     let theme = &app.theme;
     let state = &app.certificates;
-    let header = Row::new([
-        t.t(Msg::col_deadline),
-        t.t(Msg::col_municipality),
-        t.t(Msg::col_holder),
-        t.t(Msg::col_post),
-        t.t(Msg::col_type),
-        t.t(Msg::col_operation_short),
-        t.t(Msg::col_urgent),
-        t.t(Msg::col_status),
-    ])
-    .style(theme.table_header);
+    // Fixed columns beside the two names; narrow windows give up Oper., Càrrec, then Tipus.
     let fixed = [14u16, 9, 9, 6, 1, 9];
-    let names = area.width.saturating_sub(fixed.iter().sum::<u16>() + 7) / 2;
+    let shown = fitting_columns(area.width, &fixed, &[3, 1, 2], 2, 22);
+    let spacing = shown.iter().filter(|s| **s).count() as u16 + 1;
+    let used: u16 = keep(fixed, &shown).iter().sum::<u16>() + spacing;
+    let names = area.width.saturating_sub(used) / 2;
+    let rest = &shown[1..];
+    let header_cells = [t.t(Msg::col_municipality), t.t(Msg::col_holder)];
+    let mut header = vec![t.t(Msg::col_deadline)];
+    header.extend(header_cells);
+    header.extend(keep(
+        [
+            t.t(Msg::col_post),
+            t.t(Msg::col_type),
+            t.t(Msg::col_operation_short),
+            t.t(Msg::col_urgent),
+            t.t(Msg::col_status),
+        ],
+        rest,
+    ));
+    let header = Row::new(header).style(theme.table_header);
     let now = app.now();
     let window = state
         .cursor
@@ -121,16 +129,21 @@ fn draw_queue(frame: &mut Frame, app: &App, area: Rect) {
             }
             None => Span::styled(t.t(Msg::no_deadline), theme.dim),
         };
-        let cells = vec![
+        let mut cells = vec![
             Cell::from(deadline),
             Cell::from(ellipsize(&clean(&app.data.council_name(req.ine)), names as usize)),
             Cell::from(ellipsize(&clean(&req.holder), names as usize)),
-            Cell::from(ellipsize(t.t(post_short_msg(req.role)), 9)),
-            Cell::from(ellipsize(type_name(&req.cert_type), 9)),
-            Cell::from(t.t(operation_short_msg(req.operation))),
-            Cell::from(if req.urgent { "U" } else { "" }),
-            Cell::from(t.t(cert_status_short_msg(req.status))),
         ];
+        cells.extend(keep(
+            [
+                Cell::from(ellipsize(t.t(post_short_msg(req.role)), 9)),
+                Cell::from(ellipsize(type_name(&req.cert_type), 9)),
+                Cell::from(t.t(operation_short_msg(req.operation))),
+                Cell::from(if req.urgent { "U" } else { "" }),
+                Cell::from(t.t(cert_status_short_msg(req.status))),
+            ],
+            rest,
+        ));
         let row = Row::new(cells);
         if window.start + i == state.cursor.selected {
             row.style(theme.selected)
@@ -138,16 +151,16 @@ fn draw_queue(frame: &mut Frame, app: &App, area: Rect) {
             row
         }
     });
-    let widths = [
+    let mut widths = vec![
         Constraint::Length(fixed[0]),
         Constraint::Length(names),
         Constraint::Min(names),
-        Constraint::Length(fixed[1]),
-        Constraint::Length(fixed[2]),
-        Constraint::Length(fixed[3]),
-        Constraint::Length(fixed[4]),
-        Constraint::Length(fixed[5]),
     ];
+    widths.extend(
+        keep(fixed[1..].iter().copied(), rest)
+            .into_iter()
+            .map(Constraint::Length),
+    );
     frame.render_widget(Table::new(rows, widths).header(header).column_spacing(1), area);
 }
 

@@ -7,7 +7,7 @@ use crate::domain::municipality::FormStatus;
 use crate::domain::text::clean;
 use crate::i18n::Msg;
 use crate::i18n::words::form_status_msg;
-use crate::widgets::{ellipsize, progress};
+use crate::widgets::{ellipsize, fitting_columns, keep, progress};
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::style::Style;
@@ -94,16 +94,21 @@ fn draw_list(frame: &mut Frame, app: &App, area: Rect) {
     let state = &app.municipalities;
     let t = &app.t;
     let right = |s: String| Cell::from(Line::from(s).right_aligned());
-    let header = Row::new([
-        Cell::from(t.t(Msg::col_municipality)),
-        right(t.t(Msg::col_population).to_string()),
-        Cell::from(t.t(Msg::col_rollout)),
-        right(t.t(Msg::col_certs_open).to_string()),
-        Cell::from(t.t(Msg::col_next_deadline)),
-        Cell::from(t.t(Msg::col_form)),
-    ])
-    .style(app.theme.table_header);
-    let fixed: u16 = WIDTHS.iter().sum::<u16>() + WIDTHS.len() as u16;
+    // Narrow windows give up Cert., then Termini, then Habitants.
+    let shown = fitting_columns(table.width, &WIDTHS, &[2, 3, 0], 1, 18);
+    let mut header = vec![Cell::from(t.t(Msg::col_municipality))];
+    header.extend(keep(
+        [
+            right(t.t(Msg::col_population).to_string()),
+            Cell::from(t.t(Msg::col_rollout)),
+            right(t.t(Msg::col_certs_open).to_string()),
+            Cell::from(t.t(Msg::col_next_deadline)),
+            Cell::from(t.t(Msg::col_form)),
+        ],
+        &shown,
+    ));
+    let header = Row::new(header).style(app.theme.table_header);
+    let fixed: u16 = keep(WIDTHS, &shown).iter().map(|w| w + 1).sum();
     let name_width = table.width.saturating_sub(fixed).max(8) as usize;
     let today = app.today();
     let body_height = table.height.saturating_sub(1) as usize;
@@ -113,37 +118,35 @@ fn draw_list(frame: &mut Frame, app: &App, area: Rect) {
         let tally = app.data.tally(m);
         let open = app.data.open_certificates(m);
         let (form, form_style) = form_cell(app, council.form_status(today));
-        let row = Row::new([
-            Cell::from(ellipsize(&clean(&council.name), name_width)),
-            right(t.int(council.population.into())),
-            Cell::from(format!(
-                "{} {}/{}",
-                progress::bar(tally.done, tally.applicable, 6),
-                tally.done,
-                tally.applicable
-            )),
-            right(match open {
-                _ if !app.data.summary_known => "…".into(),
-                0 => "—".into(),
-                n => n.to_string(),
-            }),
-            next_deadline_cell(app, m),
-            Cell::from(Span::styled(form, form_style)),
-        ]);
+        let mut cells = vec![Cell::from(ellipsize(&clean(&council.name), name_width))];
+        cells.extend(keep(
+            [
+                right(t.int(council.population.into())),
+                Cell::from(format!(
+                    "{} {}/{}",
+                    progress::bar(tally.done, tally.applicable, 6),
+                    tally.done,
+                    tally.applicable
+                )),
+                right(match open {
+                    _ if !app.data.summary_known => "…".into(),
+                    0 => "—".into(),
+                    n => n.to_string(),
+                }),
+                next_deadline_cell(app, m),
+                Cell::from(Span::styled(form, form_style)),
+            ],
+            &shown,
+        ));
+        let row = Row::new(cells);
         if window.start + i == state.cursor.selected {
             row.style(app.theme.selected)
         } else {
             row
         }
     });
-    let widths = [
-        Constraint::Min(8),
-        Constraint::Length(WIDTHS[0]),
-        Constraint::Length(WIDTHS[1]),
-        Constraint::Length(WIDTHS[2]),
-        Constraint::Length(WIDTHS[3]),
-        Constraint::Length(WIDTHS[4]),
-    ];
+    let mut widths = vec![Constraint::Min(8)];
+    widths.extend(keep(WIDTHS, &shown).into_iter().map(Constraint::Length));
     frame.render_widget(Table::new(rows, widths).header(header).column_spacing(1), table);
     if state.rows.is_empty() {
         let empty = Rect {

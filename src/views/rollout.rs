@@ -98,12 +98,18 @@ pub fn draw(frame: &mut Frame, app: &App, area: Rect) {
             .enumerate()
             .map(|(s, svc)| Cell::from(svc.short.as_str()).style(column_style(s))),
     );
-    header.push(Cell::from(Line::from(app.t.t(Msg::col_done)).right_aligned()));
+    // Below about 70 columns the "Fet" column gives way to the council's name.
+    let show_done = table.width >= (n as u16) * 4 + 6 + 12;
+    if show_done {
+        header.push(Cell::from(Line::from(app.t.t(Msg::col_done)).right_aligned()));
+    }
 
     let mut widths = vec![Constraint::Min(10)];
     widths.extend(std::iter::repeat_n(Constraint::Length(3), n));
-    widths.push(Constraint::Length(5));
-    let fixed = (n as u16) * 4 + 6;
+    if show_done {
+        widths.push(Constraint::Length(5));
+    }
+    let fixed = (n as u16) * 4 + if show_done { 6 } else { 0 };
     let name_width = table.width.saturating_sub(fixed) as usize;
 
     let body_height = table.height.saturating_sub(1) as usize;
@@ -125,10 +131,12 @@ pub fn draw(frame: &mut Frame, app: &App, area: Rect) {
             };
             cells.push(Cell::from(format!(" {} ", glyph(status))).style(style));
         }
-        let tally = app.data.tally(m);
-        cells.push(Cell::from(
-            Line::from(format!("{}/{}", tally.done, tally.applicable)).right_aligned(),
-        ));
+        if show_done {
+            let tally = app.data.tally(m);
+            cells.push(Cell::from(
+                Line::from(format!("{}/{}", tally.done, tally.applicable)).right_aligned(),
+            ));
+        }
         Row::new(cells)
     });
     frame.render_widget(
@@ -171,9 +179,11 @@ pub fn draw(frame: &mut Frame, app: &App, area: Rect) {
             .collect::<Vec<_>>()
             .iter(),
     );
-    totals.push(Cell::from(
-        Line::from(all.percent().map_or("—".into(), |p| format!("{p}%"))).right_aligned(),
-    ));
+    if show_done {
+        totals.push(Cell::from(
+            Line::from(all.percent().map_or("—".into(), |p| format!("{p}%"))).right_aligned(),
+        ));
+    }
     frame.render_widget(
         Table::new([Row::new(totals).style(theme.table_header)], widths).column_spacing(1),
         footer,
