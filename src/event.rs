@@ -43,6 +43,12 @@ fn read_input(tx: Sender<Input>) {
             Ok(ct::Event::Key(key)) => Input::Event(Event::Key(key)),
             Ok(ct::Event::Paste(text)) => Input::Event(Event::Paste(text)),
             Ok(ct::Event::Resize(..)) => Input::Event(Event::Resize),
+            // Only with `mouse = true`: the wheel moves the selection like the arrows.
+            Ok(ct::Event::Mouse(m)) => match m.kind {
+                ct::MouseEventKind::ScrollUp => Input::Event(Event::Key(KeyEvent::from(ct::KeyCode::Up))),
+                ct::MouseEventKind::ScrollDown => Input::Event(Event::Key(KeyEvent::from(ct::KeyCode::Down))),
+                _ => continue,
+            },
             Ok(_) => continue,
             Err(e) => {
                 let _ = tx.send(Input::Closed(e.to_string()));
