@@ -72,7 +72,7 @@ fn calendar() -> Calendar {
 }
 
 fn index(list: Vec<CertificateRequest>) -> CertData {
-    CertData::new(list, &calendar(), |c| c.ine.to_string())
+    CertData::new(list, &calendar())
 }
 
 /// An app on a store of all of Catalonia, with the 100,000 requests in memory.

@@ -16,9 +16,8 @@ pub struct CertData {
     pub list: Vec<CertificateRequest>,
     /// The promised issue time of each request, parallel to `list`.
     pub due: Vec<DateTime<Utc>>,
-    /// Folded "holder council" of each request, for the filter.
-    pub folded: Vec<String>,
-    pub by_id: HashMap<u64, usize>,
+    /// The folded holder of each request, for the filter (councils are matched by code).
+    pub folded: Vec<Box<str>>,
     /// Open requests (indexes into `list`), earliest deadline first.
     pub open_by_due: Vec<usize>,
     /// Issued certificates (indexes into `list`), earliest expiry first.
@@ -30,82 +29,81 @@ pub struct CertData {
 }
 
 impl CertData {
-    pub fn new(
-        list: Vec<CertificateRequest>,
-        calendar: &Calendar,
-        council_name: impl Fn(&CertificateRequest) -> String,
-    ) -> CertData {
+    pub fn new(list: Vec<CertificateRequest>, calendar: &Calendar) -> CertData {
         // The list is kept as it came, so 100,000 requests are never held twice.
         let due = list
             .iter()
             .map(|c| c.due_at(calendar).unwrap_or(NO_DEADLINE))
             .collect();
-        let folded = list
-            .iter()
-            .map(|c| fold(&format!("{} {}", c.holder, council_name(c))))
-            .collect();
-        let by_id = list.iter().enumerate().map(|(i, c)| (c.id, i)).collect();
+        let folded = list.iter().map(|c| fold(&c.holder).into_boxed_str()).collect();
         let mut data = CertData {
             list,
             due,
             folded,
-            by_id,
             ..CertData::default()
         };
+        // The store yields requests by id; keeping that order lets a binary search find one.
+        data.sort_by_id();
         data.reorder();
         data
     }
 
     pub fn get(&self, id: u64) -> Option<&CertificateRequest> {
-        self.by_id.get(&id).map(|&i| &self.list[i])
+        self.index_of(id).map(|i| &self.list[i])
     }
 
+    /// Where a request is in `list`, which is kept in id order (no map needed).
     pub fn index_of(&self, id: u64) -> Option<usize> {
-        self.by_id.get(&id).copied()
+        self.list.binary_search_by_key(&id, |c| c.id).ok()
     }
 
-    fn insert(
-        &mut self,
-        c: CertificateRequest,
-        calendar: &Calendar,
-        council_name: impl Fn(&CertificateRequest) -> String,
-    ) {
+    fn sort_by_id(&mut self) {
+        if self.list.is_sorted_by_key(|c| c.id) {
+            return;
+        }
+        let mut order: Vec<usize> = (0..self.list.len()).collect();
+        order.sort_by_key(|&i| self.list[i].id);
+        let mut list: Vec<Option<CertificateRequest>> =
+            std::mem::take(&mut self.list).into_iter().map(Some).collect();
+        self.list = order
+            .iter()
+            .map(|&i| list[i].take().expect("each index once"))
+            .collect();
+        self.due = order.iter().map(|&i| self.due[i]).collect();
+        self.folded = order
+            .iter()
+            .map(|&i| std::mem::take(&mut self.folded[i]))
+            .collect();
+    }
+
+    fn insert(&mut self, c: CertificateRequest, calendar: &Calendar) {
         let due = c.due_at(calendar).unwrap_or(NO_DEADLINE);
-        let folded = fold(&format!("{} {}", c.holder, council_name(&c)));
-        match self.by_id.get(&c.id) {
-            Some(&i) => {
+        let folded = fold(&c.holder).into_boxed_str();
+        match self.list.binary_search_by_key(&c.id, |x| x.id) {
+            Ok(i) => {
                 self.list[i] = c;
                 self.due[i] = due;
                 self.folded[i] = folded;
             }
-            None => {
-                self.by_id.insert(c.id, self.list.len());
-                self.list.push(c);
-                self.due.push(due);
-                self.folded.push(folded);
+            Err(i) => {
+                self.list.insert(i, c);
+                self.due.insert(i, due);
+                self.folded.insert(i, folded);
             }
         }
     }
 
     /// Adds or replaces a request, recomputing what derives from it.
-    pub fn put(
-        &mut self,
-        c: CertificateRequest,
-        calendar: &Calendar,
-        council_name: impl Fn(&CertificateRequest) -> String,
-    ) {
-        self.insert(c, calendar, council_name);
+    pub fn put(&mut self, c: CertificateRequest, calendar: &Calendar) {
+        self.insert(c, calendar);
         self.reorder();
     }
 
     pub fn remove(&mut self, id: u64) {
-        let Some(i) = self.by_id.remove(&id) else { return };
-        self.list.swap_remove(i);
-        self.due.swap_remove(i);
-        self.folded.swap_remove(i);
-        if let Some(moved) = self.list.get(i) {
-            self.by_id.insert(moved.id, i);
-        }
+        let Some(i) = self.index_of(id) else { return };
+        self.list.remove(i);
+        self.due.remove(i);
+        self.folded.remove(i);
         self.reorder();
     }
 

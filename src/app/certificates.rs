@@ -67,7 +67,19 @@ impl CertificatesState {
                 && old.view == basis.view
                 && basis.query.starts_with(&old.query)
         });
-        let keep = |i: &usize| basis.query.is_empty() || certs.folded[*i].contains(&basis.query);
+        // A request matches by its holder, or by its council's name.
+        let councils: std::collections::HashSet<crate::domain::municipality::IneCode> = data
+            .municipalities
+            .iter()
+            .zip(&data.folded)
+            .filter(|(_, name)| name.contains(&basis.query))
+            .map(|(m, _)| m.ine)
+            .collect();
+        let keep = |i: &usize| {
+            basis.query.is_empty()
+                || certs.folded[*i].contains(&basis.query)
+                || councils.contains(&certs.list[*i].ine)
+        };
         self.rows = if narrowing {
             self.rows.iter().copied().filter(keep).collect()
         } else {

@@ -79,11 +79,6 @@ impl Data {
     pub fn certificate_loader(&self, store: &Store) -> impl FnOnce() -> Result<CertData> + Send + 'static {
         let reader = store.certificate_reader();
         let calendar = self.calendar.clone();
-        let names: HashMap<IneCode, String> = self
-            .municipalities
-            .iter()
-            .map(|m| (m.ine, m.name.clone()))
-            .collect();
         move || {
             tracing::debug!(peak_kb = crate::logging::peak_rss_kb(), "loading requests");
             let list = reader.read_all()?;
@@ -92,9 +87,7 @@ impl Data {
                 requests = list.len(),
                 "requests decoded"
             );
-            Ok(CertData::new(list, &calendar, |c| {
-                names.get(&c.ine).cloned().unwrap_or_else(|| c.ine.to_string())
-            }))
+            Ok(CertData::new(list, &calendar))
         }
     }
 
@@ -267,7 +260,6 @@ impl Data {
     }
 
     fn put_certificate(&mut self, c: CertificateRequest) {
-        let name = self.council_name(c.ine);
-        self.certs.put(c, &self.calendar, |_| name.clone());
+        self.certs.put(c, &self.calendar);
     }
 }
