@@ -224,7 +224,7 @@ fn requests_filed_in_the_terminal_count_down_and_turn_overdue() {
     s.send("tiurana\tMaria Puig\t\t\t\t ");
     s.send("\t\t\x15");
     s.send("2026-12-07 00:00\r");
-    s.wait_for("Avís: Tiurana no té fitxa de subscriptor vigent. Desat #1: termini 09/12/2026 2");
+    s.wait_for("Desat #1: termini 09/12/2026 24:00. Avís: Tiurana no té fitxa");
     let screen = s.wait_for("⚠ 0m");
     assert!(
         screen.contains("Tiurana") && screen.contains("Maria Puig"),

@@ -129,9 +129,9 @@ impl App {
                 council.form_status(self.today()),
                 FormStatus::NotSent | FormStatus::Expired
             ) {
-                // The warning first: a long line is cut at its end.
+                // The id and deadline first: they are what a cut line must keep.
                 let warning = self.t.f(Msg::warn_form_invalid, &[("council", &council.name)]);
-                text = format!("{warning} {text}");
+                text = format!("{text} {warning}");
                 kind = StatusKind::Error;
             }
         }
