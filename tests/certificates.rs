@@ -119,6 +119,15 @@ fn countdowns_move_by_themselves_and_turn_overdue() {
     let s = screen(&f.app, 80, 24);
     assert!(s.contains("VENÇUT fa 2h"), "{s}");
     assert!(s.contains("⚠ vençudes: 1"), "the status bar counts it: {s}");
+    // Narrower, the hints give way whole: none is cut against the count.
+    let narrow = screen(&f.app, 60, 24);
+    let status = narrow.lines().last().unwrap().trim_end();
+    assert!(status.ends_with("  ⚠ vençudes: 1"), "{status:?}");
+    let hints = status.trim_end_matches("⚠ vençudes: 1").trim_end();
+    assert!(
+        hints.ends_with("Avança") || hints.ends_with("Detall") || hints.ends_with("Caducitats"),
+        "{status:?}"
+    );
     f.clock.set(at("2026-12-12T09:00:00Z"));
     let s = screen(&f.app, 80, 24);
     assert!(s.contains("VENÇUT fa 3d"), "{s}");

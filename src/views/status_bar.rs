@@ -204,16 +204,20 @@ fn draw_left(frame: &mut Frame, app: &App, area: Rect) -> u16 {
             if app.tab == Tab::Rollout && app.popup.is_none() {
                 spans.extend(selected_service(app));
             }
+            let mut used: usize = spans.iter().map(Span::width).sum();
             for (action, msg) in hinted(app) {
                 // Only the first key of each action, to keep the line short.
                 let Some(key) = app.keymap.first_key(*action) else {
                     continue;
                 };
-                spans.push(Span::styled(
-                    crate::views::help::key_name(&app.t, &key),
-                    theme.key,
-                ));
-                spans.push(Span::raw(format!(" {}  ", app.t.t(*msg))));
+                let key = Span::styled(crate::views::help::key_name(&app.t, &key), theme.key);
+                let words = Span::raw(format!(" {}  ", app.t.t(*msg)));
+                // Whole hints only: a cut one reads as a different word.
+                used += key.width() + words.width();
+                if used > usize::from(area.width) {
+                    break;
+                }
+                spans.extend([key, words]);
             }
             Line::from(spans)
         }
