@@ -10,14 +10,14 @@ use crate::domain::certificate::{CertStatus, CertificateRequest, RuleError};
 use crate::domain::municipality::FormStatus;
 use crate::domain::search::fold;
 use crate::i18n::Msg;
-use crate::store::{Change, Edit, HistoryEntry, Kind, Record};
+use crate::store::{Change, Edit, HistoryHead, Kind, Record};
 use crossterm::event::{KeyCode, KeyEvent};
 
 /// The detail of one request, with the history entries that touched it.
 #[derive(Debug)]
 pub struct CertDetail {
     pub id: u64,
-    pub history: Vec<(u64, HistoryEntry)>,
+    pub history: Vec<(u64, HistoryHead)>,
     pub scroll: Cursor,
 }
 

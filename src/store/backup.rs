@@ -1,7 +1,8 @@
 //! A complete, typed copy of a store: every record, the history and the counters.
 //! `io::backup` writes it as JSON; restoring checks it all before one transaction.
 
-use super::history::{CERT_ID_KEY, HistoryEntry, REDO_KEY, SEQ_KEY, UNDO_KEY, index_prefix};
+use super::history::{CERT_ID_KEY, HistoryEntry, REDO_KEY, SEQ_KEY, UNDO_KEY};
+use super::history_index;
 use super::{
     Kind, Record, Result, Store, StoreError, T_HISTORY, T_HISTORY_INDEX, T_META, codec, schema, tree_index,
 };
@@ -130,12 +131,17 @@ impl Store {
                 item.seq.to_be_bytes().to_vec(),
                 codec::encode(&item.entry).map_err(StoreError::from)?,
             ));
-            for edit in &item.entry.edits {
-                if let (Some(kind), Some(key)) = (edit.kind(), edit.key()) {
-                    let mut index = index_prefix(kind, &key);
-                    index.extend_from_slice(&item.seq.to_be_bytes());
-                    writes.push((T_HISTORY_INDEX, index, Vec::new()));
-                }
+            let touched: Vec<(Kind, Vec<u8>)> = item
+                .entry
+                .edits
+                .iter()
+                .filter_map(|edit| Some((edit.kind()?, edit.key()?)))
+                .collect();
+            let prefixes = history_index::prefixes(touched.iter().map(|(k, key)| (*k, key.as_slice())));
+            let head = codec::encode(&item.entry.head()).map_err(StoreError::from)?;
+            for mut index in prefixes {
+                index.extend_from_slice(&item.seq.to_be_bytes());
+                writes.push((T_HISTORY_INDEX, index, head.clone()));
             }
         }
         let last_seq = dump.history.iter().map(|h| h.seq + 1).max().unwrap_or(1);

@@ -50,6 +50,18 @@ pub fn decode<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, CodecError> {
     }
 }
 
+/// Decodes the leading fields of a value (a struct whose fields are the first ones of
+/// the encoded struct), ignoring the rest.
+pub fn decode_leading<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, CodecError> {
+    match bytes.split_first() {
+        None => Err(CodecError::Empty),
+        Some((&FORMAT_VERSION, body)) => bincode::serde::decode_from_slice(body, config())
+            .map(|(value, _)| value)
+            .map_err(|e| CodecError::Decode(e.to_string())),
+        Some((&other, _)) => Err(CodecError::UnknownFormat(other)),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -62,6 +74,17 @@ mod tests {
             decode::<(String, u32)>(&bytes).unwrap(),
             ("Tiurana".to_string(), 69)
         );
+    }
+
+    #[test]
+    fn the_leading_fields_decode_without_the_rest_but_whole_decoding_wants_all() {
+        let bytes = encode(&("Tiurana", 69u32, vec![1u64; 1000])).unwrap();
+        assert_eq!(
+            decode_leading::<(String, u32)>(&bytes).unwrap(),
+            ("Tiurana".to_string(), 69)
+        );
+        assert!(decode::<(String, u32)>(&bytes).is_err());
+        assert!(decode_leading::<(String, u32)>(&bytes[..3]).is_err());
     }
 
     #[test]

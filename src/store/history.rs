@@ -2,6 +2,7 @@
 //! flushed before returning; undo and redo replay the history.
 
 use super::codec;
+use super::history_index;
 use super::record::Kind;
 use super::record::{Change, Edit, Record};
 use super::{Result, Store, StoreError, T_HISTORY, T_HISTORY_INDEX, T_META, tree_index};
@@ -38,6 +39,27 @@ pub struct HistoryEntry {
     pub kind: EntryKind,
     pub action: String,
     pub edits: Vec<Edit>,
+}
+
+/// The leading fields of a [`HistoryEntry`], in the same order, decoded without its edits.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct HistoryHead {
+    #[serde(with = "chrono::serde::ts_milliseconds")]
+    pub at: DateTime<Utc>,
+    pub user: String,
+    pub kind: EntryKind,
+    pub action: String,
+}
+
+impl HistoryEntry {
+    pub fn head(&self) -> HistoryHead {
+        HistoryHead {
+            at: self.at,
+            user: self.user.clone(),
+            kind: self.kind,
+            action: self.action.clone(),
+        }
+    }
 }
 
 /// What a commit did, for the caller to mirror in memory.
@@ -111,26 +133,39 @@ impl Store {
         Ok(counted.max(after_last))
     }
 
-    /// The history entries that touched one record, oldest first.
-    pub fn history_of(&self, kind: Kind, key: &[u8]) -> Result<Vec<(u64, HistoryEntry)>> {
-        let mut out = Vec::new();
-        for item in self.trees[T_HISTORY_INDEX].scan_prefix(index_prefix(kind, key)) {
-            let (k, _) = item?;
-            let seq = u64::from_be_bytes(k[k.len() - 8..].try_into().unwrap_or([0; 8]));
-            out.push((seq, self.entry(seq)?));
+    /// When, who and what of the entries that touched one record, oldest first.
+    /// Read from the index, which keeps each entry's head: an import's entry holds every
+    /// record it added, and reading it for one line would cost 20 MB.
+    pub fn history_of(&self, kind: Kind, key: &[u8]) -> Result<Vec<(u64, HistoryHead)>> {
+        let index = &self.trees[T_HISTORY_INDEX];
+        let mut seqs = Vec::new();
+        let found = index
+            .scan_prefix(history_index::record_prefix(kind, key))
+            .chain(index.scan_prefix(history_index::ranges_of(kind)));
+        for item in found {
+            let (index_key, head) = item?;
+            if let Some(seq) = history_index::seq_if_covers(&index_key, key) {
+                seqs.push((seq, head));
+            }
         }
-        Ok(out)
+        seqs.sort_unstable_by_key(|(seq, _)| *seq);
+        seqs.into_iter()
+            .map(|(seq, head)| {
+                // The index holds a copy of the head; stores written before it did hold none.
+                let head = match head.is_empty() {
+                    true => self.head(seq)?,
+                    false => codec::decode(&head)?,
+                };
+                Ok((seq, head))
+            })
+            .collect()
     }
 
-    /// The action names that `u` and Ctrl-R would replay next.
-    pub fn undo_redo_heads(&self) -> Result<(Option<String>, Option<String>)> {
-        let head = |key| -> Result<Option<String>> {
-            match self.read_stack(key)?.last() {
-                Some(&seq) => Ok(Some(self.entry(seq)?.action)),
-                None => Ok(None),
-            }
-        };
-        Ok((head(UNDO_KEY)?, head(REDO_KEY)?))
+    fn head(&self, seq: u64) -> Result<HistoryHead> {
+        let bytes = self.trees[T_HISTORY]
+            .get(seq.to_be_bytes())?
+            .ok_or_else(|| super::damaged(&self.dir, format!("history entry {seq} is missing")))?;
+        Ok(codec::decode_leading(&bytes)?)
     }
 
     pub fn entry(&self, seq: u64) -> Result<HistoryEntry> {
@@ -185,7 +220,7 @@ impl Store {
         // Encode once, outside the transaction closure, which sled may retry.
         struct Prepared {
             tree: usize,
-            index: Vec<u8>,
+            kind: Kind,
             key: Vec<u8>,
             before: Option<Vec<u8>>,
             after: Option<Vec<u8>>,
@@ -197,12 +232,13 @@ impl Store {
             };
             prepared.push(Prepared {
                 tree: tree_index(kind),
-                index: index_prefix(kind, &key),
+                kind,
                 key,
                 before: edit.before.as_ref().map(Record::encode_value).transpose()?,
                 after: edit.after.as_ref().map(Record::encode_value).transpose()?,
             });
         }
+        let index_prefixes = history_index::prefixes(prepared.iter().map(|p| (p.kind, p.key.as_slice())));
         let next_cert_id = edits
             .iter()
             .filter_map(|e| match &e.after {
@@ -218,6 +254,7 @@ impl Store {
             edits,
         };
         let entry_bytes = codec::encode(&entry)?;
+        let head_bytes = codec::encode(&entry.head())?;
         let undo = self.read_stack(UNDO_KEY)?;
         let redo = self.read_stack(REDO_KEY)?;
         let first_seq = self.next_seq_fallback()?;
@@ -242,10 +279,10 @@ impl Store {
                 .map_err(|e| ConflictableTransactionError::Abort(StoreError::Codec(e)))?;
             tx[T_META].insert(SEQ_KEY, next)?;
             tx[T_HISTORY].insert(&seq.to_be_bytes(), entry_bytes.as_slice())?;
-            for p in &prepared {
-                let mut index = p.index.clone();
+            for prefix in &index_prefixes {
+                let mut index = prefix.clone();
                 index.extend_from_slice(&seq.to_be_bytes());
-                tx[T_HISTORY_INDEX].insert(index, &[])?;
+                tx[T_HISTORY_INDEX].insert(index, head_bytes.as_slice())?;
             }
             if let Some(next) = next_cert_id {
                 let counted: u64 = match tx[T_META].get(CERT_ID_KEY)? {
@@ -301,13 +338,4 @@ impl Store {
             edits: entry.edits,
         })
     }
-}
-
-/// The history-index prefix of one record: its kind, its key's length, its key.
-pub(crate) fn index_prefix(kind: Kind, key: &[u8]) -> Vec<u8> {
-    let mut out = Vec::with_capacity(key.len() + 2);
-    out.push(kind as u8);
-    out.push(key.len() as u8);
-    out.extend_from_slice(key);
-    out
 }

@@ -9,13 +9,14 @@ pub mod backup;
 pub mod codec;
 mod error;
 pub mod history;
+mod history_index;
 pub mod record;
 pub mod schema;
 mod seal;
 pub mod seed;
 
 pub use error::{Result, StoreError};
-pub use history::{Applied, EntryKind, HistoryEntry};
+pub use history::{Applied, EntryKind, HistoryEntry, HistoryHead};
 pub use record::{Change, Edit, Kind, Record};
 
 use crate::domain::certificate::CertificateRequest;
