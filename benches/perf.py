@@ -96,7 +96,7 @@ def child_peak_rss_mb():
     return resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024.0
 
 
-def drive(tui_cls, argv, env, wait, go_to_list, filter_keys, cols=80, rows=24):
+def drive(tui_cls, argv, env, wait, go_to_list, filter_keys, open_detail=None, cols=80, rows=24):
     """First frame, cursor moves, filter keystrokes, idle output and peak memory."""
     out = {}
     with tui_cls(argv, cols=cols, rows=rows, env=env) as t:
@@ -112,6 +112,11 @@ def drive(tui_cls, argv, env, wait, go_to_list, filter_keys, cols=80, rows=24):
             samples = filter_keys(t)
             flat = [s.latency_s * 1000 for s in samples if s.latency_s is not None]
             out["filter_p95_ms"] = p95(flat) if flat else None
+        if open_detail:
+            # The detail of the selected row, with its history, then back: counts in peak memory.
+            sample = t.key_until_change(open_detail[0], timeout=10)
+            out["detail_ms"] = sample.latency_s * 1000 if sample.latency_s is not None else None
+            t.key(open_detail[1])
         out["idle_bytes_per_s"] = t.idle(5.0) / 5.0
         out["peak_rss_mb"] = t.rss_kb() / 1024.0
     return out
@@ -149,7 +154,7 @@ def main():
                 t.key("Esc")
             return samples
 
-        ours = drive(Tui, [binary], env, "OCSAE", to_queue, filter_queue)
+        ours = drive(Tui, [binary], env, "OCSAE", to_queue, filter_queue, ("Enter", "Esc"))
         ours["import_s"] = import_s
         ours["import_peak_rss_mb"] = import_rss
 
@@ -189,6 +194,7 @@ def table(ours, theirs):
         ("Cursor move, p95", "move_p95_ms", "ms", "≤ 8 ms"),
         ("Bytes per move, median", "move_bytes_median", "B", "≤ 300 B"),
         ("Filter keystroke, p95", "filter_p95_ms", "ms", "≤ 30 ms"),
+        ("Open a request's detail", "detail_ms", "ms", "—"),
         ("Idle output", "idle_bytes_per_s", "B/s", "≤ 50 B/s"),
         ("Peak memory", "peak_rss_mb", "MB", "≤ 80 MB"),
     ]
@@ -199,7 +205,7 @@ def table(ours, theirs):
     all_met = True
     for label, key, unit, target in rows:
         value = ours.get(key)
-        met = value is not None and value <= TARGETS[key]
+        met = value is not None and (key not in TARGETS or value <= TARGETS[key])
         all_met &= met
         other = theirs.get(key) if theirs else None
         ratio = f"{other / value:.1f}×" if other is not None and value else "—"

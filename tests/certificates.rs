@@ -291,6 +291,16 @@ fn the_filter_finds_holders_and_councils() {
     press(&mut f.app, KeyCode::Char('/'));
     type_text(&mut f.app, "cabana");
     assert_eq!(f.app.certificates.rows.len(), 1);
+    // Past the last match and back: widening rescans everything.
+    type_text(&mut f.app, "x");
+    assert!(f.app.certificates.rows.is_empty());
+    press(&mut f.app, KeyCode::Backspace);
+    assert_eq!(f.app.certificates.rows.len(), 1);
+    press(&mut f.app, KeyCode::Esc);
+    let all = &f.app.certificates.rows;
+    assert_eq!(all.len(), 3);
+    let due: Vec<_> = all.iter().map(|&i| f.app.data.certs.due[i]).collect();
+    assert!(due.is_sorted(), "the queue stays in deadline order");
 }
 
 #[test]

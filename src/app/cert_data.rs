@@ -3,6 +3,7 @@
 
 use crate::domain::calendar::Calendar;
 use crate::domain::certificate::{CertStatus, CertificateRequest};
+use crate::domain::municipality::IneCode;
 use crate::domain::search::fold;
 use chrono::{DateTime, Utc};
 use std::collections::HashMap;
@@ -18,6 +19,8 @@ pub struct CertData {
     pub due: Vec<DateTime<Utc>>,
     /// The folded holder of each request, for the filter (councils are matched by code).
     pub folded: Vec<Box<str>>,
+    /// The council of each request, packed, so the filter does not visit `list`.
+    pub ine: Vec<IneCode>,
     /// Open requests (indexes into `list`), earliest deadline first.
     pub open_by_due: Vec<usize>,
     /// Issued certificates (indexes into `list`), earliest expiry first.
@@ -36,10 +39,12 @@ impl CertData {
             .map(|c| c.due_at(calendar).unwrap_or(NO_DEADLINE))
             .collect();
         let folded = list.iter().map(|c| fold(&c.holder).into_boxed_str()).collect();
+        let ine = list.iter().map(|c| c.ine).collect();
         let mut data = CertData {
             list,
             due,
             folded,
+            ine,
             ..CertData::default()
         };
         // The store yields requests by id; keeping that order lets a binary search find one.
@@ -70,6 +75,7 @@ impl CertData {
             .map(|&i| list[i].take().expect("each index once"))
             .collect();
         self.due = order.iter().map(|&i| self.due[i]).collect();
+        self.ine = order.iter().map(|&i| self.ine[i]).collect();
         self.folded = order
             .iter()
             .map(|&i| std::mem::take(&mut self.folded[i]))
@@ -79,16 +85,19 @@ impl CertData {
     fn insert(&mut self, c: CertificateRequest, calendar: &Calendar) {
         let due = c.due_at(calendar).unwrap_or(NO_DEADLINE);
         let folded = fold(&c.holder).into_boxed_str();
+        let ine = c.ine;
         match self.list.binary_search_by_key(&c.id, |x| x.id) {
             Ok(i) => {
                 self.list[i] = c;
                 self.due[i] = due;
                 self.folded[i] = folded;
+                self.ine[i] = ine;
             }
             Err(i) => {
                 self.list.insert(i, c);
                 self.due.insert(i, due);
                 self.folded.insert(i, folded);
+                self.ine.insert(i, ine);
             }
         }
     }
@@ -104,6 +113,7 @@ impl CertData {
         self.list.remove(i);
         self.due.remove(i);
         self.folded.remove(i);
+        self.ine.remove(i);
         self.reorder();
     }
 

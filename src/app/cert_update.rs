@@ -103,12 +103,8 @@ impl App {
     }
 
     fn select_cert(&mut self, id: u64) {
-        if let Some(pos) = self
-            .certificates
-            .rows
-            .iter()
-            .position(|&i| self.data.certs.list[i].id == id)
-        {
+        let index = self.data.certs.index_of(id);
+        if let Some(pos) = index.and_then(|index| self.certificates.rows.iter().position(|&i| i == index)) {
             self.certificates.cursor.select(pos);
         }
     }

@@ -2,6 +2,7 @@
 
 use super::data::Data;
 use super::table::Cursor;
+use crate::domain::municipality::IneCode;
 use crate::domain::search::fold;
 use crate::widgets::input::TextInput;
 
@@ -68,29 +69,33 @@ impl CertificatesState {
                 && basis.query.starts_with(&old.query)
         });
         // A request matches by its holder, or by its council's name.
-        let councils: std::collections::HashSet<crate::domain::municipality::IneCode> = data
+        let mut councils: Vec<IneCode> = data
             .municipalities
             .iter()
             .zip(&data.folded)
             .filter(|(_, name)| name.contains(&basis.query))
             .map(|(m, _)| m.ine)
             .collect();
-        let keep = |i: &usize| {
-            basis.query.is_empty()
-                || certs.folded[*i].contains(&basis.query)
-                || councils.contains(&certs.list[*i].ine)
+        councils.sort_unstable();
+        let matches = |i: usize| {
+            certs.folded[i].contains(&basis.query) || councils.binary_search(&certs.ine[i]).is_ok()
         };
-        self.rows = if narrowing {
-            self.rows.iter().copied().filter(keep).collect()
+        let base = match self.view {
+            CertView::Queue => &certs.open_by_due,
+            CertView::Expiry => &certs.issued_by_expiry,
+        };
+        self.rows = if basis.query.is_empty() {
+            base.clone()
+        } else if narrowing {
+            self.rows.iter().copied().filter(|&i| matches(i)).collect()
         } else {
-            let base = match self.view {
-                CertView::Queue => &certs.open_by_due,
-                CertView::Expiry => &certs.issued_by_expiry,
-            };
-            base.iter().copied().filter(keep).collect()
+            // Scanned in id order, which is the order they sit in memory; then kept in the view's order.
+            let hit: Vec<bool> = (0..certs.list.len()).map(matches).collect();
+            base.iter().copied().filter(|&i| hit[i]).collect()
         };
         self.basis = Some(basis);
-        match selected.and_then(|id| self.rows.iter().position(|&r| certs.list[r].id == id)) {
+        let index = selected.and_then(|id| certs.index_of(id));
+        match index.and_then(|index| self.rows.iter().position(|&r| r == index)) {
             Some(pos) => self.cursor.select(pos),
             None => self.cursor.clamp(self.rows.len()),
         }

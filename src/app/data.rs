@@ -167,8 +167,8 @@ impl Data {
     /// ones by deadline first, then the rest, newest first.
     pub fn certificates_of(&self, council: usize) -> Vec<usize> {
         let ine = self.municipalities[council].ine;
-        let mut out: Vec<usize> = (0..self.certs.list.len())
-            .filter(|&i| self.certs.list[i].ine == ine)
+        let mut out: Vec<usize> = (0..self.certs.ine.len())
+            .filter(|&i| self.certs.ine[i] == ine)
             .collect();
         out.sort_by_key(|&i| {
             let c = &self.certs.list[i];
