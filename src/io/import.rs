@@ -3,6 +3,7 @@
 
 use super::csv_input::{self, CsvTable};
 use super::{IoError, Problem};
+use crate::domain::certificate::CertificateRequest;
 use crate::domain::municipality::{Contact, ContactRole, IneCode, Municipality};
 use crate::domain::text::clean;
 use crate::store::{Change, Edit, Record, Store};
@@ -20,7 +21,7 @@ pub struct Imported {
     /// Cells from which control or bidi characters were removed.
     pub cleaned: usize,
     /// The certificate requests the import created.
-    pub created: Vec<crate::domain::certificate::CertificateRequest>,
+    pub created: Vec<CertificateRequest>,
 }
 
 /// Untrusted text without the characters that could drive a terminal, counting the cells cleaned.
@@ -93,19 +94,9 @@ pub fn contacts_from(store: &Store, table: &CsvTable, at: DateTime<Utc>) -> Resu
             )
         })
         .collect();
-    let records = edits.len();
-    if records > 0 {
-        store
-            .apply(Change::new("import.contacts", edits), at)
-            .map_err(IoError::Store)?;
-    }
-    Ok(Imported {
-        rows: table.rows.len(),
-        records,
-        was_latin: table.was_latin,
-        cleaned: cleaned.get(),
-        created: Vec::new(),
-    })
+    let imported = Imported::new(table, edits.len(), cleaned.get(), Vec::new());
+    commit(store, "import.contacts", edits, at)?;
+    Ok(imported)
 }
 
 /// Reads a yes/no cell as spreadsheets write it.
@@ -136,7 +127,7 @@ pub fn certificates_from(
     at: DateTime<Utc>,
 ) -> Result<Imported, IoError> {
     use crate::domain::catalog::cert_type;
-    use crate::domain::certificate::{CertStatus, CertificateRequest, HolderRole, Operation, check_urgency};
+    use crate::domain::certificate::{CertStatus, HolderRole, Operation, check_urgency};
     use crate::domain::localtime::parse_time;
     let [
         ine_c,
@@ -264,17 +255,29 @@ pub fn certificates_from(
         created.push(request.clone());
         edits.push(Edit::create(Record::Certificate(request)));
     }
-    let records = edits.len();
-    if records > 0 {
+    let imported = Imported::new(table, edits.len(), cleaned.get(), created);
+    commit(store, "import.certificates", edits, at)?;
+    Ok(imported)
+}
+
+impl Imported {
+    fn new(table: &CsvTable, records: usize, cleaned: usize, created: Vec<CertificateRequest>) -> Imported {
+        Imported {
+            rows: table.rows.len(),
+            records,
+            was_latin: table.was_latin,
+            cleaned,
+            created,
+        }
+    }
+}
+
+/// The whole file as one change in the history: all of it or nothing.
+fn commit(store: &Store, action: &str, edits: Vec<Edit>, at: DateTime<Utc>) -> Result<(), IoError> {
+    if !edits.is_empty() {
         store
-            .apply(Change::new("import.certificates", edits), at)
+            .apply(Change::new(action, edits), at)
             .map_err(IoError::Store)?;
     }
-    Ok(Imported {
-        rows: table.rows.len(),
-        records,
-        was_latin: table.was_latin,
-        cleaned: cleaned.get(),
-        created,
-    })
+    Ok(())
 }

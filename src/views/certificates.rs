@@ -71,20 +71,12 @@ pub fn draw(frame: &mut Frame, app: &App, area: Rect) {
         CertView::Expiry => draw_expiry(frame, app, table),
     }
     if app.certificates.rows.is_empty() {
-        let empty = Rect {
-            y: table.y + 1,
-            height: 1,
-            ..table
-        };
         let msg = if app.data.certs_loaded {
             Msg::no_requests
         } else {
             Msg::certs_loading_body
         };
-        frame.render_widget(
-            Line::from(format!(" {}", app.t.t(msg))).style(app.theme.dim),
-            empty,
-        );
+        super::empty_note(frame, app, table, msg);
     }
 }
 

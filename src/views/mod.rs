@@ -129,3 +129,16 @@ fn draw_header(frame: &mut Frame, app: &App, area: Rect) {
     }
     frame.render_widget(Line::from(spans), area);
 }
+
+/// The line under a table's header that says it has no rows.
+fn empty_note(frame: &mut Frame, app: &App, table: Rect, msg: Msg) {
+    let line = Rect {
+        y: table.y + 1,
+        height: 1.min(table.height.saturating_sub(1)),
+        ..table
+    };
+    frame.render_widget(
+        Line::from(format!(" {}", app.t.t(msg))).style(app.theme.dim),
+        line,
+    );
+}

@@ -149,15 +149,7 @@ fn draw_list(frame: &mut Frame, app: &App, area: Rect) {
     widths.extend(keep(WIDTHS, &shown).into_iter().map(Constraint::Length));
     frame.render_widget(Table::new(rows, widths).header(header).column_spacing(1), table);
     if state.rows.is_empty() {
-        let empty = Rect {
-            y: table.y + 1,
-            height: 1,
-            ..table
-        };
-        frame.render_widget(
-            Line::from(format!(" {}", t.t(Msg::empty_list))).style(app.theme.dim),
-            empty,
-        );
+        super::empty_note(frame, app, table, Msg::empty_list);
     }
 }
 

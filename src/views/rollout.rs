@@ -146,15 +146,7 @@ pub fn draw(frame: &mut Frame, app: &App, area: Rect) {
         table,
     );
     if state.rows.is_empty() {
-        let empty = Rect {
-            y: table.y + 1,
-            height: 1,
-            ..table
-        };
-        frame.render_widget(
-            Line::from(format!(" {}", app.t.t(Msg::empty_list))).style(theme.dim),
-            empty,
-        );
+        super::empty_note(frame, app, table, Msg::empty_list);
     }
 
     // Per service: % of the listed councils done, leaving out those where it does not apply.
