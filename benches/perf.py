@@ -41,6 +41,7 @@ TARGETS = {
     "filter_p95_ms": 30.0,
     "idle_bytes_per_s": 50.0,
     "peak_rss_mb": 80.0,
+    "idle_cpu_percent": 1.0,
 }
 
 
@@ -96,6 +97,16 @@ def child_peak_rss_mb():
     return resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024.0
 
 
+def cpu_seconds(pid):
+    """User plus system CPU time of a process, from /proc (Linux)."""
+    try:
+        with open(f"/proc/{pid}/stat") as f:
+            fields = f.read().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    except (OSError, IndexError, ValueError):
+        return None
+
+
 def drive(tui_cls, argv, env, wait, go_to_list, filter_keys, open_detail=None, cols=80, rows=24):
     """First frame, cursor moves, filter keystrokes, idle output and peak memory."""
     out = {}
@@ -117,7 +128,11 @@ def drive(tui_cls, argv, env, wait, go_to_list, filter_keys, open_detail=None, c
             sample = t.key_until_change(open_detail[0], timeout=10)
             out["detail_ms"] = sample.latency_s * 1000 if sample.latency_s is not None else None
             t.key(open_detail[1])
+        cpu_before = cpu_seconds(t.pid)
         out["idle_bytes_per_s"] = t.idle(5.0) / 5.0
+        cpu_after = cpu_seconds(t.pid)
+        if cpu_before is not None and cpu_after is not None:
+            out["idle_cpu_percent"] = (cpu_after - cpu_before) / 5.0 * 100
         out["peak_rss_mb"] = t.rss_kb() / 1024.0
     return out
 
@@ -196,6 +211,7 @@ def table(ours, theirs):
         ("Filter keystroke, p95", "filter_p95_ms", "ms", "≤ 30 ms"),
         ("Open a request's detail", "detail_ms", "ms", "—"),
         ("Idle output", "idle_bytes_per_s", "B/s", "≤ 50 B/s"),
+        ("Idle CPU", "idle_cpu_percent", "%", "about 0%"),
         ("Peak memory", "peak_rss_mb", "MB", "≤ 80 MB"),
     ]
     print(f"Machine: {machine()}")

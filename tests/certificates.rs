@@ -238,7 +238,13 @@ fn cancelling_asks_for_the_holders_name_and_rejecting_for_a_reason() {
     );
     type_text(&mut f.app, "Maria");
     press(&mut f.app, KeyCode::Enter);
-    assert!(screen(&f.app, 80, 24).contains("no coincideix"));
+    // Refused, the prompt stays open with its answer in sight.
+    let status = screen(&f.app, 80, 24).lines().last().unwrap().to_string();
+    assert!(
+        status.starts_with(" ✖ No és el nom del titular (Esc per sortir). › Maria"),
+        "{status}"
+    );
+    assert_eq!(f.app.data.certs.get(2).unwrap().status, CertStatus::Received);
     ctrl(&mut f.app, 'u');
     type_text(&mut f.app, "pere roca");
     press(&mut f.app, KeyCode::Enter);

@@ -83,7 +83,7 @@ fn the_matrix_at_80x24_with_totals() {
     press(&mut f.app, KeyCode::Char(' '));
     f.app.status = None;
     let s = screen(&f.app, 80, 24);
-    // e-NOTUM: 1 done of 28 applicable councils = 3 %; Àger: 1 of 12; Albesa: 0 of 11.
+    // e-NOTUM: 1 done of 28 applicable councils = 3.6 %, shown 4; Àger: 1 of 12; Albesa: 0 of 11.
     assert!(
         s.lines().any(|l| l.starts_with("Àger") && l.ends_with("1/12")),
         "{s}"
@@ -93,7 +93,7 @@ fn the_matrix_at_80x24_with_totals() {
         "{s}"
     );
     let totals = s.lines().find(|l| l.starts_with("% implantat")).unwrap();
-    assert_eq!(totals.split_whitespace().nth(7), Some("3"), "{totals}");
+    assert_eq!(totals.split_whitespace().nth(7), Some("4"), "{totals}");
     assert!(
         s.contains("FAC e-FACT"),
         "the full name of the column is shown: {s}"
@@ -237,4 +237,44 @@ fn undo_works_with_the_checklist_open() {
     assert_eq!(status_of(&f, "Àger", "e-notum"), RolloutStatus::InProgress);
     let s = screen(&f.app, 80, 24);
     assert!(s.lines().last().unwrap().contains("Refet"), "{s}");
+}
+
+#[test]
+fn the_title_shows_the_typed_filter_and_a_sort_other_than_by_name() {
+    let mut f = on_enotum();
+    let title = |f: &Fixture| screen(&f.app, 80, 24).lines().nth(1).unwrap().to_string();
+    assert!(title(&f).contains("✖ bloquejat"), "the legend fits whole");
+    press(&mut f.app, KeyCode::Char('/'));
+    type_text(&mut f.app, "tiu");
+    let t = title(&f);
+    assert!(t.contains("2 municipis") && t.contains("/tiu"), "{t}");
+    press(&mut f.app, KeyCode::Enter);
+    assert!(title(&f).contains("/tiu"), "a kept filter stays in sight");
+    press(&mut f.app, KeyCode::Esc);
+    press(&mut f.app, KeyCode::Char('s'));
+    let t = title(&f);
+    assert!(t.contains("· Habitants ▲"), "{t}");
+}
+
+#[test]
+fn totals_count_every_listed_council_even_under_a_status_filter() {
+    let mut f = on_enotum();
+    press(&mut f.app, KeyCode::Char(' '));
+    press(&mut f.app, KeyCode::Char(' '));
+    assert_eq!(status_of(&f, "Àger", "e-notum"), RolloutStatus::Done);
+    f.app.status = None;
+    let total = |f: &Fixture| {
+        let s = screen(&f.app, 80, 24);
+        let line = s
+            .lines()
+            .find(|l| l.starts_with("% implantat"))
+            .unwrap()
+            .to_string();
+        line.split_whitespace().nth(7).unwrap().to_string()
+    };
+    // 1 of 29: 3.4 % rounds to 3.
+    assert_eq!(total(&f), "3");
+    press(&mut f.app, KeyCode::Char('f')); // not done: Àger leaves the list
+    assert_eq!(f.app.rollout.rows.len(), 28);
+    assert_eq!(total(&f), "3", "the filter does not change how far e-NOTUM is");
 }

@@ -138,9 +138,15 @@ impl Tally {
         t
     }
 
-    /// Whole percent done, rounded down; None when nothing applies.
+    /// Whole percent done, rounded, but 0 only when none is done and 100 only when
+    /// all are; None when nothing applies.
     pub fn percent(self) -> Option<u32> {
-        (self.applicable > 0).then(|| (self.done * 100 / self.applicable) as u32)
+        (self.applicable > 0).then(|| {
+            let rounded = (self.done * 200 + self.applicable) / (self.applicable * 2);
+            let floor = usize::from(self.done > 0);
+            let ceiling = if self.done < self.applicable { 99 } else { 100 };
+            rounded.clamp(floor, ceiling) as u32
+        })
     }
 }
 
@@ -193,6 +199,12 @@ mod tests {
         );
         assert_eq!(t.percent(), Some(50));
         assert_eq!(Tally::of(&[NotApplicable]).percent(), None);
+        let tally = |done, applicable| Tally { done, applicable };
+        assert_eq!(tally(2, 29).percent(), Some(7), "6.9% rounds to 7");
+        assert_eq!(tally(1, 116).percent(), Some(1), "0.86% is not 0");
+        assert_eq!(tally(199, 200).percent(), Some(99), "99.5% is not all");
+        assert_eq!(tally(0, 3).percent(), Some(0));
+        assert_eq!(tally(3, 3).percent(), Some(100));
     }
 
     #[test]

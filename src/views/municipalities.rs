@@ -34,7 +34,7 @@ pub fn draw(frame: &mut Frame, app: &App, area: Rect) {
     draw_list(frame, app, area);
 }
 
-fn sort_label(app: &App, column: SortColumn) -> &str {
+pub fn sort_label(app: &App, column: SortColumn) -> &str {
     app.t.t(match column {
         SortColumn::Name => Msg::col_municipality,
         SortColumn::Population => Msg::col_population,

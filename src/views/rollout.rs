@@ -1,6 +1,7 @@
 //! The Implantació tab: councils down, the AOC services across, with totals.
 
 use crate::app::App;
+use crate::app::municipalities::SortColumn;
 use crate::app::rollout::StatusFilter;
 use crate::domain::catalog::services;
 use crate::domain::rollout::{RolloutStatus, Tally};
@@ -14,6 +15,7 @@ use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Cell, Row, Table};
+use unicode_width::UnicodeWidthStr;
 
 /// The glyph that marks a status, so the matrix reads without colour.
 pub fn glyph(status: RolloutStatus) -> &'static str {
@@ -58,18 +60,28 @@ fn draw_title(frame: &mut Frame, app: &App, area: Rect) {
             &[("n", &app.t.int(app.config.threshold.into()))],
         )
     };
-    let mut spans = vec![
-        Span::styled(format!(" {view} · {count}"), app.theme.title),
-        Span::raw("  "),
-    ];
+    let mut spans = vec![Span::styled(format!(" {view} · {count}"), app.theme.title)];
+    let sorting = &app.municipalities;
+    if sorting.sort != SortColumn::default() || sorting.reverse {
+        let arrow = if sorting.reverse { "▼" } else { "▲" };
+        let label = crate::views::municipalities::sort_label(app, sorting.sort);
+        spans.push(Span::styled(format!(" · {label} {arrow}"), app.theme.dim));
+    }
+    spans.push(Span::raw("  "));
+    let text_filter = app.municipalities.filtering || !app.municipalities.filter.is_empty();
     match state.filter {
         Some((service, filter)) => {
             spans.push(Span::styled(filter_label(app, service, filter), app.theme.warn))
         }
-        None => spans.push(Span::styled(
-            app.t.t(Msg::rollout_legend).to_string(),
-            app.theme.dim,
-        )),
+        // The legend only where it fits whole, and not over a filter being typed.
+        None if !text_filter => {
+            let legend = app.t.t(Msg::rollout_legend);
+            let used: usize = spans.iter().map(Span::width).sum();
+            if used + legend.width() <= usize::from(area.width) {
+                spans.push(Span::styled(legend.to_string(), app.theme.dim));
+            }
+        }
+        None => {}
     }
     let filter = &app.municipalities.filter;
     let typing = app.municipalities.filtering;
@@ -150,11 +162,13 @@ pub fn draw(frame: &mut Frame, app: &App, area: Rect) {
     }
 
     // Per service: % of the listed councils done, leaving out those where it does not apply.
+    // Over the councils the view lists before the status filter: with "not done" shown,
+    // the totals still say how far the service is.
+    let listed = &app.municipalities.rows;
     let mut totals = vec![Cell::from(app.t.t(Msg::rollout_percent))];
     for s in 0..n {
         let tally = Tally::of(
-            state
-                .rows
+            listed
                 .iter()
                 .map(|&m| app.data.status(m, s))
                 .collect::<Vec<_>>()
@@ -164,8 +178,7 @@ pub fn draw(frame: &mut Frame, app: &App, area: Rect) {
         totals.push(Cell::from(Line::from(text).right_aligned()).style(column_style(s)));
     }
     let all = Tally::of(
-        state
-            .rows
+        listed
             .iter()
             .flat_map(|&m| (0..n).map(move |s| app.data.status(m, s)))
             .collect::<Vec<_>>()

@@ -8,6 +8,7 @@ use chrono::Datelike;
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
+use unicode_width::UnicodeWidthStr;
 
 /// The actions worth a hint on each screen, most useful first.
 fn hinted(app: &App) -> &'static [(Action, Msg)] {
@@ -174,14 +175,14 @@ pub fn draw(frame: &mut Frame, app: &App, area: Rect) {
 fn draw_left(frame: &mut Frame, app: &App, area: Rect) -> u16 {
     let theme = &app.theme;
     if let Some(Popup::Prompt(prompt)) = &app.popup {
-        // A refused answer takes the whole line until the next key.
-        if let Some(error) = &prompt.error {
-            frame.render_widget(Span::styled(format!(" {error}"), theme.error), area);
-            return area.width;
-        }
-        let label = format!(" {} ", prompt_question(app, prompt.kind));
-        let width = (label.chars().count() as u16).min(area.width.saturating_sub(8));
-        frame.render_widget(Span::styled(label, theme.key), area);
+        // A refused answer stands in for the question until the next key; the answer
+        // stays beside it, so it is plain that the prompt is still open.
+        let (label, style) = match &prompt.error {
+            Some(error) => (format!(" ✖ {error} › "), theme.error),
+            None => (format!(" {} ", prompt_question(app, prompt.kind)), theme.key),
+        };
+        let width = (label.width() as u16).min(area.width.saturating_sub(8));
+        frame.render_widget(Span::styled(label, style), area);
         let rest = Rect {
             x: area.x + width,
             width: area.width.saturating_sub(width),
