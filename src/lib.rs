@@ -11,6 +11,7 @@ pub mod i18n;
 pub mod io;
 pub mod keymap;
 pub mod logging;
+pub mod output;
 pub mod panics;
 pub mod store;
 pub mod theme;
@@ -56,7 +57,7 @@ pub fn run() -> ExitCode {
         Ok(config) => config.unwrap_or_default(),
         Err(e) => {
             let t = I18n::new(cli.lang.or(env_lang).unwrap_or_default());
-            eprintln!("ocsae: {}", t.f(Msg::err_config, &[("detail", &e)]));
+            crate::output::err(format_args!("ocsae: {}", t.f(Msg::err_config, &[("detail", &e)])));
             return ExitCode::from(1);
         }
     };
@@ -64,7 +65,7 @@ pub fn run() -> ExitCode {
     let t = I18n::new(lang);
     // A bad key binding is a configuration mistake for every command, not only the dashboard.
     if let Err(e) = keymap::Keymap::new(&config.keys) {
-        eprintln!("ocsae: {}", t.f(Msg::err_config, &[("detail", &e)]));
+        crate::output::err(format_args!("ocsae: {}", t.f(Msg::err_config, &[("detail", &e)])));
         return ExitCode::from(1);
     }
     let Some(db) = cli
@@ -72,7 +73,7 @@ pub fn run() -> ExitCode {
         .clone()
         .or_else(|| paths.as_ref().map(|p| p.data_dir.clone()))
     else {
-        eprintln!("ocsae: {}", t.t(Msg::err_no_home));
+        crate::output::err(format_args!("ocsae: {}", t.t(Msg::err_no_home)));
         return ExitCode::from(1);
     };
     let clock: Arc<dyn Clock> = match std::env::var("OCSAE_NOW").ok().filter(|v| !v.is_empty()) {
@@ -81,10 +82,10 @@ pub fn run() -> ExitCode {
                 at.with_timezone(&chrono::Utc),
             )),
             Err(_) => {
-                eprintln!(
+                crate::output::err(format_args!(
                     "ocsae: {}",
                     t.f(Msg::err_bad_time, &[("field", &"OCSAE_NOW"), ("value", &text)])
-                );
+                ));
                 return ExitCode::from(1);
             }
         },
@@ -95,7 +96,7 @@ pub fn run() -> ExitCode {
         Some(Command::Init { .. } | Command::Import { .. } | Command::Restore { .. } | Command::Cert { .. })
     );
     if cli.read_only && changes_store {
-        eprintln!("ocsae: {}", t.t(Msg::err_read_only_command));
+        crate::output::err(format_args!("ocsae: {}", t.t(Msg::err_read_only_command)));
         return ExitCode::from(1);
     }
     let result = match cli.command {
@@ -150,7 +151,7 @@ pub fn run() -> ExitCode {
     match result {
         Ok(code) => ExitCode::from(code),
         Err(UserError(message)) => {
-            eprintln!("ocsae: {message}");
+            crate::output::err(format_args!("ocsae: {message}"));
             ExitCode::from(1)
         }
     }

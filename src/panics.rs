@@ -42,7 +42,7 @@ pub fn install_hook() {
                 let _ = writeln!(f, "{} PANIC\n{plain}", chrono::Utc::now().to_rfc3339());
             }
         }
-        eprintln!("{report}");
+        crate::output::err(format_args!("{report}"));
     }));
 }
 

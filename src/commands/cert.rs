@@ -154,17 +154,17 @@ pub fn add(db: &Path, args: NewCert, config: &Config, t: &I18n, clock: &dyn Cloc
         council.form_status(now.with_timezone(&tz).date_naive()),
         FormStatus::NotSent | FormStatus::Expired
     ) {
-        eprintln!(
+        crate::output::err(format_args!(
             "ocsae: {}",
             t.f(Msg::warn_form_invalid, &[("council", &council.name)])
-        );
+        ));
     }
-    println!(
+    let _ = crate::output::out(format_args!(
         "{}",
         t.f(
             Msg::cert_added,
             &[("id", &id), ("due", &due.with_timezone(&tz).to_rfc3339())]
         )
-    );
+    ));
     Ok(())
 }

@@ -44,10 +44,10 @@ pub fn init(db: &Path, comarca: &str, config: &Config, t: &I18n, clock: &dyn Clo
     let count = seed(&store, &scope, clock.now()).map_err(|e| UserError(e.localize(t)))?;
     let tz = config.time_zone().unwrap_or(chrono_tz::Europe::Madrid);
     summary_cache::refresh(&store, tz, &config.local_holidays);
-    println!(
+    let _ = crate::output::out(format_args!(
         "{}",
         t.f(Msg::init_done, &[("n", &count), ("path", &db.display())])
-    );
+    ));
     Ok(())
 }
 
@@ -97,10 +97,16 @@ pub fn import(
     }
     .map_err(|e| UserError(e.localize(t)))?;
     if done.cleaned > 0 {
-        eprintln!("ocsae: {}", t.f(Msg::import_cleaned, &[("n", &done.cleaned)]));
+        crate::output::err(format_args!(
+            "ocsae: {}",
+            t.f(Msg::import_cleaned, &[("n", &done.cleaned)])
+        ));
     }
     if done.was_latin {
-        eprintln!("ocsae: {}", t.f(Msg::read_as_latin, &[("path", &file.display())]));
+        crate::output::err(format_args!(
+            "ocsae: {}",
+            t.f(Msg::read_as_latin, &[("path", &file.display())])
+        ));
     }
     tracing::debug!("import applied");
     // Closing and opening again lets sled settle the large write now, rather
@@ -116,13 +122,13 @@ pub fn import(
         .collect();
     summary_cache::after_change(&store, before, &added, tz, &config.local_holidays);
     tracing::debug!("summary brought up to date");
-    println!(
+    let _ = crate::output::out(format_args!(
         "{}",
         t.f(
             Msg::import_done,
             &[("rows", &done.rows), ("records", &done.records)]
         )
-    );
+    ));
     Ok(())
 }
 
@@ -161,7 +167,7 @@ pub fn report(
 pub fn backup(db: &Path, file: &Path, t: &I18n, clock: &dyn Clock) -> Outcome {
     let store = open_existing(db, t)?;
     let dump = io::backup::backup(&store, file, clock.now()).map_err(|e| UserError(e.localize(t)))?;
-    println!(
+    let _ = crate::output::out(format_args!(
         "{}",
         t.f(
             Msg::backup_done,
@@ -172,7 +178,7 @@ pub fn backup(db: &Path, file: &Path, t: &I18n, clock: &dyn Clock) -> Outcome {
                 ("history", &dump.history.len()),
             ]
         )
-    );
+    ));
     Ok(())
 }
 
@@ -200,7 +206,7 @@ pub fn restore(db: &Path, file: &Path, force: bool, config: &Config, t: &I18n) -
     }
     let tz = config.time_zone().unwrap_or(chrono_tz::Europe::Madrid);
     crate::app::summary_cache::refresh(&store, tz, &config.local_holidays);
-    println!(
+    let _ = crate::output::out(format_args!(
         "{}",
         t.f(
             Msg::restore_done,
@@ -210,7 +216,7 @@ pub fn restore(db: &Path, file: &Path, force: bool, config: &Config, t: &I18n) -
                 ("certificates", &dump.certificates.len())
             ]
         )
-    );
+    ));
     Ok(())
 }
 

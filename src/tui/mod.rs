@@ -19,6 +19,11 @@ static MOUSE: AtomicBool = AtomicBool::new(false);
 
 type Term = Terminal<CrosstermBackend<BufWriter<Stdout>>>;
 
+/// The terminal, never dropped: ratatui's drop prints to stderr when it cannot show
+/// the cursor, which panics once the terminal has gone (a closed SSH session).
+/// `restore` shows the cursor instead, ignoring errors; each frame is flushed already.
+type Held = std::mem::ManuallyDrop<Term>;
+
 /// Puts the terminal back as it was, once; safe to call from a panic hook.
 pub fn restore() {
     if !ACTIVE.swap(false, Ordering::SeqCst) {
@@ -42,7 +47,7 @@ impl Drop for Guard {
     }
 }
 
-fn enter(mouse: bool) -> io::Result<Term> {
+fn enter(mouse: bool) -> io::Result<Held> {
     enable_raw_mode()?;
     ACTIVE.store(true, Ordering::SeqCst);
     let mut out = io::stdout();
@@ -53,7 +58,7 @@ fn enter(mouse: bool) -> io::Result<Term> {
     }
     // One write per frame: ratatui flushes after each draw.
     let writer = BufWriter::with_capacity(64 * 1024, io::stdout());
-    Terminal::new(CrosstermBackend::new(writer))
+    Terminal::new(CrosstermBackend::new(writer)).map(std::mem::ManuallyDrop::new)
 }
 
 /// Runs the dashboard until the user quits or a signal arrives; returns the exit status.

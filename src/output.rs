@@ -1,0 +1,17 @@
+//! Lines for stdout and stderr that never panic: `println!` panics when the other end
+//! has gone (`ocsae export | head -1`, a closed SSH session), and a message is not
+//! worth a crash.
+
+use std::io::Write;
+
+/// A line on stdout; false if it could not be written.
+pub fn out(args: std::fmt::Arguments) -> bool {
+    let mut stdout = std::io::stdout().lock();
+    stdout.write_fmt(args).is_ok() && stdout.write_all(b"\n").is_ok() && stdout.flush().is_ok()
+}
+
+/// A line on stderr, or nothing if it cannot be written.
+pub fn err(args: std::fmt::Arguments) {
+    let mut stderr = std::io::stderr().lock();
+    let _ = stderr.write_fmt(args).and_then(|()| stderr.write_all(b"\n"));
+}
