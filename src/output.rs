@@ -10,8 +10,13 @@ pub fn out(args: std::fmt::Arguments) -> bool {
     stdout.write_fmt(args).is_ok() && stdout.write_all(b"\n").is_ok() && stdout.flush().is_ok()
 }
 
-/// A line on stderr, or nothing if it cannot be written.
+/// A line on stderr, or nothing if it cannot be written. Messages quote what was
+/// typed or imported, so control characters are removed: they never reach the terminal.
 pub fn err(args: std::fmt::Arguments) {
+    let text = args.to_string();
+    let text = crate::domain::text::clean_multiline(&text);
     let mut stderr = std::io::stderr().lock();
-    let _ = stderr.write_fmt(args).and_then(|()| stderr.write_all(b"\n"));
+    let _ = stderr
+        .write_all(text.as_bytes())
+        .and_then(|()| stderr.write_all(b"\n"));
 }

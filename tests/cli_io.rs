@@ -136,6 +136,11 @@ fn a_bad_row_names_its_line_and_changes_nothing() {
             "ine_code,name\n252228,Joan\n",
             "the header lacks the columns: role",
         ),
+        (
+            // What a message quotes from the file never reaches the terminal raw.
+            "ine_code,role,name\n252228,mayor\u{7}\u{1b}]0;pwned\u{7}\u{202e},Joan\n",
+            "line 2: unknown role \"mayor]0;pwned\"",
+        ),
     ];
     for (content, expected) in cases {
         let csv = dir.path().join("bad.csv");

@@ -293,3 +293,33 @@ fn municipality_and_rollout_exports_read_back_in_both_formats() {
         assert_eq!(steps, json.steps);
     }
 }
+
+#[test]
+fn restore_refuses_a_tampered_backup_and_writes_nothing() {
+    let (dir, db) = seeded();
+    let file = dir.path().join("office.csv");
+    std::fs::write(&file, SPREADSHEET).unwrap();
+    ok(ocsae(&db, &["import", "certificates", file.to_str().unwrap()]));
+    let backup = dir.path().join("backup.json");
+    ok(ocsae(&db, &["backup", backup.to_str().unwrap()]));
+    let json: serde_json::Value = serde_json::from_slice(&std::fs::read(&backup).unwrap()).unwrap();
+    let tamper = |change: &dyn Fn(&mut serde_json::Value)| {
+        let mut copy = json.clone();
+        change(&mut copy);
+        let path = dir.path().join("tampered.json");
+        std::fs::write(&path, serde_json::to_vec(&copy).unwrap()).unwrap();
+        let fresh = tempfile::tempdir().unwrap();
+        let target = fresh.path().join("db");
+        let out = ocsae(&target, &["restore", path.to_str().unwrap()]);
+        assert_eq!(out.status.code(), Some(1));
+        assert!(!target.exists(), "nothing is left behind");
+        text(&out.stderr)
+    };
+    let err = tamper(&|j| j["certificates"][1]["id"] = j["certificates"][0]["id"].clone());
+    assert!(err.contains("appears twice"), "{err}");
+    let err = tamper(&|j| j["certificates"][0]["ine"] = 999999.into());
+    assert!(err.contains("unknown council 999999"), "{err}");
+    let err = tamper(&|j| j["certificates"][2]["holder"] = "Evil\u{1b}]0;pwned\u{7}\u{202e}".into());
+    assert!(err.contains(".certificates[2].holder"), "{err}");
+    assert!(!err.contains('\u{1b}'), "the message itself is clean: {err:?}");
+}

@@ -110,7 +110,8 @@ pub fn add(db: &Path, args: NewCert, config: &Config, t: &I18n, clock: &dyn Cloc
                 .join(", "),
         )
     })?;
-    let reason = args.reason.unwrap_or("").trim();
+    let reason = crate::domain::text::clean(args.reason.unwrap_or(""));
+    let reason = reason.trim();
     check_urgency(role, args.urgent, reason).map_err(|_| UserError(t.t(Msg::req_err_urgency).to_string()))?;
     // Whole seconds: what a person can type, and what the history shows.
     let now = clock.now().trunc_subsecs(0);

@@ -160,7 +160,9 @@ pub fn report(
         crate::cli::ReportFormat::Text => io::report::ReportFormat::Text,
         crate::cli::ReportFormat::Md => io::report::ReportFormat::Markdown,
     };
+    // Names and notes come from people: nothing in them may drive a terminal.
     let text = io::report::render(&input, t, format);
+    let text = crate::domain::text::clean_multiline(&text);
     io::export::write_output(output, text.as_bytes()).map_err(|e| UserError(e.localize(t)))
 }
 

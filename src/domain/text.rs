@@ -14,6 +14,11 @@ pub fn is_unsafe(c: char) -> bool {
             | '\u{061C}'              // Arabic letter mark
             | '\u{FEFF}'              // zero-width no-break space / BOM
             | '\u{FFF9}'..='\u{FFFB}' // interlinear annotation controls
+            | '\u{00AD}'              // soft hyphen
+            | '\u{034F}'              // combining grapheme joiner
+            | '\u{180E}'              // Mongolian vowel separator
+            | '\u{2028}' | '\u{2029}' // line and paragraph separators
+            | '\u{E0000}'..='\u{E007F}' // tag characters
         )
 }
 
@@ -61,6 +66,11 @@ pub fn truncate_chars(text: &str, max: usize) -> &str {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn clean_removes_invisible_separators_and_tags() {
+        assert_eq!(clean("a\u{2028}b\u{00AD}c\u{E0041}d\u{180E}e\u{034F}"), "abcde");
+    }
 
     #[test]
     fn clean_removes_terminal_controls_and_bidi() {

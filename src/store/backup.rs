@@ -51,6 +51,8 @@ pub enum RestoreError {
     Schema(u32, u32),
     #[error("the store holds data")]
     NotEmpty,
+    #[error("{0}")]
+    Inconsistent(String),
     #[error(transparent)]
     Store(#[from] StoreError),
 }
@@ -105,6 +107,7 @@ impl Store {
         if dump.schema_version != schema::CURRENT {
             return Err(RestoreError::Schema(dump.schema_version, schema::CURRENT));
         }
+        check(dump).map_err(RestoreError::Inconsistent)?;
         let empty = self.is_empty() && self.trees[T_HISTORY].is_empty();
         if !force && !empty {
             return Err(RestoreError::NotEmpty);
@@ -182,5 +185,60 @@ impl Store {
             })?;
         self.flush()?;
         Ok(())
+    }
+}
+
+/// What ocsae itself never writes: two records under one key, a request or a rollout
+/// entry for a council that is not there, or text that could drive a terminal.
+fn check(dump: &Dump) -> std::result::Result<(), String> {
+    use std::collections::HashSet;
+    let mut councils = HashSet::new();
+    for m in &dump.municipalities {
+        if !councils.insert(m.ine) {
+            return Err(format!("council {} appears twice", m.ine));
+        }
+    }
+    let mut ids = HashSet::new();
+    for c in &dump.certificates {
+        if !ids.insert(c.id) {
+            return Err(format!("certificate request {} appears twice", c.id));
+        }
+        if !councils.contains(&c.ine) {
+            return Err(format!("request {} names an unknown council {}", c.id, c.ine));
+        }
+    }
+    for r in &dump.rollout {
+        if !councils.contains(&r.ine) {
+            return Err(format!("a rollout entry names an unknown council {}", r.ine));
+        }
+    }
+    let records = serde_json::json!({
+        "municipalities": dump.municipalities,
+        "rollout": dump.rollout,
+        "certificates": dump.certificates,
+    });
+    match unsafe_text(&records, "") {
+        Some(path) => Err(format!("control or invisible characters in {path}")),
+        None => Ok(()),
+    }
+}
+
+/// The path of the first string holding a character that is unsafe on a terminal
+/// (line breaks aside: notes have them).
+fn unsafe_text(value: &serde_json::Value, path: &str) -> Option<String> {
+    use serde_json::Value;
+    match value {
+        Value::String(text) => text
+            .chars()
+            .any(|c| c != '\n' && crate::domain::text::is_unsafe(c))
+            .then(|| path.to_string()),
+        Value::Array(items) => items
+            .iter()
+            .enumerate()
+            .find_map(|(i, v)| unsafe_text(v, &format!("{path}[{i}]"))),
+        Value::Object(fields) => fields
+            .iter()
+            .find_map(|(k, v)| unsafe_text(v, &format!("{path}.{k}"))),
+        _ => None,
     }
 }

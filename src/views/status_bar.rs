@@ -198,7 +198,9 @@ fn draw_left(frame: &mut Frame, app: &App, area: Rect) -> u16 {
                 StatusKind::Saved => theme.ok,
                 StatusKind::Error => theme.error,
             };
-            Line::from(Span::styled(format!(" {}", status.text), style))
+            // Messages quote names and pasted text.
+            let text = crate::domain::text::clean(&status.text);
+            Line::from(Span::styled(format!(" {text}"), style))
         }
         None => {
             let mut spans = vec![Span::raw(" ")];
