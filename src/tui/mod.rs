@@ -102,33 +102,41 @@ fn event_loop(
                 Err(_) => return Ok(0),
             },
         };
-        match input {
-            Input::Event(event) => {
-                if test_panic
-                    && matches!(&event, crate::event::Event::Key(k) if k.code == crossterm::event::KeyCode::F(12))
-                {
-                    panic!("OCSAE_TEST_PANIC: F12 pressed");
+        // Everything already queued is handled before one frame is drawn: a paste
+        // that arrives as 200,000 key presses (no bracketed paste) draws once per
+        // batch, not once per character.
+        let mut changed = false;
+        let mut next = Some(input);
+        while let Some(input) = next.take() {
+            match input {
+                Input::Event(event) => {
+                    if test_panic
+                        && matches!(&event, crate::event::Event::Key(k) if k.code == crossterm::event::KeyCode::F(12))
+                    {
+                        panic!("OCSAE_TEST_PANIC: F12 pressed");
+                    }
+                    changed |= app.handle_event(event);
+                    if let Some(text) = app.clipboard.take() {
+                        execute!(
+                            terminal.backend_mut(),
+                            crossterm::clipboard::CopyToClipboard::to_clipboard_from(text)
+                        )?;
+                    }
                 }
-                let changed = app.handle_event(event);
-                if let Some(text) = app.clipboard.take() {
-                    execute!(
-                        terminal.backend_mut(),
-                        crossterm::clipboard::CopyToClipboard::to_clipboard_from(text)
-                    )?;
+                Input::Loaded(result) => {
+                    app.certificates_loaded(*result);
+                    changed = true;
                 }
-                if changed {
-                    terminal.draw(|frame| crate::views::draw(frame, app))?;
-                }
+                Input::Signal(signal) => return Ok(128 + signal),
+                Input::Closed(_) => return Ok(0),
             }
-            Input::Loaded(result) => {
-                app.certificates_loaded(*result);
-                terminal.draw(|frame| crate::views::draw(frame, app))?;
+            if app.quit {
+                return Ok(0);
             }
-            Input::Signal(signal) => return Ok(128 + signal),
-            Input::Closed(_) => return Ok(0),
+            next = inputs.try_recv().ok();
         }
-        if app.quit {
-            return Ok(0);
+        if changed {
+            terminal.draw(|frame| crate::views::draw(frame, app))?;
         }
     }
 }
