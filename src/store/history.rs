@@ -330,6 +330,7 @@ impl Store {
         };
         tracing::debug!("transaction committed");
         self.flush()?;
+        super::recovery::note_acknowledged(&self.dir, seq);
         tracing::debug!("flushed");
         Ok(Applied {
             seq,

@@ -11,6 +11,7 @@ mod error;
 pub mod history;
 mod history_index;
 pub mod record;
+mod recovery;
 pub mod schema;
 mod seal;
 pub mod seed;
@@ -107,8 +108,41 @@ impl Store {
                 supported: schema::CURRENT,
             });
         }
-        seal::check_and_break(dir, &dir.join(SLED_DIR))?;
-        let db = open_sled(dir)?;
+        let sled_dir = dir.join(SLED_DIR);
+        let sealed = seal::check_and_break(dir, &sled_dir)?;
+        // After a crash, sled's repair is checked against a copy before it is kept.
+        let untouched = match sealed {
+            true => None,
+            false => recovery::Untouched::take(dir, &sled_dir)?,
+        };
+        let opened = open_sled(dir).and_then(|db| {
+            if untouched.is_some() {
+                match crate::panics::quietly(|| recovery::read_everything(&db)) {
+                    Ok(Ok(())) => {}
+                    Ok(Err(e)) => return Err(damaged(dir, e)),
+                    Err(_) => return Err(damaged(dir, "unreadable records")),
+                }
+                let next_seq: u64 = match db.open_tree("meta").and_then(|m| m.get(history::SEQ_KEY)) {
+                    Ok(Some(bytes)) => codec::decode(&bytes).unwrap_or(1),
+                    _ => 1,
+                };
+                recovery::check_acknowledged(dir, next_seq.saturating_sub(1))
+                    .map_err(|detail| damaged(dir, detail))?;
+            }
+            Ok(db)
+        });
+        let db = match (opened, untouched) {
+            (Ok(db), untouched) => {
+                untouched.map(recovery::Untouched::discard);
+                db
+            }
+            (Err(e), Some(untouched)) => {
+                wait_for_sled_release(&sled_dir);
+                untouched.put_back().map_err(|io| StoreError::io(&sled_dir, io))?;
+                return Err(e);
+            }
+            (Err(e), None) => return Err(e),
+        };
         let tree = |name: &str| db.open_tree(name).map_err(|e| damaged(dir, e));
         let trees = [
             tree("meta")?,

@@ -529,3 +529,35 @@ fn a_bulk_change_and_its_undo_are_found_in_each_records_history() {
     }
     assert_eq!(actions(200), ["import.certificates", "import.certificates"]);
 }
+
+#[test]
+fn after_a_crash_a_damaged_store_is_refused_and_left_as_it_was() {
+    let dir = tempfile::tempdir().unwrap();
+    drop(noguera(dir.path()));
+    // No seal: what a crash leaves.
+    fs::remove_file(dir.path().join("seal")).unwrap();
+    let db = dir.path().join("sled/db");
+    let mut bytes = fs::read(&db).unwrap();
+    for b in &mut bytes[2000..2200] {
+        *b = b.wrapping_mul(31).wrapping_add(7);
+    }
+    fs::write(&db, &bytes).unwrap();
+    let before = snapshot(&dir.path().join("sled"));
+    // sled alone would open this, having dropped every change after the damage.
+    let err = Store::open(dir.path()).err().expect("a damaged store is refused");
+    assert!(matches!(err, StoreError::Damaged { .. }), "{err:?}");
+    assert_eq!(
+        snapshot(&dir.path().join("sled")),
+        before,
+        "sled's repair was undone"
+    );
+    assert!(!dir.path().join("sled.before-recovery").exists());
+
+    // An undamaged store after a crash opens, and the copy is gone.
+    let fine = tempfile::tempdir().unwrap();
+    drop(noguera(fine.path()));
+    fs::remove_file(fine.path().join("seal")).unwrap();
+    let store = Store::open(fine.path()).unwrap();
+    assert_eq!(store.municipalities().unwrap().len(), 30);
+    assert!(!fine.path().join("sled.before-recovery").exists());
+}

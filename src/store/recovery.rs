@@ -1,0 +1,97 @@
+//! Opening a store that was not closed cleanly (no seal): sled repairs its files
+//! as it opens them, and on a damaged file that repair zeroes or drops data. So the
+//! files are copied first, every record is read back once sled is open, and if
+//! anything fails the copy goes back: a damaged store is refused as it was found.
+
+use super::{Result, StoreError};
+use std::fs;
+use std::path::{Path, PathBuf};
+
+const COPY_DIR: &str = "sled.before-recovery";
+
+fn copy_tree(from: &Path, to: &Path) -> std::io::Result<()> {
+    fs::create_dir_all(to)?;
+    for entry in fs::read_dir(from)? {
+        let entry = entry?;
+        let target = to.join(entry.file_name());
+        if entry.file_type()?.is_dir() {
+            copy_tree(&entry.path(), &target)?;
+        } else {
+            fs::copy(entry.path(), &target)?;
+        }
+    }
+    Ok(())
+}
+
+/// The files as they were before sled touched them, while a recovery is checked.
+pub(super) struct Untouched {
+    copy: PathBuf,
+    sled_dir: PathBuf,
+}
+
+impl Untouched {
+    /// Copies `sled_dir` aside; None if there is nothing to protect (a new store).
+    pub(super) fn take(store_dir: &Path, sled_dir: &Path) -> Result<Option<Untouched>> {
+        if !sled_dir.exists() {
+            return Ok(None);
+        }
+        let copy = store_dir.join(COPY_DIR);
+        // A copy left by an earlier attempt that was itself interrupted is the one
+        // to trust: it predates that attempt's repair.
+        if !copy.exists() {
+            let partial = store_dir.join(format!("{COPY_DIR}.tmp"));
+            let _ = fs::remove_dir_all(&partial);
+            copy_tree(sled_dir, &partial).map_err(|e| StoreError::io(&partial, e))?;
+            fs::rename(&partial, &copy).map_err(|e| StoreError::io(&copy, e))?;
+        }
+        Ok(Some(Untouched {
+            copy,
+            sled_dir: sled_dir.to_path_buf(),
+        }))
+    }
+
+    /// Sled opened and every record read: the copy is no longer needed.
+    pub(super) fn discard(self) {
+        let _ = fs::remove_dir_all(&self.copy);
+    }
+
+    /// Something failed: the files go back to what they were (sled must be closed).
+    pub(super) fn put_back(self) -> std::io::Result<()> {
+        fs::remove_dir_all(&self.sled_dir)?;
+        fs::rename(&self.copy, &self.sled_dir)
+    }
+}
+
+/// Reads every value of every tree, which is where sled finds damage it let pass at open.
+pub(super) fn read_everything(db: &sled::Db) -> std::result::Result<(), String> {
+    for name in db.tree_names() {
+        let tree = db.open_tree(&name).map_err(|e| e.to_string())?;
+        for item in tree.iter() {
+            item.map_err(|e| e.to_string())?;
+        }
+    }
+    Ok(())
+}
+
+const ACKNOWLEDGED_FILE: &str = "acknowledged";
+
+/// Notes, beside the database, the last change flushed and so acknowledged. sled's
+/// repair after a crash can drop a damaged log's tail, flushed changes with it, and
+/// leave a store that reads fine; this note is how that loss is noticed. A plain
+/// write: a killed process loses nothing of it, and a stale note only checks less.
+pub(super) fn note_acknowledged(store_dir: &Path, seq: u64) {
+    let _ = fs::write(store_dir.join(ACKNOWLEDGED_FILE), format!("{seq}\n"));
+}
+
+/// An error if the store holds fewer changes than were acknowledged.
+pub(super) fn check_acknowledged(store_dir: &Path, last_seq: u64) -> std::result::Result<(), String> {
+    let noted = fs::read_to_string(store_dir.join(ACKNOWLEDGED_FILE))
+        .ok()
+        .and_then(|text| text.trim().parse::<u64>().ok());
+    match noted {
+        Some(noted) if noted > last_seq => Err(format!(
+            "changes up to #{noted} were saved, but the files hold only up to #{last_seq}"
+        )),
+        _ => Ok(()),
+    }
+}
