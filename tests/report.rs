@@ -181,4 +181,11 @@ fn e_exports_the_table_on_screen_and_y_copies_the_row() {
         "Vilanova de l'Aguda (INE 252496) · 192 hab. · implantació 0/12 · 0 certificats en curs · fitxa: no enviada"
     );
     assert!(screen(&f.app, 80, 24).contains("Copiat al porta-retalls"));
+
+    // A second export in the same second (the clock is fixed) gets its own file.
+    press(&mut f.app, KeyCode::Esc);
+    press(&mut f.app, KeyCode::Char('E'));
+    let status = screen(&f.app, 80, 24).lines().last().unwrap().to_string();
+    assert!(status.contains(".csv") && status.contains("-2.csv"), "{status}");
+    assert_eq!(std::fs::read_dir(out.path()).unwrap().count(), 2);
 }

@@ -117,14 +117,31 @@ fn the_status_bar_hints_come_from_the_keymap() {
 
 #[test]
 fn every_language_draws_its_own_words() {
-    for (lang, tab, view) in [
-        (Lang::Ca, "Municipis", "Municipis de menys de 5.000 habitants"),
-        (Lang::Es, "Municipios", "Municipios de menos de 5.000 habitantes"),
-        (Lang::En, "Municipalities", "Councils under 5,000 inhabitants"),
+    for (lang, tab, view, header) in [
+        (
+            Lang::Ca,
+            "Municipis",
+            "Municipis de menys de 5.000 habitants",
+            " Habitants ",
+        ),
+        (
+            Lang::Es,
+            "Municipios",
+            "Municipios de menos de 5.000 habitantes",
+            " Habitantes ",
+        ),
+        (
+            Lang::En,
+            "Municipalities",
+            "Councils under 5,000 inhabitants",
+            " Population ",
+        ),
     ] {
         let f = fixture_with("Noguera", lang, Config::default());
         let s = screen(&f.app, 80, 24);
         assert!(s.contains(tab) && s.contains(view), "{s}");
+        // Each language's column headers whole, at 80 columns.
+        assert!(s.lines().nth(2).unwrap().contains(header), "{s}");
     }
 }
 

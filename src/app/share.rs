@@ -24,7 +24,14 @@ impl App {
             }
         };
         let stamp = self.now().with_timezone(&self.tz).format("%Y%m%d-%H%M%S");
-        let file = format!("ocsae-{name}-{stamp}.csv");
+        // Never over an earlier export: two in the same second get -2, -3…
+        let file = (1..)
+            .map(|n| match n {
+                1 => format!("ocsae-{name}-{stamp}.csv"),
+                n => format!("ocsae-{name}-{stamp}-{n}.csv"),
+            })
+            .find(|f| !self.export_dir.join(f).exists())
+            .expect("some number is free");
         let result = bytes.and_then(|b| write_output(Some(&self.export_dir.join(&file)), &b));
         match result {
             Ok(()) => {

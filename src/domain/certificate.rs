@@ -240,11 +240,18 @@ impl CertificateRequest {
     }
 
     /// Issued, not yet expired... or expired: true from 60 days before expiry on.
-    pub fn in_renewal_window(&self, now: DateTime<Utc>) -> bool {
+    /// From the day 60 days before the day of expiry (office time), whatever the hour.
+    pub fn in_renewal_window(&self, now: DateTime<Utc>, tz: chrono_tz::Tz) -> bool {
         self.status.is_issued()
             && self
-                .expires_at()
-                .is_some_and(|e| e - chrono::Duration::days(RENEWAL_WINDOW_DAYS) <= now)
+                .days_to_expiry(now, tz)
+                .is_some_and(|days| days <= RENEWAL_WINDOW_DAYS)
+    }
+
+    /// Calendar days from today to the day of expiry, in office time.
+    pub fn days_to_expiry(&self, now: DateTime<Utc>, tz: chrono_tz::Tz) -> Option<i64> {
+        let day = |t: DateTime<Utc>| t.with_timezone(&tz).date_naive();
+        self.expires_at().map(|e| (day(e) - day(now)).num_days())
     }
 
     /// Moves one step along the main path, stamping the step's time.
@@ -323,11 +330,22 @@ mod tests {
     fn renewal_opens_60_days_before_expiry() {
         let mut r = request(HolderRole::Mayor);
         r.status = CertStatus::Delivered;
+        let tz = chrono_tz::Europe::Madrid;
         r.issued_at = Some("2023-01-10T10:00:00Z".parse().unwrap());
-        assert!(!r.in_renewal_window("2026-11-10T10:00:00Z".parse().unwrap()));
-        assert!(r.in_renewal_window("2026-11-11T10:00:00Z".parse().unwrap()));
+        // Expires on 10 January 2027: the window opens on 11 November 2026 at 00:00.
+        assert!(!r.in_renewal_window("2026-11-10T22:59:00Z".parse().unwrap(), tz));
+        assert!(r.in_renewal_window("2026-11-10T23:00:00Z".parse().unwrap(), tz));
+        assert_eq!(
+            r.days_to_expiry("2026-11-11T08:00:00Z".parse().unwrap(), tz),
+            Some(60)
+        );
+        // Issued late in the day or early: the same day of expiry, the same window.
+        let mut early = r.clone();
+        early.issued_at = Some("2023-01-10T07:00:00Z".parse().unwrap());
+        let now = "2026-11-11T09:00:00Z".parse().unwrap();
+        assert!(early.in_renewal_window(now, tz) && r.in_renewal_window(now, tz));
         assert!(
-            r.in_renewal_window("2027-02-01T10:00:00Z".parse().unwrap()),
+            r.in_renewal_window("2027-02-01T10:00:00Z".parse().unwrap(), tz),
             "expired: still to renew"
         );
     }

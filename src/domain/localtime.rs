@@ -33,7 +33,14 @@ pub fn parse_local(text: &str, tz: Tz) -> Option<DateTime<Utc>> {
 
 /// An RFC 3339 time, or a local time without offset read in `tz`.
 pub fn parse_time(text: &str, tz: Tz) -> Option<DateTime<Utc>> {
-    DateTime::parse_from_rfc3339(text.trim())
+    let text = text.trim();
+    // RFC 3339, or ISO 8601 without seconds (`2026-12-04T10:00+01:00`, `…T09:00Z`).
+    let zoned = text
+        .strip_suffix(['Z', 'z'])
+        .map_or_else(|| text.to_string(), |rest| format!("{rest}+00:00"));
+    DateTime::parse_from_rfc3339(&zoned)
+        .or_else(|_| DateTime::parse_from_str(&zoned, "%Y-%m-%dT%H:%M%:z"))
+        .or_else(|_| DateTime::parse_from_str(&zoned, "%Y-%m-%d %H:%M%:z"))
         .map(|t| t.with_timezone(&Utc))
         .ok()
         .or_else(|| parse_local(text, tz))
@@ -57,5 +64,8 @@ mod tests {
         assert_eq!(format_local(t, tz), "2026-12-04 10:00");
         assert_eq!(parse_time("2026-12-04T10:00:00+01:00", tz), Some(t));
         assert_eq!(parse_time("2026-12-04T10:00", tz), Some(t));
+        assert_eq!(parse_time("2026-12-04T10:00+01:00", tz), Some(t));
+        assert_eq!(parse_time("2026-12-04T09:00Z", tz), Some(t));
+        assert_eq!(parse_time("2026-12-04T09:00:00Z", tz), Some(t));
     }
 }

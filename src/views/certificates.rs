@@ -3,12 +3,12 @@
 use crate::app::App;
 use crate::app::certificates::CertView;
 use crate::domain::catalog::cert_type;
-use crate::domain::certificate::CertStatus;
+use crate::domain::certificate::{CertStatus, Operation};
 use crate::domain::countdown::Countdown;
 use crate::domain::text::clean;
 use crate::i18n::Msg;
 use crate::i18n::words::{cert_status_short_msg, operation_short_msg, post_short_msg};
-use crate::widgets::{countdown, ellipsize, fitting_columns, keep};
+use crate::widgets::{column_width, countdown, ellipsize, fitting_columns, keep};
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::style::Style;
@@ -45,7 +45,7 @@ fn draw_title(frame: &mut Frame, app: &App, area: Rect) {
             // By expiry: those in the renewal window come first.
             let renew = state
                 .rows
-                .partition_point(|&i| app.data.certs.list[i].in_renewal_window(now));
+                .partition_point(|&i| app.data.certs.list[i].in_renewal_window(now, app.tz));
             (
                 t.t(Msg::cert_expiry_title).to_string(),
                 t.f(
@@ -85,7 +85,15 @@ fn draw_queue(frame: &mut Frame, app: &App, area: Rect) {
     let theme = &app.theme;
     let state = &app.certificates;
     // Fixed columns beside the two names; narrow windows give up Oper., Càrrec, then Tipus.
-    let fixed = [14u16, 9, 9, 6, 1, 9];
+    let statuses = CertStatus::ALL.map(|s| t.t(cert_status_short_msg(s)));
+    let fixed = [
+        countdown_width(t),
+        column_width(9, [t.t(Msg::col_post)]),
+        9,
+        column_width(6, Operation::ALL.map(|o| t.t(operation_short_msg(o)))),
+        1,
+        column_width(9, statuses.into_iter().chain([t.t(Msg::col_status)])),
+    ];
     let shown = fitting_columns(area.width, &fixed, &[3, 1, 2], 2, 22);
     let spacing = shown.iter().filter(|s| **s).count() as u16 + 1;
     let used: u16 = keep(fixed, &shown).iter().sum::<u16>() + spacing;
@@ -170,7 +178,15 @@ fn draw_expiry(frame: &mut Frame, app: &App, area: Rect) {
         t.t(Msg::col_renewal),
     ])
     .style(theme.table_header);
-    let fixed = [14u16, 9, 9, 10, 7];
+    let statuses = CertStatus::ALL.map(|s| t.t(cert_status_short_msg(s)));
+    let expired = t.f(Msg::expired_ago, &[("n", &9999)]);
+    let fixed = [
+        column_width(14, [expired.as_str(), t.t(Msg::col_expires)]),
+        9,
+        column_width(9, statuses.into_iter().chain([t.t(Msg::col_status)])),
+        10,
+        column_width(7, [t.t(Msg::renewal_open), t.t(Msg::col_renewal)]),
+    ];
     let names = area.width.saturating_sub(fixed.iter().sum::<u16>() + 6) / 2;
     let now = app.now();
     let window = state
@@ -179,13 +195,13 @@ fn draw_expiry(frame: &mut Frame, app: &App, area: Rect) {
     let rows = state.rows[window.clone()].iter().enumerate().map(|(i, &c)| {
         let req = &app.data.certs.list[c];
         let expires = req.expires_at().unwrap_or(now);
-        let days = (expires - now).num_days();
+        let days = req.days_to_expiry(now, app.tz).unwrap_or(0);
         let (left, style) = if expires <= now {
             (
                 t.f(Msg::expired_ago, &[("n", &(now - expires).num_days())]),
                 theme.error,
             )
-        } else if req.in_renewal_window(now) {
+        } else if req.in_renewal_window(now, app.tz) {
             (t.f(Msg::expires_in, &[("n", &days)]), theme.warn)
         } else {
             (t.f(Msg::expires_in, &[("n", &days)]), Style::new())
@@ -193,7 +209,7 @@ fn draw_expiry(frame: &mut Frame, app: &App, area: Rect) {
         // A renewal on its way, or the window open: the two things to act on.
         let renew = match app.data.certs.renewed_by.get(&req.id) {
             Some(by) => Span::styled(format!("⟳ #{by}"), theme.ok),
-            None if req.in_renewal_window(now) => Span::styled(t.t(Msg::renewal_open), theme.warn),
+            None if req.in_renewal_window(now, app.tz) => Span::styled(t.t(Msg::renewal_open), theme.warn),
             None => Span::raw(""),
         };
         let issued = req
@@ -231,4 +247,13 @@ fn draw_expiry(frame: &mut Frame, app: &App, area: Rect) {
         Constraint::Length(fixed[4]),
     ];
     frame.render_widget(Table::new(rows, widths).header(header).column_spacing(1), area);
+}
+
+/// The deadline column: wide enough for the longest countdown in this language.
+pub fn countdown_width(t: &crate::i18n::I18n) -> u16 {
+    let overdue = t.f(Msg::overdue_by, &[("n", &"999d")]);
+    column_width(
+        14,
+        [overdue.as_str(), t.t(Msg::no_deadline), t.t(Msg::col_deadline)],
+    )
 }

@@ -7,14 +7,33 @@ use crate::domain::municipality::FormStatus;
 use crate::domain::text::clean;
 use crate::i18n::Msg;
 use crate::i18n::words::form_status_msg;
-use crate::widgets::{ellipsize, fitting_columns, keep, progress};
+use crate::widgets::{column_width, ellipsize, fitting_columns, keep, progress};
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Cell, Row, Table};
 
-const WIDTHS: [u16; 5] = [9, 12, 5, 14, 14];
+/// Habitants, Implantació, Cert., Termini, Fitxa: at least these, wider where a
+/// language's header or words need it.
+fn widths(app: &App) -> [u16; 5] {
+    let t = &app.t;
+    let expiring = t.f(Msg::form_expiring, &[("n", &60)]);
+    let forms = [
+        t.t(Msg::form_valid),
+        t.t(Msg::form_expired),
+        t.t(Msg::form_not_sent),
+        expiring.as_str(),
+        t.t(Msg::col_form),
+    ];
+    [
+        column_width(9, [t.t(Msg::col_population)]),
+        column_width(12, [t.t(Msg::col_rollout)]),
+        column_width(5, [t.t(Msg::col_certs_open)]),
+        crate::views::certificates::countdown_width(t),
+        column_width(10, forms),
+    ]
+}
 
 pub fn draw(frame: &mut Frame, app: &App, area: Rect) {
     let state = &app.municipalities;
@@ -95,7 +114,8 @@ fn draw_list(frame: &mut Frame, app: &App, area: Rect) {
     let t = &app.t;
     let right = |s: String| Cell::from(Line::from(s).right_aligned());
     // Narrow windows give up Cert., then Termini, then Habitants.
-    let shown = fitting_columns(table.width, &WIDTHS, &[2, 3, 0], 1, 18);
+    let widths_wanted = widths(app);
+    let shown = fitting_columns(table.width, &widths_wanted, &[2, 3, 0], 1, 18);
     let mut header = vec![Cell::from(t.t(Msg::col_municipality))];
     header.extend(keep(
         [
@@ -108,7 +128,7 @@ fn draw_list(frame: &mut Frame, app: &App, area: Rect) {
         &shown,
     ));
     let header = Row::new(header).style(app.theme.table_header);
-    let fixed: u16 = keep(WIDTHS, &shown).iter().map(|w| w + 1).sum();
+    let fixed: u16 = keep(widths_wanted, &shown).iter().map(|w| w + 1).sum();
     let name_width = table.width.saturating_sub(fixed).max(8) as usize;
     let today = app.today();
     let body_height = table.height.saturating_sub(1) as usize;
@@ -146,7 +166,7 @@ fn draw_list(frame: &mut Frame, app: &App, area: Rect) {
         }
     });
     let mut widths = vec![Constraint::Min(8)];
-    widths.extend(keep(WIDTHS, &shown).into_iter().map(Constraint::Length));
+    widths.extend(keep(widths_wanted, &shown).into_iter().map(Constraint::Length));
     frame.render_widget(Table::new(rows, widths).header(header).column_spacing(1), table);
     if state.rows.is_empty() {
         super::empty_note(frame, app, table, Msg::empty_list);
