@@ -133,7 +133,9 @@ impl Store {
         });
         let db = match (opened, untouched) {
             (Ok(db), untouched) => {
-                untouched.map(recovery::Untouched::discard);
+                if let Some(untouched) = untouched {
+                    untouched.discard();
+                }
                 db
             }
             (Err(e), Some(untouched)) => {

@@ -67,6 +67,13 @@ pub fn keep<T>(items: impl IntoIterator<Item = T>, shown: &[bool]) -> Vec<T> {
         .collect()
 }
 
+/// A column as wide as `base`, or as the widest of `texts` (headers and words in
+/// the interface language), so that no language's words are cut.
+pub fn column_width<'a>(base: u16, texts: impl IntoIterator<Item = &'a str>) -> u16 {
+    use unicode_width::UnicodeWidthStr;
+    texts.into_iter().map(|t| t.width() as u16).fold(base, u16::max)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -93,11 +100,4 @@ mod tests {
         assert_eq!(ellipsize("Àger", 10), "Àger");
         assert_eq!(ellipsize("Àger", 0), "");
     }
-}
-
-/// A column as wide as `base`, or as the widest of `texts` (headers and words in
-/// the interface language), so that no language's words are cut.
-pub fn column_width<'a>(base: u16, texts: impl IntoIterator<Item = &'a str>) -> u16 {
-    use unicode_width::UnicodeWidthStr;
-    texts.into_iter().map(|t| t.width() as u16).fold(base, u16::max)
 }
