@@ -123,6 +123,8 @@ pub enum KeymapError {
         action: String,
         key: String,
     },
+    #[error("keys.global.quit: {0}")]
+    NoWayOut(&'static str),
     #[error("keys.{context}: {key} is bound to both {first} and {second}")]
     Clash {
         context: String,
@@ -204,6 +206,15 @@ impl Keymap {
             }
         }
         bindings.sort_by_key(|b| (b.context, b.action));
+        let quit = bindings.iter().find(|b| b.action == Action::Quit);
+        let quit_keys = quit.map_or(&[][..], |b| &b.keys[..]);
+        if quit_keys.is_empty() {
+            return Err(KeymapError::NoWayOut("needs at least one key"));
+        }
+        if quit_keys.iter().any(|k| k.code == KeyCode::Esc) {
+            return Err(KeymapError::NoWayOut("Esc closes popups and may not quit"));
+        }
+        check_shadowing(&bindings)?;
         Ok(Keymap { bindings })
     }
 
@@ -255,6 +266,30 @@ fn deserialize_name<T: serde::de::DeserializeOwned>(name: &str) -> Option<T> {
         name,
     ))
     .ok()
+}
+
+/// A screen's key that is also a global or table key would hide it there
+/// (`edit = ["q"]` would leave Municipis without a way to quit).
+fn check_shadowing(bindings: &[Binding]) -> Result<(), KeymapError> {
+    // Global, then table, then each screen: a context is looked up before those above it.
+    let rank = |c: Context| match c {
+        Context::Global => 0,
+        Context::Table => 1,
+        _ => 2,
+    };
+    for screen in bindings {
+        for common in bindings.iter().filter(|b| rank(b.context) < rank(screen.context)) {
+            if let Some(key) = screen.keys.iter().find(|k| common.keys.contains(k)) {
+                return Err(KeymapError::Clash {
+                    context: format!("{:?}", screen.context).to_lowercase(),
+                    key: key.to_string(),
+                    first: format!("{:?}.{}", common.context, common.name).to_lowercase(),
+                    second: screen.name.clone(),
+                });
+            }
+        }
+    }
+    Ok(())
 }
 
 #[cfg(test)]
@@ -329,11 +364,11 @@ mod tests {
         let mut o = KeyOverrides::new();
         o.entry("global".into())
             .or_default()
-            .insert("quit".into(), vec!["x".into()]);
+            .insert("quit".into(), vec!["Q".into()]);
         let km = Keymap::new(&o).unwrap();
         let ctx = [Context::Global];
         assert_eq!(
-            km.lookup(&ctx, &key(KeyCode::Char('x'), KeyModifiers::NONE)),
+            km.lookup(&ctx, &key(KeyCode::Char('Q'), KeyModifiers::SHIFT)),
             Some(Action::Quit)
         );
         assert_eq!(
@@ -362,5 +397,16 @@ mod tests {
             with("certificates", "cancel_request", &["ctrl-x"]),
             "keys.certificates.cancel_request: Ctrl-X discards data and may not be a Ctrl key"
         );
+        assert!(with("rollout", "block", &["ctrl-b"]).contains("may not be a Ctrl key"));
+        assert_eq!(
+            with("global", "quit", &[]),
+            "keys.global.quit: needs at least one key"
+        );
+        assert!(with("global", "quit", &["esc"]).contains("Esc closes popups"));
+        assert_eq!(
+            with("municipalities", "edit", &["q"]),
+            "keys.municipalities: q is bound to both global.quit and edit"
+        );
+        assert!(with("table", "up", &["g"]).contains("bound to both"));
     }
 }

@@ -53,7 +53,15 @@ pub fn run() -> ExitCode {
         .filter_map(|v| std::env::var(v).ok())
         .find(|v| !v.is_empty())
         .and_then(|v| Lang::from_locale(&v));
-    let config = match config_path.as_deref().map(Config::load).transpose() {
+    // A file named with --config must be there; the default one is optional.
+    let loaded = match (&cli.config, config_path.as_deref()) {
+        (Some(path), _) if !path.exists() => Err(config::ConfigError {
+            path: path.clone(),
+            detail: std::io::Error::from(std::io::ErrorKind::NotFound).to_string(),
+        }),
+        (_, path) => path.map(Config::load).transpose(),
+    };
+    let config = match loaded {
         Ok(config) => config.unwrap_or_default(),
         Err(e) => {
             let t = I18n::new(cli.lang.or(env_lang).unwrap_or_default());

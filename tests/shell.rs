@@ -108,11 +108,11 @@ fn the_status_bar_hints_come_from_the_keymap() {
         .keys
         .entry("global".into())
         .or_default()
-        .insert("quit".into(), vec!["x".into()]);
+        .insert("quit".into(), vec!["Q".into()]);
     let f = fixture_with("Noguera", Lang::Ca, config);
     let s = screen(&f.app, 80, 24);
     let status = s.lines().last().unwrap();
-    assert!(status.contains("x Sortir"), "{status}");
+    assert!(status.contains("Q Sortir"), "{status}");
 }
 
 #[test]

@@ -64,7 +64,12 @@ pub enum Action {
 impl Action {
     /// Actions that discard data; they may not sit on a Ctrl key.
     pub fn is_destructive(self) -> bool {
-        matches!(self, Action::CancelRequest | Action::RejectRequest)
+        // Each overwrites what was there (undo can bring it back, but a slip of a
+        // Ctrl chord should not be the way it goes).
+        matches!(
+            self,
+            Action::CancelRequest | Action::RejectRequest | Action::NotApplicable | Action::Block
+        )
     }
 }
 
