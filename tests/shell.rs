@@ -193,3 +193,27 @@ fn at_the_smallest_size_tables_give_up_columns_rather_than_cut_them() {
         "{s}"
     );
 }
+
+#[test]
+fn ctrl_c_quits_from_popups_and_filters_but_not_over_typed_text() {
+    let mut f = fixture();
+    press(&mut f.app, KeyCode::Char('?'));
+    ctrl(&mut f.app, 'c');
+    assert!(f.app.quit, "from the help popup");
+
+    let mut f = fixture();
+    press(&mut f.app, KeyCode::Char('/'));
+    type_text(&mut f.app, "tiu");
+    ctrl(&mut f.app, 'c');
+    assert!(f.app.quit, "from the filter");
+
+    let mut f = fixture();
+    press(&mut f.app, KeyCode::Enter);
+    press(&mut f.app, KeyCode::Char('e'));
+    type_text(&mut f.app, "Joan Roca");
+    ctrl(&mut f.app, 'c');
+    assert!(!f.app.quit, "typed text is not dropped by Ctrl-C");
+    let s = screen(&f.app, 80, 24);
+    assert!(s.contains("Hi ha text sense desar"), "{s}");
+    assert!(s.contains("Joan Roca"), "the form is still there: {s}");
+}

@@ -344,6 +344,17 @@ impl App {
             .map(|w| w.max(std::time::Duration::from_millis(50)))
     }
 
+    /// Whether the open popup holds text typed and not saved.
+    fn popup_has_typing(&self) -> bool {
+        match &self.popup {
+            Some(Popup::Contacts(form)) => form.is_dirty(),
+            Some(Popup::Request(form)) => form.is_dirty(),
+            Some(Popup::Prompt(prompt)) => !prompt.input.value().is_empty(),
+            Some(Popup::Checklist(list)) => list.notes.is_some(),
+            _ => false,
+        }
+    }
+
     /// Handles one event; true if the screen may have changed.
     pub fn handle_event(&mut self, event: Event) -> bool {
         match event {
@@ -364,6 +375,17 @@ impl App {
             // Keys typed blind would land in fields nobody can see; only quitting works.
             let action = self.keymap.lookup(&[Context::Global], &key);
             return action == Some(action::Action::Quit) && self.update(action::Action::Quit);
+        }
+        // A Ctrl chord bound to quit (Ctrl-C) quits from anywhere, unless typed text
+        // would be lost: then it says how to keep or drop it first.
+        let chord = key.modifiers.contains(crossterm::event::KeyModifiers::CONTROL);
+        if chord && self.keymap.lookup(&[Context::Global], &key) == Some(action::Action::Quit) {
+            if self.popup_has_typing() {
+                self.set_status(StatusKind::Info, self.t.t(Msg::quit_unsaved).to_string());
+                return true;
+            }
+            self.popup = None;
+            return self.update(action::Action::Quit);
         }
         if self.popup.is_some() {
             return self.popup_key(key);

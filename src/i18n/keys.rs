@@ -243,6 +243,7 @@ messages! {
     prompt_confirm_issued,
     prompt_form_sent,
     prompt_reject,
+    quit_unsaved,
     read_as_latin,
     read_only_badge,
     read_only_refused,
