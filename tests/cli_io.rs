@@ -137,6 +137,22 @@ fn a_bad_row_names_its_line_and_changes_nothing() {
             "the header lacks the columns: role",
         ),
         (
+            "ine_code,role,name,phone,email\n252228,mayor,Joan,,not-an-email\n",
+            "line 2: the e-mail \"not-an-email\" does not look like an address",
+        ),
+        (
+            &*format!("ine_code,role,name\n252228,mayor,{}\n", "x".repeat(121)),
+            "line 2: \"name\" is longer than 120 characters",
+        ),
+        (
+            "ine_code,role,name\n252228,alcalde,Joan\n\n\n252228,mayor,\n",
+            "line 2: unknown role \"alcalde\" (mayor, secretary, intervenor, treasurer, service_manager, data_certifier, other)",
+        ),
+        (
+            "ine_code,role,name\n252228,mayor,Joan\n\n\n252228,mayor,\n",
+            "line 5: the field \"name\" is empty",
+        ),
+        (
             // What a message quotes from the file never reaches the terminal raw.
             "ine_code,role,name\n252228,mayor\u{7}\u{1b}]0;pwned\u{7}\u{202e},Joan\n",
             "line 2: unknown role \"mayor]0;pwned\"",

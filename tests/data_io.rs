@@ -123,6 +123,17 @@ fn each_bad_row_names_its_line_and_leaves_the_store_unchanged() {
             "252228,,mayor,tcat,new,no,received,2026-12-01,\n",
             "line 3: the field \"holder\" is empty",
         ),
+        (
+            "252228,Maria Puig,mayor,tcat,new,no,issued,2026-12-01,2026-11-30\n",
+            "line 3: issued_at is earlier than received_at",
+        ),
+        (
+            &*format!(
+                "252228,{},mayor,tcat,new,no,received,2026-12-01,\n",
+                "M".repeat(121)
+            ),
+            "line 3: \"holder\" is longer than 120 characters",
+        ),
     ];
     for (row, expected) in cases {
         let content = if row.starts_with("ine_code") {

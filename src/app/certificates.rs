@@ -6,7 +6,7 @@ use crate::domain::municipality::IneCode;
 use crate::domain::search::fold;
 use crate::widgets::input::TextInput;
 
-pub const FILTER_LIMIT: usize = 100;
+pub const FILTER_LIMIT: usize = crate::domain::limits::FILTER;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum CertView {

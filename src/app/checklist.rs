@@ -3,7 +3,7 @@
 use super::table::Cursor;
 use crate::widgets::input::TextInput;
 
-pub const NOTES_LIMIT: usize = 2000;
+pub const NOTES_LIMIT: usize = crate::domain::limits::NOTES;
 
 #[derive(Debug)]
 pub struct Checklist {

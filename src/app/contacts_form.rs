@@ -5,10 +5,11 @@ use crate::i18n::Msg;
 use crate::widgets::input::{Edited, TextInput};
 use crossterm::event::{KeyCode, KeyEvent};
 
-pub const NAME_LIMIT: usize = 120;
-pub const PHONE_LIMIT: usize = 40;
-pub const EMAIL_LIMIT: usize = 120;
-pub const NOTES_LIMIT: usize = 2000;
+use crate::domain::limits::is_plausible_email;
+pub const NAME_LIMIT: usize = crate::domain::limits::NAME;
+pub const PHONE_LIMIT: usize = crate::domain::limits::PHONE;
+pub const EMAIL_LIMIT: usize = crate::domain::limits::EMAIL;
+pub const NOTES_LIMIT: usize = crate::domain::limits::NOTES;
 
 /// The four fields of one contact.
 #[derive(Debug, Clone)]
@@ -229,13 +230,6 @@ impl ContactsForm {
         {
             self.rows.push(ContactRow::new(None));
         }
-    }
-}
-
-fn is_plausible_email(email: &str) -> bool {
-    match email.split_once('@') {
-        Some((local, domain)) => !local.is_empty() && domain.contains('.') && !email.contains(' '),
-        None => false,
     }
 }
 

@@ -7,7 +7,7 @@ use crate::widgets::input::TextInput;
 use chrono::NaiveDate;
 
 /// The most characters a filter holds; longer pastes are cut with a message.
-pub const FILTER_LIMIT: usize = 100;
+pub const FILTER_LIMIT: usize = crate::domain::limits::FILTER;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum SortColumn {

@@ -12,7 +12,7 @@ use crate::store::{Change, Edit, Record};
 use crate::widgets::input::{Edited, TextInput};
 use crossterm::event::{KeyCode, KeyEvent};
 
-pub const REASON_LIMIT: usize = 200;
+pub const REASON_LIMIT: usize = crate::domain::limits::REASON;
 
 impl App {
     /// The selected cell: (council, service).

@@ -128,6 +128,17 @@ pub fn add(db: &Path, args: NewCert, config: &Config, t: &I18n, clock: &dyn Cloc
     if holder.is_empty() {
         return Err(UserError(t.t(Msg::req_err_holder).to_string()));
     }
+    use crate::domain::limits;
+    for (field, text, max) in [
+        ("--holder", holder.as_str(), limits::NAME),
+        ("--reason", reason, limits::REASON),
+    ] {
+        if !limits::fits(text, max) {
+            return Err(UserError(
+                t.f(Msg::problem_too_long, &[("field", &field), ("max", &max)]),
+            ));
+        }
+    }
 
     let store = open_existing(db, t)?;
     let stored = |e: crate::store::StoreError| UserError(e.localize(t));

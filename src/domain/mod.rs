@@ -5,6 +5,7 @@ pub mod catalog;
 pub mod certificate;
 pub mod clock;
 pub mod countdown;
+pub mod limits;
 pub mod localtime;
 pub mod municipality;
 pub mod rollout;

@@ -24,15 +24,44 @@ const UNDEFINED_1252: [u8; 5] = [0x81, 0x8D, 0x8F, 0x90, 0x9D];
 
 /// Text from bytes: UTF-8 (a BOM is dropped), else Windows-1252, else None.
 pub fn decode(bytes: &[u8]) -> Option<(String, bool)> {
+    // UTF-16, as some spreadsheets save "Unicode text": known by its BOM.
+    for (bom, encoding) in [
+        (&b"\xFF\xFE"[..], encoding_rs::UTF_16LE),
+        (&b"\xFE\xFF"[..], encoding_rs::UTF_16BE),
+    ] {
+        if let Some(body) = bytes.strip_prefix(bom) {
+            let (text, had_errors) = encoding.decode_without_bom_handling(body);
+            return (!had_errors).then(|| (text.into_owned(), false));
+        }
+    }
     let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
     if let Ok(text) = std::str::from_utf8(bytes) {
         return Some((text.to_string(), false));
     }
-    if bytes.iter().any(|b| UNDEFINED_1252.contains(b)) {
+    // Rows in UTF-8 beside rows in 1252 (a file pasted together): any reading
+    // would mangle one of them.
+    if bytes.iter().any(|b| UNDEFINED_1252.contains(b)) || has_utf8_sequences(bytes) {
         return None;
     }
     let (text, _, had_errors) = encoding_rs::WINDOWS_1252.decode(bytes);
     (!had_errors).then(|| (text.into_owned(), true))
+}
+
+/// Whether the bytes hold a well-formed multi-byte UTF-8 sequence, which Catalan
+/// text in Windows-1252 practically never does ("Ã©" is "é" read wrongly).
+fn has_utf8_sequences(bytes: &[u8]) -> bool {
+    bytes.windows(2).enumerate().any(|(i, pair)| {
+        let len = match pair[0] {
+            0xC2..=0xDF => 2,
+            0xE0..=0xEF => 3,
+            0xF0..=0xF4 => 4,
+            _ => return false,
+        };
+        bytes
+            .get(i + 1..i + len)
+            .is_some_and(|rest| rest.iter().all(|b| (0x80..=0xBF).contains(b)))
+            && std::str::from_utf8(&bytes[i..i + len]).is_ok()
+    })
 }
 
 /// The separator a header line uses: `;` if it has more of them than commas.
@@ -69,12 +98,29 @@ pub fn parse(text: &str) -> Result<CsvTable, IoError> {
         .map(|h| h.trim().to_ascii_lowercase())
         .collect();
     let mut rows = Vec::new();
+    // Lines counted from byte offsets: the reader's own count skips blank lines.
+    let mut counted = (0usize, 1u64);
+    let mut line_at = |byte: u64| {
+        let mut byte = (byte as usize).min(text.len());
+        // A record's position can be where the blank lines before it begin.
+        while matches!(text.as_bytes().get(byte), Some(b'\n' | b'\r')) {
+            byte += 1;
+        }
+        if byte >= counted.0 {
+            let newlines = text.as_bytes()[counted.0..byte]
+                .iter()
+                .filter(|&&b| b == b'\n')
+                .count();
+            counted = (byte, counted.1 + newlines as u64);
+        }
+        counted.1
+    };
     for record in reader.records() {
         let record = record.map_err(|e| IoError::Line {
-            line: e.position().map_or(0, |p| p.line()),
+            line: e.position().map_or(0, |p| line_at(p.byte())),
             problem: Problem::Unreadable(e.to_string()),
         })?;
-        let line = record.position().map_or(0, |p| p.line());
+        let line = record.position().map_or(0, |p| line_at(p.byte()));
         if record.iter().all(|f| f.trim().is_empty()) {
             continue;
         }
@@ -161,6 +207,8 @@ mod tests {
         assert_eq!(t.headers, ["ine_code", "name"]);
         assert_eq!(t.rows[0].fields, ["252228", "Tiurana"]);
         assert_eq!(t.rows[0].line, 2);
+        let t = parse("a,b\n1,2\n\n\n3,4\n").unwrap();
+        assert_eq!(t.rows[1].line, 5, "blank lines count");
     }
 
     #[test]
@@ -171,6 +219,22 @@ mod tests {
         assert!(latin);
         assert_eq!(text, "name,x\nMeià,1\nAlòs,2\n");
         assert_eq!(decode(b"a\x81b"), None, "not 1252 either: refused");
+        assert_eq!(
+            decode(
+                "Josep Solé\n"
+                    .bytes()
+                    .chain(*b"Mart\xED\n")
+                    .collect::<Vec<_>>()
+                    .as_slice()
+            ),
+            None,
+            "UTF-8 and 1252 in one file: refused, not mangled"
+        );
+        let utf16: Vec<u8> = [0xFF, 0xFE]
+            .into_iter()
+            .chain("ine;nom\nMerc\u{e8}".encode_utf16().flat_map(u16::to_le_bytes))
+            .collect();
+        assert_eq!(decode(&utf16), Some(("ine;nom\nMercè".to_string(), false)));
     }
 
     #[test]

@@ -4,12 +4,25 @@
 use super::csv_input::{self, CsvTable};
 use super::{IoError, Problem};
 use crate::domain::certificate::CertificateRequest;
+use crate::domain::limits;
 use crate::domain::municipality::{Contact, ContactRole, IneCode, Municipality};
 use crate::domain::text::clean;
 use crate::store::{Change, Edit, Record, Store};
 use chrono::{DateTime, Utc};
 use std::collections::BTreeMap;
 use std::path::Path;
+
+/// The roles each import accepts, as its message lists them.
+const CONTACT_ROLES: &[&str] = &[
+    "mayor",
+    "secretary",
+    "intervenor",
+    "treasurer",
+    "service_manager",
+    "data_certifier",
+    "other",
+];
+const HOLDER_ROLES: &[&str] = &["mayor", "secretary", "intervenor", "treasurer", "other"];
 
 /// What an import did.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -61,8 +74,8 @@ pub fn contacts_from(store: &Store, table: &CsvTable, at: DateTime<Utc>) -> Resu
             return Err(row.error(Problem::UnknownCouncil(ine.to_string())));
         };
         let role_text = row.required(role_c, "role")?;
-        let role =
-            ContactRole::parse(role_text).ok_or_else(|| row.error(Problem::UnknownRole(role_text.into())))?;
+        let role = ContactRole::parse(role_text)
+            .ok_or_else(|| row.error(Problem::UnknownRole(role_text.into(), CONTACT_ROLES)))?;
         let name = scrub(row.required(name_c, "name")?, &cleaned);
         if name.is_empty() {
             return Err(row.error(Problem::EmptyField("name")));
@@ -79,6 +92,19 @@ pub fn contacts_from(store: &Store, table: &CsvTable, at: DateTime<Utc>) -> Resu
             phone: optional(phone_c, "phone")?,
             email: optional(email_c, "email")?,
         };
+        for (field, text, max) in [
+            ("name", &contact.name, limits::NAME),
+            ("phone", &contact.phone, limits::PHONE),
+            ("email", &contact.email, limits::EMAIL),
+        ] {
+            if !limits::fits(text, max) {
+                return Err(row.error(Problem::TooLong { field, max }));
+            }
+        }
+        // The form would refuse it later, and the council could not be saved.
+        if !contact.email.is_empty() && !limits::is_plausible_email(&contact.email) {
+            return Err(row.error(Problem::BadEmail(contact.email)));
+        }
         changed
             .entry(original.ine)
             .or_insert_with(|| original.clone())
@@ -167,8 +193,8 @@ pub fn certificates_from(
             council(&councils, ine).ok_or_else(|| row.error(Problem::UnknownCouncil(ine.into())))?;
         let holder = scrub(row.required(holder_c, "holder")?, &cleaned);
         let role_text = row.required(role_c, "role")?;
-        let role =
-            HolderRole::parse(role_text).ok_or_else(|| row.error(Problem::UnknownRole(role_text.into())))?;
+        let role = HolderRole::parse(role_text)
+            .ok_or_else(|| row.error(Problem::UnknownRole(role_text.into(), HOLDER_ROLES)))?;
         let type_text = row.required(type_c, "type")?;
         let ty = cert_type(type_text).ok_or_else(|| row.error(Problem::UnknownType(type_text.into())))?;
         let op_text = row.get(op_c, "operation")?;
@@ -214,6 +240,9 @@ pub fn certificates_from(
         if status.is_issued() && issued_at.is_none() {
             return Err(row.error(Problem::EmptyField("issued_at")));
         }
+        if issued_at.is_some_and(|issued| issued < received_at) {
+            return Err(row.error(Problem::IssuedBeforeReceived));
+        }
         let text_of = |c: Option<usize>, field| -> Result<String, IoError> {
             Ok(c.map(|c| row.get(c, field))
                 .transpose()?
@@ -232,6 +261,21 @@ pub fn certificates_from(
             Some(c) => time(c, "delivered_at")?,
             None => None,
         };
+        for (field, text, max) in [
+            ("holder", holder.as_str(), limits::NAME),
+            ("reason", reason.as_str(), limits::REASON),
+        ] {
+            if !limits::fits(text, max) {
+                return Err(row.error(Problem::TooLong { field, max }));
+            }
+        }
+        let notes = text_of(optional[1], "notes")?;
+        if !limits::fits(&notes, limits::NOTES) {
+            return Err(row.error(Problem::TooLong {
+                field: "notes",
+                max: limits::NOTES,
+            }));
+        }
         let request = CertificateRequest {
             id: first_id + n as u64,
             ine: council.ine,
@@ -246,7 +290,7 @@ pub fn certificates_from(
             filed_at,
             issued_at,
             delivered_at,
-            notes: text_of(optional[1], "notes")?,
+            notes,
             appointment_attached: false,
             delivery_sheet_signed: status == CertStatus::Delivered,
             status_reason: String::new(),

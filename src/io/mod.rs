@@ -30,7 +30,13 @@ pub enum Problem {
     MissingField(&'static str),
     EmptyField(&'static str),
     UnknownCouncil(String),
-    UnknownRole(String),
+    UnknownRole(String, &'static [&'static str]),
+    TooLong {
+        field: &'static str,
+        max: usize,
+    },
+    BadEmail(String),
+    IssuedBeforeReceived,
     UnknownType(String),
     UnknownValue {
         field: &'static str,
@@ -51,7 +57,13 @@ impl Problem {
             Problem::MissingField(f) => t.f(Msg::problem_missing_field, &[("field", f)]),
             Problem::EmptyField(f) => t.f(Msg::problem_empty_field, &[("field", f)]),
             Problem::UnknownCouncil(v) => t.f(Msg::problem_unknown_council, &[("value", v)]),
-            Problem::UnknownRole(v) => t.f(Msg::problem_unknown_role, &[("value", v)]),
+            Problem::UnknownRole(v, roles) => t.f(
+                Msg::problem_unknown_role,
+                &[("value", v), ("roles", &roles.join(", "))],
+            ),
+            Problem::TooLong { field, max } => t.f(Msg::problem_too_long, &[("field", field), ("max", max)]),
+            Problem::BadEmail(v) => t.f(Msg::problem_bad_email, &[("value", v)]),
+            Problem::IssuedBeforeReceived => t.t(Msg::problem_issued_before_received).to_string(),
             Problem::UnknownType(v) => t.f(Msg::problem_unknown_type, &[("value", v)]),
             Problem::UnknownValue { field, value } => {
                 t.f(Msg::problem_unknown_value, &[("field", field), ("value", value)])

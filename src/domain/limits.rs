@@ -1,0 +1,36 @@
+//! How long a field may be, wherever the text comes from (a form, a CSV file, the
+//! command line): a 200 KB paste or a runaway spreadsheet cell stops here.
+
+pub const NAME: usize = 120;
+pub const PHONE: usize = 40;
+pub const EMAIL: usize = 120;
+pub const NOTES: usize = 2000;
+pub const REASON: usize = 200;
+pub const FILTER: usize = 100;
+
+/// Whether `text` fits in `max` characters.
+pub fn fits(text: &str, max: usize) -> bool {
+    text.chars().nth(max).is_none()
+}
+
+/// An address with something before the `@`, a dot after it and no spaces.
+pub fn is_plausible_email(email: &str) -> bool {
+    match email.split_once('@') {
+        Some((local, domain)) => !local.is_empty() && domain.contains('.') && !email.contains(' '),
+        None => false,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn limits_count_characters_not_bytes() {
+        assert!(fits(&"à".repeat(120), NAME));
+        assert!(!fits(&"a".repeat(121), NAME));
+        assert!(is_plausible_email("secretaria@tiurana.cat"));
+        assert!(!is_plausible_email("not-an-email"));
+        assert!(!is_plausible_email("a b@c.cat"));
+    }
+}
