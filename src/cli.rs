@@ -25,7 +25,13 @@ pub struct Cli {
     #[arg(long, global = true)]
     pub read_only: bool,
     /// What the log file ($XDG_STATE_HOME/ocsae/ocsae.log) records: error, warn, info, debug, trace
-    #[arg(long, global = true, value_name = "LEVEL", default_value = "info")]
+    #[arg(
+        long,
+        global = true,
+        value_name = "LEVEL",
+        default_value = "info",
+        value_parser = ["error", "warn", "info", "debug", "trace"]
+    )]
     pub log_level: String,
     #[command(subcommand)]
     pub command: Option<Command>,

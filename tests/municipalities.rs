@@ -295,6 +295,14 @@ fn f_records_the_fitxa_with_its_renewal_and_warnings() {
             .any(|l| l.starts_with("Àger") && l.ends_with("caduca en 55 d")),
         "{list}"
     );
+    // Valid for longer: the detail still counts the days.
+    press(&mut f.app, KeyCode::Enter);
+    press(&mut f.app, KeyCode::Char('f'));
+    ctrl(&mut f.app, 'u');
+    type_text(&mut f.app, "2026-03-01");
+    press(&mut f.app, KeyCode::Enter);
+    let s = screen(&f.app, 80, 24);
+    assert!(s.contains("renovar abans del 01/03/2028 · vigent (461 d)"), "{s}");
 }
 
 #[test]

@@ -86,6 +86,12 @@ pub fn seed(store: &Store, scope: &Scope, at: DateTime<Utc>) -> Result<usize> {
     if !store.is_empty() {
         return Err(StoreError::NotEmpty(store.dir().to_path_buf()));
     }
+    // The store may go in a directory made beforehand: it is private all the same.
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let private = std::fs::Permissions::from_mode(0o700);
+        std::fs::set_permissions(store.dir(), private).map_err(|e| StoreError::io(store.dir(), e))?;
+    }
     let councils = reference_municipalities(scope);
     let mut edits = Vec::with_capacity(councils.len() * (1 + services().len()));
     let rollouts: Vec<Rollout> = councils

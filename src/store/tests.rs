@@ -285,6 +285,12 @@ fn a_new_store_is_private_to_its_user() {
     for path in files.keys() {
         assert_eq!(mode(path), 0o600, "{}", path.display());
     }
+    // A directory made beforehand, readable by all, becomes private when seeded.
+    let made = parent.path().join("made");
+    fs::create_dir(&made).unwrap();
+    fs::set_permissions(&made, fs::Permissions::from_mode(0o755)).unwrap();
+    drop(noguera(&made));
+    assert_eq!(mode(&made), 0o700);
 }
 
 #[test]

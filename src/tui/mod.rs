@@ -51,7 +51,15 @@ fn enter(mouse: bool) -> io::Result<Held> {
     enable_raw_mode()?;
     ACTIVE.store(true, Ordering::SeqCst);
     let mut out = io::stdout();
-    execute!(out, EnterAlternateScreen, EnableBracketedPaste, cursor::Hide)?;
+    // Cleared once, at the start: whatever a killed program left there goes. (Not
+    // ratatui's clear, which asks the terminal where its cursor is.)
+    execute!(
+        out,
+        EnterAlternateScreen,
+        crossterm::terminal::Clear(crossterm::terminal::ClearType::All),
+        EnableBracketedPaste,
+        cursor::Hide
+    )?;
     if mouse {
         MOUSE.store(true, Ordering::SeqCst);
         execute!(out, EnableMouseCapture)?;

@@ -69,10 +69,17 @@ fn lines(app: &App, width: u16) -> Vec<Line<'static>> {
     out.push(Line::raw(""));
     out.push(heading(Msg::detail_form));
     let (msg, days) = form_status_msg(m.form_status(app.today()));
-    let status = match days {
+    let mut status = match days {
         Some(n) => t.f(msg, &[("n", &n)]),
         None => t.t(msg).to_string(),
     };
+    // Valid for a while yet: the countdown all the same ("vigent (412 d)").
+    if let (crate::domain::municipality::FormStatus::Valid, Some(due)) =
+        (m.form_status(app.today()), m.form_due_on())
+    {
+        let left = (due - app.today()).num_days();
+        status = format!("{status} ({})", t.f(Msg::expires_in, &[("n", &left)]));
+    }
     let form = match (m.subscriber_form_sent_on, m.form_due_on()) {
         (Some(sent), Some(due)) => t.f(
             Msg::detail_form_dates,
