@@ -204,6 +204,14 @@ fn ctrl_c_quits_from_popups_and_filters_but_not_over_typed_text() {
     let mut f = fixture();
     press(&mut f.app, KeyCode::Char('/'));
     type_text(&mut f.app, "tiu");
+    let s = screen(&f.app, 80, 24);
+    assert!(
+        s.lines()
+            .last()
+            .unwrap()
+            .contains("Enter Manté el filtre  Esc L'esborra"),
+        "{s}"
+    );
     ctrl(&mut f.app, 'c');
     assert!(f.app.quit, "from the filter");
 

@@ -56,6 +56,23 @@ fn hinted(app: &App) -> &'static [(Action, Msg)] {
     }
 }
 
+/// Popups and the filter line have keys of their own, fixed: their hints say those.
+fn fixed_hints(app: &App) -> Option<Msg> {
+    match &app.popup {
+        Some(Popup::Contacts(_) | Popup::Request(_)) => Some(Msg::hints_form),
+        Some(Popup::Jump(_)) => Some(Msg::hints_jump),
+        Some(Popup::Help(_) | Popup::CertDetail(_)) => Some(Msg::hints_scroll),
+        Some(_) => None,
+        None => {
+            let filtering = match app.tab {
+                Tab::Certificates => app.certificates.filtering,
+                _ => app.municipalities.filtering,
+            };
+            filtering.then_some(Msg::hints_filter)
+        }
+    }
+}
+
 /// The selected column's full name, and why its cell is blocked if it is.
 fn selected_service(app: &App) -> Vec<Span<'static>> {
     let column = app.rollout.column;
@@ -201,6 +218,10 @@ fn draw_left(frame: &mut Frame, app: &App, area: Rect) -> u16 {
             // Messages quote names and pasted text.
             let text = crate::domain::text::clean(&status.text);
             Line::from(Span::styled(format!(" {text}"), style))
+        }
+        None if fixed_hints(app).is_some() => {
+            let text = app.t.t(fixed_hints(app).unwrap_or(Msg::hints_form));
+            Line::from(Span::styled(format!(" {text}"), theme.status))
         }
         None => {
             let mut spans = vec![Span::raw(" ")];
