@@ -278,7 +278,7 @@ fn enter_shows_the_request_with_its_history() {
     assert!(
         s.contains("2026-12-04 10:00 ·")
             && s.contains("nova sol·licitud")
-            && s.contains("estat de la sol·licitud"),
+            && s.contains("· rebuda → sol·licitada a EACAT"),
         "{s}"
     );
     assert!(

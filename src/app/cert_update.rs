@@ -17,8 +17,17 @@ use crossterm::event::{KeyCode, KeyEvent};
 #[derive(Debug)]
 pub struct CertDetail {
     pub id: u64,
-    pub history: Vec<(u64, HistoryHead)>,
+    pub history: Vec<HistoryLine>,
     pub scroll: Cursor,
+}
+
+/// One change to a request: when, who, what, and the status it moved between.
+#[derive(Debug)]
+pub struct HistoryLine {
+    pub head: HistoryHead,
+    pub status: Option<(CertStatus, CertStatus)>,
+    /// The reason given with a rejection or cancellation.
+    pub reason: Option<String>,
 }
 
 impl App {
@@ -234,7 +243,7 @@ impl App {
             return false;
         };
         let key = crate::store::record::certificate_key(c.id);
-        match self.store.history_of(Kind::Certificate, &key) {
+        match self.history_lines(&key) {
             Ok(history) => {
                 self.popup = Some(Popup::CertDetail(CertDetail {
                     id: c.id,
@@ -245,6 +254,30 @@ impl App {
             Err(e) => self.set_status(StatusKind::Error, e.localize(&self.t)),
         }
         true
+    }
+
+    fn history_lines(&self, key: &[u8]) -> crate::store::Result<Vec<HistoryLine>> {
+        let mut lines = Vec::new();
+        for (seq, head, bulk) in self.store.history_of_with_size(Kind::Certificate, key)? {
+            let mut line = HistoryLine {
+                head,
+                status: None,
+                reason: None,
+            };
+            // An import's entry holds every request it added: its head says enough.
+            if !bulk
+                && let Some(edit) = self.store.edit_in(seq, Kind::Certificate, key)?
+                && let (Some(Record::Certificate(before)), Some(Record::Certificate(after))) =
+                    (&edit.before, &edit.after)
+            {
+                line.status = (before.status != after.status).then_some((before.status, after.status));
+                line.reason = (after.status_reason != before.status_reason
+                    && !after.status_reason.is_empty())
+                .then(|| after.status_reason.clone());
+            }
+            lines.push(line);
+        }
+        Ok(lines)
     }
 
     pub(super) fn cert_detail_key(&mut self, key: KeyEvent, mut detail: CertDetail) -> bool {

@@ -203,6 +203,9 @@ pub struct CertificateOut {
     pub due_at: Option<String>,
     pub expires_at: Option<String>,
     pub notes: String,
+    /// Why it was rejected or cancelled.
+    #[serde(default)]
+    pub status_reason: String,
 }
 
 impl CertificateOut {
@@ -231,6 +234,7 @@ impl CertificateOut {
             due_at: due.map(|d| timestamp(d, tz)),
             expires_at: stamp(c.expires_at()),
             notes: c.notes.clone(),
+            status_reason: c.status_reason.clone(),
         }
     }
 }

@@ -176,7 +176,7 @@ pub fn certificates_from(
         "received_at",
         "issued_at",
     ])?;
-    let optional = ["reason", "notes", "filed_at", "delivered_at"].map(|c| table.column(c));
+    let optional = ["reason", "notes", "filed_at", "delivered_at", "status_reason"].map(|c| table.column(c));
     let councils: BTreeMap<IneCode, Municipality> = store
         .municipalities()
         .map_err(IoError::Store)?
@@ -293,7 +293,7 @@ pub fn certificates_from(
             notes,
             appointment_attached: false,
             delivery_sheet_signed: status == CertStatus::Delivered,
-            status_reason: String::new(),
+            status_reason: text_of(optional[4], "status_reason")?,
             renews: None,
         };
         created.push(request.clone());

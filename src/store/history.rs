@@ -137,6 +137,16 @@ impl Store {
     /// Read from the index, which keeps each entry's head: an import's entry holds every
     /// record it added, and reading it for one line would cost 20 MB.
     pub fn history_of(&self, kind: Kind, key: &[u8]) -> Result<Vec<(u64, HistoryHead)>> {
+        Ok(self
+            .history_of_with_size(kind, key)?
+            .into_iter()
+            .map(|(seq, head, _)| (seq, head))
+            .collect())
+    }
+
+    /// As `history_of`, with whether each entry changed many records at once (an
+    /// import), whose whole entry is too large to read for one line.
+    pub fn history_of_with_size(&self, kind: Kind, key: &[u8]) -> Result<Vec<(u64, HistoryHead, bool)>> {
         let index = &self.trees[T_HISTORY_INDEX];
         let mut seqs = Vec::new();
         let found = index
@@ -145,20 +155,29 @@ impl Store {
         for item in found {
             let (index_key, head) = item?;
             if let Some(seq) = history_index::seq_if_covers(&index_key, key) {
-                seqs.push((seq, head));
+                seqs.push((seq, head, history_index::is_range(&index_key)));
             }
         }
-        seqs.sort_unstable_by_key(|(seq, _)| *seq);
+        seqs.sort_unstable_by_key(|(seq, _, _)| *seq);
         seqs.into_iter()
-            .map(|(seq, head)| {
+            .map(|(seq, head, bulk)| {
                 // The index holds a copy of the head; stores written before it did hold none.
                 let head = match head.is_empty() {
                     true => self.head(seq)?,
                     false => codec::decode(&head)?,
                 };
-                Ok((seq, head))
+                Ok((seq, head, bulk))
             })
             .collect()
+    }
+
+    /// What one entry did to one record: its before and after.
+    pub fn edit_in(&self, seq: u64, kind: Kind, key: &[u8]) -> Result<Option<Edit>> {
+        let entry = self.entry(seq)?;
+        Ok(entry
+            .edits
+            .into_iter()
+            .find(|e| e.kind() == Some(kind) && e.key().as_deref() == Some(key)))
     }
 
     fn head(&self, seq: u64) -> Result<HistoryHead> {

@@ -106,6 +106,11 @@ pub(crate) fn prefixes<'a>(touched: impl IntoIterator<Item = (Kind, &'a [u8])>) 
     out
 }
 
+/// Whether an index key stands for a run of records.
+pub(crate) fn is_range(index_key: &[u8]) -> bool {
+    index_key.get(1) == Some(&RANGE)
+}
+
 /// The prefix to scan for the range keys of one kind.
 pub(crate) fn ranges_of(kind: Kind) -> [u8; 2] {
     [kind as u8, RANGE]

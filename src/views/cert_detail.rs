@@ -95,8 +95,17 @@ fn lines(app: &App, detail: &CertDetail) -> Vec<Line<'static>> {
         t.t(Msg::req_history).to_string(),
         theme.table_header,
     ));
-    for (_, entry) in &detail.history {
-        let what = t.t(crate::app::change_label(&entry.action)).to_string();
+    for line in &detail.history {
+        let entry = &line.head;
+        // A status change says which ("rebuda → sol·licitada a EACAT"), undone or not.
+        let what = match line.status {
+            Some((from, to)) => format!(
+                "{} → {}",
+                t.t(crate::i18n::words::cert_status_msg(from)),
+                t.t(crate::i18n::words::cert_status_msg(to))
+            ),
+            None => t.t(crate::app::change_label(&entry.action)).to_string(),
+        };
         let kind = match entry.kind {
             crate::store::EntryKind::Do => String::new(),
             crate::store::EntryKind::Undo(_) => format!(" ({})", t.t(Msg::history_undo)),
@@ -107,6 +116,9 @@ fn lines(app: &App, detail: &CertDetail) -> Vec<Line<'static>> {
             local(entry.at),
             clean(&entry.user)
         )));
+        if let Some(reason) = &line.reason {
+            out.push(Line::raw(format!("      «{}»", clean(reason))));
+        }
     }
     out
 }
