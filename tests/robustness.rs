@@ -251,6 +251,37 @@ fn a_full_disk_keeps_the_change_on_screen_and_marks_it_not_saved() {
 }
 
 #[test]
+fn a_change_that_cannot_reach_the_disk_is_kept_and_written_by_the_next() {
+    let mut f = fixture();
+    press(&mut f.app, KeyCode::Char('2'));
+    let council = f.app.rollout.selected_index().unwrap();
+    f.app.store.simulate_full_disk_at_flush(true);
+    press(&mut f.app, KeyCode::Char(' '));
+    let s = screen(&f.app, 80, 24);
+    assert!(
+        s.lines()
+            .last()
+            .unwrap()
+            .contains("NO DESAT AL DISC: el disc és ple."),
+        "in the language of the screen, not sled's: {s}"
+    );
+    use ocsae::domain::rollout::RolloutStatus;
+    assert_eq!(f.app.data.status(council, 0), RolloutStatus::InProgress);
+    // Space comes back: the next change goes through, with no conflict, and both are on disk.
+    f.app.store.simulate_full_disk_at_flush(false);
+    press(&mut f.app, KeyCode::Char(' '));
+    assert!(screen(&f.app, 80, 24).contains("Desat"), "no conflict");
+    assert_eq!(f.app.data.status(council, 0), RolloutStatus::Done);
+    let ine = f.app.data.municipalities[council].ine;
+    let stored = f.app.store.rollouts().unwrap();
+    let cell = stored
+        .iter()
+        .find(|r| r.ine == ine && r.service == "e-tram")
+        .unwrap();
+    assert_eq!(cell.status, RolloutStatus::Done);
+}
+
+#[test]
 fn read_only_mode_says_so_on_every_edit_key() {
     let mut f = fixture();
     f.app.read_only = true;

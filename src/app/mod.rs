@@ -124,6 +124,8 @@ pub struct App {
     pub clipboard: Option<String>,
     /// `--read-only`: look, never change.
     pub read_only: bool,
+    /// Set while the last change is in the store but not on disk: no "Desat" then.
+    unflushed: Option<String>,
     /// The terminal height at the last draw: too small a window takes no keys but quit.
     pub last_height: Cell<u16>,
     /// The terminal width at the last draw: narrow screens show the detail alone.
@@ -200,6 +202,7 @@ impl App {
             export_dir: std::path::PathBuf::from("."),
             clipboard: None,
             read_only: false,
+            unflushed: None,
         };
         app.refresh_rows();
         Ok(app)
@@ -269,10 +272,11 @@ impl App {
     }
 
     pub fn set_status(&mut self, kind: StatusKind, text: impl Into<String>) {
-        self.status = Some(Status {
-            kind,
-            text: text.into(),
-        });
+        let (kind, text) = match (&self.unflushed, kind) {
+            (Some(warning), StatusKind::Saved) => (StatusKind::Error, warning.clone()),
+            _ => (kind, text.into()),
+        };
+        self.status = Some(Status { kind, text });
     }
 
     /// Saves a change (with its history entry, flushed) and mirrors it in memory.
@@ -285,9 +289,23 @@ impl App {
         tracing::info!(action = %change.action, records = change.edits.len(), "change");
         match self.store.apply(change, self.now()) {
             Ok(applied) => {
+                self.unflushed = None;
                 self.data.apply(&applied.edits);
                 self.refresh_rows();
                 self.set_status(StatusKind::Saved, self.t.t(Msg::saved).to_string());
+                true
+            }
+            Err(crate::store::StoreError::NotFlushed { applied, source }) => {
+                // In the store but not on disk: shown as it is, marked, and written
+                // by the next flush that works.
+                tracing::error!("applied, not flushed: {source}");
+                self.data.apply(&applied.edits);
+                self.refresh_rows();
+                let text = self
+                    .t
+                    .f(Msg::not_flushed, &[("detail", &source.localize(&self.t))]);
+                self.unflushed = Some(text.clone());
+                self.set_status(StatusKind::Error, text);
                 true
             }
             Err(e) => {

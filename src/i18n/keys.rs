@@ -216,6 +216,8 @@ messages! {
     no_deadline,
     no_requests,
     not_saved,
+    not_flushed,
+    err_disk_full,
     nothing_to_redo,
     nothing_to_undo,
     op_new,

@@ -26,6 +26,14 @@ pub enum StoreError {
     Sled(#[from] sled::Error),
     #[error("{0}")]
     Codec(#[from] CodecError),
+    /// The transaction went through but could not be flushed to disk: the change is in
+    /// the store's memory, and the next flush that works (another change, or closing)
+    /// writes it.
+    #[error("applied but not flushed: {source}")]
+    NotFlushed {
+        applied: Box<super::Applied>,
+        source: Box<StoreError>,
+    },
 }
 
 impl StoreError {
@@ -36,8 +44,24 @@ impl StoreError {
         }
     }
 
+    /// Whether the disk is full, whatever layer said so.
+    fn disk_full(&self) -> bool {
+        let full = |e: &std::io::Error| {
+            e.kind() == std::io::ErrorKind::StorageFull || e.raw_os_error() == Some(libc::ENOSPC)
+        };
+        match self {
+            StoreError::Io { source, .. } => full(source),
+            StoreError::Sled(sled::Error::Io(e)) => full(e),
+            StoreError::NotFlushed { source, .. } => source.disk_full(),
+            _ => false,
+        }
+    }
+
     /// The message in the user's language.
     pub fn localize(&self, t: &I18n) -> String {
+        if self.disk_full() {
+            return t.t(Msg::err_disk_full).to_string();
+        }
         match self {
             StoreError::InUse(p) => t.f(Msg::err_store_in_use, &[("path", &p.display())]),
             StoreError::NewerSchema {
@@ -67,6 +91,7 @@ impl StoreError {
             ),
             StoreError::Sled(e) => t.f(Msg::err_store_write, &[("detail", e)]),
             StoreError::Codec(e) => t.f(Msg::err_store_write, &[("detail", e)]),
+            StoreError::NotFlushed { source, .. } => source.localize(t),
         }
     }
 }

@@ -348,14 +348,27 @@ impl Store {
             Err(sled::transaction::TransactionError::Storage(e)) => return Err(e.into()),
         };
         tracing::debug!("transaction committed");
-        self.flush()?;
-        super::recovery::note_acknowledged(&self.dir, seq);
-        tracing::debug!("flushed");
-        Ok(Applied {
+        let applied = Applied {
             seq,
             kind: entry.kind,
             action: entry.action,
             edits: entry.edits,
-        })
+        };
+        let flushed = match self.fail_flush.load(std::sync::atomic::Ordering::SeqCst) {
+            true => Err(StoreError::io(
+                &self.dir,
+                std::io::Error::from_raw_os_error(libc::ENOSPC),
+            )),
+            false => self.flush(),
+        };
+        if let Err(e) = flushed {
+            return Err(StoreError::NotFlushed {
+                applied: Box::new(applied),
+                source: Box::new(e),
+            });
+        }
+        super::recovery::note_acknowledged(&self.dir, seq);
+        tracing::debug!("flushed");
+        Ok(applied)
     }
 }

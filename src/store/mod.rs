@@ -53,6 +53,8 @@ pub struct Store {
     user: String,
     /// Tests set this to see how a full or read-only disk is handled.
     fail_writes: std::sync::atomic::AtomicBool,
+    /// Tests set this to see a change that goes through but cannot reach the disk.
+    fail_flush: std::sync::atomic::AtomicBool,
     // Held for the life of the store: a second process gets `InUse`.
     _lock: File,
 }
@@ -160,6 +162,7 @@ impl Store {
             trees: std::mem::ManuallyDrop::new(trees),
             user: system_user(),
             fail_writes: std::sync::atomic::AtomicBool::new(false),
+            fail_flush: std::sync::atomic::AtomicBool::new(false),
             _lock: lock,
         };
         schema::check_and_migrate(&store, migrations)?;
@@ -170,6 +173,12 @@ impl Store {
     #[doc(hidden)]
     pub fn simulate_full_disk(&self, on: bool) {
         self.fail_writes.store(on, std::sync::atomic::Ordering::SeqCst);
+    }
+
+    /// Makes every later flush fail as a disk that filled up mid-change would (for tests).
+    #[doc(hidden)]
+    pub fn simulate_full_disk_at_flush(&self, on: bool) {
+        self.fail_flush.store(on, std::sync::atomic::Ordering::SeqCst);
     }
 
     pub(crate) fn check_writable(&self) -> Result<()> {
