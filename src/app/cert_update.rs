@@ -258,7 +258,7 @@ impl App {
 
     fn history_lines(&self, key: &[u8]) -> crate::store::Result<Vec<HistoryLine>> {
         let mut lines = Vec::new();
-        for (seq, head, bulk) in self.store.history_of_with_size(Kind::Certificate, key)? {
+        for (seq, head, bulk) in self.store.history_of(Kind::Certificate, key)? {
             let mut line = HistoryLine {
                 head,
                 status: None,

@@ -133,20 +133,11 @@ impl Store {
         Ok(counted.max(after_last))
     }
 
-    /// When, who and what of the entries that touched one record, oldest first.
+    /// When, who and what of the entries that touched one record, oldest first, each
+    /// with whether it changed a run of records at once (an import).
     /// Read from the index, which keeps each entry's head: an import's entry holds every
     /// record it added, and reading it for one line would cost 20 MB.
-    pub fn history_of(&self, kind: Kind, key: &[u8]) -> Result<Vec<(u64, HistoryHead)>> {
-        Ok(self
-            .history_of_with_size(kind, key)?
-            .into_iter()
-            .map(|(seq, head, _)| (seq, head))
-            .collect())
-    }
-
-    /// As `history_of`, with whether each entry changed many records at once (an
-    /// import), whose whole entry is too large to read for one line.
-    pub fn history_of_with_size(&self, kind: Kind, key: &[u8]) -> Result<Vec<(u64, HistoryHead, bool)>> {
+    pub fn history_of(&self, kind: Kind, key: &[u8]) -> Result<Vec<(u64, HistoryHead, bool)>> {
         let index = &self.trees[T_HISTORY_INDEX];
         let mut seqs = Vec::new();
         let found = index

@@ -431,7 +431,7 @@ fn a_records_history_is_found_by_its_key() {
     let found = store
         .history_of(Kind::Certificate, &record::certificate_key(7))
         .unwrap();
-    let actions: Vec<&str> = found.iter().map(|(_, e)| e.action.as_str()).collect();
+    let actions: Vec<&str> = found.iter().map(|(_, e, _)| e.action.as_str()).collect();
     assert_eq!(actions, ["cert.new", "cert.edit"]);
 }
 
@@ -506,10 +506,17 @@ fn a_bulk_change_and_its_undo_are_found_in_each_records_history() {
             .history_of(Kind::Certificate, &record::certificate_key(id))
             .unwrap()
             .into_iter()
-            .map(|(_, head)| head.action)
+            .map(|(_, head, _)| head.action)
             .collect()
     };
     assert_eq!(actions(1), ["import.certificates"]);
+    let bulk: Vec<bool> = store
+        .history_of(Kind::Certificate, &record::certificate_key(150))
+        .unwrap()
+        .into_iter()
+        .map(|(_, _, bulk)| bulk)
+        .collect();
+    assert_eq!(bulk, [true, false], "the import is a run, the edit one record");
     assert_eq!(actions(150), ["import.certificates", "cert.edit"]);
     assert!(actions(201).is_empty());
     store.undo(Utc::now()).unwrap().unwrap();
@@ -525,7 +532,7 @@ fn a_bulk_change_and_its_undo_are_found_in_each_records_history() {
         .history_of(Kind::Certificate, &record::certificate_key(150))
         .unwrap()
         .into_iter()
-        .map(|(_, head)| head.action)
+        .map(|(_, head, _)| head.action)
         .collect();
     assert_eq!(restored_actions, actions(150));
     // A store written before the index kept heads reads them from the entries.
