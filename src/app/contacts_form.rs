@@ -192,6 +192,15 @@ impl ContactsForm {
                 Field::Role(row) => match key.code {
                     KeyCode::Char(' ') | KeyCode::Right => self.cycle_role(row, true),
                     KeyCode::Left => self.cycle_role(row, false),
+                    // Letters typed on a role are a name being typed: they go there.
+                    KeyCode::Char(_)
+                        if !key.modifiers.intersects(
+                            crossterm::event::KeyModifiers::CONTROL | crossterm::event::KeyModifiers::ALT,
+                        ) =>
+                    {
+                        self.focus += 1;
+                        return self.handle_key(key);
+                    }
                     _ => {}
                 },
                 field => {
@@ -284,6 +293,20 @@ mod tests {
         assert_eq!(m.contacts.len(), 2);
         assert_eq!(m.contacts[1].email, "anna@tiurana.cat");
         assert!(f.is_dirty());
+    }
+
+    #[test]
+    fn letters_typed_on_a_role_go_to_the_name_beside_it() {
+        let mut f = ContactsForm::new(0, &council());
+        f.focus = 4; // role of the blank row, as Tab from the row above leaves it
+        type_in(&mut f, "Joan Roca");
+        assert_eq!(f.rows[1].name.value(), "Joan Roca");
+        assert_eq!(
+            f.rows[1].role,
+            ContactRole::ServiceManager,
+            "the role is untouched"
+        );
+        assert_eq!(f.focused(), Field::Name(1));
     }
 
     #[test]
