@@ -29,6 +29,8 @@ pub struct Theme {
     pub status: Style,
     pub ok: Style,
     pub warn: Style,
+    /// Due within a day: between "fine" and the bold warning of the last hours.
+    pub soon: Style,
     pub error: Style,
 }
 
@@ -62,6 +64,7 @@ impl Theme {
             status: Style::new(),
             ok: Style::new().fg(Color::Green),
             warn: bold.fg(Color::Yellow),
+            soon: Style::new().fg(Color::Yellow),
             error: bold.fg(Color::Red),
         }
     }
@@ -82,6 +85,7 @@ impl Theme {
             status: Style::new(),
             ok: Style::new(),
             warn: bold,
+            soon: Style::new(),
             error: bold,
         }
     }
@@ -105,6 +109,7 @@ mod tests {
             t.status,
             t.ok,
             t.warn,
+            t.soon,
             t.error,
         ]
     }

@@ -35,7 +35,7 @@ pub fn text(t: &I18n, c: Countdown) -> String {
 pub fn style(theme: &Theme, band: Band) -> Style {
     match band {
         Band::Over24h => theme.ok,
-        Band::Under24h => theme.status,
+        Band::Under24h => theme.soon,
         Band::Under4h => theme.warn,
         Band::Overdue => theme.error,
     }
@@ -45,6 +45,18 @@ pub fn style(theme: &Theme, band: Band) -> Style {
 mod tests {
     use super::*;
     use crate::i18n::Lang;
+
+    #[test]
+    fn every_band_has_its_own_colour() {
+        let theme = crate::theme::Theme::pick(crate::theme::ThemeName::Dark, false);
+        let bands = [Band::Over24h, Band::Under24h, Band::Under4h, Band::Overdue];
+        let styles: Vec<_> = bands.iter().map(|&b| style(&theme, b)).collect();
+        for (i, a) in styles.iter().enumerate() {
+            for b in &styles[i + 1..] {
+                assert_ne!(a, b);
+            }
+        }
+    }
 
     #[test]
     fn every_band_has_its_own_words() {
