@@ -4,10 +4,13 @@
 
 use std::io::Write;
 
-/// A line on stdout; false if it could not be written.
-pub fn out(args: std::fmt::Arguments) -> bool {
+/// A line on stdout, or nothing if it cannot be written.
+pub fn out(args: std::fmt::Arguments) {
     let mut stdout = std::io::stdout().lock();
-    stdout.write_fmt(args).is_ok() && stdout.write_all(b"\n").is_ok() && stdout.flush().is_ok()
+    let _ = stdout
+        .write_fmt(args)
+        .and_then(|()| stdout.write_all(b"\n"))
+        .and_then(|()| stdout.flush());
 }
 
 /// A line on stderr, or nothing if it cannot be written. Messages quote what was

@@ -174,6 +174,17 @@ fn a_council_without_a_valid_fitxa_is_warned_but_filed() {
 }
 
 #[test]
+fn an_empty_expiry_view_says_no_certificate_was_issued() {
+    let mut f = at_friday();
+    press(&mut f.app, KeyCode::Char('v'));
+    let s = screen(&f.app, 80, 24);
+    assert!(
+        s.contains("Cap certificat emès.") && !s.contains("en curs."),
+        "{s}"
+    );
+}
+
+#[test]
 fn the_status_path_with_confirmations_then_the_expiry_view_and_a_renewal() {
     let mut f = at_friday();
     // A secretary's certificate needs the appointment before it can be filed.

@@ -171,7 +171,7 @@ pub fn add(db: &Path, args: NewCert, config: &Config, t: &I18n, clock: &dyn Cloc
             t.f(Msg::warn_form_invalid, &[("council", &council.name)])
         ));
     }
-    let _ = crate::output::out(format_args!(
+    crate::output::out(format_args!(
         "{}",
         t.f(
             Msg::cert_added,

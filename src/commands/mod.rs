@@ -44,7 +44,7 @@ pub fn init(db: &Path, comarca: &str, config: &Config, t: &I18n, clock: &dyn Clo
     let count = seed(&store, &scope, clock.now()).map_err(|e| UserError(e.localize(t)))?;
     let tz = config.time_zone().unwrap_or(chrono_tz::Europe::Madrid);
     summary_cache::refresh(&store, tz, &config.local_holidays);
-    let _ = crate::output::out(format_args!(
+    crate::output::out(format_args!(
         "{}",
         t.f(Msg::init_done, &[("n", &count), ("path", &db.display())])
     ));
@@ -122,7 +122,7 @@ pub fn import(
         .collect();
     summary_cache::after_change(&store, before, &added, tz, &config.local_holidays);
     tracing::debug!("summary brought up to date");
-    let _ = crate::output::out(format_args!(
+    crate::output::out(format_args!(
         "{}",
         t.f(
             Msg::import_done,
@@ -169,7 +169,7 @@ pub fn report(
 pub fn backup(db: &Path, file: &Path, t: &I18n, clock: &dyn Clock) -> Outcome {
     let store = open_existing(db, t)?;
     let dump = io::backup::backup(&store, file, clock.now()).map_err(|e| UserError(e.localize(t)))?;
-    let _ = crate::output::out(format_args!(
+    crate::output::out(format_args!(
         "{}",
         t.f(
             Msg::backup_done,
@@ -208,7 +208,7 @@ pub fn restore(db: &Path, file: &Path, force: bool, config: &Config, t: &I18n) -
     }
     let tz = config.time_zone().unwrap_or(chrono_tz::Europe::Madrid);
     crate::app::summary_cache::refresh(&store, tz, &config.local_holidays);
-    let _ = crate::output::out(format_args!(
+    crate::output::out(format_args!(
         "{}",
         t.f(
             Msg::restore_done,

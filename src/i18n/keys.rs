@@ -215,6 +215,7 @@ messages! {
     key_space,
     no_deadline,
     no_requests,
+    no_issued,
     not_saved,
     not_flushed,
     err_disk_full,

@@ -59,16 +59,11 @@ impl Run {
 
     fn write(self, out: &mut Vec<Vec<u8>>) {
         let (low, high) = (self.first.min(self.last), self.first.max(self.last));
+        // sled sorts the index: the order keys are written in does not matter.
         if self.len() >= RANGE_MIN as u64 {
             out.push(range_prefix(self.kind, low, high));
-        } else if self.first <= self.last {
-            out.extend((low..=high).map(|n| record_prefix(self.kind, &n.to_be_bytes())));
         } else {
-            out.extend(
-                (low..=high)
-                    .rev()
-                    .map(|n| record_prefix(self.kind, &n.to_be_bytes())),
-            );
+            out.extend((low..=high).map(|n| record_prefix(self.kind, &n.to_be_bytes())));
         }
     }
 }

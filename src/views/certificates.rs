@@ -71,10 +71,10 @@ pub fn draw(frame: &mut Frame, app: &App, area: Rect) {
         CertView::Expiry => draw_expiry(frame, app, table),
     }
     if app.certificates.rows.is_empty() {
-        let msg = if app.data.certs_loaded {
-            Msg::no_requests
-        } else {
-            Msg::certs_loading_body
+        let msg = match (app.data.certs_loaded, app.certificates.view) {
+            (false, _) => Msg::certs_loading_body,
+            (true, CertView::Queue) => Msg::no_requests,
+            (true, CertView::Expiry) => Msg::no_issued,
         };
         super::empty_note(frame, app, table, msg);
     }
