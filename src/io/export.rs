@@ -1,6 +1,6 @@
 //! Exports in machine formats with English snake_case field names.
 
-use super::{Format, IoError};
+use super::{Format, IoError, formula};
 use crate::domain::catalog::services;
 use crate::domain::municipality::{IneCode, Municipality};
 use crate::domain::rollout::Rollout;
@@ -270,19 +270,33 @@ pub fn to_json<T: Serialize>(records: &T) -> Result<Vec<u8>, IoError> {
     Ok(out)
 }
 
-/// CSV with a UTF-8 BOM, so spreadsheets open it with its accents intact.
+/// CSV with a UTF-8 BOM, so spreadsheets open it with its accents intact, and
+/// every cell guarded against formulas (`formula::neutralise`). This is the one
+/// way the program writes CSV.
 pub fn to_csv<T: Serialize>(records: impl IntoIterator<Item = T>) -> Result<Vec<u8>, IoError> {
-    let mut writer = csv::Writer::from_writer(b"\xEF\xBB\xBF".to_vec());
-    for r in records {
-        writer.serialize(r).map_err(|e| IoError::File {
-            path: "-".into(),
-            detail: e.to_string(),
-        })?;
-    }
-    writer.into_inner().map_err(|e| IoError::File {
+    let fail = |detail: String| IoError::File {
         path: "-".into(),
-        detail: e.to_string(),
-    })
+        detail,
+    };
+    // serde lays the cells out; reading them back sees every cell whatever the
+    // record's shape, so no field, present or future, escapes the guard.
+    let mut plain = csv::Writer::from_writer(Vec::new());
+    for r in records {
+        plain.serialize(r).map_err(|e| fail(e.to_string()))?;
+    }
+    let plain = plain.into_inner().map_err(|e| fail(e.to_string()))?;
+    let mut reader = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .from_reader(plain.as_slice());
+    let mut writer = csv::Writer::from_writer(b"\xEF\xBB\xBF".to_vec());
+    let mut record = csv::StringRecord::new();
+    while reader.read_record(&mut record).map_err(|e| fail(e.to_string()))? {
+        let cells: Vec<_> = record.iter().map(formula::neutralise).collect();
+        writer
+            .write_record(cells.iter().map(|c| c.as_bytes()))
+            .map_err(|e| fail(e.to_string()))?;
+    }
+    writer.into_inner().map_err(|e| fail(e.to_string()))
 }
 
 /// Writes to `path` through a temporary file and a rename, or to stdout.
