@@ -6,6 +6,7 @@ mod common;
 
 use common::cli::{ocsae_at, text};
 use std::fs;
+use std::os::unix::fs::{PermissionsExt, symlink};
 use std::path::{Path, PathBuf};
 use std::process::Output;
 
@@ -16,6 +17,11 @@ fn ocsae(db: &Path, args: &[&str]) -> Output {
 fn ok(out: Output) -> String {
     assert!(out.status.success(), "{}", text(&out.stderr));
     text(&out.stdout)
+}
+
+fn failed(out: Output) -> String {
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out.stdout));
+    text(&out.stderr)
 }
 
 /// A Noguera store with three requests, and its backup at `dir/backup.json`.
@@ -36,6 +42,115 @@ fn store_and_backup() -> (tempfile::TempDir, PathBuf, serde_json::Value) {
     ok(ocsae(&db, &["backup", backup.to_str().unwrap()]));
     let json = serde_json::from_slice(&fs::read(&backup).unwrap()).unwrap();
     (dir, db, json)
+}
+
+/// Every file and directory under `dir`, with each file's content.
+fn snapshot(dir: &Path) -> Vec<(PathBuf, Option<Vec<u8>>)> {
+    let mut out = Vec::new();
+    for entry in fs::read_dir(dir).unwrap() {
+        let path = entry.unwrap().path();
+        let meta = path.symlink_metadata().unwrap();
+        if meta.is_dir() {
+            out.push((path.clone(), None));
+            out.extend(snapshot(&path));
+        } else {
+            out.push((path.clone(), fs::read(&path).ok()));
+        }
+    }
+    out.sort();
+    out
+}
+
+fn mode(path: &Path) -> u32 {
+    path.symlink_metadata().unwrap().permissions().mode() & 0o777
+}
+
+#[test]
+fn outputs_never_go_through_a_planted_link_or_file() {
+    let (dir, db, _) = store_and_backup();
+    // A directory others can write to, and a file of the victim's they aim at.
+    let shared = tempfile::tempdir().unwrap();
+    fs::set_permissions(shared.path(), fs::Permissions::from_mode(0o777)).unwrap();
+    let victim = dir.path().join("bashrc");
+    fs::write(&victim, "# mine\n").unwrap();
+    let path = |name: &str| shared.path().join(name);
+    let commands: [(&str, Vec<&str>); 3] = [
+        ("report.txt", vec!["report", "-o"]),
+        (
+            "export.csv",
+            vec!["export", "certificates", "--format", "csv", "-o"],
+        ),
+        ("backup.json", vec!["backup"]),
+    ];
+    for (name, args) in &commands {
+        let target = path(name);
+        // The temporary name ocsae used to write: a link to the victim's file,
+        // and a world-writable file planted beside it for another output.
+        let stem = Path::new(name).file_stem().unwrap().to_str().unwrap();
+        symlink(&victim, path(&format!("{stem}.ocsae-tmp"))).unwrap();
+        let mut args = args.clone();
+        args.push(target.to_str().unwrap());
+        ok(ocsae(&db, &args));
+        assert_eq!(fs::read_to_string(&victim).unwrap(), "# mine\n", "{name}");
+        assert!(fs::read(&target).unwrap().len() > 100, "{name} was written");
+        assert_eq!(mode(&target), 0o600, "{name} is private");
+        fs::remove_file(path(&format!("{stem}.ocsae-tmp"))).unwrap();
+
+        let planted = path(&format!("{stem}.ocsae-tmp"));
+        fs::write(&planted, "").unwrap();
+        fs::set_permissions(&planted, fs::Permissions::from_mode(0o666)).unwrap();
+        ok(ocsae(&db, &args));
+        assert_eq!(
+            fs::read(&planted).unwrap(),
+            b"",
+            "{name}: nothing written to a planted file"
+        );
+        assert_eq!(mode(&target), 0o600, "{name}: not the planted 0666 file");
+        fs::remove_file(&planted).unwrap();
+
+        // A link at the target itself is replaced by the file, not followed.
+        fs::remove_file(&target).unwrap();
+        symlink(&victim, &target).unwrap();
+        ok(ocsae(&db, &args));
+        assert_eq!(fs::read_to_string(&victim).unwrap(), "# mine\n", "{name}");
+        assert!(
+            target.symlink_metadata().unwrap().is_file(),
+            "{name}: the link was replaced"
+        );
+        assert_eq!(mode(&target), 0o600);
+    }
+    // Nothing else is left in the directory: no temporary file behind.
+    let mut names: Vec<String> = fs::read_dir(shared.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().into_string().unwrap())
+        .collect();
+    names.sort();
+    assert_eq!(names, ["backup.json", "export.csv", "report.txt"]);
+}
+
+#[test]
+fn backup_refuses_a_file_inside_the_store() {
+    let (dir, db, _) = store_and_backup();
+    let link = dir.path().join("link");
+    symlink(&db, &link).unwrap();
+    let before = snapshot(&db);
+    for target in [
+        db.join("backup.json"),
+        db.join("sled/backup.json"),
+        link.join("backup.json"),
+        db.clone(),
+    ] {
+        let err = failed(ocsae(&db, &["backup", target.to_str().unwrap()]));
+        assert!(err.contains("is inside the store"), "{err}");
+    }
+    // Opening and closing reseals it, so compare what was there by name.
+    let names = |s: Vec<(PathBuf, Option<Vec<u8>>)>| s.into_iter().map(|(p, _)| p).collect::<Vec<_>>();
+    assert_eq!(names(snapshot(&db)), names(before));
+    // Beside the store is fine.
+    ok(ocsae(
+        &db,
+        &["backup", dir.path().join("db-backup.json").to_str().unwrap()],
+    ));
 }
 
 /// A row whose cells a spreadsheet would run, as typed in the office's sheet.

@@ -24,13 +24,13 @@ impl App {
             }
         };
         let stamp = self.now().with_timezone(&self.tz).format("%Y%m%d-%H%M%S");
-        // Never over an earlier export: two in the same second get -2, -3…
+        // Never over an earlier export (nor a link in its place): two in the same second get -2, -3…
         let file = (1..)
             .map(|n| match n {
                 1 => format!("ocsae-{name}-{stamp}.csv"),
                 n => format!("ocsae-{name}-{stamp}-{n}.csv"),
             })
-            .find(|f| !self.export_dir.join(f).exists())
+            .find(|f| self.export_dir.join(f).symlink_metadata().is_err())
             .expect("some number is free");
         let result = bytes.and_then(|b| write_output(Some(&self.export_dir.join(&file)), &b));
         match result {

@@ -168,6 +168,14 @@ pub fn report(
 
 pub fn backup(db: &Path, file: &Path, t: &I18n, clock: &dyn Clock) -> Outcome {
     let store = open_existing(db, t)?;
+    // The store's directory is the store's: a file written there could be taken
+    // for its own, and a failed restore of it would go with it.
+    if lies_within(file, db) {
+        return Err(UserError(t.f(
+            Msg::err_backup_inside_store,
+            &[("path", &file.display()), ("store", &db.display())],
+        )));
+    }
     let dump = io::backup::backup(&store, file, clock.now()).map_err(|e| UserError(e.localize(t)))?;
     crate::output::out(format_args!(
         "{}",
@@ -182,6 +190,23 @@ pub fn backup(db: &Path, file: &Path, t: &I18n, clock: &dyn Clock) -> Outcome {
         )
     ));
     Ok(())
+}
+
+/// Whether writing `file` would put something inside `dir`, links resolved. The
+/// last part of `file` is not resolved: a link there is replaced, not followed.
+fn lies_within(file: &Path, dir: &Path) -> bool {
+    let Ok(dir) = dir.canonicalize() else {
+        return false;
+    };
+    let parent = match file.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p,
+        _ => Path::new("."),
+    };
+    let resolved = match file.file_name() {
+        Some(name) => parent.canonicalize().map(|p| p.join(name)),
+        None => file.canonicalize(),
+    };
+    resolved.is_ok_and(|f| f.starts_with(&dir))
 }
 
 pub fn restore(db: &Path, file: &Path, force: bool, config: &Config, t: &I18n) -> Outcome {

@@ -135,6 +135,7 @@ messages! {
     detail_services,
     empty_list,
     err_ambiguous_council,
+    err_backup_inside_store,
     err_bad_time,
     err_bad_value,
     err_config,

@@ -299,29 +299,43 @@ pub fn to_csv<T: Serialize>(records: impl IntoIterator<Item = T>) -> Result<Vec<
     writer.into_inner().map_err(|e| fail(e.to_string()))
 }
 
-/// Writes to `path` through a temporary file and a rename, or to stdout.
+/// Writes to `path`, or to stdout. A file is written whole or not at all, and
+/// never through anything already there: the bytes go to a new private (0600)
+/// file beside it, created exclusively under a name nobody can guess, which
+/// then replaces `path` by a rename (a symbolic link at `path` is replaced, not
+/// followed).
 pub fn write_output(path: Option<&Path>, bytes: &[u8]) -> Result<(), IoError> {
     let fail = |p: &Path, e: std::io::Error| IoError::File {
         path: p.to_path_buf(),
         detail: e.to_string(),
     };
-    match path {
-        None => {
-            let mut out = std::io::stdout().lock();
-            match out.write_all(bytes).and_then(|()| out.flush()) {
-                // A reader that stopped early (`| head`) is not an error.
-                Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
-                result => result.map_err(|e| fail(Path::new("-"), e)),
-            }
-        }
-        Some(path) => {
-            let tmp = path.with_extension("ocsae-tmp");
-            // Errors name the file asked for, not the temporary one beside it.
-            std::fs::write(&tmp, bytes).map_err(|e| fail(path, e))?;
-            std::fs::rename(&tmp, path).map_err(|e| {
-                let _ = std::fs::remove_file(&tmp);
-                fail(path, e)
-            })
-        }
+    let Some(path) = path else {
+        let mut out = std::io::stdout().lock();
+        return match out.write_all(bytes).and_then(|()| out.flush()) {
+            // A reader that stopped early (`| head`) is not an error.
+            Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+            result => result.map_err(|e| fail(Path::new("-"), e)),
+        };
+    };
+    let dir = match path.parent() {
+        Some(dir) if !dir.as_os_str().is_empty() => dir,
+        _ => Path::new("."),
+    };
+    // Errors name the file asked for, not the temporary one beside it, which
+    // is removed when `tmp` drops on any failure.
+    let mut tmp = tempfile::Builder::new()
+        .prefix(".ocsae-")
+        .suffix(".tmp")
+        .tempfile_in(dir)
+        .map_err(|e| fail(path, e))?;
+    tmp.write_all(bytes)
+        .and_then(|()| tmp.as_file().sync_all())
+        .map_err(|e| fail(path, e))?;
+    tmp.persist(path).map_err(|e| fail(path, e.error))?;
+    // The rename itself reaches the disk too; a directory that cannot be synced
+    // still holds the file.
+    if let Ok(dir) = std::fs::File::open(dir) {
+        let _ = dir.sync_all();
     }
+    Ok(())
 }
