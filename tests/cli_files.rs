@@ -61,6 +61,95 @@ fn snapshot(dir: &Path) -> Vec<(PathBuf, Option<Vec<u8>>)> {
     out
 }
 
+#[test]
+fn a_failed_restore_removes_only_what_it_created() {
+    let (dir, _db, json) = store_and_backup();
+    let bad = |name: &str, change: &dyn Fn(&mut serde_json::Value)| {
+        let mut copy = json.clone();
+        change(&mut copy);
+        let path = dir.path().join(name);
+        fs::write(&path, serde_json::to_vec(&copy).unwrap()).unwrap();
+        path
+    };
+    let refused = [
+        bad("newer.json", &|j| j["schema_version"] = 999.into()),
+        bad("format.json", &|j| j["format"] = "not-ocsae".into()),
+        bad("twice.json", &|j| {
+            j["certificates"][1]["id"] = j["certificates"][0]["id"].clone()
+        }),
+    ];
+    let places = tempfile::tempdir().unwrap();
+    let empty = places.path().join("empty");
+    fs::create_dir(&empty).unwrap();
+    let linked = places.path().join("linked");
+    fs::create_dir(&linked).unwrap();
+    let link = places.path().join("link");
+    symlink(&linked, &link).unwrap();
+    for backup in &refused {
+        let backup = backup.to_str().unwrap();
+        // An empty directory that was there stays, empty.
+        failed(ocsae(&empty, &["restore", backup]));
+        assert!(empty.is_dir(), "{backup}");
+        assert_eq!(fs::read_dir(&empty).unwrap().count(), 0, "{backup}");
+        // A link given as --db stays a link, and its directory stays, empty.
+        failed(ocsae(&link, &["restore", backup]));
+        assert!(link.symlink_metadata().unwrap().file_type().is_symlink());
+        assert_eq!(fs::read_dir(&linked).unwrap().count(), 0, "{backup}");
+        // Directories it made, parents included, go.
+        let deep = places.path().join("new/a/b");
+        failed(ocsae(&deep, &["restore", backup]));
+        assert!(!places.path().join("new").exists(), "{backup}: new/a left behind");
+    }
+    // The same places take a good backup afterwards.
+    let good = dir.path().join("backup.json");
+    ok(ocsae(&empty, &["restore", good.to_str().unwrap()]));
+    ok(ocsae(&link, &["restore", good.to_str().unwrap()]));
+    assert!(link.symlink_metadata().unwrap().file_type().is_symlink());
+    assert!(linked.join("sled").is_dir());
+}
+
+#[test]
+fn restore_refuses_a_directory_that_holds_other_files_before_touching_it() {
+    let (dir, _db, _) = store_and_backup();
+    let good = dir.path().join("backup.json");
+    let bad = dir.path().join("bad.json");
+    fs::write(&bad, r#"{"format": "other"}"#).unwrap();
+    let home = tempfile::tempdir().unwrap();
+    let thesis = home.path().join("D");
+    fs::create_dir_all(thesis.join("sub")).unwrap();
+    fs::write(thesis.join("thesis.txt"), "x\n").unwrap();
+    let before = snapshot(home.path());
+    for backup in [&good, &bad] {
+        let err = failed(ocsae(&thesis, &["restore", backup.to_str().unwrap()]));
+        assert!(
+            err.contains("is not an ocsae store nor an empty directory"),
+            "{err}"
+        );
+        assert_eq!(
+            snapshot(home.path()),
+            before,
+            "nothing created, locked or removed"
+        );
+    }
+    // `--db .` from inside it, as a person would type it.
+    let restore_here = |db: &str, backup: &Path| {
+        std::process::Command::new(common::pty::binary())
+            .current_dir(&thesis)
+            .args(["--db", db, "--lang", "en", "restore"])
+            .arg(backup)
+            .env("XDG_CONFIG_HOME", dir.path().join("no-config"))
+            .output()
+            .unwrap()
+    };
+    let err = failed(restore_here(".", &bad));
+    assert!(err.contains(". is not an ocsae store"), "{err}");
+    assert_eq!(snapshot(home.path()), before);
+    // A file is not a store either.
+    let err = failed(restore_here("thesis.txt", &good));
+    assert!(err.contains("thesis.txt is not an ocsae store"), "{err}");
+    assert_eq!(snapshot(home.path()), before);
+}
+
 fn mode(path: &Path) -> u32 {
     path.symlink_metadata().unwrap().permissions().mode() & 0o777
 }

@@ -1,6 +1,7 @@
 //! What each subcommand does, once the command line is read.
 
 pub mod cert;
+mod restore_dir;
 
 use crate::UserError;
 use crate::app::summary_cache;
@@ -210,15 +211,32 @@ fn lies_within(file: &Path, dir: &Path) -> bool {
 }
 
 pub fn restore(db: &Path, file: &Path, force: bool, config: &Config, t: &I18n) -> Outcome {
-    // Read and check the whole file before touching any store.
+    use restore_dir::{Refused, RestoreDir};
+    let io_error =
+        |e: std::io::Error| UserError(t.f(Msg::err_store_io, &[("path", &db.display()), ("detail", &e)]));
+    // Look at the target, then read and check the whole file, before touching anything.
+    let mut target = RestoreDir::check(db).map_err(|e| match e {
+        Refused::NotAStore => UserError(t.f(Msg::err_restore_not_store, &[("path", &db.display())])),
+        Refused::Io(e) => io_error(e),
+    })?;
     let dump = io::backup::read(file).map_err(|e| UserError(e.localize(t)))?;
-    let existed = Store::exists(db);
-    let store = open_store(db, t)?;
+    if let Err(e) = target.create() {
+        target.undo();
+        return Err(io_error(e));
+    }
+    let store = match Store::open(db) {
+        Ok(store) => store,
+        Err(e) => {
+            // In use: what is there belongs to the process that holds it.
+            if !matches!(e, crate::store::StoreError::InUse(_)) {
+                target.undo();
+            }
+            return Err(UserError(e.localize(t)));
+        }
+    };
     if let Err(e) = store.restore(&dump, force) {
         drop(store);
-        if !existed {
-            let _ = std::fs::remove_dir_all(db);
-        }
+        target.undo();
         let text = match e {
             crate::store::backup::RestoreError::NotEmpty => {
                 t.f(Msg::err_restore_not_empty, &[("path", &db.display())])

@@ -147,6 +147,7 @@ messages! {
     err_read_only_command,
     err_restore_bad,
     err_restore_not_empty,
+    err_restore_not_store,
     err_store_conflict,
     err_store_damaged,
     err_store_in_use,
