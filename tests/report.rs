@@ -189,3 +189,61 @@ fn e_exports_the_table_on_screen_and_y_copies_the_row() {
     assert!(status.contains(".csv") && status.contains("-2.csv"), "{status}");
     assert_eq!(std::fs::read_dir(out.path()).unwrap().count(), 2);
 }
+
+#[test]
+fn e_writes_a_private_file_through_no_planted_link_and_quotes_formulas() {
+    use std::os::unix::fs::PermissionsExt;
+    let f = fixture();
+    let evil = "=HYPERLINK(\"http://evil.example\",\"Click\")";
+    let c = request(
+        1,
+        252228,
+        evil,
+        CertStatus::Received,
+        "2026-11-20T09:00:00Z",
+        None,
+    );
+    f.app
+        .store
+        .apply(
+            Change::new("test", vec![Edit::create(Record::Certificate(c))]),
+            at(NOW),
+        )
+        .unwrap();
+    let mut f = f.restart();
+    let out = tempfile::tempdir().unwrap();
+    f.app.export_dir = out.path().to_path_buf();
+    // Where ocsae used to write first, a neighbour's link to the user's own file.
+    let victim = f.dir.path().join("victim");
+    std::fs::write(&victim, "mine\n").unwrap();
+    let planted = out.path().join("ocsae-certificats-20261126-103000.ocsae-tmp");
+    std::os::unix::fs::symlink(&victim, &planted).unwrap();
+    press(&mut f.app, KeyCode::Char('3'));
+    press(&mut f.app, KeyCode::Char('E'));
+    let status = screen(&f.app, 80, 24).lines().last().unwrap().to_string();
+    assert!(
+        status.contains("ocsae-certificats-20261126-103000.csv"),
+        "{status}"
+    );
+    assert_eq!(std::fs::read_to_string(&victim).unwrap(), "mine\n");
+    let file = out.path().join("ocsae-certificats-20261126-103000.csv");
+    assert_eq!(file.metadata().unwrap().permissions().mode() & 0o777, 0o600);
+    let csv = std::fs::read_to_string(&file).unwrap();
+    assert!(
+        csv.contains(",\"'=HYPERLINK(\"\"http://evil.example\"\",\"\"Click\"\")\",mayor,"),
+        "{csv}"
+    );
+    assert_eq!(
+        std::fs::read_dir(out.path()).unwrap().count(),
+        2,
+        "the file and the link"
+    );
+
+    // The rollout table's own layout goes the same way: one header, a row per council.
+    press(&mut f.app, KeyCode::Char('2'));
+    press(&mut f.app, KeyCode::Char('E'));
+    let csv = std::fs::read_to_string(out.path().join("ocsae-implantacio-20261126-103000.csv")).unwrap();
+    assert!(csv.starts_with("\u{FEFF}ine_code,municipality,e-tram,"), "{csv}");
+    assert!(csv.lines().nth(1).unwrap().ends_with(",pending,0,12"), "{csv}");
+    assert_eq!(csv.lines().count(), 1 + f.app.rollout.rows.len(), "{csv}");
+}

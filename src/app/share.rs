@@ -24,13 +24,13 @@ impl App {
             }
         };
         let stamp = self.now().with_timezone(&self.tz).format("%Y%m%d-%H%M%S");
-        // Never over an earlier export: two in the same second get -2, -3…
+        // Never over an earlier export (nor a link in its place): two in the same second get -2, -3…
         let file = (1..)
             .map(|n| match n {
                 1 => format!("ocsae-{name}-{stamp}.csv"),
                 n => format!("ocsae-{name}-{stamp}-{n}.csv"),
             })
-            .find(|f| !self.export_dir.join(f).exists())
+            .find(|f| self.export_dir.join(f).symlink_metadata().is_err())
             .expect("some number is free");
         let result = bytes.and_then(|b| write_output(Some(&self.export_dir.join(&file)), &b));
         match result {
@@ -81,27 +81,18 @@ impl App {
     }
 
     fn rollout_csv(&self) -> Result<Vec<u8>, crate::io::IoError> {
-        let mut writer = csv::Writer::from_writer(b"\xEF\xBB\xBF".to_vec());
         let mut header = vec!["ine_code".to_string(), "municipality".to_string()];
         header.extend(services().iter().map(|s| s.id.clone()));
         header.extend(["done".to_string(), "applicable".to_string()]);
-        let fail = |e: csv::Error| crate::io::IoError::File {
-            path: "-".into(),
-            detail: e.to_string(),
-        };
-        writer.write_record(&header).map_err(fail)?;
-        for &m in &self.rollout.rows {
+        let rows = self.rollout.rows.iter().map(|&m| {
             let council = &self.data.municipalities[m];
             let mut record = vec![council.ine.to_string(), council.name.clone()];
             record.extend((0..services().len()).map(|s| self.data.status(m, s).as_str().to_string()));
             let tally = self.data.tally(m);
             record.extend([tally.done.to_string(), tally.applicable.to_string()]);
-            writer.write_record(&record).map_err(fail)?;
-        }
-        writer.into_inner().map_err(|e| crate::io::IoError::File {
-            path: "-".into(),
-            detail: e.to_string(),
-        })
+            record
+        });
+        to_csv(std::iter::once(header).chain(rows))
     }
 
     fn certificates_csv(&self) -> Result<Vec<u8>, crate::io::IoError> {

@@ -1,6 +1,7 @@
 //! What each subcommand does, once the command line is read.
 
 pub mod cert;
+mod restore_dir;
 
 use crate::UserError;
 use crate::app::summary_cache;
@@ -168,6 +169,14 @@ pub fn report(
 
 pub fn backup(db: &Path, file: &Path, t: &I18n, clock: &dyn Clock) -> Outcome {
     let store = open_existing(db, t)?;
+    // The store's directory is the store's: a file written there could be taken
+    // for its own, and a failed restore of it would go with it.
+    if lies_within(file, db) {
+        return Err(UserError(t.f(
+            Msg::err_backup_inside_store,
+            &[("path", &file.display()), ("store", &db.display())],
+        )));
+    }
     let dump = io::backup::backup(&store, file, clock.now()).map_err(|e| UserError(e.localize(t)))?;
     crate::output::out(format_args!(
         "{}",
@@ -184,16 +193,50 @@ pub fn backup(db: &Path, file: &Path, t: &I18n, clock: &dyn Clock) -> Outcome {
     Ok(())
 }
 
+/// Whether writing `file` would put something inside `dir`, links resolved. The
+/// last part of `file` is not resolved: a link there is replaced, not followed.
+fn lies_within(file: &Path, dir: &Path) -> bool {
+    let Ok(dir) = dir.canonicalize() else {
+        return false;
+    };
+    let parent = match file.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p,
+        _ => Path::new("."),
+    };
+    let resolved = match file.file_name() {
+        Some(name) => parent.canonicalize().map(|p| p.join(name)),
+        None => file.canonicalize(),
+    };
+    resolved.is_ok_and(|f| f.starts_with(&dir))
+}
+
 pub fn restore(db: &Path, file: &Path, force: bool, config: &Config, t: &I18n) -> Outcome {
-    // Read and check the whole file before touching any store.
+    use restore_dir::{Refused, RestoreDir};
+    let io_error =
+        |e: std::io::Error| UserError(t.f(Msg::err_store_io, &[("path", &db.display()), ("detail", &e)]));
+    // Look at the target, then read and check the whole file, before touching anything.
+    let mut target = RestoreDir::check(db).map_err(|e| match e {
+        Refused::NotAStore => UserError(t.f(Msg::err_restore_not_store, &[("path", &db.display())])),
+        Refused::Io(e) => io_error(e),
+    })?;
     let dump = io::backup::read(file).map_err(|e| UserError(e.localize(t)))?;
-    let existed = Store::exists(db);
-    let store = open_store(db, t)?;
+    if let Err(e) = target.create() {
+        target.undo();
+        return Err(io_error(e));
+    }
+    let store = match Store::open(db) {
+        Ok(store) => store,
+        Err(e) => {
+            // In use: what is there belongs to the process that holds it.
+            if !matches!(e, crate::store::StoreError::InUse(_)) {
+                target.undo();
+            }
+            return Err(UserError(e.localize(t)));
+        }
+    };
     if let Err(e) = store.restore(&dump, force) {
         drop(store);
-        if !existed {
-            let _ = std::fs::remove_dir_all(db);
-        }
+        target.undo();
         let text = match e {
             crate::store::backup::RestoreError::NotEmpty => {
                 t.f(Msg::err_restore_not_empty, &[("path", &db.display())])

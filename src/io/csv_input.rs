@@ -170,9 +170,11 @@ impl CsvTable {
 }
 
 impl CsvRow {
-    /// A field by position, trimmed; a short row is an error naming the column.
+    /// A field by position, trimmed and without the quote an export puts before a
+    /// formula (`formula::original`); a short row is an error naming the column.
     pub fn get(&self, index: usize, name: &'static str) -> Result<&str, IoError> {
-        self.fields.get(index).map(|f| f.trim()).ok_or(IoError::Line {
+        let field = self.fields.get(index).map(|f| super::formula::original(f.trim()));
+        field.ok_or(IoError::Line {
             line: self.line,
             problem: Problem::MissingField(name),
         })

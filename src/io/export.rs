@@ -1,6 +1,6 @@
 //! Exports in machine formats with English snake_case field names.
 
-use super::{Format, IoError};
+use super::{Format, IoError, formula};
 use crate::domain::catalog::services;
 use crate::domain::municipality::{IneCode, Municipality};
 use crate::domain::rollout::Rollout;
@@ -270,44 +270,72 @@ pub fn to_json<T: Serialize>(records: &T) -> Result<Vec<u8>, IoError> {
     Ok(out)
 }
 
-/// CSV with a UTF-8 BOM, so spreadsheets open it with its accents intact.
+/// CSV with a UTF-8 BOM, so spreadsheets open it with its accents intact, and
+/// every cell guarded against formulas (`formula::neutralise`). This is the one
+/// way the program writes CSV.
 pub fn to_csv<T: Serialize>(records: impl IntoIterator<Item = T>) -> Result<Vec<u8>, IoError> {
-    let mut writer = csv::Writer::from_writer(b"\xEF\xBB\xBF".to_vec());
-    for r in records {
-        writer.serialize(r).map_err(|e| IoError::File {
-            path: "-".into(),
-            detail: e.to_string(),
-        })?;
-    }
-    writer.into_inner().map_err(|e| IoError::File {
+    let fail = |detail: String| IoError::File {
         path: "-".into(),
-        detail: e.to_string(),
-    })
+        detail,
+    };
+    // serde lays the cells out; reading them back sees every cell whatever the
+    // record's shape, so no field, present or future, escapes the guard.
+    let mut plain = csv::Writer::from_writer(Vec::new());
+    for r in records {
+        plain.serialize(r).map_err(|e| fail(e.to_string()))?;
+    }
+    let plain = plain.into_inner().map_err(|e| fail(e.to_string()))?;
+    let mut reader = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .from_reader(plain.as_slice());
+    let mut writer = csv::Writer::from_writer(b"\xEF\xBB\xBF".to_vec());
+    let mut record = csv::StringRecord::new();
+    while reader.read_record(&mut record).map_err(|e| fail(e.to_string()))? {
+        let cells: Vec<_> = record.iter().map(formula::neutralise).collect();
+        writer
+            .write_record(cells.iter().map(|c| c.as_bytes()))
+            .map_err(|e| fail(e.to_string()))?;
+    }
+    writer.into_inner().map_err(|e| fail(e.to_string()))
 }
 
-/// Writes to `path` through a temporary file and a rename, or to stdout.
+/// Writes to `path`, or to stdout. A file is written whole or not at all, and
+/// never through anything already there: the bytes go to a new private (0600)
+/// file beside it, created exclusively under a name nobody can guess, which
+/// then replaces `path` by a rename (a symbolic link at `path` is replaced, not
+/// followed).
 pub fn write_output(path: Option<&Path>, bytes: &[u8]) -> Result<(), IoError> {
     let fail = |p: &Path, e: std::io::Error| IoError::File {
         path: p.to_path_buf(),
         detail: e.to_string(),
     };
-    match path {
-        None => {
-            let mut out = std::io::stdout().lock();
-            match out.write_all(bytes).and_then(|()| out.flush()) {
-                // A reader that stopped early (`| head`) is not an error.
-                Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
-                result => result.map_err(|e| fail(Path::new("-"), e)),
-            }
-        }
-        Some(path) => {
-            let tmp = path.with_extension("ocsae-tmp");
-            // Errors name the file asked for, not the temporary one beside it.
-            std::fs::write(&tmp, bytes).map_err(|e| fail(path, e))?;
-            std::fs::rename(&tmp, path).map_err(|e| {
-                let _ = std::fs::remove_file(&tmp);
-                fail(path, e)
-            })
-        }
+    let Some(path) = path else {
+        let mut out = std::io::stdout().lock();
+        return match out.write_all(bytes).and_then(|()| out.flush()) {
+            // A reader that stopped early (`| head`) is not an error.
+            Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+            result => result.map_err(|e| fail(Path::new("-"), e)),
+        };
+    };
+    let dir = match path.parent() {
+        Some(dir) if !dir.as_os_str().is_empty() => dir,
+        _ => Path::new("."),
+    };
+    // Errors name the file asked for, not the temporary one beside it, which
+    // is removed when `tmp` drops on any failure.
+    let mut tmp = tempfile::Builder::new()
+        .prefix(".ocsae-")
+        .suffix(".tmp")
+        .tempfile_in(dir)
+        .map_err(|e| fail(path, e))?;
+    tmp.write_all(bytes)
+        .and_then(|()| tmp.as_file().sync_all())
+        .map_err(|e| fail(path, e))?;
+    tmp.persist(path).map_err(|e| fail(path, e.error))?;
+    // The rename itself reaches the disk too; a directory that cannot be synced
+    // still holds the file.
+    if let Ok(dir) = std::fs::File::open(dir) {
+        let _ = dir.sync_all();
     }
+    Ok(())
 }

