@@ -2,8 +2,10 @@
 
 pub mod backup;
 pub mod csv_input;
+pub mod encoding;
 pub mod export;
 pub mod import;
+pub mod input_file;
 pub mod report;
 
 use crate::i18n::{I18n, Msg};
@@ -14,10 +16,19 @@ use std::path::PathBuf;
 pub enum IoError {
     /// A file could not be read or written.
     File { path: PathBuf, detail: String },
-    /// The file is neither UTF-8 nor Windows-1252.
-    Encoding { path: PathBuf },
+    /// The file is neither UTF-8, UTF-16 nor plausible Windows-1252.
+    Encoding {
+        path: PathBuf,
+        why: encoding::NotText,
+    },
+    /// A directory, a pipe, a device: only regular files are imported.
+    NotAFile { path: PathBuf },
+    /// Larger than `import_max_mb`.
+    TooBig { path: PathBuf, max_mb: u64 },
     /// The header lacks required columns.
     MissingColumns(Vec<String>),
+    /// The header names a column twice.
+    DuplicateColumn(String),
     /// A row is wrong; `line` counts from 1 with the header as line 1.
     Line { line: u64, problem: Problem },
     /// The store refused the change.
@@ -49,6 +60,21 @@ pub enum Problem {
     /// Urgent for a post without the right to it, and no `reason`.
     UrgentWithoutReason(String),
     Unreadable(String),
+    /// A physical line longer than `csv_input::MAX_LINE_KB`.
+    LineTooLong {
+        max_kb: usize,
+    },
+    /// A time later than now (beyond the few minutes a clock may be fast).
+    InFuture {
+        field: &'static str,
+        value: String,
+    },
+    /// A local time the clocks skip when summer time starts.
+    NoSuchHour {
+        field: &'static str,
+        value: String,
+        tz: String,
+    },
 }
 
 impl Problem {
@@ -73,6 +99,14 @@ impl Problem {
             }
             Problem::UrgentWithoutReason(role) => t.f(Msg::problem_urgent_reason, &[("role", role)]),
             Problem::Unreadable(detail) => t.f(Msg::problem_unreadable, &[("detail", detail)]),
+            Problem::LineTooLong { max_kb } => t.f(Msg::problem_line_too_long, &[("max", max_kb)]),
+            Problem::InFuture { field, value } => {
+                t.f(Msg::problem_in_future, &[("field", field), ("value", value)])
+            }
+            Problem::NoSuchHour { field, value, tz } => t.f(
+                Msg::problem_no_such_hour,
+                &[("field", field), ("value", value), ("tz", tz)],
+            ),
         }
     }
 }
@@ -81,10 +115,23 @@ impl IoError {
     pub fn localize(&self, t: &I18n) -> String {
         match self {
             IoError::File { path, detail } => format!("{}: {detail}", path.display()),
-            IoError::Encoding { path } => t.f(Msg::err_encoding, &[("path", &path.display())]),
+            IoError::Encoding { path, why } => match why {
+                encoding::NotText::Unknown => t.f(Msg::err_encoding, &[("path", &path.display())]),
+                encoding::NotText::Utf16 => t.f(Msg::err_encoding_utf16, &[("path", &path.display())]),
+                encoding::NotText::AtLine(line) => t.f(
+                    Msg::err_encoding_at,
+                    &[("path", &path.display()), ("line", line)],
+                ),
+            },
+            IoError::NotAFile { path } => t.f(Msg::err_not_a_file, &[("path", &path.display())]),
+            IoError::TooBig { path, max_mb } => t.f(
+                Msg::err_file_too_big,
+                &[("path", &path.display()), ("max", max_mb)],
+            ),
             IoError::MissingColumns(columns) => {
                 t.f(Msg::err_missing_columns, &[("columns", &columns.join(", "))])
             }
+            IoError::DuplicateColumn(column) => t.f(Msg::err_duplicate_column, &[("column", column)]),
             IoError::Line { line, problem } => t.f(
                 Msg::err_line,
                 &[("line", line), ("problem", &problem.localize(t))],
