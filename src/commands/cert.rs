@@ -8,8 +8,8 @@ use crate::domain::catalog::{cert_type, cert_types};
 use crate::domain::certificate::{CertificateRequest, HolderRole, Operation};
 use crate::domain::clock::Clock;
 use crate::domain::localtime::{TimeError, parse_time};
-use crate::domain::request_rules::{self, Broken, Field};
 use crate::domain::municipality::{FormStatus, IneCode, Municipality};
+use crate::domain::request_rules::{self, Broken, Field};
 use crate::domain::search::{MatchRank, collate, fold, rank};
 use crate::i18n::{I18n, Msg};
 use crate::store::{Change, Edit, Record};
@@ -118,7 +118,9 @@ pub fn add(db: &Path, args: NewCert, config: &Config, t: &I18n, clock: &dyn Cloc
     let received = match args.received {
         Some(text) => parse_time(text, tz).map_err(|e| {
             UserError(match e {
-                TimeError::Unreadable => t.f(Msg::err_bad_time, &[("field", &"--received"), ("value", &text)]),
+                TimeError::Unreadable => {
+                    t.f(Msg::err_bad_time, &[("field", &"--received"), ("value", &text)])
+                }
                 TimeError::Skipped => t.f(
                     Msg::problem_no_such_hour,
                     &[("field", &"--received"), ("value", &text), ("tz", &tz.name())],
@@ -137,7 +139,11 @@ pub fn add(db: &Path, args: NewCert, config: &Config, t: &I18n, clock: &dyn Cloc
         UserError(match broken {
             Broken::Empty(_) => t.t(Msg::req_err_holder).to_string(),
             Broken::TooLong { field, max } => {
-                let flag = if field == Field::Reason { "--reason" } else { "--holder" };
+                let flag = if field == Field::Reason {
+                    "--reason"
+                } else {
+                    "--holder"
+                };
                 t.f(Msg::problem_too_long, &[("field", &flag), ("max", &max)])
             }
             Broken::UrgentWithoutReason => t.t(Msg::req_err_urgency).to_string(),

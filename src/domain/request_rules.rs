@@ -45,7 +45,10 @@ impl Field {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Broken {
     Empty(Field),
-    TooLong { field: Field, max: usize },
+    TooLong {
+        field: Field,
+        max: usize,
+    },
     /// Urgency for a post without the right to it needs a written reason.
     UrgentWithoutReason,
     InFuture(Field),
@@ -106,7 +109,10 @@ mod tests {
             change(&mut c);
             check(&c, now)
         };
-        assert_eq!(broken(&|c| c.holder = "  ".into()), Err(Broken::Empty(Field::Holder)));
+        assert_eq!(
+            broken(&|c| c.holder = "  ".into()),
+            Err(Broken::Empty(Field::Holder))
+        );
         assert_eq!(
             broken(&|c| c.notes = "n".repeat(2001)),
             Err(Broken::TooLong {

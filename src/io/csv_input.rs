@@ -217,7 +217,10 @@ mod tests {
     #[test]
     fn a_column_named_twice_is_refused_by_name() {
         let err = parse("ine_code,holder,role,Holder \n252228,A,mayor,B\n").unwrap_err();
-        assert!(matches!(&err, IoError::DuplicateColumn(c) if c == "holder"), "{err:?}");
+        assert!(
+            matches!(&err, IoError::DuplicateColumn(c) if c == "holder"),
+            "{err:?}"
+        );
         let t = parse("ine_code,role,,\n252228,mayor,,\n").unwrap();
         assert_eq!(t.column("role"), Some(1), "unnamed trailing columns may repeat");
     }

@@ -124,7 +124,9 @@ fn implausible_latin(text: &str) -> Option<usize> {
             run = None;
             continue;
         }
-        let (len, first, same) = run.map_or((1, c, true), |(len, first, same)| (len + 1, first, same && c == first));
+        let (len, first, same) = run.map_or((1, c, true), |(len, first, same)| {
+            (len + 1, first, same && c == first)
+        });
         if len >= 3 && !same {
             return Some(at);
         }
@@ -151,7 +153,10 @@ mod tests {
         );
         let (latin, _, _) = encoding_rs::WINDOWS_1252
             .encode("holder\nd’Àger «Solé» — Nuñez · Müller, 3 m² … ¿Què? 1.500 €\n——— ……\n");
-        assert!(decode_owned(latin.into_owned()).is_ok(), "typed punctuation passes");
+        assert!(
+            decode_owned(latin.into_owned()).is_ok(),
+            "typed punctuation passes"
+        );
         assert_eq!(decode(b"a\x81b"), None, "not 1252 either: refused");
         assert_eq!(
             decode(
@@ -178,7 +183,10 @@ mod tests {
         // Its bytes happen to hold a UTF-8 sequence (C6 82): refused as neither.
         assert_eq!(decode_owned(sjis("holder\nさとう\n")), Err(NotText::Unknown));
         // "Solé" from a DOS program (code page 850): é is 0x82, a low quote in 1252.
-        assert_eq!(decode_owned(b"holder\nSol\x82\n".to_vec()), Err(NotText::AtLine(2)));
+        assert_eq!(
+            decode_owned(b"holder\nSol\x82\n".to_vec()),
+            Err(NotText::AtLine(2))
+        );
     }
 
     #[test]
@@ -193,7 +201,15 @@ mod tests {
         assert_eq!(decode_owned(be), expected, "no BOM, big-endian");
         let mut cut = le;
         cut.pop();
-        assert_eq!(decode_owned(cut), Err(NotText::Utf16), "half a character at the end");
-        assert_eq!(decode_owned(b"a\0".to_vec()), Ok(("a\0".to_string(), false)), "too short to tell");
+        assert_eq!(
+            decode_owned(cut),
+            Err(NotText::Utf16),
+            "half a character at the end"
+        );
+        assert_eq!(
+            decode_owned(b"a\0".to_vec()),
+            Ok(("a\0".to_string(), false)),
+            "too short to tell"
+        );
     }
 }

@@ -201,7 +201,11 @@ pub fn certificates_from(
 
 /// The first pass over a certificates file: every rule a request obeys (the same as the
 /// form's and `cert add`'s, no time after `now`), but whether the councils exist.
-pub fn check_certificates(table: &CsvTable, tz: chrono_tz::Tz, now: DateTime<Utc>) -> Result<Checked, IoError> {
+pub fn check_certificates(
+    table: &CsvTable,
+    tz: chrono_tz::Tz,
+    now: DateTime<Utc>,
+) -> Result<Checked, IoError> {
     use crate::domain::catalog::cert_type;
     use crate::domain::certificate::{CertStatus, HolderRole, Operation};
     use crate::domain::localtime::{TimeError, parse_time};
@@ -233,8 +237,8 @@ pub fn check_certificates(table: &CsvTable, tz: chrono_tz::Tz, now: DateTime<Utc
     let cleaned = std::cell::Cell::new(0);
     for row in &table.rows {
         let ine_text = row.required(ine_c, "ine_code")?;
-        let ine = IneCode::parse(ine_text)
-            .ok_or_else(|| row.error(Problem::UnknownCouncil(ine_text.into())))?;
+        let ine =
+            IneCode::parse(ine_text).ok_or_else(|| row.error(Problem::UnknownCouncil(ine_text.into())))?;
         let holder = scrub(row.required(holder_c, "holder")?, &cleaned);
         let role_text = row.required(role_c, "role")?;
         let role = HolderRole::parse(role_text)
@@ -286,8 +290,8 @@ pub fn check_certificates(table: &CsvTable, tz: chrono_tz::Tz, now: DateTime<Utc
                 })
             })
         };
-        let received_at =
-            time(Some(received_c), "received_at")?.ok_or_else(|| row.error(Problem::EmptyField("received_at")))?;
+        let received_at = time(Some(received_c), "received_at")?
+            .ok_or_else(|| row.error(Problem::EmptyField("received_at")))?;
         let issued_at = time(Some(issued_c), "issued_at")?;
         if status.is_issued() && issued_at.is_none() {
             return Err(row.error(Problem::EmptyField("issued_at")));

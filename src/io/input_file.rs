@@ -60,7 +60,11 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let file = dir.path().join("a.csv");
         std::fs::write(&file, vec![b'x'; 1024 * 1024]).unwrap();
-        assert_eq!(read_bounded(&file, 1).unwrap().len(), 1024 * 1024, "1 MiB exactly passes");
+        assert_eq!(
+            read_bounded(&file, 1).unwrap().len(),
+            1024 * 1024,
+            "1 MiB exactly passes"
+        );
         std::fs::write(&file, vec![b'x'; 1024 * 1024 + 1]).unwrap();
         assert!(matches!(
             read_bounded(&file, 1),
