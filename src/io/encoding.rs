@@ -29,10 +29,10 @@ pub fn decode_owned(bytes: Vec<u8>) -> Result<(String, bool), NotText> {
             Ok((text.into_owned(), false))
         };
     }
-    let bytes = match bytes.strip_prefix(b"\xEF\xBB\xBF") {
-        Some(rest) => rest.to_vec(),
-        None => bytes,
-    };
+    let mut bytes = bytes;
+    if bytes.starts_with(b"\xEF\xBB\xBF") {
+        bytes.drain(..3);
+    }
     let bytes = match String::from_utf8(bytes) {
         Ok(text) => return Ok((text, false)),
         Err(e) => e.into_bytes(),
@@ -120,7 +120,8 @@ fn implausible_latin(text: &str) -> Option<usize> {
         if !is_plausible_latin(c) {
             return Some(at);
         }
-        if c.is_ascii() {
+        // A no-break space separates as a space does (`«\u{A0}Àger\u{A0}»`).
+        if c.is_ascii() || c == '\u{A0}' {
             run = None;
             continue;
         }
@@ -151,8 +152,9 @@ mod tests {
             decode_owned(bytes.to_vec()),
             Ok(("name,x\nMeià,1\nAlòs,2\n".to_string(), true))
         );
-        let (latin, _, _) = encoding_rs::WINDOWS_1252
-            .encode("holder\nd’Àger «Solé» — Nuñez · Müller, 3 m² … ¿Què? 1.500 €\n——— ……\n");
+        let (latin, _, _) = encoding_rs::WINDOWS_1252.encode(
+            "holder\nd’Àger «Solé» — Nuñez · Müller, 3 m² … ¿Què? 1.500 €\n——— ……\n«\u{A0}Àneu\u{A0}»\n",
+        );
         assert!(
             decode_owned(latin.into_owned()).is_ok(),
             "typed punctuation passes"
