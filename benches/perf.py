@@ -31,6 +31,9 @@ import time
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 TUIPROBE = os.path.join(os.path.dirname(ROOT), "shared", "tools")
 ROWS = 100_000
+# The benchmark's clock (OCSAE_NOW), and the local time it is in the office then.
+NOW_RFC3339 = "2026-11-26T10:00:00+01:00"
+NOW = datetime.datetime(2026, 11, 26, 10, 0)
 MOVES = 200
 
 TARGETS = {
@@ -70,7 +73,9 @@ def write_csv(path):
     first = ["Maria", "Joan", "Anna", "Jordi", "Marta", "Pere", "Laia", "Pau", "Núria", "Josep", "Mercè", "Xavier"]
     last = ["Puig", "Solé", "Vidal", "Roca", "Serra", "Ferrer", "Font", "Pujol", "Camps", "Soler", "Mas", "Vila"]
     statuses = ["received"] * 3 + ["awaiting_documents", "filed", "filed", "issued", "delivered", "delivered", "rejected", "cancelled"]
-    start = datetime.datetime(2025, 1, 1, 8, 0)
+    # Every time before NOW, the clock the binary runs under: an import refuses the future.
+    # Office hours, 08:00 to 18:00, never the hour the clocks skip in spring.
+    today = NOW.replace(hour=8, minute=0)
     with open(path, "w", newline="", encoding="utf-8") as f:
         w = csv.writer(f)
         w.writerow("ine_code,holder,role,type,operation,urgent,status,received_at,issued_at".split(","))
@@ -78,10 +83,10 @@ def write_csv(path):
             role = rng.choice(roles)
             urgent = "yes" if role in ("mayor", "secretary", "intervenor") and rng.random() < 0.2 else "no"
             status = rng.choice(statuses)
-            received = start + datetime.timedelta(days=rng.randint(1, 700), minutes=rng.randint(0, 600))
+            received = today - datetime.timedelta(days=rng.randint(1, 700)) + datetime.timedelta(minutes=rng.randint(0, 600))
             issued = ""
             if status in ("issued", "delivered"):
-                issued = (received + datetime.timedelta(days=rng.randint(1, 6))).strftime("%Y-%m-%d %H:%M")
+                issued = min(received + datetime.timedelta(days=rng.randint(1, 6)), NOW).strftime("%Y-%m-%d %H:%M")
             w.writerow([
                 rng.choice(councils), f"{rng.choice(first)} {rng.choice(last)} {i}", role, rng.choice(types),
                 rng.choice(["new", "renewal", "revocation"]), urgent, status, received.strftime("%Y-%m-%d %H:%M"), issued,
@@ -149,7 +154,7 @@ def main():
         data = os.path.join(work, "certificates.csv")
         write_csv(data)
         env = dict(os.environ, XDG_DATA_HOME=os.path.join(work, "data"), XDG_CONFIG_HOME=os.path.join(work, "config"),
-                   XDG_STATE_HOME=os.path.join(work, "state"), LANG="C.UTF-8", OCSAE_NOW="2026-11-26T10:00:00+01:00")
+                   XDG_STATE_HOME=os.path.join(work, "state"), LANG="C.UTF-8", OCSAE_NOW=NOW_RFC3339)
         subprocess.run([binary, "init", "--comarca", "all"], env=env, check=True, stdout=subprocess.DEVNULL)
         before = child_peak_rss_mb()
         t0 = time.perf_counter()

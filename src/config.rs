@@ -25,6 +25,8 @@ pub struct Config {
     pub local_holidays: Vec<NaiveDate>,
     /// Deadlines are computed in this IANA time zone.
     pub time_zone: String,
+    /// The largest file an import reads, in MiB.
+    pub import_max_mb: u64,
 }
 
 impl Default for Config {
@@ -38,6 +40,7 @@ impl Default for Config {
             keys: KeyOverrides::new(),
             local_holidays: Vec::new(),
             time_zone: "Europe/Madrid".into(),
+            import_max_mb: 1024,
         }
     }
 }
@@ -71,6 +74,12 @@ impl Config {
             path: path.into(),
             detail,
         })?;
+        if config.import_max_mb == 0 {
+            return Err(ConfigError {
+                path: path.into(),
+                detail: "import_max_mb: at least 1 (MiB)".into(),
+            });
+        }
         Ok(config)
     }
 
@@ -113,6 +122,7 @@ mod tests {
         let c = Config::load(&dir.path().join("none.toml")).unwrap();
         assert_eq!(c.threshold, 5000);
         assert_eq!(c.comarca, "Noguera");
+        assert_eq!(c.import_max_mb, 1024, "a 1,000,000-row file (about 85 MB) passes");
     }
 
     #[test]
@@ -142,5 +152,11 @@ mod tests {
         std::fs::write(&path, "time_zone = \"Mars/Olympus\"\n").unwrap();
         let err = Config::load(&path).unwrap_err().to_string();
         assert!(err.contains("Mars/Olympus"), "{err}");
+
+        std::fs::write(&path, "import_max_mb = 0\n").unwrap();
+        let err = Config::load(&path).unwrap_err().to_string();
+        assert!(err.contains("import_max_mb"), "{err}");
+        std::fs::write(&path, "import_max_mb = 2\n").unwrap();
+        assert_eq!(Config::load(&path).unwrap().import_max_mb, 2);
     }
 }

@@ -160,6 +160,30 @@ fn urgency_outside_the_three_posts_needs_a_reason() {
 }
 
 #[test]
+fn the_form_names_an_hour_the_clocks_skip_and_refuses_the_future() {
+    let mut f = at_friday();
+    press(&mut f.app, KeyCode::Char('n'));
+    type_text(&mut f.app, "tiurana");
+    tab_to(&mut f, 1);
+    type_text(&mut f.app, "Maria Puig");
+    tab_to(&mut f, 6);
+    let received = |f: &mut Fixture, text: &str| {
+        ctrl(&mut f.app, 'u');
+        type_text(&mut f.app, text);
+        press(&mut f.app, KeyCode::Enter);
+        screen(&f.app, 80, 24)
+    };
+    let s = received(&mut f, "2026-03-29 02:30");
+    assert!(s.contains("Aquesta hora no existeix"), "{s}");
+    // Friday 10:06: past the five minutes a clock may be fast; the import draws the same line.
+    let s = received(&mut f, "2026-12-04 10:06");
+    assert!(s.contains("La data de recepció no pot ser futura."), "{s}");
+    assert!(matches!(f.app.popup, Some(Popup::Request(_))));
+    received(&mut f, "2026-12-04 10:04");
+    assert!(f.app.popup.is_none(), "saved");
+}
+
+#[test]
 fn a_council_without_a_valid_fitxa_is_warned_but_filed() {
     let mut f = at_friday();
     file(&mut f, "tiurana", "Maria Puig", |_| {});

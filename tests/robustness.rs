@@ -119,8 +119,11 @@ fn random_csv_never_panics_and_a_refused_file_changes_nothing() {
             "no",
             "received",
             "issued",
-            "2026-12-04 10:00",
-            "2026-12-04T10:00:00+01:00",
+            // Before NOW: a later time is refused, as the form refuses it.
+            "2026-11-04 10:00",
+            "2026-11-04T10:00:00+01:00",
+            "2099-01-01 10:00",
+            "2026-03-29 02:30",
             "31/02/2026",
             "",
         ])

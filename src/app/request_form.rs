@@ -4,12 +4,13 @@ use super::contacts_form::FormOutcome;
 use super::data::Data;
 use super::jump::best_matches;
 use crate::domain::catalog::cert_types;
-use crate::domain::certificate::{
-    CertStatus, CertificateRequest, HolderRole, Operation, RuleError, check_urgency,
-};
+use crate::domain::certificate::{CertStatus, CertificateRequest, HolderRole, Operation};
+use crate::domain::limits;
+use crate::domain::localtime::TimeError;
+use crate::domain::request_rules::{self, Broken, Field};
 use crate::i18n::Msg;
 use crate::widgets::input::{Edited, TextInput};
-use chrono::{DateTime, Duration, Utc};
+use chrono::{DateTime, Utc};
 use chrono_tz::Tz;
 use crossterm::event::{KeyCode, KeyEvent};
 
@@ -85,16 +86,16 @@ impl RequestForm {
             council_input: TextInput::new(&name, 60),
             council_matches: Vec::new(),
             pick: 0,
-            holder: TextInput::new("", 120),
+            holder: TextInput::new("", limits::NAME),
             role: HolderRole::Mayor,
             type_index: cert_types().iter().position(|t| t.code == "tcat").unwrap_or(0),
             operation: Operation::New,
             urgent: false,
-            reason: TextInput::new("", 300),
+            reason: TextInput::new("", limits::REASON),
             received: TextInput::new(&format_local(now, tz), 25),
             awaiting: false,
             appointment: false,
-            notes: TextInput::new("", 2000),
+            notes: TextInput::new("", limits::NOTES),
             renews: None,
             focus: if council.is_some() { 1 } else { 0 },
             confirm_discard: false,
@@ -288,16 +289,10 @@ impl RequestForm {
     ) -> Result<CertificateRequest, (RField, Msg)> {
         let council = self.council().ok_or((RField::Council, Msg::req_err_council))?;
         let holder = self.holder.value().trim();
-        if holder.is_empty() {
-            return Err((RField::Holder, Msg::req_err_holder));
-        }
-        check_urgency(self.role, self.urgent, self.reason.value())
-            .map_err(|_: RuleError| (RField::Reason, Msg::req_err_urgency))?;
-        let received =
-            parse_local(self.received.value(), tz).ok_or((RField::Received, Msg::req_err_received))?;
-        if received > now + Duration::minutes(5) {
-            return Err((RField::Received, Msg::req_err_future));
-        }
+        let received = parse_local(self.received.value(), tz).map_err(|e| match e {
+            TimeError::Unreadable => (RField::Received, Msg::req_err_received),
+            TimeError::Skipped => (RField::Received, Msg::req_err_no_such_hour),
+        })?;
         let base = self.editing.clone();
         let status = match &base {
             Some(c) if !matches!(c.status, CertStatus::Received | CertStatus::AwaitingDocuments) => c.status,
@@ -325,6 +320,27 @@ impl RequestForm {
         c.received_at = received;
         c.appointment_attached = self.appointment;
         c.notes = self.notes.value().trim().to_string();
+        request_rules::check(&c, now).map_err(form_error)?;
         Ok(c)
+    }
+}
+
+/// Where the form shows a broken rule, and what it says.
+fn form_error(broken: Broken) -> (RField, Msg) {
+    match broken {
+        Broken::Empty(_) => (RField::Holder, Msg::req_err_holder),
+        Broken::TooLong { field, .. } => (
+            match field {
+                Field::Reason => RField::Reason,
+                Field::Notes => RField::Notes,
+                _ => RField::Holder,
+            },
+            Msg::req_err_too_long,
+        ),
+        Broken::UrgentWithoutReason => (RField::Reason, Msg::req_err_urgency),
+        Broken::InFuture(Field::ReceivedAt) => (RField::Received, Msg::req_err_future),
+        // Only a request stored before this rule existed holds one; the form does not edit those dates.
+        Broken::InFuture(_) => (RField::Received, Msg::req_err_future_date),
+        Broken::IssuedBeforeReceived => (RField::Received, Msg::req_err_after_issue),
     }
 }

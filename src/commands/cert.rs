@@ -5,10 +5,11 @@ use crate::UserError;
 use crate::config::Config;
 use crate::domain::calendar::Calendar;
 use crate::domain::catalog::{cert_type, cert_types};
-use crate::domain::certificate::{CertificateRequest, HolderRole, Operation, check_urgency};
+use crate::domain::certificate::{CertificateRequest, HolderRole, Operation};
 use crate::domain::clock::Clock;
-use crate::domain::localtime::parse_time;
+use crate::domain::localtime::{TimeError, parse_time};
 use crate::domain::municipality::{FormStatus, IneCode, Municipality};
+use crate::domain::request_rules::{self, Broken, Field};
 use crate::domain::search::{MatchRank, collate, fold, rank};
 use crate::i18n::{I18n, Msg};
 use crate::store::{Change, Edit, Record};
@@ -112,32 +113,46 @@ pub fn add(db: &Path, args: NewCert, config: &Config, t: &I18n, clock: &dyn Cloc
     })?;
     let reason = crate::domain::text::clean(args.reason.unwrap_or(""));
     let reason = reason.trim();
-    check_urgency(role, args.urgent, reason).map_err(|_| UserError(t.t(Msg::req_err_urgency).to_string()))?;
     // Whole seconds: what a person can type, and what the history shows.
     let now = clock.now().trunc_subsecs(0);
     let received = match args.received {
-        Some(text) => parse_time(text, tz).ok_or_else(|| {
-            UserError(t.f(Msg::err_bad_time, &[("field", &"--received"), ("value", &text)]))
+        Some(text) => parse_time(text, tz).map_err(|e| {
+            UserError(match e {
+                TimeError::Unreadable => {
+                    t.f(Msg::err_bad_time, &[("field", &"--received"), ("value", &text)])
+                }
+                TimeError::Skipped => t.f(
+                    Msg::problem_no_such_hour,
+                    &[("field", &"--received"), ("value", &text), ("tz", &tz.name())],
+                ),
+            })
         })?,
         None => now,
     };
-    if received > now + chrono::Duration::minutes(5) {
-        return Err(UserError(t.t(Msg::req_err_future).to_string()));
-    }
     let holder = crate::domain::text::clean(args.holder).trim().to_string();
-    if holder.is_empty() {
-        return Err(UserError(t.t(Msg::req_err_holder).to_string()));
-    }
-    use crate::domain::limits;
-    for (field, text, max) in [
-        ("--holder", holder.as_str(), limits::NAME),
-        ("--reason", reason, limits::REASON),
-    ] {
-        if !limits::fits(text, max) {
-            return Err(UserError(
-                t.f(Msg::problem_too_long, &[("field", &field), ("max", &max)]),
-            ));
-        }
+    // The same checks as the form and the import, before anything is opened.
+    let mut draft = CertificateRequest::received(0, IneCode(0), holder, role, ty.code.clone(), received);
+    draft.operation = operation;
+    draft.urgent = args.urgent;
+    draft.reason = reason.to_string();
+    request_rules::check(&draft, now).map_err(|broken| {
+        UserError(match broken {
+            Broken::Empty(_) => t.t(Msg::req_err_holder).to_string(),
+            Broken::TooLong { field, max } => {
+                let flag = if field == Field::Reason {
+                    "--reason"
+                } else {
+                    "--holder"
+                };
+                t.f(Msg::problem_too_long, &[("field", &flag), ("max", &max)])
+            }
+            Broken::UrgentWithoutReason => t.t(Msg::req_err_urgency).to_string(),
+            Broken::InFuture(_) | Broken::IssuedBeforeReceived => t.t(Msg::req_err_future).to_string(),
+        })
+    })?;
+    // A reason is kept only for an urgent request, as the form does.
+    if !args.urgent {
+        draft.reason.clear();
     }
 
     let store = open_existing(db, t)?;
@@ -145,12 +160,11 @@ pub fn add(db: &Path, args: NewCert, config: &Config, t: &I18n, clock: &dyn Cloc
     let councils = store.municipalities().map_err(stored)?;
     let council = find_council(&councils, args.municipality, t)?;
     let id = store.next_certificate_id().map_err(stored)?;
-    let mut request = CertificateRequest::received(id, council.ine, holder, role, ty.code.clone(), received);
-    request.operation = operation;
-    request.urgent = args.urgent;
-    if args.urgent {
-        request.reason = reason.to_string();
-    }
+    let request = CertificateRequest {
+        id,
+        ine: council.ine,
+        ..draft
+    };
     let calendar = Calendar::catalan(&config.local_holidays, tz);
     let due = calendar.due(received, args.urgent);
     let before = store.last_history_seq();

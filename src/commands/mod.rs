@@ -88,15 +88,24 @@ pub fn import(
     t: &I18n,
     clock: &dyn Clock,
 ) -> Outcome {
-    let store = open_existing(db, t)?;
-    let tz = config.time_zone().unwrap_or(chrono_tz::Europe::Madrid);
-    let before = store.last_history_seq();
-    tracing::debug!("import starts");
-    let done = match what {
-        ImportWhat::Contacts => io::import::contacts(&store, file, clock.now()),
-        ImportWhat::Certificates => io::import::certificates(&store, file, tz, clock.now()),
+    if !Store::exists(db) {
+        return Err(UserError(t.f(Msg::err_no_store, &[("path", &db.display())])));
     }
-    .map_err(|e| UserError(e.localize(t)))?;
+    let tz = config.time_zone().unwrap_or(chrono_tz::Europe::Madrid);
+    let fail = |e: io::IoError| UserError(e.localize(t));
+    // The first pass needs no store: a file that cannot be imported (a FIFO, a huge
+    // file, a bad row) never holds the store's lock.
+    let table = io::csv_input::read(file, config.import_max_mb).map_err(fail)?;
+    let checked = match what {
+        ImportWhat::Contacts => io::import::check_contacts(&table),
+        ImportWhat::Certificates => io::import::check_certificates(&table, tz, clock.now()),
+    }
+    .map_err(fail)?;
+    drop(table);
+    tracing::debug!("import checked");
+    let store = open_existing(db, t)?;
+    let before = store.last_history_seq();
+    let done = io::import::apply(&store, checked, clock.now()).map_err(fail)?;
     if done.cleaned > 0 {
         crate::output::err(format_args!(
             "ocsae: {}",

@@ -1,7 +1,16 @@
 //! Times as people and spreadsheets write them, read in the office's time zone.
 
-use chrono::{DateTime, NaiveDate, NaiveDateTime, TimeZone, Utc};
+use chrono::{DateTime, LocalResult, NaiveDate, NaiveDateTime, TimeZone, Utc};
 use chrono_tz::Tz;
+
+/// Why a written time was not read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TimeError {
+    /// Not a time in any accepted format.
+    Unreadable,
+    /// A local time the clocks skip when summer time starts (`2026-03-29 02:30` in Madrid).
+    Skipped,
+}
 
 /// A local time as forms show it: "2026-12-04 10:00".
 pub fn format_local(at: DateTime<Utc>, tz: Tz) -> String {
@@ -9,7 +18,9 @@ pub fn format_local(at: DateTime<Utc>, tz: Tz) -> String {
 }
 
 /// Reads a local date and time ("2026-12-04 10:00", "04/12/2026 10:00"); a bare date is 00:00.
-pub fn parse_local(text: &str, tz: Tz) -> Option<DateTime<Utc>> {
+/// An hour that happens twice when summer time ends is its first occurrence (summer time):
+/// that is what a clock on the wall showed first; an offset names the second one.
+pub fn parse_local(text: &str, tz: Tz) -> Result<DateTime<Utc>, TimeError> {
     let text = text.trim();
     let naive = [
         "%Y-%m-%d %H:%M",
@@ -25,14 +36,16 @@ pub fn parse_local(text: &str, tz: Tz) -> Option<DateTime<Utc>> {
             .iter()
             .find_map(|f| NaiveDate::parse_from_str(text, f).ok())
             .and_then(|d| d.and_hms_opt(0, 0, 0))
-    })?;
-    tz.from_local_datetime(&naive)
-        .earliest()
-        .map(|t| t.with_timezone(&Utc))
+    })
+    .ok_or(TimeError::Unreadable)?;
+    match tz.from_local_datetime(&naive) {
+        LocalResult::Single(t) | LocalResult::Ambiguous(t, _) => Ok(t.with_timezone(&Utc)),
+        LocalResult::None => Err(TimeError::Skipped),
+    }
 }
 
 /// An RFC 3339 time, or a local time without offset read in `tz`.
-pub fn parse_time(text: &str, tz: Tz) -> Option<DateTime<Utc>> {
+pub fn parse_time(text: &str, tz: Tz) -> Result<DateTime<Utc>, TimeError> {
     let text = text.trim();
     // RFC 3339, or ISO 8601 without seconds (`2026-12-04T10:00+01:00`, `…T09:00Z`).
     let zoned = text
@@ -42,8 +55,7 @@ pub fn parse_time(text: &str, tz: Tz) -> Option<DateTime<Utc>> {
         .or_else(|_| DateTime::parse_from_str(&zoned, "%Y-%m-%dT%H:%M%:z"))
         .or_else(|_| DateTime::parse_from_str(&zoned, "%Y-%m-%d %H:%M%:z"))
         .map(|t| t.with_timezone(&Utc))
-        .ok()
-        .or_else(|| parse_local(text, tz))
+        .or_else(|_| parse_local(text, tz))
 }
 
 #[cfg(test)]
@@ -55,17 +67,38 @@ mod tests {
         let tz = chrono_tz::Europe::Madrid;
         let t = parse_local("2026-12-04 10:00", tz).unwrap();
         assert_eq!(t.to_rfc3339(), "2026-12-04T09:00:00+00:00");
-        assert_eq!(parse_local("04/12/2026 10:00", tz), Some(t));
+        assert_eq!(parse_local("04/12/2026 10:00", tz), Ok(t));
         assert_eq!(
             parse_local("2026-07-01", tz).unwrap().to_rfc3339(),
             "2026-06-30T22:00:00+00:00"
         );
-        assert_eq!(parse_local("ahir", tz), None);
+        assert_eq!(parse_local("ahir", tz), Err(TimeError::Unreadable));
         assert_eq!(format_local(t, tz), "2026-12-04 10:00");
-        assert_eq!(parse_time("2026-12-04T10:00:00+01:00", tz), Some(t));
-        assert_eq!(parse_time("2026-12-04T10:00", tz), Some(t));
-        assert_eq!(parse_time("2026-12-04T10:00+01:00", tz), Some(t));
-        assert_eq!(parse_time("2026-12-04T09:00Z", tz), Some(t));
-        assert_eq!(parse_time("2026-12-04T09:00:00Z", tz), Some(t));
+        assert_eq!(parse_time("2026-12-04T10:00:00+01:00", tz), Ok(t));
+        assert_eq!(parse_time("2026-12-04T10:00", tz), Ok(t));
+        assert_eq!(parse_time("2026-12-04T10:00+01:00", tz), Ok(t));
+        assert_eq!(parse_time("2026-12-04T09:00Z", tz), Ok(t));
+        assert_eq!(parse_time("2026-12-04T09:00:00Z", tz), Ok(t));
+    }
+
+    #[test]
+    fn the_spring_gap_is_named_and_the_autumn_hour_is_the_first() {
+        let tz = chrono_tz::Europe::Madrid;
+        assert_eq!(parse_local("2026-03-29 02:30", tz), Err(TimeError::Skipped));
+        assert_eq!(parse_time("29/03/2026 02:00", tz), Err(TimeError::Skipped));
+        assert_eq!(
+            parse_local("2026-03-29 03:00", tz).unwrap().to_rfc3339(),
+            "2026-03-29T01:00:00+00:00"
+        );
+        // 02:30 on 25 October happens twice: the summer-time one comes first.
+        assert_eq!(
+            parse_local("2026-10-25 02:30", tz).unwrap().to_rfc3339(),
+            "2026-10-25T00:30:00+00:00"
+        );
+        assert_eq!(
+            parse_time("2026-10-25T02:30+01:00", tz).unwrap().to_rfc3339(),
+            "2026-10-25T01:30:00+00:00",
+            "an offset picks the second"
+        );
     }
 }

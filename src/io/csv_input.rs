@@ -1,5 +1,5 @@
-//! Reading a spreadsheet's CSV: UTF-8 with or without a BOM, or Windows-1252;
-//! comma or semicolon, detected; columns found by header name.
+//! Reading a spreadsheet's CSV: UTF-8 with or without a BOM, UTF-16, or Windows-1252
+//! (see `encoding`); comma or semicolon, detected; columns found by header name, each once.
 
 use super::{IoError, Problem};
 use std::path::Path;
@@ -19,49 +19,17 @@ pub struct CsvRow {
     pub fields: Vec<String>,
 }
 
-/// Bytes that Windows-1252 leaves undefined; text holding them is not 1252.
-const UNDEFINED_1252: [u8; 5] = [0x81, 0x8D, 0x8F, 0x90, 0x9D];
+pub use super::encoding::decode;
 
-/// Text from bytes: UTF-8 (a BOM is dropped), else Windows-1252, else None.
-pub fn decode(bytes: &[u8]) -> Option<(String, bool)> {
-    // UTF-16, as some spreadsheets save "Unicode text": known by its BOM.
-    for (bom, encoding) in [
-        (&b"\xFF\xFE"[..], encoding_rs::UTF_16LE),
-        (&b"\xFE\xFF"[..], encoding_rs::UTF_16BE),
-    ] {
-        if let Some(body) = bytes.strip_prefix(bom) {
-            let (text, had_errors) = encoding.decode_without_bom_handling(body);
-            return (!had_errors).then(|| (text.into_owned(), false));
-        }
-    }
-    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
-    if let Ok(text) = std::str::from_utf8(bytes) {
-        return Some((text.to_string(), false));
-    }
-    // Rows in UTF-8 beside rows in 1252 (a file pasted together): any reading
-    // would mangle one of them.
-    if bytes.iter().any(|b| UNDEFINED_1252.contains(b)) || has_utf8_sequences(bytes) {
-        return None;
-    }
-    let (text, _, had_errors) = encoding_rs::WINDOWS_1252.decode(bytes);
-    (!had_errors).then(|| (text.into_owned(), true))
-}
+/// The longest physical line read, in KiB: a spreadsheet row is far shorter, and a file
+/// without line breaks is not a spreadsheet.
+pub const MAX_LINE_KB: usize = 64;
 
-/// Whether the bytes hold a well-formed multi-byte UTF-8 sequence, which Catalan
-/// text in Windows-1252 practically never does ("Ã©" is "é" read wrongly).
-fn has_utf8_sequences(bytes: &[u8]) -> bool {
-    bytes.windows(2).enumerate().any(|(i, pair)| {
-        let len = match pair[0] {
-            0xC2..=0xDF => 2,
-            0xE0..=0xEF => 3,
-            0xF0..=0xF4 => 4,
-            _ => return false,
-        };
-        bytes
-            .get(i + 1..i + len)
-            .is_some_and(|rest| rest.iter().all(|b| (0x80..=0xBF).contains(b)))
-            && std::str::from_utf8(&bytes[i..i + len]).is_ok()
-    })
+/// The first line longer than `MAX_LINE_KB`, counted from 1.
+fn overlong_line(text: &str) -> Option<u64> {
+    text.split('\n')
+        .position(|line| line.len() > MAX_LINE_KB * 1024)
+        .map(|n| n as u64 + 1)
 }
 
 /// The separator a header line uses: `;` if it has more of them than commas.
@@ -83,6 +51,12 @@ fn separator(text: &str) -> u8 {
 }
 
 pub fn parse(text: &str) -> Result<CsvTable, IoError> {
+    if let Some(line) = overlong_line(text) {
+        return Err(IoError::Line {
+            line,
+            problem: Problem::LineTooLong { max_kb: MAX_LINE_KB },
+        });
+    }
     let mut reader = csv::ReaderBuilder::new()
         .delimiter(separator(text))
         .flexible(true)
@@ -96,7 +70,14 @@ pub fn parse(text: &str) -> Result<CsvTable, IoError> {
         })?
         .iter()
         .map(|h| h.trim().to_ascii_lowercase())
-        .collect();
+        .collect::<Vec<String>>();
+    // Which of two `holder` columns is meant cannot be guessed. Unnamed columns (a
+    // spreadsheet's trailing separators) are never read, so they may repeat.
+    for (i, name) in headers.iter().enumerate() {
+        if !name.is_empty() && headers[..i].contains(name) {
+            return Err(IoError::DuplicateColumn(name.clone()));
+        }
+    }
     let mut rows = Vec::new();
     // Lines counted from byte offsets: the reader's own count skips blank lines.
     let mut counted = (0usize, 1u64);
@@ -136,13 +117,12 @@ pub fn parse(text: &str) -> Result<CsvTable, IoError> {
     })
 }
 
-pub fn read(path: &Path) -> Result<CsvTable, IoError> {
-    let bytes = std::fs::read(path).map_err(|e| IoError::File {
+/// Reads and parses a file of at most `max_mb` MiB (see `input_file`).
+pub fn read(path: &Path, max_mb: u64) -> Result<CsvTable, IoError> {
+    let bytes = super::input_file::read_bounded(path, max_mb)?;
+    let (text, was_latin) = super::encoding::decode_owned(bytes).map_err(|why| IoError::Encoding {
         path: path.to_path_buf(),
-        detail: e.to_string(),
-    })?;
-    let (text, was_latin) = decode(&bytes).ok_or_else(|| IoError::Encoding {
-        path: path.to_path_buf(),
+        why,
     })?;
     let mut table = parse(&text)?;
     table.was_latin = was_latin;
@@ -214,32 +194,6 @@ mod tests {
     }
 
     #[test]
-    fn windows_1252_is_decoded_not_mangled() {
-        // "Meià" and "Alòs" as a spreadsheet on Windows saves them.
-        let bytes = b"name,x\nMei\xe0,1\nAl\xf2s,2\n";
-        let (text, latin) = decode(bytes).unwrap();
-        assert!(latin);
-        assert_eq!(text, "name,x\nMeià,1\nAlòs,2\n");
-        assert_eq!(decode(b"a\x81b"), None, "not 1252 either: refused");
-        assert_eq!(
-            decode(
-                "Josep Solé\n"
-                    .bytes()
-                    .chain(*b"Mart\xED\n")
-                    .collect::<Vec<_>>()
-                    .as_slice()
-            ),
-            None,
-            "UTF-8 and 1252 in one file: refused, not mangled"
-        );
-        let utf16: Vec<u8> = [0xFF, 0xFE]
-            .into_iter()
-            .chain("ine;nom\nMerc\u{e8}".encode_utf16().flat_map(u16::to_le_bytes))
-            .collect();
-        assert_eq!(decode(&utf16), Some(("ine;nom\nMercè".to_string(), false)));
-    }
-
-    #[test]
     fn quoted_commas_do_not_fool_the_separator() {
         let t = parse("\"name, full\";role\n\"Puig, Maria\";mayor\n").unwrap();
         assert_eq!(t.rows[0].fields, ["Puig, Maria", "mayor"]);
@@ -260,5 +214,34 @@ mod tests {
                 problem: Problem::MissingField("role")
             }
         ));
+    }
+
+    #[test]
+    fn a_column_named_twice_is_refused_by_name() {
+        let err = parse("ine_code,holder,role,Holder \n252228,A,mayor,B\n").unwrap_err();
+        assert!(
+            matches!(&err, IoError::DuplicateColumn(c) if c == "holder"),
+            "{err:?}"
+        );
+        let t = parse("ine_code,role,,\n252228,mayor,,\n").unwrap();
+        assert_eq!(t.column("role"), Some(1), "unnamed trailing columns may repeat");
+    }
+
+    #[test]
+    fn a_line_over_64_kib_is_refused_with_its_number() {
+        let long = "x".repeat(64 * 1024);
+        let t = parse(&format!("a,b\n1,{}\n", &long[2..])).unwrap();
+        assert_eq!(t.rows[0].fields[1].len(), 64 * 1024 - 2, "64 KiB exactly passes");
+        let err = parse(&format!("a,b\n1,2\n3,{long}\n")).unwrap_err();
+        assert!(
+            matches!(
+                err,
+                IoError::Line {
+                    line: 3,
+                    problem: Problem::LineTooLong { max_kb: 64 }
+                }
+            ),
+            "{err:?}"
+        );
     }
 }

@@ -1,7 +1,9 @@
-//! Imports: all or nothing. Every row is checked before anything is written,
-//! and the whole file is one change in the store's history.
+//! Imports: all or nothing, in two passes. The first checks the whole file without the
+//! store (encoding, header, every field, every time, the limits), so a file that cannot
+//! be imported never locks it; the second, under the store's lock, finds the councils
+//! and writes the whole file as one change in the store's history.
 
-use super::csv_input::{self, CsvTable};
+use super::csv_input::CsvTable;
 use super::{IoError, Problem};
 use crate::domain::certificate::CertificateRequest;
 use crate::domain::limits;
@@ -10,7 +12,6 @@ use crate::domain::text::clean;
 use crate::store::{Change, Edit, Record, Store};
 use chrono::{DateTime, Utc};
 use std::collections::BTreeMap;
-use std::path::Path;
 
 /// The roles each import accepts, as its message lists them.
 const CONTACT_ROLES: &[&str] = &[
@@ -46,33 +47,46 @@ fn scrub(text: &str, cleaned: &std::cell::Cell<usize>) -> String {
     out.trim().to_string()
 }
 
-/// Finds a council by INE code, among those in the store.
-fn council<'a>(by_ine: &'a BTreeMap<IneCode, Municipality>, text: &str) -> Option<&'a Municipality> {
-    IneCode::parse(text).and_then(|ine| by_ine.get(&ine))
+/// Rows that passed every check that needs no store, ready for `apply`.
+#[derive(Debug)]
+pub enum Checked {
+    Contacts(Vec<(u64, IneCode, Contact)>, Tally),
+    Certificates(Vec<(u64, CertificateRequest)>, Tally),
+}
+
+/// What the file held, for the command's message.
+#[derive(Debug, Clone, Copy)]
+pub struct Tally {
+    rows: usize,
+    was_latin: bool,
+    cleaned: usize,
+}
+
+impl Tally {
+    fn of(table: &CsvTable, cleaned: usize) -> Tally {
+        Tally {
+            rows: table.rows.len(),
+            was_latin: table.was_latin,
+            cleaned,
+        }
+    }
 }
 
 /// `ine_code,role,name,phone,email`: adds or replaces the contact with that role and name.
-pub fn contacts(store: &Store, path: &Path, at: DateTime<Utc>) -> Result<Imported, IoError> {
-    let table = csv_input::read(path)?;
-    contacts_from(store, &table, at)
+pub fn contacts_from(store: &Store, table: &CsvTable, at: DateTime<Utc>) -> Result<Imported, IoError> {
+    apply(store, check_contacts(table)?, at)
 }
 
-pub fn contacts_from(store: &Store, table: &CsvTable, at: DateTime<Utc>) -> Result<Imported, IoError> {
+/// The first pass over a contacts file: everything but whether the councils exist.
+pub fn check_contacts(table: &CsvTable) -> Result<Checked, IoError> {
     let [ine_c, role_c, name_c] = table.columns(["ine_code", "role", "name"])?;
     let (phone_c, email_c) = (table.column("phone"), table.column("email"));
-    let originals: BTreeMap<IneCode, Municipality> = store
-        .municipalities()
-        .map_err(IoError::Store)?
-        .into_iter()
-        .map(|m| (m.ine, m))
-        .collect();
-    let mut changed: BTreeMap<IneCode, Municipality> = BTreeMap::new();
     let cleaned = std::cell::Cell::new(0);
+    let mut rows = Vec::with_capacity(table.rows.len());
     for row in &table.rows {
-        let ine = row.required(ine_c, "ine_code")?;
-        let Some(original) = council(&originals, ine) else {
-            return Err(row.error(Problem::UnknownCouncil(ine.to_string())));
-        };
+        let ine_text = row.required(ine_c, "ine_code")?;
+        let ine = IneCode::parse(ine_text)
+            .ok_or_else(|| row.error(Problem::UnknownCouncil(ine_text.to_string())))?;
         let role_text = row.required(role_c, "role")?;
         let role = ContactRole::parse(role_text)
             .ok_or_else(|| row.error(Problem::UnknownRole(role_text.into(), CONTACT_ROLES)))?;
@@ -105,24 +119,64 @@ pub fn contacts_from(store: &Store, table: &CsvTable, at: DateTime<Utc>) -> Resu
         if !contact.email.is_empty() && !limits::is_plausible_email(&contact.email) {
             return Err(row.error(Problem::BadEmail(contact.email)));
         }
-        changed
-            .entry(original.ine)
-            .or_insert_with(|| original.clone())
-            .upsert_contact(contact);
+        rows.push((row.line, ine, contact));
     }
-    let edits: Vec<Edit> = changed
-        .into_values()
-        .filter(|after| originals.get(&after.ine) != Some(after))
-        .map(|after| {
-            Edit::update(
-                Record::Municipality(originals[&after.ine].clone()),
-                Record::Municipality(after),
-            )
-        })
+    Ok(Checked::Contacts(rows, Tally::of(table, cleaned.get())))
+}
+
+/// The second pass, under the store's lock: the councils must exist; then one change.
+pub fn apply(store: &Store, checked: Checked, at: DateTime<Utc>) -> Result<Imported, IoError> {
+    let councils: BTreeMap<IneCode, Municipality> = store
+        .municipalities()
+        .map_err(IoError::Store)?
+        .into_iter()
+        .map(|m| (m.ine, m))
         .collect();
-    let imported = Imported::new(table, edits.len(), cleaned.get(), Vec::new());
-    commit(store, "import.contacts", edits, at)?;
-    Ok(imported)
+    let unknown = |line, ine: IneCode| IoError::Line {
+        line,
+        problem: Problem::UnknownCouncil(ine.to_string()),
+    };
+    match checked {
+        Checked::Contacts(rows, tally) => {
+            let mut changed: BTreeMap<IneCode, Municipality> = BTreeMap::new();
+            for (line, ine, contact) in rows {
+                let original = councils.get(&ine).ok_or_else(|| unknown(line, ine))?;
+                changed
+                    .entry(ine)
+                    .or_insert_with(|| original.clone())
+                    .upsert_contact(contact);
+            }
+            let edits: Vec<Edit> = changed
+                .into_values()
+                .filter(|after| councils.get(&after.ine) != Some(after))
+                .map(|after| {
+                    Edit::update(
+                        Record::Municipality(councils[&after.ine].clone()),
+                        Record::Municipality(after),
+                    )
+                })
+                .collect();
+            let imported = Imported::new(tally, edits.len(), Vec::new());
+            commit(store, "import.contacts", edits, at)?;
+            Ok(imported)
+        }
+        Checked::Certificates(rows, tally) => {
+            let first_id = store.next_certificate_id().map_err(IoError::Store)?;
+            let mut edits = Vec::with_capacity(rows.len());
+            let mut created = Vec::with_capacity(rows.len());
+            for (n, (line, mut request)) in rows.into_iter().enumerate() {
+                if !councils.contains_key(&request.ine) {
+                    return Err(unknown(line, request.ine));
+                }
+                request.id = first_id + n as u64;
+                created.push(request.clone());
+                edits.push(Edit::create(Record::Certificate(request)));
+            }
+            let imported = Imported::new(tally, edits.len(), created);
+            commit(store, "import.certificates", edits, at)?;
+            Ok(imported)
+        }
+    }
 }
 
 /// Reads a yes/no cell as spreadsheets write it.
@@ -136,25 +190,26 @@ fn parse_bool(text: &str) -> Option<bool> {
 
 /// `ine_code,holder,role,type,operation,urgent,status,received_at,issued_at` (plus optional
 /// `reason`, `notes`, `filed_at`, `delivered_at`): every row becomes a new request.
-pub fn certificates(
-    store: &Store,
-    path: &Path,
-    calendar_tz: chrono_tz::Tz,
-    at: DateTime<Utc>,
-) -> Result<Imported, IoError> {
-    let table = csv_input::read(path)?;
-    certificates_from(store, &table, calendar_tz, at)
-}
-
 pub fn certificates_from(
     store: &Store,
     table: &CsvTable,
     tz: chrono_tz::Tz,
     at: DateTime<Utc>,
 ) -> Result<Imported, IoError> {
+    apply(store, check_certificates(table, tz, at)?, at)
+}
+
+/// The first pass over a certificates file: every rule a request obeys (the same as the
+/// form's and `cert add`'s, no time after `now`), but whether the councils exist.
+pub fn check_certificates(
+    table: &CsvTable,
+    tz: chrono_tz::Tz,
+    now: DateTime<Utc>,
+) -> Result<Checked, IoError> {
     use crate::domain::catalog::cert_type;
-    use crate::domain::certificate::{CertStatus, HolderRole, Operation, check_urgency};
-    use crate::domain::localtime::parse_time;
+    use crate::domain::certificate::{CertStatus, HolderRole, Operation};
+    use crate::domain::localtime::{TimeError, parse_time};
+    use crate::domain::request_rules::{self, Broken, Field};
     let [
         ine_c,
         holder_c,
@@ -176,21 +231,14 @@ pub fn certificates_from(
         "received_at",
         "issued_at",
     ])?;
-    let optional = ["reason", "notes", "filed_at", "delivered_at", "status_reason"].map(|c| table.column(c));
-    let councils: BTreeMap<IneCode, Municipality> = store
-        .municipalities()
-        .map_err(IoError::Store)?
-        .into_iter()
-        .map(|m| (m.ine, m))
-        .collect();
-    let first_id = store.next_certificate_id().map_err(IoError::Store)?;
-    let mut edits = Vec::with_capacity(table.rows.len());
-    let mut created = Vec::with_capacity(table.rows.len());
+    let [reason_c, notes_c, filed_c, delivered_c, status_reason_c] =
+        ["reason", "notes", "filed_at", "delivered_at", "status_reason"].map(|c| table.column(c));
+    let mut rows = Vec::with_capacity(table.rows.len());
     let cleaned = std::cell::Cell::new(0);
-    for (n, row) in table.rows.iter().enumerate() {
-        let ine = row.required(ine_c, "ine_code")?;
-        let council =
-            council(&councils, ine).ok_or_else(|| row.error(Problem::UnknownCouncil(ine.into())))?;
+    for row in &table.rows {
+        let ine_text = row.required(ine_c, "ine_code")?;
+        let ine =
+            IneCode::parse(ine_text).ok_or_else(|| row.error(Problem::UnknownCouncil(ine_text.into())))?;
         let holder = scrub(row.required(holder_c, "holder")?, &cleaned);
         let role_text = row.required(role_c, "role")?;
         let role = HolderRole::parse(role_text)
@@ -222,26 +270,31 @@ pub fn certificates_from(
                 value: status_text.into(),
             })
         })?;
-        let time = |index: usize, field: &'static str| -> Result<Option<DateTime<Utc>>, IoError> {
+        let time = |index: Option<usize>, field: &'static str| -> Result<Option<DateTime<Utc>>, IoError> {
+            let Some(index) = index else {
+                return Ok(None);
+            };
             let text = row.get(index, field)?;
             if text.is_empty() {
                 return Ok(None);
             }
-            parse_time(text, tz).map(Some).ok_or_else(|| {
-                row.error(Problem::BadDate {
-                    field,
-                    value: text.into(),
+            let value = text.into();
+            parse_time(text, tz).map(Some).map_err(|e| {
+                row.error(match e {
+                    TimeError::Unreadable => Problem::BadDate { field, value },
+                    TimeError::Skipped => Problem::NoSuchHour {
+                        field,
+                        value,
+                        tz: tz.name().to_string(),
+                    },
                 })
             })
         };
-        let received_at =
-            time(received_c, "received_at")?.ok_or_else(|| row.error(Problem::EmptyField("received_at")))?;
-        let issued_at = time(issued_c, "issued_at")?;
+        let received_at = time(Some(received_c), "received_at")?
+            .ok_or_else(|| row.error(Problem::EmptyField("received_at")))?;
+        let issued_at = time(Some(issued_c), "issued_at")?;
         if status.is_issued() && issued_at.is_none() {
             return Err(row.error(Problem::EmptyField("issued_at")));
-        }
-        if issued_at.is_some_and(|issued| issued < received_at) {
-            return Err(row.error(Problem::IssuedBeforeReceived));
         }
         let text_of = |c: Option<usize>, field| -> Result<String, IoError> {
             Ok(c.map(|c| row.get(c, field))
@@ -249,68 +302,64 @@ pub fn certificates_from(
                 .map(|t| scrub(t, &cleaned))
                 .unwrap_or_default())
         };
-        let reason = text_of(optional[0], "reason")?;
-        if check_urgency(role, urgent, &reason).is_err() {
-            return Err(row.error(Problem::UrgentWithoutReason(role_text.into())));
-        }
-        let filed_at = match optional[2] {
-            Some(c) => time(c, "filed_at")?,
-            None => None,
-        };
-        let delivered_at = match optional[3] {
-            Some(c) => time(c, "delivered_at")?,
-            None => None,
-        };
-        for (field, text, max) in [
-            ("holder", holder.as_str(), limits::NAME),
-            ("reason", reason.as_str(), limits::REASON),
-        ] {
-            if !limits::fits(text, max) {
-                return Err(row.error(Problem::TooLong { field, max }));
-            }
-        }
-        let notes = text_of(optional[1], "notes")?;
-        if !limits::fits(&notes, limits::NOTES) {
-            return Err(row.error(Problem::TooLong {
-                field: "notes",
-                max: limits::NOTES,
-            }));
-        }
         let request = CertificateRequest {
-            id: first_id + n as u64,
-            ine: council.ine,
+            id: 0,
+            ine,
             holder,
             role,
             cert_type: ty.code.clone(),
             operation,
             urgent,
-            reason,
+            reason: text_of(reason_c, "reason")?,
             status,
             received_at,
-            filed_at,
+            filed_at: time(filed_c, "filed_at")?,
             issued_at,
-            delivered_at,
-            notes,
+            delivered_at: time(delivered_c, "delivered_at")?,
+            notes: text_of(notes_c, "notes")?,
             appointment_attached: false,
             delivery_sheet_signed: status == CertStatus::Delivered,
-            status_reason: text_of(optional[4], "status_reason")?,
+            status_reason: text_of(status_reason_c, "status_reason")?,
             renews: None,
         };
-        created.push(request.clone());
-        edits.push(Edit::create(Record::Certificate(request)));
+        request_rules::check(&request, now).map_err(|broken| {
+            row.error(match broken {
+                Broken::Empty(field) => Problem::EmptyField(field.name()),
+                Broken::TooLong { field, max } => Problem::TooLong {
+                    field: field.name(),
+                    max,
+                },
+                Broken::UrgentWithoutReason => Problem::UrgentWithoutReason(role_text.into()),
+                Broken::InFuture(field) => {
+                    let column = match field {
+                        Field::FiledAt => filed_c,
+                        Field::IssuedAt => Some(issued_c),
+                        Field::DeliveredAt => delivered_c,
+                        _ => Some(received_c),
+                    };
+                    Problem::InFuture {
+                        field: field.name(),
+                        value: column
+                            .and_then(|c| row.get(c, "").ok())
+                            .unwrap_or_default()
+                            .to_string(),
+                    }
+                }
+                Broken::IssuedBeforeReceived => Problem::IssuedBeforeReceived,
+            })
+        })?;
+        rows.push((row.line, request));
     }
-    let imported = Imported::new(table, edits.len(), cleaned.get(), created);
-    commit(store, "import.certificates", edits, at)?;
-    Ok(imported)
+    Ok(Checked::Certificates(rows, Tally::of(table, cleaned.get())))
 }
 
 impl Imported {
-    fn new(table: &CsvTable, records: usize, cleaned: usize, created: Vec<CertificateRequest>) -> Imported {
+    fn new(tally: Tally, records: usize, created: Vec<CertificateRequest>) -> Imported {
         Imported {
-            rows: table.rows.len(),
+            rows: tally.rows,
             records,
-            was_latin: table.was_latin,
-            cleaned,
+            was_latin: tally.was_latin,
+            cleaned: tally.cleaned,
             created,
         }
     }

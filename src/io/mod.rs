@@ -2,9 +2,11 @@
 
 pub mod backup;
 pub mod csv_input;
+pub mod encoding;
 pub mod export;
 pub mod formula;
 pub mod import;
+pub mod input_file;
 pub mod report;
 
 use crate::i18n::{I18n, Msg};
@@ -15,10 +17,16 @@ use std::path::PathBuf;
 pub enum IoError {
     /// A file could not be read or written.
     File { path: PathBuf, detail: String },
-    /// The file is neither UTF-8 nor Windows-1252.
-    Encoding { path: PathBuf },
+    /// The file is neither UTF-8, UTF-16 nor plausible Windows-1252.
+    Encoding { path: PathBuf, why: encoding::NotText },
+    /// A directory, a pipe, a device: only regular files are imported.
+    NotAFile { path: PathBuf },
+    /// Larger than `import_max_mb`.
+    TooBig { path: PathBuf, max_mb: u64 },
     /// The header lacks required columns.
     MissingColumns(Vec<String>),
+    /// The header names a column twice.
+    DuplicateColumn(String),
     /// A row is wrong; `line` counts from 1 with the header as line 1.
     Line { line: u64, problem: Problem },
     /// The store refused the change.
@@ -50,6 +58,30 @@ pub enum Problem {
     /// Urgent for a post without the right to it, and no `reason`.
     UrgentWithoutReason(String),
     Unreadable(String),
+    /// A physical line longer than `csv_input::MAX_LINE_KB`.
+    LineTooLong {
+        max_kb: usize,
+    },
+    /// A time later than now (beyond the few minutes a clock may be fast).
+    InFuture {
+        field: &'static str,
+        value: String,
+    },
+    /// A local time the clocks skip when summer time starts.
+    NoSuchHour {
+        field: &'static str,
+        value: String,
+        tz: String,
+    },
+}
+
+/// A cell as a message quotes it: a 60 KB cell would bury the message.
+fn shown(value: &str) -> String {
+    const MAX: usize = 60;
+    match value.char_indices().nth(MAX) {
+        Some((cut, _)) => format!("{}…", &value[..cut]),
+        None => value.to_string(),
+    }
 }
 
 impl Problem {
@@ -57,23 +89,34 @@ impl Problem {
         match self {
             Problem::MissingField(f) => t.f(Msg::problem_missing_field, &[("field", f)]),
             Problem::EmptyField(f) => t.f(Msg::problem_empty_field, &[("field", f)]),
-            Problem::UnknownCouncil(v) => t.f(Msg::problem_unknown_council, &[("value", v)]),
+            Problem::UnknownCouncil(v) => t.f(Msg::problem_unknown_council, &[("value", &shown(v))]),
             Problem::UnknownRole(v, roles) => t.f(
                 Msg::problem_unknown_role,
-                &[("value", v), ("roles", &roles.join(", "))],
+                &[("value", &shown(v)), ("roles", &roles.join(", "))],
             ),
             Problem::TooLong { field, max } => t.f(Msg::problem_too_long, &[("field", field), ("max", max)]),
-            Problem::BadEmail(v) => t.f(Msg::problem_bad_email, &[("value", v)]),
+            Problem::BadEmail(v) => t.f(Msg::problem_bad_email, &[("value", &shown(v))]),
             Problem::IssuedBeforeReceived => t.t(Msg::problem_issued_before_received).to_string(),
-            Problem::UnknownType(v) => t.f(Msg::problem_unknown_type, &[("value", v)]),
-            Problem::UnknownValue { field, value } => {
-                t.f(Msg::problem_unknown_value, &[("field", field), ("value", value)])
-            }
-            Problem::BadDate { field, value } => {
-                t.f(Msg::problem_bad_date, &[("field", field), ("value", value)])
-            }
-            Problem::UrgentWithoutReason(role) => t.f(Msg::problem_urgent_reason, &[("role", role)]),
+            Problem::UnknownType(v) => t.f(Msg::problem_unknown_type, &[("value", &shown(v))]),
+            Problem::UnknownValue { field, value } => t.f(
+                Msg::problem_unknown_value,
+                &[("field", field), ("value", &shown(value))],
+            ),
+            Problem::BadDate { field, value } => t.f(
+                Msg::problem_bad_date,
+                &[("field", field), ("value", &shown(value))],
+            ),
+            Problem::UrgentWithoutReason(role) => t.f(Msg::problem_urgent_reason, &[("role", &shown(role))]),
             Problem::Unreadable(detail) => t.f(Msg::problem_unreadable, &[("detail", detail)]),
+            Problem::LineTooLong { max_kb } => t.f(Msg::problem_line_too_long, &[("max", max_kb)]),
+            Problem::InFuture { field, value } => t.f(
+                Msg::problem_in_future,
+                &[("field", field), ("value", &shown(value))],
+            ),
+            Problem::NoSuchHour { field, value, tz } => t.f(
+                Msg::problem_no_such_hour,
+                &[("field", field), ("value", &shown(value)), ("tz", tz)],
+            ),
         }
     }
 }
@@ -82,10 +125,22 @@ impl IoError {
     pub fn localize(&self, t: &I18n) -> String {
         match self {
             IoError::File { path, detail } => format!("{}: {detail}", path.display()),
-            IoError::Encoding { path } => t.f(Msg::err_encoding, &[("path", &path.display())]),
+            IoError::Encoding { path, why } => match why {
+                encoding::NotText::Unknown => t.f(Msg::err_encoding, &[("path", &path.display())]),
+                encoding::NotText::Utf16 => t.f(Msg::err_encoding_utf16, &[("path", &path.display())]),
+                encoding::NotText::AtLine(line) => {
+                    t.f(Msg::err_encoding_at, &[("path", &path.display()), ("line", line)])
+                }
+            },
+            IoError::NotAFile { path } => t.f(Msg::err_not_a_file, &[("path", &path.display())]),
+            IoError::TooBig { path, max_mb } => t.f(
+                Msg::err_file_too_big,
+                &[("path", &path.display()), ("max", max_mb)],
+            ),
             IoError::MissingColumns(columns) => {
                 t.f(Msg::err_missing_columns, &[("columns", &columns.join(", "))])
             }
+            IoError::DuplicateColumn(column) => t.f(Msg::err_duplicate_column, &[("column", column)]),
             IoError::Line { line, problem } => t.f(
                 Msg::err_line,
                 &[("line", line), ("problem", &problem.localize(t))],
@@ -101,4 +156,28 @@ pub enum Format {
     #[default]
     Json,
     Csv,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_long_cell_is_quoted_short() {
+        let t = I18n::new(crate::i18n::Lang::En);
+        let problem = Problem::BadDate {
+            field: "issued_at",
+            value: "9".repeat(60_000),
+        };
+        let text = problem.localize(&t);
+        assert_eq!(
+            text,
+            format!("invalid date \"{}…\" in \"issued_at\"", "9".repeat(60))
+        );
+        let short = Problem::BadDate {
+            field: "issued_at",
+            value: "dimarts".into(),
+        };
+        assert_eq!(short.localize(&t), "invalid date \"dimarts\" in \"issued_at\"");
+    }
 }

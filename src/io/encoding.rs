@@ -1,0 +1,217 @@
+//! Which encoding an imported file is in. UTF-8 (a BOM is dropped); UTF-16, known by its
+//! BOM or, without one, by a NUL in every other byte; else Windows-1252, but only when the
+//! text reads as Catalan, Spanish or English data would. Anything else (Shift-JIS, DOS
+//! code pages, a binary file) is refused rather than imported as mojibake.
+
+/// Why bytes were not read as text.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum NotText {
+    /// No encoding fits.
+    Unknown,
+    /// It looks like UTF-16 but is not well formed.
+    Utf16,
+    /// Read as Windows-1252, this line holds what such data never does.
+    AtLine(u64),
+}
+
+/// Text from bytes, and whether it was read as Windows-1252; None if it is not text.
+pub fn decode(bytes: &[u8]) -> Option<(String, bool)> {
+    decode_owned(bytes.to_vec()).ok()
+}
+
+/// As `decode`, taking the bytes so that UTF-8, the usual case, is not copied.
+pub fn decode_owned(bytes: Vec<u8>) -> Result<(String, bool), NotText> {
+    if let Some((encoding, body)) = utf16(&bytes) {
+        let (text, had_errors) = encoding.decode_without_bom_handling(body);
+        return if had_errors {
+            Err(NotText::Utf16)
+        } else {
+            Ok((text.into_owned(), false))
+        };
+    }
+    let mut bytes = bytes;
+    if bytes.starts_with(b"\xEF\xBB\xBF") {
+        bytes.drain(..3);
+    }
+    let bytes = match String::from_utf8(bytes) {
+        Ok(text) => return Ok((text, false)),
+        Err(e) => e.into_bytes(),
+    };
+    // Rows in UTF-8 beside rows in 1252 (a file pasted together): any reading
+    // would mangle one of them.
+    if has_utf8_sequences(&bytes) {
+        return Err(NotText::Unknown);
+    }
+    let (text, _, _) = encoding_rs::WINDOWS_1252.decode(&bytes);
+    if let Some(at) = implausible_latin(&text) {
+        let line = 1 + text.as_bytes()[..at].iter().filter(|&&b| b == b'\n').count() as u64;
+        return Err(NotText::AtLine(line));
+    }
+    Ok((text.into_owned(), true))
+}
+
+/// UTF-16 by its BOM, or without one when NULs fill every other byte, as ASCII in
+/// UTF-16 does (`h\0o\0l\0`); the encoding and the bytes after any BOM.
+fn utf16(bytes: &[u8]) -> Option<(&'static encoding_rs::Encoding, &[u8])> {
+    if let Some(body) = bytes.strip_prefix(b"\xFF\xFE") {
+        return Some((encoding_rs::UTF_16LE, body));
+    }
+    if let Some(body) = bytes.strip_prefix(b"\xFE\xFF") {
+        return Some((encoding_rs::UTF_16BE, body));
+    }
+    // A header line is enough to tell; the whole file is then decoded strictly.
+    let sample = &bytes[..bytes.len().min(4096)];
+    let pairs = sample.len() / 2;
+    let zeros = |first: usize| sample.iter().skip(first).step_by(2).filter(|&&b| b == 0).count();
+    let (even, odd) = (zeros(0), zeros(1));
+    if pairs < 2 {
+        None
+    } else if odd * 2 >= pairs && even * 16 <= odd {
+        Some((encoding_rs::UTF_16LE, bytes))
+    } else if even * 2 >= pairs && odd * 16 <= even {
+        Some((encoding_rs::UTF_16BE, bytes))
+    } else {
+        None
+    }
+}
+
+/// Whether the bytes hold a well-formed multi-byte UTF-8 sequence, which Catalan
+/// text in Windows-1252 practically never does ("Ã©" is "é" read wrongly).
+fn has_utf8_sequences(bytes: &[u8]) -> bool {
+    bytes.windows(2).enumerate().any(|(i, pair)| {
+        let len = match pair[0] {
+            0xC2..=0xDF => 2,
+            0xE0..=0xEF => 3,
+            0xF0..=0xF4 => 4,
+            _ => return false,
+        };
+        bytes
+            .get(i + 1..i + len)
+            .is_some_and(|rest| rest.iter().all(|b| (0x80..=0xBF).contains(b)))
+            && std::str::from_utf8(&bytes[i..i + len]).is_ok()
+    })
+}
+
+/// What Catalan, Spanish or English data saved as Windows-1252 holds beyond ASCII:
+/// Latin letters with their accents (names from elsewhere too: ü, ø, ß), and the
+/// punctuation people type or a spreadsheet puts in.
+fn is_plausible_latin(c: char) -> bool {
+    c.is_ascii()
+        || (('À'..='ÿ').contains(&c) && c != '×' && c != '÷')
+        || "\u{A0}¡§©ª«®°²³´·º»¿€‘’“”•–—…™".contains(c)
+}
+
+/// Where text decoded as Windows-1252 stops looking like such data, if it does.
+///
+/// Two tests, each cheap and each aimed at how other encodings look when read as 1252:
+/// - a character outside `is_plausible_latin`: Shift-JIS lead bytes 0x81–0x9F mostly
+///   become `ƒ Š Œ Ž ‚ † ‰ ˜ ž`, DOS code page 850 puts `‚ Š ¡ ¢` where accents go, and
+///   bytes 1252 leaves undefined (0x81, 0x8D, 0x8F, 0x90, 0x9D) become C1 controls;
+/// - three or more non-ASCII characters in a row that are not one repeated character:
+///   in these languages an accented letter sits among ASCII ones (`d’Àger` is the
+///   longest usual run, two), while every Shift-JIS or EUC character is two non-ASCII
+///   bytes, so two Japanese characters in a row (`—é–Ø`, 鈴木) make a run of four.
+///
+/// A Latin file it refuses by mistake only needs saving as UTF-8, which the message asks
+/// for; mojibake let in would be stored for good.
+fn implausible_latin(text: &str) -> Option<usize> {
+    let mut run: Option<(usize, char, bool)> = None; // (length, first, all the same)
+    for (at, c) in text.char_indices() {
+        if !is_plausible_latin(c) {
+            return Some(at);
+        }
+        // A no-break space separates as a space does (`«\u{A0}Àger\u{A0}»`).
+        if c.is_ascii() || c == '\u{A0}' {
+            run = None;
+            continue;
+        }
+        let (len, first, same) = run.map_or((1, c, true), |(len, first, same)| {
+            (len + 1, first, same && c == first)
+        });
+        if len >= 3 && !same {
+            return Some(at);
+        }
+        run = Some((len, first, same));
+    }
+    None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn sjis(text: &str) -> Vec<u8> {
+        encoding_rs::SHIFT_JIS.encode(text).0.into_owned()
+    }
+
+    #[test]
+    fn windows_1252_is_decoded_not_mangled() {
+        // "Meià" and "Alòs" as a spreadsheet on Windows saves them.
+        let bytes = b"name,x\nMei\xe0,1\nAl\xf2s,2\n";
+        assert_eq!(
+            decode_owned(bytes.to_vec()),
+            Ok(("name,x\nMeià,1\nAlòs,2\n".to_string(), true))
+        );
+        let (latin, _, _) = encoding_rs::WINDOWS_1252.encode(
+            "holder\nd’Àger «Solé» — Nuñez · Müller, 3 m² … ¿Què? 1.500 €\n——— ……\n«\u{A0}Àneu\u{A0}»\n",
+        );
+        assert!(
+            decode_owned(latin.into_owned()).is_ok(),
+            "typed punctuation passes"
+        );
+        assert_eq!(decode(b"a\x81b"), None, "not 1252 either: refused");
+        assert_eq!(
+            decode(
+                "Josep Solé\n"
+                    .bytes()
+                    .chain(*b"Mart\xED\n")
+                    .collect::<Vec<_>>()
+                    .as_slice()
+            ),
+            None,
+            "UTF-8 and 1252 in one file: refused, not mangled"
+        );
+    }
+
+    #[test]
+    fn shift_jis_and_other_code_pages_are_refused_with_the_line() {
+        // Kanji only, with no byte 1252 leaves undefined: read as 1252 it is "—é–Ø".
+        let suzuki = sjis("ine_code,holder\n252228,鈴木\n");
+        assert!(!suzuki.iter().any(|b| [0x81, 0x8D, 0x8F, 0x90, 0x9D].contains(b)));
+        assert_eq!(decode_owned(suzuki), Err(NotText::AtLine(2)));
+        for text in ["holder\n山田太郎\n", "holder\n東京都\n", "holder\nカタカナ\n"] {
+            assert_eq!(decode_owned(sjis(text)), Err(NotText::AtLine(2)), "{text}");
+        }
+        // Its bytes happen to hold a UTF-8 sequence (C6 82): refused as neither.
+        assert_eq!(decode_owned(sjis("holder\nさとう\n")), Err(NotText::Unknown));
+        // "Solé" from a DOS program (code page 850): é is 0x82, a low quote in 1252.
+        assert_eq!(
+            decode_owned(b"holder\nSol\x82\n".to_vec()),
+            Err(NotText::AtLine(2))
+        );
+    }
+
+    #[test]
+    fn utf16_is_read_with_or_without_its_bom() {
+        let text = "ine;nom\nMerc\u{e8}\n";
+        let le: Vec<u8> = text.encode_utf16().flat_map(u16::to_le_bytes).collect();
+        let be: Vec<u8> = text.encode_utf16().flat_map(u16::to_be_bytes).collect();
+        let expected = Ok((text.to_string(), false));
+        assert_eq!(decode_owned([&[0xFF, 0xFE][..], &le].concat()), expected);
+        assert_eq!(decode_owned([&[0xFE, 0xFF][..], &be].concat()), expected);
+        assert_eq!(decode_owned(le.clone()), expected, "no BOM, little-endian");
+        assert_eq!(decode_owned(be), expected, "no BOM, big-endian");
+        let mut cut = le;
+        cut.pop();
+        assert_eq!(
+            decode_owned(cut),
+            Err(NotText::Utf16),
+            "half a character at the end"
+        );
+        assert_eq!(
+            decode_owned(b"a\0".to_vec()),
+            Ok(("a\0".to_string(), false)),
+            "too short to tell"
+        );
+    }
+}

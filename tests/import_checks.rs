@@ -1,0 +1,316 @@
+//! What an import refuses before it writes anything: what is not a file, a file or a
+//! line too large, an encoding it cannot read, a column named twice, and the times the
+//! form and `cert add` refuse. Each message names the line or the limit.
+
+mod common;
+
+use common::cli::{ocsae_at, text};
+use common::pty::binary;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+use std::time::{Duration, Instant};
+
+/// Friday 4 December 2026, 10:00 in Barcelona.
+const NOW: &str = "2026-12-04T10:00:00+01:00";
+const HEADER: &str = "ine_code,holder,role,type,operation,urgent,status,received_at,issued_at\n";
+const GOOD: &str = "252228,Maria Puig,mayor,tcat,new,no,received,2026-12-01 09:00,\n";
+
+fn ocsae(db: &Path, args: &[&str]) -> Output {
+    ocsae_at(db, args, NOW)
+}
+
+fn seeded() -> (tempfile::TempDir, PathBuf) {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("db");
+    let out = ocsae(&db, &["init"]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    (dir, db)
+}
+
+fn certificates(db: &Path) -> Vec<serde_json::Value> {
+    let out = ocsae(db, &["export", "certificates"]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    serde_json::from_slice::<serde_json::Value>(&out.stdout)
+        .unwrap()
+        .as_array()
+        .unwrap()
+        .clone()
+}
+
+/// Imports `bytes` as a certificates file; returns its exit code and stderr.
+fn import(db: &Path, bytes: &[u8]) -> (Option<i32>, String) {
+    let file = db.with_file_name("import.csv");
+    std::fs::write(&file, bytes).unwrap();
+    let out = ocsae(db, &["import", "certificates", file.to_str().unwrap()]);
+    (out.status.code(), text(&out.stderr))
+}
+
+/// Imports a file that must be refused with `expected` in its one-line message, changing nothing.
+fn refused(db: &Path, bytes: &[u8], expected: &str) {
+    let before = certificates(db);
+    let (code, stderr) = import(db, bytes);
+    assert_eq!(code, Some(1), "{expected}: {stderr}");
+    assert!(stderr.contains(expected), "expected {expected:?}, got {stderr}");
+    assert_eq!(stderr.lines().count(), 1, "{stderr}");
+    assert_eq!(certificates(db), before, "the store is unchanged");
+}
+
+#[test]
+fn a_pipe_or_a_directory_is_refused_at_once_and_the_store_stays_free() {
+    let (dir, db) = seeded();
+    let fifo = dir.path().join("fifo.csv");
+    let name = std::ffi::CString::new(fifo.as_os_str().as_encoded_bytes()).unwrap();
+    assert_eq!(unsafe { libc::mkfifo(name.as_ptr(), 0o600) }, 0);
+    let mut child = Command::new(binary())
+        .arg("--db")
+        .arg(&db)
+        .args(["--lang", "en", "import", "certificates"])
+        .arg(&fifo)
+        .env("XDG_CONFIG_HOME", db.join("no-config"))
+        .env("OCSAE_NOW", NOW)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let start = Instant::now();
+    while child.try_wait().unwrap().is_none() {
+        if start.elapsed() > Duration::from_secs(5) {
+            // Before the fix it waits for a writer forever, holding the store's lock.
+            let meanwhile = ocsae(&db, &["export", "certificates"]);
+            child.kill().unwrap();
+            child.wait().unwrap();
+            panic!(
+                "the import still waits on the FIFO after 5 s; meanwhile export said: {}",
+                text(&meanwhile.stderr)
+            );
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    let out = child.wait_with_output().unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let stderr = text(&out.stderr);
+    assert!(
+        stderr.contains("fifo.csv is not a regular file (a directory, a pipe or a device)"),
+        "{stderr}"
+    );
+    assert!(start.elapsed() < Duration::from_secs(2), "refused at once");
+    let out = ocsae(&db, &["import", "certificates", dir.path().to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        text(&out.stderr).contains("is not a regular file"),
+        "{}",
+        text(&out.stderr)
+    );
+    // The store is neither locked nor harmed: a good file goes in.
+    let (code, stderr) = import(&db, format!("{HEADER}{GOOD}").as_bytes());
+    assert_eq!(code, Some(0), "{stderr}");
+    assert_eq!(certificates(&db).len(), 1);
+}
+
+#[test]
+fn a_file_over_import_max_mb_or_a_line_over_64_kb_is_refused_naming_the_limit() {
+    let (dir, db) = seeded();
+    let config = dir.path().join("config.toml");
+    std::fs::write(&config, "import_max_mb = 1\n").unwrap();
+    let file = dir.path().join("big.csv");
+    let rows = GOOD.repeat(1024 * 1024 / GOOD.len() + 1);
+    std::fs::write(&file, format!("{HEADER}{rows}")).unwrap();
+    let with_limit = |file: &Path| {
+        Command::new(binary())
+            .arg("--db")
+            .arg(&db)
+            .args(["--lang", "en", "--config"])
+            .arg(&config)
+            .args(["import", "certificates"])
+            .arg(file)
+            .env("OCSAE_NOW", NOW)
+            .output()
+            .unwrap()
+    };
+    let out = with_limit(&file);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        text(&out.stderr).contains(
+            "big.csv is larger than 1 MB, the import limit (import_max_mb in the configuration); nothing was imported"
+        ),
+        "{}",
+        text(&out.stderr)
+    );
+    // Under the limit, the same rows pass.
+    let rows = GOOD.repeat(1000);
+    std::fs::write(&file, format!("{HEADER}{rows}")).unwrap();
+    let out = with_limit(&file);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert_eq!(certificates(&db).len(), 1000);
+
+    let long = format!(
+        "{HEADER}{GOOD}252228,Maria Puig,mayor,tcat,new,no,received,2026-12-01 09:00,{}\n",
+        "9".repeat(70_000)
+    );
+    refused(&db, long.as_bytes(), "line 3: the line is longer than 64 KB");
+}
+
+#[test]
+fn times_after_now_are_refused_as_the_form_and_cert_add_refuse_them() {
+    let (_dir, db) = seeded();
+    let header =
+        "ine_code,holder,role,type,operation,urgent,status,received_at,issued_at,filed_at,delivered_at\n";
+    let cases = [
+        (
+            "252228,A,mayor,tcat,new,no,received,2099-01-01 10:00,,,\n",
+            "line 3: \"received_at\" is in the future: \"2099-01-01 10:00\"",
+        ),
+        (
+            "252228,A,mayor,tcat,new,no,issued,2026-12-01,9999-12-31T00:00:00Z,,\n",
+            "line 3: \"issued_at\" is in the future: \"9999-12-31T00:00:00Z\"",
+        ),
+        (
+            "252228,A,mayor,tcat,new,no,filed,2026-12-01,,2026-12-24 10:00,\n",
+            "line 3: \"filed_at\" is in the future",
+        ),
+        (
+            "252228,A,mayor,tcat,new,no,delivered,2026-12-01,2026-12-02,,2030-01-01\n",
+            "line 3: \"delivered_at\" is in the future",
+        ),
+        (
+            // Six minutes ahead: past the five a clock may be fast.
+            "252228,A,mayor,tcat,new,no,received,2026-12-04 10:06,,,\n",
+            "line 3: \"received_at\" is in the future",
+        ),
+    ];
+    let good = "252228,Maria Puig,mayor,tcat,new,no,received,2026-12-01 09:00,,,\n";
+    for (row, expected) in cases {
+        refused(&db, format!("{header}{good}{row}").as_bytes(), expected);
+    }
+    let (code, stderr) = import(
+        &db,
+        format!("{header}252228,A,mayor,tcat,new,no,received,2026-12-04 10:04,,,\n").as_bytes(),
+    );
+    assert_eq!(
+        code,
+        Some(0),
+        "four minutes ahead passes, as in the form: {stderr}"
+    );
+
+    // cert add draws the line at the same place.
+    let add = |received: &str| {
+        ocsae(
+            &db,
+            &[
+                "cert",
+                "add",
+                "--municipality",
+                "Tiurana",
+                "--holder",
+                "A",
+                "--role",
+                "mayor",
+                "--type",
+                "tcat",
+                "--received",
+                received,
+            ],
+        )
+    };
+    assert_eq!(add("2026-12-04 10:06").status.code(), Some(1));
+    assert!(add("2026-12-04 10:04").status.success());
+}
+
+#[test]
+fn an_hour_the_clocks_skip_is_named_and_a_repeated_hour_is_its_first() {
+    let (_dir, db) = seeded();
+    refused(
+        &db,
+        format!("{HEADER}252228,A,mayor,tcat,new,no,received,2026-03-29 02:30,\n").as_bytes(),
+        "line 2: \"2026-03-29 02:30\" in \"received_at\" does not exist: the clocks skip that hour when summer time starts (Europe/Madrid)",
+    );
+    let out = ocsae(
+        &db,
+        &[
+            "cert",
+            "add",
+            "--municipality",
+            "Tiurana",
+            "--holder",
+            "A",
+            "--role",
+            "mayor",
+            "--type",
+            "tcat",
+            "--received",
+            "29/03/2026 02:00",
+        ],
+    );
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        text(&out.stderr).contains("\"29/03/2026 02:00\" in \"--received\" does not exist"),
+        "{}",
+        text(&out.stderr)
+    );
+    // 02:30 on 25 October happens twice: without an offset, the first (summer time).
+    let (code, stderr) = import(
+        &db,
+        format!(
+            "{HEADER}252228,A,mayor,tcat,new,no,received,2026-10-25 02:30,\n\
+             252228,B,mayor,tcat,new,no,received,2026-10-25T02:30+01:00,\n"
+        )
+        .as_bytes(),
+    );
+    assert_eq!(code, Some(0), "{stderr}");
+    let list = certificates(&db);
+    assert_eq!(list[0]["received_at"], "2026-10-25T02:30:00+02:00");
+    assert_eq!(list[1]["received_at"], "2026-10-25T02:30:00+01:00");
+}
+
+#[test]
+fn shift_jis_is_refused_naming_the_line_and_utf16_without_a_bom_is_read() {
+    let (_dir, db) = seeded();
+    // Kanji only, no byte that Windows-1252 leaves undefined: read as 1252, "—é–Ø".
+    let (sjis, _, _) =
+        encoding_rs::SHIFT_JIS.encode("ine_code,holder,role,type,operation,urgent,status,received_at,issued_at\n252228,Maria Puig,mayor,tcat,new,no,received,2026-12-01 09:00,\n252228,鈴木,mayor,tcat,new,no,received,2026-12-01 09:00,\n");
+    refused(
+        &db,
+        &sjis,
+        "line 3 is not UTF-8, and read as Windows-1252 it would be garbled",
+    );
+
+    let spreadsheet = format!("{HEADER}250024,Jordi Solé,secretary,tcat,new,no,received,2026-12-01 09:00,\n");
+    let utf16: Vec<u8> = spreadsheet.encode_utf16().flat_map(u16::to_le_bytes).collect();
+    let (code, stderr) = import(&db, &utf16);
+    assert_eq!(code, Some(0), "{stderr}");
+    assert_eq!(certificates(&db)[0]["holder"], "Jordi Solé");
+}
+
+#[test]
+fn a_column_named_twice_is_refused_by_name() {
+    let (_dir, db) = seeded();
+    refused(
+        &db,
+        b"ine_code,holder,role,type,operation,urgent,status,received_at,issued_at,Holder\n\
+          252228,Maria Puig,mayor,tcat,new,no,received,2026-12-01 09:00,,Pere Roca\n",
+        "the header names the column \"holder\" twice",
+    );
+}
+
+#[test]
+fn the_file_is_checked_before_the_store_is_locked() {
+    let (_dir, db) = seeded();
+    // Another program has the store open (a dashboard, say).
+    let held = ocsae::store::Store::open(&db).unwrap();
+    let (code, stderr) = import(
+        &db,
+        format!("{HEADER}{GOOD}252228,A,alcalde,tcat,new,no,received,2026-12-01,\n").as_bytes(),
+    );
+    assert_eq!(code, Some(1));
+    assert!(
+        stderr.contains("line 3: unknown role \"alcalde\""),
+        "the file's mistake, not the lock: {stderr}"
+    );
+    // A good file needs the store: it waits for no one, and says why.
+    let (code, stderr) = import(&db, format!("{HEADER}{GOOD}").as_bytes());
+    assert_eq!(code, Some(1));
+    assert!(stderr.contains("in use"), "{stderr}");
+    drop(held);
+    let (code, stderr) = import(&db, format!("{HEADER}{GOOD}").as_bytes());
+    assert_eq!(code, Some(0), "{stderr}");
+}
