@@ -323,3 +323,42 @@ fn csv_exports_neutralise_formulas_and_read_back_exactly() {
         "{line}"
     );
 }
+
+#[test]
+fn restore_reads_only_a_regular_file_and_never_waits_on_a_pipe() {
+    let dir = tempfile::tempdir().unwrap();
+    let fifo = dir.path().join("backup.json");
+    let c_path = std::ffi::CString::new(fifo.to_str().unwrap()).unwrap();
+    // SAFETY: mkfifo only creates a node at a path we own.
+    assert_eq!(unsafe { libc::mkfifo(c_path.as_ptr(), 0o600) }, 0);
+    let db = dir.path().join("db");
+    let mut child = common::cli::command_at(
+        &db,
+        &["restore", fifo.to_str().unwrap()],
+        "2026-12-05T12:00:00+01:00",
+    )
+    .stdout(std::process::Stdio::piped())
+    .stderr(std::process::Stdio::piped())
+    .spawn()
+    .unwrap();
+    let started = std::time::Instant::now();
+    while child.try_wait().unwrap().is_none() {
+        assert!(
+            started.elapsed() < std::time::Duration::from_secs(5),
+            "restore is waiting on a pipe"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    let out = child.wait_with_output().unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    assert!(!db.exists(), "nothing is created for a refused backup");
+    let err = text(&out.stderr);
+    assert!(
+        err.contains("backup.json") && err.contains("not a regular file"),
+        "{err}"
+    );
+    for dev in ["/dev/zero", "/dev/null"] {
+        let err = failed(ocsae(&db, &["restore", dev]));
+        assert!(err.contains(dev), "{err}");
+    }
+}

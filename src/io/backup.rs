@@ -19,12 +19,10 @@ pub fn backup(store: &Store, path: &Path, now: DateTime<Utc>) -> Result<Dump, Io
     Ok(dump)
 }
 
-/// Reads and checks a backup file; nothing is written.
+/// Reads and checks a backup file; nothing is written. Only a regular file is read:
+/// a FIFO or a device would block the command or feed it without end.
 pub fn read(path: &Path) -> Result<Dump, IoError> {
-    let bytes = std::fs::read(path).map_err(|e| IoError::File {
-        path: path.into(),
-        detail: e.to_string(),
-    })?;
+    let bytes = super::input_file::read_bounded(path, u64::MAX >> 20)?;
     serde_json::from_slice(&bytes).map_err(|e| IoError::File {
         path: path.into(),
         detail: e.to_string(),
