@@ -243,7 +243,8 @@ pub fn dashboard(
     };
     let store = open_store(db, t)?;
     tracing::debug!("store open");
-    if let Some(scope) = scope.filter(|_| store.is_empty()) {
+    let empty = store.is_empty().map_err(|e| UserError(e.localize(t)))?;
+    if let Some(scope) = scope.filter(|_| empty) {
         seed(&store, &scope, clock.now()).map_err(|e| UserError(e.localize(t)))?;
     }
     let keymap =
