@@ -30,6 +30,14 @@ fn open_store(db: &Path, t: &I18n) -> Outcome<Store> {
     Store::open(db).map_err(|e| UserError(e.localize(t)))
 }
 
+/// Opens an existing store to read it only: on a full disk, a copy may be read.
+fn open_to_read(db: &Path, t: &I18n) -> Outcome<Store> {
+    if !Store::exists(db) {
+        return Err(UserError(t.f(Msg::err_no_store, &[("path", &db.display())])));
+    }
+    Store::open_to_read(db).map_err(|e| UserError(e.localize(t)))
+}
+
 /// Opens an existing store; a missing one is an error rather than an empty new one.
 pub(crate) fn open_existing(db: &Path, t: &I18n) -> Outcome<Store> {
     if !Store::exists(db) {
@@ -59,7 +67,7 @@ pub fn export(
     config: &Config,
     t: &I18n,
 ) -> Outcome {
-    let store = open_existing(db, t)?;
+    let store = open_to_read(db, t)?;
     let fail = |e: io::IoError| UserError(e.localize(t));
     let stored = |e: crate::store::StoreError| UserError(e.localize(t));
     let tz = config.time_zone().unwrap_or(chrono_tz::Europe::Madrid);
@@ -140,7 +148,7 @@ pub fn report(
     t: &I18n,
     clock: &dyn Clock,
 ) -> Outcome {
-    let store = open_existing(db, t)?;
+    let store = open_to_read(db, t)?;
     let stored = |e: crate::store::StoreError| UserError(e.localize(t));
     let tz = config.time_zone().unwrap_or(chrono_tz::Europe::Madrid);
     let calendar = crate::domain::calendar::Calendar::catalan(&config.local_holidays, tz);
@@ -167,7 +175,7 @@ pub fn report(
 }
 
 pub fn backup(db: &Path, file: &Path, t: &I18n, clock: &dyn Clock) -> Outcome {
-    let store = open_existing(db, t)?;
+    let store = open_to_read(db, t)?;
     let dump = io::backup::backup(&store, file, clock.now()).map_err(|e| UserError(e.localize(t)))?;
     crate::output::out(format_args!(
         "{}",
@@ -241,7 +249,10 @@ pub fn dashboard(
     } else {
         None
     };
-    let store = open_store(db, t)?;
+    let store = match read_only {
+        true => open_to_read(db, t)?,
+        false => open_store(db, t)?,
+    };
     tracing::debug!("store open");
     let empty = store.is_empty().map_err(|e| UserError(e.localize(t)))?;
     if let Some(scope) = scope.filter(|_| empty) {

@@ -14,6 +14,7 @@ pub mod history;
 mod history_index;
 mod lock;
 mod pending;
+mod read_copy;
 pub mod record;
 mod recovery;
 pub mod schema;
@@ -67,6 +68,8 @@ pub struct Store {
     wrote: AtomicBool,
     // Held for the life of the store: a second process gets `InUse`.
     _lock: lock::StoreLock,
+    /// For a store read from a copy (see `read_copy`): removed last.
+    scratch: Option<read_copy::Scratch>,
 }
 
 /// Fault injection for tests, modelled on what sled does.
@@ -178,6 +181,7 @@ impl Store {
             orphans: Mutex::new(Vec::new()),
             wrote: AtomicBool::new(false),
             _lock: lock,
+            scratch: None,
         };
         schema::check_and_migrate(&store, migrations)?;
         Ok(store)
@@ -224,7 +228,11 @@ impl Store {
 
     /// Notes that sled failed a write: it must be reopened before the next one.
     fn mark_broken(&self, error: &StoreError) {
-        let errno = error.os_error().unwrap_or(libc::EIO);
+        // sled's copy of the error keeps its kind, not its number.
+        let errno = error
+            .os_error()
+            .or_else(|| error.disk_full().then_some(libc::ENOSPC))
+            .unwrap_or(libc::EIO);
         self.broken.store(errno, SeqCst);
     }
 

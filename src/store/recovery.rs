@@ -9,7 +9,7 @@ use std::path::{Path, PathBuf};
 
 const COPY_DIR: &str = "sled.before-recovery";
 
-fn copy_tree(from: &Path, to: &Path) -> std::io::Result<()> {
+pub(super) fn copy_tree(from: &Path, to: &Path) -> std::io::Result<()> {
     fs::create_dir_all(to)?;
     for entry in fs::read_dir(from)? {
         let entry = entry?;
