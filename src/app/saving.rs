@@ -103,17 +103,18 @@ impl App {
     /// says when it worked; when it did not, only if asked.
     pub fn retry_save(&mut self, asked: bool) -> bool {
         let before = self.store.unsaved();
-        if !self.store.needs_recovery() {
+        if before == 0 {
+            // Nothing waits; a store that refuses writes is reopened if it can be,
+            // and the next change says if it still cannot be saved.
+            self.recover_store();
             if asked {
                 self.set_status(StatusKind::Info, self.t.t(Msg::nothing_unsaved).to_string());
             }
             return asked;
         }
         if self.recover_store() {
-            if before > 0 {
-                let text = self.t.f(Msg::unsaved_written, &[("n", &before)]);
-                self.set_status(StatusKind::Saved, text);
-            }
+            let text = self.t.f(Msg::unsaved_written, &[("n", &before)]);
+            self.set_status(StatusKind::Saved, text);
             return true;
         }
         if asked {
