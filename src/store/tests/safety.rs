@@ -38,6 +38,27 @@ fn deleting_the_lock_file_never_lets_a_second_open_in() {
 }
 
 #[test]
+fn a_store_whose_database_another_program_holds_is_in_use_and_left_alone() {
+    let dir = tempfile::tempdir().unwrap();
+    drop(noguera(dir.path()));
+    // No seal, as after a crash: the open would otherwise copy the files aside.
+    fs::remove_file(dir.path().join("seal")).unwrap();
+    // An older ocsae, which takes only the lock file, with that file deleted.
+    let held = sled::Config::new().path(dir.path().join("sled")).open().unwrap();
+    let before = snapshot(dir.path());
+    let err = Store::open(dir.path())
+        .err()
+        .expect("opened a database held elsewhere");
+    assert!(matches!(err, StoreError::InUse(_)), "{err:?}");
+    assert_eq!(
+        snapshot(dir.path()),
+        before,
+        "nothing copied, put back or removed"
+    );
+    drop(held);
+}
+
+#[test]
 fn a_seal_that_cannot_be_read_is_no_seal_and_a_damaged_store_is_refused_untouched() {
     let dir = tempfile::tempdir().unwrap();
     drop(noguera(dir.path()));
