@@ -78,7 +78,7 @@ fn index(list: Vec<CertificateRequest>) -> CertData {
 /// An app on a store of all of Catalonia, with the 100,000 requests in memory.
 fn app(dir: &std::path::Path) -> App {
     let store = Store::open(dir).unwrap();
-    if store.is_empty() {
+    if store.is_empty().unwrap() {
         ocsae::store::seed::seed(&store, &ocsae::store::seed::Scope::All, now()).unwrap();
     }
     let config = Config::default();

@@ -285,6 +285,85 @@ fn a_change_that_cannot_reach_the_disk_is_kept_and_written_by_the_next() {
 }
 
 #[test]
+fn changes_waiting_for_the_disk_are_written_by_a_retry_and_quitting_asks_first() {
+    use ocsae::domain::rollout::RolloutStatus;
+    let mut f = fixture();
+    press(&mut f.app, KeyCode::Char('2'));
+    f.app.store.simulate_full_disk_at_flush(true);
+    press(&mut f.app, KeyCode::Char(' '));
+    let s = screen(&f.app, 80, 24);
+    assert!(s.lines().next().unwrap().contains("[NO DESAT: 1]"), "{s}");
+    // Like sled, the store takes nothing more until it is reopened, even with room.
+    f.app.store.simulate_full_disk_at_flush(false);
+    f.app.store.simulate_full_disk(true);
+    press(&mut f.app, KeyCode::Char('j'));
+    press(&mut f.app, KeyCode::Char(' '));
+    assert_eq!(f.app.data.status(1, 0), RolloutStatus::Pending);
+    assert!(screen(&f.app, 80, 24).contains("NO DESAT: el disc és ple."));
+    // Moving on clears the message, not the mark.
+    press(&mut f.app, KeyCode::Char('k'));
+    let s = screen(&f.app, 80, 24);
+    assert!(s.lines().next().unwrap().contains("[NO DESAT: 1]"), "{s}");
+    // A retry by key while the disk is still full says the change still waits.
+    press(&mut f.app, KeyCode::Char('w'));
+    let s = screen(&f.app, 200, 24);
+    assert!(
+        s.lines()
+            .last()
+            .unwrap()
+            .contains("Canvis pendents: 1; es desaran sols quan hi hagi espai, o amb w."),
+        "{s}"
+    );
+    let tick = f.app.next_tick().expect("the loop wakes up to retry");
+    assert!(tick <= std::time::Duration::from_secs(5), "{tick:?}");
+
+    // Quitting asks, naming what would be lost; anything but s stays.
+    for quit in [
+        KeyEvent::from(KeyCode::Char('q')),
+        KeyEvent::new(KeyCode::Char('c'), KeyModifiers::CONTROL),
+    ] {
+        f.app.handle_key(quit);
+        assert!(!f.app.quit);
+        let s = screen(&f.app, 120, 24);
+        assert!(
+            s.lines().last().unwrap().contains(
+                "Es perdran 1 canvis no desats al disc (estat d'implantació). Sortir igualment? (s/n)"
+            ),
+            "{s}"
+        );
+        press(&mut f.app, KeyCode::Char('n'));
+        assert!(!f.app.quit);
+        assert!(f.app.popup.is_none());
+    }
+
+    // Room again: Ctrl-S writes what waited.
+    f.app.store.simulate_full_disk(false);
+    ctrl(&mut f.app, 's');
+    let s = screen(&f.app, 80, 24);
+    assert!(s.contains("Desat: els 1 canvis pendents ja són al disc."), "{s}");
+    assert!(!s.lines().next().unwrap().contains("NO DESAT"), "{s}");
+    assert_eq!(f.app.next_tick(), None, "nothing left to retry");
+    press(&mut f.app, KeyCode::Char('w'));
+    assert!(screen(&f.app, 80, 24).contains("Tot és desat al disc."));
+    press(&mut f.app, KeyCode::Char('q'));
+    assert!(f.app.quit, "nothing to lose: no question");
+    let f = f.restart();
+    assert_eq!(f.app.data.status(0, 0), RolloutStatus::InProgress);
+}
+
+#[test]
+fn quitting_with_changes_not_on_disk_goes_once_confirmed() {
+    let mut f = fixture();
+    press(&mut f.app, KeyCode::Char('2'));
+    f.app.store.simulate_full_disk_at_flush(true);
+    press(&mut f.app, KeyCode::Char(' '));
+    ctrl(&mut f.app, 'c');
+    assert!(!f.app.quit);
+    press(&mut f.app, KeyCode::Char('s'));
+    assert!(f.app.quit);
+}
+
+#[test]
 fn read_only_mode_says_so_on_every_edit_key() {
     let mut f = fixture();
     f.app.read_only = true;

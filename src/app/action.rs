@@ -59,6 +59,7 @@ pub enum Action {
     ToggleView,
     ExportView,
     CopyRow,
+    Save,
 }
 
 impl Action {
@@ -146,6 +147,7 @@ impl Action {
             Action::ToggleView => Msg::action_toggle_view,
             Action::ExportView => Msg::action_export_view,
             Action::CopyRow => Msg::action_copy_row,
+            Action::Save => Msg::action_save,
         }
     }
 }

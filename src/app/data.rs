@@ -81,7 +81,7 @@ impl Data {
         let calendar = self.calendar.clone();
         move || {
             tracing::debug!(peak_kb = crate::logging::peak_rss_kb(), "loading requests");
-            let list = reader.read_all()?;
+            let list = reader?.read_all()?;
             tracing::debug!(
                 peak_kb = crate::logging::peak_rss_kb(),
                 requests = list.len(),

@@ -15,6 +15,7 @@ pub mod prompt;
 pub mod request_form;
 pub mod rollout;
 mod rollout_update;
+mod saving;
 mod share;
 pub mod summary_cache;
 pub mod table;
@@ -27,7 +28,7 @@ use crate::domain::clock::Clock;
 use crate::event::Event;
 use crate::i18n::{I18n, Lang, Msg};
 use crate::keymap::Keymap;
-use crate::store::{Change, Store};
+use crate::store::Store;
 use crate::theme::Theme;
 use action::Context;
 use chrono::{DateTime, NaiveDate, Utc};
@@ -124,8 +125,8 @@ pub struct App {
     pub clipboard: Option<String>,
     /// `--read-only`: look, never change.
     pub read_only: bool,
-    /// Set while the last change is in the store but not on disk: no "Desat" then.
-    unflushed: Option<String>,
+    /// Why the last write to disk failed, in the user's language, while changes wait.
+    write_error: Option<String>,
     /// The terminal height at the last draw: too small a window takes no keys but quit.
     pub last_height: Cell<u16>,
     /// The terminal width at the last draw: narrow screens show the detail alone.
@@ -202,7 +203,7 @@ impl App {
             export_dir: std::path::PathBuf::from("."),
             clipboard: None,
             read_only: false,
-            unflushed: None,
+            write_error: None,
         };
         app.refresh_rows();
         Ok(app)
@@ -272,58 +273,21 @@ impl App {
     }
 
     pub fn set_status(&mut self, kind: StatusKind, text: impl Into<String>) {
-        let (kind, text) = match (&self.unflushed, kind) {
-            (Some(warning), StatusKind::Saved) => (StatusKind::Error, warning.clone()),
+        // While changes are not on disk, nothing says "Desat".
+        let (kind, text) = match kind {
+            StatusKind::Saved if self.store.unsaved() > 0 => (StatusKind::Error, self.unsaved_warning()),
             _ => (kind, text.into()),
         };
         self.status = Some(Status { kind, text });
-    }
-
-    /// Saves a change (with its history entry, flushed) and mirrors it in memory.
-    /// On failure the change is not applied and the status bar says why.
-    pub fn commit(&mut self, change: Change) -> bool {
-        if self.read_only {
-            self.refuse_read_only();
-            return false;
-        }
-        tracing::info!(action = %change.action, records = change.edits.len(), "change");
-        match self.store.apply(change, self.now()) {
-            Ok(applied) => {
-                self.unflushed = None;
-                self.data.apply(&applied.edits);
-                self.refresh_rows();
-                self.set_status(StatusKind::Saved, self.t.t(Msg::saved).to_string());
-                true
-            }
-            Err(crate::store::StoreError::NotFlushed { applied, source }) => {
-                // In the store but not on disk: shown as it is, marked, and written
-                // by the next flush that works.
-                tracing::error!("applied, not flushed: {source}");
-                self.data.apply(&applied.edits);
-                self.refresh_rows();
-                let text = self
-                    .t
-                    .f(Msg::not_flushed, &[("detail", &source.localize(&self.t))]);
-                self.unflushed = Some(text.clone());
-                self.set_status(StatusKind::Error, text);
-                true
-            }
-            Err(e) => {
-                tracing::error!("not saved: {e}");
-                let text = self.t.f(Msg::not_saved, &[("detail", &e.localize(&self.t))]);
-                self.set_status(StatusKind::Error, text);
-                false
-            }
-        }
     }
 
     pub(crate) fn refuse_read_only(&mut self) {
         self.set_status(StatusKind::Error, self.t.t(Msg::read_only_refused).to_string());
     }
 
-    /// How long the loop may sleep before a countdown on screen moves; None: until input.
-    /// Countdowns change each minute, or each second in their last hour; the overdue
-    /// count changes when the next deadline passes.
+    /// How long the loop may sleep before a countdown on screen moves, or changes not
+    /// on disk are tried again; None: until input. Countdowns change each minute, or
+    /// each second in their last hour; the overdue count changes when the next deadline passes.
     pub fn next_tick(&self) -> Option<std::time::Duration> {
         let now = self.now();
         let visible: Vec<chrono::DateTime<Utc>> = match self.tab {
@@ -358,8 +322,13 @@ impl App {
             (Some(a), Some(b)) => Some(a.min(b)),
             (a, b) => a.or(b),
         };
-        wait.and_then(|w| w.to_std().ok())
-            .map(|w| w.max(std::time::Duration::from_millis(50)))
+        let wait = wait
+            .and_then(|w| w.to_std().ok())
+            .map(|w| w.max(std::time::Duration::from_millis(50)));
+        match (wait, self.retry_wait()) {
+            (Some(a), Some(b)) => Some(a.min(b)),
+            (a, b) => a.or(b),
+        }
     }
 
     /// Whether the open popup holds text typed and not saved.
@@ -379,7 +348,10 @@ impl App {
             Event::Key(key) => self.handle_key(key),
             Event::Paste(text) => self.paste(&text),
             Event::Resize => true,
-            Event::Tick => true,
+            Event::Tick => {
+                self.retry_save(false);
+                true
+            }
         }
     }
 

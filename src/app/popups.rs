@@ -100,6 +100,11 @@ impl App {
     }
 
     fn prompt_key(&mut self, key: KeyEvent, mut prompt: super::prompt::Prompt) -> bool {
+        if prompt.kind == PromptKind::ConfirmQuit {
+            // Only s (or y) quits; anything else stays, with the changes still marked.
+            self.quit = matches!(key.code, KeyCode::Char('s' | 'S' | 'y' | 'Y'));
+            return true;
+        }
         if let PromptKind::ConfirmAdvance { id } = prompt.kind {
             // One key answers: s (or y) confirms, anything else declines.
             if matches!(key.code, KeyCode::Char('s' | 'S' | 'y' | 'Y')) {
@@ -147,7 +152,7 @@ impl App {
                         Err(msg) => prompt.error = Some(self.t.t(msg).to_string()),
                     }
                 }
-                PromptKind::ConfirmAdvance { .. } => {}
+                PromptKind::ConfirmAdvance { .. } | PromptKind::ConfirmQuit => {}
                 PromptKind::BlockReason { council, service } => {
                     let reason = prompt.input.value().to_string();
                     if reason.trim().is_empty() {

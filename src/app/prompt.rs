@@ -26,6 +26,8 @@ pub enum PromptKind {
     RejectRequest {
         id: u64,
     },
+    /// Quit although changes are not on disk (s/n).
+    ConfirmQuit,
 }
 
 #[derive(Debug, Clone)]

@@ -57,7 +57,8 @@ impl App {
             return true;
         }
         match action {
-            Action::Quit => self.quit = true,
+            Action::Quit => self.request_quit(),
+            Action::Save => return self.retry_save(true),
             Action::Help => self.popup = Some(Popup::Help(Cursor::default())),
             Action::NextTab => self.switch_tab(Tab::ALL[(self.tab.index() + 1) % Tab::ALL.len()]),
             Action::PrevTab => {
@@ -288,6 +289,8 @@ impl App {
     }
 
     pub(super) fn undo_redo(&mut self, undo: bool) {
+        // Changes not on disk go first: the undo stack is the store's.
+        self.recover_store();
         let now = self.now();
         let result = if undo {
             self.store.undo(now)
@@ -305,15 +308,16 @@ impl App {
                 self.set_status(StatusKind::Info, self.t.t(msg).to_string());
             }
             Err(e) => {
-                let text = self.t.f(Msg::not_saved, &[("detail", &e.localize(&self.t))]);
-                self.set_status(StatusKind::Error, text);
+                // Applied but not on disk is still applied: the screen shows it, marked.
+                let _ = self.applied(Err(e));
             }
         }
     }
 
     fn mirror(&mut self, applied: Applied, undo: bool) {
-        self.data.apply(&applied.edits);
-        self.refresh_rows();
+        let Some(applied) = self.applied(Ok(applied)) else {
+            return;
+        };
         let what = self.t.t(change_label(&applied.action)).to_string();
         let msg = if undo { Msg::undone } else { Msg::redone };
         self.set_status(StatusKind::Saved, self.t.f(msg, &[("what", &what)]));

@@ -31,6 +31,14 @@ fn open_store(db: &Path, t: &I18n) -> Outcome<Store> {
     Store::open(db).map_err(|e| UserError(e.localize(t)))
 }
 
+/// Opens an existing store to read it only: on a full disk, a copy may be read.
+fn open_to_read(db: &Path, t: &I18n) -> Outcome<Store> {
+    if !Store::exists(db) {
+        return Err(UserError(t.f(Msg::err_no_store, &[("path", &db.display())])));
+    }
+    Store::open_to_read(db).map_err(|e| UserError(e.localize(t)))
+}
+
 /// Opens an existing store; a missing one is an error rather than an empty new one.
 pub(crate) fn open_existing(db: &Path, t: &I18n) -> Outcome<Store> {
     if !Store::exists(db) {
@@ -60,7 +68,7 @@ pub fn export(
     config: &Config,
     t: &I18n,
 ) -> Outcome {
-    let store = open_existing(db, t)?;
+    let store = open_to_read(db, t)?;
     let fail = |e: io::IoError| UserError(e.localize(t));
     let stored = |e: crate::store::StoreError| UserError(e.localize(t));
     let tz = config.time_zone().unwrap_or(chrono_tz::Europe::Madrid);
@@ -150,7 +158,7 @@ pub fn report(
     t: &I18n,
     clock: &dyn Clock,
 ) -> Outcome {
-    let store = open_existing(db, t)?;
+    let store = open_to_read(db, t)?;
     let stored = |e: crate::store::StoreError| UserError(e.localize(t));
     let tz = config.time_zone().unwrap_or(chrono_tz::Europe::Madrid);
     let calendar = crate::domain::calendar::Calendar::catalan(&config.local_holidays, tz);
@@ -177,7 +185,7 @@ pub fn report(
 }
 
 pub fn backup(db: &Path, file: &Path, t: &I18n, clock: &dyn Clock) -> Outcome {
-    let store = open_existing(db, t)?;
+    let store = open_to_read(db, t)?;
     // The store's directory is the store's: a file written there could be taken
     // for its own, and a failed restore of it would go with it.
     if lies_within(file, db) {
@@ -293,9 +301,13 @@ pub fn dashboard(
     } else {
         None
     };
-    let store = open_store(db, t)?;
+    let store = match read_only {
+        true => open_to_read(db, t)?,
+        false => open_store(db, t)?,
+    };
     tracing::debug!("store open");
-    if let Some(scope) = scope.filter(|_| store.is_empty()) {
+    let empty = store.is_empty().map_err(|e| UserError(e.localize(t)))?;
+    if let Some(scope) = scope.filter(|_| empty) {
         seed(&store, &scope, clock.now()).map_err(|e| UserError(e.localize(t)))?;
     }
     let keymap =

@@ -81,14 +81,14 @@ impl Store {
     }
 
     pub(crate) fn next_history_seq(&self) -> Result<u64> {
-        let stored: Option<u64> = match self.meta().get(SEQ_KEY)? {
+        let stored: Option<u64> = match self.meta()?.get(SEQ_KEY)? {
             Some(bytes) => Some(codec::decode(&bytes)?),
             None => None,
         };
         match stored {
             Some(next) => Ok(next),
             // Stores written before the counter: one past the last entry's key.
-            None => Ok(match self.trees[T_HISTORY].last()? {
+            None => Ok(match self.trees()?[T_HISTORY].last()? {
                 Some((key, _)) => key.as_ref().try_into().map(u64::from_be_bytes).unwrap_or(0) + 1,
                 None => 1,
             }),
@@ -108,7 +108,7 @@ impl Store {
             return Err(RestoreError::Schema(dump.schema_version, schema::CURRENT));
         }
         check(dump).map_err(RestoreError::Inconsistent)?;
-        let empty = self.is_empty() && self.trees[T_HISTORY].is_empty();
+        let empty = self.is_empty()? && self.trees()?[T_HISTORY].is_empty();
         if !force && !empty {
             return Err(RestoreError::NotEmpty);
         }
@@ -164,12 +164,14 @@ impl Store {
                 .map(|&k| tree_index(k))
                 .chain([T_HISTORY, T_HISTORY_INDEX]);
             for t in trees {
-                for item in self.trees[t].iter().keys() {
+                for item in self.trees()?[t].iter().keys() {
                     clears.push((t, item.map_err(StoreError::from)?.to_vec()));
                 }
             }
         }
-        self.trees[..]
+        self.check_writable()?;
+        let blobs_before = super::engine::blobs(&self.dir.join(super::engine::SLED_DIR));
+        self.trees()?[..]
             .transaction(|tx| {
                 for (t, key) in &clears {
                     tx[*t].remove(key.as_slice())?;
@@ -181,7 +183,11 @@ impl Store {
             })
             .map_err(|e| match e {
                 sled::transaction::TransactionError::Abort(e) => e,
-                sled::transaction::TransactionError::Storage(e) => StoreError::from(e),
+                sled::transaction::TransactionError::Storage(e) => {
+                    let e = StoreError::from(e);
+                    self.transaction_failed(&e, &blobs_before);
+                    e
+                }
             })?;
         self.flush()?;
         Ok(())

@@ -27,8 +27,7 @@ pub enum StoreError {
     #[error("{0}")]
     Codec(#[from] CodecError),
     /// The transaction went through but could not be flushed to disk: the change is in
-    /// the store's memory, and the next flush that works (another change, or closing)
-    /// writes it.
+    /// the store's memory, and `Store::recover` writes it once the disk takes it.
     #[error("applied but not flushed: {source}")]
     NotFlushed {
         applied: Box<super::Applied>,
@@ -45,15 +44,22 @@ impl StoreError {
     }
 
     /// Whether the disk is full, whatever layer said so.
-    fn disk_full(&self) -> bool {
-        let full = |e: &std::io::Error| {
-            e.kind() == std::io::ErrorKind::StorageFull || e.raw_os_error() == Some(libc::ENOSPC)
-        };
+    pub(crate) fn disk_full(&self) -> bool {
         match self {
-            StoreError::Io { source, .. } => full(source),
-            StoreError::Sled(sled::Error::Io(e)) => full(e),
+            StoreError::Io { source, .. } => super::engine::is_disk_full(source),
+            StoreError::Sled(sled::Error::Io(e)) => super::engine::is_disk_full(e),
             StoreError::NotFlushed { source, .. } => source.disk_full(),
             _ => false,
+        }
+    }
+
+    /// The system's error number, if the error came from the system.
+    pub(crate) fn os_error(&self) -> Option<i32> {
+        match self {
+            StoreError::Io { source, .. } => source.raw_os_error(),
+            StoreError::Sled(sled::Error::Io(e)) => e.raw_os_error(),
+            StoreError::NotFlushed { source, .. } => source.os_error(),
+            _ => None,
         }
     }
 

@@ -5,7 +5,7 @@ use super::codec;
 use super::history_index;
 use super::record::Kind;
 use super::record::{Change, Edit, Record};
-use super::{Result, Store, StoreError, T_HISTORY, T_HISTORY_INDEX, T_META, tree_index};
+use super::{Result, Store, StoreError, T_HISTORY, T_HISTORY_INDEX, T_META, engine, tree_index};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use sled::Transactional;
@@ -73,8 +73,8 @@ pub struct Applied {
 }
 
 /// How a commit moves the undo and redo stacks.
-#[derive(Clone, Copy)]
-enum StackMove {
+#[derive(Debug, Clone, Copy)]
+pub(super) enum StackMove {
     Do,
     /// Leaves both stacks as they are.
     Keep,
@@ -122,11 +122,11 @@ impl Store {
 
     /// The id for a new certificate request.
     pub fn next_certificate_id(&self) -> Result<u64> {
-        let counted: u64 = match self.trees[T_META].get(CERT_ID_KEY)? {
+        let counted: u64 = match self.trees()?[T_META].get(CERT_ID_KEY)? {
             Some(bytes) => codec::decode(&bytes)?,
             None => 1,
         };
-        let after_last = match self.tree(Kind::Certificate).last()? {
+        let after_last = match self.tree(Kind::Certificate)?.last()? {
             Some((key, _)) => key.as_ref().try_into().map(u64::from_be_bytes).unwrap_or(0) + 1,
             None => 1,
         };
@@ -138,7 +138,7 @@ impl Store {
     /// Read from the index, which keeps each entry's head: an import's entry holds every
     /// record it added, and reading it for one line would cost 20 MB.
     pub fn history_of(&self, kind: Kind, key: &[u8]) -> Result<Vec<(u64, HistoryHead, bool)>> {
-        let index = &self.trees[T_HISTORY_INDEX];
+        let index = &self.trees()?[T_HISTORY_INDEX];
         let mut seqs = Vec::new();
         let found = index
             .scan_prefix(history_index::record_prefix(kind, key))
@@ -172,14 +172,14 @@ impl Store {
     }
 
     fn head(&self, seq: u64) -> Result<HistoryHead> {
-        let bytes = self.trees[T_HISTORY]
+        let bytes = self.trees()?[T_HISTORY]
             .get(seq.to_be_bytes())?
             .ok_or_else(|| super::damaged(&self.dir, format!("history entry {seq} is missing")))?;
         Ok(codec::decode_leading(&bytes)?)
     }
 
     pub fn entry(&self, seq: u64) -> Result<HistoryEntry> {
-        let bytes = self.trees[T_HISTORY]
+        let bytes = self.trees()?[T_HISTORY]
             .get(seq.to_be_bytes())?
             .ok_or_else(|| super::damaged(&self.dir, format!("history entry {seq} is missing")))?;
         Ok(codec::decode(&bytes)?)
@@ -188,7 +188,7 @@ impl Store {
     /// The whole history, oldest first, with sequence numbers.
     pub fn history(&self) -> Result<Vec<(u64, HistoryEntry)>> {
         let mut out = Vec::new();
-        for item in self.trees[T_HISTORY].iter() {
+        for item in self.trees()?[T_HISTORY].iter() {
             let (key, value) = item?;
             let seq = u64::from_be_bytes(
                 key.as_ref()
@@ -202,9 +202,10 @@ impl Store {
 
     /// The next sequence number as stored, or one past the last entry.
     fn next_seq_fallback(&self) -> Result<u64> {
-        match self.trees[T_META].get(SEQ_KEY)? {
+        let trees = self.trees()?;
+        match trees[T_META].get(SEQ_KEY)? {
             Some(bytes) => Ok(codec::decode(&bytes)?),
-            None => Ok(match self.trees[T_HISTORY].last()? {
+            None => Ok(match trees[T_HISTORY].last()? {
                 Some((key, _)) => key.as_ref().try_into().map(u64::from_be_bytes).unwrap_or(0) + 1,
                 None => 1,
             }),
@@ -212,12 +213,14 @@ impl Store {
     }
 
     pub(crate) fn read_stack(&self, key: &[u8]) -> Result<Vec<u64>> {
-        match self.trees[T_META].get(key)? {
+        match self.trees()?[T_META].get(key)? {
             Some(bytes) => Ok(codec::decode(&bytes)?),
             None => Ok(Vec::new()),
         }
     }
 
+    /// Applies and flushes one change. If the flush fails, the change stays applied
+    /// in memory and is kept to be written again by `recover`.
     fn commit(
         &self,
         kind: EntryKind,
@@ -227,6 +230,38 @@ impl Store {
         stacks: StackMove,
     ) -> Result<Applied> {
         self.check_writable()?;
+        let blobs_before = engine::blobs(&self.dir.join(engine::SLED_DIR));
+        let applied = match self.transact(kind, action, edits, at, stacks) {
+            Ok(applied) => applied,
+            Err(e) => {
+                if matches!(e, StoreError::Sled(_)) {
+                    self.transaction_failed(&e, &blobs_before);
+                }
+                return Err(e);
+            }
+        };
+        if let Err(e) = self.flush() {
+            self.keep_pending(&applied, at, stacks);
+            return Err(StoreError::NotFlushed {
+                applied: Box::new(applied),
+                source: Box::new(e),
+            });
+        }
+        self.all_saved(applied.seq);
+        tracing::debug!("flushed");
+        Ok(applied)
+    }
+
+    /// The change and its history entry in one sled transaction, in memory.
+    pub(super) fn transact(
+        &self,
+        kind: EntryKind,
+        action: String,
+        edits: Vec<Edit>,
+        at: DateTime<Utc>,
+        stacks: StackMove,
+    ) -> Result<Applied> {
+        let trees = self.trees()?;
         // Encode once, outside the transaction closure, which sled may retry.
         struct Prepared {
             tree: usize,
@@ -270,7 +305,7 @@ impl Store {
         let first_seq = self.next_seq_fallback()?;
 
         tracing::debug!(edits = prepared.len(), "transaction starts");
-        let seq = self.trees[..].transaction(|tx| {
+        let seq = trees[..].transaction(|tx| {
             for p in &prepared {
                 let current = tx[p.tree].get(&p.key)?;
                 if current.as_deref() != p.before.as_deref() {
@@ -339,27 +374,11 @@ impl Store {
             Err(sled::transaction::TransactionError::Storage(e)) => return Err(e.into()),
         };
         tracing::debug!("transaction committed");
-        let applied = Applied {
+        Ok(Applied {
             seq,
             kind: entry.kind,
             action: entry.action,
             edits: entry.edits,
-        };
-        let flushed = match self.fail_flush.load(std::sync::atomic::Ordering::SeqCst) {
-            true => Err(StoreError::io(
-                &self.dir,
-                std::io::Error::from_raw_os_error(libc::ENOSPC),
-            )),
-            false => self.flush(),
-        };
-        if let Err(e) = flushed {
-            return Err(StoreError::NotFlushed {
-                applied: Box::new(applied),
-                source: Box::new(e),
-            });
-        }
-        super::recovery::note_acknowledged(&self.dir, seq);
-        tracing::debug!("flushed");
-        Ok(applied)
+        })
     }
 }

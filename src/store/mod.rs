@@ -1,15 +1,20 @@
 //! The only user of sled and of the codec.
 //!
 //! A store is a directory, private to its user (0700, files 0600):
-//! `ocsae.lock` (held while open), `schema-version` (read before sled is
+//! `ocsae.lock` (locked, with the directory itself, while open), `seal` (see
+//! `seal`), `schema-version` (read before sled is
 //! touched, so a newer store is refused without a single write), `sled/`, and
 //! `backups/` (taken before migrations).
 
 pub mod backup;
 pub mod codec;
+mod engine;
 mod error;
 pub mod history;
 mod history_index;
+mod lock;
+mod pending;
+mod read_copy;
 pub mod record;
 mod recovery;
 pub mod schema;
@@ -23,13 +28,13 @@ pub use record::{Change, Edit, Kind, Record};
 use crate::domain::certificate::CertificateRequest;
 use crate::domain::municipality::Municipality;
 use crate::domain::rollout::Rollout;
+use engine::{Engine, SLED_DIR, open_sled, wait_for_sled_release};
 use serde::de::DeserializeOwned;
-use std::fs::{self, File};
+use std::fs;
 use std::os::unix::fs::DirBuilderExt;
 use std::path::{Path, PathBuf};
-
-const LOCK_FILE: &str = "ocsae.lock";
-const SLED_DIR: &str = "sled";
+use std::sync::Mutex;
+use std::sync::atomic::{AtomicBool, AtomicI32, Ordering::SeqCst};
 
 /// Indexes of the trees in a transaction, in `Store::trees` order.
 const T_META: usize = 0;
@@ -46,17 +51,34 @@ fn tree_index(kind: Kind) -> usize {
 
 pub struct Store {
     dir: PathBuf,
-    /// Dropped first on close, so that the seal sees sled's final files.
-    db: std::mem::ManuallyDrop<sled::Db>,
-    /// Tree handles keep sled open too; they are dropped with `db`.
-    trees: std::mem::ManuallyDrop<[sled::Tree; 6]>,
+    /// None only after sled was closed to recover from a write error and could
+    /// not be opened again yet (`recover` tries again).
+    engine: Option<Engine>,
     user: String,
-    /// Tests set this to see how a full or read-only disk is handled.
-    fail_writes: std::sync::atomic::AtomicBool,
-    /// Tests set this to see a change that goes through but cannot reach the disk.
-    fail_flush: std::sync::atomic::AtomicBool,
+    /// Tests set these to see how a full disk is handled.
+    faults: Faults,
+    /// The errno of the write sled failed, 0 if none. sled 0.34 then refuses every
+    /// later write until it is reopened, and its memory may hold half a transaction.
+    broken: AtomicI32,
+    /// Changes applied in sled's memory that never reached the disk, oldest first.
+    pending: Mutex<Vec<pending::Pending>>,
+    /// Blobs written by transactions that failed: nothing refers to them.
+    orphans: Mutex<Vec<PathBuf>>,
+    /// Something was written since the store was opened.
+    wrote: AtomicBool,
     // Held for the life of the store: a second process gets `InUse`.
-    _lock: File,
+    _lock: lock::StoreLock,
+    /// For a store read from a copy (see `read_copy`): removed last.
+    scratch: Option<read_copy::Scratch>,
+}
+
+/// Fault injection for tests, modelled on what sled does.
+#[derive(Default)]
+struct Faults {
+    /// Every change is refused before it is applied, and sled cannot be reopened.
+    full: AtomicBool,
+    /// Every flush fails, which breaks the engine until it is reopened.
+    at_flush: AtomicBool,
 }
 
 /// Makes every file this process creates private to its user. The store lives
@@ -89,18 +111,7 @@ impl Store {
             .mode(0o700)
             .create(dir)
             .map_err(|e| StoreError::io(dir, e))?;
-        let lock_path = dir.join(LOCK_FILE);
-        let lock = File::options()
-            .create(true)
-            .truncate(false)
-            .write(true)
-            .open(&lock_path)
-            .map_err(|e| StoreError::io(&lock_path, e))?;
-        match lock.try_lock() {
-            Ok(()) => {}
-            Err(fs::TryLockError::WouldBlock) => return Err(StoreError::InUse(dir.to_path_buf())),
-            Err(fs::TryLockError::Error(e)) => return Err(StoreError::io(&lock_path, e)),
-        }
+        let lock = lock::StoreLock::take(dir)?;
         if let Some(found) = schema::read_version_file(dir)?
             && found > schema::CURRENT
         {
@@ -111,7 +122,15 @@ impl Store {
             });
         }
         let sled_dir = dir.join(SLED_DIR);
-        let sealed = seal::check_and_break(dir, &sled_dir)?;
+        // A program that does not take our lock (an older ocsae whose lock file was
+        // deleted) may have sled open: nothing is touched then.
+        if engine::sled_busy(&sled_dir) {
+            return Err(StoreError::InUse(dir.to_path_buf()));
+        }
+        let sealed = seal::check(dir, &sled_dir)?;
+        if sealed {
+            seal::take_off(dir)?;
+        }
         // After a crash, sled's repair is checked against a copy before it is kept.
         let untouched = match sealed {
             true => None,
@@ -124,12 +143,7 @@ impl Store {
                     Ok(Err(e)) => return Err(damaged(dir, e)),
                     Err(_) => return Err(damaged(dir, "unreadable records")),
                 }
-                let next_seq: u64 = match db.open_tree("meta").and_then(|m| m.get(history::SEQ_KEY)) {
-                    Ok(Some(bytes)) => codec::decode(&bytes).unwrap_or(1),
-                    _ => 1,
-                };
-                recovery::check_acknowledged(dir, next_seq.saturating_sub(1))
-                    .map_err(|detail| damaged(dir, detail))?;
+                recovery::check_acknowledged(dir, last_seq_in(&db)).map_err(|detail| damaged(dir, detail))?;
             }
             Ok(db)
         });
@@ -137,58 +151,97 @@ impl Store {
             (Ok(db), untouched) => {
                 if let Some(untouched) = untouched {
                     untouched.discard();
+                    // A seal that could not be read is replaced at close.
+                    seal::take_off(dir)?;
                 }
                 db
             }
+            (Err(StoreError::InUse(p)), _) => return Err(StoreError::InUse(p)),
             (Err(e), Some(untouched)) => {
                 wait_for_sled_release(&sled_dir);
                 untouched.put_back().map_err(|io| StoreError::io(&sled_dir, io))?;
                 return Err(e);
             }
-            (Err(e), None) => return Err(e),
+            (Err(e), None) => {
+                // sled stopped for want of space while settling its files: they are
+                // still the ones the seal vouched for, so the seal goes back on.
+                if e.disk_full() && wait_for_sled_release(&sled_dir) {
+                    let _ = seal::write(dir, &sled_dir);
+                }
+                return Err(e);
+            }
         };
-        let tree = |name: &str| db.open_tree(name).map_err(|e| damaged(dir, e));
-        let trees = [
-            tree("meta")?,
-            tree("history")?,
-            tree(Kind::Municipality.tree_name())?,
-            tree(Kind::Rollout.tree_name())?,
-            tree(Kind::Certificate.tree_name())?,
-            tree("history_index")?,
-        ];
         let store = Store {
             dir: dir.to_path_buf(),
-            db: std::mem::ManuallyDrop::new(db),
-            trees: std::mem::ManuallyDrop::new(trees),
+            engine: Some(Engine::new(db, dir)?),
             user: system_user(),
-            fail_writes: std::sync::atomic::AtomicBool::new(false),
-            fail_flush: std::sync::atomic::AtomicBool::new(false),
+            faults: Faults::default(),
+            broken: AtomicI32::new(0),
+            pending: Mutex::new(Vec::new()),
+            orphans: Mutex::new(Vec::new()),
+            wrote: AtomicBool::new(false),
             _lock: lock,
+            scratch: None,
         };
         schema::check_and_migrate(&store, migrations)?;
         Ok(store)
     }
 
-    /// Makes every later change fail as a full disk would (for tests).
+    /// Makes every later change fail as a full disk would, before it is applied
+    /// (for tests). Until it is turned off, sled cannot be reopened either.
     #[doc(hidden)]
     pub fn simulate_full_disk(&self, on: bool) {
-        self.fail_writes.store(on, std::sync::atomic::Ordering::SeqCst);
+        self.faults.full.store(on, SeqCst);
     }
 
-    /// Makes every later flush fail as a disk that filled up mid-change would (for tests).
+    /// Makes every later flush fail as a disk that filled up mid-change would (for
+    /// tests). As with sled, the first failure breaks the engine: every later
+    /// change fails, even once this is off, until `recover` reopens it.
     #[doc(hidden)]
     pub fn simulate_full_disk_at_flush(&self, on: bool) {
-        self.fail_flush.store(on, std::sync::atomic::Ordering::SeqCst);
+        self.faults.at_flush.store(on, SeqCst);
     }
 
+    /// Refuses a change the disk cannot take, or one sled would refuse.
     pub(crate) fn check_writable(&self) -> Result<()> {
-        if self.fail_writes.load(std::sync::atomic::Ordering::SeqCst) {
-            return Err(StoreError::io(
+        let errno = match self.broken.load(SeqCst) {
+            0 if self.faults.full.load(SeqCst) => libc::ENOSPC,
+            errno => errno,
+        };
+        match errno {
+            0 if self.engine.is_none() => Err(self.closed()),
+            0 => Ok(()),
+            errno => Err(StoreError::io(
                 &self.dir,
-                std::io::Error::from_raw_os_error(libc::ENOSPC),
-            ));
+                std::io::Error::from_raw_os_error(errno),
+            )),
         }
-        Ok(())
+    }
+
+    /// What a store whose engine could not be reopened says.
+    fn closed(&self) -> StoreError {
+        StoreError::io(
+            self.dir.join(SLED_DIR),
+            std::io::Error::other("the database is closed after a write error; ocsae keeps trying"),
+        )
+    }
+
+    /// Notes that sled failed a write: it must be reopened before the next one.
+    fn mark_broken(&self, error: &StoreError) {
+        // sled's copy of the error keeps its kind, not its number.
+        let errno = error
+            .os_error()
+            .or_else(|| error.disk_full().then_some(libc::ENOSPC))
+            .unwrap_or(libc::EIO);
+        self.broken.store(errno, SeqCst);
+    }
+
+    fn engine(&self) -> Result<&Engine> {
+        self.engine.as_ref().ok_or_else(|| self.closed())
+    }
+
+    fn trees(&self) -> Result<&[sled::Tree; 6]> {
+        Ok(&self.engine()?.trees)
     }
 
     /// A small file of derived figures kept beside the database, private like it.
@@ -204,6 +257,8 @@ impl Store {
             .and_then(|()| fs::rename(&tmp, &path))
             .is_err()
         {
+            // A cache is only worth its space when whole.
+            let _ = fs::remove_file(&tmp);
             tracing::warn!("could not write {}", path.display());
         }
     }
@@ -223,17 +278,18 @@ impl Store {
         &self.user
     }
 
-    pub(crate) fn meta(&self) -> &sled::Tree {
-        &self.trees[T_META]
+    pub(crate) fn meta(&self) -> Result<&sled::Tree> {
+        Ok(&self.trees()?[T_META])
     }
 
-    pub(crate) fn tree(&self, kind: Kind) -> &sled::Tree {
-        &self.trees[tree_index(kind)]
+    pub(crate) fn tree(&self, kind: Kind) -> Result<&sled::Tree> {
+        Ok(&self.trees()?[tree_index(kind)])
     }
 
     /// True when no record of any kind is stored.
-    pub fn is_empty(&self) -> bool {
-        Kind::ALL.iter().all(|&k| self.tree(k).is_empty())
+    pub fn is_empty(&self) -> Result<bool> {
+        let trees = self.trees()?;
+        Ok(Kind::ALL.iter().all(|&k| trees[tree_index(k)].is_empty()))
     }
 
     pub fn municipalities(&self) -> Result<Vec<Municipality>> {
@@ -249,60 +305,91 @@ impl Store {
     }
 
     pub fn count(&self, kind: Kind) -> usize {
-        self.tree(kind).len()
+        self.tree(kind).map_or(0, |t| t.len())
     }
 
     fn load<T: DeserializeOwned>(&self, kind: Kind) -> Result<Vec<T>> {
-        load_tree(self.tree(kind), &self.dir)
+        load_tree(self.tree(kind)?, &self.dir)
     }
 
     /// A handle that reads every certificate request on another thread, so the
     /// dashboard can draw its first screen before 100,000 requests are decoded.
-    pub fn certificate_reader(&self) -> CertificateReader {
-        CertificateReader {
-            tree: self.tree(Kind::Certificate).clone(),
+    pub fn certificate_reader(&self) -> Result<CertificateReader> {
+        Ok(CertificateReader {
+            tree: self.tree(Kind::Certificate)?.clone(),
             dir: self.dir.clone(),
-        }
+        })
     }
 
+    /// Writes what sled holds in memory to disk. A failure breaks the engine, as
+    /// it does sled's: nothing more is written until `recover` reopens it.
     pub fn flush(&self) -> Result<()> {
-        self.db.flush().map_err(StoreError::from)?;
-        Ok(())
+        self.wrote.store(true, SeqCst);
+        let flushed = match self.faults.at_flush.load(SeqCst) {
+            true => Err(StoreError::io(
+                &self.dir,
+                std::io::Error::from_raw_os_error(libc::ENOSPC),
+            )),
+            false => self.engine()?.db.flush().map(|_| ()).map_err(StoreError::from),
+        };
+        if let Err(e) = &flushed {
+            self.mark_broken(e);
+        }
+        flushed
     }
 }
 
 impl Drop for Store {
     /// A clean close: flush, close sled, wait for its threads to let go of the
-    /// files, then seal them.
+    /// files, let sled settle what it wrote, then seal the files.
     fn drop(&mut self) {
-        let _ = self.db.flush();
-        // SAFETY: neither field is used after this point, and Drop runs once.
-        unsafe {
-            std::mem::ManuallyDrop::drop(&mut self.trees);
-            std::mem::ManuallyDrop::drop(&mut self.db);
-        }
         let sled_dir = self.dir.join(SLED_DIR);
-        if wait_for_sled_release(&sled_dir)
-            && let Err(e) = seal::write(&self.dir, &sled_dir)
-        {
+        let Some(engine) = self.engine.take() else {
+            // sled could not be reopened after a write error: the next open checks everything.
+            self.remove_orphans();
+            return;
+        };
+        if self.broken.load(SeqCst) == 0 {
+            let _ = engine.db.flush();
+        }
+        if self.unsaved() > 0 {
+            tracing::warn!(changes = self.unsaved(), "closing with changes not on disk");
+        }
+        drop(engine);
+        if !wait_for_sled_release(&sled_dir) {
+            return;
+        }
+        self.remove_orphans();
+        if self.wrote.load(SeqCst) {
+            settle(&self.dir);
+        }
+        if let Err(e) = seal::write(&self.dir, &sled_dir) {
             tracing::warn!("could not seal {}: {e}", self.dir.display());
         }
     }
 }
 
-/// sled holds a lock on its file until its last thread has finished with it.
-fn wait_for_sled_release(sled_dir: &Path) -> bool {
-    let Ok(file) = File::open(sled_dir.join("db")) else {
-        return false;
-    };
-    for _ in 0..300 {
-        if file.try_lock().is_ok() {
-            let _ = file.unlock();
-            return true;
+/// Opens and closes sled once more. sled writes as it opens after a session that
+/// changed something (it zeroes the end of its log, writes a snapshot, drops blobs
+/// no change refers to); done now, the next open has nothing to write, so reading
+/// the store works on a full disk.
+fn settle(dir: &Path) {
+    match open_sled(dir) {
+        Ok(db) => {
+            drop(db);
+            wait_for_sled_release(&dir.join(SLED_DIR));
         }
-        std::thread::sleep(std::time::Duration::from_millis(10));
+        Err(e) => tracing::warn!("could not settle {}: {e}", dir.display()),
     }
-    false
+}
+
+/// The newest history sequence number in an open database, 0 for none.
+fn last_seq_in(db: &sled::Db) -> u64 {
+    let next: u64 = match db.open_tree("meta").and_then(|m| m.get(history::SEQ_KEY)) {
+        Ok(Some(bytes)) => codec::decode(&bytes).unwrap_or(1),
+        _ => 1,
+    };
+    next.saturating_sub(1)
 }
 
 pub struct CertificateReader {
@@ -329,36 +416,6 @@ fn damaged(dir: &Path, detail: impl std::fmt::Display) -> StoreError {
     StoreError::Damaged {
         path: dir.to_path_buf(),
         detail: detail.to_string(),
-    }
-}
-
-fn open_sled(dir: &Path) -> Result<sled::Db> {
-    let path = dir.join(SLED_DIR);
-    let config = sled::Config::new()
-        .path(&path)
-        // Every change is flushed explicitly; no background flusher waking up.
-        .flush_every_ms(None)
-        .cache_capacity(2 * 1024 * 1024);
-    // Our lock file is held, so a busy sled lock can only be this process's
-    // previous handle, whose background threads release it a moment after drop.
-    let mut attempts = 0;
-    let opened = loop {
-        // sled panics on some kinds of damage instead of returning an error.
-        let result = crate::panics::quietly(|| config.open());
-        let busy = matches!(&result, Ok(Err(sled::Error::Io(e))) if e.to_string().contains("could not acquire lock"));
-        if !busy || attempts == 200 {
-            break result;
-        }
-        attempts += 1;
-        std::thread::sleep(std::time::Duration::from_millis(10));
-    };
-    match opened {
-        Ok(Ok(db)) => Ok(db),
-        Ok(Err(sled::Error::Io(e))) if e.kind() == std::io::ErrorKind::PermissionDenied => {
-            Err(StoreError::io(path, e))
-        }
-        Ok(Err(e)) => Err(damaged(dir, e)),
-        Err(_) => Err(damaged(dir, "the storage engine could not read it")),
     }
 }
 

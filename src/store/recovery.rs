@@ -9,7 +9,7 @@ use std::path::{Path, PathBuf};
 
 const COPY_DIR: &str = "sled.before-recovery";
 
-fn copy_tree(from: &Path, to: &Path) -> std::io::Result<()> {
+pub(super) fn copy_tree(from: &Path, to: &Path) -> std::io::Result<()> {
     fs::create_dir_all(to)?;
     for entry in fs::read_dir(from)? {
         let entry = entry?;
@@ -41,8 +41,12 @@ impl Untouched {
         if !copy.exists() {
             let partial = store_dir.join(format!("{COPY_DIR}.tmp"));
             let _ = fs::remove_dir_all(&partial);
-            copy_tree(sled_dir, &partial).map_err(|e| StoreError::io(&partial, e))?;
-            fs::rename(&partial, &copy).map_err(|e| StoreError::io(&copy, e))?;
+            // A copy cut short (a full disk) is no use, and takes the space the next try needs.
+            let copied = copy_tree(sled_dir, &partial).and_then(|()| fs::rename(&partial, &copy));
+            if let Err(e) = copied {
+                let _ = fs::remove_dir_all(&partial);
+                return Err(StoreError::io(&partial, e));
+            }
         }
         Ok(Some(Untouched {
             copy,

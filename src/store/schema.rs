@@ -48,7 +48,7 @@ fn write_version_file(dir: &Path, version: u32) -> Result<()> {
 
 /// The version recorded in the meta tree.
 pub fn version(store: &Store) -> Result<Option<u32>> {
-    match store.meta().get(VERSION_KEY)? {
+    match store.meta()?.get(VERSION_KEY)? {
         Some(bytes) => Ok(Some(codec::decode(&bytes)?)),
         None => Ok(None),
     }
@@ -56,7 +56,7 @@ pub fn version(store: &Store) -> Result<Option<u32>> {
 
 /// Records `version` in the meta tree and beside sled.
 pub fn set_version(store: &Store, version: u32) -> Result<()> {
-    store.meta().insert(VERSION_KEY, codec::encode(&version)?)?;
+    store.meta()?.insert(VERSION_KEY, codec::encode(&version)?)?;
     store.flush()?;
     write_version_file(store.dir(), version)
 }
@@ -65,7 +65,7 @@ pub fn set_version(store: &Store, version: u32) -> Result<()> {
 pub fn check_and_migrate(store: &Store, migrations: &[Migration]) -> Result<()> {
     let found = match version(store)? {
         Some(v) => v,
-        None if store.is_empty() => return set_version(store, CURRENT),
+        None if store.is_empty()? => return set_version(store, CURRENT),
         None => {
             return Err(StoreError::Damaged {
                 path: store.dir().to_path_buf(),
@@ -115,8 +115,9 @@ fn backup_raw(store: &Store, version: u32) -> Result<std::path::PathBuf> {
     let dir = store.dir().join(BACKUP_DIR);
     fs::create_dir_all(&dir).map_err(|e| StoreError::io(&dir, e))?;
     let mut trees: RawDump = Vec::new();
-    for name in store.db.tree_names() {
-        let tree = store.db.open_tree(&name)?;
+    let db = &store.engine()?.db;
+    for name in db.tree_names() {
+        let tree = db.open_tree(&name)?;
         let mut pairs = Vec::new();
         for item in tree.iter() {
             let (k, v) = item?;

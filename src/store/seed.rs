@@ -83,7 +83,7 @@ pub fn reference_municipalities(scope: &Scope) -> Vec<Municipality> {
 /// Seeds an empty store: the councils of `scope` and every council × service
 /// rollout as pending, as one change. Returns how many councils were added.
 pub fn seed(store: &Store, scope: &Scope, at: DateTime<Utc>) -> Result<usize> {
-    if !store.is_empty() {
+    if !store.is_empty()? {
         return Err(StoreError::NotEmpty(store.dir().to_path_buf()));
     }
     // The store may go in a directory made beforehand: it is private all the same.

@@ -1,3 +1,5 @@
+mod safety;
+
 use super::*;
 use crate::domain::certificate::{CertStatus, HolderRole, Operation};
 use crate::domain::municipality::{Contact, ContactRole, IneCode};
@@ -318,7 +320,7 @@ fn add_migration_note(store: &Store) -> Result<()> {
         let mut after = m.clone();
         after.notes = "migrated".into();
         store
-            .tree(Kind::Municipality)
+            .tree(Kind::Municipality)?
             .insert(record::municipality_key(m.ine), codec::encode(&after)?)?;
     }
     Ok(())
@@ -536,7 +538,7 @@ fn a_bulk_change_and_its_undo_are_found_in_each_records_history() {
         .collect();
     assert_eq!(restored_actions, actions(150));
     // A store written before the index kept heads reads them from the entries.
-    let index = &store.trees[T_HISTORY_INDEX];
+    let index = &store.trees().unwrap()[T_HISTORY_INDEX];
     for key in index.iter().keys() {
         index.insert(key.unwrap(), Vec::<u8>::new()).unwrap();
     }

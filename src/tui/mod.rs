@@ -75,6 +75,15 @@ pub fn run(mut app: App) -> io::Result<i32> {
     let mut terminal = enter(app.config.mouse)?;
     let (sender, inputs) = spawn_sources()?;
     let result = event_loop(&mut app, &mut terminal, sender, inputs);
+    // A signal does not wait for an answer: one last try for changes not on disk.
+    if app.store.needs_recovery()
+        && let Err(e) = app.store.recover()
+    {
+        tracing::error!(
+            changes = app.store.unsaved(),
+            "quitting with changes not on disk: {e}"
+        );
+    }
     // The figures for the next start's first screen, as they stand at the end.
     app.save_summary();
     result

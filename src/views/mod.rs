@@ -117,6 +117,13 @@ fn draw_header(frame: &mut Frame, app: &App, area: Rect) {
             theme.warn,
         ));
     }
+    let unsaved = app.store.unsaved();
+    if unsaved > 0 {
+        spans.push(Span::styled(
+            format!("[{}] ", app.t.f(Msg::unsaved_badge, &[("n", &unsaved)])),
+            theme.error,
+        ));
+    }
     for (i, tab) in Tab::ALL.iter().enumerate() {
         let label = format!(" {} {} ", i + 1, app.t.t(tab.title()));
         let style = if *tab == app.tab {

@@ -121,6 +121,7 @@ fn prompt_question(app: &App, kind: PromptKind) -> String {
             &[("id", &id), ("holder", &holder(id).unwrap_or_default())],
         ),
         PromptKind::RejectRequest { id } => t.f(Msg::prompt_reject, &[("id", &id)]),
+        PromptKind::ConfirmQuit => app.quit_question(),
     }
 }
 

@@ -1,0 +1,159 @@
+//! Saving changes, and what the dashboard does while the disk does not take them:
+//! each change stays on screen, marked; a retry (the `save` key, every few seconds,
+//! and before the next change) writes them all once there is room; quitting asks first.
+
+use super::prompt::{Prompt, PromptKind};
+use super::{App, Popup, StatusKind};
+use crate::i18n::Msg;
+use crate::store::{Applied, Change, StoreError};
+use std::time::Duration;
+
+/// How often the loop tries again to write changes that are not on disk.
+pub const RETRY_EVERY: Duration = Duration::from_secs(5);
+
+impl App {
+    /// Saves a change (with its history entry, flushed) and mirrors it in memory.
+    /// On failure the change is not applied and the status bar says why.
+    pub fn commit(&mut self, change: Change) -> bool {
+        if self.read_only {
+            self.refuse_read_only();
+            return false;
+        }
+        tracing::info!(action = %change.action, records = change.edits.len(), "change");
+        // Earlier changes that did not reach the disk go first, in order.
+        self.recover_store();
+        let result = self.store.apply(change, self.now());
+        match self.applied(result) {
+            Some(_) => {
+                self.set_status(StatusKind::Saved, self.t.t(Msg::saved).to_string());
+                true
+            }
+            None => false,
+        }
+    }
+
+    /// Mirrors what the store applied, whether or not it reached the disk; None if
+    /// nothing was applied (the status bar then says why).
+    pub(super) fn applied(&mut self, result: crate::store::Result<Applied>) -> Option<Applied> {
+        match result {
+            Ok(applied) => {
+                self.write_error = None;
+                self.data.apply(&applied.edits);
+                self.refresh_rows();
+                Some(applied)
+            }
+            Err(StoreError::NotFlushed { applied, source }) => {
+                // In the store's memory, not on disk: shown as it is, marked, and kept
+                // to be written again.
+                tracing::error!("applied, not flushed: {source}");
+                self.data.apply(&applied.edits);
+                self.refresh_rows();
+                self.write_error = Some(source.localize(&self.t));
+                let text = self.unsaved_warning();
+                self.set_status(StatusKind::Error, text);
+                Some(*applied)
+            }
+            Err(e) => {
+                tracing::error!("not saved: {e}");
+                let text = self.t.f(Msg::not_saved, &[("detail", &e.localize(&self.t))]);
+                self.set_status(StatusKind::Error, text);
+                None
+            }
+        }
+    }
+
+    /// What the status bar says while changes are not on disk.
+    pub(super) fn unsaved_warning(&self) -> String {
+        let detail = self
+            .write_error
+            .clone()
+            .unwrap_or_else(|| self.t.t(Msg::err_disk_full).to_string());
+        let key = self
+            .keymap
+            .first_key(super::action::Action::Save)
+            .map(|k| crate::views::help::key_name(&self.t, &k))
+            .unwrap_or_default();
+        self.t.f(
+            Msg::not_flushed,
+            &[("detail", &detail), ("n", &self.store.unsaved()), ("key", &key)],
+        )
+    }
+
+    /// Tries to write what is not on disk, quietly; true if nothing is left.
+    pub(super) fn recover_store(&mut self) -> bool {
+        if !self.store.needs_recovery() {
+            return true;
+        }
+        let before = self.store.unsaved();
+        match self.store.recover() {
+            Ok(()) => {
+                tracing::info!(changes = before, "unsaved changes written");
+                self.write_error = None;
+                true
+            }
+            Err(e) => {
+                tracing::warn!("still not written: {e}");
+                self.write_error = Some(e.localize(&self.t));
+                false
+            }
+        }
+    }
+
+    /// A retry: by the `save` key (`asked`), or by the loop's timer. The status bar
+    /// says when it worked; when it did not, only if asked.
+    pub fn retry_save(&mut self, asked: bool) -> bool {
+        let before = self.store.unsaved();
+        if before == 0 {
+            // Nothing waits; a store that refuses writes is reopened if it can be,
+            // and the next change says if it still cannot be saved.
+            self.recover_store();
+            if asked {
+                self.set_status(StatusKind::Info, self.t.t(Msg::nothing_unsaved).to_string());
+            }
+            return asked;
+        }
+        if self.recover_store() {
+            let text = self.t.f(Msg::unsaved_written, &[("n", &before)]);
+            self.set_status(StatusKind::Saved, text);
+            return true;
+        }
+        if asked {
+            let text = self.unsaved_warning();
+            self.set_status(StatusKind::Error, text);
+        }
+        asked
+    }
+
+    /// How long the loop may wait before the next retry; None if nothing waits.
+    pub(super) fn retry_wait(&self) -> Option<Duration> {
+        self.store.needs_recovery().then_some(RETRY_EVERY)
+    }
+
+    /// `q` or Ctrl-C: quits, unless changes not on disk would be lost; then it
+    /// tries once more to write them, and asks.
+    pub(super) fn request_quit(&mut self) {
+        if self.store.unsaved() > 0 {
+            self.recover_store();
+        }
+        if self.store.unsaved() == 0 {
+            self.quit = true;
+            return;
+        }
+        self.popup = Some(Popup::Prompt(Prompt::new(PromptKind::ConfirmQuit, "", 0)));
+    }
+
+    /// The question before quitting: how many changes, and which.
+    pub fn quit_question(&self) -> String {
+        let mut what: Vec<String> = Vec::new();
+        for action in self.store.unsaved_actions() {
+            let label = self.t.t(super::change_label(&action)).to_string();
+            if !what.contains(&label) {
+                what.push(label);
+            }
+        }
+        self.t.f(
+            Msg::prompt_quit_unsaved,
+            &[("n", &self.store.unsaved()), ("what", &what.join(", "))],
+        )
+    }
+}

@@ -1,0 +1,133 @@
+//! sled itself: opening it, knowing when it has let go of its files, and the
+//! leftovers of its writes that failed.
+
+use super::{Kind, Result, StoreError, damaged};
+use std::collections::BTreeSet;
+use std::ffi::OsString;
+use std::fs::{self, File};
+use std::path::{Path, PathBuf};
+
+pub(super) const SLED_DIR: &str = "sled";
+
+/// An open database and its trees, in `T_*` order. The trees are declared first,
+/// so they are dropped before the database.
+pub(super) struct Engine {
+    pub(super) trees: [sled::Tree; 6],
+    pub(super) db: sled::Db,
+}
+
+impl Engine {
+    pub(super) fn new(db: sled::Db, dir: &Path) -> Result<Engine> {
+        let tree = |name: &str| db.open_tree(name).map_err(|e| damaged(dir, e));
+        let trees = [
+            tree("meta")?,
+            tree("history")?,
+            tree(Kind::Municipality.tree_name())?,
+            tree(Kind::Rollout.tree_name())?,
+            tree(Kind::Certificate.tree_name())?,
+            tree("history_index")?,
+        ];
+        Ok(Engine { trees, db })
+    }
+}
+
+/// Whether an error is the disk refusing to take more (full, over quota, over a size limit).
+pub(crate) fn is_disk_full(e: &std::io::Error) -> bool {
+    use std::io::ErrorKind;
+    matches!(
+        e.kind(),
+        ErrorKind::StorageFull | ErrorKind::QuotaExceeded | ErrorKind::FileTooLarge
+    ) || matches!(e.raw_os_error(), Some(libc::ENOSPC | libc::EDQUOT | libc::EFBIG))
+}
+
+pub(super) fn open_sled(dir: &Path) -> Result<sled::Db> {
+    let path = dir.join(SLED_DIR);
+    remove_abandoned_snapshots(&path);
+    let config = sled::Config::new()
+        .path(&path)
+        // Every change is flushed explicitly; no background flusher waking up.
+        .flush_every_ms(None)
+        .cache_capacity(2 * 1024 * 1024);
+    // Our lock is held, so a busy sled lock can only be this process's previous
+    // handle, whose background threads release it a moment after drop.
+    let mut attempts = 0;
+    let opened = loop {
+        // sled panics on some kinds of damage instead of returning an error.
+        let result = crate::panics::quietly(|| config.open());
+        let busy = matches!(&result, Ok(Err(sled::Error::Io(e))) if e.to_string().contains("could not acquire lock"));
+        if !busy {
+            break result;
+        }
+        if attempts == 200 {
+            // Another program has the files: in use, never damaged.
+            return Err(StoreError::InUse(dir.to_path_buf()));
+        }
+        attempts += 1;
+        std::thread::sleep(std::time::Duration::from_millis(10));
+    };
+    match opened {
+        Ok(Ok(db)) => Ok(db),
+        // sled writes as it opens (it zeroes the end of its log and writes a
+        // snapshot): a full disk stops that, and says nothing about the data.
+        Ok(Err(sled::Error::Io(e)))
+            if e.kind() == std::io::ErrorKind::PermissionDenied || is_disk_full(&e) =>
+        {
+            remove_abandoned_snapshots(&path);
+            Err(StoreError::io(path, e))
+        }
+        Ok(Err(e)) => Err(damaged(dir, e)),
+        Err(_) => Err(damaged(dir, "the storage engine could not read it")),
+    }
+}
+
+/// sled writes a snapshot as `snap.N.generating` and renames it when done; one left
+/// by a failed write would be read as the newest snapshot, and refused as corrupt.
+pub(super) fn remove_abandoned_snapshots(sled_dir: &Path) {
+    let Ok(entries) = fs::read_dir(sled_dir) else {
+        return;
+    };
+    for entry in entries.flatten() {
+        let name = entry.file_name();
+        let name = name.to_string_lossy();
+        if name.starts_with("snap.") && name.ends_with(".generating") {
+            let _ = fs::remove_file(entry.path());
+        }
+    }
+}
+
+/// The blob files sled holds beside its log (one per large value).
+pub(super) fn blobs(sled_dir: &Path) -> BTreeSet<OsString> {
+    fs::read_dir(sled_dir.join("blobs"))
+        .map(|entries| entries.flatten().map(|e| e.file_name()).collect())
+        .unwrap_or_default()
+}
+
+/// The blobs in `after` that were not in `before`, as paths.
+pub(super) fn new_blobs(sled_dir: &Path, before: &BTreeSet<OsString>) -> Vec<PathBuf> {
+    blobs(sled_dir)
+        .difference(before)
+        .map(|name| sled_dir.join("blobs").join(name))
+        .collect()
+}
+
+/// Waits until no handle (ours being dropped, or another program's) holds sled's
+/// file lock; false if it is still held after about three seconds, or there is no file.
+pub(super) fn wait_for_sled_release(sled_dir: &Path) -> bool {
+    let Ok(file) = File::open(sled_dir.join("db")) else {
+        return false;
+    };
+    for _ in 0..300 {
+        if file.try_lock().is_ok() {
+            let _ = file.unlock();
+            return true;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(10));
+    }
+    false
+}
+
+/// True if some handle holds sled's file lock right now, waiting a moment for one of
+/// this process's own to let go.
+pub(super) fn sled_busy(sled_dir: &Path) -> bool {
+    sled_dir.join("db").exists() && !wait_for_sled_release(sled_dir)
+}

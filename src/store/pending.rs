@@ -1,0 +1,188 @@
+//! Changes applied in memory that never reached the disk, and writing them once it
+//! takes them again.
+//!
+//! When sled 0.34 fails a write (a full disk), it records the error and refuses
+//! every later write until it is reopened; reopening reads the files, without what
+//! was never written. So each change whose flush failed is kept here, and
+//! `recover` reopens sled and applies them again, in order, each with its history
+//! entry as it was first made (same time, same sequence number).
+
+use super::engine::{self, SLED_DIR, open_sled, wait_for_sled_release};
+use super::history::{EntryKind, StackMove};
+use super::{Applied, Edit, Result, Store, StoreError, recovery};
+use chrono::{DateTime, Utc};
+use std::collections::BTreeSet;
+use std::ffi::OsString;
+use std::sync::atomic::Ordering::SeqCst;
+
+/// Free space below which reopening sled is not tried: it writes as it opens.
+const SPACE_TO_REOPEN: u64 = 1024 * 1024;
+
+/// One change as it was applied, to apply it again.
+#[derive(Debug, Clone)]
+pub(super) struct Pending {
+    seq: u64,
+    kind: EntryKind,
+    action: String,
+    edits: Vec<Edit>,
+    at: DateTime<Utc>,
+    stacks: StackMove,
+}
+
+impl Store {
+    /// How many changes are applied (and shown) but not on disk yet.
+    pub fn unsaved(&self) -> usize {
+        self.pending.lock().map_or(0, |p| p.len())
+    }
+
+    /// The actions of those changes (`rollout.status`, …), oldest first.
+    pub fn unsaved_actions(&self) -> Vec<String> {
+        self.pending
+            .lock()
+            .map(|p| p.iter().map(|c| c.action.clone()).collect())
+            .unwrap_or_default()
+    }
+
+    /// Whether a change must wait for `recover`: some are not on disk, or sled
+    /// failed a write and refuses more until it is reopened.
+    pub fn needs_recovery(&self) -> bool {
+        self.unsaved() > 0 || self.broken.load(SeqCst) != 0 || self.engine.is_none()
+    }
+
+    pub(super) fn keep_pending(&self, applied: &Applied, at: DateTime<Utc>, stacks: StackMove) {
+        if let Ok(mut pending) = self.pending.lock() {
+            pending.push(Pending {
+                seq: applied.seq,
+                kind: applied.kind,
+                action: applied.action.clone(),
+                edits: applied.edits.clone(),
+                at,
+                stacks,
+            });
+        }
+    }
+
+    /// A flush worked: everything applied so far is on disk.
+    pub(super) fn all_saved(&self, last_seq: u64) {
+        if let Ok(mut pending) = self.pending.lock() {
+            pending.clear();
+        }
+        recovery::note_acknowledged(&self.dir, last_seq);
+    }
+
+    /// A transaction failed in sled's storage: the engine is broken, and the blobs
+    /// it wrote belong to no change (they are removed once sled is closed).
+    pub(super) fn transaction_failed(&self, error: &StoreError, blobs_before: &BTreeSet<OsString>) {
+        self.mark_broken(error);
+        let new = engine::new_blobs(&self.dir.join(SLED_DIR), blobs_before);
+        if let Ok(mut orphans) = self.orphans.lock() {
+            orphans.extend(new);
+        }
+    }
+
+    /// Removes the blobs of failed transactions; sled must be closed.
+    pub(super) fn remove_orphans(&self) {
+        if let Ok(mut orphans) = self.orphans.lock() {
+            for path in orphans.drain(..) {
+                let _ = std::fs::remove_file(path);
+            }
+        }
+    }
+
+    /// Writes every change not on disk yet. A flush is tried first; if sled is
+    /// broken, and the disk has room again, sled is reopened and the changes applied
+    /// again. On failure they stay pending, for the next try.
+    pub fn recover(&mut self) -> Result<()> {
+        if !self.needs_recovery() {
+            return Ok(());
+        }
+        if self.broken.load(SeqCst) == 0 && self.engine.is_some() {
+            self.flush()?;
+            self.all_saved(self.last_history_seq());
+            return Ok(());
+        }
+        self.check_space()?;
+        self.reopen()?;
+        self.apply_pending()
+    }
+
+    /// An error unless the store's disk has room for sled to open.
+    fn check_space(&self) -> Result<()> {
+        let full = || StoreError::io(&self.dir, std::io::Error::from_raw_os_error(libc::ENOSPC));
+        if self.faults.full.load(SeqCst) || self.faults.at_flush.load(SeqCst) {
+            return Err(full());
+        }
+        match free_space(&self.dir) {
+            Some(free) if free < SPACE_TO_REOPEN => Err(full()),
+            _ => Ok(()),
+        }
+    }
+
+    /// Closes sled and opens it again, which clears its error. What it then holds
+    /// is what reached the disk; every acknowledged change must be there.
+    fn reopen(&mut self) -> Result<()> {
+        let sled_dir = self.dir.join(SLED_DIR);
+        drop(self.engine.take());
+        if !wait_for_sled_release(&sled_dir) {
+            return Err(StoreError::InUse(self.dir.clone()));
+        }
+        self.remove_orphans();
+        let db = open_sled(&self.dir)?;
+        let engine = engine::Engine::new(db, &self.dir)?;
+        self.engine = Some(engine);
+        self.broken.store(0, SeqCst);
+        let last = self.last_history_seq();
+        if let Err(detail) = recovery::check_acknowledged(&self.dir, last) {
+            // Nothing more is written to a store that lost what it had said was saved.
+            self.broken.store(libc::EIO, SeqCst);
+            return Err(super::damaged(&self.dir, detail));
+        }
+        tracing::info!("reopened after a write error");
+        Ok(())
+    }
+
+    /// Applies the pending changes that the reopened store lacks, then flushes.
+    fn apply_pending(&self) -> Result<()> {
+        let next = self.next_history_seq()?;
+        let pending: Vec<Pending> = match self.pending.lock() {
+            Ok(mut pending) => {
+                // Those the disk took before the error are there already.
+                pending.retain(|p| p.seq >= next);
+                pending.clone()
+            }
+            Err(_) => Vec::new(),
+        };
+        for p in pending {
+            let applied = self.transact(p.kind, p.action, p.edits, p.at, p.stacks);
+            match applied {
+                Ok(applied) if applied.seq != p.seq => {
+                    tracing::warn!(
+                        was = p.seq,
+                        now = applied.seq,
+                        "a change came back under another number"
+                    );
+                }
+                Ok(_) => {}
+                Err(e) => {
+                    self.mark_broken(&e);
+                    return Err(e);
+                }
+            }
+        }
+        self.flush()?;
+        self.all_saved(self.last_history_seq());
+        tracing::info!("changes kept in memory are on disk");
+        Ok(())
+    }
+}
+
+/// Bytes an unprivileged user may still write on the filesystem of `dir`.
+fn free_space(dir: &std::path::Path) -> Option<u64> {
+    use std::os::unix::ffi::OsStrExt;
+    let path = std::ffi::CString::new(dir.as_os_str().as_bytes()).ok()?;
+    // SAFETY: statvfs fills the struct for a valid NUL-terminated path.
+    unsafe {
+        let mut stat: libc::statvfs = std::mem::zeroed();
+        (libc::statvfs(path.as_ptr(), &mut stat) == 0).then(|| stat.f_bavail as u64 * stat.f_frsize as u64)
+    }
+}

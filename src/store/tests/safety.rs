@@ -1,0 +1,158 @@
+//! The store against a deleted lock file, a seal that cannot be read, and a disk
+//! that fills up.
+
+use super::*;
+
+fn contacts_note(store: &Store, note: &str, at: &str) -> Result<Applied> {
+    let before = tiurana(store);
+    let mut after = before.clone();
+    after.notes = note.to_string();
+    store.apply(
+        Change::update(
+            "municipality.notes",
+            Record::Municipality(before),
+            Record::Municipality(after),
+        ),
+        super::at(at),
+    )
+}
+
+#[test]
+fn deleting_the_lock_file_never_lets_a_second_open_in() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = noguera(dir.path());
+    contacts_note(&store, "abans", "2026-11-26T10:00:00Z").unwrap();
+    fs::remove_file(dir.path().join("ocsae.lock")).unwrap();
+    // In use, not damaged; and nothing of the open store is touched.
+    let second = Store::open(dir.path());
+    assert!(matches!(second, Err(StoreError::InUse(_))), "{:?}", second.err());
+    contacts_note(&store, "després", "2026-11-26T10:05:00Z").unwrap();
+    drop(store);
+    let store = Store::open(dir.path()).unwrap();
+    assert_eq!(tiurana(&store).notes, "després");
+    let actions: Vec<_> = store.history().unwrap().into_iter().map(|(_, e)| e.at).collect();
+    assert_eq!(
+        actions[1..],
+        [at("2026-11-26T10:00:00Z"), at("2026-11-26T10:05:00Z")]
+    );
+}
+
+#[test]
+fn a_store_whose_database_another_program_holds_is_in_use_and_left_alone() {
+    let dir = tempfile::tempdir().unwrap();
+    drop(noguera(dir.path()));
+    // No seal, as after a crash: the open would otherwise copy the files aside.
+    fs::remove_file(dir.path().join("seal")).unwrap();
+    // An older ocsae, which takes only the lock file, with that file deleted.
+    let held = sled::Config::new().path(dir.path().join("sled")).open().unwrap();
+    let before = snapshot(dir.path());
+    let err = Store::open(dir.path())
+        .err()
+        .expect("opened a database held elsewhere");
+    assert!(matches!(err, StoreError::InUse(_)), "{err:?}");
+    assert_eq!(
+        snapshot(dir.path()),
+        before,
+        "nothing copied, put back or removed"
+    );
+    drop(held);
+}
+
+#[test]
+fn a_seal_that_cannot_be_read_is_no_seal_and_a_damaged_store_is_refused_untouched() {
+    let dir = tempfile::tempdir().unwrap();
+    drop(noguera(dir.path()));
+    let seal = fs::read_to_string(dir.path().join("seal")).unwrap();
+    let without_db: String = seal
+        .lines()
+        .filter(|l| !l.ends_with(" db"))
+        .map(|l| format!("{l}\n"))
+        .collect();
+    let db = dir.path().join("sled/db");
+    let len = fs::metadata(&db).unwrap().len() as usize;
+    // sled reads a zeroed log as an empty store, and says nothing.
+    fs::write(&db, vec![0u8; len]).unwrap();
+    for text in ["", "\n", without_db.as_str(), "12 34\n"] {
+        fs::write(dir.path().join("seal"), text).unwrap();
+        let before = snapshot(dir.path());
+        let err = Store::open(dir.path()).err().expect("a zeroed store opened");
+        assert!(matches!(err, StoreError::Damaged { .. }), "{text:?}: {err:?}");
+        assert_eq!(snapshot(dir.path()), before, "{text:?}: the store was rewritten");
+    }
+}
+
+#[test]
+fn a_seal_that_cannot_be_read_on_a_sound_store_is_replaced_at_close() {
+    let dir = tempfile::tempdir().unwrap();
+    drop(noguera(dir.path()));
+    fs::write(dir.path().join("seal"), "").unwrap();
+    let store = Store::open(dir.path()).unwrap();
+    assert_eq!(store.municipalities().unwrap().len(), 30);
+    assert!(!dir.path().join("sled.before-recovery").exists());
+    drop(store);
+    let seal = fs::read_to_string(dir.path().join("seal")).unwrap();
+    assert!(seal.lines().any(|l| l.ends_with(" db")), "{seal}");
+}
+
+#[test]
+fn a_failed_flush_breaks_the_store_until_it_recovers_and_nothing_applied_is_lost() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut store = noguera(dir.path());
+    store.simulate_full_disk_at_flush(true);
+    let err = contacts_note(&store, "u", "2026-11-26T10:00:00Z").unwrap_err();
+    assert!(matches!(err, StoreError::NotFlushed { .. }), "{err:?}");
+    assert_eq!(store.unsaved(), 1);
+    assert_eq!(store.unsaved_actions(), ["municipality.notes"]);
+    // The disk has room again, but sled stays broken until it is reopened.
+    store.simulate_full_disk_at_flush(false);
+    let refused = contacts_note(&store, "dos", "2026-11-26T10:01:00Z").unwrap_err();
+    assert!(refused.disk_full(), "{refused:?}");
+    assert_eq!(tiurana(&store).notes, "u", "the refused change was not applied");
+    store.recover().unwrap();
+    assert_eq!(store.unsaved(), 0);
+    assert!(!store.needs_recovery());
+    contacts_note(&store, "dos", "2026-11-26T10:02:00Z").unwrap();
+    drop(store);
+    let store = Store::open(dir.path()).unwrap();
+    assert_eq!(tiurana(&store).notes, "dos");
+    let history: Vec<_> = store
+        .history()
+        .unwrap()
+        .into_iter()
+        .map(|(s, e)| (s, e.at))
+        .collect();
+    assert_eq!(
+        history[1..],
+        [(2, at("2026-11-26T10:00:00Z")), (3, at("2026-11-26T10:02:00Z"))]
+    );
+}
+
+#[test]
+fn while_the_disk_is_full_the_store_is_not_reopened_and_keeps_what_waits() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut store = noguera(dir.path());
+    store.simulate_full_disk_at_flush(true);
+    contacts_note(&store, "u", "2026-11-26T10:00:00Z").unwrap_err();
+    let err = store.recover().unwrap_err();
+    assert!(err.disk_full(), "{err:?}");
+    assert_eq!(store.unsaved(), 1);
+    assert_eq!(tiurana(&store).notes, "u", "still readable, as applied");
+    store.simulate_full_disk_at_flush(false);
+    store.recover().unwrap();
+    assert_eq!(store.unsaved(), 0);
+}
+
+#[test]
+fn a_closed_store_is_sealed_in_the_space_its_seal_already_had() {
+    let dir = tempfile::tempdir().unwrap();
+    drop(noguera(dir.path()));
+    let store = Store::open(dir.path()).unwrap();
+    // While open, the seal is off (its file kept aside, never trusted).
+    assert!(!dir.path().join("seal").exists());
+    assert!(dir.path().join("seal.open").exists());
+    contacts_note(&store, "u", "2026-11-26T10:00:00Z").unwrap();
+    drop(store);
+    assert!(dir.path().join("seal").exists());
+    assert!(!dir.path().join("seal.open").exists());
+    assert!(!dir.path().join("seal.tmp").exists());
+}
