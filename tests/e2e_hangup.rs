@@ -4,7 +4,7 @@
 mod common;
 
 use std::io::Read;
-use std::os::fd::{FromRawFd, OwnedFd};
+use std::os::fd::{AsRawFd, FromRawFd, OwnedFd};
 use std::os::unix::process::CommandExt;
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
@@ -36,8 +36,12 @@ fn open_pty() -> (OwnedFd, OwnedFd) {
     unsafe { (OwnedFd::from_raw_fd(master), OwnedFd::from_raw_fd(slave)) }
 }
 
-#[test]
-fn a_terminal_that_goes_away_ends_the_dashboard_without_a_panic() {
+/// Starts the dashboard on a new pseudo-terminal, waits until it is drawn and idle,
+/// then closes the terminal and checks that the dashboard ends in order.
+/// `controlling`: the terminal is the session's own, as under sshd, so the kernel
+/// sends SIGHUP; otherwise (a job whose session leader ignores SIGHUP) nothing
+/// signals it, and only the closed terminal tells.
+fn goes_away(controlling: bool) {
     let home = tempfile::tempdir().unwrap();
     let (master, slave) = open_pty();
     let mut command = Command::new(common::pty::binary());
@@ -52,9 +56,9 @@ fn a_terminal_that_goes_away_ends_the_dashboard_without_a_panic() {
         .stderr(Stdio::from(slave));
     // SAFETY: only async-signal-safe calls between fork and exec.
     unsafe {
-        command.pre_exec(|| {
-            // Its own session, with the pty as its controlling terminal, as sshd does.
-            if libc::setsid() < 0 || libc::ioctl(0, libc::TIOCSCTTY, 0) < 0 {
+        command.pre_exec(move || {
+            // Its own session; with the pty as its controlling terminal, as sshd does.
+            if libc::setsid() < 0 || (controlling && libc::ioctl(0, libc::TIOCSCTTY, 0) < 0) {
                 return Err(std::io::Error::last_os_error());
             }
             Ok(())
@@ -70,14 +74,28 @@ fn a_terminal_that_goes_away_ends_the_dashboard_without_a_panic() {
         assert!(n > 0, "ocsae ended before drawing");
         seen.extend_from_slice(&buf[..n]);
     }
-    // The terminal goes: the kernel hangs up the session, and writes fail.
+    // Idle: nothing drawn for half a second, so no frame is left to fail on the way.
+    let mut poll = libc::pollfd {
+        fd: reader.as_raw_fd(),
+        events: libc::POLLIN,
+        revents: 0,
+    };
+    // SAFETY: one pollfd that we own.
+    while unsafe { libc::poll(&mut poll, 1, 500) } > 0 {
+        let n = reader.read(&mut buf).expect("a frame");
+        assert!(n > 0, "ocsae ended before the terminal went");
+    }
+    // The terminal goes: reads see a hang-up, and writes fail.
     drop(reader);
     let deadline = Instant::now() + Duration::from_secs(10);
     let status = loop {
         if let Some(status) = child.try_wait().unwrap() {
             break status;
         }
-        assert!(Instant::now() < deadline, "ocsae is still running");
+        if Instant::now() > deadline {
+            child.kill().ok();
+            panic!("ocsae is still running");
+        }
         std::thread::sleep(Duration::from_millis(20));
     };
     let log = std::fs::read_to_string(home.path().join("state/ocsae/ocsae.log")).unwrap();
@@ -87,4 +105,14 @@ fn a_terminal_that_goes_away_ends_the_dashboard_without_a_panic() {
     assert!(matches!(status.code(), Some(0 | 1 | 129)), "{status:?}");
     // A clean close seals the store, so the next start trusts it.
     assert!(home.path().join("data/ocsae/seal").exists(), "{log}");
+}
+
+#[test]
+fn a_terminal_that_goes_away_ends_the_dashboard_without_a_panic() {
+    goes_away(true);
+}
+
+#[test]
+fn a_terminal_that_closes_without_a_sighup_still_ends_the_dashboard() {
+    goes_away(false);
 }

@@ -199,8 +199,9 @@ impl App {
             None => {
                 let (filter, filtering) = self.filter_mut();
                 *filtering = true;
+                let before = filter.len();
                 let edited = filter.insert(text);
-                return self.after_filter_edit(edited);
+                return self.after_filter_edit(edited, before);
             }
         };
         if full {

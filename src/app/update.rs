@@ -265,18 +265,24 @@ impl App {
             KeyCode::PageUp => return self.move_cursor(Action::PageUp),
             KeyCode::PageDown => return self.move_cursor(Action::PageDown),
             _ => {
-                let edited = self.filter_mut().0.handle_key(&key);
-                return self.after_filter_edit(edited);
+                let filter = self.filter_mut().0;
+                let before = filter.len();
+                let edited = filter.handle_key(&key);
+                return self.after_filter_edit(edited, before);
             }
         }
         true
     }
 
-    pub(super) fn after_filter_edit(&mut self, edited: Edited) -> bool {
+    /// `before`: the filter's length before the edit. A key refused by a full filter
+    /// filters nothing anew: the rows stay, so a long paste stays fast.
+    pub(super) fn after_filter_edit(&mut self, edited: Edited, before: usize) -> bool {
         match edited {
             Edited::Changed => self.refresh_rows(),
             Edited::Full => {
-                self.refresh_rows();
+                if self.filter_mut().0.len() != before {
+                    self.refresh_rows();
+                }
                 let text = self
                     .t
                     .f(Msg::field_full, &[("n", &super::municipalities::FILTER_LIMIT)]);

@@ -32,7 +32,7 @@ pub struct Imported {
     pub records: usize,
     /// The file was read as Windows-1252.
     pub was_latin: bool,
-    /// Cells from which control or bidi characters were removed.
+    /// Cells from which control, bidi or invisible characters were removed.
     pub cleaned: usize,
     /// The certificate requests the import created.
     pub created: Vec<CertificateRequest>,

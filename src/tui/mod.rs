@@ -145,7 +145,10 @@ fn event_loop(
                     changed = true;
                 }
                 Input::Signal(signal) => return Ok(128 + signal),
-                Input::Closed(_) => return Ok(0),
+                Input::Closed(reason) => {
+                    tracing::info!(%reason, "the terminal's input ended");
+                    return Ok(0);
+                }
             }
             if app.quit {
                 return Ok(0);

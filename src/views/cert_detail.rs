@@ -11,7 +11,7 @@ use crate::widgets::countdown;
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Borders, Clear, Paragraph, Wrap};
+use ratatui::widgets::{Block, Borders, Paragraph, Wrap};
 
 fn lines(app: &App, detail: &CertDetail) -> Vec<Line<'static>> {
     let t = &app.t;
@@ -139,7 +139,7 @@ pub fn draw(frame: &mut Frame, app: &App, detail: &CertDetail, area: Rect) {
     let inner = block.inner(area);
     let all = lines(app, detail);
     let window = detail.scroll.scroll_window(inner.height as usize, all.len());
-    frame.render_widget(Clear, area);
+    crate::widgets::clear(frame, area);
     frame.render_widget(
         Paragraph::new(all[window].to_vec())
             .block(block)

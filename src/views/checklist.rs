@@ -11,7 +11,7 @@ use ratatui::Frame;
 use ratatui::layout::{Constraint, Flex, Layout, Rect};
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Borders, Clear, Paragraph, Wrap};
+use ratatui::widgets::{Block, Borders, Paragraph, Wrap};
 
 pub fn draw(frame: &mut Frame, app: &App, list: &Checklist, area: Rect) {
     let t = &app.t;
@@ -37,7 +37,7 @@ pub fn draw(frame: &mut Frame, app: &App, list: &Checklist, area: Rect) {
         .border_style(theme.popup_border)
         .title(Line::styled(format!(" {title} "), theme.title));
     let inner = block.inner(popup);
-    frame.render_widget(Clear, popup);
+    crate::widgets::clear(frame, popup);
     frame.render_widget(block, popup);
     if inner.height < 4 {
         return;

@@ -11,7 +11,7 @@ use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Borders, Clear};
+use ratatui::widgets::{Block, Borders};
 
 pub fn draw(frame: &mut Frame, app: &App, form: &ContactsForm, area: Rect) {
     let t = &app.t;
@@ -25,7 +25,7 @@ pub fn draw(frame: &mut Frame, app: &App, form: &ContactsForm, area: Rect) {
             theme.title,
         ));
     let inner = block.inner(area);
-    frame.render_widget(Clear, area);
+    crate::widgets::clear(frame, area);
     frame.render_widget(block, area);
     if inner.height < 6 || inner.width < 30 {
         return;

@@ -7,7 +7,7 @@ use crate::i18n::Msg;
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Flex, Layout, Rect};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Borders, Clear, Paragraph};
+use ratatui::widgets::{Block, Borders, Paragraph};
 
 fn context_title(context: Context) -> Msg {
     match context {
@@ -70,7 +70,7 @@ fn wrap(text: &str, width: usize) -> Vec<String> {
     let mut lines = vec![String::new()];
     for word in text.split(' ') {
         let last = lines.last_mut().expect("one line at least");
-        if !last.is_empty() && last.chars().count() + 1 + word.chars().count() > width {
+        if !last.is_empty() && crate::widgets::width(last) + 1 + crate::widgets::width(word) > width {
             lines.push(word.to_string());
         } else {
             if !last.is_empty() {
@@ -110,6 +110,6 @@ pub fn draw(frame: &mut Frame, app: &App, cursor: &Cursor, area: Rect) {
     let inner_height = height.saturating_sub(2) as usize;
     let window = cursor.scroll_window(inner_height, all.len());
     let visible: Vec<Line> = all[window].to_vec();
-    frame.render_widget(Clear, popup);
+    crate::widgets::clear(frame, popup);
     frame.render_widget(Paragraph::new(visible).block(block), popup);
 }

@@ -8,7 +8,7 @@ use crate::widgets::ellipsize;
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Flex, Layout, Rect};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Borders, Clear};
+use ratatui::widgets::{Block, Borders};
 
 pub fn draw(frame: &mut Frame, app: &App, jump: &Jump, area: Rect) {
     let width = area.width.min(60);
@@ -27,7 +27,7 @@ pub fn draw(frame: &mut Frame, app: &App, jump: &Jump, area: Rect) {
             app.theme.title,
         ));
     let inner = block.inner(popup);
-    frame.render_widget(Clear, popup);
+    crate::widgets::clear(frame, popup);
     frame.render_widget(block, popup);
     if inner.height < 2 {
         return;
@@ -57,7 +57,7 @@ pub fn draw(frame: &mut Frame, app: &App, jump: &Jump, area: Rect) {
     for (row, i) in window.clone().enumerate() {
         let m = &app.data.municipalities[jump.matches[i]];
         let extra = format!(" {} · {}", clean(&m.comarca), app.t.int(m.population.into()));
-        let name_width = (list.width as usize).saturating_sub(extra.chars().count() + 1);
+        let name_width = (list.width as usize).saturating_sub(crate::widgets::width(&extra) + 1);
         let name = format!("{:<name_width$}", ellipsize(&clean(&m.name), name_width));
         let mut line = Line::from(vec![Span::raw(name), Span::styled(extra, app.theme.dim)]);
         if i == jump.cursor.selected {

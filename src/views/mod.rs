@@ -65,7 +65,7 @@ fn title_with_filter(
     if shown {
         spans.push(Span::raw("  /"));
     }
-    let used: u16 = spans.iter().map(|s| s.width() as u16).sum();
+    let used = crate::widgets::spans_width(&spans) as u16;
     frame.render_widget(Line::from(spans), area);
     if shown {
         let input = Rect {

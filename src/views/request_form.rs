@@ -11,7 +11,7 @@ use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Borders, Clear};
+use ratatui::widgets::{Block, Borders};
 
 fn label(field: RField) -> Msg {
     match field {
@@ -42,7 +42,7 @@ pub fn draw(frame: &mut Frame, app: &App, form: &RequestForm, area: Rect) {
         .border_style(theme.popup_border)
         .title(Line::styled(format!(" {title} "), theme.title));
     let inner = block.inner(area);
-    frame.render_widget(Clear, area);
+    crate::widgets::clear(frame, area);
     frame.render_widget(block, area);
     let picks = if form.focused() == RField::Council {
         form.council_matches.len().min(PICKS)

@@ -15,7 +15,6 @@ use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Cell, Row, Table};
-use unicode_width::UnicodeWidthStr;
 
 /// The glyph that marks a status, so the matrix reads without colour.
 pub fn glyph(status: RolloutStatus) -> &'static str {
@@ -76,8 +75,8 @@ fn draw_title(frame: &mut Frame, app: &App, area: Rect) {
         // The legend only where it fits whole, and not over a filter being typed.
         None if !text_filter => {
             let legend = app.t.t(Msg::rollout_legend);
-            let used: usize = spans.iter().map(Span::width).sum();
-            if used + legend.width() <= usize::from(area.width) {
+            let used = crate::widgets::spans_width(&spans);
+            if used + crate::widgets::width(legend) <= usize::from(area.width) {
                 spans.push(Span::styled(legend.to_string(), app.theme.dim));
             }
         }

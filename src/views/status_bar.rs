@@ -4,11 +4,11 @@ use crate::app::action::Action;
 use crate::app::prompt::PromptKind;
 use crate::app::{App, Popup, StatusKind, Tab};
 use crate::i18n::Msg;
+use crate::widgets::spans_width;
 use chrono::Datelike;
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
-use unicode_width::UnicodeWidthStr;
 
 /// The actions worth a hint on each screen, most useful first.
 fn hinted(app: &App) -> &'static [(Action, Msg)] {
@@ -155,7 +155,7 @@ fn right_side(app: &App) -> Vec<Span<'static>> {
 
 pub fn draw(frame: &mut Frame, app: &App, area: Rect) {
     let right = Line::from(right_side(app));
-    let right_width = right.width() as u16;
+    let right_width = spans_width(&right.spans) as u16;
     let busy = matches!(app.popup, Some(Popup::Prompt(_))) || app.status.is_some();
     if busy {
         // A question or a message takes the line; the warnings only use what is left.
@@ -199,7 +199,7 @@ fn draw_left(frame: &mut Frame, app: &App, area: Rect) -> u16 {
             Some(error) => (format!(" ✖ {error} › "), theme.error),
             None => (format!(" {} ", prompt_question(app, prompt.kind)), theme.key),
         };
-        let width = (label.width() as u16).min(area.width.saturating_sub(8));
+        let width = (crate::widgets::width(&label) as u16).min(area.width.saturating_sub(8));
         frame.render_widget(Span::styled(label, style), area);
         let rest = Rect {
             x: area.x + width,
@@ -229,7 +229,7 @@ fn draw_left(frame: &mut Frame, app: &App, area: Rect) -> u16 {
             if app.tab == Tab::Rollout && app.popup.is_none() {
                 spans.extend(selected_service(app));
             }
-            let mut used: usize = spans.iter().map(Span::width).sum();
+            let mut used = spans_width(&spans);
             for (action, msg) in hinted(app) {
                 // Only the first key of each action, to keep the line short.
                 let Some(key) = app.keymap.first_key(*action) else {
@@ -238,7 +238,7 @@ fn draw_left(frame: &mut Frame, app: &App, area: Rect) -> u16 {
                 let key = Span::styled(crate::views::help::key_name(&app.t, &key), theme.key);
                 let words = Span::raw(format!(" {}  ", app.t.t(*msg)));
                 // Whole hints only: a cut one reads as a different word.
-                used += key.width() + words.width();
+                used += spans_width([&key, &words]);
                 if used > usize::from(area.width) {
                     break;
                 }
@@ -247,7 +247,7 @@ fn draw_left(frame: &mut Frame, app: &App, area: Rect) -> u16 {
             Line::from(spans)
         }
     };
-    let used = (line.width() as u16).min(area.width);
+    let used = (spans_width(&line.spans) as u16).min(area.width);
     frame.render_widget(line, area);
     used
 }

@@ -4,21 +4,61 @@ pub mod countdown;
 pub mod input;
 pub mod progress;
 
-use unicode_width::UnicodeWidthStr;
+use ratatui::buffer::CellWidth;
+use unicode_segmentation::UnicodeSegmentation;
 
-/// `text` cut to `width` columns, with an ellipsis when it was longer.
+/// The columns `text` takes on screen, measured as ratatui's buffer measures what it
+/// draws: grapheme by grapheme, those holding a control character taking none. Every
+/// width the views compute goes through here, so layout and drawing never disagree.
+pub fn width(text: &str) -> usize {
+    text.graphemes(true).map(grapheme_width).sum()
+}
+
+/// The columns a line's spans take, measured as `width` does.
+pub fn spans_width<'a>(spans: impl IntoIterator<Item = &'a ratatui::text::Span<'a>>) -> usize {
+    spans.into_iter().map(|span| width(&span.content)).sum()
+}
+
+fn grapheme_width(grapheme: &str) -> usize {
+    if grapheme.contains(char::is_control) {
+        0
+    } else {
+        usize::from(grapheme.cell_width())
+    }
+}
+
+/// Blanks `area` before a popup is drawn over it. A wide character just left of the
+/// area, whose right half lies under it, is blanked too: left in place, it would
+/// cover the popup's first column, which ratatui then never sends, so the terminal
+/// would go on showing that half through the popup's border.
+pub fn clear(frame: &mut ratatui::Frame, area: ratatui::layout::Rect) {
+    frame.render_widget(ratatui::widgets::Clear, area);
+    let buf = frame.buffer_mut();
+    let first = buf.area.x;
+    for y in area.top()..area.bottom().min(buf.area.bottom()) {
+        // A grapheme is at most a few columns wide; look back that far.
+        for back in 1..=area.x.saturating_sub(first).min(4) {
+            let cell = &mut buf[(area.x - back, y)];
+            if cell.cell_width() > back {
+                cell.reset();
+            }
+        }
+    }
+}
+
+/// `text` cut to `width` columns, on a grapheme boundary, with an ellipsis when it was longer.
 pub fn ellipsize(text: &str, width: usize) -> String {
-    if text.width() <= width {
+    if self::width(text) <= width {
         return text.to_string();
     }
     let mut out = String::new();
     let mut used = 0;
-    for c in text.chars() {
-        let w = unicode_width::UnicodeWidthChar::width(c).unwrap_or(0);
+    for grapheme in text.graphemes(true) {
+        let w = grapheme_width(grapheme);
         if used + w + 1 > width {
             break;
         }
-        out.push(c);
+        out.push_str(grapheme);
         used += w;
     }
     if width > 0 {
@@ -70,8 +110,7 @@ pub fn keep<T>(items: impl IntoIterator<Item = T>, shown: &[bool]) -> Vec<T> {
 /// A column as wide as `base`, or as the widest of `texts` (headers and words in
 /// the interface language), so that no language's words are cut.
 pub fn column_width<'a>(base: u16, texts: impl IntoIterator<Item = &'a str>) -> u16 {
-    use unicode_width::UnicodeWidthStr;
-    texts.into_iter().map(|t| t.width() as u16).fold(base, u16::max)
+    texts.into_iter().map(|t| width(t) as u16).fold(base, u16::max)
 }
 
 #[cfg(test)]
@@ -92,6 +131,38 @@ mod tests {
             [true, true, false, false, true]
         );
         assert_eq!(keep(["a", "b", "c"], &[true, false, true]), ["a", "c"]);
+    }
+
+    #[test]
+    fn widths_are_those_ratatui_draws_with() {
+        let family = "👨\u{200D}👩\u{200D}👧";
+        assert_eq!(width(family), 2);
+        // ratatui gives a halfwidth sound mark a column of its own, as terminals do.
+        let mut buffer = ratatui::buffer::Buffer::empty(ratatui::layout::Rect::new(0, 0, 9, 1));
+        let (end, _) = buffer.set_stringn(0, 0, "ｶﾞ", 9, ratatui::style::Style::default());
+        assert_eq!(width("ｶﾞ"), usize::from(end));
+        assert_eq!(width("Meià"), 4);
+        // Cut on whole graphemes: a family is kept or dropped as one.
+        assert_eq!(ellipsize(&family.repeat(2), 3), format!("{family}…"));
+        assert_eq!(ellipsize("e\u{301}e\u{301}e\u{301}", 2), "e\u{301}…");
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn width_is_what_the_buffer_takes(chars in proptest::collection::vec(proptest::prop_oneof![
+            proptest::sample::select(vec![
+                'a', 'à', ' ', '中', '👨', '👩', '\u{200D}', '\u{FE0F}', '❤', '🏽', '\u{301}',
+                'ｶ', 'ﾞ', '\u{1F1EA}', '\u{1F1F8}', '\u{1100}', '\u{1161}', '\u{0E33}',
+            ]),
+            proptest::char::any(),
+        ], 0..20), cut in 0usize..12) {
+            let text = crate::domain::text::clean(&chars.into_iter().collect::<String>()).into_owned();
+            let mut buffer = ratatui::buffer::Buffer::empty(ratatui::layout::Rect::new(0, 0, 200, 1));
+            let (end, _) = buffer.set_stringn(0, 0, &text, usize::MAX, ratatui::style::Style::default());
+            proptest::prop_assert_eq!(usize::from(end), width(&text));
+            let short = ellipsize(&text, cut);
+            proptest::prop_assert!(width(&short) <= cut.max(1), "{:?} in {}: {:?}", text, cut, short);
+        }
     }
 
     #[test]

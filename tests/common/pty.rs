@@ -5,6 +5,8 @@
 
 use portable_pty::{Child, CommandBuilder, MasterPty, PtySize, native_pty_system};
 use std::io::{Read, Write};
+use std::os::fd::AsRawFd;
+use std::os::unix::fs::OpenOptionsExt;
 use std::path::Path;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
@@ -80,6 +82,59 @@ impl Session {
     pub fn send(&mut self, bytes: &str) {
         self.writer.write_all(bytes.as_bytes()).unwrap();
         self.writer.flush().unwrap();
+    }
+
+    /// Writes `bytes` in `chunk`-sized writes, as a terminal passes on a paste
+    /// without bracketed paste (tmux `paste-buffer`). Panics if the program stops
+    /// reading: false if the terminal could not pass it all on within 20 s.
+    pub fn send_in_chunks(&mut self, bytes: Vec<u8>, chunk: usize) -> bool {
+        let mut writer = std::mem::replace(&mut self.writer, Box::new(std::io::sink()));
+        let (done, finished) = std::sync::mpsc::channel();
+        std::thread::spawn(move || {
+            for part in bytes.chunks(chunk) {
+                writer.write_all(part).unwrap();
+                writer.flush().unwrap();
+            }
+            let _ = done.send(writer);
+        });
+        match finished.recv_timeout(Duration::from_secs(20)) {
+            Ok(writer) => {
+                self.writer = writer;
+                true
+            }
+            Err(_) => false,
+        }
+    }
+
+    /// Resizes the terminal, as a window drag does: the program gets SIGWINCH.
+    pub fn resize(&self, cols: u16, rows: u16) {
+        self.parser
+            .lock()
+            .unwrap()
+            .set_size(rows.try_into().unwrap(), cols.try_into().unwrap());
+        self.master
+            .resize(PtySize {
+                rows,
+                cols,
+                pixel_width: 0,
+                pixel_height: 0,
+            })
+            .expect("resize the pseudo-terminal");
+    }
+
+    /// Bytes written to the terminal that the program has not read yet.
+    pub fn unread_input(&self) -> usize {
+        let slave = self.master.tty_name().expect("the terminal's name");
+        let tty = std::fs::OpenOptions::new()
+            .read(true)
+            .custom_flags(libc::O_NOCTTY)
+            .open(slave)
+            .expect("open the terminal's slave side");
+        let mut queued: libc::c_int = 0;
+        // SAFETY: FIONREAD writes one int for a valid descriptor.
+        let rc = unsafe { libc::ioctl(tty.as_raw_fd(), libc::FIONREAD, &mut queued) };
+        assert_eq!(rc, 0, "FIONREAD");
+        queued as usize
     }
 
     pub fn contents(&self) -> String {
