@@ -153,7 +153,8 @@ fn import_child() {
     let store = Store::open(dir.path()).unwrap();
     let before = blobs(dir.path());
     limit_file_size(Some(db_size(dir.path())));
-    let result = ocsae::io::import::certificates(&store, &file, chrono_tz::Europe::Madrid, at(NOW));
+    let table = ocsae::io::csv_input::read(&file, 1024).unwrap();
+    let result = ocsae::io::import::certificates_from(&store, &table, chrono_tz::Europe::Madrid, at(NOW));
     assert!(result.is_err(), "the import went through");
     drop(store);
     limit_file_size(None);
