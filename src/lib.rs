@@ -10,6 +10,7 @@ pub mod event;
 pub mod i18n;
 pub mod io;
 pub mod keymap;
+pub mod layout;
 pub mod logging;
 pub mod output;
 pub mod panics;

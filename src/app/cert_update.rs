@@ -4,7 +4,6 @@ use super::certificates::CertView;
 use super::contacts_form::FormOutcome;
 use super::prompt::{Prompt, PromptKind};
 use super::request_form::RequestForm;
-use super::table::Cursor;
 use super::{App, Popup, StatusKind};
 use crate::domain::certificate::{CertStatus, CertificateRequest, RuleError};
 use crate::domain::municipality::FormStatus;
@@ -18,7 +17,7 @@ use crossterm::event::{KeyCode, KeyEvent};
 pub struct CertDetail {
     pub id: u64,
     pub history: Vec<HistoryLine>,
-    pub scroll: Cursor,
+    pub scroll: super::scroll::Scroll,
 }
 
 /// One change to a request: when, who, what, and the status it moved between.
@@ -248,7 +247,7 @@ impl App {
                 self.popup = Some(Popup::CertDetail(CertDetail {
                     id: c.id,
                     history,
-                    scroll: Cursor::default(),
+                    scroll: Default::default(),
                 }));
             }
             Err(e) => self.set_status(StatusKind::Error, e.localize(&self.t)),
@@ -285,10 +284,7 @@ impl App {
             return true;
         }
         if let Some(action) = self.keymap.lookup(&[super::action::Context::Table], &key) {
-            let lines = crate::views::cert_detail::line_count(self, &detail);
-            detail
-                .scroll
-                .apply(action, lines.saturating_sub(detail.scroll.page()) + 1);
+            detail.scroll.apply(action);
         }
         self.popup = Some(Popup::CertDetail(detail));
         true

@@ -16,6 +16,7 @@ pub mod request_form;
 pub mod rollout;
 mod rollout_update;
 mod saving;
+pub mod scroll;
 mod share;
 pub mod summary_cache;
 pub mod table;
@@ -40,7 +41,6 @@ use municipalities::MunicipalitiesState;
 use prompt::Prompt;
 use std::cell::Cell;
 use std::sync::Arc;
-use table::Cursor;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Tab {
@@ -91,7 +91,7 @@ pub struct Status {
 #[derive(Debug)]
 pub enum Popup {
     /// The key bindings of the screen underneath, scrolled by the cursor.
-    Help(Cursor),
+    Help(scroll::Scroll),
     Jump(Jump),
     Contacts(ContactsForm),
     Prompt(Prompt),
@@ -100,8 +100,7 @@ pub enum Popup {
     CertDetail(cert_update::CertDetail),
 }
 
-/// The width from which the detail pane sits beside the table.
-pub const WIDE: u16 = 120;
+pub use crate::layout::WIDE;
 
 pub struct App {
     pub store: Store,
@@ -359,8 +358,8 @@ impl App {
         if key.kind == KeyEventKind::Release {
             return false;
         }
-        let too_small = self.last_width.get() < crate::views::MIN_WIDTH
-            || self.last_height.get() < crate::views::MIN_HEIGHT;
+        let too_small = self.last_width.get() < crate::layout::MIN_WIDTH
+            || self.last_height.get() < crate::layout::MIN_HEIGHT;
         if too_small {
             // Keys typed blind would land in fields nobody can see; only quitting works.
             let action = self.keymap.lookup(&[Context::Global], &key);

@@ -51,7 +51,7 @@ pub struct MunicipalitiesState {
     /// The detail pane of the selected council is open.
     pub detail: bool,
     /// The detail pane's scroll position.
-    pub detail_scroll: Cursor,
+    pub detail_scroll: super::scroll::Scroll,
 }
 
 impl Default for MunicipalitiesState {
@@ -65,7 +65,7 @@ impl Default for MunicipalitiesState {
             sort: SortColumn::Name,
             reverse: false,
             detail: false,
-            detail_scroll: Cursor::default(),
+            detail_scroll: Default::default(),
         }
     }
 }

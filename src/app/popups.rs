@@ -23,7 +23,7 @@ impl App {
         }
     }
 
-    fn help_key(&mut self, key: KeyEvent, mut cursor: super::table::Cursor) -> bool {
+    fn help_key(&mut self, key: KeyEvent, mut scroll: super::scroll::Scroll) -> bool {
         let closes = matches!(
             key.code,
             KeyCode::Esc | KeyCode::Enter | KeyCode::Char('q') | KeyCode::Char('?') | KeyCode::F(1)
@@ -31,12 +31,11 @@ impl App {
         if closes {
             return true;
         }
-        let len = crate::views::help::line_count(self);
         let moved = match self.keymap.lookup(&[Context::Table], &key) {
-            Some(action) => cursor.apply(action, len.saturating_sub(cursor.page()) + 1),
+            Some(action) => scroll.apply(action),
             None => false,
         };
-        self.popup = Some(Popup::Help(cursor));
+        self.popup = Some(Popup::Help(scroll));
         moved
     }
 
@@ -72,7 +71,7 @@ impl App {
         self.municipalities
             .reveal(&self.data, self.config.threshold, index);
         self.municipalities.detail = true;
-        self.municipalities.detail_scroll = super::table::Cursor::default();
+        self.municipalities.detail_scroll = Default::default();
     }
 
     fn contacts_key(&mut self, key: KeyEvent, mut form: super::contacts_form::ContactsForm) -> bool {

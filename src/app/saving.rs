@@ -71,7 +71,7 @@ impl App {
         let key = self
             .keymap
             .first_key(super::action::Action::Save)
-            .map(|k| crate::views::help::key_name(&self.t, &k))
+            .map(|k| crate::keymap::key_name(&self.t, &k))
             .unwrap_or_default();
         self.t.f(
             Msg::not_flushed,

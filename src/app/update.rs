@@ -59,7 +59,7 @@ impl App {
         match action {
             Action::Quit => self.request_quit(),
             Action::Save => return self.retry_save(true),
-            Action::Help => self.popup = Some(Popup::Help(Cursor::default())),
+            Action::Help => self.popup = Some(Popup::Help(super::scroll::Scroll::default())),
             Action::NextTab => self.switch_tab(Tab::ALL[(self.tab.index() + 1) % Tab::ALL.len()]),
             Action::PrevTab => {
                 self.switch_tab(Tab::ALL[(self.tab.index() + Tab::ALL.len() - 1) % Tab::ALL.len()])
@@ -81,7 +81,7 @@ impl App {
             Action::Open => match self.tab {
                 Tab::Municipalities if self.municipalities.selected_index().is_some() => {
                     self.municipalities.detail = true;
-                    self.municipalities.detail_scroll = Cursor::default();
+                    self.municipalities.detail_scroll = Default::default();
                 }
                 Tab::Rollout => return self.open_checklist(),
                 Tab::Certificates => return self.open_request(),
@@ -185,14 +185,10 @@ impl App {
     fn move_cursor(&mut self, action: Action) -> bool {
         let len = self.municipalities.rows.len();
         match self.tab {
-            Tab::Municipalities if self.detail_alone() => {
-                let lines = crate::views::council_detail::line_count(self);
-                let scrollable = lines.saturating_sub(self.municipalities.detail_scroll.page()) + 1;
-                self.municipalities.detail_scroll.apply(action, scrollable)
-            }
+            Tab::Municipalities if self.detail_alone() => self.municipalities.detail_scroll.apply(action),
             Tab::Municipalities => {
                 let moved = self.municipalities.cursor.apply(action, len);
-                self.municipalities.detail_scroll = Cursor::default();
+                self.municipalities.detail_scroll = Default::default();
                 moved
             }
             Tab::Rollout => self.rollout.cursor.apply(action, self.rollout.rows.len()),

@@ -123,10 +123,6 @@ fn lines(app: &App, detail: &CertDetail) -> Vec<Line<'static>> {
     out
 }
 
-pub fn line_count(app: &App, detail: &CertDetail) -> usize {
-    lines(app, detail).len()
-}
-
 pub fn draw(frame: &mut Frame, app: &App, detail: &CertDetail, area: Rect) {
     let block = Block::default()
         .borders(Borders::ALL)
@@ -138,7 +134,7 @@ pub fn draw(frame: &mut Frame, app: &App, detail: &CertDetail, area: Rect) {
         .title_bottom(Line::styled(format!(" {} ", app.t.t(Msg::help_close)), app.theme.dim).right_aligned());
     let inner = block.inner(area);
     let all = lines(app, detail);
-    let window = detail.scroll.scroll_window(inner.height as usize, all.len());
+    let window = detail.scroll.window(inner.height as usize, all.len());
     crate::widgets::clear(frame, area);
     frame.render_widget(
         Paragraph::new(all[window].to_vec())

@@ -174,10 +174,6 @@ fn lines(app: &App, width: u16) -> Vec<Line<'static>> {
     out
 }
 
-pub fn line_count(app: &App) -> usize {
-    lines(app, app.last_width.get()).len()
-}
-
 /// Draws the detail in `area`; `beside` when it shares the screen with the table.
 pub fn draw(frame: &mut Frame, app: &App, area: Rect, beside: bool) {
     let block = if beside {
@@ -192,7 +188,7 @@ pub fn draw(frame: &mut Frame, app: &App, area: Rect, beside: bool) {
     let window = app
         .municipalities
         .detail_scroll
-        .scroll_window(inner.height as usize, all.len());
+        .window(inner.height as usize, all.len());
     let visible: Vec<Line> = all[window].to_vec();
     frame.render_widget(
         Paragraph::new(visible).block(block).wrap(Wrap { trim: false }),

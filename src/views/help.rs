@@ -2,7 +2,7 @@
 
 use crate::app::App;
 use crate::app::action::Context;
-use crate::app::table::Cursor;
+use crate::app::scroll::Scroll;
 use crate::i18n::Msg;
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Flex, Layout, Rect};
@@ -20,10 +20,7 @@ fn context_title(context: Context) -> Msg {
     }
 }
 
-/// A key as written on screen: "Space" in the user's language.
-pub fn key_name(t: &crate::i18n::I18n, key: &str) -> String {
-    key.replace("Space", t.t(Msg::key_space))
-}
+pub use crate::keymap::key_name;
 
 /// The help text: a heading per context, then "keys  description" lines,
 /// descriptions wrapped under themselves to fit `width`.
@@ -87,11 +84,7 @@ fn popup_width(width: u16) -> u16 {
     width.min(78)
 }
 
-pub fn line_count(app: &App) -> usize {
-    lines(app, popup_width(app.last_width.get()).saturating_sub(2)).len()
-}
-
-pub fn draw(frame: &mut Frame, app: &App, cursor: &Cursor, area: Rect) {
+pub fn draw(frame: &mut Frame, app: &App, scroll: &Scroll, area: Rect) {
     let width = popup_width(area.width);
     let all = lines(app, width.saturating_sub(2));
     let height = area.height.min(all.len() as u16 + 2);
@@ -108,7 +101,7 @@ pub fn draw(frame: &mut Frame, app: &App, cursor: &Cursor, area: Rect) {
         .title(Line::styled(title, app.theme.title))
         .title_bottom(Line::styled(format!(" {} ", app.t.t(Msg::help_close)), app.theme.dim).right_aligned());
     let inner_height = height.saturating_sub(2) as usize;
-    let window = cursor.scroll_window(inner_height, all.len());
+    let window = scroll.window(inner_height, all.len());
     let visible: Vec<Line> = all[window].to_vec();
     crate::widgets::clear(frame, popup);
     frame.render_widget(Paragraph::new(visible).block(block), popup);

@@ -20,9 +20,7 @@ use ratatui::layout::{Alignment, Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Clear, Paragraph, Wrap};
 
-/// The smallest terminal the dashboard draws in.
-pub const MIN_WIDTH: u16 = 60;
-pub const MIN_HEIGHT: u16 = 16;
+pub use crate::layout::{MIN_HEIGHT, MIN_WIDTH};
 
 pub fn draw(frame: &mut Frame, app: &App) {
     let area = frame.area();
@@ -42,7 +40,7 @@ pub fn draw(frame: &mut Frame, app: &App) {
     }
     status_bar::draw(frame, app, status);
     match &app.popup {
-        Some(Popup::Help(cursor)) => help::draw(frame, app, cursor, body),
+        Some(Popup::Help(scroll)) => help::draw(frame, app, scroll, body),
         Some(Popup::Jump(jump)) => jump::draw(frame, app, jump, body),
         Some(Popup::Contacts(form)) => contacts_form::draw(frame, app, form, body),
         Some(Popup::Checklist(list)) => checklist::draw(frame, app, list, body),
