@@ -4,10 +4,11 @@ mod common;
 
 use common::*;
 use crossterm::event::KeyCode;
-use ocsae::app::Popup;
-use ocsae::app::certificates::CertView;
 use ocsae::domain::certificate::CertStatus;
 use ocsae::event::Event;
+use ocsae::popups::request_form::RequestForm;
+use ocsae::tabs::CertificatesTab;
+use ocsae::tabs::certificates::CertView;
 
 /// Friday 4 December 2026, 10:00 in Barcelona.
 const FRIDAY: &str = "2026-12-04T09:00:00Z";
@@ -147,7 +148,7 @@ fn urgency_outside_the_three_posts_needs_a_reason() {
     tab_to(&mut f, 3);
     press(&mut f.app, KeyCode::Char(' '));
     press(&mut f.app, KeyCode::Enter);
-    assert!(matches!(f.app.popup, Some(Popup::Request(_))));
+    assert!(f.app.popup_as::<RequestForm>().is_some());
     let s = screen(&f.app, 80, 24);
     assert!(s.contains("si no, cal un motiu"), "{s}");
     tab_to(&mut f, 1);
@@ -178,7 +179,7 @@ fn the_form_names_an_hour_the_clocks_skip_and_refuses_the_future() {
     // Friday 10:06: past the five minutes a clock may be fast; the import draws the same line.
     let s = received(&mut f, "2026-12-04 10:06");
     assert!(s.contains("La data de recepció no pot ser futura."), "{s}");
-    assert!(matches!(f.app.popup, Some(Popup::Request(_))));
+    assert!(f.app.popup_as::<RequestForm>().is_some());
     received(&mut f, "2026-12-04 10:04");
     assert!(f.app.popup.is_none(), "saved");
 }
@@ -233,12 +234,12 @@ fn the_status_path_with_confirmations_then_the_expiry_view_and_a_renewal() {
     press(&mut f.app, KeyCode::Char('s'));
     assert_eq!(f.app.data.certs.list[0].status, CertStatus::Issued);
     assert!(
-        f.app.certificates.rows.is_empty(),
+        f.app.tab::<CertificatesTab>().rows.is_empty(),
         "issued requests leave the queue"
     );
 
     press(&mut f.app, KeyCode::Char('v'));
-    assert_eq!(f.app.certificates.view, CertView::Expiry);
+    assert_eq!(f.app.tab::<CertificatesTab>().view, CertView::Expiry);
     let s = screen(&f.app, 80, 24);
     assert!(s.contains("1461 d") && s.contains("Jordi Solé"), "{s}");
     f.clock.set(at("2030-10-20T09:00:00Z"));
@@ -327,18 +328,18 @@ fn the_filter_finds_holders_and_councils() {
     let mut f = three_requests();
     press(&mut f.app, KeyCode::Char('/'));
     type_text(&mut f.app, "sole");
-    assert_eq!(f.app.certificates.rows.len(), 1);
+    assert_eq!(f.app.tab::<CertificatesTab>().rows.len(), 1);
     press(&mut f.app, KeyCode::Esc);
     press(&mut f.app, KeyCode::Char('/'));
     type_text(&mut f.app, "cabana");
-    assert_eq!(f.app.certificates.rows.len(), 1);
+    assert_eq!(f.app.tab::<CertificatesTab>().rows.len(), 1);
     // Past the last match and back: widening rescans everything.
     type_text(&mut f.app, "x");
-    assert!(f.app.certificates.rows.is_empty());
+    assert!(f.app.tab::<CertificatesTab>().rows.is_empty());
     press(&mut f.app, KeyCode::Backspace);
-    assert_eq!(f.app.certificates.rows.len(), 1);
+    assert_eq!(f.app.tab::<CertificatesTab>().rows.len(), 1);
     press(&mut f.app, KeyCode::Esc);
-    let all = &f.app.certificates.rows;
+    let all = &f.app.tab::<CertificatesTab>().rows;
     assert_eq!(all.len(), 3);
     let due: Vec<_> = all.iter().map(|&i| f.app.data.certs.due[i]).collect();
     assert!(due.is_sorted(), "the queue stays in deadline order");
