@@ -478,3 +478,65 @@ fn the_first_screen_uses_the_summary_cache_only_while_it_is_current() {
         &summary_cache::fingerprint(tz, &[])
     ));
 }
+
+#[test]
+fn esc_in_a_form_with_typed_text_keeps_it_open_until_discarding_is_confirmed() {
+    let mut f = at_friday();
+    press(&mut f.app, KeyCode::Char('n'));
+    type_text(&mut f.app, "tiurana");
+    press(&mut f.app, KeyCode::Esc);
+    let form = f.app.popup_as::<RequestForm>().expect("Esc keeps a changed form");
+    assert!(form.confirm_discard);
+    assert_eq!(form.council_input.value(), "tiurana");
+    press(&mut f.app, KeyCode::Char('n'));
+    assert!(f.app.popup_as::<RequestForm>().is_some(), "n goes back to it");
+    ctrl(&mut f.app, 'c');
+    assert!(!f.app.quit, "Ctrl-C does not drop typed text");
+    assert!(f.app.popup_as::<RequestForm>().is_some());
+    press(&mut f.app, KeyCode::Esc);
+    press(&mut f.app, KeyCode::Char('s'));
+    assert!(f.app.popup.is_none(), "s discards");
+    press(&mut f.app, KeyCode::Char('n'));
+    press(&mut f.app, KeyCode::Esc);
+    assert!(f.app.popup.is_none(), "an untouched form closes at once");
+}
+
+#[test]
+fn a_form_whose_save_fails_stays_open_with_what_was_typed() {
+    let mut f = at_friday();
+    press(&mut f.app, KeyCode::Char('n'));
+    type_text(&mut f.app, "tiurana");
+    press(&mut f.app, KeyCode::Tab);
+    type_text(&mut f.app, "Maria Puig");
+    f.app.store.simulate_full_disk(true);
+    press(&mut f.app, KeyCode::Enter);
+    let form = f.app.popup_as::<RequestForm>().expect("kept open");
+    assert_eq!(form.holder.value(), "Maria Puig");
+    assert!(f.app.data.certs.list.is_empty());
+    f.app.store.simulate_full_disk(false);
+    press(&mut f.app, KeyCode::Enter);
+    assert!(f.app.popup.is_none());
+    assert_eq!(f.app.data.certs.list.len(), 1);
+}
+
+#[test]
+fn the_selected_request_stays_selected_when_another_goes() {
+    use ocsae::store::{Edit, Record};
+    let mut f = three_requests();
+    let selected = |f: &Fixture| {
+        let tab = f.app.tab::<CertificatesTab>();
+        let i = tab.rows[tab.cursor.selected];
+        f.app.data.certs.list[i].holder.clone()
+    };
+    press(&mut f.app, KeyCode::Home);
+    assert_eq!(selected(&f), "Jordi Solé", "the earliest deadline");
+    // Another writer removes Maria Puig's request, the first by id.
+    let gone = f.app.data.certs.list[0].clone();
+    assert_eq!(gone.holder, "Maria Puig");
+    f.app.changed_elsewhere(&[Edit {
+        before: Some(Record::Certificate(gone)),
+        after: None,
+    }]);
+    assert_eq!(f.app.tab::<CertificatesTab>().rows.len(), 2);
+    assert_eq!(selected(&f), "Jordi Solé");
+}

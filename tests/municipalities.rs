@@ -314,3 +314,85 @@ fn a_huge_paste_into_the_filter_is_cut_with_a_message() {
     assert_eq!(f.app.councils.filter.len(), 100);
     assert!(screen(&f.app, 80, 24).contains("El filtre admet fins a 100 caràcters."));
 }
+
+/// Council `name` goes, as another writer's change arriving while the
+/// dashboard is open: mirrored in memory, shifting every council after it.
+fn removed_elsewhere(f: &mut Fixture, name: &str) {
+    use ocsae::store::{Edit, Record};
+    let m = f
+        .app
+        .data
+        .municipalities
+        .iter()
+        .find(|m| m.name == name)
+        .unwrap()
+        .clone();
+    f.app.changed_elsewhere(&[Edit {
+        before: Some(Record::Municipality(m)),
+        after: None,
+    }]);
+}
+
+fn form_sent_on(f: &Fixture, name: &str) -> Option<chrono::NaiveDate> {
+    let m = f.app.data.municipalities.iter().find(|m| m.name == name);
+    m.unwrap().subscriber_form_sent_on
+}
+
+fn jump_to(f: &mut Fixture, name: &str) {
+    press(&mut f.app, KeyCode::Char('g'));
+    type_text(&mut f.app, name);
+    press(&mut f.app, KeyCode::Enter);
+}
+
+#[test]
+fn a_prompt_saves_to_its_council_after_another_council_goes() {
+    let mut f = fixture();
+    jump_to(&mut f, "tiurana");
+    press(&mut f.app, KeyCode::Char('f'));
+    assert!(f.app.popup_as::<ocsae::popups::prompt::Prompt>().is_some());
+    // Àger sits before Tiurana: a position would now point at Torrelameu.
+    removed_elsewhere(&mut f, "Àger");
+    press(&mut f.app, KeyCode::Enter);
+    assert!(f.app.popup.is_none());
+    let today = f.app.today();
+    assert_eq!(form_sent_on(&f, "Tiurana"), Some(today));
+    assert_eq!(form_sent_on(&f, "Torrelameu"), None);
+    let stored = f.app.store.municipalities().unwrap();
+    let tiurana = stored.iter().find(|m| m.name == "Tiurana").unwrap();
+    assert_eq!(tiurana.subscriber_form_sent_on, Some(today), "on disk too");
+}
+
+#[test]
+fn the_selection_stays_on_its_council_when_another_council_goes() {
+    let mut f = fixture();
+    jump_to(&mut f, "tiurana");
+    press(&mut f.app, KeyCode::Esc);
+    press(&mut f.app, KeyCode::Char('2'));
+    press(&mut f.app, KeyCode::Char('1'));
+    assert_eq!(selected_name(&f), "Tiurana");
+    removed_elsewhere(&mut f, "Àger");
+    assert_eq!(selected_name(&f), "Tiurana", "Municipis");
+    press(&mut f.app, KeyCode::Char('2'));
+    let rollout = f.app.tab::<ocsae::tabs::RolloutTab>();
+    let m = rollout.selected_index().unwrap();
+    assert_eq!(f.app.data.municipalities[m].name, "Tiurana", "Implantació");
+    let s = screen(&f.app, 80, 24);
+    assert!(!s.contains("Àger"), "{s}");
+}
+
+#[test]
+fn a_form_about_a_council_that_went_saves_nothing_and_says_so() {
+    let mut f = fixture();
+    jump_to(&mut f, "tiurana");
+    press(&mut f.app, KeyCode::Char('e'));
+    type_text(&mut f.app, "Joan Solé");
+    removed_elsewhere(&mut f, "Tiurana");
+    press(&mut f.app, KeyCode::Enter);
+    assert!(f.app.popup.is_none());
+    assert!(
+        f.app.data.municipalities.iter().all(|m| m.name != "Tiurana"),
+        "not brought back"
+    );
+    let s = screen(&f.app, 80, 24);
+    assert!(s.contains("Aquest registre ja no és al magatzem"), "{s}");
+}

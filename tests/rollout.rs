@@ -283,3 +283,41 @@ fn totals_count_every_listed_council_even_under_a_status_filter() {
     assert_eq!(f.app.tab::<RolloutTab>().rows.len(), 28);
     assert_eq!(total(&f), "3", "the filter does not change how far e-NOTUM is");
 }
+
+/// Council `name` goes, as another writer's change arriving while the dashboard is open.
+fn removed_elsewhere(f: &mut Fixture, name: &str) {
+    use ocsae::store::{Edit, Record};
+    let m = f.app.data.municipalities.iter().find(|m| m.name == name);
+    let m = m.unwrap().clone();
+    f.app.changed_elsewhere(&[Edit {
+        before: Some(Record::Municipality(m)),
+        after: None,
+    }]);
+}
+
+#[test]
+fn the_checklist_and_the_block_prompt_keep_their_council_when_another_goes() {
+    let mut f = on_enotum();
+    // Tiurana, carried over from Municipis; Torrelameu follows it in the store.
+    press(&mut f.app, KeyCode::Char('g'));
+    type_text(&mut f.app, "tiurana");
+    press(&mut f.app, KeyCode::Enter);
+    press(&mut f.app, KeyCode::Char('2'));
+    press(&mut f.app, KeyCode::Enter);
+    assert!(f.app.popup_as::<Checklist>().is_some());
+    // A council before it goes: every position after it shifts.
+    removed_elsewhere(&mut f, "Àger");
+    press(&mut f.app, KeyCode::Char(' '));
+    assert_eq!(status_of(&f, "Tiurana", "e-notum"), RolloutStatus::InProgress);
+    assert_eq!(status_of(&f, "Torrelameu", "e-notum"), RolloutStatus::Pending);
+    let s = screen(&f.app, 80, 24);
+    assert!(s.contains("e-NOTUM · Tiurana"), "{s}");
+    press(&mut f.app, KeyCode::Esc);
+
+    press(&mut f.app, KeyCode::Char('b'));
+    removed_elsewhere(&mut f, "Albesa");
+    type_text(&mut f.app, "Falta el certificat");
+    press(&mut f.app, KeyCode::Enter);
+    assert_eq!(status_of(&f, "Tiurana", "e-notum"), RolloutStatus::Blocked);
+    assert_eq!(status_of(&f, "Torrelameu", "e-notum"), RolloutStatus::Pending);
+}
