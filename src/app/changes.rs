@@ -77,7 +77,8 @@ pub fn block_with_reason(ctx: &mut Ctx, cell: &RolloutCell, reason: &str) -> boo
 /// an issued request leaves.
 pub fn advance_request(ctx: &mut Ctx, id: u64, in_queue: bool) -> bool {
     let Some(before) = ctx.data.certs.get(id).cloned() else {
-        return false;
+        record_gone(ctx);
+        return true;
     };
     let mut after = before.clone();
     match after.advance(ctx.now()) {

@@ -1,10 +1,11 @@
 //! The application: keys become actions, actions change the state through the
 //! current tab or popup, and the store's changes come back as records in memory.
 //!
-//! This file is the shell: it holds the context every screen shares (`Ctx`),
-//! the tabs (from the list in `crate::tabs`) and the open popup, routes each
-//! event to one of them, then applies what they asked for (`Effect`) and
-//! recomputes the rows once. It is the only file here that names tabs or popups.
+//! This file and `update.rs` are the shell: they hold the context every screen
+//! shares (`Ctx`), the tabs (from the list in `crate::tabs`) and the open popup,
+//! route each event to one of them, then apply what it asked for (`Effect`) and
+//! recompute the rows once. The rest of `app` knows tabs and popups only by
+//! their traits. See ARCHITECTURE.md for the whole flow.
 
 pub mod action;
 pub mod cert_data;

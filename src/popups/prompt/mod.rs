@@ -184,6 +184,7 @@ fn record_form_sent(ctx: &mut Ctx, council: IneCode, date: NaiveDate) -> bool {
 /// Closes a request as cancelled or rejected; the error if the answer is not accepted.
 fn close_request(ctx: &mut Ctx, id: u64, cancel: bool, answer: &str) -> Result<(), Msg> {
     let Some(before) = ctx.data.certs.get(id).cloned() else {
+        record_gone(ctx);
         return Ok(());
     };
     let answer = answer.trim();
