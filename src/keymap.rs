@@ -261,6 +261,11 @@ impl Keymap {
     }
 }
 
+/// A key as written on screen: "Space" in the user's language.
+pub fn key_name(t: &crate::i18n::I18n, key: &str) -> String {
+    key.replace("Space", t.t(crate::i18n::Msg::key_space))
+}
+
 fn deserialize_name<T: serde::de::DeserializeOwned>(name: &str) -> Option<T> {
     T::deserialize(serde::de::value::StrDeserializer::<serde::de::value::Error>::new(
         name,

@@ -4,10 +4,11 @@ mod common;
 
 use common::*;
 use crossterm::event::KeyCode;
-use ocsae::app::Popup;
-use ocsae::app::certificates::CertView;
 use ocsae::domain::certificate::CertStatus;
 use ocsae::event::Event;
+use ocsae::popups::request_form::RequestForm;
+use ocsae::tabs::CertificatesTab;
+use ocsae::tabs::certificates::CertView;
 
 /// Friday 4 December 2026, 10:00 in Barcelona.
 const FRIDAY: &str = "2026-12-04T09:00:00Z";
@@ -147,7 +148,7 @@ fn urgency_outside_the_three_posts_needs_a_reason() {
     tab_to(&mut f, 3);
     press(&mut f.app, KeyCode::Char(' '));
     press(&mut f.app, KeyCode::Enter);
-    assert!(matches!(f.app.popup, Some(Popup::Request(_))));
+    assert!(f.app.popup_as::<RequestForm>().is_some());
     let s = screen(&f.app, 80, 24);
     assert!(s.contains("si no, cal un motiu"), "{s}");
     tab_to(&mut f, 1);
@@ -178,7 +179,7 @@ fn the_form_names_an_hour_the_clocks_skip_and_refuses_the_future() {
     // Friday 10:06: past the five minutes a clock may be fast; the import draws the same line.
     let s = received(&mut f, "2026-12-04 10:06");
     assert!(s.contains("La data de recepció no pot ser futura."), "{s}");
-    assert!(matches!(f.app.popup, Some(Popup::Request(_))));
+    assert!(f.app.popup_as::<RequestForm>().is_some());
     received(&mut f, "2026-12-04 10:04");
     assert!(f.app.popup.is_none(), "saved");
 }
@@ -233,12 +234,12 @@ fn the_status_path_with_confirmations_then_the_expiry_view_and_a_renewal() {
     press(&mut f.app, KeyCode::Char('s'));
     assert_eq!(f.app.data.certs.list[0].status, CertStatus::Issued);
     assert!(
-        f.app.certificates.rows.is_empty(),
+        f.app.tab::<CertificatesTab>().rows.is_empty(),
         "issued requests leave the queue"
     );
 
     press(&mut f.app, KeyCode::Char('v'));
-    assert_eq!(f.app.certificates.view, CertView::Expiry);
+    assert_eq!(f.app.tab::<CertificatesTab>().view, CertView::Expiry);
     let s = screen(&f.app, 80, 24);
     assert!(s.contains("1461 d") && s.contains("Jordi Solé"), "{s}");
     f.clock.set(at("2030-10-20T09:00:00Z"));
@@ -327,18 +328,18 @@ fn the_filter_finds_holders_and_councils() {
     let mut f = three_requests();
     press(&mut f.app, KeyCode::Char('/'));
     type_text(&mut f.app, "sole");
-    assert_eq!(f.app.certificates.rows.len(), 1);
+    assert_eq!(f.app.tab::<CertificatesTab>().rows.len(), 1);
     press(&mut f.app, KeyCode::Esc);
     press(&mut f.app, KeyCode::Char('/'));
     type_text(&mut f.app, "cabana");
-    assert_eq!(f.app.certificates.rows.len(), 1);
+    assert_eq!(f.app.tab::<CertificatesTab>().rows.len(), 1);
     // Past the last match and back: widening rescans everything.
     type_text(&mut f.app, "x");
-    assert!(f.app.certificates.rows.is_empty());
+    assert!(f.app.tab::<CertificatesTab>().rows.is_empty());
     press(&mut f.app, KeyCode::Backspace);
-    assert_eq!(f.app.certificates.rows.len(), 1);
+    assert_eq!(f.app.tab::<CertificatesTab>().rows.len(), 1);
     press(&mut f.app, KeyCode::Esc);
-    let all = &f.app.certificates.rows;
+    let all = &f.app.tab::<CertificatesTab>().rows;
     assert_eq!(all.len(), 3);
     let due: Vec<_> = all.iter().map(|&i| f.app.data.certs.due[i]).collect();
     assert!(due.is_sorted(), "the queue stays in deadline order");
@@ -476,4 +477,66 @@ fn the_first_screen_uses_the_summary_cache_only_while_it_is_current() {
         .unwrap(),
         &summary_cache::fingerprint(tz, &[])
     ));
+}
+
+#[test]
+fn esc_in_a_form_with_typed_text_keeps_it_open_until_discarding_is_confirmed() {
+    let mut f = at_friday();
+    press(&mut f.app, KeyCode::Char('n'));
+    type_text(&mut f.app, "tiurana");
+    press(&mut f.app, KeyCode::Esc);
+    let form = f.app.popup_as::<RequestForm>().expect("Esc keeps a changed form");
+    assert!(form.confirm_discard);
+    assert_eq!(form.council_input.value(), "tiurana");
+    press(&mut f.app, KeyCode::Char('n'));
+    assert!(f.app.popup_as::<RequestForm>().is_some(), "n goes back to it");
+    ctrl(&mut f.app, 'c');
+    assert!(!f.app.quit, "Ctrl-C does not drop typed text");
+    assert!(f.app.popup_as::<RequestForm>().is_some());
+    press(&mut f.app, KeyCode::Esc);
+    press(&mut f.app, KeyCode::Char('s'));
+    assert!(f.app.popup.is_none(), "s discards");
+    press(&mut f.app, KeyCode::Char('n'));
+    press(&mut f.app, KeyCode::Esc);
+    assert!(f.app.popup.is_none(), "an untouched form closes at once");
+}
+
+#[test]
+fn a_form_whose_save_fails_stays_open_with_what_was_typed() {
+    let mut f = at_friday();
+    press(&mut f.app, KeyCode::Char('n'));
+    type_text(&mut f.app, "tiurana");
+    press(&mut f.app, KeyCode::Tab);
+    type_text(&mut f.app, "Maria Puig");
+    f.app.store.simulate_full_disk(true);
+    press(&mut f.app, KeyCode::Enter);
+    let form = f.app.popup_as::<RequestForm>().expect("kept open");
+    assert_eq!(form.holder.value(), "Maria Puig");
+    assert!(f.app.data.certs.list.is_empty());
+    f.app.store.simulate_full_disk(false);
+    press(&mut f.app, KeyCode::Enter);
+    assert!(f.app.popup.is_none());
+    assert_eq!(f.app.data.certs.list.len(), 1);
+}
+
+#[test]
+fn the_selected_request_stays_selected_when_another_goes() {
+    use ocsae::store::{Edit, Record};
+    let mut f = three_requests();
+    let selected = |f: &Fixture| {
+        let tab = f.app.tab::<CertificatesTab>();
+        let i = tab.rows[tab.cursor.selected];
+        f.app.data.certs.list[i].holder.clone()
+    };
+    press(&mut f.app, KeyCode::Home);
+    assert_eq!(selected(&f), "Jordi Solé", "the earliest deadline");
+    // Another writer removes Maria Puig's request, the first by id.
+    let gone = f.app.data.certs.list[0].clone();
+    assert_eq!(gone.holder, "Maria Puig");
+    f.app.changed_elsewhere(&[Edit {
+        before: Some(Record::Certificate(gone)),
+        after: None,
+    }]);
+    assert_eq!(f.app.tab::<CertificatesTab>().rows.len(), 2);
+    assert_eq!(selected(&f), "Jordi Solé");
 }

@@ -8,9 +8,9 @@ mod common;
 
 use common::*;
 use crossterm::event::KeyCode;
-use ocsae::app::Popup;
 use ocsae::domain::rollout::RolloutStatus;
 use ocsae::event::Event;
+use ocsae::popups::prompt::Prompt;
 use ocsae::store::Store;
 use std::path::Path;
 use std::process::Command;
@@ -95,7 +95,7 @@ fn dashboard_child() {
     // Quitting now would lose it: the dashboard asks, and stays.
     press(&mut f.app, KeyCode::Char('q'));
     assert!(!f.app.quit);
-    assert!(matches!(f.app.popup, Some(Popup::Prompt(_))));
+    assert!(f.app.popup_as::<Prompt>().is_some());
     let s = screen(&f.app, 100, 30);
     assert!(
         s.contains("Es perdran 1 canvis no desats al disc (estat d'implantació)"),

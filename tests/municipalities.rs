@@ -4,12 +4,13 @@ mod common;
 
 use common::*;
 use crossterm::event::KeyCode;
-use ocsae::app::{Popup, Tab};
 use ocsae::domain::municipality::ContactRole;
+use ocsae::popups::contacts_form::ContactsForm;
+use ocsae::tabs::MunicipalitiesTab;
 
 fn listed(f: &Fixture) -> Vec<String> {
     f.app
-        .municipalities
+        .councils
         .rows
         .iter()
         .map(|&i| f.app.data.municipalities[i].name.clone())
@@ -17,7 +18,7 @@ fn listed(f: &Fixture) -> Vec<String> {
 }
 
 fn selected_name(f: &Fixture) -> String {
-    let i = f.app.municipalities.selected_index().unwrap();
+    let i = f.app.tab::<MunicipalitiesTab>().selected_index(&f.app).unwrap();
     f.app.data.municipalities[i].name.clone()
 }
 
@@ -47,7 +48,7 @@ fn enter_keeps_the_filter_and_esc_then_clears_it() {
     press(&mut f.app, KeyCode::Char('/'));
     type_text(&mut f.app, "bala");
     press(&mut f.app, KeyCode::Enter);
-    assert!(!f.app.municipalities.filtering);
+    assert!(!f.app.councils.filtering);
     assert_eq!(
         listed(&f),
         ["Alòs de Balaguer", "Os de Balaguer", "Vallfogona de Balaguer"]
@@ -90,7 +91,7 @@ fn s_cycles_the_sort_column_and_capital_s_reverses() {
 fn the_quick_jump_ranks_prefix_then_word_start_then_substring() {
     let f = fixture_with("all", ocsae::i18n::Lang::Ca, Default::default());
     let names = |q: &str| -> Vec<String> {
-        ocsae::app::jump::best_matches(&f.app.data, q)
+        ocsae::popups::jump::best_matches(&f.app.data, q)
             .into_iter()
             .map(|i| f.app.data.municipalities[i].name.clone())
             .collect()
@@ -113,8 +114,8 @@ fn g_then_a_name_then_enter_shows_the_council() {
     let s = screen(&f.app, 80, 24);
     assert!(s.contains("Salta a un municipi") && s.contains("Tiurana"), "{s}");
     press(&mut f.app, KeyCode::Enter);
-    assert_eq!(f.app.tab, Tab::Municipalities);
-    assert!(f.app.municipalities.detail);
+    assert!(f.app.showing::<MunicipalitiesTab>());
+    assert!(f.app.tab::<MunicipalitiesTab>().detail);
     assert_eq!(selected_name(&f), "Tiurana");
     let s = screen(&f.app, 80, 24);
     assert!(
@@ -134,8 +135,8 @@ fn jumping_to_a_hidden_council_widens_the_view() {
     type_text(&mut f.app, "balaguer");
     press(&mut f.app, KeyCode::Enter);
     assert_eq!(selected_name(&f), "Balaguer");
-    assert!(f.app.municipalities.show_all);
-    assert!(f.app.municipalities.filter.is_empty());
+    assert!(f.app.councils.show_all);
+    assert!(f.app.councils.filter.is_empty());
 }
 
 #[test]
@@ -146,7 +147,7 @@ fn esc_closes_the_jump_prompt() {
     press(&mut f.app, KeyCode::Esc);
     assert!(f.app.popup.is_none());
     assert!(!f.app.quit);
-    assert!(!f.app.municipalities.detail);
+    assert!(!f.app.tab::<MunicipalitiesTab>().detail);
 }
 
 #[test]
@@ -170,7 +171,7 @@ fn editing_contacts_saves_through_the_history_and_undo_survives_a_restart() {
     type_text(&mut f.app, "tiurana");
     press(&mut f.app, KeyCode::Enter);
     press(&mut f.app, KeyCode::Char('e'));
-    assert!(matches!(f.app.popup, Some(Popup::Contacts(_))));
+    assert!(f.app.popup_as::<ContactsForm>().is_some());
     // Focus starts on the name of the blank row; the role cycles with Space.
     type_text(&mut f.app, "Joan Solé");
     press(&mut f.app, KeyCode::BackTab);
@@ -236,7 +237,7 @@ fn esc_in_a_changed_form_asks_before_discarding() {
     assert!(screen(&f.app, 80, 24).contains("Descartar-los? (s/n)"));
     press(&mut f.app, KeyCode::Char('n'));
     assert!(
-        matches!(f.app.popup, Some(Popup::Contacts(_))),
+        f.app.popup_as::<ContactsForm>().is_some(),
         "n goes back to the form"
     );
     press(&mut f.app, KeyCode::Esc);
@@ -257,7 +258,7 @@ fn a_bad_email_names_the_row_and_keeps_the_form() {
     press(&mut f.app, KeyCode::Tab);
     type_text(&mut f.app, "anna-at-ajuntament");
     press(&mut f.app, KeyCode::Enter);
-    assert!(matches!(f.app.popup, Some(Popup::Contacts(_))));
+    assert!(f.app.popup_as::<ContactsForm>().is_some());
     let s = screen(&f.app, 80, 24);
     assert!(
         s.contains("Fila 1: el correu no sembla una adreça vàlida."),
@@ -310,6 +311,88 @@ fn a_huge_paste_into_the_filter_is_cut_with_a_message() {
     let mut f = fixture();
     f.app
         .handle_event(ocsae::event::Event::Paste("x".repeat(200_000)));
-    assert_eq!(f.app.municipalities.filter.len(), 100);
+    assert_eq!(f.app.councils.filter.len(), 100);
     assert!(screen(&f.app, 80, 24).contains("El filtre admet fins a 100 caràcters."));
+}
+
+/// Council `name` goes, as another writer's change arriving while the
+/// dashboard is open: mirrored in memory, shifting every council after it.
+fn removed_elsewhere(f: &mut Fixture, name: &str) {
+    use ocsae::store::{Edit, Record};
+    let m = f
+        .app
+        .data
+        .municipalities
+        .iter()
+        .find(|m| m.name == name)
+        .unwrap()
+        .clone();
+    f.app.changed_elsewhere(&[Edit {
+        before: Some(Record::Municipality(m)),
+        after: None,
+    }]);
+}
+
+fn form_sent_on(f: &Fixture, name: &str) -> Option<chrono::NaiveDate> {
+    let m = f.app.data.municipalities.iter().find(|m| m.name == name);
+    m.unwrap().subscriber_form_sent_on
+}
+
+fn jump_to(f: &mut Fixture, name: &str) {
+    press(&mut f.app, KeyCode::Char('g'));
+    type_text(&mut f.app, name);
+    press(&mut f.app, KeyCode::Enter);
+}
+
+#[test]
+fn a_prompt_saves_to_its_council_after_another_council_goes() {
+    let mut f = fixture();
+    jump_to(&mut f, "tiurana");
+    press(&mut f.app, KeyCode::Char('f'));
+    assert!(f.app.popup_as::<ocsae::popups::prompt::Prompt>().is_some());
+    // Àger sits before Tiurana: a position would now point at Torrelameu.
+    removed_elsewhere(&mut f, "Àger");
+    press(&mut f.app, KeyCode::Enter);
+    assert!(f.app.popup.is_none());
+    let today = f.app.today();
+    assert_eq!(form_sent_on(&f, "Tiurana"), Some(today));
+    assert_eq!(form_sent_on(&f, "Torrelameu"), None);
+    let stored = f.app.store.municipalities().unwrap();
+    let tiurana = stored.iter().find(|m| m.name == "Tiurana").unwrap();
+    assert_eq!(tiurana.subscriber_form_sent_on, Some(today), "on disk too");
+}
+
+#[test]
+fn the_selection_stays_on_its_council_when_another_council_goes() {
+    let mut f = fixture();
+    jump_to(&mut f, "tiurana");
+    press(&mut f.app, KeyCode::Esc);
+    press(&mut f.app, KeyCode::Char('2'));
+    press(&mut f.app, KeyCode::Char('1'));
+    assert_eq!(selected_name(&f), "Tiurana");
+    removed_elsewhere(&mut f, "Àger");
+    assert_eq!(selected_name(&f), "Tiurana", "Municipis");
+    press(&mut f.app, KeyCode::Char('2'));
+    let rollout = f.app.tab::<ocsae::tabs::RolloutTab>();
+    let m = rollout.selected_index().unwrap();
+    assert_eq!(f.app.data.municipalities[m].name, "Tiurana", "Implantació");
+    let s = screen(&f.app, 80, 24);
+    assert!(!s.contains("Àger"), "{s}");
+}
+
+#[test]
+fn a_form_about_a_council_that_went_saves_nothing_and_says_so() {
+    let mut f = fixture();
+    jump_to(&mut f, "tiurana");
+    press(&mut f.app, KeyCode::Char('e'));
+    type_text(&mut f.app, "Joan Solé");
+    removed_elsewhere(&mut f, "Tiurana");
+    press(&mut f.app, KeyCode::Enter);
+    assert!(f.app.popup.is_none());
+    assert!(
+        f.app.data.municipalities.iter().all(|m| m.name != "Tiurana"),
+        "not brought back"
+    );
+    let s = screen(&f.app, 80, 24);
+    assert!(s.contains("Aquest registre ja no és al magatzem"), "{s}");
 }

@@ -12,6 +12,7 @@ use ocsae::domain::rollout::RolloutStatus;
 use ocsae::i18n::{I18n, Lang};
 use ocsae::io::report::{ReportFormat, ReportInput, render};
 use ocsae::store::{Change, Edit, Record, Store};
+use ocsae::tabs::RolloutTab;
 
 fn request(
     id: u64,
@@ -245,5 +246,9 @@ fn e_writes_a_private_file_through_no_planted_link_and_quotes_formulas() {
     let csv = std::fs::read_to_string(out.path().join("ocsae-implantacio-20261126-103000.csv")).unwrap();
     assert!(csv.starts_with("\u{FEFF}ine_code,municipality,e-tram,"), "{csv}");
     assert!(csv.lines().nth(1).unwrap().ends_with(",pending,0,12"), "{csv}");
-    assert_eq!(csv.lines().count(), 1 + f.app.rollout.rows.len(), "{csv}");
+    assert_eq!(
+        csv.lines().count(),
+        1 + f.app.tab::<RolloutTab>().rows.len(),
+        "{csv}"
+    );
 }

@@ -5,8 +5,11 @@ mod common;
 
 use common::*;
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
-use ocsae::app::Popup;
 use ocsae::event::Event;
+use ocsae::popups::contacts_form::ContactsForm;
+use ocsae::popups::jump::Jump;
+use ocsae::tabs::CertificatesTab;
+use ocsae::tabs::RolloutTab;
 use proptest::prelude::*;
 use proptest::test_runner::{Config as RunnerConfig, TestRunner};
 
@@ -196,7 +199,7 @@ fn a_huge_paste_into_any_field_is_cut_with_a_message() {
     let mut f = fixture();
     press(&mut f.app, KeyCode::Char('g'));
     f.app.handle_event(Event::Paste(big.clone()));
-    let Some(Popup::Jump(jump)) = &f.app.popup else {
+    let Some(jump) = f.app.popup_as::<Jump>() else {
         panic!()
     };
     assert_eq!(jump.input.len(), 60, "the jump prompt holds 60 characters");
@@ -219,7 +222,7 @@ fn a_huge_paste_into_any_field_is_cut_with_a_message() {
     let mut f = fixture();
     press(&mut f.app, KeyCode::Char('3'));
     f.app.handle_event(Event::Paste(big.clone()));
-    assert_eq!(f.app.certificates.filter.len(), 100);
+    assert_eq!(f.app.tab::<CertificatesTab>().filter.len(), 100);
 }
 
 #[test]
@@ -230,7 +233,7 @@ fn a_full_disk_keeps_the_change_on_screen_and_marks_it_not_saved() {
     f.app.store.simulate_full_disk(true);
     press(&mut f.app, KeyCode::Enter);
     assert!(
-        matches!(f.app.popup, Some(Popup::Contacts(_))),
+        f.app.popup_as::<ContactsForm>().is_some(),
         "the form stays open with what was typed"
     );
     let s = screen(&f.app, 80, 24);
@@ -248,7 +251,9 @@ fn a_full_disk_keeps_the_change_on_screen_and_marks_it_not_saved() {
     press(&mut f.app, KeyCode::Char(' '));
     assert!(screen(&f.app, 80, 24).contains("NO DESAT"));
     assert_eq!(
-        f.app.data.status(f.app.rollout.selected_index().unwrap(), 0),
+        f.app
+            .data
+            .status(f.app.tab::<RolloutTab>().selected_index().unwrap(), 0),
         ocsae::domain::rollout::RolloutStatus::Pending
     );
 }
@@ -257,7 +262,7 @@ fn a_full_disk_keeps_the_change_on_screen_and_marks_it_not_saved() {
 fn a_change_that_cannot_reach_the_disk_is_kept_and_written_by_the_next() {
     let mut f = fixture();
     press(&mut f.app, KeyCode::Char('2'));
-    let council = f.app.rollout.selected_index().unwrap();
+    let council = f.app.tab::<RolloutTab>().selected_index().unwrap();
     f.app.store.simulate_full_disk_at_flush(true);
     press(&mut f.app, KeyCode::Char(' '));
     let s = screen(&f.app, 80, 24);

@@ -4,9 +4,10 @@ mod common;
 
 use common::*;
 use crossterm::event::KeyCode;
-use ocsae::app::Popup;
 use ocsae::domain::catalog::service_index;
 use ocsae::domain::rollout::RolloutStatus;
+use ocsae::popups::checklist::Checklist;
+use ocsae::tabs::RolloutTab;
 
 const NOT: usize = 5;
 
@@ -28,7 +29,7 @@ fn on_enotum() -> Fixture {
     for _ in 0..NOT {
         press(&mut f.app, KeyCode::Char('l'));
     }
-    assert_eq!(f.app.rollout.column, NOT);
+    assert_eq!(f.app.tab::<RolloutTab>().column, NOT);
     f
 }
 
@@ -124,14 +125,18 @@ fn f_answers_who_still_lacks_enotum() {
     let s = screen(&f.app, 80, 24);
     assert!(s.contains("1 municipi  e-NOTUM: implantat"), "{s}");
     press(&mut f.app, KeyCode::Esc);
-    assert_eq!(f.app.rollout.rows.len(), 29, "Esc clears the status filter");
+    assert_eq!(
+        f.app.tab::<RolloutTab>().rows.len(),
+        29,
+        "Esc clears the status filter"
+    );
 }
 
 #[test]
 fn the_checklist_ticks_steps_and_moves_the_status_undoably() {
     let mut f = on_enotum();
     press(&mut f.app, KeyCode::Enter);
-    assert!(matches!(f.app.popup, Some(Popup::Checklist(_))));
+    assert!(f.app.popup_as::<Checklist>().is_some());
     let s = screen(&f.app, 80, 24);
     assert!(
         s.contains("e-NOTUM · Àger") && s.contains("[ ] Sol·licitud d'alta signada i enviada"),
@@ -211,14 +216,14 @@ fn the_name_filter_and_selection_are_shared_with_municipis() {
     type_text(&mut f.app, "tiurana");
     press(&mut f.app, KeyCode::Enter);
     press(&mut f.app, KeyCode::Char('2'));
-    let m = f.app.rollout.selected_index().unwrap();
+    let m = f.app.tab::<RolloutTab>().selected_index().unwrap();
     assert_eq!(f.app.data.municipalities[m].name, "Tiurana");
     press(&mut f.app, KeyCode::Char('/'));
     type_text(&mut f.app, "vilanova");
-    assert_eq!(f.app.rollout.rows.len(), 2);
+    assert_eq!(f.app.tab::<RolloutTab>().rows.len(), 2);
     press(&mut f.app, KeyCode::Enter);
     press(&mut f.app, KeyCode::Char('1'));
-    assert_eq!(f.app.municipalities.rows.len(), 2);
+    assert_eq!(f.app.councils.rows.len(), 2);
 }
 
 #[test]
@@ -230,7 +235,7 @@ fn undo_works_with_the_checklist_open() {
     press(&mut f.app, KeyCode::Char('u'));
     assert_eq!(status_of(&f, "Àger", "e-notum"), RolloutStatus::Pending);
     assert!(
-        matches!(f.app.popup, Some(Popup::Checklist(_))),
+        f.app.popup_as::<Checklist>().is_some(),
         "the checklist stays open"
     );
     ctrl(&mut f.app, 'r');
@@ -275,6 +280,44 @@ fn totals_count_every_listed_council_even_under_a_status_filter() {
     // 1 of 29: 3.4 % rounds to 3.
     assert_eq!(total(&f), "3");
     press(&mut f.app, KeyCode::Char('f')); // not done: Àger leaves the list
-    assert_eq!(f.app.rollout.rows.len(), 28);
+    assert_eq!(f.app.tab::<RolloutTab>().rows.len(), 28);
     assert_eq!(total(&f), "3", "the filter does not change how far e-NOTUM is");
+}
+
+/// Council `name` goes, as another writer's change arriving while the dashboard is open.
+fn removed_elsewhere(f: &mut Fixture, name: &str) {
+    use ocsae::store::{Edit, Record};
+    let m = f.app.data.municipalities.iter().find(|m| m.name == name);
+    let m = m.unwrap().clone();
+    f.app.changed_elsewhere(&[Edit {
+        before: Some(Record::Municipality(m)),
+        after: None,
+    }]);
+}
+
+#[test]
+fn the_checklist_and_the_block_prompt_keep_their_council_when_another_goes() {
+    let mut f = on_enotum();
+    // Tiurana, carried over from Municipis; Torrelameu follows it in the store.
+    press(&mut f.app, KeyCode::Char('g'));
+    type_text(&mut f.app, "tiurana");
+    press(&mut f.app, KeyCode::Enter);
+    press(&mut f.app, KeyCode::Char('2'));
+    press(&mut f.app, KeyCode::Enter);
+    assert!(f.app.popup_as::<Checklist>().is_some());
+    // A council before it goes: every position after it shifts.
+    removed_elsewhere(&mut f, "Àger");
+    press(&mut f.app, KeyCode::Char(' '));
+    assert_eq!(status_of(&f, "Tiurana", "e-notum"), RolloutStatus::InProgress);
+    assert_eq!(status_of(&f, "Torrelameu", "e-notum"), RolloutStatus::Pending);
+    let s = screen(&f.app, 80, 24);
+    assert!(s.contains("e-NOTUM · Tiurana"), "{s}");
+    press(&mut f.app, KeyCode::Esc);
+
+    press(&mut f.app, KeyCode::Char('b'));
+    removed_elsewhere(&mut f, "Albesa");
+    type_text(&mut f.app, "Falta el certificat");
+    press(&mut f.app, KeyCode::Enter);
+    assert_eq!(status_of(&f, "Tiurana", "e-notum"), RolloutStatus::Blocked);
+    assert_eq!(status_of(&f, "Torrelameu", "e-notum"), RolloutStatus::Pending);
 }

@@ -4,9 +4,11 @@ mod common;
 
 use common::*;
 use crossterm::event::KeyCode;
-use ocsae::app::Tab;
 use ocsae::config::Config;
 use ocsae::i18n::Lang;
+use ocsae::tabs::CertificatesTab;
+use ocsae::tabs::MunicipalitiesTab;
+use ocsae::tabs::RolloutTab;
 use ocsae::theme::{Theme, ThemeName};
 
 #[test]
@@ -19,7 +21,7 @@ fn municipis_at_80x24() {
 fn implantacio_at_80x24() {
     let mut f = fixture();
     press(&mut f.app, KeyCode::Char('2'));
-    assert_eq!(f.app.tab, Tab::Rollout);
+    assert!(f.app.showing::<RolloutTab>());
     insta::assert_snapshot!(screen(&f.app, 80, 24));
 }
 
@@ -27,7 +29,7 @@ fn implantacio_at_80x24() {
 fn certificats_at_80x24() {
     let mut f = fixture();
     press(&mut f.app, KeyCode::Char('3'));
-    assert_eq!(f.app.tab, Tab::Certificates);
+    assert!(f.app.showing::<CertificatesTab>());
     insta::assert_snapshot!(screen(&f.app, 80, 24));
 }
 
@@ -58,14 +60,14 @@ fn too_small_shows_a_message_and_growing_back_redraws() {
 fn tab_and_shift_tab_cycle_the_tabs() {
     let mut f = fixture();
     press(&mut f.app, KeyCode::Tab);
-    assert_eq!(f.app.tab, Tab::Rollout);
+    assert!(f.app.showing::<RolloutTab>());
     press(&mut f.app, KeyCode::Tab);
     press(&mut f.app, KeyCode::Tab);
-    assert_eq!(f.app.tab, Tab::Municipalities);
+    assert!(f.app.showing::<MunicipalitiesTab>());
     press(&mut f.app, KeyCode::BackTab);
-    assert_eq!(f.app.tab, Tab::Certificates);
+    assert!(f.app.showing::<CertificatesTab>());
     press(&mut f.app, KeyCode::Char('1'));
-    assert_eq!(f.app.tab, Tab::Municipalities);
+    assert!(f.app.showing::<MunicipalitiesTab>());
 }
 
 #[test]
@@ -89,7 +91,7 @@ fn the_list_is_the_councils_under_5000_in_catalan_order() {
     let f = fixture();
     let names: Vec<&str> = f
         .app
-        .municipalities
+        .councils
         .rows
         .iter()
         .map(|&i| f.app.data.municipalities[i].name.as_str())

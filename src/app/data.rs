@@ -11,6 +11,29 @@ use crate::store::{Edit, Record, Result, Store};
 use chrono::{DateTime, Utc};
 use std::collections::HashMap;
 
+/// One cell of the rollout matrix, by identity: a council's INE code and the
+/// service's catalogue id, which stay put when other records come and go.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RolloutCell {
+    pub council: IneCode,
+    pub service: String,
+}
+
+impl RolloutCell {
+    /// The cell at council `council`, service `service` (indexes, as listed now).
+    pub fn at(data: &Data, council: usize, service: usize) -> RolloutCell {
+        RolloutCell {
+            council: data.municipalities[council].ine,
+            service: services()[service].id.clone(),
+        }
+    }
+
+    /// Where the cell is now, as (council, service) indexes; None if the council has gone.
+    pub fn locate(&self, data: &Data) -> Option<(usize, usize)> {
+        Some((*data.by_ine.get(&self.council)?, service_index(&self.service)?))
+    }
+}
+
 #[derive(Debug)]
 pub struct Data {
     /// Working days and deadlines of the office.

@@ -1,136 +1,71 @@
-//! The application state. Keys become actions here; `update` is the one place
-//! where actions become changes to the store.
+//! The application: keys become actions, actions change the state through the
+//! current tab or popup, and the store's changes come back as records in memory.
+//!
+//! This file and `update.rs` are the shell: they hold the context every screen
+//! shares (`Ctx`), the tabs (from the list in `crate::tabs`) and the open popup,
+//! route each event to one of them, then apply what it asked for (`Effect`) and
+//! recompute the rows once. The rest of `app` knows tabs and popups only by
+//! their traits. See ARCHITECTURE.md for the whole flow.
 
 pub mod action;
 pub mod cert_data;
-pub mod cert_update;
-pub mod certificates;
-pub mod checklist;
-pub mod contacts_form;
+pub mod changes;
+pub mod councils;
+pub mod ctx;
 pub mod data;
-pub mod jump;
-pub mod municipalities;
-mod popups;
-pub mod prompt;
-pub mod request_form;
-pub mod rollout;
-mod rollout_update;
+pub mod effect;
+pub mod popup;
 mod saving;
+pub mod scroll;
 mod share;
 pub mod summary_cache;
+pub mod tab;
 pub mod table;
+mod undo;
 mod update;
 
-pub use update::change_label;
+pub use ctx::{Ctx, Status, StatusKind};
+pub use popup::{Hints, Popup, PopupOutcome};
+pub use tab::{Outcome, Tab};
+pub use undo::change_label;
 
 use crate::config::Config;
 use crate::domain::clock::Clock;
 use crate::event::Event;
-use crate::i18n::{I18n, Lang, Msg};
+use crate::i18n::{I18n, Lang};
 use crate::keymap::Keymap;
-use crate::store::Store;
+use crate::store::{Edit, Store};
 use crate::theme::Theme;
 use action::Context;
-use chrono::{DateTime, NaiveDate, Utc};
-use contacts_form::ContactsForm;
 use crossterm::event::{KeyEvent, KeyEventKind};
 use data::Data;
-use jump::Jump;
-use municipalities::MunicipalitiesState;
-use prompt::Prompt;
-use std::cell::Cell;
+use effect::Effect;
+use std::any::Any;
 use std::sync::Arc;
-use table::Cursor;
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Tab {
-    Municipalities,
-    Rollout,
-    Certificates,
-}
-
-impl Tab {
-    pub const ALL: [Tab; 3] = [Tab::Municipalities, Tab::Rollout, Tab::Certificates];
-
-    pub fn title(self) -> Msg {
-        match self {
-            Tab::Municipalities => Msg::tab_municipalities,
-            Tab::Rollout => Msg::tab_rollout,
-            Tab::Certificates => Msg::tab_certificates,
-        }
-    }
-
-    fn index(self) -> usize {
-        Tab::ALL.iter().position(|&t| t == self).unwrap_or(0)
-    }
-
-    fn context(self) -> Option<Context> {
-        match self {
-            Tab::Municipalities => Some(Context::Municipalities),
-            Tab::Rollout => Some(Context::Rollout),
-            Tab::Certificates => Some(Context::Certificates),
-        }
-    }
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum StatusKind {
-    Info,
-    Saved,
-    Error,
-}
-
-/// A message for the status bar.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Status {
-    pub kind: StatusKind,
-    pub text: String,
-}
-
-/// A window drawn over the tab; it takes the keys while open.
-#[derive(Debug)]
-pub enum Popup {
-    /// The key bindings of the screen underneath, scrolled by the cursor.
-    Help(Cursor),
-    Jump(Jump),
-    Contacts(ContactsForm),
-    Prompt(Prompt),
-    Checklist(checklist::Checklist),
-    Request(Box<request_form::RequestForm>),
-    CertDetail(cert_update::CertDetail),
-}
-
-/// The width from which the detail pane sits beside the table.
-pub const WIDE: u16 = 120;
 
 pub struct App {
-    pub store: Store,
-    pub clock: Arc<dyn Clock>,
-    pub config: Config,
-    pub tz: chrono_tz::Tz,
-    pub t: I18n,
-    pub keymap: Keymap,
-    pub theme: Theme,
-    pub data: Data,
-    pub tab: Tab,
-    pub municipalities: MunicipalitiesState,
-    pub rollout: rollout::RolloutState,
-    pub certificates: certificates::CertificatesState,
-    pub popup: Option<Popup>,
-    pub status: Option<Status>,
-    pub quit: bool,
-    /// Where `E` writes its CSV files: the directory ocsae was started in.
-    pub export_dir: std::path::PathBuf,
-    /// Text for the terminal's clipboard, sent by the draw loop (OSC 52).
-    pub clipboard: Option<String>,
-    /// `--read-only`: look, never change.
-    pub read_only: bool,
-    /// Why the last write to disk failed, in the user's language, while changes wait.
-    write_error: Option<String>,
-    /// The terminal height at the last draw: too small a window takes no keys but quit.
-    pub last_height: Cell<u16>,
-    /// The terminal width at the last draw: narrow screens show the detail alone.
-    pub last_width: Cell<u16>,
+    ctx: Ctx,
+    /// Every tab, in the header's order; the first is the start screen.
+    tabs: Vec<Box<dyn Tab>>,
+    /// The current tab, as an index into `tabs`.
+    active: usize,
+    /// A window over the tab that takes the keys while open.
+    pub popup: Option<Box<dyn Popup>>,
+}
+
+// The app is its shared context plus the screens: `app.data`, `app.store`,
+// `app.commit(..)` read as before, and tabs reach the same things through `Ctx`.
+impl std::ops::Deref for App {
+    type Target = Ctx;
+    fn deref(&self) -> &Ctx {
+        &self.ctx
+    }
+}
+
+impl std::ops::DerefMut for App {
+    fn deref_mut(&mut self) -> &mut Ctx {
+        &mut self.ctx
+    }
 }
 
 impl App {
@@ -182,40 +117,45 @@ impl App {
                 &summary_cache::fingerprint(tz, &config.local_holidays),
             );
         }
+        let ctx = Ctx::new(store, config, I18n::new(lang), keymap, theme, clock, data);
         let mut app = App {
-            store,
-            clock,
-            tz,
-            t: I18n::new(lang),
-            keymap,
-            theme,
-            config,
-            data,
-            tab: Tab::Municipalities,
-            municipalities: MunicipalitiesState::default(),
-            rollout: rollout::RolloutState::default(),
-            certificates: certificates::CertificatesState::default(),
+            ctx,
+            tabs: crate::tabs::all(),
+            active: 0,
             popup: None,
-            status: None,
-            quit: false,
-            last_width: Cell::new(80),
-            last_height: Cell::new(24),
-            export_dir: std::path::PathBuf::from("."),
-            clipboard: None,
-            read_only: false,
-            write_error: None,
         };
-        app.refresh_rows();
+        app.refresh();
         Ok(app)
     }
 
-    pub fn now(&self) -> DateTime<Utc> {
-        self.clock.now()
+    /// The tab on screen.
+    pub fn current_tab(&self) -> &dyn Tab {
+        self.tabs[self.active].as_ref()
     }
 
-    /// Today in the office's time zone.
-    pub fn today(&self) -> NaiveDate {
-        self.now().with_timezone(&self.tz).date_naive()
+    /// Every tab, in the header's order, and which is on screen.
+    pub fn tabs(&self) -> (&[Box<dyn Tab>], usize) {
+        (&self.tabs, self.active)
+    }
+
+    /// The tab of type `T`, for tests and tools that know which they want.
+    pub fn tab<T: Tab>(&self) -> &T {
+        self.tabs
+            .iter()
+            .find_map(|t| (t.as_ref() as &dyn Any).downcast_ref::<T>())
+            .expect("every tab type is in the list")
+    }
+
+    /// Whether the tab on screen is a `T`.
+    pub fn showing<T: Tab>(&self) -> bool {
+        (self.current_tab() as &dyn Any).is::<T>()
+    }
+
+    /// The open popup, if it is a `T`.
+    pub fn popup_as<T: Popup>(&self) -> Option<&T> {
+        self.popup
+            .as_deref()
+            .and_then(|p| (p as &dyn Any).downcast_ref::<T>())
     }
 
     /// The background work that reads the certificate requests, if they are not loaded.
@@ -234,55 +174,64 @@ impl App {
                     peak_kb = crate::logging::peak_rss_kb(),
                     "certificate requests loaded"
                 );
-                self.data.set_certificates(certs);
-                self.refresh_rows();
-                self.save_summary();
+                self.ctx.data.set_certificates(certs);
+                self.refresh();
+                self.ctx.save_summary();
             }
             Err(e) => {
                 tracing::error!("could not load the requests: {e}");
-                self.set_status(StatusKind::Error, e.localize(&self.t));
+                let text = e.localize(&self.ctx.t);
+                self.ctx.set_status(StatusKind::Error, text);
             }
         }
     }
 
-    /// Remembers the per-council figures for the next start's first screen.
-    pub fn save_summary(&self) {
-        if self.data.certs_loaded && !self.read_only {
-            let fingerprint = summary_cache::fingerprint(self.tz, &self.config.local_holidays);
-            summary_cache::save(&self.store, &self.data, &fingerprint);
+    /// Changes another writer made to the store, mirrored here: selections stay
+    /// on their records and open popups on theirs, as they hold identities.
+    pub fn changed_elsewhere(&mut self, edits: &[Edit]) {
+        self.ctx.data.apply(edits);
+        self.refresh();
+    }
+
+    /// Recomputes every tab's rows after the records or the shared list changed.
+    fn refresh(&mut self) {
+        let ctx = &mut self.ctx;
+        ctx.stale = false;
+        ctx.councils.refresh(&ctx.data, ctx.config.threshold);
+        for tab in &mut self.tabs {
+            tab.refresh(&self.ctx);
         }
     }
 
-    /// While the requests load, what needs them says so instead of acting on half the data.
-    pub(crate) fn refuse_while_loading(&mut self) {
-        self.set_status(StatusKind::Info, self.t.t(Msg::certs_loading).to_string());
-    }
-
-    /// Recomputes the listed rows of both tabs after data or view settings changed.
-    fn refresh_rows(&mut self) {
-        self.municipalities.refresh(&self.data, self.config.threshold);
-        self.rollout.refresh(&self.data, &self.municipalities.rows);
-        self.certificates.refresh(&self.data);
+    /// After a handler: rows recomputed once, then what it asked of other tabs.
+    fn settle(&mut self) {
+        loop {
+            if self.ctx.stale {
+                self.refresh();
+            }
+            let effects = std::mem::take(&mut self.ctx.effects);
+            if effects.is_empty() {
+                return;
+            }
+            for effect in effects {
+                match effect {
+                    Effect::Show(target) => {
+                        if let Some(i) = self.tabs.iter().position(|t| t.shows(&target)) {
+                            self.active = i;
+                            self.tabs[i].reveal(&target, &mut self.ctx);
+                        }
+                    }
+                    Effect::Run(action) => {
+                        self.apply(action);
+                    }
+                }
+            }
+        }
     }
 
     /// The keymap contexts of the current screen, most specific first.
     pub fn contexts(&self) -> Vec<Context> {
-        let mut out: Vec<Context> = self.tab.context().into_iter().collect();
-        out.extend([Context::Table, Context::Global]);
-        out
-    }
-
-    pub fn set_status(&mut self, kind: StatusKind, text: impl Into<String>) {
-        // While changes are not on disk, nothing says "Desat".
-        let (kind, text) = match kind {
-            StatusKind::Saved if self.store.unsaved() > 0 => (StatusKind::Error, self.unsaved_warning()),
-            _ => (kind, text.into()),
-        };
-        self.status = Some(Status { kind, text });
-    }
-
-    pub(crate) fn refuse_read_only(&mut self) {
-        self.set_status(StatusKind::Error, self.t.t(Msg::read_only_refused).to_string());
+        vec![self.current_tab().context(), Context::Table, Context::Global]
     }
 
     /// How long the loop may sleep before a countdown on screen moves, or changes not
@@ -290,29 +239,7 @@ impl App {
     /// each second in their last hour; the overdue count changes when the next deadline passes.
     pub fn next_tick(&self) -> Option<std::time::Duration> {
         let now = self.now();
-        let visible: Vec<chrono::DateTime<Utc>> = match self.tab {
-            Tab::Certificates if self.certificates.view == certificates::CertView::Queue => {
-                let range = self
-                    .certificates
-                    .cursor
-                    .visible_range(self.certificates.rows.len());
-                self.certificates.rows[range]
-                    .iter()
-                    .filter_map(|&i| self.data.certs.deadline(i))
-                    .collect()
-            }
-            Tab::Municipalities => {
-                let range = self
-                    .municipalities
-                    .cursor
-                    .visible_range(self.municipalities.rows.len());
-                self.municipalities.rows[range]
-                    .iter()
-                    .filter_map(|&m| self.data.next_due(m))
-                    .collect()
-            }
-            _ => Vec::new(),
-        };
+        let visible = self.current_tab().deadlines(&self.ctx);
         let mut wait = visible
             .iter()
             .map(|&due| crate::domain::countdown::next_change(due, now))
@@ -331,61 +258,91 @@ impl App {
         }
     }
 
-    /// Whether the open popup holds text typed and not saved.
-    fn popup_has_typing(&self) -> bool {
-        match &self.popup {
-            Some(Popup::Contacts(form)) => form.is_dirty(),
-            Some(Popup::Request(form)) => form.is_dirty(),
-            Some(Popup::Prompt(prompt)) => !prompt.input.value().is_empty(),
-            Some(Popup::Checklist(list)) => list.notes.is_some(),
-            _ => false,
-        }
-    }
-
     /// Handles one event; true if the screen may have changed.
     pub fn handle_event(&mut self, event: Event) -> bool {
         match event {
             Event::Key(key) => self.handle_key(key),
-            Event::Paste(text) => self.paste(&text),
+            Event::Paste(text) => {
+                let changed = self.paste(&text);
+                self.settle();
+                changed
+            }
             Event::Resize => true,
             Event::Tick => {
-                self.retry_save(false);
+                self.ctx.retry_save(false);
                 true
             }
         }
     }
 
     pub fn handle_key(&mut self, key: KeyEvent) -> bool {
+        let changed = self.key(key);
+        self.settle();
+        changed
+    }
+
+    fn key(&mut self, key: KeyEvent) -> bool {
         if key.kind == KeyEventKind::Release {
             return false;
         }
-        let too_small = self.last_width.get() < crate::views::MIN_WIDTH
-            || self.last_height.get() < crate::views::MIN_HEIGHT;
+        let too_small = self.last_width.get() < crate::layout::MIN_WIDTH
+            || self.last_height.get() < crate::layout::MIN_HEIGHT;
         if too_small {
             // Keys typed blind would land in fields nobody can see; only quitting works.
             let action = self.keymap.lookup(&[Context::Global], &key);
-            return action == Some(action::Action::Quit) && self.update(action::Action::Quit);
+            return action == Some(action::Action::Quit) && self.apply(action::Action::Quit);
         }
         // A Ctrl chord bound to quit (Ctrl-C) quits from anywhere, unless typed text
         // would be lost: then it says how to keep or drop it first.
         let chord = key.modifiers.contains(crossterm::event::KeyModifiers::CONTROL);
         if chord && self.keymap.lookup(&[Context::Global], &key) == Some(action::Action::Quit) {
-            if self.popup_has_typing() {
-                self.set_status(StatusKind::Info, self.t.t(Msg::quit_unsaved).to_string());
+            if self.popup.as_ref().is_some_and(|p| p.has_typing()) {
+                let text = self.t.t(crate::i18n::Msg::quit_unsaved).to_string();
+                self.ctx.set_status(StatusKind::Info, text);
                 return true;
             }
             self.popup = None;
-            return self.update(action::Action::Quit);
+            return self.apply(action::Action::Quit);
         }
-        if self.popup.is_some() {
-            return self.popup_key(key);
+        if let Some(popup) = self.popup.as_mut() {
+            let outcome = popup.key(key, &mut self.ctx);
+            return self.after_popup(outcome);
         }
-        if self.filter_state().1 {
+        if self
+            .current_tab()
+            .filter(&self.ctx)
+            .is_some_and(|(_, typing)| typing)
+        {
             return self.filter_key(key);
         }
         match self.keymap.lookup(&self.contexts(), &key) {
-            Some(action) => self.update(action),
+            Some(action) => self.apply(action),
             None => false,
         }
+    }
+
+    /// What becomes of the popup after it handled a key or a paste.
+    fn after_popup(&mut self, outcome: PopupOutcome) -> bool {
+        match outcome {
+            PopupOutcome::Keep => true,
+            PopupOutcome::Ignored => false,
+            PopupOutcome::Close => {
+                self.popup = None;
+                true
+            }
+            PopupOutcome::Replace(next) => {
+                self.popup = Some(next);
+                true
+            }
+        }
+    }
+
+    /// Pasted text goes to whatever field has the focus.
+    fn paste(&mut self, text: &str) -> bool {
+        if let Some(popup) = self.popup.as_mut() {
+            let outcome = popup.paste(text, &mut self.ctx);
+            return self.after_popup(outcome);
+        }
+        self.paste_filter(text)
     }
 }

@@ -2,8 +2,7 @@
 //! each change stays on screen, marked; a retry (the `save` key, every few seconds,
 //! and before the next change) writes them all once there is room; quitting asks first.
 
-use super::prompt::{Prompt, PromptKind};
-use super::{App, Popup, StatusKind};
+use super::ctx::{Ctx, StatusKind};
 use crate::i18n::Msg;
 use crate::store::{Applied, Change, StoreError};
 use std::time::Duration;
@@ -11,7 +10,7 @@ use std::time::Duration;
 /// How often the loop tries again to write changes that are not on disk.
 pub const RETRY_EVERY: Duration = Duration::from_secs(5);
 
-impl App {
+impl Ctx {
     /// Saves a change (with its history entry, flushed) and mirrors it in memory.
     /// On failure the change is not applied and the status bar says why.
     pub fn commit(&mut self, change: Change) -> bool {
@@ -34,7 +33,7 @@ impl App {
 
     /// Mirrors what the store applied, whether or not it reached the disk; None if
     /// nothing was applied (the status bar then says why).
-    pub(super) fn applied(&mut self, result: crate::store::Result<Applied>) -> Option<Applied> {
+    pub fn applied(&mut self, result: crate::store::Result<Applied>) -> Option<Applied> {
         match result {
             Ok(applied) => {
                 self.write_error = None;
@@ -63,7 +62,7 @@ impl App {
     }
 
     /// What the status bar says while changes are not on disk.
-    pub(super) fn unsaved_warning(&self) -> String {
+    pub fn unsaved_warning(&self) -> String {
         let detail = self
             .write_error
             .clone()
@@ -71,7 +70,7 @@ impl App {
         let key = self
             .keymap
             .first_key(super::action::Action::Save)
-            .map(|k| crate::views::help::key_name(&self.t, &k))
+            .map(|k| crate::keymap::key_name(&self.t, &k))
             .unwrap_or_default();
         self.t.f(
             Msg::not_flushed,
@@ -80,7 +79,7 @@ impl App {
     }
 
     /// Tries to write what is not on disk, quietly; true if nothing is left.
-    pub(super) fn recover_store(&mut self) -> bool {
+    pub fn recover_store(&mut self) -> bool {
         if !self.store.needs_recovery() {
             return true;
         }
@@ -130,23 +129,23 @@ impl App {
     }
 
     /// `q` or Ctrl-C: quits, unless changes not on disk would be lost; then it
-    /// tries once more to write them, and asks.
-    pub(super) fn request_quit(&mut self) {
+    /// tries once more to write them. True if the user must be asked.
+    pub(super) fn request_quit(&mut self) -> bool {
         if self.store.unsaved() > 0 {
             self.recover_store();
         }
         if self.store.unsaved() == 0 {
             self.quit = true;
-            return;
+            return false;
         }
-        self.popup = Some(Popup::Prompt(Prompt::new(PromptKind::ConfirmQuit, "", 0)));
+        true
     }
 
     /// The question before quitting: how many changes, and which.
     pub fn quit_question(&self) -> String {
         let mut what: Vec<String> = Vec::new();
         for action in self.store.unsaved_actions() {
-            let label = self.t.t(super::change_label(&action)).to_string();
+            let label = self.t.t(super::undo::change_label(&action)).to_string();
             if !what.contains(&label) {
                 what.push(label);
             }

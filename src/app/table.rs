@@ -44,13 +44,6 @@ impl Cursor {
         self.page.get().max(1)
     }
 
-    /// For text that scrolls rather than selects: `selected` is the first line shown.
-    pub fn scroll_window(&self, height: usize, len: usize) -> Range<usize> {
-        self.page.set(height.max(1));
-        let top = self.selected.min(len.saturating_sub(height));
-        top..(top + height).min(len)
-    }
-
     /// The rows the last draw showed, clamped to `len`.
     pub fn visible_range(&self, len: usize) -> Range<usize> {
         let start = self.offset.get().min(len);

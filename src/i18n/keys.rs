@@ -230,6 +230,7 @@ messages! {
     unsaved_badge,
     unsaved_written,
     nothing_unsaved,
+    record_gone,
     prompt_quit_unsaved,
     nothing_to_redo,
     nothing_to_undo,

@@ -3,6 +3,8 @@
 pub mod countdown;
 pub mod input;
 pub mod progress;
+pub mod rollout;
+pub mod table;
 
 use ratatui::buffer::CellWidth;
 use unicode_segmentation::UnicodeSegmentation;

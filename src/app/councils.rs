@@ -1,0 +1,133 @@
+//! The council list Municipis and Implantació share: which councils are listed
+//! (threshold or all, name filter) and in which order. Each tab keeps its own
+//! cursor over it; both read this one struct.
+
+use super::action::Action;
+use super::data::Data;
+use crate::domain::search::{fold, rank};
+use crate::widgets::input::TextInput;
+use chrono::NaiveDate;
+
+/// The most characters a filter holds; longer pastes are cut with a message.
+pub const FILTER_LIMIT: usize = crate::domain::limits::FILTER;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum SortColumn {
+    #[default]
+    Name,
+    Population,
+    Rollout,
+    Certificates,
+    Deadline,
+    Form,
+}
+
+impl SortColumn {
+    pub const ALL: [SortColumn; 6] = [
+        SortColumn::Name,
+        SortColumn::Population,
+        SortColumn::Rollout,
+        SortColumn::Certificates,
+        SortColumn::Deadline,
+        SortColumn::Form,
+    ];
+
+    pub fn next(self) -> SortColumn {
+        let i = Self::ALL.iter().position(|&c| c == self).unwrap_or(0);
+        Self::ALL[(i + 1) % Self::ALL.len()]
+    }
+}
+
+#[derive(Debug)]
+pub struct CouncilList {
+    /// Indexes into `Data::municipalities`, in display order.
+    pub rows: Vec<usize>,
+    /// Show every council of the store, not only those under the threshold.
+    pub show_all: bool,
+    pub filter: TextInput,
+    /// Keys go to the filter while this is set.
+    pub filtering: bool,
+    pub sort: SortColumn,
+    pub reverse: bool,
+}
+
+impl Default for CouncilList {
+    fn default() -> Self {
+        CouncilList {
+            rows: Vec::new(),
+            show_all: false,
+            filter: TextInput::new("", FILTER_LIMIT),
+            filtering: false,
+            sort: SortColumn::Name,
+            reverse: false,
+        }
+    }
+}
+
+/// Where a fitxa stands, as a sort key: unsent first, then by renewal date.
+fn form_key(data: &Data, i: usize) -> (u8, Option<NaiveDate>) {
+    match data.municipalities[i].form_due_on() {
+        None => (0, None),
+        Some(due) => (1, Some(due)),
+    }
+}
+
+impl CouncilList {
+    /// Recomputes the rows after the data or the view settings changed.
+    pub fn refresh(&mut self, data: &Data, threshold: u32) {
+        let query = fold(self.filter.value());
+        let mut rows: Vec<usize> = (0..data.municipalities.len())
+            .filter(|&i| self.show_all || data.municipalities[i].population < threshold)
+            .filter(|&i| query.is_empty() || rank(&data.folded[i], &query).is_some())
+            .collect();
+        let by_name = |a: &usize, b: &usize| data.collation[*a].cmp(&data.collation[*b]);
+        rows.sort_by(|a, b| {
+            let primary = match self.sort {
+                SortColumn::Name => std::cmp::Ordering::Equal,
+                SortColumn::Population => data.municipalities[*a]
+                    .population
+                    .cmp(&data.municipalities[*b].population),
+                SortColumn::Rollout => data.rollout_ratio(*a).cmp(&data.rollout_ratio(*b)),
+                SortColumn::Certificates => data.open_certificates(*a).cmp(&data.open_certificates(*b)),
+                SortColumn::Deadline => {
+                    let key = |i: usize| data.next_due(i).map_or((1, None), |d| (0, Some(d)));
+                    key(*a).cmp(&key(*b))
+                }
+                SortColumn::Form => form_key(data, *a).cmp(&form_key(data, *b)),
+            };
+            let ordering = primary.then_with(|| by_name(a, b));
+            if self.reverse {
+                ordering.reverse()
+            } else {
+                ordering
+            }
+        });
+        self.rows = rows;
+    }
+
+    /// Makes sure council `index` is listed, widening the view if needed.
+    pub fn reveal(&mut self, data: &Data, threshold: u32, index: usize) {
+        let query = fold(self.filter.value());
+        if !query.is_empty() && rank(&data.folded[index], &query).is_none() {
+            self.filter.set("");
+        }
+        if data.municipalities[index].population >= threshold {
+            self.show_all = true;
+        }
+        self.refresh(data, threshold);
+    }
+
+    /// `a`, `s`, `S`: the settings both tabs share; true if the action was one.
+    pub fn apply(&mut self, action: Action) -> bool {
+        match action {
+            Action::ToggleAll => self.show_all = !self.show_all,
+            Action::SortNext => {
+                self.sort = self.sort.next();
+                self.reverse = false;
+            }
+            Action::SortReverse => self.reverse = !self.reverse,
+            _ => return false,
+        }
+        true
+    }
+}

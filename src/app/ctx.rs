@@ -1,0 +1,149 @@
+//! What every tab and popup may touch: the store, the records in memory, the
+//! settings, the status line, and the council list the first two tabs share.
+//! Tabs and popups get it by `&mut`; the app holds it beside them.
+
+use super::councils::CouncilList;
+use super::data::Data;
+use super::effect::{Effect, Target};
+use crate::config::Config;
+use crate::domain::clock::Clock;
+use crate::i18n::{I18n, Msg};
+use crate::keymap::Keymap;
+use crate::store::Store;
+use crate::theme::Theme;
+use chrono::{DateTime, NaiveDate, Utc};
+use std::cell::Cell;
+use std::sync::Arc;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum StatusKind {
+    Info,
+    Saved,
+    Error,
+}
+
+/// A message for the status bar.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Status {
+    pub kind: StatusKind,
+    pub text: String,
+}
+
+pub struct Ctx {
+    pub store: Store,
+    pub clock: Arc<dyn Clock>,
+    pub config: Config,
+    pub tz: chrono_tz::Tz,
+    pub t: I18n,
+    pub keymap: Keymap,
+    pub theme: Theme,
+    pub data: Data,
+    /// Which councils Municipis and Implantació list, in which order.
+    pub councils: CouncilList,
+    pub status: Option<Status>,
+    pub quit: bool,
+    /// Where `E` writes its CSV files: the directory ocsae was started in.
+    pub export_dir: std::path::PathBuf,
+    /// Text for the terminal's clipboard, sent by the draw loop (OSC 52).
+    pub clipboard: Option<String>,
+    /// `--read-only`: look, never change.
+    pub read_only: bool,
+    /// Why the last write to disk failed, in the user's language, while changes wait.
+    pub(super) write_error: Option<String>,
+    /// The terminal height at the last draw: too small a window takes no keys but quit.
+    pub last_height: Cell<u16>,
+    /// The terminal width at the last draw: narrow screens show the detail alone.
+    pub last_width: Cell<u16>,
+    /// The rows are to be recomputed before the next draw.
+    pub(super) stale: bool,
+    pub(super) effects: Vec<Effect>,
+}
+
+impl Ctx {
+    pub(super) fn new(
+        store: Store,
+        config: Config,
+        t: I18n,
+        keymap: Keymap,
+        theme: Theme,
+        clock: Arc<dyn Clock>,
+        data: Data,
+    ) -> Ctx {
+        Ctx {
+            store,
+            clock,
+            tz: config.time_zone().unwrap_or(chrono_tz::Europe::Madrid),
+            t,
+            keymap,
+            theme,
+            config,
+            data,
+            councils: CouncilList::default(),
+            status: None,
+            quit: false,
+            export_dir: std::path::PathBuf::from("."),
+            clipboard: None,
+            read_only: false,
+            write_error: None,
+            last_width: Cell::new(80),
+            last_height: Cell::new(24),
+            stale: true,
+            effects: Vec::new(),
+        }
+    }
+
+    pub fn now(&self) -> DateTime<Utc> {
+        self.clock.now()
+    }
+
+    /// Today in the office's time zone.
+    pub fn today(&self) -> NaiveDate {
+        self.now().with_timezone(&self.tz).date_naive()
+    }
+
+    pub fn set_status(&mut self, kind: StatusKind, text: impl Into<String>) {
+        // While changes are not on disk, nothing says "Desat".
+        let (kind, text) = match kind {
+            StatusKind::Saved if self.store.unsaved() > 0 => (StatusKind::Error, self.unsaved_warning()),
+            _ => (kind, text.into()),
+        };
+        self.status = Some(Status { kind, text });
+    }
+
+    pub fn refuse_read_only(&mut self) {
+        self.set_status(StatusKind::Error, self.t.t(Msg::read_only_refused).to_string());
+    }
+
+    /// While the requests load, what needs them says so instead of acting on half the data.
+    pub fn refuse_while_loading(&mut self) {
+        self.set_status(StatusKind::Info, self.t.t(Msg::certs_loading).to_string());
+    }
+
+    pub fn field_full_status(&mut self) {
+        self.set_status(StatusKind::Info, self.t.t(Msg::field_full_short).to_string());
+    }
+
+    /// The records or the council list changed: every tab recomputes its rows
+    /// before anything is drawn.
+    pub fn refresh_rows(&mut self) {
+        self.stale = true;
+    }
+
+    /// Switch to the tab that shows `target`, and show it there.
+    pub fn show(&mut self, target: Target) {
+        self.effects.push(Effect::Show(target));
+    }
+
+    /// An app-wide action, run once the popup asking has closed.
+    pub fn run(&mut self, action: super::action::Action) {
+        self.effects.push(Effect::Run(action));
+    }
+
+    /// Remembers the per-council figures for the next start's first screen.
+    pub fn save_summary(&self) {
+        if self.data.certs_loaded && !self.read_only {
+            let fingerprint = super::summary_cache::fingerprint(self.tz, &self.config.local_holidays);
+            super::summary_cache::save(&self.store, &self.data, &fingerprint);
+        }
+    }
+}

@@ -1,0 +1,164 @@
+//! The checklist of one council and one service: its steps and notes.
+
+mod view;
+
+use crate::app::Ctx;
+use crate::app::action::{Action, Context};
+use crate::app::changes::change_rollout;
+use crate::app::data::RolloutCell;
+use crate::app::popup::{Hints, Popup, PopupOutcome};
+use crate::app::table::Cursor;
+use crate::domain::catalog::service_index;
+use crate::domain::catalog::services;
+use crate::i18n::Msg;
+use crate::widgets::input::{Edited, TextInput};
+use crossterm::event::{KeyCode, KeyEvent};
+use ratatui::Frame;
+use ratatui::layout::Rect;
+
+pub const NOTES_LIMIT: usize = crate::domain::limits::NOTES;
+
+#[derive(Debug)]
+pub struct Checklist {
+    pub cell: RolloutCell,
+    /// Over the steps.
+    pub cursor: Cursor,
+    /// The notes being typed, while `e` is in effect.
+    pub notes: Option<TextInput>,
+    /// Esc on changed notes asks first.
+    pub confirm_discard: bool,
+}
+
+impl Checklist {
+    pub fn new(cell: RolloutCell) -> Checklist {
+        Checklist {
+            cell,
+            cursor: Cursor::default(),
+            notes: None,
+            confirm_discard: false,
+        }
+    }
+
+    /// The cell's notes as stored; empty if the council has gone.
+    fn stored_notes(&self, ctx: &Ctx) -> String {
+        self.cell
+            .locate(&ctx.data)
+            .map(|(m, s)| ctx.data.rollout_or_pending(m, s).notes)
+            .unwrap_or_default()
+    }
+
+    /// Keys while the notes are being typed.
+    fn notes_key(&mut self, key: KeyEvent, ctx: &mut Ctx) {
+        let stored = (key.code == KeyCode::Esc).then(|| self.stored_notes(ctx));
+        let Some(notes) = &mut self.notes else {
+            return;
+        };
+        match key.code {
+            KeyCode::Esc => {
+                if stored.is_some_and(|stored| notes.value() == stored) {
+                    self.notes = None;
+                } else {
+                    self.confirm_discard = true;
+                }
+            }
+            KeyCode::Enter => {
+                let text = notes.value().trim().to_string();
+                self.notes = None;
+                change_rollout(ctx, &self.cell, "rollout.notes", |r| r.notes = text);
+            }
+            _ => {
+                if notes.handle_key(&key) == Edited::Full {
+                    ctx.field_full_status();
+                }
+            }
+        }
+    }
+}
+
+impl Popup for Checklist {
+    fn key(&mut self, key: KeyEvent, ctx: &mut Ctx) -> PopupOutcome {
+        if self.confirm_discard {
+            if matches!(key.code, KeyCode::Char('s' | 'S' | 'y' | 'Y')) {
+                self.notes = None;
+            }
+            self.confirm_discard = false;
+            return PopupOutcome::Keep;
+        }
+        if self.notes.is_some() {
+            self.notes_key(key, ctx);
+            return PopupOutcome::Keep;
+        }
+        let steps = service_index(&self.cell.service).map_or(0, |s| services()[s].steps.len());
+        let action = ctx
+            .keymap
+            .lookup(&[Context::Checklist, Context::Table, Context::Global], &key);
+        if ctx.read_only && action.is_some_and(|a| a.is_edit()) {
+            ctx.refuse_read_only();
+            return PopupOutcome::Keep;
+        }
+        match action {
+            Some(Action::Back) | Some(Action::Quit) if key.code == KeyCode::Esc => {
+                return PopupOutcome::Close;
+            }
+            Some(Action::ToggleStep) => {
+                let step = self.cursor.selected;
+                let (now, user) = (ctx.now(), ctx.store.user().to_string());
+                change_rollout(ctx, &self.cell, "rollout.step", |r| {
+                    r.toggle_step(step, now, &user)
+                });
+            }
+            Some(Action::EditNotes) => {
+                let current = self.stored_notes(ctx);
+                self.notes = Some(TextInput::new(&current, NOTES_LIMIT));
+            }
+            Some(
+                action @ (Action::Up
+                | Action::Down
+                | Action::PageUp
+                | Action::PageDown
+                | Action::First
+                | Action::Last),
+            ) => {
+                self.cursor.apply(action, steps);
+            }
+            Some(Action::Back) => return PopupOutcome::Close,
+            // The global keys still work with the checklist open.
+            Some(Action::Undo) => ctx.undo_redo(true),
+            Some(Action::Redo) => ctx.undo_redo(false),
+            Some(action @ (Action::Help | Action::Quit)) => {
+                ctx.run(action);
+                return PopupOutcome::Close;
+            }
+            _ => {}
+        }
+        PopupOutcome::Keep
+    }
+
+    fn paste(&mut self, text: &str, ctx: &mut Ctx) -> PopupOutcome {
+        let full = self
+            .notes
+            .as_mut()
+            .is_some_and(|n| n.insert(text) == Edited::Full);
+        if full {
+            ctx.field_full_status();
+        }
+        PopupOutcome::Keep
+    }
+
+    fn draw(&self, frame: &mut Frame, area: Rect, ctx: &Ctx) {
+        view::draw(self, frame, area, ctx);
+    }
+
+    fn has_typing(&self) -> bool {
+        self.notes.is_some()
+    }
+
+    fn hints(&self) -> Hints {
+        Hints::Keys(&[
+            (Action::ToggleStep, Msg::hint_toggle_step),
+            (Action::EditNotes, Msg::hint_edit_notes),
+            (Action::Undo, Msg::hint_undo),
+            (Action::Back, Msg::hint_back),
+        ])
+    }
+}

@@ -1,0 +1,10 @@
+//! The windows drawn over a tab. Each takes the keys while open, through the
+//! `Popup` trait, and says what becomes of it after each one.
+
+pub mod checklist;
+pub mod contacts_form;
+pub mod help;
+pub mod jump;
+pub mod prompt;
+pub mod request_detail;
+pub mod request_form;

@@ -1,0 +1,236 @@
+//! A one-line question on the status line: a date, a reason, a name, yes or no.
+
+mod view;
+
+use crate::app::Ctx;
+use crate::app::changes::{advance_request, block_with_reason, record_gone};
+use crate::app::data::RolloutCell;
+use crate::app::popup::{Popup, PopupOutcome};
+use crate::domain::certificate::CertStatus;
+use crate::domain::municipality::IneCode;
+use crate::domain::search::fold;
+use crate::i18n::Msg;
+use crate::store::{Change, Record};
+use crate::widgets::input::{Edited, TextInput};
+use chrono::NaiveDate;
+use crossterm::event::{KeyCode, KeyEvent};
+use ratatui::Frame;
+use ratatui::layout::Rect;
+
+/// What the answer is for; each names its record by identity.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum PromptKind {
+    /// The date a council's fitxa de subscriptor was sent.
+    FormSent {
+        council: IneCode,
+    },
+    /// Why a council's service is blocked.
+    BlockReason {
+        cell: RolloutCell,
+    },
+    /// Confirm issuing or delivering a request (s/n); `in_queue`: asked from the queue.
+    ConfirmAdvance {
+        id: u64,
+        in_queue: bool,
+    },
+    /// Cancelling asks for the holder's name.
+    CancelRequest {
+        id: u64,
+    },
+    RejectRequest {
+        id: u64,
+    },
+    /// Quit although changes are not on disk (s/n).
+    ConfirmQuit,
+}
+
+#[derive(Debug, Clone)]
+pub struct Prompt {
+    pub kind: PromptKind,
+    pub input: TextInput,
+    /// Why the last answer was refused, already in the user's language.
+    pub error: Option<String>,
+}
+
+impl Prompt {
+    pub fn new(kind: PromptKind, initial: &str, limit: usize) -> Prompt {
+        Prompt {
+            kind,
+            input: TextInput::new(initial, limit),
+            error: None,
+        }
+    }
+
+    pub fn confirm_quit() -> Prompt {
+        Prompt::new(PromptKind::ConfirmQuit, "", 0)
+    }
+
+    /// Enter: acts on the answer; true closes the prompt.
+    fn answer(&mut self, ctx: &mut Ctx) -> bool {
+        match self.kind.clone() {
+            PromptKind::FormSent { council } => {
+                let typed = self.input.value().trim();
+                let date = if typed.is_empty() {
+                    Some(ctx.today())
+                } else {
+                    parse_date(typed)
+                };
+                match date {
+                    Some(d) if d > ctx.today() => {
+                        self.error = Some(ctx.t.t(Msg::date_in_future).to_string());
+                    }
+                    Some(d) => return record_form_sent(ctx, council, d),
+                    None => {
+                        self.error = Some(ctx.t.f(Msg::date_invalid, &[("text", &typed)]));
+                    }
+                }
+            }
+            PromptKind::CancelRequest { id } | PromptKind::RejectRequest { id } => {
+                let cancel = matches!(self.kind, PromptKind::CancelRequest { .. });
+                let answer = self.input.value().to_string();
+                match close_request(ctx, id, cancel, &answer) {
+                    Ok(()) => return true,
+                    Err(msg) => self.error = Some(ctx.t.t(msg).to_string()),
+                }
+            }
+            PromptKind::ConfirmAdvance { .. } | PromptKind::ConfirmQuit => {}
+            PromptKind::BlockReason { cell } => {
+                let reason = self.input.value().to_string();
+                if reason.trim().is_empty() {
+                    self.error = Some(ctx.t.t(Msg::reason_required).to_string());
+                } else if block_with_reason(ctx, &cell, &reason) {
+                    return true;
+                }
+            }
+        }
+        false
+    }
+}
+
+/// One key answers a yes-or-no question: s (or y) is yes.
+fn yes(key: &KeyEvent) -> bool {
+    matches!(key.code, KeyCode::Char('s' | 'S' | 'y' | 'Y'))
+}
+
+impl Popup for Prompt {
+    fn key(&mut self, key: KeyEvent, ctx: &mut Ctx) -> PopupOutcome {
+        match self.kind {
+            // Only yes quits; anything else stays, with the changes still marked.
+            PromptKind::ConfirmQuit => {
+                ctx.quit = yes(&key);
+                return PopupOutcome::Close;
+            }
+            PromptKind::ConfirmAdvance { id, in_queue } => {
+                if yes(&key) {
+                    advance_request(ctx, id, in_queue);
+                }
+                return PopupOutcome::Close;
+            }
+            _ => {}
+        }
+        match key.code {
+            KeyCode::Esc => return PopupOutcome::Close,
+            KeyCode::Enter => {
+                if self.answer(ctx) {
+                    return PopupOutcome::Close;
+                }
+            }
+            _ => {
+                // The prompt has the status line: a full field is said there.
+                self.error = (self.input.handle_key(&key) == Edited::Full)
+                    .then(|| ctx.t.t(Msg::field_full_short).to_string());
+            }
+        }
+        PopupOutcome::Keep
+    }
+
+    fn paste(&mut self, text: &str, ctx: &mut Ctx) -> PopupOutcome {
+        self.error =
+            (self.input.insert(text) == Edited::Full).then(|| ctx.t.t(Msg::field_full_short).to_string());
+        PopupOutcome::Keep
+    }
+
+    /// Draws on the status line.
+    fn draw(&self, frame: &mut Frame, area: Rect, ctx: &Ctx) {
+        view::draw(self, frame, area, ctx);
+    }
+
+    fn has_typing(&self) -> bool {
+        !self.input.value().is_empty()
+    }
+
+    fn on_status_line(&self) -> bool {
+        true
+    }
+}
+
+/// Records the date a council's fitxa was sent; false keeps the prompt open.
+fn record_form_sent(ctx: &mut Ctx, council: IneCode, date: NaiveDate) -> bool {
+    let Some(&index) = ctx.data.by_ine.get(&council) else {
+        record_gone(ctx);
+        return true;
+    };
+    let before = ctx.data.municipalities[index].clone();
+    let mut after = before.clone();
+    after.subscriber_form_sent_on = Some(date);
+    let change = Change::update(
+        "form.sent",
+        Record::Municipality(before),
+        Record::Municipality(after),
+    );
+    ctx.commit(change)
+}
+
+/// Closes a request as cancelled or rejected; the error if the answer is not accepted.
+fn close_request(ctx: &mut Ctx, id: u64, cancel: bool, answer: &str) -> Result<(), Msg> {
+    let Some(before) = ctx.data.certs.get(id).cloned() else {
+        record_gone(ctx);
+        return Ok(());
+    };
+    let answer = answer.trim();
+    if cancel && fold(answer) != fold(&before.holder) {
+        return Err(Msg::req_err_cancel_name);
+    }
+    if !cancel && answer.is_empty() {
+        return Err(Msg::reason_required);
+    }
+    let mut after = before.clone();
+    after.status = if cancel {
+        CertStatus::Cancelled
+    } else {
+        CertStatus::Rejected
+    };
+    if !cancel {
+        after.status_reason = answer.to_string();
+    }
+    let action = if cancel { "cert.cancel" } else { "cert.reject" };
+    ctx.commit(Change::update(
+        action,
+        Record::Certificate(before),
+        Record::Certificate(after),
+    ));
+    Ok(())
+}
+
+/// Reads a date typed as 2026-11-26, 26/11/2026 or 26-11-2026.
+pub fn parse_date(text: &str) -> Option<NaiveDate> {
+    let text = text.trim();
+    ["%Y-%m-%d", "%d/%m/%Y", "%d-%m-%Y", "%d.%m.%Y"]
+        .iter()
+        .find_map(|f| NaiveDate::parse_from_str(text, f).ok())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn dates_in_iso_and_catalan_order() {
+        let d = NaiveDate::from_ymd_opt(2026, 11, 26);
+        assert_eq!(parse_date("2026-11-26"), d);
+        assert_eq!(parse_date(" 26/11/2026 "), d);
+        assert_eq!(parse_date("26-11-2026"), d);
+        assert_eq!(parse_date("2026-02-30"), None);
+        assert_eq!(parse_date("demà"), None);
+    }
+}

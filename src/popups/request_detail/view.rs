@@ -1,0 +1,145 @@
+//! One certificate request in full, with its history.
+
+use super::RequestDetail;
+use crate::app::Ctx;
+use crate::domain::catalog::cert_type;
+use crate::domain::countdown::Countdown;
+use crate::domain::text::clean;
+use crate::i18n::Msg;
+use crate::i18n::words::{cert_status_msg, operation_msg, post_msg};
+use crate::widgets::countdown;
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Borders, Paragraph, Wrap};
+
+fn lines(ctx: &Ctx, detail: &RequestDetail) -> Vec<Line<'static>> {
+    let t = &ctx.t;
+    let theme = &ctx.theme;
+    let Some(c) = ctx.data.certs.get(detail.id) else {
+        return Vec::new();
+    };
+    let local = |at: chrono::DateTime<chrono::Utc>| crate::domain::localtime::format_local(at, ctx.tz);
+    let field = |msg: Msg, value: String| {
+        Line::from(vec![
+            Span::styled(format!("{:<16}", t.t(msg)), theme.dim),
+            Span::raw(value),
+        ])
+    };
+    let type_name = cert_type(&c.cert_type).map_or(c.cert_type.clone(), |ty| ty.name.clone());
+    let mut out = vec![
+        field(
+            Msg::col_municipality,
+            clean(&ctx.data.council_name(c.ine)).into_owned(),
+        ),
+        field(Msg::col_holder, clean(&c.holder).into_owned()),
+        field(Msg::col_post, t.t(post_msg(c.role)).to_string()),
+        field(Msg::col_type, format!("{type_name} ({})", c.cert_type)),
+        field(Msg::col_operation, t.t(operation_msg(c.operation)).to_string()),
+        field(Msg::col_status, t.t(cert_status_msg(c.status)).to_string()),
+    ];
+    if c.urgent {
+        let reason = if c.reason.is_empty() {
+            String::new()
+        } else {
+            format!(" · {}", clean(&c.reason))
+        };
+        out.push(field(Msg::req_urgent, format!("{}{reason}", t.t(Msg::yes))));
+    }
+    out.push(field(Msg::req_received, local(c.received_at)));
+    let deadline = ctx
+        .data
+        .certs
+        .index_of(c.id)
+        .and_then(|i| ctx.data.certs.deadline(i));
+    match deadline {
+        Some(due) if c.status.is_open() => {
+            let cd = Countdown::until(due, ctx.now());
+            out.push(Line::from(vec![
+                Span::styled(format!("{:<16}", t.t(Msg::col_deadline)), theme.dim),
+                Span::raw(format!("{} · ", t.deadline(due, ctx.tz))),
+                Span::styled(countdown::text(t, cd), countdown::style(theme, cd.band())),
+            ]));
+        }
+        None if c.status.is_open() => out.push(field(Msg::col_deadline, t.t(Msg::no_deadline).to_string())),
+        _ => {}
+    }
+    for (msg, at) in [
+        (Msg::req_filed, c.filed_at),
+        (Msg::col_issued, c.issued_at),
+        (Msg::req_delivered, c.delivered_at),
+    ] {
+        if let Some(at) = at {
+            out.push(field(msg, local(at)));
+        }
+    }
+    if let Some(expires) = c.expires_at() {
+        out.push(field(Msg::col_expires, local(expires)));
+    }
+    if !c.status_reason.is_empty() {
+        out.push(field(Msg::req_reason, clean(&c.status_reason).into_owned()));
+    }
+    let mark = |on: bool| if on { "[x]" } else { "[ ]" };
+    if c.role.needs_appointment() {
+        out.push(field(Msg::req_appointment, mark(c.appointment_attached).into()));
+    }
+    out.push(field(
+        Msg::req_delivery_sheet,
+        mark(c.delivery_sheet_signed).into(),
+    ));
+    if !c.notes.is_empty() {
+        out.push(field(Msg::detail_notes, clean(&c.notes).into_owned()));
+    }
+    out.push(Line::raw(""));
+    out.push(Line::styled(
+        t.t(Msg::req_history).to_string(),
+        theme.table_header,
+    ));
+    for line in &detail.history {
+        let entry = &line.head;
+        // A status change says which ("rebuda → sol·licitada a EACAT"), undone or not.
+        let what = match line.status {
+            Some((from, to)) => format!(
+                "{} → {}",
+                t.t(crate::i18n::words::cert_status_msg(from)),
+                t.t(crate::i18n::words::cert_status_msg(to))
+            ),
+            None => t.t(crate::app::change_label(&entry.action)).to_string(),
+        };
+        let kind = match entry.kind {
+            crate::store::EntryKind::Do => String::new(),
+            crate::store::EntryKind::Undo(_) => format!(" ({})", t.t(Msg::history_undo)),
+            crate::store::EntryKind::Redo(_) => format!(" ({})", t.t(Msg::history_redo)),
+        };
+        out.push(Line::raw(format!(
+            "  {} · {} · {what}{kind}",
+            local(entry.at),
+            clean(&entry.user)
+        )));
+        if let Some(reason) = &line.reason {
+            out.push(Line::raw(format!("      «{}»", clean(reason))));
+        }
+    }
+    out
+}
+
+pub fn draw(detail: &RequestDetail, frame: &mut Frame, area: Rect, ctx: &Ctx) {
+    let block = Block::default()
+        .borders(Borders::ALL)
+        .border_style(ctx.theme.popup_border)
+        .title(Line::styled(
+            format!(" {} ", ctx.t.f(Msg::req_title_detail, &[("id", &detail.id)])),
+            ctx.theme.title,
+        ))
+        .title_bottom(Line::styled(format!(" {} ", ctx.t.t(Msg::help_close)), ctx.theme.dim).right_aligned());
+    let inner = block.inner(area);
+    let all = lines(ctx, detail);
+    let window = detail.scroll.window(inner.height as usize, all.len());
+    crate::widgets::clear(frame, area);
+    frame.render_widget(
+        Paragraph::new(all[window].to_vec())
+            .block(block)
+            .wrap(Wrap { trim: false }),
+        area,
+    );
+}

@@ -1,0 +1,167 @@
+//! The certificate request form.
+
+use super::{PICKS, RField, RequestForm};
+use crate::app::Ctx;
+use crate::domain::catalog::cert_types;
+use crate::domain::municipality::FormStatus;
+use crate::domain::text::clean;
+use crate::i18n::Msg;
+use crate::i18n::words::{operation_msg, post_msg};
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::style::Style;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Borders};
+
+fn label(field: RField) -> Msg {
+    match field {
+        RField::Council => Msg::col_municipality,
+        RField::Holder => Msg::col_holder,
+        RField::Role => Msg::col_post,
+        RField::Type => Msg::col_type,
+        RField::Operation => Msg::col_operation,
+        RField::Urgent => Msg::req_urgent,
+        RField::Reason => Msg::req_reason,
+        RField::Received => Msg::req_received,
+        RField::Awaiting => Msg::req_awaiting,
+        RField::Appointment => Msg::req_appointment,
+        RField::Notes => Msg::detail_notes,
+    }
+}
+
+pub fn draw(form: &RequestForm, frame: &mut Frame, area: Rect, ctx: &Ctx) {
+    let t = &ctx.t;
+    let theme = &ctx.theme;
+    let title = match (&form.editing, form.renews) {
+        (Some(c), _) => t.f(Msg::req_title_edit, &[("id", &c.id)]),
+        (None, Some(id)) => t.f(Msg::req_title_renewal, &[("id", &id)]),
+        (None, None) => t.t(Msg::req_title_new).to_string(),
+    };
+    let block = Block::default()
+        .borders(Borders::ALL)
+        .border_style(theme.popup_border)
+        .title(Line::styled(format!(" {title} "), theme.title));
+    let inner = block.inner(area);
+    crate::widgets::clear(frame, area);
+    frame.render_widget(block, area);
+    let picks = if form.focused() == RField::Council {
+        form.council_matches.len().min(PICKS)
+    } else {
+        0
+    };
+    let needed = RField::ALL.len() + picks + 3;
+    if (inner.height as usize) < needed || inner.width < 40 {
+        frame.render_widget(
+            Line::styled(t.t(Msg::req_too_small).to_string(), theme.warn),
+            inner,
+        );
+        return;
+    }
+    let label_w = 16u16;
+    let mut y = inner.y;
+    let row = |y: u16| Rect {
+        x: inner.x + label_w,
+        y,
+        width: inner.width - label_w,
+        height: 1,
+    };
+    for field in RField::ALL {
+        let focused = form.focused() == field;
+        let style = if focused { theme.selected } else { Style::new() };
+        let label_style = if form.error.is_some_and(|(f, _)| f == field) {
+            theme.error
+        } else {
+            theme.dim
+        };
+        frame.render_widget(
+            Span::styled(
+                format!("{:<w$}", t.t(label(field)), w = label_w as usize),
+                label_style,
+            ),
+            Rect {
+                x: inner.x,
+                y,
+                width: label_w,
+                height: 1,
+            },
+        );
+        let value = |text: String| Span::styled(text, style);
+        let check = |on: bool| value(if on { "[x]".to_string() } else { "[ ]".to_string() });
+        match field {
+            RField::Council => {
+                let [input, chosen] =
+                    Layout::horizontal([Constraint::Percentage(40), Constraint::Min(0)]).areas(row(y));
+                form.council_input.draw(frame, input, style, focused);
+                let text = match form.council().and_then(|ine| ctx.data.by_ine.get(&ine)) {
+                    Some(&m) => format!(" → {}", clean(&ctx.data.municipalities[m].name)),
+                    None => format!(" {}", t.t(Msg::req_no_council)),
+                };
+                frame.render_widget(Span::styled(text, theme.key), chosen);
+                for (i, ine) in form.council_matches.iter().take(picks).enumerate() {
+                    y += 1;
+                    let Some(&m) = ctx.data.by_ine.get(ine) else {
+                        continue;
+                    };
+                    let council = &ctx.data.municipalities[m];
+                    let text = format!("  {} · {}", clean(&council.name), clean(&council.comarca));
+                    let s = if i == form.pick { theme.selected } else { theme.dim };
+                    frame.render_widget(Span::styled(text, s), row(y));
+                }
+            }
+            RField::Holder => form.holder.draw(frame, row(y), style, focused),
+            RField::Role => frame.render_widget(value(format!("‹{}›", t.t(post_msg(form.role)))), row(y)),
+            RField::Type => {
+                let ty = &cert_types()[form.type_index];
+                frame.render_widget(value(format!("‹{}› {}", ty.name, ty.code)), row(y));
+            }
+            RField::Operation => {
+                frame.render_widget(value(format!("‹{}›", t.t(operation_msg(form.operation)))), row(y));
+            }
+            RField::Urgent => frame.render_widget(check(form.urgent), row(y)),
+            RField::Reason => form.reason.draw(frame, row(y), style, focused),
+            RField::Received => form.received.draw(frame, row(y), style, focused),
+            RField::Awaiting => frame.render_widget(check(form.awaiting), row(y)),
+            RField::Appointment => frame.render_widget(check(form.appointment), row(y)),
+            RField::Notes => form.notes.draw(frame, row(y), style, focused),
+        }
+        y += 1;
+    }
+    // Two lines, so a long rule or warning wraps instead of being cut.
+    let message = Rect {
+        x: inner.x,
+        y: inner.bottom() - 3,
+        width: inner.width,
+        height: 2,
+    };
+    let (text, style) = if form.confirm_discard {
+        (t.t(Msg::form_confirm_discard).to_string(), theme.warn)
+    } else if let Some((_, msg)) = form.error {
+        (t.t(msg).to_string(), theme.error)
+    } else if let Some(&m) = form.council().and_then(|ine| ctx.data.by_ine.get(&ine))
+        && matches!(
+            ctx.data.municipalities[m].form_status(ctx.today()),
+            FormStatus::NotSent | FormStatus::Expired
+        )
+    {
+        (
+            t.f(
+                Msg::warn_form_invalid,
+                &[("council", &clean(&ctx.data.municipalities[m].name))],
+            ),
+            theme.warn,
+        )
+    } else {
+        (String::new(), Style::new())
+    };
+    frame.render_widget(
+        ratatui::widgets::Paragraph::new(Line::styled(text, style))
+            .wrap(ratatui::widgets::Wrap { trim: true }),
+        message,
+    );
+    let help = Rect {
+        y: inner.bottom() - 1,
+        height: 1,
+        ..message
+    };
+    frame.render_widget(Line::styled(t.t(Msg::req_help).to_string(), theme.dim), help);
+}

@@ -1,0 +1,258 @@
+//! The Certificats tab: the queue of open requests by deadline, and the expiry view.
+
+mod update;
+mod view;
+
+pub use view::countdown_width;
+
+use crate::app::Ctx;
+use crate::app::action::{Action, Context};
+use crate::app::data::Data;
+use crate::app::effect::Target;
+use crate::app::tab::{Export, Outcome, Tab};
+use crate::app::table::Cursor;
+use crate::domain::municipality::IneCode;
+use crate::domain::search::fold;
+use crate::i18n::Msg;
+use crate::widgets::input::TextInput;
+use chrono::{DateTime, Utc};
+use ratatui::Frame;
+use ratatui::layout::Rect;
+
+pub const FILTER_LIMIT: usize = crate::domain::limits::FILTER;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum CertView {
+    /// Requests waiting to be issued, earliest deadline first.
+    #[default]
+    Queue,
+    /// Issued certificates, earliest expiry first.
+    Expiry,
+}
+
+/// What the rows were last computed from: typing more letters only narrows them.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+struct Basis {
+    generation: u64,
+    view: CertView,
+    query: String,
+}
+
+#[derive(Debug)]
+pub struct CertificatesTab {
+    pub view: CertView,
+    /// Indexes into `CertData::list`, in display order.
+    pub rows: Vec<usize>,
+    pub cursor: Cursor,
+    /// The request the cursor is on, by id: indexes shift when requests come and go.
+    selected: Option<u64>,
+    pub filter: TextInput,
+    pub filtering: bool,
+    basis: Option<Basis>,
+}
+
+impl Default for CertificatesTab {
+    fn default() -> Self {
+        CertificatesTab {
+            view: CertView::Queue,
+            rows: Vec::new(),
+            cursor: Cursor::default(),
+            selected: None,
+            filter: TextInput::new("", FILTER_LIMIT),
+            filtering: false,
+            basis: None,
+        }
+    }
+}
+
+impl CertificatesTab {
+    /// Recomputes the rows if the data, the view or the filter changed. A filter
+    /// that extends the previous one only scans the rows it already kept.
+    pub fn refresh_rows(&mut self, data: &Data) {
+        let certs = &data.certs;
+        let basis = Basis {
+            generation: certs.generation,
+            view: self.view,
+            query: fold(self.filter.value()),
+        };
+        if self.basis.as_ref() == Some(&basis) {
+            return;
+        }
+        let narrowing = self.basis.as_ref().is_some_and(|old| {
+            old.generation == basis.generation
+                && old.view == basis.view
+                && basis.query.starts_with(&old.query)
+        });
+        // A request matches by its holder, or by its council's name.
+        let mut councils: Vec<IneCode> = data
+            .municipalities
+            .iter()
+            .zip(&data.folded)
+            .filter(|(_, name)| name.contains(&basis.query))
+            .map(|(m, _)| m.ine)
+            .collect();
+        councils.sort_unstable();
+        let matches = |i: usize| {
+            certs.folded[i].contains(&basis.query) || councils.binary_search(&certs.ine[i]).is_ok()
+        };
+        let base = match self.view {
+            CertView::Queue => &certs.open_by_due,
+            CertView::Expiry => &certs.issued_by_expiry,
+        };
+        self.rows = if basis.query.is_empty() {
+            base.clone()
+        } else if narrowing {
+            self.rows.iter().copied().filter(|&i| matches(i)).collect()
+        } else {
+            // Scanned in id order, which is the order they sit in memory; then kept in the view's order.
+            let hit: Vec<bool> = (0..certs.list.len()).map(matches).collect();
+            base.iter().copied().filter(|&i| hit[i]).collect()
+        };
+        self.basis = Some(basis);
+        let kept = self.selected.is_some_and(|id| self.select_id(id, data));
+        if !kept {
+            self.cursor.clamp(self.rows.len());
+            self.remember(data);
+        }
+    }
+
+    /// Puts the cursor on request `id` if it is listed; true if it is.
+    fn select_id(&mut self, id: u64, data: &Data) -> bool {
+        let index = data.certs.index_of(id);
+        match index.and_then(|index| self.rows.iter().position(|&r| r == index)) {
+            Some(pos) => {
+                self.cursor.select(pos);
+                self.selected = Some(id);
+                true
+            }
+            None => false,
+        }
+    }
+
+    /// Notes which request the cursor is on, after it moved.
+    fn remember(&mut self, data: &Data) {
+        self.selected = self.selected_id(data);
+    }
+
+    /// The selected request's index into `CertData::list`.
+    pub fn selected(&self) -> Option<usize> {
+        self.rows.get(self.cursor.selected).copied()
+    }
+
+    pub fn selected_id(&self, data: &Data) -> Option<u64> {
+        self.selected().and_then(|i| data.certs.list.get(i)).map(|c| c.id)
+    }
+}
+
+impl Tab for CertificatesTab {
+    fn id(&self) -> &'static str {
+        "certificates"
+    }
+
+    fn title(&self) -> Msg {
+        Msg::tab_certificates
+    }
+
+    fn action(&self) -> Action {
+        Action::TabCertificates
+    }
+
+    fn context(&self) -> Context {
+        Context::Certificates
+    }
+
+    fn hints(&self, _ctx: &Ctx) -> &'static [(Action, Msg)] {
+        &[
+            (Action::NewRequest, Msg::hint_new_request),
+            (Action::Advance, Msg::hint_advance),
+            (Action::Open, Msg::hint_open),
+            (Action::ToggleView, Msg::hint_toggle_view),
+            (Action::Filter, Msg::hint_filter),
+            (Action::Help, Msg::hint_help),
+        ]
+    }
+
+    fn update(&mut self, action: Action, ctx: &mut Ctx) -> Outcome {
+        update::update(self, action, ctx)
+    }
+
+    fn move_cursor(&mut self, action: Action, ctx: &Ctx) -> bool {
+        let moved = self.cursor.apply(action, self.rows.len());
+        self.remember(&ctx.data);
+        moved
+    }
+
+    /// Everything on this tab reads the requests.
+    fn needs_certificates(&self, action: Action) -> bool {
+        matches!(
+            action,
+            Action::NewRequest
+                | Action::Advance
+                | Action::CancelRequest
+                | Action::RejectRequest
+                | Action::ToggleView
+                | Action::Edit
+                | Action::Open
+                | Action::ExportView
+                | Action::CopyRow
+                | Action::Filter
+        )
+    }
+
+    fn refresh(&mut self, ctx: &Ctx) {
+        self.refresh_rows(&ctx.data);
+    }
+
+    fn filter<'a>(&'a self, _ctx: &'a Ctx) -> Option<(&'a TextInput, bool)> {
+        Some((&self.filter, self.filtering))
+    }
+
+    fn filter_mut<'a>(&'a mut self, _ctx: &'a mut Ctx) -> Option<(&'a mut TextInput, &'a mut bool)> {
+        Some((&mut self.filter, &mut self.filtering))
+    }
+
+    /// Only the queue shows countdowns.
+    fn deadlines(&self, ctx: &Ctx) -> Vec<DateTime<Utc>> {
+        if self.view != CertView::Queue {
+            return Vec::new();
+        }
+        self.rows[self.cursor.visible_range(self.rows.len())]
+            .iter()
+            .filter_map(|&i| ctx.data.certs.deadline(i))
+            .collect()
+    }
+
+    fn shows(&self, target: &Target) -> bool {
+        matches!(target, Target::Request(_))
+    }
+
+    /// A request just filed or changed: the queue, with it selected.
+    fn reveal(&mut self, target: &Target, ctx: &mut Ctx) {
+        let Target::Request(id) = target else {
+            return;
+        };
+        self.view = CertView::Queue;
+        self.refresh_rows(&ctx.data);
+        self.select_id(*id, &ctx.data);
+    }
+
+    fn export(&self, ctx: &Ctx) -> Option<Export> {
+        let name = match self.view {
+            CertView::Queue => "certificats",
+            CertView::Expiry => "caducitats",
+        };
+        Some(Export {
+            name,
+            rows: self.rows.len(),
+            csv: update::csv(self, ctx),
+        })
+    }
+
+    fn row_summary(&self, ctx: &Ctx) -> Option<String> {
+        update::summary(self, ctx)
+    }
+
+    fn draw(&self, frame: &mut Frame, area: Rect, ctx: &Ctx) {
+        view::draw(self, frame, area, ctx);
+    }
+}

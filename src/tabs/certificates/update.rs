@@ -1,0 +1,163 @@
+//! The Certificats tab's actions: filing, editing, advancing, cancelling,
+//! rejecting, opening a request; its rows as CSV and its selection in words.
+
+use super::{CertView, CertificatesTab};
+use crate::app::Ctx;
+use crate::app::action::Action;
+use crate::app::changes::advance_request;
+use crate::app::ctx::StatusKind;
+use crate::app::tab::Outcome;
+use crate::domain::certificate::{CertStatus, CertificateRequest};
+use crate::i18n::Msg;
+use crate::i18n::words::{cert_status_msg, operation_msg, post_msg};
+use crate::io::export::{CertificateOut, to_csv};
+use crate::popups::prompt::{Prompt, PromptKind};
+use crate::popups::request_detail::RequestDetail;
+use crate::popups::request_form::RequestForm;
+
+pub fn update(tab: &mut CertificatesTab, action: Action, ctx: &mut Ctx) -> Outcome {
+    match action {
+        Action::NewRequest => new_request(tab, ctx),
+        Action::Edit => edit_request(tab, ctx),
+        Action::Advance => advance(tab, ctx),
+        Action::CancelRequest => ask_close_request(tab, ctx, true),
+        Action::RejectRequest => ask_close_request(tab, ctx, false),
+        Action::Open => open_request(tab, ctx),
+        Action::ToggleView => {
+            tab.view = match tab.view {
+                CertView::Queue => CertView::Expiry,
+                CertView::Expiry => CertView::Queue,
+            };
+            // The other view starts at its top.
+            tab.cursor = Default::default();
+            tab.selected = None;
+            tab.refresh_rows(&ctx.data);
+            Outcome::Changed
+        }
+        Action::Back => {
+            if tab.filter.is_empty() {
+                return Outcome::Ignored;
+            }
+            tab.filter.set("");
+            tab.refresh_rows(&ctx.data);
+            Outcome::Changed
+        }
+        _ => Outcome::Ignored,
+    }
+}
+
+fn selected_cert(tab: &CertificatesTab, ctx: &Ctx) -> Option<CertificateRequest> {
+    tab.selected().map(|i| ctx.data.certs.list[i].clone())
+}
+
+/// `n`: a new request, or in the expiry view a renewal of the selected certificate.
+fn new_request(tab: &CertificatesTab, ctx: &mut Ctx) -> Outcome {
+    let form = match (tab.view, selected_cert(tab, ctx)) {
+        (CertView::Expiry, Some(c)) if ctx.data.certs.renewed_by.contains_key(&c.id) => {
+            let by = ctx.data.certs.renewed_by[&c.id];
+            ctx.set_status(StatusKind::Info, ctx.t.f(Msg::renewal_exists, &[("id", &by)]));
+            return Outcome::Changed;
+        }
+        (CertView::Expiry, Some(c)) => RequestForm::renewal(&ctx.data, &c, ctx.now(), ctx.tz),
+        _ => RequestForm::new(&ctx.data, None, ctx.now(), ctx.tz),
+    };
+    Outcome::Open(Box::new(form))
+}
+
+fn edit_request(tab: &CertificatesTab, ctx: &Ctx) -> Outcome {
+    let Some(c) = selected_cert(tab, ctx) else {
+        return Outcome::Ignored;
+    };
+    Outcome::Open(Box::new(RequestForm::edit(&ctx.data, &c, ctx.tz)))
+}
+
+/// `a`: one step forward; issue and delivery ask first.
+fn advance(tab: &CertificatesTab, ctx: &mut Ctx) -> Outcome {
+    let Some(c) = selected_cert(tab, ctx) else {
+        return Outcome::Ignored;
+    };
+    let in_queue = tab.view == CertView::Queue;
+    match c.status.next() {
+        Some(CertStatus::Issued | CertStatus::Delivered) => {
+            let kind = PromptKind::ConfirmAdvance { id: c.id, in_queue };
+            Outcome::Open(Box::new(Prompt::new(kind, "", 1)))
+        }
+        Some(_) => advance_request(ctx, c.id, in_queue).into(),
+        None => {
+            ctx.set_status(StatusKind::Info, ctx.t.t(Msg::req_no_next).to_string());
+            Outcome::Changed
+        }
+    }
+}
+
+/// `c` and `r`: ask for the holder's name, or for a reason.
+fn ask_close_request(tab: &CertificatesTab, ctx: &mut Ctx, cancel: bool) -> Outcome {
+    let Some(c) = selected_cert(tab, ctx) else {
+        return Outcome::Ignored;
+    };
+    if !c.status.is_open() {
+        ctx.set_status(StatusKind::Info, ctx.t.t(Msg::req_not_open).to_string());
+        return Outcome::Changed;
+    }
+    let kind = if cancel {
+        PromptKind::CancelRequest { id: c.id }
+    } else {
+        PromptKind::RejectRequest { id: c.id }
+    };
+    Outcome::Open(Box::new(Prompt::new(kind, "", 300)))
+}
+
+/// Enter: the request with its history.
+fn open_request(tab: &CertificatesTab, ctx: &mut Ctx) -> Outcome {
+    let Some(c) = selected_cert(tab, ctx) else {
+        return Outcome::Ignored;
+    };
+    match RequestDetail::open(ctx, c.id) {
+        Ok(detail) => Outcome::Open(Box::new(detail)),
+        Err(e) => {
+            ctx.set_status(StatusKind::Error, e.localize(&ctx.t));
+            Outcome::Changed
+        }
+    }
+}
+
+pub fn csv(tab: &CertificatesTab, ctx: &Ctx) -> Result<Vec<u8>, crate::io::IoError> {
+    let certs = &ctx.data.certs;
+    to_csv(tab.rows.iter().map(|&i| {
+        let c = &certs.list[i];
+        CertificateOut::from_request(c, ctx.data.council_name(c.ine), certs.deadline(i), ctx.tz)
+    }))
+}
+
+pub fn summary(tab: &CertificatesTab, ctx: &Ctx) -> Option<String> {
+    let t = &ctx.t;
+    let i = tab.selected()?;
+    let c = &ctx.data.certs.list[i];
+    let urgency = if c.urgent {
+        format!(" · {}", t.t(Msg::req_urgent))
+    } else {
+        String::new()
+    };
+    Some(
+        t.f(
+            Msg::summary_certificate,
+            &[
+                ("id", &c.id),
+                ("holder", &c.holder),
+                ("post", &t.t(post_msg(c.role))),
+                ("council", &ctx.data.council_name(c.ine)),
+                ("type", &c.cert_type),
+                ("operation", &t.t(operation_msg(c.operation))),
+                ("urgent", &urgency),
+                (
+                    "due",
+                    &ctx.data
+                        .certs
+                        .deadline(i)
+                        .map_or_else(|| t.t(Msg::no_deadline).to_string(), |d| t.deadline(d, ctx.tz)),
+                ),
+                ("status", &t.t(cert_status_msg(c.status))),
+            ],
+        ),
+    )
+}

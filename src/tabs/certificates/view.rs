@@ -1,0 +1,257 @@
+//! The Certificats tab's drawing: the queue by deadline, and the expiry view.
+
+use super::{CertView, CertificatesTab};
+use crate::app::Ctx;
+use crate::domain::catalog::cert_type;
+use crate::domain::certificate::{CertStatus, Operation};
+use crate::domain::countdown::Countdown;
+use crate::domain::text::clean;
+use crate::i18n::Msg;
+use crate::i18n::words::{cert_status_short_msg, operation_short_msg, post_short_msg};
+use crate::widgets::table::{empty_note, title_with_filter};
+use crate::widgets::{column_width, countdown, ellipsize, fitting_columns, keep};
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::style::Style;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Cell, Row, Table};
+
+/// The type's display name for a narrow column.
+fn type_name(code: &str) -> &str {
+    cert_type(code).map_or(code, |t| t.name.as_str())
+}
+
+fn draw_title(state: &CertificatesTab, frame: &mut Frame, ctx: &Ctx, area: Rect) {
+    let t = &ctx.t;
+    let now = ctx.now();
+    if !ctx.data.certs_loaded {
+        let line = Span::styled(format!(" {}", t.t(Msg::certs_loading_body)), ctx.theme.dim);
+        frame.render_widget(Line::from(line), area);
+        return;
+    }
+    let (title, count) = match state.view {
+        CertView::Queue => {
+            // The queue is in deadline order: the overdue ones come first.
+            let overdue = state.rows.partition_point(|&i| ctx.data.certs.due[i] <= now);
+            (
+                t.t(Msg::cert_queue_title).to_string(),
+                t.f(
+                    Msg::cert_queue_count,
+                    &[("n", &state.rows.len()), ("overdue", &overdue)],
+                ),
+            )
+        }
+        CertView::Expiry => {
+            // By expiry: those in the renewal window come first.
+            let renew = state
+                .rows
+                .partition_point(|&i| ctx.data.certs.list[i].in_renewal_window(now, ctx.tz));
+            (
+                t.t(Msg::cert_expiry_title).to_string(),
+                t.f(
+                    Msg::cert_expiry_count,
+                    &[("n", &state.rows.len()), ("renew", &renew)],
+                ),
+            )
+        }
+    };
+    let spans = vec![
+        Span::styled(format!(" {title}"), ctx.theme.title),
+        Span::raw(format!(" · {count}")),
+    ];
+    let typing = state.filtering;
+    title_with_filter(frame, area, spans, &state.filter, typing, ctx.theme.key);
+}
+
+pub fn draw(state: &CertificatesTab, frame: &mut Frame, area: Rect, ctx: &Ctx) {
+    let [title, table] = Layout::vertical([Constraint::Length(1), Constraint::Min(0)]).areas(area);
+    draw_title(state, frame, ctx, title);
+    match state.view {
+        CertView::Queue => draw_queue(state, frame, ctx, table),
+        CertView::Expiry => draw_expiry(state, frame, ctx, table),
+    }
+    if state.rows.is_empty() {
+        let msg = match (ctx.data.certs_loaded, state.view) {
+            (false, _) => Msg::certs_loading_body,
+            (true, CertView::Queue) => Msg::no_requests,
+            (true, CertView::Expiry) => Msg::no_issued,
+        };
+        empty_note(frame, &ctx.t, &ctx.theme, table, msg);
+    }
+}
+
+fn draw_queue(state: &CertificatesTab, frame: &mut Frame, ctx: &Ctx, area: Rect) {
+    let t = &ctx.t;
+    let theme = &ctx.theme;
+    // Fixed columns beside the two names; narrow windows give up Oper., Càrrec, then Tipus.
+    let statuses = CertStatus::ALL.map(|s| t.t(cert_status_short_msg(s)));
+    let fixed = [
+        countdown_width(t),
+        column_width(9, [t.t(Msg::col_post)]),
+        9,
+        column_width(6, Operation::ALL.map(|o| t.t(operation_short_msg(o)))),
+        1,
+        column_width(9, statuses.into_iter().chain([t.t(Msg::col_status)])),
+    ];
+    let shown = fitting_columns(area.width, &fixed, &[3, 1, 2], 2, 22);
+    let spacing = shown.iter().filter(|s| **s).count() as u16 + 1;
+    let used: u16 = keep(fixed, &shown).iter().sum::<u16>() + spacing;
+    let names = area.width.saturating_sub(used) / 2;
+    let rest = &shown[1..];
+    let header_cells = [t.t(Msg::col_municipality), t.t(Msg::col_holder)];
+    let mut header = vec![t.t(Msg::col_deadline)];
+    header.extend(header_cells);
+    header.extend(keep(
+        [
+            t.t(Msg::col_post),
+            t.t(Msg::col_type),
+            t.t(Msg::col_operation_short),
+            t.t(Msg::col_urgent),
+            t.t(Msg::col_status),
+        ],
+        rest,
+    ));
+    let header = Row::new(header).style(theme.table_header);
+    let now = ctx.now();
+    let window = state
+        .cursor
+        .window(area.height.saturating_sub(1) as usize, state.rows.len());
+    let rows = state.rows[window.clone()].iter().enumerate().map(|(i, &c)| {
+        let req = &ctx.data.certs.list[c];
+        let deadline = match ctx.data.certs.deadline(c) {
+            Some(due) => {
+                let countdown = Countdown::until(due, now);
+                Span::styled(
+                    countdown::text(t, countdown),
+                    countdown::style(theme, countdown.band()),
+                )
+            }
+            None => Span::styled(t.t(Msg::no_deadline), theme.dim),
+        };
+        let mut cells = vec![
+            Cell::from(deadline),
+            Cell::from(ellipsize(&clean(&ctx.data.council_name(req.ine)), names as usize)),
+            Cell::from(ellipsize(&clean(&req.holder), names as usize)),
+        ];
+        cells.extend(keep(
+            [
+                Cell::from(ellipsize(t.t(post_short_msg(req.role)), 9)),
+                Cell::from(ellipsize(type_name(&req.cert_type), 9)),
+                Cell::from(t.t(operation_short_msg(req.operation))),
+                Cell::from(if req.urgent { "U" } else { "" }),
+                Cell::from(t.t(cert_status_short_msg(req.status))),
+            ],
+            rest,
+        ));
+        let row = Row::new(cells);
+        if window.start + i == state.cursor.selected {
+            row.style(theme.selected)
+        } else {
+            row
+        }
+    });
+    let mut widths = vec![
+        Constraint::Length(fixed[0]),
+        Constraint::Length(names),
+        Constraint::Min(names),
+    ];
+    widths.extend(
+        keep(fixed[1..].iter().copied(), rest)
+            .into_iter()
+            .map(Constraint::Length),
+    );
+    frame.render_widget(Table::new(rows, widths).header(header).column_spacing(1), area);
+}
+
+fn draw_expiry(state: &CertificatesTab, frame: &mut Frame, ctx: &Ctx, area: Rect) {
+    let t = &ctx.t;
+    let theme = &ctx.theme;
+    let header = Row::new([
+        t.t(Msg::col_expires),
+        t.t(Msg::col_municipality),
+        t.t(Msg::col_holder),
+        t.t(Msg::col_type),
+        t.t(Msg::col_status),
+        t.t(Msg::col_issued),
+        t.t(Msg::col_renewal),
+    ])
+    .style(theme.table_header);
+    let statuses = CertStatus::ALL.map(|s| t.t(cert_status_short_msg(s)));
+    let expired = t.f(Msg::expired_ago, &[("n", &9999)]);
+    let fixed = [
+        column_width(14, [expired.as_str(), t.t(Msg::col_expires)]),
+        9,
+        column_width(9, statuses.into_iter().chain([t.t(Msg::col_status)])),
+        10,
+        column_width(7, [t.t(Msg::renewal_open), t.t(Msg::col_renewal)]),
+    ];
+    let names = area.width.saturating_sub(fixed.iter().sum::<u16>() + 6) / 2;
+    let now = ctx.now();
+    let window = state
+        .cursor
+        .window(area.height.saturating_sub(1) as usize, state.rows.len());
+    let rows = state.rows[window.clone()].iter().enumerate().map(|(i, &c)| {
+        let req = &ctx.data.certs.list[c];
+        let expires = req.expires_at().unwrap_or(now);
+        let days = req.days_to_expiry(now, ctx.tz).unwrap_or(0);
+        let (left, style) = if expires <= now {
+            (
+                t.f(Msg::expired_ago, &[("n", &(now - expires).num_days())]),
+                theme.error,
+            )
+        } else if req.in_renewal_window(now, ctx.tz) {
+            (t.f(Msg::expires_in, &[("n", &days)]), theme.warn)
+        } else {
+            (t.f(Msg::expires_in, &[("n", &days)]), Style::new())
+        };
+        // A renewal on its way, or the window open: the two things to act on.
+        let renew = match ctx.data.certs.renewed_by.get(&req.id) {
+            Some(by) => Span::styled(format!("⟳ #{by}"), theme.ok),
+            None if req.in_renewal_window(now, ctx.tz) => Span::styled(t.t(Msg::renewal_open), theme.warn),
+            None => Span::raw(""),
+        };
+        let issued = req
+            .issued_at
+            .map(|d| t.date(d.with_timezone(&ctx.tz).date_naive()))
+            .unwrap_or_default();
+        // Issued but not yet delivered: the full de lliurament is still to be signed.
+        let status_style = if req.status == CertStatus::Issued {
+            theme.warn
+        } else {
+            Style::new()
+        };
+        let row = Row::new(vec![
+            Cell::from(Span::styled(left, style)),
+            Cell::from(ellipsize(&clean(&ctx.data.council_name(req.ine)), names as usize)),
+            Cell::from(ellipsize(&clean(&req.holder), names as usize)),
+            Cell::from(ellipsize(type_name(&req.cert_type), 9)),
+            Cell::from(Span::styled(t.t(cert_status_short_msg(req.status)), status_style)),
+            Cell::from(issued),
+            Cell::from(renew),
+        ]);
+        if window.start + i == state.cursor.selected {
+            row.style(theme.selected)
+        } else {
+            row
+        }
+    });
+    let widths = [
+        Constraint::Length(fixed[0]),
+        Constraint::Length(names),
+        Constraint::Min(names),
+        Constraint::Length(fixed[1]),
+        Constraint::Length(fixed[2]),
+        Constraint::Length(fixed[3]),
+        Constraint::Length(fixed[4]),
+    ];
+    frame.render_widget(Table::new(rows, widths).header(header).column_spacing(1), area);
+}
+
+/// The deadline column: wide enough for the longest countdown in this language.
+pub fn countdown_width(t: &crate::i18n::I18n) -> u16 {
+    let overdue = t.f(Msg::overdue_by, &[("n", &"999d")]);
+    column_width(
+        14,
+        [overdue.as_str(), t.t(Msg::no_deadline), t.t(Msg::col_deadline)],
+    )
+}

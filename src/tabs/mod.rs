@@ -1,0 +1,22 @@
+//! The dashboard's tabs, one module each (state in `mod.rs`, keys in
+//! `update.rs`, drawing in `view.rs`). The header lists them in this order and
+//! the first is the start screen: a new tab is a module and a line here.
+
+pub mod certificates;
+pub mod municipalities;
+pub mod rollout;
+
+use crate::app::Tab;
+
+pub use certificates::CertificatesTab;
+pub use municipalities::MunicipalitiesTab;
+pub use rollout::RolloutTab;
+
+/// Every tab, in the header's order.
+pub fn all() -> Vec<Box<dyn Tab>> {
+    vec![
+        Box::new(MunicipalitiesTab::default()),
+        Box::new(RolloutTab::default()),
+        Box::new(CertificatesTab::default()),
+    ]
+}

@@ -1,0 +1,204 @@
+//! The Implantació tab's drawing: councils down, the AOC services across, with totals.
+
+use super::{RolloutTab, StatusFilter};
+use crate::app::Ctx;
+use crate::app::councils::SortColumn;
+use crate::domain::catalog::services;
+use crate::domain::rollout::Tally;
+use crate::domain::text::clean;
+use crate::i18n::Msg;
+use crate::i18n::words::status_msg;
+use crate::tabs::municipalities::{count_label, sort_label};
+use crate::widgets::ellipsize;
+use crate::widgets::rollout::{glyph, status_style};
+use crate::widgets::table::{empty_note, title_with_filter};
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::style::Style;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Cell, Row, Table};
+
+pub fn filter_label(t: &crate::i18n::I18n, service: usize, filter: StatusFilter) -> String {
+    let status = match filter {
+        StatusFilter::NotDone => t.t(Msg::status_not_done),
+        StatusFilter::Is(s) => t.t(status_msg(s)),
+    };
+    t.f(
+        Msg::rollout_filter,
+        &[("service", &services()[service].name), ("status", &status)],
+    )
+}
+
+fn draw_title(tab: &RolloutTab, frame: &mut Frame, ctx: &Ctx, area: Rect) {
+    let count = count_label(&ctx.t, tab.rows.len());
+    // The tab's name is in the header already; the line is for the count and the legend.
+    let councils = &ctx.councils;
+    let view = if councils.show_all {
+        ctx.t.t(Msg::view_all_short).to_string()
+    } else {
+        ctx.t.f(
+            Msg::view_under_short,
+            &[("n", &ctx.t.int(ctx.config.threshold.into()))],
+        )
+    };
+    let mut spans = vec![Span::styled(format!(" {view} · {count}"), ctx.theme.title)];
+    if councils.sort != SortColumn::default() || councils.reverse {
+        let arrow = if councils.reverse { "▼" } else { "▲" };
+        let label = sort_label(&ctx.t, councils.sort);
+        spans.push(Span::styled(format!(" · {label} {arrow}"), ctx.theme.dim));
+    }
+    spans.push(Span::raw("  "));
+    let text_filter = councils.filtering || !councils.filter.is_empty();
+    match tab.filter {
+        Some((service, filter)) => spans.push(Span::styled(
+            filter_label(&ctx.t, service, filter),
+            ctx.theme.warn,
+        )),
+        // The legend only where it fits whole, and not over a filter being typed.
+        None if !text_filter => {
+            let legend = ctx.t.t(Msg::rollout_legend);
+            let used = crate::widgets::spans_width(&spans);
+            if used + crate::widgets::width(legend) <= usize::from(area.width) {
+                spans.push(Span::styled(legend.to_string(), ctx.theme.dim));
+            }
+        }
+        None => {}
+    }
+    title_with_filter(
+        frame,
+        area,
+        spans,
+        &councils.filter,
+        councils.filtering,
+        ctx.theme.key,
+    );
+}
+
+pub fn draw(tab: &RolloutTab, frame: &mut Frame, area: Rect, ctx: &Ctx) {
+    let [title, table, footer] =
+        Layout::vertical([Constraint::Length(1), Constraint::Min(0), Constraint::Length(1)]).areas(area);
+    draw_title(tab, frame, ctx, title);
+    let state = tab;
+    let theme = &ctx.theme;
+    let n = services().len();
+    let column_style = |s: usize| {
+        if s == state.column {
+            theme.selected
+        } else {
+            Style::new()
+        }
+    };
+
+    let mut header = vec![Cell::from(ctx.t.t(Msg::col_municipality))];
+    header.extend(
+        services()
+            .iter()
+            .enumerate()
+            .map(|(s, svc)| Cell::from(svc.short.as_str()).style(column_style(s))),
+    );
+    // Below about 70 columns the "Fet" column gives way to the council's name.
+    let show_done = table.width >= (n as u16) * 4 + 6 + 12;
+    if show_done {
+        header.push(Cell::from(Line::from(ctx.t.t(Msg::col_done)).right_aligned()));
+    }
+
+    let mut widths = vec![Constraint::Min(10)];
+    widths.extend(std::iter::repeat_n(Constraint::Length(3), n));
+    if show_done {
+        widths.push(Constraint::Length(5));
+    }
+    let fixed = (n as u16) * 4 + if show_done { 6 } else { 0 };
+    let name_width = table.width.saturating_sub(fixed) as usize;
+
+    let body_height = table.height.saturating_sub(1) as usize;
+    let window = state.cursor.window(body_height, state.rows.len());
+    let rows = state.rows[window.clone()].iter().enumerate().map(|(i, &m)| {
+        let selected_row = window.start + i == state.cursor.selected;
+        let name = ellipsize(&clean(&ctx.data.municipalities[m].name), name_width);
+        let mut cells = vec![Cell::from(name).style(if selected_row {
+            theme.selected
+        } else {
+            Style::new()
+        })];
+        for s in 0..n {
+            let status = ctx.data.status(m, s);
+            let style = if selected_row && s == state.column {
+                theme.selected
+            } else {
+                status_style(theme, status)
+            };
+            cells.push(Cell::from(format!(" {} ", glyph(status))).style(style));
+        }
+        if show_done {
+            let tally = ctx.data.tally(m);
+            cells.push(Cell::from(
+                Line::from(format!("{}/{}", tally.done, tally.applicable)).right_aligned(),
+            ));
+        }
+        Row::new(cells)
+    });
+    frame.render_widget(
+        Table::new(rows, widths.clone())
+            .header(Row::new(header).style(theme.table_header))
+            .column_spacing(1),
+        table,
+    );
+    if state.rows.is_empty() {
+        empty_note(frame, &ctx.t, theme, table, Msg::empty_list);
+    }
+
+    // Per service: % of the listed councils done, leaving out those where it does not apply.
+    // Over the councils the view lists before the status filter: with "not done" shown,
+    // the totals still say how far the service is.
+    let listed = &ctx.councils.rows;
+    let mut totals = vec![Cell::from(ctx.t.t(Msg::rollout_percent))];
+    for s in 0..n {
+        let tally = Tally::of(
+            listed
+                .iter()
+                .map(|&m| ctx.data.status(m, s))
+                .collect::<Vec<_>>()
+                .iter(),
+        );
+        let text = tally.percent().map_or("—".to_string(), |p| p.to_string());
+        totals.push(Cell::from(Line::from(text).right_aligned()).style(column_style(s)));
+    }
+    let all = Tally::of(
+        listed
+            .iter()
+            .flat_map(|&m| (0..n).map(move |s| ctx.data.status(m, s)))
+            .collect::<Vec<_>>()
+            .iter(),
+    );
+    if show_done {
+        totals.push(Cell::from(
+            Line::from(all.percent().map_or("—".into(), |p| format!("{p}%"))).right_aligned(),
+        ));
+    }
+    frame.render_widget(
+        Table::new([Row::new(totals).style(theme.table_header)], widths).column_spacing(1),
+        footer,
+    );
+}
+
+/// The selected column's full name, and why its cell is blocked if it is: before the hints.
+pub fn selected_service(tab: &RolloutTab, ctx: &Ctx) -> Vec<Span<'static>> {
+    let column = tab.column;
+    let service = &services()[column];
+    let mut spans = vec![Span::styled(
+        format!("{} {}", service.short, service.name),
+        ctx.theme.title,
+    )];
+    if let Some(m) = tab.selected_index() {
+        let reason = ctx.data.rollout[m][column]
+            .as_ref()
+            .map(|r| r.blocked_reason.as_str())
+            .unwrap_or("");
+        if !reason.is_empty() {
+            let reason = ellipsize(&clean(reason), 30);
+            spans.push(Span::styled(format!(" ✖ {reason}"), ctx.theme.error));
+        }
+    }
+    spans.push(Span::raw(" │ "));
+    spans
+}
