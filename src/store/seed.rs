@@ -34,7 +34,7 @@ pub fn resolve_scope(name: &str) -> std::result::Result<Scope, UnknownComarca> {
     } else {
         folded
     };
-    let comarques = assets::comarques();
+    let comarques = comarques();
     if let Some(found) = comarques.iter().find(|c| fold(c) == folded) {
         return Ok(Scope::Comarca(found.to_string()));
     }
@@ -55,6 +55,17 @@ pub fn resolve_scope(name: &str) -> std::result::Result<Scope, UnknownComarca> {
         given: name.to_string(),
         closest: scored.into_iter().take(3).map(|(_, c)| c).collect(),
     })
+}
+
+/// The comarques in the reference data, sorted in Catalan order.
+pub fn comarques() -> Vec<&'static str> {
+    let mut names: Vec<&str> = assets::municipalities()
+        .iter()
+        .map(|m| m.comarca.as_str())
+        .collect();
+    names.sort_by(|a, b| crate::domain::search::collate(a, b));
+    names.dedup();
+    names
 }
 
 /// The councils of a scope, from the reference data.
@@ -130,7 +141,8 @@ mod tests {
 
     #[test]
     fn every_comarca_has_its_councils() {
-        for c in assets::comarques() {
+        assert_eq!(comarques().len(), 43);
+        for c in comarques() {
             let n = reference_municipalities(&Scope::Comarca(c.to_string())).len();
             assert!(n > 0, "{c}");
         }
