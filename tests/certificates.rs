@@ -409,9 +409,10 @@ fn the_first_screen_uses_the_summary_cache_only_while_it_is_current() {
     file(&mut f, "tiurana", "Maria Puig", |_| {});
     let dir = f.dir;
     drop(f.app);
+    drop(f.disk);
     let tz = chrono_tz::Europe::Madrid;
     let lazy = |clock: &ocsae::domain::clock::FixedClock| {
-        let store = ocsae::store::Store::open(dir.path()).unwrap();
+        let store = open_store(dir.path());
         let config = ocsae::config::Config::default();
         let keymap = ocsae::keymap::Keymap::new(&config.keys).unwrap();
         let theme = ocsae::theme::Theme::pick(ocsae::theme::ThemeName::Dark, false);
@@ -435,8 +436,8 @@ fn the_first_screen_uses_the_summary_cache_only_while_it_is_current() {
     );
     drop(app);
 
-    let store = ocsae::store::Store::open(dir.path()).unwrap();
-    summary_cache::refresh(&store, tz, &[]);
+    let store = open_store(dir.path());
+    summary_cache::refresh(store.as_ref(), tz, &[]);
     drop(store);
     let app = lazy(&clock);
     assert!(
@@ -466,11 +467,11 @@ fn the_first_screen_uses_the_summary_cache_only_while_it_is_current() {
     type_text(&mut app, "Joan");
     press(&mut app, KeyCode::Enter);
     drop(app);
-    let store = ocsae::store::Store::open(dir.path()).unwrap();
+    let store = open_store(dir.path());
     assert!(!summary_cache::load(
-        &store,
+        store.as_ref(),
         &mut ocsae::app::data::Data::load_councils(
-            &store,
+            store.as_ref(),
             ocsae::domain::calendar::Calendar::catalan(&[], tz)
         )
         .unwrap(),

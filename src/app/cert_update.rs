@@ -4,13 +4,14 @@ use super::certificates::CertView;
 use super::contacts_form::FormOutcome;
 use super::prompt::{Prompt, PromptKind};
 use super::request_form::RequestForm;
+use super::request_form::form_error;
 use super::table::Cursor;
 use super::{App, Popup, StatusKind};
-use crate::domain::certificate::{CertStatus, CertificateRequest, RuleError};
+use crate::domain::certificate::{CertStatus, CertificateRequest};
 use crate::domain::municipality::FormStatus;
-use crate::domain::search::fold;
 use crate::i18n::Msg;
-use crate::store::{Change, Edit, HistoryHead, Kind, Record};
+use crate::ops::{self, RuleError};
+use crate::store::{HistoryHead, Record, RecordId};
 use crossterm::event::{KeyCode, KeyEvent};
 
 /// The detail of one request, with the history entries that touched it.
@@ -69,46 +70,45 @@ impl App {
                 self.set_status(StatusKind::Info, self.t.t(Msg::field_full_short).to_string())
             }
             FormOutcome::Stay => {}
-            FormOutcome::Save => {
-                let id = match &form.editing {
-                    Some(c) => c.id,
-                    None => match self.store.next_certificate_id() {
-                        Ok(id) => id,
-                        Err(e) => {
-                            let text = self.t.f(Msg::not_saved, &[("detail", &e.localize(&self.t))]);
-                            self.set_status(StatusKind::Error, text);
-                            self.popup = Some(Popup::Request(form));
-                            return true;
-                        }
-                    },
-                };
-                match form.build(&self.data, id, self.now(), self.tz) {
-                    Err(e) => form.error = Some(e),
-                    Ok(after) => {
-                        let (action, edit) = match &form.editing {
-                            Some(before) if *before == after => return true,
-                            Some(before) => (
-                                "cert.edit",
-                                Edit::update(
-                                    Record::Certificate(before.clone()),
-                                    Record::Certificate(after.clone()),
-                                ),
-                            ),
-                            None => ("cert.new", Edit::create(Record::Certificate(after.clone()))),
-                        };
-                        if self.commit(Change::new(action, vec![edit])) {
-                            self.certificates.view = CertView::Queue;
-                            self.refresh_certificates();
-                            self.select_cert(after.id);
-                            self.announce_filed(&after);
-                            return true;
+            FormOutcome::Save => match form.build(&self.data, self.tz) {
+                Err(e) => form.error = Some(e),
+                Ok(after) => {
+                    let now = self.now();
+                    let change = match &form.editing {
+                        Some(before) => ops::requests::edit_request(before, after, now),
+                        None => ops::requests::file_request(after, now).map(Some),
+                    };
+                    match change {
+                        Err(rule) => form.error = Some(form_error(&rule)),
+                        // Nothing changed: the form closes, as saved.
+                        Ok(None) => return true,
+                        Ok(Some(change)) => {
+                            if let Some(applied) = self.commit(change) {
+                                self.show_saved_request(&applied.edits);
+                                return true;
+                            }
                         }
                     }
                 }
-            }
+            },
         }
         self.popup = Some(Popup::Request(form));
         true
+    }
+
+    /// After filing or editing: the queue, the request selected, and what was saved.
+    fn show_saved_request(&mut self, edits: &[crate::store::Edit]) {
+        let saved = edits.iter().find_map(|e| match &e.after {
+            Some(Record::Certificate(c)) => Some(c.clone()),
+            _ => None,
+        });
+        let Some(saved) = saved else {
+            return;
+        };
+        self.certificates.view = CertView::Queue;
+        self.refresh_certificates();
+        self.select_cert(saved.id);
+        self.announce_filed(&saved);
     }
 
     fn select_cert(&mut self, id: u64) {
@@ -166,23 +166,17 @@ impl App {
         let Some(before) = self.data.certs.get(id).cloned() else {
             return false;
         };
-        let mut after = before.clone();
-        match after.advance(self.now()) {
-            Ok(next) => {
-                let change = Change::update(
-                    "cert.status",
-                    Record::Certificate(before),
-                    Record::Certificate(after),
-                );
-                if self.commit(change)
+        match ops::requests::advance(&before, self.now()) {
+            Ok((change, next)) => {
+                if self.commit(change).is_some()
                     && next == CertStatus::Issued
                     && self.certificates.view == CertView::Queue
                 {
                     self.set_status(StatusKind::Saved, self.t.t(Msg::issued_moved).to_string());
                 }
             }
-            Err(RuleError::AppointmentMissing) => {
-                self.set_status(StatusKind::Error, self.t.t(Msg::req_err_appointment).to_string());
+            Err(rule @ RuleError::AppointmentMissing) => {
+                self.set_status(StatusKind::Error, self.t.t(rule.msg()).to_string());
             }
             Err(_) => self.set_status(StatusKind::Info, self.t.t(Msg::req_no_next).to_string()),
         }
@@ -194,8 +188,8 @@ impl App {
         let Some(c) = self.selected_cert() else {
             return false;
         };
-        if !c.status.is_open() {
-            self.set_status(StatusKind::Info, self.t.t(Msg::req_not_open).to_string());
+        if let Err(rule) = ops::requests::ensure_open(&c) {
+            self.set_status(StatusKind::Info, self.t.t(rule.msg()).to_string());
             return true;
         }
         let kind = if cancel {
@@ -207,33 +201,17 @@ impl App {
         true
     }
 
-    /// Closes a request as cancelled or rejected; false if the answer is not accepted.
+    /// Closes a request as cancelled or rejected; the words of the rule if the
+    /// answer is not accepted.
     pub(super) fn close_request(&mut self, id: u64, cancel: bool, answer: &str) -> Result<(), Msg> {
         let Some(before) = self.data.certs.get(id).cloned() else {
             return Ok(());
         };
-        let answer = answer.trim();
-        if cancel && fold(answer) != fold(&before.holder) {
-            return Err(Msg::req_err_cancel_name);
-        }
-        if !cancel && answer.is_empty() {
-            return Err(Msg::reason_required);
-        }
-        let mut after = before.clone();
-        after.status = if cancel {
-            CertStatus::Cancelled
-        } else {
-            CertStatus::Rejected
+        let change = match cancel {
+            true => ops::requests::cancel(&before, answer),
+            false => ops::requests::reject(&before, answer),
         };
-        if !cancel {
-            after.status_reason = answer.to_string();
-        }
-        let action = if cancel { "cert.cancel" } else { "cert.reject" };
-        self.commit(Change::update(
-            action,
-            Record::Certificate(before),
-            Record::Certificate(after),
-        ));
+        self.commit(change.map_err(|rule| rule.msg())?);
         Ok(())
     }
 
@@ -242,8 +220,7 @@ impl App {
         let Some(c) = self.selected_cert() else {
             return false;
         };
-        let key = crate::store::record::certificate_key(c.id);
-        match self.history_lines(&key) {
+        match self.history_lines(c.id) {
             Ok(history) => {
                 self.popup = Some(Popup::CertDetail(CertDetail {
                     id: c.id,
@@ -256,17 +233,16 @@ impl App {
         true
     }
 
-    fn history_lines(&self, key: &[u8]) -> crate::store::Result<Vec<HistoryLine>> {
+    fn history_lines(&self, id: u64) -> crate::store::Result<Vec<HistoryLine>> {
         let mut lines = Vec::new();
-        for (seq, head, bulk) in self.store.history_of(Kind::Certificate, key)? {
+        for entry in self.store.history(&RecordId::Certificate(id))? {
             let mut line = HistoryLine {
-                head,
+                head: entry.head,
                 status: None,
                 reason: None,
             };
             // An import's entry holds every request it added: its head says enough.
-            if !bulk
-                && let Some(edit) = self.store.edit_in(seq, Kind::Certificate, key)?
+            if let Some(edit) = entry.edit
                 && let (Some(Record::Certificate(before)), Some(Record::Certificate(after))) =
                     (&edit.before, &edit.after)
             {

@@ -5,7 +5,6 @@ use crate::i18n::Msg;
 use crate::widgets::input::{Edited, TextInput};
 use crossterm::event::{KeyCode, KeyEvent};
 
-use crate::domain::limits::is_plausible_email;
 pub const NAME_LIMIT: usize = crate::domain::limits::NAME;
 pub const PHONE_LIMIT: usize = crate::domain::limits::PHONE;
 pub const EMAIL_LIMIT: usize = crate::domain::limits::EMAIL;
@@ -56,6 +55,16 @@ pub enum FormOutcome {
 pub struct FormError {
     pub msg: Msg,
     pub row: usize,
+}
+
+impl FormError {
+    /// A rule the whole council breaks, shown on the first row.
+    pub fn of(rule: &crate::ops::RuleError) -> FormError {
+        FormError {
+            msg: rule.msg(),
+            row: 0,
+        }
+    }
 }
 
 #[derive(Debug, Clone)]
@@ -132,18 +141,15 @@ impl ContactsForm {
                 }
                 continue;
             }
-            if !email.is_empty() && !is_plausible_email(email) {
-                return Err(FormError {
-                    msg: Msg::form_err_email,
-                    row,
-                });
-            }
-            m.contacts.push(Contact {
+            let contact = Contact {
                 role: r.role,
                 name: name.into(),
                 phone: phone.into(),
                 email: email.into(),
-            });
+            };
+            crate::ops::councils::validate_contact(&contact)
+                .map_err(|rule| FormError { msg: rule.msg(), row })?;
+            m.contacts.push(contact);
         }
         m.notes = self.notes.value().trim().to_string();
         Ok(m)

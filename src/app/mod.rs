@@ -21,8 +21,6 @@ pub mod summary_cache;
 pub mod table;
 mod update;
 
-pub use update::change_label;
-
 use crate::config::Config;
 use crate::domain::clock::Clock;
 use crate::event::Event;
@@ -104,7 +102,7 @@ pub enum Popup {
 pub const WIDE: u16 = 120;
 
 pub struct App {
-    pub store: Store,
+    pub store: Arc<dyn Store>,
     pub clock: Arc<dyn Clock>,
     pub config: Config,
     pub tz: chrono_tz::Tz,
@@ -136,31 +134,31 @@ pub struct App {
 impl App {
     /// An app with every record loaded.
     pub fn new(
-        store: Store,
+        store: impl Into<Arc<dyn Store>>,
         config: Config,
         lang: Lang,
         keymap: Keymap,
         theme: Theme,
         clock: Arc<dyn Clock>,
     ) -> crate::store::Result<App> {
-        App::open(store, config, lang, keymap, theme, clock, false)
+        App::open(store.into(), config, lang, keymap, theme, clock, false)
     }
 
     /// An app whose certificate requests are still to be loaded, with
     /// `certificate_loader` on another thread, then `certificates_loaded`.
     pub fn new_lazy(
-        store: Store,
+        store: impl Into<Arc<dyn Store>>,
         config: Config,
         lang: Lang,
         keymap: Keymap,
         theme: Theme,
         clock: Arc<dyn Clock>,
     ) -> crate::store::Result<App> {
-        App::open(store, config, lang, keymap, theme, clock, true)
+        App::open(store.into(), config, lang, keymap, theme, clock, true)
     }
 
     fn open(
-        store: Store,
+        store: Arc<dyn Store>,
         config: Config,
         lang: Lang,
         keymap: Keymap,
@@ -171,13 +169,13 @@ impl App {
         let tz = config.time_zone().unwrap_or(chrono_tz::Europe::Madrid);
         let calendar = crate::domain::calendar::Calendar::catalan(&config.local_holidays, tz);
         let mut data = if lazy {
-            Data::load_councils(&store, calendar)?
+            Data::load_councils(store.as_ref(), calendar)?
         } else {
-            Data::load(&store, calendar)?
+            Data::load(store.as_ref(), calendar)?
         };
         if lazy {
             summary_cache::load(
-                &store,
+                store.as_ref(),
                 &mut data,
                 &summary_cache::fingerprint(tz, &config.local_holidays),
             );
@@ -222,7 +220,7 @@ impl App {
     pub fn certificate_loader(
         &self,
     ) -> Option<impl FnOnce() -> crate::store::Result<cert_data::CertData> + Send + 'static> {
-        (!self.data.certs_loaded).then(|| self.data.certificate_loader(&self.store))
+        (!self.data.certs_loaded).then(|| self.data.certificate_loader(self.store.clone()))
     }
 
     /// The requests read by the loader: the screens that need them fill in.
@@ -249,7 +247,7 @@ impl App {
     pub fn save_summary(&self) {
         if self.data.certs_loaded && !self.read_only {
             let fingerprint = summary_cache::fingerprint(self.tz, &self.config.local_holidays);
-            summary_cache::save(&self.store, &self.data, &fingerprint);
+            summary_cache::save(self.store.as_ref(), &self.data, &fingerprint);
         }
     }
 
@@ -275,7 +273,9 @@ impl App {
     pub fn set_status(&mut self, kind: StatusKind, text: impl Into<String>) {
         // While changes are not on disk, nothing says "Desat".
         let (kind, text) = match kind {
-            StatusKind::Saved if self.store.unsaved() > 0 => (StatusKind::Error, self.unsaved_warning()),
+            StatusKind::Saved if self.store.unsaved().count() > 0 => {
+                (StatusKind::Error, self.unsaved_warning())
+            }
             _ => (kind, text.into()),
         };
         self.status = Some(Status { kind, text });

@@ -5,7 +5,7 @@ use super::contacts_form::FormOutcome;
 use super::prompt::{PromptKind, parse_date};
 use super::{App, Popup, StatusKind, Tab};
 use crate::i18n::Msg;
-use crate::store::{Change, Record};
+use crate::ops;
 use crate::widgets::input::Edited;
 use crossterm::event::{KeyCode, KeyEvent};
 
@@ -79,17 +79,15 @@ impl App {
         match form.handle_key(&key) {
             FormOutcome::Close => return true,
             FormOutcome::Save => match form.result() {
-                Ok(after) if after == form.original => return true,
-                Ok(after) => {
-                    let change = Change::update(
-                        "contacts.edit",
-                        Record::Municipality(form.original.clone()),
-                        Record::Municipality(after),
-                    );
-                    if self.commit(change) {
-                        return true;
+                Ok(after) => match ops::councils::edit_contacts(&form.original, after) {
+                    Ok(None) => return true,
+                    Ok(Some(change)) => {
+                        if self.commit(change).is_some() {
+                            return true;
+                        }
                     }
-                }
+                    Err(rule) => form.error = Some(super::contacts_form::FormError::of(&rule)),
+                },
                 Err(e) => form.error = Some(e),
             },
             FormOutcome::Full => self.field_full_status(),
@@ -122,20 +120,11 @@ impl App {
                     } else {
                         parse_date(typed)
                     };
-                    match date {
-                        Some(d) if d > self.today() => {
-                            prompt.error = Some(self.t.t(Msg::date_in_future).to_string());
-                        }
-                        Some(d) => {
-                            let before = self.data.municipalities[council].clone();
-                            let mut after = before.clone();
-                            after.subscriber_form_sent_on = Some(d);
-                            let change = Change::update(
-                                "form.sent",
-                                Record::Municipality(before),
-                                Record::Municipality(after),
-                            );
-                            if self.commit(change) {
+                    let council = &self.data.municipalities[council];
+                    match date.map(|d| ops::councils::record_fitxa(council, d, self.today())) {
+                        Some(Err(rule)) => prompt.error = Some(self.t.t(rule.msg()).to_string()),
+                        Some(Ok(change)) => {
+                            if self.commit(change).is_some() {
                                 return true;
                             }
                         }
@@ -155,10 +144,9 @@ impl App {
                 PromptKind::ConfirmAdvance { .. } | PromptKind::ConfirmQuit => {}
                 PromptKind::BlockReason { council, service } => {
                     let reason = prompt.input.value().to_string();
-                    if reason.trim().is_empty() {
-                        prompt.error = Some(self.t.t(Msg::reason_required).to_string());
-                    } else if self.block_with_reason(council, service, &reason) {
-                        return true;
+                    match self.block_with_reason(council, service, &reason) {
+                        Some(msg) => prompt.error = Some(self.t.t(msg).to_string()),
+                        None => return true,
                     }
                 }
             },

@@ -7,8 +7,8 @@ use crate::domain::catalog::cert_types;
 use crate::domain::certificate::{CertStatus, CertificateRequest, HolderRole, Operation};
 use crate::domain::limits;
 use crate::domain::localtime::TimeError;
-use crate::domain::request_rules::{self, Broken, Field};
 use crate::i18n::Msg;
+use crate::ops::{Field, RuleError};
 use crate::widgets::input::{Edited, TextInput};
 use chrono::{DateTime, Utc};
 use chrono_tz::Tz;
@@ -279,14 +279,9 @@ impl RequestForm {
         }
     }
 
-    /// The request the form describes, or the field at fault and why.
-    pub fn build(
-        &self,
-        data: &Data,
-        id: u64,
-        now: DateTime<Utc>,
-        tz: Tz,
-    ) -> Result<CertificateRequest, (RField, Msg)> {
+    /// The request the form describes (a new one with `NEW_ID`), or the field that
+    /// cannot be read and why. The rules are `ops::requests`'s.
+    pub fn build(&self, data: &Data, tz: Tz) -> Result<CertificateRequest, (RField, Msg)> {
         let council = self.council().ok_or((RField::Council, Msg::req_err_council))?;
         let holder = self.holder.value().trim();
         let received = parse_local(self.received.value(), tz).map_err(|e| match e {
@@ -301,7 +296,8 @@ impl RequestForm {
         };
         let ine = data.municipalities[council].ine;
         let mut c = base.unwrap_or_else(|| {
-            let mut new = CertificateRequest::received(id, ine, holder, self.role, "", received);
+            let mut new =
+                CertificateRequest::received(crate::store::NEW_ID, ine, holder, self.role, "", received);
             new.renews = self.renews;
             new
         });
@@ -320,27 +316,19 @@ impl RequestForm {
         c.received_at = received;
         c.appointment_attached = self.appointment;
         c.notes = self.notes.value().trim().to_string();
-        request_rules::check(&c, now).map_err(form_error)?;
         Ok(c)
     }
 }
 
 /// Where the form shows a broken rule, and what it says.
-fn form_error(broken: Broken) -> (RField, Msg) {
-    match broken {
-        Broken::Empty(_) => (RField::Holder, Msg::req_err_holder),
-        Broken::TooLong { field, .. } => (
-            match field {
-                Field::Reason => RField::Reason,
-                Field::Notes => RField::Notes,
-                _ => RField::Holder,
-            },
-            Msg::req_err_too_long,
-        ),
-        Broken::UrgentWithoutReason => (RField::Reason, Msg::req_err_urgency),
-        Broken::InFuture(Field::ReceivedAt) => (RField::Received, Msg::req_err_future),
-        // Only a request stored before this rule existed holds one; the form does not edit those dates.
-        Broken::InFuture(_) => (RField::Received, Msg::req_err_future_date),
-        Broken::IssuedBeforeReceived => (RField::Received, Msg::req_err_after_issue),
-    }
+pub fn form_error(rule: &RuleError) -> (RField, Msg) {
+    let field = match rule.field() {
+        Some(Field::Reason) => RField::Reason,
+        Some(Field::Notes) => RField::Notes,
+        // Only a request stored before the rule on dates existed holds a future filed,
+        // issued or delivered time; the form does not edit those: the received time it is.
+        Some(Field::ReceivedAt | Field::FiledAt | Field::IssuedAt | Field::DeliveredAt) => RField::Received,
+        _ => RField::Holder,
+    };
+    (field, rule.msg())
 }

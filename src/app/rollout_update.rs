@@ -5,10 +5,11 @@ use super::checklist::{Checklist, NOTES_LIMIT};
 use super::prompt::{Prompt, PromptKind};
 use super::{App, Popup, StatusKind};
 use crate::domain::catalog::services;
-use crate::domain::rollout::{Rollout, RolloutStatus};
+use crate::domain::rollout::RolloutStatus;
 use crate::i18n::Msg;
 use crate::i18n::words::status_msg;
-use crate::store::{Change, Edit, Record};
+use crate::ops::{self, rollout::Cell};
+use crate::store::{Change, Record};
 use crate::widgets::input::{Edited, TextInput};
 use crossterm::event::{KeyCode, KeyEvent};
 
@@ -20,34 +21,26 @@ impl App {
         self.rollout.selected_index().map(|m| (m, self.rollout.column))
     }
 
-    /// Saves one cell after `edit` changes it; says so, and names a status move.
-    pub(super) fn change_rollout(
-        &mut self,
-        council: usize,
-        service: usize,
-        action: &str,
-        edit: impl FnOnce(&mut Rollout),
-    ) -> bool {
-        let before = self.data.rollout[council][service].clone();
-        let old_status = self.data.status(council, service);
-        let mut after = self.data.rollout_or_pending(council, service);
-        edit(&mut after);
-        if after.status != RolloutStatus::Blocked {
-            after.blocked_reason.clear();
+    /// One cell of the matrix, as `ops::rollout` takes it.
+    fn cell(&self, council: usize, service: usize) -> Cell<'_> {
+        Cell {
+            stored: self.data.rollout[council][service].as_ref(),
+            ine: self.data.municipalities[council].ine,
+            service: &services()[service],
         }
-        if Some(&after) == before.as_ref() {
+    }
+
+    /// Saves one cell's change, if there is one; says so, and names a status move.
+    pub(super) fn commit_rollout(&mut self, council: usize, service: usize, change: Option<Change>) -> bool {
+        let Some(change) = change else {
             return false;
-        }
-        after.updated_at = Some(self.now());
-        let new_status = after.status;
-        let change = Change::new(
-            action,
-            vec![Edit {
-                before: before.map(Record::Rollout),
-                after: Some(Record::Rollout(after)),
-            }],
-        );
-        if !self.commit(change) {
+        };
+        let old_status = self.data.status(council, service);
+        let new_status = match change.edits.first().and_then(|e| e.after.as_ref()) {
+            Some(Record::Rollout(r)) => r.status,
+            _ => old_status,
+        };
+        if self.commit(change).is_none() {
             return true;
         }
         if new_status != old_status {
@@ -67,16 +60,16 @@ impl App {
         let Some((m, s)) = self.selected_cell() else {
             return false;
         };
-        self.change_rollout(m, s, "rollout.status", |r| r.status = r.status.cycled())
+        let change = ops::rollout::cycle_status(self.cell(m, s), self.now());
+        self.commit_rollout(m, s, change)
     }
 
     pub(super) fn set_not_applicable(&mut self) -> bool {
         let Some((m, s)) = self.selected_cell() else {
             return false;
         };
-        self.change_rollout(m, s, "rollout.status", |r| {
-            r.status = RolloutStatus::NotApplicable
-        })
+        let change = ops::rollout::set_status(self.cell(m, s), RolloutStatus::NotApplicable, self.now());
+        self.commit_rollout(m, s, change)
     }
 
     pub(super) fn ask_block_reason(&mut self) -> bool {
@@ -89,14 +82,16 @@ impl App {
         true
     }
 
-    /// The answer to the block-reason prompt; false keeps the prompt open.
-    pub(super) fn block_with_reason(&mut self, council: usize, service: usize, reason: &str) -> bool {
-        let reason = reason.trim().to_string();
-        self.change_rollout(council, service, "rollout.status", move |r| {
-            r.status = RolloutStatus::Blocked;
-            r.blocked_reason = reason;
-        });
-        true
+    /// The answer to the block-reason prompt: the words of the rule it breaks, or
+    /// None once it is saved (or refused by the store, which says so).
+    pub(super) fn block_with_reason(&mut self, council: usize, service: usize, reason: &str) -> Option<Msg> {
+        match ops::rollout::block(self.cell(council, service), reason, self.now()) {
+            Ok(change) => {
+                self.commit_rollout(council, service, change);
+                None
+            }
+            Err(rule) => Some(rule.msg()),
+        }
     }
 
     pub(super) fn open_checklist(&mut self) -> bool {
@@ -128,9 +123,10 @@ impl App {
                     }
                 }
                 KeyCode::Enter => {
-                    let text = notes.value().trim().to_string();
+                    let change =
+                        ops::rollout::set_notes(self.cell(council, service), notes.value(), self.now());
                     list.notes = None;
-                    self.change_rollout(council, service, "rollout.notes", |r| r.notes = text);
+                    self.commit_rollout(council, service, change);
                 }
                 _ => {
                     if notes.handle_key(&key) == Edited::Full {
@@ -154,10 +150,9 @@ impl App {
             Some(Action::Back) | Some(Action::Quit) if key.code == KeyCode::Esc => return true,
             Some(Action::ToggleStep) => {
                 let step = list.cursor.selected;
-                let (now, user) = (self.now(), self.store.user().to_string());
-                self.change_rollout(council, service, "rollout.step", |r| {
-                    r.toggle_step(step, now, &user)
-                });
+                let change =
+                    ops::rollout::tick_step(self.cell(council, service), step, self.now(), self.store.user());
+                self.commit_rollout(council, service, change);
             }
             Some(Action::EditNotes) => {
                 let current = self.data.rollout_or_pending(council, service).notes;

@@ -11,25 +11,6 @@ use crate::store::Applied;
 use crate::widgets::input::Edited;
 use crossterm::event::{KeyCode, KeyEvent};
 
-/// The words for a change in the history, for "Desfet: …".
-pub fn change_label(action: &str) -> Msg {
-    match action {
-        "contacts.edit" => Msg::change_contacts,
-        "form.sent" => Msg::change_form_sent,
-        "import.contacts" => Msg::change_import_contacts,
-        "rollout.status" => Msg::change_rollout_status,
-        "rollout.step" => Msg::change_rollout_step,
-        "rollout.notes" => Msg::change_rollout_notes,
-        "cert.new" => Msg::change_cert_new,
-        "cert.edit" => Msg::change_cert_edit,
-        "cert.status" => Msg::change_cert_status,
-        "cert.cancel" => Msg::change_cert_cancel,
-        "cert.reject" => Msg::change_cert_reject,
-        "import.certificates" => Msg::change_import_certificates,
-        _ => Msg::change_other,
-    }
-}
-
 impl App {
     /// Applies one action to the state; true if the screen may have changed.
     pub fn update(&mut self, action: Action) -> bool {
@@ -314,7 +295,6 @@ impl App {
                 self.set_status(StatusKind::Info, self.t.t(msg).to_string());
             }
             Err(e) => {
-                // Applied but not on disk is still applied: the screen shows it, marked.
                 let _ = self.applied(Err(e));
             }
         }
@@ -324,7 +304,7 @@ impl App {
         let Some(applied) = self.applied(Ok(applied)) else {
             return;
         };
-        let what = self.t.t(change_label(&applied.action)).to_string();
+        let what = self.t.t(applied.change.label()).to_string();
         let msg = if undo { Msg::undone } else { Msg::redone };
         self.set_status(StatusKind::Saved, self.t.f(msg, &[("what", &what)]));
     }

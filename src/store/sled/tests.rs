@@ -1,19 +1,22 @@
 mod safety;
 
 use super::*;
-use crate::domain::certificate::{CertStatus, HolderRole, Operation};
+use crate::domain::certificate::{CertStatus, CertificateRequest, HolderRole, Operation};
+use crate::domain::municipality::Municipality;
 use crate::domain::municipality::{Contact, ContactRole, IneCode};
 use crate::domain::rollout::RolloutStatus;
+use crate::store::{Applied, Change, ChangeKind, Edit, EntryKind, Record, RecordId, Store, seed};
 use chrono::{DateTime, Utc};
 use std::collections::BTreeMap;
 use std::os::unix::fs::PermissionsExt;
+use std::path::Path;
 
 fn at(s: &str) -> DateTime<Utc> {
     s.parse().unwrap()
 }
 
-fn noguera(dir: &Path) -> Store {
-    let store = Store::open(dir).unwrap();
+fn noguera(dir: &Path) -> SledStore {
+    let store = SledStore::open(dir).unwrap();
     seed::seed(
         &store,
         &seed::Scope::Comarca("Noguera".into()),
@@ -23,7 +26,7 @@ fn noguera(dir: &Path) -> Store {
     store
 }
 
-fn tiurana(store: &Store) -> Municipality {
+fn tiurana(store: &dyn Store) -> Municipality {
     store
         .municipalities()
         .unwrap()
@@ -110,7 +113,7 @@ fn each_record_kind_round_trips_through_a_reopened_store() {
     store
         .apply(
             Change::new(
-                "test.all_kinds",
+                ChangeKind::CertNew,
                 vec![
                     Edit::update(Record::Municipality(before), Record::Municipality(m.clone())),
                     Edit::update(Record::Rollout(r_before), Record::Rollout(r.clone())),
@@ -122,7 +125,7 @@ fn each_record_kind_round_trips_through_a_reopened_store() {
         .unwrap();
     drop(store);
 
-    let store = Store::open(dir.path()).unwrap();
+    let store = SledStore::open(dir.path()).unwrap();
     assert_eq!(tiurana(&store), m);
     assert!(store.rollouts().unwrap().contains(&r));
     assert_eq!(store.certificates().unwrap(), vec![c]);
@@ -138,16 +141,16 @@ fn every_change_leaves_a_history_entry_with_who_and_what() {
     let applied = store
         .apply(
             Change::update(
-                "municipality.notes",
+                ChangeKind::ContactsEdit,
                 Record::Municipality(before.clone()),
                 Record::Municipality(after.clone()),
             ),
             at("2026-11-26T11:00:00Z"),
         )
         .unwrap();
-    let (seq, entry) = store.history().unwrap().pop().unwrap();
-    assert_eq!(seq, applied.seq);
-    assert_eq!(entry.action, "municipality.notes");
+    let entry = store.changes_since(0).unwrap().pop().unwrap();
+    assert_eq!(entry, applied, "the history holds the change as it was applied");
+    assert_eq!(entry.change, ChangeKind::ContactsEdit);
     assert_eq!(entry.at, at("2026-11-26T11:00:00Z"));
     assert_eq!(entry.user, system_user());
     assert_eq!(entry.kind, EntryKind::Do);
@@ -170,7 +173,7 @@ fn undo_and_redo_survive_a_restart() {
     store
         .apply(
             Change::update(
-                "n",
+                ChangeKind::ContactsEdit,
                 Record::Municipality(before.clone()),
                 Record::Municipality(after.clone()),
             ),
@@ -179,7 +182,7 @@ fn undo_and_redo_survive_a_restart() {
         .unwrap();
     drop(store);
 
-    let store = Store::open(dir.path()).unwrap();
+    let store = SledStore::open(dir.path()).unwrap();
     let undone = store.undo(Utc::now()).unwrap().unwrap();
     assert_eq!(
         undone.edits,
@@ -191,7 +194,7 @@ fn undo_and_redo_survive_a_restart() {
     assert_eq!(tiurana(&store), before);
     drop(store);
 
-    let store = Store::open(dir.path()).unwrap();
+    let store = SledStore::open(dir.path()).unwrap();
     store.redo(Utc::now()).unwrap().unwrap();
     assert_eq!(tiurana(&store), after);
     assert!(store.redo(Utc::now()).unwrap().is_none(), "nothing left to redo");
@@ -200,10 +203,10 @@ fn undo_and_redo_survive_a_restart() {
     assert!(store.undo(Utc::now()).unwrap().is_none());
     assert_eq!(store.municipalities().unwrap().len(), 30);
     let kinds: Vec<EntryKind> = store
-        .history()
+        .changes_since(0)
         .unwrap()
         .into_iter()
-        .map(|(_, e)| e.kind)
+        .map(|e| e.kind)
         .collect();
     assert_eq!(kinds.len(), 5);
     assert!(matches!(kinds[2], EntryKind::Undo(_)));
@@ -219,7 +222,11 @@ fn a_new_change_clears_the_redo_stack() {
     m1.notes = "u".into();
     store
         .apply(
-            Change::update("a", Record::Municipality(m0.clone()), Record::Municipality(m1)),
+            Change::update(
+                ChangeKind::ContactsEdit,
+                Record::Municipality(m0.clone()),
+                Record::Municipality(m1),
+            ),
             Utc::now(),
         )
         .unwrap();
@@ -228,7 +235,11 @@ fn a_new_change_clears_the_redo_stack() {
     m2.notes = "dos".into();
     store
         .apply(
-            Change::update("b", Record::Municipality(m0), Record::Municipality(m2)),
+            Change::update(
+                ChangeKind::ContactsEdit,
+                Record::Municipality(m0),
+                Record::Municipality(m2),
+            ),
             Utc::now(),
         )
         .unwrap();
@@ -244,16 +255,20 @@ fn a_stale_before_is_a_conflict_and_writes_nothing() {
     stale.notes = "not what is stored".into();
     let mut after = current.clone();
     after.notes = "new".into();
-    let history_len = store.history().unwrap().len();
+    let history_len = store.changes_since(0).unwrap().len();
     let err = store
         .apply(
-            Change::update("x", Record::Municipality(stale), Record::Municipality(after)),
+            Change::update(
+                ChangeKind::ContactsEdit,
+                Record::Municipality(stale),
+                Record::Municipality(after),
+            ),
             Utc::now(),
         )
         .unwrap_err();
-    assert!(matches!(err, StoreError::Conflict));
+    assert!(matches!(err, StoreError::Conflict { .. }));
     assert_eq!(tiurana(&store), current);
-    assert_eq!(store.history().unwrap().len(), history_len);
+    assert_eq!(store.changes_since(0).unwrap().len(), history_len);
 }
 
 #[test]
@@ -263,7 +278,7 @@ fn a_store_of_a_newer_schema_is_refused_untouched() {
     schema::force_version(&store, schema::CURRENT + 1).unwrap();
     drop(store);
     let before = snapshot(dir.path());
-    let err = match Store::open(dir.path()) {
+    let err = match SledStore::open(dir.path()) {
         Err(e) => e,
         Ok(_) => panic!("a newer store was opened"),
     };
@@ -299,7 +314,7 @@ fn a_new_store_is_private_to_its_user() {
 fn a_second_open_is_refused_with_the_store_named() {
     let dir = tempfile::tempdir().unwrap();
     let _first = noguera(dir.path());
-    let err = match Store::open(dir.path()) {
+    let err = match SledStore::open(dir.path()) {
         Err(e) => e,
         Ok(_) => panic!("opened twice"),
     };
@@ -315,13 +330,13 @@ fn a_second_open_is_refused_with_the_store_named() {
     assert!(!message.contains('\n'));
 }
 
-fn add_migration_note(store: &Store) -> Result<()> {
+fn add_migration_note(store: &SledStore) -> Result<()> {
     for m in store.municipalities()? {
         let mut after = m.clone();
         after.notes = "migrated".into();
         store
             .tree(Kind::Municipality)?
-            .insert(record::municipality_key(m.ine), codec::encode(&after)?)?;
+            .insert(keys::key(&RecordId::Municipality(m.ine)), codec::encode(&after)?)?;
     }
     Ok(())
 }
@@ -337,7 +352,14 @@ fn migrations_run_in_order_after_a_backup() {
         from: 0,
         apply: add_migration_note,
     }];
-    let store = Store::open_with_migrations(dir.path(), &migrations).unwrap();
+    let store = SledStore::open_with(
+        dir.path(),
+        OpenOptions {
+            user: None,
+            migrations: &migrations,
+        },
+    )
+    .unwrap();
     assert_eq!(schema::version(&store).unwrap(), Some(schema::CURRENT));
     assert_eq!(
         schema::read_version_file(dir.path()).unwrap(),
@@ -370,7 +392,24 @@ fn a_missing_migration_is_an_error_not_a_guess() {
     let store = noguera(dir.path());
     schema::force_version(&store, 0).unwrap();
     drop(store);
-    assert!(matches!(Store::open(dir.path()), Err(StoreError::Damaged { .. })));
+    assert!(matches!(
+        SledStore::open(dir.path()),
+        Err(StoreError::Damaged { .. })
+    ));
+}
+
+fn file_new(store: &dyn Store, holder: &str) -> Applied {
+    let c = CertificateRequest {
+        id: crate::store::NEW_ID,
+        holder: holder.into(),
+        ..certificate()
+    };
+    store
+        .apply(
+            Change::new(ChangeKind::CertNew, vec![Edit::create(Record::Certificate(c))]),
+            Utc::now(),
+        )
+        .unwrap()
 }
 
 #[test]
@@ -378,20 +417,71 @@ fn certificate_ids_are_never_reused_even_after_an_undo() {
     let dir = tempfile::tempdir().unwrap();
     let store = noguera(dir.path());
     assert_eq!(store.next_certificate_id().unwrap(), 1);
-    let mut c = certificate();
-    c.id = store.next_certificate_id().unwrap();
-    store
-        .apply(
-            Change::new("cert.new", vec![Edit::create(Record::Certificate(c))]),
-            Utc::now(),
-        )
-        .unwrap();
+    assert_eq!(file_new(&store, "Maria Puig").ids, [1]);
     assert_eq!(store.next_certificate_id().unwrap(), 2);
     store.undo(Utc::now()).unwrap().unwrap();
     assert!(store.certificates().unwrap().is_empty());
     drop(store);
-    let store = Store::open(dir.path()).unwrap();
+    let store = SledStore::open(dir.path()).unwrap();
     assert_eq!(store.next_certificate_id().unwrap(), 2);
+    assert_eq!(
+        file_new(&store, "Joan Solé").ids,
+        [2],
+        "1 went with the undo, and stays gone"
+    );
+}
+
+#[test]
+fn new_records_get_consecutive_ids_in_the_transaction_and_the_history_keeps_them() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = noguera(dir.path());
+    let first = file_new(&store, "Maria Puig");
+    let second = file_new(&store, "Joan Solé");
+    assert_eq!((first.ids.clone(), second.ids.clone()), (vec![1], vec![2]));
+    // The edits come back with their ids, as the store and the history hold them.
+    let ids_in = |applied: &Applied| -> Vec<u64> {
+        applied
+            .edits
+            .iter()
+            .filter_map(|e| match &e.after {
+                Some(Record::Certificate(c)) => Some(c.id),
+                _ => None,
+            })
+            .collect()
+    };
+    assert_eq!(ids_in(&first), [1]);
+    assert_eq!(ids_in(&second), [2]);
+    let stored: Vec<(u64, String)> = store
+        .certificates()
+        .unwrap()
+        .into_iter()
+        .map(|c| (c.id, c.holder))
+        .collect();
+    assert_eq!(stored, [(1, "Maria Puig".into()), (2, "Joan Solé".into())]);
+    let history = store.changes_since(first.seq - 1).unwrap();
+    assert_eq!(history.iter().map(ids_in).collect::<Vec<_>>(), [vec![1], vec![2]]);
+    assert_eq!(history[1].ids, [2]);
+    // Several in one change: in edit order.
+    let many: Vec<Edit> = ["A", "B", "C"]
+        .iter()
+        .map(|h| {
+            Edit::create(Record::Certificate(CertificateRequest {
+                id: crate::store::NEW_ID,
+                holder: h.to_string(),
+                ..certificate()
+            }))
+        })
+        .collect();
+    let applied = store
+        .apply(Change::new(ChangeKind::CertNew, many), Utc::now())
+        .unwrap();
+    assert_eq!(applied.ids, [3, 4, 5]);
+    assert!(applied.durable);
+    // Undone and redone, they keep them.
+    let undone = store.undo(Utc::now()).unwrap().unwrap();
+    assert!(undone.ids.is_empty(), "an undo gives no new id");
+    let redone = store.redo(Utc::now()).unwrap().unwrap();
+    assert_eq!(ids_in(&redone), [3, 4, 5]);
 }
 
 #[test]
@@ -401,7 +491,10 @@ fn a_records_history_is_found_by_its_key() {
     let c = certificate();
     store
         .apply(
-            Change::new("cert.new", vec![Edit::create(Record::Certificate(c.clone()))]),
+            Change::new(
+                ChangeKind::CertNew,
+                vec![Edit::create(Record::Certificate(c.clone()))],
+            ),
             at("2026-12-04T09:00:00Z"),
         )
         .unwrap();
@@ -410,7 +503,7 @@ fn a_records_history_is_found_by_its_key() {
     store
         .apply(
             Change::update(
-                "cert.edit",
+                ChangeKind::CertEdit,
                 Record::Certificate(c.clone()),
                 Record::Certificate(filed),
             ),
@@ -423,18 +516,28 @@ fn a_records_history_is_found_by_its_key() {
     store
         .apply(
             Change::update(
-                "n",
+                ChangeKind::ContactsEdit,
                 Record::Municipality(other),
                 Record::Municipality(other_after),
             ),
             Utc::now(),
         )
         .unwrap();
-    let found = store
-        .history_of(Kind::Certificate, &record::certificate_key(7))
-        .unwrap();
-    let actions: Vec<&str> = found.iter().map(|(_, e, _)| e.action.as_str()).collect();
+    let found = store.history(&RecordId::Certificate(7)).unwrap();
+    let actions: Vec<&str> = found.iter().map(|h| h.head.change.as_str()).collect();
     assert_eq!(actions, ["cert.new", "cert.edit"]);
+    // Each entry with what it did to the request.
+    assert_eq!(found[0].edit, Some(Edit::create(Record::Certificate(c.clone()))));
+    assert!(matches!(
+        &found[1].edit,
+        Some(Edit { after: Some(Record::Certificate(after)), .. }) if after.notes == "revisat"
+    ));
+    assert!(found.iter().all(|h| !h.bulk));
+    let council = store.history(&RecordId::Municipality(IneCode(252228))).unwrap();
+    let actions: Vec<&str> = council.iter().map(|h| h.head.change.as_str()).collect();
+    assert_eq!(actions, ["store.init", "contacts.edit"]);
+    assert!(council[0].bulk || council[0].edit.is_some());
+    assert!(store.history(&RecordId::Certificate(8)).unwrap().is_empty());
 }
 
 #[test]
@@ -449,14 +552,14 @@ fn a_clean_close_seals_the_files_and_damage_is_refused_before_sled_reads_them() 
         fs::create_dir_all(target.parent().unwrap()).unwrap();
         fs::write(target, bytes).unwrap();
     }
-    drop(Store::open(copy.path()).unwrap());
+    drop(SledStore::open(copy.path()).unwrap());
 
     let db = dir.path().join("sled/db");
     let mut bytes = fs::read(&db).unwrap();
     let last = bytes.len() - 1;
     bytes[last / 2] ^= 0xFF;
     fs::write(&db, &bytes).unwrap();
-    let err = Store::open(dir.path()).err().expect("a damaged store opened");
+    let err = SledStore::open(dir.path()).err().expect("a damaged store opened");
     assert!(matches!(err, StoreError::Damaged { .. }), "{err:?}");
     assert_eq!(
         fs::read(&db).unwrap(),
@@ -470,7 +573,7 @@ fn after_a_crash_there_is_no_seal_and_the_store_still_opens() {
     let dir = tempfile::tempdir().unwrap();
     drop(noguera(dir.path()));
     fs::remove_file(dir.path().join("seal")).unwrap();
-    let store = Store::open(dir.path()).unwrap();
+    let store = SledStore::open(dir.path()).unwrap();
     assert_eq!(store.municipalities().unwrap().len(), 30);
 }
 
@@ -483,7 +586,7 @@ fn a_bulk_change_and_its_undo_are_found_in_each_records_history() {
         .collect();
     store
         .apply(
-            Change::new("import.certificates", created),
+            Change::new(ChangeKind::ImportCertificates, created),
             at("2026-12-04T09:00:00Z"),
         )
         .unwrap();
@@ -496,7 +599,7 @@ fn a_bulk_change_and_its_undo_are_found_in_each_records_history() {
     store
         .apply(
             Change::update(
-                "cert.edit",
+                ChangeKind::CertEdit,
                 Record::Certificate(before),
                 Record::Certificate(after),
             ),
@@ -505,20 +608,21 @@ fn a_bulk_change_and_its_undo_are_found_in_each_records_history() {
         .unwrap();
     let actions = |id: u64| -> Vec<String> {
         store
-            .history_of(Kind::Certificate, &record::certificate_key(id))
+            .history(&RecordId::Certificate(id))
             .unwrap()
             .into_iter()
-            .map(|(_, head, _)| head.action)
+            .map(|h| h.head.change.to_string())
             .collect()
     };
     assert_eq!(actions(1), ["import.certificates"]);
-    let bulk: Vec<bool> = store
-        .history_of(Kind::Certificate, &record::certificate_key(150))
-        .unwrap()
-        .into_iter()
-        .map(|(_, _, bulk)| bulk)
-        .collect();
+    let found = store.history(&RecordId::Certificate(150)).unwrap();
+    let bulk: Vec<bool> = found.iter().map(|h| h.bulk).collect();
     assert_eq!(bulk, [true, false], "the import is a run, the edit one record");
+    assert_eq!(
+        found[0].edit, None,
+        "an import's entry is not read for one record"
+    );
+    assert!(found[1].edit.is_some());
     assert_eq!(actions(150), ["import.certificates", "cert.edit"]);
     assert!(actions(201).is_empty());
     store.undo(Utc::now()).unwrap().unwrap();
@@ -528,17 +632,18 @@ fn a_bulk_change_and_its_undo_are_found_in_each_records_history() {
     // A backup restored elsewhere finds the same histories.
     let dump = store.dump(Utc::now()).unwrap();
     let other = tempfile::tempdir().unwrap();
-    let restored = Store::open(other.path()).unwrap();
+    let restored = SledStore::open(other.path()).unwrap();
     restored.restore(&dump, false).unwrap();
     let restored_actions: Vec<String> = restored
-        .history_of(Kind::Certificate, &record::certificate_key(150))
+        .history(&RecordId::Certificate(150))
         .unwrap()
         .into_iter()
-        .map(|(_, head, _)| head.action)
+        .map(|h| h.head.change.to_string())
         .collect();
     assert_eq!(restored_actions, actions(150));
     // A store written before the index kept heads reads them from the entries.
-    let index = &store.trees().unwrap()[T_HISTORY_INDEX];
+    let engine = store.engine().unwrap();
+    let index = &engine.trees[T_HISTORY_INDEX];
     for key in index.iter().keys() {
         index.insert(key.unwrap(), Vec::<u8>::new()).unwrap();
     }
@@ -559,7 +664,9 @@ fn after_a_crash_a_damaged_store_is_refused_and_left_as_it_was() {
     fs::write(&db, &bytes).unwrap();
     let before = snapshot(&dir.path().join("sled"));
     // sled alone would open this, having dropped every change after the damage.
-    let err = Store::open(dir.path()).err().expect("a damaged store is refused");
+    let err = SledStore::open(dir.path())
+        .err()
+        .expect("a damaged store is refused");
     assert!(matches!(err, StoreError::Damaged { .. }), "{err:?}");
     assert_eq!(
         snapshot(&dir.path().join("sled")),
@@ -572,7 +679,7 @@ fn after_a_crash_a_damaged_store_is_refused_and_left_as_it_was() {
     let fine = tempfile::tempdir().unwrap();
     drop(noguera(fine.path()));
     fs::remove_file(fine.path().join("seal")).unwrap();
-    let store = Store::open(fine.path()).unwrap();
+    let store = SledStore::open(fine.path()).unwrap();
     assert_eq!(store.municipalities().unwrap().len(), 30);
     assert!(!fine.path().join("sled.before-recovery").exists());
 }
