@@ -9,7 +9,7 @@ use super::{
 use crate::store::{
     Applied, ChangeKind, Edit, EntryKind, HistoryEntry, Kind, NEW_ID, Record, Result, StoreError,
 };
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, SubsecRound, Utc};
 use sled::Transactional;
 use sled::transaction::ConflictableTransactionError;
 use std::sync::MutexGuard;
@@ -173,7 +173,8 @@ impl SledStore {
             })
             .max();
         let entry = HistoryEntry {
-            at,
+            // As the history keeps it, to the millisecond: `Applied` says what is stored.
+            at: at.trunc_subsecs(3),
             user: self.user.clone(),
             kind,
             change,
