@@ -2,7 +2,7 @@
 //! `io::backup` writes it as JSON; a backend's restore checks it all with
 //! `Dump::check` before one transaction.
 
-use super::{HistoryEntry, StoreError};
+use super::{HistoryEntry, Record, StoreError};
 use crate::domain::certificate::CertificateRequest;
 use crate::domain::municipality::Municipality;
 use crate::domain::rollout::Rollout;
@@ -66,6 +66,23 @@ pub enum RestoreError {
 }
 
 impl Dump {
+    /// Every record, councils first (what a restore needs first).
+    pub fn records(&self) -> impl Iterator<Item = Record> + '_ {
+        let councils = self.municipalities.iter().cloned().map(Record::Municipality);
+        let rollout = self.rollout.iter().cloned().map(Record::Rollout);
+        let certificates = self.certificates.iter().cloned().map(Record::Certificate);
+        councils.chain(rollout).chain(certificates)
+    }
+
+    /// Adds a record to its kind's list.
+    pub fn push(&mut self, record: Record) {
+        match record {
+            Record::Municipality(m) => self.municipalities.push(m),
+            Record::Rollout(r) => self.rollout.push(r),
+            Record::Certificate(c) => self.certificates.push(c),
+        }
+    }
+
     /// Everything a restore checks before it writes: the format, the schema (the
     /// backend's, `schema`), and what ocsae itself never writes.
     pub fn check(&self, schema: u32) -> Result<(), RestoreError> {

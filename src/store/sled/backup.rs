@@ -4,10 +4,11 @@
 use super::commit::{CERT_ID_KEY, SEQ_KEY};
 use super::stacks::{REDO_KEY, UNDO_KEY, redo_key, undo_key};
 use super::{
-    SledStore, T_HISTORY, T_HISTORY_INDEX, T_META, codec, engine, history_index, keys, schema, tree_index,
+    SledStore, T_HISTORY, T_HISTORY_INDEX, T_META, codec, damaged, engine, history_index, keys, schema,
+    tree_index,
 };
 use crate::store::dump::{DUMP_FORMAT, DUMP_VERSION, Dump, HistoryItem, RestoreError};
-use crate::store::{Kind, Record, RecordId, Result, StoreError};
+use crate::store::{Kind, RecordId, Result, StoreError};
 use chrono::{DateTime, Utc};
 use sled::Transactional;
 use sled::transaction::ConflictableTransactionError;
@@ -19,21 +20,28 @@ impl SledStore {
             .into_iter()
             .map(|(seq, entry)| HistoryItem { seq, entry })
             .collect();
-        Ok(Dump {
+        let mut dump = Dump {
             format: DUMP_FORMAT.into(),
             format_version: DUMP_VERSION,
             schema_version: schema::CURRENT,
             created_at: now,
-            municipalities: self.load(Kind::Municipality)?,
-            rollout: self.load(Kind::Rollout)?,
-            certificates: self.load(Kind::Certificate)?,
+            municipalities: Vec::new(),
+            rollout: Vec::new(),
+            certificates: Vec::new(),
             history,
             next_certificate_id: self.next_certificate_id()?,
             next_history_seq: self.next_history_seq()?,
             undo: self.shared_stack(UNDO_KEY)?,
             redo: self.shared_stack(REDO_KEY)?,
             stacks: self.all_stacks()?,
-        })
+        };
+        for kind in Kind::ALL {
+            for item in self.tree(kind)?.iter() {
+                let (_, value) = item.map_err(|e| damaged(&self.dir, e))?;
+                dump.push(keys::decode_value(kind, &value).map_err(|e| damaged(&self.dir, e))?);
+            }
+        }
+        Ok(dump)
     }
 
     /// Replaces the store's content with the dump's, in one transaction. A store
@@ -48,14 +56,7 @@ impl SledStore {
         }
         // Encode everything first: the transaction closure may be retried.
         let mut writes: Vec<(usize, Vec<u8>, Vec<u8>)> = Vec::new();
-        let records = dump
-            .municipalities
-            .iter()
-            .cloned()
-            .map(Record::Municipality)
-            .chain(dump.rollout.iter().cloned().map(Record::Rollout))
-            .chain(dump.certificates.iter().cloned().map(Record::Certificate));
-        for record in records {
+        for record in dump.records() {
             writes.push((
                 tree_index(record.kind()),
                 keys::record_key(&record),

@@ -1,6 +1,7 @@
 //! How sled keys records: one tree per kind, keys in big-endian so that a tree
 //! iterates in id order. Nothing outside this backend sees a byte key.
 
+use super::codec::{self, CodecError};
 use crate::store::{Kind, Record, RecordId};
 
 /// The tree that holds a kind's records.
@@ -39,10 +40,19 @@ pub(super) fn record_key(record: &Record) -> Vec<u8> {
 }
 
 /// The value as stored in its tree: the record itself, without the kind.
-pub(super) fn encode_value(record: &Record) -> Result<Vec<u8>, super::codec::CodecError> {
+pub(super) fn encode_value(record: &Record) -> Result<Vec<u8>, CodecError> {
     match record {
-        Record::Municipality(m) => super::codec::encode(m),
-        Record::Rollout(r) => super::codec::encode(r),
-        Record::Certificate(c) => super::codec::encode(c),
+        Record::Municipality(m) => codec::encode(m),
+        Record::Rollout(r) => codec::encode(r),
+        Record::Certificate(c) => codec::encode(c),
     }
+}
+
+/// A value read from `kind`'s tree.
+pub(super) fn decode_value(kind: Kind, bytes: &[u8]) -> Result<Record, CodecError> {
+    Ok(match kind {
+        Kind::Municipality => Record::Municipality(codec::decode(bytes)?),
+        Kind::Rollout => Record::Rollout(codec::decode(bytes)?),
+        Kind::Certificate => Record::Certificate(codec::decode(bytes)?),
+    })
 }
