@@ -270,10 +270,6 @@ impl SledStore {
         &self.dir
     }
 
-    pub fn count(&self, kind: Kind) -> usize {
-        self.tree(kind).map_or(0, |t| t.len())
-    }
-
     fn load<T: DeserializeOwned>(&self, kind: Kind) -> Result<Vec<T>> {
         let tree = self.tree(kind)?;
         let mut out = Vec::with_capacity(tree.len());
