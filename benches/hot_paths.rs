@@ -13,7 +13,6 @@ use ocsae::domain::clock::FixedClock;
 use ocsae::domain::municipality::IneCode;
 use ocsae::i18n::Lang;
 use ocsae::keymap::Keymap;
-use ocsae::store::Store;
 use ocsae::theme::{Theme, ThemeName};
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
@@ -77,9 +76,9 @@ fn index(list: Vec<CertificateRequest>) -> CertData {
 
 /// An app on a store of all of Catalonia, with the 100,000 requests in memory.
 fn app(dir: &std::path::Path) -> App {
-    let store = Store::open(dir).unwrap();
+    let store = ocsae::store::open(&ocsae::store::Location::dir(dir)).unwrap();
     if store.is_empty().unwrap() {
-        ocsae::store::seed::seed(&store, &ocsae::store::seed::Scope::All, now()).unwrap();
+        ocsae::store::seed::seed(store.as_ref(), &ocsae::store::seed::Scope::All, now()).unwrap();
     }
     let config = Config::default();
     let keymap = Keymap::new(&config.keys).unwrap();

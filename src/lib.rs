@@ -12,6 +12,7 @@ pub mod io;
 pub mod keymap;
 pub mod layout;
 pub mod logging;
+pub mod ops;
 pub mod output;
 pub mod panics;
 pub mod popups;
@@ -79,11 +80,12 @@ pub fn run() -> ExitCode {
         crate::output::err(format_args!("ocsae: {}", t.f(Msg::err_config, &[("detail", &e)])));
         return ExitCode::from(1);
     }
-    let Some(db) = cli
-        .db
-        .clone()
-        .or_else(|| paths.as_ref().map(|p| p.data_dir.clone()))
-    else {
+    // `--db` is a directory, `sled:DIR`, or (refused for now) a `postgresql://` address.
+    let given = cli.db.as_ref().map(|db| match db.to_str() {
+        Some(text) => store::Location::parse(text),
+        None => store::Location::dir(db),
+    });
+    let Some(db) = given.or_else(|| paths.as_ref().map(|p| store::Location::dir(&p.data_dir))) else {
         crate::output::err(format_args!("ocsae: {}", t.t(Msg::err_no_home)));
         return ExitCode::from(1);
     };

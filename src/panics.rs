@@ -1,24 +1,12 @@
-//! What happens when something panics: the terminal is restored first, then the
-//! report goes to stderr and to the log file. Panics that the store expects from
-//! a damaged file (and turns into an error) stay quiet.
+//! What happens when something panics: the report goes to stderr and to the log
+//! file (the terminal, while the dashboard holds it, wraps this hook to restore
+//! itself first). Panics that the store expects from a damaged file (and turns
+//! into an error) stay quiet.
 
-use std::cell::Cell;
 use std::path::PathBuf;
 use std::sync::OnceLock;
 
-thread_local! {
-    static QUIET: Cell<bool> = const { Cell::new(false) };
-}
-
 static LOG_FILE: OnceLock<PathBuf> = OnceLock::new();
-
-/// Runs `f`, turning a panic into `Err` without any report.
-pub fn quietly<T>(f: impl FnOnce() -> T) -> std::thread::Result<T> {
-    QUIET.with(|q| q.set(true));
-    let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(f));
-    QUIET.with(|q| q.set(false));
-    result
-}
 
 /// Where panic reports are appended, besides stderr.
 pub fn set_log_file(path: PathBuf) {
@@ -29,10 +17,9 @@ pub fn install_hook() {
     let (panic_hook, eyre_hook) = color_eyre::config::HookBuilder::default().into_hooks();
     let _ = eyre_hook.install();
     std::panic::set_hook(Box::new(move |info| {
-        if QUIET.with(Cell::get) {
+        if crate::store::in_quiet_section() {
             return;
         }
-        crate::tui::restore();
         let report = panic_hook.panic_report(info).to_string();
         tracing::error!(target: "ocsae::panic", "{info}");
         if let Some(path) = LOG_FILE.get() {
@@ -70,9 +57,7 @@ mod tests {
     use super::*;
 
     #[test]
-    fn quiet_panics_become_errors() {
-        assert!(quietly(|| panic!("expected")).is_err());
-        assert_eq!(quietly(|| 7).ok(), Some(7));
+    fn the_log_copy_has_no_colour_codes() {
         assert_eq!(strip_ansi("\u{1b}[31mred\u{1b}[0m"), "red");
     }
 }

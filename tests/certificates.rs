@@ -410,9 +410,10 @@ fn the_first_screen_uses_the_summary_cache_only_while_it_is_current() {
     file(&mut f, "tiurana", "Maria Puig", |_| {});
     let dir = f.dir;
     drop(f.app);
+    drop(f.disk);
     let tz = chrono_tz::Europe::Madrid;
     let lazy = |clock: &ocsae::domain::clock::FixedClock| {
-        let store = ocsae::store::Store::open(dir.path()).unwrap();
+        let store = open_store(dir.path());
         let config = ocsae::config::Config::default();
         let keymap = ocsae::keymap::Keymap::new(&config.keys).unwrap();
         let theme = ocsae::theme::Theme::pick(ocsae::theme::ThemeName::Dark, false);
@@ -436,8 +437,8 @@ fn the_first_screen_uses_the_summary_cache_only_while_it_is_current() {
     );
     drop(app);
 
-    let store = ocsae::store::Store::open(dir.path()).unwrap();
-    summary_cache::refresh(&store, tz, &[]);
+    let store = open_store(dir.path());
+    summary_cache::refresh(store.as_ref(), tz, &[]);
     drop(store);
     let app = lazy(&clock);
     assert!(
@@ -467,11 +468,11 @@ fn the_first_screen_uses_the_summary_cache_only_while_it_is_current() {
     type_text(&mut app, "Joan");
     press(&mut app, KeyCode::Enter);
     drop(app);
-    let store = ocsae::store::Store::open(dir.path()).unwrap();
+    let store = open_store(dir.path());
     assert!(!summary_cache::load(
-        &store,
+        store.as_ref(),
         &mut ocsae::app::data::Data::load_councils(
-            &store,
+            store.as_ref(),
             ocsae::domain::calendar::Calendar::catalan(&[], tz)
         )
         .unwrap(),
@@ -508,12 +509,12 @@ fn a_form_whose_save_fails_stays_open_with_what_was_typed() {
     type_text(&mut f.app, "tiurana");
     press(&mut f.app, KeyCode::Tab);
     type_text(&mut f.app, "Maria Puig");
-    f.app.store.simulate_full_disk(true);
+    f.disk.simulate_full_disk(true);
     press(&mut f.app, KeyCode::Enter);
     let form = f.app.popup_as::<RequestForm>().expect("kept open");
     assert_eq!(form.holder.value(), "Maria Puig");
     assert!(f.app.data.certs.list.is_empty());
-    f.app.store.simulate_full_disk(false);
+    f.disk.simulate_full_disk(false);
     press(&mut f.app, KeyCode::Enter);
     assert!(f.app.popup.is_none());
     assert_eq!(f.app.data.certs.list.len(), 1);

@@ -493,3 +493,32 @@ fn cert_add_finds_councils_as_the_quick_jump_does() {
     );
     assert_eq!(out.status.code(), Some(1), "a future time is refused");
 }
+
+#[test]
+fn db_takes_a_sled_location_and_refuses_a_database_address_for_now() {
+    let dir = seeded();
+    let db = dir.path().join("db");
+    // `sled:DIR` is the same store as `DIR`.
+    let location = format!("sled:{}", db.display());
+    let json = export_json(Path::new(&location));
+    assert_eq!(json.as_array().unwrap().len(), 30);
+    assert!(
+        !Path::new("sled:").exists(),
+        "no directory named after the prefix"
+    );
+    for args in [
+        &["export", "municipalities"][..],
+        &["init"][..],
+        &["restore", "backup.json"][..],
+    ] {
+        let out = ocsae(Path::new("postgresql://anna:secret@db.local/ocsae"), args);
+        assert_eq!(out.status.code(), Some(1), "{args:?}");
+        let stderr = text(&out.stderr);
+        assert!(
+            stderr.contains("postgresql://anna@db.local/ocsae: this kind of store is not supported yet"),
+            "{args:?}: {stderr}"
+        );
+        assert!(!stderr.contains("secret"), "the password is not shown: {stderr}");
+    }
+    assert!(!Path::new("postgresql:").exists(), "nothing was created");
+}

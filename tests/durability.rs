@@ -5,7 +5,7 @@
 use chrono::Utc;
 use ocsae::domain::certificate::{CertificateRequest, HolderRole};
 use ocsae::domain::municipality::IneCode;
-use ocsae::store::{Change, Edit, Record, Store};
+use ocsae::store::{Change, ChangeKind, Edit, Location, NEW_ID, Record};
 use std::io::{BufRead, BufReader, Write};
 use std::process::{Command, Stdio};
 
@@ -25,16 +25,20 @@ fn request(id: u64) -> CertificateRequest {
 #[ignore = "run as a child process by acknowledged_writes_survive_kill_9"]
 fn durability_child() {
     let dir = std::env::var("OCSAE_DURABILITY_DIR").expect("run by the parent test");
-    let store = Store::open(std::path::Path::new(&dir)).unwrap();
+    let store = ocsae::store::open(&Location::dir(&dir)).unwrap();
     let mut out = std::io::stdout().lock();
     loop {
-        let id = store.next_certificate_id().unwrap();
-        store
+        let applied = store
             .apply(
-                Change::new("cert.new", vec![Edit::create(Record::Certificate(request(id)))]),
+                Change::new(
+                    ChangeKind::CertNew,
+                    vec![Edit::create(Record::Certificate(request(NEW_ID)))],
+                ),
                 Utc::now(),
             )
             .unwrap();
+        assert!(applied.durable);
+        let id = applied.ids[0];
         // The acknowledgement: printed only after apply returned, i.e. after the flush.
         writeln!(out, "ack {id}").unwrap();
         out.flush().unwrap();
@@ -83,12 +87,12 @@ fn acknowledged_writes_survive_kill_9() {
             }
         }
     }
-    let store = Store::open(dir.path()).unwrap();
+    let store = ocsae::store::open(&Location::dir(dir.path())).unwrap();
     let stored: std::collections::HashSet<u64> = store.certificates().unwrap().iter().map(|c| c.id).collect();
     assert!(acked.len() >= 40 + 77 + 114, "{} acknowledgements", acked.len());
     let lost: Vec<u64> = acked.iter().copied().filter(|id| !stored.contains(id)).collect();
     assert!(lost.is_empty(), "acknowledged but lost after kill -9: {lost:?}");
-    let history = store.history().unwrap();
+    let history = store.changes_since(0).unwrap();
     assert!(
         history.len() >= acked.len(),
         "every change kept its history entry"

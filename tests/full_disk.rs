@@ -11,7 +11,6 @@ use crossterm::event::KeyCode;
 use ocsae::domain::rollout::RolloutStatus;
 use ocsae::event::Event;
 use ocsae::popups::prompt::Prompt;
-use ocsae::store::Store;
 use std::path::Path;
 use std::process::Command;
 
@@ -120,26 +119,26 @@ fn dashboard_child() {
     let f = f.restart();
     assert_eq!(f.app.data.status(0, 0), RolloutStatus::InProgress);
     assert_eq!(f.app.data.status(1, 0), RolloutStatus::InProgress);
-    let history = f.app.store.history().unwrap();
-    let seqs: Vec<u64> = history.iter().map(|(s, _)| *s).collect();
+    let history = f.app.store.changes_since(0).unwrap();
+    let seqs: Vec<u64> = history.iter().map(|a| a.seq).collect();
     assert_eq!(seqs, [1, 2, 3, 4], "one entry each, in order");
-    let rollout_of = |seq: usize| match &history[seq].1.edits[0].after {
+    let rollout_of = |seq: usize| match &history[seq].edits[0].after {
         Some(ocsae::store::Record::Rollout(r)) => (r.ine, r.service.clone()),
         other => panic!("{other:?}"),
     };
     let councils = &f.app.data.municipalities;
     assert_eq!(rollout_of(2), (councils[0].ine, "e-tram".to_string()));
     assert_eq!(rollout_of(3), (councils[1].ine, "e-tram".to_string()));
-    assert_eq!(history[2].1.at, at(NOW), "the change kept its time");
+    assert_eq!(history[2].at, at(NOW), "the change kept its time");
 }
 
 #[test]
 #[ignore = "run in a process of its own by the test above"]
 fn import_child() {
     let dir = tempfile::tempdir().unwrap();
-    let store = Store::open(dir.path()).unwrap();
+    let store = open_store(dir.path());
     let scope = ocsae::store::seed::resolve_scope("Noguera").unwrap();
-    ocsae::store::seed::seed(&store, &scope, at(NOW)).unwrap();
+    ocsae::store::seed::seed(store.as_ref(), &scope, at(NOW)).unwrap();
     drop(store);
     let mut csv = String::from("ine_code,holder,role,type,operation,urgent,status,received_at,issued_at\n");
     for i in 0..3000 {
@@ -150,17 +149,18 @@ fn import_child() {
     let file = dir.path().join("import.csv");
     std::fs::write(&file, csv).unwrap();
 
-    let store = Store::open(dir.path()).unwrap();
+    let store = open_store(dir.path());
     let before = blobs(dir.path());
     limit_file_size(Some(db_size(dir.path())));
     let table = ocsae::io::csv_input::read(&file, 1024).unwrap();
-    let result = ocsae::io::import::certificates_from(&store, &table, chrono_tz::Europe::Madrid, at(NOW));
+    let result =
+        ocsae::io::import::certificates_from(store.as_ref(), &table, chrono_tz::Europe::Madrid, at(NOW));
     assert!(result.is_err(), "the import went through");
     drop(store);
     limit_file_size(None);
     assert_eq!(blobs(dir.path()), before, "a blob of the failed import was left");
     assert!(!dir.path().join("seal.tmp").exists());
-    let store = Store::open(dir.path()).unwrap();
+    let store = open_store(dir.path());
     assert!(store.certificates().unwrap().is_empty());
-    assert_eq!(store.history().unwrap().len(), 1);
+    assert_eq!(store.changes_since(0).unwrap().len(), 1);
 }

@@ -296,7 +296,7 @@ fn a_column_named_twice_is_refused_by_name() {
 fn the_file_is_checked_before_the_store_is_locked() {
     let (_dir, db) = seeded();
     // Another program has the store open (a dashboard, say).
-    let held = ocsae::store::Store::open(&db).unwrap();
+    let held = ocsae::store::open(&ocsae::store::Location::dir(&db)).unwrap();
     let (code, stderr) = import(
         &db,
         format!("{HEADER}{GOOD}252228,A,alcalde,tcat,new,no,received,2026-12-01,\n").as_bytes(),

@@ -11,7 +11,7 @@ use ocsae::domain::municipality::{Contact, ContactRole};
 use ocsae::domain::rollout::RolloutStatus;
 use ocsae::i18n::{I18n, Lang};
 use ocsae::io::report::{ReportFormat, ReportInput, render};
-use ocsae::store::{Change, Edit, Record, Store};
+use ocsae::store::{Change, ChangeKind, Edit, Record, Store};
 use ocsae::tabs::RolloutTab;
 
 fn request(
@@ -36,10 +36,10 @@ fn request(
 }
 
 /// A Noguera store with some rollout done, three kinds of request, a fitxa to renew and a contact.
-fn fixed_store(dir: &std::path::Path) -> Store {
-    let store = Store::open(dir).unwrap();
+fn fixed_store(dir: &std::path::Path) -> Box<dyn Store> {
+    let store = open_store(dir);
     ocsae::store::seed::seed(
-        &store,
+        store.as_ref(),
         &ocsae::store::seed::resolve_scope("Noguera").unwrap(),
         at(NOW),
     )
@@ -99,7 +99,9 @@ fn fixed_store(dir: &std::path::Path) -> Store {
     ] {
         edits.push(Edit::create(Record::Certificate(c)));
     }
-    store.apply(Change::new("test.fixture", edits), at(NOW)).unwrap();
+    store
+        .apply(Change::new(ChangeKind::ImportCertificates, edits), at(NOW))
+        .unwrap();
     store
 }
 
@@ -207,7 +209,7 @@ fn e_writes_a_private_file_through_no_planted_link_and_quotes_formulas() {
     f.app
         .store
         .apply(
-            Change::new("test", vec![Edit::create(Record::Certificate(c))]),
+            Change::new(ChangeKind::CertNew, vec![Edit::create(Record::Certificate(c))]),
             at(NOW),
         )
         .unwrap();

@@ -98,7 +98,7 @@ fn thousands_of_random_keys_and_resizes_never_panic() {
 #[test]
 fn random_csv_never_panics_and_a_refused_file_changes_nothing() {
     let f = fixture();
-    let store = &f.app.store;
+    let store = f.app.store.as_ref();
     let tz = chrono_tz::Europe::Madrid;
     let header = prop::sample::select(vec![
         "ine_code,role,name,phone,email\n",
@@ -230,7 +230,7 @@ fn a_full_disk_keeps_the_change_on_screen_and_marks_it_not_saved() {
     let mut f = fixture();
     press(&mut f.app, KeyCode::Char('e'));
     type_text(&mut f.app, "Anna Puig");
-    f.app.store.simulate_full_disk(true);
+    f.disk.simulate_full_disk(true);
     press(&mut f.app, KeyCode::Enter);
     assert!(
         f.app.popup_as::<ContactsForm>().is_some(),
@@ -241,13 +241,13 @@ fn a_full_disk_keeps_the_change_on_screen_and_marks_it_not_saved() {
     assert!(s.lines().last().unwrap().contains("NO DESAT"), "{s}");
     assert!(f.app.data.municipalities.iter().all(|m| m.contacts.is_empty()));
     // Space comes back: the same Enter saves it.
-    f.app.store.simulate_full_disk(false);
+    f.disk.simulate_full_disk(false);
     press(&mut f.app, KeyCode::Enter);
     assert!(f.app.popup.is_none());
     assert!(screen(&f.app, 80, 24).contains("Desat."));
 
     press(&mut f.app, KeyCode::Char('2'));
-    f.app.store.simulate_full_disk(true);
+    f.disk.simulate_full_disk(true);
     press(&mut f.app, KeyCode::Char(' '));
     assert!(screen(&f.app, 80, 24).contains("NO DESAT"));
     assert_eq!(
@@ -263,7 +263,7 @@ fn a_change_that_cannot_reach_the_disk_is_kept_and_written_by_the_next() {
     let mut f = fixture();
     press(&mut f.app, KeyCode::Char('2'));
     let council = f.app.tab::<RolloutTab>().selected_index().unwrap();
-    f.app.store.simulate_full_disk_at_flush(true);
+    f.disk.simulate_full_disk_at_flush(true);
     press(&mut f.app, KeyCode::Char(' '));
     let s = screen(&f.app, 80, 24);
     assert!(
@@ -276,7 +276,7 @@ fn a_change_that_cannot_reach_the_disk_is_kept_and_written_by_the_next() {
     use ocsae::domain::rollout::RolloutStatus;
     assert_eq!(f.app.data.status(council, 0), RolloutStatus::InProgress);
     // Space comes back: the next change goes through, with no conflict, and both are on disk.
-    f.app.store.simulate_full_disk_at_flush(false);
+    f.disk.simulate_full_disk_at_flush(false);
     press(&mut f.app, KeyCode::Char(' '));
     assert!(screen(&f.app, 80, 24).contains("Desat"), "no conflict");
     assert_eq!(f.app.data.status(council, 0), RolloutStatus::Done);
@@ -294,13 +294,13 @@ fn changes_waiting_for_the_disk_are_written_by_a_retry_and_quitting_asks_first()
     use ocsae::domain::rollout::RolloutStatus;
     let mut f = fixture();
     press(&mut f.app, KeyCode::Char('2'));
-    f.app.store.simulate_full_disk_at_flush(true);
+    f.disk.simulate_full_disk_at_flush(true);
     press(&mut f.app, KeyCode::Char(' '));
     let s = screen(&f.app, 80, 24);
     assert!(s.lines().next().unwrap().contains("[NO DESAT: 1]"), "{s}");
     // Like sled, the store takes nothing more until it is reopened, even with room.
-    f.app.store.simulate_full_disk_at_flush(false);
-    f.app.store.simulate_full_disk(true);
+    f.disk.simulate_full_disk_at_flush(false);
+    f.disk.simulate_full_disk(true);
     press(&mut f.app, KeyCode::Char('j'));
     press(&mut f.app, KeyCode::Char(' '));
     assert_eq!(f.app.data.status(1, 0), RolloutStatus::Pending);
@@ -342,7 +342,7 @@ fn changes_waiting_for_the_disk_are_written_by_a_retry_and_quitting_asks_first()
     }
 
     // Room again: Ctrl-S writes what waited.
-    f.app.store.simulate_full_disk(false);
+    f.disk.simulate_full_disk(false);
     ctrl(&mut f.app, 's');
     let s = screen(&f.app, 80, 24);
     assert!(s.contains("Desat: els 1 canvis pendents ja són al disc."), "{s}");
@@ -360,7 +360,7 @@ fn changes_waiting_for_the_disk_are_written_by_a_retry_and_quitting_asks_first()
 fn quitting_with_changes_not_on_disk_goes_once_confirmed() {
     let mut f = fixture();
     press(&mut f.app, KeyCode::Char('2'));
-    f.app.store.simulate_full_disk_at_flush(true);
+    f.disk.simulate_full_disk_at_flush(true);
     press(&mut f.app, KeyCode::Char(' '));
     ctrl(&mut f.app, 'c');
     assert!(!f.app.quit);
@@ -392,7 +392,7 @@ fn read_only_mode_says_so_on_every_edit_key() {
         screen(&f.app, 80, 24).contains("Mode de només lectura"),
         "checklist ticks too"
     );
-    assert_eq!(f.app.store.history().unwrap().len(), 1, "only the seeding");
+    assert_eq!(f.app.store.changes_since(0).unwrap().len(), 1, "only the seeding");
     // Looking still works.
     press(&mut f.app, KeyCode::Esc);
     press(&mut f.app, KeyCode::Char('g'));

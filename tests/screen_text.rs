@@ -40,7 +40,7 @@ fn a_popup_over_wide_characters_leaves_nothing_of_them_on_its_border() {
     let wide = "中文".repeat(20);
     let csv = format!("ine_code,role,name,phone,email\n252228,mayor,{wide},,\n252228,secretary,a{wide},,\n");
     let table = ocsae::io::csv_input::parse(&csv).unwrap();
-    ocsae::io::import::contacts_from(&f.app.store, &table, at(NOW)).unwrap();
+    ocsae::io::import::contacts_from(f.app.store.as_ref(), &table, at(NOW)).unwrap();
     let mut f = f.restart();
     type_text(&mut f.app, "gtiurana");
     press(&mut f.app, KeyCode::Enter);

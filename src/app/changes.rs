@@ -1,53 +1,47 @@
 //! Changes that more than one screen makes: a key on a tab, or the answer to
-//! its popup. Each builds one change, commits it and says what happened; the
-//! changes only one popup makes live in that popup.
+//! its popup. Each asks `ops` for the change, commits it and says what happened;
+//! the changes only one popup makes live in that popup.
 
 use super::ctx::{Ctx, StatusKind};
 use super::data::RolloutCell;
 use crate::domain::catalog::services;
-use crate::domain::certificate::{CertStatus, RuleError};
-use crate::domain::rollout::{Rollout, RolloutStatus};
+use crate::domain::certificate::CertStatus;
 use crate::i18n::Msg;
 use crate::i18n::words::status_msg;
-use crate::store::{Change, Edit, Record};
+use crate::ops::{self, RuleError};
+use crate::store::{Change, Record};
+use chrono::{DateTime, Utc};
 
 /// Says that the record a popup was about has gone (another change removed it).
 pub fn record_gone(ctx: &mut Ctx) {
     ctx.set_status(StatusKind::Error, ctx.t.t(Msg::record_gone).to_string());
 }
 
-/// Saves one rollout cell after `edit` changes it; says so, and names a status move.
-/// False if nothing changed.
+/// Saves the change `op` makes to one rollout cell, given the cell as stored and
+/// the time; says so, and names a status move. False if nothing changed.
 pub fn change_rollout(
     ctx: &mut Ctx,
     cell: &RolloutCell,
-    action: &str,
-    edit: impl FnOnce(&mut Rollout),
+    op: impl FnOnce(ops::rollout::Cell, DateTime<Utc>) -> Option<Change>,
 ) -> bool {
     let Some((council, service)) = cell.locate(&ctx.data) else {
         record_gone(ctx);
         return true;
     };
-    let before = ctx.data.rollout[council][service].clone();
-    let old_status = ctx.data.status(council, service);
-    let mut after = ctx.data.rollout_or_pending(council, service);
-    edit(&mut after);
-    if after.status != RolloutStatus::Blocked {
-        after.blocked_reason.clear();
-    }
-    if Some(&after) == before.as_ref() {
+    let stored = ops::rollout::Cell {
+        stored: ctx.data.rollout[council][service].as_ref(),
+        ine: cell.council,
+        service: &services()[service],
+    };
+    let Some(change) = op(stored, ctx.now()) else {
         return false;
-    }
-    after.updated_at = Some(ctx.now());
-    let new_status = after.status;
-    let change = Change::new(
-        action,
-        vec![Edit {
-            before: before.map(Record::Rollout),
-            after: Some(Record::Rollout(after)),
-        }],
-    );
-    if !ctx.commit(change) {
+    };
+    let old_status = ctx.data.status(council, service);
+    let new_status = match change.edits.first().and_then(|e| e.after.as_ref()) {
+        Some(Record::Rollout(r)) => r.status,
+        _ => old_status,
+    };
+    if ctx.commit(change).is_none() {
         return true;
     }
     if new_status != old_status {
@@ -63,14 +57,17 @@ pub fn change_rollout(
     true
 }
 
-/// Blocks a cell with the reason given.
-pub fn block_with_reason(ctx: &mut Ctx, cell: &RolloutCell, reason: &str) -> bool {
-    let reason = reason.trim().to_string();
-    change_rollout(ctx, cell, "rollout.status", move |r| {
-        r.status = RolloutStatus::Blocked;
-        r.blocked_reason = reason;
+/// Blocks a cell with the reason given: the words of the rule it breaks, or None
+/// once it is saved (or refused by the store, which says so).
+pub fn block_with_reason(ctx: &mut Ctx, cell: &RolloutCell, reason: &str) -> Option<Msg> {
+    let mut broken = None;
+    change_rollout(ctx, cell, |stored, now| {
+        ops::rollout::block(stored, reason, now).unwrap_or_else(|rule| {
+            broken = Some(rule.msg());
+            None
+        })
     });
-    true
+    broken
 }
 
 /// One step forward for request `id`; `in_queue`: the queue is on screen, which
@@ -80,20 +77,14 @@ pub fn advance_request(ctx: &mut Ctx, id: u64, in_queue: bool) -> bool {
         record_gone(ctx);
         return true;
     };
-    let mut after = before.clone();
-    match after.advance(ctx.now()) {
-        Ok(next) => {
-            let change = Change::update(
-                "cert.status",
-                Record::Certificate(before),
-                Record::Certificate(after),
-            );
-            if ctx.commit(change) && next == CertStatus::Issued && in_queue {
+    match ops::requests::advance(&before, ctx.now()) {
+        Ok((change, next)) => {
+            if ctx.commit(change).is_some() && next == CertStatus::Issued && in_queue {
                 ctx.set_status(StatusKind::Saved, ctx.t.t(Msg::issued_moved).to_string());
             }
         }
-        Err(RuleError::AppointmentMissing) => {
-            ctx.set_status(StatusKind::Error, ctx.t.t(Msg::req_err_appointment).to_string());
+        Err(rule @ RuleError::AppointmentMissing) => {
+            ctx.set_status(StatusKind::Error, ctx.t.t(rule.msg()).to_string());
         }
         Err(_) => ctx.set_status(StatusKind::Info, ctx.t.t(Msg::req_no_next).to_string()),
     }

@@ -30,7 +30,7 @@ pub struct Status {
 }
 
 pub struct Ctx {
-    pub store: Store,
+    pub store: Arc<dyn Store>,
     pub clock: Arc<dyn Clock>,
     pub config: Config,
     pub tz: chrono_tz::Tz,
@@ -61,7 +61,7 @@ pub struct Ctx {
 
 impl Ctx {
     pub(super) fn new(
-        store: Store,
+        store: Arc<dyn Store>,
         config: Config,
         t: I18n,
         keymap: Keymap,
@@ -104,7 +104,9 @@ impl Ctx {
     pub fn set_status(&mut self, kind: StatusKind, text: impl Into<String>) {
         // While changes are not on disk, nothing says "Desat".
         let (kind, text) = match kind {
-            StatusKind::Saved if self.store.unsaved() > 0 => (StatusKind::Error, self.unsaved_warning()),
+            StatusKind::Saved if self.store.unsaved().count() > 0 => {
+                (StatusKind::Error, self.unsaved_warning())
+            }
             _ => (kind, text.into()),
         };
         self.status = Some(Status { kind, text });
@@ -143,7 +145,7 @@ impl Ctx {
     pub fn save_summary(&self) {
         if self.data.certs_loaded && !self.read_only {
             let fingerprint = super::summary_cache::fingerprint(self.tz, &self.config.local_holidays);
-            super::summary_cache::save(&self.store, &self.data, &fingerprint);
+            super::summary_cache::save(self.store.as_ref(), &self.data, &fingerprint);
         }
     }
 }

@@ -7,9 +7,10 @@ use crate::domain::certificate::CertificateRequest;
 use crate::domain::municipality::{IneCode, Municipality};
 use crate::domain::rollout::{Rollout, RolloutStatus, Tally};
 use crate::domain::search::{CollationKey, fold};
-use crate::store::{Edit, Record, Result, Store};
+use crate::store::{Edit, Kind, Record, Result, Store};
 use chrono::{DateTime, Utc};
 use std::collections::HashMap;
+use std::sync::Arc;
 
 /// One cell of the rollout matrix, by identity: a council's INE code and the
 /// service's catalogue id, which stay put when other records come and go.
@@ -75,16 +76,16 @@ impl Data {
     }
 
     /// Everything, at once.
-    pub fn load(store: &Store, calendar: Calendar) -> Result<Data> {
+    pub fn load(store: &dyn Store, calendar: Calendar) -> Result<Data> {
         let mut data = Data::load_councils(store, calendar)?;
-        let certs = data.certificate_loader(store)();
-        data.set_certificates(certs?);
+        let certs = CertData::new(store.certificates()?, &data.calendar);
+        data.set_certificates(certs);
         Ok(data)
     }
 
     /// The councils and their rollout; the certificate requests come later
     /// through `certificate_loader`, off the first frame's path.
-    pub fn load_councils(store: &Store, calendar: Calendar) -> Result<Data> {
+    pub fn load_councils(store: &dyn Store, calendar: Calendar) -> Result<Data> {
         let mut data = Data::new(calendar);
         for m in store.municipalities()? {
             data.put_municipality(m);
@@ -99,12 +100,18 @@ impl Data {
     }
 
     /// Work that reads and indexes every certificate request, for another thread.
-    pub fn certificate_loader(&self, store: &Store) -> impl FnOnce() -> Result<CertData> + Send + 'static {
-        let reader = store.certificate_reader();
+    pub fn certificate_loader(
+        &self,
+        store: Arc<dyn Store>,
+    ) -> impl FnOnce() -> Result<CertData> + Send + 'static {
         let calendar = self.calendar.clone();
         move || {
             tracing::debug!(peak_kb = crate::logging::peak_rss_kb(), "loading requests");
-            let list = reader?.read_all()?;
+            let list = store.certificates();
+            // Let go of the store before the requests are indexed: the dashboard
+            // closes it at the end, and waits for nothing else.
+            drop(store);
+            let list = list?;
             tracing::debug!(
                 peak_kb = crate::logging::peak_rss_kb(),
                 requests = list.len(),
@@ -239,10 +246,10 @@ impl Data {
                 (None, None) => {}
             }
         }
-        if edits.iter().any(|e| {
-            e.kind() == Some(crate::store::Kind::Certificate)
-                || e.kind() == Some(crate::store::Kind::Municipality)
-        }) {
+        if edits
+            .iter()
+            .any(|e| e.kind() == Some(Kind::Certificate) || e.kind() == Some(Kind::Municipality))
+        {
             self.recount();
         }
     }

@@ -27,7 +27,6 @@ mod update;
 pub use ctx::{Ctx, Status, StatusKind};
 pub use popup::{Hints, Popup, PopupOutcome};
 pub use tab::{Outcome, Tab};
-pub use undo::change_label;
 
 use crate::config::Config;
 use crate::domain::clock::Clock;
@@ -71,31 +70,31 @@ impl std::ops::DerefMut for App {
 impl App {
     /// An app with every record loaded.
     pub fn new(
-        store: Store,
+        store: impl Into<Arc<dyn Store>>,
         config: Config,
         lang: Lang,
         keymap: Keymap,
         theme: Theme,
         clock: Arc<dyn Clock>,
     ) -> crate::store::Result<App> {
-        App::open(store, config, lang, keymap, theme, clock, false)
+        App::open(store.into(), config, lang, keymap, theme, clock, false)
     }
 
     /// An app whose certificate requests are still to be loaded, with
     /// `certificate_loader` on another thread, then `certificates_loaded`.
     pub fn new_lazy(
-        store: Store,
+        store: impl Into<Arc<dyn Store>>,
         config: Config,
         lang: Lang,
         keymap: Keymap,
         theme: Theme,
         clock: Arc<dyn Clock>,
     ) -> crate::store::Result<App> {
-        App::open(store, config, lang, keymap, theme, clock, true)
+        App::open(store.into(), config, lang, keymap, theme, clock, true)
     }
 
     fn open(
-        store: Store,
+        store: Arc<dyn Store>,
         config: Config,
         lang: Lang,
         keymap: Keymap,
@@ -106,13 +105,13 @@ impl App {
         let tz = config.time_zone().unwrap_or(chrono_tz::Europe::Madrid);
         let calendar = crate::domain::calendar::Calendar::catalan(&config.local_holidays, tz);
         let mut data = if lazy {
-            Data::load_councils(&store, calendar)?
+            Data::load_councils(store.as_ref(), calendar)?
         } else {
-            Data::load(&store, calendar)?
+            Data::load(store.as_ref(), calendar)?
         };
         if lazy {
             summary_cache::load(
-                &store,
+                store.as_ref(),
                 &mut data,
                 &summary_cache::fingerprint(tz, &config.local_holidays),
             );
@@ -162,7 +161,7 @@ impl App {
     pub fn certificate_loader(
         &self,
     ) -> Option<impl FnOnce() -> crate::store::Result<cert_data::CertData> + Send + 'static> {
-        (!self.data.certs_loaded).then(|| self.data.certificate_loader(&self.store))
+        (!self.data.certs_loaded).then(|| self.data.certificate_loader(self.store.clone()))
     }
 
     /// The requests read by the loader: the screens that need them fill in.

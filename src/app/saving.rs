@@ -4,31 +4,27 @@
 
 use super::ctx::{Ctx, StatusKind};
 use crate::i18n::Msg;
-use crate::store::{Applied, Change, StoreError};
+use crate::store::{Applied, Change};
 use std::time::Duration;
 
 /// How often the loop tries again to write changes that are not on disk.
 pub const RETRY_EVERY: Duration = Duration::from_secs(5);
 
 impl Ctx {
-    /// Saves a change (with its history entry, flushed) and mirrors it in memory.
-    /// On failure the change is not applied and the status bar says why.
-    pub fn commit(&mut self, change: Change) -> bool {
+    /// Saves a change (with its history entry, flushed) and mirrors it in memory;
+    /// what the store applied, or None if nothing was (the status bar says why).
+    pub fn commit(&mut self, change: Change) -> Option<Applied> {
         if self.read_only {
             self.refuse_read_only();
-            return false;
+            return None;
         }
-        tracing::info!(action = %change.action, records = change.edits.len(), "change");
+        tracing::info!(action = %change.kind, records = change.edits.len(), "change");
         // Earlier changes that did not reach the disk go first, in order.
         self.recover_store();
         let result = self.store.apply(change, self.now());
-        match self.applied(result) {
-            Some(_) => {
-                self.set_status(StatusKind::Saved, self.t.t(Msg::saved).to_string());
-                true
-            }
-            None => false,
-        }
+        let applied = self.applied(result)?;
+        self.set_status(StatusKind::Saved, self.t.t(Msg::saved).to_string());
+        Some(applied)
     }
 
     /// Mirrors what the store applied, whether or not it reached the disk; None if
@@ -36,21 +32,18 @@ impl Ctx {
     pub fn applied(&mut self, result: crate::store::Result<Applied>) -> Option<Applied> {
         match result {
             Ok(applied) => {
-                self.write_error = None;
                 self.data.apply(&applied.edits);
                 self.refresh_rows();
+                if applied.durable {
+                    self.write_error = None;
+                } else {
+                    // In the store's memory, not on disk: shown as it is, marked, and
+                    // kept to be written again.
+                    self.write_error = self.store.unsaved().cause.map(|e| e.localize(&self.t));
+                    let text = self.unsaved_warning();
+                    self.set_status(StatusKind::Error, text);
+                }
                 Some(applied)
-            }
-            Err(StoreError::NotFlushed { applied, source }) => {
-                // In the store's memory, not on disk: shown as it is, marked, and kept
-                // to be written again.
-                tracing::error!("applied, not flushed: {source}");
-                self.data.apply(&applied.edits);
-                self.refresh_rows();
-                self.write_error = Some(source.localize(&self.t));
-                let text = self.unsaved_warning();
-                self.set_status(StatusKind::Error, text);
-                Some(*applied)
             }
             Err(e) => {
                 tracing::error!("not saved: {e}");
@@ -74,17 +67,21 @@ impl Ctx {
             .unwrap_or_default();
         self.t.f(
             Msg::not_flushed,
-            &[("detail", &detail), ("n", &self.store.unsaved()), ("key", &key)],
+            &[
+                ("detail", &detail),
+                ("n", &self.store.unsaved().count()),
+                ("key", &key),
+            ],
         )
     }
 
     /// Tries to write what is not on disk, quietly; true if nothing is left.
     pub fn recover_store(&mut self) -> bool {
-        if !self.store.needs_recovery() {
+        if !self.store.needs_retry() {
             return true;
         }
-        let before = self.store.unsaved();
-        match self.store.recover() {
+        let before = self.store.unsaved().count();
+        match self.store.retry() {
             Ok(()) => {
                 tracing::info!(changes = before, "unsaved changes written");
                 self.write_error = None;
@@ -101,7 +98,7 @@ impl Ctx {
     /// A retry: by the `save` key (`asked`), or by the loop's timer. The status bar
     /// says when it worked; when it did not, only if asked.
     pub fn retry_save(&mut self, asked: bool) -> bool {
-        let before = self.store.unsaved();
+        let before = self.store.unsaved().count();
         if before == 0 {
             // Nothing waits; a store that refuses writes is reopened if it can be,
             // and the next change says if it still cannot be saved.
@@ -125,16 +122,16 @@ impl Ctx {
 
     /// How long the loop may wait before the next retry; None if nothing waits.
     pub(super) fn retry_wait(&self) -> Option<Duration> {
-        self.store.needs_recovery().then_some(RETRY_EVERY)
+        self.store.needs_retry().then_some(RETRY_EVERY)
     }
 
     /// `q` or Ctrl-C: quits, unless changes not on disk would be lost; then it
     /// tries once more to write them. True if the user must be asked.
     pub(super) fn request_quit(&mut self) -> bool {
-        if self.store.unsaved() > 0 {
+        if self.store.unsaved().count() > 0 {
             self.recover_store();
         }
-        if self.store.unsaved() == 0 {
+        if self.store.unsaved().count() == 0 {
             self.quit = true;
             return false;
         }
@@ -143,16 +140,17 @@ impl Ctx {
 
     /// The question before quitting: how many changes, and which.
     pub fn quit_question(&self) -> String {
+        let unsaved = self.store.unsaved();
         let mut what: Vec<String> = Vec::new();
-        for action in self.store.unsaved_actions() {
-            let label = self.t.t(super::undo::change_label(&action)).to_string();
+        for kind in &unsaved.changes {
+            let label = self.t.t(kind.label()).to_string();
             if !what.contains(&label) {
                 what.push(label);
             }
         }
         self.t.f(
             Msg::prompt_quit_unsaved,
-            &[("n", &self.store.unsaved()), ("what", &what.join(", "))],
+            &[("n", &unsaved.count()), ("what", &what.join(", "))],
         )
     }
 }

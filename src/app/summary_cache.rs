@@ -19,7 +19,7 @@ pub fn fingerprint(tz: chrono_tz::Tz, local_holidays: &[chrono::NaiveDate]) -> S
     format!("{tz}|{}", days.join(","))
 }
 
-pub fn save(store: &Store, data: &Data, fingerprint: &str) {
+pub fn save(store: &dyn Store, data: &Data, fingerprint: &str) {
     let figures: Figures = data
         .municipalities
         .iter()
@@ -31,7 +31,7 @@ pub fn save(store: &Store, data: &Data, fingerprint: &str) {
 
 /// Recomputes the cache after a command changed the store, so the next
 /// dashboard opens with a complete first screen.
-pub fn refresh(store: &Store, tz: chrono_tz::Tz, local_holidays: &[chrono::NaiveDate]) {
+pub fn refresh(store: &dyn Store, tz: chrono_tz::Tz, local_holidays: &[chrono::NaiveDate]) {
     let calendar = crate::domain::calendar::Calendar::catalan(local_holidays, tz);
     match Data::load(store, calendar) {
         Ok(data) => save(store, &data, &fingerprint(tz, local_holidays)),
@@ -63,7 +63,7 @@ pub struct NewRequest {
 /// Brings the cache up to date after a command added `added` requests: from the
 /// figures it held before (`before_seq`) if it was current then, else from scratch.
 pub fn after_change(
-    store: &Store,
+    store: &dyn Store,
     before_seq: u64,
     added: &[NewRequest],
     tz: chrono_tz::Tz,
@@ -89,8 +89,8 @@ pub fn after_change(
 
 type Figures = Vec<(IneCode, usize, Option<DateTime<Utc>>)>;
 
-fn write(store: &Store, figures: &Figures, fingerprint: &str) {
-    let mut text = format!("v1 {} {fingerprint}\n", store.last_history_seq());
+fn write(store: &dyn Store, figures: &Figures, fingerprint: &str) {
+    let mut text = format!("v1 {} {fingerprint}\n", store.last_seq().unwrap_or(0));
     for (ine, open, due) in figures {
         let due = due.map_or("-".to_string(), |d| d.timestamp_millis().to_string());
         let _ = writeln!(text, "{} {open} {due}", ine.0);
@@ -99,7 +99,7 @@ fn write(store: &Store, figures: &Figures, fingerprint: &str) {
 }
 
 /// The cached figures, if they were written at history `seq` with these settings.
-fn read(store: &Store, seq: u64, fingerprint: &str) -> Option<Figures> {
+fn read(store: &dyn Store, seq: u64, fingerprint: &str) -> Option<Figures> {
     let text = store.read_cache(NAME)?;
     let mut lines = text.lines();
     if lines.next()? != format!("v1 {seq} {fingerprint}") {
@@ -120,8 +120,8 @@ fn read(store: &Store, seq: u64, fingerprint: &str) -> Option<Figures> {
 }
 
 /// Fills the per-council figures from the cache if it is current; true if it was.
-pub fn load(store: &Store, data: &mut Data, fingerprint: &str) -> bool {
-    let Some(figures) = read(store, store.last_history_seq(), fingerprint) else {
+pub fn load(store: &dyn Store, data: &mut Data, fingerprint: &str) -> bool {
+    let Some(figures) = read(store, store.last_seq().unwrap_or(0), fingerprint) else {
         return false;
     };
     if figures.len() != data.municipalities.len() {

@@ -1,27 +1,8 @@
-//! Undo and redo, and the words for each kind of change in the history.
+//! Undo and redo of this user's own changes, said in the words of the change's kind.
 
 use super::ctx::{Ctx, StatusKind};
 use crate::i18n::Msg;
 use crate::store::Applied;
-
-/// The words for a change in the history, for "Desfet: …".
-pub fn change_label(action: &str) -> Msg {
-    match action {
-        "contacts.edit" => Msg::change_contacts,
-        "form.sent" => Msg::change_form_sent,
-        "import.contacts" => Msg::change_import_contacts,
-        "rollout.status" => Msg::change_rollout_status,
-        "rollout.step" => Msg::change_rollout_step,
-        "rollout.notes" => Msg::change_rollout_notes,
-        "cert.new" => Msg::change_cert_new,
-        "cert.edit" => Msg::change_cert_edit,
-        "cert.status" => Msg::change_cert_status,
-        "cert.cancel" => Msg::change_cert_cancel,
-        "cert.reject" => Msg::change_cert_reject,
-        "import.certificates" => Msg::change_import_certificates,
-        _ => Msg::change_other,
-    }
-}
 
 impl Ctx {
     pub fn undo_redo(&mut self, undo: bool) {
@@ -44,7 +25,6 @@ impl Ctx {
                 self.set_status(StatusKind::Info, self.t.t(msg).to_string());
             }
             Err(e) => {
-                // Applied but not on disk is still applied: the screen shows it, marked.
                 let _ = self.applied(Err(e));
             }
         }
@@ -54,7 +34,7 @@ impl Ctx {
         let Some(applied) = self.applied(Ok(applied)) else {
             return;
         };
-        let what = self.t.t(change_label(&applied.action)).to_string();
+        let what = self.t.t(applied.change.label()).to_string();
         let msg = if undo { Msg::undone } else { Msg::redone };
         self.set_status(StatusKind::Saved, self.t.f(msg, &[("what", &what)]));
     }

@@ -9,12 +9,11 @@ use crate::domain::certificate::{CertificateRequest, HolderRole, Operation};
 use crate::domain::clock::Clock;
 use crate::domain::localtime::{TimeError, parse_time};
 use crate::domain::municipality::{FormStatus, IneCode, Municipality};
-use crate::domain::request_rules::{self, Broken, Field};
 use crate::domain::search::{MatchRank, collate, fold, rank};
 use crate::i18n::{I18n, Msg};
-use crate::store::{Change, Edit, Record};
+use crate::ops::{self, Field, RuleError};
+use crate::store::{Location, NEW_ID};
 use chrono::SubsecRound;
-use std::path::Path;
 
 /// What `cert add` was given.
 pub struct NewCert<'a> {
@@ -70,7 +69,7 @@ pub fn find_council<'a>(list: &'a [Municipality], text: &str, t: &I18n) -> Outco
     )))
 }
 
-pub fn add(db: &Path, args: NewCert, config: &Config, t: &I18n, clock: &dyn Clock) -> Outcome {
+pub fn add(db: &Location, args: NewCert, config: &Config, t: &I18n, clock: &dyn Clock) -> Outcome {
     let tz = config.time_zone().unwrap_or(chrono_tz::Europe::Madrid);
     let bad = |field: &str, value: &str, allowed: String| {
         UserError(t.f(
@@ -131,25 +130,11 @@ pub fn add(db: &Path, args: NewCert, config: &Config, t: &I18n, clock: &dyn Cloc
     };
     let holder = crate::domain::text::clean(args.holder).trim().to_string();
     // The same checks as the form and the import, before anything is opened.
-    let mut draft = CertificateRequest::received(0, IneCode(0), holder, role, ty.code.clone(), received);
+    let mut draft = CertificateRequest::received(NEW_ID, IneCode(0), holder, role, ty.code.clone(), received);
     draft.operation = operation;
     draft.urgent = args.urgent;
     draft.reason = reason.to_string();
-    request_rules::check(&draft, now).map_err(|broken| {
-        UserError(match broken {
-            Broken::Empty(_) => t.t(Msg::req_err_holder).to_string(),
-            Broken::TooLong { field, max } => {
-                let flag = if field == Field::Reason {
-                    "--reason"
-                } else {
-                    "--holder"
-                };
-                t.f(Msg::problem_too_long, &[("field", &flag), ("max", &max)])
-            }
-            Broken::UrgentWithoutReason => t.t(Msg::req_err_urgency).to_string(),
-            Broken::InFuture(_) | Broken::IssuedBeforeReceived => t.t(Msg::req_err_future).to_string(),
-        })
-    })?;
+    ops::requests::validate(&draft, now).map_err(|rule| UserError(cli_message(&rule, t)))?;
     // A reason is kept only for an urgent request, as the form does.
     if !args.urgent {
         draft.reason.clear();
@@ -159,23 +144,19 @@ pub fn add(db: &Path, args: NewCert, config: &Config, t: &I18n, clock: &dyn Cloc
     let stored = |e: crate::store::StoreError| UserError(e.localize(t));
     let councils = store.municipalities().map_err(stored)?;
     let council = find_council(&councils, args.municipality, t)?;
-    let id = store.next_certificate_id().map_err(stored)?;
     let request = CertificateRequest {
-        id,
         ine: council.ine,
         ..draft
     };
     let calendar = Calendar::catalan(&config.local_holidays, tz);
     let due = calendar.due(received, args.urgent);
-    let before = store.last_history_seq();
+    let before = store.last_seq().unwrap_or(0);
     let added = [crate::app::summary_cache::NewRequest::of(&request, &calendar)];
-    store
-        .apply(
-            Change::new("cert.new", vec![Edit::create(Record::Certificate(request))]),
-            now,
-        )
-        .map_err(stored)?;
-    crate::app::summary_cache::after_change(&store, before, &added, tz, &config.local_holidays);
+    let change =
+        ops::requests::file_request(request, now).map_err(|rule| UserError(cli_message(&rule, t)))?;
+    let applied = store.apply(change, now).map_err(stored)?;
+    let id = applied.ids.first().copied().unwrap_or_default();
+    crate::app::summary_cache::after_change(store.as_ref(), before, &added, tz, &config.local_holidays);
     if matches!(
         council.form_status(now.with_timezone(&tz).date_naive()),
         FormStatus::NotSent | FormStatus::Expired
@@ -193,4 +174,19 @@ pub fn add(db: &Path, args: NewCert, config: &Config, t: &I18n, clock: &dyn Cloc
         )
     ));
     Ok(())
+}
+
+/// A broken rule as the command line says it: the flag at fault, where it has one.
+fn cli_message(rule: &RuleError, t: &I18n) -> String {
+    match rule {
+        RuleError::TooLong { field, max } => {
+            let flag = match field {
+                Field::Reason => "--reason",
+                _ => "--holder",
+            };
+            t.f(Msg::problem_too_long, &[("field", &flag), ("max", max)])
+        }
+        RuleError::InFuture(_) | RuleError::IssuedBeforeReceived => t.t(Msg::req_err_future).to_string(),
+        other => other.localize(t),
+    }
 }

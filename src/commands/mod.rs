@@ -10,8 +10,8 @@ use crate::config::Config;
 use crate::domain::clock::Clock;
 use crate::i18n::{I18n, Lang, Msg};
 use crate::io::{self, Format};
-use crate::store::Store;
 use crate::store::seed::{Scope, resolve_scope, seed};
+use crate::store::{Location, RestoreError, Store, StoreError};
 use crate::{app, keymap, theme, tui};
 use std::path::Path;
 use std::sync::Arc;
@@ -27,41 +27,47 @@ fn scope_or_error(name: &str, t: &I18n) -> Outcome<Scope> {
     })
 }
 
-fn open_store(db: &Path, t: &I18n) -> Outcome<Store> {
-    Store::open(db).map_err(|e| UserError(e.localize(t)))
+type Opened = Box<dyn Store>;
+
+fn open_store(db: &Location, t: &I18n) -> Outcome<Opened> {
+    crate::store::open(db).map_err(|e| UserError(e.localize(t)))
+}
+
+fn no_store(db: &Location, t: &I18n) -> UserError {
+    UserError(t.f(Msg::err_no_store, &[("path", db)]))
 }
 
 /// Opens an existing store to read it only: on a full disk, a copy may be read.
-fn open_to_read(db: &Path, t: &I18n) -> Outcome<Store> {
-    if !Store::exists(db) {
-        return Err(UserError(t.f(Msg::err_no_store, &[("path", &db.display())])));
+fn open_to_read(db: &Location, t: &I18n) -> Outcome<Opened> {
+    if !crate::store::exists(db) {
+        return Err(no_store(db, t));
     }
-    Store::open_to_read(db).map_err(|e| UserError(e.localize(t)))
+    crate::store::open_to_read(db).map_err(|e| UserError(e.localize(t)))
 }
 
 /// Opens an existing store; a missing one is an error rather than an empty new one.
-pub(crate) fn open_existing(db: &Path, t: &I18n) -> Outcome<Store> {
-    if !Store::exists(db) {
-        return Err(UserError(t.f(Msg::err_no_store, &[("path", &db.display())])));
+pub(crate) fn open_existing(db: &Location, t: &I18n) -> Outcome<Opened> {
+    if !crate::store::exists(db) {
+        return Err(no_store(db, t));
     }
     open_store(db, t)
 }
 
-pub fn init(db: &Path, comarca: &str, config: &Config, t: &I18n, clock: &dyn Clock) -> Outcome {
+pub fn init(db: &Location, comarca: &str, config: &Config, t: &I18n, clock: &dyn Clock) -> Outcome {
     let scope = scope_or_error(comarca, t)?;
     let store = open_store(db, t)?;
-    let count = seed(&store, &scope, clock.now()).map_err(|e| UserError(e.localize(t)))?;
+    let count = seed(store.as_ref(), &scope, clock.now()).map_err(|e| UserError(e.localize(t)))?;
     let tz = config.time_zone().unwrap_or(chrono_tz::Europe::Madrid);
-    summary_cache::refresh(&store, tz, &config.local_holidays);
+    summary_cache::refresh(store.as_ref(), tz, &config.local_holidays);
     crate::output::out(format_args!(
         "{}",
-        t.f(Msg::init_done, &[("n", &count), ("path", &db.display())])
+        t.f(Msg::init_done, &[("n", &count), ("path", db)])
     ));
     Ok(())
 }
 
 pub fn export(
-    db: &Path,
+    db: &Location,
     what: ExportWhat,
     format: Format,
     output: Option<&Path>,
@@ -70,7 +76,7 @@ pub fn export(
 ) -> Outcome {
     let store = open_to_read(db, t)?;
     let fail = |e: io::IoError| UserError(e.localize(t));
-    let stored = |e: crate::store::StoreError| UserError(e.localize(t));
+    let stored = |e: StoreError| UserError(e.localize(t));
     let tz = config.time_zone().unwrap_or(chrono_tz::Europe::Madrid);
     let councils = store.municipalities().map_err(stored)?;
     let bytes = match what {
@@ -89,15 +95,15 @@ pub fn export(
 }
 
 pub fn import(
-    db: &Path,
+    db: &Location,
     what: ImportWhat,
     file: &Path,
     config: &Config,
     t: &I18n,
     clock: &dyn Clock,
 ) -> Outcome {
-    if !Store::exists(db) {
-        return Err(UserError(t.f(Msg::err_no_store, &[("path", &db.display())])));
+    if !crate::store::exists(db) {
+        return Err(no_store(db, t));
     }
     let tz = config.time_zone().unwrap_or(chrono_tz::Europe::Madrid);
     let fail = |e: io::IoError| UserError(e.localize(t));
@@ -112,8 +118,8 @@ pub fn import(
     drop(table);
     tracing::debug!("import checked");
     let store = open_existing(db, t)?;
-    let before = store.last_history_seq();
-    let done = io::import::apply(&store, checked, clock.now()).map_err(fail)?;
+    let before = store.last_seq().unwrap_or(0);
+    let done = io::import::apply(store.as_ref(), checked, clock.now()).map_err(fail)?;
     if done.cleaned > 0 {
         crate::output::err(format_args!(
             "ocsae: {}",
@@ -138,7 +144,7 @@ pub fn import(
         .iter()
         .map(|c| summary_cache::NewRequest::of(c, &calendar))
         .collect();
-    summary_cache::after_change(&store, before, &added, tz, &config.local_holidays);
+    summary_cache::after_change(store.as_ref(), before, &added, tz, &config.local_holidays);
     tracing::debug!("summary brought up to date");
     crate::output::out(format_args!(
         "{}",
@@ -151,7 +157,7 @@ pub fn import(
 }
 
 pub fn report(
-    db: &Path,
+    db: &Location,
     format: crate::cli::ReportFormat,
     output: Option<&Path>,
     config: &Config,
@@ -159,7 +165,7 @@ pub fn report(
     clock: &dyn Clock,
 ) -> Outcome {
     let store = open_to_read(db, t)?;
-    let stored = |e: crate::store::StoreError| UserError(e.localize(t));
+    let stored = |e: StoreError| UserError(e.localize(t));
     let tz = config.time_zone().unwrap_or(chrono_tz::Europe::Madrid);
     let calendar = crate::domain::calendar::Calendar::catalan(&config.local_holidays, tz);
     let (councils, rollouts, certificates) = (
@@ -184,17 +190,19 @@ pub fn report(
     io::export::write_output(output, text.as_bytes()).map_err(|e| UserError(e.localize(t)))
 }
 
-pub fn backup(db: &Path, file: &Path, t: &I18n, clock: &dyn Clock) -> Outcome {
+pub fn backup(db: &Location, file: &Path, t: &I18n, clock: &dyn Clock) -> Outcome {
     let store = open_to_read(db, t)?;
     // The store's directory is the store's: a file written there could be taken
     // for its own, and a failed restore of it would go with it.
-    if lies_within(file, db) {
+    if let Some(dir) = db.as_dir()
+        && lies_within(file, dir)
+    {
         return Err(UserError(t.f(
             Msg::err_backup_inside_store,
-            &[("path", &file.display()), ("store", &db.display())],
+            &[("path", &file.display()), ("store", db)],
         )));
     }
-    let dump = io::backup::backup(&store, file, clock.now()).map_err(|e| UserError(e.localize(t)))?;
+    let dump = io::backup::backup(store.as_ref(), file, clock.now()).map_err(|e| UserError(e.localize(t)))?;
     crate::output::out(format_args!(
         "{}",
         t.f(
@@ -227,13 +235,15 @@ fn lies_within(file: &Path, dir: &Path) -> bool {
     resolved.is_ok_and(|f| f.starts_with(&dir))
 }
 
-pub fn restore(db: &Path, file: &Path, force: bool, config: &Config, t: &I18n) -> Outcome {
+pub fn restore(db: &Location, file: &Path, force: bool, config: &Config, t: &I18n) -> Outcome {
     use restore_dir::{Refused, RestoreDir};
-    let io_error =
-        |e: std::io::Error| UserError(t.f(Msg::err_store_io, &[("path", &db.display()), ("detail", &e)]));
+    let Some(dir) = db.as_dir() else {
+        return Err(UserError(StoreError::Unsupported(db.to_string()).localize(t)));
+    };
+    let io_error = |e: std::io::Error| UserError(t.f(Msg::err_store_io, &[("path", db), ("detail", &e)]));
     // Look at the target, then read and check the whole file, before touching anything.
-    let mut target = RestoreDir::check(db).map_err(|e| match e {
-        Refused::NotAStore => UserError(t.f(Msg::err_restore_not_store, &[("path", &db.display())])),
+    let mut target = RestoreDir::check(dir).map_err(|e| match e {
+        Refused::NotAStore => UserError(t.f(Msg::err_restore_not_store, &[("path", db)])),
         Refused::Io(e) => io_error(e),
     })?;
     let dump = io::backup::read(file).map_err(|e| UserError(e.localize(t)))?;
@@ -241,11 +251,11 @@ pub fn restore(db: &Path, file: &Path, force: bool, config: &Config, t: &I18n) -
         target.undo();
         return Err(io_error(e));
     }
-    let store = match Store::open(db) {
+    let store = match crate::store::open(db) {
         Ok(store) => store,
         Err(e) => {
             // In use: what is there belongs to the process that holds it.
-            if !matches!(e, crate::store::StoreError::InUse(_)) {
+            if !matches!(e, StoreError::InUse(_)) {
                 target.undo();
             }
             return Err(UserError(e.localize(t)));
@@ -255,10 +265,8 @@ pub fn restore(db: &Path, file: &Path, force: bool, config: &Config, t: &I18n) -
         drop(store);
         target.undo();
         let text = match e {
-            crate::store::backup::RestoreError::NotEmpty => {
-                t.f(Msg::err_restore_not_empty, &[("path", &db.display())])
-            }
-            crate::store::backup::RestoreError::Store(e) => e.localize(t),
+            RestoreError::NotEmpty => t.f(Msg::err_restore_not_empty, &[("path", db)]),
+            RestoreError::Store(e) => e.localize(t),
             other => t.f(
                 Msg::err_restore_bad,
                 &[("path", &file.display()), ("detail", &other)],
@@ -267,13 +275,13 @@ pub fn restore(db: &Path, file: &Path, force: bool, config: &Config, t: &I18n) -
         return Err(UserError(text));
     }
     let tz = config.time_zone().unwrap_or(chrono_tz::Europe::Madrid);
-    crate::app::summary_cache::refresh(&store, tz, &config.local_holidays);
+    summary_cache::refresh(store.as_ref(), tz, &config.local_holidays);
     crate::output::out(format_args!(
         "{}",
         t.f(
             Msg::restore_done,
             &[
-                ("path", &db.display()),
+                ("path", db),
                 ("councils", &dump.municipalities.len()),
                 ("certificates", &dump.certificates.len())
             ]
@@ -283,7 +291,7 @@ pub fn restore(db: &Path, file: &Path, force: bool, config: &Config, t: &I18n) -
 }
 
 pub fn dashboard(
-    db: &Path,
+    db: &Location,
     config: Config,
     lang: Lang,
     t: &I18n,
@@ -291,11 +299,11 @@ pub fn dashboard(
     read_only: bool,
 ) -> Outcome<u8> {
     // Looking only: there must be something to look at; nothing is created.
-    if read_only && !Store::exists(db) {
-        return Err(UserError(t.f(Msg::err_no_store, &[("path", &db.display())])));
+    if read_only && !crate::store::exists(db) {
+        return Err(no_store(db, t));
     }
     // Check the comarca before creating anything, so a typo leaves no empty store behind.
-    let first_run = !Store::exists(db);
+    let first_run = !crate::store::exists(db);
     let scope = if first_run {
         Some(scope_or_error(&config.comarca, t)?)
     } else {
@@ -308,7 +316,7 @@ pub fn dashboard(
     tracing::debug!("store open");
     let empty = store.is_empty().map_err(|e| UserError(e.localize(t)))?;
     if let Some(scope) = scope.filter(|_| empty) {
-        seed(&store, &scope, clock.now()).map_err(|e| UserError(e.localize(t)))?;
+        seed(store.as_ref(), &scope, clock.now()).map_err(|e| UserError(e.localize(t)))?;
     }
     let keymap =
         keymap::Keymap::new(&config.keys).map_err(|e| UserError(t.f(Msg::err_config, &[("detail", &e)])))?;

@@ -2,7 +2,7 @@
 //! a failed restore removes exactly that: never a directory, a file or a link
 //! that was there before (`--db .` must not cost the working directory).
 
-use crate::store::Store;
+use crate::store::Location;
 use std::fs;
 use std::io;
 use std::os::unix::fs::DirBuilderExt;
@@ -39,7 +39,7 @@ impl RestoreDir {
     /// that directory). Refuses anything that is neither a store nor empty.
     pub(crate) fn check(dir: &Path) -> Result<RestoreDir, Refused> {
         let found = match fs::metadata(dir) {
-            Ok(meta) if meta.is_dir() && Store::exists(dir) => Found::Store,
+            Ok(meta) if meta.is_dir() && crate::store::exists(&Location::dir(dir)) => Found::Store,
             Ok(meta) if meta.is_dir() => match fs::read_dir(dir).map_err(Refused::Io)?.next() {
                 None => Found::Empty,
                 Some(_) => return Err(Refused::NotAStore),

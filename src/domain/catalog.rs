@@ -1,6 +1,8 @@
-//! The AOC service catalogue and the T-CAT certificate types.
+//! The AOC service catalogue and the T-CAT certificate types, read from the
+//! embedded assets.
 
 use serde::Deserialize;
+use std::sync::OnceLock;
 
 /// An AOC service a council can adopt.
 #[derive(Debug, Clone, Deserialize)]
@@ -25,7 +27,12 @@ pub struct CertType {
 }
 
 pub fn services() -> &'static [Service] {
-    crate::assets::services()
+    #[derive(Deserialize)]
+    struct File {
+        service: Vec<Service>,
+    }
+    static CELL: OnceLock<Vec<Service>> = OnceLock::new();
+    CELL.get_or_init(|| parse_toml::<File>(crate::assets::SERVICES_TOML).service)
 }
 
 pub fn service_index(id: &str) -> Option<usize> {
@@ -33,9 +40,63 @@ pub fn service_index(id: &str) -> Option<usize> {
 }
 
 pub fn cert_types() -> &'static [CertType] {
-    crate::assets::cert_types()
+    #[derive(Deserialize)]
+    struct File {
+        r#type: Vec<CertType>,
+    }
+    static CELL: OnceLock<Vec<CertType>> = OnceLock::new();
+    CELL.get_or_init(|| parse_toml::<File>(crate::assets::CERT_TYPES_TOML).r#type)
 }
 
 pub fn cert_type(code: &str) -> Option<&'static CertType> {
     cert_types().iter().find(|t| t.code == code)
+}
+
+// Embedded assets are fixed at build time and checked by the tests below, so a
+// failure here is a build defect, not bad user input.
+fn parse_toml<T: serde::de::DeserializeOwned>(text: &str) -> T {
+    toml::from_str(text).expect("embedded TOML asset is valid")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn catalogues_parse_with_the_expected_entries() {
+        let shorts: Vec<&str> = services().iter().map(|s| s.short.as_str()).collect();
+        assert_eq!(
+            shorts,
+            [
+                "TRA", "VOB", "EAC", "PSC", "FAC", "NOT", "ERE", "CER", "IDE", "RID", "SEG", "TAU"
+            ]
+        );
+        assert!(
+            services()
+                .iter()
+                .all(|s| !s.steps.is_empty() && !s.description.is_empty())
+        );
+        let codes: Vec<&str> = cert_types().iter().map(|t| t.code.as_str()).collect();
+        assert_eq!(
+            codes,
+            [
+                "classe-1",
+                "classe-2",
+                "cpisr-cpx",
+                "cpisr-1-carrec-us",
+                "cipisr-1",
+                "cipisr-2",
+                "cda",
+                "cds",
+                "cdp",
+                "cdsdc",
+                "tcat",
+                "tcat-p",
+                "pseudonim",
+                "representant",
+                "segell"
+            ]
+        );
+        assert!(cert_types().iter().all(|t| t.validity_years == 4));
+    }
 }

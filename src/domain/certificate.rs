@@ -177,7 +177,7 @@ pub const RENEWAL_WINDOW_DAYS: i64 = 60;
 
 /// Why a request cannot be filed as it is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum RuleError {
+pub enum StepError {
     /// Urgency for a post without the right to it needs a written reason.
     UrgentWithoutReason,
     /// Secretaries, intervenors and treasurers need their appointment attached before filing.
@@ -187,9 +187,9 @@ pub enum RuleError {
 }
 
 /// Urgency is for mayors, secretaries and intervenors; anyone else needs a reason.
-pub fn check_urgency(role: HolderRole, urgent: bool, reason: &str) -> Result<(), RuleError> {
+pub fn check_urgency(role: HolderRole, urgent: bool, reason: &str) -> Result<(), StepError> {
     if urgent && !role.may_be_urgent() && reason.trim().is_empty() {
-        return Err(RuleError::UrgentWithoutReason);
+        return Err(StepError::UrgentWithoutReason);
     }
     Ok(())
 }
@@ -256,13 +256,13 @@ impl CertificateRequest {
 
     /// Moves one step along the main path, stamping the step's time.
     /// Documents arriving restart the clock: it runs from a complete request.
-    pub fn advance(&mut self, now: DateTime<Utc>) -> Result<CertStatus, RuleError> {
-        let next = self.status.next().ok_or(RuleError::NoNextStep)?;
+    pub fn advance(&mut self, now: DateTime<Utc>) -> Result<CertStatus, StepError> {
+        let next = self.status.next().ok_or(StepError::NoNextStep)?;
         match next {
             CertStatus::Received => self.received_at = now,
             CertStatus::Filed => {
                 if self.role.needs_appointment() && !self.appointment_attached {
-                    return Err(RuleError::AppointmentMissing);
+                    return Err(StepError::AppointmentMissing);
                 }
                 self.filed_at = Some(now);
             }
@@ -292,7 +292,7 @@ mod tests {
         assert_eq!(check_urgency(HolderRole::Mayor, true, ""), Ok(()));
         assert_eq!(
             check_urgency(HolderRole::Treasurer, true, "  "),
-            Err(RuleError::UrgentWithoutReason)
+            Err(StepError::UrgentWithoutReason)
         );
         assert_eq!(check_urgency(HolderRole::Other, true, "caducada demà"), Ok(()));
         assert_eq!(check_urgency(HolderRole::Other, false, ""), Ok(()));
@@ -304,7 +304,7 @@ mod tests {
         let mut r = request(HolderRole::Secretary);
         assert_eq!(
             r.advance(t("2026-12-04T10:00:00Z")),
-            Err(RuleError::AppointmentMissing)
+            Err(StepError::AppointmentMissing)
         );
         assert_eq!(r.status, CertStatus::Received);
         r.appointment_attached = true;
@@ -314,7 +314,7 @@ mod tests {
         assert_eq!(r.expires_at(), Some(t("2030-12-07T10:00:00Z")));
         assert_eq!(r.advance(t("2026-12-08T10:00:00Z")), Ok(CertStatus::Delivered));
         assert!(r.delivery_sheet_signed);
-        assert_eq!(r.advance(t("2026-12-09T10:00:00Z")), Err(RuleError::NoNextStep));
+        assert_eq!(r.advance(t("2026-12-09T10:00:00Z")), Err(StepError::NoNextStep));
     }
 
     #[test]

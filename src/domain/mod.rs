@@ -8,7 +8,6 @@ pub mod countdown;
 pub mod limits;
 pub mod localtime;
 pub mod municipality;
-pub mod request_rules;
 pub mod rollout;
 pub mod search;
 pub mod text;

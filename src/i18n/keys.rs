@@ -161,6 +161,7 @@ messages! {
     err_store_newer,
     err_store_not_empty,
     err_store_readonly,
+    err_store_unsupported,
     err_store_write,
     err_terminal,
     err_unknown_comarca,

@@ -2,13 +2,12 @@
 
 use super::IoError;
 use super::export::write_output;
-use crate::store::Store;
-use crate::store::backup::Dump;
+use crate::store::{Dump, Store};
 use chrono::{DateTime, Utc};
 use std::path::Path;
 
 /// Writes the whole store to `path` (through a temporary file and a rename).
-pub fn backup(store: &Store, path: &Path, now: DateTime<Utc>) -> Result<Dump, IoError> {
+pub fn backup(store: &dyn Store, path: &Path, now: DateTime<Utc>) -> Result<Dump, IoError> {
     let dump = store.dump(now).map_err(IoError::Store)?;
     let mut bytes = serde_json::to_vec(&dump).map_err(|e| IoError::File {
         path: path.into(),

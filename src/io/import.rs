@@ -6,10 +6,11 @@
 use super::csv_input::CsvTable;
 use super::{IoError, Problem};
 use crate::domain::certificate::CertificateRequest;
-use crate::domain::limits;
 use crate::domain::municipality::{Contact, ContactRole, IneCode, Municipality};
 use crate::domain::text::clean;
-use crate::store::{Change, Edit, Record, Store};
+use crate::ops::import::{RowError, certificate_edit, contact_edits, validate_contact, validate_request};
+use crate::ops::{Field, RuleError};
+use crate::store::{ChangeKind, Edit, ImportBatch, Record, Store};
 use chrono::{DateTime, Utc};
 use std::collections::BTreeMap;
 
@@ -73,7 +74,7 @@ impl Tally {
 }
 
 /// `ine_code,role,name,phone,email`: adds or replaces the contact with that role and name.
-pub fn contacts_from(store: &Store, table: &CsvTable, at: DateTime<Utc>) -> Result<Imported, IoError> {
+pub fn contacts_from(store: &dyn Store, table: &CsvTable, at: DateTime<Utc>) -> Result<Imported, IoError> {
     apply(store, check_contacts(table)?, at)
 }
 
@@ -106,75 +107,57 @@ pub fn check_contacts(table: &CsvTable) -> Result<Checked, IoError> {
             phone: optional(phone_c, "phone")?,
             email: optional(email_c, "email")?,
         };
-        for (field, text, max) in [
-            ("name", &contact.name, limits::NAME),
-            ("phone", &contact.phone, limits::PHONE),
-            ("email", &contact.email, limits::EMAIL),
-        ] {
-            if !limits::fits(text, max) {
-                return Err(row.error(Problem::TooLong { field, max }));
-            }
-        }
-        // The form would refuse it later, and the council could not be saved.
-        if !contact.email.is_empty() && !limits::is_plausible_email(&contact.email) {
-            return Err(row.error(Problem::BadEmail(contact.email)));
-        }
+        // The form's rules: it would refuse it later, and the council could not be saved.
+        validate_contact(&contact).map_err(|rule| {
+            row.error(match rule {
+                RuleError::TooLong { field, max } => Problem::TooLong {
+                    field: field.name(),
+                    max,
+                },
+                RuleError::BadEmail(email) => Problem::BadEmail(email),
+                other => Problem::EmptyField(other.field().unwrap_or(Field::ContactName).name()),
+            })
+        })?;
         rows.push((row.line, ine, contact));
     }
     Ok(Checked::Contacts(rows, Tally::of(table, cleaned.get())))
 }
 
-/// The second pass, under the store's lock: the councils must exist; then one change.
-pub fn apply(store: &Store, checked: Checked, at: DateTime<Utc>) -> Result<Imported, IoError> {
+/// The second pass, under the store's lock: the councils must exist; then one
+/// change, given to the store in batches.
+pub fn apply(store: &dyn Store, checked: Checked, at: DateTime<Utc>) -> Result<Imported, IoError> {
     let councils: BTreeMap<IneCode, Municipality> = store
         .municipalities()
         .map_err(IoError::Store)?
         .into_iter()
         .map(|m| (m.ine, m))
         .collect();
-    let unknown = |line, ine: IneCode| IoError::Line {
-        line,
-        problem: Problem::UnknownCouncil(ine.to_string()),
+    let unknown = |e: RowError| IoError::Line {
+        line: e.line,
+        problem: match e.error {
+            RuleError::UnknownCouncil(ine) => Problem::UnknownCouncil(ine.to_string()),
+            other => Problem::Unreadable(format!("{other:?}")),
+        },
     };
     match checked {
         Checked::Contacts(rows, tally) => {
-            let mut changed: BTreeMap<IneCode, Municipality> = BTreeMap::new();
-            for (line, ine, contact) in rows {
-                let original = councils.get(&ine).ok_or_else(|| unknown(line, ine))?;
-                changed
-                    .entry(ine)
-                    .or_insert_with(|| original.clone())
-                    .upsert_contact(contact);
-            }
-            let edits: Vec<Edit> = changed
-                .into_values()
-                .filter(|after| councils.get(&after.ine) != Some(after))
-                .map(|after| {
-                    Edit::update(
-                        Record::Municipality(councils[&after.ine].clone()),
-                        Record::Municipality(after),
-                    )
-                })
-                .collect();
-            let imported = Imported::new(tally, edits.len(), Vec::new());
-            commit(store, "import.contacts", edits, at)?;
-            Ok(imported)
+            let edits = contact_edits(&councils, rows).map_err(unknown)?;
+            let (records, _) = commit(store, ChangeKind::ImportContacts, edits.into_iter().map(Ok), at)?;
+            Ok(Imported::new(tally, records, Vec::new()))
         }
         Checked::Certificates(rows, tally) => {
-            let first_id = store.next_certificate_id().map_err(IoError::Store)?;
-            let mut edits = Vec::with_capacity(rows.len());
-            let mut created = Vec::with_capacity(rows.len());
-            for (n, (line, mut request)) in rows.into_iter().enumerate() {
-                if !councils.contains_key(&request.ine) {
-                    return Err(unknown(line, request.ine));
-                }
-                request.id = first_id + n as u64;
-                created.push(request.clone());
-                edits.push(Edit::create(Record::Certificate(request)));
-            }
-            let imported = Imported::new(tally, edits.len(), created);
-            commit(store, "import.certificates", edits, at)?;
-            Ok(imported)
+            let edits = rows
+                .into_iter()
+                .map(|(line, request)| certificate_edit(&councils, line, request).map_err(unknown));
+            let (records, applied) = commit(store, ChangeKind::ImportCertificates, edits, at)?;
+            let created = applied
+                .into_iter()
+                .filter_map(|e| match e.after {
+                    Some(Record::Certificate(c)) => Some(c),
+                    _ => None,
+                })
+                .collect();
+            Ok(Imported::new(tally, records, created))
         }
     }
 }
@@ -191,7 +174,7 @@ fn parse_bool(text: &str) -> Option<bool> {
 /// `ine_code,holder,role,type,operation,urgent,status,received_at,issued_at` (plus optional
 /// `reason`, `notes`, `filed_at`, `delivered_at`): every row becomes a new request.
 pub fn certificates_from(
-    store: &Store,
+    store: &dyn Store,
     table: &CsvTable,
     tz: chrono_tz::Tz,
     at: DateTime<Utc>,
@@ -209,7 +192,6 @@ pub fn check_certificates(
     use crate::domain::catalog::cert_type;
     use crate::domain::certificate::{CertStatus, HolderRole, Operation};
     use crate::domain::localtime::{TimeError, parse_time};
-    use crate::domain::request_rules::{self, Broken, Field};
     let [
         ine_c,
         holder_c,
@@ -322,15 +304,14 @@ pub fn check_certificates(
             status_reason: text_of(status_reason_c, "status_reason")?,
             renews: None,
         };
-        request_rules::check(&request, now).map_err(|broken| {
-            row.error(match broken {
-                Broken::Empty(field) => Problem::EmptyField(field.name()),
-                Broken::TooLong { field, max } => Problem::TooLong {
+        validate_request(&request, now).map_err(|rule| {
+            row.error(match rule {
+                RuleError::TooLong { field, max } => Problem::TooLong {
                     field: field.name(),
                     max,
                 },
-                Broken::UrgentWithoutReason => Problem::UrgentWithoutReason(role_text.into()),
-                Broken::InFuture(field) => {
+                RuleError::UrgentWithoutReason => Problem::UrgentWithoutReason(role_text.into()),
+                RuleError::InFuture(field) => {
                     let column = match field {
                         Field::FiledAt => filed_c,
                         Field::IssuedAt => Some(issued_c),
@@ -345,7 +326,8 @@ pub fn check_certificates(
                             .to_string(),
                     }
                 }
-                Broken::IssuedBeforeReceived => Problem::IssuedBeforeReceived,
+                RuleError::IssuedBeforeReceived => Problem::IssuedBeforeReceived,
+                other => Problem::EmptyField(other.field().unwrap_or(Field::Holder).name()),
             })
         })?;
         rows.push((row.line, request));
@@ -365,12 +347,44 @@ impl Imported {
     }
 }
 
-/// The whole file as one change in the history: all of it or nothing.
-fn commit(store: &Store, action: &str, edits: Vec<Edit>, at: DateTime<Utc>) -> Result<(), IoError> {
-    if !edits.is_empty() {
-        store
-            .apply(Change::new(action, edits), at)
-            .map_err(IoError::Store)?;
+/// How many edits go to the store at a time.
+const BATCH: usize = 10_000;
+
+/// The whole file as one change in the history, given to the store in batches:
+/// all of it or nothing (a row that fails drops the import unsaved). Returns how
+/// many records it changed, and the edits as the store applied them (new requests
+/// with their ids); no change at all leaves no history entry.
+fn commit(
+    store: &dyn Store,
+    kind: ChangeKind,
+    edits: impl IntoIterator<Item = Result<Edit, IoError>>,
+    at: DateTime<Utc>,
+) -> Result<(usize, Vec<Edit>), IoError> {
+    let mut import: Option<Box<dyn ImportBatch + '_>> = None;
+    let mut batch = Vec::new();
+    let mut count = 0;
+    for edit in edits {
+        batch.push(edit?);
+        count += 1;
+        if batch.len() == BATCH {
+            let open = match import.take() {
+                Some(open) => open,
+                None => store.begin_import(kind.clone()).map_err(IoError::Store)?,
+            };
+            let open = import.insert(open);
+            open.append(std::mem::take(&mut batch)).map_err(IoError::Store)?;
+        }
     }
-    Ok(())
+    if count == 0 {
+        return Ok((0, Vec::new()));
+    }
+    let mut import = match import {
+        Some(import) => import,
+        None => store.begin_import(kind).map_err(IoError::Store)?,
+    };
+    if !batch.is_empty() {
+        import.append(batch).map_err(IoError::Store)?;
+    }
+    let applied = import.commit(at).map_err(IoError::Store)?;
+    Ok((count, applied.edits))
 }

@@ -1,66 +1,78 @@
-//! What can go wrong with a store, in words a technician can act on.
+//! What can go wrong with a store, in words a technician can act on. Backends
+//! turn their own errors into these: nothing here names a storage engine.
 
-use super::codec::CodecError;
 use crate::i18n::{I18n, Msg};
+use chrono::{DateTime, Utc};
 use std::path::PathBuf;
+use std::sync::Arc;
 
-#[derive(Debug, thiserror::Error)]
+#[derive(Debug, Clone, thiserror::Error)]
 pub enum StoreError {
     #[error("the store {0} is in use by another ocsae process")]
-    InUse(PathBuf),
-    #[error("the store {path} has schema version {found}; this ocsae reads up to {supported}")]
+    InUse(String),
+    #[error("the store {location} has schema version {found}; this ocsae reads up to {supported}")]
     NewerSchema {
-        path: PathBuf,
+        location: String,
         found: u32,
         supported: u32,
     },
-    #[error("the store {path} is damaged ({detail})")]
-    Damaged { path: PathBuf, detail: String },
+    #[error("the store {location} is damaged ({detail})")]
+    Damaged { location: String, detail: String },
     #[error("the store {0} already holds data")]
-    NotEmpty(PathBuf),
+    NotEmpty(String),
+    /// Someone changed the record since it was read (who and when, if the backend knows).
     #[error("the record changed since it was read; nothing was saved")]
-    Conflict,
-    #[error("{path}: {source}")]
-    Io { path: PathBuf, source: std::io::Error },
-    #[error("storage error: {0}")]
-    Sled(#[from] sled::Error),
-    #[error("{0}")]
-    Codec(#[from] CodecError),
-    /// The transaction went through but could not be flushed to disk: the change is in
-    /// the store's memory, and `Store::recover` writes it once the disk takes it.
-    #[error("applied but not flushed: {source}")]
-    NotFlushed {
-        applied: Box<super::Applied>,
-        source: Box<StoreError>,
+    Conflict {
+        by: Option<String>,
+        at: Option<DateTime<Utc>>,
     },
+    #[error("{path}: {source}")]
+    Io {
+        path: PathBuf,
+        source: Arc<std::io::Error>,
+    },
+    /// The storage engine failed; `io` is the system's error beneath, if any.
+    #[error("storage error: {detail}")]
+    Backend {
+        detail: String,
+        io: Option<Arc<std::io::Error>>,
+    },
+    #[error("{0}")]
+    Codec(String),
+    /// A location this build cannot open (a `postgresql://` one, for now).
+    #[error("{0}: this kind of store is not supported yet")]
+    Unsupported(String),
 }
 
 impl StoreError {
     pub fn io(path: impl Into<PathBuf>, source: std::io::Error) -> StoreError {
         StoreError::Io {
             path: path.into(),
-            source,
+            source: Arc::new(source),
+        }
+    }
+
+    /// A conflict with nothing known of who made it.
+    pub fn conflict() -> StoreError {
+        StoreError::Conflict { by: None, at: None }
+    }
+
+    fn io_source(&self) -> Option<&std::io::Error> {
+        match self {
+            StoreError::Io { source, .. } => Some(source),
+            StoreError::Backend { io: Some(e), .. } => Some(e),
+            _ => None,
         }
     }
 
     /// Whether the disk is full, whatever layer said so.
-    pub(crate) fn disk_full(&self) -> bool {
-        match self {
-            StoreError::Io { source, .. } => super::engine::is_disk_full(source),
-            StoreError::Sled(sled::Error::Io(e)) => super::engine::is_disk_full(e),
-            StoreError::NotFlushed { source, .. } => source.disk_full(),
-            _ => false,
-        }
+    pub fn disk_full(&self) -> bool {
+        self.io_source().is_some_and(is_disk_full)
     }
 
     /// The system's error number, if the error came from the system.
-    pub(crate) fn os_error(&self) -> Option<i32> {
-        match self {
-            StoreError::Io { source, .. } => source.raw_os_error(),
-            StoreError::Sled(sled::Error::Io(e)) => e.raw_os_error(),
-            StoreError::NotFlushed { source, .. } => source.os_error(),
-            _ => None,
-        }
+    pub fn os_error(&self) -> Option<i32> {
+        self.io_source().and_then(std::io::Error::raw_os_error)
     }
 
     /// The message in the user's language.
@@ -69,25 +81,20 @@ impl StoreError {
             return t.t(Msg::err_disk_full).to_string();
         }
         match self {
-            StoreError::InUse(p) => t.f(Msg::err_store_in_use, &[("path", &p.display())]),
+            StoreError::InUse(p) => t.f(Msg::err_store_in_use, &[("path", p)]),
             StoreError::NewerSchema {
-                path,
+                location,
                 found,
                 supported,
             } => t.f(
                 Msg::err_store_newer,
-                &[
-                    ("path", &path.display()),
-                    ("found", found),
-                    ("supported", supported),
-                ],
+                &[("path", location), ("found", found), ("supported", supported)],
             ),
-            StoreError::Damaged { path, detail } => t.f(
-                Msg::err_store_damaged,
-                &[("path", &path.display()), ("detail", detail)],
-            ),
-            StoreError::NotEmpty(p) => t.f(Msg::err_store_not_empty, &[("path", &p.display())]),
-            StoreError::Conflict => t.t(Msg::err_store_conflict).to_string(),
+            StoreError::Damaged { location, detail } => {
+                t.f(Msg::err_store_damaged, &[("path", location), ("detail", detail)])
+            }
+            StoreError::NotEmpty(p) => t.f(Msg::err_store_not_empty, &[("path", p)]),
+            StoreError::Conflict { .. } => t.t(Msg::err_store_conflict).to_string(),
             StoreError::Io { path, source } if source.kind() == std::io::ErrorKind::PermissionDenied => {
                 t.f(Msg::err_store_readonly, &[("path", &path.display())])
             }
@@ -95,11 +102,20 @@ impl StoreError {
                 Msg::err_store_io,
                 &[("path", &path.display()), ("detail", source)],
             ),
-            StoreError::Sled(e) => t.f(Msg::err_store_write, &[("detail", e)]),
-            StoreError::Codec(e) => t.f(Msg::err_store_write, &[("detail", e)]),
-            StoreError::NotFlushed { source, .. } => source.localize(t),
+            StoreError::Backend { detail, .. } => t.f(Msg::err_store_write, &[("detail", detail)]),
+            StoreError::Codec(detail) => t.f(Msg::err_store_write, &[("detail", detail)]),
+            StoreError::Unsupported(location) => t.f(Msg::err_store_unsupported, &[("path", location)]),
         }
     }
+}
+
+/// Whether an error is the disk refusing to take more (full, over quota, over a size limit).
+pub fn is_disk_full(e: &std::io::Error) -> bool {
+    use std::io::ErrorKind;
+    matches!(
+        e.kind(),
+        ErrorKind::StorageFull | ErrorKind::QuotaExceeded | ErrorKind::FileTooLarge
+    ) || matches!(e.raw_os_error(), Some(libc::ENOSPC | libc::EDQUOT | libc::EFBIG))
 }
 
 pub type Result<T, E = StoreError> = std::result::Result<T, E>;

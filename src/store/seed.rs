@@ -1,6 +1,6 @@
 //! Filling a new store with a comarca's councils and their pending rollouts.
 
-use super::{Change, Edit, Record, Result, Store, StoreError};
+use super::{Change, ChangeKind, Edit, Record, Result, Store, StoreError};
 use crate::assets;
 use crate::domain::catalog::services;
 use crate::domain::municipality::{IneCode, Municipality};
@@ -34,7 +34,7 @@ pub fn resolve_scope(name: &str) -> std::result::Result<Scope, UnknownComarca> {
     } else {
         folded
     };
-    let comarques = assets::comarques();
+    let comarques = comarques();
     if let Some(found) = comarques.iter().find(|c| fold(c) == folded) {
         return Ok(Scope::Comarca(found.to_string()));
     }
@@ -55,6 +55,17 @@ pub fn resolve_scope(name: &str) -> std::result::Result<Scope, UnknownComarca> {
         given: name.to_string(),
         closest: scored.into_iter().take(3).map(|(_, c)| c).collect(),
     })
+}
+
+/// The comarques in the reference data, sorted in Catalan order.
+pub fn comarques() -> Vec<&'static str> {
+    let mut names: Vec<&str> = assets::municipalities()
+        .iter()
+        .map(|m| m.comarca.as_str())
+        .collect();
+    names.sort_by(|a, b| crate::domain::search::collate(a, b));
+    names.dedup();
+    names
 }
 
 /// The councils of a scope, from the reference data.
@@ -82,15 +93,9 @@ pub fn reference_municipalities(scope: &Scope) -> Vec<Municipality> {
 
 /// Seeds an empty store: the councils of `scope` and every council × service
 /// rollout as pending, as one change. Returns how many councils were added.
-pub fn seed(store: &Store, scope: &Scope, at: DateTime<Utc>) -> Result<usize> {
+pub fn seed(store: &dyn Store, scope: &Scope, at: DateTime<Utc>) -> Result<usize> {
     if !store.is_empty()? {
-        return Err(StoreError::NotEmpty(store.dir().to_path_buf()));
-    }
-    // The store may go in a directory made beforehand: it is private all the same.
-    {
-        use std::os::unix::fs::PermissionsExt;
-        let private = std::fs::Permissions::from_mode(0o700);
-        std::fs::set_permissions(store.dir(), private).map_err(|e| StoreError::io(store.dir(), e))?;
+        return Err(StoreError::NotEmpty(store.location().to_string()));
     }
     let councils = reference_municipalities(scope);
     let mut edits = Vec::with_capacity(councils.len() * (1 + services().len()));
@@ -107,7 +112,7 @@ pub fn seed(store: &Store, scope: &Scope, at: DateTime<Utc>) -> Result<usize> {
     );
     edits.extend(rollouts.into_iter().map(|r| Edit::create(Record::Rollout(r))));
     // Seeding is the store's starting point, not something `u` should take back.
-    store.apply(Change::new("store.init", edits).not_undoable(), at)?;
+    store.apply(Change::new(ChangeKind::StoreInit, edits).not_undoable(), at)?;
     Ok(count)
 }
 
@@ -130,7 +135,8 @@ mod tests {
 
     #[test]
     fn every_comarca_has_its_councils() {
-        for c in assets::comarques() {
+        assert_eq!(comarques().len(), 43);
+        for c in comarques() {
             let n = reference_municipalities(&Scope::Comarca(c.to_string())).len();
             assert!(n > 0, "{c}");
         }

@@ -47,7 +47,21 @@ impl Drop for Guard {
     }
 }
 
+/// Wraps the panic hook, as `ratatui::init` does: the terminal is restored before
+/// the report is written, so that it can be read. A panic the store expects and
+/// handles leaves the screen alone.
+fn restore_on_panic() {
+    let report = std::panic::take_hook();
+    std::panic::set_hook(Box::new(move |info| {
+        if !crate::store::in_quiet_section() {
+            restore();
+        }
+        report(info);
+    }));
+}
+
 fn enter(mouse: bool) -> io::Result<Held> {
+    restore_on_panic();
     enable_raw_mode()?;
     ACTIVE.store(true, Ordering::SeqCst);
     let mut out = io::stdout();
@@ -74,13 +88,19 @@ pub fn run(mut app: App) -> io::Result<i32> {
     let _guard = Guard;
     let mut terminal = enter(app.config.mouse)?;
     let (sender, inputs) = spawn_sources()?;
-    let result = event_loop(&mut app, &mut terminal, sender, inputs);
+    let mut loader = None;
+    let result = event_loop(&mut app, &mut terminal, sender, inputs, &mut loader);
+    // The loader shares the store: once it lets go, the store closes (and seals
+    // itself) when the app goes, here, rather than on a thread the exit cuts short.
+    if let Some(loader) = loader {
+        let _ = loader.join();
+    }
     // A signal does not wait for an answer: one last try for changes not on disk.
-    if app.store.needs_recovery()
-        && let Err(e) = app.store.recover()
+    if app.store.needs_retry()
+        && let Err(e) = app.store.retry()
     {
         tracing::error!(
-            changes = app.store.unsaved(),
+            changes = app.store.unsaved().count(),
             "quitting with changes not on disk: {e}"
         );
     }
@@ -94,6 +114,7 @@ fn event_loop(
     terminal: &mut Term,
     sender: std::sync::mpsc::Sender<Input>,
     inputs: std::sync::mpsc::Receiver<Input>,
+    loader: &mut Option<std::thread::JoinHandle<()>>,
 ) -> io::Result<i32> {
     // Tests of the panic path set this; F12 then panics on purpose.
     let test_panic = std::env::var_os("OCSAE_TEST_PANIC").is_some();
@@ -101,9 +122,10 @@ fn event_loop(
     tracing::debug!("first frame drawn");
     // The first frame is up; now read the certificate requests without blocking the keys.
     if let Some(load) = app.certificate_loader() {
-        std::thread::Builder::new().name("load".into()).spawn(move || {
+        let spawned = std::thread::Builder::new().name("load".into()).spawn(move || {
             let _ = sender.send(Input::Loaded(Box::new(load())));
         })?;
+        *loader = Some(spawned);
     }
     loop {
         let tick = app.next_tick();

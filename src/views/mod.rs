@@ -71,7 +71,7 @@ fn draw_header(frame: &mut Frame, app: &App, area: Rect) {
             theme.warn,
         ));
     }
-    let unsaved = app.store.unsaved();
+    let unsaved = app.store.unsaved().count();
     if unsaved > 0 {
         spans.push(Span::styled(
             format!("[{}] ", app.t.f(Msg::unsaved_badge, &[("n", &unsaved)])),

@@ -2,17 +2,19 @@
 #![allow(dead_code)]
 
 pub mod cli;
+pub mod faulty;
 pub mod pty;
 
 use chrono::{DateTime, Utc};
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use faulty::FaultyStore;
 use ocsae::app::App;
 use ocsae::config::Config;
 use ocsae::domain::clock::FixedClock;
 use ocsae::i18n::Lang;
 use ocsae::keymap::Keymap;
-use ocsae::store::Store;
 use ocsae::store::seed::{resolve_scope, seed};
+use ocsae::store::{Location, Store};
 use ocsae::theme::{Theme, ThemeName};
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
@@ -25,28 +27,41 @@ pub fn at(s: &str) -> DateTime<Utc> {
     s.parse().unwrap()
 }
 
-/// Fields drop in order: the app (and its store) before the directory.
+/// Fields drop in order: the app, then the last handle on its store, before the directory.
 pub struct Fixture {
     pub app: App,
     pub clock: FixedClock,
+    /// The app's store, whose disk a test can fill.
+    pub disk: Arc<FaultyStore>,
     pub dir: TempDir,
+}
+
+/// The store in `dir`, opened (created if need be).
+pub fn open_store(dir: &std::path::Path) -> Box<dyn Store> {
+    ocsae::store::open(&Location::dir(dir)).unwrap()
 }
 
 /// A seeded store for `comarca`, opened in an App speaking `lang`.
 pub fn fixture_with(comarca: &str, lang: Lang, config: Config) -> Fixture {
     let dir = tempfile::tempdir().unwrap();
     let clock = FixedClock::new(at(NOW));
-    let store = Store::open(dir.path()).unwrap();
-    seed(&store, &resolve_scope(comarca).unwrap(), at(NOW)).unwrap();
-    let app = open_app(store, lang, config, &clock);
-    Fixture { dir, clock, app }
+    let store = open_store(dir.path());
+    seed(store.as_ref(), &resolve_scope(comarca).unwrap(), at(NOW)).unwrap();
+    let disk = Arc::new(FaultyStore::new(store));
+    let app = open_app(disk.clone(), lang, config, &clock);
+    Fixture {
+        app,
+        clock,
+        disk,
+        dir,
+    }
 }
 
 pub fn fixture() -> Fixture {
     fixture_with("Noguera", Lang::Ca, Config::default())
 }
 
-pub fn open_app(store: Store, lang: Lang, config: Config, clock: &FixedClock) -> App {
+pub fn open_app(store: Arc<dyn Store>, lang: Lang, config: Config, clock: &FixedClock) -> App {
     let keymap = Keymap::new(&config.keys).unwrap();
     let theme = Theme::pick(ThemeName::Dark, false);
     App::new(store, config, lang, keymap, theme, Arc::new(clock.clone())).unwrap()
@@ -55,13 +70,24 @@ pub fn open_app(store: Store, lang: Lang, config: Config, clock: &FixedClock) ->
 impl Fixture {
     /// Closes the store and opens it again, as a restart does.
     pub fn restart(self) -> Fixture {
-        let Fixture { dir, clock, app } = self;
+        let Fixture {
+            dir,
+            clock,
+            app,
+            disk,
+        } = self;
         let lang = app.t.lang();
         let config = app.config.clone();
         drop(app);
-        let store = Store::open(dir.path()).unwrap();
-        let app = open_app(store, lang, config, &clock);
-        Fixture { dir, clock, app }
+        drop(disk);
+        let disk = Arc::new(FaultyStore::new(open_store(dir.path())));
+        let app = open_app(disk.clone(), lang, config, &clock);
+        Fixture {
+            app,
+            clock,
+            disk,
+            dir,
+        }
     }
 }
 

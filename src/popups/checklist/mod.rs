@@ -11,6 +11,7 @@ use crate::app::table::Cursor;
 use crate::domain::catalog::service_index;
 use crate::domain::catalog::services;
 use crate::i18n::Msg;
+use crate::ops;
 use crate::widgets::input::{Edited, TextInput};
 use crossterm::event::{KeyCode, KeyEvent};
 use ratatui::Frame;
@@ -62,9 +63,11 @@ impl Checklist {
                 }
             }
             KeyCode::Enter => {
-                let text = notes.value().trim().to_string();
+                let text = notes.value().to_string();
                 self.notes = None;
-                change_rollout(ctx, &self.cell, "rollout.notes", |r| r.notes = text);
+                change_rollout(ctx, &self.cell, |stored, now| {
+                    ops::rollout::set_notes(stored, &text, now)
+                });
             }
             _ => {
                 if notes.handle_key(&key) == Edited::Full {
@@ -102,9 +105,9 @@ impl Popup for Checklist {
             }
             Some(Action::ToggleStep) => {
                 let step = self.cursor.selected;
-                let (now, user) = (ctx.now(), ctx.store.user().to_string());
-                change_rollout(ctx, &self.cell, "rollout.step", |r| {
-                    r.toggle_step(step, now, &user)
+                let user = ctx.store.user().to_string();
+                change_rollout(ctx, &self.cell, |stored, now| {
+                    ops::rollout::tick_step(stored, step, now, &user)
                 });
             }
             Some(Action::EditNotes) => {

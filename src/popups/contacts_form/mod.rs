@@ -7,13 +7,13 @@ use crate::app::changes::record_gone;
 use crate::app::popup::{Hints, Popup, PopupOutcome};
 use crate::domain::municipality::{Contact, ContactRole, Municipality};
 use crate::i18n::Msg;
-use crate::store::{Change, Record};
+use crate::ops;
+use crate::store::Change;
 use crate::widgets::input::{Edited, TextInput};
 use crossterm::event::{KeyCode, KeyEvent};
 use ratatui::Frame;
 use ratatui::layout::Rect;
 
-use crate::domain::limits::is_plausible_email;
 pub const NAME_LIMIT: usize = crate::domain::limits::NAME;
 pub const PHONE_LIMIT: usize = crate::domain::limits::PHONE;
 pub const EMAIL_LIMIT: usize = crate::domain::limits::EMAIL;
@@ -64,6 +64,16 @@ pub enum FormOutcome {
 pub struct FormError {
     pub msg: Msg,
     pub row: usize,
+}
+
+impl FormError {
+    /// A rule the whole council breaks, shown on the first row.
+    pub fn of(rule: &ops::RuleError) -> FormError {
+        FormError {
+            msg: rule.msg(),
+            row: 0,
+        }
+    }
 }
 
 #[derive(Debug, Clone)]
@@ -139,18 +149,14 @@ impl ContactsForm {
                 }
                 continue;
             }
-            if !email.is_empty() && !is_plausible_email(email) {
-                return Err(FormError {
-                    msg: Msg::form_err_email,
-                    row,
-                });
-            }
-            m.contacts.push(Contact {
+            let contact = Contact {
                 role: r.role,
                 name: name.into(),
                 phone: phone.into(),
                 email: email.into(),
-            });
+            };
+            ops::councils::validate_contact(&contact).map_err(|rule| FormError { msg: rule.msg(), row })?;
+            m.contacts.push(contact);
         }
         m.notes = self.notes.value().trim().to_string();
         Ok(m)
@@ -254,12 +260,16 @@ impl Popup for ContactsForm {
         match self.handle_key(&key) {
             FormOutcome::Close => return PopupOutcome::Close,
             FormOutcome::Save => match self.result() {
-                Ok(after) if after == self.original => return PopupOutcome::Close,
-                Ok(after) => {
-                    if save_contacts(ctx, &self.original, after) {
-                        return PopupOutcome::Close;
+                Ok(after) => match ops::councils::edit_contacts(&self.original, after) {
+                    // Nothing changed: the form closes, as saved.
+                    Ok(None) => return PopupOutcome::Close,
+                    Ok(Some(change)) => {
+                        if save_contacts(ctx, &self.original, change) {
+                            return PopupOutcome::Close;
+                        }
                     }
-                }
+                    Err(rule) => self.error = Some(FormError::of(&rule)),
+                },
                 Err(e) => self.error = Some(e),
             },
             FormOutcome::Full => ctx.field_full_status(),
@@ -288,20 +298,15 @@ impl Popup for ContactsForm {
     }
 }
 
-/// Saves the council's contacts and notes; false keeps the form open (the status
-/// line says why).
-fn save_contacts(ctx: &mut Ctx, before: &Municipality, after: Municipality) -> bool {
+/// Saves the change to the council's contacts and notes; false keeps the form
+/// open (the status line says why).
+fn save_contacts(ctx: &mut Ctx, before: &Municipality, change: Change) -> bool {
     if !ctx.data.by_ine.contains_key(&before.ine) {
         // Saving would bring back a council another change removed.
         record_gone(ctx);
         return true;
     }
-    let change = Change::update(
-        "contacts.edit",
-        Record::Municipality(before.clone()),
-        Record::Municipality(after),
-    );
-    ctx.commit(change)
+    ctx.commit(change).is_some()
 }
 
 #[cfg(test)]

@@ -6,11 +6,9 @@ use crate::app::Ctx;
 use crate::app::changes::{advance_request, block_with_reason, record_gone};
 use crate::app::data::RolloutCell;
 use crate::app::popup::{Popup, PopupOutcome};
-use crate::domain::certificate::CertStatus;
 use crate::domain::municipality::IneCode;
-use crate::domain::search::fold;
 use crate::i18n::Msg;
-use crate::store::{Change, Record};
+use crate::ops;
 use crate::widgets::input::{Edited, TextInput};
 use chrono::NaiveDate;
 use crossterm::event::{KeyCode, KeyEvent};
@@ -75,11 +73,9 @@ impl Prompt {
                 } else {
                     parse_date(typed)
                 };
-                match date {
-                    Some(d) if d > ctx.today() => {
-                        self.error = Some(ctx.t.t(Msg::date_in_future).to_string());
-                    }
-                    Some(d) => return record_form_sent(ctx, council, d),
+                match date.map(|d| record_form_sent(ctx, council, d)) {
+                    Some(Ok(close)) => return close,
+                    Some(Err(msg)) => self.error = Some(ctx.t.t(msg).to_string()),
                     None => {
                         self.error = Some(ctx.t.f(Msg::date_invalid, &[("text", &typed)]));
                     }
@@ -96,10 +92,9 @@ impl Prompt {
             PromptKind::ConfirmAdvance { .. } | PromptKind::ConfirmQuit => {}
             PromptKind::BlockReason { cell } => {
                 let reason = self.input.value().to_string();
-                if reason.trim().is_empty() {
-                    self.error = Some(ctx.t.t(Msg::reason_required).to_string());
-                } else if block_with_reason(ctx, &cell, &reason) {
-                    return true;
+                match block_with_reason(ctx, &cell, &reason) {
+                    Some(msg) => self.error = Some(ctx.t.t(msg).to_string()),
+                    None => return true,
                 }
             }
         }
@@ -164,51 +159,30 @@ impl Popup for Prompt {
     }
 }
 
-/// Records the date a council's fitxa was sent; false keeps the prompt open.
-fn record_form_sent(ctx: &mut Ctx, council: IneCode, date: NaiveDate) -> bool {
+/// Records the date a council's fitxa was sent: true closes the prompt, false
+/// keeps it (the status line says why); the words of the rule it breaks.
+fn record_form_sent(ctx: &mut Ctx, council: IneCode, date: NaiveDate) -> Result<bool, Msg> {
     let Some(&index) = ctx.data.by_ine.get(&council) else {
         record_gone(ctx);
-        return true;
+        return Ok(true);
     };
-    let before = ctx.data.municipalities[index].clone();
-    let mut after = before.clone();
-    after.subscriber_form_sent_on = Some(date);
-    let change = Change::update(
-        "form.sent",
-        Record::Municipality(before),
-        Record::Municipality(after),
-    );
-    ctx.commit(change)
+    let change = ops::councils::record_fitxa(&ctx.data.municipalities[index], date, ctx.today())
+        .map_err(|rule| rule.msg())?;
+    Ok(ctx.commit(change).is_some())
 }
 
-/// Closes a request as cancelled or rejected; the error if the answer is not accepted.
+/// Closes a request as cancelled or rejected; the words of the rule if the
+/// answer is not accepted.
 fn close_request(ctx: &mut Ctx, id: u64, cancel: bool, answer: &str) -> Result<(), Msg> {
     let Some(before) = ctx.data.certs.get(id).cloned() else {
         record_gone(ctx);
         return Ok(());
     };
-    let answer = answer.trim();
-    if cancel && fold(answer) != fold(&before.holder) {
-        return Err(Msg::req_err_cancel_name);
-    }
-    if !cancel && answer.is_empty() {
-        return Err(Msg::reason_required);
-    }
-    let mut after = before.clone();
-    after.status = if cancel {
-        CertStatus::Cancelled
-    } else {
-        CertStatus::Rejected
+    let change = match cancel {
+        true => ops::requests::cancel(&before, answer),
+        false => ops::requests::reject(&before, answer),
     };
-    if !cancel {
-        after.status_reason = answer.to_string();
-    }
-    let action = if cancel { "cert.cancel" } else { "cert.reject" };
-    ctx.commit(Change::update(
-        action,
-        Record::Certificate(before),
-        Record::Certificate(after),
-    ));
+    ctx.commit(change.map_err(|rule| rule.msg())?);
     Ok(())
 }
 

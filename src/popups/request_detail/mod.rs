@@ -8,7 +8,7 @@ use crate::app::popup::{Hints, Popup, PopupOutcome};
 use crate::app::scroll::Scroll;
 use crate::domain::certificate::CertStatus;
 use crate::i18n::Msg;
-use crate::store::{HistoryHead, Kind, Record};
+use crate::store::{HistoryHead, Record, RecordId};
 use crossterm::event::{KeyCode, KeyEvent};
 use ratatui::Frame;
 use ratatui::layout::Rect;
@@ -41,17 +41,15 @@ impl RequestDetail {
 }
 
 fn history_lines(ctx: &Ctx, id: u64) -> crate::store::Result<Vec<HistoryLine>> {
-    let key = crate::store::record::certificate_key(id);
     let mut lines = Vec::new();
-    for (seq, head, bulk) in ctx.store.history_of(Kind::Certificate, &key)? {
+    for entry in ctx.store.history(&RecordId::Certificate(id))? {
         let mut line = HistoryLine {
-            head,
+            head: entry.head,
             status: None,
             reason: None,
         };
         // An import's entry holds every request it added: its head says enough.
-        if !bulk
-            && let Some(edit) = ctx.store.edit_in(seq, Kind::Certificate, &key)?
+        if let Some(edit) = entry.edit
             && let (Some(Record::Certificate(before)), Some(Record::Certificate(after))) =
                 (&edit.before, &edit.after)
         {

@@ -104,7 +104,7 @@ fn lines(ctx: &Ctx, detail: &RequestDetail) -> Vec<Line<'static>> {
                 t.t(crate::i18n::words::cert_status_msg(from)),
                 t.t(crate::i18n::words::cert_status_msg(to))
             ),
-            None => t.t(crate::app::change_label(&entry.action)).to_string(),
+            None => t.t(entry.change.label()).to_string(),
         };
         let kind = match entry.kind {
             crate::store::EntryKind::Do => String::new(),

@@ -13,8 +13,8 @@ use crate::domain::certificate::{CertStatus, CertificateRequest, HolderRole, Ope
 use crate::domain::limits;
 use crate::domain::localtime::TimeError;
 use crate::domain::municipality::IneCode;
-use crate::domain::request_rules::{self, Broken, Field};
 use crate::i18n::Msg;
+use crate::ops::{Field, RuleError};
 use crate::widgets::input::{Edited, TextInput};
 use chrono::{DateTime, Utc};
 use chrono_tz::Tz;
@@ -292,14 +292,9 @@ impl RequestForm {
         }
     }
 
-    /// The request the form describes, or the field at fault and why.
-    pub fn build(
-        &self,
-        data: &Data,
-        id: u64,
-        now: DateTime<Utc>,
-        tz: Tz,
-    ) -> Result<CertificateRequest, (RField, Msg)> {
+    /// The request the form describes (a new one with `NEW_ID`), or the field that
+    /// cannot be read and why. The rules are `ops::requests`'s.
+    pub fn build(&self, data: &Data, tz: Tz) -> Result<CertificateRequest, (RField, Msg)> {
         // A council another writer removed meanwhile is no council.
         let ine = self
             .council()
@@ -317,7 +312,8 @@ impl RequestForm {
             _ => CertStatus::Received,
         };
         let mut c = base.unwrap_or_else(|| {
-            let mut new = CertificateRequest::received(id, ine, holder, self.role, "", received);
+            let mut new =
+                CertificateRequest::received(crate::store::NEW_ID, ine, holder, self.role, "", received);
             new.renews = self.renews;
             new
         });
@@ -336,7 +332,6 @@ impl RequestForm {
         c.received_at = received;
         c.appointment_attached = self.appointment;
         c.notes = self.notes.value().trim().to_string();
-        request_rules::check(&c, now).map_err(form_error)?;
         Ok(c)
     }
 }
@@ -381,21 +376,14 @@ impl Popup for RequestForm {
 }
 
 /// Where the form shows a broken rule, and what it says.
-fn form_error(broken: Broken) -> (RField, Msg) {
-    match broken {
-        Broken::Empty(_) => (RField::Holder, Msg::req_err_holder),
-        Broken::TooLong { field, .. } => (
-            match field {
-                Field::Reason => RField::Reason,
-                Field::Notes => RField::Notes,
-                _ => RField::Holder,
-            },
-            Msg::req_err_too_long,
-        ),
-        Broken::UrgentWithoutReason => (RField::Reason, Msg::req_err_urgency),
-        Broken::InFuture(Field::ReceivedAt) => (RField::Received, Msg::req_err_future),
-        // Only a request stored before this rule existed holds one; the form does not edit those dates.
-        Broken::InFuture(_) => (RField::Received, Msg::req_err_future_date),
-        Broken::IssuedBeforeReceived => (RField::Received, Msg::req_err_after_issue),
-    }
+fn form_error(rule: &RuleError) -> (RField, Msg) {
+    let field = match rule.field() {
+        Some(Field::Reason) => RField::Reason,
+        Some(Field::Notes) => RField::Notes,
+        // Only a request stored before the rule on dates existed holds a future filed,
+        // issued or delivered time; the form does not edit those: the received time it is.
+        Some(Field::ReceivedAt | Field::FiledAt | Field::IssuedAt | Field::DeliveredAt) => RField::Received,
+        _ => RField::Holder,
+    };
+    (field, rule.msg())
 }

@@ -1,51 +1,57 @@
 //! Saving the request form: a new request or an edit, one change, then the
 //! queue with it selected and its deadline said.
 
-use super::RequestForm;
+use super::{RequestForm, form_error};
 use crate::app::Ctx;
 use crate::app::ctx::StatusKind;
 use crate::app::effect::Target;
 use crate::domain::certificate::CertificateRequest;
 use crate::domain::municipality::FormStatus;
 use crate::i18n::Msg;
-use crate::store::{Change, Edit, Record};
+use crate::ops;
+use crate::store::{Edit, Record};
 
 /// Files or edits the request; true closes the form, false keeps it with the
 /// field at fault marked or the status line saying why.
 pub fn save_request(form: &mut RequestForm, ctx: &mut Ctx) -> bool {
-    let id = match &form.editing {
-        Some(c) => c.id,
-        None => match ctx.store.next_certificate_id() {
-            Ok(id) => id,
-            Err(e) => {
-                let text = ctx.t.f(Msg::not_saved, &[("detail", &e.localize(&ctx.t))]);
-                ctx.set_status(StatusKind::Error, text);
-                return false;
-            }
-        },
+    let after = match form.build(&ctx.data, ctx.tz) {
+        Ok(after) => after,
+        Err(e) => {
+            form.error = Some(e);
+            return false;
+        }
     };
-    match form.build(&ctx.data, id, ctx.now(), ctx.tz) {
-        Err(e) => form.error = Some(e),
-        Ok(after) => {
-            let (action, edit) = match &form.editing {
-                Some(before) if *before == after => return true,
-                Some(before) => (
-                    "cert.edit",
-                    Edit::update(
-                        Record::Certificate(before.clone()),
-                        Record::Certificate(after.clone()),
-                    ),
-                ),
-                None => ("cert.new", Edit::create(Record::Certificate(after.clone()))),
-            };
-            if ctx.commit(Change::new(action, vec![edit])) {
-                ctx.show(Target::Request(after.id));
-                announce_filed(ctx, &after);
+    let now = ctx.now();
+    let change = match &form.editing {
+        Some(before) => ops::requests::edit_request(before, after, now),
+        None => ops::requests::file_request(after, now).map(Some),
+    };
+    match change {
+        Err(rule) => form.error = Some(form_error(&rule)),
+        // Nothing changed: the form closes, as saved.
+        Ok(None) => return true,
+        Ok(Some(change)) => {
+            if let Some(applied) = ctx.commit(change) {
+                show_saved(ctx, &applied.edits);
                 return true;
             }
         }
     }
     false
+}
+
+/// After filing or editing: the queue with the request selected (its id is the
+/// one the store gave it), and what was saved.
+fn show_saved(ctx: &mut Ctx, edits: &[Edit]) {
+    let saved = edits.iter().find_map(|e| match &e.after {
+        Some(Record::Certificate(c)) => Some(c.clone()),
+        _ => None,
+    });
+    let Some(saved) = saved else {
+        return;
+    };
+    ctx.show(Target::Request(saved.id));
+    announce_filed(ctx, &saved);
 }
 
 /// "Desat: sol·licitud #12, termini …", with a warning when the fitxa is not valid.

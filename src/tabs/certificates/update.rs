@@ -11,6 +11,7 @@ use crate::domain::certificate::{CertStatus, CertificateRequest};
 use crate::i18n::Msg;
 use crate::i18n::words::{cert_status_msg, operation_msg, post_msg};
 use crate::io::export::{CertificateOut, to_csv};
+use crate::ops;
 use crate::popups::prompt::{Prompt, PromptKind};
 use crate::popups::request_detail::RequestDetail;
 use crate::popups::request_form::RequestForm;
@@ -95,8 +96,8 @@ fn ask_close_request(tab: &CertificatesTab, ctx: &mut Ctx, cancel: bool) -> Outc
     let Some(c) = selected_cert(tab, ctx) else {
         return Outcome::Ignored;
     };
-    if !c.status.is_open() {
-        ctx.set_status(StatusKind::Info, ctx.t.t(Msg::req_not_open).to_string());
+    if let Err(rule) = ops::requests::ensure_open(&c) {
+        ctx.set_status(StatusKind::Info, ctx.t.t(rule.msg()).to_string());
         return Outcome::Changed;
     }
     let kind = if cancel {

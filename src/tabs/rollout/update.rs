@@ -10,6 +10,7 @@ use crate::domain::rollout::RolloutStatus;
 use crate::i18n::Msg;
 use crate::i18n::words::status_msg;
 use crate::io::export::to_csv;
+use crate::ops;
 use crate::popups::checklist::Checklist;
 use crate::popups::prompt::{Prompt, PromptKind};
 
@@ -61,15 +62,15 @@ fn cycle_status(tab: &RolloutTab, ctx: &mut Ctx) -> bool {
     let Some(cell) = tab.selected_cell(ctx) else {
         return false;
     };
-    change_rollout(ctx, &cell, "rollout.status", |r| r.status = r.status.cycled())
+    change_rollout(ctx, &cell, ops::rollout::cycle_status)
 }
 
 fn set_not_applicable(tab: &RolloutTab, ctx: &mut Ctx) -> bool {
     let Some(cell) = tab.selected_cell(ctx) else {
         return false;
     };
-    change_rollout(ctx, &cell, "rollout.status", |r| {
-        r.status = RolloutStatus::NotApplicable
+    change_rollout(ctx, &cell, |stored, now| {
+        ops::rollout::set_status(stored, RolloutStatus::NotApplicable, now)
     })
 }
 

@@ -1,7 +1,8 @@
 //! sled itself: opening it, knowing when it has let go of its files, and the
 //! leftovers of its writes that failed.
 
-use super::{Kind, Result, StoreError, damaged};
+use super::{Kind, Result, StoreError, damaged, keys, location};
+use crate::store::is_disk_full;
 use std::collections::BTreeSet;
 use std::ffi::OsString;
 use std::fs::{self, File};
@@ -9,35 +10,22 @@ use std::path::{Path, PathBuf};
 
 pub(super) const SLED_DIR: &str = "sled";
 
-/// An open database and its trees, in `T_*` order. The trees are declared first,
-/// so they are dropped before the database.
+/// An open database and its trees, in `T_*` order, the kinds' trees last. The
+/// trees are declared first, so they are dropped before the database.
 pub(super) struct Engine {
-    pub(super) trees: [sled::Tree; 6],
+    pub(super) trees: Vec<sled::Tree>,
     pub(super) db: sled::Db,
 }
 
 impl Engine {
     pub(super) fn new(db: sled::Db, dir: &Path) -> Result<Engine> {
         let tree = |name: &str| db.open_tree(name).map_err(|e| damaged(dir, e));
-        let trees = [
-            tree("meta")?,
-            tree("history")?,
-            tree(Kind::Municipality.tree_name())?,
-            tree(Kind::Rollout.tree_name())?,
-            tree(Kind::Certificate.tree_name())?,
-            tree("history_index")?,
-        ];
+        let mut trees = vec![tree("meta")?, tree("history")?, tree("history_index")?];
+        for kind in Kind::ALL {
+            trees.push(tree(keys::tree_name(kind))?);
+        }
         Ok(Engine { trees, db })
     }
-}
-
-/// Whether an error is the disk refusing to take more (full, over quota, over a size limit).
-pub(crate) fn is_disk_full(e: &std::io::Error) -> bool {
-    use std::io::ErrorKind;
-    matches!(
-        e.kind(),
-        ErrorKind::StorageFull | ErrorKind::QuotaExceeded | ErrorKind::FileTooLarge
-    ) || matches!(e.raw_os_error(), Some(libc::ENOSPC | libc::EDQUOT | libc::EFBIG))
 }
 
 pub(super) fn open_sled(dir: &Path) -> Result<sled::Db> {
@@ -53,14 +41,14 @@ pub(super) fn open_sled(dir: &Path) -> Result<sled::Db> {
     let mut attempts = 0;
     let opened = loop {
         // sled panics on some kinds of damage instead of returning an error.
-        let result = crate::panics::quietly(|| config.open());
+        let result = super::quiet::quietly(|| config.open());
         let busy = matches!(&result, Ok(Err(sled::Error::Io(e))) if e.to_string().contains("could not acquire lock"));
         if !busy {
             break result;
         }
         if attempts == 200 {
             // Another program has the files: in use, never damaged.
-            return Err(StoreError::InUse(dir.to_path_buf()));
+            return Err(StoreError::InUse(location(dir)));
         }
         attempts += 1;
         std::thread::sleep(std::time::Duration::from_millis(10));

@@ -5,7 +5,8 @@
 
 use super::engine::SLED_DIR;
 use super::lock::StoreLock;
-use super::{Result, Store, StoreError, recovery};
+use super::{SledStore, recovery};
+use crate::store::{Result, StoreError};
 use std::path::Path;
 
 /// What a store read from a copy holds until it is closed.
@@ -17,12 +18,12 @@ pub(super) struct Scratch {
 /// The files a copy needs: the database, and what vouches for it.
 const COPIED: [&str; 3] = ["seal", "acknowledged", "schema-version"];
 
-impl Store {
+impl SledStore {
     /// Opens an existing store to read it, never to change it. If opening it in
     /// place needs room the disk does not have, a copy is read instead.
-    pub fn open_to_read(dir: &Path) -> Result<Store> {
-        match Store::open(dir) {
-            Err(e) if e.disk_full() && Store::exists(dir) => Store::open_copy(dir).map_err(|copy| {
+    pub fn open_to_read(dir: &Path) -> Result<SledStore> {
+        match SledStore::open(dir) {
+            Err(e) if e.disk_full() && SledStore::exists(dir) => SledStore::open_copy(dir).map_err(|copy| {
                 tracing::warn!("could not read a copy either: {copy}");
                 e
             }),
@@ -30,7 +31,7 @@ impl Store {
         }
     }
 
-    fn open_copy(dir: &Path) -> Result<Store> {
+    fn open_copy(dir: &Path) -> Result<SledStore> {
         let origin = StoreLock::take(dir)?;
         let copy = tempfile::Builder::new()
             .prefix("ocsae-read-")
@@ -46,7 +47,7 @@ impl Store {
             Ok(())
         });
         copied.map_err(|e| StoreError::io(copy.path(), e))?;
-        let mut store = Store::open(copy.path())?;
+        let mut store = SledStore::open(copy.path())?;
         tracing::info!(
             "the disk is full: reading a copy of {} in {}",
             dir.display(),

@@ -3,7 +3,7 @@
 //! files are copied first, every record is read back once sled is open, and if
 //! anything fails the copy goes back: a damaged store is refused as it was found.
 
-use super::{Result, StoreError};
+use crate::store::{Result, StoreError};
 use std::fs;
 use std::path::{Path, PathBuf};
 

@@ -4,15 +4,17 @@
 //! When sled 0.34 fails a write (a full disk), it records the error and refuses
 //! every later write until it is reopened; reopening reads the files, without what
 //! was never written. So each change whose flush failed is kept here, and
-//! `recover` reopens sled and applies them again, in order, each with its history
+//! `retry` reopens sled and applies them again, in order, each with its history
 //! entry as it was first made (same time, same sequence number).
 
+use super::commit::StackMove;
 use super::engine::{self, SLED_DIR, open_sled, wait_for_sled_release};
-use super::history::{EntryKind, StackMove};
-use super::{Applied, Edit, Result, Store, StoreError, recovery};
+use super::{SledStore, damaged, location, recovery};
+use crate::store::{Applied, ChangeKind, Edit, EntryKind, Result, StoreError, Unsaved};
 use chrono::{DateTime, Utc};
 use std::collections::BTreeSet;
 use std::ffi::OsString;
+use std::sync::Arc;
 use std::sync::atomic::Ordering::SeqCst;
 
 /// Free space below which reopening sled is not tried: it writes as it opens.
@@ -23,42 +25,48 @@ const SPACE_TO_REOPEN: u64 = 1024 * 1024;
 pub(super) struct Pending {
     seq: u64,
     kind: EntryKind,
-    action: String,
+    change: ChangeKind,
     edits: Vec<Edit>,
     at: DateTime<Utc>,
     stacks: StackMove,
 }
 
-impl Store {
-    /// How many changes are applied (and shown) but not on disk yet.
-    pub fn unsaved(&self) -> usize {
+impl SledStore {
+    /// The changes applied (and shown) but not on disk yet, and why.
+    pub(super) fn unsaved_changes(&self) -> Unsaved {
+        Unsaved {
+            changes: self
+                .pending
+                .lock()
+                .map(|p| p.iter().map(|c| c.change.clone()).collect())
+                .unwrap_or_default(),
+            cause: self.write_error.lock().ok().and_then(|e| e.clone()),
+        }
+    }
+
+    fn unsaved_count(&self) -> usize {
         self.pending.lock().map_or(0, |p| p.len())
     }
 
-    /// The actions of those changes (`rollout.status`, …), oldest first.
-    pub fn unsaved_actions(&self) -> Vec<String> {
-        self.pending
-            .lock()
-            .map(|p| p.iter().map(|c| c.action.clone()).collect())
-            .unwrap_or_default()
-    }
-
-    /// Whether a change must wait for `recover`: some are not on disk, or sled
+    /// Whether a change must wait for `retry`: some are not on disk, or sled
     /// failed a write and refuses more until it is reopened.
-    pub fn needs_recovery(&self) -> bool {
-        self.unsaved() > 0 || self.broken.load(SeqCst) != 0 || self.engine.is_none()
+    pub(super) fn needs_recovery(&self) -> bool {
+        self.unsaved_count() > 0 || self.broken.load(SeqCst) != 0 || !self.is_open()
     }
 
-    pub(super) fn keep_pending(&self, applied: &Applied, at: DateTime<Utc>, stacks: StackMove) {
+    pub(super) fn keep_pending(&self, applied: &Applied, stacks: StackMove, error: StoreError) {
         if let Ok(mut pending) = self.pending.lock() {
             pending.push(Pending {
                 seq: applied.seq,
                 kind: applied.kind,
-                action: applied.action.clone(),
+                change: applied.change.clone(),
                 edits: applied.edits.clone(),
-                at,
+                at: applied.at,
                 stacks,
             });
+        }
+        if let Ok(mut cause) = self.write_error.lock() {
+            *cause = Some(error);
         }
     }
 
@@ -66,6 +74,9 @@ impl Store {
     pub(super) fn all_saved(&self, last_seq: u64) {
         if let Ok(mut pending) = self.pending.lock() {
             pending.clear();
+        }
+        if let Ok(mut cause) = self.write_error.lock() {
+            *cause = None;
         }
         recovery::note_acknowledged(&self.dir, last_seq);
     }
@@ -92,11 +103,12 @@ impl Store {
     /// Writes every change not on disk yet. A flush is tried first; if sled is
     /// broken, and the disk has room again, sled is reopened and the changes applied
     /// again. On failure they stay pending, for the next try.
-    pub fn recover(&mut self) -> Result<()> {
+    pub(super) fn recover(&self) -> Result<()> {
+        let _writing = self.write_lock();
         if !self.needs_recovery() {
             return Ok(());
         }
-        if self.broken.load(SeqCst) == 0 && self.engine.is_some() {
+        if self.broken.load(SeqCst) == 0 && self.is_open() {
             self.flush()?;
             self.all_saved(self.last_history_seq());
             return Ok(());
@@ -109,7 +121,7 @@ impl Store {
     /// An error unless the store's disk has room for sled to open.
     fn check_space(&self) -> Result<()> {
         let full = || StoreError::io(&self.dir, std::io::Error::from_raw_os_error(libc::ENOSPC));
-        if self.faults.full.load(SeqCst) || self.faults.at_flush.load(SeqCst) {
+        if self.disk_full_simulated() {
             return Err(full());
         }
         match free_space(&self.dir) {
@@ -120,22 +132,26 @@ impl Store {
 
     /// Closes sled and opens it again, which clears its error. What it then holds
     /// is what reached the disk; every acknowledged change must be there.
-    fn reopen(&mut self) -> Result<()> {
+    fn reopen(&self) -> Result<()> {
         let sled_dir = self.dir.join(SLED_DIR);
-        drop(self.engine.take());
+        let mut slot = self
+            .engine
+            .write()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        drop(slot.take());
         if !wait_for_sled_release(&sled_dir) {
-            return Err(StoreError::InUse(self.dir.clone()));
+            return Err(StoreError::InUse(location(&self.dir)));
         }
         self.remove_orphans();
         let db = open_sled(&self.dir)?;
-        let engine = engine::Engine::new(db, &self.dir)?;
-        self.engine = Some(engine);
+        *slot = Some(Arc::new(engine::Engine::new(db, &self.dir)?));
+        drop(slot);
         self.broken.store(0, SeqCst);
         let last = self.last_history_seq();
         if let Err(detail) = recovery::check_acknowledged(&self.dir, last) {
             // Nothing more is written to a store that lost what it had said was saved.
             self.broken.store(libc::EIO, SeqCst);
-            return Err(super::damaged(&self.dir, detail));
+            return Err(damaged(&self.dir, detail));
         }
         tracing::info!("reopened after a write error");
         Ok(())
@@ -153,7 +169,7 @@ impl Store {
             Err(_) => Vec::new(),
         };
         for p in pending {
-            let applied = self.transact(p.kind, p.action, p.edits, p.at, p.stacks);
+            let applied = self.transact(p.kind, p.change, p.edits, p.at, p.stacks);
             match applied {
                 Ok(applied) if applied.seq != p.seq => {
                     tracing::warn!(

@@ -1,19 +1,23 @@
+mod history;
 mod safety;
 
 use super::*;
-use crate::domain::certificate::{CertStatus, HolderRole, Operation};
+use crate::domain::certificate::{CertStatus, CertificateRequest, HolderRole, Operation};
+use crate::domain::municipality::Municipality;
 use crate::domain::municipality::{Contact, ContactRole, IneCode};
 use crate::domain::rollout::RolloutStatus;
+use crate::store::{Applied, Change, ChangeKind, Edit, EntryKind, Record, RecordId, Store, seed};
 use chrono::{DateTime, Utc};
 use std::collections::BTreeMap;
 use std::os::unix::fs::PermissionsExt;
+use std::path::Path;
 
 fn at(s: &str) -> DateTime<Utc> {
     s.parse().unwrap()
 }
 
-fn noguera(dir: &Path) -> Store {
-    let store = Store::open(dir).unwrap();
+fn noguera(dir: &Path) -> SledStore {
+    let store = SledStore::open(dir).unwrap();
     seed::seed(
         &store,
         &seed::Scope::Comarca("Noguera".into()),
@@ -23,7 +27,7 @@ fn noguera(dir: &Path) -> Store {
     store
 }
 
-fn tiurana(store: &Store) -> Municipality {
+fn tiurana(store: &dyn Store) -> Municipality {
     store
         .municipalities()
         .unwrap()
@@ -110,7 +114,7 @@ fn each_record_kind_round_trips_through_a_reopened_store() {
     store
         .apply(
             Change::new(
-                "test.all_kinds",
+                ChangeKind::CertNew,
                 vec![
                     Edit::update(Record::Municipality(before), Record::Municipality(m.clone())),
                     Edit::update(Record::Rollout(r_before), Record::Rollout(r.clone())),
@@ -122,117 +126,10 @@ fn each_record_kind_round_trips_through_a_reopened_store() {
         .unwrap();
     drop(store);
 
-    let store = Store::open(dir.path()).unwrap();
+    let store = SledStore::open(dir.path()).unwrap();
     assert_eq!(tiurana(&store), m);
     assert!(store.rollouts().unwrap().contains(&r));
     assert_eq!(store.certificates().unwrap(), vec![c]);
-}
-
-#[test]
-fn every_change_leaves_a_history_entry_with_who_and_what() {
-    let dir = tempfile::tempdir().unwrap();
-    let store = noguera(dir.path());
-    let before = tiurana(&store);
-    let mut after = before.clone();
-    after.notes = "nota".into();
-    let applied = store
-        .apply(
-            Change::update(
-                "municipality.notes",
-                Record::Municipality(before.clone()),
-                Record::Municipality(after.clone()),
-            ),
-            at("2026-11-26T11:00:00Z"),
-        )
-        .unwrap();
-    let (seq, entry) = store.history().unwrap().pop().unwrap();
-    assert_eq!(seq, applied.seq);
-    assert_eq!(entry.action, "municipality.notes");
-    assert_eq!(entry.at, at("2026-11-26T11:00:00Z"));
-    assert_eq!(entry.user, system_user());
-    assert_eq!(entry.kind, EntryKind::Do);
-    assert_eq!(
-        entry.edits,
-        vec![Edit::update(
-            Record::Municipality(before),
-            Record::Municipality(after)
-        )]
-    );
-}
-
-#[test]
-fn undo_and_redo_survive_a_restart() {
-    let dir = tempfile::tempdir().unwrap();
-    let store = noguera(dir.path());
-    let before = tiurana(&store);
-    let mut after = before.clone();
-    after.notes = "primera".into();
-    store
-        .apply(
-            Change::update(
-                "n",
-                Record::Municipality(before.clone()),
-                Record::Municipality(after.clone()),
-            ),
-            Utc::now(),
-        )
-        .unwrap();
-    drop(store);
-
-    let store = Store::open(dir.path()).unwrap();
-    let undone = store.undo(Utc::now()).unwrap().unwrap();
-    assert_eq!(
-        undone.edits,
-        vec![Edit::update(
-            Record::Municipality(after.clone()),
-            Record::Municipality(before.clone())
-        )]
-    );
-    assert_eq!(tiurana(&store), before);
-    drop(store);
-
-    let store = Store::open(dir.path()).unwrap();
-    store.redo(Utc::now()).unwrap().unwrap();
-    assert_eq!(tiurana(&store), after);
-    assert!(store.redo(Utc::now()).unwrap().is_none(), "nothing left to redo");
-    // Undo walks back the note, but never the seeding.
-    store.undo(Utc::now()).unwrap().unwrap();
-    assert!(store.undo(Utc::now()).unwrap().is_none());
-    assert_eq!(store.municipalities().unwrap().len(), 30);
-    let kinds: Vec<EntryKind> = store
-        .history()
-        .unwrap()
-        .into_iter()
-        .map(|(_, e)| e.kind)
-        .collect();
-    assert_eq!(kinds.len(), 5);
-    assert!(matches!(kinds[2], EntryKind::Undo(_)));
-    assert!(matches!(kinds[3], EntryKind::Redo(_)));
-}
-
-#[test]
-fn a_new_change_clears_the_redo_stack() {
-    let dir = tempfile::tempdir().unwrap();
-    let store = noguera(dir.path());
-    let m0 = tiurana(&store);
-    let mut m1 = m0.clone();
-    m1.notes = "u".into();
-    store
-        .apply(
-            Change::update("a", Record::Municipality(m0.clone()), Record::Municipality(m1)),
-            Utc::now(),
-        )
-        .unwrap();
-    store.undo(Utc::now()).unwrap();
-    let mut m2 = m0.clone();
-    m2.notes = "dos".into();
-    store
-        .apply(
-            Change::update("b", Record::Municipality(m0), Record::Municipality(m2)),
-            Utc::now(),
-        )
-        .unwrap();
-    assert!(store.redo(Utc::now()).unwrap().is_none());
 }
 
 #[test]
@@ -244,16 +141,20 @@ fn a_stale_before_is_a_conflict_and_writes_nothing() {
     stale.notes = "not what is stored".into();
     let mut after = current.clone();
     after.notes = "new".into();
-    let history_len = store.history().unwrap().len();
+    let history_len = store.changes_since(0).unwrap().len();
     let err = store
         .apply(
-            Change::update("x", Record::Municipality(stale), Record::Municipality(after)),
+            Change::update(
+                ChangeKind::ContactsEdit,
+                Record::Municipality(stale),
+                Record::Municipality(after),
+            ),
             Utc::now(),
         )
         .unwrap_err();
-    assert!(matches!(err, StoreError::Conflict));
+    assert!(matches!(err, StoreError::Conflict { .. }));
     assert_eq!(tiurana(&store), current);
-    assert_eq!(store.history().unwrap().len(), history_len);
+    assert_eq!(store.changes_since(0).unwrap().len(), history_len);
 }
 
 #[test]
@@ -263,7 +164,7 @@ fn a_store_of_a_newer_schema_is_refused_untouched() {
     schema::force_version(&store, schema::CURRENT + 1).unwrap();
     drop(store);
     let before = snapshot(dir.path());
-    let err = match Store::open(dir.path()) {
+    let err = match SledStore::open(dir.path()) {
         Err(e) => e,
         Ok(_) => panic!("a newer store was opened"),
     };
@@ -299,7 +200,7 @@ fn a_new_store_is_private_to_its_user() {
 fn a_second_open_is_refused_with_the_store_named() {
     let dir = tempfile::tempdir().unwrap();
     let _first = noguera(dir.path());
-    let err = match Store::open(dir.path()) {
+    let err = match SledStore::open(dir.path()) {
         Err(e) => e,
         Ok(_) => panic!("opened twice"),
     };
@@ -315,13 +216,13 @@ fn a_second_open_is_refused_with_the_store_named() {
     assert!(!message.contains('\n'));
 }
 
-fn add_migration_note(store: &Store) -> Result<()> {
+fn add_migration_note(store: &SledStore) -> Result<()> {
     for m in store.municipalities()? {
         let mut after = m.clone();
         after.notes = "migrated".into();
         store
             .tree(Kind::Municipality)?
-            .insert(record::municipality_key(m.ine), codec::encode(&after)?)?;
+            .insert(keys::key(&RecordId::Municipality(m.ine)), codec::encode(&after)?)?;
     }
     Ok(())
 }
@@ -337,7 +238,14 @@ fn migrations_run_in_order_after_a_backup() {
         from: 0,
         apply: add_migration_note,
     }];
-    let store = Store::open_with_migrations(dir.path(), &migrations).unwrap();
+    let store = SledStore::open_with(
+        dir.path(),
+        OpenOptions {
+            user: None,
+            migrations: &migrations,
+        },
+    )
+    .unwrap();
     assert_eq!(schema::version(&store).unwrap(), Some(schema::CURRENT));
     assert_eq!(
         schema::read_version_file(dir.path()).unwrap(),
@@ -370,71 +278,10 @@ fn a_missing_migration_is_an_error_not_a_guess() {
     let store = noguera(dir.path());
     schema::force_version(&store, 0).unwrap();
     drop(store);
-    assert!(matches!(Store::open(dir.path()), Err(StoreError::Damaged { .. })));
-}
-
-#[test]
-fn certificate_ids_are_never_reused_even_after_an_undo() {
-    let dir = tempfile::tempdir().unwrap();
-    let store = noguera(dir.path());
-    assert_eq!(store.next_certificate_id().unwrap(), 1);
-    let mut c = certificate();
-    c.id = store.next_certificate_id().unwrap();
-    store
-        .apply(
-            Change::new("cert.new", vec![Edit::create(Record::Certificate(c))]),
-            Utc::now(),
-        )
-        .unwrap();
-    assert_eq!(store.next_certificate_id().unwrap(), 2);
-    store.undo(Utc::now()).unwrap().unwrap();
-    assert!(store.certificates().unwrap().is_empty());
-    drop(store);
-    let store = Store::open(dir.path()).unwrap();
-    assert_eq!(store.next_certificate_id().unwrap(), 2);
-}
-
-#[test]
-fn a_records_history_is_found_by_its_key() {
-    let dir = tempfile::tempdir().unwrap();
-    let store = noguera(dir.path());
-    let c = certificate();
-    store
-        .apply(
-            Change::new("cert.new", vec![Edit::create(Record::Certificate(c.clone()))]),
-            at("2026-12-04T09:00:00Z"),
-        )
-        .unwrap();
-    let mut filed = c.clone();
-    filed.notes = "revisat".into();
-    store
-        .apply(
-            Change::update(
-                "cert.edit",
-                Record::Certificate(c.clone()),
-                Record::Certificate(filed),
-            ),
-            at("2026-12-04T10:00:00Z"),
-        )
-        .unwrap();
-    let other = tiurana(&store);
-    let mut other_after = other.clone();
-    other_after.notes = "x".into();
-    store
-        .apply(
-            Change::update(
-                "n",
-                Record::Municipality(other),
-                Record::Municipality(other_after),
-            ),
-            Utc::now(),
-        )
-        .unwrap();
-    let found = store
-        .history_of(Kind::Certificate, &record::certificate_key(7))
-        .unwrap();
-    let actions: Vec<&str> = found.iter().map(|(_, e, _)| e.action.as_str()).collect();
-    assert_eq!(actions, ["cert.new", "cert.edit"]);
+    assert!(matches!(
+        SledStore::open(dir.path()),
+        Err(StoreError::Damaged { .. })
+    ));
 }
 
 #[test]
@@ -449,14 +296,14 @@ fn a_clean_close_seals_the_files_and_damage_is_refused_before_sled_reads_them() 
         fs::create_dir_all(target.parent().unwrap()).unwrap();
         fs::write(target, bytes).unwrap();
     }
-    drop(Store::open(copy.path()).unwrap());
+    drop(SledStore::open(copy.path()).unwrap());
 
     let db = dir.path().join("sled/db");
     let mut bytes = fs::read(&db).unwrap();
     let last = bytes.len() - 1;
     bytes[last / 2] ^= 0xFF;
     fs::write(&db, &bytes).unwrap();
-    let err = Store::open(dir.path()).err().expect("a damaged store opened");
+    let err = SledStore::open(dir.path()).err().expect("a damaged store opened");
     assert!(matches!(err, StoreError::Damaged { .. }), "{err:?}");
     assert_eq!(
         fs::read(&db).unwrap(),
@@ -470,79 +317,8 @@ fn after_a_crash_there_is_no_seal_and_the_store_still_opens() {
     let dir = tempfile::tempdir().unwrap();
     drop(noguera(dir.path()));
     fs::remove_file(dir.path().join("seal")).unwrap();
-    let store = Store::open(dir.path()).unwrap();
+    let store = SledStore::open(dir.path()).unwrap();
     assert_eq!(store.municipalities().unwrap().len(), 30);
-}
-
-#[test]
-fn a_bulk_change_and_its_undo_are_found_in_each_records_history() {
-    let dir = tempfile::tempdir().unwrap();
-    let store = noguera(dir.path());
-    let created: Vec<Edit> = (1..=200u64)
-        .map(|id| Edit::create(Record::Certificate(CertificateRequest { id, ..certificate() })))
-        .collect();
-    store
-        .apply(
-            Change::new("import.certificates", created),
-            at("2026-12-04T09:00:00Z"),
-        )
-        .unwrap();
-    let before = CertificateRequest {
-        id: 150,
-        ..certificate()
-    };
-    let mut after = before.clone();
-    after.notes = "revisat".into();
-    store
-        .apply(
-            Change::update(
-                "cert.edit",
-                Record::Certificate(before),
-                Record::Certificate(after),
-            ),
-            at("2026-12-04T10:00:00Z"),
-        )
-        .unwrap();
-    let actions = |id: u64| -> Vec<String> {
-        store
-            .history_of(Kind::Certificate, &record::certificate_key(id))
-            .unwrap()
-            .into_iter()
-            .map(|(_, head, _)| head.action)
-            .collect()
-    };
-    assert_eq!(actions(1), ["import.certificates"]);
-    let bulk: Vec<bool> = store
-        .history_of(Kind::Certificate, &record::certificate_key(150))
-        .unwrap()
-        .into_iter()
-        .map(|(_, _, bulk)| bulk)
-        .collect();
-    assert_eq!(bulk, [true, false], "the import is a run, the edit one record");
-    assert_eq!(actions(150), ["import.certificates", "cert.edit"]);
-    assert!(actions(201).is_empty());
-    store.undo(Utc::now()).unwrap().unwrap();
-    store.undo(Utc::now()).unwrap().unwrap();
-    assert!(store.certificates().unwrap().is_empty());
-    assert_eq!(actions(200), ["import.certificates", "import.certificates"]);
-    // A backup restored elsewhere finds the same histories.
-    let dump = store.dump(Utc::now()).unwrap();
-    let other = tempfile::tempdir().unwrap();
-    let restored = Store::open(other.path()).unwrap();
-    restored.restore(&dump, false).unwrap();
-    let restored_actions: Vec<String> = restored
-        .history_of(Kind::Certificate, &record::certificate_key(150))
-        .unwrap()
-        .into_iter()
-        .map(|(_, head, _)| head.action)
-        .collect();
-    assert_eq!(restored_actions, actions(150));
-    // A store written before the index kept heads reads them from the entries.
-    let index = &store.trees().unwrap()[T_HISTORY_INDEX];
-    for key in index.iter().keys() {
-        index.insert(key.unwrap(), Vec::<u8>::new()).unwrap();
-    }
-    assert_eq!(actions(200), ["import.certificates", "import.certificates"]);
 }
 
 #[test]
@@ -559,7 +335,9 @@ fn after_a_crash_a_damaged_store_is_refused_and_left_as_it_was() {
     fs::write(&db, &bytes).unwrap();
     let before = snapshot(&dir.path().join("sled"));
     // sled alone would open this, having dropped every change after the damage.
-    let err = Store::open(dir.path()).err().expect("a damaged store is refused");
+    let err = SledStore::open(dir.path())
+        .err()
+        .expect("a damaged store is refused");
     assert!(matches!(err, StoreError::Damaged { .. }), "{err:?}");
     assert_eq!(
         snapshot(&dir.path().join("sled")),
@@ -572,7 +350,7 @@ fn after_a_crash_a_damaged_store_is_refused_and_left_as_it_was() {
     let fine = tempfile::tempdir().unwrap();
     drop(noguera(fine.path()));
     fs::remove_file(fine.path().join("seal")).unwrap();
-    let store = Store::open(fine.path()).unwrap();
+    let store = SledStore::open(fine.path()).unwrap();
     assert_eq!(store.municipalities().unwrap().len(), 30);
     assert!(!fine.path().join("sled.before-recovery").exists());
 }

@@ -7,7 +7,8 @@
 //!   its kind, [`RANGE`], the first key and the last key. One key instead of
 //!   100,000 halves the time of a large import.
 
-use super::record::Kind;
+use super::keys::kind_byte;
+use crate::store::Kind;
 
 /// Marks a range key; no record key is 255 bytes long.
 const RANGE: u8 = 0xFF;
@@ -17,14 +18,14 @@ const RANGE_MIN: usize = 64;
 /// The index prefix of one record: its kind, its key's length, its key.
 pub(crate) fn record_prefix(kind: Kind, key: &[u8]) -> Vec<u8> {
     let mut out = Vec::with_capacity(key.len() + 2);
-    out.push(kind as u8);
+    out.push(kind_byte(kind));
     out.push(key.len() as u8);
     out.extend_from_slice(key);
     out
 }
 
 fn range_prefix(kind: Kind, first: u64, last: u64) -> Vec<u8> {
-    let mut out = vec![kind as u8, RANGE];
+    let mut out = vec![kind_byte(kind), RANGE];
     out.extend_from_slice(&first.to_be_bytes());
     out.extend_from_slice(&last.to_be_bytes());
     out
@@ -108,7 +109,7 @@ pub(crate) fn is_range(index_key: &[u8]) -> bool {
 
 /// The prefix to scan for the range keys of one kind.
 pub(crate) fn ranges_of(kind: Kind) -> [u8; 2] {
-    [kind as u8, RANGE]
+    [kind_byte(kind), RANGE]
 }
 
 /// The sequence number in an index key, and whether it concerns `key` (always, for

@@ -1,6 +1,7 @@
 //! The schema version and the migrations that bring an older store up to date.
 
-use super::{Result, Store, StoreError, codec};
+use super::{SledStore, codec, damaged, location};
+use crate::store::{Result, StoreError};
 use std::fs;
 use std::io::Write;
 use std::path::Path;
@@ -15,7 +16,7 @@ const BACKUP_DIR: &str = "backups";
 /// One step from schema `from` to `from + 1`.
 pub struct Migration {
     pub from: u32,
-    pub apply: fn(&Store) -> Result<()>,
+    pub apply: fn(&SledStore) -> Result<()>,
 }
 
 /// The migrations of this build, in order. None yet: schema 1 is the first.
@@ -25,10 +26,11 @@ pub const MIGRATIONS: &[Migration] = &[];
 pub fn read_version_file(dir: &Path) -> Result<Option<u32>> {
     let path = dir.join(VERSION_FILE);
     match fs::read_to_string(&path) {
-        Ok(text) => text.trim().parse().map(Some).map_err(|_| StoreError::Damaged {
-            path: dir.to_path_buf(),
-            detail: format!("{VERSION_FILE} does not hold a number"),
-        }),
+        Ok(text) => text
+            .trim()
+            .parse()
+            .map(Some)
+            .map_err(|_| damaged(dir, format!("{VERSION_FILE} does not hold a number"))),
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
         Err(e) => Err(StoreError::io(path, e)),
     }
@@ -47,7 +49,7 @@ fn write_version_file(dir: &Path, version: u32) -> Result<()> {
 }
 
 /// The version recorded in the meta tree.
-pub fn version(store: &Store) -> Result<Option<u32>> {
+pub fn version(store: &SledStore) -> Result<Option<u32>> {
     match store.meta()?.get(VERSION_KEY)? {
         Some(bytes) => Ok(Some(codec::decode(&bytes)?)),
         None => Ok(None),
@@ -55,27 +57,24 @@ pub fn version(store: &Store) -> Result<Option<u32>> {
 }
 
 /// Records `version` in the meta tree and beside sled.
-pub fn set_version(store: &Store, version: u32) -> Result<()> {
+pub fn set_version(store: &SledStore, version: u32) -> Result<()> {
     store.meta()?.insert(VERSION_KEY, codec::encode(&version)?)?;
     store.flush()?;
     write_version_file(store.dir(), version)
 }
 
 /// Stamps a new store, refuses a newer one, and migrates an older one.
-pub fn check_and_migrate(store: &Store, migrations: &[Migration]) -> Result<()> {
+pub fn check_and_migrate(store: &SledStore, migrations: &[Migration]) -> Result<()> {
     let found = match version(store)? {
         Some(v) => v,
-        None if store.is_empty()? => return set_version(store, CURRENT),
+        None if store.holds_no_records()? => return set_version(store, CURRENT),
         None => {
-            return Err(StoreError::Damaged {
-                path: store.dir().to_path_buf(),
-                detail: "records without a schema version".into(),
-            });
+            return Err(damaged(store.dir(), "records without a schema version"));
         }
     };
     if found > CURRENT {
         return Err(StoreError::NewerSchema {
-            path: store.dir().to_path_buf(),
+            location: location(store.dir()),
             found,
             supported: CURRENT,
         });
@@ -89,17 +88,14 @@ pub fn check_and_migrate(store: &Store, migrations: &[Migration]) -> Result<()> 
 }
 
 /// Backs the store up, then runs each migration from `from` up to `to` in order.
-pub fn migrate(store: &Store, from: u32, to: u32, migrations: &[Migration]) -> Result<()> {
+pub fn migrate(store: &SledStore, from: u32, to: u32, migrations: &[Migration]) -> Result<()> {
     backup_raw(store, from)?;
     let mut version = from;
     while version < to {
         let step = migrations
             .iter()
             .find(|m| m.from == version)
-            .ok_or_else(|| StoreError::Damaged {
-                path: store.dir().to_path_buf(),
-                detail: format!("no migration from schema {version}"),
-            })?;
+            .ok_or_else(|| damaged(store.dir(), format!("no migration from schema {version}")))?;
         (step.apply)(store)?;
         version += 1;
         set_version(store, version)?;
@@ -111,11 +107,12 @@ pub fn migrate(store: &Store, from: u32, to: u32, migrations: &[Migration]) -> R
 pub type RawDump = Vec<(Vec<u8>, Vec<(Vec<u8>, Vec<u8>)>)>;
 
 /// A raw copy of every tree (names, keys, values), whatever their schema.
-fn backup_raw(store: &Store, version: u32) -> Result<std::path::PathBuf> {
+fn backup_raw(store: &SledStore, version: u32) -> Result<std::path::PathBuf> {
     let dir = store.dir().join(BACKUP_DIR);
     fs::create_dir_all(&dir).map_err(|e| StoreError::io(&dir, e))?;
     let mut trees: RawDump = Vec::new();
-    let db = &store.engine()?.db;
+    let engine = store.engine()?;
+    let db = &engine.db;
     for name in db.tree_names() {
         let tree = db.open_tree(&name)?;
         let mut pairs = Vec::new();
@@ -133,6 +130,6 @@ fn backup_raw(store: &Store, version: u32) -> Result<std::path::PathBuf> {
 
 /// Sets the recorded version without migrating, to build old or future stores in tests.
 #[doc(hidden)]
-pub fn force_version(store: &Store, version: u32) -> Result<()> {
+pub fn force_version(store: &SledStore, version: u32) -> Result<()> {
     set_version(store, version)
 }

@@ -3,7 +3,7 @@
 //! then lock a new file of the same name), the directory the store lives in cannot.
 //! `ocsae.lock` is locked as well, which is all that older builds look at.
 
-use super::{Result, StoreError};
+use crate::store::{Result, StoreError};
 use std::fs::{self, File};
 use std::path::Path;
 
@@ -39,7 +39,7 @@ impl StoreLock {
 fn try_lock(file: &File, path: &Path, store: &Path) -> Result<()> {
     match file.try_lock() {
         Ok(()) => Ok(()),
-        Err(fs::TryLockError::WouldBlock) => Err(StoreError::InUse(store.to_path_buf())),
+        Err(fs::TryLockError::WouldBlock) => Err(StoreError::InUse(super::location(store))),
         Err(fs::TryLockError::Error(e)) => Err(StoreError::io(path, e)),
     }
 }

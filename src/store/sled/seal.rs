@@ -7,7 +7,7 @@
 //! crash there is no seal (nor with a seal that cannot be read), and the store
 //! opens the way `recovery` describes, which checks everything.
 
-use super::{Result, StoreError};
+use crate::store::{Result, StoreError};
 use std::fs;
 use std::path::Path;
 use std::time::UNIX_EPOCH;
@@ -129,10 +129,7 @@ pub fn check(store_dir: &Path, sled_dir: &Path) -> Result<bool> {
         );
         return Ok(false);
     };
-    let damaged = |detail: String| StoreError::Damaged {
-        path: store_dir.to_path_buf(),
-        detail,
-    };
+    let damaged = |detail: String| super::damaged(store_dir, detail);
     for mark in &expected {
         let path = sled_dir.join(&mark.name);
         let (size, _) = stat(&path).map_err(|_| damaged(format!("{} is missing", mark.name)))?;

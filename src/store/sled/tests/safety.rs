@@ -3,13 +3,13 @@
 
 use super::*;
 
-fn contacts_note(store: &Store, note: &str, at: &str) -> Result<Applied> {
+fn contacts_note(store: &SledStore, note: &str, at: &str) -> Result<Applied> {
     let before = tiurana(store);
     let mut after = before.clone();
     after.notes = note.to_string();
     store.apply(
         Change::update(
-            "municipality.notes",
+            ChangeKind::ContactsEdit,
             Record::Municipality(before),
             Record::Municipality(after),
         ),
@@ -24,13 +24,18 @@ fn deleting_the_lock_file_never_lets_a_second_open_in() {
     contacts_note(&store, "abans", "2026-11-26T10:00:00Z").unwrap();
     fs::remove_file(dir.path().join("ocsae.lock")).unwrap();
     // In use, not damaged; and nothing of the open store is touched.
-    let second = Store::open(dir.path());
+    let second = SledStore::open(dir.path());
     assert!(matches!(second, Err(StoreError::InUse(_))), "{:?}", second.err());
     contacts_note(&store, "després", "2026-11-26T10:05:00Z").unwrap();
     drop(store);
-    let store = Store::open(dir.path()).unwrap();
+    let store = SledStore::open(dir.path()).unwrap();
     assert_eq!(tiurana(&store).notes, "després");
-    let actions: Vec<_> = store.history().unwrap().into_iter().map(|(_, e)| e.at).collect();
+    let actions: Vec<_> = store
+        .changes_since(0)
+        .unwrap()
+        .into_iter()
+        .map(|e| e.at)
+        .collect();
     assert_eq!(
         actions[1..],
         [at("2026-11-26T10:00:00Z"), at("2026-11-26T10:05:00Z")]
@@ -46,7 +51,7 @@ fn a_store_whose_database_another_program_holds_is_in_use_and_left_alone() {
     // An older ocsae, which takes only the lock file, with that file deleted.
     let held = sled::Config::new().path(dir.path().join("sled")).open().unwrap();
     let before = snapshot(dir.path());
-    let err = Store::open(dir.path())
+    let err = SledStore::open(dir.path())
         .err()
         .expect("opened a database held elsewhere");
     assert!(matches!(err, StoreError::InUse(_)), "{err:?}");
@@ -75,7 +80,7 @@ fn a_seal_that_cannot_be_read_is_no_seal_and_a_damaged_store_is_refused_untouche
     for text in ["", "\n", without_db.as_str(), "12 34\n"] {
         fs::write(dir.path().join("seal"), text).unwrap();
         let before = snapshot(dir.path());
-        let err = Store::open(dir.path()).err().expect("a zeroed store opened");
+        let err = SledStore::open(dir.path()).err().expect("a zeroed store opened");
         assert!(matches!(err, StoreError::Damaged { .. }), "{text:?}: {err:?}");
         assert_eq!(snapshot(dir.path()), before, "{text:?}: the store was rewritten");
     }
@@ -86,7 +91,7 @@ fn a_seal_that_cannot_be_read_on_a_sound_store_is_replaced_at_close() {
     let dir = tempfile::tempdir().unwrap();
     drop(noguera(dir.path()));
     fs::write(dir.path().join("seal"), "").unwrap();
-    let store = Store::open(dir.path()).unwrap();
+    let store = SledStore::open(dir.path()).unwrap();
     assert_eq!(store.municipalities().unwrap().len(), 30);
     assert!(!dir.path().join("sled.before-recovery").exists());
     drop(store);
@@ -97,29 +102,32 @@ fn a_seal_that_cannot_be_read_on_a_sound_store_is_replaced_at_close() {
 #[test]
 fn a_failed_flush_breaks_the_store_until_it_recovers_and_nothing_applied_is_lost() {
     let dir = tempfile::tempdir().unwrap();
-    let mut store = noguera(dir.path());
+    let store = noguera(dir.path());
     store.simulate_full_disk_at_flush(true);
-    let err = contacts_note(&store, "u", "2026-11-26T10:00:00Z").unwrap_err();
-    assert!(matches!(err, StoreError::NotFlushed { .. }), "{err:?}");
-    assert_eq!(store.unsaved(), 1);
-    assert_eq!(store.unsaved_actions(), ["municipality.notes"]);
+    let applied = contacts_note(&store, "u", "2026-11-26T10:00:00Z").unwrap();
+    assert!(!applied.durable, "applied in memory, not on disk");
+    assert_eq!(store.unsaved().count(), 1);
+    assert_eq!(store.unsaved().changes, [ChangeKind::ContactsEdit]);
+    let cause = store.unsaved().cause.expect("why it is not on disk");
+    assert!(cause.disk_full(), "{cause:?}");
     // The disk has room again, but sled stays broken until it is reopened.
     store.simulate_full_disk_at_flush(false);
     let refused = contacts_note(&store, "dos", "2026-11-26T10:01:00Z").unwrap_err();
     assert!(refused.disk_full(), "{refused:?}");
     assert_eq!(tiurana(&store).notes, "u", "the refused change was not applied");
-    store.recover().unwrap();
-    assert_eq!(store.unsaved(), 0);
-    assert!(!store.needs_recovery());
+    store.retry().unwrap();
+    assert_eq!(store.unsaved().count(), 0);
+    assert!(store.unsaved().cause.is_none());
+    assert!(!store.needs_retry());
     contacts_note(&store, "dos", "2026-11-26T10:02:00Z").unwrap();
     drop(store);
-    let store = Store::open(dir.path()).unwrap();
+    let store = SledStore::open(dir.path()).unwrap();
     assert_eq!(tiurana(&store).notes, "dos");
     let history: Vec<_> = store
-        .history()
+        .changes_since(0)
         .unwrap()
         .into_iter()
-        .map(|(s, e)| (s, e.at))
+        .map(|e| (e.seq, e.at))
         .collect();
     assert_eq!(
         history[1..],
@@ -130,23 +138,27 @@ fn a_failed_flush_breaks_the_store_until_it_recovers_and_nothing_applied_is_lost
 #[test]
 fn while_the_disk_is_full_the_store_is_not_reopened_and_keeps_what_waits() {
     let dir = tempfile::tempdir().unwrap();
-    let mut store = noguera(dir.path());
+    let store = noguera(dir.path());
     store.simulate_full_disk_at_flush(true);
-    contacts_note(&store, "u", "2026-11-26T10:00:00Z").unwrap_err();
-    let err = store.recover().unwrap_err();
+    assert!(
+        !contacts_note(&store, "u", "2026-11-26T10:00:00Z")
+            .unwrap()
+            .durable
+    );
+    let err = store.retry().unwrap_err();
     assert!(err.disk_full(), "{err:?}");
-    assert_eq!(store.unsaved(), 1);
+    assert_eq!(store.unsaved().count(), 1);
     assert_eq!(tiurana(&store).notes, "u", "still readable, as applied");
     store.simulate_full_disk_at_flush(false);
-    store.recover().unwrap();
-    assert_eq!(store.unsaved(), 0);
+    store.retry().unwrap();
+    assert_eq!(store.unsaved().count(), 0);
 }
 
 #[test]
 fn a_closed_store_is_sealed_in_the_space_its_seal_already_had() {
     let dir = tempfile::tempdir().unwrap();
     drop(noguera(dir.path()));
-    let store = Store::open(dir.path()).unwrap();
+    let store = SledStore::open(dir.path()).unwrap();
     // While open, the seal is off (its file kept aside, never trusted).
     assert!(!dir.path().join("seal").exists());
     assert!(dir.path().join("seal.open").exists());

@@ -1,0 +1,172 @@
+//! The rule a change would break: typed, naming the field at fault, with the
+//! words to say it. The form puts the focus on the field, the command line prints
+//! the message, an import prefixes the line.
+
+use crate::domain::municipality::IneCode;
+use crate::i18n::{I18n, Msg};
+
+/// The fields the rules speak of.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Field {
+    Holder,
+    Reason,
+    Notes,
+    ReceivedAt,
+    FiledAt,
+    IssuedAt,
+    DeliveredAt,
+    /// A council's contact: its name, phone and email.
+    ContactName,
+    Phone,
+    Email,
+    /// The date the subscriber form (fitxa) was sent.
+    FormSentOn,
+    /// Why a rollout is blocked, or a request rejected.
+    StatusReason,
+}
+
+impl Field {
+    /// The field's name in files: the CSV column and the JSON key.
+    pub fn name(self) -> &'static str {
+        match self {
+            Field::Holder => "holder",
+            Field::Reason => "reason",
+            Field::Notes => "notes",
+            Field::ReceivedAt => "received_at",
+            Field::FiledAt => "filed_at",
+            Field::IssuedAt => "issued_at",
+            Field::DeliveredAt => "delivered_at",
+            Field::ContactName => "name",
+            Field::Phone => "phone",
+            Field::Email => "email",
+            Field::FormSentOn => "subscriber_form_sent_on",
+            Field::StatusReason => "status_reason",
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum RuleError {
+    Empty(Field),
+    TooLong {
+        field: Field,
+        max: usize,
+    },
+    /// Urgency for a post without the right to it needs a written reason.
+    UrgentWithoutReason,
+    /// Later than now, beyond the few minutes a clock may be fast.
+    InFuture(Field),
+    IssuedBeforeReceived,
+    /// Secretaries, intervenors and treasurers need their appointment attached before filing.
+    AppointmentMissing,
+    /// The status has no step forward.
+    NoNextStep,
+    /// Only open requests can be cancelled or rejected.
+    NotOpen,
+    /// A cancellation is confirmed by typing the holder's name; this is not it.
+    NotTheHolder,
+    BadEmail(String),
+    UnknownCouncil(IneCode),
+}
+
+impl RuleError {
+    /// The field at fault, if the rule is about one.
+    pub fn field(&self) -> Option<Field> {
+        match self {
+            RuleError::Empty(f) | RuleError::InFuture(f) | RuleError::TooLong { field: f, .. } => Some(*f),
+            RuleError::UrgentWithoutReason => Some(Field::Reason),
+            RuleError::IssuedBeforeReceived => Some(Field::ReceivedAt),
+            RuleError::BadEmail(_) => Some(Field::Email),
+            RuleError::NotTheHolder => Some(Field::Holder),
+            RuleError::AppointmentMissing
+            | RuleError::NoNextStep
+            | RuleError::NotOpen
+            | RuleError::UnknownCouncil(_) => None,
+        }
+    }
+
+    /// The words for it, as the dashboard says them.
+    pub fn msg(&self) -> Msg {
+        match self {
+            RuleError::Empty(Field::Holder) => Msg::req_err_holder,
+            RuleError::Empty(Field::ContactName) => Msg::form_err_name_missing,
+            RuleError::Empty(_) => Msg::reason_required,
+            RuleError::TooLong { .. } => Msg::req_err_too_long,
+            RuleError::UrgentWithoutReason => Msg::req_err_urgency,
+            RuleError::InFuture(Field::ReceivedAt) => Msg::req_err_future,
+            RuleError::InFuture(Field::FormSentOn) => Msg::date_in_future,
+            RuleError::InFuture(_) => Msg::req_err_future_date,
+            RuleError::IssuedBeforeReceived => Msg::req_err_after_issue,
+            RuleError::AppointmentMissing => Msg::req_err_appointment,
+            RuleError::NoNextStep => Msg::req_no_next,
+            RuleError::NotOpen => Msg::req_not_open,
+            RuleError::NotTheHolder => Msg::req_err_cancel_name,
+            RuleError::BadEmail(_) => Msg::form_err_email,
+            RuleError::UnknownCouncil(_) => Msg::req_err_council,
+        }
+    }
+
+    pub fn localize(&self, t: &I18n) -> String {
+        t.t(self.msg()).to_string()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn each_rule_names_its_field_and_its_words() {
+        let cases = [
+            (
+                RuleError::Empty(Field::Holder),
+                Some(Field::Holder),
+                Msg::req_err_holder,
+            ),
+            (
+                RuleError::TooLong {
+                    field: Field::Notes,
+                    max: 2000,
+                },
+                Some(Field::Notes),
+                Msg::req_err_too_long,
+            ),
+            (
+                RuleError::UrgentWithoutReason,
+                Some(Field::Reason),
+                Msg::req_err_urgency,
+            ),
+            (
+                RuleError::InFuture(Field::ReceivedAt),
+                Some(Field::ReceivedAt),
+                Msg::req_err_future,
+            ),
+            (
+                RuleError::InFuture(Field::IssuedAt),
+                Some(Field::IssuedAt),
+                Msg::req_err_future_date,
+            ),
+            (
+                RuleError::InFuture(Field::FormSentOn),
+                Some(Field::FormSentOn),
+                Msg::date_in_future,
+            ),
+            (
+                RuleError::BadEmail("x".into()),
+                Some(Field::Email),
+                Msg::form_err_email,
+            ),
+            (RuleError::NotOpen, None, Msg::req_not_open),
+        ];
+        for (error, field, msg) in cases {
+            assert_eq!(error.field(), field, "{error:?}");
+            assert_eq!(error.msg(), msg, "{error:?}");
+        }
+        let t = I18n::new(crate::i18n::Lang::En);
+        assert_eq!(
+            RuleError::NoNextStep.localize(&t),
+            "This request has no next step."
+        );
+        assert_eq!(Field::ContactName.name(), "name");
+    }
+}

@@ -1,0 +1,12 @@
+//! The rules, in one place. Each operation takes the records as they are and
+//! what a person gave, and returns the `Change` to apply (None when nothing would
+//! change) or the rule it breaks. The dashboard, the command line and the imports
+//! all build their changes here, then hand them to `Store::apply`.
+
+pub mod councils;
+mod error;
+pub mod import;
+pub mod requests;
+pub mod rollout;
+
+pub use error::{Field, RuleError};

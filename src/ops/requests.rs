@@ -1,0 +1,264 @@
+//! Certificate requests: the one validator every request goes through, wherever
+//! it is written (the form, `cert add`, the import), and the changes to one.
+
+use super::{Field, RuleError};
+use crate::domain::certificate::{CertStatus, CertificateRequest, StepError, check_urgency};
+use crate::domain::limits;
+use crate::domain::search::fold;
+use crate::store::{Change, ChangeKind, Edit, Record};
+use chrono::{DateTime, Duration, Utc};
+
+/// How far ahead of the clock a time may be: a wall clock or a phone a few minutes fast.
+pub const FUTURE_SLACK_MINUTES: i64 = 5;
+
+/// Whether `at` is later than `now`, beyond the slack.
+pub fn is_future(at: DateTime<Utc>, now: DateTime<Utc>) -> bool {
+    at > now + Duration::minutes(FUTURE_SLACK_MINUTES)
+}
+
+/// The first rule a request about to be stored at `now` breaks: a holder, the
+/// field limits, the urgency rule, no time in the future, issued after received.
+pub fn validate(c: &CertificateRequest, now: DateTime<Utc>) -> Result<(), RuleError> {
+    if c.holder.trim().is_empty() {
+        return Err(RuleError::Empty(Field::Holder));
+    }
+    for (field, text, max) in [
+        (Field::Holder, &c.holder, limits::NAME),
+        (Field::Reason, &c.reason, limits::REASON),
+        (Field::Notes, &c.notes, limits::NOTES),
+    ] {
+        if !limits::fits(text, max) {
+            return Err(RuleError::TooLong { field, max });
+        }
+    }
+    if check_urgency(c.role, c.urgent, &c.reason).is_err() {
+        return Err(RuleError::UrgentWithoutReason);
+    }
+    for (field, at) in [
+        (Field::ReceivedAt, Some(c.received_at)),
+        (Field::FiledAt, c.filed_at),
+        (Field::IssuedAt, c.issued_at),
+        (Field::DeliveredAt, c.delivered_at),
+    ] {
+        if at.is_some_and(|at| is_future(at, now)) {
+            return Err(RuleError::InFuture(field));
+        }
+    }
+    if c.issued_at.is_some_and(|issued| issued < c.received_at) {
+        return Err(RuleError::IssuedBeforeReceived);
+    }
+    Ok(())
+}
+
+/// A new request (its id `NEW_ID`: the store gives it one).
+pub fn file_request(request: CertificateRequest, now: DateTime<Utc>) -> Result<Change, RuleError> {
+    validate(&request, now)?;
+    Ok(Change::new(
+        ChangeKind::CertNew,
+        vec![Edit::create(Record::Certificate(request))],
+    ))
+}
+
+/// A request as edited; None if nothing changed.
+pub fn edit_request(
+    before: &CertificateRequest,
+    after: CertificateRequest,
+    now: DateTime<Utc>,
+) -> Result<Option<Change>, RuleError> {
+    validate(&after, now)?;
+    if *before == after {
+        return Ok(None);
+    }
+    Ok(Some(Change::update(
+        ChangeKind::CertEdit,
+        Record::Certificate(before.clone()),
+        Record::Certificate(after),
+    )))
+}
+
+/// One step along the main path, stamped `now`, with the status it reaches.
+pub fn advance(before: &CertificateRequest, now: DateTime<Utc>) -> Result<(Change, CertStatus), RuleError> {
+    let mut after = before.clone();
+    let next = after.advance(now).map_err(|e| match e {
+        StepError::AppointmentMissing => RuleError::AppointmentMissing,
+        StepError::NoNextStep | StepError::UrgentWithoutReason => RuleError::NoNextStep,
+    })?;
+    let change = Change::update(
+        ChangeKind::CertStatus,
+        Record::Certificate(before.clone()),
+        Record::Certificate(after),
+    );
+    Ok((change, next))
+}
+
+/// Whether a request may be cancelled or rejected: only an open one.
+pub fn ensure_open(c: &CertificateRequest) -> Result<(), RuleError> {
+    match c.status.is_open() {
+        true => Ok(()),
+        false => Err(RuleError::NotOpen),
+    }
+}
+
+/// Cancelled at the holder's wish, confirmed by typing their name.
+pub fn cancel(before: &CertificateRequest, typed_name: &str) -> Result<Change, RuleError> {
+    ensure_open(before)?;
+    if fold(typed_name.trim()) != fold(&before.holder) {
+        return Err(RuleError::NotTheHolder);
+    }
+    let mut after = before.clone();
+    after.status = CertStatus::Cancelled;
+    Ok(Change::update(
+        ChangeKind::CertCancel,
+        Record::Certificate(before.clone()),
+        Record::Certificate(after),
+    ))
+}
+
+/// Rejected by the office, with the reason given.
+pub fn reject(before: &CertificateRequest, reason: &str) -> Result<Change, RuleError> {
+    ensure_open(before)?;
+    let reason = reason.trim();
+    if reason.is_empty() {
+        return Err(RuleError::Empty(Field::StatusReason));
+    }
+    let mut after = before.clone();
+    after.status = CertStatus::Rejected;
+    after.status_reason = reason.to_string();
+    Ok(Change::update(
+        ChangeKind::CertReject,
+        Record::Certificate(before.clone()),
+        Record::Certificate(after),
+    ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::certificate::HolderRole;
+    use crate::domain::municipality::IneCode;
+    use crate::store::NEW_ID;
+
+    fn at(s: &str) -> DateTime<Utc> {
+        DateTime::parse_from_rfc3339(s).unwrap().with_timezone(&Utc)
+    }
+
+    fn request(now: DateTime<Utc>) -> CertificateRequest {
+        let ine = IneCode::parse("252228").unwrap();
+        CertificateRequest::received(NEW_ID, ine, "Maria Puig", HolderRole::Other, "tcat", now)
+    }
+
+    #[test]
+    fn each_rule_is_named() {
+        let now = at("2026-12-04T10:00:00+01:00");
+        let ok = request(now);
+        assert_eq!(validate(&ok, now), Ok(()));
+        let broken = |change: &dyn Fn(&mut CertificateRequest)| {
+            let mut c = ok.clone();
+            change(&mut c);
+            validate(&c, now)
+        };
+        assert_eq!(
+            broken(&|c| c.holder = "  ".into()),
+            Err(RuleError::Empty(Field::Holder))
+        );
+        assert_eq!(
+            broken(&|c| c.notes = "n".repeat(2001)),
+            Err(RuleError::TooLong {
+                field: Field::Notes,
+                max: 2000
+            })
+        );
+        assert_eq!(broken(&|c| c.urgent = true), Err(RuleError::UrgentWithoutReason));
+        assert_eq!(
+            broken(&|c| {
+                c.urgent = true;
+                c.reason = "caduca demà".into();
+            }),
+            Ok(())
+        );
+        // Five minutes of slack for a fast clock; a minute more is the future.
+        assert_eq!(broken(&|c| c.received_at = now + Duration::minutes(5)), Ok(()));
+        assert_eq!(
+            broken(&|c| c.received_at = now + Duration::minutes(6)),
+            Err(RuleError::InFuture(Field::ReceivedAt))
+        );
+        assert_eq!(
+            broken(&|c| {
+                c.status = CertStatus::Issued;
+                c.issued_at = Some(at("9999-01-01T00:00:00Z"));
+            }),
+            Err(RuleError::InFuture(Field::IssuedAt))
+        );
+        assert_eq!(
+            broken(&|c| c.delivered_at = Some(at("2099-01-01T00:00:00Z"))),
+            Err(RuleError::InFuture(Field::DeliveredAt))
+        );
+        assert_eq!(
+            broken(&|c| c.issued_at = Some(now - Duration::days(1))),
+            Err(RuleError::IssuedBeforeReceived)
+        );
+    }
+
+    #[test]
+    fn filing_and_editing_go_through_the_rules() {
+        let now = at("2026-12-04T10:00:00+01:00");
+        let change = file_request(request(now), now).unwrap();
+        assert_eq!(change.kind, ChangeKind::CertNew);
+        assert_eq!(change.edits[0].before, None);
+        let mut empty = request(now);
+        empty.holder.clear();
+        assert_eq!(file_request(empty, now), Err(RuleError::Empty(Field::Holder)));
+
+        let mut before = request(now);
+        before.id = 7;
+        assert_eq!(edit_request(&before, before.clone(), now), Ok(None));
+        let mut after = before.clone();
+        after.notes = "revisat".into();
+        let change = edit_request(&before, after.clone(), now).unwrap().unwrap();
+        assert_eq!(change.kind, ChangeKind::CertEdit);
+        assert_eq!(change.edits[0].after, Some(Record::Certificate(after.clone())));
+        after.received_at = now + Duration::hours(1);
+        assert_eq!(
+            edit_request(&before, after, now),
+            Err(RuleError::InFuture(Field::ReceivedAt))
+        );
+    }
+
+    #[test]
+    fn advancing_needs_the_appointment_and_a_next_step() {
+        let now = at("2026-12-04T10:00:00+01:00");
+        let mut c = request(now);
+        c.role = HolderRole::Secretary;
+        assert_eq!(advance(&c, now), Err(RuleError::AppointmentMissing));
+        c.appointment_attached = true;
+        let (change, next) = advance(&c, now).unwrap();
+        assert_eq!(next, CertStatus::Filed);
+        assert_eq!(change.kind, ChangeKind::CertStatus);
+        c.status = CertStatus::Cancelled;
+        assert_eq!(advance(&c, now), Err(RuleError::NoNextStep));
+    }
+
+    #[test]
+    fn cancelling_takes_the_holders_name_and_rejecting_a_reason() {
+        let now = at("2026-12-04T10:00:00+01:00");
+        let c = request(now);
+        assert_eq!(cancel(&c, "Joan"), Err(RuleError::NotTheHolder));
+        let change = cancel(&c, "  maria PUIG ").unwrap();
+        assert_eq!(change.kind, ChangeKind::CertCancel);
+        assert!(matches!(
+            &change.edits[0].after,
+            Some(Record::Certificate(after)) if after.status == CertStatus::Cancelled
+        ));
+        assert_eq!(reject(&c, "  "), Err(RuleError::Empty(Field::StatusReason)));
+        let change = reject(&c, " Falta el DNI ").unwrap();
+        assert!(matches!(
+            &change.edits[0].after,
+            Some(Record::Certificate(after))
+                if after.status == CertStatus::Rejected && after.status_reason == "Falta el DNI"
+        ));
+        let mut issued = c.clone();
+        issued.status = CertStatus::Issued;
+        assert_eq!(cancel(&issued, "Maria Puig"), Err(RuleError::NotOpen));
+        assert_eq!(reject(&issued, "x"), Err(RuleError::NotOpen));
+    }
+}

@@ -1,0 +1,166 @@
+//! What a change was, as the history names it. On disk and in backups the name
+//! is a string ("cert.new"), never a variant's position, so that kinds can be
+//! added and reordered without rewriting a store.
+
+use crate::i18n::Msg;
+use serde::{Deserialize, Serialize};
+
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(into = "String", from = "String")]
+pub enum ChangeKind {
+    /// Seeding a new store with its councils and their rollout.
+    StoreInit,
+    ContactsEdit,
+    FormSent,
+    ImportContacts,
+    RolloutStatus,
+    RolloutStep,
+    RolloutNotes,
+    CertNew,
+    CertEdit,
+    CertStatus,
+    CertCancel,
+    CertReject,
+    ImportCertificates,
+    /// A name this build does not know, written by a newer one: kept as written.
+    Unknown(String),
+}
+
+impl ChangeKind {
+    /// Every kind this build writes.
+    pub const ALL: [ChangeKind; 13] = [
+        ChangeKind::StoreInit,
+        ChangeKind::ContactsEdit,
+        ChangeKind::FormSent,
+        ChangeKind::ImportContacts,
+        ChangeKind::RolloutStatus,
+        ChangeKind::RolloutStep,
+        ChangeKind::RolloutNotes,
+        ChangeKind::CertNew,
+        ChangeKind::CertEdit,
+        ChangeKind::CertStatus,
+        ChangeKind::CertCancel,
+        ChangeKind::CertReject,
+        ChangeKind::ImportCertificates,
+    ];
+
+    /// The name kept in the history.
+    pub fn as_str(&self) -> &str {
+        match self {
+            ChangeKind::StoreInit => "store.init",
+            ChangeKind::ContactsEdit => "contacts.edit",
+            ChangeKind::FormSent => "form.sent",
+            ChangeKind::ImportContacts => "import.contacts",
+            ChangeKind::RolloutStatus => "rollout.status",
+            ChangeKind::RolloutStep => "rollout.step",
+            ChangeKind::RolloutNotes => "rollout.notes",
+            ChangeKind::CertNew => "cert.new",
+            ChangeKind::CertEdit => "cert.edit",
+            ChangeKind::CertStatus => "cert.status",
+            ChangeKind::CertCancel => "cert.cancel",
+            ChangeKind::CertReject => "cert.reject",
+            ChangeKind::ImportCertificates => "import.certificates",
+            ChangeKind::Unknown(name) => name,
+        }
+    }
+
+    pub fn parse(name: &str) -> ChangeKind {
+        ChangeKind::ALL
+            .into_iter()
+            .find(|k| k.as_str() == name)
+            .unwrap_or_else(|| ChangeKind::Unknown(name.to_string()))
+    }
+
+    /// The words for it, for "Desfet: …" and the history.
+    pub fn label(&self) -> Msg {
+        match self {
+            ChangeKind::ContactsEdit => Msg::change_contacts,
+            ChangeKind::FormSent => Msg::change_form_sent,
+            ChangeKind::ImportContacts => Msg::change_import_contacts,
+            ChangeKind::RolloutStatus => Msg::change_rollout_status,
+            ChangeKind::RolloutStep => Msg::change_rollout_step,
+            ChangeKind::RolloutNotes => Msg::change_rollout_notes,
+            ChangeKind::CertNew => Msg::change_cert_new,
+            ChangeKind::CertEdit => Msg::change_cert_edit,
+            ChangeKind::CertStatus => Msg::change_cert_status,
+            ChangeKind::CertCancel => Msg::change_cert_cancel,
+            ChangeKind::CertReject => Msg::change_cert_reject,
+            ChangeKind::ImportCertificates => Msg::change_import_certificates,
+            ChangeKind::StoreInit | ChangeKind::Unknown(_) => Msg::change_other,
+        }
+    }
+}
+
+impl std::fmt::Display for ChangeKind {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl From<ChangeKind> for String {
+    fn from(kind: ChangeKind) -> String {
+        match kind {
+            ChangeKind::Unknown(name) => name,
+            known => known.as_str().to_string(),
+        }
+    }
+}
+
+impl From<String> for ChangeKind {
+    fn from(name: String) -> ChangeKind {
+        match ChangeKind::parse(&name) {
+            ChangeKind::Unknown(_) => ChangeKind::Unknown(name),
+            known => known,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_name_round_trips_and_is_the_one_stores_hold() {
+        let names: Vec<&str> = ChangeKind::ALL.iter().map(|k| k.as_str()).collect();
+        assert_eq!(
+            names,
+            [
+                "store.init",
+                "contacts.edit",
+                "form.sent",
+                "import.contacts",
+                "rollout.status",
+                "rollout.step",
+                "rollout.notes",
+                "cert.new",
+                "cert.edit",
+                "cert.status",
+                "cert.cancel",
+                "cert.reject",
+                "import.certificates",
+            ]
+        );
+        for kind in ChangeKind::ALL {
+            assert_eq!(ChangeKind::parse(kind.as_str()), kind);
+            assert_eq!(ChangeKind::from(String::from(kind.clone())), kind);
+            let json = serde_json::to_string(&kind).unwrap();
+            assert_eq!(json, format!("\"{}\"", kind.as_str()));
+            assert_eq!(serde_json::from_str::<ChangeKind>(&json).unwrap(), kind);
+        }
+    }
+
+    #[test]
+    fn a_name_from_a_newer_build_is_kept_as_written() {
+        let kind: ChangeKind = serde_json::from_str("\"activity.new\"").unwrap();
+        assert_eq!(kind, ChangeKind::Unknown("activity.new".into()));
+        assert_eq!(kind.label(), Msg::change_other);
+        assert_eq!(serde_json::to_string(&kind).unwrap(), "\"activity.new\"");
+    }
+
+    #[test]
+    fn the_labels_are_those_the_history_showed() {
+        assert_eq!(ChangeKind::CertReject.label(), Msg::change_cert_reject);
+        assert_eq!(ChangeKind::RolloutStep.label(), Msg::change_rollout_step);
+        assert_eq!(ChangeKind::StoreInit.label(), Msg::change_other);
+    }
+}

@@ -1,0 +1,161 @@
+//! A complete, typed copy of a store: every record, the history and the counters.
+//! `io::backup` writes it as JSON; a backend's restore checks it all with
+//! `Dump::check` before one transaction.
+
+use super::{HistoryEntry, Record, StoreError};
+use crate::domain::certificate::CertificateRequest;
+use crate::domain::municipality::Municipality;
+use crate::domain::rollout::Rollout;
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+
+pub const DUMP_FORMAT: &str = "ocsae-backup";
+/// The version of the dump layout this build writes and reads.
+pub const DUMP_VERSION: u32 = 1;
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct HistoryItem {
+    pub seq: u64,
+    pub entry: HistoryEntry,
+}
+
+/// One user's undo and redo stacks, as sequence numbers, oldest first.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct UserStacks {
+    pub undo: Vec<u64>,
+    pub redo: Vec<u64>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Dump {
+    pub format: String,
+    pub format_version: u32,
+    pub schema_version: u32,
+    pub created_at: DateTime<Utc>,
+    pub municipalities: Vec<Municipality>,
+    pub rollout: Vec<Rollout>,
+    pub certificates: Vec<CertificateRequest>,
+    pub history: Vec<HistoryItem>,
+    pub next_certificate_id: u64,
+    pub next_history_seq: u64,
+    /// The stacks of stores written before undo was per user: each user's are
+    /// the entries of theirs in these.
+    pub undo: Vec<u64>,
+    pub redo: Vec<u64>,
+    /// Each user's stacks.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub stacks: BTreeMap<String, UserStacks>,
+}
+
+/// Why a dump cannot be restored; nothing was written.
+#[derive(Debug, thiserror::Error)]
+pub enum RestoreError {
+    #[error("not an ocsae backup")]
+    NotABackup,
+    #[error("backup format {0} is newer than this ocsae reads")]
+    NewerFormat(u32),
+    #[error("backup of schema {0}, this ocsae has schema {1}")]
+    Schema(u32, u32),
+    #[error("the store holds data")]
+    NotEmpty,
+    #[error("{0}")]
+    Inconsistent(String),
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+impl Dump {
+    /// Every record, councils first (what a restore needs first).
+    pub fn records(&self) -> impl Iterator<Item = Record> + '_ {
+        let councils = self.municipalities.iter().cloned().map(Record::Municipality);
+        let rollout = self.rollout.iter().cloned().map(Record::Rollout);
+        let certificates = self.certificates.iter().cloned().map(Record::Certificate);
+        councils.chain(rollout).chain(certificates)
+    }
+
+    /// Adds a record to its kind's list.
+    pub fn push(&mut self, record: Record) {
+        match record {
+            Record::Municipality(m) => self.municipalities.push(m),
+            Record::Rollout(r) => self.rollout.push(r),
+            Record::Certificate(c) => self.certificates.push(c),
+        }
+    }
+
+    /// Everything a restore checks before it writes: the format, the schema (the
+    /// backend's, `schema`), and what ocsae itself never writes.
+    pub fn check(&self, schema: u32) -> Result<(), RestoreError> {
+        if self.format != DUMP_FORMAT {
+            return Err(RestoreError::NotABackup);
+        }
+        if self.format_version > DUMP_VERSION {
+            return Err(RestoreError::NewerFormat(self.format_version));
+        }
+        if self.schema_version != schema {
+            return Err(RestoreError::Schema(self.schema_version, schema));
+        }
+        consistent(self).map_err(RestoreError::Inconsistent)
+    }
+
+    /// The next history sequence number to use after restoring it.
+    pub fn next_seq(&self) -> u64 {
+        let after_last = self.history.iter().map(|h| h.seq + 1).max().unwrap_or(1);
+        self.next_history_seq.max(after_last)
+    }
+}
+
+/// What ocsae itself never writes: two records under one key, a request or a rollout
+/// entry for a council that is not there, or text that could drive a terminal.
+fn consistent(dump: &Dump) -> Result<(), String> {
+    use std::collections::HashSet;
+    let mut councils = HashSet::new();
+    for m in &dump.municipalities {
+        if !councils.insert(m.ine) {
+            return Err(format!("council {} appears twice", m.ine));
+        }
+    }
+    let mut ids = HashSet::new();
+    for c in &dump.certificates {
+        if !ids.insert(c.id) {
+            return Err(format!("certificate request {} appears twice", c.id));
+        }
+        if !councils.contains(&c.ine) {
+            return Err(format!("request {} names an unknown council {}", c.id, c.ine));
+        }
+    }
+    for r in &dump.rollout {
+        if !councils.contains(&r.ine) {
+            return Err(format!("a rollout entry names an unknown council {}", r.ine));
+        }
+    }
+    let records = serde_json::json!({
+        "municipalities": dump.municipalities,
+        "rollout": dump.rollout,
+        "certificates": dump.certificates,
+    });
+    match unsafe_text(&records, "") {
+        Some(path) => Err(format!("control or invisible characters in {path}")),
+        None => Ok(()),
+    }
+}
+
+/// The path of the first string holding a character that is unsafe on a terminal
+/// (line breaks aside: notes have them).
+fn unsafe_text(value: &serde_json::Value, path: &str) -> Option<String> {
+    use serde_json::Value;
+    match value {
+        Value::String(text) => text
+            .chars()
+            .any(|c| c != '\n' && crate::domain::text::is_unsafe(c))
+            .then(|| path.to_string()),
+        Value::Array(items) => items
+            .iter()
+            .enumerate()
+            .find_map(|(i, v)| unsafe_text(v, &format!("{path}[{i}]"))),
+        Value::Object(fields) => fields
+            .iter()
+            .find_map(|(k, v)| unsafe_text(v, &format!("{path}.{k}"))),
+        _ => None,
+    }
+}

@@ -1,0 +1,148 @@
+//! The `Store` trait over the sled backend.
+
+use super::commit::StackMove;
+use super::import::SledImport;
+use super::{SledStore, codec};
+use crate::domain::certificate::CertificateRequest;
+use crate::domain::municipality::Municipality;
+use crate::domain::rollout::Rollout;
+use crate::store::{
+    Applied, Change, ChangeKind, Dump, EntryKind, ImportBatch, Kind, Location, RecordHistory, RecordId,
+    RestoreError, Result, Store, StoreError, Unsaved,
+};
+use chrono::{DateTime, Utc};
+use std::fs;
+
+impl SledStore {
+    /// True when no record of any kind is stored.
+    pub(super) fn holds_no_records(&self) -> Result<bool> {
+        let engine = self.engine()?;
+        Ok(Kind::ALL
+            .iter()
+            .all(|&k| engine.trees[super::tree_index(k)].is_empty()))
+    }
+
+    /// The first records written make the directory private, even one made
+    /// beforehand readable by all.
+    fn make_private(&self) -> Result<()> {
+        use std::os::unix::fs::PermissionsExt;
+        let private = fs::Permissions::from_mode(0o700);
+        fs::set_permissions(&self.dir, private).map_err(|e| StoreError::io(&self.dir, e))
+    }
+}
+
+impl Store for SledStore {
+    fn location(&self) -> &Location {
+        &self.location
+    }
+
+    fn user(&self) -> &str {
+        &self.user
+    }
+
+    fn is_empty(&self) -> Result<bool> {
+        self.holds_no_records()
+    }
+
+    fn municipalities(&self) -> Result<Vec<Municipality>> {
+        self.load(Kind::Municipality)
+    }
+
+    fn rollouts(&self) -> Result<Vec<Rollout>> {
+        self.load(Kind::Rollout)
+    }
+
+    fn certificates(&self) -> Result<Vec<CertificateRequest>> {
+        self.load(Kind::Certificate)
+    }
+
+    fn apply(&self, change: Change, at: DateTime<Utc>) -> Result<Applied> {
+        let _writing = self.write_lock();
+        if !change.edits.is_empty() && self.holds_no_records()? {
+            self.make_private()?;
+        }
+        let stacks = match change.undoable {
+            true => StackMove::Do,
+            false => StackMove::Keep,
+        };
+        self.commit(EntryKind::Do, change.kind, change.edits, at, stacks)
+    }
+
+    fn undo(&self, at: DateTime<Utc>) -> Result<Option<Applied>> {
+        self.undo_change(at)
+    }
+
+    fn redo(&self, at: DateTime<Utc>) -> Result<Option<Applied>> {
+        self.redo_change(at)
+    }
+
+    fn history(&self, id: &RecordId) -> Result<Vec<RecordHistory>> {
+        self.record_history(id)
+    }
+
+    fn last_seq(&self) -> Result<u64> {
+        Ok(self.next_history_seq()?.saturating_sub(1))
+    }
+
+    fn changes_since(&self, seq: u64) -> Result<Vec<Applied>> {
+        self.applied_after(seq)
+    }
+
+    fn begin_import(&self, kind: ChangeKind) -> Result<Box<dyn ImportBatch + '_>> {
+        Ok(Box::new(SledImport {
+            store: self,
+            kind,
+            edits: Vec::new(),
+        }))
+    }
+
+    fn dump(&self, now: DateTime<Utc>) -> Result<Dump> {
+        self.dump_all(now)
+    }
+
+    fn restore(&self, dump: &Dump, force: bool) -> Result<(), RestoreError> {
+        self.restore_all(dump, force)
+    }
+
+    /// A small file beside the database, private like it.
+    fn read_cache(&self, name: &str) -> Option<String> {
+        fs::read_to_string(self.dir.join(format!("{name}.cache"))).ok()
+    }
+
+    fn write_cache(&self, name: &str, text: &str) {
+        let path = self.dir.join(format!("{name}.cache"));
+        let tmp = self.dir.join(format!("{name}.cache.tmp"));
+        if fs::write(&tmp, text)
+            .and_then(|()| fs::rename(&tmp, &path))
+            .is_err()
+        {
+            // A cache is only worth its space when whole.
+            let _ = fs::remove_file(&tmp);
+            tracing::warn!("could not write {}", path.display());
+        }
+    }
+
+    fn unsaved(&self) -> Unsaved {
+        self.unsaved_changes()
+    }
+
+    fn needs_retry(&self) -> bool {
+        self.needs_recovery()
+    }
+
+    fn retry(&self) -> Result<()> {
+        self.recover()
+    }
+}
+
+impl From<sled::Error> for StoreError {
+    fn from(e: sled::Error) -> StoreError {
+        super::backend_error(e)
+    }
+}
+
+impl From<codec::CodecError> for StoreError {
+    fn from(e: codec::CodecError) -> StoreError {
+        super::codec_error(e)
+    }
+}

@@ -1,0 +1,142 @@
+//! The dump of a sled store and its restore: the dump is checked whole, then
+//! written in one transaction.
+
+use super::commit::{CERT_ID_KEY, SEQ_KEY};
+use super::stacks::{REDO_KEY, UNDO_KEY, redo_key, undo_key};
+use super::{
+    SledStore, T_HISTORY, T_HISTORY_INDEX, T_META, codec, damaged, engine, history_index, keys, schema,
+    tree_index,
+};
+use crate::store::dump::{DUMP_FORMAT, DUMP_VERSION, Dump, HistoryItem, RestoreError};
+use crate::store::{Kind, RecordId, Result, StoreError};
+use chrono::{DateTime, Utc};
+use sled::Transactional;
+use sled::transaction::ConflictableTransactionError;
+
+impl SledStore {
+    pub(super) fn dump_all(&self, now: DateTime<Utc>) -> Result<Dump> {
+        let history = self
+            .entries_after(0)?
+            .into_iter()
+            .map(|(seq, entry)| HistoryItem { seq, entry })
+            .collect();
+        let mut dump = Dump {
+            format: DUMP_FORMAT.into(),
+            format_version: DUMP_VERSION,
+            schema_version: schema::CURRENT,
+            created_at: now,
+            municipalities: Vec::new(),
+            rollout: Vec::new(),
+            certificates: Vec::new(),
+            history,
+            next_certificate_id: self.next_certificate_id()?,
+            next_history_seq: self.next_history_seq()?,
+            undo: self.shared_stack(UNDO_KEY)?,
+            redo: self.shared_stack(REDO_KEY)?,
+            stacks: self.all_stacks()?,
+        };
+        for kind in Kind::ALL {
+            for item in self.tree(kind)?.iter() {
+                let (_, value) = item.map_err(|e| damaged(&self.dir, e))?;
+                dump.push(keys::decode_value(kind, &value).map_err(|e| damaged(&self.dir, e))?);
+            }
+        }
+        Ok(dump)
+    }
+
+    /// Replaces the store's content with the dump's, in one transaction. A store
+    /// that holds records is refused unless `force`.
+    pub(super) fn restore_all(&self, dump: &Dump, force: bool) -> std::result::Result<(), RestoreError> {
+        dump.check(schema::CURRENT)?;
+        let _writing = self.write_lock();
+        let engine = self.engine()?;
+        let empty = self.holds_no_records()? && engine.trees[T_HISTORY].is_empty();
+        if !force && !empty {
+            return Err(RestoreError::NotEmpty);
+        }
+        // Encode everything first: the transaction closure may be retried.
+        let mut writes: Vec<(usize, Vec<u8>, Vec<u8>)> = Vec::new();
+        for record in dump.records() {
+            writes.push((
+                tree_index(record.kind()),
+                keys::record_key(&record),
+                keys::encode_value(&record).map_err(StoreError::from)?,
+            ));
+        }
+        for item in &dump.history {
+            writes.push((
+                T_HISTORY,
+                item.seq.to_be_bytes().to_vec(),
+                codec::encode(&item.entry).map_err(StoreError::from)?,
+            ));
+            let touched: Vec<(Kind, Vec<u8>)> = item
+                .entry
+                .edits
+                .iter()
+                .filter_map(|edit| edit.id())
+                .map(|id: RecordId| (id.kind(), keys::key(&id)))
+                .collect();
+            let prefixes = history_index::prefixes(touched.iter().map(|(k, key)| (*k, key.as_slice())));
+            let head = codec::encode(&item.entry.head()).map_err(StoreError::from)?;
+            for mut index in prefixes {
+                index.extend_from_slice(&item.seq.to_be_bytes());
+                writes.push((T_HISTORY_INDEX, index, head.clone()));
+            }
+        }
+        let mut meta = vec![
+            (CERT_ID_KEY.to_vec(), codec::encode(&dump.next_certificate_id)),
+            (SEQ_KEY.to_vec(), codec::encode(&dump.next_seq())),
+            (UNDO_KEY.to_vec(), codec::encode(&dump.undo)),
+            (REDO_KEY.to_vec(), codec::encode(&dump.redo)),
+        ];
+        for (user, stacks) in &dump.stacks {
+            meta.push((undo_key(user), codec::encode(&stacks.undo)));
+            meta.push((redo_key(user), codec::encode(&stacks.redo)));
+        }
+        for (key, value) in meta {
+            writes.push((T_META, key, value.map_err(StoreError::from)?));
+        }
+        // With force, what is there goes: every record, the history, its index,
+        // and every user's stacks.
+        let mut clears: Vec<(usize, Vec<u8>)> = Vec::new();
+        if force {
+            let trees = Kind::ALL
+                .iter()
+                .map(|&k| tree_index(k))
+                .chain([T_HISTORY, T_HISTORY_INDEX]);
+            for t in trees {
+                for item in engine.trees[t].iter().keys() {
+                    clears.push((t, item.map_err(StoreError::from)?.to_vec()));
+                }
+            }
+            for prefix in [&undo_key("")[..], &redo_key("")[..]] {
+                for item in engine.trees[T_META].scan_prefix(prefix).keys() {
+                    clears.push((T_META, item.map_err(StoreError::from)?.to_vec()));
+                }
+            }
+        }
+        self.check_writable()?;
+        let blobs_before = engine::blobs(&self.dir.join(engine::SLED_DIR));
+        engine.trees[..]
+            .transaction(|tx| {
+                for (t, key) in &clears {
+                    tx[*t].remove(key.as_slice())?;
+                }
+                for (t, key, value) in &writes {
+                    tx[*t].insert(key.as_slice(), value.as_slice())?;
+                }
+                Ok::<(), ConflictableTransactionError<StoreError>>(())
+            })
+            .map_err(|e| match e {
+                sled::transaction::TransactionError::Abort(e) => e,
+                sled::transaction::TransactionError::Storage(e) => {
+                    let e = StoreError::from(e);
+                    self.transaction_failed(&e, &blobs_before);
+                    e
+                }
+            })?;
+        drop(engine);
+        self.flush()?;
+        Ok(())
+    }
+}

@@ -1,0 +1,251 @@
+//! Every change, applied with its history entry in one sled transaction and
+//! flushed before returning; new records get their ids in it; undo and redo
+//! replay the history, each user's own.
+
+use super::{
+    SledStore, T_HISTORY, T_HISTORY_INDEX, T_META, codec, codec_error, engine, history_index, keys, stacks,
+    tree_index,
+};
+use crate::store::{
+    Applied, ChangeKind, Edit, EntryKind, HistoryEntry, Kind, NEW_ID, Record, Result, StoreError,
+};
+use chrono::{DateTime, SubsecRound, Utc};
+use sled::Transactional;
+use sled::transaction::ConflictableTransactionError;
+use std::sync::MutexGuard;
+
+/// The next certificate id: ids are never reused, even after an undo.
+pub(super) const CERT_ID_KEY: &[u8] = b"next_certificate_id";
+/// The next history sequence number. Kept in meta rather than taken from sled's
+/// id generator, so that a restored history goes on from where it was.
+pub(super) const SEQ_KEY: &[u8] = b"next_history_seq";
+
+/// How a commit moves its user's undo and redo stacks.
+#[derive(Debug, Clone, Copy)]
+pub(super) enum StackMove {
+    Do,
+    /// Leaves both stacks as they are.
+    Keep,
+    Undo,
+    Redo,
+}
+
+type TxError = ConflictableTransactionError<StoreError>;
+
+fn abort(e: StoreError) -> TxError {
+    ConflictableTransactionError::Abort(e)
+}
+
+impl SledStore {
+    /// Held by every write, so that ids and sequence numbers read before a
+    /// transaction are still the store's when it commits.
+    pub(super) fn write_lock(&self) -> MutexGuard<'_, ()> {
+        self.writing
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+
+    /// Reverts this user's most recent change not yet undone.
+    pub(super) fn undo_change(&self, at: DateTime<Utc>) -> Result<Option<Applied>> {
+        let _writing = self.write_lock();
+        let Some(seq) = self.stacks_of(&self.user)?.undo.last().copied() else {
+            return Ok(None);
+        };
+        let entry = self.entry(seq)?;
+        let edits = entry.edits.iter().rev().map(Edit::inverse).collect();
+        self.commit(EntryKind::Undo(seq), entry.change, edits, at, StackMove::Undo)
+            .map(Some)
+    }
+
+    /// Re-applies this user's most recently undone change.
+    pub(super) fn redo_change(&self, at: DateTime<Utc>) -> Result<Option<Applied>> {
+        let _writing = self.write_lock();
+        let Some(seq) = self.stacks_of(&self.user)?.redo.last().copied() else {
+            return Ok(None);
+        };
+        let entry = self.entry(seq)?;
+        self.commit(
+            EntryKind::Redo(seq),
+            entry.change,
+            entry.edits,
+            at,
+            StackMove::Redo,
+        )
+        .map(Some)
+    }
+
+    /// The id the next new certificate request gets: past the counter and past
+    /// every stored request.
+    pub(super) fn next_certificate_id(&self) -> Result<u64> {
+        let counted: u64 = match self.meta()?.get(CERT_ID_KEY)? {
+            Some(bytes) => codec::decode(&bytes)?,
+            None => 1,
+        };
+        let after_last = match self.tree(Kind::Certificate)?.last()? {
+            Some((key, _)) => key.as_ref().try_into().map(u64::from_be_bytes).unwrap_or(0) + 1,
+            None => 1,
+        };
+        Ok(counted.max(after_last))
+    }
+
+    /// Applies and flushes one change; the caller holds `write_lock`. If the flush
+    /// fails, the change stays applied in memory, is kept to be written again by
+    /// `retry`, and is returned as not durable.
+    pub(super) fn commit(
+        &self,
+        kind: EntryKind,
+        change: ChangeKind,
+        edits: Vec<Edit>,
+        at: DateTime<Utc>,
+        stacks: StackMove,
+    ) -> Result<Applied> {
+        self.check_writable()?;
+        let blobs_before = engine::blobs(&self.dir.join(engine::SLED_DIR));
+        let mut applied = match self.transact(kind, change, edits, at, stacks) {
+            Ok(applied) => applied,
+            Err(e) => {
+                if matches!(e, StoreError::Backend { .. }) {
+                    self.transaction_failed(&e, &blobs_before);
+                }
+                return Err(e);
+            }
+        };
+        if let Err(e) = self.flush() {
+            tracing::error!("applied, not flushed: {e}");
+            self.keep_pending(&applied, stacks, e);
+            applied.durable = false;
+            return Ok(applied);
+        }
+        self.all_saved(applied.seq);
+        tracing::debug!("flushed");
+        Ok(applied)
+    }
+
+    /// The change and its history entry in one sled transaction, in memory.
+    pub(super) fn transact(
+        &self,
+        kind: EntryKind,
+        change: ChangeKind,
+        mut edits: Vec<Edit>,
+        at: DateTime<Utc>,
+        stacks: StackMove,
+    ) -> Result<Applied> {
+        let engine = self.engine()?;
+        let trees = &engine.trees;
+        // New requests take the next ids, in the order of the edits.
+        let first_id = self.next_certificate_id()?;
+        let mut ids = Vec::new();
+        for edit in &mut edits {
+            if let (None, Some(Record::Certificate(c))) = (&edit.before, &mut edit.after)
+                && c.id == NEW_ID
+            {
+                c.id = first_id + ids.len() as u64;
+                ids.push(c.id);
+            }
+        }
+        // Encode once, outside the transaction closure, which sled may retry.
+        struct Prepared {
+            tree: usize,
+            kind: Kind,
+            key: Vec<u8>,
+            before: Option<Vec<u8>>,
+            after: Option<Vec<u8>>,
+        }
+        let mut prepared = Vec::with_capacity(edits.len());
+        for edit in &edits {
+            let Some(record) = edit.record() else {
+                continue;
+            };
+            prepared.push(Prepared {
+                tree: tree_index(record.kind()),
+                kind: record.kind(),
+                key: keys::record_key(record),
+                before: edit.before.as_ref().map(keys::encode_value).transpose()?,
+                after: edit.after.as_ref().map(keys::encode_value).transpose()?,
+            });
+        }
+        let index_prefixes = history_index::prefixes(prepared.iter().map(|p| (p.kind, p.key.as_slice())));
+        let next_cert_id = edits
+            .iter()
+            .filter_map(|e| match &e.after {
+                Some(Record::Certificate(c)) => Some(c.id + 1),
+                _ => None,
+            })
+            .max();
+        let entry = HistoryEntry {
+            // As the history keeps it, to the millisecond: `Applied` says what is stored.
+            at: at.trunc_subsecs(3),
+            user: self.user.clone(),
+            kind,
+            change,
+            edits,
+        };
+        let entry_bytes = codec::encode(&entry)?;
+        let head_bytes = codec::encode(&entry.head())?;
+        let mine = self.stacks_of(&self.user)?;
+        let (undo_key, redo_key) = (stacks::undo_key(&self.user), stacks::redo_key(&self.user));
+        let first_seq = self.next_history_seq()?;
+
+        tracing::debug!(edits = prepared.len(), "transaction starts");
+        let seq = trees[..].transaction(|tx| {
+            for p in &prepared {
+                let current = tx[p.tree].get(&p.key)?;
+                if current.as_deref() != p.before.as_deref() {
+                    return Err(abort(StoreError::conflict()));
+                }
+                match &p.after {
+                    Some(bytes) => tx[p.tree].insert(p.key.as_slice(), bytes.as_slice())?,
+                    None => tx[p.tree].remove(p.key.as_slice())?,
+                };
+            }
+            let seq = match tx[T_META].get(SEQ_KEY)? {
+                Some(bytes) => codec::decode(&bytes).unwrap_or(first_seq),
+                None => first_seq,
+            };
+            let next = codec::encode(&(seq + 1)).map_err(|e| abort(codec_error(e)))?;
+            tx[T_META].insert(SEQ_KEY, next)?;
+            tx[T_HISTORY].insert(&seq.to_be_bytes(), entry_bytes.as_slice())?;
+            for prefix in &index_prefixes {
+                let mut index = prefix.clone();
+                index.extend_from_slice(&seq.to_be_bytes());
+                tx[T_HISTORY_INDEX].insert(index, head_bytes.as_slice())?;
+            }
+            let counted: u64 = match tx[T_META].get(CERT_ID_KEY)? {
+                Some(bytes) => codec::decode(&bytes).unwrap_or(1),
+                None => 1,
+            };
+            // The ids given above were read under the write lock: a counter past them
+            // means another writer, and the change is refused rather than reuse an id.
+            if !ids.is_empty() && counted > first_id {
+                return Err(abort(StoreError::conflict()));
+            }
+            if let Some(next) = next_cert_id
+                && next > counted
+            {
+                let bytes = codec::encode(&next).map_err(|e| abort(codec_error(e)))?;
+                tx[T_META].insert(CERT_ID_KEY, bytes)?;
+            }
+            let moved = mine.clone().moved(stacks, seq);
+            let enc = |v: &Vec<u64>| codec::encode(v).map_err(|e| abort(codec_error(e)));
+            tx[T_META].insert(undo_key.as_slice(), enc(&moved.undo)?)?;
+            tx[T_META].insert(redo_key.as_slice(), enc(&moved.redo)?)?;
+            Ok(seq)
+        });
+        let seq = match seq {
+            Ok(seq) => seq,
+            Err(sled::transaction::TransactionError::Abort(e)) => return Err(e),
+            Err(sled::transaction::TransactionError::Storage(e)) => return Err(e.into()),
+        };
+        tracing::debug!("transaction committed");
+        Ok(Applied {
+            seq,
+            at: entry.at,
+            user: entry.user,
+            kind: entry.kind,
+            change: entry.change,
+            ids,
+            edits: entry.edits,
+            durable: true,
+        })
+    }
+}

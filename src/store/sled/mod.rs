@@ -1,0 +1,388 @@
+//! The sled backend: the only user of sled and of the codec.
+//!
+//! A store is a directory, private to its user (0700, files 0600):
+//! `ocsae.lock` (locked, with the directory itself, while open), `seal` (see
+//! `seal`), `schema-version` (read before sled is touched, so a newer store is
+//! refused without a single write), `acknowledged` (see `recovery`), `sled/`, and
+//! `backups/` (taken before migrations).
+
+mod backend;
+mod backup;
+pub(crate) mod codec;
+mod commit;
+mod engine;
+mod history;
+mod history_index;
+mod import;
+mod keys;
+mod lock;
+mod pending;
+pub mod quiet;
+mod read_copy;
+mod recovery;
+pub mod schema;
+mod seal;
+mod stacks;
+
+use super::{Kind, Location, Result, StoreError};
+use engine::{Engine, SLED_DIR, open_sled, wait_for_sled_release};
+use serde::de::DeserializeOwned;
+use std::fs;
+use std::os::unix::fs::DirBuilderExt;
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, AtomicI32, Ordering::SeqCst};
+use std::sync::{Arc, Mutex, RwLock};
+
+/// Indexes of the trees in a transaction, in `Engine::trees` order; the kinds'
+/// trees follow, in `Kind::ALL` order.
+const T_META: usize = 0;
+const T_HISTORY: usize = 1;
+/// Which history entries touched each record: kind, key length, key, sequence.
+const T_HISTORY_INDEX: usize = 2;
+const T_KINDS: usize = 3;
+
+fn tree_index(kind: Kind) -> usize {
+    T_KINDS + kind.index()
+}
+
+pub struct SledStore {
+    dir: PathBuf,
+    location: Location,
+    /// None only after sled was closed to recover from a write error and could
+    /// not be opened again yet (`retry` tries again).
+    engine: RwLock<Option<Arc<Engine>>>,
+    user: String,
+    /// The unit tests' full disk: every flush fails (see `simulate_full_disk_at_flush`).
+    #[cfg(test)]
+    flush_fails: AtomicBool,
+    /// The errno of the write sled failed, 0 if none. sled 0.34 then refuses every
+    /// later write until it is reopened, and its memory may hold half a transaction.
+    broken: AtomicI32,
+    /// Changes applied in sled's memory that never reached the disk, oldest first.
+    pending: Mutex<Vec<pending::Pending>>,
+    /// Why they did not: the error of the flush that failed.
+    write_error: Mutex<Option<StoreError>>,
+    /// Blobs written by transactions that failed: nothing refers to them.
+    orphans: Mutex<Vec<PathBuf>>,
+    /// Something was written since the store was opened.
+    wrote: AtomicBool,
+    /// One change at a time in this process: ids and sequence numbers are read
+    /// and advanced within it.
+    writing: Mutex<()>,
+    // Held for the life of the store: a second process gets `InUse`.
+    _lock: lock::StoreLock,
+    /// For a store read from a copy (see `read_copy`): removed last.
+    scratch: Option<read_copy::Scratch>,
+}
+
+/// How to open a store; tests set the user, and the migrations to run.
+pub struct OpenOptions<'a> {
+    /// The author of this session's changes; the system user if None.
+    pub user: Option<String>,
+    pub migrations: &'a [schema::Migration],
+}
+
+impl Default for OpenOptions<'_> {
+    fn default() -> Self {
+        OpenOptions {
+            user: None,
+            migrations: schema::MIGRATIONS,
+        }
+    }
+}
+
+impl SledStore {
+    /// True if `dir` holds a store (possibly empty).
+    pub fn exists(dir: &Path) -> bool {
+        dir.join(SLED_DIR).is_dir()
+    }
+
+    /// Opens the store in `dir`, creating it if absent. Refuses a store in use,
+    /// of a newer schema, or damaged, without writing to it.
+    pub fn open(dir: &Path) -> Result<SledStore> {
+        SledStore::open_with(dir, OpenOptions::default())
+    }
+
+    /// `open`, as another user or with other migrations (for tests).
+    #[doc(hidden)]
+    pub fn open_with(dir: &Path, options: OpenOptions) -> Result<SledStore> {
+        super::private_umask();
+        fs::DirBuilder::new()
+            .recursive(true)
+            .mode(0o700)
+            .create(dir)
+            .map_err(|e| StoreError::io(dir, e))?;
+        let lock = lock::StoreLock::take(dir)?;
+        if let Some(found) = schema::read_version_file(dir)?
+            && found > schema::CURRENT
+        {
+            return Err(StoreError::NewerSchema {
+                location: location(dir),
+                found,
+                supported: schema::CURRENT,
+            });
+        }
+        let sled_dir = dir.join(SLED_DIR);
+        // A program that does not take our lock (an older ocsae whose lock file was
+        // deleted) may have sled open: nothing is touched then.
+        if engine::sled_busy(&sled_dir) {
+            return Err(StoreError::InUse(location(dir)));
+        }
+        let sealed = seal::check(dir, &sled_dir)?;
+        if sealed {
+            seal::take_off(dir)?;
+        }
+        // After a crash, sled's repair is checked against a copy before it is kept.
+        let untouched = match sealed {
+            true => None,
+            false => recovery::Untouched::take(dir, &sled_dir)?,
+        };
+        let opened = open_sled(dir).and_then(|db| {
+            if untouched.is_some() {
+                match quiet::quietly(|| recovery::read_everything(&db)) {
+                    Ok(Ok(())) => {}
+                    Ok(Err(e)) => return Err(damaged(dir, e)),
+                    Err(_) => return Err(damaged(dir, "unreadable records")),
+                }
+                recovery::check_acknowledged(dir, last_seq_in(&db)).map_err(|detail| damaged(dir, detail))?;
+            }
+            Ok(db)
+        });
+        let db = match (opened, untouched) {
+            (Ok(db), untouched) => {
+                if let Some(untouched) = untouched {
+                    untouched.discard();
+                    // A seal that could not be read is replaced at close.
+                    seal::take_off(dir)?;
+                }
+                db
+            }
+            (Err(StoreError::InUse(p)), _) => return Err(StoreError::InUse(p)),
+            (Err(e), Some(untouched)) => {
+                wait_for_sled_release(&sled_dir);
+                untouched.put_back().map_err(|io| StoreError::io(&sled_dir, io))?;
+                return Err(e);
+            }
+            (Err(e), None) => {
+                // sled stopped for want of space while settling its files: they are
+                // still the ones the seal vouched for, so the seal goes back on.
+                if e.disk_full() && wait_for_sled_release(&sled_dir) {
+                    let _ = seal::write(dir, &sled_dir);
+                }
+                return Err(e);
+            }
+        };
+        let store = SledStore {
+            dir: dir.to_path_buf(),
+            location: Location::dir(dir),
+            engine: RwLock::new(Some(Arc::new(Engine::new(db, dir)?))),
+            user: options.user.unwrap_or_else(system_user),
+            #[cfg(test)]
+            flush_fails: AtomicBool::new(false),
+            broken: AtomicI32::new(0),
+            pending: Mutex::new(Vec::new()),
+            write_error: Mutex::new(None),
+            orphans: Mutex::new(Vec::new()),
+            wrote: AtomicBool::new(false),
+            writing: Mutex::new(()),
+            _lock: lock,
+            scratch: None,
+        };
+        schema::check_and_migrate(&store, options.migrations)?;
+        Ok(store)
+    }
+
+    /// Makes every later flush fail as a disk that filled up mid-change would. As
+    /// with sled, the first failure breaks the engine: every later change fails,
+    /// even once this is off, until `retry` reopens it; while it is on, sled is
+    /// not reopened either.
+    ///
+    /// A hook inside the backend, compiled into its unit tests only: it stands for
+    /// sled's own state (a failed flush leaves sled refusing writes and holding
+    /// changes that must be applied again after reopening), which no wrapper
+    /// around the `Store` trait can reach. The app's tests use such a wrapper.
+    #[cfg(test)]
+    fn simulate_full_disk_at_flush(&self, on: bool) {
+        self.flush_fails.store(on, SeqCst);
+    }
+
+    #[cfg(test)]
+    fn disk_full_simulated(&self) -> bool {
+        self.flush_fails.load(SeqCst)
+    }
+
+    #[cfg(not(test))]
+    fn disk_full_simulated(&self) -> bool {
+        false
+    }
+
+    /// Refuses a change the disk cannot take, or one sled would refuse.
+    fn check_writable(&self) -> Result<()> {
+        match self.broken.load(SeqCst) {
+            0 if !self.is_open() => Err(self.closed()),
+            0 => Ok(()),
+            errno => Err(StoreError::io(
+                &self.dir,
+                std::io::Error::from_raw_os_error(errno),
+            )),
+        }
+    }
+
+    fn is_open(&self) -> bool {
+        self.engine.read().is_ok_and(|e| e.is_some())
+    }
+
+    /// What a store whose engine could not be reopened says.
+    fn closed(&self) -> StoreError {
+        StoreError::io(
+            self.dir.join(SLED_DIR),
+            std::io::Error::other("the database is closed after a write error; ocsae keeps trying"),
+        )
+    }
+
+    /// Notes that sled failed a write: it must be reopened before the next one.
+    fn mark_broken(&self, error: &StoreError) {
+        // sled's copy of the error keeps its kind, not its number.
+        let errno = error
+            .os_error()
+            .or_else(|| error.disk_full().then_some(libc::ENOSPC))
+            .unwrap_or(libc::EIO);
+        self.broken.store(errno, SeqCst);
+    }
+
+    fn engine(&self) -> Result<Arc<Engine>> {
+        self.engine
+            .read()
+            .ok()
+            .and_then(|engine| engine.clone())
+            .ok_or_else(|| self.closed())
+    }
+
+    pub(crate) fn meta(&self) -> Result<sled::Tree> {
+        Ok(self.engine()?.trees[T_META].clone())
+    }
+
+    pub(crate) fn tree(&self, kind: Kind) -> Result<sled::Tree> {
+        Ok(self.engine()?.trees[tree_index(kind)].clone())
+    }
+
+    pub fn dir(&self) -> &Path {
+        &self.dir
+    }
+
+    fn load<T: DeserializeOwned>(&self, kind: Kind) -> Result<Vec<T>> {
+        let tree = self.tree(kind)?;
+        let mut out = Vec::with_capacity(tree.len());
+        for item in tree.iter() {
+            let (_, value) = item.map_err(|e| damaged(&self.dir, e))?;
+            out.push(codec::decode(&value).map_err(|e| damaged(&self.dir, e))?);
+        }
+        Ok(out)
+    }
+
+    /// Writes what sled holds in memory to disk. A failure breaks the engine, as
+    /// it does sled's: nothing more is written until `retry` reopens it.
+    fn flush(&self) -> Result<()> {
+        self.wrote.store(true, SeqCst);
+        let flushed = match self.disk_full_simulated() {
+            true => Err(StoreError::io(
+                &self.dir,
+                std::io::Error::from_raw_os_error(libc::ENOSPC),
+            )),
+            false => self.engine()?.db.flush().map(|_| ()).map_err(backend_error),
+        };
+        if let Err(e) = &flushed {
+            self.mark_broken(e);
+        }
+        flushed
+    }
+}
+
+impl Drop for SledStore {
+    /// A clean close: flush, close sled, wait for its threads to let go of the
+    /// files, let sled settle what it wrote, then seal the files.
+    fn drop(&mut self) {
+        let sled_dir = self.dir.join(SLED_DIR);
+        let engine = self.engine.get_mut().ok().and_then(Option::take);
+        let Some(engine) = engine else {
+            // sled could not be reopened after a write error: the next open checks everything.
+            self.remove_orphans();
+            return;
+        };
+        if self.broken.load(SeqCst) == 0 {
+            let _ = engine.db.flush();
+        }
+        let unsaved = self.pending.lock().map_or(0, |p| p.len());
+        if unsaved > 0 {
+            tracing::warn!(changes = unsaved, "closing with changes not on disk");
+        }
+        drop(engine);
+        if !wait_for_sled_release(&sled_dir) {
+            return;
+        }
+        self.remove_orphans();
+        if self.wrote.load(SeqCst) {
+            settle(&self.dir);
+        }
+        if let Err(e) = seal::write(&self.dir, &sled_dir) {
+            tracing::warn!("could not seal {}: {e}", self.dir.display());
+        }
+    }
+}
+
+/// Opens and closes sled once more. sled writes as it opens after a session that
+/// changed something (it zeroes the end of its log, writes a snapshot, drops blobs
+/// no change refers to); done now, the next open has nothing to write, so reading
+/// the store works on a full disk.
+fn settle(dir: &Path) {
+    match open_sled(dir) {
+        Ok(db) => {
+            drop(db);
+            wait_for_sled_release(&dir.join(SLED_DIR));
+        }
+        Err(e) => tracing::warn!("could not settle {}: {e}", dir.display()),
+    }
+}
+
+/// The newest history sequence number in an open database, 0 for none.
+fn last_seq_in(db: &sled::Db) -> u64 {
+    let next: u64 = match db.open_tree("meta").and_then(|m| m.get(commit::SEQ_KEY)) {
+        Ok(Some(bytes)) => codec::decode(&bytes).unwrap_or(1),
+        _ => 1,
+    };
+    next.saturating_sub(1)
+}
+
+/// How messages name a store in a directory.
+fn location(dir: &Path) -> String {
+    dir.display().to_string()
+}
+
+fn damaged(dir: &Path, detail: impl std::fmt::Display) -> StoreError {
+    StoreError::Damaged {
+        location: location(dir),
+        detail: detail.to_string(),
+    }
+}
+
+/// sled's error as the store's: an I/O error keeps its cause, for the full disk.
+fn backend_error(e: sled::Error) -> StoreError {
+    let detail = e.to_string();
+    let io = match e {
+        sled::Error::Io(io) => Some(Arc::new(io)),
+        _ => None,
+    };
+    StoreError::Backend { detail, io }
+}
+
+fn codec_error(e: codec::CodecError) -> StoreError {
+    StoreError::Codec(e.to_string())
+}
+
+/// The login name of the person running ocsae, for the history.
+pub fn system_user() -> String {
+    whoami::username().unwrap_or_else(|_| "unknown".to_string())
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,238 @@
+//! What a store holds and how it changes, whatever the backend: the kinds of
+//! record, their identities, a change as the edits it makes, and the history.
+//!
+//! The kind list is `Kind`, `Record` and `RecordId`: a new kind of record is a
+//! variant at the end of each (the history stores `Record` by variant position).
+
+use super::ChangeKind;
+use crate::domain::certificate::CertificateRequest;
+use crate::domain::municipality::{IneCode, Municipality};
+use crate::domain::rollout::Rollout;
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum Kind {
+    Municipality,
+    Rollout,
+    Certificate,
+}
+
+impl Kind {
+    pub const ALL: [Kind; 3] = [Kind::Municipality, Kind::Rollout, Kind::Certificate];
+
+    /// The kind's position in `ALL`.
+    pub fn index(self) -> usize {
+        Kind::ALL.iter().position(|&k| k == self).unwrap_or(0)
+    }
+}
+
+/// Where the history keeps records: new variants go at the end.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Record {
+    Municipality(Municipality),
+    Rollout(Rollout),
+    Certificate(CertificateRequest),
+}
+
+/// Which record: the identity a record keeps through every change.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum RecordId {
+    Municipality(IneCode),
+    /// A council's rollout of one service (the service's catalogue id).
+    Rollout(IneCode, String),
+    Certificate(u64),
+}
+
+impl RecordId {
+    pub fn kind(&self) -> Kind {
+        match self {
+            RecordId::Municipality(_) => Kind::Municipality,
+            RecordId::Rollout(..) => Kind::Rollout,
+            RecordId::Certificate(_) => Kind::Certificate,
+        }
+    }
+}
+
+/// The id of a certificate request not stored yet: the store gives it the next
+/// one when it applies the change that creates it.
+pub const NEW_ID: u64 = 0;
+
+impl Record {
+    pub fn kind(&self) -> Kind {
+        match self {
+            Record::Municipality(_) => Kind::Municipality,
+            Record::Rollout(_) => Kind::Rollout,
+            Record::Certificate(_) => Kind::Certificate,
+        }
+    }
+
+    pub fn id(&self) -> RecordId {
+        match self {
+            Record::Municipality(m) => RecordId::Municipality(m.ine),
+            Record::Rollout(r) => RecordId::Rollout(r.ine, r.service.clone()),
+            Record::Certificate(c) => RecordId::Certificate(c.id),
+        }
+    }
+
+    /// A record whose id the store is to assign.
+    pub fn is_new(&self) -> bool {
+        matches!(self, Record::Certificate(c) if c.id == NEW_ID)
+    }
+}
+
+/// One record's change: absent before means created, absent after means removed.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Edit {
+    pub before: Option<Record>,
+    pub after: Option<Record>,
+}
+
+impl Edit {
+    pub fn create(after: Record) -> Edit {
+        Edit {
+            before: None,
+            after: Some(after),
+        }
+    }
+
+    pub fn update(before: Record, after: Record) -> Edit {
+        Edit {
+            before: Some(before),
+            after: Some(after),
+        }
+    }
+
+    /// The record as it ends up, or as it was if removed.
+    pub fn record(&self) -> Option<&Record> {
+        self.after.as_ref().or(self.before.as_ref())
+    }
+
+    pub fn kind(&self) -> Option<Kind> {
+        self.record().map(Record::kind)
+    }
+
+    pub fn id(&self) -> Option<RecordId> {
+        self.record().map(Record::id)
+    }
+
+    pub fn inverse(&self) -> Edit {
+        Edit {
+            before: self.after.clone(),
+            after: self.before.clone(),
+        }
+    }
+}
+
+/// A unit of work: what the user did, as the records it touches. The backend
+/// records who did it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Change {
+    pub kind: ChangeKind,
+    pub edits: Vec<Edit>,
+    /// False for changes `u` must not walk back, such as seeding the store.
+    pub undoable: bool,
+}
+
+impl Change {
+    pub fn new(kind: ChangeKind, edits: Vec<Edit>) -> Change {
+        Change {
+            kind,
+            edits,
+            undoable: true,
+        }
+    }
+
+    /// The same change, kept in the history but out of reach of undo.
+    pub fn not_undoable(mut self) -> Change {
+        self.undoable = false;
+        self
+    }
+
+    pub fn update(kind: ChangeKind, before: Record, after: Record) -> Change {
+        Change::new(kind, vec![Edit::update(before, after)])
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum EntryKind {
+    Do,
+    /// Undid the entry with this sequence number.
+    Undo(u64),
+    /// Redid the entry with this sequence number.
+    Redo(u64),
+}
+
+/// One line of the audit trail. Its fields, in this order, are the stored format;
+/// `change` keeps the name `action` it has always had in backups.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct HistoryEntry {
+    #[serde(with = "chrono::serde::ts_milliseconds")]
+    pub at: DateTime<Utc>,
+    pub user: String,
+    pub kind: EntryKind,
+    #[serde(rename = "action")]
+    pub change: ChangeKind,
+    pub edits: Vec<Edit>,
+}
+
+/// The leading fields of a [`HistoryEntry`], in the same order, read without its edits.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct HistoryHead {
+    #[serde(with = "chrono::serde::ts_milliseconds")]
+    pub at: DateTime<Utc>,
+    pub user: String,
+    pub kind: EntryKind,
+    #[serde(rename = "action")]
+    pub change: ChangeKind,
+}
+
+impl HistoryEntry {
+    pub fn head(&self) -> HistoryHead {
+        HistoryHead {
+            at: self.at,
+            user: self.user.clone(),
+            kind: self.kind,
+            change: self.change.clone(),
+        }
+    }
+}
+
+/// One history entry that touched a record.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RecordHistory {
+    pub seq: u64,
+    pub head: HistoryHead,
+    /// The entry changed a run of records at once (an import).
+    pub bulk: bool,
+    /// What it did to this record; None for a bulk entry, whose head says enough.
+    pub edit: Option<Edit>,
+}
+
+/// What the store did, for the caller to mirror in memory.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Applied {
+    pub seq: u64,
+    pub at: DateTime<Utc>,
+    pub user: String,
+    pub kind: EntryKind,
+    pub change: ChangeKind,
+    /// The ids the store gave to new records, in edit order.
+    pub ids: Vec<u64>,
+    /// The edits as applied: new ids filled in; for an undo, already inverted.
+    pub edits: Vec<Edit>,
+    /// On disk. False while the backend keeps it in memory to write later (a full
+    /// disk): it is applied all the same, and `Store::unsaved` lists it.
+    pub durable: bool,
+}
+
+impl Applied {
+    pub fn head(&self) -> HistoryHead {
+        HistoryHead {
+            at: self.at,
+            user: self.user.clone(),
+            kind: self.kind,
+            change: self.change.clone(),
+        }
+    }
+}
