@@ -38,9 +38,28 @@ pub trait Store: Send + Sync {
     fn user(&self) -> &str;
     /// True when no record of any kind is stored.
     fn is_empty(&self) -> Result<bool>;
-    fn municipalities(&self) -> Result<Vec<Municipality>>;
-    fn rollouts(&self) -> Result<Vec<Rollout>>;
-    fn certificates(&self) -> Result<Vec<CertificateRequest>>;
+    /// Every stored record of `kind`, in the backend's order, read one at a time
+    /// so that a large kind is never held twice. A new kind of record needs no
+    /// method of its own: its records come through here.
+    fn records(&self, kind: Kind) -> Result<Box<dyn Iterator<Item = Result<Record>> + '_>>;
+    fn municipalities(&self) -> Result<Vec<Municipality>> {
+        collect(self, Kind::Municipality, |r| match r {
+            Record::Municipality(m) => Some(m),
+            _ => None,
+        })
+    }
+    fn rollouts(&self) -> Result<Vec<Rollout>> {
+        collect(self, Kind::Rollout, |r| match r {
+            Record::Rollout(r) => Some(r),
+            _ => None,
+        })
+    }
+    fn certificates(&self) -> Result<Vec<CertificateRequest>> {
+        collect(self, Kind::Certificate, |r| match r {
+            Record::Certificate(c) => Some(c),
+            _ => None,
+        })
+    }
 
     /// Applies a change and its history entry atomically. New records (`NEW_ID`)
     /// get their ids in the same transaction; `Applied::ids` says which.
@@ -86,6 +105,15 @@ pub trait Store: Send + Sync {
     fn retry(&self) -> Result<()> {
         Ok(())
     }
+}
+
+/// The records of `kind` taken apart by `pick` (the backend gives only that kind).
+fn collect<T>(store: &(impl Store + ?Sized), kind: Kind, pick: fn(Record) -> Option<T>) -> Result<Vec<T>> {
+    let mut out = Vec::new();
+    for record in store.records(kind)? {
+        out.extend(pick(record?));
+    }
+    Ok(out)
 }
 
 /// The edits of one import, given in batches; atomic at `commit`.

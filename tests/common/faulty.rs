@@ -9,12 +9,9 @@
 //!   refuses writes after a failed one until it is reopened).
 
 use chrono::{DateTime, Utc};
-use ocsae::domain::certificate::CertificateRequest;
-use ocsae::domain::municipality::Municipality;
-use ocsae::domain::rollout::Rollout;
 use ocsae::store::{
-    Applied, Change, ChangeKind, Dump, Edit, ImportBatch, Location, RecordHistory, RecordId, RestoreError,
-    Result, Store, StoreError, Unsaved,
+    Applied, Change, ChangeKind, Dump, Edit, ImportBatch, Kind, Location, Record, RecordHistory, RecordId,
+    RestoreError, Result, Store, StoreError, Unsaved,
 };
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicBool, Ordering::SeqCst};
@@ -104,14 +101,8 @@ impl Store for FaultyStore {
     fn is_empty(&self) -> Result<bool> {
         self.inner.is_empty()
     }
-    fn municipalities(&self) -> Result<Vec<Municipality>> {
-        self.inner.municipalities()
-    }
-    fn rollouts(&self) -> Result<Vec<Rollout>> {
-        self.inner.rollouts()
-    }
-    fn certificates(&self) -> Result<Vec<CertificateRequest>> {
-        self.inner.certificates()
+    fn records(&self, kind: Kind) -> Result<Box<dyn Iterator<Item = Result<Record>> + '_>> {
+        self.inner.records(kind)
     }
     fn apply(&self, change: Change, at: DateTime<Utc>) -> Result<Applied> {
         self.refuse()?;

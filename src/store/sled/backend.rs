@@ -3,12 +3,9 @@
 use super::commit::StackMove;
 use super::import::SledImport;
 use super::{SledStore, codec};
-use crate::domain::certificate::CertificateRequest;
-use crate::domain::municipality::Municipality;
-use crate::domain::rollout::Rollout;
 use crate::store::{
-    Applied, Change, ChangeKind, Dump, EntryKind, ImportBatch, Kind, Location, RecordHistory, RecordId,
-    RestoreError, Result, Store, StoreError, Unsaved,
+    Applied, Change, ChangeKind, Dump, EntryKind, ImportBatch, Kind, Location, Record, RecordHistory,
+    RecordId, RestoreError, Result, Store, StoreError, Unsaved,
 };
 use chrono::{DateTime, Utc};
 use std::fs;
@@ -44,16 +41,8 @@ impl Store for SledStore {
         self.holds_no_records()
     }
 
-    fn municipalities(&self) -> Result<Vec<Municipality>> {
-        self.load(Kind::Municipality)
-    }
-
-    fn rollouts(&self) -> Result<Vec<Rollout>> {
-        self.load(Kind::Rollout)
-    }
-
-    fn certificates(&self) -> Result<Vec<CertificateRequest>> {
-        self.load(Kind::Certificate)
+    fn records(&self, kind: Kind) -> Result<Box<dyn Iterator<Item = Result<Record>> + '_>> {
+        Ok(Box::new(self.scan(kind)?))
     }
 
     fn apply(&self, change: Change, at: DateTime<Utc>) -> Result<Applied> {

@@ -4,8 +4,7 @@
 use super::commit::{CERT_ID_KEY, SEQ_KEY};
 use super::stacks::{REDO_KEY, UNDO_KEY, redo_key, undo_key};
 use super::{
-    SledStore, T_HISTORY, T_HISTORY_INDEX, T_META, codec, damaged, engine, history_index, keys, schema,
-    tree_index,
+    SledStore, T_HISTORY, T_HISTORY_INDEX, T_META, codec, engine, history_index, keys, schema, tree_index,
 };
 use crate::store::dump::{DUMP_FORMAT, DUMP_VERSION, Dump, HistoryItem, RestoreError};
 use crate::store::{Kind, RecordId, Result, StoreError};
@@ -36,9 +35,8 @@ impl SledStore {
             stacks: self.all_stacks()?,
         };
         for kind in Kind::ALL {
-            for item in self.tree(kind)?.iter() {
-                let (_, value) = item.map_err(|e| damaged(&self.dir, e))?;
-                dump.push(keys::decode_value(kind, &value).map_err(|e| damaged(&self.dir, e))?);
+            for record in self.scan(kind)? {
+                dump.push(record?);
             }
         }
         Ok(dump)

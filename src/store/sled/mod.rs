@@ -24,9 +24,8 @@ pub mod schema;
 mod seal;
 mod stacks;
 
-use super::{Kind, Location, Result, StoreError};
+use super::{Kind, Location, Record, Result, StoreError};
 use engine::{Engine, SLED_DIR, open_sled, wait_for_sled_release};
-use serde::de::DeserializeOwned;
 use std::fs;
 use std::os::unix::fs::DirBuilderExt;
 use std::path::{Path, PathBuf};
@@ -270,14 +269,12 @@ impl SledStore {
         &self.dir
     }
 
-    fn load<T: DeserializeOwned>(&self, kind: Kind) -> Result<Vec<T>> {
-        let tree = self.tree(kind)?;
-        let mut out = Vec::with_capacity(tree.len());
-        for item in tree.iter() {
+    /// The records of `kind`'s tree, in key order, decoded one at a time.
+    pub(super) fn scan(&self, kind: Kind) -> Result<impl Iterator<Item = Result<Record>> + '_> {
+        Ok(self.tree(kind)?.iter().map(move |item| {
             let (_, value) = item.map_err(|e| damaged(&self.dir, e))?;
-            out.push(codec::decode(&value).map_err(|e| damaged(&self.dir, e))?);
-        }
-        Ok(out)
+            keys::decode_value(kind, &value).map_err(|e| damaged(&self.dir, e))
+        }))
     }
 
     /// Writes what sled holds in memory to disk. A failure breaks the engine, as

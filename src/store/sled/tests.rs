@@ -133,6 +133,39 @@ fn each_record_kind_round_trips_through_a_reopened_store() {
 }
 
 #[test]
+fn the_records_of_a_kind_come_through_one_method_in_key_order() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = noguera(dir.path());
+    let mut second = certificate();
+    second.id = 3;
+    store
+        .apply(
+            Change::new(
+                ChangeKind::ImportCertificates,
+                vec![
+                    Edit::create(Record::Certificate(certificate())),
+                    Edit::create(Record::Certificate(second.clone())),
+                ],
+            ),
+            at("2026-11-26T10:00:00Z"),
+        )
+        .unwrap();
+    let of = |kind| -> Vec<Record> { store.records(kind).unwrap().map(Result::unwrap).collect() };
+    for kind in Kind::ALL {
+        assert!(of(kind).iter().all(|r| r.kind() == kind), "{kind:?}");
+    }
+    let ines: Vec<IneCode> = store.municipalities().unwrap().iter().map(|m| m.ine).collect();
+    assert_eq!(ines.len(), 30);
+    assert!(ines.is_sorted(), "councils by INE code, as keyed");
+    assert_eq!(of(Kind::Rollout).len(), store.rollouts().unwrap().len());
+    assert_eq!(
+        of(Kind::Certificate),
+        [Record::Certificate(second), Record::Certificate(certificate())],
+        "requests by id"
+    );
+}
+
+#[test]
 fn a_stale_before_is_a_conflict_and_writes_nothing() {
     let dir = tempfile::tempdir().unwrap();
     let store = noguera(dir.path());
