@@ -39,8 +39,9 @@ pub trait Store: Send + Sync {
     /// True when no record of any kind is stored.
     fn is_empty(&self) -> Result<bool>;
     /// Every stored record of `kind`, in the backend's order, read one at a time
-    /// so that a large kind is never held twice. A new kind of record needs no
-    /// method of its own: its records come through here.
+    /// so that a large kind is never held twice; the size hint is their count if
+    /// the backend knows it. A new kind of record needs no method of its own: its
+    /// records come through here.
     fn records(&self, kind: Kind) -> Result<Box<dyn Iterator<Item = Result<Record>> + '_>>;
     fn municipalities(&self) -> Result<Vec<Municipality>> {
         collect(self, Kind::Municipality, |r| match r {
@@ -109,8 +110,9 @@ pub trait Store: Send + Sync {
 
 /// The records of `kind` taken apart by `pick` (the backend gives only that kind).
 fn collect<T>(store: &(impl Store + ?Sized), kind: Kind, pick: fn(Record) -> Option<T>) -> Result<Vec<T>> {
-    let mut out = Vec::new();
-    for record in store.records(kind)? {
+    let records = store.records(kind)?;
+    let mut out = Vec::with_capacity(records.size_hint().0);
+    for record in records {
         out.extend(pick(record?));
     }
     Ok(out)

@@ -42,7 +42,13 @@ impl Store for SledStore {
     }
 
     fn records(&self, kind: Kind) -> Result<Box<dyn Iterator<Item = Result<Record>> + '_>> {
-        Ok(Box::new(self.scan(kind)?))
+        // sled counts a tree by reading it through; done once, it lets the caller
+        // reserve once: 100,000 requests grown by doubling peak several MB higher.
+        let left = self.tree(kind)?.len();
+        Ok(Box::new(Counted {
+            records: self.scan(kind)?,
+            left,
+        }))
     }
 
     fn apply(&self, change: Change, at: DateTime<Utc>) -> Result<Applied> {
@@ -133,5 +139,26 @@ impl From<sled::Error> for StoreError {
 impl From<codec::CodecError> for StoreError {
     fn from(e: codec::CodecError) -> StoreError {
         super::codec_error(e)
+    }
+}
+
+/// A kind's records with their count as the size hint (a writer on another
+/// thread may change it meanwhile: it is a hint, never a promise).
+struct Counted<I> {
+    records: I,
+    left: usize,
+}
+
+impl<I: Iterator> Iterator for Counted<I> {
+    type Item = I::Item;
+
+    fn next(&mut self) -> Option<I::Item> {
+        let record = self.records.next()?;
+        self.left = self.left.saturating_sub(1);
+        Some(record)
+    }
+
+    fn size_hint(&self) -> (usize, Option<usize>) {
+        (self.left, None)
     }
 }
