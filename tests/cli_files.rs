@@ -324,6 +324,66 @@ fn csv_exports_neutralise_formulas_and_read_back_exactly() {
     );
 }
 
+/// Every cell a spreadsheet finds in `csv` when it splits on `sep` (as LibreOffice
+/// does: a quote that does not open a cell is text).
+fn cells_split_on(csv: &str, sep: u8) -> Vec<String> {
+    let mut reader = csv::ReaderBuilder::new()
+        .delimiter(sep)
+        .has_headers(false)
+        .flexible(true)
+        .from_reader(csv.trim_start_matches('\u{FEFF}').as_bytes());
+    reader
+        .records()
+        .flat_map(|r| r.unwrap().iter().map(str::to_string).collect::<Vec<_>>())
+        .collect()
+}
+
+#[test]
+fn a_spreadsheet_splitting_on_semicolons_finds_no_formula_either() {
+    let (dir, db, _) = store_and_backup();
+    let holders = [
+        "a;=2+3;b",
+        "Puig, Maria;=2*21;x",
+        "c;\"=3+4\";d",
+        "e;=HYPERLINK(\"http://evil.example\";\"x\")",
+        "f;'g;@h;-i;+j",
+    ];
+    for holder in holders {
+        ok(ocsae(
+            &db,
+            &[
+                "cert", "add", "--municipality", "252228", "--role", "other", "--type", "tcat",
+                "--holder", holder,
+            ],
+        ));
+    }
+    let csv = ok(ocsae(&db, &["export", "certificates", "--format", "csv"]));
+    for sep in [b',', b';'] {
+        for cell in cells_split_on(&csv, sep) {
+            assert!(
+                !cell.starts_with(['=', '+', '-', '@', '\t', '\r']),
+                "{cell:?} read with {:?}",
+                sep as char
+            );
+        }
+    }
+    assert!(csv.contains("a;'=2+3;b"), "{csv}");
+    // Imported again, each holder is exactly what was typed.
+    let exported = dir.path().join("exported.csv");
+    fs::write(&exported, &csv).unwrap();
+    let other = tempfile::tempdir().unwrap();
+    let other_db = other.path().join("db");
+    ok(ocsae(&other_db, &["init"]));
+    ok(ocsae(&other_db, &["import", "certificates", exported.to_str().unwrap()]));
+    let json: serde_json::Value =
+        serde_json::from_str(&ok(ocsae(&other_db, &["export", "certificates"]))).unwrap();
+    let back: Vec<&str> = json.as_array().unwrap()[2..]
+        .iter()
+        .map(|c| c["holder"].as_str().unwrap())
+        .collect();
+    assert_eq!(back, holders);
+}
+
 #[test]
 fn restore_reads_only_a_regular_file_and_never_waits_on_a_pipe() {
     let dir = tempfile::tempdir().unwrap();

@@ -16,6 +16,7 @@ pub struct CsvTable {
 #[derive(Debug)]
 pub struct CsvRow {
     pub line: u64,
+    /// Each cell trimmed, without the quotes `formula::neutralise` puts in.
     pub fields: Vec<String>,
 }
 
@@ -107,7 +108,11 @@ pub fn parse(text: &str) -> Result<CsvTable, IoError> {
         }
         rows.push(CsvRow {
             line,
-            fields: record.iter().map(str::to_string).collect(),
+            // Trimmed, and without the quotes an export puts before formulas.
+            fields: record
+                .iter()
+                .map(|f| super::formula::original(f.trim()).into_owned())
+                .collect(),
         });
     }
     Ok(CsvTable {
@@ -150,10 +155,9 @@ impl CsvTable {
 }
 
 impl CsvRow {
-    /// A field by position, trimmed and without the quote an export puts before a
-    /// formula (`formula::original`); a short row is an error naming the column.
+    /// A field by position (see `fields`); a short row is an error naming the column.
     pub fn get(&self, index: usize, name: &'static str) -> Result<&str, IoError> {
-        let field = self.fields.get(index).map(|f| super::formula::original(f.trim()));
+        let field = self.fields.get(index).map(String::as_str);
         field.ok_or(IoError::Line {
             line: self.line,
             problem: Problem::MissingField(name),
