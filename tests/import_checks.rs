@@ -282,6 +282,26 @@ fn shift_jis_is_refused_naming_the_line_and_utf16_without_a_bom_is_read() {
 }
 
 #[test]
+fn an_old_mac_file_ends_its_lines_with_a_carriage_return_alone() {
+    let (_dir, db) = seeded();
+    // Over 64 KB with no line feed at all; the bad row is line 1,502.
+    let good = GOOD.replace('\n', "\r");
+    let mut file = HEADER.replace('\n', "\r");
+    file.push_str(&good.repeat(1500));
+    file.push_str("252228,Maria Puig,mayor,tcat,new,no,received,dimarts,\r");
+    assert!(file.len() > 64 * 1024);
+    refused(
+        &db,
+        file.as_bytes(),
+        "line 1502: invalid date \"dimarts\" in \"received_at\"",
+    );
+    let file = file.replace("dimarts", "2026-12-01 09:00");
+    let (code, stderr) = import(&db, file.as_bytes());
+    assert_eq!(code, Some(0), "{stderr}");
+    assert_eq!(certificates(&db).len(), 1501);
+}
+
+#[test]
 fn a_column_named_twice_is_refused_by_name() {
     let (_dir, db) = seeded();
     refused(

@@ -26,16 +26,30 @@ pub use super::encoding::decode;
 /// without line breaks is not a spreadsheet.
 pub const MAX_LINE_KB: usize = 64;
 
+/// The physical lines of `text`. A line ends with a line feed, a carriage return and
+/// a line feed (Windows), or a carriage return alone (old Mac spreadsheets), as the
+/// CSV reader ends its records.
+fn lines(text: &str) -> impl Iterator<Item = &str> {
+    text.split('\n')
+        .flat_map(|l| l.strip_suffix('\r').unwrap_or(l).split('\r'))
+}
+
+/// How many line ends `text[from..to]` holds (a `\r\n` counts once, at its `\n`).
+fn line_ends(text: &[u8], from: usize, to: usize) -> u64 {
+    let lone_cr = |at: usize| text[at] == b'\r' && text.get(at + 1) != Some(&b'\n');
+    (from..to).filter(|&at| text[at] == b'\n' || lone_cr(at)).count() as u64
+}
+
 /// The first line longer than `MAX_LINE_KB`, counted from 1.
 fn overlong_line(text: &str) -> Option<u64> {
-    text.split('\n')
+    lines(text)
         .position(|line| line.len() > MAX_LINE_KB * 1024)
         .map(|n| n as u64 + 1)
 }
 
 /// The separator a header line uses: `;` if it has more of them than commas.
 fn separator(text: &str) -> u8 {
-    let header = text.lines().next().unwrap_or("");
+    let header = lines(text).next().unwrap_or("");
     let count = |c: char| {
         let mut quoted = false;
         header
@@ -89,11 +103,7 @@ pub fn parse(text: &str) -> Result<CsvTable, IoError> {
             byte += 1;
         }
         if byte >= counted.0 {
-            let newlines = text.as_bytes()[counted.0..byte]
-                .iter()
-                .filter(|&&b| b == b'\n')
-                .count();
-            counted = (byte, counted.1 + newlines as u64);
+            counted = (byte, counted.1 + line_ends(text.as_bytes(), counted.0, byte));
         }
         counted.1
     };
@@ -229,6 +239,34 @@ mod tests {
         );
         let t = parse("ine_code,role,,\n252228,mayor,,\n").unwrap();
         assert_eq!(t.column("role"), Some(1), "unnamed trailing columns may repeat");
+    }
+
+    #[test]
+    fn a_carriage_return_alone_ends_a_line() {
+        // An old Mac spreadsheet's file: over 64 KiB, with no line feed at all.
+        let row = "252228,Maria Puig,mayor\r";
+        let mut text = String::from("ine_code,holder,role\r");
+        for _ in 0..4000 {
+            text.push_str(row);
+        }
+        text.push_str("\r252228,Anna Vidal,mayor\r");
+        assert!(text.len() > 64 * 1024);
+        let t = parse(&text).unwrap();
+        assert_eq!(t.rows.len(), 4001);
+        assert_eq!(t.rows[0].line, 2);
+        assert_eq!(t.rows[3999].line, 4001);
+        assert_eq!(t.rows[4000].line, 4003, "the blank line counts");
+        assert_eq!(t.rows[4000].fields[1], "Anna Vidal");
+        let mixed = parse("a;b\r\n1;2\r3;4\n5;6\r\n").unwrap();
+        let lines: Vec<u64> = mixed.rows.iter().map(|r| r.line).collect();
+        assert_eq!(lines, [2, 3, 4], "CRLF, CR and LF each end one line");
+        assert_eq!(mixed.rows[1].fields, ["3", "4"], "';' read from the first line alone");
+        let long = "x".repeat(64 * 1024 + 1);
+        let err = parse(&format!("a,b\r1,2\r3,{long}\r")).unwrap_err();
+        assert!(
+            matches!(err, IoError::Line { line: 3, .. }),
+            "{err:?}"
+        );
     }
 
     #[test]
