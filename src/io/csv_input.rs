@@ -35,7 +35,7 @@ fn lines(text: &str) -> impl Iterator<Item = &str> {
 }
 
 /// How many line ends `text[from..to]` holds (a `\r\n` counts once, at its `\n`).
-fn line_ends(text: &[u8], from: usize, to: usize) -> u64 {
+pub(super) fn line_ends(text: &[u8], from: usize, to: usize) -> u64 {
     let lone_cr = |at: usize| text[at] == b'\r' && text.get(at + 1) != Some(&b'\n');
     (from..to).filter(|&at| text[at] == b'\n' || lone_cr(at)).count() as u64
 }

@@ -126,7 +126,10 @@ impl IoError {
         match self {
             IoError::File { path, detail } => format!("{}: {detail}", path.display()),
             IoError::Encoding { path, why } => match why {
-                encoding::NotText::Unknown => t.f(Msg::err_encoding, &[("path", &path.display())]),
+                encoding::NotText::Mixed { utf8, other } => t.f(
+                    Msg::err_encoding,
+                    &[("path", &path.display()), ("utf8", utf8), ("line", other)],
+                ),
                 encoding::NotText::Utf16 => t.f(Msg::err_encoding_utf16, &[("path", &path.display())]),
                 encoding::NotText::AtLine(line) => {
                     t.f(Msg::err_encoding_at, &[("path", &path.display()), ("line", line)])
