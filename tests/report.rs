@@ -192,6 +192,27 @@ fn e_exports_the_table_on_screen_and_y_copies_the_row() {
 }
 
 #[test]
+fn e_writes_nothing_inside_the_store() {
+    let mut f = fixture();
+    // Started from within the store's directory, or its database's.
+    for dir in [f.dir.path().to_path_buf(), f.dir.path().join("sled")] {
+        let before: Vec<_> = std::fs::read_dir(&dir)
+            .unwrap()
+            .map(|e| e.unwrap().file_name())
+            .collect();
+        f.app.export_dir = dir.clone();
+        press(&mut f.app, KeyCode::Char('E'));
+        let status = screen(&f.app, 200, 24).lines().last().unwrap().to_string();
+        assert!(status.contains("és dins del magatzem"), "{status}");
+        let after: Vec<_> = std::fs::read_dir(&dir)
+            .unwrap()
+            .map(|e| e.unwrap().file_name())
+            .collect();
+        assert_eq!(after, before, "nothing was written in {dir:?}");
+    }
+}
+
+#[test]
 fn e_writes_a_private_file_through_no_planted_link_and_quotes_formulas() {
     use std::os::unix::fs::PermissionsExt;
     let f = fixture();

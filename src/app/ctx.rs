@@ -44,6 +44,9 @@ pub struct Ctx {
     pub quit: bool,
     /// Where `E` writes its CSV files: the directory ocsae was started in.
     pub export_dir: std::path::PathBuf,
+    /// The store's directory as given (`--db`), where `E` never writes; the store
+    /// itself may be a copy of it, read on a full disk.
+    pub store_dir: std::path::PathBuf,
     /// Text for the terminal's clipboard, sent by the draw loop (OSC 52).
     pub clipboard: Option<String>,
     /// `--read-only`: look, never change.
@@ -69,6 +72,7 @@ impl Ctx {
         clock: Arc<dyn Clock>,
         data: Data,
     ) -> Ctx {
+        let store_dir = store.dir().to_path_buf();
         Ctx {
             store,
             clock,
@@ -82,6 +86,7 @@ impl Ctx {
             status: None,
             quit: false,
             export_dir: std::path::PathBuf::from("."),
+            store_dir,
             clipboard: None,
             read_only: false,
             write_error: None,

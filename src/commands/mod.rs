@@ -85,7 +85,7 @@ pub fn export(
             io::export::certificates(&councils, &list, &calendar, format).map_err(fail)?
         }
     };
-    io::export::write_output(output, &bytes).map_err(fail)
+    io::output::write_output(output, &bytes, db).map_err(fail)
 }
 
 pub fn import(
@@ -181,21 +181,18 @@ pub fn report(
     // Names and notes come from people: nothing in them may drive a terminal.
     let text = io::report::render(&input, t, format);
     let text = crate::domain::text::clean_multiline(&text);
-    io::export::write_output(output, text.as_bytes()).map_err(|e| UserError(e.localize(t)))
+    io::output::write_output(output, text.as_bytes(), db).map_err(|e| UserError(e.localize(t)))
 }
 
 pub fn backup(db: &Path, file: &Path, t: &I18n, clock: &dyn Clock) -> Outcome {
     let store = open_to_read(db, t)?;
-    // The store's directory is the store's: a file written there could be taken
-    // for its own, and a failed restore of it would go with it.
-    if lies_within(file, db) {
-        return Err(UserError(t.f(
-            Msg::err_backup_inside_store,
-            &[("path", &file.display()), ("store", &db.display())],
-        )));
-    }
-    let dump = io::backup::backup(&store, file, clock.now()).map_err(|e| UserError(e.localize(t)))?;
-    crate::output::out(format_args!(
+    let dump = io::backup::backup(&store, db, file, clock.now()).map_err(|e| UserError(e.localize(t)))?;
+    // Written to standard output, the backup is alone there.
+    let done = match file == Path::new(io::output::STDOUT) {
+        true => crate::output::err,
+        false => crate::output::out,
+    };
+    done(format_args!(
         "{}",
         t.f(
             Msg::backup_done,
@@ -208,23 +205,6 @@ pub fn backup(db: &Path, file: &Path, t: &I18n, clock: &dyn Clock) -> Outcome {
         )
     ));
     Ok(())
-}
-
-/// Whether writing `file` would put something inside `dir`, links resolved. The
-/// last part of `file` is not resolved: a link there is replaced, not followed.
-fn lies_within(file: &Path, dir: &Path) -> bool {
-    let Ok(dir) = dir.canonicalize() else {
-        return false;
-    };
-    let parent = match file.parent() {
-        Some(p) if !p.as_os_str().is_empty() => p,
-        _ => Path::new("."),
-    };
-    let resolved = match file.file_name() {
-        Some(name) => parent.canonicalize().map(|p| p.join(name)),
-        None => file.canonicalize(),
-    };
-    resolved.is_ok_and(|f| f.starts_with(&dir))
 }
 
 pub fn restore(db: &Path, file: &Path, force: bool, config: &Config, t: &I18n) -> Outcome {
@@ -317,6 +297,7 @@ pub fn dashboard(
     let mut app = app::App::new_lazy(store, config, lang, keymap, theme, clock)
         .map_err(|e| UserError(e.localize(t)))?;
     app.read_only = read_only;
+    app.store_dir = db.to_path_buf();
     let code = tui::run(app).map_err(|e| UserError(t.f(Msg::err_terminal, &[("detail", &e)])))?;
     Ok(code.clamp(0, 255) as u8)
 }

@@ -260,13 +260,14 @@ mod tests {
         let mixed = parse("a;b\r\n1;2\r3;4\n5;6\r\n").unwrap();
         let lines: Vec<u64> = mixed.rows.iter().map(|r| r.line).collect();
         assert_eq!(lines, [2, 3, 4], "CRLF, CR and LF each end one line");
-        assert_eq!(mixed.rows[1].fields, ["3", "4"], "';' read from the first line alone");
+        assert_eq!(
+            mixed.rows[1].fields,
+            ["3", "4"],
+            "';' read from the first line alone"
+        );
         let long = "x".repeat(64 * 1024 + 1);
         let err = parse(&format!("a,b\r1,2\r3,{long}\r")).unwrap_err();
-        assert!(
-            matches!(err, IoError::Line { line: 3, .. }),
-            "{err:?}"
-        );
+        assert!(matches!(err, IoError::Line { line: 3, .. }), "{err:?}");
     }
 
     #[test]

@@ -182,7 +182,11 @@ mod tests {
             Err(NotText::Mixed { utf8: 2, other: 3 }),
             "UTF-8 and 1252 in one file: refused, not mangled, naming both lines"
         );
-        let punctuation: Vec<u8> = b"holder\rPere\x92s\r".iter().copied().chain("d’Àger\r".bytes()).collect();
+        let punctuation: Vec<u8> = b"holder\rPere\x92s\r"
+            .iter()
+            .copied()
+            .chain("d’Àger\r".bytes())
+            .collect();
         assert_eq!(
             decode_owned(punctuation),
             Err(NotText::Mixed { utf8: 3, other: 2 }),

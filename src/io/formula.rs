@@ -30,9 +30,12 @@ fn guarded(next: char, part: bool) -> bool {
 /// Whether the cell needs any quote at all (the usual answer is no).
 fn needs_guard(cell: &str) -> bool {
     cell.chars().next().is_some_and(|c| guarded(c, false))
-        || cell
-            .match_indices(STARTS_CELL)
-            .any(|(at, sep)| cell[at + sep.len()..].chars().next().is_some_and(|c| guarded(c, true)))
+        || cell.match_indices(STARTS_CELL).any(|(at, sep)| {
+            cell[at + sep.len()..]
+                .chars()
+                .next()
+                .is_some_and(|c| guarded(c, true))
+        })
 }
 
 /// The cell as written to a CSV file.
@@ -63,8 +66,8 @@ pub fn original(cell: &str) -> Cow<'_, str> {
     let mut start = Some(false);
     let mut chars = cell.chars().peekable();
     while let Some(c) = chars.next() {
-        let put_by_us = c == '\''
-            && start.is_some_and(|part| chars.peek().is_some_and(|&next| guarded(next, part)));
+        let put_by_us =
+            c == '\'' && start.is_some_and(|part| chars.peek().is_some_and(|&next| guarded(next, part)));
         if put_by_us {
             start = None;
             continue;
@@ -139,7 +142,11 @@ mod tests {
         assert_eq!(original("''=1"), "'=1", "only one quote goes");
         assert_eq!(original("a;'b"), "a;'b");
         assert_eq!(original("a'=1"), "a'=1", "only where a cell may start");
-        assert_eq!(original("'\"x\""), "'\"x\"", "a double quote counts only within a cell");
+        assert_eq!(
+            original("'\"x\""),
+            "'\"x\"",
+            "a double quote counts only within a cell"
+        );
     }
 
     #[test]
