@@ -111,8 +111,16 @@ pub fn add(db: &Path, args: NewCert, config: &Config, t: &I18n, clock: &dyn Cloc
                 .join(", "),
         )
     })?;
-    let reason = crate::domain::text::clean(args.reason.unwrap_or(""));
-    let reason = reason.trim();
+    // What cleaning changed is said, field by field, once the request is saved.
+    let mut cleaned: Vec<&str> = Vec::new();
+    let mut clean = |flag, text| {
+        let out = crate::domain::text::clean(text);
+        if matches!(out, std::borrow::Cow::Owned(_)) {
+            cleaned.push(flag);
+        }
+        out.trim().to_string()
+    };
+    let reason = clean("--reason", args.reason.unwrap_or(""));
     // Whole seconds: what a person can type, and what the history shows.
     let now = clock.now().trunc_subsecs(0);
     let received = match args.received {
@@ -129,12 +137,12 @@ pub fn add(db: &Path, args: NewCert, config: &Config, t: &I18n, clock: &dyn Cloc
         })?,
         None => now,
     };
-    let holder = crate::domain::text::clean(args.holder).trim().to_string();
+    let holder = clean("--holder", args.holder);
     // The same checks as the form and the import, before anything is opened.
     let mut draft = CertificateRequest::received(0, IneCode(0), holder, role, ty.code.clone(), received);
     draft.operation = operation;
     draft.urgent = args.urgent;
-    draft.reason = reason.to_string();
+    draft.reason = reason;
     request_rules::check(&draft, now).map_err(|broken| {
         UserError(match broken {
             Broken::Empty(_) => t.t(Msg::req_err_holder).to_string(),
@@ -176,6 +184,12 @@ pub fn add(db: &Path, args: NewCert, config: &Config, t: &I18n, clock: &dyn Cloc
         )
         .map_err(stored)?;
     crate::app::summary_cache::after_change(&store, before, &added, tz, &config.local_holidays);
+    for flag in cleaned {
+        crate::output::err(format_args!(
+            "ocsae: {}",
+            t.f(Msg::cert_cleaned, &[("field", &flag)])
+        ));
+    }
     if matches!(
         council.form_status(now.with_timezone(&tz).date_naive()),
         FormStatus::NotSent | FormStatus::Expired

@@ -217,6 +217,7 @@ messages! {
     history_redo,
     history_undo,
     import_cleaned,
+    cert_cleaned,
     import_done,
     init_done,
     issued_moved,
