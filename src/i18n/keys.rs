@@ -235,6 +235,8 @@ messages! {
     nothing_unsaved,
     record_gone,
     prompt_quit_unsaved,
+    lost_on_quit,
+    and_more,
     nothing_to_redo,
     nothing_to_undo,
     op_new,

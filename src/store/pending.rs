@@ -43,6 +43,14 @@ impl Store {
             .unwrap_or_default()
     }
 
+    /// Those changes' actions and edits, oldest first: what quitting would lose.
+    pub fn unsaved_changes(&self) -> Vec<(String, Vec<Edit>)> {
+        self.pending
+            .lock()
+            .map(|p| p.iter().map(|c| (c.action.clone(), c.edits.clone())).collect())
+            .unwrap_or_default()
+    }
+
     /// Whether a change must wait for `recover`: some are not on disk, or sled
     /// failed a write and refuses more until it is reopened.
     pub fn needs_recovery(&self) -> bool {
