@@ -228,6 +228,48 @@ fn a_huge_paste_into_any_field_is_cut_with_a_message() {
 }
 
 #[test]
+fn the_full_field_message_goes_with_the_popup_it_was_about() {
+    let big = "Vilanova ".repeat(200_000 / 9);
+    for (what, open) in [
+        ("contacts form", &[KeyCode::Char('e')][..]),
+        (
+            "checklist notes",
+            &[KeyCode::Char('2'), KeyCode::Enter, KeyCode::Char('e')],
+        ),
+        ("request form", &[KeyCode::Char('3'), KeyCode::Char('n')]),
+        ("quick jump", &[KeyCode::Char('g')]),
+    ] {
+        let mut f = fixture();
+        for &key in open {
+            press(&mut f.app, key);
+        }
+        f.app.handle_event(Event::Paste(big.clone()));
+        assert!(screen(&f.app, 80, 24).contains("El camp és ple"), "{what}");
+        // Discarded: Esc, and yes when the form asks before throwing text away.
+        for _ in 0..3 {
+            if f.app.popup.is_none() {
+                break;
+            }
+            let key = if screen(&f.app, 80, 24).contains("(s/n)") {
+                's'
+            } else {
+                '\u{1b}'
+            };
+            match key {
+                's' => press(&mut f.app, KeyCode::Char('s')),
+                _ => press(&mut f.app, KeyCode::Esc),
+            }
+        }
+        assert!(f.app.popup.is_none(), "{what}: still open");
+        let s = screen(&f.app, 80, 24);
+        assert!(
+            !s.contains("El camp és ple"),
+            "{what}: the message outlived its form:\n{s}"
+        );
+    }
+}
+
+#[test]
 fn a_full_disk_keeps_the_change_on_screen_and_marks_it_not_saved() {
     let mut f = fixture();
     press(&mut f.app, KeyCode::Char('e'));

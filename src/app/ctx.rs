@@ -27,6 +27,8 @@ pub enum StatusKind {
 pub struct Status {
     pub kind: StatusKind,
     pub text: String,
+    /// About a field of the open popup: it goes when the popup closes.
+    pub of_popup: bool,
 }
 
 pub struct Ctx {
@@ -112,7 +114,18 @@ impl Ctx {
             StatusKind::Saved if self.store.unsaved() > 0 => (StatusKind::Error, self.unsaved_warning()),
             _ => (kind, text.into()),
         };
-        self.status = Some(Status { kind, text });
+        self.status = Some(Status {
+            kind,
+            text,
+            of_popup: false,
+        });
+    }
+
+    /// A popup has closed: what was said about its fields goes with it.
+    pub fn popup_closed(&mut self) {
+        if self.status.as_ref().is_some_and(|s| s.of_popup) {
+            self.status = None;
+        }
     }
 
     pub fn refuse_read_only(&mut self) {
@@ -124,8 +137,12 @@ impl Ctx {
         self.set_status(StatusKind::Info, self.t.t(Msg::certs_loading).to_string());
     }
 
+    /// A field of a popup refused text: said until the popup closes.
     pub fn field_full_status(&mut self) {
         self.set_status(StatusKind::Info, self.t.t(Msg::field_full_short).to_string());
+        if let Some(status) = self.status.as_mut() {
+            status.of_popup = true;
+        }
     }
 
     /// The records or the council list changed: every tab recomputes its rows
