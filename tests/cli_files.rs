@@ -567,3 +567,41 @@ fn restore_reads_only_a_regular_file_and_never_waits_on_a_pipe() {
         assert!(err.contains(dev), "{err}");
     }
 }
+
+/// The README's table of the store's files, by name.
+fn readme_files_table() -> Vec<String> {
+    let readme = fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("README.md")).unwrap();
+    let files = readme.split("\n## Files\n").nth(1).unwrap();
+    let table = files.split("\n### ").next().unwrap();
+    table
+        .lines()
+        .filter_map(|l| l.strip_prefix("| `"))
+        .map(|l| l.split('`').next().unwrap().trim_end_matches('/').to_string())
+        .collect()
+}
+
+#[test]
+fn the_readme_names_every_file_a_store_holds_and_says_an_import_files_again() {
+    let (dir, db, _) = store_and_backup();
+    let documented = readme_files_table();
+    for entry in fs::read_dir(&db).unwrap() {
+        let name = entry.unwrap().file_name().into_string().unwrap();
+        assert!(
+            documented.contains(&name),
+            "{name} is not in the README's Files table: {documented:?}"
+        );
+    }
+    // Importing the same file again files its requests again, as the README says.
+    let office = dir.path().join("office.csv");
+    ok(ocsae(&db, &["import", "certificates", office.to_str().unwrap()]));
+    let json: serde_json::Value = serde_json::from_str(&ok(ocsae(&db, &["export", "certificates"]))).unwrap();
+    let holders: Vec<&str> = json
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["holder"].as_str().unwrap())
+        .collect();
+    assert_eq!(holders, ["Maria Puig", "Jordi Solé", "Maria Puig", "Jordi Solé"]);
+    let readme = fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("README.md")).unwrap();
+    assert!(readme.contains("importing the same file twice files its requests twice"));
+}
