@@ -51,7 +51,7 @@ pub enum Command {
         what: ExportWhat,
         #[arg(long, value_enum, default_value_t)]
         format: Format,
-        /// The output file (default: standard output)
+        /// The output file, or - for standard output (the default)
         #[arg(short, long, value_name = "FILE")]
         output: Option<PathBuf>,
     },
@@ -64,12 +64,15 @@ pub enum Command {
     Report {
         #[arg(long, value_enum, default_value_t)]
         format: ReportFormat,
-        /// The output file (default: standard output)
+        /// The output file, or - for standard output (the default)
         #[arg(short, long, value_name = "FILE")]
         output: Option<PathBuf>,
     },
     /// Write a complete JSON backup: every record and the history
-    Backup { file: PathBuf },
+    Backup {
+        /// The backup file, or - for standard output
+        file: PathBuf,
+    },
     /// Restore a backup into a new or empty store
     Restore {
         file: PathBuf,

@@ -28,6 +28,9 @@ pub fn init(dir: &Path, level: &str) -> Option<PathBuf> {
         .with_env_filter(filter)
         .with_ansi(false)
         .with_writer(std::sync::Mutex::new(file))
+        // A log the disk no longer takes says nothing: tracing's own complaint goes
+        // to stderr, which is the dashboard's screen.
+        .log_internal_errors(false)
         .try_init()
         .ok()?;
     Some(path)

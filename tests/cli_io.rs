@@ -522,3 +522,69 @@ fn db_takes_a_sled_location_and_refuses_a_database_address_for_now() {
     }
     assert!(!Path::new("postgresql:").exists(), "nothing was created");
 }
+
+#[test]
+fn cert_add_says_which_field_lost_hidden_characters_and_a_filler_is_a_space() {
+    let dir = seeded();
+    let db = dir.path().join("db");
+    let out = cert_add(
+        &db,
+        &[
+            "--municipality",
+            "252228",
+            "--holder",
+            "Anna\u{3164}Bo\u{200B}",
+            "--role",
+            "mayor",
+            "--type",
+            "tcat",
+        ],
+    );
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let stderr = text(&out.stderr);
+    assert!(
+        stderr.contains("warning: invisible or control characters were removed from --holder"),
+        "{stderr}"
+    );
+    assert!(!stderr.contains("--reason"), "{stderr}");
+    let out = cert_add(
+        &db,
+        &[
+            "--municipality",
+            "252228",
+            "--holder",
+            "Pere Roca",
+            "--role",
+            "other",
+            "--type",
+            "tcat",
+            "--urgent",
+            "--reason",
+            "Viatja\u{202E} demà",
+        ],
+    );
+    let stderr = text(&out.stderr);
+    assert!(
+        stderr.contains("removed from --reason") && !stderr.contains("--holder"),
+        "{stderr}"
+    );
+    let out = ocsae(&db, &["export", "certificates"]);
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(json[0]["holder"], "Anna Bo");
+    assert_eq!(json[1]["reason"], "Viatja demà");
+    // Plain text says nothing.
+    let out = cert_add(
+        &db,
+        &[
+            "--municipality",
+            "252228",
+            "--holder",
+            "Maria Puig",
+            "--role",
+            "mayor",
+            "--type",
+            "tcat",
+        ],
+    );
+    assert!(!text(&out.stderr).contains("invisible"), "{}", text(&out.stderr));
+}

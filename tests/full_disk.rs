@@ -97,7 +97,7 @@ fn dashboard_child() {
     assert!(f.app.popup_as::<Prompt>().is_some());
     let s = screen(&f.app, 100, 30);
     assert!(
-        s.contains("Es perdran 1 canvis no desats al disc (estat d'implantació)"),
+        s.contains("Sortir sense desar? (s/n) Es perdria: estat d'implantació: Àger · TRA"),
         "{s}"
     );
     press(&mut f.app, KeyCode::Char('n'));
@@ -163,4 +163,66 @@ fn import_child() {
     let store = open_store(dir.path());
     assert!(store.certificates().unwrap().is_empty());
     assert_eq!(store.changes_since(0).unwrap().len(), 1);
+}
+
+/// The binary in a terminal, its files capped once a first change is on disk, as a
+/// disk that fills up while the dashboard is open.
+#[test]
+fn quitting_on_a_full_disk_asks_naming_the_change_and_says_on_stderr_what_was_lost() {
+    use common::pty::{binary, spawn_program};
+    let home = tempfile::tempdir().unwrap();
+    let db = home.path().join("db");
+    let init = Command::new(binary())
+        .args(["--db", db.to_str().unwrap(), "init"])
+        .env("XDG_CONFIG_HOME", home.path().join("config"))
+        .output()
+        .unwrap();
+    assert!(init.status.success());
+    // A file past the cap fails with EFBIG; the signal that would kill is ignored,
+    // as a full disk kills nothing.
+    let mut s = spawn_program(
+        "/bin/sh",
+        home.path(),
+        &[
+            "-c",
+            "trap '' XFSZ; exec \"$0\" --db \"$1\"",
+            &binary(),
+            db.to_str().unwrap(),
+        ],
+        &[],
+        80,
+        24,
+    );
+    s.wait_for("Àger");
+    s.send("2");
+    s.wait_for("TRA");
+    s.send(" ");
+    s.wait_for("Desat");
+    // Nothing may grow past its first byte: sled's next write past it fails.
+    let cap = 1;
+    let pid = s.pid().unwrap().to_string();
+    let capped = Command::new("prlimit")
+        .args(["--pid", &pid, &format!("--fsize={cap}")])
+        .status()
+        .unwrap();
+    assert!(capped.success());
+    s.send("j ");
+    s.wait_for("NO DESAT AL DISC (w reintenta): el disc és ple.");
+    s.send("q");
+    let screen = s.wait_for("Sortir sense desar? (s/n) Es perdria: estat d'implantació: ");
+    let question = screen.lines().last().unwrap().to_string();
+    assert!(question.contains("Albesa · TRA"), "{question}");
+    // The log the disk refuses says nothing on the screen.
+    assert!(
+        !screen.contains("tracing") && !screen.contains("File too large"),
+        "{screen}"
+    );
+    s.send("s");
+    assert_eq!(s.wait_exit(), 0);
+    let after = s.contents();
+    assert!(
+        after
+            .contains("ocsae: no s'ha pogut desar al disc, i s'ha perdut: estat d'implantació: Albesa · TRA"),
+        "{after}"
+    );
 }

@@ -282,6 +282,53 @@ fn shift_jis_is_refused_naming_the_line_and_utf16_without_a_bom_is_read() {
 }
 
 #[test]
+fn an_old_mac_file_ends_its_lines_with_a_carriage_return_alone() {
+    let (_dir, db) = seeded();
+    // Over 64 KB with no line feed at all; the bad row is line 1,502.
+    let good = GOOD.replace('\n', "\r");
+    let mut file = HEADER.replace('\n', "\r");
+    file.push_str(&good.repeat(1500));
+    file.push_str("252228,Maria Puig,mayor,tcat,new,no,received,dimarts,\r");
+    assert!(file.len() > 64 * 1024);
+    refused(
+        &db,
+        file.as_bytes(),
+        "line 1502: invalid date \"dimarts\" in \"received_at\"",
+    );
+    let file = file.replace("dimarts", "2026-12-01 09:00");
+    let (code, stderr) = import(&db, file.as_bytes());
+    assert_eq!(code, Some(0), "{stderr}");
+    assert_eq!(certificates(&db).len(), 1501);
+}
+
+#[test]
+fn a_semicolon_file_saved_as_windows_1252_is_read_and_a_mixed_one_names_its_lines() {
+    let (_dir, db) = seeded();
+    let rows = "ine_code;holder;role;type;operation;urgent;status;received_at;issued_at\n\
+        252228;«JOSÉ»;mayor;tcat;new;no;received;2026-12-01 09:00;\n\
+        252228;Dona «MERCÈ» Pi;other;tcat;new;no;received;2026-12-01 09:00;\n\
+        252228;Anna Ü «Ö»;other;tcat;new;no;received;2026-12-01 09:00;\n";
+    let (latin, _, _) = encoding_rs::WINDOWS_1252.encode(rows);
+    let (code, stderr) = import(&db, &latin);
+    assert_eq!(code, Some(0), "{stderr}");
+    assert!(stderr.contains("was read as Windows-1252"), "{stderr}");
+    let holders: Vec<String> = certificates(&db)
+        .iter()
+        .map(|c| c["holder"].as_str().unwrap().to_string())
+        .collect();
+    assert_eq!(holders, ["«JOSÉ»", "Dona «MERCÈ» Pi", "Anna Ü «Ö»"]);
+
+    // A row in UTF-8 pasted below them: which reading is meant cannot be told.
+    let mut mixed = latin.into_owned();
+    mixed.extend_from_slice("252228;Jordi Solé;mayor;tcat;new;no;received;2026-12-01 09:00;\n".as_bytes());
+    refused(
+        &db,
+        &mixed,
+        "import.csv: line 5 is UTF-8 and line 2 is not (rows from two files?)",
+    );
+}
+
+#[test]
 fn a_column_named_twice_is_refused_by_name() {
     let (_dir, db) = seeded();
     refused(

@@ -194,6 +194,96 @@ fn e_exports_the_table_on_screen_and_y_copies_the_row() {
 }
 
 #[test]
+fn the_readme_gives_the_columns_e_writes_on_each_tab() {
+    let readme = std::fs::read_to_string(std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("README.md"))
+        .unwrap()
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ");
+    let f = fixture();
+    let c = request(
+        1,
+        252228,
+        "Maria Puig",
+        CertStatus::Received,
+        "2026-11-20T09:00:00Z",
+        None,
+    );
+    let change = Change::new(
+        ChangeKind::CertNew,
+        vec![Edit::create(Record::Certificate(c.clone()))],
+    );
+    f.app.store.apply(change, at(NOW)).unwrap();
+    let mut f = f.restart();
+    let out = tempfile::tempdir().unwrap();
+    f.app.export_dir = out.path().to_path_buf();
+    let header = |f: &mut Fixture, tab: char, name: &str| {
+        press(&mut f.app, KeyCode::Char(tab));
+        press(&mut f.app, KeyCode::Char('E'));
+        let file = std::fs::read_dir(out.path())
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .find(|p| p.to_str().unwrap().contains(name))
+            .unwrap();
+        let csv = std::fs::read_to_string(file).unwrap();
+        csv.trim_start_matches('\u{FEFF}')
+            .lines()
+            .next()
+            .unwrap()
+            .to_string()
+    };
+    let municipis = header(&mut f, '1', "municipis");
+    let listed = format!("Municipis writes `{}`", municipis.replace(',', ", "));
+    assert!(readme.contains(&listed), "{listed}");
+    let implantacio = header(&mut f, '2', "implantacio");
+    assert!(
+        implantacio.starts_with("ine_code,municipality,e-tram,") && implantacio.ends_with(",done,applicable"),
+        "{implantacio}"
+    );
+    assert!(readme.contains(
+        "Implantació `ine_code, municipality`, one column per service (its status) and `done, applicable`"
+    ));
+    let certificats = header(&mut f, '3', "certificats");
+    let exported = ocsae::io::export::certificates(
+        &f.app.data.municipalities,
+        &[c],
+        &f.app.data.calendar,
+        ocsae::io::Format::Csv,
+    )
+    .unwrap();
+    let exported = String::from_utf8(exported).unwrap();
+    assert_eq!(
+        Some(certificats.as_str()),
+        exported.trim_start_matches('\u{FEFF}').lines().next(),
+        "the export's columns"
+    );
+    assert!(readme.contains(
+        "Certificats, in the queue and in the expiry view, writes the columns of `export certificates`"
+    ));
+}
+
+#[test]
+fn e_writes_nothing_inside_the_store() {
+    let mut f = fixture();
+    // Started from within the store's directory, or its database's.
+    for dir in [f.dir.path().to_path_buf(), f.dir.path().join("sled")] {
+        let before: Vec<_> = std::fs::read_dir(&dir)
+            .unwrap()
+            .map(|e| e.unwrap().file_name())
+            .collect();
+        f.app.export_dir = dir.clone();
+        press(&mut f.app, KeyCode::Char('E'));
+        let status = screen(&f.app, 200, 24).lines().last().unwrap().to_string();
+        assert!(status.contains("és dins del magatzem"), "{status}");
+        let after: Vec<_> = std::fs::read_dir(&dir)
+            .unwrap()
+            .map(|e| e.unwrap().file_name())
+            .collect();
+        assert_eq!(after, before, "nothing was written in {dir:?}");
+    }
+}
+
+#[test]
 fn e_writes_a_private_file_through_no_planted_link_and_quotes_formulas() {
     use std::os::unix::fs::PermissionsExt;
     let f = fixture();

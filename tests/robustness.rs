@@ -5,7 +5,9 @@ mod common;
 
 use common::*;
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use ocsae::config::Config;
 use ocsae::event::Event;
+use ocsae::i18n::Lang;
 use ocsae::popups::contacts_form::ContactsForm;
 use ocsae::popups::jump::Jump;
 use ocsae::tabs::CertificatesTab;
@@ -226,6 +228,48 @@ fn a_huge_paste_into_any_field_is_cut_with_a_message() {
 }
 
 #[test]
+fn the_full_field_message_goes_with_the_popup_it_was_about() {
+    let big = "Vilanova ".repeat(200_000 / 9);
+    for (what, open) in [
+        ("contacts form", &[KeyCode::Char('e')][..]),
+        (
+            "checklist notes",
+            &[KeyCode::Char('2'), KeyCode::Enter, KeyCode::Char('e')],
+        ),
+        ("request form", &[KeyCode::Char('3'), KeyCode::Char('n')]),
+        ("quick jump", &[KeyCode::Char('g')]),
+    ] {
+        let mut f = fixture();
+        for &key in open {
+            press(&mut f.app, key);
+        }
+        f.app.handle_event(Event::Paste(big.clone()));
+        assert!(screen(&f.app, 80, 24).contains("El camp és ple"), "{what}");
+        // Discarded: Esc, and yes when the form asks before throwing text away.
+        for _ in 0..3 {
+            if f.app.popup.is_none() {
+                break;
+            }
+            let key = if screen(&f.app, 80, 24).contains("(s/n)") {
+                's'
+            } else {
+                '\u{1b}'
+            };
+            match key {
+                's' => press(&mut f.app, KeyCode::Char('s')),
+                _ => press(&mut f.app, KeyCode::Esc),
+            }
+        }
+        assert!(f.app.popup.is_none(), "{what}: still open");
+        let s = screen(&f.app, 80, 24);
+        assert!(
+            !s.contains("El camp és ple"),
+            "{what}: the message outlived its form:\n{s}"
+        );
+    }
+}
+
+#[test]
 fn a_full_disk_keeps_the_change_on_screen_and_marks_it_not_saved() {
     let mut f = fixture();
     press(&mut f.app, KeyCode::Char('e'));
@@ -270,7 +314,7 @@ fn a_change_that_cannot_reach_the_disk_is_kept_and_written_by_the_next() {
         s.lines()
             .last()
             .unwrap()
-            .contains("NO DESAT AL DISC: el disc és ple."),
+            .contains("NO DESAT AL DISC (w reintenta): el disc és ple."),
         "in the language of the screen, not sled's: {s}"
     );
     use ocsae::domain::rollout::RolloutStatus;
@@ -316,7 +360,7 @@ fn changes_waiting_for_the_disk_are_written_by_a_retry_and_quitting_asks_first()
         s.lines()
             .last()
             .unwrap()
-            .contains("Canvis pendents: 1; es desaran sols quan hi hagi espai, o amb w."),
+            .contains("NO DESAT AL DISC (w reintenta): el disc és ple. Es desarà sol quan hi hagi espai."),
         "{s}"
     );
     let tick = f.app.next_tick().expect("the loop wakes up to retry");
@@ -331,9 +375,10 @@ fn changes_waiting_for_the_disk_are_written_by_a_retry_and_quitting_asks_first()
         assert!(!f.app.quit);
         let s = screen(&f.app, 120, 24);
         assert!(
-            s.lines().last().unwrap().contains(
-                "Es perdran 1 canvis no desats al disc (estat d'implantació). Sortir igualment? (s/n)"
-            ),
+            s.lines()
+                .last()
+                .unwrap()
+                .contains("Sortir sense desar? (s/n) Es perdria: estat d'implantació: Àger · TRA"),
             "{s}"
         );
         press(&mut f.app, KeyCode::Char('n'));
@@ -354,6 +399,42 @@ fn changes_waiting_for_the_disk_are_written_by_a_retry_and_quitting_asks_first()
     assert!(f.app.quit, "nothing to lose: no question");
     let f = f.restart();
     assert_eq!(f.app.data.status(0, 0), RolloutStatus::InProgress);
+}
+
+#[test]
+fn the_disk_warning_and_the_quit_question_keep_their_keys_at_80_columns_in_every_language() {
+    for (lang, retry, question) in [
+        (
+            Lang::Ca,
+            "NO DESAT AL DISC (w reintenta): el disc és ple.",
+            "Sortir sense desar? (s/n) Es perdria: estat d'implantació: Àger · TRA",
+        ),
+        (
+            Lang::Es,
+            "NO GUARDADO EN DISCO (w reintenta): el disco está lleno.",
+            "¿Salir sin guardar? (s/n) Se perdería: estado de implantación: Àger · TRA",
+        ),
+        (
+            Lang::En,
+            "NOT SAVED TO DISK (w retries): the disk is full.",
+            "Quit without saving? (y/n) Would be lost: rollout status: Àger · TRA",
+        ),
+    ] {
+        let mut f = fixture_with("Noguera", lang, Config::default());
+        press(&mut f.app, KeyCode::Char('2'));
+        f.disk.simulate_full_disk_at_flush(true);
+        press(&mut f.app, KeyCode::Char(' '));
+        let s = screen(&f.app, 80, 24);
+        assert!(s.lines().last().unwrap().contains(retry), "{lang:?}:\n{s}");
+        press(&mut f.app, KeyCode::Char('w'));
+        let s = screen(&f.app, 80, 24);
+        assert!(s.lines().last().unwrap().contains(retry), "{lang:?}:\n{s}");
+        press(&mut f.app, KeyCode::Char('q'));
+        let s = screen(&f.app, 80, 24);
+        assert!(s.lines().last().unwrap().contains(question), "{lang:?}:\n{s}");
+        press(&mut f.app, KeyCode::Char('n'));
+        assert!(!f.app.quit);
+    }
 }
 
 #[test]

@@ -27,6 +27,8 @@ pub enum StatusKind {
 pub struct Status {
     pub kind: StatusKind,
     pub text: String,
+    /// About a field of the open popup: it goes when the popup closes.
+    pub of_popup: bool,
 }
 
 pub struct Ctx {
@@ -44,6 +46,9 @@ pub struct Ctx {
     pub quit: bool,
     /// Where `E` writes its CSV files: the directory ocsae was started in.
     pub export_dir: std::path::PathBuf,
+    /// The store's directory as given (`--db`), where `E` never writes; the store
+    /// itself may be a copy of it, read on a full disk.
+    pub store_dir: Option<std::path::PathBuf>,
     /// Text for the terminal's clipboard, sent by the draw loop (OSC 52).
     pub clipboard: Option<String>,
     /// `--read-only`: look, never change.
@@ -69,6 +74,7 @@ impl Ctx {
         clock: Arc<dyn Clock>,
         data: Data,
     ) -> Ctx {
+        let store_dir = store.location().as_dir().map(std::path::Path::to_path_buf);
         Ctx {
             store,
             clock,
@@ -82,6 +88,7 @@ impl Ctx {
             status: None,
             quit: false,
             export_dir: std::path::PathBuf::from("."),
+            store_dir,
             clipboard: None,
             read_only: false,
             write_error: None,
@@ -109,7 +116,18 @@ impl Ctx {
             }
             _ => (kind, text.into()),
         };
-        self.status = Some(Status { kind, text });
+        self.status = Some(Status {
+            kind,
+            text,
+            of_popup: false,
+        });
+    }
+
+    /// A popup has closed: what was said about its fields goes with it.
+    pub fn popup_closed(&mut self) {
+        if self.status.as_ref().is_some_and(|s| s.of_popup) {
+            self.status = None;
+        }
     }
 
     pub fn refuse_read_only(&mut self) {
@@ -121,8 +139,12 @@ impl Ctx {
         self.set_status(StatusKind::Info, self.t.t(Msg::certs_loading).to_string());
     }
 
+    /// A field of a popup refused text: said until the popup closes.
     pub fn field_full_status(&mut self) {
         self.set_status(StatusKind::Info, self.t.t(Msg::field_full_short).to_string());
+        if let Some(status) = self.status.as_mut() {
+            status.of_popup = true;
+        }
     }
 
     /// The records or the council list changed: every tab recomputes its rows

@@ -327,10 +327,12 @@ impl App {
             PopupOutcome::Ignored => false,
             PopupOutcome::Close => {
                 self.popup = None;
+                self.ctx.popup_closed();
                 true
             }
             PopupOutcome::Replace(next) => {
                 self.popup = Some(next);
+                self.ctx.popup_closed();
                 true
             }
         }

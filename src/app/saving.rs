@@ -3,8 +3,10 @@
 //! and before the next change) writes them all once there is room; quitting asks first.
 
 use super::ctx::{Ctx, StatusKind};
+use crate::domain::catalog::services;
+use crate::domain::text::clean;
 use crate::i18n::Msg;
-use crate::store::{Applied, Change};
+use crate::store::{Applied, Change, Record};
 use std::time::Duration;
 
 /// How often the loop tries again to write changes that are not on disk.
@@ -65,14 +67,8 @@ impl Ctx {
             .first_key(super::action::Action::Save)
             .map(|k| crate::keymap::key_name(&self.t, &k))
             .unwrap_or_default();
-        self.t.f(
-            Msg::not_flushed,
-            &[
-                ("detail", &detail),
-                ("n", &self.store.unsaved().count()),
-                ("key", &key),
-            ],
-        )
+        // The key first, so that it shows on a narrow screen; the header counts the changes.
+        self.t.f(Msg::not_flushed, &[("detail", &detail), ("key", &key)])
     }
 
     /// Tries to write what is not on disk, quietly; true if nothing is left.
@@ -138,19 +134,59 @@ impl Ctx {
         true
     }
 
-    /// The question before quitting: how many changes, and which.
+    /// The question before quitting, its keys first, naming what would be lost.
     pub fn quit_question(&self) -> String {
-        let unsaved = self.store.unsaved();
-        let mut what: Vec<String> = Vec::new();
-        for kind in &unsaved.changes {
-            let label = self.t.t(kind.label()).to_string();
-            if !what.contains(&label) {
-                what.push(label);
+        self.t
+            .f(Msg::prompt_quit_unsaved, &[("what", &self.unsaved_summary())])
+    }
+
+    /// What the changes not on disk are about: each kind of change with the records
+    /// it touched (`estat d'implantació: Àger · TRA`), a few names each.
+    pub fn unsaved_summary(&self) -> String {
+        const NAMES: usize = 3;
+        let mut parts: Vec<String> = Vec::new();
+        for (action, edits) in self.store.unsaved().changes {
+            let mut names: Vec<String> = Vec::new();
+            for record in edits
+                .iter()
+                .filter_map(|e| e.after.as_ref().or(e.before.as_ref()))
+            {
+                let name = self.record_name(record);
+                if !names.contains(&name) {
+                    names.push(name);
+                }
             }
+            let more = names.len().saturating_sub(NAMES);
+            names.truncate(NAMES);
+            if more > 0 {
+                names.push(self.t.f(Msg::and_more, &[("n", &more)]));
+            }
+            let label = self.t.t(action.label());
+            parts.push(format!("{label}: {}", names.join(", ")));
         }
-        self.t.f(
-            Msg::prompt_quit_unsaved,
-            &[("n", &unsaved.count()), ("what", &what.join(", "))],
-        )
+        parts.join("; ")
+    }
+
+    /// A record as a person knows it: a council's name, a council and a service,
+    /// a request's number and holder.
+    fn record_name(&self, record: &Record) -> String {
+        let council = |ine| {
+            self.data.by_ine.get(&ine).map_or_else(
+                || ine.to_string(),
+                |&i| clean(&self.data.municipalities[i].name).into_owned(),
+            )
+        };
+        match record {
+            Record::Municipality(m) => clean(&m.name).into_owned(),
+            Record::Rollout(r) => {
+                let service = services().iter().find(|s| s.id == r.service);
+                format!(
+                    "{} · {}",
+                    council(r.ine),
+                    service.map_or(r.service.as_str(), |s| &s.short)
+                )
+            }
+            Record::Certificate(c) => format!("#{} {}", c.id, clean(&c.holder)),
+        }
     }
 }

@@ -5,7 +5,7 @@
 use super::App;
 use super::ctx::StatusKind;
 use crate::i18n::Msg;
-use crate::io::export::write_output;
+use crate::io::output::write_output;
 
 impl App {
     /// `E`: the rows of the current table, as shown (filter and order), to a CSV file.
@@ -25,7 +25,7 @@ impl App {
             .expect("some number is free");
         let result = export
             .csv
-            .and_then(|b| write_output(Some(&ctx.export_dir.join(&file)), &b));
+            .and_then(|b| write_output(Some(&ctx.export_dir.join(&file)), &b, ctx.store_dir.as_deref()));
         match result {
             Ok(()) => ctx.set_status(
                 StatusKind::Saved,

@@ -110,8 +110,16 @@ pub fn add(db: &Location, args: NewCert, config: &Config, t: &I18n, clock: &dyn 
                 .join(", "),
         )
     })?;
-    let reason = crate::domain::text::clean(args.reason.unwrap_or(""));
-    let reason = reason.trim();
+    // What cleaning changed is said, field by field, once the request is saved.
+    let mut cleaned: Vec<&str> = Vec::new();
+    let mut clean = |flag, text| {
+        let out = crate::domain::text::clean(text);
+        if matches!(out, std::borrow::Cow::Owned(_)) {
+            cleaned.push(flag);
+        }
+        out.trim().to_string()
+    };
+    let reason = clean("--reason", args.reason.unwrap_or(""));
     // Whole seconds: what a person can type, and what the history shows.
     let now = clock.now().trunc_subsecs(0);
     let received = match args.received {
@@ -128,12 +136,12 @@ pub fn add(db: &Location, args: NewCert, config: &Config, t: &I18n, clock: &dyn 
         })?,
         None => now,
     };
-    let holder = crate::domain::text::clean(args.holder).trim().to_string();
+    let holder = clean("--holder", args.holder);
     // The same checks as the form and the import, before anything is opened.
     let mut draft = CertificateRequest::received(NEW_ID, IneCode(0), holder, role, ty.code.clone(), received);
     draft.operation = operation;
     draft.urgent = args.urgent;
-    draft.reason = reason.to_string();
+    draft.reason = reason;
     ops::requests::validate(&draft, now).map_err(|rule| UserError(cli_message(&rule, t)))?;
     // A reason is kept only for an urgent request, as the form does.
     if !args.urgent {
@@ -157,6 +165,12 @@ pub fn add(db: &Location, args: NewCert, config: &Config, t: &I18n, clock: &dyn 
     let applied = store.apply(change, now).map_err(stored)?;
     let id = applied.ids.first().copied().unwrap_or_default();
     crate::app::summary_cache::after_change(store.as_ref(), before, &added, tz, &config.local_holidays);
+    for flag in cleaned {
+        crate::output::err(format_args!(
+            "ocsae: {}",
+            t.f(Msg::cert_cleaned, &[("field", &flag)])
+        ));
+    }
     if matches!(
         council.form_status(now.with_timezone(&tz).date_naive()),
         FormStatus::NotSent | FormStatus::Expired

@@ -53,8 +53,22 @@ pub(crate) fn open_existing(db: &Location, t: &I18n) -> Outcome<Opened> {
     open_store(db, t)
 }
 
+/// A store is made only in a new or empty directory, never among someone's files
+/// (`--db .` in a working directory): the check `restore` makes.
+fn refuse_foreign_dir(db: &Location, t: &I18n) -> Outcome {
+    let Some(dir) = db.as_dir() else {
+        return Ok(());
+    };
+    match restore_dir::RestoreDir::check(dir) {
+        Err(restore_dir::Refused::NotAStore) => Err(UserError(t.f(Msg::err_not_store_dir, &[("path", db)]))),
+        // Anything else is for opening the store to say.
+        _ => Ok(()),
+    }
+}
+
 pub fn init(db: &Location, comarca: &str, config: &Config, t: &I18n, clock: &dyn Clock) -> Outcome {
     let scope = scope_or_error(comarca, t)?;
+    refuse_foreign_dir(db, t)?;
     let store = open_store(db, t)?;
     let count = seed(store.as_ref(), &scope, clock.now()).map_err(|e| UserError(e.localize(t)))?;
     let tz = config.time_zone().unwrap_or(chrono_tz::Europe::Madrid);
@@ -91,7 +105,7 @@ pub fn export(
             io::export::certificates(&councils, &list, &calendar, format).map_err(fail)?
         }
     };
-    io::export::write_output(output, &bytes).map_err(fail)
+    io::output::write_output(output, &bytes, db.as_dir()).map_err(fail)
 }
 
 pub fn import(
@@ -187,23 +201,19 @@ pub fn report(
     // Names and notes come from people: nothing in them may drive a terminal.
     let text = io::report::render(&input, t, format);
     let text = crate::domain::text::clean_multiline(&text);
-    io::export::write_output(output, text.as_bytes()).map_err(|e| UserError(e.localize(t)))
+    io::output::write_output(output, text.as_bytes(), db.as_dir()).map_err(|e| UserError(e.localize(t)))
 }
 
 pub fn backup(db: &Location, file: &Path, t: &I18n, clock: &dyn Clock) -> Outcome {
     let store = open_to_read(db, t)?;
-    // The store's directory is the store's: a file written there could be taken
-    // for its own, and a failed restore of it would go with it.
-    if let Some(dir) = db.as_dir()
-        && lies_within(file, dir)
-    {
-        return Err(UserError(t.f(
-            Msg::err_backup_inside_store,
-            &[("path", &file.display()), ("store", db)],
-        )));
-    }
-    let dump = io::backup::backup(store.as_ref(), file, clock.now()).map_err(|e| UserError(e.localize(t)))?;
-    crate::output::out(format_args!(
+    let dump = io::backup::backup(store.as_ref(), db.as_dir(), file, clock.now())
+        .map_err(|e| UserError(e.localize(t)))?;
+    // Written to standard output, the backup is alone there.
+    let done = match file == Path::new(io::output::STDOUT) {
+        true => crate::output::err,
+        false => crate::output::out,
+    };
+    done(format_args!(
         "{}",
         t.f(
             Msg::backup_done,
@@ -216,23 +226,6 @@ pub fn backup(db: &Location, file: &Path, t: &I18n, clock: &dyn Clock) -> Outcom
         )
     ));
     Ok(())
-}
-
-/// Whether writing `file` would put something inside `dir`, links resolved. The
-/// last part of `file` is not resolved: a link there is replaced, not followed.
-fn lies_within(file: &Path, dir: &Path) -> bool {
-    let Ok(dir) = dir.canonicalize() else {
-        return false;
-    };
-    let parent = match file.parent() {
-        Some(p) if !p.as_os_str().is_empty() => p,
-        _ => Path::new("."),
-    };
-    let resolved = match file.file_name() {
-        Some(name) => parent.canonicalize().map(|p| p.join(name)),
-        None => file.canonicalize(),
-    };
-    resolved.is_ok_and(|f| f.starts_with(&dir))
 }
 
 pub fn restore(db: &Location, file: &Path, force: bool, config: &Config, t: &I18n) -> Outcome {
@@ -305,7 +298,9 @@ pub fn dashboard(
     // Check the comarca before creating anything, so a typo leaves no empty store behind.
     let first_run = !crate::store::exists(db);
     let scope = if first_run {
-        Some(scope_or_error(&config.comarca, t)?)
+        let scope = scope_or_error(&config.comarca, t)?;
+        refuse_foreign_dir(db, t)?;
+        Some(scope)
     } else {
         None
     };
@@ -325,6 +320,7 @@ pub fn dashboard(
     let mut app = app::App::new_lazy(store, config, lang, keymap, theme, clock)
         .map_err(|e| UserError(e.localize(t)))?;
     app.read_only = read_only;
+    app.store_dir = db.as_dir().map(Path::to_path_buf);
     let code = tui::run(app).map_err(|e| UserError(t.f(Msg::err_terminal, &[("detail", &e)])))?;
     Ok(code.clamp(0, 255) as u8)
 }

@@ -36,6 +36,15 @@ pub fn is_unsafe(c: char) -> bool {
     ) || CodePointSetData::new::<DefaultIgnorableCodePoint>().contains(c)
 }
 
+/// The Hangul fillers: invisible, yet drawn as blank as a space is, so that text
+/// typed or pasted with one between two words reads as two words. Cleaning puts a
+/// space in their place rather than nothing (`Anna\u{3164}Bo` is `Anna Bo`, not
+/// `AnnaBo`). Other default-ignorable characters take no room where they are shown,
+/// so removing them changes nothing a reader saw.
+pub fn is_filler(c: char) -> bool {
+    matches!(c, '\u{115F}' | '\u{1160}' | '\u{3164}' | '\u{FFA0}')
+}
+
 /// Text safe to draw on one line: unsafe characters dropped, line breaks and tabs as spaces.
 pub fn clean(text: &str) -> Cow<'_, str> {
     clean_with(text, false)
@@ -54,7 +63,8 @@ pub fn clean_after(before: Option<char>, text: &str) -> String {
         state.push(c);
     }
     let mut out = String::with_capacity(text.len());
-    push_clean(&mut out, text, false, state);
+    // What follows the insertion is not known here: a filler at its end stays a space.
+    push_clean(&mut out, text, false, state, before, true);
     out
 }
 
@@ -64,7 +74,7 @@ fn clean_with(text: &str, multiline: bool) -> Cow<'_, str> {
         return Cow::Borrowed(text);
     }
     let mut out = String::with_capacity(text.len());
-    push_clean(&mut out, text, multiline, InEmoji::default());
+    push_clean(&mut out, text, multiline, InEmoji::default(), None, false);
     if out == text {
         Cow::Borrowed(text)
     } else {
@@ -90,21 +100,52 @@ impl InEmoji {
     }
 }
 
-fn push_clean(out: &mut String, text: &str, multiline: bool, mut state: InEmoji) {
+/// Appends `text` cleaned to `out`. `last` is the character before it; a filler
+/// after a word becomes a space, taken back if a space or a line break follows anyway
+/// or, unless `open_end`, if nothing does.
+fn push_clean(
+    out: &mut String,
+    text: &str,
+    multiline: bool,
+    mut state: InEmoji,
+    mut last: Option<char>,
+    open_end: bool,
+) {
+    // The space put for a filler, with the emoji state from before it.
+    let mut soft: Option<InEmoji> = None;
     let mut chars = text.chars().peekable();
     while let Some(c) = chars.next() {
         let kept = match c {
             '\n' if multiline => '\n',
             '\r' if multiline => continue,
             '\n' | '\r' | '\t' => ' ',
+            c if is_filler(c) => {
+                if last.is_some_and(|l| !l.is_whitespace()) {
+                    soft = Some(state);
+                    state.push(' ');
+                    out.push(' ');
+                    last = Some(' ');
+                }
+                continue;
+            }
             ZWJ if state.element && chars.peek().is_some_and(|&n| ExtendedPictographic::for_char(n)) => ZWJ,
             VS16 if state.emoji => VS16,
             ZWJ | VS16 => continue,
             c if is_unsafe(c) => continue,
             c => c,
         };
+        if let Some(before) = soft.take()
+            && kept.is_whitespace()
+        {
+            out.pop();
+            state = before;
+        }
         state.push(kept);
         out.push(kept);
+        last = Some(kept);
+    }
+    if soft.is_some() && !open_end {
+        out.pop();
     }
 }
 
@@ -154,9 +195,6 @@ mod tests {
             (0x180B, 0x180D), // Mongolian free variation selectors
             (0xFE00, 0xFE0F), // variation selectors (FE0F outside an emoji)
             (0xE0100, 0xE01EF),
-            (0x3164, 0x3164), // Hangul fillers
-            (0x115F, 0x1160),
-            (0xFFA0, 0xFFA0),
             (0x17B4, 0x17B5), // Khmer inherent vowels
             (0x200B, 0x200F), // zero-width characters, ZWJ outside an emoji, LRM, RLM
             (0x2060, 0x2064),
@@ -168,6 +206,29 @@ mod tests {
                 assert_eq!(clean(&text), "ab", "U+{code:04X}");
                 assert_eq!(clean_multiline(&text), "ab", "U+{code:04X}");
             }
+        }
+    }
+
+    #[test]
+    fn a_hangul_filler_between_words_becomes_a_space() {
+        for filler in ['\u{3164}', '\u{115F}', '\u{1160}', '\u{FFA0}'] {
+            let f = filler.to_string();
+            for (text, cleaned) in [
+                (format!("Anna{f}Bo"), "Anna Bo"),
+                (format!("Anna{f}{f}\u{200B}{f}Bo"), "Anna Bo"),
+                (format!("Anna{f} Bo"), "Anna Bo"),
+                (format!("Anna {f}Bo"), "Anna Bo"),
+                (format!("{f}Anna{f}"), "Anna"),
+                (format!("a{f}b"), "a b"),
+                (format!("👨{f}\u{200D}👩"), "👨 👩"),
+            ] {
+                assert_eq!(clean(&text), cleaned, "U+{:04X} in {text:?}", filler as u32);
+            }
+            assert_eq!(clean_multiline(&format!("Anna{f}\nBo")), "Anna\nBo");
+            // Typed in a field: after a letter it is a space, whatever comes next.
+            assert_eq!(clean_after(Some('a'), &f), " ");
+            assert_eq!(clean_after(Some(' '), &f), "");
+            assert_eq!(clean_after(None, &f), "");
         }
     }
 

@@ -16,6 +16,7 @@ pub struct CsvTable {
 #[derive(Debug)]
 pub struct CsvRow {
     pub line: u64,
+    /// Each cell trimmed, without the quotes `formula::neutralise` puts in.
     pub fields: Vec<String>,
 }
 
@@ -25,16 +26,30 @@ pub use super::encoding::decode;
 /// without line breaks is not a spreadsheet.
 pub const MAX_LINE_KB: usize = 64;
 
+/// The physical lines of `text`. A line ends with a line feed, a carriage return and
+/// a line feed (Windows), or a carriage return alone (old Mac spreadsheets), as the
+/// CSV reader ends its records.
+fn lines(text: &str) -> impl Iterator<Item = &str> {
+    text.split('\n')
+        .flat_map(|l| l.strip_suffix('\r').unwrap_or(l).split('\r'))
+}
+
+/// How many line ends `text[from..to]` holds (a `\r\n` counts once, at its `\n`).
+pub(super) fn line_ends(text: &[u8], from: usize, to: usize) -> u64 {
+    let lone_cr = |at: usize| text[at] == b'\r' && text.get(at + 1) != Some(&b'\n');
+    (from..to).filter(|&at| text[at] == b'\n' || lone_cr(at)).count() as u64
+}
+
 /// The first line longer than `MAX_LINE_KB`, counted from 1.
 fn overlong_line(text: &str) -> Option<u64> {
-    text.split('\n')
+    lines(text)
         .position(|line| line.len() > MAX_LINE_KB * 1024)
         .map(|n| n as u64 + 1)
 }
 
 /// The separator a header line uses: `;` if it has more of them than commas.
 fn separator(text: &str) -> u8 {
-    let header = text.lines().next().unwrap_or("");
+    let header = lines(text).next().unwrap_or("");
     let count = |c: char| {
         let mut quoted = false;
         header
@@ -88,11 +103,7 @@ pub fn parse(text: &str) -> Result<CsvTable, IoError> {
             byte += 1;
         }
         if byte >= counted.0 {
-            let newlines = text.as_bytes()[counted.0..byte]
-                .iter()
-                .filter(|&&b| b == b'\n')
-                .count();
-            counted = (byte, counted.1 + newlines as u64);
+            counted = (byte, counted.1 + line_ends(text.as_bytes(), counted.0, byte));
         }
         counted.1
     };
@@ -107,7 +118,11 @@ pub fn parse(text: &str) -> Result<CsvTable, IoError> {
         }
         rows.push(CsvRow {
             line,
-            fields: record.iter().map(str::to_string).collect(),
+            // Trimmed, and without the quotes an export puts before formulas.
+            fields: record
+                .iter()
+                .map(|f| super::formula::original(f.trim()).into_owned())
+                .collect(),
         });
     }
     Ok(CsvTable {
@@ -150,10 +165,9 @@ impl CsvTable {
 }
 
 impl CsvRow {
-    /// A field by position, trimmed and without the quote an export puts before a
-    /// formula (`formula::original`); a short row is an error naming the column.
+    /// A field by position (see `fields`); a short row is an error naming the column.
     pub fn get(&self, index: usize, name: &'static str) -> Result<&str, IoError> {
-        let field = self.fields.get(index).map(|f| super::formula::original(f.trim()));
+        let field = self.fields.get(index).map(String::as_str);
         field.ok_or(IoError::Line {
             line: self.line,
             problem: Problem::MissingField(name),
@@ -225,6 +239,35 @@ mod tests {
         );
         let t = parse("ine_code,role,,\n252228,mayor,,\n").unwrap();
         assert_eq!(t.column("role"), Some(1), "unnamed trailing columns may repeat");
+    }
+
+    #[test]
+    fn a_carriage_return_alone_ends_a_line() {
+        // An old Mac spreadsheet's file: over 64 KiB, with no line feed at all.
+        let row = "252228,Maria Puig,mayor\r";
+        let mut text = String::from("ine_code,holder,role\r");
+        for _ in 0..4000 {
+            text.push_str(row);
+        }
+        text.push_str("\r252228,Anna Vidal,mayor\r");
+        assert!(text.len() > 64 * 1024);
+        let t = parse(&text).unwrap();
+        assert_eq!(t.rows.len(), 4001);
+        assert_eq!(t.rows[0].line, 2);
+        assert_eq!(t.rows[3999].line, 4001);
+        assert_eq!(t.rows[4000].line, 4003, "the blank line counts");
+        assert_eq!(t.rows[4000].fields[1], "Anna Vidal");
+        let mixed = parse("a;b\r\n1;2\r3;4\n5;6\r\n").unwrap();
+        let lines: Vec<u64> = mixed.rows.iter().map(|r| r.line).collect();
+        assert_eq!(lines, [2, 3, 4], "CRLF, CR and LF each end one line");
+        assert_eq!(
+            mixed.rows[1].fields,
+            ["3", "4"],
+            "';' read from the first line alone"
+        );
+        let long = "x".repeat(64 * 1024 + 1);
+        let err = parse(&format!("a,b\r1,2\r3,{long}\r")).unwrap_err();
+        assert!(matches!(err, IoError::Line { line: 3, .. }), "{err:?}");
     }
 
     #[test]

@@ -6,8 +6,9 @@
 /// Why bytes were not read as text.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum NotText {
-    /// No encoding fits.
-    Unknown,
+    /// Rows in UTF-8 beside rows that are not (files pasted together): `utf8` is
+    /// the first line with UTF-8 accents, `other` the first line that is not UTF-8.
+    Mixed { utf8: u64, other: u64 },
     /// It looks like UTF-16 but is not well formed.
     Utf16,
     /// Read as Windows-1252, this line holds what such data never does.
@@ -33,19 +34,25 @@ pub fn decode_owned(bytes: Vec<u8>) -> Result<(String, bool), NotText> {
     if bytes.starts_with(b"\xEF\xBB\xBF") {
         bytes.drain(..3);
     }
-    let bytes = match String::from_utf8(bytes) {
+    let (bytes, bad_at) = match String::from_utf8(bytes) {
         Ok(text) => return Ok((text, false)),
-        Err(e) => e.into_bytes(),
+        Err(e) => {
+            let at = e.utf8_error().valid_up_to();
+            (e.into_bytes(), at)
+        }
     };
+    let line_of = |bytes: &[u8], at: usize| 1 + super::csv_input::line_ends(bytes, 0, at);
     // Rows in UTF-8 beside rows in 1252 (a file pasted together): any reading
     // would mangle one of them.
-    if has_utf8_sequences(&bytes) {
-        return Err(NotText::Unknown);
+    if let Some(at) = utf8_accents(&bytes) {
+        return Err(NotText::Mixed {
+            utf8: line_of(&bytes, at),
+            other: line_of(&bytes, bad_at),
+        });
     }
     let (text, _, _) = encoding_rs::WINDOWS_1252.decode(&bytes);
     if let Some(at) = implausible_latin(&text) {
-        let line = 1 + text.as_bytes()[..at].iter().filter(|&&b| b == b'\n').count() as u64;
-        return Err(NotText::AtLine(line));
+        return Err(NotText::AtLine(line_of(text.as_bytes(), at)));
     }
     Ok((text.into_owned(), true))
 }
@@ -75,20 +82,21 @@ fn utf16(bytes: &[u8]) -> Option<(&'static encoding_rs::Encoding, &[u8])> {
     }
 }
 
-/// Whether the bytes hold a well-formed multi-byte UTF-8 sequence, which Catalan
-/// text in Windows-1252 practically never does ("Ã©" is "é" read wrongly).
-fn has_utf8_sequences(bytes: &[u8]) -> bool {
-    bytes.windows(2).enumerate().any(|(i, pair)| {
-        let len = match pair[0] {
-            0xC2..=0xDF => 2,
-            0xE0..=0xEF => 3,
-            0xF0..=0xF4 => 4,
-            _ => return false,
+/// Where the bytes first hold a UTF-8 sequence that Catalan or Spanish text in UTF-8
+/// is made of: an accented letter or sign of Latin-1 (lead byte C2 or C3), typed
+/// punctuation (E2 80 xx: ’ “ ” – — … •) or €. Read as 1252 these are `Â`, `Ã` or `â€`
+/// before a sign or a symbol, which real text never holds. Other well-formed pairs
+/// are common in 1252 text: `É»` in `«JOSÉ»` is C9 BB, a valid UTF-8 pair.
+fn utf8_accents(bytes: &[u8]) -> Option<usize> {
+    let follows = |b: &u8| (0x80..=0xBF).contains(b);
+    bytes.iter().enumerate().find_map(|(i, &b)| {
+        let rest = &bytes[i + 1..];
+        let found = match b {
+            0xC2 | 0xC3 => rest.first().is_some_and(follows),
+            0xE2 => matches!(rest, [0x80, c, ..] if follows(c)) || rest.starts_with(&[0x82, 0xAC]),
+            _ => false,
         };
-        bytes
-            .get(i + 1..i + len)
-            .is_some_and(|rest| rest.iter().all(|b| (0x80..=0xBF).contains(b)))
-            && std::str::from_utf8(&bytes[i..i + len]).is_ok()
+        found.then_some(i)
     })
 }
 
@@ -111,29 +119,37 @@ fn is_plausible_latin(c: char) -> bool {
 ///   in these languages an accented letter sits among ASCII ones (`d’Àger` is the
 ///   longest usual run, two), while every Shift-JIS or EUC character is two non-ASCII
 ///   bytes, so two Japanese characters in a row (`—é–Ø`, 鈴木) make a run of four.
+///   Guillemets around the run do not count: `«Ö»` is one letter quoted.
 ///
 /// A Latin file it refuses by mistake only needs saving as UTF-8, which the message asks
 /// for; mojibake let in would be stored for good.
 fn implausible_latin(text: &str) -> Option<usize> {
-    let mut run: Option<(usize, char, bool)> = None; // (length, first, all the same)
+    // A run of non-ASCII characters, without one « before it and one » after it.
+    let odd_run = |run: &[char]| {
+        let run = run.strip_prefix(&['«']).unwrap_or(run);
+        let run = run.strip_suffix(&['»']).unwrap_or(run);
+        run.len() >= 3 && run.iter().any(|&c| c != run[0])
+    };
+    let mut run: Vec<char> = Vec::new();
+    let mut run_at = 0;
     for (at, c) in text.char_indices() {
         if !is_plausible_latin(c) {
             return Some(at);
         }
         // A no-break space separates as a space does (`«\u{A0}Àger\u{A0}»`).
         if c.is_ascii() || c == '\u{A0}' {
-            run = None;
+            if odd_run(&run) {
+                return Some(run_at);
+            }
+            run.clear();
             continue;
         }
-        let (len, first, same) = run.map_or((1, c, true), |(len, first, same)| {
-            (len + 1, first, same && c == first)
-        });
-        if len >= 3 && !same {
-            return Some(at);
+        if run.is_empty() {
+            run_at = at;
         }
-        run = Some((len, first, same));
+        run.push(c);
     }
-    None
+    odd_run(&run).then_some(run_at)
 }
 
 #[cfg(test)]
@@ -160,17 +176,34 @@ mod tests {
             "typed punctuation passes"
         );
         assert_eq!(decode(b"a\x81b"), None, "not 1252 either: refused");
+        let mixed: Vec<u8> = "holder\nJosep Solé\n".bytes().chain(*b"Mart\xED\n").collect();
         assert_eq!(
-            decode(
-                "Josep Solé\n"
-                    .bytes()
-                    .chain(*b"Mart\xED\n")
-                    .collect::<Vec<_>>()
-                    .as_slice()
-            ),
-            None,
-            "UTF-8 and 1252 in one file: refused, not mangled"
+            decode_owned(mixed),
+            Err(NotText::Mixed { utf8: 2, other: 3 }),
+            "UTF-8 and 1252 in one file: refused, not mangled, naming both lines"
         );
+        let punctuation: Vec<u8> = b"holder\rPere\x92s\r"
+            .iter()
+            .copied()
+            .chain("d’Àger\r".bytes())
+            .collect();
+        assert_eq!(
+            decode_owned(punctuation),
+            Err(NotText::Mixed { utf8: 3, other: 2 }),
+            "a UTF-8 apostrophe after a 1252 one; lines end with a carriage return"
+        );
+    }
+
+    #[test]
+    fn capitals_and_guillemets_in_1252_are_not_taken_for_utf8() {
+        // A `;` file saved as Windows-1252: `É»` (C9 BB), `È»` (C8 BB) and `Ö»` (D6 BB)
+        // are well-formed UTF-8 pairs too.
+        let text = "ine_code;holder\n252228;«JOSÉ»\n252228;Dona «MERCÈ» Pi\n252228;Anna Ü «Ö»\n";
+        let (latin, _, _) = encoding_rs::WINDOWS_1252.encode(text);
+        assert_eq!(decode_owned(latin.into_owned()), Ok((text.to_string(), true)));
+        // Other quoted runs of three are still refused, naming their line.
+        let (latin, _, _) = encoding_rs::WINDOWS_1252.encode("holder\nx\n«ÉÈ»\n“Ö”\n");
+        assert_eq!(decode_owned(latin.into_owned()), Err(NotText::AtLine(4)));
     }
 
     #[test]
@@ -182,8 +215,8 @@ mod tests {
         for text in ["holder\n山田太郎\n", "holder\n東京都\n", "holder\nカタカナ\n"] {
             assert_eq!(decode_owned(sjis(text)), Err(NotText::AtLine(2)), "{text}");
         }
-        // Its bytes happen to hold a UTF-8 sequence (C6 82): refused as neither.
-        assert_eq!(decode_owned(sjis("holder\nさとう\n")), Err(NotText::Unknown));
+        // Its bytes happen to hold a UTF-8 pair (C6 82), not one of Catalan text.
+        assert_eq!(decode_owned(sjis("holder\nさとう\n")), Err(NotText::AtLine(2)));
         // "Solé" from a DOS program (code page 850): é is 0x82, a low quote in 1252.
         assert_eq!(
             decode_owned(b"holder\nSol\x82\n".to_vec()),

@@ -9,8 +9,6 @@ use chrono::{DateTime, Utc};
 use chrono_tz::Tz;
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
-use std::io::Write;
-use std::path::Path;
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ContactOut {
@@ -297,45 +295,4 @@ pub fn to_csv<T: Serialize>(records: impl IntoIterator<Item = T>) -> Result<Vec<
             .map_err(|e| fail(e.to_string()))?;
     }
     writer.into_inner().map_err(|e| fail(e.to_string()))
-}
-
-/// Writes to `path`, or to stdout. A file is written whole or not at all, and
-/// never through anything already there: the bytes go to a new private (0600)
-/// file beside it, created exclusively under a name nobody can guess, which
-/// then replaces `path` by a rename (a symbolic link at `path` is replaced, not
-/// followed).
-pub fn write_output(path: Option<&Path>, bytes: &[u8]) -> Result<(), IoError> {
-    let fail = |p: &Path, e: std::io::Error| IoError::File {
-        path: p.to_path_buf(),
-        detail: e.to_string(),
-    };
-    let Some(path) = path else {
-        let mut out = std::io::stdout().lock();
-        return match out.write_all(bytes).and_then(|()| out.flush()) {
-            // A reader that stopped early (`| head`) is not an error.
-            Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
-            result => result.map_err(|e| fail(Path::new("-"), e)),
-        };
-    };
-    let dir = match path.parent() {
-        Some(dir) if !dir.as_os_str().is_empty() => dir,
-        _ => Path::new("."),
-    };
-    // Errors name the file asked for, not the temporary one beside it, which
-    // is removed when `tmp` drops on any failure.
-    let mut tmp = tempfile::Builder::new()
-        .prefix(".ocsae-")
-        .suffix(".tmp")
-        .tempfile_in(dir)
-        .map_err(|e| fail(path, e))?;
-    tmp.write_all(bytes)
-        .and_then(|()| tmp.as_file().sync_all())
-        .map_err(|e| fail(path, e))?;
-    tmp.persist(path).map_err(|e| fail(path, e.error))?;
-    // The rename itself reaches the disk too; a directory that cannot be synced
-    // still holds the file.
-    if let Ok(dir) = std::fs::File::open(dir) {
-        let _ = dir.sync_all();
-    }
-    Ok(())
 }

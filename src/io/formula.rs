@@ -3,28 +3,82 @@
 //! named `=HYPERLINK(…)` would be a live link in the office's sheet. Every CSV cell
 //! written gets one `'` before such a start, which spreadsheets read as "text";
 //! a cell that starts with `'` gets one too, so reading back is exact.
+//!
+//! Our CSV is comma-separated, but Excel and LibreOffice in Catalan and Spanish
+//! open CSV with `;` as the separator, where `a;=2+3` is two cells, the second a
+//! formula, and quoting done for commas does not hold. So each part of a cell that
+//! a reading may start a cell with (after a `;`, a tab or a line break) is guarded
+//! the same way, and also when it starts with `"`: its quote is doubled in the
+//! file, and `""=1` read as a quoted cell is `=1`.
 
 use std::borrow::Cow;
 
-/// The first characters that make a spreadsheet read a cell as a formula, and
-/// the quote itself, so that a quoted original survives the round trip.
-const NEEDS_QUOTE: [char; 7] = ['=', '+', '-', '@', '\t', '\r', '\''];
+/// The first characters that make a spreadsheet read a cell as a formula.
+const FORMULA: [char; 6] = ['=', '+', '-', '@', '\t', '\r'];
+
+/// After these, some reading of the file (`;` or tab as separator, a line break
+/// outside quotes) may start a new cell.
+const STARTS_CELL: [char; 4] = [';', '\t', '\n', '\r'];
+
+/// Whether `next` at a cell's start (or a part's, `part`) gets a quote before it:
+/// a formula's start, the quote itself (so a quoted original survives the round
+/// trip), and within a cell a double quote.
+fn guarded(next: char, part: bool) -> bool {
+    FORMULA.contains(&next) || next == '\'' || (part && next == '"')
+}
+
+/// Whether the cell needs any quote at all (the usual answer is no).
+fn needs_guard(cell: &str) -> bool {
+    cell.chars().next().is_some_and(|c| guarded(c, false))
+        || cell.match_indices(STARTS_CELL).any(|(at, sep)| {
+            cell[at + sep.len()..]
+                .chars()
+                .next()
+                .is_some_and(|c| guarded(c, true))
+        })
+}
 
 /// The cell as written to a CSV file.
 pub fn neutralise(cell: &str) -> Cow<'_, str> {
-    if cell.starts_with(NEEDS_QUOTE) {
-        Cow::Owned(format!("'{cell}"))
-    } else {
-        Cow::Borrowed(cell)
+    if !needs_guard(cell) {
+        return Cow::Borrowed(cell);
     }
+    let mut out = String::with_capacity(cell.len() + 4);
+    let mut start = Some(false); // Some(part) where a cell may start
+    for c in cell.chars() {
+        if start.is_some_and(|part| guarded(c, part)) {
+            out.push('\'');
+        }
+        out.push(c);
+        start = STARTS_CELL.contains(&c).then_some(true);
+    }
+    Cow::Owned(out)
 }
 
-/// The text of a cell read from a CSV file: one leading `'` goes when `neutralise`
-/// could have put it there; any other quote is the text's own.
-pub fn original(cell: &str) -> &str {
-    match cell.strip_prefix('\'') {
-        Some(rest) if rest.starts_with(NEEDS_QUOTE) => rest,
-        _ => cell,
+/// The text of a cell read from a CSV file: at the start and after each `;`, tab
+/// or line break, one `'` goes when `neutralise` could have put it there; any
+/// other quote is the text's own.
+pub fn original(cell: &str) -> Cow<'_, str> {
+    if !cell.contains('\'') {
+        return Cow::Borrowed(cell);
+    }
+    let mut out = String::with_capacity(cell.len());
+    let mut start = Some(false);
+    let mut chars = cell.chars().peekable();
+    while let Some(c) = chars.next() {
+        let put_by_us =
+            c == '\'' && start.is_some_and(|part| chars.peek().is_some_and(|&next| guarded(next, part)));
+        if put_by_us {
+            start = None;
+            continue;
+        }
+        out.push(c);
+        start = STARTS_CELL.contains(&c).then_some(true);
+    }
+    if out == cell {
+        Cow::Borrowed(cell)
+    } else {
+        Cow::Owned(out)
     }
 }
 
@@ -44,15 +98,36 @@ mod tests {
             ("+34 973 00 00 00", "'+34 973 00 00 00"),
             ("-2+3", "'-2+3"),
             ("@SUM(A1)", "'@SUM(A1)"),
-            ("\t=1", "'\t=1"),
-            ("\r=1", "'\r=1"),
+            ("\t=1", "'\t'=1"),
+            ("\r=1", "'\r'=1"),
             ("'=1", "''=1"),
             ("'", "''"),
             ("Maria Puig", "Maria Puig"),
             (" =1", " =1"),
             ("a=1", "a=1"),
             ("", ""),
+            ("\"Pepa\" Puig", "\"Pepa\" Puig"),
             ("[{\"name\":\"=x\"}]", "[{\"name\":\"=x\"}]"),
+        ] {
+            assert_eq!(neutralise(cell), written, "{cell:?}");
+            assert_eq!(original(written), cell, "{written:?}");
+        }
+    }
+
+    #[test]
+    fn each_part_a_semicolon_or_a_line_break_starts_is_quoted_too() {
+        for (cell, written) in [
+            ("a;=2+3;b", "a;'=2+3;b"),
+            ("Puig, Maria;=2*21;x", "Puig, Maria;'=2*21;x"),
+            ("x\n=5+5", "x\n'=5+5"),
+            ("x\r\n@A1", "x\r\n'@A1"),
+            ("a;\"=1\"", "a;'\"=1\""),
+            ("a;'b", "a;''b"),
+            ("a;;-1", "a;;'-1"),
+            ("a;\t=1", "a;'\t'=1"),
+            ("a; =1", "a; =1"),
+            ("a;b=1", "a;b=1"),
+            ("[{\"name\":\"a;=1\"}]", "[{\"name\":\"a;'=1\"}]"),
         ] {
             assert_eq!(neutralise(cell), written, "{cell:?}");
             assert_eq!(original(written), cell, "{written:?}");
@@ -65,6 +140,13 @@ mod tests {
         assert_eq!(original("'"), "'");
         assert_eq!(original("'' x"), "' x");
         assert_eq!(original("''=1"), "'=1", "only one quote goes");
+        assert_eq!(original("a;'b"), "a;'b");
+        assert_eq!(original("a'=1"), "a'=1", "only where a cell may start");
+        assert_eq!(
+            original("'\"x\""),
+            "'\"x\"",
+            "a double quote counts only within a cell"
+        );
     }
 
     #[test]
@@ -95,14 +177,61 @@ mod tests {
         assert_eq!(text, "\u{FEFF}'-1,'+1\n'\t,ok\n", "no header for plain rows");
     }
 
+    /// The cells a spreadsheet finds in `csv` when it splits on `sep`, as the
+    /// `csv` crate reads them (as LibreOffice does: a quote not at a cell's start
+    /// is text).
+    fn cells_read_with(csv: &[u8], sep: u8) -> Vec<String> {
+        let mut reader = csv::ReaderBuilder::new()
+            .delimiter(sep)
+            .has_headers(false)
+            .flexible(true)
+            .from_reader(csv);
+        reader
+            .records()
+            .flat_map(|r| r.unwrap().iter().map(str::to_string).collect::<Vec<_>>())
+            .collect()
+    }
+
+    /// Text made of what formula injection and CSV quoting are built from.
+    fn tricky() -> impl Strategy<Value = String> {
+        let pick = prop::sample::select(vec![
+            'a', 'b', ' ', ',', ';', '"', '\'', '=', '+', '-', '@', '\t', '\r', '\n', 'à',
+        ]);
+        proptest::collection::vec(pick, 0..14).prop_map(|c| c.into_iter().collect())
+    }
+
     proptest! {
         #[test]
         fn a_round_trip_gives_back_the_text(
-            cell in "(['=+@\t\r-]{0,3})(?s:.{0,12})",
+            cell in "(['=+@\t\r;\n\"-]{0,3})(?s:.{0,12})",
         ) {
             let written = neutralise(&cell);
-            prop_assert!(!written.starts_with(['=', '+', '-', '@', '\t', '\r']));
+            prop_assert!(!written.starts_with(FORMULA));
             prop_assert_eq!(original(&written), cell.as_str());
+        }
+
+        #[test]
+        fn no_reading_of_the_file_starts_a_cell_with_a_formula(
+            rows in proptest::collection::vec(proptest::collection::vec(tricky(), 3), 1..4),
+        ) {
+            let csv = crate::io::export::to_csv(&rows).unwrap();
+            let body = &csv[3..];
+            for sep in [b',', b';', b'\t'] {
+                for cell in cells_read_with(body, sep) {
+                    prop_assert!(!cell.starts_with(FORMULA), "{:?} read with {:?}", cell, sep as char);
+                }
+            }
+            // Read back as an import reads it, every cell is what was written.
+            let text = std::str::from_utf8(body).unwrap();
+            let mut reader = csv::ReaderBuilder::new()
+                .has_headers(false)
+                .flexible(true)
+                .from_reader(text.as_bytes());
+            let back: Vec<Vec<String>> = reader
+                .records()
+                .map(|r| r.unwrap().iter().map(|c| original(c).into_owned()).collect())
+                .collect();
+            prop_assert_eq!(back, rows);
         }
     }
 }

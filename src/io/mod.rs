@@ -7,6 +7,7 @@ pub mod export;
 pub mod formula;
 pub mod import;
 pub mod input_file;
+pub mod output;
 pub mod report;
 
 use crate::i18n::{I18n, Msg};
@@ -21,6 +22,10 @@ pub enum IoError {
     Encoding { path: PathBuf, why: encoding::NotText },
     /// A directory, a pipe, a device: only regular files are imported.
     NotAFile { path: PathBuf },
+    /// An output file inside the store's directory.
+    OutputInsideStore { path: PathBuf, store: PathBuf },
+    /// An output that is there and is not a regular file (a device, a FIFO, a directory).
+    OutputNotAFile { path: PathBuf },
     /// Larger than `import_max_mb`.
     TooBig { path: PathBuf, max_mb: u64 },
     /// The header lacks required columns.
@@ -126,13 +131,21 @@ impl IoError {
         match self {
             IoError::File { path, detail } => format!("{}: {detail}", path.display()),
             IoError::Encoding { path, why } => match why {
-                encoding::NotText::Unknown => t.f(Msg::err_encoding, &[("path", &path.display())]),
+                encoding::NotText::Mixed { utf8, other } => t.f(
+                    Msg::err_encoding,
+                    &[("path", &path.display()), ("utf8", utf8), ("line", other)],
+                ),
                 encoding::NotText::Utf16 => t.f(Msg::err_encoding_utf16, &[("path", &path.display())]),
                 encoding::NotText::AtLine(line) => {
                     t.f(Msg::err_encoding_at, &[("path", &path.display()), ("line", line)])
                 }
             },
             IoError::NotAFile { path } => t.f(Msg::err_not_a_file, &[("path", &path.display())]),
+            IoError::OutputInsideStore { path, store } => t.f(
+                Msg::err_output_inside_store,
+                &[("path", &path.display()), ("store", &store.display())],
+            ),
+            IoError::OutputNotAFile { path } => t.f(Msg::err_output_not_a_file, &[("path", &path.display())]),
             IoError::TooBig { path, max_mb } => t.f(
                 Msg::err_file_too_big,
                 &[("path", &path.display()), ("max", max_mb)],

@@ -127,7 +127,8 @@ pub trait ImportBatch {
 /// Changes that are applied (and shown) but not on disk yet.
 #[derive(Debug, Clone, Default)]
 pub struct Unsaved {
-    pub changes: Vec<ChangeKind>,
+    /// Each change as applied, oldest first: what quitting now would lose.
+    pub changes: Vec<(ChangeKind, Vec<Edit>)>,
     /// Why they are not: the error of the write that failed.
     pub cause: Option<StoreError>,
 }

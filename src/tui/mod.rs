@@ -104,8 +104,17 @@ pub fn run(mut app: App) -> io::Result<i32> {
             "quitting with changes not on disk: {e}"
         );
     }
+    // What could not be written goes with the program: said once the terminal is back.
+    let lost = (app.store.unsaved().count() > 0).then(|| app.unsaved_summary());
     // The figures for the next start's first screen, as they stand at the end.
     app.save_summary();
+    restore();
+    if let Some(what) = lost {
+        crate::output::err(format_args!(
+            "ocsae: {}",
+            app.t.f(crate::i18n::Msg::lost_on_quit, &[("what", &what)])
+        ));
+    }
     result
 }
 

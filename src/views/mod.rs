@@ -14,6 +14,11 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Clear, Paragraph, Wrap};
 
 pub fn draw(frame: &mut Frame, app: &App) {
+    draw_frame(frame, app);
+    crate::widgets::mark_covered(frame.buffer_mut());
+}
+
+fn draw_frame(frame: &mut Frame, app: &App) {
     let area = frame.area();
     app.last_width.set(area.width);
     app.last_height.set(area.height);

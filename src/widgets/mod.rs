@@ -48,6 +48,30 @@ pub fn clear(frame: &mut ratatui::Frame, area: ratatui::layout::Rect) {
     }
 }
 
+/// Marks the columns each wide character covers, so that whatever is drawn there in
+/// the next frame reaches the terminal. ratatui keeps a wide character in one cell and
+/// sends nothing for the columns it covers; when something narrower replaces it, it
+/// sends only the first column. A terminal that drew the character as one wide glyph
+/// clears both, but one that drew it in several columns (tmux, xterm: a flag is two
+/// regional indicators, one per column) would go on showing the second half. A marked
+/// cell differs from anything drawn later, so the next frame sends that column too;
+/// while the wide character stays, ratatui skips the column as before. Called once
+/// the frame is drawn.
+pub fn mark_covered(buf: &mut ratatui::buffer::Buffer) {
+    use ratatui::buffer::CellDiffOption;
+    let area = buf.area;
+    for y in area.top()..area.bottom() {
+        let mut x = area.left();
+        while x < area.right() {
+            let wide = buf[(x, y)].cell_width().max(1);
+            for covered in x + 1..x.saturating_add(wide).min(area.right()) {
+                buf[(covered, y)].set_diff_option(CellDiffOption::AlwaysUpdate);
+            }
+            x = x.saturating_add(wide);
+        }
+    }
+}
+
 /// `text` cut to `width` columns, on a grapheme boundary, with an ellipsis when it was longer.
 pub fn ellipsize(text: &str, width: usize) -> String {
     if self::width(text) <= width {

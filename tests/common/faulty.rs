@@ -23,7 +23,7 @@ pub struct FaultyStore {
     /// A write failed: everything is refused until a retry succeeds.
     broken: AtomicBool,
     /// What this wrapper pretends is not on disk.
-    waiting: Mutex<Vec<ChangeKind>>,
+    waiting: Mutex<Vec<(ChangeKind, Vec<Edit>)>>,
 }
 
 impl FaultyStore {
@@ -67,7 +67,10 @@ impl FaultyStore {
     fn landed(&self, mut applied: Applied) -> Applied {
         if self.at_flush.load(SeqCst) {
             self.broken.store(true, SeqCst);
-            self.waiting.lock().unwrap().push(applied.change.clone());
+            self.waiting
+                .lock()
+                .unwrap()
+                .push((applied.change.clone(), applied.edits.clone()));
             applied.durable = false;
         }
         applied

@@ -25,6 +25,18 @@ pub struct Session {
 
 /// Starts ocsae with `args` in a `cols`x`rows` terminal, its files under `home`.
 pub fn spawn(home: &Path, args: &[&str], env: &[(&str, &str)], cols: u16, rows: u16) -> Session {
+    spawn_program(&binary(), home, args, env, cols, rows)
+}
+
+/// As `spawn`, running `program` (a shell that starts ocsae, say).
+pub fn spawn_program(
+    program: &str,
+    home: &Path,
+    args: &[&str],
+    env: &[(&str, &str)],
+    cols: u16,
+    rows: u16,
+) -> Session {
     let pty = native_pty_system();
     let pair = pty
         .openpty(PtySize {
@@ -34,7 +46,7 @@ pub fn spawn(home: &Path, args: &[&str], env: &[(&str, &str)], cols: u16, rows: 
             pixel_height: 0,
         })
         .expect("open a pseudo-terminal");
-    let mut cmd = CommandBuilder::new(binary());
+    let mut cmd = CommandBuilder::new(program);
     cmd.args(args);
     cmd.env_clear();
     cmd.env("PATH", std::env::var("PATH").unwrap_or_default());

@@ -38,7 +38,7 @@ impl SledStore {
             changes: self
                 .pending
                 .lock()
-                .map(|p| p.iter().map(|c| c.change.clone()).collect())
+                .map(|p| p.iter().map(|c| (c.change.clone(), c.edits.clone())).collect())
                 .unwrap_or_default(),
             cause: self.write_error.lock().ok().and_then(|e| e.clone()),
         }
