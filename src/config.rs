@@ -27,6 +27,8 @@ pub struct Config {
     pub time_zone: String,
     /// The largest file an import reads, in MiB.
     pub import_max_mb: u64,
+    /// Working days to answer a council: 24:00 of the Nth working day after receipt.
+    pub response_days: u32,
 }
 
 impl Default for Config {
@@ -41,9 +43,13 @@ impl Default for Config {
             local_holidays: Vec::new(),
             time_zone: "Europe/Madrid".into(),
             import_max_mb: 1024,
+            response_days: crate::domain::activity::RESPONSE_DAYS,
         }
     }
 }
+
+/// The longest answer term the config takes, in working days (a quarter).
+pub const MAX_RESPONSE_DAYS: u32 = 60;
 
 /// A configuration file that cannot be used, with the reason.
 #[derive(Debug, thiserror::Error)]
@@ -78,6 +84,12 @@ impl Config {
             return Err(ConfigError {
                 path: path.into(),
                 detail: "import_max_mb: at least 1 (MiB)".into(),
+            });
+        }
+        if !(1..=MAX_RESPONSE_DAYS).contains(&config.response_days) {
+            return Err(ConfigError {
+                path: path.into(),
+                detail: format!("response_days: from 1 to {MAX_RESPONSE_DAYS} working days"),
             });
         }
         Ok(config)
@@ -158,5 +170,12 @@ mod tests {
         assert!(err.contains("import_max_mb"), "{err}");
         std::fs::write(&path, "import_max_mb = 2\n").unwrap();
         assert_eq!(Config::load(&path).unwrap().import_max_mb, 2);
+
+        assert_eq!(Config::default().response_days, 2);
+        std::fs::write(&path, "response_days = 0\n").unwrap();
+        let err = Config::load(&path).unwrap_err().to_string();
+        assert!(err.contains("response_days"), "{err}");
+        std::fs::write(&path, "response_days = 3\n").unwrap();
+        assert_eq!(Config::load(&path).unwrap().response_days, 3);
     }
 }

@@ -8,6 +8,7 @@
 //! their traits. See ARCHITECTURE.md for the whole flow.
 
 pub mod action;
+pub mod activity_data;
 pub mod cert_data;
 pub mod changes;
 pub mod councils;
@@ -109,6 +110,7 @@ impl App {
         } else {
             Data::load(store.as_ref(), calendar)?
         };
+        data.set_response_days(config.response_days);
         if lazy {
             summary_cache::load(
                 store.as_ref(),

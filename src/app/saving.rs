@@ -187,6 +187,13 @@ impl Ctx {
                 )
             }
             Record::Certificate(c) => format!("#{} {}", c.id, clean(&c.holder)),
+            Record::Activity(a) => {
+                let summary = crate::widgets::ellipsize(&clean(&a.summary), 30);
+                match a.ine {
+                    Some(ine) => format!("#{} {} · {summary}", a.id, council(ine)),
+                    None => format!("#{} {summary}", a.id),
+                }
+            }
         }
     }
 }

@@ -362,4 +362,11 @@ messages! {
     warn_form_invalid,
     warn_managers,
     yes,
+    change_activity_new,
+    change_activity_edit,
+    change_activity_close,
+    change_activity_wait,
+    change_training_new,
+    change_import_activities,
+    change_rollout_training,
 }

@@ -3,6 +3,7 @@
 //! `Dump::check` before one transaction.
 
 use super::{HistoryEntry, Record, StoreError};
+use crate::domain::activity::Activity;
 use crate::domain::certificate::CertificateRequest;
 use crate::domain::municipality::Municipality;
 use crate::domain::rollout::Rollout;
@@ -36,8 +37,13 @@ pub struct Dump {
     pub municipalities: Vec<Municipality>,
     pub rollout: Vec<Rollout>,
     pub certificates: Vec<CertificateRequest>,
+    /// The support log; absent from backups of stores written before it.
+    #[serde(default)]
+    pub activities: Vec<Activity>,
     pub history: Vec<HistoryItem>,
     pub next_certificate_id: u64,
+    #[serde(default = "first_id")]
+    pub next_activity_id: u64,
     pub next_history_seq: u64,
     /// The stacks of stores written before undo was per user: each user's are
     /// the entries of theirs in these.
@@ -48,6 +54,10 @@ pub struct Dump {
     pub stacks: BTreeMap<String, UserStacks>,
 }
 
+fn first_id() -> u64 {
+    1
+}
+
 /// Why a dump cannot be restored; nothing was written.
 #[derive(Debug, thiserror::Error)]
 pub enum RestoreError {
@@ -55,8 +65,9 @@ pub enum RestoreError {
     NotABackup,
     #[error("backup format {0} is newer than this ocsae reads")]
     NewerFormat(u32),
-    #[error("backup of schema {0}, this ocsae has schema {1}")]
-    Schema(u32, u32),
+    #[error("backup of schema {0}, this ocsae reads schemas {2} to {1}")]
+    /// The backup's schema, the newest this build reads, the oldest.
+    Schema(u32, u32, u32),
     #[error("the store holds data")]
     NotEmpty,
     #[error("{0}")]
@@ -71,7 +82,8 @@ impl Dump {
         let councils = self.municipalities.iter().cloned().map(Record::Municipality);
         let rollout = self.rollout.iter().cloned().map(Record::Rollout);
         let certificates = self.certificates.iter().cloned().map(Record::Certificate);
-        councils.chain(rollout).chain(certificates)
+        let activities = self.activities.iter().cloned().map(Record::Activity);
+        councils.chain(rollout).chain(certificates).chain(activities)
     }
 
     /// Adds a record to its kind's list.
@@ -80,20 +92,22 @@ impl Dump {
             Record::Municipality(m) => self.municipalities.push(m),
             Record::Rollout(r) => self.rollout.push(r),
             Record::Certificate(c) => self.certificates.push(c),
+            Record::Activity(a) => self.activities.push(a),
         }
     }
 
     /// Everything a restore checks before it writes: the format, the schema (the
-    /// backend's, `schema`), and what ocsae itself never writes.
-    pub fn check(&self, schema: u32) -> Result<(), RestoreError> {
+    /// backend's: `oldest..=schema`, the schemas whose backups read as this one's,
+    /// each newer one only adding kinds), and what ocsae itself never writes.
+    pub fn check(&self, schema: u32, oldest: u32) -> Result<(), RestoreError> {
         if self.format != DUMP_FORMAT {
             return Err(RestoreError::NotABackup);
         }
         if self.format_version > DUMP_VERSION {
             return Err(RestoreError::NewerFormat(self.format_version));
         }
-        if self.schema_version != schema {
-            return Err(RestoreError::Schema(self.schema_version, schema));
+        if !(oldest..=schema).contains(&self.schema_version) {
+            return Err(RestoreError::Schema(self.schema_version, schema, oldest));
         }
         consistent(self).map_err(RestoreError::Inconsistent)
     }
@@ -129,10 +143,20 @@ fn consistent(dump: &Dump) -> Result<(), String> {
             return Err(format!("a rollout entry names an unknown council {}", r.ine));
         }
     }
+    let mut ids = HashSet::new();
+    for a in &dump.activities {
+        if !ids.insert(a.id) {
+            return Err(format!("activity {} appears twice", a.id));
+        }
+        if let Some(unknown) = a.council_codes().into_iter().find(|ine| !councils.contains(ine)) {
+            return Err(format!("activity {} names an unknown council {unknown}", a.id));
+        }
+    }
     let records = serde_json::json!({
         "municipalities": dump.municipalities,
         "rollout": dump.rollout,
         "certificates": dump.certificates,
+        "activities": dump.activities,
     });
     match unsafe_text(&records, "") {
         Some(path) => Err(format!("control or invisible characters in {path}")),
