@@ -312,3 +312,14 @@ impl Data {
         self.certs.put(c, &self.calendar);
     }
 }
+
+/// The rules of an activity ask which councils and requests exist: those in memory.
+impl crate::ops::activity::Known for Data {
+    fn has_council(&self, ine: IneCode) -> bool {
+        self.by_ine.contains_key(&ine)
+    }
+
+    fn request_council(&self, id: u64) -> Option<IneCode> {
+        self.certs.get(id).map(|c| c.ine)
+    }
+}

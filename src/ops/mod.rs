@@ -3,6 +3,7 @@
 //! change) or the rule it breaks. The dashboard, the command line and the imports
 //! all build their changes here, then hand them to `Store::apply`.
 
+pub mod activity;
 pub mod councils;
 mod error;
 pub mod import;
