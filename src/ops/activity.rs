@@ -38,9 +38,32 @@ impl Known for Records {
     }
 }
 
+/// Every council and no request: the rules that need no store, checked before it is opened.
+pub struct Unchecked;
+
+impl Known for Unchecked {
+    fn has_council(&self, _: IneCode) -> bool {
+        true
+    }
+
+    fn request_council(&self, _: u64) -> Option<IneCode> {
+        None
+    }
+}
+
 /// A catalogue service by its id.
 pub fn service(id: &str) -> Option<&'static Service> {
     services().iter().find(|s| s.id == id)
+}
+
+/// A service as people name it: its id (`e-notum`), its column header (`NOT`) or
+/// its name (`e-NOTUM`), in any case.
+pub fn find_service(text: &str) -> Option<&'static Service> {
+    let text = text.trim();
+    let folded = crate::domain::search::fold(text);
+    services().iter().find(|s| {
+        s.id == text || s.short.eq_ignore_ascii_case(text) || crate::domain::search::fold(&s.name) == folded
+    })
 }
 
 /// The first rule an activity about to be stored at `now` breaks.
@@ -341,7 +364,7 @@ mod tests {
     use chrono::Duration;
 
     const TIURANA: IneCode = IneCode(252228);
-    const AGER: IneCode = IneCode(250038);
+    const AGER: IneCode = IneCode(250024);
 
     fn at(s: &str) -> DateTime<Utc> {
         DateTime::parse_from_rfc3339(s).unwrap().with_timezone(&Utc)
@@ -564,6 +587,18 @@ mod tests {
             toggle_wait(&closed, later).unwrap_err(),
             RuleError::ActivityClosed
         );
+    }
+
+    #[test]
+    fn services_are_found_by_id_header_or_name() {
+        for text in ["e-notum", "NOT", "not", "e-NOTUM", " E-Notum "] {
+            assert_eq!(
+                find_service(text).map(|s| s.id.as_str()),
+                Some("e-notum"),
+                "{text}"
+            );
+        }
+        assert!(find_service("telefax").is_none());
     }
 
     #[test]
