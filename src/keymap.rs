@@ -239,6 +239,31 @@ impl Keymap {
             .join("/")
     }
 
+    /// The first key of an action that means it on a screen of `contexts` (looked
+    /// up in that order): `w` saves, but not on Activitat, where Ctrl-S does.
+    pub fn first_key_in(&self, action: Action, contexts: &[Context]) -> Option<String> {
+        self.bindings
+            .iter()
+            .filter(|b| b.action == action)
+            .flat_map(|b| b.keys.iter())
+            .find(|k| {
+                let event = KeyEvent::new(
+                    k.code,
+                    if k.ctrl {
+                        KeyModifiers::CONTROL
+                    } else {
+                        KeyModifiers::NONE
+                    } | if k.alt {
+                        KeyModifiers::ALT
+                    } else {
+                        KeyModifiers::NONE
+                    },
+                );
+                self.lookup(contexts, &event) == Some(action)
+            })
+            .map(ToString::to_string)
+    }
+
     /// The first key of an action, for the one-line hints.
     pub fn first_key(&self, action: Action) -> Option<String> {
         self.bindings
@@ -284,6 +309,16 @@ fn check_shadowing(bindings: &[Binding]) -> Result<(), KeymapError> {
     };
     for screen in bindings {
         for common in bindings.iter().filter(|b| rank(b.context) < rank(screen.context)) {
+            // The screen's keys that the common action keeps there: one is enough for
+            // an action that gives way.
+            let shadowed = |k: &KeySpec| {
+                bindings
+                    .iter()
+                    .any(|b| b.context == screen.context && b.keys.contains(k))
+            };
+            if common.action.gives_way() && common.keys.iter().any(|k| !shadowed(k)) {
+                continue;
+            }
             if let Some(key) = screen.keys.iter().find(|k| common.keys.contains(k)) {
                 return Err(KeymapError::Clash {
                     context: format!("{:?}", screen.context).to_lowercase(),
@@ -413,5 +448,42 @@ mod tests {
             "keys.municipalities: q is bound to both global.quit and edit"
         );
         assert!(with("table", "up", &["g"]).contains("bound to both"));
+        // Only an action that gives way, and only while it keeps a key there.
+        assert!(with("activity", "new_activity", &["q"]).contains("bound to both"));
+        assert!(with("activity", "new_activity", &["ctrl-s"]).contains("bound to both global.save"));
+    }
+
+    #[test]
+    fn w_marks_waiting_on_activitat_and_saves_everywhere_else() {
+        let km = Keymap::new(&KeyOverrides::new()).unwrap();
+        let w = key(KeyCode::Char('w'), KeyModifiers::NONE);
+        let on = |screen| [screen, Context::Table, Context::Global];
+        assert_eq!(km.lookup(&on(Context::Activity), &w), Some(Action::MarkWaiting));
+        assert_eq!(km.lookup(&on(Context::Certificates), &w), Some(Action::Save));
+        assert_eq!(
+            km.lookup(
+                &on(Context::Activity),
+                &key(KeyCode::Char('s'), KeyModifiers::CONTROL)
+            ),
+            Some(Action::Save)
+        );
+        assert_eq!(
+            km.first_key_in(Action::Save, &on(Context::Activity)).unwrap(),
+            "Ctrl-S"
+        );
+        assert_eq!(km.first_key_in(Action::Save, &on(Context::Rollout)).unwrap(), "w");
+        let big_l = key(KeyCode::Char('L'), KeyModifiers::SHIFT);
+        for screen in [
+            Context::Municipalities,
+            Context::Rollout,
+            Context::Certificates,
+            Context::Activity,
+        ] {
+            assert_eq!(
+                km.lookup(&on(screen), &big_l),
+                Some(Action::LogCall),
+                "{screen:?}"
+            );
+        }
     }
 }

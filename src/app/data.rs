@@ -186,6 +186,12 @@ impl Data {
             .unwrap_or_else(|| Rollout::pending(self.municipalities[council].ine, &services()[service]))
     }
 
+    /// A council's stored rollout of a service (by catalogue id), if stored.
+    pub fn rollout_of(&self, ine: IneCode, service: &str) -> Option<&Rollout> {
+        let (&i, s) = (self.by_ine.get(&ine)?, service_index(service)?);
+        self.rollout.get(i)?.get(s)?.as_ref()
+    }
+
     /// Done out of applicable services for a council.
     pub fn tally(&self, council: usize) -> Tally {
         let mut t = Tally::default();

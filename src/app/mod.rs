@@ -207,6 +207,7 @@ impl App {
     /// After a handler: rows recomputed once, then what it asked of other tabs.
     fn settle(&mut self) {
         loop {
+            self.ctx.screen = self.current_tab().context();
             if self.ctx.stale {
                 self.refresh();
             }

@@ -134,3 +134,14 @@ pub fn direction_msg(direction: Direction) -> Msg {
         Direction::Out => Msg::act_dir_out,
     }
 }
+
+/// A kind for a narrow column.
+pub fn activity_kind_short_msg(kind: ActivityKind) -> Msg {
+    match kind {
+        ActivityKind::Call => Msg::act_kind_call_short,
+        ActivityKind::Email => Msg::act_kind_email_short,
+        ActivityKind::Visit => Msg::act_kind_visit_short,
+        ActivityKind::Remote => Msg::act_kind_remote_short,
+        ActivityKind::Training => Msg::act_kind_training_short,
+    }
+}

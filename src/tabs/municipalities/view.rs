@@ -80,11 +80,17 @@ fn draw_title(frame: &mut Frame, ctx: &Ctx, area: Rect) {
         )
     };
     let arrow = if state.reverse { "▼" } else { "▲" };
-    let spans = vec![
+    let mut spans = vec![
         Span::styled(format!(" {view}"), ctx.theme.title),
         Span::raw(format!(" · {} · ", count_label(t, state.rows.len()))),
         Span::styled(format!("{} {arrow}", sort_label(t, state.sort)), ctx.theme.dim),
     ];
+    // The Activitat marker's legend, only where it fits whole and no filter is shown.
+    let legend = format!("  {}", crate::widgets::activity::legend(ctx));
+    let room = usize::from(area.width).saturating_sub(crate::widgets::spans_width(&spans));
+    if !state.filtering && state.filter.is_empty() && crate::widgets::width(&legend) <= room {
+        spans.push(Span::styled(legend, ctx.theme.dim));
+    }
     title_with_filter(frame, area, spans, &state.filter, state.filtering, ctx.theme.key);
 }
 
@@ -119,8 +125,10 @@ fn draw_list(tab: &MunicipalitiesTab, frame: &mut Frame, ctx: &Ctx, area: Rect) 
     let right = |s: String| Cell::from(Line::from(s).right_aligned());
     // Narrow windows give up Cert., then Termini, then Habitants.
     let widths_wanted = widths(ctx);
-    let shown = fitting_columns(table.width, &widths_wanted, &[2, 3, 0], 1, 18);
-    let mut header = vec![Cell::from(t.t(Msg::col_municipality))];
+    // One column before the name: the Activitat marker (see `widgets::activity::marker`).
+    let table_width = table.width.saturating_sub(2);
+    let shown = fitting_columns(table_width, &widths_wanted, &[2, 3, 0], 1, 18);
+    let mut header = vec![Cell::from(""), Cell::from(t.t(Msg::col_municipality))];
     header.extend(keep(
         [
             right(t.t(Msg::col_population).to_string()),
@@ -133,7 +141,7 @@ fn draw_list(tab: &MunicipalitiesTab, frame: &mut Frame, ctx: &Ctx, area: Rect) 
     ));
     let header = Row::new(header).style(ctx.theme.table_header);
     let fixed: u16 = keep(widths_wanted, &shown).iter().map(|w| w + 1).sum();
-    let name_width = table.width.saturating_sub(fixed).max(8) as usize;
+    let name_width = table_width.saturating_sub(fixed).max(8) as usize;
     let today = ctx.today();
     let body_height = table.height.saturating_sub(1) as usize;
     let window = tab.cursor.window(body_height, rows.len());
@@ -142,7 +150,10 @@ fn draw_list(tab: &MunicipalitiesTab, frame: &mut Frame, ctx: &Ctx, area: Rect) 
         let tally = ctx.data.tally(m);
         let open = ctx.data.open_certificates(m);
         let (form, form_style) = form_cell(ctx, council.form_status(today));
-        let mut cells = vec![Cell::from(ellipsize(&clean(&council.name), name_width))];
+        let mut cells = vec![
+            Cell::from(crate::widgets::activity::marker(ctx, council.ine)),
+            Cell::from(ellipsize(&clean(&council.name), name_width)),
+        ];
         cells.extend(keep(
             [
                 right(t.int(council.population.into())),
@@ -169,7 +180,7 @@ fn draw_list(tab: &MunicipalitiesTab, frame: &mut Frame, ctx: &Ctx, area: Rect) 
             row
         }
     });
-    let mut widths = vec![Constraint::Min(8)];
+    let mut widths = vec![Constraint::Length(1), Constraint::Min(8)];
     widths.extend(keep(widths_wanted, &shown).into_iter().map(Constraint::Length));
     frame.render_widget(Table::new(lines, widths).header(header).column_spacing(1), table);
     if rows.is_empty() {
@@ -245,6 +256,7 @@ fn detail_lines(tab: &MunicipalitiesTab, ctx: &Ctx, width: u16) -> Vec<Line<'sta
         let text = t.f(msg, &[("min", &FORM_MIN_PER_ROLE), ("n", &m.count_role(role))]);
         out.push(Line::styled(format!("  ⚠ {text}"), theme.warn));
     }
+    out.extend(crate::widgets::activity::council_lines(ctx, m.ine));
 
     out.push(Line::raw(""));
     out.push(heading(Msg::detail_form));
