@@ -29,7 +29,10 @@ pub enum Action {
     TabMunicipalities,
     TabRollout,
     TabCertificates,
+    TabActivity,
     Jump,
+    /// `L`: log a call about the council selected or open, from any screen.
+    LogCall,
     Undo,
     Redo,
     Up,
@@ -62,9 +65,6 @@ pub enum Action {
     ExportView,
     CopyRow,
     Save,
-    TabActivity,
-    /// `L`: log a call about the council selected or open, from any screen.
-    LogCall,
     NewActivity,
     CloseActivity,
     /// Waiting for the council, or back from waiting.

@@ -99,16 +99,11 @@ pub fn council_lines(ctx: &Ctx, ine: IneCode) -> Vec<Line<'static>> {
     let all = data.of_council(ine);
     let mut open: Vec<usize> = all.iter().copied().filter(|&i| data.list[i].is_open()).collect();
     open.sort_by_key(|&i| (data.due(i).is_none(), data.due(i), data.list[i].id));
-    let mut out = vec![
-        Line::raw(""),
-        Line::styled(
-            t.f(Msg::act_page_heading, &[("open", &open.len()), ("n", &all.len())]),
-            theme.table_header,
-        ),
-    ];
-    if all.is_empty() {
-        out.push(Line::styled(format!("  {}", t.t(Msg::act_page_none)), theme.dim));
-    }
+    let heading = match all.is_empty() {
+        true => t.t(Msg::act_page_none).to_string(),
+        false => t.f(Msg::act_page_heading, &[("open", &open.len()), ("n", &all.len())]),
+    };
+    let mut out = vec![Line::raw(""), Line::styled(heading, theme.table_header)];
     for &i in &open {
         out.push(entry_line(ctx, i, true));
     }

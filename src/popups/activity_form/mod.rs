@@ -304,9 +304,10 @@ impl ActivityForm {
     fn set_kind(&mut self, kind: ActivityKind) {
         let training = ActivityKind::Training;
         if kind == training && self.kind != training {
-            if self.councils.is_empty() && !self.council_input.is_empty() {
-                let name = self.council_input.value().to_string();
-                self.councils.set(&format!("{name} 1"));
+            if self.councils.is_empty()
+                && let Some(ine) = self.council()
+            {
+                self.councils.set(&format!("{ine} 1"));
             }
             if self.services.is_empty()
                 && let Some(s) = self.service
