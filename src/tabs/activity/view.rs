@@ -87,7 +87,7 @@ fn draw_log(tab: &ActivityTab, frame: &mut Frame, ctx: &Ctx, area: Rect) {
     let fixed = [
         crate::tabs::certificates::countdown_width(t),
         column_width(6, kinds.into_iter().chain([t.t(Msg::col_type)])),
-        12,
+        11,
         column_width(3, [t.t(Msg::act_col_service)]),
         column_width(6, statuses.into_iter().chain([t.t(Msg::col_status)])),
     ];
@@ -95,8 +95,12 @@ fn draw_log(tab: &ActivityTab, frame: &mut Frame, ctx: &Ctx, area: Rect) {
     let spacing = shown.iter().filter(|s| **s).count() as u16 + 1;
     let used: u16 = keep(fixed, &shown).iter().sum::<u16>() + spacing;
     let flexible = area.width.saturating_sub(used);
-    // The council gets two fifths, up to 18; the summary the rest.
-    let council_w = (flexible * 2 / 5).min(18);
+    // The council gets two fifths (its header at least), up to 18; the summary the rest.
+    let header_w = column_width(8, [t.t(Msg::col_municipality)]);
+    let council_w = (flexible * 2 / 5)
+        .max(header_w)
+        .min(18)
+        .min(flexible.saturating_sub(8));
     let summary_w = flexible.saturating_sub(council_w);
     let [deadline_w, kind_w, contact_w, service_w, status_w] = fixed;
     let mut header = vec![t.t(Msg::col_deadline), t.t(Msg::col_municipality)];
