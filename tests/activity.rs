@@ -610,3 +610,66 @@ fn on_activitat_w_marks_waiting_and_a_full_disk_names_the_key_that_saves_there()
         "w saves everywhere else"
     );
 }
+
+#[test]
+fn the_form_fits_60x16_keeping_the_focus_in_view() {
+    let mut f = fixture();
+    press(&mut f.app, KeyCode::Char('L'));
+    let s = screen(&f.app, 60, 16);
+    assert!(s.contains("Resum"), "{s}");
+    // Down to the notes, the last field: it scrolls into view, the kind out of it.
+    for _ in 0..9 {
+        press(&mut f.app, KeyCode::Tab);
+    }
+    assert_eq!(f.app.popup_as::<ActivityForm>().unwrap().focus, AField::Notes);
+    let s = screen(&f.app, 60, 16);
+    assert!(s.contains("Notes") && !s.contains("Tipus"), "{s}");
+    assert!(s.contains("Enter desa"), "the help line stays: {s}");
+    assert!(s.lines().all(|l| ocsae::widgets::width(l) <= 60));
+}
+
+#[test]
+fn e_edits_the_entry_keeping_its_author_and_number() {
+    let mut f = fixture();
+    a_week_of_calls(&mut f);
+    press(&mut f.app, KeyCode::Char('4'));
+    // The overdue e-mail, first: its summary changed, its status to waiting.
+    press(&mut f.app, KeyCode::Char('e'));
+    let form = f.app.popup_as::<ActivityForm>().unwrap();
+    assert_eq!(form.summary.value(), "Alta a e-NOTUM");
+    type_text(&mut f.app, " i e-FACT");
+    keys(
+        &mut f.app,
+        &[KeyCode::Tab, KeyCode::Tab, KeyCode::Right, KeyCode::Enter],
+    );
+    let edited = activities(f.app.store.as_ref())
+        .into_iter()
+        .find(|a| a.ine == Some(AGER))
+        .unwrap();
+    assert_eq!(edited.summary, "Alta a e-NOTUM i e-FACT");
+    assert_eq!(
+        edited.created_by, "anna",
+        "the author stays; the history has the editor"
+    );
+    assert_eq!(edited.status, ActivityStatus::Waiting);
+    assert_eq!(edited.pauses[0].from, at(NOW));
+    let history = f
+        .app
+        .store
+        .history(&ocsae::store::RecordId::Activity(edited.id))
+        .unwrap();
+    let last = history.last().unwrap();
+    assert_eq!(last.head.change, ChangeKind::ActivityEdit);
+    assert_eq!(last.head.user, f.app.store.user());
+    // An empty summary is refused in the form, the field marked.
+    press(&mut f.app, KeyCode::Char('v'));
+    press(&mut f.app, KeyCode::Char('v'));
+    press(&mut f.app, KeyCode::Char('e'));
+    for _ in 0..40 {
+        press(&mut f.app, KeyCode::Backspace);
+    }
+    press(&mut f.app, KeyCode::Enter);
+    let s = screen(&f.app, 80, 24);
+    assert!(s.contains("Escriviu un resum d'una línia."), "{s}");
+    assert!(f.app.popup_as::<ActivityForm>().is_some());
+}

@@ -129,7 +129,16 @@ impl Problem {
                 Msg::problem_no_such_hour,
                 &[("field", field), ("value", &shown(value)), ("tz", tz)],
             ),
-            Problem::Rule(rule) => rule.localize(t),
+            // The form's sentence, as a clause of the line's message.
+            Problem::Rule(rule) => {
+                let text = rule.localize(t);
+                let text = text.trim_end_matches('.');
+                let mut chars = text.chars();
+                match chars.next() {
+                    Some(first) => first.to_lowercase().chain(chars).collect(),
+                    None => String::new(),
+                }
+            }
             Problem::UnknownCouncilName(v) => t.f(Msg::problem_unknown_council_name, &[("value", &shown(v))]),
         }
     }
