@@ -9,7 +9,7 @@
 
 use super::calendar::Calendar;
 use super::municipality::IneCode;
-use chrono::{DateTime, Duration, NaiveDate, Utc};
+use chrono::{DateTime, Duration, DurationRound, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 
 /// The answer's term when the config does not say: Alt Penedès promises 2 working days.
@@ -254,24 +254,27 @@ impl Activity {
         }
     }
 
-    /// Stops the clock: waiting for the council from `at`.
+    /// Stops the clock: waiting for the council from `at` (to the minute).
     pub fn wait(&mut self, at: DateTime<Utc>) {
+        let at = to_minute(at).max(self.received_at);
         if self.status == ActivityStatus::Open {
             self.pauses.push(Pause { from: at, to: None });
             self.status = ActivityStatus::Waiting;
         }
     }
 
-    /// The council answered: the clock goes on from `at` with the time it had left.
+    /// The council answered: the clock goes on from `at` (to the minute) with the
+    /// time it had left.
     pub fn resume(&mut self, at: DateTime<Utc>) {
-        self.end_pause(at);
+        self.end_pause(to_minute(at).max(self.received_at));
         if self.status == ActivityStatus::Waiting {
             self.status = ActivityStatus::Open;
         }
     }
 
-    /// Answered at `at`; a stop still open ends there.
+    /// Answered at `at` (to the minute); a stop still open ends there.
     pub fn close(&mut self, at: DateTime<Utc>) {
+        let at = to_minute(at).max(self.received_at);
         self.end_pause(at);
         self.status = ActivityStatus::Closed;
         self.closed_at = Some(at);
@@ -309,6 +312,12 @@ impl Activity {
     pub fn attendees(&self) -> u32 {
         self.councils.iter().map(|a| a.attendees).sum()
     }
+}
+
+/// Times the clock stops and goes on are kept to the minute (never before receipt):
+/// waiting for a few seconds moves no due time by a fraction of one.
+fn to_minute(at: DateTime<Utc>) -> DateTime<Utc> {
+    at.duration_trunc(Duration::minutes(1)).unwrap_or(at)
 }
 
 #[cfg(test)]
@@ -401,6 +410,21 @@ mod tests {
         assert_eq!(due(&a), "2026-11-26T00:00:00+01:00");
         a.close(at("2026-11-30 11:00"));
         assert_eq!(a.answered_in_time(&cal, RESPONSE_DAYS), Some(false));
+    }
+
+    #[test]
+    fn a_stop_of_a_few_seconds_moves_nothing() {
+        let mut a = call("2026-11-23 10:00");
+        a.wait(at("2026-11-24 12:00") + Duration::milliseconds(200));
+        a.resume(at("2026-11-24 12:00") + Duration::milliseconds(900));
+        assert_eq!(due(&a), "2026-11-26T00:00:00+01:00");
+        a.close(at("2026-11-24 12:01") + Duration::seconds(30));
+        assert_eq!(a.closed_at, Some(at("2026-11-24 12:01")));
+        // Answered within the minute it came in: closed when received, not before.
+        let received = at("2026-11-24 12:00") + Duration::seconds(45);
+        let mut quick = Activity::new(None, ActivityKind::Call, "x", received);
+        quick.close(received + Duration::seconds(5));
+        assert_eq!(quick.closed_at, Some(received));
     }
 
     #[test]
