@@ -147,8 +147,8 @@ pub(super) fn section(out: &mut Out, input: &ReportInput, monday: NaiveDate) {
             let hours = a.session_minutes.map_or_else(
                 || "—".to_string(),
                 |m| {
-                    let h = super::activity_export::hours(m).to_string();
                     // The decimal comma of Catalan and Spanish.
+                    let h = super::activity_export::hours(m).to_string();
                     match t.lang() {
                         crate::i18n::Lang::En => h,
                         _ => h.replace('.', ","),

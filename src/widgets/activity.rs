@@ -11,6 +11,16 @@ use crate::i18n::words::{activity_kind_msg, activity_status_msg};
 use chrono::{Datelike, Duration};
 use ratatui::text::{Line, Span};
 
+/// A training's length in hours, with the language's decimal mark (`1,5` in
+/// Catalan and Spanish, `1.5` in English).
+pub fn hours_text(t: &crate::i18n::I18n, minutes: u32) -> String {
+    let hours = crate::io::activity_export::hours(minutes).to_string();
+    match t.lang() {
+        crate::i18n::Lang::En => hours,
+        _ => hours.replace('.', ","),
+    }
+}
+
 /// Working time left on a stopped clock, as the countdowns write it: `1d 03h`, `5h 12m`.
 pub fn stopped_text(left: Duration) -> String {
     let minutes = left.num_minutes().max(0);

@@ -69,7 +69,7 @@ fn lines(ctx: &Ctx, detail: &ActivityDetail) -> Vec<Line<'static>> {
     if let Some(minutes) = a.session_minutes {
         out.push(field(
             Msg::act_label_hours,
-            crate::io::activity_export::hours(minutes).to_string(),
+            crate::widgets::activity::hours_text(t, minutes),
         ));
     }
     if let Some(id) = a.request_id {

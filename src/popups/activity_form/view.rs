@@ -160,7 +160,12 @@ fn draw_field(
         Some((f, _)) if *f == field => theme.error,
         _ => theme.dim,
     };
-    let name = ellipsize(t.t(label(field)), label_w as usize - 1);
+    // A training is held on a day: its time is a date, not a receipt.
+    let msg = match (field, form.kind) {
+        (AField::Received, crate::domain::activity::ActivityKind::Training) => Msg::act_col_date,
+        _ => label(field),
+    };
+    let name = ellipsize(t.t(msg), label_w as usize - 1);
     frame.render_widget(
         Span::styled(format!("{name:<w$}", w = label_w as usize), label_style),
         area,

@@ -206,7 +206,7 @@ fn draw_trainings(tab: &ActivityTab, frame: &mut Frame, ctx: &Ctx, area: Rect) {
             .collect();
         let hours = a
             .session_minutes
-            .map(|m| crate::io::activity_export::hours(m).to_string())
+            .map(|m| crate::widgets::activity::hours_text(t, m))
             .unwrap_or_default();
         let line = Row::new(vec![
             Cell::from(t.date(a.received_at.with_timezone(&ctx.tz).date_naive())),
