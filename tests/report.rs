@@ -385,6 +385,15 @@ fn the_readme_gives_the_columns_e_writes_on_each_tab() {
     assert!(readme.contains(
         "Certificats, in the queue and in the expiry view, writes the columns of `export certificates`"
     ));
+    let activitat = header(&mut f, '4', "activitat");
+    assert_eq!(activitat, ocsae::io::activity_export::FIELDS.join(","));
+    for column in ocsae::io::activity_export::FIELDS {
+        assert!(
+            readme.contains(&format!("`{column}`")),
+            "{column} in the field table"
+        );
+    }
+    assert!(readme.contains("Activitat, in every view, writes the columns of `export activity`"));
 }
 
 #[test]

@@ -166,10 +166,37 @@ impl ActivityOut {
     }
 }
 
+/// The fields, in the order files hold them: what a CSV of no entries still says.
+pub const FIELDS: [&str; 21] = [
+    "id",
+    "ine_code",
+    "municipality",
+    "kind",
+    "direction",
+    "contact",
+    "service",
+    "request_id",
+    "summary",
+    "notes",
+    "status",
+    "received_at",
+    "closed_at",
+    "due_at",
+    "minutes",
+    "follow_up_on",
+    "created_by",
+    "councils",
+    "services",
+    "hours",
+    "updated_by",
+];
+
 /// The records as JSON or CSV, in the order given.
 pub fn write(records: &[ActivityOut], format: Format) -> Result<Vec<u8>, IoError> {
     match format {
         Format::Json => to_json(&records),
+        // A CSV is read by its header: an empty one still has it.
+        Format::Csv if records.is_empty() => to_csv([FIELDS]),
         Format::Csv => to_csv(records.iter().map(ActivityOut::csv)),
     }
 }
@@ -228,8 +255,18 @@ mod tests {
             "id,ine_code,municipality,kind,direction,contact,service,request_id,summary,notes,status,\
              received_at,closed_at,due_at,minutes,follow_up_on,created_by,councils,services,hours,updated_by"
         );
+        assert_eq!(
+            text.trim_start_matches('\u{feff}').lines().next().unwrap(),
+            FIELDS.join(",")
+        );
         let row = lines.next().unwrap();
         assert!(row.contains(",252228:3;250024:2,e-notum;eacat,1.5,anna"), "{row}");
+        let empty = activities(&[], &[], &HashMap::new(), &cal, 2, Format::Csv).unwrap();
+        assert_eq!(
+            String::from_utf8(empty).unwrap(),
+            format!("\u{feff}{}\n", FIELDS.join(",")),
+            "no entries: the header alone"
+        );
         assert!(row.contains(",'=e-NOTUM,"), "the summary is guarded: {row}");
         let json = activities(&[], &[t], &HashMap::new(), &cal, 2, Format::Json).unwrap();
         let value: serde_json::Value = serde_json::from_slice(&json).unwrap();
