@@ -110,22 +110,6 @@ impl ActivityData {
         out
     }
 
-    /// How many open entries are past their due time at `now`.
-    pub fn overdue(&self, now: DateTime<Utc>) -> usize {
-        (0..self.list.len())
-            .filter(|&i| self.list[i].is_open() && self.due(i).is_some_and(|d| d <= now))
-            .count()
-    }
-
-    /// The earliest due time still ahead of `now`, among open entries.
-    pub fn next_due_after(&self, now: DateTime<Utc>) -> Option<DateTime<Utc>> {
-        (0..self.list.len())
-            .filter(|&i| self.list[i].is_open())
-            .filter_map(|i| self.due(i))
-            .filter(|&d| d > now)
-            .min()
-    }
-
     fn recompute(&mut self, calendar: &Calendar) {
         let tz = calendar.tz();
         self.clock = self
