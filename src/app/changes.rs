@@ -131,7 +131,7 @@ pub fn tick_question(ctx: &Ctx, id: u64) -> String {
     let Some(a) = ctx.data.activities.get(id) else {
         return String::new();
     };
-    let pending = ops::activity::untrained(a, |ine, s| ctx.data.rollout_of(ine, s));
+    let pending = ops::training::untrained(a, |ine, s| ctx.data.rollout_of(ine, s));
     let mut names: Vec<&str> = Vec::new();
     for (_, service, _) in &pending {
         if !names.contains(&service.name.as_str()) {
@@ -162,7 +162,7 @@ pub fn tick_training(ctx: &mut Ctx, id: u64) {
     };
     let user = ctx.store.user().to_string();
     let now = ctx.now();
-    let change = ops::activity::tick_training(&a, |ine, s| ctx.data.rollout_of(ine, s), now, &user);
+    let change = ops::training::tick_training(&a, |ine, s| ctx.data.rollout_of(ine, s), now, &user);
     let Some(change) = change else {
         return;
     };

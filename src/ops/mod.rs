@@ -9,5 +9,6 @@ mod error;
 pub mod import;
 pub mod requests;
 pub mod rollout;
+pub mod training;
 
 pub use error::{Field, RuleError};

@@ -76,7 +76,7 @@ pub fn save(form: &mut ActivityForm, ctx: &mut Ctx) -> PopupOutcome {
     // A training for services with a "formació" step: offer to tick it for each
     // council that came, as a change of its own.
     let stored = |ine, service: &str| ctx.data.rollout_of(ine, service);
-    if !ops::activity::untrained(&saved, stored).is_empty() {
+    if !ops::training::untrained(&saved, stored).is_empty() {
         let prompt = Prompt::new(PromptKind::TickTraining { id: saved.id }, "", 0);
         return PopupOutcome::Replace(Box::new(prompt));
     }
