@@ -145,10 +145,7 @@ impl App {
                 if len != before {
                     self.ctx.refresh_rows();
                 }
-                let text = self
-                    .ctx
-                    .t
-                    .f(Msg::field_full, &[("n", &super::councils::FILTER_LIMIT)]);
+                let text = self.ctx.t.n(Msg::field_full, super::councils::FILTER_LIMIT);
                 self.ctx.set_status(StatusKind::Info, text);
             }
             Edited::Moved => {}

@@ -73,10 +73,7 @@ pub fn init(db: &Location, comarca: &str, config: &Config, t: &I18n, clock: &dyn
     let count = seed(store.as_ref(), &scope, clock.now()).map_err(|e| UserError(e.localize(t)))?;
     let tz = config.time_zone().unwrap_or(chrono_tz::Europe::Madrid);
     summary_cache::refresh(store.as_ref(), tz, &config.local_holidays);
-    crate::output::out(format_args!(
-        "{}",
-        t.f(Msg::init_done, &[("n", &count), ("path", db)])
-    ));
+    crate::output::out(format_args!("{}", t.nf(Msg::init_done, count, &[("path", db)])));
     Ok(())
 }
 
@@ -135,10 +132,7 @@ pub fn import(
     let before = store.last_seq().unwrap_or(0);
     let done = io::import::apply(store.as_ref(), checked, clock.now()).map_err(fail)?;
     if done.cleaned > 0 {
-        crate::output::err(format_args!(
-            "ocsae: {}",
-            t.f(Msg::import_cleaned, &[("n", &done.cleaned)])
-        ));
+        crate::output::err(format_args!("ocsae: {}", t.n(Msg::import_cleaned, done.cleaned)));
     }
     if done.was_latin {
         crate::output::err(format_args!(
@@ -219,9 +213,9 @@ pub fn backup(db: &Location, file: &Path, t: &I18n, clock: &dyn Clock) -> Outcom
             Msg::backup_done,
             &[
                 ("path", &file.display()),
-                ("councils", &dump.municipalities.len()),
-                ("certificates", &dump.certificates.len()),
-                ("history", &dump.history.len()),
+                ("councils", &t.n(Msg::count_councils, dump.municipalities.len())),
+                ("certificates", &t.n(Msg::count_requests, dump.certificates.len())),
+                ("history", &t.n(Msg::count_history, dump.history.len())),
             ]
         )
     ));
@@ -275,8 +269,8 @@ pub fn restore(db: &Location, file: &Path, force: bool, config: &Config, t: &I18
             Msg::restore_done,
             &[
                 ("path", db),
-                ("councils", &dump.municipalities.len()),
-                ("certificates", &dump.certificates.len())
+                ("councils", &t.n(Msg::count_councils, dump.municipalities.len())),
+                ("certificates", &t.n(Msg::count_requests, dump.certificates.len()))
             ]
         )
     ));

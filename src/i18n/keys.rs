@@ -105,7 +105,6 @@ messages! {
     col_type,
     col_urgent,
     copied,
-    count_council_one,
     count_councils,
     cstatus_awaiting,
     cstatus_cancelled,
@@ -362,4 +361,8 @@ messages! {
     warn_form_invalid,
     warn_managers,
     yes,
+    // Issue 14: counts, the status bar, languages and sizes, the command line.
+    count_requests,
+    count_history,
+    count_open_certificates,
 }

@@ -173,7 +173,10 @@ pub fn render(input: &ReportInput, t: &I18n, format: ReportFormat) -> String {
 
 fn rollout_section(out: &mut Out, input: &ReportInput) {
     let t = out.t;
-    out.heading(&t.f(Msg::report_rollout, &[("n", &input.councils.len())]));
+    out.heading(&t.f(
+        Msg::report_rollout,
+        &[("councils", &t.n(Msg::count_councils, input.councils.len()))],
+    ));
     let stored: HashMap<(u32, &str), RolloutStatus> = input
         .rollouts
         .iter()

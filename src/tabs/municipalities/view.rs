@@ -89,11 +89,7 @@ fn draw_title(frame: &mut Frame, ctx: &Ctx, area: Rect) {
 }
 
 pub fn count_label(t: &crate::i18n::I18n, n: usize) -> String {
-    if n == 1 {
-        t.t(Msg::count_council_one).to_string()
-    } else {
-        t.f(Msg::count_councils, &[("n", &n)])
-    }
+    t.n(Msg::count_councils, n)
 }
 
 fn form_cell(ctx: &Ctx, status: FormStatus) -> (String, Style) {
