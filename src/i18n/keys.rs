@@ -365,4 +365,10 @@ messages! {
     count_requests,
     count_history,
     count_open_certificates,
+    action_messages,
+    keymap_yields,
+    hint_messages,
+    messages_title,
+    messages_empty,
+    messages_more,
 }

@@ -26,8 +26,14 @@ fn draw_frame(frame: &mut Frame, app: &App) {
         too_small(frame, app, area);
         return;
     }
-    let [header, body, status] =
-        Layout::vertical([Constraint::Length(1), Constraint::Min(0), Constraint::Length(1)]).areas(area);
+    // A message or question too long for one row takes a second one from the body.
+    let status_rows = status_bar::height(app, area.width);
+    let [header, body, status] = Layout::vertical([
+        Constraint::Length(1),
+        Constraint::Min(0),
+        Constraint::Length(status_rows),
+    ])
+    .areas(area);
     draw_header(frame, app, header);
     app.current_tab().draw(frame, body, app);
     status_bar::draw(frame, app, status);
