@@ -335,7 +335,6 @@ messages! {
     role_service_manager,
     role_treasurer,
     rollout_filter,
-    rollout_legend,
     rollout_percent,
     saved,
     status_blocked,
@@ -371,4 +370,5 @@ messages! {
     messages_title,
     messages_empty,
     messages_more,
+    overdue_short,
 }

@@ -122,7 +122,7 @@ fn draw_queue(state: &CertificatesTab, frame: &mut Frame, ctx: &Ctx, area: Rect)
             Some(due) => {
                 let countdown = Countdown::until(due, now);
                 Span::styled(
-                    countdown::text(t, countdown),
+                    countdown::fit(t, countdown, usize::from(fixed[0])),
                     countdown::style(theme, countdown.band()),
                 )
             }
@@ -249,9 +249,5 @@ fn draw_expiry(state: &CertificatesTab, frame: &mut Frame, ctx: &Ctx, area: Rect
 
 /// The deadline column: wide enough for the longest countdown in this language.
 pub fn countdown_width(t: &crate::i18n::I18n) -> u16 {
-    let overdue = t.f(Msg::overdue_by, &[("n", &"999d")]);
-    column_width(
-        14,
-        [overdue.as_str(), t.t(Msg::no_deadline), t.t(Msg::col_deadline)],
-    )
+    countdown::column_width(t, t.t(Msg::col_deadline))
 }
