@@ -371,4 +371,5 @@ messages! {
     messages_empty,
     messages_more,
     overdue_short,
+    expired_short,
 }
