@@ -314,7 +314,8 @@ fn enter_shows_the_request_with_its_history() {
     let s = screen(&f.app, 80, 24);
     assert!(s.contains("Sol·licitud #1") && s.contains("Historial"), "{s}");
     assert!(
-        s.contains("2026-12-04 10:00 ·")
+        s.contains("04/12/2026 10:00 ·")
+            && s.contains("Rebuda          04/12/2026 10:00")
             && s.contains("nova sol·licitud")
             && s.contains("· rebuda → sol·licitada a EACAT"),
         "{s}"

@@ -372,4 +372,6 @@ messages! {
     messages_more,
     overdue_short,
     expired_short,
+    form_more_above,
+    form_more_below,
 }

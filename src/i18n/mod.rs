@@ -140,6 +140,12 @@ impl I18n {
         }
     }
 
+    /// A time of day on a date, as the language writes dates: 26/11/2026 10:30.
+    pub fn datetime(&self, at: chrono::DateTime<chrono::Utc>, tz: chrono_tz::Tz) -> String {
+        let local = at.with_timezone(&tz);
+        format!("{} {}", self.date(local.date_naive()), local.format("%H:%M"))
+    }
+
     /// A deadline as the promise is worded: the end of a day is "24:00" of that
     /// day, not "00:00" of the next ("15/12/2026 24:00").
     pub fn deadline(&self, at: chrono::DateTime<chrono::Utc>, tz: chrono_tz::Tz) -> String {
@@ -320,6 +326,10 @@ mod tests {
         assert_eq!(ca.deadline(midnight, tz), "14/12/2026 24:00");
         let ten: chrono::DateTime<chrono::Utc> = "2026-12-09T09:00:00Z".parse().unwrap();
         assert_eq!(I18n::new(Lang::En).deadline(ten, tz), "2026-12-09 10:00");
+        assert_eq!(ca.datetime(ten, tz), "09/12/2026 10:00");
+        assert_eq!(ca.datetime(midnight, tz), "15/12/2026 00:00");
+        assert_eq!(I18n::new(Lang::Es).datetime(ten, tz), "09/12/2026 10:00");
+        assert_eq!(I18n::new(Lang::En).datetime(ten, tz), "2026-12-09 10:00");
         assert_eq!(ca.int(479), "479");
         assert_eq!(I18n::new(Lang::En).int(1234567), "1,234,567");
         assert_eq!(ca.t(Msg::tab_municipalities), "Municipis");

@@ -259,7 +259,7 @@ fn certificate_section(out: &mut Out, input: &ReportInput, today: NaiveDate, sun
         writeln!(out.text, "\n{}", t.t(label)).ok();
         for (due, c) in list {
             let council = names.get(&c.ine.0).copied().unwrap_or("?");
-            let when = crate::domain::localtime::format_local(due, tz);
+            let when = t.deadline(due, tz);
             out.line(&format!(
                 "#{} {} · {council} · {} · {when}",
                 c.id, c.holder, c.cert_type

@@ -52,12 +52,11 @@ fn draw_title(tab: &RolloutTab, frame: &mut Frame, ctx: &Ctx, area: Rect) {
         spans.push(Span::styled(format!(" · {label} {arrow}"), ctx.theme.dim));
     }
     spans.push(Span::raw("  "));
-    match tab.filter {
-        Some((service, filter)) => spans.push(Span::styled(
+    if let Some((service, filter)) = tab.filter {
+        spans.push(Span::styled(
             filter_label(&ctx.t, service, filter),
             ctx.theme.warn,
-        )),
-        None => {}
+        ));
     }
     title_with_filter(
         frame,
