@@ -134,6 +134,53 @@ pub enum KeymapError {
     },
 }
 
+impl KeymapError {
+    /// The binding at fault and what is wrong with it, in the user's language.
+    pub fn localize(&self, t: &crate::i18n::I18n) -> String {
+        use crate::i18n::Msg;
+        match self {
+            KeymapError::UnknownContext(context) => t.f(
+                Msg::km_unknown_context,
+                &[
+                    ("context", context),
+                    (
+                        "contexts",
+                        &"global, table, municipalities, rollout, checklist, certificates",
+                    ),
+                ],
+            ),
+            KeymapError::UnknownAction { context, action } => t.f(
+                Msg::km_unknown_action,
+                &[("context", context), ("action", action)],
+            ),
+            KeymapError::BadKey { context, action, key } => t.f(
+                Msg::km_bad_key,
+                &[("context", context), ("action", action), ("key", key)],
+            ),
+            KeymapError::DestructiveCtrl { context, action, key } => t.f(
+                Msg::km_destructive_ctrl,
+                &[("context", context), ("action", action), ("key", key)],
+            ),
+            KeymapError::NoWayOut(why) if why.starts_with("Esc") => t.t(Msg::km_esc_quit).to_string(),
+            KeymapError::NoWayOut(_) => t.t(Msg::km_no_key).to_string(),
+            KeymapError::Clash {
+                context,
+                key,
+                first,
+                second,
+            } => t.f(
+                Msg::km_clash,
+                &[
+                    ("context", context),
+                    ("key", key),
+                    ("first", first),
+                    ("second", second),
+                ],
+            ),
+        }
+    }
+}
+
 #[derive(Debug, Clone)]
 pub struct Binding {
     pub context: Context,
@@ -517,6 +564,15 @@ mod tests {
             Keymap::new(&o).unwrap_err().to_string()
         };
         assert_eq!(with("global", "fly", &["x"]), "keys.global.fly: unknown action");
+        let mut o = KeyOverrides::new();
+        o.entry("global".into())
+            .or_default()
+            .insert("fly".into(), vec!["x".into()]);
+        let ca = crate::i18n::I18n::new(crate::i18n::Lang::Ca);
+        assert_eq!(
+            Keymap::new(&o).unwrap_err().localize(&ca),
+            "keys.global.fly: acció desconeguda"
+        );
         assert_eq!(with("nowhere", "quit", &["x"]), "keys.nowhere: unknown context");
         assert_eq!(
             with("global", "quit", &["ctrl-"]),

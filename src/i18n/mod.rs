@@ -5,6 +5,7 @@
 //! has every key.
 
 mod keys;
+pub mod system;
 pub mod words;
 
 pub use keys::Msg;

@@ -282,7 +282,15 @@ fn form_section(out: &mut Out, input: &ReportInput, today: NaiveDate) {
         })
         .collect();
     due.sort();
-    if due.is_empty() {
+    // Those that never sent one have nothing to renew, and the most to do.
+    let mut never: Vec<&str> = input
+        .councils
+        .iter()
+        .filter(|m| m.form_status(today) == FormStatus::NotSent)
+        .map(|m| m.name.as_str())
+        .collect();
+    never.sort_by(|a, b| collate(a, b));
+    if due.is_empty() && never.is_empty() {
         out.line(t.t(Msg::report_none));
     }
     for (date, name, status) in due {
@@ -291,5 +299,14 @@ fn form_section(out: &mut Out, input: &ReportInput, today: NaiveDate) {
             _ => t.t(Msg::form_expired).to_string(),
         };
         out.line(&format!("{name}: {} ({state})", t.date(date)));
+    }
+    if !never.is_empty() {
+        out.line(&t.f(
+            Msg::report_forms_never_sent,
+            &[
+                ("councils", &t.n(Msg::count_councils, never.len())),
+                ("names", &never.join(", ")),
+            ],
+        ));
     }
 }
