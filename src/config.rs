@@ -60,7 +60,10 @@ pub enum ConfigProblem {
     Io(std::io::Error),
     /// Not TOML, or not our fields; `text` is the file, to say the line.
     #[error("{error}")]
-    Toml { text: String, error: toml::de::Error },
+    Toml {
+        text: String,
+        error: Box<toml::de::Error>,
+    },
     #[error("time_zone: unknown time zone {0:?}")]
     TimeZone(String),
     #[error("import_max_mb: at least 1 (MiB)")]
@@ -100,7 +103,12 @@ impl Config {
         };
         let config: Config = match toml::from_str(&text) {
             Ok(config) => config,
-            Err(error) => return Err(fail(ConfigProblem::Toml { text, error })),
+            Err(error) => {
+                return Err(fail(ConfigProblem::Toml {
+                    text,
+                    error: Box::new(error),
+                }));
+            }
         };
         if config.time_zone().is_err() {
             return Err(fail(ConfigProblem::TimeZone(config.time_zone.clone())));

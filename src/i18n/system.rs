@@ -71,10 +71,22 @@ pub fn json_error(t: &I18n, path: &dyn Display, e: &serde_json::Error) -> String
 
 /// A TOML document `path` that could not be read (the configuration).
 pub fn toml_error(t: &I18n, path: &dyn Display, text: &str, e: &toml::de::Error) -> String {
-    let line = e
-        .span()
-        .map(|span| text[..span.start.min(text.len())].lines().count().max(1));
     let message = e.message();
+    // An unknown field's error spans its whole table: the line that sets it says more.
+    let field_line = quoted(message)
+        .filter(|_| message.starts_with("unknown field"))
+        .and_then(|field| {
+            text.lines().position(|l| {
+                l.trim_start()
+                    .strip_prefix(field)
+                    .is_some_and(|rest| rest.trim_start().starts_with('='))
+            })
+        })
+        .map(|i| i + 1);
+    let line = field_line.or_else(|| {
+        e.span()
+            .map(|span| text[..span.start.min(text.len())].lines().count().max(1))
+    });
     let what = if message.starts_with("missing field")
         || message.starts_with("unknown field")
         || message.starts_with("unknown variant")

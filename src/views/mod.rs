@@ -13,6 +13,12 @@ use ratatui::layout::{Alignment, Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Clear, Paragraph, Wrap};
 
+/// The rows the status line takes at `width` columns: 2 while a message or a
+/// question too long for one row shows, else 1.
+pub fn status_rows(app: &App, width: u16) -> u16 {
+    status_bar::height(app, width)
+}
+
 pub fn draw(frame: &mut Frame, app: &App) {
     draw_frame(frame, app);
     crate::widgets::mark_covered(frame.buffer_mut());
