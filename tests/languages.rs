@@ -211,3 +211,26 @@ fn the_expiry_view_shows_the_same_columns_in_every_language() {
         insta::assert_snapshot!(format!("caducitats_{}", lang.code()), s);
     }
 }
+
+/// The README's screen is drawn here: Municipis at 80x24 with the office's
+/// requests. Run with `INSTA_UPDATE=always` to write it into the README.
+#[test]
+fn the_readmes_screen_is_the_real_one() {
+    let mut f = office(Lang::Ca);
+    press(&mut f.app, KeyCode::Char('1'));
+    let s = screen(&f.app, 80, 24);
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("README.md");
+    let readme = std::fs::read_to_string(&path).unwrap();
+    let heading = "### The screen\n\n```\n";
+    let start = readme.find(heading).expect("the README has a screen") + heading.len();
+    let end = start + readme[start..].find("\n```").unwrap();
+    if readme[start..end] != s && std::env::var("INSTA_UPDATE").is_ok_and(|v| v == "always") {
+        std::fs::write(&path, format!("{}{s}{}", &readme[..start], &readme[end..])).unwrap();
+        return;
+    }
+    assert_eq!(
+        readme[start..end],
+        s,
+        "the README's screen differs from the program's: run with INSTA_UPDATE=always"
+    );
+}
