@@ -151,3 +151,25 @@ fn roles_and_emails_are_whole_where_the_row_has_room_and_names_take_the_rest() {
     let s = screen(&f.app, 80, 24);
     assert!(s.contains("Maria Montserrat Puigdomènech i Casals"), "{s}");
 }
+
+#[test]
+fn the_checklists_question_shows_at_60x16_in_every_language() {
+    let discard = [
+        "Es perdran les notes escrites. Descartar-les? (s/n)",
+        "Se perderán las notas escritas. ¿Descartarlas? (s/n)",
+        "The typed notes will be lost. Discard them? (y/n)",
+    ];
+    for (lang, question) in LANGS.into_iter().zip(discard) {
+        let mut f = fixture_with("Noguera", lang, Config::default());
+        press(&mut f.app, KeyCode::Char('2'));
+        // Via Oberta, the service with the most steps.
+        press(&mut f.app, KeyCode::Char('l'));
+        press(&mut f.app, KeyCode::Enter);
+        press(&mut f.app, KeyCode::Char('e'));
+        type_text(&mut f.app, "trucar dilluns");
+        press(&mut f.app, KeyCode::Esc);
+        let s = screen(&f.app, 60, 16);
+        assert!(shows(&s, question), "{s}");
+        assert!(s.contains("trucar dilluns"), "{s}");
+    }
+}
