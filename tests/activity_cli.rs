@@ -29,10 +29,19 @@ fn ok(db: &Path, args: &[&str]) -> String {
     text(&out.stdout)
 }
 
-/// The command fails with status 1, saying `expected` on one line of stderr.
+/// The command is refused (status 1), saying `expected` on one line of stderr.
 fn refused(db: &Path, args: &[&str], expected: &str) {
+    fails(db, args, 1, expected);
+}
+
+/// The command line names what is not there or cannot be read (status 2).
+fn misused(db: &Path, args: &[&str], expected: &str) {
+    fails(db, args, 2, expected);
+}
+
+fn fails(db: &Path, args: &[&str], code: i32, expected: &str) {
     let out = ocsae(db, args);
-    assert_eq!(out.status.code(), Some(1), "{args:?}: {}", text(&out.stdout));
+    assert_eq!(out.status.code(), Some(code), "{args:?}: {}", text(&out.stderr));
     let err = text(&out.stderr);
     assert_eq!(err.trim(), format!("ocsae: {expected}"), "{args:?}");
 }
@@ -115,12 +124,12 @@ fn activity_add_prints_the_id_and_the_due_time_and_close_closes_it() {
         &["activity", "close", "1"],
         "activity #1 is closed already; nothing was changed",
     );
-    refused(
+    misused(
         &db,
         &["activity", "close", "9"],
         "there is no activity #9 in the store",
     );
-    refused(
+    misused(
         &db,
         &["activity", "close", "nou"],
         "ID: \"nou\" is not a valid number",
@@ -147,17 +156,17 @@ fn activity_add_refuses_with_the_flag_at_fault_and_changes_nothing() {
             "x",
         ]
     };
-    refused(
+    misused(
         &db,
         &kind("training"),
         "--kind training: trainings are logged with \"ocsae training add --date DATE --service ID --councils INE:ATTENDEES --hours N\"",
     );
-    refused(
+    misused(
         &db,
         &kind("fax"),
         "--kind: unknown value \"fax\"; allowed: call, email, visit, remote",
     );
-    refused(
+    misused(
         &db,
         &[
             "activity",
@@ -169,14 +178,14 @@ fn activity_add_refuses_with_the_flag_at_fault_and_changes_nothing() {
             "--summary",
             "x",
         ],
-        "unknown council \"tiurna\"; the closest: Tiurana, Albesa, Oliola",
+        "unknown council \"tiurna\"; the closest: Tiurana, les Avellanes i Santa Linya, la Baronia de Rialb",
     );
-    refused(
+    misused(
         &db,
         &with(&["--service", "telefax"]),
         "--service: unknown value \"telefax\"; allowed: e-tram, via-oberta, eacat, pscp, e-fact, e-notum, eres, cercador, idec-local, er-idcat, seguretat, e-tauler",
     );
-    refused(
+    misused(
         &db,
         &with(&["--request", "4"]),
         "--request: There is no request #4.",
@@ -186,12 +195,12 @@ fn activity_add_refuses_with_the_flag_at_fault_and_changes_nothing() {
         &with(&["--received", "2026-11-26 11:00"]),
         "--received: cannot be in the future (at most 5 minutes later than now)",
     );
-    refused(
+    misused(
         &db,
         &with(&["--received", "ahir"]),
         "--received: invalid time \"ahir\"; write 2026-12-04T10:00, or with an offset, 2026-12-04T10:00:00+01:00",
     );
-    refused(
+    misused(
         &db,
         &with(&["--minutes", "deu"]),
         "--minutes: \"deu\" is not a valid number",
@@ -201,12 +210,12 @@ fn activity_add_refuses_with_the_flag_at_fault_and_changes_nothing() {
         &with(&["--minutes", "10000"]),
         "--minutes: The value of \"minutes\" must be from 1 to 9999.",
     );
-    refused(
+    misused(
         &db,
         &with(&["--status", "pending"]),
         "--status: unknown value \"pending\"; allowed: open, waiting, closed",
     );
-    refused(
+    misused(
         &db,
         &with(&["--follow-up", "dilluns"]),
         "invalid date \"dilluns\" in \"--follow-up\"",
@@ -328,7 +337,7 @@ fn training_add_logs_the_councils_and_their_attendees() {
             hours,
         ]
     };
-    refused(
+    misused(
         &db,
         &base("252228", "NOT", "2"),
         "--councils: \"252228\" lacks its attendees; write INE:ATTENDEES, for example 252228:3",
@@ -343,17 +352,17 @@ fn training_add_logs_the_councils_and_their_attendees() {
         &base("252228:2,tiurana:1", "NOT", "2"),
         "--councils: Council 252228 is listed twice.",
     );
-    refused(
+    misused(
         &db,
         &base("999999:2", "NOT", "2"),
-        "unknown council \"999999\"; the closest: —",
+        "unknown council \"999999\"; the closest: Vilanova de Meià (252509), Vilanova de l'Aguda (252496), Os de Balaguer (251569)",
     );
-    refused(
+    misused(
         &db,
         &base("252228:2", "fax", "2"),
         "--service: unknown value \"fax\"; allowed: e-tram, via-oberta, eacat, pscp, e-fact, e-notum, eres, cercador, idec-local, er-idcat, seguretat, e-tauler",
     );
-    refused(
+    misused(
         &db,
         &base("252228:2", "NOT", "dues"),
         "--hours: \"dues\" is not a valid number",
@@ -536,7 +545,7 @@ fn read_only_refuses_the_commands_that_log() {
         let mut with = vec!["--read-only"];
         with.extend(args);
         let out = ocsae(&db, &with);
-        assert_eq!(out.status.code(), Some(1), "{with:?}");
+        assert_eq!(out.status.code(), Some(2), "{with:?}");
     }
     assert!(export_json(&db).is_empty());
 }

@@ -65,6 +65,7 @@ pub enum Action {
     ExportView,
     CopyRow,
     Save,
+    Messages,
     NewActivity,
     CloseActivity,
     /// Waiting for the council, or back from waiting.
@@ -170,6 +171,7 @@ impl Action {
             Action::ExportView => Msg::action_export_view,
             Action::CopyRow => Msg::action_copy_row,
             Action::Save => Msg::action_save,
+            Action::Messages => Msg::action_messages,
             Action::TabActivity => Msg::action_tab_activity,
             Action::LogCall => Msg::action_log_call,
             Action::NewActivity => Msg::action_new_activity,

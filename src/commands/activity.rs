@@ -44,7 +44,7 @@ pub struct NewTraining<'a> {
 }
 
 fn bad_value(t: &I18n, field: &str, value: &str, allowed: &[&str]) -> UserError {
-    UserError(t.f(
+    UserError::usage(t.f(
         Msg::err_bad_value,
         &[
             ("field", &field),
@@ -55,7 +55,7 @@ fn bad_value(t: &I18n, field: &str, value: &str, allowed: &[&str]) -> UserError 
 }
 
 fn bad_number(t: &I18n, field: &str, value: &str) -> UserError {
-    UserError(t.f(Msg::err_bad_number, &[("field", &field), ("value", &value)]))
+    UserError::usage(t.f(Msg::err_bad_number, &[("field", &field), ("value", &value)]))
 }
 
 fn names<T: Copy>(all: &[T], name: fn(T) -> &'static str) -> Vec<&'static str> {
@@ -65,7 +65,7 @@ fn names<T: Copy>(all: &[T], name: fn(T) -> &'static str) -> Vec<&'static str> {
 /// A time as `--received` and `--date` take it.
 fn time(t: &I18n, flag: &str, text: &str, tz: chrono_tz::Tz) -> Outcome<DateTime<Utc>> {
     parse_time(text, tz).map_err(|e| {
-        UserError(match e {
+        UserError::usage(match e {
             TimeError::Unreadable => t.f(Msg::err_bad_time, &[("field", &flag), ("value", &text)]),
             TimeError::Skipped => t.f(
                 Msg::problem_no_such_hour,
@@ -73,6 +73,17 @@ fn time(t: &I18n, flag: &str, text: &str, tz: chrono_tz::Tz) -> Outcome<DateTime
             ),
         })
     })
+}
+
+/// A broken rule as the command line says it, the flag at fault first: a request
+/// that is not there is a usage error (status 2), as an unknown council is; the
+/// rest, refusals (status 1).
+fn refusal(rule: &RuleError, t: &I18n, training: bool) -> UserError {
+    let text = cli_message(rule, t, training);
+    match rule {
+        RuleError::UnknownRequest(_) => UserError::usage(text),
+        _ => UserError(text),
+    }
 }
 
 /// A broken rule as the command line says it: the flag at fault first.
@@ -140,7 +151,7 @@ pub fn add(db: &Location, args: NewActivity, config: &Config, t: &I18n, clock: &
     let kinds: Vec<&str> = names(&ActivityKind::ALL[..4], ActivityKind::as_str);
     let kind = ActivityKind::parse(args.kind).ok_or_else(|| bad_value(t, "--kind", args.kind, &kinds))?;
     if kind == ActivityKind::Training {
-        return Err(UserError(t.t(Msg::err_training_here).to_string()));
+        return Err(UserError::usage(t.t(Msg::err_training_here).to_string()));
     }
     let direction = Direction::parse(args.direction).ok_or_else(|| {
         bad_value(
@@ -187,7 +198,7 @@ pub fn add(db: &Location, args: NewActivity, config: &Config, t: &I18n, clock: &
     }
     if let Some(text) = args.follow_up {
         let day = parse_day(text).ok_or_else(|| {
-            UserError(t.f(
+            UserError::usage(t.f(
                 Msg::problem_bad_date,
                 &[("field", &"--follow-up"), ("value", &text)],
             ))
@@ -198,15 +209,14 @@ pub fn add(db: &Location, args: NewActivity, config: &Config, t: &I18n, clock: &
     let mut draft = a.clone();
     draft.ine = Some(crate::domain::municipality::IneCode(0));
     draft.request_id = None;
-    ops::activity::log(draft, now, now, "", &Unchecked).map_err(|r| UserError(cli_message(&r, t, false)))?;
+    ops::activity::log(draft, now, now, "", &Unchecked).map_err(|r| refusal(&r, t, false))?;
 
     let store = open_existing(db, t)?;
     let councils = store.municipalities().map_err(stored(t))?;
     let council = find_council(&councils, args.municipality, t)?;
     a.ine = Some(council.ine);
     let known = records(store.as_ref(), a.request_id.is_some(), t)?;
-    let change = ops::activity::log(a, now, now, store.user(), &known)
-        .map_err(|r| UserError(cli_message(&r, t, false)))?;
+    let change = ops::activity::log(a, now, now, store.user(), &known).map_err(|r| refusal(&r, t, false))?;
     let before = store.last_seq().unwrap_or(0);
     let applied = store.apply(change, now).map_err(stored(t))?;
     after_change(store.as_ref(), before, config, tz);
@@ -249,10 +259,10 @@ pub fn close(db: &Location, id: &str, notes: Option<&str>, t: &I18n, clock: &dyn
             break;
         }
     }
-    let before = found.ok_or_else(|| UserError(t.f(Msg::err_no_activity, &[("id", &id)])))?;
+    let before = found.ok_or_else(|| UserError::usage(t.f(Msg::err_no_activity, &[("id", &id)])))?;
     let change = ops::activity::close(&before, &note, now).map_err(|r| match r {
         RuleError::ActivityClosed => UserError(t.f(Msg::err_activity_closed, &[("id", &id)])),
-        other => UserError(cli_message(&other, t, false)),
+        other => refusal(&other, t, false),
     })?;
     store.apply(change, now).map_err(stored(t))?;
     crate::output::out(format_args!("{}", t.f(Msg::activity_closed_done, &[("id", &id)])));
@@ -280,7 +290,7 @@ pub fn training(db: &Location, args: NewTraining, config: &Config, t: &I18n, clo
     for part in args.councils.split(',').map(str::trim).filter(|s| !s.is_empty()) {
         let (council, count) = part
             .rsplit_once(':')
-            .ok_or_else(|| UserError(t.f(Msg::err_attendees_missing, &[("value", &part)])))?;
+            .ok_or_else(|| UserError::usage(t.f(Msg::err_attendees_missing, &[("value", &part)])))?;
         let attendees: u32 = count
             .trim()
             .parse()
@@ -306,8 +316,7 @@ pub fn training(db: &Location, args: NewTraining, config: &Config, t: &I18n, clo
             attendees: *attendees,
         })
         .collect();
-    ops::activity::log(a.clone(), now, now, "", &Unchecked)
-        .map_err(|r| UserError(cli_message(&r, t, true)))?;
+    ops::activity::log(a.clone(), now, now, "", &Unchecked).map_err(|r| refusal(&r, t, true))?;
 
     let store = open_existing(db, t)?;
     let councils = store.municipalities().map_err(stored(t))?;
@@ -315,8 +324,8 @@ pub fn training(db: &Location, args: NewTraining, config: &Config, t: &I18n, clo
         attended.ine = find_council(&councils, text, t)?.ine;
     }
     let known = records(store.as_ref(), false, t)?;
-    let change = ops::activity::log(a.clone(), now, now, store.user(), &known)
-        .map_err(|r| UserError(cli_message(&r, t, true)))?;
+    let change =
+        ops::activity::log(a.clone(), now, now, store.user(), &known).map_err(|r| refusal(&r, t, true))?;
     let before = store.last_seq().unwrap_or(0);
     let applied = store.apply(change, now).map_err(stored(t))?;
     after_change(store.as_ref(), before, config, tz);

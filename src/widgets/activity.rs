@@ -30,9 +30,9 @@ pub fn stopped_text(left: Duration) -> String {
     }
 }
 
-/// The due cell of entry `index`: a countdown while it runs (as on Certificats),
-/// `⏸ 1d 03h` while waiting, a dash once closed or for a training.
-pub fn due_cell(ctx: &Ctx, index: usize) -> Span<'static> {
+/// The due cell of entry `index` in `width` columns: a countdown while it runs
+/// (as on Certificats), `⏸ 1d 03h` while waiting, a dash once closed or for a training.
+pub fn due_cell(ctx: &Ctx, index: usize, width: usize) -> Span<'static> {
     let data = &ctx.data.activities;
     let a = &data.list[index];
     if !a.is_open() {
@@ -42,7 +42,7 @@ pub fn due_cell(ctx: &Ctx, index: usize) -> Span<'static> {
         AnswerClock::Due(due) => {
             let c = Countdown::until(due, ctx.now());
             Span::styled(
-                crate::widgets::countdown::text(&ctx.t, c),
+                crate::widgets::countdown::fit(&ctx.t, c, width),
                 crate::widgets::countdown::style(&ctx.theme, c.band()),
             )
         }
@@ -75,7 +75,7 @@ fn entry_line(ctx: &Ctx, index: usize, with_due: bool) -> Line<'static> {
     let when = crate::domain::localtime::format_local(a.received_at, ctx.tz);
     let mut spans = vec![Span::raw(format!("  #{} ", a.id))];
     if with_due {
-        spans.push(due_cell(ctx, index));
+        spans.push(due_cell(ctx, index, usize::MAX));
         spans.push(Span::raw(" · "));
     } else {
         spans.push(Span::styled(format!("{when} · "), ctx.theme.dim));

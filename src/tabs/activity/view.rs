@@ -124,7 +124,7 @@ fn draw_log(tab: &ActivityTab, frame: &mut Frame, ctx: &Ctx, area: Rect) {
             .and_then(|id| services().iter().find(|s| s.id == id))
             .map_or(String::new(), |s| s.short.clone());
         let mut cells = vec![
-            Cell::from(due_cell(ctx, i)),
+            Cell::from(due_cell(ctx, i, usize::from(deadline_w))),
             Cell::from(ellipsize(&clean(&councils(ctx, i)), council_w as usize)),
         ];
         cells.extend(keep(

@@ -95,11 +95,7 @@ fn draw_title(frame: &mut Frame, ctx: &Ctx, area: Rect) {
 }
 
 pub fn count_label(t: &crate::i18n::I18n, n: usize) -> String {
-    if n == 1 {
-        t.t(Msg::count_council_one).to_string()
-    } else {
-        t.f(Msg::count_councils, &[("n", &n)])
-    }
+    t.n(Msg::count_councils, n)
 }
 
 fn form_cell(ctx: &Ctx, status: FormStatus) -> (String, Style) {
@@ -125,10 +121,10 @@ fn draw_list(tab: &MunicipalitiesTab, frame: &mut Frame, ctx: &Ctx, area: Rect) 
     let right = |s: String| Cell::from(Line::from(s).right_aligned());
     // Narrow windows give up Cert., then Termini, then Habitants.
     let widths_wanted = widths(ctx);
-    // One column before the name: the Activitat marker (see `widgets::activity::marker`).
-    let table_width = table.width.saturating_sub(2);
-    let shown = fitting_columns(table_width, &widths_wanted, &[2, 3, 0], 1, 18);
-    let mut header = vec![Cell::from(""), Cell::from(t.t(Msg::col_municipality))];
+    let shown = fitting_columns(table.width, &widths_wanted, &[2, 3, 0], 1, 18);
+    // The name's cell starts with the Activitat marker (`widgets::activity::marker`)
+    // and a space: it takes from the name, never a column from the others.
+    let mut header = vec![Cell::from(format!("  {}", t.t(Msg::col_municipality)))];
     header.extend(keep(
         [
             right(t.t(Msg::col_population).to_string()),
@@ -141,7 +137,7 @@ fn draw_list(tab: &MunicipalitiesTab, frame: &mut Frame, ctx: &Ctx, area: Rect) 
     ));
     let header = Row::new(header).style(ctx.theme.table_header);
     let fixed: u16 = keep(widths_wanted, &shown).iter().map(|w| w + 1).sum();
-    let name_width = table_width.saturating_sub(fixed).max(8) as usize;
+    let name_width = table.width.saturating_sub(fixed).max(8) as usize;
     let today = ctx.today();
     let body_height = table.height.saturating_sub(1) as usize;
     let window = tab.cursor.window(body_height, rows.len());
@@ -150,10 +146,11 @@ fn draw_list(tab: &MunicipalitiesTab, frame: &mut Frame, ctx: &Ctx, area: Rect) 
         let tally = ctx.data.tally(m);
         let open = ctx.data.open_certificates(m);
         let (form, form_style) = form_cell(ctx, council.form_status(today));
-        let mut cells = vec![
-            Cell::from(crate::widgets::activity::marker(ctx, council.ine)),
-            Cell::from(ellipsize(&clean(&council.name), name_width)),
-        ];
+        let mut cells = vec![Cell::from(Line::from(vec![
+            crate::widgets::activity::marker(ctx, council.ine),
+            Span::raw(" "),
+            Span::raw(ellipsize(&clean(&council.name), name_width.saturating_sub(2))),
+        ]))];
         cells.extend(keep(
             [
                 right(t.int(council.population.into())),
@@ -180,7 +177,7 @@ fn draw_list(tab: &MunicipalitiesTab, frame: &mut Frame, ctx: &Ctx, area: Rect) 
             row
         }
     });
-    let mut widths = vec![Constraint::Length(1), Constraint::Min(8)];
+    let mut widths = vec![Constraint::Min(8)];
     widths.extend(keep(widths_wanted, &shown).into_iter().map(Constraint::Length));
     frame.render_widget(Table::new(lines, widths).header(header).column_spacing(1), table);
     if rows.is_empty() {
@@ -197,7 +194,9 @@ fn next_deadline_cell(ctx: &Ctx, council: usize) -> Cell<'static> {
         Some(due) => {
             let c = crate::domain::countdown::Countdown::until(due, ctx.now());
             let style = crate::widgets::countdown::style(&ctx.theme, c.band());
-            Cell::from(Span::styled(crate::widgets::countdown::text(&ctx.t, c), style))
+            let width = crate::tabs::certificates::countdown_width(&ctx.t);
+            let text = crate::widgets::countdown::fit(&ctx.t, c, usize::from(width));
+            Cell::from(Span::styled(text, style))
         }
         None => Cell::from("—"),
     }
