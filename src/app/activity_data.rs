@@ -11,7 +11,10 @@ use std::collections::HashMap;
 pub struct ActivityData {
     /// Every entry, in id order.
     pub list: Vec<Activity>,
-    /// The answer's clock of each entry, parallel to `list`.
+    /// The answer's clock of each entry still open, parallel to `list` (`None` for
+    /// a closed one: the screens show no countdown for it, and those that need its
+    /// due time, the export, the report and the detail, compute it). Years of calls
+    /// are mostly closed: the first screen does not wait for their clocks.
     pub clock: Vec<AnswerClock>,
     /// Working days to answer a council (`response_days`).
     pub response_days: u32,
@@ -50,8 +53,10 @@ impl ActivityData {
 
     /// The term changed (the config): every clock again.
     pub fn set_response_days(&mut self, days: u32, calendar: &Calendar) {
-        self.response_days = days;
-        self.recompute(calendar);
+        if days != self.response_days {
+            self.response_days = days;
+            self.recompute(calendar);
+        }
     }
 
     pub fn index_of(&self, id: u64) -> Option<usize> {
@@ -115,7 +120,10 @@ impl ActivityData {
         self.clock = self
             .list
             .iter()
-            .map(|a| a.clock(calendar, self.response_days))
+            .map(|a| match a.is_open() {
+                true => a.clock(calendar, self.response_days),
+                false => AnswerClock::None,
+            })
             .collect();
         self.open.clear();
         self.last_visit.clear();

@@ -66,6 +66,9 @@ pub struct ActivityTab {
     pub filter: TextInput,
     pub filtering: bool,
     basis: Option<Basis>,
+    /// What `/` matches of each entry, folded, parallel to `ActivityData::list`, and
+    /// the log's generation they were made for: a keystroke only searches them.
+    haystacks: (u64, Vec<String>),
 }
 
 impl Default for ActivityTab {
@@ -78,6 +81,7 @@ impl Default for ActivityTab {
             filter: TextInput::new("", crate::domain::limits::FILTER),
             filtering: false,
             basis: None,
+            haystacks: (u64::MAX, Vec::new()),
         }
     }
 }
@@ -143,7 +147,12 @@ impl ActivityTab {
             ActivityView::All | ActivityView::Trainings => rows.sort_by_key(newest_first),
         }
         if !basis.query.is_empty() {
-            rows.retain(|&i| Self::haystack(ctx, i).contains(&basis.query));
+            if self.haystacks.0 != data.generation || self.haystacks.1.len() != list.len() {
+                let folded = (0..list.len()).map(|i| Self::haystack(ctx, i)).collect();
+                self.haystacks = (data.generation, folded);
+            }
+            let haystacks = &self.haystacks.1;
+            rows.retain(|&i| haystacks[i].contains(&basis.query));
         }
         self.rows = rows;
         self.basis = Some(basis);
