@@ -9,6 +9,7 @@ pub mod countdown;
 pub mod limits;
 pub mod localtime;
 pub mod municipality;
+pub mod revocation;
 pub mod rollout;
 pub mod search;
 pub mod similar;

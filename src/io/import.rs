@@ -303,6 +303,9 @@ pub fn check_certificates(
             delivery_sheet_signed: status == CertStatus::Delivered,
             status_reason: text_of(status_reason_c, "status_reason")?,
             renews: None,
+            revokes: None,
+            revocation_reason: None,
+            appointment_check: None,
         };
         validate_request(&request, now).map_err(|rule| {
             row.error(match rule {

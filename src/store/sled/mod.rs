@@ -15,6 +15,7 @@ mod history;
 mod history_index;
 mod import;
 mod keys;
+mod legacy;
 mod lock;
 mod pending;
 pub mod quiet;

@@ -57,6 +57,9 @@ fn certificate() -> CertificateRequest {
         delivery_sheet_signed: false,
         status_reason: String::new(),
         renews: None,
+        revokes: None,
+        revocation_reason: None,
+        appointment_check: None,
     }
 }
 
