@@ -208,6 +208,12 @@ pub enum CertCommand {
         /// When it was received, ISO 8601 (without an offset: the office's time zone); default now
         #[arg(long, value_name = "ISO8601")]
         received: Option<String>,
+        /// The request whose certificate a revocation revokes
+        #[arg(long, value_name = "ID")]
+        revokes: Option<String>,
+        /// data_changed, key_compromised, card_lost, relationship_ended or prohibited_list
+        #[arg(long, value_name = "REASON")]
+        revocation_reason: Option<String>,
     },
 }
 

@@ -67,6 +67,8 @@ fn arg_help(command: &str, arg: &str) -> Option<Msg> {
         ("cert add", "urgent") => Msg::cli_urgent,
         ("cert add", "reason") => Msg::cli_reason,
         ("cert add" | "activity add", "received") => Msg::cli_received,
+        ("cert add", "revokes") => Msg::cli_revokes,
+        ("cert add", "revocation_reason") => Msg::cli_revocation_reason,
         ("activity add", "kind") => Msg::cli_act_kind,
         ("activity add", "summary") => Msg::cli_act_summary,
         ("activity add", "direction") => Msg::cli_act_direction,

@@ -200,9 +200,13 @@ pub fn run() -> ExitCode {
                     urgent,
                     reason,
                     received,
+                    revokes,
+                    revocation_reason,
                 },
         }) => {
             let args = commands::cert::NewCert {
+                revokes: revokes.as_deref(),
+                revocation_reason: revocation_reason.as_deref(),
                 municipality: &municipality,
                 holder: &holder,
                 role: &role,

@@ -70,6 +70,12 @@ pub enum Action {
     CloseActivity,
     /// Waiting for the council, or back from waiting.
     MarkWaiting,
+    /// A revocation of the selected certificate.
+    Revoke,
+    /// Marks or unmarks a row, for a renewal of several at once.
+    MarkRow,
+    /// Records the appointment check in EACAT's register.
+    CheckAppointment,
 }
 
 impl Action {
@@ -113,6 +119,8 @@ impl Action {
                 | Action::NewActivity
                 | Action::CloseActivity
                 | Action::MarkWaiting
+                | Action::Revoke
+                | Action::CheckAppointment
         )
     }
 
@@ -177,6 +185,9 @@ impl Action {
             Action::NewActivity => Msg::action_new_activity,
             Action::CloseActivity => Msg::action_close_activity,
             Action::MarkWaiting => Msg::action_mark_waiting,
+            Action::Revoke => Msg::action_revoke,
+            Action::MarkRow => Msg::action_mark_row,
+            Action::CheckAppointment => Msg::action_check_appointment,
         }
     }
 }

@@ -8,6 +8,7 @@
 //! their traits. See ARCHITECTURE.md for the whole flow.
 
 pub mod action;
+pub mod appointment;
 pub mod activity_data;
 pub mod cert_data;
 pub mod changes;

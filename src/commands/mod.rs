@@ -2,6 +2,7 @@
 
 pub mod activity;
 pub mod cert;
+pub mod revocation;
 mod restore_dir;
 
 use crate::UserError;

@@ -206,6 +206,18 @@ pub struct CertificateOut {
     /// Why it was rejected or cancelled.
     #[serde(default)]
     pub status_reason: String,
+    /// The request whose certificate this revocation revokes, and why.
+    #[serde(default)]
+    pub revokes_id: Option<u64>,
+    #[serde(default)]
+    pub revocation_reason: Option<String>,
+    /// The appointment check in EACAT's register: when, by whom, found or not.
+    #[serde(default)]
+    pub appointment_checked_at: Option<String>,
+    #[serde(default)]
+    pub appointment_checked_by: Option<String>,
+    #[serde(default)]
+    pub appointment_found: Option<bool>,
 }
 
 impl CertificateOut {
@@ -235,6 +247,11 @@ impl CertificateOut {
             expires_at: stamp(c.expires_at()),
             notes: c.notes.clone(),
             status_reason: c.status_reason.clone(),
+            revokes_id: c.revokes,
+            revocation_reason: c.revocation_reason.map(|r| r.as_str().to_string()),
+            appointment_checked_at: c.appointment_check.as_ref().map(|a| timestamp(a.at, tz)),
+            appointment_checked_by: c.appointment_check.as_ref().map(|a| a.user.clone()),
+            appointment_found: c.appointment_check.as_ref().map(|a| a.found),
         }
     }
 }

@@ -146,6 +146,7 @@ pub fn apply(store: &dyn Store, checked: Checked, at: DateTime<Utc>) -> Result<I
             Ok(Imported::new(tally, records, Vec::new()))
         }
         Checked::Certificates(rows, tally) => {
+            super::revocation_input::check_links(store, &rows)?;
             let edits = rows
                 .into_iter()
                 .map(|(line, request)| certificate_edit(&councils, line, request).map_err(unknown));
@@ -215,6 +216,7 @@ pub fn check_certificates(
     ])?;
     let [reason_c, notes_c, filed_c, delivered_c, status_reason_c] =
         ["reason", "notes", "filed_at", "delivered_at", "status_reason"].map(|c| table.column(c));
+    let [revokes_c, revocation_reason_c] = ["revokes_id", "revocation_reason"].map(|c| table.column(c));
     let mut rows = Vec::with_capacity(table.rows.len());
     let cleaned = std::cell::Cell::new(0);
     for row in &table.rows {
@@ -303,8 +305,8 @@ pub fn check_certificates(
             delivery_sheet_signed: status == CertStatus::Delivered,
             status_reason: text_of(status_reason_c, "status_reason")?,
             renews: None,
-            revokes: None,
-            revocation_reason: None,
+            revokes: super::revocation_input::revokes(row, revokes_c)?,
+            revocation_reason: super::revocation_input::reason(row, revocation_reason_c)?,
             appointment_check: None,
         };
         validate_request(&request, now).map_err(|rule| {

@@ -4,10 +4,13 @@
 //! all build their changes here, then hand them to `Store::apply`.
 
 pub mod activity;
+pub mod appointment;
 pub mod councils;
 mod error;
 pub mod import;
+pub mod renewals;
 pub mod requests;
+pub mod revocation;
 pub mod rollout;
 pub mod training;
 

@@ -31,13 +31,19 @@ pub enum ChangeKind {
     ImportActivities,
     /// The "formació" steps a training ticked.
     RolloutTraining,
+    /// Several renewals filed at once from the expiry view.
+    CertRenewals,
+    /// The appointment looked up in EACAT's register.
+    CertAppointment,
+    /// A revocation filed: the new request and the certificate it revokes.
+    CertRevocation,
     /// A name this build does not know, written by a newer one: kept as written.
     Unknown(String),
 }
 
 impl ChangeKind {
     /// Every kind this build writes.
-    pub const ALL: [ChangeKind; 20] = [
+    pub const ALL: [ChangeKind; 23] = [
         ChangeKind::StoreInit,
         ChangeKind::ContactsEdit,
         ChangeKind::FormSent,
@@ -58,6 +64,9 @@ impl ChangeKind {
         ChangeKind::TrainingNew,
         ChangeKind::ImportActivities,
         ChangeKind::RolloutTraining,
+        ChangeKind::CertRenewals,
+        ChangeKind::CertAppointment,
+        ChangeKind::CertRevocation,
     ];
 
     /// The name kept in the history.
@@ -83,6 +92,9 @@ impl ChangeKind {
             ChangeKind::TrainingNew => "training.new",
             ChangeKind::ImportActivities => "import.activities",
             ChangeKind::RolloutTraining => "rollout.training",
+            ChangeKind::CertRenewals => "cert.renewals",
+            ChangeKind::CertAppointment => "cert.appointment",
+            ChangeKind::CertRevocation => "cert.revocation",
             ChangeKind::Unknown(name) => name,
         }
     }
@@ -116,6 +128,9 @@ impl ChangeKind {
             ChangeKind::TrainingNew => Msg::change_training_new,
             ChangeKind::ImportActivities => Msg::change_import_activities,
             ChangeKind::RolloutTraining => Msg::change_rollout_training,
+            ChangeKind::CertRenewals => Msg::change_cert_renewals,
+            ChangeKind::CertAppointment => Msg::change_cert_appointment,
+            ChangeKind::CertRevocation => Msg::change_cert_revocation,
             ChangeKind::StoreInit | ChangeKind::Unknown(_) => Msg::change_other,
         }
     }
@@ -175,6 +190,9 @@ mod tests {
                 "training.new",
                 "import.activities",
                 "rollout.training",
+                "cert.renewals",
+                "cert.appointment",
+                "cert.revocation",
             ]
         );
         for kind in ChangeKind::ALL {

@@ -48,6 +48,10 @@ pub enum PromptKind {
     TickTraining {
         id: u64,
     },
+    /// Is the appointment in EACAT's register? Yes, no, or Esc.
+    AppointmentCheck {
+        id: u64,
+    },
 }
 
 #[derive(Debug, Clone)]
@@ -104,7 +108,10 @@ impl Prompt {
                     Err(text) => self.error = Some(text),
                 }
             }
-            PromptKind::ConfirmAdvance { .. } | PromptKind::ConfirmQuit | PromptKind::TickTraining { .. } => {
+            PromptKind::ConfirmAdvance { .. }
+            | PromptKind::ConfirmQuit
+            | PromptKind::TickTraining { .. }
+            | PromptKind::AppointmentCheck { .. } => {
             }
             PromptKind::BlockReason { cell } => {
                 let reason = self.input.value().to_string();
@@ -140,6 +147,15 @@ impl Popup for Prompt {
             PromptKind::TickTraining { id } => {
                 if yes(&key) {
                     crate::app::changes::tick_training(ctx, id);
+                }
+                return PopupOutcome::Close;
+            }
+            PromptKind::AppointmentCheck { id } => {
+                match key.code {
+                    _ if yes(&key) => crate::app::appointment::record(ctx, id, true),
+                    KeyCode::Char('n' | 'N') => crate::app::appointment::record(ctx, id, false),
+                    KeyCode::Esc => {}
+                    _ => return PopupOutcome::Keep,
                 }
                 return PopupOutcome::Close;
             }

@@ -1,5 +1,6 @@
 //! One certificate request in full, with the history entries that touched it.
 
+mod links;
 mod view;
 
 use crate::app::Ctx;

@@ -12,6 +12,7 @@ use crate::domain::catalog::cert_types;
 use crate::domain::certificate::{CertStatus, CertificateRequest, HolderRole, Operation};
 use crate::domain::limits;
 use crate::domain::localtime::TimeError;
+use crate::domain::revocation::RevocationReason;
 use crate::domain::municipality::IneCode;
 use crate::i18n::Msg;
 use crate::ops::{Field, RuleError};
@@ -30,6 +31,9 @@ pub enum RField {
     Role,
     Type,
     Operation,
+    /// The request whose certificate a revocation revokes.
+    Revokes,
+    RevocationReason,
     Urgent,
     Reason,
     Received,
@@ -39,12 +43,14 @@ pub enum RField {
 }
 
 impl RField {
-    pub const ALL: [RField; 11] = [
+    pub const ALL: [RField; 13] = [
         RField::Council,
         RField::Holder,
         RField::Role,
         RField::Type,
         RField::Operation,
+        RField::Revokes,
+        RField::RevocationReason,
         RField::Urgent,
         RField::Reason,
         RField::Received,
@@ -76,9 +82,14 @@ pub struct RequestForm {
     pub appointment: bool,
     pub notes: TextInput,
     pub renews: Option<u64>,
+    /// A revocation's link, as typed (`12` or `#12`), and its reason.
+    pub revokes: TextInput,
+    pub revocation_reason: Option<RevocationReason>,
     pub focus: usize,
     pub confirm_discard: bool,
     pub error: Option<(RField, Msg)>,
+    /// The error's words with its values filled in, when it has some.
+    pub error_text: Option<String>,
     initial: String,
 }
 
@@ -107,9 +118,12 @@ impl RequestForm {
             appointment: false,
             notes: TextInput::new("", limits::NOTES),
             renews: None,
+            revokes: TextInput::new("", 20),
+            revocation_reason: None,
             focus: if council.is_some() { 1 } else { 0 },
             confirm_discard: false,
             error: None,
+            error_text: None,
             initial: String::new(),
         };
         form.refresh_matches(data);
@@ -137,6 +151,8 @@ impl RequestForm {
         form.appointment = c.appointment_attached;
         form.notes.set(&c.notes);
         form.renews = c.renews;
+        form.revokes.set(&c.revokes.map(|id| id.to_string()).unwrap_or_default());
+        form.revocation_reason = c.revocation_reason;
         form.editing = Some(c.clone());
         form.focus = 1;
         form.initial = form.fingerprint();
@@ -158,6 +174,22 @@ impl RequestForm {
         form
     }
 
+    /// A revocation of an issued certificate: same council, holder, post and
+    /// type; the reason is to choose.
+    pub fn revocation(data: &Data, c: &CertificateRequest, now: DateTime<Utc>, tz: Tz) -> RequestForm {
+        let mut form = RequestForm::renewal(data, c, now, tz);
+        form.operation = Operation::Revocation;
+        form.renews = None;
+        form.revokes.set(&c.id.to_string());
+        form.revocation_reason = None;
+        form.focus = RField::ALL
+            .iter()
+            .position(|&f| f == RField::RevocationReason)
+            .unwrap_or(0);
+        form.initial = form.fingerprint();
+        form
+    }
+
     /// The received time as the interface writes dates (`26/11/2026 10:30`);
     /// the field reads either way.
     pub fn in_language(mut self, t: &crate::i18n::I18n, tz: Tz) -> RequestForm {
@@ -170,7 +202,7 @@ impl RequestForm {
 
     fn fingerprint(&self) -> String {
         format!(
-            "{}|{}|{:?}|{}|{:?}|{}|{}|{}|{}|{}|{}",
+            "{}|{}|{:?}|{}|{:?}|{}|{}|{}|{}|{}|{}|{}|{:?}",
             self.council_input.value(),
             self.holder.value(),
             self.role,
@@ -181,7 +213,9 @@ impl RequestForm {
             self.received.value(),
             self.awaiting,
             self.appointment,
-            self.notes.value()
+            self.notes.value(),
+            self.revokes.value(),
+            self.revocation_reason
         )
     }
 
@@ -217,6 +251,7 @@ impl RequestForm {
             RField::Reason => Some(&mut self.reason),
             RField::Received => Some(&mut self.received),
             RField::Notes => Some(&mut self.notes),
+            RField::Revokes => Some(&mut self.revokes),
             _ => None,
         }
     }
@@ -234,6 +269,14 @@ impl RequestForm {
                 let all = Operation::ALL;
                 let i = all.iter().position(|&o| o == self.operation).unwrap_or(0);
                 self.operation = all[step(i, all.len())];
+            }
+            RField::RevocationReason => {
+                let all = RevocationReason::ALL;
+                self.revocation_reason = Some(match self.revocation_reason {
+                    None if forward => all[0],
+                    None => all[all.len() - 1],
+                    Some(r) => all[step(all.iter().position(|&x| x == r).unwrap_or(0), all.len())],
+                });
             }
             RField::Urgent => self.urgent = !self.urgent,
             RField::Awaiting => self.awaiting = !self.awaiting,
@@ -282,6 +325,7 @@ impl RequestForm {
             }
         }
         self.error = None;
+        self.error_text = None;
         FormOutcome::Stay
     }
 
@@ -341,6 +385,18 @@ impl RequestForm {
         c.status = status;
         c.received_at = received;
         c.appointment_attached = self.appointment;
+        // The links only a revocation has; typed elsewhere, they are dropped.
+        (c.revokes, c.revocation_reason) = match self.operation {
+            Operation::Revocation => {
+                let text = self.revokes.value().trim().trim_start_matches('#');
+                let id = match text.is_empty() {
+                    true => None,
+                    false => Some(text.parse().map_err(|_| (RField::Revokes, Msg::rev_err_link))?),
+                };
+                (id, self.revocation_reason)
+            }
+            _ => (None, None),
+        };
         c.notes = self.notes.value().trim().to_string();
         Ok(c)
     }
@@ -390,6 +446,8 @@ fn form_error(rule: &RuleError) -> (RField, Msg) {
     let field = match rule.field() {
         Some(Field::Reason) => RField::Reason,
         Some(Field::Notes) => RField::Notes,
+        Some(Field::Revokes) => RField::Revokes,
+        Some(Field::RevocationReason) => RField::RevocationReason,
         // Only a request stored before the rule on dates existed holds a future filed,
         // issued or delivered time; the form does not edit those: the received time it is.
         Some(Field::ReceivedAt | Field::FiledAt | Field::IssuedAt | Field::DeliveredAt) => RField::Received,

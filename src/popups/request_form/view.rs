@@ -6,7 +6,7 @@ use crate::domain::catalog::cert_types;
 use crate::domain::municipality::FormStatus;
 use crate::domain::text::clean;
 use crate::i18n::Msg;
-use crate::i18n::words::{operation_msg, post_msg};
+use crate::i18n::words::{operation_msg, post_msg, revocation_reason_msg};
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::style::Style;
@@ -20,6 +20,8 @@ fn label(field: RField) -> Msg {
         RField::Role => Msg::col_post,
         RField::Type => Msg::col_type,
         RField::Operation => Msg::col_operation,
+        RField::Revokes => Msg::rev_revokes,
+        RField::RevocationReason => Msg::rev_reason,
         RField::Urgent => Msg::req_urgent,
         RField::Reason => Msg::req_reason,
         RField::Received => Msg::req_received,
@@ -32,7 +34,11 @@ fn label(field: RField) -> Msg {
 pub fn draw(form: &RequestForm, frame: &mut Frame, area: Rect, ctx: &Ctx) {
     let t = &ctx.t;
     let theme = &ctx.theme;
+    let revokes = form.revokes.value().trim().trim_start_matches('#').to_string();
     let title = match (&form.editing, form.renews) {
+        (None, _) if form.operation == crate::domain::certificate::Operation::Revocation && !revokes.is_empty() => {
+            t.f(Msg::rev_title, &[("id", &revokes)])
+        }
         (Some(c), _) => t.f(Msg::req_title_edit, &[("id", &c.id)]),
         (None, Some(id)) => t.f(Msg::req_title_renewal, &[("id", &id)]),
         (None, None) => t.t(Msg::req_title_new).to_string(),
@@ -148,6 +154,14 @@ pub fn draw(form: &RequestForm, frame: &mut Frame, area: Rect, ctx: &Ctx) {
             RField::Operation => {
                 frame.render_widget(value(format!("‹{}›", t.t(operation_msg(form.operation)))), row(y));
             }
+            RField::Revokes => form.revokes.draw(frame, row(y), style, focused),
+            RField::RevocationReason => {
+                let text = match form.revocation_reason {
+                    Some(r) => format!("‹{}›", t.t(revocation_reason_msg(r))),
+                    None => "‹—›".to_string(),
+                };
+                frame.render_widget(value(text), row(y));
+            }
             RField::Urgent => frame.render_widget(check(form.urgent), row(y)),
             RField::Reason => form.reason.draw(frame, row(y), style, focused),
             RField::Received => form.received.draw(frame, row(y), style, focused),
@@ -166,6 +180,8 @@ pub fn draw(form: &RequestForm, frame: &mut Frame, area: Rect, ctx: &Ctx) {
     };
     let (text, style) = if form.confirm_discard {
         (t.t(Msg::form_confirm_discard).to_string(), theme.warn)
+    } else if let Some(text) = &form.error_text {
+        (text.clone(), theme.error)
     } else if let Some((_, msg)) = form.error {
         (t.t(msg).to_string(), theme.error)
     } else if let Some(&m) = form.council().and_then(|ine| ctx.data.by_ine.get(&ine))

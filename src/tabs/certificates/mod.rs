@@ -1,5 +1,6 @@
 //! The Certificats tab: the queue of open requests by deadline, and the expiry view.
 
+mod tcat;
 mod update;
 mod view;
 
@@ -49,6 +50,8 @@ pub struct CertificatesTab {
     pub filter: TextInput,
     pub filtering: bool,
     basis: Option<Basis>,
+    /// Certificates marked in the expiry view, by id, to renew at once.
+    pub marked: std::collections::BTreeSet<u64>,
 }
 
 impl Default for CertificatesTab {
@@ -61,6 +64,7 @@ impl Default for CertificatesTab {
             filter: TextInput::new("", FILTER_LIMIT),
             filtering: false,
             basis: None,
+            marked: Default::default(),
         }
     }
 }
@@ -196,6 +200,9 @@ impl Tab for CertificatesTab {
                 | Action::ExportView
                 | Action::CopyRow
                 | Action::Filter
+                | Action::Revoke
+                | Action::MarkRow
+                | Action::CheckAppointment
         )
     }
 
@@ -255,6 +262,10 @@ impl Tab for CertificatesTab {
     }
 
     fn row_summary(&self, ctx: &Ctx) -> Option<String> {
+        // A request rejected for a missing appointment: the message for the council.
+        if let Some(message) = self.selected().and_then(|i| tcat::council_message(ctx, i)) {
+            return Some(message);
+        }
         update::summary(self, ctx)
     }
 

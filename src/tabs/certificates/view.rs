@@ -43,16 +43,23 @@ fn draw_title(state: &CertificatesTab, frame: &mut Frame, ctx: &Ctx, area: Rect)
         }
         CertView::Expiry => {
             // By expiry: those in the renewal window come first.
-            let renew = state
+            let window = state
                 .rows
                 .partition_point(|&i| ctx.data.certs.list[i].in_renewal_window(now, ctx.tz));
-            (
-                t.t(Msg::cert_expiry_title).to_string(),
-                t.f(
-                    Msg::cert_expiry_count,
-                    &[("n", &state.rows.len()), ("renew", &renew)],
-                ),
-            )
+            // A revoked certificate is not renewed: it leaves the count.
+            let revoked = state.rows[..window]
+                .iter()
+                .filter(|&&i| ctx.data.certs.revoked(ctx.data.certs.list[i].id).is_some())
+                .count();
+            let renew = window - revoked;
+            let mut count = t.f(
+                Msg::cert_expiry_count,
+                &[("n", &state.rows.len()), ("renew", &renew)],
+            );
+            if !state.marked.is_empty() {
+                count = format!("{count} · {}", t.f(Msg::bulk_marked, &[("n", &state.marked.len())]));
+            }
+            (t.t(Msg::cert_expiry_title).to_string(), count)
         }
     };
     let spans = vec![
@@ -182,7 +189,7 @@ fn draw_expiry(state: &CertificatesTab, frame: &mut Frame, ctx: &Ctx, area: Rect
     let fixed = [
         column_width(14, [expired.as_str(), t.t(Msg::col_expires)]),
         9,
-        column_width(9, statuses.into_iter().chain([t.t(Msg::col_status)])),
+        column_width(9, statuses.into_iter().chain([t.t(Msg::col_status), t.t(Msg::rev_status_revoked)])),
         10,
         column_width(7, [t.t(Msg::renewal_open), t.t(Msg::col_renewal)]),
     ];
@@ -195,7 +202,10 @@ fn draw_expiry(state: &CertificatesTab, frame: &mut Frame, ctx: &Ctx, area: Rect
         let req = &ctx.data.certs.list[c];
         let expires = req.expires_at().unwrap_or(now);
         let days = req.days_to_expiry(now, ctx.tz).unwrap_or(0);
-        let (left, style) = if expires <= now {
+        let revoked = ctx.data.certs.revoked(req.id);
+        let (left, style) = if revoked.is_some() {
+            (t.f(Msg::expires_in, &[("n", &days)]), theme.dim)
+        } else if expires <= now {
             let n = (now - expires).num_days();
             let full = t.f(Msg::expired_ago, &[("n", &n)]);
             let text = match crate::widgets::width(&full) <= usize::from(fixed[0]) {
@@ -209,7 +219,11 @@ fn draw_expiry(state: &CertificatesTab, frame: &mut Frame, ctx: &Ctx, area: Rect
             (t.f(Msg::expires_in, &[("n", &days)]), Style::new())
         };
         // A renewal on its way, or the window open: the two things to act on.
+        let revoking = ctx.data.certs.revoked_by.get(&req.id).filter(|_| revoked.is_none());
         let renew = match ctx.data.certs.renewed_by.get(&req.id) {
+            _ if revoked.is_some() => Span::raw(""),
+            // A revocation on its way: no renewal to offer.
+            _ if revoking.is_some() => Span::styled(format!("✕ #{}", revoking.copied().unwrap_or_default()), theme.warn),
             Some(by) => Span::styled(format!("⟳ #{by}"), theme.ok),
             None if req.in_renewal_window(now, ctx.tz) => Span::styled(t.t(Msg::renewal_open), theme.warn),
             None => Span::raw(""),
@@ -224,12 +238,23 @@ fn draw_expiry(state: &CertificatesTab, frame: &mut Frame, ctx: &Ctx, area: Rect
         } else {
             Style::new()
         };
+        let status = match revoked {
+            Some(_) => Span::styled(t.t(Msg::rev_status_revoked), theme.dim),
+            None => Span::styled(t.t(cert_status_short_msg(req.status)), status_style),
+        };
         let row = Row::new(vec![
             Cell::from(Span::styled(left, style)),
             Cell::from(ellipsize(&clean(&ctx.data.council_name(req.ine)), names as usize)),
-            Cell::from(ellipsize(&clean(&req.holder), names as usize)),
+            // Marked to renew: a sign, not a colour alone.
+            Cell::from(match state.marked.contains(&req.id) {
+                true => Span::styled(
+                    ellipsize(&format!("✓ {}", clean(&req.holder)), names as usize),
+                    theme.key,
+                ),
+                false => Span::raw(ellipsize(&clean(&req.holder), names as usize)),
+            }),
             Cell::from(ellipsize(type_name(&req.cert_type), 9)),
-            Cell::from(Span::styled(t.t(cert_status_short_msg(req.status)), status_style)),
+            Cell::from(status),
             Cell::from(issued),
             Cell::from(renew),
         ]);
