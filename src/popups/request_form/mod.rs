@@ -227,6 +227,35 @@ impl RequestForm {
         RField::ALL[self.focus]
     }
 
+    /// Whether a field is on the form: a revocation's link and reason only on a revocation.
+    pub fn shows(&self, field: RField) -> bool {
+        !matches!(field, RField::Revokes | RField::RevocationReason) || self.operation == Operation::Revocation
+    }
+
+    /// The fields on the form, in Tab order.
+    pub fn fields(&self) -> impl Iterator<Item = RField> + '_ {
+        RField::ALL.into_iter().filter(|&f| self.shows(f))
+    }
+
+    /// Moves the focus to the next field on the form (or the previous), wrapping or not.
+    fn step_focus(&mut self, forward: bool, wrap: bool) {
+        let n = RField::ALL.len();
+        let mut i = self.focus;
+        for _ in 0..n {
+            i = match (forward, wrap) {
+                (true, true) => (i + 1) % n,
+                (false, true) => (i + n - 1) % n,
+                (true, false) if i + 1 < n => i + 1,
+                (false, false) if i > 0 => i - 1,
+                _ => return,
+            };
+            if self.shows(RField::ALL[i]) {
+                self.focus = i;
+                return;
+            }
+        }
+    }
+
     /// The council the form points at, if the typed text matches one.
     pub fn council(&self) -> Option<IneCode> {
         self.council_matches.get(self.pick).copied()
@@ -294,20 +323,19 @@ impl RequestForm {
                 FormOutcome::Stay
             };
         }
-        let n = RField::ALL.len();
         let field = self.focused();
         match key.code {
             KeyCode::Esc if self.is_dirty() => self.confirm_discard = true,
             KeyCode::Esc => return FormOutcome::Close,
             KeyCode::Enter => return FormOutcome::Save,
-            KeyCode::Tab => self.focus = (self.focus + 1) % n,
-            KeyCode::BackTab => self.focus = (self.focus + n - 1) % n,
+            KeyCode::Tab => self.step_focus(true, true),
+            KeyCode::BackTab => self.step_focus(false, true),
             KeyCode::Up if field == RField::Council && self.pick > 0 => self.pick -= 1,
             KeyCode::Down if field == RField::Council => {
                 self.pick = (self.pick + 1).min(self.council_matches.len().min(PICKS).saturating_sub(1));
             }
-            KeyCode::Up => self.focus = self.focus.saturating_sub(1),
-            KeyCode::Down => self.focus = (self.focus + 1).min(n - 1),
+            KeyCode::Up => self.step_focus(false, false),
+            KeyCode::Down => self.step_focus(true, false),
             KeyCode::Char(' ') | KeyCode::Left | KeyCode::Right if self.input_mut(field).is_none() => {
                 self.cycle(field, key.code != KeyCode::Left);
             }

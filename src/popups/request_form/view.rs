@@ -98,7 +98,7 @@ pub fn draw(form: &RequestForm, frame: &mut Frame, area: Rect, ctx: &Ctx) {
         width: inner.width - label_w,
         height: 1,
     };
-    for field in RField::ALL {
+    for field in form.fields() {
         if !visible(y) {
             y += 1 + if field == RField::Council { picks as u16 } else { 0 };
             continue;
@@ -218,9 +218,9 @@ pub fn draw(form: &RequestForm, frame: &mut Frame, area: Rect, ctx: &Ctx) {
 /// The first row shown and the form's rows: the focused field (with the council
 /// picker's matches under it) always in the window of `room` rows.
 fn scroll(form: &RequestForm, picks: usize, room: u16) -> (u16, u16) {
-    let total = (RField::ALL.len() + picks) as u16;
+    let total = (form.fields().count() + picks) as u16;
     // Picks show only under a focused council, which is the first field.
-    let start = RField::ALL.iter().position(|&f| f == form.focused()).unwrap_or(0) as u16;
+    let start = form.fields().position(|f| f == form.focused()).unwrap_or(0) as u16;
     let end = start + 1 + picks as u16;
     let top = end.saturating_sub(room).min(start);
     (top, total)
