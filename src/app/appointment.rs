@@ -8,10 +8,11 @@ use crate::i18n::Msg;
 use crate::ops;
 
 /// The answer to `p`: the check recorded, and not found rejects the request.
-pub fn record(ctx: &mut Ctx, id: u64, found: bool) {
+/// True when the request was rejected (and saved).
+pub fn record(ctx: &mut Ctx, id: u64, found: bool) -> bool {
     let Some(before) = ctx.data.certs.get(id).cloned() else {
         crate::app::changes::record_gone(ctx);
-        return;
+        return false;
     };
     let reason = ctx.t.t(Msg::appt_not_found_reason).to_string();
     let user = ctx.store.user().to_string();
@@ -19,24 +20,58 @@ pub fn record(ctx: &mut Ctx, id: u64, found: bool) {
         Ok(change) => change,
         Err(rule) => {
             ctx.set_status(StatusKind::Info, rule.localize(&ctx.t));
-            return;
+            return false;
         }
     };
-    if ctx.commit(change).is_some() {
-        let text = match found {
-            true => ctx.t.f(Msg::appt_found, &[("id", &id)]),
-            false => {
-                let key = ctx
-                    .keymap
-                    .first_key_in(Action::CopyRow, &[Context::Certificates, Context::Table, Context::Global])
-                    .map(|k| crate::keymap::key_name(&ctx.t, &k))
-                    .unwrap_or_default();
-                ctx.t.f(
-                    Msg::appt_rejected,
-                    &[("id", &id), ("reason", &reason), ("key", &key)],
-                )
-            }
-        };
-        ctx.set_status(StatusKind::Saved, text);
+    if ctx.commit(change).is_none() {
+        return false;
     }
+    let text = match found {
+        true => ctx.t.f(Msg::appt_found, &[("id", &id)]),
+        false => {
+            let key = ctx
+                .keymap
+                .first_key_in(
+                    Action::CopyRow,
+                    &[Context::Certificates, Context::Table, Context::Global],
+                )
+                .map(|k| crate::keymap::key_name(&ctx.t, &k))
+                .unwrap_or_default();
+            ctx.t.f(
+                Msg::appt_rejected,
+                &[("id", &id), ("reason", &reason), ("key", &key)],
+            )
+        }
+    };
+    ctx.set_status(StatusKind::Saved, text);
+    !found
+}
+
+/// What `y` copies on a request rejected because its appointment was missing:
+/// the message for the council.
+pub fn council_message(ctx: &Ctx, c: &crate::domain::certificate::CertificateRequest) -> Option<String> {
+    if !ops::appointment::rejected_for_it(c) {
+        return None;
+    }
+    Some(ctx.t.f(
+        Msg::appt_council_message,
+        &[
+            ("council", &ctx.data.council_name(c.ine)),
+            ("id", &c.id),
+            ("holder", &c.holder),
+            ("post", &ctx.t.t(crate::i18n::words::post_msg(c.role))),
+        ],
+    ))
+}
+
+/// Puts the council's message on the terminal's clipboard, and says so.
+pub fn copy_council_message(ctx: &mut Ctx, id: u64) -> bool {
+    let Some(text) = ctx.data.certs.get(id).and_then(|c| council_message(ctx, c)) else {
+        return false;
+    };
+    let shown = crate::widgets::ellipsize(&text, 50);
+    ctx.clipboard = Some(text);
+    let said = ctx.t.f(Msg::copied, &[("text", &shown)]);
+    ctx.set_status(StatusKind::Info, said);
+    true
 }

@@ -148,7 +148,9 @@ impl CertData {
     /// The revocation that took effect on certificate `id`, if one did.
     pub fn revoked(&self, id: u64) -> Option<u64> {
         let by = *self.revoked_by.get(&id)?;
-        self.get(by).filter(|r| crate::ops::revocation::is_done(r)).map(|r| r.id)
+        self.get(by)
+            .filter(|r| crate::ops::revocation::is_done(r))
+            .map(|r| r.id)
     }
 
     /// Whether certificate `id` is to renew: in its window, not revoked.

@@ -8,8 +8,8 @@
 //! their traits. See ARCHITECTURE.md for the whole flow.
 
 pub mod action;
-pub mod appointment;
 pub mod activity_data;
+pub mod appointment;
 pub mod cert_data;
 pub mod changes;
 pub mod councils;

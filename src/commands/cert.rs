@@ -195,11 +195,10 @@ pub fn add(db: &Location, args: NewCert, config: &Config, t: &I18n, clock: &dyn 
         .find(|&year| year < from || year > until);
     let before = store.last_seq().unwrap_or(0);
     let added = [crate::app::summary_cache::NewRequest::of(&request, &calendar)];
-    let change = super::revocation::file(store.as_ref(), request, now)
-        .map_err(|e| match e {
-            super::revocation::Refused::Rule(rule) => UserError(cli_message(&rule, t)),
-            super::revocation::Refused::Store(e) => UserError(e.localize(t)),
-        })?;
+    let change = super::revocation::file(store.as_ref(), request, now).map_err(|e| match e {
+        super::revocation::Refused::Rule(rule) => UserError(cli_message(&rule, t)),
+        super::revocation::Refused::Store(e) => UserError(e.localize(t)),
+    })?;
     let applied = store.apply(change, now).map_err(stored)?;
     let id = applied.ids.first().copied().unwrap_or_default();
     crate::app::summary_cache::after_change(store.as_ref(), before, &added, tz, &config.local_holidays);

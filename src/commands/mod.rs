@@ -2,8 +2,8 @@
 
 pub mod activity;
 pub mod cert;
-pub mod revocation;
 mod restore_dir;
+pub mod revocation;
 
 use crate::UserError;
 use crate::app::summary_cache;

@@ -18,7 +18,11 @@ pub fn file(store: &dyn Store, request: CertificateRequest, now: DateTime<Utc>) 
         return ops::requests::file_request(request, now).map_err(Refused::Rule);
     }
     let Some(id) = request.revokes else {
-        return Err(Refused::Rule(ops::revocation::check(&request, None, None).err().unwrap_or(RuleError::Empty(ops::Field::Revokes))));
+        return Err(Refused::Rule(
+            ops::revocation::check(&request, None, None)
+                .err()
+                .unwrap_or(RuleError::Empty(ops::Field::Revokes)),
+        ));
     };
     let mut revoked = None;
     let mut already = None;

@@ -69,7 +69,13 @@ mod tests {
         let names: Vec<&str> = RevocationReason::ALL.iter().map(|r| r.as_str()).collect();
         assert_eq!(
             names,
-            ["data_changed", "key_compromised", "card_lost", "relationship_ended", "prohibited_list"]
+            [
+                "data_changed",
+                "key_compromised",
+                "card_lost",
+                "relationship_ended",
+                "prohibited_list"
+            ]
         );
         for r in RevocationReason::ALL {
             assert_eq!(RevocationReason::parse(&format!(" {} ", r.as_str())), Some(r));

@@ -11,8 +11,8 @@ pub mod import;
 pub mod input_file;
 pub mod output;
 pub mod report;
-mod revocation_input;
 mod report_activity;
+mod revocation_input;
 
 use crate::i18n::{I18n, Msg};
 use std::path::PathBuf;
@@ -94,7 +94,10 @@ pub enum Problem {
     /// A council named (not coded) that the store does not hold, or holds twice.
     UnknownCouncilName(String),
     /// Two rows revoking one certificate: the line of the first.
-    RevokedTwice { id: u64, line: u64 },
+    RevokedTwice {
+        id: u64,
+        line: u64,
+    },
 }
 
 /// A cell as a message quotes it: a 60 KB cell would bury the message.

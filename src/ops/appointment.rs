@@ -74,7 +74,11 @@ mod tests {
         assert_eq!(found.status, CertStatus::Received);
         assert_eq!(
             found.appointment_check,
-            Some(AppointmentCheck { at: now, user: "anna".into(), found: true })
+            Some(AppointmentCheck {
+                at: now,
+                user: "anna".into(),
+                found: true
+            })
         );
         let missing = after(record(&secretary(), false, "anna", reason, now).unwrap());
         assert_eq!(missing.status, CertStatus::Rejected);

@@ -130,9 +130,15 @@ pub enum RuleError {
     /// The request a revocation names has no certificate (not issued, or a revocation).
     RevokesNotIssued(u64),
     /// An expired certificate cannot be revoked.
-    RevokesExpired { id: u64, expired: chrono::DateTime<chrono::Utc> },
+    RevokesExpired {
+        id: u64,
+        expired: chrono::DateTime<chrono::Utc>,
+    },
     /// Another revocation of the same certificate is on its way or done.
-    RevokedAlready { id: u64, by: u64 },
+    RevokedAlready {
+        id: u64,
+        by: u64,
+    },
 }
 
 impl RuleError {
@@ -223,7 +229,13 @@ impl RuleError {
             | RuleError::RevokesNotIssued(id) => t.f(self.msg(), &[("id", id)]),
             RuleError::RevokesExpired { id, expired } => t.f(
                 self.msg(),
-                &[("id", id), ("date", &t.date(expired.with_timezone(&chrono_tz::Europe::Madrid).date_naive()))],
+                &[
+                    ("id", id),
+                    (
+                        "date",
+                        &t.date(expired.with_timezone(&chrono_tz::Europe::Madrid).date_naive()),
+                    ),
+                ],
             ),
             RuleError::RevokedAlready { id, by } => t.f(self.msg(), &[("id", id), ("by", by)]),
             RuleError::UnknownRequest(id) | RuleError::RequestOfAnotherCouncil(id) => {

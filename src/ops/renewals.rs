@@ -8,7 +8,8 @@ use chrono::{DateTime, Utc};
 /// The renewal of one issued certificate, received `now`: same council, holder,
 /// post and type, linked to it.
 pub fn renewal_of(c: &CertificateRequest, now: DateTime<Utc>) -> CertificateRequest {
-    let mut r = CertificateRequest::received(NEW_ID, c.ine, c.holder.clone(), c.role, c.cert_type.clone(), now);
+    let mut r =
+        CertificateRequest::received(NEW_ID, c.ine, c.holder.clone(), c.role, c.cert_type.clone(), now);
     r.operation = Operation::Renewal;
     r.renews = Some(c.id);
     r
@@ -54,7 +55,10 @@ mod tests {
             .collect();
         assert_eq!(
             made,
-            [(Some(3), "Anna", Operation::Renewal), (Some(8), "Berta", Operation::Renewal)]
+            [
+                (Some(3), "Anna", Operation::Renewal),
+                (Some(8), "Berta", Operation::Renewal)
+            ]
         );
         assert_eq!(file_all(&[], now), Ok(None));
     }

@@ -59,7 +59,11 @@ pub fn expired_at(target: &CertificateRequest, at: DateTime<Utc>) -> Option<Date
 
 /// Filing a revocation: the new request, and the certificate it revokes left as
 /// it is but touched, so that its own history lists the revocation.
-pub fn file(request: CertificateRequest, revoked: &CertificateRequest, now: DateTime<Utc>) -> Result<Change, RuleError> {
+pub fn file(
+    request: CertificateRequest,
+    revoked: &CertificateRequest,
+    now: DateTime<Utc>,
+) -> Result<Change, RuleError> {
     super::requests::validate(&request, now)?;
     check(&request, Some(revoked), None)?;
     let original = Record::Certificate(revoked.clone());

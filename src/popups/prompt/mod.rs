@@ -111,8 +111,7 @@ impl Prompt {
             PromptKind::ConfirmAdvance { .. }
             | PromptKind::ConfirmQuit
             | PromptKind::TickTraining { .. }
-            | PromptKind::AppointmentCheck { .. } => {
-            }
+            | PromptKind::AppointmentCheck { .. } => {}
             PromptKind::BlockReason { cell } => {
                 let reason = self.input.value().to_string();
                 match block_with_reason(ctx, &cell, &reason) {
@@ -152,9 +151,16 @@ impl Popup for Prompt {
             }
             PromptKind::AppointmentCheck { id } => {
                 match key.code {
-                    _ if yes(&key) => crate::app::appointment::record(ctx, id, true),
-                    KeyCode::Char('n' | 'N') => crate::app::appointment::record(ctx, id, false),
-                    KeyCode::Esc => {}
+                    _ if yes(&key) => {
+                        crate::app::appointment::record(ctx, id, true);
+                    }
+                    // Rejected: its detail, where `y` copies the message for the council.
+                    KeyCode::Char('n' | 'N') if crate::app::appointment::record(ctx, id, false) => {
+                        if let Ok(detail) = crate::popups::request_detail::RequestDetail::open(ctx, id) {
+                            return PopupOutcome::Replace(Box::new(detail));
+                        }
+                    }
+                    KeyCode::Char('n' | 'N') | KeyCode::Esc => {}
                     _ => return PopupOutcome::Keep,
                 }
                 return PopupOutcome::Close;

@@ -12,8 +12,8 @@ use crate::domain::catalog::cert_types;
 use crate::domain::certificate::{CertStatus, CertificateRequest, HolderRole, Operation};
 use crate::domain::limits;
 use crate::domain::localtime::TimeError;
-use crate::domain::revocation::RevocationReason;
 use crate::domain::municipality::IneCode;
+use crate::domain::revocation::RevocationReason;
 use crate::i18n::Msg;
 use crate::ops::{Field, RuleError};
 use crate::widgets::input::{Edited, TextInput};
@@ -151,7 +151,8 @@ impl RequestForm {
         form.appointment = c.appointment_attached;
         form.notes.set(&c.notes);
         form.renews = c.renews;
-        form.revokes.set(&c.revokes.map(|id| id.to_string()).unwrap_or_default());
+        form.revokes
+            .set(&c.revokes.map(|id| id.to_string()).unwrap_or_default());
         form.revocation_reason = c.revocation_reason;
         form.editing = Some(c.clone());
         form.focus = 1;
@@ -229,7 +230,8 @@ impl RequestForm {
 
     /// Whether a field is on the form: a revocation's link and reason only on a revocation.
     pub fn shows(&self, field: RField) -> bool {
-        !matches!(field, RField::Revokes | RField::RevocationReason) || self.operation == Operation::Revocation
+        !matches!(field, RField::Revokes | RField::RevocationReason)
+            || self.operation == Operation::Revocation
     }
 
     /// The fields on the form, in Tab order.

@@ -25,7 +25,9 @@ pub fn save_request(form: &mut RequestForm, ctx: &mut Ctx) -> bool {
     let change = match &form.editing {
         // A request filed before revocations named their certificate keeps its
         // edits: the links are checked when they change.
-        Some(before) if (before.revokes, before.revocation_reason) == (after.revokes, after.revocation_reason) => {
+        Some(before)
+            if (before.revokes, before.revocation_reason) == (after.revokes, after.revocation_reason) =>
+        {
             ops::requests::edit_request(before, after, now)
         }
         Some(before) => revocation_links(before.id, &after, ctx)

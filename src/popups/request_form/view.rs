@@ -36,7 +36,9 @@ pub fn draw(form: &RequestForm, frame: &mut Frame, area: Rect, ctx: &Ctx) {
     let theme = &ctx.theme;
     let revokes = form.revokes.value().trim().trim_start_matches('#').to_string();
     let title = match (&form.editing, form.renews) {
-        (None, _) if form.operation == crate::domain::certificate::Operation::Revocation && !revokes.is_empty() => {
+        (None, _)
+            if form.operation == crate::domain::certificate::Operation::Revocation && !revokes.is_empty() =>
+        {
             t.f(Msg::rev_title, &[("id", &revokes)])
         }
         (Some(c), _) => t.f(Msg::req_title_edit, &[("id", &c.id)]),

@@ -125,7 +125,10 @@ impl From<EntryV2> for HistoryEntry {
 /// transaction, so a failure leaves the store of schema 2 as it was.
 pub(super) fn add_request_links(store: &SledStore) -> Result<()> {
     let engine = store.engine()?;
-    let (history, certs) = (&engine.trees[T_HISTORY], &engine.trees[tree_index(Kind::Certificate)]);
+    let (history, certs) = (
+        &engine.trees[T_HISTORY],
+        &engine.trees[tree_index(Kind::Certificate)],
+    );
     let mut rewritten_history = Vec::new();
     for item in history.iter() {
         let (key, value) = item?;

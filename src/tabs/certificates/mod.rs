@@ -263,7 +263,10 @@ impl Tab for CertificatesTab {
 
     fn row_summary(&self, ctx: &Ctx) -> Option<String> {
         // A request rejected for a missing appointment: the message for the council.
-        if let Some(message) = self.selected().and_then(|i| tcat::council_message(ctx, i)) {
+        if let Some(message) = self
+            .selected()
+            .and_then(|i| crate::app::appointment::council_message(ctx, &ctx.data.certs.list[i]))
+        {
             return Some(message);
         }
         update::summary(self, ctx)

@@ -7,7 +7,6 @@ use crate::app::action::Action;
 use crate::app::ctx::StatusKind;
 use crate::app::tab::Outcome;
 use crate::i18n::Msg;
-use crate::i18n::words::post_msg;
 use crate::ops;
 use crate::popups::prompt::{Prompt, PromptKind};
 use crate::popups::request_form::RequestForm;
@@ -39,7 +38,10 @@ pub fn revoke(tab: &CertificatesTab, ctx: &mut Ctx) -> Outcome {
 /// `n` on a revoked certificate: no renewal, a new request.
 pub fn refuse_renewal_if_revoked(ctx: &mut Ctx, id: u64) -> Option<Outcome> {
     let by = ctx.data.certs.revoked(id)?;
-    ctx.set_status(StatusKind::Info, ctx.t.f(Msg::rev_no_renewal, &[("id", &id), ("by", &by)]));
+    ctx.set_status(
+        StatusKind::Info,
+        ctx.t.f(Msg::rev_no_renewal, &[("id", &id), ("by", &by)]),
+    );
     Some(Outcome::Changed)
 }
 
@@ -81,7 +83,10 @@ pub fn renew_marked(tab: &mut CertificatesTab, ctx: &mut Ctx) -> Outcome {
     };
     let Some(change) = change else {
         tab.marked.clear();
-        ctx.set_status(StatusKind::Info, ctx.t.f(Msg::bulk_skipped, &[("n", &skipped.len())]));
+        ctx.set_status(
+            StatusKind::Info,
+            ctx.t.f(Msg::bulk_skipped, &[("n", &skipped.len())]),
+        );
         return Outcome::Changed;
     };
     if let Some(applied) = ctx.commit(change) {
@@ -114,22 +119,4 @@ pub fn ask_appointment(tab: &CertificatesTab, ctx: &mut Ctx) -> Outcome {
     }
     let kind = PromptKind::AppointmentCheck { id: c.id };
     Outcome::Open(Box::new(Prompt::new(kind, "", 1)))
-}
-
-/// What `y` copies on a request rejected because its appointment was missing:
-/// the message for the council.
-pub fn council_message(ctx: &Ctx, index: usize) -> Option<String> {
-    let c = &ctx.data.certs.list[index];
-    if !ops::appointment::rejected_for_it(c) {
-        return None;
-    }
-    Some(ctx.t.f(
-        Msg::appt_council_message,
-        &[
-            ("council", &ctx.data.council_name(c.ine)),
-            ("id", &c.id),
-            ("holder", &c.holder),
-            ("post", &ctx.t.t(post_msg(c.role))),
-        ],
-    ))
 }

@@ -57,7 +57,10 @@ fn draw_title(state: &CertificatesTab, frame: &mut Frame, ctx: &Ctx, area: Rect)
                 &[("n", &state.rows.len()), ("renew", &renew)],
             );
             if !state.marked.is_empty() {
-                count = format!("{count} · {}", t.f(Msg::bulk_marked, &[("n", &state.marked.len())]));
+                count = format!(
+                    "{count} · {}",
+                    t.f(Msg::bulk_marked, &[("n", &state.marked.len())])
+                );
             }
             (t.t(Msg::cert_expiry_title).to_string(), count)
         }
@@ -189,7 +192,12 @@ fn draw_expiry(state: &CertificatesTab, frame: &mut Frame, ctx: &Ctx, area: Rect
     let fixed = [
         column_width(14, [expired.as_str(), t.t(Msg::col_expires)]),
         9,
-        column_width(9, statuses.into_iter().chain([t.t(Msg::col_status), t.t(Msg::rev_status_revoked)])),
+        column_width(
+            9,
+            statuses
+                .into_iter()
+                .chain([t.t(Msg::col_status), t.t(Msg::rev_status_revoked)]),
+        ),
         10,
         column_width(7, [t.t(Msg::renewal_open), t.t(Msg::col_renewal)]),
     ];
@@ -219,11 +227,19 @@ fn draw_expiry(state: &CertificatesTab, frame: &mut Frame, ctx: &Ctx, area: Rect
             (t.f(Msg::expires_in, &[("n", &days)]), Style::new())
         };
         // A renewal on its way, or the window open: the two things to act on.
-        let revoking = ctx.data.certs.revoked_by.get(&req.id).filter(|_| revoked.is_none());
+        let revoking = ctx
+            .data
+            .certs
+            .revoked_by
+            .get(&req.id)
+            .filter(|_| revoked.is_none());
         let renew = match ctx.data.certs.renewed_by.get(&req.id) {
             _ if revoked.is_some() => Span::raw(""),
             // A revocation on its way: no renewal to offer.
-            _ if revoking.is_some() => Span::styled(format!("✕ #{}", revoking.copied().unwrap_or_default()), theme.warn),
+            _ if revoking.is_some() => Span::styled(
+                format!("✕ #{}", revoking.copied().unwrap_or_default()),
+                theme.warn,
+            ),
             Some(by) => Span::styled(format!("⟳ #{by}"), theme.ok),
             None if req.in_renewal_window(now, ctx.tz) => Span::styled(t.t(Msg::renewal_open), theme.warn),
             None => Span::raw(""),
