@@ -301,12 +301,12 @@ fn cert_add_prints_the_id_and_the_worked_example_deadlines() {
             "issued_at": null, "delivered_at": null, "due_at": "2026-12-09T10:00:00+01:00",
             "expires_at": null, "notes": "", "status_reason": "", "revokes_id": null,
             "revocation_reason": null, "appointment_checked_at": null,
-            "appointment_checked_by": null, "appointment_found": null
+            "appointment_checked_by": null, "appointment_found": null, "downloaded_at": null
         })
     );
     let out = ocsae(&db, &["export", "certificates", "--format", "csv"]);
     assert!(text(&out.stdout).starts_with(
-        "\u{FEFF}id,ine_code,municipality,holder,role,type,operation,urgent,reason,status,received_at,filed_at,issued_at,delivered_at,due_at,expires_at,notes,status_reason,revokes_id,revocation_reason,appointment_checked_at,appointment_checked_by,appointment_found\n"
+        "\u{FEFF}id,ine_code,municipality,holder,role,type,operation,urgent,reason,status,received_at,filed_at,issued_at,delivered_at,due_at,expires_at,notes,status_reason,revokes_id,revocation_reason,appointment_checked_at,appointment_checked_by,appointment_found,downloaded_at\n"
     ));
 }
 

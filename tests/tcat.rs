@@ -376,3 +376,62 @@ fn an_import_links_revocations_by_revokes_id_and_refuses_a_bad_reason_by_line() 
     assert_eq!(json[2]["revokes_id"], 1);
     assert_eq!(json[2]["revocation_reason"], "key_compromised");
 }
+
+#[test]
+fn a_software_certificate_shows_its_delivery_then_its_download_countdown() {
+    let mut software = issued(252228, "Maria Puig", HolderRole::Other, "2027-01-31T17:00:00Z");
+    software.cert_type = "tcat-p".into();
+    software.status = CertStatus::Issued;
+    software.delivered_at = None;
+    let card = issued(250024, "Jordi Solé", HolderRole::Mayor, "2027-01-31T17:00:00Z");
+    let mut f = with_certs(vec![software, card], "2027-02-27T09:00:00Z");
+    press(&mut f.app, KeyCode::Char('v'));
+    // Issued 31 January: deliver by 2 March, February being short.
+    let s = screen(&f.app, 80, 24);
+    let row = |s: &str, holder: &str| s.lines().find(|l| l.contains(holder)).unwrap().to_string();
+    assert!(row(&s, "Maria Puig").starts_with("⇢ lliurar 3 d"), "{s}");
+    assert!(
+        row(&s, "Jordi Solé").starts_with("1434 d"),
+        "a card has no such clock: {s}"
+    );
+    press(&mut f.app, KeyCode::Enter);
+    let detail = screen(&f.app, 100, 30);
+    assert!(
+        detail.contains("l'ha de lliurar fins al 02/03/2027 (queden 3 d)"),
+        "{detail}"
+    );
+    press(&mut f.app, KeyCode::Esc);
+    // Delivered on 2 March: the holder has until 12 March to download it.
+    f.clock.set(at("2027-03-02T10:00:00Z"));
+    press(&mut f.app, KeyCode::Char('a'));
+    press(&mut f.app, KeyCode::Char('s'));
+    let s = screen(&f.app, 80, 24);
+    assert!(row(&s, "Maria Puig").starts_with("⇣ baixar 10 d"), "{s}");
+    // Not downloaded in time: lost, and said so.
+    f.clock.set(at("2027-03-12T23:00:00Z"));
+    let s = screen(&f.app, 80, 24);
+    assert!(row(&s, "Maria Puig").starts_with("✖ perduda"), "{s}");
+    press(&mut f.app, KeyCode::Enter);
+    let detail = screen(&f.app, 110, 30);
+    assert!(detail.contains("cal tornar-la a sol·licitar"), "{detail}");
+    press(&mut f.app, KeyCode::Esc);
+    // Marked downloaded (it was, only not recorded): the clock is gone.
+    press(&mut f.app, KeyCode::Char('a'));
+    assert!(screen(&f.app, 100, 24).contains("el titular ja ha baixat la T-CAT P?"));
+    press(&mut f.app, KeyCode::Char('s'));
+    assert!(cert(&f, 1).downloaded_at.is_some());
+    let s = screen(&f.app, 80, 24);
+    assert!(!row(&s, "Maria Puig").contains("perduda"), "{s}");
+}
+
+#[test]
+fn without_colour_each_clock_still_reads_by_its_sign_and_words() {
+    let theme = ocsae::theme::Theme::pick(ocsae::theme::ThemeName::Dark, true);
+    assert_eq!(
+        theme.deliver, theme.download,
+        "no colour: the sign and words tell them apart"
+    );
+    let colour = ocsae::theme::Theme::pick(ocsae::theme::ThemeName::Dark, false);
+    assert_ne!(colour.deliver, colour.download);
+    assert_ne!(colour.deliver, colour.error);
+}

@@ -131,6 +131,7 @@ impl Action {
             (Action::Edit, Context::Activity) => crate::i18n::Msg::action_edit_activity,
             (Action::ToggleView, Context::Activity) => crate::i18n::Msg::action_activity_view,
             (Action::Open, _) => crate::i18n::Msg::action_open,
+            (Action::Advance, Context::Certificates) => crate::i18n::Msg::action_advance_cert,
             _ => self.describe(),
         }
     }

@@ -1,5 +1,5 @@
-//! The answer to the appointment check (`p` on Certificats): the check
-//! recorded with its date and user; not found rejects the request.
+//! Answers on Certificats' prompts: the appointment check (`p`), recorded with
+//! its date and user, not found rejecting the request; a T-CAT P downloaded.
 
 use crate::app::Ctx;
 use crate::app::action::{Action, Context};
@@ -74,4 +74,18 @@ pub fn copy_council_message(ctx: &mut Ctx, id: u64) -> bool {
     let said = ctx.t.f(Msg::copied, &[("text", &shown)]);
     ctx.set_status(StatusKind::Info, said);
     true
+}
+
+/// `a` on a delivered T-CAT P, answered yes: its holder downloaded it.
+pub fn mark_downloaded(ctx: &mut Ctx, id: u64) {
+    let Some(before) = ctx.data.certs.get(id).cloned() else {
+        crate::app::changes::record_gone(ctx);
+        return;
+    };
+    match ops::delivery::mark_downloaded(&before, ctx.now()) {
+        Ok(change) => {
+            ctx.commit(change);
+        }
+        Err(rule) => ctx.set_status(StatusKind::Info, rule.localize(&ctx.t)),
+    }
 }

@@ -179,6 +179,9 @@ pub struct CertificateRequest {
     /// The appointment looked up in EACAT's register (secretary, intervenor, treasurer).
     #[serde(default)]
     pub appointment_check: Option<super::revocation::AppointmentCheck>,
+    /// A T-CAT P downloaded by its holder (the last of its two clocks).
+    #[serde(default, with = "chrono::serde::ts_milliseconds_option")]
+    pub downloaded_at: Option<DateTime<Utc>>,
 }
 
 /// Renewal opens this many days before a certificate expires.
@@ -235,6 +238,7 @@ impl CertificateRequest {
             revokes: None,
             revocation_reason: None,
             appointment_check: None,
+            downloaded_at: None,
         }
     }
 

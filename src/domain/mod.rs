@@ -13,4 +13,5 @@ pub mod revocation;
 pub mod rollout;
 pub mod search;
 pub mod similar;
+pub mod tcat_p;
 pub mod text;

@@ -218,6 +218,9 @@ pub struct CertificateOut {
     pub appointment_checked_by: Option<String>,
     #[serde(default)]
     pub appointment_found: Option<bool>,
+    /// A T-CAT P downloaded by its holder.
+    #[serde(default)]
+    pub downloaded_at: Option<String>,
 }
 
 impl CertificateOut {
@@ -252,6 +255,7 @@ impl CertificateOut {
             appointment_checked_at: c.appointment_check.as_ref().map(|a| timestamp(a.at, tz)),
             appointment_checked_by: c.appointment_check.as_ref().map(|a| a.user.clone()),
             appointment_found: c.appointment_check.as_ref().map(|a| a.found),
+            downloaded_at: stamp(c.downloaded_at),
         }
     }
 }

@@ -216,7 +216,8 @@ pub fn check_certificates(
     ])?;
     let [reason_c, notes_c, filed_c, delivered_c, status_reason_c] =
         ["reason", "notes", "filed_at", "delivered_at", "status_reason"].map(|c| table.column(c));
-    let [revokes_c, revocation_reason_c] = ["revokes_id", "revocation_reason"].map(|c| table.column(c));
+    let [revokes_c, revocation_reason_c, downloaded_c] =
+        ["revokes_id", "revocation_reason", "downloaded_at"].map(|c| table.column(c));
     let mut rows = Vec::with_capacity(table.rows.len());
     let cleaned = std::cell::Cell::new(0);
     for row in &table.rows {
@@ -308,6 +309,7 @@ pub fn check_certificates(
             revokes: super::revocation_input::revokes(row, revokes_c)?,
             revocation_reason: super::revocation_input::reason(row, revocation_reason_c)?,
             appointment_check: None,
+            downloaded_at: time(downloaded_c, "downloaded_at")?,
         };
         validate_request(&request, now).map_err(|rule| {
             row.error(match rule {

@@ -6,6 +6,7 @@
 pub mod activity;
 pub mod appointment;
 pub mod councils;
+pub mod delivery;
 mod error;
 pub mod import;
 pub mod renewals;

@@ -37,13 +37,15 @@ pub enum ChangeKind {
     CertAppointment,
     /// A revocation filed: the new request and the certificate it revokes.
     CertRevocation,
+    /// A T-CAT P downloaded by its holder.
+    CertDownloaded,
     /// A name this build does not know, written by a newer one: kept as written.
     Unknown(String),
 }
 
 impl ChangeKind {
     /// Every kind this build writes.
-    pub const ALL: [ChangeKind; 23] = [
+    pub const ALL: [ChangeKind; 24] = [
         ChangeKind::StoreInit,
         ChangeKind::ContactsEdit,
         ChangeKind::FormSent,
@@ -67,6 +69,7 @@ impl ChangeKind {
         ChangeKind::CertRenewals,
         ChangeKind::CertAppointment,
         ChangeKind::CertRevocation,
+        ChangeKind::CertDownloaded,
     ];
 
     /// The name kept in the history.
@@ -95,6 +98,7 @@ impl ChangeKind {
             ChangeKind::CertRenewals => "cert.renewals",
             ChangeKind::CertAppointment => "cert.appointment",
             ChangeKind::CertRevocation => "cert.revocation",
+            ChangeKind::CertDownloaded => "cert.downloaded",
             ChangeKind::Unknown(name) => name,
         }
     }
@@ -131,6 +135,7 @@ impl ChangeKind {
             ChangeKind::CertRenewals => Msg::change_cert_renewals,
             ChangeKind::CertAppointment => Msg::change_cert_appointment,
             ChangeKind::CertRevocation => Msg::change_cert_revocation,
+            ChangeKind::CertDownloaded => Msg::change_cert_downloaded,
             ChangeKind::StoreInit | ChangeKind::Unknown(_) => Msg::change_other,
         }
     }
@@ -193,6 +198,7 @@ mod tests {
                 "cert.renewals",
                 "cert.appointment",
                 "cert.revocation",
+                "cert.downloaded",
             ]
         );
         for kind in ChangeKind::ALL {

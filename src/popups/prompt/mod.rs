@@ -48,6 +48,10 @@ pub enum PromptKind {
     TickTraining {
         id: u64,
     },
+    /// Has the holder downloaded the T-CAT P?
+    ConfirmDownloaded {
+        id: u64,
+    },
     /// Is the appointment in EACAT's register? Yes, no, or Esc.
     AppointmentCheck {
         id: u64,
@@ -111,7 +115,8 @@ impl Prompt {
             PromptKind::ConfirmAdvance { .. }
             | PromptKind::ConfirmQuit
             | PromptKind::TickTraining { .. }
-            | PromptKind::AppointmentCheck { .. } => {}
+            | PromptKind::AppointmentCheck { .. }
+            | PromptKind::ConfirmDownloaded { .. } => {}
             PromptKind::BlockReason { cell } => {
                 let reason = self.input.value().to_string();
                 match block_with_reason(ctx, &cell, &reason) {
@@ -146,6 +151,12 @@ impl Popup for Prompt {
             PromptKind::TickTraining { id } => {
                 if yes(&key) {
                     crate::app::changes::tick_training(ctx, id);
+                }
+                return PopupOutcome::Close;
+            }
+            PromptKind::ConfirmDownloaded { id } => {
+                if yes(&key) {
+                    crate::app::appointment::mark_downloaded(ctx, id);
                 }
                 return PopupOutcome::Close;
             }

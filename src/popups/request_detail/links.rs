@@ -3,6 +3,7 @@
 
 use crate::app::Ctx;
 use crate::domain::certificate::CertificateRequest;
+use crate::domain::tcat_p::{self, Clock};
 use crate::i18n::Msg;
 use crate::i18n::words::revocation_reason_msg;
 
@@ -29,6 +30,12 @@ pub fn lines(ctx: &Ctx, c: &CertificateRequest) -> Vec<(Msg, String)> {
         };
         out.push((Msg::rev_revoked_by, format!("#{by} · {state}")));
     }
+    if let Some(line) = delivery(ctx, c) {
+        out.push((Msg::tcatp_label, line));
+    }
+    if let Some(downloaded) = c.downloaded_at {
+        out.push((Msg::tcatp_downloaded, t.datetime(downloaded, ctx.tz)));
+    }
     if let Some(check) = &c.appointment_check {
         let date = t.datetime(check.at, ctx.tz);
         let user = crate::domain::text::clean(&check.user).into_owned();
@@ -39,4 +46,29 @@ pub fn lines(ctx: &Ctx, c: &CertificateRequest) -> Vec<(Msg, String)> {
         out.push((Msg::appt_checked, t.f(msg, &[("date", &date), ("user", &user)])));
     }
     out
+}
+
+/// The detail's line: what is awaited, by when, or that it is lost.
+fn delivery(ctx: &Ctx, c: &CertificateRequest) -> Option<String> {
+    let now = ctx.now();
+    let t = &ctx.t;
+    let date = |due: chrono::DateTime<chrono::Utc>| {
+        // The last whole day: the deadline is the midnight that ends it.
+        let last = (due - chrono::Duration::seconds(1))
+            .with_timezone(&ctx.tz)
+            .date_naive();
+        t.date(last)
+    };
+    Some(match tcat_p::clock(c, now, ctx.tz)? {
+        Clock::ToDeliver { due } => t.f(
+            Msg::tcatp_deliver_detail,
+            &[("date", &date(due)), ("n", &tcat_p::days_left(due, now, ctx.tz))],
+        ),
+        Clock::ToDownload { due } => t.f(
+            Msg::tcatp_download_detail,
+            &[("date", &date(due)), ("n", &tcat_p::days_left(due, now, ctx.tz))],
+        ),
+        Clock::LostUndelivered { .. } => t.t(Msg::tcatp_lost_undelivered).to_string(),
+        Clock::LostNotDownloaded { .. } => t.t(Msg::tcatp_lost_not_downloaded).to_string(),
+    })
 }

@@ -40,6 +40,12 @@ struct CertificateV2 {
 
 impl From<CertificateV2> for CertificateRequest {
     fn from(c: CertificateV2) -> CertificateRequest {
+        // Delivered under the old build: taken as downloaded, so that no old
+        // software certificate shows as lost.
+        let downloaded_at = match c.cert_type.as_str() {
+            crate::domain::tcat_p::CODE => c.delivered_at,
+            _ => None,
+        };
         CertificateRequest {
             id: c.id,
             ine: c.ine,
@@ -62,6 +68,7 @@ impl From<CertificateV2> for CertificateRequest {
             revokes: None,
             revocation_reason: None,
             appointment_check: None,
+            downloaded_at,
         }
     }
 }

@@ -60,6 +60,7 @@ fn certificate() -> CertificateRequest {
         revokes: None,
         revocation_reason: None,
         appointment_check: None,
+        downloaded_at: None,
     }
 }
 

@@ -1,5 +1,6 @@
 //! The Certificats tab: the queue of open requests by deadline, and the expiry view.
 
+mod delivery;
 mod tcat;
 mod update;
 mod view;

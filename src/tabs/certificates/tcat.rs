@@ -120,3 +120,17 @@ pub fn ask_appointment(tab: &CertificatesTab, ctx: &mut Ctx) -> Outcome {
     let kind = PromptKind::AppointmentCheck { id: c.id };
     Outcome::Open(Box::new(Prompt::new(kind, "", 1)))
 }
+
+/// Whether the selected row is a delivered T-CAT P to mark downloaded.
+pub fn awaits_download(tab: &CertificatesTab, ctx: &Ctx) -> bool {
+    tab.selected()
+        .is_some_and(|i| ops::delivery::awaits_download(&ctx.data.certs.list[i]))
+}
+
+/// `a` on it: asks whether the holder downloaded it.
+pub fn ask_downloaded(tab: &CertificatesTab, ctx: &Ctx) -> Outcome {
+    match tab.selected_id(&ctx.data) {
+        Some(id) => Outcome::Open(Box::new(Prompt::new(PromptKind::ConfirmDownloaded { id }, "", 1))),
+        None => Outcome::Ignored,
+    }
+}

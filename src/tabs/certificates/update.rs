@@ -20,6 +20,9 @@ pub fn update(tab: &mut CertificatesTab, action: Action, ctx: &mut Ctx) -> Outco
     match action {
         Action::NewRequest => new_request(tab, ctx),
         Action::Edit => edit_request(tab, ctx),
+        Action::Advance if tab.view == CertView::Expiry && super::tcat::awaits_download(tab, ctx) => {
+            super::tcat::ask_downloaded(tab, ctx)
+        }
         Action::Advance => advance(tab, ctx),
         Action::CancelRequest => ask_close_request(tab, ctx, true),
         Action::RejectRequest => ask_close_request(tab, ctx, false),

@@ -190,7 +190,12 @@ fn draw_expiry(state: &CertificatesTab, frame: &mut Frame, ctx: &Ctx, area: Rect
     // Long expired ones in the short form, so that no language squeezes the names.
     let expired = t.f(Msg::expired_short, &[("n", &99999)]);
     let fixed = [
-        column_width(14, [expired.as_str(), t.t(Msg::col_expires)]),
+        column_width(
+            14,
+            [expired.as_str(), t.t(Msg::col_expires)]
+                .into_iter()
+                .chain(super::delivery::widths(t).iter().map(String::as_str)),
+        ),
         9,
         column_width(
             9,
@@ -213,6 +218,9 @@ fn draw_expiry(state: &CertificatesTab, frame: &mut Frame, ctx: &Ctx, area: Rect
         let revoked = ctx.data.certs.revoked(req.id);
         let (left, style) = if revoked.is_some() {
             (t.f(Msg::expires_in, &[("n", &days)]), theme.dim)
+        } else if let Some(clock) = super::delivery::cell(ctx, req) {
+            // A T-CAT P between issue and download: its clock matters more than expiry.
+            clock
         } else if expires <= now {
             let n = (now - expires).num_days();
             let full = t.f(Msg::expired_ago, &[("n", &n)]);
