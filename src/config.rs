@@ -29,6 +29,11 @@ pub struct Config {
     pub import_max_mb: u64,
     /// Working days to answer a council: 24:00 of the Nth working day after receipt.
     pub response_days: u32,
+    /// Municipal election days: a mayor's card asked for soon after one is warned.
+    pub elections: Vec<NaiveDate>,
+    /// Days after an election during which that warning holds (the new councils
+    /// are constituted on the 20th day).
+    pub elections_window_days: u32,
 }
 
 impl Default for Config {
@@ -44,6 +49,8 @@ impl Default for Config {
             time_zone: "Europe/Madrid".into(),
             import_max_mb: 1024,
             response_days: crate::domain::activity::RESPONSE_DAYS,
+            elections: crate::domain::elections::default_dates(),
+            elections_window_days: crate::domain::elections::WINDOW_DAYS,
         }
     }
 }

@@ -435,3 +435,35 @@ fn without_colour_each_clock_still_reads_by_its_sign_and_words() {
     assert_ne!(colour.deliver, colour.download);
     assert_ne!(colour.deliver, colour.error);
 }
+
+#[test]
+fn a_mayors_card_filed_after_the_elections_is_warned_and_the_window_is_configurable() {
+    let mut f = fixture();
+    f.clock.set(at("2027-05-25T08:00:00Z"));
+    press(&mut f.app, KeyCode::Char('3'));
+    press(&mut f.app, KeyCode::Char('n'));
+    type_text(&mut f.app, "tiurana");
+    press(&mut f.app, KeyCode::Tab);
+    type_text(&mut f.app, "Nou Alcalde");
+    let s = screen(&f.app, 100, 30);
+    assert!(
+        s.contains("eleccions municipals el 23/05/2027"),
+        "the form warns before saving: {s}"
+    );
+    press(&mut f.app, KeyCode::Enter);
+    assert!(f.app.popup.is_none());
+    let s = screen(&f.app, 120, 24);
+    assert!(s.contains("l'AOC aconsella esperar"), "{s}");
+
+    // A window of 0 days: only election day itself.
+    let config: ocsae::config::Config =
+        toml::from_str("elections = [\"2027-05-23\"]\nelections_window_days = 0\n").unwrap();
+    let mut f = fixture_with("Noguera", ocsae::i18n::Lang::Ca, config);
+    f.clock.set(at("2027-05-25T08:00:00Z"));
+    press(&mut f.app, KeyCode::Char('3'));
+    press(&mut f.app, KeyCode::Char('n'));
+    type_text(&mut f.app, "tiurana");
+    press(&mut f.app, KeyCode::Tab);
+    type_text(&mut f.app, "Nou Alcalde");
+    assert!(!screen(&f.app, 100, 30).contains("eleccions municipals"));
+}

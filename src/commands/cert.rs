@@ -195,6 +195,7 @@ pub fn add(db: &Location, args: NewCert, config: &Config, t: &I18n, clock: &dyn 
         .find(|&year| year < from || year > until);
     let before = store.last_seq().unwrap_or(0);
     let added = [crate::app::summary_cache::NewRequest::of(&request, &calendar)];
+    let request_for_warning = request.clone();
     let change = super::revocation::file(store.as_ref(), request, now).map_err(|e| match e {
         super::revocation::Refused::Rule(rule) => UserError(cli_message(&rule, t)),
         super::revocation::Refused::Store(e) => UserError(e.localize(t)),
@@ -208,6 +209,24 @@ pub fn add(db: &Location, args: NewCert, config: &Config, t: &I18n, clock: &dyn 
             t.f(
                 Msg::warn_holidays_unknown,
                 &[("year", &year), ("from", &from), ("until", &until)]
+            )
+        ));
+    }
+    let day = received.with_timezone(&tz).date_naive();
+    if let Some(election) = crate::domain::elections::warning_for(
+        &request_for_warning,
+        day,
+        &config.elections,
+        config.elections_window_days,
+    ) {
+        crate::output::err(format_args!(
+            "ocsae: {}",
+            t.f(
+                Msg::warn_elections,
+                &[
+                    ("date", &t.date(election)),
+                    ("days", &config.elections_window_days)
+                ]
             )
         ));
     }

@@ -6,6 +6,7 @@ pub mod catalog;
 pub mod certificate;
 pub mod clock;
 pub mod countdown;
+pub mod elections;
 pub mod limits;
 pub mod localtime;
 pub mod municipality;

@@ -676,4 +676,5 @@ messages! {
     prompt_downloaded,
     change_cert_downloaded,
     action_advance_cert,
+    warn_elections,
 }

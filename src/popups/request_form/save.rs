@@ -90,6 +90,10 @@ fn announce_filed(ctx: &mut Ctx, c: &CertificateRequest) {
         None => ctx.t.f(Msg::req_saved_awaiting, &[("id", &c.id)]),
     };
     let mut kind = StatusKind::Saved;
+    if let Some(warning) = super::view::elections_warning(ctx, c) {
+        text = format!("{text} {warning}");
+        kind = StatusKind::Error;
+    }
     if let Some(&m) = ctx.data.by_ine.get(&c.ine) {
         let council = &ctx.data.municipalities[m];
         if matches!(

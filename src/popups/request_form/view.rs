@@ -186,6 +186,12 @@ pub fn draw(form: &RequestForm, frame: &mut Frame, area: Rect, ctx: &Ctx) {
         (text.clone(), theme.error)
     } else if let Some((_, msg)) = form.error {
         (t.t(msg).to_string(), theme.error)
+    } else if let Some(warning) = form
+        .build(&ctx.data, ctx.tz)
+        .ok()
+        .and_then(|c| elections_warning(ctx, &c))
+    {
+        (warning, theme.warn)
     } else if let Some(&m) = form.council().and_then(|ine| ctx.data.by_ine.get(&ine))
         && matches!(
             ctx.data.municipalities[m].form_status(ctx.today()),
@@ -226,4 +232,16 @@ fn scroll(form: &RequestForm, picks: usize, room: u16) -> (u16, u16) {
     let end = start + 1 + picks as u16;
     let top = end.saturating_sub(room).min(start);
     (top, total)
+}
+
+/// The warning for a mayor's card asked for between an election and the new council.
+pub fn elections_warning(ctx: &Ctx, c: &crate::domain::certificate::CertificateRequest) -> Option<String> {
+    let day = c.received_at.with_timezone(&ctx.tz).date_naive();
+    let config = &ctx.config;
+    crate::domain::elections::warning_for(c, day, &config.elections, config.elections_window_days).map(|e| {
+        ctx.t.f(
+            Msg::warn_elections,
+            &[("date", &ctx.t.date(e)), ("days", &config.elections_window_days)],
+        )
+    })
 }
