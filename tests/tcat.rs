@@ -467,3 +467,126 @@ fn a_mayors_card_filed_after_the_elections_is_warned_and_the_window_is_configura
     type_text(&mut f.app, "Nou Alcalde");
     assert!(!screen(&f.app, 100, 30).contains("eleccions municipals"));
 }
+
+/// Tiurana with Maria Puig as its mayor, and her card issued in 2025.
+fn tiurana_with_its_mayor(now: &str) -> Fixture {
+    let f = fixture();
+    let before = f
+        .disk
+        .municipalities()
+        .unwrap()
+        .into_iter()
+        .find(|m| m.name == "Tiurana")
+        .unwrap();
+    let mut after = before.clone();
+    after.contacts.push(ocsae::domain::municipality::Contact {
+        role: ocsae::domain::municipality::ContactRole::Mayor,
+        name: "Maria Puig".into(),
+        phone: String::new(),
+        email: String::new(),
+    });
+    f.disk
+        .apply(
+            Change::update(
+                ChangeKind::ContactsEdit,
+                Record::Municipality(before),
+                Record::Municipality(after),
+            ),
+            at("2026-11-01T09:00:00Z"),
+        )
+        .unwrap();
+    let card = issued(252228, "Maria Puig", HolderRole::Mayor, "2025-03-10T10:00:00Z");
+    f.disk
+        .apply(
+            Change::new(ChangeKind::CertNew, vec![Edit::create(Record::Certificate(card))]),
+            at("2026-11-01T09:00:00Z"),
+        )
+        .unwrap();
+    let mut f = f.restart();
+    f.clock.set(at(now));
+    f
+}
+
+/// On Municipis, Tiurana's mayor renamed in the contacts form and saved.
+fn replace_the_mayor(f: &mut Fixture, name: &str) {
+    press(&mut f.app, KeyCode::Char('g'));
+    type_text(&mut f.app, "tiurana");
+    press(&mut f.app, KeyCode::Enter);
+    press(&mut f.app, KeyCode::Char('e'));
+    // The focus starts on the first row's name: the mayor's.
+    ctrl(&mut f.app, 'u');
+    type_text(&mut f.app, name);
+    press(&mut f.app, KeyCode::Enter);
+}
+
+#[test]
+fn a_mayor_replaced_after_the_elections_gets_the_new_request_and_the_old_revocation_in_two_keys() {
+    let mut f = tiurana_with_its_mayor("2027-06-01T08:00:00Z");
+    replace_the_mayor(&mut f, "Joan Soler");
+    let s = screen(&f.app, 200, 24);
+    assert!(
+        s.contains("Tiurana: Alcalde/essa Maria Puig → Joan Soler.")
+            && s.contains("r: revocar els 1 certificats vigents de Maria Puig")
+            && s.contains("b: totes dues"),
+        "{s}"
+    );
+    // b: both. The revocation is filed, and the new holder's form opens pre-filled.
+    press(&mut f.app, KeyCode::Char('b'));
+    let revocation = cert(&f, 2);
+    assert_eq!(
+        (
+            revocation.revokes,
+            revocation.revocation_reason,
+            revocation.holder.as_str()
+        ),
+        (Some(1), Some(RevocationReason::RelationshipEnded), "Maria Puig")
+    );
+    let s = screen(&f.app, 100, 30);
+    assert!(s.contains("Joan Soler") && s.contains("‹Alcalde/essa›"), "{s}");
+    assert!(s.contains("eleccions municipals el 23/05/2027"), "{s}");
+    // Enter: the second key files it.
+    press(&mut f.app, KeyCode::Enter);
+    assert!(f.app.popup.is_none(), "{}", screen(&f.app, 100, 30));
+    let new = cert(&f, 3);
+    assert_eq!(
+        (new.holder.as_str(), new.role, new.ine),
+        ("Joan Soler", HolderRole::Mayor, IneCode(252228))
+    );
+    assert!(screen(&f.app, 140, 24).contains("l'AOC aconsella esperar"));
+}
+
+#[test]
+fn each_answer_to_a_handover_does_its_one_thing() {
+    // r: only the revocations.
+    let mut f = tiurana_with_its_mayor("2027-07-01T08:00:00Z");
+    replace_the_mayor(&mut f, "Joan Soler");
+    press(&mut f.app, KeyCode::Char('r'));
+    assert!(f.app.popup.is_none());
+    assert_eq!(f.app.data.certs.list.len(), 2);
+    assert!(
+        screen(&f.app, 160, 24).contains("1 revocacions registrades (#2) dels certificats de Maria Puig")
+    );
+    // One undo takes them back.
+    press(&mut f.app, KeyCode::Char('u'));
+    assert_eq!(f.app.data.certs.list.len(), 1);
+
+    // n: only the form; Esc: nothing.
+    let mut f = tiurana_with_its_mayor("2027-07-01T08:00:00Z");
+    replace_the_mayor(&mut f, "Joan Soler");
+    press(&mut f.app, KeyCode::Char('n'));
+    assert!(
+        f.app
+            .popup_as::<ocsae::popups::request_form::RequestForm>()
+            .is_some()
+    );
+    assert_eq!(f.app.data.certs.list.len(), 1, "nothing revoked");
+    let mut f = tiurana_with_its_mayor("2027-07-01T08:00:00Z");
+    replace_the_mayor(&mut f, "Joan Soler");
+    press(&mut f.app, KeyCode::Esc);
+    assert!(f.app.popup.is_none());
+    assert_eq!(f.app.data.certs.list.len(), 1);
+    // A fix of the same name's case is no handover.
+    let mut f = tiurana_with_its_mayor("2027-07-01T08:00:00Z");
+    replace_the_mayor(&mut f, "MARIA PUIG");
+    assert!(f.app.popup.is_none());
+}

@@ -677,4 +677,7 @@ messages! {
     change_cert_downloaded,
     action_advance_cert,
     warn_elections,
+    handover_question,
+    handover_none,
+    handover_revoked,
 }

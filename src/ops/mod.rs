@@ -9,6 +9,7 @@ pub mod councils;
 pub mod delivery;
 mod error;
 pub mod import;
+pub mod office_holder;
 pub mod renewals;
 pub mod requests;
 pub mod revocation;

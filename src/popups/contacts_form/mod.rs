@@ -260,12 +260,16 @@ impl Popup for ContactsForm {
         match self.handle_key(&key) {
             FormOutcome::Close => return PopupOutcome::Close,
             FormOutcome::Save => match self.result() {
-                Ok(after) => match ops::councils::edit_contacts(&self.original, after) {
+                Ok(after) => match ops::councils::edit_contacts(&self.original, after.clone()) {
                     // Nothing changed: the form closes, as saved.
                     Ok(None) => return PopupOutcome::Close,
                     Ok(Some(change)) => {
                         if save_contacts(ctx, &self.original, change) {
-                            return PopupOutcome::Close;
+                            // A mayor, secretary or intervenor replaced: what follows, offered.
+                            return match crate::popups::handover::offer(&self.original, &after) {
+                                Some(prompt) => PopupOutcome::Replace(prompt),
+                                None => PopupOutcome::Close,
+                            };
                         }
                     }
                     Err(rule) => self.error = Some(FormError::of(&rule)),

@@ -52,6 +52,9 @@ pub enum PromptKind {
     ConfirmDownloaded {
         id: u64,
     },
+    /// A post changed hands: a request for the new holder (`n`), revocations of
+    /// the outgoing holder's certificates (`r`), both (`b`), or nothing (Esc).
+    Handover(crate::ops::office_holder::Handover),
     /// Is the appointment in EACAT's register? Yes, no, or Esc.
     AppointmentCheck {
         id: u64,
@@ -116,7 +119,8 @@ impl Prompt {
             | PromptKind::ConfirmQuit
             | PromptKind::TickTraining { .. }
             | PromptKind::AppointmentCheck { .. }
-            | PromptKind::ConfirmDownloaded { .. } => {}
+            | PromptKind::ConfirmDownloaded { .. }
+            | PromptKind::Handover(_) => {}
             PromptKind::BlockReason { cell } => {
                 let reason = self.input.value().to_string();
                 match block_with_reason(ctx, &cell, &reason) {
@@ -159,6 +163,10 @@ impl Popup for Prompt {
                     crate::app::appointment::mark_downloaded(ctx, id);
                 }
                 return PopupOutcome::Close;
+            }
+            PromptKind::Handover(ref handover) => {
+                let handover = handover.clone();
+                return crate::popups::handover::answer(ctx, &handover, &key);
             }
             PromptKind::AppointmentCheck { id } => {
                 match key.code {

@@ -43,6 +43,7 @@ fn question(ctx: &Ctx, kind: &PromptKind) -> String {
             Msg::prompt_downloaded,
             &[("id", &id), ("holder", &holder(id).unwrap_or_default())],
         ),
+        PromptKind::Handover(ref handover) => crate::popups::handover::question(ctx, handover),
         PromptKind::AppointmentCheck { id } => t.f(
             Msg::prompt_appointment,
             &[("id", &id), ("holder", &holder(id).unwrap_or_default())],

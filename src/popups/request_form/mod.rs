@@ -175,6 +175,22 @@ impl RequestForm {
         form
     }
 
+    /// A new request for a council's new office-holder, pre-filled.
+    pub fn for_holder(
+        data: &Data,
+        ine: IneCode,
+        holder: &str,
+        role: HolderRole,
+        now: DateTime<Utc>,
+        tz: Tz,
+    ) -> RequestForm {
+        let mut form = RequestForm::new(data, Some(ine), now, tz);
+        form.holder.set(holder);
+        form.role = role;
+        form.initial = form.fingerprint();
+        form
+    }
+
     /// A revocation of an issued certificate: same council, holder, post and
     /// type; the reason is to choose.
     pub fn revocation(data: &Data, c: &CertificateRequest, now: DateTime<Utc>, tz: Tz) -> RequestForm {
