@@ -90,11 +90,36 @@ pub enum Command {
         #[command(subcommand)]
         command: TrainingCommand,
     },
+    /// The office's ER operators and their operator cards
+    Operator {
+        #[command(subcommand)]
+        command: OperatorCommand,
+    },
     /// Read records from a CSV file, all or nothing
     Import {
         #[arg(value_enum, value_name = "contacts|certificates")]
         what: ImportWhat,
         file: PathBuf,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum OperatorCommand {
+    /// Add an ER operator, or record a new card for one already listed
+    Add {
+        /// The operator's name
+        #[arg(long)]
+        name: String,
+        /// The day the operator card was issued (it lasts 4 years)
+        #[arg(long, value_name = "DATE")]
+        card_issued: String,
+    },
+    /// List the ER operators with their cards' expiry
+    List,
+    /// Remove an ER operator
+    Remove {
+        /// The operator's name
+        name: String,
     },
 }
 

@@ -91,6 +91,8 @@ fn arg_help(command: &str, arg: &str) -> Option<Msg> {
         ("restore", "force") => Msg::cli_force,
         ("import", "what") => Msg::cli_import_what,
         ("import", "file") => Msg::cli_import_file,
+        ("operator add" | "operator remove", "name") => Msg::cli_operator_name,
+        ("operator add", "card_issued") => Msg::cli_operator_card_issued,
         _ => return None,
     })
 }
@@ -120,6 +122,10 @@ fn command_about(command: &str) -> Option<Msg> {
         "backup" => Msg::cmd_backup,
         "restore" => Msg::cmd_restore,
         "import" => Msg::cmd_import,
+        "operator" => Msg::cmd_operator,
+        "operator add" => Msg::cmd_operator_add,
+        "operator list" => Msg::cmd_operator_list,
+        "operator remove" => Msg::cmd_operator_remove,
         _ => return None,
     })
 }

@@ -169,6 +169,9 @@ pub fn run() -> ExitCode {
                 | Command::Cert { .. }
                 | Command::Activity { .. }
                 | Command::Training { .. }
+                | Command::Operator {
+                    command: cli::OperatorCommand::Add { .. } | cli::OperatorCommand::Remove { .. }
+                }
         )
     );
     if cli.read_only && changes_store {
@@ -254,6 +257,16 @@ pub fn run() -> ExitCode {
         Some(Command::Activity {
             command: cli::ActivityCommand::Close { id, notes },
         }) => commands::activity::close(&db, &id, notes.as_deref(), &t, clock.as_ref()).map(|()| 0),
+        Some(Command::Operator { command }) => match command {
+            cli::OperatorCommand::Add { name, card_issued } => {
+                commands::operator::add(&db, &name, &card_issued, &config, &t, clock.as_ref())
+            }
+            cli::OperatorCommand::List => commands::operator::list(&db, &config, &t, clock.as_ref()),
+            cli::OperatorCommand::Remove { name } => {
+                commands::operator::remove(&db, &name, &t, clock.as_ref())
+            }
+        }
+        .map(|()| 0),
         Some(Command::Training {
             command:
                 cli::TrainingCommand::Add {

@@ -590,3 +590,82 @@ fn each_answer_to_a_handover_does_its_one_thing() {
     replace_the_mayor(&mut f, "MARIA PUIG");
     assert!(f.app.popup.is_none());
 }
+
+#[test]
+fn er_operators_are_kept_in_the_store_and_a_card_near_expiry_is_shown() {
+    let f = fixture();
+    let Fixture {
+        app,
+        disk,
+        dir: keep,
+        clock,
+        ..
+    } = f;
+    drop(app);
+    drop(disk);
+    let dir = keep.path().to_path_buf();
+    let run = |args: &[&str]| common::cli::ocsae_at(&dir, args, "2026-12-30T12:00:00+01:00");
+    let out = run(&[
+        "operator",
+        "add",
+        "--name",
+        "Laia Font",
+        "--card-issued",
+        "2023-02-28",
+    ]);
+    assert!(out.status.success(), "{}", common::cli::text(&out.stderr));
+    assert_eq!(
+        common::cli::text(&out.stdout).trim(),
+        "ER operator Laia Font: the card expires on 2027-02-28."
+    );
+    assert!(
+        run(&[
+            "operator",
+            "add",
+            "--name",
+            "Pol Vidal",
+            "--card-issued",
+            "2025-01-01"
+        ])
+        .status
+        .success()
+    );
+    let out = run(&["operator", "add", "--name", "Pol", "--card-issued", "2027-01-01"]);
+    assert_eq!(out.status.code(), Some(2), "a card from the future");
+    let out = run(&["operator", "list"]);
+    let list = common::cli::text(&out.stdout);
+    assert_eq!(
+        list,
+        "Laia Font\t2023-02-28\t2027-02-28  to renew: send the Fitxa d'ER again\nPol Vidal\t2025-01-01\t2029-01-01\n"
+    );
+    // The dashboard's expiry view reminds of Laia's card.
+    let store = open_store(&dir);
+    let disk = std::sync::Arc::new(common::faulty::FaultyStore::new(store));
+    let mut app = open_app(
+        disk.clone(),
+        ocsae::i18n::Lang::Ca,
+        ocsae::config::Config::default(),
+        &clock,
+    );
+    clock.set(at("2026-12-30T11:00:00Z"));
+    press(&mut app, KeyCode::Char('3'));
+    press(&mut app, KeyCode::Char('v'));
+    let s = screen(&app, 140, 24);
+    assert!(
+        s.contains("⚠ Targeta d'operador ER de Laia Font: caduca en 60 d; renovar-la vol dir tornar a enviar la Fitxa d'ER."),
+        "{s}"
+    );
+    assert!(!s.contains("Pol Vidal"), "{s}");
+    drop(app);
+    drop(disk);
+    let out = run(&["operator", "remove", "laia font"]);
+    assert!(out.status.success());
+    let out = run(&["operator", "remove", "Ningú"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert_eq!(
+        common::cli::text(&run(&["operator", "list"]).stdout)
+            .lines()
+            .count(),
+        1
+    );
+}

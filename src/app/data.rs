@@ -59,6 +59,8 @@ pub struct Data {
     pub summary_known: bool,
     /// The support log.
     pub activities: ActivityData,
+    /// The office's ER operators, by name.
+    pub operators: Vec<crate::domain::operator::Operator>,
 }
 
 impl Data {
@@ -76,6 +78,7 @@ impl Data {
             certs_loaded: true,
             summary_known: true,
             activities: ActivityData::default(),
+            operators: Vec::new(),
         }
     }
 
@@ -105,6 +108,12 @@ impl Data {
             }
         }
         data.activities = ActivityData::new(activities, &data.calendar, data.activities.response_days);
+        // A handful: read with the councils, so the first screen can remind of a card.
+        for record in store.records(Kind::Operator)? {
+            if let Record::Operator(o) = record? {
+                data.operators.push(o);
+            }
+        }
         data.certs_loaded = false;
         data.summary_known = false;
         data.recount();
@@ -268,6 +277,12 @@ impl Data {
                 }
                 (Some(Record::Certificate(c)), None) => self.certs.remove(c.id),
                 (Some(Record::Activity(a)), None) => self.activities.remove(a.id, &self.calendar),
+                (_, Some(Record::Operator(o))) => {
+                    self.operators.retain(|x| x.name != o.name);
+                    self.operators.push(o.clone());
+                    self.operators.sort_by(|a, b| a.name.cmp(&b.name));
+                }
+                (Some(Record::Operator(o)), None) => self.operators.retain(|x| x.name != o.name),
                 (None, None) => {}
             }
         }

@@ -2,6 +2,7 @@
 
 pub mod activity;
 pub mod cert;
+pub mod operator;
 mod restore_dir;
 pub mod revocation;
 

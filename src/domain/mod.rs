@@ -10,6 +10,7 @@ pub mod elections;
 pub mod limits;
 pub mod localtime;
 pub mod municipality;
+pub mod operator;
 pub mod revocation;
 pub mod rollout;
 pub mod search;

@@ -10,6 +10,7 @@ pub mod delivery;
 mod error;
 pub mod import;
 pub mod office_holder;
+pub mod operators;
 pub mod renewals;
 pub mod requests;
 pub mod revocation;

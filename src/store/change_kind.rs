@@ -39,13 +39,16 @@ pub enum ChangeKind {
     CertRevocation,
     /// A T-CAT P downloaded by its holder.
     CertDownloaded,
+    /// An ER operator added, or their card renewed.
+    OperatorAdd,
+    OperatorRemove,
     /// A name this build does not know, written by a newer one: kept as written.
     Unknown(String),
 }
 
 impl ChangeKind {
     /// Every kind this build writes.
-    pub const ALL: [ChangeKind; 24] = [
+    pub const ALL: [ChangeKind; 26] = [
         ChangeKind::StoreInit,
         ChangeKind::ContactsEdit,
         ChangeKind::FormSent,
@@ -70,6 +73,8 @@ impl ChangeKind {
         ChangeKind::CertAppointment,
         ChangeKind::CertRevocation,
         ChangeKind::CertDownloaded,
+        ChangeKind::OperatorAdd,
+        ChangeKind::OperatorRemove,
     ];
 
     /// The name kept in the history.
@@ -99,6 +104,8 @@ impl ChangeKind {
             ChangeKind::CertAppointment => "cert.appointment",
             ChangeKind::CertRevocation => "cert.revocation",
             ChangeKind::CertDownloaded => "cert.downloaded",
+            ChangeKind::OperatorAdd => "operator.add",
+            ChangeKind::OperatorRemove => "operator.remove",
             ChangeKind::Unknown(name) => name,
         }
     }
@@ -136,6 +143,8 @@ impl ChangeKind {
             ChangeKind::CertAppointment => Msg::change_cert_appointment,
             ChangeKind::CertRevocation => Msg::change_cert_revocation,
             ChangeKind::CertDownloaded => Msg::change_cert_downloaded,
+            ChangeKind::OperatorAdd => Msg::change_operator_add,
+            ChangeKind::OperatorRemove => Msg::change_operator_remove,
             ChangeKind::StoreInit | ChangeKind::Unknown(_) => Msg::change_other,
         }
     }
@@ -199,6 +208,8 @@ mod tests {
                 "cert.appointment",
                 "cert.revocation",
                 "cert.downloaded",
+                "operator.add",
+                "operator.remove",
             ]
         );
         for kind in ChangeKind::ALL {

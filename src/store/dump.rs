@@ -40,6 +40,9 @@ pub struct Dump {
     /// The support log; absent from backups of stores written before it.
     #[serde(default)]
     pub activities: Vec<Activity>,
+    /// The office's ER operators; absent from backups written before them.
+    #[serde(default)]
+    pub operators: Vec<crate::domain::operator::Operator>,
     pub history: Vec<HistoryItem>,
     pub next_certificate_id: u64,
     #[serde(default = "first_id")]
@@ -135,7 +138,12 @@ impl Dump {
         let rollout = self.rollout.iter().cloned().map(Record::Rollout);
         let certificates = self.certificates.iter().cloned().map(Record::Certificate);
         let activities = self.activities.iter().cloned().map(Record::Activity);
-        councils.chain(rollout).chain(certificates).chain(activities)
+        let operators = self.operators.iter().cloned().map(Record::Operator);
+        councils
+            .chain(rollout)
+            .chain(certificates)
+            .chain(activities)
+            .chain(operators)
     }
 
     /// Adds a record to its kind's list.
@@ -145,6 +153,7 @@ impl Dump {
             Record::Rollout(r) => self.rollout.push(r),
             Record::Certificate(c) => self.certificates.push(c),
             Record::Activity(a) => self.activities.push(a),
+            Record::Operator(o) => self.operators.push(o),
         }
     }
 
@@ -212,6 +221,7 @@ fn consistent(dump: &Dump) -> Result<(), Inconsistency> {
         "rollout": dump.rollout,
         "certificates": dump.certificates,
         "activities": dump.activities,
+        "operators": dump.operators,
     });
     match unsafe_text(&records, "") {
         Some(path) => Err(Inconsistency::UnsafeText(path)),

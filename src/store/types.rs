@@ -18,14 +18,16 @@ pub enum Kind {
     Rollout,
     Certificate,
     Activity,
+    Operator,
 }
 
 impl Kind {
-    pub const ALL: [Kind; 4] = [
+    pub const ALL: [Kind; 5] = [
         Kind::Municipality,
         Kind::Rollout,
         Kind::Certificate,
         Kind::Activity,
+        Kind::Operator,
     ];
 
     /// Kinds whose new records the store numbers (`NEW_ID`), each with its own counter.
@@ -46,6 +48,8 @@ pub enum Record {
     Rollout(Rollout),
     Certificate(CertificateRequest),
     Activity(Activity),
+    /// One of the office's ER operators.
+    Operator(crate::domain::operator::Operator),
 }
 
 /// Which record: the identity a record keeps through every change.
@@ -56,6 +60,8 @@ pub enum RecordId {
     Rollout(IneCode, String),
     Certificate(u64),
     Activity(u64),
+    /// An ER operator, by name.
+    Operator(String),
 }
 
 impl RecordId {
@@ -65,6 +71,7 @@ impl RecordId {
             RecordId::Rollout(..) => Kind::Rollout,
             RecordId::Certificate(_) => Kind::Certificate,
             RecordId::Activity(_) => Kind::Activity,
+            RecordId::Operator(_) => Kind::Operator,
         }
     }
 }
@@ -80,6 +87,7 @@ impl Record {
             Record::Rollout(_) => Kind::Rollout,
             Record::Certificate(_) => Kind::Certificate,
             Record::Activity(_) => Kind::Activity,
+            Record::Operator(_) => Kind::Operator,
         }
     }
 
@@ -89,6 +97,7 @@ impl Record {
             Record::Rollout(r) => RecordId::Rollout(r.ine, r.service.clone()),
             Record::Certificate(c) => RecordId::Certificate(c.id),
             Record::Activity(a) => RecordId::Activity(a.id),
+            Record::Operator(o) => RecordId::Operator(o.name.clone()),
         }
     }
 
@@ -97,7 +106,7 @@ impl Record {
         match self {
             Record::Certificate(c) => Some(c.id),
             Record::Activity(a) => Some(a.id),
-            Record::Municipality(_) | Record::Rollout(_) => None,
+            Record::Municipality(_) | Record::Rollout(_) | Record::Operator(_) => None,
         }
     }
 
@@ -106,7 +115,7 @@ impl Record {
         match self {
             Record::Certificate(c) => c.id = id,
             Record::Activity(a) => a.id = id,
-            Record::Municipality(_) | Record::Rollout(_) => {}
+            Record::Municipality(_) | Record::Rollout(_) | Record::Operator(_) => {}
         }
     }
 

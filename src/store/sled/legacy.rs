@@ -1,6 +1,7 @@
 //! The shapes schema 2 stored a certificate request in, before the revocation's
-//! link and reason and the appointment check (schema 3): read only by the
-//! migration, which rewrites every request and every history entry.
+//! link and reason, the appointment check and the download (schema 3, which also
+//! added the ER operators' tree): read only by the migration, which rewrites
+//! every request and every history entry.
 
 use super::{SledStore, T_HISTORY, codec, tree_index};
 use crate::domain::activity::Activity;

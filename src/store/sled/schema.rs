@@ -9,7 +9,8 @@ use std::path::Path;
 /// The schema this build writes. 2 added the support log (`activities`): a store of
 /// schema 1 reads as one of schema 2 without activities, but its history may hold
 /// them, which an older build could not read, so it must refuse the store as newer.
-/// 3 gave each request a revocation's link and reason and the appointment check.
+/// 3 gave each request a revocation's link and reason, the appointment check and
+/// the T-CAT P's download, and added the office's ER operators (`operators`).
 pub const CURRENT: u32 = 3;
 
 /// The oldest schema whose backups this build restores: each schema since only

@@ -78,7 +78,19 @@ pub fn draw(state: &CertificatesTab, frame: &mut Frame, area: Rect, ctx: &Ctx) {
     draw_title(state, frame, ctx, title);
     match state.view {
         CertView::Queue => draw_queue(state, frame, ctx, table),
-        CertView::Expiry => draw_expiry(state, frame, ctx, table),
+        CertView::Expiry => {
+            // An ER operator's card near expiry: one row above the certificates.
+            let table = match operator_cards(ctx) {
+                Some(line) => {
+                    let [note, rest] =
+                        Layout::vertical([Constraint::Length(1), Constraint::Min(0)]).areas(table);
+                    frame.render_widget(line, note);
+                    rest
+                }
+                None => table,
+            };
+            draw_expiry(state, frame, ctx, table)
+        }
     }
     if state.rows.is_empty() {
         let msg = match (ctx.data.certs_loaded, state.view) {
@@ -303,4 +315,17 @@ fn draw_expiry(state: &CertificatesTab, frame: &mut Frame, ctx: &Ctx, area: Rect
 /// The deadline column: wide enough for the longest countdown in this language.
 pub fn countdown_width(t: &crate::i18n::I18n) -> u16 {
     countdown::column_width(t, t.t(Msg::col_deadline))
+}
+
+/// The ER operators' cards within 60 days of expiry, soonest first, in one line.
+fn operator_cards(ctx: &Ctx) -> Option<Line<'static>> {
+    let due = crate::ops::operators::cards_to_renew(&ctx.data.operators, ctx.today());
+    let text: Vec<String> = due
+        .iter()
+        .map(|(o, n)| {
+            ctx.t
+                .f(Msg::operator_card_due, &[("name", &clean(&o.name)), ("n", n)])
+        })
+        .collect();
+    (!text.is_empty()).then(|| Line::styled(format!(" ⚠ {}", text.join(" · ")), ctx.theme.warn))
 }
