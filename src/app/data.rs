@@ -93,6 +93,7 @@ impl Data {
     /// The councils and their rollout; the certificate requests come later
     /// through `certificate_loader`, off the first frame's path.
     pub fn load_councils(store: &dyn Store, calendar: Calendar) -> Result<Data> {
+        crate::domain::catalog::use_catalogue(stored_catalogue(store)?);
         let mut data = Data::new(calendar);
         for m in store.municipalities()? {
             data.put_municipality(m);
@@ -204,7 +205,8 @@ impl Data {
     /// Done out of applicable services for a council.
     pub fn tally(&self, council: usize) -> Tally {
         let mut t = Tally::default();
-        for s in 0..services().len() {
+        // A retired service no longer counts: its column is hidden.
+        for s in crate::domain::catalog::active_columns() {
             t.add(self.status(council, s));
         }
         t
@@ -283,6 +285,8 @@ impl Data {
                     self.operators.sort_by(|a, b| a.name.cmp(&b.name));
                 }
                 (Some(Record::Operator(o)), None) => self.operators.retain(|x| x.name != o.name),
+                // The catalogue is read when the dashboard starts: its columns do not move under it.
+                (_, Some(Record::Service(_))) | (Some(Record::Service(_)), None) => {}
                 (None, None) => {}
             }
         }
@@ -343,4 +347,15 @@ impl crate::ops::activity::Known for Data {
     fn request_council(&self, id: u64) -> Option<IneCode> {
         self.certs.get(id).map(|c| c.ine)
     }
+}
+
+/// The service catalogue a store holds (empty if it holds none).
+pub fn stored_catalogue(store: &dyn Store) -> Result<Vec<crate::domain::catalog::Service>> {
+    let mut list = Vec::new();
+    for record in store.records(Kind::Service)? {
+        if let Record::Service(s) = record? {
+            list.push(s);
+        }
+    }
+    Ok(list)
 }

@@ -35,7 +35,16 @@ fn scope_or_error(name: &str, t: &I18n) -> Outcome<Scope> {
 type Opened = Box<dyn Store>;
 
 fn open_store(db: &Location, t: &I18n) -> Outcome<Opened> {
-    crate::store::open(db).map_err(|e| UserError(e.localize(t)))
+    let store = crate::store::open(db).map_err(|e| UserError(e.localize(t)))?;
+    use_catalogue(store.as_ref(), t)?;
+    Ok(store)
+}
+
+/// The store's service catalogue becomes the one every command reads.
+fn use_catalogue(store: &dyn crate::store::Store, t: &I18n) -> Outcome {
+    let list = crate::app::data::stored_catalogue(store).map_err(|e| UserError(e.localize(t)))?;
+    crate::domain::catalog::use_catalogue(list);
+    Ok(())
 }
 
 fn no_store(db: &Location, t: &I18n) -> UserError {
@@ -47,7 +56,9 @@ fn open_to_read(db: &Location, t: &I18n) -> Outcome<Opened> {
     if !crate::store::exists(db) {
         return Err(no_store(db, t));
     }
-    crate::store::open_to_read(db).map_err(|e| UserError(e.localize(t)))
+    let store = crate::store::open_to_read(db).map_err(|e| UserError(e.localize(t)))?;
+    use_catalogue(store.as_ref(), t)?;
+    Ok(store)
 }
 
 /// Opens an existing store; a missing one is an error rather than an empty new one.

@@ -694,4 +694,13 @@ messages! {
     operator_err_future,
     operator_renew_note,
     operator_card_due,
+    change_services_import,
+    change_import_rollout,
+    svc_err_id,
+    svc_err_missing,
+    svc_err_short,
+    svc_err_short_taken,
+    svc_err_unknown,
+    svc_err_twice,
+    svc_err_entry,
 }

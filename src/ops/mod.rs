@@ -4,6 +4,7 @@
 //! all build their changes here, then hand them to `Store::apply`.
 
 pub mod activity;
+pub mod catalogue;
 pub mod appointment;
 pub mod councils;
 pub mod delivery;

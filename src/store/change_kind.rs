@@ -42,13 +42,17 @@ pub enum ChangeKind {
     /// An ER operator added, or their card renewed.
     OperatorAdd,
     OperatorRemove,
+    /// The service catalogue changed by `ocsae services import`.
+    ServicesImport,
+    /// Rollout statuses read from a file (`ocsae import rollout`).
+    ImportRollout,
     /// A name this build does not know, written by a newer one: kept as written.
     Unknown(String),
 }
 
 impl ChangeKind {
     /// Every kind this build writes.
-    pub const ALL: [ChangeKind; 26] = [
+    pub const ALL: [ChangeKind; 28] = [
         ChangeKind::StoreInit,
         ChangeKind::ContactsEdit,
         ChangeKind::FormSent,
@@ -75,6 +79,8 @@ impl ChangeKind {
         ChangeKind::CertDownloaded,
         ChangeKind::OperatorAdd,
         ChangeKind::OperatorRemove,
+        ChangeKind::ServicesImport,
+        ChangeKind::ImportRollout,
     ];
 
     /// The name kept in the history.
@@ -106,6 +112,8 @@ impl ChangeKind {
             ChangeKind::CertDownloaded => "cert.downloaded",
             ChangeKind::OperatorAdd => "operator.add",
             ChangeKind::OperatorRemove => "operator.remove",
+            ChangeKind::ServicesImport => "services.import",
+            ChangeKind::ImportRollout => "import.rollout",
             ChangeKind::Unknown(name) => name,
         }
     }
@@ -145,6 +153,8 @@ impl ChangeKind {
             ChangeKind::CertDownloaded => Msg::change_cert_downloaded,
             ChangeKind::OperatorAdd => Msg::change_operator_add,
             ChangeKind::OperatorRemove => Msg::change_operator_remove,
+            ChangeKind::ServicesImport => Msg::change_services_import,
+            ChangeKind::ImportRollout => Msg::change_import_rollout,
             ChangeKind::StoreInit | ChangeKind::Unknown(_) => Msg::change_other,
         }
     }
@@ -210,6 +220,8 @@ mod tests {
                 "cert.downloaded",
                 "operator.add",
                 "operator.remove",
+                "services.import",
+                "import.rollout",
             ]
         );
         for kind in ChangeKind::ALL {

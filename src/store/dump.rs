@@ -43,6 +43,9 @@ pub struct Dump {
     /// The office's ER operators; absent from backups written before them.
     #[serde(default)]
     pub operators: Vec<crate::domain::operator::Operator>,
+    /// The service catalogue; absent from backups written before it was stored.
+    #[serde(default)]
+    pub services: Vec<crate::domain::catalog::Service>,
     pub history: Vec<HistoryItem>,
     pub next_certificate_id: u64,
     #[serde(default = "first_id")]
@@ -139,7 +142,9 @@ impl Dump {
         let certificates = self.certificates.iter().cloned().map(Record::Certificate);
         let activities = self.activities.iter().cloned().map(Record::Activity);
         let operators = self.operators.iter().cloned().map(Record::Operator);
-        councils
+        let services = self.services.iter().cloned().map(Record::Service);
+        services
+            .chain(councils)
             .chain(rollout)
             .chain(certificates)
             .chain(activities)
@@ -154,6 +159,7 @@ impl Dump {
             Record::Certificate(c) => self.certificates.push(c),
             Record::Activity(a) => self.activities.push(a),
             Record::Operator(o) => self.operators.push(o),
+            Record::Service(s) => self.services.push(s),
         }
     }
 
@@ -222,6 +228,7 @@ fn consistent(dump: &Dump) -> Result<(), Inconsistency> {
         "certificates": dump.certificates,
         "activities": dump.activities,
         "operators": dump.operators,
+        "services": dump.services,
     });
     match unsafe_text(&records, "") {
         Some(path) => Err(Inconsistency::UnsafeText(path)),

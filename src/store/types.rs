@@ -19,15 +19,17 @@ pub enum Kind {
     Certificate,
     Activity,
     Operator,
+    Service,
 }
 
 impl Kind {
-    pub const ALL: [Kind; 5] = [
+    pub const ALL: [Kind; 6] = [
         Kind::Municipality,
         Kind::Rollout,
         Kind::Certificate,
         Kind::Activity,
         Kind::Operator,
+        Kind::Service,
     ];
 
     /// Kinds whose new records the store numbers (`NEW_ID`), each with its own counter.
@@ -50,6 +52,8 @@ pub enum Record {
     Activity(Activity),
     /// One of the office's ER operators.
     Operator(crate::domain::operator::Operator),
+    /// A service of the AOC's catalogue: a column of the matrix.
+    Service(crate::domain::catalog::Service),
 }
 
 /// Which record: the identity a record keeps through every change.
@@ -62,6 +66,8 @@ pub enum RecordId {
     Activity(u64),
     /// An ER operator, by name.
     Operator(String),
+    /// A catalogue service, by id.
+    Service(String),
 }
 
 impl RecordId {
@@ -72,6 +78,7 @@ impl RecordId {
             RecordId::Certificate(_) => Kind::Certificate,
             RecordId::Activity(_) => Kind::Activity,
             RecordId::Operator(_) => Kind::Operator,
+            RecordId::Service(_) => Kind::Service,
         }
     }
 }
@@ -88,6 +95,7 @@ impl Record {
             Record::Certificate(_) => Kind::Certificate,
             Record::Activity(_) => Kind::Activity,
             Record::Operator(_) => Kind::Operator,
+            Record::Service(_) => Kind::Service,
         }
     }
 
@@ -98,6 +106,7 @@ impl Record {
             Record::Certificate(c) => RecordId::Certificate(c.id),
             Record::Activity(a) => RecordId::Activity(a.id),
             Record::Operator(o) => RecordId::Operator(o.name.clone()),
+            Record::Service(s) => RecordId::Service(s.id.clone()),
         }
     }
 
@@ -106,7 +115,7 @@ impl Record {
         match self {
             Record::Certificate(c) => Some(c.id),
             Record::Activity(a) => Some(a.id),
-            Record::Municipality(_) | Record::Rollout(_) | Record::Operator(_) => None,
+            Record::Municipality(_) | Record::Rollout(_) | Record::Operator(_) | Record::Service(_) => None,
         }
     }
 
@@ -115,7 +124,7 @@ impl Record {
         match self {
             Record::Certificate(c) => c.id = id,
             Record::Activity(a) => a.id = id,
-            Record::Municipality(_) | Record::Rollout(_) | Record::Operator(_) => {}
+            Record::Municipality(_) | Record::Rollout(_) | Record::Operator(_) | Record::Service(_) => {}
         }
     }
 

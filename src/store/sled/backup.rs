@@ -29,6 +29,7 @@ impl SledStore {
             certificates: Vec::new(),
             activities: Vec::new(),
             operators: Vec::new(),
+            services: Vec::new(),
             history,
             next_certificate_id: self.next_id(Kind::Certificate)?,
             next_activity_id: self.next_id(Kind::Activity)?,

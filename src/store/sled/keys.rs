@@ -12,6 +12,7 @@ pub(super) fn tree_name(kind: Kind) -> &'static str {
         Kind::Certificate => "certificates",
         Kind::Activity => "activities",
         Kind::Operator => "operators",
+        Kind::Service => "services",
     }
 }
 
@@ -23,6 +24,7 @@ pub(super) fn kind_byte(kind: Kind) -> u8 {
         Kind::Certificate => 2,
         Kind::Activity => 3,
         Kind::Operator => 4,
+        Kind::Service => 5,
     }
 }
 
@@ -31,7 +33,7 @@ pub(super) fn counter_key(kind: Kind) -> Option<&'static [u8]> {
     match kind {
         Kind::Certificate => Some(b"next_certificate_id"),
         Kind::Activity => Some(b"next_activity_id"),
-        Kind::Municipality | Kind::Rollout | Kind::Operator => None,
+        Kind::Municipality | Kind::Rollout | Kind::Operator | Kind::Service => None,
     }
 }
 
@@ -45,7 +47,7 @@ pub(super) fn key(id: &RecordId) -> Vec<u8> {
             key
         }
         RecordId::Certificate(id) | RecordId::Activity(id) => id.to_be_bytes().to_vec(),
-        RecordId::Operator(name) => name.as_bytes().to_vec(),
+        RecordId::Operator(name) | RecordId::Service(name) => name.as_bytes().to_vec(),
     }
 }
 
@@ -61,6 +63,7 @@ pub(super) fn encode_value(record: &Record) -> Result<Vec<u8>, CodecError> {
         Record::Certificate(c) => codec::encode(c),
         Record::Activity(a) => codec::encode(a),
         Record::Operator(o) => codec::encode(o),
+        Record::Service(s) => codec::encode(s),
     }
 }
 
@@ -72,5 +75,6 @@ pub(super) fn decode_value(kind: Kind, bytes: &[u8]) -> Result<Record, CodecErro
         Kind::Certificate => Record::Certificate(codec::decode(bytes)?),
         Kind::Activity => Record::Activity(codec::decode(bytes)?),
         Kind::Operator => Record::Operator(codec::decode(bytes)?),
+        Kind::Service => Record::Service(codec::decode(bytes)?),
     })
 }
