@@ -90,6 +90,11 @@ pub enum Command {
         #[command(subcommand)]
         command: TrainingCommand,
     },
+    /// The AOC's service catalogue: the columns of the matrix
+    Services {
+        #[command(subcommand)]
+        command: ServicesCommand,
+    },
     /// The office's ER operators and their operator cards
     Operator {
         #[command(subcommand)]
@@ -97,9 +102,24 @@ pub enum Command {
     },
     /// Read records from a CSV file, all or nothing
     Import {
-        #[arg(value_enum, value_name = "contacts|certificates")]
+        #[arg(value_enum, value_name = "contacts|certificates|activity|rollout")]
         what: ImportWhat,
         file: PathBuf,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ServicesCommand {
+    /// Add or retire services from a TOML file of [[services]] entries, all or nothing
+    Import {
+        /// The TOML file
+        file: PathBuf,
+    },
+    /// Write the catalogue, retired services included, in the same format
+    Export {
+        /// The output file, or - for standard output (the default)
+        #[arg(short, long, value_name = "FILE")]
+        output: Option<PathBuf>,
     },
 }
 
@@ -247,6 +267,7 @@ pub enum ImportWhat {
     Contacts,
     Certificates,
     Activity,
+    Rollout,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, ValueEnum)]

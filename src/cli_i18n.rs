@@ -92,6 +92,8 @@ fn arg_help(command: &str, arg: &str) -> Option<Msg> {
         ("import", "what") => Msg::cli_import_what,
         ("import", "file") => Msg::cli_import_file,
         ("operator add" | "operator remove", "name") => Msg::cli_operator_name,
+        ("services import", "file") => Msg::cli_services_file,
+        ("services export", "output") => Msg::cli_output,
         ("operator add", "card_issued") => Msg::cli_operator_card_issued,
         _ => return None,
     })
@@ -123,6 +125,9 @@ fn command_about(command: &str) -> Option<Msg> {
         "restore" => Msg::cmd_restore,
         "import" => Msg::cmd_import,
         "operator" => Msg::cmd_operator,
+        "services" => Msg::cmd_services,
+        "services import" => Msg::cmd_services_import,
+        "services export" => Msg::cmd_services_export,
         "operator add" => Msg::cmd_operator_add,
         "operator list" => Msg::cmd_operator_list,
         "operator remove" => Msg::cmd_operator_remove,

@@ -172,6 +172,9 @@ pub fn run() -> ExitCode {
                 | Command::Operator {
                     command: cli::OperatorCommand::Add { .. } | cli::OperatorCommand::Remove { .. }
                 }
+                | Command::Services {
+                    command: cli::ServicesCommand::Import { .. }
+                }
         )
     );
     if cli.read_only && changes_store {
@@ -257,6 +260,13 @@ pub fn run() -> ExitCode {
         Some(Command::Activity {
             command: cli::ActivityCommand::Close { id, notes },
         }) => commands::activity::close(&db, &id, notes.as_deref(), &t, clock.as_ref()).map(|()| 0),
+        Some(Command::Services { command }) => match command {
+            cli::ServicesCommand::Import { file } => {
+                commands::services::import(&db, &file, &config, &t, clock.as_ref())
+            }
+            cli::ServicesCommand::Export { output } => commands::services::export(&db, output.as_deref(), &t),
+        }
+        .map(|()| 0),
         Some(Command::Operator { command }) => match command {
             cli::OperatorCommand::Add { name, card_issued } => {
                 commands::operator::add(&db, &name, &card_issued, &config, &t, clock.as_ref())

@@ -241,7 +241,7 @@ fn the_rollout_export_has_every_pair_with_its_steps() {
     let csv = text(&out.stdout);
     assert!(
         csv.starts_with(
-            "\u{FEFF}ine_code,municipality,service,status,steps,notes,blocked_reason,updated_at\n"
+            "\u{FEFF}ine_code,municipality,service,status,steps,notes,blocked_reason,updated_at,source,retired\n"
         ),
         "{csv}"
     );

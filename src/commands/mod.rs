@@ -5,6 +5,7 @@ pub mod cert;
 pub mod operator;
 mod restore_dir;
 pub mod revocation;
+pub mod services;
 
 use crate::UserError;
 use crate::app::summary_cache;
@@ -186,6 +187,15 @@ pub fn import(
             io::import::check_certificates(&table, tz, clock.now()).map(Checked::Other)
         }
         ImportWhat::Activity => io::activity_import::check(&table, tz, clock.now()).map(Checked::Activity),
+        ImportWhat::Rollout => {
+            // The store's catalogue names the services the file may name.
+            drop(open_to_read(db, t)?);
+            let source = file.file_name().map_or_else(
+                || file.display().to_string(),
+                |n| n.to_string_lossy().into_owned(),
+            );
+            io::rollout_import::check(&table, &source).map(Checked::Rollout)
+        }
     }
     .map_err(fail)?;
     drop(table);
@@ -195,6 +205,7 @@ pub fn import(
     let done = match checked {
         Checked::Other(checked) => io::import::apply(store.as_ref(), checked, clock.now()),
         Checked::Activity(checked) => io::activity_import::apply(store.as_ref(), checked, clock.now()),
+        Checked::Rollout(checked) => io::rollout_import::apply(store.as_ref(), checked, clock.now()),
     }
     .map_err(fail)?;
     if done.cleaned > 0 {
@@ -234,6 +245,7 @@ pub fn import(
 enum Checked {
     Other(io::import::Checked),
     Activity(io::activity_import::Checked),
+    Rollout(io::rollout_import::Checked),
 }
 
 pub fn report(

@@ -703,4 +703,12 @@ messages! {
     svc_err_unknown,
     svc_err_twice,
     svc_err_entry,
+    checklist_source,
+    cmd_services,
+    cmd_services_import,
+    cmd_services_export,
+    cli_services_file,
+    svc_not_utf8,
+    svc_unchanged,
+    svc_imported,
 }

@@ -102,6 +102,12 @@ pub struct RolloutOut {
     /// Why the service is blocked, when it is.
     pub blocked_reason: String,
     pub updated_at: Option<String>,
+    /// Where a file set its status (`ocsae import rollout`): the file and line.
+    #[serde(default)]
+    pub source: String,
+    /// The service is retired from the catalogue: its column is hidden.
+    #[serde(default)]
+    pub retired: bool,
 }
 
 #[derive(Serialize)]
@@ -114,6 +120,8 @@ struct RolloutCsv<'a> {
     notes: &'a str,
     blocked_reason: &'a str,
     updated_at: Option<&'a str>,
+    source: &'a str,
+    retired: bool,
 }
 
 /// RFC 3339 with the offset of the office's time zone, to the second: what a
@@ -164,6 +172,8 @@ pub fn rollout(
                 notes: r.notes.clone(),
                 blocked_reason: r.blocked_reason.clone(),
                 updated_at: r.updated_at.map(|t| timestamp(t, tz)),
+                source: r.source.clone(),
+                retired: service.retired,
             });
         }
     }
@@ -178,6 +188,8 @@ pub fn rollout(
             notes: &r.notes,
             blocked_reason: &r.blocked_reason,
             updated_at: r.updated_at.as_deref(),
+            source: &r.source,
+            retired: r.retired,
         })),
     }
 }

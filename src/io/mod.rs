@@ -13,6 +13,7 @@ pub mod output;
 pub mod report;
 mod report_activity;
 mod revocation_input;
+pub mod rollout_import;
 
 use crate::i18n::{I18n, Msg};
 use std::path::PathBuf;

@@ -62,7 +62,9 @@ impl EntryError {
             Problem::BadId => t.t(Msg::svc_err_id).to_string(),
             Problem::Missing(field) => t.f(Msg::svc_err_missing, &[("field", field)]),
             Problem::BadShort(short) => t.f(Msg::svc_err_short, &[("short", short)]),
-            Problem::ShortTaken { short, by } => t.f(Msg::svc_err_short_taken, &[("short", short), ("by", by)]),
+            Problem::ShortTaken { short, by } => {
+                t.f(Msg::svc_err_short_taken, &[("short", short), ("by", by)])
+            }
             Problem::UnknownService => t.t(Msg::svc_err_unknown).to_string(),
             Problem::Twice => t.t(Msg::svc_err_twice).to_string(),
         };
@@ -91,7 +93,10 @@ pub fn to_file(catalogue: &[Service]) -> File {
 }
 
 fn valid_id(id: &str) -> bool {
-    !id.is_empty() && id.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
+    !id.is_empty()
+        && id
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
 }
 
 /// The change the file makes to `catalogue` (the one in use), or the first entry
@@ -165,7 +170,11 @@ pub fn apply_file(catalogue: &[Service], stored: bool, file: &File) -> Result<Op
     // Two columns shown with one header would read as one.
     for (i, s) in after.iter().enumerate().filter(|(_, s)| !s.retired) {
         if let Some(other) = after[..i].iter().find(|o| !o.retired && o.short == s.short) {
-            let index = file.services.iter().position(|e| e.id == s.id || e.id == other.id).unwrap_or(0);
+            let index = file
+                .services
+                .iter()
+                .position(|e| e.id == s.id || e.id == other.id)
+                .unwrap_or(0);
             return Err(EntryError {
                 index: index + 1,
                 id: s.id.clone(),
@@ -181,12 +190,17 @@ pub fn apply_file(catalogue: &[Service], stored: bool, file: &File) -> Result<Op
         let before = catalogue.iter().find(|b| b.id == s.id);
         match (before, stored) {
             (Some(b), true) if b == s => {}
-            (Some(b), true) => edits.push(Edit::update(Record::Service(b.clone()), Record::Service(s.clone()))),
+            (Some(b), true) => edits.push(Edit::update(
+                Record::Service(b.clone()),
+                Record::Service(s.clone()),
+            )),
             (Some(b), false) if b == s => edits.push(Edit::create(Record::Service(s.clone()))),
             _ => edits.push(Edit::create(Record::Service(s.clone()))),
         }
     }
-    let changes = after.iter().any(|s| catalogue.iter().find(|b| b.id == s.id) != Some(s));
+    let changes = after
+        .iter()
+        .any(|s| catalogue.iter().find(|b| b.id == s.id) != Some(s));
     Ok(changes.then(|| Change::new(ChangeKind::ServicesImport, edits)))
 }
 
@@ -216,13 +230,19 @@ mod tests {
             .collect();
         assert_eq!(after.len(), 2, "only what changed, the store holding the rest");
         let gob = after.iter().find(|s| s.id == "govern-obert").unwrap();
-        assert_eq!((gob.short.as_str(), gob.position, gob.retired), ("GOB", 12, false));
+        assert_eq!(
+            (gob.short.as_str(), gob.position, gob.retired),
+            ("GOB", 12, false)
+        );
         assert!(after.iter().any(|s| s.id == "e-fact" && s.retired));
         // A store without its catalogue gets all of it.
         let all = apply_file(default_services(), false, &f).unwrap().unwrap();
         assert_eq!(all.edits.len(), 13);
         // The export read back changes nothing.
-        assert_eq!(apply_file(default_services(), true, &to_file(default_services())), Ok(None));
+        assert_eq!(
+            apply_file(default_services(), true, &to_file(default_services())),
+            Ok(None)
+        );
     }
 
     #[test]

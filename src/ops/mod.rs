@@ -4,8 +4,8 @@
 //! all build their changes here, then hand them to `Store::apply`.
 
 pub mod activity;
-pub mod catalogue;
 pub mod appointment;
+pub mod catalogue;
 pub mod councils;
 pub mod delivery;
 mod error;

@@ -74,11 +74,39 @@ impl From<CertificateV2> for CertificateRequest {
     }
 }
 
+/// A rollout cell as schema 2 wrote it, before `source`.
+#[derive(Deserialize)]
+struct RolloutV2 {
+    ine: IneCode,
+    service: String,
+    status: crate::domain::rollout::RolloutStatus,
+    steps: Vec<Option<crate::domain::rollout::StepMark>>,
+    notes: String,
+    blocked_reason: String,
+    #[serde(with = "chrono::serde::ts_milliseconds_option")]
+    updated_at: Option<DateTime<Utc>>,
+}
+
+impl From<RolloutV2> for Rollout {
+    fn from(r: RolloutV2) -> Rollout {
+        Rollout {
+            ine: r.ine,
+            service: r.service,
+            status: r.status,
+            steps: r.steps,
+            notes: r.notes,
+            blocked_reason: r.blocked_reason,
+            updated_at: r.updated_at,
+            source: String::new(),
+        }
+    }
+}
+
 /// `Record` as schema 2 wrote it: the same variants in the same order.
 #[derive(Deserialize)]
 enum RecordV2 {
     Municipality(Municipality),
-    Rollout(Rollout),
+    Rollout(RolloutV2),
     Certificate(CertificateV2),
     Activity(Activity),
 }
@@ -87,7 +115,7 @@ impl From<RecordV2> for Record {
     fn from(r: RecordV2) -> Record {
         match r {
             RecordV2::Municipality(m) => Record::Municipality(m),
-            RecordV2::Rollout(r) => Record::Rollout(r),
+            RecordV2::Rollout(r) => Record::Rollout(r.into()),
             RecordV2::Certificate(c) => Record::Certificate(c.into()),
             RecordV2::Activity(a) => Record::Activity(a),
         }
@@ -149,13 +177,23 @@ pub(super) fn add_request_links(store: &SledStore) -> Result<()> {
         let c: CertificateRequest = codec::decode::<CertificateV2>(&value)?.into();
         rewritten_certs.push((key, codec::encode(&c)?));
     }
-    (history, certs)
-        .transaction(|(h, c)| {
+    let rollout = &engine.trees[tree_index(Kind::Rollout)];
+    let mut rewritten_rollout = Vec::new();
+    for item in rollout.iter() {
+        let (key, value) = item?;
+        let r: Rollout = codec::decode::<RolloutV2>(&value)?.into();
+        rewritten_rollout.push((key, codec::encode(&r)?));
+    }
+    (history, certs, rollout)
+        .transaction(|(h, c, r)| {
             for (key, value) in &rewritten_history {
                 h.insert(key, value.as_slice())?;
             }
             for (key, value) in &rewritten_certs {
                 c.insert(key, value.as_slice())?;
+            }
+            for (key, value) in &rewritten_rollout {
+                r.insert(key, value.as_slice())?;
             }
             Ok::<(), sled::transaction::ConflictableTransactionError<StoreError>>(())
         })

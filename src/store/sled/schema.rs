@@ -10,7 +10,7 @@ use std::path::Path;
 /// schema 1 reads as one of schema 2 without activities, but its history may hold
 /// them, which an older build could not read, so it must refuse the store as newer.
 /// 3 gave each request a revocation's link and reason, the appointment check and
-/// the T-CAT P's download, and added the office's ER operators (`operators`) and
+/// the T-CAT P's download, each rollout cell its `source`, and added the office's ER operators (`operators`) and
 /// the service catalogue (`services`; empty, the assets' catalogue is used).
 pub const CURRENT: u32 = 3;
 

@@ -304,8 +304,11 @@ fn detail_lines(tab: &MunicipalitiesTab, ctx: &Ctx, width: u16) -> Vec<Line<'sta
     let columns = if width >= 50 { 2 } else { 1 };
     let cell_width = (width as usize).saturating_sub(2) / columns;
     // A retired service is hidden here too.
-    let shown: Vec<(usize, &crate::domain::catalog::Service)> =
-        services().iter().enumerate().filter(|(_, s)| !s.retired).collect();
+    let shown: Vec<(usize, &crate::domain::catalog::Service)> = services()
+        .iter()
+        .enumerate()
+        .filter(|(_, s)| !s.retired)
+        .collect();
     for chunk in shown.chunks(columns) {
         let mut text = String::from("  ");
         for (s, service) in chunk {
