@@ -247,7 +247,7 @@ pub fn selected_service(tab: &RolloutTab, ctx: &Ctx) -> Vec<Span<'static>> {
 }
 
 /// The narrowest the council's name gets before columns give way to it.
-const NAME_MIN: u16 = 14;
+const NAME_MIN: u16 = 10;
 
 /// Which of the `active` columns fit in `width`, keeping `selected` in view, and
 /// how many are hidden on each side.
