@@ -1,6 +1,7 @@
 //! Reusable pieces of screen.
 
 pub mod countdown;
+pub mod found;
 pub mod input;
 pub mod progress;
 pub mod rollout;

@@ -4,7 +4,7 @@ mod save;
 mod view;
 
 use super::contacts_form::FormOutcome;
-use super::jump::best_matches;
+use super::jump::{Found, best_matches};
 use crate::app::Ctx;
 use crate::app::data::Data;
 use crate::app::popup::{Hints, Popup, PopupOutcome};
@@ -62,8 +62,8 @@ pub struct RequestForm {
     /// The request being edited; None when filing a new one.
     pub editing: Option<CertificateRequest>,
     pub council_input: TextInput,
-    /// The councils the typed text matches, best first.
-    pub council_matches: Vec<IneCode>,
+    /// The councils the typed text matches, best first (as the quick jump finds them).
+    pub council_matches: Vec<Found>,
     pub pick: usize,
     pub holder: TextInput,
     pub role: HolderRole,
@@ -114,7 +114,7 @@ impl RequestForm {
         };
         form.refresh_matches(data);
         if let Some(c) = council {
-            form.pick = form.council_matches.iter().position(|&m| m == c).unwrap_or(0);
+            form.pick = form.council_matches.iter().position(|m| m.ine == c).unwrap_or(0);
         }
         form.initial = form.fingerprint();
         form
@@ -185,7 +185,7 @@ impl RequestForm {
 
     /// The council the form points at, if the typed text matches one.
     pub fn council(&self) -> Option<IneCode> {
-        self.council_matches.get(self.pick).copied()
+        self.council_matches.get(self.pick).map(|m| m.ine)
     }
 
     fn refresh_matches(&mut self, data: &Data) {
@@ -193,8 +193,8 @@ impl RequestForm {
             Vec::new()
         } else {
             best_matches(data, self.council_input.value())
-                .into_iter()
-                .map(|i| data.municipalities[i].ine)
+                .iter()
+                .map(|hit| Found::of(data, hit))
                 .collect()
         };
         self.pick = 0;

@@ -97,15 +97,25 @@ pub fn draw(form: &RequestForm, frame: &mut Frame, area: Rect, ctx: &Ctx) {
                     None => format!(" {}", t.t(Msg::req_no_council)),
                 };
                 frame.render_widget(Span::styled(text, theme.key), chosen);
-                for (i, ine) in form.council_matches.iter().take(picks).enumerate() {
+                for (i, found) in form.council_matches.iter().take(picks).enumerate() {
                     y += 1;
-                    let Some(&m) = ctx.data.by_ine.get(ine) else {
+                    let Some(&m) = ctx.data.by_ine.get(&found.ine) else {
                         continue;
                     };
                     let council = &ctx.data.municipalities[m];
-                    let text = format!("  {} · {}", clean(&council.name), clean(&council.comarca));
-                    let s = if i == form.pick { theme.selected } else { theme.dim };
-                    frame.render_widget(Span::styled(text, s), row(y));
+                    let area = row(y);
+                    let line = crate::popups::jump::found_line(ctx, council, found, area.width as usize - 2);
+                    let line = if i == form.pick {
+                        line.style(theme.selected)
+                    } else {
+                        line
+                    };
+                    let area = Rect {
+                        x: area.x + 2,
+                        width: area.width - 2,
+                        ..area
+                    };
+                    frame.render_widget(line, area);
                 }
             }
             RField::Holder => form.holder.draw(frame, row(y), style, focused),

@@ -142,7 +142,8 @@ fn draw_list(tab: &MunicipalitiesTab, frame: &mut Frame, ctx: &Ctx, area: Rect) 
         let tally = ctx.data.tally(m);
         let open = ctx.data.open_certificates(m);
         let (form, form_style) = form_cell(ctx, council.form_status(today));
-        let mut cells = vec![Cell::from(ellipsize(&clean(&council.name), name_width))];
+        let found = ctx.councils.found.get(window.start + i).copied();
+        let mut cells = vec![name_cell(ctx, council, found, name_width)];
         cells.extend(keep(
             [
                 right(t.int(council.population.into())),
@@ -174,6 +175,35 @@ fn draw_list(tab: &MunicipalitiesTab, frame: &mut Frame, ctx: &Ctx, area: Rect) 
     frame.render_widget(Table::new(lines, widths).header(header).column_spacing(1), table);
     if rows.is_empty() {
         empty_note(frame, &ctx.t, &ctx.theme, table, Msg::empty_list);
+    }
+}
+
+/// The council's name; under a filter, with what matched when it was not the
+/// name (`Tiurana · Marta Vila · secretaria`), or `≈` for a name a letter off.
+fn name_cell(
+    ctx: &Ctx,
+    m: &crate::domain::municipality::Municipality,
+    found: Option<(crate::domain::council_search::Why, bool)>,
+    width: usize,
+) -> Cell<'static> {
+    let mark = if found.is_some_and(|(_, typo)| typo) {
+        "≈ "
+    } else {
+        ""
+    };
+    let name = format!("{mark}{}", clean(&m.name));
+    let why = found.and_then(|(why, _)| crate::widgets::found::why_text(&ctx.t, m, why));
+    match why {
+        Some(why) => {
+            let name = ellipsize(&name, width);
+            let rest = width.saturating_sub(crate::widgets::width(&name));
+            let why = ellipsize(&format!(" · {why}"), rest);
+            Cell::from(Line::from(vec![
+                Span::raw(name),
+                Span::styled(why, ctx.theme.dim),
+            ]))
+        }
+        None => Cell::from(ellipsize(&name, width)),
     }
 }
 
