@@ -6,6 +6,7 @@ pub mod input;
 pub mod progress;
 pub mod rollout;
 pub mod table;
+pub mod wrap;
 
 use ratatui::buffer::CellWidth;
 use unicode_segmentation::UnicodeSegmentation;
