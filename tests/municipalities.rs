@@ -220,7 +220,7 @@ fn editing_contacts_saves_through_the_history_and_undo_survives_a_restart() {
         .unwrap();
     assert_eq!(tiurana.contacts[0].role, ContactRole::Mayor);
     press(&mut f.app, KeyCode::Char('u'));
-    assert!(screen(&f.app, 80, 24).contains("Desfet: contactes i notes."));
+    assert!(screen(&f.app, 80, 24).contains("Desfet: Tiurana, contactes i notes."));
     let tiurana = f
         .app
         .data

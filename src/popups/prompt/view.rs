@@ -16,12 +16,12 @@ fn question(ctx: &Ctx, kind: &PromptKind) -> String {
     match *kind {
         PromptKind::FormSent { .. } => t.t(Msg::prompt_form_sent).to_string(),
         PromptKind::BlockReason { .. } => t.t(Msg::prompt_block_reason).to_string(),
-        PromptKind::ConfirmAdvance { id, .. } => {
+        PromptKind::AdvanceOn { id } => {
             let next = ctx.data.certs.get(id).and_then(|c| c.status.next());
             let msg = if next == Some(crate::domain::certificate::CertStatus::Delivered) {
-                Msg::prompt_confirm_delivered
+                Msg::prompt_delivered_on
             } else {
-                Msg::prompt_confirm_issued
+                Msg::prompt_issued_on
             };
             t.f(msg, &[("id", &id), ("holder", &holder(id).unwrap_or_default())])
         }
@@ -42,7 +42,9 @@ pub fn draw(prompt: &Prompt, frame: &mut Frame, area: Rect, ctx: &Ctx) {
         Some(error) => (format!(" ✖ {error} › "), theme.error),
         None => (format!(" {} ", question(ctx, &prompt.kind)), theme.key),
     };
-    let width = (crate::widgets::width(&label) as u16).min(area.width.saturating_sub(8));
+    // The answer keeps room for what it holds (a date and time: 16 columns).
+    let answer = (crate::widgets::width(prompt.input.value()) as u16 + 1).clamp(8, 26);
+    let width = (crate::widgets::width(&label) as u16).min(area.width.saturating_sub(answer));
     frame.render_widget(Span::styled(label, style), area);
     let rest = Rect {
         x: area.x + width,

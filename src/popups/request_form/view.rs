@@ -23,9 +23,30 @@ fn label(field: RField) -> Msg {
         RField::Urgent => Msg::req_urgent,
         RField::Reason => Msg::req_reason,
         RField::Received => Msg::req_received,
+        RField::Issued => Msg::col_issued,
+        RField::Delivered => Msg::req_delivered,
         RField::Awaiting => Msg::req_awaiting,
         RField::Appointment => Msg::req_appointment,
         RField::Notes => Msg::detail_notes,
+    }
+}
+
+/// "→ termini 15/12/2026 24:00" for the received time and urgency on the form,
+/// "→ esperant doc." while documents are missing, nothing while the time is unreadable.
+fn live_deadline(form: &RequestForm, ctx: &Ctx) -> String {
+    let t = &ctx.t;
+    if form.awaiting {
+        return format!(" → {}", t.t(Msg::no_deadline));
+    }
+    match super::parse_local(form.received.value(), ctx.tz) {
+        Ok(received) => {
+            let due = ctx.data.calendar.due(received, form.urgent);
+            format!(
+                " → {}",
+                t.f(Msg::req_deadline_live, &[("due", &t.deadline(due, ctx.tz))])
+            )
+        }
+        Err(_) => String::new(),
     }
 }
 
@@ -49,7 +70,8 @@ pub fn draw(form: &RequestForm, frame: &mut Frame, area: Rect, ctx: &Ctx) {
     } else {
         0
     };
-    let needed = RField::ALL.len() + picks + 3;
+    let fields = form.fields();
+    let needed = fields.len() + picks + 3;
     if (inner.height as usize) < needed || inner.width < 40 {
         frame.render_widget(
             Line::styled(t.t(Msg::req_too_small).to_string(), theme.warn),
@@ -65,7 +87,7 @@ pub fn draw(form: &RequestForm, frame: &mut Frame, area: Rect, ctx: &Ctx) {
         width: inner.width - label_w,
         height: 1,
     };
-    for field in RField::ALL {
+    for field in fields {
         let focused = form.focused() == field;
         let style = if focused { theme.selected } else { Style::new() };
         let label_style = if form.error.is_some_and(|(f, _)| f == field) {
@@ -129,7 +151,15 @@ pub fn draw(form: &RequestForm, frame: &mut Frame, area: Rect, ctx: &Ctx) {
             }
             RField::Urgent => frame.render_widget(check(form.urgent), row(y)),
             RField::Reason => form.reason.draw(frame, row(y), style, focused),
-            RField::Received => form.received.draw(frame, row(y), style, focused),
+            RField::Received => {
+                // The deadline the request will get, computed as it is typed.
+                let [input, due] =
+                    Layout::horizontal([Constraint::Length(18), Constraint::Min(0)]).areas(row(y));
+                form.received.draw(frame, input, style, focused);
+                frame.render_widget(Span::styled(live_deadline(form, ctx), theme.key), due);
+            }
+            RField::Issued => form.issued.draw(frame, row(y), style, focused),
+            RField::Delivered => form.delivered.draw(frame, row(y), style, focused),
             RField::Awaiting => frame.render_widget(check(form.awaiting), row(y)),
             RField::Appointment => frame.render_widget(check(form.appointment), row(y)),
             RField::Notes => form.notes.draw(frame, row(y), style, focused),
