@@ -130,13 +130,10 @@ fn yes(key: &KeyEvent) -> bool {
 
 impl Popup for Prompt {
     fn key(&mut self, key: KeyEvent, ctx: &mut Ctx) -> PopupOutcome {
-        match self.kind {
-            // Only yes quits; anything else stays, with the changes still marked.
-            PromptKind::ConfirmQuit => {
-                ctx.quit = yes(&key);
-                return PopupOutcome::Close;
-            }
-            _ => {}
+        // Only yes quits; anything else stays, with the changes still marked.
+        if self.kind == PromptKind::ConfirmQuit {
+            ctx.quit = yes(&key);
+            return PopupOutcome::Close;
         }
         match key.code {
             KeyCode::Esc => return PopupOutcome::Close,
