@@ -97,6 +97,10 @@ fn after_a_the_selection_stays_on_the_request_and_issued_ones_wait_to_be_deliver
         assert_eq!(ids, [2, 3, 1]);
         let row = line_with(&f, "Maria Puig");
         assert!(row.starts_with(mark) && row.ends_with(issued), "{lang:?}: {row}");
+        // Its detail says what is left to do.
+        press(&mut f.app, KeyCode::Enter);
+        assert!(screen(&f.app, 80, 24).contains(&format!(" · {mark}")), "{lang:?}");
+        press(&mut f.app, KeyCode::Esc);
         // The next `a` is about #1 again: its delivery, which asks its date.
         press(&mut f.app, KeyCode::Char('a'));
         assert_eq!(status(&f, 3), CertStatus::Received, "#3 untouched");
