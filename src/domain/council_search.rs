@@ -110,6 +110,8 @@ pub struct Query {
     text: String,
     /// The characters of `text`, as `char_set` gives them.
     chars: u64,
+    /// The most letters a name may have wrong and still match: each word's allowance.
+    typos: u8,
     /// The digits of a query made only of digits and phone punctuation.
     digits: Option<String>,
 }
@@ -123,6 +125,7 @@ impl Query {
         let text = fold(raw);
         Query {
             chars: char_set(&text),
+            typos: text.split(' ').map(|w| typos_allowed(w.chars().count())).sum(),
             text,
             digits: phone_like.then(|| phone_digits(raw)),
         }
@@ -268,7 +271,10 @@ impl CouncilIndex {
                 consider(rank_digits(&c.phone, digits).map(|r| hit(r, why)));
             }
         }
-        if best.is_none() && query.digits.is_none() {
+        // Each letter of the query missing from the name costs an edit at least:
+        // most names are turned away here, before any distance is computed.
+        let may_be_typo = (query.chars & !entry.name.chars).count_ones() <= u32::from(query.typos);
+        if best.is_none() && query.digits.is_none() && may_be_typo {
             best = typo_edits(&entry.name.text, text).map(|edits| Hit {
                 edits,
                 ..hit(MatchRank::Typo, Why::Name)
@@ -321,8 +327,10 @@ pub fn typo_edits(folded_name: &str, folded_query: &str) -> Option<u8> {
     let mut total = 0u8;
     for (n, word) in words.enumerate() {
         let allowed = typos_allowed(word.chars().count());
+        let letters = char_set(word);
         let best = folded_name
             .split(' ')
+            .filter(|name_word| (letters & !char_set(name_word)).count_ones() <= u32::from(allowed))
             .filter_map(|name_word| osa_distance(word, name_word, n == last, allowed))
             .min()?;
         total = total.saturating_add(best);
