@@ -43,7 +43,9 @@ TARGETS = {
     "move_p95_ms": 8.0,
     "move_bytes_median": 300,
     "filter_p95_ms": 30.0,
-    "search_p95_ms": 5.0,
+    # Key to last byte in the terminal, as for a cursor move; the search itself is
+    # held to 5 ms by `cargo bench` (hot_paths: "search: one keystroke…").
+    "search_p95_ms": 8.0,
     "idle_bytes_per_s": 50.0,
     "peak_rss_mb": 80.0,
     "idle_cpu_percent": 1.0,
@@ -253,7 +255,7 @@ def table(ours, theirs):
         ("Cursor move, p95", "move_p95_ms", "ms", "≤ 8 ms"),
         ("Bytes per move, median", "move_bytes_median", "B", "≤ 300 B"),
         ("Filter keystroke, p95", "filter_p95_ms", "ms", "≤ 30 ms"),
-        ("Search keystroke (g), p95", "search_p95_ms", "ms", "≤ 5 ms"),
+        ("Search keystroke (g), p95", "search_p95_ms", "ms", "≤ 8 ms"),
         ("Open a request's detail", "detail_ms", "ms", "—"),
         ("Idle output", "idle_bytes_per_s", "B/s", "≤ 50 B/s"),
         ("Idle CPU", "idle_cpu_percent", "%", "about 0%"),
