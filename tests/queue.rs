@@ -146,7 +146,7 @@ fn issue_and_delivery_take_a_date_never_in_the_future_nor_before_the_step_before
     press(&mut f.app, KeyCode::Char('v'));
     assert!(line_with(&f, "Jordi Solé").contains("04/12/2026"));
     press(&mut f.app, KeyCode::Enter);
-    assert!(screen(&f.app, 80, 24).contains("2030-12-04 11:30"));
+    assert!(screen(&f.app, 80, 24).contains("04/12/2030 11:30"));
 }
 
 #[test]
@@ -196,7 +196,7 @@ fn the_edit_form_corrects_the_issue_and_delivery_dates() {
     press(&mut f.app, KeyCode::Char('e'));
     let s = screen(&f.app, 80, 24);
     assert!(
-        s.contains("Emesa") && s.contains("Lliurada") && s.contains("2026-12-04 10:00"),
+        s.contains("Emesa") && s.contains("Lliurada") && s.contains("04/12/2026 10:00"),
         "{s}"
     );
     // Holder, then eight fields down to the issue date.
@@ -228,7 +228,7 @@ fn the_new_request_form_shows_its_deadline_as_it_is_typed() {
     type_text(&mut f.app, "tiurana");
     let line = line_with(&f, "Rebuda");
     assert!(
-        line.contains("2026-12-04 10:00   → termini 14/12/2026 24:00"),
+        line.contains("04/12/2026 10:00   → termini 14/12/2026 24:00"),
         "{line}"
     );
     // Urgent: 48 working hours (Tuesday 8 December is a holiday).
@@ -348,7 +348,7 @@ fn ticking_a_step_asks_the_day_it_was_done() {
     press(&mut f.app, KeyCode::Char(' '));
     let s = screen(&f.app, 80, 24);
     assert!(
-        s.contains("2026-12-04 10:00") && s.contains("Enter marca el pas"),
+        s.contains("04/12/2026 10:00") && s.contains("Enter marca el pas"),
         "{s}"
     );
     ctrl(&mut f.app, 'u');

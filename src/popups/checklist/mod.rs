@@ -68,7 +68,7 @@ impl Checklist {
                 let typed = input.value().trim().to_string();
                 // The time offered, left as it was: now, to the second.
                 let now = ctx.now();
-                let parsed = match typed == crate::domain::localtime::format_local(now, ctx.tz) {
+                let parsed = match typed == ctx.t.datetime(now, ctx.tz) {
                     true => Ok(now),
                     false => crate::domain::localtime::parse_local(&typed, ctx.tz),
                 };
@@ -193,7 +193,7 @@ impl Popup for Checklist {
                             .flatten()
                     });
                 } else {
-                    let now = crate::domain::localtime::format_local(ctx.now(), ctx.tz);
+                    let now = ctx.t.datetime(ctx.now(), ctx.tz);
                     self.date = Some(TextInput::new(&now, 25));
                     self.date_error = None;
                 }

@@ -6,7 +6,7 @@ use crate::app::Ctx;
 use crate::app::changes::{advance_request, block_with_reason, record_gone};
 use crate::app::data::RolloutCell;
 use crate::app::popup::{Popup, PopupOutcome};
-use crate::domain::localtime::{TimeError, format_local, parse_local};
+use crate::domain::localtime::{TimeError, parse_local};
 use crate::domain::municipality::IneCode;
 use crate::i18n::Msg;
 use crate::ops;
@@ -93,7 +93,7 @@ impl Prompt {
                 let typed = self.input.value().trim().to_string();
                 // The time offered, left as it was: now, to the second.
                 let now = ctx.now();
-                let parsed = match typed == format_local(now, ctx.tz) {
+                let parsed = match typed == ctx.t.datetime(now, ctx.tz) {
                     true => Ok(now),
                     false => parse_local(&typed, ctx.tz),
                 };
@@ -168,6 +168,10 @@ impl Popup for Prompt {
 
     fn on_status_line(&self) -> bool {
         true
+    }
+
+    fn status_height(&self, ctx: &Ctx, width: u16) -> u16 {
+        view::rows(self, ctx, width)
     }
 }
 
