@@ -119,7 +119,7 @@ fn in_the_wide_layout_enter_gives_the_page_the_keys_and_esc_takes_them_back() {
     assert!(f.app.tab::<MunicipalitiesTab>().page_focus);
     let s = screen(&f.app, w, h);
     assert!(s.contains(" més") && !s.contains("#3 Jordi Serra"), "{s}");
-    for _ in 0..20 {
+    for _ in 0..30 {
         press(&mut f.app, KeyCode::Down);
     }
     assert_eq!(selected(&f), row, "the table did not move");

@@ -63,6 +63,7 @@ impl Ctx {
                     council: r.ine,
                     service: r.service.clone(),
                 }),
+                Record::Activity(a) => Target::Activity(a.id),
             };
             self.show(target);
         }
@@ -81,6 +82,10 @@ impl Ctx {
             (Some(Record::Rollout(a)), Some(Record::Rollout(b))) if a.status != b.status => {
                 Some((self.t.t(status_msg(a.status)), self.t.t(status_msg(b.status))))
             }
+            (Some(Record::Activity(a)), Some(Record::Activity(b))) if a.status != b.status => Some((
+                self.t.t(crate::i18n::words::activity_status_msg(a.status)),
+                self.t.t(crate::i18n::words::activity_status_msg(b.status)),
+            )),
             _ => None,
         };
         let detail = match moved {

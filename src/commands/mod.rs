@@ -1,5 +1,6 @@
 //! What each subcommand does, once the command line is read.
 
+pub mod activity;
 pub mod cert;
 mod restore_dir;
 
@@ -111,8 +112,43 @@ pub fn export(
             let calendar = crate::domain::calendar::Calendar::catalan(&config.local_holidays, tz);
             io::export::certificates(&councils, &list, &calendar, format).map_err(fail)?
         }
+        ExportWhat::Activity => {
+            let (list, updated_by) = activity_records(store.as_ref(), true).map_err(stored)?;
+            let calendar = crate::domain::calendar::Calendar::catalan(&config.local_holidays, tz);
+            io::activity_export::activities(
+                &councils,
+                &list,
+                &updated_by,
+                &calendar,
+                config.response_days,
+                format,
+            )
+            .map_err(fail)?
+        }
     };
     io::output::write_output(output, &bytes, db.as_dir()).map_err(fail)
+}
+
+/// Every activity, by id, and (`authors`) who changed each last, as the history says.
+pub(crate) fn activity_records(
+    store: &dyn Store,
+    authors: bool,
+) -> crate::store::Result<(
+    Vec<crate::domain::activity::Activity>,
+    std::collections::HashMap<u64, String>,
+)> {
+    use crate::store::{Kind, Record, RecordId};
+    let mut list = Vec::new();
+    let mut updated_by = std::collections::HashMap::new();
+    for record in store.records(Kind::Activity)? {
+        if let Record::Activity(a) = record? {
+            if authors && let Some(last) = store.history(&RecordId::Activity(a.id))?.last() {
+                updated_by.insert(a.id, last.head.user.clone());
+            }
+            list.push(a);
+        }
+    }
+    Ok((list, updated_by))
 }
 
 pub fn import(
@@ -132,15 +168,22 @@ pub fn import(
     // file, a bad row) never holds the store's lock.
     let table = io::csv_input::read(file, config.import_max_mb).map_err(fail)?;
     let checked = match what {
-        ImportWhat::Contacts => io::import::check_contacts(&table),
-        ImportWhat::Certificates => io::import::check_certificates(&table, tz, clock.now()),
+        ImportWhat::Contacts => io::import::check_contacts(&table).map(Checked::Other),
+        ImportWhat::Certificates => {
+            io::import::check_certificates(&table, tz, clock.now()).map(Checked::Other)
+        }
+        ImportWhat::Activity => io::activity_import::check(&table, tz, clock.now()).map(Checked::Activity),
     }
     .map_err(fail)?;
     drop(table);
     tracing::debug!("import checked");
     let store = open_existing(db, t)?;
     let before = store.last_seq().unwrap_or(0);
-    let done = io::import::apply(store.as_ref(), checked, clock.now()).map_err(fail)?;
+    let done = match checked {
+        Checked::Other(checked) => io::import::apply(store.as_ref(), checked, clock.now()),
+        Checked::Activity(checked) => io::activity_import::apply(store.as_ref(), checked, clock.now()),
+    }
+    .map_err(fail)?;
     if done.cleaned > 0 {
         crate::output::err(format_args!("ocsae: {}", t.n(Msg::import_cleaned, done.cleaned)));
     }
@@ -174,6 +217,12 @@ pub fn import(
     Ok(())
 }
 
+/// A file that passed the first pass, for the second.
+enum Checked {
+    Other(io::import::Checked),
+    Activity(io::activity_import::Checked),
+}
+
 pub fn report(
     db: &Location,
     format: crate::cli::ReportFormat,
@@ -191,10 +240,13 @@ pub fn report(
         store.rollouts().map_err(stored)?,
         store.certificates().map_err(stored)?,
     );
+    let (activities, _) = activity_records(store.as_ref(), false).map_err(stored)?;
     let input = io::report::ReportInput {
         councils: &councils,
         rollouts: &rollouts,
         certificates: &certificates,
+        activities: &activities,
+        response_days: config.response_days,
         calendar: &calendar,
         now: clock.now(),
     };

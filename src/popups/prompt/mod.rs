@@ -40,6 +40,14 @@ pub enum PromptKind {
     },
     /// Quit although changes are not on disk (s/n).
     ConfirmQuit,
+    /// Close an activity, with an optional note.
+    CloseActivity {
+        id: u64,
+    },
+    /// Tick the "formació" steps of the councils at training `id` (s/n).
+    TickTraining {
+        id: u64,
+    },
 }
 
 #[derive(Debug, Clone)]
@@ -110,7 +118,14 @@ impl Prompt {
                     Err(msg) => self.error = Some(ctx.t.t(msg).to_string()),
                 }
             }
-            PromptKind::ConfirmQuit => {}
+            PromptKind::CloseActivity { id } => {
+                let note = self.input.value().to_string();
+                match crate::app::changes::close_activity(ctx, id, &note) {
+                    Ok(()) => return true,
+                    Err(text) => self.error = Some(text),
+                }
+            }
+            PromptKind::ConfirmQuit | PromptKind::TickTraining { .. } => {}
             PromptKind::BlockReason { cell } => {
                 let reason = self.input.value().to_string();
                 match block_with_reason(ctx, &cell, &reason) {
@@ -130,10 +145,19 @@ fn yes(key: &KeyEvent) -> bool {
 
 impl Popup for Prompt {
     fn key(&mut self, key: KeyEvent, ctx: &mut Ctx) -> PopupOutcome {
-        // Only yes quits; anything else stays, with the changes still marked.
-        if self.kind == PromptKind::ConfirmQuit {
-            ctx.quit = yes(&key);
-            return PopupOutcome::Close;
+        match self.kind {
+            // Only yes quits; anything else stays, with the changes still marked.
+            PromptKind::ConfirmQuit => {
+                ctx.quit = yes(&key);
+                return PopupOutcome::Close;
+            }
+            PromptKind::TickTraining { id } => {
+                if yes(&key) {
+                    crate::app::changes::tick_training(ctx, id);
+                }
+                return PopupOutcome::Close;
+            }
+            _ => {}
         }
         match key.code {
             KeyCode::Esc => return PopupOutcome::Close,

@@ -274,6 +274,12 @@ impl Tab for CertificatesTab {
         matches!(target, Target::Request(_))
     }
 
+    /// `L` here: a call about the selected request, and its council.
+    fn log_about(&self, ctx: &Ctx) -> crate::app::effect::LogAbout {
+        let id = self.selected_id(&ctx.data);
+        crate::app::effect::LogAbout::of(id.map(Target::Request), &ctx.data)
+    }
+
     /// A request just filed or changed: selected in the view on screen if it lists
     /// it, else in the queue (open or to deliver) or among the closed ones.
     fn reveal(&mut self, target: &Target, ctx: &mut Ctx) {

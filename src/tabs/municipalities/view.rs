@@ -82,11 +82,17 @@ fn draw_title(frame: &mut Frame, ctx: &Ctx, area: Rect) {
         )
     };
     let arrow = if state.reverse { "▼" } else { "▲" };
-    let spans = vec![
+    let mut spans = vec![
         Span::styled(format!(" {view}"), ctx.theme.title),
         Span::raw(format!(" · {} · ", count_label(t, state.rows.len()))),
         Span::styled(format!("{} {arrow}", sort_label(t, state.sort)), ctx.theme.dim),
     ];
+    // The Activitat marker's legend, only where it fits whole and no filter is shown.
+    let legend = format!("  {}", crate::widgets::activity::legend(ctx));
+    let room = usize::from(area.width).saturating_sub(crate::widgets::spans_width(&spans));
+    if !state.filtering && state.filter.is_empty() && crate::widgets::width(&legend) <= room {
+        spans.push(Span::styled(legend, ctx.theme.dim));
+    }
     title_with_filter(frame, area, spans, &state.filter, state.filtering, ctx.theme.key);
 }
 
@@ -118,7 +124,9 @@ fn draw_list(tab: &MunicipalitiesTab, frame: &mut Frame, ctx: &Ctx, area: Rect) 
     // Narrow windows give up Cert., then Termini, then Habitants.
     let widths_wanted = widths(ctx);
     let shown = fitting_columns(table.width, &widths_wanted, &[2, 3, 0], 1, 18);
-    let mut header = vec![Cell::from(t.t(Msg::col_municipality))];
+    // The name's cell starts with the Activitat marker (`widgets::activity::marker`)
+    // and a space: it takes from the name, never a column from the others.
+    let mut header = vec![Cell::from(format!("  {}", t.t(Msg::col_municipality)))];
     header.extend(keep(
         [
             right(t.t(Msg::col_population).to_string()),
@@ -190,19 +198,21 @@ fn name_cell(
         ""
     };
     let name = format!("{mark}{}", clean(&m.name));
+    // The activity marker first, in the name's own cell so every language keeps its columns.
+    let width = width.saturating_sub(2);
+    let mut spans = vec![crate::widgets::activity::marker(ctx, m.ine), Span::raw(" ")];
     let why = found.and_then(|(why, _)| crate::widgets::found::why_text(&ctx.t, m, why));
     match why {
         Some(why) => {
             let name = ellipsize(&name, width);
             let rest = width.saturating_sub(crate::widgets::width(&name));
             let why = ellipsize(&format!(" · {why}"), rest);
-            Cell::from(Line::from(vec![
-                Span::raw(name),
-                Span::styled(why, ctx.theme.dim),
-            ]))
+            spans.push(Span::raw(name));
+            spans.push(Span::styled(why, ctx.theme.dim));
         }
-        None => Cell::from(ellipsize(&name, width)),
+        None => spans.push(Span::raw(ellipsize(&name, width))),
     }
+    Cell::from(Line::from(spans))
 }
 
 /// The earliest deadline of a council's open requests, as a countdown.
@@ -276,6 +286,7 @@ fn detail_lines(tab: &MunicipalitiesTab, ctx: &Ctx, width: u16) -> Vec<Line<'sta
         let text = t.f(msg, &[("min", &FORM_MIN_PER_ROLE), ("n", &m.count_role(role))]);
         out.push(Line::styled(format!("  ⚠ {text}"), theme.warn));
     }
+    out.extend(crate::widgets::activity::council_lines(ctx, m.ine));
 
     out.push(Line::raw(""));
     out.push(heading(Msg::detail_form));

@@ -192,7 +192,7 @@ impl Tab for RolloutTab {
             Target::Cell(cell) => {
                 self.select_council(cell.council, ctx);
             }
-            Target::Request(_) => {}
+            Target::Request(_) | Target::Activity(_) => {}
         }
     }
 
@@ -222,6 +222,14 @@ impl Tab for RolloutTab {
         self.select_council(cell.council, ctx);
         // The other tabs follow the list, if it widened.
         ctx.refresh_rows();
+    }
+
+    /// `L` here: about the selected council and the service of the selected column.
+    fn log_about(&self, ctx: &Ctx) -> crate::app::effect::LogAbout {
+        crate::app::effect::LogAbout {
+            service: Some(services()[self.column].id.clone()),
+            ..crate::app::effect::LogAbout::of(self.selection(ctx), &ctx.data)
+        }
     }
 
     fn export(&self, ctx: &Ctx) -> Option<Export> {
