@@ -8,13 +8,19 @@ use common::*;
 use crossterm::event::KeyCode;
 use ocsae::domain::certificate::{CertificateRequest, HolderRole};
 use ocsae::domain::municipality::{Contact, ContactRole};
+use ocsae::i18n::Lang;
 use ocsae::store::NEW_ID;
 use ocsae::tabs::{CertificatesTab, MunicipalitiesTab};
 
 /// Tiurana with four contacts (the secretary's line too long for 80 columns)
 /// and three requests: one open, one rejected for a missing DNI, one cancelled.
 pub fn busy_tiurana() -> Fixture {
-    let mut f = fixture();
+    busy_tiurana_in(Lang::Ca)
+}
+
+/// `busy_tiurana`, the interface in `lang`.
+pub fn busy_tiurana_in(lang: Lang) -> Fixture {
+    let mut f = fixture_with("Noguera", lang, Default::default());
     let i = f
         .app
         .data
@@ -160,4 +166,66 @@ fn the_page_lists_every_request_of_the_council_with_its_reason() {
     // The queue lists only the open one.
     press(&mut f.app, KeyCode::Char('3'));
     assert_eq!(f.app.tab::<CertificatesTab>().rows.len(), 1);
+}
+
+#[test]
+fn in_every_language_at_80x24_a_caller_finds_the_council_and_reads_its_page_to_the_end() {
+    for lang in [Lang::Ca, Lang::Es, Lang::En] {
+        let mut f = busy_tiurana_in(lang);
+        // A typo, a contact's name, the last digits of a phone: each finds Tiurana first.
+        for query in ["tiurna", "marta vila", "450002"] {
+            press(&mut f.app, KeyCode::Char('g'));
+            type_text(&mut f.app, query);
+            let s = screen(&f.app, 80, 24);
+            let first = f.app.popup_as::<ocsae::popups::jump::Jump>().unwrap().matches[0].ine;
+            assert_eq!(
+                f.app.data.council_name(first),
+                "Tiurana",
+                "{lang:?} {query}:\n{s}"
+            );
+            if query != "tiurna" {
+                assert!(
+                    s.contains("Marta Vila i Casanovas · "),
+                    "{lang:?} {query}: why\n{s}"
+                );
+            }
+            press(&mut f.app, KeyCode::Esc);
+        }
+        press(&mut f.app, KeyCode::Char('g'));
+        type_text(&mut f.app, "450002");
+        press(&mut f.app, KeyCode::Enter);
+        assert!(screen(&f.app, 80, 24).contains("INE 252228"), "{lang:?}");
+        // Every line is reachable: ↓ until the marker goes, the last request in sight.
+        let mut steps = 0;
+        // The marker: `↓ N més` (more, más) on a line of its own.
+        let marked = |s: &str| {
+            s.lines().any(|l| {
+                l.trim_start()
+                    .strip_prefix("↓ ")
+                    .is_some_and(|rest| rest.starts_with(|c: char| c.is_ascii_digit()))
+            })
+        };
+        while marked(&screen(&f.app, 80, 24)) {
+            press(&mut f.app, KeyCode::Down);
+            steps += 1;
+            assert!(steps < 40, "{lang:?}: the marker never went");
+        }
+        assert!(steps > 0, "{lang:?}: the page fitted; nothing was tested");
+        let s = screen(&f.app, 80, 24);
+        let lines: Vec<&str> = s.lines().collect();
+        let last = lines[..lines.len() - 1]
+            .iter()
+            .rev()
+            .find(|l| !l.trim().is_empty())
+            .unwrap();
+        assert!(
+            last.contains("#3 Jordi Serra · T-CAT · "),
+            "{lang:?}: the page ends on the last request:\n{s}"
+        );
+        assert!(
+            s.lines()
+                .any(|l| l.contains("#2 Maria Puig · T-CAT · ") && l.ends_with(": falta DNI")),
+            "{lang:?}: the rejection with its reason:\n{s}"
+        );
+    }
 }
