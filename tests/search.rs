@@ -211,3 +211,28 @@ fn the_request_forms_council_picker_finds_a_council_by_phone() {
     let s = screen(&f.app, 80, 24);
     assert!(s.contains("Marta Vila · secretaria"), "{s}");
 }
+
+#[test]
+fn the_activity_forms_council_picker_finds_a_council_by_phone_and_contact() {
+    let mut f = with_contacts();
+    for query in ["450002", "marta vila", "tiurna"] {
+        press(&mut f.app, KeyCode::Char('4'));
+        press(&mut f.app, KeyCode::Char('n'));
+        type_text(&mut f.app, query);
+        let form = f
+            .app
+            .popup_as::<ocsae::popups::activity_form::ActivityForm>()
+            .expect("the form is open");
+        assert_eq!(
+            form.council().map(|ine| f.app.data.council_name(ine)).as_deref(),
+            Some("Tiurana"),
+            "{query}"
+        );
+        press(&mut f.app, KeyCode::Esc);
+        // A form with typing asks before it goes.
+        if f.app.popup.is_some() {
+            press(&mut f.app, KeyCode::Char('s'));
+        }
+        assert!(f.app.popup.is_none(), "{query}: the form closed");
+    }
+}
