@@ -369,3 +369,29 @@ fn ticking_a_step_asks_the_day_it_was_done() {
     press(&mut f.app, KeyCode::Char(' '));
     assert!(f.app.data.rollout[0][0].as_ref().unwrap().steps[0].is_none());
 }
+
+#[test]
+fn undo_of_an_activity_names_it_with_its_status_and_selects_it_on_activitat() {
+    let mut f = at_friday_in(Lang::Ca);
+    press(&mut f.app, KeyCode::Char('4'));
+    press(&mut f.app, KeyCode::Char('n'));
+    type_text(&mut f.app, "tiu");
+    press(&mut f.app, KeyCode::Tab);
+    type_text(&mut f.app, "Certificat caducat");
+    press(&mut f.app, KeyCode::Enter);
+    press(&mut f.app, KeyCode::Char('w'));
+    press(&mut f.app, KeyCode::Char('1'));
+    press(&mut f.app, KeyCode::Char('u'));
+    assert!(
+        f.app.showing::<ocsae::tabs::ActivityTab>(),
+        "undo shows the entry"
+    );
+    let s = screen(&f.app, 80, 24);
+    assert!(
+        s.contains("Desfet: #1 Tiurana · Certificat caducat, pendent de l'ajuntament → obert."),
+        "{s}"
+    );
+    let tab = f.app.tab::<ocsae::tabs::ActivityTab>();
+    let selected = tab.selected().map(|i| f.app.data.activities.list[i].id);
+    assert_eq!(selected, Some(1));
+}
