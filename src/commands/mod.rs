@@ -148,18 +148,27 @@ pub fn import(
     }
     tracing::debug!("import applied");
     // Closing and opening again lets sled settle the large write now, rather
-    // than on the dashboard's next start.
+    // than on the dashboard's next start. The import is saved whatever this says:
+    // a store that will not open now (a disk that filled since) only keeps its
+    // summary for later.
     drop(store);
-    let store = open_existing(db, t)?;
-    tracing::debug!("reopened");
-    let calendar = crate::domain::calendar::Calendar::catalan(&config.local_holidays, tz);
-    let added: Vec<_> = done
-        .created
-        .iter()
-        .map(|c| summary_cache::NewRequest::of(c, &calendar))
-        .collect();
-    summary_cache::after_change(store.as_ref(), before, &added, tz, &config.local_holidays);
-    tracing::debug!("summary brought up to date");
+    match open_existing(db, t) {
+        Ok(store) => {
+            tracing::debug!("reopened");
+            let calendar = crate::domain::calendar::Calendar::catalan(&config.local_holidays, tz);
+            let added: Vec<_> = done
+                .created
+                .iter()
+                .map(|c| summary_cache::NewRequest::of(c, &calendar))
+                .collect();
+            summary_cache::after_change(store.as_ref(), before, &added, tz, &config.local_holidays);
+            tracing::debug!("summary brought up to date");
+        }
+        Err(UserError(e)) => {
+            tracing::warn!("imported, but the store did not open again: {e}");
+            crate::output::err(format_args!("ocsae: {e}"));
+        }
+    }
     crate::output::out(format_args!(
         "{}",
         t.f(

@@ -386,5 +386,16 @@ fn commit(
         import.append(batch).map_err(IoError::Store)?;
     }
     let applied = import.commit(at).map_err(IoError::Store)?;
+    // Applied but not on disk (the disk filled before the flush): not imported. The
+    // store keeps it only in memory, and a command ends without it.
+    if !applied.durable {
+        let cause = store.unsaved().cause.unwrap_or_else(|| {
+            crate::store::StoreError::io(
+                store.location().to_string(),
+                std::io::Error::from_raw_os_error(libc::ENOSPC),
+            )
+        });
+        return Err(IoError::Store(cause));
+    }
     Ok((count, applied.edits))
 }

@@ -166,6 +166,12 @@ pub fn open_to_read(location: &Location) -> Result<Box<dyn Store>> {
     }
 }
 
+/// The stores this process could not close normally (a write failed midway and
+/// the backend never let go), for a last word before it exits.
+pub fn stalled() -> Vec<String> {
+    self::sled::stalled()
+}
+
 /// Makes every file this process creates private to its user. The store lives
 /// on a shared server; umask is process-wide, which is what we want for exports too.
 pub fn private_umask() {

@@ -7,8 +7,13 @@ use std::collections::BTreeSet;
 use std::ffi::OsString;
 use std::fs::{self, File};
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::time::Duration;
 
 pub(super) const SLED_DIR: &str = "sled";
+
+/// How long closing sled may take after one of its writes failed.
+const CLOSE_WAIT: Duration = Duration::from_secs(3);
 
 /// An open database and its trees, in `T_*` order, the kinds' trees last. The
 /// trees are declared first, so they are dropped before the database.
@@ -26,6 +31,43 @@ impl Engine {
         }
         Ok(Engine { trees, db })
     }
+}
+
+/// Closes an engine: drops this last handle and so sled's trees, each of which
+/// flushes as it goes. If one of sled's writes failed (`after_failure`) that can
+/// wait forever: sled 0.34 counts a writer in its log buffer before writing a blob
+/// and never uncounts it if that write fails (a full disk), so the buffer is never
+/// written and every later flush waits for it, with no error ever raised. The drop
+/// then runs on a thread of its own, waited for `CLOSE_WAIT` at most; false if it
+/// did not end: that sled will never write again, and holds its files until the
+/// process exits.
+pub(super) fn close(engine: Arc<Engine>, after_failure: bool) -> bool {
+    if !after_failure {
+        drop(engine);
+        return true;
+    }
+    // Handed over once the thread runs: if it cannot start, the engine stays here,
+    // and is left as it is rather than dropped on this thread.
+    let (give, take) = std::sync::mpsc::channel::<Arc<Engine>>();
+    let (done, closed) = std::sync::mpsc::channel();
+    let spawned = std::thread::Builder::new()
+        .name("ocsae-close".into())
+        .spawn(move || {
+            if let Ok(engine) = take.recv() {
+                drop(engine);
+                let _ = done.send(());
+            }
+        });
+    if let Err(e) = spawned {
+        tracing::error!("could not start a thread to close the database: {e}");
+        std::mem::forget(engine);
+        return false;
+    }
+    if let Err(e) = give.send(engine) {
+        std::mem::forget(e.0);
+        return false;
+    }
+    closed.recv_timeout(CLOSE_WAIT).is_ok()
 }
 
 pub(super) fn open_sled(dir: &Path) -> Result<sled::Db> {

@@ -72,6 +72,9 @@ impl SledStore {
 
     /// A flush worked: everything applied so far is on disk.
     pub(super) fn all_saved(&self, last_seq: u64) {
+        if let Ok(mut durable) = self.durable_blobs.lock() {
+            *durable = engine::blobs(&self.dir.join(SLED_DIR));
+        }
         if let Ok(mut pending) = self.pending.lock() {
             pending.clear();
         }
@@ -105,6 +108,9 @@ impl SledStore {
     /// again. On failure they stay pending, for the next try.
     pub(super) fn recover(&self) -> Result<()> {
         let _writing = self.write_lock();
+        if self.stalled.load(SeqCst) {
+            return Err(StoreError::Stalled(location(&self.dir)));
+        }
         if !self.needs_recovery() {
             return Ok(());
         }
@@ -138,7 +144,12 @@ impl SledStore {
             .engine
             .write()
             .unwrap_or_else(std::sync::PoisonError::into_inner);
-        drop(slot.take());
+        if let Some(engine) = slot.take()
+            && !engine::close(engine, true)
+        {
+            self.stall();
+            return Err(StoreError::Stalled(location(&self.dir)));
+        }
         if !wait_for_sled_release(&sled_dir) {
             return Err(StoreError::InUse(location(&self.dir)));
         }
@@ -169,6 +180,7 @@ impl SledStore {
             Err(_) => Vec::new(),
         };
         for p in pending {
+            let blobs_before = engine::blobs(&self.dir.join(SLED_DIR));
             let applied = self.transact(p.kind, p.change, p.edits, p.at, p.stacks);
             match applied {
                 Ok(applied) if applied.seq != p.seq => {
@@ -180,7 +192,10 @@ impl SledStore {
                 }
                 Ok(_) => {}
                 Err(e) => {
-                    self.mark_broken(&e);
+                    match matches!(e, StoreError::Backend { .. }) {
+                        true => self.transaction_failed(&e, &blobs_before),
+                        false => self.mark_broken(&e),
+                    }
                     return Err(e);
                 }
             }

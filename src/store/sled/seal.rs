@@ -9,7 +9,7 @@
 
 use crate::store::{Result, StoreError};
 use std::fs;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::time::UNIX_EPOCH;
 
 const SEAL_FILE: &str = "seal";
@@ -24,7 +24,7 @@ struct FileMark {
     crc: u32,
 }
 
-fn files(dir: &Path) -> std::io::Result<Vec<std::path::PathBuf>> {
+fn files(dir: &Path) -> std::io::Result<Vec<PathBuf>> {
     let mut out = Vec::new();
     for entry in fs::read_dir(dir)? {
         let path = entry?.path();
@@ -62,9 +62,9 @@ fn stat(path: &Path) -> std::io::Result<(u64, u128)> {
     Ok((meta.len(), mtime))
 }
 
-fn render(sled_dir: &Path) -> std::io::Result<String> {
+fn render(sled_dir: &Path, leave_out: &[PathBuf]) -> std::io::Result<String> {
     let mut text = String::new();
-    for path in files(sled_dir)? {
+    for path in files(sled_dir)?.into_iter().filter(|p| !leave_out.contains(p)) {
         let (size, mtime_ns) = stat(&path)?;
         let name = path.strip_prefix(sled_dir).unwrap_or(&path).display().to_string();
         text.push_str(&format!("{size} {mtime_ns} {:08x} {name}\n", checksum(&path)?));
@@ -79,14 +79,16 @@ pub(super) fn sync_dir(dir: &Path) {
     }
 }
 
-/// Records the sled files as they are now. Called once sled has closed.
+/// Records the sled files as they are now, but those in `leave_out` (blobs of
+/// changes that never reached the disk: sled keeps or drops them as it opens). Called
+/// once sled has closed.
 ///
 /// The text goes into `seal.open`, the seal taken off at open, overwritten in place:
 /// its blocks are already the store's, so a store closed on a full disk is still
 /// sealed. Without it, into a new `seal.tmp`, removed if it cannot be written.
-pub fn write(store_dir: &Path, sled_dir: &Path) -> std::io::Result<()> {
+pub fn write(store_dir: &Path, sled_dir: &Path, leave_out: &[PathBuf]) -> std::io::Result<()> {
     use std::io::Write;
-    let text = render(sled_dir)?;
+    let text = render(sled_dir, leave_out)?;
     let open = store_dir.join(OPEN_FILE);
     let source = match fs::OpenOptions::new().write(true).open(&open) {
         Ok(mut file) => {
