@@ -176,3 +176,77 @@ fn a_closed_store_is_sealed_in_the_space_its_seal_already_had() {
     assert!(!dir.path().join("seal.open").exists());
     assert!(!dir.path().join("seal.tmp").exists());
 }
+
+/// Runs `open` on another thread; None if it has not returned within ten seconds.
+fn open_within(dir: &Path) -> Option<Result<SledStore>> {
+    let (done, result) = std::sync::mpsc::channel();
+    let dir = dir.to_path_buf();
+    std::thread::spawn(move || {
+        let _ = done.send(SledStore::open(&dir));
+    });
+    result.recv_timeout(std::time::Duration::from_secs(10)).ok()
+}
+
+fn mkfifo(path: &Path) {
+    let name = std::ffi::CString::new(path.as_os_str().as_encoded_bytes()).unwrap();
+    // SAFETY: a plain system call on a NUL-terminated path.
+    assert_eq!(unsafe { libc::mkfifo(name.as_ptr(), 0o600) }, 0);
+}
+
+#[test]
+fn a_seal_naming_files_outside_the_database_or_not_a_file_is_no_seal_and_never_waits() {
+    let dir = tempfile::tempdir().unwrap();
+    drop(noguera(dir.path()));
+    let sealed = fs::read_to_string(dir.path().join("seal")).unwrap();
+    mkfifo(&dir.path().join("fifo"));
+    for entry in ["/dev/zero", "../fifo", "blobs/../../fifo", "./db", ""] {
+        fs::write(dir.path().join("seal"), format!("{sealed}0 0 00000000 {entry}\n")).unwrap();
+        let store = open_within(dir.path())
+            .unwrap_or_else(|| panic!("{entry:?}: the open did not return"))
+            .unwrap_or_else(|e| panic!("{entry:?}: {e:?}"));
+        assert_eq!(store.municipalities().unwrap().len(), 30, "{entry:?}");
+        drop(store);
+    }
+    // The seal itself a FIFO, or a link to one: no seal.
+    fs::remove_file(dir.path().join("seal")).unwrap();
+    mkfifo(&dir.path().join("seal"));
+    let store = open_within(dir.path()).expect("waited on a FIFO");
+    assert_eq!(store.unwrap().municipalities().unwrap().len(), 30);
+    fs::remove_file(dir.path().join("seal")).unwrap();
+    std::os::unix::fs::symlink(dir.path().join("fifo"), dir.path().join("seal")).unwrap();
+    let store = open_within(dir.path()).expect("followed a link to a FIFO");
+    assert_eq!(store.unwrap().municipalities().unwrap().len(), 30);
+}
+
+#[test]
+fn a_fifo_in_the_database_directory_is_refused_at_once() {
+    let dir = tempfile::tempdir().unwrap();
+    drop(noguera(dir.path()));
+    let sled_dir = dir.path().join("sled");
+    let sealed = fs::read_to_string(dir.path().join("seal")).unwrap();
+    // Listed in the seal, or not: never opened, and the store is refused.
+    mkfifo(&sled_dir.join("fifo"));
+    for seal in [format!("{sealed}0 0 00000000 fifo\n"), String::new()] {
+        fs::write(dir.path().join("seal"), &seal).unwrap();
+        let err = open_within(dir.path())
+            .expect("waited on a FIFO")
+            .err()
+            .expect("opened with a FIFO among its files");
+        assert!(matches!(err, StoreError::Damaged { .. }), "{err:?}");
+    }
+    fs::remove_file(sled_dir.join("fifo")).unwrap();
+    // A link where a directory of the database was: refused, never followed.
+    let blobs = sled_dir.join("blobs");
+    fs::remove_dir_all(&blobs).unwrap();
+    std::os::unix::fs::symlink("/dev", &blobs).unwrap();
+    fs::write(
+        dir.path().join("seal"),
+        format!("{sealed}0 0 00000000 blobs/zero\n"),
+    )
+    .unwrap();
+    let err = open_within(dir.path())
+        .expect("waited")
+        .err()
+        .expect("followed a link");
+    assert!(matches!(err, StoreError::Damaged { .. }), "{err:?}");
+}
