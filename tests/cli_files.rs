@@ -109,6 +109,23 @@ fn a_failed_restore_removes_only_what_it_created() {
 }
 
 #[test]
+fn a_restore_into_a_directory_made_readable_by_all_leaves_it_private() {
+    let (dir, _db, _) = store_and_backup();
+    let backup = dir.path().join("backup.json");
+    let places = tempfile::tempdir().unwrap();
+    let empty = places.path().join("restored");
+    fs::create_dir(&empty).unwrap();
+    fs::set_permissions(&empty, fs::Permissions::from_mode(0o755)).unwrap();
+    ok(ocsae(&empty, &["restore", backup.to_str().unwrap()]));
+    let mode = fs::metadata(&empty).unwrap().permissions().mode() & 0o777;
+    assert_eq!(mode, 0o700, "anyone could lock it and keep its owner out");
+    for entry in fs::read_dir(&empty).unwrap() {
+        let meta = entry.unwrap().metadata().unwrap();
+        assert_eq!(meta.permissions().mode() & 0o077, 0, "{meta:?}");
+    }
+}
+
+#[test]
 fn restore_refuses_a_directory_that_holds_other_files_before_touching_it() {
     let (dir, _db, _) = store_and_backup();
     let good = dir.path().join("backup.json");

@@ -30,7 +30,16 @@ fn scope_or_error(name: &str, t: &I18n) -> Outcome<Scope> {
 type Opened = Box<dyn Store>;
 
 fn open_store(db: &Location, t: &I18n) -> Outcome<Opened> {
-    crate::store::open(db).map_err(|e| UserError(e.localize(t)))
+    let store = crate::store::open(db).map_err(|e| UserError(e.localize(t)))?;
+    say_warnings(t);
+    Ok(store)
+}
+
+/// What opening a store found worth saying, on stderr (before any screen).
+fn say_warnings(t: &I18n) {
+    for warning in crate::store::take_warnings() {
+        crate::output::err(format_args!("ocsae: {}", warning.localize(t)));
+    }
 }
 
 fn no_store(db: &Location, t: &I18n) -> UserError {
@@ -42,7 +51,9 @@ fn open_to_read(db: &Location, t: &I18n) -> Outcome<Opened> {
     if !crate::store::exists(db) {
         return Err(no_store(db, t));
     }
-    crate::store::open_to_read(db).map_err(|e| UserError(e.localize(t)))
+    let store = crate::store::open_to_read(db).map_err(|e| UserError(e.localize(t)))?;
+    say_warnings(t);
+    Ok(store)
 }
 
 /// Opens an existing store; a missing one is an error rather than an empty new one.

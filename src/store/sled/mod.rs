@@ -17,6 +17,7 @@ mod import;
 mod keys;
 mod lock;
 mod pending;
+mod private;
 pub mod quiet;
 mod read_copy;
 mod recovery;
@@ -119,6 +120,7 @@ impl SledStore {
             .mode(0o700)
             .create(dir)
             .map_err(|e| StoreError::io(dir, e))?;
+        private::secure(dir)?;
         let lock = lock::StoreLock::take(dir)?;
         if let Some(found) = schema::read_version_file(dir)?
             && found > schema::CURRENT
@@ -386,6 +388,8 @@ impl SledStore {
         }
     }
 }
+
+pub use private::take_warnings;
 
 /// The stores of this process whose database could not be closed (see `SledStore::stall`).
 static STALLED: Mutex<Vec<String>> = Mutex::new(Vec::new());

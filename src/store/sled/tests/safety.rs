@@ -250,3 +250,45 @@ fn a_fifo_in_the_database_directory_is_refused_at_once() {
         .expect("followed a link");
     assert!(matches!(err, StoreError::Damaged { .. }), "{err:?}");
 }
+
+#[test]
+fn every_open_makes_our_store_directory_private_again() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("db");
+    drop(noguera(&db));
+    // Made readable by all since (a restore into a directory made with umask 022,
+    // a careless chmod): anyone could then lock it and keep its owner out.
+    fs::set_permissions(&db, fs::Permissions::from_mode(0o755)).unwrap();
+    fs::set_permissions(db.join("ocsae.lock"), fs::Permissions::from_mode(0o644)).unwrap();
+    let store = SledStore::open(&db).unwrap();
+    let mode = |p: &Path| fs::metadata(p).unwrap().permissions().mode() & 0o777;
+    assert_eq!(mode(&db), 0o700);
+    assert_eq!(mode(&db.join("ocsae.lock")), 0o600);
+    drop(store);
+}
+
+#[test]
+fn another_users_store_that_others_can_read_is_named_in_a_warning() {
+    // SAFETY: geteuid only reads the process's user id.
+    if unsafe { libc::geteuid() } != 0 {
+        eprintln!("skipped: giving a directory to another user needs root");
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("db");
+    drop(noguera(&db));
+    fs::set_permissions(&db, fs::Permissions::from_mode(0o755)).unwrap();
+    std::os::unix::fs::chown(&db, Some(65534), None).unwrap();
+    let store = SledStore::open(&db).unwrap();
+    drop(store);
+    let warning = crate::store::StoreWarning::OpenToOthers {
+        path: db.display().to_string(),
+        owner: 65534,
+    };
+    assert!(take_warnings().contains(&warning));
+    assert_eq!(
+        fs::metadata(&db).unwrap().permissions().mode() & 0o777,
+        0o755,
+        "not ours to change"
+    );
+}
