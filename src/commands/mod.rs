@@ -254,26 +254,41 @@ pub fn restore(db: &Location, file: &Path, force: bool, config: &Config, t: &I18
         return Err(UserError(StoreError::Unsupported(db.to_string()).localize(t)));
     };
     let io_error = |e: std::io::Error| UserError(t.f(Msg::err_store_io, &[("path", db), ("detail", &e)]));
-    // Look at the target, then read and check the whole file, before touching anything.
-    let mut target = RestoreDir::check(dir).map_err(|e| match e {
+    let refused = |e: Refused| match e {
         Refused::NotAStore => UserError(t.f(Msg::err_restore_not_store, &[("path", db)])),
+        Refused::InUse(e) => UserError(e.localize(t)),
         Refused::Io(e) => io_error(e),
-    })?;
-    let dump = io::backup::read(file).map_err(|e| UserError(e.localize(t)))?;
+    };
+    // Look at the target (and lock it, if it is there: nobody makes a store in it
+    // meanwhile), then read and check the whole file, before touching anything.
+    let mut target = RestoreDir::check(dir).map_err(refused)?;
+    let dump = match io::backup::read(file) {
+        Ok(dump) => dump,
+        Err(e) => {
+            target.undo();
+            return Err(UserError(e.localize(t)));
+        }
+    };
     if let Err(e) = target.create() {
         target.undo();
-        return Err(io_error(e));
+        return Err(refused(e));
     }
-    let store = match crate::store::open(db) {
-        Ok(store) => store,
+    let opened = match target.lock() {
+        Some(held) => crate::store::sled::SledStore::open_locked(dir, held),
+        None => Err(StoreError::InUse(db.to_string())),
+    };
+    let store: Opened = match opened {
+        Ok(store) => Box::new(store),
         Err(e) => {
-            // In use: what is there belongs to the process that holds it.
+            // In use (by a program that does not take the directory's lock): what
+            // is there belongs to it.
             if !matches!(e, StoreError::InUse(_)) {
                 target.undo();
             }
             return Err(UserError(e.localize(t)));
         }
     };
+    say_warnings(t);
     if let Err(e) = store.restore(&dump, force) {
         drop(store);
         target.undo();

@@ -122,6 +122,24 @@ impl SledStore {
             .map_err(|e| StoreError::io(dir, e))?;
         private::secure(dir)?;
         let lock = lock::StoreLock::take(dir)?;
+        SledStore::open_held(dir, lock, options)
+    }
+
+    /// Locks the directory `dir` (which must exist) without opening a store in it:
+    /// for a restore, which holds it from its first look to its last removal.
+    pub fn lock_dir(dir: &Path) -> Result<DirLock> {
+        DirLock::take(dir)
+    }
+
+    /// `open`, in a directory this process has locked already with `held`.
+    pub fn open_locked(dir: &Path, held: &DirLock) -> Result<SledStore> {
+        super::private_umask();
+        private::secure(dir)?;
+        let lock = lock::StoreLock::sharing(held, dir)?;
+        SledStore::open_held(dir, lock, OpenOptions::default())
+    }
+
+    fn open_held(dir: &Path, lock: lock::StoreLock, options: OpenOptions) -> Result<SledStore> {
         if let Some(found) = schema::read_version_file(dir)?
             && found > schema::CURRENT
         {
@@ -389,6 +407,7 @@ impl SledStore {
     }
 }
 
+pub use lock::DirLock;
 pub use private::take_warnings;
 
 /// The stores of this process whose database could not be closed (see `SledStore::stall`).
