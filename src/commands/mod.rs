@@ -273,9 +273,28 @@ pub fn restore(db: &Location, file: &Path, force: bool, config: &Config, t: &I18
         target.undo();
         return Err(refused(e));
     }
-    let opened = match target.lock() {
-        Some(held) => crate::store::sled::SledStore::open_locked(dir, held),
-        None => Err(StoreError::InUse(db.to_string())),
+    let Some(held) = target.lock() else {
+        return Err(UserError(StoreError::InUse(db.to_string()).localize(t)));
+    };
+    use crate::store::sled::SledStore;
+    let mut aside = None;
+    let opened = match SledStore::open_locked(dir, held) {
+        // A damaged database is what --force is for: it is moved aside, not deleted.
+        Err(StoreError::Damaged { .. }) if force => {
+            let stamp = chrono::Utc::now().format("%Y%m%dT%H%M%S").to_string();
+            let set = SledStore::set_aside(dir, held, &stamp).map_err(|e| UserError(e.localize(t)))?;
+            let opened = SledStore::open_locked(dir, held);
+            match opened {
+                Ok(_) => aside = Some(set),
+                Err(_) => {
+                    if let Err(e) = set.put_back() {
+                        tracing::error!("could not put the damaged database back: {e}");
+                    }
+                }
+            }
+            opened
+        }
+        other => other,
     };
     let store: Opened = match opened {
         Ok(store) => Box::new(store),
@@ -291,6 +310,11 @@ pub fn restore(db: &Location, file: &Path, force: bool, config: &Config, t: &I18
     say_warnings(t);
     if let Err(e) = store.restore(&dump, force) {
         drop(store);
+        if let Some(set) = aside
+            && let Err(e) = set.put_back()
+        {
+            tracing::error!("could not put the damaged database back: {e}");
+        }
         target.undo();
         let text = match e {
             RestoreError::NotEmpty => t.f(Msg::err_restore_not_empty, &[("path", db)]),
@@ -315,6 +339,12 @@ pub fn restore(db: &Location, file: &Path, force: bool, config: &Config, t: &I18
             ]
         )
     ));
+    if let Some(set) = aside {
+        crate::output::out(format_args!(
+            "{}",
+            t.f(Msg::restore_damaged_kept, &[("path", &set.path().display())])
+        ));
+    }
     Ok(())
 }
 

@@ -332,6 +332,7 @@ messages! {
     req_too_small,
     req_urgent,
     restore_done,
+    restore_damaged_kept,
     role_data_certifier,
     role_intervenor,
     role_mayor,

@@ -1,7 +1,7 @@
 //! sled itself: opening it, knowing when it has let go of its files, and the
 //! leftovers of its writes that failed.
 
-use super::{Kind, Result, StoreError, damaged, keys, location};
+use super::{Kind, Result, StoreError, damaged, keys, location, plain};
 use crate::store::is_disk_full;
 use std::collections::BTreeSet;
 use std::ffi::OsString;
@@ -24,7 +24,7 @@ pub(super) struct Engine {
 
 impl Engine {
     pub(super) fn new(db: sled::Db, dir: &Path) -> Result<Engine> {
-        let tree = |name: &str| db.open_tree(name).map_err(|e| damaged(dir, e));
+        let tree = |name: &str| db.open_tree(name).map_err(|e| damaged(dir, plain(&e)));
         let mut trees = vec![tree("meta")?, tree("history")?, tree("history_index")?];
         for kind in Kind::ALL {
             trees.push(tree(keys::tree_name(kind))?);
@@ -105,7 +105,7 @@ pub(super) fn open_sled(dir: &Path) -> Result<sled::Db> {
             remove_abandoned_snapshots(&path);
             Err(StoreError::io(path, e))
         }
-        Ok(Err(e)) => Err(damaged(dir, e)),
+        Ok(Err(e)) => Err(damaged(dir, plain(&e))),
         Err(_) => Err(damaged(dir, "the storage engine could not read it")),
     }
 }

@@ -10,6 +10,7 @@ mod backend;
 mod backup;
 pub(crate) mod codec;
 mod commit;
+mod damaged;
 mod engine;
 mod history;
 mod history_index;
@@ -305,7 +306,7 @@ impl SledStore {
     /// The records of `kind`'s tree, in key order, decoded one at a time.
     pub(super) fn scan(&self, kind: Kind) -> Result<impl Iterator<Item = Result<Record>> + '_> {
         Ok(self.tree(kind)?.iter().map(move |item| {
-            let (_, value) = item.map_err(|e| damaged(&self.dir, e))?;
+            let (_, value) = item.map_err(|e| damaged(&self.dir, plain(&e)))?;
             keys::decode_value(kind, &value).map_err(|e| damaged(&self.dir, e))
         }))
     }
@@ -407,6 +408,7 @@ impl SledStore {
     }
 }
 
+pub use damaged::SetAside;
 pub use lock::DirLock;
 pub use private::take_warnings;
 
@@ -456,9 +458,29 @@ fn damaged(dir: &Path, detail: impl std::fmt::Display) -> StoreError {
     }
 }
 
+/// sled's error in plain words: its own text for damage is a debug dump
+/// ("Read corrupted data at file offset Some(Inline(571)) backtrace ()").
+fn plain(e: &sled::Error) -> String {
+    match e {
+        sled::Error::Corruption {
+            at: Some(sled::DiskPtr::Inline(offset)),
+            ..
+        } => format!("unreadable data at byte {offset} of the database file"),
+        sled::Error::Corruption {
+            at: Some(sled::DiskPtr::Blob(_, blob)),
+            ..
+        } => format!("unreadable data in the file blobs/{blob}"),
+        sled::Error::Corruption { .. } => "unreadable data in the database file".to_string(),
+        sled::Error::Io(io) => io.to_string(),
+        sled::Error::CollectionNotFound(_) => "a table of the database is missing".to_string(),
+        sled::Error::Unsupported(what) => format!("the storage engine refused: {what}"),
+        sled::Error::ReportableBug(what) => format!("the storage engine failed: {what}"),
+    }
+}
+
 /// sled's error as the store's: an I/O error keeps its cause, for the full disk.
 fn backend_error(e: sled::Error) -> StoreError {
-    let detail = e.to_string();
+    let detail = plain(&e);
     let io = match e {
         sled::Error::Io(io) => Some(Arc::new(io)),
         _ => None,

@@ -86,9 +86,9 @@ impl Untouched {
 /// Reads every value of every tree, which is where sled finds damage it let pass at open.
 pub(super) fn read_everything(db: &sled::Db) -> std::result::Result<(), String> {
     for name in db.tree_names() {
-        let tree = db.open_tree(&name).map_err(|e| e.to_string())?;
+        let tree = db.open_tree(&name).map_err(|e| super::plain(&e))?;
         for item in tree.iter() {
-            item.map_err(|e| e.to_string())?;
+            item.map_err(|e| super::plain(&e))?;
         }
     }
     Ok(())
