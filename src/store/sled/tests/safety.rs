@@ -292,3 +292,33 @@ fn another_users_store_that_others_can_read_is_named_in_a_warning() {
         "not ours to change"
     );
 }
+
+#[test]
+fn a_read_copy_is_named_with_the_process_and_the_store_is_held_from_the_failed_open_on() {
+    let dir = tempfile::tempdir().unwrap();
+    drop(noguera(dir.path()));
+    let asked = std::rc::Rc::new(std::cell::Cell::new(false));
+    let seen = asked.clone();
+    read_copy::AT_FULL_DISK.with(|hook| {
+        *hook.borrow_mut() = Some(Box::new(move |dir: &Path| {
+            // A process starting between the open that failed and the copy.
+            assert!(matches!(SledStore::open(dir), Err(StoreError::InUse(_))));
+            seen.set(true);
+        }))
+    });
+    let store = SledStore::open_to_read(dir.path());
+    read_copy::AT_FULL_DISK.with(|hook| *hook.borrow_mut() = None);
+    let store = store.unwrap();
+    assert!(asked.get(), "the copy was not needed");
+    let copy = store.dir().to_path_buf();
+    let name = copy.file_name().unwrap().to_string_lossy().into_owned();
+    assert!(
+        name.starts_with(&format!("ocsae-read-{}-", std::process::id())),
+        "{name}"
+    );
+    assert!(matches!(SledStore::open(dir.path()), Err(StoreError::InUse(_))));
+    assert_eq!(store.municipalities().unwrap().len(), 30);
+    drop(store);
+    assert!(!copy.exists());
+    drop(SledStore::open(dir.path()).unwrap());
+}
