@@ -33,7 +33,7 @@ use std::ffi::OsString;
 use std::fs;
 use std::os::unix::fs::DirBuilderExt;
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicBool, AtomicI32, Ordering::SeqCst};
+use std::sync::atomic::{AtomicBool, AtomicI32, AtomicU64, Ordering::SeqCst};
 use std::sync::{Arc, Mutex, RwLock};
 
 /// Indexes of the trees in a transaction, in `Engine::trees` order; the kinds'
@@ -73,6 +73,8 @@ pub struct SledStore {
     /// sled could not be closed after a write failed (see `engine::close`): it will
     /// write nothing more, and cannot be opened again in this process.
     stalled: AtomicBool,
+    /// The room a retry found too little, after it failed for want of it (0 if none).
+    room_failed: AtomicU64,
     /// Something was written since the store was opened.
     wrote: AtomicBool,
     /// One change at a time in this process: ids and sequence numbers are read
@@ -213,6 +215,7 @@ impl SledStore {
             orphans: Mutex::new(Vec::new()),
             durable_blobs: Mutex::new(engine::blobs(&sled_dir)),
             stalled: AtomicBool::new(false),
+            room_failed: AtomicU64::new(0),
             wrote: AtomicBool::new(false),
             writing: Mutex::new(()),
             _lock: lock,

@@ -9,7 +9,7 @@
 
 use super::commit::StackMove;
 use super::engine::{self, SLED_DIR, open_sled, wait_for_sled_release};
-use super::{SledStore, damaged, location, recovery};
+use super::{SledStore, codec, damaged, location, recovery};
 use crate::store::{Applied, ChangeKind, Edit, EntryKind, Result, StoreError, Unsaved};
 use chrono::{DateTime, Utc};
 use std::collections::BTreeSet;
@@ -17,8 +17,9 @@ use std::ffi::OsString;
 use std::sync::Arc;
 use std::sync::atomic::Ordering::SeqCst;
 
-/// Free space below which reopening sled is not tried: it writes as it opens.
-const SPACE_TO_REOPEN: u64 = 1024 * 1024;
+/// Room beyond the estimate of what a retry writes: sled's own records around
+/// each change, and a new segment's header.
+const ROOM_MARGIN: u64 = 64 * 1024;
 
 /// One change as it was applied, to apply it again.
 #[derive(Debug, Clone)]
@@ -120,19 +121,65 @@ impl SledStore {
             return Ok(());
         }
         self.check_space()?;
-        self.reopen()?;
-        self.apply_pending()
+        let free = free_space(&self.dir);
+        let done = self.reopen().and_then(|()| self.apply_pending());
+        match &done {
+            Ok(()) => self.room_failed.store(0, SeqCst),
+            Err(e) => self.note_room_failure(free, e),
+        }
+        done
     }
 
-    /// An error unless the store's disk has room for sled to open.
+    /// An error naming the room needed unless the store's disk has it: reopening
+    /// sled writes a new snapshot, and the waiting changes go to its log.
     fn check_space(&self) -> Result<()> {
-        let full = || StoreError::io(&self.dir, std::io::Error::from_raw_os_error(libc::ENOSPC));
-        if self.disk_full_simulated() {
-            return Err(full());
-        }
-        match free_space(&self.dir) {
-            Some(free) if free < SPACE_TO_REOPEN => Err(full()),
+        let needed = self.room_needed();
+        let free = match self.disk_full_simulated() {
+            true => Some(0),
+            false => free_space(&self.dir),
+        };
+        match free {
+            Some(free) if free < needed => Err(StoreError::NoRoom {
+                path: self.dir.clone(),
+                needed,
+                free,
+            }),
             _ => Ok(()),
+        }
+    }
+
+    /// What a retry needs free: the size of sled's snapshot (it writes a new one as
+    /// it opens), three times the waiting changes (the records, the history entry,
+    /// its index), and a margin; more once a retry with that much failed.
+    pub(super) fn room_needed(&self) -> u64 {
+        let snapshot = std::fs::read_dir(self.dir.join(SLED_DIR))
+            .map(|entries| {
+                entries
+                    .flatten()
+                    .filter(|e| e.file_name().to_string_lossy().starts_with("snap."))
+                    .filter_map(|e| e.metadata().ok().map(|m| m.len()))
+                    .max()
+                    .unwrap_or(0)
+            })
+            .unwrap_or(0);
+        let changes: u64 = self
+            .pending
+            .lock()
+            .map(|pending| {
+                pending
+                    .iter()
+                    .map(|p| codec::encode(&p.edits).map_or(0, |bytes| bytes.len() as u64))
+                    .sum()
+            })
+            .unwrap_or(0);
+        let estimate = snapshot + 3 * changes + ROOM_MARGIN;
+        estimate.max(self.room_failed.load(SeqCst))
+    }
+
+    /// A retry failed for want of room with `free` bytes free: the next needs more.
+    pub(super) fn note_room_failure(&self, free: Option<u64>, error: &StoreError) {
+        if let Some(free) = free.filter(|_| error.disk_full()) {
+            self.room_failed.fetch_max(free + ROOM_MARGIN, SeqCst);
         }
     }
 
@@ -207,8 +254,18 @@ impl SledStore {
     }
 }
 
+#[cfg(test)]
+thread_local! {
+    /// The free space the unit tests pretend the disk has.
+    pub(super) static FREE_SPACE: std::cell::Cell<Option<u64>> = const { std::cell::Cell::new(None) };
+}
+
 /// Bytes an unprivileged user may still write on the filesystem of `dir`.
 fn free_space(dir: &std::path::Path) -> Option<u64> {
+    #[cfg(test)]
+    if let Some(free) = FREE_SPACE.with(std::cell::Cell::get) {
+        return Some(free);
+    }
     use std::os::unix::ffi::OsStrExt;
     let path = std::ffi::CString::new(dir.as_os_str().as_bytes()).ok()?;
     // SAFETY: statvfs fills the struct for a valid NUL-terminated path.

@@ -322,3 +322,43 @@ fn a_read_copy_is_named_with_the_process_and_the_store_is_held_from_the_failed_o
     assert!(!copy.exists());
     drop(SledStore::open(dir.path()).unwrap());
 }
+
+#[test]
+fn a_retry_needs_the_room_the_waiting_changes_need_not_a_fixed_megabyte_and_says_how_much() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = noguera(dir.path());
+    store.simulate_full_disk_at_flush(true);
+    assert!(
+        !contacts_note(&store, "u", "2026-11-26T10:00:00Z")
+            .unwrap()
+            .durable
+    );
+    store.simulate_full_disk_at_flush(false);
+    // Too little room: refused before sled is touched, naming what is needed.
+    pending::FREE_SPACE.with(|f| f.set(Some(10 * 1024)));
+    let err = store.retry().unwrap_err();
+    let StoreError::NoRoom { needed, free, .. } = err.clone() else {
+        panic!("{err:?}");
+    };
+    assert_eq!(free, 10 * 1024);
+    assert!((64 * 1024..200 * 1024).contains(&needed), "{needed}");
+    assert!(err.disk_full());
+    let t = crate::i18n::I18n::new(crate::i18n::Lang::Ca);
+    let said = err.localize(&t);
+    assert!(
+        said.contains(&format!(
+            "calen {} KB lliures i n'hi ha 10",
+            needed.div_ceil(1024)
+        )),
+        "{said}"
+    );
+    assert_eq!(store.unsaved().count(), 1);
+    // The 2 MB disk of the issue, under 1 MB free once the store has grown: written.
+    pending::FREE_SPACE.with(|f| f.set(Some(968 * 1024)));
+    store.retry().unwrap();
+    assert_eq!(store.unsaved().count(), 0);
+    // A retry that failed for want of room with that much free asks for more next time.
+    store.note_room_failure(Some(968 * 1024), &err);
+    assert_eq!(store.room_needed(), (968 + 64) * 1024);
+    pending::FREE_SPACE.with(|f| f.set(None));
+}
