@@ -415,3 +415,66 @@ fn quitting_on_a_full_disk_asks_naming_the_change_and_says_on_stderr_what_was_lo
         "{after}"
     );
 }
+
+/// The binary, run with every file it writes capped at `bytes` (as a full disk
+/// would refuse them; the signal that would kill it is ignored).
+fn capped(command: &mut Command, bytes: u64) -> &mut Command {
+    use std::os::unix::process::CommandExt;
+    // SAFETY: only async-signal-safe system calls between fork and exec.
+    unsafe {
+        command.pre_exec(move || {
+            libc::signal(libc::SIGXFSZ, libc::SIG_IGN);
+            let limit = libc::rlimit {
+                rlim_cur: bytes,
+                rlim_max: libc::RLIM_INFINITY,
+            };
+            match libc::setrlimit(libc::RLIMIT_FSIZE, &limit) {
+                0 => Ok(()),
+                _ => Err(std::io::Error::last_os_error()),
+            }
+        })
+    }
+}
+
+#[test]
+fn the_dashboard_refused_for_want_of_room_names_the_store_suggests_read_only_and_logs_it() {
+    use common::pty::binary;
+    let home = tempfile::tempdir().unwrap();
+    let db = home.path().join("db");
+    let env = |c: &mut Command| {
+        c.env("XDG_CONFIG_HOME", home.path().join("config"))
+            .env("XDG_STATE_HOME", home.path().join("state"))
+            .env("LANG", "C.UTF-8");
+    };
+    let mut init = Command::new(binary());
+    env(&mut init);
+    assert!(
+        init.args(["--db", db.to_str().unwrap(), "init"])
+            .status()
+            .unwrap()
+            .success()
+    );
+    // After a crash (no seal), opening to write copies the database aside first:
+    // a disk that takes no file past 64 KB refuses that.
+    std::fs::remove_file(db.join("seal")).unwrap();
+    let mut dashboard = Command::new(binary());
+    env(&mut dashboard);
+    let out = capped(dashboard.args(["--db", db.to_str().unwrap()]), 64 * 1024)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    let db_text = db.display().to_string();
+    assert!(
+        stderr.contains(&format!(
+            "el magatzem {db_text} per treballar-hi necessita espai lliure"
+        )) && stderr.contains(&format!("«ocsae --db {db_text} --read-only»")),
+        "{stderr}"
+    );
+    let log = std::fs::read_to_string(home.path().join("state/ocsae/ocsae.log")).unwrap();
+    assert!(
+        log.lines()
+            .any(|l| l.contains("ERROR") && l.contains("the dashboard cannot open")),
+        "{log}"
+    );
+}

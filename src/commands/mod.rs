@@ -348,6 +348,24 @@ pub fn restore(db: &Location, file: &Path, force: bool, config: &Config, t: &I18
     Ok(())
 }
 
+/// Opens the store for the dashboard, which may change it. A refusal is logged;
+/// one for want of room says how to look at the store all the same.
+fn open_to_work(db: &Location, t: &I18n) -> Outcome<Opened> {
+    match crate::store::open(db) {
+        Ok(store) => {
+            say_warnings(t);
+            Ok(store)
+        }
+        Err(e) => {
+            tracing::error!("the dashboard cannot open {db}: {e}");
+            match e.disk_full() {
+                true => Err(UserError(t.f(Msg::err_dashboard_disk_full, &[("path", db)]))),
+                false => Err(UserError(e.localize(t))),
+            }
+        }
+    }
+}
+
 pub fn dashboard(
     db: &Location,
     config: Config,
@@ -371,7 +389,7 @@ pub fn dashboard(
     };
     let store = match read_only {
         true => open_to_read(db, t)?,
-        false => open_store(db, t)?,
+        false => open_to_work(db, t)?,
     };
     tracing::debug!("store open");
     let empty = store.is_empty().map_err(|e| UserError(e.localize(t)))?;

@@ -168,6 +168,7 @@ messages! {
     err_store_stalled,
     err_store_stalled_exit,
     err_disk_room,
+    err_dashboard_disk_full,
     warn_store_open_to_others,
     err_terminal,
     err_unknown_comarca,
