@@ -77,6 +77,14 @@ impl StoreError {
         matches!(self, StoreError::NoRoom { .. }) || self.io_source().is_some_and(is_disk_full)
     }
 
+    /// Whether the disk itself has no room left (not a quota, not a size limit).
+    pub fn no_space(&self) -> bool {
+        matches!(self, StoreError::NoRoom { .. })
+            || self.io_source().is_some_and(|e| {
+                e.raw_os_error() == Some(libc::ENOSPC) || e.kind() == std::io::ErrorKind::StorageFull
+            })
+    }
+
     /// The system's error number, if the error came from the system.
     pub fn os_error(&self) -> Option<i32> {
         self.io_source().and_then(std::io::Error::raw_os_error)

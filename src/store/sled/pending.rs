@@ -177,8 +177,9 @@ impl SledStore {
     }
 
     /// A retry failed for want of room with `free` bytes free: the next needs more.
+    /// Only a full disk says so: a quota or a file size limit is not in `free`.
     pub(super) fn note_room_failure(&self, free: Option<u64>, error: &StoreError) {
-        if let Some(free) = free.filter(|_| error.disk_full()) {
+        if let Some(free) = free.filter(|_| error.no_space()) {
             self.room_failed.fetch_max(free + ROOM_MARGIN, SeqCst);
         }
     }
