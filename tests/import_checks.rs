@@ -361,3 +361,72 @@ fn the_file_is_checked_before_the_store_is_locked() {
     let (code, stderr) = import(&db, format!("{HEADER}{GOOD}").as_bytes());
     assert_eq!(code, Some(0), "{stderr}");
 }
+
+/// The peak memory the log gives for the last import's first pass, in KB.
+fn checked_peak_kb(log: &Path) -> u64 {
+    let log = std::fs::read_to_string(log).unwrap();
+    let line = log
+        .lines()
+        .rev()
+        .find(|l| l.contains("import checked"))
+        .expect("logged");
+    let at = line.find("peak_kb=").unwrap() + "peak_kb=".len();
+    line[at..]
+        .split(|c: char| !c.is_ascii_digit())
+        .next()
+        .unwrap()
+        .parse()
+        .unwrap()
+}
+
+#[test]
+fn an_import_reads_a_row_at_a_time_and_holds_no_more_than_a_row() {
+    let (dir, db) = seeded();
+    // 16 MB of one-cell rows: held whole, as rows of strings, it took 87 times that.
+    let file = dir.path().join("ones.csv");
+    let mut bytes = HEADER.as_bytes().to_vec();
+    bytes.extend(b"1\n".repeat(8 * 1024 * 1024));
+    std::fs::write(&file, &bytes).unwrap();
+    let out = common::cli::command_at(&db, &["import", "certificates", file.to_str().unwrap()], NOW)
+        .env("XDG_STATE_HOME", dir.path().join("state"))
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    assert!(text(&out.stderr).contains("line 2:"), "{}", text(&out.stderr));
+    let kb = checked_peak_kb(&dir.path().join("state/ocsae/ocsae.log"));
+    assert!(kb < 48 * 1024, "peak {kb} KB for a 16 MB file");
+    // A file of good rows, 25,000 of them, checked and written in batches of 10,000.
+    let mut good = HEADER.to_string();
+    for i in 0..25_000 {
+        good.push_str(&format!(
+            "252228,Titular {i},mayor,tcat,new,no,received,2026-12-01 09:00,\n"
+        ));
+    }
+    std::fs::write(&file, &good).unwrap();
+    let out = ocsae(&db, &["import", "certificates", file.to_str().unwrap()]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let list = certificates(&db);
+    assert_eq!(list.len(), 25_000);
+    assert_eq!(list[24_999]["holder"], "Titular 24999");
+}
+
+#[test]
+fn a_file_that_changes_between_the_check_and_the_writing_is_not_imported() {
+    let (dir, db) = seeded();
+    let file = dir.path().join("certs.csv");
+    std::fs::write(&file, format!("{HEADER}{GOOD}")).unwrap();
+    let mut source = ocsae::io::csv_input::CsvFile::open(&file, 1024).unwrap();
+    let (what, tz, now) = (
+        ocsae::io::import::What::Certificates,
+        chrono_tz::Europe::Madrid,
+        common::at("2026-12-04T09:00:00Z"),
+    );
+    let tally = ocsae::io::import::check(what, &mut source, tz, now).unwrap();
+    assert_eq!(tally.rows, 1);
+    // Another program saves over it, same length, between the two passes.
+    std::fs::write(&file, format!("{HEADER}{}", GOOD.replace("Maria", "Marta"))).unwrap();
+    let store = common::open_store(&db);
+    let err = ocsae::io::import::apply(store.as_ref(), what, &mut source, tz, now, now).unwrap_err();
+    assert!(matches!(err, ocsae::io::IoError::Changed { .. }), "{err:?}");
+    assert!(store.certificates().unwrap().is_empty(), "nothing written");
+}

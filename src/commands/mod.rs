@@ -133,18 +133,24 @@ pub fn import(
     let tz = config.time_zone().unwrap_or(chrono_tz::Europe::Madrid);
     let fail = |e: io::IoError| UserError(e.localize(t));
     // The first pass needs no store: a file that cannot be imported (a FIFO, a huge
-    // file, a bad row) never holds the store's lock.
-    let table = io::csv_input::read(file, config.import_max_mb).map_err(fail)?;
-    let checked = match what {
-        ImportWhat::Contacts => io::import::check_contacts(&table),
-        ImportWhat::Certificates => io::import::check_certificates(&table, tz, clock.now()),
-    }
-    .map_err(fail)?;
-    drop(table);
-    tracing::debug!("import checked");
+    // file, a bad row) never holds the store's lock. Each pass reads the file a row
+    // at a time; the second checks every row again and that the file is the same.
+    let what = match what {
+        ImportWhat::Contacts => io::import::What::Contacts,
+        ImportWhat::Certificates => io::import::What::Certificates,
+    };
+    let mut source = io::csv_input::CsvFile::open(file, config.import_max_mb).map_err(fail)?;
+    let checked = io::import::check(what, &mut source, tz, clock.now());
+    // Memory is the cost of a large import: each pass keeps a row at a time.
+    let peak_kb = crate::logging::peak_rss_kb();
+    tracing::info!(peak_kb, passed = checked.is_ok(), "import checked");
+    checked.map_err(fail)?;
     let store = open_existing(db, t)?;
     let before = store.last_seq().unwrap_or(0);
-    let done = io::import::apply(store.as_ref(), checked, clock.now()).map_err(fail)?;
+    let done = io::import::apply(store.as_ref(), what, &mut source, tz, clock.now(), clock.now());
+    let peak_kb = crate::logging::peak_rss_kb();
+    tracing::info!(peak_kb, saved = done.is_ok(), "import applied");
+    let done = done.map_err(fail)?;
     if done.cleaned > 0 {
         crate::output::err(format_args!(
             "ocsae: {}",
@@ -157,7 +163,6 @@ pub fn import(
             t.f(Msg::read_as_latin, &[("path", &file.display())])
         ));
     }
-    tracing::debug!("import applied");
     // Closing and opening again lets sled settle the large write now, rather
     // than on the dashboard's next start. The import is saved whatever this says:
     // a store that will not open now (a disk that filled since) only keeps its

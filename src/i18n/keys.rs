@@ -146,6 +146,7 @@ messages! {
     err_encoding_at,
     err_encoding_utf16,
     err_file_too_big,
+    err_import_changed,
     err_not_a_file,
     err_line,
     err_missing_columns,
