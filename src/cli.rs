@@ -47,7 +47,7 @@ pub enum Command {
     },
     /// Write records as JSON or CSV
     Export {
-        #[arg(value_enum)]
+        #[arg(value_enum, value_name = "municipalities|rollout|certificates")]
         what: ExportWhat,
         #[arg(long, value_enum, default_value_t)]
         format: Format,
@@ -82,7 +82,7 @@ pub enum Command {
     },
     /// Read records from a CSV file, all or nothing
     Import {
-        #[arg(value_enum)]
+        #[arg(value_enum, value_name = "contacts|certificates")]
         what: ImportWhat,
         file: PathBuf,
     },

@@ -47,10 +47,41 @@ impl Default for Config {
 
 /// A configuration file that cannot be used, with the reason.
 #[derive(Debug, thiserror::Error)]
-#[error("{path}: {detail}")]
+#[error("{}: {problem}", path.display())]
 pub struct ConfigError {
     pub path: PathBuf,
-    pub detail: String,
+    pub problem: ConfigProblem,
+}
+
+/// What is wrong with a configuration file.
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigProblem {
+    #[error("{0}")]
+    Io(std::io::Error),
+    /// Not TOML, or not our fields; `text` is the file, to say the line.
+    #[error("{error}")]
+    Toml {
+        text: String,
+        error: Box<toml::de::Error>,
+    },
+    #[error("time_zone: unknown time zone {0:?}")]
+    TimeZone(String),
+    #[error("import_max_mb: at least 1 (MiB)")]
+    ImportMax,
+}
+
+impl ConfigError {
+    /// The mistake in the user's language, naming the file (and the line).
+    pub fn localize(&self, t: &crate::i18n::I18n) -> String {
+        use crate::i18n::{Msg, system};
+        let path = self.path.display();
+        match &self.problem {
+            ConfigProblem::Io(e) => system::io_error(t, &path, e),
+            ConfigProblem::Toml { text, error } => system::toml_error(t, &path, text, error),
+            ConfigProblem::TimeZone(zone) => t.f(Msg::cfg_time_zone, &[("path", &path), ("zone", zone)]),
+            ConfigProblem::ImportMax => t.f(Msg::cfg_import_max, &[("path", &path)]),
+        }
+    }
 }
 
 impl Config {
@@ -62,23 +93,28 @@ impl Config {
             Err(e) => {
                 return Err(ConfigError {
                     path: path.into(),
-                    detail: e.to_string(),
+                    problem: ConfigProblem::Io(e),
                 });
             }
         };
-        let config: Config = toml::from_str(&text).map_err(|e| ConfigError {
+        let fail = |problem| ConfigError {
             path: path.into(),
-            detail: e.to_string(),
-        })?;
-        config.time_zone().map_err(|detail| ConfigError {
-            path: path.into(),
-            detail,
-        })?;
+            problem,
+        };
+        let config: Config = match toml::from_str(&text) {
+            Ok(config) => config,
+            Err(error) => {
+                return Err(fail(ConfigProblem::Toml {
+                    text,
+                    error: Box::new(error),
+                }));
+            }
+        };
+        if config.time_zone().is_err() {
+            return Err(fail(ConfigProblem::TimeZone(config.time_zone.clone())));
+        }
         if config.import_max_mb == 0 {
-            return Err(ConfigError {
-                path: path.into(),
-                detail: "import_max_mb: at least 1 (MiB)".into(),
-            });
+            return Err(fail(ConfigProblem::ImportMax));
         }
         Ok(config)
     }
@@ -146,8 +182,22 @@ mod tests {
         assert_eq!(c.keys["global"]["quit"], vec!["x".to_string()]);
 
         std::fs::write(&path, "threshhold = 3\n").unwrap();
-        let err = Config::load(&path).unwrap_err().to_string();
-        assert!(err.contains("threshhold"), "{err}");
+        let err = Config::load(&path).unwrap_err();
+        assert!(err.to_string().contains("threshhold"), "{err}");
+        let ca = crate::i18n::I18n::new(Lang::Ca);
+        assert_eq!(
+            err.localize(&ca),
+            format!("{}, línia 1: camp desconegut «threshhold»", path.display())
+        );
+        std::fs::write(&path, "comarca = \"Priorat\"\nthreshold = \"molts\"\n").unwrap();
+        let err = Config::load(&path).unwrap_err().localize(&ca);
+        assert_eq!(
+            err,
+            format!(
+                "{}, línia 2: un valor d'un altre tipus que l'esperat",
+                path.display()
+            )
+        );
 
         std::fs::write(&path, "time_zone = \"Mars/Olympus\"\n").unwrap();
         let err = Config::load(&path).unwrap_err().to_string();

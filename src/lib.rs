@@ -3,6 +3,7 @@
 pub mod app;
 pub mod assets;
 pub mod cli;
+pub mod cli_i18n;
 mod commands;
 pub mod config;
 pub mod domain;
@@ -23,7 +24,6 @@ pub mod tui;
 pub mod views;
 pub mod widgets;
 
-use clap::Parser;
 use cli::{Cli, Command};
 use config::{Config, Paths};
 use domain::clock::{Clock, SystemClock};
@@ -31,15 +31,68 @@ use i18n::{I18n, Lang, Msg};
 use std::process::ExitCode;
 use std::sync::Arc;
 
-/// An error to show the user: one clear sentence, no backtrace.
+/// An error to show the user: one clear sentence, no backtrace. `usage`: the
+/// command line asked for something that is not there (exit status 2), rather
+/// than the program refusing what was asked (1).
 #[derive(Debug)]
-pub struct UserError(pub String);
+pub struct UserError {
+    pub message: String,
+    pub usage: bool,
+}
+
+/// A refusal (exit status 1): `UserError(text)`.
+#[allow(non_snake_case)]
+pub fn UserError(message: String) -> UserError {
+    UserError {
+        message,
+        usage: false,
+    }
+}
+
+impl UserError {
+    /// The command line names something that is not there (exit status 2).
+    pub fn usage(message: String) -> UserError {
+        UserError { message, usage: true }
+    }
+
+    pub fn exit_code(&self) -> u8 {
+        if self.usage { 2 } else { 1 }
+    }
+}
+
+/// Reads the command line in the interface language; an error or `--help`
+/// is printed here, with the status to exit with.
+fn parse_command_line(paths: Option<&Paths>, env_lang: Option<Lang>) -> Result<Cli, u8> {
+    use clap::FromArgMatches;
+    let args: Vec<std::ffi::OsString> = std::env::args_os().collect();
+    let lang = cli_i18n::language(&args, env_lang, paths.map(|p| p.config_file.as_path()));
+    let t = I18n::new(lang);
+    let parsed = cli_i18n::command(&t)
+        .try_get_matches_from(&args)
+        .and_then(|matches| Cli::from_arg_matches(&matches));
+    parsed.map_err(|e| {
+        let printed = cli_i18n::render(&e, &t);
+        match printed.to_stderr {
+            true => crate::output::err(format_args!("{}", printed.text.trim_end())),
+            false => crate::output::out(format_args!("{}", printed.text.trim_end())),
+        }
+        printed.code
+    })
+}
 
 /// Runs the program; `main` only calls this.
 pub fn run() -> ExitCode {
     panics::install_hook();
-    let cli = Cli::parse();
     let paths = Paths::discover();
+    let env_lang = ["LC_ALL", "LC_MESSAGES", "LANG"]
+        .iter()
+        .filter_map(|v| std::env::var(v).ok())
+        .find(|v| !v.is_empty())
+        .and_then(|v| Lang::from_locale(&v));
+    let cli = match parse_command_line(paths.as_ref(), env_lang) {
+        Ok(cli) => cli,
+        Err(code) => return ExitCode::from(code),
+    };
     if let Some(state) = paths.as_ref().map(|p| p.state_dir.clone()) {
         // The log is private like the store: it names councils and people.
         store::private_umask();
@@ -52,16 +105,11 @@ pub fn run() -> ExitCode {
         .config
         .clone()
         .or_else(|| paths.as_ref().map(|p| p.config_file.clone()));
-    let env_lang = ["LC_ALL", "LC_MESSAGES", "LANG"]
-        .iter()
-        .filter_map(|v| std::env::var(v).ok())
-        .find(|v| !v.is_empty())
-        .and_then(|v| Lang::from_locale(&v));
     // A file named with --config must be there; the default one is optional.
     let loaded = match (&cli.config, config_path.as_deref()) {
         (Some(path), _) if !path.exists() => Err(config::ConfigError {
             path: path.clone(),
-            detail: std::io::Error::from(std::io::ErrorKind::NotFound).to_string(),
+            problem: config::ConfigProblem::Io(std::io::ErrorKind::NotFound.into()),
         }),
         (_, path) => path.map(Config::load).transpose(),
     };
@@ -69,7 +117,11 @@ pub fn run() -> ExitCode {
         Ok(config) => config.unwrap_or_default(),
         Err(e) => {
             let t = I18n::new(cli.lang.or(env_lang).unwrap_or_default());
-            crate::output::err(format_args!("ocsae: {}", t.f(Msg::err_config, &[("detail", &e)])));
+            let detail = e.localize(&t);
+            crate::output::err(format_args!(
+                "ocsae: {}",
+                t.f(Msg::err_config, &[("detail", &detail)])
+            ));
             return ExitCode::from(1);
         }
     };
@@ -77,7 +129,11 @@ pub fn run() -> ExitCode {
     let t = I18n::new(lang);
     // A bad key binding is a configuration mistake for every command, not only the dashboard.
     if let Err(e) = keymap::Keymap::new(&config.keys) {
-        crate::output::err(format_args!("ocsae: {}", t.f(Msg::err_config, &[("detail", &e)])));
+        let detail = e.localize(&t);
+        crate::output::err(format_args!(
+            "ocsae: {}",
+            t.f(Msg::err_config, &[("detail", &detail)])
+        ));
         return ExitCode::from(1);
     }
     // `--db` is a directory, `sled:DIR`, or (refused for now) a `postgresql://` address.
@@ -109,8 +165,9 @@ pub fn run() -> ExitCode {
         Some(Command::Init { .. } | Command::Import { .. } | Command::Restore { .. } | Command::Cert { .. })
     );
     if cli.read_only && changes_store {
+        // Two arguments that do not go together: a usage error.
         crate::output::err(format_args!("ocsae: {}", t.t(Msg::err_read_only_command)));
-        return ExitCode::from(1);
+        return ExitCode::from(2);
     }
     let result = match cli.command {
         None => commands::dashboard(&db, config, lang, &t, clock, cli.read_only),
@@ -163,9 +220,9 @@ pub fn run() -> ExitCode {
     };
     let code = match result {
         Ok(code) => code,
-        Err(UserError(message)) => {
-            crate::output::err(format_args!("ocsae: {message}"));
-            1
+        Err(e) => {
+            crate::output::err(format_args!("ocsae: {}", e.message));
+            e.exit_code()
         }
     };
     // A store whose database could not be closed: whatever the command said, the

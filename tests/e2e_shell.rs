@@ -126,17 +126,18 @@ fn an_unknown_comarca_lists_the_closest() {
             home.path().join("s").to_str().unwrap(),
             "init",
             "--comarca",
-            "Nogera",
+            "Nugerola",
         ])
         .env("LANG", "C.UTF-8")
         .output()
         .unwrap();
-    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(out.status.code(), Some(2), "a usage error");
     let stderr = String::from_utf8(out.stderr).unwrap();
     assert!(
-        stderr.contains("«Nogera»") && stderr.contains("Noguera"),
+        stderr.contains("«Nugerola»; les més properes: Noguera"),
         "{stderr}"
     );
+    assert!(!home.path().join("s").exists(), "nothing created");
     let out = std::process::Command::new(binary())
         .args([
             "--db",

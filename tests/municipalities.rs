@@ -273,7 +273,7 @@ fn f_records_the_fitxa_with_its_renewal_and_warnings() {
     press(&mut f.app, KeyCode::Char('f'));
     let s = screen(&f.app, 80, 24);
     assert!(
-        s.contains("Data d'enviament de la fitxa (buit: avui): 2026-11-26"),
+        s.contains("Data d'enviament de la fitxa (buit: avui): 26/11/2026"),
         "{s}"
     );
     ctrl(&mut f.app, 'u');

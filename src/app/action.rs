@@ -60,6 +60,7 @@ pub enum Action {
     ExportView,
     CopyRow,
     Save,
+    Messages,
 }
 
 impl Action {
@@ -148,6 +149,7 @@ impl Action {
             Action::ExportView => Msg::action_export_view,
             Action::CopyRow => Msg::action_copy_row,
             Action::Save => Msg::action_save,
+            Action::Messages => Msg::action_messages,
         }
     }
 }

@@ -14,6 +14,7 @@ pub mod councils;
 pub mod ctx;
 pub mod data;
 pub mod effect;
+pub mod messages;
 pub mod popup;
 mod saving;
 pub mod scroll;
@@ -124,7 +125,19 @@ impl App {
             popup: None,
         };
         app.refresh();
+        app.warn_keymap();
         Ok(app)
+    }
+
+    /// A user's key that a newer default also uses is kept, and said at start.
+    fn warn_keymap(&mut self) {
+        let ctx = &mut self.ctx;
+        let warnings: Vec<String> = ctx.keymap.warnings().iter().map(|w| w.localize(&ctx.t)).collect();
+        if !warnings.is_empty() {
+            tracing::warn!(?warnings, "keymap");
+            ctx.set_status(StatusKind::Error, warnings.join(" "));
+            ctx.log_status();
+        }
     }
 
     /// The tab on screen.
@@ -181,6 +194,7 @@ impl App {
                 tracing::error!("could not load the requests: {e}");
                 let text = e.localize(&self.ctx.t);
                 self.ctx.set_status(StatusKind::Error, text);
+                self.ctx.log_status();
             }
         }
     }
@@ -210,6 +224,7 @@ impl App {
             }
             let effects = std::mem::take(&mut self.ctx.effects);
             if effects.is_empty() {
+                self.ctx.log_status();
                 return;
             }
             for effect in effects {
@@ -269,6 +284,7 @@ impl App {
             Event::Resize => true,
             Event::Tick => {
                 self.ctx.retry_save(false);
+                self.ctx.log_status();
                 true
             }
         }

@@ -105,7 +105,7 @@ impl Ctx {
             return asked;
         }
         if self.recover_store() {
-            let text = self.t.f(Msg::unsaved_written, &[("n", &before)]);
+            let text = self.t.n(Msg::unsaved_written, before);
             self.set_status(StatusKind::Saved, text);
             return true;
         }

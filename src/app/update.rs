@@ -40,6 +40,7 @@ impl App {
             Action::NextTab => self.switch_to((self.active + 1) % count),
             Action::PrevTab => self.switch_to((self.active + count - 1) % count),
             Action::Jump => self.open_popup(Jump::new(&self.ctx.data)),
+            Action::Messages => self.open_popup(crate::popups::messages::Messages::default()),
             Action::Undo => self.ctx.undo_redo(true),
             Action::Redo => self.ctx.undo_redo(false),
             Action::Up | Action::Down | Action::PageUp | Action::PageDown | Action::First | Action::Last => {
@@ -145,10 +146,7 @@ impl App {
                 if len != before {
                     self.ctx.refresh_rows();
                 }
-                let text = self
-                    .ctx
-                    .t
-                    .f(Msg::field_full, &[("n", &super::councils::FILTER_LIMIT)]);
+                let text = self.ctx.t.n(Msg::field_full, super::councils::FILTER_LIMIT);
                 self.ctx.set_status(StatusKind::Info, text);
             }
             Edited::Moved => {}

@@ -18,12 +18,14 @@ use std::sync::Arc;
 
 pub type Outcome<T = ()> = Result<T, UserError>;
 
+/// The comarca named, loosely; one that names none, or several, is a usage error.
 fn scope_or_error(name: &str, t: &I18n) -> Outcome<Scope> {
     resolve_scope(name).map_err(|e| {
-        UserError(t.f(
-            Msg::err_unknown_comarca,
-            &[("name", &e.given), ("closest", &e.closest.join(", "))],
-        ))
+        let msg = match e.ambiguous {
+            true => Msg::err_ambiguous_comarca,
+            false => Msg::err_unknown_comarca,
+        };
+        UserError::usage(t.f(msg, &[("name", &e.given), ("closest", &e.closest.join(", "))]))
     })
 }
 
@@ -84,9 +86,14 @@ pub fn init(db: &Location, comarca: &str, config: &Config, t: &I18n, clock: &dyn
     let count = seed(store.as_ref(), &scope, clock.now()).map_err(|e| UserError(e.localize(t)))?;
     let tz = config.time_zone().unwrap_or(chrono_tz::Europe::Madrid);
     summary_cache::refresh(store.as_ref(), tz, &config.local_holidays);
+    // The comarca by its name: what a loosely typed one was taken for.
+    let comarca = match &scope {
+        Scope::Comarca(name) => name.clone(),
+        Scope::All => t.t(Msg::scope_all).to_string(),
+    };
     crate::output::out(format_args!(
         "{}",
-        t.f(Msg::init_done, &[("n", &count), ("path", db)])
+        t.nf(Msg::init_done, count, &[("path", db), ("comarca", &comarca)])
     ));
     Ok(())
 }
@@ -152,10 +159,7 @@ pub fn import(
     tracing::info!(peak_kb, saved = done.is_ok(), "import applied");
     let done = done.map_err(fail)?;
     if done.cleaned > 0 {
-        crate::output::err(format_args!(
-            "ocsae: {}",
-            t.f(Msg::import_cleaned, &[("n", &done.cleaned)])
-        ));
+        crate::output::err(format_args!("ocsae: {}", t.n(Msg::import_cleaned, done.cleaned)));
     }
     if done.was_latin {
         crate::output::err(format_args!(
@@ -180,9 +184,9 @@ pub fn import(
             summary_cache::after_change(store.as_ref(), before, &added, tz, &config.local_holidays);
             tracing::debug!("summary brought up to date");
         }
-        Err(UserError(e)) => {
-            tracing::warn!("imported, but the store did not open again: {e}");
-            crate::output::err(format_args!("ocsae: {e}"));
+        Err(e) => {
+            tracing::warn!("imported, but the store did not open again: {}", e.message);
+            crate::output::err(format_args!("ocsae: {}", e.message));
         }
     }
     crate::output::out(format_args!(
@@ -244,9 +248,9 @@ pub fn backup(db: &Location, file: &Path, t: &I18n, clock: &dyn Clock) -> Outcom
             Msg::backup_done,
             &[
                 ("path", &file.display()),
-                ("councils", &dump.municipalities.len()),
-                ("certificates", &dump.certificates.len()),
-                ("history", &dump.history.len()),
+                ("councils", &t.n(Msg::count_councils, dump.municipalities.len())),
+                ("certificates", &t.n(Msg::count_requests, dump.certificates.len())),
+                ("history", &t.n(Msg::count_history, dump.history.len())),
             ]
         )
     ));
@@ -258,7 +262,7 @@ pub fn restore(db: &Location, file: &Path, force: bool, config: &Config, t: &I18
     let Some(dir) = db.as_dir() else {
         return Err(UserError(StoreError::Unsupported(db.to_string()).localize(t)));
     };
-    let io_error = |e: std::io::Error| UserError(t.f(Msg::err_store_io, &[("path", db), ("detail", &e)]));
+    let io_error = |e: std::io::Error| UserError(crate::i18n::system::io_error(t, db, &e));
     let refused = |e: Refused| match e {
         Refused::NotAStore => UserError(t.f(Msg::err_restore_not_store, &[("path", db)])),
         Refused::InUse(e) => UserError(e.localize(t)),
@@ -326,7 +330,7 @@ pub fn restore(db: &Location, file: &Path, force: bool, config: &Config, t: &I18
             RestoreError::Store(e) => e.localize(t),
             other => t.f(
                 Msg::err_restore_bad,
-                &[("path", &file.display()), ("detail", &other)],
+                &[("path", &file.display()), ("detail", &other.localize(t, db))],
             ),
         };
         return Err(UserError(text));
@@ -339,8 +343,8 @@ pub fn restore(db: &Location, file: &Path, force: bool, config: &Config, t: &I18
             Msg::restore_done,
             &[
                 ("path", db),
-                ("councils", &dump.municipalities.len()),
-                ("certificates", &dump.certificates.len())
+                ("councils", &t.n(Msg::count_councils, dump.municipalities.len())),
+                ("certificates", &t.n(Msg::count_requests, dump.certificates.len()))
             ]
         )
     ));
@@ -401,8 +405,8 @@ pub fn dashboard(
     if let Some(scope) = scope.filter(|_| empty) {
         seed(store.as_ref(), &scope, clock.now()).map_err(|e| UserError(e.localize(t)))?;
     }
-    let keymap =
-        keymap::Keymap::new(&config.keys).map_err(|e| UserError(t.f(Msg::err_config, &[("detail", &e)])))?;
+    let keymap = keymap::Keymap::new(&config.keys)
+        .map_err(|e| UserError(t.f(Msg::err_config, &[("detail", &e.localize(t))])))?;
     let no_color = std::env::var_os("NO_COLOR").is_some();
     let theme = theme::Theme::pick(config.theme, no_color);
     let mut app = app::App::new_lazy(store, config, lang, keymap, theme, clock)

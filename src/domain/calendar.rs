@@ -19,6 +19,8 @@ pub struct Calendar {
     /// Public and local holidays together: both are simply non-working.
     holidays: HashSet<NaiveDate>,
     tz: Tz,
+    /// The first year the public-holiday data covers.
+    covered_from: i32,
     covered_until: i32,
 }
 
@@ -36,6 +38,7 @@ impl Calendar {
         Calendar {
             holidays: set,
             tz,
+            covered_from: i32::MIN,
             covered_until,
         }
     }
@@ -45,7 +48,11 @@ impl Calendar {
         let public = crate::assets::holidays();
         // With no data at all nothing is covered, so "covered until" is the year before any date.
         let covered_until = public.iter().map(|h| h.date.year()).max().unwrap_or(i32::MIN);
-        Calendar::new(public.iter().map(|h| h.date), local, covered_until, tz)
+        let covered_from = public.iter().map(|h| h.date.year()).min().unwrap_or(i32::MAX);
+        Calendar {
+            covered_from,
+            ..Calendar::new(public.iter().map(|h| h.date), local, covered_until, tz)
+        }
     }
 
     pub fn tz(&self) -> Tz {
@@ -62,10 +69,14 @@ impl Calendar {
         self.covered_until
     }
 
-    /// True if `day`'s year is covered by the holiday data. Only the upper bound is known,
-    /// so years before the data also count as covered.
+    /// The first year whose public holidays are known; before it only weekends count.
+    pub fn covered_from(&self) -> i32 {
+        self.covered_from
+    }
+
+    /// True if `day`'s year is covered by the holiday data.
     pub fn covers(&self, day: NaiveDate) -> bool {
-        day.year() <= self.covered_until
+        (self.covered_from..=self.covered_until).contains(&day.year())
     }
 
     /// When the clock starts: `received` itself if it falls on a working day (local time),
@@ -279,6 +290,9 @@ mod tests {
         assert!(cal.covers(date("2025-01-01")));
         assert!(cal.covers(date("2027-12-31")));
         assert!(!cal.covers(date("2028-01-01")));
+        // Before the data, nothing is known either.
+        assert_eq!(cal.covered_from(), 2025);
+        assert!(!cal.covers(date("2024-12-31")));
     }
 
     #[test]

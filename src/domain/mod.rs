@@ -10,4 +10,5 @@ pub mod localtime;
 pub mod municipality;
 pub mod rollout;
 pub mod search;
+pub mod similar;
 pub mod text;

@@ -19,6 +19,13 @@ use std::path::PathBuf;
 pub enum IoError {
     /// A file could not be read or written.
     File { path: PathBuf, detail: String },
+    /// The system refused to read or write a file.
+    Io { path: PathBuf, source: std::io::Error },
+    /// A JSON file does not hold what it should (a backup cut short, a field missing).
+    Json {
+        path: PathBuf,
+        source: serde_json::Error,
+    },
     /// The file is neither UTF-8, UTF-16 nor plausible Windows-1252.
     Encoding { path: PathBuf, why: encoding::NotText },
     /// A directory, a pipe, a device: only regular files are imported.
@@ -133,6 +140,8 @@ impl IoError {
     pub fn localize(&self, t: &I18n) -> String {
         match self {
             IoError::File { path, detail } => format!("{}: {detail}", path.display()),
+            IoError::Io { path, source } => crate::i18n::system::io_error(t, &path.display(), source),
+            IoError::Json { path, source } => crate::i18n::system::json_error(t, &path.display(), source),
             IoError::Encoding { path, why } => match why {
                 encoding::NotText::Mixed { utf8, other } => t.f(
                     Msg::err_encoding,

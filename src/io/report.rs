@@ -173,7 +173,10 @@ pub fn render(input: &ReportInput, t: &I18n, format: ReportFormat) -> String {
 
 fn rollout_section(out: &mut Out, input: &ReportInput) {
     let t = out.t;
-    out.heading(&t.f(Msg::report_rollout, &[("n", &input.councils.len())]));
+    out.heading(&t.f(
+        Msg::report_rollout,
+        &[("councils", &t.n(Msg::count_councils, input.councils.len()))],
+    ));
     let stored: HashMap<(u32, &str), RolloutStatus> = input
         .rollouts
         .iter()
@@ -256,7 +259,7 @@ fn certificate_section(out: &mut Out, input: &ReportInput, today: NaiveDate, sun
         writeln!(out.text, "\n{}", t.t(label)).ok();
         for (due, c) in list {
             let council = names.get(&c.ine.0).copied().unwrap_or("?");
-            let when = crate::domain::localtime::format_local(due, tz);
+            let when = t.deadline(due, tz);
             out.line(&format!(
                 "#{} {} · {council} · {} · {when}",
                 c.id, c.holder, c.cert_type
@@ -279,7 +282,15 @@ fn form_section(out: &mut Out, input: &ReportInput, today: NaiveDate) {
         })
         .collect();
     due.sort();
-    if due.is_empty() {
+    // Those that never sent one have nothing to renew, and the most to do.
+    let mut never: Vec<&str> = input
+        .councils
+        .iter()
+        .filter(|m| m.form_status(today) == FormStatus::NotSent)
+        .map(|m| m.name.as_str())
+        .collect();
+    never.sort_by(|a, b| collate(a, b));
+    if due.is_empty() && never.is_empty() {
         out.line(t.t(Msg::report_none));
     }
     for (date, name, status) in due {
@@ -288,5 +299,14 @@ fn form_section(out: &mut Out, input: &ReportInput, today: NaiveDate) {
             _ => t.t(Msg::form_expired).to_string(),
         };
         out.line(&format!("{name}: {} ({state})", t.date(date)));
+    }
+    if !never.is_empty() {
+        out.line(&t.f(
+            Msg::report_forms_never_sent,
+            &[
+                ("councils", &t.n(Msg::count_councils, never.len())),
+                ("names", &never.join(", ")),
+            ],
+        ));
     }
 }

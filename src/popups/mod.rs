@@ -5,6 +5,7 @@ pub mod checklist;
 pub mod contacts_form;
 pub mod help;
 pub mod jump;
+pub mod messages;
 pub mod prompt;
 pub mod request_detail;
 pub mod request_form;

@@ -4,7 +4,7 @@
 
 use super::{HistoryEntry, Record, StoreError};
 use crate::domain::certificate::CertificateRequest;
-use crate::domain::municipality::Municipality;
+use crate::domain::municipality::{IneCode, Municipality};
 use crate::domain::rollout::Rollout;
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
@@ -60,9 +60,53 @@ pub enum RestoreError {
     #[error("the store holds data")]
     NotEmpty,
     #[error("{0}")]
-    Inconsistent(String),
+    Inconsistent(Inconsistency),
     #[error(transparent)]
     Store(#[from] StoreError),
+}
+
+/// What ocsae itself never writes into a backup, found in one.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum Inconsistency {
+    #[error("council {0} appears twice")]
+    DuplicateCouncil(IneCode),
+    #[error("certificate request {0} appears twice")]
+    DuplicateRequest(u64),
+    #[error("request {id} names an unknown council {ine}")]
+    RequestCouncil { id: u64, ine: IneCode },
+    #[error("a rollout entry names an unknown council {0}")]
+    RolloutCouncil(IneCode),
+    /// The path of the text in the backup (`.certificates[2].holder`).
+    #[error("control or invisible characters in {0}")]
+    UnsafeText(String),
+}
+
+impl RestoreError {
+    /// Why the backup cannot be restored into `store`, in the user's language.
+    pub fn localize(&self, t: &crate::i18n::I18n, store: &dyn std::fmt::Display) -> String {
+        use crate::i18n::Msg;
+        match self {
+            RestoreError::NotABackup => t.t(Msg::restore_not_backup).to_string(),
+            RestoreError::NewerFormat(found) => t.f(
+                Msg::restore_newer_format,
+                &[("found", found), ("supported", &DUMP_VERSION)],
+            ),
+            RestoreError::Schema(found, current) => {
+                t.f(Msg::restore_schema, &[("found", found), ("current", current)])
+            }
+            RestoreError::NotEmpty => t.f(Msg::err_restore_not_empty, &[("path", store)]),
+            RestoreError::Store(e) => e.localize(t),
+            RestoreError::Inconsistent(what) => match what {
+                Inconsistency::DuplicateCouncil(ine) => t.f(Msg::restore_dup_council, &[("ine", ine)]),
+                Inconsistency::DuplicateRequest(id) => t.f(Msg::restore_dup_request, &[("id", id)]),
+                Inconsistency::RequestCouncil { id, ine } => {
+                    t.f(Msg::restore_request_council, &[("id", id), ("ine", ine)])
+                }
+                Inconsistency::RolloutCouncil(ine) => t.f(Msg::restore_rollout_council, &[("ine", ine)]),
+                Inconsistency::UnsafeText(path) => t.f(Msg::restore_unsafe_text, &[("path", path)]),
+            },
+        }
+    }
 }
 
 impl Dump {
@@ -107,26 +151,26 @@ impl Dump {
 
 /// What ocsae itself never writes: two records under one key, a request or a rollout
 /// entry for a council that is not there, or text that could drive a terminal.
-fn consistent(dump: &Dump) -> Result<(), String> {
+fn consistent(dump: &Dump) -> Result<(), Inconsistency> {
     use std::collections::HashSet;
     let mut councils = HashSet::new();
     for m in &dump.municipalities {
         if !councils.insert(m.ine) {
-            return Err(format!("council {} appears twice", m.ine));
+            return Err(Inconsistency::DuplicateCouncil(m.ine));
         }
     }
     let mut ids = HashSet::new();
     for c in &dump.certificates {
         if !ids.insert(c.id) {
-            return Err(format!("certificate request {} appears twice", c.id));
+            return Err(Inconsistency::DuplicateRequest(c.id));
         }
         if !councils.contains(&c.ine) {
-            return Err(format!("request {} names an unknown council {}", c.id, c.ine));
+            return Err(Inconsistency::RequestCouncil { id: c.id, ine: c.ine });
         }
     }
     for r in &dump.rollout {
         if !councils.contains(&r.ine) {
-            return Err(format!("a rollout entry names an unknown council {}", r.ine));
+            return Err(Inconsistency::RolloutCouncil(r.ine));
         }
     }
     let records = serde_json::json!({
@@ -135,7 +179,7 @@ fn consistent(dump: &Dump) -> Result<(), String> {
         "certificates": dump.certificates,
     });
     match unsafe_text(&records, "") {
-        Some(path) => Err(format!("control or invisible characters in {path}")),
+        Some(path) => Err(Inconsistency::UnsafeText(path)),
         None => Ok(()),
     }
 }

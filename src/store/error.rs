@@ -120,10 +120,7 @@ impl StoreError {
             StoreError::Io { path, source } if source.kind() == std::io::ErrorKind::PermissionDenied => {
                 t.f(Msg::err_store_readonly, &[("path", &path.display())])
             }
-            StoreError::Io { path, source } => t.f(
-                Msg::err_store_io,
-                &[("path", &path.display()), ("detail", source)],
-            ),
+            StoreError::Io { path, source } => crate::i18n::system::io_error(t, &path.display(), source),
             StoreError::Backend { detail, .. } => t.f(Msg::err_store_write, &[("detail", detail)]),
             StoreError::Codec(detail) => t.f(Msg::err_store_write, &[("detail", detail)]),
             StoreError::Unsupported(location) => t.f(Msg::err_store_unsupported, &[("path", location)]),

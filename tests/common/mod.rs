@@ -111,6 +111,15 @@ pub fn render(app: &App, width: u16, height: u16) -> Terminal<TestBackend> {
     terminal
 }
 
+/// What the status line says on a `width`-column screen: its one or two rows,
+/// joined as drawn (each row starts with a space).
+pub fn status_text(app: &App, screen: &str, width: u16) -> String {
+    let rows = usize::from(ocsae::views::status_rows(app, width));
+    // Split, not `lines()`: an empty last row is a row too.
+    let lines: Vec<&str> = screen.split('\n').collect();
+    lines[lines.len() - rows..].concat()
+}
+
 /// The screen as plain lines, trailing spaces trimmed.
 pub fn screen(app: &App, width: u16, height: u16) -> String {
     let terminal = render(app, width, height);

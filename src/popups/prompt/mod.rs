@@ -157,6 +157,10 @@ impl Popup for Prompt {
     fn on_status_line(&self) -> bool {
         true
     }
+
+    fn status_height(&self, ctx: &Ctx, width: u16) -> u16 {
+        view::rows(self, ctx, width)
+    }
 }
 
 /// Records the date a council's fitxa was sent: true closes the prompt, false

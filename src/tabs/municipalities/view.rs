@@ -89,11 +89,7 @@ fn draw_title(frame: &mut Frame, ctx: &Ctx, area: Rect) {
 }
 
 pub fn count_label(t: &crate::i18n::I18n, n: usize) -> String {
-    if n == 1 {
-        t.t(Msg::count_council_one).to_string()
-    } else {
-        t.f(Msg::count_councils, &[("n", &n)])
-    }
+    t.n(Msg::count_councils, n)
 }
 
 fn form_cell(ctx: &Ctx, status: FormStatus) -> (String, Style) {
@@ -186,7 +182,9 @@ fn next_deadline_cell(ctx: &Ctx, council: usize) -> Cell<'static> {
         Some(due) => {
             let c = crate::domain::countdown::Countdown::until(due, ctx.now());
             let style = crate::widgets::countdown::style(&ctx.theme, c.band());
-            Cell::from(Span::styled(crate::widgets::countdown::text(&ctx.t, c), style))
+            let width = crate::tabs::certificates::countdown_width(&ctx.t);
+            let text = crate::widgets::countdown::fit(&ctx.t, c, usize::from(width));
+            Cell::from(Span::styled(text, style))
         }
         None => Cell::from("—"),
     }

@@ -19,6 +19,12 @@ use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::Span;
 
+/// The columns `s` sorts by here: those the tab shows (the name, the done count).
+pub const SORTS: [crate::app::councils::SortColumn; 2] = [
+    crate::app::councils::SortColumn::Name,
+    crate::app::councils::SortColumn::Rollout,
+];
+
 /// Which cells of a column the status filter keeps.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum StatusFilter {
