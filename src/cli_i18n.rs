@@ -43,7 +43,8 @@ pub fn language(args: &[OsString], env_lang: Option<Lang>, default_config: Optio
         .unwrap_or_default()
 }
 
-/// What each argument says in `--help`, by subcommand and argument id.
+/// What each argument says in `--help`, by subcommand (its path below `ocsae`:
+/// `cert add`, `activity add`) and argument id.
 fn arg_help(command: &str, arg: &str) -> Option<Msg> {
     Some(match (command, arg) {
         (_, "db") => Msg::cli_db,
@@ -58,14 +59,31 @@ fn arg_help(command: &str, arg: &str) -> Option<Msg> {
         ("export", "format") => Msg::cli_export_format,
         ("export" | "report", "output") => Msg::cli_output,
         ("report", "format") => Msg::cli_report_format,
-        ("add", "municipality") => Msg::cli_municipality,
-        ("add", "holder") => Msg::cli_holder,
-        ("add", "role") => Msg::cli_role,
-        ("add", "cert_type") => Msg::cli_type,
-        ("add", "operation") => Msg::cli_operation,
-        ("add", "urgent") => Msg::cli_urgent,
-        ("add", "reason") => Msg::cli_reason,
-        ("add", "received") => Msg::cli_received,
+        ("cert add" | "activity add", "municipality") => Msg::cli_municipality,
+        ("cert add", "holder") => Msg::cli_holder,
+        ("cert add", "role") => Msg::cli_role,
+        ("cert add", "cert_type") => Msg::cli_type,
+        ("cert add", "operation") => Msg::cli_operation,
+        ("cert add", "urgent") => Msg::cli_urgent,
+        ("cert add", "reason") => Msg::cli_reason,
+        ("cert add" | "activity add", "received") => Msg::cli_received,
+        ("activity add", "kind") => Msg::cli_act_kind,
+        ("activity add", "summary") => Msg::cli_act_summary,
+        ("activity add", "direction") => Msg::cli_act_direction,
+        ("activity add", "contact") => Msg::cli_act_contact,
+        ("activity add", "service") => Msg::cli_act_service,
+        ("activity add", "request") => Msg::cli_act_request,
+        ("activity add", "status") => Msg::cli_act_status,
+        ("activity add", "minutes") => Msg::cli_act_minutes,
+        ("activity add", "follow_up") => Msg::cli_act_follow_up,
+        ("activity add", "notes") => Msg::cli_act_notes,
+        ("activity close", "id") => Msg::cli_act_id,
+        ("activity close", "notes") => Msg::cli_act_close_notes,
+        ("training add", "date") => Msg::cli_training_date,
+        ("training add", "service") => Msg::cli_training_service,
+        ("training add", "councils") => Msg::cli_training_councils,
+        ("training add", "hours") => Msg::cli_training_hours,
+        ("training add", "summary") => Msg::cli_training_summary,
         ("backup", "file") => Msg::cli_backup_file,
         ("restore", "file") => Msg::cli_restore_file,
         ("restore", "force") => Msg::cli_force,
@@ -75,6 +93,14 @@ fn arg_help(command: &str, arg: &str) -> Option<Msg> {
     })
 }
 
+/// A subcommand's path below `ocsae`: `cert add`; `ocsae` itself for the top.
+fn path(parent: &str, name: &str) -> String {
+    match parent {
+        "" | "ocsae" => name.to_string(),
+        _ => format!("{parent} {name}"),
+    }
+}
+
 /// What each subcommand says in the list of commands.
 fn command_about(command: &str) -> Option<Msg> {
     Some(match command {
@@ -82,7 +108,12 @@ fn command_about(command: &str) -> Option<Msg> {
         "init" => Msg::cmd_init,
         "export" => Msg::cmd_export,
         "cert" => Msg::cmd_cert,
-        "add" => Msg::cmd_cert_add,
+        "cert add" => Msg::cmd_cert_add,
+        "activity" => Msg::cmd_activity,
+        "activity add" => Msg::cmd_activity_add,
+        "activity close" => Msg::cmd_activity_close,
+        "training" => Msg::cmd_training,
+        "training add" => Msg::cmd_training_add,
         "report" => Msg::cmd_report,
         "backup" => Msg::cmd_backup,
         "restore" => Msg::cmd_restore,
@@ -93,8 +124,8 @@ fn command_about(command: &str) -> Option<Msg> {
 
 /// A command and its subcommands with our words: headings, abouts, every
 /// argument's help (possible values and defaults said in it, not by clap).
-fn localize(mut command: Command, t: &I18n) -> Command {
-    let name = command.get_name().to_string();
+fn localize(mut command: Command, t: &I18n, parent: &str) -> Command {
+    let name = path(parent, command.get_name());
     let template = format!(
         "{{about-with-newline}}\n{}: {{usage}}\n\n{{all-args}}{{after-help}}",
         t.t(Msg::cli_usage)
@@ -137,12 +168,12 @@ fn localize(mut command: Command, t: &I18n) -> Command {
             None => arg,
         }
     });
-    command.mut_subcommands(|sub| localize(sub, t))
+    command.mut_subcommands(|sub| localize(sub, t, &name))
 }
 
 /// The command line, with every word in the interface language.
 pub fn command(t: &I18n) -> Command {
-    localize(Cli::command(), t)
+    localize(Cli::command(), t, "")
 }
 
 /// Clap's own words, where ours go: the usage heading and placeholders.
@@ -304,22 +335,22 @@ mod tests {
 
     #[test]
     fn every_command_and_argument_has_its_words() {
-        fn walk(command: &Command, missing: &mut Vec<String>) {
-            let name = command.get_name();
-            if command_about(name).is_none() {
-                missing.push(name.to_string());
+        fn walk(command: &Command, parent: &str, missing: &mut Vec<String>) {
+            let name = path(parent, command.get_name());
+            if command_about(&name).is_none() {
+                missing.push(name.clone());
             }
             for arg in command.get_arguments() {
-                if arg_help(name, arg.get_id().as_str()).is_none() {
+                if arg_help(&name, arg.get_id().as_str()).is_none() {
                     missing.push(format!("{name} {}", arg.get_id()));
                 }
             }
             for sub in command.get_subcommands() {
-                walk(sub, missing);
+                walk(sub, &name, missing);
             }
         }
         let mut missing = Vec::new();
-        walk(&Cli::command(), &mut missing);
+        walk(&Cli::command(), "", &mut missing);
         assert!(missing.is_empty(), "no words for {missing:?}");
     }
 

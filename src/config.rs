@@ -27,6 +27,8 @@ pub struct Config {
     pub time_zone: String,
     /// The largest file an import reads, in MiB.
     pub import_max_mb: u64,
+    /// Working days to answer a council: 24:00 of the Nth working day after receipt.
+    pub response_days: u32,
 }
 
 impl Default for Config {
@@ -41,9 +43,13 @@ impl Default for Config {
             local_holidays: Vec::new(),
             time_zone: "Europe/Madrid".into(),
             import_max_mb: 1024,
+            response_days: crate::domain::activity::RESPONSE_DAYS,
         }
     }
 }
+
+/// The longest answer term the config takes, in working days (a quarter).
+pub const MAX_RESPONSE_DAYS: u32 = 60;
 
 /// A configuration file that cannot be used, with the reason.
 #[derive(Debug, thiserror::Error)]
@@ -68,6 +74,8 @@ pub enum ConfigProblem {
     TimeZone(String),
     #[error("import_max_mb: at least 1 (MiB)")]
     ImportMax,
+    #[error("response_days: from 1 to {MAX_RESPONSE_DAYS} working days")]
+    ResponseDays,
 }
 
 impl ConfigError {
@@ -80,6 +88,10 @@ impl ConfigError {
             ConfigProblem::Toml { text, error } => system::toml_error(t, &path, text, error),
             ConfigProblem::TimeZone(zone) => t.f(Msg::cfg_time_zone, &[("path", &path), ("zone", zone)]),
             ConfigProblem::ImportMax => t.f(Msg::cfg_import_max, &[("path", &path)]),
+            ConfigProblem::ResponseDays => t.f(
+                Msg::cfg_response_days,
+                &[("path", &path), ("max", &MAX_RESPONSE_DAYS)],
+            ),
         }
     }
 }
@@ -115,6 +127,9 @@ impl Config {
         }
         if config.import_max_mb == 0 {
             return Err(fail(ConfigProblem::ImportMax));
+        }
+        if !(1..=MAX_RESPONSE_DAYS).contains(&config.response_days) {
+            return Err(fail(ConfigProblem::ResponseDays));
         }
         Ok(config)
     }
@@ -208,5 +223,12 @@ mod tests {
         assert!(err.contains("import_max_mb"), "{err}");
         std::fs::write(&path, "import_max_mb = 2\n").unwrap();
         assert_eq!(Config::load(&path).unwrap().import_max_mb, 2);
+
+        assert_eq!(Config::default().response_days, 2);
+        std::fs::write(&path, "response_days = 0\n").unwrap();
+        let err = Config::load(&path).unwrap_err().to_string();
+        assert!(err.contains("response_days"), "{err}");
+        std::fs::write(&path, "response_days = 3\n").unwrap();
+        assert_eq!(Config::load(&path).unwrap().response_days, 3);
     }
 }

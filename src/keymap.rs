@@ -194,7 +194,7 @@ pub struct Binding {
 /// Default keys added after users may have written their keymaps: `(action, key)`.
 /// A user's binding of the same key wins, with a warning at start, instead of
 /// the keymap being refused. Each new default key goes here.
-const NEWER_DEFAULTS: &[(&str, &str)] = &[("messages", "m")];
+const NEWER_DEFAULTS: &[(&str, &str)] = &[("messages", "m"), ("tab_activity", "4"), ("log_call", "L")];
 
 /// A user's binding that keeps a key a newer default also uses.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -356,6 +356,31 @@ impl Keymap {
             .join("/")
     }
 
+    /// The first key of an action that means it on a screen of `contexts` (looked
+    /// up in that order): `w` saves, but not on Activitat, where Ctrl-S does.
+    pub fn first_key_in(&self, action: Action, contexts: &[Context]) -> Option<String> {
+        self.bindings
+            .iter()
+            .filter(|b| b.action == action)
+            .flat_map(|b| b.keys.iter())
+            .find(|k| {
+                let event = KeyEvent::new(
+                    k.code,
+                    if k.ctrl {
+                        KeyModifiers::CONTROL
+                    } else {
+                        KeyModifiers::NONE
+                    } | if k.alt {
+                        KeyModifiers::ALT
+                    } else {
+                        KeyModifiers::NONE
+                    },
+                );
+                self.lookup(contexts, &event) == Some(action)
+            })
+            .map(ToString::to_string)
+    }
+
     /// The first key of an action, for the one-line hints.
     pub fn first_key(&self, action: Action) -> Option<String> {
         self.bindings
@@ -405,6 +430,16 @@ fn check_shadowing(bindings: &mut [Binding], warnings: &mut Vec<KeymapWarning>) 
     let mut yielded: Vec<(usize, KeySpec)> = Vec::new();
     for (s, screen) in bindings.iter().enumerate() {
         for common in bindings.iter().filter(|b| rank(b.context) < rank(screen.context)) {
+            // A screen may take one key of an action that gives way (`w` of `save` on
+            // Activitat) while another of its keys still works there.
+            let shadowed = |k: &KeySpec| {
+                bindings
+                    .iter()
+                    .any(|b| b.context == screen.context && b.keys.contains(k))
+            };
+            if common.action.gives_way() && common.keys.iter().any(|k| !shadowed(k)) {
+                continue;
+            }
             for key in screen.keys.iter().filter(|k| common.keys.contains(k)) {
                 let (user, default) = if screen.user && newer_default(common, key) {
                     // Looked up first, the screen's binding wins there; the default stays elsewhere.
@@ -594,5 +629,42 @@ mod tests {
             "keys.municipalities: q is bound to both global.quit and edit"
         );
         assert!(with("table", "up", &["g"]).contains("bound to both"));
+        // Only an action that gives way, and only while it keeps a key there.
+        assert!(with("activity", "new_activity", &["q"]).contains("bound to both"));
+        assert!(with("activity", "new_activity", &["ctrl-s"]).contains("bound to both global.save"));
+    }
+
+    #[test]
+    fn w_marks_waiting_on_activitat_and_saves_everywhere_else() {
+        let km = Keymap::new(&KeyOverrides::new()).unwrap();
+        let w = key(KeyCode::Char('w'), KeyModifiers::NONE);
+        let on = |screen| [screen, Context::Table, Context::Global];
+        assert_eq!(km.lookup(&on(Context::Activity), &w), Some(Action::MarkWaiting));
+        assert_eq!(km.lookup(&on(Context::Certificates), &w), Some(Action::Save));
+        assert_eq!(
+            km.lookup(
+                &on(Context::Activity),
+                &key(KeyCode::Char('s'), KeyModifiers::CONTROL)
+            ),
+            Some(Action::Save)
+        );
+        assert_eq!(
+            km.first_key_in(Action::Save, &on(Context::Activity)).unwrap(),
+            "Ctrl-S"
+        );
+        assert_eq!(km.first_key_in(Action::Save, &on(Context::Rollout)).unwrap(), "w");
+        let big_l = key(KeyCode::Char('L'), KeyModifiers::SHIFT);
+        for screen in [
+            Context::Municipalities,
+            Context::Rollout,
+            Context::Certificates,
+            Context::Activity,
+        ] {
+            assert_eq!(
+                km.lookup(&on(screen), &big_l),
+                Some(Action::LogCall),
+                "{screen:?}"
+            );
+        }
     }
 }

@@ -162,7 +162,14 @@ pub fn run() -> ExitCode {
     };
     let changes_store = matches!(
         cli.command,
-        Some(Command::Init { .. } | Command::Import { .. } | Command::Restore { .. } | Command::Cert { .. })
+        Some(
+            Command::Init { .. }
+                | Command::Import { .. }
+                | Command::Restore { .. }
+                | Command::Cert { .. }
+                | Command::Activity { .. }
+                | Command::Training { .. }
+        )
     );
     if cli.read_only && changes_store {
         // Two arguments that do not go together: a usage error.
@@ -206,6 +213,61 @@ pub fn run() -> ExitCode {
                 received: received.as_deref(),
             };
             commands::cert::add(&db, args, &config, &t, clock.as_ref()).map(|()| 0)
+        }
+        Some(Command::Activity {
+            command:
+                cli::ActivityCommand::Add {
+                    municipality,
+                    kind,
+                    summary,
+                    direction,
+                    contact,
+                    service,
+                    request,
+                    status,
+                    received,
+                    minutes,
+                    follow_up,
+                    notes,
+                },
+        }) => {
+            let args = commands::activity::NewActivity {
+                municipality: &municipality,
+                kind: &kind,
+                summary: &summary,
+                direction: &direction,
+                contact: contact.as_deref(),
+                service: service.as_deref(),
+                request: request.as_deref(),
+                status: &status,
+                received: received.as_deref(),
+                minutes: minutes.as_deref(),
+                follow_up: follow_up.as_deref(),
+                notes: notes.as_deref(),
+            };
+            commands::activity::add(&db, args, &config, &t, clock.as_ref()).map(|()| 0)
+        }
+        Some(Command::Activity {
+            command: cli::ActivityCommand::Close { id, notes },
+        }) => commands::activity::close(&db, &id, notes.as_deref(), &t, clock.as_ref()).map(|()| 0),
+        Some(Command::Training {
+            command:
+                cli::TrainingCommand::Add {
+                    date,
+                    service,
+                    councils,
+                    hours,
+                    summary,
+                },
+        }) => {
+            let args = commands::activity::NewTraining {
+                date: &date,
+                service: &service,
+                councils: &councils,
+                hours: &hours,
+                summary: summary.as_deref(),
+            };
+            commands::activity::training(&db, args, &config, &t, clock.as_ref()).map(|()| 0)
         }
         Some(Command::Report { format, output }) => {
             commands::report(&db, format, output.as_deref(), &config, &t, clock.as_ref()).map(|()| 0)

@@ -8,6 +8,7 @@
 //! their traits. See ARCHITECTURE.md for the whole flow.
 
 pub mod action;
+pub mod activity_data;
 pub mod cert_data;
 pub mod changes;
 pub mod councils;
@@ -110,6 +111,7 @@ impl App {
         } else {
             Data::load(store.as_ref(), calendar)?
         };
+        data.set_response_days(config.response_days);
         if lazy {
             summary_cache::load(
                 store.as_ref(),
@@ -219,6 +221,7 @@ impl App {
     /// After a handler: rows recomputed once, then what it asked of other tabs.
     fn settle(&mut self) {
         loop {
+            self.ctx.screen = self.current_tab().context();
             if self.ctx.stale {
                 self.refresh();
             }

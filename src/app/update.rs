@@ -5,6 +5,7 @@ use super::ctx::StatusKind;
 use super::tab::Outcome;
 use super::{App, Popup};
 use crate::i18n::Msg;
+use crate::popups::activity_form::ActivityForm;
 use crate::popups::{help::Help, jump::Jump, prompt::Prompt};
 use crate::widgets::input::Edited;
 use crossterm::event::{KeyCode, KeyEvent};
@@ -50,6 +51,11 @@ impl App {
                 Some((_, typing)) => *typing = true,
                 None => return false,
             },
+            Action::LogCall => {
+                let about = self.current_tab().log_about(&self.ctx);
+                let form = ActivityForm::log(&self.ctx, &about);
+                self.open_popup(form);
+            }
             Action::ExportView => return self.export_view(),
             Action::CopyRow => return self.copy_row(),
             // Keys of the checklist, with no meaning on a tab.

@@ -1,5 +1,6 @@
 //! What each subcommand does, once the command line is read.
 
+pub mod activity;
 pub mod cert;
 mod restore_dir;
 
@@ -122,8 +123,43 @@ pub fn export(
             let calendar = crate::domain::calendar::Calendar::catalan(&config.local_holidays, tz);
             io::export::certificates(&councils, &list, &calendar, format).map_err(fail)?
         }
+        ExportWhat::Activity => {
+            let (list, updated_by) = activity_records(store.as_ref(), true).map_err(stored)?;
+            let calendar = crate::domain::calendar::Calendar::catalan(&config.local_holidays, tz);
+            io::activity_export::activities(
+                &councils,
+                &list,
+                &updated_by,
+                &calendar,
+                config.response_days,
+                format,
+            )
+            .map_err(fail)?
+        }
     };
     io::output::write_output(output, &bytes, db.as_dir()).map_err(fail)
+}
+
+/// Every activity, by id, and (`authors`) who changed each last, as the history says.
+pub(crate) fn activity_records(
+    store: &dyn Store,
+    authors: bool,
+) -> crate::store::Result<(
+    Vec<crate::domain::activity::Activity>,
+    std::collections::HashMap<u64, String>,
+)> {
+    use crate::store::{Kind, Record, RecordId};
+    let mut list = Vec::new();
+    let mut updated_by = std::collections::HashMap::new();
+    for record in store.records(Kind::Activity)? {
+        if let Record::Activity(a) = record? {
+            if authors && let Some(last) = store.history(&RecordId::Activity(a.id))?.last() {
+                updated_by.insert(a.id, last.head.user.clone());
+            }
+            list.push(a);
+        }
+    }
+    Ok((list, updated_by))
 }
 
 pub fn import(
@@ -145,6 +181,7 @@ pub fn import(
     let what = match what {
         ImportWhat::Contacts => io::import::What::Contacts,
         ImportWhat::Certificates => io::import::What::Certificates,
+        ImportWhat::Activity => io::import::What::Activity,
     };
     let mut source = io::csv_input::CsvFile::open(file, config.import_max_mb).map_err(fail)?;
     let checked = io::import::check(what, &mut source, tz, clock.now());
@@ -216,10 +253,13 @@ pub fn report(
         store.rollouts().map_err(stored)?,
         store.certificates().map_err(stored)?,
     );
+    let (activities, _) = activity_records(store.as_ref(), false).map_err(stored)?;
     let input = io::report::ReportInput {
         councils: &councils,
         rollouts: &rollouts,
         certificates: &certificates,
+        activities: &activities,
+        response_days: config.response_days,
         calendar: &calendar,
         now: clock.now(),
     };

@@ -95,9 +95,16 @@ impl Calendar {
     /// Ordinary: 24:00 local (i.e. 00:00 of the following day) of the 5th working day after
     /// the day of receipt.
     pub fn due_ordinary(&self, received: DateTime<Utc>) -> DateTime<Utc> {
+        self.due_working_days(received, ORDINARY_DAYS)
+    }
+
+    /// 24:00 local of the `days`-th working day after the day of receipt (a receipt on a
+    /// non-working day counts from the next working day): the rule of an ordinary request,
+    /// and of an answer to a council (`response_days`).
+    pub fn due_working_days(&self, received: DateTime<Utc>, days: u32) -> DateTime<Utc> {
         let start = self.effective_start(received);
         let mut day = self.local_date(start);
-        for _ in 0..ORDINARY_DAYS {
+        for _ in 0..days {
             match self.next_working_day(day) {
                 Some(next) => day = next,
                 None => return start,
@@ -109,9 +116,15 @@ impl Calendar {
     /// Urgent: 48 hours counted only during working days (whole local days 00:00–24:00),
     /// from the effective start.
     pub fn due_urgent(&self, received: DateTime<Utc>) -> DateTime<Utc> {
-        let mut at = self.effective_start(received);
+        self.add_working_time(self.effective_start(received), Duration::hours(URGENT_HOURS))
+    }
+
+    /// The instant `amount` of working time (whole local working days, 00:00–24:00) after
+    /// `from`; a clock stopped on a non-working day goes on at the next working day's 00:00.
+    pub fn add_working_time(&self, from: DateTime<Utc>, amount: Duration) -> DateTime<Utc> {
+        let mut at = from;
         let mut day = self.local_date(at);
-        let mut left = Duration::hours(URGENT_HOURS);
+        let mut left = amount.max(Duration::zero());
         for _ in 0..MAX_SCAN_DAYS {
             let Some(next) = day.succ_opt() else { break };
             let day_end = self.local_midnight(next);
@@ -127,6 +140,27 @@ impl Calendar {
             at = day_end;
         }
         at
+    }
+
+    /// The working time (inside working days, 00:00–24:00 local) between `from` and `to`;
+    /// zero if `to` is not after `from`.
+    pub fn working_time(&self, from: DateTime<Utc>, to: DateTime<Utc>) -> Duration {
+        let mut total = Duration::zero();
+        let mut at = from;
+        let mut day = self.local_date(at);
+        for _ in 0..MAX_SCAN_DAYS {
+            if at >= to {
+                break;
+            }
+            let Some(next) = day.succ_opt() else { break };
+            let day_end = self.local_midnight(next).min(to);
+            if self.is_working_day(day) && day_end > at {
+                total += day_end - at;
+            }
+            day = next;
+            at = at.max(day_end);
+        }
+        total
     }
 
     pub fn due(&self, received: DateTime<Utc>, urgent: bool) -> DateTime<Utc> {

@@ -1,5 +1,6 @@
 //! Plain types and rules: no terminal, no storage.
 
+pub mod activity;
 pub mod calendar;
 pub mod catalog;
 pub mod certificate;

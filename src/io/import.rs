@@ -44,7 +44,7 @@ pub struct Imported {
 }
 
 /// Untrusted text without the characters that could drive a terminal, counting the cells cleaned.
-fn scrub(text: &str, cleaned: &std::cell::Cell<usize>) -> String {
+pub(crate) fn scrub(text: &str, cleaned: &std::cell::Cell<usize>) -> String {
     let out = clean(text);
     if matches!(out, std::borrow::Cow::Owned(_)) {
         cleaned.set(cleaned.get() + 1);
@@ -52,11 +52,12 @@ fn scrub(text: &str, cleaned: &std::cell::Cell<usize>) -> String {
     out.trim().to_string()
 }
 
-/// What an import makes: contacts of councils, or certificate requests.
+/// What an import makes: contacts of councils, certificate requests, or the support log's entries.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum What {
     Contacts,
     Certificates,
+    Activity,
 }
 
 /// Rows, read afresh for each pass of an import.
@@ -120,6 +121,12 @@ pub fn check(
         }
         What::Certificates => {
             for row in certificate_rows(&header, rows, tz, now, &cleaned)? {
+                row?;
+                count += 1;
+            }
+        }
+        What::Activity => {
+            for row in super::activity_import::rows(&header, rows, tz, now, &cleaned)? {
                 row?;
                 count += 1;
             }
@@ -267,6 +274,11 @@ pub fn apply(
                 })
                 .collect();
             (records, created)
+        }
+        What::Activity => {
+            let rows = super::activity_import::rows(&header, Box::new(counted), tz, now, &cleaned)?;
+            let records = super::activity_import::apply(store, &councils, rows, now, at)?;
+            (records, Vec::new())
         }
     };
     let tally = Tally {
@@ -510,7 +522,7 @@ fn certificate_row(
 }
 
 impl Imported {
-    fn new(tally: Tally, records: usize, created: Vec<CertificateRequest>) -> Imported {
+    pub(crate) fn new(tally: Tally, records: usize, created: Vec<CertificateRequest>) -> Imported {
         Imported {
             rows: tally.rows,
             records,
@@ -528,7 +540,7 @@ const BATCH: usize = 10_000;
 /// all of it or nothing (a row that fails drops the import unsaved). Returns how
 /// many records it changed, and the edits as the store applied them (new requests
 /// with their ids); no change at all leaves no history entry.
-fn commit(
+pub(crate) fn commit(
     store: &dyn Store,
     kind: ChangeKind,
     edits: impl IntoIterator<Item = Result<Edit, IoError>>,

@@ -1,5 +1,7 @@
 //! Files in and out: CSV and JSON imports and exports.
 
+pub mod activity_export;
+pub mod activity_import;
 pub mod backup;
 pub mod csv_input;
 pub mod encoding;
@@ -9,6 +11,7 @@ pub mod import;
 pub mod input_file;
 pub mod output;
 pub mod report;
+mod report_activity;
 pub mod sniff;
 
 use crate::i18n::{I18n, Msg};
@@ -88,6 +91,10 @@ pub enum Problem {
         value: String,
         tz: String,
     },
+    /// A rule of the record it would make, in the form's words.
+    Rule(crate::ops::RuleError),
+    /// A council named (not coded) that the store does not hold, or holds twice.
+    UnknownCouncilName(String),
 }
 
 /// A cell as a message quotes it: a 60 KB cell would bury the message.
@@ -132,6 +139,17 @@ impl Problem {
                 Msg::problem_no_such_hour,
                 &[("field", field), ("value", &shown(value)), ("tz", tz)],
             ),
+            // The form's sentence, as a clause of the line's message.
+            Problem::Rule(rule) => {
+                let text = rule.localize(t);
+                let text = text.trim_end_matches('.');
+                let mut chars = text.chars();
+                match chars.next() {
+                    Some(first) => first.to_lowercase().chain(chars).collect(),
+                    None => String::new(),
+                }
+            }
+            Problem::UnknownCouncilName(v) => t.f(Msg::problem_unknown_council_name, &[("value", &shown(v))]),
         }
     }
 }

@@ -22,18 +22,21 @@ pub struct ReportInput<'a> {
     pub councils: &'a [Municipality],
     pub rollouts: &'a [Rollout],
     pub certificates: &'a [CertificateRequest],
+    /// The support log, and the working days to answer a council.
+    pub activities: &'a [crate::domain::activity::Activity],
+    pub response_days: u32,
     pub calendar: &'a Calendar,
     pub now: DateTime<Utc>,
 }
 
-struct Out<'a> {
-    text: String,
-    format: ReportFormat,
-    t: &'a I18n,
+pub(super) struct Out<'a> {
+    pub(super) text: String,
+    pub(super) format: ReportFormat,
+    pub(super) t: &'a I18n,
 }
 
 impl Out<'_> {
-    fn heading(&mut self, title: &str) {
+    pub(super) fn heading(&mut self, title: &str) {
         match self.format {
             ReportFormat::Markdown => writeln!(self.text, "\n## {title}\n"),
             ReportFormat::Text => writeln!(self.text, "\n{title}\n{}", "─".repeat(title.chars().count())),
@@ -42,7 +45,7 @@ impl Out<'_> {
     }
 
     /// One item; in text, wrapped to fit a terminal or an e-mail.
-    fn line(&mut self, text: &str) {
+    pub(super) fn line(&mut self, text: &str) {
         if self.format == ReportFormat::Markdown {
             writeln!(self.text, "- {text}").ok();
             return;
@@ -65,7 +68,7 @@ impl Out<'_> {
     }
 
     /// A table: Markdown pipes, or aligned columns in text.
-    fn table(&mut self, header: &[String], rows: &[Vec<String>]) {
+    pub(super) fn table(&mut self, header: &[String], rows: &[Vec<String>]) {
         if self.format == ReportFormat::Markdown {
             writeln!(self.text, "| {} |", header.join(" | ")).ok();
             let rule: Vec<&str> = header
@@ -105,7 +108,7 @@ impl Out<'_> {
         }
     }
 
-    fn percent(&self, n: usize, of: usize) -> String {
+    pub(super) fn percent(&self, n: usize, of: usize) -> String {
         (n * 100)
             .checked_div(of)
             .map_or_else(|| "—".into(), |p| format!("{n} ({p}%)"))
@@ -168,6 +171,7 @@ pub fn render(input: &ReportInput, t: &I18n, format: ReportFormat) -> String {
     } else {
         out.line(&format!("{}: {}", without.len(), without.join(", ")));
     }
+    super::report_activity::section(&mut out, input, monday);
     out.text
 }
 

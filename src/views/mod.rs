@@ -96,13 +96,24 @@ fn draw_header(frame: &mut Frame, app: &App, area: Rect) {
         ));
     }
     let (tabs, active) = app.tabs();
-    for (i, tab) in tabs.iter().enumerate() {
-        // Each tab with the key that opens it.
-        let key = app.keymap.first_key(tab.action()).unwrap_or_default();
-        let label = format!(" {key} {} ", app.t.t(tab.title()));
-        let style = if i == active { theme.tab_active } else { theme.tab };
-        spans.push(Span::styled(label, style));
-        spans.push(Span::raw(" "));
-    }
+    let labels = |compact: bool| -> Vec<Span<'static>> {
+        let mut out = Vec::new();
+        for (i, tab) in tabs.iter().enumerate() {
+            // Each tab with the key that opens it; where they do not all fit, the
+            // others by their key alone.
+            let key = app.keymap.first_key(tab.action()).unwrap_or_default();
+            let label = match compact && i != active {
+                true => format!(" {key} "),
+                false => format!(" {key} {} ", app.t.t(tab.title())),
+            };
+            let style = if i == active { theme.tab_active } else { theme.tab };
+            out.push(Span::styled(label, style));
+            out.push(Span::raw(" "));
+        }
+        out
+    };
+    let full = labels(false);
+    let fits = crate::widgets::spans_width(spans.iter().chain(&full)) <= usize::from(area.width);
+    spans.extend(if fits { full } else { labels(true) });
     frame.render_widget(Line::from(spans), area);
 }

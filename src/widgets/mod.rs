@@ -1,5 +1,6 @@
 //! Reusable pieces of screen.
 
+pub mod activity;
 pub mod countdown;
 pub mod input;
 pub mod progress;

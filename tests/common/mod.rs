@@ -132,3 +132,12 @@ pub fn screen(app: &App, width: u16, height: u16) -> String {
         .collect::<Vec<_>>()
         .join("\n")
 }
+
+/// A Municipis row without its first column, the Activitat marker (`○ Àger` is `Àger`).
+pub fn unmarked(line: &str) -> &str {
+    let mut chars = line.chars();
+    match (chars.next(), chars.next()) {
+        (Some('○' | '●' | '◉' | ' '), Some(' ')) => chars.as_str(),
+        _ => line,
+    }
+}

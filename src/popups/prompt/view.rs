@@ -37,6 +37,8 @@ fn question(ctx: &Ctx, kind: &PromptKind) -> String {
         ),
         PromptKind::RejectRequest { id } => t.f(Msg::prompt_reject, &[("id", &id)]),
         PromptKind::ConfirmQuit => ctx.quit_question(),
+        PromptKind::CloseActivity { id } => t.f(Msg::prompt_close_activity, &[("id", &id)]),
+        PromptKind::TickTraining { id } => crate::app::changes::tick_question(ctx, id),
     }
 }
 

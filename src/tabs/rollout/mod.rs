@@ -190,6 +190,14 @@ impl Tab for RolloutTab {
         }
     }
 
+    /// `L` here: about the selected council and the service of the selected column.
+    fn log_about(&self, ctx: &Ctx) -> crate::app::effect::LogAbout {
+        crate::app::effect::LogAbout {
+            service: Some(services()[self.column].id.clone()),
+            ..crate::app::effect::LogAbout::of(self.selection(ctx), &ctx.data)
+        }
+    }
+
     fn export(&self, ctx: &Ctx) -> Option<Export> {
         Some(Export {
             name: "implantacio",
