@@ -245,6 +245,49 @@ fn stalled_retry_child() {
 }
 
 #[test]
+fn a_forced_restore_the_disk_refuses_never_hangs_and_the_store_keeps_what_it_had() {
+    let dir = tempfile::tempdir().unwrap();
+    run_child_within(
+        "stalled_restore_child",
+        dir.path(),
+        std::time::Duration::from_secs(60),
+    );
+    let store = open_store(&dir.path().join("db"));
+    assert!(
+        store.certificates().unwrap().is_empty(),
+        "the backup is not half in"
+    );
+    assert_eq!(store.municipalities().unwrap().len(), 30);
+    assert_eq!(store.changes_since(0).unwrap().len(), 1, "only the seeding");
+}
+
+#[test]
+#[ignore = "run in a process of its own by the test above"]
+fn stalled_restore_child() {
+    let (db, file) = store_and_large_import();
+    // A backup of 3,000 requests, taken from another store.
+    let other = db.with_file_name("other");
+    let dump = {
+        let store = open_store(&other);
+        let scope = ocsae::store::seed::resolve_scope("Noguera").unwrap();
+        ocsae::store::seed::seed(store.as_ref(), &scope, at(NOW)).unwrap();
+        import_large(store.as_ref(), &file).unwrap();
+        store.dump(at(NOW)).unwrap()
+    };
+    let store = open_store(&db);
+    let before = blobs(&db);
+    limit_file_size(Some(BLOB_REFUSED));
+    let err = store.restore(&dump, true).expect_err("the restore went through");
+    let started = std::time::Instant::now();
+    drop(store);
+    assert!(started.elapsed() < std::time::Duration::from_secs(10), "{err:?}");
+    limit_file_size(None);
+    assert_eq!(ocsae::store::stalled(), [db.display().to_string()]);
+    let sealed = sealed_blobs(&db);
+    assert!(sealed.iter().all(|b| before.contains(b)), "{sealed:?}");
+}
+
+#[test]
 fn the_dashboard_writes_what_waits_once_the_disk_takes_it_again() {
     run_child("dashboard_child");
 }

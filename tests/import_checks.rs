@@ -434,3 +434,108 @@ fn a_file_that_changes_between_the_check_and_the_writing_is_not_imported() {
     assert!(matches!(err, ocsae::io::IoError::Changed { .. }), "{err:?}");
     assert!(store.certificates().unwrap().is_empty(), "nothing written");
 }
+
+const ACTIVITY_HEADER: &str = "kind,ine_code,summary,received_at,request_id\n";
+
+fn activities(db: &Path) -> Vec<serde_json::Value> {
+    let out = ocsae(db, &["export", "activity"]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    serde_json::from_slice::<serde_json::Value>(&out.stdout)
+        .unwrap()
+        .as_array()
+        .unwrap()
+        .clone()
+}
+
+#[test]
+fn an_activity_import_streams_as_the_others_do() {
+    let (dir, db) = seeded();
+    // A bad first row stops the check there: the rows after it are never held.
+    let file = dir.path().join("ones.csv");
+    let mut bytes = ACTIVITY_HEADER.as_bytes().to_vec();
+    bytes.extend(b"1\n".repeat(8 * 1024 * 1024));
+    std::fs::write(&file, &bytes).unwrap();
+    let out = common::cli::command_at(&db, &["import", "activity", file.to_str().unwrap()], NOW)
+        .env("XDG_STATE_HOME", dir.path().join("state"))
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        text(&out.stderr).contains("line 2: unknown value \"1\" in \"kind\""),
+        "{}",
+        text(&out.stderr)
+    );
+    let kb = checked_peak_kb(&dir.path().join("state/ocsae/ocsae.log"));
+    assert!(kb < 48 * 1024, "peak {kb} KB for a 16 MB file");
+    // More rows than a batch, the last naming a request: all of them, in one change.
+    let out = ocsae(
+        &db,
+        &[
+            "cert",
+            "add",
+            "--municipality",
+            "252228",
+            "--holder",
+            "Maria Puig",
+            "--role",
+            "mayor",
+            "--type",
+            "classe-1",
+        ],
+    );
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let request = certificates(&db)[0]["id"].as_u64().unwrap();
+    let before = common::open_store(&db).last_seq().unwrap();
+    let mut good = ACTIVITY_HEADER.to_string();
+    for i in 0..12_000 {
+        good.push_str(&format!("call,252228,Consulta {i},2026-12-01 09:00,\n"));
+    }
+    good.push_str(&format!(
+        "email,252228,La sol·licitud,2026-12-01 09:30,{request}\n"
+    ));
+    std::fs::write(&file, &good).unwrap();
+    let out = ocsae(&db, &["import", "activity", file.to_str().unwrap()]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let list = activities(&db);
+    assert_eq!(list.len(), 12_001);
+    assert_eq!(list[11_999]["summary"], "Consulta 11999");
+    assert_eq!(list[12_000]["request_id"], request);
+    let changes = common::open_store(&db).changes_since(before).unwrap();
+    assert_eq!(changes.len(), 1, "one change in the history");
+    assert_eq!(changes[0].change, ocsae::store::ChangeKind::ImportActivities);
+    assert_eq!(changes[0].edits.len(), 12_001);
+}
+
+#[test]
+fn an_activity_file_that_changes_between_the_passes_is_not_imported() {
+    let (dir, db) = seeded();
+    let file = dir.path().join("sheet.csv");
+    let row = "call,252228,Consulta,2026-12-01 09:00,\n";
+    std::fs::write(&file, format!("{ACTIVITY_HEADER}{row}")).unwrap();
+    let mut source = ocsae::io::csv_input::CsvFile::open(&file, 1024).unwrap();
+    let (what, tz, now) = (
+        ocsae::io::import::What::Activity,
+        chrono_tz::Europe::Madrid,
+        common::at("2026-12-04T09:00:00Z"),
+    );
+    assert_eq!(
+        ocsae::io::import::check(what, &mut source, tz, now).unwrap().rows,
+        1
+    );
+    std::fs::write(
+        &file,
+        format!("{ACTIVITY_HEADER}{}", row.replace("Consulta", "Consultx")),
+    )
+    .unwrap();
+    let store = common::open_store(&db);
+    let err = ocsae::io::import::apply(store.as_ref(), what, &mut source, tz, now, now).unwrap_err();
+    assert!(matches!(err, ocsae::io::IoError::Changed { .. }), "{err:?}");
+    assert!(
+        store
+            .records(ocsae::store::Kind::Activity)
+            .unwrap()
+            .next()
+            .is_none(),
+        "nothing written"
+    );
+}
