@@ -362,3 +362,28 @@ fn a_retry_needs_the_room_the_waiting_changes_need_not_a_fixed_megabyte_and_says
     assert_eq!(store.room_needed(), (968 + 64) * 1024);
     pending::FREE_SPACE.with(|f| f.set(None));
 }
+
+#[test]
+fn the_recovery_copy_links_the_files_sled_never_rewrites_and_refuses_special_ones() {
+    use std::os::unix::fs::MetadataExt;
+    let dir = tempfile::tempdir().unwrap();
+    let from = dir.path().join("sled");
+    fs::create_dir_all(from.join("blobs")).unwrap();
+    fs::write(from.join("db"), b"log").unwrap();
+    fs::write(from.join("conf"), b"conf").unwrap();
+    fs::write(from.join("blobs/379"), vec![7u8; 64 * 1024]).unwrap();
+    let to = dir.path().join("copy");
+    recovery::copy_tree(&from, &to).unwrap();
+    let inode = |p: &Path| fs::metadata(p).unwrap().ino();
+    // A blob copied whole would need its size again on a nearly full disk.
+    assert_eq!(inode(&to.join("blobs/379")), inode(&from.join("blobs/379")));
+    assert_eq!(inode(&to.join("conf")), inode(&from.join("conf")));
+    // sled rewrites `db` in place: only a real copy keeps it as it was.
+    assert_ne!(inode(&to.join("db")), inode(&from.join("db")));
+    assert_eq!(fs::read(to.join("db")).unwrap(), b"log");
+    // A FIFO among the files: refused, never opened (which would wait).
+    mkfifo(&from.join("blobs/fifo"));
+    let again = dir.path().join("again");
+    let err = recovery::copy_tree(&from, &again).unwrap_err();
+    assert_eq!(err.kind(), std::io::ErrorKind::InvalidData, "{err}");
+}
