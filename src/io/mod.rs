@@ -14,6 +14,7 @@ pub mod report;
 mod report_activity;
 mod revocation_input;
 pub mod rollout_import;
+pub mod sniff;
 
 use crate::i18n::{I18n, Msg};
 use std::path::PathBuf;
@@ -40,6 +41,8 @@ pub enum IoError {
     OutputNotAFile { path: PathBuf },
     /// Larger than `import_max_mb`.
     TooBig { path: PathBuf, max_mb: u64 },
+    /// The file changed between the import's check and its writing: nothing written.
+    Changed { path: PathBuf },
     /// The header lacks required columns.
     MissingColumns(Vec<String>),
     /// The header names a column twice.
@@ -185,6 +188,7 @@ impl IoError {
                 Msg::err_file_too_big,
                 &[("path", &path.display()), ("max", max_mb)],
             ),
+            IoError::Changed { path } => t.f(Msg::err_import_changed, &[("path", &path.display())]),
             IoError::MissingColumns(columns) => {
                 t.f(Msg::err_missing_columns, &[("columns", &columns.join(", "))])
             }

@@ -42,44 +42,59 @@ pub fn reason(row: &CsvRow, column: Option<usize>) -> Result<Option<RevocationRe
     })
 }
 
-/// Each row that names a certificate to revoke, or a reason, against the store:
-/// the certificate exists, is the same council's, was issued and had not expired
-/// when the revocation was received, and no other revocation has it. A
-/// revocation without either (a file from before they were kept) is taken as it is.
-pub fn check_links(store: &dyn Store, rows: &[(u64, CertificateRequest)]) -> Result<(), IoError> {
-    let linked = |c: &CertificateRequest| c.revokes.is_some() || c.revocation_reason.is_some();
-    if !rows.iter().any(|(_, c)| linked(c)) {
-        return Ok(());
-    }
-    let mut stored: HashMap<u64, CertificateRequest> = HashMap::new();
-    let mut revoked_by: HashMap<u64, u64> = HashMap::new();
-    for record in store.records(Kind::Certificate).map_err(IoError::Store)? {
-        if let Record::Certificate(c) = record.map_err(IoError::Store)? {
-            if ops::revocation::is_live(&c)
-                && let Some(id) = c.revokes
-            {
-                revoked_by.insert(id, c.id);
-            }
-            stored.insert(c.id, c);
+/// What a file's revocations are checked against: the store's requests (read
+/// only when the file has the columns), and the certificates earlier rows revoke.
+pub struct Links {
+    stored: HashMap<u64, CertificateRequest>,
+    revoked_by: HashMap<u64, u64>,
+    in_file: HashMap<u64, u64>,
+}
+
+impl Links {
+    pub fn new(store: &dyn Store, needed: bool) -> Result<Links, IoError> {
+        let mut links = Links {
+            stored: HashMap::new(),
+            revoked_by: HashMap::new(),
+            in_file: HashMap::new(),
+        };
+        if !needed {
+            return Ok(links);
         }
+        for record in store.records(Kind::Certificate).map_err(IoError::Store)? {
+            if let Record::Certificate(c) = record.map_err(IoError::Store)? {
+                if ops::revocation::is_live(&c)
+                    && let Some(id) = c.revokes
+                {
+                    links.revoked_by.insert(id, c.id);
+                }
+                links.stored.insert(c.id, c);
+            }
+        }
+        Ok(links)
     }
-    // Two rows of the file revoking one certificate: the second is refused too.
-    let mut in_file: HashMap<u64, u64> = HashMap::new();
-    for (line, c) in rows.iter().filter(|(_, c)| linked(c)) {
-        let target = c.revokes.and_then(|id| stored.get(&id));
-        let already = c.revokes.and_then(|id| revoked_by.get(&id)).copied();
+
+    /// A row that names a certificate to revoke, or a reason: the certificate
+    /// exists, is the same council's, was issued and had not expired when the
+    /// revocation was received, and nothing else revokes it. A revocation without
+    /// either (a file from before they were kept) is taken as it is.
+    pub fn check(&mut self, line: u64, c: &CertificateRequest) -> Result<(), IoError> {
+        if c.revokes.is_none() && c.revocation_reason.is_none() {
+            return Ok(());
+        }
+        let target = c.revokes.and_then(|id| self.stored.get(&id));
+        let already = c.revokes.and_then(|id| self.revoked_by.get(&id)).copied();
         ops::revocation::check(c, target, already).map_err(|rule| IoError::Line {
-            line: *line,
+            line,
             problem: Problem::Rule(rule),
         })?;
         if let Some(id) = c.revokes
-            && let Some(first) = in_file.insert(id, *line)
+            && let Some(first) = self.in_file.insert(id, line)
         {
             return Err(IoError::Line {
-                line: *line,
+                line,
                 problem: Problem::RevokedTwice { id, line: first },
             });
         }
+        Ok(())
     }
-    Ok(())
 }

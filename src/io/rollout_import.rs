@@ -110,7 +110,11 @@ pub fn check(table: &CsvTable, source: &str) -> Result<Checked, IoError> {
     }
     Ok(Checked {
         rows,
-        tally: Tally::of(table, cleaned.get()),
+        tally: Tally {
+            rows: table.rows.len(),
+            was_latin: table.was_latin,
+            cleaned: cleaned.get(),
+        },
         source: source.to_string(),
     })
 }

@@ -4,7 +4,7 @@ mod save;
 mod view;
 
 use super::contacts_form::FormOutcome;
-use super::jump::best_matches;
+use super::jump::{Found, best_matches};
 use crate::app::Ctx;
 use crate::app::data::Data;
 use crate::app::popup::{Hints, Popup, PopupOutcome};
@@ -37,13 +37,17 @@ pub enum RField {
     Urgent,
     Reason,
     Received,
+    /// When it was issued: only in the edit form of an issued request.
+    Issued,
+    /// When it was delivered: only in the edit form of a delivered request.
+    Delivered,
     Awaiting,
     Appointment,
     Notes,
 }
 
 impl RField {
-    pub const ALL: [RField; 13] = [
+    pub const ALL: [RField; 15] = [
         RField::Council,
         RField::Holder,
         RField::Role,
@@ -54,6 +58,8 @@ impl RField {
         RField::Urgent,
         RField::Reason,
         RField::Received,
+        RField::Issued,
+        RField::Delivered,
         RField::Awaiting,
         RField::Appointment,
         RField::Notes,
@@ -68,8 +74,8 @@ pub struct RequestForm {
     /// The request being edited; None when filing a new one.
     pub editing: Option<CertificateRequest>,
     pub council_input: TextInput,
-    /// The councils the typed text matches, best first.
-    pub council_matches: Vec<IneCode>,
+    /// The councils the typed text matches, best first (as the quick jump finds them).
+    pub council_matches: Vec<Found>,
     pub pick: usize,
     pub holder: TextInput,
     pub role: HolderRole,
@@ -78,6 +84,8 @@ pub struct RequestForm {
     pub urgent: bool,
     pub reason: TextInput,
     pub received: TextInput,
+    pub issued: TextInput,
+    pub delivered: TextInput,
     pub awaiting: bool,
     pub appointment: bool,
     pub notes: TextInput,
@@ -85,6 +93,7 @@ pub struct RequestForm {
     /// A revocation's link, as typed (`12` or `#12`), and its reason.
     pub revokes: TextInput,
     pub revocation_reason: Option<RevocationReason>,
+    /// The focused field, as an index into `fields()`.
     pub focus: usize,
     pub confirm_discard: bool,
     pub error: Option<(RField, Msg)>,
@@ -114,21 +123,23 @@ impl RequestForm {
             urgent: false,
             reason: TextInput::new("", limits::REASON),
             received: TextInput::new(&format_local(now, tz), 25),
+            issued: TextInput::new("", 25),
+            delivered: TextInput::new("", 25),
             awaiting: false,
             appointment: false,
             notes: TextInput::new("", limits::NOTES),
             renews: None,
             revokes: TextInput::new("", 20),
             revocation_reason: None,
+            error_text: None,
             focus: if council.is_some() { 1 } else { 0 },
             confirm_discard: false,
             error: None,
-            error_text: None,
             initial: String::new(),
         };
         form.refresh_matches(data);
         if let Some(c) = council {
-            form.pick = form.council_matches.iter().position(|&m| m == c).unwrap_or(0);
+            form.pick = form.council_matches.iter().position(|m| m.ine == c).unwrap_or(0);
         }
         form.initial = form.fingerprint();
         form
@@ -154,6 +165,9 @@ impl RequestForm {
         form.revokes
             .set(&c.revokes.map(|id| id.to_string()).unwrap_or_default());
         form.revocation_reason = c.revocation_reason;
+        let local = |at: Option<DateTime<Utc>>| at.map(|at| format_local(at, tz)).unwrap_or_default();
+        form.issued.set(&local(c.issued_at));
+        form.delivered.set(&local(c.delivered_at));
         form.editing = Some(c.clone());
         form.focus = 1;
         form.initial = form.fingerprint();
@@ -175,6 +189,23 @@ impl RequestForm {
         form
     }
 
+    /// A revocation of an issued certificate: same council, holder, post and
+    /// type; the reason is to choose.
+    pub fn revocation(data: &Data, c: &CertificateRequest, now: DateTime<Utc>, tz: Tz) -> RequestForm {
+        let mut form = RequestForm::renewal(data, c, now, tz);
+        form.operation = Operation::Revocation;
+        form.renews = None;
+        form.revokes.set(&c.id.to_string());
+        form.revocation_reason = None;
+        form.focus = form
+            .fields()
+            .iter()
+            .position(|&f| f == RField::RevocationReason)
+            .unwrap_or(0);
+        form.initial = form.fingerprint();
+        form
+    }
+
     /// A new request for a council's new office-holder, pre-filled.
     pub fn for_holder(
         data: &Data,
@@ -191,35 +222,21 @@ impl RequestForm {
         form
     }
 
-    /// A revocation of an issued certificate: same council, holder, post and
-    /// type; the reason is to choose.
-    pub fn revocation(data: &Data, c: &CertificateRequest, now: DateTime<Utc>, tz: Tz) -> RequestForm {
-        let mut form = RequestForm::renewal(data, c, now, tz);
-        form.operation = Operation::Revocation;
-        form.renews = None;
-        form.revokes.set(&c.id.to_string());
-        form.revocation_reason = None;
-        form.focus = RField::ALL
-            .iter()
-            .position(|&f| f == RField::RevocationReason)
-            .unwrap_or(0);
-        form.initial = form.fingerprint();
-        form
-    }
-
     /// The received time as the interface writes dates (`26/11/2026 10:30`);
     /// the field reads either way.
     pub fn in_language(mut self, t: &crate::i18n::I18n, tz: Tz) -> RequestForm {
-        if let Ok(at) = parse_local(self.received.value(), tz) {
-            self.received.set(&t.datetime(at, tz));
-            self.initial = self.fingerprint();
+        for input in [&mut self.received, &mut self.issued, &mut self.delivered] {
+            if let Ok(at) = parse_local(input.value(), tz) {
+                input.set(&t.datetime(at, tz));
+            }
         }
+        self.initial = self.fingerprint();
         self
     }
 
     fn fingerprint(&self) -> String {
         format!(
-            "{}|{}|{:?}|{}|{:?}|{}|{}|{}|{}|{}|{}|{}|{:?}",
+            "{}|{}|{:?}|{}|{:?}|{}|{}|{}|{}|{}|{}|{}|{}",
             self.council_input.value(),
             self.holder.value(),
             self.role,
@@ -228,12 +245,28 @@ impl RequestForm {
             self.urgent,
             self.reason.value(),
             self.received.value(),
+            self.issued.value(),
+            self.delivered.value(),
             self.awaiting,
             self.appointment,
             self.notes.value(),
-            self.revokes.value(),
-            self.revocation_reason
-        )
+        ) + &format!("|{}|{:?}", self.revokes.value(), self.revocation_reason)
+    }
+
+    /// The fields on this form, in Tab order: the issue and delivery dates only
+    /// when editing a request that has reached those steps.
+    pub fn fields(&self) -> Vec<RField> {
+        let status = self.editing.as_ref().map(|c| c.status);
+        RField::ALL
+            .into_iter()
+            .filter(|f| match f {
+                RField::Issued => status.is_some_and(CertStatus::is_issued),
+                RField::Delivered => status == Some(CertStatus::Delivered),
+                // A revocation's link and reason only on a revocation.
+                RField::Revokes | RField::RevocationReason => self.operation == Operation::Revocation,
+                _ => true,
+            })
+            .collect()
     }
 
     pub fn is_dirty(&self) -> bool {
@@ -241,42 +274,13 @@ impl RequestForm {
     }
 
     pub fn focused(&self) -> RField {
-        RField::ALL[self.focus]
-    }
-
-    /// Whether a field is on the form: a revocation's link and reason only on a revocation.
-    pub fn shows(&self, field: RField) -> bool {
-        !matches!(field, RField::Revokes | RField::RevocationReason)
-            || self.operation == Operation::Revocation
-    }
-
-    /// The fields on the form, in Tab order.
-    pub fn fields(&self) -> impl Iterator<Item = RField> + '_ {
-        RField::ALL.into_iter().filter(|&f| self.shows(f))
-    }
-
-    /// Moves the focus to the next field on the form (or the previous), wrapping or not.
-    fn step_focus(&mut self, forward: bool, wrap: bool) {
-        let n = RField::ALL.len();
-        let mut i = self.focus;
-        for _ in 0..n {
-            i = match (forward, wrap) {
-                (true, true) => (i + 1) % n,
-                (false, true) => (i + n - 1) % n,
-                (true, false) if i + 1 < n => i + 1,
-                (false, false) if i > 0 => i - 1,
-                _ => return,
-            };
-            if self.shows(RField::ALL[i]) {
-                self.focus = i;
-                return;
-            }
-        }
+        let fields = self.fields();
+        fields[self.focus.min(fields.len() - 1)]
     }
 
     /// The council the form points at, if the typed text matches one.
     pub fn council(&self) -> Option<IneCode> {
-        self.council_matches.get(self.pick).copied()
+        self.council_matches.get(self.pick).map(|m| m.ine)
     }
 
     fn refresh_matches(&mut self, data: &Data) {
@@ -284,8 +288,8 @@ impl RequestForm {
             Vec::new()
         } else {
             best_matches(data, self.council_input.value())
-                .into_iter()
-                .map(|i| data.municipalities[i].ine)
+                .iter()
+                .map(|hit| Found::of(data, hit))
                 .collect()
         };
         self.pick = 0;
@@ -297,6 +301,8 @@ impl RequestForm {
             RField::Holder => Some(&mut self.holder),
             RField::Reason => Some(&mut self.reason),
             RField::Received => Some(&mut self.received),
+            RField::Issued => Some(&mut self.issued),
+            RField::Delivered => Some(&mut self.delivered),
             RField::Notes => Some(&mut self.notes),
             RField::Revokes => Some(&mut self.revokes),
             _ => None,
@@ -341,19 +347,20 @@ impl RequestForm {
                 FormOutcome::Stay
             };
         }
+        let n = self.fields().len();
         let field = self.focused();
         match key.code {
             KeyCode::Esc if self.is_dirty() => self.confirm_discard = true,
             KeyCode::Esc => return FormOutcome::Close,
             KeyCode::Enter => return FormOutcome::Save,
-            KeyCode::Tab => self.step_focus(true, true),
-            KeyCode::BackTab => self.step_focus(false, true),
+            KeyCode::Tab => self.focus = (self.focus + 1) % n,
+            KeyCode::BackTab => self.focus = (self.focus + n - 1) % n,
             KeyCode::Up if field == RField::Council && self.pick > 0 => self.pick -= 1,
             KeyCode::Down if field == RField::Council => {
                 self.pick = (self.pick + 1).min(self.council_matches.len().min(PICKS).saturating_sub(1));
             }
-            KeyCode::Up => self.step_focus(false, false),
-            KeyCode::Down => self.step_focus(true, false),
+            KeyCode::Up => self.focus = self.focus.saturating_sub(1),
+            KeyCode::Down => self.focus = (self.focus + 1).min(n - 1),
             KeyCode::Char(' ') | KeyCode::Left | KeyCode::Right if self.input_mut(field).is_none() => {
                 self.cycle(field, key.code != KeyCode::Left);
             }
@@ -430,6 +437,20 @@ impl RequestForm {
         };
         c.status = status;
         c.received_at = received;
+        // The steps' real dates, as corrected here; a step not reached keeps none.
+        let fields = self.fields();
+        for (field, input, slot) in [
+            (RField::Issued, &self.issued, &mut c.issued_at),
+            (RField::Delivered, &self.delivered, &mut c.delivered_at),
+        ] {
+            if fields.contains(&field) {
+                let at = parse_local(input.value(), tz).map_err(|e| match e {
+                    TimeError::Unreadable => (field, Msg::req_err_step_date),
+                    TimeError::Skipped => (field, Msg::req_err_no_such_hour),
+                })?;
+                *slot = Some(at);
+            }
+        }
         c.appointment_attached = self.appointment;
         // The links only a revocation has; typed elsewhere, they are dropped.
         (c.revokes, c.revocation_reason) = match self.operation {
@@ -488,16 +509,22 @@ impl Popup for RequestForm {
 }
 
 /// Where the form shows a broken rule, and what it says.
-fn form_error(rule: &RuleError) -> (RField, Msg) {
+fn form_error(form: &RequestForm, rule: &RuleError) -> (RField, Msg) {
+    let fields = form.fields();
     let field = match rule.field() {
         Some(Field::Reason) => RField::Reason,
         Some(Field::Notes) => RField::Notes,
         Some(Field::Revokes) => RField::Revokes,
         Some(Field::RevocationReason) => RField::RevocationReason,
-        // Only a request stored before the rule on dates existed holds a future filed,
-        // issued or delivered time; the form does not edit those: the received time it is.
+        Some(Field::IssuedAt) if fields.contains(&RField::Issued) => RField::Issued,
+        Some(Field::DeliveredAt) if fields.contains(&RField::Delivered) => RField::Delivered,
+        // The form does not edit the filing time: the received time it is.
         Some(Field::ReceivedAt | Field::FiledAt | Field::IssuedAt | Field::DeliveredAt) => RField::Received,
         _ => RField::Holder,
     };
-    (field, rule.msg())
+    let msg = match rule {
+        RuleError::InFuture(Field::IssuedAt | Field::DeliveredAt) => Msg::date_in_future,
+        _ => rule.msg(),
+    };
+    (field, msg)
 }

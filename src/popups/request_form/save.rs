@@ -43,8 +43,14 @@ pub fn save_request(form: &mut RequestForm, ctx: &mut Ctx) -> bool {
     };
     match change {
         Err(rule) => {
-            form.error = Some(form_error(&rule));
-            form.error_text = Some(rule.localize(&ctx.t));
+            form.error = Some(form_error(form, &rule));
+            // The revocation's rules name a request and a date: their words filled in.
+            if matches!(
+                rule.field(),
+                Some(ops::Field::Revokes | ops::Field::RevocationReason)
+            ) {
+                form.error_text = Some(rule.localize(&ctx.t));
+            }
         }
         // Nothing changed: the form closes, as saved.
         Ok(None) => return true,
