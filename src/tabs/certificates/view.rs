@@ -166,6 +166,10 @@ fn draw_queue(state: &CertificatesTab, frame: &mut Frame, ctx: &Ctx, area: Rect)
     let rows = state.rows[window.clone()].iter().enumerate().map(|(i, &c)| {
         let req = &ctx.data.certs.list[c];
         let deadline = match ctx.data.certs.deadline(c) {
+            // A T-CAT P to deliver: its 30 natural days, counting down.
+            _ if let Some((text, style)) = super::delivery::cell(ctx, req) => {
+                Span::styled(ellipsize(&text, usize::from(fixed[0])), style)
+            }
             // Issued, the clock stopped: what is left is to deliver it.
             _ if req.status == CertStatus::Issued => Span::styled(t.t(Msg::to_deliver), theme.warn),
             Some(due) => {
@@ -343,7 +347,15 @@ fn draw_expiry(state: &CertificatesTab, frame: &mut Frame, ctx: &Ctx, area: Rect
 /// and for the mark of an issued request still to deliver.
 pub fn countdown_width(t: &crate::i18n::I18n) -> u16 {
     let to_deliver = crate::widgets::width(t.t(Msg::to_deliver)) as u16;
-    countdown::column_width(t, t.t(Msg::col_deadline)).max(to_deliver)
+    // A T-CAT P's clocks, whole: the unit is never cut.
+    let clocks = super::delivery::widths(t)
+        .iter()
+        .map(|w| crate::widgets::width(w) as u16)
+        .max()
+        .unwrap_or(0);
+    countdown::column_width(t, t.t(Msg::col_deadline))
+        .max(to_deliver)
+        .max(clocks)
 }
 
 /// Delivered, rejected and cancelled requests, newest first: when received,
