@@ -201,6 +201,7 @@ const NEWER_DEFAULTS: &[(&str, &str)] = &[
     ("revoke", "x"),
     ("mark_row", "space"),
     ("check_appointment", "p"),
+    ("operators", "o"),
 ];
 
 /// A user's binding that keeps a key a newer default also uses.

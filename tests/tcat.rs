@@ -389,7 +389,7 @@ fn a_software_certificate_shows_its_delivery_then_its_download_countdown() {
     // Issued, not delivered: in the queue, to deliver by 2 March, February being short.
     let s = screen(&f.app, 80, 24);
     let row = |s: &str, holder: &str| s.lines().find(|l| l.contains(holder)).unwrap().to_string();
-    assert!(row(&s, "Maria Puig").starts_with("⇢ lliurar 3 d"), "{s}");
+    assert!(row(&s, "Maria Puig").starts_with("⇢ lliurar 3d"), "{s}");
     press(&mut f.app, KeyCode::Enter);
     let detail = screen(&f.app, 100, 30);
     assert!(
@@ -407,7 +407,7 @@ fn a_software_certificate_shows_its_delivery_then_its_download_countdown() {
         press(&mut f.app, KeyCode::Char('v'));
     }
     let s = screen(&f.app, 80, 24);
-    assert!(row(&s, "Maria Puig").starts_with("⇣ baixar 10 d"), "{s}");
+    assert!(row(&s, "Maria Puig").starts_with("⇣ baixar 10d"), "{s}");
     assert!(
         row(&s, "Jordi Solé").starts_with("1431 d"),
         "a card has no such clock: {s}"
@@ -675,4 +675,35 @@ fn er_operators_are_kept_in_the_store_and_a_card_near_expiry_is_shown() {
             .count(),
         1
     );
+}
+
+#[test]
+fn the_operators_form_adds_and_removes_an_operator() {
+    let mut f = fixture();
+    f.clock.set(at("2026-12-30T11:00:00Z"));
+    press(&mut f.app, KeyCode::Char('3'));
+    press(&mut f.app, KeyCode::Char('o'));
+    assert!(screen(&f.app, 80, 24).contains("Cap operador: n n'afegeix un."));
+    press(&mut f.app, KeyCode::Char('n'));
+    type_text(&mut f.app, "Laia Font");
+    press(&mut f.app, KeyCode::Tab);
+    ctrl(&mut f.app, 'u');
+    type_text(&mut f.app, "2031-01-01");
+    press(&mut f.app, KeyCode::Enter);
+    assert!(screen(&f.app, 80, 24).contains("La targeta no pot ser d'un dia futur."));
+    ctrl(&mut f.app, 'u');
+    type_text(&mut f.app, "2023-02-28");
+    press(&mut f.app, KeyCode::Enter);
+    let s = screen(&f.app, 100, 24);
+    assert!(
+        s.contains("Laia Font") && s.contains("28/02/2027") && s.contains("⚠ per renovar"),
+        "{s}"
+    );
+    assert_eq!(f.app.data.operators.len(), 1);
+    press(&mut f.app, KeyCode::Char('x'));
+    assert!(f.app.data.operators.is_empty());
+    press(&mut f.app, KeyCode::Esc);
+    // One undo brings the operator back.
+    press(&mut f.app, KeyCode::Char('u'));
+    assert_eq!(f.app.data.operators.len(), 1);
 }

@@ -76,6 +76,8 @@ pub enum Action {
     MarkRow,
     /// Records the appointment check in EACAT's register.
     CheckAppointment,
+    /// The office's ER operators and their cards.
+    Operators,
 }
 
 impl Action {
@@ -189,6 +191,7 @@ impl Action {
             Action::Revoke => Msg::action_revoke,
             Action::MarkRow => Msg::action_mark_row,
             Action::CheckAppointment => Msg::action_check_appointment,
+            Action::Operators => Msg::action_operators,
         }
     }
 }

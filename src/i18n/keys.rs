@@ -741,4 +741,12 @@ messages! {
     svc_not_utf8,
     svc_unchanged,
     svc_imported,
+    action_operators,
+    operators_title,
+    operators_header,
+    operators_none,
+    operators_name,
+    operators_issued,
+    operators_hints,
+    operator_err_future_form,
 }

@@ -9,6 +9,7 @@ pub mod handover;
 pub mod help;
 pub mod jump;
 pub mod messages;
+pub mod operators;
 pub mod prompt;
 pub mod request_detail;
 pub mod request_form;

@@ -251,6 +251,7 @@ impl Tab for CertificatesTab {
                 | Action::Revoke
                 | Action::MarkRow
                 | Action::CheckAppointment
+                | Action::Operators
         )
     }
 

@@ -30,6 +30,7 @@ pub fn update(tab: &mut CertificatesTab, action: Action, ctx: &mut Ctx) -> Outco
         Action::Revoke => super::tcat::revoke(tab, ctx),
         Action::MarkRow => super::tcat::toggle_mark(tab, ctx),
         Action::CheckAppointment => super::tcat::ask_appointment(tab, ctx),
+        Action::Operators => Outcome::Open(Box::new(crate::popups::operators::Operators::new())),
         Action::ToggleView => {
             tab.view = tab.view.next();
             // The other view starts at its top, with nothing marked.
