@@ -194,7 +194,12 @@ pub struct Binding {
 /// Default keys added after users may have written their keymaps: `(action, key)`.
 /// A user's binding of the same key wins, with a warning at start, instead of
 /// the keymap being refused. Each new default key goes here.
-const NEWER_DEFAULTS: &[(&str, &str)] = &[("messages", "m"), ("tab_activity", "4"), ("log_call", "L")];
+const NEWER_DEFAULTS: &[(&str, &str)] = &[
+    ("messages", "m"),
+    ("tab_activity", "4"),
+    ("log_call", "L"),
+    ("tab_today", "0"),
+];
 
 /// A user's binding that keeps a key a newer default also uses.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -13,6 +13,8 @@ pub enum Target {
     Request(u64),
     /// An entry of the support log, selected on Activitat.
     Activity(u64),
+    /// A council's rollout of one service, selected on Implantació.
+    Cell(super::data::RolloutCell),
 }
 
 /// What `L` fills the activity form with: the council selected or open on the
@@ -40,6 +42,11 @@ impl LogAbout {
             Some(Target::Activity(id)) => LogAbout {
                 council: data.activities.get(id).and_then(|a| a.ine),
                 service: data.activities.get(id).and_then(|a| a.service.clone()),
+                ..LogAbout::default()
+            },
+            Some(Target::Cell(cell)) => LogAbout {
+                council: Some(cell.council),
+                service: Some(cell.service),
                 ..LogAbout::default()
             },
             None => LogAbout::default(),

@@ -153,6 +153,10 @@ impl Tab for CertificatesTab {
         Msg::tab_certificates
     }
 
+    fn short_title(&self) -> Msg {
+        Msg::tab_certificates_short
+    }
+
     fn action(&self) -> Action {
         Action::TabCertificates
     }
@@ -232,14 +236,22 @@ impl Tab for CertificatesTab {
         crate::app::effect::LogAbout::of(id.map(Target::Request), &ctx.data)
     }
 
-    /// A request just filed or changed: the queue, with it selected.
+    /// A request just filed or changed: the queue, with it selected; an issued
+    /// certificate (from Avui) in the expiry view.
     fn reveal(&mut self, target: &Target, ctx: &mut Ctx) {
         let Target::Request(id) = target else {
             return;
         };
-        self.view = CertView::Queue;
+        let issued = ctx.data.certs.get(*id).is_some_and(|c| c.expires_at().is_some());
+        self.view = if issued { CertView::Expiry } else { CertView::Queue };
         self.refresh_rows(&ctx.data);
-        self.select_id(*id, &ctx.data);
+        if !self.select_id(*id, &ctx.data) && !self.filter.is_empty() {
+            // A filter that hides it goes.
+            self.filter.set("");
+            self.filtering = false;
+            self.refresh_rows(&ctx.data);
+            self.select_id(*id, &ctx.data);
+        }
     }
 
     fn export(&self, ctx: &Ctx) -> Option<Export> {

@@ -116,6 +116,10 @@ impl Tab for RolloutTab {
         Msg::tab_rollout
     }
 
+    fn short_title(&self) -> Msg {
+        Msg::tab_rollout_short
+    }
+
     fn action(&self) -> Action {
         Action::TabRollout
     }
@@ -188,6 +192,34 @@ impl Tab for RolloutTab {
         if let Target::Council(ine) = target {
             self.select_council(*ine, ctx);
         }
+    }
+
+    fn shows(&self, target: &Target) -> bool {
+        matches!(target, Target::Cell(_))
+    }
+
+    /// A cell from elsewhere (Avui): its council listed (the view widens, a status
+    /// filter that hides it goes), its row and column selected.
+    fn reveal(&mut self, target: &Target, ctx: &mut Ctx) {
+        let Target::Cell(cell) = target else {
+            return;
+        };
+        let Some((index, service)) = cell.locate(&ctx.data) else {
+            return;
+        };
+        ctx.councils.filtering = false;
+        ctx.councils.reveal(&ctx.data, ctx.config.threshold, index);
+        if self
+            .filter
+            .is_some_and(|(column, f)| !f.keeps(ctx.data.status(index, column)))
+        {
+            self.filter = None;
+        }
+        self.column = service;
+        self.selected = Some(cell.council);
+        self.refresh(ctx);
+        // The other tabs follow the widened list.
+        ctx.refresh_rows();
     }
 
     /// `L` here: about the selected council and the service of the selected column.
