@@ -11,14 +11,19 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Bar, BarChart, BarGroup};
 
 /// The left column holds twelve bars three wide with a gap: 47 columns.
-const LEFT: u16 = 48;
+const LEFT: u16 = 47;
 
 pub fn draw(tab: &TodayTab, frame: &mut Frame, area: Rect, ctx: &Ctx) {
     let Some(series) = &tab.series else {
         return;
     };
-    let [left, right] =
-        Layout::horizontal([Constraint::Length(LEFT.min(area.width)), Constraint::Fill(1)]).areas(area);
+    // A column between them, so no bar touches the other column's labels.
+    let [left, _, right] = Layout::horizontal([
+        Constraint::Length(LEFT.min(area.width)),
+        Constraint::Length(1),
+        Constraint::Fill(1),
+    ])
+    .areas(area);
     let [requests, on_time] = Layout::vertical([Constraint::Fill(1), Constraint::Fill(1)]).areas(left);
     let rows = u16::try_from(series.adoption.len()).unwrap_or(u16::MAX) + 1;
     let [adoption, support] =
