@@ -41,7 +41,8 @@ pub struct Table {
 pub struct Chart {
     pub title: String,
     pub labels: Vec<String>,
-    pub series: Vec<(String, Vec<u64>)>,
+    /// None: nothing to measure there (no bar, a dash, as in the table).
+    pub series: Vec<(String, Vec<Option<u64>>)>,
     /// Percentages: the scale ends at 100.
     pub percent: bool,
 }
@@ -80,6 +81,10 @@ pub fn status_sign(s: RolloutStatus) -> &'static str {
         RolloutStatus::NotApplicable => "—",
         RolloutStatus::Blocked => "✗",
     }
+}
+
+fn some(values: &[u64]) -> Vec<Option<u64>> {
+    values.iter().copied().map(Some).collect()
 }
 
 fn facts(items: &[(&str, String)]) -> Block {
@@ -136,7 +141,7 @@ pub fn build(m: &Memoria, t: &I18n) -> Doc {
             Block::Chart(Chart {
                 title: t.t(Msg::mem_chart_requests).into(),
                 labels: months.clone(),
-                series: vec![(t.t(Msg::mem_col_requests).into(), m.received_per_month.clone())],
+                series: vec![(t.t(Msg::mem_col_requests).into(), some(&m.received_per_month))],
                 percent: false,
             }),
             Block::Table(per_month),
@@ -156,11 +161,7 @@ pub fn build(m: &Memoria, t: &I18n) -> Doc {
             ]
         })
         .collect();
-    let month_share: Vec<u64> = m
-        .on_time_per_month
-        .iter()
-        .map(|&(k, n)| percent(k, n).unwrap_or(0))
-        .collect();
+    let month_share: Vec<Option<u64>> = m.on_time_per_month.iter().map(|&(k, n)| percent(k, n)).collect();
     parts.push(Part {
         title: t.t(Msg::mem_deadline).to_string(),
         blocks: vec![
@@ -223,7 +224,7 @@ pub fn build(m: &Memoria, t: &I18n) -> Doc {
             Block::Chart(Chart {
                 title: t.t(Msg::mem_chart_activity).into(),
                 labels: months.clone(),
-                series: vec![(t.t(Msg::mem_col_total).into(), m.activity_per_month.clone())],
+                series: vec![(t.t(Msg::mem_col_total).into(), some(&m.activity_per_month))],
                 percent: false,
             }),
             Block::Table(Table { header, rows }),
@@ -270,12 +271,15 @@ fn adoption(m: &Memoria, t: &I18n, period: &Period) -> Part {
         .adoption
         .iter()
         .map(|a| {
-            let change = a.end.0 as i64 - a.start.0 as i64;
+            let change = match a.end.0 as i64 - a.start.0 as i64 {
+                0 => "0".to_string(),
+                n => format!("{n:+}"),
+            };
             vec![
                 format!("{} {}", a.short, a.name),
                 format!("{}/{}", a.start.0, a.start.1),
                 format!("{}/{}", a.end.0, a.end.1),
-                format!("{change:+}"),
+                change,
             ]
         })
         .collect();
@@ -300,8 +304,8 @@ fn adoption(m: &Memoria, t: &I18n, period: &Period) -> Part {
                 title: t.t(Msg::mem_chart_adoption).into(),
                 labels: m.adoption.iter().map(|a| a.short.clone()).collect(),
                 series: vec![
-                    (start.clone(), m.adoption.iter().map(|a| a.start.0).collect()),
-                    (end.clone(), m.adoption.iter().map(|a| a.end.0).collect()),
+                    (start.clone(), m.adoption.iter().map(|a| Some(a.start.0)).collect()),
+                    (end.clone(), m.adoption.iter().map(|a| Some(a.end.0)).collect()),
                 ],
                 percent: false,
             }),

@@ -1,5 +1,6 @@
 //! The memòria as one self-contained HTML file: inline CSS and SVG, no script,
-//! nothing fetched, laid out to print on A4.
+//! nothing fetched, laid out to print on A4. Every tag is closed, so an XML
+//! parser reads it too (the tests check it is well-formed that way).
 
 use super::doc::{Block, Doc, Table};
 use super::svg::{bar_chart, escape};
@@ -32,7 +33,7 @@ pub fn write(doc: &Doc, lang: &str) -> String {
     let mut out = String::new();
     let _ = write!(
         out,
-        "<!DOCTYPE html>\n<html lang=\"{lang}\">\n<head>\n<meta charset=\"utf-8\">\n<title>{}</title>\n<style>\n{STYLE}</style>\n</head>\n<body>\n<h1>{}</h1>\n<p class=\"sub\">{}</p>\n",
+        "<!DOCTYPE html>\n<html lang=\"{lang}\">\n<head>\n<meta charset=\"utf-8\"/>\n<title>{}</title>\n<style>\n{STYLE}</style>\n</head>\n<body>\n<h1>{}</h1>\n<p class=\"sub\">{}</p>\n",
         escape(&doc.title),
         escape(&doc.title),
         escape(&doc.subtitle)

@@ -8,7 +8,7 @@ use std::fmt::Write;
 const WIDTH: f64 = 680.0;
 const HEIGHT: f64 = 230.0;
 const LEFT: f64 = 10.0;
-const TOP: f64 = 28.0;
+const TOP: f64 = 36.0;
 const BOTTOM: f64 = 40.0;
 /// Shades that differ in grey too, for a printer without colour.
 const FILLS: [&str; 2] = ["#1f4e79", "#9dc3e6"];
@@ -33,7 +33,7 @@ pub fn bar_chart(chart: &Chart) -> String {
     let series = chart.series.len().max(1) as f64;
     let max = match chart.percent {
         true => 100,
-        false => chart.series.iter().flat_map(|(_, v)| v.iter().copied()).max().unwrap_or(0).max(1),
+        false => chart.series.iter().flat_map(|(_, v)| v.iter().flatten().copied()).max().unwrap_or(0).max(1),
     } as f64;
     let plot_w = WIDTH - 2.0 * LEFT;
     let plot_h = HEIGHT - TOP - BOTTOM;
@@ -59,20 +59,23 @@ pub fn bar_chart(chart: &Chart) -> String {
                 escape(name)
             );
         }
-        for (i, &v) in values.iter().enumerate() {
+        for (i, &value) in values.iter().enumerate() {
+            let v = value.unwrap_or(0);
             let h = v as f64 / max * plot_h;
             let x = LEFT + group * i as f64 + group * 0.1 + bar * s as f64;
             let y = base - h;
             let label = chart.labels.get(i).map_or("", String::as_str);
             let unit = if chart.percent { "%" } else { "" };
+            // Nothing to measure: a dash, as the table says.
+            let shown = value.map_or("—".to_string(), |v| v.to_string());
             let _ = write!(
                 out,
-                r#"<rect x="{x:.1}" y="{y:.1}" width="{bar:.1}" height="{h:.1}" fill="{fill}" data-series="{s}" data-value="{v}"><title>{}: {v}{unit}</title></rect>"#,
+                r#"<rect x="{x:.1}" y="{y:.1}" width="{bar:.1}" height="{h:.1}" fill="{fill}" data-series="{s}" data-value="{shown}"><title>{}: {shown}{unit}</title></rect>"#,
                 escape(label)
             );
             let _ = write!(
                 out,
-                r#"<text x="{:.1}" y="{:.1}" class="v">{v}</text>"#,
+                r#"<text x="{:.1}" y="{:.1}" class="v">{shown}</text>"#,
                 x + bar / 2.0,
                 y - 3.0
             );
