@@ -145,7 +145,7 @@ impl KeymapError {
                     ("context", context),
                     (
                         "contexts",
-                        &"global, table, municipalities, rollout, checklist, certificates",
+                        &"global, table, municipalities, rollout, checklist, certificates, activity, today",
                     ),
                 ],
             ),
