@@ -592,6 +592,13 @@ mod tests {
         assert!(with("municipalities", "edit", &["q"]).is_err());
         assert!(with("table", "copy_row", &["m"]).unwrap().warnings().len() == 1);
         assert!(Keymap::new(&KeyOverrides::new()).unwrap().warnings().is_empty());
+        // `0`, Avui's key, came after users wrote keymaps too.
+        let km = with("rollout", "sort_next", &["0"]).unwrap();
+        let zero = key(KeyCode::Char('0'), KeyModifiers::NONE);
+        let rollout = [Context::Rollout, Context::Table, Context::Global];
+        assert_eq!(km.lookup(&rollout, &zero), Some(Action::SortNext));
+        assert_eq!(km.lookup(&queue, &zero), Some(Action::TabToday));
+        assert_eq!(km.warnings()[0].default, "global.tab_today");
     }
 
     #[test]

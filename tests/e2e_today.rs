@@ -32,15 +32,28 @@ fn the_dashboard_opens_on_avui_and_enter_reaches_the_request() {
     ocsae(home.path(), &["init"]);
     // Received on Tuesday 10: overdue since the 17th.
     let add = [
-        "cert", "add", "--municipality", "Tiurana", "--holder", "Maria Puig", "--role", "mayor", "--type",
-        "tcat", "--received", "2026-11-10T10:00",
+        "cert",
+        "add",
+        "--municipality",
+        "Tiurana",
+        "--holder",
+        "Maria Puig",
+        "--role",
+        "mayor",
+        "--type",
+        "tcat",
+        "--received",
+        "2026-11-10T10:00",
     ];
     ocsae(home.path(), &add);
 
     let mut s = spawn(home.path(), &[], &[("OCSAE_NOW", NOW)], 80, 24);
     s.wait_for("Avui, 26/11/2026");
     let screen = s.wait_for("Tiurana · Maria Puig · tcat");
-    assert!(screen.contains("▾ Certificats vençuts o a 2 dies feiners (1)"), "{screen}");
+    assert!(
+        screen.contains("▾ Certificats vençuts o a 2 dies feiners (1)"),
+        "{screen}"
+    );
     assert!(screen.contains("VENÇUT"), "{screen}");
     // Down to the request, Enter: the queue, with it selected.
     s.send("\x1b[B");
@@ -50,12 +63,18 @@ fn the_dashboard_opens_on_avui_and_enter_reaches_the_request() {
         let (rows, cols) = sc.size();
         let (rows, cols) = (rows.get(), cols.get());
         (0..rows).find_map(|r| {
-            let line: String = (0..cols).filter_map(|c| sc.cell(r, c).map(|x| x.contents())).collect();
+            let line: String = (0..cols)
+                .filter_map(|c| sc.cell(r, c).map(|x| x.contents()))
+                .collect();
             let inverse = sc.cell(r, 2).is_some_and(|c| c.inverse());
             (line.contains("Maria Puig") && inverse).then_some(line)
         })
     });
-    assert!(selected.is_some(), "the request is not selected:\n{}", s.contents());
+    assert!(
+        selected.is_some(),
+        "the request is not selected:\n{}",
+        s.contents()
+    );
     s.send("0");
     s.wait_for("Avui, 26/11/2026");
     s.send("q");

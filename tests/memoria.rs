@@ -36,7 +36,10 @@ struct Lcg(u64);
 
 impl Lcg {
     fn next(&mut self, n: u64) -> u64 {
-        self.0 = self.0.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+        self.0 = self
+            .0
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
         (self.0 >> 33) % n
     }
 }
@@ -47,7 +50,8 @@ fn lives(councils: &[IneCode]) -> Vec<Life> {
     (0..140)
         .map(|_| {
             // From October 2025 to February 2027, at office hours.
-            let received = start + Duration::days(rng.next(500) as i64) + Duration::minutes(rng.next(600) as i64);
+            let received =
+                start + Duration::days(rng.next(500) as i64) + Duration::minutes(rng.next(600) as i64);
             let ine = councils[rng.next(councils.len() as u64) as usize];
             let urgent = rng.next(5) == 0;
             let operation = [Operation::New, Operation::Renewal, Operation::Revocation][rng.next(3) as usize];
@@ -100,10 +104,13 @@ fn seeded(dir: &std::path::Path) -> (Box<dyn Store>, Vec<Life>, Vec<IneCode>) {
     let mut steps: Vec<(DateTime<Utc>, Step)> = Vec::new();
     for (i, l) in lives.iter().enumerate() {
         steps.push((l.received, Step::New(i)));
-        l.filed.map(|t| steps.push((t, Step::Filed(i))));
-        l.issued.map(|t| steps.push((t, Step::Issued(i))));
-        l.delivered.map(|t| steps.push((t, Step::Delivered(i))));
-        l.closed.map(|(rejected, t)| steps.push((t, Step::Closed(i, rejected))));
+        let events = [
+            l.filed.map(|t| (t, Step::Filed(i))),
+            l.issued.map(|t| (t, Step::Issued(i))),
+            l.delivered.map(|t| (t, Step::Delivered(i))),
+            l.closed.map(|(rejected, t)| (t, Step::Closed(i, rejected))),
+        ];
+        steps.extend(events.into_iter().flatten());
     }
     steps.sort_by_key(|(t, _)| *t);
     let mut current: HashMap<usize, CertificateRequest> = HashMap::new();
@@ -111,11 +118,24 @@ fn seeded(dir: &std::path::Path) -> (Box<dyn Store>, Vec<Life>, Vec<IneCode>) {
         let (kind, edit) = match step {
             Step::New(i) => {
                 let l = &lives[i];
-                let mut c = CertificateRequest::received(NEW_ID, l.ine, format!("Titular {i}"), HolderRole::Mayor, "tcat", l.received);
+                let mut c = CertificateRequest::received(
+                    NEW_ID,
+                    l.ine,
+                    format!("Titular {i}"),
+                    HolderRole::Mayor,
+                    "tcat",
+                    l.received,
+                );
                 c.urgent = l.urgent;
                 c.operation = l.operation;
                 let applied = store
-                    .apply(Change::new(ChangeKind::CertNew, vec![Edit::create(Record::Certificate(c.clone()))]), t)
+                    .apply(
+                        Change::new(
+                            ChangeKind::CertNew,
+                            vec![Edit::create(Record::Certificate(c.clone()))],
+                        ),
+                        t,
+                    )
                     .unwrap();
                 c.id = applied.ids[0];
                 current.insert(i, c);
@@ -150,7 +170,10 @@ fn seeded(dir: &std::path::Path) -> (Box<dyn Store>, Vec<Life>, Vec<IneCode>) {
                     }
                 };
                 current.insert(i, after.clone());
-                (kind, Edit::update(Record::Certificate(before), Record::Certificate(after)))
+                (
+                    kind,
+                    Edit::update(Record::Certificate(before), Record::Certificate(after)),
+                )
             }
         };
         store.apply(Change::new(kind, vec![edit]), t).unwrap();
@@ -213,7 +236,11 @@ fn the_numbers_match_a_count_of_the_seeded_history() {
     let dir = tempfile::tempdir().unwrap();
     let (store, lives, _) = seeded(dir.path());
     drop(store);
-    let out = ocsae_at(dir.path(), &["memoria", "--year", "2026", "--format", "csv"], "2027-03-01T10:00:00Z");
+    let out = ocsae_at(
+        dir.path(),
+        &["memoria", "--year", "2026", "--format", "csv"],
+        "2027-03-01T10:00:00Z",
+    );
     assert!(out.status.success(), "{}", text(&out.stderr));
     let t = tables(&text(&out.stdout));
 
@@ -221,9 +248,18 @@ fn the_numbers_match_a_count_of_the_seeded_history() {
     assert_eq!(fact(&t, "Requests received"), count(&|l| in_2026(l.received)));
     assert_eq!(fact(&t, "Filed"), count(&|l| l.filed.is_some_and(in_2026)));
     assert_eq!(fact(&t, "Issued"), count(&|l| l.issued.is_some_and(in_2026)));
-    assert_eq!(fact(&t, "Delivered"), count(&|l| l.delivered.is_some_and(in_2026)));
-    assert_eq!(fact(&t, "Rejected"), count(&|l| matches!(l.closed, Some((true, c)) if in_2026(c))));
-    assert_eq!(fact(&t, "Cancelled"), count(&|l| matches!(l.closed, Some((false, c)) if in_2026(c))));
+    assert_eq!(
+        fact(&t, "Delivered"),
+        count(&|l| l.delivered.is_some_and(in_2026))
+    );
+    assert_eq!(
+        fact(&t, "Rejected"),
+        count(&|l| matches!(l.closed, Some((true, c)) if in_2026(c)))
+    );
+    assert_eq!(
+        fact(&t, "Cancelled"),
+        count(&|l| matches!(l.closed, Some((false, c)) if in_2026(c)))
+    );
     // Sanity: the seeded history has something in each, and some outside 2026.
     assert!(lives.iter().any(|l| !in_2026(l.received)));
     assert_ne!(fact(&t, "Rejected"), "0");
@@ -234,7 +270,11 @@ fn the_numbers_match_a_count_of_the_seeded_history() {
         assert_eq!(row, &[format!("2026-{m:02}"), n], "month {m}");
     }
     let by_type = table(&t, "T-CAT certificates", &["Type", "Operation"]);
-    for (op, word) in [(Operation::New, "new"), (Operation::Renewal, "renewal"), (Operation::Revocation, "revocation")] {
+    for (op, word) in [
+        (Operation::New, "new"),
+        (Operation::Renewal, "renewal"),
+        (Operation::Revocation, "revocation"),
+    ] {
         let n = count(&|l| in_2026(l.received) && l.operation == op);
         let row = by_type.iter().find(|r| r[1] == word);
         assert_eq!(row.map(|r| r[2].clone()).unwrap_or("0".into()), n, "{word}");
@@ -266,7 +306,11 @@ fn the_numbers_match_a_count_of_the_seeded_history() {
             .iter()
             .filter(|l| l.issued.unwrap() <= calendar.due(l.received, l.urgent))
             .count();
-        assert_eq!((&row[1], &row[2]), (&issued.len().to_string(), &kept.to_string()), "month {m}");
+        assert_eq!(
+            (&row[1], &row[2]),
+            (&issued.len().to_string(), &kept.to_string()),
+            "month {m}"
+        );
     }
 }
 
@@ -288,12 +332,20 @@ fn rollout_done(store: &dyn Store, ine: IneCode, service: &str, on: &str) {
 }
 
 fn form_sent(store: &dyn Store, ine: IneCode, day: &str, recorded: &str) {
-    let before = store.municipalities().unwrap().into_iter().find(|m| m.ine == ine).unwrap();
+    let before = store
+        .municipalities()
+        .unwrap()
+        .into_iter()
+        .find(|m| m.ine == ine)
+        .unwrap();
     let mut after = before.clone();
     after.subscriber_form_sent_on = Some(day.parse().unwrap());
     let change = Change::new(
         ChangeKind::FormSent,
-        vec![Edit::update(Record::Municipality(before), Record::Municipality(after))],
+        vec![Edit::update(
+            Record::Municipality(before),
+            Record::Municipality(after),
+        )],
     );
     store.apply(change, at(recorded)).unwrap();
 }
@@ -316,17 +368,41 @@ fn a_status_is_the_one_the_history_gives_at_the_periods_end() {
     form_sent(store.as_ref(), councils[1], "2026-02-02", "2026-02-02T10:00:00Z");
     form_sent(store.as_ref(), councils[2], "2026-12-30", "2027-01-04T10:00:00Z");
     // A visit and a training.
-    let mut training = Activity::new(None, ActivityKind::Training, "e-NOTUM", at("2026-05-05T08:00:00Z"));
+    let mut training = Activity::new(
+        None,
+        ActivityKind::Training,
+        "e-NOTUM",
+        at("2026-05-05T08:00:00Z"),
+    );
     training.councils = vec![
-        Attendance { ine: councils[0], attendees: 3 },
-        Attendance { ine: councils[1], attendees: 4 },
+        Attendance {
+            ine: councils[0],
+            attendees: 3,
+        },
+        Attendance {
+            ine: councils[1],
+            attendees: 4,
+        },
     ];
     training.session_minutes = Some(90);
     training.close(at("2026-05-05T10:00:00Z"));
-    let mut visit = Activity::new(Some(councils[3]), ActivityKind::Visit, "Visita", at("2026-06-01T08:00:00Z"));
+    let mut visit = Activity::new(
+        Some(councils[3]),
+        ActivityKind::Visit,
+        "Visita",
+        at("2026-06-01T08:00:00Z"),
+    );
     visit.close(at("2026-06-01T09:00:00Z"));
-    let edits = [training, visit].into_iter().map(|a| Edit::create(Record::Activity(a))).collect();
-    store.apply(Change::new(ChangeKind::ImportActivities, edits), at("2026-06-01T10:00:00Z")).unwrap();
+    let edits = [training, visit]
+        .into_iter()
+        .map(|a| Edit::create(Record::Activity(a)))
+        .collect();
+    store
+        .apply(
+            Change::new(ChangeKind::ImportActivities, edits),
+            at("2026-06-01T10:00:00Z"),
+        )
+        .unwrap();
     drop(store);
 
     let memoria = |args: &[&str]| {
@@ -373,7 +449,15 @@ fn the_html_is_well_formed_with_one_svg_per_chart_saying_its_tables_numbers() {
     let file = out_dir.path().join("memoria.html");
     let out = ocsae_at(
         dir.path(),
-        &["memoria", "--year", "2026", "--format", "html", "-o", file.to_str().unwrap()],
+        &[
+            "memoria",
+            "--year",
+            "2026",
+            "--format",
+            "html",
+            "-o",
+            file.to_str().unwrap(),
+        ],
         "2027-03-01T10:00:00Z",
     );
     assert!(out.status.success(), "{}", text(&out.stderr));
@@ -390,9 +474,19 @@ fn the_html_is_well_formed_with_one_svg_per_chart_saying_its_tables_numbers() {
         assert_ne!(node.tag_name().name(), "link");
         assert!(node.attribute("src").is_none() && node.attribute("href").is_none());
     }
-    let svgs: Vec<roxmltree::Node> = doc.descendants().filter(|n| n.tag_name().name() == "svg").collect();
-    let figures = doc.descendants().filter(|n| n.tag_name().name() == "figure").count();
-    assert_eq!((svgs.len(), figures), (4, 4), "requests, on time, activity, adoption");
+    let svgs: Vec<roxmltree::Node> = doc
+        .descendants()
+        .filter(|n| n.tag_name().name() == "svg")
+        .collect();
+    let figures = doc
+        .descendants()
+        .filter(|n| n.tag_name().name() == "figure")
+        .count();
+    assert_eq!(
+        (svgs.len(), figures),
+        (4, 4),
+        "requests, on time, activity, adoption"
+    );
 
     // The first chart: requests per month, as the table after it and as counted here.
     let values = |svg: &roxmltree::Node, series: &str| -> Vec<String> {
@@ -435,16 +529,30 @@ fn the_html_is_well_formed_with_one_svg_per_chart_saying_its_tables_numbers() {
     // On time: the chart's percentages are the table's.
     let shares = values(&svgs[1], "0");
     let rows = table_after(&svgs[1]);
-    assert_eq!(shares, rows.iter().map(|r| r[3].trim_end_matches('%').to_string()).collect::<Vec<_>>());
+    assert_eq!(
+        shares,
+        rows.iter()
+            .map(|r| r[3].trim_end_matches('%').to_string())
+            .collect::<Vec<_>>()
+    );
     assert!(shares.iter().any(|s| s != "—" && s != "0"));
     // Activity per month: the last column of its table.
     let activity = values(&svgs[2], "0");
     let rows = table_after(&svgs[2]);
-    assert_eq!(activity, rows.iter().map(|r| r.last().unwrap().clone()).collect::<Vec<_>>());
+    assert_eq!(
+        activity,
+        rows.iter().map(|r| r.last().unwrap().clone()).collect::<Vec<_>>()
+    );
     // Adoption: start and end, as "done/applicable" in its table.
     let rows = table_after(&svgs[3]);
-    let start: Vec<String> = rows.iter().map(|r| r[1].split('/').next().unwrap().to_string()).collect();
-    let end: Vec<String> = rows.iter().map(|r| r[2].split('/').next().unwrap().to_string()).collect();
+    let start: Vec<String> = rows
+        .iter()
+        .map(|r| r[1].split('/').next().unwrap().to_string())
+        .collect();
+    let end: Vec<String> = rows
+        .iter()
+        .map(|r| r[2].split('/').next().unwrap().to_string())
+        .collect();
     assert_eq!((values(&svgs[3], "0"), values(&svgs[3], "1")), (start, end));
 }
 
@@ -454,17 +562,30 @@ fn a_period_must_be_given_and_in_order() {
     drop(seeded_empty(dir.path()));
     for (args, says) in [
         (vec!["memoria"], "--year, or --from and --to"),
-        (vec!["memoria", "--from", "2026-13-01", "--to", "2026-12-31"], "\"2026-13-01\" is not a date"),
-        (vec!["memoria", "--from", "2026-12-01", "--to", "2026-01-31"], "is after --to"),
+        (
+            vec!["memoria", "--from", "2026-13-01", "--to", "2026-12-31"],
+            "\"2026-13-01\" is not a date",
+        ),
+        (
+            vec!["memoria", "--from", "2026-12-01", "--to", "2026-01-31"],
+            "is after --to",
+        ),
     ] {
         let out = ocsae_at(dir.path(), &args, NOW);
         assert_eq!(out.status.code(), Some(2), "{args:?}");
-        assert!(text(&out.stderr).contains(says), "{args:?}: {}", text(&out.stderr));
+        assert!(
+            text(&out.stderr).contains(says),
+            "{args:?}: {}",
+            text(&out.stderr)
+        );
     }
     let out = ocsae_at(dir.path(), &["memoria", "--year", "2026", "--format", "md"], NOW);
     assert!(out.status.success());
     let md = text(&out.stdout);
-    assert!(md.starts_with("# OCSAE annual report · Noguera\n\nFrom 2026-01-01 to 2026-12-31"), "{md}");
+    assert!(
+        md.starts_with("# OCSAE annual report · Noguera\n\nFrom 2026-01-01 to 2026-12-31"),
+        "{md}"
+    );
     assert!(md.contains("| Month | Requests |"), "{md}");
 }
 

@@ -31,7 +31,13 @@ fn avui(lang: Lang) -> Fixture {
 }
 
 fn ine(f: &Fixture, name: &str) -> IneCode {
-    f.app.data.municipalities.iter().find(|m| m.name == name).unwrap().ine
+    f.app
+        .data
+        .municipalities
+        .iter()
+        .find(|m| m.name == name)
+        .unwrap()
+        .ine
 }
 
 /// Applies edits as another writer would, and returns the ids the store gave.
@@ -58,7 +64,10 @@ fn issued(ine: IneCode, holder: &str, on: &str, status: CertStatus) -> Certifica
 }
 
 fn add_requests(f: &mut Fixture, list: Vec<CertificateRequest>) -> Vec<u64> {
-    let edits = list.into_iter().map(|c| Edit::create(Record::Certificate(c))).collect();
+    let edits = list
+        .into_iter()
+        .map(|c| Edit::create(Record::Certificate(c)))
+        .collect();
     apply(f, ChangeKind::ImportCertificates, edits)
 }
 
@@ -69,7 +78,10 @@ fn entry(ine: IneCode, kind: ActivityKind, summary: &str, received: &str) -> Act
 }
 
 fn add_entries(f: &mut Fixture, list: Vec<Activity>) -> Vec<u64> {
-    let edits = list.into_iter().map(|a| Edit::create(Record::Activity(a))).collect();
+    let edits = list
+        .into_iter()
+        .map(|a| Edit::create(Record::Activity(a)))
+        .collect();
     apply(f, ChangeKind::ImportActivities, edits)
 }
 
@@ -89,13 +101,23 @@ fn requests_overdue_or_due_within_two_working_days_most_urgent_first() {
         &mut f,
         vec![
             // Monday 23: due at 24:00 of Monday 30, the second working day from today.
-            request(ager, "Dins de dos dies", "2026-11-23T09:00:00Z", CertStatus::Received),
+            request(
+                ager,
+                "Dins de dos dies",
+                "2026-11-23T09:00:00Z",
+                CertStatus::Received,
+            ),
             // Wednesday 25: due at 24:00 of Wednesday 2 December: not yet.
             request(ager, "Encara no", "2026-11-25T09:00:00Z", CertStatus::Filed),
             // Tuesday 10: overdue since the 17th.
             request(ager, "Vençuda", "2026-11-10T09:00:00Z", CertStatus::Received),
             // Waiting for documents has no deadline; issued is not open.
-            request(ager, "Sense documents", "2026-11-10T09:00:00Z", CertStatus::AwaitingDocuments),
+            request(
+                ager,
+                "Sense documents",
+                "2026-11-10T09:00:00Z",
+                CertStatus::AwaitingDocuments,
+            ),
             issued(ager, "Emesa", "2026-11-10T09:00:00Z", CertStatus::Delivered),
         ],
     );
@@ -111,10 +133,25 @@ fn requests_waiting_for_documents_more_than_ten_working_days() {
         &mut f,
         vec![
             // Thursday 12: its tenth working day after receipt is today: not more than ten.
-            request(ager, "Deu dies", "2026-11-12T09:00:00Z", CertStatus::AwaitingDocuments),
+            request(
+                ager,
+                "Deu dies",
+                "2026-11-12T09:00:00Z",
+                CertStatus::AwaitingDocuments,
+            ),
             // Wednesday 11: the tenth ended at 24:00 yesterday.
-            request(ager, "Onze dies", "2026-11-11T09:00:00Z", CertStatus::AwaitingDocuments),
-            request(ager, "Més antiga", "2026-10-01T09:00:00Z", CertStatus::AwaitingDocuments),
+            request(
+                ager,
+                "Onze dies",
+                "2026-11-11T09:00:00Z",
+                CertStatus::AwaitingDocuments,
+            ),
+            request(
+                ager,
+                "Més antiga",
+                "2026-10-01T09:00:00Z",
+                CertStatus::AwaitingDocuments,
+            ),
             request(ager, "Rebuda", "2026-10-01T09:00:00Z", CertStatus::Received),
         ],
     );
@@ -147,7 +184,12 @@ fn certificates_expiring_within_sixty_days_with_no_renewal_filed() {
         &mut f,
         vec![
             // Expires 20 December 2026: 24 days.
-            issued(ager, "Caduca aviat", "2022-12-20T09:00:00Z", CertStatus::Delivered),
+            issued(
+                ager,
+                "Caduca aviat",
+                "2022-12-20T09:00:00Z",
+                CertStatus::Delivered,
+            ),
             // Expires 1 February 2027: 67 days.
             issued(ager, "Encara no", "2023-02-01T09:00:00Z", CertStatus::Delivered),
             // Expires 10 December, but its renewal is filed.
@@ -197,20 +239,41 @@ fn support_overdue_or_due_today_then_todays_follow_ups() {
     let list = items(&f, Section::Support);
     assert_eq!(
         ids(&list),
-        [Target::Activity(got[0]), Target::Activity(got[1]), Target::Activity(got[3])]
+        [
+            Target::Activity(got[0]),
+            Target::Activity(got[1]),
+            Target::Activity(got[3])
+        ]
     );
-    assert!(matches!(list[2], Item::Support { due: None, follow_up: true, .. }));
+    assert!(matches!(
+        list[2],
+        Item::Support {
+            due: None,
+            follow_up: true,
+            ..
+        }
+    ));
     assert!(f.app.data.activities.get(got[6]).unwrap().status == ActivityStatus::Waiting);
 }
 
 fn set_form(f: &mut Fixture, ine: IneCode, sent: &str) {
-    let before = f.app.data.municipalities.iter().find(|m| m.ine == ine).unwrap().clone();
+    let before = f
+        .app
+        .data
+        .municipalities
+        .iter()
+        .find(|m| m.ine == ine)
+        .unwrap()
+        .clone();
     let mut after = before.clone();
     after.subscriber_form_sent_on = Some(sent.parse().unwrap());
     apply(
         f,
         ChangeKind::FormSent,
-        vec![Edit::update(Record::Municipality(before), Record::Municipality(after))],
+        vec![Edit::update(
+            Record::Municipality(before),
+            Record::Municipality(after),
+        )],
     );
 }
 
@@ -222,12 +285,31 @@ fn subscriber_forms_never_sent_or_due_within_sixty_days_for_the_offices_councils
     set_form(&mut f, ager, "2025-01-10");
     set_form(&mut f, albesa, "2026-01-01");
     let list = items(&f, Section::Forms);
-    let served = f.app.data.municipalities.iter().filter(|m| m.population < 5000).count();
-    assert_eq!(list.len(), served - 1, "every council under the threshold but Albesa");
-    assert!(!ids(&list).contains(&Target::Council(balaguer)), "Balaguer is over 5,000");
+    let served = f
+        .app
+        .data
+        .municipalities
+        .iter()
+        .filter(|m| m.population < 5000)
+        .count();
+    assert_eq!(
+        list.len(),
+        served - 1,
+        "every council under the threshold but Albesa"
+    );
+    assert!(
+        !ids(&list).contains(&Target::Council(balaguer)),
+        "Balaguer is over 5,000"
+    );
     assert!(!ids(&list).contains(&Target::Council(albesa)));
     // Never sent first; Àger, due, after them.
-    assert_eq!(list.last(), Some(&Item::Form { ine: ager, due: "2027-01-10".parse().ok() }));
+    assert_eq!(
+        list.last(),
+        Some(&Item::Form {
+            ine: ager,
+            due: "2027-01-10".parse().ok()
+        })
+    );
     assert!(matches!(list[0], Item::Form { due: None, .. }));
 }
 
@@ -266,17 +348,31 @@ fn councils_not_visited_this_year_from_october_or_as_configured() {
         &mut f,
         vec![
             entry(ager, ActivityKind::Visit, "Visita", "2026-03-03T09:00:00Z"),
-            entry(albesa, ActivityKind::Visit, "Visita de l'any passat", "2025-05-05T09:00:00Z"),
+            entry(
+                albesa,
+                ActivityKind::Visit,
+                "Visita de l'any passat",
+                "2025-05-05T09:00:00Z",
+            ),
         ],
     );
     let list = items(&f, Section::NotVisited);
-    let served = f.app.data.municipalities.iter().filter(|m| m.population < 5000).count();
+    let served = f
+        .app
+        .data
+        .municipalities
+        .iter()
+        .filter(|m| m.population < 5000)
+        .count();
     assert_eq!(list.len(), served - 1);
     assert!(!ids(&list).contains(&Target::Council(ager)));
     // Never visited first, then the longest ago: Albesa last.
     assert_eq!(
         list.last(),
-        Some(&Item::NotVisited { ine: albesa, last: "2025-05-05".parse().ok() })
+        Some(&Item::NotVisited {
+            ine: albesa,
+            last: "2025-05-05".parse().ok()
+        })
     );
 
     // In September the list waits for October, unless configured.
@@ -302,14 +398,24 @@ fn busy_day(f: &mut Fixture) -> (Vec<u64>, Vec<u64>) {
         f,
         vec![
             request(ager, "Maria Puig", "2026-11-10T09:00:00Z", CertStatus::Received),
-            request(albesa, "Joan Solé", "2026-10-01T09:00:00Z", CertStatus::AwaitingDocuments),
+            request(
+                albesa,
+                "Joan Solé",
+                "2026-10-01T09:00:00Z",
+                CertStatus::AwaitingDocuments,
+            ),
             issued(ager, "Pere Roca", "2026-11-02T09:00:00Z", CertStatus::Issued),
             issued(albesa, "Anna Vila", "2022-12-20T09:00:00Z", CertStatus::Delivered),
         ],
     );
     let activities = add_entries(
         f,
-        vec![entry(albesa, ActivityKind::Email, "No rep les notificacions", "2026-11-20T09:00:00Z")],
+        vec![entry(
+            albesa,
+            ActivityKind::Email,
+            "No rep les notificacions",
+            "2026-11-20T09:00:00Z",
+        )],
     );
     let before = f.app.data.rollout_of(ager, "e-notum").unwrap().clone();
     let mut after = before.clone();
@@ -358,7 +464,10 @@ fn enter_on_each_line_reaches_the_record_on_its_own_tab_selected() {
     go_to(&mut f, Section::Support);
     press(&mut f.app, KeyCode::Enter);
     assert!(f.app.showing::<ActivityTab>());
-    assert_eq!(f.app.tab::<ActivityTab>().selected_id(&f.app), Some(activities[0]));
+    assert_eq!(
+        f.app.tab::<ActivityTab>().selected_id(&f.app),
+        Some(activities[0])
+    );
     back(&mut f);
 
     go_to(&mut f, Section::Blocked);
@@ -394,7 +503,13 @@ fn space_folds_a_section_which_keeps_its_count() {
     let mut f = avui(Lang::Ca);
     busy_day(&mut f);
     go_to(&mut f, Section::Forms);
-    let served = f.app.data.municipalities.iter().filter(|m| m.population < 5000).count();
+    let served = f
+        .app
+        .data
+        .municipalities
+        .iter()
+        .filter(|m| m.population < 5000)
+        .count();
     let rows = f.app.tab::<TodayTab>().rows.len();
     press(&mut f.app, KeyCode::Char(' '));
     let tab = f.app.tab::<TodayTab>();
@@ -402,11 +517,17 @@ fn space_folds_a_section_which_keeps_its_count() {
     assert_eq!(tab.selected_section(), Some(Section::Forms));
     assert!(tab.selected_item().is_none(), "the cursor goes to the heading");
     let s = screen(&f.app, 80, 24);
-    assert!(s.contains(&format!("▸ Fitxes de subscriptor per enviar ({served})")), "{s}");
+    assert!(
+        s.contains(&format!("▸ Fitxes de subscriptor per enviar ({served})")),
+        "{s}"
+    );
     press(&mut f.app, KeyCode::Char(' '));
     assert_eq!(f.app.tab::<TodayTab>().rows.len(), rows);
     let s = screen(&f.app, 80, 24);
-    assert!(s.contains(&format!("▾ Fitxes de subscriptor per enviar ({served})")), "{s}");
+    assert!(
+        s.contains(&format!("▾ Fitxes de subscriptor per enviar ({served})")),
+        "{s}"
+    );
 }
 
 #[test]
@@ -414,17 +535,25 @@ fn the_first_frame_marks_the_sections_that_wait_for_the_requests() {
     let dir = tempfile::tempdir().unwrap();
     let clock = ocsae::domain::clock::FixedClock::new(at(NOW));
     let store = open_store(dir.path());
-    ocsae::store::seed::seed(store.as_ref(), &ocsae::store::seed::resolve_scope("Noguera").unwrap(), at(NOW))
-        .unwrap();
+    ocsae::store::seed::seed(
+        store.as_ref(),
+        &ocsae::store::seed::resolve_scope("Noguera").unwrap(),
+        at(NOW),
+    )
+    .unwrap();
     let config = Config::default();
     let keymap = ocsae::keymap::Keymap::new(&config.keys).unwrap();
     let theme = Theme::pick(ThemeName::Dark, false);
     let store: std::sync::Arc<dyn ocsae::store::Store> = store.into();
     let mut app =
-        ocsae::app::App::new_lazy(store, config, Lang::Ca, keymap, theme, std::sync::Arc::new(clock)).unwrap();
+        ocsae::app::App::new_lazy(store, config, Lang::Ca, keymap, theme, std::sync::Arc::new(clock))
+            .unwrap();
     assert!(app.showing::<TodayTab>(), "Avui is the first screen");
     let s = screen(&app, 80, 24);
-    assert!(s.contains("… Certificats vençuts o a 2 dies feiners (carregant)"), "{s}");
+    assert!(
+        s.contains("… Certificats vençuts o a 2 dies feiners (carregant)"),
+        "{s}"
+    );
     assert!(s.contains("▾ Fitxes de subscriptor per enviar (29)"), "{s}");
     let load = app.certificate_loader().unwrap();
     app.certificates_loaded(load());
@@ -481,7 +610,11 @@ fn avui_at_80x24_in_every_language_with_and_without_colour() {
             assert_eq!(cell.bg, ratatui::style::Color::Reset);
         }
         // The selection reads without colour: reversed, with its marker.
-        assert!(buffer[(0, 2)].modifier.contains(ratatui::style::Modifier::REVERSED));
+        assert!(
+            buffer[(0, 2)]
+                .modifier
+                .contains(ratatui::style::Modifier::REVERSED)
+        );
         assert_eq!(buffer[(0, 2)].symbol(), "›");
         let plain = screen(&f.app, 80, 24);
         insta::assert_snapshot!(format!("avui_{}_no_colour", lang.code()), plain);

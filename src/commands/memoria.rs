@@ -81,5 +81,6 @@ pub fn run(
     // Names and notes come from people: nothing in them may drive a terminal.
     let text = String::from_utf8_lossy(&bytes);
     let text = crate::domain::text::clean_multiline(&text);
-    crate::io::output::write_output(output, text.as_bytes(), db.as_dir()).map_err(|e| UserError(e.localize(t)))
+    crate::io::output::write_output(output, text.as_bytes(), db.as_dir())
+        .map_err(|e| UserError(e.localize(t)))
 }

@@ -9,7 +9,8 @@ pub fn write(doc: &Doc) -> Result<Vec<u8>, csv::Error> {
         let mut n = 0;
         for block in &part.blocks {
             n += 1;
-            let section = |w: &mut csv::Writer<Vec<u8>>| w.write_record(["section", &part.title, &n.to_string()]);
+            let section =
+                |w: &mut csv::Writer<Vec<u8>>| w.write_record(["section", &part.title, &n.to_string()]);
             match block {
                 Block::Facts(facts) => {
                     section(&mut w)?;

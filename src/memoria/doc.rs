@@ -110,12 +110,18 @@ pub fn build(m: &Memoria, t: &I18n) -> Doc {
     });
 
     let mut by_type = Table {
-        header: vec![t.t(Msg::mem_col_type).into(), t.t(Msg::mem_col_operation).into(), t.t(Msg::mem_col_requests).into()],
+        header: vec![
+            t.t(Msg::mem_col_type).into(),
+            t.t(Msg::mem_col_operation).into(),
+            t.t(Msg::mem_col_requests).into(),
+        ],
         rows: Vec::new(),
     };
     for ((ty, op), n) in &m.by_type {
-        let op = crate::domain::certificate::Operation::parse(op)
-            .map_or_else(|| op.to_string(), |o| t.t(crate::i18n::words::operation_msg(o)).to_string());
+        let op = crate::domain::certificate::Operation::parse(op).map_or_else(
+            || op.to_string(),
+            |o| t.t(crate::i18n::words::operation_msg(o)).to_string(),
+        );
         by_type.rows.push(vec![ty.clone(), op, n.to_string()]);
     }
     let per_month = Table {
@@ -198,7 +204,11 @@ pub fn build(m: &Memoria, t: &I18n) -> Doc {
     });
 
     let mut header = vec![t.t(Msg::mem_col_month).to_string()];
-    header.extend(m.activity.iter().map(|(k, _)| t.t(activity_kind_msg(*k)).to_string()));
+    header.extend(
+        m.activity
+            .iter()
+            .map(|(k, _)| t.t(activity_kind_msg(*k)).to_string()),
+    );
     header.push(t.t(Msg::mem_col_total).into());
     let rows = months
         .iter()
@@ -214,10 +224,18 @@ pub fn build(m: &Memoria, t: &I18n) -> Doc {
         title: t.t(Msg::mem_support).to_string(),
         blocks: vec![
             facts(&[
-                (t.t(Msg::mem_support_total), m.activity_per_month.iter().sum::<u64>().to_string()),
+                (
+                    t.t(Msg::mem_support_total),
+                    m.activity_per_month.iter().sum::<u64>().to_string(),
+                ),
                 (
                     t.t(Msg::mem_answered),
-                    format!("{} / {} ({})", m.answered.0, m.answered.1, share(m.answered.0, m.answered.1)),
+                    format!(
+                        "{} / {} ({})",
+                        m.answered.0,
+                        m.answered.1,
+                        share(m.answered.0, m.answered.1)
+                    ),
                 ),
                 (t.t(Msg::mem_minutes), t.int(m.minutes)),
             ]),
@@ -235,7 +253,10 @@ pub fn build(m: &Memoria, t: &I18n) -> Doc {
         title: t.t(Msg::mem_trainings).to_string(),
         blocks: vec![facts(&[
             (t.t(Msg::mem_trainings_count), m.trainings.to_string()),
-            (t.t(Msg::mem_training_hours), decimal(t, m.training_minutes as f64 / 60.0)),
+            (
+                t.t(Msg::mem_training_hours),
+                decimal(t, m.training_minutes as f64 / 60.0),
+            ),
             (t.t(Msg::mem_attendees), m.attendees.to_string()),
         ])],
     });
@@ -261,7 +282,11 @@ pub fn build(m: &Memoria, t: &I18n) -> Doc {
             (t.t(Msg::mem_forms_renewed), m.forms_renewed.to_string()),
         ])],
     });
-    Doc { title, subtitle, parts }
+    Doc {
+        title,
+        subtitle,
+        parts,
+    }
 }
 
 fn adoption(m: &Memoria, t: &I18n, period: &Period) -> Part {
@@ -304,17 +329,28 @@ fn adoption(m: &Memoria, t: &I18n, period: &Period) -> Part {
                 title: t.t(Msg::mem_chart_adoption).into(),
                 labels: m.adoption.iter().map(|a| a.short.clone()).collect(),
                 series: vec![
-                    (start.clone(), m.adoption.iter().map(|a| Some(a.start.0)).collect()),
+                    (
+                        start.clone(),
+                        m.adoption.iter().map(|a| Some(a.start.0)).collect(),
+                    ),
                     (end.clone(), m.adoption.iter().map(|a| Some(a.end.0)).collect()),
                 ],
                 percent: false,
             }),
             Block::Table(Table {
-                header: vec![t.t(Msg::mem_col_service).into(), start, end, t.t(Msg::mem_col_change).into()],
+                header: vec![
+                    t.t(Msg::mem_col_service).into(),
+                    start,
+                    end,
+                    t.t(Msg::mem_col_change).into(),
+                ],
                 rows,
             }),
             Block::Note(t.t(Msg::mem_legend).to_string()),
-            Block::Table(Table { header, rows: councils }),
+            Block::Table(Table {
+                header,
+                rows: councils,
+            }),
         ],
     }
 }

@@ -43,22 +43,20 @@ pub fn replay(history: &[Applied], start: DateTime<Utc>, end: DateTime<Utc>) -> 
         for edit in &entry.edits {
             match (&edit.before, &edit.after) {
                 // Past the end, statuses no longer matter.
-                (_, Some(Record::Rollout(r))) => {
-                    if !taken_end {
-                        now.insert((r.ine, r.service.clone()), r.status);
-                    }
+                (_, Some(Record::Rollout(r))) if !taken_end => {
+                    now.insert((r.ine, r.service.clone()), r.status);
                 }
-                (Some(Record::Rollout(r)), None) => {
-                    if !taken_end {
-                        now.remove(&(r.ine, r.service.clone()));
-                    }
+                (Some(Record::Rollout(r)), None) if !taken_end => {
+                    now.remove(&(r.ine, r.service.clone()));
                 }
                 (before, Some(Record::Certificate(c))) => {
                     let was = match before {
                         Some(Record::Certificate(b)) => Some(b.status),
                         _ => None,
                     };
-                    if matches!(c.status, CertStatus::Rejected | CertStatus::Cancelled) && was != Some(c.status) {
+                    if matches!(c.status, CertStatus::Rejected | CertStatus::Cancelled)
+                        && was != Some(c.status)
+                    {
                         past.closed.insert(c.id, (c.status, entry.at));
                     }
                 }
@@ -78,7 +76,8 @@ pub fn replay(history: &[Applied], start: DateTime<Utc>, end: DateTime<Utc>) -> 
                             }
                         }
                         (_, _, Some(day)) => {
-                            let renewed = was.is_some() || past.forms.iter().any(|f| f.0 == m.ine && f.1 < day);
+                            let renewed =
+                                was.is_some() || past.forms.iter().any(|f| f.0 == m.ine && f.1 < day);
                             past.forms.push((m.ine, day, renewed));
                         }
                         _ => {}

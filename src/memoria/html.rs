@@ -66,7 +66,11 @@ pub fn write(doc: &Doc, lang: &str) -> String {
 
 fn table_html(out: &mut String, table: &Table) {
     // The council × service table is wide: narrow cells.
-    let class = if table.header.len() > 6 { " class=\"matrix\"" } else { "" };
+    let class = if table.header.len() > 6 {
+        " class=\"matrix\""
+    } else {
+        ""
+    };
     let _ = write!(out, "<table{class}>\n<thead><tr>");
     for h in &table.header {
         let _ = write!(out, "<th>{}</th>", escape(h));

@@ -132,7 +132,9 @@ pub fn compute(input: &Input, period: Period) -> Memoria {
     let months = period.months();
     let month = |at: DateTime<Utc>| {
         let d = day(at);
-        months.iter().position(|m| m.year() == d.year() && m.month() == d.month())
+        months
+            .iter()
+            .position(|m| m.year() == d.year() && m.month() == d.month())
     };
     let start = cal.local_midnight(period.from);
     let end = period.to.succ_opt().map_or(start, |d| cal.local_midnight(d));
@@ -142,7 +144,11 @@ pub fn compute(input: &Input, period: Period) -> Memoria {
         period,
         months: months.clone(),
         councils: input.councils.len() as u64,
-        under_threshold: input.councils.iter().filter(|c| c.population < input.threshold).count() as u64,
+        under_threshold: input
+            .councils
+            .iter()
+            .filter(|c| c.population < input.threshold)
+            .count() as u64,
         threshold: input.threshold,
         by_type: BTreeMap::new(),
         received: 0,
@@ -172,7 +178,9 @@ pub fn compute(input: &Input, period: Period) -> Memoria {
     for c in input.certificates {
         if within(c.received_at) {
             m.received += 1;
-            *m.by_type.entry((c.cert_type.clone(), op_name(c.operation))).or_default() += 1;
+            *m.by_type
+                .entry((c.cert_type.clone(), op_name(c.operation)))
+                .or_default() += 1;
             if let Some(i) = month(c.received_at) {
                 m.received_per_month[i] += 1;
             }
@@ -256,11 +264,12 @@ fn support(
     m.activity = kinds.iter().map(|&k| (k, vec![0; m.months.len()])).collect();
     let mut visited: HashSet<IneCode> = HashSet::new();
     for a in input.activities {
-        if a.closed_at.is_some_and(within) && !a.is_open() {
-            if let Some(in_time) = a.answered_in_time(input.calendar, input.response_days) {
-                m.answered.1 += 1;
-                m.answered.0 += u64::from(in_time);
-            }
+        if a.closed_at.is_some_and(within)
+            && !a.is_open()
+            && let Some(in_time) = a.answered_in_time(input.calendar, input.response_days)
+        {
+            m.answered.1 += 1;
+            m.answered.0 += u64::from(in_time);
         }
         if !within(a.received_at) {
             continue;
@@ -293,9 +302,12 @@ fn support(
 }
 
 fn adoption(input: &Input, past: &history::Past, m: &mut Memoria) {
-    let status = |map: &std::collections::HashMap<history::CellKey, RolloutStatus>, ine: IneCode, id: &str| {
-        map.get(&(ine, id.to_string())).copied().unwrap_or(RolloutStatus::Pending)
-    };
+    let status =
+        |map: &std::collections::HashMap<history::CellKey, RolloutStatus>, ine: IneCode, id: &str| {
+            map.get(&(ine, id.to_string()))
+                .copied()
+                .unwrap_or(RolloutStatus::Pending)
+        };
     let mut councils: Vec<&Municipality> = input.councils.iter().collect();
     councils.sort_by(|a, b| crate::domain::search::collate(&a.name, &b.name));
     m.adoption = services()
@@ -324,7 +336,12 @@ fn adoption(input: &Input, past: &history::Past, m: &mut Memoria) {
         .map(|c| {
             let cells = services()
                 .iter()
-                .map(|s| (status(&past.at_start, c.ine, &s.id), status(&past.at_end, c.ine, &s.id)))
+                .map(|s| {
+                    (
+                        status(&past.at_start, c.ine, &s.id),
+                        status(&past.at_end, c.ine, &s.id),
+                    )
+                })
                 .collect();
             (c.name.clone(), cells)
         })

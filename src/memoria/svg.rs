@@ -33,7 +33,13 @@ pub fn bar_chart(chart: &Chart) -> String {
     let series = chart.series.len().max(1) as f64;
     let max = match chart.percent {
         true => 100,
-        false => chart.series.iter().flat_map(|(_, v)| v.iter().flatten().copied()).max().unwrap_or(0).max(1),
+        false => chart
+            .series
+            .iter()
+            .flat_map(|(_, v)| v.iter().flatten().copied())
+            .max()
+            .unwrap_or(0)
+            .max(1),
     } as f64;
     let plot_w = WIDTH - 2.0 * LEFT;
     let plot_h = HEIGHT - TOP - BOTTOM;
@@ -46,7 +52,11 @@ pub fn bar_chart(chart: &Chart) -> String {
         r#"<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {WIDTH} {HEIGHT}" role="img" aria-label="{}">"#,
         escape(&chart.title)
     );
-    let _ = write!(out, r#"<text x="{LEFT}" y="16" class="t">{}</text>"#, escape(&chart.title));
+    let _ = write!(
+        out,
+        r#"<text x="{LEFT}" y="16" class="t">{}</text>"#,
+        escape(&chart.title)
+    );
     for (s, (name, values)) in chart.series.iter().enumerate() {
         let fill = FILLS[s % FILLS.len()];
         if chart.series.len() > 1 {
@@ -88,7 +98,12 @@ pub fn bar_chart(chart: &Chart) -> String {
     );
     for (i, label) in chart.labels.iter().enumerate() {
         let x = LEFT + group * (i as f64 + 0.5);
-        let _ = write!(out, r#"<text x="{x:.1}" y="{}" class="l">{}</text>"#, base + 16.0, escape(label));
+        let _ = write!(
+            out,
+            r#"<text x="{x:.1}" y="{}" class="l">{}</text>"#,
+            base + 16.0,
+            escape(label)
+        );
     }
     out.push_str("</svg>");
     out

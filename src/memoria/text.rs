@@ -95,7 +95,11 @@ fn text_table(out: &mut String, table: &Table) {
             .enumerate()
             .map(|(c, cell)| {
                 let pad = " ".repeat(widths[c] - cell.chars().count());
-                if c == 0 { format!("{cell}{pad}") } else { format!("{pad}{cell}") }
+                if c == 0 {
+                    format!("{cell}{pad}")
+                } else {
+                    format!("{pad}{cell}")
+                }
             })
             .collect();
         let _ = writeln!(out, "  {}", cells.join("  ").trim_end());

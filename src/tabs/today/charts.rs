@@ -26,8 +26,7 @@ pub fn draw(tab: &TodayTab, frame: &mut Frame, area: Rect, ctx: &Ctx) {
     .areas(area);
     let [requests, on_time] = Layout::vertical([Constraint::Fill(1), Constraint::Fill(1)]).areas(left);
     let rows = u16::try_from(series.adoption.len()).unwrap_or(u16::MAX) + 1;
-    let [adoption, support] =
-        Layout::vertical([Constraint::Length(rows), Constraint::Fill(1)]).areas(right);
+    let [adoption, support] = Layout::vertical([Constraint::Length(rows), Constraint::Fill(1)]).areas(right);
     draw_requests(series, frame, ctx, requests);
     draw_on_time(series, frame, ctx, on_time);
     draw_adoption(series, frame, ctx, adoption);
@@ -37,7 +36,10 @@ pub fn draw(tab: &TodayTab, frame: &mut Frame, area: Rect, ctx: &Ctx) {
 /// A chart's title line, and the area under it.
 fn titled(frame: &mut Frame, ctx: &Ctx, area: Rect, title: String) -> Rect {
     let [head, body] = Layout::vertical([Constraint::Length(1), Constraint::Min(0)]).areas(area);
-    frame.render_widget(Line::from(Span::styled(format!(" {title}"), ctx.theme.title)), head);
+    frame.render_widget(
+        Line::from(Span::styled(format!(" {title}"), ctx.theme.title)),
+        head,
+    );
     body
 }
 
@@ -77,14 +79,24 @@ fn draw_requests(series: &Series, frame: &mut Frame, ctx: &Ctx, area: Rect) {
 
 fn draw_on_time(series: &Series, frame: &mut Frame, ctx: &Ctx, area: Rect) {
     let Some(on_time) = &series.on_time else {
-        let body = titled(frame, ctx, area, ctx.t.f(Msg::today_chart_on_time, &[("share", &"—")]));
+        let body = titled(
+            frame,
+            ctx,
+            area,
+            ctx.t.f(Msg::today_chart_on_time, &[("share", &"—")]),
+        );
         return loading(frame, ctx, body);
     };
-    let (kept, issued) = on_time
-        .iter()
-        .fold((0, 0), |(k, i), &(a, b)| (k + a, i + b));
-    let share = (kept * 100).checked_div(issued).map_or("—".to_string(), |p| format!("{p}%"));
-    let body = titled(frame, ctx, area, ctx.t.f(Msg::today_chart_on_time, &[("share", &share)]));
+    let (kept, issued) = on_time.iter().fold((0, 0), |(k, i), &(a, b)| (k + a, i + b));
+    let share = (kept * 100)
+        .checked_div(issued)
+        .map_or("—".to_string(), |p| format!("{p}%"));
+    let body = titled(
+        frame,
+        ctx,
+        area,
+        ctx.t.f(Msg::today_chart_on_time, &[("share", &share)]),
+    );
     let bars = series
         .months
         .iter()
@@ -125,7 +137,12 @@ fn draw_adoption(series: &Series, frame: &mut Frame, ctx: &Ctx, area: Rect) {
 
 fn draw_support(series: &Series, frame: &mut Frame, ctx: &Ctx, area: Rect) {
     let now = series.open_support.last().copied().unwrap_or(0);
-    let body = titled(frame, ctx, area, ctx.t.f(Msg::today_chart_support, &[("n", &now)]));
+    let body = titled(
+        frame,
+        ctx,
+        area,
+        ctx.t.f(Msg::today_chart_support, &[("n", &now)]),
+    );
     let bars = series
         .weeks
         .iter()

@@ -58,7 +58,12 @@ pub fn draw(tab: &TodayTab, frame: &mut Frame, area: Rect, ctx: &Ctx) {
 
 fn draw_title(tab: &TodayTab, frame: &mut Frame, ctx: &Ctx, area: Rect) {
     let t = &ctx.t;
-    let total: usize = tab.sections.iter().filter_map(|(_, i)| i.as_ref()).map(Vec::len).sum();
+    let total: usize = tab
+        .sections
+        .iter()
+        .filter_map(|(_, i)| i.as_ref())
+        .map(Vec::len)
+        .sum();
     let loading = tab.sections.iter().any(|(_, i)| i.is_none());
     let mut spans = vec![
         Span::styled(
@@ -68,7 +73,10 @@ fn draw_title(tab: &TodayTab, frame: &mut Frame, ctx: &Ctx, area: Rect) {
         Span::raw(format!(" · {}", t.n(Msg::today_count, total))),
     ];
     if loading {
-        spans.push(Span::styled(format!(" · {}", t.t(Msg::today_loading)), ctx.theme.dim));
+        spans.push(Span::styled(
+            format!(" · {}", t.t(Msg::today_loading)),
+            ctx.theme.dim,
+        ));
     }
     frame.render_widget(Line::from(spans), area);
 }
@@ -83,8 +91,16 @@ fn heading(tab: &TodayTab, section: Section, ctx: &Ctx) -> Vec<Span<'static>> {
             ctx.theme.dim,
         )],
         Some(items) => {
-            let mark = if tab.folded.contains(&section) { "▸" } else { "▾" };
-            let style = if items.is_empty() { ctx.theme.dim } else { ctx.theme.title };
+            let mark = if tab.folded.contains(&section) {
+                "▸"
+            } else {
+                "▾"
+            };
+            let style = if items.is_empty() {
+                ctx.theme.dim
+            } else {
+                ctx.theme.title
+            };
             vec![Span::styled(format!("{mark} {title} ({})", items.len()), style)]
         }
     }
@@ -118,14 +134,19 @@ fn when(item: &Item, ctx: &Ctx) -> (String, Style) {
         Item::Request { due, .. } => countdown(*due, ctx),
         Item::Awaiting { days, .. } => (t.f(Msg::today_working_days, &[("n", days)]), ctx.theme.warn),
         Item::Undelivered { issued, .. } => (
-            t.f(Msg::today_issued_on, &[("date", &t.date(issued.with_timezone(&tz).date_naive()))]),
+            t.f(
+                Msg::today_issued_on,
+                &[("date", &t.date(issued.with_timezone(&tz).date_naive()))],
+            ),
             plain,
         ),
         Item::Expiring { days, .. } => (t.f(Msg::today_in_days, &[("n", days)]), ctx.theme.soon),
         Item::Support { due: Some(due), .. } => countdown(*due, ctx),
         Item::Support { due: None, .. } => (t.t(Msg::today_follow_up).to_string(), plain),
         Item::Form { due: None, .. } => (t.t(Msg::today_never_sent).to_string(), ctx.theme.warn),
-        Item::Form { due: Some(day), .. } => (t.f(Msg::today_due_on, &[("date", &t.date(*day))]), ctx.theme.soon),
+        Item::Form { due: Some(day), .. } => {
+            (t.f(Msg::today_due_on, &[("date", &t.date(*day))]), ctx.theme.soon)
+        }
         Item::Blocked { cell, .. } => (
             crate::domain::catalog::service_index(&cell.service)
                 .map_or_else(|| cell.service.clone(), |s| services()[s].short.clone()),
@@ -140,7 +161,12 @@ fn when(item: &Item, ctx: &Ctx) -> (String, Style) {
 fn what(item: &Item, ctx: &Ctx) -> String {
     let data = &ctx.data;
     let request = |id: u64| match data.certs.get(id) {
-        Some(c) => format!("{} · {} · {}", data.council_name(c.ine), clean(&c.holder), c.cert_type),
+        Some(c) => format!(
+            "{} · {} · {}",
+            data.council_name(c.ine),
+            clean(&c.holder),
+            c.cert_type
+        ),
         None => format!("#{id}"),
     };
     let text = match item {
@@ -150,10 +176,10 @@ fn what(item: &Item, ctx: &Ctx) -> String {
         | Item::Expiring { id, .. } => request(*id),
         Item::Support { id, follow_up, due } => match data.activities.get(*id) {
             Some(a) => {
-                let who = a
-                    .council_codes()
-                    .first()
-                    .map_or_else(|| ctx.t.t(Msg::today_no_council).to_string(), |&i| data.council_name(i));
+                let who = a.council_codes().first().map_or_else(
+                    || ctx.t.t(Msg::today_no_council).to_string(),
+                    |&i| data.council_name(i),
+                );
                 // Due and to follow up today: both said.
                 let mark = if *follow_up && due.is_some() {
                     format!(" ({})", ctx.t.t(Msg::today_follow_up))

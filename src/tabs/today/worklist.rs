@@ -57,7 +57,11 @@ pub enum Item {
     /// An open request and its deadline (past or within two working days).
     Request { id: u64, due: DateTime<Utc> },
     /// Waiting for documents since `since`, for `days` working days.
-    Awaiting { id: u64, since: DateTime<Utc>, days: u32 },
+    Awaiting {
+        id: u64,
+        since: DateTime<Utc>,
+        days: u32,
+    },
     /// Issued on `issued`, not delivered yet.
     Undelivered { id: u64, issued: DateTime<Utc> },
     /// Expires in `days` days; no renewal filed.
@@ -115,7 +119,10 @@ pub fn section(data: &Data, section: Section, now: DateTime<Utc>, settings: Sett
                 .iter()
                 .filter_map(|&i| {
                     let due = certs.deadline(i)?;
-                    Some(Item::Request { id: certs.list[i].id, due })
+                    Some(Item::Request {
+                        id: certs.list[i].id,
+                        due,
+                    })
                 })
                 .collect()
         }
@@ -182,7 +189,11 @@ pub fn section(data: &Data, section: Section, now: DateTime<Utc>, settings: Sett
                         Some(_) => 1,
                         None => 2,
                     };
-                    let item = Item::Support { id: a.id, due, follow_up };
+                    let item = Item::Support {
+                        id: a.id,
+                        due,
+                        follow_up,
+                    };
                     Some((rank, due.unwrap_or(now), a.id, item))
                 })
                 .collect();
@@ -220,7 +231,11 @@ pub fn section(data: &Data, section: Section, now: DateTime<Utc>, settings: Sett
                         council: data.municipalities[i].ine,
                         service: service.id.clone(),
                     };
-                    items.push((data.municipalities[i].name.as_str(), s, Item::Blocked { cell, reason }));
+                    items.push((
+                        data.municipalities[i].name.as_str(),
+                        s,
+                        Item::Blocked { cell, reason },
+                    ));
                 }
             }
             items.sort_by(|a, b| crate::domain::search::collate(a.0, b.0).then(a.1.cmp(&b.1)));
