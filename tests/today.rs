@@ -620,3 +620,29 @@ fn avui_at_80x24_in_every_language_with_and_without_colour() {
         insta::assert_snapshot!(format!("avui_{}_no_colour", lang.code()), plain);
     }
 }
+
+#[test]
+fn five_tabs_fit_80_columns_in_every_language_for_the_longest_comarca() {
+    let longest = ocsae::store::seed::comarques()
+        .into_iter()
+        .max_by_key(|c| c.chars().count())
+        .unwrap();
+    for lang in [Lang::Ca, Lang::Es, Lang::En] {
+        let mut f = fixture_with(longest, lang, Config::default());
+        f.app = open_app_as_configured(f.disk.clone(), lang, Config::default(), &f.clock);
+        let s = screen(&f.app, 80, 24);
+        // The screen's lines are trimmed: the last label's padding with them.
+        let header = format!("{} ", s.lines().next().unwrap());
+        let t = &f.app.t;
+        for (key, title) in [
+            ("0", ocsae::i18n::Msg::tab_today),
+            ("1", ocsae::i18n::Msg::tab_municipalities_short),
+            ("2", ocsae::i18n::Msg::tab_rollout_short),
+            ("3", ocsae::i18n::Msg::tab_certificates_short),
+            ("4", ocsae::i18n::Msg::tab_activity_short),
+        ] {
+            let label = format!(" {key} {} ", t.t(title));
+            assert!(header.contains(&label), "{}: {label} in {header}", lang.code());
+        }
+    }
+}

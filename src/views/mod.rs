@@ -118,7 +118,11 @@ fn draw_header(frame: &mut Frame, app: &App, area: Rect) {
             };
             let style = if i == active { theme.tab_active } else { theme.tab };
             out.push(Span::styled(label, style));
-            out.push(Span::raw(" "));
+            // Short titles go without the gap between tabs (their own padding
+            // parts them): five fit in 80 columns with the longest comarca.
+            if !matches!(fit, Fit::Short) {
+                out.push(Span::raw(" "));
+            }
         }
         out
     };

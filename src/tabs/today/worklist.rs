@@ -158,15 +158,23 @@ pub fn section(data: &Data, section: Section, now: DateTime<Utc>, settings: Sett
                 .map(|(issued, id)| Item::Undelivered { id, issued })
                 .collect()
         }
-        Section::Expiring => certs
-            .issued_by_expiry
-            .iter()
-            .map(|&i| &certs.list[i])
-            .filter(|c| c.status.is_issued() && !certs.renewed_by.contains_key(&c.id))
-            .filter_map(|c| Some((c.id, c.days_to_expiry(now, tz)?)))
-            .filter(|(_, days)| (0..=EXPIRY_DAYS).contains(days))
-            .map(|(id, days)| Item::Expiring { id, days })
-            .collect(),
+        Section::Expiring => {
+            // Only the certificates around the window, found by their order of expiry.
+            let by_expiry = &certs.issued_by_expiry;
+            let expiry = |i: usize| certs.list[i].expires_at();
+            let from = now - chrono::Duration::days(2);
+            let to = now + chrono::Duration::days(EXPIRY_DAYS + 2);
+            let lo = by_expiry.partition_point(|&i| expiry(i).is_some_and(|e| e < from));
+            let hi = by_expiry.partition_point(|&i| expiry(i).is_some_and(|e| e <= to));
+            by_expiry[lo..hi.max(lo)]
+                .iter()
+                .map(|&i| &certs.list[i])
+                .filter(|c| c.status.is_issued() && !certs.renewed_by.contains_key(&c.id))
+                .filter_map(|c| Some((c.id, c.days_to_expiry(now, tz)?)))
+                .filter(|(_, days)| (0..=EXPIRY_DAYS).contains(days))
+                .map(|(id, days)| Item::Expiring { id, days })
+                .collect()
+        }
         Section::Support => {
             let acts = &data.activities;
             let tomorrow = today.succ_opt().map_or(now, |d| calendar.local_midnight(d));
