@@ -7,7 +7,10 @@ use std::fmt::Write;
 pub fn markdown(doc: &Doc) -> String {
     let mut out = format!("# {}\n\n{}\n", doc.title, doc.subtitle);
     for part in &doc.parts {
-        let _ = write!(out, "\n## {}\n\n", part.title);
+        if !out.ends_with("\n\n") {
+            out.push('\n');
+        }
+        let _ = write!(out, "## {}\n\n", part.title);
         for block in &part.blocks {
             match block {
                 Block::Facts(facts) => {
@@ -48,7 +51,11 @@ pub fn text(doc: &Doc) -> String {
     let mut out = format!("{}\n{}\n", doc.title, doc.subtitle);
     for part in &doc.parts {
         let rule = "─".repeat(part.title.chars().count());
-        let _ = write!(out, "\n{}\n{rule}\n", part.title);
+        // One blank line between parts: each block already ends with one.
+        if !out.ends_with("\n\n") {
+            out.push('\n');
+        }
+        let _ = write!(out, "{}\n{rule}\n", part.title);
         for block in &part.blocks {
             match block {
                 Block::Facts(facts) => {
