@@ -16,6 +16,7 @@ use ocsae::domain::municipality::IneCode;
 use ocsae::domain::rollout::RolloutStatus;
 use ocsae::i18n::Lang;
 use ocsae::store::{Change, ChangeKind, Edit, NEW_ID, Record};
+use ocsae::tabs::certificates::CertView;
 use ocsae::tabs::today::worklist::{Item, Section};
 use ocsae::tabs::{ActivityTab, CertificatesTab, MunicipalitiesTab, RolloutTab, TodayTab};
 use ocsae::theme::{Theme, ThemeName};
@@ -202,7 +203,7 @@ fn certificates_expiring_within_sixty_days_with_no_renewal_filed() {
     renewal.renews = Some(got[2]);
     add_requests(&mut f, vec![renewal]);
     let list = items(&f, Section::Expiring);
-    assert_eq!(ids(&list), [Target::Request(got[0]), Target::Request(got[3])]);
+    assert_eq!(ids(&list), [Target::Expiry(got[0]), Target::Expiry(got[3])]);
     assert!(matches!(list[0], Item::Expiring { days: 24, .. }), "{list:?}");
 }
 
@@ -458,6 +459,12 @@ fn enter_on_each_line_reaches_the_record_on_its_own_tab_selected() {
         assert!(f.app.showing::<CertificatesTab>(), "{section:?}");
         let tab = f.app.tab::<CertificatesTab>();
         assert_eq!(tab.selected_id(&f.app.data), Some(id), "{section:?}");
+        // A certificate to renew is shown where renewals are made.
+        let view = match section {
+            Section::Expiring => CertView::Expiry,
+            _ => CertView::Queue,
+        };
+        assert_eq!(tab.view, view, "{section:?}");
         back(&mut f);
         assert!(f.app.showing::<TodayTab>());
     }

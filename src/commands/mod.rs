@@ -34,7 +34,16 @@ fn scope_or_error(name: &str, t: &I18n) -> Outcome<Scope> {
 type Opened = Box<dyn Store>;
 
 fn open_store(db: &Location, t: &I18n) -> Outcome<Opened> {
-    crate::store::open(db).map_err(|e| UserError(e.localize(t)))
+    let store = crate::store::open(db).map_err(|e| UserError(e.localize(t)))?;
+    say_warnings(t);
+    Ok(store)
+}
+
+/// What opening a store found worth saying, on stderr (before any screen).
+fn say_warnings(t: &I18n) {
+    for warning in crate::store::take_warnings() {
+        crate::output::err(format_args!("ocsae: {}", warning.localize(t)));
+    }
 }
 
 fn no_store(db: &Location, t: &I18n) -> UserError {
@@ -46,7 +55,9 @@ pub(crate) fn open_to_read(db: &Location, t: &I18n) -> Outcome<Opened> {
     if !crate::store::exists(db) {
         return Err(no_store(db, t));
     }
-    crate::store::open_to_read(db).map_err(|e| UserError(e.localize(t)))
+    let store = crate::store::open_to_read(db).map_err(|e| UserError(e.localize(t)))?;
+    say_warnings(t);
+    Ok(store)
 }
 
 /// Opens an existing store; a missing one is an error rather than an empty new one.
@@ -166,25 +177,25 @@ pub fn import(
     let tz = config.time_zone().unwrap_or(chrono_tz::Europe::Madrid);
     let fail = |e: io::IoError| UserError(e.localize(t));
     // The first pass needs no store: a file that cannot be imported (a FIFO, a huge
-    // file, a bad row) never holds the store's lock.
-    let table = io::csv_input::read(file, config.import_max_mb).map_err(fail)?;
-    let checked = match what {
-        ImportWhat::Contacts => io::import::check_contacts(&table).map(Checked::Other),
-        ImportWhat::Certificates => {
-            io::import::check_certificates(&table, tz, clock.now()).map(Checked::Other)
-        }
-        ImportWhat::Activity => io::activity_import::check(&table, tz, clock.now()).map(Checked::Activity),
-    }
-    .map_err(fail)?;
-    drop(table);
-    tracing::debug!("import checked");
+    // file, a bad row) never holds the store's lock. Each pass reads the file a row
+    // at a time; the second checks every row again and that the file is the same.
+    let what = match what {
+        ImportWhat::Contacts => io::import::What::Contacts,
+        ImportWhat::Certificates => io::import::What::Certificates,
+        ImportWhat::Activity => io::import::What::Activity,
+    };
+    let mut source = io::csv_input::CsvFile::open(file, config.import_max_mb).map_err(fail)?;
+    let checked = io::import::check(what, &mut source, tz, clock.now());
+    // Memory is the cost of a large import: each pass keeps a row at a time.
+    let peak_kb = crate::logging::peak_rss_kb();
+    tracing::info!(peak_kb, passed = checked.is_ok(), "import checked");
+    checked.map_err(fail)?;
     let store = open_existing(db, t)?;
     let before = store.last_seq().unwrap_or(0);
-    let done = match checked {
-        Checked::Other(checked) => io::import::apply(store.as_ref(), checked, clock.now()),
-        Checked::Activity(checked) => io::activity_import::apply(store.as_ref(), checked, clock.now()),
-    }
-    .map_err(fail)?;
+    let done = io::import::apply(store.as_ref(), what, &mut source, tz, clock.now(), clock.now());
+    let peak_kb = crate::logging::peak_rss_kb();
+    tracing::info!(peak_kb, saved = done.is_ok(), "import applied");
+    let done = done.map_err(fail)?;
     if done.cleaned > 0 {
         crate::output::err(format_args!("ocsae: {}", t.n(Msg::import_cleaned, done.cleaned)));
     }
@@ -194,20 +205,28 @@ pub fn import(
             t.f(Msg::read_as_latin, &[("path", &file.display())])
         ));
     }
-    tracing::debug!("import applied");
     // Closing and opening again lets sled settle the large write now, rather
-    // than on the dashboard's next start.
+    // than on the dashboard's next start. The import is saved whatever this says:
+    // a store that will not open now (a disk that filled since) only keeps its
+    // summary for later.
     drop(store);
-    let store = open_existing(db, t)?;
-    tracing::debug!("reopened");
-    let calendar = crate::domain::calendar::Calendar::catalan(&config.local_holidays, tz);
-    let added: Vec<_> = done
-        .created
-        .iter()
-        .map(|c| summary_cache::NewRequest::of(c, &calendar))
-        .collect();
-    summary_cache::after_change(store.as_ref(), before, &added, tz, &config.local_holidays);
-    tracing::debug!("summary brought up to date");
+    match open_existing(db, t) {
+        Ok(store) => {
+            tracing::debug!("reopened");
+            let calendar = crate::domain::calendar::Calendar::catalan(&config.local_holidays, tz);
+            let added: Vec<_> = done
+                .created
+                .iter()
+                .map(|c| summary_cache::NewRequest::of(c, &calendar))
+                .collect();
+            summary_cache::after_change(store.as_ref(), before, &added, tz, &config.local_holidays);
+            tracing::debug!("summary brought up to date");
+        }
+        Err(e) => {
+            tracing::warn!("imported, but the store did not open again: {}", e.message);
+            crate::output::err(format_args!("ocsae: {}", e.message));
+        }
+    }
     crate::output::out(format_args!(
         "{}",
         t.f(
@@ -216,12 +235,6 @@ pub fn import(
         )
     ));
     Ok(())
-}
-
-/// A file that passed the first pass, for the second.
-enum Checked {
-    Other(io::import::Checked),
-    Activity(io::activity_import::Checked),
 }
 
 pub fn report(
@@ -291,28 +304,67 @@ pub fn restore(db: &Location, file: &Path, force: bool, config: &Config, t: &I18
         return Err(UserError(StoreError::Unsupported(db.to_string()).localize(t)));
     };
     let io_error = |e: std::io::Error| UserError(crate::i18n::system::io_error(t, db, &e));
-    // Look at the target, then read and check the whole file, before touching anything.
-    let mut target = RestoreDir::check(dir).map_err(|e| match e {
+    let refused = |e: Refused| match e {
         Refused::NotAStore => UserError(t.f(Msg::err_restore_not_store, &[("path", db)])),
+        Refused::InUse(e) => UserError(e.localize(t)),
         Refused::Io(e) => io_error(e),
-    })?;
-    let dump = io::backup::read(file).map_err(|e| UserError(e.localize(t)))?;
+    };
+    // Look at the target (and lock it, if it is there: nobody makes a store in it
+    // meanwhile), then read and check the whole file, before touching anything.
+    let mut target = RestoreDir::check(dir).map_err(refused)?;
+    let dump = match io::backup::read(file) {
+        Ok(dump) => dump,
+        Err(e) => {
+            target.undo();
+            return Err(UserError(e.localize(t)));
+        }
+    };
     if let Err(e) = target.create() {
         target.undo();
-        return Err(io_error(e));
+        return Err(refused(e));
     }
-    let store = match crate::store::open(db) {
-        Ok(store) => store,
+    let Some(held) = target.lock() else {
+        return Err(UserError(StoreError::InUse(db.to_string()).localize(t)));
+    };
+    use crate::store::sled::SledStore;
+    let mut aside = None;
+    let opened = match SledStore::open_locked(dir, held) {
+        // A damaged database is what --force is for: it is moved aside, not deleted.
+        Err(StoreError::Damaged { .. }) if force => {
+            let stamp = chrono::Utc::now().format("%Y%m%dT%H%M%S").to_string();
+            let set = SledStore::set_aside(dir, held, &stamp).map_err(|e| UserError(e.localize(t)))?;
+            let opened = SledStore::open_locked(dir, held);
+            match opened {
+                Ok(_) => aside = Some(set),
+                Err(_) => {
+                    if let Err(e) = set.put_back() {
+                        tracing::error!("could not put the damaged database back: {e}");
+                    }
+                }
+            }
+            opened
+        }
+        other => other,
+    };
+    let store: Opened = match opened {
+        Ok(store) => Box::new(store),
         Err(e) => {
-            // In use: what is there belongs to the process that holds it.
+            // In use (by a program that does not take the directory's lock): what
+            // is there belongs to it.
             if !matches!(e, StoreError::InUse(_)) {
                 target.undo();
             }
             return Err(UserError(e.localize(t)));
         }
     };
+    say_warnings(t);
     if let Err(e) = store.restore(&dump, force) {
         drop(store);
+        if let Some(set) = aside
+            && let Err(e) = set.put_back()
+        {
+            tracing::error!("could not put the damaged database back: {e}");
+        }
         target.undo();
         let text = match e {
             RestoreError::NotEmpty => t.f(Msg::err_restore_not_empty, &[("path", db)]),
@@ -337,7 +389,31 @@ pub fn restore(db: &Location, file: &Path, force: bool, config: &Config, t: &I18
             ]
         )
     ));
+    if let Some(set) = aside {
+        crate::output::out(format_args!(
+            "{}",
+            t.f(Msg::restore_damaged_kept, &[("path", &set.path().display())])
+        ));
+    }
     Ok(())
+}
+
+/// Opens the store for the dashboard, which may change it. A refusal is logged;
+/// one for want of room says how to look at the store all the same.
+fn open_to_work(db: &Location, t: &I18n) -> Outcome<Opened> {
+    match crate::store::open(db) {
+        Ok(store) => {
+            say_warnings(t);
+            Ok(store)
+        }
+        Err(e) => {
+            tracing::error!("the dashboard cannot open {db}: {e}");
+            match e.disk_full() {
+                true => Err(UserError(t.f(Msg::err_dashboard_disk_full, &[("path", db)]))),
+                false => Err(UserError(e.localize(t))),
+            }
+        }
+    }
 }
 
 pub fn dashboard(
@@ -363,7 +439,7 @@ pub fn dashboard(
     };
     let store = match read_only {
         true => open_to_read(db, t)?,
-        false => open_store(db, t)?,
+        false => open_to_work(db, t)?,
     };
     tracing::debug!("store open");
     let empty = store.is_empty().map_err(|e| UserError(e.localize(t)))?;

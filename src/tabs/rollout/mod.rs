@@ -189,8 +189,14 @@ impl Tab for RolloutTab {
     }
 
     fn select(&mut self, target: &Target, ctx: &Ctx) {
-        if let Target::Council(ine) = target {
-            self.select_council(*ine, ctx);
+        match target {
+            Target::Council(ine) => {
+                self.select_council(*ine, ctx);
+            }
+            Target::Cell(cell) => {
+                self.select_council(cell.council, ctx);
+            }
+            Target::Request(_) | Target::Expiry(_) | Target::Activity(_) => {}
         }
     }
 
@@ -198,27 +204,27 @@ impl Tab for RolloutTab {
         matches!(target, Target::Cell(_))
     }
 
-    /// A cell from elsewhere (Avui): its council listed (the view widens, a status
-    /// filter that hides it goes), its row and column selected.
+    /// A cell just changed (an undo, say): its council listed and selected, its
+    /// service's column current; a filter that would hide it is dropped.
     fn reveal(&mut self, target: &Target, ctx: &mut Ctx) {
         let Target::Cell(cell) = target else {
             return;
         };
-        let Some((index, service)) = cell.locate(&ctx.data) else {
+        let Some((council, service)) = cell.locate(&ctx.data) else {
             return;
         };
         ctx.councils.filtering = false;
-        ctx.councils.reveal(&ctx.data, ctx.config.threshold, index);
+        ctx.councils.reveal(&ctx.data, ctx.config.threshold, council);
         if self
             .filter
-            .is_some_and(|(column, f)| !f.keeps(ctx.data.status(index, column)))
+            .is_some_and(|(column, f)| !f.keeps(ctx.data.status(council, column)))
         {
             self.filter = None;
         }
         self.column = service;
-        self.selected = Some(cell.council);
         self.refresh(ctx);
-        // The other tabs follow the widened list.
+        self.select_council(cell.council, ctx);
+        // The other tabs follow the list, if it widened.
         ctx.refresh_rows();
     }
 

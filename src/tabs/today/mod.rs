@@ -243,7 +243,9 @@ impl Tab for TodayTab {
     /// The selected item's council, carried to the other tabs.
     fn selection(&self, ctx: &Ctx) -> Option<Target> {
         match self.selected_item()?.target() {
-            Target::Request(id) => ctx.data.certs.get(id).map(|c| Target::Council(c.ine)),
+            Target::Request(id) | Target::Expiry(id) => {
+                ctx.data.certs.get(id).map(|c| Target::Council(c.ine))
+            }
             Target::Activity(id) => {
                 let a = ctx.data.activities.get(id)?;
                 a.council_codes().first().map(|&ine| Target::Council(ine))

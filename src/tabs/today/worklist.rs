@@ -84,10 +84,10 @@ impl Item {
     /// The record Enter shows, on its own tab.
     pub fn target(&self) -> Target {
         match self {
-            Item::Request { id, .. }
-            | Item::Awaiting { id, .. }
-            | Item::Undelivered { id, .. }
-            | Item::Expiring { id, .. } => Target::Request(*id),
+            Item::Request { id, .. } | Item::Awaiting { id, .. } | Item::Undelivered { id, .. } => {
+                Target::Request(*id)
+            }
+            Item::Expiring { id, .. } => Target::Expiry(*id),
             Item::Support { id, .. } => Target::Activity(*id),
             Item::Form { ine, .. } | Item::NotVisited { ine, .. } => Target::Council(*ine),
             Item::Blocked { cell, .. } => Target::Cell(cell.clone()),
