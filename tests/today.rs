@@ -1,98 +1,23 @@
-//! Avui: each section of the worklist at a fixed clock (Thursday 26 November
-//! 2026, 10:30 in Madrid), folding, Enter to the record on its own tab, the
-//! sections that wait for the requests, the charts, and the screen at 80x24 in
-//! every language, with and without colour.
+//! Avui's worklist: each section at a fixed clock (Thursday 26 November 2026,
+//! 10:30 in Madrid), Enter to the record on its own tab, and folding.
 
 mod common;
 
 use chrono::NaiveDate;
+use common::avui::*;
 use common::*;
 use crossterm::event::KeyCode;
 use ocsae::app::effect::Target;
-use ocsae::config::{Config, StartTab};
-use ocsae::domain::activity::{Activity, ActivityKind, ActivityStatus};
-use ocsae::domain::certificate::{CertStatus, CertificateRequest, HolderRole};
+use ocsae::config::Config;
+use ocsae::domain::activity::{ActivityKind, ActivityStatus};
+use ocsae::domain::certificate::CertStatus;
 use ocsae::domain::municipality::IneCode;
 use ocsae::domain::rollout::RolloutStatus;
 use ocsae::i18n::Lang;
-use ocsae::store::{Change, ChangeKind, Edit, NEW_ID, Record};
+use ocsae::store::{ChangeKind, Edit, Record};
 use ocsae::tabs::certificates::CertView;
 use ocsae::tabs::today::worklist::{Item, Section};
 use ocsae::tabs::{ActivityTab, CertificatesTab, MunicipalitiesTab, RolloutTab, TodayTab};
-use ocsae::theme::{Theme, ThemeName};
-
-fn avui_with(lang: Lang, config: Config) -> Fixture {
-    let mut f = fixture_with("Noguera", lang, config.clone());
-    f.app = open_app_as_configured(f.disk.clone(), lang, config, &f.clock);
-    f
-}
-
-fn avui(lang: Lang) -> Fixture {
-    avui_with(lang, Config::default())
-}
-
-fn ine(f: &Fixture, name: &str) -> IneCode {
-    f.app
-        .data
-        .municipalities
-        .iter()
-        .find(|m| m.name == name)
-        .unwrap()
-        .ine
-}
-
-/// Applies edits as another writer would, and returns the ids the store gave.
-fn apply(f: &mut Fixture, kind: ChangeKind, edits: Vec<Edit>) -> Vec<u64> {
-    let applied = f.app.store.apply(Change::new(kind, edits), at(NOW)).unwrap();
-    f.app.changed_elsewhere(&applied.edits);
-    applied.ids
-}
-
-fn request(ine: IneCode, holder: &str, received: &str, status: CertStatus) -> CertificateRequest {
-    let mut c = CertificateRequest::received(NEW_ID, ine, holder, HolderRole::Mayor, "tcat", at(received));
-    c.status = status;
-    c
-}
-
-fn issued(ine: IneCode, holder: &str, on: &str, status: CertStatus) -> CertificateRequest {
-    let mut c = request(ine, holder, on, status);
-    c.filed_at = Some(at(on));
-    c.issued_at = Some(at(on));
-    if status == CertStatus::Delivered {
-        c.delivered_at = Some(at(on));
-    }
-    c
-}
-
-fn add_requests(f: &mut Fixture, list: Vec<CertificateRequest>) -> Vec<u64> {
-    let edits = list
-        .into_iter()
-        .map(|c| Edit::create(Record::Certificate(c)))
-        .collect();
-    apply(f, ChangeKind::ImportCertificates, edits)
-}
-
-fn entry(ine: IneCode, kind: ActivityKind, summary: &str, received: &str) -> Activity {
-    let mut a = Activity::new(Some(ine), kind, summary, at(received));
-    a.id = NEW_ID;
-    a
-}
-
-fn add_entries(f: &mut Fixture, list: Vec<Activity>) -> Vec<u64> {
-    let edits = list
-        .into_iter()
-        .map(|a| Edit::create(Record::Activity(a)))
-        .collect();
-    apply(f, ChangeKind::ImportActivities, edits)
-}
-
-fn items(f: &Fixture, section: Section) -> Vec<Item> {
-    f.app.tab::<TodayTab>().items(section).expect("loaded").to_vec()
-}
-
-fn ids(items: &[Item]) -> Vec<Target> {
-    items.iter().map(Item::target).collect()
-}
 
 #[test]
 fn requests_overdue_or_due_within_two_working_days_most_urgent_first() {
@@ -391,58 +316,6 @@ fn councils_not_visited_this_year_from_october_or_as_configured() {
     assert_eq!(items(&f, Section::NotVisited).len(), served);
 }
 
-/// A day with a line in every section but the fitxes and the visits, which it
-/// has for every council.
-fn busy_day(f: &mut Fixture) -> (Vec<u64>, Vec<u64>) {
-    let (ager, albesa) = (ine(f, "Àger"), ine(f, "Albesa"));
-    let requests = add_requests(
-        f,
-        vec![
-            request(ager, "Maria Puig", "2026-11-10T09:00:00Z", CertStatus::Received),
-            request(
-                albesa,
-                "Joan Solé",
-                "2026-10-01T09:00:00Z",
-                CertStatus::AwaitingDocuments,
-            ),
-            issued(ager, "Pere Roca", "2026-11-02T09:00:00Z", CertStatus::Issued),
-            issued(albesa, "Anna Vila", "2022-12-20T09:00:00Z", CertStatus::Delivered),
-        ],
-    );
-    let activities = add_entries(
-        f,
-        vec![entry(
-            albesa,
-            ActivityKind::Email,
-            "No rep les notificacions",
-            "2026-11-20T09:00:00Z",
-        )],
-    );
-    let before = f.app.data.rollout_of(ager, "e-notum").unwrap().clone();
-    let mut after = before.clone();
-    after.status = RolloutStatus::Blocked;
-    after.blocked_reason = "Sense certificat".into();
-    apply(
-        f,
-        ChangeKind::RolloutStatus,
-        vec![Edit::update(Record::Rollout(before), Record::Rollout(after))],
-    );
-    (requests, activities)
-}
-
-/// Puts the cursor on the first item of `section`.
-fn go_to(f: &mut Fixture, section: Section) {
-    press(&mut f.app, KeyCode::Home);
-    for _ in 0..200 {
-        let tab = f.app.tab::<TodayTab>();
-        if tab.selected_item().is_some() && tab.selected_section() == Some(section) {
-            return;
-        }
-        press(&mut f.app, KeyCode::Down);
-    }
-    panic!("no item in {section:?}");
-}
-
 #[test]
 fn enter_on_each_line_reaches_the_record_on_its_own_tab_selected() {
     let mut f = avui(Lang::Ca);
@@ -535,121 +408,4 @@ fn space_folds_a_section_which_keeps_its_count() {
         s.contains(&format!("▾ Fitxes de subscriptor per enviar ({served})")),
         "{s}"
     );
-}
-
-#[test]
-fn the_first_frame_marks_the_sections_that_wait_for_the_requests() {
-    let dir = tempfile::tempdir().unwrap();
-    let clock = ocsae::domain::clock::FixedClock::new(at(NOW));
-    let store = open_store(dir.path());
-    ocsae::store::seed::seed(
-        store.as_ref(),
-        &ocsae::store::seed::resolve_scope("Noguera").unwrap(),
-        at(NOW),
-    )
-    .unwrap();
-    let config = Config::default();
-    let keymap = ocsae::keymap::Keymap::new(&config.keys).unwrap();
-    let theme = Theme::pick(ThemeName::Dark, false);
-    let store: std::sync::Arc<dyn ocsae::store::Store> = store.into();
-    let mut app =
-        ocsae::app::App::new_lazy(store, config, Lang::Ca, keymap, theme, std::sync::Arc::new(clock))
-            .unwrap();
-    assert!(app.showing::<TodayTab>(), "Avui is the first screen");
-    let s = screen(&app, 80, 24);
-    assert!(
-        s.contains("… Certificats vençuts o a 2 dies feiners (carregant)"),
-        "{s}"
-    );
-    assert!(s.contains("▾ Fitxes de subscriptor per enviar (29)"), "{s}");
-    let load = app.certificate_loader().unwrap();
-    app.certificates_loaded(load());
-    let s = screen(&app, 80, 24);
-    assert!(s.contains("▾ Certificats vençuts o a 2 dies feiners (0)"), "{s}");
-    assert!(!s.contains("carregant"), "{s}");
-}
-
-#[test]
-fn start_tab_chooses_the_first_screen() {
-    let f = avui(Lang::Ca);
-    assert!(f.app.showing::<TodayTab>());
-    let config = Config {
-        start_tab: StartTab::Certificates,
-        ..Config::default()
-    };
-    let f = avui_with(Lang::Ca, config);
-    assert!(f.app.showing::<CertificatesTab>());
-}
-
-#[test]
-fn v_shows_the_charts_with_their_numbers() {
-    let mut f = avui(Lang::Ca);
-    busy_day(&mut f);
-    press(&mut f.app, KeyCode::Char('v'));
-    let s = screen(&f.app, 80, 24);
-    // Three requests received in the last twelve months (the fourth in 2022).
-    assert!(s.contains("Sol·licituds T-CAT per mes (3)"), "{s}");
-    assert!(s.contains("Adopció: fets / aplicables"), "{s}");
-    assert!(s.contains("0/30"), "nothing done of 30 councils: {s}");
-    assert!(s.contains("Suport obert/setmana (ara 1)"), "{s}");
-    insta::assert_snapshot!("charts_ca", s);
-    press(&mut f.app, KeyCode::Char('v'));
-    assert!(screen(&f.app, 80, 24).contains("Avui, 26/11/2026"));
-}
-
-#[test]
-fn avui_at_80x24_in_every_language_with_and_without_colour() {
-    for lang in [Lang::Ca, Lang::Es, Lang::En] {
-        let mut f = avui(lang);
-        busy_day(&mut f);
-        let s = screen(&f.app, 80, 24);
-        let header = s.lines().next().unwrap();
-        for key in ["0", "1", "2", "3", "4"] {
-            assert!(header.contains(&format!(" {key} ")), "{header}");
-        }
-        insta::assert_snapshot!(format!("avui_{}", lang.code()), s);
-
-        f.app.theme = Theme::pick(ThemeName::Dark, true);
-        let terminal = render(&f.app, 80, 24);
-        let buffer = terminal.backend().buffer();
-        for cell in buffer.content() {
-            assert_eq!(cell.fg, ratatui::style::Color::Reset);
-            assert_eq!(cell.bg, ratatui::style::Color::Reset);
-        }
-        // The selection reads without colour: reversed, with its marker.
-        assert!(
-            buffer[(0, 2)]
-                .modifier
-                .contains(ratatui::style::Modifier::REVERSED)
-        );
-        assert_eq!(buffer[(0, 2)].symbol(), "›");
-        let plain = screen(&f.app, 80, 24);
-        insta::assert_snapshot!(format!("avui_{}_no_colour", lang.code()), plain);
-    }
-}
-
-#[test]
-fn five_tabs_fit_80_columns_in_every_language_for_the_longest_comarca() {
-    let longest = ocsae::store::seed::comarques()
-        .into_iter()
-        .max_by_key(|c| c.chars().count())
-        .unwrap();
-    for lang in [Lang::Ca, Lang::Es, Lang::En] {
-        let mut f = fixture_with(longest, lang, Config::default());
-        f.app = open_app_as_configured(f.disk.clone(), lang, Config::default(), &f.clock);
-        let s = screen(&f.app, 80, 24);
-        // The screen's lines are trimmed: the last label's padding with them.
-        let header = format!("{} ", s.lines().next().unwrap());
-        let t = &f.app.t;
-        for (key, title) in [
-            ("0", ocsae::i18n::Msg::tab_today),
-            ("1", ocsae::i18n::Msg::tab_municipalities_short),
-            ("2", ocsae::i18n::Msg::tab_rollout_short),
-            ("3", ocsae::i18n::Msg::tab_certificates_short),
-            ("4", ocsae::i18n::Msg::tab_activity_short),
-        ] {
-            let label = format!(" {key} {} ", t.t(title));
-            assert!(header.contains(&label), "{}: {label} in {header}", lang.code());
-        }
-    }
 }

@@ -1,6 +1,7 @@
 //! Shared helpers: an App on a temporary store at a fixed time, and rendering.
 #![allow(dead_code)]
 
+pub mod avui;
 pub mod cli;
 pub mod faulty;
 pub mod pty;
