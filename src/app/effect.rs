@@ -16,6 +16,10 @@ pub enum Target {
     Cell(RolloutCell),
     /// An entry of the support log, selected on Activitat.
     Activity(u64),
+    /// An issued certificate, selected in the expiry view (to renew, from Avui).
+    Expiry(u64),
+    /// The ER operators' cards: the expiry view, where they are shown.
+    OperatorCards,
 }
 
 /// What `L` fills the activity form with: the council selected or open on the
@@ -35,7 +39,7 @@ impl LogAbout {
                 council: Some(ine),
                 ..LogAbout::default()
             },
-            Some(Target::Request(id)) => LogAbout {
+            Some(Target::Request(id) | Target::Expiry(id)) => LogAbout {
                 council: data.certs.get(id).map(|c| c.ine),
                 request: data.certs.get(id).map(|c| c.id),
                 ..LogAbout::default()
@@ -50,7 +54,7 @@ impl LogAbout {
                 service: Some(cell.service),
                 ..LogAbout::default()
             },
-            None => LogAbout::default(),
+            Some(Target::OperatorCards) | None => LogAbout::default(),
         }
     }
 }

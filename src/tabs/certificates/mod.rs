@@ -188,6 +188,10 @@ impl Tab for CertificatesTab {
         Msg::tab_certificates
     }
 
+    fn short_title(&self) -> Msg {
+        Msg::tab_certificates_short
+    }
+
     fn action(&self) -> Action {
         Action::TabCertificates
     }
@@ -280,7 +284,10 @@ impl Tab for CertificatesTab {
     }
 
     fn shows(&self, target: &Target) -> bool {
-        matches!(target, Target::Request(_))
+        matches!(
+            target,
+            Target::Request(_) | Target::Expiry(_) | Target::OperatorCards
+        )
     }
 
     /// `L` here: a call about the selected request, and its council.
@@ -290,10 +297,21 @@ impl Tab for CertificatesTab {
     }
 
     /// A request just filed or changed: selected in the view on screen if it lists
-    /// it, else in the queue (open or to deliver) or among the closed ones.
+    /// it, else in the queue (open or to deliver) or among the closed ones. A
+    /// certificate to renew (from Avui): in the expiry view.
     fn reveal(&mut self, target: &Target, ctx: &mut Ctx) {
-        let Target::Request(id) = target else {
-            return;
+        let id = match target {
+            Target::Request(id) => id,
+            Target::Expiry(id) => {
+                self.view = CertView::Expiry;
+                id
+            }
+            Target::OperatorCards => {
+                self.view = CertView::Expiry;
+                self.refresh_rows(&ctx.data);
+                return;
+            }
+            _ => return,
         };
         let Some(status) = ctx.data.certs.get(*id).map(|c| c.status) else {
             return;
