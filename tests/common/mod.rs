@@ -5,6 +5,7 @@ pub mod avui;
 pub mod cli;
 pub mod faulty;
 pub mod pty;
+pub mod tcat;
 
 use chrono::{DateTime, Utc};
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
