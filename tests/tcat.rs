@@ -256,8 +256,16 @@ fn an_appointment_not_in_eacat_rejects_the_request_and_y_copies_the_message() {
             && copied.contains("el nomenament no consta al registre d'EACAT"),
         "{copied}"
     );
-    // A mayor's request has no appointment to check.
+    // Among the closed requests, y on its row copies the same message.
     press(&mut f.app, KeyCode::Esc);
+    f.app.clipboard = None;
+    while f.app.tab::<CertificatesTab>().view != ocsae::tabs::certificates::CertView::Closed {
+        press(&mut f.app, KeyCode::Char('v'));
+    }
+    let s = screen(&f.app, 100, 24);
+    assert!(s.contains("Pere Roca"), "{s}");
+    press(&mut f.app, KeyCode::Char('y'));
+    assert_eq!(f.app.clipboard.clone(), Some(copied));
 }
 
 #[test]
