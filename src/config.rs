@@ -1,4 +1,6 @@
-//! The user's settings: `$XDG_CONFIG_HOME/ocsae/config.toml`, every field optional.
+//! The settings: the system's `/etc/ocsae/config.toml` (the office's, set by its
+//! administrator), then the user's `$XDG_CONFIG_HOME/ocsae/config.toml` over it,
+//! every field optional.
 
 use crate::i18n::Lang;
 use crate::theme::ThemeName;
@@ -27,6 +29,11 @@ pub struct Config {
     pub time_zone: String,
     /// The largest file an import reads, in MiB.
     pub import_max_mb: u64,
+    /// Where the store is: a directory, `sled:DIR` or a `postgresql://` address.
+    pub store: Option<String>,
+    /// A shared database holds several offices: `init` makes each see only its
+    /// comarca's records (row-level security).
+    pub multi_office: bool,
 }
 
 impl Default for Config {
@@ -41,8 +48,18 @@ impl Default for Config {
             local_holidays: Vec::new(),
             time_zone: "Europe/Madrid".into(),
             import_max_mb: 1024,
+            store: None,
+            multi_office: false,
         }
     }
+}
+
+/// The system's configuration file, read before the user's: `/etc/ocsae/config.toml`,
+/// or the file `OCSAE_SYSTEM_CONFIG` names.
+pub fn system_config_file() -> PathBuf {
+    std::env::var_os("OCSAE_SYSTEM_CONFIG")
+        .filter(|v| !v.is_empty())
+        .map_or_else(|| PathBuf::from("/etc/ocsae/config.toml"), PathBuf::from)
 }
 
 /// A configuration file that cannot be used, with the reason.
@@ -56,37 +73,71 @@ pub struct ConfigError {
 impl Config {
     /// Reads the file if it exists; a missing file means the defaults.
     pub fn load(path: &Path) -> Result<Config, ConfigError> {
-        let text = match std::fs::read_to_string(path) {
-            Ok(text) => text,
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Config::default()),
-            Err(e) => {
-                return Err(ConfigError {
-                    path: path.into(),
-                    detail: e.to_string(),
-                });
-            }
-        };
-        let config: Config = toml::from_str(&text).map_err(|e| ConfigError {
-            path: path.into(),
-            detail: e.to_string(),
-        })?;
-        config.time_zone().map_err(|detail| ConfigError {
-            path: path.into(),
-            detail,
-        })?;
-        if config.import_max_mb == 0 {
-            return Err(ConfigError {
+        Config::load_layers(&[path])
+    }
+
+    /// Reads each file that exists, each later one's settings over the earlier
+    /// ones' (key bindings action by action). A mistake names its file and line.
+    pub fn load_layers(paths: &[&Path]) -> Result<Config, ConfigError> {
+        let mut merged = toml::Table::new();
+        for path in paths {
+            let text = match std::fs::read_to_string(path) {
+                Ok(text) => text,
+                Err(e) if e.kind() == std::io::ErrorKind::NotFound => continue,
+                Err(e) => {
+                    return Err(ConfigError {
+                        path: path.into(),
+                        detail: e.to_string(),
+                    });
+                }
+            };
+            let fail = |detail: String| ConfigError {
                 path: path.into(),
-                detail: "import_max_mb: at least 1 (MiB)".into(),
-            });
+                detail,
+            };
+            // Each file is read alone first, so that its mistakes name its lines.
+            let alone: Config = toml::from_str(&text).map_err(|e| fail(e.to_string()))?;
+            alone.check().map_err(fail)?;
+            let table: toml::Table = toml::from_str(&text).map_err(|e| fail(e.to_string()))?;
+            overlay(&mut merged, table);
         }
+        let last = paths.last().copied().unwrap_or(Path::new(""));
+        let fail = |detail: String| ConfigError {
+            path: last.into(),
+            detail,
+        };
+        let config: Config = merged
+            .try_into()
+            .map_err(|e: toml::de::Error| fail(e.to_string()))?;
+        config.check().map_err(fail)?;
         Ok(config)
+    }
+
+    /// What serde cannot check: the time zone and the import limit.
+    fn check(&self) -> Result<(), String> {
+        self.time_zone()?;
+        if self.import_max_mb == 0 {
+            return Err("import_max_mb: at least 1 (MiB)".into());
+        }
+        Ok(())
     }
 
     pub fn time_zone(&self) -> Result<chrono_tz::Tz, String> {
         self.time_zone
             .parse()
             .map_err(|_| format!("time_zone: unknown time zone {:?}", self.time_zone))
+    }
+}
+
+/// Puts `over`'s settings on `base`; tables (`[keys.*]`) are merged key by key.
+fn overlay(base: &mut toml::Table, over: toml::Table) {
+    for (key, value) in over {
+        match (base.get_mut(&key), value) {
+            (Some(toml::Value::Table(inner)), toml::Value::Table(over)) => overlay(inner, over),
+            (_, value) => {
+                base.insert(key, value);
+            }
+        }
     }
 }
 
@@ -158,5 +209,36 @@ mod tests {
         assert!(err.contains("import_max_mb"), "{err}");
         std::fs::write(&path, "import_max_mb = 2\n").unwrap();
         assert_eq!(Config::load(&path).unwrap().import_max_mb, 2);
+    }
+
+    #[test]
+    fn the_users_settings_go_over_the_systems_key_by_key() {
+        let dir = tempfile::tempdir().unwrap();
+        let system = dir.path().join("system.toml");
+        let user = dir.path().join("user.toml");
+        std::fs::write(
+            &system,
+            "store = \"postgresql:///ocsae\"\ncomarca = \"Priorat\"\nlocal_holidays = [\"2026-09-08\"]\n[keys.global]\nquit = [\"x\"]\nhelp = [\"f1\"]\n",
+        )
+        .unwrap();
+        std::fs::write(&user, "comarca = \"Noguera\"\n[keys.global]\nquit = [\"q\"]\n").unwrap();
+        let c = Config::load_layers(&[&system, &user]).unwrap();
+        assert_eq!(c.store.as_deref(), Some("postgresql:///ocsae"), "from the system");
+        assert_eq!(c.comarca, "Noguera", "the user's wins");
+        assert_eq!(c.local_holidays.len(), 1);
+        assert_eq!(c.keys["global"]["quit"], vec!["q".to_string()]);
+        assert_eq!(
+            c.keys["global"]["help"],
+            vec!["f1".to_string()],
+            "kept from the system"
+        );
+        // Without a user file, the system's alone; without either, the defaults.
+        let c = Config::load_layers(&[&system, &dir.path().join("none.toml")]).unwrap();
+        assert_eq!(c.comarca, "Priorat");
+        assert!(!c.multi_office);
+        // A mistake in either names its file.
+        std::fs::write(&system, "multi_office = \"yes\"\n").unwrap();
+        let err = Config::load_layers(&[&system, &user]).unwrap_err();
+        assert_eq!(err.path, system);
     }
 }

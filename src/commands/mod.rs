@@ -1,6 +1,7 @@
 //! What each subcommand does, once the command line is read.
 
 pub mod cert;
+pub mod migrate;
 mod restore_dir;
 
 use crate::UserError;
@@ -11,7 +12,7 @@ use crate::domain::clock::Clock;
 use crate::i18n::{I18n, Lang, Msg};
 use crate::io::{self, Format};
 use crate::store::seed::{Scope, resolve_scope, seed};
-use crate::store::{Location, RestoreError, Store, StoreError};
+use crate::store::{Kind, Location, RestoreError, Store, StoreError};
 use crate::{app, keymap, theme, tui};
 use std::path::Path;
 use std::sync::Arc;
@@ -38,7 +39,7 @@ fn no_store(db: &Location, t: &I18n) -> UserError {
 }
 
 /// Opens an existing store to read it only: on a full disk, a copy may be read.
-fn open_to_read(db: &Location, t: &I18n) -> Outcome<Opened> {
+pub(crate) fn open_to_read(db: &Location, t: &I18n) -> Outcome<Opened> {
     if !crate::store::exists(db) {
         return Err(no_store(db, t));
     }
@@ -71,6 +72,7 @@ pub fn init(db: &Location, comarca: &str, config: &Config, t: &I18n, clock: &dyn
     refuse_foreign_dir(db, t)?;
     let store = open_store(db, t)?;
     let count = seed(store.as_ref(), &scope, clock.now()).map_err(|e| UserError(e.localize(t)))?;
+    share_settings(store.as_ref(), config, t)?;
     let tz = config.time_zone().unwrap_or(chrono_tz::Europe::Madrid);
     summary_cache::refresh(store.as_ref(), tz, &config.local_holidays);
     crate::output::out(format_args!(
@@ -78,6 +80,18 @@ pub fn init(db: &Location, comarca: &str, config: &Config, t: &I18n, clock: &dyn
         t.f(Msg::init_done, &[("n", &count), ("path", db)])
     ));
     Ok(())
+}
+
+/// A shared store keeps what its technicians must agree on: the local holidays
+/// of the administrator's config, and whether several offices share it.
+pub(crate) fn share_settings(store: &dyn Store, config: &Config, t: &I18n) -> Outcome {
+    let settings = crate::store::SharedSettings {
+        local_holidays: config.local_holidays.clone(),
+        multi_office: config.multi_office,
+    };
+    store
+        .share_settings(&settings)
+        .map_err(|e| UserError(e.localize(t)))
 }
 
 pub fn export(
@@ -93,16 +107,22 @@ pub fn export(
     let stored = |e: StoreError| UserError(e.localize(t));
     let tz = config.time_zone().unwrap_or(chrono_tz::Europe::Madrid);
     let councils = store.municipalities().map_err(stored)?;
+    let authors = |kind| store.authors(kind).map_err(stored);
     let bytes = match what {
-        ExportWhat::Municipalities => io::export::municipalities(&councils, format).map_err(fail)?,
+        ExportWhat::Municipalities => {
+            let authors = authors(Kind::Municipality)?;
+            io::export::municipalities(&councils, &authors, format).map_err(fail)?
+        }
         ExportWhat::Rollout => {
             let rollouts = store.rollouts().map_err(stored)?;
-            io::export::rollout(&councils, &rollouts, tz, format).map_err(fail)?
+            let authors = authors(Kind::Rollout)?;
+            io::export::rollout(&councils, &rollouts, &authors, tz, format).map_err(fail)?
         }
         ExportWhat::Certificates => {
             let list = store.certificates().map_err(stored)?;
+            let authors = authors(Kind::Certificate)?;
             let calendar = crate::domain::calendar::Calendar::catalan(&config.local_holidays, tz);
-            io::export::certificates(&councils, &list, &calendar, format).map_err(fail)?
+            io::export::certificates(&councils, &list, &authors, &calendar, format).map_err(fail)?
         }
     };
     io::output::write_output(output, &bytes, db.as_dir()).map_err(fail)
@@ -229,19 +249,45 @@ pub fn backup(db: &Location, file: &Path, t: &I18n, clock: &dyn Clock) -> Outcom
 }
 
 pub fn restore(db: &Location, file: &Path, force: bool, config: &Config, t: &I18n) -> Outcome {
+    let dump = || io::backup::read(file).map_err(|e| UserError(e.localize(t)));
+    let source = file.display().to_string();
+    let store = restore_into(db, dump, &source, force, t)?;
+    let tz = config.time_zone().unwrap_or(chrono_tz::Europe::Madrid);
+    summary_cache::refresh(store.as_ref(), tz, &config.local_holidays);
+    Ok(())
+}
+
+/// Loads the dump `read` gives into the store at `db` (`source` names where it
+/// came from, for messages), and says how many records it loaded. A directory
+/// is looked at before anything is read or created, and what a failed restore
+/// created there goes; a database is changed in one transaction or not at all.
+pub(crate) fn restore_into(
+    db: &Location,
+    read: impl FnOnce() -> Outcome<crate::store::Dump>,
+    source: &str,
+    force: bool,
+    t: &I18n,
+) -> Outcome<Opened> {
     use restore_dir::{Refused, RestoreDir};
-    let Some(dir) = db.as_dir() else {
-        return Err(UserError(StoreError::Unsupported(db.to_string()).localize(t)));
-    };
     let io_error = |e: std::io::Error| UserError(t.f(Msg::err_store_io, &[("path", db), ("detail", &e)]));
     // Look at the target, then read and check the whole file, before touching anything.
-    let mut target = RestoreDir::check(dir).map_err(|e| match e {
-        Refused::NotAStore => UserError(t.f(Msg::err_restore_not_store, &[("path", db)])),
-        Refused::Io(e) => io_error(e),
-    })?;
-    let dump = io::backup::read(file).map_err(|e| UserError(e.localize(t)))?;
-    if let Err(e) = target.create() {
-        target.undo();
+    let mut target = match db.as_dir() {
+        Some(dir) => Some(RestoreDir::check(dir).map_err(|e| match e {
+            Refused::NotAStore => UserError(t.f(Msg::err_restore_not_store, &[("path", db)])),
+            Refused::Io(e) => io_error(e),
+        })?),
+        None => None,
+    };
+    let dump = read()?;
+    let undo = |target: Option<RestoreDir>| {
+        if let Some(target) = target {
+            target.undo();
+        }
+    };
+    if let Some(dir) = target.as_mut()
+        && let Err(e) = dir.create()
+    {
+        undo(target);
         return Err(io_error(e));
     }
     let store = match crate::store::open(db) {
@@ -249,26 +295,21 @@ pub fn restore(db: &Location, file: &Path, force: bool, config: &Config, t: &I18
         Err(e) => {
             // In use: what is there belongs to the process that holds it.
             if !matches!(e, StoreError::InUse(_)) {
-                target.undo();
+                undo(target);
             }
             return Err(UserError(e.localize(t)));
         }
     };
     if let Err(e) = store.restore(&dump, force) {
         drop(store);
-        target.undo();
+        undo(target);
         let text = match e {
             RestoreError::NotEmpty => t.f(Msg::err_restore_not_empty, &[("path", db)]),
             RestoreError::Store(e) => e.localize(t),
-            other => t.f(
-                Msg::err_restore_bad,
-                &[("path", &file.display()), ("detail", &other)],
-            ),
+            other => t.f(Msg::err_restore_bad, &[("path", &source), ("detail", &other)]),
         };
         return Err(UserError(text));
     }
-    let tz = config.time_zone().unwrap_or(chrono_tz::Europe::Madrid);
-    summary_cache::refresh(store.as_ref(), tz, &config.local_holidays);
     crate::output::out(format_args!(
         "{}",
         t.f(
@@ -280,7 +321,7 @@ pub fn restore(db: &Location, file: &Path, force: bool, config: &Config, t: &I18
             ]
         )
     ));
-    Ok(())
+    Ok(store)
 }
 
 pub fn dashboard(
