@@ -59,6 +59,8 @@ pub struct Ctx {
     pub last_height: Cell<u16>,
     /// The terminal width at the last draw: narrow screens show the detail alone.
     pub last_width: Cell<u16>,
+    /// Other writers' changes, and whether the store can be reached.
+    pub live: super::live::Live,
     /// The rows are to be recomputed before the next draw.
     pub(super) stale: bool,
     pub(super) effects: Vec<Effect>,
@@ -94,6 +96,7 @@ impl Ctx {
             write_error: None,
             last_width: Cell::new(80),
             last_height: Cell::new(24),
+            live: super::live::Live::default(),
             stale: true,
             effects: Vec::new(),
         }

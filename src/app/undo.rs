@@ -2,10 +2,13 @@
 
 use super::ctx::{Ctx, StatusKind};
 use crate::i18n::Msg;
-use crate::store::Applied;
+use crate::store::{Applied, StoreError};
 
 impl Ctx {
     pub fn undo_redo(&mut self, undo: bool) {
+        if self.refuse_offline() {
+            return;
+        }
         // Changes not on disk go first: the undo stack is the store's.
         self.recover_store();
         let now = self.now();
@@ -23,6 +26,18 @@ impl Ctx {
                     Msg::nothing_to_redo
                 };
                 self.set_status(StatusKind::Info, self.t.t(msg).to_string());
+            }
+            // Someone changed a record the change touched since: said with who.
+            Err(e @ StoreError::Conflict { .. }) => {
+                tracing::info!("undo or redo refused: {e}");
+                self.catch_up();
+                let detail = e.conflict_words(&self.t, self.now());
+                let msg = if undo {
+                    Msg::undo_refused
+                } else {
+                    Msg::redo_refused
+                };
+                self.set_status(StatusKind::Error, self.t.f(msg, &[("detail", &detail)]));
             }
             Err(e) => {
                 let _ = self.applied(Err(e));

@@ -6,6 +6,7 @@
 pub mod councils;
 mod error;
 pub mod import;
+pub mod merge;
 pub mod requests;
 pub mod rollout;
 
