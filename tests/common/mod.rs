@@ -3,6 +3,7 @@
 
 pub mod cli;
 pub mod faulty;
+pub mod pg;
 pub mod pty;
 
 use chrono::{DateTime, Utc};

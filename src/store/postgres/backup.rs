@@ -163,7 +163,7 @@ impl PgStore {
                 .map_err(pg_error)?;
             }
             // The sequences go on from where the dump's counters were.
-            let set = "SELECT setval($1::regclass, greatest($2::bigint - 1, 1), $2::bigint > 1)";
+            let set = "SELECT setval($1::text::regclass, greatest($2::bigint - 1, 1), $2::bigint > 1)";
             tx.execute(
                 set,
                 &[&"ocsae.certificate_id", &(dump.next_certificate_id as i64)],

@@ -158,10 +158,11 @@ pub(super) fn pg_error(e: postgres::Error) -> StoreError {
     use postgres::error::SqlState;
     let detail = error_text(&e);
     match e.code() {
-        None => StoreError::Offline {
+        None if unreachable(&e) => StoreError::Offline {
             location: String::new(),
             detail,
         },
+        None => StoreError::Backend { detail, io: None },
         Some(code)
             if *code == SqlState::INSUFFICIENT_PRIVILEGE
                 || *code == SqlState::INVALID_AUTHORIZATION_SPECIFICATION
@@ -184,6 +185,18 @@ pub(super) fn pg_error(e: postgres::Error) -> StoreError {
         }
         Some(_) => StoreError::Backend { detail, io: None },
     }
+}
+
+/// Whether the driver's error is the server out of reach (rather than, say, a
+/// value it could not convert): the connection closed, failed, or timed out.
+fn unreachable(e: &postgres::Error) -> bool {
+    let io = std::error::Error::source(e).is_some_and(|s| s.downcast_ref::<std::io::Error>().is_some());
+    let text = e.to_string();
+    e.is_closed()
+        || io
+        || ["error communicating", "error connecting", "timeout", "TLS"]
+            .iter()
+            .any(|w| text.contains(w))
 }
 
 /// The server's message if it sent one, else the driver's with its cause.
