@@ -35,7 +35,11 @@ fn open_store(db: &Location, t: &I18n) -> Outcome<Opened> {
 }
 
 fn no_store(db: &Location, t: &I18n) -> UserError {
-    UserError(t.f(Msg::err_no_store, &[("path", db)]))
+    match db {
+        // A database is set up by its administrator, not by the first user.
+        Location::Postgres(_) => UserError(StoreError::NoSchema(db.to_string()).localize(t)),
+        Location::Sled(_) => UserError(t.f(Msg::err_no_store, &[("path", db)])),
+    }
 }
 
 /// Opens an existing store to read it only: on a full disk, a copy may be read.
