@@ -109,8 +109,8 @@ fn another_technicians_change_reaches_the_feed_within_a_second() {
     let anna = open(&db, "anna");
     let (tx, rx) = std::sync::mpsc::channel();
     assert!(anna.watch(Box::new(move |signal| tx.send(signal).is_ok())));
-    // The feed listens once its connection is up: give it a moment.
-    std::thread::sleep(Duration::from_millis(300));
+    // Once it listens, the feed has what was committed before read once.
+    assert_eq!(rx.recv_timeout(Duration::from_secs(5)).unwrap(), Signal::Changed);
     let marta = open(&db, "marta");
     let seen = anna.last_seq().unwrap();
     let filed = Instant::now();

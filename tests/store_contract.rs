@@ -116,6 +116,7 @@ on_both_backends!(
     a_dump_restores_into_an_empty_store_identically,
     authors_are_who_created_and_who_last_changed_each_record,
     a_store_of_a_newer_schema_is_refused,
+    a_change_built_on_what_the_last_one_returned_is_no_conflict,
 );
 
 fn council(store: &dyn Store, name: &str) -> Municipality {
@@ -517,4 +518,46 @@ fn a_store_of_a_newer_schema_is_refused(h: Harness) {
             Ok(_) => panic!("a newer store was opened"),
         }
     }
+}
+
+fn a_change_built_on_what_the_last_one_returned_is_no_conflict(h: Harness) {
+    let h = h.seeded();
+    let store = h.open_as("anna");
+    let pending = store
+        .rollouts()
+        .unwrap()
+        .into_iter()
+        .find(|r| r.ine == IneCode(252228) && r.service == "e-tram")
+        .unwrap();
+    // A clock with nanoseconds, as the system's is: stores keep milliseconds.
+    let at = at("2026-11-26T09:30:00.123456789Z");
+    let mut started = pending.clone();
+    started.status = RolloutStatus::InProgress;
+    started.updated_at = Some(at);
+    let applied = store
+        .apply(
+            Change::update(
+                ChangeKind::RolloutStatus,
+                Record::Rollout(pending),
+                Record::Rollout(started),
+            ),
+            at,
+        )
+        .unwrap();
+    // The dashboard mirrors what the store returned and builds the next change on it.
+    let Some(Record::Rollout(before)) = applied.edits[0].after.clone() else {
+        panic!("a rollout edit");
+    };
+    let mut done = before.clone();
+    done.status = RolloutStatus::Done;
+    store
+        .apply(
+            Change::update(
+                ChangeKind::RolloutStatus,
+                Record::Rollout(before),
+                Record::Rollout(done),
+            ),
+            at,
+        )
+        .expect("the same record, to the millisecond");
 }

@@ -214,8 +214,9 @@ fn transact(
         let Some(id) = edit.id() else {
             continue;
         };
-        let now = current.get(&id).cloned().flatten();
-        if now != edit.before {
+        // As stored: times to the millisecond, as the JSON keeps them.
+        let stored = current.get(&id).and_then(|r| r.as_ref()).map(tables::to_json);
+        if stored != edit.before.as_ref().map(tables::to_json) {
             return Err(conflict(tx, &id)?);
         }
         current.insert(id, edit.after.clone());

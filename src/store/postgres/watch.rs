@@ -45,8 +45,13 @@ fn run(target: Target, mut notify: Notify) {
                 continue;
             }
         };
-        // Back after a loss: what changed meanwhile is to be read.
-        if !reachable && !notify(Signal::Back) {
+        // Listening now: what was committed before it is read once (at the
+        // start, or after a loss), so that no change falls between the two.
+        let news = match reachable {
+            true => Signal::Changed,
+            false => Signal::Back,
+        };
+        if !notify(news) {
             return;
         }
         let Some(why) = listen(&mut client, &mut notify) else {
