@@ -57,15 +57,25 @@ fn each_place_that_names_the_store_gives_way_to_the_one_before_it() {
     // Nothing said: the user's data directory.
     assert_eq!(created_in(&ocsae(h, &["init"], &[])), dir("data/ocsae"));
     // The system's config, then the user's over it.
-    std::fs::write(h.join("system.toml"), format!("store = \"sled:{}\"\n", dir("system"))).unwrap();
+    std::fs::write(
+        h.join("system.toml"),
+        format!("store = \"sled:{}\"\n", dir("system")),
+    )
+    .unwrap();
     assert_eq!(created_in(&ocsae(h, &["init"], &[])), dir("system"));
     user_config(h, &format!("store = \"{}\"\n", dir("user")));
     assert_eq!(created_in(&ocsae(h, &["init"], &[])), dir("user"));
     // The environment over the config, --db over that, --store over all.
     let env = format!("sled:{}", dir("env"));
-    assert_eq!(created_in(&ocsae(h, &["init"], &[("OCSAE_STORE", &env)])), dir("env"));
+    assert_eq!(
+        created_in(&ocsae(h, &["init"], &[("OCSAE_STORE", &env)])),
+        dir("env")
+    );
     let db = dir("db");
-    assert_eq!(created_in(&ocsae(h, &["--db", &db, "init"], &[("OCSAE_STORE", &env)])), db);
+    assert_eq!(
+        created_in(&ocsae(h, &["--db", &db, "init"], &[("OCSAE_STORE", &env)])),
+        db
+    );
     let store = format!("sled:{}", dir("store"));
     assert_eq!(
         created_in(&ocsae(h, &["init", "--store", &store], &[("OCSAE_STORE", &env)])),
@@ -77,13 +87,25 @@ fn each_place_that_names_the_store_gives_way_to_the_one_before_it() {
 fn the_system_config_is_read_first_and_the_users_goes_over_it() {
     let home = tempfile::tempdir().unwrap();
     let h = home.path();
-    std::fs::write(h.join("system.toml"), "comarca = \"Priorat\"\nlanguage = \"es\"\n").unwrap();
+    std::fs::write(
+        h.join("system.toml"),
+        "comarca = \"Priorat\"\nlanguage = \"es\"\n",
+    )
+    .unwrap();
     let out = ocsae(h, &["--db", &h.join("s").display().to_string(), "init"], &[]);
     // The system's comarca; the language given on the command line wins over its `es`.
-    assert!(text(&out.stdout).contains("with 23 councils"), "{}", text(&out.stdout));
+    assert!(
+        text(&out.stdout).contains("with 23 councils"),
+        "{}",
+        text(&out.stdout)
+    );
     user_config(h, "comarca = \"Noguera\"\n");
     let out = ocsae(h, &["--db", &h.join("u").display().to_string(), "init"], &[]);
-    assert!(text(&out.stdout).contains("with 30 councils"), "{}", text(&out.stdout));
+    assert!(
+        text(&out.stdout).contains("with 30 councils"),
+        "{}",
+        text(&out.stdout)
+    );
     // A mistake in the system's file is named with it, and stops everything.
     std::fs::write(h.join("system.toml"), "multi_office = 3\n").unwrap();
     let out = ocsae(h, &["--db", &h.join("x").display().to_string(), "init"], &[]);
@@ -101,13 +123,30 @@ fn migrate_between_two_sled_stores_keeps_every_export() {
     assert!(ocsae(h, &["--store", &a, "init"], &[]).status.success());
     let filed = ocsae(
         h,
-        &["--store", &a, "cert", "add", "--municipality", "Tiurana", "--holder", "Maria Puig", "--role", "mayor", "--type", "tcat"],
+        &[
+            "--store",
+            &a,
+            "cert",
+            "add",
+            "--municipality",
+            "Tiurana",
+            "--holder",
+            "Maria Puig",
+            "--role",
+            "mayor",
+            "--type",
+            "tcat",
+        ],
         &[],
     );
     assert!(filed.status.success(), "{}", text(&filed.stderr));
     let out = ocsae(h, &["migrate", "--from", &a, "--to", &b], &[]);
     assert!(out.status.success(), "{}", text(&out.stderr));
-    assert!(text(&out.stdout).contains("30 councils, 1 requests and 2 history entries"), "{}", text(&out.stdout));
+    assert!(
+        text(&out.stdout).contains("30 councils, 1 requests and 2 history entries"),
+        "{}",
+        text(&out.stdout)
+    );
     for what in ["municipalities", "rollout", "certificates"] {
         let export = |store: &str| text(&ocsae(h, &["--store", store, "export", what], &[]).stdout);
         assert_eq!(export(&a), export(&b), "{what}");
