@@ -160,9 +160,7 @@ impl StoreError {
             Some(Kind::Municipality) => Msg::conflict_this_council,
             Some(Kind::Rollout) => Msg::conflict_this_rollout,
             Some(Kind::Certificate) => Msg::conflict_this_request,
-            // A kind added later: the words for any record.
-            #[allow(unreachable_patterns)]
-            _ => Msg::conflict_this_record,
+            None => Msg::conflict_this_record,
         };
         let ago = at.map_or_else(String::new, |at| ago(t, now - at));
         let what = change
