@@ -436,3 +436,32 @@ fn one_offices_technician_cannot_read_or_change_anothers_records_even_in_sql() {
     assert_eq!(anna.municipalities().unwrap().len(), 30);
     assert_eq!(anna.shared_settings().unwrap().unwrap().local_holidays.len(), 1);
 }
+
+#[test]
+fn a_colleagues_import_of_thousands_reaches_the_dashboard_at_once() {
+    let Some(db) = noguera() else { return };
+    let clock = FixedClock::new(at(NOW));
+    let mut anna = app_as(&db, "anna", &clock);
+    press(&mut anna, KeyCode::Char('3'));
+    let marta = open(&db, "marta");
+    let mut import = marta.begin_import(ChangeKind::ImportCertificates).unwrap();
+    import
+        .append(
+            (0..20_000)
+                .map(|i| Edit::create(Record::Certificate(request(&format!("Titular {i}")))))
+                .collect(),
+        )
+        .unwrap();
+    import.commit(at(NOW)).unwrap();
+    let started = Instant::now();
+    assert!(anna.store_signal(Signal::Changed));
+    let took = started.elapsed();
+    assert_eq!(anna.tab::<CertificatesTab>().rows.len(), 20_000);
+    assert!(
+        status(&anna).starts_with("marta: importació de certificats"),
+        "{}",
+        status(&anna)
+    );
+    // One sort for the lot, not one per request (which took minutes).
+    assert!(took < Duration::from_secs(10), "{took:?}");
+}

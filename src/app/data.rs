@@ -3,7 +3,6 @@
 use super::cert_data::CertData;
 use crate::domain::calendar::Calendar;
 use crate::domain::catalog::{service_index, services};
-use crate::domain::certificate::CertificateRequest;
 use crate::domain::municipality::{IneCode, Municipality};
 use crate::domain::rollout::{Rollout, RolloutStatus, Tally};
 use crate::domain::search::{CollationKey, fold};
@@ -229,22 +228,26 @@ impl Data {
         }
     }
 
-    /// Mirrors edits the store has applied.
+    /// Mirrors edits the store has applied. Requests go in at once, in order.
     pub fn apply(&mut self, edits: &[Edit]) {
+        let mut requests = Vec::new();
         for edit in edits {
             match (&edit.before, &edit.after) {
                 (_, Some(Record::Municipality(m))) => self.put_municipality(m.clone()),
                 (_, Some(Record::Rollout(r))) => self.put_rollout(r.clone()),
-                (_, Some(Record::Certificate(c))) => self.put_certificate(c.clone()),
+                (_, Some(Record::Certificate(c))) => requests.push((c.id, Some(c.clone()))),
                 (Some(Record::Municipality(m)), None) => self.remove_municipality(m.ine),
                 (Some(Record::Rollout(r)), None) => {
                     if let (Some(&i), Some(s)) = (self.by_ine.get(&r.ine), service_index(&r.service)) {
                         self.rollout[i][s] = None;
                     }
                 }
-                (Some(Record::Certificate(c)), None) => self.certs.remove(c.id),
+                (Some(Record::Certificate(c)), None) => requests.push((c.id, None)),
                 (None, None) => {}
             }
+        }
+        if !requests.is_empty() {
+            self.certs.put_all(requests, &self.calendar);
         }
         if edits
             .iter()
@@ -287,9 +290,5 @@ impl Data {
         if let (Some(&i), Some(s)) = (self.by_ine.get(&r.ine), service_index(&r.service)) {
             self.rollout[i][s] = Some(r);
         }
-    }
-
-    fn put_certificate(&mut self, c: CertificateRequest) {
-        self.certs.put(c, &self.calendar);
     }
 }

@@ -166,7 +166,9 @@ pub(super) fn pg_error(e: postgres::Error) -> StoreError {
         Some(code)
             if *code == SqlState::INSUFFICIENT_PRIVILEGE
                 || *code == SqlState::INVALID_AUTHORIZATION_SPECIFICATION
-                || *code == SqlState::INVALID_PASSWORD =>
+                || *code == SqlState::INVALID_PASSWORD
+                // A database that is not there is the administrator's to make.
+                || *code == SqlState::INVALID_CATALOG_NAME =>
         {
             StoreError::Denied {
                 location: String::new(),
