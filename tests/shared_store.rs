@@ -110,12 +110,19 @@ fn another_technicians_change_reaches_the_feed_within_a_second() {
     let (tx, rx) = std::sync::mpsc::channel();
     assert!(anna.watch(Box::new(move |signal| tx.send(signal).is_ok())));
     // Once it listens, the feed has what was committed before read once.
-    assert_eq!(rx.recv_timeout(Duration::from_secs(5)).unwrap(), Signal::Changed);
+    assert_eq!(
+        rx.recv_timeout(Duration::from_secs(5)).unwrap(),
+        Signal::Changed(vec![])
+    );
     let marta = open(&db, "marta");
     let seen = anna.last_seq().unwrap();
     let filed = Instant::now();
     let id = file(marta.as_ref(), "Maria Puig");
-    assert_eq!(rx.recv_timeout(Duration::from_secs(5)).unwrap(), Signal::Changed);
+    let announced = marta.last_seq().unwrap();
+    assert_eq!(
+        rx.recv_timeout(Duration::from_secs(5)).unwrap(),
+        Signal::Changed(vec![announced])
+    );
     let took = filed.elapsed();
     assert!(took < Duration::from_secs(1), "{took:?}");
     let news = anna.changes_since(seen).unwrap();
@@ -163,7 +170,7 @@ fn a_dashboard_shows_a_colleagues_change_in_place_and_says_who_made_it() {
         )
         .unwrap()
         .ids[0];
-    assert!(anna.store_signal(Signal::Changed));
+    assert!(anna.store_signal(Signal::Changed(vec![])));
     assert_eq!(anna.tab::<CertificatesTab>().rows.len(), 2);
     assert_eq!(
         selected_holder(&anna).as_deref(),
@@ -176,12 +183,34 @@ fn a_dashboard_shows_a_colleagues_change_in_place_and_says_who_made_it() {
         screen.contains(&format!("marta: nova sol·licitud · #{id} Maria Puig")),
         "{screen}"
     );
-    // Anna's own changes, when the feed brings them back, are not news.
+    // The same user in another session is news too...
     anna.status = None;
-    let mine = file(anna.store.as_ref(), "Pere Vidal");
-    anna.store_signal(Signal::Changed);
-    assert!(anna.data.certs.get(mine).is_some(), "mirrored from the history");
-    assert!(status(&anna).contains("Pere Vidal"), "{}", status(&anna));
+    let elsewhere = file(anna.store.as_ref(), "Pere Vidal");
+    anna.store_signal(Signal::Changed(vec![elsewhere]));
+    assert!(
+        anna.data.certs.get(elsewhere).is_some(),
+        "mirrored from the history"
+    );
+    assert!(
+        status(&anna).contains("anna: nova sol·licitud"),
+        "{}",
+        status(&anna)
+    );
+    // ...but a change made on this dashboard is not, when the feed announces it.
+    press(&mut anna, KeyCode::Char('n'));
+    type_text(&mut anna, "tiurana");
+    press(&mut anna, KeyCode::Tab);
+    type_text(&mut anna, "Laia Serra");
+    press(&mut anna, KeyCode::Enter);
+    let said = status(&anna);
+    assert!(said.starts_with("Desat"), "{said}");
+    let mine = anna.store.last_seq().unwrap();
+    assert!(
+        !anna.store_signal(Signal::Changed(vec![mine])),
+        "nothing to redraw"
+    );
+    assert_eq!(status(&anna), said);
+    assert_eq!(anna.data.certs.list.len(), 4);
 }
 
 #[test]
@@ -454,7 +483,7 @@ fn a_colleagues_import_of_thousands_reaches_the_dashboard_at_once() {
         .unwrap();
     import.commit(at(NOW)).unwrap();
     let started = Instant::now();
-    assert!(anna.store_signal(Signal::Changed));
+    assert!(anna.store_signal(Signal::Changed(vec![])));
     let took = started.elapsed();
     assert_eq!(anna.tab::<CertificatesTab>().rows.len(), 20_000);
     assert!(

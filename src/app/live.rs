@@ -35,6 +35,12 @@ impl Live {
     pub fn made(&mut self, seq: u64) {
         self.own.insert(seq);
     }
+
+    /// Whether announced entries are all this dashboard's own, already mirrored:
+    /// nothing to read (the entries of others are announced too, in order).
+    fn all_mine(&self, seqs: &[u64]) -> bool {
+        !seqs.is_empty() && seqs.iter().all(|s| self.own.contains(s))
+    }
 }
 
 impl Ctx {
@@ -107,7 +113,8 @@ impl App {
     /// What the store's feed says: news to read, the server gone, or back.
     pub fn store_signal(&mut self, signal: Signal) -> bool {
         match signal {
-            Signal::Changed => {
+            Signal::Changed(seqs) if self.ctx.live.all_mine(&seqs) => false,
+            Signal::Changed(_) => {
                 let changed = self.ctx.catch_up();
                 self.settle();
                 changed

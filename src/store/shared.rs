@@ -7,8 +7,9 @@ use chrono::NaiveDate;
 /// News from a shared store, sent from its own thread.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Signal {
-    /// Someone committed a change: read `changes_since`.
-    Changed,
+    /// Changes were committed: read `changes_since`. The numbers of those the
+    /// store announced (none: whatever changed, read it all).
+    Changed(Vec<u64>),
     /// The server cannot be reached; why, in the server's or the system's words.
     Lost(String),
     /// Reachable again: what changed meanwhile is to be read.

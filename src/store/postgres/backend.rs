@@ -100,7 +100,7 @@ impl Store for PgStore {
     }
 
     fn write_cache(&self, name: &str, text: &str) {
-        let written = self.write(|c| {
+        let written = self.write(|c, _| {
             c.execute(
                 "INSERT INTO ocsae.cache (name, body) VALUES ($1, $2) \
                  ON CONFLICT (author, name) DO UPDATE SET body = EXCLUDED.body",
@@ -139,7 +139,7 @@ impl Store for PgStore {
     /// The holidays go to each comarca the store holds; several offices turn on
     /// the row-level security that keeps each to its own comarca.
     fn share_settings(&self, settings: &SharedSettings) -> Result<()> {
-        self.write(|c| {
+        self.write(|c, _| {
             let mut tx = c.transaction().map_err(pg_error)?;
             tx.execute(
                 "INSERT INTO ocsae.local_holiday (comarca, day) \

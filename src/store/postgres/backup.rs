@@ -94,7 +94,7 @@ impl PgStore {
             .collect();
         let comarca_of = |record: &Record| comarques.get(&tables::ine_of(record)).copied().unwrap_or("");
         let stacks = stacks_to_restore(dump);
-        self.write(|client| {
+        self.write(|client, st| {
             let mut tx = client.transaction().map_err(pg_error)?;
             tx.execute("SELECT pg_advisory_xact_lock($1)", &[&WRITE_LOCK])
                 .map_err(pg_error)?;
@@ -122,7 +122,7 @@ impl PgStore {
                     .map(|r| (r, comarca_of(r)))
                     .collect();
                 if !rows.is_empty() {
-                    tables::upsert(&mut tx, kind, &rows).map_err(pg_error)?;
+                    tables::upsert(&mut tx, st, kind, &rows).map_err(pg_error)?;
                 }
             }
             for item in &dump.history {

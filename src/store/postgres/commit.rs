@@ -5,7 +5,7 @@
 //! `before` is compared with the row as it is, locked: a record someone else
 //! changed is a conflict naming them, and nothing is written.
 
-use super::{PgStore, damaged, pg_error, tables};
+use super::{PgStore, Statements, damaged, pg_error, tables};
 use crate::domain::municipality::IneCode;
 use crate::store::{
     Applied, ChangeKind, Edit, EntryKind, Kind, NEW_ID, Record, RecordId, Result, StoreError,
@@ -13,6 +13,7 @@ use crate::store::{
 use chrono::{DateTime, SubsecRound, Utc};
 use postgres::Transaction;
 use std::collections::{BTreeSet, HashMap};
+use std::sync::Mutex;
 
 /// The lock every writer holds from numbering its change to committing it.
 pub(super) const WRITE_LOCK: i64 = 0x6f63_7361_6502;
@@ -91,11 +92,16 @@ impl PgStore {
         stacks: StackMove,
     ) -> Result<Applied> {
         let name = self.name();
-        let user = self.user.clone();
-        self.write(|client| {
+        self.write(|client, st| {
             let mut tx = client.transaction().map_err(pg_error)?;
-            lock(&mut tx)?;
-            let applied = transact(&mut tx, &name, &user, kind, change, edits, at, stacks)?;
+            let mut w = Writing {
+                st,
+                location: &name,
+                user: &self.user,
+                comarques: &self.comarques,
+            };
+            lock(&mut tx, w.st)?;
+            let applied = w.transact(&mut tx, kind, change, edits, at, stacks)?;
             tx.commit().map_err(pg_error)?;
             Ok(applied)
         })
@@ -105,10 +111,15 @@ impl PgStore {
     /// (or redo) stack, read and applied in one transaction.
     pub(super) fn step(&self, undo: bool, at: DateTime<Utc>) -> Result<Option<Applied>> {
         let name = self.name();
-        let user = self.user.clone();
-        self.write(|client| {
+        self.write(|client, st| {
             let mut tx = client.transaction().map_err(pg_error)?;
-            lock(&mut tx)?;
+            let mut w = Writing {
+                st,
+                location: &name,
+                user: &self.user,
+                comarques: &self.comarques,
+            };
+            lock(&mut tx, w.st)?;
             let mine = stacks_of(&mut tx)?;
             let top = match undo {
                 true => mine.undo.last(),
@@ -126,17 +137,16 @@ impl PgStore {
                 ),
                 false => (EntryKind::Redo(seq as u64), edits, StackMove::Redo),
             };
-            let applied = transact(&mut tx, &name, &user, kind, change, edits, at, how)?;
+            let applied = w.transact(&mut tx, kind, change, edits, at, how)?;
             tx.commit().map_err(pg_error)?;
             Ok(Some(applied))
         })
     }
 }
 
-fn lock(tx: &mut Transaction) -> Result<()> {
-    tx.execute("SELECT pg_advisory_xact_lock($1)", &[&WRITE_LOCK])
-        .map_err(pg_error)
-        .map(|_| ())
+fn lock(tx: &mut Transaction, st: &mut Statements) -> Result<()> {
+    let sql = st.get(tx, "SELECT pg_advisory_xact_lock($1)").map_err(pg_error)?;
+    tx.execute(&sql, &[&WRITE_LOCK]).map_err(pg_error).map(|_| ())
 }
 
 /// This user's stacks, locked.
@@ -193,111 +203,247 @@ pub(super) fn edit_of(row: &postgres::Row, first: usize, location: &str) -> Resu
     })
 }
 
-/// The change, its history entry and its user's stacks, inside the transaction
-/// (which holds the write lock).
-#[allow(clippy::too_many_arguments)]
-fn transact(
-    tx: &mut Transaction,
-    location: &str,
-    user: &str,
-    kind: EntryKind,
-    change: ChangeKind,
-    mut edits: Vec<Edit>,
-    at: DateTime<Utc>,
-    stacks: StackMove,
-) -> Result<Applied> {
-    let ids = assign_ids(tx, &mut edits)?;
-    // Every record as it is now, locked, then each edit's `before` checked against
-    // it in order (an edit may follow another of the same record).
-    let mut current = current_records(tx, location, &edits)?;
-    for edit in &edits {
-        let Some(id) = edit.id() else {
-            continue;
+/// What a change's transaction needs besides the transaction itself.
+struct Writing<'a> {
+    st: &'a mut Statements,
+    location: &'a str,
+    user: &'a str,
+    comarques: &'a Mutex<HashMap<IneCode, String>>,
+}
+
+impl Writing<'_> {
+    /// The change, its history entry and its user's stacks, inside the transaction
+    /// (which holds the write lock).
+    fn transact(
+        &mut self,
+        tx: &mut Transaction,
+        kind: EntryKind,
+        change: ChangeKind,
+        mut edits: Vec<Edit>,
+        at: DateTime<Utc>,
+        stacks: StackMove,
+    ) -> Result<Applied> {
+        let ids = assign_ids(tx, &mut edits)?;
+        // Every record as it is now, locked, then each edit's `before` checked against
+        // it in order (an edit may follow another of the same record).
+        let mut current = self.current_records(tx, &edits)?;
+        for edit in &edits {
+            let Some(id) = edit.id() else {
+                continue;
+            };
+            // As stored: times to the millisecond, as the JSON keeps them.
+            let stored = current.get(&id).and_then(|r| r.as_ref()).map(tables::to_json);
+            if stored != edit.before.as_ref().map(tables::to_json) {
+                return Err(conflict(tx, &id)?);
+            }
+            current.insert(id, edit.after.clone());
+        }
+        let comarques = self.comarques_of(tx, &edits)?;
+        let comarca_of = |record: &Record| {
+            comarques
+                .get(&tables::ine_of(record))
+                .map_or("", String::as_str)
+                .to_string()
         };
-        // As stored: times to the millisecond, as the JSON keeps them.
-        let stored = current.get(&id).and_then(|r| r.as_ref()).map(tables::to_json);
-        if stored != edit.before.as_ref().map(tables::to_json) {
-            return Err(conflict(tx, &id)?);
+        // The records as they end up, by kind: written, or removed.
+        for k in Kind::ALL {
+            let touched: Vec<(&RecordId, &Option<Record>)> =
+                current.iter().filter(|(id, _)| id.kind() == k).collect();
+            let gone: Vec<RecordId> = touched
+                .iter()
+                .filter(|(_, r)| r.is_none())
+                .map(|(id, _)| (*id).clone())
+                .collect();
+            if !gone.is_empty() {
+                tables::delete(tx, k, &gone).map_err(pg_error)?;
+            }
+            let kept: Vec<(&Record, String)> = touched
+                .iter()
+                .filter_map(|(_, r)| r.as_ref())
+                .map(|r| (r, comarca_of(r)))
+                .collect();
+            if !kept.is_empty() {
+                let rows: Vec<(&Record, &str)> = kept.iter().map(|(r, c)| (*r, c.as_str())).collect();
+                tables::upsert(tx, self.st, k, &rows).map_err(pg_error)?;
+            }
         }
-        current.insert(id, edit.after.clone());
-    }
-    let comarques = comarques(tx, &edits)?;
-    let comarca_of = |record: &Record| {
-        comarques
-            .get(&tables::ine_of(record))
-            .map_or("", String::as_str)
-            .to_string()
-    };
-    // The records as they end up, by kind: written, or removed.
-    for k in Kind::ALL {
-        let touched: Vec<(&RecordId, &Option<Record>)> =
-            current.iter().filter(|(id, _)| id.kind() == k).collect();
-        let gone: Vec<RecordId> = touched
+        let at = at.trunc_subsecs(3);
+        let edit_comarques: Vec<String> = edits
             .iter()
-            .filter(|(_, r)| r.is_none())
-            .map(|(id, _)| (*id).clone())
+            .map(|e| e.record().map(comarca_of).unwrap_or_default())
             .collect();
-        if !gone.is_empty() {
-            tables::delete(tx, k, &gone).map_err(pg_error)?;
+        let seq = self.append(tx, kind, &change, &edits, &edit_comarques, at)?;
+        match stacks {
+            StackMove::Keep => {}
+            // A change of one's own: on the undo stack, the redo stack emptied; in
+            // one statement, since it need not be read first.
+            StackMove::Do => {
+                let sql = self
+                    .st
+                    .get(
+                        tx,
+                        "INSERT INTO ocsae.stacks (undo, redo) VALUES (ARRAY[$1::bigint], '{}') \
+                         ON CONFLICT (author) DO UPDATE SET \
+                         undo = (ocsae.stacks.undo || $1::bigint)[greatest(1, cardinality(ocsae.stacks.undo) + 2 - $2::int):], \
+                         redo = '{}'",
+                    )
+                    .map_err(pg_error)?;
+                tx.execute(&sql, &[&seq, &(UNDO_DEPTH as i32)])
+                    .map_err(pg_error)?;
+            }
+            StackMove::Undo | StackMove::Redo => {
+                let moved = stacks_of(tx)?.moved(stacks, seq);
+                tx.execute(
+                    "UPDATE ocsae.stacks SET undo = $1, redo = $2 WHERE author = session_user",
+                    &[&moved.undo, &moved.redo],
+                )
+                .map_err(pg_error)?;
+            }
         }
-        let kept: Vec<(&Record, String)> = touched
+        Ok(Applied {
+            seq: seq as u64,
+            at,
+            user: self.user.to_string(),
+            kind,
+            change,
+            ids,
+            edits,
+            durable: true,
+        })
+    }
+
+    /// The history entry with its edits, numbered next, and the notification of
+    /// it, sent at commit: one statement.
+    fn append(
+        &mut self,
+        tx: &mut Transaction,
+        kind: EntryKind,
+        change: &ChangeKind,
+        edits: &[Edit],
+        comarques: &[String],
+        at: DateTime<Utc>,
+    ) -> Result<i64> {
+        let rows = EditRows::of(edits, comarques);
+        let touched: Vec<&str> = comarques
             .iter()
-            .filter_map(|(_, r)| r.as_ref())
-            .map(|r| (r, comarca_of(r)))
+            .map(String::as_str)
+            .collect::<BTreeSet<_>>()
+            .into_iter()
             .collect();
-        if !kept.is_empty() {
-            let rows: Vec<(&Record, &str)> = kept.iter().map(|(r, c)| (*r, c.as_str())).collect();
-            tables::upsert(tx, k, &rows).map_err(pg_error)?;
+        let (kind_name, target) = entry_kind_columns(kind);
+        let sql = self
+            .st
+            .get(
+                tx,
+                "WITH h AS ( \
+                   INSERT INTO ocsae.history (seq, at, kind, target, change, edits, comarques) \
+                   VALUES (nextval('ocsae.history_seq'), $1, $2, $3, $4, $5, $6) RETURNING seq \
+                 ), e AS ( \
+                   INSERT INTO ocsae.history_edit (seq, pos, kind, key, comarca, before, after) \
+                   SELECT h.seq, p, k, y, c, b::jsonb, a::jsonb FROM h, \
+                   unnest($7::int[], $8::text[], $9::text[], $10::text[], $11::text[], $12::text[]) AS u(p, k, y, c, b, a) \
+                 ) \
+                 SELECT seq, pg_notify('ocsae_changes', seq::text)::text FROM h",
+            )
+            .map_err(pg_error)?;
+        let row = tx
+            .query_one(
+                &sql,
+                &[
+                    &at,
+                    &kind_name,
+                    &target,
+                    &change.as_str(),
+                    &(edits.len() as i32),
+                    &touched,
+                    &rows.pos,
+                    &rows.kinds,
+                    &rows.keys,
+                    &rows.comarques,
+                    &rows.before,
+                    &rows.after,
+                ],
+            )
+            .map_err(pg_error)?;
+        Ok(row.get(0))
+    }
+
+    /// The stored records the edits touch (None: absent), locked for the transaction.
+    fn current_records(
+        &mut self,
+        tx: &mut Transaction,
+        edits: &[Edit],
+    ) -> Result<HashMap<RecordId, Option<Record>>> {
+        let mut out: HashMap<RecordId, Option<Record>> = HashMap::new();
+        let mut wanted: HashMap<Kind, Vec<RecordId>> = HashMap::new();
+        for edit in edits {
+            let Some(id) = edit.id() else {
+                continue;
+            };
+            if out.insert(id.clone(), None).is_none() {
+                // A request numbered just now is nowhere yet.
+                let fresh = edit.before.is_none() && matches!(&edit.after, Some(r) if r.is_new());
+                if !fresh {
+                    wanted.entry(id.kind()).or_default().push(id);
+                }
+            }
         }
+        for (kind, ids) in wanted {
+            for row in tables::lock_current(tx, self.st, kind, &ids).map_err(pg_error)? {
+                if let Some(record) =
+                    tables::from_row(kind, &row, 0).map_err(|e| damaged(self.location, e))?
+                {
+                    out.insert(record.id(), Some(record));
+                }
+            }
+        }
+        Ok(out)
     }
-    let at = at.trunc_subsecs(3);
-    let seq: i64 = tx
-        .query_one("SELECT nextval('ocsae.history_seq')", &[])
-        .map_err(pg_error)?
-        .get(0);
-    let edit_comarques: Vec<String> = edits
-        .iter()
-        .map(|e| e.record().map(comarca_of).unwrap_or_default())
-        .collect();
-    let touched: BTreeSet<&String> = edit_comarques.iter().collect();
-    let touched: Vec<&String> = touched.into_iter().collect();
-    let (kind_name, target) = entry_kind_columns(kind);
-    tx.execute(
-        "INSERT INTO ocsae.history (seq, at, kind, target, change, edits, comarques) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7)",
-        &[
-            &seq,
-            &at,
-            &kind_name,
-            &target,
-            &change.as_str(),
-            &(edits.len() as i32),
-            &touched,
-        ],
-    )
-    .map_err(pg_error)?;
-    insert_edits(tx, seq, &edits, &edit_comarques)?;
-    if stacks != StackMove::Keep {
-        let moved = stacks_of(tx)?.moved(stacks, seq);
-        tx.execute(
-            "INSERT INTO ocsae.stacks (undo, redo) VALUES ($1, $2) \
-             ON CONFLICT (author) DO UPDATE SET undo = EXCLUDED.undo, redo = EXCLUDED.redo",
-            &[&moved.undo, &moved.redo],
-        )
-        .map_err(pg_error)?;
+
+    /// The comarca of every council the edits touch: from the councils the change
+    /// writes, else as read before, else from the stored ones.
+    fn comarques_of(&mut self, tx: &mut Transaction, edits: &[Edit]) -> Result<HashMap<IneCode, String>> {
+        let mut known = self
+            .comarques
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        let mut out = HashMap::new();
+        let mut ask = BTreeSet::new();
+        for record in edits.iter().filter_map(Edit::record) {
+            match record {
+                Record::Municipality(m) => {
+                    out.insert(m.ine, m.comarca.clone());
+                }
+                other => {
+                    let ine = tables::ine_of(other);
+                    match known.get(&ine) {
+                        Some(c) => {
+                            out.insert(ine, c.clone());
+                        }
+                        None => {
+                            ask.insert(ine.0 as i32);
+                        }
+                    }
+                }
+            }
+        }
+        ask.retain(|ine| !out.contains_key(&IneCode(*ine as u32)));
+        if !ask.is_empty() {
+            let ask: Vec<i32> = ask.into_iter().collect();
+            let rows = tx
+                .query(
+                    "SELECT ine, comarca FROM ocsae.municipality WHERE ine = ANY($1)",
+                    &[&ask],
+                )
+                .map_err(pg_error)?;
+            for row in rows {
+                let ine: i32 = row.get(0);
+                out.insert(IneCode(ine as u32), row.get(1));
+            }
+        }
+        known.extend(out.iter().map(|(k, v)| (*k, v.clone())));
+        Ok(out)
     }
-    tx.execute("SELECT pg_notify($1, $2)", &[&CHANNEL, &seq.to_string()])
-        .map_err(pg_error)?;
-    Ok(Applied {
-        seq: seq as u64,
-        at,
-        user: user.to_string(),
-        kind,
-        change,
-        ids,
-        edits,
-        durable: true,
-    })
 }
 
 /// Gives new requests (`NEW_ID`) the sequence's next ids, in the order of the edits.
@@ -331,96 +477,55 @@ fn assign_ids(tx: &mut Transaction, edits: &mut [Edit]) -> Result<Vec<u64>> {
     Ok(ids)
 }
 
-/// The stored records the edits touch (None: absent), locked for the transaction.
-fn current_records(
-    tx: &mut Transaction,
-    location: &str,
-    edits: &[Edit],
-) -> Result<HashMap<RecordId, Option<Record>>> {
-    let mut out: HashMap<RecordId, Option<Record>> = HashMap::new();
-    let mut wanted: HashMap<Kind, Vec<RecordId>> = HashMap::new();
-    for edit in edits {
-        let Some(id) = edit.id() else {
-            continue;
+/// An entry's edits as the columns of `history_edit` (arrays for `unnest`).
+struct EditRows {
+    pos: Vec<i32>,
+    kinds: Vec<&'static str>,
+    keys: Vec<String>,
+    comarques: Vec<String>,
+    before: Vec<Option<String>>,
+    after: Vec<Option<String>>,
+}
+
+impl EditRows {
+    fn of(edits: &[Edit], comarques: &[String]) -> EditRows {
+        let n = edits.len();
+        let mut rows = EditRows {
+            pos: Vec::with_capacity(n),
+            kinds: Vec::with_capacity(n),
+            keys: Vec::with_capacity(n),
+            comarques: Vec::with_capacity(n),
+            before: Vec::with_capacity(n),
+            after: Vec::with_capacity(n),
         };
-        if out.insert(id.clone(), None).is_none() {
-            // A request numbered just now is nowhere yet.
-            let fresh = edit.before.is_none() && matches!(&edit.after, Some(r) if r.is_new());
-            if !fresh {
-                wanted.entry(id.kind()).or_default().push(id);
-            }
+        for (i, edit) in edits.iter().enumerate() {
+            let Some(id) = edit.id() else {
+                continue;
+            };
+            rows.pos.push(i as i32);
+            rows.kinds.push(tables::kind_name(id.kind()));
+            rows.keys.push(tables::key_text(&id));
+            rows.comarques.push(comarques[i].clone());
+            rows.before.push(edit.before.as_ref().map(tables::to_json));
+            rows.after.push(edit.after.as_ref().map(tables::to_json));
         }
+        rows
     }
-    for (kind, ids) in wanted {
-        for row in tables::lock_current(tx, kind, &ids).map_err(pg_error)? {
-            if let Some(record) = tables::from_row(kind, &row, 0).map_err(|e| damaged(location, e))? {
-                out.insert(record.id(), Some(record));
-            }
-        }
-    }
-    Ok(out)
 }
 
-/// The comarca of every council the edits touch: from the councils the change
-/// writes, else from the stored ones.
-fn comarques(tx: &mut Transaction, edits: &[Edit]) -> Result<HashMap<IneCode, String>> {
-    let mut out = HashMap::new();
-    let mut ask = BTreeSet::new();
-    for record in edits.iter().filter_map(Edit::record) {
-        match record {
-            Record::Municipality(m) => {
-                out.insert(m.ine, m.comarca.clone());
-            }
-            other => {
-                ask.insert(tables::ine_of(other).0 as i32);
-            }
-        }
-    }
-    ask.retain(|ine| !out.contains_key(&IneCode(*ine as u32)));
-    if !ask.is_empty() {
-        let ask: Vec<i32> = ask.into_iter().collect();
-        let rows = tx
-            .query(
-                "SELECT ine, comarca FROM ocsae.municipality WHERE ine = ANY($1)",
-                &[&ask],
-            )
-            .map_err(pg_error)?;
-        for row in rows {
-            let ine: i32 = row.get(0);
-            out.insert(IneCode(ine as u32), row.get(1));
-        }
-    }
-    Ok(out)
-}
-
-/// The entry's edits, one row each, in order.
+/// The entry's edits, one row each, in order (a restore, whose entries keep their numbers).
 pub(super) fn insert_edits(
     tx: &mut Transaction,
     seq: i64,
     edits: &[Edit],
     comarques: &[String],
 ) -> Result<()> {
-    let mut pos = Vec::with_capacity(edits.len());
-    let mut kinds = Vec::with_capacity(edits.len());
-    let mut keys = Vec::with_capacity(edits.len());
-    let mut before = Vec::with_capacity(edits.len());
-    let mut after = Vec::with_capacity(edits.len());
-    for (i, edit) in edits.iter().enumerate() {
-        let Some(id) = edit.id() else {
-            continue;
-        };
-        pos.push(i as i32);
-        kinds.push(tables::kind_name(id.kind()));
-        keys.push(tables::key_text(&id));
-        before.push(edit.before.as_ref().map(tables::to_json));
-        after.push(edit.after.as_ref().map(tables::to_json));
-    }
-    let comarques: Vec<&str> = pos.iter().map(|&i| comarques[i as usize].as_str()).collect();
+    let rows = EditRows::of(edits, comarques);
     tx.execute(
         "INSERT INTO ocsae.history_edit (seq, pos, kind, key, comarca, before, after) \
          SELECT $1, p, k, y, c, b::jsonb, a::jsonb \
          FROM unnest($2::int[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[]) AS u(p, k, y, c, b, a)",
-        &[&seq, &pos, &kinds, &keys, &comarques, &before, &after],
+        &[&seq, &rows.pos, &rows.kinds, &rows.keys, &rows.comarques, &rows.before, &rows.after],
     )
     .map_err(pg_error)?;
     Ok(())

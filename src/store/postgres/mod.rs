@@ -22,10 +22,15 @@ mod tables;
 mod watch;
 
 use super::{Location, Result, StoreError};
+use crate::domain::municipality::IneCode;
 use connect::Target;
-use postgres::Client;
+use postgres::{Client, GenericClient, Statement};
+use std::collections::HashMap;
 use std::sync::{Mutex, MutexGuard, PoisonError};
-use std::time::Duration;
+use std::time::{Duration, Instant};
+
+/// A connection that was idle this long is pinged before a change is sent on it.
+const IDLE: Duration = Duration::from_secs(1);
 
 pub use schema::CURRENT;
 
@@ -34,9 +39,48 @@ pub struct PgStore {
     target: Target,
     /// The connection for reads and changes; None after it broke, until the next
     /// call connects again.
-    client: Mutex<Option<Client>>,
+    conn: Mutex<Option<Conn>>,
     /// The connection's role: the author of this session's changes.
     user: String,
+    /// Each council's comarca, as read (a council never moves).
+    comarques: Mutex<HashMap<IneCode, String>>,
+}
+
+/// A connection with the statements prepared on it, and when it was last used.
+struct Conn {
+    client: Client,
+    statements: Statements,
+    used: Instant,
+}
+
+impl Conn {
+    fn new(client: Client) -> Conn {
+        Conn {
+            client,
+            statements: Statements::default(),
+            used: Instant::now(),
+        }
+    }
+}
+
+/// Statements prepared once per connection: a change is then one round trip per
+/// statement, not two.
+#[derive(Default)]
+pub(super) struct Statements(HashMap<&'static str, Statement>);
+
+impl Statements {
+    pub(super) fn get(
+        &mut self,
+        client: &mut impl GenericClient,
+        sql: &'static str,
+    ) -> std::result::Result<Statement, postgres::Error> {
+        if let Some(statement) = self.0.get(sql) {
+            return Ok(statement.clone());
+        }
+        let statement = client.prepare(sql)?;
+        self.0.insert(sql, statement.clone());
+        Ok(statement)
+    }
 }
 
 impl PgStore {
@@ -66,8 +110,9 @@ impl PgStore {
         Ok(PgStore {
             location: location.clone(),
             target,
-            client: Mutex::new(Some(client)),
+            conn: Mutex::new(Some(Conn::new(client))),
             user,
+            comarques: Mutex::new(HashMap::new()),
         })
     }
 
@@ -87,8 +132,8 @@ impl PgStore {
         self.location.to_string()
     }
 
-    fn slot(&self) -> MutexGuard<'_, Option<Client>> {
-        self.client.lock().unwrap_or_else(PoisonError::into_inner)
+    fn slot(&self) -> MutexGuard<'_, Option<Conn>> {
+        self.conn.lock().unwrap_or_else(PoisonError::into_inner)
     }
 
     /// Runs a read on the connection, connecting first if it broke; a read that
@@ -97,8 +142,9 @@ impl PgStore {
         let mut slot = self.slot();
         let mut tried = false;
         loop {
-            let client = self.connected(&mut slot)?;
-            match f(client) {
+            let conn = self.connected(&mut slot)?;
+            conn.used = Instant::now();
+            match f(&mut conn.client) {
                 Err(e) if e.is_offline() => {
                     *slot = None;
                     if tried {
@@ -111,26 +157,30 @@ impl PgStore {
         }
     }
 
-    /// Runs a change on a connection known to be alive: one that broke while idle
-    /// is replaced before anything is sent, and a change is never sent twice.
-    fn write<T>(&self, f: impl FnOnce(&mut Client) -> Result<T>) -> Result<T> {
+    /// Runs a change on a connection known to be alive: one idle for a while is
+    /// pinged first, and replaced before anything is sent if it broke meanwhile (a
+    /// server restarted); a change is never sent twice.
+    fn write<T>(&self, f: impl FnOnce(&mut Client, &mut Statements) -> Result<T>) -> Result<T> {
         let mut slot = self.slot();
-        if let Some(client) = slot.as_mut()
-            && client.is_valid(Duration::from_secs(5)).is_err()
+        if let Some(conn) = slot.as_mut()
+            && conn.used.elapsed() >= IDLE
+            && conn.client.is_valid(Duration::from_secs(5)).is_err()
         {
             *slot = None;
         }
-        let client = self.connected(&mut slot)?;
-        let result = f(client);
+        let conn = self.connected(&mut slot)?;
+        conn.used = Instant::now();
+        let result = f(&mut conn.client, &mut conn.statements);
         if result.as_ref().is_err_and(StoreError::is_offline) {
             *slot = None;
         }
         result.map_err(|e| locate(e, &self.name()))
     }
 
-    fn connected<'a>(&self, slot: &'a mut Option<Client>) -> Result<&'a mut Client> {
-        if slot.as_ref().is_none_or(Client::is_closed) {
-            *slot = Some(self.target.connect().map_err(|e| locate(e, &self.name()))?);
+    fn connected<'a>(&self, slot: &'a mut Option<Conn>) -> Result<&'a mut Conn> {
+        if slot.as_ref().is_none_or(|c| c.client.is_closed()) {
+            let client = self.target.connect().map_err(|e| locate(e, &self.name()))?;
+            *slot = Some(Conn::new(client));
         }
         Ok(slot.as_mut().expect("connected just now"))
     }

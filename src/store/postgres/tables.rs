@@ -2,6 +2,7 @@
 //! history writes it, and the record as JSON. A new kind adds its arms here and
 //! its table in a migration.
 
+use super::Statements;
 use crate::domain::municipality::IneCode;
 use crate::store::{Kind, Record, RecordId};
 use postgres::GenericClient;
@@ -123,29 +124,44 @@ type Rows = Result<Vec<postgres::Row>, postgres::Error>;
 
 /// The stored records with these ids (all of one kind), locked until the
 /// transaction ends.
-pub(super) fn lock_current(tx: &mut impl GenericClient, kind: Kind, ids: &[RecordId]) -> Rows {
+pub(super) fn lock_current(
+    tx: &mut impl GenericClient,
+    st: &mut Statements,
+    kind: Kind,
+    ids: &[RecordId],
+) -> Rows {
     let k = Columns::of(ids);
     match kind {
-        Kind::Municipality => tx.query(
-            "SELECT record FROM ocsae.municipality WHERE ine = ANY($1) FOR UPDATE",
-            &[&k.ine],
-        ),
-        Kind::Rollout => tx.query(
-            "SELECT r.record FROM ocsae.rollout r \
-             JOIN unnest($1::int[], $2::text[]) AS k(ine, service) ON r.ine = k.ine AND r.service = k.service \
-             FOR UPDATE OF r",
-            &[&k.ine, &k.service],
-        ),
-        Kind::Certificate => tx.query(
-            "SELECT record FROM ocsae.certificate WHERE id = ANY($1) FOR UPDATE",
-            &[&k.id],
-        ),
+        Kind::Municipality => {
+            let sql = st.get(
+                tx,
+                "SELECT record FROM ocsae.municipality WHERE ine = ANY($1) FOR UPDATE",
+            )?;
+            tx.query(&sql, &[&k.ine])
+        }
+        Kind::Rollout => {
+            let sql = st.get(
+                tx,
+                "SELECT r.record FROM ocsae.rollout r \
+                 JOIN unnest($1::int[], $2::text[]) AS k(ine, service) ON r.ine = k.ine AND r.service = k.service \
+                 FOR UPDATE OF r",
+            )?;
+            tx.query(&sql, &[&k.ine, &k.service])
+        }
+        Kind::Certificate => {
+            let sql = st.get(
+                tx,
+                "SELECT record FROM ocsae.certificate WHERE id = ANY($1) FOR UPDATE",
+            )?;
+            tx.query(&sql, &[&k.id])
+        }
     }
 }
 
 /// Writes records of one kind (with their comarca), replacing those with the same key.
 pub(super) fn upsert(
     tx: &mut impl GenericClient,
+    st: &mut Statements,
     kind: Kind,
     rows: &[(&Record, &str)],
 ) -> Result<u64, postgres::Error> {
@@ -153,26 +169,33 @@ pub(super) fn upsert(
     let comarca: Vec<&str> = rows.iter().map(|(_, c)| *c).collect();
     let json: Vec<String> = rows.iter().map(|(r, _)| to_json(r)).collect();
     match kind {
-        Kind::Municipality => tx.execute(
-            "INSERT INTO ocsae.municipality (ine, comarca, record) \
-             SELECT k, c, r::jsonb FROM unnest($1::int[], $2::text[], $3::text[]) AS u(k, c, r) \
-             ON CONFLICT (ine) DO UPDATE SET comarca = EXCLUDED.comarca, record = EXCLUDED.record",
-            &[&k.ine, &comarca, &json],
-        ),
-        Kind::Rollout => tx.execute(
-            "INSERT INTO ocsae.rollout (ine, service, comarca, record) \
-             SELECT k, s, c, r::jsonb FROM unnest($1::int[], $2::text[], $3::text[], $4::text[]) AS u(k, s, c, r) \
-             ON CONFLICT (ine, service) DO UPDATE SET comarca = EXCLUDED.comarca, record = EXCLUDED.record",
-            &[&k.ine, &k.service, &comarca, &json],
-        ),
+        Kind::Municipality => {
+            let sql = st.get(
+                tx,
+                "INSERT INTO ocsae.municipality (ine, comarca, record) \
+                 SELECT k, c, r::jsonb FROM unnest($1::int[], $2::text[], $3::text[]) AS u(k, c, r) \
+                 ON CONFLICT (ine) DO UPDATE SET comarca = EXCLUDED.comarca, record = EXCLUDED.record",
+            )?;
+            tx.execute(&sql, &[&k.ine, &comarca, &json])
+        }
+        Kind::Rollout => {
+            let sql = st.get(
+                tx,
+                "INSERT INTO ocsae.rollout (ine, service, comarca, record) \
+                 SELECT k, s, c, r::jsonb FROM unnest($1::int[], $2::text[], $3::text[], $4::text[]) AS u(k, s, c, r) \
+                 ON CONFLICT (ine, service) DO UPDATE SET comarca = EXCLUDED.comarca, record = EXCLUDED.record",
+            )?;
+            tx.execute(&sql, &[&k.ine, &k.service, &comarca, &json])
+        }
         Kind::Certificate => {
             let ines: Vec<i32> = rows.iter().map(|(r, _)| ine_of(r).0 as i32).collect();
-            tx.execute(
+            let sql = st.get(
+                tx,
                 "INSERT INTO ocsae.certificate (id, ine, comarca, record) \
                  SELECT k, i, c, r::jsonb FROM unnest($1::bigint[], $2::int[], $3::text[], $4::text[]) AS u(k, i, c, r) \
                  ON CONFLICT (id) DO UPDATE SET ine = EXCLUDED.ine, comarca = EXCLUDED.comarca, record = EXCLUDED.record",
-                &[&k.id, &ines, &comarca, &json],
-            )
+            )?;
+            tx.execute(&sql, &[&k.id, &ines, &comarca, &json])
         }
     }
 }

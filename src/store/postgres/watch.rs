@@ -48,7 +48,7 @@ fn run(target: Target, mut notify: Notify) {
         // Listening now: what was committed before it is read once (at the
         // start, or after a loss), so that no change falls between the two.
         let news = match reachable {
-            true => Signal::Changed,
+            true => Signal::Changed(Vec::new()),
             false => Signal::Back,
         };
         if !notify(news) {
@@ -70,18 +70,20 @@ fn run(target: Target, mut notify: Notify) {
 fn listen(client: &mut postgres::Client, notify: &mut Notify) -> Option<String> {
     let mut pinged = Instant::now();
     loop {
-        let mut changed = false;
+        let mut seqs = Vec::new();
         {
             let mut notifications = client.notifications();
             match notifications.timeout_iter(WAIT).next() {
-                Ok(Some(_)) => changed = true,
+                Ok(Some(n)) => seqs.extend(n.payload().parse::<u64>()),
                 Ok(None) => {}
                 Err(e) => return Some(super::error_text(&e)),
             }
             // Several commits at once are one read for the dashboard.
-            while let Ok(Some(_)) = notifications.iter().next() {}
+            while let Ok(Some(n)) = notifications.iter().next() {
+                seqs.extend(n.payload().parse::<u64>());
+            }
         }
-        if changed && !notify(Signal::Changed) {
+        if !seqs.is_empty() && !notify(Signal::Changed(seqs)) {
             return None;
         }
         if client.is_closed() {
