@@ -150,6 +150,13 @@ def drive(tui_cls, argv, env, wait, go_to_list, filter_keys, open_detail=None, c
             sample = t.key_until_change(open_detail[0], timeout=10)
             out["detail_ms"] = sample.latency_s * 1000 if sample.latency_s is not None else None
             t.key(open_detail[1])
+        cpu_before = cpu_seconds(t.pid)
+        out["idle_bytes_per_s"] = t.idle(5.0) / 5.0
+        cpu_after = cpu_seconds(t.pid)
+        if cpu_before is not None and cpu_after is not None:
+            out["idle_cpu_percent"] = (cpu_after - cpu_before) / 5.0 * 100
+        # Measured before the changes below: sled keeps what it writes in memory for a while.
+        out["peak_rss_mb"] = t.rss_kb() / 1024.0
         if changes:
             # Space cycles the first rollout cell: each press is one change, saved.
             t.key("2")
@@ -167,12 +174,6 @@ def drive(tui_cls, argv, env, wait, go_to_list, filter_keys, open_detail=None, c
                     raise TimeoutError(f"{holder!r} never showed\n" + t.dump())
                 t._pump(0.005)
             out["visible_elsewhere_s"] = time.perf_counter() - t0
-        cpu_before = cpu_seconds(t.pid)
-        out["idle_bytes_per_s"] = t.idle(5.0) / 5.0
-        cpu_after = cpu_seconds(t.pid)
-        if cpu_before is not None and cpu_after is not None:
-            out["idle_cpu_percent"] = (cpu_after - cpu_before) / 5.0 * 100
-        out["peak_rss_mb"] = t.rss_kb() / 1024.0
     return out
 
 
