@@ -87,9 +87,12 @@ pub fn run() -> ExitCode {
         crate::output::err(format_args!("ocsae: {}", t.t(Msg::err_no_home)));
         return ExitCode::from(1);
     };
-    // A shared store keeps the settings its technicians share (local holidays).
-    if !matches!(cli.command, Some(Command::Init { .. } | Command::Migrate { .. }))
-        && let Ok(Some(shared)) = store::shared_settings(&db)
+    // A shared store keeps the settings its technicians share (local holidays);
+    // the dashboard reads them from the store it opens.
+    if !matches!(
+        cli.command,
+        None | Some(Command::Init { .. } | Command::Migrate { .. })
+    ) && let Ok(Some(shared)) = store::shared_settings(&db)
         && !shared.local_holidays.is_empty()
     {
         config.local_holidays = shared.local_holidays;

@@ -316,3 +316,69 @@ fn a_client_killed_in_the_middle_of_an_import_leaves_all_or_nothing() {
     assert_eq!(after, requests + ROWS as i64);
     assert_eq!(entries_after, entries + 1);
 }
+
+#[test]
+fn the_local_holidays_are_the_stores_for_every_technician() {
+    let Some(cluster) = pg::cluster() else { return };
+    let home = tempfile::tempdir().unwrap();
+    let h = home.path();
+    let db = cluster.database();
+    // The administrator's configuration names Monday 7 December as the office's holiday.
+    let admin_config = h.join("admin.toml");
+    std::fs::write(&admin_config, "local_holidays = [\"2026-12-07\"]\n").unwrap();
+    let init = command(h, &db.url(ADMIN), &["init"])
+        .env("OCSAE_SYSTEM_CONFIG", &admin_config)
+        .output()
+        .unwrap();
+    ok(init);
+    // Anna's own configuration has none: the store's count all the same.
+    let out = ok(ocsae(
+        h,
+        &db.url("anna"),
+        &[
+            "cert",
+            "add",
+            "--municipality",
+            "Tiurana",
+            "--holder",
+            "Maria Puig",
+            "--role",
+            "mayor",
+            "--type",
+            "tcat",
+            "--received",
+            "2026-11-20T10:00",
+        ],
+    ));
+    // Friday 20 November + 5 working days, Monday 23 … Friday 27: no holiday in
+    // between, so the same as anywhere; then one whose days cross the 7th.
+    assert!(out.contains("due 2026-11-28T00:00:00+01:00"), "{out}");
+    let mut later = Command::new(binary());
+    later
+        .args([
+            "--store",
+            &db.url("anna"),
+            "--lang",
+            "en",
+            "cert",
+            "add",
+            "--municipality",
+            "Tiurana",
+        ])
+        .args([
+            "--holder",
+            "Jordi Solé",
+            "--role",
+            "mayor",
+            "--type",
+            "tcat",
+            "--received",
+            "2026-12-04T10:00",
+        ])
+        .env("XDG_CONFIG_HOME", h.join("config"))
+        .env("OCSAE_SYSTEM_CONFIG", h.join("none.toml"))
+        .env("OCSAE_NOW", "2026-12-04T12:00:00+01:00");
+    let out = ok(later.output().unwrap());
+    // Without the 7th it would be due 2026-12-15T00:00 (the 8th is a Catalan holiday).
+    assert!(out.contains("due 2026-12-16T00:00:00+01:00"), "{out}");
+}

@@ -52,6 +52,16 @@ impl Ctx {
             self.live.pending = true;
             return false;
         }
+        // Read the history only past the newest entry: on sled, a range read can
+        // bring a large entry (an import's) into memory for nothing.
+        match self.store.last_seq() {
+            Ok(last) if last <= self.live.seen => return false,
+            Ok(_) => {}
+            Err(e) => {
+                tracing::warn!("could not read the newest change: {e}");
+                return false;
+            }
+        }
         let changes = match self.store.changes_since(self.live.seen) {
             Ok(changes) => changes,
             Err(e) => {

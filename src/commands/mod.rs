@@ -330,18 +330,20 @@ pub(crate) fn restore_into(
 
 pub fn dashboard(
     db: &Location,
-    config: Config,
+    mut config: Config,
     lang: Lang,
     t: &I18n,
     clock: Arc<dyn Clock>,
     read_only: bool,
 ) -> Outcome<u8> {
+    // Asked once: for a shared store, it is a connection.
+    let present = crate::store::exists(db);
     // Looking only: there must be something to look at; nothing is created.
-    if read_only && !crate::store::exists(db) {
+    if read_only && !present {
         return Err(no_store(db, t));
     }
     // Check the comarca before creating anything, so a typo leaves no empty store behind.
-    let first_run = !crate::store::exists(db);
+    let first_run = !present;
     let scope = if first_run {
         let scope = scope_or_error(&config.comarca, t)?;
         refuse_foreign_dir(db, t)?;
@@ -350,13 +352,19 @@ pub fn dashboard(
         None
     };
     let store = match read_only {
-        true => open_to_read(db, t)?,
+        true => crate::store::open_to_read(db).map_err(|e| UserError(e.localize(t)))?,
         false => open_store(db, t)?,
     };
     tracing::debug!("store open");
     let empty = store.is_empty().map_err(|e| UserError(e.localize(t)))?;
     if let Some(scope) = scope.filter(|_| empty) {
         seed(store.as_ref(), &scope, clock.now()).map_err(|e| UserError(e.localize(t)))?;
+    }
+    // A shared store keeps the settings its technicians share (local holidays).
+    if let Ok(Some(shared)) = store.shared_settings()
+        && !shared.local_holidays.is_empty()
+    {
+        config.local_holidays = shared.local_holidays;
     }
     let keymap =
         keymap::Keymap::new(&config.keys).map_err(|e| UserError(t.f(Msg::err_config, &[("detail", &e)])))?;
