@@ -50,7 +50,7 @@ pub enum Command {
     },
     /// Write records as JSON or CSV
     Export {
-        #[arg(value_enum)]
+        #[arg(value_enum, value_name = "municipalities|rollout|certificates")]
         what: ExportWhat,
         #[arg(long, value_enum, default_value_t)]
         format: Format,
@@ -83,9 +83,19 @@ pub enum Command {
         #[arg(long)]
         force: bool,
     },
+    /// The support log: calls, e-mails, visits and remote sessions
+    Activity {
+        #[command(subcommand)]
+        command: ActivityCommand,
+    },
+    /// Trainings given to councils
+    Training {
+        #[command(subcommand)]
+        command: TrainingCommand,
+    },
     /// Read records from a CSV file, all or nothing
     Import {
-        #[arg(value_enum)]
+        #[arg(value_enum, value_name = "contacts|certificates")]
         what: ImportWhat,
         file: PathBuf,
     },
@@ -105,6 +115,81 @@ pub enum ExportWhat {
     Municipalities,
     Rollout,
     Certificates,
+    Activity,
+}
+
+// Parsed once per run: the size of the largest variant costs nothing.
+#[allow(clippy::large_enum_variant)]
+#[derive(Debug, Subcommand)]
+pub enum ActivityCommand {
+    /// Log a call, an e-mail, a visit or a remote session; prints its id and due time
+    Add {
+        /// The council: its INE code or its name
+        #[arg(long, value_name = "NAME|INE")]
+        municipality: String,
+        /// call, email, visit or remote (a training: `ocsae training add`)
+        #[arg(long)]
+        kind: String,
+        /// One line saying what it was about
+        #[arg(long)]
+        summary: String,
+        /// in (the council asked) or out (the office did)
+        #[arg(long, default_value = "in")]
+        direction: String,
+        /// Whom it was with
+        #[arg(long)]
+        contact: Option<String>,
+        /// A service of the catalogue: its id (e-notum), header (NOT) or name
+        #[arg(long)]
+        service: Option<String>,
+        /// The certificate request it is about
+        #[arg(long, value_name = "ID")]
+        request: Option<String>,
+        /// open, waiting or closed
+        #[arg(long, default_value = "open")]
+        status: String,
+        /// When it was received, ISO 8601 (without an offset: the office's time zone); default now
+        #[arg(long, value_name = "ISO8601")]
+        received: Option<String>,
+        /// Minutes spent
+        #[arg(long, value_name = "N")]
+        minutes: Option<String>,
+        /// A day to follow it up
+        #[arg(long, value_name = "DATE")]
+        follow_up: Option<String>,
+        #[arg(long)]
+        notes: Option<String>,
+    },
+    /// Close an activity, with an optional note
+    Close {
+        #[arg(value_name = "ID")]
+        id: String,
+        /// Added to its notes
+        #[arg(long)]
+        notes: Option<String>,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum TrainingCommand {
+    /// Log a training session; prints its id
+    Add {
+        /// The day it was held (a date, or a date and time)
+        #[arg(long, value_name = "DATE")]
+        date: String,
+        /// The services it was about, by id, header or name, separated by commas
+        #[arg(long, value_name = "ID[,ID]")]
+        service: String,
+        /// Each council with its attendees: INE (or name) and a number, e.g. 252228:3,250024:2
+        #[arg(long, value_name = "INE:ATTENDEES[,...]")]
+        councils: String,
+        /// How long it lasted, in hours (1.5)
+        #[arg(long, value_name = "N")]
+        hours: String,
+        /// One line; default: the services' names
+        #[arg(long)]
+        summary: Option<String>,
+    },
 }
 
 #[derive(Debug, Subcommand)]
@@ -142,6 +227,7 @@ pub enum CertCommand {
 pub enum ImportWhat {
     Contacts,
     Certificates,
+    Activity,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, ValueEnum)]

@@ -29,6 +29,8 @@ pub struct Config {
     pub time_zone: String,
     /// The largest file an import reads, in MiB.
     pub import_max_mb: u64,
+    /// Working days to answer a council: 24:00 of the Nth working day after receipt.
+    pub response_days: u32,
     /// Where the store is: a directory, `sled:DIR` or a `postgresql://` address.
     pub store: Option<String>,
     /// A shared database holds several offices: `init` makes each see only its
@@ -48,11 +50,15 @@ impl Default for Config {
             local_holidays: Vec::new(),
             time_zone: "Europe/Madrid".into(),
             import_max_mb: 1024,
+            response_days: crate::domain::activity::RESPONSE_DAYS,
             store: None,
             multi_office: false,
         }
     }
 }
+
+/// The longest answer term the config takes, in working days (a quarter).
+pub const MAX_RESPONSE_DAYS: u32 = 60;
 
 /// The system's configuration file, read before the user's: `/etc/ocsae/config.toml`,
 /// or the file `OCSAE_SYSTEM_CONFIG` names.
@@ -64,10 +70,47 @@ pub fn system_config_file() -> PathBuf {
 
 /// A configuration file that cannot be used, with the reason.
 #[derive(Debug, thiserror::Error)]
-#[error("{path}: {detail}")]
+#[error("{}: {problem}", path.display())]
 pub struct ConfigError {
     pub path: PathBuf,
-    pub detail: String,
+    pub problem: ConfigProblem,
+}
+
+/// What is wrong with a configuration file.
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigProblem {
+    #[error("{0}")]
+    Io(std::io::Error),
+    /// Not TOML, or not our fields; `text` is the file, to say the line.
+    #[error("{error}")]
+    Toml {
+        text: String,
+        error: Box<toml::de::Error>,
+    },
+    #[error("time_zone: unknown time zone {0:?}")]
+    TimeZone(String),
+    #[error("import_max_mb: at least 1 (MiB)")]
+    ImportMax,
+    #[error("response_days: from 1 to {MAX_RESPONSE_DAYS} working days")]
+    ResponseDays,
+}
+
+impl ConfigError {
+    /// The mistake in the user's language, naming the file (and the line).
+    pub fn localize(&self, t: &crate::i18n::I18n) -> String {
+        use crate::i18n::{Msg, system};
+        let path = self.path.display();
+        match &self.problem {
+            ConfigProblem::Io(e) => system::io_error(t, &path, e),
+            ConfigProblem::Toml { text, error } => system::toml_error(t, &path, text, error),
+            ConfigProblem::TimeZone(zone) => t.f(Msg::cfg_time_zone, &[("path", &path), ("zone", zone)]),
+            ConfigProblem::ImportMax => t.f(Msg::cfg_import_max, &[("path", &path)]),
+            ConfigProblem::ResponseDays => t.f(
+                Msg::cfg_response_days,
+                &[("path", &path), ("max", &MAX_RESPONSE_DAYS)],
+            ),
+        }
+    }
 }
 
 impl Config {
@@ -87,37 +130,49 @@ impl Config {
                 Err(e) => {
                     return Err(ConfigError {
                         path: path.into(),
-                        detail: e.to_string(),
+                        problem: ConfigProblem::Io(e),
                     });
                 }
             };
-            let fail = |detail: String| ConfigError {
+            let fail = |problem| ConfigError {
                 path: path.into(),
-                detail,
+                problem,
             };
             // Each file is read alone first, so that its mistakes name its lines.
-            let alone: Config = toml::from_str(&text).map_err(|e| fail(e.to_string()))?;
+            let toml_problem = |text: &str, error| ConfigProblem::Toml {
+                text: text.to_string(),
+                error: Box::new(error),
+            };
+            let alone: Config = toml::from_str(&text).map_err(|e| fail(toml_problem(&text, e)))?;
             alone.check().map_err(fail)?;
-            let table: toml::Table = toml::from_str(&text).map_err(|e| fail(e.to_string()))?;
+            let table: toml::Table = toml::from_str(&text).map_err(|e| fail(toml_problem(&text, e)))?;
             overlay(&mut merged, table);
         }
         let last = paths.last().copied().unwrap_or(Path::new(""));
-        let fail = |detail: String| ConfigError {
+        let fail = |problem| ConfigError {
             path: last.into(),
-            detail,
+            problem,
         };
-        let config: Config = merged
-            .try_into()
-            .map_err(|e: toml::de::Error| fail(e.to_string()))?;
+        let config: Config = merged.try_into().map_err(|error| {
+            fail(ConfigProblem::Toml {
+                text: String::new(),
+                error: Box::new(error),
+            })
+        })?;
         config.check().map_err(fail)?;
         Ok(config)
     }
 
-    /// What serde cannot check: the time zone and the import limit.
-    fn check(&self) -> Result<(), String> {
-        self.time_zone()?;
+    /// What serde cannot check: the time zone, the import limit, the answer term.
+    fn check(&self) -> Result<(), ConfigProblem> {
+        if self.time_zone().is_err() {
+            return Err(ConfigProblem::TimeZone(self.time_zone.clone()));
+        }
         if self.import_max_mb == 0 {
-            return Err("import_max_mb: at least 1 (MiB)".into());
+            return Err(ConfigProblem::ImportMax);
+        }
+        if !(1..=MAX_RESPONSE_DAYS).contains(&self.response_days) {
+            return Err(ConfigProblem::ResponseDays);
         }
         Ok(())
     }
@@ -197,8 +252,22 @@ mod tests {
         assert_eq!(c.keys["global"]["quit"], vec!["x".to_string()]);
 
         std::fs::write(&path, "threshhold = 3\n").unwrap();
-        let err = Config::load(&path).unwrap_err().to_string();
-        assert!(err.contains("threshhold"), "{err}");
+        let err = Config::load(&path).unwrap_err();
+        assert!(err.to_string().contains("threshhold"), "{err}");
+        let ca = crate::i18n::I18n::new(Lang::Ca);
+        assert_eq!(
+            err.localize(&ca),
+            format!("{}, línia 1: camp desconegut «threshhold»", path.display())
+        );
+        std::fs::write(&path, "comarca = \"Priorat\"\nthreshold = \"molts\"\n").unwrap();
+        let err = Config::load(&path).unwrap_err().localize(&ca);
+        assert_eq!(
+            err,
+            format!(
+                "{}, línia 2: un valor d'un altre tipus que l'esperat",
+                path.display()
+            )
+        );
 
         std::fs::write(&path, "time_zone = \"Mars/Olympus\"\n").unwrap();
         let err = Config::load(&path).unwrap_err().to_string();
@@ -209,6 +278,13 @@ mod tests {
         assert!(err.contains("import_max_mb"), "{err}");
         std::fs::write(&path, "import_max_mb = 2\n").unwrap();
         assert_eq!(Config::load(&path).unwrap().import_max_mb, 2);
+
+        assert_eq!(Config::default().response_days, 2);
+        std::fs::write(&path, "response_days = 0\n").unwrap();
+        let err = Config::load(&path).unwrap_err().to_string();
+        assert!(err.contains("response_days"), "{err}");
+        std::fs::write(&path, "response_days = 3\n").unwrap();
+        assert_eq!(Config::load(&path).unwrap().response_days, 3);
     }
 
     #[test]

@@ -134,17 +134,107 @@ pub enum KeymapError {
     },
 }
 
+impl KeymapError {
+    /// The binding at fault and what is wrong with it, in the user's language.
+    pub fn localize(&self, t: &crate::i18n::I18n) -> String {
+        use crate::i18n::Msg;
+        match self {
+            KeymapError::UnknownContext(context) => t.f(
+                Msg::km_unknown_context,
+                &[
+                    ("context", context),
+                    (
+                        "contexts",
+                        &"global, table, municipalities, rollout, checklist, certificates",
+                    ),
+                ],
+            ),
+            KeymapError::UnknownAction { context, action } => t.f(
+                Msg::km_unknown_action,
+                &[("context", context), ("action", action)],
+            ),
+            KeymapError::BadKey { context, action, key } => t.f(
+                Msg::km_bad_key,
+                &[("context", context), ("action", action), ("key", key)],
+            ),
+            KeymapError::DestructiveCtrl { context, action, key } => t.f(
+                Msg::km_destructive_ctrl,
+                &[("context", context), ("action", action), ("key", key)],
+            ),
+            KeymapError::NoWayOut(why) if why.starts_with("Esc") => t.t(Msg::km_esc_quit).to_string(),
+            KeymapError::NoWayOut(_) => t.t(Msg::km_no_key).to_string(),
+            KeymapError::Clash {
+                context,
+                key,
+                first,
+                second,
+            } => t.f(
+                Msg::km_clash,
+                &[
+                    ("context", context),
+                    ("key", key),
+                    ("first", first),
+                    ("second", second),
+                ],
+            ),
+        }
+    }
+}
+
 #[derive(Debug, Clone)]
 pub struct Binding {
     pub context: Context,
     pub action: Action,
     pub name: String,
     pub keys: Vec<KeySpec>,
+    /// Set by the user's configuration rather than the defaults.
+    user: bool,
+}
+
+/// Default keys added after users may have written their keymaps: `(action, key)`.
+/// A user's binding of the same key wins, with a warning at start, instead of
+/// the keymap being refused. Each new default key goes here.
+const NEWER_DEFAULTS: &[(&str, &str)] = &[("messages", "m"), ("tab_activity", "4"), ("log_call", "L")];
+
+/// A user's binding that keeps a key a newer default also uses.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct KeymapWarning {
+    /// Where the user's binding is, as written: `keys.municipalities.edit`.
+    pub binding: String,
+    pub key: String,
+    /// The default action that gave the key up there.
+    pub default: String,
+}
+
+impl KeymapWarning {
+    pub fn localize(&self, t: &crate::i18n::I18n) -> String {
+        t.f(
+            crate::i18n::Msg::keymap_yields,
+            &[
+                ("binding", &self.binding),
+                ("key", &self.key),
+                ("default", &self.default),
+            ],
+        )
+    }
 }
 
 #[derive(Debug, Clone)]
 pub struct Keymap {
     bindings: Vec<Binding>,
+    warnings: Vec<KeymapWarning>,
+}
+
+/// Whether `key` is one a later version gave `action` by default.
+fn is_newer_default(action: &str, key: &KeySpec) -> bool {
+    NEWER_DEFAULTS
+        .iter()
+        .any(|(a, k)| *a == action && KeySpec::parse(k).as_ref() == Some(key))
+}
+
+/// Whether `binding` holds `key` only as a newer default.
+fn newer_default(binding: &Binding, key: &KeySpec) -> bool {
+    !binding.user && is_newer_default(&binding.name, key)
 }
 
 type Table = BTreeMap<String, BTreeMap<String, Vec<String>>>;
@@ -162,11 +252,23 @@ impl Keymap {
             }
         }
         let mut bindings = Vec::new();
+        let mut warnings = Vec::new();
         for (context_name, actions) in &table {
             let context: Context = deserialize_name(context_name)
                 .ok_or_else(|| KeymapError::UnknownContext(context_name.clone()))?;
             let mut seen: Vec<(KeySpec, String)> = Vec::new();
+            let user_actions = overrides.get(context_name);
+            // The keys the user bound here: a newer default gives them up.
+            let user_keys: Vec<(KeySpec, &String)> = user_actions
+                .into_iter()
+                .flatten()
+                .flat_map(|(action, keys)| {
+                    keys.iter()
+                        .filter_map(move |k| Some((KeySpec::parse(k)?, action)))
+                })
+                .collect();
             for (action_name, key_names) in actions {
+                let user = user_actions.is_some_and(|a| a.contains_key(action_name));
                 let action: Action =
                     deserialize_name(action_name).ok_or_else(|| KeymapError::UnknownAction {
                         context: context_name.clone(),
@@ -186,6 +288,15 @@ impl Keymap {
                             key: key.to_string(),
                         });
                     }
+                    let newer = !user && is_newer_default(action_name, &key);
+                    if let Some((_, by)) = user_keys.iter().find(|(k, _)| newer && *k == key) {
+                        warnings.push(KeymapWarning {
+                            binding: format!("keys.{context_name}.{by}"),
+                            key: key.to_string(),
+                            default: format!("{context_name}.{action_name}"),
+                        });
+                        continue;
+                    }
                     if let Some((_, first)) = seen.iter().find(|(k, _)| *k == key) {
                         return Err(KeymapError::Clash {
                             context: context_name.clone(),
@@ -202,6 +313,7 @@ impl Keymap {
                     action,
                     name: action_name.clone(),
                     keys,
+                    user,
                 });
             }
         }
@@ -214,8 +326,13 @@ impl Keymap {
         if quit_keys.iter().any(|k| k.code == KeyCode::Esc) {
             return Err(KeymapError::NoWayOut("Esc closes popups and may not quit"));
         }
-        check_shadowing(&bindings)?;
-        Ok(Keymap { bindings })
+        check_shadowing(&mut bindings, &mut warnings)?;
+        Ok(Keymap { bindings, warnings })
+    }
+
+    /// What the user's keymap keeps from a newer default key, to say at start.
+    pub fn warnings(&self) -> &[KeymapWarning] {
+        &self.warnings
     }
 
     /// The action a key means, trying `contexts` in order.
@@ -237,6 +354,31 @@ impl Keymap {
             .flat_map(|b| b.keys.iter().map(ToString::to_string))
             .collect::<Vec<_>>()
             .join("/")
+    }
+
+    /// The first key of an action that means it on a screen of `contexts` (looked
+    /// up in that order): `w` saves, but not on Activitat, where Ctrl-S does.
+    pub fn first_key_in(&self, action: Action, contexts: &[Context]) -> Option<String> {
+        self.bindings
+            .iter()
+            .filter(|b| b.action == action)
+            .flat_map(|b| b.keys.iter())
+            .find(|k| {
+                let event = KeyEvent::new(
+                    k.code,
+                    if k.ctrl {
+                        KeyModifiers::CONTROL
+                    } else {
+                        KeyModifiers::NONE
+                    } | if k.alt {
+                        KeyModifiers::ALT
+                    } else {
+                        KeyModifiers::NONE
+                    },
+                );
+                self.lookup(contexts, &event) == Some(action)
+            })
+            .map(ToString::to_string)
     }
 
     /// The first key of an action, for the one-line hints.
@@ -274,25 +416,55 @@ fn deserialize_name<T: serde::de::DeserializeOwned>(name: &str) -> Option<T> {
 }
 
 /// A screen's key that is also a global or table key would hide it there
-/// (`edit = ["q"]` would leave Municipis without a way to quit).
-fn check_shadowing(bindings: &[Binding]) -> Result<(), KeymapError> {
+/// (`edit = ["q"]` would leave Municipis without a way to quit). A newer default
+/// key is the exception: where the user's keymap already had it, the user's
+/// binding keeps it, with a warning.
+fn check_shadowing(bindings: &mut [Binding], warnings: &mut Vec<KeymapWarning>) -> Result<(), KeymapError> {
     // Global, then table, then each screen: a context is looked up before those above it.
     let rank = |c: Context| match c {
         Context::Global => 0,
         Context::Table => 1,
         _ => 2,
     };
-    for screen in bindings {
+    let name = |b: &Binding| format!("{:?}.{}", b.context, b.name).to_lowercase();
+    let mut yielded: Vec<(usize, KeySpec)> = Vec::new();
+    for (s, screen) in bindings.iter().enumerate() {
         for common in bindings.iter().filter(|b| rank(b.context) < rank(screen.context)) {
-            if let Some(key) = screen.keys.iter().find(|k| common.keys.contains(k)) {
-                return Err(KeymapError::Clash {
-                    context: format!("{:?}", screen.context).to_lowercase(),
+            // A screen may take one key of an action that gives way (`w` of `save` on
+            // Activitat) while another of its keys still works there.
+            let shadowed = |k: &KeySpec| {
+                bindings
+                    .iter()
+                    .any(|b| b.context == screen.context && b.keys.contains(k))
+            };
+            if common.action.gives_way() && common.keys.iter().any(|k| !shadowed(k)) {
+                continue;
+            }
+            for key in screen.keys.iter().filter(|k| common.keys.contains(k)) {
+                let (user, default) = if screen.user && newer_default(common, key) {
+                    // Looked up first, the screen's binding wins there; the default stays elsewhere.
+                    (screen, common)
+                } else if common.user && newer_default(screen, key) {
+                    yielded.push((s, *key));
+                    (common, screen)
+                } else {
+                    return Err(KeymapError::Clash {
+                        context: format!("{:?}", screen.context).to_lowercase(),
+                        key: key.to_string(),
+                        first: name(common),
+                        second: screen.name.clone(),
+                    });
+                };
+                warnings.push(KeymapWarning {
+                    binding: format!("keys.{}", name(user)),
                     key: key.to_string(),
-                    first: format!("{:?}.{}", common.context, common.name).to_lowercase(),
-                    second: screen.name.clone(),
+                    default: name(default),
                 });
             }
         }
+    }
+    for (s, key) in yielded {
+        bindings[s].keys.retain(|k| *k != key);
     }
     Ok(())
 }
@@ -383,6 +555,41 @@ mod tests {
     }
 
     #[test]
+    fn a_newer_default_key_gives_way_to_the_users_binding_with_a_warning() {
+        let with = |ctx: &str, action: &str, keys: &[&str]| {
+            let mut o = KeyOverrides::new();
+            o.entry(ctx.into())
+                .or_default()
+                .insert(action.into(), keys.iter().map(|s| s.to_string()).collect());
+            Keymap::new(&o)
+        };
+        let m = key(KeyCode::Char('m'), KeyModifiers::NONE);
+        // The same context: the default loses the key.
+        let km = with("global", "jump", &["m"]).unwrap();
+        assert_eq!(km.lookup(&[Context::Global], &m), Some(Action::Jump));
+        assert_eq!(km.keys_label(Action::Messages), "");
+        assert_eq!(
+            km.warnings(),
+            [KeymapWarning {
+                binding: "keys.global.jump".into(),
+                key: "m".into(),
+                default: "global.messages".into(),
+            }]
+        );
+        // A screen: the user's binding there, the default everywhere else.
+        let km = with("municipalities", "edit", &["m"]).unwrap();
+        let municipis = [Context::Municipalities, Context::Table, Context::Global];
+        assert_eq!(km.lookup(&municipis, &m), Some(Action::Edit));
+        let queue = [Context::Certificates, Context::Table, Context::Global];
+        assert_eq!(km.lookup(&queue, &m), Some(Action::Messages));
+        assert_eq!(km.warnings()[0].binding, "keys.municipalities.edit");
+        // Older keys are still refused, and the default keymap warns of nothing.
+        assert!(with("municipalities", "edit", &["q"]).is_err());
+        assert!(with("table", "copy_row", &["m"]).unwrap().warnings().len() == 1);
+        assert!(Keymap::new(&KeyOverrides::new()).unwrap().warnings().is_empty());
+    }
+
+    #[test]
     fn bad_overrides_name_the_binding() {
         let with = |ctx: &str, action: &str, keys: &[&str]| {
             let mut o = KeyOverrides::new();
@@ -392,6 +599,15 @@ mod tests {
             Keymap::new(&o).unwrap_err().to_string()
         };
         assert_eq!(with("global", "fly", &["x"]), "keys.global.fly: unknown action");
+        let mut o = KeyOverrides::new();
+        o.entry("global".into())
+            .or_default()
+            .insert("fly".into(), vec!["x".into()]);
+        let ca = crate::i18n::I18n::new(crate::i18n::Lang::Ca);
+        assert_eq!(
+            Keymap::new(&o).unwrap_err().localize(&ca),
+            "keys.global.fly: acció desconeguda"
+        );
         assert_eq!(with("nowhere", "quit", &["x"]), "keys.nowhere: unknown context");
         assert_eq!(
             with("global", "quit", &["ctrl-"]),
@@ -413,5 +629,42 @@ mod tests {
             "keys.municipalities: q is bound to both global.quit and edit"
         );
         assert!(with("table", "up", &["g"]).contains("bound to both"));
+        // Only an action that gives way, and only while it keeps a key there.
+        assert!(with("activity", "new_activity", &["q"]).contains("bound to both"));
+        assert!(with("activity", "new_activity", &["ctrl-s"]).contains("bound to both global.save"));
+    }
+
+    #[test]
+    fn w_marks_waiting_on_activitat_and_saves_everywhere_else() {
+        let km = Keymap::new(&KeyOverrides::new()).unwrap();
+        let w = key(KeyCode::Char('w'), KeyModifiers::NONE);
+        let on = |screen| [screen, Context::Table, Context::Global];
+        assert_eq!(km.lookup(&on(Context::Activity), &w), Some(Action::MarkWaiting));
+        assert_eq!(km.lookup(&on(Context::Certificates), &w), Some(Action::Save));
+        assert_eq!(
+            km.lookup(
+                &on(Context::Activity),
+                &key(KeyCode::Char('s'), KeyModifiers::CONTROL)
+            ),
+            Some(Action::Save)
+        );
+        assert_eq!(
+            km.first_key_in(Action::Save, &on(Context::Activity)).unwrap(),
+            "Ctrl-S"
+        );
+        assert_eq!(km.first_key_in(Action::Save, &on(Context::Rollout)).unwrap(), "w");
+        let big_l = key(KeyCode::Char('L'), KeyModifiers::SHIFT);
+        for screen in [
+            Context::Municipalities,
+            Context::Rollout,
+            Context::Certificates,
+            Context::Activity,
+        ] {
+            assert_eq!(
+                km.lookup(&on(screen), &big_l),
+                Some(Action::LogCall),
+                "{screen:?}"
+            );
+        }
     }
 }

@@ -3,6 +3,7 @@
 pub mod app;
 pub mod assets;
 pub mod cli;
+pub mod cli_i18n;
 mod commands;
 pub mod config;
 pub mod domain;
@@ -23,7 +24,6 @@ pub mod tui;
 pub mod views;
 pub mod widgets;
 
-use clap::Parser;
 use cli::{Cli, Command};
 use config::{Config, Paths};
 use domain::clock::{Clock, SystemClock};
@@ -31,15 +31,68 @@ use i18n::{I18n, Lang, Msg};
 use std::process::ExitCode;
 use std::sync::Arc;
 
-/// An error to show the user: one clear sentence, no backtrace.
+/// An error to show the user: one clear sentence, no backtrace. `usage`: the
+/// command line asked for something that is not there (exit status 2), rather
+/// than the program refusing what was asked (1).
 #[derive(Debug)]
-pub struct UserError(pub String);
+pub struct UserError {
+    pub message: String,
+    pub usage: bool,
+}
+
+/// A refusal (exit status 1): `UserError(text)`.
+#[allow(non_snake_case)]
+pub fn UserError(message: String) -> UserError {
+    UserError {
+        message,
+        usage: false,
+    }
+}
+
+impl UserError {
+    /// The command line names something that is not there (exit status 2).
+    pub fn usage(message: String) -> UserError {
+        UserError { message, usage: true }
+    }
+
+    pub fn exit_code(&self) -> u8 {
+        if self.usage { 2 } else { 1 }
+    }
+}
+
+/// Reads the command line in the interface language; an error or `--help`
+/// is printed here, with the status to exit with.
+fn parse_command_line(paths: Option<&Paths>, env_lang: Option<Lang>) -> Result<Cli, u8> {
+    use clap::FromArgMatches;
+    let args: Vec<std::ffi::OsString> = std::env::args_os().collect();
+    let lang = cli_i18n::language(&args, env_lang, paths.map(|p| p.config_file.as_path()));
+    let t = I18n::new(lang);
+    let parsed = cli_i18n::command(&t)
+        .try_get_matches_from(&args)
+        .and_then(|matches| Cli::from_arg_matches(&matches));
+    parsed.map_err(|e| {
+        let printed = cli_i18n::render(&e, &t);
+        match printed.to_stderr {
+            true => crate::output::err(format_args!("{}", printed.text.trim_end())),
+            false => crate::output::out(format_args!("{}", printed.text.trim_end())),
+        }
+        printed.code
+    })
+}
 
 /// Runs the program; `main` only calls this.
 pub fn run() -> ExitCode {
     panics::install_hook();
-    let cli = Cli::parse();
     let paths = Paths::discover();
+    let env_lang = ["LC_ALL", "LC_MESSAGES", "LANG"]
+        .iter()
+        .filter_map(|v| std::env::var(v).ok())
+        .find(|v| !v.is_empty())
+        .and_then(|v| Lang::from_locale(&v));
+    let cli = match parse_command_line(paths.as_ref(), env_lang) {
+        Ok(cli) => cli,
+        Err(code) => return ExitCode::from(code),
+    };
     if let Some(state) = paths.as_ref().map(|p| p.state_dir.clone()) {
         // The log is private like the store: it names councils and people.
         store::private_umask();
@@ -52,18 +105,13 @@ pub fn run() -> ExitCode {
         .config
         .clone()
         .or_else(|| paths.as_ref().map(|p| p.config_file.clone()));
-    let env_lang = ["LC_ALL", "LC_MESSAGES", "LANG"]
-        .iter()
-        .filter_map(|v| std::env::var(v).ok())
-        .find(|v| !v.is_empty())
-        .and_then(|v| Lang::from_locale(&v));
     // A file named with --config must be there; the default ones are optional.
     // The system's file (the office's settings) is read first, the user's over it.
     let system_config = config::system_config_file();
     let loaded = match (&cli.config, user_config.as_deref()) {
         (Some(path), _) if !path.exists() => Err(config::ConfigError {
             path: path.clone(),
-            detail: std::io::Error::from(std::io::ErrorKind::NotFound).to_string(),
+            problem: config::ConfigProblem::Io(std::io::ErrorKind::NotFound.into()),
         }),
         (_, Some(user)) => Config::load_layers(&[&system_config, user]),
         (_, None) => Config::load_layers(&[&system_config]),
@@ -72,7 +120,11 @@ pub fn run() -> ExitCode {
         Ok(config) => config,
         Err(e) => {
             let t = I18n::new(cli.lang.or(env_lang).unwrap_or_default());
-            crate::output::err(format_args!("ocsae: {}", t.f(Msg::err_config, &[("detail", &e)])));
+            let detail = e.localize(&t);
+            crate::output::err(format_args!(
+                "ocsae: {}",
+                t.f(Msg::err_config, &[("detail", &detail)])
+            ));
             return ExitCode::from(1);
         }
     };
@@ -80,7 +132,11 @@ pub fn run() -> ExitCode {
     let t = I18n::new(lang);
     // A bad key binding is a configuration mistake for every command, not only the dashboard.
     if let Err(e) = keymap::Keymap::new(&config.keys) {
-        crate::output::err(format_args!("ocsae: {}", t.f(Msg::err_config, &[("detail", &e)])));
+        let detail = e.localize(&t);
+        crate::output::err(format_args!(
+            "ocsae: {}",
+            t.f(Msg::err_config, &[("detail", &detail)])
+        ));
         return ExitCode::from(1);
     }
     let Some(db) = store_location(&cli, &config, paths.as_ref()) else {
@@ -120,11 +176,14 @@ pub fn run() -> ExitCode {
                 | Command::Restore { .. }
                 | Command::Cert { .. }
                 | Command::Migrate { .. }
+                | Command::Activity { .. }
+                | Command::Training { .. }
         )
     );
     if cli.read_only && changes_store {
+        // Two arguments that do not go together: a usage error.
         crate::output::err(format_args!("ocsae: {}", t.t(Msg::err_read_only_command)));
-        return ExitCode::from(1);
+        return ExitCode::from(2);
     }
     let result = match cli.command {
         None => commands::dashboard(&db, config, lang, &t, clock, cli.read_only),
@@ -164,6 +223,61 @@ pub fn run() -> ExitCode {
             };
             commands::cert::add(&db, args, &config, &t, clock.as_ref()).map(|()| 0)
         }
+        Some(Command::Activity {
+            command:
+                cli::ActivityCommand::Add {
+                    municipality,
+                    kind,
+                    summary,
+                    direction,
+                    contact,
+                    service,
+                    request,
+                    status,
+                    received,
+                    minutes,
+                    follow_up,
+                    notes,
+                },
+        }) => {
+            let args = commands::activity::NewActivity {
+                municipality: &municipality,
+                kind: &kind,
+                summary: &summary,
+                direction: &direction,
+                contact: contact.as_deref(),
+                service: service.as_deref(),
+                request: request.as_deref(),
+                status: &status,
+                received: received.as_deref(),
+                minutes: minutes.as_deref(),
+                follow_up: follow_up.as_deref(),
+                notes: notes.as_deref(),
+            };
+            commands::activity::add(&db, args, &config, &t, clock.as_ref()).map(|()| 0)
+        }
+        Some(Command::Activity {
+            command: cli::ActivityCommand::Close { id, notes },
+        }) => commands::activity::close(&db, &id, notes.as_deref(), &t, clock.as_ref()).map(|()| 0),
+        Some(Command::Training {
+            command:
+                cli::TrainingCommand::Add {
+                    date,
+                    service,
+                    councils,
+                    hours,
+                    summary,
+                },
+        }) => {
+            let args = commands::activity::NewTraining {
+                date: &date,
+                service: &service,
+                councils: &councils,
+                hours: &hours,
+                summary: summary.as_deref(),
+            };
+            commands::activity::training(&db, args, &config, &t, clock.as_ref()).map(|()| 0)
+        }
         Some(Command::Report { format, output }) => {
             commands::report(&db, format, output.as_deref(), &config, &t, clock.as_ref()).map(|()| 0)
         }
@@ -185,9 +299,9 @@ pub fn run() -> ExitCode {
     };
     match result {
         Ok(code) => ExitCode::from(code),
-        Err(UserError(message)) => {
-            crate::output::err(format_args!("ocsae: {message}"));
-            ExitCode::from(1)
+        Err(e) => {
+            crate::output::err(format_args!("ocsae: {}", e.message));
+            ExitCode::from(e.exit_code())
         }
     }
 }

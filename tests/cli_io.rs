@@ -24,7 +24,7 @@ fn seeded() -> tempfile::TempDir {
     assert_eq!(
         text(&out.stdout).trim(),
         format!(
-            "Store created at {} with 30 councils.",
+            "Store created at {} with 30 councils (Noguera).",
             dir.path().join("db").display()
         )
     );
@@ -315,7 +315,8 @@ fn cert_add_prints_the_id_and_the_worked_example_deadlines() {
 fn cert_add_refuses_bad_input_with_a_clear_message() {
     let dir = seeded();
     let db = dir.path().join("db");
-    let cases: [(&[&str], &str); 6] = [
+    // What names nothing is a usage error (2); a broken rule is a refusal (1).
+    let cases: [(&[&str], &str, i32); 6] = [
         (
             &[
                 "--municipality",
@@ -328,6 +329,7 @@ fn cert_add_refuses_bad_input_with_a_clear_message() {
                 "tcat",
             ],
             "unknown council \"Tiuranna\"; the closest: Tiurana",
+            2,
         ),
         (
             &[
@@ -341,6 +343,7 @@ fn cert_add_refuses_bad_input_with_a_clear_message() {
                 "tcat",
             ],
             "--role: unknown value \"alcalde\"",
+            2,
         ),
         (
             &[
@@ -354,6 +357,7 @@ fn cert_add_refuses_bad_input_with_a_clear_message() {
                 "tcatx",
             ],
             "--type: unknown value \"tcatx\"",
+            2,
         ),
         (
             &[
@@ -369,6 +373,7 @@ fn cert_add_refuses_bad_input_with_a_clear_message() {
                 "ahir",
             ],
             "--received: invalid time \"ahir\"",
+            2,
         ),
         (
             &[
@@ -383,6 +388,7 @@ fn cert_add_refuses_bad_input_with_a_clear_message() {
                 "--urgent",
             ],
             "anyone else needs a reason",
+            1,
         ),
         (
             &[
@@ -396,11 +402,12 @@ fn cert_add_refuses_bad_input_with_a_clear_message() {
                 "tcat",
             ],
             "holder's name is missing",
+            1,
         ),
     ];
-    for (args, expected) in cases {
+    for (args, expected, code) in cases {
         let out = cert_add(&db, args);
-        assert_eq!(out.status.code(), Some(1), "{args:?}");
+        assert_eq!(out.status.code(), Some(code), "{args:?}");
         let stderr = text(&out.stderr);
         assert!(stderr.contains(expected), "{args:?}: {stderr}");
         assert_eq!(stderr.lines().count(), 1, "{stderr}");
@@ -473,7 +480,11 @@ fn cert_add_finds_councils_as_the_quick_jump_does() {
             "tcat",
         ],
     );
-    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(
+        out.status.code(),
+        Some(2),
+        "which council is for the command line to say"
+    );
     let stderr = text(&out.stderr);
     assert!(
         stderr.contains("could be several councils: Vilanova de l'Aguda, Vilanova de Meià"),

@@ -169,7 +169,11 @@ fn read_only_refuses_changing_commands_and_opens_the_dashboard_to_look() {
     assert!(!home.path().join("data/ocsae").exists());
     assert!(cli(home.path(), &["init"]).status.success());
     let out = cli(home.path(), &["--read-only", "init"]);
-    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(
+        out.status.code(),
+        Some(2),
+        "two arguments that do not go together"
+    );
     assert!(String::from_utf8_lossy(&out.stderr).contains("--read-only"));
     let mut s = spawn(home.path(), &["--read-only"], &[], 80, 24);
     s.wait_for("[NOMÉS LECTURA]");

@@ -22,7 +22,9 @@ fn starts_shows_the_tabs_and_quits_with_the_terminal_restored() {
         assert!(screen.contains(text), "{text} missing from:\n{screen}");
     }
     assert!(
-        !screen.lines().any(|l| l.starts_with("Balaguer ")),
+        !screen
+            .lines()
+            .any(|l| common::unmarked(l).starts_with("Balaguer ")),
         "Balaguer is over 5,000"
     );
     assert!(s.with_screen(|sc| sc.alternate_screen()));
@@ -126,17 +128,18 @@ fn an_unknown_comarca_lists_the_closest() {
             home.path().join("s").to_str().unwrap(),
             "init",
             "--comarca",
-            "Nogera",
+            "Nugerola",
         ])
         .env("LANG", "C.UTF-8")
         .output()
         .unwrap();
-    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(out.status.code(), Some(2), "a usage error");
     let stderr = String::from_utf8(out.stderr).unwrap();
     assert!(
-        stderr.contains("«Nogera»") && stderr.contains("Noguera"),
+        stderr.contains("«Nugerola»; les més properes: Noguera"),
         "{stderr}"
     );
+    assert!(!home.path().join("s").exists(), "nothing created");
     let out = std::process::Command::new(binary())
         .args([
             "--db",

@@ -241,7 +241,11 @@ fn an_hour_the_clocks_skip_is_named_and_a_repeated_hour_is_its_first() {
             "29/03/2026 02:00",
         ],
     );
-    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(
+        out.status.code(),
+        Some(2),
+        "a time that does not exist is a usage error"
+    );
     assert!(
         text(&out.stderr).contains("\"29/03/2026 02:00\" in \"--received\" does not exist"),
         "{}",

@@ -273,7 +273,7 @@ fn f_records_the_fitxa_with_its_renewal_and_warnings() {
     press(&mut f.app, KeyCode::Char('f'));
     let s = screen(&f.app, 80, 24);
     assert!(
-        s.contains("Data d'enviament de la fitxa (buit: avui): 2026-11-26"),
+        s.contains("Data d'enviament de la fitxa (buit: avui): 26/11/2026"),
         "{s}"
     );
     ctrl(&mut f.app, 'u');
@@ -293,7 +293,7 @@ fn f_records_the_fitxa_with_its_renewal_and_warnings() {
     let list = screen(&f.app, 80, 24);
     assert!(
         list.lines()
-            .any(|l| l.starts_with("Àger") && l.ends_with("caduca en 55 d")),
+            .any(|l| unmarked(l).starts_with("Àger") && l.ends_with("caduca en 55 d")),
         "{list}"
     );
     // Valid for longer: the detail still counts the days.

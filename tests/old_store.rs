@@ -186,3 +186,55 @@ fn the_dashboard_shows_its_history_with_the_words_it_had() {
     assert!(s.contains("(undone)"), "{s}");
     assert!(s.contains("(redone)"), "{s}");
 }
+
+/// The schema the 0.1 binary that wrote the fixture has, and refuses anything above.
+const SCHEMA_OF_0_1: u32 = 1;
+
+#[test]
+fn it_is_migrated_to_the_schema_with_activities_after_a_raw_backup() {
+    use ocsae::domain::activity::{Activity, ActivityKind};
+    use ocsae::store::sled::schema;
+    use ocsae::store::{Change, Edit, Kind, Record};
+    let dir = fixture_copy();
+    assert_eq!(
+        schema::read_version_file(dir.path()).unwrap(),
+        Some(SCHEMA_OF_0_1)
+    );
+    let store = open_as(dir.path(), AUTHOR);
+    assert_eq!(schema::version(&store).unwrap(), Some(2));
+    // What the old binary reads first, before sled, to refuse a newer store untouched:
+    // above its own schema, so it says "newer", not "damaged".
+    let stamped = schema::read_version_file(dir.path()).unwrap().unwrap();
+    assert_eq!(stamped, schema::CURRENT);
+    assert!(stamped > SCHEMA_OF_0_1);
+    let backups: Vec<_> = std::fs::read_dir(dir.path().join("backups"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name().into_string().unwrap())
+        .collect();
+    assert!(
+        backups.len() == 1 && backups[0].starts_with("before-schema-2-"),
+        "{backups:?}"
+    );
+    assert_eq!(store.records(Kind::Activity).unwrap().count(), 0);
+    let call = Activity::new(
+        Some(ocsae::domain::municipality::IneCode(251734)),
+        ActivityKind::Call,
+        "No troba la T-CAT",
+        at("2026-11-26T10:00:00Z"),
+    );
+    let applied = store
+        .apply(
+            Change::new(
+                ocsae::store::ChangeKind::ActivityNew,
+                vec![Edit::create(Record::Activity(call))],
+            ),
+            at("2026-11-26T10:30:00Z"),
+        )
+        .unwrap();
+    assert_eq!((applied.seq, applied.ids.as_slice()), (21, &[1][..]));
+    drop(store);
+    // Opened again: no second migration, the history as it was plus the call.
+    let store = open_as(dir.path(), AUTHOR);
+    assert_eq!(store.changes_since(0).unwrap().len(), 21);
+    assert_eq!(std::fs::read_dir(dir.path().join("backups")).unwrap().count(), 1);
+}

@@ -102,7 +102,86 @@ fn fixed_store(dir: &std::path::Path) -> Box<dyn Store> {
     store
         .apply(Change::new(ChangeKind::ImportCertificates, edits), at(NOW))
         .unwrap();
+    let activities: Vec<Edit> = week_of_activity()
+        .into_iter()
+        .map(|a| Edit::create(Record::Activity(a)))
+        .collect();
     store
+        .apply(Change::new(ChangeKind::ImportActivities, activities), at(NOW))
+        .unwrap();
+    store
+}
+
+/// The week of 23 November 2026 (NOW is Thursday 26): four answers (one late, after
+/// a call of the week before), one call still open and overdue, a visit, a training.
+fn week_of_activity() -> Vec<ocsae::domain::activity::Activity> {
+    use ocsae::domain::activity::{Activity, ActivityKind, ActivityStatus, Attendance};
+    use ocsae::domain::municipality::IneCode;
+    let (tiurana, ager, albesa) = (IneCode(252228), IneCode(250024), IneCode(250083));
+    let entry = |ine, kind, received: &str, closed: Option<&str>, minutes| {
+        let mut a = Activity::new(Some(ine), kind, "Consulta", at(received));
+        a.id = ocsae::store::NEW_ID;
+        a.minutes = minutes;
+        if let Some(closed) = closed {
+            a.status = ActivityStatus::Closed;
+            a.closed_at = Some(at(closed));
+        }
+        a
+    };
+    let mut training = Activity::new(
+        None,
+        ActivityKind::Training,
+        "e-NOTUM",
+        at("2026-11-24T09:00:00Z"),
+    );
+    training.councils = vec![
+        Attendance {
+            ine: tiurana,
+            attendees: 3,
+        },
+        Attendance {
+            ine: ager,
+            attendees: 2,
+        },
+    ];
+    training.services = vec!["e-notum".into()];
+    training.session_minutes = Some(90);
+    training.status = ActivityStatus::Closed;
+    training.closed_at = Some(training.received_at);
+    vec![
+        entry(
+            tiurana,
+            ActivityKind::Call,
+            "2026-11-23T10:00:00Z",
+            Some("2026-11-23T12:00:00Z"),
+            Some(15),
+        ),
+        entry(
+            ager,
+            ActivityKind::Email,
+            "2026-11-24T09:00:00Z",
+            Some("2026-11-26T09:00:00Z"),
+            Some(30),
+        ),
+        // Due at 24:00 on Monday 23: answered on Tuesday, late.
+        entry(
+            tiurana,
+            ActivityKind::Call,
+            "2026-11-19T09:00:00Z",
+            Some("2026-11-24T08:00:00Z"),
+            None,
+        ),
+        entry(
+            tiurana,
+            ActivityKind::Visit,
+            "2026-11-23T08:00:00Z",
+            Some("2026-11-23T10:00:00Z"),
+            Some(120),
+        ),
+        // Due at 24:00 on Wednesday 25: still open on Thursday.
+        entry(albesa, ActivityKind::Call, "2026-11-23T09:00:00Z", None, Some(5)),
+        training,
+    ]
 }
 
 fn report(lang: Lang, format: ReportFormat, now: DateTime<Utc>) -> String {
@@ -114,14 +193,28 @@ fn report(lang: Lang, format: ReportFormat, now: DateTime<Utc>) -> String {
         store.rollouts().unwrap(),
         store.certificates().unwrap(),
     );
+    let activities = activities(store.as_ref());
     let input = ReportInput {
         councils: &councils,
         rollouts: &rollouts,
         certificates: &certificates,
+        activities: &activities,
+        response_days: 2,
         calendar: &calendar,
         now,
     };
     render(&input, &I18n::new(lang), format)
+}
+
+fn activities(store: &dyn Store) -> Vec<ocsae::domain::activity::Activity> {
+    store
+        .records(ocsae::store::Kind::Activity)
+        .unwrap()
+        .filter_map(|r| match r.unwrap() {
+            Record::Activity(a) => Some(a),
+            _ => None,
+        })
+        .collect()
 }
 
 #[test]
@@ -146,6 +239,38 @@ fn the_monday_report_as_markdown_in_english() {
     );
     assert!(md.contains("| EACAT | 30 (100%) |"), "{md}");
     insta::assert_snapshot!(md);
+}
+
+#[test]
+fn the_week_of_activity_is_counted_by_kind_and_council_with_answers_in_time() {
+    let text = report(Lang::Ca, ReportFormat::Text, at(NOW));
+    let section = text
+        .split("Activitat de la setmana")
+        .nth(1)
+        .unwrap_or_else(|| panic!("{text}"));
+    for expected in [
+        // Five received this week (the late call came the week before), and the training.
+        "Registrades aquesta setmana: 5; minuts dedicats: 170",
+        "Obertes ara: 1, de les quals vençudes: 1",
+        "Tancades aquesta setmana: 4; dins del termini (2 dies feiners): 3 (75%)",
+        // 2h, 2h, 2d and 4d 23h: halfway between 2h and 2d.
+        "Temps per tancar-les (mediana): 1d 01h",
+        "24/11/2026 · e-NOTUM · 1,5 h · Tiurana 3, Àger 2 (5 assistents)",
+        "Municipis sense visita el 2026",
+        "29: Àger, Albesa,",
+    ] {
+        assert!(section.contains(expected), "{expected}\n{section}");
+    }
+    let rows: Vec<Vec<&str>> = section.lines().map(|l| l.split_whitespace().collect()).collect();
+    assert!(rows.contains(&vec!["trucada", "2", "20"]), "{section}");
+    assert!(rows.contains(&vec!["visita", "1", "120"]), "{section}");
+    assert!(rows.contains(&vec!["formació", "1", "0"]), "{section}");
+    assert!(rows.contains(&vec!["Tiurana", "3"]), "{section}");
+    assert!(rows.contains(&vec!["Àger", "2"]), "{section}");
+    assert!(
+        !section.contains("Tiurana,"),
+        "Tiurana was visited this year: {section}"
+    );
 }
 
 #[test]
@@ -261,6 +386,15 @@ fn the_readme_gives_the_columns_e_writes_on_each_tab() {
     assert!(readme.contains(
         "Certificats, in the queue and in the expiry view, writes the columns of `export certificates`"
     ));
+    let activitat = header(&mut f, '4', "activitat");
+    assert_eq!(activitat, ocsae::io::activity_export::FIELDS.join(","));
+    for column in ocsae::io::activity_export::FIELDS {
+        assert!(
+            readme.contains(&format!("`{column}`")),
+            "{column} in the field table"
+        );
+    }
+    assert!(readme.contains("Activitat, in every view, writes the columns of `export activity`"));
 }
 
 #[test]

@@ -248,7 +248,6 @@ fn undo_works_with_the_checklist_open() {
 fn the_title_shows_the_typed_filter_and_a_sort_other_than_by_name() {
     let mut f = on_enotum();
     let title = |f: &Fixture| screen(&f.app, 80, 24).lines().nth(1).unwrap().to_string();
-    assert!(title(&f).contains("✖ bloquejat"), "the legend fits whole");
     press(&mut f.app, KeyCode::Char('/'));
     type_text(&mut f.app, "tiu");
     let t = title(&f);
@@ -258,7 +257,88 @@ fn the_title_shows_the_typed_filter_and_a_sort_other_than_by_name() {
     press(&mut f.app, KeyCode::Esc);
     press(&mut f.app, KeyCode::Char('s'));
     let t = title(&f);
-    assert!(t.contains("· Habitants ▲"), "{t}");
+    assert!(t.contains("· Impl. ▲"), "{t}");
+}
+
+#[test]
+fn s_sorts_only_by_the_columns_implantacio_shows() {
+    let mut f = on_enotum();
+    press(&mut f.app, KeyCode::Char(' '));
+    press(&mut f.app, KeyCode::Char(' '));
+    let title = |f: &Fixture| screen(&f.app, 80, 24).lines().nth(1).unwrap().to_string();
+    let mut labels = Vec::new();
+    for _ in 0..4 {
+        press(&mut f.app, KeyCode::Char('s'));
+        labels.push(title(&f));
+    }
+    assert!(labels[0].ends_with("· Impl. ▲"), "{labels:?}");
+    assert!(!labels[1].contains('▲'), "back to the name: {labels:?}");
+    assert_eq!(labels[2], labels[0]);
+    // By the done count: Àger, with one service done, is last, and first reversed.
+    let order = |f: &Fixture| -> Vec<String> {
+        let tab = f.app.tab::<ocsae::tabs::RolloutTab>();
+        tab.rows
+            .iter()
+            .map(|&m| f.app.data.municipalities[m].name.clone())
+            .collect()
+    };
+    press(&mut f.app, KeyCode::Char('s'));
+    assert_eq!(order(&f).last().unwrap(), "Àger");
+    press(&mut f.app, KeyCode::Char('S'));
+    assert_eq!(order(&f)[0], "Àger");
+    // A sort Municipis chose goes on from there to the next column this tab shows.
+    press(&mut f.app, KeyCode::Char('1'));
+    press(&mut f.app, KeyCode::Char('s'));
+    press(&mut f.app, KeyCode::Char('2'));
+    assert!(title(&f).ends_with("· Cert. ▲"), "{}", title(&f));
+    press(&mut f.app, KeyCode::Char('s'));
+    assert!(!title(&f).contains('▲'), "{}", title(&f));
+}
+
+#[test]
+fn the_legend_names_each_status_with_the_filters_word_in_every_language() {
+    use ocsae::config::Config;
+    use ocsae::i18n::Lang;
+    let cases = [
+        (
+            Lang::Ca,
+            "· pendent  ◐ en curs  ● implantat  – no aplica  ✖ bloquejat",
+            "e-NOTUM: implantat",
+        ),
+        (
+            Lang::Es,
+            "· pendiente  ◐ en curso  ● implantado  – no aplica  ✖ bloqueado",
+            "e-NOTUM: implantado",
+        ),
+        (
+            Lang::En,
+            "· pending  ◐ in progress  ● done  – not applicable  ✖ blocked",
+            "e-NOTUM: done",
+        ),
+    ];
+    for (lang, legend, done_filter) in cases {
+        let mut f = fixture_with("Noguera", lang, Config::default());
+        press(&mut f.app, KeyCode::Char('2'));
+        for _ in 0..5 {
+            press(&mut f.app, KeyCode::Char('l'));
+        }
+        // With a name filter kept, and at the smallest size, the legend is there.
+        press(&mut f.app, KeyCode::Char('/'));
+        type_text(&mut f.app, "a");
+        press(&mut f.app, KeyCode::Enter);
+        for (w, h) in [(80, 24), (60, 16)] {
+            let s = screen(&f.app, w, h);
+            let words = |text: &str| text.split_whitespace().collect::<Vec<_>>().join(" ");
+            let line = s.lines().rev().nth(1).unwrap();
+            assert_eq!(words(line), words(legend), "{s}");
+        }
+        // Not done, pending, in progress, blocked, then done: the same word.
+        for _ in 0..5 {
+            press(&mut f.app, KeyCode::Char('f'));
+        }
+        let s = screen(&f.app, 80, 24);
+        assert!(s.lines().nth(1).unwrap().contains(done_filter), "{s}");
+    }
 }
 
 #[test]

@@ -8,6 +8,7 @@ mod common;
 
 use chrono::{DateTime, Utc};
 use common::pg::{self, ADMIN};
+use ocsae::domain::activity::{Activity, ActivityKind, ActivityStatus, Attendance};
 use ocsae::domain::certificate::{CertStatus, CertificateRequest, HolderRole};
 use ocsae::domain::municipality::{IneCode, Municipality};
 use ocsae::domain::rollout::RolloutStatus;
@@ -117,6 +118,10 @@ on_both_backends!(
     authors_are_who_created_and_who_last_changed_each_record,
     a_store_of_a_newer_schema_is_refused,
     a_change_built_on_what_the_last_one_returned_is_no_conflict,
+    activities_are_numbered_apart_from_requests_signed_and_undone,
+    a_training_of_several_councils_round_trips_and_restores_with_its_counter,
+    a_colleagues_change_to_an_activity_refuses_a_stale_save_and_the_undo,
+    an_import_of_activities_is_one_entry_with_each_entrys_authors,
 );
 
 fn council(store: &dyn Store, name: &str) -> Municipality {
@@ -560,4 +565,238 @@ fn a_change_built_on_what_the_last_one_returned_is_no_conflict(h: Harness) {
             at,
         )
         .expect("the same record, to the millisecond");
+}
+
+/// A call from Tiurana, as the form logs it: signed by `user`.
+fn call(summary: &str, user: &str) -> Activity {
+    let mut a = Activity::new(
+        Some(IneCode(252228)),
+        ActivityKind::Call,
+        summary,
+        at("2026-11-26T09:00:00Z"),
+    );
+    a.created_by = user.into();
+    a
+}
+
+fn log(store: &dyn Store, entries: Vec<Activity>) -> ocsae::store::Applied {
+    let edits = entries
+        .into_iter()
+        .map(|a| Edit::create(Record::Activity(a)))
+        .collect();
+    store
+        .apply(Change::new(ChangeKind::ActivityNew, edits), at(NOW))
+        .unwrap()
+}
+
+fn activities(store: &dyn Store) -> Vec<Activity> {
+    store
+        .records(Kind::Activity)
+        .unwrap()
+        .map(|r| match r.unwrap() {
+            Record::Activity(a) => a,
+            other => panic!("another kind: {other:?}"),
+        })
+        .collect()
+}
+
+fn activities_are_numbered_apart_from_requests_signed_and_undone(h: Harness) {
+    let h = h.seeded();
+    let anna = h.open_as("anna");
+    let requests = file(anna.as_ref(), &["Maria Puig", "Joan Solé"]);
+    let logged = log(
+        anna.as_ref(),
+        vec![
+            call("No rep l'avís de l'e-NOTUM", "anna"),
+            call("Clau T-CAT", "anna"),
+        ],
+    );
+    assert_eq!(requests.ids, [1, 2]);
+    assert_eq!(logged.ids, [1, 2], "activities count on their own");
+    let stored = activities(anna.as_ref());
+    assert_eq!(
+        stored
+            .iter()
+            .map(|a| (a.id, a.summary.as_str(), a.created_by.as_str()))
+            .collect::<Vec<_>>(),
+        [
+            (1, "No rep l'avís de l'e-NOTUM", "anna"),
+            (2, "Clau T-CAT", "anna")
+        ]
+    );
+    let since = anna.changes_since(requests.seq).unwrap();
+    assert_eq!(since, [logged.clone()]);
+    assert_eq!(since[0].ids, [1, 2], "the feed names the new entries");
+    let history = anna.history(&RecordId::Activity(2)).unwrap();
+    assert_eq!(history.len(), 1);
+    assert_eq!(
+        (history[0].head.user.as_str(), &history[0].head.change),
+        ("anna", &ChangeKind::ActivityNew)
+    );
+    // Undone: gone, and its ids are never given again.
+    let undone = anna.undo(at(NOW)).unwrap().unwrap();
+    assert_eq!(undone.kind, EntryKind::Undo(logged.seq));
+    assert!(activities(anna.as_ref()).is_empty());
+    assert_eq!(anna.certificates().unwrap().len(), 2, "the requests stay");
+    drop(anna);
+    let marta = h.open_as("marta");
+    let next = log(marta.as_ref(), vec![call("Truca l'alcalde", "marta")]);
+    assert_eq!(next.ids, [3]);
+    assert!(marta.undo(at(NOW)).unwrap().is_some(), "her own");
+    assert!(marta.undo(at(NOW)).unwrap().is_none(), "Anna's are hers");
+}
+
+fn a_training_of_several_councils_round_trips_and_restores_with_its_counter(h: Harness) {
+    let h = h.seeded();
+    let anna = h.open_as("anna");
+    let mut training = Activity::new(
+        None,
+        ActivityKind::Training,
+        "Formació: e-NOTUM",
+        at("2026-11-24T09:00:00Z"),
+    );
+    training.councils = vec![
+        Attendance {
+            ine: IneCode(252228),
+            attendees: 3,
+        },
+        Attendance {
+            ine: IneCode(250024),
+            attendees: 2,
+        },
+    ];
+    training.services = vec!["e-notum".into()];
+    training.session_minutes = Some(90);
+    training.status = ActivityStatus::Closed;
+    training.closed_at = Some(at("2026-11-24T10:30:00Z"));
+    training.created_by = "anna".into();
+    let logged = log(anna.as_ref(), vec![training.clone(), call("Clau T-CAT", "anna")]);
+    training.id = logged.ids[0];
+    drop(anna);
+    let marta = h.open_as("marta");
+    let stored = activities(marta.as_ref());
+    assert_eq!(stored[0], training, "every field, councils and services too");
+    assert!(!marta.is_empty().unwrap());
+    let dump = marta.dump(at(NOW)).unwrap();
+    drop(marta);
+    assert_eq!(dump.activities.len(), 2);
+    assert_eq!(dump.next_activity_id, logged.ids[1] + 1);
+
+    let other = match h {
+        Harness::Sled(_) => Harness::sled(),
+        Harness::Postgres(_) => Harness::postgres().unwrap(),
+    };
+    let target = other.open_as(ADMIN);
+    target.restore(&dump, false).unwrap();
+    let mut back = target.dump(at(NOW)).unwrap();
+    back.created_at = dump.created_at;
+    assert_eq!(back, dump, "the log, its history and its counter");
+    drop(target);
+    let anna = other.open_as("anna");
+    let next = log(anna.as_ref(), vec![call("Torna a trucar", "anna")]);
+    assert_eq!(next.ids, [dump.next_activity_id], "numbering goes on");
+    assert_eq!(
+        anna.history(&RecordId::Activity(training.id)).unwrap()[0]
+            .head
+            .user,
+        "anna",
+        "the history restored with its authors"
+    );
+}
+
+fn a_colleagues_change_to_an_activity_refuses_a_stale_save_and_the_undo(h: Harness) {
+    let h = h.seeded();
+    let anna = h.open_as("anna");
+    let logged = log(anna.as_ref(), vec![call("No rep l'avís", "anna")]);
+    let opened = activities(anna.as_ref()).remove(0);
+    if !h.shared() {
+        drop(anna);
+    }
+    // Marta closes the call Anna logged, while Anna still edits her version.
+    let marta = h.open_as("marta");
+    let mut closed = opened.clone();
+    closed.set_status(ActivityStatus::Closed, at(NOW));
+    closed.closed_at = Some(at(NOW));
+    marta
+        .apply(
+            Change::update(
+                ChangeKind::ActivityClose,
+                Record::Activity(opened.clone()),
+                Record::Activity(closed.clone()),
+            ),
+            at(NOW),
+        )
+        .unwrap();
+    let last = marta.last_seq().unwrap();
+    drop(marta);
+    let anna = h.open_as("anna");
+    let mut edited = opened.clone();
+    edited.notes = "Reinstal·lar el certificat".into();
+    let refused = anna
+        .apply(
+            Change::update(
+                ChangeKind::ActivityEdit,
+                Record::Activity(opened),
+                Record::Activity(edited),
+            ),
+            at(NOW),
+        )
+        .unwrap_err();
+    let StoreError::Conflict { by, change, kind, .. } = &refused else {
+        panic!("not a conflict: {refused:?}");
+    };
+    if h.shared() {
+        assert_eq!(by.as_deref(), Some("marta"), "who changed it");
+        assert_eq!(change, &Some(ChangeKind::ActivityClose), "what she did");
+        assert_eq!(kind, &Some(Kind::Activity));
+    }
+    let refused = anna.undo(at(NOW)).unwrap_err();
+    assert!(matches!(refused, StoreError::Conflict { .. }), "{refused:?}");
+    assert_eq!(activities(anna.as_ref()), vec![closed], "Marta's close stands");
+    assert_eq!(anna.last_seq().unwrap(), last, "nothing written");
+    assert_eq!(logged.ids.len(), 1);
+}
+
+fn an_import_of_activities_is_one_entry_with_each_entrys_authors(h: Harness) {
+    let h = h.seeded();
+    let anna = h.open_as("anna");
+    let last = anna.last_seq().unwrap();
+    let mut import = anna.begin_import(ChangeKind::ImportActivities).unwrap();
+    let batch: Vec<Edit> = (0..100)
+        .map(|i| Edit::create(Record::Activity(call(&format!("Trucada {i}"), "anna"))))
+        .collect();
+    import.append(batch).unwrap();
+    let applied = import.commit(at(NOW)).unwrap();
+    assert_eq!(applied.seq, last + 1, "one entry for the whole file");
+    assert_eq!(applied.ids.len(), 100);
+    drop(anna);
+    let marta = h.open_as("marta");
+    let first = activities(marta.as_ref()).remove(0);
+    let mut edited = first.clone();
+    edited.notes = "Revisat".into();
+    marta
+        .apply(
+            Change::update(
+                ChangeKind::ActivityEdit,
+                Record::Activity(first.clone()),
+                Record::Activity(edited),
+            ),
+            at(NOW),
+        )
+        .unwrap();
+    let authors = marta.authors(Kind::Activity).unwrap();
+    assert_eq!(authors.len(), 100, "each imported entry, from the import's entry");
+    let edited = &authors[&RecordId::Activity(first.id)];
+    assert_eq!(
+        (edited.created_by.as_str(), edited.updated_by.as_str()),
+        ("anna", "marta")
+    );
+    let other = &authors[&RecordId::Activity(applied.ids[99])];
+    assert_eq!(
+        (other.created_by.as_str(), other.updated_by.as_str()),
+        ("anna", "anna")
+    );
+    let found = marta.history(&RecordId::Activity(applied.ids[50])).unwrap();
+    assert!(found[0].bulk, "shown as the import");
+    assert_eq!(found[0].head.change, ChangeKind::ImportActivities);
 }

@@ -14,6 +14,8 @@ pub enum Context {
     /// The checklist popup of the Implantació tab.
     Checklist,
     Certificates,
+    /// The Activitat tab.
+    Activity,
 }
 
 /// Declaration order is the order of the help popup.
@@ -27,7 +29,10 @@ pub enum Action {
     TabMunicipalities,
     TabRollout,
     TabCertificates,
+    TabActivity,
     Jump,
+    /// `L`: log a call about the council selected or open, from any screen.
+    LogCall,
     Undo,
     Redo,
     Up,
@@ -60,6 +65,11 @@ pub enum Action {
     ExportView,
     CopyRow,
     Save,
+    Messages,
+    NewActivity,
+    CloseActivity,
+    /// Waiting for the council, or back from waiting.
+    MarkWaiting,
 }
 
 impl Action {
@@ -71,6 +81,13 @@ impl Action {
             self,
             Action::CancelRequest | Action::RejectRequest | Action::NotApplicable | Action::Block
         )
+    }
+
+    /// A global action that a screen may take one of whose keys for its own, as long
+    /// as another key of it still works there: `w` saves everywhere but on
+    /// Activitat, where it marks waiting (Ctrl-S saves there).
+    pub fn gives_way(self) -> bool {
+        matches!(self, Action::Save)
     }
 }
 
@@ -92,6 +109,10 @@ impl Action {
                 | Action::Advance
                 | Action::CancelRequest
                 | Action::RejectRequest
+                | Action::LogCall
+                | Action::NewActivity
+                | Action::CloseActivity
+                | Action::MarkWaiting
         )
     }
 
@@ -99,6 +120,8 @@ impl Action {
     pub fn describe_in(self, context: Context) -> crate::i18n::Msg {
         match (self, context) {
             (Action::Edit, Context::Certificates) => crate::i18n::Msg::action_edit_request,
+            (Action::Edit, Context::Activity) => crate::i18n::Msg::action_edit_activity,
+            (Action::ToggleView, Context::Activity) => crate::i18n::Msg::action_activity_view,
             (Action::Open, _) => crate::i18n::Msg::action_open,
             _ => self.describe(),
         }
@@ -148,6 +171,12 @@ impl Action {
             Action::ExportView => Msg::action_export_view,
             Action::CopyRow => Msg::action_copy_row,
             Action::Save => Msg::action_save,
+            Action::Messages => Msg::action_messages,
+            Action::TabActivity => Msg::action_tab_activity,
+            Action::LogCall => Msg::action_log_call,
+            Action::NewActivity => Msg::action_new_activity,
+            Action::CloseActivity => Msg::action_close_activity,
+            Action::MarkWaiting => Msg::action_mark_waiting,
         }
     }
 }

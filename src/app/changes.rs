@@ -4,6 +4,7 @@
 
 use super::ctx::{Ctx, StatusKind};
 use super::data::RolloutCell;
+use crate::domain::activity::ActivityStatus;
 use crate::domain::catalog::services;
 use crate::domain::certificate::CertStatus;
 use crate::i18n::Msg;
@@ -89,4 +90,84 @@ pub fn advance_request(ctx: &mut Ctx, id: u64, in_queue: bool) -> bool {
         Err(_) => ctx.set_status(StatusKind::Info, ctx.t.t(Msg::req_no_next).to_string()),
     }
     true
+}
+
+/// Closes activity `id` with the note given; the words of the rule if refused.
+pub fn close_activity(ctx: &mut Ctx, id: u64, note: &str) -> Result<(), String> {
+    let Some(before) = ctx.data.activities.get(id).cloned() else {
+        record_gone(ctx);
+        return Ok(());
+    };
+    let change = ops::activity::close(&before, note, ctx.now()).map_err(|rule| rule.localize(&ctx.t))?;
+    if ctx.commit(change).is_some() {
+        ctx.set_status(StatusKind::Saved, ctx.t.f(Msg::act_closed, &[("id", &id)]));
+    }
+    Ok(())
+}
+
+/// `w`: activity `id` waits for the council, or is back from waiting.
+pub fn toggle_wait(ctx: &mut Ctx, id: u64) -> bool {
+    let Some(before) = ctx.data.activities.get(id).cloned() else {
+        record_gone(ctx);
+        return true;
+    };
+    match ops::activity::toggle_wait(&before, ctx.now()) {
+        Ok((change, status)) => {
+            if ctx.commit(change).is_some() {
+                let msg = match status {
+                    ActivityStatus::Waiting => Msg::act_now_waiting,
+                    _ => Msg::act_resumed,
+                };
+                ctx.set_status(StatusKind::Saved, ctx.t.f(msg, &[("id", &id)]));
+            }
+        }
+        Err(rule) => ctx.set_status(StatusKind::Info, rule.localize(&ctx.t)),
+    }
+    true
+}
+
+/// The question after a training is saved: which step, for how many councils.
+pub fn tick_question(ctx: &Ctx, id: u64) -> String {
+    let Some(a) = ctx.data.activities.get(id) else {
+        return String::new();
+    };
+    let pending = ops::training::untrained(a, |ine, s| ctx.data.rollout_of(ine, s));
+    let mut names: Vec<&str> = Vec::new();
+    for (_, service, _) in &pending {
+        if !names.contains(&service.name.as_str()) {
+            names.push(&service.name);
+        }
+    }
+    let step = pending
+        .first()
+        .map_or("", |(_, service, step)| service.steps[*step].as_str());
+    let councils: std::collections::BTreeSet<_> = pending.iter().map(|(ine, _, _)| *ine).collect();
+    ctx.t.f(
+        Msg::prompt_tick_training,
+        &[
+            ("id", &id),
+            ("step", &step),
+            ("services", &names.join(", ")),
+            ("n", &councils.len()),
+        ],
+    )
+}
+
+/// Ticks the "formació" steps of the councils at training `id`, dated the day of
+/// the training, as one change that `u` takes back.
+pub fn tick_training(ctx: &mut Ctx, id: u64) {
+    let Some(a) = ctx.data.activities.get(id).cloned() else {
+        record_gone(ctx);
+        return;
+    };
+    let user = ctx.store.user().to_string();
+    let now = ctx.now();
+    let change = ops::training::tick_training(&a, |ine, s| ctx.data.rollout_of(ine, s), now, &user);
+    let Some(change) = change else {
+        return;
+    };
+    let cells = change.edits.len();
+    if ctx.commit(change).is_some() {
+        ctx.set_status(StatusKind::Saved, ctx.t.f(Msg::act_ticked, &[("n", &cells)]));
+    }
 }

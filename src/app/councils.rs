@@ -33,8 +33,17 @@ impl SortColumn {
     ];
 
     pub fn next(self) -> SortColumn {
+        self.next_of(&Self::ALL)
+    }
+
+    /// The next column after this one, in the order of `ALL`, among `shown`: the
+    /// columns a tab shows (Implantació has only the name and the done count).
+    pub fn next_of(self, shown: &[SortColumn]) -> SortColumn {
         let i = Self::ALL.iter().position(|&c| c == self).unwrap_or(0);
-        Self::ALL[(i + 1) % Self::ALL.len()]
+        (1..=Self::ALL.len())
+            .map(|step| Self::ALL[(i + step) % Self::ALL.len()])
+            .find(|c| shown.contains(c))
+            .unwrap_or_default()
     }
 }
 
@@ -119,10 +128,15 @@ impl CouncilList {
 
     /// `a`, `s`, `S`: the settings both tabs share; true if the action was one.
     pub fn apply(&mut self, action: Action) -> bool {
+        self.apply_on(action, &SortColumn::ALL)
+    }
+
+    /// As `apply`, where `s` goes through the columns `shown` only.
+    pub fn apply_on(&mut self, action: Action, shown: &[SortColumn]) -> bool {
         match action {
             Action::ToggleAll => self.show_all = !self.show_all,
             Action::SortNext => {
-                self.sort = self.sort.next();
+                self.sort = self.sort.next_of(shown);
                 self.reverse = false;
             }
             Action::SortReverse => self.reverse = !self.reverse,

@@ -43,6 +43,10 @@ pub struct Ctx {
     /// Which councils Municipis and Implantació list, in which order.
     pub councils: CouncilList,
     pub status: Option<Status>,
+    /// The last messages said on the status line, for `m`.
+    pub messages: super::messages::MessageLog,
+    /// The status is in `messages` already.
+    status_logged: bool,
     pub quit: bool,
     /// Where `E` writes its CSV files: the directory ocsae was started in.
     pub export_dir: std::path::PathBuf,
@@ -61,6 +65,8 @@ pub struct Ctx {
     pub last_width: Cell<u16>,
     /// Other writers' changes, and whether the store can be reached.
     pub live: super::live::Live,
+    /// The keymap context of the screen on show, for naming keys that work there.
+    pub screen: super::action::Context,
     /// The rows are to be recomputed before the next draw.
     pub(super) stale: bool,
     pub(super) effects: Vec<Effect>,
@@ -88,6 +94,8 @@ impl Ctx {
             data,
             councils: CouncilList::default(),
             status: None,
+            messages: super::messages::MessageLog::default(),
+            status_logged: true,
             quit: false,
             export_dir: std::path::PathBuf::from("."),
             store_dir,
@@ -97,6 +105,7 @@ impl Ctx {
             last_width: Cell::new(80),
             last_height: Cell::new(24),
             live: super::live::Live::default(),
+            screen: super::action::Context::Municipalities,
             stale: true,
             effects: Vec::new(),
         }
@@ -119,11 +128,23 @@ impl Ctx {
             }
             _ => (kind, text.into()),
         };
+        self.status_logged = false;
         self.status = Some(Status {
             kind,
             text,
             of_popup: false,
         });
+    }
+
+    /// Keeps the message on the status line in the log: once a key has been handled,
+    /// so that a message another replaced before it was seen is not kept.
+    pub fn log_status(&mut self) {
+        if !self.status_logged
+            && let Some(status) = &self.status
+        {
+            self.messages.push(self.clock.now(), status.kind, &status.text);
+        }
+        self.status_logged = true;
     }
 
     /// A popup has closed: what was said about its fields goes with it.

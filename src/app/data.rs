@@ -1,5 +1,6 @@
 //! The store's records in memory, with what the screens derive from them.
 
+use super::activity_data::ActivityData;
 use super::cert_data::CertData;
 use crate::domain::calendar::Calendar;
 use crate::domain::catalog::{service_index, services};
@@ -55,6 +56,8 @@ pub struct Data {
     pub certs_loaded: bool,
     /// The per-council figures are right, from the requests or from the cache.
     pub summary_known: bool,
+    /// The support log.
+    pub activities: ActivityData,
 }
 
 impl Data {
@@ -71,6 +74,7 @@ impl Data {
             next_dues: Vec::new(),
             certs_loaded: true,
             summary_known: true,
+            activities: ActivityData::default(),
         }
     }
 
@@ -92,6 +96,14 @@ impl Data {
         for r in store.rollouts()? {
             data.put_rollout(r);
         }
+        // A few thousand a year, read with the councils: the first screen marks them.
+        let mut activities = Vec::new();
+        for record in store.records(Kind::Activity)? {
+            if let Record::Activity(a) = record? {
+                activities.push(a);
+            }
+        }
+        data.activities = ActivityData::new(activities, &data.calendar, data.activities.response_days);
         data.certs_loaded = false;
         data.summary_known = false;
         data.recount();
@@ -137,6 +149,11 @@ impl Data {
         self.recount();
     }
 
+    /// The answer's term (`response_days`): every activity's clock again.
+    pub fn set_response_days(&mut self, days: u32) {
+        self.activities.set_response_days(days, &self.calendar);
+    }
+
     /// A council's name by INE code, or the code when the council is not in the store.
     pub fn council_name(&self, ine: IneCode) -> String {
         self.by_ine
@@ -166,6 +183,12 @@ impl Data {
         self.rollout[council][service]
             .clone()
             .unwrap_or_else(|| Rollout::pending(self.municipalities[council].ine, &services()[service]))
+    }
+
+    /// A council's stored rollout of a service (by catalogue id), if stored.
+    pub fn rollout_of(&self, ine: IneCode, service: &str) -> Option<&Rollout> {
+        let (&i, s) = (self.by_ine.get(&ine)?, service_index(service)?);
+        self.rollout.get(i)?.get(s)?.as_ref()
     }
 
     /// Done out of applicable services for a council.
@@ -228,14 +251,15 @@ impl Data {
         }
     }
 
-    /// Mirrors edits the store has applied. Requests go in at once, in order.
+    /// Mirrors edits the store has applied. Requests and activities go in at once, in order.
     pub fn apply(&mut self, edits: &[Edit]) {
-        let mut requests = Vec::new();
+        let (mut requests, mut activities) = (Vec::new(), Vec::new());
         for edit in edits {
             match (&edit.before, &edit.after) {
                 (_, Some(Record::Municipality(m))) => self.put_municipality(m.clone()),
                 (_, Some(Record::Rollout(r))) => self.put_rollout(r.clone()),
                 (_, Some(Record::Certificate(c))) => requests.push((c.id, Some(c.clone()))),
+                (_, Some(Record::Activity(a))) => activities.push((a.id, Some(a.clone()))),
                 (Some(Record::Municipality(m)), None) => self.remove_municipality(m.ine),
                 (Some(Record::Rollout(r)), None) => {
                     if let (Some(&i), Some(s)) = (self.by_ine.get(&r.ine), service_index(&r.service)) {
@@ -243,11 +267,15 @@ impl Data {
                     }
                 }
                 (Some(Record::Certificate(c)), None) => requests.push((c.id, None)),
+                (Some(Record::Activity(a)), None) => activities.push((a.id, None)),
                 (None, None) => {}
             }
         }
         if !requests.is_empty() {
             self.certs.put_all(requests, &self.calendar);
+        }
+        if !activities.is_empty() {
+            self.activities.put_all(activities, &self.calendar);
         }
         if edits
             .iter()
@@ -290,5 +318,16 @@ impl Data {
         if let (Some(&i), Some(s)) = (self.by_ine.get(&r.ine), service_index(&r.service)) {
             self.rollout[i][s] = Some(r);
         }
+    }
+}
+
+/// The rules of an activity ask which councils and requests exist: those in memory.
+impl crate::ops::activity::Known for Data {
+    fn has_council(&self, ine: IneCode) -> bool {
+        self.by_ine.contains_key(&ine)
+    }
+
+    fn request_council(&self, id: u64) -> Option<IneCode> {
+        self.certs.get(id).map(|c| c.ine)
     }
 }

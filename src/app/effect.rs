@@ -11,6 +11,40 @@ pub enum Target {
     Council(IneCode),
     /// A certificate request, selected in the queue.
     Request(u64),
+    /// An entry of the support log, selected on Activitat.
+    Activity(u64),
+}
+
+/// What `L` fills the activity form with: the council selected or open on the
+/// screen, and the service or request it is about.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct LogAbout {
+    pub council: Option<IneCode>,
+    pub service: Option<String>,
+    pub request: Option<u64>,
+}
+
+impl LogAbout {
+    /// From what a tab has selected.
+    pub fn of(target: Option<Target>, data: &super::data::Data) -> LogAbout {
+        match target {
+            Some(Target::Council(ine)) => LogAbout {
+                council: Some(ine),
+                ..LogAbout::default()
+            },
+            Some(Target::Request(id)) => LogAbout {
+                council: data.certs.get(id).map(|c| c.ine),
+                request: data.certs.get(id).map(|c| c.id),
+                ..LogAbout::default()
+            },
+            Some(Target::Activity(id)) => LogAbout {
+                council: data.activities.get(id).and_then(|a| a.ine),
+                service: data.activities.get(id).and_then(|a| a.service.clone()),
+                ..LogAbout::default()
+            },
+            None => LogAbout::default(),
+        }
+    }
 }
 
 #[derive(Debug)]

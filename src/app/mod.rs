@@ -8,6 +8,7 @@
 //! their traits. See ARCHITECTURE.md for the whole flow.
 
 pub mod action;
+pub mod activity_data;
 pub mod cert_data;
 pub mod changes;
 pub mod councils;
@@ -15,6 +16,7 @@ pub mod ctx;
 pub mod data;
 pub mod effect;
 pub mod live;
+pub mod messages;
 pub mod popup;
 mod saving;
 pub mod scroll;
@@ -113,6 +115,7 @@ impl App {
         } else {
             Data::load(store.as_ref(), calendar)?
         };
+        data.set_response_days(config.response_days);
         if lazy {
             summary_cache::load(
                 store.as_ref(),
@@ -129,7 +132,19 @@ impl App {
             popup: None,
         };
         app.refresh();
+        app.warn_keymap();
         Ok(app)
+    }
+
+    /// A user's key that a newer default also uses is kept, and said at start.
+    fn warn_keymap(&mut self) {
+        let ctx = &mut self.ctx;
+        let warnings: Vec<String> = ctx.keymap.warnings().iter().map(|w| w.localize(&ctx.t)).collect();
+        if !warnings.is_empty() {
+            tracing::warn!(?warnings, "keymap");
+            ctx.set_status(StatusKind::Error, warnings.join(" "));
+            ctx.log_status();
+        }
     }
 
     /// The tab on screen.
@@ -187,6 +202,7 @@ impl App {
                 tracing::error!("could not load the requests: {e}");
                 let text = e.localize(&self.ctx.t);
                 self.ctx.set_status(StatusKind::Error, text);
+                self.ctx.log_status();
             }
         }
     }
@@ -211,11 +227,13 @@ impl App {
     /// After a handler: rows recomputed once, then what it asked of other tabs.
     fn settle(&mut self) {
         loop {
+            self.ctx.screen = self.current_tab().context();
             if self.ctx.stale {
                 self.refresh();
             }
             let effects = std::mem::take(&mut self.ctx.effects);
             if effects.is_empty() {
+                self.ctx.log_status();
                 return;
             }
             for effect in effects {
@@ -275,6 +293,7 @@ impl App {
             Event::Resize => true,
             Event::Tick => {
                 self.ctx.retry_save(false);
+                self.ctx.log_status();
                 true
             }
         }

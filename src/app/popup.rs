@@ -48,4 +48,8 @@ pub trait Popup: Any {
     fn on_status_line(&self) -> bool {
         false
     }
+    /// The rows a question on the status line needs at `width` columns (1 or 2).
+    fn status_height(&self, _ctx: &Ctx, _width: u16) -> u16 {
+        1
+    }
 }

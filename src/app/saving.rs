@@ -73,9 +73,14 @@ impl Ctx {
             .write_error
             .clone()
             .unwrap_or_else(|| self.t.t(Msg::err_disk_full).to_string());
+        // A key that saves on this screen (`w` marks waiting on Activitat).
+        use super::action::Context;
         let key = self
             .keymap
-            .first_key(super::action::Action::Save)
+            .first_key_in(
+                super::action::Action::Save,
+                &[self.screen, Context::Table, Context::Global],
+            )
             .map(|k| crate::keymap::key_name(&self.t, &k))
             .unwrap_or_default();
         // The key first, so that it shows on a narrow screen; the header counts the changes.
@@ -116,7 +121,7 @@ impl Ctx {
             return asked;
         }
         if self.recover_store() {
-            let text = self.t.f(Msg::unsaved_written, &[("n", &before)]);
+            let text = self.t.n(Msg::unsaved_written, before);
             self.set_status(StatusKind::Saved, text);
             return true;
         }
@@ -198,6 +203,13 @@ impl Ctx {
                 )
             }
             Record::Certificate(c) => format!("#{} {}", c.id, clean(&c.holder)),
+            Record::Activity(a) => {
+                let summary = crate::widgets::ellipsize(&clean(&a.summary), 30);
+                match a.ine {
+                    Some(ine) => format!("#{} {} · {summary}", a.id, council(ine)),
+                    None => format!("#{} {summary}", a.id),
+                }
+            }
         }
     }
 }

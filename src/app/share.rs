@@ -29,8 +29,7 @@ impl App {
         match result {
             Ok(()) => ctx.set_status(
                 StatusKind::Saved,
-                ctx.t
-                    .f(Msg::exported_view, &[("file", &file), ("n", &export.rows)]),
+                ctx.t.nf(Msg::exported_view, export.rows, &[("file", &file)]),
             ),
             Err(e) => ctx.set_status(StatusKind::Error, e.localize(&ctx.t)),
         }

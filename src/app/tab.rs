@@ -89,6 +89,11 @@ pub trait Tab: Any {
     fn selection(&self, _ctx: &Ctx) -> Option<Target> {
         None
     }
+    /// What `L` pre-fills the activity form with: by default, the council of the
+    /// selected record.
+    fn log_about(&self, ctx: &Ctx) -> super::effect::LogAbout {
+        super::effect::LogAbout::of(self.selection(ctx), &ctx.data)
+    }
     /// Selects the record if this tab lists it (a tab switch).
     fn select(&mut self, _target: &Target, _ctx: &Ctx) {}
     /// Whether this tab is the page for such a record.

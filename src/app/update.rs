@@ -5,6 +5,7 @@ use super::ctx::StatusKind;
 use super::tab::Outcome;
 use super::{App, Popup};
 use crate::i18n::Msg;
+use crate::popups::activity_form::ActivityForm;
 use crate::popups::{help::Help, jump::Jump, prompt::Prompt};
 use crate::widgets::input::Edited;
 use crossterm::event::{KeyCode, KeyEvent};
@@ -43,6 +44,7 @@ impl App {
             Action::NextTab => self.switch_to((self.active + 1) % count),
             Action::PrevTab => self.switch_to((self.active + count - 1) % count),
             Action::Jump => self.open_popup(Jump::new(&self.ctx.data)),
+            Action::Messages => self.open_popup(crate::popups::messages::Messages::default()),
             Action::Undo => self.ctx.undo_redo(true),
             Action::Redo => self.ctx.undo_redo(false),
             Action::Up | Action::Down | Action::PageUp | Action::PageDown | Action::First | Action::Last => {
@@ -52,6 +54,11 @@ impl App {
                 Some((_, typing)) => *typing = true,
                 None => return false,
             },
+            Action::LogCall => {
+                let about = self.current_tab().log_about(&self.ctx);
+                let form = ActivityForm::log(&self.ctx, &about);
+                self.open_popup(form);
+            }
             Action::ExportView => return self.export_view(),
             Action::CopyRow => return self.copy_row(),
             // Keys of the checklist, with no meaning on a tab.
@@ -148,10 +155,7 @@ impl App {
                 if len != before {
                     self.ctx.refresh_rows();
                 }
-                let text = self
-                    .ctx
-                    .t
-                    .f(Msg::field_full, &[("n", &super::councils::FILTER_LIMIT)]);
+                let text = self.ctx.t.n(Msg::field_full, super::councils::FILTER_LIMIT);
                 self.ctx.set_status(StatusKind::Info, text);
             }
             Edited::Moved => {}

@@ -10,10 +10,11 @@ use crate::domain::clock::Clock;
 use crate::domain::localtime::{TimeError, parse_time};
 use crate::domain::municipality::{FormStatus, IneCode, Municipality};
 use crate::domain::search::{MatchRank, collate, fold, rank};
+use crate::domain::similar;
 use crate::i18n::{I18n, Msg};
 use crate::ops::{self, Field, RuleError};
 use crate::store::{Location, NEW_ID};
-use chrono::SubsecRound;
+use chrono::{Datelike, SubsecRound};
 
 /// What `cert add` was given.
 pub struct NewCert<'a> {
@@ -28,13 +29,21 @@ pub struct NewCert<'a> {
 }
 
 /// A council by INE code or by name, matched as the quick jump does ("meia" is
-/// Vilanova de Meià); several equally good matches are listed, not guessed.
+/// Vilanova de Meià); several equally good matches are listed, not guessed. One
+/// that names none is answered with the closest names, or codes.
 pub fn find_council<'a>(list: &'a [Municipality], text: &str, t: &I18n) -> Outcome<&'a Municipality> {
     if let Some(ine) = IneCode::parse(text) {
-        return list
-            .iter()
-            .find(|m| m.ine == ine)
-            .ok_or_else(|| UserError(t.f(Msg::err_unknown_council, &[("name", &text), ("closest", &"—")])));
+        return list.iter().find(|m| m.ine == ine).ok_or_else(|| {
+            let codes: Vec<u32> = list.iter().map(|m| m.ine.0).collect();
+            let closest: Vec<String> = similar::closest_codes(text, &codes, 3)
+                .into_iter()
+                .map(|i| format!("{} ({})", list[i].name, list[i].ine))
+                .collect();
+            UserError::usage(t.f(
+                Msg::err_unknown_council,
+                &[("name", &text), ("closest", &closest.join(", "))],
+            ))
+        });
     }
     let folded = fold(text);
     if let Some(m) = list.iter().find(|m| fold(&m.name) == folded) {
@@ -51,19 +60,18 @@ pub fn find_council<'a>(list: &'a [Municipality], text: &str, t: &I18n) -> Outco
         [] => {}
         several => {
             let names: Vec<&str> = several.iter().take(5).map(|(_, m)| m.name.as_str()).collect();
-            return Err(UserError(t.f(
+            return Err(UserError::usage(t.f(
                 Msg::err_ambiguous_council,
                 &[("name", &text), ("matches", &names.join(", "))],
             )));
         }
     }
-    let mut scored: Vec<(usize, &str)> = list
-        .iter()
-        .map(|m| (strsim::levenshtein(&fold(&m.name), &folded), m.name.as_str()))
+    let names: Vec<&str> = list.iter().map(|m| m.name.as_str()).collect();
+    let closest: Vec<&str> = similar::closest(text, &names, 3)
+        .into_iter()
+        .map(|i| names[i])
         .collect();
-    scored.sort();
-    let closest: Vec<&str> = scored.iter().take(3).map(|(_, n)| *n).collect();
-    Err(UserError(t.f(
+    Err(UserError::usage(t.f(
         Msg::err_unknown_council,
         &[("name", &text), ("closest", &closest.join(", "))],
     )))
@@ -71,8 +79,9 @@ pub fn find_council<'a>(list: &'a [Municipality], text: &str, t: &I18n) -> Outco
 
 pub fn add(db: &Location, args: NewCert, config: &Config, t: &I18n, clock: &dyn Clock) -> Outcome {
     let tz = config.time_zone().unwrap_or(chrono_tz::Europe::Madrid);
+    // A value that names nothing of its kind: the command line is at fault.
     let bad = |field: &str, value: &str, allowed: String| {
-        UserError(t.f(
+        UserError::usage(t.f(
             Msg::err_bad_value,
             &[("field", &field), ("value", &value), ("allowed", &allowed)],
         ))
@@ -124,7 +133,7 @@ pub fn add(db: &Location, args: NewCert, config: &Config, t: &I18n, clock: &dyn 
     let now = clock.now().trunc_subsecs(0);
     let received = match args.received {
         Some(text) => parse_time(text, tz).map_err(|e| {
-            UserError(match e {
+            UserError::usage(match e {
                 TimeError::Unreadable => {
                     t.f(Msg::err_bad_time, &[("field", &"--received"), ("value", &text)])
                 }
@@ -158,6 +167,12 @@ pub fn add(db: &Location, args: NewCert, config: &Config, t: &I18n, clock: &dyn 
     };
     let calendar = Calendar::catalan(&config.local_holidays, tz);
     let due = calendar.due(received, args.urgent);
+    // Outside the years of the holiday file, only weekends and local holidays count.
+    let (from, until) = (calendar.covered_from(), calendar.covered_until());
+    let unknown_year = [received, due]
+        .map(|at| at.with_timezone(&tz).year())
+        .into_iter()
+        .find(|&year| year < from || year > until);
     let before = store.last_seq().unwrap_or(0);
     let added = [crate::app::summary_cache::NewRequest::of(&request, &calendar)];
     let change =
@@ -165,6 +180,15 @@ pub fn add(db: &Location, args: NewCert, config: &Config, t: &I18n, clock: &dyn 
     let applied = store.apply(change, now).map_err(stored)?;
     let id = applied.ids.first().copied().unwrap_or_default();
     crate::app::summary_cache::after_change(store.as_ref(), before, &added, tz, &config.local_holidays);
+    if let Some(year) = unknown_year {
+        crate::output::err(format_args!(
+            "ocsae: {}",
+            t.f(
+                Msg::warn_holidays_unknown,
+                &[("year", &year), ("from", &from), ("until", &until)]
+            )
+        ));
+    }
     for flag in cleaned {
         crate::output::err(format_args!(
             "ocsae: {}",

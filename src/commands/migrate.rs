@@ -36,6 +36,7 @@ pub fn run(from: &Location, to: &Location, config: &Config, t: &I18n, clock: &dy
                 ("to", to),
                 ("councils", &copied.municipalities.len()),
                 ("certificates", &copied.certificates.len()),
+                ("activities", &copied.activities.len()),
                 ("history", &copied.history.len()),
             ]
         )
@@ -51,10 +52,15 @@ fn difference(original: &Dump, copy: &Dump) -> Option<String> {
         ("municipalities", original.municipalities == copy.municipalities),
         ("rollout", original.rollout == copy.rollout),
         ("certificates", original.certificates == copy.certificates),
+        ("activities", original.activities == copy.activities),
         ("history", original.history == copy.history),
         (
             "next_certificate_id",
             original.next_certificate_id == copy.next_certificate_id,
+        ),
+        (
+            "next_activity_id",
+            original.next_activity_id == copy.next_activity_id,
         ),
         ("next_history_seq", original.next_seq() == copy.next_seq()),
         (

@@ -1,5 +1,6 @@
 //! What each subcommand does, once the command line is read.
 
+pub mod activity;
 pub mod cert;
 pub mod migrate;
 mod restore_dir;
@@ -19,12 +20,14 @@ use std::sync::Arc;
 
 pub type Outcome<T = ()> = Result<T, UserError>;
 
+/// The comarca named, loosely; one that names none, or several, is a usage error.
 fn scope_or_error(name: &str, t: &I18n) -> Outcome<Scope> {
     resolve_scope(name).map_err(|e| {
-        UserError(t.f(
-            Msg::err_unknown_comarca,
-            &[("name", &e.given), ("closest", &e.closest.join(", "))],
-        ))
+        let msg = match e.ambiguous {
+            true => Msg::err_ambiguous_comarca,
+            false => Msg::err_unknown_comarca,
+        };
+        UserError::usage(t.f(msg, &[("name", &e.given), ("closest", &e.closest.join(", "))]))
     })
 }
 
@@ -79,9 +82,14 @@ pub fn init(db: &Location, comarca: &str, config: &Config, t: &I18n, clock: &dyn
     share_settings(store.as_ref(), config, t)?;
     let tz = config.time_zone().unwrap_or(chrono_tz::Europe::Madrid);
     summary_cache::refresh(store.as_ref(), tz, &config.local_holidays);
+    // The comarca by its name: what a loosely typed one was taken for.
+    let comarca = match &scope {
+        Scope::Comarca(name) => name.clone(),
+        Scope::All => t.t(Msg::scope_all).to_string(),
+    };
     crate::output::out(format_args!(
         "{}",
-        t.f(Msg::init_done, &[("n", &count), ("path", db)])
+        t.nf(Msg::init_done, count, &[("path", db), ("comarca", &comarca)])
     ));
     Ok(())
 }
@@ -128,8 +136,36 @@ pub fn export(
             let calendar = crate::domain::calendar::Calendar::catalan(&config.local_holidays, tz);
             io::export::certificates(&councils, &list, &authors, &calendar, format).map_err(fail)?
         }
+        ExportWhat::Activity => {
+            let list = activity_records(store.as_ref()).map_err(stored)?;
+            let authors = authors(Kind::Activity)?;
+            let calendar = crate::domain::calendar::Calendar::catalan(&config.local_holidays, tz);
+            io::activity_export::activities(
+                &councils,
+                &list,
+                &authors,
+                &calendar,
+                config.response_days,
+                format,
+            )
+            .map_err(fail)?
+        }
     };
     io::output::write_output(output, &bytes, db.as_dir()).map_err(fail)
+}
+
+/// Every activity, by id.
+pub(crate) fn activity_records(
+    store: &dyn Store,
+) -> crate::store::Result<Vec<crate::domain::activity::Activity>> {
+    use crate::store::Record;
+    let mut list = Vec::new();
+    for record in store.records(Kind::Activity)? {
+        if let Record::Activity(a) = record? {
+            list.push(a);
+        }
+    }
+    Ok(list)
 }
 
 pub fn import(
@@ -149,20 +185,24 @@ pub fn import(
     // file, a bad row) never holds the store's lock.
     let table = io::csv_input::read(file, config.import_max_mb).map_err(fail)?;
     let checked = match what {
-        ImportWhat::Contacts => io::import::check_contacts(&table),
-        ImportWhat::Certificates => io::import::check_certificates(&table, tz, clock.now()),
+        ImportWhat::Contacts => io::import::check_contacts(&table).map(Checked::Other),
+        ImportWhat::Certificates => {
+            io::import::check_certificates(&table, tz, clock.now()).map(Checked::Other)
+        }
+        ImportWhat::Activity => io::activity_import::check(&table, tz, clock.now()).map(Checked::Activity),
     }
     .map_err(fail)?;
     drop(table);
     tracing::debug!("import checked");
     let store = open_existing(db, t)?;
     let before = store.last_seq().unwrap_or(0);
-    let done = io::import::apply(store.as_ref(), checked, clock.now()).map_err(fail)?;
+    let done = match checked {
+        Checked::Other(checked) => io::import::apply(store.as_ref(), checked, clock.now()),
+        Checked::Activity(checked) => io::activity_import::apply(store.as_ref(), checked, clock.now()),
+    }
+    .map_err(fail)?;
     if done.cleaned > 0 {
-        crate::output::err(format_args!(
-            "ocsae: {}",
-            t.f(Msg::import_cleaned, &[("n", &done.cleaned)])
-        ));
+        crate::output::err(format_args!("ocsae: {}", t.n(Msg::import_cleaned, done.cleaned)));
     }
     if done.was_latin {
         crate::output::err(format_args!(
@@ -194,6 +234,12 @@ pub fn import(
     Ok(())
 }
 
+/// A file that passed the first pass, for the second.
+enum Checked {
+    Other(io::import::Checked),
+    Activity(io::activity_import::Checked),
+}
+
 pub fn report(
     db: &Location,
     format: crate::cli::ReportFormat,
@@ -211,10 +257,13 @@ pub fn report(
         store.rollouts().map_err(stored)?,
         store.certificates().map_err(stored)?,
     );
+    let activities = activity_records(store.as_ref()).map_err(stored)?;
     let input = io::report::ReportInput {
         councils: &councils,
         rollouts: &rollouts,
         certificates: &certificates,
+        activities: &activities,
+        response_days: config.response_days,
         calendar: &calendar,
         now: clock.now(),
     };
@@ -243,9 +292,9 @@ pub fn backup(db: &Location, file: &Path, t: &I18n, clock: &dyn Clock) -> Outcom
             Msg::backup_done,
             &[
                 ("path", &file.display()),
-                ("councils", &dump.municipalities.len()),
-                ("certificates", &dump.certificates.len()),
-                ("history", &dump.history.len()),
+                ("councils", &t.n(Msg::count_councils, dump.municipalities.len())),
+                ("certificates", &t.n(Msg::count_requests, dump.certificates.len())),
+                ("history", &t.n(Msg::count_history, dump.history.len())),
             ]
         )
     ));
@@ -273,7 +322,7 @@ pub(crate) fn restore_into(
     t: &I18n,
 ) -> Outcome<Opened> {
     use restore_dir::{Refused, RestoreDir};
-    let io_error = |e: std::io::Error| UserError(t.f(Msg::err_store_io, &[("path", db), ("detail", &e)]));
+    let io_error = |e: std::io::Error| UserError(crate::i18n::system::io_error(t, db, &e));
     // Look at the target, then read and check the whole file, before touching anything.
     let mut target = match db.as_dir() {
         Some(dir) => Some(RestoreDir::check(dir).map_err(|e| match e {
@@ -310,7 +359,10 @@ pub(crate) fn restore_into(
         let text = match e {
             RestoreError::NotEmpty => t.f(Msg::err_restore_not_empty, &[("path", db)]),
             RestoreError::Store(e) => e.localize(t),
-            other => t.f(Msg::err_restore_bad, &[("path", &source), ("detail", &other)]),
+            other => t.f(
+                Msg::err_restore_bad,
+                &[("path", &source), ("detail", &other.localize(t, db))],
+            ),
         };
         return Err(UserError(text));
     }
@@ -320,8 +372,8 @@ pub(crate) fn restore_into(
             Msg::restore_done,
             &[
                 ("path", db),
-                ("councils", &dump.municipalities.len()),
-                ("certificates", &dump.certificates.len())
+                ("councils", &t.n(Msg::count_councils, dump.municipalities.len())),
+                ("certificates", &t.n(Msg::count_requests, dump.certificates.len()))
             ]
         )
     ));
@@ -366,8 +418,8 @@ pub fn dashboard(
     {
         config.local_holidays = shared.local_holidays;
     }
-    let keymap =
-        keymap::Keymap::new(&config.keys).map_err(|e| UserError(t.f(Msg::err_config, &[("detail", &e)])))?;
+    let keymap = keymap::Keymap::new(&config.keys)
+        .map_err(|e| UserError(t.f(Msg::err_config, &[("detail", &e.localize(t))])))?;
     let no_color = std::env::var_os("NO_COLOR").is_some();
     let theme = theme::Theme::pick(config.theme, no_color);
     let mut app = app::App::new_lazy(store, config, lang, keymap, theme, clock)

@@ -19,6 +19,8 @@ pub struct Calendar {
     /// Public and local holidays together: both are simply non-working.
     holidays: HashSet<NaiveDate>,
     tz: Tz,
+    /// The first year the public-holiday data covers.
+    covered_from: i32,
     covered_until: i32,
 }
 
@@ -36,6 +38,7 @@ impl Calendar {
         Calendar {
             holidays: set,
             tz,
+            covered_from: i32::MIN,
             covered_until,
         }
     }
@@ -45,7 +48,11 @@ impl Calendar {
         let public = crate::assets::holidays();
         // With no data at all nothing is covered, so "covered until" is the year before any date.
         let covered_until = public.iter().map(|h| h.date.year()).max().unwrap_or(i32::MIN);
-        Calendar::new(public.iter().map(|h| h.date), local, covered_until, tz)
+        let covered_from = public.iter().map(|h| h.date.year()).min().unwrap_or(i32::MAX);
+        Calendar {
+            covered_from,
+            ..Calendar::new(public.iter().map(|h| h.date), local, covered_until, tz)
+        }
     }
 
     pub fn tz(&self) -> Tz {
@@ -62,10 +69,14 @@ impl Calendar {
         self.covered_until
     }
 
-    /// True if `day`'s year is covered by the holiday data. Only the upper bound is known,
-    /// so years before the data also count as covered.
+    /// The first year whose public holidays are known; before it only weekends count.
+    pub fn covered_from(&self) -> i32 {
+        self.covered_from
+    }
+
+    /// True if `day`'s year is covered by the holiday data.
     pub fn covers(&self, day: NaiveDate) -> bool {
-        day.year() <= self.covered_until
+        (self.covered_from..=self.covered_until).contains(&day.year())
     }
 
     /// When the clock starts: `received` itself if it falls on a working day (local time),
@@ -84,9 +95,16 @@ impl Calendar {
     /// Ordinary: 24:00 local (i.e. 00:00 of the following day) of the 5th working day after
     /// the day of receipt.
     pub fn due_ordinary(&self, received: DateTime<Utc>) -> DateTime<Utc> {
+        self.due_working_days(received, ORDINARY_DAYS)
+    }
+
+    /// 24:00 local of the `days`-th working day after the day of receipt (a receipt on a
+    /// non-working day counts from the next working day): the rule of an ordinary request,
+    /// and of an answer to a council (`response_days`).
+    pub fn due_working_days(&self, received: DateTime<Utc>, days: u32) -> DateTime<Utc> {
         let start = self.effective_start(received);
         let mut day = self.local_date(start);
-        for _ in 0..ORDINARY_DAYS {
+        for _ in 0..days {
             match self.next_working_day(day) {
                 Some(next) => day = next,
                 None => return start,
@@ -98,9 +116,15 @@ impl Calendar {
     /// Urgent: 48 hours counted only during working days (whole local days 00:00–24:00),
     /// from the effective start.
     pub fn due_urgent(&self, received: DateTime<Utc>) -> DateTime<Utc> {
-        let mut at = self.effective_start(received);
+        self.add_working_time(self.effective_start(received), Duration::hours(URGENT_HOURS))
+    }
+
+    /// The instant `amount` of working time (whole local working days, 00:00–24:00) after
+    /// `from`; a clock stopped on a non-working day goes on at the next working day's 00:00.
+    pub fn add_working_time(&self, from: DateTime<Utc>, amount: Duration) -> DateTime<Utc> {
+        let mut at = from;
         let mut day = self.local_date(at);
-        let mut left = Duration::hours(URGENT_HOURS);
+        let mut left = amount.max(Duration::zero());
         for _ in 0..MAX_SCAN_DAYS {
             let Some(next) = day.succ_opt() else { break };
             let day_end = self.local_midnight(next);
@@ -116,6 +140,27 @@ impl Calendar {
             at = day_end;
         }
         at
+    }
+
+    /// The working time (inside working days, 00:00–24:00 local) between `from` and `to`;
+    /// zero if `to` is not after `from`.
+    pub fn working_time(&self, from: DateTime<Utc>, to: DateTime<Utc>) -> Duration {
+        let mut total = Duration::zero();
+        let mut at = from;
+        let mut day = self.local_date(at);
+        for _ in 0..MAX_SCAN_DAYS {
+            if at >= to {
+                break;
+            }
+            let Some(next) = day.succ_opt() else { break };
+            let day_end = self.local_midnight(next).min(to);
+            if self.is_working_day(day) && day_end > at {
+                total += day_end - at;
+            }
+            day = next;
+            at = at.max(day_end);
+        }
+        total
     }
 
     pub fn due(&self, received: DateTime<Utc>, urgent: bool) -> DateTime<Utc> {
@@ -279,6 +324,9 @@ mod tests {
         assert!(cal.covers(date("2025-01-01")));
         assert!(cal.covers(date("2027-12-31")));
         assert!(!cal.covers(date("2028-01-01")));
+        // Before the data, nothing is known either.
+        assert_eq!(cal.covered_from(), 2025);
+        assert!(!cal.covers(date("2024-12-31")));
     }
 
     #[test]

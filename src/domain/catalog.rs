@@ -35,6 +35,15 @@ pub fn services() -> &'static [Service] {
     CELL.get_or_init(|| parse_toml::<File>(crate::assets::SERVICES_TOML).service)
 }
 
+impl Service {
+    /// The checklist step a training completes ("Formació feta"), if the service has one.
+    pub fn training_step(&self) -> Option<usize> {
+        self.steps
+            .iter()
+            .position(|step| super::search::fold(step).starts_with("formacio"))
+    }
+}
+
 pub fn service_index(id: &str) -> Option<usize> {
     services().iter().position(|s| s.id == id)
 }
@@ -98,5 +107,18 @@ mod tests {
             ]
         );
         assert!(cert_types().iter().all(|t| t.validity_years == 4));
+    }
+
+    #[test]
+    fn four_services_have_a_training_step() {
+        let with: Vec<(&str, usize)> = services()
+            .iter()
+            .filter_map(|s| s.training_step().map(|i| (s.short.as_str(), i)))
+            .collect();
+        assert_eq!(with.len(), 4, "{with:?}");
+        let notum = services().iter().find(|s| s.id == "e-notum").unwrap();
+        assert_eq!(notum.steps[notum.training_step().unwrap()], "Formació feta");
+        let er = services().iter().find(|s| s.id == "er-idcat").unwrap();
+        assert!(er.steps[er.training_step().unwrap()].starts_with("Formació d'operadors"));
     }
 }

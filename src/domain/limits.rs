@@ -7,6 +7,14 @@ pub const EMAIL: usize = 120;
 pub const NOTES: usize = 2000;
 pub const REASON: usize = 200;
 pub const FILTER: usize = 100;
+/// An activity's one-line summary.
+pub const SUMMARY: usize = 200;
+/// Minutes spent on one activity: a week of full days is a typo.
+pub const MINUTES: u32 = 9_999;
+/// Attendees of one council at a training.
+pub const ATTENDEES: u32 = 999;
+/// A training's length, in minutes (99 hours).
+pub const SESSION_MINUTES: u32 = 99 * 60;
 
 /// Whether `text` fits in `max` characters.
 pub fn fits(text: &str, max: usize) -> bool {

@@ -44,6 +44,14 @@ pub fn parse_local(text: &str, tz: Tz) -> Result<DateTime<Utc>, TimeError> {
     }
 }
 
+/// A day as people write it: 2026-11-26, 26/11/2026, 26-11-2026 or 26.11.2026.
+pub fn parse_day(text: &str) -> Option<NaiveDate> {
+    let text = text.trim();
+    ["%Y-%m-%d", "%d/%m/%Y", "%d-%m-%Y", "%d.%m.%Y"]
+        .iter()
+        .find_map(|f| NaiveDate::parse_from_str(text, f).ok())
+}
+
 /// An RFC 3339 time, or a local time without offset read in `tz`.
 pub fn parse_time(text: &str, tz: Tz) -> Result<DateTime<Utc>, TimeError> {
     let text = text.trim();
@@ -79,6 +87,15 @@ mod tests {
         assert_eq!(parse_time("2026-12-04T10:00+01:00", tz), Ok(t));
         assert_eq!(parse_time("2026-12-04T09:00Z", tz), Ok(t));
         assert_eq!(parse_time("2026-12-04T09:00:00Z", tz), Ok(t));
+    }
+
+    #[test]
+    fn days_in_iso_and_catalan_order() {
+        let d = NaiveDate::from_ymd_opt(2026, 11, 26);
+        assert_eq!(parse_day("2026-11-26"), d);
+        assert_eq!(parse_day(" 26/11/2026 "), d);
+        assert_eq!(parse_day("26.11.2026"), d);
+        assert_eq!(parse_day("2026-02-30"), None);
     }
 
     #[test]

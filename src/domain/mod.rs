@@ -1,5 +1,6 @@
 //! Plain types and rules: no terminal, no storage.
 
+pub mod activity;
 pub mod calendar;
 pub mod catalog;
 pub mod certificate;
@@ -10,4 +11,5 @@ pub mod localtime;
 pub mod municipality;
 pub mod rollout;
 pub mod search;
+pub mod similar;
 pub mod text;

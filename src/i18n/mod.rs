@@ -5,6 +5,7 @@
 //! has every key.
 
 mod keys;
+pub mod system;
 pub mod words;
 
 pub use keys::Msg;
@@ -54,6 +55,14 @@ impl Lang {
 pub struct I18n {
     lang: Lang,
     texts: Vec<String>,
+    /// The singular of a count message (`key_one` in the catalogue; `texts`
+    /// holds `key_other`), for `n`.
+    ones: Vec<Option<String>>,
+}
+
+/// The catalogue's keys for the singular and plural of a count message.
+fn plural_keys(key: &str) -> (String, String) {
+    (format!("{key}_one"), format!("{key}_other"))
 }
 
 fn parse(lang: Lang) -> HashMap<String, String> {
@@ -66,16 +75,21 @@ impl I18n {
     pub fn new(lang: Lang) -> I18n {
         let mut table = parse(lang);
         let mut fallback = (lang != Lang::Ca).then(|| parse(Lang::Ca));
-        let texts = Msg::ALL
-            .iter()
-            .map(|m| {
-                table
-                    .remove(m.key())
-                    .or_else(|| fallback.as_mut().and_then(|f| f.remove(m.key())))
-                    .unwrap_or_else(|| m.key().to_string())
-            })
-            .collect();
-        I18n { lang, texts }
+        let mut take = |key: &str| {
+            table
+                .remove(key)
+                .or_else(|| fallback.as_mut().and_then(|f| f.remove(key)))
+        };
+        let mut texts = Vec::with_capacity(Msg::ALL.len());
+        let mut ones = Vec::with_capacity(Msg::ALL.len());
+        for m in Msg::ALL {
+            let (one, other) = plural_keys(m.key());
+            let one = take(&one);
+            let text = take(m.key()).or_else(|| take(&other));
+            texts.push(text.unwrap_or_else(|| m.key().to_string()));
+            ones.push(one);
+        }
+        I18n { lang, texts, ones }
     }
 
     pub fn lang(&self) -> Lang {
@@ -95,12 +109,42 @@ impl I18n {
         out
     }
 
+    /// A count message with `n` in it: the singular for one (`1 fila`), the
+    /// plural otherwise (`3 files`), `n` grouped as `int` does.
+    pub fn n(&self, msg: Msg, n: usize) -> String {
+        self.nf(msg, n, &[])
+    }
+
+    /// A count message with `n` and other placeholders.
+    pub fn nf(&self, msg: Msg, n: usize, args: &[(&str, &dyn std::fmt::Display)]) -> String {
+        let text = match &self.ones[msg as usize] {
+            Some(one) if n == 1 => one.as_str(),
+            _ => self.t(msg),
+        };
+        let mut out = text.replace("{n}", &self.int(n as u64));
+        for (name, value) in args {
+            out = out.replace(&format!("{{{name}}}"), &value.to_string());
+        }
+        out
+    }
+
+    /// Whether `msg` has a singular and a plural.
+    pub fn is_plural(&self, msg: Msg) -> bool {
+        self.ones[msg as usize].is_some()
+    }
+
     /// A date as people write it: 26/11/2026 (ISO in English, which has no single order).
     pub fn date(&self, date: chrono::NaiveDate) -> String {
         match self.lang {
             Lang::En => date.format("%Y-%m-%d").to_string(),
             Lang::Ca | Lang::Es => date.format("%d/%m/%Y").to_string(),
         }
+    }
+
+    /// A time of day on a date, as the language writes dates: 26/11/2026 10:30.
+    pub fn datetime(&self, at: chrono::DateTime<chrono::Utc>, tz: chrono_tz::Tz) -> String {
+        let local = at.with_timezone(&tz);
+        format!("{} {}", self.date(local.date_naive()), local.format("%H:%M"))
     }
 
     /// A deadline as the promise is worded: the end of a day is "24:00" of that
@@ -139,13 +183,43 @@ mod tests {
     use super::*;
     use std::collections::BTreeSet;
 
+    /// The catalogue's keys with each count message's `_one`/`_other` pair
+    /// folded into its own key, and the count messages found.
+    fn catalogue_keys(table: &HashMap<String, String>) -> (BTreeSet<String>, BTreeSet<String>) {
+        let mut keys = BTreeSet::new();
+        let mut plurals = BTreeSet::new();
+        for key in table.keys() {
+            let base = key.strip_suffix("_one").or_else(|| key.strip_suffix("_other"));
+            match base {
+                Some(base) if Msg::ALL.iter().any(|m| m.key() == base) => {
+                    let (one, other) = plural_keys(base);
+                    assert!(
+                        table.contains_key(&one) && table.contains_key(&other),
+                        "{base} needs both _one and _other"
+                    );
+                    assert!(
+                        !table.contains_key(base),
+                        "{base} is both a count message and not"
+                    );
+                    keys.insert(base.to_string());
+                    plurals.insert(base.to_string());
+                }
+                _ => {
+                    keys.insert(key.clone());
+                }
+            }
+        }
+        (keys, plurals)
+    }
+
     #[test]
     fn every_language_has_every_key_and_no_other() {
-        let expected: BTreeSet<&str> = Msg::ALL.iter().map(|m| m.key()).collect();
+        let expected: BTreeSet<String> = Msg::ALL.iter().map(|m| m.key().to_string()).collect();
+        let mut plural_sets = Vec::new();
         for lang in [Lang::Ca, Lang::Es, Lang::En] {
             let table: HashMap<String, String> = toml::from_str(lang.source())
                 .unwrap_or_else(|e| panic!("{} catalogue does not parse: {e}", lang.code()));
-            let found: BTreeSet<&str> = table.keys().map(String::as_str).collect();
+            let (found, plurals) = catalogue_keys(&table);
             let missing: Vec<_> = expected.difference(&found).collect();
             let extra: Vec<_> = found.difference(&expected).collect();
             assert!(missing.is_empty(), "{} lacks {missing:?}", lang.code());
@@ -155,6 +229,62 @@ mod tests {
                 "{} has an empty text",
                 lang.code()
             );
+            plural_sets.push(plurals);
+        }
+        assert_eq!(plural_sets[0], plural_sets[1], "es counts as ca does");
+        assert_eq!(plural_sets[0], plural_sets[2], "en counts as ca does");
+    }
+
+    #[test]
+    fn counts_take_the_singular_for_one_in_every_language() {
+        let cases = [
+            (
+                Lang::Ca,
+                Msg::exported_view,
+                "Exportat a f.csv (1 fila).",
+                "Exportat a f.csv (3 files).",
+            ),
+            (
+                Lang::Es,
+                Msg::exported_view,
+                "Exportado a f.csv (1 fila).",
+                "Exportado a f.csv (3 filas).",
+            ),
+            (
+                Lang::En,
+                Msg::exported_view,
+                "Exported to f.csv (1 row).",
+                "Exported to f.csv (3 rows).",
+            ),
+        ];
+        for (lang, msg, one, three) in cases {
+            let t = I18n::new(lang);
+            assert_eq!(t.nf(msg, 1, &[("file", &"f.csv")]), one);
+            assert_eq!(t.nf(msg, 3, &[("file", &"f.csv")]), three);
+        }
+        let ca = I18n::new(Lang::Ca);
+        assert!(
+            ca.n(Msg::import_cleaned, 1).ends_with("d'1 cel·la"),
+            "{}",
+            ca.n(Msg::import_cleaned, 1)
+        );
+        assert!(ca.n(Msg::unsaved_written, 1).contains("el canvi pendent ja és"));
+        assert_eq!(ca.n(Msg::count_councils, 1), "1 municipi");
+        assert_eq!(ca.n(Msg::count_councils, 1234), "1.234 municipis");
+        // Every count message, in every language: the singular names one, the plural n.
+        for lang in [Lang::Ca, Lang::Es, Lang::En] {
+            let t = I18n::new(lang);
+            for &m in Msg::ALL.iter().filter(|&&m| t.is_plural(m)) {
+                let one = t.n(m, 1);
+                let two = t.n(m, 2);
+                assert_ne!(
+                    one.replace('1', "2"),
+                    two,
+                    "{} {}: the singular is the plural",
+                    lang.code(),
+                    m.key()
+                );
+            }
         }
     }
 
@@ -177,6 +307,13 @@ mod tests {
                     m.key(),
                     lang.code()
                 );
+                if let (Some(a), Some(b)) = (&ca.ones[*m as usize], &other.ones[*m as usize]) {
+                    let (mut a, mut b) = (placeholders(a), placeholders(b));
+                    // The singular may spell the one out ("el canvi pendent").
+                    a.remove("n");
+                    b.remove("n");
+                    assert_eq!(a, b, "{}_one in {}", m.key(), lang.code());
+                }
             }
         }
     }
@@ -190,6 +327,10 @@ mod tests {
         assert_eq!(ca.deadline(midnight, tz), "14/12/2026 24:00");
         let ten: chrono::DateTime<chrono::Utc> = "2026-12-09T09:00:00Z".parse().unwrap();
         assert_eq!(I18n::new(Lang::En).deadline(ten, tz), "2026-12-09 10:00");
+        assert_eq!(ca.datetime(ten, tz), "09/12/2026 10:00");
+        assert_eq!(ca.datetime(midnight, tz), "15/12/2026 00:00");
+        assert_eq!(I18n::new(Lang::Es).datetime(ten, tz), "09/12/2026 10:00");
+        assert_eq!(I18n::new(Lang::En).datetime(ten, tz), "2026-12-09 10:00");
         assert_eq!(ca.int(479), "479");
         assert_eq!(I18n::new(Lang::En).int(1234567), "1,234,567");
         assert_eq!(ca.t(Msg::tab_municipalities), "Municipis");

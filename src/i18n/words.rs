@@ -99,3 +99,49 @@ pub fn cert_status_short_msg(status: CertStatus) -> Msg {
         CertStatus::Cancelled => Msg::cstatus_short_cancelled,
     }
 }
+
+use crate::domain::activity::{ActivityKind, ActivityStatus, Direction};
+
+pub fn activity_kind_msg(kind: ActivityKind) -> Msg {
+    match kind {
+        ActivityKind::Call => Msg::act_kind_call,
+        ActivityKind::Email => Msg::act_kind_email,
+        ActivityKind::Visit => Msg::act_kind_visit,
+        ActivityKind::Remote => Msg::act_kind_remote,
+        ActivityKind::Training => Msg::act_kind_training,
+    }
+}
+
+pub fn activity_status_msg(status: ActivityStatus) -> Msg {
+    match status {
+        ActivityStatus::Open => Msg::act_status_open,
+        ActivityStatus::Waiting => Msg::act_status_waiting,
+        ActivityStatus::Closed => Msg::act_status_closed,
+    }
+}
+
+/// A status for a narrow column.
+pub fn activity_status_short_msg(status: ActivityStatus) -> Msg {
+    match status {
+        ActivityStatus::Waiting => Msg::act_status_waiting_short,
+        other => activity_status_msg(other),
+    }
+}
+
+pub fn direction_msg(direction: Direction) -> Msg {
+    match direction {
+        Direction::In => Msg::act_dir_in,
+        Direction::Out => Msg::act_dir_out,
+    }
+}
+
+/// A kind for a narrow column.
+pub fn activity_kind_short_msg(kind: ActivityKind) -> Msg {
+    match kind {
+        ActivityKind::Call => Msg::act_kind_call_short,
+        ActivityKind::Email => Msg::act_kind_email_short,
+        ActivityKind::Visit => Msg::act_kind_visit_short,
+        ActivityKind::Remote => Msg::act_kind_remote_short,
+        ActivityKind::Training => Msg::act_kind_training_short,
+    }
+}

@@ -29,8 +29,8 @@ pub fn backup(
 /// a FIFO or a device would block the command or feed it without end.
 pub fn read(path: &Path) -> Result<Dump, IoError> {
     let bytes = super::input_file::read_bounded(path, u64::MAX >> 20)?;
-    serde_json::from_slice(&bytes).map_err(|e| IoError::File {
+    serde_json::from_slice(&bytes).map_err(|source| IoError::Json {
         path: path.into(),
-        detail: e.to_string(),
+        source,
     })
 }

@@ -159,9 +159,11 @@ struct RolloutCsv<'a> {
     updated_by: Option<&'a str>,
 }
 
-/// RFC 3339 with the offset of the office's time zone.
+/// RFC 3339 with the offset of the office's time zone, to the second: what a
+/// person could type, and what the form and `cert add` read back.
 pub fn timestamp(at: DateTime<Utc>, tz: Tz) -> String {
-    at.with_timezone(&tz).to_rfc3339()
+    at.with_timezone(&tz)
+        .to_rfc3339_opts(chrono::SecondsFormat::Secs, false)
 }
 
 /// One record per council and catalogue service, pending ones included.

@@ -40,7 +40,7 @@ pub struct Imported {
 }
 
 /// Untrusted text without the characters that could drive a terminal, counting the cells cleaned.
-fn scrub(text: &str, cleaned: &std::cell::Cell<usize>) -> String {
+pub(crate) fn scrub(text: &str, cleaned: &std::cell::Cell<usize>) -> String {
     let out = clean(text);
     if matches!(out, std::borrow::Cow::Owned(_)) {
         cleaned.set(cleaned.get() + 1);
@@ -64,7 +64,7 @@ pub struct Tally {
 }
 
 impl Tally {
-    fn of(table: &CsvTable, cleaned: usize) -> Tally {
+    pub(crate) fn of(table: &CsvTable, cleaned: usize) -> Tally {
         Tally {
             rows: table.rows.len(),
             was_latin: table.was_latin,
@@ -336,7 +336,7 @@ pub fn check_certificates(
 }
 
 impl Imported {
-    fn new(tally: Tally, records: usize, created: Vec<CertificateRequest>) -> Imported {
+    pub(crate) fn new(tally: Tally, records: usize, created: Vec<CertificateRequest>) -> Imported {
         Imported {
             rows: tally.rows,
             records,
@@ -354,7 +354,7 @@ const BATCH: usize = 10_000;
 /// all of it or nothing (a row that fails drops the import unsaved). Returns how
 /// many records it changed, and the edits as the store applied them (new requests
 /// with their ids); no change at all leaves no history entry.
-fn commit(
+pub(crate) fn commit(
     store: &dyn Store,
     kind: ChangeKind,
     edits: impl IntoIterator<Item = Result<Edit, IoError>>,

@@ -9,9 +9,9 @@ use std::path::Path;
 /// The whole of a regular file of at most `max_mb` MiB.
 pub fn read_bounded(path: &Path, max_mb: u64) -> Result<Vec<u8>, IoError> {
     let max_bytes = max_mb.saturating_mul(1024 * 1024);
-    let fail = |e: std::io::Error| IoError::File {
+    let fail = |source: std::io::Error| IoError::Io {
         path: path.to_path_buf(),
-        detail: e.to_string(),
+        source,
     };
     let check = |meta: &std::fs::Metadata| {
         if !meta.is_file() {
@@ -84,7 +84,7 @@ mod tests {
         assert!(matches!(read_bounded(&fifo, 1), Err(IoError::NotAFile { .. })));
         assert!(matches!(
             read_bounded(&dir.path().join("none"), 1),
-            Err(IoError::File { .. })
+            Err(IoError::Io { .. })
         ));
     }
 }

@@ -1,5 +1,7 @@
 //! Files in and out: CSV and JSON imports and exports.
 
+pub mod activity_export;
+pub mod activity_import;
 pub mod backup;
 pub mod csv_input;
 pub mod encoding;
@@ -9,6 +11,7 @@ pub mod import;
 pub mod input_file;
 pub mod output;
 pub mod report;
+mod report_activity;
 
 use crate::i18n::{I18n, Msg};
 use std::path::PathBuf;
@@ -18,6 +21,13 @@ use std::path::PathBuf;
 pub enum IoError {
     /// A file could not be read or written.
     File { path: PathBuf, detail: String },
+    /// The system refused to read or write a file.
+    Io { path: PathBuf, source: std::io::Error },
+    /// A JSON file does not hold what it should (a backup cut short, a field missing).
+    Json {
+        path: PathBuf,
+        source: serde_json::Error,
+    },
     /// The file is neither UTF-8, UTF-16 nor plausible Windows-1252.
     Encoding { path: PathBuf, why: encoding::NotText },
     /// A directory, a pipe, a device: only regular files are imported.
@@ -78,6 +88,10 @@ pub enum Problem {
         value: String,
         tz: String,
     },
+    /// A rule of the record it would make, in the form's words.
+    Rule(crate::ops::RuleError),
+    /// A council named (not coded) that the store does not hold, or holds twice.
+    UnknownCouncilName(String),
 }
 
 /// A cell as a message quotes it: a 60 KB cell would bury the message.
@@ -122,6 +136,17 @@ impl Problem {
                 Msg::problem_no_such_hour,
                 &[("field", field), ("value", &shown(value)), ("tz", tz)],
             ),
+            // The form's sentence, as a clause of the line's message.
+            Problem::Rule(rule) => {
+                let text = rule.localize(t);
+                let text = text.trim_end_matches('.');
+                let mut chars = text.chars();
+                match chars.next() {
+                    Some(first) => first.to_lowercase().chain(chars).collect(),
+                    None => String::new(),
+                }
+            }
+            Problem::UnknownCouncilName(v) => t.f(Msg::problem_unknown_council_name, &[("value", &shown(v))]),
         }
     }
 }
@@ -130,6 +155,8 @@ impl IoError {
     pub fn localize(&self, t: &I18n) -> String {
         match self {
             IoError::File { path, detail } => format!("{}: {detail}", path.display()),
+            IoError::Io { path, source } => crate::i18n::system::io_error(t, &path.display(), source),
+            IoError::Json { path, source } => crate::i18n::system::json_error(t, &path.display(), source),
             IoError::Encoding { path, why } => match why {
                 encoding::NotText::Mixed { utf8, other } => t.f(
                     Msg::err_encoding,

@@ -16,9 +16,9 @@ pub const STDOUT: &str = "-";
 /// guess, which then replaces `path` by a rename (a symbolic link at `path` is
 /// replaced, not followed). `store` is the store's directory, refused as a place.
 pub fn write_output(path: Option<&Path>, bytes: &[u8], store: Option<&Path>) -> Result<(), IoError> {
-    let fail = |p: &Path, e: std::io::Error| IoError::File {
+    let fail = |p: &Path, source: std::io::Error| IoError::Io {
         path: p.to_path_buf(),
-        detail: e.to_string(),
+        source,
     };
     let Some(path) = path.filter(|p| *p != Path::new(STDOUT)) else {
         let mut out = std::io::stdout().lock();

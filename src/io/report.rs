@@ -22,18 +22,21 @@ pub struct ReportInput<'a> {
     pub councils: &'a [Municipality],
     pub rollouts: &'a [Rollout],
     pub certificates: &'a [CertificateRequest],
+    /// The support log, and the working days to answer a council.
+    pub activities: &'a [crate::domain::activity::Activity],
+    pub response_days: u32,
     pub calendar: &'a Calendar,
     pub now: DateTime<Utc>,
 }
 
-struct Out<'a> {
-    text: String,
-    format: ReportFormat,
-    t: &'a I18n,
+pub(super) struct Out<'a> {
+    pub(super) text: String,
+    pub(super) format: ReportFormat,
+    pub(super) t: &'a I18n,
 }
 
 impl Out<'_> {
-    fn heading(&mut self, title: &str) {
+    pub(super) fn heading(&mut self, title: &str) {
         match self.format {
             ReportFormat::Markdown => writeln!(self.text, "\n## {title}\n"),
             ReportFormat::Text => writeln!(self.text, "\n{title}\n{}", "─".repeat(title.chars().count())),
@@ -42,7 +45,7 @@ impl Out<'_> {
     }
 
     /// One item; in text, wrapped to fit a terminal or an e-mail.
-    fn line(&mut self, text: &str) {
+    pub(super) fn line(&mut self, text: &str) {
         if self.format == ReportFormat::Markdown {
             writeln!(self.text, "- {text}").ok();
             return;
@@ -65,7 +68,7 @@ impl Out<'_> {
     }
 
     /// A table: Markdown pipes, or aligned columns in text.
-    fn table(&mut self, header: &[String], rows: &[Vec<String>]) {
+    pub(super) fn table(&mut self, header: &[String], rows: &[Vec<String>]) {
         if self.format == ReportFormat::Markdown {
             writeln!(self.text, "| {} |", header.join(" | ")).ok();
             let rule: Vec<&str> = header
@@ -105,7 +108,7 @@ impl Out<'_> {
         }
     }
 
-    fn percent(&self, n: usize, of: usize) -> String {
+    pub(super) fn percent(&self, n: usize, of: usize) -> String {
         (n * 100)
             .checked_div(of)
             .map_or_else(|| "—".into(), |p| format!("{n} ({p}%)"))
@@ -168,12 +171,16 @@ pub fn render(input: &ReportInput, t: &I18n, format: ReportFormat) -> String {
     } else {
         out.line(&format!("{}: {}", without.len(), without.join(", ")));
     }
+    super::report_activity::section(&mut out, input, monday);
     out.text
 }
 
 fn rollout_section(out: &mut Out, input: &ReportInput) {
     let t = out.t;
-    out.heading(&t.f(Msg::report_rollout, &[("n", &input.councils.len())]));
+    out.heading(&t.f(
+        Msg::report_rollout,
+        &[("councils", &t.n(Msg::count_councils, input.councils.len()))],
+    ));
     let stored: HashMap<(u32, &str), RolloutStatus> = input
         .rollouts
         .iter()
@@ -256,7 +263,7 @@ fn certificate_section(out: &mut Out, input: &ReportInput, today: NaiveDate, sun
         writeln!(out.text, "\n{}", t.t(label)).ok();
         for (due, c) in list {
             let council = names.get(&c.ine.0).copied().unwrap_or("?");
-            let when = crate::domain::localtime::format_local(due, tz);
+            let when = t.deadline(due, tz);
             out.line(&format!(
                 "#{} {} · {council} · {} · {when}",
                 c.id, c.holder, c.cert_type
@@ -279,7 +286,15 @@ fn form_section(out: &mut Out, input: &ReportInput, today: NaiveDate) {
         })
         .collect();
     due.sort();
-    if due.is_empty() {
+    // Those that never sent one have nothing to renew, and the most to do.
+    let mut never: Vec<&str> = input
+        .councils
+        .iter()
+        .filter(|m| m.form_status(today) == FormStatus::NotSent)
+        .map(|m| m.name.as_str())
+        .collect();
+    never.sort_by(|a, b| collate(a, b));
+    if due.is_empty() && never.is_empty() {
         out.line(t.t(Msg::report_none));
     }
     for (date, name, status) in due {
@@ -288,5 +303,14 @@ fn form_section(out: &mut Out, input: &ReportInput, today: NaiveDate) {
             _ => t.t(Msg::form_expired).to_string(),
         };
         out.line(&format!("{name}: {} ({state})", t.date(date)));
+    }
+    if !never.is_empty() {
+        out.line(&t.f(
+            Msg::report_forms_never_sent,
+            &[
+                ("councils", &t.n(Msg::count_councils, never.len())),
+                ("names", &never.join(", ")),
+            ],
+        ));
     }
 }

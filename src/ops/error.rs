@@ -23,6 +23,26 @@ pub enum Field {
     FormSentOn,
     /// Why a rollout is blocked, or a request rejected.
     StatusReason,
+    /// An activity's one-line summary.
+    Summary,
+    /// Whom an activity was with.
+    Contact,
+    /// An activity's council.
+    Council,
+    /// A training's councils.
+    Councils,
+    Service,
+    /// A training's services.
+    Services,
+    /// The certificate request an activity is about.
+    Request,
+    /// The minutes an activity took.
+    Minutes,
+    /// A training's length.
+    Hours,
+    /// A council's attendees at a training.
+    Attendees,
+    ClosedAt,
 }
 
 impl Field {
@@ -41,6 +61,17 @@ impl Field {
             Field::Email => "email",
             Field::FormSentOn => "subscriber_form_sent_on",
             Field::StatusReason => "status_reason",
+            Field::Summary => "summary",
+            Field::Contact => "contact",
+            Field::Council => "ine_code",
+            Field::Councils => "councils",
+            Field::Service => "service",
+            Field::Services => "services",
+            Field::Request => "request_id",
+            Field::Minutes => "minutes",
+            Field::Hours => "hours",
+            Field::Attendees => "councils",
+            Field::ClosedAt => "closed_at",
         }
     }
 }
@@ -67,6 +98,24 @@ pub enum RuleError {
     NotTheHolder,
     BadEmail(String),
     UnknownCouncil(IneCode),
+    /// A line break in a field of one line (an activity's summary).
+    NotOneLine(Field),
+    /// A number past what the field takes (or zero where one is needed).
+    OutOfRange {
+        field: Field,
+        max: u32,
+    },
+    UnknownService(String),
+    UnknownRequest(u64),
+    /// The request is another council's.
+    RequestOfAnotherCouncil(u64),
+    /// A council named twice in a training's list.
+    DuplicateCouncil(IneCode),
+    /// A field only a training has (`councils`, `services`, `hours`).
+    OnlyForTraining(Field),
+    ClosedBeforeReceived,
+    /// The activity is closed already.
+    ActivityClosed,
 }
 
 impl RuleError {
@@ -78,6 +127,14 @@ impl RuleError {
             RuleError::IssuedBeforeReceived => Some(Field::ReceivedAt),
             RuleError::BadEmail(_) => Some(Field::Email),
             RuleError::NotTheHolder => Some(Field::Holder),
+            RuleError::NotOneLine(f)
+            | RuleError::OutOfRange { field: f, .. }
+            | RuleError::OnlyForTraining(f) => Some(*f),
+            RuleError::UnknownService(_) => Some(Field::Service),
+            RuleError::UnknownRequest(_) | RuleError::RequestOfAnotherCouncil(_) => Some(Field::Request),
+            RuleError::DuplicateCouncil(_) => Some(Field::Councils),
+            RuleError::ClosedBeforeReceived => Some(Field::ClosedAt),
+            RuleError::ActivityClosed => None,
             RuleError::AppointmentMissing
             | RuleError::NoNextStep
             | RuleError::NotOpen
@@ -90,6 +147,14 @@ impl RuleError {
         match self {
             RuleError::Empty(Field::Holder) => Msg::req_err_holder,
             RuleError::Empty(Field::ContactName) => Msg::form_err_name_missing,
+            RuleError::Empty(Field::Summary) => Msg::act_err_summary,
+            RuleError::Empty(Field::Council) => Msg::act_err_council,
+            RuleError::Empty(Field::Councils) => Msg::act_err_councils,
+            RuleError::TooLong {
+                field: Field::Summary | Field::Contact,
+                ..
+            } => Msg::act_err_too_long,
+            RuleError::InFuture(Field::ClosedAt) => Msg::act_err_future_closed,
             RuleError::Empty(_) => Msg::reason_required,
             RuleError::TooLong { .. } => Msg::req_err_too_long,
             RuleError::UrgentWithoutReason => Msg::req_err_urgency,
@@ -103,11 +168,33 @@ impl RuleError {
             RuleError::NotTheHolder => Msg::req_err_cancel_name,
             RuleError::BadEmail(_) => Msg::form_err_email,
             RuleError::UnknownCouncil(_) => Msg::req_err_council,
+            RuleError::NotOneLine(_) => Msg::act_err_one_line,
+            RuleError::OutOfRange { .. } => Msg::act_err_range,
+            RuleError::UnknownService(_) => Msg::act_err_service,
+            RuleError::UnknownRequest(_) => Msg::act_err_request,
+            RuleError::RequestOfAnotherCouncil(_) => Msg::act_err_request_council,
+            RuleError::DuplicateCouncil(_) => Msg::act_err_duplicate,
+            RuleError::OnlyForTraining(_) => Msg::act_err_only_training,
+            RuleError::ClosedBeforeReceived => Msg::act_err_closed_before,
+            RuleError::ActivityClosed => Msg::act_err_closed,
         }
     }
 
+    /// The words with the value at fault filled in.
     pub fn localize(&self, t: &I18n) -> String {
-        t.t(self.msg()).to_string()
+        let field = self.field().map_or("", Field::name);
+        match self {
+            RuleError::OutOfRange { max, .. } => t.f(self.msg(), &[("field", &field), ("max", max)]),
+            RuleError::TooLong { max, .. } => t.f(self.msg(), &[("field", &field), ("max", max)]),
+            RuleError::UnknownService(value) => t.f(self.msg(), &[("value", value)]),
+            RuleError::UnknownRequest(id) | RuleError::RequestOfAnotherCouncil(id) => {
+                t.f(self.msg(), &[("id", id)])
+            }
+            RuleError::DuplicateCouncil(ine) | RuleError::UnknownCouncil(ine) => {
+                t.f(self.msg(), &[("value", ine)])
+            }
+            _ => t.f(self.msg(), &[("field", &field)]),
+        }
     }
 }
 

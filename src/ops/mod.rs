@@ -3,11 +3,13 @@
 //! change) or the rule it breaks. The dashboard, the command line and the imports
 //! all build their changes here, then hand them to `Store::apply`.
 
+pub mod activity;
 pub mod councils;
 mod error;
 pub mod import;
 pub mod merge;
 pub mod requests;
 pub mod rollout;
+pub mod training;
 
 pub use error::{Field, RuleError};

@@ -22,13 +22,22 @@ pub enum ChangeKind {
     CertCancel,
     CertReject,
     ImportCertificates,
+    ActivityNew,
+    ActivityEdit,
+    ActivityClose,
+    /// Waiting for the council, or back from waiting.
+    ActivityWait,
+    TrainingNew,
+    ImportActivities,
+    /// The "formació" steps a training ticked.
+    RolloutTraining,
     /// A name this build does not know, written by a newer one: kept as written.
     Unknown(String),
 }
 
 impl ChangeKind {
     /// Every kind this build writes.
-    pub const ALL: [ChangeKind; 13] = [
+    pub const ALL: [ChangeKind; 20] = [
         ChangeKind::StoreInit,
         ChangeKind::ContactsEdit,
         ChangeKind::FormSent,
@@ -42,6 +51,13 @@ impl ChangeKind {
         ChangeKind::CertCancel,
         ChangeKind::CertReject,
         ChangeKind::ImportCertificates,
+        ChangeKind::ActivityNew,
+        ChangeKind::ActivityEdit,
+        ChangeKind::ActivityClose,
+        ChangeKind::ActivityWait,
+        ChangeKind::TrainingNew,
+        ChangeKind::ImportActivities,
+        ChangeKind::RolloutTraining,
     ];
 
     /// The name kept in the history.
@@ -60,6 +76,13 @@ impl ChangeKind {
             ChangeKind::CertCancel => "cert.cancel",
             ChangeKind::CertReject => "cert.reject",
             ChangeKind::ImportCertificates => "import.certificates",
+            ChangeKind::ActivityNew => "activity.new",
+            ChangeKind::ActivityEdit => "activity.edit",
+            ChangeKind::ActivityClose => "activity.close",
+            ChangeKind::ActivityWait => "activity.wait",
+            ChangeKind::TrainingNew => "training.new",
+            ChangeKind::ImportActivities => "import.activities",
+            ChangeKind::RolloutTraining => "rollout.training",
             ChangeKind::Unknown(name) => name,
         }
     }
@@ -86,6 +109,13 @@ impl ChangeKind {
             ChangeKind::CertCancel => Msg::change_cert_cancel,
             ChangeKind::CertReject => Msg::change_cert_reject,
             ChangeKind::ImportCertificates => Msg::change_import_certificates,
+            ChangeKind::ActivityNew => Msg::change_activity_new,
+            ChangeKind::ActivityEdit => Msg::change_activity_edit,
+            ChangeKind::ActivityClose => Msg::change_activity_close,
+            ChangeKind::ActivityWait => Msg::change_activity_wait,
+            ChangeKind::TrainingNew => Msg::change_training_new,
+            ChangeKind::ImportActivities => Msg::change_import_activities,
+            ChangeKind::RolloutTraining => Msg::change_rollout_training,
             ChangeKind::StoreInit | ChangeKind::Unknown(_) => Msg::change_other,
         }
     }
@@ -138,6 +168,13 @@ mod tests {
                 "cert.cancel",
                 "cert.reject",
                 "import.certificates",
+                "activity.new",
+                "activity.edit",
+                "activity.close",
+                "activity.wait",
+                "training.new",
+                "import.activities",
+                "rollout.training",
             ]
         );
         for kind in ChangeKind::ALL {
@@ -151,10 +188,10 @@ mod tests {
 
     #[test]
     fn a_name_from_a_newer_build_is_kept_as_written() {
-        let kind: ChangeKind = serde_json::from_str("\"activity.new\"").unwrap();
-        assert_eq!(kind, ChangeKind::Unknown("activity.new".into()));
+        let kind: ChangeKind = serde_json::from_str("\"report.memoria\"").unwrap();
+        assert_eq!(kind, ChangeKind::Unknown("report.memoria".into()));
         assert_eq!(kind.label(), Msg::change_other);
-        assert_eq!(serde_json::to_string(&kind).unwrap(), "\"activity.new\"");
+        assert_eq!(serde_json::to_string(&kind).unwrap(), "\"report.memoria\"");
     }
 
     #[test]

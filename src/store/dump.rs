@@ -3,8 +3,9 @@
 //! `Dump::check` before one transaction.
 
 use super::{HistoryEntry, Record, StoreError};
+use crate::domain::activity::Activity;
 use crate::domain::certificate::CertificateRequest;
-use crate::domain::municipality::Municipality;
+use crate::domain::municipality::{IneCode, Municipality};
 use crate::domain::rollout::Rollout;
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
@@ -36,8 +37,13 @@ pub struct Dump {
     pub municipalities: Vec<Municipality>,
     pub rollout: Vec<Rollout>,
     pub certificates: Vec<CertificateRequest>,
+    /// The support log; absent from backups of stores written before it.
+    #[serde(default)]
+    pub activities: Vec<Activity>,
     pub history: Vec<HistoryItem>,
     pub next_certificate_id: u64,
+    #[serde(default = "first_id")]
+    pub next_activity_id: u64,
     pub next_history_seq: u64,
     /// The stacks of stores written before undo was per user: each user's are
     /// the entries of theirs in these.
@@ -48,6 +54,10 @@ pub struct Dump {
     pub stacks: BTreeMap<String, UserStacks>,
 }
 
+fn first_id() -> u64 {
+    1
+}
+
 /// Why a dump cannot be restored; nothing was written.
 #[derive(Debug, thiserror::Error)]
 pub enum RestoreError {
@@ -55,14 +65,67 @@ pub enum RestoreError {
     NotABackup,
     #[error("backup format {0} is newer than this ocsae reads")]
     NewerFormat(u32),
-    #[error("backup of schema {0}, this ocsae has schema {1}")]
-    Schema(u32, u32),
+    #[error("backup of schema {0}, this ocsae reads schemas {2} to {1}")]
+    /// The backup's schema, the newest this build reads, the oldest.
+    Schema(u32, u32, u32),
     #[error("the store holds data")]
     NotEmpty,
     #[error("{0}")]
-    Inconsistent(String),
+    Inconsistent(Inconsistency),
     #[error(transparent)]
     Store(#[from] StoreError),
+}
+
+/// What ocsae itself never writes into a backup, found in one.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum Inconsistency {
+    #[error("council {0} appears twice")]
+    DuplicateCouncil(IneCode),
+    #[error("certificate request {0} appears twice")]
+    DuplicateRequest(u64),
+    #[error("request {id} names an unknown council {ine}")]
+    RequestCouncil { id: u64, ine: IneCode },
+    #[error("a rollout entry names an unknown council {0}")]
+    RolloutCouncil(IneCode),
+    #[error("activity {0} appears twice")]
+    DuplicateActivity(u64),
+    #[error("activity {id} names an unknown council {ine}")]
+    ActivityCouncil { id: u64, ine: IneCode },
+    /// The path of the text in the backup (`.certificates[2].holder`).
+    #[error("control or invisible characters in {0}")]
+    UnsafeText(String),
+}
+
+impl RestoreError {
+    /// Why the backup cannot be restored into `store`, in the user's language.
+    pub fn localize(&self, t: &crate::i18n::I18n, store: &dyn std::fmt::Display) -> String {
+        use crate::i18n::Msg;
+        match self {
+            RestoreError::NotABackup => t.t(Msg::restore_not_backup).to_string(),
+            RestoreError::NewerFormat(found) => t.f(
+                Msg::restore_newer_format,
+                &[("found", found), ("supported", &DUMP_VERSION)],
+            ),
+            RestoreError::Schema(found, current, _) => {
+                t.f(Msg::restore_schema, &[("found", found), ("current", current)])
+            }
+            RestoreError::NotEmpty => t.f(Msg::err_restore_not_empty, &[("path", store)]),
+            RestoreError::Store(e) => e.localize(t),
+            RestoreError::Inconsistent(what) => match what {
+                Inconsistency::DuplicateCouncil(ine) => t.f(Msg::restore_dup_council, &[("ine", ine)]),
+                Inconsistency::DuplicateRequest(id) => t.f(Msg::restore_dup_request, &[("id", id)]),
+                Inconsistency::RequestCouncil { id, ine } => {
+                    t.f(Msg::restore_request_council, &[("id", id), ("ine", ine)])
+                }
+                Inconsistency::RolloutCouncil(ine) => t.f(Msg::restore_rollout_council, &[("ine", ine)]),
+                Inconsistency::DuplicateActivity(id) => t.f(Msg::restore_dup_activity, &[("id", id)]),
+                Inconsistency::ActivityCouncil { id, ine } => {
+                    t.f(Msg::restore_activity_council, &[("id", id), ("ine", ine)])
+                }
+                Inconsistency::UnsafeText(path) => t.f(Msg::restore_unsafe_text, &[("path", path)]),
+            },
+        }
+    }
 }
 
 impl Dump {
@@ -71,7 +134,8 @@ impl Dump {
         let councils = self.municipalities.iter().cloned().map(Record::Municipality);
         let rollout = self.rollout.iter().cloned().map(Record::Rollout);
         let certificates = self.certificates.iter().cloned().map(Record::Certificate);
-        councils.chain(rollout).chain(certificates)
+        let activities = self.activities.iter().cloned().map(Record::Activity);
+        councils.chain(rollout).chain(certificates).chain(activities)
     }
 
     /// Adds a record to its kind's list.
@@ -80,20 +144,22 @@ impl Dump {
             Record::Municipality(m) => self.municipalities.push(m),
             Record::Rollout(r) => self.rollout.push(r),
             Record::Certificate(c) => self.certificates.push(c),
+            Record::Activity(a) => self.activities.push(a),
         }
     }
 
     /// Everything a restore checks before it writes: the format, the schema (the
-    /// backend's, `schema`), and what ocsae itself never writes.
-    pub fn check(&self, schema: u32) -> Result<(), RestoreError> {
+    /// backend's: `oldest..=schema`, the schemas whose backups read as this one's,
+    /// each newer one only adding kinds), and what ocsae itself never writes.
+    pub fn check(&self, schema: u32, oldest: u32) -> Result<(), RestoreError> {
         if self.format != DUMP_FORMAT {
             return Err(RestoreError::NotABackup);
         }
         if self.format_version > DUMP_VERSION {
             return Err(RestoreError::NewerFormat(self.format_version));
         }
-        if self.schema_version != schema {
-            return Err(RestoreError::Schema(self.schema_version, schema));
+        if !(oldest..=schema).contains(&self.schema_version) {
+            return Err(RestoreError::Schema(self.schema_version, schema, oldest));
         }
         consistent(self).map_err(RestoreError::Inconsistent)
     }
@@ -107,35 +173,48 @@ impl Dump {
 
 /// What ocsae itself never writes: two records under one key, a request or a rollout
 /// entry for a council that is not there, or text that could drive a terminal.
-fn consistent(dump: &Dump) -> Result<(), String> {
+fn consistent(dump: &Dump) -> Result<(), Inconsistency> {
     use std::collections::HashSet;
     let mut councils = HashSet::new();
     for m in &dump.municipalities {
         if !councils.insert(m.ine) {
-            return Err(format!("council {} appears twice", m.ine));
+            return Err(Inconsistency::DuplicateCouncil(m.ine));
         }
     }
     let mut ids = HashSet::new();
     for c in &dump.certificates {
         if !ids.insert(c.id) {
-            return Err(format!("certificate request {} appears twice", c.id));
+            return Err(Inconsistency::DuplicateRequest(c.id));
         }
         if !councils.contains(&c.ine) {
-            return Err(format!("request {} names an unknown council {}", c.id, c.ine));
+            return Err(Inconsistency::RequestCouncil { id: c.id, ine: c.ine });
         }
     }
     for r in &dump.rollout {
         if !councils.contains(&r.ine) {
-            return Err(format!("a rollout entry names an unknown council {}", r.ine));
+            return Err(Inconsistency::RolloutCouncil(r.ine));
+        }
+    }
+    let mut ids = HashSet::new();
+    for a in &dump.activities {
+        if !ids.insert(a.id) {
+            return Err(Inconsistency::DuplicateActivity(a.id));
+        }
+        if let Some(unknown) = a.council_codes().into_iter().find(|ine| !councils.contains(ine)) {
+            return Err(Inconsistency::ActivityCouncil {
+                id: a.id,
+                ine: unknown,
+            });
         }
     }
     let records = serde_json::json!({
         "municipalities": dump.municipalities,
         "rollout": dump.rollout,
         "certificates": dump.certificates,
+        "activities": dump.activities,
     });
     match unsafe_text(&records, "") {
-        Some(path) => Err(format!("control or invisible characters in {path}")),
+        Some(path) => Err(Inconsistency::UnsafeText(path)),
         None => Ok(()),
     }
 }

@@ -39,6 +39,14 @@ pub enum StoreError {
     /// A database without ocsae's tables, which this user may not create.
     #[error("the store {0} is not set up")]
     NoSchema(String),
+    /// A shared store of an older schema, which this user may not bring up to
+    /// date (its administrator does); nothing was written.
+    #[error("the store {location} has schema version {found}; its administrator brings it up to {current}")]
+    OlderSchema {
+        location: String,
+        found: u32,
+        current: u32,
+    },
     #[error("{path}: {source}")]
     Io {
         path: PathBuf,
@@ -135,13 +143,18 @@ impl StoreError {
                 t.f(Msg::err_store_denied, &[("path", location), ("detail", detail)])
             }
             StoreError::NoSchema(location) => t.f(Msg::err_store_no_schema, &[("path", location)]),
+            StoreError::OlderSchema {
+                location,
+                found,
+                current,
+            } => t.f(
+                Msg::err_store_older,
+                &[("path", location), ("found", found), ("current", current)],
+            ),
             StoreError::Io { path, source } if source.kind() == std::io::ErrorKind::PermissionDenied => {
                 t.f(Msg::err_store_readonly, &[("path", &path.display())])
             }
-            StoreError::Io { path, source } => t.f(
-                Msg::err_store_io,
-                &[("path", &path.display()), ("detail", source)],
-            ),
+            StoreError::Io { path, source } => crate::i18n::system::io_error(t, &path.display(), source),
             StoreError::Backend { detail, .. } => t.f(Msg::err_store_write, &[("detail", detail)]),
             StoreError::Codec(detail) => t.f(Msg::err_store_write, &[("detail", detail)]),
             StoreError::Unsupported(location) => t.f(Msg::err_store_unsupported, &[("path", location)]),
@@ -160,6 +173,7 @@ impl StoreError {
             Some(Kind::Municipality) => Msg::conflict_this_council,
             Some(Kind::Rollout) => Msg::conflict_this_rollout,
             Some(Kind::Certificate) => Msg::conflict_this_request,
+            Some(Kind::Activity) => Msg::conflict_this_activity,
             None => Msg::conflict_this_record,
         };
         let ago = at.map_or_else(String::new, |at| ago(t, now - at));

@@ -6,6 +6,7 @@ use crate::domain::catalog::services;
 use crate::domain::municipality::{IneCode, Municipality};
 use crate::domain::rollout::Rollout;
 use crate::domain::search::fold;
+use crate::domain::similar::{self, Pick};
 use chrono::{DateTime, Utc};
 
 /// Which councils a store holds.
@@ -15,14 +16,17 @@ pub enum Scope {
     All,
 }
 
-/// A comarca name that is not in the reference data, with the closest ones.
+/// A comarca name that names none in the reference data, with the closest ones,
+/// or (`ambiguous`) that could be several of them, which are listed.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct UnknownComarca {
     pub given: String,
     pub closest: Vec<&'static str>,
+    pub ambiguous: bool,
 }
 
-/// Resolves a name typed by a person ("noguera", "Pla d'Urgell", "all").
+/// Resolves a name typed by a person ("noguera", "Pla d'Urgell", "all"), also
+/// from a unique start of it ("noguer") or with a typo ("nogera").
 pub fn resolve_scope(name: &str) -> std::result::Result<Scope, UnknownComarca> {
     let folded = fold(name);
     if folded == "all" || folded == "tot" || folded == "tots" || folded == "catalunya" {
@@ -35,25 +39,18 @@ pub fn resolve_scope(name: &str) -> std::result::Result<Scope, UnknownComarca> {
         folded
     };
     let comarques = comarques();
-    if let Some(found) = comarques.iter().find(|c| fold(c) == folded) {
-        return Ok(Scope::Comarca(found.to_string()));
-    }
-    let mut scored: Vec<(usize, &'static str)> = comarques
-        .iter()
-        .map(|c| {
-            let fc = fold(c);
-            let distance = if fc.contains(&folded) || folded.contains(&fc) {
-                0
-            } else {
-                strsim::levenshtein(&fc, &folded)
-            };
-            (distance, *c)
-        })
-        .collect();
-    scored.sort();
+    let (closest, ambiguous) = match similar::pick(&folded, &comarques) {
+        Pick::One(i) => return Ok(Scope::Comarca(comarques[i].to_string())),
+        Pick::Several(mut found) => {
+            found.truncate(6);
+            (found, true)
+        }
+        Pick::None => (similar::closest(&folded, &comarques, 3), false),
+    };
     Err(UnknownComarca {
         given: name.to_string(),
-        closest: scored.into_iter().take(3).map(|(_, c)| c).collect(),
+        closest: closest.into_iter().map(|i| comarques[i]).collect(),
+        ambiguous,
     })
 }
 
@@ -128,7 +125,17 @@ mod tests {
             Ok(Scope::Comarca("Pla d'Urgell".into()))
         );
         assert_eq!(resolve_scope("all"), Ok(Scope::All));
-        let err = resolve_scope("Nogera").unwrap_err();
+        // A unique start, or a typo.
+        assert_eq!(resolve_scope("noguer"), Ok(Scope::Comarca("Noguera".into())));
+        assert_eq!(resolve_scope("Nogera"), Ok(Scope::Comarca("Noguera".into())));
+        assert_eq!(resolve_scope("val d'aran"), Ok(Scope::Comarca("Aran".into())));
+        // Several: they are listed.
+        let err = resolve_scope("pla").unwrap_err();
+        assert!(err.ambiguous);
+        assert_eq!(err.closest, ["Pla d'Urgell", "Pla de l'Estany"]);
+        // None: the closest, most alike first.
+        let err = resolve_scope("Nugerola").unwrap_err();
+        assert!(!err.ambiguous);
         assert_eq!(err.closest[0], "Noguera");
         assert_eq!(err.closest.len(), 3);
     }

@@ -5,6 +5,7 @@
 //! variant at the end of each (the history stores `Record` by variant position).
 
 use super::ChangeKind;
+use crate::domain::activity::Activity;
 use crate::domain::certificate::CertificateRequest;
 use crate::domain::municipality::{IneCode, Municipality};
 use crate::domain::rollout::Rollout;
@@ -16,10 +17,21 @@ pub enum Kind {
     Municipality,
     Rollout,
     Certificate,
+    Activity,
 }
 
 impl Kind {
-    pub const ALL: [Kind; 3] = [Kind::Municipality, Kind::Rollout, Kind::Certificate];
+    pub const ALL: [Kind; 4] = [
+        Kind::Municipality,
+        Kind::Rollout,
+        Kind::Certificate,
+        Kind::Activity,
+    ];
+
+    /// Kinds whose new records the store numbers (`NEW_ID`), each with its own counter.
+    pub fn is_numbered(self) -> bool {
+        matches!(self, Kind::Certificate | Kind::Activity)
+    }
 
     /// The kind's position in `ALL`.
     pub fn index(self) -> usize {
@@ -33,6 +45,7 @@ pub enum Record {
     Municipality(Municipality),
     Rollout(Rollout),
     Certificate(CertificateRequest),
+    Activity(Activity),
 }
 
 /// Which record: the identity a record keeps through every change.
@@ -42,6 +55,7 @@ pub enum RecordId {
     /// A council's rollout of one service (the service's catalogue id).
     Rollout(IneCode, String),
     Certificate(u64),
+    Activity(u64),
 }
 
 impl RecordId {
@@ -50,12 +64,13 @@ impl RecordId {
             RecordId::Municipality(_) => Kind::Municipality,
             RecordId::Rollout(..) => Kind::Rollout,
             RecordId::Certificate(_) => Kind::Certificate,
+            RecordId::Activity(_) => Kind::Activity,
         }
     }
 }
 
-/// The id of a certificate request not stored yet: the store gives it the next
-/// one when it applies the change that creates it.
+/// The id of a certificate request or an activity not stored yet: the store gives
+/// it the next one of its kind when it applies the change that creates it.
 pub const NEW_ID: u64 = 0;
 
 impl Record {
@@ -64,6 +79,7 @@ impl Record {
             Record::Municipality(_) => Kind::Municipality,
             Record::Rollout(_) => Kind::Rollout,
             Record::Certificate(_) => Kind::Certificate,
+            Record::Activity(_) => Kind::Activity,
         }
     }
 
@@ -72,12 +88,31 @@ impl Record {
             Record::Municipality(m) => RecordId::Municipality(m.ine),
             Record::Rollout(r) => RecordId::Rollout(r.ine, r.service.clone()),
             Record::Certificate(c) => RecordId::Certificate(c.id),
+            Record::Activity(a) => RecordId::Activity(a.id),
+        }
+    }
+
+    /// The number of a record of a numbered kind.
+    pub fn number(&self) -> Option<u64> {
+        match self {
+            Record::Certificate(c) => Some(c.id),
+            Record::Activity(a) => Some(a.id),
+            Record::Municipality(_) | Record::Rollout(_) => None,
+        }
+    }
+
+    /// Gives a numbered record its number (the store does, in the change's transaction).
+    pub fn set_number(&mut self, id: u64) {
+        match self {
+            Record::Certificate(c) => c.id = id,
+            Record::Activity(a) => a.id = id,
+            Record::Municipality(_) | Record::Rollout(_) => {}
         }
     }
 
     /// A record whose id the store is to assign.
     pub fn is_new(&self) -> bool {
-        matches!(self, Record::Certificate(c) if c.id == NEW_ID)
+        self.number() == Some(NEW_ID)
     }
 }
 

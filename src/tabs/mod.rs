@@ -2,12 +2,14 @@
 //! `update.rs`, drawing in `view.rs`). The header lists them in this order and
 //! the first is the start screen: a new tab is a module and a line here.
 
+pub mod activity;
 pub mod certificates;
 pub mod municipalities;
 pub mod rollout;
 
 use crate::app::Tab;
 
+pub use activity::ActivityTab;
 pub use certificates::CertificatesTab;
 pub use municipalities::MunicipalitiesTab;
 pub use rollout::RolloutTab;
@@ -18,5 +20,6 @@ pub fn all() -> Vec<Box<dyn Tab>> {
         Box::new(MunicipalitiesTab::default()),
         Box::new(RolloutTab::default()),
         Box::new(CertificatesTab::default()),
+        Box::new(ActivityTab::default()),
     ]
 }

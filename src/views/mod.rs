@@ -13,6 +13,12 @@ use ratatui::layout::{Alignment, Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Clear, Paragraph, Wrap};
 
+/// The rows the status line takes at `width` columns: 2 while a message or a
+/// question too long for one row shows, else 1.
+pub fn status_rows(app: &App, width: u16) -> u16 {
+    status_bar::height(app, width)
+}
+
 pub fn draw(frame: &mut Frame, app: &App) {
     draw_frame(frame, app);
     crate::widgets::mark_covered(frame.buffer_mut());
@@ -26,8 +32,14 @@ fn draw_frame(frame: &mut Frame, app: &App) {
         too_small(frame, app, area);
         return;
     }
-    let [header, body, status] =
-        Layout::vertical([Constraint::Length(1), Constraint::Min(0), Constraint::Length(1)]).areas(area);
+    // A message or question too long for one row takes a second one from the body.
+    let status_rows = status_bar::height(app, area.width);
+    let [header, body, status] = Layout::vertical([
+        Constraint::Length(1),
+        Constraint::Min(0),
+        Constraint::Length(status_rows),
+    ])
+    .areas(area);
     draw_header(frame, app, header);
     app.current_tab().draw(frame, body, app);
     status_bar::draw(frame, app, status);
@@ -90,13 +102,24 @@ fn draw_header(frame: &mut Frame, app: &App, area: Rect) {
         ));
     }
     let (tabs, active) = app.tabs();
-    for (i, tab) in tabs.iter().enumerate() {
-        // Each tab with the key that opens it.
-        let key = app.keymap.first_key(tab.action()).unwrap_or_default();
-        let label = format!(" {key} {} ", app.t.t(tab.title()));
-        let style = if i == active { theme.tab_active } else { theme.tab };
-        spans.push(Span::styled(label, style));
-        spans.push(Span::raw(" "));
-    }
+    let labels = |compact: bool| -> Vec<Span<'static>> {
+        let mut out = Vec::new();
+        for (i, tab) in tabs.iter().enumerate() {
+            // Each tab with the key that opens it; where they do not all fit, the
+            // others by their key alone.
+            let key = app.keymap.first_key(tab.action()).unwrap_or_default();
+            let label = match compact && i != active {
+                true => format!(" {key} "),
+                false => format!(" {key} {} ", app.t.t(tab.title())),
+            };
+            let style = if i == active { theme.tab_active } else { theme.tab };
+            out.push(Span::styled(label, style));
+            out.push(Span::raw(" "));
+        }
+        out
+    };
+    let full = labels(false);
+    let fits = crate::widgets::spans_width(spans.iter().chain(&full)) <= usize::from(area.width);
+    spans.extend(if fits { full } else { labels(true) });
     frame.render_widget(Line::from(spans), area);
 }

@@ -21,15 +21,40 @@ pub fn text(t: &I18n, c: Countdown) -> String {
             amount: 0,
             unit: Unit::Minutes,
         } => t.t(Msg::overdue_now).to_string(),
-        Countdown::Overdue { amount, unit } => {
-            let unit = match unit {
-                Unit::Minutes => "m",
-                Unit::Hours => "h",
-                Unit::Days => "d",
-            };
-            t.f(Msg::overdue_by, &[("n", &format!("{amount}{unit}"))])
-        }
+        Countdown::Overdue { amount, unit } => t.f(
+            Msg::overdue_by,
+            &[("n", &format!("{amount}{}", unit_suffix(unit)))],
+        ),
     }
+}
+
+/// The countdown in `width` columns: in full where it fits, else overdue ones
+/// without the words between (`VENÇUT 2517d`), so the number keeps its unit.
+pub fn fit(t: &I18n, c: Countdown, width: usize) -> String {
+    let full = text(t, c);
+    match c {
+        Countdown::Overdue { amount, unit } if super::width(&full) > width && amount > 0 => t.f(
+            Msg::overdue_short,
+            &[("n", &format!("{amount}{}", unit_suffix(unit)))],
+        ),
+        _ => full,
+    }
+}
+
+fn unit_suffix(unit: Unit) -> &'static str {
+    match unit {
+        Unit::Minutes => "m",
+        Unit::Hours => "h",
+        Unit::Days => "d",
+    }
+}
+
+/// A deadline column: wide enough for every countdown of this language, the
+/// longest overdue ones (27 years) in their short form, and for its header.
+pub fn column_width(t: &I18n, header: &str) -> u16 {
+    let overdue = t.f(Msg::overdue_short, &[("n", &"99999d")]);
+    let now = t.t(Msg::overdue_now);
+    super::column_width(14, [overdue.as_str(), now, t.t(Msg::no_deadline), header])
 }
 
 pub fn style(theme: &Theme, band: Band) -> Style {
@@ -56,6 +81,33 @@ mod tests {
                 assert_ne!(a, b);
             }
         }
+    }
+
+    #[test]
+    fn a_narrow_column_keeps_the_unit_of_a_long_overdue() {
+        let years = Countdown::Overdue {
+            amount: 2517,
+            unit: Unit::Days,
+        };
+        for lang in [Lang::Ca, Lang::Es, Lang::En] {
+            let t = I18n::new(lang);
+            let width = usize::from(column_width(&t, t.t(Msg::col_deadline)));
+            let shown = fit(&t, years, width);
+            assert!(shown.ends_with("2517d"), "{}: {shown}", lang.code());
+            assert!(
+                crate::widgets::width(&shown) <= width,
+                "{}: {shown} in {width}",
+                lang.code()
+            );
+            assert!(width <= 14, "{}: {width} columns", lang.code());
+        }
+        let ca = I18n::new(Lang::Ca);
+        assert_eq!(fit(&ca, years, 14), "VENÇUT 2517d");
+        let hours = Countdown::Overdue {
+            amount: 2,
+            unit: Unit::Hours,
+        };
+        assert_eq!(fit(&ca, hours, 14), "VENÇUT fa 2h", "in full where it fits");
     }
 
     #[test]

@@ -172,6 +172,10 @@ impl TextInput {
             skipped_width += super::width(grapheme);
             skip += grapheme.len();
         }
+        // The whole field takes the style, so an empty focused field shows where it is
+        // even where the terminal's cursor does not (a screen reader's, a hidden one).
+        let screen = frame.area();
+        frame.buffer_mut().set_style(area.intersection(screen), style);
         frame.render_widget(Span::styled(&self.value[skip..], style), area);
         if focused {
             let x = area.x + (before_width - skipped_width).min(width - 1) as u16;

@@ -1,5 +1,6 @@
 //! Reusable pieces of screen.
 
+pub mod activity;
 pub mod countdown;
 pub mod input;
 pub mod progress;
@@ -91,6 +92,37 @@ pub fn ellipsize(text: &str, width: usize) -> String {
         out.push('…');
     }
     out
+}
+
+/// `text` in lines of at most `width` columns, broken between words; a word
+/// longer than a line is cut on a grapheme boundary.
+pub fn wrap(text: &str, width: usize) -> Vec<String> {
+    let width = width.max(1);
+    let mut lines = Vec::new();
+    let mut line = String::new();
+    for word in text.split(' ') {
+        let (used, w) = (self::width(&line), self::width(word));
+        if used == 0 && w <= width {
+            line.push_str(word);
+            continue;
+        }
+        if used > 0 && used + 1 + w <= width {
+            line.push(' ');
+            line.push_str(word);
+            continue;
+        }
+        if used > 0 {
+            lines.push(std::mem::take(&mut line));
+        }
+        for grapheme in word.graphemes(true) {
+            if !line.is_empty() && self::width(&line) + grapheme_width(grapheme) > width {
+                lines.push(std::mem::take(&mut line));
+            }
+            line.push_str(grapheme);
+        }
+    }
+    lines.push(line);
+    lines
 }
 
 /// Which fixed-width columns to show beside the flexible ones in `total` columns,
@@ -189,6 +221,14 @@ mod tests {
             let short = ellipsize(&text, cut);
             proptest::prop_assert!(width(&short) <= cut.max(1), "{:?} in {}: {:?}", text, cut, short);
         }
+    }
+
+    #[test]
+    fn wrap_breaks_between_words_and_cuts_only_what_is_longer_than_a_line() {
+        assert_eq!(wrap("marqueu-lo amb e.", 12), ["marqueu-lo", "amb e."]);
+        assert_eq!(wrap("abc defghijkl", 5), ["abc", "defgh", "ijkl"]);
+        assert_eq!(wrap("", 5), [""]);
+        assert_eq!(wrap("Meià és a la Noguera", 9), ["Meià és a", "la", "Noguera"]);
     }
 
     #[test]

@@ -112,6 +112,15 @@ pub fn render(app: &App, width: u16, height: u16) -> Terminal<TestBackend> {
     terminal
 }
 
+/// What the status line says on a `width`-column screen: its one or two rows,
+/// joined as drawn (each row starts with a space).
+pub fn status_text(app: &App, screen: &str, width: u16) -> String {
+    let rows = usize::from(ocsae::views::status_rows(app, width));
+    // Split, not `lines()`: an empty last row is a row too.
+    let lines: Vec<&str> = screen.split('\n').collect();
+    lines[lines.len() - rows..].concat()
+}
+
 /// The screen as plain lines, trailing spaces trimmed.
 pub fn screen(app: &App, width: u16, height: u16) -> String {
     let terminal = render(app, width, height);
@@ -123,4 +132,13 @@ pub fn screen(app: &App, width: u16, height: u16) -> String {
         })
         .collect::<Vec<_>>()
         .join("\n")
+}
+
+/// A Municipis row without its first column, the Activitat marker (`○ Àger` is `Àger`).
+pub fn unmarked(line: &str) -> &str {
+    let mut chars = line.chars();
+    match (chars.next(), chars.next()) {
+        (Some('○' | '●' | '◉' | ' '), Some(' ')) => chars.as_str(),
+        _ => line,
+    }
 }

@@ -6,12 +6,12 @@ use crate::app::table::Cursor;
 use crate::domain::text::clean;
 use crate::i18n::Msg;
 use crate::i18n::words::role_msg;
-use crate::widgets::ellipsize;
+use crate::widgets::{ellipsize, wrap};
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Borders};
+use ratatui::widgets::{Block, Borders, Paragraph};
 
 pub fn draw(form: &ContactsForm, frame: &mut Frame, area: Rect, ctx: &Ctx) {
     let t = &ctx.t;
@@ -30,24 +30,25 @@ pub fn draw(form: &ContactsForm, frame: &mut Frame, area: Rect, ctx: &Ctx) {
     if inner.height < 6 || inner.width < 30 {
         return;
     }
+    // The question or the error, and the help, wrap rather than lose their keys.
+    let (text, style) = message(form, ctx);
+    let message_lines = wrap(&text, usize::from(inner.width));
+    let help_lines = wrap(t.t(Msg::form_help), usize::from(inner.width));
     let [header, rows_area, notes_label, notes, message, help] = Layout::vertical([
         Constraint::Length(1),
         Constraint::Min(1),
         Constraint::Length(1),
         Constraint::Length(1),
-        Constraint::Length(1),
-        Constraint::Length(1),
+        Constraint::Length(message_lines.len() as u16),
+        Constraint::Length(help_lines.len() as u16),
     ])
     .areas(inner);
-    let w = inner.width;
-    let role_w = 24.min(w / 3);
-    let phone_w = 14;
-    let rest = w.saturating_sub(role_w + phone_w + 3);
+    let [role_w, name_w, phone_w, email_w] = widths(form, ctx, inner.width);
     let [role_c, name_c, phone_c, email_c] = [
         Constraint::Length(role_w),
-        Constraint::Length(rest / 2),
+        Constraint::Length(name_w),
         Constraint::Length(phone_w),
-        Constraint::Min(4),
+        Constraint::Length(email_w),
     ];
     let columns = |area: Rect| -> [Rect; 4] {
         Layout::horizontal([role_c, name_c, phone_c, email_c])
@@ -112,19 +113,72 @@ pub fn draw(form: &ContactsForm, frame: &mut Frame, area: Rect, ctx: &Ctx) {
     form.notes
         .draw(frame, notes, field_style(notes_focused), notes_focused);
 
-    let (text, style) = if form.confirm_discard {
-        (t.t(Msg::form_confirm_discard).to_string(), theme.warn)
+    frame.render_widget(
+        Paragraph::new(message_lines.into_iter().map(Line::from).collect::<Vec<_>>()).style(style),
+        message,
+    );
+    frame.render_widget(
+        Paragraph::new(help_lines.into_iter().map(Line::from).collect::<Vec<_>>()).style(theme.dim),
+        help,
+    );
+}
+
+/// The question on Esc, or what stops saving.
+fn message(form: &ContactsForm, ctx: &Ctx) -> (String, Style) {
+    let t = &ctx.t;
+    if form.confirm_discard {
+        (t.t(Msg::form_confirm_discard).to_string(), ctx.theme.warn)
     } else if let Some(e) = &form.error {
         (
             t.f(
                 Msg::form_error_row,
                 &[("row", &(e.row + 1)), ("problem", &t.t(e.msg))],
             ),
-            theme.error,
+            ctx.theme.error,
         )
     } else {
         (String::new(), Style::new())
+    }
+}
+
+/// The columns of role, name, phone and e-mail in `width`: each as wide as its
+/// header and longest value where the row has room, the names taking what is
+/// left; where it has not, the role gives way first, then the e-mail, then the name.
+fn widths(form: &ContactsForm, ctx: &Ctx, width: u16) -> [u16; 4] {
+    let t = &ctx.t;
+    let w = |text: &str| crate::widgets::width(text) as u16;
+    // Its header and its longest value, with a column for the cursor after it.
+    let need = |header: Msg, values: &mut dyn Iterator<Item = u16>, least: u16| {
+        values.map(|v| v + 1).fold(w(t.t(header)), u16::max).max(least)
     };
-    frame.render_widget(Line::styled(text, style), message);
-    frame.render_widget(Line::styled(t.t(Msg::form_help).to_string(), theme.dim), help);
+    let rows = &form.rows;
+    let mut widths = [
+        need(
+            Msg::form_role,
+            &mut rows.iter().map(|r| w(t.t(role_msg(r.role))) + 1),
+            0,
+        ),
+        need(Msg::form_name, &mut rows.iter().map(|r| w(r.name.value())), 12),
+        need(Msg::form_phone, &mut rows.iter().map(|r| w(r.phone.value())), 10),
+        need(Msg::form_email, &mut rows.iter().map(|r| w(r.email.value())), 10),
+    ];
+    let room = width.saturating_sub(3);
+    let total: u16 = widths.iter().sum();
+    if total <= room {
+        widths[1] += room - total;
+        return widths;
+    }
+    let mut over = total - room;
+    // (column, the least it goes down to), in the order they give way.
+    for (i, floor) in [(0, 14), (3, 18), (1, 14), (2, 10), (3, 8), (0, 8), (1, 8)] {
+        let cut = widths[i].saturating_sub(floor).min(over);
+        widths[i] -= cut;
+        over -= cut;
+    }
+    if over > 0 {
+        // Too narrow for even that: shares, the name keeping the most.
+        let (role, phone, email) = (room / 4, room / 5, room / 4);
+        return [role, room - role - phone - email, phone, email];
+    }
+    widths
 }

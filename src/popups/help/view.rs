@@ -18,6 +18,7 @@ fn context_title(context: Context) -> Msg {
         Context::Rollout => Msg::help_rollout,
         Context::Checklist => Msg::help_checklist,
         Context::Certificates => Msg::tab_certificates,
+        Context::Activity => Msg::tab_activity,
     }
 }
 

@@ -40,6 +40,14 @@ pub enum PromptKind {
     },
     /// Quit although changes are not on disk (s/n).
     ConfirmQuit,
+    /// Close an activity, with an optional note.
+    CloseActivity {
+        id: u64,
+    },
+    /// Tick the "formació" steps of the councils at training `id` (s/n).
+    TickTraining {
+        id: u64,
+    },
 }
 
 #[derive(Debug, Clone)]
@@ -89,7 +97,15 @@ impl Prompt {
                     Err(msg) => self.error = Some(ctx.t.t(msg).to_string()),
                 }
             }
-            PromptKind::ConfirmAdvance { .. } | PromptKind::ConfirmQuit => {}
+            PromptKind::CloseActivity { id } => {
+                let note = self.input.value().to_string();
+                match crate::app::changes::close_activity(ctx, id, &note) {
+                    Ok(()) => return true,
+                    Err(text) => self.error = Some(text),
+                }
+            }
+            PromptKind::ConfirmAdvance { .. } | PromptKind::ConfirmQuit | PromptKind::TickTraining { .. } => {
+            }
             PromptKind::BlockReason { cell } => {
                 let reason = self.input.value().to_string();
                 match block_with_reason(ctx, &cell, &reason) {
@@ -118,6 +134,12 @@ impl Popup for Prompt {
             PromptKind::ConfirmAdvance { id, in_queue } => {
                 if yes(&key) {
                     advance_request(ctx, id, in_queue);
+                }
+                return PopupOutcome::Close;
+            }
+            PromptKind::TickTraining { id } => {
+                if yes(&key) {
+                    crate::app::changes::tick_training(ctx, id);
                 }
                 return PopupOutcome::Close;
             }
@@ -156,6 +178,10 @@ impl Popup for Prompt {
 
     fn on_status_line(&self) -> bool {
         true
+    }
+
+    fn status_height(&self, ctx: &Ctx, width: u16) -> u16 {
+        view::rows(self, ctx, width)
     }
 }
 

@@ -12,7 +12,13 @@ use ratatui::text::Span;
 /// The question a prompt asks, naming the record it is about.
 fn question(ctx: &Ctx, kind: &PromptKind) -> String {
     let t = &ctx.t;
-    let holder = |id: u64| ctx.data.certs.get(id).map(|c| clean(&c.holder).into_owned());
+    // A long name would push the keys that answer off the line.
+    let holder = |id: u64| {
+        ctx.data
+            .certs
+            .get(id)
+            .map(|c| crate::widgets::ellipsize(&clean(&c.holder), HOLDER_WIDTH))
+    };
     match *kind {
         PromptKind::FormSent { .. } => t.t(Msg::prompt_form_sent).to_string(),
         PromptKind::BlockReason { .. } => t.t(Msg::prompt_block_reason).to_string(),
@@ -31,18 +37,53 @@ fn question(ctx: &Ctx, kind: &PromptKind) -> String {
         ),
         PromptKind::RejectRequest { id } => t.f(Msg::prompt_reject, &[("id", &id)]),
         PromptKind::ConfirmQuit => ctx.quit_question(),
+        PromptKind::CloseActivity { id } => t.f(Msg::prompt_close_activity, &[("id", &id)]),
+        PromptKind::TickTraining { id } => crate::app::changes::tick_question(ctx, id),
+    }
+}
+
+/// The columns an answer keeps beside the question.
+const ANSWER_WIDTH: u16 = 8;
+/// The most columns a holder's name takes in a question.
+const HOLDER_WIDTH: usize = 30;
+
+/// The question, or why the last answer was refused, with its style.
+fn label(prompt: &Prompt, ctx: &Ctx) -> (String, ratatui::style::Style) {
+    // A refused answer stands in for the question until the next key; the answer
+    // stays beside it, so it is plain that the prompt is still open.
+    match &prompt.error {
+        Some(error) => (format!(" ✖ {error} › "), ctx.theme.error),
+        None => (format!(" {} ", question(ctx, &prompt.kind)), ctx.theme.key),
+    }
+}
+
+/// Two rows when the question and room for the answer do not fit in one.
+pub fn rows(prompt: &Prompt, ctx: &Ctx, width: u16) -> u16 {
+    let (label, _) = label(prompt, ctx);
+    if crate::widgets::width(&label) as u16 + ANSWER_WIDTH > width {
+        2
+    } else {
+        1
     }
 }
 
 pub fn draw(prompt: &Prompt, frame: &mut Frame, area: Rect, ctx: &Ctx) {
     let theme = &ctx.theme;
-    // A refused answer stands in for the question until the next key; the answer
-    // stays beside it, so it is plain that the prompt is still open.
-    let (label, style) = match &prompt.error {
-        Some(error) => (format!(" ✖ {error} › "), theme.error),
-        None => (format!(" {} ", question(ctx, &prompt.kind)), theme.key),
+    let (label, style) = label(prompt, ctx);
+    let mut area = area;
+    let label = if area.height >= 2 && rows(prompt, ctx, area.width) == 2 {
+        // The question's start on the first row, the rest with the answer on the second.
+        let lines = crate::widgets::wrap(label.trim(), usize::from(area.width.saturating_sub(1)));
+        frame.render_widget(Span::styled(format!(" {}", lines[0]), style), area);
+        area.y += 1;
+        area.height -= 1;
+        let rest = lines[1..].join(" ");
+        let room = usize::from(area.width.saturating_sub(ANSWER_WIDTH + 2));
+        format!(" {} ", crate::widgets::ellipsize(&rest, room))
+    } else {
+        label
     };
-    let width = (crate::widgets::width(&label) as u16).min(area.width.saturating_sub(8));
+    let width = (crate::widgets::width(&label) as u16).min(area.width.saturating_sub(ANSWER_WIDTH));
     frame.render_widget(Span::styled(label, style), area);
     let rest = Rect {
         x: area.x + width,

@@ -19,7 +19,8 @@ fn lines(ctx: &Ctx, detail: &RequestDetail) -> Vec<Line<'static>> {
     let Some(c) = ctx.data.certs.get(detail.id) else {
         return Vec::new();
     };
-    let local = |at: chrono::DateTime<chrono::Utc>| crate::domain::localtime::format_local(at, ctx.tz);
+    // Every time as the language writes dates, as the deadline is.
+    let local = |at: chrono::DateTime<chrono::Utc>| t.datetime(at, ctx.tz);
     let field = |msg: Msg, value: String| {
         Line::from(vec![
             Span::styled(format!("{:<16}", t.t(msg)), theme.dim),

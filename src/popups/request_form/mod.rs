@@ -158,6 +158,16 @@ impl RequestForm {
         form
     }
 
+    /// The received time as the interface writes dates (`26/11/2026 10:30`);
+    /// the field reads either way.
+    pub fn in_language(mut self, t: &crate::i18n::I18n, tz: Tz) -> RequestForm {
+        if let Ok(at) = parse_local(self.received.value(), tz) {
+            self.received.set(&t.datetime(at, tz));
+            self.initial = self.fingerprint();
+        }
+        self
+    }
+
     fn fingerprint(&self) -> String {
         format!(
             "{}|{}|{:?}|{}|{:?}|{}|{}|{}|{}|{}|{}",

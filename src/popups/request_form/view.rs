@@ -37,35 +37,66 @@ pub fn draw(form: &RequestForm, frame: &mut Frame, area: Rect, ctx: &Ctx) {
         (None, Some(id)) => t.f(Msg::req_title_renewal, &[("id", &id)]),
         (None, None) => t.t(Msg::req_title_new).to_string(),
     };
-    let block = Block::default()
+    let mut block = Block::default()
         .borders(Borders::ALL)
         .border_style(theme.popup_border)
         .title(Line::styled(format!(" {title} "), theme.title));
     let inner = block.inner(area);
     crate::widgets::clear(frame, area);
-    frame.render_widget(block, area);
-    let picks = if form.focused() == RField::Council {
-        form.council_matches.len().min(PICKS)
-    } else {
-        0
-    };
-    let needed = RField::ALL.len() + picks + 3;
-    if (inner.height as usize) < needed || inner.width < 40 {
+    // The message (two rows) and the help (wrapped whole) keep the last rows; the
+    // fields scroll above them.
+    let help_lines = crate::widgets::wrap(t.t(Msg::req_help), usize::from(inner.width));
+    let bottom = 2 + help_lines.len() as u16;
+    let room = inner.height.saturating_sub(bottom);
+    if room < 2 || inner.width < 40 {
+        frame.render_widget(block, area);
         frame.render_widget(
             Line::styled(t.t(Msg::req_too_small).to_string(), theme.warn),
             inner,
         );
         return;
     }
+    let picks = if form.focused() == RField::Council {
+        form.council_matches.len().min(PICKS).min(usize::from(room) - 1)
+    } else {
+        0
+    };
+    let (top, total) = scroll(form, picks, room);
+    let hidden_below = total.saturating_sub(top + room);
+    if top > 0 {
+        block = block.title(
+            Line::styled(
+                format!(" {} ", t.n(Msg::form_more_above, usize::from(top))),
+                theme.key,
+            )
+            .right_aligned(),
+        );
+    }
+    if hidden_below > 0 {
+        block = block.title_bottom(
+            Line::styled(
+                format!(" {} ", t.n(Msg::form_more_below, usize::from(hidden_below))),
+                theme.key,
+            )
+            .right_aligned(),
+        );
+    }
+    frame.render_widget(block, area);
     let label_w = 16u16;
-    let mut y = inner.y;
+    // `y` counts the form's rows from its first; only those in the window are drawn.
+    let mut y = 0u16;
+    let visible = |y: u16| y >= top && y < top + room;
     let row = |y: u16| Rect {
         x: inner.x + label_w,
-        y,
+        y: inner.y + y - top,
         width: inner.width - label_w,
         height: 1,
     };
     for field in RField::ALL {
+        if !visible(y) {
+            y += 1 + if field == RField::Council { picks as u16 } else { 0 };
+            continue;
+        }
         let focused = form.focused() == field;
         let style = if focused { theme.selected } else { Style::new() };
         let label_style = if form.error.is_some_and(|(f, _)| f == field) {
@@ -80,7 +111,7 @@ pub fn draw(form: &RequestForm, frame: &mut Frame, area: Rect, ctx: &Ctx) {
             ),
             Rect {
                 x: inner.x,
-                y,
+                y: inner.y + y - top,
                 width: label_w,
                 height: 1,
             },
@@ -99,7 +130,7 @@ pub fn draw(form: &RequestForm, frame: &mut Frame, area: Rect, ctx: &Ctx) {
                 frame.render_widget(Span::styled(text, theme.key), chosen);
                 for (i, ine) in form.council_matches.iter().take(picks).enumerate() {
                     y += 1;
-                    let Some(&m) = ctx.data.by_ine.get(ine) else {
+                    let Some(&m) = ctx.data.by_ine.get(ine).filter(|_| visible(y)) else {
                         continue;
                     };
                     let council = &ctx.data.municipalities[m];
@@ -129,7 +160,7 @@ pub fn draw(form: &RequestForm, frame: &mut Frame, area: Rect, ctx: &Ctx) {
     // Two lines, so a long rule or warning wraps instead of being cut.
     let message = Rect {
         x: inner.x,
-        y: inner.bottom() - 3,
+        y: inner.bottom() - bottom,
         width: inner.width,
         height: 2,
     };
@@ -158,10 +189,23 @@ pub fn draw(form: &RequestForm, frame: &mut Frame, area: Rect, ctx: &Ctx) {
             .wrap(ratatui::widgets::Wrap { trim: true }),
         message,
     );
-    let help = Rect {
-        y: inner.bottom() - 1,
-        height: 1,
-        ..message
-    };
-    frame.render_widget(Line::styled(t.t(Msg::req_help).to_string(), theme.dim), help);
+    for (i, line) in help_lines.into_iter().enumerate() {
+        let help = Rect {
+            y: message.bottom() + i as u16,
+            height: 1,
+            ..message
+        };
+        frame.render_widget(Line::styled(line, theme.dim), help);
+    }
+}
+
+/// The first row shown and the form's rows: the focused field (with the council
+/// picker's matches under it) always in the window of `room` rows.
+fn scroll(form: &RequestForm, picks: usize, room: u16) -> (u16, u16) {
+    let total = (RField::ALL.len() + picks) as u16;
+    // Picks show only under a focused council, which is the first field.
+    let start = RField::ALL.iter().position(|&f| f == form.focused()).unwrap_or(0) as u16;
+    let end = start + 1 + picks as u16;
+    let top = end.saturating_sub(room).min(start);
+    (top, total)
 }

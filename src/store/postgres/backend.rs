@@ -24,7 +24,7 @@ impl Store for PgStore {
             let holds: bool = c
                 .query_one(
                     "SELECT EXISTS (SELECT FROM ocsae.municipality) OR EXISTS (SELECT FROM ocsae.rollout) \
-                     OR EXISTS (SELECT FROM ocsae.certificate)",
+                     OR EXISTS (SELECT FROM ocsae.certificate) OR EXISTS (SELECT FROM ocsae.activity)",
                     &[],
                 )
                 .map_err(pg_error)?
@@ -162,6 +162,7 @@ impl Store for PgStore {
                 "municipality",
                 "rollout",
                 "certificate",
+                "activity",
                 "history",
                 "history_edit",
                 "local_holiday",

@@ -15,6 +15,22 @@ pub(super) fn records_version() -> u32 {
     crate::store::sled::schema::CURRENT
 }
 
+/// The oldest records' version whose backups restore here (later ones only added kinds).
+fn oldest_backup() -> u32 {
+    crate::store::sled::schema::OLDEST_BACKUP
+}
+
+/// The id a numbered kind's next record gets: past its sequence and past every
+/// stored record of the kind (as sled counts).
+fn next_id_sql(kind: Kind) -> Option<String> {
+    let sequence = tables::sequence(kind)?;
+    Some(format!(
+        "SELECT greatest((SELECT CASE WHEN is_called THEN last_value + 1 ELSE last_value END FROM {sequence}), \
+                         (SELECT coalesce(max(id), 0) + 1 FROM {}))",
+        tables::table(kind)
+    ))
+}
+
 impl PgStore {
     pub(super) fn dump_all(&self, now: DateTime<Utc>) -> Result<Dump> {
         let history = self
@@ -31,18 +47,20 @@ impl PgStore {
                 },
             })
             .collect();
-        let (next_certificate_id, next_history_seq, stacks) = self.read(|c| {
+        let (next_certificate_id, next_activity_id, next_history_seq, stacks) = self.read(|c| {
+            let mut next_id = |kind| -> Result<u64> {
+                let sql = next_id_sql(kind).unwrap_or_default();
+                Ok(c.query_one(sql.as_str(), &[]).map_err(pg_error)?.get::<_, i64>(0) as u64)
+            };
+            let (certificates, activities) = (next_id(Kind::Certificate)?, next_id(Kind::Activity)?);
             let row = c
                 .query_one(
-                    "SELECT (SELECT CASE WHEN is_called THEN last_value + 1 ELSE last_value END FROM ocsae.certificate_id), \
-                            (SELECT coalesce(max(id), 0) + 1 FROM ocsae.certificate), \
-                            (SELECT CASE WHEN is_called THEN last_value + 1 ELSE last_value END FROM ocsae.history_seq), \
+                    "SELECT (SELECT CASE WHEN is_called THEN last_value + 1 ELSE last_value END FROM ocsae.history_seq), \
                             (SELECT coalesce(max(seq), 0) + 1 FROM ocsae.history)",
                     &[],
                 )
                 .map_err(pg_error)?;
-            let ids = row.get::<_, i64>(0).max(row.get(1)) as u64;
-            let seqs = row.get::<_, i64>(2).max(row.get(3)) as u64;
+            let seqs = row.get::<_, i64>(0).max(row.get(1)) as u64;
             let mut stacks = BTreeMap::new();
             for row in c
                 .query("SELECT author, undo, redo FROM ocsae.stacks ORDER BY author", &[])
@@ -58,7 +76,7 @@ impl PgStore {
                     },
                 );
             }
-            Ok((ids, seqs, stacks))
+            Ok((certificates, activities, seqs, stacks))
         })?;
         let mut dump = Dump {
             format: DUMP_FORMAT.into(),
@@ -68,8 +86,10 @@ impl PgStore {
             municipalities: Vec::new(),
             rollout: Vec::new(),
             certificates: Vec::new(),
+            activities: Vec::new(),
             history,
             next_certificate_id,
+            next_activity_id,
             next_history_seq,
             undo: Vec::new(),
             redo: Vec::new(),
@@ -86,7 +106,7 @@ impl PgStore {
     /// Replaces the store's content with the dump's, in one transaction. A store
     /// that holds records or history is refused unless `force`.
     pub(super) fn restore_all(&self, dump: &Dump, force: bool) -> std::result::Result<(), RestoreError> {
-        dump.check(records_version())?;
+        dump.check(records_version(), oldest_backup())?;
         let comarques: HashMap<IneCode, &str> = dump
             .municipalities
             .iter()
@@ -101,7 +121,8 @@ impl PgStore {
             let holds: bool = tx
                 .query_one(
                     "SELECT EXISTS (SELECT FROM ocsae.municipality) OR EXISTS (SELECT FROM ocsae.rollout) \
-                     OR EXISTS (SELECT FROM ocsae.certificate) OR EXISTS (SELECT FROM ocsae.history)",
+                     OR EXISTS (SELECT FROM ocsae.certificate) OR EXISTS (SELECT FROM ocsae.activity) \
+                     OR EXISTS (SELECT FROM ocsae.history)",
                     &[],
                 )
                 .map_err(pg_error)?
@@ -110,8 +131,8 @@ impl PgStore {
                 return Err(StoreError::NotEmpty(String::new()));
             }
             tx.batch_execute(
-                "TRUNCATE ocsae.history_edit, ocsae.history, ocsae.certificate, ocsae.rollout, \
-                 ocsae.municipality, ocsae.stacks, ocsae.cache",
+                "TRUNCATE ocsae.history_edit, ocsae.history, ocsae.activity, ocsae.certificate, \
+                 ocsae.rollout, ocsae.municipality, ocsae.stacks, ocsae.cache",
             )
             .map_err(pg_error)?;
             let records: Vec<Record> = dump.records().collect();
@@ -164,11 +185,13 @@ impl PgStore {
             }
             // The sequences go on from where the dump's counters were.
             let set = "SELECT setval($1::text::regclass, greatest($2::bigint - 1, 1), $2::bigint > 1)";
-            tx.execute(
-                set,
-                &[&"ocsae.certificate_id", &(dump.next_certificate_id as i64)],
-            )
-            .map_err(pg_error)?;
+            for (kind, next) in [
+                (Kind::Certificate, dump.next_certificate_id),
+                (Kind::Activity, dump.next_activity_id),
+            ] {
+                let sequence = tables::sequence(kind).unwrap_or_default();
+                tx.execute(set, &[&sequence, &(next as i64)]).map_err(pg_error)?;
+            }
             tx.execute(set, &[&"ocsae.history_seq", &(dump.next_seq() as i64)])
                 .map_err(pg_error)?;
             tx.commit().map_err(pg_error)

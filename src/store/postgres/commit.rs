@@ -1,15 +1,13 @@
 //! Every change in one transaction with its history entry: writers take one
 //! advisory lock before they number anything and hold it to the commit, so the
 //! history's numbers follow the commits' order and `changes_since` never misses
-//! a change that committed late. Request ids come from a sequence. Each record's
+//! a change that committed late. Request and activity ids come from a sequence each. Each record's
 //! `before` is compared with the row as it is, locked: a record someone else
 //! changed is a conflict naming them, and nothing is written.
 
 use super::{PgStore, Statements, damaged, pg_error, tables};
 use crate::domain::municipality::IneCode;
-use crate::store::{
-    Applied, ChangeKind, Edit, EntryKind, Kind, NEW_ID, Record, RecordId, Result, StoreError,
-};
+use crate::store::{Applied, ChangeKind, Edit, EntryKind, Kind, Record, RecordId, Result, StoreError};
 use chrono::{DateTime, SubsecRound, Utc};
 use postgres::Transaction;
 use std::collections::{BTreeSet, HashMap};
@@ -223,7 +221,7 @@ impl Writing<'_> {
         at: DateTime<Utc>,
         stacks: StackMove,
     ) -> Result<Applied> {
-        let ids = assign_ids(tx, &mut edits)?;
+        let ids = assign_ids(tx, &mut edits, self.user)?;
         // Every record as it is now, locked, then each edit's `before` checked against
         // it in order (an edit may follow another of the same record).
         let mut current = self.current_records(tx, &edits)?;
@@ -446,33 +444,53 @@ impl Writing<'_> {
     }
 }
 
-/// Gives new requests (`NEW_ID`) the sequence's next ids, in the order of the edits.
-fn assign_ids(tx: &mut Transaction, edits: &mut [Edit]) -> Result<Vec<u64>> {
+/// Gives new records of a numbered kind (`NEW_ID`) their sequence's next ids, in
+/// the order of the edits; a new activity is signed by the connection's role.
+fn assign_ids(tx: &mut Transaction, edits: &mut [Edit], user: &str) -> Result<Vec<u64>> {
     let fresh: Vec<usize> = edits
         .iter()
         .enumerate()
-        .filter(|(_, e)| {
-            e.before.is_none() && matches!(&e.after, Some(Record::Certificate(c)) if c.id == NEW_ID)
-        })
+        .filter(|(_, e)| e.before.is_none() && e.after.as_ref().is_some_and(Record::is_new))
         .map(|(i, _)| i)
         .collect();
     if fresh.is_empty() {
         return Ok(Vec::new());
     }
-    let rows = tx
-        .query(
-            "SELECT nextval('ocsae.certificate_id') FROM generate_series(1, $1::int)",
-            &[&(fresh.len() as i32)],
-        )
-        .map_err(pg_error)?;
-    let mut numbers: Vec<i64> = rows.iter().map(|r| r.get(0)).collect();
-    numbers.sort_unstable();
-    let mut ids = Vec::with_capacity(fresh.len());
-    for (i, n) in fresh.into_iter().zip(numbers) {
-        if let Some(Record::Certificate(c)) = &mut edits[i].after {
-            c.id = n as u64;
-            ids.push(c.id);
+    let mut numbers: HashMap<Kind, std::vec::IntoIter<i64>> = HashMap::new();
+    for kind in Kind::ALL {
+        let Some(sequence) = tables::sequence(kind) else {
+            continue;
+        };
+        let wanted = fresh
+            .iter()
+            .filter(|&&i| edits[i].after.as_ref().is_some_and(|r| r.kind() == kind))
+            .count();
+        if wanted == 0 {
+            continue;
         }
+        let rows = tx
+            .query(
+                "SELECT nextval($1::text::regclass) FROM generate_series(1, $2::int)",
+                &[&sequence, &(wanted as i32)],
+            )
+            .map_err(pg_error)?;
+        let mut given: Vec<i64> = rows.iter().map(|r| r.get(0)).collect();
+        given.sort_unstable();
+        numbers.insert(kind, given.into_iter());
+    }
+    let mut ids = Vec::with_capacity(fresh.len());
+    for i in fresh {
+        let Some(record) = edits[i].after.as_mut() else {
+            continue;
+        };
+        let Some(n) = numbers.get_mut(&record.kind()).and_then(Iterator::next) else {
+            continue;
+        };
+        record.set_number(n as u64);
+        if let Record::Activity(a) = record {
+            a.created_by = user.to_string();
+        }
+        ids.push(n as u64);
     }
     Ok(ids)
 }

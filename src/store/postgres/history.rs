@@ -4,7 +4,7 @@
 use super::commit::{edit_of, entry_kind};
 use super::{PgStore, pg_error, tables};
 use crate::store::{
-    Applied, Authors, ChangeKind, EntryKind, HistoryHead, Kind, Record, RecordHistory, RecordId, Result,
+    Applied, Authors, ChangeKind, EntryKind, HistoryHead, Kind, RecordHistory, RecordId, Result,
 };
 use chrono::{DateTime, Utc};
 use std::collections::HashMap;
@@ -149,12 +149,12 @@ impl PgStore {
     }
 }
 
-/// The requests an entry created, as sled reports them.
+/// The numbered records (requests, activities) an entry created, as sled reports them.
 fn created_ids(edits: &[crate::store::Edit], _kind: EntryKind) -> Vec<u64> {
     edits
         .iter()
         .filter_map(|e| match (&e.before, &e.after) {
-            (None, Some(Record::Certificate(c))) => Some(c.id),
+            (None, Some(record)) => record.number(),
             _ => None,
         })
         .collect()

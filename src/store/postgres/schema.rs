@@ -7,11 +7,14 @@ use crate::domain::catalog::services;
 use crate::store::{Result, StoreError};
 use postgres::Client;
 
-/// The schema this build writes.
-pub const CURRENT: u32 = 1;
+/// The schema this build writes. 2 added the support log (`activity`).
+pub const CURRENT: u32 = 2;
 
 /// Each migration brings the schema from its number minus one to its number.
-const MIGRATIONS: &[(u32, &str)] = &[(1, include_str!("migrations/001_initial.sql"))];
+const MIGRATIONS: &[(u32, &str)] = &[
+    (1, include_str!("migrations/001_initial.sql")),
+    (2, include_str!("migrations/002_activity.sql")),
+];
 
 /// Serialises migrations between processes (any number unlikely to clash).
 const MIGRATION_LOCK: i64 = 0x6f63_7361_6501;
@@ -73,8 +76,14 @@ pub(super) fn check_and_migrate(client: &mut Client, location: &str, create: boo
     let from = found.unwrap_or(0);
     for (to, sql) in MIGRATIONS.iter().filter(|(to, _)| *to > from) {
         tx.batch_execute(sql).map_err(|e| match pg_error(e) {
-            // A technician opening a database the administrator has not set up.
+            // A technician opening a database the administrator has not set up,
+            // or has not brought up to date.
             StoreError::Denied { .. } if from == 0 => StoreError::NoSchema(location.to_string()),
+            StoreError::Denied { .. } => StoreError::OlderSchema {
+                location: location.to_string(),
+                found: from,
+                current: CURRENT,
+            },
             other => other,
         })?;
         if *to == 1 {

@@ -14,6 +14,17 @@ pub(super) fn table(kind: Kind) -> &'static str {
         Kind::Municipality => "ocsae.municipality",
         Kind::Rollout => "ocsae.rollout",
         Kind::Certificate => "ocsae.certificate",
+        Kind::Activity => "ocsae.activity",
+    }
+}
+
+/// The sequence a numbered kind's new records take their ids from (never reused,
+/// even after an undo).
+pub(super) fn sequence(kind: Kind) -> Option<&'static str> {
+    match kind {
+        Kind::Certificate => Some("ocsae.certificate_id"),
+        Kind::Activity => Some("ocsae.activity_id"),
+        Kind::Municipality | Kind::Rollout => None,
     }
 }
 
@@ -23,6 +34,7 @@ pub(super) fn kind_name(kind: Kind) -> &'static str {
         Kind::Municipality => "municipality",
         Kind::Rollout => "rollout",
         Kind::Certificate => "certificate",
+        Kind::Activity => "activity",
     }
 }
 
@@ -35,7 +47,7 @@ pub(super) fn key_text(id: &RecordId) -> String {
     match id {
         RecordId::Municipality(ine) => ine.0.to_string(),
         RecordId::Rollout(ine, service) => format!("{}/{service}", ine.0),
-        RecordId::Certificate(id) => id.to_string(),
+        RecordId::Certificate(id) | RecordId::Activity(id) => id.to_string(),
     }
 }
 
@@ -48,6 +60,7 @@ pub(super) fn id_of(kind: Kind, key: &str) -> Option<RecordId> {
             Some(RecordId::Rollout(IneCode(ine.parse().ok()?), service.to_string()))
         }
         Kind::Certificate => key.parse().ok().map(RecordId::Certificate),
+        Kind::Activity => key.parse().ok().map(RecordId::Activity),
     }
 }
 
@@ -57,6 +70,7 @@ pub(super) fn to_json(record: &Record) -> String {
         Record::Municipality(m) => serde_json::to_string(m),
         Record::Rollout(r) => serde_json::to_string(r),
         Record::Certificate(c) => serde_json::to_string(c),
+        Record::Activity(a) => serde_json::to_string(a),
     };
     // Plain structs of strings, numbers and dates: serde_json cannot fail on them.
     json.unwrap_or_default()
@@ -83,15 +97,21 @@ pub(super) fn from_row(kind: Kind, row: &postgres::Row, column: usize) -> Result
         Kind::Municipality => get(row, column)?.map(Record::Municipality),
         Kind::Rollout => get(row, column)?.map(Record::Rollout),
         Kind::Certificate => get(row, column)?.map(Record::Certificate),
+        Kind::Activity => get(row, column)?.map(Record::Activity),
     })
 }
 
-/// The council a record belongs to, for its comarca.
+/// The council a record belongs to, for its comarca: a training's first council
+/// (an office trains its own councils).
 pub(super) fn ine_of(record: &Record) -> IneCode {
     match record {
         Record::Municipality(m) => m.ine,
         Record::Rollout(r) => r.ine,
         Record::Certificate(c) => c.ine,
+        Record::Activity(a) => a
+            .ine
+            .or_else(|| a.councils.first().map(|c| c.ine))
+            .unwrap_or(IneCode(0)),
     }
 }
 
@@ -113,7 +133,7 @@ impl Columns {
                     out.ine.push(ine.0 as i32);
                     out.service.push(service.clone());
                 }
-                RecordId::Certificate(id) => out.id.push(*id as i64),
+                RecordId::Certificate(id) | RecordId::Activity(id) => out.id.push(*id as i64),
             }
         }
         out
@@ -152,6 +172,13 @@ pub(super) fn lock_current(
             let sql = st.get(
                 tx,
                 "SELECT record FROM ocsae.certificate WHERE id = ANY($1) FOR UPDATE",
+            )?;
+            tx.query(&sql, &[&k.id])
+        }
+        Kind::Activity => {
+            let sql = st.get(
+                tx,
+                "SELECT record FROM ocsae.activity WHERE id = ANY($1) FOR UPDATE",
             )?;
             tx.query(&sql, &[&k.id])
         }
@@ -197,6 +224,23 @@ pub(super) fn upsert(
             )?;
             tx.execute(&sql, &[&k.id, &ines, &comarca, &json])
         }
+        Kind::Activity => {
+            // The council column is null for a training of several councils.
+            let ines: Vec<Option<i32>> = rows
+                .iter()
+                .map(|(r, _)| match r {
+                    Record::Activity(a) => a.ine.map(|i| i.0 as i32),
+                    _ => None,
+                })
+                .collect();
+            let sql = st.get(
+                tx,
+                "INSERT INTO ocsae.activity (id, ine, comarca, record) \
+                 SELECT k, i, c, r::jsonb FROM unnest($1::bigint[], $2::int[], $3::text[], $4::text[]) AS u(k, i, c, r) \
+                 ON CONFLICT (id) DO UPDATE SET ine = EXCLUDED.ine, comarca = EXCLUDED.comarca, record = EXCLUDED.record",
+            )?;
+            tx.execute(&sql, &[&k.id, &ines, &comarca, &json])
+        }
     }
 }
 
@@ -215,6 +259,7 @@ pub(super) fn delete(
             &[&k.ine, &k.service],
         ),
         Kind::Certificate => tx.execute("DELETE FROM ocsae.certificate WHERE id = ANY($1)", &[&k.id]),
+        Kind::Activity => tx.execute("DELETE FROM ocsae.activity WHERE id = ANY($1)", &[&k.id]),
     }
 }
 
@@ -254,6 +299,16 @@ pub(super) fn page(
             };
             client.query(
                 "SELECT record FROM ocsae.certificate WHERE id > $1 ORDER BY id LIMIT $2",
+                &[&from, &limit],
+            )
+        }
+        (Kind::Activity, after) => {
+            let from = match after {
+                Some(RecordId::Activity(id)) => *id as i64,
+                _ => -1,
+            };
+            client.query(
+                "SELECT record FROM ocsae.activity WHERE id > $1 ORDER BY id LIMIT $2",
                 &[&from, &limit],
             )
         }

@@ -46,9 +46,9 @@ impl SledStore {
                         .and_then(|b| b.try_into().ok())
                         .map(u64::from_be_bytes)
                 };
-                if let (Kind::Certificate, Some(first), Some(last)) = (kind, number(2), number(10)) {
-                    for id in first..=last {
-                        note(RecordId::Certificate(id), seq, &head.user);
+                if let (Some(first), Some(last)) = (number(2), number(10)) {
+                    for id in (first..=last).filter_map(|n| numbered(kind, n)) {
+                        note(id, seq, &head.user);
                     }
                 }
                 continue;
@@ -89,10 +89,15 @@ fn id_of(kind: Kind, key: &[u8]) -> Option<RecordId> {
             let service = std::str::from_utf8(key.get(4..)?).ok()?;
             Some(RecordId::Rollout(ine(key)?, service.to_string()))
         }
-        Kind::Certificate => key
-            .try_into()
-            .ok()
-            .map(u64::from_be_bytes)
-            .map(RecordId::Certificate),
+        Kind::Certificate | Kind::Activity => numbered(kind, key.try_into().ok().map(u64::from_be_bytes)?),
+    }
+}
+
+/// The record of a numbered kind with this number.
+fn numbered(kind: Kind, n: u64) -> Option<RecordId> {
+    match kind {
+        Kind::Certificate => Some(RecordId::Certificate(n)),
+        Kind::Activity => Some(RecordId::Activity(n)),
+        Kind::Municipality | Kind::Rollout => None,
     }
 }

@@ -1,7 +1,7 @@
 //! The dump of a sled store and its restore: the dump is checked whole, then
 //! written in one transaction.
 
-use super::commit::{CERT_ID_KEY, SEQ_KEY};
+use super::commit::SEQ_KEY;
 use super::stacks::{REDO_KEY, UNDO_KEY, redo_key, undo_key};
 use super::{
     SledStore, T_HISTORY, T_HISTORY_INDEX, T_META, codec, engine, history_index, keys, schema, tree_index,
@@ -27,8 +27,10 @@ impl SledStore {
             municipalities: Vec::new(),
             rollout: Vec::new(),
             certificates: Vec::new(),
+            activities: Vec::new(),
             history,
-            next_certificate_id: self.next_certificate_id()?,
+            next_certificate_id: self.next_id(Kind::Certificate)?,
+            next_activity_id: self.next_id(Kind::Activity)?,
             next_history_seq: self.next_history_seq()?,
             undo: self.shared_stack(UNDO_KEY)?,
             redo: self.shared_stack(REDO_KEY)?,
@@ -45,7 +47,7 @@ impl SledStore {
     /// Replaces the store's content with the dump's, in one transaction. A store
     /// that holds records is refused unless `force`.
     pub(super) fn restore_all(&self, dump: &Dump, force: bool) -> std::result::Result<(), RestoreError> {
-        dump.check(schema::CURRENT)?;
+        dump.check(schema::CURRENT, schema::OLDEST_BACKUP)?;
         let _writing = self.write_lock();
         let engine = self.engine()?;
         let empty = self.holds_no_records()? && engine.trees[T_HISTORY].is_empty();
@@ -81,12 +83,19 @@ impl SledStore {
                 writes.push((T_HISTORY_INDEX, index, head.clone()));
             }
         }
-        let mut meta = vec![
-            (CERT_ID_KEY.to_vec(), codec::encode(&dump.next_certificate_id)),
+        let counted = [
+            (Kind::Certificate, dump.next_certificate_id),
+            (Kind::Activity, dump.next_activity_id),
+        ];
+        let mut meta: Vec<(Vec<u8>, _)> = counted
+            .iter()
+            .filter_map(|&(kind, next)| Some((keys::counter_key(kind)?.to_vec(), codec::encode(&next))))
+            .collect();
+        meta.extend([
             (SEQ_KEY.to_vec(), codec::encode(&dump.next_seq())),
             (UNDO_KEY.to_vec(), codec::encode(&dump.undo)),
             (REDO_KEY.to_vec(), codec::encode(&dump.redo)),
-        ];
+        ]);
         for (user, stacks) in &dump.stacks {
             meta.push((undo_key(user), codec::encode(&stacks.undo)));
             meta.push((redo_key(user), codec::encode(&stacks.redo)));

@@ -6,16 +6,12 @@ use super::{
     SledStore, T_HISTORY, T_HISTORY_INDEX, T_META, codec, codec_error, engine, history_index, keys, stacks,
     tree_index,
 };
-use crate::store::{
-    Applied, ChangeKind, Edit, EntryKind, HistoryEntry, Kind, NEW_ID, Record, Result, StoreError,
-};
+use crate::store::{Applied, ChangeKind, Edit, EntryKind, HistoryEntry, Kind, Result, StoreError};
 use chrono::{DateTime, SubsecRound, Utc};
 use sled::Transactional;
 use sled::transaction::ConflictableTransactionError;
 use std::sync::MutexGuard;
 
-/// The next certificate id: ids are never reused, even after an undo.
-pub(super) const CERT_ID_KEY: &[u8] = b"next_certificate_id";
 /// The next history sequence number. Kept in meta rather than taken from sled's
 /// id generator, so that a restored history goes on from where it was.
 pub(super) const SEQ_KEY: &[u8] = b"next_history_seq";
@@ -31,6 +27,13 @@ pub(super) enum StackMove {
 }
 
 type TxError = ConflictableTransactionError<StoreError>;
+
+/// The ids a change gives to new records of one numbered kind.
+struct Counter {
+    kind: Kind,
+    first: u64,
+    given: u64,
+}
 
 fn abort(e: StoreError) -> TxError {
     ConflictableTransactionError::Abort(e)
@@ -74,14 +77,17 @@ impl SledStore {
         .map(Some)
     }
 
-    /// The id the next new certificate request gets: past the counter and past
-    /// every stored request.
-    pub(super) fn next_certificate_id(&self) -> Result<u64> {
-        let counted: u64 = match self.meta()?.get(CERT_ID_KEY)? {
-            Some(bytes) => codec::decode(&bytes)?,
+    /// The id the next new record of a numbered kind gets: past its counter and
+    /// past every stored record of the kind. Ids are never reused, even after an undo.
+    pub(super) fn next_id(&self, kind: Kind) -> Result<u64> {
+        let counted: u64 = match keys::counter_key(kind) {
+            Some(key) => match self.meta()?.get(key)? {
+                Some(bytes) => codec::decode(&bytes)?,
+                None => 1,
+            },
             None => 1,
         };
-        let after_last = match self.tree(Kind::Certificate)?.last()? {
+        let after_last = match self.tree(kind)?.last()? {
             Some((key, _)) => key.as_ref().try_into().map(u64::from_be_bytes).unwrap_or(0) + 1,
             None => 1,
         };
@@ -132,16 +138,33 @@ impl SledStore {
     ) -> Result<Applied> {
         let engine = self.engine()?;
         let trees = &engine.trees;
-        // New requests take the next ids, in the order of the edits.
-        let first_id = self.next_certificate_id()?;
+        // New numbered records take the next ids of their kind, in the order of the edits.
+        let mut counters: Vec<Counter> = Vec::new();
         let mut ids = Vec::new();
         for edit in &mut edits {
-            if let (None, Some(Record::Certificate(c))) = (&edit.before, &mut edit.after)
-                && c.id == NEW_ID
-            {
-                c.id = first_id + ids.len() as u64;
-                ids.push(c.id);
+            let (None, Some(record)) = (&edit.before, &mut edit.after) else {
+                continue;
+            };
+            if !record.is_new() {
+                continue;
             }
+            let kind = record.kind();
+            let counter = match counters.iter().position(|c| c.kind == kind) {
+                Some(i) => &mut counters[i],
+                None => {
+                    let first = self.next_id(kind)?;
+                    counters.push(Counter {
+                        kind,
+                        first,
+                        given: 0,
+                    });
+                    counters.last_mut().expect("just pushed")
+                }
+            };
+            let id = counter.first + counter.given;
+            counter.given += 1;
+            record.set_number(id);
+            ids.push(id);
         }
         // Encode once, outside the transaction closure, which sled may retry.
         struct Prepared {
@@ -165,13 +188,22 @@ impl SledStore {
             });
         }
         let index_prefixes = history_index::prefixes(prepared.iter().map(|p| (p.kind, p.key.as_slice())));
-        let next_cert_id = edits
-            .iter()
-            .filter_map(|e| match &e.after {
-                Some(Record::Certificate(c)) => Some(c.id + 1),
-                _ => None,
-            })
-            .max();
+        // Each numbered kind's counter moves past the highest id the change writes.
+        let mut next_ids: Vec<(&'static [u8], u64, Option<u64>)> = Vec::new();
+        for kind in Kind::ALL.into_iter().filter(|k| k.is_numbered()) {
+            let Some(key) = keys::counter_key(kind) else {
+                continue;
+            };
+            let next = edits
+                .iter()
+                .filter_map(|e| e.after.as_ref().filter(|r| r.kind() == kind)?.number())
+                .map(|id| id + 1)
+                .max();
+            let given_from = counters.iter().find(|c| c.kind == kind).map(|c| c.first);
+            if next.is_some() || given_from.is_some() {
+                next_ids.push((key, next.unwrap_or(0), given_from));
+            }
+        }
         let entry = HistoryEntry {
             // As the history keeps it, to the millisecond: `Applied` says what is stored.
             at: at.trunc_subsecs(3),
@@ -210,20 +242,20 @@ impl SledStore {
                 index.extend_from_slice(&seq.to_be_bytes());
                 tx[T_HISTORY_INDEX].insert(index, head_bytes.as_slice())?;
             }
-            let counted: u64 = match tx[T_META].get(CERT_ID_KEY)? {
-                Some(bytes) => codec::decode(&bytes).unwrap_or(1),
-                None => 1,
-            };
-            // The ids given above were read under the write lock: a counter past them
-            // means another writer, and the change is refused rather than reuse an id.
-            if !ids.is_empty() && counted > first_id {
-                return Err(abort(StoreError::conflict()));
-            }
-            if let Some(next) = next_cert_id
-                && next > counted
-            {
-                let bytes = codec::encode(&next).map_err(|e| abort(codec_error(e)))?;
-                tx[T_META].insert(CERT_ID_KEY, bytes)?;
+            for &(key, next, given_from) in &next_ids {
+                let counted: u64 = match tx[T_META].get(key)? {
+                    Some(bytes) => codec::decode(&bytes).unwrap_or(1),
+                    None => 1,
+                };
+                // The ids given above were read under the write lock: a counter past them
+                // means another writer, and the change is refused rather than reuse an id.
+                if given_from.is_some_and(|first| counted > first) {
+                    return Err(abort(StoreError::conflict()));
+                }
+                if next > counted {
+                    let bytes = codec::encode(&next).map_err(|e| abort(codec_error(e)))?;
+                    tx[T_META].insert(key, bytes)?;
+                }
             }
             let moved = mine.clone().moved(stacks, seq);
             let enc = |v: &Vec<u64>| codec::encode(v).map_err(|e| abort(codec_error(e)));

@@ -4,7 +4,7 @@
 use super::{
     SledStore, T_HISTORY, T_HISTORY_INDEX, T_META, codec, commit::SEQ_KEY, damaged, history_index, keys,
 };
-use crate::store::{Applied, HistoryEntry, HistoryHead, Record, RecordHistory, RecordId, Result};
+use crate::store::{Applied, HistoryEntry, HistoryHead, RecordHistory, RecordId, Result};
 
 impl SledStore {
     /// The entries that touched one record, oldest first, each with whether it
@@ -82,7 +82,7 @@ impl SledStore {
     }
 
     /// Every change after `seq`, as the store applied it. The ids are those of the
-    /// requests each one created.
+    /// numbered records (requests, activities) each one created.
     pub(super) fn applied_after(&self, seq: u64) -> Result<Vec<Applied>> {
         Ok(self
             .entries_after(seq)?
@@ -93,7 +93,7 @@ impl SledStore {
                     .edits
                     .iter()
                     .filter_map(|e| match (&e.before, &e.after) {
-                        (None, Some(Record::Certificate(c))) => Some(c.id),
+                        (None, Some(record)) => record.number(),
                         _ => None,
                     })
                     .collect(),

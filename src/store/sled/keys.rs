@@ -10,6 +10,7 @@ pub(super) fn tree_name(kind: Kind) -> &'static str {
         Kind::Municipality => "municipalities",
         Kind::Rollout => "rollout",
         Kind::Certificate => "certificates",
+        Kind::Activity => "activities",
     }
 }
 
@@ -19,6 +20,16 @@ pub(super) fn kind_byte(kind: Kind) -> u8 {
         Kind::Municipality => 0,
         Kind::Rollout => 1,
         Kind::Certificate => 2,
+        Kind::Activity => 3,
+    }
+}
+
+/// The meta key of a numbered kind's next id. Stored: never rename.
+pub(super) fn counter_key(kind: Kind) -> Option<&'static [u8]> {
+    match kind {
+        Kind::Certificate => Some(b"next_certificate_id"),
+        Kind::Activity => Some(b"next_activity_id"),
+        Kind::Municipality | Kind::Rollout => None,
     }
 }
 
@@ -31,7 +42,7 @@ pub(super) fn key(id: &RecordId) -> Vec<u8> {
             key.extend_from_slice(service.as_bytes());
             key
         }
-        RecordId::Certificate(id) => id.to_be_bytes().to_vec(),
+        RecordId::Certificate(id) | RecordId::Activity(id) => id.to_be_bytes().to_vec(),
     }
 }
 
@@ -45,6 +56,7 @@ pub(super) fn encode_value(record: &Record) -> Result<Vec<u8>, CodecError> {
         Record::Municipality(m) => codec::encode(m),
         Record::Rollout(r) => codec::encode(r),
         Record::Certificate(c) => codec::encode(c),
+        Record::Activity(a) => codec::encode(a),
     }
 }
 
@@ -54,5 +66,6 @@ pub(super) fn decode_value(kind: Kind, bytes: &[u8]) -> Result<Record, CodecErro
         Kind::Municipality => Record::Municipality(codec::decode(bytes)?),
         Kind::Rollout => Record::Rollout(codec::decode(bytes)?),
         Kind::Certificate => Record::Certificate(codec::decode(bytes)?),
+        Kind::Activity => Record::Activity(codec::decode(bytes)?),
     })
 }

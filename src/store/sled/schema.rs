@@ -6,8 +6,14 @@ use std::fs;
 use std::io::Write;
 use std::path::Path;
 
-/// The schema this build writes.
-pub const CURRENT: u32 = 1;
+/// The schema this build writes. 2 added the support log (`activities`): a store of
+/// schema 1 reads as one of schema 2 without activities, but its history may hold
+/// them, which an older build could not read, so it must refuse the store as newer.
+pub const CURRENT: u32 = 2;
+
+/// The oldest schema whose backups this build restores: each schema since only
+/// added kinds of record, which a backup without them simply lacks.
+pub const OLDEST_BACKUP: u32 = 1;
 
 const VERSION_FILE: &str = "schema-version";
 const VERSION_KEY: &[u8] = b"schema_version";
@@ -19,8 +25,17 @@ pub struct Migration {
     pub apply: fn(&SledStore) -> Result<()>,
 }
 
-/// The migrations of this build, in order. None yet: schema 1 is the first.
-pub const MIGRATIONS: &[Migration] = &[];
+/// The migrations of this build, in order.
+pub const MIGRATIONS: &[Migration] = &[Migration {
+    from: 1,
+    apply: add_activities,
+}];
+
+/// 1 to 2: nothing to rewrite. The `activities` tree is made when sled opens; the
+/// step is there to stamp the new version, so an older build refuses the store.
+fn add_activities(_store: &SledStore) -> Result<()> {
+    Ok(())
+}
 
 /// The version recorded beside sled, readable without opening it.
 pub fn read_version_file(dir: &Path) -> Result<Option<u32>> {

@@ -1,3 +1,4 @@
+mod activities;
 mod history;
 mod safety;
 
@@ -269,10 +270,15 @@ fn migrations_run_in_order_after_a_backup() {
     schema::force_version(&store, 0).unwrap();
     drop(store);
 
-    let migrations = [schema::Migration {
+    // A step of our own from 0, then this build's own steps.
+    let mut migrations = vec![schema::Migration {
         from: 0,
         apply: add_migration_note,
     }];
+    migrations.extend(schema::MIGRATIONS.iter().map(|m| schema::Migration {
+        from: m.from,
+        apply: m.apply,
+    }));
     let store = SledStore::open_with(
         dir.path(),
         OpenOptions {

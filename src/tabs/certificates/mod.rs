@@ -226,6 +226,12 @@ impl Tab for CertificatesTab {
         matches!(target, Target::Request(_))
     }
 
+    /// `L` here: a call about the selected request, and its council.
+    fn log_about(&self, ctx: &Ctx) -> crate::app::effect::LogAbout {
+        let id = self.selected_id(&ctx.data);
+        crate::app::effect::LogAbout::of(id.map(Target::Request), &ctx.data)
+    }
+
     /// A request just filed or changed: the queue, with it selected.
     fn reveal(&mut self, target: &Target, ctx: &mut Ctx) {
         let Target::Request(id) = target else {

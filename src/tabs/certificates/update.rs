@@ -62,14 +62,16 @@ fn new_request(tab: &CertificatesTab, ctx: &mut Ctx) -> Outcome {
         (CertView::Expiry, Some(c)) => RequestForm::renewal(&ctx.data, &c, ctx.now(), ctx.tz),
         _ => RequestForm::new(&ctx.data, None, ctx.now(), ctx.tz),
     };
-    Outcome::Open(Box::new(form))
+    Outcome::Open(Box::new(form.in_language(&ctx.t, ctx.tz)))
 }
 
 fn edit_request(tab: &CertificatesTab, ctx: &Ctx) -> Outcome {
     let Some(c) = selected_cert(tab, ctx) else {
         return Outcome::Ignored;
     };
-    Outcome::Open(Box::new(RequestForm::edit(&ctx.data, &c, ctx.tz)))
+    Outcome::Open(Box::new(
+        RequestForm::edit(&ctx.data, &c, ctx.tz).in_language(&ctx.t, ctx.tz),
+    ))
 }
 
 /// `a`: one step forward; issue and delivery ask first.

@@ -122,7 +122,7 @@ fn draw_queue(state: &CertificatesTab, frame: &mut Frame, ctx: &Ctx, area: Rect)
             Some(due) => {
                 let countdown = Countdown::until(due, now);
                 Span::styled(
-                    countdown::text(t, countdown),
+                    countdown::fit(t, countdown, usize::from(fixed[0])),
                     countdown::style(theme, countdown.band()),
                 )
             }
@@ -177,7 +177,8 @@ fn draw_expiry(state: &CertificatesTab, frame: &mut Frame, ctx: &Ctx, area: Rect
     ])
     .style(theme.table_header);
     let statuses = CertStatus::ALL.map(|s| t.t(cert_status_short_msg(s)));
-    let expired = t.f(Msg::expired_ago, &[("n", &9999)]);
+    // Long expired ones in the short form, so that no language squeezes the names.
+    let expired = t.f(Msg::expired_short, &[("n", &99999)]);
     let fixed = [
         column_width(14, [expired.as_str(), t.t(Msg::col_expires)]),
         9,
@@ -195,10 +196,13 @@ fn draw_expiry(state: &CertificatesTab, frame: &mut Frame, ctx: &Ctx, area: Rect
         let expires = req.expires_at().unwrap_or(now);
         let days = req.days_to_expiry(now, ctx.tz).unwrap_or(0);
         let (left, style) = if expires <= now {
-            (
-                t.f(Msg::expired_ago, &[("n", &(now - expires).num_days())]),
-                theme.error,
-            )
+            let n = (now - expires).num_days();
+            let full = t.f(Msg::expired_ago, &[("n", &n)]);
+            let text = match crate::widgets::width(&full) <= usize::from(fixed[0]) {
+                true => full,
+                false => t.f(Msg::expired_short, &[("n", &n)]),
+            };
+            (text, theme.error)
         } else if req.in_renewal_window(now, ctx.tz) {
             (t.f(Msg::expires_in, &[("n", &days)]), theme.warn)
         } else {
@@ -249,9 +253,5 @@ fn draw_expiry(state: &CertificatesTab, frame: &mut Frame, ctx: &Ctx, area: Rect
 
 /// The deadline column: wide enough for the longest countdown in this language.
 pub fn countdown_width(t: &crate::i18n::I18n) -> u16 {
-    let overdue = t.f(Msg::overdue_by, &[("n", &"999d")]);
-    column_width(
-        14,
-        [overdue.as_str(), t.t(Msg::no_deadline), t.t(Msg::col_deadline)],
-    )
+    countdown::column_width(t, t.t(Msg::col_deadline))
 }

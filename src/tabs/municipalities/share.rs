@@ -54,7 +54,10 @@ pub fn summary(ctx: &Ctx, i: usize) -> Option<String> {
             ("population", &t.int(m.population.into())),
             ("done", &tally.done),
             ("applicable", &tally.applicable),
-            ("open", &ctx.data.open_certificates(i)),
+            (
+                "open",
+                &t.n(Msg::count_open_certificates, ctx.data.open_certificates(i)),
+            ),
             ("form", &form),
         ],
     ))

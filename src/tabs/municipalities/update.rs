@@ -30,7 +30,7 @@ pub fn update(tab: &mut MunicipalitiesTab, action: Action, ctx: &mut Ctx) -> Out
                 return Outcome::Ignored;
             };
             let council = ctx.data.municipalities[i].ine;
-            let today = ctx.today().format("%Y-%m-%d").to_string();
+            let today = ctx.t.date(ctx.today());
             return Outcome::Open(Box::new(Prompt::new(
                 PromptKind::FormSent { council },
                 &today,

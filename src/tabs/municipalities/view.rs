@@ -80,20 +80,22 @@ fn draw_title(frame: &mut Frame, ctx: &Ctx, area: Rect) {
         )
     };
     let arrow = if state.reverse { "▼" } else { "▲" };
-    let spans = vec![
+    let mut spans = vec![
         Span::styled(format!(" {view}"), ctx.theme.title),
         Span::raw(format!(" · {} · ", count_label(t, state.rows.len()))),
         Span::styled(format!("{} {arrow}", sort_label(t, state.sort)), ctx.theme.dim),
     ];
+    // The Activitat marker's legend, only where it fits whole and no filter is shown.
+    let legend = format!("  {}", crate::widgets::activity::legend(ctx));
+    let room = usize::from(area.width).saturating_sub(crate::widgets::spans_width(&spans));
+    if !state.filtering && state.filter.is_empty() && crate::widgets::width(&legend) <= room {
+        spans.push(Span::styled(legend, ctx.theme.dim));
+    }
     title_with_filter(frame, area, spans, &state.filter, state.filtering, ctx.theme.key);
 }
 
 pub fn count_label(t: &crate::i18n::I18n, n: usize) -> String {
-    if n == 1 {
-        t.t(Msg::count_council_one).to_string()
-    } else {
-        t.f(Msg::count_councils, &[("n", &n)])
-    }
+    t.n(Msg::count_councils, n)
 }
 
 fn form_cell(ctx: &Ctx, status: FormStatus) -> (String, Style) {
@@ -120,7 +122,9 @@ fn draw_list(tab: &MunicipalitiesTab, frame: &mut Frame, ctx: &Ctx, area: Rect) 
     // Narrow windows give up Cert., then Termini, then Habitants.
     let widths_wanted = widths(ctx);
     let shown = fitting_columns(table.width, &widths_wanted, &[2, 3, 0], 1, 18);
-    let mut header = vec![Cell::from(t.t(Msg::col_municipality))];
+    // The name's cell starts with the Activitat marker (`widgets::activity::marker`)
+    // and a space: it takes from the name, never a column from the others.
+    let mut header = vec![Cell::from(format!("  {}", t.t(Msg::col_municipality)))];
     header.extend(keep(
         [
             right(t.t(Msg::col_population).to_string()),
@@ -142,7 +146,11 @@ fn draw_list(tab: &MunicipalitiesTab, frame: &mut Frame, ctx: &Ctx, area: Rect) 
         let tally = ctx.data.tally(m);
         let open = ctx.data.open_certificates(m);
         let (form, form_style) = form_cell(ctx, council.form_status(today));
-        let mut cells = vec![Cell::from(ellipsize(&clean(&council.name), name_width))];
+        let mut cells = vec![Cell::from(Line::from(vec![
+            crate::widgets::activity::marker(ctx, council.ine),
+            Span::raw(" "),
+            Span::raw(ellipsize(&clean(&council.name), name_width.saturating_sub(2))),
+        ]))];
         cells.extend(keep(
             [
                 right(t.int(council.population.into())),
@@ -186,7 +194,9 @@ fn next_deadline_cell(ctx: &Ctx, council: usize) -> Cell<'static> {
         Some(due) => {
             let c = crate::domain::countdown::Countdown::until(due, ctx.now());
             let style = crate::widgets::countdown::style(&ctx.theme, c.band());
-            Cell::from(Span::styled(crate::widgets::countdown::text(&ctx.t, c), style))
+            let width = crate::tabs::certificates::countdown_width(&ctx.t);
+            let text = crate::widgets::countdown::fit(&ctx.t, c, usize::from(width));
+            Cell::from(Span::styled(text, style))
         }
         None => Cell::from("—"),
     }
@@ -245,6 +255,7 @@ fn detail_lines(tab: &MunicipalitiesTab, ctx: &Ctx, width: u16) -> Vec<Line<'sta
         let text = t.f(msg, &[("min", &FORM_MIN_PER_ROLE), ("n", &m.count_role(role))]);
         out.push(Line::styled(format!("  ⚠ {text}"), theme.warn));
     }
+    out.extend(crate::widgets::activity::council_lines(ctx, m.ine));
 
     out.push(Line::raw(""));
     out.push(heading(Msg::detail_form));

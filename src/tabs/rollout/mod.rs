@@ -19,6 +19,12 @@ use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::Span;
 
+/// The columns `s` sorts by here: those the tab shows (the name, the done count).
+pub const SORTS: [crate::app::councils::SortColumn; 2] = [
+    crate::app::councils::SortColumn::Name,
+    crate::app::councils::SortColumn::Rollout,
+];
+
 /// Which cells of a column the status filter keeps.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum StatusFilter {
@@ -181,6 +187,14 @@ impl Tab for RolloutTab {
     fn select(&mut self, target: &Target, ctx: &Ctx) {
         if let Target::Council(ine) = target {
             self.select_council(*ine, ctx);
+        }
+    }
+
+    /// `L` here: about the selected council and the service of the selected column.
+    fn log_about(&self, ctx: &Ctx) -> crate::app::effect::LogAbout {
+        crate::app::effect::LogAbout {
+            service: Some(services()[self.column].id.clone()),
+            ..crate::app::effect::LogAbout::of(self.selection(ctx), &ctx.data)
         }
     }
 

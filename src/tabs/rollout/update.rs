@@ -37,7 +37,7 @@ pub fn update(tab: &mut RolloutTab, action: Action, ctx: &mut Ctx) -> Outcome {
         }
         Action::Back => return back(tab, ctx).into(),
         Action::ToggleAll | Action::SortNext | Action::SortReverse => {
-            ctx.councils.apply(action);
+            ctx.councils.apply_on(action, &super::SORTS);
             ctx.refresh_rows();
         }
         _ => return Outcome::Ignored,

@@ -44,25 +44,19 @@ fn draw_title(tab: &RolloutTab, frame: &mut Frame, ctx: &Ctx, area: Rect) {
     let mut spans = vec![Span::styled(format!(" {view} · {count}"), ctx.theme.title)];
     if councils.sort != SortColumn::default() || councils.reverse {
         let arrow = if councils.reverse { "▼" } else { "▲" };
-        let label = sort_label(&ctx.t, councils.sort);
+        // The done count is this tab's name for the rollout column.
+        let label = match councils.sort {
+            SortColumn::Rollout => ctx.t.t(Msg::col_done),
+            other => sort_label(&ctx.t, other),
+        };
         spans.push(Span::styled(format!(" · {label} {arrow}"), ctx.theme.dim));
     }
     spans.push(Span::raw("  "));
-    let text_filter = councils.filtering || !councils.filter.is_empty();
-    match tab.filter {
-        Some((service, filter)) => spans.push(Span::styled(
+    if let Some((service, filter)) = tab.filter {
+        spans.push(Span::styled(
             filter_label(&ctx.t, service, filter),
             ctx.theme.warn,
-        )),
-        // The legend only where it fits whole, and not over a filter being typed.
-        None if !text_filter => {
-            let legend = ctx.t.t(Msg::rollout_legend);
-            let used = crate::widgets::spans_width(&spans);
-            if used + crate::widgets::width(legend) <= usize::from(area.width) {
-                spans.push(Span::styled(legend.to_string(), ctx.theme.dim));
-            }
-        }
-        None => {}
+        ));
     }
     title_with_filter(
         frame,
@@ -74,9 +68,46 @@ fn draw_title(tab: &RolloutTab, frame: &mut Frame, ctx: &Ctx, area: Rect) {
     );
 }
 
+/// What each glyph means, in the words the filter and the checklist use: two
+/// spaces between items where they fit, one where not; None if even that is too wide.
+fn legend(ctx: &Ctx, width: u16) -> Option<Line<'static>> {
+    use crate::domain::rollout::RolloutStatus::*;
+    let items = [Pending, InProgress, Done, NotApplicable, Blocked];
+    let words: Vec<String> = items
+        .iter()
+        .map(|&s| ctx.t.t(status_msg(s)).to_string())
+        .collect();
+    let needed = |gap: usize| {
+        1 + words.iter().map(|w| crate::widgets::width(w) + 2).sum::<usize>() + gap * (items.len() - 1)
+    };
+    let gap = [2, 1]
+        .into_iter()
+        .find(|&gap| needed(gap) <= usize::from(width))?;
+    let mut spans = vec![Span::raw(" ")];
+    for (i, (&status, word)) in items.iter().zip(words).enumerate() {
+        if i > 0 {
+            spans.push(Span::raw(" ".repeat(gap)));
+        }
+        spans.push(Span::styled(glyph(status), status_style(&ctx.theme, status)));
+        spans.push(Span::styled(format!(" {word}"), ctx.theme.dim));
+    }
+    Some(Line::from(spans))
+}
+
 pub fn draw(tab: &RolloutTab, frame: &mut Frame, area: Rect, ctx: &Ctx) {
-    let [title, table, footer] =
-        Layout::vertical([Constraint::Length(1), Constraint::Min(0), Constraint::Length(1)]).areas(area);
+    // The legend takes the last row while the table keeps a few of its own.
+    let legend = legend(ctx, area.width).filter(|_| area.height >= 8);
+    let legend_rows = u16::from(legend.is_some());
+    let [title, table, footer, legend_area] = Layout::vertical([
+        Constraint::Length(1),
+        Constraint::Min(0),
+        Constraint::Length(1),
+        Constraint::Length(legend_rows),
+    ])
+    .areas(area);
+    if let Some(legend) = legend {
+        frame.render_widget(legend, legend_area);
+    }
     draw_title(tab, frame, ctx, title);
     let state = tab;
     let theme = &ctx.theme;

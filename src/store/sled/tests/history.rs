@@ -136,14 +136,14 @@ fn file_new(store: &dyn Store, holder: &str) -> Applied {
 fn certificate_ids_are_never_reused_even_after_an_undo() {
     let dir = tempfile::tempdir().unwrap();
     let store = noguera(dir.path());
-    assert_eq!(store.next_certificate_id().unwrap(), 1);
+    assert_eq!(store.next_id(Kind::Certificate).unwrap(), 1);
     assert_eq!(file_new(&store, "Maria Puig").ids, [1]);
-    assert_eq!(store.next_certificate_id().unwrap(), 2);
+    assert_eq!(store.next_id(Kind::Certificate).unwrap(), 2);
     store.undo(Utc::now()).unwrap().unwrap();
     assert!(store.certificates().unwrap().is_empty());
     drop(store);
     let store = SledStore::open(dir.path()).unwrap();
-    assert_eq!(store.next_certificate_id().unwrap(), 2);
+    assert_eq!(store.next_id(Kind::Certificate).unwrap(), 2);
     assert_eq!(
         file_new(&store, "Joan Solé").ids,
         [2],
