@@ -44,7 +44,7 @@ fn ok(out: Output) -> String {
 /// Every export, in both formats.
 fn exports(home: &Path, store: &str) -> Vec<String> {
     let mut out = Vec::new();
-    for what in ["municipalities", "rollout", "certificates"] {
+    for what in ["municipalities", "rollout", "certificates", "activity"] {
         for format in ["json", "csv"] {
             out.push(ok(ocsae(home, store, &["export", what, "--format", format])));
         }
@@ -111,14 +111,46 @@ fn migrate_copies_a_sled_store_into_postgresql_and_back_with_identical_exports()
         &sled_a,
         &["import", "contacts", contacts.to_str().unwrap()],
     ));
+    ok(ocsae(
+        h,
+        &sled_a,
+        &[
+            "activity",
+            "add",
+            "--municipality",
+            "Tiurana",
+            "--kind",
+            "call",
+            "--summary",
+            "No rep l'avís de l'e-NOTUM",
+        ],
+    ));
+    ok(ocsae(
+        h,
+        &sled_a,
+        &[
+            "training",
+            "add",
+            "--date",
+            "2025-11-24",
+            "--service",
+            "e-notum",
+            "--councils",
+            "252228:3,250024:2",
+            "--hours",
+            "1.5",
+        ],
+    ));
     let before = exports(h, &sled_a);
     assert!(before[5].contains("Maria Puig"));
+    assert!(before[7].contains("No rep l'avís de l'e-NOTUM"), "{}", before[7]);
+    assert!(before[7].contains("252228:3;250024:2"), "{}", before[7]);
 
     let db = cluster.database();
     let pg = db.url(ADMIN);
     let said = ok(ocsae(h, &pg, &["migrate", "--from", &sled_a, "--to", &pg]));
     assert!(
-        said.contains("30 councils, 2 requests and 4 history entries"),
+        said.contains("30 councils, 2 requests, 2 activities and 6 history entries"),
         "{said}"
     );
     assert_eq!(exports(h, &pg), before, "PostgreSQL exports as sled did");

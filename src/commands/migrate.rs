@@ -34,10 +34,13 @@ pub fn run(from: &Location, to: &Location, config: &Config, t: &I18n, clock: &dy
             &[
                 ("from", from),
                 ("to", to),
-                ("councils", &copied.municipalities.len()),
-                ("certificates", &copied.certificates.len()),
-                ("activities", &copied.activities.len()),
-                ("history", &copied.history.len()),
+                ("councils", &t.n(Msg::count_councils, copied.municipalities.len())),
+                (
+                    "certificates",
+                    &t.n(Msg::count_requests, copied.certificates.len())
+                ),
+                ("activities", &t.n(Msg::count_activities, copied.activities.len())),
+                ("history", &t.n(Msg::count_history, copied.history.len())),
             ]
         )
     ));

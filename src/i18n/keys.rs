@@ -389,6 +389,7 @@ messages! {
     cmd_migrate,
     cli_migrate_from,
     cli_migrate_to,
+    count_activities,
     change_activity_new,
     change_activity_edit,
     change_activity_close,
