@@ -70,6 +70,60 @@ fn a_colleagues_request_appears_on_an_open_dashboard_within_a_second() {
 }
 
 #[test]
+fn a_colleagues_logged_call_appears_on_an_open_activity_tab_within_a_second() {
+    let Some(cluster) = pg::cluster() else { return };
+    let home = tempfile::tempdir().unwrap();
+    let db = cluster.database();
+    assert!(cli(home.path(), &db.url(ADMIN), &["init"]).status.success());
+    let mut anna = dashboard(home.path(), &db.url("anna"));
+    anna.send("4");
+    anna.wait_for("Resum");
+    let added = cli(
+        home.path(),
+        &db.url("marta"),
+        &[
+            "activity",
+            "add",
+            "--municipality",
+            "Tiurana",
+            "--kind",
+            "call",
+            "--summary",
+            "No rep l'avís de l'e-NOTUM",
+        ],
+    );
+    assert!(
+        added.status.success(),
+        "{}",
+        String::from_utf8_lossy(&added.stderr)
+    );
+    let saved = Instant::now();
+    let screen = anna.wait_for("marta: nova activitat · #1 Tiurana");
+    let took = saved.elapsed();
+    assert!(screen.contains("No rep l'avís de l'e-NOTUM"), "{screen}");
+    assert!(took < Duration::from_secs(3), "{took:?}");
+    // Anna closes it: the export says who logged it and who closed it.
+    anna.send("x");
+    anna.wait_for("Nota per tancar");
+    anna.send("\r");
+    anna.wait_for("Tancada l'activitat #1");
+    anna.send("q");
+    assert_eq!(anna.wait_exit(), 0);
+    let out = cli(
+        home.path(),
+        &db.url("joan"),
+        &["export", "activity", "--format", "json"],
+    );
+    assert!(out.status.success());
+    let log: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(log[0]["status"], "closed");
+    assert_eq!(
+        (log[0]["created_by"].as_str(), log[0]["updated_by"].as_str()),
+        (Some("marta"), Some("anna"))
+    );
+}
+
+#[test]
 fn two_technicians_file_see_and_edit_and_the_first_ones_undo_is_refused() {
     let Some(cluster) = pg::cluster() else { return };
     let home = tempfile::tempdir().unwrap();
