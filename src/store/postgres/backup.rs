@@ -3,10 +3,11 @@
 //! the history are the dump's, which only the schema's owner may write.
 
 use super::commit::{Stacks, WRITE_LOCK, entry_kind_columns, insert_edits};
-use super::{PgStore, pg_error, records::Pages, tables};
+use super::history::entries_after;
+use super::{PgStore, damaged, pg_error, records::PAGE, tables};
 use crate::domain::municipality::IneCode;
 use crate::store::dump::{DUMP_FORMAT, DUMP_VERSION, Dump, HistoryItem, RestoreError, UserStacks};
-use crate::store::{HistoryEntry, Kind, Record, Result, StoreError};
+use crate::store::{HistoryEntry, Kind, Record, RecordId, Result, StoreError};
 use chrono::{DateTime, Utc};
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
@@ -32,37 +33,45 @@ fn next_id_sql(kind: Kind) -> Option<String> {
 }
 
 impl PgStore {
+    /// Everything, read in one snapshot: records, history, counters and stacks as
+    /// they were at one moment, whatever other technicians commit meanwhile.
     pub(super) fn dump_all(&self, now: DateTime<Utc>) -> Result<Dump> {
-        let history = self
-            .applied_after(0)?
-            .into_iter()
-            .map(|a| HistoryItem {
-                seq: a.seq,
-                entry: HistoryEntry {
-                    at: a.at,
-                    user: a.user,
-                    kind: a.kind,
-                    change: a.change,
-                    edits: a.edits,
-                },
-            })
-            .collect();
-        let (next_certificate_id, next_activity_id, next_history_seq, stacks) = self.read(|c| {
+        let location = self.name();
+        self.read(|c| {
+            let mut tx = c
+                .build_transaction()
+                .isolation_level(postgres::IsolationLevel::RepeatableRead)
+                .read_only(true)
+                .start()
+                .map_err(pg_error)?;
+            let history = entries_after(&mut tx, &location, 0)?
+                .into_iter()
+                .map(|a| HistoryItem {
+                    seq: a.seq,
+                    entry: HistoryEntry {
+                        at: a.at,
+                        user: a.user,
+                        kind: a.kind,
+                        change: a.change,
+                        edits: a.edits,
+                    },
+                })
+                .collect();
             let mut next_id = |kind| -> Result<u64> {
                 let sql = next_id_sql(kind).unwrap_or_default();
-                Ok(c.query_one(sql.as_str(), &[]).map_err(pg_error)?.get::<_, i64>(0) as u64)
+                Ok(tx.query_one(sql.as_str(), &[]).map_err(pg_error)?.get::<_, i64>(0) as u64)
             };
-            let (certificates, activities) = (next_id(Kind::Certificate)?, next_id(Kind::Activity)?);
-            let row = c
+            let (next_certificate_id, next_activity_id) = (next_id(Kind::Certificate)?, next_id(Kind::Activity)?);
+            let row = tx
                 .query_one(
                     "SELECT (SELECT CASE WHEN is_called THEN last_value + 1 ELSE last_value END FROM ocsae.history_seq), \
                             (SELECT coalesce(max(seq), 0) + 1 FROM ocsae.history)",
                     &[],
                 )
                 .map_err(pg_error)?;
-            let seqs = row.get::<_, i64>(0).max(row.get(1)) as u64;
+            let next_history_seq = row.get::<_, i64>(0).max(row.get(1)) as u64;
             let mut stacks = BTreeMap::new();
-            for row in c
+            for row in tx
                 .query("SELECT author, undo, redo FROM ocsae.stacks ORDER BY author", &[])
                 .map_err(pg_error)?
             {
@@ -76,31 +85,45 @@ impl PgStore {
                     },
                 );
             }
-            Ok((certificates, activities, seqs, stacks))
-        })?;
-        let mut dump = Dump {
-            format: DUMP_FORMAT.into(),
-            format_version: DUMP_VERSION,
-            schema_version: records_version(),
-            created_at: now,
-            municipalities: Vec::new(),
-            rollout: Vec::new(),
-            certificates: Vec::new(),
-            activities: Vec::new(),
-            history,
-            next_certificate_id,
-            next_activity_id,
-            next_history_seq,
-            undo: Vec::new(),
-            redo: Vec::new(),
-            stacks,
-        };
-        for kind in Kind::ALL {
-            for record in Pages::new(self, kind)? {
-                dump.push(record?);
+            let mut dump = Dump {
+                format: DUMP_FORMAT.into(),
+                format_version: DUMP_VERSION,
+                schema_version: records_version(),
+                created_at: now,
+                municipalities: Vec::new(),
+                rollout: Vec::new(),
+                certificates: Vec::new(),
+                activities: Vec::new(),
+                history,
+                next_certificate_id,
+                next_activity_id,
+                next_history_seq,
+                undo: Vec::new(),
+                redo: Vec::new(),
+                stacks,
+            };
+            for kind in Kind::ALL {
+                // Page by page in key order, as `records` reads them.
+                let mut after: Option<RecordId> = None;
+                loop {
+                    let rows = tables::page(&mut tx, kind, after.as_ref(), PAGE).map_err(pg_error)?;
+                    for row in &rows {
+                        match tables::from_row(kind, row, 0).map_err(|e| damaged(&location, e))? {
+                            Some(record) => {
+                                after = Some(record.id());
+                                dump.push(record);
+                            }
+                            None => return Err(damaged(&location, "a record is null")),
+                        }
+                    }
+                    if (rows.len() as i64) < PAGE {
+                        break;
+                    }
+                }
             }
-        }
-        Ok(dump)
+            tx.commit().map_err(pg_error)?;
+            Ok(dump)
+        })
     }
 
     /// Replaces the store's content with the dump's, in one transaction. A store

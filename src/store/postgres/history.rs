@@ -74,51 +74,7 @@ impl PgStore {
     /// Every entry after `seq`, oldest first, as the store applied it.
     pub(super) fn applied_after(&self, seq: u64) -> Result<Vec<Applied>> {
         let location = self.name();
-        let from = seq as i64;
-        self.read(|c| {
-            // The heads first: their edits are all there when read next, since
-            // an entry commits whole; edits of later entries are left for next time.
-            let heads = c
-                .query(
-                    "SELECT seq, at, author, kind, target, change FROM ocsae.history WHERE seq > $1 ORDER BY seq",
-                    &[&from],
-                )
-                .map_err(pg_error)?;
-            let Some(last) = heads.last().map(|r| r.get::<_, i64>(0)) else {
-                return Ok(Vec::new());
-            };
-            let edits = c
-                .query(
-                    "SELECT seq, kind, before, after FROM ocsae.history_edit \
-                     WHERE seq > $1 AND seq <= $2 ORDER BY seq, pos",
-                    &[&from, &last],
-                )
-                .map_err(pg_error)?;
-            let mut by_seq: HashMap<i64, Vec<crate::store::Edit>> = HashMap::new();
-            for row in &edits {
-                by_seq
-                    .entry(row.get(0))
-                    .or_default()
-                    .push(edit_of(row, 1, &location)?);
-            }
-            let mut out = Vec::with_capacity(heads.len());
-            for row in &heads {
-                let seq: i64 = row.get(0);
-                let head = head_of(row, 1);
-                let edits = by_seq.remove(&seq).unwrap_or_default();
-                out.push(Applied {
-                    seq: seq as u64,
-                    ids: created_ids(&edits, head.kind),
-                    at: head.at,
-                    user: head.user,
-                    kind: head.kind,
-                    change: head.change,
-                    edits,
-                    durable: true,
-                });
-            }
-            Ok(out)
-        })
+        self.read(|c| entries_after(c, &location, seq))
     }
 
     /// Who created and who last changed each record of `kind`.
@@ -158,4 +114,56 @@ fn created_ids(edits: &[crate::store::Edit], _kind: EntryKind) -> Vec<u64> {
             _ => None,
         })
         .collect()
+}
+
+/// Every entry after `seq`, oldest first, as the store applied it, read on `c`
+/// (a dump reads it inside its snapshot).
+pub(super) fn entries_after(
+    c: &mut impl postgres::GenericClient,
+    location: &str,
+    seq: u64,
+) -> Result<Vec<Applied>> {
+    let from = seq as i64;
+    // The heads first: their edits are all there when read next, since an entry
+    // commits whole; edits of later entries are left for next time.
+    let heads = c
+        .query(
+            "SELECT seq, at, author, kind, target, change FROM ocsae.history WHERE seq > $1 ORDER BY seq",
+            &[&from],
+        )
+        .map_err(pg_error)?;
+    let Some(last) = heads.last().map(|r| r.get::<_, i64>(0)) else {
+        return Ok(Vec::new());
+    };
+    let edits = c
+        .query(
+            "SELECT seq, kind, before, after FROM ocsae.history_edit \
+             WHERE seq > $1 AND seq <= $2 ORDER BY seq, pos",
+            &[&from, &last],
+        )
+        .map_err(pg_error)?;
+    let mut by_seq: HashMap<i64, Vec<crate::store::Edit>> = HashMap::new();
+    for row in &edits {
+        by_seq
+            .entry(row.get(0))
+            .or_default()
+            .push(edit_of(row, 1, location)?);
+    }
+    let mut out = Vec::with_capacity(heads.len());
+    for row in &heads {
+        let seq: i64 = row.get(0);
+        let head = head_of(row, 1);
+        let edits = by_seq.remove(&seq).unwrap_or_default();
+        out.push(Applied {
+            seq: seq as u64,
+            ids: created_ids(&edits, head.kind),
+            at: head.at,
+            user: head.user,
+            kind: head.kind,
+            change: head.change,
+            edits,
+            durable: true,
+        });
+    }
+    Ok(out)
 }

@@ -6,7 +6,7 @@ use crate::store::{Kind, Record, RecordId, Result};
 use std::collections::VecDeque;
 
 /// Records per round trip.
-const PAGE: i64 = 5000;
+pub(super) const PAGE: i64 = 5000;
 
 pub(super) struct Pages<'a> {
     store: &'a PgStore,
