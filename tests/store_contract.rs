@@ -625,7 +625,7 @@ fn activities_are_numbered_apart_from_requests_signed_and_undone(h: Harness) {
         ]
     );
     let since = anna.changes_since(requests.seq).unwrap();
-    assert_eq!(since, [logged.clone()]);
+    assert_eq!(since, std::slice::from_ref(&logged));
     assert_eq!(since[0].ids, [1, 2], "the feed names the new entries");
     let history = anna.history(&RecordId::Activity(2)).unwrap();
     assert_eq!(history.len(), 1);
