@@ -143,11 +143,11 @@ fn migrate_between_two_sled_stores_keeps_every_export() {
     let out = ocsae(h, &["migrate", "--from", &a, "--to", &b], &[]);
     assert!(out.status.success(), "{}", text(&out.stderr));
     assert!(
-        text(&out.stdout).contains("30 councils, 1 requests and 2 history entries"),
+        text(&out.stdout).contains("30 councils, 1 request, 0 activities and 2 history entries"),
         "{}",
         text(&out.stdout)
     );
-    for what in ["municipalities", "rollout", "certificates"] {
+    for what in ["municipalities", "rollout", "certificates", "activity"] {
         let export = |store: &str| text(&ocsae(h, &["--store", store, "export", what], &[]).stdout);
         assert_eq!(export(&a), export(&b), "{what}");
     }
