@@ -297,12 +297,25 @@ pub fn run() -> ExitCode {
         )
         .map(|()| 0),
     };
-    match result {
-        Ok(code) => ExitCode::from(code),
+    let code = match result {
+        Ok(code) => code,
         Err(e) => {
             crate::output::err(format_args!("ocsae: {}", e.message));
-            ExitCode::from(e.exit_code())
+            e.exit_code()
         }
+    };
+    // A store whose database could not be closed: whatever the command said, the
+    // person must know, and this process ends now (it holds the database's files).
+    let stalled = store::stalled();
+    for place in &stalled {
+        crate::output::err(format_args!(
+            "ocsae: {}",
+            t.f(Msg::err_store_stalled_exit, &[("path", place)])
+        ));
+    }
+    match stalled.is_empty() {
+        true => ExitCode::from(code),
+        false => ExitCode::from(1),
     }
 }
 

@@ -109,6 +109,50 @@ fn a_failed_restore_removes_only_what_it_created() {
 }
 
 #[test]
+fn a_restore_into_a_directory_made_readable_by_all_leaves_it_private() {
+    let (dir, _db, _) = store_and_backup();
+    let backup = dir.path().join("backup.json");
+    let places = tempfile::tempdir().unwrap();
+    let empty = places.path().join("restored");
+    fs::create_dir(&empty).unwrap();
+    fs::set_permissions(&empty, fs::Permissions::from_mode(0o755)).unwrap();
+    ok(ocsae(&empty, &["restore", backup.to_str().unwrap()]));
+    let mode = fs::metadata(&empty).unwrap().permissions().mode() & 0o777;
+    assert_eq!(mode, 0o700, "anyone could lock it and keep its owner out");
+    for entry in fs::read_dir(&empty).unwrap() {
+        let meta = entry.unwrap().metadata().unwrap();
+        assert_eq!(meta.permissions().mode() & 0o077, 0, "{meta:?}");
+    }
+}
+
+#[test]
+fn a_read_copy_left_by_a_killed_process_goes_at_the_next_start() {
+    let (_dir, db, _) = store_and_backup();
+    let tmp = tempfile::tempdir().unwrap();
+    // A process that has ended: its id names no process now.
+    let mut gone = std::process::Command::new("true").spawn().unwrap();
+    let gone_pid = gone.id();
+    gone.wait().unwrap();
+    let stale = tmp.path().join(format!("ocsae-read-{gone_pid}-a1B2c3"));
+    fs::create_dir_all(stale.join("sled")).unwrap();
+    fs::write(stale.join("sled/db"), vec![0u8; 4096]).unwrap();
+    // Kept: a copy of a process still running, a name of another kind, a link.
+    let running = tmp.path().join(format!("ocsae-read-{}-x", std::process::id()));
+    fs::create_dir(&running).unwrap();
+    let other = tmp.path().join("ocsae-read-notapid");
+    fs::create_dir(&other).unwrap();
+    let target = tempfile::tempdir().unwrap();
+    let link = tmp.path().join(format!("ocsae-read-{gone_pid}-link"));
+    symlink(target.path(), &link).unwrap();
+    let mut export = common::cli::command_at(&db, &["export", "municipalities"], "2026-12-05T12:00:00+01:00");
+    let out = export.env("TMPDIR", tmp.path()).output().unwrap();
+    ok(out);
+    assert!(!stale.exists(), "the copy of a killed process is still there");
+    assert!(running.is_dir() && other.is_dir());
+    assert!(link.symlink_metadata().is_ok() && target.path().is_dir());
+}
+
+#[test]
 fn restore_refuses_a_directory_that_holds_other_files_before_touching_it() {
     let (dir, _db, _) = store_and_backup();
     let good = dir.path().join("backup.json");

@@ -86,7 +86,7 @@ fn a_damaged_store_is_refused_never_rewritten() {
             assert_eq!(out.status.code(), Some(1), "{damage} {args:?}");
             let stderr = String::from_utf8_lossy(&out.stderr);
             assert!(
-                stderr.contains("està malmès") && stderr.contains("ocsae restore"),
+                stderr.contains("està malmès") && stderr.contains("restore --force"),
                 "{damage}: {stderr}"
             );
             assert!(
@@ -105,6 +105,107 @@ fn a_damaged_store_is_refused_never_rewritten() {
             );
         }
     }
+}
+
+#[test]
+fn a_damaged_store_suggests_a_restore_that_works_and_the_damaged_database_is_kept() {
+    let home = tempfile::tempdir().unwrap();
+    let db = home.path().join("d10");
+    let run = |args: &[&str]| common::cli::ocsae_at(&db, args, "2026-11-30T10:00:00+01:00");
+    assert!(run(&["init"]).status.success());
+    let add = [
+        "cert",
+        "add",
+        "--municipality",
+        "252228",
+        "--holder",
+        "Maria Puig",
+    ];
+    assert!(
+        run(&[&add[..], &["--role", "mayor", "--type", "classe-1"]].concat())
+            .status
+            .success()
+    );
+    let backup = home.path().join("bk.json");
+    assert!(run(&["backup", backup.to_str().unwrap()]).status.success());
+    // Damaged after a crash (no seal): sled itself finds it unreadable.
+    std::fs::remove_file(db.join("seal")).unwrap();
+    let mut bytes = std::fs::read(db.join("sled/db")).unwrap();
+    bytes[200..700].fill(0xAB);
+    std::fs::write(db.join("sled/db"), &bytes).unwrap();
+    let out = run(&["export", "certificates"]);
+    assert_eq!(out.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&out.stderr).to_string();
+    assert!(stderr.contains("is damaged (unreadable data"), "{stderr}");
+    for debug in ["Some(", "None", "backtrace", "Inline"] {
+        assert!(!stderr.contains(debug), "sled's debug text: {stderr}");
+    }
+    // The command it gives, as a person would copy it.
+    let suggested = stderr.split('"').nth(1).expect("a command in quotes").to_string();
+    let db_text = db.display().to_string();
+    assert_eq!(
+        suggested,
+        format!("ocsae --db {db_text} restore --force FILE"),
+        "{stderr}"
+    );
+    let restore = |file: &Path| {
+        Command::new(binary())
+            .args(["--db", &db_text, "--lang", "en", "restore", "--force"])
+            .arg(file)
+            .env("XDG_CONFIG_HOME", home.path().join("config"))
+            .env("OCSAE_NOW", "2026-11-30T10:00:00+01:00")
+            .output()
+            .unwrap()
+    };
+    // A backup refused once the database is aside: the damaged one goes back.
+    let mut json: serde_json::Value = serde_json::from_slice(&std::fs::read(&backup).unwrap()).unwrap();
+    json["certificates"][0]["ine"] = 999999.into();
+    let bad = home.path().join("bad.json");
+    std::fs::write(&bad, serde_json::to_vec(&json).unwrap()).unwrap();
+    let out = restore(&bad);
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "{}",
+        String::from_utf8_lossy(&out.stdout)
+    );
+    assert_eq!(
+        std::fs::read(db.join("sled/db")).unwrap(),
+        bytes,
+        "the damaged database is back"
+    );
+    assert!(!std::fs::read_dir(&db).unwrap().any(|e| {
+        let name = e.unwrap().file_name();
+        name.to_string_lossy().starts_with("sled.damaged-")
+    }));
+    let out = restore(&backup);
+    let stdout = String::from_utf8_lossy(&out.stdout).to_string();
+    assert!(
+        out.status.success(),
+        "{stdout}{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(
+        stdout.contains("The damaged database was kept aside in"),
+        "{stdout}"
+    );
+    // Nothing deleted: the damaged database is there as it was, inside the store.
+    let aside: Vec<_> = std::fs::read_dir(&db)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| {
+            p.file_name()
+                .unwrap()
+                .to_string_lossy()
+                .starts_with("sled.damaged-")
+        })
+        .collect();
+    assert_eq!(aside.len(), 1, "{aside:?}");
+    assert!(stdout.contains(&aside[0].display().to_string()), "{stdout}");
+    assert_eq!(std::fs::read(aside[0].join("sled/db")).unwrap(), bytes);
+    let out = run(&["export", "certificates", "--format", "csv"]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(String::from_utf8_lossy(&out.stdout).contains("Maria Puig"));
 }
 
 #[test]

@@ -55,6 +55,238 @@ fn run_child(name: &str) {
     );
 }
 
+/// Runs `name` in a process of its own on the store directory `dir`, killing it
+/// if it has not ended within `limit`: a child that hangs fails the test.
+fn run_child_within(name: &str, dir: &Path, limit: std::time::Duration) {
+    let mut child = Command::new(std::env::current_exe().unwrap())
+        .args(["--ignored", "--exact", name, "--nocapture", "--test-threads", "1"])
+        .env("OCSAE_TEST_DIR", dir)
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let started = std::time::Instant::now();
+    while child.try_wait().unwrap().is_none() {
+        if started.elapsed() > limit {
+            child.kill().unwrap();
+            let out = child.wait_with_output().unwrap();
+            panic!(
+                "{name} still running after {limit:?}:\n{}",
+                String::from_utf8_lossy(&out.stdout)
+            );
+        }
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+    let out = child.wait_with_output().unwrap();
+    assert!(
+        out.status.success(),
+        "{name} failed:\n{}\n{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+/// A seeded Noguera store in `OCSAE_TEST_DIR/db`, and a file of 3,000 requests
+/// beside it: as one change, it is written as blobs larger than 100 KB.
+fn store_and_large_import() -> (std::path::PathBuf, std::path::PathBuf) {
+    let dir = std::path::PathBuf::from(std::env::var_os("OCSAE_TEST_DIR").unwrap());
+    let db = dir.join("db");
+    let store = open_store(&db);
+    let scope = ocsae::store::seed::resolve_scope("Noguera").unwrap();
+    ocsae::store::seed::seed(store.as_ref(), &scope, at(NOW)).unwrap();
+    drop(store);
+    let mut csv = String::from("ine_code,holder,role,type,operation,urgent,status,received_at,issued_at\n");
+    for i in 0..3000 {
+        csv.push_str(&format!(
+            "252228,Titular {i} amb un nom llarg,mayor,tcat,new,no,received,2026-11-20 10:00,\n"
+        ));
+    }
+    let file = dir.join("import.csv");
+    std::fs::write(&file, csv).unwrap();
+    (db, file)
+}
+
+fn import_large(store: &dyn ocsae::store::Store, file: &Path) -> Result<(), ocsae::io::IoError> {
+    let table = ocsae::io::csv_input::read(file, 1024)?;
+    ocsae::io::import::certificates_from(store, &table, chrono_tz::Europe::Madrid, at(NOW)).map(|_| ())
+}
+
+/// A file size limit under which the large import's blob is refused.
+const BLOB_REFUSED: u64 = 160 * 1024;
+
+/// The blobs a seal vouches for.
+fn sealed_blobs(store_dir: &Path) -> Vec<String> {
+    std::fs::read_to_string(store_dir.join("seal"))
+        .unwrap()
+        .lines()
+        .filter_map(|l| l.split(' ').nth(3))
+        .filter_map(|name| name.strip_prefix("blobs/"))
+        .map(str::to_string)
+        .collect()
+}
+
+#[test]
+fn a_blob_the_disk_refuses_never_hangs_the_close_and_the_store_opens_afterwards() {
+    let dir = tempfile::tempdir().unwrap();
+    run_child_within(
+        "stalled_close_child",
+        dir.path(),
+        std::time::Duration::from_secs(60),
+    );
+    let db = dir.path().join("db");
+    let store = open_store(&db);
+    assert!(store.certificates().unwrap().is_empty());
+    assert_eq!(store.changes_since(0).unwrap().len(), 1, "only the seeding");
+}
+
+#[test]
+fn after_a_blob_the_disk_refused_a_retry_says_to_start_again_without_hanging() {
+    let dir = tempfile::tempdir().unwrap();
+    run_child_within(
+        "stalled_retry_child",
+        dir.path(),
+        std::time::Duration::from_secs(60),
+    );
+    let store = open_store(&dir.path().join("db"));
+    assert_eq!(store.changes_since(0).unwrap().len(), 1, "only the seeding");
+}
+
+#[test]
+fn an_import_the_disk_took_in_memory_but_not_on_disk_is_not_imported() {
+    let dir = tempfile::tempdir().unwrap();
+    run_child_within(
+        "unflushed_import_child",
+        dir.path(),
+        std::time::Duration::from_secs(60),
+    );
+    let db = dir.path().join("db");
+    let store = open_store(&db);
+    assert!(store.certificates().unwrap().is_empty());
+    drop(store);
+    assert!(
+        sealed_blobs(&db).is_empty() && blobs(&db).is_empty(),
+        "the blob of the import is gone once sled has opened again"
+    );
+}
+
+#[test]
+#[ignore = "run in a process of its own by the test above"]
+fn unflushed_import_child() {
+    let (db, file) = store_and_large_import();
+    let store = open_store(&db);
+    assert!(blobs(&db).is_empty());
+    // Room for the transaction and its blob, not for the log's flush.
+    limit_file_size(Some(640 * 1024));
+    let err = import_large(store.as_ref(), &file).expect_err("said imported, and lost at exit");
+    match err {
+        ocsae::io::IoError::Store(e) => assert!(e.disk_full(), "{e:?}"),
+        other => panic!("{other:?}"),
+    }
+    assert_eq!(blobs(&db).len(), 1, "the import's blob, written before the flush");
+    drop(store);
+    limit_file_size(None);
+    assert!(ocsae::store::stalled().is_empty());
+    // Whether a log cut short refers to it is for sled to say: never vouched for.
+    assert!(sealed_blobs(&db).is_empty(), "{:?}", sealed_blobs(&db));
+}
+
+#[test]
+#[ignore = "run in a process of its own by the test above"]
+fn stalled_close_child() {
+    let (db, file) = store_and_large_import();
+    let store = open_store(&db);
+    let before = blobs(&db);
+    // sled writes a blob as it reserves its place in the log, and the log only
+    // when its buffer is full: past the log's end (about 120 KB), short of the
+    // blob's size, the blob is refused first.
+    limit_file_size(Some(BLOB_REFUSED));
+    let err = import_large(store.as_ref(), &file).expect_err("the import went through");
+    assert!(format!("{err:?}").contains("Backend"), "{err:?}");
+    let started = std::time::Instant::now();
+    drop(store);
+    assert!(started.elapsed() < std::time::Duration::from_secs(10));
+    limit_file_size(None);
+    assert_eq!(ocsae::store::stalled(), [db.display().to_string()]);
+    assert_eq!(blobs(&db), before, "the failed import's blob was left");
+    let sealed = sealed_blobs(&db);
+    assert!(sealed.iter().all(|b| before.contains(b)), "{sealed:?}");
+}
+
+#[test]
+#[ignore = "run in a process of its own by the test above"]
+fn stalled_retry_child() {
+    let (db, file) = store_and_large_import();
+    let store = open_store(&db);
+    limit_file_size(Some(BLOB_REFUSED));
+    import_large(store.as_ref(), &file).expect_err("the import went through");
+    limit_file_size(None);
+    // The dashboard's retry: sled cannot be closed to be reopened. Said, not waited for.
+    assert!(store.needs_retry());
+    let started = std::time::Instant::now();
+    let err = store.retry().expect_err("reopened a sled that cannot close");
+    assert!(matches!(err, ocsae::store::StoreError::Stalled(_)), "{err:?}");
+    let t = ocsae::i18n::I18n::new(ocsae::i18n::Lang::Ca);
+    assert!(
+        err.localize(&t).contains("torneu a obrir ocsae"),
+        "{}",
+        err.localize(&t)
+    );
+    assert!(started.elapsed() < std::time::Duration::from_secs(10));
+    // Every later change says so at once.
+    let started = std::time::Instant::now();
+    assert!(matches!(store.retry(), Err(ocsae::store::StoreError::Stalled(_))));
+    let councils = store.municipalities().err();
+    assert!(
+        started.elapsed() < std::time::Duration::from_secs(1),
+        "{councils:?}"
+    );
+    drop(store);
+    assert_eq!(ocsae::store::stalled(), [db.display().to_string()]);
+}
+
+#[test]
+fn a_forced_restore_the_disk_refuses_never_hangs_and_the_store_keeps_what_it_had() {
+    let dir = tempfile::tempdir().unwrap();
+    run_child_within(
+        "stalled_restore_child",
+        dir.path(),
+        std::time::Duration::from_secs(60),
+    );
+    let store = open_store(&dir.path().join("db"));
+    assert!(
+        store.certificates().unwrap().is_empty(),
+        "the backup is not half in"
+    );
+    assert_eq!(store.municipalities().unwrap().len(), 30);
+    assert_eq!(store.changes_since(0).unwrap().len(), 1, "only the seeding");
+}
+
+#[test]
+#[ignore = "run in a process of its own by the test above"]
+fn stalled_restore_child() {
+    let (db, file) = store_and_large_import();
+    // A backup of 3,000 requests, taken from another store.
+    let other = db.with_file_name("other");
+    let dump = {
+        let store = open_store(&other);
+        let scope = ocsae::store::seed::resolve_scope("Noguera").unwrap();
+        ocsae::store::seed::seed(store.as_ref(), &scope, at(NOW)).unwrap();
+        import_large(store.as_ref(), &file).unwrap();
+        store.dump(at(NOW)).unwrap()
+    };
+    let store = open_store(&db);
+    let before = blobs(&db);
+    limit_file_size(Some(BLOB_REFUSED));
+    let err = store.restore(&dump, true).expect_err("the restore went through");
+    let started = std::time::Instant::now();
+    drop(store);
+    assert!(started.elapsed() < std::time::Duration::from_secs(10), "{err:?}");
+    limit_file_size(None);
+    assert_eq!(ocsae::store::stalled(), [db.display().to_string()]);
+    let sealed = sealed_blobs(&db);
+    assert!(sealed.iter().all(|b| before.contains(b)), "{sealed:?}");
+}
+
 #[test]
 fn the_dashboard_writes_what_waits_once_the_disk_takes_it_again() {
     run_child("dashboard_child");
@@ -230,5 +462,68 @@ fn quitting_on_a_full_disk_asks_naming_the_change_and_says_on_stderr_what_was_lo
         after
             .contains("ocsae: no s'ha pogut desar al disc, i s'ha perdut: estat d'implantació: Albesa · TRA"),
         "{after}"
+    );
+}
+
+/// The binary, run with every file it writes capped at `bytes` (as a full disk
+/// would refuse them; the signal that would kill it is ignored).
+fn capped(command: &mut Command, bytes: u64) -> &mut Command {
+    use std::os::unix::process::CommandExt;
+    // SAFETY: only async-signal-safe system calls between fork and exec.
+    unsafe {
+        command.pre_exec(move || {
+            libc::signal(libc::SIGXFSZ, libc::SIG_IGN);
+            let limit = libc::rlimit {
+                rlim_cur: bytes,
+                rlim_max: libc::RLIM_INFINITY,
+            };
+            match libc::setrlimit(libc::RLIMIT_FSIZE, &limit) {
+                0 => Ok(()),
+                _ => Err(std::io::Error::last_os_error()),
+            }
+        })
+    }
+}
+
+#[test]
+fn the_dashboard_refused_for_want_of_room_names_the_store_suggests_read_only_and_logs_it() {
+    use common::pty::binary;
+    let home = tempfile::tempdir().unwrap();
+    let db = home.path().join("db");
+    let env = |c: &mut Command| {
+        c.env("XDG_CONFIG_HOME", home.path().join("config"))
+            .env("XDG_STATE_HOME", home.path().join("state"))
+            .env("LANG", "C.UTF-8");
+    };
+    let mut init = Command::new(binary());
+    env(&mut init);
+    assert!(
+        init.args(["--db", db.to_str().unwrap(), "init"])
+            .status()
+            .unwrap()
+            .success()
+    );
+    // After a crash (no seal), opening to write copies the database aside first:
+    // a disk that takes no file past 64 KB refuses that.
+    std::fs::remove_file(db.join("seal")).unwrap();
+    let mut dashboard = Command::new(binary());
+    env(&mut dashboard);
+    let out = capped(dashboard.args(["--db", db.to_str().unwrap()]), 64 * 1024)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    let db_text = db.display().to_string();
+    assert!(
+        stderr.contains(&format!(
+            "el magatzem {db_text} per treballar-hi necessita espai lliure"
+        )) && stderr.contains(&format!("«ocsae --db {db_text} --read-only»")),
+        "{stderr}"
+    );
+    let log = std::fs::read_to_string(home.path().join("state/ocsae/ocsae.log")).unwrap();
+    assert!(
+        log.lines()
+            .any(|l| l.contains("ERROR") && l.contains("the dashboard cannot open")),
+        "{log}"
     );
 }

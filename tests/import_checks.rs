@@ -365,3 +365,177 @@ fn the_file_is_checked_before_the_store_is_locked() {
     let (code, stderr) = import(&db, format!("{HEADER}{GOOD}").as_bytes());
     assert_eq!(code, Some(0), "{stderr}");
 }
+
+/// The peak memory the log gives for the last import's first pass, in KB.
+fn checked_peak_kb(log: &Path) -> u64 {
+    let log = std::fs::read_to_string(log).unwrap();
+    let line = log
+        .lines()
+        .rev()
+        .find(|l| l.contains("import checked"))
+        .expect("logged");
+    let at = line.find("peak_kb=").unwrap() + "peak_kb=".len();
+    line[at..]
+        .split(|c: char| !c.is_ascii_digit())
+        .next()
+        .unwrap()
+        .parse()
+        .unwrap()
+}
+
+#[test]
+fn an_import_reads_a_row_at_a_time_and_holds_no_more_than_a_row() {
+    let (dir, db) = seeded();
+    // 16 MB of one-cell rows: held whole, as rows of strings, it took 87 times that.
+    let file = dir.path().join("ones.csv");
+    let mut bytes = HEADER.as_bytes().to_vec();
+    bytes.extend(b"1\n".repeat(8 * 1024 * 1024));
+    std::fs::write(&file, &bytes).unwrap();
+    let out = common::cli::command_at(&db, &["import", "certificates", file.to_str().unwrap()], NOW)
+        .env("XDG_STATE_HOME", dir.path().join("state"))
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    assert!(text(&out.stderr).contains("line 2:"), "{}", text(&out.stderr));
+    let kb = checked_peak_kb(&dir.path().join("state/ocsae/ocsae.log"));
+    assert!(kb < 48 * 1024, "peak {kb} KB for a 16 MB file");
+    // A file of good rows, 25,000 of them, checked and written in batches of 10,000.
+    let mut good = HEADER.to_string();
+    for i in 0..25_000 {
+        good.push_str(&format!(
+            "252228,Titular {i},mayor,tcat,new,no,received,2026-12-01 09:00,\n"
+        ));
+    }
+    std::fs::write(&file, &good).unwrap();
+    let out = ocsae(&db, &["import", "certificates", file.to_str().unwrap()]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let list = certificates(&db);
+    assert_eq!(list.len(), 25_000);
+    assert_eq!(list[24_999]["holder"], "Titular 24999");
+}
+
+#[test]
+fn a_file_that_changes_between_the_check_and_the_writing_is_not_imported() {
+    let (dir, db) = seeded();
+    let file = dir.path().join("certs.csv");
+    std::fs::write(&file, format!("{HEADER}{GOOD}")).unwrap();
+    let mut source = ocsae::io::csv_input::CsvFile::open(&file, 1024).unwrap();
+    let (what, tz, now) = (
+        ocsae::io::import::What::Certificates,
+        chrono_tz::Europe::Madrid,
+        common::at("2026-12-04T09:00:00Z"),
+    );
+    let tally = ocsae::io::import::check(what, &mut source, tz, now).unwrap();
+    assert_eq!(tally.rows, 1);
+    // Another program saves over it, same length, between the two passes.
+    std::fs::write(&file, format!("{HEADER}{}", GOOD.replace("Maria", "Marta"))).unwrap();
+    let store = common::open_store(&db);
+    let err = ocsae::io::import::apply(store.as_ref(), what, &mut source, tz, now, now).unwrap_err();
+    assert!(matches!(err, ocsae::io::IoError::Changed { .. }), "{err:?}");
+    assert!(store.certificates().unwrap().is_empty(), "nothing written");
+}
+
+const ACTIVITY_HEADER: &str = "kind,ine_code,summary,received_at,request_id\n";
+
+fn activities(db: &Path) -> Vec<serde_json::Value> {
+    let out = ocsae(db, &["export", "activity"]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    serde_json::from_slice::<serde_json::Value>(&out.stdout)
+        .unwrap()
+        .as_array()
+        .unwrap()
+        .clone()
+}
+
+#[test]
+fn an_activity_import_streams_as_the_others_do() {
+    let (dir, db) = seeded();
+    // A bad first row stops the check there: the rows after it are never held.
+    let file = dir.path().join("ones.csv");
+    let mut bytes = ACTIVITY_HEADER.as_bytes().to_vec();
+    bytes.extend(b"1\n".repeat(8 * 1024 * 1024));
+    std::fs::write(&file, &bytes).unwrap();
+    let out = common::cli::command_at(&db, &["import", "activity", file.to_str().unwrap()], NOW)
+        .env("XDG_STATE_HOME", dir.path().join("state"))
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        text(&out.stderr).contains("line 2: unknown value \"1\" in \"kind\""),
+        "{}",
+        text(&out.stderr)
+    );
+    let kb = checked_peak_kb(&dir.path().join("state/ocsae/ocsae.log"));
+    assert!(kb < 48 * 1024, "peak {kb} KB for a 16 MB file");
+    // More rows than a batch, the last naming a request: all of them, in one change.
+    let out = ocsae(
+        &db,
+        &[
+            "cert",
+            "add",
+            "--municipality",
+            "252228",
+            "--holder",
+            "Maria Puig",
+            "--role",
+            "mayor",
+            "--type",
+            "classe-1",
+        ],
+    );
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let request = certificates(&db)[0]["id"].as_u64().unwrap();
+    let before = common::open_store(&db).last_seq().unwrap();
+    let mut good = ACTIVITY_HEADER.to_string();
+    for i in 0..12_000 {
+        good.push_str(&format!("call,252228,Consulta {i},2026-12-01 09:00,\n"));
+    }
+    good.push_str(&format!(
+        "email,252228,La sol·licitud,2026-12-01 09:30,{request}\n"
+    ));
+    std::fs::write(&file, &good).unwrap();
+    let out = ocsae(&db, &["import", "activity", file.to_str().unwrap()]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let list = activities(&db);
+    assert_eq!(list.len(), 12_001);
+    assert_eq!(list[11_999]["summary"], "Consulta 11999");
+    assert_eq!(list[12_000]["request_id"], request);
+    let changes = common::open_store(&db).changes_since(before).unwrap();
+    assert_eq!(changes.len(), 1, "one change in the history");
+    assert_eq!(changes[0].change, ocsae::store::ChangeKind::ImportActivities);
+    assert_eq!(changes[0].edits.len(), 12_001);
+}
+
+#[test]
+fn an_activity_file_that_changes_between_the_passes_is_not_imported() {
+    let (dir, db) = seeded();
+    let file = dir.path().join("sheet.csv");
+    let row = "call,252228,Consulta,2026-12-01 09:00,\n";
+    std::fs::write(&file, format!("{ACTIVITY_HEADER}{row}")).unwrap();
+    let mut source = ocsae::io::csv_input::CsvFile::open(&file, 1024).unwrap();
+    let (what, tz, now) = (
+        ocsae::io::import::What::Activity,
+        chrono_tz::Europe::Madrid,
+        common::at("2026-12-04T09:00:00Z"),
+    );
+    assert_eq!(
+        ocsae::io::import::check(what, &mut source, tz, now).unwrap().rows,
+        1
+    );
+    std::fs::write(
+        &file,
+        format!("{ACTIVITY_HEADER}{}", row.replace("Consulta", "Consultx")),
+    )
+    .unwrap();
+    let store = common::open_store(&db);
+    let err = ocsae::io::import::apply(store.as_ref(), what, &mut source, tz, now, now).unwrap_err();
+    assert!(matches!(err, ocsae::io::IoError::Changed { .. }), "{err:?}");
+    assert!(
+        store
+            .records(ocsae::store::Kind::Activity)
+            .unwrap()
+            .next()
+            .is_none(),
+        "nothing written"
+    );
+}

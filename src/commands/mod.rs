@@ -3,7 +3,11 @@
 pub mod activity;
 pub mod cert;
 pub mod migrate;
+mod restore;
 mod restore_dir;
+
+pub use restore::restore;
+pub(crate) use restore::restore_into;
 
 use crate::UserError;
 use crate::app::summary_cache;
@@ -13,7 +17,7 @@ use crate::domain::clock::Clock;
 use crate::i18n::{I18n, Lang, Msg};
 use crate::io::{self, Format};
 use crate::store::seed::{Scope, resolve_scope, seed};
-use crate::store::{Kind, Location, RestoreError, Store, StoreError};
+use crate::store::{Kind, Location, Store, StoreError};
 use crate::{app, keymap, theme, tui};
 use std::path::Path;
 use std::sync::Arc;
@@ -34,7 +38,16 @@ fn scope_or_error(name: &str, t: &I18n) -> Outcome<Scope> {
 type Opened = Box<dyn Store>;
 
 fn open_store(db: &Location, t: &I18n) -> Outcome<Opened> {
-    crate::store::open(db).map_err(|e| UserError(e.localize(t)))
+    let store = crate::store::open(db).map_err(|e| UserError(e.localize(t)))?;
+    say_warnings(t);
+    Ok(store)
+}
+
+/// What opening a store found worth saying, on stderr (before any screen).
+fn say_warnings(t: &I18n) {
+    for warning in crate::store::take_warnings() {
+        crate::output::err(format_args!("ocsae: {}", warning.localize(t)));
+    }
 }
 
 fn no_store(db: &Location, t: &I18n) -> UserError {
@@ -50,7 +63,9 @@ pub(crate) fn open_to_read(db: &Location, t: &I18n) -> Outcome<Opened> {
     if !crate::store::exists(db) {
         return Err(no_store(db, t));
     }
-    crate::store::open_to_read(db).map_err(|e| UserError(e.localize(t)))
+    let store = crate::store::open_to_read(db).map_err(|e| UserError(e.localize(t)))?;
+    say_warnings(t);
+    Ok(store)
 }
 
 /// Opens an existing store; a missing one is an error rather than an empty new one.
@@ -182,25 +197,25 @@ pub fn import(
     let tz = config.time_zone().unwrap_or(chrono_tz::Europe::Madrid);
     let fail = |e: io::IoError| UserError(e.localize(t));
     // The first pass needs no store: a file that cannot be imported (a FIFO, a huge
-    // file, a bad row) never holds the store's lock.
-    let table = io::csv_input::read(file, config.import_max_mb).map_err(fail)?;
-    let checked = match what {
-        ImportWhat::Contacts => io::import::check_contacts(&table).map(Checked::Other),
-        ImportWhat::Certificates => {
-            io::import::check_certificates(&table, tz, clock.now()).map(Checked::Other)
-        }
-        ImportWhat::Activity => io::activity_import::check(&table, tz, clock.now()).map(Checked::Activity),
-    }
-    .map_err(fail)?;
-    drop(table);
-    tracing::debug!("import checked");
+    // file, a bad row) never holds the store's lock. Each pass reads the file a row
+    // at a time; the second checks every row again and that the file is the same.
+    let what = match what {
+        ImportWhat::Contacts => io::import::What::Contacts,
+        ImportWhat::Certificates => io::import::What::Certificates,
+        ImportWhat::Activity => io::import::What::Activity,
+    };
+    let mut source = io::csv_input::CsvFile::open(file, config.import_max_mb).map_err(fail)?;
+    let checked = io::import::check(what, &mut source, tz, clock.now());
+    // Memory is the cost of a large import: each pass keeps a row at a time.
+    let peak_kb = crate::logging::peak_rss_kb();
+    tracing::info!(peak_kb, passed = checked.is_ok(), "import checked");
+    checked.map_err(fail)?;
     let store = open_existing(db, t)?;
     let before = store.last_seq().unwrap_or(0);
-    let done = match checked {
-        Checked::Other(checked) => io::import::apply(store.as_ref(), checked, clock.now()),
-        Checked::Activity(checked) => io::activity_import::apply(store.as_ref(), checked, clock.now()),
-    }
-    .map_err(fail)?;
+    let done = io::import::apply(store.as_ref(), what, &mut source, tz, clock.now(), clock.now());
+    let peak_kb = crate::logging::peak_rss_kb();
+    tracing::info!(peak_kb, saved = done.is_ok(), "import applied");
+    let done = done.map_err(fail)?;
     if done.cleaned > 0 {
         crate::output::err(format_args!("ocsae: {}", t.n(Msg::import_cleaned, done.cleaned)));
     }
@@ -210,20 +225,28 @@ pub fn import(
             t.f(Msg::read_as_latin, &[("path", &file.display())])
         ));
     }
-    tracing::debug!("import applied");
     // Closing and opening again lets sled settle the large write now, rather
-    // than on the dashboard's next start.
+    // than on the dashboard's next start. The import is saved whatever this says:
+    // a store that will not open now (a disk that filled since) only keeps its
+    // summary for later.
     drop(store);
-    let store = open_existing(db, t)?;
-    tracing::debug!("reopened");
-    let calendar = crate::domain::calendar::Calendar::catalan(&config.local_holidays, tz);
-    let added: Vec<_> = done
-        .created
-        .iter()
-        .map(|c| summary_cache::NewRequest::of(c, &calendar))
-        .collect();
-    summary_cache::after_change(store.as_ref(), before, &added, tz, &config.local_holidays);
-    tracing::debug!("summary brought up to date");
+    match open_existing(db, t) {
+        Ok(store) => {
+            tracing::debug!("reopened");
+            let calendar = crate::domain::calendar::Calendar::catalan(&config.local_holidays, tz);
+            let added: Vec<_> = done
+                .created
+                .iter()
+                .map(|c| summary_cache::NewRequest::of(c, &calendar))
+                .collect();
+            summary_cache::after_change(store.as_ref(), before, &added, tz, &config.local_holidays);
+            tracing::debug!("summary brought up to date");
+        }
+        Err(e) => {
+            tracing::warn!("imported, but the store did not open again: {}", e.message);
+            crate::output::err(format_args!("ocsae: {}", e.message));
+        }
+    }
     crate::output::out(format_args!(
         "{}",
         t.f(
@@ -232,12 +255,6 @@ pub fn import(
         )
     ));
     Ok(())
-}
-
-/// A file that passed the first pass, for the second.
-enum Checked {
-    Other(io::import::Checked),
-    Activity(io::activity_import::Checked),
 }
 
 pub fn report(
@@ -301,83 +318,22 @@ pub fn backup(db: &Location, file: &Path, t: &I18n, clock: &dyn Clock) -> Outcom
     Ok(())
 }
 
-pub fn restore(db: &Location, file: &Path, force: bool, config: &Config, t: &I18n) -> Outcome {
-    let dump = || io::backup::read(file).map_err(|e| UserError(e.localize(t)));
-    let source = file.display().to_string();
-    let store = restore_into(db, dump, &source, force, t)?;
-    let tz = config.time_zone().unwrap_or(chrono_tz::Europe::Madrid);
-    summary_cache::refresh(store.as_ref(), tz, &config.local_holidays);
-    Ok(())
-}
-
-/// Loads the dump `read` gives into the store at `db` (`source` names where it
-/// came from, for messages), and says how many records it loaded. A directory
-/// is looked at before anything is read or created, and what a failed restore
-/// created there goes; a database is changed in one transaction or not at all.
-pub(crate) fn restore_into(
-    db: &Location,
-    read: impl FnOnce() -> Outcome<crate::store::Dump>,
-    source: &str,
-    force: bool,
-    t: &I18n,
-) -> Outcome<Opened> {
-    use restore_dir::{Refused, RestoreDir};
-    let io_error = |e: std::io::Error| UserError(crate::i18n::system::io_error(t, db, &e));
-    // Look at the target, then read and check the whole file, before touching anything.
-    let mut target = match db.as_dir() {
-        Some(dir) => Some(RestoreDir::check(dir).map_err(|e| match e {
-            Refused::NotAStore => UserError(t.f(Msg::err_restore_not_store, &[("path", db)])),
-            Refused::Io(e) => io_error(e),
-        })?),
-        None => None,
-    };
-    let dump = read()?;
-    let undo = |target: Option<RestoreDir>| {
-        if let Some(target) = target {
-            target.undo();
+/// Opens the store for the dashboard, which may change it. A refusal is logged;
+/// one for want of room says how to look at the store all the same.
+fn open_to_work(db: &Location, t: &I18n) -> Outcome<Opened> {
+    match crate::store::open(db) {
+        Ok(store) => {
+            say_warnings(t);
+            Ok(store)
         }
-    };
-    if let Some(dir) = target.as_mut()
-        && let Err(e) = dir.create()
-    {
-        undo(target);
-        return Err(io_error(e));
-    }
-    let store = match crate::store::open(db) {
-        Ok(store) => store,
         Err(e) => {
-            // In use: what is there belongs to the process that holds it.
-            if !matches!(e, StoreError::InUse(_)) {
-                undo(target);
+            tracing::error!("the dashboard cannot open {db}: {e}");
+            match e.disk_full() {
+                true => Err(UserError(t.f(Msg::err_dashboard_disk_full, &[("path", db)]))),
+                false => Err(UserError(e.localize(t))),
             }
-            return Err(UserError(e.localize(t)));
         }
-    };
-    if let Err(e) = store.restore(&dump, force) {
-        drop(store);
-        undo(target);
-        let text = match e {
-            RestoreError::NotEmpty => t.f(Msg::err_restore_not_empty, &[("path", db)]),
-            RestoreError::Store(e) => e.localize(t),
-            other => t.f(
-                Msg::err_restore_bad,
-                &[("path", &source), ("detail", &other.localize(t, db))],
-            ),
-        };
-        return Err(UserError(text));
     }
-    crate::output::out(format_args!(
-        "{}",
-        t.f(
-            Msg::restore_done,
-            &[
-                ("path", db),
-                ("councils", &t.n(Msg::count_councils, dump.municipalities.len())),
-                ("certificates", &t.n(Msg::count_requests, dump.certificates.len()))
-            ]
-        )
-    ));
-    Ok(store)
 }
 
 pub fn dashboard(
@@ -404,8 +360,8 @@ pub fn dashboard(
         None
     };
     let store = match read_only {
-        true => crate::store::open_to_read(db).map_err(|e| UserError(e.localize(t)))?,
-        false => open_store(db, t)?,
+        true => open_to_read(db, t)?,
+        false => open_to_work(db, t)?,
     };
     tracing::debug!("store open");
     let empty = store.is_empty().map_err(|e| UserError(e.localize(t)))?;

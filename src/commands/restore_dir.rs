@@ -1,8 +1,14 @@
 //! The directory a restore writes into, and what of it the restore made, so that
 //! a failed restore removes exactly that: never a directory, a file or a link
 //! that was there before (`--db .` must not cost the working directory).
+//!
+//! The directory is locked from the restore's first look at it (a missing one,
+//! as soon as it is made) to its last removal: a process that would make a store
+//! there meanwhile says "en ús" instead, and no store another process made is
+//! ever taken for what this restore created.
 
-use crate::store::Location;
+use crate::store::StoreError;
+use crate::store::sled::{DirLock, SledStore};
 use std::fs;
 use std::io;
 use std::os::unix::fs::DirBuilderExt;
@@ -24,6 +30,8 @@ enum Found {
 pub(crate) struct RestoreDir {
     dir: PathBuf,
     found: Found,
+    /// Held from the first look (or the making) to the end; released last.
+    lock: Option<DirLock>,
 }
 
 /// Why a restore will not use a directory; nothing was created.
@@ -31,19 +39,42 @@ pub(crate) struct RestoreDir {
 pub(crate) enum Refused {
     /// Something other than a store or an empty directory is there.
     NotAStore,
+    /// Another process has the directory locked.
+    InUse(StoreError),
     Io(io::Error),
 }
 
+fn lock(dir: &Path) -> Result<DirLock, Refused> {
+    SledStore::lock_dir(dir).map_err(|e| match e {
+        StoreError::InUse(_) => Refused::InUse(e),
+        StoreError::Io { source, .. } => Refused::Io(io::Error::new(source.kind(), source.to_string())),
+        other => Refused::Io(io::Error::other(other.to_string())),
+    })
+}
+
+fn is_empty(dir: &Path) -> Result<bool, Refused> {
+    Ok(fs::read_dir(dir).map_err(Refused::Io)?.next().is_none())
+}
+
 impl RestoreDir {
-    /// Looks at `dir` without changing anything (a link to a directory counts as
-    /// that directory). Refuses anything that is neither a store nor empty.
+    /// Looks at `dir`, and locks it if it is there, without changing anything (a
+    /// link to a directory counts as that directory). Refuses anything that is
+    /// neither a store nor empty.
     pub(crate) fn check(dir: &Path) -> Result<RestoreDir, Refused> {
-        let found = match fs::metadata(dir) {
-            Ok(meta) if meta.is_dir() && crate::store::exists(&Location::dir(dir)) => Found::Store,
-            Ok(meta) if meta.is_dir() => match fs::read_dir(dir).map_err(Refused::Io)?.next() {
-                None => Found::Empty,
-                Some(_) => return Err(Refused::NotAStore),
-            },
+        let (found, lock) = match fs::metadata(dir) {
+            Ok(meta) if meta.is_dir() && SledStore::exists(dir) => (Found::Store, Some(lock(dir)?)),
+            Ok(meta) if meta.is_dir() => {
+                if !is_empty(dir)? {
+                    return Err(Refused::NotAStore);
+                }
+                let held = lock(dir)?;
+                // Looked at again under the lock: a store made meanwhile is not ours.
+                match (SledStore::exists(dir), is_empty(dir)?) {
+                    (true, _) => (Found::Store, Some(held)),
+                    (false, true) => (Found::Empty, Some(held)),
+                    (false, false) => return Err(Refused::NotAStore),
+                }
+            }
             Ok(_) => return Err(Refused::NotAStore),
             Err(e) if e.kind() == io::ErrorKind::NotFound => {
                 // Up to the first ancestor that is there; a dangling link at `dir`
@@ -54,37 +85,67 @@ impl RestoreDir {
                     .map(Path::to_path_buf)
                     .collect();
                 dirs.reverse();
-                Found::Missing { dirs, made: 0 }
+                (Found::Missing { dirs, made: 0 }, None)
             }
             Err(e) => return Err(Refused::Io(e)),
         };
         Ok(RestoreDir {
             dir: dir.to_path_buf(),
             found,
+            lock,
         })
     }
 
     /// Creates the missing directories one by one (private, like a store), counting
-    /// each, so that `undo` removes those and no others.
-    pub(crate) fn create(&mut self) -> io::Result<()> {
+    /// each, so that `undo` removes those and no others, and locks the last.
+    pub(crate) fn create(&mut self) -> Result<(), Refused> {
         if let Found::Missing { dirs, made } = &mut self.found {
             for dir in dirs.iter() {
                 // Not recursive: a directory someone else made meanwhile is an
                 // error here rather than one of ours.
-                fs::DirBuilder::new().mode(0o700).create(dir)?;
+                fs::DirBuilder::new()
+                    .mode(0o700)
+                    .create(dir)
+                    .map_err(Refused::Io)?;
                 *made += 1;
             }
+            let held = lock(&self.dir)?;
+            // Made a moment ago: anything in it already is another process's.
+            if !is_empty(&self.dir)? {
+                return Err(Refused::InUse(StoreError::InUse(self.dir.display().to_string())));
+            }
+            self.lock = Some(held);
         }
         Ok(())
     }
 
-    /// Removes what the restore made. Call it once the store is closed.
+    /// The lock on the directory, once it is there; a store opened with it shares it.
+    pub(crate) fn lock(&self) -> Option<&DirLock> {
+        self.lock.as_ref()
+    }
+
+    /// Removes what the restore made, then lets the directory go. Call it once the
+    /// store is closed; a directory it could not lock is left as it is.
     pub(crate) fn undo(self) {
-        match self.found {
+        if self.lock.is_none() {
+            if let Found::Missing { dirs, made } = &self.found {
+                // Made but not locked (another process took it first): it and
+                // so its parents stay. Parents made before a failure go if empty.
+                let ours = match *made == dirs.len() {
+                    true => 0,
+                    false => *made,
+                };
+                for dir in dirs[..ours].iter().rev() {
+                    let _ = fs::remove_dir(dir);
+                }
+            }
+            return;
+        }
+        match &self.found {
             Found::Store => {}
             Found::Empty => remove_contents(&self.dir),
             Found::Missing { dirs, made } => {
-                let made = &dirs[..made];
+                let made = &dirs[..*made];
                 // The innermost holds only what this restore wrote; its parents
                 // go only if nothing else was put in them meanwhile.
                 if let Some(inner) = made.last() {
@@ -95,6 +156,7 @@ impl RestoreDir {
                 }
             }
         }
+        drop(self.lock);
     }
 }
 
@@ -115,6 +177,51 @@ fn remove_contents(dir: &Path) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// What another process would do meanwhile: open (and so create) a store there.
+    fn other_process_opens(dir: &Path) -> crate::store::Result<SledStore> {
+        SledStore::open(dir)
+    }
+
+    #[test]
+    fn while_a_restore_holds_an_empty_directory_no_store_is_made_there_and_undo_wipes_none() {
+        let tmp = tempfile::tempdir().unwrap();
+        let dir = tmp.path().join("E");
+        fs::create_dir(&dir).unwrap();
+        let target = RestoreDir::check(&dir).unwrap();
+        // A dashboard started on the same --db while the restore reads its file.
+        let other = other_process_opens(&dir);
+        let made = other.is_ok();
+        drop(other);
+        target.undo();
+        assert!(!made, "another store was made in the directory the restore holds");
+        assert!(dir.is_dir());
+        // Let go: the directory takes a store again.
+        drop(other_process_opens(&dir).unwrap());
+        assert!(SledStore::exists(&dir));
+    }
+
+    #[test]
+    fn a_directory_the_restore_made_is_held_from_the_moment_it_is_made() {
+        let tmp = tempfile::tempdir().unwrap();
+        let db = tmp.path().join("new/a");
+        let mut target = RestoreDir::check(&db).unwrap();
+        target.create().unwrap();
+        assert!(matches!(other_process_opens(&db), Err(StoreError::InUse(_))));
+        target.undo();
+        assert!(!tmp.path().join("new").exists());
+    }
+
+    #[test]
+    fn a_store_the_restore_looks_at_is_held_too() {
+        let tmp = tempfile::tempdir().unwrap();
+        let db = tmp.path().join("db");
+        drop(other_process_opens(&db).unwrap());
+        let target = RestoreDir::check(&db).unwrap();
+        assert!(matches!(other_process_opens(&db), Err(StoreError::InUse(_))));
+        drop(target);
+        drop(other_process_opens(&db).unwrap());
+    }
 
     #[test]
     fn a_directory_with_other_files_is_refused_and_untouched() {

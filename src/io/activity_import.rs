@@ -1,21 +1,22 @@
 //! `import activity FILE.csv`: the office's old call sheet, with the columns
-//! `export activity` writes. All or nothing, in the two passes of every import:
-//! the first checks each row against the form's rules without the store; the
-//! second, with it, finds the councils and requests and writes one change.
+//! `export activity` writes. All or nothing, in the two streamed passes of every
+//! import (see `import`): the first checks each row against the form's rules
+//! without the store; the second, with it, checks each row again, finds the
+//! councils and requests and gives the store the edits in batches, as one change.
 
-use super::csv_input::{CsvRow, CsvTable};
-use super::import::{Imported, Tally, commit, scrub};
+use super::csv_input::{CsvRow, Header};
+use super::import::{Rows, commit, scrub};
 use super::{IoError, Problem};
 use crate::domain::activity::{Activity, ActivityKind, ActivityStatus, Attendance, Direction};
 use crate::domain::localtime::{TimeError, parse_day, parse_time};
-use crate::domain::municipality::IneCode;
+use crate::domain::municipality::{IneCode, Municipality};
 use crate::domain::search::fold;
 use crate::ops::activity::{Records, Unchecked, find_service, log, shape_new, validate};
 use crate::ops::{Field, RuleError};
 use crate::store::{ChangeKind, Store};
 use chrono::{DateTime, Utc};
 use std::cell::Cell;
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 
 /// How a row names its council: by code, by name (an old sheet), or a training's list.
 #[derive(Debug)]
@@ -25,18 +26,12 @@ enum CouncilRef {
     Training,
 }
 
+/// A row that passed every check that needs no store.
 #[derive(Debug)]
-struct Row {
+pub(crate) struct Row {
     line: u64,
     council: CouncilRef,
     activity: Activity,
-}
-
-/// Rows that passed every check that needs no store, ready for `apply`.
-#[derive(Debug)]
-pub struct Checked {
-    rows: Vec<Row>,
-    tally: Tally,
 }
 
 /// Where a status of closed or waiting takes effect when a row does not say: its
@@ -87,23 +82,43 @@ pub fn parse_hours(text: &str) -> Option<u32> {
     (0.0..1e6).contains(&hours).then(|| (hours * 60.0).round() as u32)
 }
 
-/// The first pass over an activity file: every rule but whether the councils and
-/// requests exist, as of `now`.
-pub fn check(table: &CsvTable, tz: chrono_tz::Tz, now: DateTime<Utc>) -> Result<Checked, IoError> {
-    let [kind_c, summary_c, received_c] = table.columns(["kind", "summary", "received_at"])?;
-    let [ine_c, name_c, councils_c] = ["ine_code", "municipality", "councils"].map(|c| table.column(c));
-    if ine_c.is_none() && name_c.is_none() && councils_c.is_none() {
+/// The columns of an activity file.
+#[derive(Clone, Copy)]
+struct Columns {
+    kind: usize,
+    summary: usize,
+    received: usize,
+    ine: Option<usize>,
+    name: Option<usize>,
+    councils: Option<usize>,
+    direction: Option<usize>,
+    contact: Option<usize>,
+    service: Option<usize>,
+    request: Option<usize>,
+    notes: Option<usize>,
+    status: Option<usize>,
+    closed: Option<usize>,
+    minutes: Option<usize>,
+    follow: Option<usize>,
+    services: Option<usize>,
+    hours: Option<usize>,
+}
+
+/// The rows of an activity file, each checked as it is read against every rule
+/// but whether the councils and requests exist, as of `now`.
+pub(crate) fn rows<'a>(
+    header: &Header,
+    rows: Rows<'a>,
+    tz: chrono_tz::Tz,
+    now: DateTime<Utc>,
+    cleaned: &'a Cell<usize>,
+) -> Result<impl Iterator<Item = Result<Row, IoError>> + 'a, IoError> {
+    let [kind, summary, received] = header.columns(["kind", "summary", "received_at"])?;
+    let [ine, name, councils] = ["ine_code", "municipality", "councils"].map(|c| header.column(c));
+    if ine.is_none() && name.is_none() && councils.is_none() {
         return Err(IoError::MissingColumns(vec!["ine_code".into()]));
     }
-    let [
-        direction_c,
-        contact_c,
-        service_c,
-        request_c,
-        notes_c,
-        status_c,
-        closed_c,
-    ] = [
+    let [direction, contact, service, request, notes, status, closed] = [
         "direction",
         "contact",
         "service",
@@ -112,199 +127,226 @@ pub fn check(table: &CsvTable, tz: chrono_tz::Tz, now: DateTime<Utc>) -> Result<
         "status",
         "closed_at",
     ]
-    .map(|c| table.column(c));
-    let [minutes_c, follow_c, services_c, hours_c] =
-        ["minutes", "follow_up_on", "services", "hours"].map(|c| table.column(c));
+    .map(|c| header.column(c));
+    let [minutes, follow, services, hours] =
+        ["minutes", "follow_up_on", "services", "hours"].map(|c| header.column(c));
+    let columns = Columns {
+        kind,
+        summary,
+        received,
+        ine,
+        name,
+        councils,
+        direction,
+        contact,
+        service,
+        request,
+        notes,
+        status,
+        closed,
+        minutes,
+        follow,
+        services,
+        hours,
+    };
+    Ok(rows.map(move |row| activity_row(&row?, columns, tz, now, cleaned)))
+}
+
+fn activity_row(
+    row: &CsvRow,
+    columns: Columns,
+    tz: chrono_tz::Tz,
+    now: DateTime<Utc>,
+    cleaned: &Cell<usize>,
+) -> Result<Row, IoError> {
     let column = |field: Field| match field {
-        Field::ReceivedAt => Some(received_c),
-        Field::ClosedAt => closed_c,
+        Field::ReceivedAt => Some(columns.received),
+        Field::ClosedAt => columns.closed,
         _ => None,
     };
-    let cleaned = Cell::new(0);
-    let mut rows = Vec::with_capacity(table.rows.len());
-    for row in &table.rows {
-        let cell = |c: Option<usize>, field: &'static str| -> Result<&str, IoError> {
-            match c {
-                Some(c) => Ok(row.get(c, field).unwrap_or("")),
-                None => Ok(""),
-            }
-        };
-        let value = |field: &'static str, text: &str| {
-            row.error(Problem::UnknownValue {
-                field,
-                value: text.to_string(),
+    let cell = |c: Option<usize>, field: &'static str| -> Result<&str, IoError> {
+        match c {
+            Some(c) => Ok(row.get(c, field).unwrap_or("")),
+            None => Ok(""),
+        }
+    };
+    let value = |field: &'static str, text: &str| {
+        row.error(Problem::UnknownValue {
+            field,
+            value: text.to_string(),
+        })
+    };
+    let time = |c: Option<usize>, field: &'static str| -> Result<Option<DateTime<Utc>>, IoError> {
+        let text = cell(c, field)?;
+        if text.is_empty() {
+            return Ok(None);
+        }
+        parse_time(text, tz).map(Some).map_err(|e| {
+            row.error(match e {
+                TimeError::Unreadable => Problem::BadDate {
+                    field,
+                    value: text.into(),
+                },
+                TimeError::Skipped => Problem::NoSuchHour {
+                    field,
+                    value: text.into(),
+                    tz: tz.name().to_string(),
+                },
             })
-        };
-        let time = |c: Option<usize>, field: &'static str| -> Result<Option<DateTime<Utc>>, IoError> {
-            let text = cell(c, field)?;
-            if text.is_empty() {
-                return Ok(None);
-            }
-            parse_time(text, tz).map(Some).map_err(|e| {
-                row.error(match e {
-                    TimeError::Unreadable => Problem::BadDate {
-                        field,
-                        value: text.into(),
-                    },
-                    TimeError::Skipped => Problem::NoSuchHour {
-                        field,
-                        value: text.into(),
-                        tz: tz.name().to_string(),
-                    },
-                })
-            })
-        };
-        let kind_text = row.required(kind_c, "kind")?;
-        let kind = ActivityKind::parse(kind_text).ok_or_else(|| value("kind", kind_text))?;
-        let received_at = time(Some(received_c), "received_at")?
-            .ok_or_else(|| row.error(Problem::EmptyField("received_at")))?;
-        let summary = scrub(cell(Some(summary_c), "summary")?, &cleaned);
-        let mut a = Activity::new(None, kind, summary, received_at);
-        let ine_text = cell(ine_c, "ine_code")?;
-        let name_text = cell(name_c, "municipality")?;
-        let council = if kind == ActivityKind::Training {
-            a.councils = attendance(cell(councils_c, "councils")?).map_err(|p| row.error(p))?;
-            CouncilRef::Training
-        } else if !ine_text.is_empty() {
-            let ine = IneCode::parse(ine_text)
-                .ok_or_else(|| row.error(Problem::UnknownCouncil(ine_text.into())))?;
-            CouncilRef::Code(ine)
-        } else if !name_text.is_empty() {
-            CouncilRef::Name(scrub(name_text, &cleaned))
-        } else {
-            return Err(row.error(Problem::EmptyField("ine_code")));
-        };
-        if kind != ActivityKind::Training && !cell(councils_c, "councils")?.is_empty() {
-            return Err(row.error(Problem::Rule(RuleError::OnlyForTraining(Field::Councils))));
-        }
-        let direction = cell(direction_c, "direction")?;
-        if !direction.is_empty() {
-            a.direction = Direction::parse(direction).ok_or_else(|| value("direction", direction))?;
-        }
-        a.contact = scrub(cell(contact_c, "contact")?, &cleaned);
-        let service = cell(service_c, "service")?;
-        if !service.is_empty() {
-            let found = find_service(service)
-                .ok_or_else(|| row.error(Problem::Rule(RuleError::UnknownService(service.into()))))?;
-            a.service = Some(found.id.clone());
-        }
-        let request = cell(request_c, "request_id")?;
-        if !request.is_empty() {
-            let id = request
-                .trim_start_matches('#')
-                .parse()
-                .map_err(|_| value("request_id", request))?;
-            a.request_id = Some(id);
-        }
-        a.notes = crate::domain::text::clean_multiline(cell(notes_c, "notes")?)
-            .trim()
-            .to_string();
-        let status = cell(status_c, "status")?;
-        a.status = match status {
-            "" => ActivityStatus::Closed,
-            s => ActivityStatus::parse(s).ok_or_else(|| value("status", s))?,
-        };
-        a.closed_at = time(closed_c, "closed_at")?;
-        let minutes = cell(minutes_c, "minutes")?;
-        if !minutes.is_empty() {
-            a.minutes = Some(minutes.parse().map_err(|_| value("minutes", minutes))?);
-        }
-        let follow = cell(follow_c, "follow_up_on")?;
-        if !follow.is_empty() {
-            a.follow_up_on = Some(parse_day(follow).ok_or_else(|| {
-                row.error(Problem::BadDate {
-                    field: "follow_up_on",
-                    value: follow.into(),
-                })
-            })?);
-        }
-        for id in cell(services_c, "services")?
-            .split([';', ','])
-            .map(str::trim)
-            .filter(|s| !s.is_empty())
-        {
-            let found = find_service(id)
-                .ok_or_else(|| row.error(Problem::Rule(RuleError::UnknownService(id.into()))))?;
-            a.services.push(found.id.clone());
-        }
-        let hours = cell(hours_c, "hours")?;
-        if !hours.is_empty() {
-            a.session_minutes = Some(parse_hours(hours).ok_or_else(|| value("hours", hours))?);
-        }
-        // The form's rules, all but the other records': a stand-in council for one
-        // named, no request.
-        let mut draft = a.clone();
-        if matches!(council, CouncilRef::Name(_)) {
-            draft.ine = Some(IneCode(0));
-        } else if let CouncilRef::Code(ine) = council {
-            draft.ine = Some(ine);
-        }
-        draft.request_id = None;
-        let at = effective(&draft);
-        shape_new(&mut draft, at);
-        validate(&draft, now, &Unchecked).map_err(|rule| row.error(problem(rule, row, column)))?;
-        rows.push(Row {
-            line: row.line,
-            council,
-            activity: a,
-        });
+        })
+    };
+    let kind_text = row.required(columns.kind, "kind")?;
+    let kind = ActivityKind::parse(kind_text).ok_or_else(|| value("kind", kind_text))?;
+    let received_at = time(Some(columns.received), "received_at")?
+        .ok_or_else(|| row.error(Problem::EmptyField("received_at")))?;
+    let summary = scrub(cell(Some(columns.summary), "summary")?, cleaned);
+    let mut a = Activity::new(None, kind, summary, received_at);
+    let ine_text = cell(columns.ine, "ine_code")?;
+    let name_text = cell(columns.name, "municipality")?;
+    let council = if kind == ActivityKind::Training {
+        a.councils = attendance(cell(columns.councils, "councils")?).map_err(|p| row.error(p))?;
+        CouncilRef::Training
+    } else if !ine_text.is_empty() {
+        let ine =
+            IneCode::parse(ine_text).ok_or_else(|| row.error(Problem::UnknownCouncil(ine_text.into())))?;
+        CouncilRef::Code(ine)
+    } else if !name_text.is_empty() {
+        CouncilRef::Name(scrub(name_text, cleaned))
+    } else {
+        return Err(row.error(Problem::EmptyField("ine_code")));
+    };
+    if kind != ActivityKind::Training && !cell(columns.councils, "councils")?.is_empty() {
+        return Err(row.error(Problem::Rule(RuleError::OnlyForTraining(Field::Councils))));
     }
-    Ok(Checked {
-        rows,
-        tally: Tally::of(table, cleaned.get()),
+    let direction = cell(columns.direction, "direction")?;
+    if !direction.is_empty() {
+        a.direction = Direction::parse(direction).ok_or_else(|| value("direction", direction))?;
+    }
+    a.contact = scrub(cell(columns.contact, "contact")?, cleaned);
+    let service = cell(columns.service, "service")?;
+    if !service.is_empty() {
+        let found = find_service(service)
+            .ok_or_else(|| row.error(Problem::Rule(RuleError::UnknownService(service.into()))))?;
+        a.service = Some(found.id.clone());
+    }
+    let request = cell(columns.request, "request_id")?;
+    if !request.is_empty() {
+        let id = request
+            .trim_start_matches('#')
+            .parse()
+            .map_err(|_| value("request_id", request))?;
+        a.request_id = Some(id);
+    }
+    a.notes = crate::domain::text::clean_multiline(cell(columns.notes, "notes")?)
+        .trim()
+        .to_string();
+    let status = cell(columns.status, "status")?;
+    a.status = match status {
+        "" => ActivityStatus::Closed,
+        s => ActivityStatus::parse(s).ok_or_else(|| value("status", s))?,
+    };
+    a.closed_at = time(columns.closed, "closed_at")?;
+    let minutes = cell(columns.minutes, "minutes")?;
+    if !minutes.is_empty() {
+        a.minutes = Some(minutes.parse().map_err(|_| value("minutes", minutes))?);
+    }
+    let follow = cell(columns.follow, "follow_up_on")?;
+    if !follow.is_empty() {
+        a.follow_up_on = Some(parse_day(follow).ok_or_else(|| {
+            row.error(Problem::BadDate {
+                field: "follow_up_on",
+                value: follow.into(),
+            })
+        })?);
+    }
+    for id in cell(columns.services, "services")?
+        .split([';', ','])
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+    {
+        let found =
+            find_service(id).ok_or_else(|| row.error(Problem::Rule(RuleError::UnknownService(id.into()))))?;
+        a.services.push(found.id.clone());
+    }
+    let hours = cell(columns.hours, "hours")?;
+    if !hours.is_empty() {
+        a.session_minutes = Some(parse_hours(hours).ok_or_else(|| value("hours", hours))?);
+    }
+    // The form's rules, all but the other records': a stand-in council for one
+    // named, no request.
+    let mut draft = a.clone();
+    if matches!(council, CouncilRef::Name(_)) {
+        draft.ine = Some(IneCode(0));
+    } else if let CouncilRef::Code(ine) = council {
+        draft.ine = Some(ine);
+    }
+    draft.request_id = None;
+    let at = effective(&draft);
+    shape_new(&mut draft, at);
+    validate(&draft, now, &Unchecked).map_err(|rule| row.error(problem(rule, row, column)))?;
+    Ok(Row {
+        line: row.line,
+        council,
+        activity: a,
     })
 }
 
-/// The second pass, under the store's lock: the councils (by code or by name) and
-/// the requests must exist; then every row is a new activity, in one change.
-pub fn apply(store: &dyn Store, checked: Checked, now: DateTime<Utc>) -> Result<Imported, IoError> {
-    let councils = store.municipalities().map_err(IoError::Store)?;
+/// The second pass, under the store's lock, given the checked rows as they are
+/// read again: the councils (by code or by name) and the requests must exist;
+/// then every row is a new activity, in one change. Returns how many it made.
+pub(crate) fn apply(
+    store: &dyn Store,
+    councils: &BTreeMap<IneCode, Municipality>,
+    rows: impl Iterator<Item = Result<Row, IoError>>,
+    now: DateTime<Utc>,
+    at: DateTime<Utc>,
+) -> Result<usize, IoError> {
     let mut by_name: HashMap<String, Vec<IneCode>> = HashMap::new();
-    for m in &councils {
+    for m in councils.values() {
         by_name.entry(fold(&m.name)).or_default().push(m.ine);
     }
     let mut known = Records {
-        councils: councils.iter().map(|m| m.ine).collect(),
+        councils: councils.keys().copied().collect(),
         requests: HashMap::new(),
     };
-    // The requests only when a row names one: there can be 100,000 of them.
-    if checked.rows.iter().any(|r| r.activity.request_id.is_some()) {
-        known.requests = store
-            .certificates()
-            .map_err(IoError::Store)?
-            .into_iter()
-            .map(|c| (c.id, c.ine))
-            .collect();
-    }
+    // The requests only once a row names one: there can be 100,000 of them.
+    let mut requests_read = false;
     let user = store.user().to_string();
-    let Checked { rows, tally } = checked;
-    let edits = rows.into_iter().map(
-        |Row {
-             line,
-             council,
-             mut activity,
-         }| {
-            let error = |problem| IoError::Line { line, problem };
-            activity.ine = match council {
-                CouncilRef::Code(ine) => Some(ine),
-                CouncilRef::Name(name) => match by_name.get(&fold(&name)).map(Vec::as_slice) {
-                    Some([ine]) => Some(*ine),
-                    _ => return Err(error(Problem::UnknownCouncilName(name))),
-                },
-                CouncilRef::Training => None,
-            };
-            let at = effective(&activity);
-            let change = log(activity, now, at, &user, &known).map_err(|rule| {
-                error(match rule {
-                    RuleError::UnknownCouncil(ine) => Problem::UnknownCouncil(ine.to_string()),
-                    other => Problem::Rule(other),
-                })
-            })?;
-            Ok(change.edits.into_iter().next().expect("log makes one edit"))
-        },
-    );
-    let (records, _) = commit(store, ChangeKind::ImportActivities, edits, now)?;
-    Ok(Imported::new(tally, records, Vec::new()))
+    let edits = rows.map(|row| {
+        let Row {
+            line,
+            council,
+            mut activity,
+        } = row?;
+        let error = |problem| IoError::Line { line, problem };
+        activity.ine = match council {
+            CouncilRef::Code(ine) => Some(ine),
+            CouncilRef::Name(name) => match by_name.get(&fold(&name)).map(Vec::as_slice) {
+                Some([ine]) => Some(*ine),
+                _ => return Err(error(Problem::UnknownCouncilName(name))),
+            },
+            CouncilRef::Training => None,
+        };
+        if activity.request_id.is_some() && !requests_read {
+            known.requests = store
+                .certificates()
+                .map_err(IoError::Store)?
+                .into_iter()
+                .map(|c| (c.id, c.ine))
+                .collect();
+            requests_read = true;
+        }
+        let effective_at = effective(&activity);
+        let change = log(activity, now, effective_at, &user, &known).map_err(|rule| {
+            error(match rule {
+                RuleError::UnknownCouncil(ine) => Problem::UnknownCouncil(ine.to_string()),
+                other => Problem::Rule(other),
+            })
+        })?;
+        Ok(change.edits.into_iter().next().expect("log makes one edit"))
+    });
+    let (records, _) = commit(store, ChangeKind::ImportActivities, edits, at)?;
+    Ok(records)
 }
 
 #[cfg(test)]

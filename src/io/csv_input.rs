@@ -1,10 +1,22 @@
 //! Reading a spreadsheet's CSV: UTF-8 with or without a BOM, UTF-16, or Windows-1252
 //! (see `encoding`); comma or semicolon, detected; columns found by header name, each once.
+//!
+//! A file is read as a stream, a row at a time, as often as an import needs to
+//! (`CsvFile::rows`): nothing of it is held but the row at hand. Each pass checks
+//! that it read the bytes the first one did.
 
+use super::input_file::{Tracked, open_bounded, refusal};
+use super::sniff::{Decoded, Encoding, sniff};
 use super::{IoError, Problem};
-use std::path::Path;
+use std::cell::RefCell;
+use std::collections::VecDeque;
+use std::fs::File;
+use std::io::{Chain, Cursor, Read, Seek};
+use std::path::{Path, PathBuf};
+use std::rc::Rc;
 
-/// A CSV file read into memory, with the line of each row for messages.
+/// A CSV text read into memory, with the line of each row for messages (small
+/// texts: tests, and what is typed or pasted).
 #[derive(Debug)]
 pub struct CsvTable {
     pub headers: Vec<String>,
@@ -13,7 +25,7 @@ pub struct CsvTable {
     pub was_latin: bool,
 }
 
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub struct CsvRow {
     pub line: u64,
     /// Each cell trimmed, without the quotes `formula::neutralise` puts in.
@@ -26,30 +38,8 @@ pub use super::encoding::decode;
 /// without line breaks is not a spreadsheet.
 pub const MAX_LINE_KB: usize = 64;
 
-/// The physical lines of `text`. A line ends with a line feed, a carriage return and
-/// a line feed (Windows), or a carriage return alone (old Mac spreadsheets), as the
-/// CSV reader ends its records.
-fn lines(text: &str) -> impl Iterator<Item = &str> {
-    text.split('\n')
-        .flat_map(|l| l.strip_suffix('\r').unwrap_or(l).split('\r'))
-}
-
-/// How many line ends `text[from..to]` holds (a `\r\n` counts once, at its `\n`).
-pub(super) fn line_ends(text: &[u8], from: usize, to: usize) -> u64 {
-    let lone_cr = |at: usize| text[at] == b'\r' && text.get(at + 1) != Some(&b'\n');
-    (from..to).filter(|&at| text[at] == b'\n' || lone_cr(at)).count() as u64
-}
-
-/// The first line longer than `MAX_LINE_KB`, counted from 1.
-fn overlong_line(text: &str) -> Option<u64> {
-    lines(text)
-        .position(|line| line.len() > MAX_LINE_KB * 1024)
-        .map(|n| n as u64 + 1)
-}
-
 /// The separator a header line uses: `;` if it has more of them than commas.
-fn separator(text: &str) -> u8 {
-    let header = lines(text).next().unwrap_or("");
+fn separator(header: &str) -> u8 {
     let count = |c: char| {
         let mut quoted = false;
         header
@@ -65,102 +55,354 @@ fn separator(text: &str) -> u8 {
     if count(';') > count(',') { b';' } else { b',' }
 }
 
-pub fn parse(text: &str) -> Result<CsvTable, IoError> {
-    if let Some(line) = overlong_line(text) {
-        return Err(IoError::Line {
-            line,
+/// A line longer than `MAX_LINE_KB`, found as the text is read.
+#[derive(Debug, Clone, Copy)]
+struct LineTooLong(u64);
+
+impl std::fmt::Display for LineTooLong {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "line {} is too long", self.0)
+    }
+}
+
+impl std::error::Error for LineTooLong {}
+
+/// The line ends of the text read so far and not yet passed by the reader: where
+/// each starts and ends (`\r\n` is one). The CSV reader reads ahead a buffer at a
+/// time, so few are kept however long the file.
+#[derive(Default)]
+struct Lines {
+    breaks: VecDeque<(u64, u64)>,
+    /// Line ends the rows have passed.
+    passed: u64,
+    /// Line ends read so far, and bytes.
+    seen: u64,
+    at: u64,
+    /// Where a `\r` was, if the byte after it is not read yet.
+    cr: Option<u64>,
+    line_len: usize,
+}
+
+impl Lines {
+    fn byte(&mut self, b: u8) -> Result<(), LineTooLong> {
+        let at = self.at;
+        self.at += 1;
+        if let Some(cr) = self.cr.take() {
+            match b {
+                b'\n' => {
+                    self.ended(cr, at + 1);
+                    return Ok(());
+                }
+                _ => self.ended(cr, cr + 1),
+            }
+        }
+        match b {
+            b'\n' => self.ended(at, at + 1),
+            b'\r' => self.cr = Some(at),
+            _ => {
+                self.line_len += 1;
+                if self.line_len > MAX_LINE_KB * 1024 {
+                    return Err(LineTooLong(self.seen + 1));
+                }
+            }
+        }
+        Ok(())
+    }
+
+    fn ended(&mut self, start: u64, end: u64) {
+        self.breaks.push_back((start, end));
+        self.seen += 1;
+        self.line_len = 0;
+    }
+
+    fn end_of_text(&mut self) {
+        if let Some(cr) = self.cr.take() {
+            self.ended(cr, cr + 1);
+        }
+    }
+
+    /// The line (from 1) of what starts at `byte`: blank lines before a record count.
+    fn line_at(&mut self, mut byte: u64) -> u64 {
+        while let Some(&(start, end)) = self.breaks.front() {
+            if end <= byte {
+                self.passed += 1;
+            } else if start <= byte {
+                // A record's position can be where the blank lines before it begin,
+                // or on the `\n` of the `\r\n` that ended the row before.
+                byte = end;
+                self.passed += 1;
+            } else {
+                break;
+            }
+            self.breaks.pop_front();
+        }
+        self.passed + 1
+    }
+}
+
+/// Text passing through on its way to the CSV reader, its line ends noted.
+struct Counting<R> {
+    inner: R,
+    lines: Rc<RefCell<Lines>>,
+}
+
+impl<R: Read> Read for Counting<R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        let mut lines = self.lines.borrow_mut();
+        if n == 0 {
+            lines.end_of_text();
+        }
+        for &b in &buf[..n] {
+            lines.byte(b).map_err(std::io::Error::other)?;
+        }
+        Ok(n)
+    }
+}
+
+/// The columns of a file, by header name.
+#[derive(Debug, Clone)]
+pub struct Header {
+    pub names: Vec<String>,
+}
+
+/// A CSV text read a row at a time: blank rows skipped, each with its line.
+pub struct CsvReader<R> {
+    reader: csv::Reader<Chain<Cursor<Vec<u8>>, Counting<R>>>,
+    lines: Rc<RefCell<Lines>>,
+    pub header: Header,
+    record: csv::StringRecord,
+}
+
+impl<R: Read> CsvReader<R> {
+    /// Reads the header line of `text` (UTF-8), which also says the separator.
+    pub fn new(text: R) -> Result<CsvReader<R>, IoError> {
+        let lines = Rc::new(RefCell::new(Lines::default()));
+        let mut counting = Counting {
+            inner: text,
+            lines: lines.clone(),
+        };
+        // The first line (and what came with it), read ahead for its separator.
+        let mut first = Vec::new();
+        let mut chunk = [0u8; 4096];
+        while lines.borrow().seen == 0 {
+            let n = counting.read(&mut chunk).map_err(|e| text_error(&e, 1))?;
+            first.extend_from_slice(&chunk[..n]);
+            if n == 0 {
+                break;
+            }
+        }
+        let header_end = first
+            .iter()
+            .position(|&b| b == b'\n' || b == b'\r')
+            .unwrap_or(first.len());
+        let delimiter = separator(&String::from_utf8_lossy(&first[..header_end]));
+        let mut reader = csv::ReaderBuilder::new()
+            .delimiter(delimiter)
+            .flexible(true)
+            .has_headers(true)
+            .from_reader(Cursor::new(first).chain(counting));
+        let names = reader
+            .headers()
+            .map_err(|e| csv_error(&e, 1))?
+            .iter()
+            .map(|h| h.trim().to_ascii_lowercase())
+            .collect::<Vec<String>>();
+        // Which of two `holder` columns is meant cannot be guessed. Unnamed columns (a
+        // spreadsheet's trailing separators) are never read, so they may repeat.
+        for (i, name) in names.iter().enumerate() {
+            if !name.is_empty() && names[..i].contains(name) {
+                return Err(IoError::DuplicateColumn(name.clone()));
+            }
+        }
+        Ok(CsvReader {
+            reader,
+            lines,
+            header: Header { names },
+            record: csv::StringRecord::new(),
+        })
+    }
+}
+
+/// An error of the text beneath the CSV reader, at `line` if it names none.
+fn text_error(e: &std::io::Error, line: u64) -> IoError {
+    if let Some(refusal) = refusal(e) {
+        return refusal.into();
+    }
+    if let Some(LineTooLong(line)) = e.get_ref().and_then(|e| e.downcast_ref::<LineTooLong>()) {
+        return IoError::Line {
+            line: *line,
             problem: Problem::LineTooLong { max_kb: MAX_LINE_KB },
-        });
+        };
     }
-    let mut reader = csv::ReaderBuilder::new()
-        .delimiter(separator(text))
-        .flexible(true)
-        .has_headers(true)
-        .from_reader(text.as_bytes());
-    let headers = reader
-        .headers()
-        .map_err(|e| IoError::Line {
-            line: 1,
-            problem: Problem::Unreadable(e.to_string()),
-        })?
-        .iter()
-        .map(|h| h.trim().to_ascii_lowercase())
-        .collect::<Vec<String>>();
-    // Which of two `holder` columns is meant cannot be guessed. Unnamed columns (a
-    // spreadsheet's trailing separators) are never read, so they may repeat.
-    for (i, name) in headers.iter().enumerate() {
-        if !name.is_empty() && headers[..i].contains(name) {
-            return Err(IoError::DuplicateColumn(name.clone()));
-        }
+    IoError::Line {
+        line,
+        problem: Problem::Unreadable(e.to_string()),
     }
-    let mut rows = Vec::new();
-    // Lines counted from byte offsets: the reader's own count skips blank lines.
-    let mut counted = (0usize, 1u64);
-    let mut line_at = |byte: u64| {
-        let mut byte = (byte as usize).min(text.len());
-        // A record's position can be where the blank lines before it begin.
-        while matches!(text.as_bytes().get(byte), Some(b'\n' | b'\r')) {
-            byte += 1;
-        }
-        if byte >= counted.0 {
-            counted = (byte, counted.1 + line_ends(text.as_bytes(), counted.0, byte));
-        }
-        counted.1
-    };
-    for record in reader.records() {
-        let record = record.map_err(|e| IoError::Line {
-            line: e.position().map_or(0, |p| line_at(p.byte())),
-            problem: Problem::Unreadable(e.to_string()),
-        })?;
-        let line = record.position().map_or(0, |p| line_at(p.byte()));
-        if record.iter().all(|f| f.trim().is_empty()) {
-            continue;
-        }
-        rows.push(CsvRow {
+}
+
+fn csv_error(e: &csv::Error, line: u64) -> IoError {
+    match e.kind() {
+        csv::ErrorKind::Io(io) => text_error(io, line),
+        _ => IoError::Line {
             line,
-            // Trimmed, and without the quotes an export puts before formulas.
-            fields: record
-                .iter()
-                .map(|f| super::formula::original(f.trim()).into_owned())
-                .collect(),
-        });
+            problem: Problem::Unreadable(e.to_string()),
+        },
     }
+}
+
+impl<R: Read> Iterator for CsvReader<R> {
+    type Item = Result<CsvRow, IoError>;
+
+    fn next(&mut self) -> Option<Result<CsvRow, IoError>> {
+        loop {
+            match self.reader.read_record(&mut self.record) {
+                Ok(false) => return None,
+                Ok(true) => {}
+                Err(e) => {
+                    let line = e
+                        .position()
+                        .map_or(0, |p| self.lines.borrow_mut().line_at(p.byte()));
+                    return Some(Err(csv_error(&e, line)));
+                }
+            }
+            let line = self
+                .record
+                .position()
+                .map_or(0, |p| self.lines.borrow_mut().line_at(p.byte()));
+            if self.record.iter().all(|f| f.trim().is_empty()) {
+                continue;
+            }
+            return Some(Ok(CsvRow {
+                line,
+                // Trimmed, and without the quotes an export puts before formulas.
+                fields: self
+                    .record
+                    .iter()
+                    .map(|f| super::formula::original(f.trim()).into_owned())
+                    .collect(),
+            }));
+        }
+    }
+}
+
+/// A CSV text held in memory, every row read.
+pub fn parse(text: &str) -> Result<CsvTable, IoError> {
+    let mut reader = CsvReader::new(text.as_bytes())?;
+    let rows = reader.by_ref().collect::<Result<Vec<CsvRow>, IoError>>()?;
     Ok(CsvTable {
-        headers,
+        headers: reader.header.names,
         rows,
         was_latin: false,
     })
 }
 
-/// Reads and parses a file of at most `max_mb` MiB (see `input_file`).
-pub fn read(path: &Path, max_mb: u64) -> Result<CsvTable, IoError> {
-    let bytes = super::input_file::read_bounded(path, max_mb)?;
-    let (text, was_latin) = super::encoding::decode_owned(bytes).map_err(|why| IoError::Encoding {
-        path: path.to_path_buf(),
-        why,
-    })?;
-    let mut table = parse(&text)?;
-    table.was_latin = was_latin;
-    Ok(table)
+/// A file to import: checked to be a regular file within `max_mb` MiB, its
+/// encoding told by a first pass over it, then read as often as needed.
+pub struct CsvFile {
+    path: PathBuf,
+    file: File,
+    max_mb: u64,
+    encoding: Encoding,
+    /// Its length and checksum when first read: every later pass must match.
+    sum: (u64, u32),
 }
 
-impl CsvTable {
+impl CsvFile {
+    pub fn open(path: &Path, max_mb: u64) -> Result<CsvFile, IoError> {
+        let file = open_bounded(path, max_mb)?;
+        let mut tracked = Tracked::new(&file, path, max_mb, None);
+        let encoding = sniff(&mut tracked)
+            .map_err(|e| match refusal(&e) {
+                Some(refusal) => refusal.into(),
+                None => IoError::File {
+                    path: path.to_path_buf(),
+                    detail: e.to_string(),
+                },
+            })?
+            .map_err(|why| IoError::Encoding {
+                path: path.to_path_buf(),
+                why,
+            })?;
+        let sum = tracked.sum();
+        Ok(CsvFile {
+            path: path.to_path_buf(),
+            file,
+            max_mb,
+            encoding,
+            sum,
+        })
+    }
+
+    /// True if the file is read as Windows-1252.
+    pub fn was_latin(&self) -> bool {
+        self.encoding == Encoding::Windows1252
+    }
+
+    /// The rows, read from the start once more.
+    pub fn rows(&mut self) -> Result<CsvReader<impl Read + '_>, IoError> {
+        let fail = |e: std::io::Error| IoError::File {
+            path: self.path.clone(),
+            detail: e.to_string(),
+        };
+        self.file.rewind().map_err(fail)?;
+        let raw = Tracked::new(&self.file, &self.path, self.max_mb, Some(self.sum));
+        CsvReader::new(Decoded::new(
+            std::io::BufReader::with_capacity(64 * 1024, raw),
+            self.encoding,
+        ))
+    }
+}
+
+/// Reads and parses a whole file of at most `max_mb` MiB into memory (for tests;
+/// an import streams it, see `CsvFile`).
+pub fn read(path: &Path, max_mb: u64) -> Result<CsvTable, IoError> {
+    let mut file = CsvFile::open(path, max_mb)?;
+    let was_latin = file.was_latin();
+    let mut reader = file.rows()?;
+    let rows = reader.by_ref().collect::<Result<Vec<CsvRow>, IoError>>()?;
+    Ok(CsvTable {
+        headers: reader.header.names.clone(),
+        rows,
+        was_latin,
+    })
+}
+
+impl Header {
     /// The positions of `required` columns, or the list of those missing.
     pub fn columns<const N: usize>(&self, required: [&str; N]) -> Result<[usize; N], IoError> {
         let missing: Vec<String> = required
             .iter()
-            .filter(|c| !self.headers.iter().any(|h| h == *c))
+            .filter(|c| !self.names.iter().any(|h| h == *c))
             .map(|c| c.to_string())
             .collect();
         if !missing.is_empty() {
             return Err(IoError::MissingColumns(missing));
         }
-        Ok(required.map(|c| self.headers.iter().position(|h| h == c).unwrap_or(0)))
+        Ok(required.map(|c| self.names.iter().position(|h| h == c).unwrap_or(0)))
     }
 
     /// The position of an optional column.
     pub fn column(&self, name: &str) -> Option<usize> {
-        self.headers.iter().position(|h| h == name)
+        self.names.iter().position(|h| h == name)
+    }
+}
+
+impl CsvTable {
+    pub fn header(&self) -> Header {
+        Header {
+            names: self.headers.clone(),
+        }
+    }
+
+    /// The positions of `required` columns, or the list of those missing.
+    pub fn columns<const N: usize>(&self, required: [&str; N]) -> Result<[usize; N], IoError> {
+        self.header().columns(required)
+    }
+
+    /// The position of an optional column.
+    pub fn column(&self, name: &str) -> Option<usize> {
+        self.header().column(name)
     }
 }
 
@@ -286,5 +528,77 @@ mod tests {
             ),
             "{err:?}"
         );
+    }
+}
+
+#[cfg(test)]
+mod streaming {
+    use super::*;
+
+    /// A reader that gives one byte at a time: every boundary a chunk can have.
+    struct OneByte<'a>(&'a [u8]);
+
+    impl Read for OneByte<'_> {
+        fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+            match (self.0.split_first(), buf.is_empty()) {
+                (Some((&b, rest)), false) => {
+                    buf[0] = b;
+                    self.0 = rest;
+                    Ok(1)
+                }
+                _ => Ok(0),
+            }
+        }
+    }
+
+    fn rows_of(reader: impl Read) -> Vec<(u64, Vec<String>)> {
+        CsvReader::new(reader)
+            .unwrap()
+            .map(|r| r.map(|row| (row.line, row.fields)).unwrap())
+            .collect()
+    }
+
+    #[test]
+    fn rows_and_their_lines_do_not_depend_on_how_the_text_arrives() {
+        let texts = [
+            "a;b\r\n1;2\r3;4\n5;6\r\n",
+            "a,b\n1,2\n\n\n3,4\n",
+            "a,b\r\r\r1,\"x\ny\"\r\n\r\n2,3",
+            "\"name, full\";role\n\"Puig, Maria\";mayor\n",
+        ];
+        for text in texts {
+            assert_eq!(
+                rows_of(OneByte(text.as_bytes())),
+                rows_of(text.as_bytes()),
+                "{text:?}"
+            );
+        }
+        let lines: Vec<u64> = rows_of(OneByte(texts[2].as_bytes()))
+            .iter()
+            .map(|r| r.0)
+            .collect();
+        assert_eq!(lines, [4, 7], "blank lines and a quoted line break count");
+    }
+
+    #[test]
+    fn the_encoding_is_told_the_same_a_byte_at_a_time() {
+        use crate::io::sniff::sniff;
+        let (latin, _, _) = encoding_rs::WINDOWS_1252.encode("holder\n«JOSÉ» d’Àger\r«ÉÈ»\n");
+        let samples: Vec<Vec<u8>> = vec![
+            "holder\nJosep Solé\n".into(),
+            b"holder\nMart\xED\n".to_vec(),
+            "holder\nJosep Solé\n".bytes().chain(*b"Mart\xED\n").collect(),
+            latin.into_owned(),
+            encoding_rs::SHIFT_JIS.encode("holder\n山田太郎\n").0.into_owned(),
+            "ine;nom\nMercè\n"
+                .encode_utf16()
+                .flat_map(u16::to_le_bytes)
+                .collect(),
+            b"holder\r\xC3".to_vec(),
+        ];
+        for bytes in samples {
+            let whole = sniff(bytes.as_slice()).unwrap();
+            assert_eq!(sniff(OneByte(&bytes)).unwrap(), whole, "{bytes:?}");
+        }
     }
 }

@@ -21,45 +21,34 @@ pub fn decode(bytes: &[u8]) -> Option<(String, bool)> {
 }
 
 /// As `decode`, taking the bytes so that UTF-8, the usual case, is not copied.
+/// The rules are `sniff`'s, which a file is read with one pass at a time.
 pub fn decode_owned(bytes: Vec<u8>) -> Result<(String, bool), NotText> {
-    if let Some((encoding, body)) = utf16(&bytes) {
-        let (text, had_errors) = encoding.decode_without_bom_handling(body);
-        return if had_errors {
-            Err(NotText::Utf16)
-        } else {
-            Ok((text.into_owned(), false))
-        };
-    }
-    let mut bytes = bytes;
-    if bytes.starts_with(b"\xEF\xBB\xBF") {
-        bytes.drain(..3);
-    }
-    let (bytes, bad_at) = match String::from_utf8(bytes) {
-        Ok(text) => return Ok((text, false)),
-        Err(e) => {
-            let at = e.utf8_error().valid_up_to();
-            (e.into_bytes(), at)
+    use super::sniff::{Decoded, Encoding, sniff};
+    use std::io::Read;
+    let encoding = sniff(bytes.as_slice()).unwrap_or(Err(NotText::Utf16))?;
+    match encoding {
+        Encoding::Utf8 { bom } => {
+            let mut bytes = bytes;
+            if bom {
+                bytes.drain(..3);
+            }
+            String::from_utf8(bytes)
+                .map(|text| (text, false))
+                .map_err(|_| NotText::Utf16)
         }
-    };
-    let line_of = |bytes: &[u8], at: usize| 1 + super::csv_input::line_ends(bytes, 0, at);
-    // Rows in UTF-8 beside rows in 1252 (a file pasted together): any reading
-    // would mangle one of them.
-    if let Some(at) = utf8_accents(&bytes) {
-        return Err(NotText::Mixed {
-            utf8: line_of(&bytes, at),
-            other: line_of(&bytes, bad_at),
-        });
+        other => {
+            let mut text = String::new();
+            Decoded::new(bytes.as_slice(), other)
+                .read_to_string(&mut text)
+                .map_err(|_| NotText::Utf16)?;
+            Ok((text, other == Encoding::Windows1252))
+        }
     }
-    let (text, _, _) = encoding_rs::WINDOWS_1252.decode(&bytes);
-    if let Some(at) = implausible_latin(&text) {
-        return Err(NotText::AtLine(line_of(text.as_bytes(), at)));
-    }
-    Ok((text.into_owned(), true))
 }
 
 /// UTF-16 by its BOM, or without one when NULs fill every other byte, as ASCII in
 /// UTF-16 does (`h\0o\0l\0`); the encoding and the bytes after any BOM.
-fn utf16(bytes: &[u8]) -> Option<(&'static encoding_rs::Encoding, &[u8])> {
+pub(super) fn utf16(bytes: &[u8]) -> Option<(&'static encoding_rs::Encoding, &[u8])> {
     if let Some(body) = bytes.strip_prefix(b"\xFF\xFE") {
         return Some((encoding_rs::UTF_16LE, body));
     }
@@ -82,74 +71,35 @@ fn utf16(bytes: &[u8]) -> Option<(&'static encoding_rs::Encoding, &[u8])> {
     }
 }
 
-/// Where the bytes first hold a UTF-8 sequence that Catalan or Spanish text in UTF-8
-/// is made of: an accented letter or sign of Latin-1 (lead byte C2 or C3), typed
-/// punctuation (E2 80 xx: ’ “ ” – — … •) or €. Read as 1252 these are `Â`, `Ã` or `â€`
-/// before a sign or a symbol, which real text never holds. Other well-formed pairs
-/// are common in 1252 text: `É»` in `«JOSÉ»` is C9 BB, a valid UTF-8 pair.
-fn utf8_accents(bytes: &[u8]) -> Option<usize> {
-    let follows = |b: &u8| (0x80..=0xBF).contains(b);
-    bytes.iter().enumerate().find_map(|(i, &b)| {
-        let rest = &bytes[i + 1..];
-        let found = match b {
-            0xC2 | 0xC3 => rest.first().is_some_and(follows),
-            0xE2 => matches!(rest, [0x80, c, ..] if follows(c)) || rest.starts_with(&[0x82, 0xAC]),
-            _ => false,
-        };
-        found.then_some(i)
-    })
-}
+// How UTF-8 and Windows-1252 are told apart (applied byte by byte in `sniff`):
+//
+// - UTF-8 accents. A file that is not UTF-8 but holds a UTF-8 sequence that Catalan
+//   or Spanish text in UTF-8 is made of is refused as mixed: an accented letter or
+//   sign of Latin-1 (lead byte C2 or C3), typed punctuation (E2 80 xx: ’ “ ” – — … •)
+//   or € (E2 82 AC). Read as 1252 these are `Â`, `Ã` or `â€` before a sign or a
+//   symbol, which real text never holds. Other well-formed pairs are common in 1252
+//   text: `É»` in `«JOSÉ»` is C9 BB, a valid UTF-8 pair.
+// - Plausible Latin text. Read as Windows-1252, the file must hold only what
+//   Catalan, Spanish or English data holds (`is_plausible_latin`), and no run of
+//   three or more non-ASCII characters that are not one repeated character:
+//   Shift-JIS lead bytes 0x81–0x9F mostly become `ƒ Š Œ Ž ‚ † ‰ ˜ ž`, DOS code page
+//   850 puts `‚ Š ¡ ¢` where accents go, bytes 1252 leaves undefined (0x81, 0x8D,
+//   0x8F, 0x90, 0x9D) become C1 controls; in these languages an accented letter sits
+//   among ASCII ones (`d’Àger` is the longest usual run, two), while every Shift-JIS
+//   or EUC character is two non-ASCII bytes, so two Japanese characters in a row
+//   (`—é–Ø`, 鈴木) make a run of four. Guillemets around the run do not count: `«Ö»`
+//   is one letter quoted; a no-break space separates as a space does.
+//
+// A Latin file refused by mistake only needs saving as UTF-8, which the message asks
+// for; mojibake let in would be stored for good.
 
 /// What Catalan, Spanish or English data saved as Windows-1252 holds beyond ASCII:
 /// Latin letters with their accents (names from elsewhere too: ü, ø, ß), and the
 /// punctuation people type or a spreadsheet puts in.
-fn is_plausible_latin(c: char) -> bool {
+pub(super) fn is_plausible_latin(c: char) -> bool {
     c.is_ascii()
         || (('À'..='ÿ').contains(&c) && c != '×' && c != '÷')
         || "\u{A0}¡§©ª«®°²³´·º»¿€‘’“”•–—…™".contains(c)
-}
-
-/// Where text decoded as Windows-1252 stops looking like such data, if it does.
-///
-/// Two tests, each cheap and each aimed at how other encodings look when read as 1252:
-/// - a character outside `is_plausible_latin`: Shift-JIS lead bytes 0x81–0x9F mostly
-///   become `ƒ Š Œ Ž ‚ † ‰ ˜ ž`, DOS code page 850 puts `‚ Š ¡ ¢` where accents go, and
-///   bytes 1252 leaves undefined (0x81, 0x8D, 0x8F, 0x90, 0x9D) become C1 controls;
-/// - three or more non-ASCII characters in a row that are not one repeated character:
-///   in these languages an accented letter sits among ASCII ones (`d’Àger` is the
-///   longest usual run, two), while every Shift-JIS or EUC character is two non-ASCII
-///   bytes, so two Japanese characters in a row (`—é–Ø`, 鈴木) make a run of four.
-///   Guillemets around the run do not count: `«Ö»` is one letter quoted.
-///
-/// A Latin file it refuses by mistake only needs saving as UTF-8, which the message asks
-/// for; mojibake let in would be stored for good.
-fn implausible_latin(text: &str) -> Option<usize> {
-    // A run of non-ASCII characters, without one « before it and one » after it.
-    let odd_run = |run: &[char]| {
-        let run = run.strip_prefix(&['«']).unwrap_or(run);
-        let run = run.strip_suffix(&['»']).unwrap_or(run);
-        run.len() >= 3 && run.iter().any(|&c| c != run[0])
-    };
-    let mut run: Vec<char> = Vec::new();
-    let mut run_at = 0;
-    for (at, c) in text.char_indices() {
-        if !is_plausible_latin(c) {
-            return Some(at);
-        }
-        // A no-break space separates as a space does (`«\u{A0}Àger\u{A0}»`).
-        if c.is_ascii() || c == '\u{A0}' {
-            if odd_run(&run) {
-                return Some(run_at);
-            }
-            run.clear();
-            continue;
-        }
-        if run.is_empty() {
-            run_at = at;
-        }
-        run.push(c);
-    }
-    odd_run(&run).then_some(run_at)
 }
 
 #[cfg(test)]

@@ -1,9 +1,12 @@
-//! Imports: all or nothing, in two passes. The first checks the whole file without the
-//! store (encoding, header, every field, every time, the limits), so a file that cannot
-//! be imported never locks it; the second, under the store's lock, finds the councils
-//! and writes the whole file as one change in the store's history.
+//! Imports: all or nothing, in two passes over the file, each reading it a row at a
+//! time and keeping nothing of it. The first checks every row without the store
+//! (encoding, header, every field, every time, the limits), so a file that cannot
+//! be imported never locks it; the second, under the store's lock, reads the rows
+//! again, checks each again, finds its council and gives the store the edits in
+//! batches, as one change in the store's history. A file whose bytes changed
+//! between the passes is refused before anything is written.
 
-use super::csv_input::CsvTable;
+use super::csv_input::{CsvFile, CsvRow, CsvTable, Header};
 use super::{IoError, Problem};
 use crate::domain::certificate::CertificateRequest;
 use crate::domain::municipality::{Contact, ContactRole, IneCode, Municipality};
@@ -12,6 +15,7 @@ use crate::ops::import::{RowError, certificate_edit, contact_edits, validate_con
 use crate::ops::{Field, RuleError};
 use crate::store::{ChangeKind, Edit, ImportBatch, Record, Store};
 use chrono::{DateTime, Utc};
+use std::cell::Cell;
 use std::collections::BTreeMap;
 
 /// The roles each import accepts, as its message lists them.
@@ -48,84 +52,178 @@ pub(crate) fn scrub(text: &str, cleaned: &std::cell::Cell<usize>) -> String {
     out.trim().to_string()
 }
 
-/// Rows that passed every check that needs no store, ready for `apply`.
-#[derive(Debug)]
-pub enum Checked {
-    Contacts(Vec<(u64, IneCode, Contact)>, Tally),
-    Certificates(Vec<(u64, CertificateRequest)>, Tally),
+/// What an import makes: contacts of councils, certificate requests, or the support log's entries.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum What {
+    Contacts,
+    Certificates,
+    Activity,
+}
+
+/// Rows, read afresh for each pass of an import.
+pub trait Source {
+    /// The header and the rows, from the first.
+    fn rows(&mut self) -> Result<(Header, Rows<'_>), IoError>;
+    /// True if the text was decoded from Windows-1252.
+    fn was_latin(&self) -> bool;
+}
+
+pub type Rows<'a> = Box<dyn Iterator<Item = Result<CsvRow, IoError>> + 'a>;
+
+impl Source for CsvFile {
+    fn rows(&mut self) -> Result<(Header, Rows<'_>), IoError> {
+        let reader = CsvFile::rows(self)?;
+        let header = reader.header.clone();
+        Ok((header, Box::new(reader)))
+    }
+
+    fn was_latin(&self) -> bool {
+        CsvFile::was_latin(self)
+    }
+}
+
+impl Source for &CsvTable {
+    fn rows(&mut self) -> Result<(Header, Rows<'_>), IoError> {
+        Ok((self.header(), Box::new(self.rows.iter().cloned().map(Ok))))
+    }
+
+    fn was_latin(&self) -> bool {
+        self.was_latin
+    }
 }
 
 /// What the file held, for the command's message.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Tally {
-    rows: usize,
-    was_latin: bool,
-    cleaned: usize,
+    pub rows: usize,
+    pub was_latin: bool,
+    pub cleaned: usize,
 }
 
-impl Tally {
-    pub(crate) fn of(table: &CsvTable, cleaned: usize) -> Tally {
-        Tally {
-            rows: table.rows.len(),
-            was_latin: table.was_latin,
-            cleaned,
+/// The first pass: every row checked as it is read, with everything but whether
+/// its council exists; nothing kept but counts.
+pub fn check(
+    what: What,
+    source: &mut dyn Source,
+    tz: chrono_tz::Tz,
+    now: DateTime<Utc>,
+) -> Result<Tally, IoError> {
+    let was_latin = source.was_latin();
+    let (header, rows) = source.rows()?;
+    let cleaned = Cell::new(0);
+    let mut count = 0;
+    match what {
+        What::Contacts => {
+            for row in contact_rows(&header, rows, &cleaned)? {
+                row?;
+                count += 1;
+            }
+        }
+        What::Certificates => {
+            for row in certificate_rows(&header, rows, tz, now, &cleaned)? {
+                row?;
+                count += 1;
+            }
+        }
+        What::Activity => {
+            for row in super::activity_import::rows(&header, rows, tz, now, &cleaned)? {
+                row?;
+                count += 1;
+            }
         }
     }
+    Ok(Tally {
+        rows: count,
+        was_latin,
+        cleaned: cleaned.get(),
+    })
 }
 
 /// `ine_code,role,name,phone,email`: adds or replaces the contact with that role and name.
 pub fn contacts_from(store: &dyn Store, table: &CsvTable, at: DateTime<Utc>) -> Result<Imported, IoError> {
-    apply(store, check_contacts(table)?, at)
+    let tz = chrono_tz::Europe::Madrid;
+    check(What::Contacts, &mut &*table, tz, at)?;
+    apply(store, What::Contacts, &mut &*table, tz, at, at)
 }
 
-/// The first pass over a contacts file: everything but whether the councils exist.
-pub fn check_contacts(table: &CsvTable) -> Result<Checked, IoError> {
-    let [ine_c, role_c, name_c] = table.columns(["ine_code", "role", "name"])?;
-    let (phone_c, email_c) = (table.column("phone"), table.column("email"));
-    let cleaned = std::cell::Cell::new(0);
-    let mut rows = Vec::with_capacity(table.rows.len());
-    for row in &table.rows {
-        let ine_text = row.required(ine_c, "ine_code")?;
-        let ine = IneCode::parse(ine_text)
-            .ok_or_else(|| row.error(Problem::UnknownCouncil(ine_text.to_string())))?;
-        let role_text = row.required(role_c, "role")?;
-        let role = ContactRole::parse(role_text)
-            .ok_or_else(|| row.error(Problem::UnknownRole(role_text.into(), CONTACT_ROLES)))?;
-        let name = scrub(row.required(name_c, "name")?, &cleaned);
-        if name.is_empty() {
-            return Err(row.error(Problem::EmptyField("name")));
-        }
-        let optional = |c: Option<usize>, field| -> Result<String, IoError> {
-            match c {
-                Some(c) => Ok(scrub(row.get(c, field)?, &cleaned)),
-                None => Ok(String::new()),
-            }
-        };
-        let contact = Contact {
-            role,
-            name,
-            phone: optional(phone_c, "phone")?,
-            email: optional(email_c, "email")?,
-        };
-        // The form's rules: it would refuse it later, and the council could not be saved.
-        validate_contact(&contact).map_err(|rule| {
-            row.error(match rule {
-                RuleError::TooLong { field, max } => Problem::TooLong {
-                    field: field.name(),
-                    max,
-                },
-                RuleError::BadEmail(email) => Problem::BadEmail(email),
-                other => Problem::EmptyField(other.field().unwrap_or(Field::ContactName).name()),
-            })
-        })?;
-        rows.push((row.line, ine, contact));
+/// The columns of a contacts file.
+struct ContactColumns {
+    ine: usize,
+    role: usize,
+    name: usize,
+    phone: Option<usize>,
+    email: Option<usize>,
+}
+
+/// The rows of a contacts file, each checked as it is read: everything but whether
+/// the council exists.
+fn contact_rows<'a>(
+    header: &Header,
+    rows: Rows<'a>,
+    cleaned: &'a Cell<usize>,
+) -> Result<impl Iterator<Item = Result<(u64, IneCode, Contact), IoError>> + 'a, IoError> {
+    let [ine, role, name] = header.columns(["ine_code", "role", "name"])?;
+    let columns = ContactColumns {
+        ine,
+        role,
+        name,
+        phone: header.column("phone"),
+        email: header.column("email"),
+    };
+    Ok(rows.map(move |row| contact_row(&row?, &columns, cleaned)))
+}
+
+fn contact_row(
+    row: &CsvRow,
+    columns: &ContactColumns,
+    cleaned: &Cell<usize>,
+) -> Result<(u64, IneCode, Contact), IoError> {
+    let ine_text = row.required(columns.ine, "ine_code")?;
+    let ine =
+        IneCode::parse(ine_text).ok_or_else(|| row.error(Problem::UnknownCouncil(ine_text.to_string())))?;
+    let role_text = row.required(columns.role, "role")?;
+    let role = ContactRole::parse(role_text)
+        .ok_or_else(|| row.error(Problem::UnknownRole(role_text.into(), CONTACT_ROLES)))?;
+    let name = scrub(row.required(columns.name, "name")?, cleaned);
+    if name.is_empty() {
+        return Err(row.error(Problem::EmptyField("name")));
     }
-    Ok(Checked::Contacts(rows, Tally::of(table, cleaned.get())))
+    let optional = |c: Option<usize>, field| -> Result<String, IoError> {
+        match c {
+            Some(c) => Ok(scrub(row.get(c, field)?, cleaned)),
+            None => Ok(String::new()),
+        }
+    };
+    let contact = Contact {
+        role,
+        name,
+        phone: optional(columns.phone, "phone")?,
+        email: optional(columns.email, "email")?,
+    };
+    // The form's rules: it would refuse it later, and the council could not be saved.
+    validate_contact(&contact).map_err(|rule| {
+        row.error(match rule {
+            RuleError::TooLong { field, max } => Problem::TooLong {
+                field: field.name(),
+                max,
+            },
+            RuleError::BadEmail(email) => Problem::BadEmail(email),
+            other => Problem::EmptyField(other.field().unwrap_or(Field::ContactName).name()),
+        })
+    })?;
+    Ok((row.line, ine, contact))
 }
 
-/// The second pass, under the store's lock: the councils must exist; then one
-/// change, given to the store in batches.
-pub fn apply(store: &dyn Store, checked: Checked, at: DateTime<Utc>) -> Result<Imported, IoError> {
+/// The second pass, under the store's lock: the rows read and checked again, each
+/// with its council, given to the store in batches as one change.
+pub fn apply(
+    store: &dyn Store,
+    what: What,
+    source: &mut dyn Source,
+    tz: chrono_tz::Tz,
+    now: DateTime<Utc>,
+    at: DateTime<Utc>,
+) -> Result<Imported, IoError> {
     let councils: BTreeMap<IneCode, Municipality> = store
         .municipalities()
         .map_err(IoError::Store)?
@@ -139,16 +237,34 @@ pub fn apply(store: &dyn Store, checked: Checked, at: DateTime<Utc>) -> Result<I
             other => Problem::Unreadable(format!("{other:?}")),
         },
     };
-    match checked {
-        Checked::Contacts(rows, tally) => {
-            let edits = contact_edits(&councils, rows).map_err(unknown)?;
-            let (records, _) = commit(store, ChangeKind::ImportContacts, edits.into_iter().map(Ok), at)?;
-            Ok(Imported::new(tally, records, Vec::new()))
+    let was_latin = source.was_latin();
+    let (header, rows) = source.rows()?;
+    let cleaned = Cell::new(0);
+    let count = Cell::new(0);
+    let counted = rows.inspect(|row| {
+        if row.is_ok() {
+            count.set(count.get() + 1);
         }
-        Checked::Certificates(rows, tally) => {
-            let edits = rows
-                .into_iter()
-                .map(|(line, request)| certificate_edit(&councils, line, request).map_err(unknown));
+    });
+    let (records, created) = match what {
+        What::Contacts => {
+            // Merged per council as they come: what is kept is one copy per council.
+            let mut failure = None;
+            let rows = contact_rows(&header, Box::new(counted), &cleaned)?
+                .map_while(|row| row.map_err(|e| failure = Some(e)).ok());
+            let edits = contact_edits(&councils, rows);
+            if let Some(e) = failure {
+                return Err(e);
+            }
+            let edits = edits.map_err(unknown)?;
+            let (records, _) = commit(store, ChangeKind::ImportContacts, edits.into_iter().map(Ok), at)?;
+            (records, Vec::new())
+        }
+        What::Certificates => {
+            let edits = certificate_rows(&header, Box::new(counted), tz, now, &cleaned)?.map(|row| {
+                let (line, request) = row?;
+                certificate_edit(&councils, line, request).map_err(unknown)
+            });
             let (records, applied) = commit(store, ChangeKind::ImportCertificates, edits, at)?;
             let created = applied
                 .into_iter()
@@ -157,9 +273,20 @@ pub fn apply(store: &dyn Store, checked: Checked, at: DateTime<Utc>) -> Result<I
                     _ => None,
                 })
                 .collect();
-            Ok(Imported::new(tally, records, created))
+            (records, created)
         }
-    }
+        What::Activity => {
+            let rows = super::activity_import::rows(&header, Box::new(counted), tz, now, &cleaned)?;
+            let records = super::activity_import::apply(store, &councils, rows, now, at)?;
+            (records, Vec::new())
+        }
+    };
+    let tally = Tally {
+        rows: count.get(),
+        was_latin,
+        cleaned: cleaned.get(),
+    };
+    Ok(Imported::new(tally, records, created))
 }
 
 /// Reads a yes/no cell as spreadsheets write it.
@@ -179,19 +306,39 @@ pub fn certificates_from(
     tz: chrono_tz::Tz,
     at: DateTime<Utc>,
 ) -> Result<Imported, IoError> {
-    apply(store, check_certificates(table, tz, at)?, at)
+    check(What::Certificates, &mut &*table, tz, at)?;
+    apply(store, What::Certificates, &mut &*table, tz, at, at)
 }
 
-/// The first pass over a certificates file: every rule a request obeys (the same as the
-/// form's and `cert add`'s, no time after `now`), but whether the councils exist.
-pub fn check_certificates(
-    table: &CsvTable,
+/// The columns of a certificates file.
+#[derive(Clone, Copy)]
+struct CertColumns {
+    ine_c: usize,
+    holder_c: usize,
+    role_c: usize,
+    type_c: usize,
+    op_c: usize,
+    urgent_c: usize,
+    status_c: usize,
+    received_c: usize,
+    issued_c: usize,
+    reason_c: Option<usize>,
+    notes_c: Option<usize>,
+    filed_c: Option<usize>,
+    delivered_c: Option<usize>,
+    status_reason_c: Option<usize>,
+}
+
+/// The rows of a certificates file, each checked as it is read: every rule a request
+/// obeys (the same as the form's and `cert add`'s, no time after `now`), but whether
+/// its council exists.
+fn certificate_rows<'a>(
+    header: &Header,
+    rows: Rows<'a>,
     tz: chrono_tz::Tz,
     now: DateTime<Utc>,
-) -> Result<Checked, IoError> {
-    use crate::domain::catalog::cert_type;
-    use crate::domain::certificate::{CertStatus, HolderRole, Operation};
-    use crate::domain::localtime::{TimeError, parse_time};
+    cleaned: &'a Cell<usize>,
+) -> Result<impl Iterator<Item = Result<(u64, CertificateRequest), IoError>> + 'a, IoError> {
     let [
         ine_c,
         holder_c,
@@ -202,7 +349,7 @@ pub fn check_certificates(
         status_c,
         received_c,
         issued_c,
-    ] = table.columns([
+    ] = header.columns([
         "ine_code",
         "holder",
         "role",
@@ -214,125 +361,164 @@ pub fn check_certificates(
         "issued_at",
     ])?;
     let [reason_c, notes_c, filed_c, delivered_c, status_reason_c] =
-        ["reason", "notes", "filed_at", "delivered_at", "status_reason"].map(|c| table.column(c));
-    let mut rows = Vec::with_capacity(table.rows.len());
-    let cleaned = std::cell::Cell::new(0);
-    for row in &table.rows {
-        let ine_text = row.required(ine_c, "ine_code")?;
-        let ine =
-            IneCode::parse(ine_text).ok_or_else(|| row.error(Problem::UnknownCouncil(ine_text.into())))?;
-        let holder = scrub(row.required(holder_c, "holder")?, &cleaned);
-        let role_text = row.required(role_c, "role")?;
-        let role = HolderRole::parse(role_text)
-            .ok_or_else(|| row.error(Problem::UnknownRole(role_text.into(), HOLDER_ROLES)))?;
-        let type_text = row.required(type_c, "type")?;
-        let ty = cert_type(type_text).ok_or_else(|| row.error(Problem::UnknownType(type_text.into())))?;
-        let op_text = row.get(op_c, "operation")?;
-        let operation = if op_text.is_empty() {
-            Operation::New
-        } else {
-            Operation::parse(op_text).ok_or_else(|| {
-                row.error(Problem::UnknownValue {
-                    field: "operation",
-                    value: op_text.into(),
-                })
-            })?
-        };
-        let urgent_text = row.get(urgent_c, "urgent")?;
-        let urgent = parse_bool(urgent_text).ok_or_else(|| {
+        ["reason", "notes", "filed_at", "delivered_at", "status_reason"].map(|c| header.column(c));
+    let columns = CertColumns {
+        ine_c,
+        holder_c,
+        role_c,
+        type_c,
+        op_c,
+        urgent_c,
+        status_c,
+        received_c,
+        issued_c,
+        reason_c,
+        notes_c,
+        filed_c,
+        delivered_c,
+        status_reason_c,
+    };
+    Ok(rows.map(move |row| certificate_row(&row?, columns, tz, now, cleaned)))
+}
+
+fn certificate_row(
+    row: &CsvRow,
+    columns: CertColumns,
+    tz: chrono_tz::Tz,
+    now: DateTime<Utc>,
+    cleaned: &Cell<usize>,
+) -> Result<(u64, CertificateRequest), IoError> {
+    use crate::domain::catalog::cert_type;
+    use crate::domain::certificate::{CertStatus, HolderRole, Operation};
+    use crate::domain::localtime::{TimeError, parse_time};
+    let CertColumns {
+        ine_c,
+        holder_c,
+        role_c,
+        type_c,
+        op_c,
+        urgent_c,
+        status_c,
+        received_c,
+        issued_c,
+        reason_c,
+        notes_c,
+        filed_c,
+        delivered_c,
+        status_reason_c,
+    } = columns;
+    let ine_text = row.required(ine_c, "ine_code")?;
+    let ine = IneCode::parse(ine_text).ok_or_else(|| row.error(Problem::UnknownCouncil(ine_text.into())))?;
+    let holder = scrub(row.required(holder_c, "holder")?, cleaned);
+    let role_text = row.required(role_c, "role")?;
+    let role = HolderRole::parse(role_text)
+        .ok_or_else(|| row.error(Problem::UnknownRole(role_text.into(), HOLDER_ROLES)))?;
+    let type_text = row.required(type_c, "type")?;
+    let ty = cert_type(type_text).ok_or_else(|| row.error(Problem::UnknownType(type_text.into())))?;
+    let op_text = row.get(op_c, "operation")?;
+    let operation = if op_text.is_empty() {
+        Operation::New
+    } else {
+        Operation::parse(op_text).ok_or_else(|| {
             row.error(Problem::UnknownValue {
-                field: "urgent",
-                value: urgent_text.into(),
+                field: "operation",
+                value: op_text.into(),
             })
-        })?;
-        let status_text = row.required(status_c, "status")?;
-        let status = CertStatus::parse(status_text).ok_or_else(|| {
-            row.error(Problem::UnknownValue {
-                field: "status",
-                value: status_text.into(),
-            })
-        })?;
-        let time = |index: Option<usize>, field: &'static str| -> Result<Option<DateTime<Utc>>, IoError> {
-            let Some(index) = index else {
-                return Ok(None);
-            };
-            let text = row.get(index, field)?;
-            if text.is_empty() {
-                return Ok(None);
-            }
-            let value = text.into();
-            parse_time(text, tz).map(Some).map_err(|e| {
-                row.error(match e {
-                    TimeError::Unreadable => Problem::BadDate { field, value },
-                    TimeError::Skipped => Problem::NoSuchHour {
-                        field,
-                        value,
-                        tz: tz.name().to_string(),
-                    },
-                })
-            })
+        })?
+    };
+    let urgent_text = row.get(urgent_c, "urgent")?;
+    let urgent = parse_bool(urgent_text).ok_or_else(|| {
+        row.error(Problem::UnknownValue {
+            field: "urgent",
+            value: urgent_text.into(),
+        })
+    })?;
+    let status_text = row.required(status_c, "status")?;
+    let status = CertStatus::parse(status_text).ok_or_else(|| {
+        row.error(Problem::UnknownValue {
+            field: "status",
+            value: status_text.into(),
+        })
+    })?;
+    let time = |index: Option<usize>, field: &'static str| -> Result<Option<DateTime<Utc>>, IoError> {
+        let Some(index) = index else {
+            return Ok(None);
         };
-        let received_at = time(Some(received_c), "received_at")?
-            .ok_or_else(|| row.error(Problem::EmptyField("received_at")))?;
-        let issued_at = time(Some(issued_c), "issued_at")?;
-        if status.is_issued() && issued_at.is_none() {
-            return Err(row.error(Problem::EmptyField("issued_at")));
+        let text = row.get(index, field)?;
+        if text.is_empty() {
+            return Ok(None);
         }
-        let text_of = |c: Option<usize>, field| -> Result<String, IoError> {
-            Ok(c.map(|c| row.get(c, field))
-                .transpose()?
-                .map(|t| scrub(t, &cleaned))
-                .unwrap_or_default())
-        };
-        let request = CertificateRequest {
-            id: 0,
-            ine,
-            holder,
-            role,
-            cert_type: ty.code.clone(),
-            operation,
-            urgent,
-            reason: text_of(reason_c, "reason")?,
-            status,
-            received_at,
-            filed_at: time(filed_c, "filed_at")?,
-            issued_at,
-            delivered_at: time(delivered_c, "delivered_at")?,
-            notes: text_of(notes_c, "notes")?,
-            appointment_attached: false,
-            delivery_sheet_signed: status == CertStatus::Delivered,
-            status_reason: text_of(status_reason_c, "status_reason")?,
-            renews: None,
-        };
-        validate_request(&request, now).map_err(|rule| {
-            row.error(match rule {
-                RuleError::TooLong { field, max } => Problem::TooLong {
-                    field: field.name(),
-                    max,
+        let value = text.into();
+        parse_time(text, tz).map(Some).map_err(|e| {
+            row.error(match e {
+                TimeError::Unreadable => Problem::BadDate { field, value },
+                TimeError::Skipped => Problem::NoSuchHour {
+                    field,
+                    value,
+                    tz: tz.name().to_string(),
                 },
-                RuleError::UrgentWithoutReason => Problem::UrgentWithoutReason(role_text.into()),
-                RuleError::InFuture(field) => {
-                    let column = match field {
-                        Field::FiledAt => filed_c,
-                        Field::IssuedAt => Some(issued_c),
-                        Field::DeliveredAt => delivered_c,
-                        _ => Some(received_c),
-                    };
-                    Problem::InFuture {
-                        field: field.name(),
-                        value: column
-                            .and_then(|c| row.get(c, "").ok())
-                            .unwrap_or_default()
-                            .to_string(),
-                    }
-                }
-                RuleError::IssuedBeforeReceived => Problem::IssuedBeforeReceived,
-                other => Problem::EmptyField(other.field().unwrap_or(Field::Holder).name()),
             })
-        })?;
-        rows.push((row.line, request));
+        })
+    };
+    let received_at = time(Some(received_c), "received_at")?
+        .ok_or_else(|| row.error(Problem::EmptyField("received_at")))?;
+    let issued_at = time(Some(issued_c), "issued_at")?;
+    if status.is_issued() && issued_at.is_none() {
+        return Err(row.error(Problem::EmptyField("issued_at")));
     }
-    Ok(Checked::Certificates(rows, Tally::of(table, cleaned.get())))
+    let text_of = |c: Option<usize>, field| -> Result<String, IoError> {
+        Ok(c.map(|c| row.get(c, field))
+            .transpose()?
+            .map(|t| scrub(t, cleaned))
+            .unwrap_or_default())
+    };
+    let request = CertificateRequest {
+        id: 0,
+        ine,
+        holder,
+        role,
+        cert_type: ty.code.clone(),
+        operation,
+        urgent,
+        reason: text_of(reason_c, "reason")?,
+        status,
+        received_at,
+        filed_at: time(filed_c, "filed_at")?,
+        issued_at,
+        delivered_at: time(delivered_c, "delivered_at")?,
+        notes: text_of(notes_c, "notes")?,
+        appointment_attached: false,
+        delivery_sheet_signed: status == CertStatus::Delivered,
+        status_reason: text_of(status_reason_c, "status_reason")?,
+        renews: None,
+    };
+    validate_request(&request, now).map_err(|rule| {
+        row.error(match rule {
+            RuleError::TooLong { field, max } => Problem::TooLong {
+                field: field.name(),
+                max,
+            },
+            RuleError::UrgentWithoutReason => Problem::UrgentWithoutReason(role_text.into()),
+            RuleError::InFuture(field) => {
+                let column = match field {
+                    Field::FiledAt => filed_c,
+                    Field::IssuedAt => Some(issued_c),
+                    Field::DeliveredAt => delivered_c,
+                    _ => Some(received_c),
+                };
+                Problem::InFuture {
+                    field: field.name(),
+                    value: column
+                        .and_then(|c| row.get(c, "").ok())
+                        .unwrap_or_default()
+                        .to_string(),
+                }
+            }
+            RuleError::IssuedBeforeReceived => Problem::IssuedBeforeReceived,
+            other => Problem::EmptyField(other.field().unwrap_or(Field::Holder).name()),
+        })
+    })?;
+    Ok((row.line, request))
 }
 
 impl Imported {
@@ -386,5 +572,16 @@ pub(crate) fn commit(
         import.append(batch).map_err(IoError::Store)?;
     }
     let applied = import.commit(at).map_err(IoError::Store)?;
+    // Applied but not on disk (the disk filled before the flush): not imported. The
+    // store keeps it only in memory, and a command ends without it.
+    if !applied.durable {
+        let cause = store.unsaved().cause.unwrap_or_else(|| {
+            crate::store::StoreError::io(
+                store.location().to_string(),
+                std::io::Error::from_raw_os_error(libc::ENOSPC),
+            )
+        });
+        return Err(IoError::Store(cause));
+    }
     Ok((count, applied.edits))
 }

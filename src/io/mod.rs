@@ -12,6 +12,7 @@ pub mod input_file;
 pub mod output;
 pub mod report;
 mod report_activity;
+pub mod sniff;
 
 use crate::i18n::{I18n, Msg};
 use std::path::PathBuf;
@@ -38,6 +39,8 @@ pub enum IoError {
     OutputNotAFile { path: PathBuf },
     /// Larger than `import_max_mb`.
     TooBig { path: PathBuf, max_mb: u64 },
+    /// The file changed between the import's check and its writing: nothing written.
+    Changed { path: PathBuf },
     /// The header lacks required columns.
     MissingColumns(Vec<String>),
     /// The header names a column twice.
@@ -177,6 +180,7 @@ impl IoError {
                 Msg::err_file_too_big,
                 &[("path", &path.display()), ("max", max_mb)],
             ),
+            IoError::Changed { path } => t.f(Msg::err_import_changed, &[("path", &path.display())]),
             IoError::MissingColumns(columns) => {
                 t.f(Msg::err_missing_columns, &[("columns", &columns.join(", "))])
             }

@@ -60,6 +60,13 @@ pub enum StoreError {
     },
     #[error("{0}")]
     Codec(String),
+    /// A write failed midway and the backend cannot take more until the program
+    /// opens the store again (sled: its engine could not be closed).
+    #[error("the store {0} stopped taking changes after a failed write; start ocsae again")]
+    Stalled(String),
+    /// The disk lacks the room a write needs (`needed` bytes, `free` now).
+    #[error("{path}: the disk is full ({free} bytes free, {needed} needed)")]
+    NoRoom { path: PathBuf, needed: u64, free: u64 },
     /// A location this build cannot open (a `postgresql://` one, for now).
     #[error("{0}: this kind of store is not supported yet")]
     Unsupported(String),
@@ -98,7 +105,15 @@ impl StoreError {
 
     /// Whether the disk is full, whatever layer said so.
     pub fn disk_full(&self) -> bool {
-        self.io_source().is_some_and(is_disk_full)
+        matches!(self, StoreError::NoRoom { .. }) || self.io_source().is_some_and(is_disk_full)
+    }
+
+    /// Whether the disk itself has no room left (not a quota, not a size limit).
+    pub fn no_space(&self) -> bool {
+        matches!(self, StoreError::NoRoom { .. })
+            || self.io_source().is_some_and(|e| {
+                e.raw_os_error() == Some(libc::ENOSPC) || e.kind() == std::io::ErrorKind::StorageFull
+            })
     }
 
     /// The system's error number, if the error came from the system.
@@ -114,6 +129,13 @@ impl StoreError {
     /// The message in the user's language, saying how long ago a conflicting
     /// change was made as seen at `now`.
     pub fn localize_at(&self, t: &I18n, now: DateTime<Utc>) -> String {
+        if let StoreError::NoRoom { needed, free, .. } = self {
+            let kb = |bytes: &u64| bytes.div_ceil(1024);
+            return t.f(
+                Msg::err_disk_room,
+                &[("needed", &kb(needed)), ("free", &kb(free))],
+            );
+        }
         if self.disk_full() {
             return t.t(Msg::err_disk_full).to_string();
         }
@@ -158,6 +180,8 @@ impl StoreError {
             StoreError::Backend { detail, .. } => t.f(Msg::err_store_write, &[("detail", detail)]),
             StoreError::Codec(detail) => t.f(Msg::err_store_write, &[("detail", detail)]),
             StoreError::Unsupported(location) => t.f(Msg::err_store_unsupported, &[("path", location)]),
+            StoreError::Stalled(location) => t.f(Msg::err_store_stalled, &[("path", location)]),
+            StoreError::NoRoom { .. } => t.t(Msg::err_disk_full).to_string(),
         }
     }
 }

@@ -215,6 +215,36 @@ pub fn shared_settings(location: &Location) -> Result<Option<SharedSettings>> {
     }
 }
 
+/// The stores this process could not close normally (a write failed midway and
+/// the backend never let go), for a last word before it exits.
+pub fn stalled() -> Vec<String> {
+    self::sled::stalled()
+}
+
+/// Something about a store the person should know, though it opened.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum StoreWarning {
+    /// The store's directory is another user's, and others may read it: they can
+    /// lock its owner out, and read what it holds.
+    OpenToOthers { path: String, owner: u32 },
+}
+
+impl StoreWarning {
+    pub fn localize(&self, t: &crate::i18n::I18n) -> String {
+        match self {
+            StoreWarning::OpenToOthers { path, owner } => t.f(
+                crate::i18n::Msg::warn_store_open_to_others,
+                &[("path", path), ("owner", owner)],
+            ),
+        }
+    }
+}
+
+/// The warnings about the stores opened so far, each given once.
+pub fn take_warnings() -> Vec<StoreWarning> {
+    self::sled::take_warnings()
+}
+
 /// Makes every file this process creates private to its user. The store lives
 /// on a shared server; umask is process-wide, which is what we want for exports too.
 pub fn private_umask() {

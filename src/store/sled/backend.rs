@@ -18,14 +18,6 @@ impl SledStore {
             .iter()
             .all(|&k| engine.trees[super::tree_index(k)].is_empty()))
     }
-
-    /// The first records written make the directory private, even one made
-    /// beforehand readable by all.
-    fn make_private(&self) -> Result<()> {
-        use std::os::unix::fs::PermissionsExt;
-        let private = fs::Permissions::from_mode(0o700);
-        fs::set_permissions(&self.dir, private).map_err(|e| StoreError::io(&self.dir, e))
-    }
 }
 
 impl Store for SledStore {
@@ -53,9 +45,6 @@ impl Store for SledStore {
 
     fn apply(&self, change: Change, at: DateTime<Utc>) -> Result<Applied> {
         let _writing = self.write_lock();
-        if !change.edits.is_empty() && self.holds_no_records()? {
-            self.make_private()?;
-        }
         let stacks = match change.undoable {
             true => StackMove::Do,
             false => StackMove::Keep,

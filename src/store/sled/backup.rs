@@ -144,6 +144,8 @@ impl SledStore {
             })?;
         drop(engine);
         self.flush()?;
+        // The history may now be shorter than the one noted as acknowledged.
+        self.all_saved(self.last_history_seq());
         Ok(())
     }
 }

@@ -1,14 +1,19 @@
 //! sled itself: opening it, knowing when it has let go of its files, and the
 //! leftovers of its writes that failed.
 
-use super::{Kind, Result, StoreError, damaged, keys, location};
+use super::{Kind, Result, StoreError, damaged, keys, location, plain};
 use crate::store::is_disk_full;
 use std::collections::BTreeSet;
 use std::ffi::OsString;
 use std::fs::{self, File};
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::time::Duration;
 
 pub(super) const SLED_DIR: &str = "sled";
+
+/// How long closing sled may take after one of its writes failed.
+const CLOSE_WAIT: Duration = Duration::from_secs(3);
 
 /// An open database and its trees, in `T_*` order, the kinds' trees last. The
 /// trees are declared first, so they are dropped before the database.
@@ -19,13 +24,50 @@ pub(super) struct Engine {
 
 impl Engine {
     pub(super) fn new(db: sled::Db, dir: &Path) -> Result<Engine> {
-        let tree = |name: &str| db.open_tree(name).map_err(|e| damaged(dir, e));
+        let tree = |name: &str| db.open_tree(name).map_err(|e| damaged(dir, plain(&e)));
         let mut trees = vec![tree("meta")?, tree("history")?, tree("history_index")?];
         for kind in Kind::ALL {
             trees.push(tree(keys::tree_name(kind))?);
         }
         Ok(Engine { trees, db })
     }
+}
+
+/// Closes an engine: drops this last handle and so sled's trees, each of which
+/// flushes as it goes. If one of sled's writes failed (`after_failure`) that can
+/// wait forever: sled 0.34 counts a writer in its log buffer before writing a blob
+/// and never uncounts it if that write fails (a full disk), so the buffer is never
+/// written and every later flush waits for it, with no error ever raised. The drop
+/// then runs on a thread of its own, waited for `CLOSE_WAIT` at most; false if it
+/// did not end: that sled will never write again, and holds its files until the
+/// process exits.
+pub(super) fn close(engine: Arc<Engine>, after_failure: bool) -> bool {
+    if !after_failure {
+        drop(engine);
+        return true;
+    }
+    // Handed over once the thread runs: if it cannot start, the engine stays here,
+    // and is left as it is rather than dropped on this thread.
+    let (give, take) = std::sync::mpsc::channel::<Arc<Engine>>();
+    let (done, closed) = std::sync::mpsc::channel();
+    let spawned = std::thread::Builder::new()
+        .name("ocsae-close".into())
+        .spawn(move || {
+            if let Ok(engine) = take.recv() {
+                drop(engine);
+                let _ = done.send(());
+            }
+        });
+    if let Err(e) = spawned {
+        tracing::error!("could not start a thread to close the database: {e}");
+        std::mem::forget(engine);
+        return false;
+    }
+    if let Err(e) = give.send(engine) {
+        std::mem::forget(e.0);
+        return false;
+    }
+    closed.recv_timeout(CLOSE_WAIT).is_ok()
 }
 
 pub(super) fn open_sled(dir: &Path) -> Result<sled::Db> {
@@ -63,7 +105,7 @@ pub(super) fn open_sled(dir: &Path) -> Result<sled::Db> {
             remove_abandoned_snapshots(&path);
             Err(StoreError::io(path, e))
         }
-        Ok(Err(e)) => Err(damaged(dir, e)),
+        Ok(Err(e)) => Err(damaged(dir, plain(&e))),
         Err(_) => Err(damaged(dir, "the storage engine could not read it")),
     }
 }

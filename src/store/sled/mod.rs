@@ -11,6 +11,7 @@ mod backend;
 mod backup;
 pub(crate) mod codec;
 mod commit;
+mod damaged;
 mod engine;
 mod history;
 mod history_index;
@@ -18,6 +19,7 @@ mod import;
 mod keys;
 mod lock;
 mod pending;
+mod private;
 pub mod quiet;
 mod read_copy;
 mod recovery;
@@ -27,10 +29,12 @@ mod stacks;
 
 use super::{Kind, Location, Record, Result, StoreError};
 use engine::{Engine, SLED_DIR, open_sled, wait_for_sled_release};
+use std::collections::BTreeSet;
+use std::ffi::OsString;
 use std::fs;
 use std::os::unix::fs::DirBuilderExt;
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicBool, AtomicI32, Ordering::SeqCst};
+use std::sync::atomic::{AtomicBool, AtomicI32, AtomicU64, Ordering::SeqCst};
 use std::sync::{Arc, Mutex, RwLock};
 
 /// Indexes of the trees in a transaction, in `Engine::trees` order; the kinds'
@@ -64,6 +68,14 @@ pub struct SledStore {
     write_error: Mutex<Option<StoreError>>,
     /// Blobs written by transactions that failed: nothing refers to them.
     orphans: Mutex<Vec<PathBuf>>,
+    /// The blobs there were at the last flush that worked: one written since by a
+    /// change that never reached the disk may or may not be referred to by what did.
+    durable_blobs: Mutex<BTreeSet<OsString>>,
+    /// sled could not be closed after a write failed (see `engine::close`): it will
+    /// write nothing more, and cannot be opened again in this process.
+    stalled: AtomicBool,
+    /// The room a retry found too little, after it failed for want of it (0 if none).
+    room_failed: AtomicU64,
     /// Something was written since the store was opened.
     wrote: AtomicBool,
     /// One change at a time in this process: ids and sequence numbers are read
@@ -112,7 +124,26 @@ impl SledStore {
             .mode(0o700)
             .create(dir)
             .map_err(|e| StoreError::io(dir, e))?;
+        private::secure(dir)?;
         let lock = lock::StoreLock::take(dir)?;
+        SledStore::open_held(dir, lock, options)
+    }
+
+    /// Locks the directory `dir` (which must exist) without opening a store in it:
+    /// for a restore, which holds it from its first look to its last removal.
+    pub fn lock_dir(dir: &Path) -> Result<DirLock> {
+        DirLock::take(dir)
+    }
+
+    /// `open`, in a directory this process has locked already with `held`.
+    pub fn open_locked(dir: &Path, held: &DirLock) -> Result<SledStore> {
+        super::private_umask();
+        private::secure(dir)?;
+        let lock = lock::StoreLock::sharing(held, dir)?;
+        SledStore::open_held(dir, lock, OpenOptions::default())
+    }
+
+    fn open_held(dir: &Path, lock: lock::StoreLock, options: OpenOptions) -> Result<SledStore> {
         if let Some(found) = schema::read_version_file(dir)?
             && found > schema::CURRENT
         {
@@ -167,7 +198,7 @@ impl SledStore {
                 // sled stopped for want of space while settling its files: they are
                 // still the ones the seal vouched for, so the seal goes back on.
                 if e.disk_full() && wait_for_sled_release(&sled_dir) {
-                    let _ = seal::write(dir, &sled_dir);
+                    let _ = seal::write(dir, &sled_dir, &[]);
                 }
                 return Err(e);
             }
@@ -183,6 +214,9 @@ impl SledStore {
             pending: Mutex::new(Vec::new()),
             write_error: Mutex::new(None),
             orphans: Mutex::new(Vec::new()),
+            durable_blobs: Mutex::new(engine::blobs(&sled_dir)),
+            stalled: AtomicBool::new(false),
+            room_failed: AtomicU64::new(0),
             wrote: AtomicBool::new(false),
             writing: Mutex::new(()),
             _lock: lock,
@@ -218,6 +252,9 @@ impl SledStore {
 
     /// Refuses a change the disk cannot take, or one sled would refuse.
     fn check_writable(&self) -> Result<()> {
+        if self.stalled.load(SeqCst) {
+            return Err(StoreError::Stalled(location(&self.dir)));
+        }
         match self.broken.load(SeqCst) {
             0 if !self.is_open() => Err(self.closed()),
             0 => Ok(()),
@@ -273,7 +310,7 @@ impl SledStore {
     /// The records of `kind`'s tree, in key order, decoded one at a time.
     pub(super) fn scan(&self, kind: Kind) -> Result<impl Iterator<Item = Result<Record>> + '_> {
         Ok(self.tree(kind)?.iter().map(move |item| {
-            let (_, value) = item.map_err(|e| damaged(&self.dir, e))?;
+            let (_, value) = item.map_err(|e| damaged(&self.dir, plain(&e)))?;
             keys::decode_value(kind, &value).map_err(|e| damaged(&self.dir, e))
         }))
     }
@@ -302,43 +339,105 @@ impl Drop for SledStore {
     fn drop(&mut self) {
         let sled_dir = self.dir.join(SLED_DIR);
         let engine = self.engine.get_mut().ok().and_then(Option::take);
+        let failed = self.broken.load(SeqCst) != 0;
         let Some(engine) = engine else {
-            // sled could not be reopened after a write error: the next open checks everything.
-            self.remove_orphans();
+            match self.stalled.load(SeqCst) {
+                true => self.seal_as_left(),
+                // sled could not be reopened after a write error: the next open checks everything.
+                false => self.remove_orphans(),
+            }
             return;
         };
-        if self.broken.load(SeqCst) == 0 {
+        if !failed {
             let _ = engine.db.flush();
         }
         let unsaved = self.pending.lock().map_or(0, |p| p.len());
         if unsaved > 0 {
             tracing::warn!(changes = unsaved, "closing with changes not on disk");
         }
-        drop(engine);
+        if !engine::close(engine, failed) {
+            self.stall();
+            self.seal_as_left();
+            return;
+        }
         if !wait_for_sled_release(&sled_dir) {
             return;
         }
         self.remove_orphans();
-        if self.wrote.load(SeqCst) {
-            settle(&self.dir);
-        }
-        if let Err(e) = seal::write(&self.dir, &sled_dir) {
+        let settled = self.wrote.load(SeqCst) && settle(&self.dir);
+        // Once sled has opened them again, the blobs left are the ones it keeps.
+        let unsure = match settled || !failed {
+            true => Vec::new(),
+            false => self.unsure_blobs(),
+        };
+        if let Err(e) = seal::write(&self.dir, &sled_dir, &unsure) {
             tracing::warn!("could not seal {}: {e}", self.dir.display());
         }
     }
+}
+
+impl SledStore {
+    /// sled could not be closed: it waits for a write that will never come, and
+    /// holds its files until the process exits. Said on stderr at exit (`stalled`).
+    fn stall(&self) {
+        self.stalled.store(true, SeqCst);
+        tracing::error!(
+            "{}: the database could not be closed after a failed write; it is sealed as it was left",
+            self.dir.display()
+        );
+        if let Ok(mut stalled) = STALLED.lock() {
+            stalled.push(location(&self.dir));
+        }
+    }
+
+    /// Seals the files of a sled that could not be closed. It writes nothing more:
+    /// the buffer it waits for can never be written. What the disk holds is what a
+    /// crash would leave, which sled's next open reads as after one (a transaction
+    /// cut short is dropped whole); the blobs of the failed transactions go (they
+    /// were for that buffer), and those of changes never flushed are not vouched for.
+    fn seal_as_left(&self) {
+        self.remove_orphans();
+        let unsure = self.unsure_blobs();
+        if let Err(e) = seal::write(&self.dir, &self.dir.join(SLED_DIR), &unsure) {
+            tracing::warn!("could not seal {}: {e}", self.dir.display());
+        }
+    }
+
+    /// The blobs written since the last flush that worked.
+    fn unsure_blobs(&self) -> Vec<PathBuf> {
+        match self.durable_blobs.lock() {
+            Ok(durable) => engine::new_blobs(&self.dir.join(SLED_DIR), &durable),
+            Err(_) => Vec::new(),
+        }
+    }
+}
+
+pub use damaged::SetAside;
+pub use lock::DirLock;
+pub use private::take_warnings;
+
+/// The stores of this process whose database could not be closed (see `SledStore::stall`).
+static STALLED: Mutex<Vec<String>> = Mutex::new(Vec::new());
+
+/// The stores whose database could not be closed in this process, for a last message.
+pub fn stalled() -> Vec<String> {
+    STALLED.lock().map(|s| s.clone()).unwrap_or_default()
 }
 
 /// Opens and closes sled once more. sled writes as it opens after a session that
 /// changed something (it zeroes the end of its log, writes a snapshot, drops blobs
 /// no change refers to); done now, the next open has nothing to write, so reading
 /// the store works on a full disk.
-fn settle(dir: &Path) {
+fn settle(dir: &Path) -> bool {
     match open_sled(dir) {
         Ok(db) => {
             drop(db);
-            wait_for_sled_release(&dir.join(SLED_DIR));
+            wait_for_sled_release(&dir.join(SLED_DIR))
         }
-        Err(e) => tracing::warn!("could not settle {}: {e}", dir.display()),
+        Err(e) => {
+            tracing::warn!("could not settle {}: {e}", dir.display());
+            false
+        }
     }
 }
 
@@ -363,9 +462,29 @@ fn damaged(dir: &Path, detail: impl std::fmt::Display) -> StoreError {
     }
 }
 
+/// sled's error in plain words: its own text for damage is a debug dump
+/// ("Read corrupted data at file offset Some(Inline(571)) backtrace ()").
+fn plain(e: &sled::Error) -> String {
+    match e {
+        sled::Error::Corruption {
+            at: Some(sled::DiskPtr::Inline(offset)),
+            ..
+        } => format!("unreadable data at byte {offset} of the database file"),
+        sled::Error::Corruption {
+            at: Some(sled::DiskPtr::Blob(_, blob)),
+            ..
+        } => format!("unreadable data in the file blobs/{blob}"),
+        sled::Error::Corruption { .. } => "unreadable data in the database file".to_string(),
+        sled::Error::Io(io) => io.to_string(),
+        sled::Error::CollectionNotFound(_) => "a table of the database is missing".to_string(),
+        sled::Error::Unsupported(what) => format!("the storage engine refused: {what}"),
+        sled::Error::ReportableBug(what) => format!("the storage engine failed: {what}"),
+    }
+}
+
 /// sled's error as the store's: an I/O error keeps its cause, for the full disk.
 fn backend_error(e: sled::Error) -> StoreError {
-    let detail = e.to_string();
+    let detail = plain(&e);
     let io = match e {
         sled::Error::Io(io) => Some(Arc::new(io)),
         _ => None,

@@ -9,7 +9,7 @@
 
 use super::commit::StackMove;
 use super::engine::{self, SLED_DIR, open_sled, wait_for_sled_release};
-use super::{SledStore, damaged, location, recovery};
+use super::{SledStore, codec, damaged, location, recovery};
 use crate::store::{Applied, ChangeKind, Edit, EntryKind, Result, StoreError, Unsaved};
 use chrono::{DateTime, Utc};
 use std::collections::BTreeSet;
@@ -17,8 +17,9 @@ use std::ffi::OsString;
 use std::sync::Arc;
 use std::sync::atomic::Ordering::SeqCst;
 
-/// Free space below which reopening sled is not tried: it writes as it opens.
-const SPACE_TO_REOPEN: u64 = 1024 * 1024;
+/// Room beyond the estimate of what a retry writes: sled's own records around
+/// each change, and a new segment's header.
+const ROOM_MARGIN: u64 = 64 * 1024;
 
 /// One change as it was applied, to apply it again.
 #[derive(Debug, Clone)]
@@ -72,6 +73,9 @@ impl SledStore {
 
     /// A flush worked: everything applied so far is on disk.
     pub(super) fn all_saved(&self, last_seq: u64) {
+        if let Ok(mut durable) = self.durable_blobs.lock() {
+            *durable = engine::blobs(&self.dir.join(SLED_DIR));
+        }
         if let Ok(mut pending) = self.pending.lock() {
             pending.clear();
         }
@@ -105,6 +109,9 @@ impl SledStore {
     /// again. On failure they stay pending, for the next try.
     pub(super) fn recover(&self) -> Result<()> {
         let _writing = self.write_lock();
+        if self.stalled.load(SeqCst) {
+            return Err(StoreError::Stalled(location(&self.dir)));
+        }
         if !self.needs_recovery() {
             return Ok(());
         }
@@ -114,19 +121,66 @@ impl SledStore {
             return Ok(());
         }
         self.check_space()?;
-        self.reopen()?;
-        self.apply_pending()
+        let free = free_space(&self.dir);
+        let done = self.reopen().and_then(|()| self.apply_pending());
+        match &done {
+            Ok(()) => self.room_failed.store(0, SeqCst),
+            Err(e) => self.note_room_failure(free, e),
+        }
+        done
     }
 
-    /// An error unless the store's disk has room for sled to open.
+    /// An error naming the room needed unless the store's disk has it: reopening
+    /// sled writes a new snapshot, and the waiting changes go to its log.
     fn check_space(&self) -> Result<()> {
-        let full = || StoreError::io(&self.dir, std::io::Error::from_raw_os_error(libc::ENOSPC));
-        if self.disk_full_simulated() {
-            return Err(full());
-        }
-        match free_space(&self.dir) {
-            Some(free) if free < SPACE_TO_REOPEN => Err(full()),
+        let needed = self.room_needed();
+        let free = match self.disk_full_simulated() {
+            true => Some(0),
+            false => free_space(&self.dir),
+        };
+        match free {
+            Some(free) if free < needed => Err(StoreError::NoRoom {
+                path: self.dir.clone(),
+                needed,
+                free,
+            }),
             _ => Ok(()),
+        }
+    }
+
+    /// What a retry needs free: the size of sled's snapshot (it writes a new one as
+    /// it opens), three times the waiting changes (the records, the history entry,
+    /// its index), and a margin; more once a retry with that much failed.
+    pub(super) fn room_needed(&self) -> u64 {
+        let snapshot = std::fs::read_dir(self.dir.join(SLED_DIR))
+            .map(|entries| {
+                entries
+                    .flatten()
+                    .filter(|e| e.file_name().to_string_lossy().starts_with("snap."))
+                    .filter_map(|e| e.metadata().ok().map(|m| m.len()))
+                    .max()
+                    .unwrap_or(0)
+            })
+            .unwrap_or(0);
+        let changes: u64 = self
+            .pending
+            .lock()
+            .map(|pending| {
+                pending
+                    .iter()
+                    .map(|p| codec::encode(&p.edits).map_or(0, |bytes| bytes.len() as u64))
+                    .sum()
+            })
+            .unwrap_or(0);
+        let estimate = snapshot + 3 * changes + ROOM_MARGIN;
+        estimate.max(self.room_failed.load(SeqCst))
+    }
+
+    /// A retry failed for want of room with `free` bytes free: the next needs more.
+    /// Only a full disk says so: a quota or a file size limit is not in `free`.
+    pub(super) fn note_room_failure(&self, free: Option<u64>, error: &StoreError) {
+        if let Some(free) = free.filter(|_| error.no_space()) {
+            self.room_failed.fetch_max(free + ROOM_MARGIN, SeqCst);
         }
     }
 
@@ -138,7 +192,12 @@ impl SledStore {
             .engine
             .write()
             .unwrap_or_else(std::sync::PoisonError::into_inner);
-        drop(slot.take());
+        if let Some(engine) = slot.take()
+            && !engine::close(engine, true)
+        {
+            self.stall();
+            return Err(StoreError::Stalled(location(&self.dir)));
+        }
         if !wait_for_sled_release(&sled_dir) {
             return Err(StoreError::InUse(location(&self.dir)));
         }
@@ -169,6 +228,7 @@ impl SledStore {
             Err(_) => Vec::new(),
         };
         for p in pending {
+            let blobs_before = engine::blobs(&self.dir.join(SLED_DIR));
             let applied = self.transact(p.kind, p.change, p.edits, p.at, p.stacks);
             match applied {
                 Ok(applied) if applied.seq != p.seq => {
@@ -180,7 +240,10 @@ impl SledStore {
                 }
                 Ok(_) => {}
                 Err(e) => {
-                    self.mark_broken(&e);
+                    match matches!(e, StoreError::Backend { .. }) {
+                        true => self.transaction_failed(&e, &blobs_before),
+                        false => self.mark_broken(&e),
+                    }
                     return Err(e);
                 }
             }
@@ -192,8 +255,18 @@ impl SledStore {
     }
 }
 
+#[cfg(test)]
+thread_local! {
+    /// The free space the unit tests pretend the disk has.
+    pub(super) static FREE_SPACE: std::cell::Cell<Option<u64>> = const { std::cell::Cell::new(None) };
+}
+
 /// Bytes an unprivileged user may still write on the filesystem of `dir`.
 fn free_space(dir: &std::path::Path) -> Option<u64> {
+    #[cfg(test)]
+    if let Some(free) = FREE_SPACE.with(std::cell::Cell::get) {
+        return Some(free);
+    }
     use std::os::unix::ffi::OsStrExt;
     let path = std::ffi::CString::new(dir.as_os_str().as_bytes()).ok()?;
     // SAFETY: statvfs fills the struct for a valid NUL-terminated path.

@@ -9,15 +9,29 @@ use std::path::{Path, PathBuf};
 
 const COPY_DIR: &str = "sled.before-recovery";
 
+/// Copies the database's directory. Only `db` is ever changed in place by sled:
+/// its other files (blobs, snapshots, `conf`) are only created and removed, so
+/// they are linked rather than copied where the system allows, which spares the
+/// room a full copy would take on a nearly full disk. Anything but directories
+/// and regular files (sled makes none) is refused, never opened.
 pub(super) fn copy_tree(from: &Path, to: &Path) -> std::io::Result<()> {
     fs::create_dir_all(to)?;
     for entry in fs::read_dir(from)? {
         let entry = entry?;
         let target = to.join(entry.file_name());
-        if entry.file_type()?.is_dir() {
+        let kind = entry.file_type()?;
+        if kind.is_dir() {
             copy_tree(&entry.path(), &target)?;
-        } else {
-            fs::copy(entry.path(), &target)?;
+        } else if !kind.is_file() {
+            return Err(std::io::Error::new(
+                std::io::ErrorKind::InvalidData,
+                format!("{} is not a regular file", entry.path().display()),
+            ));
+        } else if entry.file_name() == "db" || fs::hard_link(entry.path(), &target).is_err() {
+            let mut source = super::seal::open_regular(&entry.path())?;
+            let mut copy = fs::File::create_new(&target)?;
+            std::io::copy(&mut source, &mut copy)?;
+            copy.set_permissions(source.metadata()?.permissions())?;
         }
     }
     Ok(())
@@ -45,7 +59,10 @@ impl Untouched {
             let copied = copy_tree(sled_dir, &partial).and_then(|()| fs::rename(&partial, &copy));
             if let Err(e) = copied {
                 let _ = fs::remove_dir_all(&partial);
-                return Err(StoreError::io(&partial, e));
+                return Err(match e.kind() {
+                    std::io::ErrorKind::InvalidData => super::damaged(store_dir, e),
+                    _ => StoreError::io(&partial, e),
+                });
             }
         }
         Ok(Some(Untouched {
@@ -69,9 +86,9 @@ impl Untouched {
 /// Reads every value of every tree, which is where sled finds damage it let pass at open.
 pub(super) fn read_everything(db: &sled::Db) -> std::result::Result<(), String> {
     for name in db.tree_names() {
-        let tree = db.open_tree(&name).map_err(|e| e.to_string())?;
+        let tree = db.open_tree(&name).map_err(|e| super::plain(&e))?;
         for item in tree.iter() {
-            item.map_err(|e| e.to_string())?;
+            item.map_err(|e| super::plain(&e))?;
         }
     }
     Ok(())

@@ -9,7 +9,7 @@
 
 use crate::store::{Result, StoreError};
 use std::fs;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::time::UNIX_EPOCH;
 
 const SEAL_FILE: &str = "seal";
@@ -24,13 +24,35 @@ struct FileMark {
     crc: u32,
 }
 
-fn files(dir: &Path) -> std::io::Result<Vec<std::path::PathBuf>> {
+/// The largest seal read: one line per file of the database, far below this.
+const MAX_SEAL_BYTES: u64 = 16 * 1024 * 1024;
+
+/// Opens a regular file to read, never following a link at its name and never
+/// waiting (a FIFO, a device); an `InvalidData` error for anything else.
+pub(super) fn open_regular(path: &Path) -> std::io::Result<fs::File> {
+    use std::os::unix::fs::OpenOptionsExt;
+    let file = fs::File::options()
+        .read(true)
+        .custom_flags(libc::O_NOFOLLOW | libc::O_NONBLOCK | libc::O_NOCTTY)
+        .open(path)?;
+    if !file.metadata()?.is_file() {
+        return Err(std::io::Error::new(
+            std::io::ErrorKind::InvalidData,
+            format!("{} is not a regular file", path.display()),
+        ));
+    }
+    Ok(file)
+}
+
+/// The files under `dir`, links and other special files left out: sled makes none.
+fn files(dir: &Path) -> std::io::Result<Vec<PathBuf>> {
     let mut out = Vec::new();
     for entry in fs::read_dir(dir)? {
-        let path = entry?.path();
-        if path.is_dir() {
+        let entry = entry?;
+        let (path, kind) = (entry.path(), entry.file_type()?);
+        if kind.is_dir() {
             out.extend(files(&path)?);
-        } else if !path.to_string_lossy().ends_with(".generating") {
+        } else if kind.is_file() && !path.to_string_lossy().ends_with(".generating") {
             // sled's unfinished snapshots are removed before it opens.
             out.push(path);
         }
@@ -42,7 +64,7 @@ fn files(dir: &Path) -> std::io::Result<Vec<std::path::PathBuf>> {
 fn checksum(path: &Path) -> std::io::Result<u32> {
     use std::io::Read;
     let mut hasher = crc32fast::Hasher::new();
-    let mut file = fs::File::open(path)?;
+    let mut file = open_regular(path)?;
     let mut buf = vec![0u8; 1 << 16];
     loop {
         let n = file.read(&mut buf)?;
@@ -54,7 +76,7 @@ fn checksum(path: &Path) -> std::io::Result<u32> {
 }
 
 fn stat(path: &Path) -> std::io::Result<(u64, u128)> {
-    let meta = fs::metadata(path)?;
+    let meta = open_regular(path)?.metadata()?;
     let mtime = meta
         .modified()?
         .duration_since(UNIX_EPOCH)
@@ -62,9 +84,9 @@ fn stat(path: &Path) -> std::io::Result<(u64, u128)> {
     Ok((meta.len(), mtime))
 }
 
-fn render(sled_dir: &Path) -> std::io::Result<String> {
+fn render(sled_dir: &Path, leave_out: &[PathBuf]) -> std::io::Result<String> {
     let mut text = String::new();
-    for path in files(sled_dir)? {
+    for path in files(sled_dir)?.into_iter().filter(|p| !leave_out.contains(p)) {
         let (size, mtime_ns) = stat(&path)?;
         let name = path.strip_prefix(sled_dir).unwrap_or(&path).display().to_string();
         text.push_str(&format!("{size} {mtime_ns} {:08x} {name}\n", checksum(&path)?));
@@ -79,16 +101,18 @@ pub(super) fn sync_dir(dir: &Path) {
     }
 }
 
-/// Records the sled files as they are now. Called once sled has closed.
+/// Records the sled files as they are now, but those in `leave_out` (blobs of
+/// changes that never reached the disk: sled keeps or drops them as it opens). Called
+/// once sled has closed.
 ///
 /// The text goes into `seal.open`, the seal taken off at open, overwritten in place:
 /// its blocks are already the store's, so a store closed on a full disk is still
 /// sealed. Without it, into a new `seal.tmp`, removed if it cannot be written.
-pub fn write(store_dir: &Path, sled_dir: &Path) -> std::io::Result<()> {
+pub fn write(store_dir: &Path, sled_dir: &Path, leave_out: &[PathBuf]) -> std::io::Result<()> {
     use std::io::Write;
-    let text = render(sled_dir)?;
+    let text = render(sled_dir, leave_out)?;
     let open = store_dir.join(OPEN_FILE);
-    let source = match fs::OpenOptions::new().write(true).open(&open) {
+    let source = match open_to_overwrite(&open) {
         Ok(mut file) => {
             // Never trusted under this name: a write cut short here is harmless.
             file.write_all(text.as_bytes())?;
@@ -98,7 +122,12 @@ pub fn write(store_dir: &Path, sled_dir: &Path) -> std::io::Result<()> {
         }
         Err(_) => {
             let tmp = store_dir.join(format!("{SEAL_FILE}.tmp"));
-            let written = fs::write(&tmp, &text).and_then(|()| fs::File::open(&tmp)?.sync_all());
+            // Made new: whatever stood under this name (a link, a FIFO) goes first.
+            let _ = fs::remove_file(&tmp);
+            let written = fs::File::create_new(&tmp).and_then(|mut file| {
+                file.write_all(text.as_bytes())?;
+                file.sync_all()
+            });
             if let Err(e) = written {
                 let _ = fs::remove_file(&tmp);
                 return Err(e);
@@ -111,28 +140,60 @@ pub fn write(store_dir: &Path, sled_dir: &Path) -> std::io::Result<()> {
     Ok(())
 }
 
+/// `seal.open` to write over, if it is a regular file: what was taken off at open
+/// may be anything that stood at `seal` (a FIFO would block, a link lead elsewhere).
+fn open_to_overwrite(path: &Path) -> std::io::Result<fs::File> {
+    use std::os::unix::fs::OpenOptionsExt;
+    let file = fs::File::options()
+        .write(true)
+        .custom_flags(libc::O_NOFOLLOW | libc::O_NONBLOCK | libc::O_NOCTTY)
+        .open(path)?;
+    match file.metadata()?.is_file() {
+        true => Ok(file),
+        false => Err(std::io::Error::from(std::io::ErrorKind::InvalidData)),
+    }
+}
+
 /// Reads the seal, if there is one that can be read, and checks the sled files
-/// against it. A seal that is empty, has a line that does not parse, or has no line
-/// for the database, is no seal: the store then opens the way it does after a crash,
-/// which checks everything. Files that differ from a readable seal: damaged.
+/// against it. A seal that is empty, has a line that does not parse, names a file
+/// outside the database's directory, or has no line for the database, is no seal;
+/// so is one that is not a regular file (a link, a FIFO): the store then opens the
+/// way it does after a crash, which checks everything. Files that differ from a
+/// readable seal: damaged.
 pub fn check(store_dir: &Path, sled_dir: &Path) -> Result<bool> {
     let seal_path = store_dir.join(SEAL_FILE);
-    let text = match fs::read(&seal_path) {
-        Ok(bytes) => String::from_utf8(bytes).unwrap_or_default(),
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(false),
-        Err(e) => return Err(StoreError::io(seal_path, e)),
-    };
-    let Some(expected) = parse(&text) else {
+    let no_seal = || {
         tracing::warn!(
             "{} cannot be read: checking the store as after a crash",
             seal_path.display()
         );
-        return Ok(false);
+        Ok(false)
+    };
+    let text = match read_seal(&seal_path) {
+        Ok(text) => text,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(false),
+        // A link (O_NOFOLLOW says ELOOP), a FIFO, a device, a huge file.
+        Err(e) if e.kind() == std::io::ErrorKind::InvalidData || e.raw_os_error() == Some(libc::ELOOP) => {
+            return no_seal();
+        }
+        Err(e) => return Err(StoreError::io(seal_path, e)),
+    };
+    let Some(expected) = parse(&text) else {
+        return no_seal();
     };
     let damaged = |detail: String| super::damaged(store_dir, detail);
     for mark in &expected {
         let path = sled_dir.join(&mark.name);
-        let (size, _) = stat(&path).map_err(|_| damaged(format!("{} is missing", mark.name)))?;
+        if linked_on_the_way(sled_dir, &mark.name) {
+            return Err(damaged(format!("{} is reached through a link", mark.name)));
+        }
+        let (size, _) = match stat(&path) {
+            Ok(found) => found,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                return Err(damaged(format!("{} is missing", mark.name)));
+            }
+            Err(_) => return Err(damaged(format!("{} is not a regular file", mark.name))),
+        };
         if size != mark.size {
             return Err(damaged(format!(
                 "{} has {size} bytes, {} when closed",
@@ -148,6 +209,40 @@ pub fn check(store_dir: &Path, sled_dir: &Path) -> Result<bool> {
     Ok(true)
 }
 
+/// The seal's text: a regular file only, read without waiting, of a sane size.
+fn read_seal(path: &Path) -> std::io::Result<String> {
+    use std::io::Read;
+    let file = open_regular(path)?;
+    let mut bytes = Vec::new();
+    file.take(MAX_SEAL_BYTES + 1).read_to_end(&mut bytes)?;
+    if bytes.len() as u64 > MAX_SEAL_BYTES {
+        return Err(std::io::Error::new(
+            std::io::ErrorKind::InvalidData,
+            "seal too large",
+        ));
+    }
+    Ok(String::from_utf8(bytes).unwrap_or_default())
+}
+
+/// True if a directory on the way to `name` inside `sled_dir` is a link.
+fn linked_on_the_way(sled_dir: &Path, name: &str) -> bool {
+    let mut path = sled_dir.to_path_buf();
+    let parts: Vec<&str> = name.split('/').collect();
+    parts[..parts.len() - 1].iter().any(|part| {
+        path.push(part);
+        !path.symlink_metadata().is_ok_and(|m| m.is_dir())
+    })
+}
+
+/// A name a seal may hold: a path inside the database's directory, made of plain
+/// parts (no root, no `.` or `..`, no empty part), as `files` writes them.
+fn is_inside(name: &str) -> bool {
+    !name.is_empty()
+        && name
+            .split('/')
+            .all(|part| !part.is_empty() && part != "." && part != ".." && !part.contains('\0'))
+}
+
 /// The marks of a seal; None if it is not a whole seal.
 fn parse(text: &str) -> Option<Vec<FileMark>> {
     let mut expected = Vec::new();
@@ -158,6 +253,9 @@ fn parse(text: &str) -> Option<Vec<FileMark>> {
         else {
             return None;
         };
+        if !is_inside(name) {
+            return None;
+        }
         expected.push(FileMark {
             name: name.to_string(),
             size: size.parse().ok()?,
