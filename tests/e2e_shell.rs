@@ -184,7 +184,10 @@ fn a_tick_survives_kill_9_and_undo_works_the_next_morning() {
     s.wait_for("TRA VOB");
     s.send("lllll\r");
     s.wait_for("e-NOTUM · Àger");
+    // Space asks the day the step was done, now by default: Enter takes it.
     s.send(" ");
+    s.wait_for("Enter marca el pas");
+    s.send("\r");
     s.wait_for("passa a «en curs»");
     // SAFETY: killing our own child process.
     unsafe {
@@ -199,7 +202,7 @@ fn a_tick_survives_kill_9_and_undo_works_the_next_morning() {
     let ager = screen.lines().find(|l| l.starts_with("Àger")).unwrap();
     assert!(ager.contains('◐'), "the tick was lost: {ager}");
     s.send("u");
-    s.wait_for("Desfet: pas de la llista.");
+    s.wait_for("Desfet: Àger · NOT, en curs → pendent.");
     let screen = s.contents();
     let ager = screen.lines().find(|l| l.starts_with("Àger")).unwrap();
     assert!(!ager.contains('◐'), "{ager}");

@@ -4,6 +4,7 @@ use super::activity_data::ActivityData;
 use super::cert_data::CertData;
 use crate::domain::calendar::Calendar;
 use crate::domain::catalog::{service_index, services};
+use crate::domain::council_search::{CouncilIndex, Hit, Query};
 use crate::domain::municipality::{IneCode, Municipality};
 use crate::domain::rollout::{Rollout, RolloutStatus, Tally};
 use crate::domain::search::{CollationKey, fold};
@@ -44,6 +45,8 @@ pub struct Data {
     pub folded: Vec<String>,
     /// Sort keys, parallel to `municipalities`.
     pub collation: Vec<CollationKey>,
+    /// Names, codes, contacts, phones and addresses, folded for finding a council.
+    pub search: CouncilIndex,
     pub by_ine: HashMap<IneCode, usize>,
     /// Per council, per catalogue service; None until first stored.
     pub rollout: Vec<Vec<Option<Rollout>>>,
@@ -67,6 +70,7 @@ impl Data {
             municipalities: Vec::new(),
             folded: Vec::new(),
             collation: Vec::new(),
+            search: CouncilIndex::default(),
             by_ine: HashMap::new(),
             rollout: Vec::new(),
             certs: CertData::default(),
@@ -147,6 +151,12 @@ impl Data {
         self.certs_loaded = true;
         self.summary_known = true;
         self.recount();
+    }
+
+    /// The councils matching what a caller gave (name, typo, code, contact,
+    /// phone, address), best first.
+    pub fn find(&self, query: &str) -> Vec<Hit> {
+        self.search.search(&Query::new(query), &self.collation)
     }
 
     /// The answer's term (`response_days`): every activity's clock again.
@@ -289,10 +299,12 @@ impl Data {
         if let Some(&i) = self.by_ine.get(&m.ine) {
             self.folded[i] = fold(&m.name);
             self.collation[i] = CollationKey::new(&m.name);
+            self.search.put(i, &m);
             self.municipalities[i] = m;
             return;
         }
         self.by_ine.insert(m.ine, self.municipalities.len());
+        self.search.put(self.municipalities.len(), &m);
         self.folded.push(fold(&m.name));
         self.collation.push(CollationKey::new(&m.name));
         self.rollout.push(vec![None; services().len()]);
@@ -306,6 +318,7 @@ impl Data {
         self.municipalities.remove(i);
         self.folded.remove(i);
         self.collation.remove(i);
+        self.search.remove(i);
         self.rollout.remove(i);
         for v in self.by_ine.values_mut() {
             if *v > i {

@@ -2,6 +2,7 @@
 //! shared context, never another tab: anything that crosses tabs is one of these.
 
 use super::action::Action;
+use super::data::RolloutCell;
 use crate::domain::municipality::IneCode;
 
 /// A record some tab can show, by identity: positions shift when records come and go.
@@ -11,6 +12,8 @@ pub enum Target {
     Council(IneCode),
     /// A certificate request, selected in the queue.
     Request(u64),
+    /// A council's rollout of one service, selected in the matrix.
+    Cell(RolloutCell),
     /// An entry of the support log, selected on Activitat.
     Activity(u64),
 }
@@ -40,6 +43,11 @@ impl LogAbout {
             Some(Target::Activity(id)) => LogAbout {
                 council: data.activities.get(id).and_then(|a| a.ine),
                 service: data.activities.get(id).and_then(|a| a.service.clone()),
+                ..LogAbout::default()
+            },
+            Some(Target::Cell(cell)) => LogAbout {
+                council: Some(cell.council),
+                service: Some(cell.service),
                 ..LogAbout::default()
             },
             None => LogAbout::default(),
