@@ -61,6 +61,8 @@ pub struct Data {
     pub summary_known: bool,
     /// The support log.
     pub activities: ActivityData,
+    /// Bumped on every change of any record, so views know when to recompute.
+    pub generation: u64,
 }
 
 impl Data {
@@ -79,6 +81,7 @@ impl Data {
             certs_loaded: true,
             summary_known: true,
             activities: ActivityData::default(),
+            generation: 0,
         }
     }
 
@@ -142,6 +145,7 @@ impl Data {
             (self.open_certs[i], self.next_dues[i]) = figures(m.ine);
         }
         self.summary_known = true;
+        self.generation += 1;
     }
 
     pub fn set_certificates(&mut self, mut certs: CertData) {
@@ -150,6 +154,7 @@ impl Data {
         self.certs = certs;
         self.certs_loaded = true;
         self.summary_known = true;
+        self.generation += 1;
         self.recount();
     }
 
@@ -162,6 +167,7 @@ impl Data {
     /// The answer's term (`response_days`): every activity's clock again.
     pub fn set_response_days(&mut self, days: u32) {
         self.activities.set_response_days(days, &self.calendar);
+        self.generation += 1;
     }
 
     /// A council's name by INE code, or the code when the council is not in the store.
@@ -263,6 +269,7 @@ impl Data {
 
     /// Mirrors edits the store has applied. Requests and activities go in at once, in order.
     pub fn apply(&mut self, edits: &[Edit]) {
+        self.generation += 1;
         let (mut requests, mut activities) = (Vec::new(), Vec::new());
         for edit in edits {
             match (&edit.before, &edit.after) {

@@ -2,6 +2,7 @@
 
 pub mod activity;
 pub mod cert;
+pub mod memoria;
 pub mod migrate;
 mod restore;
 mod restore_dir;
