@@ -53,6 +53,7 @@ pub fn run(
     t: &I18n,
 ) -> Outcome {
     let period = given.period(t)?;
+    super::check_output(output, db, t)?;
     let store = open_to_read(db, t)?;
     let stored = |e: StoreError| UserError(e.localize(t));
     let tz = config.time_zone().unwrap_or(chrono_tz::Europe::Madrid);

@@ -59,6 +59,15 @@ fn no_store(db: &Location, t: &I18n) -> UserError {
     }
 }
 
+/// An output file is checked before the store is opened: a refused one (inside
+/// the store, not a regular file) leaves the store untouched, not even opened.
+pub(crate) fn check_output(output: Option<&Path>, db: &Location, t: &I18n) -> Outcome {
+    match output {
+        Some(path) => io::output::check_target(path, db.as_dir()).map_err(|e| UserError(e.localize(t))),
+        None => Ok(()),
+    }
+}
+
 /// Opens an existing store to read it only: on a full disk, a copy may be read.
 pub(crate) fn open_to_read(db: &Location, t: &I18n) -> Outcome<Opened> {
     if !crate::store::exists(db) {
@@ -130,6 +139,7 @@ pub fn export(
     config: &Config,
     t: &I18n,
 ) -> Outcome {
+    check_output(output, db, t)?;
     let store = open_to_read(db, t)?;
     let fail = |e: io::IoError| UserError(e.localize(t));
     let stored = |e: StoreError| UserError(e.localize(t));
@@ -266,6 +276,7 @@ pub fn report(
     t: &I18n,
     clock: &dyn Clock,
 ) -> Outcome {
+    check_output(output, db, t)?;
     let store = open_to_read(db, t)?;
     let stored = |e: StoreError| UserError(e.localize(t));
     let tz = config.time_zone().unwrap_or(chrono_tz::Europe::Madrid);
@@ -296,6 +307,7 @@ pub fn report(
 }
 
 pub fn backup(db: &Location, file: &Path, t: &I18n, clock: &dyn Clock) -> Outcome {
+    check_output(Some(file), db, t)?;
     let store = open_to_read(db, t)?;
     let dump = io::backup::backup(store.as_ref(), db.as_dir(), file, clock.now())
         .map_err(|e| UserError(e.localize(t)))?;
