@@ -193,8 +193,13 @@ def drive(tui_cls, argv, env, wait, go_to_list, filter_keys, open_detail=None, s
             t.wait_for("TRA", timeout=10)
             saved = [t.key("Space", quiet_ms=40) for _ in range(CHANGES)]
             lat = [x.latency_s * 1000 for x in saved if x.latency_s is not None]
-            out["change_p50_ms"] = statistics.median(lat)
-            out["change_p95_ms"] = p95(lat)
+            if lat:
+                out["change_p50_ms"] = statistics.median(lat)
+                out["change_p95_ms"] = p95(lat)
+            else:
+                # Said, with the screen, rather than losing the other figures.
+                sys.stderr.write("no change reached the screen:\n" + t.dump() + "\n")
+                out["change_p50_ms"] = out["change_p95_ms"] = None
         if elsewhere:
             # Another technician files a request; the status bar names it.
             holder = elsewhere()
