@@ -191,7 +191,9 @@ def drive(tui_cls, argv, env, wait, go_to_list, filter_keys, open_detail=None, s
             # Space cycles the first rollout cell: each press is one change, saved.
             t.key("2")
             t.wait_for("TRA", timeout=10)
-            saved = [t.key("Space", quiet_ms=40) for _ in range(CHANGES)]
+            # Each press waits for its change on screen: a change slower than a quiet
+            # window would otherwise go unmeasured and pile up behind the next press.
+            saved = [t.key_until_change("Space", timeout=5.0) for _ in range(CHANGES)]
             lat = [x.latency_s * 1000 for x in saved if x.latency_s is not None]
             if lat:
                 out["change_p50_ms"] = statistics.median(lat)
