@@ -10,6 +10,7 @@ pub mod councils;
 pub mod delivery;
 mod error;
 pub mod import;
+pub mod merge;
 pub mod office_holder;
 pub mod operators;
 pub mod renewals;

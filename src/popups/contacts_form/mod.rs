@@ -271,6 +271,7 @@ impl Popup for ContactsForm {
                                 None => PopupOutcome::Close,
                             };
                         }
+                        self.rebase(ctx, &after);
                     }
                     Err(rule) => self.error = Some(FormError::of(&rule)),
                 },
@@ -299,6 +300,26 @@ impl Popup for ContactsForm {
 
     fn hints(&self) -> Hints {
         Hints::Fixed(Msg::hints_form)
+    }
+}
+
+impl ContactsForm {
+    /// Someone else changed the council while the form was open (the save was
+    /// refused, saying who): the form now edits their version with what was
+    /// typed over it, so saving again keeps both.
+    fn rebase(&mut self, ctx: &Ctx, mine: &Municipality) {
+        let Some(&i) = ctx.data.by_ine.get(&self.original.ine) else {
+            return;
+        };
+        let theirs = &ctx.data.municipalities[i];
+        if *theirs == self.original {
+            return;
+        }
+        let merged = ops::merge::three_way(&self.original, mine, theirs).unwrap_or_else(|| mine.clone());
+        let focus = self.focus;
+        *self = ContactsForm::new(&merged);
+        self.original = theirs.clone();
+        self.focus = focus.min(self.field_count() - 1);
     }
 }
 
