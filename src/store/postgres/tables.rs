@@ -16,7 +16,7 @@ pub(super) fn table(kind: Kind) -> &'static str {
         Kind::Certificate => "ocsae.certificate",
         Kind::Activity => "ocsae.activity",
         Kind::Operator => "ocsae.operator",
-        Kind::Service => "ocsae.service",
+        Kind::Service => "ocsae.catalogue",
     }
 }
 
@@ -208,7 +208,7 @@ pub(super) fn lock_current(
         Kind::Service => {
             let sql = st.get(
                 tx,
-                "SELECT record FROM ocsae.service WHERE key = ANY($1) FOR UPDATE",
+                "SELECT record FROM ocsae.catalogue WHERE key = ANY($1) FOR UPDATE",
             )?;
             tx.query(&sql, &[&k.key])
         }
@@ -283,7 +283,7 @@ pub(super) fn upsert(
         Kind::Service => {
             let sql = st.get(
                 tx,
-                "INSERT INTO ocsae.service (key, comarca, record) \
+                "INSERT INTO ocsae.catalogue (key, comarca, record) \
                  SELECT k, c, r::jsonb FROM unnest($1::text[], $2::text[], $3::text[]) AS u(k, c, r) \
                  ON CONFLICT (key) DO UPDATE SET comarca = EXCLUDED.comarca, record = EXCLUDED.record",
             )?;
@@ -309,7 +309,7 @@ pub(super) fn delete(
         Kind::Certificate => tx.execute("DELETE FROM ocsae.certificate WHERE id = ANY($1)", &[&k.id]),
         Kind::Activity => tx.execute("DELETE FROM ocsae.activity WHERE id = ANY($1)", &[&k.id]),
         Kind::Operator => tx.execute("DELETE FROM ocsae.operator WHERE key = ANY($1)", &[&k.key]),
-        Kind::Service => tx.execute("DELETE FROM ocsae.service WHERE key = ANY($1)", &[&k.key]),
+        Kind::Service => tx.execute("DELETE FROM ocsae.catalogue WHERE key = ANY($1)", &[&k.key]),
     }
 }
 
@@ -369,7 +369,7 @@ pub(super) fn page(
             };
             let sql = match kind {
                 Kind::Operator => "SELECT record FROM ocsae.operator WHERE key > $1 ORDER BY key LIMIT $2",
-                _ => "SELECT record FROM ocsae.service WHERE key > $1 ORDER BY key LIMIT $2",
+                _ => "SELECT record FROM ocsae.catalogue WHERE key > $1 ORDER BY key LIMIT $2",
             };
             client.query(sql, &[&from, &limit])
         }
