@@ -4,12 +4,12 @@
 -- comarca is '' and every office sees them, and the history's policies let
 -- entries of no council through. Requests and rollout cells gained fields in
 -- their JSON, which older records read without (`#[serde(default)]`).
-CREATE TABLE ocsae.operator (
+CREATE TABLE IF NOT EXISTS ocsae.operator (
     key text COLLATE "C" PRIMARY KEY,
     comarca text NOT NULL,
     record jsonb NOT NULL
 );
-CREATE TABLE ocsae.catalogue (
+CREATE TABLE IF NOT EXISTS ocsae.catalogue (
     key text COLLATE "C" PRIMARY KEY,
     comarca text NOT NULL,
     record jsonb NOT NULL
