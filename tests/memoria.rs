@@ -418,9 +418,9 @@ fn a_status_is_the_one_the_history_gives_at_the_periods_end() {
     };
     // January and February: done in March is still pending at the end.
     let early = memoria(&["--from", "2026-01-01", "--to", "2026-02-28"]);
-    assert_eq!(services(&early)[1..3], ["1/30", "1/30"]);
+    assert_eq!(services(&early)[1..3], ["1/29", "1/29"]);
     let year = memoria(&["--year", "2026"]);
-    assert_eq!(services(&year)[1..4], ["1/30", "3/30", "+2"]);
+    assert_eq!(services(&year)[1..4], ["1/29", "3/29", "+2"]);
     // The council × service table says what changed.
     let matrix = table(&year, "Adoption of the AOC services", &["Council"]);
     let not = matrix[0].iter().position(|h| h == "NOT").unwrap();

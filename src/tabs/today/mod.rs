@@ -102,7 +102,7 @@ impl TodayTab {
             self.basis = Some(basis);
         }
         if self.view == TodayView::Charts && self.series.is_none() {
-            self.series = Some(series::Series::new(data, ctx.now()));
+            self.series = Some(series::Series::new(data, ctx.now(), ctx.config.threshold));
         }
         self.relayout();
     }

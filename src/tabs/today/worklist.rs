@@ -271,7 +271,7 @@ pub fn section(data: &Data, section: Section, now: DateTime<Utc>, settings: Sett
 
 /// The councils the office serves (under the population threshold), by index.
 fn served(data: &Data, settings: Settings) -> impl Iterator<Item = usize> + '_ {
-    (0..data.municipalities.len()).filter(move |&i| data.municipalities[i].population < settings.threshold)
+    (0..data.municipalities.len()).filter(move |&i| data.municipalities[i].is_served(settings.threshold))
 }
 
 /// Whole working days from the day of `from` to the day of `to` (office time).
