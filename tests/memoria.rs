@@ -595,3 +595,44 @@ fn seeded_empty(dir: &std::path::Path) -> Box<dyn Store> {
     ocsae::store::seed::seed(store.as_ref(), &scope, at(NOW)).unwrap();
     store
 }
+
+#[test]
+fn a_status_at_a_time_is_the_latest_change_before_it_whatever_the_entries_order() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = open_store(dir.path());
+    let scope = ocsae::store::seed::resolve_scope("Noguera").unwrap();
+    ocsae::store::seed::seed(store.as_ref(), &scope, at("2024-01-01T08:00:00Z")).unwrap();
+    let councils: Vec<(IneCode, String)> = store
+        .municipalities()
+        .unwrap()
+        .iter()
+        .filter(|m| m.population < 5000)
+        .map(|m| (m.ine, m.name.clone()))
+        .collect();
+    // The clock went back: entries written at 2026-11-30, then 2025-06-01, then 2026-03-10.
+    rollout_done(store.as_ref(), councils[2].0, "e-notum", "2026-11-30T10:00:00Z");
+    rollout_done(store.as_ref(), councils[0].0, "e-notum", "2025-06-01T10:00:00Z");
+    rollout_done(store.as_ref(), councils[1].0, "e-notum", "2026-03-10T10:00:00Z");
+    drop(store);
+    let not_column = |from: &str, to: &str| -> Vec<String> {
+        let out = ocsae_at(
+            dir.path(),
+            &["memoria", "--from", from, "--to", to, "--format", "csv"],
+            "2027-03-01T10:00:00Z",
+        );
+        assert!(out.status.success(), "{}", text(&out.stderr));
+        let t = tables(&text(&out.stdout));
+        let matrix = table(&t, "Adoption of the AOC services", &["Council"]);
+        let not = matrix[0].iter().position(|h| h == "NOT").unwrap();
+        councils[..3]
+            .iter()
+            .map(|(_, name)| matrix.iter().find(|r| &r[0] == name).unwrap()[not].clone())
+            .collect()
+    };
+    // Done in 2025: done all along; done in March: changed in the period; done on
+    // 30 November: after the period, still pending.
+    assert_eq!(not_column("2026-01-01", "2026-11-29"), ["✓", "·→✓", "·"]);
+    // From April, the March one was done before the period began.
+    assert_eq!(not_column("2026-04-01", "2026-11-29"), ["✓", "✓", "·"]);
+    assert_eq!(not_column("2026-01-01", "2026-12-31"), ["✓", "·→✓", "·→✓"]);
+}
