@@ -16,6 +16,7 @@ use ocsae::domain::rollout::RolloutStatus;
 use ocsae::i18n::Lang;
 use ocsae::store::{ChangeKind, Edit, Record};
 use ocsae::tabs::certificates::CertView;
+use ocsae::tabs::today::Row;
 use ocsae::tabs::today::worklist::{Item, Section};
 use ocsae::tabs::{ActivityTab, CertificatesTab, MunicipalitiesTab, RolloutTab, TodayTab};
 
@@ -207,9 +208,12 @@ fn set_form(f: &mut Fixture, ine: IneCode, sent: &str) {
 fn subscriber_forms_never_sent_or_due_within_sixty_days_for_the_offices_councils() {
     let mut f = avui(Lang::Ca);
     let (ager, albesa, balaguer) = (ine(&f, "Àger"), ine(&f, "Albesa"), ine(&f, "Balaguer"));
-    // Due 10 January 2027: 45 days. Sent this year: valid for two years.
+    // Due 10 January 2027: 45 days. Sent this year: valid for two years. Sent in
+    // June 2024: expired on 1 June 2026.
+    let algerri = ine(&f, "Algerri");
     set_form(&mut f, ager, "2025-01-10");
     set_form(&mut f, albesa, "2026-01-01");
+    set_form(&mut f, algerri, "2024-06-01");
     let list = items(&f, Section::Forms);
     let served = f
         .app
@@ -228,15 +232,37 @@ fn subscriber_forms_never_sent_or_due_within_sixty_days_for_the_offices_councils
         "Balaguer is over 5,000"
     );
     assert!(!ids(&list).contains(&Target::Council(albesa)));
-    // Never sent first; Àger, due, after them.
+    // What can be done first: the expired, then the one due soonest; the never sent after.
     assert_eq!(
-        list.last(),
-        Some(&Item::Form {
-            ine: ager,
-            due: "2027-01-10".parse().ok()
-        })
+        list[..2],
+        [
+            Item::Form {
+                ine: algerri,
+                due: "2026-06-01".parse().ok()
+            },
+            Item::Form {
+                ine: ager,
+                due: "2027-01-10".parse().ok()
+            }
+        ]
     );
-    assert!(matches!(list[0], Item::Form { due: None, .. }));
+    assert!(
+        list[2..]
+            .iter()
+            .all(|i| matches!(i, Item::Form { due: None, .. }))
+    );
+    // On screen, the expired one says so.
+    go_to(&mut f, Section::Forms);
+    let s = screen(&f.app, 80, 24);
+    let line = |name: &str| {
+        s.lines()
+            .find(|l| l.contains(name))
+            .unwrap_or_else(|| panic!("{name}: {s}"))
+            .to_string()
+    };
+    assert!(line("Algerri").contains("caducada"), "{s}");
+    assert!(!line("Algerri").contains("venç"), "{s}");
+    assert!(line("Àger").contains("venç 10/01/2027"), "{s}");
 }
 
 #[test]
@@ -301,11 +327,19 @@ fn councils_not_visited_this_year_from_october_or_as_configured() {
         })
     );
 
-    // In September the list waits for October, unless configured.
+    // In September the list waits for October, unless configured: no section at
+    // all, since "(0)" would read as every council visited.
     let mut f = avui(Lang::Ca);
     f.clock.set(at("2026-09-15T08:00:00Z"));
     f.app.changed_elsewhere(&[]);
-    assert!(items(&f, Section::NotVisited).is_empty());
+    let tab = f.app.tab::<TodayTab>();
+    assert!(tab.items(Section::NotVisited).is_none());
+    assert!(!tab.rows.contains(&Row::Heading(Section::NotVisited)));
+    go_to(&mut f, Section::Forms);
+    press(&mut f.app, KeyCode::Char(' '));
+    let s = screen(&f.app, 80, 24);
+    assert!(s.contains("Fitxes de subscriptor per enviar (29)"), "{s}");
+    assert!(!s.contains("Sense visita"), "{s}");
     let config = Config {
         unvisited_from_month: 1,
         ..Config::default()

@@ -683,6 +683,7 @@ messages! {
     today_follow_up,
     today_never_sent,
     today_due_on,
+    today_form_expired,
     today_never_visited,
     today_no_council,
     today_chart_requests,
