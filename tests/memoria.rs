@@ -270,6 +270,8 @@ fn the_numbers_match_a_count_of_the_seeded_history() {
         assert_eq!(row, &[format!("2026-{m:02}"), n], "month {m}");
     }
     let by_type = table(&t, "T-CAT certificates", &["Type", "Operation"]);
+    // The type by the name the screens show, not its code.
+    assert!(by_type[1..].iter().all(|r| r[0] == "T-CAT"), "{by_type:?}");
     for (op, word) in [
         (Operation::New, "new"),
         (Operation::Renewal, "renewal"),
@@ -361,6 +363,14 @@ fn a_status_is_the_one_the_history_gives_at_the_periods_end() {
     rollout_done(store.as_ref(), councils[0], "e-notum", "2025-06-10T10:00:00Z");
     rollout_done(store.as_ref(), councils[1], "e-notum", "2026-03-10T10:00:00Z");
     rollout_done(store.as_ref(), councils[2], "e-notum", "2026-03-12T10:00:00Z");
+    // Balaguer, over 5,000, is not the office's: not counted, as on Implantació.
+    let balaguer = store
+        .municipalities()
+        .unwrap()
+        .into_iter()
+        .find(|m| m.name == "Balaguer")
+        .unwrap();
+    rollout_done(store.as_ref(), balaguer.ine, "e-notum", "2026-03-12T10:00:00Z");
     // Fitxes: one renewed in April 2026, one first sent in February, one recorded
     // in January 2027 with a day of December 2026: its day decides.
     form_sent(store.as_ref(), councils[0], "2024-05-01", "2024-05-01T10:00:00Z");

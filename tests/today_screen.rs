@@ -84,6 +84,8 @@ fn avui_at_80x24_in_every_language_with_and_without_colour() {
         for key in ["0", "1", "2", "3", "4"] {
             assert!(header.contains(&format!(" {key} ")), "{header}");
         }
+        // A request's type by the name the other tabs show.
+        assert!(s.contains("Maria Puig · T-CAT") && !s.contains("tcat"), "{s}");
         insta::assert_snapshot!(format!("avui_{}", lang.code()), s);
 
         f.app.theme = Theme::pick(ThemeName::Dark, true);

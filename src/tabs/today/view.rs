@@ -168,7 +168,7 @@ fn what(item: &Item, ctx: &Ctx) -> String {
             "{} · {} · {}",
             data.council_name(c.ine),
             clean(&c.holder),
-            c.cert_type
+            crate::domain::catalog::cert_type_name(&c.cert_type)
         ),
         None => format!("#{id}"),
     };
