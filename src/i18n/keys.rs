@@ -605,6 +605,7 @@ messages! {
     data_missing_field,
     data_unknown_field,
     data_unknown_value,
+    data_valid_values,
     data_wrong_type,
     data_unreadable,
     toml_syntax,
