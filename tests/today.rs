@@ -443,3 +443,51 @@ fn space_folds_a_section_which_keeps_its_count() {
         "{s}"
     );
 }
+
+#[test]
+fn at_midnight_avui_and_activitats_follow_ups_are_computed_for_the_new_day() {
+    use ocsae::event::Event;
+    use ocsae::tabs::activity::ActivityView;
+    let mut f = avui(Lang::Ca);
+    // 22:50 in the office: nothing counts down on screen, so only midnight wakes the loop.
+    f.clock.set(at("2026-11-26T21:50:00Z"));
+    let mut call = entry(
+        ine(&f, "Àger"),
+        ActivityKind::Call,
+        "Trucar demà",
+        "2026-11-26T21:00:00Z",
+    );
+    call.follow_up_on = "2026-11-27".parse().ok();
+    let id = add_entries(&mut f, vec![call])[0];
+    // Activitat's follow-ups on screen.
+    press(&mut f.app, KeyCode::Char('4'));
+    press(&mut f.app, KeyCode::Char('v'));
+    assert_eq!(f.app.tab::<ActivityTab>().view, ActivityView::FollowUps);
+    assert_eq!(f.app.next_tick(), Some(std::time::Duration::from_secs(70 * 60)));
+    assert!(
+        items(&f, Section::Support).is_empty(),
+        "{:?}",
+        items(&f, Section::Support)
+    );
+    let follow_ups = |f: &Fixture| {
+        let tab = f.app.tab::<ActivityTab>();
+        tab.rows
+            .iter()
+            .map(|&i| f.app.data.activities.list[i].id)
+            .collect::<Vec<_>>()
+    };
+    assert!(follow_ups(&f).is_empty());
+    // An idle tick before midnight changes nothing.
+    f.clock.set(at("2026-11-26T22:59:59Z"));
+    f.app.handle_event(Event::Tick);
+    assert!(items(&f, Section::Support).is_empty());
+    // The loop wakes just after midnight: the new day's list, with no key pressed.
+    f.clock.set(at("2026-11-26T23:00:00Z"));
+    assert!(f.app.handle_event(Event::Tick));
+    assert_eq!(ids(&items(&f, Section::Support)), [Target::Activity(id)]);
+    assert_eq!(follow_ups(&f), [id]);
+    press(&mut f.app, KeyCode::Char('0'));
+    assert!(screen(&f.app, 80, 24).contains("Avui, 27/11/2026"));
+    // And the next wake-up is the next midnight (nothing else waits).
+    assert_eq!(f.app.next_tick(), Some(std::time::Duration::from_secs(24 * 3600)));
+}
