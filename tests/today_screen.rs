@@ -220,4 +220,7 @@ fn each_chart_reads_alone_at_80x24_with_and_without_colour() {
         );
     }
     insta::assert_snapshot!("charts_ca_no_colour", charts(&mut f, false));
+    // On the smallest screen, the latest months are kept: November, not the oldest.
+    let small = screen(&f.app, 60, 16);
+    assert!(small.lines().any(|l| l.contains("10  11 ")), "{small}");
 }

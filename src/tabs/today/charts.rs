@@ -74,9 +74,13 @@ fn vertical(
     // The label row takes one line; the bars have the rest.
     let rows = u64::from(area.height.saturating_sub(1).max(1));
     let least = max.div_ceil(rows);
+    // On a narrow screen, the latest that fit: the oldest are dropped, not the current.
+    let fit = usize::from((area.width + 1) / (width + 1));
+    let skip = values.len().saturating_sub(fit);
     let bars: Vec<Bar> = labels
         .into_iter()
         .zip(values)
+        .skip(skip)
         .map(|(label, value)| {
             let bar = Bar::default().label(Line::from(label));
             match value {
