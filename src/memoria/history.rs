@@ -12,6 +12,9 @@ use std::collections::HashMap;
 /// A rollout by council and service id.
 pub type CellKey = (IneCode, String);
 
+/// A rollout's changes: when, the entry's position, the status (None: removed).
+type Changes = Vec<(DateTime<Utc>, usize, Option<RolloutStatus>)>;
+
 #[derive(Debug, Default)]
 pub struct Past {
     /// Each rollout's status at the period's start and end (absent: not stored then, pending).
@@ -31,8 +34,6 @@ pub struct Past {
 /// later still falls in its period.
 pub fn replay(history: &[Applied], start: DateTime<Utc>, end: DateTime<Utc>) -> Past {
     let mut past = Past::default();
-    // Per rollout, its changes: when, the entry's position, the status (None: removed).
-    type Changes = Vec<(DateTime<Utc>, usize, Option<RolloutStatus>)>;
     let mut cells: HashMap<CellKey, Changes> = HashMap::new();
     for (seq, entry) in history.iter().enumerate() {
         let undo = matches!(entry.kind, EntryKind::Undo(_));
@@ -93,10 +94,7 @@ pub fn replay(history: &[Applied], start: DateTime<Utc>, end: DateTime<Utc>) -> 
 }
 
 /// Each rollout's status just before `t`: its change latest in time before it.
-fn status_at(
-    cells: &HashMap<CellKey, Vec<(DateTime<Utc>, usize, Option<RolloutStatus>)>>,
-    t: DateTime<Utc>,
-) -> HashMap<CellKey, RolloutStatus> {
+fn status_at(cells: &HashMap<CellKey, Changes>, t: DateTime<Utc>) -> HashMap<CellKey, RolloutStatus> {
     cells
         .iter()
         .filter_map(|(key, changes)| {
