@@ -375,8 +375,7 @@ fn detail_lines(tab: &MunicipalitiesTab, ctx: &Ctx, width: u16) -> Vec<Line<'sta
 fn request_line(ctx: &Ctx, i: usize) -> Line<'static> {
     let t = &ctx.t;
     let c = &ctx.data.certs.list[i];
-    let type_name =
-        crate::domain::catalog::cert_type(&c.cert_type).map_or(c.cert_type.as_str(), |ty| ty.name.as_str());
+    let type_name = crate::domain::catalog::cert_type_name(&c.cert_type);
     let mut status = t.t(crate::i18n::words::cert_status_msg(c.status)).to_string();
     if matches!(c.status, CertStatus::Rejected | CertStatus::Cancelled) && !c.status_reason.trim().is_empty()
     {
