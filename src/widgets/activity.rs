@@ -72,7 +72,7 @@ pub fn legend(ctx: &Ctx) -> String {
 fn entry_line(ctx: &Ctx, index: usize, with_due: bool) -> Line<'static> {
     let t = &ctx.t;
     let a: &Activity = &ctx.data.activities.list[index];
-    let when = crate::domain::localtime::format_local(a.received_at, ctx.tz);
+    let when = t.datetime(a.received_at, ctx.tz);
     let mut spans = vec![Span::raw(format!("  #{} ", a.id))];
     if with_due {
         spans.push(due_cell(ctx, index, usize::MAX));
