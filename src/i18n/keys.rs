@@ -652,4 +652,7 @@ messages! {
     cli_training_councils,
     cli_training_hours,
     cli_training_summary,
+    cli_act_closed_at,
+    err_closed_at_needs_closed,
+    activity_added_closed,
 }

@@ -47,7 +47,7 @@ pub fn save(form: &mut ActivityForm, ctx: &mut Ctx) -> PopupOutcome {
     let kind = after.kind;
     let change = match &form.editing {
         Some(before) => ops::activity::edit(before, after, now, &ctx.data),
-        None => ops::activity::log(after, now, now, &user, &ctx.data).map(Some),
+        None => ops::activity::log(after, now, &user, &ctx.data).map(Some),
     };
     let change = match change {
         Err(rule) => {
