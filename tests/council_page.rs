@@ -229,3 +229,35 @@ fn in_every_language_at_80x24_a_caller_finds_the_council_and_reads_its_page_to_t
         );
     }
 }
+
+#[test]
+fn l_after_finding_the_council_by_a_contact_names_that_contact() {
+    use ocsae::popups::activity_form::ActivityForm;
+    let tiurana = ocsae::domain::municipality::IneCode(252228);
+    let mut f = busy_tiurana();
+    // The phone's last digits: the secretary's number.
+    press(&mut f.app, KeyCode::Char('g'));
+    type_text(&mut f.app, "450002");
+    press(&mut f.app, KeyCode::Enter);
+    press(&mut f.app, KeyCode::Char('L'));
+    let form = f.app.popup_as::<ActivityForm>().unwrap();
+    assert_eq!(form.council(), Some(tiurana));
+    assert_eq!(form.contact.value(), "Marta Vila i Casanovas");
+    press(&mut f.app, KeyCode::Esc);
+    // Found by its name: nobody in particular.
+    open_tiurana(&mut f);
+    press(&mut f.app, KeyCode::Char('L'));
+    let form = f.app.popup_as::<ActivityForm>().unwrap();
+    assert_eq!(form.council(), Some(tiurana));
+    assert_eq!(form.contact.value(), "");
+    press(&mut f.app, KeyCode::Esc);
+    press(&mut f.app, KeyCode::Esc);
+    // Filtered on Municipis by a contact's name: the row's contact.
+    press(&mut f.app, KeyCode::Char('/'));
+    type_text(&mut f.app, "anna roca");
+    press(&mut f.app, KeyCode::Enter);
+    press(&mut f.app, KeyCode::Char('L'));
+    let form = f.app.popup_as::<ActivityForm>().unwrap();
+    assert_eq!(form.council(), Some(tiurana), "{}", screen(&f.app, 80, 24));
+    assert_eq!(form.contact.value(), "Anna Roca");
+}

@@ -68,6 +68,9 @@ pub struct Ctx {
     /// The rows are to be recomputed before the next draw.
     pub(super) stale: bool,
     pub(super) effects: Vec<Effect>,
+    /// The council and contact (its position) the last quick jump found the
+    /// council by, so that `L` on its page names whoever is calling.
+    pub found_contact: Option<(crate::domain::municipality::IneCode, usize)>,
 }
 
 impl Ctx {
@@ -105,6 +108,7 @@ impl Ctx {
             screen: super::action::Context::Municipalities,
             stale: true,
             effects: Vec::new(),
+            found_contact: None,
         }
     }
 

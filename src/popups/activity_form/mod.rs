@@ -150,6 +150,9 @@ impl ActivityForm {
         if let Some(id) = about.request {
             form.request.set(&id.to_string());
         }
+        if let Some(name) = &about.contact {
+            form.contact.set(name);
+        }
         form.initial = form.fingerprint();
         form
     }
