@@ -25,3 +25,35 @@ fn at_60x16_the_form_says_how_many_fields_are_below_and_above() {
     let s = screen(&f.app, 80, 24);
     assert!(!s.contains("camps més"), "{s}");
 }
+
+#[test]
+fn the_everything_view_dates_what_is_closed() {
+    use ocsae::domain::activity::{Activity, ActivityKind, ActivityStatus};
+    use ocsae::store::{Change, ChangeKind, Edit, Record};
+    let mut f = fixture();
+    let mut call = Activity::new(
+        Some(ocsae::domain::municipality::IneCode(252228)),
+        ActivityKind::Call,
+        "Trucada de març",
+        at("2026-03-10T09:00:00Z"),
+    );
+    call.id = ocsae::store::NEW_ID;
+    call.status = ActivityStatus::Closed;
+    call.closed_at = Some(at("2026-03-11T09:00:00Z"));
+    let applied = f
+        .app
+        .store
+        .apply(
+            Change::new(ChangeKind::ImportActivities, vec![Edit::create(Record::Activity(call))]),
+            at(NOW),
+        )
+        .unwrap();
+    f.app.changed_elsewhere(&applied.edits);
+    press(&mut f.app, KeyCode::Char('4'));
+    press(&mut f.app, KeyCode::Char('v'));
+    press(&mut f.app, KeyCode::Char('v'));
+    let s = screen(&f.app, 80, 24);
+    let row = s.lines().find(|l| l.contains("Tiurana")).unwrap_or_default();
+    assert!(row.starts_with("11/03/2026"), "closed on the 11th: {s}");
+    assert!(!row.contains('—'), "{s}");
+}
