@@ -57,3 +57,36 @@ fn the_everything_view_dates_what_is_closed() {
     assert!(row.starts_with("11/03/2026"), "closed on the 11th: {s}");
     assert!(!row.contains('—'), "{s}");
 }
+
+#[test]
+fn a_field_at_fault_takes_the_cursor_at_its_end_and_a_stale_notice_goes_with_the_next_key() {
+    let mut f = fixture();
+    press(&mut f.app, KeyCode::Char('L'));
+    type_text(&mut f.app, "tiurana");
+    press(&mut f.app, KeyCode::Tab);
+    type_text(&mut f.app, "Consulta");
+    while f.app.popup_as::<ActivityForm>().unwrap().focus != AField::Minutes {
+        press(&mut f.app, KeyCode::Tab);
+    }
+    // Minutes typed with a slip, the cursor left at the field's start.
+    type_text(&mut f.app, "12a");
+    press(&mut f.app, KeyCode::Home);
+    press(&mut f.app, KeyCode::Tab);
+    press(&mut f.app, KeyCode::Enter);
+    let form = f.app.popup_as::<ActivityForm>().unwrap();
+    assert_eq!(form.focus, AField::Minutes, "the error takes the focus there");
+    press(&mut f.app, KeyCode::Backspace);
+    assert_eq!(f.app.popup_as::<ActivityForm>().unwrap().minutes.value(), "12");
+    // A paste too long for the notes: said, then gone with the next key.
+    while f.app.popup_as::<ActivityForm>().unwrap().focus != AField::Notes {
+        press(&mut f.app, KeyCode::Tab);
+    }
+    f.app
+        .handle_event(ocsae::event::Event::Paste("x".repeat(3000)));
+    let full = "El camp és ple";
+    assert!(screen(&f.app, 80, 24).contains(full));
+    press(&mut f.app, KeyCode::Backspace);
+    assert!(!screen(&f.app, 80, 24).contains(full), "{}", screen(&f.app, 80, 24));
+    press(&mut f.app, KeyCode::Enter);
+    assert!(f.app.popup.is_none(), "{}", screen(&f.app, 80, 24));
+}

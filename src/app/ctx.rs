@@ -150,6 +150,12 @@ impl Ctx {
 
     /// A popup has closed: what was said about its fields goes with it.
     pub fn popup_closed(&mut self) {
+        self.forget_field_status();
+    }
+
+    /// The open popup takes another key: what was said about its fields (a
+    /// field full) is old news.
+    pub fn forget_field_status(&mut self) {
         if self.status.as_ref().is_some_and(|s| s.of_popup) {
             self.status = None;
         }
@@ -164,7 +170,7 @@ impl Ctx {
         self.set_status(StatusKind::Info, self.t.t(Msg::certs_loading).to_string());
     }
 
-    /// A field of a popup refused text: said until the popup closes.
+    /// A field of a popup refused text: said until the popup takes another key.
     pub fn field_full_status(&mut self) {
         self.set_status(StatusKind::Info, self.t.t(Msg::field_full_short).to_string());
         if let Some(status) = self.status.as_mut() {

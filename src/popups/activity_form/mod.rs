@@ -320,6 +320,15 @@ impl ActivityForm {
         self.kind = kind;
     }
 
+    /// The field at fault takes the focus, its cursor at the end of its text.
+    fn show_fault(&mut self, fault: (AField, String)) {
+        self.focus = fault.0;
+        if let Some(input) = self.input_mut(fault.0) {
+            input.to_end();
+        }
+        self.error = Some(fault);
+    }
+
     /// Moves the focus by `delta` fields, in the Tab order of the kind.
     fn move_focus(&mut self, delta: isize, wrap: bool) {
         let fields = self.fields();
