@@ -363,22 +363,21 @@ impl Keymap {
             .iter()
             .filter(|b| b.action == action)
             .flat_map(|b| b.keys.iter())
-            .find(|k| {
-                let event = KeyEvent::new(
-                    k.code,
-                    if k.ctrl {
-                        KeyModifiers::CONTROL
-                    } else {
-                        KeyModifiers::NONE
-                    } | if k.alt {
-                        KeyModifiers::ALT
-                    } else {
-                        KeyModifiers::NONE
-                    },
-                );
-                self.lookup(contexts, &event) == Some(action)
-            })
+            .find(|k| self.means(k, contexts) == Some(action))
             .map(ToString::to_string)
+    }
+
+    /// What `key` does on a screen of `contexts` (looked up in that order).
+    pub fn means(&self, key: &KeySpec, contexts: &[Context]) -> Option<Action> {
+        let ctrl = match key.ctrl {
+            true => KeyModifiers::CONTROL,
+            false => KeyModifiers::NONE,
+        };
+        let alt = match key.alt {
+            true => KeyModifiers::ALT,
+            false => KeyModifiers::NONE,
+        };
+        self.lookup(contexts, &KeyEvent::new(key.code, ctrl | alt))
     }
 
     /// The first key of an action, for the one-line hints.

@@ -90,3 +90,27 @@ fn a_field_at_fault_takes_the_cursor_at_its_end_and_a_stale_notice_goes_with_the
     press(&mut f.app, KeyCode::Enter);
     assert!(f.app.popup.is_none(), "{}", screen(&f.app, 80, 24));
 }
+
+#[test]
+fn help_on_activitat_lists_the_keys_as_they_work_there() {
+    let mut f = fixture();
+    let saving = |s: &str| -> String {
+        s.lines()
+            .find(|l| l.contains("Torna a provar de desar"))
+            .unwrap_or_default()
+            .to_string()
+    };
+    press(&mut f.app, KeyCode::Char('?'));
+    let s = screen(&f.app, 80, 80);
+    assert!(saving(&s).contains("w Ctrl-S"), "elsewhere w saves: {s}");
+    press(&mut f.app, KeyCode::Esc);
+    press(&mut f.app, KeyCode::Char('4'));
+    press(&mut f.app, KeyCode::Char('?'));
+    let s = screen(&f.app, 80, 80);
+    let line = saving(&s);
+    assert!(line.contains("Ctrl-S") && !line.contains(" w "), "{s}");
+    assert!(
+        s.lines().any(|l| l.trim_start_matches(['│', ' ']).starts_with("w ")),
+        "w is listed where it marks waiting: {s}"
+    );
+}
