@@ -76,6 +76,12 @@ pub enum ConfigProblem {
     ImportMax,
     #[error("response_days: from 1 to {MAX_RESPONSE_DAYS} working days")]
     ResponseDays,
+    /// A key binding at fault, with the line that sets it when it can be found.
+    #[error("{error}")]
+    Keys {
+        error: crate::keymap::KeymapError,
+        line: Option<usize>,
+    },
 }
 
 impl ConfigError {
@@ -92,8 +98,54 @@ impl ConfigError {
                 Msg::cfg_response_days,
                 &[("path", &path), ("max", &MAX_RESPONSE_DAYS)],
             ),
+            ConfigProblem::Keys { error, line } => {
+                let what = error.localize(t);
+                match line {
+                    Some(line) => t.f(Msg::toml_at, &[("path", &path), ("what", &what), ("line", line)]),
+                    None => format!("{path}: {what}"),
+                }
+            }
         }
     }
+}
+
+/// The line (from 1) of `text` that sets the dotted key `path`
+/// (`keys.certificates.new`), written under a table header or dotted; for a
+/// table written inline, the line that opens it.
+fn line_of(text: &str, path: &str) -> Option<usize> {
+    let unquote = |key: &str| -> String {
+        key.split('.')
+            .map(|part| part.trim().trim_matches(['"', '\'']))
+            .collect::<Vec<_>>()
+            .join(".")
+    };
+    let mut table = String::new();
+    let mut opening = None;
+    for (i, line) in text.lines().enumerate() {
+        let line = line.trim();
+        if let Some(header) = line.strip_prefix('[').and_then(|l| l.split(']').next()) {
+            table = unquote(header);
+            if table == path {
+                return Some(i + 1);
+            }
+            continue;
+        }
+        let Some((key, _)) = line.split_once('=') else {
+            continue;
+        };
+        let key = unquote(key);
+        let full = match table.is_empty() {
+            true => key,
+            false => format!("{table}.{key}"),
+        };
+        if full == path {
+            return Some(i + 1);
+        }
+        if opening.is_none() && path.starts_with(&format!("{full}.")) {
+            opening = Some(i + 1);
+        }
+    }
+    opening
 }
 
 impl Config {
@@ -130,6 +182,10 @@ impl Config {
         }
         if !(1..=MAX_RESPONSE_DAYS).contains(&config.response_days) {
             return Err(fail(ConfigProblem::ResponseDays));
+        }
+        if let Err(error) = crate::keymap::Keymap::new(&config.keys) {
+            let line = error.binding().and_then(|path| line_of(&text, &path));
+            return Err(fail(ConfigProblem::Keys { error, line }));
         }
         Ok(config)
     }

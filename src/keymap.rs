@@ -135,6 +135,18 @@ pub enum KeymapError {
 }
 
 impl KeymapError {
+    /// The dotted name of the binding at fault, as a configuration writes it.
+    pub fn binding(&self) -> Option<String> {
+        match self {
+            KeymapError::UnknownContext(context) => Some(format!("keys.{context}")),
+            KeymapError::UnknownAction { context, action }
+            | KeymapError::BadKey { context, action, .. }
+            | KeymapError::DestructiveCtrl { context, action, .. } => Some(format!("keys.{context}.{action}")),
+            KeymapError::NoWayOut(_) => Some("keys.global.quit".to_string()),
+            KeymapError::Clash { context, second, .. } => Some(format!("keys.{context}.{second}")),
+        }
+    }
+
     /// The binding at fault and what is wrong with it, in the user's language.
     pub fn localize(&self, t: &crate::i18n::I18n) -> String {
         use crate::i18n::Msg;
@@ -145,7 +157,7 @@ impl KeymapError {
                     ("context", context),
                     (
                         "contexts",
-                        &"global, table, municipalities, rollout, checklist, certificates",
+                        &"global, table, municipalities, rollout, checklist, certificates, activity",
                     ),
                 ],
             ),
