@@ -60,7 +60,7 @@ pub fn busy_tiurana_in(lang: Lang) -> Fixture {
     }
     let reject = ocsae::ops::requests::reject(f.app.data.certs.get(2).unwrap(), "falta DNI").unwrap();
     f.app.commit(reject).unwrap();
-    let cancel = ocsae::ops::requests::cancel(f.app.data.certs.get(3).unwrap(), "Jordi Serra").unwrap();
+    let cancel = ocsae::ops::requests::cancel(f.app.data.certs.get(3).unwrap(), "Jordi Serra", "").unwrap();
     f.app.commit(cancel).unwrap();
     f.app.status = None;
     f

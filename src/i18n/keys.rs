@@ -655,4 +655,5 @@ messages! {
     cli_act_closed_at,
     err_closed_at_needs_closed,
     activity_added_closed,
+    prompt_cancel_reason,
 }
