@@ -261,3 +261,23 @@ fn l_after_finding_the_council_by_a_contact_names_that_contact() {
     assert_eq!(form.council(), Some(tiurana), "{}", screen(&f.app, 80, 24));
     assert_eq!(form.contact.value(), "Anna Roca");
 }
+
+#[test]
+fn the_contact_editor_shows_a_role_whole_or_by_its_short_name_never_cut() {
+    use ocsae::popups::contacts_form::{ContactsForm, Field};
+    let mut f = busy_tiurana();
+    open_tiurana(&mut f);
+    press(&mut f.app, KeyCode::Char('e'));
+    let s = screen(&f.app, 120, 30);
+    assert!(s.contains("‹Secretari/ària-interventor/a›"), "room for it whole: {s}");
+    // A long address leaves the row short of room: the role gives way to its short name.
+    while f.app.popup_as::<ContactsForm>().unwrap().focused() != Field::Email(1) {
+        press(&mut f.app, KeyCode::Tab);
+    }
+    press(&mut f.app, KeyCode::End);
+    type_text(&mut f.app, ".ajuntament-de-tiurana-noguera");
+    let s = screen(&f.app, 120, 30);
+    assert!(s.contains("‹secretari/ària›"), "{s}");
+    assert!(!s.contains("interventor/…"), "{s}");
+    assert!(s.contains("@tiurana.cat.ajuntament-de-tiurana-noguera"), "the address whole: {s}");
+}

@@ -185,7 +185,7 @@ fn draw_list(tab: &MunicipalitiesTab, frame: &mut Frame, ctx: &Ctx, area: Rect) 
 }
 
 /// The council's name; under a filter, with what matched when it was not the
-/// name (`Tiurana · Marta Vila · secretaria`), or `≈` for a name a letter off.
+/// name (`Tiurana · Marta Vila · secretari/ària`), or `≈` for a name a letter off.
 fn name_cell(
     ctx: &Ctx,
     m: &crate::domain::municipality::Municipality,
@@ -201,16 +201,15 @@ fn name_cell(
     // The activity marker first, in the name's own cell so every language keeps its columns.
     let width = width.saturating_sub(2);
     let mut spans = vec![crate::widgets::activity::marker(ctx, m.ine), Span::raw(" ")];
-    let why = found.and_then(|(why, _)| crate::widgets::found::why_text(&ctx.t, m, why));
-    match why {
-        Some(why) => {
-            let name = ellipsize(&name, width);
-            let rest = width.saturating_sub(crate::widgets::width(&name));
-            let why = ellipsize(&format!(" · {why}"), rest);
-            spans.push(Span::raw(name));
-            spans.push(Span::styled(why, ctx.theme.dim));
-        }
-        None => spans.push(Span::raw(ellipsize(&name, width))),
+    let name = ellipsize(&name, width);
+    // What matched takes the rest of the cell, shortened to fit rather than cut.
+    let rest = width.saturating_sub(crate::widgets::width(&name) + 3);
+    let why = found
+        .filter(|_| rest >= 4)
+        .and_then(|(why, _)| crate::widgets::found::why_within(&ctx.t, m, why, rest));
+    spans.push(Span::raw(name));
+    if let Some(why) = why {
+        spans.push(Span::styled(format!(" · {why}"), ctx.theme.dim));
     }
     Cell::from(Line::from(spans))
 }
