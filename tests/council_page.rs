@@ -281,3 +281,26 @@ fn the_contact_editor_shows_a_role_whole_or_by_its_short_name_never_cut() {
     assert!(!s.contains("interventor/…"), "{s}");
     assert!(s.contains("@tiurana.cat.ajuntament-de-tiurana-noguera"), "the address whole: {s}");
 }
+
+#[test]
+fn at_60_columns_the_services_take_one_column_each_whole() {
+    let mut f = busy_tiurana();
+    open_tiurana(&mut f);
+    let s = screen(&f.app, 60, 80);
+    let line = s
+        .lines()
+        .find(|l| l.contains("Entitat de Registre"))
+        .unwrap_or_else(|| panic!("{s}"));
+    assert!(line.contains("Entitat de Registre idCAT 0/"), "{s}");
+    let services = s
+        .lines()
+        .skip_while(|l| !l.contains("Serveis"))
+        .take_while(|l| !l.trim().is_empty());
+    assert!(services.into_iter().all(|l| !l.contains('…')), "{s}");
+    // Wide enough, two columns.
+    let s = screen(&f.app, 100, 80);
+    assert!(
+        s.lines().any(|l| l.matches("/").count() >= 2 && l.contains("idCAT")),
+        "{s}"
+    );
+}

@@ -331,26 +331,31 @@ fn detail_lines(tab: &MunicipalitiesTab, ctx: &Ctx, width: u16) -> Vec<Line<'sta
         ),
         theme.table_header,
     ));
-    let columns = if width >= 50 { 2 } else { 1 };
-    let cell_width = (width as usize).saturating_sub(2) / columns;
-    for chunk in services().iter().enumerate().collect::<Vec<_>>().chunks(columns) {
-        let mut text = String::from("  ");
-        for (s, service) in chunk {
-            let rollout = ctx.data.rollout_or_pending(index, *s);
-            let cell = format!(
+    let cells: Vec<String> = services()
+        .iter()
+        .enumerate()
+        .map(|(s, service)| {
+            let rollout = ctx.data.rollout_or_pending(index, s);
+            format!(
                 "{} {} {}/{}",
                 glyph(rollout.status),
                 service.name,
                 rollout.steps_done(),
                 rollout.steps.len()
-            );
-            text.push_str(&format!(
-                "{:<w$}",
-                crate::widgets::ellipsize(&cell, cell_width),
-                w = cell_width
-            ));
-        }
-        out.push(Line::raw(text.trim_end().to_string()));
+            )
+        })
+        .collect();
+    // Two columns where every service fits whole in its half; else one, a long
+    // name wrapping under itself rather than cut.
+    let half = (width as usize).saturating_sub(2) / 2;
+    let two = width >= 50 && cells.iter().all(|c| crate::widgets::width(c) < half);
+    for chunk in cells.chunks(if two { 2 } else { 1 }) {
+        let text = match chunk {
+            [left, right] => format!("  {left:<half$}{right}"),
+            [one] => format!("  {one}"),
+            _ => String::new(),
+        };
+        out.push(Line::raw(text));
     }
 
     out.push(Line::raw(""));
