@@ -141,7 +141,9 @@ impl KeymapError {
             KeymapError::UnknownContext(context) => Some(format!("keys.{context}")),
             KeymapError::UnknownAction { context, action }
             | KeymapError::BadKey { context, action, .. }
-            | KeymapError::DestructiveCtrl { context, action, .. } => Some(format!("keys.{context}.{action}")),
+            | KeymapError::DestructiveCtrl { context, action, .. } => {
+                Some(format!("keys.{context}.{action}"))
+            }
             KeymapError::NoWayOut(_) => Some("keys.global.quit".to_string()),
             KeymapError::Clash { context, second, .. } => Some(format!("keys.{context}.{second}")),
         }

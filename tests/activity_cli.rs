@@ -571,16 +571,37 @@ fn the_report_has_its_week_of_activity() {
 fn add_and_import_date_a_closed_or_waiting_entry_from_its_receipt() {
     let (dir, db) = seeded();
     let add = |extra: &[&str]| {
-        let mut args = vec!["activity", "add", "--municipality", "tiurana", "--summary", "Visita"];
+        let mut args = vec![
+            "activity",
+            "add",
+            "--municipality",
+            "tiurana",
+            "--summary",
+            "Visita",
+        ];
         args.extend(extra);
         ok(&db, &args)
     };
-    let visit = ["--kind", "visit", "--status", "closed", "--received", "2026-03-10T10:00"];
+    let visit = [
+        "--kind",
+        "visit",
+        "--status",
+        "closed",
+        "--received",
+        "2026-03-10T10:00",
+    ];
     assert_eq!(
         add(&visit).trim(),
         "Activity #1 saved, closed 2026-03-10T10:00:00+01:00"
     );
-    let waiting = ["--kind", "call", "--status", "waiting", "--received", "2026-11-20T09:00"];
+    let waiting = [
+        "--kind",
+        "call",
+        "--status",
+        "waiting",
+        "--received",
+        "2026-11-20T09:00",
+    ];
     assert_eq!(
         add(&waiting).trim(),
         "Activity #2 saved; waiting for the council, its clock stopped"
@@ -594,8 +615,16 @@ fn add_and_import_date_a_closed_or_waiting_entry_from_its_receipt() {
     misused(
         &db,
         &[
-            "activity", "add", "--municipality", "tiurana", "--summary", "Visita", "--kind", "visit",
-            "--closed-at", "2026-03-10T12:00",
+            "activity",
+            "add",
+            "--municipality",
+            "tiurana",
+            "--summary",
+            "Visita",
+            "--kind",
+            "visit",
+            "--closed-at",
+            "2026-03-10T12:00",
         ],
         "--closed-at: only with --status closed",
     );

@@ -44,7 +44,10 @@ fn the_everything_view_dates_what_is_closed() {
         .app
         .store
         .apply(
-            Change::new(ChangeKind::ImportActivities, vec![Edit::create(Record::Activity(call))]),
+            Change::new(
+                ChangeKind::ImportActivities,
+                vec![Edit::create(Record::Activity(call))],
+            ),
             at(NOW),
         )
         .unwrap();
@@ -81,12 +84,15 @@ fn a_field_at_fault_takes_the_cursor_at_its_end_and_a_stale_notice_goes_with_the
     while f.app.popup_as::<ActivityForm>().unwrap().focus != AField::Notes {
         press(&mut f.app, KeyCode::Tab);
     }
-    f.app
-        .handle_event(ocsae::event::Event::Paste("x".repeat(3000)));
+    f.app.handle_event(ocsae::event::Event::Paste("x".repeat(3000)));
     let full = "El camp és ple";
     assert!(screen(&f.app, 80, 24).contains(full));
     press(&mut f.app, KeyCode::Backspace);
-    assert!(!screen(&f.app, 80, 24).contains(full), "{}", screen(&f.app, 80, 24));
+    assert!(
+        !screen(&f.app, 80, 24).contains(full),
+        "{}",
+        screen(&f.app, 80, 24)
+    );
     press(&mut f.app, KeyCode::Enter);
     assert!(f.app.popup.is_none(), "{}", screen(&f.app, 80, 24));
 }
@@ -110,7 +116,8 @@ fn help_on_activitat_lists_the_keys_as_they_work_there() {
     let line = saving(&s);
     assert!(line.contains("Ctrl-S") && !line.contains(" w "), "{s}");
     assert!(
-        s.lines().any(|l| l.trim_start_matches(['│', ' ']).starts_with("w ")),
+        s.lines()
+            .any(|l| l.trim_start_matches(['│', ' ']).starts_with("w ")),
         "w is listed where it marks waiting: {s}"
     );
 }

@@ -269,7 +269,10 @@ fn the_contact_editor_shows_a_role_whole_or_by_its_short_name_never_cut() {
     open_tiurana(&mut f);
     press(&mut f.app, KeyCode::Char('e'));
     let s = screen(&f.app, 120, 30);
-    assert!(s.contains("‹Secretari/ària-interventor/a›"), "room for it whole: {s}");
+    assert!(
+        s.contains("‹Secretari/ària-interventor/a›"),
+        "room for it whole: {s}"
+    );
     // A long address leaves the row short of room: the role gives way to its short name.
     while f.app.popup_as::<ContactsForm>().unwrap().focused() != Field::Email(1) {
         press(&mut f.app, KeyCode::Tab);
@@ -279,7 +282,10 @@ fn the_contact_editor_shows_a_role_whole_or_by_its_short_name_never_cut() {
     let s = screen(&f.app, 120, 30);
     assert!(s.contains("‹secretari/ària›"), "{s}");
     assert!(!s.contains("interventor/…"), "{s}");
-    assert!(s.contains("@tiurana.cat.ajuntament-de-tiurana-noguera"), "the address whole: {s}");
+    assert!(
+        s.contains("@tiurana.cat.ajuntament-de-tiurana-noguera"),
+        "the address whole: {s}"
+    );
 }
 
 #[test]
@@ -300,7 +306,8 @@ fn at_60_columns_the_services_take_one_column_each_whole() {
     // Wide enough, two columns.
     let s = screen(&f.app, 100, 80);
     assert!(
-        s.lines().any(|l| l.matches("/").count() >= 2 && l.contains("idCAT")),
+        s.lines()
+            .any(|l| l.matches("/").count() >= 2 && l.contains("idCAT")),
         "{s}"
     );
 }

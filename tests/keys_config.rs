@@ -20,15 +20,24 @@ fn the_hints_name_the_key_that_works_on_the_screen() {
         .or_default()
         .insert("edit".into(), vec!["m".into()]);
     let mut f = fixture_with("Noguera", Lang::Ca, config);
-    let long = (1..=40).map(|i| format!("paraula{i}")).collect::<Vec<_>>().join(" ");
+    let long = (1..=40)
+        .map(|i| format!("paraula{i}"))
+        .collect::<Vec<_>>()
+        .join(" ");
     f.app.set_status(StatusKind::Error, long);
     f.app.log_status();
     // On Municipis `m` edits: it is not the key that shows the whole text there.
     let s = screen(&f.app, 80, 24);
     assert!(!s.contains("m tot el text"), "{s}");
     // On Implantació it is.
-    f.app.handle_key(crossterm::event::KeyEvent::from(crossterm::event::KeyCode::Char('2')));
-    let long = (1..=40).map(|i| format!("paraula{i}")).collect::<Vec<_>>().join(" ");
+    f.app
+        .handle_key(crossterm::event::KeyEvent::from(crossterm::event::KeyCode::Char(
+            '2',
+        )));
+    let long = (1..=40)
+        .map(|i| format!("paraula{i}"))
+        .collect::<Vec<_>>()
+        .join(" ");
     f.app.set_status(StatusKind::Error, long);
     let s = screen(&f.app, 80, 24);
     assert!(s.contains("m tot el text"), "{s}");

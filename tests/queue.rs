@@ -334,7 +334,10 @@ fn the_closed_view_lists_delivered_rejected_and_cancelled_requests_with_why() {
     );
     assert!(line_with(&f, "Maria Puig").contains("rebutjada falta DNI"));
     assert!(line_with(&f, "Jordi Solé").contains("cancel·l."));
-    assert!(line_with(&f, "Jordi Solé").ends_with("ja en té un"), "the reason asked");
+    assert!(
+        line_with(&f, "Jordi Solé").ends_with("ja en té un"),
+        "the reason asked"
+    );
     assert!(
         s.lines().any(|l| l.trim_end().ends_with(" Detall")),
         "the reason's column header whole: {s}"

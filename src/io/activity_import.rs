@@ -34,7 +34,6 @@ pub(crate) struct Row {
     activity: Activity,
 }
 
-
 /// A broken rule as an import says it, quoting the cell where it has one.
 fn problem(rule: RuleError, row: &CsvRow, column: impl Fn(Field) -> Option<usize>) -> Problem {
     match rule {

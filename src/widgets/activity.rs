@@ -37,7 +37,11 @@ pub fn due_cell(ctx: &Ctx, index: usize, width: usize) -> Span<'static> {
     let a = &data.list[index];
     // What is closed has no deadline left: the day it was closed says when it happened.
     if !a.is_open() {
-        let day = a.closed_at.unwrap_or(a.received_at).with_timezone(&ctx.tz).date_naive();
+        let day = a
+            .closed_at
+            .unwrap_or(a.received_at)
+            .with_timezone(&ctx.tz)
+            .date_naive();
         return Span::styled(crate::widgets::ellipsize(&ctx.t.date(day), width), ctx.theme.dim);
     }
     match data.clock[index] {

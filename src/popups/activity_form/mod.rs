@@ -185,11 +185,8 @@ impl ActivityForm {
         form.received.set(&ctx.t.datetime(a.received_at, ctx.tz));
         form.minutes
             .set(&a.minutes.map(|m| m.to_string()).unwrap_or_default());
-        form.follow_up.set(
-            &a.follow_up_on
-                .map(|d| ctx.t.date(d))
-                .unwrap_or_default(),
-        );
+        form.follow_up
+            .set(&a.follow_up_on.map(|d| ctx.t.date(d)).unwrap_or_default());
         form.notes.set(&a.notes);
         let names: Vec<String> = a
             .councils

@@ -180,7 +180,15 @@ fn widths(form: &ContactsForm, ctx: &Ctx, width: u16) -> [u16; 4] {
         .max()
         .unwrap_or(0);
     // (column, the least it goes down to), in the order they give way.
-    for (i, floor) in [(0, short.max(8)), (3, 18), (1, 14), (2, 10), (3, 8), (0, 8), (1, 8)] {
+    for (i, floor) in [
+        (0, short.max(8)),
+        (3, 18),
+        (1, 14),
+        (2, 10),
+        (3, 8),
+        (0, 8),
+        (1, 8),
+    ] {
         let cut = widths[i].saturating_sub(floor).min(over);
         widths[i] -= cut;
         over -= cut;

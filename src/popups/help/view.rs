@@ -37,13 +37,12 @@ fn lines(help: &Help, ctx: &Ctx, width: u16) -> Vec<Line<'static>> {
         .copied()
         .collect();
     for &context in &help.contexts {
-        let mut bindings: Vec<crate::keymap::Binding> = ctx
-            .keymap
-            .bindings(&[context])
-            .into_iter()
-            .cloned()
-            .collect();
-        for b in bindings.iter_mut().filter(|b| matches!(b.context, Context::Global | Context::Table)) {
+        let mut bindings: Vec<crate::keymap::Binding> =
+            ctx.keymap.bindings(&[context]).into_iter().cloned().collect();
+        for b in bindings
+            .iter_mut()
+            .filter(|b| matches!(b.context, Context::Global | Context::Table))
+        {
             b.keys.retain(|k| ctx.keymap.means(k, &lookup) == Some(b.action));
         }
         bindings.retain(|b| !b.keys.is_empty());
