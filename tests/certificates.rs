@@ -453,7 +453,11 @@ fn the_first_screen_uses_the_summary_cache_only_while_it_is_current() {
     let tz = chrono_tz::Europe::Madrid;
     let lazy = |clock: &ocsae::domain::clock::FixedClock| {
         let store = open_store(dir.path());
-        let config = ocsae::config::Config::default();
+        // The Municipis columns, on the first screen Municipis was before Avui.
+        let config = ocsae::config::Config {
+            start_tab: ocsae::config::StartTab::Municipalities,
+            ..ocsae::config::Config::default()
+        };
         let keymap = ocsae::keymap::Keymap::new(&config.keys).unwrap();
         let theme = ocsae::theme::Theme::pick(ocsae::theme::ThemeName::Dark, false);
         ocsae::app::App::new_lazy(

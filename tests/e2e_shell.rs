@@ -13,9 +13,10 @@ fn starts_shows_the_tabs_and_quits_with_the_terminal_restored() {
     assert!(!s.is_cooked(), "the dashboard runs in raw mode");
     for text in [
         "Noguera",
-        "1 Municipis",
-        "2 Implantació",
-        "3 Certificats",
+        "0 Avui",
+        "1 Munic.",
+        "2 Implant.",
+        "3 Certif.",
         "Àger",
         "637",
     ] {

@@ -67,5 +67,5 @@ fn a_binding_at_fault_is_refused_naming_its_line() {
     assert!(err.contains("line 3: keys.rollout.fly"), "{err}");
     let err = run("[keys.activitat]\nnew = [\"n\"]\n");
     assert!(err.contains("line 1: keys.activitat: unknown context"), "{err}");
-    assert!(err.contains("certificates, activity)"), "{err}");
+    assert!(err.contains("certificates, activity, today)"), "{err}");
 }

@@ -62,6 +62,8 @@ pub struct Data {
     pub summary_known: bool,
     /// The support log.
     pub activities: ActivityData,
+    /// Bumped on every change of any record, so views know when to recompute.
+    pub generation: u64,
 }
 
 impl Data {
@@ -80,6 +82,7 @@ impl Data {
             certs_loaded: true,
             summary_known: true,
             activities: ActivityData::default(),
+            generation: 0,
         }
     }
 
@@ -143,6 +146,7 @@ impl Data {
             (self.open_certs[i], self.next_dues[i]) = figures(m.ine);
         }
         self.summary_known = true;
+        self.generation += 1;
     }
 
     pub fn set_certificates(&mut self, mut certs: CertData) {
@@ -151,6 +155,7 @@ impl Data {
         self.certs = certs;
         self.certs_loaded = true;
         self.summary_known = true;
+        self.generation += 1;
         self.recount();
     }
 
@@ -163,6 +168,7 @@ impl Data {
     /// The answer's term (`response_days`): every activity's clock again.
     pub fn set_response_days(&mut self, days: u32) {
         self.activities.set_response_days(days, &self.calendar);
+        self.generation += 1;
     }
 
     /// A council's name by INE code, or the code when the council is not in the store.
@@ -264,6 +270,7 @@ impl Data {
 
     /// Mirrors edits the store has applied.
     pub fn apply(&mut self, edits: &[Edit]) {
+        self.generation += 1;
         for edit in edits {
             match (&edit.before, &edit.after) {
                 (_, Some(Record::Municipality(m))) => self.put_municipality(m.clone()),

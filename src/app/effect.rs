@@ -16,6 +16,8 @@ pub enum Target {
     Cell(RolloutCell),
     /// An entry of the support log, selected on Activitat.
     Activity(u64),
+    /// An issued certificate, selected in the expiry view (to renew, from Avui).
+    Expiry(u64),
 }
 
 /// What `L` fills the activity form with: the council selected or open on the
@@ -37,7 +39,7 @@ impl LogAbout {
                 council: Some(ine),
                 ..LogAbout::default()
             },
-            Some(Target::Request(id)) => LogAbout {
+            Some(Target::Request(id) | Target::Expiry(id)) => LogAbout {
                 council: data.certs.get(id).map(|c| c.ine),
                 request: data.certs.get(id).map(|c| c.id),
                 ..LogAbout::default()

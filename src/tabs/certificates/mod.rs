@@ -183,6 +183,10 @@ impl Tab for CertificatesTab {
         Msg::tab_certificates
     }
 
+    fn short_title(&self) -> Msg {
+        Msg::tab_certificates_short
+    }
+
     fn action(&self) -> Action {
         Action::TabCertificates
     }
@@ -271,7 +275,7 @@ impl Tab for CertificatesTab {
     }
 
     fn shows(&self, target: &Target) -> bool {
-        matches!(target, Target::Request(_))
+        matches!(target, Target::Request(_) | Target::Expiry(_))
     }
 
     /// `L` here: a call about the selected request, and its council.
@@ -281,10 +285,16 @@ impl Tab for CertificatesTab {
     }
 
     /// A request just filed or changed: selected in the view on screen if it lists
-    /// it, else in the queue (open or to deliver) or among the closed ones.
+    /// it, else in the queue (open or to deliver) or among the closed ones. A
+    /// certificate to renew (from Avui): in the expiry view.
     fn reveal(&mut self, target: &Target, ctx: &mut Ctx) {
-        let Target::Request(id) = target else {
-            return;
+        let id = match target {
+            Target::Request(id) => id,
+            Target::Expiry(id) => {
+                self.view = CertView::Expiry;
+                id
+            }
+            _ => return,
         };
         let Some(status) = ctx.data.certs.get(*id).map(|c| c.status) else {
             return;

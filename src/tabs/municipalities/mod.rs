@@ -88,6 +88,10 @@ impl Tab for MunicipalitiesTab {
         Msg::tab_municipalities
     }
 
+    fn short_title(&self) -> Msg {
+        Msg::tab_municipalities_short
+    }
+
     fn action(&self) -> Action {
         Action::TabMunicipalities
     }

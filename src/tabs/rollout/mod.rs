@@ -116,6 +116,10 @@ impl Tab for RolloutTab {
         Msg::tab_rollout
     }
 
+    fn short_title(&self) -> Msg {
+        Msg::tab_rollout_short
+    }
+
     fn action(&self) -> Action {
         Action::TabRollout
     }
@@ -192,7 +196,7 @@ impl Tab for RolloutTab {
             Target::Cell(cell) => {
                 self.select_council(cell.council, ctx);
             }
-            Target::Request(_) | Target::Activity(_) => {}
+            Target::Request(_) | Target::Expiry(_) | Target::Activity(_) => {}
         }
     }
 
