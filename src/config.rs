@@ -113,7 +113,7 @@ pub enum ConfigProblem {
     /// A key binding at fault, with the line that sets it when it can be found.
     #[error("{error}")]
     Keys {
-        error: crate::keymap::KeymapError,
+        error: Box<crate::keymap::KeymapError>,
         line: Option<usize>,
     },
     #[error("unvisited_from_month: a month, from 1 to 12")]
@@ -225,7 +225,10 @@ impl Config {
         }
         if let Err(error) = crate::keymap::Keymap::new(&config.keys) {
             let line = error.binding().and_then(|path| line_of(&text, &path));
-            return Err(fail(ConfigProblem::Keys { error, line }));
+            return Err(fail(ConfigProblem::Keys {
+                error: Box::new(error),
+                line,
+            }));
         }
         Ok(config)
     }
