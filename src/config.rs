@@ -281,7 +281,7 @@ mod tests {
         let path = dir.path().join("config.toml");
         std::fs::write(
             &path,
-            "comarca = \"Priorat\"\nthreshold = 1000\nlanguage = \"es\"\ntheme = \"light\"\nlocal_holidays = [\"2026-09-08\"]\n[keys.global]\nquit = [\"x\"]\n",
+            "comarca = \"Priorat\"\nthreshold = 1000\nlanguage = \"es\"\ntheme = \"light\"\nlocal_holidays = [\"2026-09-08\"]\n[keys.global]\nquit = [\"ctrl-q\"]\n",
         )
         .unwrap();
         let c = Config::load(&path).unwrap();
@@ -293,7 +293,7 @@ mod tests {
             c.local_holidays,
             vec![NaiveDate::from_ymd_opt(2026, 9, 8).unwrap()]
         );
-        assert_eq!(c.keys["global"]["quit"], vec!["x".to_string()]);
+        assert_eq!(c.keys["global"]["quit"], vec!["ctrl-q".to_string()]);
 
         std::fs::write(&path, "threshhold = 3\n").unwrap();
         let err = Config::load(&path).unwrap_err();
