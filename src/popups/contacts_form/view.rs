@@ -179,10 +179,12 @@ fn widths(form: &ContactsForm, ctx: &Ctx, width: u16) -> [u16; 4] {
         .map(|r| w(t.t(role_short_msg(r.role))) + 2)
         .max()
         .unwrap_or(0);
-    // (column, the least it goes down to), in the order they give way.
+    // (column, the least it goes down to), in the order they give way; the role
+    // down to its short name first, then as far as it went before the name gives.
     for (i, floor) in [
-        (0, short.max(8)),
+        (0, short.max(14)),
         (3, 18),
+        (0, 14),
         (1, 14),
         (2, 10),
         (3, 8),
