@@ -254,11 +254,14 @@ impl Config {
         // The bindings are checked merged; a mistake names the last file, and the
         // line, that set the binding at fault.
         if let Err(error) = crate::keymap::Keymap::new(&config.keys) {
-            let binding = error.binding().unwrap_or_default();
+            let bindings = error.bindings();
             let (path, line) = texts
                 .iter()
                 .rev()
-                .find_map(|(path, text)| line_of(text, &binding).map(|line| (*path, Some(line))))
+                .find_map(|(path, text)| {
+                    let line = bindings.iter().find_map(|b| line_of(text, b))?;
+                    Some((*path, Some(line)))
+                })
                 .unwrap_or((last, None));
             return Err(ConfigError {
                 path: path.into(),
@@ -416,7 +419,7 @@ mod tests {
         let user = dir.path().join("user.toml");
         std::fs::write(
             &system,
-            "store = \"postgresql:///ocsae\"\ncomarca = \"Priorat\"\nlocal_holidays = [\"2026-09-08\"]\n[keys.global]\nquit = [\"x\"]\nhelp = [\"f1\"]\n",
+            "store = \"postgresql:///ocsae\"\ncomarca = \"Priorat\"\nlocal_holidays = [\"2026-09-08\"]\n[keys.global]\nquit = [\"ctrl-q\"]\nhelp = [\"f1\"]\n",
         )
         .unwrap();
         std::fs::write(&user, "comarca = \"Noguera\"\n[keys.global]\nquit = [\"q\"]\n").unwrap();

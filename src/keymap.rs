@@ -135,17 +135,30 @@ pub enum KeymapError {
 }
 
 impl KeymapError {
-    /// The dotted name of the binding at fault, as a configuration writes it.
-    pub fn binding(&self) -> Option<String> {
+    /// The dotted names of the bindings at fault, as a configuration writes
+    /// them (both of a clash: either may be the one written).
+    pub fn bindings(&self) -> Vec<String> {
         match self {
-            KeymapError::UnknownContext(context) => Some(format!("keys.{context}")),
+            KeymapError::UnknownContext(context) => vec![format!("keys.{context}")],
             KeymapError::UnknownAction { context, action }
             | KeymapError::BadKey { context, action, .. }
             | KeymapError::DestructiveCtrl { context, action, .. } => {
-                Some(format!("keys.{context}.{action}"))
+                vec![format!("keys.{context}.{action}")]
             }
-            KeymapError::NoWayOut(_) => Some("keys.global.quit".to_string()),
-            KeymapError::Clash { context, second, .. } => Some(format!("keys.{context}.{second}")),
+            KeymapError::NoWayOut(_) => vec!["keys.global.quit".to_string()],
+            KeymapError::Clash {
+                context,
+                first,
+                second,
+                ..
+            } => {
+                // Across contexts the first is named with its own (`global.quit`).
+                let first = match first.contains('.') {
+                    true => format!("keys.{first}"),
+                    false => format!("keys.{context}.{first}"),
+                };
+                vec![format!("keys.{context}.{second}"), first]
+            }
         }
     }
 

@@ -69,3 +69,19 @@ fn a_binding_at_fault_is_refused_naming_its_line() {
     assert!(err.contains("line 1: keys.activitat: unknown context"), "{err}");
     assert!(err.contains("certificates, activity, today)"), "{err}");
 }
+
+#[test]
+fn a_clash_names_the_line_of_the_binding_written() {
+    let dir = tempfile::tempdir().unwrap();
+    let config = dir.path().join("config.toml");
+    std::fs::write(&config, "language = \"en\"\n[keys.global]\nquit = [\"x\"]\n").unwrap();
+    let out = Command::new(binary())
+        .args(["--config", config.to_str().unwrap(), "--lang", "en"])
+        .args(["--db", dir.path().join("db").to_str().unwrap()])
+        .args(["export", "municipalities"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let err = text(&out.stderr);
+    assert!(err.contains("config.toml, line 3: "), "{err}");
+}
