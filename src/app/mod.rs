@@ -364,6 +364,8 @@ impl App {
             return self.apply(action::Action::Quit);
         }
         if let Some(popup) = self.popup.as_mut() {
+            // A field refused text: said until the next key (which may say it again).
+            self.ctx.forget_field_status();
             let outcome = popup.key(key, &mut self.ctx);
             return self.after_popup(outcome);
         }
@@ -401,6 +403,7 @@ impl App {
     /// Pasted text goes to whatever field has the focus.
     fn paste(&mut self, text: &str) -> bool {
         if let Some(popup) = self.popup.as_mut() {
+            self.ctx.forget_field_status();
             let outcome = popup.paste(text, &mut self.ctx);
             return self.after_popup(outcome);
         }
