@@ -213,6 +213,9 @@ pub enum ActivityCommand {
         /// When it was received, ISO 8601 (without an offset: the office's time zone); default now
         #[arg(long, value_name = "ISO8601")]
         received: Option<String>,
+        /// When it was closed, ISO 8601 (with --status closed); default when it was received
+        #[arg(long, value_name = "ISO8601")]
+        closed_at: Option<String>,
         /// Minutes spent
         #[arg(long, value_name = "N")]
         minutes: Option<String>,

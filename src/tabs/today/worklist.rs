@@ -45,6 +45,11 @@ impl Section {
         Section::NotVisited,
     ];
 
+    /// Whether it is shown today: the councils not visited only from the configured month on.
+    pub fn shown(self, today: NaiveDate, settings: Settings) -> bool {
+        self != Section::NotVisited || today.month() >= settings.unvisited_from_month
+    }
+
     /// Whether it reads the certificate requests, which come after the first frame.
     pub fn needs_certificates(self) -> bool {
         matches!(
@@ -75,7 +80,7 @@ pub enum Item {
         due: Option<DateTime<Utc>>,
         follow_up: bool,
     },
-    /// A council's fitxa: never sent (`None`) or due on that day.
+    /// A council's fitxa: never sent (`None`) or due on that day (expired if past).
     Form { ine: IneCode, due: Option<NaiveDate> },
     /// A council's service blocked, and why.
     Blocked { cell: RolloutCell, reason: String },
@@ -236,8 +241,12 @@ pub fn section(data: &Data, section: Section, now: DateTime<Utc>, settings: Sett
                     Some((due, m.name.as_str(), Item::Form { ine: m.ine, due }))
                 })
                 .collect();
-            // Never sent first, then the earliest due.
-            items.sort_by(|a, b| a.0.cmp(&b.0).then(crate::domain::search::collate(a.1, b.1)));
+            // What can be acted on first: the expired, then the soonest due; the never sent after.
+            items.sort_by(|a, b| {
+                (a.0.is_none(), a.0)
+                    .cmp(&(b.0.is_none(), b.0))
+                    .then(crate::domain::search::collate(a.1, b.1))
+            });
             items.into_iter().map(|(.., item)| item).collect()
         }
         Section::Blocked => {
@@ -287,7 +296,7 @@ pub fn section(data: &Data, section: Section, now: DateTime<Utc>, settings: Sett
 
 /// The councils the office serves (under the population threshold), by index.
 fn served(data: &Data, settings: Settings) -> impl Iterator<Item = usize> + '_ {
-    (0..data.municipalities.len()).filter(move |&i| data.municipalities[i].population < settings.threshold)
+    (0..data.municipalities.len()).filter(move |&i| data.municipalities[i].is_served(settings.threshold))
 }
 
 /// Whole working days from the day of `from` to the day of `to` (office time).
