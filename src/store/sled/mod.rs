@@ -22,6 +22,7 @@ mod private;
 pub mod quiet;
 mod read_copy;
 mod recovery;
+mod regular;
 pub mod schema;
 mod seal;
 mod stacks;
@@ -143,6 +144,7 @@ impl SledStore {
     }
 
     fn open_held(dir: &Path, lock: lock::StoreLock, options: OpenOptions) -> Result<SledStore> {
+        regular::check(dir)?;
         if let Some(found) = schema::read_version_file(dir)?
             && found > schema::CURRENT
         {
