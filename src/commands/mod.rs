@@ -3,6 +3,7 @@
 pub mod activity;
 pub mod cert;
 pub mod memoria;
+mod restore_check;
 mod restore_dir;
 
 use crate::UserError;
@@ -298,7 +299,7 @@ pub fn backup(db: &Location, file: &Path, t: &I18n, clock: &dyn Clock) -> Outcom
     Ok(())
 }
 
-pub fn restore(db: &Location, file: &Path, force: bool, config: &Config, t: &I18n) -> Outcome {
+pub fn restore(db: &Location, file: &Path, force: bool, config: &Config, t: &I18n, clock: &dyn Clock) -> Outcome {
     use restore_dir::{Refused, RestoreDir};
     let Some(dir) = db.as_dir() else {
         return Err(UserError(StoreError::Unsupported(db.to_string()).localize(t)));
@@ -306,6 +307,7 @@ pub fn restore(db: &Location, file: &Path, force: bool, config: &Config, t: &I18
     let io_error = |e: std::io::Error| UserError(crate::i18n::system::io_error(t, db, &e));
     let refused = |e: Refused| match e {
         Refused::NotAStore => UserError(t.f(Msg::err_restore_not_store, &[("path", db)])),
+        Refused::NotOurs { owner } => UserError(t.f(Msg::err_restore_not_ours, &[("path", db), ("owner", &owner)])),
         Refused::InUse(e) => UserError(e.localize(t)),
         Refused::Io(e) => io_error(e),
     };
@@ -319,6 +321,20 @@ pub fn restore(db: &Location, file: &Path, force: bool, config: &Config, t: &I18
             return Err(UserError(e.localize(t)));
         }
     };
+    // Checked in full (the format, what ocsae never writes, the forms' rules)
+    // before the directory, or anything in it, is made.
+    use crate::store::sled::schema;
+    let checked = dump
+        .check(schema::CURRENT, schema::OLDEST_BACKUP)
+        .map_err(|e| e.localize(t, db))
+        .and_then(|()| restore_check::check(&dump, clock.now(), t));
+    if let Err(detail) = checked {
+        target.undo();
+        return Err(UserError(t.f(
+            Msg::err_restore_bad,
+            &[("path", &file.display()), ("detail", &detail)],
+        )));
+    }
     if let Err(e) = target.create() {
         target.undo();
         return Err(refused(e));
