@@ -6,6 +6,7 @@
 //! refused without a single write), `acknowledged` (see `recovery`), `sled/`, and
 //! `backups/` (taken before migrations).
 
+mod abandon;
 mod backend;
 mod backup;
 pub(crate) mod codec;
