@@ -171,3 +171,16 @@ fn a_fifo_among_the_stores_files_never_makes_a_command_wait_and_restore_force_se
         }
     }
 }
+
+#[test]
+fn restore_and_import_speak_of_what_they_do() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("db");
+    let out = ocsae(&db, &["restore", "/dev/zero"]);
+    let err = text(&out.stderr);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(err.contains("/dev/zero") && err.contains("restored"), "{err}");
+    assert!(!err.contains("import"), "a restore speaks of importing: {err}");
+    let help = ok(ocsae(&db, &["import", "--help"]));
+    assert!(help.contains("<contacts|certificates|activity>"), "{help}");
+}

@@ -318,7 +318,11 @@ pub fn restore(db: &Location, file: &Path, force: bool, config: &Config, t: &I18
         Ok(dump) => dump,
         Err(e) => {
             target.undo();
-            return Err(UserError(e.localize(t)));
+            let text = match &e {
+                io::IoError::NotAFile { path } => t.f(Msg::err_restore_not_a_file, &[("path", &path.display())]),
+                _ => e.localize(t),
+            };
+            return Err(UserError(text));
         }
     };
     // Checked in full (the format, what ocsae never writes, the forms' rules)

@@ -635,6 +635,7 @@ messages! {
     restore_rule_activity,
     restore_council_name,
     err_restore_not_ours,
+    err_restore_not_a_file,
     cfg_response_days,
     cmd_activity,
     cmd_activity_add,
