@@ -184,3 +184,24 @@ fn restore_and_import_speak_of_what_they_do() {
     let help = ok(ocsae(&db, &["import", "--help"]));
     assert!(help.contains("<contacts|certificates|activity>"), "{help}");
 }
+
+#[test]
+fn a_damaged_stores_detail_is_in_the_users_language() {
+    let (dir, base, _) = store_and_backup();
+    // A byte of the database overwritten since it was sealed.
+    let db = base.join("sled/db");
+    let mut bytes = fs::read(&db).unwrap();
+    bytes[100] ^= 0xff;
+    fs::write(&db, bytes).unwrap();
+    let out = std::process::Command::new(common::pty::binary())
+        .args(["--lang", "ca", "--db"])
+        .arg(&base)
+        .args(["export", "certificates"])
+        .env("XDG_CONFIG_HOME", dir.path().join("no-config"))
+        .env("OCSAE_NOW", NOW)
+        .output()
+        .unwrap();
+    let err = text(&out.stderr);
+    assert!(err.contains("està malmès (sled/db ha canviat des que es va tancar)"), "{err}");
+    assert!(!err.contains("changed since"), "{err}");
+}

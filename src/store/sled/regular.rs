@@ -5,6 +5,7 @@
 //! looked at without opening them (`lstat`), and ours are opened without
 //! following links and without waiting (`O_NOFOLLOW|O_NONBLOCK`), then checked.
 
+use crate::store::damage::{Fault, FileDamage, Node};
 use crate::store::{Result, StoreError};
 use std::fs;
 use std::os::unix::fs::OpenOptionsExt;
@@ -19,25 +20,22 @@ pub(super) const NOTES: [&str; 4] = [
     "council-certificates.cache",
 ];
 
-/// Why a name of the store is not a regular file, in words; None if it is one
-/// (or is not there).
-pub(super) fn not_regular(path: &Path) -> Option<&'static str> {
-    let kind = path.symlink_metadata().ok()?.file_type();
-    use std::os::unix::fs::FileTypeExt;
-    match () {
-        _ if kind.is_file() => None,
-        _ if kind.is_symlink() => Some("a link"),
-        _ if kind.is_fifo() => Some("a pipe (FIFO)"),
-        _ if kind.is_dir() => Some("a directory"),
-        _ if kind.is_socket() => Some("a socket"),
-        _ => Some("a device"),
-    }
+/// What stands at a name of the store instead of a regular file; None if it is
+/// one (or is not there).
+pub(super) fn not_regular(path: &Path) -> Option<Node> {
+    Node::of(path.symlink_metadata().ok()?.file_type())
+}
+
+/// The store's damage: `file` (a path inside the store) is `node`.
+pub(super) fn irregular(store_dir: &Path, file: String, node: Node) -> StoreError {
+    let fault = Fault::NotRegular(node);
+    super::damaged(store_dir, FileDamage { file, fault })
 }
 
 /// The first file of the store that is not a regular file, with what it is:
 /// the notes beside the database, and everything under `sled/` (where only
 /// directories and regular files belong). Nothing is opened.
-pub(super) fn first_irregular(store_dir: &Path) -> Option<(String, &'static str)> {
+pub(super) fn first_irregular(store_dir: &Path) -> Option<(String, Node)> {
     for name in NOTES {
         if let Some(what) = not_regular(&store_dir.join(name)) {
             return Some((name.to_string(), what));
@@ -47,7 +45,7 @@ pub(super) fn first_irregular(store_dir: &Path) -> Option<(String, &'static str)
     irregular_under(&sled_dir, &sled_dir)
 }
 
-fn irregular_under(root: &Path, dir: &Path) -> Option<(String, &'static str)> {
+fn irregular_under(root: &Path, dir: &Path) -> Option<(String, Node)> {
     let entries = fs::read_dir(dir).ok()?;
     for entry in entries.flatten() {
         let path = entry.path();
@@ -70,10 +68,7 @@ fn irregular_under(root: &Path, dir: &Path) -> Option<(String, &'static str)> {
 /// never opened, so nothing waits on it.
 pub(super) fn check(store_dir: &Path) -> Result<()> {
     match first_irregular(store_dir) {
-        Some((name, what)) => Err(super::damaged(
-            store_dir,
-            format!("{name} is not a regular file but {what}"),
-        )),
+        Some((name, node)) => Err(irregular(store_dir, name, node)),
         None => Ok(()),
     }
 }
@@ -89,9 +84,9 @@ pub(super) fn open_lock_file(store_dir: &Path, path: &Path) -> Result<fs::File> 
         .custom_flags(libc::O_NOFOLLOW | libc::O_NONBLOCK | libc::O_NOCTTY)
         .open(path);
     let irregular = || {
-        let name = path.file_name().unwrap_or_default().to_string_lossy();
-        let what = not_regular(path).unwrap_or("not a regular file");
-        super::damaged(store_dir, format!("{name} is not a regular file but {what}"))
+        let name = path.file_name().unwrap_or_default().to_string_lossy().into_owned();
+        // Opened (a FIFO with a reader) or refused (a link, a FIFO without one).
+        irregular(store_dir, name, not_regular(path).unwrap_or(Node::Fifo))
     };
     match file {
         Ok(file) if file.metadata().is_ok_and(|m| m.is_file()) => Ok(file),

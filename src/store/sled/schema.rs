@@ -48,7 +48,8 @@ pub fn read_version_file(dir: &Path) -> Result<Option<u32>> {
             .map_err(|_| damaged(dir, format!("{VERSION_FILE} does not hold a number"))),
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
         Err(e) if e.kind() == std::io::ErrorKind::InvalidData || e.raw_os_error() == Some(libc::ELOOP) => {
-            Err(damaged(dir, format!("{VERSION_FILE} is not a regular file")))
+            let node = super::regular::not_regular(&path).unwrap_or(crate::store::damage::Node::Fifo);
+            Err(super::regular::irregular(dir, VERSION_FILE.to_string(), node))
         }
         Err(e) => Err(StoreError::io(path, e)),
     }
