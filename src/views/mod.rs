@@ -92,6 +92,12 @@ fn draw_header(frame: &mut Frame, app: &App, area: Rect) {
             theme.warn,
         ));
     }
+    if app.live.offline {
+        badges.push(Span::styled(
+            format!("[{}] ", app.t.t(Msg::offline_badge)),
+            theme.error,
+        ));
+    }
     let unsaved = app.store.unsaved().count();
     if unsaved > 0 {
         badges.push(Span::styled(

@@ -7,6 +7,7 @@
 //! `backups/` (taken before migrations).
 
 mod abandon;
+mod authors;
 mod backend;
 mod backup;
 pub(crate) mod codec;
