@@ -20,10 +20,21 @@ fn an_export_of_no_certificates_writes_the_header_an_export_of_some_writes() {
     let out = ocsae_at(&db, &["export", "certificates", "--format", "csv"], NOW);
     assert!(out.status.success(), "{}", text(&out.stderr));
     let empty = text(&out.stdout);
-    assert!(empty.starts_with("\u{FEFF}id,ine_code,municipality,holder,"), "{empty:?}");
+    assert!(
+        empty.starts_with("\u{FEFF}id,ine_code,municipality,holder,"),
+        "{empty:?}"
+    );
     assert_eq!(empty.lines().count(), 1, "{empty:?}");
     let add = [
-        "cert", "add", "--municipality", "252228", "--holder", "Maria Puig", "--role", "mayor", "--type",
+        "cert",
+        "add",
+        "--municipality",
+        "252228",
+        "--holder",
+        "Maria Puig",
+        "--role",
+        "mayor",
+        "--type",
         "classe-1",
     ];
     assert!(ocsae_at(&db, &add, NOW).status.success());
@@ -35,8 +46,14 @@ fn an_export_of_no_certificates_writes_the_header_an_export_of_some_writes() {
 fn the_councils_and_rollout_exports_have_their_header_with_no_council() {
     let tz = chrono_tz::Europe::Madrid;
     for (bytes, first) in [
-        (export::municipalities(&[], Format::Csv).unwrap(), "ine_code,name,comarca,"),
-        (export::rollout(&[], &[], tz, Format::Csv).unwrap(), "ine_code,municipality,service,"),
+        (
+            export::municipalities(&[], &Default::default(), Format::Csv).unwrap(),
+            "ine_code,name,comarca,",
+        ),
+        (
+            export::rollout(&[], &[], &Default::default(), tz, Format::Csv).unwrap(),
+            "ine_code,municipality,service,",
+        ),
     ] {
         let csv = String::from_utf8(bytes).unwrap();
         assert!(csv.starts_with(&format!("\u{FEFF}{first}")), "{csv:?}");

@@ -186,7 +186,10 @@ fn unflushed_import_child() {
     drop(store);
     limit_file_size(None);
     assert!(ocsae::store::stalled().is_empty());
-    assert!(blobs(&db).is_empty(), "the failed import's blob is left until the next open");
+    assert!(
+        blobs(&db).is_empty(),
+        "the failed import's blob is left until the next open"
+    );
     // Whether a log cut short refers to it is for sled to say: never vouched for.
     assert!(sealed_blobs(&db).is_empty(), "{:?}", sealed_blobs(&db));
 }
@@ -297,7 +300,10 @@ fn a_forced_restore_the_disk_took_in_memory_but_not_on_disk_leaves_no_blob() {
         std::time::Duration::from_secs(60),
     );
     let store = open_store(&dir.path().join("db"));
-    assert!(store.certificates().unwrap().is_empty(), "the backup is not half in");
+    assert!(
+        store.certificates().unwrap().is_empty(),
+        "the backup is not half in"
+    );
     assert_eq!(store.changes_since(0).unwrap().len(), 1, "only the seeding");
 }
 
@@ -318,11 +324,18 @@ fn unflushed_restore_child() {
     // Room for the transaction and its blob, not for the log's flush.
     limit_file_size(Some(640 * 1024));
     store.restore(&dump, true).expect_err("the restore went through");
-    assert!(blobs(&db).len() > before.len(), "no blob written: the test misses its case");
+    assert!(
+        blobs(&db).len() > before.len(),
+        "no blob written: the test misses its case"
+    );
     drop(store);
     limit_file_size(None);
     assert!(ocsae::store::stalled().is_empty());
-    assert_eq!(blobs(&db), before, "the failed restore's blob is left until the next open");
+    assert_eq!(
+        blobs(&db),
+        before,
+        "the failed restore's blob is left until the next open"
+    );
 }
 
 #[test]

@@ -39,14 +39,23 @@ fn the_tabs_names_fit_beside_a_badge_at_80_columns_in_every_language() {
             let badge = t.f(Msg::unsaved_badge, &[("n", &1)]);
             assert!(line.contains(&format!("[{badge}]")), "{line}");
             for title in short_titles(lang) {
-                assert!(line.contains(&title), "{lang:?} {comarca}: {title} missing from {line:?}");
+                assert!(
+                    line.contains(&title),
+                    "{lang:?} {comarca}: {title} missing from {line:?}"
+                );
             }
             let mut f = fixture_with(comarca, lang, Config::default());
             f.app.read_only = true;
             let line = header(&f);
-            assert!(line.contains(&format!("[{}]", t.t(Msg::read_only_badge))), "{line}");
+            assert!(
+                line.contains(&format!("[{}]", t.t(Msg::read_only_badge))),
+                "{line}"
+            );
             for title in short_titles(lang) {
-                assert!(line.contains(&title), "{lang:?} {comarca}: {title} missing from {line:?}");
+                assert!(
+                    line.contains(&title),
+                    "{lang:?} {comarca}: {title} missing from {line:?}"
+                );
             }
         }
     }

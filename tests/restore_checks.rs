@@ -90,7 +90,11 @@ fn a_backup_that_is_refused_leaves_an_empty_directory_untouched_not_even_briefly
     fs::File::open(&empty).unwrap().set_modified(past).unwrap();
     let out = ocsae(&empty, &["restore", &bad]);
     assert_eq!(out.status.code(), Some(1));
-    assert!(text(&out.stderr).contains("request 1 appears twice"), "{}", text(&out.stderr));
+    assert!(
+        text(&out.stderr).contains("request 1 appears twice"),
+        "{}",
+        text(&out.stderr)
+    );
     assert_eq!(fs::read_dir(&empty).unwrap().count(), 0);
     assert_eq!(
         fs::metadata(&empty).unwrap().modified().unwrap(),
@@ -103,9 +107,19 @@ fn a_backup_that_is_refused_leaves_an_empty_directory_untouched_not_even_briefly
 fn a_restore_applies_the_forms_rules_and_names_the_record_and_field() {
     let (dir, _, json) = store_and_backup();
     let cases: [(&str, &str, serde_json::Value, &str); 4] = [
-        ("certificates", "holder", "h".repeat(300).into(), "request 1, field holder"),
+        (
+            "certificates",
+            "holder",
+            "h".repeat(300).into(),
+            "request 1, field holder",
+        ),
         // 2099-12-01, in the milliseconds a backup keeps times in.
-        ("certificates", "received_at", 4_099_766_400_000u64.into(), "request 1, field received_at"),
+        (
+            "certificates",
+            "received_at",
+            4_099_766_400_000u64.into(),
+            "request 1, field received_at",
+        ),
         ("municipalities", "name", "x".repeat(5_000).into(), "field name"),
         ("municipalities", "notes", "n".repeat(2_001).into(), "field notes"),
     ];
@@ -117,7 +131,10 @@ fn a_restore_applies_the_forms_rules_and_names_the_record_and_field() {
         let out = ocsae(&db, &["restore", &file]);
         let err = text(&out.stderr);
         assert_eq!(out.status.code(), Some(1), "{field}: {}", text(&out.stdout));
-        assert!(err.contains(said) && err.contains("nothing was written"), "{field}: {err}");
+        assert!(
+            err.contains(said) && err.contains("nothing was written"),
+            "{field}: {err}"
+        );
         assert!(!db.exists(), "{field}: the store was made");
     }
     // The backup as written restores.
@@ -167,7 +184,10 @@ fn a_fifo_among_the_stores_files_never_makes_a_command_wait_and_restore_force_se
                 .expect("the damaged database set aside");
             use std::os::unix::fs::FileTypeExt;
             let moved = fs::symlink_metadata(aside.path().join(name)).unwrap();
-            assert!(moved.file_type().is_fifo(), "{name}: the FIFO is kept aside, not removed");
+            assert!(
+                moved.file_type().is_fifo(),
+                "{name}: the FIFO is kept aside, not removed"
+            );
         }
     }
 }
@@ -202,6 +222,9 @@ fn a_damaged_stores_detail_is_in_the_users_language() {
         .output()
         .unwrap();
     let err = text(&out.stderr);
-    assert!(err.contains("està malmès (sled/db ha canviat des que es va tancar)"), "{err}");
+    assert!(
+        err.contains("està malmès (sled/db ha canviat des que es va tancar)"),
+        "{err}"
+    );
     assert!(!err.contains("changed since"), "{err}");
 }

@@ -15,18 +15,28 @@ use crate::store::sled::{SetAside, SledStore};
 use crate::store::{Dump, Location, RestoreError, StoreError};
 use std::path::Path;
 
-pub fn restore(db: &Location, file: &Path, force: bool, config: &Config, t: &I18n, clock: &dyn Clock) -> Outcome {
+pub fn restore(
+    db: &Location,
+    file: &Path,
+    force: bool,
+    config: &Config,
+    t: &I18n,
+    clock: &dyn Clock,
+) -> Outcome {
     let source = file.display().to_string();
     // Read and checked in full (the format, what ocsae never writes, the forms'
     // rules) before the directory, or anything in it, is made.
     let dump = || {
         let dump = io::backup::read(file).map_err(|e| {
             UserError(match &e {
-                io::IoError::NotAFile { path } => t.f(Msg::err_restore_not_a_file, &[("path", &path.display())]),
+                io::IoError::NotAFile { path } => {
+                    t.f(Msg::err_restore_not_a_file, &[("path", &path.display())])
+                }
                 _ => e.localize(t),
             })
         })?;
-        let bad = |detail: String| UserError(t.f(Msg::err_restore_bad, &[("path", &source), ("detail", &detail)]));
+        let bad =
+            |detail: String| UserError(t.f(Msg::err_restore_bad, &[("path", &source), ("detail", &detail)]));
         if db.as_dir().is_some() {
             use crate::store::sled::schema;
             dump.check(schema::CURRENT, schema::OLDEST_BACKUP)
@@ -108,7 +118,9 @@ fn into_dir(
     let io_error = |e: std::io::Error| UserError(crate::i18n::system::io_error(t, db, &e));
     let refused_dir = |e: Refused| match e {
         Refused::NotAStore => UserError(t.f(Msg::err_restore_not_store, &[("path", db)])),
-        Refused::NotOurs { owner } => UserError(t.f(Msg::err_restore_not_ours, &[("path", db), ("owner", &owner)])),
+        Refused::NotOurs { owner } => {
+            UserError(t.f(Msg::err_restore_not_ours, &[("path", db), ("owner", &owner)]))
+        }
         Refused::InUse(e) => UserError(e.localize(t)),
         Refused::Io(e) => io_error(e),
     };

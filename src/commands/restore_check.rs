@@ -13,12 +13,24 @@ use chrono::{DateTime, Utc};
 pub(crate) fn check(dump: &Dump, now: DateTime<Utc>, t: &I18n) -> Result<(), String> {
     let say = |msg: Msg, id: &dyn std::fmt::Display, e: RuleError| {
         let field = e.field().map_or("", Field::name);
-        t.f(msg, &[("id", id), ("field", &field), ("detail", &e.localize(t).trim_end_matches('.'))])
+        t.f(
+            msg,
+            &[
+                ("id", id),
+                ("field", &field),
+                ("detail", &e.localize(t).trim_end_matches('.')),
+            ],
+        )
     };
     for m in &dump.municipalities {
         let too_long = |field, max| RuleError::TooLong { field, max };
-        let name = (!limits::fits(&m.name, limits::NAME) || !limits::fits(&m.comarca, limits::NAME))
-            .then(|| t.f(Msg::restore_council_name, &[("id", &m.ine), ("max", &limits::NAME)]));
+        let name =
+            (!limits::fits(&m.name, limits::NAME) || !limits::fits(&m.comarca, limits::NAME)).then(|| {
+                t.f(
+                    Msg::restore_council_name,
+                    &[("id", &m.ine), ("max", &limits::NAME)],
+                )
+            });
         if let Some(text) = name {
             return Err(text);
         }
@@ -27,7 +39,11 @@ pub(crate) fn check(dump: &Dump, now: DateTime<Utc>, t: &I18n) -> Result<(), Str
             false => Err(too_long(Field::Notes, limits::NOTES)),
         };
         notes
-            .and_then(|()| m.contacts.iter().try_for_each(crate::ops::councils::validate_contact))
+            .and_then(|()| {
+                m.contacts
+                    .iter()
+                    .try_for_each(crate::ops::councils::validate_contact)
+            })
             .map_err(|e| say(Msg::restore_rule_council, &m.ine, e))?;
     }
     for r in &dump.rollout {
@@ -38,7 +54,11 @@ pub(crate) fn check(dump: &Dump, now: DateTime<Utc>, t: &I18n) -> Result<(), Str
                     false => Field::StatusReason,
                 };
                 let id = format!("{} · {}", r.ine, r.service);
-                return Err(say(Msg::restore_rule_rollout, &id, RuleError::TooLong { field, max }));
+                return Err(say(
+                    Msg::restore_rule_rollout,
+                    &id,
+                    RuleError::TooLong { field, max },
+                ));
             }
         }
     }
@@ -50,7 +70,8 @@ pub(crate) fn check(dump: &Dump, now: DateTime<Utc>, t: &I18n) -> Result<(), Str
         requests: dump.certificates.iter().map(|c| (c.id, c.ine)).collect(),
     };
     for a in &dump.activities {
-        crate::ops::activity::validate(a, now, &known).map_err(|e| say(Msg::restore_rule_activity, &a.id, e))?;
+        crate::ops::activity::validate(a, now, &known)
+            .map_err(|e| say(Msg::restore_rule_activity, &a.id, e))?;
     }
     Ok(())
 }

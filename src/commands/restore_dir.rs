@@ -43,7 +43,9 @@ pub(crate) enum Refused {
     NotAStore,
     /// The directory is another user's (`owner`), or lies in a directory of
     /// another user's that others may write to: either could swap its files.
-    NotOurs { owner: u32 },
+    NotOurs {
+        owner: u32,
+    },
     /// Another process has the directory locked.
     InUse(StoreError),
     Io(io::Error),
@@ -314,8 +316,16 @@ mod tests {
             fs::write(db.join("thesis.txt"), "precious").unwrap();
             target.undo();
             assert_eq!(fs::read_to_string(db.join("thesis.txt")).unwrap(), "precious");
-            let left: Vec<_> = fs::read_dir(&db).unwrap().flatten().map(|e| e.file_name()).collect();
-            assert_eq!(left, ["thesis.txt"], "{db:?}: the store's own files go, nothing else");
+            let left: Vec<_> = fs::read_dir(&db)
+                .unwrap()
+                .flatten()
+                .map(|e| e.file_name())
+                .collect();
+            assert_eq!(
+                left,
+                ["thesis.txt"],
+                "{db:?}: the store's own files go, nothing else"
+            );
         }
     }
 
@@ -335,7 +345,10 @@ mod tests {
         let shared = tmp.path().join("sh");
         fs::create_dir(&shared).unwrap();
         fs::set_permissions(&shared, fs::Permissions::from_mode(0o777)).unwrap();
-        assert!(matches!(owned_by(&shared.join("new/db"), someone_else), Err(Refused::NotOurs { .. })));
+        assert!(matches!(
+            owned_by(&shared.join("new/db"), someone_else),
+            Err(Refused::NotOurs { .. })
+        ));
         // With the sticky bit (as /tmp), nobody but its owner renames what is in it.
         fs::set_permissions(&shared, fs::Permissions::from_mode(0o1777)).unwrap();
         assert!(owned_by(&shared.join("new/db"), someone_else).is_ok());

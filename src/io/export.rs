@@ -315,7 +315,7 @@ pub fn certificates(
         .collect();
     match format {
         Format::Json => to_json(&records),
-        Format::Csv => to_csv_headed(records.into_iter()),
+        Format::Csv => to_csv_headed(records),
     }
 }
 
@@ -359,13 +359,18 @@ pub fn to_csv<T: Serialize>(records: impl IntoIterator<Item = T>) -> Result<Vec<
 
 /// `to_csv`, with its header even when there is no record: serde names the
 /// columns from a record, so with none they are taken from an empty one.
-pub fn to_csv_headed<T: Serialize + Default>(records: impl IntoIterator<Item = T>) -> Result<Vec<u8>, IoError> {
+pub fn to_csv_headed<T: Serialize + Default>(
+    records: impl IntoIterator<Item = T>,
+) -> Result<Vec<u8>, IoError> {
     let mut records = records.into_iter().peekable();
     if records.peek().is_some() {
         return to_csv(records);
     }
     let mut bytes = to_csv([T::default()])?;
-    let header_end = bytes.iter().position(|&b| b == b'\n').map_or(bytes.len(), |at| at + 1);
+    let header_end = bytes
+        .iter()
+        .position(|&b| b == b'\n')
+        .map_or(bytes.len(), |at| at + 1);
     bytes.truncate(header_end);
     Ok(bytes)
 }

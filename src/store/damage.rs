@@ -56,7 +56,10 @@ pub enum Fault {
     Missing,
     /// Its content differs from the seal's.
     Changed,
-    Size { found: u64, sealed: u64 },
+    Size {
+        found: u64,
+        sealed: u64,
+    },
     NotRegular(Node),
 }
 
@@ -140,7 +143,10 @@ mod tests {
         let faults = [
             Fault::Missing,
             Fault::Changed,
-            Fault::Size { found: 3, sealed: 524287 },
+            Fault::Size {
+                found: 3,
+                sealed: 524287,
+            },
             Fault::NotRegular(Node::Fifo),
             Fault::NotRegular(Node::Link),
             Fault::NotRegular(Node::Device),
@@ -155,7 +161,14 @@ mod tests {
             assert_eq!(FileDamage::parse(&detail), Some(damage.clone()), "{detail}");
             let said = localize_detail(&detail, &ca);
             assert!(said.contains("sled/db"), "{said}");
-            for english in ["is missing", "changed since", "when closed", "regular file", "a pipe", "a link"] {
+            for english in [
+                "is missing",
+                "changed since",
+                "when closed",
+                "regular file",
+                "a pipe",
+                "a link",
+            ] {
                 assert!(!said.contains(english), "{said}");
             }
         }

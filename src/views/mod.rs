@@ -133,7 +133,10 @@ fn draw_header(frame: &mut Frame, app: &App, area: Rect) {
     let head = |comarca: bool| -> Vec<Span<'static>> {
         let mut out = vec![Span::styled(" OCSAE ", theme.title)];
         if comarca {
-            out.push(Span::styled(clean(app.data.comarca_label()).into_owned(), theme.title));
+            out.push(Span::styled(
+                clean(app.data.comarca_label()).into_owned(),
+                theme.title,
+            ));
             out.push(Span::raw("  "));
         }
         out.extend(badges.iter().cloned());

@@ -16,7 +16,10 @@ impl SledStore {
         if new.is_empty() {
             return;
         }
-        tracing::warn!(blobs = new.len(), "the failed operation's blobs are removed at close");
+        tracing::warn!(
+            blobs = new.len(),
+            "the failed operation's blobs are removed at close"
+        );
         if let Ok(mut orphans) = self.orphans.lock() {
             orphans.extend(new);
         }

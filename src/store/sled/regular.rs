@@ -84,7 +84,11 @@ pub(super) fn open_lock_file(store_dir: &Path, path: &Path) -> Result<fs::File> 
         .custom_flags(libc::O_NOFOLLOW | libc::O_NONBLOCK | libc::O_NOCTTY)
         .open(path);
     let irregular = || {
-        let name = path.file_name().unwrap_or_default().to_string_lossy().into_owned();
+        let name = path
+            .file_name()
+            .unwrap_or_default()
+            .to_string_lossy()
+            .into_owned();
         // Opened (a FIFO with a reader) or refused (a link, a FIFO without one).
         irregular(store_dir, name, not_regular(path).unwrap_or(Node::Fifo))
     };
