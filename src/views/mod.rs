@@ -145,6 +145,8 @@ fn draw_header(frame: &mut Frame, app: &App, area: Rect) {
     let room = usize::from(area.width);
     let spans = [(true, Fit::Full), (true, Fit::Short), (false, Fit::Short)]
         .into_iter()
+        // Without a badge the comarca stays, as before.
+        .filter(|(comarca, _)| *comarca || !badges.is_empty())
         .map(|(comarca, fit)| head(comarca).into_iter().chain(labels(fit)).collect::<Vec<_>>())
         .find(|line| crate::widgets::spans_width(line.iter()) <= room)
         .unwrap_or_else(|| head(true).into_iter().chain(labels(Fit::KeysOnly)).collect());
