@@ -112,7 +112,7 @@ pub enum Command {
     },
     /// Read records from a CSV file, all or nothing
     Import {
-        #[arg(value_enum, value_name = "contacts|certificates")]
+        #[arg(value_enum, value_name = "contacts|certificates|activity")]
         what: ImportWhat,
         file: PathBuf,
     },
