@@ -327,7 +327,7 @@ pub fn run() -> ExitCode {
         }
         Some(Command::Backup { file }) => commands::backup(&db, &file, &t, clock.as_ref()).map(|()| 0),
         Some(Command::Restore { file, force }) => {
-            commands::restore(&db, &file, force, &config, &t).map(|()| 0)
+            commands::restore(&db, &file, force, &config, &t, clock.as_ref()).map(|()| 0)
         }
         Some(Command::Import { what, file }) => {
             commands::import(&db, what, &file, &config, &t, clock.as_ref()).map(|()| 0)

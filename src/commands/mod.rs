@@ -6,6 +6,7 @@ pub mod memoria;
 pub mod migrate;
 pub mod operator;
 mod restore;
+mod restore_check;
 mod restore_dir;
 pub mod revocation;
 mod rollout_import;
