@@ -55,6 +55,8 @@ fn a_revocation_from_the_expiry_view_marks_the_certificate_revoked_and_out_of_re
     // Issued on the date the prompt offers: now.
     press(&mut f.app, KeyCode::Enter);
     assert_eq!(cert(&f, 3).status, CertStatus::Issued);
+    // Issued, the revocation is done: it moved to the closed ones; v v is the expiry view.
+    press(&mut f.app, KeyCode::Char('v'));
     press(&mut f.app, KeyCode::Char('v'));
     let s = screen(&f.app, 80, 24);
     let row = s.lines().find(|l| l.contains("Maria Puig")).unwrap();
@@ -406,4 +408,38 @@ fn without_colour_each_clock_still_reads_by_its_sign_and_words() {
     let colour = ocsae::theme::Theme::pick(ocsae::theme::ThemeName::Dark, false);
     assert_ne!(colour.deliver, colour.download);
     assert_ne!(colour.deliver, colour.error);
+}
+
+#[test]
+fn an_issued_revocation_is_done_not_waiting_for_delivery() {
+    let mut f = two_certificates();
+    // Revoke Tiurana's mayor's card (#1), then file and issue the revocation (#3).
+    press(&mut f.app, KeyCode::Char('v'));
+    press(&mut f.app, KeyCode::Down);
+    press(&mut f.app, KeyCode::Char('x'));
+    for _ in 0..3 {
+        press(&mut f.app, KeyCode::Right);
+    }
+    press(&mut f.app, KeyCode::Enter);
+    press(&mut f.app, KeyCode::Char('a'));
+    press(&mut f.app, KeyCode::Char('a'));
+    press(&mut f.app, KeyCode::Enter);
+    assert_eq!(cert(&f, 3).status, CertStatus::Issued);
+    // Nothing to hand over: it is among the closed ones, not the queue.
+    let s = screen(&f.app, 100, 24);
+    assert!(!s.contains("per lliurar"), "{s}");
+    assert!(
+        s.contains("revocacions fetes: 1") && s.contains("lliurades: 2"),
+        "{s}"
+    );
+    let row = s.lines().find(|l| l.contains(" emesa ")).unwrap();
+    assert!(row.trim_end().ends_with("revocació"), "{s}");
+    press(&mut f.app, KeyCode::Char('v'));
+    press(&mut f.app, KeyCode::Char('v'));
+    let s = screen(&f.app, 100, 24);
+    assert!(!s.contains("per lliurar") && !s.contains("revoc."), "{s}");
+    // Avui does not list it under the issued ones still to deliver.
+    press(&mut f.app, KeyCode::Char('0'));
+    let s = screen(&f.app, 100, 40);
+    assert!(s.contains("Emesos sense lliurar (0)"), "{s}");
 }

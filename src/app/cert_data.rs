@@ -147,9 +147,7 @@ impl CertData {
         let (list, due) = (&self.list, &self.due);
         self.open_by_due = (0..list.len()).filter(|&i| list[i].status.is_open()).collect();
         self.open_by_due.sort_unstable_by_key(|&i| (due[i], list[i].id));
-        self.to_deliver = (0..list.len())
-            .filter(|&i| list[i].status == CertStatus::Issued)
-            .collect();
+        self.to_deliver = (0..list.len()).filter(|&i| list[i].awaits_delivery()).collect();
         self.to_deliver
             .sort_unstable_by_key(|&i| (list[i].issued_at, list[i].id));
         self.closed = (0..list.len())
@@ -157,7 +155,7 @@ impl CertData {
                 matches!(
                     list[i].status,
                     CertStatus::Delivered | CertStatus::Rejected | CertStatus::Cancelled
-                )
+                ) || (list[i].status == CertStatus::Issued && !list[i].awaits_delivery())
             })
             .collect();
         self.closed

@@ -244,6 +244,7 @@ messages! {
     and_more,
     cert_closed_count,
     cert_closed_title,
+    cert_closed_revoked,
     cert_queue_to_deliver,
     checklist_date_help,
     closed_moved,

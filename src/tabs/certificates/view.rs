@@ -40,25 +40,31 @@ fn draw_title(state: &CertificatesTab, frame: &mut Frame, ctx: &Ctx, area: Rect)
             (t.t(Msg::cert_queue_title).to_string(), count)
         }
         CertView::Closed => {
-            let mut counts = [0usize; 3];
+            let mut counts = [0usize; 4];
             for &i in &state.rows {
                 match ctx.data.certs.list[i].status {
                     CertStatus::Delivered => counts[0] += 1,
+                    // An issued revocation is done: nothing to hand over.
+                    CertStatus::Issued => counts[3] += 1,
                     CertStatus::Rejected => counts[1] += 1,
                     _ => counts[2] += 1,
                 }
             }
-            (
-                t.t(Msg::cert_closed_title).to_string(),
-                t.f(
-                    Msg::cert_closed_count,
-                    &[
-                        ("delivered", &counts[0]),
-                        ("rejected", &counts[1]),
-                        ("cancelled", &counts[2]),
-                    ],
-                ),
-            )
+            let mut count = t.f(
+                Msg::cert_closed_count,
+                &[
+                    ("delivered", &counts[0]),
+                    ("rejected", &counts[1]),
+                    ("cancelled", &counts[2]),
+                ],
+            );
+            if counts[3] > 0 {
+                count = format!(
+                    "{count} · {}",
+                    t.f(Msg::cert_closed_revoked, &[("n", &counts[3])])
+                );
+            }
+            (t.t(Msg::cert_closed_title).to_string(), count)
         }
         CertView::Expiry => {
             // By expiry: those in the renewal window come first.
@@ -167,7 +173,7 @@ fn draw_queue(state: &CertificatesTab, frame: &mut Frame, ctx: &Ctx, area: Rect)
                 Span::styled(ellipsize(&text, usize::from(fixed[0])), style)
             }
             // Issued, the clock stopped: what is left is to deliver it.
-            _ if req.status == CertStatus::Issued => Span::styled(t.t(Msg::to_deliver), theme.warn),
+            _ if req.awaits_delivery() => Span::styled(t.t(Msg::to_deliver), theme.warn),
             Some(due) => {
                 let countdown = Countdown::until(due, now);
                 Span::styled(
@@ -296,7 +302,7 @@ fn draw_expiry(state: &CertificatesTab, frame: &mut Frame, ctx: &Ctx, area: Rect
             .map(|d| t.date(d.with_timezone(&ctx.tz).date_naive()))
             .unwrap_or_default();
         // Issued but not yet delivered: the full de lliurament is still to be signed.
-        let status_style = if req.status == CertStatus::Issued {
+        let status_style = if req.awaits_delivery() {
             theme.warn
         } else {
             Style::new()
@@ -388,6 +394,8 @@ fn draw_closed(state: &CertificatesTab, frame: &mut Frame, ctx: &Ctx, area: Rect
         let req = &ctx.data.certs.list[c];
         let detail = match (req.status, req.delivered_at) {
             (CertStatus::Delivered, Some(at)) => day(at),
+            // An issued revocation: done, and said so (the type column is the card's).
+            (CertStatus::Issued, _) => t.t(crate::i18n::words::operation_msg(req.operation)).to_string(),
             _ => clean(req.status_reason.trim()).into_owned(),
         };
         let row = Row::new(vec![

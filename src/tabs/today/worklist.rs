@@ -161,7 +161,7 @@ pub fn section(data: &Data, section: Section, now: DateTime<Utc>, settings: Sett
             let mut items: Vec<(DateTime<Utc>, u64)> = certs
                 .list
                 .iter()
-                .filter(|c| c.status == CertStatus::Issued)
+                .filter(|c| c.awaits_delivery())
                 .map(|c| (c.issued_at.unwrap_or(c.received_at), c.id))
                 .collect();
             items.sort();
