@@ -855,6 +855,7 @@ messages! {
     handover_question,
     handover_none,
     handover_revoked,
+    handover_question_no_revocation,
     change_operator_add,
     change_operator_remove,
     cmd_operator,
