@@ -443,3 +443,42 @@ fn an_issued_revocation_is_done_not_waiting_for_delivery() {
     let s = screen(&f.app, 100, 40);
     assert!(s.contains("Emesos sense lliurar (0)"), "{s}");
 }
+
+#[test]
+fn a_software_certificate_with_a_revocation_filed_shows_no_delivery_clock() {
+    let mut software = issued(252228, "Maria Puig", HolderRole::Other, "2027-01-31T17:00:00Z");
+    software.cert_type = "tcat-p".into();
+    software.status = CertStatus::Issued;
+    software.delivered_at = None;
+    let mut revocation = CertificateRequest::received(
+        NEW_ID,
+        IneCode(252228),
+        "Maria Puig",
+        HolderRole::Other,
+        "tcat-p",
+        at("2027-02-26T10:00:00Z"),
+    );
+    revocation.operation = Operation::Revocation;
+    revocation.revokes = Some(1);
+    revocation.revocation_reason = Some(RevocationReason::CardLost);
+    let mut f = with_certs(vec![software, revocation], "2027-02-27T09:00:00Z");
+    let s = screen(&f.app, 80, 24);
+    let row = s
+        .lines()
+        .find(|l| l.contains("Maria Puig") && l.contains("emesa"))
+        .unwrap();
+    assert!(!row.contains("lliurar"), "{s}");
+    assert!(row.starts_with("✕ #2"), "{s}");
+    // Nor in its detail.
+    let at_row = s.lines().position(|l| l == row).unwrap();
+    let first = s.lines().position(|l| l.contains("Maria Puig")).unwrap();
+    for _ in first..at_row {
+        press(&mut f.app, KeyCode::Down);
+    }
+    press(&mut f.app, KeyCode::Enter);
+    let detail = screen(&f.app, 100, 30);
+    assert!(
+        detail.contains("Maria Puig") && !detail.contains("l'ha de lliurar"),
+        "{detail}"
+    );
+}

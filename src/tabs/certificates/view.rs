@@ -168,6 +168,12 @@ fn draw_queue(state: &CertificatesTab, frame: &mut Frame, ctx: &Ctx, area: Rect)
     let rows = state.rows[window.clone()].iter().enumerate().map(|(i, &c)| {
         let req = &ctx.data.certs.list[c];
         let deadline = match ctx.data.certs.deadline(c) {
+            // A revocation filed for an issued one: it is not to deliver, it is on its way out.
+            _ if req.status == CertStatus::Issued
+                && let Some(by) = ctx.data.certs.revoked_by.get(&req.id) =>
+            {
+                Span::styled(format!("✕ #{by}"), theme.warn)
+            }
             // A T-CAT P to deliver: its 30 natural days, counting down.
             _ if let Some((text, style)) = super::delivery::cell(ctx, req) => {
                 Span::styled(ellipsize(&text, usize::from(fixed[0])), style)
