@@ -482,3 +482,44 @@ fn a_software_certificate_with_a_revocation_filed_shows_no_delivery_clock() {
         "{detail}"
     );
 }
+
+#[test]
+fn a_certificate_with_a_renewal_or_revocation_filed_is_no_longer_to_renew() {
+    let mut f = two_certificates();
+    press(&mut f.app, KeyCode::Char('0'));
+    assert!(screen(&f.app, 100, 40).contains("Caduquen en 60 dies sense renovació (2)"));
+    press(&mut f.app, KeyCode::Char('3'));
+    press(&mut f.app, KeyCode::Char('v'));
+    assert!(screen(&f.app, 80, 24).contains("per renovar: 2"));
+    // Tiurana's (#1): a revocation filed, not yet done at the AOC.
+    press(&mut f.app, KeyCode::Down);
+    press(&mut f.app, KeyCode::Char('x'));
+    for _ in 0..3 {
+        press(&mut f.app, KeyCode::Right);
+    }
+    press(&mut f.app, KeyCode::Enter);
+    assert_eq!(cert(&f, 3).status, CertStatus::Received);
+    while f.app.tab::<CertificatesTab>().view != ocsae::tabs::certificates::CertView::Expiry {
+        press(&mut f.app, KeyCode::Char('v'));
+    }
+    let s = screen(&f.app, 80, 24);
+    assert!(s.contains("per renovar: 1"), "{s}");
+    press(&mut f.app, KeyCode::Char('0'));
+    let s = screen(&f.app, 100, 40);
+    assert!(s.contains("Caduquen en 60 dies sense renovació (1)"), "{s}");
+    // Àger's (#2): a renewal filed.
+    press(&mut f.app, KeyCode::Char('3'));
+    press(&mut f.app, KeyCode::Home);
+    press(&mut f.app, KeyCode::Char('n'));
+    press(&mut f.app, KeyCode::Enter);
+    assert!(f.app.popup.is_none(), "{}", screen(&f.app, 100, 30));
+    assert_eq!(cert(&f, 4).renews, Some(2));
+    while f.app.tab::<CertificatesTab>().view != ocsae::tabs::certificates::CertView::Expiry {
+        press(&mut f.app, KeyCode::Char('v'));
+    }
+    let s = screen(&f.app, 80, 24);
+    assert!(s.contains("per renovar: 0"), "{s}");
+    press(&mut f.app, KeyCode::Char('0'));
+    let s = screen(&f.app, 100, 40);
+    assert!(s.contains("Caduquen en 60 dies sense renovació (0)"), "{s}");
+}

@@ -188,10 +188,16 @@ impl CertData {
             .map(|r| r.id)
     }
 
-    /// Whether certificate `id` is to renew: in its window, not revoked.
+    /// Whether nothing is filed for certificate `id` yet: no renewal and no
+    /// revocation under way or done. The expiry count and Avui ask here.
+    pub fn nothing_filed(&self, id: u64) -> bool {
+        !self.renewed_by.contains_key(&id) && !self.revoked_by.contains_key(&id)
+    }
+
+    /// Whether certificate `id` is to renew: in its window, nothing filed for it.
     pub fn to_renew(&self, index: usize, now: DateTime<Utc>, tz: chrono_tz::Tz) -> bool {
         let c = &self.list[index];
-        c.in_renewal_window(now, tz) && self.revoked(c.id).is_none()
+        c.in_renewal_window(now, tz) && self.nothing_filed(c.id)
     }
 
     /// The deadline of the request at `index`, if it has one.

@@ -71,12 +71,11 @@ fn draw_title(state: &CertificatesTab, frame: &mut Frame, ctx: &Ctx, area: Rect)
             let window = state
                 .rows
                 .partition_point(|&i| ctx.data.certs.list[i].in_renewal_window(now, ctx.tz));
-            // A revoked certificate is not renewed: it leaves the count.
-            let revoked = state.rows[..window]
+            // One with a renewal or a revocation filed is taken care of: it leaves the count.
+            let renew = state.rows[..window]
                 .iter()
-                .filter(|&&i| ctx.data.certs.revoked(ctx.data.certs.list[i].id).is_some())
+                .filter(|&&i| ctx.data.certs.to_renew(i, now, ctx.tz))
                 .count();
-            let renew = window - revoked;
             let mut count = t.f(
                 Msg::cert_expiry_count,
                 &[("n", &state.rows.len()), ("renew", &renew)],
