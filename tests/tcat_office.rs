@@ -241,8 +241,18 @@ fn the_operators_form_adds_and_removes_an_operator() {
         "{s}"
     );
     assert_eq!(f.app.data.operators.len(), 1);
+    // x asks first, naming the operator; n keeps it.
     press(&mut f.app, KeyCode::Char('x'));
+    assert!(screen(&f.app, 100, 24).contains("Treure l'operador ER Laia Font? (s/n)"));
+    assert_eq!(f.app.data.operators.len(), 1);
+    press(&mut f.app, KeyCode::Char('n'));
+    assert_eq!(f.app.data.operators.len(), 1);
+    assert!(!screen(&f.app, 100, 24).contains("(s/n)"));
+    press(&mut f.app, KeyCode::Char('x'));
+    press(&mut f.app, KeyCode::Char('s'));
     assert!(f.app.data.operators.is_empty());
+    // The status line says how to bring it back.
+    assert!(screen(&f.app, 100, 24).contains("Esc i després u el recupera"));
     press(&mut f.app, KeyCode::Esc);
     // One undo brings the operator back.
     press(&mut f.app, KeyCode::Char('u'));

@@ -895,6 +895,8 @@ messages! {
     operators_issued,
     operators_hints,
     operator_err_future_form,
+    operator_remove_question,
+    operator_removed_undo,
     today_sec_operator_cards,
     today_operator_card,
 }
