@@ -20,8 +20,8 @@ pub use dump::{Dump, RestoreError};
 pub use error::{Result, StoreError, is_disk_full};
 pub use location::Location;
 pub use types::{
-    Applied, Change, Edit, EntryKind, HistoryEntry, HistoryHead, Kind, NEW_ID, Record, RecordHistory,
-    RecordId,
+    Applied, BulkRange, Change, Edit, EntryKind, HistoryEntry, HistoryHead, Kind, NEW_ID, Record,
+    RecordHistory, RecordId,
 };
 
 use crate::domain::certificate::CertificateRequest;

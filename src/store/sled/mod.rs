@@ -8,6 +8,7 @@
 
 mod backend;
 mod backup;
+mod bulk;
 pub(crate) mod codec;
 mod commit;
 mod damaged;
@@ -221,6 +222,7 @@ impl SledStore {
             _lock: lock,
             scratch: None,
         };
+        store.finish_interrupted()?;
         schema::check_and_migrate(&store, options.migrations)?;
         Ok(store)
     }

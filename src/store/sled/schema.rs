@@ -9,7 +9,13 @@ use std::path::Path;
 /// The schema this build writes. 2 added the support log (`activities`): a store of
 /// schema 1 reads as one of schema 2 without activities, but its history may hold
 /// them, which an older build could not read, so it must refuse the store as newer.
-pub const CURRENT: u32 = 2;
+/// 3 keeps a large import's records apart from its history entry (see `bulk`),
+/// which an older build would undo as if it had changed nothing.
+pub const CURRENT: u32 = 3;
+
+/// The schema of the records and history a backup holds: a backup writes an
+/// import's records out among its entry's edits, as schema 2 kept them.
+pub const BACKUP: u32 = 2;
 
 /// The oldest schema whose backups this build restores: each schema since only
 /// added kinds of record, which a backup without them simply lacks.
@@ -26,10 +32,22 @@ pub struct Migration {
 }
 
 /// The migrations of this build, in order.
-pub const MIGRATIONS: &[Migration] = &[Migration {
-    from: 1,
-    apply: add_activities,
-}];
+pub const MIGRATIONS: &[Migration] = &[
+    Migration {
+        from: 1,
+        apply: add_activities,
+    },
+    Migration {
+        from: 2,
+        apply: keep_runs_apart,
+    },
+];
+
+/// 2 to 3: nothing to rewrite; imports already stored keep their records in
+/// their entries, which still read and undo as before.
+fn keep_runs_apart(_store: &SledStore) -> Result<()> {
+    Ok(())
+}
 
 /// 1 to 2: nothing to rewrite. The `activities` tree is made when sled opens; the
 /// step is there to stamp the new version, so an older build refuses the store.
