@@ -21,8 +21,12 @@ use serde::{Deserialize, Serialize};
 
 /// The meta key of a run under way.
 pub(super) const PENDING_KEY: &[u8] = b"bulk_pending";
-/// How many records go to sled at a time.
-const BATCH: usize = 10_000;
+/// How many records go to sled at a time. sled holds what a batch replaces until
+/// the batch ends: 10,000 at a time peaked at 1.3 KB a record, 1,000 at 80 bytes.
+const BATCH: usize = 1_000;
+/// How many records the copy packs in one value: one insert for 64 records, so
+/// keeping the copy costs little more than its bytes.
+const CHUNK: u64 = 64;
 
 /// What a committed entry did to a run of records, kept beside it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -51,7 +55,7 @@ pub(super) fn header_key(seq: u64) -> [u8; 8] {
     seq.to_be_bytes()
 }
 
-/// The key of a record of entry `source`'s copy.
+/// The key of the chunk of entry `source`'s copy that starts at record `id`.
 fn copy_key(source: u64, id: u64) -> [u8; 16] {
     let mut key = [0; 16];
     key[..8].copy_from_slice(&source.to_be_bytes());
@@ -65,6 +69,10 @@ pub(super) struct Writer {
     live: sled::Batch,
     copy: sled::Batch,
     pending: usize,
+    /// The copy's chunk being filled: each record's length (4 bytes, little
+    /// endian), then its bytes; and the id it starts at.
+    chunk: Vec<u8>,
+    chunk_first: u64,
     crc: crc32fast::Hasher,
 }
 
@@ -88,6 +96,8 @@ impl Writer {
             live: sled::Batch::default(),
             copy: sled::Batch::default(),
             pending: 0,
+            chunk: Vec::new(),
+            chunk_first: first,
             crc: crc32fast::Hasher::new(),
         })
     }
@@ -98,21 +108,37 @@ impl Writer {
         record.set_number(id);
         let value = keys::encode_value(&record)?;
         self.crc.update(&value);
-        self.live.insert(&id.to_be_bytes(), value.clone());
-        self.copy.insert(&copy_key(self.header.source, id), value);
+        if self.chunk.is_empty() {
+            self.chunk_first = id;
+        }
+        let len = u32::try_from(value.len()).map_err(|_| StoreError::Codec("a record over 4 GB".into()))?;
+        self.chunk.extend_from_slice(&len.to_le_bytes());
+        self.chunk.extend_from_slice(&value);
+        self.live.insert(&id.to_be_bytes(), value);
         self.header.count += 1;
         self.header.last = id;
+        if self.header.count % CHUNK == 0 {
+            self.end_chunk();
+        }
         self.pending += 1;
         if self.pending == BATCH {
-            self.write(store)?;
+            self.write(store, false)?;
         }
         Ok(id)
     }
 
-    /// Writes what is queued.
-    pub(super) fn write(&mut self, store: &SledStore) -> Result<()> {
-        if self.pending == 0 {
-            return Ok(());
+    fn end_chunk(&mut self) {
+        if !self.chunk.is_empty() {
+            let chunk = std::mem::take(&mut self.chunk);
+            self.copy
+                .insert(&copy_key(self.header.source, self.chunk_first), chunk);
+        }
+    }
+
+    /// Writes what is queued, and the chunk begun if `last`.
+    fn write(&mut self, store: &SledStore, last: bool) -> Result<()> {
+        if last {
+            self.end_chunk();
         }
         let engine = store.engine()?;
         let live = std::mem::take(&mut self.live);
@@ -125,9 +151,78 @@ impl Writer {
 
     /// The header to commit, once everything is written.
     pub(super) fn finish(mut self, store: &SledStore) -> Result<Header> {
-        self.write(store)?;
+        self.write(store, true)?;
         self.header.digest = self.crc.clone().finalize();
         Ok(self.header)
+    }
+}
+
+/// Reads a run's copy back a record at a time (see `SledStore::bulk_records`).
+pub(super) struct CopyReader {
+    chunks: sled::Iter,
+    /// The chunk being read, where its next record starts, and that record's id.
+    chunk: sled::IVec,
+    at: usize,
+    next_id: u64,
+    crc: crc32fast::Hasher,
+    seen: u64,
+    header: Header,
+    dir: std::path::PathBuf,
+    ended: bool,
+}
+
+impl CopyReader {
+    fn fail(&mut self, e: StoreError) -> Option<Result<(u64, Vec<u8>)>> {
+        self.ended = true;
+        Some(Err(e))
+    }
+}
+
+impl Iterator for CopyReader {
+    type Item = Result<(u64, Vec<u8>)>;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        if self.ended {
+            return None;
+        }
+        while self.at >= self.chunk.len() {
+            match self.chunks.next() {
+                // The header, under the bare sequence number.
+                Some(Ok((key, _))) if key.len() == 8 => {}
+                Some(Ok((key, value))) => {
+                    let Some(id) = key.get(8..16).and_then(|k| k.try_into().ok()) else {
+                        return self.fail(damaged(&self.dir, "a key of an import's copy is not 16 bytes"));
+                    };
+                    (self.chunk, self.at, self.next_id) = (value, 0, u64::from_be_bytes(id));
+                }
+                Some(Err(e)) => return self.fail(e.into()),
+                None => {
+                    self.ended = true;
+                    let whole =
+                        self.seen == self.header.count && self.crc.clone().finalize() == self.header.digest;
+                    let detail = format!(
+                        "the records of history entry {} do not match its digest",
+                        self.header.source
+                    );
+                    return (!whole).then(|| Err(damaged(&self.dir, detail)));
+                }
+            }
+        }
+        let at = self.at;
+        let len = self
+            .chunk
+            .get(at..at + 4)
+            .and_then(|b| b.try_into().ok())
+            .map(u32::from_le_bytes);
+        let Some(value) = len.and_then(|n| self.chunk.get(at + 4..at + 4 + n as usize)) else {
+            return self.fail(damaged(&self.dir, "a chunk of an import's copy is cut short"));
+        };
+        let value = value.to_vec();
+        self.at += 4 + value.len();
+        self.crc.update(&value);
+        self.seen += 1;
+        self.next_id += 1;
+        Some(Ok((self.next_id - 1, value)))
     }
 }
 
@@ -142,58 +237,19 @@ impl SledStore {
 
     /// The records of entry `source`'s copy as stored, in id order, checked
     /// against the header's count and digest as they are read.
-    pub(super) fn bulk_records(
-        &self,
-        header: &Header,
-    ) -> Result<impl Iterator<Item = Result<(u64, sled::IVec)>> + '_> {
+    pub(super) fn bulk_records(&self, header: &Header) -> Result<CopyReader> {
         let engine = self.engine()?;
-        let prefix = header.source.to_be_bytes();
-        let mut crc = crc32fast::Hasher::new();
-        let mut seen = 0u64;
-        let mut ended = false;
-        let dir = self.dir.clone();
-        let header = *header;
-        let mut items = engine
-            .bulk
-            .scan_prefix(prefix)
-            .filter(|item| !matches!(item, Ok((k, _)) if k.len() == 8));
-        Ok(std::iter::from_fn(move || {
-            if ended {
-                return None;
-            }
-            match items.next() {
-                Some(Ok((key, value))) => {
-                    let id = key
-                        .get(8..16)
-                        .and_then(|k| k.try_into().ok())
-                        .map(u64::from_be_bytes);
-                    let Some(id) = id else {
-                        ended = true;
-                        return Some(Err(damaged(&dir, "a key of an import's copy is not 16 bytes")));
-                    };
-                    crc.update(&value);
-                    seen += 1;
-                    Some(Ok((id, value)))
-                }
-                Some(Err(e)) => {
-                    ended = true;
-                    Some(Err(e.into()))
-                }
-                None => {
-                    ended = true;
-                    let whole = seen == header.count && crc.clone().finalize() == header.digest;
-                    (!whole).then(|| {
-                        Err(damaged(
-                            &dir,
-                            format!(
-                                "the records of history entry {} do not match its digest",
-                                header.source
-                            ),
-                        ))
-                    })
-                }
-            }
-        }))
+        Ok(CopyReader {
+            chunks: engine.bulk.scan_prefix(header.source.to_be_bytes()),
+            chunk: sled::IVec::default(),
+            at: 0,
+            next_id: 0,
+            crc: crc32fast::Hasher::new(),
+            seen: 0,
+            header: *header,
+            dir: self.dir.clone(),
+            ended: false,
+        })
     }
 
     /// The records of a run, decoded, for a backup or `changes_since`.

@@ -158,7 +158,8 @@ fn an_import_whose_kept_records_were_damaged_is_refused_as_damaged() {
     let applied = import(&store, 1);
     let engine = store.engine().unwrap();
     let mut key = applied.seq.to_be_bytes().to_vec();
-    key.extend_from_slice(&7u64.to_be_bytes());
+    // The copy's first chunk, which holds request 7.
+    key.extend_from_slice(&1u64.to_be_bytes());
     let stored = engine.bulk.get(&key).unwrap().unwrap();
     // Still a request, another holder's: "Titular 6" becomes "Titular X".
     let mut changed = stored.to_vec();
@@ -166,9 +167,11 @@ fn an_import_whose_kept_records_were_damaged_is_refused_as_damaged() {
     changed[at] = b'X';
     engine.bulk.insert(&key, changed).unwrap();
     // The live record too, so only the digest can tell.
-    engine.trees[tree_index(Kind::Certificate)]
-        .insert(7u64.to_be_bytes(), engine.bulk.get(&key).unwrap().unwrap())
-        .unwrap();
+    let live = &engine.trees[tree_index(Kind::Certificate)];
+    let mut record = live.get(7u64.to_be_bytes()).unwrap().unwrap().to_vec();
+    let at = record.windows(9).position(|w| w == b"Titular 6").unwrap() + 8;
+    record[at] = b'X';
+    live.insert(7u64.to_be_bytes(), record).unwrap();
     drop(engine);
     let err = store.undo(Utc::now()).unwrap_err();
     assert!(matches!(err, StoreError::Damaged { .. }), "{err:?}");
