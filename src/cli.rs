@@ -68,6 +68,23 @@ pub enum Command {
         #[arg(short, long, value_name = "FILE")]
         output: Option<PathBuf>,
     },
+    /// The annual report for the Consell d'Alcaldes: md, text, csv or html
+    Memoria {
+        /// The year (1 January to 31 December)
+        #[arg(long, value_name = "YYYY", conflicts_with_all = ["from", "to"])]
+        year: Option<i32>,
+        /// The first day of the period (YYYY-MM-DD)
+        #[arg(long, value_name = "DATE", requires = "to")]
+        from: Option<String>,
+        /// The last day of the period (YYYY-MM-DD)
+        #[arg(long, value_name = "DATE", requires = "from")]
+        to: Option<String>,
+        #[arg(long, value_enum, default_value_t)]
+        format: MemoriaFormat,
+        /// The output file, or - for standard output (the default)
+        #[arg(short, long, value_name = "FILE")]
+        output: Option<PathBuf>,
+    },
     /// Write a complete JSON backup: every record and the history
     Backup {
         /// The backup file, or - for standard output
@@ -223,4 +240,13 @@ pub enum ReportFormat {
     #[default]
     Text,
     Md,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, ValueEnum)]
+pub enum MemoriaFormat {
+    #[default]
+    Md,
+    Text,
+    Csv,
+    Html,
 }

@@ -29,7 +29,39 @@ pub struct Config {
     pub import_max_mb: u64,
     /// Working days to answer a council: 24:00 of the Nth working day after receipt.
     pub response_days: u32,
+    /// The tab the dashboard opens on.
+    pub start_tab: StartTab,
+    /// From this month of the year on (1-12), Avui lists the councils not visited yet.
+    pub unvisited_from_month: u32,
 }
+
+/// The tab the dashboard opens on (`start_tab`), by the tab's id.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum StartTab {
+    #[default]
+    Today,
+    Municipalities,
+    Rollout,
+    Certificates,
+    Activity,
+}
+
+impl StartTab {
+    /// The id of the tab (`Tab::id`).
+    pub fn id(self) -> &'static str {
+        match self {
+            StartTab::Today => "today",
+            StartTab::Municipalities => "municipalities",
+            StartTab::Rollout => "rollout",
+            StartTab::Certificates => "certificates",
+            StartTab::Activity => "activity",
+        }
+    }
+}
+
+/// Alt Penedès visits each council once a year: from October, Avui says who is left.
+pub const UNVISITED_FROM_MONTH: u32 = 10;
 
 impl Default for Config {
     fn default() -> Self {
@@ -44,6 +76,8 @@ impl Default for Config {
             time_zone: "Europe/Madrid".into(),
             import_max_mb: 1024,
             response_days: crate::domain::activity::RESPONSE_DAYS,
+            start_tab: StartTab::Today,
+            unvisited_from_month: UNVISITED_FROM_MONTH,
         }
     }
 }
@@ -76,6 +110,8 @@ pub enum ConfigProblem {
     ImportMax,
     #[error("response_days: from 1 to {MAX_RESPONSE_DAYS} working days")]
     ResponseDays,
+    #[error("unvisited_from_month: a month, from 1 to 12")]
+    UnvisitedMonth,
 }
 
 impl ConfigError {
@@ -92,6 +128,7 @@ impl ConfigError {
                 Msg::cfg_response_days,
                 &[("path", &path), ("max", &MAX_RESPONSE_DAYS)],
             ),
+            ConfigProblem::UnvisitedMonth => t.f(Msg::cfg_unvisited_month, &[("path", &path)]),
         }
     }
 }
@@ -130,6 +167,9 @@ impl Config {
         }
         if !(1..=MAX_RESPONSE_DAYS).contains(&config.response_days) {
             return Err(fail(ConfigProblem::ResponseDays));
+        }
+        if !(1..=12).contains(&config.unvisited_from_month) {
+            return Err(fail(ConfigProblem::UnvisitedMonth));
         }
         Ok(config)
     }
@@ -230,5 +270,16 @@ mod tests {
         assert!(err.contains("response_days"), "{err}");
         std::fs::write(&path, "response_days = 3\n").unwrap();
         assert_eq!(Config::load(&path).unwrap().response_days, 3);
+
+        assert_eq!(Config::default().start_tab, StartTab::Today);
+        std::fs::write(&path, "start_tab = \"certificates\"\nunvisited_from_month = 1\n").unwrap();
+        let c = Config::load(&path).unwrap();
+        assert_eq!((c.start_tab, c.unvisited_from_month), (StartTab::Certificates, 1));
+        std::fs::write(&path, "start_tab = \"avui\"\n").unwrap();
+        let err = Config::load(&path).unwrap_err().to_string();
+        assert!(err.contains("avui"), "{err}");
+        std::fs::write(&path, "unvisited_from_month = 13\n").unwrap();
+        let err = Config::load(&path).unwrap_err().to_string();
+        assert!(err.contains("unvisited_from_month"), "{err}");
     }
 }

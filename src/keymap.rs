@@ -145,7 +145,7 @@ impl KeymapError {
                     ("context", context),
                     (
                         "contexts",
-                        &"global, table, municipalities, rollout, checklist, certificates",
+                        &"global, table, municipalities, rollout, checklist, certificates, activity, today",
                     ),
                 ],
             ),
@@ -194,7 +194,12 @@ pub struct Binding {
 /// Default keys added after users may have written their keymaps: `(action, key)`.
 /// A user's binding of the same key wins, with a warning at start, instead of
 /// the keymap being refused. Each new default key goes here.
-const NEWER_DEFAULTS: &[(&str, &str)] = &[("messages", "m"), ("tab_activity", "4"), ("log_call", "L")];
+const NEWER_DEFAULTS: &[(&str, &str)] = &[
+    ("messages", "m"),
+    ("tab_activity", "4"),
+    ("log_call", "L"),
+    ("tab_today", "0"),
+];
 
 /// A user's binding that keeps a key a newer default also uses.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -587,6 +592,13 @@ mod tests {
         assert!(with("municipalities", "edit", &["q"]).is_err());
         assert!(with("table", "copy_row", &["m"]).unwrap().warnings().len() == 1);
         assert!(Keymap::new(&KeyOverrides::new()).unwrap().warnings().is_empty());
+        // `0`, Avui's key, came after users wrote keymaps too.
+        let km = with("rollout", "sort_next", &["0"]).unwrap();
+        let zero = key(KeyCode::Char('0'), KeyModifiers::NONE);
+        let rollout = [Context::Rollout, Context::Table, Context::Global];
+        assert_eq!(km.lookup(&rollout, &zero), Some(Action::SortNext));
+        assert_eq!(km.lookup(&queue, &zero), Some(Action::TabToday));
+        assert_eq!(km.warnings()[0].default, "global.tab_today");
     }
 
     #[test]

@@ -13,6 +13,7 @@ pub mod io;
 pub mod keymap;
 pub mod layout;
 pub mod logging;
+pub mod memoria;
 pub mod ops;
 pub mod output;
 pub mod panics;
@@ -271,6 +272,20 @@ pub fn run() -> ExitCode {
         }
         Some(Command::Report { format, output }) => {
             commands::report(&db, format, output.as_deref(), &config, &t, clock.as_ref()).map(|()| 0)
+        }
+        Some(Command::Memoria {
+            year,
+            from,
+            to,
+            format,
+            output,
+        }) => {
+            let period = commands::memoria::Given {
+                year,
+                from: from.as_deref(),
+                to: to.as_deref(),
+            };
+            commands::memoria::run(&db, period, format, output.as_deref(), &config, &t).map(|()| 0)
         }
         Some(Command::Backup { file }) => commands::backup(&db, &file, &t, clock.as_ref()).map(|()| 0),
         Some(Command::Restore { file, force }) => {

@@ -228,17 +228,23 @@ fn the_status_path_with_confirmations_then_the_expiry_view_and_a_renewal() {
     press(&mut f.app, KeyCode::Enter);
     press(&mut f.app, KeyCode::Char('a'));
     assert_eq!(f.app.data.certs.list[0].status, CertStatus::Filed);
+    // Issuing asks its date, now by default; Esc leaves it as it was.
     press(&mut f.app, KeyCode::Char('a'));
-    assert!(screen(&f.app, 80, 24).contains("Marcar com a emesa la #1 (Jordi Solé)? (s/n)"));
-    press(&mut f.app, KeyCode::Char('n'));
-    assert_eq!(f.app.data.certs.list[0].status, CertStatus::Filed, "n declines");
-    press(&mut f.app, KeyCode::Char('a'));
-    press(&mut f.app, KeyCode::Char('s'));
-    assert_eq!(f.app.data.certs.list[0].status, CertStatus::Issued);
+    let s = screen(&f.app, 80, 24);
     assert!(
-        f.app.tab::<CertificatesTab>().rows.is_empty(),
-        "issued requests leave the queue"
+        s.contains("Emesa la #1 (Jordi Solé) el dia (Enter desa): 04/12/2026 10:00"),
+        "{s}"
     );
+    press(&mut f.app, KeyCode::Esc);
+    assert_eq!(f.app.data.certs.list[0].status, CertStatus::Filed, "Esc declines");
+    press(&mut f.app, KeyCode::Char('a'));
+    press(&mut f.app, KeyCode::Enter);
+    assert_eq!(f.app.data.certs.list[0].status, CertStatus::Issued);
+    // It stays in the queue, to deliver, selected.
+    let tab = f.app.tab::<CertificatesTab>();
+    assert_eq!(tab.selected_id(&f.app.data), Some(1));
+    let s = screen(&f.app, 80, 24);
+    assert!(s.contains("per lliurar") && s.contains("per lliurar: 1"), "{s}");
 
     press(&mut f.app, KeyCode::Char('v'));
     assert_eq!(f.app.tab::<CertificatesTab>().view, CertView::Expiry);
@@ -287,6 +293,15 @@ fn cancelling_asks_for_the_holders_name_and_rejecting_for_a_reason() {
     type_text(&mut f.app, "pere roca");
     press(&mut f.app, KeyCode::Enter);
     assert_eq!(f.app.data.certs.get(2).unwrap().status, CertStatus::Cancelled);
+    // The selection follows it to the closed requests, and the status line says where.
+    let tab = f.app.tab::<CertificatesTab>();
+    assert_eq!(
+        (tab.view, tab.selected_id(&f.app.data)),
+        (CertView::Closed, Some(2))
+    );
+    assert!(screen(&f.app, 80, 24).contains("Ara és a les tancades; v torna a la cua."));
+    press(&mut f.app, KeyCode::Char('v'));
+    assert_eq!(f.app.tab::<CertificatesTab>().view, CertView::Queue);
     press(&mut f.app, KeyCode::Char('r'));
     press(&mut f.app, KeyCode::Enter);
     assert!(screen(&f.app, 80, 24).contains("Cal escriure un motiu."));
@@ -297,11 +312,27 @@ fn cancelling_asks_for_the_holders_name_and_rejecting_for_a_reason() {
         (c.status, c.status_reason.as_str()),
         (CertStatus::Rejected, "DNI caducat")
     );
+    let s = screen(&f.app, 80, 24);
+    assert!(
+        s.contains("Sol·licituds tancades") && s.contains("DNI caducat"),
+        "{s}"
+    );
     press(&mut f.app, KeyCode::Char('u'));
     assert_eq!(
         f.app.data.certs.get(1).unwrap().status,
         CertStatus::Received,
         "undo brings it back"
+    );
+    // Undo names the record and selects it, in the queue again.
+    let tab = f.app.tab::<CertificatesTab>();
+    assert_eq!(
+        (tab.view, tab.selected_id(&f.app.data)),
+        (CertView::Queue, Some(1))
+    );
+    assert!(
+        screen(&f.app, 80, 24).contains("Desfet: #1 Maria Puig, rebutjada → rebuda."),
+        "{}",
+        screen(&f.app, 80, 24)
     );
 }
 
@@ -417,7 +448,11 @@ fn the_first_screen_uses_the_summary_cache_only_while_it_is_current() {
     let tz = chrono_tz::Europe::Madrid;
     let lazy = |clock: &ocsae::domain::clock::FixedClock| {
         let store = open_store(dir.path());
-        let config = ocsae::config::Config::default();
+        // The Municipis columns, on the first screen Municipis was before Avui.
+        let config = ocsae::config::Config {
+            start_tab: ocsae::config::StartTab::Municipalities,
+            ..ocsae::config::Config::default()
+        };
         let keymap = ocsae::keymap::Keymap::new(&config.keys).unwrap();
         let theme = ocsae::theme::Theme::pick(ocsae::theme::ThemeName::Dark, false);
         ocsae::app::App::new_lazy(

@@ -69,7 +69,7 @@ fn goes_away(controlling: bool) {
     let mut reader = std::fs::File::from(master);
     let mut seen = Vec::new();
     let mut buf = [0u8; 4096];
-    while !String::from_utf8_lossy(&seen).contains("Municipis") {
+    while !String::from_utf8_lossy(&seen).contains("OCSAE") {
         let n = reader.read(&mut buf).expect("the first frame");
         assert!(n > 0, "ocsae ended before drawing");
         seen.extend_from_slice(&buf[..n]);

@@ -13,9 +13,10 @@ fn starts_shows_the_tabs_and_quits_with_the_terminal_restored() {
     assert!(!s.is_cooked(), "the dashboard runs in raw mode");
     for text in [
         "Noguera",
-        "1 Municipis",
-        "2 Implantació",
-        "3 Certificats",
+        "0 Avui",
+        "1 Munic.",
+        "2 Implant.",
+        "3 Certif.",
         "Àger",
         "637",
     ] {
@@ -184,7 +185,10 @@ fn a_tick_survives_kill_9_and_undo_works_the_next_morning() {
     s.wait_for("TRA VOB");
     s.send("lllll\r");
     s.wait_for("e-NOTUM · Àger");
+    // Space asks the day the step was done, now by default: Enter takes it.
     s.send(" ");
+    s.wait_for("Enter marca el pas");
+    s.send("\r");
     s.wait_for("passa a «en curs»");
     // SAFETY: killing our own child process.
     unsafe {
@@ -199,7 +203,7 @@ fn a_tick_survives_kill_9_and_undo_works_the_next_morning() {
     let ager = screen.lines().find(|l| l.starts_with("Àger")).unwrap();
     assert!(ager.contains('◐'), "the tick was lost: {ager}");
     s.send("u");
-    s.wait_for("Desfet: pas de la llista.");
+    s.wait_for("Desfet: Àger · NOT, en curs → pendent.");
     let screen = s.contents();
     let ager = screen.lines().find(|l| l.starts_with("Àger")).unwrap();
     assert!(!ager.contains('◐'), "{ager}");

@@ -43,7 +43,7 @@ fn office(lang: Lang) -> Fixture {
         type_text(&mut f.app, "2020-01-03 16:00");
     });
     file(&mut f, "algerri", "Pere Roca", |_| {});
-    // Pere Roca's is issued: filed, then issued after confirming.
+    // Pere Roca's is issued: filed, then issued on the date offered (now).
     let id = f
         .app
         .data
@@ -56,7 +56,7 @@ fn office(lang: Lang) -> Fixture {
     f.app.show(ocsae::app::effect::Target::Request(id));
     press(&mut f.app, KeyCode::Char('a'));
     press(&mut f.app, KeyCode::Char('a'));
-    press(&mut f.app, KeyCode::Char('s'));
+    press(&mut f.app, KeyCode::Enter);
     f.app.status = None;
     f
 }

@@ -93,7 +93,7 @@ fn the_quick_jump_ranks_prefix_then_word_start_then_substring() {
     let names = |q: &str| -> Vec<String> {
         ocsae::popups::jump::best_matches(&f.app.data, q)
             .into_iter()
-            .map(|i| f.app.data.municipalities[i].name.clone())
+            .map(|hit| f.app.data.municipalities[hit.council].name.clone())
             .collect()
     };
     let bala = names("bala");
@@ -101,7 +101,19 @@ fn the_quick_jump_ranks_prefix_then_word_start_then_substring() {
     let first_word_start = bala.iter().position(|n| n == "Alòs de Balaguer").unwrap();
     assert!(first_word_start > 0);
     let tiu = names("tiur");
-    assert_eq!(tiu, ["Tiurana"]);
+    assert_eq!(tiu[0], "Tiurana");
+    // Then the names a letter away (Siurana, Tírvia…), after every real match.
+    let ranks: Vec<_> = ocsae::popups::jump::best_matches(&f.app.data, "tiur")
+        .into_iter()
+        .map(|hit| hit.rank)
+        .collect();
+    assert!(
+        ranks[1..]
+            .iter()
+            .all(|r| *r == ocsae::domain::search::MatchRank::Typo),
+        "{ranks:?}"
+    );
+    assert!(tiu.contains(&"Siurana".to_string()), "{tiu:?}");
     assert_eq!(f.app.data.municipalities.len(), 947);
 }
 
@@ -208,7 +220,7 @@ fn editing_contacts_saves_through_the_history_and_undo_survives_a_restart() {
         .unwrap();
     assert_eq!(tiurana.contacts[0].role, ContactRole::Mayor);
     press(&mut f.app, KeyCode::Char('u'));
-    assert!(screen(&f.app, 80, 24).contains("Desfet: contactes i notes."));
+    assert!(screen(&f.app, 80, 24).contains("Desfet: Tiurana, contactes i notes."));
     let tiurana = f
         .app
         .data

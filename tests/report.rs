@@ -334,9 +334,21 @@ fn the_readme_gives_the_columns_e_writes_on_each_tab() {
         "2026-11-20T09:00:00Z",
         None,
     );
+    // And one rejected, for the closed requests.
+    let closed = request(
+        2,
+        252228,
+        "Pere Roca",
+        CertStatus::Rejected,
+        "2026-11-19T09:00:00Z",
+        None,
+    );
     let change = Change::new(
         ChangeKind::CertNew,
-        vec![Edit::create(Record::Certificate(c.clone()))],
+        vec![
+            Edit::create(Record::Certificate(c.clone())),
+            Edit::create(Record::Certificate(closed)),
+        ],
     );
     f.app.store.apply(change, at(NOW)).unwrap();
     let mut f = f.restart();
@@ -383,8 +395,13 @@ fn the_readme_gives_the_columns_e_writes_on_each_tab() {
         "the export's columns"
     );
     assert!(readme.contains(
-        "Certificats, in the queue and in the expiry view, writes the columns of `export certificates`"
+        "Certificats, in the queue, the expiry view and the closed requests, writes the columns of `export certificates`"
     ));
+    // The closed requests (`v` twice from the queue) write the same columns.
+    press(&mut f.app, KeyCode::Char('v'));
+    press(&mut f.app, KeyCode::Char('v'));
+    let tancades = header(&mut f, '3', "tancades");
+    assert_eq!(tancades, certificats);
     let activitat = header(&mut f, '4', "activitat");
     assert_eq!(activitat, ocsae::io::activity_export::FIELDS.join(","));
     for column in ocsae::io::activity_export::FIELDS {

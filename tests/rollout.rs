@@ -132,6 +132,12 @@ fn f_answers_who_still_lacks_enotum() {
     );
 }
 
+/// Ticks the selected step of the open checklist on the date it offers (now).
+fn tick(f: &mut Fixture) {
+    press(&mut f.app, KeyCode::Char(' '));
+    press(&mut f.app, KeyCode::Enter);
+}
+
 #[test]
 fn the_checklist_ticks_steps_and_moves_the_status_undoably() {
     let mut f = on_enotum();
@@ -142,7 +148,8 @@ fn the_checklist_ticks_steps_and_moves_the_status_undoably() {
         s.contains("e-NOTUM · Àger") && s.contains("[ ] Sol·licitud d'alta signada i enviada"),
         "{s}"
     );
-    press(&mut f.app, KeyCode::Char(' '));
+    // Space asks the day it was done, now unless typed otherwise.
+    tick(&mut f);
     assert_eq!(status_of(&f, "Àger", "e-notum"), RolloutStatus::InProgress);
     let s = screen(&f.app, 80, 24);
     assert!(
@@ -152,7 +159,7 @@ fn the_checklist_ticks_steps_and_moves_the_status_undoably() {
     assert!(s.contains("e-NOTUM passa a «en curs»"), "{s}");
     for _ in 1..4 {
         press(&mut f.app, KeyCode::Down);
-        press(&mut f.app, KeyCode::Char(' '));
+        tick(&mut f);
     }
     assert_eq!(status_of(&f, "Àger", "e-notum"), RolloutStatus::Done);
     assert!(screen(&f.app, 80, 24).contains("e-NOTUM passa a «implantat»"));
@@ -230,7 +237,7 @@ fn the_name_filter_and_selection_are_shared_with_municipis() {
 fn undo_works_with_the_checklist_open() {
     let mut f = on_enotum();
     press(&mut f.app, KeyCode::Enter);
-    press(&mut f.app, KeyCode::Char(' '));
+    tick(&mut f);
     assert_eq!(status_of(&f, "Àger", "e-notum"), RolloutStatus::InProgress);
     press(&mut f.app, KeyCode::Char('u'));
     assert_eq!(status_of(&f, "Àger", "e-notum"), RolloutStatus::Pending);
@@ -387,7 +394,7 @@ fn the_checklist_and_the_block_prompt_keep_their_council_when_another_goes() {
     assert!(f.app.popup_as::<Checklist>().is_some());
     // A council before it goes: every position after it shifts.
     removed_elsewhere(&mut f, "Àger");
-    press(&mut f.app, KeyCode::Char(' '));
+    tick(&mut f);
     assert_eq!(status_of(&f, "Tiurana", "e-notum"), RolloutStatus::InProgress);
     assert_eq!(status_of(&f, "Torrelameu", "e-notum"), RolloutStatus::Pending);
     let s = screen(&f.app, 80, 24);

@@ -65,8 +65,13 @@ fn tab_and_shift_tab_cycle_the_tabs() {
     assert!(f.app.showing::<CertificatesTab>());
     press(&mut f.app, KeyCode::Tab);
     assert!(f.app.showing::<ocsae::tabs::ActivityTab>());
+    // Avui is the first tab: after the last, before Municipis.
+    press(&mut f.app, KeyCode::Tab);
+    assert!(f.app.showing::<ocsae::tabs::TodayTab>());
     press(&mut f.app, KeyCode::Tab);
     assert!(f.app.showing::<MunicipalitiesTab>());
+    press(&mut f.app, KeyCode::BackTab);
+    assert!(f.app.showing::<ocsae::tabs::TodayTab>());
     press(&mut f.app, KeyCode::BackTab);
     assert!(f.app.showing::<ocsae::tabs::ActivityTab>());
     press(&mut f.app, KeyCode::BackTab);
@@ -125,21 +130,22 @@ fn the_status_bar_hints_come_from_the_keymap() {
 #[test]
 fn every_language_draws_its_own_words() {
     for (lang, tab, view, header) in [
+        // Five tabs in 80 columns: the header gives their short titles.
         (
             Lang::Ca,
-            "Municipis",
+            " 1 Munic. ",
             "Municipis de menys de 5.000 habitants",
             " Habitants ",
         ),
         (
             Lang::Es,
-            "Municipios",
+            " 1 Munic. ",
             "Municipios de menos de 5.000 habitantes",
             " Habitantes ",
         ),
         (
             Lang::En,
-            "Municipalities",
+            " 1 Councils ",
             "Councils under 5,000 inhabitants",
             " Population ",
         ),

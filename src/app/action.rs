@@ -16,6 +16,8 @@ pub enum Context {
     Certificates,
     /// The Activitat tab.
     Activity,
+    /// The Avui tab.
+    Today,
 }
 
 /// Declaration order is the order of the help popup.
@@ -26,6 +28,7 @@ pub enum Action {
     Help,
     NextTab,
     PrevTab,
+    TabToday,
     TabMunicipalities,
     TabRollout,
     TabCertificates,
@@ -70,6 +73,8 @@ pub enum Action {
     CloseActivity,
     /// Waiting for the council, or back from waiting.
     MarkWaiting,
+    /// Folds or unfolds a section of Avui.
+    ToggleSection,
 }
 
 impl Action {
@@ -122,6 +127,8 @@ impl Action {
             (Action::Edit, Context::Certificates) => crate::i18n::Msg::action_edit_request,
             (Action::Edit, Context::Activity) => crate::i18n::Msg::action_edit_activity,
             (Action::ToggleView, Context::Activity) => crate::i18n::Msg::action_activity_view,
+            (Action::ToggleView, Context::Today) => crate::i18n::Msg::action_today_view,
+            (Action::Open, Context::Today) => crate::i18n::Msg::action_today_open,
             (Action::Open, _) => crate::i18n::Msg::action_open,
             _ => self.describe(),
         }
@@ -177,6 +184,8 @@ impl Action {
             Action::NewActivity => Msg::action_new_activity,
             Action::CloseActivity => Msg::action_close_activity,
             Action::MarkWaiting => Msg::action_mark_waiting,
+            Action::TabToday => Msg::action_tab_today,
+            Action::ToggleSection => Msg::action_toggle_section,
         }
     }
 }

@@ -23,8 +23,14 @@ pub struct CertData {
     pub ine: Vec<IneCode>,
     /// Open requests (indexes into `list`), earliest deadline first.
     pub open_by_due: Vec<usize>,
+    /// Issued and not yet delivered (indexes into `list`), issued longest ago
+    /// first: the queue keeps them after the open ones until they are delivered.
+    pub to_deliver: Vec<usize>,
     /// Issued certificates (indexes into `list`), earliest expiry first.
     pub issued_by_expiry: Vec<usize>,
+    /// Delivered, rejected and cancelled requests (indexes into `list`), the
+    /// most recently received first.
+    pub closed: Vec<usize>,
     /// Which request renews each certificate (cancelled and rejected ones aside).
     pub renewed_by: HashMap<u64, u64>,
     /// Bumped on every change, so views know when to recompute.
@@ -141,6 +147,21 @@ impl CertData {
         let (list, due) = (&self.list, &self.due);
         self.open_by_due = (0..list.len()).filter(|&i| list[i].status.is_open()).collect();
         self.open_by_due.sort_unstable_by_key(|&i| (due[i], list[i].id));
+        self.to_deliver = (0..list.len())
+            .filter(|&i| list[i].status == CertStatus::Issued)
+            .collect();
+        self.to_deliver
+            .sort_unstable_by_key(|&i| (list[i].issued_at, list[i].id));
+        self.closed = (0..list.len())
+            .filter(|&i| {
+                matches!(
+                    list[i].status,
+                    CertStatus::Delivered | CertStatus::Rejected | CertStatus::Cancelled
+                )
+            })
+            .collect();
+        self.closed
+            .sort_unstable_by_key(|&i| std::cmp::Reverse((list[i].received_at, list[i].id)));
         let mut issued: Vec<(DateTime<Utc>, u64, usize)> = (0..list.len())
             .filter_map(|i| list[i].expires_at().map(|e| (e, list[i].id, i)))
             .collect();

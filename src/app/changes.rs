@@ -6,7 +6,6 @@ use super::ctx::{Ctx, StatusKind};
 use super::data::RolloutCell;
 use crate::domain::activity::ActivityStatus;
 use crate::domain::catalog::services;
-use crate::domain::certificate::CertStatus;
 use crate::i18n::Msg;
 use crate::i18n::words::status_msg;
 use crate::ops::{self, RuleError};
@@ -71,25 +70,28 @@ pub fn block_with_reason(ctx: &mut Ctx, cell: &RolloutCell, reason: &str) -> Opt
     broken
 }
 
-/// One step forward for request `id`; `in_queue`: the queue is on screen, which
-/// an issued request leaves.
-pub fn advance_request(ctx: &mut Ctx, id: u64, in_queue: bool) -> bool {
+/// One step forward for request `id`, dated `at` (now, or the date typed for an
+/// issue or a delivery); the queue then shows the request where it now is,
+/// selected. The words of the rule the date breaks, for the prompt to show.
+pub fn advance_request(ctx: &mut Ctx, id: u64, at: DateTime<Utc>) -> Result<(), Msg> {
     let Some(before) = ctx.data.certs.get(id).cloned() else {
         record_gone(ctx);
-        return true;
+        return Ok(());
     };
-    match ops::requests::advance(&before, ctx.now()) {
-        Ok((change, next)) => {
-            if ctx.commit(change).is_some() && next == CertStatus::Issued && in_queue {
-                ctx.set_status(StatusKind::Saved, ctx.t.t(Msg::issued_moved).to_string());
+    match ops::requests::advance(&before, at, ctx.now()) {
+        Ok((change, _)) => {
+            if ctx.commit(change).is_some() {
+                ctx.show(crate::app::effect::Target::Request(id));
             }
+            Ok(())
         }
-        Err(rule @ RuleError::AppointmentMissing) => {
-            ctx.set_status(StatusKind::Error, ctx.t.t(rule.msg()).to_string());
+        Err(RuleError::NoNextStep) => {
+            ctx.set_status(StatusKind::Info, ctx.t.t(Msg::req_no_next).to_string());
+            Ok(())
         }
-        Err(_) => ctx.set_status(StatusKind::Info, ctx.t.t(Msg::req_no_next).to_string()),
+        Err(RuleError::InFuture(_)) => Err(Msg::date_in_future),
+        Err(rule) => Err(rule.msg()),
     }
-    true
 }
 
 /// Closes activity `id` with the note given; the words of the rule if refused.

@@ -4,7 +4,8 @@
 
 use super::action::Action;
 use super::data::Data;
-use crate::domain::search::{fold, rank};
+use crate::domain::council_search::{Query, Why};
+use crate::domain::search::MatchRank;
 use crate::widgets::input::TextInput;
 use chrono::NaiveDate;
 
@@ -51,6 +52,9 @@ impl SortColumn {
 pub struct CouncilList {
     /// Indexes into `Data::municipalities`, in display order.
     pub rows: Vec<usize>,
+    /// While a filter is typed: what matched in each row (parallel to `rows`),
+    /// and whether it was a name with a letter or two wrong.
+    pub found: Vec<(Why, bool)>,
     /// Show every council of the store, not only those under the threshold.
     pub show_all: bool,
     pub filter: TextInput,
@@ -64,6 +68,7 @@ impl Default for CouncilList {
     fn default() -> Self {
         CouncilList {
             rows: Vec::new(),
+            found: Vec::new(),
             show_all: false,
             filter: TextInput::new("", FILTER_LIMIT),
             filtering: false,
@@ -83,14 +88,26 @@ fn form_key(data: &Data, i: usize) -> (u8, Option<NaiveDate>) {
 
 impl CouncilList {
     /// Recomputes the rows after the data or the view settings changed.
+    /// The filter matches as the quick jump does (names, typos, codes, contacts,
+    /// phones, addresses); a name a letter or two off is listed only when nothing
+    /// matches better, so that a filter narrows rather than fills the table.
     pub fn refresh(&mut self, data: &Data, threshold: u32) {
-        let query = fold(self.filter.value());
-        let mut rows: Vec<usize> = (0..data.municipalities.len())
+        let query = Query::new(self.filter.value());
+        let mut rows: Vec<(usize, Option<(Why, bool)>)> = (0..data.municipalities.len())
             .filter(|&i| self.show_all || data.municipalities[i].population < threshold)
-            .filter(|&i| query.is_empty() || rank(&data.folded[i], &query).is_some())
+            .filter_map(|i| match query.is_empty() {
+                true => Some((i, None)),
+                false => data
+                    .search
+                    .matches(i, &query)
+                    .map(|hit| (i, Some((hit.why, hit.rank == MatchRank::Typo)))),
+            })
             .collect();
+        if rows.iter().any(|(_, found)| found.is_some_and(|(_, typo)| !typo)) {
+            rows.retain(|(_, found)| found.is_none_or(|(_, typo)| !typo));
+        }
         let by_name = |a: &usize, b: &usize| data.collation[*a].cmp(&data.collation[*b]);
-        rows.sort_by(|a, b| {
+        rows.sort_by(|(a, _), (b, _)| {
             let primary = match self.sort {
                 SortColumn::Name => std::cmp::Ordering::Equal,
                 SortColumn::Population => data.municipalities[*a]
@@ -111,19 +128,20 @@ impl CouncilList {
                 ordering
             }
         });
-        self.rows = rows;
+        self.found = rows.iter().filter_map(|(_, found)| *found).collect();
+        self.rows = rows.into_iter().map(|(i, _)| i).collect();
     }
 
     /// Makes sure council `index` is listed, widening the view if needed.
     pub fn reveal(&mut self, data: &Data, threshold: u32, index: usize) {
-        let query = fold(self.filter.value());
-        if !query.is_empty() && rank(&data.folded[index], &query).is_none() {
-            self.filter.set("");
-        }
         if data.municipalities[index].population >= threshold {
             self.show_all = true;
         }
         self.refresh(data, threshold);
+        if !self.rows.contains(&index) {
+            self.filter.set("");
+            self.refresh(data, threshold);
+        }
     }
 
     /// `a`, `s`, `S`: the settings both tabs share; true if the action was one.

@@ -5,6 +5,7 @@ use super::cert_data::CertData;
 use crate::domain::calendar::Calendar;
 use crate::domain::catalog::{service_index, services};
 use crate::domain::certificate::CertificateRequest;
+use crate::domain::council_search::{CouncilIndex, Hit, Query};
 use crate::domain::municipality::{IneCode, Municipality};
 use crate::domain::rollout::{Rollout, RolloutStatus, Tally};
 use crate::domain::search::{CollationKey, fold};
@@ -45,6 +46,8 @@ pub struct Data {
     pub folded: Vec<String>,
     /// Sort keys, parallel to `municipalities`.
     pub collation: Vec<CollationKey>,
+    /// Names, codes, contacts, phones and addresses, folded for finding a council.
+    pub search: CouncilIndex,
     pub by_ine: HashMap<IneCode, usize>,
     /// Per council, per catalogue service; None until first stored.
     pub rollout: Vec<Vec<Option<Rollout>>>,
@@ -59,6 +62,8 @@ pub struct Data {
     pub summary_known: bool,
     /// The support log.
     pub activities: ActivityData,
+    /// Bumped on every change of any record, so views know when to recompute.
+    pub generation: u64,
 }
 
 impl Data {
@@ -68,6 +73,7 @@ impl Data {
             municipalities: Vec::new(),
             folded: Vec::new(),
             collation: Vec::new(),
+            search: CouncilIndex::default(),
             by_ine: HashMap::new(),
             rollout: Vec::new(),
             certs: CertData::default(),
@@ -76,6 +82,7 @@ impl Data {
             certs_loaded: true,
             summary_known: true,
             activities: ActivityData::default(),
+            generation: 0,
         }
     }
 
@@ -139,6 +146,7 @@ impl Data {
             (self.open_certs[i], self.next_dues[i]) = figures(m.ine);
         }
         self.summary_known = true;
+        self.generation += 1;
     }
 
     pub fn set_certificates(&mut self, mut certs: CertData) {
@@ -147,12 +155,20 @@ impl Data {
         self.certs = certs;
         self.certs_loaded = true;
         self.summary_known = true;
+        self.generation += 1;
         self.recount();
+    }
+
+    /// The councils matching what a caller gave (name, typo, code, contact,
+    /// phone, address), best first.
+    pub fn find(&self, query: &str) -> Vec<Hit> {
+        self.search.search(&Query::new(query), &self.collation)
     }
 
     /// The answer's term (`response_days`): every activity's clock again.
     pub fn set_response_days(&mut self, days: u32) {
         self.activities.set_response_days(days, &self.calendar);
+        self.generation += 1;
     }
 
     /// A council's name by INE code, or the code when the council is not in the store.
@@ -254,6 +270,7 @@ impl Data {
 
     /// Mirrors edits the store has applied.
     pub fn apply(&mut self, edits: &[Edit]) {
+        self.generation += 1;
         for edit in edits {
             match (&edit.before, &edit.after) {
                 (_, Some(Record::Municipality(m))) => self.put_municipality(m.clone()),
@@ -314,10 +331,12 @@ impl Data {
         if let Some(&i) = self.by_ine.get(&m.ine) {
             self.folded[i] = fold(&m.name);
             self.collation[i] = CollationKey::new(&m.name);
+            self.search.put(i, &m);
             self.municipalities[i] = m;
             return;
         }
         self.by_ine.insert(m.ine, self.municipalities.len());
+        self.search.put(self.municipalities.len(), &m);
         self.folded.push(fold(&m.name));
         self.collation.push(CollationKey::new(&m.name));
         self.rollout.push(vec![None; services().len()]);
@@ -331,6 +350,7 @@ impl Data {
         self.municipalities.remove(i);
         self.folded.remove(i);
         self.collation.remove(i);
+        self.search.remove(i);
         self.rollout.remove(i);
         for v in self.by_ine.values_mut() {
             if *v > i {

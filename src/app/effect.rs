@@ -2,6 +2,7 @@
 //! shared context, never another tab: anything that crosses tabs is one of these.
 
 use super::action::Action;
+use super::data::RolloutCell;
 use crate::domain::municipality::IneCode;
 
 /// A record some tab can show, by identity: positions shift when records come and go.
@@ -11,8 +12,12 @@ pub enum Target {
     Council(IneCode),
     /// A certificate request, selected in the queue.
     Request(u64),
+    /// A council's rollout of one service, selected in the matrix.
+    Cell(RolloutCell),
     /// An entry of the support log, selected on Activitat.
     Activity(u64),
+    /// An issued certificate, selected in the expiry view (to renew, from Avui).
+    Expiry(u64),
 }
 
 /// What `L` fills the activity form with: the council selected or open on the
@@ -32,7 +37,7 @@ impl LogAbout {
                 council: Some(ine),
                 ..LogAbout::default()
             },
-            Some(Target::Request(id)) => LogAbout {
+            Some(Target::Request(id) | Target::Expiry(id)) => LogAbout {
                 council: data.certs.get(id).map(|c| c.ine),
                 request: data.certs.get(id).map(|c| c.id),
                 ..LogAbout::default()
@@ -40,6 +45,11 @@ impl LogAbout {
             Some(Target::Activity(id)) => LogAbout {
                 council: data.activities.get(id).and_then(|a| a.ine),
                 service: data.activities.get(id).and_then(|a| a.service.clone()),
+                ..LogAbout::default()
+            },
+            Some(Target::Cell(cell)) => LogAbout {
+                council: Some(cell.council),
+                service: Some(cell.service),
                 ..LogAbout::default()
             },
             None => LogAbout::default(),

@@ -46,7 +46,7 @@ use std::sync::Arc;
 
 pub struct App {
     ctx: Ctx,
-    /// Every tab, in the header's order; the first is the start screen.
+    /// Every tab, in the header's order; the config's `start_tab` is the start screen.
     tabs: Vec<Box<dyn Tab>>,
     /// The current tab, as an index into `tabs`.
     active: usize,
@@ -67,6 +67,12 @@ impl std::ops::DerefMut for App {
     fn deref_mut(&mut self) -> &mut Ctx {
         &mut self.ctx
     }
+}
+
+/// The tab `start_tab` names, or the first.
+fn config_start(tabs: &[Box<dyn Tab>], config: &Config) -> usize {
+    let id = config.start_tab.id();
+    tabs.iter().position(|t| t.id() == id).unwrap_or(0)
 }
 
 impl App {
@@ -120,10 +126,12 @@ impl App {
             );
         }
         let ctx = Ctx::new(store, config, I18n::new(lang), keymap, theme, clock, data);
+        let tabs = crate::tabs::all();
+        let start = config_start(&tabs, &ctx.config);
         let mut app = App {
             ctx,
-            tabs: crate::tabs::all(),
-            active: 0,
+            tabs,
+            active: start,
             popup: None,
         };
         app.refresh();

@@ -195,7 +195,7 @@ impl Ctx {
 
     /// A record as a person knows it: a council's name, a council and a service,
     /// a request's number and holder.
-    fn record_name(&self, record: &Record) -> String {
+    pub(super) fn record_name(&self, record: &Record) -> String {
         let council = |ine| {
             self.data.by_ine.get(&ine).map_or_else(
                 || ine.to_string(),

@@ -45,6 +45,10 @@ pub trait Tab: Any {
     /// A stable name, for configuration and logs.
     fn id(&self) -> &'static str;
     fn title(&self) -> Msg;
+    /// The title where the header is short of room: five tabs in 80 columns.
+    fn short_title(&self) -> Msg {
+        self.title()
+    }
     /// The action that switches to this tab; the header shows its key.
     fn action(&self) -> Action;
     /// The keymap context of this screen, looked up before the table's and the global one.

@@ -42,8 +42,8 @@ impl App {
             Action::PrevTab => self.switch_to((self.active + count - 1) % count),
             Action::Jump => self.open_popup(Jump::new(&self.ctx.data)),
             Action::Messages => self.open_popup(crate::popups::messages::Messages::default()),
-            Action::Undo => self.ctx.undo_redo(true),
-            Action::Redo => self.ctx.undo_redo(false),
+            Action::Undo => self.ctx.undo_redo(true, true),
+            Action::Redo => self.ctx.undo_redo(false, true),
             Action::Up | Action::Down | Action::PageUp | Action::PageDown | Action::First | Action::Last => {
                 return self.tabs[self.active].move_cursor(action, &self.ctx);
             }

@@ -7,9 +7,10 @@ use crate::domain::calendar::Calendar;
 use crate::domain::catalog::{cert_type, cert_types};
 use crate::domain::certificate::{CertificateRequest, HolderRole, Operation};
 use crate::domain::clock::Clock;
+use crate::domain::council_search::{CouncilIndex, Query, Why};
 use crate::domain::localtime::{TimeError, parse_time};
 use crate::domain::municipality::{FormStatus, IneCode, Municipality};
-use crate::domain::search::{MatchRank, collate, fold, rank};
+use crate::domain::search::{CollationKey, MatchRank};
 use crate::domain::similar;
 use crate::i18n::{I18n, Msg};
 use crate::ops::{self, Field, RuleError};
@@ -45,16 +46,17 @@ pub fn find_council<'a>(list: &'a [Municipality], text: &str, t: &I18n) -> Outco
             ))
         });
     }
-    let folded = fold(text);
-    if let Some(m) = list.iter().find(|m| fold(&m.name) == folded) {
-        return Ok(m);
-    }
-    let mut ranked: Vec<(MatchRank, &Municipality)> = list
-        .iter()
-        .filter_map(|m| rank(&fold(&m.name), &folded).map(|r| (r, m)))
+    // The quick jump's index, by name only: a script names the council; it is
+    // not filed under a contact's council, nor under a name it misspelt.
+    let collation: Vec<CollationKey> = list.iter().map(|m| CollationKey::new(&m.name)).collect();
+    let ranked: Vec<(MatchRank, &Municipality)> = CouncilIndex::new(list)
+        .search(&Query::new(text), &collation)
+        .into_iter()
+        .filter(|hit| hit.why == Why::Name && hit.rank != MatchRank::Typo)
+        .map(|hit| (hit.rank, &list[hit.council]))
         .collect();
-    ranked.sort_by(|a, b| a.0.cmp(&b.0).then_with(|| collate(&a.1.name, &b.1.name)));
     match ranked.as_slice() {
+        [(MatchRank::Exact, exact), ..] => return Ok(exact),
         [(_, only)] => return Ok(only),
         [(best, first), (second, _), ..] if best < second => return Ok(first),
         [] => {}
@@ -226,5 +228,56 @@ fn cli_message(rule: &RuleError, t: &I18n) -> String {
         }
         RuleError::InFuture(_) | RuleError::IssuedBeforeReceived => t.t(Msg::req_err_future).to_string(),
         other => other.localize(t),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::municipality::{Contact, ContactRole};
+
+    fn council(ine: u32, name: &str) -> Municipality {
+        Municipality {
+            ine: IneCode(ine),
+            name: name.into(),
+            comarca: "Noguera".into(),
+            population: 100,
+            population_year: 2025,
+            contacts: Vec::new(),
+            notes: String::new(),
+            subscriber_form_sent_on: None,
+        }
+    }
+
+    #[test]
+    fn a_script_names_its_council_it_is_never_guessed_from_a_contact_or_a_typo() {
+        let t = I18n::new(crate::i18n::Lang::En);
+        let mut tiurana = council(252228, "Tiurana");
+        tiurana.contacts.push(Contact {
+            role: ContactRole::Secretary,
+            name: "Marta Vila".into(),
+            phone: "973 45 00 02".into(),
+            email: String::new(),
+        });
+        let list = vec![
+            council(250024, "Àger"),
+            tiurana,
+            council(252440, "Vilanova de Meià"),
+            council(250404, "Balaguer"),
+            council(251719, "Os de Balaguer"),
+        ];
+        let found = |text: &str| find_council(&list, text, &t).map(|m| m.name.clone());
+        assert_eq!(found("tiurana").unwrap(), "Tiurana");
+        assert_eq!(found("meia").unwrap(), "Vilanova de Meià");
+        assert_eq!(found("252228").unwrap(), "Tiurana");
+        assert_eq!(found("balaguer").unwrap(), "Balaguer", "the exact name wins");
+        assert!(found("marta vila").is_err(), "a contact is not a council");
+        assert!(found("973 45 00 02").is_err(), "nor a phone number");
+        let typo = found("tiurna").unwrap_err();
+        assert!(
+            typo.message.contains("Tiurana"),
+            "suggested, not taken: {}",
+            typo.message
+        );
     }
 }

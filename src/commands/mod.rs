@@ -2,6 +2,7 @@
 
 pub mod activity;
 pub mod cert;
+pub mod memoria;
 mod restore_dir;
 
 use crate::UserError;
@@ -50,7 +51,7 @@ fn no_store(db: &Location, t: &I18n) -> UserError {
 }
 
 /// Opens an existing store to read it only: on a full disk, a copy may be read.
-fn open_to_read(db: &Location, t: &I18n) -> Outcome<Opened> {
+pub(crate) fn open_to_read(db: &Location, t: &I18n) -> Outcome<Opened> {
     if !crate::store::exists(db) {
         return Err(no_store(db, t));
     }

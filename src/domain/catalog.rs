@@ -24,6 +24,9 @@ pub struct CertType {
     pub name: String,
     pub validity_years: u32,
     pub legacy: bool,
+    /// Valid from delivery rather than from issue (T-CAT P, DOMAIN.md §1).
+    #[serde(default)]
+    pub from_delivery: bool,
 }
 
 pub fn services() -> &'static [Service] {
@@ -107,6 +110,12 @@ mod tests {
             ]
         );
         assert!(cert_types().iter().all(|t| t.validity_years == 4));
+        let from_delivery: Vec<&str> = cert_types()
+            .iter()
+            .filter(|t| t.from_delivery)
+            .map(|t| t.code.as_str())
+            .collect();
+        assert_eq!(from_delivery, ["tcat-p"]);
     }
 
     #[test]

@@ -232,11 +232,27 @@ impl CertificateRequest {
         (self.status != CertStatus::AwaitingDocuments).then(|| calendar.due(self.received_at, self.urgent))
     }
 
-    /// Issued plus the type's validity (4 years); None until issued.
+    /// The type's validity (4 years) from the real issue date, or from delivery
+    /// for a type valid from delivery (T-CAT P); None until then.
     pub fn expires_at(&self) -> Option<DateTime<Utc>> {
-        let years = super::catalog::cert_type(&self.cert_type).map_or(4, |t| t.validity_years);
-        self.issued_at?
-            .checked_add_months(chrono::Months::new(years * 12))
+        let ty = super::catalog::cert_type(&self.cert_type);
+        let years = ty.map_or(4, |t| t.validity_years);
+        let start = match ty.is_some_and(|t| t.from_delivery) {
+            true => self.delivered_at?,
+            false => self.issued_at?,
+        };
+        start.checked_add_months(chrono::Months::new(years * 12))
+    }
+
+    /// When the step before `status` was taken: the earliest time that step may
+    /// bear (received, then filed, issued, delivered).
+    pub fn previous_step_at(&self, status: CertStatus) -> Option<DateTime<Utc>> {
+        match status {
+            CertStatus::Filed => Some(self.received_at),
+            CertStatus::Issued => self.filed_at.or(Some(self.received_at)),
+            CertStatus::Delivered => self.issued_at.or(self.filed_at).or(Some(self.received_at)),
+            _ => None,
+        }
     }
 
     /// Issued, not yet expired... or expired: true from 60 days before expiry on.
@@ -254,7 +270,8 @@ impl CertificateRequest {
         self.expires_at().map(|e| (day(e) - day(now)).num_days())
     }
 
-    /// Moves one step along the main path, stamping the step's time.
+    /// Moves one step along the main path, stamping the step's time `now` (the
+    /// time it happened: `ops::requests::advance` checks it).
     /// Documents arriving restart the clock: it runs from a complete request.
     pub fn advance(&mut self, now: DateTime<Utc>) -> Result<CertStatus, StepError> {
         let next = self.status.next().ok_or(StepError::NoNextStep)?;
@@ -315,6 +332,25 @@ mod tests {
         assert_eq!(r.advance(t("2026-12-08T10:00:00Z")), Ok(CertStatus::Delivered));
         assert!(r.delivery_sheet_signed);
         assert_eq!(r.advance(t("2026-12-09T10:00:00Z")), Err(StepError::NoNextStep));
+    }
+
+    #[test]
+    fn a_tcat_p_is_valid_four_years_from_delivery() {
+        let t = |s: &str| -> DateTime<Utc> { s.parse().unwrap() };
+        let mut r = request(HolderRole::Mayor);
+        r.cert_type = "tcat-p".into();
+        r.status = CertStatus::Issued;
+        r.issued_at = Some(t("2026-12-07T10:00:00Z"));
+        assert_eq!(r.expires_at(), None, "not delivered: not valid yet");
+        r.status = CertStatus::Delivered;
+        r.delivered_at = Some(t("2027-01-04T09:00:00Z"));
+        assert_eq!(r.expires_at(), Some(t("2031-01-04T09:00:00Z")));
+        r.cert_type = "tcat".into();
+        assert_eq!(
+            r.expires_at(),
+            Some(t("2030-12-07T10:00:00Z")),
+            "a card counts from issue"
+        );
     }
 
     #[test]

@@ -5,6 +5,7 @@ pub mod calendar;
 pub mod catalog;
 pub mod certificate;
 pub mod clock;
+pub mod council_search;
 pub mod countdown;
 pub mod limits;
 pub mod localtime;

@@ -74,6 +74,8 @@ pub fn collate(a: &str, b: &str) -> Ordering {
 /// How well a folded name matches a folded query; lower is better.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub enum MatchRank {
+    /// The name is the query (with or without its article).
+    Exact,
     /// The name (or the name without its article) starts with the query.
     Prefix,
     /// A word of the name starts with the query.
@@ -84,16 +86,24 @@ pub enum MatchRank {
     Compact,
     /// Every word of the query appears somewhere in the name.
     AllWords,
+    /// Close to the name, a letter or two apart (`tiurna`): only the council
+    /// index tries this (`council_search`), never `rank`.
+    Typo,
 }
 
 /// Ranks `folded_name` (already folded) against `folded_query` (already folded).
 /// An empty query matches everything as a prefix.
+/// It allocates nothing: the council index calls it for every name, contact and
+/// address on each keystroke.
 pub fn rank(folded_name: &str, folded_query: &str) -> Option<MatchRank> {
-    if folded_query.is_empty() || folded_name.starts_with(folded_query) {
+    if folded_query.is_empty() {
         return Some(MatchRank::Prefix);
     }
     let bare = without_article_folded(folded_name);
-    if bare.starts_with(folded_query) {
+    if folded_name == folded_query || bare == folded_query {
+        return Some(MatchRank::Exact);
+    }
+    if folded_name.starts_with(folded_query) || bare.starts_with(folded_query) {
         return Some(MatchRank::Prefix);
     }
     if let Some(pos) = folded_name.find(folded_query) {
@@ -113,15 +123,41 @@ pub fn rank(folded_name: &str, folded_query: &str) -> Option<MatchRank> {
             }
         }
     }
-    let compact_query: String = folded_query.split(' ').collect();
-    let compact_name: String = folded_name.split(' ').collect();
-    if compact_name.contains(&compact_query) {
+    if contains_ignoring_spaces(folded_name, folded_query) {
         return Some(MatchRank::Compact);
     }
     if folded_query.contains(' ') && folded_query.split(' ').all(|word| folded_name.contains(word)) {
         return Some(MatchRank::AllWords);
     }
     None
+}
+
+/// Whether `needle` appears in `hay` once spaces are ignored in both. Bytes are
+/// compared: a UTF-8 sequence never matches from the middle of another.
+fn contains_ignoring_spaces(hay: &str, needle: &str) -> bool {
+    let (hay, needle) = (hay.as_bytes(), needle.as_bytes());
+    if needle.iter().all(|&b| b == b' ') {
+        return true;
+    }
+    (0..hay.len()).filter(|&start| hay[start] != b' ').any(|start| {
+        let (mut i, mut j) = (start, 0);
+        loop {
+            while j < needle.len() && needle[j] == b' ' {
+                j += 1;
+            }
+            if j == needle.len() {
+                return true;
+            }
+            while i < hay.len() && hay[i] == b' ' {
+                i += 1;
+            }
+            if i == hay.len() || hay[i] != needle[j] {
+                return false;
+            }
+            i += 1;
+            j += 1;
+        }
+    })
 }
 
 /// The folded name without a folded leading article ("la sentiu de sio" -> "sentiu de sio").
@@ -206,6 +242,11 @@ mod tests {
     #[test]
     fn ranking_prefers_prefix_then_word_start_then_substring() {
         let name = fold("Vilanova de Meià");
+        assert_eq!(rank(&name, "vilanova de meia"), Some(MatchRank::Exact));
+        assert_eq!(
+            rank(&fold("la Sentiu de Sió"), "sentiu de sio"),
+            Some(MatchRank::Exact)
+        );
         assert_eq!(rank(&name, "vila"), Some(MatchRank::Prefix));
         assert_eq!(rank(&name, "meia"), Some(MatchRank::WordStart));
         assert_eq!(rank(&name, "nova"), Some(MatchRank::Substring));
@@ -224,6 +265,9 @@ mod tests {
             rank(&fold("Vilanova de Meià"), "meia vila"),
             Some(MatchRank::AllWords)
         );
+        assert_eq!(rank("sant marti", "tmar"), Some(MatchRank::Compact));
+        assert_eq!(rank("sant marti", "t  m"), Some(MatchRank::Compact));
+        assert_eq!(rank("sant marti", "tmx"), None);
     }
 
     #[test]

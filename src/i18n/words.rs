@@ -100,6 +100,19 @@ pub fn cert_status_short_msg(status: CertStatus) -> Msg {
     }
 }
 
+/// A contact's role in a word or two, for a search row.
+pub fn role_short_msg(role: ContactRole) -> Msg {
+    match role {
+        ContactRole::Mayor => Msg::role_short_mayor,
+        ContactRole::Secretary => Msg::role_short_secretary,
+        ContactRole::Intervenor => Msg::role_short_intervenor,
+        ContactRole::Treasurer => Msg::role_short_treasurer,
+        ContactRole::ServiceManager => Msg::role_short_service_manager,
+        ContactRole::DataCertifier => Msg::role_short_data_certifier,
+        ContactRole::Other => Msg::role_short_other,
+    }
+}
+
 use crate::domain::activity::{ActivityKind, ActivityStatus, Direction};
 
 pub fn activity_kind_msg(kind: ActivityKind) -> Msg {

@@ -23,6 +23,8 @@ pub enum Field {
     FormSentOn,
     /// Why a rollout is blocked, or a request rejected.
     StatusReason,
+    /// When a checklist step was done.
+    DoneAt,
     /// An activity's one-line summary.
     Summary,
     /// Whom an activity was with.
@@ -61,6 +63,7 @@ impl Field {
             Field::Email => "email",
             Field::FormSentOn => "subscriber_form_sent_on",
             Field::StatusReason => "status_reason",
+            Field::DoneAt => "done_at",
             Field::Summary => "summary",
             Field::Contact => "contact",
             Field::Council => "ine_code",
@@ -88,6 +91,9 @@ pub enum RuleError {
     /// Later than now, beyond the few minutes a clock may be fast.
     InFuture(Field),
     IssuedBeforeReceived,
+    /// A step dated before the step it follows (filed before received, delivered
+    /// before issued); the field is the later step's.
+    BeforePreviousStep(Field),
     /// Secretaries, intervenors and treasurers need their appointment attached before filing.
     AppointmentMissing,
     /// The status has no step forward.
@@ -122,7 +128,10 @@ impl RuleError {
     /// The field at fault, if the rule is about one.
     pub fn field(&self) -> Option<Field> {
         match self {
-            RuleError::Empty(f) | RuleError::InFuture(f) | RuleError::TooLong { field: f, .. } => Some(*f),
+            RuleError::Empty(f)
+            | RuleError::InFuture(f)
+            | RuleError::BeforePreviousStep(f)
+            | RuleError::TooLong { field: f, .. } => Some(*f),
             RuleError::UrgentWithoutReason => Some(Field::Reason),
             RuleError::IssuedBeforeReceived => Some(Field::ReceivedAt),
             RuleError::BadEmail(_) => Some(Field::Email),
@@ -159,9 +168,10 @@ impl RuleError {
             RuleError::TooLong { .. } => Msg::req_err_too_long,
             RuleError::UrgentWithoutReason => Msg::req_err_urgency,
             RuleError::InFuture(Field::ReceivedAt) => Msg::req_err_future,
-            RuleError::InFuture(Field::FormSentOn) => Msg::date_in_future,
+            RuleError::InFuture(Field::FormSentOn | Field::DoneAt) => Msg::date_in_future,
             RuleError::InFuture(_) => Msg::req_err_future_date,
             RuleError::IssuedBeforeReceived => Msg::req_err_after_issue,
+            RuleError::BeforePreviousStep(_) => Msg::req_err_step_order,
             RuleError::AppointmentMissing => Msg::req_err_appointment,
             RuleError::NoNextStep => Msg::req_no_next,
             RuleError::NotOpen => Msg::req_not_open,
@@ -244,6 +254,11 @@ mod tests {
                 Msg::form_err_email,
             ),
             (RuleError::NotOpen, None, Msg::req_not_open),
+            (
+                RuleError::BeforePreviousStep(Field::DeliveredAt),
+                Some(Field::DeliveredAt),
+                Msg::req_err_step_order,
+            ),
         ];
         for (error, field, msg) in cases {
             assert_eq!(error.field(), field, "{error:?}");

@@ -16,6 +16,15 @@ pub fn is_future(at: DateTime<Utc>, now: DateTime<Utc>) -> bool {
     at > now + Duration::minutes(FUTURE_SLACK_MINUTES)
 }
 
+/// Whether a step at `at` comes before the step before it, at `previous`. Times
+/// are typed to the minute: a step in the same minute as the one before is not
+/// before it.
+fn before_step(at: DateTime<Utc>, previous: DateTime<Utc>) -> bool {
+    use chrono::{DurationRound, TimeDelta};
+    let minute = previous.duration_trunc(TimeDelta::minutes(1)).unwrap_or(previous);
+    at < minute
+}
+
 /// The first rule a request about to be stored at `now` breaks: a holder, the
 /// field limits, the urgency rule, no time in the future, issued after received.
 pub fn validate(c: &CertificateRequest, now: DateTime<Utc>) -> Result<(), RuleError> {
@@ -59,6 +68,28 @@ pub fn file_request(request: CertificateRequest, now: DateTime<Utc>) -> Result<C
     ))
 }
 
+/// The steps' dates in their order: filed after received, issued after filed,
+/// delivered after issued. (Imports keep only `validate`'s issued-after-received:
+/// old records may have been stamped in any order.)
+pub fn check_step_order(c: &CertificateRequest) -> Result<(), RuleError> {
+    for (field, status, at) in [
+        (Field::FiledAt, CertStatus::Filed, c.filed_at),
+        (Field::IssuedAt, CertStatus::Issued, c.issued_at),
+        (Field::DeliveredAt, CertStatus::Delivered, c.delivered_at),
+    ] {
+        let earlier = at
+            .zip(c.previous_step_at(status))
+            .is_some_and(|(at, prev)| before_step(at, prev));
+        if earlier {
+            return Err(match field {
+                Field::IssuedAt if c.issued_at < Some(c.received_at) => RuleError::IssuedBeforeReceived,
+                _ => RuleError::BeforePreviousStep(field),
+            });
+        }
+    }
+    Ok(())
+}
+
 /// A request as edited; None if nothing changed.
 pub fn edit_request(
     before: &CertificateRequest,
@@ -66,6 +97,7 @@ pub fn edit_request(
     now: DateTime<Utc>,
 ) -> Result<Option<Change>, RuleError> {
     validate(&after, now)?;
+    check_step_order(&after)?;
     if *before == after {
         return Ok(None);
     }
@@ -76,10 +108,33 @@ pub fn edit_request(
     )))
 }
 
-/// One step along the main path, stamped `now`, with the status it reaches.
-pub fn advance(before: &CertificateRequest, now: DateTime<Utc>) -> Result<(Change, CertStatus), RuleError> {
+/// One step along the main path, dated `at` (what a person typed, or now), with
+/// the status it reaches. The date may not be in the future nor before the step
+/// it follows.
+pub fn advance(
+    before: &CertificateRequest,
+    at: DateTime<Utc>,
+    now: DateTime<Utc>,
+) -> Result<(Change, CertStatus), RuleError> {
+    let field = match before.status.next() {
+        Some(CertStatus::Filed) => Field::FiledAt,
+        Some(CertStatus::Issued) => Field::IssuedAt,
+        Some(CertStatus::Delivered) => Field::DeliveredAt,
+        Some(_) => Field::ReceivedAt,
+        None => return Err(RuleError::NoNextStep),
+    };
+    if is_future(at, now) {
+        return Err(RuleError::InFuture(field));
+    }
+    let next = before.status.next().unwrap_or(before.status);
+    if before
+        .previous_step_at(next)
+        .is_some_and(|prev| before_step(at, prev))
+    {
+        return Err(RuleError::BeforePreviousStep(field));
+    }
     let mut after = before.clone();
-    let next = after.advance(now).map_err(|e| match e {
+    let next = after.advance(at).map_err(|e| match e {
         StepError::AppointmentMissing => RuleError::AppointmentMissing,
         StepError::NoNextStep | StepError::UrgentWithoutReason => RuleError::NoNextStep,
     })?;
@@ -229,13 +284,78 @@ mod tests {
         let now = at("2026-12-04T10:00:00+01:00");
         let mut c = request(now);
         c.role = HolderRole::Secretary;
-        assert_eq!(advance(&c, now), Err(RuleError::AppointmentMissing));
+        assert_eq!(advance(&c, now, now), Err(RuleError::AppointmentMissing));
         c.appointment_attached = true;
-        let (change, next) = advance(&c, now).unwrap();
+        let (change, next) = advance(&c, now, now).unwrap();
         assert_eq!(next, CertStatus::Filed);
         assert_eq!(change.kind, ChangeKind::CertStatus);
         c.status = CertStatus::Cancelled;
-        assert_eq!(advance(&c, now), Err(RuleError::NoNextStep));
+        assert_eq!(advance(&c, now, now), Err(RuleError::NoNextStep));
+    }
+
+    #[test]
+    fn issue_and_delivery_take_a_date_never_in_the_future_nor_before_the_step_before() {
+        let received = at("2026-12-01T10:00:00+01:00");
+        let now = at("2026-12-04T10:00:00+01:00");
+        let mut c = request(received);
+        c.id = 7;
+        c.status = CertStatus::Filed;
+        c.filed_at = Some(at("2026-12-02T09:00:00+01:00"));
+        // Issued yesterday: the date typed is the one kept, and expiry counts from it.
+        let yesterday = at("2026-12-03T12:00:00+01:00");
+        let (change, next) = advance(&c, yesterday, now).unwrap();
+        assert_eq!(next, CertStatus::Issued);
+        let Some(Record::Certificate(issued)) = &change.edits[0].after else {
+            panic!("{change:?}");
+        };
+        assert_eq!(issued.issued_at, Some(yesterday));
+        assert_eq!(issued.expires_at(), Some(at("2030-12-03T12:00:00+01:00")));
+        assert_eq!(
+            advance(&c, now + Duration::hours(1), now),
+            Err(RuleError::InFuture(Field::IssuedAt))
+        );
+        assert_eq!(
+            advance(&c, at("2026-12-02T08:00:00+01:00"), now),
+            Err(RuleError::BeforePreviousStep(Field::IssuedAt)),
+            "before it was filed"
+        );
+        assert_eq!(
+            advance(issued, at("2026-12-03T11:00:00+01:00"), now),
+            Err(RuleError::BeforePreviousStep(Field::DeliveredAt))
+        );
+        assert!(advance(issued, now, now).is_ok());
+        // Typed to the minute: the minute of the step before is not before it.
+        let mut filed = c.clone();
+        filed.filed_at = Some(at("2026-12-04T09:59:31+01:00"));
+        assert!(advance(&filed, at("2026-12-04T09:59:00+01:00"), now).is_ok());
+        assert_eq!(
+            advance(&filed, at("2026-12-04T09:58:59+01:00"), now),
+            Err(RuleError::BeforePreviousStep(Field::IssuedAt))
+        );
+    }
+
+    #[test]
+    fn an_edit_keeps_the_steps_in_order() {
+        let received = at("2026-12-01T10:00:00+01:00");
+        let now = at("2026-12-04T10:00:00+01:00");
+        let mut before = request(received);
+        before.id = 7;
+        before.status = CertStatus::Delivered;
+        before.issued_at = Some(at("2026-12-02T10:00:00+01:00"));
+        before.delivered_at = Some(at("2026-12-03T10:00:00+01:00"));
+        let mut after = before.clone();
+        after.delivered_at = Some(at("2026-12-01T12:00:00+01:00"));
+        assert_eq!(
+            edit_request(&before, after.clone(), now),
+            Err(RuleError::BeforePreviousStep(Field::DeliveredAt))
+        );
+        after.delivered_at = Some(at("2026-12-02T12:00:00+01:00"));
+        assert!(edit_request(&before, after.clone(), now).unwrap().is_some());
+        after.issued_at = Some(at("2026-11-30T10:00:00+01:00"));
+        assert_eq!(
+            edit_request(&before, after, now),
+            Err(RuleError::IssuedBeforeReceived)
+        );
     }
 
     #[test]

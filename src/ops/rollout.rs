@@ -73,11 +73,22 @@ pub fn block(cell: Cell, reason: &str, now: DateTime<Utc>) -> Result<Option<Chan
     }))
 }
 
-/// Ticks or unticks a checklist step, signed by `user`.
-pub fn tick_step(cell: Cell, step: usize, now: DateTime<Utc>, user: &str) -> Option<Change> {
-    change(cell, ChangeKind::RolloutStep, now, |r| {
-        r.toggle_step(step, now, user)
-    })
+/// Ticks a checklist step as done `at` (now, or the day it was done), signed by
+/// `user`, or unticks it; a tick may not be dated in the future.
+pub fn tick_step(
+    cell: Cell,
+    step: usize,
+    at: DateTime<Utc>,
+    now: DateTime<Utc>,
+    user: &str,
+) -> Result<Option<Change>, RuleError> {
+    let ticking = cell.current().steps.get(step).is_some_and(Option::is_none);
+    if ticking && super::requests::is_future(at, now) {
+        return Err(RuleError::InFuture(Field::DoneAt));
+    }
+    Ok(change(cell, ChangeKind::RolloutStep, now, |r| {
+        r.toggle_step(step, at, user)
+    }))
 }
 
 pub fn set_notes(cell: Cell, notes: &str, now: DateTime<Utc>) -> Option<Change> {
@@ -152,9 +163,29 @@ mod tests {
             ine: IneCode(252228),
             service: &services()[2],
         };
-        let ticked = tick_step(cell, 0, now(), "anna").unwrap();
+        let ticked = tick_step(cell, 0, now(), now(), "anna").unwrap().unwrap();
         assert_eq!(ticked.kind, ChangeKind::RolloutStep);
         assert_eq!(after(&ticked).steps[0].as_ref().unwrap().done_by, "anna");
+        // Done last week: the date typed is kept; tomorrow is refused.
+        let last_week: DateTime<Utc> = "2026-11-19T09:00:00Z".parse().unwrap();
+        let ticked = tick_step(cell, 1, last_week, now(), "anna").unwrap().unwrap();
+        assert_eq!(after(&ticked).steps[1].as_ref().unwrap().done_at, last_week);
+        assert_eq!(after(&ticked).updated_at, Some(now()), "the change itself is now");
+        let tomorrow = now() + chrono::Duration::days(1);
+        assert_eq!(
+            tick_step(cell, 1, tomorrow, now(), "anna"),
+            Err(RuleError::InFuture(Field::DoneAt))
+        );
+        // Unticking takes no date.
+        let stored = after(&ticked).clone();
+        let ticked_cell = Cell {
+            stored: Some(&stored),
+            ..cell
+        };
+        let unticked = tick_step(ticked_cell, 1, tomorrow, now(), "anna")
+            .unwrap()
+            .unwrap();
+        assert!(after(&unticked).steps[1].is_none());
         let noted = set_notes(cell, "  Formació  ", now()).unwrap();
         assert_eq!(noted.kind, ChangeKind::RolloutNotes);
         assert_eq!(after(&noted).notes, "Formació");

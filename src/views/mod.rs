@@ -75,6 +75,14 @@ fn too_small(frame: &mut Frame, app: &App, area: Rect) {
     );
 }
 
+/// How much of each tab's name the header shows.
+#[derive(Clone, Copy)]
+enum Fit {
+    Full,
+    Short,
+    KeysOnly,
+}
+
 fn draw_header(frame: &mut Frame, app: &App, area: Rect) {
     let theme = &app.theme;
     let mut spans = vec![
@@ -96,24 +104,34 @@ fn draw_header(frame: &mut Frame, app: &App, area: Rect) {
         ));
     }
     let (tabs, active) = app.tabs();
-    let labels = |compact: bool| -> Vec<Span<'static>> {
+    // Each tab with the key that opens it: by its title where they all fit, else
+    // by its short title, else the current one alone named and the others by key.
+    let labels = |fit: Fit| -> Vec<Span<'static>> {
         let mut out = Vec::new();
         for (i, tab) in tabs.iter().enumerate() {
-            // Each tab with the key that opens it; where they do not all fit, the
-            // others by their key alone.
             let key = app.keymap.first_key(tab.action()).unwrap_or_default();
-            let label = match compact && i != active {
-                true => format!(" {key} "),
-                false => format!(" {key} {} ", app.t.t(tab.title())),
+            let label = match fit {
+                Fit::Full => format!(" {key} {} ", app.t.t(tab.title())),
+                Fit::Short => format!(" {key} {} ", app.t.t(tab.short_title())),
+                Fit::KeysOnly if i != active => format!(" {key} "),
+                Fit::KeysOnly => format!(" {key} {} ", app.t.t(tab.title())),
             };
             let style = if i == active { theme.tab_active } else { theme.tab };
             out.push(Span::styled(label, style));
-            out.push(Span::raw(" "));
+            // Short titles go without the gap between tabs (their own padding
+            // parts them): five fit in 80 columns with the longest comarca.
+            if !matches!(fit, Fit::Short) {
+                out.push(Span::raw(" "));
+            }
         }
         out
     };
-    let full = labels(false);
-    let fits = crate::widgets::spans_width(spans.iter().chain(&full)) <= usize::from(area.width);
-    spans.extend(if fits { full } else { labels(true) });
+    let room = usize::from(area.width);
+    let labels = [Fit::Full, Fit::Short]
+        .into_iter()
+        .map(labels)
+        .find(|l| crate::widgets::spans_width(spans.iter().chain(l)) <= room)
+        .unwrap_or_else(|| labels(Fit::KeysOnly));
+    spans.extend(labels);
     frame.render_widget(Line::from(spans), area);
 }

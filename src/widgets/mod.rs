@@ -2,10 +2,12 @@
 
 pub mod activity;
 pub mod countdown;
+pub mod found;
 pub mod input;
 pub mod progress;
 pub mod rollout;
 pub mod table;
+pub mod wrap;
 
 use ratatui::buffer::CellWidth;
 use unicode_segmentation::UnicodeSegmentation;

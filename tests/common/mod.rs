@@ -1,6 +1,7 @@
 //! Shared helpers: an App on a temporary store at a fixed time, and rendering.
 #![allow(dead_code)]
 
+pub mod avui;
 pub mod cli;
 pub mod faulty;
 pub mod pty;
@@ -61,7 +62,18 @@ pub fn fixture() -> Fixture {
     fixture_with("Noguera", Lang::Ca, Config::default())
 }
 
+/// An app on `store`. The screens' tests start on Municipis, the first screen
+/// before Avui; Avui's own tests open as configured (`open_app_as_configured`).
 pub fn open_app(store: Arc<dyn Store>, lang: Lang, config: Config, clock: &FixedClock) -> App {
+    let config = Config {
+        start_tab: ocsae::config::StartTab::Municipalities,
+        ..config
+    };
+    open_app_as_configured(store, lang, config, clock)
+}
+
+/// An app on `store` that opens on the config's `start_tab`.
+pub fn open_app_as_configured(store: Arc<dyn Store>, lang: Lang, config: Config, clock: &FixedClock) -> App {
     let keymap = Keymap::new(&config.keys).unwrap();
     let theme = Theme::pick(ThemeName::Dark, false);
     App::new(store, config, lang, keymap, theme, Arc::new(clock.clone())).unwrap()

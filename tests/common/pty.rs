@@ -37,6 +37,14 @@ pub fn spawn_program(
     cols: u16,
     rows: u16,
 ) -> Session {
+    // The terminal tests were written for Municipis as the first screen, as it was
+    // before Avui: without a config of their own, they start there. (A test of
+    // Avui writes its own config, even an empty one.)
+    let config = home.join("config").join("ocsae").join("config.toml");
+    if !config.exists() {
+        std::fs::create_dir_all(config.parent().unwrap()).unwrap();
+        std::fs::write(&config, "start_tab = \"municipalities\"\n").unwrap();
+    }
     let pty = native_pty_system();
     let pair = pty
         .openpty(PtySize {

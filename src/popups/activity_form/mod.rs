@@ -67,7 +67,7 @@ pub const PICKS: usize = 4;
 pub fn council_matches(data: &Data, query: &str) -> Vec<IneCode> {
     super::jump::best_matches(data, query)
         .into_iter()
-        .map(|i| data.municipalities[i].ine)
+        .map(|hit| data.municipalities[hit.council].ine)
         .collect()
 }
 

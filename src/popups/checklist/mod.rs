@@ -26,6 +26,10 @@ pub struct Checklist {
     pub cursor: Cursor,
     /// The notes being typed, while `e` is in effect.
     pub notes: Option<TextInput>,
+    /// The date of the step being ticked (the selected one), while Space asks it.
+    pub date: Option<TextInput>,
+    /// Why the date typed was refused, in the user's language.
+    pub date_error: Option<String>,
     /// Esc on changed notes asks first.
     pub confirm_discard: bool,
 }
@@ -36,6 +40,8 @@ impl Checklist {
             cell,
             cursor: Cursor::default(),
             notes: None,
+            date: None,
+            date_error: None,
             confirm_discard: false,
         }
     }
@@ -46,6 +52,72 @@ impl Checklist {
             .locate(&ctx.data)
             .map(|(m, s)| ctx.data.rollout_or_pending(m, s).notes)
             .unwrap_or_default()
+    }
+
+    /// Keys while the date of a step is being typed: Enter ticks it, Esc leaves it.
+    fn date_key(&mut self, key: KeyEvent, ctx: &mut Ctx) {
+        let Some(input) = &mut self.date else {
+            return;
+        };
+        match key.code {
+            KeyCode::Esc => {
+                self.date = None;
+                self.date_error = None;
+            }
+            KeyCode::Enter => {
+                let typed = input.value().trim().to_string();
+                // The time offered, left as it was: now, to the second.
+                let now = ctx.now();
+                let parsed = match typed == ctx.t.datetime(now, ctx.tz) {
+                    true => Ok(now),
+                    false => crate::domain::localtime::parse_local(&typed, ctx.tz),
+                };
+                let at = match parsed {
+                    Ok(at) => at,
+                    Err(crate::domain::localtime::TimeError::Skipped) => {
+                        self.date_error = Some(ctx.t.t(Msg::req_err_no_such_hour).to_string());
+                        return;
+                    }
+                    Err(crate::domain::localtime::TimeError::Unreadable) => {
+                        self.date_error = Some(ctx.t.f(Msg::date_invalid, &[("text", &typed)]));
+                        return;
+                    }
+                };
+                let step = self.cursor.selected;
+                let user = ctx.store.user().to_string();
+                let mut broken = None;
+                change_rollout(ctx, &self.cell, |stored, now| {
+                    ops::rollout::tick_step(stored, step, at, now, &user).unwrap_or_else(|rule| {
+                        broken = Some(rule.msg());
+                        None
+                    })
+                });
+                match broken {
+                    Some(msg) => self.date_error = Some(ctx.t.t(msg).to_string()),
+                    None => {
+                        self.date = None;
+                        self.date_error = None;
+                    }
+                }
+            }
+            _ => {
+                self.date_error = None;
+                if input.handle_key(&key) == Edited::Full {
+                    ctx.field_full_status();
+                }
+            }
+        }
+    }
+
+    /// Whether step `step` is ticked, as stored.
+    fn is_ticked(&self, ctx: &Ctx, step: usize) -> bool {
+        self.cell.locate(&ctx.data).is_some_and(|(m, s)| {
+            ctx.data
+                .rollout_or_pending(m, s)
+                .steps
+                .get(step)
+                .is_some_and(Option::is_some)
+        })
     }
 
     /// Keys while the notes are being typed.
@@ -91,6 +163,10 @@ impl Popup for Checklist {
             self.notes_key(key, ctx);
             return PopupOutcome::Keep;
         }
+        if self.date.is_some() {
+            self.date_key(key, ctx);
+            return PopupOutcome::Keep;
+        }
         let steps = service_index(&self.cell.service).map_or(0, |s| services()[s].steps.len());
         let action = ctx
             .keymap
@@ -103,12 +179,24 @@ impl Popup for Checklist {
             Some(Action::Back) | Some(Action::Quit) if key.code == KeyCode::Esc => {
                 return PopupOutcome::Close;
             }
+            // Ticking asks the day it was done (now unless typed otherwise); unticking does not.
             Some(Action::ToggleStep) => {
                 let step = self.cursor.selected;
-                let user = ctx.store.user().to_string();
-                change_rollout(ctx, &self.cell, |stored, now| {
-                    ops::rollout::tick_step(stored, step, now, &user)
-                });
+                if step >= steps {
+                    return PopupOutcome::Ignored;
+                }
+                if self.is_ticked(ctx, step) {
+                    let user = ctx.store.user().to_string();
+                    change_rollout(ctx, &self.cell, |stored, now| {
+                        ops::rollout::tick_step(stored, step, now, now, &user)
+                            .ok()
+                            .flatten()
+                    });
+                } else {
+                    let now = ctx.t.datetime(ctx.now(), ctx.tz);
+                    self.date = Some(TextInput::new(&now, 25));
+                    self.date_error = None;
+                }
             }
             Some(Action::EditNotes) => {
                 let current = self.stored_notes(ctx);
@@ -126,8 +214,8 @@ impl Popup for Checklist {
             }
             Some(Action::Back) => return PopupOutcome::Close,
             // The global keys still work with the checklist open.
-            Some(Action::Undo) => ctx.undo_redo(true),
-            Some(Action::Redo) => ctx.undo_redo(false),
+            Some(Action::Undo) => ctx.undo_redo(true, false),
+            Some(Action::Redo) => ctx.undo_redo(false, false),
             Some(action @ (Action::Help | Action::Quit)) => {
                 ctx.run(action);
                 return PopupOutcome::Close;
@@ -141,6 +229,7 @@ impl Popup for Checklist {
         let full = self
             .notes
             .as_mut()
+            .or(self.date.as_mut())
             .is_some_and(|n| n.insert(text) == Edited::Full);
         if full {
             ctx.field_full_status();
@@ -153,7 +242,7 @@ impl Popup for Checklist {
     }
 
     fn has_typing(&self) -> bool {
-        self.notes.is_some()
+        self.notes.is_some() || self.date.is_some()
     }
 
     fn hints(&self) -> Hints {

@@ -87,19 +87,29 @@ pub fn draw(list: &Checklist, frame: &mut Frame, area: Rect, ctx: &Ctx) {
         };
         let selected = i == list.cursor.selected && list.notes.is_none();
         let style = if selected { theme.selected } else { Style::new() };
-        let line = Line::from(vec![
-            Span::styled(format!("{tick} {name}"), style),
-            Span::raw("  "),
-            Span::styled(who, theme.dim),
-        ]);
-        frame.render_widget(
-            line,
-            Rect {
-                y: body.y + i as u16,
-                height: 1,
-                ..body
-            },
-        );
+        let label = format!("{tick} {name}  ");
+        let row = Rect {
+            y: body.y + i as u16,
+            height: 1,
+            ..body
+        };
+        match &list.date {
+            // The step being ticked: its date, typed beside it.
+            Some(input) if selected => {
+                let used = (crate::widgets::width(&label) as u16).min(row.width.saturating_sub(17));
+                frame.render_widget(Span::styled(label, style), row);
+                let field = Rect {
+                    x: row.x + used,
+                    width: row.width - used,
+                    ..row
+                };
+                input.draw(frame, field, theme.selected, true);
+            }
+            _ => frame.render_widget(
+                Line::from(vec![Span::styled(label, style), Span::styled(who, theme.dim)]),
+                row,
+            ),
+        }
     }
 
     let notes_label = Line::styled(t.t(Msg::detail_notes).to_string(), theme.table_header);
@@ -132,6 +142,10 @@ pub fn draw(list: &Checklist, frame: &mut Frame, area: Rect, ctx: &Ctx) {
     }
     let (text, style) = if list.confirm_discard {
         (t.t(Msg::checklist_confirm_discard), theme.warn)
+    } else if let Some(error) = &list.date_error {
+        (error.as_str(), theme.error)
+    } else if list.date.is_some() {
+        (t.t(Msg::checklist_date_help), theme.key)
     } else if list.notes.is_some() {
         (t.t(Msg::checklist_notes_help), theme.dim)
     } else {

@@ -19,6 +19,7 @@ fn context_title(context: Context) -> Msg {
         Context::Checklist => Msg::help_checklist,
         Context::Certificates => Msg::tab_certificates,
         Context::Activity => Msg::tab_activity,
+        Context::Today => Msg::tab_today,
     }
 }
 

@@ -1,7 +1,10 @@
-//! The quick jump: a few letters of a council's name, best match first; Enter
-//! shows the council's whole picture.
+//! The quick jump: a few letters of a council's name (a typo forgiven), its
+//! code, a contact's name, a phone number's digits or an e-mail address, best
+//! match first, each row saying why; Enter shows the council's whole picture.
 
 mod view;
+
+pub use view::found_line;
 
 use crate::app::Ctx;
 use crate::app::action::Action;
@@ -9,8 +12,9 @@ use crate::app::data::Data;
 use crate::app::effect::Target;
 use crate::app::popup::{Hints, Popup, PopupOutcome};
 use crate::app::table::Cursor;
+use crate::domain::council_search::{Hit, Why};
 use crate::domain::municipality::IneCode;
-use crate::domain::search::{MatchRank, fold, rank};
+use crate::domain::search::MatchRank;
 use crate::i18n::Msg;
 use crate::widgets::input::{Edited, TextInput};
 use crossterm::event::{KeyCode, KeyEvent};
@@ -20,11 +24,30 @@ use ratatui::layout::Rect;
 /// The most matches listed; the best ones come first anyway.
 const MAX_MATCHES: usize = 200;
 
+/// A council found, by identity, with what matched.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Found {
+    pub ine: IneCode,
+    pub why: Why,
+    /// Found with a letter or two wrong in its name.
+    pub typo: bool,
+}
+
+impl Found {
+    pub fn of(data: &Data, hit: &Hit) -> Found {
+        Found {
+            ine: data.municipalities[hit.council].ine,
+            why: hit.why,
+            typo: hit.rank == MatchRank::Typo,
+        }
+    }
+}
+
 #[derive(Debug)]
 pub struct Jump {
     pub input: TextInput,
     /// The matching councils, best first.
-    pub matches: Vec<IneCode>,
+    pub matches: Vec<Found>,
     pub cursor: Cursor,
 }
 
@@ -39,17 +62,17 @@ impl Jump {
         jump
     }
 
-    /// Ranks every council against the typed text: prefix, then word start, then substring.
+    /// Ranks every council against the typed text, best first.
     pub fn refresh(&mut self, data: &Data) {
         self.matches = best_matches(data, self.input.value())
-            .into_iter()
-            .map(|i| data.municipalities[i].ine)
+            .iter()
+            .map(|hit| Found::of(data, hit))
             .collect();
         self.cursor.select(0);
     }
 
     pub fn selected(&self) -> Option<IneCode> {
-        self.matches.get(self.cursor.selected).copied()
+        self.matches.get(self.cursor.selected).map(|f| f.ine)
     }
 }
 
@@ -96,20 +119,10 @@ impl Popup for Jump {
     }
 }
 
-/// Councils matching `query` (indexes into `Data::municipalities`), best first;
-/// ties in Catalan order.
-pub fn best_matches(data: &Data, query: &str) -> Vec<usize> {
-    let query = fold(query);
-    let mut ranked: Vec<(MatchRank, usize)> = data
-        .folded
-        .iter()
-        .enumerate()
-        .filter_map(|(i, name)| rank(name, &query).map(|r| (r, i)))
-        .collect();
-    ranked.sort_by(|a, b| {
-        a.0.cmp(&b.0)
-            .then_with(|| data.collation[a.1].cmp(&data.collation[b.1]))
-    });
-    ranked.truncate(MAX_MATCHES);
-    ranked.into_iter().map(|(_, i)| i).collect()
+/// Councils matching `query`, best first (see `CouncilIndex::search`), at most
+/// as many as a list can usefully show.
+pub fn best_matches(data: &Data, query: &str) -> Vec<Hit> {
+    let mut hits = data.find(query);
+    hits.truncate(MAX_MATCHES);
+    hits
 }

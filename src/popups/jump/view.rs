@@ -1,10 +1,12 @@
 //! The quick-jump popup: type a few letters, Enter opens the council.
 
-use super::Jump;
+use super::{Found, Jump};
 use crate::app::Ctx;
+use crate::domain::municipality::Municipality;
 use crate::domain::text::clean;
 use crate::i18n::Msg;
 use crate::widgets::ellipsize;
+use crate::widgets::found::why_text;
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Flex, Layout, Rect};
 use ratatui::text::{Line, Span};
@@ -55,19 +57,42 @@ pub fn draw(jump: &Jump, frame: &mut Frame, area: Rect, ctx: &Ctx) {
     }
     let window = jump.cursor.window(list.height as usize, jump.matches.len());
     for (row, i) in window.clone().enumerate() {
+        let found = jump.matches[i];
         // A council another writer removed meanwhile leaves its line empty.
-        let Some(&index) = ctx.data.by_ine.get(&jump.matches[i]) else {
+        let Some(&index) = ctx.data.by_ine.get(&found.ine) else {
             continue;
         };
         let m = &ctx.data.municipalities[index];
-        let extra = format!(" {} · {}", clean(&m.comarca), ctx.t.int(m.population.into()));
-        let name_width = (list.width as usize).saturating_sub(crate::widgets::width(&extra) + 1);
-        let name = format!("{:<name_width$}", ellipsize(&clean(&m.name), name_width));
-        let mut line = Line::from(vec![Span::raw(name), Span::styled(extra, ctx.theme.dim)]);
+        let line = found_line(ctx, m, &found, list.width as usize);
+        let mut line = line;
         if i == jump.cursor.selected {
             line = line.style(ctx.theme.selected);
         }
         let y = list.y + row as u16;
         frame.render_widget(line, Rect { y, height: 1, ..list });
     }
+}
+
+/// One council found, in `width` columns: its name, and beside it why it was
+/// found (a contact, a code), or else its comarca and population. The reason
+/// keeps its room; the name gives way first, down to a few letters.
+pub fn found_line(ctx: &Ctx, m: &Municipality, found: &Found, width: usize) -> Line<'static> {
+    let why = why_text(&ctx.t, m, found.why);
+    let extra = match &why {
+        Some(why) => format!(" {why}"),
+        None => format!(" {} · {}", clean(&m.comarca), ctx.t.int(m.population.into())),
+    };
+    let mark = if found.typo { "≈ " } else { "" };
+    let name_text = format!("{mark}{}", clean(&m.name));
+    let name_min = crate::widgets::width(&name_text).min(12);
+    let extra_width = width.saturating_sub(name_min + 1);
+    let extra = ellipsize(&extra, extra_width);
+    let name_width = width.saturating_sub(crate::widgets::width(&extra) + 1);
+    let name = format!("{:<name_width$}", ellipsize(&name_text, name_width));
+    let style = if why.is_some() {
+        ctx.theme.key
+    } else {
+        ctx.theme.dim
+    };
+    Line::from(vec![Span::raw(name), Span::styled(extra, style)])
 }

@@ -6,6 +6,7 @@ use crate::app::Ctx;
 use crate::app::changes::{advance_request, block_with_reason, record_gone};
 use crate::app::data::RolloutCell;
 use crate::app::popup::{Popup, PopupOutcome};
+use crate::domain::localtime::{TimeError, parse_local};
 use crate::domain::municipality::IneCode;
 use crate::i18n::Msg;
 use crate::ops;
@@ -26,10 +27,9 @@ pub enum PromptKind {
     BlockReason {
         cell: RolloutCell,
     },
-    /// Confirm issuing or delivering a request (s/n); `in_queue`: asked from the queue.
-    ConfirmAdvance {
+    /// The date a request was issued or delivered (now unless typed otherwise).
+    AdvanceOn {
         id: u64,
-        in_queue: bool,
     },
     /// Cancelling asks for the holder's name.
     CancelRequest {
@@ -97,6 +97,27 @@ impl Prompt {
                     Err(msg) => self.error = Some(ctx.t.t(msg).to_string()),
                 }
             }
+            PromptKind::AdvanceOn { id } => {
+                let typed = self.input.value().trim().to_string();
+                // The time offered, left as it was: now, to the second.
+                let now = ctx.now();
+                let parsed = match typed == ctx.t.datetime(now, ctx.tz) {
+                    true => Ok(now),
+                    false => parse_local(&typed, ctx.tz),
+                };
+                let result = match parsed {
+                    Ok(at) => advance_request(ctx, id, at),
+                    Err(TimeError::Skipped) => Err(Msg::req_err_no_such_hour),
+                    Err(TimeError::Unreadable) => {
+                        self.error = Some(ctx.t.f(Msg::date_invalid, &[("text", &typed)]));
+                        return false;
+                    }
+                };
+                match result {
+                    Ok(()) => return true,
+                    Err(msg) => self.error = Some(ctx.t.t(msg).to_string()),
+                }
+            }
             PromptKind::CloseActivity { id } => {
                 let note = self.input.value().to_string();
                 match crate::app::changes::close_activity(ctx, id, &note) {
@@ -104,8 +125,7 @@ impl Prompt {
                     Err(text) => self.error = Some(text),
                 }
             }
-            PromptKind::ConfirmAdvance { .. } | PromptKind::ConfirmQuit | PromptKind::TickTraining { .. } => {
-            }
+            PromptKind::ConfirmQuit | PromptKind::TickTraining { .. } => {}
             PromptKind::BlockReason { cell } => {
                 let reason = self.input.value().to_string();
                 match block_with_reason(ctx, &cell, &reason) {
@@ -129,12 +149,6 @@ impl Popup for Prompt {
             // Only yes quits; anything else stays, with the changes still marked.
             PromptKind::ConfirmQuit => {
                 ctx.quit = yes(&key);
-                return PopupOutcome::Close;
-            }
-            PromptKind::ConfirmAdvance { id, in_queue } => {
-                if yes(&key) {
-                    advance_request(ctx, id, in_queue);
-                }
                 return PopupOutcome::Close;
             }
             PromptKind::TickTraining { id } => {
@@ -208,7 +222,10 @@ fn close_request(ctx: &mut Ctx, id: u64, cancel: bool, answer: &str) -> Result<(
         true => ops::requests::cancel(&before, answer),
         false => ops::requests::reject(&before, answer),
     };
-    ctx.commit(change.map_err(|rule| rule.msg())?);
+    // The selection follows the request to where it now is: the closed ones.
+    if ctx.commit(change.map_err(|rule| rule.msg())?).is_some() {
+        ctx.show(crate::app::effect::Target::Request(id));
+    }
     Ok(())
 }
 

@@ -22,12 +22,12 @@ fn question(ctx: &Ctx, kind: &PromptKind) -> String {
     match *kind {
         PromptKind::FormSent { .. } => t.t(Msg::prompt_form_sent).to_string(),
         PromptKind::BlockReason { .. } => t.t(Msg::prompt_block_reason).to_string(),
-        PromptKind::ConfirmAdvance { id, .. } => {
+        PromptKind::AdvanceOn { id } => {
             let next = ctx.data.certs.get(id).and_then(|c| c.status.next());
             let msg = if next == Some(crate::domain::certificate::CertStatus::Delivered) {
-                Msg::prompt_confirm_delivered
+                Msg::prompt_delivered_on
             } else {
-                Msg::prompt_confirm_issued
+                Msg::prompt_issued_on
             };
             t.f(msg, &[("id", &id), ("holder", &holder(id).unwrap_or_default())])
         }
@@ -57,10 +57,16 @@ fn label(prompt: &Prompt, ctx: &Ctx) -> (String, ratatui::style::Style) {
     }
 }
 
+/// The columns the answer keeps: at least `ANSWER_WIDTH`, and what it holds (a
+/// date and time offered: 16 columns).
+fn answer_width(prompt: &Prompt) -> u16 {
+    (crate::widgets::width(prompt.input.value()) as u16 + 1).clamp(ANSWER_WIDTH, 26)
+}
+
 /// Two rows when the question and room for the answer do not fit in one.
 pub fn rows(prompt: &Prompt, ctx: &Ctx, width: u16) -> u16 {
     let (label, _) = label(prompt, ctx);
-    if crate::widgets::width(&label) as u16 + ANSWER_WIDTH > width {
+    if crate::widgets::width(&label) as u16 + answer_width(prompt) > width {
         2
     } else {
         1
@@ -78,12 +84,12 @@ pub fn draw(prompt: &Prompt, frame: &mut Frame, area: Rect, ctx: &Ctx) {
         area.y += 1;
         area.height -= 1;
         let rest = lines[1..].join(" ");
-        let room = usize::from(area.width.saturating_sub(ANSWER_WIDTH + 2));
+        let room = usize::from(area.width.saturating_sub(answer_width(prompt) + 2));
         format!(" {} ", crate::widgets::ellipsize(&rest, room))
     } else {
         label
     };
-    let width = (crate::widgets::width(&label) as u16).min(area.width.saturating_sub(ANSWER_WIDTH));
+    let width = (crate::widgets::width(&label) as u16).min(area.width.saturating_sub(answer_width(prompt)));
     frame.render_widget(Span::styled(label, style), area);
     let rest = Rect {
         x: area.x + width,

@@ -13,6 +13,15 @@ use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Paragraph, Wrap};
 
+/// The status, and what is left to do with an issued request: `emesa · per lliurar`.
+fn status_words(t: &crate::i18n::I18n, c: &crate::domain::certificate::CertificateRequest) -> String {
+    let status = t.t(cert_status_msg(c.status));
+    match c.status {
+        crate::domain::certificate::CertStatus::Issued => format!("{status} · {}", t.t(Msg::to_deliver)),
+        _ => status.to_string(),
+    }
+}
+
 fn lines(ctx: &Ctx, detail: &RequestDetail) -> Vec<Line<'static>> {
     let t = &ctx.t;
     let theme = &ctx.theme;
@@ -37,7 +46,7 @@ fn lines(ctx: &Ctx, detail: &RequestDetail) -> Vec<Line<'static>> {
         field(Msg::col_post, t.t(post_msg(c.role)).to_string()),
         field(Msg::col_type, format!("{type_name} ({})", c.cert_type)),
         field(Msg::col_operation, t.t(operation_msg(c.operation)).to_string()),
-        field(Msg::col_status, t.t(cert_status_msg(c.status)).to_string()),
+        field(Msg::col_status, status_words(t, c)),
     ];
     if c.urgent {
         let reason = if c.reason.is_empty() {

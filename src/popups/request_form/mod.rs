@@ -4,7 +4,7 @@ mod save;
 mod view;
 
 use super::contacts_form::FormOutcome;
-use super::jump::best_matches;
+use super::jump::{Found, best_matches};
 use crate::app::Ctx;
 use crate::app::data::Data;
 use crate::app::popup::{Hints, Popup, PopupOutcome};
@@ -33,13 +33,17 @@ pub enum RField {
     Urgent,
     Reason,
     Received,
+    /// When it was issued: only in the edit form of an issued request.
+    Issued,
+    /// When it was delivered: only in the edit form of a delivered request.
+    Delivered,
     Awaiting,
     Appointment,
     Notes,
 }
 
 impl RField {
-    pub const ALL: [RField; 11] = [
+    pub const ALL: [RField; 13] = [
         RField::Council,
         RField::Holder,
         RField::Role,
@@ -48,6 +52,8 @@ impl RField {
         RField::Urgent,
         RField::Reason,
         RField::Received,
+        RField::Issued,
+        RField::Delivered,
         RField::Awaiting,
         RField::Appointment,
         RField::Notes,
@@ -62,8 +68,8 @@ pub struct RequestForm {
     /// The request being edited; None when filing a new one.
     pub editing: Option<CertificateRequest>,
     pub council_input: TextInput,
-    /// The councils the typed text matches, best first.
-    pub council_matches: Vec<IneCode>,
+    /// The councils the typed text matches, best first (as the quick jump finds them).
+    pub council_matches: Vec<Found>,
     pub pick: usize,
     pub holder: TextInput,
     pub role: HolderRole,
@@ -72,10 +78,13 @@ pub struct RequestForm {
     pub urgent: bool,
     pub reason: TextInput,
     pub received: TextInput,
+    pub issued: TextInput,
+    pub delivered: TextInput,
     pub awaiting: bool,
     pub appointment: bool,
     pub notes: TextInput,
     pub renews: Option<u64>,
+    /// The focused field, as an index into `fields()`.
     pub focus: usize,
     pub confirm_discard: bool,
     pub error: Option<(RField, Msg)>,
@@ -103,6 +112,8 @@ impl RequestForm {
             urgent: false,
             reason: TextInput::new("", limits::REASON),
             received: TextInput::new(&format_local(now, tz), 25),
+            issued: TextInput::new("", 25),
+            delivered: TextInput::new("", 25),
             awaiting: false,
             appointment: false,
             notes: TextInput::new("", limits::NOTES),
@@ -114,7 +125,7 @@ impl RequestForm {
         };
         form.refresh_matches(data);
         if let Some(c) = council {
-            form.pick = form.council_matches.iter().position(|&m| m == c).unwrap_or(0);
+            form.pick = form.council_matches.iter().position(|m| m.ine == c).unwrap_or(0);
         }
         form.initial = form.fingerprint();
         form
@@ -137,6 +148,9 @@ impl RequestForm {
         form.appointment = c.appointment_attached;
         form.notes.set(&c.notes);
         form.renews = c.renews;
+        let local = |at: Option<DateTime<Utc>>| at.map(|at| format_local(at, tz)).unwrap_or_default();
+        form.issued.set(&local(c.issued_at));
+        form.delivered.set(&local(c.delivered_at));
         form.editing = Some(c.clone());
         form.focus = 1;
         form.initial = form.fingerprint();
@@ -161,16 +175,18 @@ impl RequestForm {
     /// The received time as the interface writes dates (`26/11/2026 10:30`);
     /// the field reads either way.
     pub fn in_language(mut self, t: &crate::i18n::I18n, tz: Tz) -> RequestForm {
-        if let Ok(at) = parse_local(self.received.value(), tz) {
-            self.received.set(&t.datetime(at, tz));
-            self.initial = self.fingerprint();
+        for input in [&mut self.received, &mut self.issued, &mut self.delivered] {
+            if let Ok(at) = parse_local(input.value(), tz) {
+                input.set(&t.datetime(at, tz));
+            }
         }
+        self.initial = self.fingerprint();
         self
     }
 
     fn fingerprint(&self) -> String {
         format!(
-            "{}|{}|{:?}|{}|{:?}|{}|{}|{}|{}|{}|{}",
+            "{}|{}|{:?}|{}|{:?}|{}|{}|{}|{}|{}|{}|{}|{}",
             self.council_input.value(),
             self.holder.value(),
             self.role,
@@ -179,10 +195,26 @@ impl RequestForm {
             self.urgent,
             self.reason.value(),
             self.received.value(),
+            self.issued.value(),
+            self.delivered.value(),
             self.awaiting,
             self.appointment,
             self.notes.value()
         )
+    }
+
+    /// The fields on this form, in Tab order: the issue and delivery dates only
+    /// when editing a request that has reached those steps.
+    pub fn fields(&self) -> Vec<RField> {
+        let status = self.editing.as_ref().map(|c| c.status);
+        RField::ALL
+            .into_iter()
+            .filter(|f| match f {
+                RField::Issued => status.is_some_and(CertStatus::is_issued),
+                RField::Delivered => status == Some(CertStatus::Delivered),
+                _ => true,
+            })
+            .collect()
     }
 
     pub fn is_dirty(&self) -> bool {
@@ -190,12 +222,13 @@ impl RequestForm {
     }
 
     pub fn focused(&self) -> RField {
-        RField::ALL[self.focus]
+        let fields = self.fields();
+        fields[self.focus.min(fields.len() - 1)]
     }
 
     /// The council the form points at, if the typed text matches one.
     pub fn council(&self) -> Option<IneCode> {
-        self.council_matches.get(self.pick).copied()
+        self.council_matches.get(self.pick).map(|m| m.ine)
     }
 
     fn refresh_matches(&mut self, data: &Data) {
@@ -203,8 +236,8 @@ impl RequestForm {
             Vec::new()
         } else {
             best_matches(data, self.council_input.value())
-                .into_iter()
-                .map(|i| data.municipalities[i].ine)
+                .iter()
+                .map(|hit| Found::of(data, hit))
                 .collect()
         };
         self.pick = 0;
@@ -216,6 +249,8 @@ impl RequestForm {
             RField::Holder => Some(&mut self.holder),
             RField::Reason => Some(&mut self.reason),
             RField::Received => Some(&mut self.received),
+            RField::Issued => Some(&mut self.issued),
+            RField::Delivered => Some(&mut self.delivered),
             RField::Notes => Some(&mut self.notes),
             _ => None,
         }
@@ -251,7 +286,7 @@ impl RequestForm {
                 FormOutcome::Stay
             };
         }
-        let n = RField::ALL.len();
+        let n = self.fields().len();
         let field = self.focused();
         match key.code {
             KeyCode::Esc if self.is_dirty() => self.confirm_discard = true,
@@ -340,6 +375,20 @@ impl RequestForm {
         };
         c.status = status;
         c.received_at = received;
+        // The steps' real dates, as corrected here; a step not reached keeps none.
+        let fields = self.fields();
+        for (field, input, slot) in [
+            (RField::Issued, &self.issued, &mut c.issued_at),
+            (RField::Delivered, &self.delivered, &mut c.delivered_at),
+        ] {
+            if fields.contains(&field) {
+                let at = parse_local(input.value(), tz).map_err(|e| match e {
+                    TimeError::Unreadable => (field, Msg::req_err_step_date),
+                    TimeError::Skipped => (field, Msg::req_err_no_such_hour),
+                })?;
+                *slot = Some(at);
+            }
+        }
         c.appointment_attached = self.appointment;
         c.notes = self.notes.value().trim().to_string();
         Ok(c)
@@ -386,14 +435,20 @@ impl Popup for RequestForm {
 }
 
 /// Where the form shows a broken rule, and what it says.
-fn form_error(rule: &RuleError) -> (RField, Msg) {
+fn form_error(form: &RequestForm, rule: &RuleError) -> (RField, Msg) {
+    let fields = form.fields();
     let field = match rule.field() {
         Some(Field::Reason) => RField::Reason,
         Some(Field::Notes) => RField::Notes,
-        // Only a request stored before the rule on dates existed holds a future filed,
-        // issued or delivered time; the form does not edit those: the received time it is.
+        Some(Field::IssuedAt) if fields.contains(&RField::Issued) => RField::Issued,
+        Some(Field::DeliveredAt) if fields.contains(&RField::Delivered) => RField::Delivered,
+        // The form does not edit the filing time: the received time it is.
         Some(Field::ReceivedAt | Field::FiledAt | Field::IssuedAt | Field::DeliveredAt) => RField::Received,
         _ => RField::Holder,
     };
-    (field, rule.msg())
+    let msg = match rule {
+        RuleError::InFuture(Field::IssuedAt | Field::DeliveredAt) => Msg::date_in_future,
+        _ => rule.msg(),
+    };
+    (field, msg)
 }

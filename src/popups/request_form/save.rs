@@ -27,7 +27,7 @@ pub fn save_request(form: &mut RequestForm, ctx: &mut Ctx) -> bool {
         None => ops::requests::file_request(after, now).map(Some),
     };
     match change {
-        Err(rule) => form.error = Some(form_error(&rule)),
+        Err(rule) => form.error = Some(form_error(form, &rule)),
         // Nothing changed: the form closes, as saved.
         Ok(None) => return true,
         Ok(Some(change)) => {

@@ -23,9 +23,30 @@ fn label(field: RField) -> Msg {
         RField::Urgent => Msg::req_urgent,
         RField::Reason => Msg::req_reason,
         RField::Received => Msg::req_received,
+        RField::Issued => Msg::col_issued,
+        RField::Delivered => Msg::req_delivered,
         RField::Awaiting => Msg::req_awaiting,
         RField::Appointment => Msg::req_appointment,
         RField::Notes => Msg::detail_notes,
+    }
+}
+
+/// "→ termini 15/12/2026 24:00" for the received time and urgency on the form,
+/// "→ esperant doc." while documents are missing, nothing while the time is unreadable.
+fn live_deadline(form: &RequestForm, ctx: &Ctx) -> String {
+    let t = &ctx.t;
+    if form.awaiting {
+        return format!(" → {}", t.t(Msg::no_deadline));
+    }
+    match super::parse_local(form.received.value(), ctx.tz) {
+        Ok(received) => {
+            let due = ctx.data.calendar.due(received, form.urgent);
+            format!(
+                " → {}",
+                t.f(Msg::req_deadline_live, &[("due", &t.deadline(due, ctx.tz))])
+            )
+        }
+        Err(_) => String::new(),
     }
 }
 
@@ -92,7 +113,7 @@ pub fn draw(form: &RequestForm, frame: &mut Frame, area: Rect, ctx: &Ctx) {
         width: inner.width - label_w,
         height: 1,
     };
-    for field in RField::ALL {
+    for field in form.fields() {
         if !visible(y) {
             y += 1 + if field == RField::Council { picks as u16 } else { 0 };
             continue;
@@ -128,15 +149,25 @@ pub fn draw(form: &RequestForm, frame: &mut Frame, area: Rect, ctx: &Ctx) {
                     None => format!(" {}", t.t(Msg::req_no_council)),
                 };
                 frame.render_widget(Span::styled(text, theme.key), chosen);
-                for (i, ine) in form.council_matches.iter().take(picks).enumerate() {
+                for (i, found) in form.council_matches.iter().take(picks).enumerate() {
                     y += 1;
-                    let Some(&m) = ctx.data.by_ine.get(ine).filter(|_| visible(y)) else {
+                    let Some(&m) = ctx.data.by_ine.get(&found.ine).filter(|_| visible(y)) else {
                         continue;
                     };
                     let council = &ctx.data.municipalities[m];
-                    let text = format!("  {} · {}", clean(&council.name), clean(&council.comarca));
-                    let s = if i == form.pick { theme.selected } else { theme.dim };
-                    frame.render_widget(Span::styled(text, s), row(y));
+                    let area = row(y);
+                    let line = crate::popups::jump::found_line(ctx, council, found, area.width as usize - 2);
+                    let line = if i == form.pick {
+                        line.style(theme.selected)
+                    } else {
+                        line
+                    };
+                    let area = Rect {
+                        x: area.x + 2,
+                        width: area.width - 2,
+                        ..area
+                    };
+                    frame.render_widget(line, area);
                 }
             }
             RField::Holder => form.holder.draw(frame, row(y), style, focused),
@@ -150,7 +181,15 @@ pub fn draw(form: &RequestForm, frame: &mut Frame, area: Rect, ctx: &Ctx) {
             }
             RField::Urgent => frame.render_widget(check(form.urgent), row(y)),
             RField::Reason => form.reason.draw(frame, row(y), style, focused),
-            RField::Received => form.received.draw(frame, row(y), style, focused),
+            RField::Received => {
+                // The deadline the request will get, computed as it is typed.
+                let [input, due] =
+                    Layout::horizontal([Constraint::Length(18), Constraint::Min(0)]).areas(row(y));
+                form.received.draw(frame, input, style, focused);
+                frame.render_widget(Span::styled(live_deadline(form, ctx), theme.key), due);
+            }
+            RField::Issued => form.issued.draw(frame, row(y), style, focused),
+            RField::Delivered => form.delivered.draw(frame, row(y), style, focused),
             RField::Awaiting => frame.render_widget(check(form.awaiting), row(y)),
             RField::Appointment => frame.render_widget(check(form.appointment), row(y)),
             RField::Notes => form.notes.draw(frame, row(y), style, focused),
@@ -202,9 +241,10 @@ pub fn draw(form: &RequestForm, frame: &mut Frame, area: Rect, ctx: &Ctx) {
 /// The first row shown and the form's rows: the focused field (with the council
 /// picker's matches under it) always in the window of `room` rows.
 fn scroll(form: &RequestForm, picks: usize, room: u16) -> (u16, u16) {
-    let total = (RField::ALL.len() + picks) as u16;
+    let fields = form.fields();
+    let total = (fields.len() + picks) as u16;
     // Picks show only under a focused council, which is the first field.
-    let start = RField::ALL.iter().position(|&f| f == form.focused()).unwrap_or(0) as u16;
+    let start = fields.iter().position(|&f| f == form.focused()).unwrap_or(0) as u16;
     let end = start + 1 + picks as u16;
     let top = end.saturating_sub(room).min(start);
     (top, total)

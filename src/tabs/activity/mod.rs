@@ -210,6 +210,10 @@ impl Tab for ActivityTab {
         Msg::tab_activity
     }
 
+    fn short_title(&self) -> Msg {
+        Msg::tab_activity_short
+    }
+
     fn action(&self) -> Action {
         Action::TabActivity
     }

@@ -1,4 +1,5 @@
-//! The Certificats tab: the queue of open requests by deadline, and the expiry view.
+//! The Certificats tab: the queue of requests by deadline (issued ones stay in
+//! it until delivered), the expiry view, and the closed requests with their reasons.
 
 mod update;
 mod view;
@@ -11,6 +12,7 @@ use crate::app::data::Data;
 use crate::app::effect::Target;
 use crate::app::tab::{Export, Outcome, Tab};
 use crate::app::table::Cursor;
+use crate::domain::certificate::CertStatus;
 use crate::domain::municipality::IneCode;
 use crate::domain::search::fold;
 use crate::i18n::Msg;
@@ -28,6 +30,31 @@ pub enum CertView {
     Queue,
     /// Issued certificates, earliest expiry first.
     Expiry,
+    /// Delivered, rejected and cancelled requests, newest first, with why.
+    Closed,
+}
+
+impl CertView {
+    /// The `v` key's cycle.
+    pub fn next(self) -> CertView {
+        match self {
+            CertView::Queue => CertView::Expiry,
+            CertView::Expiry => CertView::Closed,
+            CertView::Closed => CertView::Queue,
+        }
+    }
+
+    /// Whether this view lists a request in `status`.
+    pub fn lists(self, status: CertStatus) -> bool {
+        match self {
+            CertView::Queue => status.is_open() || status == CertStatus::Issued,
+            CertView::Expiry => status.is_issued(),
+            CertView::Closed => matches!(
+                status,
+                CertStatus::Delivered | CertStatus::Rejected | CertStatus::Cancelled
+            ),
+        }
+    }
 }
 
 /// What the rows were last computed from: typing more letters only narrows them.
@@ -95,18 +122,21 @@ impl CertificatesTab {
         let matches = |i: usize| {
             certs.folded[i].contains(&basis.query) || councils.binary_search(&certs.ine[i]).is_ok()
         };
-        let base = match self.view {
-            CertView::Queue => &certs.open_by_due,
-            CertView::Expiry => &certs.issued_by_expiry,
+        // The queue: the open requests by deadline, then those issued and still to deliver.
+        let parts: [&[usize]; 2] = match self.view {
+            CertView::Queue => [&certs.open_by_due, &certs.to_deliver],
+            CertView::Expiry => [&certs.issued_by_expiry, &[]],
+            CertView::Closed => [&certs.closed, &[]],
         };
+        let base = parts.into_iter().flatten().copied();
         self.rows = if basis.query.is_empty() {
-            base.clone()
+            base.collect()
         } else if narrowing {
             self.rows.iter().copied().filter(|&i| matches(i)).collect()
         } else {
             // Scanned in id order, which is the order they sit in memory; then kept in the view's order.
             let hit: Vec<bool> = (0..certs.list.len()).map(matches).collect();
-            base.iter().copied().filter(|&i| hit[i]).collect()
+            base.filter(|&i| hit[i]).collect()
         };
         self.basis = Some(basis);
         let kept = self.selected.is_some_and(|id| self.select_id(id, data));
@@ -153,6 +183,10 @@ impl Tab for CertificatesTab {
         Msg::tab_certificates
     }
 
+    fn short_title(&self) -> Msg {
+        Msg::tab_certificates_short
+    }
+
     fn action(&self) -> Action {
         Action::TabCertificates
     }
@@ -161,15 +195,32 @@ impl Tab for CertificatesTab {
         Context::Certificates
     }
 
+    /// `v` is named by the view it leads to.
     fn hints(&self, _ctx: &Ctx) -> &'static [(Action, Msg)] {
-        &[
-            (Action::NewRequest, Msg::hint_new_request),
-            (Action::Advance, Msg::hint_advance),
-            (Action::Open, Msg::hint_open),
-            (Action::ToggleView, Msg::hint_toggle_view),
-            (Action::Filter, Msg::hint_filter),
-            (Action::Help, Msg::hint_help),
-        ]
+        match self.view {
+            CertView::Queue => &[
+                (Action::NewRequest, Msg::hint_new_request),
+                (Action::Advance, Msg::hint_advance),
+                (Action::Open, Msg::hint_open),
+                (Action::ToggleView, Msg::hint_toggle_view),
+                (Action::Filter, Msg::hint_filter),
+                (Action::Help, Msg::hint_help),
+            ],
+            CertView::Expiry => &[
+                (Action::NewRequest, Msg::hint_new_request),
+                (Action::Advance, Msg::hint_advance),
+                (Action::Open, Msg::hint_open),
+                (Action::ToggleView, Msg::hint_view_closed),
+                (Action::Filter, Msg::hint_filter),
+                (Action::Help, Msg::hint_help),
+            ],
+            CertView::Closed => &[
+                (Action::Open, Msg::hint_open),
+                (Action::ToggleView, Msg::hint_view_queue),
+                (Action::Filter, Msg::hint_filter),
+                (Action::Help, Msg::hint_help),
+            ],
+        }
     }
 
     fn update(&mut self, action: Action, ctx: &mut Ctx) -> Outcome {
@@ -211,19 +262,20 @@ impl Tab for CertificatesTab {
         Some((&mut self.filter, &mut self.filtering))
     }
 
-    /// Only the queue shows countdowns.
+    /// Only the queue shows countdowns, on its open requests.
     fn deadlines(&self, ctx: &Ctx) -> Vec<DateTime<Utc>> {
         if self.view != CertView::Queue {
             return Vec::new();
         }
         self.rows[self.cursor.visible_range(self.rows.len())]
             .iter()
+            .filter(|&&i| ctx.data.certs.list[i].status.is_open())
             .filter_map(|&i| ctx.data.certs.deadline(i))
             .collect()
     }
 
     fn shows(&self, target: &Target) -> bool {
-        matches!(target, Target::Request(_))
+        matches!(target, Target::Request(_) | Target::Expiry(_))
     }
 
     /// `L` here: a call about the selected request, and its council.
@@ -232,20 +284,51 @@ impl Tab for CertificatesTab {
         crate::app::effect::LogAbout::of(id.map(Target::Request), &ctx.data)
     }
 
-    /// A request just filed or changed: the queue, with it selected.
+    /// A request just filed or changed: selected in the view on screen if it lists
+    /// it, else in the queue (open or to deliver) or among the closed ones. A
+    /// certificate to renew (from Avui): in the expiry view.
     fn reveal(&mut self, target: &Target, ctx: &mut Ctx) {
-        let Target::Request(id) = target else {
+        let id = match target {
+            Target::Request(id) => id,
+            Target::Expiry(id) => {
+                self.view = CertView::Expiry;
+                id
+            }
+            _ => return,
+        };
+        let Some(status) = ctx.data.certs.get(*id).map(|c| c.status) else {
             return;
         };
-        self.view = CertView::Queue;
+        if !self.view.lists(status) {
+            self.view = if CertView::Queue.lists(status) {
+                CertView::Queue
+            } else {
+                CertView::Closed
+            };
+            if self.view == CertView::Closed {
+                // Said after what the change said ("Desat."), not instead of it.
+                let moved = ctx.t.t(Msg::closed_moved).to_string();
+                let (kind, text) = match ctx.status.take() {
+                    Some(s) => (s.kind, format!("{} {moved}", s.text)),
+                    None => (crate::app::StatusKind::Info, moved),
+                };
+                ctx.set_status(kind, text);
+            }
+        }
         self.refresh_rows(&ctx.data);
-        self.select_id(*id, &ctx.data);
+        if !self.select_id(*id, &ctx.data) && !self.filter.is_empty() {
+            // The filter hides it: the record wins.
+            self.filter.set("");
+            self.refresh_rows(&ctx.data);
+            self.select_id(*id, &ctx.data);
+        }
     }
 
     fn export(&self, ctx: &Ctx) -> Option<Export> {
         let name = match self.view {
             CertView::Queue => "certificats",
             CertView::Expiry => "caducitats",
+            CertView::Closed => "tancades",
         };
         Some(Export {
             name,

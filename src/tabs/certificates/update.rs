@@ -25,10 +25,7 @@ pub fn update(tab: &mut CertificatesTab, action: Action, ctx: &mut Ctx) -> Outco
         Action::RejectRequest => ask_close_request(tab, ctx, false),
         Action::Open => open_request(tab, ctx),
         Action::ToggleView => {
-            tab.view = match tab.view {
-                CertView::Queue => CertView::Expiry,
-                CertView::Expiry => CertView::Queue,
-            };
+            tab.view = tab.view.next();
             // The other view starts at its top.
             tab.cursor = Default::default();
             tab.selected = None;
@@ -74,18 +71,25 @@ fn edit_request(tab: &CertificatesTab, ctx: &Ctx) -> Outcome {
     ))
 }
 
-/// `a`: one step forward; issue and delivery ask first.
+/// `a`: one step forward; issue and delivery ask for their date (now unless
+/// typed otherwise).
 fn advance(tab: &CertificatesTab, ctx: &mut Ctx) -> Outcome {
     let Some(c) = selected_cert(tab, ctx) else {
         return Outcome::Ignored;
     };
-    let in_queue = tab.view == CertView::Queue;
     match c.status.next() {
         Some(CertStatus::Issued | CertStatus::Delivered) => {
-            let kind = PromptKind::ConfirmAdvance { id: c.id, in_queue };
-            Outcome::Open(Box::new(Prompt::new(kind, "", 1)))
+            let now = ctx.t.datetime(ctx.now(), ctx.tz);
+            let kind = PromptKind::AdvanceOn { id: c.id };
+            Outcome::Open(Box::new(Prompt::new(kind, &now, 25)))
         }
-        Some(_) => advance_request(ctx, c.id, in_queue).into(),
+        Some(_) => {
+            let now = ctx.now();
+            if let Err(msg) = advance_request(ctx, c.id, now) {
+                ctx.set_status(StatusKind::Error, ctx.t.t(msg).to_string());
+            }
+            Outcome::Changed
+        }
         None => {
             ctx.set_status(StatusKind::Info, ctx.t.t(Msg::req_no_next).to_string());
             Outcome::Changed

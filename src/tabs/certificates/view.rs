@@ -1,4 +1,5 @@
-//! The Certificats tab's drawing: the queue by deadline, and the expiry view.
+//! The Certificats tab's drawing: the queue by deadline, the expiry view and
+//! the closed requests.
 
 use super::{CertView, CertificatesTab};
 use crate::app::Ctx;
@@ -31,13 +32,35 @@ fn draw_title(state: &CertificatesTab, frame: &mut Frame, ctx: &Ctx, area: Rect)
     }
     let (title, count) = match state.view {
         CertView::Queue => {
-            // The queue is in deadline order: the overdue ones come first.
-            let overdue = state.rows.partition_point(|&i| ctx.data.certs.due[i] <= now);
+            // The open requests in deadline order (the overdue ones first), then those to deliver.
+            let certs = &ctx.data.certs;
+            let open = state.rows.partition_point(|&i| certs.list[i].status.is_open());
+            let overdue = state.rows[..open].partition_point(|&i| certs.due[i] <= now);
+            let mut count = t.f(Msg::cert_queue_count, &[("n", &open), ("overdue", &overdue)]);
+            if open < state.rows.len() {
+                let to_deliver = t.f(Msg::cert_queue_to_deliver, &[("n", &(state.rows.len() - open))]);
+                count = format!("{count} · {to_deliver}");
+            }
+            (t.t(Msg::cert_queue_title).to_string(), count)
+        }
+        CertView::Closed => {
+            let mut counts = [0usize; 3];
+            for &i in &state.rows {
+                match ctx.data.certs.list[i].status {
+                    CertStatus::Delivered => counts[0] += 1,
+                    CertStatus::Rejected => counts[1] += 1,
+                    _ => counts[2] += 1,
+                }
+            }
             (
-                t.t(Msg::cert_queue_title).to_string(),
+                t.t(Msg::cert_closed_title).to_string(),
                 t.f(
-                    Msg::cert_queue_count,
-                    &[("n", &state.rows.len()), ("overdue", &overdue)],
+                    Msg::cert_closed_count,
+                    &[
+                        ("delivered", &counts[0]),
+                        ("rejected", &counts[1]),
+                        ("cancelled", &counts[2]),
+                    ],
                 ),
             )
         }
@@ -69,12 +92,14 @@ pub fn draw(state: &CertificatesTab, frame: &mut Frame, area: Rect, ctx: &Ctx) {
     match state.view {
         CertView::Queue => draw_queue(state, frame, ctx, table),
         CertView::Expiry => draw_expiry(state, frame, ctx, table),
+        CertView::Closed => draw_closed(state, frame, ctx, table),
     }
     if state.rows.is_empty() {
         let msg = match (ctx.data.certs_loaded, state.view) {
             (false, _) => Msg::certs_loading_body,
             (true, CertView::Queue) => Msg::no_requests,
             (true, CertView::Expiry) => Msg::no_issued,
+            (true, CertView::Closed) => Msg::no_closed,
         };
         empty_note(frame, &ctx.t, &ctx.theme, table, msg);
     }
@@ -119,6 +144,8 @@ fn draw_queue(state: &CertificatesTab, frame: &mut Frame, ctx: &Ctx, area: Rect)
     let rows = state.rows[window.clone()].iter().enumerate().map(|(i, &c)| {
         let req = &ctx.data.certs.list[c];
         let deadline = match ctx.data.certs.deadline(c) {
+            // Issued, the clock stopped: what is left is to deliver it.
+            _ if req.status == CertStatus::Issued => Span::styled(t.t(Msg::to_deliver), theme.warn),
             Some(due) => {
                 let countdown = Countdown::until(due, now);
                 Span::styled(
@@ -251,7 +278,70 @@ fn draw_expiry(state: &CertificatesTab, frame: &mut Frame, ctx: &Ctx, area: Rect
     frame.render_widget(Table::new(rows, widths).header(header).column_spacing(1), area);
 }
 
-/// The deadline column: wide enough for the longest countdown in this language.
+/// The deadline column: wide enough for the longest countdown in this language,
+/// and for the mark of an issued request still to deliver.
 pub fn countdown_width(t: &crate::i18n::I18n) -> u16 {
-    countdown::column_width(t, t.t(Msg::col_deadline))
+    let to_deliver = crate::widgets::width(t.t(Msg::to_deliver)) as u16;
+    countdown::column_width(t, t.t(Msg::col_deadline)).max(to_deliver)
+}
+
+/// Delivered, rejected and cancelled requests, newest first: when received,
+/// who, the type, how it ended, and why (the reason given) or when it was delivered.
+fn draw_closed(state: &CertificatesTab, frame: &mut Frame, ctx: &Ctx, area: Rect) {
+    let t = &ctx.t;
+    let theme = &ctx.theme;
+    let statuses = [CertStatus::Delivered, CertStatus::Rejected, CertStatus::Cancelled];
+    let status_width = column_width(
+        9,
+        statuses
+            .map(|s| t.t(cert_status_short_msg(s)))
+            .into_iter()
+            .chain([t.t(Msg::col_status)]),
+    );
+    let received_width = column_width(10, [t.t(Msg::col_received)]);
+    let fixed = received_width + 9 + status_width;
+    // Five gaps; the reason takes what the two names leave, at least 16 columns.
+    let names = area.width.saturating_sub(fixed + 5 + 16) / 2;
+    let header = Row::new([
+        t.t(Msg::col_received),
+        t.t(Msg::col_municipality),
+        t.t(Msg::col_holder),
+        t.t(Msg::col_type),
+        t.t(Msg::col_status),
+        t.t(Msg::col_closed_detail),
+    ])
+    .style(theme.table_header);
+    let window = state
+        .cursor
+        .window(area.height.saturating_sub(1) as usize, state.rows.len());
+    let day = |at: chrono::DateTime<chrono::Utc>| t.date(at.with_timezone(&ctx.tz).date_naive());
+    let rows = state.rows[window.clone()].iter().enumerate().map(|(i, &c)| {
+        let req = &ctx.data.certs.list[c];
+        let detail = match (req.status, req.delivered_at) {
+            (CertStatus::Delivered, Some(at)) => day(at),
+            _ => clean(req.status_reason.trim()).into_owned(),
+        };
+        let row = Row::new(vec![
+            Cell::from(day(req.received_at)),
+            Cell::from(ellipsize(&clean(&ctx.data.council_name(req.ine)), names as usize)),
+            Cell::from(ellipsize(&clean(&req.holder), names as usize)),
+            Cell::from(ellipsize(type_name(&req.cert_type), 9)),
+            Cell::from(t.t(cert_status_short_msg(req.status))),
+            Cell::from(detail),
+        ]);
+        if window.start + i == state.cursor.selected {
+            row.style(theme.selected)
+        } else {
+            row
+        }
+    });
+    let widths = [
+        Constraint::Length(received_width),
+        Constraint::Length(names),
+        Constraint::Length(names),
+        Constraint::Length(9),
+        Constraint::Length(status_width),
+        Constraint::Min(16),
+    ];
+    frame.render_widget(Table::new(rows, widths).header(header).column_spacing(1), area);
 }

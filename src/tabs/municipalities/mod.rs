@@ -29,6 +29,9 @@ pub struct MunicipalitiesTab {
     selected: Option<IneCode>,
     /// The detail pane of the selected council is open.
     pub detail: bool,
+    /// Beside the table (wide screens), the detail has the keys: ↑↓ scroll it.
+    /// Enter gives it them, Esc gives them back to the table.
+    pub page_focus: bool,
     /// The detail pane's scroll position.
     pub detail_scroll: Scroll,
 }
@@ -61,6 +64,19 @@ impl MunicipalitiesTab {
     pub fn detail_alone(&self, ctx: &Ctx) -> bool {
         self.detail && ctx.last_width.get() < WIDE
     }
+
+    /// The movement keys scroll the council's page: it is alone on screen, or
+    /// beside the table with the focus.
+    pub fn page_has_keys(&self, ctx: &Ctx) -> bool {
+        self.detail_alone(ctx) || (self.detail && self.page_focus)
+    }
+
+    /// Opens the council's page with the keys, at its top.
+    fn open_page(&mut self) {
+        self.detail = true;
+        self.page_focus = true;
+        self.detail_scroll = Scroll::default();
+    }
 }
 
 impl Tab for MunicipalitiesTab {
@@ -72,6 +88,10 @@ impl Tab for MunicipalitiesTab {
         Msg::tab_municipalities
     }
 
+    fn short_title(&self) -> Msg {
+        Msg::tab_municipalities_short
+    }
+
     fn action(&self) -> Action {
         Action::TabMunicipalities
     }
@@ -80,10 +100,11 @@ impl Tab for MunicipalitiesTab {
         Context::Municipalities
     }
 
-    fn hints(&self, _ctx: &Ctx) -> &'static [(Action, Msg)] {
-        if self.detail {
+    fn hints(&self, ctx: &Ctx) -> &'static [(Action, Msg)] {
+        if self.page_has_keys(ctx) {
             &[
                 (Action::Back, Msg::hint_back),
+                (Action::Down, Msg::hint_scroll),
                 (Action::Edit, Msg::hint_edit),
                 (Action::FormSent, Msg::hint_form_sent),
                 (Action::Jump, Msg::hint_jump),
@@ -108,7 +129,7 @@ impl Tab for MunicipalitiesTab {
     }
 
     fn move_cursor(&mut self, action: Action, ctx: &Ctx) -> bool {
-        if self.detail_alone(ctx) {
+        if self.page_has_keys(ctx) {
             return self.detail_scroll.apply(action);
         }
         let moved = self.cursor.apply(action, ctx.councils.rows.len());
@@ -168,8 +189,7 @@ impl Tab for MunicipalitiesTab {
             // The other tabs follow the widened list.
             ctx.refresh_rows();
         }
-        self.detail = true;
-        self.detail_scroll = Scroll::default();
+        self.open_page();
     }
 
     fn export(&self, ctx: &Ctx) -> Option<Export> {

@@ -4,6 +4,7 @@ use super::MunicipalitiesTab;
 use crate::app::Ctx;
 use crate::app::councils::SortColumn;
 use crate::domain::catalog::services;
+use crate::domain::certificate::CertStatus;
 use crate::domain::municipality::FormStatus;
 use crate::domain::municipality::{ContactRole, FORM_MIN_PER_ROLE};
 use crate::domain::text::clean;
@@ -12,12 +13,13 @@ use crate::i18n::words::{form_status_msg, role_msg};
 use crate::layout::WIDE;
 use crate::widgets::rollout::glyph;
 use crate::widgets::table::{empty_note, title_with_filter};
+use crate::widgets::wrap::wrap_lines;
 use crate::widgets::{column_width, ellipsize, fitting_columns, keep, progress};
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Borders, Cell, Paragraph, Row, Table, Wrap};
+use ratatui::widgets::{Block, Borders, Cell, Paragraph, Row, Table};
 
 /// Habitants, Implantació, Cert., Termini, Fitxa: at least these, wider where a
 /// language's header or words need it.
@@ -146,11 +148,8 @@ fn draw_list(tab: &MunicipalitiesTab, frame: &mut Frame, ctx: &Ctx, area: Rect) 
         let tally = ctx.data.tally(m);
         let open = ctx.data.open_certificates(m);
         let (form, form_style) = form_cell(ctx, council.form_status(today));
-        let mut cells = vec![Cell::from(Line::from(vec![
-            crate::widgets::activity::marker(ctx, council.ine),
-            Span::raw(" "),
-            Span::raw(ellipsize(&clean(&council.name), name_width.saturating_sub(2))),
-        ]))];
+        let found = ctx.councils.found.get(window.start + i).copied();
+        let mut cells = vec![name_cell(ctx, council, found, name_width)];
         cells.extend(keep(
             [
                 right(t.int(council.population.into())),
@@ -183,6 +182,37 @@ fn draw_list(tab: &MunicipalitiesTab, frame: &mut Frame, ctx: &Ctx, area: Rect) 
     if rows.is_empty() {
         empty_note(frame, &ctx.t, &ctx.theme, table, Msg::empty_list);
     }
+}
+
+/// The council's name; under a filter, with what matched when it was not the
+/// name (`Tiurana · Marta Vila · secretaria`), or `≈` for a name a letter off.
+fn name_cell(
+    ctx: &Ctx,
+    m: &crate::domain::municipality::Municipality,
+    found: Option<(crate::domain::council_search::Why, bool)>,
+    width: usize,
+) -> Cell<'static> {
+    let mark = if found.is_some_and(|(_, typo)| typo) {
+        "≈ "
+    } else {
+        ""
+    };
+    let name = format!("{mark}{}", clean(&m.name));
+    // The activity marker first, in the name's own cell so every language keeps its columns.
+    let width = width.saturating_sub(2);
+    let mut spans = vec![crate::widgets::activity::marker(ctx, m.ine), Span::raw(" ")];
+    let why = found.and_then(|(why, _)| crate::widgets::found::why_text(&ctx.t, m, why));
+    match why {
+        Some(why) => {
+            let name = ellipsize(&name, width);
+            let rest = width.saturating_sub(crate::widgets::width(&name));
+            let why = ellipsize(&format!(" · {why}"), rest);
+            spans.push(Span::raw(name));
+            spans.push(Span::styled(why, ctx.theme.dim));
+        }
+        None => spans.push(Span::raw(ellipsize(&name, width))),
+    }
+    Cell::from(Line::from(spans))
 }
 
 /// The earliest deadline of a council's open requests, as a countdown.
@@ -234,17 +264,18 @@ fn detail_lines(tab: &MunicipalitiesTab, ctx: &Ctx, width: u16) -> Vec<Line<'sta
     let mut contacts: Vec<_> = m.contacts.iter().collect();
     contacts.sort_by_key(|c| c.role);
     for c in contacts {
-        let mut text = clean(&c.name).into_owned();
-        for extra in [&c.phone, &c.email] {
-            if !extra.is_empty() {
-                text.push_str(" · ");
-                text.push_str(&clean(extra));
-            }
+        // One span per part, so a wrapped line breaks between them, not inside a number.
+        let parts: Vec<String> = [&c.name, &c.phone, &c.email]
+            .into_iter()
+            .filter(|text| !text.is_empty())
+            .map(|text| clean(text).into_owned())
+            .collect();
+        let mut spans = vec![Span::styled(format!("  {}: ", t.t(role_msg(c.role))), theme.dim)];
+        let last = parts.len().saturating_sub(1);
+        for (n, part) in parts.into_iter().enumerate() {
+            spans.push(Span::raw(if n < last { format!("{part} · ") } else { part }));
         }
-        out.push(Line::from(vec![
-            Span::styled(format!("  {}: ", t.t(role_msg(c.role))), theme.dim),
-            Span::raw(text),
-        ]));
+        out.push(Line::from(spans));
     }
     for role in m.form_missing_roles() {
         let msg = if role == ContactRole::ServiceManager {
@@ -333,53 +364,84 @@ fn detail_lines(tab: &MunicipalitiesTab, ctx: &Ctx, width: u16) -> Vec<Line<'sta
         ));
     }
     for i in certs {
-        let c = &ctx.data.certs.list[i];
-        let type_name = crate::domain::catalog::cert_type(&c.cert_type)
-            .map_or(c.cert_type.as_str(), |ty| ty.name.as_str());
-        let mut spans = vec![Span::raw(format!(
-            "  #{} {} · {type_name} · {}",
-            c.id,
-            clean(&c.holder),
-            t.t(crate::i18n::words::cert_status_msg(c.status)),
-        ))];
-        if c.status.is_open()
-            && let Some(due) = ctx.data.certs.deadline(i)
-        {
-            let cd = crate::domain::countdown::Countdown::until(due, ctx.now());
-            spans.push(Span::raw(" · "));
-            spans.push(Span::styled(
-                crate::widgets::countdown::text(t, cd),
-                crate::widgets::countdown::style(theme, cd.band()),
-            ));
-        } else if let Some(expires) = c.expires_at() {
-            spans.push(Span::raw(format!(
-                " · {}",
-                t.f(
-                    Msg::detail_expires,
-                    &[("date", &t.date(expires.with_timezone(&ctx.tz).date_naive()))]
-                )
-            )));
-        }
-        out.push(Line::from(spans));
+        out.push(request_line(ctx, i));
     }
     out
 }
 
-/// Draws the detail in `area`; `beside` when it shares the screen with the table.
+/// One request of the council: open ones with their countdown, issued ones
+/// still to deliver marked so, closed ones with their reason, delivered ones
+/// with their expiry (`#2 Maria Puig · T-CAT · rebutjada: falta DNI`).
+fn request_line(ctx: &Ctx, i: usize) -> Line<'static> {
+    let t = &ctx.t;
+    let c = &ctx.data.certs.list[i];
+    let type_name =
+        crate::domain::catalog::cert_type(&c.cert_type).map_or(c.cert_type.as_str(), |ty| ty.name.as_str());
+    let mut status = t.t(crate::i18n::words::cert_status_msg(c.status)).to_string();
+    if matches!(c.status, CertStatus::Rejected | CertStatus::Cancelled) && !c.status_reason.trim().is_empty()
+    {
+        status = format!("{status}: {}", clean(c.status_reason.trim()));
+    }
+    let mut spans = vec![Span::raw(format!(
+        "  #{} {} · {type_name} · {status}",
+        c.id,
+        clean(&c.holder)
+    ))];
+    if c.status.is_open()
+        && let Some(due) = ctx.data.certs.deadline(i)
+    {
+        let cd = crate::domain::countdown::Countdown::until(due, ctx.now());
+        spans.push(Span::raw(" · "));
+        spans.push(Span::styled(
+            crate::widgets::countdown::text(t, cd),
+            crate::widgets::countdown::style(&ctx.theme, cd.band()),
+        ));
+    } else if c.status == CertStatus::Issued {
+        spans.push(Span::raw(" · "));
+        spans.push(Span::styled(t.t(Msg::to_deliver).to_string(), ctx.theme.warn));
+    } else if let Some(expires) = c.expires_at() {
+        spans.push(Span::raw(format!(
+            " · {}",
+            t.f(
+                Msg::detail_expires,
+                &[("date", &t.date(expires.with_timezone(&ctx.tz).date_naive()))]
+            )
+        )));
+    }
+    Line::from(spans)
+}
+
+/// Draws the detail in `area`; `beside` when it shares the screen with the
+/// table. Lines are wrapped here, keeping their indent, so the scroll counts
+/// the rows they take; while more is below, the last row says how much.
 fn draw_detail(tab: &MunicipalitiesTab, frame: &mut Frame, ctx: &Ctx, area: Rect, beside: bool) {
     let block = if beside {
-        Block::default()
-            .borders(Borders::LEFT)
-            .border_style(ctx.theme.border)
+        // The border says which side has the keys.
+        let style = if tab.page_focus {
+            ctx.theme.key
+        } else {
+            ctx.theme.border
+        };
+        Block::default().borders(Borders::LEFT).border_style(style)
     } else {
         Block::default()
     };
     let inner = block.inner(area);
-    let all = detail_lines(tab, ctx, inner.width);
-    let window = tab.detail_scroll.window(inner.height as usize, all.len());
-    let visible: Vec<Line> = all[window].to_vec();
-    frame.render_widget(
-        Paragraph::new(visible).block(block).wrap(Wrap { trim: false }),
-        area,
-    );
+    frame.render_widget(block, area);
+    let all = wrap_lines(detail_lines(tab, ctx, inner.width), inner.width as usize);
+    let height = inner.height as usize;
+    // A page taller than the window keeps its last row for the marker.
+    let rows = if all.len() > height {
+        height.saturating_sub(1)
+    } else {
+        height
+    };
+    let window = tab.detail_scroll.window(rows, all.len());
+    let below = all.len() - window.end;
+    let mut visible: Vec<Line> = all[window].to_vec();
+    if below > 0 {
+        let marker = ctx.t.f(Msg::more_below, &[("n", &below)]);
+        visible.push(Line::styled(marker, ctx.theme.key).right_aligned());
+    }
+    frame.render_widget(Paragraph::new(visible), inner);
 }

@@ -116,6 +116,10 @@ impl Tab for RolloutTab {
         Msg::tab_rollout
     }
 
+    fn short_title(&self) -> Msg {
+        Msg::tab_rollout_short
+    }
+
     fn action(&self) -> Action {
         Action::TabRollout
     }
@@ -185,9 +189,43 @@ impl Tab for RolloutTab {
     }
 
     fn select(&mut self, target: &Target, ctx: &Ctx) {
-        if let Target::Council(ine) = target {
-            self.select_council(*ine, ctx);
+        match target {
+            Target::Council(ine) => {
+                self.select_council(*ine, ctx);
+            }
+            Target::Cell(cell) => {
+                self.select_council(cell.council, ctx);
+            }
+            Target::Request(_) | Target::Expiry(_) | Target::Activity(_) => {}
         }
+    }
+
+    fn shows(&self, target: &Target) -> bool {
+        matches!(target, Target::Cell(_))
+    }
+
+    /// A cell just changed (an undo, say): its council listed and selected, its
+    /// service's column current; a filter that would hide it is dropped.
+    fn reveal(&mut self, target: &Target, ctx: &mut Ctx) {
+        let Target::Cell(cell) = target else {
+            return;
+        };
+        let Some((council, service)) = cell.locate(&ctx.data) else {
+            return;
+        };
+        ctx.councils.filtering = false;
+        ctx.councils.reveal(&ctx.data, ctx.config.threshold, council);
+        if self
+            .filter
+            .is_some_and(|(column, f)| !f.keeps(ctx.data.status(council, column)))
+        {
+            self.filter = None;
+        }
+        self.column = service;
+        self.refresh(ctx);
+        self.select_council(cell.council, ctx);
+        // The other tabs follow the list, if it widened.
+        ctx.refresh_rows();
     }
 
     /// `L` here: about the selected council and the service of the selected column.

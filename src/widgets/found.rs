@@ -1,0 +1,34 @@
+//! Why a council was found, in words, for the rows of the quick jump, the
+//! request form's council picker and the Municipis filter.
+
+use crate::domain::council_search::{ContactKey, Why, display_phone};
+use crate::domain::municipality::Municipality;
+use crate::domain::text::clean;
+use crate::i18n::words::role_short_msg;
+use crate::i18n::{I18n, Msg};
+
+/// Nothing for a match on the name; the code; or the contact that matched with
+/// their role and the number or address (`Marta Vila · secretaria · 973 450 002`).
+/// A contact found by name shows their phone, else their address: what a call needs.
+pub fn why_text(t: &I18n, m: &Municipality, why: Why) -> Option<String> {
+    match why {
+        Why::Name => None,
+        Why::Ine => Some(t.f(Msg::found_ine, &[("ine", &m.ine)])),
+        Why::Contact { contact, key } => {
+            let c = m.contacts.get(contact)?;
+            let mut parts = vec![
+                clean(&c.name).into_owned(),
+                t.t(role_short_msg(c.role)).to_string(),
+            ];
+            let phone = (!c.phone.trim().is_empty()).then(|| display_phone(&clean(&c.phone)));
+            let email = (!c.email.trim().is_empty()).then(|| clean(&c.email).into_owned());
+            let extra = match key {
+                ContactKey::Phone => phone,
+                ContactKey::Email => email,
+                ContactKey::Name => phone.or(email),
+            };
+            parts.extend(extra);
+            Some(parts.join(" · "))
+        }
+    }
+}

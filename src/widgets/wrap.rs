@@ -1,0 +1,205 @@
+//! Wrapping styled lines to a width before they are drawn, so that a page can
+//! count (and scroll) the rows it really takes, and a wrapped line keeps its
+//! indent instead of starting at the margin.
+
+use super::width;
+use ratatui::text::{Line, Span};
+use unicode_segmentation::UnicodeSegmentation;
+
+/// `line` cut into rows of at most `max` columns. A span that fits in a row is
+/// kept whole (a phone number is not cut between its groups), moved to the next
+/// row if need be; a longer one is cut between words, a word longer than a row
+/// where the row ends. Rows after the first start at the line's own indent plus
+/// two columns, so a contact or a request that wraps stays under its heading.
+pub fn wrap_line(line: Line<'static>, max: usize) -> Vec<Line<'static>> {
+    let total: usize = line.spans.iter().map(|s| width(&s.content)).sum();
+    if total <= max || max == 0 {
+        return vec![line];
+    }
+    let indent = line
+        .spans
+        .first()
+        .map_or(0, |s| s.content.len() - s.content.trim_start_matches(' ').len());
+    // Half the width at most, so that a deep indent still leaves room for words.
+    let hang = (indent + 2).min(max / 2);
+    let mut out = Rows {
+        rows: Vec::new(),
+        row: Vec::new(),
+        used: 0,
+        hang,
+        style: line.style,
+    };
+    for span in line.spans {
+        // Spaces that end a span may hang past the row's end: a break drops them.
+        let w = width(span.content.trim_end_matches(' '));
+        if w <= max - hang {
+            if out.used + w > max {
+                out.next_row();
+            }
+            let text = if out.used == hang && !out.rows.is_empty() {
+                span.content.trim_start_matches(' ')
+            } else {
+                &span.content
+            };
+            out.push(text, span.style, width(text));
+            continue;
+        }
+        for piece in pieces(&span.content) {
+            let w = width(piece);
+            if piece.starts_with(' ') {
+                // Spaces never start a continued row; a row that is full breaks here.
+                if out.used == hang && !out.rows.is_empty() {
+                    continue;
+                }
+                if out.used + w > max {
+                    out.next_row();
+                    continue;
+                }
+                out.push(piece, span.style, w);
+                continue;
+            }
+            if out.used + w > max && out.used > hang.min(indent) {
+                out.next_row();
+            }
+            if out.used + w <= max {
+                out.push(piece, span.style, w);
+                continue;
+            }
+            // A word longer than a row: cut it where the row ends.
+            for grapheme in piece.graphemes(true) {
+                let g = width(grapheme);
+                if out.used + g > max && out.used > hang {
+                    out.next_row();
+                }
+                out.push(grapheme, span.style, g);
+            }
+        }
+    }
+    if out.used > hang || out.rows.is_empty() {
+        let row = Line::from(out.row).style(out.style);
+        out.rows.push(row);
+    }
+    out.rows
+}
+
+/// The rows made so far and the one being filled.
+struct Rows {
+    rows: Vec<Line<'static>>,
+    row: Vec<Span<'static>>,
+    used: usize,
+    hang: usize,
+    style: ratatui::style::Style,
+}
+
+impl Rows {
+    fn push(&mut self, text: &str, style: ratatui::style::Style, w: usize) {
+        self.row.push(Span::styled(text.to_string(), style));
+        self.used += w;
+    }
+
+    fn next_row(&mut self) {
+        // Spaces at the end of a row are dropped.
+        if let Some(last) = self.row.last_mut() {
+            let trimmed = last.content.trim_end_matches(' ').to_string();
+            last.content = trimmed.into();
+        }
+        let row = Line::from(std::mem::take(&mut self.row)).style(self.style);
+        self.rows.push(row);
+        self.row.push(Span::raw(" ".repeat(self.hang)));
+        self.used = self.hang;
+    }
+}
+
+/// Words and runs of spaces, in order.
+fn pieces(text: &str) -> Vec<&str> {
+    let mut out = Vec::new();
+    let mut start = 0;
+    let mut in_space = None;
+    for (i, c) in text.char_indices() {
+        let space = c == ' ';
+        if in_space.is_some_and(|s| s != space) {
+            out.push(&text[start..i]);
+            start = i;
+        }
+        in_space = Some(space);
+    }
+    if start < text.len() {
+        out.push(&text[start..]);
+    }
+    out
+}
+
+/// Every line wrapped to `max` columns.
+pub fn wrap_lines(lines: Vec<Line<'static>>, max: usize) -> Vec<Line<'static>> {
+    lines.into_iter().flat_map(|l| wrap_line(l, max)).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn text(lines: &[Line]) -> Vec<String> {
+        lines
+            .iter()
+            .map(|l| l.spans.iter().map(|s| s.content.as_ref()).collect())
+            .collect()
+    }
+
+    #[test]
+    fn a_wrapped_line_keeps_its_indent() {
+        let line = Line::from(vec![
+            Span::raw("  Secretaria: "),
+            Span::raw("Marta Vila · "),
+            Span::raw("973 450 002 · "),
+            Span::raw("secretaria@tiurana.cat"),
+        ]);
+        let rows = wrap_line(line, 40);
+        assert_eq!(
+            text(&rows),
+            [
+                "  Secretaria: Marta Vila · 973 450 002 ·",
+                "    secretaria@tiurana.cat",
+            ]
+        );
+        assert!(
+            rows.iter()
+                .all(|r| width(&text(std::slice::from_ref(r))[0]) <= 40)
+        );
+    }
+
+    #[test]
+    fn short_lines_stay_and_long_words_are_cut() {
+        let short = Line::raw("  #1 Maria Puig");
+        assert_eq!(wrap_line(short.clone(), 40), vec![short]);
+        let rows = wrap_line(Line::raw("  ".to_string() + &"x".repeat(25)), 10);
+        assert_eq!(
+            text(&rows),
+            ["  xxxxxxxx", "    xxxxxx", "    xxxxxx", "    xxxxx"]
+        );
+        let rows = wrap_line(Line::raw("un dos tres quatre"), 9);
+        assert_eq!(text(&rows), ["un dos", "  tres", "  quatre"]);
+        // A span that fits in a row moves whole to the next.
+        let rows = wrap_line(
+            Line::from(vec![Span::raw("  Anna Roca · "), Span::raw("973 45 00 03")]),
+            20,
+        );
+        assert_eq!(text(&rows), ["  Anna Roca ·", "    973 45 00 03"]);
+    }
+
+    #[test]
+    fn styles_stay_with_their_words() {
+        let warn = ratatui::style::Style::new().fg(ratatui::style::Color::Yellow);
+        let line = Line::from(vec![
+            Span::raw("  #2 Anna · "),
+            Span::styled("VENÇUT fa 2h", warn),
+        ]);
+        let rows = wrap_line(line, 16);
+        let styled: Vec<&str> = rows
+            .iter()
+            .flat_map(|r| r.spans.iter())
+            .filter(|s| s.style == warn)
+            .map(|s| s.content.as_ref())
+            .collect();
+        assert_eq!(styled.concat().replace(' ', ""), "VENÇUTfa2h");
+    }
+}
