@@ -287,7 +287,9 @@ def run_ours(Tui, binary, work, data):
             samples = []
             for _ in range(3):
                 t.key("/")
-                samples += [t.key("Space" if c == " " else c) for c in "maria puig"]
+                # Until the screen changes: at a million rows a keystroke may leave the
+                # terminal quiet for longer than key()'s 60 ms, which it would count as none.
+                samples += [t.key_until_change("Space" if c == " " else c, timeout=10) for c in "maria puig"]
                 t.key("Esc")
             return samples
 
