@@ -117,7 +117,7 @@ impl Writer {
         self.live.insert(&id.to_be_bytes(), value);
         self.header.count += 1;
         self.header.last = id;
-        if self.header.count % CHUNK == 0 {
+        if self.header.count.is_multiple_of(CHUNK) {
             self.end_chunk();
         }
         self.pending += 1;
@@ -326,7 +326,7 @@ impl SledStore {
             for key in live.range(header.first.to_be_bytes()..).keys() {
                 batch.remove(key?);
             }
-            live.apply_batch(std::mem::replace(&mut batch, sled::Batch::default()))?;
+            live.apply_batch(std::mem::take(&mut batch))?;
             for key in engine.bulk.scan_prefix(seq.to_be_bytes()).keys() {
                 batch.remove(key?);
             }
