@@ -15,6 +15,9 @@ pub struct Cli {
     /// The store directory (default: $XDG_DATA_HOME/ocsae)
     #[arg(long, global = true, value_name = "DIR")]
     pub db: Option<PathBuf>,
+    /// Where the store is: a directory, sled:DIR or postgresql://… (default: $OCSAE_STORE, then the config's store)
+    #[arg(long, global = true, value_name = "LOCATION", conflicts_with = "db")]
+    pub store: Option<String>,
     /// The interface language (default: config, then LANG, then ca)
     #[arg(long, global = true, value_enum)]
     pub lang: Option<Lang>,
@@ -112,6 +115,15 @@ pub enum Command {
         #[arg(value_enum, value_name = "contacts|certificates")]
         what: ImportWhat,
         file: PathBuf,
+    },
+    /// Copy a whole store, with its history, into a new one (through the backup format)
+    Migrate {
+        /// The store to copy, e.g. sled:DIR
+        #[arg(long, value_name = "LOCATION")]
+        from: String,
+        /// The new store, e.g. postgresql:///ocsae?host=/var/run/postgresql
+        #[arg(long, value_name = "LOCATION")]
+        to: String,
     },
 }
 

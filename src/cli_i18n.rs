@@ -37,7 +37,11 @@ pub fn language(args: &[OsString], env_lang: Option<Lang>, default_config: Optio
         .or_else(|| {
             let path = flag_value(args, "--config").map(PathBuf::from);
             let path = path.as_deref().or(default_config)?;
-            crate::config::Config::load(path).ok()?.language
+            // The system's file first, the user's over it, as the program reads them.
+            let system = crate::config::system_config_file();
+            crate::config::Config::load_layers(&[&system, path])
+                .ok()?
+                .language
         })
         .or(env_lang)
         .unwrap_or_default()
@@ -48,6 +52,7 @@ pub fn language(args: &[OsString], env_lang: Option<Lang>, default_config: Optio
 fn arg_help(command: &str, arg: &str) -> Option<Msg> {
     Some(match (command, arg) {
         (_, "db") => Msg::cli_db,
+        (_, "store") => Msg::cli_store,
         (_, "lang") => Msg::cli_lang,
         (_, "config") => Msg::cli_config,
         (_, "read_only") => Msg::cli_read_only,
@@ -93,6 +98,8 @@ fn arg_help(command: &str, arg: &str) -> Option<Msg> {
         ("restore", "force") => Msg::cli_force,
         ("import", "what") => Msg::cli_import_what,
         ("import", "file") => Msg::cli_import_file,
+        ("migrate", "from") => Msg::cli_migrate_from,
+        ("migrate", "to") => Msg::cli_migrate_to,
         _ => return None,
     })
 }
@@ -123,6 +130,7 @@ fn command_about(command: &str) -> Option<Msg> {
         "backup" => Msg::cmd_backup,
         "restore" => Msg::cmd_restore,
         "import" => Msg::cmd_import,
+        "migrate" => Msg::cmd_migrate,
         _ => return None,
     })
 }

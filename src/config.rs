@@ -1,4 +1,6 @@
-//! The user's settings: `$XDG_CONFIG_HOME/ocsae/config.toml`, every field optional.
+//! The settings: the system's `/etc/ocsae/config.toml` (the office's, set by its
+//! administrator), then the user's `$XDG_CONFIG_HOME/ocsae/config.toml` over it,
+//! every field optional.
 
 use crate::i18n::Lang;
 use crate::theme::ThemeName;
@@ -33,6 +35,11 @@ pub struct Config {
     pub start_tab: StartTab,
     /// From this month of the year on (1-12), Avui lists the councils not visited yet.
     pub unvisited_from_month: u32,
+    /// Where the store is: a directory, `sled:DIR` or a `postgresql://` address.
+    pub store: Option<String>,
+    /// A shared database holds several offices: `init` makes each see only its
+    /// comarca's records (row-level security).
+    pub multi_office: bool,
 }
 
 /// The tab the dashboard opens on (`start_tab`), by the tab's id.
@@ -78,12 +85,22 @@ impl Default for Config {
             response_days: crate::domain::activity::RESPONSE_DAYS,
             start_tab: StartTab::Today,
             unvisited_from_month: UNVISITED_FROM_MONTH,
+            store: None,
+            multi_office: false,
         }
     }
 }
 
 /// The longest answer term the config takes, in working days (a quarter).
 pub const MAX_RESPONSE_DAYS: u32 = 60;
+
+/// The system's configuration file, read before the user's: `/etc/ocsae/config.toml`,
+/// or the file `OCSAE_SYSTEM_CONFIG` names.
+pub fn system_config_file() -> PathBuf {
+    std::env::var_os("OCSAE_SYSTEM_CONFIG")
+        .filter(|v| !v.is_empty())
+        .map_or_else(|| PathBuf::from("/etc/ocsae/config.toml"), PathBuf::from)
+}
 
 /// A configuration file that cannot be used, with the reason.
 #[derive(Debug, thiserror::Error)]
@@ -136,48 +153,86 @@ impl ConfigError {
 impl Config {
     /// Reads the file if it exists; a missing file means the defaults.
     pub fn load(path: &Path) -> Result<Config, ConfigError> {
-        let text = match std::fs::read_to_string(path) {
-            Ok(text) => text,
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Config::default()),
-            Err(e) => {
-                return Err(ConfigError {
-                    path: path.into(),
-                    problem: ConfigProblem::Io(e),
-                });
-            }
-        };
+        Config::load_layers(&[path])
+    }
+
+    /// Reads each file that exists, each later one's settings over the earlier
+    /// ones' (key bindings action by action). A mistake names its file and line.
+    pub fn load_layers(paths: &[&Path]) -> Result<Config, ConfigError> {
+        let mut merged = toml::Table::new();
+        for path in paths {
+            let text = match std::fs::read_to_string(path) {
+                Ok(text) => text,
+                Err(e) if e.kind() == std::io::ErrorKind::NotFound => continue,
+                Err(e) => {
+                    return Err(ConfigError {
+                        path: path.into(),
+                        problem: ConfigProblem::Io(e),
+                    });
+                }
+            };
+            let fail = |problem| ConfigError {
+                path: path.into(),
+                problem,
+            };
+            // Each file is read alone first, so that its mistakes name its lines.
+            let toml_problem = |text: &str, error| ConfigProblem::Toml {
+                text: text.to_string(),
+                error: Box::new(error),
+            };
+            let alone: Config = toml::from_str(&text).map_err(|e| fail(toml_problem(&text, e)))?;
+            alone.check().map_err(fail)?;
+            let table: toml::Table = toml::from_str(&text).map_err(|e| fail(toml_problem(&text, e)))?;
+            overlay(&mut merged, table);
+        }
+        let last = paths.last().copied().unwrap_or(Path::new(""));
         let fail = |problem| ConfigError {
-            path: path.into(),
+            path: last.into(),
             problem,
         };
-        let config: Config = match toml::from_str(&text) {
-            Ok(config) => config,
-            Err(error) => {
-                return Err(fail(ConfigProblem::Toml {
-                    text,
-                    error: Box::new(error),
-                }));
-            }
-        };
-        if config.time_zone().is_err() {
-            return Err(fail(ConfigProblem::TimeZone(config.time_zone.clone())));
-        }
-        if config.import_max_mb == 0 {
-            return Err(fail(ConfigProblem::ImportMax));
-        }
-        if !(1..=MAX_RESPONSE_DAYS).contains(&config.response_days) {
-            return Err(fail(ConfigProblem::ResponseDays));
-        }
-        if !(1..=12).contains(&config.unvisited_from_month) {
-            return Err(fail(ConfigProblem::UnvisitedMonth));
-        }
+        let config: Config = merged.try_into().map_err(|error| {
+            fail(ConfigProblem::Toml {
+                text: String::new(),
+                error: Box::new(error),
+            })
+        })?;
+        config.check().map_err(fail)?;
         Ok(config)
+    }
+
+    /// What serde cannot check: the time zone, the import limit, the answer term.
+    fn check(&self) -> Result<(), ConfigProblem> {
+        if self.time_zone().is_err() {
+            return Err(ConfigProblem::TimeZone(self.time_zone.clone()));
+        }
+        if self.import_max_mb == 0 {
+            return Err(ConfigProblem::ImportMax);
+        }
+        if !(1..=MAX_RESPONSE_DAYS).contains(&self.response_days) {
+            return Err(ConfigProblem::ResponseDays);
+        }
+        if !(1..=12).contains(&self.unvisited_from_month) {
+            return Err(ConfigProblem::UnvisitedMonth);
+        }
+        Ok(())
     }
 
     pub fn time_zone(&self) -> Result<chrono_tz::Tz, String> {
         self.time_zone
             .parse()
             .map_err(|_| format!("time_zone: unknown time zone {:?}", self.time_zone))
+    }
+}
+
+/// Puts `over`'s settings on `base`; tables (`[keys.*]`) are merged key by key.
+fn overlay(base: &mut toml::Table, over: toml::Table) {
+    for (key, value) in over {
+        match (base.get_mut(&key), value) {
+            (Some(toml::Value::Table(inner)), toml::Value::Table(over)) => overlay(inner, over),
+            (_, value) => {
+                base.insert(key, value);
+            }
+        }
     }
 }
 
@@ -281,5 +336,36 @@ mod tests {
         std::fs::write(&path, "unvisited_from_month = 13\n").unwrap();
         let err = Config::load(&path).unwrap_err().to_string();
         assert!(err.contains("unvisited_from_month"), "{err}");
+    }
+
+    #[test]
+    fn the_users_settings_go_over_the_systems_key_by_key() {
+        let dir = tempfile::tempdir().unwrap();
+        let system = dir.path().join("system.toml");
+        let user = dir.path().join("user.toml");
+        std::fs::write(
+            &system,
+            "store = \"postgresql:///ocsae\"\ncomarca = \"Priorat\"\nlocal_holidays = [\"2026-09-08\"]\n[keys.global]\nquit = [\"x\"]\nhelp = [\"f1\"]\n",
+        )
+        .unwrap();
+        std::fs::write(&user, "comarca = \"Noguera\"\n[keys.global]\nquit = [\"q\"]\n").unwrap();
+        let c = Config::load_layers(&[&system, &user]).unwrap();
+        assert_eq!(c.store.as_deref(), Some("postgresql:///ocsae"), "from the system");
+        assert_eq!(c.comarca, "Noguera", "the user's wins");
+        assert_eq!(c.local_holidays.len(), 1);
+        assert_eq!(c.keys["global"]["quit"], vec!["q".to_string()]);
+        assert_eq!(
+            c.keys["global"]["help"],
+            vec!["f1".to_string()],
+            "kept from the system"
+        );
+        // Without a user file, the system's alone; without either, the defaults.
+        let c = Config::load_layers(&[&system, &dir.path().join("none.toml")]).unwrap();
+        assert_eq!(c.comarca, "Priorat");
+        assert!(!c.multi_office);
+        // A mistake in either names its file.
+        std::fs::write(&system, "multi_office = \"yes\"\n").unwrap();
+        let err = Config::load_layers(&[&system, &user]).unwrap_err();
+        assert_eq!(err.path, system);
     }
 }

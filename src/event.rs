@@ -1,6 +1,7 @@
 //! One input thread and one signal thread (SIGTERM, SIGHUP, and SIGWINCH for
-//! resizes) feed a single channel; the main loop blocks on it, waking only for
-//! input, a signal, or a tick it asked for.
+//! resizes) feed a single channel, and so does a shared store's feed of other
+//! writers' changes; the main loop blocks on it, waking only for input, a
+//! signal, news from the store, or a tick it asked for.
 
 use crossterm::event::{self as ct, KeyEvent};
 use std::sync::mpsc::{self, Receiver, Sender};
@@ -26,6 +27,8 @@ pub enum Input {
     Closed(String),
     /// The certificate requests, read in the background.
     Loaded(Box<crate::store::Result<crate::app::cert_data::CertData>>),
+    /// News from a shared store: other writers' changes, the server lost or back.
+    Store(crate::store::Signal),
 }
 
 /// Starts the input and signal threads; the sender is for other background work.
@@ -107,6 +110,12 @@ fn wait_readable(fd: libc::c_int) -> std::io::Result<()> {
         }
         return Ok(());
     }
+}
+
+/// Has the store send its news (a shared store's other writers, its server lost
+/// and back) to the loop, from its own thread; false if it has none to send.
+pub fn watch_store(store: &dyn crate::store::Store, tx: Sender<Input>) -> bool {
+    store.watch(Box::new(move |signal| tx.send(Input::Store(signal)).is_ok()))
 }
 
 fn spawn_signals(tx: Sender<Input>) -> std::io::Result<()> {

@@ -102,20 +102,23 @@ pub fn run() -> ExitCode {
         }
     }
     tracing::info!(version = env!("CARGO_PKG_VERSION"), "ocsae starts");
-    let config_path = cli
+    let user_config = cli
         .config
         .clone()
         .or_else(|| paths.as_ref().map(|p| p.config_file.clone()));
-    // A file named with --config must be there; the default one is optional.
-    let loaded = match (&cli.config, config_path.as_deref()) {
+    // A file named with --config must be there; the default ones are optional.
+    // The system's file (the office's settings) is read first, the user's over it.
+    let system_config = config::system_config_file();
+    let loaded = match (&cli.config, user_config.as_deref()) {
         (Some(path), _) if !path.exists() => Err(config::ConfigError {
             path: path.clone(),
             problem: config::ConfigProblem::Io(std::io::ErrorKind::NotFound.into()),
         }),
-        (_, path) => path.map(Config::load).transpose(),
+        (_, Some(user)) => Config::load_layers(&[&system_config, user]),
+        (_, None) => Config::load_layers(&[&system_config]),
     };
-    let config = match loaded {
-        Ok(config) => config.unwrap_or_default(),
+    let mut config = match loaded {
+        Ok(config) => config,
         Err(e) => {
             let t = I18n::new(cli.lang.or(env_lang).unwrap_or_default());
             let detail = e.localize(&t);
@@ -137,15 +140,20 @@ pub fn run() -> ExitCode {
         ));
         return ExitCode::from(1);
     }
-    // `--db` is a directory, `sled:DIR`, or (refused for now) a `postgresql://` address.
-    let given = cli.db.as_ref().map(|db| match db.to_str() {
-        Some(text) => store::Location::parse(text),
-        None => store::Location::dir(db),
-    });
-    let Some(db) = given.or_else(|| paths.as_ref().map(|p| store::Location::dir(&p.data_dir))) else {
+    let Some(db) = store_location(&cli, &config, paths.as_ref()) else {
         crate::output::err(format_args!("ocsae: {}", t.t(Msg::err_no_home)));
         return ExitCode::from(1);
     };
+    // A shared store keeps the settings its technicians share (local holidays);
+    // the dashboard reads them from the store it opens.
+    if !matches!(
+        cli.command,
+        None | Some(Command::Init { .. } | Command::Migrate { .. })
+    ) && let Ok(Some(shared)) = store::shared_settings(&db)
+        && !shared.local_holidays.is_empty()
+    {
+        config.local_holidays = shared.local_holidays;
+    }
     let clock: Arc<dyn Clock> = match std::env::var("OCSAE_NOW").ok().filter(|v| !v.is_empty()) {
         Some(text) => match chrono::DateTime::parse_from_rfc3339(&text) {
             Ok(at) => Arc::new(domain::clock::ShiftedClock::starting_at(
@@ -168,6 +176,7 @@ pub fn run() -> ExitCode {
                 | Command::Import { .. }
                 | Command::Restore { .. }
                 | Command::Cert { .. }
+                | Command::Migrate { .. }
                 | Command::Activity { .. }
                 | Command::Training { .. }
         )
@@ -294,6 +303,14 @@ pub fn run() -> ExitCode {
         Some(Command::Import { what, file }) => {
             commands::import(&db, what, &file, &config, &t, clock.as_ref()).map(|()| 0)
         }
+        Some(Command::Migrate { from, to }) => commands::migrate::run(
+            &store::Location::parse(&from),
+            &store::Location::parse(&to),
+            &config,
+            &t,
+            clock.as_ref(),
+        )
+        .map(|()| 0),
     };
     let code = match result {
         Ok(code) => code,
@@ -315,4 +332,23 @@ pub fn run() -> ExitCode {
         true => ExitCode::from(code),
         false => ExitCode::from(1),
     }
+}
+
+/// Where the store is: `--store`, then `--db DIR`, then `OCSAE_STORE`, then the
+/// config's `store`, then the user's data directory. None without a home.
+fn store_location(cli: &Cli, config: &Config, paths: Option<&Paths>) -> Option<store::Location> {
+    if let Some(text) = &cli.store {
+        return Some(store::Location::parse(text));
+    }
+    if let Some(db) = &cli.db {
+        return Some(match db.to_str() {
+            Some(text) => store::Location::parse(text),
+            None => store::Location::dir(db),
+        });
+    }
+    let from_env = std::env::var("OCSAE_STORE").ok().filter(|v| !v.is_empty());
+    if let Some(text) = from_env.or_else(|| config.store.clone()) {
+        return Some(store::Location::parse(&text));
+    }
+    paths.map(|p| store::Location::dir(&p.data_dir))
 }

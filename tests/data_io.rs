@@ -278,6 +278,8 @@ fn municipality_and_rollout_exports_read_back_in_both_formats() {
                 contacts: serde_json::from_str(&r[5]).unwrap(),
                 notes: r[6].into(),
                 subscriber_form_sent_on: (!r[7].is_empty()).then(|| r[7].parse().unwrap()),
+                created_by: Some(r[8].into()),
+                updated_by: Some(r[9].into()),
             }
         })
         .collect();

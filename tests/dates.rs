@@ -73,6 +73,7 @@ fn exported_times_have_no_fractions_of_a_second() {
     let csv = ocsae::io::export::rollout(
         &f.app.data.municipalities,
         &rollouts,
+        &Default::default(),
         chrono_tz::Europe::Madrid,
         ocsae::io::Format::Csv,
     )

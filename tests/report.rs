@@ -384,6 +384,7 @@ fn the_readme_gives_the_columns_e_writes_on_each_tab() {
     let exported = ocsae::io::export::certificates(
         &f.app.data.municipalities,
         &[c],
+        &Default::default(),
         &f.app.data.calendar,
         ocsae::io::Format::Csv,
     )

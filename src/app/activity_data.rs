@@ -76,6 +76,22 @@ impl ActivityData {
         self.recompute(calendar);
     }
 
+    /// Adds, replaces (`Some`) or removes (`None`) many entries with one recompute:
+    /// a colleague's import of thousands reaches the dashboard at once.
+    pub fn put_all(&mut self, changes: Vec<(u64, Option<Activity>)>, calendar: &Calendar) {
+        for (id, change) in changes {
+            match (self.list.binary_search_by_key(&id, |x| x.id), change) {
+                (Ok(i), Some(a)) => self.list[i] = a,
+                (Err(i), Some(a)) => self.list.insert(i, a),
+                (Ok(i), None) => {
+                    self.list.remove(i);
+                }
+                (Err(_), None) => {}
+            }
+        }
+        self.recompute(calendar);
+    }
+
     pub fn remove(&mut self, id: u64, calendar: &Calendar) {
         if let Some(i) = self.index_of(id) {
             self.list.remove(i);

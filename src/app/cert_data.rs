@@ -115,11 +115,27 @@ impl CertData {
     }
 
     pub fn remove(&mut self, id: u64) {
+        self.take_out(id);
+        self.reorder();
+    }
+
+    fn take_out(&mut self, id: u64) {
         let Some(i) = self.index_of(id) else { return };
         self.list.remove(i);
         self.due.remove(i);
         self.folded.remove(i);
         self.ine.remove(i);
+    }
+
+    /// Adds, replaces (Some) and removes (None, by id) many requests in order, and
+    /// recomputes the orders once: a colleague's import of thousands is one sort.
+    pub fn put_all(&mut self, changes: Vec<(u64, Option<CertificateRequest>)>, calendar: &Calendar) {
+        for (id, change) in changes {
+            match change {
+                Some(c) => self.insert(c, calendar),
+                None => self.take_out(id),
+            }
+        }
         self.reorder();
     }
 

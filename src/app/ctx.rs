@@ -63,6 +63,8 @@ pub struct Ctx {
     pub last_height: Cell<u16>,
     /// The terminal width at the last draw: narrow screens show the detail alone.
     pub last_width: Cell<u16>,
+    /// Other writers' changes, and whether the store can be reached.
+    pub live: super::live::Live,
     /// The keymap context of the screen on show, for naming keys that work there.
     pub screen: super::action::Context,
     /// The rows are to be recomputed before the next draw.
@@ -102,6 +104,7 @@ impl Ctx {
             write_error: None,
             last_width: Cell::new(80),
             last_height: Cell::new(24),
+            live: super::live::Live::default(),
             screen: super::action::Context::Municipalities,
             stale: true,
             effects: Vec::new(),

@@ -4,7 +4,6 @@ use super::activity_data::ActivityData;
 use super::cert_data::CertData;
 use crate::domain::calendar::Calendar;
 use crate::domain::catalog::{service_index, services};
-use crate::domain::certificate::CertificateRequest;
 use crate::domain::council_search::{CouncilIndex, Hit, Query};
 use crate::domain::municipality::{IneCode, Municipality};
 use crate::domain::rollout::{Rollout, RolloutStatus, Tally};
@@ -268,25 +267,32 @@ impl Data {
         }
     }
 
-    /// Mirrors edits the store has applied.
+    /// Mirrors edits the store has applied. Requests and activities go in at once, in order.
     pub fn apply(&mut self, edits: &[Edit]) {
         self.generation += 1;
+        let (mut requests, mut activities) = (Vec::new(), Vec::new());
         for edit in edits {
             match (&edit.before, &edit.after) {
                 (_, Some(Record::Municipality(m))) => self.put_municipality(m.clone()),
                 (_, Some(Record::Rollout(r))) => self.put_rollout(r.clone()),
-                (_, Some(Record::Certificate(c))) => self.put_certificate(c.clone()),
-                (_, Some(Record::Activity(a))) => self.activities.put(a.clone(), &self.calendar),
+                (_, Some(Record::Certificate(c))) => requests.push((c.id, Some(c.clone()))),
+                (_, Some(Record::Activity(a))) => activities.push((a.id, Some(a.clone()))),
                 (Some(Record::Municipality(m)), None) => self.remove_municipality(m.ine),
                 (Some(Record::Rollout(r)), None) => {
                     if let (Some(&i), Some(s)) = (self.by_ine.get(&r.ine), service_index(&r.service)) {
                         self.rollout[i][s] = None;
                     }
                 }
-                (Some(Record::Certificate(c)), None) => self.certs.remove(c.id),
-                (Some(Record::Activity(a)), None) => self.activities.remove(a.id, &self.calendar),
+                (Some(Record::Certificate(c)), None) => requests.push((c.id, None)),
+                (Some(Record::Activity(a)), None) => activities.push((a.id, None)),
                 (None, None) => {}
             }
+        }
+        if !requests.is_empty() {
+            self.certs.put_all(requests, &self.calendar);
+        }
+        if !activities.is_empty() {
+            self.activities.put_all(activities, &self.calendar);
         }
         if edits
             .iter()
@@ -363,10 +369,6 @@ impl Data {
         if let (Some(&i), Some(s)) = (self.by_ine.get(&r.ine), service_index(&r.service)) {
             self.rollout[i][s] = Some(r);
         }
-    }
-
-    fn put_certificate(&mut self, c: CertificateRequest) {
-        self.certs.put(c, &self.calendar);
     }
 }
 

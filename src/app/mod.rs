@@ -15,6 +15,7 @@ pub mod councils;
 pub mod ctx;
 pub mod data;
 pub mod effect;
+pub mod live;
 pub mod messages;
 pub mod popup;
 mod saving;
@@ -112,6 +113,9 @@ impl App {
     ) -> crate::store::Result<App> {
         let tz = config.time_zone().unwrap_or(chrono_tz::Europe::Madrid);
         let calendar = crate::domain::calendar::Calendar::catalan(&config.local_holidays, tz);
+        // Read before the records: later changes are mirrored from the history,
+        // those already read again, which leaves them as they are.
+        let seen = store.last_seq()?;
         let mut data = if lazy {
             Data::load_councils(store.as_ref(), calendar)?
         } else {
@@ -125,7 +129,8 @@ impl App {
                 &summary_cache::fingerprint(tz, &config.local_holidays),
             );
         }
-        let ctx = Ctx::new(store, config, I18n::new(lang), keymap, theme, clock, data);
+        let mut ctx = Ctx::new(store, config, I18n::new(lang), keymap, theme, clock, data);
+        ctx.live = live::Live::starting_at(seen);
         let tabs = crate::tabs::all();
         let start = config_start(&tabs, &ctx.config);
         let mut app = App {
@@ -197,6 +202,7 @@ impl App {
                     "certificate requests loaded"
                 );
                 self.ctx.data.set_certificates(certs);
+                self.read_pending_news();
                 self.refresh();
                 self.ctx.save_summary();
             }

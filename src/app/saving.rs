@@ -20,6 +20,9 @@ impl Ctx {
             self.refuse_read_only();
             return None;
         }
+        if self.refuse_offline() {
+            return None;
+        }
         tracing::info!(action = %change.kind, records = change.edits.len(), "change");
         // Earlier changes that did not reach the disk go first, in order.
         self.recover_store();
@@ -34,6 +37,7 @@ impl Ctx {
     pub fn applied(&mut self, result: crate::store::Result<Applied>) -> Option<Applied> {
         match result {
             Ok(applied) => {
+                self.live.made(applied.seq);
                 self.data.apply(&applied.edits);
                 if let Some(run) = applied.bulk {
                     self.mirror_run(run);
@@ -52,7 +56,14 @@ impl Ctx {
             }
             Err(e) => {
                 tracing::error!("not saved: {e}");
-                let text = self.t.f(Msg::not_saved, &[("detail", &e.localize(&self.t))]);
+                let text = self
+                    .t
+                    .f(Msg::not_saved, &[("detail", &e.localize_at(&self.t, self.now()))]);
+                // Someone changed the record meanwhile: their change comes in now,
+                // so that trying again starts from it.
+                if matches!(e, crate::store::StoreError::Conflict { .. }) {
+                    self.catch_up();
+                }
                 self.set_status(StatusKind::Error, text);
                 None
             }

@@ -7,12 +7,15 @@ use super::data::RolloutCell;
 use super::effect::Target;
 use crate::i18n::Msg;
 use crate::i18n::words::{cert_status_short_msg, status_msg};
-use crate::store::{Applied, Edit, Record};
+use crate::store::{Applied, Edit, Record, StoreError};
 
 impl Ctx {
     /// `follow`: select the record, switching tab if needed (not from a popup,
     /// which stays over its own tab).
     pub fn undo_redo(&mut self, undo: bool, follow: bool) {
+        if self.refuse_offline() {
+            return;
+        }
         // Changes not on disk go first: the undo stack is the store's.
         self.recover_store();
         let now = self.now();
@@ -30,6 +33,18 @@ impl Ctx {
                     Msg::nothing_to_redo
                 };
                 self.set_status(StatusKind::Info, self.t.t(msg).to_string());
+            }
+            // Someone changed a record the change touched since: said with who.
+            Err(e @ StoreError::Conflict { .. }) => {
+                tracing::info!("undo or redo refused: {e}");
+                self.catch_up();
+                let detail = e.conflict_words(&self.t, self.now());
+                let msg = if undo {
+                    Msg::undo_refused
+                } else {
+                    Msg::redo_refused
+                };
+                self.set_status(StatusKind::Error, self.t.f(msg, &[("detail", &detail)]));
             }
             Err(e) => {
                 let _ = self.applied(Err(e));

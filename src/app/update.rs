@@ -24,6 +24,9 @@ impl App {
             self.ctx.refuse_read_only();
             return true;
         }
+        if action.is_edit() && self.ctx.refuse_offline() {
+            return true;
+        }
         let needs_certificates =
             matches!(action, Action::Undo | Action::Redo) || self.current_tab().needs_certificates(action);
         if needs_certificates && !self.ctx.data.certs_loaded {

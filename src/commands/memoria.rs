@@ -53,13 +53,14 @@ pub fn run(
     t: &I18n,
 ) -> Outcome {
     let period = given.period(t)?;
+    super::check_output(output, db, t)?;
     let store = open_to_read(db, t)?;
     let stored = |e: StoreError| UserError(e.localize(t));
     let tz = config.time_zone().unwrap_or(chrono_tz::Europe::Madrid);
     let calendar = crate::domain::calendar::Calendar::catalan(&config.local_holidays, tz);
     let councils = store.municipalities().map_err(stored)?;
     let certificates = store.certificates().map_err(stored)?;
-    let (activities, _) = activity_records(store.as_ref(), false).map_err(stored)?;
+    let activities = activity_records(store.as_ref()).map_err(stored)?;
     let history = store.changes_since(0).map_err(stored)?;
     let input = memoria::Input {
         councils: &councils,

@@ -3,7 +3,12 @@
 pub mod activity;
 pub mod cert;
 pub mod memoria;
+pub mod migrate;
+mod restore;
 mod restore_dir;
+
+pub use restore::restore;
+pub(crate) use restore::restore_into;
 
 use crate::UserError;
 use crate::app::summary_cache;
@@ -13,7 +18,7 @@ use crate::domain::clock::Clock;
 use crate::i18n::{I18n, Lang, Msg};
 use crate::io::{self, Format};
 use crate::store::seed::{Scope, resolve_scope, seed};
-use crate::store::{Location, RestoreError, Store, StoreError};
+use crate::store::{Kind, Location, Store, StoreError};
 use crate::{app, keymap, theme, tui};
 use std::path::Path;
 use std::sync::Arc;
@@ -47,7 +52,20 @@ fn say_warnings(t: &I18n) {
 }
 
 fn no_store(db: &Location, t: &I18n) -> UserError {
-    UserError(t.f(Msg::err_no_store, &[("path", db)]))
+    match db {
+        // A database is set up by its administrator, not by the first user.
+        Location::Postgres(_) => UserError(StoreError::NoSchema(db.to_string()).localize(t)),
+        Location::Sled(_) => UserError(t.f(Msg::err_no_store, &[("path", db)])),
+    }
+}
+
+/// An output file is checked before the store is opened: a refused one (inside
+/// the store, not a regular file) leaves the store untouched, not even opened.
+pub(crate) fn check_output(output: Option<&Path>, db: &Location, t: &I18n) -> Outcome {
+    match output {
+        Some(path) => io::output::check_target(path, db.as_dir()).map_err(|e| UserError(e.localize(t))),
+        None => Ok(()),
+    }
 }
 
 /// Opens an existing store to read it only: on a full disk, a copy may be read.
@@ -86,6 +104,7 @@ pub fn init(db: &Location, comarca: &str, config: &Config, t: &I18n, clock: &dyn
     refuse_foreign_dir(db, t)?;
     let store = open_store(db, t)?;
     let count = seed(store.as_ref(), &scope, clock.now()).map_err(|e| UserError(e.localize(t)))?;
+    share_settings(store.as_ref(), config, t)?;
     let tz = config.time_zone().unwrap_or(chrono_tz::Europe::Madrid);
     summary_cache::refresh(store.as_ref(), tz, &config.local_holidays);
     // The comarca by its name: what a loosely typed one was taken for.
@@ -100,6 +119,18 @@ pub fn init(db: &Location, comarca: &str, config: &Config, t: &I18n, clock: &dyn
     Ok(())
 }
 
+/// A shared store keeps what its technicians must agree on: the local holidays
+/// of the administrator's config, and whether several offices share it.
+pub(crate) fn share_settings(store: &dyn Store, config: &Config, t: &I18n) -> Outcome {
+    let settings = crate::store::SharedSettings {
+        local_holidays: config.local_holidays.clone(),
+        multi_office: config.multi_office,
+    };
+    store
+        .share_settings(&settings)
+        .map_err(|e| UserError(e.localize(t)))
+}
+
 pub fn export(
     db: &Location,
     what: ExportWhat,
@@ -108,29 +139,37 @@ pub fn export(
     config: &Config,
     t: &I18n,
 ) -> Outcome {
+    check_output(output, db, t)?;
     let store = open_to_read(db, t)?;
     let fail = |e: io::IoError| UserError(e.localize(t));
     let stored = |e: StoreError| UserError(e.localize(t));
     let tz = config.time_zone().unwrap_or(chrono_tz::Europe::Madrid);
     let councils = store.municipalities().map_err(stored)?;
+    let authors = |kind| store.authors(kind).map_err(stored);
     let bytes = match what {
-        ExportWhat::Municipalities => io::export::municipalities(&councils, format).map_err(fail)?,
+        ExportWhat::Municipalities => {
+            let authors = authors(Kind::Municipality)?;
+            io::export::municipalities(&councils, &authors, format).map_err(fail)?
+        }
         ExportWhat::Rollout => {
             let rollouts = store.rollouts().map_err(stored)?;
-            io::export::rollout(&councils, &rollouts, tz, format).map_err(fail)?
+            let authors = authors(Kind::Rollout)?;
+            io::export::rollout(&councils, &rollouts, &authors, tz, format).map_err(fail)?
         }
         ExportWhat::Certificates => {
             let list = store.certificates().map_err(stored)?;
+            let authors = authors(Kind::Certificate)?;
             let calendar = crate::domain::calendar::Calendar::catalan(&config.local_holidays, tz);
-            io::export::certificates(&councils, &list, &calendar, format).map_err(fail)?
+            io::export::certificates(&councils, &list, &authors, &calendar, format).map_err(fail)?
         }
         ExportWhat::Activity => {
-            let (list, updated_by) = activity_records(store.as_ref(), true).map_err(stored)?;
+            let list = activity_records(store.as_ref()).map_err(stored)?;
+            let authors = authors(Kind::Activity)?;
             let calendar = crate::domain::calendar::Calendar::catalan(&config.local_holidays, tz);
             io::activity_export::activities(
                 &councils,
                 &list,
-                &updated_by,
+                &authors,
                 &calendar,
                 config.response_days,
                 format,
@@ -141,26 +180,18 @@ pub fn export(
     io::output::write_output(output, &bytes, db.as_dir()).map_err(fail)
 }
 
-/// Every activity, by id, and (`authors`) who changed each last, as the history says.
+/// Every activity, by id.
 pub(crate) fn activity_records(
     store: &dyn Store,
-    authors: bool,
-) -> crate::store::Result<(
-    Vec<crate::domain::activity::Activity>,
-    std::collections::HashMap<u64, String>,
-)> {
-    use crate::store::{Kind, Record, RecordId};
+) -> crate::store::Result<Vec<crate::domain::activity::Activity>> {
+    use crate::store::Record;
     let mut list = Vec::new();
-    let mut updated_by = std::collections::HashMap::new();
     for record in store.records(Kind::Activity)? {
         if let Record::Activity(a) = record? {
-            if authors && let Some(last) = store.history(&RecordId::Activity(a.id))?.last() {
-                updated_by.insert(a.id, last.head.user.clone());
-            }
             list.push(a);
         }
     }
-    Ok((list, updated_by))
+    Ok(list)
 }
 
 pub fn import(
@@ -245,6 +276,7 @@ pub fn report(
     t: &I18n,
     clock: &dyn Clock,
 ) -> Outcome {
+    check_output(output, db, t)?;
     let store = open_to_read(db, t)?;
     let stored = |e: StoreError| UserError(e.localize(t));
     let tz = config.time_zone().unwrap_or(chrono_tz::Europe::Madrid);
@@ -254,7 +286,7 @@ pub fn report(
         store.rollouts().map_err(stored)?,
         store.certificates().map_err(stored)?,
     );
-    let (activities, _) = activity_records(store.as_ref(), false).map_err(stored)?;
+    let activities = activity_records(store.as_ref()).map_err(stored)?;
     let input = io::report::ReportInput {
         councils: &councils,
         rollouts: &rollouts,
@@ -275,6 +307,7 @@ pub fn report(
 }
 
 pub fn backup(db: &Location, file: &Path, t: &I18n, clock: &dyn Clock) -> Outcome {
+    check_output(Some(file), db, t)?;
     let store = open_to_read(db, t)?;
     let dump = io::backup::backup(store.as_ref(), db.as_dir(), file, clock.now())
         .map_err(|e| UserError(e.localize(t)))?;
@@ -298,106 +331,6 @@ pub fn backup(db: &Location, file: &Path, t: &I18n, clock: &dyn Clock) -> Outcom
     Ok(())
 }
 
-pub fn restore(db: &Location, file: &Path, force: bool, config: &Config, t: &I18n) -> Outcome {
-    use restore_dir::{Refused, RestoreDir};
-    let Some(dir) = db.as_dir() else {
-        return Err(UserError(StoreError::Unsupported(db.to_string()).localize(t)));
-    };
-    let io_error = |e: std::io::Error| UserError(crate::i18n::system::io_error(t, db, &e));
-    let refused = |e: Refused| match e {
-        Refused::NotAStore => UserError(t.f(Msg::err_restore_not_store, &[("path", db)])),
-        Refused::InUse(e) => UserError(e.localize(t)),
-        Refused::Io(e) => io_error(e),
-    };
-    // Look at the target (and lock it, if it is there: nobody makes a store in it
-    // meanwhile), then read and check the whole file, before touching anything.
-    let mut target = RestoreDir::check(dir).map_err(refused)?;
-    let dump = match io::backup::read(file) {
-        Ok(dump) => dump,
-        Err(e) => {
-            target.undo();
-            return Err(UserError(e.localize(t)));
-        }
-    };
-    if let Err(e) = target.create() {
-        target.undo();
-        return Err(refused(e));
-    }
-    let Some(held) = target.lock() else {
-        return Err(UserError(StoreError::InUse(db.to_string()).localize(t)));
-    };
-    use crate::store::sled::SledStore;
-    let mut aside = None;
-    let opened = match SledStore::open_locked(dir, held) {
-        // A damaged database is what --force is for: it is moved aside, not deleted.
-        Err(StoreError::Damaged { .. }) if force => {
-            let stamp = chrono::Utc::now().format("%Y%m%dT%H%M%S").to_string();
-            let set = SledStore::set_aside(dir, held, &stamp).map_err(|e| UserError(e.localize(t)))?;
-            let opened = SledStore::open_locked(dir, held);
-            match opened {
-                Ok(_) => aside = Some(set),
-                Err(_) => {
-                    if let Err(e) = set.put_back() {
-                        tracing::error!("could not put the damaged database back: {e}");
-                    }
-                }
-            }
-            opened
-        }
-        other => other,
-    };
-    let store: Opened = match opened {
-        Ok(store) => Box::new(store),
-        Err(e) => {
-            // In use (by a program that does not take the directory's lock): what
-            // is there belongs to it.
-            if !matches!(e, StoreError::InUse(_)) {
-                target.undo();
-            }
-            return Err(UserError(e.localize(t)));
-        }
-    };
-    say_warnings(t);
-    if let Err(e) = store.restore(&dump, force) {
-        drop(store);
-        if let Some(set) = aside
-            && let Err(e) = set.put_back()
-        {
-            tracing::error!("could not put the damaged database back: {e}");
-        }
-        target.undo();
-        let text = match e {
-            RestoreError::NotEmpty => t.f(Msg::err_restore_not_empty, &[("path", db)]),
-            RestoreError::Store(e) => e.localize(t),
-            other => t.f(
-                Msg::err_restore_bad,
-                &[("path", &file.display()), ("detail", &other.localize(t, db))],
-            ),
-        };
-        return Err(UserError(text));
-    }
-    let tz = config.time_zone().unwrap_or(chrono_tz::Europe::Madrid);
-    summary_cache::refresh(store.as_ref(), tz, &config.local_holidays);
-    crate::output::out(format_args!(
-        "{}",
-        t.f(
-            Msg::restore_done,
-            &[
-                ("path", db),
-                ("councils", &t.n(Msg::count_councils, dump.municipalities.len())),
-                ("certificates", &t.n(Msg::count_requests, dump.certificates.len()))
-            ]
-        )
-    ));
-    if let Some(set) = aside {
-        crate::output::out(format_args!(
-            "{}",
-            t.f(Msg::restore_damaged_kept, &[("path", &set.path().display())])
-        ));
-    }
-    Ok(())
-}
-
 /// Opens the store for the dashboard, which may change it. A refusal is logged;
 /// one for want of room says how to look at the store all the same.
 fn open_to_work(db: &Location, t: &I18n) -> Outcome<Opened> {
@@ -418,18 +351,20 @@ fn open_to_work(db: &Location, t: &I18n) -> Outcome<Opened> {
 
 pub fn dashboard(
     db: &Location,
-    config: Config,
+    mut config: Config,
     lang: Lang,
     t: &I18n,
     clock: Arc<dyn Clock>,
     read_only: bool,
 ) -> Outcome<u8> {
+    // Asked once: for a shared store, it is a connection.
+    let present = crate::store::exists(db);
     // Looking only: there must be something to look at; nothing is created.
-    if read_only && !crate::store::exists(db) {
+    if read_only && !present {
         return Err(no_store(db, t));
     }
     // Check the comarca before creating anything, so a typo leaves no empty store behind.
-    let first_run = !crate::store::exists(db);
+    let first_run = !present;
     let scope = if first_run {
         let scope = scope_or_error(&config.comarca, t)?;
         refuse_foreign_dir(db, t)?;
@@ -445,6 +380,12 @@ pub fn dashboard(
     let empty = store.is_empty().map_err(|e| UserError(e.localize(t)))?;
     if let Some(scope) = scope.filter(|_| empty) {
         seed(store.as_ref(), &scope, clock.now()).map_err(|e| UserError(e.localize(t)))?;
+    }
+    // A shared store keeps the settings its technicians share (local holidays).
+    if let Ok(Some(shared)) = store.shared_settings()
+        && !shared.local_holidays.is_empty()
+    {
+        config.local_holidays = shared.local_holidays;
     }
     let keymap = keymap::Keymap::new(&config.keys)
         .map_err(|e| UserError(t.f(Msg::err_config, &[("detail", &e.localize(t))])))?;

@@ -1,11 +1,12 @@
 //! `export activity`: every field of the support log under the names the import
 //! reads back, plus `updated_by` (from the history) and the computed `due_at`.
 
-use super::export::{timestamp, to_csv, to_json};
+use super::export::{Authorship, timestamp, to_csv, to_json};
 use super::{Format, IoError};
 use crate::domain::activity::Activity;
 use crate::domain::calendar::Calendar;
 use crate::domain::municipality::{IneCode, Municipality};
+use crate::store::{Authors, RecordId};
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
 
@@ -84,13 +85,14 @@ pub fn councils_cell(a: &Activity) -> String {
 }
 
 impl ActivityOut {
-    /// `updated_by`: who made the last change to it, as the history says.
+    /// `authors`: who logged it and who made the last change to it, as the history
+    /// says; without one, the entry's own `created_by` for both.
     pub fn of(
         a: &Activity,
         names: &HashMap<IneCode, &str>,
         calendar: &Calendar,
         response_days: u32,
-        updated_by: &str,
+        authors: Option<&Authors>,
     ) -> ActivityOut {
         let tz = calendar.tz();
         let name = |ine: IneCode| names.get(&ine).map_or_else(|| ine.to_string(), |n| n.to_string());
@@ -119,7 +121,7 @@ impl ActivityOut {
             due_at: a.due_at(calendar, response_days).map(|t| timestamp(t, tz)),
             minutes: a.minutes,
             follow_up_on: a.follow_up_on,
-            created_by: a.created_by.clone(),
+            created_by: authors.map_or(&a.created_by, |w| &w.created_by).clone(),
             councils: a
                 .councils
                 .iter()
@@ -130,7 +132,7 @@ impl ActivityOut {
                 .collect(),
             services: a.services.clone(),
             hours: a.session_minutes.map(hours),
-            updated_by: updated_by.to_string(),
+            updated_by: authors.map_or(&a.created_by, |w| &w.updated_by).clone(),
         }
     }
 
@@ -201,11 +203,11 @@ pub fn write(records: &[ActivityOut], format: Format) -> Result<Vec<u8>, IoError
     }
 }
 
-/// Every activity, by id; `updated_by` by id, from the history.
+/// Every activity, by id; `created_by` and `updated_by` from the history.
 pub fn activities(
     councils: &[Municipality],
     list: &[Activity],
-    updated_by: &HashMap<u64, String>,
+    authors: &Authorship,
     calendar: &Calendar,
     response_days: u32,
     format: Format,
@@ -214,9 +216,7 @@ pub fn activities(
     let records: Vec<ActivityOut> = list
         .iter()
         .map(|a| {
-            let by = updated_by
-                .get(&a.id)
-                .map_or(a.created_by.as_str(), String::as_str);
+            let by = authors.get(&RecordId::Activity(a.id));
             ActivityOut::of(a, &names, calendar, response_days, by)
         })
         .collect();
@@ -247,7 +247,7 @@ mod tests {
         t.session_minutes = Some(90);
         t.created_by = "anna".into();
         let cal = Calendar::catalan(&[], chrono_tz::Europe::Madrid);
-        let csv = activities(&[], &[t.clone()], &HashMap::new(), &cal, 2, Format::Csv).unwrap();
+        let csv = activities(&[], &[t.clone()], &Authorship::new(), &cal, 2, Format::Csv).unwrap();
         let text = String::from_utf8(csv).unwrap();
         let mut lines = text.trim_start_matches('\u{feff}').lines();
         assert_eq!(
@@ -261,14 +261,14 @@ mod tests {
         );
         let row = lines.next().unwrap();
         assert!(row.contains(",252228:3;250024:2,e-notum;eacat,1.5,anna"), "{row}");
-        let empty = activities(&[], &[], &HashMap::new(), &cal, 2, Format::Csv).unwrap();
+        let empty = activities(&[], &[], &Authorship::new(), &cal, 2, Format::Csv).unwrap();
         assert_eq!(
             String::from_utf8(empty).unwrap(),
             format!("\u{feff}{}\n", FIELDS.join(",")),
             "no entries: the header alone"
         );
         assert!(row.contains(",'=e-NOTUM,"), "the summary is guarded: {row}");
-        let json = activities(&[], &[t], &HashMap::new(), &cal, 2, Format::Json).unwrap();
+        let json = activities(&[], &[t], &Authorship::new(), &cal, 2, Format::Json).unwrap();
         let value: serde_json::Value = serde_json::from_slice(&json).unwrap();
         assert_eq!(value[0]["councils"][1]["attendees"], 2);
         assert_eq!(value[0]["hours"], 1.5);

@@ -4,11 +4,23 @@ use super::{Format, IoError, formula};
 use crate::domain::catalog::services;
 use crate::domain::municipality::{IneCode, Municipality};
 use crate::domain::rollout::Rollout;
+use crate::store::{Authors, RecordId};
 use chrono::NaiveDate;
 use chrono::{DateTime, Utc};
 use chrono_tz::Tz;
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
+
+/// Who created and who last changed each record, from the store's history.
+pub type Authorship = HashMap<RecordId, Authors>;
+
+/// A record's authors as the exports write them: null (an empty CSV cell) for
+/// one that has no history, such as a rollout entry never stored.
+fn authors_of(authors: &Authorship, id: &RecordId) -> (Option<String>, Option<String>) {
+    authors.get(id).map_or((None, None), |a| {
+        (Some(a.created_by.clone()), Some(a.updated_by.clone()))
+    })
+}
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ContactOut {
@@ -28,11 +40,18 @@ pub struct MunicipalityOut {
     pub contacts: Vec<ContactOut>,
     pub notes: String,
     pub subscriber_form_sent_on: Option<NaiveDate>,
+    /// The users who created the record and who changed it last.
+    #[serde(default)]
+    pub created_by: Option<String>,
+    #[serde(default)]
+    pub updated_by: Option<String>,
 }
 
 impl From<&Municipality> for MunicipalityOut {
     fn from(m: &Municipality) -> Self {
         MunicipalityOut {
+            created_by: None,
+            updated_by: None,
             ine_code: m.ine.to_string(),
             name: m.name.clone(),
             comarca: m.comarca.clone(),
@@ -65,10 +84,26 @@ struct MunicipalityCsv<'a> {
     contacts: String,
     notes: &'a str,
     subscriber_form_sent_on: Option<NaiveDate>,
+    created_by: Option<&'a str>,
+    updated_by: Option<&'a str>,
 }
 
-pub fn municipalities(list: &[Municipality], format: Format) -> Result<Vec<u8>, IoError> {
-    let records: Vec<MunicipalityOut> = list.iter().map(MunicipalityOut::from).collect();
+pub fn municipalities(
+    list: &[Municipality],
+    authors: &Authorship,
+    format: Format,
+) -> Result<Vec<u8>, IoError> {
+    let records: Vec<MunicipalityOut> = list
+        .iter()
+        .map(|m| {
+            let (created_by, updated_by) = authors_of(authors, &RecordId::Municipality(m.ine));
+            MunicipalityOut {
+                created_by,
+                updated_by,
+                ..MunicipalityOut::from(m)
+            }
+        })
+        .collect();
     match format {
         Format::Json => to_json(&records),
         Format::Csv => to_csv(records.iter().map(|m| MunicipalityCsv {
@@ -80,6 +115,8 @@ pub fn municipalities(list: &[Municipality], format: Format) -> Result<Vec<u8>, 
             contacts: serde_json::to_string(&m.contacts).unwrap_or_default(),
             notes: &m.notes,
             subscriber_form_sent_on: m.subscriber_form_sent_on,
+            created_by: m.created_by.as_deref(),
+            updated_by: m.updated_by.as_deref(),
         })),
     }
 }
@@ -102,6 +139,10 @@ pub struct RolloutOut {
     /// Why the service is blocked, when it is.
     pub blocked_reason: String,
     pub updated_at: Option<String>,
+    #[serde(default)]
+    pub created_by: Option<String>,
+    #[serde(default)]
+    pub updated_by: Option<String>,
 }
 
 #[derive(Serialize)]
@@ -114,6 +155,8 @@ struct RolloutCsv<'a> {
     notes: &'a str,
     blocked_reason: &'a str,
     updated_at: Option<&'a str>,
+    created_by: Option<&'a str>,
+    updated_by: Option<&'a str>,
 }
 
 /// RFC 3339 with the offset of the office's time zone, to the second: what a
@@ -127,6 +170,7 @@ pub fn timestamp(at: DateTime<Utc>, tz: Tz) -> String {
 pub fn rollout(
     councils: &[Municipality],
     stored: &[Rollout],
+    authors: &Authorship,
     tz: Tz,
     format: Format,
 ) -> Result<Vec<u8>, IoError> {
@@ -143,7 +187,10 @@ pub fn rollout(
                     &pending
                 }
             };
+            let (created_by, updated_by) = authors_of(authors, &RecordId::Rollout(m.ine, service.id.clone()));
             records.push(RolloutOut {
+                created_by,
+                updated_by,
                 ine_code: m.ine.to_string(),
                 municipality: m.name.clone(),
                 service: service.id.clone(),
@@ -178,6 +225,8 @@ pub fn rollout(
             notes: &r.notes,
             blocked_reason: &r.blocked_reason,
             updated_at: r.updated_at.as_deref(),
+            created_by: r.created_by.as_deref(),
+            updated_by: r.updated_by.as_deref(),
         })),
     }
 }
@@ -206,6 +255,10 @@ pub struct CertificateOut {
     /// Why it was rejected or cancelled.
     #[serde(default)]
     pub status_reason: String,
+    #[serde(default)]
+    pub created_by: Option<String>,
+    #[serde(default)]
+    pub updated_by: Option<String>,
 }
 
 impl CertificateOut {
@@ -213,10 +266,14 @@ impl CertificateOut {
         c: &crate::domain::certificate::CertificateRequest,
         municipality: String,
         due: Option<DateTime<Utc>>,
+        authors: &Authorship,
         tz: Tz,
     ) -> CertificateOut {
         let stamp = |t: Option<DateTime<Utc>>| t.map(|t| timestamp(t, tz));
+        let (created_by, updated_by) = authors_of(authors, &RecordId::Certificate(c.id));
         CertificateOut {
+            created_by,
+            updated_by,
             id: c.id,
             ine_code: c.ine.to_string(),
             municipality,
@@ -243,6 +300,7 @@ impl CertificateOut {
 pub fn certificates(
     councils: &[Municipality],
     list: &[crate::domain::certificate::CertificateRequest],
+    authors: &Authorship,
     calendar: &crate::domain::calendar::Calendar,
     format: Format,
 ) -> Result<Vec<u8>, IoError> {
@@ -252,7 +310,7 @@ pub fn certificates(
         .iter()
         .map(|c| {
             let name = names.get(&c.ine).map_or_else(String::new, |n| n.to_string());
-            CertificateOut::from_request(c, name, c.due_at(calendar), tz)
+            CertificateOut::from_request(c, name, c.due_at(calendar), authors, tz)
         })
         .collect();
     match format {

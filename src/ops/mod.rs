@@ -7,6 +7,7 @@ pub mod activity;
 pub mod councils;
 mod error;
 pub mod import;
+pub mod merge;
 pub mod requests;
 pub mod rollout;
 pub mod training;

@@ -1,6 +1,7 @@
 //! What can go wrong with a store, in words a technician can act on. Backends
 //! turn their own errors into these: nothing here names a storage engine.
 
+use super::{ChangeKind, Kind};
 use crate::i18n::{I18n, Msg};
 use chrono::{DateTime, Utc};
 use std::path::PathBuf;
@@ -20,11 +21,31 @@ pub enum StoreError {
     Damaged { location: String, detail: String },
     #[error("the store {0} already holds data")]
     NotEmpty(String),
-    /// Someone changed the record since it was read (who and when, if the backend knows).
+    /// Someone changed the record since it was read: who, when, what change and
+    /// which kind of record, as far as the backend knows.
     #[error("the record changed since it was read; nothing was saved")]
     Conflict {
         by: Option<String>,
         at: Option<DateTime<Utc>>,
+        change: Option<ChangeKind>,
+        kind: Option<Kind>,
+    },
+    /// The store's server cannot be reached; nothing was written.
+    #[error("no connection to the store {location}: {detail}")]
+    Offline { location: String, detail: String },
+    /// The server refused this user (a login, or a table it may not touch).
+    #[error("the store {location} refused this user: {detail}")]
+    Denied { location: String, detail: String },
+    /// A database without ocsae's tables, which this user may not create.
+    #[error("the store {0} is not set up")]
+    NoSchema(String),
+    /// A shared store of an older schema, which this user may not bring up to
+    /// date (its administrator does); nothing was written.
+    #[error("the store {location} has schema version {found}; its administrator brings it up to {current}")]
+    OlderSchema {
+        location: String,
+        found: u32,
+        current: u32,
     },
     #[error("{path}: {source}")]
     Io {
@@ -61,7 +82,17 @@ impl StoreError {
 
     /// A conflict with nothing known of who made it.
     pub fn conflict() -> StoreError {
-        StoreError::Conflict { by: None, at: None }
+        StoreError::Conflict {
+            by: None,
+            at: None,
+            change: None,
+            kind: None,
+        }
+    }
+
+    /// Whether the store could not be reached (rather than refusing the change).
+    pub fn is_offline(&self) -> bool {
+        matches!(self, StoreError::Offline { .. })
     }
 
     fn io_source(&self) -> Option<&std::io::Error> {
@@ -92,6 +123,12 @@ impl StoreError {
 
     /// The message in the user's language.
     pub fn localize(&self, t: &I18n) -> String {
+        self.localize_at(t, Utc::now())
+    }
+
+    /// The message in the user's language, saying how long ago a conflicting
+    /// change was made as seen at `now`.
+    pub fn localize_at(&self, t: &I18n, now: DateTime<Utc>) -> String {
         if let StoreError::NoRoom { needed, free, .. } = self {
             let kb = |bytes: &u64| bytes.div_ceil(1024);
             return t.f(
@@ -116,7 +153,26 @@ impl StoreError {
                 t.f(Msg::err_store_damaged, &[("path", location), ("detail", detail)])
             }
             StoreError::NotEmpty(p) => t.f(Msg::err_store_not_empty, &[("path", p)]),
+            StoreError::Conflict { by: Some(_), .. } => t.f(
+                Msg::err_conflict_retry,
+                &[("detail", &self.conflict_words(t, now))],
+            ),
             StoreError::Conflict { .. } => t.t(Msg::err_store_conflict).to_string(),
+            StoreError::Offline { location, detail } => {
+                t.f(Msg::err_store_offline, &[("path", location), ("detail", detail)])
+            }
+            StoreError::Denied { location, detail } => {
+                t.f(Msg::err_store_denied, &[("path", location), ("detail", detail)])
+            }
+            StoreError::NoSchema(location) => t.f(Msg::err_store_no_schema, &[("path", location)]),
+            StoreError::OlderSchema {
+                location,
+                found,
+                current,
+            } => t.f(
+                Msg::err_store_older,
+                &[("path", location), ("found", found), ("current", current)],
+            ),
             StoreError::Io { path, source } if source.kind() == std::io::ErrorKind::PermissionDenied => {
                 t.f(Msg::err_store_readonly, &[("path", &path.display())])
             }
@@ -127,6 +183,47 @@ impl StoreError {
             StoreError::Stalled(location) => t.f(Msg::err_store_stalled, &[("path", location)]),
             StoreError::NoRoom { .. } => t.t(Msg::err_disk_full).to_string(),
         }
+    }
+}
+
+impl StoreError {
+    /// "marta ha canviat aquesta sol·licitud fa 1 min (estat de la sol·licitud)":
+    /// who changed the record a change was based on, for a conflict.
+    pub fn conflict_words(&self, t: &I18n, now: DateTime<Utc>) -> String {
+        let StoreError::Conflict { by, at, change, kind } = self else {
+            return self.localize_at(t, now);
+        };
+        let record = match kind {
+            Some(Kind::Municipality) => Msg::conflict_this_council,
+            Some(Kind::Rollout) => Msg::conflict_this_rollout,
+            Some(Kind::Certificate) => Msg::conflict_this_request,
+            Some(Kind::Activity) => Msg::conflict_this_activity,
+            None => Msg::conflict_this_record,
+        };
+        let ago = at.map_or_else(String::new, |at| ago(t, now - at));
+        let what = change
+            .as_ref()
+            .map_or_else(String::new, |c| t.t(c.label()).to_string());
+        t.f(
+            Msg::conflict_by,
+            &[
+                ("user", &by.clone().unwrap_or_default()),
+                ("record", &t.t(record)),
+                ("ago", &ago),
+                ("what", &what),
+            ],
+        )
+    }
+}
+
+/// "fa 1 min", "fa 3 h": how long ago, coarsely.
+pub fn ago(t: &I18n, since: chrono::TimeDelta) -> String {
+    let seconds = since.num_seconds().max(0);
+    match seconds {
+        0..60 => t.f(Msg::ago_seconds, &[("n", &seconds)]),
+        60..3600 => t.f(Msg::ago_minutes, &[("n", &(seconds / 60))]),
+        3600..86400 => t.f(Msg::ago_hours, &[("n", &(seconds / 3600))]),
+        _ => t.f(Msg::ago_days, &[("n", &(seconds / 86400))]),
     }
 }
 

@@ -1,7 +1,8 @@
 //! Where records live: the `Store` trait the app and the commands use, and the
 //! neutral types it speaks (`Change`, `Edit`, `Record`, `RecordId`, `Applied`,
 //! the history). Backends live in their own folders and keep their shape to
-//! themselves: `sled/` (a directory, see its module) is the one there is.
+//! themselves: `sled/` (a directory, see its module), the single-user default,
+//! and `postgres/`, the office's shared store.
 //!
 //! A change is built by `ops` from the records as they are, applied here in one
 //! transaction with its history entry, and mirrored by the caller from `Applied`.
@@ -10,15 +11,18 @@ mod change_kind;
 pub mod dump;
 mod error;
 mod location;
+pub mod postgres;
 pub mod seed;
+mod shared;
 pub mod sled;
 mod types;
 
 pub use self::sled::quiet::in_quiet_section;
 pub use change_kind::ChangeKind;
 pub use dump::{Dump, RestoreError};
-pub use error::{Result, StoreError, is_disk_full};
+pub use error::{Result, StoreError, ago, is_disk_full};
 pub use location::Location;
+pub use shared::{Authors, Notify, SharedSettings, Signal};
 pub use types::{
     Applied, BulkRange, Change, Edit, EntryKind, HistoryEntry, HistoryHead, Kind, NEW_ID, Record,
     RecordHistory, RecordId,
@@ -28,6 +32,7 @@ use crate::domain::certificate::CertificateRequest;
 use crate::domain::municipality::Municipality;
 use crate::domain::rollout::Rollout;
 use chrono::{DateTime, Utc};
+use std::collections::HashMap;
 
 /// A store of records with their history. Every change is one transaction with
 /// its history entry; the backend supplies the author (the system user for sled).
@@ -76,6 +81,41 @@ pub trait Store: Send + Sync {
     fn last_seq(&self) -> Result<u64>;
     /// Every entry after `seq`, oldest first: the changes another writer made.
     fn changes_since(&self, seq: u64) -> Result<Vec<Applied>>;
+    /// Who created and who last changed each record of `kind` that has a history.
+    fn authors(&self, kind: Kind) -> Result<HashMap<RecordId, Authors>> {
+        let mut out: HashMap<RecordId, Authors> = HashMap::new();
+        for applied in self.changes_since(0)? {
+            for id in applied
+                .edits
+                .iter()
+                .filter_map(Edit::id)
+                .filter(|id| id.kind() == kind)
+            {
+                out.entry(id)
+                    .or_insert_with(|| Authors {
+                        created_by: applied.user.clone(),
+                        updated_by: String::new(),
+                    })
+                    .updated_by = applied.user.clone();
+            }
+        }
+        Ok(out)
+    }
+
+    /// Starts telling `notify` when other writers change the store, and when its
+    /// server goes away and comes back; false if this store has no other writers.
+    fn watch(&self, _notify: Notify) -> bool {
+        false
+    }
+    /// The settings an office shares, if this store keeps them (a shared one).
+    fn shared_settings(&self) -> Result<Option<SharedSettings>> {
+        Ok(None)
+    }
+    /// Keeps the settings an office shares, where the store is shared; for the
+    /// councils it holds. Nothing for a store of one user.
+    fn share_settings(&self, _settings: &SharedSettings) -> Result<()> {
+        Ok(())
+    }
 
     /// A change too large to hold at once (an import): edits go in by batches,
     /// and nothing is seen or kept unless `commit` succeeds.
@@ -139,12 +179,12 @@ impl Unsaved {
     }
 }
 
-/// True if there is a store at `location` (possibly empty).
+/// True if there is a store at `location` (possibly empty). A server that cannot
+/// be reached counts as holding one: opening it says why it cannot.
 pub fn exists(location: &Location) -> bool {
     match location {
         Location::Sled(dir) => self::sled::SledStore::exists(dir),
-        // Only a connection can tell; opening says it is not supported.
-        Location::Postgres(_) => true,
+        Location::Postgres(url) => self::postgres::PgStore::exists(url),
     }
 }
 
@@ -153,7 +193,7 @@ pub fn exists(location: &Location) -> bool {
 pub fn open(location: &Location) -> Result<Box<dyn Store>> {
     match location {
         Location::Sled(dir) => Ok(Box::new(self::sled::SledStore::open(dir)?)),
-        Location::Postgres(_) => Err(StoreError::Unsupported(location.to_string())),
+        Location::Postgres(url) => Ok(Box::new(self::postgres::PgStore::open(location, url)?)),
     }
 }
 
@@ -162,7 +202,16 @@ pub fn open(location: &Location) -> Result<Box<dyn Store>> {
 pub fn open_to_read(location: &Location) -> Result<Box<dyn Store>> {
     match location {
         Location::Sled(dir) => Ok(Box::new(self::sled::SledStore::open_to_read(dir)?)),
-        Location::Postgres(_) => Err(StoreError::Unsupported(location.to_string())),
+        Location::Postgres(url) => Ok(Box::new(self::postgres::PgStore::open_to_read(location, url)?)),
+    }
+}
+
+/// The settings an office shares, read from its store if it keeps them (a shared
+/// one); None for a store of one user, which is not even opened.
+pub fn shared_settings(location: &Location) -> Result<Option<SharedSettings>> {
+    match location {
+        Location::Sled(_) => Ok(None),
+        Location::Postgres(url) => self::postgres::PgStore::open_to_read(location, url)?.shared_settings(),
     }
 }
 

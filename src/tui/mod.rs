@@ -138,6 +138,10 @@ fn event_loop(
     let test_panic = std::env::var_os("OCSAE_TEST_PANIC").is_some();
     terminal.draw(|frame| crate::views::draw(frame, app))?;
     tracing::debug!("first frame drawn");
+    // Other technicians' changes, on a shared store: never on the keys' path.
+    if crate::event::watch_store(app.store.as_ref(), sender.clone()) {
+        tracing::debug!("watching the store for other writers' changes");
+    }
     // The first frame is up; now read the certificate requests without blocking the keys.
     if let Some(load) = app.certificate_loader() {
         let spawned = std::thread::Builder::new().name("load".into()).spawn(move || {
@@ -184,6 +188,7 @@ fn event_loop(
                     app.certificates_loaded(*result);
                     changed = true;
                 }
+                Input::Store(signal) => changed |= app.store_signal(signal),
                 Input::Signal(signal) => return Ok(128 + signal),
                 Input::Closed(reason) => {
                     tracing::info!(%reason, "the terminal's input ended");

@@ -96,6 +96,12 @@ fn draw_header(frame: &mut Frame, app: &App, area: Rect) {
             theme.warn,
         ));
     }
+    if app.live.offline {
+        spans.push(Span::styled(
+            format!("[{}] ", app.t.t(Msg::offline_badge)),
+            theme.error,
+        ));
+    }
     let unsaved = app.store.unsaved().count();
     if unsaved > 0 {
         spans.push(Span::styled(

@@ -129,6 +129,12 @@ impl Store for FaultyStore {
     fn changes_since(&self, seq: u64) -> Result<Vec<Applied>> {
         self.inner.changes_since(seq)
     }
+    fn authors(&self, kind: Kind) -> Result<std::collections::HashMap<RecordId, ocsae::store::Authors>> {
+        self.inner.authors(kind)
+    }
+    fn watch(&self, notify: ocsae::store::Notify) -> bool {
+        self.inner.watch(notify)
+    }
     fn begin_import(&self, kind: ChangeKind) -> Result<Box<dyn ImportBatch + '_>> {
         Ok(Box::new(FaultyImport {
             store: self,

@@ -4,6 +4,7 @@
 pub mod avui;
 pub mod cli;
 pub mod faulty;
+pub mod pg;
 pub mod pty;
 
 use chrono::{DateTime, Utc};

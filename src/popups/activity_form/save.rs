@@ -45,6 +45,7 @@ pub fn save(form: &mut ActivityForm, ctx: &mut Ctx) -> PopupOutcome {
     let now = ctx.now();
     let user = ctx.store.user().to_string();
     let kind = after.kind;
+    let mine = after.clone();
     let change = match &form.editing {
         Some(before) => ops::activity::edit(before, after, now, &ctx.data),
         None => ops::activity::log(after, now, now, &user, &ctx.data).map(Some),
@@ -61,6 +62,7 @@ pub fn save(form: &mut ActivityForm, ctx: &mut Ctx) -> PopupOutcome {
         Ok(Some(change)) => change,
     };
     let Some(applied) = ctx.commit(change) else {
+        rebase(form, ctx, &mine);
         return PopupOutcome::Keep;
     };
     let Some(saved) = applied.edits.iter().find_map(|e| match &e.after {
@@ -81,6 +83,32 @@ pub fn save(form: &mut ActivityForm, ctx: &mut Ctx) -> PopupOutcome {
         return PopupOutcome::Replace(Box::new(prompt));
     }
     PopupOutcome::Close
+}
+
+/// Someone else changed the entry while it was being edited (the save was refused,
+/// saying who): the form now edits their version with what was typed over it, so
+/// that saving again keeps both and overwrites nothing unseen.
+fn rebase(form: &mut ActivityForm, ctx: &Ctx, mine: &Activity) {
+    let Some(base) = form.editing.clone() else {
+        return;
+    };
+    let Some(theirs) = ctx.data.activities.get(base.id).cloned() else {
+        return;
+    };
+    if theirs == base {
+        return;
+    }
+    // What the form made of the entry as opened: a field is "typed" only if it
+    // differs from that (the form keeps times to the minute, say).
+    let opened = ActivityForm::edit(ctx, &base).build(ctx).unwrap_or(base);
+    let merged = ops::merge::three_way(&opened, mine, &theirs).unwrap_or_else(|| mine.clone());
+    let mut rebased = ActivityForm::edit(ctx, &merged);
+    rebased.editing = Some(theirs.clone());
+    rebased.focus = form.focus;
+    rebased.reveal = form.reveal;
+    // Still what was typed, not what is stored: Esc asks before dropping it.
+    rebased.initial = ActivityForm::edit(ctx, &theirs).initial;
+    *form = rebased;
 }
 
 /// "Desat #12: termini 01/12/2026 24:00." and its like.

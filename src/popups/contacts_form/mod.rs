@@ -260,13 +260,14 @@ impl Popup for ContactsForm {
         match self.handle_key(&key) {
             FormOutcome::Close => return PopupOutcome::Close,
             FormOutcome::Save => match self.result() {
-                Ok(after) => match ops::councils::edit_contacts(&self.original, after) {
+                Ok(after) => match ops::councils::edit_contacts(&self.original, after.clone()) {
                     // Nothing changed: the form closes, as saved.
                     Ok(None) => return PopupOutcome::Close,
                     Ok(Some(change)) => {
                         if save_contacts(ctx, &self.original, change) {
                             return PopupOutcome::Close;
                         }
+                        self.rebase(ctx, &after);
                     }
                     Err(rule) => self.error = Some(FormError::of(&rule)),
                 },
@@ -295,6 +296,26 @@ impl Popup for ContactsForm {
 
     fn hints(&self) -> Hints {
         Hints::Fixed(Msg::hints_form)
+    }
+}
+
+impl ContactsForm {
+    /// Someone else changed the council while the form was open (the save was
+    /// refused, saying who): the form now edits their version with what was
+    /// typed over it, so saving again keeps both.
+    fn rebase(&mut self, ctx: &Ctx, mine: &Municipality) {
+        let Some(&i) = ctx.data.by_ine.get(&self.original.ine) else {
+            return;
+        };
+        let theirs = &ctx.data.municipalities[i];
+        if *theirs == self.original {
+            return;
+        }
+        let merged = ops::merge::three_way(&self.original, mine, theirs).unwrap_or_else(|| mine.clone());
+        let focus = self.focus;
+        *self = ContactsForm::new(&merged);
+        self.original = theirs.clone();
+        self.focus = focus.min(self.field_count() - 1);
     }
 }
 

@@ -22,6 +22,7 @@ pub fn save_request(form: &mut RequestForm, ctx: &mut Ctx) -> bool {
         }
     };
     let now = ctx.now();
+    let mine = after.clone();
     let change = match &form.editing {
         Some(before) => ops::requests::edit_request(before, after, now),
         None => ops::requests::file_request(after, now).map(Some),
@@ -35,9 +36,32 @@ pub fn save_request(form: &mut RequestForm, ctx: &mut Ctx) -> bool {
                 show_saved(ctx, &applied.edits);
                 return true;
             }
+            rebase(form, ctx, &mine);
         }
     }
     false
+}
+
+/// Someone else changed the request while it was being edited (the save was
+/// refused, saying who): the form now edits their version, with what was typed
+/// over it, so that saving again keeps both and overwrites nothing unseen.
+fn rebase(form: &mut RequestForm, ctx: &Ctx, mine: &CertificateRequest) {
+    let Some(base) = form.editing.clone() else {
+        return;
+    };
+    let Some(theirs) = ctx.data.certs.get(base.id).cloned() else {
+        return;
+    };
+    if theirs == base {
+        return;
+    }
+    let merged = ops::merge::three_way(&base, mine, &theirs).unwrap_or_else(|| mine.clone());
+    let mut rebased = RequestForm::edit(&ctx.data, &merged, ctx.tz);
+    rebased.editing = Some(theirs.clone());
+    rebased.focus = form.focus;
+    // Still what was typed, not what is stored: Esc asks before dropping it.
+    rebased.initial = RequestForm::edit(&ctx.data, &theirs, ctx.tz).initial;
+    *form = rebased;
 }
 
 /// After filing or editing: the queue with the request selected (its id is the

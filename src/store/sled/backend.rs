@@ -72,6 +72,10 @@ impl Store for SledStore {
         self.applied_after(seq)
     }
 
+    fn authors(&self, kind: Kind) -> Result<std::collections::HashMap<RecordId, crate::store::Authors>> {
+        self.record_authors(kind)
+    }
+
     fn begin_import(&self, kind: ChangeKind) -> Result<Box<dyn ImportBatch + '_>> {
         Ok(Box::new(SledImport::begin(self, kind)?))
     }

@@ -6,6 +6,7 @@
 //! refused without a single write), `acknowledged` (see `recovery`), `sled/`, and
 //! `backups/` (taken before migrations).
 
+mod authors;
 mod backend;
 mod backup;
 mod bulk;

@@ -15,7 +15,7 @@ use crate::io::activity_export::{ActivityOut, write};
 use crate::popups::activity_detail::ActivityDetail;
 use crate::popups::activity_form::ActivityForm;
 use crate::popups::prompt::{Prompt, PromptKind};
-use crate::store::RecordId;
+use crate::store::{Kind, RecordId};
 use std::collections::HashMap;
 
 pub fn update(tab: &mut ActivityTab, action: Action, ctx: &mut Ctx) -> Outcome {
@@ -82,15 +82,13 @@ pub fn csv(tab: &ActivityTab, ctx: &Ctx) -> Result<Vec<u8>, crate::io::IoError> 
         .map(|m| (m.ine, m.name.as_str()))
         .collect();
     let data = &ctx.data.activities;
+    let authors = ctx.store.authors(Kind::Activity).unwrap_or_default();
     let records: Vec<ActivityOut> = tab
         .rows
         .iter()
         .map(|&i| {
             let a = &data.list[i];
-            let history = ctx.store.history(&RecordId::Activity(a.id)).unwrap_or_default();
-            let by = history
-                .last()
-                .map_or(a.created_by.as_str(), |h| h.head.user.as_str());
+            let by = authors.get(&RecordId::Activity(a.id));
             ActivityOut::of(a, &names, &ctx.data.calendar, data.response_days, by)
         })
         .collect();

@@ -130,9 +130,20 @@ fn open_request(tab: &CertificatesTab, ctx: &mut Ctx) -> Outcome {
 
 pub fn csv(tab: &CertificatesTab, ctx: &Ctx) -> Result<Vec<u8>, crate::io::IoError> {
     let certs = &ctx.data.certs;
+    // The columns of `export certificates`, authors included, read from the store.
+    let authors = ctx
+        .store
+        .authors(crate::store::Kind::Certificate)
+        .map_err(crate::io::IoError::Store)?;
     to_csv(tab.rows.iter().map(|&i| {
         let c = &certs.list[i];
-        CertificateOut::from_request(c, ctx.data.council_name(c.ine), certs.deadline(i), ctx.tz)
+        CertificateOut::from_request(
+            c,
+            ctx.data.council_name(c.ine),
+            certs.deadline(i),
+            &authors,
+            ctx.tz,
+        )
     }))
 }
 

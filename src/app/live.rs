@@ -1,0 +1,159 @@
+//! Other technicians' changes to a shared store, shown as they happen: the
+//! store's feed says something changed, `changes_since` brings the entries, the
+//! records in memory follow (selections stay on their records, as they hold
+//! identities), and the status bar says who changed what. While the server
+//! cannot be reached, the last state stays on screen, marked, and edits are
+//! refused; once it is back, what changed meanwhile is read.
+
+use super::App;
+use super::ctx::{Ctx, StatusKind};
+use crate::i18n::Msg;
+use crate::store::{Applied, Signal};
+use std::collections::BTreeSet;
+
+#[derive(Debug, Default)]
+pub struct Live {
+    /// The newest history entry the records in memory include.
+    pub seen: u64,
+    /// Entries this dashboard made (mirrored when made): the feed brings them again.
+    own: BTreeSet<u64>,
+    /// The store's server cannot be reached.
+    pub offline: bool,
+    /// News came while the requests were still loading: read once they are.
+    pending: bool,
+}
+
+impl Live {
+    pub fn starting_at(seen: u64) -> Live {
+        Live {
+            seen,
+            ..Live::default()
+        }
+    }
+
+    /// A change this dashboard applied.
+    pub fn made(&mut self, seq: u64) {
+        self.own.insert(seq);
+    }
+
+    /// Whether announced entries are all this dashboard's own, already mirrored:
+    /// nothing to read (the entries of others are announced too, in order).
+    fn all_mine(&self, seqs: &[u64]) -> bool {
+        !seqs.is_empty() && seqs.iter().all(|s| self.own.contains(s))
+    }
+}
+
+impl Ctx {
+    /// Reads the entries after the last one seen and mirrors the other writers'
+    /// ones; says in the status bar who changed what. True if anything changed.
+    pub fn catch_up(&mut self) -> bool {
+        if !self.data.certs_loaded {
+            // The requests being read would be replaced by the loader's list.
+            self.live.pending = true;
+            return false;
+        }
+        // Read the history only past the newest entry: on sled, a range read can
+        // bring a large entry (an import's) into memory for nothing.
+        match self.store.last_seq() {
+            Ok(last) if last <= self.live.seen => return false,
+            Ok(_) => {}
+            Err(e) => {
+                tracing::warn!("could not read the newest change: {e}");
+                return false;
+            }
+        }
+        let changes = match self.store.changes_since(self.live.seen) {
+            Ok(changes) => changes,
+            Err(e) => {
+                tracing::warn!("could not read the changes since {}: {e}", self.live.seen);
+                return false;
+            }
+        };
+        let mut theirs: Vec<Applied> = Vec::new();
+        for applied in changes {
+            self.live.seen = self.live.seen.max(applied.seq);
+            if self.live.own.remove(&applied.seq) {
+                continue;
+            }
+            self.data.apply(&applied.edits);
+            theirs.push(applied);
+        }
+        self.live.own.retain(|&seq| seq > self.live.seen);
+        let Some(last) = theirs.last() else {
+            return false;
+        };
+        tracing::info!(changes = theirs.len(), "changes made elsewhere");
+        self.refresh_rows();
+        let text = self.news(last, theirs.len() - 1);
+        self.set_status(StatusKind::Info, text);
+        true
+    }
+
+    /// "marta: nova sol·licitud · #12 Maria Puig (i 2 canvis més)".
+    fn news(&self, last: &Applied, more: usize) -> String {
+        let what = self.t.t(last.change.label()).to_string();
+        let record = last
+            .edits
+            .iter()
+            .find_map(|e| e.after.as_ref().or(e.before.as_ref()))
+            .map(|r| self.record_name(r))
+            .unwrap_or_default();
+        let args: [(&str, &dyn std::fmt::Display); 4] = [
+            ("user", &last.user),
+            ("what", &what),
+            ("record", &record),
+            ("n", &more),
+        ];
+        match more {
+            0 => self.t.f(Msg::live_changed, &args),
+            _ => self.t.f(Msg::live_changed_more, &args),
+        }
+    }
+
+    /// Edits are refused while the store cannot be reached: true if so (and said).
+    pub fn refuse_offline(&mut self) -> bool {
+        if self.live.offline {
+            self.set_status(StatusKind::Error, self.t.t(Msg::offline_refused).to_string());
+        }
+        self.live.offline
+    }
+}
+
+impl App {
+    /// What the store's feed says: news to read, the server gone, or back.
+    pub fn store_signal(&mut self, signal: Signal) -> bool {
+        match signal {
+            Signal::Changed(seqs) if self.ctx.live.all_mine(&seqs) => false,
+            Signal::Changed(_) => {
+                let changed = self.ctx.catch_up();
+                self.settle();
+                changed
+            }
+            Signal::Lost(detail) => {
+                tracing::warn!("the store cannot be reached: {detail}");
+                self.ctx.live.offline = true;
+                let text = self.ctx.t.f(Msg::offline_status, &[("detail", &detail)]);
+                self.ctx.set_status(StatusKind::Error, text);
+                true
+            }
+            Signal::Back => {
+                tracing::info!("the store can be reached again");
+                self.ctx.live.offline = false;
+                self.ctx.status = None;
+                if !self.ctx.catch_up() {
+                    let text = self.ctx.t.t(Msg::online_again).to_string();
+                    self.ctx.set_status(StatusKind::Info, text);
+                }
+                self.settle();
+                true
+            }
+        }
+    }
+
+    /// After the requests were loaded: the news that came meanwhile, and any
+    /// change made before the feed started.
+    pub(super) fn read_pending_news(&mut self) {
+        self.ctx.live.pending = false;
+        self.ctx.catch_up();
+    }
+}

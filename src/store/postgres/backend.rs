@@ -1,0 +1,195 @@
+//! The `Store` trait over PostgreSQL.
+
+use super::commit::StackMove;
+use super::records::Pages;
+use super::{PgStore, pg_error, watch};
+use crate::store::{
+    Applied, Authors, Change, ChangeKind, Dump, Edit, EntryKind, ImportBatch, Kind, Location, Notify, Record,
+    RecordHistory, RecordId, RestoreError, Result, SharedSettings, Store,
+};
+use chrono::{DateTime, NaiveDate, Utc};
+use std::collections::HashMap;
+
+impl Store for PgStore {
+    fn location(&self) -> &Location {
+        &self.location
+    }
+
+    fn user(&self) -> &str {
+        &self.user
+    }
+
+    fn is_empty(&self) -> Result<bool> {
+        self.read(|c| {
+            let holds: bool = c
+                .query_one(
+                    "SELECT EXISTS (SELECT FROM ocsae.municipality) OR EXISTS (SELECT FROM ocsae.rollout) \
+                     OR EXISTS (SELECT FROM ocsae.certificate) OR EXISTS (SELECT FROM ocsae.activity)",
+                    &[],
+                )
+                .map_err(pg_error)?
+                .get(0);
+            Ok(!holds)
+        })
+    }
+
+    fn records(&self, kind: Kind) -> Result<Box<dyn Iterator<Item = Result<Record>> + '_>> {
+        Ok(Box::new(Pages::new(self, kind)?))
+    }
+
+    fn apply(&self, change: Change, at: DateTime<Utc>) -> Result<Applied> {
+        let stacks = match change.undoable {
+            true => StackMove::Do,
+            false => StackMove::Keep,
+        };
+        self.commit(EntryKind::Do, change.kind, change.edits, at, stacks)
+    }
+
+    fn undo(&self, at: DateTime<Utc>) -> Result<Option<Applied>> {
+        self.step(true, at)
+    }
+
+    fn redo(&self, at: DateTime<Utc>) -> Result<Option<Applied>> {
+        self.step(false, at)
+    }
+
+    fn history(&self, id: &RecordId) -> Result<Vec<RecordHistory>> {
+        self.record_history(id)
+    }
+
+    fn last_seq(&self) -> Result<u64> {
+        self.newest()
+    }
+
+    fn changes_since(&self, seq: u64) -> Result<Vec<Applied>> {
+        self.applied_after(seq)
+    }
+
+    fn authors(&self, kind: Kind) -> Result<HashMap<RecordId, Authors>> {
+        self.record_authors(kind)
+    }
+
+    fn begin_import(&self, kind: ChangeKind) -> Result<Box<dyn ImportBatch + '_>> {
+        Ok(Box::new(PgImport {
+            store: self,
+            kind,
+            edits: Vec::new(),
+        }))
+    }
+
+    fn dump(&self, now: DateTime<Utc>) -> Result<Dump> {
+        self.dump_all(now)
+    }
+
+    fn restore(&self, dump: &Dump, force: bool) -> Result<(), RestoreError> {
+        self.restore_all(dump, force)
+    }
+
+    /// Each user's own, in the database: a dashboard on any machine finds it.
+    fn read_cache(&self, name: &str) -> Option<String> {
+        self.read(|c| {
+            c.query_opt(
+                "SELECT body FROM ocsae.cache WHERE author = session_user AND name = $1",
+                &[&name],
+            )
+            .map_err(pg_error)
+        })
+        .ok()
+        .flatten()
+        .map(|row| row.get(0))
+    }
+
+    fn write_cache(&self, name: &str, text: &str) {
+        let written = self.write(|c, _| {
+            c.execute(
+                "INSERT INTO ocsae.cache (name, body) VALUES ($1, $2) \
+                 ON CONFLICT (author, name) DO UPDATE SET body = EXCLUDED.body",
+                &[&name, &text],
+            )
+            .map_err(pg_error)
+        });
+        if let Err(e) = written {
+            tracing::warn!("could not keep the {name} cache: {e}");
+        }
+    }
+
+    fn watch(&self, notify: Notify) -> bool {
+        watch::spawn(self.target.clone(), notify)
+    }
+
+    fn shared_settings(&self) -> Result<Option<SharedSettings>> {
+        self.read(|c| {
+            let days: Vec<NaiveDate> = c
+                .query("SELECT DISTINCT day FROM ocsae.local_holiday ORDER BY day", &[])
+                .map_err(pg_error)?
+                .iter()
+                .map(|r| r.get(0))
+                .collect();
+            let multi: Option<String> = c
+                .query_opt("SELECT value FROM ocsae.meta WHERE key = 'multi_office'", &[])
+                .map_err(pg_error)?
+                .map(|r| r.get(0));
+            Ok(Some(SharedSettings {
+                local_holidays: days,
+                multi_office: multi.as_deref() == Some("true"),
+            }))
+        })
+    }
+
+    /// The holidays go to each comarca the store holds; several offices turn on
+    /// the row-level security that keeps each to its own comarca.
+    fn share_settings(&self, settings: &SharedSettings) -> Result<()> {
+        self.write(|c, _| {
+            let mut tx = c.transaction().map_err(pg_error)?;
+            tx.execute(
+                "INSERT INTO ocsae.local_holiday (comarca, day) \
+                 SELECT m.comarca, d FROM (SELECT DISTINCT comarca FROM ocsae.municipality) m, unnest($1::date[]) AS d \
+                 ON CONFLICT DO NOTHING",
+                &[&settings.local_holidays],
+            )
+            .map_err(pg_error)?;
+            tx.execute(
+                "INSERT INTO ocsae.meta (key, value) VALUES ('multi_office', $1) \
+                 ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value",
+                &[&settings.multi_office.to_string()],
+            )
+            .map_err(pg_error)?;
+            let switch = match settings.multi_office {
+                true => "ENABLE",
+                false => "DISABLE",
+            };
+            for table in [
+                "municipality",
+                "rollout",
+                "certificate",
+                "activity",
+                "history",
+                "history_edit",
+                "local_holiday",
+            ] {
+                tx.batch_execute(&format!("ALTER TABLE ocsae.{table} {switch} ROW LEVEL SECURITY"))
+                    .map_err(pg_error)?;
+            }
+            tx.commit().map_err(pg_error)
+        })
+    }
+}
+
+/// An import: the batches are kept and written as one change at `commit`.
+struct PgImport<'a> {
+    store: &'a PgStore,
+    kind: ChangeKind,
+    edits: Vec<Edit>,
+}
+
+impl ImportBatch for PgImport<'_> {
+    fn append(&mut self, edits: Vec<Edit>) -> Result<()> {
+        self.edits.extend(edits);
+        Ok(())
+    }
+
+    fn commit(self: Box<Self>, at: DateTime<Utc>) -> Result<Applied> {
+        self.store
+            .commit(EntryKind::Do, self.kind, self.edits, at, StackMove::Do)
+    }
+}

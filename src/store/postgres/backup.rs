@@ -1,0 +1,275 @@
+//! The dump of a shared store and its restore, in the backup format sled uses:
+//! the file is checked whole, then written in one transaction. The authors in
+//! the history are the dump's, which only the schema's owner may write.
+
+use super::commit::{Stacks, WRITE_LOCK, entry_kind_columns, insert_edits};
+use super::history::entries_after;
+use super::{PgStore, damaged, pg_error, records::PAGE, tables};
+use crate::domain::municipality::IneCode;
+use crate::store::dump::{DUMP_FORMAT, DUMP_VERSION, Dump, HistoryItem, RestoreError, UserStacks};
+use crate::store::{HistoryEntry, Kind, Record, RecordId, Result, StoreError};
+use chrono::{DateTime, Utc};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+
+/// The records' version a dump carries: sled's schema, whose records they are.
+pub(super) fn records_version() -> u32 {
+    crate::store::sled::schema::CURRENT
+}
+
+/// The oldest records' version whose backups restore here (later ones only added kinds).
+fn oldest_backup() -> u32 {
+    crate::store::sled::schema::OLDEST_BACKUP
+}
+
+/// The id a numbered kind's next record gets: past its sequence and past every
+/// stored record of the kind (as sled counts).
+fn next_id_sql(kind: Kind) -> Option<String> {
+    let sequence = tables::sequence(kind)?;
+    Some(format!(
+        "SELECT greatest((SELECT CASE WHEN is_called THEN last_value + 1 ELSE last_value END FROM {sequence}), \
+                         (SELECT coalesce(max(id), 0) + 1 FROM {}))",
+        tables::table(kind)
+    ))
+}
+
+impl PgStore {
+    /// Everything, read in one snapshot: records, history, counters and stacks as
+    /// they were at one moment, whatever other technicians commit meanwhile.
+    pub(super) fn dump_all(&self, now: DateTime<Utc>) -> Result<Dump> {
+        let location = self.name();
+        self.read(|c| {
+            let mut tx = c
+                .build_transaction()
+                .isolation_level(postgres::IsolationLevel::RepeatableRead)
+                .read_only(true)
+                .start()
+                .map_err(pg_error)?;
+            let history = entries_after(&mut tx, &location, 0)?
+                .into_iter()
+                .map(|a| HistoryItem {
+                    seq: a.seq,
+                    entry: HistoryEntry {
+                        at: a.at,
+                        user: a.user,
+                        kind: a.kind,
+                        change: a.change,
+                        edits: a.edits,
+                    },
+                })
+                .collect();
+            let mut next_id = |kind| -> Result<u64> {
+                let sql = next_id_sql(kind).unwrap_or_default();
+                Ok(tx.query_one(sql.as_str(), &[]).map_err(pg_error)?.get::<_, i64>(0) as u64)
+            };
+            let (next_certificate_id, next_activity_id) = (next_id(Kind::Certificate)?, next_id(Kind::Activity)?);
+            let row = tx
+                .query_one(
+                    "SELECT (SELECT CASE WHEN is_called THEN last_value + 1 ELSE last_value END FROM ocsae.history_seq), \
+                            (SELECT coalesce(max(seq), 0) + 1 FROM ocsae.history)",
+                    &[],
+                )
+                .map_err(pg_error)?;
+            let next_history_seq = row.get::<_, i64>(0).max(row.get(1)) as u64;
+            let mut stacks = BTreeMap::new();
+            for row in tx
+                .query("SELECT author, undo, redo FROM ocsae.stacks ORDER BY author", &[])
+                .map_err(pg_error)?
+            {
+                let undo: Vec<i64> = row.get(1);
+                let redo: Vec<i64> = row.get(2);
+                stacks.insert(
+                    row.get::<_, String>(0),
+                    UserStacks {
+                        undo: undo.into_iter().map(|s| s as u64).collect(),
+                        redo: redo.into_iter().map(|s| s as u64).collect(),
+                    },
+                );
+            }
+            let mut dump = Dump {
+                format: DUMP_FORMAT.into(),
+                format_version: DUMP_VERSION,
+                schema_version: records_version(),
+                created_at: now,
+                municipalities: Vec::new(),
+                rollout: Vec::new(),
+                certificates: Vec::new(),
+                activities: Vec::new(),
+                history,
+                next_certificate_id,
+                next_activity_id,
+                next_history_seq,
+                undo: Vec::new(),
+                redo: Vec::new(),
+                stacks,
+            };
+            for kind in Kind::ALL {
+                // Page by page in key order, as `records` reads them.
+                let mut after: Option<RecordId> = None;
+                loop {
+                    let rows = tables::page(&mut tx, kind, after.as_ref(), PAGE).map_err(pg_error)?;
+                    for row in &rows {
+                        match tables::from_row(kind, row, 0).map_err(|e| damaged(&location, e))? {
+                            Some(record) => {
+                                after = Some(record.id());
+                                dump.push(record);
+                            }
+                            None => return Err(damaged(&location, "a record is null")),
+                        }
+                    }
+                    if (rows.len() as i64) < PAGE {
+                        break;
+                    }
+                }
+            }
+            tx.commit().map_err(pg_error)?;
+            Ok(dump)
+        })
+    }
+
+    /// Replaces the store's content with the dump's, in one transaction. A store
+    /// that holds records or history is refused unless `force`.
+    pub(super) fn restore_all(&self, dump: &Dump, force: bool) -> std::result::Result<(), RestoreError> {
+        dump.check(records_version(), oldest_backup())?;
+        let comarques: HashMap<IneCode, &str> = dump
+            .municipalities
+            .iter()
+            .map(|m| (m.ine, m.comarca.as_str()))
+            .collect();
+        let comarca_of = |record: &Record| comarques.get(&tables::ine_of(record)).copied().unwrap_or("");
+        let stacks = stacks_to_restore(dump);
+        self.write(|client, st| {
+            let mut tx = client.transaction().map_err(pg_error)?;
+            tx.execute("SELECT pg_advisory_xact_lock($1)", &[&WRITE_LOCK])
+                .map_err(pg_error)?;
+            let holds: bool = tx
+                .query_one(
+                    "SELECT EXISTS (SELECT FROM ocsae.municipality) OR EXISTS (SELECT FROM ocsae.rollout) \
+                     OR EXISTS (SELECT FROM ocsae.certificate) OR EXISTS (SELECT FROM ocsae.activity) \
+                     OR EXISTS (SELECT FROM ocsae.history)",
+                    &[],
+                )
+                .map_err(pg_error)?
+                .get(0);
+            if holds && !force {
+                return Err(StoreError::NotEmpty(String::new()));
+            }
+            tx.batch_execute(
+                "TRUNCATE ocsae.history_edit, ocsae.history, ocsae.activity, ocsae.certificate, \
+                 ocsae.rollout, ocsae.municipality, ocsae.stacks, ocsae.cache",
+            )
+            .map_err(pg_error)?;
+            let records: Vec<Record> = dump.records().collect();
+            for kind in Kind::ALL {
+                let rows: Vec<(&Record, &str)> = records
+                    .iter()
+                    .filter(|r| r.kind() == kind)
+                    .map(|r| (r, comarca_of(r)))
+                    .collect();
+                if !rows.is_empty() {
+                    tables::upsert(&mut tx, st, kind, &rows).map_err(pg_error)?;
+                }
+            }
+            for item in &dump.history {
+                let entry = &item.entry;
+                let edit_comarques: Vec<String> = entry
+                    .edits
+                    .iter()
+                    .map(|e| e.record().map(comarca_of).unwrap_or_default().to_string())
+                    .collect();
+                let touched: Vec<&String> = edit_comarques
+                    .iter()
+                    .collect::<BTreeSet<_>>()
+                    .into_iter()
+                    .collect();
+                let (kind, target) = entry_kind_columns(entry.kind);
+                tx.execute(
+                    "INSERT INTO ocsae.history (seq, at, author, kind, target, change, edits, comarques) \
+                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+                    &[
+                        &(item.seq as i64),
+                        &entry.at,
+                        &entry.user,
+                        &kind,
+                        &target,
+                        &entry.change.as_str(),
+                        &(entry.edits.len() as i32),
+                        &touched,
+                    ],
+                )
+                .map_err(pg_error)?;
+                insert_edits(&mut tx, item.seq as i64, &entry.edits, &edit_comarques)?;
+            }
+            for (user, s) in &stacks {
+                tx.execute(
+                    "INSERT INTO ocsae.stacks (author, undo, redo) VALUES ($1, $2, $3)",
+                    &[user, &s.undo, &s.redo],
+                )
+                .map_err(pg_error)?;
+            }
+            // The sequences go on from where the dump's counters were.
+            let set = "SELECT setval($1::text::regclass, greatest($2::bigint - 1, 1), $2::bigint > 1)";
+            for (kind, next) in [
+                (Kind::Certificate, dump.next_certificate_id),
+                (Kind::Activity, dump.next_activity_id),
+            ] {
+                let sequence = tables::sequence(kind).unwrap_or_default();
+                tx.execute(set, &[&sequence, &(next as i64)]).map_err(pg_error)?;
+            }
+            tx.execute(set, &[&"ocsae.history_seq", &(dump.next_seq() as i64)])
+                .map_err(pg_error)?;
+            tx.commit().map_err(pg_error)
+        })
+        .map_err(|e| match e {
+            StoreError::NotEmpty(_) => RestoreError::NotEmpty,
+            other => RestoreError::Store(other),
+        })
+    }
+}
+
+/// Each user's stacks. The shared stacks of a store written before undo was per
+/// user become each user's own: their entries in them, as sled reads them.
+fn stacks_to_restore(dump: &Dump) -> BTreeMap<String, Stacks> {
+    let to_i64 = |v: &[u64]| v.iter().map(|&s| s as i64).collect::<Vec<_>>();
+    let mut out: BTreeMap<String, Stacks> = dump
+        .stacks
+        .iter()
+        .map(|(user, s)| {
+            (
+                user.clone(),
+                Stacks {
+                    undo: to_i64(&s.undo),
+                    redo: to_i64(&s.redo),
+                },
+            )
+        })
+        .collect();
+    if dump.undo.is_empty() && dump.redo.is_empty() {
+        return out;
+    }
+    let author: HashMap<u64, &str> = dump
+        .history
+        .iter()
+        .map(|h| (h.seq, h.entry.user.as_str()))
+        .collect();
+    let users: BTreeSet<&str> = author.values().copied().collect();
+    for user in users {
+        if out.contains_key(user) {
+            continue;
+        }
+        let theirs = |stack: &[u64]| -> Vec<i64> {
+            stack
+                .iter()
+                .filter(|s| author.get(s) == Some(&user))
+                .map(|&s| s as i64)
+                .collect()
+        };
+        let stacks = Stacks {
+            undo: theirs(&dump.undo),
+            redo: theirs(&dump.redo),
+        };
+        if !stacks.undo.is_empty() || !stacks.redo.is_empty() {
+            out.insert(user.to_string(), stacks);
+        }
+    }
+    out
+}

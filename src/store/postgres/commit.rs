@@ -1,0 +1,568 @@
+//! Every change in one transaction with its history entry: writers take one
+//! advisory lock before they number anything and hold it to the commit, so the
+//! history's numbers follow the commits' order and `changes_since` never misses
+//! a change that committed late. Request and activity ids come from a sequence each. Each record's
+//! `before` is compared with the row as it is, locked: a record someone else
+//! changed is a conflict naming them, and nothing is written.
+
+use super::{PgStore, Statements, damaged, pg_error, tables};
+use crate::domain::municipality::IneCode;
+use crate::store::{Applied, ChangeKind, Edit, EntryKind, Kind, Record, RecordId, Result, StoreError};
+use chrono::{DateTime, SubsecRound, Utc};
+use postgres::Transaction;
+use std::collections::{BTreeSet, HashMap};
+use std::sync::Mutex;
+
+/// The lock every writer holds from numbering its change to committing it.
+pub(super) const WRITE_LOCK: i64 = 0x6f63_7361_6502;
+/// The channel a commit notifies, with its sequence number.
+pub(super) const CHANNEL: &str = "ocsae_changes";
+/// How many changes `u` can walk back (as in sled).
+const UNDO_DEPTH: usize = 1000;
+
+/// How a commit moves its user's undo and redo stacks.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum StackMove {
+    Do,
+    Keep,
+    Undo,
+    Redo,
+}
+
+/// One user's stacks, oldest first.
+#[derive(Debug, Clone, Default)]
+pub(super) struct Stacks {
+    pub undo: Vec<i64>,
+    pub redo: Vec<i64>,
+}
+
+impl Stacks {
+    fn moved(mut self, how: StackMove, seq: i64) -> Stacks {
+        match how {
+            StackMove::Do => {
+                self.undo.push(seq);
+                self.redo.clear();
+            }
+            StackMove::Keep => {}
+            StackMove::Undo => {
+                if let Some(s) = self.undo.pop() {
+                    self.redo.push(s);
+                }
+            }
+            StackMove::Redo => {
+                if let Some(s) = self.redo.pop() {
+                    self.undo.push(s);
+                }
+            }
+        }
+        if self.undo.len() > UNDO_DEPTH {
+            self.undo.drain(..self.undo.len() - UNDO_DEPTH);
+        }
+        self
+    }
+}
+
+/// The names of `EntryKind` in `history.kind`, with the entry it undid or redid.
+pub(super) fn entry_kind_columns(kind: EntryKind) -> (&'static str, Option<i64>) {
+    match kind {
+        EntryKind::Do => ("do", None),
+        EntryKind::Undo(seq) => ("undo", Some(seq as i64)),
+        EntryKind::Redo(seq) => ("redo", Some(seq as i64)),
+    }
+}
+
+pub(super) fn entry_kind(name: &str, target: Option<i64>) -> EntryKind {
+    match (name, target) {
+        ("undo", Some(seq)) => EntryKind::Undo(seq as u64),
+        ("redo", Some(seq)) => EntryKind::Redo(seq as u64),
+        _ => EntryKind::Do,
+    }
+}
+
+impl PgStore {
+    /// Applies a change with its history entry, in one transaction.
+    pub(super) fn commit(
+        &self,
+        kind: EntryKind,
+        change: ChangeKind,
+        edits: Vec<Edit>,
+        at: DateTime<Utc>,
+        stacks: StackMove,
+    ) -> Result<Applied> {
+        let name = self.name();
+        self.write(|client, st| {
+            let mut tx = client.transaction().map_err(pg_error)?;
+            let mut w = Writing {
+                st,
+                location: &name,
+                user: &self.user,
+                comarques: &self.comarques,
+            };
+            lock(&mut tx, w.st)?;
+            let applied = w.transact(&mut tx, kind, change, edits, at, stacks)?;
+            tx.commit().map_err(pg_error)?;
+            Ok(applied)
+        })
+    }
+
+    /// Reverts (or re-applies) this user's most recent change: the top of the undo
+    /// (or redo) stack, read and applied in one transaction.
+    pub(super) fn step(&self, undo: bool, at: DateTime<Utc>) -> Result<Option<Applied>> {
+        let name = self.name();
+        self.write(|client, st| {
+            let mut tx = client.transaction().map_err(pg_error)?;
+            let mut w = Writing {
+                st,
+                location: &name,
+                user: &self.user,
+                comarques: &self.comarques,
+            };
+            lock(&mut tx, w.st)?;
+            let mine = stacks_of(&mut tx)?;
+            let top = match undo {
+                true => mine.undo.last(),
+                false => mine.redo.last(),
+            };
+            let Some(&seq) = top else {
+                return Ok(None);
+            };
+            let (change, edits) = entry(&mut tx, &name, seq)?;
+            let (kind, edits, how) = match undo {
+                true => (
+                    EntryKind::Undo(seq as u64),
+                    edits.iter().rev().map(Edit::inverse).collect(),
+                    StackMove::Undo,
+                ),
+                false => (EntryKind::Redo(seq as u64), edits, StackMove::Redo),
+            };
+            let applied = w.transact(&mut tx, kind, change, edits, at, how)?;
+            tx.commit().map_err(pg_error)?;
+            Ok(Some(applied))
+        })
+    }
+}
+
+fn lock(tx: &mut Transaction, st: &mut Statements) -> Result<()> {
+    let sql = st.get(tx, "SELECT pg_advisory_xact_lock($1)").map_err(pg_error)?;
+    tx.execute(&sql, &[&WRITE_LOCK]).map_err(pg_error).map(|_| ())
+}
+
+/// This user's stacks, locked.
+pub(super) fn stacks_of(tx: &mut Transaction) -> Result<Stacks> {
+    let row = tx
+        .query_opt(
+            "SELECT undo, redo FROM ocsae.stacks WHERE author = session_user FOR UPDATE",
+            &[],
+        )
+        .map_err(pg_error)?;
+    Ok(row.map_or_else(Stacks::default, |row| Stacks {
+        undo: row.get(0),
+        redo: row.get(1),
+    }))
+}
+
+/// One entry's change and edits, in order.
+pub(super) fn entry(
+    tx: &mut impl postgres::GenericClient,
+    location: &str,
+    seq: i64,
+) -> Result<(ChangeKind, Vec<Edit>)> {
+    let head = tx
+        .query_opt("SELECT change FROM ocsae.history WHERE seq = $1", &[&seq])
+        .map_err(pg_error)?
+        .ok_or_else(|| damaged(location, format!("history entry {seq} is missing")))?;
+    let change = ChangeKind::parse(head.get(0));
+    let rows = tx
+        .query(
+            "SELECT kind, before, after FROM ocsae.history_edit WHERE seq = $1 ORDER BY pos",
+            &[&seq],
+        )
+        .map_err(pg_error)?;
+    let edits = rows
+        .iter()
+        .map(|row| edit_of(row, 0, location))
+        .collect::<Result<_>>()?;
+    Ok((change, edits))
+}
+
+/// An edit from a row's kind, before and after columns (at `first`, +1, +2).
+pub(super) fn edit_of(row: &postgres::Row, first: usize, location: &str) -> Result<Edit> {
+    let name: &str = row.get(first);
+    let kind = tables::kind_named(name).ok_or_else(|| {
+        damaged(
+            location,
+            format!("a history entry names an unknown kind {name:?}"),
+        )
+    })?;
+    let read = |column| tables::from_row(kind, row, column).map_err(|e| damaged(location, e));
+    Ok(Edit {
+        before: read(first + 1)?,
+        after: read(first + 2)?,
+    })
+}
+
+/// What a change's transaction needs besides the transaction itself.
+struct Writing<'a> {
+    st: &'a mut Statements,
+    location: &'a str,
+    user: &'a str,
+    comarques: &'a Mutex<HashMap<IneCode, String>>,
+}
+
+impl Writing<'_> {
+    /// The change, its history entry and its user's stacks, inside the transaction
+    /// (which holds the write lock).
+    fn transact(
+        &mut self,
+        tx: &mut Transaction,
+        kind: EntryKind,
+        change: ChangeKind,
+        mut edits: Vec<Edit>,
+        at: DateTime<Utc>,
+        stacks: StackMove,
+    ) -> Result<Applied> {
+        let ids = assign_ids(tx, &mut edits, self.user)?;
+        // Every record as it is now, locked, then each edit's `before` checked against
+        // it in order (an edit may follow another of the same record).
+        let mut current = self.current_records(tx, &edits)?;
+        for edit in &edits {
+            let Some(id) = edit.id() else {
+                continue;
+            };
+            // As stored: times to the millisecond, as the JSON keeps them.
+            let stored = current.get(&id).and_then(|r| r.as_ref()).map(tables::to_json);
+            if stored != edit.before.as_ref().map(tables::to_json) {
+                return Err(conflict(tx, &id)?);
+            }
+            current.insert(id, edit.after.clone());
+        }
+        let comarques = self.comarques_of(tx, &edits)?;
+        let comarca_of = |record: &Record| {
+            comarques
+                .get(&tables::ine_of(record))
+                .map_or("", String::as_str)
+                .to_string()
+        };
+        // The records as they end up, by kind: written, or removed.
+        for k in Kind::ALL {
+            let touched: Vec<(&RecordId, &Option<Record>)> =
+                current.iter().filter(|(id, _)| id.kind() == k).collect();
+            let gone: Vec<RecordId> = touched
+                .iter()
+                .filter(|(_, r)| r.is_none())
+                .map(|(id, _)| (*id).clone())
+                .collect();
+            if !gone.is_empty() {
+                tables::delete(tx, k, &gone).map_err(pg_error)?;
+            }
+            let kept: Vec<(&Record, String)> = touched
+                .iter()
+                .filter_map(|(_, r)| r.as_ref())
+                .map(|r| (r, comarca_of(r)))
+                .collect();
+            if !kept.is_empty() {
+                let rows: Vec<(&Record, &str)> = kept.iter().map(|(r, c)| (*r, c.as_str())).collect();
+                tables::upsert(tx, self.st, k, &rows).map_err(pg_error)?;
+            }
+        }
+        let at = at.trunc_subsecs(3);
+        let edit_comarques: Vec<String> = edits
+            .iter()
+            .map(|e| e.record().map(comarca_of).unwrap_or_default())
+            .collect();
+        let seq = self.append(tx, kind, &change, &edits, &edit_comarques, at)?;
+        match stacks {
+            StackMove::Keep => {}
+            // A change of one's own: on the undo stack, the redo stack emptied; in
+            // one statement, since it need not be read first.
+            StackMove::Do => {
+                let sql = self
+                    .st
+                    .get(
+                        tx,
+                        "INSERT INTO ocsae.stacks (undo, redo) VALUES (ARRAY[$1::bigint], '{}') \
+                         ON CONFLICT (author) DO UPDATE SET \
+                         undo = (ocsae.stacks.undo || $1::bigint)[greatest(1, cardinality(ocsae.stacks.undo) + 2 - $2::int):], \
+                         redo = '{}'",
+                    )
+                    .map_err(pg_error)?;
+                tx.execute(&sql, &[&seq, &(UNDO_DEPTH as i32)])
+                    .map_err(pg_error)?;
+            }
+            StackMove::Undo | StackMove::Redo => {
+                let moved = stacks_of(tx)?.moved(stacks, seq);
+                tx.execute(
+                    "UPDATE ocsae.stacks SET undo = $1, redo = $2 WHERE author = session_user",
+                    &[&moved.undo, &moved.redo],
+                )
+                .map_err(pg_error)?;
+            }
+        }
+        Ok(Applied {
+            seq: seq as u64,
+            at,
+            user: self.user.to_string(),
+            kind,
+            change,
+            ids,
+            edits,
+            bulk: None,
+            durable: true,
+        })
+    }
+
+    /// The history entry with its edits, numbered next, and the notification of
+    /// it, sent at commit: one statement.
+    fn append(
+        &mut self,
+        tx: &mut Transaction,
+        kind: EntryKind,
+        change: &ChangeKind,
+        edits: &[Edit],
+        comarques: &[String],
+        at: DateTime<Utc>,
+    ) -> Result<i64> {
+        let rows = EditRows::of(edits, comarques);
+        let touched: Vec<&str> = comarques
+            .iter()
+            .map(String::as_str)
+            .collect::<BTreeSet<_>>()
+            .into_iter()
+            .collect();
+        let (kind_name, target) = entry_kind_columns(kind);
+        let sql = self
+            .st
+            .get(
+                tx,
+                "WITH h AS ( \
+                   INSERT INTO ocsae.history (seq, at, kind, target, change, edits, comarques) \
+                   VALUES (nextval('ocsae.history_seq'), $1, $2, $3, $4, $5, $6) RETURNING seq \
+                 ), e AS ( \
+                   INSERT INTO ocsae.history_edit (seq, pos, kind, key, comarca, before, after) \
+                   SELECT h.seq, p, k, y, c, b::jsonb, a::jsonb FROM h, \
+                   unnest($7::int[], $8::text[], $9::text[], $10::text[], $11::text[], $12::text[]) AS u(p, k, y, c, b, a) \
+                 ) \
+                 SELECT seq, pg_notify('ocsae_changes', seq::text)::text FROM h",
+            )
+            .map_err(pg_error)?;
+        let row = tx
+            .query_one(
+                &sql,
+                &[
+                    &at,
+                    &kind_name,
+                    &target,
+                    &change.as_str(),
+                    &(edits.len() as i32),
+                    &touched,
+                    &rows.pos,
+                    &rows.kinds,
+                    &rows.keys,
+                    &rows.comarques,
+                    &rows.before,
+                    &rows.after,
+                ],
+            )
+            .map_err(pg_error)?;
+        Ok(row.get(0))
+    }
+
+    /// The stored records the edits touch (None: absent), locked for the transaction.
+    fn current_records(
+        &mut self,
+        tx: &mut Transaction,
+        edits: &[Edit],
+    ) -> Result<HashMap<RecordId, Option<Record>>> {
+        let mut out: HashMap<RecordId, Option<Record>> = HashMap::new();
+        let mut wanted: HashMap<Kind, Vec<RecordId>> = HashMap::new();
+        for edit in edits {
+            let Some(id) = edit.id() else {
+                continue;
+            };
+            if out.insert(id.clone(), None).is_none() {
+                // A request numbered just now is nowhere yet.
+                let fresh = edit.before.is_none() && matches!(&edit.after, Some(r) if r.is_new());
+                if !fresh {
+                    wanted.entry(id.kind()).or_default().push(id);
+                }
+            }
+        }
+        for (kind, ids) in wanted {
+            for row in tables::lock_current(tx, self.st, kind, &ids).map_err(pg_error)? {
+                if let Some(record) =
+                    tables::from_row(kind, &row, 0).map_err(|e| damaged(self.location, e))?
+                {
+                    out.insert(record.id(), Some(record));
+                }
+            }
+        }
+        Ok(out)
+    }
+
+    /// The comarca of every council the edits touch: from the councils the change
+    /// writes, else as read before, else from the stored ones.
+    fn comarques_of(&mut self, tx: &mut Transaction, edits: &[Edit]) -> Result<HashMap<IneCode, String>> {
+        let mut known = self
+            .comarques
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        let mut out = HashMap::new();
+        let mut ask = BTreeSet::new();
+        for record in edits.iter().filter_map(Edit::record) {
+            match record {
+                Record::Municipality(m) => {
+                    out.insert(m.ine, m.comarca.clone());
+                }
+                other => {
+                    let ine = tables::ine_of(other);
+                    match known.get(&ine) {
+                        Some(c) => {
+                            out.insert(ine, c.clone());
+                        }
+                        None => {
+                            ask.insert(ine.0 as i32);
+                        }
+                    }
+                }
+            }
+        }
+        ask.retain(|ine| !out.contains_key(&IneCode(*ine as u32)));
+        if !ask.is_empty() {
+            let ask: Vec<i32> = ask.into_iter().collect();
+            let rows = tx
+                .query(
+                    "SELECT ine, comarca FROM ocsae.municipality WHERE ine = ANY($1)",
+                    &[&ask],
+                )
+                .map_err(pg_error)?;
+            for row in rows {
+                let ine: i32 = row.get(0);
+                out.insert(IneCode(ine as u32), row.get(1));
+            }
+        }
+        known.extend(out.iter().map(|(k, v)| (*k, v.clone())));
+        Ok(out)
+    }
+}
+
+/// Gives new records of a numbered kind (`NEW_ID`) their sequence's next ids, in
+/// the order of the edits; a new activity is signed by the connection's role.
+fn assign_ids(tx: &mut Transaction, edits: &mut [Edit], user: &str) -> Result<Vec<u64>> {
+    let fresh: Vec<usize> = edits
+        .iter()
+        .enumerate()
+        .filter(|(_, e)| e.before.is_none() && e.after.as_ref().is_some_and(Record::is_new))
+        .map(|(i, _)| i)
+        .collect();
+    if fresh.is_empty() {
+        return Ok(Vec::new());
+    }
+    let mut numbers: HashMap<Kind, std::vec::IntoIter<i64>> = HashMap::new();
+    for kind in Kind::ALL {
+        let Some(sequence) = tables::sequence(kind) else {
+            continue;
+        };
+        let wanted = fresh
+            .iter()
+            .filter(|&&i| edits[i].after.as_ref().is_some_and(|r| r.kind() == kind))
+            .count();
+        if wanted == 0 {
+            continue;
+        }
+        let rows = tx
+            .query(
+                "SELECT nextval($1::text::regclass) FROM generate_series(1, $2::int)",
+                &[&sequence, &(wanted as i32)],
+            )
+            .map_err(pg_error)?;
+        let mut given: Vec<i64> = rows.iter().map(|r| r.get(0)).collect();
+        given.sort_unstable();
+        numbers.insert(kind, given.into_iter());
+    }
+    let mut ids = Vec::with_capacity(fresh.len());
+    for i in fresh {
+        let Some(record) = edits[i].after.as_mut() else {
+            continue;
+        };
+        let Some(n) = numbers.get_mut(&record.kind()).and_then(Iterator::next) else {
+            continue;
+        };
+        record.set_number(n as u64);
+        if let Record::Activity(a) = record {
+            a.created_by = user.to_string();
+        }
+        ids.push(n as u64);
+    }
+    Ok(ids)
+}
+
+/// An entry's edits as the columns of `history_edit` (arrays for `unnest`).
+struct EditRows {
+    pos: Vec<i32>,
+    kinds: Vec<&'static str>,
+    keys: Vec<String>,
+    comarques: Vec<String>,
+    before: Vec<Option<String>>,
+    after: Vec<Option<String>>,
+}
+
+impl EditRows {
+    fn of(edits: &[Edit], comarques: &[String]) -> EditRows {
+        let n = edits.len();
+        let mut rows = EditRows {
+            pos: Vec::with_capacity(n),
+            kinds: Vec::with_capacity(n),
+            keys: Vec::with_capacity(n),
+            comarques: Vec::with_capacity(n),
+            before: Vec::with_capacity(n),
+            after: Vec::with_capacity(n),
+        };
+        for (i, edit) in edits.iter().enumerate() {
+            let Some(id) = edit.id() else {
+                continue;
+            };
+            rows.pos.push(i as i32);
+            rows.kinds.push(tables::kind_name(id.kind()));
+            rows.keys.push(tables::key_text(&id));
+            rows.comarques.push(comarques[i].clone());
+            rows.before.push(edit.before.as_ref().map(tables::to_json));
+            rows.after.push(edit.after.as_ref().map(tables::to_json));
+        }
+        rows
+    }
+}
+
+/// The entry's edits, one row each, in order (a restore, whose entries keep their numbers).
+pub(super) fn insert_edits(
+    tx: &mut Transaction,
+    seq: i64,
+    edits: &[Edit],
+    comarques: &[String],
+) -> Result<()> {
+    let rows = EditRows::of(edits, comarques);
+    tx.execute(
+        "INSERT INTO ocsae.history_edit (seq, pos, kind, key, comarca, before, after) \
+         SELECT $1, p, k, y, c, b::jsonb, a::jsonb \
+         FROM unnest($2::int[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[]) AS u(p, k, y, c, b, a)",
+        &[&seq, &rows.pos, &rows.kinds, &rows.keys, &rows.comarques, &rows.before, &rows.after],
+    )
+    .map_err(pg_error)?;
+    Ok(())
+}
+
+/// Who last changed a record, when, and how: the conflict to report.
+fn conflict(tx: &mut Transaction, id: &RecordId) -> Result<StoreError> {
+    let row = tx
+        .query_opt(
+            "SELECT h.author, h.at, h.change FROM ocsae.history_edit e JOIN ocsae.history h ON h.seq = e.seq \
+             WHERE e.kind = $1 AND e.key = $2 ORDER BY e.seq DESC LIMIT 1",
+            &[&tables::kind_name(id.kind()), &tables::key_text(id)],
+        )
+        .map_err(pg_error)?;
+    Ok(StoreError::Conflict {
+        by: row.as_ref().map(|r| r.get(0)),
+        at: row.as_ref().map(|r| r.get(1)),
+        change: row.as_ref().map(|r| ChangeKind::parse(r.get(2))),
+        kind: Some(id.kind()),
+    })
+}

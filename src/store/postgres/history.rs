@@ -1,0 +1,170 @@
+//! Reading the history: one record's entries, every entry after a point, and who
+//! created and last changed each record.
+
+use super::commit::{edit_of, entry_kind};
+use super::{PgStore, pg_error, tables};
+use crate::store::{
+    Applied, Authors, ChangeKind, EntryKind, HistoryHead, Kind, RecordHistory, RecordId, Result,
+};
+use chrono::{DateTime, Utc};
+use std::collections::HashMap;
+
+/// An entry that changed at least this many records is shown whole, not per record
+/// (an import), as sled does for its runs of ids.
+const BULK: i32 = 64;
+
+fn head_of(row: &postgres::Row, first: usize) -> HistoryHead {
+    let at: DateTime<Utc> = row.get(first);
+    let author: String = row.get(first + 1);
+    let kind: String = row.get(first + 2);
+    let target: Option<i64> = row.get(first + 3);
+    let change: String = row.get(first + 4);
+    HistoryHead {
+        at,
+        user: author,
+        kind: entry_kind(&kind, target),
+        change: ChangeKind::parse(&change),
+    }
+}
+
+impl PgStore {
+    pub(super) fn record_history(&self, id: &RecordId) -> Result<Vec<RecordHistory>> {
+        let location = self.name();
+        let (kind, key) = (tables::kind_name(id.kind()), tables::key_text(id));
+        let rows = self.read(|c| {
+            c.query(
+                "SELECT h.seq, h.at, h.author, h.kind, h.target, h.change, h.edits, e.kind, e.before, e.after \
+                 FROM ocsae.history_edit e JOIN ocsae.history h ON h.seq = e.seq \
+                 WHERE e.kind = $1 AND e.key = $2 ORDER BY e.seq, e.pos",
+                &[&kind, &key],
+            )
+            .map_err(pg_error)
+        })?;
+        let mut out: Vec<RecordHistory> = Vec::with_capacity(rows.len());
+        for row in &rows {
+            let seq: i64 = row.get(0);
+            if out.last().is_some_and(|h| h.seq == seq as u64) {
+                continue;
+            }
+            let bulk = row.get::<_, i32>(6) >= BULK;
+            out.push(RecordHistory {
+                seq: seq as u64,
+                head: head_of(row, 1),
+                bulk,
+                edit: match bulk {
+                    true => None,
+                    false => Some(edit_of(row, 7, &location)?),
+                },
+            });
+        }
+        Ok(out)
+    }
+
+    /// The newest entry this user may see, 0 for none.
+    pub(super) fn newest(&self) -> Result<u64> {
+        self.read(|c| {
+            let seq: i64 = c
+                .query_one("SELECT coalesce(max(seq), 0) FROM ocsae.history", &[])
+                .map_err(pg_error)?
+                .get(0);
+            Ok(seq as u64)
+        })
+    }
+
+    /// Every entry after `seq`, oldest first, as the store applied it.
+    pub(super) fn applied_after(&self, seq: u64) -> Result<Vec<Applied>> {
+        let location = self.name();
+        self.read(|c| entries_after(c, &location, seq))
+    }
+
+    /// Who created and who last changed each record of `kind`.
+    pub(super) fn record_authors(&self, kind: Kind) -> Result<HashMap<RecordId, Authors>> {
+        let name = tables::kind_name(kind);
+        let rows = self.read(|c| {
+            c.query(
+                "SELECT e.key, (array_agg(h.author ORDER BY e.seq))[1], (array_agg(h.author ORDER BY e.seq DESC))[1] \
+                 FROM ocsae.history_edit e JOIN ocsae.history h ON h.seq = e.seq \
+                 WHERE e.kind = $1 GROUP BY e.key",
+                &[&name],
+            )
+            .map_err(pg_error)
+        })?;
+        Ok(rows
+            .iter()
+            .filter_map(|row| {
+                let id = tables::id_of(kind, row.get(0))?;
+                Some((
+                    id,
+                    Authors {
+                        created_by: row.get(1),
+                        updated_by: row.get(2),
+                    },
+                ))
+            })
+            .collect())
+    }
+}
+
+/// The numbered records (requests, activities) an entry created, as sled reports them.
+fn created_ids(edits: &[crate::store::Edit], _kind: EntryKind) -> Vec<u64> {
+    edits
+        .iter()
+        .filter_map(|e| match (&e.before, &e.after) {
+            (None, Some(record)) => record.number(),
+            _ => None,
+        })
+        .collect()
+}
+
+/// Every entry after `seq`, oldest first, as the store applied it, read on `c`
+/// (a dump reads it inside its snapshot).
+pub(super) fn entries_after(
+    c: &mut impl postgres::GenericClient,
+    location: &str,
+    seq: u64,
+) -> Result<Vec<Applied>> {
+    let from = seq as i64;
+    // The heads first: their edits are all there when read next, since an entry
+    // commits whole; edits of later entries are left for next time.
+    let heads = c
+        .query(
+            "SELECT seq, at, author, kind, target, change FROM ocsae.history WHERE seq > $1 ORDER BY seq",
+            &[&from],
+        )
+        .map_err(pg_error)?;
+    let Some(last) = heads.last().map(|r| r.get::<_, i64>(0)) else {
+        return Ok(Vec::new());
+    };
+    let edits = c
+        .query(
+            "SELECT seq, kind, before, after FROM ocsae.history_edit \
+             WHERE seq > $1 AND seq <= $2 ORDER BY seq, pos",
+            &[&from, &last],
+        )
+        .map_err(pg_error)?;
+    let mut by_seq: HashMap<i64, Vec<crate::store::Edit>> = HashMap::new();
+    for row in &edits {
+        by_seq
+            .entry(row.get(0))
+            .or_default()
+            .push(edit_of(row, 1, location)?);
+    }
+    let mut out = Vec::with_capacity(heads.len());
+    for row in &heads {
+        let seq: i64 = row.get(0);
+        let head = head_of(row, 1);
+        let edits = by_seq.remove(&seq).unwrap_or_default();
+        out.push(Applied {
+            seq: seq as u64,
+            ids: created_ids(&edits, head.kind),
+            at: head.at,
+            user: head.user,
+            kind: head.kind,
+            change: head.change,
+            edits,
+            bulk: None,
+            durable: true,
+        });
+    }
+    Ok(out)
+}

@@ -1,0 +1,121 @@
+//! The schema's version and its migrations: SQL files applied in order, in one
+//! transaction, under a lock, the version recorded in `ocsae.meta`. A database
+//! of a newer schema is refused after reading, without a single write.
+
+use super::pg_error;
+use crate::domain::catalog::services;
+use crate::store::{Result, StoreError};
+use postgres::Client;
+
+/// The schema this build writes. 2 added the support log (`activity`).
+pub const CURRENT: u32 = 2;
+
+/// Each migration brings the schema from its number minus one to its number.
+const MIGRATIONS: &[(u32, &str)] = &[
+    (1, include_str!("migrations/001_initial.sql")),
+    (2, include_str!("migrations/002_activity.sql")),
+];
+
+/// Serialises migrations between processes (any number unlikely to clash).
+const MIGRATION_LOCK: i64 = 0x6f63_7361_6501;
+
+/// The recorded version; None in a database without ocsae's schema.
+fn version(client: &mut impl postgres::GenericClient) -> Result<Option<u32>> {
+    let set_up: bool = client
+        .query_one("SELECT to_regclass('ocsae.meta') IS NOT NULL", &[])
+        .map_err(pg_error)?
+        .get(0);
+    if !set_up {
+        return Ok(None);
+    }
+    let row = client
+        .query_opt("SELECT value FROM ocsae.meta WHERE key = 'schema_version'", &[])
+        .map_err(pg_error)?;
+    let text: String = match row {
+        Some(row) => row.get(0),
+        None => return Ok(Some(0)),
+    };
+    text.trim().parse().map(Some).map_err(|_| StoreError::Damaged {
+        location: String::new(),
+        detail: format!("schema_version {text:?} is not a number"),
+    })
+}
+
+/// True if the database holds ocsae's schema.
+pub(super) fn is_set_up(client: &mut Client) -> Result<bool> {
+    Ok(version(client)?.is_some())
+}
+
+/// Refuses a newer schema; creates a missing one (if `create`) or brings an older
+/// one up to date.
+pub(super) fn check_and_migrate(client: &mut Client, location: &str, create: bool) -> Result<()> {
+    let newer = |found| StoreError::NewerSchema {
+        location: location.to_string(),
+        found,
+        supported: CURRENT,
+    };
+    match version(client)? {
+        Some(found) if found > CURRENT => return Err(newer(found)),
+        Some(CURRENT) => return Ok(()),
+        None if !create => return Err(StoreError::NoSchema(location.to_string())),
+        _ => {}
+    }
+    let mut tx = client.transaction().map_err(pg_error)?;
+    tx.execute("SELECT pg_advisory_xact_lock($1)", &[&MIGRATION_LOCK])
+        .map_err(pg_error)?;
+    // Another process may have done it while this one waited for the lock.
+    let found = version(&mut tx)?;
+    if let Some(found) = found
+        && found >= CURRENT
+    {
+        return match found > CURRENT {
+            true => Err(newer(found)),
+            false => Ok(()),
+        };
+    }
+    let from = found.unwrap_or(0);
+    for (to, sql) in MIGRATIONS.iter().filter(|(to, _)| *to > from) {
+        tx.batch_execute(sql).map_err(|e| match pg_error(e) {
+            // A technician opening a database the administrator has not set up,
+            // or has not brought up to date.
+            StoreError::Denied { .. } if from == 0 => StoreError::NoSchema(location.to_string()),
+            StoreError::Denied { .. } => StoreError::OlderSchema {
+                location: location.to_string(),
+                found: from,
+                current: CURRENT,
+            },
+            other => other,
+        })?;
+        if *to == 1 {
+            seed_catalogue(&mut tx)?;
+        }
+        tx.execute(
+            "INSERT INTO ocsae.meta (key, value) VALUES ('schema_version', $1) \
+             ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value",
+            &[&to.to_string()],
+        )
+        .map_err(pg_error)?;
+    }
+    tx.commit().map_err(pg_error)
+}
+
+/// The service catalogue every technician shares, from the embedded one.
+fn seed_catalogue(tx: &mut postgres::Transaction) -> Result<()> {
+    for (position, s) in services().iter().enumerate() {
+        let steps = serde_json::to_value(&s.steps).unwrap_or_default();
+        tx.execute(
+            "INSERT INTO ocsae.service (id, position, short, name, description, steps) \
+             VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (id) DO NOTHING",
+            &[
+                &s.id,
+                &(position as i32),
+                &s.short,
+                &s.name,
+                &s.description,
+                &steps,
+            ],
+        )
+        .map_err(pg_error)?;
+    }
+    Ok(())
+}

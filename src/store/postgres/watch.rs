@@ -1,0 +1,107 @@
+//! The change feed: a second connection, on its own thread, LISTENs for the
+//! commits' notifications and tells the dashboard, which then reads
+//! `changes_since`. It is also how the dashboard learns that the server went
+//! away and came back: it pings while idle and reconnects by itself.
+
+use super::commit::CHANNEL;
+use super::connect::Target;
+use crate::store::{Notify, Signal};
+use postgres::fallible_iterator::FallibleIterator;
+use std::time::{Duration, Instant};
+
+/// How long the thread waits for a notification before it checks the connection.
+const WAIT: Duration = Duration::from_millis(500);
+/// How often an idle connection is pinged (a broken TCP link shows no other way).
+const PING_EVERY: Duration = Duration::from_secs(5);
+/// How often a lost server is tried again.
+const RETRY_EVERY: Duration = Duration::from_secs(1);
+
+/// Starts the thread. It ends when `notify` says nobody listens any more.
+pub(super) fn spawn(target: Target, notify: Notify) -> bool {
+    std::thread::Builder::new()
+        .name("store-watch".into())
+        .spawn(move || run(target, notify))
+        .is_ok()
+}
+
+fn run(target: Target, mut notify: Notify) {
+    // Whether the dashboard was last told the server is reachable.
+    let mut reachable = true;
+    loop {
+        let mut client = match target.connect().and_then(|mut c| {
+            c.batch_execute(&format!("LISTEN {CHANNEL}"))
+                .map_err(super::pg_error)
+                .map(|()| c)
+        }) {
+            Ok(client) => client,
+            Err(e) => {
+                if reachable {
+                    reachable = false;
+                    if !notify(Signal::Lost(detail(&e))) {
+                        return;
+                    }
+                }
+                std::thread::sleep(RETRY_EVERY);
+                continue;
+            }
+        };
+        // Listening now: what was committed before it is read once (at the
+        // start, or after a loss), so that no change falls between the two.
+        let news = match reachable {
+            true => Signal::Changed(Vec::new()),
+            false => Signal::Back,
+        };
+        if !notify(news) {
+            return;
+        }
+        let Some(why) = listen(&mut client, &mut notify) else {
+            return;
+        };
+        reachable = false;
+        if !notify(Signal::Lost(why)) {
+            return;
+        }
+        std::thread::sleep(RETRY_EVERY);
+    }
+}
+
+/// Passes notifications on until the connection breaks (Some(why)) or nobody
+/// listens any more (None).
+fn listen(client: &mut postgres::Client, notify: &mut Notify) -> Option<String> {
+    let mut pinged = Instant::now();
+    loop {
+        let mut seqs = Vec::new();
+        {
+            let mut notifications = client.notifications();
+            match notifications.timeout_iter(WAIT).next() {
+                Ok(Some(n)) => seqs.extend(n.payload().parse::<u64>()),
+                Ok(None) => {}
+                Err(e) => return Some(super::error_text(&e)),
+            }
+            // Several commits at once are one read for the dashboard.
+            while let Ok(Some(n)) = notifications.iter().next() {
+                seqs.extend(n.payload().parse::<u64>());
+            }
+        }
+        if !seqs.is_empty() && !notify(Signal::Changed(seqs)) {
+            return None;
+        }
+        if client.is_closed() {
+            return Some("the server closed the connection".into());
+        }
+        if pinged.elapsed() >= PING_EVERY {
+            if let Err(e) = client.is_valid(Duration::from_secs(5)) {
+                return Some(super::error_text(&e));
+            }
+            pinged = Instant::now();
+        }
+    }
+}
+
+fn detail(e: &crate::store::StoreError) -> String {
+    match e {
+        crate::store::StoreError::Offline { detail, .. }
+        | crate::store::StoreError::Denied { detail, .. } => detail.clone(),
+        other => other.to_string(),
+    }
+}
