@@ -18,6 +18,8 @@ pub enum Target {
     Activity(u64),
     /// An issued certificate, selected in the expiry view (to renew, from Avui).
     Expiry(u64),
+    /// The ER operators' cards: the expiry view, where they are shown.
+    OperatorCards,
 }
 
 /// What `L` fills the activity form with: the council selected or open on the
@@ -27,6 +29,8 @@ pub struct LogAbout {
     pub council: Option<IneCode>,
     pub service: Option<String>,
     pub request: Option<u64>,
+    /// The contact the search found the council by: whoever is calling.
+    pub contact: Option<String>,
 }
 
 impl LogAbout {
@@ -52,7 +56,7 @@ impl LogAbout {
                 service: Some(cell.service),
                 ..LogAbout::default()
             },
-            None => LogAbout::default(),
+            Some(Target::OperatorCards) | None => LogAbout::default(),
         }
     }
 }

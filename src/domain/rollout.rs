@@ -68,6 +68,9 @@ pub struct Rollout {
     pub blocked_reason: String,
     #[serde(with = "chrono::serde::ts_milliseconds_option")]
     pub updated_at: Option<DateTime<Utc>>,
+    /// Where its status came from when a file set it (`ocsae import rollout`).
+    #[serde(default)]
+    pub source: String,
 }
 
 impl Rollout {
@@ -80,6 +83,7 @@ impl Rollout {
             notes: String::new(),
             blocked_reason: String::new(),
             updated_at: None,
+            source: String::new(),
         }
     }
 
@@ -134,6 +138,20 @@ impl Tally {
         let mut t = Tally::default();
         for s in statuses {
             t.add(*s);
+        }
+        t
+    }
+
+    /// A service's adoption: its statuses in the councils the office serves
+    /// (`Municipality::is_served`), as Implantació counts them. Avui's chart and
+    /// the memòria count through this.
+    pub fn adoption<'a>(
+        councils: impl IntoIterator<Item = (&'a super::municipality::Municipality, RolloutStatus)>,
+        threshold: u32,
+    ) -> Tally {
+        let mut t = Tally::default();
+        for (_, status) in councils.into_iter().filter(|(m, _)| m.is_served(threshold)) {
+            t.add(status);
         }
         t
     }

@@ -74,7 +74,7 @@ impl From<&Municipality> for MunicipalityOut {
 }
 
 /// The CSV form of a council: contacts as a JSON array in one cell.
-#[derive(Serialize)]
+#[derive(Serialize, Default)]
 struct MunicipalityCsv<'a> {
     ine_code: &'a str,
     name: &'a str,
@@ -106,7 +106,7 @@ pub fn municipalities(
         .collect();
     match format {
         Format::Json => to_json(&records),
-        Format::Csv => to_csv(records.iter().map(|m| MunicipalityCsv {
+        Format::Csv => to_csv_headed(records.iter().map(|m| MunicipalityCsv {
             ine_code: &m.ine_code,
             name: &m.name,
             comarca: &m.comarca,
@@ -143,9 +143,15 @@ pub struct RolloutOut {
     pub created_by: Option<String>,
     #[serde(default)]
     pub updated_by: Option<String>,
+    /// Where a file set its status (`ocsae import rollout`): the file and line.
+    #[serde(default)]
+    pub source: String,
+    /// The service is retired from the catalogue: its column is hidden.
+    #[serde(default)]
+    pub retired: bool,
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, Default)]
 struct RolloutCsv<'a> {
     ine_code: &'a str,
     municipality: &'a str,
@@ -157,6 +163,8 @@ struct RolloutCsv<'a> {
     updated_at: Option<&'a str>,
     created_by: Option<&'a str>,
     updated_by: Option<&'a str>,
+    source: &'a str,
+    retired: bool,
 }
 
 /// RFC 3339 with the offset of the office's time zone, to the second: what a
@@ -211,12 +219,14 @@ pub fn rollout(
                 notes: r.notes.clone(),
                 blocked_reason: r.blocked_reason.clone(),
                 updated_at: r.updated_at.map(|t| timestamp(t, tz)),
+                source: r.source.clone(),
+                retired: service.retired,
             });
         }
     }
     match format {
         Format::Json => to_json(&records),
-        Format::Csv => to_csv(records.iter().map(|r| RolloutCsv {
+        Format::Csv => to_csv_headed(records.iter().map(|r| RolloutCsv {
             ine_code: &r.ine_code,
             municipality: &r.municipality,
             service: &r.service,
@@ -227,11 +237,13 @@ pub fn rollout(
             updated_at: r.updated_at.as_deref(),
             created_by: r.created_by.as_deref(),
             updated_by: r.updated_by.as_deref(),
+            source: &r.source,
+            retired: r.retired,
         })),
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct CertificateOut {
     pub id: u64,
     pub ine_code: String,
@@ -259,6 +271,21 @@ pub struct CertificateOut {
     pub created_by: Option<String>,
     #[serde(default)]
     pub updated_by: Option<String>,
+    /// The request whose certificate this revocation revokes, and why.
+    #[serde(default)]
+    pub revokes_id: Option<u64>,
+    #[serde(default)]
+    pub revocation_reason: Option<String>,
+    /// The appointment check in EACAT's register: when, by whom, found or not.
+    #[serde(default)]
+    pub appointment_checked_at: Option<String>,
+    #[serde(default)]
+    pub appointment_checked_by: Option<String>,
+    #[serde(default)]
+    pub appointment_found: Option<bool>,
+    /// A T-CAT P downloaded by its holder.
+    #[serde(default)]
+    pub downloaded_at: Option<String>,
 }
 
 impl CertificateOut {
@@ -292,6 +319,12 @@ impl CertificateOut {
             expires_at: stamp(c.expires_at()),
             notes: c.notes.clone(),
             status_reason: c.status_reason.clone(),
+            revokes_id: c.revokes,
+            revocation_reason: c.revocation_reason.map(|r| r.as_str().to_string()),
+            appointment_checked_at: c.appointment_check.as_ref().map(|a| timestamp(a.at, tz)),
+            appointment_checked_by: c.appointment_check.as_ref().map(|a| a.user.clone()),
+            appointment_found: c.appointment_check.as_ref().map(|a| a.found),
+            downloaded_at: stamp(c.downloaded_at),
         }
     }
 }
@@ -315,7 +348,7 @@ pub fn certificates(
         .collect();
     match format {
         Format::Json => to_json(&records),
-        Format::Csv => to_csv(records.iter()),
+        Format::Csv => to_csv_headed(records),
     }
 }
 
@@ -355,4 +388,22 @@ pub fn to_csv<T: Serialize>(records: impl IntoIterator<Item = T>) -> Result<Vec<
             .map_err(|e| fail(e.to_string()))?;
     }
     writer.into_inner().map_err(|e| fail(e.to_string()))
+}
+
+/// `to_csv`, with its header even when there is no record: serde names the
+/// columns from a record, so with none they are taken from an empty one.
+pub fn to_csv_headed<T: Serialize + Default>(
+    records: impl IntoIterator<Item = T>,
+) -> Result<Vec<u8>, IoError> {
+    let mut records = records.into_iter().peekable();
+    if records.peek().is_some() {
+        return to_csv(records);
+    }
+    let mut bytes = to_csv([T::default()])?;
+    let header_end = bytes
+        .iter()
+        .position(|&b| b == b'\n')
+        .map_or(bytes.len(), |at| at + 1);
+    bytes.truncate(header_end);
+    Ok(bytes)
 }

@@ -150,7 +150,8 @@ impl StoreError {
                 &[("path", location), ("found", found), ("supported", supported)],
             ),
             StoreError::Damaged { location, detail } => {
-                t.f(Msg::err_store_damaged, &[("path", location), ("detail", detail)])
+                let detail = super::damage::localize_detail(detail, t);
+                t.f(Msg::err_store_damaged, &[("path", location), ("detail", &detail)])
             }
             StoreError::NotEmpty(p) => t.f(Msg::err_store_not_empty, &[("path", p)]),
             StoreError::Conflict { by: Some(_), .. } => t.f(
@@ -198,7 +199,7 @@ impl StoreError {
             Some(Kind::Rollout) => Msg::conflict_this_rollout,
             Some(Kind::Certificate) => Msg::conflict_this_request,
             Some(Kind::Activity) => Msg::conflict_this_activity,
-            None => Msg::conflict_this_record,
+            Some(Kind::Operator | Kind::Service) | None => Msg::conflict_this_record,
         };
         let ago = at.map_or_else(String::new, |at| ago(t, now - at));
         let what = change

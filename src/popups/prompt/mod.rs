@@ -38,6 +38,10 @@ pub enum PromptKind {
     RejectRequest {
         id: u64,
     },
+    /// Then, the holder's name given, why (optional).
+    CancelReason {
+        id: u64,
+    },
     /// Quit although changes are not on disk (s/n).
     ConfirmQuit,
     /// Close an activity, with an optional note.
@@ -46,6 +50,17 @@ pub enum PromptKind {
     },
     /// Tick the "formació" steps of the councils at training `id` (s/n).
     TickTraining {
+        id: u64,
+    },
+    /// Has the holder downloaded the T-CAT P?
+    ConfirmDownloaded {
+        id: u64,
+    },
+    /// A post changed hands: a request for the new holder (`n`), revocations of
+    /// the outgoing holder's certificates (`r`), both (`b`), or nothing (Esc).
+    Handover(crate::ops::office_holder::Handover),
+    /// Is the appointment in EACAT's register? Yes, no, or Esc.
+    AppointmentCheck {
         id: u64,
     },
 }
@@ -89,8 +104,19 @@ impl Prompt {
                     }
                 }
             }
-            PromptKind::CancelRequest { id } | PromptKind::RejectRequest { id } => {
-                let cancel = matches!(self.kind, PromptKind::CancelRequest { .. });
+            PromptKind::CancelRequest { id } => {
+                let Some(before) = ctx.data.certs.get(id) else {
+                    record_gone(ctx);
+                    return true;
+                };
+                match ops::requests::confirm_cancel(before, self.input.value()) {
+                    // The name was the holder's: now the reason, as a rejection asks it.
+                    Ok(()) => *self = Prompt::new(PromptKind::CancelReason { id }, "", 300),
+                    Err(rule) => self.error = Some(ctx.t.t(rule.msg()).to_string()),
+                }
+            }
+            PromptKind::CancelReason { id } | PromptKind::RejectRequest { id } => {
+                let cancel = matches!(self.kind, PromptKind::CancelReason { .. });
                 let answer = self.input.value().to_string();
                 match close_request(ctx, id, cancel, &answer) {
                     Ok(()) => return true,
@@ -125,7 +151,11 @@ impl Prompt {
                     Err(text) => self.error = Some(text),
                 }
             }
-            PromptKind::ConfirmQuit | PromptKind::TickTraining { .. } => {}
+            PromptKind::ConfirmQuit
+            | PromptKind::TickTraining { .. }
+            | PromptKind::AppointmentCheck { .. }
+            | PromptKind::ConfirmDownloaded { .. }
+            | PromptKind::Handover(_) => {}
             PromptKind::BlockReason { cell } => {
                 let reason = self.input.value().to_string();
                 match block_with_reason(ctx, &cell, &reason) {
@@ -154,6 +184,32 @@ impl Popup for Prompt {
             PromptKind::TickTraining { id } => {
                 if yes(&key) {
                     crate::app::changes::tick_training(ctx, id);
+                }
+                return PopupOutcome::Close;
+            }
+            PromptKind::ConfirmDownloaded { id } => {
+                if yes(&key) {
+                    crate::app::appointment::mark_downloaded(ctx, id);
+                }
+                return PopupOutcome::Close;
+            }
+            PromptKind::Handover(ref handover) => {
+                let handover = handover.clone();
+                return crate::popups::handover::answer(ctx, &handover, &key);
+            }
+            PromptKind::AppointmentCheck { id } => {
+                match key.code {
+                    _ if yes(&key) => {
+                        crate::app::appointment::record(ctx, id, true);
+                    }
+                    // Rejected: its detail, where `y` copies the message for the council.
+                    KeyCode::Char('n' | 'N') if crate::app::appointment::record(ctx, id, false) => {
+                        if let Ok(detail) = crate::popups::request_detail::RequestDetail::open(ctx, id) {
+                            return PopupOutcome::Replace(Box::new(detail));
+                        }
+                    }
+                    KeyCode::Char('n' | 'N') | KeyCode::Esc => {}
+                    _ => return PopupOutcome::Keep,
                 }
                 return PopupOutcome::Close;
             }
@@ -219,7 +275,7 @@ fn close_request(ctx: &mut Ctx, id: u64, cancel: bool, answer: &str) -> Result<(
         return Ok(());
     };
     let change = match cancel {
-        true => ops::requests::cancel(&before, answer),
+        true => ops::requests::cancel(&before, &before.holder, answer),
         false => ops::requests::reject(&before, answer),
     };
     // The selection follows the request to where it now is: the closed ones.

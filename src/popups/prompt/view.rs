@@ -36,9 +36,19 @@ fn question(ctx: &Ctx, kind: &PromptKind) -> String {
             &[("id", &id), ("holder", &holder(id).unwrap_or_default())],
         ),
         PromptKind::RejectRequest { id } => t.f(Msg::prompt_reject, &[("id", &id)]),
+        PromptKind::CancelReason { id } => t.f(Msg::prompt_cancel_reason, &[("id", &id)]),
         PromptKind::ConfirmQuit => ctx.quit_question(),
         PromptKind::CloseActivity { id } => t.f(Msg::prompt_close_activity, &[("id", &id)]),
         PromptKind::TickTraining { id } => crate::app::changes::tick_question(ctx, id),
+        PromptKind::ConfirmDownloaded { id } => t.f(
+            Msg::prompt_downloaded,
+            &[("id", &id), ("holder", &holder(id).unwrap_or_default())],
+        ),
+        PromptKind::Handover(ref handover) => crate::popups::handover::question(ctx, handover),
+        PromptKind::AppointmentCheck { id } => t.f(
+            Msg::prompt_appointment,
+            &[("id", &id), ("holder", &holder(id).unwrap_or_default())],
+        ),
     }
 }
 

@@ -12,7 +12,7 @@ use chrono::{DateTime, Utc};
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 /// The records' version a dump carries: the layout of sled's backups, whose
-/// records they are (sled's own schema may be newer: 3 only changed how it keeps
+/// records they are (sled's own schema may be newer: 4 only changed how it keeps
 /// an import inside).
 pub(super) fn records_version() -> u32 {
     crate::store::sled::schema::BACKUP
@@ -96,6 +96,8 @@ impl PgStore {
                 rollout: Vec::new(),
                 certificates: Vec::new(),
                 activities: Vec::new(),
+                operators: Vec::new(),
+                services: Vec::new(),
                 history,
                 next_certificate_id,
                 next_activity_id,

@@ -28,6 +28,8 @@ impl SledStore {
             rollout: Vec::new(),
             certificates: Vec::new(),
             activities: Vec::new(),
+            operators: Vec::new(),
+            services: Vec::new(),
             history,
             next_certificate_id: self.next_id(Kind::Certificate)?,
             next_activity_id: self.next_id(Kind::Activity)?,
@@ -151,7 +153,11 @@ impl SledStore {
                 }
             })?;
         drop(engine);
-        self.flush()?;
+        if let Err(e) = self.flush() {
+            // Refused whole: nothing of it is to be written again.
+            self.abandon_blobs_since(&blobs_before);
+            return Err(e.into());
+        }
         // The history may now be shorter than the one noted as acknowledged.
         self.all_saved(self.last_history_seq());
         Ok(())

@@ -87,6 +87,8 @@ impl ImportBatch for SledImport<'_> {
             Err(e) => return Err(self.fail(e)),
         };
         let edits = std::mem::take(&mut self.edits);
+        // A run's batches are small values; its entry holds the range, not the records.
+        let before = super::engine::blobs(&self.store.dir.join(super::engine::SLED_DIR));
         let run = header.map(|header| Marker {
             seq: self.seq,
             header,
@@ -97,6 +99,11 @@ impl ImportBatch for SledImport<'_> {
         match done {
             Ok(applied) => {
                 self.settled = true;
+                // Not on disk (only without a run: a run's failed flush is an error):
+                // the import says it imported nothing, and is not retried.
+                if !applied.durable {
+                    self.store.abandon_blobs_since(&before);
+                }
                 Ok(applied)
             }
             Err(e) => Err(self.fail(e)),

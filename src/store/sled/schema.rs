@@ -9,13 +9,16 @@ use std::path::Path;
 /// The schema this build writes. 2 added the support log (`activities`): a store of
 /// schema 1 reads as one of schema 2 without activities, but its history may hold
 /// them, which an older build could not read, so it must refuse the store as newer.
-/// 3 keeps a large import's records apart from its history entry (see `bulk`),
+/// 3 gave each request a revocation's link and reason, the appointment check and
+/// the T-CAT P's download, each rollout cell its `source`, and added the office's ER operators (`operators`) and
+/// the service catalogue (`services`; empty, the assets' catalogue is used).
+/// 4 keeps a large import's records apart from its history entry (see `bulk`),
 /// which an older build would undo as if it had changed nothing.
-pub const CURRENT: u32 = 3;
+pub const CURRENT: u32 = 4;
 
 /// The schema of the records and history a backup holds: a backup writes an
-/// import's records out among its entry's edits, as schema 2 kept them.
-pub const BACKUP: u32 = 2;
+/// import's records out among its entry's edits, as schema 3 kept them.
+pub const BACKUP: u32 = 3;
 
 /// The oldest schema whose backups this build restores: each schema since only
 /// added kinds of record, which a backup without them simply lacks.
@@ -39,11 +42,15 @@ pub const MIGRATIONS: &[Migration] = &[
     },
     Migration {
         from: 2,
+        apply: super::legacy::add_request_links,
+    },
+    Migration {
+        from: 3,
         apply: keep_runs_apart,
     },
 ];
 
-/// 2 to 3: nothing to rewrite; imports already stored keep their records in
+/// 3 to 4: nothing to rewrite; imports already stored keep their records in
 /// their entries, which still read and undo as before.
 fn keep_runs_apart(_store: &SledStore) -> Result<()> {
     Ok(())
@@ -58,13 +65,17 @@ fn add_activities(_store: &SledStore) -> Result<()> {
 /// The version recorded beside sled, readable without opening it.
 pub fn read_version_file(dir: &Path) -> Result<Option<u32>> {
     let path = dir.join(VERSION_FILE);
-    match fs::read_to_string(&path) {
+    match super::regular::read_note(&path) {
         Ok(text) => text
             .trim()
             .parse()
             .map(Some)
             .map_err(|_| damaged(dir, format!("{VERSION_FILE} does not hold a number"))),
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
+        Err(e) if e.kind() == std::io::ErrorKind::InvalidData || e.raw_os_error() == Some(libc::ELOOP) => {
+            let node = super::regular::not_regular(&path).unwrap_or(crate::store::damage::Node::Fifo);
+            Err(super::regular::irregular(dir, VERSION_FILE.to_string(), node))
+        }
         Err(e) => Err(StoreError::io(path, e)),
     }
 }

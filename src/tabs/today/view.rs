@@ -23,6 +23,7 @@ pub fn section_title(section: Section) -> Msg {
         Section::AwaitingDocuments => Msg::today_sec_awaiting,
         Section::NotDelivered => Msg::today_sec_undelivered,
         Section::Expiring => Msg::today_sec_expiring,
+        Section::OperatorCards => Msg::today_sec_operator_cards,
         Section::Support => Msg::today_sec_support,
         Section::Forms => Msg::today_sec_forms,
         Section::Blocked => Msg::today_sec_blocked,
@@ -144,6 +145,9 @@ fn when(item: &Item, ctx: &Ctx) -> (String, Style) {
         Item::Support { due: Some(due), .. } => countdown(*due, ctx),
         Item::Support { due: None, .. } => (t.t(Msg::today_follow_up).to_string(), plain),
         Item::Form { due: None, .. } => (t.t(Msg::today_never_sent).to_string(), ctx.theme.warn),
+        Item::Form { due: Some(day), .. } if *day < ctx.today() => {
+            (t.t(Msg::today_form_expired).to_string(), ctx.theme.warn)
+        }
         Item::Form { due: Some(day), .. } => {
             (t.f(Msg::today_due_on, &[("date", &t.date(*day))]), ctx.theme.soon)
         }
@@ -154,6 +158,7 @@ fn when(item: &Item, ctx: &Ctx) -> (String, Style) {
         ),
         Item::NotVisited { last: None, .. } => (t.t(Msg::today_never_visited).to_string(), plain),
         Item::NotVisited { last: Some(day), .. } => (t.date(*day), plain),
+        Item::OperatorCard { days, .. } => (t.f(Msg::today_in_days, &[("n", days)]), ctx.theme.warn),
     }
 }
 
@@ -165,7 +170,7 @@ fn what(item: &Item, ctx: &Ctx) -> String {
             "{} · {} · {}",
             data.council_name(c.ine),
             clean(&c.holder),
-            c.cert_type
+            crate::domain::catalog::cert_type_name(&c.cert_type)
         ),
         None => format!("#{id}"),
     };
@@ -195,6 +200,7 @@ fn what(item: &Item, ctx: &Ctx) -> String {
             "" => data.council_name(cell.council),
             reason => format!("{} · {reason}", data.council_name(cell.council)),
         },
+        Item::OperatorCard { name, .. } => ctx.t.f(Msg::today_operator_card, &[("name", name)]),
     };
     // Names, summaries and reasons come from people.
     clean(&text).into_owned()

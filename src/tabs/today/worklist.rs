@@ -24,6 +24,8 @@ pub enum Section {
     AwaitingDocuments,
     NotDelivered,
     Expiring,
+    /// The office's ER operators' cards near expiry.
+    OperatorCards,
     Support,
     Forms,
     Blocked,
@@ -31,16 +33,22 @@ pub enum Section {
 }
 
 impl Section {
-    pub const ALL: [Section; 8] = [
+    pub const ALL: [Section; 9] = [
         Section::RequestsDue,
         Section::AwaitingDocuments,
         Section::NotDelivered,
         Section::Expiring,
+        Section::OperatorCards,
         Section::Support,
         Section::Forms,
         Section::Blocked,
         Section::NotVisited,
     ];
+
+    /// Whether it is shown today: the councils not visited only from the configured month on.
+    pub fn shown(self, today: NaiveDate, settings: Settings) -> bool {
+        self != Section::NotVisited || today.month() >= settings.unvisited_from_month
+    }
 
     /// Whether it reads the certificate requests, which come after the first frame.
     pub fn needs_certificates(self) -> bool {
@@ -72,12 +80,14 @@ pub enum Item {
         due: Option<DateTime<Utc>>,
         follow_up: bool,
     },
-    /// A council's fitxa: never sent (`None`) or due on that day.
+    /// A council's fitxa: never sent (`None`) or due on that day (expired if past).
     Form { ine: IneCode, due: Option<NaiveDate> },
     /// A council's service blocked, and why.
     Blocked { cell: RolloutCell, reason: String },
     /// A council not visited this year; its last visit.
     NotVisited { ine: IneCode, last: Option<NaiveDate> },
+    /// An ER operator's card within 60 days of expiry (negative: expired).
+    OperatorCard { name: String, days: i64 },
 }
 
 impl Item {
@@ -91,6 +101,8 @@ impl Item {
             Item::Support { id, .. } => Target::Activity(*id),
             Item::Form { ine, .. } | Item::NotVisited { ine, .. } => Target::Council(*ine),
             Item::Blocked { cell, .. } => Target::Cell(cell.clone()),
+            // Shown above the expiry view, where `o` opens the operators.
+            Item::OperatorCard { .. } => Target::OperatorCards,
         }
     }
 }
@@ -170,11 +182,20 @@ pub fn section(data: &Data, section: Section, now: DateTime<Utc>, settings: Sett
                 .iter()
                 .map(|&i| &certs.list[i])
                 .filter(|c| c.status.is_issued() && !certs.renewed_by.contains_key(&c.id))
+                // A revoked certificate is not renewed.
+                .filter(|c| certs.revoked(c.id).is_none())
                 .filter_map(|c| Some((c.id, c.days_to_expiry(now, tz)?)))
                 .filter(|(_, days)| (0..=EXPIRY_DAYS).contains(days))
                 .map(|(id, days)| Item::Expiring { id, days })
                 .collect()
         }
+        Section::OperatorCards => crate::ops::operators::cards_to_renew(&data.operators, today)
+            .into_iter()
+            .map(|(o, days)| Item::OperatorCard {
+                name: o.name.clone(),
+                days,
+            })
+            .collect(),
         Section::Support => {
             let acts = &data.activities;
             let tomorrow = today.succ_opt().map_or(now, |d| calendar.local_midnight(d));
@@ -220,8 +241,12 @@ pub fn section(data: &Data, section: Section, now: DateTime<Utc>, settings: Sett
                     Some((due, m.name.as_str(), Item::Form { ine: m.ine, due }))
                 })
                 .collect();
-            // Never sent first, then the earliest due.
-            items.sort_by(|a, b| a.0.cmp(&b.0).then(crate::domain::search::collate(a.1, b.1)));
+            // What can be acted on first: the expired, then the soonest due; the never sent after.
+            items.sort_by(|a, b| {
+                (a.0.is_none(), a.0)
+                    .cmp(&(b.0.is_none(), b.0))
+                    .then(crate::domain::search::collate(a.1, b.1))
+            });
             items.into_iter().map(|(.., item)| item).collect()
         }
         Section::Blocked => {
@@ -271,7 +296,7 @@ pub fn section(data: &Data, section: Section, now: DateTime<Utc>, settings: Sett
 
 /// The councils the office serves (under the population threshold), by index.
 fn served(data: &Data, settings: Settings) -> impl Iterator<Item = usize> + '_ {
-    (0..data.municipalities.len()).filter(move |&i| data.municipalities[i].population < settings.threshold)
+    (0..data.municipalities.len()).filter(move |&i| data.municipalities[i].is_served(settings.threshold))
 }
 
 /// Whole working days from the day of `from` to the day of `to` (office time).

@@ -186,7 +186,7 @@ fn a_backup_lists_an_imports_records_in_its_entry_as_before_and_restores() {
     let applied = import(&store, 2);
     let dump = store.dump(Utc::now()).unwrap();
     assert_eq!(
-        dump.schema_version, 2,
+        dump.schema_version, 3,
         "readable by the builds before runs were kept apart"
     );
     let item = dump.history.iter().find(|h| h.seq == applied.seq).unwrap();
@@ -201,12 +201,12 @@ fn a_backup_lists_an_imports_records_in_its_entry_as_before_and_restores() {
     assert_eq!(restored.certificates().unwrap(), store.certificates().unwrap());
     restored.undo(Utc::now()).unwrap().unwrap();
     assert!(restored.certificates().unwrap().is_empty());
-    // A backup claiming the store's own schema (3) is not one this build writes.
+    // A backup claiming the store's own schema (4) is not one this build writes.
     let mut newer = dump.clone();
     newer.schema_version = schema::CURRENT;
     assert!(matches!(
         restored.restore(&newer, true),
-        Err(RestoreError::Schema(3, 2, 1))
+        Err(RestoreError::Schema(4, 3, 1))
     ));
 }
 
