@@ -190,7 +190,7 @@ fn unflushed_import_child() {
     assert!(ocsae::store::stalled().is_empty());
     assert!(
         blobs(&db).is_empty(),
-        "the failed import's blob is left until the next open"
+        "closing after the failed import leaves no blob"
     );
     // Whether a log cut short refers to it is for sled to say: never vouched for.
     assert!(sealed_blobs(&db).is_empty(), "{:?}", sealed_blobs(&db));

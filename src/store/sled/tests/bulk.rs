@@ -115,6 +115,51 @@ fn an_imports_entry_holds_its_range_and_digest_and_undo_and_redo_move_the_run() 
 }
 
 #[test]
+fn an_imports_requests_keep_their_links_checks_and_downloads_through_the_run() {
+    use crate::domain::revocation::{AppointmentCheck, RevocationReason};
+    let dir = tempfile::tempdir().unwrap();
+    let store = noguera(dir.path());
+    let checked = at("2026-12-03T10:00:00Z");
+    let mut edits = requests(0, 1000);
+    for (i, edit) in edits.iter_mut().enumerate() {
+        if let Some(Record::Certificate(c)) = &mut edit.after {
+            c.revokes = Some(i as u64 + 5000);
+            c.revocation_reason = Some(RevocationReason::CardLost);
+            c.appointment_check = Some(AppointmentCheck {
+                at: checked,
+                user: "anna".into(),
+                found: i % 2 == 0,
+            });
+            c.downloaded_at = Some(checked);
+        }
+    }
+    let mut import = store.begin_import(ChangeKind::ImportCertificates).unwrap();
+    import.append(edits).unwrap();
+    let applied = import.commit(at("2026-12-04T09:00:00Z")).unwrap();
+    assert_eq!(
+        applied.bulk.map(|b| (b.first, b.last)),
+        Some((1, 1000)),
+        "not a run"
+    );
+    let stored = store.certificates().unwrap();
+    let last = &stored[999];
+    assert_eq!(
+        (last.revokes, last.revocation_reason, last.downloaded_at),
+        (Some(5999), Some(RevocationReason::CardLost), Some(checked))
+    );
+    assert_eq!(last.appointment_check.as_ref().map(|a| a.found), Some(false));
+    store.undo(Utc::now()).unwrap().unwrap();
+    store.redo(Utc::now()).unwrap().unwrap();
+    assert_eq!(store.certificates().unwrap(), stored, "redo keeps the fields");
+    // The backup lists them in the entry with the same fields, and restores them.
+    let dump = store.dump(Utc::now()).unwrap();
+    let other = tempfile::tempdir().unwrap();
+    let restored = SledStore::open(other.path()).unwrap();
+    restored.restore(&dump, false).unwrap();
+    assert_eq!(restored.certificates().unwrap(), stored);
+}
+
+#[test]
 fn an_import_whose_request_changed_since_is_not_undone_and_nothing_moves() {
     let dir = tempfile::tempdir().unwrap();
     let store = noguera(dir.path());
