@@ -87,6 +87,80 @@ fn requests_waiting_for_documents_more_than_ten_working_days() {
 }
 
 #[test]
+fn each_waiting_request_counts_the_working_days_since_its_own_day() {
+    let mut f = avui(Lang::Ca);
+    let ager = ine(&f, "Àger");
+    // Received on days apart, a weekend and a holiday (12 October) among them; two on one day.
+    let received = [
+        "2025-12-24T09:00:00Z",
+        "2026-10-01T09:00:00Z",
+        "2026-10-10T09:00:00Z",
+        "2026-10-13T16:00:00Z",
+        "2026-10-13T08:00:00Z",
+        "2026-11-13T09:00:00Z",
+    ];
+    let list = received
+        .iter()
+        .map(|r| request(ager, "Sense documents", r, CertStatus::AwaitingDocuments))
+        .collect();
+    add_requests(&mut f, list);
+    let calendar = &f.app.data.calendar;
+    let day = |t: chrono::DateTime<chrono::Utc>| t.with_timezone(&calendar.tz()).date_naive();
+    let today = day(at(NOW));
+    let mut expected: Vec<(chrono::DateTime<chrono::Utc>, u32)> = received
+        .iter()
+        .map(|r| {
+            // Counted day by day: the working days after the day of receipt, up to today.
+            let from = day(at(r));
+            let n = from
+                .iter_days()
+                .skip(1)
+                .take_while(|d| *d <= today)
+                .filter(|d| calendar.is_working_day(*d))
+                .count();
+            (at(r), n as u32)
+        })
+        .filter(|(_, n)| *n > 10)
+        .collect();
+    expected.sort();
+    let got: Vec<_> = items(&f, Section::AwaitingDocuments)
+        .into_iter()
+        .map(|i| match i {
+            Item::Awaiting { since, days, .. } => (since, days),
+            other => panic!("{other:?}"),
+        })
+        .collect();
+    assert_eq!(got, expected);
+    assert_eq!(got.len(), 5, "the one of 13 November has waited fewer than ten");
+}
+
+#[test]
+fn a_change_made_on_another_tab_is_on_avui_when_it_is_shown() {
+    let mut f = avui(Lang::Ca);
+    let ager = ine(&f, "Àger");
+    add_requests(
+        &mut f,
+        vec![issued(ager, "Emesa", "2026-11-25T09:00:00Z", CertStatus::Issued)],
+    );
+    assert_eq!(items(&f, Section::NotDelivered).len(), 1);
+    press(&mut f.app, KeyCode::Char('3'));
+    let got = add_requests(
+        &mut f,
+        vec![issued(
+            ager,
+            "Emesa fa dies",
+            "2026-11-02T09:00:00Z",
+            CertStatus::Issued,
+        )],
+    );
+    press(&mut f.app, KeyCode::Char('0'));
+    assert!(f.app.showing::<TodayTab>());
+    let list = items(&f, Section::NotDelivered);
+    assert_eq!(list.len(), 2, "{list:?}");
+    assert_eq!(list[0].target(), Target::Request(got[0]));
+}
+
+#[test]
 fn issued_certificates_not_delivered() {
     let mut f = avui(Lang::Ca);
     let ager = ine(&f, "Àger");
