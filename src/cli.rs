@@ -112,7 +112,7 @@ pub enum Command {
     },
     /// Read records from a CSV file, all or nothing
     Import {
-        #[arg(value_enum, value_name = "contacts|certificates")]
+        #[arg(value_enum, value_name = "contacts|certificates|activity")]
         what: ImportWhat,
         file: PathBuf,
     },
@@ -168,6 +168,9 @@ pub enum ActivityCommand {
         /// When it was received, ISO 8601 (without an offset: the office's time zone); default now
         #[arg(long, value_name = "ISO8601")]
         received: Option<String>,
+        /// When it was closed, ISO 8601 (with --status closed); default when it was received
+        #[arg(long, value_name = "ISO8601")]
+        closed_at: Option<String>,
         /// Minutes spent
         #[arg(long, value_name = "N")]
         minutes: Option<String>,

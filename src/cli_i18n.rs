@@ -83,6 +83,7 @@ fn arg_help(command: &str, arg: &str) -> Option<Msg> {
         ("activity add", "service") => Msg::cli_act_service,
         ("activity add", "request") => Msg::cli_act_request,
         ("activity add", "status") => Msg::cli_act_status,
+        ("activity add", "closed_at") => Msg::cli_act_closed_at,
         ("activity add", "minutes") => Msg::cli_act_minutes,
         ("activity add", "follow_up") => Msg::cli_act_follow_up,
         ("activity add", "notes") => Msg::cli_act_notes,

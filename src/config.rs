@@ -127,6 +127,12 @@ pub enum ConfigProblem {
     ImportMax,
     #[error("response_days: from 1 to {MAX_RESPONSE_DAYS} working days")]
     ResponseDays,
+    /// A key binding at fault, with the line that sets it when it can be found.
+    #[error("{error}")]
+    Keys {
+        error: Box<crate::keymap::KeymapError>,
+        line: Option<usize>,
+    },
     #[error("unvisited_from_month: a month, from 1 to 12")]
     UnvisitedMonth,
 }
@@ -145,9 +151,55 @@ impl ConfigError {
                 Msg::cfg_response_days,
                 &[("path", &path), ("max", &MAX_RESPONSE_DAYS)],
             ),
+            ConfigProblem::Keys { error, line } => {
+                let what = error.localize(t);
+                match line {
+                    Some(line) => t.f(Msg::toml_at, &[("path", &path), ("what", &what), ("line", line)]),
+                    None => format!("{path}: {what}"),
+                }
+            }
             ConfigProblem::UnvisitedMonth => t.f(Msg::cfg_unvisited_month, &[("path", &path)]),
         }
     }
+}
+
+/// The line (from 1) of `text` that sets the dotted key `path`
+/// (`keys.certificates.new`), written under a table header or dotted; for a
+/// table written inline, the line that opens it.
+fn line_of(text: &str, path: &str) -> Option<usize> {
+    let unquote = |key: &str| -> String {
+        key.split('.')
+            .map(|part| part.trim().trim_matches(['"', '\'']))
+            .collect::<Vec<_>>()
+            .join(".")
+    };
+    let mut table = String::new();
+    let mut opening = None;
+    for (i, line) in text.lines().enumerate() {
+        let line = line.trim();
+        if let Some(header) = line.strip_prefix('[').and_then(|l| l.split(']').next()) {
+            table = unquote(header);
+            if table == path {
+                return Some(i + 1);
+            }
+            continue;
+        }
+        let Some((key, _)) = line.split_once('=') else {
+            continue;
+        };
+        let key = unquote(key);
+        let full = match table.is_empty() {
+            true => key,
+            false => format!("{table}.{key}"),
+        };
+        if full == path {
+            return Some(i + 1);
+        }
+        if opening.is_none() && path.starts_with(&format!("{full}.")) {
+            opening = Some(i + 1);
+        }
+    }
+    opening
 }
 
 impl Config {
@@ -160,6 +212,7 @@ impl Config {
     /// ones' (key bindings action by action). A mistake names its file and line.
     pub fn load_layers(paths: &[&Path]) -> Result<Config, ConfigError> {
         let mut merged = toml::Table::new();
+        let mut texts: Vec<(&Path, String)> = Vec::new();
         for path in paths {
             let text = match std::fs::read_to_string(path) {
                 Ok(text) => text,
@@ -184,6 +237,7 @@ impl Config {
             alone.check().map_err(fail)?;
             let table: toml::Table = toml::from_str(&text).map_err(|e| fail(toml_problem(&text, e)))?;
             overlay(&mut merged, table);
+            texts.push((path, text));
         }
         let last = paths.last().copied().unwrap_or(Path::new(""));
         let fail = |problem| ConfigError {
@@ -197,6 +251,26 @@ impl Config {
             })
         })?;
         config.check().map_err(fail)?;
+        // The bindings are checked merged; a mistake names the last file, and the
+        // line, that set the binding at fault.
+        if let Err(error) = crate::keymap::Keymap::new(&config.keys) {
+            let bindings = error.bindings();
+            let (path, line) = texts
+                .iter()
+                .rev()
+                .find_map(|(path, text)| {
+                    let line = bindings.iter().find_map(|b| line_of(text, b))?;
+                    Some((*path, Some(line)))
+                })
+                .unwrap_or((last, None));
+            return Err(ConfigError {
+                path: path.into(),
+                problem: ConfigProblem::Keys {
+                    error: Box::new(error),
+                    line,
+                },
+            });
+        }
         Ok(config)
     }
 
@@ -277,7 +351,7 @@ mod tests {
         let path = dir.path().join("config.toml");
         std::fs::write(
             &path,
-            "comarca = \"Priorat\"\nthreshold = 1000\nlanguage = \"es\"\ntheme = \"light\"\nlocal_holidays = [\"2026-09-08\"]\n[keys.global]\nquit = [\"x\"]\n",
+            "comarca = \"Priorat\"\nthreshold = 1000\nlanguage = \"es\"\ntheme = \"light\"\nlocal_holidays = [\"2026-09-08\"]\n[keys.global]\nquit = [\"ctrl-q\"]\n",
         )
         .unwrap();
         let c = Config::load(&path).unwrap();
@@ -289,7 +363,7 @@ mod tests {
             c.local_holidays,
             vec![NaiveDate::from_ymd_opt(2026, 9, 8).unwrap()]
         );
-        assert_eq!(c.keys["global"]["quit"], vec!["x".to_string()]);
+        assert_eq!(c.keys["global"]["quit"], vec!["ctrl-q".to_string()]);
 
         std::fs::write(&path, "threshhold = 3\n").unwrap();
         let err = Config::load(&path).unwrap_err();
@@ -345,7 +419,7 @@ mod tests {
         let user = dir.path().join("user.toml");
         std::fs::write(
             &system,
-            "store = \"postgresql:///ocsae\"\ncomarca = \"Priorat\"\nlocal_holidays = [\"2026-09-08\"]\n[keys.global]\nquit = [\"x\"]\nhelp = [\"f1\"]\n",
+            "store = \"postgresql:///ocsae\"\ncomarca = \"Priorat\"\nlocal_holidays = [\"2026-09-08\"]\n[keys.global]\nquit = [\"ctrl-q\"]\nhelp = [\"f1\"]\n",
         )
         .unwrap();
         std::fs::write(&user, "comarca = \"Noguera\"\n[keys.global]\nquit = [\"q\"]\n").unwrap();

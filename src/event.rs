@@ -1,4 +1,4 @@
-//! One input thread and one signal thread (SIGTERM, SIGHUP, and SIGWINCH for
+//! One input thread and one signal thread (SIGTERM, SIGHUP, SIGINT, SIGQUIT, and SIGWINCH for
 //! resizes) feed a single channel, and so does a shared store's feed of other
 //! writers' changes; the main loop blocks on it, waking only for input, a
 //! signal, news from the store, or a tick it asked for.
@@ -21,7 +21,7 @@ pub enum Event {
 #[derive(Debug)]
 pub enum Input {
     Event(Event),
-    /// SIGTERM or SIGHUP: leave cleanly with this signal number.
+    /// SIGTERM, SIGHUP, SIGINT or SIGQUIT: leave cleanly with this signal number.
     Signal(i32),
     /// The terminal's input ended or failed.
     Closed(String),
@@ -119,8 +119,8 @@ pub fn watch_store(store: &dyn crate::store::Store, tx: Sender<Input>) -> bool {
 }
 
 fn spawn_signals(tx: Sender<Input>) -> std::io::Result<()> {
-    use signal_hook::consts::{SIGHUP, SIGTERM, SIGWINCH};
-    let mut signals = signal_hook::iterator::Signals::new([SIGTERM, SIGHUP, SIGWINCH])?;
+    use signal_hook::consts::{SIGHUP, SIGINT, SIGQUIT, SIGTERM, SIGWINCH};
+    let mut signals = signal_hook::iterator::Signals::new([SIGTERM, SIGHUP, SIGINT, SIGQUIT, SIGWINCH])?;
     thread::Builder::new().name("signals".into()).spawn(move || {
         for signal in signals.forever() {
             let input = match signal {

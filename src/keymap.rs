@@ -135,6 +135,33 @@ pub enum KeymapError {
 }
 
 impl KeymapError {
+    /// The dotted names of the bindings at fault, as a configuration writes
+    /// them (both of a clash: either may be the one written).
+    pub fn bindings(&self) -> Vec<String> {
+        match self {
+            KeymapError::UnknownContext(context) => vec![format!("keys.{context}")],
+            KeymapError::UnknownAction { context, action }
+            | KeymapError::BadKey { context, action, .. }
+            | KeymapError::DestructiveCtrl { context, action, .. } => {
+                vec![format!("keys.{context}.{action}")]
+            }
+            KeymapError::NoWayOut(_) => vec!["keys.global.quit".to_string()],
+            KeymapError::Clash {
+                context,
+                first,
+                second,
+                ..
+            } => {
+                // Across contexts the first is named with its own (`global.quit`).
+                let first = match first.contains('.') {
+                    true => format!("keys.{first}"),
+                    false => format!("keys.{context}.{first}"),
+                };
+                vec![format!("keys.{context}.{second}"), first]
+            }
+        }
+    }
+
     /// The binding at fault and what is wrong with it, in the user's language.
     pub fn localize(&self, t: &crate::i18n::I18n) -> String {
         use crate::i18n::Msg;
@@ -368,22 +395,21 @@ impl Keymap {
             .iter()
             .filter(|b| b.action == action)
             .flat_map(|b| b.keys.iter())
-            .find(|k| {
-                let event = KeyEvent::new(
-                    k.code,
-                    if k.ctrl {
-                        KeyModifiers::CONTROL
-                    } else {
-                        KeyModifiers::NONE
-                    } | if k.alt {
-                        KeyModifiers::ALT
-                    } else {
-                        KeyModifiers::NONE
-                    },
-                );
-                self.lookup(contexts, &event) == Some(action)
-            })
+            .find(|k| self.means(k, contexts) == Some(action))
             .map(ToString::to_string)
+    }
+
+    /// What `key` does on a screen of `contexts` (looked up in that order).
+    pub fn means(&self, key: &KeySpec, contexts: &[Context]) -> Option<Action> {
+        let ctrl = match key.ctrl {
+            true => KeyModifiers::CONTROL,
+            false => KeyModifiers::NONE,
+        };
+        let alt = match key.alt {
+            true => KeyModifiers::ALT,
+            false => KeyModifiers::NONE,
+        };
+        self.lookup(contexts, &KeyEvent::new(key.code, ctrl | alt))
     }
 
     /// The first key of an action, for the one-line hints.

@@ -236,6 +236,7 @@ pub fn run() -> ExitCode {
                     request,
                     status,
                     received,
+                    closed_at,
                     minutes,
                     follow_up,
                     notes,
@@ -251,6 +252,7 @@ pub fn run() -> ExitCode {
                 request: request.as_deref(),
                 status: &status,
                 received: received.as_deref(),
+                closed_at: closed_at.as_deref(),
                 minutes: minutes.as_deref(),
                 follow_up: follow_up.as_deref(),
                 notes: notes.as_deref(),
@@ -298,7 +300,7 @@ pub fn run() -> ExitCode {
         }
         Some(Command::Backup { file }) => commands::backup(&db, &file, &t, clock.as_ref()).map(|()| 0),
         Some(Command::Restore { file, force }) => {
-            commands::restore(&db, &file, force, &config, &t).map(|()| 0)
+            commands::restore(&db, &file, force, &config, &t, clock.as_ref()).map(|()| 0)
         }
         Some(Command::Import { what, file }) => {
             commands::import(&db, what, &file, &config, &t, clock.as_ref()).map(|()| 0)

@@ -558,7 +558,7 @@ fn municipis_marks_open_entries_and_councils_not_visited_this_year() {
     assert!(s.contains("Activitat · obertes: 1 · en total: 2"), "{s}");
     assert!(s.contains("4d 13h · trucada · Consulta"), "{s}");
     assert!(
-        s.contains("2026-03-10 10:00 · visita · Visita anual · tancat"),
+        s.contains("10/03/2026 10:00 · visita · Visita anual · tancat"),
         "{s}"
     );
     assert!(s.contains("Darrera visita: 10/03/2026"), "{s}");

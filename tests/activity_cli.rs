@@ -563,3 +563,92 @@ fn the_report_has_its_week_of_activity() {
     assert!(report.contains("Open now: 1, of which overdue: 0"), "{report}");
     assert!(report.contains("Councils not visited in 2026"), "{report}");
 }
+
+/// One rule for an entry created closed or waiting, whoever creates it: closed at
+/// its receipt unless `--closed-at` says when; waiting with its clock stopped from
+/// its receipt. `activity add` and `import activity` store the same.
+#[test]
+fn add_and_import_date_a_closed_or_waiting_entry_from_its_receipt() {
+    let (dir, db) = seeded();
+    let add = |extra: &[&str]| {
+        let mut args = vec![
+            "activity",
+            "add",
+            "--municipality",
+            "tiurana",
+            "--summary",
+            "Visita",
+        ];
+        args.extend(extra);
+        ok(&db, &args)
+    };
+    let visit = [
+        "--kind",
+        "visit",
+        "--status",
+        "closed",
+        "--received",
+        "2026-03-10T10:00",
+    ];
+    assert_eq!(
+        add(&visit).trim(),
+        "Activity #1 saved, closed 2026-03-10T10:00:00+01:00"
+    );
+    let waiting = [
+        "--kind",
+        "call",
+        "--status",
+        "waiting",
+        "--received",
+        "2026-11-20T09:00",
+    ];
+    assert_eq!(
+        add(&waiting).trim(),
+        "Activity #2 saved; waiting for the council, its clock stopped"
+    );
+    let mut later = visit.to_vec();
+    later.extend(["--closed-at", "2026-03-10T12:00"]);
+    assert_eq!(
+        add(&later).trim(),
+        "Activity #3 saved, closed 2026-03-10T12:00:00+01:00"
+    );
+    misused(
+        &db,
+        &[
+            "activity",
+            "add",
+            "--municipality",
+            "tiurana",
+            "--summary",
+            "Visita",
+            "--kind",
+            "visit",
+            "--closed-at",
+            "2026-03-10T12:00",
+        ],
+        "--closed-at: only with --status closed",
+    );
+    let all = export_json(&db);
+    assert_eq!(all[0]["closed_at"], "2026-03-10T10:00:00+01:00");
+    assert_eq!(all[1]["due_at"], serde_json::Value::Null, "the clock is stopped");
+    assert_eq!(all[2]["closed_at"], "2026-03-10T12:00:00+01:00");
+
+    // The same three rows imported: the same entries.
+    let (_other, db2) = seeded();
+    let file = dir.path().join("sheet.csv");
+    std::fs::write(
+        &file,
+        "kind,municipality,summary,status,received_at,closed_at\n\
+         visit,Tiurana,Visita,closed,2026-03-10 10:00,\n\
+         call,Tiurana,Visita,waiting,2026-11-20 09:00,\n\
+         visit,Tiurana,Visita,closed,2026-03-10 10:00,2026-03-10 12:00\n",
+    )
+    .unwrap();
+    ok(&db2, &["import", "activity", file.to_str().unwrap()]);
+    let imported = export_json(&db2);
+    for field in ["status", "received_at", "closed_at", "due_at"] {
+        for (a, b) in all.iter().zip(&imported) {
+            assert_eq!(a[field], b[field], "{field}");
+        }
+    }
+}

@@ -292,6 +292,11 @@ fn cancelling_asks_for_the_holders_name_and_rejecting_for_a_reason() {
     ctrl(&mut f.app, 'u');
     type_text(&mut f.app, "pere roca");
     press(&mut f.app, KeyCode::Enter);
+    // Then why, which may be left blank.
+    let s = screen(&f.app, 80, 24);
+    assert!(s.contains("Motiu de la cancel·lació de la #2 (opcional):"), "{s}");
+    assert_eq!(f.app.data.certs.get(2).unwrap().status, CertStatus::Received);
+    press(&mut f.app, KeyCode::Enter);
     assert_eq!(f.app.data.certs.get(2).unwrap().status, CertStatus::Cancelled);
     // The selection follows it to the closed requests, and the status line says where.
     let tab = f.app.tab::<CertificatesTab>();

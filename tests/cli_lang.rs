@@ -432,3 +432,35 @@ fn the_report_lists_the_councils_that_never_sent_their_fitxa() {
         "{report}"
     );
 }
+
+#[test]
+fn a_bad_start_tab_is_refused_with_the_values_it_takes() {
+    let dir = tempfile::tempdir().unwrap();
+    let config = dir.path().join("config.toml");
+    std::fs::write(&config, "start_tab = \"avui\"\n").unwrap();
+    for (lang, says) in [
+        (
+            "ca",
+            "config.toml, línia 1: valor desconegut «avui»; els valors vàlids: today, municipalities, rollout, certificates, activity",
+        ),
+        (
+            "en",
+            "unknown value \"avui\"; valid values: today, municipalities, rollout, certificates, activity",
+        ),
+    ] {
+        let out = Command::new(binary())
+            .args([
+                "--config",
+                config.to_str().unwrap(),
+                "--lang",
+                lang,
+                "export",
+                "municipalities",
+            ])
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(1));
+        let stderr = text(&out.stderr);
+        assert!(stderr.contains(says), "{stderr}");
+    }
+}

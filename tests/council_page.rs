@@ -60,7 +60,7 @@ pub fn busy_tiurana_in(lang: Lang) -> Fixture {
     }
     let reject = ocsae::ops::requests::reject(f.app.data.certs.get(2).unwrap(), "falta DNI").unwrap();
     f.app.commit(reject).unwrap();
-    let cancel = ocsae::ops::requests::cancel(f.app.data.certs.get(3).unwrap(), "Jordi Serra").unwrap();
+    let cancel = ocsae::ops::requests::cancel(f.app.data.certs.get(3).unwrap(), "Jordi Serra", "").unwrap();
     f.app.commit(cancel).unwrap();
     f.app.status = None;
     f
@@ -228,4 +228,86 @@ fn in_every_language_at_80x24_a_caller_finds_the_council_and_reads_its_page_to_t
             "{lang:?}: the rejection with its reason:\n{s}"
         );
     }
+}
+
+#[test]
+fn l_after_finding_the_council_by_a_contact_names_that_contact() {
+    use ocsae::popups::activity_form::ActivityForm;
+    let tiurana = ocsae::domain::municipality::IneCode(252228);
+    let mut f = busy_tiurana();
+    // The phone's last digits: the secretary's number.
+    press(&mut f.app, KeyCode::Char('g'));
+    type_text(&mut f.app, "450002");
+    press(&mut f.app, KeyCode::Enter);
+    press(&mut f.app, KeyCode::Char('L'));
+    let form = f.app.popup_as::<ActivityForm>().unwrap();
+    assert_eq!(form.council(), Some(tiurana));
+    assert_eq!(form.contact.value(), "Marta Vila i Casanovas");
+    press(&mut f.app, KeyCode::Esc);
+    // Found by its name: nobody in particular.
+    open_tiurana(&mut f);
+    press(&mut f.app, KeyCode::Char('L'));
+    let form = f.app.popup_as::<ActivityForm>().unwrap();
+    assert_eq!(form.council(), Some(tiurana));
+    assert_eq!(form.contact.value(), "");
+    press(&mut f.app, KeyCode::Esc);
+    press(&mut f.app, KeyCode::Esc);
+    // Filtered on Municipis by a contact's name: the row's contact.
+    press(&mut f.app, KeyCode::Char('/'));
+    type_text(&mut f.app, "anna roca");
+    press(&mut f.app, KeyCode::Enter);
+    press(&mut f.app, KeyCode::Char('L'));
+    let form = f.app.popup_as::<ActivityForm>().unwrap();
+    assert_eq!(form.council(), Some(tiurana), "{}", screen(&f.app, 80, 24));
+    assert_eq!(form.contact.value(), "Anna Roca");
+}
+
+#[test]
+fn the_contact_editor_shows_a_role_whole_or_by_its_short_name_never_cut() {
+    use ocsae::popups::contacts_form::{ContactsForm, Field};
+    let mut f = busy_tiurana();
+    open_tiurana(&mut f);
+    press(&mut f.app, KeyCode::Char('e'));
+    let s = screen(&f.app, 120, 30);
+    assert!(
+        s.contains("‹Secretari/ària-interventor/a›"),
+        "room for it whole: {s}"
+    );
+    // A long address leaves the row short of room: the role gives way to its short name.
+    while f.app.popup_as::<ContactsForm>().unwrap().focused() != Field::Email(1) {
+        press(&mut f.app, KeyCode::Tab);
+    }
+    press(&mut f.app, KeyCode::End);
+    type_text(&mut f.app, ".ajuntament-de-tiurana-noguera");
+    let s = screen(&f.app, 120, 30);
+    assert!(s.contains("‹secretari/ària›"), "{s}");
+    assert!(!s.contains("interventor/…"), "{s}");
+    assert!(
+        s.contains("@tiurana.cat.ajuntament-de-tiurana-noguera"),
+        "the address whole: {s}"
+    );
+}
+
+#[test]
+fn at_60_columns_the_services_take_one_column_each_whole() {
+    let mut f = busy_tiurana();
+    open_tiurana(&mut f);
+    let s = screen(&f.app, 60, 80);
+    let line = s
+        .lines()
+        .find(|l| l.contains("Entitat de Registre"))
+        .unwrap_or_else(|| panic!("{s}"));
+    assert!(line.contains("Entitat de Registre idCAT 0/"), "{s}");
+    let services = s
+        .lines()
+        .skip_while(|l| !l.contains("Serveis"))
+        .take_while(|l| !l.trim().is_empty());
+    assert!(services.into_iter().all(|l| !l.contains('…')), "{s}");
+    // Wide enough, two columns.
+    let s = screen(&f.app, 100, 80);
+    assert!(
+        s.lines()
+            .any(|l| l.matches("/").count() >= 2 && l.contains("idCAT")),
+        "{s}"
+    );
 }

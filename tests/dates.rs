@@ -82,3 +82,61 @@ fn exported_times_have_no_fractions_of_a_second() {
     assert!(text.contains(",2026-11-26T10:30:00+01:00"), "{text}");
     assert!(!text.contains(".123"), "{text}");
 }
+
+/// Logs a call for Tiurana on Activitat, closes it and reads it back everywhere.
+#[test]
+fn activity_dates_are_written_and_read_as_the_language_writes_them() {
+    for (lang, received, follow, other) in [
+        (Lang::Ca, "26/11/2026 10:30", "30/11/2026", "2026-11-26"),
+        (Lang::Es, "26/11/2026 10:30", "30/11/2026", "2026-11-26"),
+        (Lang::En, "2026-11-26 10:30", "2026-11-30", "26/11/2026"),
+    ] {
+        let mut f = fixture_with("Noguera", lang, Config::default());
+        press(&mut f.app, KeyCode::Char('4'));
+        press(&mut f.app, KeyCode::Char('n'));
+        let s = screen(&f.app, 80, 24);
+        assert!(s.contains(received) && !s.contains(other), "the form: {s}");
+        type_text(&mut f.app, "tiurana");
+        press(&mut f.app, KeyCode::Tab);
+        type_text(&mut f.app, "Consulta");
+        // Down to the follow-up, typed as the language writes a date.
+        let form = || ocsae::popups::activity_form::AField::FollowUp;
+        while f
+            .app
+            .popup_as::<ocsae::popups::activity_form::ActivityForm>()
+            .unwrap()
+            .focus
+            != form()
+        {
+            press(&mut f.app, KeyCode::Tab);
+        }
+        type_text(&mut f.app, follow);
+        press(&mut f.app, KeyCode::Enter);
+        assert!(f.app.popup.is_none(), "{}", screen(&f.app, 80, 24));
+        let a = &f.app.data.activities.list[0];
+        assert_eq!(a.received_at, at(NOW));
+        assert_eq!(a.follow_up_on, chrono::NaiveDate::from_ymd_opt(2026, 11, 30));
+        // Edited: the received time and the follow-up as they were typed.
+        press(&mut f.app, KeyCode::Char('e'));
+        let s = screen(&f.app, 80, 24);
+        assert!(s.contains(received) && s.contains(follow), "the edit form: {s}");
+        assert!(!s.contains(other), "the edit form: {s}");
+        press(&mut f.app, KeyCode::Esc);
+        // Closed, then its detail and history.
+        press(&mut f.app, KeyCode::Char('x'));
+        press(&mut f.app, KeyCode::Enter);
+        press(&mut f.app, KeyCode::Char('v'));
+        press(&mut f.app, KeyCode::Char('v'));
+        press(&mut f.app, KeyCode::Enter);
+        let s = screen(&f.app, 80, 30);
+        assert!(s.matches(received).count() >= 3, "received, closed, history: {s}");
+        assert!(!s.contains(other), "the detail: {s}");
+        press(&mut f.app, KeyCode::Esc);
+        // The council page.
+        type_text(&mut f.app, "gtiurana");
+        press(&mut f.app, KeyCode::Enter);
+        let s = screen(&f.app, 80, 40);
+        assert!(s.contains(&format!("#1 {received}")), "the page: {s}");
+        assert!(!s.contains(other), "the page: {s}");
+    }
+}

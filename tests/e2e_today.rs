@@ -49,7 +49,7 @@ fn the_dashboard_opens_on_avui_and_enter_reaches_the_request() {
 
     let mut s = spawn(home.path(), &[], &[("OCSAE_NOW", NOW)], 80, 24);
     s.wait_for("Avui, 26/11/2026");
-    let screen = s.wait_for("Tiurana · Maria Puig · tcat");
+    let screen = s.wait_for("Tiurana · Maria Puig · T-CAT");
     assert!(
         screen.contains("▾ Certificats vençuts o a 2 dies feiners (1)"),
         "{screen}"

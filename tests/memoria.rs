@@ -189,7 +189,7 @@ fn in_2026(t: DateTime<Utc>) -> bool {
     local_day(t).year() == 2026
 }
 
-/// The CSV memòria as tables: each section row's title, then its rows.
+/// The CSV memòria as tables: each section's name, then its rows (the header first).
 fn tables(csv_text: &str) -> Vec<(String, Vec<Vec<String>>)> {
     let mut reader = csv::ReaderBuilder::new()
         .has_headers(false)
@@ -197,12 +197,7 @@ fn tables(csv_text: &str) -> Vec<(String, Vec<Vec<String>>)> {
         .from_reader(csv_text.as_bytes());
     let mut out: Vec<(String, Vec<Vec<String>>)> = Vec::new();
     for record in reader.records() {
-        // Read back as ocsae reads its own CSV: a cell guarded against formulas ('+2) is +2.
-        let row: Vec<String> = record
-            .unwrap()
-            .iter()
-            .map(|c| ocsae::io::formula::original(c).into_owned())
-            .collect();
+        let row: Vec<String> = record.unwrap().iter().map(str::to_string).collect();
         if row[0] == "section" {
             out.push((row[1].clone(), Vec::new()));
         } else {
@@ -212,23 +207,42 @@ fn tables(csv_text: &str) -> Vec<(String, Vec<Vec<String>>)> {
     out
 }
 
-fn fact(tables: &[(String, Vec<Vec<String>>)], what: &str) -> String {
+/// The table of `section`, its header first.
+fn table<'a>(tables: &'a [(String, Vec<Vec<String>>)], section: &str) -> &'a [Vec<String>] {
     tables
         .iter()
-        .flat_map(|(_, rows)| rows)
-        .find(|r| r.len() == 2 && r[0] == what)
-        .unwrap_or_else(|| panic!("no {what}"))[1]
+        .find(|(s, _)| s == section)
+        .map(|(_, rows)| rows.as_slice())
+        .unwrap_or_else(|| panic!("no table {section}"))
+}
+
+/// A single figure: the `value` of `field` in the `field,value` table of `section`.
+fn fact(tables: &[(String, Vec<Vec<String>>)], section: &str, field: &str) -> String {
+    let rows = table(tables, section);
+    assert_eq!(rows[0], ["field", "value"], "{section}");
+    rows.iter()
+        .find(|r| r[0] == field)
+        .unwrap_or_else(|| panic!("no {field} in {section}"))[1]
         .clone()
 }
 
-/// The table of `section` whose header starts with `first`.
-fn table<'a>(tables: &'a [(String, Vec<Vec<String>>)], section: &str, header: &[&str]) -> &'a [Vec<String>] {
-    tables
+/// One service's status at the start and end for each council, by name.
+fn sign(status: &str) -> &'static str {
+    match status {
+        "done" => "✓",
+        "pending" => "·",
+        other => panic!("{other}"),
+    }
+}
+
+fn council_status(t: &[(String, Vec<Vec<String>>)], council: &str, service: &str) -> (String, String) {
+    let rows = table(t, "adoption_by_council");
+    assert_eq!(rows[0], ["council", "service", "start", "end"]);
+    let row = rows
         .iter()
-        .filter(|(s, _)| s == section)
-        .map(|(_, rows)| rows)
-        .find(|rows| rows[0].iter().zip(header).all(|(a, b)| a == b))
-        .unwrap_or_else(|| panic!("no table {header:?} in {section}"))
+        .find(|r| r[0] == council && r[1] == service)
+        .unwrap_or_else(|| panic!("no {council} {service}"));
+    (row[2].clone(), row[3].clone())
 }
 
 #[test]
@@ -245,44 +259,61 @@ fn the_numbers_match_a_count_of_the_seeded_history() {
     let t = tables(&text(&out.stdout));
 
     let count = |f: &dyn Fn(&Life) -> bool| lives.iter().filter(|l| f(l)).count().to_string();
-    assert_eq!(fact(&t, "Requests received"), count(&|l| in_2026(l.received)));
-    assert_eq!(fact(&t, "Filed"), count(&|l| l.filed.is_some_and(in_2026)));
-    assert_eq!(fact(&t, "Issued"), count(&|l| l.issued.is_some_and(in_2026)));
+    assert_eq!(fact(&t, "requests", "received"), count(&|l| in_2026(l.received)));
     assert_eq!(
-        fact(&t, "Delivered"),
+        fact(&t, "requests", "filed"),
+        count(&|l| l.filed.is_some_and(in_2026))
+    );
+    assert_eq!(
+        fact(&t, "requests", "issued"),
+        count(&|l| l.issued.is_some_and(in_2026))
+    );
+    assert_eq!(
+        fact(&t, "requests", "delivered"),
         count(&|l| l.delivered.is_some_and(in_2026))
     );
     assert_eq!(
-        fact(&t, "Rejected"),
+        fact(&t, "requests", "rejected"),
         count(&|l| matches!(l.closed, Some((true, c)) if in_2026(c)))
     );
     assert_eq!(
-        fact(&t, "Cancelled"),
+        fact(&t, "requests", "cancelled"),
         count(&|l| matches!(l.closed, Some((false, c)) if in_2026(c)))
     );
     // Sanity: the seeded history has something in each, and some outside 2026.
     assert!(lives.iter().any(|l| !in_2026(l.received)));
-    assert_ne!(fact(&t, "Rejected"), "0");
+    assert_ne!(fact(&t, "requests", "rejected"), "0");
 
-    let per_month = table(&t, "T-CAT certificates", &["Month", "Requests"]);
+    let per_month = table(&t, "requests_per_month");
+    assert_eq!(per_month[0], ["month", "requests"]);
     for (m, row) in (1..=12).zip(&per_month[1..]) {
         let n = count(&|l| in_2026(l.received) && local_day(l.received).month() == m);
         assert_eq!(row, &[format!("2026-{m:02}"), n], "month {m}");
     }
-    let by_type = table(&t, "T-CAT certificates", &["Type", "Operation"]);
+    let by_type = table(&t, "requests_by_type");
+    assert_eq!(by_type[0], ["type", "type_name", "operation", "requests"]);
+    // The type by the name the screens show, not its code.
+    assert!(
+        by_type[1..].iter().all(|r| r[0] == "tcat" && r[1] == "T-CAT"),
+        "{by_type:?}"
+    );
     for (op, word) in [
         (Operation::New, "new"),
         (Operation::Renewal, "renewal"),
         (Operation::Revocation, "revocation"),
     ] {
         let n = count(&|l| in_2026(l.received) && l.operation == op);
-        let row = by_type.iter().find(|r| r[1] == word);
-        assert_eq!(row.map(|r| r[2].clone()).unwrap_or("0".into()), n, "{word}");
+        let row = by_type.iter().find(|r| r[2] == word);
+        assert_eq!(row.map(|r| r[3].clone()).unwrap_or("0".into()), n, "{word}");
     }
 
     // Within the deadline: the office's rule, counted here per kind and month.
     let calendar = Calendar::catalan(&[], MADRID);
-    let deadline = table(&t, "Issued within the deadline", &["", "Issued"]);
+    let deadline = table(&t, "within_deadline");
+    assert_eq!(
+        deadline[0],
+        ["kind", "on_time", "issued", "percent", "median_working_days"]
+    );
     for (row, urgent) in deadline[1..].iter().zip([false, true]) {
         let issued: Vec<&Life> = lives
             .iter()
@@ -292,11 +323,15 @@ fn the_numbers_match_a_count_of_the_seeded_history() {
             .iter()
             .filter(|l| l.issued.unwrap() <= calendar.due(l.received, urgent))
             .count();
-        assert_eq!(row[1], issued.len().to_string(), "urgent: {urgent}");
-        assert_eq!(row[2], on_time.to_string(), "urgent: {urgent}");
-        assert_eq!(row[3], format!("{}%", on_time * 100 / issued.len()));
+        assert_eq!(row[0], if urgent { "urgent" } else { "ordinary" });
+        assert_eq!(row[2], issued.len().to_string(), "urgent: {urgent}");
+        assert_eq!(row[1], on_time.to_string(), "urgent: {urgent}");
+        assert_eq!(row[3], (on_time * 100 / issued.len()).to_string());
+        // A plain number with a decimal point.
+        assert!(row[4].parse::<f64>().is_ok(), "{row:?}");
     }
-    let monthly = table(&t, "Issued within the deadline", &["Month", "Issued"]);
+    let monthly = table(&t, "within_deadline_per_month");
+    assert_eq!(monthly[0], ["month", "on_time", "issued", "percent"]);
     for (m, row) in (1..=12).zip(&monthly[1..]) {
         let issued: Vec<&Life> = lives
             .iter()
@@ -307,7 +342,7 @@ fn the_numbers_match_a_count_of_the_seeded_history() {
             .filter(|l| l.issued.unwrap() <= calendar.due(l.received, l.urgent))
             .count();
         assert_eq!(
-            (&row[1], &row[2]),
+            (&row[2], &row[1]),
             (&issued.len().to_string(), &kept.to_string()),
             "month {m}"
         );
@@ -361,6 +396,14 @@ fn a_status_is_the_one_the_history_gives_at_the_periods_end() {
     rollout_done(store.as_ref(), councils[0], "e-notum", "2025-06-10T10:00:00Z");
     rollout_done(store.as_ref(), councils[1], "e-notum", "2026-03-10T10:00:00Z");
     rollout_done(store.as_ref(), councils[2], "e-notum", "2026-03-12T10:00:00Z");
+    // Balaguer, over 5,000, is not the office's: not counted, as on Implantació.
+    let balaguer = store
+        .municipalities()
+        .unwrap()
+        .into_iter()
+        .find(|m| m.name == "Balaguer")
+        .unwrap();
+    rollout_done(store.as_ref(), balaguer.ine, "e-notum", "2026-03-12T10:00:00Z");
     // Fitxes: one renewed in April 2026, one first sent in February, one recorded
     // in January 2027 with a day of December 2026: its day decides.
     form_sent(store.as_ref(), councils[0], "2024-05-01", "2024-05-01T10:00:00Z");
@@ -413,31 +456,107 @@ fn a_status_is_the_one_the_history_gives_at_the_periods_end() {
         tables(&text(&out.stdout))
     };
     let services = |t: &[(String, Vec<Vec<String>>)]| {
-        let rows = table(t, "Adoption of the AOC services", &["Service"]);
-        rows.iter().find(|r| r[0].starts_with("NOT ")).unwrap().clone()
+        let rows = table(t, "adoption");
+        assert_eq!(
+            rows[0],
+            [
+                "service",
+                "service_name",
+                "start_done",
+                "start_applicable",
+                "end_done",
+                "end_applicable"
+            ]
+        );
+        rows.iter().find(|r| r[0] == "e-notum").unwrap()[2..].to_vec()
     };
     // January and February: done in March is still pending at the end.
     let early = memoria(&["--from", "2026-01-01", "--to", "2026-02-28"]);
-    assert_eq!(services(&early)[1..3], ["1/30", "1/30"]);
+    assert_eq!(services(&early), ["1", "29", "1", "29"]);
     let year = memoria(&["--year", "2026"]);
-    assert_eq!(services(&year)[1..4], ["1/30", "3/30", "+2"]);
+    assert_eq!(services(&year), ["1", "29", "3", "29"]);
     // The council × service table says what changed.
-    let matrix = table(&year, "Adoption of the AOC services", &["Council"]);
-    let not = matrix[0].iter().position(|h| h == "NOT").unwrap();
-    let changed = matrix[1..].iter().filter(|r| r[not] == "·→✓").count();
-    let done_before = matrix[1..].iter().filter(|r| r[not] == "✓").count();
+    let matrix = table(&year, "adoption_by_council");
+    let not: Vec<&Vec<String>> = matrix[1..].iter().filter(|r| r[1] == "e-notum").collect();
+    assert_eq!(not.len(), 29, "the office's councils");
+    let changed = not.iter().filter(|r| r[2] == "pending" && r[3] == "done").count();
+    let done_before = not.iter().filter(|r| r[2] == "done" && r[3] == "done").count();
     assert_eq!((changed, done_before), (2, 1));
 
-    assert_eq!(fact(&year, "Sent"), "3");
-    assert_eq!(fact(&year, "Of which renewals"), "1");
-    assert_eq!(fact(&early, "Sent"), "1");
-    assert_eq!(fact(&year, "Sessions"), "1");
-    assert_eq!(fact(&year, "Hours"), "1.5");
-    assert_eq!(fact(&year, "Attendees"), "7");
-    assert_eq!(fact(&year, "Visits made"), "1");
+    assert_eq!(fact(&year, "forms", "sent"), "3");
+    assert_eq!(fact(&year, "forms", "renewed"), "1");
+    assert_eq!(fact(&early, "forms", "sent"), "1");
+    assert_eq!(fact(&year, "trainings", "sessions"), "1");
+    assert_eq!(fact(&year, "trainings", "hours"), "1.5");
+    assert_eq!(fact(&year, "trainings", "attendees"), "7");
+    assert_eq!(fact(&year, "visits", "visits"), "1");
     let served = 29;
-    assert_eq!(fact(&year, "Councils not visited"), (served - 1).to_string());
-    assert_eq!(fact(&early, "Visits made"), "0");
+    assert_eq!(
+        fact(&year, "visits", "councils_not_visited"),
+        (served - 1).to_string()
+    );
+    // The councils not visited are listed, as in the other formats.
+    let not_visited = table(&year, "councils_not_visited");
+    assert_eq!(not_visited[0], ["council"]);
+    assert_eq!(not_visited.len() - 1, served - 1);
+    assert_eq!(fact(&early, "visits", "visits"), "0");
+}
+
+#[test]
+fn the_csv_is_for_machines_whatever_the_interface_language() {
+    let dir = tempfile::tempdir().unwrap();
+    let (store, _, _) = seeded(dir.path());
+    let councils: Vec<IneCode> = store.municipalities().unwrap().iter().map(|m| m.ine).collect();
+    rollout_done(store.as_ref(), councils[0], "e-notum", "2026-03-10T10:00:00Z");
+    rollout_done(store.as_ref(), councils[1], "e-notum", "2026-03-12T10:00:00Z");
+    let mut training = Activity::new(
+        None,
+        ActivityKind::Training,
+        "e-NOTUM",
+        at("2026-05-05T08:00:00Z"),
+    );
+    training.session_minutes = Some(90);
+    training.close(at("2026-05-05T10:00:00Z"));
+    store
+        .apply(
+            Change::new(
+                ChangeKind::ImportActivities,
+                vec![Edit::create(Record::Activity(training))],
+            ),
+            at("2026-06-01T10:00:00Z"),
+        )
+        .unwrap();
+    drop(store);
+    let csv_in = |lang: &str| {
+        let out = ocsae_at(
+            dir.path(),
+            &["memoria", "--year", "2026", "--format", "csv", "--lang", lang],
+            "2027-03-01T10:00:00Z",
+        );
+        assert!(out.status.success(), "{}", text(&out.stderr));
+        text(&out.stdout)
+    };
+    let ca = csv_in("ca");
+    // The same file in every language: field names in English.
+    assert_eq!(ca, csv_in("en"));
+    let t = tables(&ca);
+    // Plain numbers: a decimal point, no thousands separator, no guard on a number.
+    assert_eq!(fact(&t, "trainings", "hours"), "1.5");
+    assert!(!ca.contains("'+") && !ca.contains(" / "), "{ca}");
+    for (_, rows) in &t {
+        for cell in rows.iter().flatten() {
+            if cell.chars().next().is_some_and(|c| c.is_ascii_digit()) && !cell.contains('-') {
+                assert!(cell.parse::<f64>().is_ok(), "a number: {cell:?}");
+            }
+        }
+    }
+    // A ratio in three numeric columns: in time, closed, percent.
+    let answered = table(&t, "support_answered");
+    assert_eq!(answered[0], ["in_time", "closed", "percent"]);
+    // The adoption change as start and end.
+    let adoption = table(&t, "adoption");
+    let not = adoption.iter().find(|r| r[0] == "e-notum").unwrap();
+    assert_eq!(not[2..], ["0", "29", "2", "29"]);
 }
 
 #[test]
@@ -594,4 +713,46 @@ fn seeded_empty(dir: &std::path::Path) -> Box<dyn Store> {
     let scope = ocsae::store::seed::resolve_scope("Noguera").unwrap();
     ocsae::store::seed::seed(store.as_ref(), &scope, at(NOW)).unwrap();
     store
+}
+
+#[test]
+fn a_status_at_a_time_is_the_latest_change_before_it_whatever_the_entries_order() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = open_store(dir.path());
+    let scope = ocsae::store::seed::resolve_scope("Noguera").unwrap();
+    ocsae::store::seed::seed(store.as_ref(), &scope, at("2024-01-01T08:00:00Z")).unwrap();
+    let councils: Vec<(IneCode, String)> = store
+        .municipalities()
+        .unwrap()
+        .iter()
+        .filter(|m| m.population < 5000)
+        .map(|m| (m.ine, m.name.clone()))
+        .collect();
+    // The clock went back: entries written at 2026-11-30, then 2025-06-01, then 2026-03-10.
+    rollout_done(store.as_ref(), councils[2].0, "e-notum", "2026-11-30T10:00:00Z");
+    rollout_done(store.as_ref(), councils[0].0, "e-notum", "2025-06-01T10:00:00Z");
+    rollout_done(store.as_ref(), councils[1].0, "e-notum", "2026-03-10T10:00:00Z");
+    drop(store);
+    let not_column = |from: &str, to: &str| -> Vec<String> {
+        let out = ocsae_at(
+            dir.path(),
+            &["memoria", "--from", from, "--to", to, "--format", "csv"],
+            "2027-03-01T10:00:00Z",
+        );
+        assert!(out.status.success(), "{}", text(&out.stderr));
+        let t = tables(&text(&out.stdout));
+        councils[..3]
+            .iter()
+            .map(|(_, name)| match council_status(&t, name, "e-notum") {
+                (a, b) if a == b => sign(&a).to_string(),
+                (a, b) => format!("{}→{}", sign(&a), sign(&b)),
+            })
+            .collect()
+    };
+    // Done in 2025: done all along; done in March: changed in the period; done on
+    // 30 November: after the period, still pending.
+    assert_eq!(not_column("2026-01-01", "2026-11-29"), ["✓", "·→✓", "·"]);
+    // From April, the March one was done before the period began.
+    assert_eq!(not_column("2026-04-01", "2026-11-29"), ["✓", "✓", "·"]);
+    assert_eq!(not_column("2026-01-01", "2026-12-31"), ["✓", "·→✓", "·→✓"]);
 }

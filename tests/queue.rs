@@ -315,6 +315,8 @@ fn the_closed_view_lists_delivered_rejected_and_cancelled_requests_with_why() {
     press(&mut f.app, KeyCode::Char('c'));
     type_text(&mut f.app, "Jordi Solé");
     press(&mut f.app, KeyCode::Enter);
+    type_text(&mut f.app, "ja en té un");
+    press(&mut f.app, KeyCode::Enter);
     press(&mut f.app, KeyCode::Char('v'));
     select(&mut f, 3);
     for _ in 0..2 {
@@ -332,6 +334,14 @@ fn the_closed_view_lists_delivered_rejected_and_cancelled_requests_with_why() {
     );
     assert!(line_with(&f, "Maria Puig").contains("rebutjada falta DNI"));
     assert!(line_with(&f, "Jordi Solé").contains("cancel·l."));
+    assert!(
+        line_with(&f, "Jordi Solé").ends_with("ja en té un"),
+        "the reason asked"
+    );
+    assert!(
+        s.lines().any(|l| l.trim_end().ends_with(" Detall")),
+        "the reason's column header whole: {s}"
+    );
     assert!(line_with(&f, "Anna Vidal").contains("lliurada  04/12/2026"));
     // The filter works here too.
     press(&mut f.app, KeyCode::Char('/'));

@@ -389,7 +389,12 @@ fn changes_waiting_for_the_disk_are_written_by_a_retry_and_quitting_asks_first()
     let s = screen(&f.app, 80, 24);
     assert!(s.contains("Desat: el canvi pendent ja és al disc."), "{s}");
     assert!(!s.lines().next().unwrap().contains("NO DESAT"), "{s}");
-    assert_eq!(f.app.next_tick(), None, "nothing left to retry");
+    // Nothing left to retry: only the next midnight (10:30 in the office) wakes the loop.
+    assert_eq!(
+        f.app.next_tick(),
+        Some(std::time::Duration::from_secs(13 * 3600 + 30 * 60)),
+        "nothing left to retry"
+    );
     press(&mut f.app, KeyCode::Char('w'));
     assert!(screen(&f.app, 80, 24).contains("Tot és desat al disc."));
     press(&mut f.app, KeyCode::Char('q'));

@@ -16,6 +16,7 @@ use ocsae::domain::rollout::RolloutStatus;
 use ocsae::i18n::Lang;
 use ocsae::store::{ChangeKind, Edit, Record};
 use ocsae::tabs::certificates::CertView;
+use ocsae::tabs::today::Row;
 use ocsae::tabs::today::worklist::{Item, Section};
 use ocsae::tabs::{ActivityTab, CertificatesTab, MunicipalitiesTab, RolloutTab, TodayTab};
 
@@ -281,9 +282,12 @@ fn set_form(f: &mut Fixture, ine: IneCode, sent: &str) {
 fn subscriber_forms_never_sent_or_due_within_sixty_days_for_the_offices_councils() {
     let mut f = avui(Lang::Ca);
     let (ager, albesa, balaguer) = (ine(&f, "Àger"), ine(&f, "Albesa"), ine(&f, "Balaguer"));
-    // Due 10 January 2027: 45 days. Sent this year: valid for two years.
+    // Due 10 January 2027: 45 days. Sent this year: valid for two years. Sent in
+    // June 2024: expired on 1 June 2026.
+    let algerri = ine(&f, "Algerri");
     set_form(&mut f, ager, "2025-01-10");
     set_form(&mut f, albesa, "2026-01-01");
+    set_form(&mut f, algerri, "2024-06-01");
     let list = items(&f, Section::Forms);
     let served = f
         .app
@@ -302,15 +306,37 @@ fn subscriber_forms_never_sent_or_due_within_sixty_days_for_the_offices_councils
         "Balaguer is over 5,000"
     );
     assert!(!ids(&list).contains(&Target::Council(albesa)));
-    // Never sent first; Àger, due, after them.
+    // What can be done first: the expired, then the one due soonest; the never sent after.
     assert_eq!(
-        list.last(),
-        Some(&Item::Form {
-            ine: ager,
-            due: "2027-01-10".parse().ok()
-        })
+        list[..2],
+        [
+            Item::Form {
+                ine: algerri,
+                due: "2026-06-01".parse().ok()
+            },
+            Item::Form {
+                ine: ager,
+                due: "2027-01-10".parse().ok()
+            }
+        ]
     );
-    assert!(matches!(list[0], Item::Form { due: None, .. }));
+    assert!(
+        list[2..]
+            .iter()
+            .all(|i| matches!(i, Item::Form { due: None, .. }))
+    );
+    // On screen, the expired one says so.
+    go_to(&mut f, Section::Forms);
+    let s = screen(&f.app, 80, 24);
+    let line = |name: &str| {
+        s.lines()
+            .find(|l| l.contains(name))
+            .unwrap_or_else(|| panic!("{name}: {s}"))
+            .to_string()
+    };
+    assert!(line("Algerri").contains("caducada"), "{s}");
+    assert!(!line("Algerri").contains("venç"), "{s}");
+    assert!(line("Àger").contains("venç 10/01/2027"), "{s}");
 }
 
 #[test]
@@ -375,11 +401,19 @@ fn councils_not_visited_this_year_from_october_or_as_configured() {
         })
     );
 
-    // In September the list waits for October, unless configured.
+    // In September the list waits for October, unless configured: no section at
+    // all, since "(0)" would read as every council visited.
     let mut f = avui(Lang::Ca);
     f.clock.set(at("2026-09-15T08:00:00Z"));
     f.app.changed_elsewhere(&[]);
-    assert!(items(&f, Section::NotVisited).is_empty());
+    let tab = f.app.tab::<TodayTab>();
+    assert!(tab.items(Section::NotVisited).is_none());
+    assert!(!tab.rows.contains(&Row::Heading(Section::NotVisited)));
+    go_to(&mut f, Section::Forms);
+    press(&mut f.app, KeyCode::Char(' '));
+    let s = screen(&f.app, 80, 24);
+    assert!(s.contains("Fitxes de subscriptor per enviar (29)"), "{s}");
+    assert!(!s.contains("Sense visita"), "{s}");
     let config = Config {
         unvisited_from_month: 1,
         ..Config::default()
@@ -482,4 +516,52 @@ fn space_folds_a_section_which_keeps_its_count() {
         s.contains(&format!("▾ Fitxes de subscriptor per enviar ({served})")),
         "{s}"
     );
+}
+
+#[test]
+fn at_midnight_avui_and_activitats_follow_ups_are_computed_for_the_new_day() {
+    use ocsae::event::Event;
+    use ocsae::tabs::activity::ActivityView;
+    let mut f = avui(Lang::Ca);
+    // 22:50 in the office: nothing counts down on screen, so only midnight wakes the loop.
+    f.clock.set(at("2026-11-26T21:50:00Z"));
+    let mut call = entry(
+        ine(&f, "Àger"),
+        ActivityKind::Call,
+        "Trucar demà",
+        "2026-11-26T21:00:00Z",
+    );
+    call.follow_up_on = "2026-11-27".parse().ok();
+    let id = add_entries(&mut f, vec![call])[0];
+    // Activitat's follow-ups on screen.
+    press(&mut f.app, KeyCode::Char('4'));
+    press(&mut f.app, KeyCode::Char('v'));
+    assert_eq!(f.app.tab::<ActivityTab>().view, ActivityView::FollowUps);
+    assert_eq!(f.app.next_tick(), Some(std::time::Duration::from_secs(70 * 60)));
+    assert!(
+        items(&f, Section::Support).is_empty(),
+        "{:?}",
+        items(&f, Section::Support)
+    );
+    let follow_ups = |f: &Fixture| {
+        let tab = f.app.tab::<ActivityTab>();
+        tab.rows
+            .iter()
+            .map(|&i| f.app.data.activities.list[i].id)
+            .collect::<Vec<_>>()
+    };
+    assert!(follow_ups(&f).is_empty());
+    // An idle tick before midnight changes nothing.
+    f.clock.set(at("2026-11-26T22:59:59Z"));
+    f.app.handle_event(Event::Tick);
+    assert!(items(&f, Section::Support).is_empty());
+    // The loop wakes just after midnight: the new day's list, with no key pressed.
+    f.clock.set(at("2026-11-26T23:00:00Z"));
+    assert!(f.app.handle_event(Event::Tick));
+    assert_eq!(ids(&items(&f, Section::Support)), [Target::Activity(id)]);
+    assert_eq!(follow_ups(&f), [id]);
+    press(&mut f.app, KeyCode::Char('0'));
+    assert!(screen(&f.app, 80, 24).contains("Avui, 27/11/2026"));
+    // And the next wake-up is the next midnight (nothing else waits).
+    assert_eq!(f.app.next_tick(), Some(std::time::Duration::from_secs(24 * 3600)));
 }

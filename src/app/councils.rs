@@ -94,7 +94,7 @@ impl CouncilList {
     pub fn refresh(&mut self, data: &Data, threshold: u32) {
         let query = Query::new(self.filter.value());
         let mut rows: Vec<(usize, Option<(Why, bool)>)> = (0..data.municipalities.len())
-            .filter(|&i| self.show_all || data.municipalities[i].population < threshold)
+            .filter(|&i| self.show_all || data.municipalities[i].is_served(threshold))
             .filter_map(|i| match query.is_empty() {
                 true => Some((i, None)),
                 false => data

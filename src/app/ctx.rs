@@ -70,6 +70,9 @@ pub struct Ctx {
     /// The rows are to be recomputed before the next draw.
     pub(super) stale: bool,
     pub(super) effects: Vec<Effect>,
+    /// The council and contact (its position) the last quick jump found the
+    /// council by, so that `L` on its page names whoever is calling.
+    pub found_contact: Option<(crate::domain::municipality::IneCode, usize)>,
 }
 
 impl Ctx {
@@ -108,6 +111,7 @@ impl Ctx {
             screen: super::action::Context::Municipalities,
             stale: true,
             effects: Vec::new(),
+            found_contact: None,
         }
     }
 
@@ -149,6 +153,12 @@ impl Ctx {
 
     /// A popup has closed: what was said about its fields goes with it.
     pub fn popup_closed(&mut self) {
+        self.forget_field_status();
+    }
+
+    /// The open popup takes another key: what was said about its fields (a
+    /// field full) is old news.
+    pub fn forget_field_status(&mut self) {
         if self.status.as_ref().is_some_and(|s| s.of_popup) {
             self.status = None;
         }
@@ -163,7 +173,7 @@ impl Ctx {
         self.set_status(StatusKind::Info, self.t.t(Msg::certs_loading).to_string());
     }
 
-    /// A field of a popup refused text: said until the popup closes.
+    /// A field of a popup refused text: said until the popup takes another key.
     pub fn field_full_status(&mut self) {
         self.set_status(StatusKind::Info, self.t.t(Msg::field_full_short).to_string());
         if let Some(status) = self.status.as_mut() {

@@ -27,6 +27,8 @@ pub struct LogAbout {
     pub council: Option<IneCode>,
     pub service: Option<String>,
     pub request: Option<u64>,
+    /// The contact the search found the council by: whoever is calling.
+    pub contact: Option<String>,
 }
 
 impl LogAbout {

@@ -53,6 +53,8 @@ pub struct App {
     active: usize,
     /// A window over the tab that takes the keys while open.
     pub popup: Option<Box<dyn Popup>>,
+    /// The office's day the screens were computed for: at the next, they are again.
+    day: chrono::NaiveDate,
 }
 
 // The app is its shared context plus the screens: `app.data`, `app.store`,
@@ -133,11 +135,13 @@ impl App {
         ctx.live = live::Live::starting_at(seen);
         let tabs = crate::tabs::all();
         let start = config_start(&tabs, &ctx.config);
+        let day = ctx.today();
         let mut app = App {
             ctx,
             tabs,
             active: start,
             popup: None,
+            day,
         };
         app.refresh();
         app.warn_keymap();
@@ -271,21 +275,28 @@ impl App {
         vec![self.current_tab().context(), Context::Table, Context::Global]
     }
 
-    /// How long the loop may sleep before a countdown on screen moves, or changes not
-    /// on disk are tried again; None: until input. Countdowns change each minute, or
-    /// each second in their last hour; the overdue count changes when the next deadline passes.
+    /// How long the loop may sleep before a countdown on screen moves, changes not
+    /// on disk are tried again, or the day changes (Avui's list, today's follow-ups).
+    /// Countdowns change each minute, or each second in their last hour; the
+    /// overdue count changes when the next deadline passes.
     pub fn next_tick(&self) -> Option<std::time::Duration> {
         let now = self.now();
+        let midnight = self
+            .today()
+            .succ_opt()
+            .map(|d| self.data.calendar.local_midnight(d) - now);
         let visible = self.current_tab().deadlines(&self.ctx);
         let mut wait = visible
             .iter()
             .map(|&due| crate::domain::countdown::next_change(due, now))
             .min();
         let next_overdue = self.data.certs.next_due_after(now).map(|due| due - now);
-        wait = match (wait, next_overdue) {
-            (Some(a), Some(b)) => Some(a.min(b)),
-            (a, b) => a.or(b),
-        };
+        for next in [next_overdue, midnight] {
+            wait = match (wait, next) {
+                (Some(a), Some(b)) => Some(a.min(b)),
+                (a, b) => a.or(b),
+            };
+        }
         let wait = wait
             .and_then(|w| w.to_std().ok())
             .map(|w| w.max(std::time::Duration::from_millis(50)));
@@ -295,22 +306,38 @@ impl App {
         }
     }
 
+    /// Past midnight, every screen is computed again for the new day (the loop
+    /// wakes for it, `next_tick`); true if it was.
+    fn new_day(&mut self) -> bool {
+        let today = self.today();
+        if today == self.day {
+            return false;
+        }
+        self.day = today;
+        self.ctx.stale = true;
+        self.settle();
+        true
+    }
+
     /// Handles one event; true if the screen may have changed.
     pub fn handle_event(&mut self, event: Event) -> bool {
-        match event {
-            Event::Key(key) => self.handle_key(key),
-            Event::Paste(text) => {
-                let changed = self.paste(&text);
-                self.settle();
-                changed
+        // Whatever woke the loop first after midnight: the day is checked before it.
+        let new_day = self.new_day();
+        new_day
+            | match event {
+                Event::Key(key) => self.handle_key(key),
+                Event::Paste(text) => {
+                    let changed = self.paste(&text);
+                    self.settle();
+                    changed
+                }
+                Event::Resize => true,
+                Event::Tick => {
+                    self.ctx.retry_save(false);
+                    self.ctx.log_status();
+                    true
+                }
             }
-            Event::Resize => true,
-            Event::Tick => {
-                self.ctx.retry_save(false);
-                self.ctx.log_status();
-                true
-            }
-        }
     }
 
     pub fn handle_key(&mut self, key: KeyEvent) -> bool {
@@ -343,6 +370,8 @@ impl App {
             return self.apply(action::Action::Quit);
         }
         if let Some(popup) = self.popup.as_mut() {
+            // A field refused text: said until the next key (which may say it again).
+            self.ctx.forget_field_status();
             let outcome = popup.key(key, &mut self.ctx);
             return self.after_popup(outcome);
         }
@@ -380,6 +409,7 @@ impl App {
     /// Pasted text goes to whatever field has the focus.
     fn paste(&mut self, text: &str) -> bool {
         if let Some(popup) = self.popup.as_mut() {
+            self.ctx.forget_field_status();
             let outcome = popup.paste(text, &mut self.ctx);
             return self.after_popup(outcome);
         }

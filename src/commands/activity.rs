@@ -29,6 +29,8 @@ pub struct NewActivity<'a> {
     pub request: Option<&'a str>,
     pub status: &'a str,
     pub received: Option<&'a str>,
+    /// When it was closed; only with a status of closed (default: its receipt).
+    pub closed_at: Option<&'a str>,
     pub minutes: Option<&'a str>,
     pub follow_up: Option<&'a str>,
     pub notes: Option<&'a str>,
@@ -176,6 +178,12 @@ pub fn add(db: &Location, args: NewActivity, config: &Config, t: &I18n, clock: &
     let mut a = Activity::new(None, kind, clean(args.summary), received);
     a.direction = direction;
     a.status = status;
+    if let Some(text) = args.closed_at {
+        if status != ActivityStatus::Closed {
+            return Err(UserError::usage(t.t(Msg::err_closed_at_needs_closed).to_string()));
+        }
+        a.closed_at = Some(time(t, "--closed-at", text, tz)?);
+    }
     a.contact = clean(args.contact.unwrap_or(""));
     a.notes = crate::domain::text::clean_multiline(args.notes.unwrap_or(""))
         .trim()
@@ -209,14 +217,14 @@ pub fn add(db: &Location, args: NewActivity, config: &Config, t: &I18n, clock: &
     let mut draft = a.clone();
     draft.ine = Some(crate::domain::municipality::IneCode(0));
     draft.request_id = None;
-    ops::activity::log(draft, now, now, "", &Unchecked).map_err(|r| refusal(&r, t, false))?;
+    ops::activity::log(draft, now, "", &Unchecked).map_err(|r| refusal(&r, t, false))?;
 
     let store = open_existing(db, t)?;
     let councils = store.municipalities().map_err(stored(t))?;
     let council = find_council(&councils, args.municipality, t)?;
     a.ine = Some(council.ine);
     let known = records(store.as_ref(), a.request_id.is_some(), t)?;
-    let change = ops::activity::log(a, now, now, store.user(), &known).map_err(|r| refusal(&r, t, false))?;
+    let change = ops::activity::log(a, now, store.user(), &known).map_err(|r| refusal(&r, t, false))?;
     let before = store.last_seq().unwrap_or(0);
     let applied = store.apply(change, now).map_err(stored(t))?;
     after_change(store.as_ref(), before, config, tz);
@@ -226,7 +234,15 @@ pub fn add(db: &Location, args: NewActivity, config: &Config, t: &I18n, clock: &
         _ => None,
     });
     let calendar = Calendar::catalan(&config.local_holidays, tz);
+    let closed = saved.as_ref().and_then(|a| a.closed_at);
     let text = match saved.map(|a| a.clock(&calendar, config.response_days)) {
+        _ if closed.is_some() => t.f(
+            Msg::activity_added_closed,
+            &[
+                ("id", &id),
+                ("closed", &closed.unwrap_or(now).with_timezone(&tz).to_rfc3339()),
+            ],
+        ),
         Some(AnswerClock::Due(due)) => t.f(
             Msg::activity_added,
             &[("id", &id), ("due", &due.with_timezone(&tz).to_rfc3339())],
@@ -316,7 +332,7 @@ pub fn training(db: &Location, args: NewTraining, config: &Config, t: &I18n, clo
             attendees: *attendees,
         })
         .collect();
-    ops::activity::log(a.clone(), now, now, "", &Unchecked).map_err(|r| refusal(&r, t, true))?;
+    ops::activity::log(a.clone(), now, "", &Unchecked).map_err(|r| refusal(&r, t, true))?;
 
     let store = open_existing(db, t)?;
     let councils = store.municipalities().map_err(stored(t))?;
@@ -325,7 +341,7 @@ pub fn training(db: &Location, args: NewTraining, config: &Config, t: &I18n, clo
     }
     let known = records(store.as_ref(), false, t)?;
     let change =
-        ops::activity::log(a.clone(), now, now, store.user(), &known).map_err(|r| refusal(&r, t, true))?;
+        ops::activity::log(a.clone(), now, store.user(), &known).map_err(|r| refusal(&r, t, true))?;
     let before = store.last_seq().unwrap_or(0);
     let applied = store.apply(change, now).map_err(stored(t))?;
     after_change(store.as_ref(), before, config, tz);

@@ -76,7 +76,7 @@ pub fn run(
     let bytes = match format {
         MemoriaFormat::Md => memoria::text::markdown(&doc).into_bytes(),
         MemoriaFormat::Text => memoria::text::text(&doc).into_bytes(),
-        MemoriaFormat::Csv => memoria::csv::write(&doc).map_err(|e| UserError(e.to_string()))?,
+        MemoriaFormat::Csv => memoria::csv::write(&figures).map_err(|e| UserError(e.to_string()))?,
         MemoriaFormat::Html => memoria::html::write(&doc, t.lang().code()).into_bytes(),
     };
     // Names and notes come from people: nothing in them may drive a terminal.

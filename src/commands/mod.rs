@@ -5,6 +5,7 @@ pub mod cert;
 pub mod memoria;
 pub mod migrate;
 mod restore;
+mod restore_check;
 mod restore_dir;
 
 pub use restore::restore;

@@ -8,15 +8,43 @@ use super::{Opened, Outcome, say_warnings};
 use crate::UserError;
 use crate::app::summary_cache;
 use crate::config::Config;
+use crate::domain::clock::Clock;
 use crate::i18n::{I18n, Msg};
 use crate::io;
 use crate::store::sled::{SetAside, SledStore};
 use crate::store::{Dump, Location, RestoreError, StoreError};
 use std::path::Path;
 
-pub fn restore(db: &Location, file: &Path, force: bool, config: &Config, t: &I18n) -> Outcome {
-    let dump = || io::backup::read(file).map_err(|e| UserError(e.localize(t)));
+pub fn restore(
+    db: &Location,
+    file: &Path,
+    force: bool,
+    config: &Config,
+    t: &I18n,
+    clock: &dyn Clock,
+) -> Outcome {
     let source = file.display().to_string();
+    // Read and checked in full (the format, what ocsae never writes, the forms'
+    // rules) before the directory, or anything in it, is made.
+    let dump = || {
+        let dump = io::backup::read(file).map_err(|e| {
+            UserError(match &e {
+                io::IoError::NotAFile { path } => {
+                    t.f(Msg::err_restore_not_a_file, &[("path", &path.display())])
+                }
+                _ => e.localize(t),
+            })
+        })?;
+        let bad =
+            |detail: String| UserError(t.f(Msg::err_restore_bad, &[("path", &source), ("detail", &detail)]));
+        if db.as_dir().is_some() {
+            use crate::store::sled::schema;
+            dump.check(schema::CURRENT, schema::OLDEST_BACKUP)
+                .map_err(|e| bad(e.localize(t, db)))?;
+        }
+        super::restore_check::check(&dump, clock.now(), t).map_err(bad)?;
+        Ok(dump)
+    };
     let store = restore_into(db, dump, &source, force, t)?;
     let tz = config.time_zone().unwrap_or(chrono_tz::Europe::Madrid);
     summary_cache::refresh(store.as_ref(), tz, &config.local_holidays);
@@ -90,6 +118,9 @@ fn into_dir(
     let io_error = |e: std::io::Error| UserError(crate::i18n::system::io_error(t, db, &e));
     let refused_dir = |e: Refused| match e {
         Refused::NotAStore => UserError(t.f(Msg::err_restore_not_store, &[("path", db)])),
+        Refused::NotOurs { owner } => {
+            UserError(t.f(Msg::err_restore_not_ours, &[("path", db), ("owner", &owner)]))
+        }
         Refused::InUse(e) => UserError(e.localize(t)),
         Refused::Io(e) => io_error(e),
     };

@@ -1,6 +1,8 @@
 //! The directory a restore writes into, and what of it the restore made, so that
 //! a failed restore removes exactly that: never a directory, a file or a link
-//! that was there before (`--db .` must not cost the working directory).
+//! that was there before (`--db .` must not cost the working directory), nor one
+//! another program put there meanwhile (only a store's own names go). A
+//! directory another user could swap files in is refused.
 //!
 //! The directory is locked from the restore's first look at it (a missing one,
 //! as soon as it is made) to its last removal: a process that would make a store
@@ -39,6 +41,11 @@ pub(crate) struct RestoreDir {
 pub(crate) enum Refused {
     /// Something other than a store or an empty directory is there.
     NotAStore,
+    /// The directory is another user's (`owner`), or lies in a directory of
+    /// another user's that others may write to: either could swap its files.
+    NotOurs {
+        owner: u32,
+    },
     /// Another process has the directory locked.
     InUse(StoreError),
     Io(io::Error),
@@ -61,6 +68,7 @@ impl RestoreDir {
     /// link to a directory counts as that directory). Refuses anything that is
     /// neither a store nor empty.
     pub(crate) fn check(dir: &Path) -> Result<RestoreDir, Refused> {
+        owned(dir)?;
         let (found, lock) = match fs::metadata(dir) {
             Ok(meta) if meta.is_dir() && SledStore::exists(dir) => (Found::Store, Some(lock(dir)?)),
             Ok(meta) if meta.is_dir() => {
@@ -143,13 +151,13 @@ impl RestoreDir {
         }
         match &self.found {
             Found::Store => {}
-            Found::Empty => remove_contents(&self.dir),
+            Found::Empty => remove_store_entries(&self.dir),
             Found::Missing { dirs, made } => {
                 let made = &dirs[..*made];
-                // The innermost holds only what this restore wrote; its parents
+                // The innermost loses the store's entries; it and its parents
                 // go only if nothing else was put in them meanwhile.
                 if let Some(inner) = made.last() {
-                    remove_contents(inner);
+                    remove_store_entries(inner);
                 }
                 for dir in made.iter().rev() {
                     let _ = fs::remove_dir(dir);
@@ -160,18 +168,77 @@ impl RestoreDir {
     }
 }
 
-/// Removes every entry of `dir`, links as links (never what they point to).
-fn remove_contents(dir: &Path) {
-    let Ok(entries) = fs::read_dir(dir) else {
-        return;
-    };
-    for entry in entries.flatten() {
-        let path = entry.path();
-        let _ = match entry.file_type() {
-            Ok(kind) if kind.is_dir() => fs::remove_dir_all(&path),
-            _ => fs::remove_file(&path),
+/// What a store (and its opening) may create in its directory: all a failed
+/// restore removes, by name, from a directory that was empty. Anything else put
+/// there meanwhile (by another program) stays.
+const STORE_ENTRIES: [&str; 15] = [
+    "ocsae.lock",
+    "seal",
+    "seal.open",
+    "seal.tmp",
+    "acknowledged",
+    "schema-version",
+    "schema-version.tmp",
+    "sled",
+    "sled.before-recovery",
+    "sled.before-recovery.tmp",
+    "council-certificates.cache",
+    "council-certificates.cache.tmp",
+    "backups",
+    // sled's own, should it ever be pointed at the directory itself.
+    "conf",
+    "db",
+];
+
+/// Removes the entries of a store from `dir`, links as links (never what they
+/// point to); nothing else.
+fn remove_store_entries(dir: &Path) {
+    for name in STORE_ENTRIES {
+        let path = dir.join(name);
+        let _ = match path.symlink_metadata() {
+            Ok(meta) if meta.is_dir() => fs::remove_dir_all(&path),
+            Ok(_) => fs::remove_file(&path),
+            Err(_) => Ok(()),
         };
     }
+}
+
+/// The effective user.
+fn me() -> u32 {
+    // SAFETY: geteuid only reads the process's effective user id.
+    unsafe { libc::geteuid() }
+}
+
+/// Refuses `dir` if it is there and not ours, or if the directory that holds it
+/// (or would: its first ancestor that is there) is another user's and others
+/// may write to it without the sticky bit: they could rename the store away and
+/// put their own files in its place.
+fn owned(dir: &Path) -> Result<(), Refused> {
+    owned_by(dir, me())
+}
+
+fn owned_by(dir: &Path, me: u32) -> Result<(), Refused> {
+    use std::os::unix::fs::MetadataExt;
+    if let Ok(meta) = fs::metadata(dir)
+        && meta.uid() != me
+    {
+        return Err(Refused::NotOurs { owner: meta.uid() });
+    }
+    let parent = dir
+        .ancestors()
+        .skip(1)
+        .map(|a| match a.as_os_str().is_empty() {
+            true => Path::new("."),
+            false => a,
+        })
+        .find_map(|a| fs::metadata(a).ok());
+    if let Some(meta) = parent {
+        let open_to_others = meta.mode() & 0o022 != 0 && meta.mode() & 0o1000 == 0;
+        if meta.uid() != me && open_to_others {
+            return Err(Refused::NotOurs { owner: meta.uid() });
+        }
+    }
+    Ok(())
 }
 
 #[cfg(test)]
@@ -234,6 +301,57 @@ mod tests {
         fs::write(&file, "x").unwrap();
         assert!(matches!(RestoreDir::check(&file), Err(Refused::NotAStore)));
         assert!(dir.join("thesis.txt").exists() && dir.join("sub").is_dir());
+    }
+
+    #[test]
+    fn undo_removes_the_store_it_made_and_not_a_file_another_program_put_there_meanwhile() {
+        let tmp = tempfile::tempdir().unwrap();
+        for db in [tmp.path().join("E"), tmp.path().join("new/a")] {
+            if db.ends_with("E") {
+                fs::create_dir(&db).unwrap();
+            }
+            let mut target = RestoreDir::check(&db).unwrap();
+            target.create().unwrap();
+            drop(SledStore::open_locked(&db, target.lock().unwrap()).unwrap());
+            fs::write(db.join("thesis.txt"), "precious").unwrap();
+            target.undo();
+            assert_eq!(fs::read_to_string(db.join("thesis.txt")).unwrap(), "precious");
+            let left: Vec<_> = fs::read_dir(&db)
+                .unwrap()
+                .flatten()
+                .map(|e| e.file_name())
+                .collect();
+            assert_eq!(
+                left,
+                ["thesis.txt"],
+                "{db:?}: the store's own files go, nothing else"
+            );
+        }
+    }
+
+    #[test]
+    fn a_directory_of_another_user_or_inside_one_others_may_write_to_is_refused() {
+        use std::os::unix::fs::{MetadataExt, PermissionsExt};
+        let tmp = tempfile::tempdir().unwrap();
+        let dir = tmp.path().join("victimstore");
+        fs::create_dir(&dir).unwrap();
+        let owner = fs::metadata(&dir).unwrap().uid();
+        let someone_else = owner.wrapping_add(4242);
+        // Theirs, however empty and open it is.
+        fs::set_permissions(&dir, fs::Permissions::from_mode(0o777)).unwrap();
+        assert!(matches!(owned_by(&dir, someone_else), Err(Refused::NotOurs { owner: o }) if o == owner));
+        assert!(owned_by(&dir, owner).is_ok());
+        // Ours to make, in their directory that anyone may write to: they could swap it.
+        let shared = tmp.path().join("sh");
+        fs::create_dir(&shared).unwrap();
+        fs::set_permissions(&shared, fs::Permissions::from_mode(0o777)).unwrap();
+        assert!(matches!(
+            owned_by(&shared.join("new/db"), someone_else),
+            Err(Refused::NotOurs { .. })
+        ));
+        // With the sticky bit (as /tmp), nobody but its owner renames what is in it.
+        fs::set_permissions(&shared, fs::Permissions::from_mode(0o1777)).unwrap();
+        assert!(owned_by(&shared.join("new/db"), someone_else).is_ok());
     }
 
     #[test]

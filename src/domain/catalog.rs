@@ -64,6 +64,11 @@ pub fn cert_type(code: &str) -> Option<&'static CertType> {
     cert_types().iter().find(|t| t.code == code)
 }
 
+/// A type's name as every screen and report shows it (`T-CAT`), or its code if unknown.
+pub fn cert_type_name(code: &str) -> &str {
+    cert_type(code).map_or(code, |t| t.name.as_str())
+}
+
 // Embedded assets are fixed at build time and checked by the tests below, so a
 // failure here is a build defect, not bad user input.
 fn parse_toml<T: serde::de::DeserializeOwned>(text: &str) -> T {

@@ -106,6 +106,12 @@ pub const FORM_WARNING_DAYS: i64 = 60;
 pub const FORM_MIN_PER_ROLE: usize = 2;
 
 impl Municipality {
+    /// Whether the office serves it: under the population threshold. The one rule for
+    /// which councils are listed, counted in adoption and expected to be visited.
+    pub fn is_served(&self, threshold: u32) -> bool {
+        self.population < threshold
+    }
+
     /// The date the fitxa must be renewed by, if it was ever sent.
     pub fn form_due_on(&self) -> Option<NaiveDate> {
         self.subscriber_form_sent_on

@@ -138,6 +138,20 @@ impl Tally {
         t
     }
 
+    /// A service's adoption: its statuses in the councils the office serves
+    /// (`Municipality::is_served`), as Implantació counts them. Avui's chart and
+    /// the memòria count through this.
+    pub fn adoption<'a>(
+        councils: impl IntoIterator<Item = (&'a super::municipality::Municipality, RolloutStatus)>,
+        threshold: u32,
+    ) -> Tally {
+        let mut t = Tally::default();
+        for (_, status) in councils.into_iter().filter(|(m, _)| m.is_served(threshold)) {
+            t.add(status);
+        }
+        t
+    }
+
     /// Whole percent done, rounded, but 0 only when none is done and 100 only when
     /// all are; None when nothing applies.
     pub fn percent(self) -> Option<u32> {

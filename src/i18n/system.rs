@@ -31,6 +31,13 @@ fn quoted(message: &str) -> Option<&str> {
     Some(&message[start..start + len])
 }
 
+/// The values a serde message says it expected, comma-separated (`a, b, c`).
+fn expected(message: &str) -> Option<String> {
+    let rest = &message[message.find("expected")?..];
+    let values: Vec<&str> = rest.split('`').skip(1).step_by(2).collect();
+    (!values.is_empty()).then(|| values.join(", "))
+}
+
 /// What is wrong with a piece of a document, from a serde message: a field
 /// missing or unknown, a value not among those allowed, or of another kind.
 fn data_problem(t: &I18n, message: &str) -> String {
@@ -40,7 +47,15 @@ fn data_problem(t: &I18n, message: &str) -> String {
     } else if message.starts_with("unknown field") {
         t.f(Msg::data_unknown_field, &[("field", &name)])
     } else if message.starts_with("unknown variant") {
-        t.f(Msg::data_unknown_value, &[("value", &name)])
+        let unknown = t.f(Msg::data_unknown_value, &[("value", &name)]);
+        // serde says which values it takes: "…, expected one of `a`, `b`".
+        match expected(message) {
+            Some(values) => t.f(
+                Msg::data_valid_values,
+                &[("problem", &unknown), ("values", &values)],
+            ),
+            None => unknown,
+        }
     } else if message.starts_with("invalid type") || message.starts_with("invalid value") {
         t.t(Msg::data_wrong_type).to_string()
     } else {

@@ -34,12 +34,6 @@ pub(crate) struct Row {
     activity: Activity,
 }
 
-/// Where a status of closed or waiting takes effect when a row does not say: its
-/// receipt (an old sheet's calls were answered; when, it does not tell).
-fn effective(a: &Activity) -> DateTime<Utc> {
-    a.received_at
-}
-
 /// A broken rule as an import says it, quoting the cell where it has one.
 fn problem(rule: RuleError, row: &CsvRow, column: impl Fn(Field) -> Option<usize>) -> Problem {
     match rule {
@@ -281,8 +275,7 @@ fn activity_row(
         draft.ine = Some(ine);
     }
     draft.request_id = None;
-    let at = effective(&draft);
-    shape_new(&mut draft, at);
+    shape_new(&mut draft);
     validate(&draft, now, &Unchecked).map_err(|rule| row.error(problem(rule, row, column)))?;
     Ok(Row {
         line: row.line,
@@ -336,8 +329,7 @@ pub(crate) fn apply(
                 .collect();
             requests_read = true;
         }
-        let effective_at = effective(&activity);
-        let change = log(activity, now, effective_at, &user, &known).map_err(|rule| {
+        let change = log(activity, now, &user, &known).map_err(|rule| {
             error(match rule {
                 RuleError::UnknownCouncil(ine) => Problem::UnknownCouncil(ine.to_string()),
                 other => Problem::Rule(other),

@@ -74,7 +74,7 @@ impl From<&Municipality> for MunicipalityOut {
 }
 
 /// The CSV form of a council: contacts as a JSON array in one cell.
-#[derive(Serialize)]
+#[derive(Serialize, Default)]
 struct MunicipalityCsv<'a> {
     ine_code: &'a str,
     name: &'a str,
@@ -106,7 +106,7 @@ pub fn municipalities(
         .collect();
     match format {
         Format::Json => to_json(&records),
-        Format::Csv => to_csv(records.iter().map(|m| MunicipalityCsv {
+        Format::Csv => to_csv_headed(records.iter().map(|m| MunicipalityCsv {
             ine_code: &m.ine_code,
             name: &m.name,
             comarca: &m.comarca,
@@ -145,7 +145,7 @@ pub struct RolloutOut {
     pub updated_by: Option<String>,
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, Default)]
 struct RolloutCsv<'a> {
     ine_code: &'a str,
     municipality: &'a str,
@@ -216,7 +216,7 @@ pub fn rollout(
     }
     match format {
         Format::Json => to_json(&records),
-        Format::Csv => to_csv(records.iter().map(|r| RolloutCsv {
+        Format::Csv => to_csv_headed(records.iter().map(|r| RolloutCsv {
             ine_code: &r.ine_code,
             municipality: &r.municipality,
             service: &r.service,
@@ -231,7 +231,7 @@ pub fn rollout(
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct CertificateOut {
     pub id: u64,
     pub ine_code: String,
@@ -315,7 +315,7 @@ pub fn certificates(
         .collect();
     match format {
         Format::Json => to_json(&records),
-        Format::Csv => to_csv(records.iter()),
+        Format::Csv => to_csv_headed(records),
     }
 }
 
@@ -355,4 +355,22 @@ pub fn to_csv<T: Serialize>(records: impl IntoIterator<Item = T>) -> Result<Vec<
             .map_err(|e| fail(e.to_string()))?;
     }
     writer.into_inner().map_err(|e| fail(e.to_string()))
+}
+
+/// `to_csv`, with its header even when there is no record: serde names the
+/// columns from a record, so with none they are taken from an empty one.
+pub fn to_csv_headed<T: Serialize + Default>(
+    records: impl IntoIterator<Item = T>,
+) -> Result<Vec<u8>, IoError> {
+    let mut records = records.into_iter().peekable();
+    if records.peek().is_some() {
+        return to_csv(records);
+    }
+    let mut bytes = to_csv([T::default()])?;
+    let header_end = bytes
+        .iter()
+        .position(|&b| b == b'\n')
+        .map_or(bytes.len(), |at| at + 1);
+    bytes.truncate(header_end);
+    Ok(bytes)
 }

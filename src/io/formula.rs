@@ -27,26 +27,40 @@ fn guarded(next: char, part: bool) -> bool {
     FORMULA.contains(&next) || next == '\'' || (part && next == '"')
 }
 
-/// Whether the cell needs any quote at all (the usual answer is no).
-fn needs_guard(cell: &str) -> bool {
-    cell.chars().next().is_some_and(|c| guarded(c, false))
-        || cell.match_indices(STARTS_CELL).any(|(at, sep)| {
-            cell[at + sep.len()..]
-                .chars()
-                .next()
-                .is_some_and(|c| guarded(c, true))
-        })
+/// Blanks a spreadsheet may trim from a cell's start before it reads it
+/// (LibreOffice's "Trim spaces"): `a; =1` is then a formula.
+fn is_blank(c: char) -> bool {
+    c.is_whitespace() && !STARTS_CELL.contains(&c)
 }
 
-/// The cell as written to a CSV file.
+/// Whether a cell (or a part, `part`) that starts with `rest` gets a quote: its
+/// first character after any blanks would start a formula.
+fn starts_guarded(rest: &str, part: bool) -> bool {
+    rest.trim_start_matches(is_blank)
+        .chars()
+        .next()
+        .is_some_and(|c| guarded(c, part))
+}
+
+/// Whether the cell needs any quote at all (the usual answer is no).
+fn needs_guard(cell: &str) -> bool {
+    starts_guarded(cell, false)
+        || cell
+            .match_indices(STARTS_CELL)
+            .any(|(at, sep)| starts_guarded(&cell[at + sep.len()..], true))
+}
+
+/// The cell as written to a CSV file: one `'` at the start of the cell and of
+/// each part whose first character after any blanks starts a formula (before the
+/// blanks, so the spreadsheet reads the rest as text whether it trims them or not).
 pub fn neutralise(cell: &str) -> Cow<'_, str> {
     if !needs_guard(cell) {
         return Cow::Borrowed(cell);
     }
     let mut out = String::with_capacity(cell.len() + 4);
     let mut start = Some(false); // Some(part) where a cell may start
-    for c in cell.chars() {
-        if start.is_some_and(|part| guarded(c, part)) {
+    for (at, c) in cell.char_indices() {
+        if start.is_some_and(|part| starts_guarded(&cell[at..], part)) {
             out.push('\'');
         }
         out.push(c);
@@ -56,18 +70,16 @@ pub fn neutralise(cell: &str) -> Cow<'_, str> {
 }
 
 /// The text of a cell read from a CSV file: at the start and after each `;`, tab
-/// or line break, one `'` goes when `neutralise` could have put it there; any
-/// other quote is the text's own.
+/// or line break, one `'` goes when `neutralise` could have put it there (before
+/// blanks and a formula's start, or a quote); any other quote is the text's own.
 pub fn original(cell: &str) -> Cow<'_, str> {
     if !cell.contains('\'') {
         return Cow::Borrowed(cell);
     }
     let mut out = String::with_capacity(cell.len());
     let mut start = Some(false);
-    let mut chars = cell.chars().peekable();
-    while let Some(c) = chars.next() {
-        let put_by_us =
-            c == '\'' && start.is_some_and(|part| chars.peek().is_some_and(|&next| guarded(next, part)));
+    for (at, c) in cell.char_indices() {
+        let put_by_us = c == '\'' && start.is_some_and(|part| starts_guarded(&cell[at + 1..], part));
         if put_by_us {
             start = None;
             continue;
@@ -103,7 +115,11 @@ mod tests {
             ("'=1", "''=1"),
             ("'", "''"),
             ("Maria Puig", "Maria Puig"),
-            (" =1", " =1"),
+            (" =1", "' =1"),
+            ("  +34 973", "'  +34 973"),
+            ("\u{a0}@x", "'\u{a0}@x"),
+            (" ' x", "' ' x"),
+            (" a", " a"),
             ("a=1", "a=1"),
             ("", ""),
             ("\"Pepa\" Puig", "\"Pepa\" Puig"),
@@ -125,7 +141,10 @@ mod tests {
             ("a;'b", "a;''b"),
             ("a;;-1", "a;;'-1"),
             ("a;\t=1", "a;'\t'=1"),
-            ("a; =1", "a; =1"),
+            ("a; =1", "a;' =1"),
+            ("Anna Pi; =HYPERLINK(\"x\");b", "Anna Pi;' =HYPERLINK(\"x\");b"),
+            ("; =20+22;", ";' =20+22;"),
+            ("a; b", "a; b"),
             ("a;b=1", "a;b=1"),
             ("[{\"name\":\"a;=1\"}]", "[{\"name\":\"a;'=1\"}]"),
         ] {
@@ -195,7 +214,7 @@ mod tests {
     /// Text made of what formula injection and CSV quoting are built from.
     fn tricky() -> impl Strategy<Value = String> {
         let pick = prop::sample::select(vec![
-            'a', 'b', ' ', ',', ';', '"', '\'', '=', '+', '-', '@', '\t', '\r', '\n', 'à',
+            'a', 'b', ' ', ' ', ',', ';', '"', '\'', '=', '+', '-', '@', '\t', '\r', '\n', 'à', '\u{a0}',
         ]);
         proptest::collection::vec(pick, 0..14).prop_map(|c| c.into_iter().collect())
     }
@@ -203,7 +222,7 @@ mod tests {
     proptest! {
         #[test]
         fn a_round_trip_gives_back_the_text(
-            cell in "(['=+@\t\r;\n\"-]{0,3})(?s:.{0,12})",
+            cell in "([ '=+@\t\r;\n\"-]{0,4})(?s:.{0,12})",
         ) {
             let written = neutralise(&cell);
             prop_assert!(!written.starts_with(FORMULA));
@@ -219,6 +238,9 @@ mod tests {
             for sep in [b',', b';', b'\t'] {
                 for cell in cells_read_with(body, sep) {
                     prop_assert!(!cell.starts_with(FORMULA), "{:?} read with {:?}", cell, sep as char);
+                    // Nor with the blanks at its start trimmed ("Trim spaces").
+                    let trimmed = cell.trim_start_matches(is_blank);
+                    prop_assert!(!trimmed.starts_with(FORMULA), "{:?} trimmed, read with {:?}", cell, sep as char);
                 }
             }
             // Read back as an import reads it, every cell is what was written.

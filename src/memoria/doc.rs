@@ -122,7 +122,11 @@ pub fn build(m: &Memoria, t: &I18n) -> Doc {
             || op.to_string(),
             |o| t.t(crate::i18n::words::operation_msg(o)).to_string(),
         );
-        by_type.rows.push(vec![ty.clone(), op, n.to_string()]);
+        by_type.rows.push(vec![
+            crate::domain::catalog::cert_type_name(ty).to_string(),
+            op,
+            n.to_string(),
+        ]);
     }
     let per_month = Table {
         header: vec![t.t(Msg::mem_col_month).into(), t.t(Msg::mem_col_requests).into()],

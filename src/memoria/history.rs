@@ -12,6 +12,9 @@ use std::collections::HashMap;
 /// A rollout by council and service id.
 pub type CellKey = (IneCode, String);
 
+/// A rollout's changes: when, the entry's position, the status (None: removed).
+type Changes = Vec<(DateTime<Utc>, usize, Option<RolloutStatus>)>;
+
 #[derive(Debug, Default)]
 pub struct Past {
     /// Each rollout's status at the period's start and end (absent: not stored then, pending).
@@ -23,31 +26,29 @@ pub struct Past {
     pub forms: Vec<(IneCode, NaiveDate, bool)>,
 }
 
-/// Replays `history` (oldest first). `start` and `end` are instants: what was
-/// applied before `start` is the start's state, before `end` the end's. Events
-/// (a fitxa's day) are read to the end: a day recorded later still falls in its period.
+/// Reads `history` (in the order it was written). `start` and `end` are
+/// instants: a rollout's status at each is the one set by the change with the
+/// latest time before it (ties: the later entry), whatever the entries' order, so
+/// a clock set back or a restore from a machine with a wrong clock does not
+/// reorder the past. Events (a fitxa's day) are read to the end: a day recorded
+/// later still falls in its period.
 pub fn replay(history: &[Applied], start: DateTime<Utc>, end: DateTime<Utc>) -> Past {
     let mut past = Past::default();
-    let mut now: HashMap<CellKey, RolloutStatus> = HashMap::new();
-    let (mut taken_start, mut taken_end) = (false, false);
-    for entry in history {
-        if !taken_start && entry.at >= start {
-            past.at_start = now.clone();
-            taken_start = true;
-        }
-        if !taken_end && entry.at >= end {
-            past.at_end = now.clone();
-            taken_end = true;
-        }
+    let mut cells: HashMap<CellKey, Changes> = HashMap::new();
+    for (seq, entry) in history.iter().enumerate() {
         let undo = matches!(entry.kind, EntryKind::Undo(_));
         for edit in &entry.edits {
             match (&edit.before, &edit.after) {
-                // Past the end, statuses no longer matter.
-                (_, Some(Record::Rollout(r))) if !taken_end => {
-                    now.insert((r.ine, r.service.clone()), r.status);
+                (_, Some(Record::Rollout(r))) => {
+                    let key = (r.ine, r.service.clone());
+                    cells
+                        .entry(key)
+                        .or_default()
+                        .push((entry.at, seq, Some(r.status)));
                 }
-                (Some(Record::Rollout(r)), None) if !taken_end => {
-                    now.remove(&(r.ine, r.service.clone()));
+                (Some(Record::Rollout(r)), None) => {
+                    let key = (r.ine, r.service.clone());
+                    cells.entry(key).or_default().push((entry.at, seq, None));
                 }
                 (before, Some(Record::Certificate(c))) => {
                     let was = match before {
@@ -87,11 +88,21 @@ pub fn replay(history: &[Applied], start: DateTime<Utc>, end: DateTime<Utc>) -> 
             }
         }
     }
-    if !taken_start {
-        past.at_start = now.clone();
-    }
-    if !taken_end {
-        past.at_end = now;
-    }
+    past.at_start = status_at(&cells, start);
+    past.at_end = status_at(&cells, end);
     past
+}
+
+/// Each rollout's status just before `t`: its change latest in time before it.
+fn status_at(cells: &HashMap<CellKey, Changes>, t: DateTime<Utc>) -> HashMap<CellKey, RolloutStatus> {
+    cells
+        .iter()
+        .filter_map(|(key, changes)| {
+            let last = changes
+                .iter()
+                .filter(|(at, ..)| *at < t)
+                .max_by_key(|(at, seq, _)| (*at, *seq))?;
+            last.2.map(|status| (key.clone(), status))
+        })
+        .collect()
 }

@@ -18,7 +18,7 @@ use crate::domain::calendar::Calendar;
 use crate::domain::catalog::services;
 use crate::domain::certificate::{CertStatus, CertificateRequest, Operation};
 use crate::domain::municipality::{IneCode, Municipality};
-use crate::domain::rollout::RolloutStatus;
+use crate::domain::rollout::{RolloutStatus, Tally};
 use crate::store::Applied;
 use chrono::{DateTime, Datelike, Months, NaiveDate, Utc};
 use std::collections::{BTreeMap, HashSet};
@@ -147,7 +147,7 @@ pub fn compute(input: &Input, period: Period) -> Memoria {
         under_threshold: input
             .councils
             .iter()
-            .filter(|c| c.population < input.threshold)
+            .filter(|c| c.is_served(input.threshold))
             .count() as u64,
         threshold: input.threshold,
         by_type: BTreeMap::new(),
@@ -295,7 +295,7 @@ fn support(
     let mut names: Vec<&Municipality> = input
         .councils
         .iter()
-        .filter(|c| c.population < input.threshold && !visited.contains(&c.ine))
+        .filter(|c| c.is_served(input.threshold) && !visited.contains(&c.ine))
         .collect();
     names.sort_by(|a, b| crate::domain::search::collate(&a.name, &b.name));
     m.not_visited = names.into_iter().map(|c| c.name.clone()).collect();
@@ -308,27 +308,27 @@ fn adoption(input: &Input, past: &history::Past, m: &mut Memoria) {
                 .copied()
                 .unwrap_or(RolloutStatus::Pending)
         };
-    let mut councils: Vec<&Municipality> = input.councils.iter().collect();
+    // The office's councils, as Implantació counts them (`Tally::adoption`).
+    let mut councils: Vec<&Municipality> = input
+        .councils
+        .iter()
+        .filter(|c| c.is_served(input.threshold))
+        .collect();
     councils.sort_by(|a, b| crate::domain::search::collate(&a.name, &b.name));
+    let tally = |map, id: &str| {
+        let t = Tally::adoption(
+            input.councils.iter().map(|c| (c, status(map, c.ine, id))),
+            input.threshold,
+        );
+        (t.done as u64, t.applicable as u64)
+    };
     m.adoption = services()
         .iter()
-        .map(|s| {
-            let mut a = Adoption {
-                short: s.short.clone(),
-                name: s.name.clone(),
-                start: (0, 0),
-                end: (0, 0),
-            };
-            for c in &councils {
-                for (tally, map) in [(&mut a.start, &past.at_start), (&mut a.end, &past.at_end)] {
-                    let st = status(map, c.ine, &s.id);
-                    if st != RolloutStatus::NotApplicable {
-                        tally.1 += 1;
-                        tally.0 += u64::from(st == RolloutStatus::Done);
-                    }
-                }
-            }
-            a
+        .map(|s| Adoption {
+            short: s.short.clone(),
+            name: s.name.clone(),
+            start: tally(&past.at_start, &s.id),
+            end: tally(&past.at_end, &s.id),
         })
         .collect();
     m.council_services = councils

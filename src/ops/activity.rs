@@ -186,18 +186,14 @@ fn shape_training(a: &mut Activity) {
     };
 }
 
-/// A new entry, logged by `user` at `now` (the store gives its id). A status of
-/// closed or waiting takes effect at `at` (now, in the form; a row's time in an import).
-pub fn log(
-    mut a: Activity,
-    now: DateTime<Utc>,
-    at: DateTime<Utc>,
-    user: &str,
-    known: &dyn Known,
-) -> Result<Change, RuleError> {
+/// A new entry, logged by `user` at `now` (the store gives its id). Whoever
+/// creates it (the form, `activity add`, an import), a status of closed or
+/// waiting dates from its receipt: closed then unless a closing time is given,
+/// its clock stopped from then.
+pub fn log(mut a: Activity, now: DateTime<Utc>, user: &str, known: &dyn Known) -> Result<Change, RuleError> {
     a.id = NEW_ID;
     a.created_by = user.to_string();
-    shape_new(&mut a, at);
+    shape_new(&mut a);
     validate(&a, now, known)?;
     let kind = match a.kind {
         ActivityKind::Training => ChangeKind::TrainingNew,
@@ -207,14 +203,14 @@ pub fn log(
 }
 
 /// A new entry as it is stored: a training's shape, or the status as given
-/// reached at `at` (never before receipt).
-pub fn shape_new(a: &mut Activity, at: DateTime<Utc>) {
+/// reached at its receipt (a closing time given is kept, for `validate` to check).
+pub fn shape_new(a: &mut Activity) {
     if a.kind == ActivityKind::Training {
         shape_training(a);
         return;
     }
     let wanted = a.status;
-    let at = at.max(a.received_at);
+    let at = a.received_at;
     a.status = ActivityStatus::Open;
     a.pauses.clear();
     let closed_at = a.closed_at.take();
@@ -460,7 +456,7 @@ mod tests {
     #[test]
     fn logging_signs_and_shapes_the_entry() {
         let now = at("2026-11-26T10:00:00+01:00");
-        let change = log(call(now), now, now, "anna", &known()).unwrap();
+        let change = log(call(now), now, "anna", &known()).unwrap();
         assert_eq!(change.kind, ChangeKind::ActivityNew);
         let a = after(&change);
         assert_eq!((a.id, a.created_by.as_str()), (NEW_ID, "anna"));
@@ -468,18 +464,19 @@ mod tests {
         // A call answered on the spot: closed in the same change.
         let mut answered = call(now);
         answered.status = ActivityStatus::Closed;
-        let a = after(&log(answered, now, now, "anna", &known()).unwrap());
+        let a = after(&log(answered, now, "anna", &known()).unwrap());
         assert_eq!(a.closed_at, Some(now));
-        // Waiting from the start: the clock is stopped from then.
-        let mut waiting = call(now - Duration::hours(2));
+        // Waiting from the start: the clock is stopped from its receipt.
+        let received = now - Duration::hours(2);
+        let mut waiting = call(received);
         waiting.status = ActivityStatus::Waiting;
-        let a = after(&log(waiting, now, now, "anna", &known()).unwrap());
+        let a = after(&log(waiting, now, "anna", &known()).unwrap());
         assert_eq!(a.pauses.len(), 1);
-        assert_eq!(a.pauses[0].from, now);
+        assert_eq!(a.pauses[0].from, received);
         // A training: closed when held, by the office, its one council named.
         let mut one = training(now);
         one.councils.truncate(1);
-        let change = log(one, now, now, "anna", &known()).unwrap();
+        let change = log(one, now, "anna", &known()).unwrap();
         assert_eq!(change.kind, ChangeKind::TrainingNew);
         let t = after(&change);
         assert_eq!(
@@ -489,7 +486,7 @@ mod tests {
         let mut empty = call(now);
         empty.summary.clear();
         assert_eq!(
-            log(empty, now, now, "anna", &known()),
+            log(empty, now, "anna", &known()),
             Err(RuleError::Empty(Field::Summary))
         );
     }
@@ -498,7 +495,7 @@ mod tests {
     fn editing_keeps_the_author_and_moves_the_status_now() {
         let received = at("2026-11-26T10:00:00+01:00");
         let now = at("2026-11-26T12:00:00+01:00");
-        let mut before = after(&log(call(received), received, received, "anna", &known()).unwrap());
+        let mut before = after(&log(call(received), received, "anna", &known()).unwrap());
         before.id = 4;
         assert_eq!(edit(&before, before.clone(), now, &known()), Ok(None));
         let mut wanted = before.clone();

@@ -154,14 +154,23 @@ pub fn ensure_open(c: &CertificateRequest) -> Result<(), RuleError> {
     }
 }
 
-/// Cancelled at the holder's wish, confirmed by typing their name.
-pub fn cancel(before: &CertificateRequest, typed_name: &str) -> Result<Change, RuleError> {
+/// Whether the request may be cancelled by whoever typed `typed_name`: it is
+/// open, and the name is its holder's (accents and case aside).
+pub fn confirm_cancel(before: &CertificateRequest, typed_name: &str) -> Result<(), RuleError> {
     ensure_open(before)?;
     if fold(typed_name.trim()) != fold(&before.holder) {
         return Err(RuleError::NotTheHolder);
     }
+    Ok(())
+}
+
+/// Cancelled at the holder's request (the name typed to confirm it), with the
+/// reason given, if any.
+pub fn cancel(before: &CertificateRequest, typed_name: &str, reason: &str) -> Result<Change, RuleError> {
+    confirm_cancel(before, typed_name)?;
     let mut after = before.clone();
     after.status = CertStatus::Cancelled;
+    after.status_reason = reason.trim().to_string();
     Ok(Change::update(
         ChangeKind::CertCancel,
         Record::Certificate(before.clone()),
@@ -362,12 +371,18 @@ mod tests {
     fn cancelling_takes_the_holders_name_and_rejecting_a_reason() {
         let now = at("2026-12-04T10:00:00+01:00");
         let c = request(now);
-        assert_eq!(cancel(&c, "Joan"), Err(RuleError::NotTheHolder));
-        let change = cancel(&c, "  maria PUIG ").unwrap();
+        assert_eq!(cancel(&c, "Joan", ""), Err(RuleError::NotTheHolder));
+        let change = cancel(&c, "  maria PUIG ", "").unwrap();
         assert_eq!(change.kind, ChangeKind::CertCancel);
         assert!(matches!(
             &change.edits[0].after,
             Some(Record::Certificate(after)) if after.status == CertStatus::Cancelled
+        ));
+        // With a reason, kept as the rejection's is.
+        let change = cancel(&c, "Maria Puig", " Ja en té un ").unwrap();
+        assert!(matches!(
+            &change.edits[0].after,
+            Some(Record::Certificate(after)) if after.status_reason == "Ja en té un"
         ));
         assert_eq!(reject(&c, "  "), Err(RuleError::Empty(Field::StatusReason)));
         let change = reject(&c, " Falta el DNI ").unwrap();
@@ -378,7 +393,7 @@ mod tests {
         ));
         let mut issued = c.clone();
         issued.status = CertStatus::Issued;
-        assert_eq!(cancel(&issued, "Maria Puig"), Err(RuleError::NotOpen));
+        assert_eq!(cancel(&issued, "Maria Puig", ""), Err(RuleError::NotOpen));
         assert_eq!(reject(&issued, "x"), Err(RuleError::NotOpen));
     }
 }

@@ -150,7 +150,8 @@ impl StoreError {
                 &[("path", location), ("found", found), ("supported", supported)],
             ),
             StoreError::Damaged { location, detail } => {
-                t.f(Msg::err_store_damaged, &[("path", location), ("detail", detail)])
+                let detail = super::damage::localize_detail(detail, t);
+                t.f(Msg::err_store_damaged, &[("path", location), ("detail", &detail)])
             }
             StoreError::NotEmpty(p) => t.f(Msg::err_store_not_empty, &[("path", p)]),
             StoreError::Conflict { by: Some(_), .. } => t.f(

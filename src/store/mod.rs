@@ -8,6 +8,7 @@
 //! transaction with its history entry, and mirrored by the caller from `Applied`.
 
 mod change_kind;
+pub mod damage;
 pub mod dump;
 mod error;
 mod location;

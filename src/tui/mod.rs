@@ -1,5 +1,5 @@
 //! The terminal: raw mode and the alternate screen on the way in, everything
-//! restored on the way out (quit, panic, SIGTERM, SIGHUP), and the draw loop.
+//! restored on the way out (quit, panic, SIGTERM, SIGHUP, SIGINT, SIGQUIT), and the draw loop.
 
 use crate::app::App;
 use crate::event::{Input, spawn_sources};

@@ -85,26 +85,22 @@ enum Fit {
 
 fn draw_header(frame: &mut Frame, app: &App, area: Rect) {
     let theme = &app.theme;
-    let mut spans = vec![
-        Span::styled(" OCSAE ", theme.title),
-        Span::styled(clean(app.data.comarca_label()).into_owned(), theme.title),
-        Span::raw("  "),
-    ];
+    let mut badges = Vec::new();
     if app.read_only {
-        spans.push(Span::styled(
+        badges.push(Span::styled(
             format!("[{}] ", app.t.t(Msg::read_only_badge)),
             theme.warn,
         ));
     }
     if app.live.offline {
-        spans.push(Span::styled(
+        badges.push(Span::styled(
             format!("[{}] ", app.t.t(Msg::offline_badge)),
             theme.error,
         ));
     }
     let unsaved = app.store.unsaved().count();
     if unsaved > 0 {
-        spans.push(Span::styled(
+        badges.push(Span::styled(
             format!("[{}] ", app.t.f(Msg::unsaved_badge, &[("n", &unsaved)])),
             theme.error,
         ));
@@ -132,12 +128,27 @@ fn draw_header(frame: &mut Frame, app: &App, area: Rect) {
         }
         out
     };
+    // The name and the comarca, then the badges: the comarca goes before the
+    // tabs' names do (a badge at 80 columns, in any language, with five tabs).
+    let head = |comarca: bool| -> Vec<Span<'static>> {
+        let mut out = vec![Span::styled(" OCSAE ", theme.title)];
+        if comarca {
+            out.push(Span::styled(
+                clean(app.data.comarca_label()).into_owned(),
+                theme.title,
+            ));
+            out.push(Span::raw("  "));
+        }
+        out.extend(badges.iter().cloned());
+        out
+    };
     let room = usize::from(area.width);
-    let labels = [Fit::Full, Fit::Short]
+    let spans = [(true, Fit::Full), (true, Fit::Short), (false, Fit::Short)]
         .into_iter()
-        .map(labels)
-        .find(|l| crate::widgets::spans_width(spans.iter().chain(l)) <= room)
-        .unwrap_or_else(|| labels(Fit::KeysOnly));
-    spans.extend(labels);
+        // Without a badge the comarca stays, as before.
+        .filter(|(comarca, _)| *comarca || !badges.is_empty())
+        .map(|(comarca, fit)| head(comarca).into_iter().chain(labels(fit)).collect::<Vec<_>>())
+        .find(|line| crate::widgets::spans_width(line.iter()) <= room)
+        .unwrap_or_else(|| head(true).into_iter().chain(labels(Fit::KeysOnly)).collect());
     frame.render_widget(Line::from(spans), area);
 }

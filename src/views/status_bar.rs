@@ -106,7 +106,8 @@ impl MessageRows {
 
 /// The mark at the end of a cut message: the key that shows it all.
 fn more_mark(app: &App) -> Vec<Span<'static>> {
-    let Some(key) = app.keymap.first_key(crate::app::action::Action::Messages) else {
+    let action = crate::app::action::Action::Messages;
+    let Some(key) = app.keymap.first_key_in(action, &app.contexts()) else {
         return Vec::new();
     };
     vec![
@@ -214,8 +215,9 @@ fn key_hints(app: &App, keys: &[(crate::app::action::Action, Msg)], area: Rect) 
     }
     let mut used = spans_width(&spans);
     for (action, msg) in keys {
-        // Only the first key of each action, to keep the line short.
-        let Some(key) = app.keymap.first_key(*action) else {
+        // Only the first key of each action, to keep the line short: one that
+        // means it on this screen (a user's keymap may have given it away here).
+        let Some(key) = app.keymap.first_key_in(*action, &app.contexts()) else {
             continue;
         };
         let key = Span::styled(crate::keymap::key_name(&app.t, &key), theme.key);

@@ -31,12 +31,18 @@ pub fn stopped_text(left: Duration) -> String {
 }
 
 /// The due cell of entry `index` in `width` columns: a countdown while it runs
-/// (as on Certificats), `⏸ 1d 03h` while waiting, a dash once closed or for a training.
+/// (as on Certificats), `⏸ 1d 03h` while waiting, the day it was closed once closed.
 pub fn due_cell(ctx: &Ctx, index: usize, width: usize) -> Span<'static> {
     let data = &ctx.data.activities;
     let a = &data.list[index];
+    // What is closed has no deadline left: the day it was closed says when it happened.
     if !a.is_open() {
-        return Span::styled("—", ctx.theme.dim);
+        let day = a
+            .closed_at
+            .unwrap_or(a.received_at)
+            .with_timezone(&ctx.tz)
+            .date_naive();
+        return Span::styled(crate::widgets::ellipsize(&ctx.t.date(day), width), ctx.theme.dim);
     }
     match data.clock[index] {
         AnswerClock::Due(due) => {
@@ -72,7 +78,7 @@ pub fn legend(ctx: &Ctx) -> String {
 fn entry_line(ctx: &Ctx, index: usize, with_due: bool) -> Line<'static> {
     let t = &ctx.t;
     let a: &Activity = &ctx.data.activities.list[index];
-    let when = crate::domain::localtime::format_local(a.received_at, ctx.tz);
+    let when = t.datetime(a.received_at, ctx.tz);
     let mut spans = vec![Span::raw(format!("  #{} ", a.id))];
     if with_due {
         spans.push(due_cell(ctx, index, usize::MAX));

@@ -68,6 +68,11 @@ impl TextInput {
         *self = TextInput::new(value, self.limit);
     }
 
+    /// Puts the cursor after the text, where Backspace mends it.
+    pub fn to_end(&mut self) {
+        self.cursor = self.len();
+    }
+
     fn byte_at(&self, chars: usize) -> usize {
         self.value
             .char_indices()

@@ -138,3 +138,15 @@ pub fn go_to(f: &mut Fixture, section: Section) {
     }
     panic!("no item in {section:?}");
 }
+
+/// Sets a council's service to `status`, as another writer would.
+pub fn set_rollout(f: &mut Fixture, ine: IneCode, service: &str, status: RolloutStatus) {
+    let before = f.app.data.rollout_of(ine, service).unwrap().clone();
+    let mut after = before.clone();
+    after.status = status;
+    apply(
+        f,
+        ChangeKind::RolloutStatus,
+        vec![Edit::update(Record::Rollout(before), Record::Rollout(after))],
+    );
+}

@@ -19,7 +19,7 @@ fn lines(ctx: &Ctx, detail: &ActivityDetail) -> Vec<Line<'static>> {
     let Some(a) = ctx.data.activities.get(detail.id) else {
         return vec![Line::styled(t.t(Msg::record_gone).to_string(), theme.warn)];
     };
-    let local = |at: chrono::DateTime<chrono::Utc>| crate::domain::localtime::format_local(at, ctx.tz);
+    let local = |at: chrono::DateTime<chrono::Utc>| t.datetime(at, ctx.tz);
     let field = |msg: Msg, value: String| {
         Line::from(vec![
             Span::styled(format!("{:<17}", t.t(msg)), theme.dim),

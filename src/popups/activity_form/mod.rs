@@ -14,7 +14,6 @@ use crate::app::popup::{Hints, Popup, PopupOutcome};
 use crate::domain::activity::{Activity, ActivityKind, ActivityStatus, Direction};
 use crate::domain::catalog::services;
 use crate::domain::limits;
-use crate::domain::localtime::format_local;
 use crate::domain::municipality::IneCode;
 use crate::i18n::Msg;
 use crate::widgets::input::{Edited, TextInput};
@@ -119,7 +118,7 @@ impl ActivityForm {
             services: TextInput::new("", 200),
             request: TextInput::new("", 12),
             hours: TextInput::new("", 6),
-            received: TextInput::new(&format_local(ctx.now(), ctx.tz), 25),
+            received: TextInput::new(&ctx.t.datetime(ctx.now(), ctx.tz), 25),
             minutes: TextInput::new("", 5),
             follow_up: TextInput::new("", 12),
             notes: TextInput::new("", limits::NOTES),
@@ -151,6 +150,9 @@ impl ActivityForm {
         if let Some(id) = about.request {
             form.request.set(&id.to_string());
         }
+        if let Some(name) = &about.contact {
+            form.contact.set(name);
+        }
         form.initial = form.fingerprint();
         form
     }
@@ -180,14 +182,11 @@ impl ActivityForm {
             .and_then(crate::domain::catalog::service_index);
         form.request
             .set(&a.request_id.map(|id| id.to_string()).unwrap_or_default());
-        form.received.set(&format_local(a.received_at, ctx.tz));
+        form.received.set(&ctx.t.datetime(a.received_at, ctx.tz));
         form.minutes
             .set(&a.minutes.map(|m| m.to_string()).unwrap_or_default());
-        form.follow_up.set(
-            &a.follow_up_on
-                .map(|d| d.format("%Y-%m-%d").to_string())
-                .unwrap_or_default(),
-        );
+        form.follow_up
+            .set(&a.follow_up_on.map(|d| ctx.t.date(d)).unwrap_or_default());
         form.notes.set(&a.notes);
         let names: Vec<String> = a
             .councils
@@ -316,6 +315,15 @@ impl ActivityForm {
             }
         }
         self.kind = kind;
+    }
+
+    /// The field at fault takes the focus, its cursor at the end of its text.
+    fn show_fault(&mut self, fault: (AField, String)) {
+        self.focus = fault.0;
+        if let Some(input) = self.input_mut(fault.0) {
+            input.to_end();
+        }
+        self.error = Some(fault);
     }
 
     /// Moves the focus by `delta` fields, in the Tab order of the kind.

@@ -37,8 +37,7 @@ pub fn save(form: &mut ActivityForm, ctx: &mut Ctx) -> PopupOutcome {
     let after = match form.build(ctx) {
         Ok(after) => after,
         Err(fault) => {
-            form.focus = fault.0;
-            form.error = Some(fault);
+            form.show_fault(fault);
             return PopupOutcome::Keep;
         }
     };
@@ -48,13 +47,12 @@ pub fn save(form: &mut ActivityForm, ctx: &mut Ctx) -> PopupOutcome {
     let mine = after.clone();
     let change = match &form.editing {
         Some(before) => ops::activity::edit(before, after, now, &ctx.data),
-        None => ops::activity::log(after, now, now, &user, &ctx.data).map(Some),
+        None => ops::activity::log(after, now, &user, &ctx.data).map(Some),
     };
     let change = match change {
         Err(rule) => {
             let field = field_of(&rule, kind);
-            form.focus = field;
-            form.error = Some((field, rule.localize(&ctx.t)));
+            form.show_fault((field, rule.localize(&ctx.t)));
             return PopupOutcome::Keep;
         }
         // Nothing changed: the form closes, as saved.

@@ -59,14 +59,14 @@ pub fn draw(form: &ActivityForm, frame: &mut Frame, area: Rect, ctx: &Ctx) {
         Some(a) => t.f(Msg::act_title_edit, &[("id", &a.id)]),
         None => t.t(Msg::act_title_new).to_string(),
     };
-    let block = Block::default()
+    let mut block = Block::default()
         .borders(Borders::ALL)
         .border_style(theme.popup_border)
         .title(Line::styled(format!(" {title} "), theme.title));
     let inner = block.inner(area);
     crate::widgets::clear(frame, area);
-    frame.render_widget(block, area);
     if inner.height < 6 || inner.width < 40 {
+        frame.render_widget(block, area);
         frame.render_widget(
             Line::styled(t.t(Msg::req_too_small).to_string(), theme.warn),
             inner,
@@ -94,6 +94,21 @@ pub fn draw(form: &ActivityForm, frame: &mut Frame, area: Rect, ctx: &Ctx) {
             .saturating_sub(room - 1)
             .min(focus_at),
     };
+    // What the window hides, said on its border as the request form does.
+    let fields_in = |rows: &[Row]| rows.iter().filter(|r| matches!(r, Row::Field(_))).count();
+    let above = fields_in(&lines[..start]);
+    let below = fields_in(&lines[(start + room).min(lines.len())..]);
+    if above > 0 {
+        block = block.title(
+            Line::styled(format!(" {} ", t.n(Msg::form_more_above, above)), theme.key).right_aligned(),
+        );
+    }
+    if below > 0 {
+        block = block.title_bottom(
+            Line::styled(format!(" {} ", t.n(Msg::form_more_below, below)), theme.key).right_aligned(),
+        );
+    }
+    frame.render_widget(block, area);
     for (y, row) in lines.iter().skip(start).take(room).enumerate() {
         let area = Rect {
             y: inner.y + y as u16,

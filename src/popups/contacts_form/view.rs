@@ -5,7 +5,7 @@ use crate::app::Ctx;
 use crate::app::table::Cursor;
 use crate::domain::text::clean;
 use crate::i18n::Msg;
-use crate::i18n::words::role_msg;
+use crate::i18n::words::{role_msg, role_short_msg};
 use crate::widgets::{ellipsize, wrap};
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
@@ -78,7 +78,11 @@ pub fn draw(form: &ContactsForm, frame: &mut Frame, area: Rect, ctx: &Ctx) {
         };
         let [role, name, phone, email] = columns(area);
         let focused = form.focused();
-        let role_text = format!("‹{}›", t.t(role_msg(row.role)));
+        // A column too narrow for the role's whole name shows its short one.
+        let mut role_text = format!("‹{}›", t.t(role_msg(row.role)));
+        if crate::widgets::width(&role_text) > role.width as usize {
+            role_text = format!("‹{}›", t.t(role_short_msg(row.role)));
+        }
         frame.render_widget(
             Span::styled(
                 ellipsize(&role_text, role.width as usize),
@@ -169,8 +173,24 @@ fn widths(form: &ContactsForm, ctx: &Ctx, width: u16) -> [u16; 4] {
         return widths;
     }
     let mut over = total - room;
-    // (column, the least it goes down to), in the order they give way.
-    for (i, floor) in [(0, 14), (3, 18), (1, 14), (2, 10), (3, 8), (0, 8), (1, 8)] {
+    // The role gives way down to its short names (`‹secretari/ària›`), which it shows then.
+    let short = rows
+        .iter()
+        .map(|r| w(t.t(role_short_msg(r.role))) + 2)
+        .max()
+        .unwrap_or(0);
+    // (column, the least it goes down to), in the order they give way; the role
+    // down to its short name first, then as far as it went before the name gives.
+    for (i, floor) in [
+        (0, short.max(14)),
+        (3, 18),
+        (0, 14),
+        (1, 14),
+        (2, 10),
+        (3, 8),
+        (0, 8),
+        (1, 8),
+    ] {
         let cut = widths[i].saturating_sub(floor).min(over);
         widths[i] -= cut;
         over -= cut;

@@ -29,8 +29,24 @@ fn lines(help: &Help, ctx: &Ctx, width: u16) -> Vec<Line<'static>> {
     let theme = &ctx.theme;
     let mut out = Vec::new();
     let room = (width as usize).saturating_sub(KEYS_WIDTH + 1).max(10);
+    // Keys are looked up in the tab's own context first: a key it takes (`w` on
+    // Activitat) is not listed under the shared contexts, where it no longer works.
+    let lookup: Vec<Context> = help.contexts[2..]
+        .iter()
+        .take(1)
+        .chain([&Context::Table, &Context::Global])
+        .copied()
+        .collect();
     for &context in &help.contexts {
-        let bindings = ctx.keymap.bindings(&[context]);
+        let mut bindings: Vec<crate::keymap::Binding> =
+            ctx.keymap.bindings(&[context]).into_iter().cloned().collect();
+        for b in bindings
+            .iter_mut()
+            .filter(|b| matches!(b.context, Context::Global | Context::Table))
+        {
+            b.keys.retain(|k| ctx.keymap.means(k, &lookup) == Some(b.action));
+        }
+        bindings.retain(|b| !b.keys.is_empty());
         if bindings.is_empty() {
             continue;
         }

@@ -81,7 +81,12 @@ impl Popup for Jump {
         match key.code {
             KeyCode::Esc => return PopupOutcome::Close,
             KeyCode::Enter => {
-                if let Some(ine) = self.selected() {
+                if let Some(found) = self.matches.get(self.cursor.selected) {
+                    let ine = found.ine;
+                    ctx.found_contact = match found.why {
+                        Why::Contact { contact, .. } => Some((ine, contact)),
+                        _ => None,
+                    };
                     ctx.show(Target::Council(ine));
                     return PopupOutcome::Close;
                 }

@@ -6,7 +6,7 @@ use crate::domain::municipality::Municipality;
 use crate::domain::text::clean;
 use crate::i18n::Msg;
 use crate::widgets::ellipsize;
-use crate::widgets::found::why_text;
+use crate::widgets::found::why_within;
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Flex, Layout, Rect};
 use ratatui::text::{Line, Span};
@@ -77,15 +77,16 @@ pub fn draw(jump: &Jump, frame: &mut Frame, area: Rect, ctx: &Ctx) {
 /// found (a contact, a code), or else its comarca and population. The reason
 /// keeps its room; the name gives way first, down to a few letters.
 pub fn found_line(ctx: &Ctx, m: &Municipality, found: &Found, width: usize) -> Line<'static> {
-    let why = why_text(&ctx.t, m, found.why);
-    let extra = match &why {
-        Some(why) => format!(" {why}"),
-        None => format!(" {} · {}", clean(&m.comarca), ctx.t.int(m.population.into())),
-    };
     let mark = if found.typo { "≈ " } else { "" };
     let name_text = format!("{mark}{}", clean(&m.name));
     let name_min = crate::widgets::width(&name_text).min(12);
     let extra_width = width.saturating_sub(name_min + 1);
+    // Shortened to fit (the role first goes), so the number or address stays whole.
+    let why = why_within(&ctx.t, m, found.why, extra_width.saturating_sub(1));
+    let extra = match &why {
+        Some(why) => format!(" {why}"),
+        None => format!(" {} · {}", clean(&m.comarca), ctx.t.int(m.population.into())),
+    };
     let extra = ellipsize(&extra, extra_width);
     let name_width = width.saturating_sub(crate::widgets::width(&extra) + 1);
     let name = format!("{:<name_width$}", ellipsize(&name_text, name_width));

@@ -38,6 +38,10 @@ pub enum PromptKind {
     RejectRequest {
         id: u64,
     },
+    /// Then, the holder's name given, why (optional).
+    CancelReason {
+        id: u64,
+    },
     /// Quit although changes are not on disk (s/n).
     ConfirmQuit,
     /// Close an activity, with an optional note.
@@ -89,8 +93,19 @@ impl Prompt {
                     }
                 }
             }
-            PromptKind::CancelRequest { id } | PromptKind::RejectRequest { id } => {
-                let cancel = matches!(self.kind, PromptKind::CancelRequest { .. });
+            PromptKind::CancelRequest { id } => {
+                let Some(before) = ctx.data.certs.get(id) else {
+                    record_gone(ctx);
+                    return true;
+                };
+                match ops::requests::confirm_cancel(before, self.input.value()) {
+                    // The name was the holder's: now the reason, as a rejection asks it.
+                    Ok(()) => *self = Prompt::new(PromptKind::CancelReason { id }, "", 300),
+                    Err(rule) => self.error = Some(ctx.t.t(rule.msg()).to_string()),
+                }
+            }
+            PromptKind::CancelReason { id } | PromptKind::RejectRequest { id } => {
+                let cancel = matches!(self.kind, PromptKind::CancelReason { .. });
                 let answer = self.input.value().to_string();
                 match close_request(ctx, id, cancel, &answer) {
                     Ok(()) => return true,
@@ -219,7 +234,7 @@ fn close_request(ctx: &mut Ctx, id: u64, cancel: bool, answer: &str) -> Result<(
         return Ok(());
     };
     let change = match cancel {
-        true => ops::requests::cancel(&before, answer),
+        true => ops::requests::cancel(&before, &before.holder, answer),
         false => ops::requests::reject(&before, answer),
     };
     // The selection follows the request to where it now is: the closed ones.

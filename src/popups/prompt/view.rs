@@ -36,6 +36,7 @@ fn question(ctx: &Ctx, kind: &PromptKind) -> String {
             &[("id", &id), ("holder", &holder(id).unwrap_or_default())],
         ),
         PromptKind::RejectRequest { id } => t.f(Msg::prompt_reject, &[("id", &id)]),
+        PromptKind::CancelReason { id } => t.f(Msg::prompt_cancel_reason, &[("id", &id)]),
         PromptKind::ConfirmQuit => ctx.quit_question(),
         PromptKind::CloseActivity { id } => t.f(Msg::prompt_close_activity, &[("id", &id)]),
         PromptKind::TickTraining { id } => crate::app::changes::tick_question(ctx, id),

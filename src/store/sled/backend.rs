@@ -94,7 +94,7 @@ impl Store for SledStore {
 
     /// A small file beside the database, private like it.
     fn read_cache(&self, name: &str) -> Option<String> {
-        fs::read_to_string(self.dir.join(format!("{name}.cache"))).ok()
+        super::regular::read_note(&self.dir.join(format!("{name}.cache"))).ok()
     }
 
     fn write_cache(&self, name: &str, text: &str) {

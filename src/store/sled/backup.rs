@@ -143,7 +143,11 @@ impl SledStore {
                 }
             })?;
         drop(engine);
-        self.flush()?;
+        if let Err(e) = self.flush() {
+            // Refused whole: nothing of it is to be written again.
+            self.abandon_blobs_since(&blobs_before);
+            return Err(e.into());
+        }
         // The history may now be shorter than the one noted as acknowledged.
         self.all_saved(self.last_history_seq());
         Ok(())

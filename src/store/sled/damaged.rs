@@ -48,7 +48,15 @@ impl SledStore {
             aside,
             moved: Vec::new(),
         };
-        for name in MOVED {
+        // A note that is not a file (a FIFO at `ocsae.lock`) goes too: the new
+        // store could not open past it.
+        let irregular = super::regular::NOTES
+            .into_iter()
+            .filter(|name| super::regular::not_regular(&dir.join(name)).is_some());
+        for name in MOVED.into_iter().chain(irregular) {
+            if set.moved.contains(&name) {
+                continue;
+            }
             match fs::rename(dir.join(name), set.aside.join(name)) {
                 Ok(()) => set.moved.push(name),
                 Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}

@@ -5,7 +5,7 @@ use super::{Kind, Result, StoreError, damaged, keys, location, plain};
 use crate::store::is_disk_full;
 use std::collections::BTreeSet;
 use std::ffi::OsString;
-use std::fs::{self, File};
+use std::fs;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::Duration;
@@ -143,7 +143,8 @@ pub(super) fn new_blobs(sled_dir: &Path, before: &BTreeSet<OsString>) -> Vec<Pat
 /// Waits until no handle (ours being dropped, or another program's) holds sled's
 /// file lock; false if it is still held after about three seconds, or there is no file.
 pub(super) fn wait_for_sled_release(sled_dir: &Path) -> bool {
-    let Ok(file) = File::open(sled_dir.join("db")) else {
+    // Never a plain open: a FIFO there would make it wait for ever.
+    let Ok(file) = super::seal::open_regular(&sled_dir.join("db")) else {
         return false;
     };
     for _ in 0..300 {

@@ -24,7 +24,14 @@ impl ImportBatch for SledImport<'_> {
 
     fn commit(self: Box<Self>, at: DateTime<Utc>) -> Result<Applied> {
         let _writing = self.store.write_lock();
-        self.store
-            .commit(EntryKind::Do, self.kind, self.edits, at, StackMove::Do)
+        let before = super::engine::blobs(&self.store.dir.join(super::engine::SLED_DIR));
+        let applied = self
+            .store
+            .commit(EntryKind::Do, self.kind, self.edits, at, StackMove::Do)?;
+        // Not on disk: the import says it imported nothing, and is not retried.
+        if !applied.durable {
+            self.store.abandon_blobs_since(&before);
+        }
+        Ok(applied)
     }
 }

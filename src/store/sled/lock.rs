@@ -55,12 +55,7 @@ impl StoreLock {
 
     fn with(dir_lock: DirLock, dir: &Path) -> Result<StoreLock> {
         let path = dir.join(LOCK_FILE);
-        let file = File::options()
-            .create(true)
-            .truncate(false)
-            .write(true)
-            .open(&path)
-            .map_err(|e| StoreError::io(&path, e))?;
+        let file = super::regular::open_lock_file(dir, &path)?;
         try_lock(&file, &path, dir)?;
         Ok(StoreLock {
             _dir: dir_lock,

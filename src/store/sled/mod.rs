@@ -6,6 +6,7 @@
 //! refused without a single write), `acknowledged` (see `recovery`), `sled/`, and
 //! `backups/` (taken before migrations).
 
+mod abandon;
 mod authors;
 mod backend;
 mod backup;
@@ -23,6 +24,7 @@ mod private;
 pub mod quiet;
 mod read_copy;
 mod recovery;
+mod regular;
 pub mod schema;
 mod seal;
 mod stacks;
@@ -144,6 +146,7 @@ impl SledStore {
     }
 
     fn open_held(dir: &Path, lock: lock::StoreLock, options: OpenOptions) -> Result<SledStore> {
+        regular::check(dir)?;
         if let Some(found) = schema::read_version_file(dir)?
             && found > schema::CURRENT
         {

@@ -106,7 +106,7 @@ pub(super) fn note_acknowledged(store_dir: &Path, seq: u64) {
 
 /// An error if the store holds fewer changes than were acknowledged.
 pub(super) fn check_acknowledged(store_dir: &Path, last_seq: u64) -> std::result::Result<(), String> {
-    let noted = fs::read_to_string(store_dir.join(ACKNOWLEDGED_FILE))
+    let noted = super::regular::read_note(&store_dir.join(ACKNOWLEDGED_FILE))
         .ok()
         .and_then(|text| text.trim().parse::<u64>().ok());
     match noted {

@@ -40,13 +40,17 @@ fn add_activities(_store: &SledStore) -> Result<()> {
 /// The version recorded beside sled, readable without opening it.
 pub fn read_version_file(dir: &Path) -> Result<Option<u32>> {
     let path = dir.join(VERSION_FILE);
-    match fs::read_to_string(&path) {
+    match super::regular::read_note(&path) {
         Ok(text) => text
             .trim()
             .parse()
             .map(Some)
             .map_err(|_| damaged(dir, format!("{VERSION_FILE} does not hold a number"))),
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
+        Err(e) if e.kind() == std::io::ErrorKind::InvalidData || e.raw_os_error() == Some(libc::ELOOP) => {
+            let node = super::regular::not_regular(&path).unwrap_or(crate::store::damage::Node::Fifo);
+            Err(super::regular::irregular(dir, VERSION_FILE.to_string(), node))
+        }
         Err(e) => Err(StoreError::io(path, e)),
     }
 }

@@ -1,6 +1,7 @@
 mod activities;
 mod history;
 mod safety;
+mod store_files;
 
 use super::*;
 use crate::domain::certificate::{CertStatus, CertificateRequest, HolderRole, Operation};

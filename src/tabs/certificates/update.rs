@@ -10,7 +10,7 @@ use crate::app::tab::Outcome;
 use crate::domain::certificate::{CertStatus, CertificateRequest};
 use crate::i18n::Msg;
 use crate::i18n::words::{cert_status_msg, operation_msg, post_msg};
-use crate::io::export::{CertificateOut, to_csv};
+use crate::io::export::{CertificateOut, to_csv_headed};
 use crate::ops;
 use crate::popups::prompt::{Prompt, PromptKind};
 use crate::popups::request_detail::RequestDetail;
@@ -135,7 +135,7 @@ pub fn csv(tab: &CertificatesTab, ctx: &Ctx) -> Result<Vec<u8>, crate::io::IoErr
         .store
         .authors(crate::store::Kind::Certificate)
         .map_err(crate::io::IoError::Store)?;
-    to_csv(tab.rows.iter().map(|&i| {
+    to_csv_headed(tab.rows.iter().map(|&i| {
         let c = &certs.list[i];
         CertificateOut::from_request(
             c,

@@ -3,7 +3,6 @@
 
 use super::{CertView, CertificatesTab};
 use crate::app::Ctx;
-use crate::domain::catalog::cert_type;
 use crate::domain::certificate::{CertStatus, Operation};
 use crate::domain::countdown::Countdown;
 use crate::domain::text::clean;
@@ -17,10 +16,7 @@ use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Cell, Row, Table};
 
-/// The type's display name for a narrow column.
-fn type_name(code: &str) -> &str {
-    cert_type(code).map_or(code, |t| t.name.as_str())
-}
+use crate::domain::catalog::cert_type_name as type_name;
 
 fn draw_title(state: &CertificatesTab, frame: &mut Frame, ctx: &Ctx, area: Rect) {
     let t = &ctx.t;

@@ -167,6 +167,28 @@ impl Tab for MunicipalitiesTab {
             .map(|i| Target::Council(ctx.data.municipalities[i].ine))
     }
 
+    /// The council, and the contact the filter or the quick jump found it by.
+    fn log_about(&self, ctx: &Ctx) -> crate::app::effect::LogAbout {
+        let mut about = crate::app::effect::LogAbout::of(self.selection(ctx), &ctx.data);
+        let Some(index) = self.selected_index(ctx) else {
+            return about;
+        };
+        let council = &ctx.data.municipalities[index];
+        let filtered = match ctx.councils.found.get(self.cursor.selected) {
+            Some((crate::domain::council_search::Why::Contact { contact, .. }, _)) => Some(*contact),
+            _ => None,
+        };
+        let jumped = ctx
+            .found_contact
+            .filter(|(ine, _)| self.detail && *ine == council.ine)
+            .map(|(_, contact)| contact);
+        about.contact = filtered
+            .or(jumped)
+            .and_then(|i| council.contacts.get(i))
+            .map(|c| c.name.clone());
+        about
+    }
+
     fn select(&mut self, target: &Target, ctx: &Ctx) {
         if let Target::Council(ine) = target {
             self.select_council(*ine, ctx);

@@ -3,10 +3,10 @@
 use crate::app::Ctx;
 use crate::i18n::Msg;
 use crate::i18n::words::form_status_msg;
-use crate::io::export::{timestamp, to_csv};
+use crate::io::export::{timestamp, to_csv_headed};
 
 pub fn csv(ctx: &Ctx) -> Result<Vec<u8>, crate::io::IoError> {
-    #[derive(serde::Serialize)]
+    #[derive(serde::Serialize, Default)]
     struct Row {
         ine_code: String,
         municipality: String,
@@ -19,7 +19,7 @@ pub fn csv(ctx: &Ctx) -> Result<Vec<u8>, crate::io::IoError> {
         subscriber_form_due_on: Option<chrono::NaiveDate>,
     }
     let data = &ctx.data;
-    to_csv(ctx.councils.rows.iter().map(|&i| {
+    to_csv_headed(ctx.councils.rows.iter().map(|&i| {
         let m = &data.municipalities[i];
         let tally = data.tally(i);
         Row {

@@ -185,7 +185,7 @@ fn draw_list(tab: &MunicipalitiesTab, frame: &mut Frame, ctx: &Ctx, area: Rect) 
 }
 
 /// The council's name; under a filter, with what matched when it was not the
-/// name (`Tiurana · Marta Vila · secretaria`), or `≈` for a name a letter off.
+/// name (`Tiurana · Marta Vila · secretari/ària`), or `≈` for a name a letter off.
 fn name_cell(
     ctx: &Ctx,
     m: &crate::domain::municipality::Municipality,
@@ -201,16 +201,15 @@ fn name_cell(
     // The activity marker first, in the name's own cell so every language keeps its columns.
     let width = width.saturating_sub(2);
     let mut spans = vec![crate::widgets::activity::marker(ctx, m.ine), Span::raw(" ")];
-    let why = found.and_then(|(why, _)| crate::widgets::found::why_text(&ctx.t, m, why));
-    match why {
-        Some(why) => {
-            let name = ellipsize(&name, width);
-            let rest = width.saturating_sub(crate::widgets::width(&name));
-            let why = ellipsize(&format!(" · {why}"), rest);
-            spans.push(Span::raw(name));
-            spans.push(Span::styled(why, ctx.theme.dim));
-        }
-        None => spans.push(Span::raw(ellipsize(&name, width))),
+    let name = ellipsize(&name, width);
+    // What matched takes the rest of the cell, shortened to fit rather than cut.
+    let rest = width.saturating_sub(crate::widgets::width(&name) + 3);
+    let why = found
+        .filter(|_| rest >= 4)
+        .and_then(|(why, _)| crate::widgets::found::why_within(&ctx.t, m, why, rest));
+    spans.push(Span::raw(name));
+    if let Some(why) = why {
+        spans.push(Span::styled(format!(" · {why}"), ctx.theme.dim));
     }
     Cell::from(Line::from(spans))
 }
@@ -332,26 +331,31 @@ fn detail_lines(tab: &MunicipalitiesTab, ctx: &Ctx, width: u16) -> Vec<Line<'sta
         ),
         theme.table_header,
     ));
-    let columns = if width >= 50 { 2 } else { 1 };
-    let cell_width = (width as usize).saturating_sub(2) / columns;
-    for chunk in services().iter().enumerate().collect::<Vec<_>>().chunks(columns) {
-        let mut text = String::from("  ");
-        for (s, service) in chunk {
-            let rollout = ctx.data.rollout_or_pending(index, *s);
-            let cell = format!(
+    let cells: Vec<String> = services()
+        .iter()
+        .enumerate()
+        .map(|(s, service)| {
+            let rollout = ctx.data.rollout_or_pending(index, s);
+            format!(
                 "{} {} {}/{}",
                 glyph(rollout.status),
                 service.name,
                 rollout.steps_done(),
                 rollout.steps.len()
-            );
-            text.push_str(&format!(
-                "{:<w$}",
-                crate::widgets::ellipsize(&cell, cell_width),
-                w = cell_width
-            ));
-        }
-        out.push(Line::raw(text.trim_end().to_string()));
+            )
+        })
+        .collect();
+    // Two columns where every service fits whole in its half; else one, a long
+    // name wrapping under itself rather than cut.
+    let half = (width as usize).saturating_sub(2) / 2;
+    let two = width >= 50 && cells.iter().all(|c| crate::widgets::width(c) < half);
+    for chunk in cells.chunks(if two { 2 } else { 1 }) {
+        let text = match chunk {
+            [left, right] => format!("  {left:<half$}{right}"),
+            [one] => format!("  {one}"),
+            _ => String::new(),
+        };
+        out.push(Line::raw(text));
     }
 
     out.push(Line::raw(""));
@@ -375,8 +379,7 @@ fn detail_lines(tab: &MunicipalitiesTab, ctx: &Ctx, width: u16) -> Vec<Line<'sta
 fn request_line(ctx: &Ctx, i: usize) -> Line<'static> {
     let t = &ctx.t;
     let c = &ctx.data.certs.list[i];
-    let type_name =
-        crate::domain::catalog::cert_type(&c.cert_type).map_or(c.cert_type.as_str(), |ty| ty.name.as_str());
+    let type_name = crate::domain::catalog::cert_type_name(&c.cert_type);
     let mut status = t.t(crate::i18n::words::cert_status_msg(c.status)).to_string();
     if matches!(c.status, CertStatus::Rejected | CertStatus::Cancelled) && !c.status_reason.trim().is_empty()
     {

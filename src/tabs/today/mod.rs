@@ -89,8 +89,10 @@ impl TodayTab {
         };
         if self.basis.as_ref() != Some(&basis) {
             let now = ctx.now();
+            // A section that does not apply yet is not shown: "(0)" would read as all done.
             self.sections = Section::ALL
                 .iter()
+                .filter(|s| s.shown(basis.today, basis.settings))
                 .map(|&s| {
                     let items = (data.certs_loaded || !s.needs_certificates())
                         .then(|| worklist::section(data, s, now, basis.settings));
@@ -102,7 +104,7 @@ impl TodayTab {
             self.basis = Some(basis);
         }
         if self.view == TodayView::Charts && self.series.is_none() {
-            self.series = Some(series::Series::new(data, ctx.now()));
+            self.series = Some(series::Series::new(data, ctx.now(), ctx.config.threshold));
         }
         self.relayout();
     }

@@ -27,7 +27,8 @@ pub struct Series {
 }
 
 impl Series {
-    pub fn new(data: &Data, now: DateTime<Utc>) -> Series {
+    /// `threshold`: the councils counted in adoption are those the office serves.
+    pub fn new(data: &Data, now: DateTime<Utc>, threshold: u32) -> Series {
         let tz = data.calendar.tz();
         let today = now.with_timezone(&tz).date_naive();
         let this_month = today.with_day(1).unwrap_or(today);
@@ -66,10 +67,13 @@ impl Series {
             .iter()
             .enumerate()
             .map(|(s, service)| {
-                let mut tally = crate::domain::rollout::Tally::default();
-                for c in 0..data.municipalities.len() {
-                    tally.add(data.status(c, s));
-                }
+                let tally = crate::domain::rollout::Tally::adoption(
+                    data.municipalities
+                        .iter()
+                        .enumerate()
+                        .map(|(c, m)| (m, data.status(c, s))),
+                    threshold,
+                );
                 (service.short.clone(), tally.done, tally.applicable)
             })
             .collect();

@@ -144,6 +144,9 @@ fn when(item: &Item, ctx: &Ctx) -> (String, Style) {
         Item::Support { due: Some(due), .. } => countdown(*due, ctx),
         Item::Support { due: None, .. } => (t.t(Msg::today_follow_up).to_string(), plain),
         Item::Form { due: None, .. } => (t.t(Msg::today_never_sent).to_string(), ctx.theme.warn),
+        Item::Form { due: Some(day), .. } if *day < ctx.today() => {
+            (t.t(Msg::today_form_expired).to_string(), ctx.theme.warn)
+        }
         Item::Form { due: Some(day), .. } => {
             (t.f(Msg::today_due_on, &[("date", &t.date(*day))]), ctx.theme.soon)
         }
@@ -165,7 +168,7 @@ fn what(item: &Item, ctx: &Ctx) -> String {
             "{} · {} · {}",
             data.council_name(c.ine),
             clean(&c.holder),
-            c.cert_type
+            crate::domain::catalog::cert_type_name(&c.cert_type)
         ),
         None => format!("#{id}"),
     };

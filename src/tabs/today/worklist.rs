@@ -42,6 +42,11 @@ impl Section {
         Section::NotVisited,
     ];
 
+    /// Whether it is shown today: the councils not visited only from the configured month on.
+    pub fn shown(self, today: NaiveDate, settings: Settings) -> bool {
+        self != Section::NotVisited || today.month() >= settings.unvisited_from_month
+    }
+
     /// Whether it reads the certificate requests, which come after the first frame.
     pub fn needs_certificates(self) -> bool {
         matches!(
@@ -72,7 +77,7 @@ pub enum Item {
         due: Option<DateTime<Utc>>,
         follow_up: bool,
     },
-    /// A council's fitxa: never sent (`None`) or due on that day.
+    /// A council's fitxa: never sent (`None`) or due on that day (expired if past).
     Form { ine: IneCode, due: Option<NaiveDate> },
     /// A council's service blocked, and why.
     Blocked { cell: RolloutCell, reason: String },
@@ -216,8 +221,12 @@ pub fn section(data: &Data, section: Section, now: DateTime<Utc>, settings: Sett
                     Some((due, m.name.as_str(), Item::Form { ine: m.ine, due }))
                 })
                 .collect();
-            // Never sent first, then the earliest due.
-            items.sort_by(|a, b| a.0.cmp(&b.0).then(crate::domain::search::collate(a.1, b.1)));
+            // What can be acted on first: the expired, then the soonest due; the never sent after.
+            items.sort_by(|a, b| {
+                (a.0.is_none(), a.0)
+                    .cmp(&(b.0.is_none(), b.0))
+                    .then(crate::domain::search::collate(a.1, b.1))
+            });
             items.into_iter().map(|(.., item)| item).collect()
         }
         Section::Blocked => {
@@ -267,7 +276,7 @@ pub fn section(data: &Data, section: Section, now: DateTime<Utc>, settings: Sett
 
 /// The councils the office serves (under the population threshold), by index.
 fn served(data: &Data, settings: Settings) -> impl Iterator<Item = usize> + '_ {
-    (0..data.municipalities.len()).filter(move |&i| data.municipalities[i].population < settings.threshold)
+    (0..data.municipalities.len()).filter(move |&i| data.municipalities[i].is_served(settings.threshold))
 }
 
 /// The requests waiting for documents (by receipt, oldest first) past their ten

@@ -178,7 +178,7 @@ fn a_closed_store_is_sealed_in_the_space_its_seal_already_had() {
 }
 
 /// Runs `open` on another thread; None if it has not returned within ten seconds.
-fn open_within(dir: &Path) -> Option<Result<SledStore>> {
+pub(super) fn open_within(dir: &Path) -> Option<Result<SledStore>> {
     let (done, result) = std::sync::mpsc::channel();
     let dir = dir.to_path_buf();
     std::thread::spawn(move || {
@@ -187,7 +187,7 @@ fn open_within(dir: &Path) -> Option<Result<SledStore>> {
     result.recv_timeout(std::time::Duration::from_secs(10)).ok()
 }
 
-fn mkfifo(path: &Path) {
+pub(super) fn mkfifo(path: &Path) {
     let name = std::ffi::CString::new(path.as_os_str().as_encoded_bytes()).unwrap();
     // SAFETY: a plain system call on a NUL-terminated path.
     assert_eq!(unsafe { libc::mkfifo(name.as_ptr(), 0o600) }, 0);
