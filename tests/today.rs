@@ -558,9 +558,10 @@ fn at_midnight_avui_and_activitats_follow_ups_are_computed_for_the_new_day() {
     // The loop wakes just after midnight: the new day's list, with no key pressed.
     f.clock.set(at("2026-11-26T23:00:00Z"));
     assert!(f.app.handle_event(Event::Tick));
-    assert_eq!(ids(&items(&f, Section::Support)), [Target::Activity(id)]);
     assert_eq!(follow_ups(&f), [id]);
+    // Avui, hidden, computes its list when it is shown: for the new day.
     press(&mut f.app, KeyCode::Char('0'));
+    assert_eq!(ids(&items(&f, Section::Support)), [Target::Activity(id)]);
     assert!(screen(&f.app, 80, 24).contains("Avui, 27/11/2026"));
     // And the next wake-up is the next midnight (nothing else waits).
     assert_eq!(f.app.next_tick(), Some(std::time::Duration::from_secs(24 * 3600)));
