@@ -110,9 +110,19 @@ pub enum Command {
         #[command(subcommand)]
         command: TrainingCommand,
     },
+    /// The AOC's service catalogue: the columns of the matrix
+    Services {
+        #[command(subcommand)]
+        command: ServicesCommand,
+    },
+    /// The office's ER operators and their operator cards
+    Operator {
+        #[command(subcommand)]
+        command: OperatorCommand,
+    },
     /// Read records from a CSV file, all or nothing
     Import {
-        #[arg(value_enum, value_name = "contacts|certificates|activity")]
+        #[arg(value_enum, value_name = "contacts|certificates|activity|rollout")]
         what: ImportWhat,
         file: PathBuf,
     },
@@ -124,6 +134,41 @@ pub enum Command {
         /// The new store, e.g. postgresql:///ocsae?host=/var/run/postgresql
         #[arg(long, value_name = "LOCATION")]
         to: String,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ServicesCommand {
+    /// Add or retire services from a TOML file of [[services]] entries, all or nothing
+    Import {
+        /// The TOML file
+        file: PathBuf,
+    },
+    /// Write the catalogue, retired services included, in the same format
+    Export {
+        /// The output file, or - for standard output (the default)
+        #[arg(short, long, value_name = "FILE")]
+        output: Option<PathBuf>,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum OperatorCommand {
+    /// Add an ER operator, or record a new card for one already listed
+    Add {
+        /// The operator's name
+        #[arg(long)]
+        name: String,
+        /// The day the operator card was issued (it lasts 4 years)
+        #[arg(long, value_name = "DATE")]
+        card_issued: String,
+    },
+    /// List the ER operators with their cards' expiry
+    List,
+    /// Remove an ER operator
+    Remove {
+        /// The operator's name
+        name: String,
     },
 }
 
@@ -240,6 +285,12 @@ pub enum CertCommand {
         /// When it was received, ISO 8601 (without an offset: the office's time zone); default now
         #[arg(long, value_name = "ISO8601")]
         received: Option<String>,
+        /// The request whose certificate a revocation revokes
+        #[arg(long, value_name = "ID")]
+        revokes: Option<String>,
+        /// data_changed, key_compromised, card_lost, relationship_ended or prohibited_list
+        #[arg(long, value_name = "REASON")]
+        revocation_reason: Option<String>,
     },
 }
 
@@ -248,6 +299,7 @@ pub enum ImportWhat {
     Contacts,
     Certificates,
     Activity,
+    Rollout,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, ValueEnum)]

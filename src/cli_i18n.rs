@@ -76,6 +76,8 @@ fn arg_help(command: &str, arg: &str) -> Option<Msg> {
         ("cert add", "urgent") => Msg::cli_urgent,
         ("cert add", "reason") => Msg::cli_reason,
         ("cert add" | "activity add", "received") => Msg::cli_received,
+        ("cert add", "revokes") => Msg::cli_revokes,
+        ("cert add", "revocation_reason") => Msg::cli_revocation_reason,
         ("activity add", "kind") => Msg::cli_act_kind,
         ("activity add", "summary") => Msg::cli_act_summary,
         ("activity add", "direction") => Msg::cli_act_direction,
@@ -101,6 +103,10 @@ fn arg_help(command: &str, arg: &str) -> Option<Msg> {
         ("import", "file") => Msg::cli_import_file,
         ("migrate", "from") => Msg::cli_migrate_from,
         ("migrate", "to") => Msg::cli_migrate_to,
+        ("operator add" | "operator remove", "name") => Msg::cli_operator_name,
+        ("services import", "file") => Msg::cli_services_file,
+        ("services export", "output") => Msg::cli_output,
+        ("operator add", "card_issued") => Msg::cli_operator_card_issued,
         _ => return None,
     })
 }
@@ -132,6 +138,13 @@ fn command_about(command: &str) -> Option<Msg> {
         "restore" => Msg::cmd_restore,
         "import" => Msg::cmd_import,
         "migrate" => Msg::cmd_migrate,
+        "operator" => Msg::cmd_operator,
+        "services" => Msg::cmd_services,
+        "services import" => Msg::cmd_services_import,
+        "services export" => Msg::cmd_services_export,
+        "operator add" => Msg::cmd_operator_add,
+        "operator list" => Msg::cmd_operator_list,
+        "operator remove" => Msg::cmd_operator_remove,
         _ => return None,
     })
 }

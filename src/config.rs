@@ -40,6 +40,11 @@ pub struct Config {
     /// A shared database holds several offices: `init` makes each see only its
     /// comarca's records (row-level security).
     pub multi_office: bool,
+    /// Municipal election days: a mayor's card asked for soon after one is warned.
+    pub elections: Vec<NaiveDate>,
+    /// Days after an election during which that warning holds (the new councils
+    /// are constituted on the 20th day).
+    pub elections_window_days: u32,
 }
 
 /// The tab the dashboard opens on (`start_tab`), by the tab's id.
@@ -87,6 +92,8 @@ impl Default for Config {
             unvisited_from_month: UNVISITED_FROM_MONTH,
             store: None,
             multi_office: false,
+            elections: crate::domain::elections::default_dates(),
+            elections_window_days: crate::domain::elections::WINDOW_DAYS,
         }
     }
 }

@@ -226,6 +226,10 @@ const NEWER_DEFAULTS: &[(&str, &str)] = &[
     ("tab_activity", "4"),
     ("log_call", "L"),
     ("tab_today", "0"),
+    ("revoke", "x"),
+    ("mark_row", "space"),
+    ("check_appointment", "p"),
+    ("operators", "o"),
 ];
 
 /// A user's binding that keeps a key a newer default also uses.

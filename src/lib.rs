@@ -179,6 +179,12 @@ pub fn run() -> ExitCode {
                 | Command::Migrate { .. }
                 | Command::Activity { .. }
                 | Command::Training { .. }
+                | Command::Operator {
+                    command: cli::OperatorCommand::Add { .. } | cli::OperatorCommand::Remove { .. }
+                }
+                | Command::Services {
+                    command: cli::ServicesCommand::Import { .. }
+                }
         )
     );
     if cli.read_only && changes_store {
@@ -210,9 +216,13 @@ pub fn run() -> ExitCode {
                     urgent,
                     reason,
                     received,
+                    revokes,
+                    revocation_reason,
                 },
         }) => {
             let args = commands::cert::NewCert {
+                revokes: revokes.as_deref(),
+                revocation_reason: revocation_reason.as_deref(),
                 municipality: &municipality,
                 holder: &holder,
                 role: &role,
@@ -262,6 +272,23 @@ pub fn run() -> ExitCode {
         Some(Command::Activity {
             command: cli::ActivityCommand::Close { id, notes },
         }) => commands::activity::close(&db, &id, notes.as_deref(), &t, clock.as_ref()).map(|()| 0),
+        Some(Command::Services { command }) => match command {
+            cli::ServicesCommand::Import { file } => {
+                commands::services::import(&db, &file, &config, &t, clock.as_ref())
+            }
+            cli::ServicesCommand::Export { output } => commands::services::export(&db, output.as_deref(), &t),
+        }
+        .map(|()| 0),
+        Some(Command::Operator { command }) => match command {
+            cli::OperatorCommand::Add { name, card_issued } => {
+                commands::operator::add(&db, &name, &card_issued, &config, &t, clock.as_ref())
+            }
+            cli::OperatorCommand::List => commands::operator::list(&db, &config, &t, clock.as_ref()),
+            cli::OperatorCommand::Remove { name } => {
+                commands::operator::remove(&db, &name, &t, clock.as_ref())
+            }
+        }
+        .map(|()| 0),
         Some(Command::Training {
             command:
                 cli::TrainingCommand::Add {

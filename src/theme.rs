@@ -32,6 +32,9 @@ pub struct Theme {
     /// Due within a day: between "fine" and the bold warning of the last hours.
     pub soon: Style,
     pub error: Style,
+    /// A T-CAT P to be delivered by the council, and one to be downloaded by its holder.
+    pub deliver: Style,
+    pub download: Style,
 }
 
 impl Theme {
@@ -66,6 +69,8 @@ impl Theme {
             warn: bold.fg(Color::Yellow),
             soon: Style::new().fg(Color::Yellow),
             error: bold.fg(Color::Red),
+            deliver: Style::new().fg(Color::Magenta),
+            download: Style::new().fg(Color::Blue),
         }
     }
 
@@ -87,6 +92,8 @@ impl Theme {
             warn: bold,
             soon: Style::new(),
             error: bold,
+            deliver: Style::new(),
+            download: Style::new(),
         }
     }
 }
@@ -111,6 +118,8 @@ mod tests {
             t.warn,
             t.soon,
             t.error,
+            t.deliver,
+            t.download,
         ]
     }
 

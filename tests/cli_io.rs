@@ -243,7 +243,7 @@ fn the_rollout_export_has_every_pair_with_its_steps() {
     let csv = text(&out.stdout);
     assert!(
         csv.starts_with(
-            "\u{FEFF}ine_code,municipality,service,status,steps,notes,blocked_reason,updated_at,created_by,updated_by\n"
+            "\u{FEFF}ine_code,municipality,service,status,steps,notes,blocked_reason,updated_at,created_by,updated_by,source,retired\n"
         ),
         "{csv}"
     );
@@ -302,12 +302,14 @@ fn cert_add_prints_the_id_and_the_worked_example_deadlines() {
             "status": "received", "received_at": "2026-12-04T10:00:00+01:00", "filed_at": null,
             "issued_at": null, "delivered_at": null, "due_at": "2026-12-09T10:00:00+01:00",
             "expires_at": null, "notes": "", "status_reason": "",
-            "created_by": whoami::username().unwrap(), "updated_by": whoami::username().unwrap()
+            "created_by": whoami::username().unwrap(), "updated_by": whoami::username().unwrap(),
+            "revokes_id": null, "revocation_reason": null, "appointment_checked_at": null,
+            "appointment_checked_by": null, "appointment_found": null, "downloaded_at": null
         })
     );
     let out = ocsae(&db, &["export", "certificates", "--format", "csv"]);
     assert!(text(&out.stdout).starts_with(
-        "\u{FEFF}id,ine_code,municipality,holder,role,type,operation,urgent,reason,status,received_at,filed_at,issued_at,delivered_at,due_at,expires_at,notes,status_reason,created_by,updated_by\n"
+        "\u{FEFF}id,ine_code,municipality,holder,role,type,operation,urgent,reason,status,received_at,filed_at,issued_at,delivered_at,due_at,expires_at,notes,status_reason,created_by,updated_by,revokes_id,revocation_reason,appointment_checked_at,appointment_checked_by,appointment_found,downloaded_at\n"
     ));
 }
 

@@ -201,7 +201,16 @@ fn it_is_migrated_to_the_schema_with_activities_after_a_raw_backup() {
         Some(SCHEMA_OF_0_1)
     );
     let store = open_as(dir.path(), AUTHOR);
-    assert_eq!(schema::version(&store).unwrap(), Some(2));
+    assert_eq!(schema::version(&store).unwrap(), Some(schema::CURRENT));
+    // Schema 3 rewrote every request and history entry: each reads, with no links yet.
+    let certs = store.certificates().unwrap();
+    assert!(!certs.is_empty());
+    assert!(
+        certs
+            .iter()
+            .all(|c| c.revokes.is_none() && c.appointment_check.is_none())
+    );
+    assert_eq!(store.changes_since(0).unwrap().len(), 20);
     // What the old binary reads first, before sled, to refuse a newer store untouched:
     // above its own schema, so it says "newer", not "damaged".
     let stamped = schema::read_version_file(dir.path()).unwrap().unwrap();

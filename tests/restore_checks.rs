@@ -202,7 +202,10 @@ fn restore_and_import_speak_of_what_they_do() {
     assert!(err.contains("/dev/zero") && err.contains("restored"), "{err}");
     assert!(!err.contains("import"), "a restore speaks of importing: {err}");
     let help = ok(ocsae(&db, &["import", "--help"]));
-    assert!(help.contains("<contacts|certificates|activity>"), "{help}");
+    assert!(
+        help.contains("<contacts|certificates|activity|rollout>"),
+        "{help}"
+    );
 }
 
 #[test]

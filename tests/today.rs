@@ -519,6 +519,56 @@ fn space_folds_a_section_which_keeps_its_count() {
 }
 
 #[test]
+fn an_operator_card_near_expiry_is_listed_and_a_revoked_certificate_is_not_to_renew() {
+    use ocsae::domain::operator::Operator;
+    let mut f = avui(Lang::Ca);
+    // NOW is 26 November 2026: Laia's card expires on 10 January 2027 (45 days).
+    let laia = Operator {
+        name: "Laia Font".into(),
+        card_issued_on: NaiveDate::from_ymd_opt(2023, 1, 10).unwrap(),
+    };
+    let pol = Operator {
+        name: "Pol Vidal".into(),
+        card_issued_on: NaiveDate::from_ymd_opt(2025, 1, 10).unwrap(),
+    };
+    apply(
+        &mut f,
+        ChangeKind::OperatorAdd,
+        vec![
+            Edit::create(Record::Operator(laia)),
+            Edit::create(Record::Operator(pol)),
+        ],
+    );
+    assert_eq!(
+        items(&f, Section::OperatorCards),
+        [Item::OperatorCard {
+            name: "Laia Font".into(),
+            days: 45
+        }]
+    );
+    assert!(screen(&f.app, 100, 30).contains("Laia Font: renovar-la vol dir tornar a enviar la Fitxa d'ER"));
+    // A certificate in its renewal window, then revoked: no longer to renew.
+    let ager = ine(&f, "Àger");
+    let ids = add_requests(
+        &mut f,
+        vec![issued(
+            ager,
+            "Maria Puig",
+            "2023-01-10T10:00:00Z",
+            CertStatus::Delivered,
+        )],
+    );
+    assert_eq!(items(&f, Section::Expiring).len(), 1);
+    let mut revocation = request(ager, "Maria Puig", "2026-11-20T09:00:00Z", CertStatus::Issued);
+    revocation.operation = ocsae::domain::certificate::Operation::Revocation;
+    revocation.issued_at = Some(at("2026-11-21T09:00:00Z"));
+    revocation.revokes = Some(ids[0]);
+    revocation.revocation_reason = Some(ocsae::domain::revocation::RevocationReason::CardLost);
+    add_requests(&mut f, vec![revocation]);
+    assert!(items(&f, Section::Expiring).is_empty());
+}
+
+#[test]
 fn at_midnight_avui_and_activitats_follow_ups_are_computed_for_the_new_day() {
     use ocsae::event::Event;
     use ocsae::tabs::activity::ActivityView;

@@ -75,6 +75,14 @@ pub enum Action {
     MarkWaiting,
     /// Folds or unfolds a section of Avui.
     ToggleSection,
+    /// A revocation of the selected certificate.
+    Revoke,
+    /// Marks or unmarks a row, for a renewal of several at once.
+    MarkRow,
+    /// Records the appointment check in EACAT's register.
+    CheckAppointment,
+    /// The office's ER operators and their cards.
+    Operators,
 }
 
 impl Action {
@@ -118,6 +126,8 @@ impl Action {
                 | Action::NewActivity
                 | Action::CloseActivity
                 | Action::MarkWaiting
+                | Action::Revoke
+                | Action::CheckAppointment
         )
     }
 
@@ -130,6 +140,7 @@ impl Action {
             (Action::ToggleView, Context::Today) => crate::i18n::Msg::action_today_view,
             (Action::Open, Context::Today) => crate::i18n::Msg::action_today_open,
             (Action::Open, _) => crate::i18n::Msg::action_open,
+            (Action::Advance, Context::Certificates) => crate::i18n::Msg::action_advance_cert,
             _ => self.describe(),
         }
     }
@@ -186,6 +197,10 @@ impl Action {
             Action::MarkWaiting => Msg::action_mark_waiting,
             Action::TabToday => Msg::action_tab_today,
             Action::ToggleSection => Msg::action_toggle_section,
+            Action::Revoke => Msg::action_revoke,
+            Action::MarkRow => Msg::action_mark_row,
+            Action::CheckAppointment => Msg::action_check_appointment,
+            Action::Operators => Msg::action_operators,
         }
     }
 }

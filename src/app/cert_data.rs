@@ -50,6 +50,9 @@ pub struct CertData {
     pub closed: Vec<usize>,
     /// Which request renews each certificate (cancelled and rejected ones aside).
     pub renewed_by: HashMap<u64, u64>,
+    /// Which revocation revokes each certificate (cancelled and rejected ones aside);
+    /// `ops::revocation::is_done` says whether it took effect.
+    pub revoked_by: HashMap<u64, u64>,
     /// Bumped on every change, so views know when to recompute.
     pub generation: u64,
 }
@@ -247,7 +250,9 @@ impl CertData {
         self.closed = (0..list.len()).filter(|&i| is_closed(list[i].status)).collect();
         self.closed
             .sort_unstable_by_key(|&i| std::cmp::Reverse((list[i].received_at, list[i].id)));
+        // A revocation done has an issue time but no certificate of its own.
         let mut issued: Vec<(DateTime<Utc>, u64, usize)> = (0..list.len())
+            .filter(|&i| list[i].operation != crate::domain::certificate::Operation::Revocation)
             .filter_map(|i| list[i].expires_at().map(|e| (e, list[i].id, i)))
             .collect();
         issued.sort_unstable();
@@ -257,7 +262,26 @@ impl CertData {
             .filter(|c| renews_counts(c.status))
             .filter_map(|c| c.renews.map(|old| (old, c.id)))
             .collect();
+        self.revoked_by = list
+            .iter()
+            .filter(|c| crate::ops::revocation::is_live(c))
+            .filter_map(|c| c.revokes.map(|old| (old, c.id)))
+            .collect();
         self.generation += 1;
+    }
+
+    /// The revocation that took effect on certificate `id`, if one did.
+    pub fn revoked(&self, id: u64) -> Option<u64> {
+        let by = *self.revoked_by.get(&id)?;
+        self.get(by)
+            .filter(|r| crate::ops::revocation::is_done(r))
+            .map(|r| r.id)
+    }
+
+    /// Whether certificate `id` is to renew: in its window, not revoked.
+    pub fn to_renew(&self, index: usize, now: DateTime<Utc>, tz: chrono_tz::Tz) -> bool {
+        let c = &self.list[index];
+        c.in_renewal_window(now, tz) && self.revoked(c.id).is_none()
     }
 
     /// The deadline of the request at `index`, if it has one.

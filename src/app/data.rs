@@ -63,6 +63,8 @@ pub struct Data {
     pub activities: ActivityData,
     /// Bumped on every change of any record, so views know when to recompute.
     pub generation: u64,
+    /// The office's ER operators, by name.
+    pub operators: Vec<crate::domain::operator::Operator>,
 }
 
 impl Data {
@@ -82,6 +84,7 @@ impl Data {
             summary_known: true,
             activities: ActivityData::default(),
             generation: 0,
+            operators: Vec::new(),
         }
     }
 
@@ -96,6 +99,7 @@ impl Data {
     /// The councils and their rollout; the certificate requests come later
     /// through `certificate_loader`, off the first frame's path.
     pub fn load_councils(store: &dyn Store, calendar: Calendar) -> Result<Data> {
+        crate::domain::catalog::use_catalogue(stored_catalogue(store)?);
         let mut data = Data::new(calendar);
         for m in store.municipalities()? {
             data.put_municipality(m);
@@ -111,6 +115,12 @@ impl Data {
             }
         }
         data.activities = ActivityData::new(activities, &data.calendar, data.activities.response_days);
+        // A handful: read with the councils, so the first screen can remind of a card.
+        for record in store.records(Kind::Operator)? {
+            if let Record::Operator(o) = record? {
+                data.operators.push(o);
+            }
+        }
         data.certs_loaded = false;
         data.summary_known = false;
         data.recount();
@@ -210,7 +220,8 @@ impl Data {
     /// Done out of applicable services for a council.
     pub fn tally(&self, council: usize) -> Tally {
         let mut t = Tally::default();
-        for s in 0..services().len() {
+        // A retired service no longer counts: its column is hidden.
+        for s in crate::domain::catalog::active_columns() {
             t.add(self.status(council, s));
         }
         t
@@ -285,6 +296,14 @@ impl Data {
                 }
                 (Some(Record::Certificate(c)), None) => requests.push((c.id, None)),
                 (Some(Record::Activity(a)), None) => activities.push((a.id, None)),
+                (_, Some(Record::Operator(o))) => {
+                    self.operators.retain(|x| x.name != o.name);
+                    self.operators.push(o.clone());
+                    self.operators.sort_by(|a, b| a.name.cmp(&b.name));
+                }
+                (Some(Record::Operator(o)), None) => self.operators.retain(|x| x.name != o.name),
+                // The catalogue is read when the dashboard starts: its columns do not move under it.
+                (_, Some(Record::Service(_))) | (Some(Record::Service(_)), None) => {}
                 (None, None) => {}
             }
         }
@@ -350,4 +369,15 @@ impl crate::ops::activity::Known for Data {
     fn request_council(&self, id: u64) -> Option<IneCode> {
         self.certs.get(id).map(|c| c.ine)
     }
+}
+
+/// The service catalogue a store holds (empty if it holds none).
+pub fn stored_catalogue(store: &dyn Store) -> Result<Vec<crate::domain::catalog::Service>> {
+    let mut list = Vec::new();
+    for record in store.records(Kind::Service)? {
+        if let Record::Service(s) = record? {
+            list.push(s);
+        }
+    }
+    Ok(list)
 }

@@ -18,6 +18,8 @@ pub enum Target {
     Activity(u64),
     /// An issued certificate, selected in the expiry view (to renew, from Avui).
     Expiry(u64),
+    /// The ER operators' cards: the expiry view, where they are shown.
+    OperatorCards,
 }
 
 /// What `L` fills the activity form with: the council selected or open on the
@@ -54,7 +56,7 @@ impl LogAbout {
                 service: Some(cell.service),
                 ..LogAbout::default()
             },
-            None => LogAbout::default(),
+            Some(Target::OperatorCards) | None => LogAbout::default(),
         }
     }
 }

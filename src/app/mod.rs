@@ -9,6 +9,7 @@
 
 pub mod action;
 pub mod activity_data;
+pub mod appointment;
 pub mod cert_data;
 pub mod changes;
 pub mod councils;

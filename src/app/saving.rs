@@ -203,6 +203,8 @@ impl Ctx {
                 )
             }
             Record::Certificate(c) => format!("#{} {}", c.id, clean(&c.holder)),
+            Record::Operator(o) => clean(&o.name).into_owned(),
+            Record::Service(s) => format!("{} {}", s.short, clean(&s.name)),
             Record::Activity(a) => {
                 let summary = crate::widgets::ellipsize(&clean(&a.summary), 30);
                 match a.ine {

@@ -79,6 +79,8 @@ impl Ctx {
                     service: r.service.clone(),
                 }),
                 Record::Activity(a) => Target::Activity(a.id),
+                // Neither has a screen of its own to show it on.
+                Record::Operator(_) | Record::Service(_) => return,
             };
             self.show(target);
         }

@@ -10,6 +10,7 @@ use crate::domain::clock::Clock;
 use crate::domain::council_search::{CouncilIndex, Query, Why};
 use crate::domain::localtime::{TimeError, parse_time};
 use crate::domain::municipality::{FormStatus, IneCode, Municipality};
+use crate::domain::revocation::RevocationReason;
 use crate::domain::search::{CollationKey, MatchRank};
 use crate::domain::similar;
 use crate::i18n::{I18n, Msg};
@@ -27,6 +28,9 @@ pub struct NewCert<'a> {
     pub urgent: bool,
     pub reason: Option<&'a str>,
     pub received: Option<&'a str>,
+    /// The request a revocation revokes, and why.
+    pub revokes: Option<&'a str>,
+    pub revocation_reason: Option<&'a str>,
 }
 
 /// A council by INE code or by name, matched as the quick jump does ("meia" is
@@ -153,6 +157,22 @@ pub fn add(db: &Location, args: NewCert, config: &Config, t: &I18n, clock: &dyn 
     draft.operation = operation;
     draft.urgent = args.urgent;
     draft.reason = reason;
+    draft.revokes = match args.revokes {
+        Some(text) => Some(
+            text.trim()
+                .trim_start_matches('#')
+                .parse()
+                .map_err(|_| bad("--revokes", text, "ID".into()))?,
+        ),
+        None => None,
+    };
+    draft.revocation_reason = match args.revocation_reason {
+        Some(text) => Some(
+            RevocationReason::parse(text)
+                .ok_or_else(|| bad("--revocation-reason", text, RevocationReason::names()))?,
+        ),
+        None => None,
+    };
     ops::requests::validate(&draft, now).map_err(|rule| UserError(cli_message(&rule, t)))?;
     // A reason is kept only for an urgent request, as the form does.
     if !args.urgent {
@@ -177,8 +197,11 @@ pub fn add(db: &Location, args: NewCert, config: &Config, t: &I18n, clock: &dyn 
         .find(|&year| year < from || year > until);
     let before = store.last_seq().unwrap_or(0);
     let added = [crate::app::summary_cache::NewRequest::of(&request, &calendar)];
-    let change =
-        ops::requests::file_request(request, now).map_err(|rule| UserError(cli_message(&rule, t)))?;
+    let request_for_warning = request.clone();
+    let change = super::revocation::file(store.as_ref(), request, now).map_err(|e| match e {
+        super::revocation::Refused::Rule(rule) => UserError(cli_message(&rule, t)),
+        super::revocation::Refused::Store(e) => UserError(e.localize(t)),
+    })?;
     let applied = store.apply(change, now).map_err(stored)?;
     let id = applied.ids.first().copied().unwrap_or_default();
     crate::app::summary_cache::after_change(store.as_ref(), before, &added, tz, &config.local_holidays);
@@ -188,6 +211,24 @@ pub fn add(db: &Location, args: NewCert, config: &Config, t: &I18n, clock: &dyn 
             t.f(
                 Msg::warn_holidays_unknown,
                 &[("year", &year), ("from", &from), ("until", &until)]
+            )
+        ));
+    }
+    let day = received.with_timezone(&tz).date_naive();
+    if let Some(election) = crate::domain::elections::warning_for(
+        &request_for_warning,
+        day,
+        &config.elections,
+        config.elections_window_days,
+    ) {
+        crate::output::err(format_args!(
+            "ocsae: {}",
+            t.f(
+                Msg::warn_elections,
+                &[
+                    ("date", &t.date(election)),
+                    ("days", &config.elections_window_days)
+                ]
             )
         ));
     }
@@ -227,6 +268,8 @@ fn cli_message(rule: &RuleError, t: &I18n) -> String {
             t.f(Msg::problem_too_long, &[("field", &flag), ("max", max)])
         }
         RuleError::InFuture(_) | RuleError::IssuedBeforeReceived => t.t(Msg::req_err_future).to_string(),
+        RuleError::Empty(Field::Revokes) => format!("--revokes: {}", rule.localize(t)),
+        RuleError::Empty(Field::RevocationReason) => format!("--revocation-reason: {}", rule.localize(t)),
         other => other.localize(t),
     }
 }

@@ -4,9 +4,13 @@ pub mod activity;
 pub mod cert;
 pub mod memoria;
 pub mod migrate;
+pub mod operator;
 mod restore;
 mod restore_check;
 mod restore_dir;
+pub mod revocation;
+mod rollout_import;
+pub mod services;
 
 pub use restore::restore;
 pub(crate) use restore::restore_into;
@@ -41,8 +45,16 @@ type Opened = Box<dyn Store>;
 
 fn open_store(db: &Location, t: &I18n) -> Outcome<Opened> {
     let store = crate::store::open(db).map_err(|e| UserError(e.localize(t)))?;
+    use_catalogue(store.as_ref(), t)?;
     say_warnings(t);
     Ok(store)
+}
+
+/// The store's service catalogue becomes the one every command reads.
+fn use_catalogue(store: &dyn crate::store::Store, t: &I18n) -> Outcome {
+    let list = crate::app::data::stored_catalogue(store).map_err(|e| UserError(e.localize(t)))?;
+    crate::domain::catalog::use_catalogue(list);
+    Ok(())
 }
 
 /// What opening a store found worth saying, on stderr (before any screen).
@@ -75,6 +87,7 @@ pub(crate) fn open_to_read(db: &Location, t: &I18n) -> Outcome<Opened> {
         return Err(no_store(db, t));
     }
     let store = crate::store::open_to_read(db).map_err(|e| UserError(e.localize(t)))?;
+    use_catalogue(store.as_ref(), t)?;
     say_warnings(t);
     Ok(store)
 }
@@ -215,6 +228,8 @@ pub fn import(
         ImportWhat::Contacts => io::import::What::Contacts,
         ImportWhat::Certificates => io::import::What::Certificates,
         ImportWhat::Activity => io::import::What::Activity,
+        // A small file of statuses, read whole: its own two passes.
+        ImportWhat::Rollout => return rollout_import::run(db, file, config, t, clock),
     };
     let mut source = io::csv_input::CsvFile::open(file, config.import_max_mb).map_err(fail)?;
     let checked = io::import::check(what, &mut source, tz, clock.now());

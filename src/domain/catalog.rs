@@ -1,20 +1,28 @@
 //! The AOC service catalogue and the T-CAT certificate types, read from the
 //! embedded assets.
 
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
+use std::cell::Cell;
 use std::sync::OnceLock;
 
 /// An AOC service a council can adopt.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Service {
     /// Stable machine id, e.g. "e-notum".
     pub id: String,
     /// Three-letter column header, e.g. "NOT".
     pub short: String,
     pub name: String,
+    #[serde(default)]
     pub description: String,
     /// The adoption checklist, in order.
     pub steps: Vec<String>,
+    /// Retired from the AOC's catalogue: hidden from the matrix, its records kept.
+    #[serde(default)]
+    pub retired: bool,
+    /// Its column's place in the matrix (the store keeps services by id).
+    #[serde(default)]
+    pub position: u32,
 }
 
 /// A certificate type the Registration Entity can request.
@@ -29,13 +37,60 @@ pub struct CertType {
     pub from_delivery: bool,
 }
 
+/// The catalogue in use: the store's, once `use_catalogue` has read it, else the
+/// assets'. Retired services are in it (their records are kept and exported);
+/// `active_columns` is what the matrix shows.
 pub fn services() -> &'static [Service] {
+    CURRENT.with(Cell::get).unwrap_or_else(default_services)
+}
+
+/// The catalogue the binary carries, which seeds a new store.
+pub fn default_services() -> &'static [Service] {
     #[derive(Deserialize)]
     struct File {
         service: Vec<Service>,
     }
     static CELL: OnceLock<Vec<Service>> = OnceLock::new();
-    CELL.get_or_init(|| parse_toml::<File>(crate::assets::SERVICES_TOML).service)
+    CELL.get_or_init(|| {
+        let mut list = parse_toml::<File>(crate::assets::SERVICES_TOML).service;
+        for (i, s) in list.iter_mut().enumerate() {
+            s.position = i as u32;
+        }
+        list
+    })
+}
+
+thread_local! {
+    /// Per thread, so that tests running side by side in one process each see
+    /// their own store's catalogue; the program reads it on its main thread only.
+    static CURRENT: Cell<Option<&'static [Service]>> = const { Cell::new(None) };
+}
+
+/// Makes `list` (a store's catalogue, in any order) the one in use, by position.
+/// An empty list (a store written before the catalogue was kept) keeps the
+/// assets'. A catalogue changes a few times a year: the old one is not freed,
+/// which keeps `services()` a plain slice for every caller.
+pub fn use_catalogue(mut list: Vec<Service>) {
+    if list.is_empty() {
+        CURRENT.with(|c| c.set(None));
+        return;
+    }
+    list.sort_by(|a, b| a.position.cmp(&b.position).then_with(|| a.id.cmp(&b.id)));
+    if list.as_slice() == services() {
+        return;
+    }
+    let leaked: &'static [Service] = Box::leak(list.into_boxed_slice());
+    CURRENT.with(|c| c.set(Some(leaked)));
+}
+
+/// The matrix's columns: the catalogue's services that are not retired.
+pub fn active_columns() -> Vec<usize> {
+    services()
+        .iter()
+        .enumerate()
+        .filter(|(_, s)| !s.retired)
+        .map(|(i, _)| i)
+        .collect()
 }
 
 impl Service {

@@ -170,6 +170,18 @@ pub struct CertificateRequest {
     pub status_reason: String,
     /// The request this one renews, if any.
     pub renews: Option<u64>,
+    /// The request whose certificate this revocation revokes.
+    #[serde(default)]
+    pub revokes: Option<u64>,
+    /// Why it is revoked: one of the AOC's five reasons.
+    #[serde(default)]
+    pub revocation_reason: Option<super::revocation::RevocationReason>,
+    /// The appointment looked up in EACAT's register (secretary, intervenor, treasurer).
+    #[serde(default)]
+    pub appointment_check: Option<super::revocation::AppointmentCheck>,
+    /// A T-CAT P downloaded by its holder (the last of its two clocks).
+    #[serde(default, with = "chrono::serde::ts_milliseconds_option")]
+    pub downloaded_at: Option<DateTime<Utc>>,
 }
 
 /// Renewal opens this many days before a certificate expires.
@@ -223,6 +235,10 @@ impl CertificateRequest {
             delivery_sheet_signed: false,
             status_reason: String::new(),
             renews: None,
+            revokes: None,
+            revocation_reason: None,
+            appointment_check: None,
+            downloaded_at: None,
         }
     }
 

@@ -68,6 +68,9 @@ pub struct Rollout {
     pub blocked_reason: String,
     #[serde(with = "chrono::serde::ts_milliseconds_option")]
     pub updated_at: Option<DateTime<Utc>>,
+    /// Where its status came from when a file set it (`ocsae import rollout`).
+    #[serde(default)]
+    pub source: String,
 }
 
 impl Rollout {
@@ -80,6 +83,7 @@ impl Rollout {
             notes: String::new(),
             blocked_reason: String::new(),
             updated_at: None,
+            source: String::new(),
         }
     }
 

@@ -158,3 +158,14 @@ pub fn activity_kind_short_msg(kind: ActivityKind) -> Msg {
         ActivityKind::Training => Msg::act_kind_training_short,
     }
 }
+
+pub fn revocation_reason_msg(r: crate::domain::revocation::RevocationReason) -> Msg {
+    use crate::domain::revocation::RevocationReason as R;
+    match r {
+        R::DataChanged => Msg::rev_reason_data_changed,
+        R::KeyCompromised => Msg::rev_reason_key_compromised,
+        R::CardLost => Msg::rev_reason_card_lost,
+        R::RelationshipEnded => Msg::rev_reason_relationship_ended,
+        R::ProhibitedList => Msg::rev_reason_prohibited_list,
+    }
+}

@@ -143,6 +143,12 @@ pub struct RolloutOut {
     pub created_by: Option<String>,
     #[serde(default)]
     pub updated_by: Option<String>,
+    /// Where a file set its status (`ocsae import rollout`): the file and line.
+    #[serde(default)]
+    pub source: String,
+    /// The service is retired from the catalogue: its column is hidden.
+    #[serde(default)]
+    pub retired: bool,
 }
 
 #[derive(Serialize, Default)]
@@ -157,6 +163,8 @@ struct RolloutCsv<'a> {
     updated_at: Option<&'a str>,
     created_by: Option<&'a str>,
     updated_by: Option<&'a str>,
+    source: &'a str,
+    retired: bool,
 }
 
 /// RFC 3339 with the offset of the office's time zone, to the second: what a
@@ -211,6 +219,8 @@ pub fn rollout(
                 notes: r.notes.clone(),
                 blocked_reason: r.blocked_reason.clone(),
                 updated_at: r.updated_at.map(|t| timestamp(t, tz)),
+                source: r.source.clone(),
+                retired: service.retired,
             });
         }
     }
@@ -227,6 +237,8 @@ pub fn rollout(
             updated_at: r.updated_at.as_deref(),
             created_by: r.created_by.as_deref(),
             updated_by: r.updated_by.as_deref(),
+            source: &r.source,
+            retired: r.retired,
         })),
     }
 }
@@ -259,6 +271,21 @@ pub struct CertificateOut {
     pub created_by: Option<String>,
     #[serde(default)]
     pub updated_by: Option<String>,
+    /// The request whose certificate this revocation revokes, and why.
+    #[serde(default)]
+    pub revokes_id: Option<u64>,
+    #[serde(default)]
+    pub revocation_reason: Option<String>,
+    /// The appointment check in EACAT's register: when, by whom, found or not.
+    #[serde(default)]
+    pub appointment_checked_at: Option<String>,
+    #[serde(default)]
+    pub appointment_checked_by: Option<String>,
+    #[serde(default)]
+    pub appointment_found: Option<bool>,
+    /// A T-CAT P downloaded by its holder.
+    #[serde(default)]
+    pub downloaded_at: Option<String>,
 }
 
 impl CertificateOut {
@@ -292,6 +319,12 @@ impl CertificateOut {
             expires_at: stamp(c.expires_at()),
             notes: c.notes.clone(),
             status_reason: c.status_reason.clone(),
+            revokes_id: c.revokes,
+            revocation_reason: c.revocation_reason.map(|r| r.as_str().to_string()),
+            appointment_checked_at: c.appointment_check.as_ref().map(|a| timestamp(a.at, tz)),
+            appointment_checked_by: c.appointment_check.as_ref().map(|a| a.user.clone()),
+            appointment_found: c.appointment_check.as_ref().map(|a| a.found),
+            downloaded_at: stamp(c.downloaded_at),
         }
     }
 }

@@ -261,8 +261,14 @@ pub fn apply(
             (records, Vec::new())
         }
         What::Certificates => {
-            let edits = certificate_rows(&header, Box::new(counted), tz, now, &cleaned)?.map(|row| {
+            // A revocation's link is checked against the store's requests, row by row.
+            let mut links = super::revocation_input::Links::new(
+                store,
+                header.column("revokes_id").is_some() || header.column("revocation_reason").is_some(),
+            )?;
+            let edits = certificate_rows(&header, Box::new(counted), tz, now, &cleaned)?.map(move |row| {
                 let (line, request) = row?;
+                links.check(line, &request)?;
                 certificate_edit(&councils, line, request).map_err(unknown)
             });
             let (records, applied) = commit(store, ChangeKind::ImportCertificates, edits, at)?;
@@ -327,6 +333,9 @@ struct CertColumns {
     filed_c: Option<usize>,
     delivered_c: Option<usize>,
     status_reason_c: Option<usize>,
+    revokes_c: Option<usize>,
+    revocation_reason_c: Option<usize>,
+    downloaded_c: Option<usize>,
 }
 
 /// The rows of a certificates file, each checked as it is read: every rule a request
@@ -362,7 +371,12 @@ fn certificate_rows<'a>(
     ])?;
     let [reason_c, notes_c, filed_c, delivered_c, status_reason_c] =
         ["reason", "notes", "filed_at", "delivered_at", "status_reason"].map(|c| header.column(c));
+    let [revokes_c, revocation_reason_c, downloaded_c] =
+        ["revokes_id", "revocation_reason", "downloaded_at"].map(|c| header.column(c));
     let columns = CertColumns {
+        revokes_c,
+        revocation_reason_c,
+        downloaded_c,
         ine_c,
         holder_c,
         role_c,
@@ -406,6 +420,9 @@ fn certificate_row(
         filed_c,
         delivered_c,
         status_reason_c,
+        revokes_c,
+        revocation_reason_c,
+        downloaded_c,
     } = columns;
     let ine_text = row.required(ine_c, "ine_code")?;
     let ine = IneCode::parse(ine_text).ok_or_else(|| row.error(Problem::UnknownCouncil(ine_text.into())))?;
@@ -491,6 +508,10 @@ fn certificate_row(
         delivery_sheet_signed: status == CertStatus::Delivered,
         status_reason: text_of(status_reason_c, "status_reason")?,
         renews: None,
+        revokes: super::revocation_input::revokes(row, revokes_c)?,
+        revocation_reason: super::revocation_input::reason(row, revocation_reason_c)?,
+        appointment_check: None,
+        downloaded_at: time(downloaded_c, "downloaded_at")?,
     };
     validate_request(&request, now).map_err(|rule| {
         row.error(match rule {

@@ -12,6 +12,8 @@ pub mod input_file;
 pub mod output;
 pub mod report;
 mod report_activity;
+mod revocation_input;
+pub mod rollout_import;
 pub mod sniff;
 
 use crate::i18n::{I18n, Msg};
@@ -95,6 +97,11 @@ pub enum Problem {
     Rule(crate::ops::RuleError),
     /// A council named (not coded) that the store does not hold, or holds twice.
     UnknownCouncilName(String),
+    /// Two rows revoking one certificate: the line of the first.
+    RevokedTwice {
+        id: u64,
+        line: u64,
+    },
 }
 
 /// A cell as a message quotes it: a 60 KB cell would bury the message.
@@ -131,6 +138,7 @@ impl Problem {
             Problem::UrgentWithoutReason(role) => t.f(Msg::problem_urgent_reason, &[("role", &shown(role))]),
             Problem::Unreadable(detail) => t.f(Msg::problem_unreadable, &[("detail", detail)]),
             Problem::LineTooLong { max_kb } => t.f(Msg::problem_line_too_long, &[("max", max_kb)]),
+            Problem::RevokedTwice { id, line } => t.f(Msg::rev_err_twice, &[("id", id), ("line", line)]),
             Problem::InFuture { field, value } => t.f(
                 Msg::problem_in_future,
                 &[("field", field), ("value", &shown(value))],

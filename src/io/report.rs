@@ -195,7 +195,7 @@ fn rollout_section(out: &mut Out, input: &ReportInput) {
     ]
     .map(|m| t.t(m).to_string());
     let mut rows = Vec::new();
-    for service in services() {
+    for service in services().iter().filter(|s| !s.retired) {
         let mut counts = [0usize; 5];
         for m in input.councils {
             let status = stored

@@ -45,6 +45,9 @@ pub enum Field {
     /// A council's attendees at a training.
     Attendees,
     ClosedAt,
+    /// The request a revocation revokes.
+    Revokes,
+    RevocationReason,
 }
 
 impl Field {
@@ -75,6 +78,8 @@ impl Field {
             Field::Hours => "hours",
             Field::Attendees => "councils",
             Field::ClosedAt => "closed_at",
+            Field::Revokes => "revokes_id",
+            Field::RevocationReason => "revocation_reason",
         }
     }
 }
@@ -122,6 +127,24 @@ pub enum RuleError {
     ClosedBeforeReceived,
     /// The activity is closed already.
     ActivityClosed,
+    /// A link or reason of revocation on a request that is not one.
+    OnlyForRevocation,
+    /// The request a revocation names is not in the store.
+    RevokesUnknown(u64),
+    /// The certificate a revocation names is another council's.
+    RevokesAnotherCouncil(u64),
+    /// The request a revocation names has no certificate (not issued, or a revocation).
+    RevokesNotIssued(u64),
+    /// An expired certificate cannot be revoked.
+    RevokesExpired {
+        id: u64,
+        expired: chrono::DateTime<chrono::Utc>,
+    },
+    /// Another revocation of the same certificate is on its way or done.
+    RevokedAlready {
+        id: u64,
+        by: u64,
+    },
 }
 
 impl RuleError {
@@ -144,6 +167,12 @@ impl RuleError {
             RuleError::DuplicateCouncil(_) => Some(Field::Councils),
             RuleError::ClosedBeforeReceived => Some(Field::ClosedAt),
             RuleError::ActivityClosed => None,
+            RuleError::OnlyForRevocation
+            | RuleError::RevokesUnknown(_)
+            | RuleError::RevokesAnotherCouncil(_)
+            | RuleError::RevokesNotIssued(_)
+            | RuleError::RevokesExpired { .. }
+            | RuleError::RevokedAlready { .. } => Some(Field::Revokes),
             RuleError::AppointmentMissing
             | RuleError::NoNextStep
             | RuleError::NotOpen
@@ -164,6 +193,8 @@ impl RuleError {
                 ..
             } => Msg::act_err_too_long,
             RuleError::InFuture(Field::ClosedAt) => Msg::act_err_future_closed,
+            RuleError::Empty(Field::Revokes) => Msg::rev_err_link,
+            RuleError::Empty(Field::RevocationReason) => Msg::rev_err_reason,
             RuleError::Empty(_) => Msg::reason_required,
             RuleError::TooLong { .. } => Msg::req_err_too_long,
             RuleError::UrgentWithoutReason => Msg::req_err_urgency,
@@ -187,6 +218,12 @@ impl RuleError {
             RuleError::OnlyForTraining(_) => Msg::act_err_only_training,
             RuleError::ClosedBeforeReceived => Msg::act_err_closed_before,
             RuleError::ActivityClosed => Msg::act_err_closed,
+            RuleError::OnlyForRevocation => Msg::rev_err_only,
+            RuleError::RevokesUnknown(_) => Msg::rev_err_unknown,
+            RuleError::RevokesAnotherCouncil(_) => Msg::rev_err_council,
+            RuleError::RevokesNotIssued(_) => Msg::rev_err_not_issued,
+            RuleError::RevokesExpired { .. } => Msg::rev_err_expired,
+            RuleError::RevokedAlready { .. } => Msg::rev_err_already,
         }
     }
 
@@ -197,6 +234,20 @@ impl RuleError {
             RuleError::OutOfRange { max, .. } => t.f(self.msg(), &[("field", &field), ("max", max)]),
             RuleError::TooLong { max, .. } => t.f(self.msg(), &[("field", &field), ("max", max)]),
             RuleError::UnknownService(value) => t.f(self.msg(), &[("value", value)]),
+            RuleError::RevokesUnknown(id)
+            | RuleError::RevokesAnotherCouncil(id)
+            | RuleError::RevokesNotIssued(id) => t.f(self.msg(), &[("id", id)]),
+            RuleError::RevokesExpired { id, expired } => t.f(
+                self.msg(),
+                &[
+                    ("id", id),
+                    (
+                        "date",
+                        &t.date(expired.with_timezone(&chrono_tz::Europe::Madrid).date_naive()),
+                    ),
+                ],
+            ),
+            RuleError::RevokedAlready { id, by } => t.f(self.msg(), &[("id", id), ("by", by)]),
             RuleError::UnknownRequest(id) | RuleError::RequestOfAnotherCouncil(id) => {
                 t.f(self.msg(), &[("id", id)])
             }

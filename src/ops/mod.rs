@@ -4,11 +4,18 @@
 //! all build their changes here, then hand them to `Store::apply`.
 
 pub mod activity;
+pub mod appointment;
+pub mod catalogue;
 pub mod councils;
+pub mod delivery;
 mod error;
 pub mod import;
 pub mod merge;
+pub mod office_holder;
+pub mod operators;
+pub mod renewals;
 pub mod requests;
+pub mod revocation;
 pub mod rollout;
 pub mod training;
 

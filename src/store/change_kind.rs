@@ -31,13 +31,28 @@ pub enum ChangeKind {
     ImportActivities,
     /// The "formació" steps a training ticked.
     RolloutTraining,
+    /// Several renewals filed at once from the expiry view.
+    CertRenewals,
+    /// The appointment looked up in EACAT's register.
+    CertAppointment,
+    /// A revocation filed: the new request and the certificate it revokes.
+    CertRevocation,
+    /// A T-CAT P downloaded by its holder.
+    CertDownloaded,
+    /// An ER operator added, or their card renewed.
+    OperatorAdd,
+    OperatorRemove,
+    /// The service catalogue changed by `ocsae services import`.
+    ServicesImport,
+    /// Rollout statuses read from a file (`ocsae import rollout`).
+    ImportRollout,
     /// A name this build does not know, written by a newer one: kept as written.
     Unknown(String),
 }
 
 impl ChangeKind {
     /// Every kind this build writes.
-    pub const ALL: [ChangeKind; 20] = [
+    pub const ALL: [ChangeKind; 28] = [
         ChangeKind::StoreInit,
         ChangeKind::ContactsEdit,
         ChangeKind::FormSent,
@@ -58,6 +73,14 @@ impl ChangeKind {
         ChangeKind::TrainingNew,
         ChangeKind::ImportActivities,
         ChangeKind::RolloutTraining,
+        ChangeKind::CertRenewals,
+        ChangeKind::CertAppointment,
+        ChangeKind::CertRevocation,
+        ChangeKind::CertDownloaded,
+        ChangeKind::OperatorAdd,
+        ChangeKind::OperatorRemove,
+        ChangeKind::ServicesImport,
+        ChangeKind::ImportRollout,
     ];
 
     /// The name kept in the history.
@@ -83,6 +106,14 @@ impl ChangeKind {
             ChangeKind::TrainingNew => "training.new",
             ChangeKind::ImportActivities => "import.activities",
             ChangeKind::RolloutTraining => "rollout.training",
+            ChangeKind::CertRenewals => "cert.renewals",
+            ChangeKind::CertAppointment => "cert.appointment",
+            ChangeKind::CertRevocation => "cert.revocation",
+            ChangeKind::CertDownloaded => "cert.downloaded",
+            ChangeKind::OperatorAdd => "operator.add",
+            ChangeKind::OperatorRemove => "operator.remove",
+            ChangeKind::ServicesImport => "services.import",
+            ChangeKind::ImportRollout => "import.rollout",
             ChangeKind::Unknown(name) => name,
         }
     }
@@ -116,6 +147,14 @@ impl ChangeKind {
             ChangeKind::TrainingNew => Msg::change_training_new,
             ChangeKind::ImportActivities => Msg::change_import_activities,
             ChangeKind::RolloutTraining => Msg::change_rollout_training,
+            ChangeKind::CertRenewals => Msg::change_cert_renewals,
+            ChangeKind::CertAppointment => Msg::change_cert_appointment,
+            ChangeKind::CertRevocation => Msg::change_cert_revocation,
+            ChangeKind::CertDownloaded => Msg::change_cert_downloaded,
+            ChangeKind::OperatorAdd => Msg::change_operator_add,
+            ChangeKind::OperatorRemove => Msg::change_operator_remove,
+            ChangeKind::ServicesImport => Msg::change_services_import,
+            ChangeKind::ImportRollout => Msg::change_import_rollout,
             ChangeKind::StoreInit | ChangeKind::Unknown(_) => Msg::change_other,
         }
     }
@@ -175,6 +214,14 @@ mod tests {
                 "training.new",
                 "import.activities",
                 "rollout.training",
+                "cert.renewals",
+                "cert.appointment",
+                "cert.revocation",
+                "cert.downloaded",
+                "operator.add",
+                "operator.remove",
+                "services.import",
+                "import.rollout",
             ]
         );
         for kind in ChangeKind::ALL {

@@ -40,6 +40,12 @@ pub struct Dump {
     /// The support log; absent from backups of stores written before it.
     #[serde(default)]
     pub activities: Vec<Activity>,
+    /// The office's ER operators; absent from backups written before them.
+    #[serde(default)]
+    pub operators: Vec<crate::domain::operator::Operator>,
+    /// The service catalogue; absent from backups written before it was stored.
+    #[serde(default)]
+    pub services: Vec<crate::domain::catalog::Service>,
     pub history: Vec<HistoryItem>,
     pub next_certificate_id: u64,
     #[serde(default = "first_id")]
@@ -135,7 +141,14 @@ impl Dump {
         let rollout = self.rollout.iter().cloned().map(Record::Rollout);
         let certificates = self.certificates.iter().cloned().map(Record::Certificate);
         let activities = self.activities.iter().cloned().map(Record::Activity);
-        councils.chain(rollout).chain(certificates).chain(activities)
+        let operators = self.operators.iter().cloned().map(Record::Operator);
+        let services = self.services.iter().cloned().map(Record::Service);
+        services
+            .chain(councils)
+            .chain(rollout)
+            .chain(certificates)
+            .chain(activities)
+            .chain(operators)
     }
 
     /// Adds a record to its kind's list.
@@ -145,6 +158,8 @@ impl Dump {
             Record::Rollout(r) => self.rollout.push(r),
             Record::Certificate(c) => self.certificates.push(c),
             Record::Activity(a) => self.activities.push(a),
+            Record::Operator(o) => self.operators.push(o),
+            Record::Service(s) => self.services.push(s),
         }
     }
 
@@ -212,6 +227,8 @@ fn consistent(dump: &Dump) -> Result<(), Inconsistency> {
         "rollout": dump.rollout,
         "certificates": dump.certificates,
         "activities": dump.activities,
+        "operators": dump.operators,
+        "services": dump.services,
     });
     match unsafe_text(&records, "") {
         Some(path) => Err(Inconsistency::UnsafeText(path)),

@@ -199,7 +199,7 @@ impl StoreError {
             Some(Kind::Rollout) => Msg::conflict_this_rollout,
             Some(Kind::Certificate) => Msg::conflict_this_request,
             Some(Kind::Activity) => Msg::conflict_this_activity,
-            None => Msg::conflict_this_record,
+            Some(Kind::Operator | Kind::Service) | None => Msg::conflict_this_record,
         };
         let ago = at.map_or_else(String::new, |at| ago(t, now - at));
         let what = change

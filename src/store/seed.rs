@@ -108,6 +108,13 @@ pub fn seed(store: &dyn Store, scope: &Scope, at: DateTime<Utc>) -> Result<usize
             .map(|m| Edit::create(Record::Municipality(m))),
     );
     edits.extend(rollouts.into_iter().map(|r| Edit::create(Record::Rollout(r))));
+    // The catalogue too, so that every technician of the store sees the same columns.
+    edits.extend(
+        services()
+            .iter()
+            .cloned()
+            .map(|s| Edit::create(Record::Service(s))),
+    );
     // Seeding is the store's starting point, not something `u` should take back.
     store.apply(Change::new(ChangeKind::StoreInit, edits).not_undoable(), at)?;
     Ok(count)

@@ -18,14 +18,18 @@ pub enum Kind {
     Rollout,
     Certificate,
     Activity,
+    Operator,
+    Service,
 }
 
 impl Kind {
-    pub const ALL: [Kind; 4] = [
+    pub const ALL: [Kind; 6] = [
         Kind::Municipality,
         Kind::Rollout,
         Kind::Certificate,
         Kind::Activity,
+        Kind::Operator,
+        Kind::Service,
     ];
 
     /// Kinds whose new records the store numbers (`NEW_ID`), each with its own counter.
@@ -46,6 +50,10 @@ pub enum Record {
     Rollout(Rollout),
     Certificate(CertificateRequest),
     Activity(Activity),
+    /// One of the office's ER operators.
+    Operator(crate::domain::operator::Operator),
+    /// A service of the AOC's catalogue: a column of the matrix.
+    Service(crate::domain::catalog::Service),
 }
 
 /// Which record: the identity a record keeps through every change.
@@ -56,6 +64,10 @@ pub enum RecordId {
     Rollout(IneCode, String),
     Certificate(u64),
     Activity(u64),
+    /// An ER operator, by name.
+    Operator(String),
+    /// A catalogue service, by id.
+    Service(String),
 }
 
 impl RecordId {
@@ -65,6 +77,8 @@ impl RecordId {
             RecordId::Rollout(..) => Kind::Rollout,
             RecordId::Certificate(_) => Kind::Certificate,
             RecordId::Activity(_) => Kind::Activity,
+            RecordId::Operator(_) => Kind::Operator,
+            RecordId::Service(_) => Kind::Service,
         }
     }
 }
@@ -80,6 +94,8 @@ impl Record {
             Record::Rollout(_) => Kind::Rollout,
             Record::Certificate(_) => Kind::Certificate,
             Record::Activity(_) => Kind::Activity,
+            Record::Operator(_) => Kind::Operator,
+            Record::Service(_) => Kind::Service,
         }
     }
 
@@ -89,6 +105,8 @@ impl Record {
             Record::Rollout(r) => RecordId::Rollout(r.ine, r.service.clone()),
             Record::Certificate(c) => RecordId::Certificate(c.id),
             Record::Activity(a) => RecordId::Activity(a.id),
+            Record::Operator(o) => RecordId::Operator(o.name.clone()),
+            Record::Service(s) => RecordId::Service(s.id.clone()),
         }
     }
 
@@ -97,7 +115,7 @@ impl Record {
         match self {
             Record::Certificate(c) => Some(c.id),
             Record::Activity(a) => Some(a.id),
-            Record::Municipality(_) | Record::Rollout(_) => None,
+            Record::Municipality(_) | Record::Rollout(_) | Record::Operator(_) | Record::Service(_) => None,
         }
     }
 
@@ -106,7 +124,7 @@ impl Record {
         match self {
             Record::Certificate(c) => c.id = id,
             Record::Activity(a) => a.id = id,
-            Record::Municipality(_) | Record::Rollout(_) => {}
+            Record::Municipality(_) | Record::Rollout(_) | Record::Operator(_) | Record::Service(_) => {}
         }
     }
 

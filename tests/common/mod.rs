@@ -6,6 +6,7 @@ pub mod cli;
 pub mod faulty;
 pub mod pg;
 pub mod pty;
+pub mod tcat;
 
 use chrono::{DateTime, Utc};
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};

@@ -67,6 +67,12 @@ pub fn draw(list: &Checklist, frame: &mut Frame, area: Rect, ctx: &Ctx) {
             ),
             theme.error,
         ));
+    } else if !rollout.source.is_empty() {
+        // Set by a file: which, and its line.
+        head_lines.push(Line::styled(
+            t.f(Msg::checklist_source, &[("source", &clean(&rollout.source))]),
+            theme.dim,
+        ));
     } else {
         head_lines.push(Line::styled(service.description.clone(), theme.dim));
     }

@@ -265,7 +265,11 @@ impl Popup for ContactsForm {
                     Ok(None) => return PopupOutcome::Close,
                     Ok(Some(change)) => {
                         if save_contacts(ctx, &self.original, change) {
-                            return PopupOutcome::Close;
+                            // A mayor, secretary or intervenor replaced: what follows, offered.
+                            return match crate::popups::handover::offer(&self.original, &after) {
+                                Some(prompt) => PopupOutcome::Replace(prompt),
+                                None => PopupOutcome::Close,
+                            };
                         }
                         self.rebase(ctx, &after);
                     }

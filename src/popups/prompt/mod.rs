@@ -52,6 +52,17 @@ pub enum PromptKind {
     TickTraining {
         id: u64,
     },
+    /// Has the holder downloaded the T-CAT P?
+    ConfirmDownloaded {
+        id: u64,
+    },
+    /// A post changed hands: a request for the new holder (`n`), revocations of
+    /// the outgoing holder's certificates (`r`), both (`b`), or nothing (Esc).
+    Handover(crate::ops::office_holder::Handover),
+    /// Is the appointment in EACAT's register? Yes, no, or Esc.
+    AppointmentCheck {
+        id: u64,
+    },
 }
 
 #[derive(Debug, Clone)]
@@ -140,7 +151,11 @@ impl Prompt {
                     Err(text) => self.error = Some(text),
                 }
             }
-            PromptKind::ConfirmQuit | PromptKind::TickTraining { .. } => {}
+            PromptKind::ConfirmQuit
+            | PromptKind::TickTraining { .. }
+            | PromptKind::AppointmentCheck { .. }
+            | PromptKind::ConfirmDownloaded { .. }
+            | PromptKind::Handover(_) => {}
             PromptKind::BlockReason { cell } => {
                 let reason = self.input.value().to_string();
                 match block_with_reason(ctx, &cell, &reason) {
@@ -169,6 +184,32 @@ impl Popup for Prompt {
             PromptKind::TickTraining { id } => {
                 if yes(&key) {
                     crate::app::changes::tick_training(ctx, id);
+                }
+                return PopupOutcome::Close;
+            }
+            PromptKind::ConfirmDownloaded { id } => {
+                if yes(&key) {
+                    crate::app::appointment::mark_downloaded(ctx, id);
+                }
+                return PopupOutcome::Close;
+            }
+            PromptKind::Handover(ref handover) => {
+                let handover = handover.clone();
+                return crate::popups::handover::answer(ctx, &handover, &key);
+            }
+            PromptKind::AppointmentCheck { id } => {
+                match key.code {
+                    _ if yes(&key) => {
+                        crate::app::appointment::record(ctx, id, true);
+                    }
+                    // Rejected: its detail, where `y` copies the message for the council.
+                    KeyCode::Char('n' | 'N') if crate::app::appointment::record(ctx, id, false) => {
+                        if let Ok(detail) = crate::popups::request_detail::RequestDetail::open(ctx, id) {
+                            return PopupOutcome::Replace(Box::new(detail));
+                        }
+                    }
+                    KeyCode::Char('n' | 'N') | KeyCode::Esc => {}
+                    _ => return PopupOutcome::Keep,
                 }
                 return PopupOutcome::Close;
             }

@@ -40,6 +40,15 @@ fn question(ctx: &Ctx, kind: &PromptKind) -> String {
         PromptKind::ConfirmQuit => ctx.quit_question(),
         PromptKind::CloseActivity { id } => t.f(Msg::prompt_close_activity, &[("id", &id)]),
         PromptKind::TickTraining { id } => crate::app::changes::tick_question(ctx, id),
+        PromptKind::ConfirmDownloaded { id } => t.f(
+            Msg::prompt_downloaded,
+            &[("id", &id), ("holder", &holder(id).unwrap_or_default())],
+        ),
+        PromptKind::Handover(ref handover) => crate::popups::handover::question(ctx, handover),
+        PromptKind::AppointmentCheck { id } => t.f(
+            Msg::prompt_appointment,
+            &[("id", &id), ("holder", &holder(id).unwrap_or_default())],
+        ),
     }
 }
 

@@ -1,5 +1,6 @@
 //! One certificate request in full, with the history entries that touched it.
 
+mod links;
 mod view;
 
 use crate::app::Ctx;
@@ -67,7 +68,14 @@ impl Popup for RequestDetail {
         if matches!(key.code, KeyCode::Esc | KeyCode::Enter | KeyCode::Char('q')) {
             return PopupOutcome::Close;
         }
-        if let Some(action) = ctx.keymap.lookup(&[Context::Table], &key) {
+        let action = ctx.keymap.lookup(&[Context::Table], &key);
+        // A request rejected for a missing appointment: the message for the council.
+        if action == Some(crate::app::action::Action::CopyRow)
+            && crate::app::appointment::copy_council_message(ctx, self.id)
+        {
+            return PopupOutcome::Keep;
+        }
+        if let Some(action) = action {
             self.scroll.apply(action);
         }
         PopupOutcome::Keep

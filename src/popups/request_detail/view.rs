@@ -48,6 +48,11 @@ fn lines(ctx: &Ctx, detail: &RequestDetail) -> Vec<Line<'static>> {
         field(Msg::col_operation, t.t(operation_msg(c.operation)).to_string()),
         field(Msg::col_status, status_words(t, c)),
     ];
+    out.extend(
+        super::links::lines(ctx, c)
+            .into_iter()
+            .map(|(msg, value)| field(msg, value)),
+    );
     if c.urgent {
         let reason = if c.reason.is_empty() {
             String::new()

@@ -13,6 +13,7 @@ use crate::domain::certificate::{CertStatus, CertificateRequest, HolderRole, Ope
 use crate::domain::limits;
 use crate::domain::localtime::TimeError;
 use crate::domain::municipality::IneCode;
+use crate::domain::revocation::RevocationReason;
 use crate::i18n::Msg;
 use crate::ops::{Field, RuleError};
 use crate::widgets::input::{Edited, TextInput};
@@ -30,6 +31,9 @@ pub enum RField {
     Role,
     Type,
     Operation,
+    /// The request whose certificate a revocation revokes.
+    Revokes,
+    RevocationReason,
     Urgent,
     Reason,
     Received,
@@ -43,12 +47,14 @@ pub enum RField {
 }
 
 impl RField {
-    pub const ALL: [RField; 13] = [
+    pub const ALL: [RField; 15] = [
         RField::Council,
         RField::Holder,
         RField::Role,
         RField::Type,
         RField::Operation,
+        RField::Revokes,
+        RField::RevocationReason,
         RField::Urgent,
         RField::Reason,
         RField::Received,
@@ -84,10 +90,15 @@ pub struct RequestForm {
     pub appointment: bool,
     pub notes: TextInput,
     pub renews: Option<u64>,
+    /// A revocation's link, as typed (`12` or `#12`), and its reason.
+    pub revokes: TextInput,
+    pub revocation_reason: Option<RevocationReason>,
     /// The focused field, as an index into `fields()`.
     pub focus: usize,
     pub confirm_discard: bool,
     pub error: Option<(RField, Msg)>,
+    /// The error's words with its values filled in, when it has some.
+    pub error_text: Option<String>,
     initial: String,
 }
 
@@ -118,6 +129,9 @@ impl RequestForm {
             appointment: false,
             notes: TextInput::new("", limits::NOTES),
             renews: None,
+            revokes: TextInput::new("", 20),
+            revocation_reason: None,
+            error_text: None,
             focus: if council.is_some() { 1 } else { 0 },
             confirm_discard: false,
             error: None,
@@ -148,6 +162,9 @@ impl RequestForm {
         form.appointment = c.appointment_attached;
         form.notes.set(&c.notes);
         form.renews = c.renews;
+        form.revokes
+            .set(&c.revokes.map(|id| id.to_string()).unwrap_or_default());
+        form.revocation_reason = c.revocation_reason;
         let local = |at: Option<DateTime<Utc>>| at.map(|at| format_local(at, tz)).unwrap_or_default();
         form.issued.set(&local(c.issued_at));
         form.delivered.set(&local(c.delivered_at));
@@ -168,6 +185,39 @@ impl RequestForm {
         form.notes.set("");
         form.awaiting = false;
         form.received.set(&format_local(now, tz));
+        form.initial = form.fingerprint();
+        form
+    }
+
+    /// A revocation of an issued certificate: same council, holder, post and
+    /// type; the reason is to choose.
+    pub fn revocation(data: &Data, c: &CertificateRequest, now: DateTime<Utc>, tz: Tz) -> RequestForm {
+        let mut form = RequestForm::renewal(data, c, now, tz);
+        form.operation = Operation::Revocation;
+        form.renews = None;
+        form.revokes.set(&c.id.to_string());
+        form.revocation_reason = None;
+        form.focus = form
+            .fields()
+            .iter()
+            .position(|&f| f == RField::RevocationReason)
+            .unwrap_or(0);
+        form.initial = form.fingerprint();
+        form
+    }
+
+    /// A new request for a council's new office-holder, pre-filled.
+    pub fn for_holder(
+        data: &Data,
+        ine: IneCode,
+        holder: &str,
+        role: HolderRole,
+        now: DateTime<Utc>,
+        tz: Tz,
+    ) -> RequestForm {
+        let mut form = RequestForm::new(data, Some(ine), now, tz);
+        form.holder.set(holder);
+        form.role = role;
         form.initial = form.fingerprint();
         form
     }
@@ -199,8 +249,8 @@ impl RequestForm {
             self.delivered.value(),
             self.awaiting,
             self.appointment,
-            self.notes.value()
-        )
+            self.notes.value(),
+        ) + &format!("|{}|{:?}", self.revokes.value(), self.revocation_reason)
     }
 
     /// The fields on this form, in Tab order: the issue and delivery dates only
@@ -212,6 +262,8 @@ impl RequestForm {
             .filter(|f| match f {
                 RField::Issued => status.is_some_and(CertStatus::is_issued),
                 RField::Delivered => status == Some(CertStatus::Delivered),
+                // A revocation's link and reason only on a revocation.
+                RField::Revokes | RField::RevocationReason => self.operation == Operation::Revocation,
                 _ => true,
             })
             .collect()
@@ -252,6 +304,7 @@ impl RequestForm {
             RField::Issued => Some(&mut self.issued),
             RField::Delivered => Some(&mut self.delivered),
             RField::Notes => Some(&mut self.notes),
+            RField::Revokes => Some(&mut self.revokes),
             _ => None,
         }
     }
@@ -269,6 +322,14 @@ impl RequestForm {
                 let all = Operation::ALL;
                 let i = all.iter().position(|&o| o == self.operation).unwrap_or(0);
                 self.operation = all[step(i, all.len())];
+            }
+            RField::RevocationReason => {
+                let all = RevocationReason::ALL;
+                self.revocation_reason = Some(match self.revocation_reason {
+                    None if forward => all[0],
+                    None => all[all.len() - 1],
+                    Some(r) => all[step(all.iter().position(|&x| x == r).unwrap_or(0), all.len())],
+                });
             }
             RField::Urgent => self.urgent = !self.urgent,
             RField::Awaiting => self.awaiting = !self.awaiting,
@@ -317,6 +378,7 @@ impl RequestForm {
             }
         }
         self.error = None;
+        self.error_text = None;
         FormOutcome::Stay
     }
 
@@ -390,6 +452,18 @@ impl RequestForm {
             }
         }
         c.appointment_attached = self.appointment;
+        // The links only a revocation has; typed elsewhere, they are dropped.
+        (c.revokes, c.revocation_reason) = match self.operation {
+            Operation::Revocation => {
+                let text = self.revokes.value().trim().trim_start_matches('#');
+                let id = match text.is_empty() {
+                    true => None,
+                    false => Some(text.parse().map_err(|_| (RField::Revokes, Msg::rev_err_link))?),
+                };
+                (id, self.revocation_reason)
+            }
+            _ => (None, None),
+        };
         c.notes = self.notes.value().trim().to_string();
         Ok(c)
     }
@@ -440,6 +514,8 @@ fn form_error(form: &RequestForm, rule: &RuleError) -> (RField, Msg) {
     let field = match rule.field() {
         Some(Field::Reason) => RField::Reason,
         Some(Field::Notes) => RField::Notes,
+        Some(Field::Revokes) => RField::Revokes,
+        Some(Field::RevocationReason) => RField::RevocationReason,
         Some(Field::IssuedAt) if fields.contains(&RField::Issued) => RField::Issued,
         Some(Field::DeliveredAt) if fields.contains(&RField::Delivered) => RField::Delivered,
         // The form does not edit the filing time: the received time it is.

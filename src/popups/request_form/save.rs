@@ -24,11 +24,35 @@ pub fn save_request(form: &mut RequestForm, ctx: &mut Ctx) -> bool {
     let now = ctx.now();
     let mine = after.clone();
     let change = match &form.editing {
-        Some(before) => ops::requests::edit_request(before, after, now),
-        None => ops::requests::file_request(after, now).map(Some),
+        // A request filed before revocations named their certificate keeps its
+        // edits: the links are checked when they change.
+        Some(before)
+            if (before.revokes, before.revocation_reason) == (after.revokes, after.revocation_reason) =>
+        {
+            ops::requests::edit_request(before, after, now)
+        }
+        Some(before) => revocation_links(before.id, &after, ctx)
+            .and_then(|()| ops::requests::edit_request(before, after, now)),
+        None => match after.revokes.and_then(|id| ctx.data.certs.get(id)) {
+            Some(revoked) if after.operation == crate::domain::certificate::Operation::Revocation => {
+                revocation_links(after.id, &after, ctx)
+                    .and_then(|()| ops::revocation::file(after, &revoked.clone(), now).map(Some))
+            }
+            _ => revocation_links(after.id, &after, ctx)
+                .and_then(|()| ops::requests::file_request(after, now).map(Some)),
+        },
     };
     match change {
-        Err(rule) => form.error = Some(form_error(form, &rule)),
+        Err(rule) => {
+            form.error = Some(form_error(form, &rule));
+            // The revocation's rules name a request and a date: their words filled in.
+            if matches!(
+                rule.field(),
+                Some(ops::Field::Revokes | ops::Field::RevocationReason)
+            ) {
+                form.error_text = Some(rule.localize(&ctx.t));
+            }
+        }
         // Nothing changed: the form closes, as saved.
         Ok(None) => return true,
         Ok(Some(change)) => {
@@ -40,6 +64,14 @@ pub fn save_request(form: &mut RequestForm, ctx: &mut Ctx) -> bool {
         }
     }
     false
+}
+
+/// A revocation's link and reason, against the certificates in memory.
+fn revocation_links(own: u64, c: &CertificateRequest, ctx: &Ctx) -> Result<(), ops::RuleError> {
+    let certs = &ctx.data.certs;
+    let revoked = c.revokes.and_then(|id| certs.get(id));
+    let already = c.revokes.and_then(|id| certs.revoked_by.get(&id)).copied();
+    ops::revocation::check(c, revoked, already.filter(|&by| by != own))
 }
 
 /// Someone else changed the request while it was being edited (the save was
@@ -88,6 +120,10 @@ fn announce_filed(ctx: &mut Ctx, c: &CertificateRequest) {
         None => ctx.t.f(Msg::req_saved_awaiting, &[("id", &c.id)]),
     };
     let mut kind = StatusKind::Saved;
+    if let Some(warning) = super::view::elections_warning(ctx, c) {
+        text = format!("{text} {warning}");
+        kind = StatusKind::Error;
+    }
     if let Some(&m) = ctx.data.by_ine.get(&c.ine) {
         let council = &ctx.data.municipalities[m];
         if matches!(

@@ -6,7 +6,7 @@ use crate::domain::catalog::cert_types;
 use crate::domain::municipality::FormStatus;
 use crate::domain::text::clean;
 use crate::i18n::Msg;
-use crate::i18n::words::{operation_msg, post_msg};
+use crate::i18n::words::{operation_msg, post_msg, revocation_reason_msg};
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::style::Style;
@@ -20,6 +20,8 @@ fn label(field: RField) -> Msg {
         RField::Role => Msg::col_post,
         RField::Type => Msg::col_type,
         RField::Operation => Msg::col_operation,
+        RField::Revokes => Msg::rev_revokes,
+        RField::RevocationReason => Msg::rev_reason,
         RField::Urgent => Msg::req_urgent,
         RField::Reason => Msg::req_reason,
         RField::Received => Msg::req_received,
@@ -53,7 +55,13 @@ fn live_deadline(form: &RequestForm, ctx: &Ctx) -> String {
 pub fn draw(form: &RequestForm, frame: &mut Frame, area: Rect, ctx: &Ctx) {
     let t = &ctx.t;
     let theme = &ctx.theme;
+    let revokes = form.revokes.value().trim().trim_start_matches('#').to_string();
     let title = match (&form.editing, form.renews) {
+        (None, _)
+            if form.operation == crate::domain::certificate::Operation::Revocation && !revokes.is_empty() =>
+        {
+            t.f(Msg::rev_title, &[("id", &revokes)])
+        }
         (Some(c), _) => t.f(Msg::req_title_edit, &[("id", &c.id)]),
         (None, Some(id)) => t.f(Msg::req_title_renewal, &[("id", &id)]),
         (None, None) => t.t(Msg::req_title_new).to_string(),
@@ -179,6 +187,14 @@ pub fn draw(form: &RequestForm, frame: &mut Frame, area: Rect, ctx: &Ctx) {
             RField::Operation => {
                 frame.render_widget(value(format!("‹{}›", t.t(operation_msg(form.operation)))), row(y));
             }
+            RField::Revokes => form.revokes.draw(frame, row(y), style, focused),
+            RField::RevocationReason => {
+                let text = match form.revocation_reason {
+                    Some(r) => format!("‹{}›", t.t(revocation_reason_msg(r))),
+                    None => "‹—›".to_string(),
+                };
+                frame.render_widget(value(text), row(y));
+            }
             RField::Urgent => frame.render_widget(check(form.urgent), row(y)),
             RField::Reason => form.reason.draw(frame, row(y), style, focused),
             RField::Received => {
@@ -205,8 +221,16 @@ pub fn draw(form: &RequestForm, frame: &mut Frame, area: Rect, ctx: &Ctx) {
     };
     let (text, style) = if form.confirm_discard {
         (t.t(Msg::form_confirm_discard).to_string(), theme.warn)
+    } else if let Some(text) = &form.error_text {
+        (text.clone(), theme.error)
     } else if let Some((_, msg)) = form.error {
         (t.t(msg).to_string(), theme.error)
+    } else if let Some(warning) = form
+        .build(&ctx.data, ctx.tz)
+        .ok()
+        .and_then(|c| elections_warning(ctx, &c))
+    {
+        (warning, theme.warn)
     } else if let Some(&m) = form.council().and_then(|ine| ctx.data.by_ine.get(&ine))
         && matches!(
             ctx.data.municipalities[m].form_status(ctx.today()),
@@ -248,4 +272,16 @@ fn scroll(form: &RequestForm, picks: usize, room: u16) -> (u16, u16) {
     let end = start + 1 + picks as u16;
     let top = end.saturating_sub(room).min(start);
     (top, total)
+}
+
+/// The warning for a mayor's card asked for between an election and the new council.
+pub fn elections_warning(ctx: &Ctx, c: &crate::domain::certificate::CertificateRequest) -> Option<String> {
+    let day = c.received_at.with_timezone(&ctx.tz).date_naive();
+    let config = &ctx.config;
+    crate::domain::elections::warning_for(c, day, &config.elections, config.elections_window_days).map(|e| {
+        ctx.t.f(
+            Msg::warn_elections,
+            &[("date", &ctx.t.date(e)), ("days", &config.elections_window_days)],
+        )
+    })
 }

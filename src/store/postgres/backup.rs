@@ -94,6 +94,8 @@ impl PgStore {
                 rollout: Vec::new(),
                 certificates: Vec::new(),
                 activities: Vec::new(),
+                operators: Vec::new(),
+                services: Vec::new(),
                 history,
                 next_certificate_id,
                 next_activity_id,

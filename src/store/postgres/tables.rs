@@ -15,6 +15,8 @@ pub(super) fn table(kind: Kind) -> &'static str {
         Kind::Rollout => "ocsae.rollout",
         Kind::Certificate => "ocsae.certificate",
         Kind::Activity => "ocsae.activity",
+        Kind::Operator => "ocsae.operator",
+        Kind::Service => "ocsae.catalogue",
     }
 }
 
@@ -24,7 +26,7 @@ pub(super) fn sequence(kind: Kind) -> Option<&'static str> {
     match kind {
         Kind::Certificate => Some("ocsae.certificate_id"),
         Kind::Activity => Some("ocsae.activity_id"),
-        Kind::Municipality | Kind::Rollout => None,
+        Kind::Municipality | Kind::Rollout | Kind::Operator | Kind::Service => None,
     }
 }
 
@@ -35,6 +37,8 @@ pub(super) fn kind_name(kind: Kind) -> &'static str {
         Kind::Rollout => "rollout",
         Kind::Certificate => "certificate",
         Kind::Activity => "activity",
+        Kind::Operator => "operator",
+        Kind::Service => "service",
     }
 }
 
@@ -48,6 +52,7 @@ pub(super) fn key_text(id: &RecordId) -> String {
         RecordId::Municipality(ine) => ine.0.to_string(),
         RecordId::Rollout(ine, service) => format!("{}/{service}", ine.0),
         RecordId::Certificate(id) | RecordId::Activity(id) => id.to_string(),
+        RecordId::Operator(key) | RecordId::Service(key) => key.clone(),
     }
 }
 
@@ -61,6 +66,8 @@ pub(super) fn id_of(kind: Kind, key: &str) -> Option<RecordId> {
         }
         Kind::Certificate => key.parse().ok().map(RecordId::Certificate),
         Kind::Activity => key.parse().ok().map(RecordId::Activity),
+        Kind::Operator => Some(RecordId::Operator(key.to_string())),
+        Kind::Service => Some(RecordId::Service(key.to_string())),
     }
 }
 
@@ -71,6 +78,8 @@ pub(super) fn to_json(record: &Record) -> String {
         Record::Rollout(r) => serde_json::to_string(r),
         Record::Certificate(c) => serde_json::to_string(c),
         Record::Activity(a) => serde_json::to_string(a),
+        Record::Operator(o) => serde_json::to_string(o),
+        Record::Service(x) => serde_json::to_string(x),
     };
     // Plain structs of strings, numbers and dates: serde_json cannot fail on them.
     json.unwrap_or_default()
@@ -98,6 +107,8 @@ pub(super) fn from_row(kind: Kind, row: &postgres::Row, column: usize) -> Result
         Kind::Rollout => get(row, column)?.map(Record::Rollout),
         Kind::Certificate => get(row, column)?.map(Record::Certificate),
         Kind::Activity => get(row, column)?.map(Record::Activity),
+        Kind::Operator => get(row, column)?.map(Record::Operator),
+        Kind::Service => get(row, column)?.map(Record::Service),
     })
 }
 
@@ -112,6 +123,8 @@ pub(super) fn ine_of(record: &Record) -> IneCode {
             .ine
             .or_else(|| a.councils.first().map(|c| c.ine))
             .unwrap_or(IneCode(0)),
+        // The office's and the AOC's: no council (comarca '').
+        Record::Operator(_) | Record::Service(_) => IneCode(0),
     }
 }
 
@@ -121,6 +134,8 @@ struct Columns {
     ine: Vec<i32>,
     service: Vec<String>,
     id: Vec<i64>,
+    /// An operator's name or a service's id.
+    key: Vec<String>,
 }
 
 impl Columns {
@@ -134,6 +149,7 @@ impl Columns {
                     out.service.push(service.clone());
                 }
                 RecordId::Certificate(id) | RecordId::Activity(id) => out.id.push(*id as i64),
+                RecordId::Operator(key) | RecordId::Service(key) => out.key.push(key.clone()),
             }
         }
         out
@@ -181,6 +197,20 @@ pub(super) fn lock_current(
                 "SELECT record FROM ocsae.activity WHERE id = ANY($1) FOR UPDATE",
             )?;
             tx.query(&sql, &[&k.id])
+        }
+        Kind::Operator => {
+            let sql = st.get(
+                tx,
+                "SELECT record FROM ocsae.operator WHERE key = ANY($1) FOR UPDATE",
+            )?;
+            tx.query(&sql, &[&k.key])
+        }
+        Kind::Service => {
+            let sql = st.get(
+                tx,
+                "SELECT record FROM ocsae.catalogue WHERE key = ANY($1) FOR UPDATE",
+            )?;
+            tx.query(&sql, &[&k.key])
         }
     }
 }
@@ -241,6 +271,24 @@ pub(super) fn upsert(
             )?;
             tx.execute(&sql, &[&k.id, &ines, &comarca, &json])
         }
+        Kind::Operator => {
+            let sql = st.get(
+                tx,
+                "INSERT INTO ocsae.operator (key, comarca, record) \
+                 SELECT k, c, r::jsonb FROM unnest($1::text[], $2::text[], $3::text[]) AS u(k, c, r) \
+                 ON CONFLICT (key) DO UPDATE SET comarca = EXCLUDED.comarca, record = EXCLUDED.record",
+            )?;
+            tx.execute(&sql, &[&k.key, &comarca, &json])
+        }
+        Kind::Service => {
+            let sql = st.get(
+                tx,
+                "INSERT INTO ocsae.catalogue (key, comarca, record) \
+                 SELECT k, c, r::jsonb FROM unnest($1::text[], $2::text[], $3::text[]) AS u(k, c, r) \
+                 ON CONFLICT (key) DO UPDATE SET comarca = EXCLUDED.comarca, record = EXCLUDED.record",
+            )?;
+            tx.execute(&sql, &[&k.key, &comarca, &json])
+        }
     }
 }
 
@@ -260,6 +308,8 @@ pub(super) fn delete(
         ),
         Kind::Certificate => tx.execute("DELETE FROM ocsae.certificate WHERE id = ANY($1)", &[&k.id]),
         Kind::Activity => tx.execute("DELETE FROM ocsae.activity WHERE id = ANY($1)", &[&k.id]),
+        Kind::Operator => tx.execute("DELETE FROM ocsae.operator WHERE key = ANY($1)", &[&k.key]),
+        Kind::Service => tx.execute("DELETE FROM ocsae.catalogue WHERE key = ANY($1)", &[&k.key]),
     }
 }
 
@@ -311,6 +361,17 @@ pub(super) fn page(
                 "SELECT record FROM ocsae.activity WHERE id > $1 ORDER BY id LIMIT $2",
                 &[&from, &limit],
             )
+        }
+        (Kind::Operator | Kind::Service, after) => {
+            let from = match after {
+                Some(RecordId::Operator(key) | RecordId::Service(key)) => key.as_str(),
+                _ => "",
+            };
+            let sql = match kind {
+                Kind::Operator => "SELECT record FROM ocsae.operator WHERE key > $1 ORDER BY key LIMIT $2",
+                _ => "SELECT record FROM ocsae.catalogue WHERE key > $1 ORDER BY key LIMIT $2",
+            };
+            client.query(sql, &[&from, &limit])
         }
     }
 }

@@ -90,6 +90,12 @@ fn id_of(kind: Kind, key: &[u8]) -> Option<RecordId> {
             Some(RecordId::Rollout(ine(key)?, service.to_string()))
         }
         Kind::Certificate | Kind::Activity => numbered(kind, key.try_into().ok().map(u64::from_be_bytes)?),
+        Kind::Operator => std::str::from_utf8(key)
+            .ok()
+            .map(|k| RecordId::Operator(k.to_string())),
+        Kind::Service => std::str::from_utf8(key)
+            .ok()
+            .map(|k| RecordId::Service(k.to_string())),
     }
 }
 
@@ -98,6 +104,6 @@ fn numbered(kind: Kind, n: u64) -> Option<RecordId> {
     match kind {
         Kind::Certificate => Some(RecordId::Certificate(n)),
         Kind::Activity => Some(RecordId::Activity(n)),
-        Kind::Municipality | Kind::Rollout => None,
+        Kind::Municipality | Kind::Rollout | Kind::Operator | Kind::Service => None,
     }
 }

@@ -28,6 +28,8 @@ impl SledStore {
             rollout: Vec::new(),
             certificates: Vec::new(),
             activities: Vec::new(),
+            operators: Vec::new(),
+            services: Vec::new(),
             history,
             next_certificate_id: self.next_id(Kind::Certificate)?,
             next_activity_id: self.next_id(Kind::Activity)?,

@@ -11,6 +11,8 @@ pub(super) fn tree_name(kind: Kind) -> &'static str {
         Kind::Rollout => "rollout",
         Kind::Certificate => "certificates",
         Kind::Activity => "activities",
+        Kind::Operator => "operators",
+        Kind::Service => "services",
     }
 }
 
@@ -21,6 +23,8 @@ pub(super) fn kind_byte(kind: Kind) -> u8 {
         Kind::Rollout => 1,
         Kind::Certificate => 2,
         Kind::Activity => 3,
+        Kind::Operator => 4,
+        Kind::Service => 5,
     }
 }
 
@@ -29,7 +33,7 @@ pub(super) fn counter_key(kind: Kind) -> Option<&'static [u8]> {
     match kind {
         Kind::Certificate => Some(b"next_certificate_id"),
         Kind::Activity => Some(b"next_activity_id"),
-        Kind::Municipality | Kind::Rollout => None,
+        Kind::Municipality | Kind::Rollout | Kind::Operator | Kind::Service => None,
     }
 }
 
@@ -43,6 +47,7 @@ pub(super) fn key(id: &RecordId) -> Vec<u8> {
             key
         }
         RecordId::Certificate(id) | RecordId::Activity(id) => id.to_be_bytes().to_vec(),
+        RecordId::Operator(name) | RecordId::Service(name) => name.as_bytes().to_vec(),
     }
 }
 
@@ -57,6 +62,8 @@ pub(super) fn encode_value(record: &Record) -> Result<Vec<u8>, CodecError> {
         Record::Rollout(r) => codec::encode(r),
         Record::Certificate(c) => codec::encode(c),
         Record::Activity(a) => codec::encode(a),
+        Record::Operator(o) => codec::encode(o),
+        Record::Service(s) => codec::encode(s),
     }
 }
 
@@ -67,5 +74,7 @@ pub(super) fn decode_value(kind: Kind, bytes: &[u8]) -> Result<Record, CodecErro
         Kind::Rollout => Record::Rollout(codec::decode(bytes)?),
         Kind::Certificate => Record::Certificate(codec::decode(bytes)?),
         Kind::Activity => Record::Activity(codec::decode(bytes)?),
+        Kind::Operator => Record::Operator(codec::decode(bytes)?),
+        Kind::Service => Record::Service(codec::decode(bytes)?),
     })
 }

@@ -18,6 +18,7 @@ mod history;
 mod history_index;
 mod import;
 mod keys;
+mod legacy;
 mod lock;
 mod pending;
 mod private;

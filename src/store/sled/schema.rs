@@ -9,7 +9,10 @@ use std::path::Path;
 /// The schema this build writes. 2 added the support log (`activities`): a store of
 /// schema 1 reads as one of schema 2 without activities, but its history may hold
 /// them, which an older build could not read, so it must refuse the store as newer.
-pub const CURRENT: u32 = 2;
+/// 3 gave each request a revocation's link and reason, the appointment check and
+/// the T-CAT P's download, each rollout cell its `source`, and added the office's ER operators (`operators`) and
+/// the service catalogue (`services`; empty, the assets' catalogue is used).
+pub const CURRENT: u32 = 3;
 
 /// The oldest schema whose backups this build restores: each schema since only
 /// added kinds of record, which a backup without them simply lacks.
@@ -26,10 +29,16 @@ pub struct Migration {
 }
 
 /// The migrations of this build, in order.
-pub const MIGRATIONS: &[Migration] = &[Migration {
-    from: 1,
-    apply: add_activities,
-}];
+pub const MIGRATIONS: &[Migration] = &[
+    Migration {
+        from: 1,
+        apply: add_activities,
+    },
+    Migration {
+        from: 2,
+        apply: super::legacy::add_request_links,
+    },
+];
 
 /// 1 to 2: nothing to rewrite. The `activities` tree is made when sled opens; the
 /// step is there to stamp the new version, so an older build refuses the store.

@@ -58,6 +58,10 @@ fn certificate() -> CertificateRequest {
         delivery_sheet_signed: false,
         status_reason: String::new(),
         renews: None,
+        revokes: None,
+        revocation_reason: None,
+        appointment_check: None,
+        downloaded_at: None,
     }
 }
 
@@ -271,14 +275,20 @@ fn migrations_run_in_order_after_a_backup() {
     schema::force_version(&store, 0).unwrap();
     drop(store);
 
-    // A step of our own from 0, then this build's own steps.
+    // A step of our own from 0, then one step per schema of this build. The store
+    // holds this build's shapes already, which its rewriting steps (2 to 3) would
+    // misread: they stand in as steps that change nothing. The real steps run on
+    // the 0.1 store in tests/old_store.rs.
+    fn unchanged(_: &SledStore) -> Result<()> {
+        Ok(())
+    }
     let mut migrations = vec![schema::Migration {
         from: 0,
         apply: add_migration_note,
     }];
     migrations.extend(schema::MIGRATIONS.iter().map(|m| schema::Migration {
         from: m.from,
-        apply: m.apply,
+        apply: unchanged,
     }));
     let store = SledStore::open_with(
         dir.path(),

@@ -1,6 +1,8 @@
 //! The Certificats tab: the queue of requests by deadline (issued ones stay in
 //! it until delivered), the expiry view, and the closed requests with their reasons.
 
+mod delivery;
+mod tcat;
 mod update;
 mod view;
 
@@ -76,6 +78,8 @@ pub struct CertificatesTab {
     pub filter: TextInput,
     pub filtering: bool,
     basis: Option<Basis>,
+    /// Certificates marked in the expiry view, by id, to renew at once.
+    pub marked: std::collections::BTreeSet<u64>,
 }
 
 impl Default for CertificatesTab {
@@ -88,6 +92,7 @@ impl Default for CertificatesTab {
             filter: TextInput::new("", FILTER_LIMIT),
             filtering: false,
             basis: None,
+            marked: Default::default(),
         }
     }
 }
@@ -247,6 +252,10 @@ impl Tab for CertificatesTab {
                 | Action::ExportView
                 | Action::CopyRow
                 | Action::Filter
+                | Action::Revoke
+                | Action::MarkRow
+                | Action::CheckAppointment
+                | Action::Operators
         )
     }
 
@@ -275,7 +284,10 @@ impl Tab for CertificatesTab {
     }
 
     fn shows(&self, target: &Target) -> bool {
-        matches!(target, Target::Request(_) | Target::Expiry(_))
+        matches!(
+            target,
+            Target::Request(_) | Target::Expiry(_) | Target::OperatorCards
+        )
     }
 
     /// `L` here: a call about the selected request, and its council.
@@ -293,6 +305,11 @@ impl Tab for CertificatesTab {
             Target::Expiry(id) => {
                 self.view = CertView::Expiry;
                 id
+            }
+            Target::OperatorCards => {
+                self.view = CertView::Expiry;
+                self.refresh_rows(&ctx.data);
+                return;
             }
             _ => return,
         };
@@ -338,6 +355,13 @@ impl Tab for CertificatesTab {
     }
 
     fn row_summary(&self, ctx: &Ctx) -> Option<String> {
+        // A request rejected for a missing appointment: the message for the council.
+        if let Some(message) = self
+            .selected()
+            .and_then(|i| crate::app::appointment::council_message(ctx, &ctx.data.certs.list[i]))
+        {
+            return Some(message);
+        }
         update::summary(self, ctx)
     }
 

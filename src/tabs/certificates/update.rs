@@ -20,16 +20,28 @@ pub fn update(tab: &mut CertificatesTab, action: Action, ctx: &mut Ctx) -> Outco
     match action {
         Action::NewRequest => new_request(tab, ctx),
         Action::Edit => edit_request(tab, ctx),
+        Action::Advance if tab.view == CertView::Expiry && super::tcat::awaits_download(tab, ctx) => {
+            super::tcat::ask_downloaded(tab, ctx)
+        }
         Action::Advance => advance(tab, ctx),
         Action::CancelRequest => ask_close_request(tab, ctx, true),
         Action::RejectRequest => ask_close_request(tab, ctx, false),
         Action::Open => open_request(tab, ctx),
+        Action::Revoke => super::tcat::revoke(tab, ctx),
+        Action::MarkRow => super::tcat::toggle_mark(tab, ctx),
+        Action::CheckAppointment => super::tcat::ask_appointment(tab, ctx),
+        Action::Operators => Outcome::Open(Box::new(crate::popups::operators::Operators::new())),
         Action::ToggleView => {
             tab.view = tab.view.next();
-            // The other view starts at its top.
+            // The other view starts at its top, with nothing marked.
             tab.cursor = Default::default();
             tab.selected = None;
+            tab.marked.clear();
             tab.refresh_rows(&ctx.data);
+            Outcome::Changed
+        }
+        Action::Back if !tab.marked.is_empty() => {
+            tab.marked.clear();
             Outcome::Changed
         }
         Action::Back => {
@@ -49,7 +61,16 @@ fn selected_cert(tab: &CertificatesTab, ctx: &Ctx) -> Option<CertificateRequest>
 }
 
 /// `n`: a new request, or in the expiry view a renewal of the selected certificate.
-fn new_request(tab: &CertificatesTab, ctx: &mut Ctx) -> Outcome {
+fn new_request(tab: &mut CertificatesTab, ctx: &mut Ctx) -> Outcome {
+    if tab.view == CertView::Expiry && !tab.marked.is_empty() {
+        return super::tcat::renew_marked(tab, ctx);
+    }
+    if tab.view == CertView::Expiry
+        && let Some(id) = tab.selected_id(&ctx.data)
+        && let Some(refused) = super::tcat::refuse_renewal_if_revoked(ctx, id)
+    {
+        return refused;
+    }
     let form = match (tab.view, selected_cert(tab, ctx)) {
         (CertView::Expiry, Some(c)) if ctx.data.certs.renewed_by.contains_key(&c.id) => {
             let by = ctx.data.certs.renewed_by[&c.id];

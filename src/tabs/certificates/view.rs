@@ -62,16 +62,26 @@ fn draw_title(state: &CertificatesTab, frame: &mut Frame, ctx: &Ctx, area: Rect)
         }
         CertView::Expiry => {
             // By expiry: those in the renewal window come first.
-            let renew = state
+            let window = state
                 .rows
                 .partition_point(|&i| ctx.data.certs.list[i].in_renewal_window(now, ctx.tz));
-            (
-                t.t(Msg::cert_expiry_title).to_string(),
-                t.f(
-                    Msg::cert_expiry_count,
-                    &[("n", &state.rows.len()), ("renew", &renew)],
-                ),
-            )
+            // A revoked certificate is not renewed: it leaves the count.
+            let revoked = state.rows[..window]
+                .iter()
+                .filter(|&&i| ctx.data.certs.revoked(ctx.data.certs.list[i].id).is_some())
+                .count();
+            let renew = window - revoked;
+            let mut count = t.f(
+                Msg::cert_expiry_count,
+                &[("n", &state.rows.len()), ("renew", &renew)],
+            );
+            if !state.marked.is_empty() {
+                count = format!(
+                    "{count} · {}",
+                    t.f(Msg::bulk_marked, &[("n", &state.marked.len())])
+                );
+            }
+            (t.t(Msg::cert_expiry_title).to_string(), count)
         }
     };
     let spans = vec![
@@ -87,7 +97,19 @@ pub fn draw(state: &CertificatesTab, frame: &mut Frame, area: Rect, ctx: &Ctx) {
     draw_title(state, frame, ctx, title);
     match state.view {
         CertView::Queue => draw_queue(state, frame, ctx, table),
-        CertView::Expiry => draw_expiry(state, frame, ctx, table),
+        CertView::Expiry => {
+            // An ER operator's card near expiry: one row above the certificates.
+            let table = match operator_cards(ctx) {
+                Some(line) => {
+                    let [note, rest] =
+                        Layout::vertical([Constraint::Length(1), Constraint::Min(0)]).areas(table);
+                    frame.render_widget(line, note);
+                    rest
+                }
+                None => table,
+            };
+            draw_expiry(state, frame, ctx, table)
+        }
         CertView::Closed => draw_closed(state, frame, ctx, table),
     }
     if state.rows.is_empty() {
@@ -140,6 +162,10 @@ fn draw_queue(state: &CertificatesTab, frame: &mut Frame, ctx: &Ctx, area: Rect)
     let rows = state.rows[window.clone()].iter().enumerate().map(|(i, &c)| {
         let req = &ctx.data.certs.list[c];
         let deadline = match ctx.data.certs.deadline(c) {
+            // A T-CAT P to deliver: its 30 natural days, counting down.
+            _ if let Some((text, style)) = super::delivery::cell(ctx, req) => {
+                Span::styled(ellipsize(&text, usize::from(fixed[0])), style)
+            }
             // Issued, the clock stopped: what is left is to deliver it.
             _ if req.status == CertStatus::Issued => Span::styled(t.t(Msg::to_deliver), theme.warn),
             Some(due) => {
@@ -203,9 +229,19 @@ fn draw_expiry(state: &CertificatesTab, frame: &mut Frame, ctx: &Ctx, area: Rect
     // Long expired ones in the short form, so that no language squeezes the names.
     let expired = t.f(Msg::expired_short, &[("n", &99999)]);
     let fixed = [
-        column_width(14, [expired.as_str(), t.t(Msg::col_expires)]),
+        column_width(
+            14,
+            [expired.as_str(), t.t(Msg::col_expires)]
+                .into_iter()
+                .chain(super::delivery::widths(t).iter().map(String::as_str)),
+        ),
         9,
-        column_width(9, statuses.into_iter().chain([t.t(Msg::col_status)])),
+        column_width(
+            9,
+            statuses
+                .into_iter()
+                .chain([t.t(Msg::col_status), t.t(Msg::rev_status_revoked)]),
+        ),
         10,
         column_width(7, [t.t(Msg::renewal_open), t.t(Msg::col_renewal)]),
     ];
@@ -218,7 +254,13 @@ fn draw_expiry(state: &CertificatesTab, frame: &mut Frame, ctx: &Ctx, area: Rect
         let req = &ctx.data.certs.list[c];
         let expires = req.expires_at().unwrap_or(now);
         let days = req.days_to_expiry(now, ctx.tz).unwrap_or(0);
-        let (left, style) = if expires <= now {
+        let revoked = ctx.data.certs.revoked(req.id);
+        let (left, style) = if revoked.is_some() {
+            (t.f(Msg::expires_in, &[("n", &days)]), theme.dim)
+        } else if let Some(clock) = super::delivery::cell(ctx, req) {
+            // A T-CAT P between issue and download: its clock matters more than expiry.
+            clock
+        } else if expires <= now {
             let n = (now - expires).num_days();
             let full = t.f(Msg::expired_ago, &[("n", &n)]);
             let text = match crate::widgets::width(&full) <= usize::from(fixed[0]) {
@@ -232,7 +274,19 @@ fn draw_expiry(state: &CertificatesTab, frame: &mut Frame, ctx: &Ctx, area: Rect
             (t.f(Msg::expires_in, &[("n", &days)]), Style::new())
         };
         // A renewal on its way, or the window open: the two things to act on.
+        let revoking = ctx
+            .data
+            .certs
+            .revoked_by
+            .get(&req.id)
+            .filter(|_| revoked.is_none());
         let renew = match ctx.data.certs.renewed_by.get(&req.id) {
+            _ if revoked.is_some() => Span::raw(""),
+            // A revocation on its way: no renewal to offer.
+            _ if revoking.is_some() => Span::styled(
+                format!("✕ #{}", revoking.copied().unwrap_or_default()),
+                theme.warn,
+            ),
             Some(by) => Span::styled(format!("⟳ #{by}"), theme.ok),
             None if req.in_renewal_window(now, ctx.tz) => Span::styled(t.t(Msg::renewal_open), theme.warn),
             None => Span::raw(""),
@@ -247,12 +301,23 @@ fn draw_expiry(state: &CertificatesTab, frame: &mut Frame, ctx: &Ctx, area: Rect
         } else {
             Style::new()
         };
+        let status = match revoked {
+            Some(_) => Span::styled(t.t(Msg::rev_status_revoked), theme.dim),
+            None => Span::styled(t.t(cert_status_short_msg(req.status)), status_style),
+        };
         let row = Row::new(vec![
             Cell::from(Span::styled(left, style)),
             Cell::from(ellipsize(&clean(&ctx.data.council_name(req.ine)), names as usize)),
-            Cell::from(ellipsize(&clean(&req.holder), names as usize)),
+            // Marked to renew: a sign, not a colour alone.
+            Cell::from(match state.marked.contains(&req.id) {
+                true => Span::styled(
+                    ellipsize(&format!("✓ {}", clean(&req.holder)), names as usize),
+                    theme.key,
+                ),
+                false => Span::raw(ellipsize(&clean(&req.holder), names as usize)),
+            }),
             Cell::from(ellipsize(type_name(&req.cert_type), 9)),
-            Cell::from(Span::styled(t.t(cert_status_short_msg(req.status)), status_style)),
+            Cell::from(status),
             Cell::from(issued),
             Cell::from(renew),
         ]);
@@ -278,7 +343,15 @@ fn draw_expiry(state: &CertificatesTab, frame: &mut Frame, ctx: &Ctx, area: Rect
 /// and for the mark of an issued request still to deliver.
 pub fn countdown_width(t: &crate::i18n::I18n) -> u16 {
     let to_deliver = crate::widgets::width(t.t(Msg::to_deliver)) as u16;
-    countdown::column_width(t, t.t(Msg::col_deadline)).max(to_deliver)
+    // A T-CAT P's clocks, whole: the unit is never cut.
+    let clocks = super::delivery::widths(t)
+        .iter()
+        .map(|w| crate::widgets::width(w) as u16)
+        .max()
+        .unwrap_or(0);
+    countdown::column_width(t, t.t(Msg::col_deadline))
+        .max(to_deliver)
+        .max(clocks)
 }
 
 /// Delivered, rejected and cancelled requests, newest first: when received,
@@ -340,4 +413,17 @@ fn draw_closed(state: &CertificatesTab, frame: &mut Frame, ctx: &Ctx, area: Rect
         Constraint::Min(16),
     ];
     frame.render_widget(Table::new(rows, widths).header(header).column_spacing(1), area);
+}
+
+/// The ER operators' cards within 60 days of expiry, soonest first, in one line.
+fn operator_cards(ctx: &Ctx) -> Option<Line<'static>> {
+    let due = crate::ops::operators::cards_to_renew(&ctx.data.operators, ctx.today());
+    let text: Vec<String> = due
+        .iter()
+        .map(|(o, n)| {
+            ctx.t
+                .f(Msg::operator_card_due, &[("name", &clean(&o.name)), ("n", n)])
+        })
+        .collect();
+    (!text.is_empty()).then(|| Line::styled(format!(" ⚠ {}", text.join(" · ")), ctx.theme.warn))
 }

@@ -331,9 +331,11 @@ fn detail_lines(tab: &MunicipalitiesTab, ctx: &Ctx, width: u16) -> Vec<Line<'sta
         ),
         theme.table_header,
     ));
+    // A retired service is hidden here too.
     let cells: Vec<String> = services()
         .iter()
         .enumerate()
+        .filter(|(_, service)| !service.retired)
         .map(|(s, service)| {
             let rollout = ctx.data.rollout_or_pending(index, s);
             format!(

@@ -85,9 +85,15 @@ impl RolloutTab {
         Some(RolloutCell::at(&ctx.data, m, self.column))
     }
 
+    /// Moves along the columns shown (a retired service's is not).
     pub fn move_column(&mut self, delta: isize) {
-        let last = services().len() as isize - 1;
-        self.column = (self.column as isize + delta).clamp(0, last) as usize;
+        let columns = crate::domain::catalog::active_columns();
+        let Some(last) = columns.len().checked_sub(1) else {
+            return;
+        };
+        let at = columns.iter().position(|&c| c >= self.column).unwrap_or(last);
+        let to = (at as isize + delta).clamp(0, last as isize) as usize;
+        self.column = columns[to];
     }
 
     fn remember(&mut self, ctx: &Ctx) {
@@ -196,7 +202,7 @@ impl Tab for RolloutTab {
             Target::Cell(cell) => {
                 self.select_council(cell.council, ctx);
             }
-            Target::Request(_) | Target::Expiry(_) | Target::Activity(_) => {}
+            Target::Request(_) | Target::Expiry(_) | Target::Activity(_) | Target::OperatorCards => {}
         }
     }
 

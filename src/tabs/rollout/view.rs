@@ -111,7 +111,11 @@ pub fn draw(tab: &RolloutTab, frame: &mut Frame, area: Rect, ctx: &Ctx) {
     draw_title(tab, frame, ctx, title);
     let state = tab;
     let theme = &ctx.theme;
-    let n = services().len();
+    // The columns shown: the services not retired, from the first that keeps the
+    // selected one in view (the council's name keeps its room; headers stay).
+    let active = crate::domain::catalog::active_columns();
+    let (shown, hidden_left, hidden_right) = visible_columns(&active, tab.column, table.width);
+    let n = shown.len();
     let column_style = |s: usize| {
         if s == state.column {
             theme.selected
@@ -120,12 +124,20 @@ pub fn draw(tab: &RolloutTab, frame: &mut Frame, area: Rect, ctx: &Ctx) {
         }
     };
 
-    let mut header = vec![Cell::from(ctx.t.t(Msg::col_municipality))];
+    let council_header = match (hidden_left, hidden_right) {
+        (0, 0) => ctx.t.t(Msg::col_municipality).to_string(),
+        (left, right) => format!(
+            "{} {}{}",
+            ctx.t.t(Msg::col_municipality),
+            if left > 0 { "‹" } else { "" },
+            if right > 0 { "›" } else { "" }
+        ),
+    };
+    let mut header = vec![Cell::from(council_header)];
     header.extend(
-        services()
+        shown
             .iter()
-            .enumerate()
-            .map(|(s, svc)| Cell::from(svc.short.as_str()).style(column_style(s))),
+            .map(|&s| Cell::from(services()[s].short.as_str()).style(column_style(s))),
     );
     // Below about 70 columns the "Fet" column gives way to the council's name.
     let show_done = table.width >= (n as u16) * 4 + 6 + 12;
@@ -151,7 +163,7 @@ pub fn draw(tab: &RolloutTab, frame: &mut Frame, area: Rect, ctx: &Ctx) {
         } else {
             Style::new()
         })];
-        for s in 0..n {
+        for &s in &shown {
             let status = ctx.data.status(m, s);
             let style = if selected_row && s == state.column {
                 theme.selected
@@ -183,7 +195,7 @@ pub fn draw(tab: &RolloutTab, frame: &mut Frame, area: Rect, ctx: &Ctx) {
     // the totals still say how far the service is.
     let listed = &ctx.councils.rows;
     let mut totals = vec![Cell::from(ctx.t.t(Msg::rollout_percent))];
-    for s in 0..n {
+    for &s in &shown {
         let tally = Tally::of(
             listed
                 .iter()
@@ -197,7 +209,7 @@ pub fn draw(tab: &RolloutTab, frame: &mut Frame, area: Rect, ctx: &Ctx) {
     let all = Tally::of(
         listed
             .iter()
-            .flat_map(|&m| (0..n).map(move |s| ctx.data.status(m, s)))
+            .flat_map(|&m| active.iter().map(move |&s| ctx.data.status(m, s)))
             .collect::<Vec<_>>()
             .iter(),
     );
@@ -232,4 +244,21 @@ pub fn selected_service(tab: &RolloutTab, ctx: &Ctx) -> Vec<Span<'static>> {
     }
     spans.push(Span::raw(" │ "));
     spans
+}
+
+/// The narrowest the council's name gets before columns give way to it.
+const NAME_MIN: u16 = 10;
+
+/// Which of the `active` columns fit in `width`, keeping `selected` in view, and
+/// how many are hidden on each side.
+pub fn visible_columns(active: &[usize], selected: usize, width: u16) -> (Vec<usize>, usize, usize) {
+    // Each column is 3 wide plus its spacing; the name keeps NAME_MIN.
+    let fit = usize::from(width.saturating_sub(NAME_MIN + 1) / 4).max(1);
+    if active.len() <= fit {
+        return (active.to_vec(), 0, 0);
+    }
+    let at = active.iter().position(|&c| c >= selected).unwrap_or(0);
+    let start = (at + 1).saturating_sub(fit);
+    let end = start + fit;
+    (active[start..end].to_vec(), start, active.len() - end)
 }

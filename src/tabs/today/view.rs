@@ -23,6 +23,7 @@ pub fn section_title(section: Section) -> Msg {
         Section::AwaitingDocuments => Msg::today_sec_awaiting,
         Section::NotDelivered => Msg::today_sec_undelivered,
         Section::Expiring => Msg::today_sec_expiring,
+        Section::OperatorCards => Msg::today_sec_operator_cards,
         Section::Support => Msg::today_sec_support,
         Section::Forms => Msg::today_sec_forms,
         Section::Blocked => Msg::today_sec_blocked,
@@ -157,6 +158,7 @@ fn when(item: &Item, ctx: &Ctx) -> (String, Style) {
         ),
         Item::NotVisited { last: None, .. } => (t.t(Msg::today_never_visited).to_string(), plain),
         Item::NotVisited { last: Some(day), .. } => (t.date(*day), plain),
+        Item::OperatorCard { days, .. } => (t.f(Msg::today_in_days, &[("n", days)]), ctx.theme.warn),
     }
 }
 
@@ -198,6 +200,7 @@ fn what(item: &Item, ctx: &Ctx) -> String {
             "" => data.council_name(cell.council),
             reason => format!("{} · {reason}", data.council_name(cell.council)),
         },
+        Item::OperatorCard { name, .. } => ctx.t.f(Msg::today_operator_card, &[("name", name)]),
     };
     // Names, summaries and reasons come from people.
     clean(&text).into_owned()

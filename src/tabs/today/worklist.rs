@@ -24,6 +24,8 @@ pub enum Section {
     AwaitingDocuments,
     NotDelivered,
     Expiring,
+    /// The office's ER operators' cards near expiry.
+    OperatorCards,
     Support,
     Forms,
     Blocked,
@@ -31,11 +33,12 @@ pub enum Section {
 }
 
 impl Section {
-    pub const ALL: [Section; 8] = [
+    pub const ALL: [Section; 9] = [
         Section::RequestsDue,
         Section::AwaitingDocuments,
         Section::NotDelivered,
         Section::Expiring,
+        Section::OperatorCards,
         Section::Support,
         Section::Forms,
         Section::Blocked,
@@ -83,6 +86,8 @@ pub enum Item {
     Blocked { cell: RolloutCell, reason: String },
     /// A council not visited this year; its last visit.
     NotVisited { ine: IneCode, last: Option<NaiveDate> },
+    /// An ER operator's card within 60 days of expiry (negative: expired).
+    OperatorCard { name: String, days: i64 },
 }
 
 impl Item {
@@ -96,6 +101,8 @@ impl Item {
             Item::Support { id, .. } => Target::Activity(*id),
             Item::Form { ine, .. } | Item::NotVisited { ine, .. } => Target::Council(*ine),
             Item::Blocked { cell, .. } => Target::Cell(cell.clone()),
+            // Shown above the expiry view, where `o` opens the operators.
+            Item::OperatorCard { .. } => Target::OperatorCards,
         }
     }
 }
@@ -171,11 +178,20 @@ pub fn section(data: &Data, section: Section, now: DateTime<Utc>, settings: Sett
                 .iter()
                 .map(|&i| &certs.list[i])
                 .filter(|c| c.status.is_issued() && !certs.renewed_by.contains_key(&c.id))
+                // A revoked certificate is not renewed.
+                .filter(|c| certs.revoked(c.id).is_none())
                 .filter_map(|c| Some((c.id, c.days_to_expiry(now, tz)?)))
                 .filter(|(_, days)| (0..=EXPIRY_DAYS).contains(days))
                 .map(|(id, days)| Item::Expiring { id, days })
                 .collect()
         }
+        Section::OperatorCards => crate::ops::operators::cards_to_renew(&data.operators, today)
+            .into_iter()
+            .map(|(o, days)| Item::OperatorCard {
+                name: o.name.clone(),
+                days,
+            })
+            .collect(),
         Section::Support => {
             let acts = &data.activities;
             let tomorrow = today.succ_opt().map_or(now, |d| calendar.local_midnight(d));

@@ -87,7 +87,7 @@ fn a_backup_keeps_the_activities_and_their_counter() {
     log(&store, &["Visita"]);
     store.undo(Utc::now()).unwrap().unwrap();
     let dump = store.dump(Utc::now()).unwrap();
-    assert_eq!(dump.schema_version, 2);
+    assert_eq!(dump.schema_version, schema::CURRENT);
     assert_eq!(dump.activities.len(), 2);
     assert_eq!(dump.next_activity_id, 4);
     let json = serde_json::to_string(&dump).unwrap();
@@ -119,12 +119,12 @@ fn a_backup_of_schema_1_is_restored_and_a_newer_one_refused() {
 
     json.as_object_mut()
         .unwrap()
-        .insert("schema_version".into(), 3.into());
+        .insert("schema_version".into(), 4.into());
     let newer: Dump = serde_json::from_value(json).unwrap();
     let empty = tempfile::tempdir().unwrap();
     let target = SledStore::open(empty.path()).unwrap();
     assert!(matches!(
         target.restore(&newer, false),
-        Err(RestoreError::Schema(3, 2, 1))
+        Err(RestoreError::Schema(4, 3, 1))
     ));
 }

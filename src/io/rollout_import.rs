@@ -1,0 +1,188 @@
+//! `ocsae import rollout FILE.csv`: statuses the office already has, per council
+//! and service. Columns `ine_code,service,status[,notes]`; `ine_code` may be the
+//! AOC's 10-digit CODI_ENS (its first 6 digits are the INE code), left-padded
+//! with zeros when a spreadsheet dropped them. All of it or nothing; each cell
+//! it changes keeps where it came from (`source`: the file and line).
+
+use super::csv_input::{CsvRow, CsvTable};
+use super::import::{Imported, Tally, commit, scrub};
+use super::{IoError, Problem};
+use crate::domain::catalog::services;
+use crate::domain::municipality::IneCode;
+use crate::domain::rollout::{Rollout, RolloutStatus};
+use crate::store::{ChangeKind, Edit, Kind, Record, Store};
+use chrono::{DateTime, Utc};
+use std::collections::{HashMap, HashSet};
+
+/// One row, read: the council, the service (catalogue index), the status and notes.
+pub struct Row {
+    line: u64,
+    ine: IneCode,
+    service: usize,
+    status: RolloutStatus,
+    notes: Option<String>,
+}
+
+pub struct Checked {
+    rows: Vec<Row>,
+    tally: Tally,
+    source: String,
+}
+
+/// An INE code (6 digits, or 5 when a spreadsheet dropped the leading zero), or
+/// a CODI_ENS (up to 10 digits, left-padded to 10: its first 6 are the INE code).
+pub fn council_code(text: &str) -> Option<IneCode> {
+    let text = text.trim();
+    if text.is_empty() || !text.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    match text.len() {
+        1..=6 => IneCode::parse(&format!("{text:0>6}")),
+        7..=10 => IneCode::parse(&format!("{text:0>10}")[..6]),
+        _ => None,
+    }
+}
+
+/// A service by its id or its column header, any case.
+fn service_of(text: &str) -> Option<usize> {
+    let text = text.trim().to_lowercase();
+    services()
+        .iter()
+        .position(|s| s.id == text || s.short.to_lowercase() == text)
+}
+
+fn read_row(
+    row: &CsvRow,
+    columns: [usize; 3],
+    notes_c: Option<usize>,
+    cleaned: &std::cell::Cell<usize>,
+) -> Result<Row, IoError> {
+    let [ine_c, service_c, status_c] = columns;
+    let ine_text = row.required(ine_c, "ine_code")?;
+    let ine = council_code(ine_text).ok_or_else(|| row.error(Problem::UnknownCouncil(ine_text.into())))?;
+    let service_text = row.required(service_c, "service")?;
+    let service = service_of(service_text).ok_or_else(|| {
+        row.error(Problem::UnknownValue {
+            field: "service",
+            value: service_text.into(),
+        })
+    })?;
+    let status_text = row.required(status_c, "status")?;
+    let status = RolloutStatus::parse(status_text).ok_or_else(|| {
+        row.error(Problem::UnknownValue {
+            field: "status",
+            value: status_text.into(),
+        })
+    })?;
+    let notes = match notes_c {
+        Some(c) => Some(scrub(row.get(c, "notes")?, cleaned)).filter(|n| !n.trim().is_empty()),
+        None => None,
+    };
+    if status == RolloutStatus::Blocked && notes.is_none() {
+        // A blocked cell says why, as the matrix asks.
+        return Err(row.error(Problem::EmptyField("notes")));
+    }
+    Ok(Row {
+        line: row.line,
+        ine,
+        service,
+        status,
+        notes,
+    })
+}
+
+/// The first pass: every row readable, no cell twice. `source` names the file.
+pub fn check(table: &CsvTable, source: &str) -> Result<Checked, IoError> {
+    let columns = table.columns(["ine_code", "service", "status"])?;
+    let notes_c = table.column("notes");
+    let cleaned = std::cell::Cell::new(0);
+    let mut seen = HashMap::new();
+    let mut rows = Vec::with_capacity(table.rows.len());
+    for row in &table.rows {
+        let read = read_row(row, columns, notes_c, &cleaned)?;
+        if let Some(first) = seen.insert((read.ine, read.service), row.line) {
+            return Err(row.error(Problem::UnknownValue {
+                field: "ine_code,service",
+                value: format!("{} {} (line {first})", read.ine, services()[read.service].id),
+            }));
+        }
+        rows.push(read);
+    }
+    Ok(Checked {
+        rows,
+        tally: Tally {
+            rows: table.rows.len(),
+            was_latin: table.was_latin,
+            cleaned: cleaned.get(),
+        },
+        source: source.to_string(),
+    })
+}
+
+/// The second pass, on the store: the councils must be there; the cells that
+/// change, as one change.
+pub fn apply(store: &dyn Store, checked: Checked, at: DateTime<Utc>) -> Result<Imported, IoError> {
+    let councils: HashSet<IneCode> = store
+        .municipalities()
+        .map_err(IoError::Store)?
+        .into_iter()
+        .map(|m| m.ine)
+        .collect();
+    let mut current: HashMap<(IneCode, String), Rollout> = HashMap::new();
+    for record in store.records(Kind::Rollout).map_err(IoError::Store)? {
+        if let Record::Rollout(r) = record.map_err(IoError::Store)? {
+            current.insert((r.ine, r.service.clone()), r);
+        }
+    }
+    let mut edits = Vec::new();
+    for row in &checked.rows {
+        if !councils.contains(&row.ine) {
+            return Err(IoError::Line {
+                line: row.line,
+                problem: Problem::UnknownCouncil(row.ine.to_string()),
+            });
+        }
+        let service = &services()[row.service];
+        let before = current.get(&(row.ine, service.id.clone())).cloned();
+        let mut after = before
+            .clone()
+            .unwrap_or_else(|| Rollout::pending(row.ine, service));
+        after.status = row.status;
+        if row.status == RolloutStatus::Blocked {
+            after.blocked_reason = row.notes.clone().unwrap_or_default();
+        } else if let Some(notes) = &row.notes {
+            after.notes = notes.clone();
+        }
+        let unchanged = before.as_ref().is_some_and(|b| {
+            b.status == after.status && b.notes == after.notes && b.blocked_reason == after.blocked_reason
+        }) || (before.is_none() && after == Rollout::pending(row.ine, service));
+        if unchanged {
+            continue;
+        }
+        after.source = format!("{}:{}", checked.source, row.line);
+        after.updated_at = Some(at);
+        edits.push(match before {
+            Some(b) => Edit::update(Record::Rollout(b), Record::Rollout(after)),
+            None => Edit::create(Record::Rollout(after)),
+        });
+    }
+    let (records, _) = commit(store, ChangeKind::ImportRollout, edits.into_iter().map(Ok), at)?;
+    Ok(Imported::new(checked.tally, records, Vec::new()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_ine_code_or_a_codi_ens_padded_as_a_spreadsheet_dropped_it() {
+        assert_eq!(council_code("252228"), Some(IneCode(252228)));
+        // Barcelona's 080193, its leading zero lost.
+        assert_eq!(council_code("80193"), Some(IneCode(80193)));
+        // CODI_ENS: 10 digits, the first 6 the INE code; 9 when the zero went.
+        assert_eq!(council_code("2522280001"), Some(IneCode(252228)));
+        assert_eq!(council_code("801930001"), Some(IneCode(80193)));
+        assert_eq!(council_code("12345678901"), None);
+        assert_eq!(council_code("25222A"), None);
+    }
+}

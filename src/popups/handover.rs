@@ -1,0 +1,103 @@
+//! After a council's mayor, secretary or intervenor is replaced: the question
+//! on the status line, and what each answer does. `n` a request for the new
+//! holder, `r` the revocations of the outgoing holder's valid certificates,
+//! `b` both, Esc nothing.
+
+use super::prompt::{Prompt, PromptKind};
+use super::request_form::RequestForm;
+use crate::app::Ctx;
+use crate::app::ctx::StatusKind;
+use crate::app::popup::{Popup, PopupOutcome};
+use crate::domain::certificate::CertificateRequest;
+use crate::domain::municipality::Municipality;
+use crate::i18n::Msg;
+use crate::i18n::words::post_msg;
+use crate::ops::office_holder::{self, Handover};
+use crossterm::event::{KeyCode, KeyEvent};
+
+/// The question for the first post that changed hands, if one did.
+pub fn offer(before: &Municipality, after: &Municipality) -> Option<Box<dyn Popup>> {
+    let handover = office_holder::handovers(before, after).into_iter().next()?;
+    Some(Box::new(Prompt::new(PromptKind::Handover(handover), "", 1)))
+}
+
+/// The outgoing holder's certificates that a revocation would take.
+fn outgoing<'a>(ctx: &'a Ctx, handover: &Handover) -> Vec<&'a CertificateRequest> {
+    let certs = &ctx.data.certs;
+    office_holder::valid_certificates(
+        &certs.list,
+        handover,
+        |id| certs.revoked_by.contains_key(&id),
+        ctx.now(),
+    )
+}
+
+pub fn question(ctx: &Ctx, handover: &Handover) -> String {
+    ctx.t.f(
+        Msg::handover_question,
+        &[
+            ("council", &ctx.data.council_name(handover.ine)),
+            ("post", &ctx.t.t(post_msg(handover.role))),
+            ("outgoing", &handover.outgoing),
+            ("incoming", &handover.incoming),
+            ("n", &outgoing(ctx, handover).len()),
+        ],
+    )
+}
+
+pub fn answer(ctx: &mut Ctx, handover: &Handover, key: &KeyEvent) -> PopupOutcome {
+    let (request, revoke) = match key.code {
+        KeyCode::Char('n' | 'N') => (true, false),
+        KeyCode::Char('r' | 'R') => (false, true),
+        KeyCode::Char('b' | 'B') => (true, true),
+        KeyCode::Esc => return PopupOutcome::Close,
+        _ => return PopupOutcome::Keep,
+    };
+    if revoke && !file_revocations(ctx, handover) {
+        return PopupOutcome::Close;
+    }
+    if !request {
+        return PopupOutcome::Close;
+    }
+    let form = RequestForm::for_holder(
+        &ctx.data,
+        handover.ine,
+        &handover.incoming,
+        handover.role,
+        ctx.now(),
+        ctx.tz,
+    );
+    PopupOutcome::Replace(Box::new(form.in_language(&ctx.t, ctx.tz)))
+}
+
+/// The revocations, in one change; false if it could not be saved.
+fn file_revocations(ctx: &mut Ctx, handover: &Handover) -> bool {
+    let certs: Vec<CertificateRequest> = outgoing(ctx, handover).into_iter().cloned().collect();
+    let refs: Vec<&CertificateRequest> = certs.iter().collect();
+    let change = match office_holder::revoke_all(&refs, ctx.now()) {
+        Ok(Some(change)) => change,
+        Ok(None) => {
+            let text = ctx.t.f(Msg::handover_none, &[("holder", &handover.outgoing)]);
+            ctx.set_status(StatusKind::Info, text);
+            return true;
+        }
+        Err(rule) => {
+            ctx.set_status(StatusKind::Error, rule.localize(&ctx.t));
+            return false;
+        }
+    };
+    let Some(applied) = ctx.commit(change) else {
+        return false;
+    };
+    let ids: Vec<String> = applied.ids.iter().map(|id| format!("#{id}")).collect();
+    let text = ctx.t.f(
+        Msg::handover_revoked,
+        &[
+            ("n", &ids.len()),
+            ("ids", &ids.join(", ")),
+            ("holder", &handover.outgoing),
+        ],
+    );
+    ctx.set_status(StatusKind::Saved, text);
+    true
+}
