@@ -4,7 +4,7 @@
 use chrono::{DateTime, Duration, Utc};
 use ocsae::app::cert_data::CertData;
 use ocsae::domain::calendar::Calendar;
-use ocsae::domain::certificate::{CertStatus, CertificateRequest, HolderRole};
+use ocsae::domain::certificate::{CertStatus, CertificateRequest, HolderRole, Operation};
 use ocsae::domain::municipality::IneCode;
 use proptest::prelude::*;
 
@@ -50,6 +50,11 @@ fn request(
         c.delivered_at = c.issued_at;
     }
     c.renews = (renews > 0 && renews != id).then_some(renews);
+    // Some revoke a certificate instead.
+    if renews % 3 == 0 && renews > 0 && renews != id {
+        c.operation = Operation::Revocation;
+        c.revokes = Some(renews);
+    }
     c
 }
 
@@ -60,12 +65,15 @@ fn fields() -> impl Strategy<Value = (usize, i64, i64, bool, u64)> {
 fn orders(d: &CertData) -> impl PartialEq + std::fmt::Debug {
     let mut renewed: Vec<(u64, u64)> = d.renewed_by.iter().map(|(a, b)| (*a, *b)).collect();
     renewed.sort();
+    let mut revoked: Vec<(u64, u64)> = d.revoked_by.iter().map(|(a, b)| (*a, *b)).collect();
+    revoked.sort();
     (
         d.open_by_due.clone(),
         d.to_deliver.clone(),
         d.closed.clone(),
         d.issued_by_expiry.clone(),
         renewed,
+        revoked,
     )
 }
 

@@ -161,11 +161,15 @@ impl CertData {
                 let c = c.expect("checked above");
                 let i = self.index_of(c.id).expect("checked above");
                 let renewed = [self.list[i].renews, c.renews];
+                let revoked = [self.list[i].revokes, c.revokes];
                 self.unorder(i);
                 self.insert(c, calendar);
                 self.order(i);
                 for old in renewed.into_iter().flatten() {
                     self.renewal_of(old);
+                }
+                for old in revoked.into_iter().flatten() {
+                    self.revocation_of(old);
                 }
             }
             self.generation += 1;
@@ -214,7 +218,10 @@ impl CertData {
             let at = self.closed.partition_point(|&i| key(i) > key(index));
             self.closed.insert(at, index);
         }
-        if let Some(expires) = c.expires_at() {
+        // A revocation done has an issue time but no certificate of its own.
+        if c.operation != crate::domain::certificate::Operation::Revocation
+            && let Some(expires) = c.expires_at()
+        {
             let key = |i: usize| (list[i].expires_at(), list[i].id);
             let at = self
                 .issued_by_expiry
@@ -234,6 +241,20 @@ impl CertData {
         match by {
             Some(id) => self.renewed_by.insert(old, id),
             None => self.renewed_by.remove(&old),
+        };
+    }
+
+    /// Which revocation revokes certificate `old` now: the last by id, as `reorder` finds it.
+    fn revocation_of(&mut self, old: u64) {
+        let by = self
+            .list
+            .iter()
+            .rev()
+            .find(|c| c.revokes == Some(old) && crate::ops::revocation::is_live(c))
+            .map(|c| c.id);
+        match by {
+            Some(id) => self.revoked_by.insert(old, id),
+            None => self.revoked_by.remove(&old),
         };
     }
 
