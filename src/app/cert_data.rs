@@ -184,6 +184,25 @@ impl CertData {
         self.reorder();
     }
 
+    /// Adds or replaces many requests (an import redone), ordering once.
+    pub fn put_many(&mut self, list: impl IntoIterator<Item = CertificateRequest>, calendar: &Calendar) {
+        for c in list {
+            self.insert(c, calendar);
+        }
+        self.reorder();
+    }
+
+    /// Removes the requests from `first` to `last` (an import undone), ordering once.
+    pub fn remove_run(&mut self, first: u64, last: u64) {
+        let from = self.list.partition_point(|c| c.id < first);
+        let to = self.list.partition_point(|c| c.id <= last);
+        self.list.drain(from..to);
+        self.due.drain(from..to);
+        self.folded.drain(from..to);
+        self.ine.drain(from..to);
+        self.reorder();
+    }
+
     /// Takes the request at `index` out of the orders.
     fn unorder(&mut self, index: usize) {
         for order in [
