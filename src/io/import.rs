@@ -6,28 +6,19 @@
 //! batches, as one change in the store's history. A file whose bytes changed
 //! between the passes is refused before anything is written.
 
+use super::contact_rows::contact_rows;
 use super::csv_input::{CsvFile, CsvRow, CsvTable, Header};
 use super::{IoError, Problem};
 use crate::domain::certificate::{CertStatus, CertificateRequest};
-use crate::domain::municipality::{Contact, ContactRole, IneCode, Municipality};
+use crate::domain::municipality::{IneCode, Municipality};
 use crate::domain::text::clean;
-use crate::ops::import::{RowError, certificate_edit, contact_edits, validate_contact, validate_request};
+use crate::ops::import::{RowError, certificate_edit, contact_edits, validate_request};
 use crate::ops::{Field, RuleError};
 use crate::store::{ChangeKind, Edit, ImportBatch, Record, Store};
 use chrono::{DateTime, Utc};
 use std::cell::Cell;
 use std::collections::BTreeMap;
 
-/// The roles each import accepts, as its message lists them.
-const CONTACT_ROLES: &[&str] = &[
-    "mayor",
-    "secretary",
-    "intervenor",
-    "treasurer",
-    "service_manager",
-    "data_certifier",
-    "other",
-];
 const HOLDER_ROLES: &[&str] = &["mayor", "secretary", "intervenor", "treasurer", "other"];
 
 /// What an import did.
@@ -168,74 +159,6 @@ pub fn contacts_from(store: &dyn Store, table: &CsvTable, at: DateTime<Utc>) -> 
     let tz = chrono_tz::Europe::Madrid;
     check(What::Contacts, &mut &*table, tz, at)?;
     apply(store, What::Contacts, &mut &*table, tz, at, at)
-}
-
-/// The columns of a contacts file.
-struct ContactColumns {
-    ine: usize,
-    role: usize,
-    name: usize,
-    phone: Option<usize>,
-    email: Option<usize>,
-}
-
-/// The rows of a contacts file, each checked as it is read: everything but whether
-/// the council exists.
-fn contact_rows<'a>(
-    header: &Header,
-    rows: Rows<'a>,
-    cleaned: &'a Cell<usize>,
-) -> Result<impl Iterator<Item = Result<(u64, IneCode, Contact), IoError>> + 'a, IoError> {
-    let [ine, role, name] = header.columns(["ine_code", "role", "name"])?;
-    let columns = ContactColumns {
-        ine,
-        role,
-        name,
-        phone: header.column("phone"),
-        email: header.column("email"),
-    };
-    Ok(rows.map(move |row| contact_row(&row?, &columns, cleaned)))
-}
-
-fn contact_row(
-    row: &CsvRow,
-    columns: &ContactColumns,
-    cleaned: &Cell<usize>,
-) -> Result<(u64, IneCode, Contact), IoError> {
-    let ine_text = row.required(columns.ine, "ine_code")?;
-    let ine =
-        IneCode::parse(ine_text).ok_or_else(|| row.error(Problem::UnknownCouncil(ine_text.to_string())))?;
-    let role_text = row.required(columns.role, "role")?;
-    let role = ContactRole::parse(role_text)
-        .ok_or_else(|| row.error(Problem::UnknownRole(role_text.into(), CONTACT_ROLES)))?;
-    let name = scrub(row.required(columns.name, "name")?, cleaned);
-    if name.is_empty() {
-        return Err(row.error(Problem::EmptyField("name")));
-    }
-    let optional = |c: Option<usize>, field| -> Result<String, IoError> {
-        match c {
-            Some(c) => Ok(scrub(row.get(c, field)?, cleaned)),
-            None => Ok(String::new()),
-        }
-    };
-    let contact = Contact {
-        role,
-        name,
-        phone: optional(columns.phone, "phone")?,
-        email: optional(columns.email, "email")?,
-    };
-    // The form's rules: it would refuse it later, and the council could not be saved.
-    validate_contact(&contact).map_err(|rule| {
-        row.error(match rule {
-            RuleError::TooLong { field, max } => Problem::TooLong {
-                field: field.name(),
-                max,
-            },
-            RuleError::BadEmail(email) => Problem::BadEmail(email),
-            other => Problem::EmptyField(other.field().unwrap_or(Field::ContactName).name()),
-        })
-    })?;
-    Ok((row.line, ine, contact))
 }
 
 /// The second pass, under the store's lock: the rows read and checked again, each
