@@ -41,6 +41,7 @@ fn requests() -> Vec<CertificateRequest> {
     ];
     let statuses = [
         CertStatus::Received,
+        CertStatus::AwaitingDocuments,
         CertStatus::Filed,
         CertStatus::Issued,
         CertStatus::Delivered,
@@ -164,6 +165,39 @@ fn key(app: &mut App, code: KeyCode) {
     app.handle_key(KeyEvent::new(code, KeyModifiers::NONE));
 }
 
+/// One request advanced a step (received to filed) or back, as the store gives
+/// it back: the edit the app mirrors in memory after `Store::apply`.
+fn advance_edit(app: &App, id: u64) -> Vec<Edit> {
+    let before = app.data.certs.get(id).expect("the request is in memory").clone();
+    let mut after = before.clone();
+    after.status = match before.status {
+        CertStatus::Received => CertStatus::Filed,
+        _ => CertStatus::Received,
+    };
+    vec![Edit::update(
+        Record::Certificate(before),
+        Record::Certificate(after),
+    )]
+}
+
+/// One change mirrored and every tab's rows recomputed: the work between the
+/// store's answer and the drawing, at 100,000 requests.
+fn bench_change(c: &mut Criterion, app: &std::cell::RefCell<App>, name: &str) {
+    let id = {
+        let app = app.borrow();
+        let certs = &app.data.certs;
+        certs.open_by_due[certs.open_by_due.len() / 2]
+    };
+    let id = app.borrow().data.certs.list[id].id;
+    c.bench_function(name, |b| {
+        b.iter_batched(
+            || advance_edit(&app.borrow(), id),
+            |edits| app.borrow_mut().changed_elsewhere(&edits),
+            BatchSize::SmallInput,
+        )
+    });
+}
+
 fn benches(c: &mut Criterion) {
     let dir = tempfile::tempdir().unwrap();
     // Setups and routines both drive the app.
@@ -257,6 +291,11 @@ fn benches(c: &mut Criterion) {
     });
     key(&mut app.borrow_mut(), KeyCode::Esc);
     key(&mut app.borrow_mut(), KeyCode::Char('3'));
+    bench_change(
+        c,
+        &app,
+        "change: a request advanced, on Certificats, 100,000 requests",
+    );
 
     let mut terminal = Terminal::new(TestBackend::new(80, 24)).unwrap();
     c.bench_function("render: the queue at 100,000, 80x24", |b| {
@@ -271,6 +310,10 @@ fn benches(c: &mut Criterion) {
             terminal.draw(|f| ocsae::views::draw(f, &app.borrow())).unwrap();
         })
     });
+
+    // Avui on screen: its worklist follows every change.
+    key(&mut app.borrow_mut(), KeyCode::Char('0'));
+    bench_change(c, &app, "change: a request advanced, on Avui, 100,000 requests");
 }
 
 criterion_group! {

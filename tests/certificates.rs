@@ -584,3 +584,39 @@ fn the_selected_request_stays_selected_when_another_goes() {
     assert_eq!(f.app.tab::<CertificatesTab>().rows.len(), 2);
     assert_eq!(selected(&f), "Jordi Solé");
 }
+
+/// An import's requests, undone and redone from the dashboard: the store moves
+/// them as one run, and the queue follows without reading them one by one.
+#[test]
+fn an_import_undone_in_the_dashboard_leaves_the_queue_and_redo_brings_it_back() {
+    let f = fixture();
+    let mut csv = String::from("ine_code,holder,role,type,operation,urgent,status,received_at,issued_at\n");
+    for i in 0..150 {
+        csv.push_str(&format!(
+            "252228,Titular {i},mayor,tcat,new,no,received,2026-11-20 10:00,\n"
+        ));
+    }
+    let table = ocsae::io::csv_input::parse(&csv).unwrap();
+    ocsae::io::import::certificates_from(f.app.store.as_ref(), &table, chrono_tz::Europe::Madrid, at(NOW))
+        .unwrap();
+    let mut f = f.restart();
+    press(&mut f.app, KeyCode::Char('3'));
+    // One request filed after the import, undone first.
+    file(&mut f, "Tiurana", "Anna Serra", |_| {});
+    assert_eq!(f.app.data.certs.list.len(), 151);
+    press(&mut f.app, KeyCode::Char('u'));
+    press(&mut f.app, KeyCode::Char('u'));
+    assert!(f.app.data.certs.list.is_empty(), "the import is undone");
+    assert_eq!(f.app.data.open_certs.iter().sum::<usize>(), 0);
+    let s = screen(&f.app, 100, 30);
+    assert!(!s.contains("Titular 7"), "{s}");
+    ctrl(&mut f.app, 'r');
+    assert_eq!(f.app.data.certs.list.len(), 150);
+    assert_eq!(f.app.data.open_certs.iter().sum::<usize>(), 150);
+    let holders: Vec<&str> = f.app.data.certs.list.iter().map(|c| c.holder.as_str()).collect();
+    assert_eq!((holders[0], holders[149]), ("Titular 0", "Titular 149"));
+    let s = screen(&f.app, 100, 30);
+    assert!(s.contains("Titular"), "{s}");
+    // As the store holds them.
+    assert_eq!(f.app.store.certificates().unwrap(), f.app.data.certs.list);
+}

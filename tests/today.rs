@@ -88,6 +88,80 @@ fn requests_waiting_for_documents_more_than_ten_working_days() {
 }
 
 #[test]
+fn each_waiting_request_counts_the_working_days_since_its_own_day() {
+    let mut f = avui(Lang::Ca);
+    let ager = ine(&f, "Àger");
+    // Received on days apart, a weekend and a holiday (12 October) among them; two on one day.
+    let received = [
+        "2025-12-24T09:00:00Z",
+        "2026-10-01T09:00:00Z",
+        "2026-10-10T09:00:00Z",
+        "2026-10-13T16:00:00Z",
+        "2026-10-13T08:00:00Z",
+        "2026-11-13T09:00:00Z",
+    ];
+    let list = received
+        .iter()
+        .map(|r| request(ager, "Sense documents", r, CertStatus::AwaitingDocuments))
+        .collect();
+    add_requests(&mut f, list);
+    let calendar = &f.app.data.calendar;
+    let day = |t: chrono::DateTime<chrono::Utc>| t.with_timezone(&calendar.tz()).date_naive();
+    let today = day(at(NOW));
+    let mut expected: Vec<(chrono::DateTime<chrono::Utc>, u32)> = received
+        .iter()
+        .map(|r| {
+            // Counted day by day: the working days after the day of receipt, up to today.
+            let from = day(at(r));
+            let n = from
+                .iter_days()
+                .skip(1)
+                .take_while(|d| *d <= today)
+                .filter(|d| calendar.is_working_day(*d))
+                .count();
+            (at(r), n as u32)
+        })
+        .filter(|(_, n)| *n > 10)
+        .collect();
+    expected.sort();
+    let got: Vec<_> = items(&f, Section::AwaitingDocuments)
+        .into_iter()
+        .map(|i| match i {
+            Item::Awaiting { since, days, .. } => (since, days),
+            other => panic!("{other:?}"),
+        })
+        .collect();
+    assert_eq!(got, expected);
+    assert_eq!(got.len(), 5, "the one of 13 November has waited fewer than ten");
+}
+
+#[test]
+fn a_change_made_on_another_tab_is_on_avui_when_it_is_shown() {
+    let mut f = avui(Lang::Ca);
+    let ager = ine(&f, "Àger");
+    add_requests(
+        &mut f,
+        vec![issued(ager, "Emesa", "2026-11-25T09:00:00Z", CertStatus::Issued)],
+    );
+    assert_eq!(items(&f, Section::NotDelivered).len(), 1);
+    press(&mut f.app, KeyCode::Char('3'));
+    let got = add_requests(
+        &mut f,
+        vec![issued(
+            ager,
+            "Emesa fa dies",
+            "2026-11-02T09:00:00Z",
+            CertStatus::Issued,
+        )],
+    );
+    press(&mut f.app, KeyCode::Char('0'));
+    assert!(f.app.showing::<TodayTab>());
+    let list = items(&f, Section::NotDelivered);
+    assert_eq!(list.len(), 2, "{list:?}");
+    assert_eq!(list[0].target(), Target::Request(got[0]));
+}
+
+#[test]
 fn issued_certificates_not_delivered() {
     let mut f = avui(Lang::Ca);
     let ager = ine(&f, "Àger");
@@ -534,9 +608,10 @@ fn at_midnight_avui_and_activitats_follow_ups_are_computed_for_the_new_day() {
     // The loop wakes just after midnight: the new day's list, with no key pressed.
     f.clock.set(at("2026-11-26T23:00:00Z"));
     assert!(f.app.handle_event(Event::Tick));
-    assert_eq!(ids(&items(&f, Section::Support)), [Target::Activity(id)]);
     assert_eq!(follow_ups(&f), [id]);
+    // Avui, hidden, computes its list when it is shown: for the new day.
     press(&mut f.app, KeyCode::Char('0'));
+    assert_eq!(ids(&items(&f, Section::Support)), [Target::Activity(id)]);
     assert!(screen(&f.app, 80, 24).contains("Avui, 27/11/2026"));
     // And the next wake-up is the next midnight (nothing else waits).
     assert_eq!(f.app.next_tick(), Some(std::time::Duration::from_secs(24 * 3600)));

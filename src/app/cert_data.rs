@@ -12,6 +12,23 @@ use std::collections::HashMap;
 /// last and is never overdue.
 pub const NO_DEADLINE: DateTime<Utc> = DateTime::<Utc>::MAX_UTC;
 
+/// Up to this many requests changed in place are moved one by one within the
+/// orders; more (a colleague's bulk edit) are ordered again at once.
+const IN_PLACE_MAX: usize = 64;
+
+/// Listed with the closed requests: an issued revocation too, having nothing to deliver.
+fn is_closed(c: &CertificateRequest) -> bool {
+    matches!(
+        c.status,
+        CertStatus::Delivered | CertStatus::Rejected | CertStatus::Cancelled
+    ) || (c.status == CertStatus::Issued && !c.awaits_delivery())
+}
+
+/// A request that renews a certificate, unless it was cancelled or rejected.
+fn renews_counts(status: CertStatus) -> bool {
+    !matches!(status, CertStatus::Cancelled | CertStatus::Rejected)
+}
+
 #[derive(Debug, Default)]
 pub struct CertData {
     pub list: Vec<CertificateRequest>,
@@ -133,6 +150,31 @@ impl CertData {
     /// Adds, replaces (Some) and removes (None, by id) many requests in order, and
     /// recomputes the orders once: a colleague's import of thousands is one sort.
     pub fn put_all(&mut self, changes: Vec<(u64, Option<CertificateRequest>)>, calendar: &Calendar) {
+        // A request changed in place (the usual change: a step, an edit) moves
+        // within the orders; one added or removed shifts the indexes: all again.
+        let in_place = changes.len() <= IN_PLACE_MAX
+            && changes
+                .iter()
+                .all(|(id, c)| c.is_some() && self.index_of(*id).is_some());
+        if in_place {
+            for (_, c) in changes.into_iter() {
+                let c = c.expect("checked above");
+                let i = self.index_of(c.id).expect("checked above");
+                let renewed = [self.list[i].renews, c.renews];
+                let revoked = [self.list[i].revokes, c.revokes];
+                self.unorder(i);
+                self.insert(c, calendar);
+                self.order(i);
+                for old in renewed.into_iter().flatten() {
+                    self.renewal_of(old);
+                }
+                for old in revoked.into_iter().flatten() {
+                    self.revocation_of(old);
+                }
+            }
+            self.generation += 1;
+            return;
+        }
         for (id, change) in changes {
             match change {
                 Some(c) => self.insert(c, calendar),
@@ -140,6 +182,99 @@ impl CertData {
             }
         }
         self.reorder();
+    }
+
+    /// Adds or replaces many requests (an import redone), ordering once.
+    pub fn put_many(&mut self, list: impl IntoIterator<Item = CertificateRequest>, calendar: &Calendar) {
+        for c in list {
+            self.insert(c, calendar);
+        }
+        self.reorder();
+    }
+
+    /// Removes the requests from `first` to `last` (an import undone), ordering once.
+    pub fn remove_run(&mut self, first: u64, last: u64) {
+        let from = self.list.partition_point(|c| c.id < first);
+        let to = self.list.partition_point(|c| c.id <= last);
+        self.list.drain(from..to);
+        self.due.drain(from..to);
+        self.folded.drain(from..to);
+        self.ine.drain(from..to);
+        self.reorder();
+    }
+
+    /// Takes the request at `index` out of the orders.
+    fn unorder(&mut self, index: usize) {
+        for order in [
+            &mut self.open_by_due,
+            &mut self.to_deliver,
+            &mut self.closed,
+            &mut self.issued_by_expiry,
+        ] {
+            if let Some(at) = order.iter().position(|&i| i == index) {
+                order.remove(at);
+            }
+        }
+    }
+
+    /// Puts the request at `index` into the orders it belongs to, where a full
+    /// `reorder` would put it (every key ends with the unique id).
+    fn order(&mut self, index: usize) {
+        let (list, due) = (&self.list, &self.due);
+        let c = &list[index];
+        if c.status.is_open() {
+            let key = |i: usize| (due[i], list[i].id);
+            let at = self.open_by_due.partition_point(|&i| key(i) < key(index));
+            self.open_by_due.insert(at, index);
+        }
+        if c.awaits_delivery() {
+            let key = |i: usize| (list[i].issued_at, list[i].id);
+            let at = self.to_deliver.partition_point(|&i| key(i) < key(index));
+            self.to_deliver.insert(at, index);
+        }
+        if is_closed(c) {
+            let key = |i: usize| (list[i].received_at, list[i].id);
+            let at = self.closed.partition_point(|&i| key(i) > key(index));
+            self.closed.insert(at, index);
+        }
+        // A revocation done has an issue time but no certificate of its own.
+        if c.operation != crate::domain::certificate::Operation::Revocation
+            && let Some(expires) = c.expires_at()
+        {
+            let key = |i: usize| (list[i].expires_at(), list[i].id);
+            let at = self
+                .issued_by_expiry
+                .partition_point(|&i| key(i) < (Some(expires), c.id));
+            self.issued_by_expiry.insert(at, index);
+        }
+    }
+
+    /// Which request renews certificate `old` now: the last by id, as `reorder` finds it.
+    fn renewal_of(&mut self, old: u64) {
+        let by = self
+            .list
+            .iter()
+            .rev()
+            .find(|c| c.renews == Some(old) && renews_counts(c.status))
+            .map(|c| c.id);
+        match by {
+            Some(id) => self.renewed_by.insert(old, id),
+            None => self.renewed_by.remove(&old),
+        };
+    }
+
+    /// Which revocation revokes certificate `old` now: the last by id, as `reorder` finds it.
+    fn revocation_of(&mut self, old: u64) {
+        let by = self
+            .list
+            .iter()
+            .rev()
+            .find(|c| c.revokes == Some(old) && crate::ops::revocation::is_live(c))
+            .map(|c| c.id);
+        match by {
+            Some(id) => self.revoked_by.insert(old, id),
+            None => self.revoked_by.remove(&old),
+        };
     }
 
     /// Recomputes the orders after a change.
@@ -150,14 +285,7 @@ impl CertData {
         self.to_deliver = (0..list.len()).filter(|&i| list[i].awaits_delivery()).collect();
         self.to_deliver
             .sort_unstable_by_key(|&i| (list[i].issued_at, list[i].id));
-        self.closed = (0..list.len())
-            .filter(|&i| {
-                matches!(
-                    list[i].status,
-                    CertStatus::Delivered | CertStatus::Rejected | CertStatus::Cancelled
-                ) || (list[i].status == CertStatus::Issued && !list[i].awaits_delivery())
-            })
-            .collect();
+        self.closed = (0..list.len()).filter(|&i| is_closed(&list[i])).collect();
         self.closed
             .sort_unstable_by_key(|&i| std::cmp::Reverse((list[i].received_at, list[i].id)));
         // A revocation done has an issue time but no certificate of its own.
@@ -169,7 +297,7 @@ impl CertData {
         self.issued_by_expiry = issued.into_iter().map(|(_, _, i)| i).collect();
         self.renewed_by = list
             .iter()
-            .filter(|c| !matches!(c.status, CertStatus::Cancelled | CertStatus::Rejected))
+            .filter(|c| renews_counts(c.status))
             .filter_map(|c| c.renews.map(|old| (old, c.id)))
             .collect();
         self.revoked_by = list

@@ -8,7 +8,7 @@ use crate::domain::council_search::{CouncilIndex, Hit, Query};
 use crate::domain::municipality::{IneCode, Municipality};
 use crate::domain::rollout::{Rollout, RolloutStatus, Tally};
 use crate::domain::search::{CollationKey, fold};
-use crate::store::{Edit, Kind, Record, Result, Store};
+use crate::store::{BulkRange, Edit, Kind, Record, Result, Store};
 use chrono::{DateTime, Utc};
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -317,6 +317,38 @@ impl Data {
             .iter()
             .any(|e| e.kind() == Some(Kind::Certificate) || e.kind() == Some(Kind::Municipality))
         {
+            self.recount();
+        }
+    }
+
+    /// Mirrors a run of records the store wrote or took away at once; `written`
+    /// are the records it wrote (ignored for a run taken away).
+    pub fn apply_run(&mut self, run: BulkRange, written: Vec<Record>) {
+        match (run.kind, run.removed) {
+            (Kind::Certificate, true) => self.certs.remove_run(run.first, run.last),
+            (Kind::Certificate, false) => {
+                let list = written.into_iter().filter_map(|r| match r {
+                    Record::Certificate(c) => Some(c),
+                    _ => None,
+                });
+                self.certs.put_many(list, &self.calendar);
+            }
+            (Kind::Activity, true) => {
+                for id in run.first..=run.last {
+                    self.activities.remove(id, &self.calendar);
+                }
+            }
+            (Kind::Activity, false) => {
+                for r in written {
+                    if let Record::Activity(a) = r {
+                        self.activities.put(a, &self.calendar);
+                    }
+                }
+            }
+            // Not numbered: never written as a run.
+            (Kind::Municipality | Kind::Rollout | Kind::Operator | Kind::Service, _) => {}
+        }
+        if run.kind == Kind::Certificate {
             self.recount();
         }
     }

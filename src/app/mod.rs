@@ -232,8 +232,11 @@ impl App {
         let ctx = &mut self.ctx;
         ctx.stale = false;
         ctx.councils.refresh(&ctx.data, ctx.config.threshold);
-        for tab in &mut self.tabs {
-            tab.refresh(&self.ctx);
+        for (i, tab) in self.tabs.iter_mut().enumerate() {
+            match i == self.active {
+                true => tab.refresh(&self.ctx),
+                false => tab.refresh_hidden(&self.ctx),
+            }
         }
     }
 
@@ -253,6 +256,9 @@ impl App {
                 match effect {
                     Effect::Show(target) => {
                         if let Some(i) = self.tabs.iter().position(|t| t.shows(&target)) {
+                            if i != self.active {
+                                self.tabs[i].refresh(&self.ctx);
+                            }
                             self.active = i;
                             self.tabs[i].reveal(&target, &mut self.ctx);
                         }

@@ -39,6 +39,9 @@ impl Ctx {
             Ok(applied) => {
                 self.live.made(applied.seq);
                 self.data.apply(&applied.edits);
+                if let Some(run) = applied.bulk {
+                    self.mirror_run(run);
+                }
                 self.refresh_rows();
                 if applied.durable {
                     self.write_error = None;
@@ -65,6 +68,24 @@ impl Ctx {
                 None
             }
         }
+    }
+
+    /// Mirrors a run of records the store wrote (read back from it) or took away.
+    fn mirror_run(&mut self, run: crate::store::BulkRange) {
+        let mut written = Vec::new();
+        if !run.removed {
+            let records = self.store.records(run.kind).map(|records| {
+                records
+                    .filter_map(Result::ok)
+                    .filter(|r| run.covers(&r.id()))
+                    .collect::<Vec<_>>()
+            });
+            match records {
+                Ok(records) => written = records,
+                Err(e) => tracing::error!("could not read back the records a change wrote: {e}"),
+            }
+        }
+        self.data.apply_run(run, written);
     }
 
     /// What the status bar says while changes are not on disk.

@@ -46,17 +46,39 @@ impl NewRequest {
     ) -> Self {
         NewRequest {
             ine: c.ine,
-            open: c.status.is_open(),
+            open: usize::from(c.status.is_open()),
             due: c.due_at(calendar),
+        }
+    }
+
+    /// What an import added to one council.
+    pub fn imported(
+        ine: IneCode,
+        created: &crate::io::import::Created,
+        calendar: &crate::domain::calendar::Calendar,
+    ) -> Self {
+        let [normal, urgent] = created.earliest;
+        let due = [
+            normal.map(|t| calendar.due(t, false)),
+            urgent.map(|t| calendar.due(t, true)),
+        ]
+        .into_iter()
+        .flatten()
+        .min();
+        NewRequest {
+            ine,
+            open: created.open,
+            due,
         }
     }
 }
 
-/// A new request, as the summary needs it.
+/// New requests of one council, as the summary needs them.
 #[derive(Debug, Clone, Copy)]
 pub struct NewRequest {
     pub ine: IneCode,
-    pub open: bool,
+    /// How many of them are open.
+    pub open: usize,
     pub due: Option<DateTime<Utc>>,
 }
 
@@ -74,9 +96,9 @@ pub fn after_change(
         refresh(store, tz, local_holidays);
         return;
     };
-    for r in added.iter().filter(|r| r.open) {
+    for r in added.iter().filter(|r| r.open > 0) {
         if let Some(entry) = figures.iter_mut().find(|(ine, _, _)| *ine == r.ine) {
-            entry.1 += 1;
+            entry.1 += r.open;
             if let Some(due) = r.due
                 && entry.2.is_none_or(|d| due < d)
             {

@@ -75,6 +75,12 @@ pub trait Tab: Any {
     /// Recomputes the rows after the records or the shared council list changed,
     /// keeping the selection on the same record.
     fn refresh(&mut self, ctx: &Ctx);
+    /// The same, while another tab is on screen. A tab whose rows cost much to
+    /// compute may leave them until it is shown: the app refreshes a tab as it
+    /// switches to it.
+    fn refresh_hidden(&mut self, ctx: &Ctx) {
+        self.refresh(ctx);
+    }
 
     /// The name filter and whether keys go to it.
     fn filter<'a>(&'a self, _ctx: &'a Ctx) -> Option<(&'a TextInput, bool)> {

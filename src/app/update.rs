@@ -94,6 +94,10 @@ impl App {
 
     /// Changes tab, carrying the selected record to the new one if it lists it.
     pub fn switch_to(&mut self, to: usize) {
+        // A hidden tab may have left its rows until it is shown.
+        if to != self.active {
+            self.tabs[to].refresh(&self.ctx);
+        }
         if let Some(target) = self.tabs[self.active].selection(&self.ctx) {
             self.tabs[to].select(&target, &self.ctx);
         }

@@ -264,7 +264,7 @@ pub fn import(
             let added: Vec<_> = done
                 .created
                 .iter()
-                .map(|c| summary_cache::NewRequest::of(c, &calendar))
+                .map(|(&ine, c)| summary_cache::NewRequest::imported(ine, c, &calendar))
                 .collect();
             summary_cache::after_change(store.as_ref(), before, &added, tz, &config.local_holidays);
             tracing::debug!("summary brought up to date");

@@ -39,7 +39,7 @@ pub fn restore(
             |detail: String| UserError(t.f(Msg::err_restore_bad, &[("path", &source), ("detail", &detail)]));
         if db.as_dir().is_some() {
             use crate::store::sled::schema;
-            dump.check(schema::CURRENT, schema::OLDEST_BACKUP)
+            dump.check(schema::BACKUP, schema::OLDEST_BACKUP)
                 .map_err(|e| bad(e.localize(t, db)))?;
         }
         super::restore_check::check(&dump, clock.now(), t).map_err(bad)?;

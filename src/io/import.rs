@@ -6,28 +6,19 @@
 //! batches, as one change in the store's history. A file whose bytes changed
 //! between the passes is refused before anything is written.
 
+use super::contact_rows::contact_rows;
 use super::csv_input::{CsvFile, CsvRow, CsvTable, Header};
 use super::{IoError, Problem};
-use crate::domain::certificate::CertificateRequest;
-use crate::domain::municipality::{Contact, ContactRole, IneCode, Municipality};
+use crate::domain::certificate::{CertStatus, CertificateRequest};
+use crate::domain::municipality::{IneCode, Municipality};
 use crate::domain::text::clean;
-use crate::ops::import::{RowError, certificate_edit, contact_edits, validate_contact, validate_request};
+use crate::ops::import::{RowError, certificate_edit, contact_edits, validate_request};
 use crate::ops::{Field, RuleError};
 use crate::store::{ChangeKind, Edit, ImportBatch, Record, Store};
 use chrono::{DateTime, Utc};
 use std::cell::Cell;
 use std::collections::BTreeMap;
 
-/// The roles each import accepts, as its message lists them.
-const CONTACT_ROLES: &[&str] = &[
-    "mayor",
-    "secretary",
-    "intervenor",
-    "treasurer",
-    "service_manager",
-    "data_certifier",
-    "other",
-];
 const HOLDER_ROLES: &[&str] = &["mayor", "secretary", "intervenor", "treasurer", "other"];
 
 /// What an import did.
@@ -39,8 +30,32 @@ pub struct Imported {
     pub was_latin: bool,
     /// Cells from which control, bidi or invisible characters were removed.
     pub cleaned: usize,
-    /// The certificate requests the import created.
-    pub created: Vec<CertificateRequest>,
+    /// What the certificate requests it created add to each council's figures.
+    pub created: BTreeMap<IneCode, Created>,
+}
+
+/// A council's new open requests, gathered as they go by rather than kept: how
+/// many, and the earliest receipt of those with a deadline, normal and urgent (a
+/// deadline only grows with the receipt, so these give the earliest deadline).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Created {
+    pub open: usize,
+    pub earliest: [Option<DateTime<Utc>>; 2],
+}
+
+impl Created {
+    fn add(&mut self, c: &CertificateRequest) {
+        if !c.status.is_open() {
+            return;
+        }
+        self.open += 1;
+        if c.status != CertStatus::AwaitingDocuments {
+            let slot = &mut self.earliest[usize::from(c.urgent)];
+            if slot.is_none_or(|t| c.received_at < t) {
+                *slot = Some(c.received_at);
+            }
+        }
+    }
 }
 
 /// Untrusted text without the characters that could drive a terminal, counting the cells cleaned.
@@ -146,74 +161,6 @@ pub fn contacts_from(store: &dyn Store, table: &CsvTable, at: DateTime<Utc>) -> 
     apply(store, What::Contacts, &mut &*table, tz, at, at)
 }
 
-/// The columns of a contacts file.
-struct ContactColumns {
-    ine: usize,
-    role: usize,
-    name: usize,
-    phone: Option<usize>,
-    email: Option<usize>,
-}
-
-/// The rows of a contacts file, each checked as it is read: everything but whether
-/// the council exists.
-fn contact_rows<'a>(
-    header: &Header,
-    rows: Rows<'a>,
-    cleaned: &'a Cell<usize>,
-) -> Result<impl Iterator<Item = Result<(u64, IneCode, Contact), IoError>> + 'a, IoError> {
-    let [ine, role, name] = header.columns(["ine_code", "role", "name"])?;
-    let columns = ContactColumns {
-        ine,
-        role,
-        name,
-        phone: header.column("phone"),
-        email: header.column("email"),
-    };
-    Ok(rows.map(move |row| contact_row(&row?, &columns, cleaned)))
-}
-
-fn contact_row(
-    row: &CsvRow,
-    columns: &ContactColumns,
-    cleaned: &Cell<usize>,
-) -> Result<(u64, IneCode, Contact), IoError> {
-    let ine_text = row.required(columns.ine, "ine_code")?;
-    let ine =
-        IneCode::parse(ine_text).ok_or_else(|| row.error(Problem::UnknownCouncil(ine_text.to_string())))?;
-    let role_text = row.required(columns.role, "role")?;
-    let role = ContactRole::parse(role_text)
-        .ok_or_else(|| row.error(Problem::UnknownRole(role_text.into(), CONTACT_ROLES)))?;
-    let name = scrub(row.required(columns.name, "name")?, cleaned);
-    if name.is_empty() {
-        return Err(row.error(Problem::EmptyField("name")));
-    }
-    let optional = |c: Option<usize>, field| -> Result<String, IoError> {
-        match c {
-            Some(c) => Ok(scrub(row.get(c, field)?, cleaned)),
-            None => Ok(String::new()),
-        }
-    };
-    let contact = Contact {
-        role,
-        name,
-        phone: optional(columns.phone, "phone")?,
-        email: optional(columns.email, "email")?,
-    };
-    // The form's rules: it would refuse it later, and the council could not be saved.
-    validate_contact(&contact).map_err(|rule| {
-        row.error(match rule {
-            RuleError::TooLong { field, max } => Problem::TooLong {
-                field: field.name(),
-                max,
-            },
-            RuleError::BadEmail(email) => Problem::BadEmail(email),
-            other => Problem::EmptyField(other.field().unwrap_or(Field::ContactName).name()),
-        })
-    })?;
-    Ok((row.line, ine, contact))
-}
-
 /// The second pass, under the store's lock: the rows read and checked again, each
 /// with its council, given to the store in batches as one change.
 pub fn apply(
@@ -258,33 +205,31 @@ pub fn apply(
             }
             let edits = edits.map_err(unknown)?;
             let (records, _) = commit(store, ChangeKind::ImportContacts, edits.into_iter().map(Ok), at)?;
-            (records, Vec::new())
+            (records, BTreeMap::new())
         }
         What::Certificates => {
+            let mut created: BTreeMap<IneCode, Created> = BTreeMap::new();
             // A revocation's link is checked against the store's requests, row by row.
             let mut links = super::revocation_input::Links::new(
                 store,
                 header.column("revokes_id").is_some() || header.column("revocation_reason").is_some(),
             )?;
-            let edits = certificate_rows(&header, Box::new(counted), tz, now, &cleaned)?.map(move |row| {
+            let edits = certificate_rows(&header, Box::new(counted), tz, now, &cleaned)?.map(|row| {
                 let (line, request) = row?;
                 links.check(line, &request)?;
-                certificate_edit(&councils, line, request).map_err(unknown)
+                let edit = certificate_edit(&councils, line, request).map_err(unknown)?;
+                if let Some(Record::Certificate(c)) = &edit.after {
+                    created.entry(c.ine).or_default().add(c);
+                }
+                Ok(edit)
             });
-            let (records, applied) = commit(store, ChangeKind::ImportCertificates, edits, at)?;
-            let created = applied
-                .into_iter()
-                .filter_map(|e| match e.after {
-                    Some(Record::Certificate(c)) => Some(c),
-                    _ => None,
-                })
-                .collect();
+            let (records, _) = commit(store, ChangeKind::ImportCertificates, edits, at)?;
             (records, created)
         }
         What::Activity => {
             let rows = super::activity_import::rows(&header, Box::new(counted), tz, now, &cleaned)?;
             let records = super::activity_import::apply(store, &councils, rows, now, at)?;
-            (records, Vec::new())
+            (records, BTreeMap::new())
         }
     };
     let tally = Tally {
@@ -543,7 +488,7 @@ fn certificate_row(
 }
 
 impl Imported {
-    pub(crate) fn new(tally: Tally, records: usize, created: Vec<CertificateRequest>) -> Imported {
+    pub(crate) fn new(tally: Tally, records: usize, created: BTreeMap<IneCode, Created>) -> Imported {
         Imported {
             rows: tally.rows,
             records,
@@ -559,8 +504,9 @@ const BATCH: usize = 10_000;
 
 /// The whole file as one change in the history, given to the store in batches:
 /// all of it or nothing (a row that fails drops the import unsaved). Returns how
-/// many records it changed, and the edits as the store applied them (new requests
-/// with their ids); no change at all leaves no history entry.
+/// many records it changed, and the edits the store listed (a run of new records
+/// it keeps apart is not listed: see `Applied::bulk`); no change at all leaves no
+/// history entry.
 pub(crate) fn commit(
     store: &dyn Store,
     kind: ChangeKind,

@@ -3,6 +3,7 @@
 pub mod activity_export;
 pub mod activity_import;
 pub mod backup;
+mod contact_rows;
 pub mod csv_input;
 pub mod encoding;
 pub mod export;

@@ -12,7 +12,7 @@ use crate::domain::municipality::IneCode;
 use crate::domain::rollout::{Rollout, RolloutStatus};
 use crate::store::{ChangeKind, Edit, Kind, Record, Store};
 use chrono::{DateTime, Utc};
-use std::collections::{HashMap, HashSet};
+use std::collections::{BTreeMap, HashMap, HashSet};
 
 /// One row, read: the council, the service (catalogue index), the status and notes.
 pub struct Row {
@@ -167,7 +167,7 @@ pub fn apply(store: &dyn Store, checked: Checked, at: DateTime<Utc>) -> Result<I
         });
     }
     let (records, _) = commit(store, ChangeKind::ImportRollout, edits.into_iter().map(Ok), at)?;
-    Ok(Imported::new(checked.tally, records, Vec::new()))
+    Ok(Imported::new(checked.tally, records, BTreeMap::new()))
 }
 
 #[cfg(test)]

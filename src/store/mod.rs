@@ -25,8 +25,8 @@ pub use error::{Result, StoreError, ago, is_disk_full};
 pub use location::Location;
 pub use shared::{Authors, Notify, SharedSettings, Signal};
 pub use types::{
-    Applied, Change, Edit, EntryKind, HistoryEntry, HistoryHead, Kind, NEW_ID, Record, RecordHistory,
-    RecordId,
+    Applied, BulkRange, Change, Edit, EntryKind, HistoryEntry, HistoryHead, Kind, NEW_ID, Record,
+    RecordHistory, RecordId,
 };
 
 use crate::domain::certificate::CertificateRequest;

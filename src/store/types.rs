@@ -274,9 +274,33 @@ pub struct Applied {
     pub ids: Vec<u64>,
     /// The edits as applied: new ids filled in; for an undo, already inverted.
     pub edits: Vec<Edit>,
+    /// A run of records written or taken away besides `edits`, too many to list
+    /// (a large import, its undo or redo); the caller reads them if it needs them.
+    pub bulk: Option<BulkRange>,
     /// On disk. False while the backend keeps it in memory to write later (a full
     /// disk): it is applied all the same, and `Store::unsaved` lists it.
     pub durable: bool,
+}
+
+/// Every record of one kind from `first` to `last`, written by a change
+/// (`removed` false) or taken away by it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct BulkRange {
+    pub kind: Kind,
+    pub first: u64,
+    pub last: u64,
+    pub removed: bool,
+}
+
+impl BulkRange {
+    /// Whether the record `id` is in the run.
+    pub fn covers(&self, id: &RecordId) -> bool {
+        id.kind() == self.kind
+            && match id {
+                RecordId::Certificate(n) | RecordId::Activity(n) => (self.first..=self.last).contains(n),
+                _ => false,
+            }
+    }
 }
 
 impl Applied {

@@ -8,8 +8,8 @@ use crossterm::event::{
 };
 use crossterm::terminal::{EnterAlternateScreen, LeaveAlternateScreen, disable_raw_mode, enable_raw_mode};
 use crossterm::{cursor, execute};
+use lean::Lean;
 use ratatui::Terminal;
-use ratatui::backend::CrosstermBackend;
 use std::io::{self, BufWriter, Stdout, Write};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc::RecvTimeoutError;
@@ -17,7 +17,9 @@ use std::sync::mpsc::RecvTimeoutError;
 static ACTIVE: AtomicBool = AtomicBool::new(false);
 static MOUSE: AtomicBool = AtomicBool::new(false);
 
-type Term = Terminal<CrosstermBackend<BufWriter<Stdout>>>;
+mod lean;
+
+type Term = Terminal<Lean<BufWriter<Stdout>>>;
 
 /// The terminal, never dropped: ratatui's drop prints to stderr when it cannot show
 /// the cursor, which panics once the terminal has gone (a closed SSH session).
@@ -34,7 +36,14 @@ pub fn restore() {
     if MOUSE.load(Ordering::SeqCst) {
         let _ = execute!(out, DisableMouseCapture);
     }
-    let _ = execute!(out, DisableBracketedPaste, LeaveAlternateScreen, cursor::Show);
+    // The style the last frame left (see `lean`) goes before the screen does.
+    let _ = execute!(
+        out,
+        crossterm::style::SetAttribute(crossterm::style::Attribute::Reset),
+        DisableBracketedPaste,
+        LeaveAlternateScreen,
+        cursor::Show
+    );
     let _ = out.flush();
 }
 
@@ -80,7 +89,7 @@ fn enter(mouse: bool) -> io::Result<Held> {
     }
     // One write per frame: ratatui flushes after each draw.
     let writer = BufWriter::with_capacity(64 * 1024, io::stdout());
-    Terminal::new(CrosstermBackend::new(writer)).map(std::mem::ManuallyDrop::new)
+    Terminal::new(Lean::new(writer)).map(std::mem::ManuallyDrop::new)
 }
 
 /// Runs the dashboard until the user quits or a signal arrives; returns the exit status.

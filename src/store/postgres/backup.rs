@@ -11,9 +11,11 @@ use crate::store::{HistoryEntry, Kind, Record, RecordId, Result, StoreError};
 use chrono::{DateTime, Utc};
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
-/// The records' version a dump carries: sled's schema, whose records they are.
+/// The records' version a dump carries: the layout of sled's backups, whose
+/// records they are (sled's own schema may be newer: 4 only changed how it keeps
+/// an import inside).
 pub(super) fn records_version() -> u32 {
-    crate::store::sled::schema::CURRENT
+    crate::store::sled::schema::BACKUP
 }
 
 /// The oldest records' version whose backups restore here (later ones only added kinds).

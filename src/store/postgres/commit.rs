@@ -306,6 +306,7 @@ impl Writing<'_> {
             change,
             ids,
             edits,
+            bulk: None,
             durable: true,
         })
     }

@@ -162,6 +162,7 @@ pub(super) fn entries_after(
             kind: head.kind,
             change: head.change,
             edits,
+            bulk: None,
             durable: true,
         });
     }

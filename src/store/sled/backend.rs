@@ -77,11 +77,7 @@ impl Store for SledStore {
     }
 
     fn begin_import(&self, kind: ChangeKind) -> Result<Box<dyn ImportBatch + '_>> {
-        Ok(Box::new(SledImport {
-            store: self,
-            kind,
-            edits: Vec::new(),
-        }))
+        Ok(Box::new(SledImport::begin(self, kind)?))
     }
 
     fn dump(&self, now: DateTime<Utc>) -> Result<Dump> {

@@ -22,7 +22,7 @@ impl SledStore {
         let mut dump = Dump {
             format: DUMP_FORMAT.into(),
             format_version: DUMP_VERSION,
-            schema_version: schema::CURRENT,
+            schema_version: schema::BACKUP,
             created_at: now,
             municipalities: Vec::new(),
             rollout: Vec::new(),
@@ -49,7 +49,7 @@ impl SledStore {
     /// Replaces the store's content with the dump's, in one transaction. A store
     /// that holds records is refused unless `force`.
     pub(super) fn restore_all(&self, dump: &Dump, force: bool) -> std::result::Result<(), RestoreError> {
-        dump.check(schema::CURRENT, schema::OLDEST_BACKUP)?;
+        dump.check(schema::BACKUP, schema::OLDEST_BACKUP)?;
         let _writing = self.write_lock();
         let engine = self.engine()?;
         let empty = self.holds_no_records()? && engine.trees[T_HISTORY].is_empty();
@@ -108,6 +108,10 @@ impl SledStore {
         // With force, what is there goes: every record, the history, its index,
         // and every user's stacks.
         let mut clears: Vec<(usize, Vec<u8>)> = Vec::new();
+        // The trees, and the runs' tree last.
+        let mut all = engine.trees.clone();
+        all.push(engine.bulk.clone());
+        let t_bulk = all.len() - 1;
         if force {
             let trees = Kind::ALL
                 .iter()
@@ -118,6 +122,10 @@ impl SledStore {
                     clears.push((t, item.map_err(StoreError::from)?.to_vec()));
                 }
             }
+            for item in engine.bulk.iter().keys() {
+                clears.push((t_bulk, item.map_err(StoreError::from)?.to_vec()));
+            }
+            clears.push((T_META, super::bulk::PENDING_KEY.to_vec()));
             for prefix in [&undo_key("")[..], &redo_key("")[..]] {
                 for item in engine.trees[T_META].scan_prefix(prefix).keys() {
                     clears.push((T_META, item.map_err(StoreError::from)?.to_vec()));
@@ -126,7 +134,7 @@ impl SledStore {
         }
         self.check_writable()?;
         let blobs_before = engine::blobs(&self.dir.join(engine::SLED_DIR));
-        engine.trees[..]
+        all[..]
             .transaction(|tx| {
                 for (t, key) in &clears {
                     tx[*t].remove(key.as_slice())?;

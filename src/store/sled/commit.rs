@@ -2,11 +2,12 @@
 //! flushed before returning; new records get their ids in it; undo and redo
 //! replay the history, each user's own.
 
+use super::bulk::{self, Header, Marker};
 use super::{
     SledStore, T_HISTORY, T_HISTORY_INDEX, T_META, codec, codec_error, engine, history_index, keys, stacks,
     tree_index,
 };
-use crate::store::{Applied, ChangeKind, Edit, EntryKind, HistoryEntry, Kind, Result, StoreError};
+use crate::store::{Applied, BulkRange, ChangeKind, Edit, EntryKind, HistoryEntry, Kind, Result, StoreError};
 use chrono::{DateTime, SubsecRound, Utc};
 use sled::Transactional;
 use sled::transaction::ConflictableTransactionError;
@@ -56,8 +57,16 @@ impl SledStore {
         };
         let entry = self.entry(seq)?;
         let edits = entry.edits.iter().rev().map(Edit::inverse).collect();
-        self.commit(EntryKind::Undo(seq), entry.change, edits, at, StackMove::Undo)
-            .map(Some)
+        let run = self.bulk_header(seq)?;
+        self.commit_with(
+            EntryKind::Undo(seq),
+            entry.change,
+            edits,
+            at,
+            StackMove::Undo,
+            run.map(|h| (h, !h.removes)),
+        )
+        .map(Some)
     }
 
     /// Re-applies this user's most recently undone change.
@@ -67,12 +76,14 @@ impl SledStore {
             return Ok(None);
         };
         let entry = self.entry(seq)?;
-        self.commit(
+        let run = self.bulk_header(seq)?;
+        self.commit_with(
             EntryKind::Redo(seq),
             entry.change,
             entry.edits,
             at,
             StackMove::Redo,
+            run.map(|h| (h, h.removes)),
         )
         .map(Some)
     }
@@ -105,9 +116,73 @@ impl SledStore {
         at: DateTime<Utc>,
         stacks: StackMove,
     ) -> Result<Applied> {
+        self.commit_with(kind, change, edits, at, stacks, None)
+    }
+
+    /// `commit`, for an undo or redo of an entry that changed a run of records
+    /// (`run`: its header, and whether this takes the records away): they are
+    /// moved first, in batches under a marker, and the entry commits it.
+    fn commit_with(
+        &self,
+        kind: EntryKind,
+        change: ChangeKind,
+        edits: Vec<Edit>,
+        at: DateTime<Utc>,
+        stacks: StackMove,
+        run: Option<(Header, bool)>,
+    ) -> Result<Applied> {
+        let Some((header, removes)) = run else {
+            return self.commit_run(kind, change, edits, at, stacks, None);
+        };
+        self.check_writable()?;
+        let seq = self.next_history_seq()?;
+        let moved = match self.move_bulk(seq, &header, removes) {
+            Ok(moved) => moved,
+            Err(e) => {
+                self.take_back(&e);
+                return Err(e);
+            }
+        };
+        self.commit_run(
+            kind,
+            change,
+            edits,
+            at,
+            stacks,
+            Some(Marker { seq, header: moved }),
+        )
+    }
+
+    /// After a run failed midway: what it wrote goes, now if sled still writes,
+    /// else when the store is next opened.
+    pub(super) fn take_back(&self, error: &StoreError) {
+        if matches!(error, StoreError::Backend { .. }) {
+            self.mark_broken(error);
+        }
+        if self.broken.load(std::sync::atomic::Ordering::SeqCst) == 0
+            && let Err(e) = self.finish_interrupted()
+        {
+            tracing::error!("could not take back a run of records at once: {e}");
+        }
+    }
+
+    /// `commit`, with the header of a run of records written in batches before
+    /// (an import, or a run moved by an undo or redo): committed with the entry,
+    /// which also removes the run's marker. Such a change is never kept to be
+    /// written again: if its flush fails it is refused, and the next open takes
+    /// back what reached the disk of it.
+    pub(super) fn commit_run(
+        &self,
+        kind: EntryKind,
+        change: ChangeKind,
+        edits: Vec<Edit>,
+        at: DateTime<Utc>,
+        stacks: StackMove,
+        run: Option<Marker>,
+    ) -> Result<Applied> {
         self.check_writable()?;
         let blobs_before = engine::blobs(&self.dir.join(engine::SLED_DIR));
-        let mut applied = match self.transact(kind, change, edits, at, stacks) {
+        let mut applied = match self.transact(kind, change, edits, at, stacks, run) {
             Ok(applied) => applied,
             Err(e) => {
                 if matches!(e, StoreError::Backend { .. }) {
@@ -118,6 +193,9 @@ impl SledStore {
         };
         if let Err(e) = self.flush() {
             tracing::error!("applied, not flushed: {e}");
+            if run.is_some() {
+                return Err(e);
+            }
             self.keep_pending(&applied, stacks, e);
             applied.durable = false;
             return Ok(applied);
@@ -135,9 +213,13 @@ impl SledStore {
         mut edits: Vec<Edit>,
         at: DateTime<Utc>,
         stacks: StackMove,
+        run: Option<Marker>,
     ) -> Result<Applied> {
         let engine = self.engine()?;
-        let trees = &engine.trees;
+        // The kinds' trees, then the runs' tree last.
+        let mut trees = engine.trees.clone();
+        trees.push(engine.bulk.clone());
+        let t_bulk = trees.len() - 1;
         // New numbered records take the next ids of their kind, in the order of the edits.
         let mut counters: Vec<Counter> = Vec::new();
         let mut ids = Vec::new();
@@ -187,7 +269,22 @@ impl SledStore {
                 after: edit.after.as_ref().map(keys::encode_value).transpose()?,
             });
         }
-        let index_prefixes = history_index::prefixes(prepared.iter().map(|p| (p.kind, p.key.as_slice())));
+        let mut index_prefixes = history_index::prefixes(prepared.iter().map(|p| (p.kind, p.key.as_slice())));
+        if let Some(Marker { header: h, .. }) = &run {
+            index_prefixes.push(history_index::range_prefix(h.kind, h.first, h.last));
+        }
+        // An import's run moves its kind's counter past its last id; the counter was
+        // read when the run began, under the same write lock.
+        let run_counter = run
+            .filter(|m| m.header.source == m.seq && m.header.count > 0)
+            .and_then(|m| {
+                Some((
+                    keys::counter_key(m.header.kind)?,
+                    m.header.first,
+                    m.header.last + 1,
+                ))
+            });
+        let run_bytes = run.map(|m| codec::encode(&m.header)).transpose()?;
         // Each numbered kind's counter moves past the highest id the change writes.
         let mut next_ids: Vec<(&'static [u8], u64, Option<u64>)> = Vec::new();
         for kind in Kind::ALL.into_iter().filter(|k| k.is_numbered()) {
@@ -234,6 +331,25 @@ impl SledStore {
                 Some(bytes) => codec::decode(&bytes).unwrap_or(first_seq),
                 None => first_seq,
             };
+            if let Some(bytes) = &run_bytes {
+                // The run was written for the entry numbered when it began.
+                if run.is_some_and(|m| m.seq != seq) {
+                    return Err(abort(StoreError::conflict()));
+                }
+                tx[t_bulk].insert(&bulk::header_key(seq), bytes.as_slice())?;
+                tx[T_META].remove(bulk::PENDING_KEY)?;
+            }
+            if let Some((key, first, next)) = run_counter {
+                let counted: u64 = match tx[T_META].get(key)? {
+                    Some(bytes) => codec::decode(&bytes).unwrap_or(1),
+                    None => 1,
+                };
+                if counted > first {
+                    return Err(abort(StoreError::conflict()));
+                }
+                let bytes = codec::encode(&next).map_err(|e| abort(codec_error(e)))?;
+                tx[T_META].insert(key, bytes)?;
+            }
             let next = codec::encode(&(seq + 1)).map_err(|e| abort(codec_error(e)))?;
             tx[T_META].insert(SEQ_KEY, next)?;
             tx[T_HISTORY].insert(&seq.to_be_bytes(), entry_bytes.as_slice())?;
@@ -269,6 +385,15 @@ impl SledStore {
             Err(sled::transaction::TransactionError::Storage(e)) => return Err(e.into()),
         };
         tracing::debug!("transaction committed");
+        let bulk = run.map(|Marker { header: h, .. }| BulkRange {
+            kind: h.kind,
+            first: h.first,
+            last: h.last,
+            removed: h.removes,
+        });
+        if let Some(m) = run.filter(|m| m.header.source == m.seq) {
+            ids.extend(m.header.first..=m.header.last);
+        }
         Ok(Applied {
             seq,
             at: entry.at,
@@ -277,6 +402,7 @@ impl SledStore {
             change: entry.change,
             ids,
             edits: entry.edits,
+            bulk,
             durable: true,
         })
     }

@@ -19,6 +19,8 @@ const CLOSE_WAIT: Duration = Duration::from_secs(3);
 /// trees are declared first, so they are dropped before the database.
 pub(super) struct Engine {
     pub(super) trees: Vec<sled::Tree>,
+    /// The records of large runs as written, and each run's header (see `bulk`).
+    pub(super) bulk: sled::Tree,
     pub(super) db: sled::Db,
 }
 
@@ -29,7 +31,8 @@ impl Engine {
         for kind in Kind::ALL {
             trees.push(tree(keys::tree_name(kind))?);
         }
-        Ok(Engine { trees, db })
+        let bulk = tree("bulk")?;
+        Ok(Engine { trees, bulk, db })
     }
 }
 

@@ -4,7 +4,7 @@
 use super::{
     SledStore, T_HISTORY, T_HISTORY_INDEX, T_META, codec, commit::SEQ_KEY, damaged, history_index, keys,
 };
-use crate::store::{Applied, HistoryEntry, HistoryHead, RecordHistory, RecordId, Result};
+use crate::store::{Applied, Edit, HistoryEntry, HistoryHead, RecordHistory, RecordId, Result};
 
 impl SledStore {
     /// The entries that touched one record, oldest first, each with whether it
@@ -65,7 +65,9 @@ impl SledStore {
         Ok(codec::decode(&bytes)?)
     }
 
-    /// The entries after `seq`, oldest first, with their sequence numbers.
+    /// The entries after `seq`, oldest first, with their sequence numbers; an
+    /// entry that changed a run of records lists them among its edits, as one
+    /// written before runs were kept apart did.
     pub(super) fn entries_after(&self, seq: u64) -> Result<Vec<(u64, HistoryEntry)>> {
         let mut out = Vec::new();
         let from = seq.saturating_add(1).to_be_bytes();
@@ -76,7 +78,18 @@ impl SledStore {
                     .try_into()
                     .map_err(|_| damaged(&self.dir, "a history key is not 8 bytes"))?,
             );
-            out.push((seq, codec::decode(&value)?));
+            let mut entry: HistoryEntry = codec::decode(&value)?;
+            if let Some(header) = self.bulk_header(seq)? {
+                let records = self.bulk_decoded(&header)?.into_iter();
+                match header.removes {
+                    true => entry.edits.extend(records.rev().map(|r| Edit {
+                        before: Some(r),
+                        after: None,
+                    })),
+                    false => entry.edits.extend(records.map(Edit::create)),
+                }
+            }
+            out.push((seq, entry));
         }
         Ok(out)
     }
@@ -102,6 +115,7 @@ impl SledStore {
                 kind: entry.kind,
                 change: entry.change,
                 edits: entry.edits,
+                bulk: None,
                 durable: true,
             })
             .collect())

@@ -24,7 +24,8 @@ pub(crate) fn record_prefix(kind: Kind, key: &[u8]) -> Vec<u8> {
     out
 }
 
-fn range_prefix(kind: Kind, first: u64, last: u64) -> Vec<u8> {
+/// The index prefix of a run of records, `first` to `last`.
+pub(crate) fn range_prefix(kind: Kind, first: u64, last: u64) -> Vec<u8> {
     let mut out = vec![kind_byte(kind), RANGE];
     out.extend_from_slice(&first.to_be_bytes());
     out.extend_from_slice(&last.to_be_bytes());

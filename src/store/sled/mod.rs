@@ -10,6 +10,7 @@ mod abandon;
 mod authors;
 mod backend;
 mod backup;
+mod bulk;
 pub(crate) mod codec;
 mod commit;
 mod damaged;
@@ -226,6 +227,7 @@ impl SledStore {
             _lock: lock,
             scratch: None,
         };
+        store.finish_interrupted()?;
         schema::check_and_migrate(&store, options.migrations)?;
         Ok(store)
     }

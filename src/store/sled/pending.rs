@@ -212,6 +212,7 @@ impl SledStore {
             self.broken.store(libc::EIO, SeqCst);
             return Err(damaged(&self.dir, detail));
         }
+        self.finish_interrupted()?;
         tracing::info!("reopened after a write error");
         Ok(())
     }
@@ -229,7 +230,7 @@ impl SledStore {
         };
         for p in pending {
             let blobs_before = engine::blobs(&self.dir.join(SLED_DIR));
-            let applied = self.transact(p.kind, p.change, p.edits, p.at, p.stacks);
+            let applied = self.transact(p.kind, p.change, p.edits, p.at, p.stacks, None);
             match applied {
                 Ok(applied) if applied.seq != p.seq => {
                     tracing::warn!(

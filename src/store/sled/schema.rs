@@ -12,7 +12,13 @@ use std::path::Path;
 /// 3 gave each request a revocation's link and reason, the appointment check and
 /// the T-CAT P's download, each rollout cell its `source`, and added the office's ER operators (`operators`) and
 /// the service catalogue (`services`; empty, the assets' catalogue is used).
-pub const CURRENT: u32 = 3;
+/// 4 keeps a large import's records apart from its history entry (see `bulk`),
+/// which an older build would undo as if it had changed nothing.
+pub const CURRENT: u32 = 4;
+
+/// The schema of the records and history a backup holds: a backup writes an
+/// import's records out among its entry's edits, as schema 3 kept them.
+pub const BACKUP: u32 = 3;
 
 /// The oldest schema whose backups this build restores: each schema since only
 /// added kinds of record, which a backup without them simply lacks.
@@ -38,7 +44,17 @@ pub const MIGRATIONS: &[Migration] = &[
         from: 2,
         apply: super::legacy::add_request_links,
     },
+    Migration {
+        from: 3,
+        apply: keep_runs_apart,
+    },
 ];
+
+/// 3 to 4: nothing to rewrite; imports already stored keep their records in
+/// their entries, which still read and undo as before.
+fn keep_runs_apart(_store: &SledStore) -> Result<()> {
+    Ok(())
+}
 
 /// 1 to 2: nothing to rewrite. The `activities` tree is made when sled opens; the
 /// step is there to stamp the new version, so an older build refuses the store.

@@ -1,4 +1,5 @@
 mod activities;
+mod bulk;
 mod history;
 mod safety;
 mod store_files;

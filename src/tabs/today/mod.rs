@@ -225,6 +225,10 @@ impl Tab for TodayTab {
         self.refresh_rows(ctx);
     }
 
+    /// The worklist reads every request: it waits until Avui is shown, so that a
+    /// change made on another tab does not pay for it.
+    fn refresh_hidden(&mut self, _ctx: &Ctx) {}
+
     /// The countdowns on screen.
     fn deadlines(&self, _ctx: &Ctx) -> Vec<chrono::DateTime<chrono::Utc>> {
         if self.view != TodayView::List {

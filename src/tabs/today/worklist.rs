@@ -139,32 +139,28 @@ pub fn section(data: &Data, section: Section, now: DateTime<Utc>, settings: Sett
                 .collect()
         }
         Section::AwaitingDocuments => {
-            let mut items: Vec<Item> = certs
-                .list
+            // They have no deadline: the tail of the open requests' order, not all 100,000.
+            let first = certs
+                .open_by_due
+                .partition_point(|&i| certs.due[i] != crate::app::cert_data::NO_DEADLINE);
+            let mut waiting: Vec<(DateTime<Utc>, u64)> = certs.open_by_due[first..]
                 .iter()
+                .map(|&i| &certs.list[i])
                 .filter(|c| c.status == CertStatus::AwaitingDocuments)
-                // Past 24:00 of the tenth working day after receipt: more than ten.
-                .filter(|c| calendar.due_working_days(c.received_at, AWAITING_WORKING_DAYS) <= now)
-                .map(|c| Item::Awaiting {
-                    id: c.id,
-                    since: c.received_at,
-                    days: working_days_between(data, c.received_at, now),
-                })
+                .map(|c| (c.received_at, c.id))
                 .collect();
-            items.sort_by_key(|i| match i {
-                Item::Awaiting { since, id, .. } => (*since, *id),
-                _ => unreachable!(),
-            });
-            items
+            waiting.sort_unstable();
+            awaiting(data, &waiting, now)
         }
         Section::NotDelivered => {
+            // The issued ones are already kept apart, in nearly this order.
             let mut items: Vec<(DateTime<Utc>, u64)> = certs
-                .list
+                .to_deliver
                 .iter()
-                .filter(|c| c.awaits_delivery())
+                .map(|&i| &certs.list[i])
                 .map(|c| (c.issued_at.unwrap_or(c.received_at), c.id))
                 .collect();
-            items.sort();
+            items.sort_unstable();
             items
                 .into_iter()
                 .map(|(issued, id)| Item::Undelivered { id, issued })
@@ -298,22 +294,40 @@ fn served(data: &Data, settings: Settings) -> impl Iterator<Item = usize> + '_ {
     (0..data.municipalities.len()).filter(move |&i| data.municipalities[i].is_served(settings.threshold))
 }
 
-/// Whole working days from the day of `from` to the day of `to` (office time).
-fn working_days_between(data: &Data, from: DateTime<Utc>, to: DateTime<Utc>) -> u32 {
-    let tz = data.calendar.tz();
-    let (mut day, end) = (
-        from.with_timezone(&tz).date_naive(),
-        to.with_timezone(&tz).date_naive(),
-    );
-    let mut n = 0;
-    while day < end {
-        day = match day.succ_opt() {
-            Some(d) => d,
-            None => break,
+/// The requests waiting for documents (by receipt, oldest first) past their ten
+/// working days, with the working days each has waited. Both depend only on the
+/// day of receipt, so each day is reckoned once: the worklist follows every change.
+fn awaiting(data: &Data, waiting: &[(DateTime<Utc>, u64)], now: DateTime<Utc>) -> Vec<Item> {
+    let calendar = &data.calendar;
+    let tz = calendar.tz();
+    let day_of = |t: DateTime<Utc>| t.with_timezone(&tz).date_naive();
+    // Working days in (day, today], counted walking back from today, newest receipt first.
+    let (mut day, mut count) = (day_of(now), 0u32);
+    let mut days = vec![0; waiting.len()];
+    for (k, &(since, _)) in waiting.iter().enumerate().rev() {
+        let from = day_of(since);
+        while day > from {
+            count += u32::from(calendar.is_working_day(day));
+            day = match day.pred_opt() {
+                Some(d) => d,
+                None => break,
+            };
+        }
+        days[k] = count;
+    }
+    // Past 24:00 of the tenth working day after receipt: more than ten.
+    let mut overdue: Option<(NaiveDate, bool)> = None;
+    let mut items = Vec::new();
+    for (&(since, id), days) in waiting.iter().zip(days) {
+        let from = day_of(since);
+        let late = match overdue {
+            Some((d, late)) if d == from => late,
+            _ => calendar.due_working_days(since, AWAITING_WORKING_DAYS) <= now,
         };
-        if data.calendar.is_working_day(day) {
-            n += 1;
+        overdue = Some((from, late));
+        if late {
+            items.push(Item::Awaiting { id, since, days });
         }
     }
-    n
+    items
 }
