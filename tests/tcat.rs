@@ -55,6 +55,8 @@ fn a_revocation_from_the_expiry_view_marks_the_certificate_revoked_and_out_of_re
     // Issued on the date the prompt offers: now.
     press(&mut f.app, KeyCode::Enter);
     assert_eq!(cert(&f, 3).status, CertStatus::Issued);
+    // Issued, the revocation is done: it moved to the closed ones; v v is the expiry view.
+    press(&mut f.app, KeyCode::Char('v'));
     press(&mut f.app, KeyCode::Char('v'));
     let s = screen(&f.app, 80, 24);
     let row = s.lines().find(|l| l.contains("Maria Puig")).unwrap();
@@ -406,4 +408,118 @@ fn without_colour_each_clock_still_reads_by_its_sign_and_words() {
     let colour = ocsae::theme::Theme::pick(ocsae::theme::ThemeName::Dark, false);
     assert_ne!(colour.deliver, colour.download);
     assert_ne!(colour.deliver, colour.error);
+}
+
+#[test]
+fn an_issued_revocation_is_done_not_waiting_for_delivery() {
+    let mut f = two_certificates();
+    // Revoke Tiurana's mayor's card (#1), then file and issue the revocation (#3).
+    press(&mut f.app, KeyCode::Char('v'));
+    press(&mut f.app, KeyCode::Down);
+    press(&mut f.app, KeyCode::Char('x'));
+    for _ in 0..3 {
+        press(&mut f.app, KeyCode::Right);
+    }
+    press(&mut f.app, KeyCode::Enter);
+    press(&mut f.app, KeyCode::Char('a'));
+    press(&mut f.app, KeyCode::Char('a'));
+    press(&mut f.app, KeyCode::Enter);
+    assert_eq!(cert(&f, 3).status, CertStatus::Issued);
+    // Nothing to hand over: it is among the closed ones, not the queue.
+    let s = screen(&f.app, 100, 24);
+    assert!(!s.contains("per lliurar"), "{s}");
+    assert!(
+        s.contains("revocacions fetes: 1") && s.contains("lliurades: 2"),
+        "{s}"
+    );
+    let row = s.lines().find(|l| l.contains(" emesa ")).unwrap();
+    assert!(row.trim_end().ends_with("revocació"), "{s}");
+    press(&mut f.app, KeyCode::Char('v'));
+    press(&mut f.app, KeyCode::Char('v'));
+    let s = screen(&f.app, 100, 24);
+    assert!(!s.contains("per lliurar") && !s.contains("revoc."), "{s}");
+    // Avui does not list it under the issued ones still to deliver.
+    press(&mut f.app, KeyCode::Char('0'));
+    let s = screen(&f.app, 100, 40);
+    assert!(s.contains("Emesos sense lliurar (0)"), "{s}");
+}
+
+#[test]
+fn a_software_certificate_with_a_revocation_filed_shows_no_delivery_clock() {
+    let mut software = issued(252228, "Maria Puig", HolderRole::Other, "2027-01-31T17:00:00Z");
+    software.cert_type = "tcat-p".into();
+    software.status = CertStatus::Issued;
+    software.delivered_at = None;
+    let mut revocation = CertificateRequest::received(
+        NEW_ID,
+        IneCode(252228),
+        "Maria Puig",
+        HolderRole::Other,
+        "tcat-p",
+        at("2027-02-26T10:00:00Z"),
+    );
+    revocation.operation = Operation::Revocation;
+    revocation.revokes = Some(1);
+    revocation.revocation_reason = Some(RevocationReason::CardLost);
+    let mut f = with_certs(vec![software, revocation], "2027-02-27T09:00:00Z");
+    let s = screen(&f.app, 80, 24);
+    let row = s
+        .lines()
+        .find(|l| l.contains("Maria Puig") && l.contains("emesa"))
+        .unwrap();
+    assert!(!row.contains("lliurar"), "{s}");
+    assert!(row.starts_with("✕ #2"), "{s}");
+    // Nor in its detail.
+    let at_row = s.lines().position(|l| l == row).unwrap();
+    let first = s.lines().position(|l| l.contains("Maria Puig")).unwrap();
+    for _ in first..at_row {
+        press(&mut f.app, KeyCode::Down);
+    }
+    press(&mut f.app, KeyCode::Enter);
+    let detail = screen(&f.app, 100, 30);
+    assert!(
+        detail.contains("Maria Puig") && !detail.contains("l'ha de lliurar"),
+        "{detail}"
+    );
+}
+
+#[test]
+fn a_certificate_with_a_renewal_or_revocation_filed_is_no_longer_to_renew() {
+    let mut f = two_certificates();
+    press(&mut f.app, KeyCode::Char('0'));
+    assert!(screen(&f.app, 100, 40).contains("Caduquen en 60 dies sense renovació (2)"));
+    press(&mut f.app, KeyCode::Char('3'));
+    press(&mut f.app, KeyCode::Char('v'));
+    assert!(screen(&f.app, 80, 24).contains("per renovar: 2"));
+    // Tiurana's (#1): a revocation filed, not yet done at the AOC.
+    press(&mut f.app, KeyCode::Down);
+    press(&mut f.app, KeyCode::Char('x'));
+    for _ in 0..3 {
+        press(&mut f.app, KeyCode::Right);
+    }
+    press(&mut f.app, KeyCode::Enter);
+    assert_eq!(cert(&f, 3).status, CertStatus::Received);
+    while f.app.tab::<CertificatesTab>().view != ocsae::tabs::certificates::CertView::Expiry {
+        press(&mut f.app, KeyCode::Char('v'));
+    }
+    let s = screen(&f.app, 80, 24);
+    assert!(s.contains("per renovar: 1"), "{s}");
+    press(&mut f.app, KeyCode::Char('0'));
+    let s = screen(&f.app, 100, 40);
+    assert!(s.contains("Caduquen en 60 dies sense renovació (1)"), "{s}");
+    // Àger's (#2): a renewal filed.
+    press(&mut f.app, KeyCode::Char('3'));
+    press(&mut f.app, KeyCode::Home);
+    press(&mut f.app, KeyCode::Char('n'));
+    press(&mut f.app, KeyCode::Enter);
+    assert!(f.app.popup.is_none(), "{}", screen(&f.app, 100, 30));
+    assert_eq!(cert(&f, 4).renews, Some(2));
+    while f.app.tab::<CertificatesTab>().view != ocsae::tabs::certificates::CertView::Expiry {
+        press(&mut f.app, KeyCode::Char('v'));
+    }
+    let s = screen(&f.app, 80, 24);
+    assert!(s.contains("per renovar: 0"), "{s}");
+    press(&mut f.app, KeyCode::Char('0'));
+    let s = screen(&f.app, 100, 40);
+    assert!(s.contains("Caduquen en 60 dies sense renovació (0)"), "{s}");
 }

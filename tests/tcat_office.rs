@@ -115,6 +115,31 @@ fn each_answer_to_a_handover_does_its_one_thing() {
 }
 
 #[test]
+fn a_handover_with_nothing_to_revoke_offers_no_revocation() {
+    // Maria Puig's card of 2025 has expired by 2030: nothing to revoke.
+    let mut f = tiurana_with_its_mayor("2030-06-01T08:00:00Z");
+    replace_the_mayor(&mut f, "Joan Soler");
+    let s = screen(&f.app, 200, 24);
+    assert!(
+        s.contains("Tiurana: Alcalde/essa Maria Puig → Joan Soler."),
+        "{s}"
+    );
+    assert!(!s.contains("r: revocar") && !s.contains("b: totes dues"), "{s}");
+    assert!(s.contains("no té cap certificat vigent per revocar"), "{s}");
+    // r and b do nothing; n still opens the form.
+    press(&mut f.app, KeyCode::Char('r'));
+    press(&mut f.app, KeyCode::Char('b'));
+    assert!(f.app.popup.is_some());
+    assert_eq!(f.app.data.certs.list.len(), 1);
+    press(&mut f.app, KeyCode::Char('n'));
+    assert!(
+        f.app
+            .popup_as::<ocsae::popups::request_form::RequestForm>()
+            .is_some()
+    );
+}
+
+#[test]
 fn er_operators_are_kept_in_the_store_and_a_card_near_expiry_is_shown() {
     let f = fixture();
     let Fixture {
@@ -216,8 +241,18 @@ fn the_operators_form_adds_and_removes_an_operator() {
         "{s}"
     );
     assert_eq!(f.app.data.operators.len(), 1);
+    // x asks first, naming the operator; n keeps it.
     press(&mut f.app, KeyCode::Char('x'));
+    assert!(screen(&f.app, 100, 24).contains("Treure l'operador ER Laia Font? (s/n)"));
+    assert_eq!(f.app.data.operators.len(), 1);
+    press(&mut f.app, KeyCode::Char('n'));
+    assert_eq!(f.app.data.operators.len(), 1);
+    assert!(!screen(&f.app, 100, 24).contains("(s/n)"));
+    press(&mut f.app, KeyCode::Char('x'));
+    press(&mut f.app, KeyCode::Char('s'));
     assert!(f.app.data.operators.is_empty());
+    // The status line says how to bring it back.
+    assert!(screen(&f.app, 100, 24).contains("Esc i després u el recupera"));
     press(&mut f.app, KeyCode::Esc);
     // One undo brings the operator back.
     press(&mut f.app, KeyCode::Char('u'));

@@ -16,12 +16,12 @@ pub const NO_DEADLINE: DateTime<Utc> = DateTime::<Utc>::MAX_UTC;
 /// orders; more (a colleague's bulk edit) are ordered again at once.
 const IN_PLACE_MAX: usize = 64;
 
-/// Listed with the closed requests.
-fn is_closed(status: CertStatus) -> bool {
+/// Listed with the closed requests: an issued revocation too, having nothing to deliver.
+fn is_closed(c: &CertificateRequest) -> bool {
     matches!(
-        status,
+        c.status,
         CertStatus::Delivered | CertStatus::Rejected | CertStatus::Cancelled
-    )
+    ) || (c.status == CertStatus::Issued && !c.awaits_delivery())
 }
 
 /// A request that renews a certificate, unless it was cancelled or rejected.
@@ -227,12 +227,12 @@ impl CertData {
             let at = self.open_by_due.partition_point(|&i| key(i) < key(index));
             self.open_by_due.insert(at, index);
         }
-        if c.status == CertStatus::Issued {
+        if c.awaits_delivery() {
             let key = |i: usize| (list[i].issued_at, list[i].id);
             let at = self.to_deliver.partition_point(|&i| key(i) < key(index));
             self.to_deliver.insert(at, index);
         }
-        if is_closed(c.status) {
+        if is_closed(c) {
             let key = |i: usize| (list[i].received_at, list[i].id);
             let at = self.closed.partition_point(|&i| key(i) > key(index));
             self.closed.insert(at, index);
@@ -282,12 +282,10 @@ impl CertData {
         let (list, due) = (&self.list, &self.due);
         self.open_by_due = (0..list.len()).filter(|&i| list[i].status.is_open()).collect();
         self.open_by_due.sort_unstable_by_key(|&i| (due[i], list[i].id));
-        self.to_deliver = (0..list.len())
-            .filter(|&i| list[i].status == CertStatus::Issued)
-            .collect();
+        self.to_deliver = (0..list.len()).filter(|&i| list[i].awaits_delivery()).collect();
         self.to_deliver
             .sort_unstable_by_key(|&i| (list[i].issued_at, list[i].id));
-        self.closed = (0..list.len()).filter(|&i| is_closed(list[i].status)).collect();
+        self.closed = (0..list.len()).filter(|&i| is_closed(&list[i])).collect();
         self.closed
             .sort_unstable_by_key(|&i| std::cmp::Reverse((list[i].received_at, list[i].id)));
         // A revocation done has an issue time but no certificate of its own.
@@ -318,10 +316,16 @@ impl CertData {
             .map(|r| r.id)
     }
 
-    /// Whether certificate `id` is to renew: in its window, not revoked.
+    /// Whether nothing is filed for certificate `id` yet: no renewal and no
+    /// revocation under way or done. The expiry count and Avui ask here.
+    pub fn nothing_filed(&self, id: u64) -> bool {
+        !self.renewed_by.contains_key(&id) && !self.revoked_by.contains_key(&id)
+    }
+
+    /// Whether certificate `id` is to renew: in its window, nothing filed for it.
     pub fn to_renew(&self, index: usize, now: DateTime<Utc>, tz: chrono_tz::Tz) -> bool {
         let c = &self.list[index];
-        c.in_renewal_window(now, tz) && self.revoked(c.id).is_none()
+        c.in_renewal_window(now, tz) && self.nothing_filed(c.id)
     }
 
     /// The deadline of the request at `index`, if it has one.

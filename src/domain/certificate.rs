@@ -250,6 +250,12 @@ impl CertificateRequest {
 
     /// The type's validity (4 years) from the real issue date, or from delivery
     /// for a type valid from delivery (T-CAT P); None until then.
+    /// Issued and still to hand over. A revocation yields no certificate, so
+    /// issuing it closes it: the queue, Avui and the Closed view all ask here.
+    pub fn awaits_delivery(&self) -> bool {
+        self.status == CertStatus::Issued && self.operation != Operation::Revocation
+    }
+
     pub fn expires_at(&self) -> Option<DateTime<Utc>> {
         let ty = super::catalog::cert_type(&self.cert_type);
         let years = ty.map_or(4, |t| t.validity_years);

@@ -33,14 +33,20 @@ fn outgoing<'a>(ctx: &'a Ctx, handover: &Handover) -> Vec<&'a CertificateRequest
 }
 
 pub fn question(ctx: &Ctx, handover: &Handover) -> String {
+    let n = outgoing(ctx, handover).len();
+    // Nothing to revoke: `r` and `b` are not offered.
+    let msg = match n {
+        0 => Msg::handover_question_no_revocation,
+        _ => Msg::handover_question,
+    };
     ctx.t.f(
-        Msg::handover_question,
+        msg,
         &[
             ("council", &ctx.data.council_name(handover.ine)),
             ("post", &ctx.t.t(post_msg(handover.role))),
             ("outgoing", &handover.outgoing),
             ("incoming", &handover.incoming),
-            ("n", &outgoing(ctx, handover).len()),
+            ("n", &n),
         ],
     )
 }
@@ -53,6 +59,10 @@ pub fn answer(ctx: &mut Ctx, handover: &Handover, key: &KeyEvent) -> PopupOutcom
         KeyCode::Esc => return PopupOutcome::Close,
         _ => return PopupOutcome::Keep,
     };
+    // `r` and `b` are offered only when there is something to revoke.
+    if revoke && outgoing(ctx, handover).is_empty() {
+        return PopupOutcome::Keep;
+    }
     if revoke && !file_revocations(ctx, handover) {
         return PopupOutcome::Close;
     }

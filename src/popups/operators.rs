@@ -1,5 +1,6 @@
 //! The office's ER operators (`o` on Certificats): their cards' expiry, `n` to
-//! add one (or record a new card: the same name), `x` to remove the selected one.
+//! add one (or record a new card: the same name), `x` to remove the selected one
+//! (after s/n; `u` out of the list brings it back).
 
 use crate::app::Ctx;
 use crate::app::ctx::StatusKind;
@@ -30,6 +31,8 @@ pub struct Operators {
     selected: usize,
     adding: Option<Adding>,
     error: Option<String>,
+    /// The operator `x` asked to remove, waiting for s/n.
+    removing: Option<String>,
 }
 
 impl Operators {
@@ -85,6 +88,18 @@ impl Popup for Operators {
             }
             return PopupOutcome::Keep;
         }
+        if let Some(name) = self.removing.take() {
+            // Only s (or y) removes; any other key keeps the operator.
+            if let KeyCode::Char('s' | 'S' | 'y' | 'Y') = key.code
+                && let Some(change) = ops::operators::remove(&ctx.data.operators, &name)
+                && ctx.commit(change).is_some()
+            {
+                let text = ctx.t.f(Msg::operator_removed_undo, &[("name", &clean(&name))]);
+                ctx.set_status(StatusKind::Saved, text);
+                self.selected = self.selected.min(ctx.data.operators.len().saturating_sub(1));
+            }
+            return PopupOutcome::Keep;
+        }
         let count = ctx.data.operators.len();
         match key.code {
             KeyCode::Esc | KeyCode::Char('q') => return PopupOutcome::Close,
@@ -100,16 +115,10 @@ impl Popup for Operators {
                 });
             }
             KeyCode::Char('x') | KeyCode::Delete => {
-                let Some(o) = ctx.data.operators.get(self.selected).cloned() else {
+                let Some(o) = ctx.data.operators.get(self.selected) else {
                     return PopupOutcome::Ignored;
                 };
-                if let Some(change) = ops::operators::remove(&ctx.data.operators, &o.name)
-                    && ctx.commit(change).is_some()
-                {
-                    let text = ctx.t.f(Msg::operator_removed, &[("name", &clean(&o.name))]);
-                    ctx.set_status(StatusKind::Saved, text);
-                    self.selected = self.selected.min(ctx.data.operators.len().saturating_sub(1));
-                }
+                self.removing = Some(o.name.clone());
             }
             _ => return PopupOutcome::Ignored,
         }
@@ -206,7 +215,13 @@ impl Popup for Operators {
         } else {
             frame.render_widget(Paragraph::new(lines), inner);
         }
-        if let Some(error) = &self.error
+        let question = self.removing.as_ref().map(|name| {
+            (
+                t.f(Msg::operator_remove_question, &[("name", &clean(name))]),
+                theme.warn,
+            )
+        });
+        if let Some((text, style)) = question.or(self.error.clone().map(|e| (e, theme.error)))
             && inner.height > 0
         {
             let row = Rect {
@@ -214,7 +229,7 @@ impl Popup for Operators {
                 height: 1,
                 ..inner
             };
-            frame.render_widget(Line::styled(error.clone(), theme.error), row);
+            frame.render_widget(Line::styled(text, style), row);
         }
     }
 

@@ -59,6 +59,10 @@ fn delivery(ctx: &Ctx, c: &CertificateRequest) -> Option<String> {
             .date_naive();
         t.date(last)
     };
+    // A revocation filed for it: the clock is no longer the point.
+    if ctx.data.certs.revoked_by.contains_key(&c.id) {
+        return None;
+    }
     Some(match tcat_p::clock(c, now, ctx.tz)? {
         Clock::ToDeliver { due } => t.f(
             Msg::tcatp_deliver_detail,

@@ -16,9 +16,9 @@ use ratatui::widgets::{Block, Borders, Paragraph, Wrap};
 /// The status, and what is left to do with an issued request: `emesa · per lliurar`.
 fn status_words(t: &crate::i18n::I18n, c: &crate::domain::certificate::CertificateRequest) -> String {
     let status = t.t(cert_status_msg(c.status));
-    match c.status {
-        crate::domain::certificate::CertStatus::Issued => format!("{status} · {}", t.t(Msg::to_deliver)),
-        _ => status.to_string(),
+    match c.awaits_delivery() {
+        true => format!("{status} · {}", t.t(Msg::to_deliver)),
+        false => status.to_string(),
     }
 }
 

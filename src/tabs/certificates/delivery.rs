@@ -9,6 +9,10 @@ use ratatui::style::Style;
 
 /// The cell for a T-CAT P between issue and download, if it is one.
 pub fn cell(ctx: &Ctx, c: &CertificateRequest) -> Option<(String, Style)> {
+    // A revocation filed for it: no clock runs for a certificate on its way out.
+    if ctx.data.certs.revoked_by.contains_key(&c.id) {
+        return None;
+    }
     let now = ctx.now();
     let clock = tcat_p::clock(c, now, ctx.tz)?;
     let theme = &ctx.theme;

@@ -14,7 +14,7 @@ use crate::app::data::Data;
 use crate::app::effect::Target;
 use crate::app::tab::{Export, Outcome, Tab};
 use crate::app::table::Cursor;
-use crate::domain::certificate::CertStatus;
+use crate::domain::certificate::{CertStatus, CertificateRequest, Operation};
 use crate::domain::municipality::IneCode;
 use crate::domain::search::fold;
 use crate::i18n::Msg;
@@ -46,15 +46,19 @@ impl CertView {
         }
     }
 
-    /// Whether this view lists a request in `status`.
-    pub fn lists(self, status: CertStatus) -> bool {
+    /// Whether this view lists the request `c`.
+    pub fn lists(self, c: &CertificateRequest) -> bool {
+        let status = c.status;
         match self {
-            CertView::Queue => status.is_open() || status == CertStatus::Issued,
-            CertView::Expiry => status.is_issued(),
-            CertView::Closed => matches!(
-                status,
-                CertStatus::Delivered | CertStatus::Rejected | CertStatus::Cancelled
-            ),
+            CertView::Queue => status.is_open() || c.awaits_delivery(),
+            CertView::Expiry => status.is_issued() && c.operation != Operation::Revocation,
+            // An issued revocation is done: it has nothing to hand over.
+            CertView::Closed => {
+                matches!(
+                    status,
+                    CertStatus::Delivered | CertStatus::Rejected | CertStatus::Cancelled
+                ) || (status == CertStatus::Issued && !c.awaits_delivery())
+            }
         }
     }
 }
@@ -316,11 +320,11 @@ impl Tab for CertificatesTab {
             }
             _ => return,
         };
-        let Some(status) = ctx.data.certs.get(*id).map(|c| c.status) else {
+        let Some(req) = ctx.data.certs.get(*id) else {
             return;
         };
-        if !self.view.lists(status) {
-            self.view = if CertView::Queue.lists(status) {
+        if !self.view.lists(req) {
+            self.view = if CertView::Queue.lists(req) {
                 CertView::Queue
             } else {
                 CertView::Closed

@@ -40,37 +40,42 @@ fn draw_title(state: &CertificatesTab, frame: &mut Frame, ctx: &Ctx, area: Rect)
             (t.t(Msg::cert_queue_title).to_string(), count)
         }
         CertView::Closed => {
-            let mut counts = [0usize; 3];
+            let mut counts = [0usize; 4];
             for &i in &state.rows {
                 match ctx.data.certs.list[i].status {
                     CertStatus::Delivered => counts[0] += 1,
+                    // An issued revocation is done: nothing to hand over.
+                    CertStatus::Issued => counts[3] += 1,
                     CertStatus::Rejected => counts[1] += 1,
                     _ => counts[2] += 1,
                 }
             }
-            (
-                t.t(Msg::cert_closed_title).to_string(),
-                t.f(
-                    Msg::cert_closed_count,
-                    &[
-                        ("delivered", &counts[0]),
-                        ("rejected", &counts[1]),
-                        ("cancelled", &counts[2]),
-                    ],
-                ),
-            )
+            let mut count = t.f(
+                Msg::cert_closed_count,
+                &[
+                    ("delivered", &counts[0]),
+                    ("rejected", &counts[1]),
+                    ("cancelled", &counts[2]),
+                ],
+            );
+            if counts[3] > 0 {
+                count = format!(
+                    "{count} · {}",
+                    t.f(Msg::cert_closed_revoked, &[("n", &counts[3])])
+                );
+            }
+            (t.t(Msg::cert_closed_title).to_string(), count)
         }
         CertView::Expiry => {
             // By expiry: those in the renewal window come first.
             let window = state
                 .rows
                 .partition_point(|&i| ctx.data.certs.list[i].in_renewal_window(now, ctx.tz));
-            // A revoked certificate is not renewed: it leaves the count.
-            let revoked = state.rows[..window]
+            // One with a renewal or a revocation filed is taken care of: it leaves the count.
+            let renew = state.rows[..window]
                 .iter()
-                .filter(|&&i| ctx.data.certs.revoked(ctx.data.certs.list[i].id).is_some())
+                .filter(|&&i| ctx.data.certs.to_renew(i, now, ctx.tz))
                 .count();
-            let renew = window - revoked;
             let mut count = t.f(
                 Msg::cert_expiry_count,
                 &[("n", &state.rows.len()), ("renew", &renew)],
@@ -162,12 +167,18 @@ fn draw_queue(state: &CertificatesTab, frame: &mut Frame, ctx: &Ctx, area: Rect)
     let rows = state.rows[window.clone()].iter().enumerate().map(|(i, &c)| {
         let req = &ctx.data.certs.list[c];
         let deadline = match ctx.data.certs.deadline(c) {
+            // A revocation filed for an issued one: it is not to deliver, it is on its way out.
+            _ if req.status == CertStatus::Issued
+                && let Some(by) = ctx.data.certs.revoked_by.get(&req.id) =>
+            {
+                Span::styled(format!("✕ #{by}"), theme.warn)
+            }
             // A T-CAT P to deliver: its 30 natural days, counting down.
             _ if let Some((text, style)) = super::delivery::cell(ctx, req) => {
                 Span::styled(ellipsize(&text, usize::from(fixed[0])), style)
             }
             // Issued, the clock stopped: what is left is to deliver it.
-            _ if req.status == CertStatus::Issued => Span::styled(t.t(Msg::to_deliver), theme.warn),
+            _ if req.awaits_delivery() => Span::styled(t.t(Msg::to_deliver), theme.warn),
             Some(due) => {
                 let countdown = Countdown::until(due, now);
                 Span::styled(
@@ -296,7 +307,7 @@ fn draw_expiry(state: &CertificatesTab, frame: &mut Frame, ctx: &Ctx, area: Rect
             .map(|d| t.date(d.with_timezone(&ctx.tz).date_naive()))
             .unwrap_or_default();
         // Issued but not yet delivered: the full de lliurament is still to be signed.
-        let status_style = if req.status == CertStatus::Issued {
+        let status_style = if req.awaits_delivery() {
             theme.warn
         } else {
             Style::new()
@@ -388,6 +399,8 @@ fn draw_closed(state: &CertificatesTab, frame: &mut Frame, ctx: &Ctx, area: Rect
         let req = &ctx.data.certs.list[c];
         let detail = match (req.status, req.delivered_at) {
             (CertStatus::Delivered, Some(at)) => day(at),
+            // An issued revocation: done, and said so (the type column is the card's).
+            (CertStatus::Issued, _) => t.t(crate::i18n::words::operation_msg(req.operation)).to_string(),
             _ => clean(req.status_reason.trim()).into_owned(),
         };
         let row = Row::new(vec![

@@ -177,9 +177,8 @@ pub fn section(data: &Data, section: Section, now: DateTime<Utc>, settings: Sett
             by_expiry[lo..hi.max(lo)]
                 .iter()
                 .map(|&i| &certs.list[i])
-                .filter(|c| c.status.is_issued() && !certs.renewed_by.contains_key(&c.id))
-                // A revoked certificate is not renewed.
-                .filter(|c| certs.revoked(c.id).is_none())
+                // One with a renewal or a revocation filed is taken care of.
+                .filter(|c| c.status.is_issued() && certs.nothing_filed(c.id))
                 .filter_map(|c| Some((c.id, c.days_to_expiry(now, tz)?)))
                 .filter(|(_, days)| (0..=EXPIRY_DAYS).contains(days))
                 .map(|(id, days)| Item::Expiring { id, days })
