@@ -5,6 +5,7 @@ pub mod activity_detail;
 pub mod activity_form;
 pub mod checklist;
 pub mod contacts_form;
+mod detail_frame;
 pub mod handover;
 pub mod help;
 pub mod jump;

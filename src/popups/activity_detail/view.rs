@@ -11,7 +11,6 @@ use crate::widgets::countdown;
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Borders, Paragraph, Wrap};
 
 fn lines(ctx: &Ctx, detail: &ActivityDetail) -> Vec<Line<'static>> {
     let t = &ctx.t;
@@ -141,22 +140,6 @@ fn lines(ctx: &Ctx, detail: &ActivityDetail) -> Vec<Line<'static>> {
 }
 
 pub fn draw(detail: &ActivityDetail, frame: &mut Frame, area: Rect, ctx: &Ctx) {
-    let block = Block::default()
-        .borders(Borders::ALL)
-        .border_style(ctx.theme.popup_border)
-        .title(Line::styled(
-            format!(" {} ", ctx.t.f(Msg::act_title_detail, &[("id", &detail.id)])),
-            ctx.theme.title,
-        ))
-        .title_bottom(Line::styled(format!(" {} ", ctx.t.t(Msg::help_close)), ctx.theme.dim).right_aligned());
-    let inner = block.inner(area);
-    let all = lines(ctx, detail);
-    let window = detail.scroll.window(inner.height as usize, all.len());
-    crate::widgets::clear(frame, area);
-    frame.render_widget(
-        Paragraph::new(all[window].to_vec())
-            .block(block)
-            .wrap(Wrap { trim: false }),
-        area,
-    );
+    let title = ctx.t.f(Msg::act_title_detail, &[("id", &detail.id)]);
+    crate::popups::detail_frame::draw(frame, area, ctx, title, &lines(ctx, detail), &detail.scroll);
 }
