@@ -201,3 +201,58 @@ fn rollout_statuses_import_by_ine_code_or_codi_ens_all_or_nothing_with_their_sou
         .clone();
     assert_eq!(tram["status"], "pending");
 }
+
+#[test]
+fn a_status_for_a_retired_service_refuses_the_whole_file_naming_line_and_service() {
+    let dir = seeded();
+    let db = dir.path().join("db");
+    let file = dir.path().join("cataleg.toml");
+    std::fs::write(&file, "[[services]]\nid = \"e-fact\"\nretired = true\n").unwrap();
+    assert!(ocsae(&db, &["services", "import", file.to_str().unwrap()]).status.success());
+    let csv = dir.path().join("estat.csv");
+    std::fs::write(
+        &csv,
+        "ine_code,service,status\n252228,e-tram,done\n252228,e-fact,done\n",
+    )
+    .unwrap();
+    let out = ocsae(&db, &["import", "rollout", csv.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out.stdout));
+    let err = text(&out.stderr);
+    assert!(
+        err.contains("line 3") && err.contains("e-fact") && err.contains("retired"),
+        "{err}"
+    );
+    let out = ocsae(&db, &["export", "rollout"]);
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let cell = |service: &str| {
+        json.as_array()
+            .unwrap()
+            .iter()
+            .find(|r| r["ine_code"] == "252228" && r["service"] == service)
+            .unwrap()["status"]
+            .clone()
+    };
+    assert_eq!(cell("e-tram"), "pending", "all or nothing");
+    assert_eq!(cell("e-fact"), "pending");
+}
+
+#[test]
+fn a_council_code_of_the_wrong_length_says_which_lengths_are_accepted() {
+    let dir = seeded();
+    let db = dir.path().join("db");
+    let csv = dir.path().join("estat.csv");
+    for wrong in ["25222800", "25222800011"] {
+        std::fs::write(&csv, format!("ine_code,service,status\n{wrong},e-tram,done\n")).unwrap();
+        let out = ocsae(&db, &["import", "rollout", csv.to_str().unwrap()]);
+        assert_eq!(out.status.code(), Some(1));
+        let err = text(&out.stderr);
+        assert!(
+            err.contains("line 2")
+                && err.contains(wrong)
+                && err.contains(&format!("{} digits", wrong.len()))
+                && err.contains("6-digit INE code")
+                && err.contains("10-digit CODI_ENS"),
+            "{err}"
+        );
+    }
+}

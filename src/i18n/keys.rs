@@ -899,4 +899,6 @@ messages! {
     operator_removed_undo,
     today_sec_operator_cards,
     today_operator_card,
+    problem_council_code_length,
+    problem_retired_service,
 }

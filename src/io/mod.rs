@@ -98,6 +98,10 @@ pub enum Problem {
     Rule(crate::ops::RuleError),
     /// A council named (not coded) that the store does not hold, or holds twice.
     UnknownCouncilName(String),
+    /// A council code of a length neither an INE code nor a CODI_ENS has.
+    CouncilCodeLength(String),
+    /// A service retired from the catalogue: no status is set on it.
+    RetiredService(String),
     /// Two rows revoking one certificate: the line of the first.
     RevokedTwice {
         id: u64,
@@ -159,6 +163,12 @@ impl Problem {
                 }
             }
             Problem::UnknownCouncilName(v) => t.f(Msg::problem_unknown_council_name, &[("value", &shown(v))]),
+            Problem::CouncilCodeLength(v) => t.nf(
+                Msg::problem_council_code_length,
+                v.chars().count(),
+                &[("value", &shown(v))],
+            ),
+            Problem::RetiredService(v) => t.f(Msg::problem_retired_service, &[("value", &shown(v))]),
         }
     }
 }
