@@ -462,13 +462,22 @@ fn a_software_certificate_with_a_revocation_filed_shows_no_delivery_clock() {
     revocation.revokes = Some(1);
     revocation.revocation_reason = Some(RevocationReason::CardLost);
     let mut f = with_certs(vec![software, revocation], "2027-02-27T09:00:00Z");
+    // Being revoked, it is not to deliver: not in the queue, nor its count.
+    let s = screen(&f.app, 80, 24);
+    assert!(!s.contains("per lliurar"), "{s}");
+    assert!(
+        !s.lines().any(|l| l.contains("Maria Puig") && l.contains("emesa")),
+        "{s}"
+    );
+    // It is with the closed ones, its revocation named.
+    press(&mut f.app, KeyCode::Char('v'));
+    press(&mut f.app, KeyCode::Char('v'));
     let s = screen(&f.app, 80, 24);
     let row = s
         .lines()
         .find(|l| l.contains("Maria Puig") && l.contains("emesa"))
         .unwrap();
-    assert!(!row.contains("lliurar"), "{s}");
-    assert!(row.starts_with("✕ #2"), "{s}");
+    assert!(!row.contains("lliurar") && row.trim_end().ends_with("✕ #2"), "{s}");
     // Nor in its detail.
     let at_row = s.lines().position(|l| l == row).unwrap();
     let first = s.lines().position(|l| l.contains("Maria Puig")).unwrap();
@@ -481,6 +490,49 @@ fn a_software_certificate_with_a_revocation_filed_shows_no_delivery_clock() {
         detail.contains("Maria Puig") && !detail.contains("l'ha de lliurar"),
         "{detail}"
     );
+    assert!(!detail.contains("per lliurar"), "{detail}");
+    // Avui does not list it as issued and not delivered, nor does its council's page.
+    press(&mut f.app, KeyCode::Esc);
+    press(&mut f.app, KeyCode::Char('0'));
+    let s = screen(&f.app, 100, 40);
+    assert!(!s.contains("Maria Puig"), "{s}");
+}
+
+#[test]
+fn a_revocation_filed_or_cancelled_elsewhere_moves_the_certificate_out_of_and_back_to_deliver() {
+    let mut software = issued(252228, "Maria Puig", HolderRole::Other, "2027-01-31T17:00:00Z");
+    software.cert_type = "tcat-p".into();
+    software.status = CertStatus::Issued;
+    software.delivered_at = None;
+    let mut f = with_certs(vec![software], "2027-02-02T09:00:00Z");
+    assert!(screen(&f.app, 80, 24).contains("per lliurar: 1"));
+    let mut revocation = CertificateRequest::received(
+        2,
+        IneCode(252228),
+        "Maria Puig",
+        HolderRole::Other,
+        "tcat-p",
+        at("2027-02-01T10:00:00Z"),
+    );
+    revocation.operation = Operation::Revocation;
+    revocation.revokes = Some(1);
+    revocation.revocation_reason = Some(RevocationReason::CardLost);
+    // A colleague files the revocation: one request added, all ordered again.
+    f.app.changed_elsewhere(&[Edit {
+        before: None,
+        after: Some(Record::Certificate(revocation.clone())),
+    }]);
+    let s = screen(&f.app, 80, 24);
+    assert!(!s.contains("per lliurar"), "being revoked: {s}");
+    // ... and cancels it: a change in place, and it is to deliver again.
+    let mut cancelled = revocation.clone();
+    cancelled.status = CertStatus::Cancelled;
+    f.app.changed_elsewhere(&[Edit {
+        before: Some(Record::Certificate(revocation)),
+        after: Some(Record::Certificate(cancelled)),
+    }]);
+    let s = screen(&f.app, 80, 24);
+    assert!(s.contains("per lliurar: 1"), "{s}");
 }
 
 #[test]
