@@ -258,3 +258,15 @@ fn the_operators_form_adds_and_removes_an_operator() {
     press(&mut f.app, KeyCode::Char('u'));
     assert_eq!(f.app.data.operators.len(), 1);
 }
+
+#[test]
+fn de_before_a_name_with_a_vowel_is_elided_in_catalan() {
+    let mut f = tiurana_with_mayor_named("2027-06-01T08:00:00Z", "Anna Roca");
+    replace_the_mayor(&mut f, "Joan Soler");
+    let s = screen(&f.app, 200, 24);
+    assert!(s.contains("vigents d'Anna Roca"), "{s}");
+    assert!(!s.contains("de Anna"), "{s}");
+    press(&mut f.app, KeyCode::Char('r'));
+    let s = screen(&f.app, 200, 24);
+    assert!(s.contains("dels certificats d'Anna Roca"), "{s}");
+}

@@ -45,6 +45,7 @@ pub fn question(ctx: &Ctx, handover: &Handover) -> String {
             ("council", &ctx.data.council_name(handover.ine)),
             ("post", &ctx.t.t(post_msg(handover.role))),
             ("outgoing", &handover.outgoing),
+            ("de_outgoing", &ctx.t.de(&handover.outgoing)),
             ("incoming", &handover.incoming),
             ("n", &n),
         ],
@@ -106,6 +107,7 @@ fn file_revocations(ctx: &mut Ctx, handover: &Handover) -> bool {
             ("n", &ids.len()),
             ("ids", &ids.join(", ")),
             ("holder", &handover.outgoing),
+            ("de_holder", &ctx.t.de(&handover.outgoing)),
         ],
     );
     ctx.set_status(StatusKind::Saved, text);
