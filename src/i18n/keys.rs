@@ -901,4 +901,5 @@ messages! {
     today_operator_card,
     problem_council_code_length,
     problem_retired_service,
+    req_reason_urgent,
 }

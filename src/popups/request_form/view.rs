@@ -23,7 +23,7 @@ fn label(field: RField) -> Msg {
         RField::Revokes => Msg::rev_revokes,
         RField::RevocationReason => Msg::rev_reason,
         RField::Urgent => Msg::req_urgent,
-        RField::Reason => Msg::req_reason,
+        RField::Reason => Msg::req_reason_urgent,
         RField::Received => Msg::req_received,
         RField::Issued => Msg::col_issued,
         RField::Delivered => Msg::req_delivered,
@@ -284,4 +284,25 @@ pub fn elections_warning(ctx: &Ctx, c: &crate::domain::certificate::CertificateR
             &[("date", &ctx.t.date(e)), ("days", &config.elections_window_days)],
         )
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::i18n::{I18n, Lang};
+
+    #[test]
+    fn no_two_fields_share_a_label_and_each_fits_its_column() {
+        for lang in [Lang::Ca, Lang::Es, Lang::En] {
+            let t = I18n::new(lang);
+            let labels: Vec<&str> = RField::ALL.iter().map(|&f| t.t(label(f))).collect();
+            let unique: std::collections::BTreeSet<&str> = labels.iter().copied().collect();
+            assert_eq!(unique.len(), labels.len(), "{labels:?}");
+            // One column of 16, with a space before the field.
+            assert!(
+                labels.iter().all(|l| crate::widgets::width(l) < 16),
+                "{labels:?}"
+            );
+        }
+    }
 }
