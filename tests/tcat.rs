@@ -248,7 +248,7 @@ fn an_appointment_not_in_eacat_rejects_the_request_and_y_copies_the_message() {
     // Its detail is open, with the check; y copies the message for the council.
     let s = screen(&f.app, 100, 30);
     assert!(
-        s.contains("Comprovat a EACAT") && s.contains("NO hi consta"),
+        s.contains("Registre EACAT") && s.contains("NO hi consta"),
         "{s}"
     );
     press(&mut f.app, KeyCode::Char('y'));

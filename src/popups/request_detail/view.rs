@@ -32,7 +32,8 @@ fn lines(ctx: &Ctx, detail: &RequestDetail) -> Vec<Line<'static>> {
     let local = |at: chrono::DateTime<chrono::Utc>| t.datetime(at, ctx.tz);
     let field = |msg: Msg, value: String| {
         Line::from(vec![
-            Span::styled(format!("{:<16}", t.t(msg)), theme.dim),
+            // A label as long as the column still leaves a space before its value.
+            Span::styled(format!("{:<15} ", t.t(msg)), theme.dim),
             Span::raw(value),
         ])
     };

@@ -75,7 +75,11 @@ pub fn draw(form: &RequestForm, frame: &mut Frame, area: Rect, ctx: &Ctx) {
     // The message (two rows) and the help (wrapped whole) keep the last rows; the
     // fields scroll above them.
     let help_lines = crate::widgets::wrap(t.t(Msg::req_help), usize::from(inner.width));
-    let bottom = 2 + help_lines.len() as u16;
+    // Two lines at least, more when the message needs them (the elections
+    // warning at 80 columns), so it is read whole.
+    let (text, style) = message(form, ctx);
+    let message_h = (crate::widgets::wrap(&text, usize::from(inner.width)).len() as u16).clamp(2, 4);
+    let bottom = message_h + help_lines.len() as u16;
     let room = inner.height.saturating_sub(bottom);
     if room < 2 || inner.width < 40 {
         frame.render_widget(block, area);
@@ -217,35 +221,7 @@ pub fn draw(form: &RequestForm, frame: &mut Frame, area: Rect, ctx: &Ctx) {
         x: inner.x,
         y: inner.bottom() - bottom,
         width: inner.width,
-        height: 2,
-    };
-    let (text, style) = if form.confirm_discard {
-        (t.t(Msg::form_confirm_discard).to_string(), theme.warn)
-    } else if let Some(text) = &form.error_text {
-        (text.clone(), theme.error)
-    } else if let Some((_, msg)) = form.error {
-        (t.t(msg).to_string(), theme.error)
-    } else if let Some(warning) = form
-        .build(&ctx.data, ctx.tz)
-        .ok()
-        .and_then(|c| elections_warning(ctx, &c))
-    {
-        (warning, theme.warn)
-    } else if let Some(&m) = form.council().and_then(|ine| ctx.data.by_ine.get(&ine))
-        && matches!(
-            ctx.data.municipalities[m].form_status(ctx.today()),
-            FormStatus::NotSent | FormStatus::Expired
-        )
-    {
-        (
-            t.f(
-                Msg::warn_form_invalid,
-                &[("council", &clean(&ctx.data.municipalities[m].name))],
-            ),
-            theme.warn,
-        )
-    } else {
-        (String::new(), Style::new())
+        height: message_h,
     };
     frame.render_widget(
         ratatui::widgets::Paragraph::new(Line::styled(text, style))
@@ -272,6 +248,40 @@ fn scroll(form: &RequestForm, picks: usize, room: u16) -> (u16, u16) {
     let end = start + 1 + picks as u16;
     let top = end.saturating_sub(room).min(start);
     (top, total)
+}
+
+/// What the form's message rows say: a confirmation, an error, or a warning.
+fn message(form: &RequestForm, ctx: &Ctx) -> (String, Style) {
+    let t = &ctx.t;
+    let theme = &ctx.theme;
+    if form.confirm_discard {
+        (t.t(Msg::form_confirm_discard).to_string(), theme.warn)
+    } else if let Some(text) = &form.error_text {
+        (text.clone(), theme.error)
+    } else if let Some((_, msg)) = form.error {
+        (t.t(msg).to_string(), theme.error)
+    } else if let Some(warning) = form
+        .build(&ctx.data, ctx.tz)
+        .ok()
+        .and_then(|c| elections_warning(ctx, &c))
+    {
+        (warning, theme.warn)
+    } else if let Some(&m) = form.council().and_then(|ine| ctx.data.by_ine.get(&ine))
+        && matches!(
+            ctx.data.municipalities[m].form_status(ctx.today()),
+            FormStatus::NotSent | FormStatus::Expired
+        )
+    {
+        (
+            t.f(
+                Msg::warn_form_invalid,
+                &[("council", &clean(&ctx.data.municipalities[m].name))],
+            ),
+            theme.warn,
+        )
+    } else {
+        (String::new(), Style::new())
+    }
 }
 
 /// The warning for a mayor's card asked for between an election and the new council.
