@@ -256,3 +256,21 @@ fn a_council_code_of_the_wrong_length_says_which_lengths_are_accepted() {
         );
     }
 }
+
+#[test]
+fn a_singular_service_table_is_named_with_the_plural_meant() {
+    let dir = seeded();
+    let db = dir.path().join("db");
+    let file = dir.path().join("cataleg.toml");
+    std::fs::write(&file, GOVERN_OBERT.replace("[[services]]", "[[service]]")).unwrap();
+    let out = ocsae(&db, &["services", "import", file.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(1));
+    let err = text(&out.stderr);
+    assert!(
+        err.contains("line 1") && err.contains("unknown field \"service\": did you mean \"services\"?"),
+        "{err}"
+    );
+    std::fs::write(&file, GOVERN_OBERT.replace("short =", "shrt =")).unwrap();
+    let err = text(&ocsae(&db, &["services", "import", file.to_str().unwrap()]).stderr);
+    assert!(err.contains("line 3") && err.contains("did you mean \"short\"?"), "{err}");
+}

@@ -902,4 +902,6 @@ messages! {
     problem_council_code_length,
     problem_retired_service,
     req_reason_urgent,
+    data_did_you_mean,
+    data_valid_fields,
 }
