@@ -147,6 +147,9 @@ fn the_new_column_scrolls_into_view_at_80_columns_keeping_the_headers_and_the_co
         s.contains("Àger") && s.contains("Cabanabona"),
         "the council column stays: {s}"
     );
+    // The done column stays too, and names are as wide as before scrolling.
+    assert!(header.contains("Impl."), "{s}");
+    assert!(s.contains("Castelló de Farfanya"), "{s}");
     assert!(s.contains("HES hestia"), "the selected column's name: {s}");
 }
 
