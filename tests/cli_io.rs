@@ -143,6 +143,10 @@ fn a_bad_row_names_its_line_and_changes_nothing() {
             "line 2: the e-mail \"not-an-email\" does not look like an address",
         ),
         (
+            "ine_code,role,name,phone\n252228,mayor,Joan,973 00 00 00\n252228,other,Pere,ask at the desk\n",
+            "line 3: the phone \"ask at the desk\" may only have digits, spaces, a leading + and an extension (ext. 12)",
+        ),
+        (
             &*format!("ine_code,role,name\n252228,mayor,{}\n", "x".repeat(121)),
             "line 2: \"name\" is longer than 120 characters",
         ),

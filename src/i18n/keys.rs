@@ -904,4 +904,6 @@ messages! {
     req_reason_urgent,
     data_did_you_mean,
     data_valid_fields,
+    form_err_phone,
+    problem_bad_phone,
 }

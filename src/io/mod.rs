@@ -66,6 +66,7 @@ pub enum Problem {
         max: usize,
     },
     BadEmail(String),
+    BadPhone(String),
     IssuedBeforeReceived,
     UnknownType(String),
     UnknownValue {
@@ -130,6 +131,7 @@ impl Problem {
             ),
             Problem::TooLong { field, max } => t.f(Msg::problem_too_long, &[("field", field), ("max", max)]),
             Problem::BadEmail(v) => t.f(Msg::problem_bad_email, &[("value", &shown(v))]),
+            Problem::BadPhone(v) => t.f(Msg::problem_bad_phone, &[("value", &shown(v))]),
             Problem::IssuedBeforeReceived => t.t(Msg::problem_issued_before_received).to_string(),
             Problem::UnknownType(v) => t.f(Msg::problem_unknown_type, &[("value", &shown(v))]),
             Problem::UnknownValue { field, value } => t.f(
