@@ -36,7 +36,7 @@ fn a_13th_service_becomes_a_pending_column_and_a_retired_one_is_kept_in_exports(
     assert!(out.status.success(), "{}", text(&out.stderr));
     assert_eq!(
         text(&out.stdout).trim(),
-        "Catalogue saved: 1 new services, 1 retired, 12 columns in the matrix."
+        "Catalogue saved: 1 new service, 1 service retired, 12 columns in the matrix."
     );
     // The export writes it back, the retired one marked, in the same format.
     let out = ocsae(&db, &["services", "export"]);

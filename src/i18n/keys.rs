@@ -906,4 +906,8 @@ messages! {
     data_valid_fields,
     form_err_phone,
     problem_bad_phone,
+    count_attendees,
+    svc_count_added,
+    svc_count_retired,
+    svc_count_columns,
 }

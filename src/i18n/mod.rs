@@ -224,6 +224,34 @@ mod tests {
         assert_eq!(I18n::new(Lang::Es).de("Anna"), "de Anna");
     }
 
+    #[test]
+    fn counts_of_one_are_singular_in_every_language() {
+        let one = |lang, msg| I18n::new(lang).n(msg, 1);
+        assert_eq!(one(Lang::Ca, Msg::svc_count_added), "1 servei nou");
+        assert_eq!(one(Lang::Es, Msg::count_attendees), "1 asistente");
+        assert_eq!(one(Lang::En, Msg::today_working_days), "1 working day");
+        assert_eq!(I18n::new(Lang::En).n(Msg::today_working_days, 2), "2 working days");
+        for lang in [Lang::Ca, Lang::Es, Lang::En] {
+            let t = I18n::new(lang);
+            for msg in [
+                Msg::svc_count_added,
+                Msg::svc_count_retired,
+                Msg::svc_count_columns,
+                Msg::count_attendees,
+                Msg::act_ticked,
+                Msg::handover_revoked,
+                Msg::live_changed_more,
+                Msg::act_form_contacts,
+                Msg::today_working_days,
+                Msg::prompt_tick_training,
+                Msg::handover_question,
+            ] {
+                // `counts_take_the_singular_for_one_in_every_language` checks the forms differ.
+                assert!(t.is_plural(msg), "{} in {}", msg.key(), lang.code());
+            }
+        }
+    }
+
     /// The catalogue's keys with each count message's `_one`/`_other` pair
     /// folded into its own key, and the count messages found.
     fn catalogue_keys(table: &HashMap<String, String>) -> (BTreeSet<String>, BTreeSet<String>) {

@@ -252,7 +252,7 @@ fn draw_field(
             let note = match contacts {
                 0 => Span::raw(""),
                 n => Span::styled(
-                    format!(" {}", t.f(Msg::act_form_contacts, &[("n", &n)])),
+                    format!(" {}", t.n(Msg::act_form_contacts, n)),
                     theme.dim,
                 ),
             };

@@ -133,7 +133,7 @@ fn when(item: &Item, ctx: &Ctx) -> (String, Style) {
     let plain = Style::new();
     match item {
         Item::Request { due, .. } => countdown(*due, ctx),
-        Item::Awaiting { days, .. } => (t.f(Msg::today_working_days, &[("n", days)]), ctx.theme.warn),
+        Item::Awaiting { days, .. } => (t.n(Msg::today_working_days, *days as usize), ctx.theme.warn),
         Item::Undelivered { issued, .. } => (
             t.f(
                 Msg::today_issued_on,
