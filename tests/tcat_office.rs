@@ -251,10 +251,17 @@ fn the_operators_form_adds_and_removes_an_operator() {
     press(&mut f.app, KeyCode::Char('x'));
     press(&mut f.app, KeyCode::Char('s'));
     assert!(f.app.data.operators.is_empty());
-    // The status line says how to bring it back.
-    assert!(screen(&f.app, 100, 24).contains("Esc i després u el recupera"));
+    // The status line says how to bring it back, and u does, in the list.
+    assert!(screen(&f.app, 100, 24).contains("Operador ER Laia Font tret. u el recupera."));
+    press(&mut f.app, KeyCode::Char('u'));
+    assert_eq!(f.app.data.operators.len(), 1);
+    assert!(f.app.popup.is_some(), "the list stays open");
+    assert!(screen(&f.app, 100, 24).contains("Laia Font"));
+    // Ctrl-R (redo) removes it again, still in the list.
+    ctrl(&mut f.app, 'r');
+    assert!(f.app.data.operators.is_empty());
     press(&mut f.app, KeyCode::Esc);
-    // One undo brings the operator back.
+    // One undo from the tab brings the operator back too.
     press(&mut f.app, KeyCode::Char('u'));
     assert_eq!(f.app.data.operators.len(), 1);
 }

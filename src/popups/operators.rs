@@ -120,7 +120,18 @@ impl Popup for Operators {
                 };
                 self.removing = Some(o.name.clone());
             }
-            _ => return PopupOutcome::Ignored,
+            // Undo and redo work here as everywhere, so a removal is taken back
+            // without closing the list.
+            _ => {
+                use crate::app::action::{Action, Context};
+                match ctx.keymap.lookup(&[Context::Global], &key) {
+                    Some(Action::Undo | Action::Redo) if ctx.read_only => ctx.refuse_read_only(),
+                    Some(Action::Undo) => ctx.undo_redo(true, false),
+                    Some(Action::Redo) => ctx.undo_redo(false, false),
+                    _ => return PopupOutcome::Ignored,
+                }
+                self.selected = self.selected.min(ctx.data.operators.len().saturating_sub(1));
+            }
         }
         PopupOutcome::Keep
     }
