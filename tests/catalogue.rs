@@ -5,6 +5,7 @@ mod common;
 use common::cli::{ocsae_at, text};
 use common::*;
 use crossterm::event::KeyCode;
+use ocsae::store::Store;
 use std::path::Path;
 
 const NOW: &str = "2026-12-05T12:00:00+01:00";
@@ -276,4 +277,37 @@ fn a_singular_service_table_is_named_with_the_plural_meant() {
     std::fs::write(&file, GOVERN_OBERT.replace("short =", "shrt =")).unwrap();
     let err = text(&ocsae(&db, &["services", "import", file.to_str().unwrap()]).stderr);
     assert!(err.contains("line 3") && err.contains("did you mean \"short\"?"), "{err}");
+}
+
+#[test]
+fn a_catalogue_imported_elsewhere_shows_without_a_restart_and_its_undo_takes_it_back() {
+    let mut f = fixture();
+    f.clock.set(at("2026-12-05T11:00:00Z"));
+    press(&mut f.app, KeyCode::Char('2'));
+    assert!(!screen(&f.app, 80, 24).contains("GOB"));
+    // Another process (a colleague on a shared store) imports Govern Obert.
+    let file: ocsae::ops::catalogue::File = toml::from_str(GOVERN_OBERT).unwrap();
+    let stored = !ocsae::app::data::stored_catalogue(f.disk.as_ref()).unwrap().is_empty();
+    let change = ocsae::ops::catalogue::apply_file(ocsae::domain::catalog::services(), stored, &file)
+        .unwrap()
+        .unwrap();
+    f.disk.apply(change, at("2026-12-05T11:00:00Z")).unwrap();
+    assert!(f.app.store_signal(ocsae::store::Signal::Changed(vec![])));
+    let s = screen(&f.app, 80, 24);
+    let header = s.lines().find(|l| l.contains("TRA")).unwrap();
+    assert!(header.contains("GOB"), "{s}");
+    // Its cells are there to set, pending, and the others keep theirs.
+    assert_eq!(f.app.data.rollout[0].len(), 13);
+    // Undone (by the colleague) while its column is selected: the column goes
+    // again, and the selection moves to one still shown.
+    for _ in 0..12 {
+        press(&mut f.app, KeyCode::Right);
+    }
+    assert!(screen(&f.app, 80, 24).contains("GOB Govern Obert │"));
+    f.disk.undo(at("2026-12-05T11:01:00Z")).unwrap();
+    assert!(f.app.store_signal(ocsae::store::Signal::Changed(vec![])));
+    let s = screen(&f.app, 80, 24);
+    let header = s.lines().find(|l| l.contains("TRA")).unwrap();
+    assert!(!header.contains("GOB") && header.contains("Impl."), "{s}");
+    assert_eq!(f.app.data.rollout[0].len(), 12);
 }
