@@ -399,6 +399,33 @@ fn a_software_certificate_shows_its_delivery_then_its_download_countdown() {
 }
 
 #[test]
+fn avui_shows_a_software_certificates_delivery_clock_as_the_queue_does() {
+    let mut software = issued(252228, "Maria Puig", HolderRole::Other, "2027-01-31T17:00:00Z");
+    software.cert_type = "tcat-p".into();
+    software.status = CertStatus::Issued;
+    software.delivered_at = None;
+    let mut card = issued(250024, "Jordi Solé", HolderRole::Mayor, "2027-01-31T17:00:00Z");
+    card.status = CertStatus::Issued;
+    card.delivered_at = None;
+    let mut f = with_certs(vec![software, card], "2027-02-27T09:00:00Z");
+    press(&mut f.app, KeyCode::Char('0'));
+    let s = screen(&f.app, 80, 24);
+    let row = |s: &str, holder: &str| {
+        s.lines()
+            .find(|l| l.contains(holder))
+            .unwrap_or_else(|| panic!("{s}"))
+            .to_string()
+    };
+    assert!(row(&s, "Maria Puig").contains("⇢ lliurar 3d"), "{s}");
+    // A card has no such clock: the day it was issued.
+    assert!(row(&s, "Jordi Solé").contains("emès 31/01/2027"), "{s}");
+    // Past the 30 days: lost, as the queue says.
+    f.clock.set(at("2027-03-03T09:00:00Z"));
+    let s = screen(&f.app, 80, 24);
+    assert!(row(&s, "Maria Puig").contains("✖ perduda"), "{s}");
+}
+
+#[test]
 fn without_colour_each_clock_still_reads_by_its_sign_and_words() {
     let theme = ocsae::theme::Theme::pick(ocsae::theme::ThemeName::Dark, true);
     assert_eq!(

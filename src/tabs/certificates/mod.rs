@@ -1,7 +1,7 @@
 //! The Certificats tab: the queue of requests by deadline (issued ones stay in
 //! it until delivered), the expiry view, and the closed requests with their reasons.
 
-mod delivery;
+pub mod delivery;
 mod tcat;
 mod update;
 mod view;

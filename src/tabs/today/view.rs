@@ -134,6 +134,16 @@ fn when(item: &Item, ctx: &Ctx) -> (String, Style) {
     match item {
         Item::Request { due, .. } => countdown(*due, ctx),
         Item::Awaiting { days, .. } => (t.n(Msg::today_working_days, *days as usize), ctx.theme.warn),
+        // A T-CAT P's 30 days to deliver (or lost), as the queue shows them.
+        Item::Undelivered { id, .. }
+            if let Some(cell) = ctx
+                .data
+                .certs
+                .get(*id)
+                .and_then(|c| crate::tabs::certificates::delivery::cell(ctx, c)) =>
+        {
+            cell
+        }
         Item::Undelivered { issued, .. } => (
             t.f(
                 Msg::today_issued_on,
