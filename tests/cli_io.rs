@@ -308,12 +308,13 @@ fn cert_add_prints_the_id_and_the_worked_example_deadlines() {
             "expires_at": null, "notes": "", "status_reason": "",
             "created_by": whoami::username().unwrap(), "updated_by": whoami::username().unwrap(),
             "revokes_id": null, "revocation_reason": null, "appointment_checked_at": null,
-            "appointment_checked_by": null, "appointment_found": null, "downloaded_at": null
+            "appointment_checked_by": null, "appointment_found": null, "downloaded_at": null,
+            "renews_id": null
         })
     );
     let out = ocsae(&db, &["export", "certificates", "--format", "csv"]);
     assert!(text(&out.stdout).starts_with(
-        "\u{FEFF}id,ine_code,municipality,holder,role,type,operation,urgent,reason,status,received_at,filed_at,issued_at,delivered_at,due_at,expires_at,notes,status_reason,created_by,updated_by,revokes_id,revocation_reason,appointment_checked_at,appointment_checked_by,appointment_found,downloaded_at\n"
+        "\u{FEFF}id,ine_code,municipality,holder,role,type,operation,urgent,reason,status,received_at,filed_at,issued_at,delivered_at,due_at,expires_at,notes,status_reason,created_by,updated_by,revokes_id,revocation_reason,appointment_checked_at,appointment_checked_by,appointment_found,downloaded_at,renews_id\n"
     ));
 }
 

@@ -301,6 +301,51 @@ fn the_rejection_reason_is_in_the_interface_language() {
 }
 
 #[test]
+fn renews_id_round_trips_through_export_and_import() {
+    let card = issued(252228, "Maria Puig", HolderRole::Mayor, "2023-01-10T10:00:00Z");
+    let mut renewal = CertificateRequest::received(
+        NEW_ID,
+        IneCode(252228),
+        "Maria Puig",
+        HolderRole::Mayor,
+        "tcat",
+        at("2026-11-20T10:00:00Z"),
+    );
+    renewal.operation = Operation::Renewal;
+    renewal.renews = Some(1);
+    let f = with_certs(vec![card, renewal], "2026-12-05T11:00:00Z");
+    let Fixture {
+        app, disk, dir: keep, ..
+    } = f;
+    drop(app);
+    drop(disk);
+    let dir = keep.path().to_path_buf();
+    let run = |args: &[&str]| common::cli::ocsae_at(&dir, args, "2026-12-05T12:00:00+01:00");
+    let outside = tempfile::tempdir().unwrap();
+    let csv = outside.path().join("certs.csv");
+    let out = run(&["export", "certificates", "--format", "csv", "--output", csv.to_str().unwrap()]);
+    assert!(out.status.success(), "{}", common::cli::text(&out.stderr));
+    let out = run(&["import", "certificates", csv.to_str().unwrap()]);
+    assert!(out.status.success(), "{}", common::cli::text(&out.stderr));
+    let out = run(&["export", "certificates"]);
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let renews: Vec<&serde_json::Value> = json.as_array().unwrap().iter().map(|c| &c["renews_id"]).collect();
+    assert_eq!(renews, [&serde_json::Value::Null, &1.into(), &serde_json::Value::Null, &1.into()]);
+
+    // A renews_id the store does not hold is refused, naming the line.
+    std::fs::write(
+        &csv,
+        "ine_code,holder,role,type,operation,urgent,status,received_at,issued_at,renews_id\n\
+         252228,Maria Puig,mayor,tcat,renewal,no,received,2026-12-01T10:00:00,,99\n",
+    )
+    .unwrap();
+    let out = run(&["import", "certificates", csv.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(1));
+    let err = common::cli::text(&out.stderr);
+    assert!(err.contains("line 2") && err.contains("renews_id") && err.contains("99"), "{err}");
+}
+
+#[test]
 fn an_import_links_revocations_by_revokes_id_and_refuses_a_bad_reason_by_line() {
     let f = two_certificates();
     let Fixture {
