@@ -513,7 +513,7 @@ fn an_issued_revocation_is_done_not_waiting_for_delivery() {
     // Avui does not list it under the issued ones still to deliver.
     press(&mut f.app, KeyCode::Char('0'));
     let s = screen(&f.app, 100, 40);
-    assert!(s.contains("Emesos sense lliurar (0)"), "{s}");
+    assert!(!s.contains("Emesos sense lliurar"), "an empty section is left out: {s}");
 }
 
 #[test]
@@ -645,5 +645,5 @@ fn a_certificate_with_a_renewal_or_revocation_filed_is_no_longer_to_renew() {
     assert!(s.contains("per renovar: 0"), "{s}");
     press(&mut f.app, KeyCode::Char('0'));
     let s = screen(&f.app, 100, 40);
-    assert!(s.contains("Caduquen en 60 dies sense renovació (0)"), "{s}");
+    assert!(!s.contains("Caduquen en 60 dies"), "an empty section is left out: {s}");
 }

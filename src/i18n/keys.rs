@@ -910,4 +910,5 @@ messages! {
     svc_count_added,
     svc_count_retired,
     svc_count_columns,
+    today_nothing_due,
 }
