@@ -212,7 +212,11 @@ fn a_status_for_a_retired_service_refuses_the_whole_file_naming_line_and_service
     let db = dir.path().join("db");
     let file = dir.path().join("cataleg.toml");
     std::fs::write(&file, "[[services]]\nid = \"e-fact\"\nretired = true\n").unwrap();
-    assert!(ocsae(&db, &["services", "import", file.to_str().unwrap()]).status.success());
+    assert!(
+        ocsae(&db, &["services", "import", file.to_str().unwrap()])
+            .status
+            .success()
+    );
     let csv = dir.path().join("estat.csv");
     std::fs::write(
         &csv,
@@ -276,7 +280,10 @@ fn a_singular_service_table_is_named_with_the_plural_meant() {
     );
     std::fs::write(&file, GOVERN_OBERT.replace("short =", "shrt =")).unwrap();
     let err = text(&ocsae(&db, &["services", "import", file.to_str().unwrap()]).stderr);
-    assert!(err.contains("line 3") && err.contains("did you mean \"short\"?"), "{err}");
+    assert!(
+        err.contains("line 3") && err.contains("did you mean \"short\"?"),
+        "{err}"
+    );
 }
 
 #[test]
@@ -287,7 +294,9 @@ fn a_catalogue_imported_elsewhere_shows_without_a_restart_and_its_undo_takes_it_
     assert!(!screen(&f.app, 80, 24).contains("GOB"));
     // Another process (a colleague on a shared store) imports Govern Obert.
     let file: ocsae::ops::catalogue::File = toml::from_str(GOVERN_OBERT).unwrap();
-    let stored = !ocsae::app::data::stored_catalogue(f.disk.as_ref()).unwrap().is_empty();
+    let stored = !ocsae::app::data::stored_catalogue(f.disk.as_ref())
+        .unwrap()
+        .is_empty();
     let change = ocsae::ops::catalogue::apply_file(ocsae::domain::catalog::services(), stored, &file)
         .unwrap()
         .unwrap();

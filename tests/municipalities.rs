@@ -299,7 +299,11 @@ fn a_phone_that_is_not_a_number_names_the_row_and_the_field_and_keeps_the_form()
     }
     type_text(&mut f.app, "+34 973 00 00 00 ext. 12");
     press(&mut f.app, KeyCode::Enter);
-    assert!(f.app.popup_as::<ContactsForm>().is_none(), "{}", screen(&f.app, 80, 24));
+    assert!(
+        f.app.popup_as::<ContactsForm>().is_none(),
+        "{}",
+        screen(&f.app, 80, 24)
+    );
 }
 
 #[test]

@@ -51,8 +51,20 @@ fn the_appointment_check_in_the_detail_reads_whole_at_80x24() {
     press(&mut f.app, KeyCode::Char('s'));
     press(&mut f.app, KeyCode::Enter);
     let s = screen(&f.app, 80, 24);
-    let user = f.app.data.certs.get(1).unwrap().appointment_check.clone().unwrap().user;
-    let line = s.lines().find(|l| l.contains("EACAT ")).unwrap_or_else(|| panic!("{s}"));
+    let user = f
+        .app
+        .data
+        .certs
+        .get(1)
+        .unwrap()
+        .appointment_check
+        .clone()
+        .unwrap()
+        .user;
+    let line = s
+        .lines()
+        .find(|l| l.contains("EACAT "))
+        .unwrap_or_else(|| panic!("{s}"));
     assert!(
         line.contains(&format!("Registre EACAT  04/12/2026 10:00 · {user} · hi consta")),
         "{s}"

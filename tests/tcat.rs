@@ -247,10 +247,7 @@ fn an_appointment_not_in_eacat_rejects_the_request_and_y_copies_the_message() {
     assert!(!rejected.appointment_check.unwrap().found);
     // Its detail is open, with the check; y copies the message for the council.
     let s = screen(&f.app, 100, 30);
-    assert!(
-        s.contains("Registre EACAT") && s.contains("NO hi consta"),
-        "{s}"
-    );
+    assert!(s.contains("Registre EACAT") && s.contains("NO hi consta"), "{s}");
     press(&mut f.app, KeyCode::Char('y'));
     let copied = f.app.clipboard.clone().unwrap();
     assert!(
@@ -323,14 +320,29 @@ fn renews_id_round_trips_through_export_and_import() {
     let run = |args: &[&str]| common::cli::ocsae_at(&dir, args, "2026-12-05T12:00:00+01:00");
     let outside = tempfile::tempdir().unwrap();
     let csv = outside.path().join("certs.csv");
-    let out = run(&["export", "certificates", "--format", "csv", "--output", csv.to_str().unwrap()]);
+    let out = run(&[
+        "export",
+        "certificates",
+        "--format",
+        "csv",
+        "--output",
+        csv.to_str().unwrap(),
+    ]);
     assert!(out.status.success(), "{}", common::cli::text(&out.stderr));
     let out = run(&["import", "certificates", csv.to_str().unwrap()]);
     assert!(out.status.success(), "{}", common::cli::text(&out.stderr));
     let out = run(&["export", "certificates"]);
     let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     let renews: Vec<&serde_json::Value> = json.as_array().unwrap().iter().map(|c| &c["renews_id"]).collect();
-    assert_eq!(renews, [&serde_json::Value::Null, &1.into(), &serde_json::Value::Null, &1.into()]);
+    assert_eq!(
+        renews,
+        [
+            &serde_json::Value::Null,
+            &1.into(),
+            &serde_json::Value::Null,
+            &1.into()
+        ]
+    );
 
     // A renews_id the store does not hold is refused, naming the line.
     std::fs::write(
@@ -342,7 +354,10 @@ fn renews_id_round_trips_through_export_and_import() {
     let out = run(&["import", "certificates", csv.to_str().unwrap()]);
     assert_eq!(out.status.code(), Some(1));
     let err = common::cli::text(&out.stderr);
-    assert!(err.contains("line 2") && err.contains("renews_id") && err.contains("99"), "{err}");
+    assert!(
+        err.contains("line 2") && err.contains("renews_id") && err.contains("99"),
+        "{err}"
+    );
 }
 
 #[test]
@@ -513,7 +528,10 @@ fn an_issued_revocation_is_done_not_waiting_for_delivery() {
     // Avui does not list it under the issued ones still to deliver.
     press(&mut f.app, KeyCode::Char('0'));
     let s = screen(&f.app, 100, 40);
-    assert!(!s.contains("Emesos sense lliurar"), "an empty section is left out: {s}");
+    assert!(
+        !s.contains("Emesos sense lliurar"),
+        "an empty section is left out: {s}"
+    );
 }
 
 #[test]
@@ -549,7 +567,10 @@ fn a_software_certificate_with_a_revocation_filed_shows_no_delivery_clock() {
         .lines()
         .find(|l| l.contains("Maria Puig") && l.contains("emesa"))
         .unwrap();
-    assert!(!row.contains("lliurar") && row.trim_end().ends_with("✕ #2"), "{s}");
+    assert!(
+        !row.contains("lliurar") && row.trim_end().ends_with("✕ #2"),
+        "{s}"
+    );
     // Nor in its detail.
     let at_row = s.lines().position(|l| l == row).unwrap();
     let first = s.lines().position(|l| l.contains("Maria Puig")).unwrap();
@@ -645,5 +666,8 @@ fn a_certificate_with_a_renewal_or_revocation_filed_is_no_longer_to_renew() {
     assert!(s.contains("per renovar: 0"), "{s}");
     press(&mut f.app, KeyCode::Char('0'));
     let s = screen(&f.app, 100, 40);
-    assert!(!s.contains("Caduquen en 60 dies"), "an empty section is left out: {s}");
+    assert!(
+        !s.contains("Caduquen en 60 dies"),
+        "an empty section is left out: {s}"
+    );
 }

@@ -86,9 +86,7 @@ fn each_answer_to_a_handover_does_its_one_thing() {
     press(&mut f.app, KeyCode::Char('r'));
     assert!(f.app.popup.is_none());
     assert_eq!(f.app.data.certs.list.len(), 2);
-    assert!(
-        screen(&f.app, 160, 24).contains("1 revocació registrada (#2) del certificat de Maria Puig")
-    );
+    assert!(screen(&f.app, 160, 24).contains("1 revocació registrada (#2) del certificat de Maria Puig"));
     // One undo takes them back.
     press(&mut f.app, KeyCode::Char('u'));
     assert_eq!(f.app.data.certs.list.len(), 1);

@@ -42,7 +42,10 @@ fn the_first_frame_marks_the_sections_that_wait_for_the_requests() {
     let load = app.certificate_loader().unwrap();
     app.certificates_loaded(load());
     let s = screen(&app, 80, 24);
-    assert!(!s.contains("Certificats vençuts"), "loaded and empty, it is left out: {s}");
+    assert!(
+        !s.contains("Certificats vençuts"),
+        "loaded and empty, it is left out: {s}"
+    );
     assert!(!s.contains("carregant"), "{s}");
 }
 

@@ -302,10 +302,14 @@ impl CertData {
             .filter_map(|c| c.revokes.map(|old| (old, c.id)))
             .collect();
         let revoked_by = &self.revoked_by;
-        self.to_deliver = (0..list.len()).filter(|&i| awaits(&list[i], revoked_by)).collect();
+        self.to_deliver = (0..list.len())
+            .filter(|&i| awaits(&list[i], revoked_by))
+            .collect();
         self.to_deliver
             .sort_unstable_by_key(|&i| (list[i].issued_at, list[i].id));
-        self.closed = (0..list.len()).filter(|&i| is_closed(&list[i], revoked_by)).collect();
+        self.closed = (0..list.len())
+            .filter(|&i| is_closed(&list[i], revoked_by))
+            .collect();
         self.closed
             .sort_unstable_by_key(|&i| std::cmp::Reverse((list[i].received_at, list[i].id)));
         // A revocation done has an issue time but no certificate of its own.

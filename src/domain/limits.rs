@@ -56,10 +56,25 @@ mod tests {
 
     #[test]
     fn a_phone_is_digits_spaces_a_leading_plus_and_an_extension() {
-        for good in ["973 00 00 00", "+34 973 00 00 00", "973000000", "973 00 00 00 ext. 12", "973000000 x 3", "012"] {
+        for good in [
+            "973 00 00 00",
+            "+34 973 00 00 00",
+            "973000000",
+            "973 00 00 00 ext. 12",
+            "973000000 x 3",
+            "012",
+        ] {
             assert!(is_plausible_phone(good), "{good}");
         }
-        for bad in ["truqueu al matí", "973 00 00 00 (matins)", "97+3", "973-00", "ext. 12", "973 ext.", "12"] {
+        for bad in [
+            "truqueu al matí",
+            "973 00 00 00 (matins)",
+            "97+3",
+            "973-00",
+            "ext. 12",
+            "973 ext.",
+            "12",
+        ] {
             assert!(!is_plausible_phone(bad), "{bad}");
         }
     }

@@ -230,7 +230,10 @@ mod tests {
         assert_eq!(one(Lang::Ca, Msg::svc_count_added), "1 servei nou");
         assert_eq!(one(Lang::Es, Msg::count_attendees), "1 asistente");
         assert_eq!(one(Lang::En, Msg::today_working_days), "1 working day");
-        assert_eq!(I18n::new(Lang::En).n(Msg::today_working_days, 2), "2 working days");
+        assert_eq!(
+            I18n::new(Lang::En).n(Msg::today_working_days, 2),
+            "2 working days"
+        );
         for lang in [Lang::Ca, Lang::Es, Lang::En] {
             let t = I18n::new(lang);
             for msg in [

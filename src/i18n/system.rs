@@ -53,9 +53,10 @@ fn data_problem(t: &I18n, message: &str) -> String {
             .map(|at| message[at..].split('`').skip(1).step_by(2).collect())
             .unwrap_or_default();
         match crate::domain::similar::pick(name, &fields) {
-            crate::domain::similar::Pick::One(i) => {
-                t.f(Msg::data_did_you_mean, &[("problem", &unknown), ("hint", &fields[i])])
-            }
+            crate::domain::similar::Pick::One(i) => t.f(
+                Msg::data_did_you_mean,
+                &[("problem", &unknown), ("hint", &fields[i])],
+            ),
             _ if !fields.is_empty() => t.f(
                 Msg::data_valid_fields,
                 &[("problem", &unknown), ("fields", &fields.join(", "))],
@@ -157,7 +158,8 @@ mod tests {
         let text = "[[nothing]]\nid = 1\n";
         let e = toml::from_str::<File>(text).unwrap_err();
         assert!(
-            toml_error(&t, &"s.toml", text, &e).ends_with("unknown field \"nothing\"; valid fields: services"),
+            toml_error(&t, &"s.toml", text, &e)
+                .ends_with("unknown field \"nothing\"; valid fields: services"),
             "{}",
             toml_error(&t, &"s.toml", text, &e)
         );

@@ -72,7 +72,10 @@ pub fn draw(list: &Checklist, frame: &mut Frame, area: Rect, ctx: &Ctx) {
         head_lines.push(Line::styled(
             t.f(
                 Msg::checklist_source,
-                &[("source", &clean(&rollout.source)), ("de_source", &t.de(&clean(&rollout.source)))],
+                &[
+                    ("source", &clean(&rollout.source)),
+                    ("de_source", &t.de(&clean(&rollout.source))),
+                ],
             ),
             theme.dim,
         ));

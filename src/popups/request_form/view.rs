@@ -309,10 +309,7 @@ mod tests {
             let unique: std::collections::BTreeSet<&str> = labels.iter().copied().collect();
             assert_eq!(unique.len(), labels.len(), "{labels:?}");
             // One column of 16, with a space before the field.
-            assert!(
-                labels.iter().all(|l| crate::widgets::width(l) < 16),
-                "{labels:?}"
-            );
+            assert!(labels.iter().all(|l| crate::widgets::width(l) < 16), "{labels:?}");
         }
     }
 }

@@ -438,11 +438,14 @@ fn operator_cards(ctx: &Ctx) -> Option<Line<'static>> {
     let text: Vec<String> = due
         .iter()
         .map(|(o, n)| {
-            ctx.t
-                .f(
-                    Msg::operator_card_due,
-                    &[("name", &clean(&o.name)), ("de_name", &ctx.t.de(&clean(&o.name))), ("n", n)],
-                )
+            ctx.t.f(
+                Msg::operator_card_due,
+                &[
+                    ("name", &clean(&o.name)),
+                    ("de_name", &ctx.t.de(&clean(&o.name))),
+                    ("n", n),
+                ],
+            )
         })
         .collect();
     (!text.is_empty()).then(|| Line::styled(format!(" ⚠ {}", text.join(" · ")), ctx.theme.warn))
