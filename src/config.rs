@@ -378,7 +378,10 @@ mod tests {
         let ca = crate::i18n::I18n::new(Lang::Ca);
         assert_eq!(
             err.localize(&ca),
-            format!("{}, línia 1: camp desconegut «threshhold»", path.display())
+            format!(
+                "{}, línia 1: camp desconegut «threshhold»: voleu dir «threshold»?",
+                path.display()
+            )
         );
         std::fs::write(&path, "comarca = \"Priorat\"\nthreshold = \"molts\"\n").unwrap();
         let err = Config::load(&path).unwrap_err().localize(&ca);

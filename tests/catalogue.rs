@@ -5,6 +5,7 @@ mod common;
 use common::cli::{ocsae_at, text};
 use common::*;
 use crossterm::event::KeyCode;
+use ocsae::store::Store;
 use std::path::Path;
 
 const NOW: &str = "2026-12-05T12:00:00+01:00";
@@ -36,7 +37,7 @@ fn a_13th_service_becomes_a_pending_column_and_a_retired_one_is_kept_in_exports(
     assert!(out.status.success(), "{}", text(&out.stderr));
     assert_eq!(
         text(&out.stdout).trim(),
-        "Catalogue saved: 1 new services, 1 retired, 12 columns in the matrix."
+        "Catalogue saved: 1 new service, 1 service retired, 12 columns in the matrix."
     );
     // The export writes it back, the retired one marked, in the same format.
     let out = ocsae(&db, &["services", "export"]);
@@ -147,6 +148,9 @@ fn the_new_column_scrolls_into_view_at_80_columns_keeping_the_headers_and_the_co
         s.contains("Àger") && s.contains("Cabanabona"),
         "the council column stays: {s}"
     );
+    // The done column stays too, and names are as wide as before scrolling.
+    assert!(header.contains("Impl."), "{s}");
+    assert!(s.contains("Castelló de Farfanya"), "{s}");
     assert!(s.contains("HES hestia"), "the selected column's name: {s}");
 }
 
@@ -200,4 +204,119 @@ fn rollout_statuses_import_by_ine_code_or_codi_ens_all_or_nothing_with_their_sou
         .unwrap()
         .clone();
     assert_eq!(tram["status"], "pending");
+}
+
+#[test]
+fn a_status_for_a_retired_service_refuses_the_whole_file_naming_line_and_service() {
+    let dir = seeded();
+    let db = dir.path().join("db");
+    let file = dir.path().join("cataleg.toml");
+    std::fs::write(&file, "[[services]]\nid = \"e-fact\"\nretired = true\n").unwrap();
+    assert!(
+        ocsae(&db, &["services", "import", file.to_str().unwrap()])
+            .status
+            .success()
+    );
+    let csv = dir.path().join("estat.csv");
+    std::fs::write(
+        &csv,
+        "ine_code,service,status\n252228,e-tram,done\n252228,e-fact,done\n",
+    )
+    .unwrap();
+    let out = ocsae(&db, &["import", "rollout", csv.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out.stdout));
+    let err = text(&out.stderr);
+    assert!(
+        err.contains("line 3") && err.contains("e-fact") && err.contains("retired"),
+        "{err}"
+    );
+    let out = ocsae(&db, &["export", "rollout"]);
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let cell = |service: &str| {
+        json.as_array()
+            .unwrap()
+            .iter()
+            .find(|r| r["ine_code"] == "252228" && r["service"] == service)
+            .unwrap()["status"]
+            .clone()
+    };
+    assert_eq!(cell("e-tram"), "pending", "all or nothing");
+    assert_eq!(cell("e-fact"), "pending");
+}
+
+#[test]
+fn a_council_code_of_the_wrong_length_says_which_lengths_are_accepted() {
+    let dir = seeded();
+    let db = dir.path().join("db");
+    let csv = dir.path().join("estat.csv");
+    for wrong in ["25222800", "25222800011"] {
+        std::fs::write(&csv, format!("ine_code,service,status\n{wrong},e-tram,done\n")).unwrap();
+        let out = ocsae(&db, &["import", "rollout", csv.to_str().unwrap()]);
+        assert_eq!(out.status.code(), Some(1));
+        let err = text(&out.stderr);
+        assert!(
+            err.contains("line 2")
+                && err.contains(wrong)
+                && err.contains(&format!("{} digits", wrong.len()))
+                && err.contains("6-digit INE code")
+                && err.contains("10-digit CODI_ENS"),
+            "{err}"
+        );
+    }
+}
+
+#[test]
+fn a_singular_service_table_is_named_with_the_plural_meant() {
+    let dir = seeded();
+    let db = dir.path().join("db");
+    let file = dir.path().join("cataleg.toml");
+    std::fs::write(&file, GOVERN_OBERT.replace("[[services]]", "[[service]]")).unwrap();
+    let out = ocsae(&db, &["services", "import", file.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(1));
+    let err = text(&out.stderr);
+    assert!(
+        err.contains("line 1") && err.contains("unknown field \"service\": did you mean \"services\"?"),
+        "{err}"
+    );
+    std::fs::write(&file, GOVERN_OBERT.replace("short =", "shrt =")).unwrap();
+    let err = text(&ocsae(&db, &["services", "import", file.to_str().unwrap()]).stderr);
+    assert!(
+        err.contains("line 3") && err.contains("did you mean \"short\"?"),
+        "{err}"
+    );
+}
+
+#[test]
+fn a_catalogue_imported_elsewhere_shows_without_a_restart_and_its_undo_takes_it_back() {
+    let mut f = fixture();
+    f.clock.set(at("2026-12-05T11:00:00Z"));
+    press(&mut f.app, KeyCode::Char('2'));
+    assert!(!screen(&f.app, 80, 24).contains("GOB"));
+    // Another process (a colleague on a shared store) imports Govern Obert.
+    let file: ocsae::ops::catalogue::File = toml::from_str(GOVERN_OBERT).unwrap();
+    let stored = !ocsae::app::data::stored_catalogue(f.disk.as_ref())
+        .unwrap()
+        .is_empty();
+    let change = ocsae::ops::catalogue::apply_file(ocsae::domain::catalog::services(), stored, &file)
+        .unwrap()
+        .unwrap();
+    f.disk.apply(change, at("2026-12-05T11:00:00Z")).unwrap();
+    assert!(f.app.store_signal(ocsae::store::Signal::Changed(vec![])));
+    let s = screen(&f.app, 80, 24);
+    let header = s.lines().find(|l| l.contains("TRA")).unwrap();
+    assert!(header.contains("GOB"), "{s}");
+    // Its cells are there to set, pending, and the others keep theirs.
+    assert_eq!(f.app.data.rollout[0].len(), 13);
+    // Undone (by the colleague) while its column is selected: the column goes
+    // again, and the selection moves to one still shown.
+    for _ in 0..12 {
+        press(&mut f.app, KeyCode::Right);
+    }
+    assert!(screen(&f.app, 80, 24).contains("GOB Govern Obert │"));
+    f.disk.undo(at("2026-12-05T11:01:00Z")).unwrap();
+    assert!(f.app.store_signal(ocsae::store::Signal::Changed(vec![])));
+    let s = screen(&f.app, 80, 24);
+    let header = s.lines().find(|l| l.contains("TRA")).unwrap();
+    assert!(!header.contains("GOB") && header.contains("Impl."), "{s}");
+    assert_eq!(f.app.data.rollout[0].len(), 12);
 }

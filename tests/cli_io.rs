@@ -143,6 +143,10 @@ fn a_bad_row_names_its_line_and_changes_nothing() {
             "line 2: the e-mail \"not-an-email\" does not look like an address",
         ),
         (
+            "ine_code,role,name,phone\n252228,mayor,Joan,973 00 00 00\n252228,other,Pere,ask at the desk\n",
+            "line 3: the phone \"ask at the desk\" may only have digits, spaces, a leading + and an extension (ext. 12)",
+        ),
+        (
             &*format!("ine_code,role,name\n252228,mayor,{}\n", "x".repeat(121)),
             "line 2: \"name\" is longer than 120 characters",
         ),
@@ -304,12 +308,13 @@ fn cert_add_prints_the_id_and_the_worked_example_deadlines() {
             "expires_at": null, "notes": "", "status_reason": "",
             "created_by": whoami::username().unwrap(), "updated_by": whoami::username().unwrap(),
             "revokes_id": null, "revocation_reason": null, "appointment_checked_at": null,
-            "appointment_checked_by": null, "appointment_found": null, "downloaded_at": null
+            "appointment_checked_by": null, "appointment_found": null, "downloaded_at": null,
+            "renews_id": null
         })
     );
     let out = ocsae(&db, &["export", "certificates", "--format", "csv"]);
     assert!(text(&out.stdout).starts_with(
-        "\u{FEFF}id,ine_code,municipality,holder,role,type,operation,urgent,reason,status,received_at,filed_at,issued_at,delivered_at,due_at,expires_at,notes,status_reason,created_by,updated_by,revokes_id,revocation_reason,appointment_checked_at,appointment_checked_by,appointment_found,downloaded_at\n"
+        "\u{FEFF}id,ine_code,municipality,holder,role,type,operation,urgent,reason,status,received_at,filed_at,issued_at,delivered_at,due_at,expires_at,notes,status_reason,created_by,updated_by,revokes_id,revocation_reason,appointment_checked_at,appointment_checked_by,appointment_found,downloaded_at,renews_id\n"
     ));
 }
 

@@ -279,6 +279,34 @@ fn a_bad_email_names_the_row_and_keeps_the_form() {
 }
 
 #[test]
+fn a_phone_that_is_not_a_number_names_the_row_and_the_field_and_keeps_the_form() {
+    let mut f = fixture();
+    press(&mut f.app, KeyCode::Char('e'));
+    type_text(&mut f.app, "Anna");
+    press(&mut f.app, KeyCode::Tab);
+    type_text(&mut f.app, "truqueu al matí");
+    press(&mut f.app, KeyCode::Enter);
+    assert!(f.app.popup_as::<ContactsForm>().is_some());
+    let s = screen(&f.app, 80, 24);
+    assert!(
+        s.contains("Fila 1: el telèfon només pot tenir xifres, espais, un + al davant i"),
+        "{s}"
+    );
+    assert!(f.app.data.municipalities.iter().all(|m| m.contacts.is_empty()));
+    // A number with its extension is taken.
+    for _ in 0.."truqueu al matí".chars().count() {
+        press(&mut f.app, KeyCode::Backspace);
+    }
+    type_text(&mut f.app, "+34 973 00 00 00 ext. 12");
+    press(&mut f.app, KeyCode::Enter);
+    assert!(
+        f.app.popup_as::<ContactsForm>().is_none(),
+        "{}",
+        screen(&f.app, 80, 24)
+    );
+}
+
+#[test]
 fn f_records_the_fitxa_with_its_renewal_and_warnings() {
     let mut f = fixture();
     press(&mut f.app, KeyCode::Enter); // Àger

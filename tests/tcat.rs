@@ -247,10 +247,7 @@ fn an_appointment_not_in_eacat_rejects_the_request_and_y_copies_the_message() {
     assert!(!rejected.appointment_check.unwrap().found);
     // Its detail is open, with the check; y copies the message for the council.
     let s = screen(&f.app, 100, 30);
-    assert!(
-        s.contains("Comprovat a EACAT") && s.contains("NO hi consta"),
-        "{s}"
-    );
+    assert!(s.contains("Registre EACAT") && s.contains("NO hi consta"), "{s}");
     press(&mut f.app, KeyCode::Char('y'));
     let copied = f.app.clipboard.clone().unwrap();
     assert!(
@@ -298,6 +295,69 @@ fn the_rejection_reason_is_in_the_interface_language() {
         "nombramiento no consta en el registro de EACAT"
     );
     let _ = f.app.tab::<CertificatesTab>();
+}
+
+#[test]
+fn renews_id_round_trips_through_export_and_import() {
+    let card = issued(252228, "Maria Puig", HolderRole::Mayor, "2023-01-10T10:00:00Z");
+    let mut renewal = CertificateRequest::received(
+        NEW_ID,
+        IneCode(252228),
+        "Maria Puig",
+        HolderRole::Mayor,
+        "tcat",
+        at("2026-11-20T10:00:00Z"),
+    );
+    renewal.operation = Operation::Renewal;
+    renewal.renews = Some(1);
+    let f = with_certs(vec![card, renewal], "2026-12-05T11:00:00Z");
+    let Fixture {
+        app, disk, dir: keep, ..
+    } = f;
+    drop(app);
+    drop(disk);
+    let dir = keep.path().to_path_buf();
+    let run = |args: &[&str]| common::cli::ocsae_at(&dir, args, "2026-12-05T12:00:00+01:00");
+    let outside = tempfile::tempdir().unwrap();
+    let csv = outside.path().join("certs.csv");
+    let out = run(&[
+        "export",
+        "certificates",
+        "--format",
+        "csv",
+        "--output",
+        csv.to_str().unwrap(),
+    ]);
+    assert!(out.status.success(), "{}", common::cli::text(&out.stderr));
+    let out = run(&["import", "certificates", csv.to_str().unwrap()]);
+    assert!(out.status.success(), "{}", common::cli::text(&out.stderr));
+    let out = run(&["export", "certificates"]);
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let renews: Vec<&serde_json::Value> = json.as_array().unwrap().iter().map(|c| &c["renews_id"]).collect();
+    assert_eq!(
+        renews,
+        [
+            &serde_json::Value::Null,
+            &1.into(),
+            &serde_json::Value::Null,
+            &1.into()
+        ]
+    );
+
+    // A renews_id the store does not hold is refused, naming the line.
+    std::fs::write(
+        &csv,
+        "ine_code,holder,role,type,operation,urgent,status,received_at,issued_at,renews_id\n\
+         252228,Maria Puig,mayor,tcat,renewal,no,received,2026-12-01T10:00:00,,99\n",
+    )
+    .unwrap();
+    let out = run(&["import", "certificates", csv.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(1));
+    let err = common::cli::text(&out.stderr);
+    assert!(
+        err.contains("line 2") && err.contains("renews_id") && err.contains("99"),
+        "{err}"
+    );
 }
 
 #[test]
@@ -399,6 +459,33 @@ fn a_software_certificate_shows_its_delivery_then_its_download_countdown() {
 }
 
 #[test]
+fn avui_shows_a_software_certificates_delivery_clock_as_the_queue_does() {
+    let mut software = issued(252228, "Maria Puig", HolderRole::Other, "2027-01-31T17:00:00Z");
+    software.cert_type = "tcat-p".into();
+    software.status = CertStatus::Issued;
+    software.delivered_at = None;
+    let mut card = issued(250024, "Jordi Solé", HolderRole::Mayor, "2027-01-31T17:00:00Z");
+    card.status = CertStatus::Issued;
+    card.delivered_at = None;
+    let mut f = with_certs(vec![software, card], "2027-02-27T09:00:00Z");
+    press(&mut f.app, KeyCode::Char('0'));
+    let s = screen(&f.app, 80, 24);
+    let row = |s: &str, holder: &str| {
+        s.lines()
+            .find(|l| l.contains(holder))
+            .unwrap_or_else(|| panic!("{s}"))
+            .to_string()
+    };
+    assert!(row(&s, "Maria Puig").contains("⇢ lliurar 3d"), "{s}");
+    // A card has no such clock: the day it was issued.
+    assert!(row(&s, "Jordi Solé").contains("emès 31/01/2027"), "{s}");
+    // Past the 30 days: lost, as the queue says.
+    f.clock.set(at("2027-03-03T09:00:00Z"));
+    let s = screen(&f.app, 80, 24);
+    assert!(row(&s, "Maria Puig").contains("✖ perduda"), "{s}");
+}
+
+#[test]
 fn without_colour_each_clock_still_reads_by_its_sign_and_words() {
     let theme = ocsae::theme::Theme::pick(ocsae::theme::ThemeName::Dark, true);
     assert_eq!(
@@ -441,7 +528,10 @@ fn an_issued_revocation_is_done_not_waiting_for_delivery() {
     // Avui does not list it under the issued ones still to deliver.
     press(&mut f.app, KeyCode::Char('0'));
     let s = screen(&f.app, 100, 40);
-    assert!(s.contains("Emesos sense lliurar (0)"), "{s}");
+    assert!(
+        !s.contains("Emesos sense lliurar"),
+        "an empty section is left out: {s}"
+    );
 }
 
 #[test]
@@ -462,13 +552,25 @@ fn a_software_certificate_with_a_revocation_filed_shows_no_delivery_clock() {
     revocation.revokes = Some(1);
     revocation.revocation_reason = Some(RevocationReason::CardLost);
     let mut f = with_certs(vec![software, revocation], "2027-02-27T09:00:00Z");
+    // Being revoked, it is not to deliver: not in the queue, nor its count.
+    let s = screen(&f.app, 80, 24);
+    assert!(!s.contains("per lliurar"), "{s}");
+    assert!(
+        !s.lines().any(|l| l.contains("Maria Puig") && l.contains("emesa")),
+        "{s}"
+    );
+    // It is with the closed ones, its revocation named.
+    press(&mut f.app, KeyCode::Char('v'));
+    press(&mut f.app, KeyCode::Char('v'));
     let s = screen(&f.app, 80, 24);
     let row = s
         .lines()
         .find(|l| l.contains("Maria Puig") && l.contains("emesa"))
         .unwrap();
-    assert!(!row.contains("lliurar"), "{s}");
-    assert!(row.starts_with("✕ #2"), "{s}");
+    assert!(
+        !row.contains("lliurar") && row.trim_end().ends_with("✕ #2"),
+        "{s}"
+    );
     // Nor in its detail.
     let at_row = s.lines().position(|l| l == row).unwrap();
     let first = s.lines().position(|l| l.contains("Maria Puig")).unwrap();
@@ -481,6 +583,49 @@ fn a_software_certificate_with_a_revocation_filed_shows_no_delivery_clock() {
         detail.contains("Maria Puig") && !detail.contains("l'ha de lliurar"),
         "{detail}"
     );
+    assert!(!detail.contains("per lliurar"), "{detail}");
+    // Avui does not list it as issued and not delivered, nor does its council's page.
+    press(&mut f.app, KeyCode::Esc);
+    press(&mut f.app, KeyCode::Char('0'));
+    let s = screen(&f.app, 100, 40);
+    assert!(!s.contains("Maria Puig"), "{s}");
+}
+
+#[test]
+fn a_revocation_filed_or_cancelled_elsewhere_moves_the_certificate_out_of_and_back_to_deliver() {
+    let mut software = issued(252228, "Maria Puig", HolderRole::Other, "2027-01-31T17:00:00Z");
+    software.cert_type = "tcat-p".into();
+    software.status = CertStatus::Issued;
+    software.delivered_at = None;
+    let mut f = with_certs(vec![software], "2027-02-02T09:00:00Z");
+    assert!(screen(&f.app, 80, 24).contains("per lliurar: 1"));
+    let mut revocation = CertificateRequest::received(
+        2,
+        IneCode(252228),
+        "Maria Puig",
+        HolderRole::Other,
+        "tcat-p",
+        at("2027-02-01T10:00:00Z"),
+    );
+    revocation.operation = Operation::Revocation;
+    revocation.revokes = Some(1);
+    revocation.revocation_reason = Some(RevocationReason::CardLost);
+    // A colleague files the revocation: one request added, all ordered again.
+    f.app.changed_elsewhere(&[Edit {
+        before: None,
+        after: Some(Record::Certificate(revocation.clone())),
+    }]);
+    let s = screen(&f.app, 80, 24);
+    assert!(!s.contains("per lliurar"), "being revoked: {s}");
+    // ... and cancels it: a change in place, and it is to deliver again.
+    let mut cancelled = revocation.clone();
+    cancelled.status = CertStatus::Cancelled;
+    f.app.changed_elsewhere(&[Edit {
+        before: Some(Record::Certificate(revocation)),
+        after: Some(Record::Certificate(cancelled)),
+    }]);
+    let s = screen(&f.app, 80, 24);
+    assert!(s.contains("per lliurar: 1"), "{s}");
 }
 
 #[test]
@@ -521,5 +666,8 @@ fn a_certificate_with_a_renewal_or_revocation_filed_is_no_longer_to_renew() {
     assert!(s.contains("per renovar: 0"), "{s}");
     press(&mut f.app, KeyCode::Char('0'));
     let s = screen(&f.app, 100, 40);
-    assert!(s.contains("Caduquen en 60 dies sense renovació (0)"), "{s}");
+    assert!(
+        !s.contains("Caduquen en 60 dies"),
+        "an empty section is left out: {s}"
+    );
 }

@@ -49,7 +49,7 @@ fn a_mayor_replaced_after_the_elections_gets_the_new_request_and_the_old_revocat
     let s = screen(&f.app, 200, 24);
     assert!(
         s.contains("Tiurana: Alcalde/essa Maria Puig → Joan Soler.")
-            && s.contains("r: revocar els 1 certificats vigents de Maria Puig")
+            && s.contains("r: revocar el certificat vigent de Maria Puig")
             && s.contains("b: totes dues"),
         "{s}"
     );
@@ -86,9 +86,7 @@ fn each_answer_to_a_handover_does_its_one_thing() {
     press(&mut f.app, KeyCode::Char('r'));
     assert!(f.app.popup.is_none());
     assert_eq!(f.app.data.certs.list.len(), 2);
-    assert!(
-        screen(&f.app, 160, 24).contains("1 revocacions registrades (#2) dels certificats de Maria Puig")
-    );
+    assert!(screen(&f.app, 160, 24).contains("1 revocació registrada (#2) del certificat de Maria Puig"));
     // One undo takes them back.
     press(&mut f.app, KeyCode::Char('u'));
     assert_eq!(f.app.data.certs.list.len(), 1);
@@ -251,10 +249,29 @@ fn the_operators_form_adds_and_removes_an_operator() {
     press(&mut f.app, KeyCode::Char('x'));
     press(&mut f.app, KeyCode::Char('s'));
     assert!(f.app.data.operators.is_empty());
-    // The status line says how to bring it back.
-    assert!(screen(&f.app, 100, 24).contains("Esc i després u el recupera"));
-    press(&mut f.app, KeyCode::Esc);
-    // One undo brings the operator back.
+    // The status line says how to bring it back, and u does, in the list.
+    assert!(screen(&f.app, 100, 24).contains("Operador ER Laia Font tret. u el recupera."));
     press(&mut f.app, KeyCode::Char('u'));
     assert_eq!(f.app.data.operators.len(), 1);
+    assert!(f.app.popup.is_some(), "the list stays open");
+    assert!(screen(&f.app, 100, 24).contains("Laia Font"));
+    // Ctrl-R (redo) removes it again, still in the list.
+    ctrl(&mut f.app, 'r');
+    assert!(f.app.data.operators.is_empty());
+    press(&mut f.app, KeyCode::Esc);
+    // One undo from the tab brings the operator back too.
+    press(&mut f.app, KeyCode::Char('u'));
+    assert_eq!(f.app.data.operators.len(), 1);
+}
+
+#[test]
+fn de_before_a_name_with_a_vowel_is_elided_in_catalan() {
+    let mut f = tiurana_with_mayor_named("2027-06-01T08:00:00Z", "Anna Roca");
+    replace_the_mayor(&mut f, "Joan Soler");
+    let s = screen(&f.app, 200, 24);
+    assert!(s.contains("vigent d'Anna Roca"), "{s}");
+    assert!(!s.contains("de Anna"), "{s}");
+    press(&mut f.app, KeyCode::Char('r'));
+    let s = screen(&f.app, 200, 24);
+    assert!(s.contains("del certificat d'Anna Roca"), "{s}");
 }

@@ -42,7 +42,10 @@ fn the_first_frame_marks_the_sections_that_wait_for_the_requests() {
     let load = app.certificate_loader().unwrap();
     app.certificates_loaded(load());
     let s = screen(&app, 80, 24);
-    assert!(s.contains("▾ Certificats vençuts o a 2 dies feiners (0)"), "{s}");
+    assert!(
+        !s.contains("Certificats vençuts"),
+        "loaded and empty, it is left out: {s}"
+    );
     assert!(!s.contains("carregant"), "{s}");
 }
 
@@ -79,6 +82,9 @@ fn avui_at_80x24_in_every_language_with_and_without_colour() {
     for lang in [Lang::Ca, Lang::Es, Lang::En] {
         let mut f = avui(lang);
         busy_day(&mut f);
+        // The cursor stayed on the line it was on (the fitxes, first on a fresh
+        // store, before the day's work came in): to the top.
+        press(&mut f.app, KeyCode::Home);
         let s = screen(&f.app, 80, 24);
         let header = s.lines().next().unwrap();
         for key in ["0", "1", "2", "3", "4"] {
@@ -223,4 +229,24 @@ fn each_chart_reads_alone_at_80x24_with_and_without_colour() {
     // On the smallest screen, the latest months are kept: November, not the oldest.
     let small = screen(&f.app, 60, 16);
     assert!(small.lines().any(|l| l.contains("10  11 ")), "{small}");
+}
+
+#[test]
+fn a_fresh_store_shows_only_what_is_due_and_says_when_nothing_is() {
+    // A fresh store: only the fitxes never sent are due, and they come first.
+    let f = avui(Lang::Ca);
+    let s = screen(&f.app, 80, 24);
+    assert!(!s.contains("(0)"), "{s}");
+    insta::assert_snapshot!("avui_fresh_ca", s);
+    // No council under the threshold: nothing at all is due, said in one line.
+    let f = avui_with(
+        Lang::Ca,
+        Config {
+            threshold: 1,
+            ..Config::default()
+        },
+    );
+    let s = screen(&f.app, 80, 24);
+    insta::assert_snapshot!("avui_nothing_due_ca", s);
+    assert!(s.contains("Res per fer avui"), "{s}");
 }

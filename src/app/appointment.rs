@@ -59,6 +59,7 @@ pub fn council_message(ctx: &Ctx, c: &crate::domain::certificate::CertificateReq
             ("council", &ctx.data.council_name(c.ine)),
             ("id", &c.id),
             ("holder", &c.holder),
+            ("de_holder", &ctx.t.de(&c.holder)),
             ("post", &ctx.t.t(crate::i18n::words::post_msg(c.role))),
         ],
     ))

@@ -16,12 +16,20 @@ pub const NO_DEADLINE: DateTime<Utc> = DateTime::<Utc>::MAX_UTC;
 /// orders; more (a colleague's bulk edit) are ordered again at once.
 const IN_PLACE_MAX: usize = 64;
 
-/// Listed with the closed requests: an issued revocation too, having nothing to deliver.
-fn is_closed(c: &CertificateRequest) -> bool {
+/// Issued and still to hand over, with no revocation of it filed: a certificate
+/// on its way out is not delivered. The one rule for the queue and its `per
+/// lliurar`, Avui, the council page and the request's detail.
+fn awaits(c: &CertificateRequest, revoked_by: &HashMap<u64, u64>) -> bool {
+    c.awaits_delivery() && !revoked_by.contains_key(&c.id)
+}
+
+/// Listed with the closed requests: an issued revocation too, having nothing to
+/// deliver, and a certificate issued and being revoked.
+fn is_closed(c: &CertificateRequest, revoked_by: &HashMap<u64, u64>) -> bool {
     matches!(
         c.status,
         CertStatus::Delivered | CertStatus::Rejected | CertStatus::Cancelled
-    ) || (c.status == CertStatus::Issued && !c.awaits_delivery())
+    ) || (c.status == CertStatus::Issued && !awaits(c, revoked_by))
 }
 
 /// A request that renews a certificate, unless it was cancelled or rejected.
@@ -170,6 +178,11 @@ impl CertData {
                 }
                 for old in revoked.into_iter().flatten() {
                     self.revocation_of(old);
+                    // Being revoked or not moves it between to deliver and closed.
+                    if let Some(j) = self.index_of(old) {
+                        self.unorder(j);
+                        self.order(j);
+                    }
                 }
             }
             self.generation += 1;
@@ -227,12 +240,12 @@ impl CertData {
             let at = self.open_by_due.partition_point(|&i| key(i) < key(index));
             self.open_by_due.insert(at, index);
         }
-        if c.awaits_delivery() {
+        if awaits(c, &self.revoked_by) {
             let key = |i: usize| (list[i].issued_at, list[i].id);
             let at = self.to_deliver.partition_point(|&i| key(i) < key(index));
             self.to_deliver.insert(at, index);
         }
-        if is_closed(c) {
+        if is_closed(c, &self.revoked_by) {
             let key = |i: usize| (list[i].received_at, list[i].id);
             let at = self.closed.partition_point(|&i| key(i) > key(index));
             self.closed.insert(at, index);
@@ -282,10 +295,21 @@ impl CertData {
         let (list, due) = (&self.list, &self.due);
         self.open_by_due = (0..list.len()).filter(|&i| list[i].status.is_open()).collect();
         self.open_by_due.sort_unstable_by_key(|&i| (due[i], list[i].id));
-        self.to_deliver = (0..list.len()).filter(|&i| list[i].awaits_delivery()).collect();
+        // First which are being revoked: they are not to deliver.
+        self.revoked_by = list
+            .iter()
+            .filter(|c| crate::ops::revocation::is_live(c))
+            .filter_map(|c| c.revokes.map(|old| (old, c.id)))
+            .collect();
+        let revoked_by = &self.revoked_by;
+        self.to_deliver = (0..list.len())
+            .filter(|&i| awaits(&list[i], revoked_by))
+            .collect();
         self.to_deliver
             .sort_unstable_by_key(|&i| (list[i].issued_at, list[i].id));
-        self.closed = (0..list.len()).filter(|&i| is_closed(&list[i])).collect();
+        self.closed = (0..list.len())
+            .filter(|&i| is_closed(&list[i], revoked_by))
+            .collect();
         self.closed
             .sort_unstable_by_key(|&i| std::cmp::Reverse((list[i].received_at, list[i].id)));
         // A revocation done has an issue time but no certificate of its own.
@@ -300,12 +324,13 @@ impl CertData {
             .filter(|c| renews_counts(c.status))
             .filter_map(|c| c.renews.map(|old| (old, c.id)))
             .collect();
-        self.revoked_by = list
-            .iter()
-            .filter(|c| crate::ops::revocation::is_live(c))
-            .filter_map(|c| c.revokes.map(|old| (old, c.id)))
-            .collect();
         self.generation += 1;
+    }
+
+    /// Whether `c` is issued and still to hand over: not if a revocation of it is
+    /// filed. Every screen that says `per lliurar` asks here.
+    pub fn awaits_delivery(&self, c: &CertificateRequest) -> bool {
+        awaits(c, &self.revoked_by)
     }
 
     /// The revocation that took effect on certificate `id`, if one did.

@@ -144,14 +144,10 @@ pub fn tick_question(ctx: &Ctx, id: u64) -> String {
         .first()
         .map_or("", |(_, service, step)| service.steps[*step].as_str());
     let councils: std::collections::BTreeSet<_> = pending.iter().map(|(ine, _, _)| *ine).collect();
-    ctx.t.f(
+    ctx.t.nf(
         Msg::prompt_tick_training,
-        &[
-            ("id", &id),
-            ("step", &step),
-            ("services", &names.join(", ")),
-            ("n", &councils.len()),
-        ],
+        councils.len(),
+        &[("id", &id), ("step", &step), ("services", &names.join(", "))],
     )
 }
 
@@ -170,6 +166,6 @@ pub fn tick_training(ctx: &mut Ctx, id: u64) {
     };
     let cells = change.edits.len();
     if ctx.commit(change).is_some() {
-        ctx.set_status(StatusKind::Saved, ctx.t.f(Msg::act_ticked, &[("n", &cells)]));
+        ctx.set_status(StatusKind::Saved, ctx.t.n(Msg::act_ticked, cells));
     }
 }

@@ -282,6 +282,7 @@ impl Data {
     pub fn apply(&mut self, edits: &[Edit]) {
         self.generation += 1;
         let (mut requests, mut activities) = (Vec::new(), Vec::new());
+        let (mut services_put, mut services_gone) = (Vec::new(), Vec::new());
         for edit in edits {
             match (&edit.before, &edit.after) {
                 (_, Some(Record::Municipality(m))) => self.put_municipality(m.clone()),
@@ -302,10 +303,15 @@ impl Data {
                     self.operators.sort_by(|a, b| a.name.cmp(&b.name));
                 }
                 (Some(Record::Operator(o)), None) => self.operators.retain(|x| x.name != o.name),
-                // The catalogue is read when the dashboard starts: its columns do not move under it.
-                (_, Some(Record::Service(_))) | (Some(Record::Service(_)), None) => {}
+                // A catalogue changed by `services import` (here or by a colleague)
+                // or its undo: the columns follow, without a restart.
+                (_, Some(Record::Service(s))) => services_put.push(s.clone()),
+                (Some(Record::Service(s)), None) => services_gone.push(s.id.clone()),
                 (None, None) => {}
             }
+        }
+        if !services_put.is_empty() || !services_gone.is_empty() {
+            self.change_catalogue(services_put, services_gone);
         }
         if !requests.is_empty() {
             self.certs.put_all(requests, &self.calendar);
@@ -382,6 +388,25 @@ impl Data {
             if *v > i {
                 *v -= 1;
             }
+        }
+    }
+
+    /// Puts the services written and takes away those removed, makes the result
+    /// the catalogue in use, and lays each council's rollout row out again by
+    /// service id, as the new columns are ordered.
+    fn change_catalogue(&mut self, put: Vec<crate::domain::catalog::Service>, gone: Vec<String>) {
+        let mut list: Vec<crate::domain::catalog::Service> = services()
+            .iter()
+            .filter(|s| !gone.contains(&s.id) && !put.iter().any(|p| p.id == s.id))
+            .cloned()
+            .collect();
+        list.extend(put);
+        crate::domain::catalog::use_catalogue(list);
+        let catalogue = services();
+        for row in &mut self.rollout {
+            let mut by_id: HashMap<String, Rollout> =
+                row.drain(..).flatten().map(|r| (r.service.clone(), r)).collect();
+            *row = catalogue.iter().map(|s| by_id.remove(&s.id)).collect();
         }
     }
 

@@ -98,15 +98,11 @@ impl Ctx {
             .find_map(|e| e.after.as_ref().or(e.before.as_ref()))
             .map(|r| self.record_name(r))
             .unwrap_or_default();
-        let args: [(&str, &dyn std::fmt::Display); 4] = [
-            ("user", &last.user),
-            ("what", &what),
-            ("record", &record),
-            ("n", &more),
-        ];
+        let args: [(&str, &dyn std::fmt::Display); 3] =
+            [("user", &last.user), ("what", &what), ("record", &record)];
         match more {
             0 => self.t.f(Msg::live_changed, &args),
-            _ => self.t.f(Msg::live_changed_more, &args),
+            _ => self.t.nf(Msg::live_changed_more, more, &args),
         }
     }
 

@@ -352,8 +352,8 @@ pub fn training(db: &Location, args: NewTraining, config: &Config, t: &I18n, clo
             Msg::training_added,
             &[
                 ("id", &id),
-                ("councils", &a.councils.len()),
-                ("attendees", &a.attendees())
+                ("councils", &t.n(Msg::count_councils, a.councils.len())),
+                ("attendees", &t.n(Msg::count_attendees, a.attendees() as usize))
             ]
         )
     ));

@@ -42,7 +42,7 @@ pub(crate) fn check(dump: &Dump, now: DateTime<Utc>, t: &I18n) -> Result<(), Str
             .and_then(|()| {
                 m.contacts
                     .iter()
-                    .try_for_each(crate::ops::councils::validate_contact)
+                    .try_for_each(crate::ops::councils::validate_stored_contact)
             })
             .map_err(|e| say(Msg::restore_rule_council, &m.ine, e))?;
     }

@@ -40,7 +40,11 @@ pub fn import(db: &Location, file: &Path, config: &Config, t: &I18n, clock: &dyn
         "{}",
         t.f(
             Msg::svc_imported,
-            &[("added", &added), ("retired", &retired), ("shown", &shown)]
+            &[
+                ("added", &t.n(Msg::svc_count_added, added)),
+                ("retired", &t.n(Msg::svc_count_retired, retired)),
+                ("shown", &t.n(Msg::svc_count_columns, shown)),
+            ]
         )
     ));
     Ok(())

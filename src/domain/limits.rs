@@ -29,9 +29,55 @@ pub fn is_plausible_email(email: &str) -> bool {
     }
 }
 
+/// A phone number as people write one: digits and spaces, a `+` before the
+/// country code, and an extension after it (`973 00 00 00 ext. 12`, `x12`).
+pub fn is_plausible_phone(phone: &str) -> bool {
+    let lower = phone.trim().to_lowercase();
+    let (number, extension) = match lower.find("ext").or_else(|| lower.find('x')) {
+        Some(at) => (&lower[..at], Some(&lower[at..])),
+        None => (lower.as_str(), None),
+    };
+    let number = number.trim();
+    let digits = number.strip_prefix('+').unwrap_or(number);
+    let number_ok = digits.chars().filter(char::is_ascii_digit).count() >= 3
+        && digits.chars().all(|c| c.is_ascii_digit() || c == ' ');
+    let extension_ok = extension.is_none_or(|e| {
+        let e = e.trim_start_matches("extensió").trim_start_matches("extension");
+        let e = e.trim_start_matches("ext").trim_start_matches('x');
+        let e = e.trim_start_matches('.').trim();
+        !e.is_empty() && e.chars().all(|c| c.is_ascii_digit())
+    });
+    number_ok && extension_ok
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_phone_is_digits_spaces_a_leading_plus_and_an_extension() {
+        for good in [
+            "973 00 00 00",
+            "+34 973 00 00 00",
+            "973000000",
+            "973 00 00 00 ext. 12",
+            "973000000 x 3",
+            "012",
+        ] {
+            assert!(is_plausible_phone(good), "{good}");
+        }
+        for bad in [
+            "truqueu al matí",
+            "973 00 00 00 (matins)",
+            "97+3",
+            "973-00",
+            "ext. 12",
+            "973 ext.",
+            "12",
+        ] {
+            assert!(!is_plausible_phone(bad), "{bad}");
+        }
+    }
 
     #[test]
     fn limits_count_characters_not_bytes() {

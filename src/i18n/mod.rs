@@ -128,6 +128,17 @@ impl I18n {
         out
     }
 
+    /// "de" and a name as Catalan writes them: `d'Anna`, `d'Hug`, `de Joan`,
+    /// `de Iolanda` (i/u before a vowel is a consonant). Messages take it as
+    /// `{de_NAME}` in Catalan; the other languages word it themselves.
+    pub fn de(&self, name: &str) -> String {
+        if self.lang == Lang::Ca && elides(name) {
+            format!("d'{name}")
+        } else {
+            format!("de {name}")
+        }
+    }
+
     /// Whether `msg` has a singular and a plural.
     pub fn is_plural(&self, msg: Msg) -> bool {
         self.ones[msg as usize].is_some()
@@ -178,10 +189,71 @@ impl I18n {
     }
 }
 
+/// Whether Catalan elides "de" before `word`: a vowel, or h and a vowel, but not
+/// i or u before a vowel (`de iogurt`, `de Huelva`).
+fn elides(word: &str) -> bool {
+    let folded = crate::domain::search::fold(word);
+    let mut chars = folded.chars().peekable();
+    if chars.peek() == Some(&'h') {
+        chars.next();
+    }
+    let vowel = |c: char| matches!(c, 'a' | 'e' | 'i' | 'o' | 'u');
+    match (chars.next(), chars.next()) {
+        (Some('i' | 'u'), Some(next)) if vowel(next) => false,
+        (Some(first), _) => vowel(first),
+        (None, _) => false,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use std::collections::BTreeSet;
+
+    #[test]
+    fn de_elides_before_a_vowel_or_h_and_a_vowel_in_catalan_only() {
+        let ca = I18n::new(Lang::Ca);
+        assert_eq!(ca.de("Anna Roca"), "d'Anna Roca");
+        assert_eq!(ca.de("Èric"), "d'Èric");
+        assert_eq!(ca.de("Hug"), "d'Hug");
+        assert_eq!(ca.de("estat.csv:2"), "d'estat.csv:2");
+        assert_eq!(ca.de("Joan"), "de Joan");
+        assert_eq!(ca.de("Iolanda"), "de Iolanda");
+        assert_eq!(ca.de("Huelva"), "de Huelva");
+        assert_eq!(ca.de("Ignasi"), "d'Ignasi");
+        assert_eq!(I18n::new(Lang::Es).de("Anna"), "de Anna");
+    }
+
+    #[test]
+    fn counts_of_one_are_singular_in_every_language() {
+        let one = |lang, msg| I18n::new(lang).n(msg, 1);
+        assert_eq!(one(Lang::Ca, Msg::svc_count_added), "1 servei nou");
+        assert_eq!(one(Lang::Es, Msg::count_attendees), "1 asistente");
+        assert_eq!(one(Lang::En, Msg::today_working_days), "1 working day");
+        assert_eq!(
+            I18n::new(Lang::En).n(Msg::today_working_days, 2),
+            "2 working days"
+        );
+        for lang in [Lang::Ca, Lang::Es, Lang::En] {
+            let t = I18n::new(lang);
+            for msg in [
+                Msg::svc_count_added,
+                Msg::svc_count_retired,
+                Msg::svc_count_columns,
+                Msg::count_attendees,
+                Msg::act_ticked,
+                Msg::handover_revoked,
+                Msg::live_changed_more,
+                Msg::act_form_contacts,
+                Msg::today_working_days,
+                Msg::prompt_tick_training,
+                Msg::handover_question,
+            ] {
+                // `counts_take_the_singular_for_one_in_every_language` checks the forms differ.
+                assert!(t.is_plural(msg), "{} in {}", msg.key(), lang.code());
+            }
+        }
+    }
 
     /// The catalogue's keys with each count message's `_one`/`_other` pair
     /// folded into its own key, and the count messages found.
@@ -294,6 +366,8 @@ mod tests {
             text.split('{')
                 .skip(1)
                 .filter_map(|s| s.split_once('}').map(|(n, _)| n.to_string()))
+                // Catalan's `{de_holder}` (`d'Anna`) is another language's "de {holder}".
+                .map(|n| n.strip_prefix("de_").map_or(n.clone(), str::to_string))
                 .collect()
         };
         let ca = I18n::new(Lang::Ca);

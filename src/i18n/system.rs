@@ -45,7 +45,24 @@ fn data_problem(t: &I18n, message: &str) -> String {
     if message.starts_with("missing field") {
         t.f(Msg::data_missing_field, &[("field", &name)])
     } else if message.starts_with("unknown field") {
-        t.f(Msg::data_unknown_field, &[("field", &name)])
+        let unknown = t.f(Msg::data_unknown_field, &[("field", &name)]);
+        // A near miss (`[[service]]` for `[[services]]`, `shrt`) gets the field
+        // meant; any other, the fields there are.
+        let fields: Vec<&str> = message
+            .find("expected")
+            .map(|at| message[at..].split('`').skip(1).step_by(2).collect())
+            .unwrap_or_default();
+        match crate::domain::similar::pick(name, &fields) {
+            crate::domain::similar::Pick::One(i) => t.f(
+                Msg::data_did_you_mean,
+                &[("problem", &unknown), ("hint", &fields[i])],
+            ),
+            _ if !fields.is_empty() => t.f(
+                Msg::data_valid_fields,
+                &[("problem", &unknown), ("fields", &fields.join(", "))],
+            ),
+            _ => unknown,
+        }
     } else if message.starts_with("unknown variant") {
         let unknown = t.f(Msg::data_unknown_value, &[("value", &name)]);
         // serde says which values it takes: "…, expected one of `a`, `b`".
@@ -122,6 +139,31 @@ pub fn toml_error(t: &I18n, path: &dyn Display, text: &str, e: &toml::de::Error)
 mod tests {
     use super::*;
     use crate::i18n::Lang;
+
+    #[test]
+    fn an_unknown_field_near_a_known_one_is_named_with_the_one_meant() {
+        #[derive(Debug, serde::Deserialize)]
+        #[serde(deny_unknown_fields)]
+        #[allow(dead_code)]
+        struct File {
+            services: Vec<u32>,
+        }
+        let t = I18n::new(Lang::En);
+        let text = "[[service]]\nid = 1\n";
+        let e = toml::from_str::<File>(text).unwrap_err();
+        assert_eq!(
+            toml_error(&t, &"s.toml", text, &e),
+            "s.toml, line 1: unknown field \"service\": did you mean \"services\"?"
+        );
+        let text = "[[nothing]]\nid = 1\n";
+        let e = toml::from_str::<File>(text).unwrap_err();
+        assert!(
+            toml_error(&t, &"s.toml", text, &e)
+                .ends_with("unknown field \"nothing\"; valid fields: services"),
+            "{}",
+            toml_error(&t, &"s.toml", text, &e)
+        );
+    }
 
     #[test]
     fn a_missing_file_is_said_in_each_language() {

@@ -83,6 +83,7 @@ fn contact_row(
                 max,
             },
             RuleError::BadEmail(email) => Problem::BadEmail(email),
+            RuleError::BadPhone(phone) => Problem::BadPhone(phone),
             other => Problem::EmptyField(other.field().unwrap_or(Field::ContactName).name()),
         })
     })?;

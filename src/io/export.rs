@@ -286,6 +286,9 @@ pub struct CertificateOut {
     /// A T-CAT P downloaded by its holder.
     #[serde(default)]
     pub downloaded_at: Option<String>,
+    /// The request whose certificate this one renews.
+    #[serde(default)]
+    pub renews_id: Option<u64>,
 }
 
 impl CertificateOut {
@@ -325,6 +328,7 @@ impl CertificateOut {
             appointment_checked_by: c.appointment_check.as_ref().map(|a| a.user.clone()),
             appointment_found: c.appointment_check.as_ref().map(|a| a.found),
             downloaded_at: stamp(c.downloaded_at),
+            renews_id: c.renews,
         }
     }
 }

@@ -212,7 +212,9 @@ pub fn apply(
             // A revocation's link is checked against the store's requests, row by row.
             let mut links = super::revocation_input::Links::new(
                 store,
-                header.column("revokes_id").is_some() || header.column("revocation_reason").is_some(),
+                ["revokes_id", "revocation_reason", "renews_id"]
+                    .iter()
+                    .any(|c| header.column(c).is_some()),
             )?;
             let edits = certificate_rows(&header, Box::new(counted), tz, now, &cleaned)?.map(|row| {
                 let (line, request) = row?;
@@ -281,6 +283,7 @@ struct CertColumns {
     revokes_c: Option<usize>,
     revocation_reason_c: Option<usize>,
     downloaded_c: Option<usize>,
+    renews_c: Option<usize>,
 }
 
 /// The rows of a certificates file, each checked as it is read: every rule a request
@@ -316,9 +319,10 @@ fn certificate_rows<'a>(
     ])?;
     let [reason_c, notes_c, filed_c, delivered_c, status_reason_c] =
         ["reason", "notes", "filed_at", "delivered_at", "status_reason"].map(|c| header.column(c));
-    let [revokes_c, revocation_reason_c, downloaded_c] =
-        ["revokes_id", "revocation_reason", "downloaded_at"].map(|c| header.column(c));
+    let [revokes_c, revocation_reason_c, downloaded_c, renews_c] =
+        ["revokes_id", "revocation_reason", "downloaded_at", "renews_id"].map(|c| header.column(c));
     let columns = CertColumns {
+        renews_c,
         revokes_c,
         revocation_reason_c,
         downloaded_c,
@@ -368,6 +372,7 @@ fn certificate_row(
         revokes_c,
         revocation_reason_c,
         downloaded_c,
+        renews_c,
     } = columns;
     let ine_text = row.required(ine_c, "ine_code")?;
     let ine = IneCode::parse(ine_text).ok_or_else(|| row.error(Problem::UnknownCouncil(ine_text.into())))?;
@@ -452,7 +457,7 @@ fn certificate_row(
         appointment_attached: false,
         delivery_sheet_signed: status == CertStatus::Delivered,
         status_reason: text_of(status_reason_c, "status_reason")?,
-        renews: None,
+        renews: super::revocation_input::renews(row, renews_c)?,
         revokes: super::revocation_input::revokes(row, revokes_c)?,
         revocation_reason: super::revocation_input::reason(row, revocation_reason_c)?,
         appointment_check: None,

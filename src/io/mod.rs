@@ -66,6 +66,7 @@ pub enum Problem {
         max: usize,
     },
     BadEmail(String),
+    BadPhone(String),
     IssuedBeforeReceived,
     UnknownType(String),
     UnknownValue {
@@ -98,6 +99,10 @@ pub enum Problem {
     Rule(crate::ops::RuleError),
     /// A council named (not coded) that the store does not hold, or holds twice.
     UnknownCouncilName(String),
+    /// A council code of a length neither an INE code nor a CODI_ENS has.
+    CouncilCodeLength(String),
+    /// A service retired from the catalogue: no status is set on it.
+    RetiredService(String),
     /// Two rows revoking one certificate: the line of the first.
     RevokedTwice {
         id: u64,
@@ -126,6 +131,7 @@ impl Problem {
             ),
             Problem::TooLong { field, max } => t.f(Msg::problem_too_long, &[("field", field), ("max", max)]),
             Problem::BadEmail(v) => t.f(Msg::problem_bad_email, &[("value", &shown(v))]),
+            Problem::BadPhone(v) => t.f(Msg::problem_bad_phone, &[("value", &shown(v))]),
             Problem::IssuedBeforeReceived => t.t(Msg::problem_issued_before_received).to_string(),
             Problem::UnknownType(v) => t.f(Msg::problem_unknown_type, &[("value", &shown(v))]),
             Problem::UnknownValue { field, value } => t.f(
@@ -159,6 +165,12 @@ impl Problem {
                 }
             }
             Problem::UnknownCouncilName(v) => t.f(Msg::problem_unknown_council_name, &[("value", &shown(v))]),
+            Problem::CouncilCodeLength(v) => t.nf(
+                Msg::problem_council_code_length,
+                v.chars().count(),
+                &[("value", &shown(v))],
+            ),
+            Problem::RetiredService(v) => t.f(Msg::problem_retired_service, &[("value", &shown(v))]),
         }
     }
 }

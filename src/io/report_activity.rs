@@ -162,7 +162,7 @@ pub(super) fn section(out: &mut Out, input: &ReportInput, monday: NaiveDate) {
                     ("services", &services.join(", ")),
                     ("hours", &hours),
                     ("councils", &councils.join(", ")),
-                    ("attendees", &a.attendees()),
+                    ("attendees", &t.n(Msg::count_attendees, a.attendees() as usize)),
                 ],
             ));
         }

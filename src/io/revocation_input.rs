@@ -1,5 +1,6 @@
-//! A certificates file's `revokes_id` and `revocation_reason` columns: read on
-//! the first pass, checked against the store's requests on the second.
+//! A certificates file's `revokes_id`, `revocation_reason` and `renews_id`
+//! columns: read on the first pass, checked against the store's requests on the
+//! second.
 
 use super::csv_input::CsvRow;
 use super::{IoError, Problem};
@@ -11,16 +12,25 @@ use std::collections::HashMap;
 
 /// The request a row's revocation revokes, by its number in the store.
 pub fn revokes(row: &CsvRow, column: Option<usize>) -> Result<Option<u64>, IoError> {
+    request_id(row, column, "revokes_id")
+}
+
+/// The request whose certificate a row renews, by its number in the store.
+pub fn renews(row: &CsvRow, column: Option<usize>) -> Result<Option<u64>, IoError> {
+    request_id(row, column, "renews_id")
+}
+
+fn request_id(row: &CsvRow, column: Option<usize>, field: &'static str) -> Result<Option<u64>, IoError> {
     let Some(column) = column else {
         return Ok(None);
     };
-    let text = row.get(column, "revokes_id")?.trim();
+    let text = row.get(column, field)?.trim();
     if text.is_empty() {
         return Ok(None);
     }
     text.trim_start_matches('#').parse().map(Some).map_err(|_| {
         row.error(Problem::UnknownValue {
-            field: "revokes_id",
+            field,
             value: text.into(),
         })
     })
@@ -78,6 +88,19 @@ impl Links {
     /// revocation was received, and nothing else revokes it. A revocation without
     /// either (a file from before they were kept) is taken as it is.
     pub fn check(&mut self, line: u64, c: &CertificateRequest) -> Result<(), IoError> {
+        // A renewal names a certificate of the store, of the same council.
+        if let Some(id) = c.renews {
+            let same_council = self.stored.get(&id).is_some_and(|old| old.ine == c.ine);
+            if !same_council {
+                return Err(IoError::Line {
+                    line,
+                    problem: Problem::UnknownValue {
+                        field: "renews_id",
+                        value: id.to_string(),
+                    },
+                });
+            }
+        }
         if c.revokes.is_none() && c.revocation_reason.is_none() {
             return Ok(());
         }

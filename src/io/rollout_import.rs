@@ -30,17 +30,20 @@ pub struct Checked {
 }
 
 /// An INE code (6 digits, or 5 when a spreadsheet dropped the leading zero), or
-/// a CODI_ENS (up to 10 digits, left-padded to 10: its first 6 are the INE code).
-pub fn council_code(text: &str) -> Option<IneCode> {
+/// a CODI_ENS (10 digits, or 9: its first 6 are the INE code). Catalan province
+/// codes (08, 17, 25, 43) have at most one leading zero to lose, so any other
+/// length is a wrong code, said as such rather than as an unknown council.
+pub fn council_code(text: &str) -> Result<IneCode, Problem> {
     let text = text.trim();
     if text.is_empty() || !text.bytes().all(|b| b.is_ascii_digit()) {
-        return None;
+        return Err(Problem::UnknownCouncil(text.into()));
     }
-    match text.len() {
-        1..=6 => IneCode::parse(&format!("{text:0>6}")),
-        7..=10 => IneCode::parse(&format!("{text:0>10}")[..6]),
+    let code = match text.len() {
+        5..=6 => IneCode::parse(&format!("{text:0>6}")),
+        9..=10 => IneCode::parse(&format!("{text:0>10}")[..6]),
         _ => None,
-    }
+    };
+    code.ok_or_else(|| Problem::CouncilCodeLength(text.into()))
 }
 
 /// A service by its id or its column header, any case.
@@ -59,7 +62,7 @@ fn read_row(
 ) -> Result<Row, IoError> {
     let [ine_c, service_c, status_c] = columns;
     let ine_text = row.required(ine_c, "ine_code")?;
-    let ine = council_code(ine_text).ok_or_else(|| row.error(Problem::UnknownCouncil(ine_text.into())))?;
+    let ine = council_code(ine_text).map_err(|problem| row.error(problem))?;
     let service_text = row.required(service_c, "service")?;
     let service = service_of(service_text).ok_or_else(|| {
         row.error(Problem::UnknownValue {
@@ -67,6 +70,11 @@ fn read_row(
             value: service_text.into(),
         })
     })?;
+    if services()[service].retired {
+        // Its records are kept, but it is no longer offered: a status set now
+        // would be hidden from the matrix, so the whole file is refused.
+        return Err(row.error(Problem::RetiredService(services()[service].id.clone())));
+    }
     let status_text = row.required(status_c, "status")?;
     let status = RolloutStatus::parse(status_text).ok_or_else(|| {
         row.error(Problem::UnknownValue {
@@ -176,13 +184,26 @@ mod tests {
 
     #[test]
     fn an_ine_code_or_a_codi_ens_padded_as_a_spreadsheet_dropped_it() {
-        assert_eq!(council_code("252228"), Some(IneCode(252228)));
+        assert_eq!(council_code("252228"), Ok(IneCode(252228)));
         // Barcelona's 080193, its leading zero lost.
-        assert_eq!(council_code("80193"), Some(IneCode(80193)));
+        assert_eq!(council_code("80193"), Ok(IneCode(80193)));
         // CODI_ENS: 10 digits, the first 6 the INE code; 9 when the zero went.
-        assert_eq!(council_code("2522280001"), Some(IneCode(252228)));
-        assert_eq!(council_code("801930001"), Some(IneCode(80193)));
-        assert_eq!(council_code("12345678901"), None);
-        assert_eq!(council_code("25222A"), None);
+        assert_eq!(council_code("2522280001"), Ok(IneCode(252228)));
+        assert_eq!(council_code("801930001"), Ok(IneCode(80193)));
+        assert_eq!(
+            council_code("25222A"),
+            Err(Problem::UnknownCouncil("25222A".into()))
+        );
+    }
+
+    #[test]
+    fn a_code_of_a_length_neither_ine_nor_codi_ens_is_said_so() {
+        for wrong in ["1234", "2522280", "25222800", "12345678901"] {
+            assert_eq!(
+                council_code(wrong),
+                Err(Problem::CouncilCodeLength(wrong.into())),
+                "{wrong}"
+            );
+        }
     }
 }

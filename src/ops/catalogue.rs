@@ -62,9 +62,10 @@ impl EntryError {
             Problem::BadId => t.t(Msg::svc_err_id).to_string(),
             Problem::Missing(field) => t.f(Msg::svc_err_missing, &[("field", field)]),
             Problem::BadShort(short) => t.f(Msg::svc_err_short, &[("short", short)]),
-            Problem::ShortTaken { short, by } => {
-                t.f(Msg::svc_err_short_taken, &[("short", short), ("by", by)])
-            }
+            Problem::ShortTaken { short, by } => t.f(
+                Msg::svc_err_short_taken,
+                &[("short", short), ("by", by), ("de_by", &t.de(by))],
+            ),
             Problem::UnknownService => t.t(Msg::svc_err_unknown).to_string(),
             Problem::Twice => t.t(Msg::svc_err_twice).to_string(),
         };

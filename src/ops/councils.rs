@@ -6,9 +6,20 @@ use crate::domain::municipality::{Contact, Municipality};
 use crate::store::{Change, ChangeKind, Record};
 use chrono::NaiveDate;
 
-/// A contact as it may be stored: a name, each field within its limit, and an
-/// email that looks like an address (or none).
+/// A contact as it may be entered: as it may be stored, and a phone that looks
+/// like a number (or none).
 pub fn validate_contact(contact: &Contact) -> Result<(), RuleError> {
+    validate_stored_contact(contact)?;
+    if !contact.phone.trim().is_empty() && !limits::is_plausible_phone(&contact.phone) {
+        return Err(RuleError::BadPhone(contact.phone.clone()));
+    }
+    Ok(())
+}
+
+/// A contact as it may be stored: a name, each field within its limit, and an
+/// email that looks like an address (or none). A backup is checked against
+/// this: phones were free text before their rule, and a restore keeps them.
+pub fn validate_stored_contact(contact: &Contact) -> Result<(), RuleError> {
     if contact.name.trim().is_empty() {
         return Err(RuleError::Empty(Field::ContactName));
     }

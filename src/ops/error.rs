@@ -108,6 +108,8 @@ pub enum RuleError {
     /// A cancellation is confirmed by typing the holder's name; this is not it.
     NotTheHolder,
     BadEmail(String),
+    /// Not digits, spaces, a leading `+` and an extension.
+    BadPhone(String),
     UnknownCouncil(IneCode),
     /// A line break in a field of one line (an activity's summary).
     NotOneLine(Field),
@@ -158,6 +160,7 @@ impl RuleError {
             RuleError::UrgentWithoutReason => Some(Field::Reason),
             RuleError::IssuedBeforeReceived => Some(Field::ReceivedAt),
             RuleError::BadEmail(_) => Some(Field::Email),
+            RuleError::BadPhone(_) => Some(Field::Phone),
             RuleError::NotTheHolder => Some(Field::Holder),
             RuleError::NotOneLine(f)
             | RuleError::OutOfRange { field: f, .. }
@@ -208,6 +211,7 @@ impl RuleError {
             RuleError::NotOpen => Msg::req_not_open,
             RuleError::NotTheHolder => Msg::req_err_cancel_name,
             RuleError::BadEmail(_) => Msg::form_err_email,
+            RuleError::BadPhone(_) => Msg::form_err_phone,
             RuleError::UnknownCouncil(_) => Msg::req_err_council,
             RuleError::NotOneLine(_) => Msg::act_err_one_line,
             RuleError::OutOfRange { .. } => Msg::act_err_range,

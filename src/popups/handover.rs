@@ -39,14 +39,15 @@ pub fn question(ctx: &Ctx, handover: &Handover) -> String {
         0 => Msg::handover_question_no_revocation,
         _ => Msg::handover_question,
     };
-    ctx.t.f(
+    ctx.t.nf(
         msg,
+        n,
         &[
             ("council", &ctx.data.council_name(handover.ine)),
             ("post", &ctx.t.t(post_msg(handover.role))),
             ("outgoing", &handover.outgoing),
+            ("de_outgoing", &ctx.t.de(&handover.outgoing)),
             ("incoming", &handover.incoming),
-            ("n", &n),
         ],
     )
 }
@@ -100,12 +101,13 @@ fn file_revocations(ctx: &mut Ctx, handover: &Handover) -> bool {
         return false;
     };
     let ids: Vec<String> = applied.ids.iter().map(|id| format!("#{id}")).collect();
-    let text = ctx.t.f(
+    let text = ctx.t.nf(
         Msg::handover_revoked,
+        ids.len(),
         &[
-            ("n", &ids.len()),
             ("ids", &ids.join(", ")),
             ("holder", &handover.outgoing),
+            ("de_holder", &ctx.t.de(&handover.outgoing)),
         ],
     );
     ctx.set_status(StatusKind::Saved, text);

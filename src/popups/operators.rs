@@ -120,7 +120,18 @@ impl Popup for Operators {
                 };
                 self.removing = Some(o.name.clone());
             }
-            _ => return PopupOutcome::Ignored,
+            // Undo and redo work here as everywhere, so a removal is taken back
+            // without closing the list.
+            _ => {
+                use crate::app::action::{Action, Context};
+                match ctx.keymap.lookup(&[Context::Global], &key) {
+                    Some(Action::Undo | Action::Redo) if ctx.read_only => ctx.refuse_read_only(),
+                    Some(Action::Undo) => ctx.undo_redo(true, false),
+                    Some(Action::Redo) => ctx.undo_redo(false, false),
+                    _ => return PopupOutcome::Ignored,
+                }
+                self.selected = self.selected.min(ctx.data.operators.len().saturating_sub(1));
+            }
         }
         PopupOutcome::Keep
     }
@@ -169,22 +180,30 @@ impl Popup for Operators {
             } else {
                 Style::new()
             };
-            let mut spans = vec![Span::styled(
-                format!(
-                    "{:<30} {}  {}",
-                    crate::widgets::ellipsize(&clean(&o.name), 30),
-                    t.date(o.card_issued_on),
-                    t.date(o.card_expires_on())
-                ),
-                style,
-            )];
+            let row = format!(
+                "{:<30} {}  {}",
+                crate::widgets::ellipsize(&clean(&o.name), 30),
+                t.date(o.card_issued_on),
+                t.date(o.card_expires_on())
+            );
+            let used = crate::widgets::width(&row);
+            let mut spans = vec![Span::styled(row, style)];
             if o.to_renew(today) {
-                spans.push(Span::styled(
-                    format!("  ⚠ {}", t.t(Msg::operator_renew_note)),
-                    theme.warn,
-                ));
+                let note = format!("⚠ {}", t.t(Msg::operator_renew_note));
+                let width = usize::from(inner.width);
+                // Beside the row when it fits, else whole on the lines below it.
+                if used + 2 + crate::widgets::width(&note) <= width {
+                    spans.push(Span::styled(format!("  {note}"), theme.warn));
+                    lines.push(Line::from(spans));
+                } else {
+                    lines.push(Line::from(spans));
+                    for part in crate::widgets::wrap(&note, width.saturating_sub(2)) {
+                        lines.push(Line::styled(format!("  {part}"), theme.warn));
+                    }
+                }
+            } else {
+                lines.push(Line::from(spans));
             }
-            lines.push(Line::from(spans));
         }
         lines.push(Line::raw(""));
         if let Some(adding) = &self.adding {

@@ -54,6 +54,11 @@ pub fn two_certificates() -> Fixture {
 
 /// Tiurana with Maria Puig as its mayor, and her card issued in 2025.
 pub fn tiurana_with_its_mayor(now: &str) -> Fixture {
+    tiurana_with_mayor_named(now, "Maria Puig")
+}
+
+/// Tiurana with its mayor `name`, whose card was issued on 10/03/2025.
+pub fn tiurana_with_mayor_named(now: &str, name: &str) -> Fixture {
     let f = fixture();
     let before = f
         .disk
@@ -65,7 +70,7 @@ pub fn tiurana_with_its_mayor(now: &str) -> Fixture {
     let mut after = before.clone();
     after.contacts.push(ocsae::domain::municipality::Contact {
         role: ocsae::domain::municipality::ContactRole::Mayor,
-        name: "Maria Puig".into(),
+        name: name.into(),
         phone: String::new(),
         email: String::new(),
     });
@@ -79,7 +84,7 @@ pub fn tiurana_with_its_mayor(now: &str) -> Fixture {
             at("2026-11-01T09:00:00Z"),
         )
         .unwrap();
-    let card = issued(252228, "Maria Puig", HolderRole::Mayor, "2025-03-10T10:00:00Z");
+    let card = issued(252228, name, HolderRole::Mayor, "2025-03-10T10:00:00Z");
     f.disk
         .apply(
             Change::new(ChangeKind::CertNew, vec![Edit::create(Record::Certificate(card))]),

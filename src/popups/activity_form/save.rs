@@ -121,8 +121,8 @@ fn announce(ctx: &mut Ctx, a: &Activity) {
             Msg::act_saved_training,
             &[
                 ("id", &a.id),
-                ("councils", &a.councils.len()),
-                ("attendees", &a.attendees()),
+                ("councils", &t.n(Msg::count_councils, a.councils.len())),
+                ("attendees", &t.n(Msg::count_attendees, a.attendees() as usize)),
             ],
         ),
         (_, ActivityStatus::Closed, _) => t.f(Msg::act_saved_closed, &[("id", &a.id)]),

@@ -251,10 +251,7 @@ fn draw_field(
                 .map_or(0, |&m| ctx.data.municipalities[m].contacts.len());
             let note = match contacts {
                 0 => Span::raw(""),
-                n => Span::styled(
-                    format!(" {}", t.f(Msg::act_form_contacts, &[("n", &n)])),
-                    theme.dim,
-                ),
+                n => Span::styled(format!(" {}", t.n(Msg::act_form_contacts, n)), theme.dim),
             };
             with_note(&form.contact, note);
         }

@@ -70,7 +70,13 @@ pub fn draw(list: &Checklist, frame: &mut Frame, area: Rect, ctx: &Ctx) {
     } else if !rollout.source.is_empty() {
         // Set by a file: which, and its line.
         head_lines.push(Line::styled(
-            t.f(Msg::checklist_source, &[("source", &clean(&rollout.source))]),
+            t.f(
+                Msg::checklist_source,
+                &[
+                    ("source", &clean(&rollout.source)),
+                    ("de_source", &t.de(&clean(&rollout.source))),
+                ],
+            ),
             theme.dim,
         ));
     } else {

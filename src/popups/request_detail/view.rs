@@ -13,9 +13,10 @@ use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 
 /// The status, and what is left to do with an issued request: `emesa · per lliurar`.
-fn status_words(t: &crate::i18n::I18n, c: &crate::domain::certificate::CertificateRequest) -> String {
+fn status_words(ctx: &Ctx, c: &crate::domain::certificate::CertificateRequest) -> String {
+    let t = &ctx.t;
     let status = t.t(cert_status_msg(c.status));
-    match c.awaits_delivery() {
+    match ctx.data.certs.awaits_delivery(c) {
         true => format!("{status} · {}", t.t(Msg::to_deliver)),
         false => status.to_string(),
     }
@@ -31,7 +32,8 @@ fn lines(ctx: &Ctx, detail: &RequestDetail) -> Vec<Line<'static>> {
     let local = |at: chrono::DateTime<chrono::Utc>| t.datetime(at, ctx.tz);
     let field = |msg: Msg, value: String| {
         Line::from(vec![
-            Span::styled(format!("{:<16}", t.t(msg)), theme.dim),
+            // A label as long as the column still leaves a space before its value.
+            Span::styled(format!("{:<15} ", t.t(msg)), theme.dim),
             Span::raw(value),
         ])
     };
@@ -45,7 +47,7 @@ fn lines(ctx: &Ctx, detail: &RequestDetail) -> Vec<Line<'static>> {
         field(Msg::col_post, t.t(post_msg(c.role)).to_string()),
         field(Msg::col_type, format!("{type_name} ({})", c.cert_type)),
         field(Msg::col_operation, t.t(operation_msg(c.operation)).to_string()),
-        field(Msg::col_status, status_words(t, c)),
+        field(Msg::col_status, status_words(ctx, c)),
     ];
     out.extend(
         super::links::lines(ctx, c)

@@ -23,7 +23,7 @@ fn label(field: RField) -> Msg {
         RField::Revokes => Msg::rev_revokes,
         RField::RevocationReason => Msg::rev_reason,
         RField::Urgent => Msg::req_urgent,
-        RField::Reason => Msg::req_reason,
+        RField::Reason => Msg::req_reason_urgent,
         RField::Received => Msg::req_received,
         RField::Issued => Msg::col_issued,
         RField::Delivered => Msg::req_delivered,
@@ -75,7 +75,11 @@ pub fn draw(form: &RequestForm, frame: &mut Frame, area: Rect, ctx: &Ctx) {
     // The message (two rows) and the help (wrapped whole) keep the last rows; the
     // fields scroll above them.
     let help_lines = crate::widgets::wrap(t.t(Msg::req_help), usize::from(inner.width));
-    let bottom = 2 + help_lines.len() as u16;
+    // Two lines at least, more when the message needs them (the elections
+    // warning at 80 columns), so it is read whole.
+    let (text, style) = message(form, ctx);
+    let message_h = (crate::widgets::wrap(&text, usize::from(inner.width)).len() as u16).clamp(2, 4);
+    let bottom = message_h + help_lines.len() as u16;
     let room = inner.height.saturating_sub(bottom);
     if room < 2 || inner.width < 40 {
         frame.render_widget(block, area);
@@ -217,35 +221,7 @@ pub fn draw(form: &RequestForm, frame: &mut Frame, area: Rect, ctx: &Ctx) {
         x: inner.x,
         y: inner.bottom() - bottom,
         width: inner.width,
-        height: 2,
-    };
-    let (text, style) = if form.confirm_discard {
-        (t.t(Msg::form_confirm_discard).to_string(), theme.warn)
-    } else if let Some(text) = &form.error_text {
-        (text.clone(), theme.error)
-    } else if let Some((_, msg)) = form.error {
-        (t.t(msg).to_string(), theme.error)
-    } else if let Some(warning) = form
-        .build(&ctx.data, ctx.tz)
-        .ok()
-        .and_then(|c| elections_warning(ctx, &c))
-    {
-        (warning, theme.warn)
-    } else if let Some(&m) = form.council().and_then(|ine| ctx.data.by_ine.get(&ine))
-        && matches!(
-            ctx.data.municipalities[m].form_status(ctx.today()),
-            FormStatus::NotSent | FormStatus::Expired
-        )
-    {
-        (
-            t.f(
-                Msg::warn_form_invalid,
-                &[("council", &clean(&ctx.data.municipalities[m].name))],
-            ),
-            theme.warn,
-        )
-    } else {
-        (String::new(), Style::new())
+        height: message_h,
     };
     frame.render_widget(
         ratatui::widgets::Paragraph::new(Line::styled(text, style))
@@ -274,6 +250,40 @@ fn scroll(form: &RequestForm, picks: usize, room: u16) -> (u16, u16) {
     (top, total)
 }
 
+/// What the form's message rows say: a confirmation, an error, or a warning.
+fn message(form: &RequestForm, ctx: &Ctx) -> (String, Style) {
+    let t = &ctx.t;
+    let theme = &ctx.theme;
+    if form.confirm_discard {
+        (t.t(Msg::form_confirm_discard).to_string(), theme.warn)
+    } else if let Some(text) = &form.error_text {
+        (text.clone(), theme.error)
+    } else if let Some((_, msg)) = form.error {
+        (t.t(msg).to_string(), theme.error)
+    } else if let Some(warning) = form
+        .build(&ctx.data, ctx.tz)
+        .ok()
+        .and_then(|c| elections_warning(ctx, &c))
+    {
+        (warning, theme.warn)
+    } else if let Some(&m) = form.council().and_then(|ine| ctx.data.by_ine.get(&ine))
+        && matches!(
+            ctx.data.municipalities[m].form_status(ctx.today()),
+            FormStatus::NotSent | FormStatus::Expired
+        )
+    {
+        (
+            t.f(
+                Msg::warn_form_invalid,
+                &[("council", &clean(&ctx.data.municipalities[m].name))],
+            ),
+            theme.warn,
+        )
+    } else {
+        (String::new(), Style::new())
+    }
+}
+
 /// The warning for a mayor's card asked for between an election and the new council.
 pub fn elections_warning(ctx: &Ctx, c: &crate::domain::certificate::CertificateRequest) -> Option<String> {
     let day = c.received_at.with_timezone(&ctx.tz).date_naive();
@@ -284,4 +294,22 @@ pub fn elections_warning(ctx: &Ctx, c: &crate::domain::certificate::CertificateR
             &[("date", &ctx.t.date(e)), ("days", &config.elections_window_days)],
         )
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::i18n::{I18n, Lang};
+
+    #[test]
+    fn no_two_fields_share_a_label_and_each_fits_its_column() {
+        for lang in [Lang::Ca, Lang::Es, Lang::En] {
+            let t = I18n::new(lang);
+            let labels: Vec<&str> = RField::ALL.iter().map(|&f| t.t(label(f))).collect();
+            let unique: std::collections::BTreeSet<&str> = labels.iter().copied().collect();
+            assert_eq!(unique.len(), labels.len(), "{labels:?}");
+            // One column of 16, with a space before the field.
+            assert!(labels.iter().all(|l| crate::widgets::width(l) < 16), "{labels:?}");
+        }
+    }
 }

@@ -1,7 +1,7 @@
 //! The Certificats tab: the queue of requests by deadline (issued ones stay in
 //! it until delivered), the expiry view, and the closed requests with their reasons.
 
-mod delivery;
+pub mod delivery;
 mod tcat;
 mod update;
 mod view;
@@ -47,17 +47,18 @@ impl CertView {
     }
 
     /// Whether this view lists the request `c`.
-    pub fn lists(self, c: &CertificateRequest) -> bool {
+    pub fn lists(self, c: &CertificateRequest, certs: &crate::app::cert_data::CertData) -> bool {
         let status = c.status;
+        let awaits = certs.awaits_delivery(c);
         match self {
-            CertView::Queue => status.is_open() || c.awaits_delivery(),
+            CertView::Queue => status.is_open() || awaits,
             CertView::Expiry => status.is_issued() && c.operation != Operation::Revocation,
             // An issued revocation is done: it has nothing to hand over.
             CertView::Closed => {
                 matches!(
                     status,
                     CertStatus::Delivered | CertStatus::Rejected | CertStatus::Cancelled
-                ) || (status == CertStatus::Issued && !c.awaits_delivery())
+                ) || (status == CertStatus::Issued && !awaits)
             }
         }
     }
@@ -323,8 +324,8 @@ impl Tab for CertificatesTab {
         let Some(req) = ctx.data.certs.get(*id) else {
             return;
         };
-        if !self.view.lists(req) {
-            self.view = if CertView::Queue.lists(req) {
+        if !self.view.lists(req, &ctx.data.certs) {
+            self.view = if CertView::Queue.lists(req, &ctx.data.certs) {
                 CertView::Queue
             } else {
                 CertView::Closed

@@ -178,7 +178,7 @@ fn draw_queue(state: &CertificatesTab, frame: &mut Frame, ctx: &Ctx, area: Rect)
                 Span::styled(ellipsize(&text, usize::from(fixed[0])), style)
             }
             // Issued, the clock stopped: what is left is to deliver it.
-            _ if req.awaits_delivery() => Span::styled(t.t(Msg::to_deliver), theme.warn),
+            _ if ctx.data.certs.awaits_delivery(req) => Span::styled(t.t(Msg::to_deliver), theme.warn),
             Some(due) => {
                 let countdown = Countdown::until(due, now);
                 Span::styled(
@@ -307,7 +307,7 @@ fn draw_expiry(state: &CertificatesTab, frame: &mut Frame, ctx: &Ctx, area: Rect
             .map(|d| t.date(d.with_timezone(&ctx.tz).date_naive()))
             .unwrap_or_default();
         // Issued but not yet delivered: the full de lliurament is still to be signed.
-        let status_style = if req.awaits_delivery() {
+        let status_style = if ctx.data.certs.awaits_delivery(req) {
             theme.warn
         } else {
             Style::new()
@@ -400,6 +400,10 @@ fn draw_closed(state: &CertificatesTab, frame: &mut Frame, ctx: &Ctx, area: Rect
         let detail = match (req.status, req.delivered_at) {
             (CertStatus::Delivered, Some(at)) => day(at),
             // An issued revocation: done, and said so (the type column is the card's).
+            // A certificate issued and being revoked: the revocation that closes it.
+            (CertStatus::Issued, _) if let Some(by) = ctx.data.certs.revoked_by.get(&req.id) => {
+                format!("✕ #{by}")
+            }
             (CertStatus::Issued, _) => t.t(crate::i18n::words::operation_msg(req.operation)).to_string(),
             _ => clean(req.status_reason.trim()).into_owned(),
         };
@@ -434,8 +438,14 @@ fn operator_cards(ctx: &Ctx) -> Option<Line<'static>> {
     let text: Vec<String> = due
         .iter()
         .map(|(o, n)| {
-            ctx.t
-                .f(Msg::operator_card_due, &[("name", &clean(&o.name)), ("n", n)])
+            ctx.t.f(
+                Msg::operator_card_due,
+                &[
+                    ("name", &clean(&o.name)),
+                    ("de_name", &ctx.t.de(&clean(&o.name))),
+                    ("n", n),
+                ],
+            )
         })
         .collect();
     (!text.is_empty()).then(|| Line::styled(format!(" ⚠ {}", text.join(" · ")), ctx.theme.warn))

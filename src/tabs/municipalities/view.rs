@@ -401,7 +401,7 @@ fn request_line(ctx: &Ctx, i: usize) -> Line<'static> {
             crate::widgets::countdown::text(t, cd),
             crate::widgets::countdown::style(&ctx.theme, cd.band()),
         ));
-    } else if c.awaits_delivery() {
+    } else if ctx.data.certs.awaits_delivery(c) {
         spans.push(Span::raw(" · "));
         spans.push(Span::styled(t.t(Msg::to_deliver).to_string(), ctx.theme.warn));
     } else if let Some(expires) = c.expires_at() {

@@ -165,6 +165,15 @@ impl Tab for RolloutTab {
 
     /// The rows are the shared council list's, less those the status filter drops.
     fn refresh(&mut self, ctx: &Ctx) {
+        // The catalogue may have changed under the tab (an import elsewhere, or
+        // its undo): the selection and the filter keep to columns still shown.
+        let columns = crate::domain::catalog::active_columns();
+        if !columns.contains(&self.column) {
+            self.move_column(0);
+        }
+        if self.filter.is_some_and(|(s, _)| !columns.contains(&s)) {
+            self.filter = None;
+        }
         let base = &ctx.councils.rows;
         self.rows = match self.filter {
             Some((service, filter)) => base

@@ -115,6 +115,7 @@ pub fn draw(tab: &RolloutTab, frame: &mut Frame, area: Rect, ctx: &Ctx) {
     // selected one in view (the council's name keeps its room; headers stay).
     let active = crate::domain::catalog::active_columns();
     let (shown, hidden_left, hidden_right) = visible_columns(&active, tab.column, table.width);
+    let scrolled = hidden_left + hidden_right > 0;
     let n = shown.len();
     let column_style = |s: usize| {
         if s == state.column {
@@ -140,7 +141,8 @@ pub fn draw(tab: &RolloutTab, frame: &mut Frame, area: Rect, ctx: &Ctx) {
             .map(|&s| Cell::from(services()[s].short.as_str()).style(column_style(s))),
     );
     // Below about 70 columns the "Fet" column gives way to the council's name.
-    let show_done = table.width >= (n as u16) * 4 + 6 + 12;
+    // At 80 columns and more it stays while the services scroll.
+    let show_done = table.width >= (n as u16) * 4 + 6 + 12 || (scrolled && table.width >= WIDE);
     if show_done {
         header.push(Cell::from(Line::from(ctx.t.t(Msg::col_done)).right_aligned()));
     }
@@ -249,11 +251,22 @@ pub fn selected_service(tab: &RolloutTab, ctx: &Ctx) -> Vec<Span<'static>> {
 /// The narrowest the council's name gets before columns give way to it.
 const NAME_MIN: u16 = 10;
 
+/// From this width on, the council's name keeps `NAME_KEEP` and the done column
+/// stays: services scroll rather than squeeze them.
+const WIDE: u16 = 80;
+const NAME_KEEP: u16 = 20;
+/// The done column ("Impl.", 5) and its spacing.
+const DONE_W: u16 = 6;
+
 /// Which of the `active` columns fit in `width`, keeping `selected` in view, and
 /// how many are hidden on each side.
 pub fn visible_columns(active: &[usize], selected: usize, width: u16) -> (Vec<usize>, usize, usize) {
-    // Each column is 3 wide plus its spacing; the name keeps NAME_MIN.
-    let fit = usize::from(width.saturating_sub(NAME_MIN + 1) / 4).max(1);
+    // Each column is 3 wide plus its spacing; the name keeps its room.
+    let reserved = match width >= WIDE {
+        true => NAME_KEEP + 1 + DONE_W,
+        false => NAME_MIN + 1,
+    };
+    let fit = usize::from(width.saturating_sub(reserved) / 4).max(1);
     if active.len() <= fit {
         return (active.to_vec(), 0, 0);
     }

@@ -113,6 +113,11 @@ impl TodayTab {
     fn relayout(&mut self) {
         self.rows.clear();
         for (section, items) in &self.sections {
+            // An empty section is left out: a list of "(0)" headings hides what
+            // is due. One still loading is shown, marked so.
+            if items.as_ref().is_some_and(Vec::is_empty) {
+                continue;
+            }
             self.rows.push(Row::Heading(*section));
             if let Some(items) = items
                 && !self.folded.contains(section)

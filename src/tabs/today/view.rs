@@ -34,6 +34,12 @@ pub fn section_title(section: Section) -> Msg {
 pub fn draw(tab: &TodayTab, frame: &mut Frame, area: Rect, ctx: &Ctx) {
     let [title, list] = Layout::vertical([Constraint::Length(1), Constraint::Min(0)]).areas(area);
     draw_title(tab, frame, ctx, title);
+    if tab.rows.is_empty() {
+        // Every section empty: one line says so, rather than a blank screen.
+        let text = format!("  {}", ctx.t.t(Msg::today_nothing_due));
+        frame.render_widget(Line::styled(text, ctx.theme.dim), Rect { height: 1, ..list });
+        return;
+    }
     let range = tab.cursor.window(usize::from(list.height), tab.rows.len());
     let room = usize::from(list.width);
     for (line, index) in range.enumerate() {
@@ -133,7 +139,17 @@ fn when(item: &Item, ctx: &Ctx) -> (String, Style) {
     let plain = Style::new();
     match item {
         Item::Request { due, .. } => countdown(*due, ctx),
-        Item::Awaiting { days, .. } => (t.f(Msg::today_working_days, &[("n", days)]), ctx.theme.warn),
+        Item::Awaiting { days, .. } => (t.n(Msg::today_working_days, *days as usize), ctx.theme.warn),
+        // A T-CAT P's 30 days to deliver (or lost), as the queue shows them.
+        Item::Undelivered { id, .. }
+            if let Some(cell) = ctx
+                .data
+                .certs
+                .get(*id)
+                .and_then(|c| crate::tabs::certificates::delivery::cell(ctx, c)) =>
+        {
+            cell
+        }
         Item::Undelivered { issued, .. } => (
             t.f(
                 Msg::today_issued_on,
