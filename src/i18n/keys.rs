@@ -899,4 +899,6 @@ messages! {
     operator_removed_undo,
     today_sec_operator_cards,
     today_operator_card,
+    err_store_shared_catalogue,
+    err_store_no_database,
 }
