@@ -36,6 +36,10 @@ pub enum StoreError {
     /// The server refused this user (a login, or a table it may not touch).
     #[error("the store {location} refused this user: {detail}")]
     Denied { location: String, detail: String },
+    /// The server has no database of that name (`database`); the administrator
+    /// creates it, then the store in it.
+    #[error("the database {database} of the store {location} does not exist")]
+    NoDatabase { location: String, database: String },
     /// A database without ocsae's tables, which this user may not create.
     #[error("the store {0} is not set up")]
     NoSchema(String),
@@ -170,6 +174,10 @@ impl StoreError {
                 t.f(Msg::err_store_denied, &[("path", location), ("detail", detail)])
             }
             StoreError::NoSchema(location) => t.f(Msg::err_store_no_schema, &[("path", location)]),
+            StoreError::NoDatabase { location, database } => t.f(
+                Msg::err_store_no_database,
+                &[("path", location), ("database", database)],
+            ),
             StoreError::OlderSchema {
                 location,
                 found,

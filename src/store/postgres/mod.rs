@@ -138,10 +138,16 @@ impl PgStore {
     fn connect(location: &Location, url: &str, create: bool) -> Result<PgStore> {
         let name = location.to_string();
         let target = Target::parse(url).map_err(|detail| StoreError::Backend {
-            detail: format!("{name}: {detail}"),
+            detail: format!("{name}: {}", crate::store::redact(&detail)),
             io: None,
         })?;
-        let mut client = target.connect().map_err(|e| locate(e, &name))?;
+        let mut client = target.connect().map_err(|e| match locate(e, &name) {
+            StoreError::NoDatabase { location, .. } => StoreError::NoDatabase {
+                location,
+                database: target.dbname(),
+            },
+            other => other,
+        })?;
         schema::check_and_migrate(&mut client, &name, create).map_err(|e| locate(e, &name))?;
         let user: String = client
             .query_one("SELECT session_user::text", &[])
@@ -240,6 +246,10 @@ fn locate(e: StoreError, name: &str) -> StoreError {
             detail,
         },
         StoreError::NoSchema(location) if location.is_empty() => StoreError::NoSchema(name.to_string()),
+        StoreError::NoDatabase { location, database } if location.is_empty() => StoreError::NoDatabase {
+            location: name.to_string(),
+            database,
+        },
         other => other,
     }
 }
@@ -258,15 +268,19 @@ pub(super) fn pg_error(e: postgres::Error) -> StoreError {
         Some(code)
             if *code == SqlState::INSUFFICIENT_PRIVILEGE
                 || *code == SqlState::INVALID_AUTHORIZATION_SPECIFICATION
-                || *code == SqlState::INVALID_PASSWORD
-                // A database that is not there is the administrator's to make.
-                || *code == SqlState::INVALID_CATALOG_NAME =>
+                || *code == SqlState::INVALID_PASSWORD =>
         {
             StoreError::Denied {
                 location: String::new(),
                 detail,
             }
         }
+        // A database that is not there is the administrator's to make (named
+        // from the address by the caller, which knows it).
+        Some(code) if *code == SqlState::INVALID_CATALOG_NAME => StoreError::NoDatabase {
+            location: String::new(),
+            database: String::new(),
+        },
         Some(code)
             if *code == SqlState::ADMIN_SHUTDOWN
                 || *code == SqlState::CRASH_SHUTDOWN
