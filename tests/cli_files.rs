@@ -655,10 +655,22 @@ fn a_restore_says_how_many_councils_requests_and_activities_it_brought_back() {
     let (dir, db, _) = store_and_backup();
     ok(ocsae(
         &db,
-        &["activity", "add", "--municipality", "tiurana", "--kind", "call", "--summary", "Clau"],
+        &[
+            "activity",
+            "add",
+            "--municipality",
+            "tiurana",
+            "--kind",
+            "call",
+            "--summary",
+            "Clau",
+        ],
     ));
     let backup = dir.path().join("with-call.json");
     ok(ocsae(&db, &["backup", backup.to_str().unwrap()]));
-    let said = ok(ocsae(&dir.path().join("new"), &["restore", backup.to_str().unwrap()]));
+    let said = ok(ocsae(
+        &dir.path().join("new"),
+        &["restore", backup.to_str().unwrap()],
+    ));
     assert!(said.contains(": 30 councils, 2 requests, 1 activity."), "{said}");
 }

@@ -95,11 +95,17 @@ fn a_technician_cannot_forge_history_for_another_office_or_for_none() {
     assert_eq!(anna.changes_since(0).unwrap().len(), seen);
     let mut anna_sql = db.sql("anna");
     assert_eq!(
-        count(&mut anna_sql, "SELECT count(*) FROM ocsae.history WHERE author = 'pep'"),
+        count(
+            &mut anna_sql,
+            "SELECT count(*) FROM ocsae.history WHERE author = 'pep'"
+        ),
         0
     );
     assert_eq!(
-        count(&mut anna_sql, "SELECT count(*) FROM ocsae.history_edit WHERE key = '77'"),
+        count(
+            &mut anna_sql,
+            "SELECT count(*) FROM ocsae.history_edit WHERE key = '77'"
+        ),
         0
     );
 }
@@ -130,7 +136,12 @@ fn er_operators_belong_to_their_office_and_no_other_office_lists_or_removes_them
             .next()
             .is_none()
     );
-    assert!(pep.changes_since(0).unwrap().iter().all(|a| a.change != ChangeKind::OperatorAdd));
+    assert!(
+        pep.changes_since(0)
+            .unwrap()
+            .iter()
+            .all(|a| a.change != ChangeKind::OperatorAdd)
+    );
     let mut sql = db.sql("pep");
     assert_eq!(count(&mut sql, "SELECT count(*) FROM ocsae.operator"), 0);
     let mut tx = sql.transaction().unwrap();
@@ -185,7 +196,11 @@ fn only_the_administrator_changes_the_catalogue_several_offices_share() {
          VALUES (nextval('ocsae.history_seq'), now(), 'do', 'services.import', 1, '{Noguera}')",
     )
     .unwrap();
-    assert_eq!(tx.execute("UPDATE ocsae.catalogue SET record = '{}'", &[]).unwrap(), 0);
+    assert_eq!(
+        tx.execute("UPDATE ocsae.catalogue SET record = '{}'", &[])
+            .unwrap(),
+        0
+    );
     assert_eq!(tx.execute("DELETE FROM ocsae.catalogue", &[]).unwrap(), 0);
     assert!(
         tx.batch_execute("INSERT INTO ocsae.catalogue (key, comarca, record) VALUES ('x', '', '{}')")
@@ -207,7 +222,9 @@ fn only_the_administrator_changes_the_catalogue_several_offices_share() {
 
 #[test]
 fn no_record_changes_without_its_history_entry_even_in_plain_sql() {
-    let Some(db) = pg::cluster().map(|c| c.database()) else { return };
+    let Some(db) = pg::cluster().map(|c| c.database()) else {
+        return;
+    };
     let admin = open(&db, ADMIN);
     seed(admin.as_ref(), &Scope::Comarca("Noguera".into()), at(NOW)).unwrap();
     drop(admin);
@@ -224,7 +241,8 @@ fn no_record_changes_without_its_history_entry_even_in_plain_sql() {
     ] {
         let err = sql.batch_execute(silent).unwrap_err();
         assert!(
-            err.as_db_error().is_some_and(|e| e.message().contains("without its history entry")),
+            err.as_db_error()
+                .is_some_and(|e| e.message().contains("without its history entry")),
             "{silent}: {err}"
         );
     }
@@ -248,7 +266,9 @@ fn no_record_changes_without_its_history_entry_even_in_plain_sql() {
 
 #[test]
 fn a_store_of_schema_3_is_brought_up_by_its_administrator_and_refused_to_a_technician() {
-    let Some(db) = pg::cluster().map(|c| c.database()) else { return };
+    let Some(db) = pg::cluster().map(|c| c.database()) else {
+        return;
+    };
     let mut admin = db.sql(ADMIN);
     // The store as schema 3 left it, with an ER operator of no office.
     for sql in [
@@ -265,7 +285,14 @@ fn a_store_of_schema_3_is_brought_up_by_its_administrator_and_refused_to_a_techn
     }
     let refused = ocsae::store::open(&db.location("anna")).err();
     assert!(
-        matches!(refused, Some(StoreError::OlderSchema { found: 3, current: 4, .. })),
+        matches!(
+            refused,
+            Some(StoreError::OlderSchema {
+                found: 3,
+                current: 4,
+                ..
+            })
+        ),
         "{refused:?}"
     );
     drop(open(&db, ADMIN));

@@ -138,8 +138,16 @@ fn migrate_reads_a_sled_store_it_may_not_write_to() {
     assert!(filed.status.success(), "{}", says(&filed));
     if root {
         // Readable by nobody (sled keeps its files private to their owner).
-        Command::new("chown").args(["-R", "nobody"]).arg(&source).status().unwrap();
-        Command::new("chown").args(["-R", "nobody"]).arg(&home).status().unwrap();
+        Command::new("chown")
+            .args(["-R", "nobody"])
+            .arg(&source)
+            .status()
+            .unwrap();
+        Command::new("chown")
+            .args(["-R", "nobody"])
+            .arg(&home)
+            .status()
+            .unwrap();
     }
     chmod_tree(&source, false);
     let before = contents(&source);

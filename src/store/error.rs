@@ -53,7 +53,9 @@ pub enum StoreError {
     },
     /// A technician's change to the service catalogue of a store several offices
     /// share: only its administrator changes it; nothing was written.
-    #[error("the store {0} is shared by several offices: only its administrator changes the service catalogue")]
+    #[error(
+        "the store {0} is shared by several offices: only its administrator changes the service catalogue"
+    )]
     SharedCatalogue(String),
     #[error("{path}: {source}")]
     Io {
@@ -186,7 +188,9 @@ impl StoreError {
                 Msg::err_store_older,
                 &[("path", location), ("found", found), ("current", current)],
             ),
-            StoreError::SharedCatalogue(location) => t.f(Msg::err_store_shared_catalogue, &[("path", location)]),
+            StoreError::SharedCatalogue(location) => {
+                t.f(Msg::err_store_shared_catalogue, &[("path", location)])
+            }
             StoreError::Io { path, source } if source.kind() == std::io::ErrorKind::PermissionDenied => {
                 t.f(Msg::err_store_readonly, &[("path", &path.display())])
             }

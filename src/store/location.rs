@@ -176,7 +176,10 @@ mod tests {
                 "host=db.local password=*** dbname=ocsae",
             ),
             ("dbname=ocsae password=s3cret", "dbname=ocsae password=***"),
-            ("postgresql:///ocsae?host=/run/pg", "postgresql:///ocsae?host=/run/pg"),
+            (
+                "postgresql:///ocsae?host=/run/pg",
+                "postgresql:///ocsae?host=/run/pg",
+            ),
             ("/srv/old_password=x", "/srv/old_password=x"),
         ] {
             assert_eq!(redact(given), shown, "{given}");

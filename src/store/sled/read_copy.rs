@@ -113,18 +113,16 @@ impl SledStore {
                     Err(e) if e.kind() != std::io::ErrorKind::NotFound => return Err(e),
                     Err(_) => {}
                     // The copy's own, whatever the store's mode.
-                    Ok(_) => std::fs::set_permissions(&to, std::os::unix::fs::PermissionsExt::from_mode(0o600))?,
+                    Ok(_) => {
+                        std::fs::set_permissions(&to, std::os::unix::fs::PermissionsExt::from_mode(0o600))?
+                    }
                 }
             }
             Ok(())
         });
         copied.map_err(|e| StoreError::io(copy.path(), e))?;
         let mut store = SledStore::open(copy.path())?;
-        tracing::info!(
-            "reading a copy of {} in {}",
-            dir.display(),
-            copy.path().display()
-        );
+        tracing::info!("reading a copy of {} in {}", dir.display(), copy.path().display());
         store.scratch = Some(Scratch {
             _origin: origin,
             _copy: copy,
