@@ -31,7 +31,7 @@ CREATE INDEX history_txid ON ocsae.history (txid);
 
 -- The author and the transaction are the server's to write.
 CREATE FUNCTION ocsae.sign_history() RETURNS trigger
-LANGUAGE plpgsql AS $$
+LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $$
 BEGIN
     NEW.txid := txid_current();
     IF NOT ocsae.is_admin() THEN
