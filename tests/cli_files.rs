@@ -649,3 +649,28 @@ fn the_readme_names_every_file_a_store_holds_and_says_an_import_files_again() {
     let readme = fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("README.md")).unwrap();
     assert!(readme.contains("importing the same file twice files its requests twice"));
 }
+
+#[test]
+fn a_restore_says_how_many_councils_requests_and_activities_it_brought_back() {
+    let (dir, db, _) = store_and_backup();
+    ok(ocsae(
+        &db,
+        &[
+            "activity",
+            "add",
+            "--municipality",
+            "tiurana",
+            "--kind",
+            "call",
+            "--summary",
+            "Clau",
+        ],
+    ));
+    let backup = dir.path().join("with-call.json");
+    ok(ocsae(&db, &["backup", backup.to_str().unwrap()]));
+    let said = ok(ocsae(
+        &dir.path().join("new"),
+        &["restore", backup.to_str().unwrap()],
+    ));
+    assert!(said.contains(": 30 councils, 2 requests, 1 activity."), "{said}");
+}

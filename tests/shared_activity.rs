@@ -239,20 +239,18 @@ fn one_offices_log_is_not_anothers_to_read_or_change_even_in_sql() {
 fn a_shared_store_from_before_the_log_is_brought_up_by_its_administrator_only() {
     let Some(cluster) = pg::cluster() else { return };
     let db = cluster.database();
-    let admin = open(&db, ADMIN);
-    seed(admin.as_ref(), &Scope::Comarca("Noguera".into()), at(NOW)).unwrap();
-    admin
-        .share_settings(&SharedSettings {
-            local_holidays: Vec::new(),
-            multi_office: true,
-        })
+    // The store as schema 1 made it (no activity table, no sequence), shared by
+    // several offices, with a council of the Noguera.
+    db.sql(ADMIN)
+        .batch_execute(include_str!("../src/store/postgres/migrations/001_initial.sql"))
         .unwrap();
-    drop(admin);
-    // The store as schema 1 left it: no activity table, no sequence.
     db.sql(ADMIN)
         .batch_execute(
-            "DROP TABLE ocsae.activity; DROP SEQUENCE ocsae.activity_id; \
-             UPDATE ocsae.meta SET value = '1' WHERE key = 'schema_version'; \
+            "INSERT INTO ocsae.meta (key, value) VALUES ('schema_version', '1'), ('multi_office', 'true'); \
+             ALTER TABLE ocsae.municipality ENABLE ROW LEVEL SECURITY; \
+             ALTER TABLE ocsae.history ENABLE ROW LEVEL SECURITY; \
+             ALTER TABLE ocsae.history_edit ENABLE ROW LEVEL SECURITY; \
+             INSERT INTO ocsae.municipality (ine, comarca, record) VALUES (252228, 'Noguera', '{}'); \
              INSERT INTO ocsae.office (comarca, role) VALUES ('Noguera', 'ocsae_noguera')",
         )
         .unwrap();

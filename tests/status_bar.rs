@@ -204,3 +204,28 @@ fn a_keymap_that_already_had_m_is_kept_with_a_warning() {
     assert!(f.app.popup_as::<Messages>().is_some());
     assert!(screen(&f.app, 80, 24).contains("Avís de configuració"));
 }
+
+#[test]
+fn losing_the_store_and_getting_it_back_are_both_in_the_message_log_with_their_times() {
+    let mut f = fixture();
+    f.clock.set(at("2026-11-26T09:40:00Z"));
+    f.app
+        .store_signal(ocsae::store::Signal::Lost("connection refused".into()));
+    // Back before any key: the loss is not lost with the status line it had.
+    f.clock.set(at("2026-11-26T09:42:30Z"));
+    f.app.store_signal(ocsae::store::Signal::Back);
+    press(&mut f.app, KeyCode::Char('m'));
+    let s = screen(&f.app, 80, 24);
+    let words: String = s
+        .lines()
+        .map(|l| l.trim_matches(|c| c == '│' || c == ' '))
+        .collect::<Vec<_>>()
+        .join(" ");
+    let back = words
+        .find("10:42:30 Connexió recuperada")
+        .unwrap_or_else(|| panic!("{s}"));
+    let lost = words
+        .find("10:40:00 SENSE CONNEXIÓ amb el magatzem (connection refused)")
+        .unwrap_or_else(|| panic!("{s}"));
+    assert!(back < lost, "newest first:\n{s}");
+}

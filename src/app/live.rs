@@ -125,20 +125,27 @@ impl App {
                 self.settle();
                 changed
             }
+            // Both events go to the message log (`m`) when they happen, not at
+            // the next key: the one may replace the other before any key comes.
             Signal::Lost(detail) => {
                 tracing::warn!("the store cannot be reached: {detail}");
                 self.ctx.live.offline = true;
+                self.ctx.log_status();
                 let text = self.ctx.t.f(Msg::offline_status, &[("detail", &detail)]);
                 self.ctx.set_status(StatusKind::Error, text);
+                self.ctx.log_status();
                 true
             }
             Signal::Back => {
                 tracing::info!("the store can be reached again");
                 self.ctx.live.offline = false;
-                self.ctx.status = None;
-                if !self.ctx.catch_up() {
-                    let text = self.ctx.t.t(Msg::online_again).to_string();
-                    self.ctx.set_status(StatusKind::Info, text);
+                self.ctx.log_status();
+                let text = self.ctx.t.t(Msg::online_again).to_string();
+                self.ctx.set_status(StatusKind::Info, text);
+                self.ctx.log_status();
+                // What changed meanwhile, if anything, replaces it on the status line.
+                if self.ctx.catch_up() {
+                    self.ctx.log_status();
                 }
                 self.settle();
                 true

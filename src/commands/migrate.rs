@@ -11,7 +11,17 @@ use crate::i18n::{I18n, Msg};
 use crate::store::{Dump, Location};
 
 pub fn run(from: &Location, to: &Location, config: &Config, t: &I18n, clock: &dyn Clock) -> Outcome {
-    let source = open_to_read(from, t)?;
+    let source = match from {
+        // Read from a private copy: the source directory is never written, so
+        // read access to it is enough.
+        Location::Sled(dir) if crate::store::exists(from) => {
+            let store = crate::store::sled::SledStore::open_copy_to_read(dir)
+                .map_err(|e| UserError(e.localize(t)))?;
+            super::use_catalogue(&store, t)?;
+            Box::new(store) as Box<dyn crate::store::Store>
+        }
+        _ => open_to_read(from, t)?,
+    };
     let dump = source.dump(clock.now()).map_err(|e| UserError(e.localize(t)))?;
     drop(source);
     let from_name = from.to_string();

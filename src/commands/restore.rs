@@ -80,7 +80,8 @@ pub(crate) fn restore_into(
             &[
                 ("path", db),
                 ("councils", &t.n(Msg::count_councils, dump.municipalities.len())),
-                ("certificates", &t.n(Msg::count_requests, dump.certificates.len()))
+                ("certificates", &t.n(Msg::count_requests, dump.certificates.len())),
+                ("activities", &t.n(Msg::count_activities, dump.activities.len()))
             ]
         )
     ));

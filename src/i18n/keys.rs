@@ -911,4 +911,6 @@ messages! {
     svc_count_retired,
     svc_count_columns,
     today_nothing_due,
+    err_store_shared_catalogue,
+    err_store_no_database,
 }

@@ -36,6 +36,10 @@ pub enum StoreError {
     /// The server refused this user (a login, or a table it may not touch).
     #[error("the store {location} refused this user: {detail}")]
     Denied { location: String, detail: String },
+    /// The server has no database of that name (`database`); the administrator
+    /// creates it, then the store in it.
+    #[error("the database {database} of the store {location} does not exist")]
+    NoDatabase { location: String, database: String },
     /// A database without ocsae's tables, which this user may not create.
     #[error("the store {0} is not set up")]
     NoSchema(String),
@@ -47,6 +51,12 @@ pub enum StoreError {
         found: u32,
         current: u32,
     },
+    /// A technician's change to the service catalogue of a store several offices
+    /// share: only its administrator changes it; nothing was written.
+    #[error(
+        "the store {0} is shared by several offices: only its administrator changes the service catalogue"
+    )]
+    SharedCatalogue(String),
     #[error("{path}: {source}")]
     Io {
         path: PathBuf,
@@ -166,6 +176,10 @@ impl StoreError {
                 t.f(Msg::err_store_denied, &[("path", location), ("detail", detail)])
             }
             StoreError::NoSchema(location) => t.f(Msg::err_store_no_schema, &[("path", location)]),
+            StoreError::NoDatabase { location, database } => t.f(
+                Msg::err_store_no_database,
+                &[("path", location), ("database", database)],
+            ),
             StoreError::OlderSchema {
                 location,
                 found,
@@ -174,6 +188,9 @@ impl StoreError {
                 Msg::err_store_older,
                 &[("path", location), ("found", found), ("current", current)],
             ),
+            StoreError::SharedCatalogue(location) => {
+                t.f(Msg::err_store_shared_catalogue, &[("path", location)])
+            }
             StoreError::Io { path, source } if source.kind() == std::io::ErrorKind::PermissionDenied => {
                 t.f(Msg::err_store_readonly, &[("path", &path.display())])
             }

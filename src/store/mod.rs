@@ -22,7 +22,7 @@ pub use self::sled::quiet::in_quiet_section;
 pub use change_kind::ChangeKind;
 pub use dump::{Dump, RestoreError};
 pub use error::{Result, StoreError, ago, is_disk_full};
-pub use location::Location;
+pub use location::{Location, redact};
 pub use shared::{Authors, Notify, SharedSettings, Signal};
 pub use types::{
     Applied, BulkRange, Change, Edit, EntryKind, HistoryEntry, HistoryHead, Kind, NEW_ID, Record,

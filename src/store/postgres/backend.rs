@@ -166,6 +166,8 @@ impl Store for PgStore {
                 "history",
                 "history_edit",
                 "local_holiday",
+                "operator",
+                "catalogue",
             ] {
                 tx.batch_execute(&format!("ALTER TABLE ocsae.{table} {switch} ROW LEVEL SECURITY"))
                     .map_err(pg_error)?;

@@ -139,7 +139,17 @@ impl PgStore {
             .iter()
             .map(|m| (m.ine, m.comarca.as_str()))
             .collect();
-        let comarca_of = |record: &Record| comarques.get(&tables::ine_of(record)).copied().unwrap_or("");
+        // A dump of one comarca's councils is that office's: so are its ER operators.
+        let distinct: BTreeSet<&str> = comarques.values().copied().collect();
+        let role = super::Role {
+            office: match distinct.len() {
+                1 => distinct.first().map(|c| c.to_string()).unwrap_or_default(),
+                _ => String::new(),
+            },
+            ..super::Role::default()
+        };
+        let comarca_of =
+            |record: &Record| role.comarca_of(record, comarques.get(&tables::ine_of(record)).copied());
         let stacks = stacks_to_restore(dump);
         self.write(|client, st| {
             let mut tx = client.transaction().map_err(pg_error)?;
@@ -164,11 +174,12 @@ impl PgStore {
             .map_err(pg_error)?;
             let records: Vec<Record> = dump.records().collect();
             for kind in Kind::ALL {
-                let rows: Vec<(&Record, &str)> = records
+                let rows: Vec<(&Record, String)> = records
                     .iter()
                     .filter(|r| r.kind() == kind)
                     .map(|r| (r, comarca_of(r)))
                     .collect();
+                let rows: Vec<(&Record, &str)> = rows.iter().map(|(r, c)| (*r, c.as_str())).collect();
                 if !rows.is_empty() {
                     tables::upsert(&mut tx, st, kind, &rows).map_err(pg_error)?;
                 }
@@ -178,7 +189,7 @@ impl PgStore {
                 let edit_comarques: Vec<String> = entry
                     .edits
                     .iter()
-                    .map(|e| e.record().map(comarca_of).unwrap_or_default().to_string())
+                    .map(|e| e.record().map(comarca_of).unwrap_or_default())
                     .collect();
                 let touched: Vec<&String> = edit_comarques
                     .iter()

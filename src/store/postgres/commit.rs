@@ -97,6 +97,7 @@ impl PgStore {
                 location: &name,
                 user: &self.user,
                 comarques: &self.comarques,
+                role: &self.role,
             };
             lock(&mut tx, w.st)?;
             let applied = w.transact(&mut tx, kind, change, edits, at, stacks)?;
@@ -116,6 +117,7 @@ impl PgStore {
                 location: &name,
                 user: &self.user,
                 comarques: &self.comarques,
+                role: &self.role,
             };
             lock(&mut tx, w.st)?;
             let mine = stacks_of(&mut tx)?;
@@ -207,6 +209,7 @@ struct Writing<'a> {
     location: &'a str,
     user: &'a str,
     comarques: &'a Mutex<HashMap<IneCode, String>>,
+    role: &'a super::Role,
 }
 
 impl Writing<'_> {
@@ -221,6 +224,16 @@ impl Writing<'_> {
         at: DateTime<Utc>,
         stacks: StackMove,
     ) -> Result<Applied> {
+        // The catalogue is every office's: with several, only the administrator
+        // changes it (the server refuses the others too; this says it clearly).
+        if self.role.multi_office
+            && !self.role.admin
+            && edits
+                .iter()
+                .any(|e| e.id().is_some_and(|id| id.kind() == Kind::Service))
+        {
+            return Err(StoreError::SharedCatalogue(self.location.to_string()));
+        }
         let ids = assign_ids(tx, &mut edits, self.user)?;
         // Every record as it is now, locked, then each edit's `before` checked against
         // it in order (an edit may follow another of the same record).
@@ -237,12 +250,19 @@ impl Writing<'_> {
             current.insert(id, edit.after.clone());
         }
         let comarques = self.comarques_of(tx, &edits)?;
+        let role = self.role;
         let comarca_of = |record: &Record| {
-            comarques
-                .get(&tables::ine_of(record))
-                .map_or("", String::as_str)
-                .to_string()
+            let council = comarques.get(&tables::ine_of(record)).map(String::as_str);
+            role.comarca_of(record, council)
         };
+        let at = at.trunc_subsecs(3);
+        let edit_comarques: Vec<String> = edits
+            .iter()
+            .map(|e| e.record().map(comarca_of).unwrap_or_default())
+            .collect();
+        // The history entry first: the server refuses a write to a record table
+        // that no entry of its transaction precedes.
+        let seq = self.append(tx, kind, &change, &edits, &edit_comarques, at)?;
         // The records as they end up, by kind: written, or removed.
         for k in Kind::ALL {
             let touched: Vec<(&RecordId, &Option<Record>)> =
@@ -253,7 +273,7 @@ impl Writing<'_> {
                 .map(|(id, _)| (*id).clone())
                 .collect();
             if !gone.is_empty() {
-                tables::delete(tx, k, &gone).map_err(pg_error)?;
+                tables::delete(tx, k, &gone, &role.office).map_err(pg_error)?;
             }
             let kept: Vec<(&Record, String)> = touched
                 .iter()
@@ -265,12 +285,6 @@ impl Writing<'_> {
                 tables::upsert(tx, self.st, k, &rows).map_err(pg_error)?;
             }
         }
-        let at = at.trunc_subsecs(3);
-        let edit_comarques: Vec<String> = edits
-            .iter()
-            .map(|e| e.record().map(comarca_of).unwrap_or_default())
-            .collect();
-        let seq = self.append(tx, kind, &change, &edits, &edit_comarques, at)?;
         match stacks {
             StackMove::Keep => {}
             // A change of one's own: on the undo stack, the redo stack emptied; in
@@ -388,7 +402,7 @@ impl Writing<'_> {
             }
         }
         for (kind, ids) in wanted {
-            for row in tables::lock_current(tx, self.st, kind, &ids).map_err(pg_error)? {
+            for row in tables::lock_current(tx, self.st, kind, &ids, &self.role.office).map_err(pg_error)? {
                 if let Some(record) =
                     tables::from_row(kind, &row, 0).map_err(|e| damaged(self.location, e))?
                 {

@@ -86,6 +86,15 @@ impl Target {
         self.config.get_hosts().iter().all(|h| matches!(h, Host::Unix(_)))
     }
 
+    /// The database's name: the address's, else the user's, as libpq takes it.
+    pub(super) fn dbname(&self) -> String {
+        self.config
+            .get_dbname()
+            .or(self.config.get_user())
+            .unwrap_or_default()
+            .to_string()
+    }
+
     /// A new connection.
     pub(super) fn connect(&self) -> Result<Client, StoreError> {
         let tls = self.tls()?;

@@ -44,6 +44,46 @@ pub struct PgStore {
     user: String,
     /// Each council's comarca, as read (a council never moves).
     comarques: Mutex<HashMap<IneCode, String>>,
+    /// What the server says of this user: their office, and whether they may
+    /// write what belongs to no office.
+    role: Role,
+}
+
+/// The connected user's place in the store.
+#[derive(Debug, Clone, Default)]
+pub(super) struct Role {
+    /// The comarca of the user's office (the first, for a role in several; the
+    /// store's only comarca when no office is listed): its ER operators'.
+    pub office: String,
+    /// Whether several offices share the database (row-level security).
+    pub multi_office: bool,
+    /// The schema's owner: the store's administrator.
+    pub admin: bool,
+}
+
+impl Role {
+    fn read(client: &mut Client) -> Result<Role> {
+        let row = client
+            .query_one(
+                "SELECT coalesce((SELECT min(c) FROM unnest(ocsae.my_comarques()) AS c),                    (SELECT min(comarca) FROM ocsae.municipality HAVING count(DISTINCT comarca) = 1), ''),                  EXISTS (SELECT FROM ocsae.meta WHERE key = 'multi_office' AND value = 'true'),                  ocsae.is_admin()",
+                &[],
+            )
+            .map_err(pg_error)?;
+        Ok(Role {
+            office: row.get(0),
+            multi_office: row.get(1),
+            admin: row.get(2),
+        })
+    }
+
+    /// The comarca a record is kept under, `council` being its council's.
+    pub(super) fn comarca_of(&self, record: &crate::store::Record, council: Option<&str>) -> String {
+        match record {
+            crate::store::Record::Operator(_) => self.office.clone(),
+            crate::store::Record::Service(_) => String::new(),
+            _ => council.unwrap_or_default().to_string(),
+        }
+    }
 }
 
 /// A connection with the statements prepared on it, and when it was last used.
@@ -98,21 +138,29 @@ impl PgStore {
     fn connect(location: &Location, url: &str, create: bool) -> Result<PgStore> {
         let name = location.to_string();
         let target = Target::parse(url).map_err(|detail| StoreError::Backend {
-            detail: format!("{name}: {detail}"),
+            detail: format!("{name}: {}", crate::store::redact(&detail)),
             io: None,
         })?;
-        let mut client = target.connect().map_err(|e| locate(e, &name))?;
+        let mut client = target.connect().map_err(|e| match locate(e, &name) {
+            StoreError::NoDatabase { location, .. } => StoreError::NoDatabase {
+                location,
+                database: target.dbname(),
+            },
+            other => other,
+        })?;
         schema::check_and_migrate(&mut client, &name, create).map_err(|e| locate(e, &name))?;
         let user: String = client
             .query_one("SELECT session_user::text", &[])
             .map_err(|e| locate(pg_error(e), &name))?
             .get(0);
+        let role = Role::read(&mut client).map_err(|e| locate(e, &name))?;
         Ok(PgStore {
             location: location.clone(),
             target,
             conn: Mutex::new(Some(Conn::new(client))),
             user,
             comarques: Mutex::new(HashMap::new()),
+            role,
         })
     }
 
@@ -198,6 +246,10 @@ fn locate(e: StoreError, name: &str) -> StoreError {
             detail,
         },
         StoreError::NoSchema(location) if location.is_empty() => StoreError::NoSchema(name.to_string()),
+        StoreError::NoDatabase { location, database } if location.is_empty() => StoreError::NoDatabase {
+            location: name.to_string(),
+            database,
+        },
         other => other,
     }
 }
@@ -216,15 +268,19 @@ pub(super) fn pg_error(e: postgres::Error) -> StoreError {
         Some(code)
             if *code == SqlState::INSUFFICIENT_PRIVILEGE
                 || *code == SqlState::INVALID_AUTHORIZATION_SPECIFICATION
-                || *code == SqlState::INVALID_PASSWORD
-                // A database that is not there is the administrator's to make.
-                || *code == SqlState::INVALID_CATALOG_NAME =>
+                || *code == SqlState::INVALID_PASSWORD =>
         {
             StoreError::Denied {
                 location: String::new(),
                 detail,
             }
         }
+        // A database that is not there is the administrator's to make (named
+        // from the address by the caller, which knows it).
+        Some(code) if *code == SqlState::INVALID_CATALOG_NAME => StoreError::NoDatabase {
+            location: String::new(),
+            database: String::new(),
+        },
         Some(code)
             if *code == SqlState::ADMIN_SHUTDOWN
                 || *code == SqlState::CRASH_SHUTDOWN

@@ -8,14 +8,17 @@ use crate::store::{Result, StoreError};
 use postgres::Client;
 
 /// The schema this build writes. 2 added the support log (`activity`), 3 the ER
-/// operators and the service catalogue (`operator`, `service`).
-pub const CURRENT: u32 = 3;
+/// operators and the service catalogue (`operator`, `service`), 4 the guards of
+/// the history (signed and stamped by the server, required by every write) and
+/// the office of each ER operator.
+pub const CURRENT: u32 = 4;
 
 /// Each migration brings the schema from its number minus one to its number.
 const MIGRATIONS: &[(u32, &str)] = &[
     (1, include_str!("migrations/001_initial.sql")),
     (2, include_str!("migrations/002_activity.sql")),
     (3, include_str!("migrations/003_office.sql")),
+    (4, include_str!("migrations/004_guarded_history.sql")),
 ];
 
 /// Serialises migrations between processes (any number unlikely to clash).

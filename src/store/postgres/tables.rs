@@ -123,7 +123,7 @@ pub(super) fn ine_of(record: &Record) -> IneCode {
             .ine
             .or_else(|| a.councils.first().map(|c| c.ine))
             .unwrap_or(IneCode(0)),
-        // The office's and the AOC's: no council (comarca '').
+        // The office's and the AOC's: no council (see `Role::comarca_of`).
         Record::Operator(_) | Record::Service(_) => IneCode(0),
     }
 }
@@ -165,6 +165,7 @@ pub(super) fn lock_current(
     st: &mut Statements,
     kind: Kind,
     ids: &[RecordId],
+    office: &str,
 ) -> Rows {
     let k = Columns::of(ids);
     match kind {
@@ -201,9 +202,9 @@ pub(super) fn lock_current(
         Kind::Operator => {
             let sql = st.get(
                 tx,
-                "SELECT record FROM ocsae.operator WHERE key = ANY($1) FOR UPDATE",
+                "SELECT record FROM ocsae.operator WHERE comarca = $2 AND key = ANY($1) FOR UPDATE",
             )?;
-            tx.query(&sql, &[&k.key])
+            tx.query(&sql, &[&k.key, &office])
         }
         Kind::Service => {
             let sql = st.get(
@@ -276,7 +277,7 @@ pub(super) fn upsert(
                 tx,
                 "INSERT INTO ocsae.operator (key, comarca, record) \
                  SELECT k, c, r::jsonb FROM unnest($1::text[], $2::text[], $3::text[]) AS u(k, c, r) \
-                 ON CONFLICT (key) DO UPDATE SET comarca = EXCLUDED.comarca, record = EXCLUDED.record",
+                 ON CONFLICT (comarca, key) DO UPDATE SET record = EXCLUDED.record",
             )?;
             tx.execute(&sql, &[&k.key, &comarca, &json])
         }
@@ -292,11 +293,13 @@ pub(super) fn upsert(
     }
 }
 
-/// Removes the records with these ids (all of one kind).
+/// Removes the records with these ids (all of one kind); ER operators of the
+/// user's office (two offices may name one alike).
 pub(super) fn delete(
     tx: &mut impl GenericClient,
     kind: Kind,
     ids: &[RecordId],
+    office: &str,
 ) -> Result<u64, postgres::Error> {
     let k = Columns::of(ids);
     match kind {
@@ -308,7 +311,10 @@ pub(super) fn delete(
         ),
         Kind::Certificate => tx.execute("DELETE FROM ocsae.certificate WHERE id = ANY($1)", &[&k.id]),
         Kind::Activity => tx.execute("DELETE FROM ocsae.activity WHERE id = ANY($1)", &[&k.id]),
-        Kind::Operator => tx.execute("DELETE FROM ocsae.operator WHERE key = ANY($1)", &[&k.key]),
+        Kind::Operator => tx.execute(
+            "DELETE FROM ocsae.operator WHERE comarca = $2 AND key = ANY($1)",
+            &[&k.key, &office],
+        ),
         Kind::Service => tx.execute("DELETE FROM ocsae.catalogue WHERE key = ANY($1)", &[&k.key]),
     }
 }

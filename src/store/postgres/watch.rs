@@ -101,7 +101,7 @@ fn listen(client: &mut postgres::Client, notify: &mut Notify) -> Option<String> 
 fn detail(e: &crate::store::StoreError) -> String {
     match e {
         crate::store::StoreError::Offline { detail, .. }
-        | crate::store::StoreError::Denied { detail, .. } => detail.clone(),
+        | crate::store::StoreError::Denied { detail, .. } => crate::store::redact(detail),
         other => other.to_string(),
     }
 }

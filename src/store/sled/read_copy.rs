@@ -18,8 +18,15 @@ use std::path::Path;
 
 /// What a store read from a copy holds until it is closed.
 pub(super) struct Scratch {
-    _origin: StoreLock,
+    _origin: Origin,
     _copy: tempfile::TempDir,
+}
+
+/// The lock on the store that was copied: the store's own, or, for a store that
+/// may only be read, its directory's alone.
+enum Origin {
+    Store(#[allow(dead_code)] StoreLock),
+    Dir(#[allow(dead_code)] DirLock),
 }
 
 /// The files a copy needs: the database, and what vouches for it.
@@ -68,29 +75,54 @@ impl SledStore {
         }
     }
 
+    /// Opens a copy of the store in `dir`, made in a private temporary directory
+    /// (removed when the store is closed): the store itself is only read, so a
+    /// directory its reader may not write to is enough, and nothing in it changes.
+    /// Its directory stays locked meanwhile, so no writer starts on it.
+    pub fn open_copy_to_read(dir: &Path) -> Result<SledStore> {
+        remove_stale_copies(&std::env::temp_dir());
+        if !SledStore::exists(dir) {
+            return Err(StoreError::io(
+                dir,
+                std::io::Error::from(std::io::ErrorKind::NotFound),
+            ));
+        }
+        let held = DirLock::take(dir)?;
+        SledStore::copy_and_open(dir, Origin::Dir(held), recovery::copy_tree_apart)
+    }
+
     fn open_copy(dir: &Path, held: DirLock) -> Result<SledStore> {
         let origin = StoreLock::sharing(&held, dir)?;
         drop(held);
+        SledStore::copy_and_open(dir, Origin::Store(origin), recovery::copy_tree)
+    }
+
+    fn copy_and_open(
+        dir: &Path,
+        origin: Origin,
+        copy_tree: fn(&Path, &Path) -> std::io::Result<()>,
+    ) -> Result<SledStore> {
         let copy = tempfile::Builder::new()
             .prefix(&format!("{PREFIX}{}-", std::process::id()))
             .tempdir()
             .map_err(|e| StoreError::io(std::env::temp_dir(), e))?;
-        let copied = recovery::copy_tree(&dir.join(SLED_DIR), &copy.path().join(SLED_DIR)).and_then(|()| {
+        let copied = copy_tree(&dir.join(SLED_DIR), &copy.path().join(SLED_DIR)).and_then(|()| {
             for name in COPIED {
-                match std::fs::copy(dir.join(name), copy.path().join(name)) {
+                let to = copy.path().join(name);
+                match std::fs::copy(dir.join(name), &to) {
                     Err(e) if e.kind() != std::io::ErrorKind::NotFound => return Err(e),
-                    _ => {}
+                    Err(_) => {}
+                    // The copy's own, whatever the store's mode.
+                    Ok(_) => {
+                        std::fs::set_permissions(&to, std::os::unix::fs::PermissionsExt::from_mode(0o600))?
+                    }
                 }
             }
             Ok(())
         });
         copied.map_err(|e| StoreError::io(copy.path(), e))?;
         let mut store = SledStore::open(copy.path())?;
-        tracing::info!(
-            "the disk is full: reading a copy of {} in {}",
-            dir.display(),
-            copy.path().display()
-        );
+        tracing::info!("reading a copy of {} in {}", dir.display(), copy.path().display());
         store.scratch = Some(Scratch {
             _origin: origin,
             _copy: copy,
