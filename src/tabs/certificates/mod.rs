@@ -63,6 +63,26 @@ impl CertView {
     }
 }
 
+/// Councils by INE code, one bit each, for a test per request without a search.
+struct CouncilSet(Vec<u64>);
+
+impl CouncilSet {
+    /// `councils` sorted.
+    fn new(councils: &[IneCode]) -> CouncilSet {
+        let top = councils.last().map_or(0, |c| c.0 as usize);
+        let mut bits = vec![0u64; top / 64 + 1];
+        for c in councils {
+            bits[c.0 as usize / 64] |= 1 << (c.0 % 64);
+        }
+        CouncilSet(bits)
+    }
+
+    fn contains(&self, ine: IneCode) -> bool {
+        let i = ine.0 as usize;
+        self.0.get(i / 64).is_some_and(|w| w & (1 << (i % 64)) != 0)
+    }
+}
+
 /// What the rows were last computed from: typing more letters only narrows them.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 struct Basis {
@@ -132,7 +152,8 @@ impl CertificatesTab {
         // each, which at a million rows was most of a keystroke.
         let finder = memchr::memmem::Finder::new(basis.query.as_bytes());
         let matches = |i: usize| {
-            finder.find(certs.folded[i].as_bytes()).is_some() || councils.binary_search(&certs.ine[i]).is_ok()
+            finder.find(certs.folded.get(i).as_bytes()).is_some()
+                || councils.binary_search(&certs.ine[i]).is_ok()
         };
         // The queue: the open requests by deadline, then those issued and still to deliver.
         let parts: [&[usize]; 2] = match self.view {
@@ -146,8 +167,16 @@ impl CertificatesTab {
         } else if narrowing {
             self.rows.iter().copied().filter(|&i| matches(i)).collect()
         } else {
-            // Scanned in id order, which is the order they sit in memory; then kept in the view's order.
-            let hit: Vec<bool> = (0..certs.list.len()).map(matches).collect();
+            // The holders in one pass over their folded text, then the councils: in
+            // id order, the order they sit in memory; then kept in the view's order.
+            let mut hit = vec![false; certs.list.len()];
+            certs.folded.mark_matches(&basis.query, &mut hit);
+            if !councils.is_empty() {
+                let council = CouncilSet::new(&councils);
+                for (hit, ine) in hit.iter_mut().zip(&certs.ine) {
+                    *hit = *hit || council.contains(*ine);
+                }
+            }
             base.filter(|&i| hit[i]).collect()
         };
         self.basis = Some(basis);
