@@ -148,12 +148,12 @@ impl CertificatesTab {
             .map(|(m, _)| m.ine)
             .collect();
         councils.sort_unstable();
+        let council = CouncilSet::new(&councils);
         // One searcher for every row: `str::contains` prepares its search again for
         // each, which at a million rows was most of a keystroke.
         let finder = memchr::memmem::Finder::new(basis.query.as_bytes());
         let matches = |i: usize| {
-            finder.find(certs.folded.get(i).as_bytes()).is_some()
-                || councils.binary_search(&certs.ine[i]).is_ok()
+            finder.find(certs.folded.get(i).as_bytes()).is_some() || council.contains(certs.ine[i])
         };
         // The queue: the open requests by deadline, then those issued and still to deliver.
         let parts: [&[usize]; 2] = match self.view {
@@ -164,15 +164,17 @@ impl CertificatesTab {
         let base = parts.into_iter().flatten().copied();
         self.rows = if basis.query.is_empty() {
             base.collect()
-        } else if narrowing {
+        } else if narrowing && self.rows.len() < certs.list.len() / 16 {
+            // Few rows kept: each looked at alone.
             self.rows.iter().copied().filter(|&i| matches(i)).collect()
         } else {
             // The holders in one pass over their folded text, then the councils: in
             // id order, the order they sit in memory; then kept in the view's order.
+            // Narrowing many rows this way gives the same ones: a row that matches the
+            // longer query matched the shorter one.
             let mut hit = vec![false; certs.list.len()];
             certs.folded.mark_matches(&basis.query, &mut hit);
             if !councils.is_empty() {
-                let council = CouncilSet::new(&councils);
                 for (hit, ine) in hit.iter_mut().zip(&certs.ine) {
                     *hit = *hit || council.contains(*ine);
                 }
