@@ -308,33 +308,22 @@ impl CertData {
     /// Recomputes the orders after a change.
     fn reorder(&mut self) {
         let (list, due) = (&self.list, &self.due);
-        // Each order sorts its keys beside the indexes, not indexes looked up in a
-        // million requests; the index stands for the id, as `list` is in id order.
-        fn sorted<K: Ord>(mut keyed: Vec<(K, usize)>) -> Vec<usize> {
-            keyed.sort_unstable();
-            keyed.into_iter().map(|(_, i)| i).collect()
-        }
-        let (mut open, mut to_deliver, mut closed) = (Vec::new(), Vec::new(), Vec::new());
-        for (i, c) in list.iter().enumerate() {
-            if c.status.is_open() {
-                open.push((due[i], i));
-            }
-            if c.awaits_delivery() {
-                to_deliver.push((c.issued_at, i));
-            }
-            if is_closed(c) {
-                closed.push((std::cmp::Reverse((c.received_at, i)), i));
-            }
-        }
-        self.open_by_due = sorted(open);
-        self.to_deliver = sorted(to_deliver);
-        self.closed = sorted(closed);
+        // The index stands for the id in each key, as `list` is in id order: the
+        // queue's order reads `due` alone, not a million requests.
+        self.open_by_due = (0..list.len()).filter(|&i| list[i].status.is_open()).collect();
+        self.open_by_due.sort_unstable_by_key(|&i| (due[i], i));
+        self.to_deliver = (0..list.len()).filter(|&i| list[i].awaits_delivery()).collect();
+        self.to_deliver.sort_unstable_by_key(|&i| (list[i].issued_at, i));
+        self.closed = (0..list.len()).filter(|&i| is_closed(&list[i])).collect();
+        self.closed
+            .sort_unstable_by_key(|&i| std::cmp::Reverse((list[i].received_at, i)));
         // A revocation done has an issue time but no certificate of its own.
-        let issued: Vec<(DateTime<Utc>, usize)> = (0..list.len())
+        let mut issued: Vec<(DateTime<Utc>, usize)> = (0..list.len())
             .filter(|&i| list[i].operation != crate::domain::certificate::Operation::Revocation)
             .filter_map(|i| list[i].expires_at().map(|e| (e, i)))
             .collect();
-        self.issued_by_expiry = sorted(issued);
+        issued.sort_unstable();
+        self.issued_by_expiry = issued.into_iter().map(|(_, i)| i).collect();
         self.renewed_by = list
             .iter()
             .filter(|c| renews_counts(c.status))
