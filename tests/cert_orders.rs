@@ -100,3 +100,80 @@ proptest! {
         }
     }
 }
+
+fn council(code: &str, name: &str) -> ocsae::domain::municipality::Municipality {
+    ocsae::domain::municipality::Municipality {
+        ine: IneCode::parse(code).unwrap(),
+        name: name.to_string(),
+        comarca: "Noguera".to_string(),
+        population: 100,
+        population_year: 2024,
+        contacts: Vec::new(),
+        notes: String::new(),
+        subscriber_form_sent_on: None,
+    }
+}
+
+/// Three councils (the third has no requests at first) with `list`'s requests.
+fn data_of(list: Vec<CertificateRequest>) -> ocsae::app::data::Data {
+    use ocsae::store::{Edit, Record};
+    let mut data = ocsae::app::data::Data::new(calendar());
+    let councils = [("250019", "Tiurana"), ("250024", "Agramunt"), ("250030", "Àger")];
+    let edits: Vec<Edit> = councils
+        .iter()
+        .map(|(code, name)| Edit::create(Record::Municipality(council(code, name))))
+        .collect();
+    data.apply(&edits);
+    data.set_certificates(CertData::new(list, &calendar()));
+    data
+}
+
+const COUNCILS: [&str; 3] = ["250019", "250024", "250030"];
+
+proptest! {
+    /// A change moves the per-council figures (open requests, earliest deadline)
+    /// by the requests it changed: the figures are those counted from scratch.
+    #[test]
+    fn per_council_figures_follow_each_change_as_a_full_count_gives(
+        initial in prop::collection::vec((fields(), 0..2usize), 1..30),
+        changes in prop::collection::vec(prop::collection::vec((0..34usize, fields(), 0..3usize, 0..8u8), 1..4), 1..12),
+    ) {
+        use ocsae::store::{Edit, Record};
+        let with_council = |mut c: CertificateRequest, k: usize| {
+            c.ine = IneCode::parse(COUNCILS[k]).unwrap();
+            c
+        };
+        let list: Vec<CertificateRequest> = initial
+            .iter()
+            .enumerate()
+            .map(|(i, (f, k))| with_council(request(i as u64 + 1, *f), *k))
+            .collect();
+        let mut kept = data_of(list.clone());
+        let mut now: std::collections::BTreeMap<u64, CertificateRequest> =
+            list.into_iter().map(|c| (c.id, c)).collect();
+        for batch in changes {
+            let mut edits = Vec::new();
+            for (id, f, k, what) in batch {
+                let id = id as u64 + 1;
+                let before = now.get(&id).cloned();
+                // Now and then a request goes (undone), or a new one comes.
+                let after = (what != 0 || before.is_none()).then(|| with_council(request(id, f), k));
+                match (&before, &after) {
+                    (_, Some(c)) => now.insert(id, c.clone()),
+                    (Some(_), None) => now.remove(&id),
+                    (None, None) => None,
+                };
+                edits.push(Edit {
+                    before: before.map(Record::Certificate),
+                    after: after.map(Record::Certificate),
+                });
+            }
+            kept.apply(&edits);
+            let fresh = data_of(now.values().cloned().collect());
+            for i in 0..COUNCILS.len() {
+                prop_assert_eq!(kept.open_certificates(i), fresh.open_certificates(i), "council {}", i);
+                prop_assert_eq!(kept.next_due(i), fresh.next_due(i), "council {}", i);
+            }
+        }
+    }
+}

@@ -4,7 +4,6 @@
 use crate::domain::calendar::Calendar;
 use crate::domain::certificate::{CertStatus, CertificateRequest};
 use crate::domain::municipality::IneCode;
-use crate::domain::search::fold;
 use chrono::{DateTime, Utc};
 use std::collections::HashMap;
 
@@ -42,8 +41,9 @@ pub struct CertData {
     pub list: Vec<CertificateRequest>,
     /// The promised issue time of each request, parallel to `list`.
     pub due: Vec<DateTime<Utc>>,
-    /// The folded holder of each request, for the filter (councils are matched by code).
-    pub folded: Vec<Box<str>>,
+    /// The folded holder of each request, in one text, for the filter (councils
+    /// are matched by code).
+    pub folded: super::folded::FoldedText,
     /// The council of each request, packed, so the filter does not visit `list`.
     pub ine: Vec<IneCode>,
     /// Open requests (indexes into `list`), earliest deadline first.
@@ -72,7 +72,10 @@ impl CertData {
             .iter()
             .map(|c| c.due_at(calendar).unwrap_or(NO_DEADLINE))
             .collect();
-        let folded = list.iter().map(|c| fold(&c.holder).into_boxed_str()).collect();
+        let mut folded = super::folded::FoldedText::with_capacity(list.len());
+        for c in &list {
+            folded.push(&c.holder);
+        }
         let ine = list.iter().map(|c| c.ine).collect();
         let mut data = CertData {
             list,
@@ -110,27 +113,23 @@ impl CertData {
             .collect();
         self.due = order.iter().map(|&i| self.due[i]).collect();
         self.ine = order.iter().map(|&i| self.ine[i]).collect();
-        self.folded = order
-            .iter()
-            .map(|&i| std::mem::take(&mut self.folded[i]))
-            .collect();
+        self.folded.permute(&order);
     }
 
     fn insert(&mut self, c: CertificateRequest, calendar: &Calendar) {
         let due = c.due_at(calendar).unwrap_or(NO_DEADLINE);
-        let folded = fold(&c.holder).into_boxed_str();
         let ine = c.ine;
         match self.list.binary_search_by_key(&c.id, |x| x.id) {
             Ok(i) => {
+                self.folded.replace(i, &c.holder);
                 self.list[i] = c;
                 self.due[i] = due;
-                self.folded[i] = folded;
                 self.ine[i] = ine;
             }
             Err(i) => {
+                self.folded.insert(i, &c.holder);
                 self.list.insert(i, c);
                 self.due.insert(i, due);
-                self.folded.insert(i, folded);
                 self.ine.insert(i, ine);
             }
         }
@@ -151,7 +150,7 @@ impl CertData {
         let Some(i) = self.index_of(id) else { return };
         self.list.remove(i);
         self.due.remove(i);
-        self.folded.remove(i);
+        self.folded.remove_rows(i, i + 1);
         self.ine.remove(i);
     }
 
@@ -211,20 +210,49 @@ impl CertData {
         let to = self.list.partition_point(|c| c.id <= last);
         self.list.drain(from..to);
         self.due.drain(from..to);
-        self.folded.drain(from..to);
+        self.folded.remove_rows(from, to);
         self.ine.drain(from..to);
         self.reorder();
     }
 
-    /// Takes the request at `index` out of the orders.
+    /// Takes the request at `index` out of the orders, found by its keys there (a
+    /// search, not a scan of half a million indexes).
     fn unorder(&mut self, index: usize) {
-        for order in [
-            &mut self.open_by_due,
-            &mut self.to_deliver,
-            &mut self.closed,
-            &mut self.issued_by_expiry,
-        ] {
-            if let Some(at) = order.iter().position(|&i| i == index) {
+        let (list, due) = (&self.list, &self.due);
+        let c = &list[index];
+        let open = self
+            .open_by_due
+            .partition_point(|&i| (due[i], list[i].id) < (due[index], c.id));
+        let to_deliver = self
+            .to_deliver
+            .partition_point(|&i| (list[i].issued_at, list[i].id) < (c.issued_at, c.id));
+        let closed = self
+            .closed
+            .partition_point(|&i| (list[i].received_at, list[i].id) > (c.received_at, c.id));
+        let expires = c.expires_at();
+        let issued = self
+            .issued_by_expiry
+            .partition_point(|&i| (list[i].expires_at(), list[i].id) < (expires, c.id));
+        // In the orders `order` put it in.
+        let member = [
+            c.status.is_open(),
+            awaits(c, &self.revoked_by),
+            is_closed(c, &self.revoked_by),
+            c.operation != crate::domain::certificate::Operation::Revocation && expires.is_some(),
+        ];
+        for ((order, at), member) in [
+            (&mut self.open_by_due, open),
+            (&mut self.to_deliver, to_deliver),
+            (&mut self.closed, closed),
+            (&mut self.issued_by_expiry, issued),
+        ]
+        .into_iter()
+        .zip(member)
+        {
+            if order.get(at) == Some(&index) {
+                order.remove(at);
+            } else if member && let Some(at) = order.iter().position(|&i| i == index) {
+                // Not where its keys say: never expected, but never left behind either.
                 order.remove(at);
             }
         }
@@ -293,8 +321,10 @@ impl CertData {
     /// Recomputes the orders after a change.
     fn reorder(&mut self) {
         let (list, due) = (&self.list, &self.due);
+        // The index stands for the id in each key, as `list` is in id order: the
+        // queue's order reads `due` alone, not a million requests.
         self.open_by_due = (0..list.len()).filter(|&i| list[i].status.is_open()).collect();
-        self.open_by_due.sort_unstable_by_key(|&i| (due[i], list[i].id));
+        self.open_by_due.sort_unstable_by_key(|&i| (due[i], i));
         // First which are being revoked: they are not to deliver.
         self.revoked_by = list
             .iter()
@@ -306,19 +336,19 @@ impl CertData {
             .filter(|&i| awaits(&list[i], revoked_by))
             .collect();
         self.to_deliver
-            .sort_unstable_by_key(|&i| (list[i].issued_at, list[i].id));
+            .sort_unstable_by_key(|&i| (list[i].issued_at, i));
         self.closed = (0..list.len())
             .filter(|&i| is_closed(&list[i], revoked_by))
             .collect();
         self.closed
-            .sort_unstable_by_key(|&i| std::cmp::Reverse((list[i].received_at, list[i].id)));
+            .sort_unstable_by_key(|&i| std::cmp::Reverse((list[i].received_at, i)));
         // A revocation done has an issue time but no certificate of its own.
-        let mut issued: Vec<(DateTime<Utc>, u64, usize)> = (0..list.len())
+        let mut issued: Vec<(DateTime<Utc>, usize)> = (0..list.len())
             .filter(|&i| list[i].operation != crate::domain::certificate::Operation::Revocation)
-            .filter_map(|i| list[i].expires_at().map(|e| (e, list[i].id, i)))
+            .filter_map(|i| list[i].expires_at().map(|e| (e, i)))
             .collect();
         issued.sort_unstable();
-        self.issued_by_expiry = issued.into_iter().map(|(_, _, i)| i).collect();
+        self.issued_by_expiry = issued.into_iter().map(|(_, i)| i).collect();
         self.renewed_by = list
             .iter()
             .filter(|c| renews_counts(c.status))

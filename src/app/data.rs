@@ -4,6 +4,7 @@ use super::activity_data::ActivityData;
 use super::cert_data::CertData;
 use crate::domain::calendar::Calendar;
 use crate::domain::catalog::{service_index, services};
+use crate::domain::certificate::CertificateRequest;
 use crate::domain::council_search::{CouncilIndex, Hit, Query};
 use crate::domain::municipality::{IneCode, Municipality};
 use crate::domain::rollout::{Rollout, RolloutStatus, Tally};
@@ -12,6 +13,10 @@ use crate::store::{BulkRange, Edit, Kind, Record, Result, Store};
 use chrono::{DateTime, Utc};
 use std::collections::HashMap;
 use std::sync::Arc;
+
+/// Up to this many requests changed at once move the per-council figures one by
+/// one; more (an import mirrored) are counted again.
+const IN_PLACE_MAX: usize = 64;
 
 /// One cell of the rollout matrix, by identity: a council's INE code and the
 /// service's catalogue id, which stay put when other records come and go.
@@ -313,18 +318,77 @@ impl Data {
         if !services_put.is_empty() || !services_gone.is_empty() {
             self.change_catalogue(services_put, services_gone);
         }
+        let councils_changed = edits.iter().any(|e| e.kind() == Some(Kind::Municipality));
+        // Before the requests move: the figures follow the changed requests alone,
+        // so a change costs the same whatever the store holds.
+        let earliest_gone = match councils_changed || requests.len() > IN_PLACE_MAX {
+            false => self.count_changes(&requests),
+            true => Vec::new(),
+        };
+        let requests_len = requests.len();
         if !requests.is_empty() {
             self.certs.put_all(requests, &self.calendar);
         }
         if !activities.is_empty() {
             self.activities.put_all(activities, &self.calendar);
         }
-        if edits
-            .iter()
-            .any(|e| e.kind() == Some(Kind::Certificate) || e.kind() == Some(Kind::Municipality))
-        {
+        if councils_changed || requests_len > IN_PLACE_MAX {
             self.recount();
+        } else {
+            for council in earliest_gone {
+                self.next_dues[council] = self.earliest_due(council);
+            }
         }
+    }
+
+    /// Moves the per-council figures by what `requests` (id, and the request after,
+    /// in order) change from the requests in memory, as `recount` would find them.
+    /// Returns the councils whose earliest deadline may have gone, to look for
+    /// their next one once the orders are updated.
+    fn count_changes(&mut self, requests: &[(u64, Option<CertificateRequest>)]) -> Vec<usize> {
+        let mut earliest_gone = Vec::new();
+        for (n, (id, after)) in requests.iter().enumerate() {
+            // Changed twice in one batch: the last one says where it ends up.
+            if requests[n + 1..].iter().any(|(later, _)| later == id) {
+                continue;
+            }
+            if let Some(c) = self.certs.get(*id)
+                && let Some(&i) = self.by_ine.get(&c.ine)
+                && c.status.is_open()
+            {
+                self.open_certs[i] = self.open_certs[i].saturating_sub(1);
+                let due = self.certs.index_of(*id).and_then(|x| self.certs.deadline(x));
+                if due.is_some() && self.next_dues[i].is_some_and(|d| Some(d) >= due) {
+                    earliest_gone.push(i);
+                }
+            }
+            if let Some(c) = after
+                && let Some(&i) = self.by_ine.get(&c.ine)
+                && c.status.is_open()
+            {
+                self.open_certs[i] += 1;
+                if let Some(due) = c.due_at(&self.calendar)
+                    && self.next_dues[i].is_none_or(|d| due < d)
+                {
+                    self.next_dues[i] = Some(due);
+                }
+            }
+        }
+        earliest_gone.sort_unstable();
+        earliest_gone.dedup();
+        earliest_gone
+    }
+
+    /// The earliest deadline among council `council`'s open requests: the first of
+    /// the queue's order that is theirs (a few hundred steps for a council of many).
+    fn earliest_due(&self, council: usize) -> Option<DateTime<Utc>> {
+        if self.open_certs[council] == 0 {
+            return None;
+        }
+        let ine = self.municipalities[council].ine;
+        let certs = &self.certs;
+        let first = certs.open_by_due.iter().find(|&&i| certs.ine[i] == ine)?;
+        certs.deadline(*first)
     }
 
     /// Mirrors a run of records the store wrote or took away at once; `written`

@@ -16,6 +16,7 @@ pub mod councils;
 pub mod ctx;
 pub mod data;
 pub mod effect;
+pub mod folded;
 pub mod live;
 pub mod messages;
 pub mod popup;

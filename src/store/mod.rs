@@ -150,11 +150,20 @@ pub trait Store: Send + Sync {
 }
 
 /// The records of `kind` taken apart by `pick` (the backend gives only that kind).
+/// The most records reserved at once from a backend's bound (ids far apart grow the rest).
+const RESERVE_MAX: usize = 4 << 20;
+
 fn collect<T>(store: &(impl Store + ?Sized), kind: Kind, pick: fn(Record) -> Option<T>) -> Result<Vec<T>> {
     let records = store.records(kind)?;
-    let mut out = Vec::with_capacity(records.size_hint().0);
+    // Reserved once, for at most as many as the backend says there can be: room
+    // reserved and never written is never touched, so it takes no memory.
+    let (low, high) = records.size_hint();
+    let mut out = Vec::with_capacity(high.unwrap_or(low).min(RESERVE_MAX));
     for record in records {
         out.extend(pick(record?));
+    }
+    if out.capacity() > out.len() + out.len() / 8 {
+        out.shrink_to_fit();
     }
     Ok(out)
 }
