@@ -335,8 +335,7 @@ impl CertData {
         self.to_deliver = (0..list.len())
             .filter(|&i| awaits(&list[i], revoked_by))
             .collect();
-        self.to_deliver
-            .sort_unstable_by_key(|&i| (list[i].issued_at, i));
+        self.to_deliver.sort_unstable_by_key(|&i| (list[i].issued_at, i));
         self.closed = (0..list.len())
             .filter(|&i| is_closed(&list[i], revoked_by))
             .collect();
