@@ -142,7 +142,7 @@ impl Deferred {
     }
 
     /// The first-screen file answers while the store is not open yet.
-    fn from_screen(&self) -> bool {
+    fn screen_answers(&self) -> bool {
         self.shared.opened.get().is_none()
     }
 }
@@ -189,14 +189,14 @@ impl Store for Deferred {
     }
 
     fn is_empty(&self) -> Result<bool> {
-        match self.from_screen() && self.screen.holds_records() {
+        match self.screen_answers() && self.screen.holds_records() {
             true => Ok(false),
             false => self.store()?.is_empty(),
         }
     }
 
     fn records(&self, kind: Kind) -> Result<Box<dyn Iterator<Item = Result<Record>> + '_>> {
-        if self.from_screen()
+        if self.screen_answers()
             && let Some(records) = self.screen.records(kind)
         {
             let dir = self.dir.clone();
@@ -224,7 +224,7 @@ impl Store for Deferred {
     }
 
     fn last_seq(&self) -> Result<u64> {
-        match self.from_screen() {
+        match self.screen_answers() {
             true => Ok(self.screen.last_seq),
             false => self.store()?.last_seq(),
         }
