@@ -108,6 +108,43 @@ fn a_damaged_store_is_refused_never_rewritten() {
 }
 
 #[test]
+fn damage_only_the_checksum_finds_is_refused_after_the_first_frame_with_the_terminal_restored() {
+    let home = tempfile::tempdir().unwrap();
+    assert!(cli(home.path(), &["init"]).status.success());
+    // Bytes changed in the middle, the size and time kept (as a tool may keep
+    // them): the first frame is drawn before the checksum, which then finds it.
+    let db = home.path().join("data/ocsae/sled/db");
+    let mtime = std::fs::metadata(&db).unwrap().modified().unwrap();
+    let mut bytes = std::fs::read(&db).unwrap();
+    let middle = bytes.len() / 2;
+    bytes[middle..middle + 64].iter_mut().for_each(|b| *b ^= 0x5A);
+    std::fs::write(&db, &bytes).unwrap();
+    let file = std::fs::File::options().write(true).open(&db).unwrap();
+    file.set_modified(mtime).unwrap();
+    drop(file);
+    let before = std::fs::read(&db).unwrap();
+    let seal = std::fs::read(home.path().join("data/ocsae/seal")).unwrap();
+    let mut s = spawn(home.path(), &[], &[], 80, 24);
+    // A key pressed at once writes (Space cycles a rollout cell): it waits for the
+    // check, and is refused with the store.
+    s.send("2 ");
+    assert_eq!(s.wait_exit(), 1);
+    let raw = String::from_utf8_lossy(&s.output()).into_owned();
+    let frame = raw.find("\x1b[?1049h").expect("no screen was drawn");
+    let left = raw.rfind("\x1b[?1049l").expect("the screen was never left");
+    assert!(raw[frame..left].contains("Municipis"), "no first frame: {raw:?}");
+    let said = &raw[left..];
+    assert!(
+        said.contains("està malmès") && said.contains("restore --force"),
+        "{said:?}"
+    );
+    assert!(s.with_screen(|sc| !sc.alternate_screen()));
+    assert!(s.is_cooked(), "the terminal was left raw");
+    assert_eq!(std::fs::read(&db).unwrap(), before, "the store was rewritten");
+    assert_eq!(std::fs::read(home.path().join("data/ocsae/seal")).unwrap(), seal);
+}
+
+#[test]
 fn a_damaged_store_suggests_a_restore_that_works_and_the_damaged_database_is_kept() {
     let home = tempfile::tempdir().unwrap();
     let db = home.path().join("d10");

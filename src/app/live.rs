@@ -136,6 +136,11 @@ impl App {
                 self.ctx.log_status();
                 true
             }
+            // The dashboard ends; `Store::opened` says why, once the terminal is back.
+            Signal::Refused => {
+                self.quit = true;
+                false
+            }
             Signal::Back => {
                 tracing::info!("the store can be reached again");
                 self.ctx.live.offline = false;

@@ -125,6 +125,7 @@ impl App {
         } else {
             Data::load(store.as_ref(), calendar)?
         };
+        tracing::debug!("councils read");
         data.set_response_days(config.response_days);
         if lazy {
             summary_cache::load(
@@ -145,8 +146,10 @@ impl App {
             popup: None,
             day,
         };
+        tracing::debug!("summary read");
         app.refresh();
         app.warn_keymap();
+        tracing::debug!("app ready");
         Ok(app)
     }
 

@@ -350,18 +350,21 @@ pub fn backup(db: &Location, file: &Path, t: &I18n, clock: &dyn Clock) -> Outcom
 /// Opens the store for the dashboard, which may change it. A refusal is logged;
 /// one for want of room says how to look at the store all the same.
 fn open_to_work(db: &Location, t: &I18n) -> Outcome<Opened> {
-    match crate::store::open(db) {
+    match crate::store::open_to_show(db) {
         Ok(store) => {
             say_warnings(t);
             Ok(store)
         }
-        Err(e) => {
-            tracing::error!("the dashboard cannot open {db}: {e}");
-            match e.disk_full() {
-                true => Err(UserError(t.f(Msg::err_dashboard_disk_full, &[("path", db)]))),
-                false => Err(UserError(e.localize(t))),
-            }
-        }
+        Err(e) => Err(refused(db, e, t)),
+    }
+}
+
+/// What the dashboard says of a store it cannot open.
+fn refused(db: &Location, e: StoreError, t: &I18n) -> UserError {
+    tracing::error!("the dashboard cannot open {db}: {e}");
+    match e.disk_full() {
+        true => UserError(t.f(Msg::err_dashboard_disk_full, &[("path", db)])),
+        false => UserError(e.localize(t)),
     }
 }
 
@@ -388,10 +391,11 @@ pub fn dashboard(
     } else {
         None
     };
-    let store = match read_only {
+    let store: Arc<dyn Store> = match read_only {
         true => open_to_read(db, t)?,
         false => open_to_work(db, t)?,
-    };
+    }
+    .into();
     tracing::debug!("store open");
     let empty = store.is_empty().map_err(|e| UserError(e.localize(t)))?;
     if let Some(scope) = scope.filter(|_| empty) {
@@ -407,10 +411,13 @@ pub fn dashboard(
         .map_err(|e| UserError(t.f(Msg::err_config, &[("detail", &e.localize(t))])))?;
     let no_color = std::env::var_os("NO_COLOR").is_some();
     let theme = theme::Theme::pick(config.theme, no_color);
-    let mut app = app::App::new_lazy(store, config, lang, keymap, theme, clock)
+    let mut app = app::App::new_lazy(store.clone(), config, lang, keymap, theme, clock)
         .map_err(|e| UserError(e.localize(t)))?;
     app.read_only = read_only;
     app.store_dir = db.as_dir().map(Path::to_path_buf);
-    let code = tui::run(app).map_err(|e| UserError(t.f(Msg::err_terminal, &[("detail", &e)])))?;
+    let code = tui::run(app);
+    // A store refused after its first screen says so, whatever the screen did.
+    store.opened().map_err(|e| refused(db, e, t))?;
+    let code = code.map_err(|e| UserError(t.f(Msg::err_terminal, &[("detail", &e)])))?;
     Ok(code.clamp(0, 255) as u8)
 }

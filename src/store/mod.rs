@@ -147,6 +147,11 @@ pub trait Store: Send + Sync {
     fn retry(&self) -> Result<()> {
         Ok(())
     }
+    /// Waits for a store still being opened after its first screen (see
+    /// `sled::deferred`); its refusal if it was refused.
+    fn opened(&self) -> Result<()> {
+        Ok(())
+    }
 }
 
 /// The records of `kind` taken apart by `pick` (the backend gives only that kind).
@@ -204,6 +209,15 @@ pub fn open(location: &Location) -> Result<Box<dyn Store>> {
     match location {
         Location::Sled(dir) => Ok(Box::new(self::sled::SledStore::open(dir)?)),
         Location::Postgres(url) => Ok(Box::new(self::postgres::PgStore::open(location, url)?)),
+    }
+}
+
+/// Opens the store at `location` for the dashboard: as `open`, but a sled store
+/// closed cleanly shows its first screen before its files are checked through.
+pub fn open_to_show(location: &Location) -> Result<Box<dyn Store>> {
+    match location {
+        Location::Sled(dir) => self::sled::SledStore::open_to_show(dir),
+        Location::Postgres(_) => open(location),
     }
 }
 

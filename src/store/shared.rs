@@ -14,6 +14,9 @@ pub enum Signal {
     Lost(String),
     /// Reachable again: what changed meanwhile is to be read.
     Back,
+    /// The store, opened after the first screen, was refused (damaged): its
+    /// `opened` says why. Nothing was written to it.
+    Refused,
 }
 
 /// Where a shared store sends its signals; false once nobody listens (the

@@ -2,7 +2,7 @@
 //! sends only the cells that changed; around them this sends
 //! - one SGR sequence for all that changes between two cells (attributes and
 //!   colours together, the foreground and background each only if it changed);
-//! - short cursor moves (`ESC[7H` for the start of row 7);
+//! - short cursor moves (`ESC[7H` for the start of row 7, CR LF for the next row's);
 //! - nothing after the last cell: the style is left as that cell had it, and
 //!   the next frame starts from it, rather than reset after every frame;
 //! - the cursor hidden once, not again at every frame.
@@ -145,12 +145,14 @@ impl<W: Write> Backend for Lean<W> {
         let mut params: Vec<u16> = Vec::with_capacity(8);
         let mut last: Option<(u16, u16)> = None;
         for (x, y, cell) in content {
-            // A move unless this cell follows the last one on its row.
-            if !matches!(last, Some((lx, ly)) if x == lx + 1 && y == ly) {
-                match x {
-                    0 => write!(out, "\x1b[{}H", y + 1)?,
-                    _ => write!(out, "\x1b[{};{}H", y + 1, x + 1)?,
-                }
+            // A move unless this cell follows the last one on its row; the start of
+            // the next row is a carriage return and a line feed (two bytes, not four),
+            // which never scrolls: that row is on the screen.
+            match last {
+                Some((lx, ly)) if x == lx + 1 && y == ly => {}
+                Some((_, ly)) if x == 0 && y == ly + 1 => out.extend_from_slice(b"\r\n"),
+                _ if x == 0 => write!(out, "\x1b[{}H", y + 1)?,
+                _ => write!(out, "\x1b[{};{}H", y + 1, x + 1)?,
             }
             last = Some((x, y));
             params.clear();
@@ -302,7 +304,7 @@ mod tests {
         assert_eq!(
             moved,
             "\x1b[1H\x1b[1;38;5;1mfa 3d\x1b[22;39m Annaa\
-             \x1b[2H\x1b[7;1;38;5;1mfa 3d\x1b[22;39m Annab"
+             \r\n\x1b[7;1;38;5;1mfa 3d\x1b[22;39m Annab"
         );
     }
 

@@ -14,7 +14,9 @@ mod bulk;
 pub(crate) mod codec;
 mod commit;
 mod damaged;
+mod deferred;
 mod engine;
+mod first_screen;
 mod history;
 mod history_index;
 mod import;
@@ -164,7 +166,9 @@ impl SledStore {
         if engine::sled_busy(&sled_dir) {
             return Err(StoreError::InUse(location(dir)));
         }
+        tracing::debug!("checking the seal");
         let sealed = seal::check(dir, &sled_dir)?;
+        tracing::debug!(sealed, "seal checked");
         if sealed {
             seal::take_off(dir)?;
         }
@@ -208,6 +212,7 @@ impl SledStore {
                 return Err(e);
             }
         };
+        tracing::debug!("sled open");
         let store = SledStore {
             dir: dir.to_path_buf(),
             location: Location::dir(dir),
@@ -227,8 +232,10 @@ impl SledStore {
             _lock: lock,
             scratch: None,
         };
+        tracing::debug!("trees open");
         store.finish_interrupted()?;
         schema::check_and_migrate(&store, options.migrations)?;
+        tracing::debug!("store ready");
         Ok(store)
     }
 
@@ -357,6 +364,11 @@ impl Drop for SledStore {
         if !failed {
             let _ = engine.db.flush();
         }
+        // Read while sled is open; written beside the seal once it is on.
+        let screen = match failed {
+            true => None,
+            false => first_screen_of(&engine),
+        };
         let unsaved = self.pending.lock().map_or(0, |p| p.len());
         if unsaved > 0 {
             tracing::warn!(changes = unsaved, "closing with changes not on disk");
@@ -376,10 +388,31 @@ impl Drop for SledStore {
             true => Vec::new(),
             false => self.unsure_blobs(),
         };
-        if let Err(e) = seal::write(&self.dir, &sled_dir, &unsure) {
-            tracing::warn!("could not seal {}: {e}", self.dir.display());
+        match seal::write(&self.dir, &sled_dir, &unsure) {
+            Ok(seal_crc) => {
+                if let Some(screen) = screen.filter(|_| unsure.is_empty())
+                    && let Err(e) = first_screen::write(&self.dir, &screen, seal_crc)
+                {
+                    tracing::warn!("could not keep the first screen of {}: {e}", self.dir.display());
+                }
+            }
+            Err(e) => tracing::warn!("could not seal {}: {e}", self.dir.display()),
         }
     }
+}
+
+/// The records the first screen reads, as stored; None if one cannot be read.
+fn first_screen_of(engine: &Engine) -> Option<first_screen::FirstScreen> {
+    let mut values = Vec::new();
+    for kind in first_screen::kinds() {
+        let tree = &engine.trees[tree_index(kind)];
+        let list: Option<Vec<Vec<u8>>> = tree.iter().values().map(|v| v.ok().map(|v| v.to_vec())).collect();
+        values.push((kind, list?));
+    }
+    Some(first_screen::FirstScreen {
+        last_seq: last_seq_in(&engine.db),
+        values,
+    })
 }
 
 impl SledStore {

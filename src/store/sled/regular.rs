@@ -13,11 +13,12 @@ use std::path::Path;
 
 /// The files beside the database that ocsae reads or writes in place (the seal's
 /// files are opened the same careful way, and one that is not a file is no seal).
-pub(super) const NOTES: [&str; 4] = [
+pub(super) const NOTES: [&str; 5] = [
     "ocsae.lock",
     "schema-version",
     "acknowledged",
     "council-certificates.cache",
+    "first-screen",
 ];
 
 /// What stands at a name of the store instead of a regular file; None if it is

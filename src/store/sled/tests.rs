@@ -1,5 +1,6 @@
 mod activities;
 mod bulk;
+mod first_screen;
 mod history;
 mod safety;
 mod store_files;

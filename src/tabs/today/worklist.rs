@@ -8,6 +8,7 @@ use crate::domain::catalog::services;
 use crate::domain::certificate::CertStatus;
 use crate::domain::municipality::{FormStatus, IneCode};
 use crate::domain::rollout::RolloutStatus;
+use crate::domain::search::CollationKey;
 use chrono::{DateTime, Datelike, NaiveDate, Utc};
 
 /// Requests due within this many working days are listed with the overdue ones.
@@ -225,7 +226,8 @@ pub fn section(data: &Data, section: Section, now: DateTime<Utc>, settings: Sett
             items.into_iter().map(|(.., item)| item).collect()
         }
         Section::Forms => {
-            let mut items: Vec<(Option<NaiveDate>, &str, Item)> = served(data, settings)
+            // Names in order by the keys kept with the councils, not made again per comparison.
+            let mut items: Vec<(Option<NaiveDate>, &CollationKey, Item)> = served(data, settings)
                 .filter_map(|i| {
                     let m = &data.municipalities[i];
                     let due = match m.form_status(today) {
@@ -233,19 +235,15 @@ pub fn section(data: &Data, section: Section, now: DateTime<Utc>, settings: Sett
                         FormStatus::NotSent => None,
                         FormStatus::Expiring(_) | FormStatus::Expired => m.form_due_on(),
                     };
-                    Some((due, m.name.as_str(), Item::Form { ine: m.ine, due }))
+                    Some((due, &data.collation[i], Item::Form { ine: m.ine, due }))
                 })
                 .collect();
             // What can be acted on first: the expired, then the soonest due; the never sent after.
-            items.sort_by(|a, b| {
-                (a.0.is_none(), a.0)
-                    .cmp(&(b.0.is_none(), b.0))
-                    .then(crate::domain::search::collate(a.1, b.1))
-            });
+            items.sort_by(|a, b| (a.0.is_none(), a.0, a.1).cmp(&(b.0.is_none(), b.0, b.1)));
             items.into_iter().map(|(.., item)| item).collect()
         }
         Section::Blocked => {
-            let mut items: Vec<(&str, usize, Item)> = Vec::new();
+            let mut items: Vec<(&CollationKey, usize, Item)> = Vec::new();
             for i in served(data, settings) {
                 for (s, service) in services().iter().enumerate() {
                     if data.status(i, s) != RolloutStatus::Blocked {
@@ -259,14 +257,10 @@ pub fn section(data: &Data, section: Section, now: DateTime<Utc>, settings: Sett
                         council: data.municipalities[i].ine,
                         service: service.id.clone(),
                     };
-                    items.push((
-                        data.municipalities[i].name.as_str(),
-                        s,
-                        Item::Blocked { cell, reason },
-                    ));
+                    items.push((&data.collation[i], s, Item::Blocked { cell, reason }));
                 }
             }
-            items.sort_by(|a, b| crate::domain::search::collate(a.0, b.0).then(a.1.cmp(&b.1)));
+            items.sort_by(|a, b| (a.0, a.1).cmp(&(b.0, b.1)));
             items.into_iter().map(|(.., item)| item).collect()
         }
         Section::NotVisited => {
@@ -274,16 +268,16 @@ pub fn section(data: &Data, section: Section, now: DateTime<Utc>, settings: Sett
                 return Vec::new();
             }
             let acts = &data.activities;
-            let mut items: Vec<(Option<NaiveDate>, &str, Item)> = served(data, settings)
-                .map(|i| &data.municipalities[i])
-                .filter(|m| !acts.visited_in(m.ine, today.year()))
-                .map(|m| {
-                    let last = acts.last_visit(m.ine);
-                    (last, m.name.as_str(), Item::NotVisited { ine: m.ine, last })
+            let mut items: Vec<(Option<NaiveDate>, &CollationKey, Item)> = served(data, settings)
+                .filter(|&i| !acts.visited_in(data.municipalities[i].ine, today.year()))
+                .map(|i| {
+                    let ine = data.municipalities[i].ine;
+                    let last = acts.last_visit(ine);
+                    (last, &data.collation[i], Item::NotVisited { ine, last })
                 })
                 .collect();
             // Never visited first, then the longest ago.
-            items.sort_by(|a, b| a.0.cmp(&b.0).then(crate::domain::search::collate(a.1, b.1)));
+            items.sort_by(|a, b| (a.0, a.1).cmp(&(b.0, b.1)));
             items.into_iter().map(|(.., item)| item).collect()
         }
     }

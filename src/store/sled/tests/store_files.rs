@@ -12,6 +12,7 @@ fn a_fifo_in_place_of_any_file_of_the_store_makes_it_damaged_at_once() {
         "ocsae.lock",
         "acknowledged",
         "council-certificates.cache",
+        "first-screen",
     ];
     for name in names {
         for sealed in [true, false] {
