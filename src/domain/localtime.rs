@@ -128,8 +128,17 @@ mod tests {
             "2026-12-04T10:00",
             "2026-12-04 10:00:00",
         ] {
-            assert_eq!(minutes(text), slow(text).filter(|_| text.len() == 16), "{text}");
+            // Read quickly only when chrono reads it the same; else left to chrono.
+            if let Some(quick) = minutes(text) {
+                assert_eq!(Some(quick), slow(text), "{text}");
+            }
         }
+        assert!(minutes("2026-12-04 10:00").is_some() && minutes("2024-02-29 23:59").is_some());
+        assert_eq!(minutes("2026-02-29 10:00"), None);
+        assert_eq!(
+            parse_time("+026-12-04 10:00", tz),
+            parse_local("0026-12-04 10:00", tz)
+        );
         // Read through the quick path, the spring gap and the autumn hour are as before.
         assert_eq!(parse_time("2026-03-29 02:30", tz), Err(TimeError::Skipped));
         assert_eq!(parse_time("2026-02-30 10:00", tz), Err(TimeError::Unreadable));
