@@ -166,6 +166,8 @@ const PROGRESS_KEY: &[u8] = b"links_progress";
 const BATCH: usize = if cfg!(test) { 16 } else { 1_000 };
 
 type Progress = (usize, Option<Vec<u8>>);
+/// A value of schema 2's shape, rewritten in schema 3's.
+type Rewrite = fn(&[u8]) -> Result<Vec<u8>>;
 
 fn entry_v3(value: &[u8]) -> Result<Vec<u8>> {
     let entry: HistoryEntry = codec::decode::<EntryV2>(value)?.into();
@@ -191,7 +193,7 @@ fn rollout_v3(value: &[u8]) -> Result<Vec<u8>> {
 pub(super) fn add_request_links(store: &SledStore) -> Result<()> {
     let engine = store.engine()?;
     let meta = &engine.trees[T_META];
-    let steps: [(usize, fn(&[u8]) -> Result<Vec<u8>>); 3] = [
+    let steps: [(usize, Rewrite); 3] = [
         (T_HISTORY, entry_v3),
         (tree_index(Kind::Certificate), certificate_v3),
         (tree_index(Kind::Rollout), rollout_v3),
