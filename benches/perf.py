@@ -297,10 +297,10 @@ def run_ours(Tui, binary, data, env, store_args, admin_env=None, colleague=None)
                  search_councils, changes=True, elsewhere=colleague)
     # Store::apply alone, once the dashboard is closed (sled takes one process).
     location = (store_args(False) or ["--store", "sled:" + os.path.join(env["XDG_DATA_HOME"], "ocsae")])[1]
-    timed = json.loads(subprocess.run([TIMER, location, "200"], env=env, check=True, capture_output=True,
-                                      text=True).stdout)
-    ours["apply_p50_ms"] = timed["p50_ms"]
-    ours["apply_p95_ms"] = timed["p95_ms"]
+    applies = json.loads(subprocess.run([TIMER, location, "200"], env=env, check=True, capture_output=True,
+                                        text=True).stdout)
+    ours["apply_p50_ms"] = applies["p50_ms"]
+    ours["apply_p95_ms"] = applies["p95_ms"]
     ours["import_s"] = import_s
     ours["import_peak_rss_mb"] = import_rss
     ours.update(backup)
