@@ -19,7 +19,9 @@ seen on the dashboard (from their `cert add` returning to the screen showing it)
 
 It builds the release binary, writes the CSV (a fixed seed), creates the store
 with `ocsae init --comarca all`, times `ocsae import certificates` with its own
-peak memory, gives every council 5 contacts (`ocsae import contacts`), then drives
+peak memory, gives every council 5 contacts (`ocsae import contacts`), times
+`ocsae backup` and `ocsae restore` of it into a new sled store (each with its own
+peak memory; the file and the copy removed after), then drives
 the dashboard with ../shared/tools/tuiprobe.py, and does the same with visidata
 (`vd`) and `less -S` on the CSV: less is the floor for the first frame and the
 bytes a move sends. It prints the figures (medians over the runs, with the load
@@ -79,6 +81,8 @@ SCALES = {
         "move_bytes_median": 200,
         "filter_p95_ms": 15.0,
         "peak_rss_mb": 250.0,
+        "backup_peak_rss_mb": 300.0,
+        "restore_peak_rss_mb": 300.0,
     },
 }
 TARGETS = SCALES[ROWS]
@@ -288,6 +292,7 @@ def run_ours(Tui, binary, data, env, store_args, admin_env=None, colleague=None)
     os.chmod(contacts, 0o644)
     subprocess.run([binary] + store_args(False) + ["import", "contacts", contacts], env=env, check=True,
                    stdout=subprocess.DEVNULL)
+    backup = backup_and_restore(binary, env, store_args(False))
     ours = drive(Tui, [binary] + store_args(False), env, "OCSAE", to_queue, filter_queue, ("Enter", "Esc"),
                  search_councils, changes=True, elsewhere=colleague)
     # Store::apply alone, once the dashboard is closed (sled takes one process).
@@ -298,7 +303,25 @@ def run_ours(Tui, binary, data, env, store_args, admin_env=None, colleague=None)
     ours["apply_p95_ms"] = applied["p95_ms"]
     ours["import_s"] = import_s
     ours["import_peak_rss_mb"] = import_rss
+    ours.update(backup)
     return ours
+
+
+def backup_and_restore(binary, env, store_args):
+    """`backup` of the store just imported, and `restore` of it into a new sled
+    store: each one's time and own peak memory. The file and the copy go after."""
+    home = env["HOME"]
+    path = os.path.join(home, "backup.json")
+    copy = os.path.join(home, "restored")
+    try:
+        backup_s, backup_rss = timed([binary] + store_args + ["backup", path], env)
+        restore_s, restore_rss = timed([binary, "--db", copy, "restore", path], env)
+    finally:
+        shutil.rmtree(copy, ignore_errors=True)
+        if os.path.exists(path):
+            os.remove(path)
+    return {"backup_s": backup_s, "backup_peak_rss_mb": backup_rss,
+            "restore_s": restore_s, "restore_peak_rss_mb": restore_rss}
 
 
 class Postgres:
@@ -508,6 +531,10 @@ def table(ours, theirs, floor, loads):
         ("Idle output", "idle_bytes_per_s", "B/s"),
         ("Idle CPU", "idle_cpu_percent", "%"),
         ("Dashboard, peak memory", "peak_rss_mb", "MB"),
+        ("Backup", "backup_s", "s"),
+        ("Backup, peak memory", "backup_peak_rss_mb", "MB"),
+        ("Restore", "restore_s", "s"),
+        ("Restore, peak memory", "restore_peak_rss_mb", "MB"),
     ]
     shown = [f"{x:.1f}" for x in loads if x is not None]
     print(f"Machine: {machine()}; {ROWS:,} rows; load average at each run's start: {', '.join(shown) or '?'}")

@@ -209,7 +209,7 @@ pub fn apply(
         }
         What::Certificates => {
             let mut created: BTreeMap<IneCode, Created> = BTreeMap::new();
-            // A revocation's link is checked against the store's requests, row by row.
+            // A revocation's link is checked against the requests it names, row by row.
             let mut links = super::revocation_input::Links::new(
                 store,
                 ["revokes_id", "revocation_reason", "renews_id"]

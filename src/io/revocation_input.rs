@@ -52,17 +52,25 @@ pub fn reason(row: &CsvRow, column: Option<usize>) -> Result<Option<RevocationRe
     })
 }
 
-/// What a file's revocations are checked against: the store's requests (read
-/// only when the file has the columns), and the certificates earlier rows revoke.
-pub struct Links {
-    stored: HashMap<u64, CertificateRequest>,
+/// What a file's revocations are checked against, as the store was before the
+/// import: the requests the rows name, looked up one by one as they come; the
+/// live revocations already stored, and the highest id (read once, when the file
+/// has the columns, keeping only those); and the certificates earlier rows
+/// revoke. Nothing else of the store is held.
+pub struct Links<'a> {
+    store: &'a dyn Store,
+    /// Ids above it are the import's own (a sled import writes as it goes).
+    highest: u64,
+    stored: HashMap<u64, Option<CertificateRequest>>,
     revoked_by: HashMap<u64, u64>,
     in_file: HashMap<u64, u64>,
 }
 
-impl Links {
-    pub fn new(store: &dyn Store, needed: bool) -> Result<Links, IoError> {
+impl<'a> Links<'a> {
+    pub fn new(store: &'a dyn Store, needed: bool) -> Result<Links<'a>, IoError> {
         let mut links = Links {
+            store,
+            highest: 0,
             stored: HashMap::new(),
             revoked_by: HashMap::new(),
             in_file: HashMap::new(),
@@ -77,7 +85,7 @@ impl Links {
                 {
                     links.revoked_by.insert(id, c.id);
                 }
-                links.stored.insert(c.id, c);
+                links.highest = links.highest.max(c.id);
             }
         }
         Ok(links)
@@ -104,8 +112,18 @@ impl Links {
         if c.revokes.is_none() && c.revocation_reason.is_none() {
             return Ok(());
         }
-        let target = c.revokes.and_then(|id| self.stored.get(&id));
+        if let Some(id) = c.revokes
+            && id <= self.highest
+            && !self.stored.contains_key(&id)
+        {
+            let found = self.store.certificate(id).map_err(IoError::Store)?;
+            self.stored.insert(id, found);
+        }
         let already = c.revokes.and_then(|id| self.revoked_by.get(&id)).copied();
+        let target = c
+            .revokes
+            .and_then(|id| self.stored.get(&id))
+            .and_then(Option::as_ref);
         ops::revocation::check(c, target, already).map_err(|rule| IoError::Line {
             line,
             problem: Problem::Rule(rule),
@@ -119,5 +137,88 @@ impl Links {
             });
         }
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::certificate::{CertStatus, HolderRole, Operation};
+    use crate::domain::municipality::IneCode;
+    use crate::store::sled::SledStore;
+    use crate::store::{Change, ChangeKind, Edit, NEW_ID};
+    use chrono::{DateTime, Utc};
+
+    fn at(text: &str) -> DateTime<Utc> {
+        text.parse().unwrap()
+    }
+
+    fn card(ine: u32) -> CertificateRequest {
+        let mut c = CertificateRequest::received(
+            NEW_ID,
+            IneCode(ine),
+            "Maria Puig",
+            HolderRole::Mayor,
+            "tcat",
+            at("2025-01-10T10:00:00Z"),
+        );
+        c.status = CertStatus::Delivered;
+        c.issued_at = Some(at("2025-01-10T10:00:00Z"));
+        c
+    }
+
+    fn revocation(of: u64) -> CertificateRequest {
+        let mut c = card(252228);
+        c.status = CertStatus::Received;
+        c.issued_at = None;
+        c.operation = Operation::Revocation;
+        c.received_at = at("2026-12-01T10:00:00Z");
+        c.revokes = Some(of);
+        c.revocation_reason = Some(RevocationReason::KeyCompromised);
+        c
+    }
+
+    #[test]
+    fn only_the_requests_the_rows_name_are_read_and_the_imports_own_are_not_there() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = SledStore::open(dir.path()).unwrap();
+        let edits = (0..50)
+            .map(|_| Edit::create(Record::Certificate(card(252228))))
+            .collect();
+        store
+            .apply(
+                Change::new(ChangeKind::ImportCertificates, edits),
+                at("2026-11-01T09:00:00Z"),
+            )
+            .unwrap();
+        let mut links = Links::new(&store, true).unwrap();
+        assert_eq!(links.highest, 50);
+        links.check(2, &revocation(7)).unwrap();
+        // Held: the one request named, not the fifty.
+        assert_eq!(links.stored.len(), 1);
+        assert!(links.stored[&7].is_some());
+        let twice = links.check(3, &revocation(7)).unwrap_err();
+        assert!(matches!(twice, IoError::Line { line: 3, .. }), "{twice:?}");
+        // A request written after the links were taken (an import's own, by a
+        // sled import that writes as it goes) is not one to revoke.
+        let edits = vec![Edit::create(Record::Certificate(card(252228)))];
+        store
+            .apply(
+                Change::new(ChangeKind::ImportCertificates, edits),
+                at("2026-11-01T09:00:00Z"),
+            )
+            .unwrap();
+        assert!(store.certificate(51).unwrap().is_some());
+        let unknown = links.check(4, &revocation(51)).unwrap_err();
+        assert!(
+            matches!(
+                &unknown,
+                IoError::Line {
+                    line: 4,
+                    problem: Problem::Rule(crate::ops::RuleError::RevokesUnknown(51))
+                }
+            ),
+            "{unknown:?}"
+        );
     }
 }

@@ -68,6 +68,19 @@ pub trait Store: Send + Sync {
         })
     }
 
+    /// One stored certificate request, by its id; None if there is none. The
+    /// default reads them all; a backend with an index looks it up.
+    fn certificate(&self, id: u64) -> Result<Option<CertificateRequest>> {
+        for record in self.records(Kind::Certificate)? {
+            if let Record::Certificate(c) = record?
+                && c.id == id
+            {
+                return Ok(Some(c));
+            }
+        }
+        Ok(None)
+    }
+
     /// Applies a change and its history entry atomically. New records (`NEW_ID`)
     /// get their ids in the same transaction; `Applied::ids` says which.
     fn apply(&self, change: Change, at: DateTime<Utc>) -> Result<Applied>;

@@ -2,7 +2,8 @@
 
 use super::commit::StackMove;
 use super::records::Pages;
-use super::{PgStore, pg_error, watch};
+use super::{PgStore, damaged, pg_error, tables, watch};
+use crate::domain::certificate::CertificateRequest;
 use crate::store::{
     Applied, Authors, Change, ChangeKind, Dump, Edit, EntryKind, ImportBatch, Kind, Location, Notify, Record,
     RecordHistory, RecordId, RestoreError, Result, SharedSettings, Store,
@@ -35,6 +36,21 @@ impl Store for PgStore {
 
     fn records(&self, kind: Kind) -> Result<Box<dyn Iterator<Item = Result<Record>> + '_>> {
         Ok(Box::new(Pages::new(self, kind)?))
+    }
+
+    fn certificate(&self, id: u64) -> Result<Option<CertificateRequest>> {
+        let row = self.read(|c| {
+            c.query_opt(
+                "SELECT record FROM ocsae.certificate WHERE id = $1",
+                &[&(id as i64)],
+            )
+            .map_err(pg_error)
+        })?;
+        match row.map(|row| tables::from_row(Kind::Certificate, &row, 0)) {
+            Some(Ok(Some(Record::Certificate(c)))) => Ok(Some(c)),
+            Some(Err(detail)) => Err(damaged(&self.name(), detail)),
+            _ => Ok(None),
+        }
     }
 
     fn apply(&self, change: Change, at: DateTime<Utc>) -> Result<Applied> {

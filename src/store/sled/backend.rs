@@ -2,7 +2,8 @@
 
 use super::commit::StackMove;
 use super::import::SledImport;
-use super::{SledStore, codec};
+use super::{SledStore, codec, keys};
+use crate::domain::certificate::CertificateRequest;
 use crate::store::{
     Applied, Change, ChangeKind, Dump, EntryKind, ImportBatch, Kind, Location, Record, RecordHistory,
     RecordId, RestoreError, Result, Store, StoreError, Unsaved,
@@ -62,6 +63,18 @@ impl Store for SledStore {
             low,
             high: bound,
         }))
+    }
+
+    fn certificate(&self, id: u64) -> Result<Option<CertificateRequest>> {
+        match self.tree(Kind::Certificate)?.get(id.to_be_bytes())? {
+            Some(value) => match keys::decode_value(Kind::Certificate, &value)
+                .map_err(|e| super::damaged(&self.dir, e))?
+            {
+                Record::Certificate(c) => Ok(Some(c)),
+                _ => Ok(None),
+            },
+            None => Ok(None),
+        }
     }
 
     fn apply(&self, change: Change, at: DateTime<Utc>) -> Result<Applied> {

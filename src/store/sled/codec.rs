@@ -32,6 +32,14 @@ pub fn encode<T: Serialize>(value: &T) -> Result<Vec<u8>, CodecError> {
     Ok(out)
 }
 
+/// Writes `value` without the version byte: a part of a larger value written a
+/// piece at a time (a sequence is its length, as a `u64`, then its items).
+pub fn encode_part<T: Serialize>(value: &T, out: &mut impl std::io::Write) -> Result<(), CodecError> {
+    bincode::serde::encode_into_std_write(value, out, config())
+        .map(drop)
+        .map_err(|e| CodecError::Encode(e.to_string()))
+}
+
 pub fn decode<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, CodecError> {
     match bytes.split_first() {
         None => Err(CodecError::Empty),

@@ -168,9 +168,9 @@ impl SledStore {
 
     /// `commit`, with the header of a run of records written in batches before
     /// (an import, or a run moved by an undo or redo): committed with the entry,
-    /// which also removes the run's marker. Such a change is never kept to be
-    /// written again: if its flush fails it is refused, and the next open takes
-    /// back what reached the disk of it.
+    /// which also removes the run's marker. If the flush fails, an import is
+    /// refused, and an undo or redo kept to be written again; either way the next
+    /// open takes back what reached the disk of the run.
     pub(super) fn commit_run(
         &self,
         kind: EntryKind,
@@ -193,10 +193,18 @@ impl SledStore {
         };
         if let Err(e) = self.flush() {
             tracing::error!("applied, not flushed: {e}");
-            if run.is_some() {
-                return Err(e);
-            }
-            self.keep_pending(&applied, stacks, e);
+            // An import not flushed is not imported (the command says so); an undo
+            // or redo of one is kept to be written again, as any other change: the
+            // next open takes back what reached the disk of its run, and a retry
+            // moves the run again.
+            let moved = match (kind, run) {
+                (_, None) => None,
+                (EntryKind::Undo(_) | EntryKind::Redo(_), Some(marker)) => {
+                    Some((marker.header, marker.header.removes))
+                }
+                (_, Some(_)) => return Err(e),
+            };
+            self.keep_pending(&applied, stacks, moved, e);
             applied.durable = false;
             return Ok(applied);
         }

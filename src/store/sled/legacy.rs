@@ -3,7 +3,7 @@
 //! added the ER operators' tree): read only by the migration, which rewrites
 //! every request and every history entry.
 
-use super::{SledStore, T_HISTORY, codec, tree_index};
+use super::{SledStore, T_HISTORY, T_META, codec, tree_index};
 use crate::domain::activity::Activity;
 use crate::domain::certificate::{CertStatus, CertificateRequest, HolderRole, Operation};
 use crate::domain::municipality::{IneCode, Municipality};
@@ -12,6 +12,7 @@ use crate::store::{ChangeKind, Edit, EntryKind, HistoryEntry, Kind, Record, Resu
 use chrono::{DateTime, Utc};
 use serde::Deserialize;
 use sled::Transactional;
+use std::ops::Bound::{Excluded, Unbounded};
 
 #[derive(Deserialize)]
 struct CertificateV2 {
@@ -157,49 +158,102 @@ impl From<EntryV2> for HistoryEntry {
     }
 }
 
-/// 2 to 3: every request and every history entry in the new shape, in one
-/// transaction, so a failure leaves the store of schema 2 as it was.
+/// The meta key of a 2-to-3 rewrite under way: the step (history, requests,
+/// rollout) and the last key rewritten in it.
+const PROGRESS_KEY: &[u8] = b"links_progress";
+/// How many values are rewritten per transaction (a few in the unit tests, to
+/// cross batches on a small store).
+const BATCH: usize = if cfg!(test) { 16 } else { 1_000 };
+
+type Progress = (usize, Option<Vec<u8>>);
+/// A value of schema 2's shape, rewritten in schema 3's.
+type Rewrite = fn(&[u8]) -> Result<Vec<u8>>;
+
+fn entry_v3(value: &[u8]) -> Result<Vec<u8>> {
+    let entry: HistoryEntry = codec::decode::<EntryV2>(value)?.into();
+    Ok(codec::encode(&entry)?)
+}
+
+fn certificate_v3(value: &[u8]) -> Result<Vec<u8>> {
+    let c: CertificateRequest = codec::decode::<CertificateV2>(value)?.into();
+    Ok(codec::encode(&c)?)
+}
+
+fn rollout_v3(value: &[u8]) -> Result<Vec<u8>> {
+    let r: Rollout = codec::decode::<RolloutV2>(value)?.into();
+    Ok(codec::encode(&r)?)
+}
+
+/// 2 to 3: every history entry, request and rollout cell in the new shape, a
+/// batch at a time, each batch in one transaction with a note of how far it got,
+/// so a store of any size is rewritten in little memory, and a run that stops
+/// midway (killed, a full disk) goes on from there at the next open, never
+/// reading a value it already rewrote as an old one. The note goes, and schema 3
+/// is recorded, together at the end.
 pub(super) fn add_request_links(store: &SledStore) -> Result<()> {
     let engine = store.engine()?;
-    let (history, certs) = (
-        &engine.trees[T_HISTORY],
-        &engine.trees[tree_index(Kind::Certificate)],
-    );
-    let mut rewritten_history = Vec::new();
-    for item in history.iter() {
-        let (key, value) = item?;
-        let entry: HistoryEntry = codec::decode::<EntryV2>(&value)?.into();
-        rewritten_history.push((key, codec::encode(&entry)?));
+    let meta = &engine.trees[T_META];
+    let steps: [(usize, Rewrite); 3] = [
+        (T_HISTORY, entry_v3),
+        (tree_index(Kind::Certificate), certificate_v3),
+        (tree_index(Kind::Rollout), rollout_v3),
+    ];
+    let (mut step, mut after): Progress = match meta.get(PROGRESS_KEY)? {
+        Some(bytes) => codec::decode(&bytes)?,
+        None => (0, None),
+    };
+    while let Some(&(index, rewrite)) = steps.get(step) {
+        let tree = &engine.trees[index];
+        let mut batch = Vec::with_capacity(BATCH);
+        let rest = match &after {
+            Some(key) => tree.range::<&[u8], _>((Excluded(key.as_slice()), Unbounded)),
+            None => tree.iter(),
+        };
+        for item in rest.take(BATCH) {
+            let (key, value) = item?;
+            batch.push((key, rewrite(&value)?));
+        }
+        let progress: Progress = match batch.len() < BATCH {
+            true => (step + 1, None),
+            false => (step, batch.last().map(|(key, _)| key.to_vec())),
+        };
+        let note = codec::encode(&progress)?;
+        fail_point()?;
+        (tree, meta)
+            .transaction(|(t, m)| {
+                for (key, value) in &batch {
+                    t.insert(key, value.as_slice())?;
+                }
+                m.insert(PROGRESS_KEY, note.as_slice())?;
+                Ok::<(), sled::transaction::ConflictableTransactionError<StoreError>>(())
+            })
+            .map_err(|e| match e {
+                sled::transaction::TransactionError::Abort(e) => e,
+                sled::transaction::TransactionError::Storage(e) => e.into(),
+            })?;
+        (step, after) = progress;
     }
-    let mut rewritten_certs = Vec::new();
-    for item in certs.iter() {
-        let (key, value) = item?;
-        let c: CertificateRequest = codec::decode::<CertificateV2>(&value)?.into();
-        rewritten_certs.push((key, codec::encode(&c)?));
-    }
-    let rollout = &engine.trees[tree_index(Kind::Rollout)];
-    let mut rewritten_rollout = Vec::new();
-    for item in rollout.iter() {
-        let (key, value) = item?;
-        let r: Rollout = codec::decode::<RolloutV2>(&value)?.into();
-        rewritten_rollout.push((key, codec::encode(&r)?));
-    }
-    (history, certs, rollout)
-        .transaction(|(h, c, r)| {
-            for (key, value) in &rewritten_history {
-                h.insert(key, value.as_slice())?;
-            }
-            for (key, value) in &rewritten_certs {
-                c.insert(key, value.as_slice())?;
-            }
-            for (key, value) in &rewritten_rollout {
-                r.insert(key, value.as_slice())?;
-            }
-            Ok::<(), sled::transaction::ConflictableTransactionError<StoreError>>(())
-        })
-        .map_err(|e| match e {
-            sled::transaction::TransactionError::Abort(e) => e,
-            sled::transaction::TransactionError::Storage(e) => e.into(),
-        })?;
+    let mut done = sled::Batch::default();
+    done.remove(PROGRESS_KEY);
+    done.insert(super::schema::VERSION_KEY, codec::encode(&3u32)?);
+    meta.apply_batch(done)?;
     store.flush()
+}
+
+#[cfg(test)]
+thread_local! {
+    /// Batches the unit tests let through before the rewrite stops as if killed.
+    pub(super) static BATCHES_LEFT: std::cell::Cell<Option<usize>> = const { std::cell::Cell::new(None) };
+}
+
+/// In the unit tests, stops the rewrite after `BATCHES_LEFT` batches.
+fn fail_point() -> Result<()> {
+    #[cfg(test)]
+    if let Some(left) = BATCHES_LEFT.with(std::cell::Cell::get) {
+        if left == 0 {
+            return Err(StoreError::conflict());
+        }
+        BATCHES_LEFT.with(|b| b.set(Some(left - 1)));
+    }
+    Ok(())
 }

@@ -7,6 +7,7 @@
 //! `retry` reopens sled and applies them again, in order, each with its history
 //! entry as it was first made (same time, same sequence number).
 
+use super::bulk::{Header, Marker};
 use super::commit::StackMove;
 use super::engine::{self, SLED_DIR, open_sled, wait_for_sled_release};
 use super::{SledStore, codec, damaged, location, recovery};
@@ -30,6 +31,8 @@ pub(super) struct Pending {
     edits: Vec<Edit>,
     at: DateTime<Utc>,
     stacks: StackMove,
+    /// An undo or redo of an import: the run it moves, and whether it takes it away.
+    run: Option<(Header, bool)>,
 }
 
 impl SledStore {
@@ -55,7 +58,13 @@ impl SledStore {
         self.unsaved_count() > 0 || self.broken.load(SeqCst) != 0 || !self.is_open()
     }
 
-    pub(super) fn keep_pending(&self, applied: &Applied, stacks: StackMove, error: StoreError) {
+    pub(super) fn keep_pending(
+        &self,
+        applied: &Applied,
+        stacks: StackMove,
+        run: Option<(Header, bool)>,
+        error: StoreError,
+    ) {
         if let Ok(mut pending) = self.pending.lock() {
             pending.push(Pending {
                 seq: applied.seq,
@@ -64,6 +73,7 @@ impl SledStore {
                 edits: applied.edits.clone(),
                 at: applied.at,
                 stacks,
+                run,
             });
         }
         if let Ok(mut cause) = self.write_error.lock() {
@@ -168,7 +178,11 @@ impl SledStore {
             .map(|pending| {
                 pending
                     .iter()
-                    .map(|p| codec::encode(&p.edits).map_or(0, |bytes| bytes.len() as u64))
+                    .map(|p| {
+                        let edits = codec::encode(&p.edits).map_or(0, |bytes| bytes.len() as u64);
+                        // A run moved: its records, about 160 bytes each as stored.
+                        edits + p.run.map_or(0, |(header, _)| header.count * 160)
+                    })
                     .sum()
             })
             .unwrap_or(0);
@@ -230,7 +244,17 @@ impl SledStore {
         };
         for p in pending {
             let blobs_before = engine::blobs(&self.dir.join(SLED_DIR));
-            let applied = self.transact(p.kind, p.change, p.edits, p.at, p.stacks, None);
+            // An undo or redo of an import moves its run again first, under its marker.
+            let run = match p.run {
+                Some((header, removes)) => self.next_history_seq().and_then(|seq| {
+                    Ok(Some(Marker {
+                        seq,
+                        header: self.move_bulk(seq, &header, removes)?,
+                    }))
+                }),
+                None => Ok(None),
+            };
+            let applied = run.and_then(|run| self.transact(p.kind, p.change, p.edits, p.at, p.stacks, run));
             match applied {
                 Ok(applied) if applied.seq != p.seq => {
                     tracing::warn!(

@@ -25,7 +25,7 @@ pub const BACKUP: u32 = 3;
 pub const OLDEST_BACKUP: u32 = 1;
 
 const VERSION_FILE: &str = "schema-version";
-const VERSION_KEY: &[u8] = b"schema_version";
+pub(super) const VERSION_KEY: &[u8] = b"schema_version";
 const BACKUP_DIR: &str = "backups";
 
 /// One step from schema `from` to `from + 1`.
@@ -150,25 +150,33 @@ pub fn migrate(store: &SledStore, from: u32, to: u32, migrations: &[Migration]) 
 /// Tree names with their raw key/value pairs.
 pub type RawDump = Vec<(Vec<u8>, Vec<(Vec<u8>, Vec<u8>)>)>;
 
-/// A raw copy of every tree (names, keys, values), whatever their schema.
+/// A raw copy of every tree (names, keys, values), whatever their schema: a
+/// `RawDump`, written a pair at a time rather than gathered first.
 fn backup_raw(store: &SledStore, version: u32) -> Result<std::path::PathBuf> {
     let dir = store.dir().join(BACKUP_DIR);
     fs::create_dir_all(&dir).map_err(|e| StoreError::io(&dir, e))?;
-    let mut trees: RawDump = Vec::new();
-    let engine = store.engine()?;
-    let db = &engine.db;
-    for name in db.tree_names() {
-        let tree = db.open_tree(&name)?;
-        let mut pairs = Vec::new();
-        for item in tree.iter() {
-            let (k, v) = item?;
-            pairs.push((k.to_vec(), v.to_vec()));
-        }
-        trees.push((name.to_vec(), pairs));
-    }
     let stamp = chrono::Utc::now().format("%Y%m%dT%H%M%S");
     let path = dir.join(format!("before-schema-{}-{stamp}.dump", version + 1));
-    fs::write(&path, codec::encode(&trees)?).map_err(|e| StoreError::io(&path, e))?;
+    let engine = store.engine()?;
+    let db = &engine.db;
+    let failed = |e: std::io::Error| StoreError::io(&path, e);
+    let mut out = std::io::BufWriter::new(fs::File::create(&path).map_err(failed)?);
+    out.write_all(&[codec::FORMAT_VERSION]).map_err(failed)?;
+    let names = db.tree_names();
+    codec::encode_part(&(names.len() as u64), &mut out)?;
+    for name in names {
+        let tree = db.open_tree(&name)?;
+        codec::encode_part(&name.to_vec(), &mut out)?;
+        codec::encode_part(&(tree.len() as u64), &mut out)?;
+        for item in tree.iter() {
+            let (k, v) = item?;
+            codec::encode_part(&(k.as_ref(), v.as_ref()), &mut out)?;
+        }
+    }
+    out.into_inner()
+        .map_err(|e| failed(e.into_error()))?
+        .sync_all()
+        .map_err(failed)?;
     Ok(path)
 }
 

@@ -413,3 +413,52 @@ fn after_a_crash_a_damaged_store_is_refused_and_left_as_it_was() {
     assert_eq!(store.municipalities().unwrap().len(), 30);
     assert!(!fine.path().join("sled.before-recovery").exists());
 }
+
+/// A copy of the store ocsae 0.1 wrote (schema 1, requests and history of schema 2's shape).
+fn old_store_copy() -> tempfile::TempDir {
+    fn copy(from: &Path, to: &Path) {
+        std::fs::create_dir_all(to).unwrap();
+        for entry in std::fs::read_dir(from).unwrap() {
+            let entry = entry.unwrap();
+            match entry.file_type().unwrap().is_dir() {
+                true => copy(&entry.path(), &to.join(entry.file_name())),
+                false => drop(std::fs::copy(entry.path(), to.join(entry.file_name())).unwrap()),
+            }
+        }
+    }
+    let dir = tempfile::tempdir().unwrap();
+    copy(
+        &Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/store-0.1"),
+        dir.path(),
+    );
+    dir
+}
+
+#[test]
+fn a_rewrite_to_schema_3_stopped_midway_goes_on_at_the_next_open() {
+    let whole = old_store_copy();
+    let expected = SledStore::open(whole.path()).unwrap();
+    let stopped = old_store_copy();
+    // Three batches of 16 (the history's 20 entries, then 16 requests), then stopped.
+    legacy::BATCHES_LEFT.with(|b| b.set(Some(3)));
+    let refused = SledStore::open(stopped.path());
+    legacy::BATCHES_LEFT.with(|b| b.set(None));
+    assert!(refused.is_err());
+    let store = SledStore::open(stopped.path()).unwrap();
+    assert_eq!(schema::version(&store).unwrap(), Some(schema::CURRENT));
+    assert!(store.meta().unwrap().get(b"links_progress").unwrap().is_none());
+    assert_eq!(store.certificates().unwrap(), expected.certificates().unwrap());
+    assert!(
+        store.certificates().unwrap().len() > 32,
+        "the requests took more than two batches"
+    );
+    assert_eq!(store.rollouts().unwrap(), expected.rollouts().unwrap());
+    let entries = |s: &SledStore| {
+        s.changes_since(0)
+            .unwrap()
+            .into_iter()
+            .map(|a| (a.seq, a.edits))
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(entries(&store), entries(&expected));
+}

@@ -353,3 +353,36 @@ fn an_import_dropped_before_its_commit_takes_back_what_it_wrote_at_once() {
     assert!(store.engine().unwrap().bulk.is_empty());
     no_run_left(&store);
 }
+
+#[test]
+fn an_undo_or_redo_of_an_import_whose_flush_fails_is_kept_and_written_by_a_retry() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = noguera(dir.path());
+    import(&store, 2);
+    let imported = store.certificates().unwrap();
+    for (undo, left) in [(true, 0), (false, imported.len())] {
+        store.simulate_full_disk_at_flush(true);
+        let moved = match undo {
+            true => store.undo(Utc::now()),
+            false => store.redo(Utc::now()),
+        };
+        // Applied in memory and shown, as any change the disk refused to flush.
+        let moved = moved.expect("refused, not kept").unwrap();
+        assert!(!moved.durable);
+        assert!(store.needs_retry());
+        assert_eq!(store.unsaved().count(), 1);
+        assert_eq!(store.certificates().unwrap().len(), left);
+        store.simulate_full_disk_at_flush(false);
+        store.retry().unwrap();
+        assert!(!store.needs_retry());
+        assert_eq!(store.certificates().unwrap().len(), left);
+        no_run_left(&store);
+    }
+    let last = store.last_seq().unwrap();
+    drop(store);
+    let store = SledStore::open(dir.path()).unwrap();
+    assert_eq!(store.certificates().unwrap(), imported, "the redo is on disk");
+    assert_eq!(store.last_seq().unwrap(), last);
+    store.undo(Utc::now()).unwrap().unwrap();
+    assert!(store.certificates().unwrap().is_empty());
+}
