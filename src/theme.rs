@@ -32,6 +32,9 @@ pub struct Theme {
     /// Due within a day: between "fine" and the bold warning of the last hours.
     pub soon: Style,
     pub error: Style,
+    /// A deadline passed: red where there is colour (the row's words say it too,
+    /// and no bold keeps a cursor move within two rows' text), bold without.
+    pub overdue: Style,
     /// A T-CAT P to be delivered by the council, and one to be downloaded by its holder.
     pub deliver: Style,
     pub download: Style,
@@ -69,6 +72,7 @@ impl Theme {
             warn: bold.fg(Color::Yellow),
             soon: Style::new().fg(Color::Yellow),
             error: bold.fg(Color::Red),
+            overdue: Style::new().fg(Color::Red),
             deliver: Style::new().fg(Color::Magenta),
             download: Style::new().fg(Color::Blue),
         }
@@ -92,6 +96,7 @@ impl Theme {
             warn: bold,
             soon: Style::new(),
             error: bold,
+            overdue: bold,
             deliver: Style::new(),
             download: Style::new(),
         }
@@ -118,6 +123,7 @@ mod tests {
             t.warn,
             t.soon,
             t.error,
+            t.overdue,
             t.deliver,
             t.download,
         ]

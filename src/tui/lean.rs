@@ -7,9 +7,10 @@
 //!   the next frame starts from it, rather than reset after every frame;
 //! - the cursor hidden once, not again at every frame.
 //!
-//! A cursor move on a table then sends its two rows and little else. Colours are
-//! written as crossterm writes them (`38;5;1`, not `31`, which some terminals
-//! brighten when bold), so what is drawn is the same.
+//! A cursor move on a table then sends its two rows and little else. The eight
+//! basic colours are written short (`31`, `44`), except a foreground under bold,
+//! written as crossterm writes it (`38;5;1`), because some terminals brighten a
+//! bold `31`: what is drawn is the same as with crossterm's backend.
 
 use ratatui::backend::{Backend, ClearType, CrosstermBackend, WindowSize};
 use ratatui::buffer::Cell;
@@ -23,6 +24,8 @@ pub struct Lean<W: Write> {
     fg: Color,
     bg: Color,
     modifier: Modifier,
+    /// Whether the foreground was written short (`31`), which bold would brighten.
+    fg_short: bool,
     /// Whether the cursor is hidden; None until this backend has said.
     hidden: Option<bool>,
 }
@@ -34,6 +37,7 @@ impl<W: Write> Lean<W> {
             fg: Color::Reset,
             bg: Color::Reset,
             modifier: Modifier::empty(),
+            fg_short: false,
             hidden: None,
         }
     }
@@ -43,6 +47,7 @@ impl<W: Write> Lean<W> {
         self.fg = Color::Reset;
         self.bg = Color::Reset;
         self.modifier = Modifier::empty();
+        self.fg_short = false;
         self.inner.write_all(b"\x1b[0m")
     }
 }
@@ -97,8 +102,29 @@ fn modifier_params(from: Modifier, to: Modifier, out: &mut Vec<u16>) {
     }
 }
 
-/// A colour's SGR parameters; `base` is 38 for the foreground, 48 for the background.
-fn color_params(color: Color, base: u16, out: &mut Vec<u16>) {
+/// The number of one of the eight basic colours.
+fn basic(color: Color) -> Option<u16> {
+    let n = match color {
+        Color::Black => 0,
+        Color::Red => 1,
+        Color::Green => 2,
+        Color::Yellow => 3,
+        Color::Blue => 4,
+        Color::Magenta => 5,
+        Color::Cyan => 6,
+        Color::Gray => 7,
+        _ => return None,
+    };
+    Some(n)
+}
+
+/// A colour's SGR parameters; `base` is 38 for the foreground, 48 for the
+/// background. `short` writes a basic colour as `31` or `44`; true if it did.
+fn color_params(color: Color, base: u16, short: bool, out: &mut Vec<u16>) -> bool {
+    if short && let Some(n) = basic(color) {
+        out.push(base - 8 + n);
+        return true;
+    }
     let indexed = |n: u8, out: &mut Vec<u16>| out.extend([base, 5, u16::from(n)]);
     match color {
         Color::Reset => out.push(base + 1),
@@ -121,6 +147,7 @@ fn color_params(color: Color, base: u16, out: &mut Vec<u16>) {
         Color::Indexed(n) => indexed(n, out),
         Color::Rgb(r, g, b) => out.extend([base, 2, u16::from(r), u16::from(g), u16::from(b)]),
     }
+    false
 }
 
 /// Bytes written outside a frame (a copy to the clipboard) go straight through.
@@ -160,12 +187,14 @@ impl<W: Write> Backend for Lean<W> {
                 modifier_params(self.modifier, cell.modifier, &mut params);
                 self.modifier = cell.modifier;
             }
-            if cell.fg != self.fg {
-                color_params(cell.fg, 38, &mut params);
+            // Bold over a short foreground would brighten it: written long again.
+            let bold = cell.modifier.contains(Modifier::BOLD);
+            if cell.fg != self.fg || (bold && self.fg_short) {
+                self.fg_short = color_params(cell.fg, 38, !bold, &mut params);
                 self.fg = cell.fg;
             }
             if cell.bg != self.bg {
-                color_params(cell.bg, 48, &mut params);
+                color_params(cell.bg, 48, true, &mut params);
                 self.bg = cell.bg;
             }
             if !params.is_empty() {
@@ -309,6 +338,21 @@ mod tests {
     }
 
     #[test]
+    fn a_basic_colour_is_written_short_unless_bold_would_brighten_it() {
+        // Red, then the same red in bold: written again long, as crossterm would.
+        let line = Line::from(vec![
+            Span::styled("ab", Style::new().red()),
+            Span::styled("cd", Style::new().red().bold()),
+            Span::styled("ef", Style::new().red()),
+        ]);
+        let (first, _) = frames(vec![line, Line::from("")], vec![]);
+        assert!(
+            first.starts_with("\x1b[1H\x1b[31mab\x1b[1;38;5;1mcd\x1b[22mef"),
+            "{first:?}"
+        );
+    }
+
+    #[test]
     fn a_clear_starts_from_the_default_style() {
         let out = Shared::default();
         let mut backend = Lean::new(out.clone());
@@ -322,7 +366,7 @@ mod tests {
         backend.draw([(1, 0, &cell)].into_iter()).unwrap();
         assert_eq!(
             out.take(),
-            "\x1b[1H\x1b[48;5;4mx\x1b[0m\x1b[2J\x1b[1;2H\x1b[48;5;4mx"
+            "\x1b[1H\x1b[44mx\x1b[0m\x1b[2J\x1b[1;2H\x1b[44mx"
         );
     }
 }

@@ -62,7 +62,7 @@ pub fn style(theme: &Theme, band: Band) -> Style {
         Band::Over24h => theme.ok,
         Band::Under24h => theme.soon,
         Band::Under4h => theme.warn,
-        Band::Overdue => theme.error,
+        Band::Overdue => theme.overdue,
     }
 }
 
