@@ -911,4 +911,5 @@ messages! {
     svc_count_retired,
     svc_count_columns,
     today_nothing_due,
+    handover_more,
 }

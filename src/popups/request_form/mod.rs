@@ -99,6 +99,8 @@ pub struct RequestForm {
     pub error: Option<(RField, Msg)>,
     /// The error's words with its values filled in, when it has some.
     pub error_text: Option<String>,
+    /// Posts that changed hands still to ask about once this form closes.
+    pub then: Vec<crate::ops::office_holder::Handover>,
     initial: String,
 }
 
@@ -132,6 +134,7 @@ impl RequestForm {
             revokes: TextInput::new("", 20),
             revocation_reason: None,
             error_text: None,
+            then: Vec::new(),
             focus: if council.is_some() { 1 } else { 0 },
             confirm_discard: false,
             error: None,
@@ -472,7 +475,7 @@ impl RequestForm {
 impl Popup for RequestForm {
     fn key(&mut self, key: KeyEvent, ctx: &mut Ctx) -> PopupOutcome {
         match self.handle_key(&key, &ctx.data) {
-            FormOutcome::Close => PopupOutcome::Close,
+            FormOutcome::Close => self.closed(ctx),
             FormOutcome::Full => {
                 ctx.field_full_status();
                 PopupOutcome::Keep
@@ -480,7 +483,7 @@ impl Popup for RequestForm {
             FormOutcome::Stay => PopupOutcome::Keep,
             FormOutcome::Save => {
                 if save::save_request(self, ctx) {
-                    PopupOutcome::Close
+                    self.closed(ctx)
                 } else {
                     PopupOutcome::Keep
                 }
@@ -505,6 +508,16 @@ impl Popup for RequestForm {
 
     fn hints(&self) -> Hints {
         Hints::Fixed(Msg::hints_form)
+    }
+}
+
+impl RequestForm {
+    /// The form is done: the next post that changed hands is asked about, if any.
+    fn closed(&self, ctx: &mut Ctx) -> PopupOutcome {
+        match crate::popups::handover::ask(ctx, self.then.clone()) {
+            Some(prompt) => PopupOutcome::Replace(prompt),
+            None => PopupOutcome::Close,
+        }
     }
 }
 
