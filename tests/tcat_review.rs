@@ -123,3 +123,86 @@ fn the_handover_question_reads_whole_at_80_columns_and_stays_in_the_log() {
         assert!(s.contains("Rosa Vila → Pere Mas"), "{lang:?} the log keeps it: {s}");
     }
 }
+
+#[test]
+fn a_revocation_names_the_holder_post_and_type_of_its_certificate() {
+    let Fixture {
+        app, disk, dir: keep, ..
+    } = two_certificates();
+    drop(app);
+    drop(disk);
+    let dir = keep.path().to_path_buf();
+    let run = |args: &[&str]| common::cli::ocsae_at(&dir, args, "2026-12-05T12:00:00+01:00");
+    let revoke = |holder: &str, role: &str| {
+        run(&[
+            "cert", "add", "--municipality", "Tiurana", "--holder", holder, "--role", role, "--type", "tcat",
+            "--operation", "revocation", "--revokes", "1", "--revocation-reason", "card_lost",
+        ])
+    };
+    for (holder, role) in [("Someone Else", "mayor"), ("Maria Puig", "secretary")] {
+        let out = revoke(holder, role);
+        assert_eq!(out.status.code(), Some(1), "{holder} {role}");
+        let err = common::cli::text(&out.stderr);
+        assert!(err.contains("#1") && err.contains("holder, post and type"), "{err}");
+    }
+    // The same holder, in other letter case, is hers.
+    let out = revoke("MARIA PUIG", "mayor");
+    assert!(out.status.success(), "{}", common::cli::text(&out.stderr));
+
+    // An import follows the same rule, by line.
+    let csv = keep.path().join("rev.csv");
+    std::fs::write(
+        &csv,
+        "ine_code,holder,role,type,operation,urgent,status,received_at,issued_at,revokes_id,revocation_reason\n\
+         250024,Someone Else,secretary,tcat,revocation,no,received,2026-12-01T10:00:00,,2,data_changed\n",
+    )
+    .unwrap();
+    let out = run(&["import", "certificates", csv.to_str().unwrap()]);
+    assert!(!out.status.success());
+    let err = common::cli::text(&out.stderr);
+    assert!(err.contains("holder, post and type"), "{err}");
+}
+
+#[test]
+fn the_revocation_form_keeps_the_certificates_holder_post_and_type_and_a_numeric_link() {
+    let mut f = two_certificates();
+    press(&mut f.app, KeyCode::Char('v'));
+    press(&mut f.app, KeyCode::Down);
+    press(&mut f.app, KeyCode::Char('x'));
+    // To the holder (field 2), then type and cycle: nothing changes.
+    let focus_on = |f: &mut Fixture, field: ocsae::popups::request_form::RField| {
+        for _ in 0..20 {
+            let form = f.app.popup_as::<ocsae::popups::request_form::RequestForm>().unwrap();
+            if form.focused() == field {
+                return;
+            }
+            press(&mut f.app, KeyCode::Tab);
+        }
+        panic!("no field {field:?}");
+    };
+    use ocsae::popups::request_form::RField;
+    focus_on(&mut f, RField::Holder);
+    type_text(&mut f.app, "Someone Else");
+    focus_on(&mut f, RField::Role);
+    press(&mut f.app, KeyCode::Right);
+    focus_on(&mut f, RField::Type);
+    press(&mut f.app, KeyCode::Right);
+    let form = f.app.popup_as::<ocsae::popups::request_form::RequestForm>().unwrap();
+    assert_eq!(
+        (form.holder.value(), form.role, form.type_index),
+        ("Maria Puig", HolderRole::Mayor, ocsae::domain::catalog::cert_types().iter().position(|t| t.code == "tcat").unwrap())
+    );
+    let s = screen(&f.app, 80, 24);
+    assert!(!s.contains("‹Alcalde/essa›"), "no arrows on a field that does not change: {s}");
+    // The link takes digits only.
+    focus_on(&mut f, RField::Revokes);
+    type_text(&mut f.app, "qq");
+    let form = f.app.popup_as::<ocsae::popups::request_form::RequestForm>().unwrap();
+    assert_eq!(form.revokes.value(), "1");
+    assert!(screen(&f.app, 80, 24).contains("Revocació de #1"), "{}", screen(&f.app, 80, 24));
+    // Another number: the holder, post and type follow it.
+    press(&mut f.app, KeyCode::Backspace);
+    type_text(&mut f.app, "2");
+    let form = f.app.popup_as::<ocsae::popups::request_form::RequestForm>().unwrap();
+    assert_eq!((form.holder.value(), form.role), ("Jordi Solé", HolderRole::Secretary));
+}

@@ -912,4 +912,5 @@ messages! {
     svc_count_columns,
     today_nothing_due,
     handover_more,
+    rev_err_holder,
 }
