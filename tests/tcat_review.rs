@@ -206,3 +206,104 @@ fn the_revocation_form_keeps_the_certificates_holder_post_and_type_and_a_numeric
     let form = f.app.popup_as::<ocsae::popups::request_form::RequestForm>().unwrap();
     assert_eq!((form.holder.value(), form.role), ("Jordi Solé", HolderRole::Secretary));
 }
+
+/// Three ER operators added from the command line on 30/11/2026: Laia's card
+/// expired 333 days ago, Pau's expires in 46 days, Pol's in years.
+fn operators_fixture() -> (Fixture, std::path::PathBuf) {
+    let Fixture {
+        app,
+        disk,
+        dir,
+        clock,
+    } = fixture();
+    drop(app);
+    drop(disk);
+    let path = dir.path().to_path_buf();
+    for (name, issued) in [("Laia Font", "2022-01-01"), ("Pau Soler", "2023-01-15"), ("Pol Vidal", "2025-01-01")] {
+        let out = common::cli::ocsae_at(
+            &path,
+            &["operator", "add", "--name", name, "--card-issued", issued],
+            "2026-11-30T12:00:00+01:00",
+        );
+        assert!(out.status.success(), "{}", common::cli::text(&out.stderr));
+    }
+    let disk = std::sync::Arc::new(common::faulty::FaultyStore::new(open_store(&path)));
+    let app = open_app(disk.clone(), Lang::Ca, ocsae::config::Config::default(), &clock);
+    clock.set(at("2026-11-30T11:00:00Z"));
+    (Fixture { app, clock, disk, dir }, path)
+}
+
+#[test]
+fn an_expired_operator_card_is_said_expired_everywhere() {
+    let (mut f, path) = operators_fixture();
+    let run = |lang: &str| {
+        let out = std::process::Command::new(common::pty::binary())
+            .arg("--db")
+            .arg(&path)
+            .args(["--lang", lang, "operator", "list"])
+            .env("XDG_CONFIG_HOME", path.join("no-config"))
+            .env("OCSAE_NOW", "2026-11-30T12:00:00+01:00")
+            .output()
+            .unwrap();
+        common::cli::text(&out.stdout)
+    };
+    press(&mut f.app, KeyCode::Char('0'));
+    let s = screen(&f.app, 80, 24);
+    assert!(s.contains("caducada fa 333 d") && !s.contains("-333"), "{s}");
+    press(&mut f.app, KeyCode::Char('3'));
+    press(&mut f.app, KeyCode::Char('v'));
+    let s = screen(&f.app, 80, 24);
+    assert!(s.contains("caducada fa 333 d") && !s.contains("-333"), "{s}");
+    let Fixture { app, disk, dir: _keep, .. } = f;
+    drop(app);
+    drop(disk);
+    let list = run("en");
+    assert!(list.contains("Laia Font\t2022-01-01\t2026-01-01  expired 333 d ago"), "{list}");
+    assert!(list.contains("Pau Soler\t2023-01-15\t2027-01-15  to renew"), "{list}");
+    assert!(run("ca").contains("caducada fa 333 d"));
+    assert!(run("es").contains("caducada hace 333 d"));
+}
+
+#[test]
+fn the_expiry_view_lists_every_card_to_renew_in_whole_words_at_80_columns() {
+    let (mut f, _path) = operators_fixture();
+    press(&mut f.app, KeyCode::Char('3'));
+    press(&mut f.app, KeyCode::Char('v'));
+    let s = screen(&f.app, 80, 24);
+    // Each card on its own rows, read whole once the wrapped rows are joined.
+    let joined = s.lines().map(str::trim).collect::<Vec<_>>().join(" ");
+    for card in [
+        "Targeta d'operador ER de Laia Font: caducada fa 333 d; renovar-la vol dir tornar a enviar la Fitxa d'ER.",
+        "Targeta d'operador ER de Pau Soler: caduca en 46 d; renovar-la vol dir tornar a enviar la Fitxa d'ER.",
+    ] {
+        assert!(joined.contains(card), "{card}\n{s}");
+    }
+    assert!(!s.contains("Pol Vidal"), "{s}");
+    // Followed from Avui, the same cards.
+    press(&mut f.app, KeyCode::Char('0'));
+    let s = screen(&f.app, 80, 24);
+    assert!(s.contains("Pau Soler") && s.contains("Laia Font"), "{s}");
+}
+
+#[test]
+fn operators_remove_names_the_stored_name_and_the_form_offers_the_languages_date() {
+    let (mut f, path) = operators_fixture();
+    press(&mut f.app, KeyCode::Char('3'));
+    press(&mut f.app, KeyCode::Char('o'));
+    press(&mut f.app, KeyCode::Char('n'));
+    let s = screen(&f.app, 80, 24);
+    assert!(s.contains("30/11/2026") && !s.contains("2026-11-30"), "{s}");
+    // Typed either way, the day is read.
+    type_text(&mut f.app, "Anna Mir");
+    press(&mut f.app, KeyCode::Tab);
+    ctrl(&mut f.app, 'u');
+    type_text(&mut f.app, "2026-11-02");
+    press(&mut f.app, KeyCode::Enter);
+    assert!(f.app.data.operators.iter().any(|o| o.name == "Anna Mir" && o.card_issued_on.to_string() == "2026-11-02"));
+    let Fixture { app, disk, dir: _keep, .. } = f;
+    drop(app);
+    drop(disk);
+    let out = common::cli::ocsae_at(&path, &["operator", "remove", "pau soler"], "2026-11-30T12:00:00+01:00");
+    assert!(out.status.success(), "{}", common::cli::text(&out.stderr));
+    assert_eq!(common::cli::text(&out.stdout).trim(), "ER operator Pau Soler removed.");
+}

@@ -913,4 +913,6 @@ messages! {
     today_nothing_due,
     handover_more,
     rev_err_holder,
+    card_expired_ago,
+    operator_expired_note,
 }

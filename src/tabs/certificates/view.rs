@@ -100,21 +100,21 @@ fn draw_title(state: &CertificatesTab, frame: &mut Frame, ctx: &Ctx, area: Rect)
 pub fn draw(state: &CertificatesTab, frame: &mut Frame, area: Rect, ctx: &Ctx) {
     let [title, table] = Layout::vertical([Constraint::Length(1), Constraint::Min(0)]).areas(area);
     draw_title(state, frame, ctx, title);
+    // The ER operators' cards near expiry or expired: each on its rows, above
+    // the certificates, which keep at least half the room.
+    let table = match state.view {
+        CertView::Expiry => {
+            let lines = operator_cards(ctx, table.width);
+            let rows = (lines.len() as u16).min(table.height / 2);
+            let [note, table] = Layout::vertical([Constraint::Length(rows), Constraint::Min(0)]).areas(table);
+            frame.render_widget(ratatui::widgets::Paragraph::new(lines), note);
+            table
+        }
+        _ => table,
+    };
     match state.view {
         CertView::Queue => draw_queue(state, frame, ctx, table),
-        CertView::Expiry => {
-            // An ER operator's card near expiry: one row above the certificates.
-            let table = match operator_cards(ctx) {
-                Some(line) => {
-                    let [note, rest] =
-                        Layout::vertical([Constraint::Length(1), Constraint::Min(0)]).areas(table);
-                    frame.render_widget(line, note);
-                    rest
-                }
-                None => table,
-            };
-            draw_expiry(state, frame, ctx, table)
-        }
+        CertView::Expiry => draw_expiry(state, frame, ctx, table),
         CertView::Closed => draw_closed(state, frame, ctx, table),
     }
     if state.rows.is_empty() {
@@ -432,21 +432,26 @@ fn draw_closed(state: &CertificatesTab, frame: &mut Frame, ctx: &Ctx, area: Rect
     frame.render_widget(Table::new(rows, widths).header(header).column_spacing(1), area);
 }
 
-/// The ER operators' cards within 60 days of expiry, soonest first, in one line.
-fn operator_cards(ctx: &Ctx) -> Option<Line<'static>> {
+/// The ER operators' cards within 60 days of expiry or expired, soonest first:
+/// each its own line, wrapped at whole words to `width`.
+fn operator_cards(ctx: &Ctx, width: u16) -> Vec<Line<'static>> {
     let due = crate::ops::operators::cards_to_renew(&ctx.data.operators, ctx.today());
-    let text: Vec<String> = due
-        .iter()
-        .map(|(o, n)| {
-            ctx.t.f(
-                Msg::operator_card_due,
-                &[
-                    ("name", &clean(&o.name)),
-                    ("de_name", &ctx.t.de(&clean(&o.name))),
-                    ("n", n),
-                ],
-            )
-        })
-        .collect();
-    (!text.is_empty()).then(|| Line::styled(format!(" ⚠ {}", text.join(" · ")), ctx.theme.warn))
+    let mut lines = Vec::new();
+    for (o, days) in due {
+        let name = clean(&o.name);
+        let text = ctx.t.f(
+            Msg::operator_card_due,
+            &[
+                ("name", &name),
+                ("de_name", &ctx.t.de(&name)),
+                ("when", &crate::i18n::words::card_days(&ctx.t, days)),
+            ],
+        );
+        let wrapped = crate::widgets::wrap(&text, usize::from(width.saturating_sub(4)));
+        for (i, part) in wrapped.into_iter().enumerate() {
+            let mark = if i == 0 { " ⚠ " } else { "   " };
+            lines.push(Line::styled(format!("{mark}{part}"), ctx.theme.warn));
+        }
+    }
+    lines
 }
