@@ -307,3 +307,112 @@ fn operators_remove_names_the_stored_name_and_the_form_offers_the_languages_date
     assert!(out.status.success(), "{}", common::cli::text(&out.stderr));
     assert_eq!(common::cli::text(&out.stdout).trim(), "ER operator Pau Soler removed.");
 }
+
+#[test]
+fn an_expired_certificate_is_not_to_renew_anywhere_and_bulk_renewal_says_why() {
+    let mut f = two_certificates();
+    // Àger's (#2) expired on 20/12/2026; Tiurana's (#1) expires on 10/01/2027.
+    f.clock.set(at("2027-01-05T09:00:00Z"));
+    press(&mut f.app, KeyCode::Char('v'));
+    let s = screen(&f.app, 80, 24);
+    assert!(s.contains("per renovar: 1"), "{s}");
+    let row = |s: &str, holder: &str| s.lines().find(|l| l.contains(holder)).unwrap().to_string();
+    assert!(!row(&s, "Jordi Solé").contains("⟳ ara"), "{s}");
+    assert!(row(&s, "Maria Puig").contains("⟳ ara"), "{s}");
+    // Avui agrees: one to renew, Tiurana's.
+    press(&mut f.app, KeyCode::Char('0'));
+    let today = screen(&f.app, 80, 24);
+    assert!(today.contains("Maria Puig") && !today.contains("Jordi Solé"), "{today}");
+    press(&mut f.app, KeyCode::Char('3'));
+    assert!(screen(&f.app, 80, 24).contains("per renovar: 1"), "back on the expiry view");
+    // Both marked: one filed, the expired one said.
+    press(&mut f.app, KeyCode::Char(' '));
+    press(&mut f.app, KeyCode::Char(' '));
+    press(&mut f.app, KeyCode::Char('n'));
+    let status = status_text(&f.app, &screen(&f.app, 200, 24), 200);
+    assert!(
+        status.contains("1 renovació registrada (#3); u la desfà. No registrades: #2 ha caducat: cal una sol·licitud nova."),
+        "{status}"
+    );
+    assert_eq!(f.app.data.certs.list.len(), 3);
+    assert_eq!(cert(&f, 3).renews, Some(1));
+    // n on the expired one alone: a new request for its holder, not a renewal.
+    press(&mut f.app, KeyCode::Home);
+    press(&mut f.app, KeyCode::Char('n'));
+    let form = f
+        .app
+        .popup_as::<ocsae::popups::request_form::RequestForm>()
+        .expect("a form");
+    assert_eq!(
+        (form.operation, form.renews, form.holder.value()),
+        (ocsae::domain::certificate::Operation::New, None, "Jordi Solé")
+    );
+    let s = screen(&f.app, 200, 30);
+    assert!(s.contains("un certificat caducat no es renova"), "{s}");
+}
+
+#[test]
+fn bulk_renewal_counts_agree_with_their_number() {
+    let mut f = with_certs(
+        vec![
+            issued(252228, "Maria Puig", HolderRole::Mayor, "2023-01-10T10:00:00Z"),
+            issued(250024, "Jordi Solé", HolderRole::Secretary, "2023-01-12T10:00:00Z"),
+            issued(250024, "Anna Vives", HolderRole::Intervenor, "2023-01-14T10:00:00Z"),
+        ],
+        "2026-12-04T09:00:00Z",
+    );
+    press(&mut f.app, KeyCode::Char('v'));
+    // #1 renewed on its own first.
+    press(&mut f.app, KeyCode::Char('n'));
+    press(&mut f.app, KeyCode::Enter);
+    assert!(f.app.popup.is_none(), "{}", screen(&f.app, 100, 30));
+    assert_eq!(cert(&f, 4).renews, Some(1));
+    // The new request is shown in the queue: back to the expiry view.
+    press(&mut f.app, KeyCode::Char('v'));
+    assert!(screen(&f.app, 80, 24).contains("per renovar: 2"), "{}", screen(&f.app, 80, 24));
+    press(&mut f.app, KeyCode::Home);
+    for _ in 0..3 {
+        press(&mut f.app, KeyCode::Char(' '));
+    }
+    press(&mut f.app, KeyCode::Char('n'));
+    let status = status_text(&f.app, &screen(&f.app, 200, 24), 200);
+    assert!(
+        status.contains("2 renovacions registrades (#5–#6); u les desfà totes. No registrades: #1 ja té renovació."),
+        "{status}"
+    );
+    press(&mut f.app, KeyCode::Char('u'));
+    assert_eq!(f.app.data.certs.list.len(), 4);
+}
+
+#[test]
+fn an_old_delivered_tcat_p_imported_without_its_download_counts_as_downloaded() {
+    let Fixture {
+        app, disk, dir: keep, clock,
+    } = fixture();
+    drop(app);
+    drop(disk);
+    let dir = keep.path().to_path_buf();
+    let run = |args: &[&str]| common::cli::ocsae_at(&dir, args, "2026-11-30T12:00:00+01:00");
+    let csv = keep.path().join("old.csv");
+    std::fs::write(
+        &csv,
+        "ine_code,holder,role,type,operation,urgent,status,received_at,issued_at,delivered_at\n\
+         252228,Maria Puig,other,tcat-p,new,no,delivered,2025-05-01T10:00:00,2025-05-10T10:00:00,2025-05-20T10:00:00\n\
+         250024,Jordi Solé,other,tcat-p,new,no,delivered,2026-11-20T10:00:00,2026-11-24T10:00:00,2026-11-27T10:00:00\n",
+    )
+    .unwrap();
+    let out = run(&["import", "certificates", csv.to_str().unwrap()]);
+    assert!(out.status.success(), "{}", common::cli::text(&out.stderr));
+    let json: serde_json::Value = serde_json::from_slice(&run(&["export", "certificates"]).stdout).unwrap();
+    // Historical: downloaded at its delivery. Recent: its 10 days still run.
+    assert_eq!(json[0]["downloaded_at"], json[0]["delivered_at"], "{json}");
+    assert!(json[1]["downloaded_at"].is_null(), "{json}");
+    let disk = std::sync::Arc::new(common::faulty::FaultyStore::new(open_store(&dir)));
+    let mut app = open_app(disk.clone(), Lang::Ca, ocsae::config::Config::default(), &clock);
+    clock.set(at("2026-11-30T11:00:00Z"));
+    press(&mut app, KeyCode::Char('3'));
+    press(&mut app, KeyCode::Char('v'));
+    let s = screen(&app, 80, 24);
+    assert!(!s.contains("perduda"), "{s}");
+    assert!(s.contains("⇣ baixar"), "the recent one's clock: {s}");
+}

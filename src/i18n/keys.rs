@@ -833,7 +833,6 @@ messages! {
     bulk_marked,
     bulk_only_expiry,
     bulk_filed,
-    bulk_skipped,
     rev_only_expiry,
     change_cert_revocation,
     cli_revokes,
@@ -915,4 +914,9 @@ messages! {
     rev_err_holder,
     card_expired_ago,
     operator_expired_note,
+    bulk_not_filed,
+    bulk_skip_renewed,
+    bulk_skip_revoked,
+    bulk_skip_expired,
+    renewal_expired,
 }

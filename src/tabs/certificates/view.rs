@@ -299,7 +299,9 @@ fn draw_expiry(state: &CertificatesTab, frame: &mut Frame, ctx: &Ctx, area: Rect
                 theme.warn,
             ),
             Some(by) => Span::styled(format!("⟳ #{by}"), theme.ok),
-            None if req.in_renewal_window(now, ctx.tz) => Span::styled(t.t(Msg::renewal_open), theme.warn),
+            None if crate::app::cert_data::renewable(req, now, ctx.tz) => {
+                Span::styled(t.t(Msg::renewal_open), theme.warn)
+            }
             None => Span::raw(""),
         };
         let issued = req
