@@ -416,3 +416,22 @@ fn an_old_delivered_tcat_p_imported_without_its_download_counts_as_downloaded() 
     assert!(!s.contains("perduda"), "{s}");
     assert!(s.contains("⇣ baixar"), "the recent one's clock: {s}");
 }
+
+#[test]
+fn undoing_handover_revocations_names_them_and_a_revocation_has_no_delivery_sheet() {
+    let mut f = tiurana_with_its_mayor("2026-11-30T09:00:00Z");
+    replace_the_mayor(&mut f, "Joan Soler");
+    press(&mut f.app, KeyCode::Char('r'));
+    assert_eq!(cert(&f, 2).revokes, Some(1));
+    // The revocation's detail: no full de lliurament to sign.
+    press(&mut f.app, KeyCode::Char('3'));
+    press(&mut f.app, KeyCode::Enter);
+    let s = screen(&f.app, 100, 40);
+    assert!(s.contains("Sol·licitud #2") && s.contains("revocació"), "the revocation's detail: {s}");
+    assert!(!s.contains("Full lliurament"), "{s}");
+    press(&mut f.app, KeyCode::Esc);
+    press(&mut f.app, KeyCode::Char('u'));
+    let status = status_text(&f.app, &screen(&f.app, 200, 24), 200);
+    assert!(status.contains("#2 Maria Puig"), "{status}");
+    assert_eq!(f.app.data.certs.list.len(), 1);
+}
