@@ -516,7 +516,7 @@ fn an_issued_revocation_is_done_not_waiting_for_delivery() {
     let s = screen(&f.app, 100, 24);
     assert!(!s.contains("per lliurar"), "{s}");
     assert!(
-        s.contains("revocacions fetes: 1") && s.contains("lliurades: 2"),
+        s.contains("revocacions: 1") && s.contains("lliurades: 2"),
         "{s}"
     );
     let row = s.lines().find(|l| l.contains(" emesa ")).unwrap();

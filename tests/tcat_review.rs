@@ -435,3 +435,51 @@ fn undoing_handover_revocations_names_them_and_a_revocation_has_no_delivery_shee
     assert!(status.contains("#2 Maria Puig"), "{status}");
     assert_eq!(f.app.data.certs.list.len(), 1);
 }
+
+#[test]
+fn the_closed_view_fits_its_title_and_ellipsizes_a_long_detail_at_80_columns() {
+    let mut rejected = issued(250024, "Jordi Solé", HolderRole::Secretary, "2026-11-10T10:00:00Z");
+    rejected.status = ocsae::domain::certificate::CertStatus::Rejected;
+    rejected.issued_at = None;
+    rejected.delivered_at = None;
+    rejected.status_reason = "nomenament no consta al registre d'EACAT, segons la consulta d'avui".into();
+    let mut cancelled = rejected.clone();
+    cancelled.status = ocsae::domain::certificate::CertStatus::Cancelled;
+    cancelled.status_reason = "duplicada".into();
+    // #4: a revocation of #1, done.
+    let mut revocation = issued(252228, "Maria Puig", HolderRole::Mayor, "2026-11-20T10:00:00Z");
+    revocation.operation = ocsae::domain::certificate::Operation::Revocation;
+    revocation.status = ocsae::domain::certificate::CertStatus::Issued;
+    revocation.delivered_at = None;
+    revocation.revokes = Some(1);
+    revocation.revocation_reason = Some(ocsae::domain::revocation::RevocationReason::CardLost);
+    let mut f = with_certs(
+        vec![
+            issued(252228, "Maria Puig", HolderRole::Mayor, "2025-01-10T10:00:00Z"),
+            rejected,
+            cancelled,
+            revocation,
+        ],
+        "2026-11-30T09:00:00Z",
+    );
+    for _ in 0..3 {
+        if screen(&f.app, 80, 24).contains("cancel·lades:") {
+            break;
+        }
+        press(&mut f.app, KeyCode::Char('v'));
+    }
+    // Four counts do not fit beside the long title: the short one.
+    let s = screen(&f.app, 80, 24);
+    let title = s.lines().nth(1).unwrap();
+    assert_eq!(
+        title, " Tancades · lliurades: 1 · rebutjades: 1 · cancel·lades: 1 · revocacions: 1",
+        "{s}"
+    );
+    let row = s.lines().find(|l| l.contains("Jordi Solé") && l.contains("rebutj")).unwrap();
+    assert!(row.ends_with("nomenament no co…"), "{s}");
+    assert!(s.lines().all(|l| unicode_width(l) <= 80), "{s}");
+}
+
+fn unicode_width(line: &str) -> usize {
+    line.chars().count()
+}

@@ -919,4 +919,5 @@ messages! {
     bulk_skip_revoked,
     bulk_skip_expired,
     renewal_expired,
+    cert_closed_title_short,
 }

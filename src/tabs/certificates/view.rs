@@ -89,9 +89,19 @@ fn draw_title(state: &CertificatesTab, frame: &mut Frame, ctx: &Ctx, area: Rect)
             (t.t(Msg::cert_expiry_title).to_string(), count)
         }
     };
+    // Narrower than the title and its counts: the short title, then the counts
+    // end in an ellipsis.
+    let width = usize::from(area.width);
+    let title = match state.view {
+        CertView::Closed if crate::widgets::width(&title) + crate::widgets::width(&count) + 4 > width => {
+            t.t(Msg::cert_closed_title_short).to_string()
+        }
+        _ => title,
+    };
+    let room = width.saturating_sub(crate::widgets::width(&title) + 4);
     let spans = vec![
         Span::styled(format!(" {title}"), ctx.theme.title),
-        Span::raw(format!(" · {count}")),
+        Span::raw(format!(" · {}", ellipsize(&count, room))),
     ];
     let typing = state.filtering;
     title_with_filter(frame, area, spans, &state.filter, typing, ctx.theme.key);
@@ -384,6 +394,7 @@ fn draw_closed(state: &CertificatesTab, frame: &mut Frame, ctx: &Ctx, area: Rect
     let fixed = received_width + 9 + status_width;
     // Five gaps; the reason takes what the two names leave, at least 16 columns.
     let names = area.width.saturating_sub(fixed + 5 + 16) / 2;
+    let detail_width = area.width.saturating_sub(fixed + 5 + 2 * names).max(1);
     let header = Row::new([
         t.t(Msg::col_received),
         t.t(Msg::col_municipality),
@@ -409,6 +420,8 @@ fn draw_closed(state: &CertificatesTab, frame: &mut Frame, ctx: &Ctx, area: Rect
             (CertStatus::Issued, _) => t.t(crate::i18n::words::operation_msg(req.operation)).to_string(),
             _ => clean(req.status_reason.trim()).into_owned(),
         };
+        // A long reason ends in an ellipsis, as the names do.
+        let detail = ellipsize(&detail, usize::from(detail_width));
         let row = Row::new(vec![
             Cell::from(day(req.received_at)),
             Cell::from(ellipsize(&clean(&ctx.data.council_name(req.ine)), names as usize)),
