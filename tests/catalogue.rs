@@ -333,7 +333,11 @@ fn below_80_columns_the_scrolled_matrix_keeps_its_markers_and_done_column() {
         ));
     }
     std::fs::write(&file, text_file).unwrap();
-    assert!(ocsae(&db, &["services", "import", file.to_str().unwrap()]).status.success());
+    assert!(
+        ocsae(&db, &["services", "import", file.to_str().unwrap()])
+            .status
+            .success()
+    );
     let clock = ocsae::domain::clock::FixedClock::new(at("2026-12-05T11:00:00Z"));
     let mut app = open_app(
         std::sync::Arc::from(open_store(&db)),

@@ -177,7 +177,11 @@ fn er_operators_are_kept_in_the_store_and_a_card_near_expiry_is_shown() {
         .success()
     );
     let out = run(&["operator", "add", "--name", "Pol", "--card-issued", "2027-01-01"]);
-    assert_eq!(out.status.code(), Some(1), "a card from the future: a rule broken");
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "a card from the future: a rule broken"
+    );
     let out = run(&["operator", "list"]);
     let list = common::cli::text(&out.stdout);
     assert_eq!(

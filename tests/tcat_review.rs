@@ -26,7 +26,10 @@ fn tiurana_mayor_and_intervenor_in(lang: Lang, now: &str) -> Fixture {
         .find(|m| m.name == "Tiurana")
         .unwrap();
     let mut after = before.clone();
-    for (role, name) in [(ContactRole::Mayor, "Maria Puig"), (ContactRole::Intervenor, "Rosa Vila")] {
+    for (role, name) in [
+        (ContactRole::Mayor, "Maria Puig"),
+        (ContactRole::Intervenor, "Rosa Vila"),
+    ] {
         after.contacts.push(Contact {
             role,
             name: name.into(),
@@ -36,11 +39,18 @@ fn tiurana_mayor_and_intervenor_in(lang: Lang, now: &str) -> Fixture {
     }
     f.disk
         .apply(
-            Change::update(ChangeKind::ContactsEdit, Record::Municipality(before), Record::Municipality(after)),
+            Change::update(
+                ChangeKind::ContactsEdit,
+                Record::Municipality(before),
+                Record::Municipality(after),
+            ),
             at("2026-11-01T09:00:00Z"),
         )
         .unwrap();
-    for (name, role) in [("Maria Puig", HolderRole::Mayor), ("Rosa Vila", HolderRole::Intervenor)] {
+    for (name, role) in [
+        ("Maria Puig", HolderRole::Mayor),
+        ("Rosa Vila", HolderRole::Intervenor),
+    ] {
         let card = issued(252228, name, role, "2025-03-10T10:00:00Z");
         f.disk
             .apply(
@@ -120,7 +130,10 @@ fn the_handover_question_reads_whole_at_80_columns_and_stays_in_the_log() {
         press(&mut f.app, KeyCode::Esc);
         press(&mut f.app, KeyCode::Char('m'));
         let s = screen(&f.app, 200, 40);
-        assert!(s.contains("Rosa Vila → Pere Mas"), "{lang:?} the log keeps it: {s}");
+        assert!(
+            s.contains("Rosa Vila → Pere Mas"),
+            "{lang:?} the log keeps it: {s}"
+        );
     }
 }
 
@@ -135,15 +148,32 @@ fn a_revocation_names_the_holder_post_and_type_of_its_certificate() {
     let run = |args: &[&str]| common::cli::ocsae_at(&dir, args, "2026-12-05T12:00:00+01:00");
     let revoke = |holder: &str, role: &str| {
         run(&[
-            "cert", "add", "--municipality", "Tiurana", "--holder", holder, "--role", role, "--type", "tcat",
-            "--operation", "revocation", "--revokes", "1", "--revocation-reason", "card_lost",
+            "cert",
+            "add",
+            "--municipality",
+            "Tiurana",
+            "--holder",
+            holder,
+            "--role",
+            role,
+            "--type",
+            "tcat",
+            "--operation",
+            "revocation",
+            "--revokes",
+            "1",
+            "--revocation-reason",
+            "card_lost",
         ])
     };
     for (holder, role) in [("Someone Else", "mayor"), ("Maria Puig", "secretary")] {
         let out = revoke(holder, role);
         assert_eq!(out.status.code(), Some(1), "{holder} {role}");
         let err = common::cli::text(&out.stderr);
-        assert!(err.contains("#1") && err.contains("holder, post and type"), "{err}");
+        assert!(
+            err.contains("#1") && err.contains("holder, post and type"),
+            "{err}"
+        );
     }
     // The same holder, in other letter case, is hers.
     let out = revoke("MARIA PUIG", "mayor");
@@ -172,7 +202,10 @@ fn the_revocation_form_keeps_the_certificates_holder_post_and_type_and_a_numeric
     // To the holder (field 2), then type and cycle: nothing changes.
     let focus_on = |f: &mut Fixture, field: ocsae::popups::request_form::RField| {
         for _ in 0..20 {
-            let form = f.app.popup_as::<ocsae::popups::request_form::RequestForm>().unwrap();
+            let form = f
+                .app
+                .popup_as::<ocsae::popups::request_form::RequestForm>()
+                .unwrap();
             if form.focused() == field {
                 return;
             }
@@ -187,24 +220,50 @@ fn the_revocation_form_keeps_the_certificates_holder_post_and_type_and_a_numeric
     press(&mut f.app, KeyCode::Right);
     focus_on(&mut f, RField::Type);
     press(&mut f.app, KeyCode::Right);
-    let form = f.app.popup_as::<ocsae::popups::request_form::RequestForm>().unwrap();
+    let form = f
+        .app
+        .popup_as::<ocsae::popups::request_form::RequestForm>()
+        .unwrap();
     assert_eq!(
         (form.holder.value(), form.role, form.type_index),
-        ("Maria Puig", HolderRole::Mayor, ocsae::domain::catalog::cert_types().iter().position(|t| t.code == "tcat").unwrap())
+        (
+            "Maria Puig",
+            HolderRole::Mayor,
+            ocsae::domain::catalog::cert_types()
+                .iter()
+                .position(|t| t.code == "tcat")
+                .unwrap()
+        )
     );
     let s = screen(&f.app, 80, 24);
-    assert!(!s.contains("‹Alcalde/essa›"), "no arrows on a field that does not change: {s}");
+    assert!(
+        !s.contains("‹Alcalde/essa›"),
+        "no arrows on a field that does not change: {s}"
+    );
     // The link takes digits only.
     focus_on(&mut f, RField::Revokes);
     type_text(&mut f.app, "qq");
-    let form = f.app.popup_as::<ocsae::popups::request_form::RequestForm>().unwrap();
+    let form = f
+        .app
+        .popup_as::<ocsae::popups::request_form::RequestForm>()
+        .unwrap();
     assert_eq!(form.revokes.value(), "1");
-    assert!(screen(&f.app, 80, 24).contains("Revocació de #1"), "{}", screen(&f.app, 80, 24));
+    assert!(
+        screen(&f.app, 80, 24).contains("Revocació de #1"),
+        "{}",
+        screen(&f.app, 80, 24)
+    );
     // Another number: the holder, post and type follow it.
     press(&mut f.app, KeyCode::Backspace);
     type_text(&mut f.app, "2");
-    let form = f.app.popup_as::<ocsae::popups::request_form::RequestForm>().unwrap();
-    assert_eq!((form.holder.value(), form.role), ("Jordi Solé", HolderRole::Secretary));
+    let form = f
+        .app
+        .popup_as::<ocsae::popups::request_form::RequestForm>()
+        .unwrap();
+    assert_eq!(
+        (form.holder.value(), form.role),
+        ("Jordi Solé", HolderRole::Secretary)
+    );
 }
 
 /// Three ER operators added from the command line on 30/11/2026: Laia's card
@@ -219,7 +278,11 @@ fn operators_fixture() -> (Fixture, std::path::PathBuf) {
     drop(app);
     drop(disk);
     let path = dir.path().to_path_buf();
-    for (name, issued) in [("Laia Font", "2022-01-01"), ("Pau Soler", "2023-01-15"), ("Pol Vidal", "2025-01-01")] {
+    for (name, issued) in [
+        ("Laia Font", "2022-01-01"),
+        ("Pau Soler", "2023-01-15"),
+        ("Pol Vidal", "2025-01-01"),
+    ] {
         let out = common::cli::ocsae_at(
             &path,
             &["operator", "add", "--name", name, "--card-issued", issued],
@@ -230,7 +293,15 @@ fn operators_fixture() -> (Fixture, std::path::PathBuf) {
     let disk = std::sync::Arc::new(common::faulty::FaultyStore::new(open_store(&path)));
     let app = open_app(disk.clone(), Lang::Ca, ocsae::config::Config::default(), &clock);
     clock.set(at("2026-11-30T11:00:00Z"));
-    (Fixture { app, clock, disk, dir }, path)
+    (
+        Fixture {
+            app,
+            clock,
+            disk,
+            dir,
+        },
+        path,
+    )
 }
 
 #[test]
@@ -254,12 +325,23 @@ fn an_expired_operator_card_is_said_expired_everywhere() {
     press(&mut f.app, KeyCode::Char('v'));
     let s = screen(&f.app, 80, 24);
     assert!(s.contains("caducada fa 333 d") && !s.contains("-333"), "{s}");
-    let Fixture { app, disk, dir: _keep, .. } = f;
+    let Fixture {
+        app,
+        disk,
+        dir: _keep,
+        ..
+    } = f;
     drop(app);
     drop(disk);
     let list = run("en");
-    assert!(list.contains("Laia Font\t2022-01-01\t2026-01-01  expired 333 d ago"), "{list}");
-    assert!(list.contains("Pau Soler\t2023-01-15\t2027-01-15  to renew"), "{list}");
+    assert!(
+        list.contains("Laia Font\t2022-01-01\t2026-01-01  expired 333 d ago"),
+        "{list}"
+    );
+    assert!(
+        list.contains("Pau Soler\t2023-01-15\t2027-01-15  to renew"),
+        "{list}"
+    );
     assert!(run("ca").contains("caducada fa 333 d"));
     assert!(run("es").contains("caducada hace 333 d"));
 }
@@ -299,13 +381,31 @@ fn operators_remove_names_the_stored_name_and_the_form_offers_the_languages_date
     ctrl(&mut f.app, 'u');
     type_text(&mut f.app, "2026-11-02");
     press(&mut f.app, KeyCode::Enter);
-    assert!(f.app.data.operators.iter().any(|o| o.name == "Anna Mir" && o.card_issued_on.to_string() == "2026-11-02"));
-    let Fixture { app, disk, dir: _keep, .. } = f;
+    assert!(
+        f.app
+            .data
+            .operators
+            .iter()
+            .any(|o| o.name == "Anna Mir" && o.card_issued_on.to_string() == "2026-11-02")
+    );
+    let Fixture {
+        app,
+        disk,
+        dir: _keep,
+        ..
+    } = f;
     drop(app);
     drop(disk);
-    let out = common::cli::ocsae_at(&path, &["operator", "remove", "pau soler"], "2026-11-30T12:00:00+01:00");
+    let out = common::cli::ocsae_at(
+        &path,
+        &["operator", "remove", "pau soler"],
+        "2026-11-30T12:00:00+01:00",
+    );
     assert!(out.status.success(), "{}", common::cli::text(&out.stderr));
-    assert_eq!(common::cli::text(&out.stdout).trim(), "ER operator Pau Soler removed.");
+    assert_eq!(
+        common::cli::text(&out.stdout).trim(),
+        "ER operator Pau Soler removed."
+    );
 }
 
 #[test]
@@ -322,9 +422,15 @@ fn an_expired_certificate_is_not_to_renew_anywhere_and_bulk_renewal_says_why() {
     // Avui agrees: one to renew, Tiurana's.
     press(&mut f.app, KeyCode::Char('0'));
     let today = screen(&f.app, 80, 24);
-    assert!(today.contains("Maria Puig") && !today.contains("Jordi Solé"), "{today}");
+    assert!(
+        today.contains("Maria Puig") && !today.contains("Jordi Solé"),
+        "{today}"
+    );
     press(&mut f.app, KeyCode::Char('3'));
-    assert!(screen(&f.app, 80, 24).contains("per renovar: 1"), "back on the expiry view");
+    assert!(
+        screen(&f.app, 80, 24).contains("per renovar: 1"),
+        "back on the expiry view"
+    );
     // Both marked: one filed, the expired one said.
     press(&mut f.app, KeyCode::Char(' '));
     press(&mut f.app, KeyCode::Char(' '));
@@ -356,8 +462,18 @@ fn bulk_renewal_counts_agree_with_their_number() {
     let mut f = with_certs(
         vec![
             issued(252228, "Maria Puig", HolderRole::Mayor, "2023-01-10T10:00:00Z"),
-            issued(250024, "Jordi Solé", HolderRole::Secretary, "2023-01-12T10:00:00Z"),
-            issued(250024, "Anna Vives", HolderRole::Intervenor, "2023-01-14T10:00:00Z"),
+            issued(
+                250024,
+                "Jordi Solé",
+                HolderRole::Secretary,
+                "2023-01-12T10:00:00Z",
+            ),
+            issued(
+                250024,
+                "Anna Vives",
+                HolderRole::Intervenor,
+                "2023-01-14T10:00:00Z",
+            ),
         ],
         "2026-12-04T09:00:00Z",
     );
@@ -369,7 +485,11 @@ fn bulk_renewal_counts_agree_with_their_number() {
     assert_eq!(cert(&f, 4).renews, Some(1));
     // The new request is shown in the queue: back to the expiry view.
     press(&mut f.app, KeyCode::Char('v'));
-    assert!(screen(&f.app, 80, 24).contains("per renovar: 2"), "{}", screen(&f.app, 80, 24));
+    assert!(
+        screen(&f.app, 80, 24).contains("per renovar: 2"),
+        "{}",
+        screen(&f.app, 80, 24)
+    );
     press(&mut f.app, KeyCode::Home);
     for _ in 0..3 {
         press(&mut f.app, KeyCode::Char(' '));
@@ -377,7 +497,9 @@ fn bulk_renewal_counts_agree_with_their_number() {
     press(&mut f.app, KeyCode::Char('n'));
     let status = status_text(&f.app, &screen(&f.app, 200, 24), 200);
     assert!(
-        status.contains("2 renovacions registrades (#5–#6); u les desfà totes. No registrades: #1 ja té renovació."),
+        status.contains(
+            "2 renovacions registrades (#5–#6); u les desfà totes. No registrades: #1 ja té renovació."
+        ),
         "{status}"
     );
     press(&mut f.app, KeyCode::Char('u'));
@@ -387,7 +509,10 @@ fn bulk_renewal_counts_agree_with_their_number() {
 #[test]
 fn an_old_delivered_tcat_p_imported_without_its_download_counts_as_downloaded() {
     let Fixture {
-        app, disk, dir: keep, clock,
+        app,
+        disk,
+        dir: keep,
+        clock,
     } = fixture();
     drop(app);
     drop(disk);
@@ -427,7 +552,10 @@ fn undoing_handover_revocations_names_them_and_a_revocation_has_no_delivery_shee
     press(&mut f.app, KeyCode::Char('3'));
     press(&mut f.app, KeyCode::Enter);
     let s = screen(&f.app, 100, 40);
-    assert!(s.contains("Sol·licitud #2") && s.contains("revocació"), "the revocation's detail: {s}");
+    assert!(
+        s.contains("Sol·licitud #2") && s.contains("revocació"),
+        "the revocation's detail: {s}"
+    );
     assert!(!s.contains("Full lliurament"), "{s}");
     press(&mut f.app, KeyCode::Esc);
     press(&mut f.app, KeyCode::Char('u'));
@@ -438,7 +566,12 @@ fn undoing_handover_revocations_names_them_and_a_revocation_has_no_delivery_shee
 
 #[test]
 fn the_closed_view_fits_its_title_and_ellipsizes_a_long_detail_at_80_columns() {
-    let mut rejected = issued(250024, "Jordi Solé", HolderRole::Secretary, "2026-11-10T10:00:00Z");
+    let mut rejected = issued(
+        250024,
+        "Jordi Solé",
+        HolderRole::Secretary,
+        "2026-11-10T10:00:00Z",
+    );
     rejected.status = ocsae::domain::certificate::CertStatus::Rejected;
     rejected.issued_at = None;
     rejected.delivered_at = None;
@@ -475,7 +608,10 @@ fn the_closed_view_fits_its_title_and_ellipsizes_a_long_detail_at_80_columns() {
         title, " Tancades · lliurades: 1 · rebutjades: 1 · cancel·lades: 1 · revocacions: 1",
         "{s}"
     );
-    let row = s.lines().find(|l| l.contains("Jordi Solé") && l.contains("rebutj")).unwrap();
+    let row = s
+        .lines()
+        .find(|l| l.contains("Jordi Solé") && l.contains("rebutj"))
+        .unwrap();
     assert!(row.ends_with("nomenament no co…"), "{s}");
     assert!(s.lines().all(|l| unicode_width(l) <= 80), "{s}");
 }

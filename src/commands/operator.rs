@@ -93,6 +93,9 @@ pub fn remove(db: &Location, name: &str, t: &I18n, clock: &dyn Clock) -> Outcome
     let stored_name = ops::operators::find(&list, name).map_or(name, |o| o.name.as_str());
     let stored_name = crate::domain::text::clean(stored_name);
     store.apply(change, clock.now()).map_err(stored(t))?;
-    crate::output::out(format_args!("{}", t.f(Msg::operator_removed, &[("name", &stored_name)])));
+    crate::output::out(format_args!(
+        "{}",
+        t.f(Msg::operator_removed, &[("name", &stored_name)])
+    ));
     Ok(())
 }

@@ -466,7 +466,9 @@ fn certificate_row(
     // A T-CAT P delivered long ago, without its download: a historical delivery,
     // counted downloaded (at delivery), not shown lost.
     let mut request = request;
-    if let Some(crate::domain::tcat_p::Clock::LostNotDownloaded { .. }) = crate::domain::tcat_p::clock(&request, now, tz) {
+    if let Some(crate::domain::tcat_p::Clock::LostNotDownloaded { .. }) =
+        crate::domain::tcat_p::clock(&request, now, tz)
+    {
         request.downloaded_at = request.delivered_at;
     }
     validate_request(&request, now).map_err(|rule| {

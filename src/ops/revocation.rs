@@ -197,7 +197,10 @@ mod tests {
                 1 => other.role = HolderRole::Secretary,
                 _ => other.cert_type = "tcat-p".into(),
             }
-            assert_eq!(check(&other, Some(&issued()), None), Err(RuleError::RevokesAnotherHolder(4)));
+            assert_eq!(
+                check(&other, Some(&issued()), None),
+                Err(RuleError::RevokesAnotherHolder(4))
+            );
         }
         let mut case = r.clone();
         case.holder = "maria puig".into();

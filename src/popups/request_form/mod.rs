@@ -398,7 +398,8 @@ impl RequestForm {
     /// Whether a field cannot be changed: on a revocation, the holder, post and
     /// type, which are the revoked certificate's.
     pub fn locked(&self, field: RField) -> bool {
-        self.operation == Operation::Revocation && matches!(field, RField::Holder | RField::Role | RField::Type)
+        self.operation == Operation::Revocation
+            && matches!(field, RField::Holder | RField::Role | RField::Type)
     }
 
     /// A revocation takes its holder, post and type from the request it names.
@@ -406,7 +407,13 @@ impl RequestForm {
         if self.operation != Operation::Revocation {
             return;
         }
-        let Some(c) = self.revokes.value().parse().ok().and_then(|id| data.certs.get(id)) else {
+        let Some(c) = self
+            .revokes
+            .value()
+            .parse()
+            .ok()
+            .and_then(|id| data.certs.get(id))
+        else {
             return;
         };
         self.holder.set(&c.holder);
@@ -419,7 +426,9 @@ impl RequestForm {
     /// Pasted text goes into the focused text field.
     pub fn paste_text(&mut self, text: &str, data: &Data) -> FormOutcome {
         let field = self.focused();
-        if self.locked(field) || (field == RField::Revokes && !text.trim().chars().all(|c| c.is_ascii_digit())) {
+        if self.locked(field)
+            || (field == RField::Revokes && !text.trim().chars().all(|c| c.is_ascii_digit()))
+        {
             return FormOutcome::Stay;
         }
         let Some(input) = self.input_mut(field) else {

@@ -183,8 +183,12 @@ pub fn draw(form: &RequestForm, frame: &mut Frame, area: Rect, ctx: &Ctx) {
                 }
             }
             // A revocation's: the certificate's, shown without the arrows that change them.
-            RField::Holder if form.locked(field) => frame.render_widget(value(clean(form.holder.value()).into_owned()), row(y)),
-            RField::Role if form.locked(field) => frame.render_widget(value(t.t(post_msg(form.role)).to_string()), row(y)),
+            RField::Holder if form.locked(field) => {
+                frame.render_widget(value(clean(form.holder.value()).into_owned()), row(y))
+            }
+            RField::Role if form.locked(field) => {
+                frame.render_widget(value(t.t(post_msg(form.role)).to_string()), row(y))
+            }
             RField::Type if form.locked(field) => {
                 let ty = &cert_types()[form.type_index];
                 frame.render_widget(value(format!("{} {}", ty.name, ty.code)), row(y));

@@ -95,7 +95,11 @@ pub fn renew_marked(tab: &mut CertificatesTab, ctx: &mut Ctx) -> Outcome {
     };
     if let Some(applied) = ctx.commit(change) {
         tab.marked.clear();
-        let text = ctx.t.nf(Msg::bulk_filed, applied.ids.len(), &[("ids", &id_range(&applied.ids))]);
+        let text = ctx.t.nf(
+            Msg::bulk_filed,
+            applied.ids.len(),
+            &[("ids", &id_range(&applied.ids))],
+        );
         let text = match not_filed.is_empty() {
             true => text,
             false => format!("{text} {not_filed}"),
@@ -116,7 +120,11 @@ pub fn id_range(ids: &[u64]) -> String {
 
 /// The marked ones not filed, by why: `No registrats: #2 ja té renovació; #5 ha caducat: …`.
 fn not_filed_text(ctx: &Ctx, skipped: &[Vec<u64>; 3]) -> String {
-    let reasons = [Msg::bulk_skip_renewed, Msg::bulk_skip_revoked, Msg::bulk_skip_expired];
+    let reasons = [
+        Msg::bulk_skip_renewed,
+        Msg::bulk_skip_revoked,
+        Msg::bulk_skip_expired,
+    ];
     let parts: Vec<String> = skipped
         .iter()
         .zip(reasons)
