@@ -85,7 +85,7 @@ fn two_posts_replaced_in_one_save_are_each_asked_about() {
     replace_both(&mut f);
     let s = status_text(&f.app, &screen(&f.app, 200, 24), 200);
     assert!(
-        s.contains("Maria Puig → Joan Soler") && s.contains("(després, 1 més)"),
+        s.contains("Maria Puig → Joan Soler") && s.contains("(+1 càrrec)"),
         "{s}"
     );
     // r: the mayor's card revoked; then the intervenor is asked about.
@@ -93,7 +93,7 @@ fn two_posts_replaced_in_one_save_are_each_asked_about() {
     assert_eq!(cert(&f, 3).revokes, Some(1));
     let s = status_text(&f.app, &screen(&f.app, 200, 24), 200);
     assert!(s.contains("Interventor/a Rosa Vila → Pere Mas"), "{s}");
-    assert!(!s.contains("després, 1 més"), "the last one: {s}");
+    assert!(!s.contains("+1 càrrec"), "the last one: {s}");
     // b: her card revoked too, and the form for Pere Mas opens.
     press(&mut f.app, KeyCode::Char('b'));
     assert_eq!(cert(&f, 4).revokes, Some(2));
