@@ -349,7 +349,7 @@ fn below_80_columns_the_scrolled_matrix_keeps_its_markers_and_done_column() {
     for _ in 0..14 {
         press(&mut app, KeyCode::Char('l'));
     }
-    for (w, h) in [(64, 16), (60, 16), (72, 24)] {
+    for (w, h) in [(64, 16), (60, 16), (70, 20)] {
         let s = screen(&app, w, h);
         let header = s
             .lines()

@@ -263,12 +263,14 @@ const DONE_W: u16 = 6;
 /// how many are hidden on each side.
 pub fn visible_columns(active: &[usize], selected: usize, width: u16) -> (Vec<usize>, usize, usize) {
     // Each column is 3 wide plus its spacing; the name keeps its room.
-    // Narrower, the names give way first; the done column stays.
-    let reserved = match width >= WIDE {
-        true => NAME_KEEP + 1 + DONE_W,
-        false => NAME_MIN + 1 + DONE_W,
+    // Narrower, the names give way first: all the services, without the done
+    // column, when they fit so; scrolling, the done column keeps its room.
+    let fit_in = |reserved: u16| usize::from(width.saturating_sub(reserved) / 4).max(1);
+    let fit = match width >= WIDE {
+        true => fit_in(NAME_KEEP + 1 + DONE_W),
+        false if active.len() <= fit_in(NAME_MIN + 1) => active.len(),
+        false => fit_in(NAME_MIN + 1 + DONE_W),
     };
-    let fit = usize::from(width.saturating_sub(reserved) / 4).max(1);
     if active.len() <= fit {
         return (active.to_vec(), 0, 0);
     }
