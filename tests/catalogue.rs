@@ -320,3 +320,50 @@ fn a_catalogue_imported_elsewhere_shows_without_a_restart_and_its_undo_takes_it_
     assert!(!header.contains("GOB") && header.contains("Impl."), "{s}");
     assert_eq!(f.app.data.rollout[0].len(), 12);
 }
+
+#[test]
+fn below_80_columns_the_scrolled_matrix_keeps_its_markers_and_done_column() {
+    let dir = seeded();
+    let db = dir.path().join("db");
+    let file = dir.path().join("cataleg.toml");
+    let mut text_file = GOVERN_OBERT.to_string();
+    for (id, short) in [("representa", "REP"), ("e-valisa", "VAL")] {
+        text_file.push_str(&format!(
+            "\n[[services]]\nid = \"{id}\"\nshort = \"{short}\"\nname = \"{id}\"\nsteps = [\"Alta\"]\n"
+        ));
+    }
+    std::fs::write(&file, text_file).unwrap();
+    assert!(
+        ocsae(&db, &["services", "import", file.to_str().unwrap()])
+            .status
+            .success()
+    );
+    let clock = ocsae::domain::clock::FixedClock::new(at("2026-12-05T11:00:00Z"));
+    let mut app = open_app(
+        std::sync::Arc::from(open_store(&db)),
+        ocsae::i18n::Lang::Ca,
+        ocsae::config::Config::default(),
+        &clock,
+    );
+    press(&mut app, KeyCode::Char('2'));
+    for _ in 0..14 {
+        press(&mut app, KeyCode::Char('l'));
+    }
+    for (w, h) in [(64, 16), (60, 16), (70, 20)] {
+        let s = screen(&app, w, h);
+        let header = s
+            .lines()
+            .find(|l| l.contains("VAL"))
+            .unwrap_or_else(|| panic!("{w}x{h}: {s}"))
+            .to_string();
+        assert!(header.contains('‹') && !header.contains("TRA"), "{w}x{h}: {s}");
+        assert!(header.contains("Impl."), "{w}x{h}: {s}");
+    }
+    // Back to the first column: the marker on the other side.
+    for _ in 0..14 {
+        press(&mut app, KeyCode::Char('h'));
+    }
+    let s = screen(&app, 64, 16);
+    let header = s.lines().find(|l| l.contains("TRA")).unwrap().to_string();
+    assert!(header.contains('›') && header.contains("Impl."), "{s}");
+}

@@ -68,9 +68,9 @@ fn the_saved_request_keeps_its_warning_whole_at_80_columns() {
 #[test]
 fn the_appointment_refusal_keeps_its_key_at_80_columns() {
     let cases = [
-        (Lang::Ca, "marqueu-lo amb e."),
-        (Lang::Es, "márquelo con e."),
-        (Lang::En, "tick it with e."),
+        (Lang::Ca, "marqueu-lo amb e, o comproveu-lo a EACAT amb p."),
+        (Lang::Es, "márquelo con e, o compruébelo en EACAT con p."),
+        (Lang::En, "tick it with e, or check it in EACAT with p."),
     ];
     for (lang, key) in cases {
         let mut f = urgent_secretary(lang);

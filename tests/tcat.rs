@@ -515,10 +515,7 @@ fn an_issued_revocation_is_done_not_waiting_for_delivery() {
     // Nothing to hand over: it is among the closed ones, not the queue.
     let s = screen(&f.app, 100, 24);
     assert!(!s.contains("per lliurar"), "{s}");
-    assert!(
-        s.contains("revocacions fetes: 1") && s.contains("lliurades: 2"),
-        "{s}"
-    );
+    assert!(s.contains("revocacions: 1") && s.contains("lliurades: 2"), "{s}");
     let row = s.lines().find(|l| l.contains(" emesa ")).unwrap();
     assert!(row.trim_end().ends_with("revocació"), "{s}");
     press(&mut f.app, KeyCode::Char('v'));

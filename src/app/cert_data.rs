@@ -376,10 +376,11 @@ impl CertData {
         !self.renewed_by.contains_key(&id) && !self.revoked_by.contains_key(&id)
     }
 
-    /// Whether certificate `id` is to renew: in its window, nothing filed for it.
+    /// Whether certificate `id` is to renew: in its window and not expired (an
+    /// expired one needs a new request), nothing filed for it.
     pub fn to_renew(&self, index: usize, now: DateTime<Utc>, tz: chrono_tz::Tz) -> bool {
         let c = &self.list[index];
-        c.in_renewal_window(now, tz) && self.nothing_filed(c.id)
+        renewable(c, now, tz) && self.nothing_filed(c.id)
     }
 
     /// The deadline of the request at `index`, if it has one.
@@ -403,4 +404,11 @@ impl CertData {
     pub fn last_due(&self) -> Option<DateTime<Utc>> {
         self.open_by_due.iter().rev().find_map(|&i| self.deadline(i))
     }
+}
+
+/// Whether a certificate can be renewed: issued, in its renewal window, and not
+/// expired. Once expired it cannot: a new request is needed. The expiry view, its
+/// count, bulk renewals and Avui ask here.
+pub fn renewable(c: &CertificateRequest, now: DateTime<Utc>, tz: chrono_tz::Tz) -> bool {
+    c.in_renewal_window(now, tz) && c.days_to_expiry(now, tz).is_some_and(|d| d >= 0)
 }

@@ -59,7 +59,24 @@ impl Ctx {
         let label = self.t.t(applied.change.label()).to_string();
         let what = match applied.edits.as_slice() {
             [edit] => self.edit_words(edit, &label).unwrap_or(label),
-            _ => label,
+            // Several: the requests made or taken back, by number and holder.
+            edits => {
+                let named: Vec<String> = edits
+                    .iter()
+                    .filter(|e| e.before.is_none() != e.after.is_none())
+                    .filter_map(|e| match e.after.as_ref().or(e.before.as_ref()) {
+                        Some(Record::Certificate(c)) => {
+                            Some(format!("#{} {}", c.id, crate::domain::text::clean(&c.holder)))
+                        }
+                        _ => None,
+                    })
+                    .collect();
+                match named.len() {
+                    0 => label,
+                    1..=5 => format!("{label} ({})", named.join(", ")),
+                    n => format!("{label} ({}, … +{})", named[..5].join(", "), n - 5),
+                }
+            }
         };
         let msg = if undo { Msg::undone } else { Msg::redone };
         self.set_status(StatusKind::Saved, self.t.f(msg, &[("what", &what)]));

@@ -46,11 +46,10 @@ pub fn add(
     let today = today(config, clock);
     let store = open_existing(db, t)?;
     let list = operators(store.as_ref(), t)?;
-    let change = ops::operators::add(&list, &name, issued, today).map_err(|rule| {
-        UserError::usage(match rule {
-            ops::RuleError::InFuture(_) => t.t(Msg::operator_err_future).to_string(),
-            other => format!("--name: {}", other.localize(t)),
-        })
+    // A card from the future is a rule broken (1), as a time in the future is.
+    let change = ops::operators::add(&list, &name, issued, today).map_err(|rule| match rule {
+        ops::RuleError::InFuture(_) => UserError(t.t(Msg::operator_err_future).to_string()),
+        other => UserError::usage(format!("--name: {}", other.localize(t))),
     })?;
     store.apply(change, clock.now()).map_err(stored(t))?;
     let saved = ops::operators::find(&operators(store.as_ref(), t)?, &name).cloned();
@@ -70,9 +69,10 @@ pub fn list(db: &Location, config: &Config, t: &I18n, clock: &dyn Clock) -> Outc
     let store = super::open_to_read(db, t)?;
     let today = today(config, clock);
     for o in operators(store.as_ref(), t)? {
-        let note = match o.to_renew(today) {
-            true => format!("  {}", t.t(Msg::operator_renew_note)),
-            false => String::new(),
+        let note = match o.days_left(today) {
+            d if d < 0 => format!("  {}", t.f(Msg::operator_expired_note, &[("n", &-d)])),
+            _ if o.to_renew(today) => format!("  {}", t.t(Msg::operator_renew_note)),
+            _ => String::new(),
         };
         crate::output::out(format_args!(
             "{}\t{}\t{}{note}",
@@ -89,7 +89,13 @@ pub fn remove(db: &Location, name: &str, t: &I18n, clock: &dyn Clock) -> Outcome
     let list = operators(store.as_ref(), t)?;
     let change = ops::operators::remove(&list, name)
         .ok_or_else(|| UserError::usage(t.f(Msg::operator_unknown, &[("name", &name)])))?;
+    // The name as stored, not as typed ("pau soler" removes Pau Soler).
+    let stored_name = ops::operators::find(&list, name).map_or(name, |o| o.name.as_str());
+    let stored_name = crate::domain::text::clean(stored_name);
     store.apply(change, clock.now()).map_err(stored(t))?;
-    crate::output::out(format_args!("{}", t.f(Msg::operator_removed, &[("name", &name)])));
+    crate::output::out(format_args!(
+        "{}",
+        t.f(Msg::operator_removed, &[("name", &stored_name)])
+    ));
     Ok(())
 }

@@ -169,3 +169,12 @@ pub fn revocation_reason_msg(r: crate::domain::revocation::RevocationReason) -> 
         R::ProhibitedList => Msg::rev_reason_prohibited_list,
     }
 }
+
+/// An operator card's days to expiry as words: `caduca en 12 d`, or once
+/// expired `caducada fa 333 d`.
+pub fn card_days(t: &super::I18n, days: i64) -> String {
+    match days {
+        d if d < 0 => t.f(Msg::card_expired_ago, &[("n", &-d)]),
+        d => t.f(Msg::today_in_days, &[("n", &d)]),
+    }
+}

@@ -463,6 +463,14 @@ fn certificate_row(
         appointment_check: None,
         downloaded_at: time(downloaded_c, "downloaded_at")?,
     };
+    // A T-CAT P delivered long ago, without its download: a historical delivery,
+    // counted downloaded (at delivery), not shown lost.
+    let mut request = request;
+    if let Some(crate::domain::tcat_p::Clock::LostNotDownloaded { .. }) =
+        crate::domain::tcat_p::clock(&request, now, tz)
+    {
+        request.downloaded_at = request.delivered_at;
+    }
     validate_request(&request, now).map_err(|rule| {
         row.error(match rule {
             RuleError::TooLong { field, max } => Problem::TooLong {

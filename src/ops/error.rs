@@ -142,6 +142,8 @@ pub enum RuleError {
         id: u64,
         expired: chrono::DateTime<chrono::Utc>,
     },
+    /// A revocation names a holder, post or type that is not its certificate's.
+    RevokesAnotherHolder(u64),
     /// Another revocation of the same certificate is on its way or done.
     RevokedAlready {
         id: u64,
@@ -173,6 +175,7 @@ impl RuleError {
             RuleError::OnlyForRevocation
             | RuleError::RevokesUnknown(_)
             | RuleError::RevokesAnotherCouncil(_)
+            | RuleError::RevokesAnotherHolder(_)
             | RuleError::RevokesNotIssued(_)
             | RuleError::RevokesExpired { .. }
             | RuleError::RevokedAlready { .. } => Some(Field::Revokes),
@@ -225,6 +228,7 @@ impl RuleError {
             RuleError::OnlyForRevocation => Msg::rev_err_only,
             RuleError::RevokesUnknown(_) => Msg::rev_err_unknown,
             RuleError::RevokesAnotherCouncil(_) => Msg::rev_err_council,
+            RuleError::RevokesAnotherHolder(_) => Msg::rev_err_holder,
             RuleError::RevokesNotIssued(_) => Msg::rev_err_not_issued,
             RuleError::RevokesExpired { .. } => Msg::rev_err_expired,
             RuleError::RevokedAlready { .. } => Msg::rev_err_already,
@@ -240,6 +244,7 @@ impl RuleError {
             RuleError::UnknownService(value) => t.f(self.msg(), &[("value", value)]),
             RuleError::RevokesUnknown(id)
             | RuleError::RevokesAnotherCouncil(id)
+            | RuleError::RevokesAnotherHolder(id)
             | RuleError::RevokesNotIssued(id) => t.f(self.msg(), &[("id", id)]),
             RuleError::RevokesExpired { id, expired } => t.f(
                 self.msg(),

@@ -43,6 +43,13 @@ pub fn check(
     if !target.status.is_issued() || target.operation == Operation::Revocation {
         return Err(RuleError::RevokesNotIssued(id));
     }
+    // A revocation is of that certificate: its holder, post and type.
+    if crate::domain::search::fold(&target.holder) != crate::domain::search::fold(&c.holder)
+        || target.role != c.role
+        || target.cert_type != c.cert_type
+    {
+        return Err(RuleError::RevokesAnotherHolder(id));
+    }
     if let Some(expired) = expired_at(target, c.received_at) {
         return Err(RuleError::RevokesExpired { id, expired });
     }
@@ -178,5 +185,25 @@ mod tests {
         let mut renewal = issued();
         renewal.revokes = Some(3);
         assert_eq!(check(&renewal, None, None), Err(RuleError::OnlyForRevocation));
+    }
+
+    #[test]
+    fn a_revocation_is_of_its_certificates_holder_post_and_type() {
+        let r = revocation(RevocationReason::DataChanged, "2026-11-30T09:00:00Z");
+        for change in [0, 1, 2] {
+            let mut other = r.clone();
+            match change {
+                0 => other.holder = "Someone Else".into(),
+                1 => other.role = HolderRole::Secretary,
+                _ => other.cert_type = "tcat-p".into(),
+            }
+            assert_eq!(
+                check(&other, Some(&issued()), None),
+                Err(RuleError::RevokesAnotherHolder(4))
+            );
+        }
+        let mut case = r.clone();
+        case.holder = "maria puig".into();
+        assert_eq!(check(&case, Some(&issued()), None), Ok(()));
     }
 }

@@ -15,10 +15,29 @@ use crate::i18n::words::post_msg;
 use crate::ops::office_holder::{self, Handover};
 use crossterm::event::{KeyCode, KeyEvent};
 
-/// The question for the first post that changed hands, if one did.
-pub fn offer(before: &Municipality, after: &Municipality) -> Option<Box<dyn Popup>> {
-    let handover = office_holder::handovers(before, after).into_iter().next()?;
-    Some(Box::new(Prompt::new(PromptKind::Handover(handover), "", 1)))
+/// The question for the first post that changed hands, if one did; the others
+/// are asked in turn after it.
+pub fn offer(ctx: &mut Ctx, before: &Municipality, after: &Municipality) -> Option<Box<dyn Popup>> {
+    ask(ctx, office_holder::handovers(before, after))
+}
+
+/// The question for the first of `handovers`, the rest to follow; None when none is left.
+/// The question is kept in the message log (`m`), to read again whole.
+pub fn ask(ctx: &mut Ctx, handovers: Vec<Handover>) -> Option<Box<dyn Popup>> {
+    if handovers.is_empty() {
+        return None;
+    }
+    let text = question(ctx, &handovers);
+    ctx.messages.push(ctx.clock.now(), StatusKind::Info, &text);
+    Some(Box::new(Prompt::new(PromptKind::Handover(handovers), "", 1)))
+}
+
+/// Closes, or asks about the next post that changed hands.
+fn next(ctx: &mut Ctx, rest: &[Handover]) -> PopupOutcome {
+    match ask(ctx, rest.to_vec()) {
+        Some(prompt) => PopupOutcome::Replace(prompt),
+        None => PopupOutcome::Close,
+    }
 }
 
 /// The outgoing holder's certificates that a revocation would take.
@@ -32,14 +51,17 @@ fn outgoing<'a>(ctx: &'a Ctx, handover: &Handover) -> Vec<&'a CertificateRequest
     )
 }
 
-pub fn question(ctx: &Ctx, handover: &Handover) -> String {
+pub fn question(ctx: &Ctx, handovers: &[Handover]) -> String {
+    let Some(handover) = handovers.first() else {
+        return String::new();
+    };
     let n = outgoing(ctx, handover).len();
     // Nothing to revoke: `r` and `b` are not offered.
     let msg = match n {
         0 => Msg::handover_question_no_revocation,
         _ => Msg::handover_question,
     };
-    ctx.t.nf(
+    let text = ctx.t.nf(
         msg,
         n,
         &[
@@ -49,15 +71,23 @@ pub fn question(ctx: &Ctx, handover: &Handover) -> String {
             ("de_outgoing", &ctx.t.de(&handover.outgoing)),
             ("incoming", &handover.incoming),
         ],
-    )
+    );
+    // More than one post changed hands: which of them this is.
+    match handovers.len() - 1 {
+        0 => text,
+        more => format!("{text} ({})", ctx.t.n(Msg::handover_more, more)),
+    }
 }
 
-pub fn answer(ctx: &mut Ctx, handover: &Handover, key: &KeyEvent) -> PopupOutcome {
+pub fn answer(ctx: &mut Ctx, handovers: &[Handover], key: &KeyEvent) -> PopupOutcome {
+    let Some((handover, rest)) = handovers.split_first() else {
+        return PopupOutcome::Close;
+    };
     let (request, revoke) = match key.code {
         KeyCode::Char('n' | 'N') => (true, false),
         KeyCode::Char('r' | 'R') => (false, true),
         KeyCode::Char('b' | 'B') => (true, true),
-        KeyCode::Esc => return PopupOutcome::Close,
+        KeyCode::Esc => return next(ctx, rest),
         _ => return PopupOutcome::Keep,
     };
     // `r` and `b` are offered only when there is something to revoke.
@@ -68,9 +98,9 @@ pub fn answer(ctx: &mut Ctx, handover: &Handover, key: &KeyEvent) -> PopupOutcom
         return PopupOutcome::Close;
     }
     if !request {
-        return PopupOutcome::Close;
+        return next(ctx, rest);
     }
-    let form = RequestForm::for_holder(
+    let mut form = RequestForm::for_holder(
         &ctx.data,
         handover.ine,
         &handover.incoming,
@@ -78,6 +108,8 @@ pub fn answer(ctx: &mut Ctx, handover: &Handover, key: &KeyEvent) -> PopupOutcom
         ctx.now(),
         ctx.tz,
     );
+    // The posts still to ask about follow the form, saved or not.
+    form.then = rest.to_vec();
     PopupOutcome::Replace(Box::new(form.in_language(&ctx.t, ctx.tz)))
 }
 

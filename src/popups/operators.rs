@@ -110,7 +110,7 @@ impl Popup for Operators {
             KeyCode::Char('n') => {
                 self.adding = Some(Adding {
                     name: TextInput::new("", crate::domain::limits::NAME),
-                    issued: TextInput::new(&ctx.today().to_string(), 10),
+                    issued: TextInput::new(&ctx.t.date(ctx.today()), 10),
                     focus: 0,
                 });
             }
@@ -189,7 +189,10 @@ impl Popup for Operators {
             let used = crate::widgets::width(&row);
             let mut spans = vec![Span::styled(row, style)];
             if o.to_renew(today) {
-                let note = format!("⚠ {}", t.t(Msg::operator_renew_note));
+                let note = match o.days_left(today) {
+                    d if d < 0 => format!("⚠ {}", t.f(Msg::operator_expired_note, &[("n", &-d)])),
+                    _ => format!("⚠ {}", t.t(Msg::operator_renew_note)),
+                };
                 let width = usize::from(inner.width);
                 // Beside the row when it fits, else whole on the lines below it.
                 if used + 2 + crate::widgets::width(&note) <= width {

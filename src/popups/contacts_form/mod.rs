@@ -266,7 +266,7 @@ impl Popup for ContactsForm {
                     Ok(Some(change)) => {
                         if save_contacts(ctx, &self.original, change) {
                             // A mayor, secretary or intervenor replaced: what follows, offered.
-                            return match crate::popups::handover::offer(&self.original, &after) {
+                            return match crate::popups::handover::offer(ctx, &self.original, &after) {
                                 Some(prompt) => PopupOutcome::Replace(prompt),
                                 None => PopupOutcome::Close,
                             };

@@ -58,7 +58,8 @@ pub enum PromptKind {
     },
     /// A post changed hands: a request for the new holder (`n`), revocations of
     /// the outgoing holder's certificates (`r`), both (`b`), or nothing (Esc).
-    Handover(crate::ops::office_holder::Handover),
+    /// The first is asked; the posts after it are asked in turn.
+    Handover(Vec<crate::ops::office_holder::Handover>),
     /// Is the appointment in EACAT's register? Yes, no, or Esc.
     AppointmentCheck {
         id: u64,
@@ -193,9 +194,9 @@ impl Popup for Prompt {
                 }
                 return PopupOutcome::Close;
             }
-            PromptKind::Handover(ref handover) => {
-                let handover = handover.clone();
-                return crate::popups::handover::answer(ctx, &handover, &key);
+            PromptKind::Handover(ref handovers) => {
+                let handovers = handovers.clone();
+                return crate::popups::handover::answer(ctx, &handovers, &key);
             }
             PromptKind::AppointmentCheck { id } => {
                 match key.code {

@@ -44,7 +44,7 @@ fn question(ctx: &Ctx, kind: &PromptKind) -> String {
             Msg::prompt_downloaded,
             &[("id", &id), ("holder", &holder(id).unwrap_or_default())],
         ),
-        PromptKind::Handover(ref handover) => crate::popups::handover::question(ctx, handover),
+        PromptKind::Handover(ref handovers) => crate::popups::handover::question(ctx, handovers),
         PromptKind::AppointmentCheck { id } => t.f(
             Msg::prompt_appointment,
             &[("id", &id), ("holder", &holder(id).unwrap_or_default())],
@@ -70,6 +70,13 @@ fn label(prompt: &Prompt, ctx: &Ctx) -> (String, ratatui::style::Style) {
 /// The columns the answer keeps: at least `ANSWER_WIDTH`, and what it holds (a
 /// date and time offered: 16 columns).
 fn answer_width(prompt: &Prompt) -> u16 {
+    // A question answered by one key keeps a column for the cursor only.
+    if matches!(
+        prompt.kind,
+        PromptKind::Handover(_) | PromptKind::AppointmentCheck { .. } | PromptKind::ConfirmDownloaded { .. }
+    ) {
+        return 2;
+    }
     (crate::widgets::width(prompt.input.value()) as u16 + 1).clamp(ANSWER_WIDTH, 26)
 }
 

@@ -99,10 +99,13 @@ fn lines(ctx: &Ctx, detail: &RequestDetail) -> Vec<Line<'static>> {
     if c.role.needs_appointment() {
         out.push(field(Msg::req_appointment, mark(c.appointment_attached).into()));
     }
-    out.push(field(
-        Msg::req_delivery_sheet,
-        mark(c.delivery_sheet_signed).into(),
-    ));
+    // A revocation delivers nothing: no full de lliurament.
+    if c.operation != crate::domain::certificate::Operation::Revocation {
+        out.push(field(
+            Msg::req_delivery_sheet,
+            mark(c.delivery_sheet_signed).into(),
+        ));
+    }
     if !c.notes.is_empty() {
         out.push(field(Msg::detail_notes, clean(&c.notes).into_owned()));
     }

@@ -99,6 +99,8 @@ pub struct RequestForm {
     pub error: Option<(RField, Msg)>,
     /// The error's words with its values filled in, when it has some.
     pub error_text: Option<String>,
+    /// Posts that changed hands still to ask about once this form closes.
+    pub then: Vec<crate::ops::office_holder::Handover>,
     initial: String,
 }
 
@@ -132,6 +134,7 @@ impl RequestForm {
             revokes: TextInput::new("", 20),
             revocation_reason: None,
             error_text: None,
+            then: Vec::new(),
             focus: if council.is_some() { 1 } else { 0 },
             confirm_discard: false,
             error: None,
@@ -361,9 +364,16 @@ impl RequestForm {
             }
             KeyCode::Up => self.focus = self.focus.saturating_sub(1),
             KeyCode::Down => self.focus = (self.focus + 1).min(n - 1),
+            // A revocation's holder, post and type are its certificate's.
+            _ if self.locked(field) => return FormOutcome::Stay,
             KeyCode::Char(' ') | KeyCode::Left | KeyCode::Right if self.input_mut(field).is_none() => {
                 self.cycle(field, key.code != KeyCode::Left);
+                if field == RField::Operation {
+                    self.follow_revoked(data);
+                }
             }
+            // The link is a request's number: digits only.
+            KeyCode::Char(c) if field == RField::Revokes && !c.is_ascii_digit() => return FormOutcome::Stay,
             _ => {
                 let Some(input) = self.input_mut(field) else {
                     return FormOutcome::Stay;
@@ -371,6 +381,9 @@ impl RequestForm {
                 let edited = input.handle_key(key);
                 if field == RField::Council && edited == Edited::Changed {
                     self.refresh_matches(data);
+                }
+                if field == RField::Revokes {
+                    self.follow_revoked(data);
                 }
                 if edited == Edited::Full {
                     return FormOutcome::Full;
@@ -382,15 +395,51 @@ impl RequestForm {
         FormOutcome::Stay
     }
 
+    /// Whether a field cannot be changed: on a revocation, the holder, post and
+    /// type, which are the revoked certificate's.
+    pub fn locked(&self, field: RField) -> bool {
+        self.operation == Operation::Revocation
+            && matches!(field, RField::Holder | RField::Role | RField::Type)
+    }
+
+    /// A revocation takes its holder, post and type from the request it names.
+    fn follow_revoked(&mut self, data: &Data) {
+        if self.operation != Operation::Revocation {
+            return;
+        }
+        let Some(c) = self
+            .revokes
+            .value()
+            .parse()
+            .ok()
+            .and_then(|id| data.certs.get(id))
+        else {
+            return;
+        };
+        self.holder.set(&c.holder);
+        self.role = c.role;
+        if let Some(i) = cert_types().iter().position(|t| t.code == c.cert_type) {
+            self.type_index = i;
+        }
+    }
+
     /// Pasted text goes into the focused text field.
     pub fn paste_text(&mut self, text: &str, data: &Data) -> FormOutcome {
         let field = self.focused();
+        if self.locked(field)
+            || (field == RField::Revokes && !text.trim().chars().all(|c| c.is_ascii_digit()))
+        {
+            return FormOutcome::Stay;
+        }
         let Some(input) = self.input_mut(field) else {
             return FormOutcome::Stay;
         };
-        let edited = input.insert(text);
+        let edited = input.insert(text.trim());
         if field == RField::Council {
             self.refresh_matches(data);
+        }
+        if field == RField::Revokes {
+            self.follow_revoked(data);
         }
         if edited == Edited::Full {
             FormOutcome::Full
@@ -472,7 +521,7 @@ impl RequestForm {
 impl Popup for RequestForm {
     fn key(&mut self, key: KeyEvent, ctx: &mut Ctx) -> PopupOutcome {
         match self.handle_key(&key, &ctx.data) {
-            FormOutcome::Close => PopupOutcome::Close,
+            FormOutcome::Close => self.closed(ctx),
             FormOutcome::Full => {
                 ctx.field_full_status();
                 PopupOutcome::Keep
@@ -480,7 +529,7 @@ impl Popup for RequestForm {
             FormOutcome::Stay => PopupOutcome::Keep,
             FormOutcome::Save => {
                 if save::save_request(self, ctx) {
-                    PopupOutcome::Close
+                    self.closed(ctx)
                 } else {
                     PopupOutcome::Keep
                 }
@@ -505,6 +554,16 @@ impl Popup for RequestForm {
 
     fn hints(&self) -> Hints {
         Hints::Fixed(Msg::hints_form)
+    }
+}
+
+impl RequestForm {
+    /// The form is done: the next post that changed hands is asked about, if any.
+    fn closed(&self, ctx: &mut Ctx) -> PopupOutcome {
+        match crate::popups::handover::ask(ctx, self.then.clone()) {
+            Some(prompt) => PopupOutcome::Replace(prompt),
+            None => PopupOutcome::Close,
+        }
     }
 }
 

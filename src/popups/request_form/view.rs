@@ -182,6 +182,17 @@ pub fn draw(form: &RequestForm, frame: &mut Frame, area: Rect, ctx: &Ctx) {
                     frame.render_widget(line, area);
                 }
             }
+            // A revocation's: the certificate's, shown without the arrows that change them.
+            RField::Holder if form.locked(field) => {
+                frame.render_widget(value(clean(form.holder.value()).into_owned()), row(y))
+            }
+            RField::Role if form.locked(field) => {
+                frame.render_widget(value(t.t(post_msg(form.role)).to_string()), row(y))
+            }
+            RField::Type if form.locked(field) => {
+                let ty = &cert_types()[form.type_index];
+                frame.render_widget(value(format!("{} {}", ty.name, ty.code)), row(y));
+            }
             RField::Holder => form.holder.draw(frame, row(y), style, focused),
             RField::Role => frame.render_widget(value(format!("‹{}›", t.t(post_msg(form.role)))), row(y)),
             RField::Type => {

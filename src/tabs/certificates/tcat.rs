@@ -63,18 +63,25 @@ pub fn toggle_mark(tab: &mut CertificatesTab, ctx: &mut Ctx) -> Outcome {
 }
 
 /// `n` with certificates marked: their renewals, in one change. Those already
-/// renewed or revoked are left out, and said.
+/// renewed, revoked or expired are left out, and said, each with why.
 pub fn renew_marked(tab: &mut CertificatesTab, ctx: &mut Ctx) -> Outcome {
     let certs = &ctx.data.certs;
-    let marked: Vec<u64> = tab.marked.iter().copied().collect();
-    let (to_renew, skipped): (Vec<u64>, Vec<u64>) = marked.into_iter().partition(|&id| {
-        certs.get(id).is_some_and(|c| c.status.is_issued())
-            && !certs.renewed_by.contains_key(&id)
-            && !certs.revoked_by.contains_key(&id)
-    });
-    let list: Vec<&crate::domain::certificate::CertificateRequest> =
-        to_renew.iter().filter_map(|&id| certs.get(id)).collect();
-    let change = match ops::renewals::file_all(&list, ctx.now()) {
+    let (now, tz) = (ctx.now(), ctx.tz);
+    let mut marked: Vec<u64> = tab.marked.iter().copied().collect();
+    marked.sort_unstable();
+    // Why a marked one is not filed: 0 renewed, 1 revoked, 2 expired or gone.
+    let mut skipped: [Vec<u64>; 3] = Default::default();
+    let mut list = Vec::new();
+    for id in marked {
+        match certs.get(id) {
+            Some(_) if certs.renewed_by.contains_key(&id) => skipped[0].push(id),
+            Some(_) if certs.revoked_by.contains_key(&id) => skipped[1].push(id),
+            Some(c) if crate::app::cert_data::renewable(c, now, tz) => list.push(c),
+            _ => skipped[2].push(id),
+        }
+    }
+    let not_filed = not_filed_text(ctx, &skipped);
+    let change = match ops::renewals::file_all(&list, now) {
         Ok(change) => change,
         Err(rule) => {
             ctx.set_status(StatusKind::Error, rule.localize(&ctx.t));
@@ -83,29 +90,54 @@ pub fn renew_marked(tab: &mut CertificatesTab, ctx: &mut Ctx) -> Outcome {
     };
     let Some(change) = change else {
         tab.marked.clear();
-        ctx.set_status(
-            StatusKind::Info,
-            ctx.t.f(Msg::bulk_skipped, &[("n", &skipped.len())]),
-        );
+        ctx.set_status(StatusKind::Info, not_filed);
         return Outcome::Changed;
     };
     if let Some(applied) = ctx.commit(change) {
         tab.marked.clear();
-        let (first, last) = (applied.ids.first().copied(), applied.ids.last().copied());
-        let mut text = ctx.t.f(
+        let text = ctx.t.nf(
             Msg::bulk_filed,
-            &[
-                ("n", &applied.ids.len()),
-                ("first", &first.unwrap_or_default()),
-                ("last", &last.unwrap_or_default()),
-            ],
+            applied.ids.len(),
+            &[("ids", &id_range(&applied.ids))],
         );
-        if !skipped.is_empty() {
-            text = format!("{text} {}", ctx.t.f(Msg::bulk_skipped, &[("n", &skipped.len())]));
-        }
+        let text = match not_filed.is_empty() {
+            true => text,
+            false => format!("{text} {not_filed}"),
+        };
         ctx.set_status(StatusKind::Saved, text);
     }
     Outcome::Changed
+}
+
+/// `#4`, or `#4–#6` for a run of ids.
+pub fn id_range(ids: &[u64]) -> String {
+    match (ids.first(), ids.last()) {
+        (Some(first), Some(last)) if first != last => format!("#{first}–#{last}"),
+        (Some(first), _) => format!("#{first}"),
+        _ => String::new(),
+    }
+}
+
+/// The marked ones not filed, by why: `No registrats: #2 ja té renovació; #5 ha caducat: …`.
+fn not_filed_text(ctx: &Ctx, skipped: &[Vec<u64>; 3]) -> String {
+    let reasons = [
+        Msg::bulk_skip_renewed,
+        Msg::bulk_skip_revoked,
+        Msg::bulk_skip_expired,
+    ];
+    let parts: Vec<String> = skipped
+        .iter()
+        .zip(reasons)
+        .filter(|(ids, _)| !ids.is_empty())
+        .map(|(ids, msg)| {
+            let list: Vec<String> = ids.iter().map(|id| format!("#{id}")).collect();
+            ctx.t.nf(msg, ids.len(), &[("ids", &list.join(", "))])
+        })
+        .collect();
+    match parts.is_empty() {
+        true => String::new(),
+        false => ctx.t.f(Msg::bulk_not_filed, &[("list", &parts.join("; "))]),
+    }
 }
 
 /// `p`: asks whether the appointment is in EACAT's register.

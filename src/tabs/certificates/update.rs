@@ -77,6 +77,25 @@ fn new_request(tab: &mut CertificatesTab, ctx: &mut Ctx) -> Outcome {
             ctx.set_status(StatusKind::Info, ctx.t.f(Msg::renewal_exists, &[("id", &by)]));
             return Outcome::Changed;
         }
+        // Expired: no renewal; a new request for the same holder, and why.
+        (CertView::Expiry, Some(c))
+            if !crate::app::cert_data::renewable(&c, ctx.now(), ctx.tz)
+                && c.days_to_expiry(ctx.now(), ctx.tz).is_some_and(|d| d < 0) =>
+        {
+            let mut form = RequestForm::renewal(&ctx.data, &c, ctx.now(), ctx.tz);
+            form.operation = crate::domain::certificate::Operation::New;
+            form.renews = None;
+            let expired = c
+                .expires_at()
+                .map(|e| ctx.t.date(e.with_timezone(&ctx.tz).date_naive()))
+                .unwrap_or_default();
+            ctx.set_status(
+                StatusKind::Info,
+                ctx.t
+                    .f(Msg::renewal_expired, &[("id", &c.id), ("date", &expired)]),
+            );
+            form
+        }
         (CertView::Expiry, Some(c)) => RequestForm::renewal(&ctx.data, &c, ctx.now(), ctx.tz),
         _ => RequestForm::new(&ctx.data, None, ctx.now(), ctx.tz),
     };

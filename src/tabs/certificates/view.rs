@@ -89,9 +89,19 @@ fn draw_title(state: &CertificatesTab, frame: &mut Frame, ctx: &Ctx, area: Rect)
             (t.t(Msg::cert_expiry_title).to_string(), count)
         }
     };
+    // Narrower than the title and its counts: the short title, then the counts
+    // end in an ellipsis.
+    let width = usize::from(area.width);
+    let title = match state.view {
+        CertView::Closed if crate::widgets::width(&title) + crate::widgets::width(&count) + 4 > width => {
+            t.t(Msg::cert_closed_title_short).to_string()
+        }
+        _ => title,
+    };
+    let room = width.saturating_sub(crate::widgets::width(&title) + 4);
     let spans = vec![
         Span::styled(format!(" {title}"), ctx.theme.title),
-        Span::raw(format!(" · {count}")),
+        Span::raw(format!(" · {}", ellipsize(&count, room))),
     ];
     let typing = state.filtering;
     title_with_filter(frame, area, spans, &state.filter, typing, ctx.theme.key);
@@ -100,21 +110,21 @@ fn draw_title(state: &CertificatesTab, frame: &mut Frame, ctx: &Ctx, area: Rect)
 pub fn draw(state: &CertificatesTab, frame: &mut Frame, area: Rect, ctx: &Ctx) {
     let [title, table] = Layout::vertical([Constraint::Length(1), Constraint::Min(0)]).areas(area);
     draw_title(state, frame, ctx, title);
+    // The ER operators' cards near expiry or expired: each on its rows, above
+    // the certificates, which keep at least half the room.
+    let table = match state.view {
+        CertView::Expiry => {
+            let lines = operator_cards(ctx, table.width);
+            let rows = (lines.len() as u16).min(table.height / 2);
+            let [note, table] = Layout::vertical([Constraint::Length(rows), Constraint::Min(0)]).areas(table);
+            frame.render_widget(ratatui::widgets::Paragraph::new(lines), note);
+            table
+        }
+        _ => table,
+    };
     match state.view {
         CertView::Queue => draw_queue(state, frame, ctx, table),
-        CertView::Expiry => {
-            // An ER operator's card near expiry: one row above the certificates.
-            let table = match operator_cards(ctx) {
-                Some(line) => {
-                    let [note, rest] =
-                        Layout::vertical([Constraint::Length(1), Constraint::Min(0)]).areas(table);
-                    frame.render_widget(line, note);
-                    rest
-                }
-                None => table,
-            };
-            draw_expiry(state, frame, ctx, table)
-        }
+        CertView::Expiry => draw_expiry(state, frame, ctx, table),
         CertView::Closed => draw_closed(state, frame, ctx, table),
     }
     if state.rows.is_empty() {
@@ -299,7 +309,9 @@ fn draw_expiry(state: &CertificatesTab, frame: &mut Frame, ctx: &Ctx, area: Rect
                 theme.warn,
             ),
             Some(by) => Span::styled(format!("⟳ #{by}"), theme.ok),
-            None if req.in_renewal_window(now, ctx.tz) => Span::styled(t.t(Msg::renewal_open), theme.warn),
+            None if crate::app::cert_data::renewable(req, now, ctx.tz) => {
+                Span::styled(t.t(Msg::renewal_open), theme.warn)
+            }
             None => Span::raw(""),
         };
         let issued = req
@@ -382,6 +394,7 @@ fn draw_closed(state: &CertificatesTab, frame: &mut Frame, ctx: &Ctx, area: Rect
     let fixed = received_width + 9 + status_width;
     // Five gaps; the reason takes what the two names leave, at least 16 columns.
     let names = area.width.saturating_sub(fixed + 5 + 16) / 2;
+    let detail_width = area.width.saturating_sub(fixed + 5 + 2 * names).max(1);
     let header = Row::new([
         t.t(Msg::col_received),
         t.t(Msg::col_municipality),
@@ -407,6 +420,8 @@ fn draw_closed(state: &CertificatesTab, frame: &mut Frame, ctx: &Ctx, area: Rect
             (CertStatus::Issued, _) => t.t(crate::i18n::words::operation_msg(req.operation)).to_string(),
             _ => clean(req.status_reason.trim()).into_owned(),
         };
+        // A long reason ends in an ellipsis, as the names do.
+        let detail = ellipsize(&detail, usize::from(detail_width));
         let row = Row::new(vec![
             Cell::from(day(req.received_at)),
             Cell::from(ellipsize(&clean(&ctx.data.council_name(req.ine)), names as usize)),
@@ -432,21 +447,26 @@ fn draw_closed(state: &CertificatesTab, frame: &mut Frame, ctx: &Ctx, area: Rect
     frame.render_widget(Table::new(rows, widths).header(header).column_spacing(1), area);
 }
 
-/// The ER operators' cards within 60 days of expiry, soonest first, in one line.
-fn operator_cards(ctx: &Ctx) -> Option<Line<'static>> {
+/// The ER operators' cards within 60 days of expiry or expired, soonest first:
+/// each its own line, wrapped at whole words to `width`.
+fn operator_cards(ctx: &Ctx, width: u16) -> Vec<Line<'static>> {
     let due = crate::ops::operators::cards_to_renew(&ctx.data.operators, ctx.today());
-    let text: Vec<String> = due
-        .iter()
-        .map(|(o, n)| {
-            ctx.t.f(
-                Msg::operator_card_due,
-                &[
-                    ("name", &clean(&o.name)),
-                    ("de_name", &ctx.t.de(&clean(&o.name))),
-                    ("n", n),
-                ],
-            )
-        })
-        .collect();
-    (!text.is_empty()).then(|| Line::styled(format!(" ⚠ {}", text.join(" · ")), ctx.theme.warn))
+    let mut lines = Vec::new();
+    for (o, days) in due {
+        let name = clean(&o.name);
+        let text = ctx.t.f(
+            Msg::operator_card_due,
+            &[
+                ("name", &name),
+                ("de_name", &ctx.t.de(&name)),
+                ("when", &crate::i18n::words::card_days(&ctx.t, days)),
+            ],
+        );
+        let wrapped = crate::widgets::wrap(&text, usize::from(width.saturating_sub(4)));
+        for (i, part) in wrapped.into_iter().enumerate() {
+            let mark = if i == 0 { " ⚠ " } else { "   " };
+            lines.push(Line::styled(format!("{mark}{part}"), ctx.theme.warn));
+        }
+    }
+    lines
 }

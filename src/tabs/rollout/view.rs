@@ -125,11 +125,17 @@ pub fn draw(tab: &RolloutTab, frame: &mut Frame, area: Rect, ctx: &Ctx) {
         }
     };
 
+    // Narrow and not scrolled, the done column gives way to the council's name;
+    // while the services scroll it stays, at any width.
+    let show_done = table.width >= (n as u16) * 4 + 6 + 12 || scrolled;
+    let fixed = (n as u16) * 4 + if show_done { 6 } else { 0 };
+    let name_width = table.width.saturating_sub(fixed) as usize;
+    // The markers of hidden columns keep their place; the word gives way.
     let council_header = match (hidden_left, hidden_right) {
         (0, 0) => ctx.t.t(Msg::col_municipality).to_string(),
         (left, right) => format!(
             "{} {}{}",
-            ctx.t.t(Msg::col_municipality),
+            ellipsize(ctx.t.t(Msg::col_municipality), name_width.saturating_sub(3)),
             if left > 0 { "‹" } else { "" },
             if right > 0 { "›" } else { "" }
         ),
@@ -140,9 +146,6 @@ pub fn draw(tab: &RolloutTab, frame: &mut Frame, area: Rect, ctx: &Ctx) {
             .iter()
             .map(|&s| Cell::from(services()[s].short.as_str()).style(column_style(s))),
     );
-    // Below about 70 columns the "Fet" column gives way to the council's name.
-    // At 80 columns and more it stays while the services scroll.
-    let show_done = table.width >= (n as u16) * 4 + 6 + 12 || (scrolled && table.width >= WIDE);
     if show_done {
         header.push(Cell::from(Line::from(ctx.t.t(Msg::col_done)).right_aligned()));
     }
@@ -152,8 +155,6 @@ pub fn draw(tab: &RolloutTab, frame: &mut Frame, area: Rect, ctx: &Ctx) {
     if show_done {
         widths.push(Constraint::Length(5));
     }
-    let fixed = (n as u16) * 4 + if show_done { 6 } else { 0 };
-    let name_width = table.width.saturating_sub(fixed) as usize;
 
     let body_height = table.height.saturating_sub(1) as usize;
     let window = state.cursor.window(body_height, state.rows.len());
@@ -262,11 +263,14 @@ const DONE_W: u16 = 6;
 /// how many are hidden on each side.
 pub fn visible_columns(active: &[usize], selected: usize, width: u16) -> (Vec<usize>, usize, usize) {
     // Each column is 3 wide plus its spacing; the name keeps its room.
-    let reserved = match width >= WIDE {
-        true => NAME_KEEP + 1 + DONE_W,
-        false => NAME_MIN + 1,
+    // Narrower, the names give way first: all the services, without the done
+    // column, when they fit so; scrolling, the done column keeps its room.
+    let fit_in = |reserved: u16| usize::from(width.saturating_sub(reserved) / 4).max(1);
+    let fit = match width >= WIDE {
+        true => fit_in(NAME_KEEP + 1 + DONE_W),
+        false if active.len() <= fit_in(NAME_MIN + 1) => active.len(),
+        false => fit_in(NAME_MIN + 1 + DONE_W),
     };
-    let fit = usize::from(width.saturating_sub(reserved) / 4).max(1);
     if active.len() <= fit {
         return (active.to_vec(), 0, 0);
     }

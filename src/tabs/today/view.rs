@@ -174,7 +174,7 @@ fn when(item: &Item, ctx: &Ctx) -> (String, Style) {
         ),
         Item::NotVisited { last: None, .. } => (t.t(Msg::today_never_visited).to_string(), plain),
         Item::NotVisited { last: Some(day), .. } => (t.date(*day), plain),
-        Item::OperatorCard { days, .. } => (t.f(Msg::today_in_days, &[("n", days)]), ctx.theme.warn),
+        Item::OperatorCard { days, .. } => (crate::i18n::words::card_days(t, *days), ctx.theme.warn),
     }
 }
 
