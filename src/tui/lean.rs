@@ -364,9 +364,6 @@ mod tests {
         backend.draw([(0, 0, &cell)].into_iter()).unwrap();
         backend.clear().unwrap();
         backend.draw([(1, 0, &cell)].into_iter()).unwrap();
-        assert_eq!(
-            out.take(),
-            "\x1b[1H\x1b[44mx\x1b[0m\x1b[2J\x1b[1;2H\x1b[44mx"
-        );
+        assert_eq!(out.take(), "\x1b[1H\x1b[44mx\x1b[0m\x1b[2J\x1b[1;2H\x1b[44mx");
     }
 }
