@@ -41,12 +41,25 @@ fn blobs(store_dir: &Path) -> Vec<String> {
     names
 }
 
-/// Runs `name` (an ignored test of this file) in a process of its own.
+/// A child's exit status when sled refused its change outright: safe, but not
+/// the path under test, so it is run again.
+const INCONCLUSIVE: i32 = 75;
+
+/// Runs `name` (an ignored test of this file) in a process of its own; again,
+/// up to five times in all, while it ends inconclusive.
 fn run_child(name: &str) {
-    let out = Command::new(std::env::current_exe().unwrap())
-        .args(["--ignored", "--exact", name, "--nocapture", "--test-threads", "1"])
-        .output()
-        .unwrap();
+    let mut out;
+    let mut runs = 0;
+    loop {
+        runs += 1;
+        out = Command::new(std::env::current_exe().unwrap())
+            .args(["--ignored", "--exact", name, "--nocapture", "--test-threads", "1"])
+            .output()
+            .unwrap();
+        if out.status.code() != Some(INCONCLUSIVE) || runs == 5 {
+            break;
+        }
+    }
     assert!(
         out.status.success(),
         "{name} failed:\n{}\n{}",
@@ -366,6 +379,14 @@ fn dashboard_child() {
 
     // The first change reaches sled's memory, not the disk: shown, and marked.
     press(&mut f.app, KeyCode::Char(' '));
+    if f.app.data.status(0, 0) == RolloutStatus::Pending {
+        // sled's log writer, on a thread of its own, recorded the failure before
+        // the transaction ended, which then refused it (more often under load):
+        // nothing changed and the screen says so; the path under test is the other.
+        let s = screen(&f.app, 100, 30);
+        assert!(s.contains("NO DESAT"), "{s}");
+        std::process::exit(INCONCLUSIVE);
+    }
     assert_eq!(f.app.data.status(0, 0), RolloutStatus::InProgress);
     let s = screen(&f.app, 100, 30);
     assert!(s.contains("NO DESAT AL DISC"), "{s}");
