@@ -145,7 +145,7 @@ fn status(app: &App) -> String {
 fn selected_holder(app: &App) -> Option<String> {
     let tab = app.tab::<CertificatesTab>();
     let i = *tab.rows.get(tab.cursor.selected)?;
-    Some(app.data.certs.list[i].holder.clone())
+    Some(app.data.certs.list[i].holder.to_string())
 }
 
 #[test]

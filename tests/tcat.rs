@@ -184,7 +184,7 @@ fn marked_certificates_are_renewed_in_one_change_and_one_undo() {
         .list
         .iter()
         .filter(|c| c.operation == Operation::Renewal)
-        .map(|c| (c.renews, c.holder.clone()))
+        .map(|c| (c.renews, c.holder.to_string()))
         .collect();
     assert_eq!(
         renewals,

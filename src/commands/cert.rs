@@ -156,7 +156,7 @@ pub fn add(db: &Location, args: NewCert, config: &Config, t: &I18n, clock: &dyn 
     let mut draft = CertificateRequest::received(NEW_ID, IneCode(0), holder, role, ty.code.clone(), received);
     draft.operation = operation;
     draft.urgent = args.urgent;
-    draft.reason = reason;
+    draft.reason = reason.into();
     draft.revokes = match args.revokes {
         Some(text) => Some(
             text.trim()
@@ -176,7 +176,7 @@ pub fn add(db: &Location, args: NewCert, config: &Config, t: &I18n, clock: &dyn 
     ops::requests::validate(&draft, now).map_err(|rule| UserError(cli_message(&rule, t)))?;
     // A reason is kept only for an urgent request, as the form does.
     if !args.urgent {
-        draft.reason.clear();
+        draft.reason = Default::default();
     }
 
     let store = open_existing(db, t)?;

@@ -1,7 +1,9 @@
 //! T-CAT certificate requests and their life cycle.
 
 use super::municipality::IneCode;
+use super::sparse_text::SparseText;
 use chrono::{DateTime, Utc};
+use compact_str::CompactString;
 use serde::{Deserialize, Serialize};
 
 /// The holder's post, which decides urgency rights and the appointment check.
@@ -140,18 +142,21 @@ impl CertStatus {
     }
 }
 
+/// A million of these are held in memory, so the texts are compact: a holder or a
+/// type code of up to 24 bytes is kept inline, and the texts that are nearly
+/// always empty (reasons, notes) take one pointer. Stored as plain strings.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct CertificateRequest {
     pub id: u64,
     pub ine: IneCode,
-    pub holder: String,
+    pub holder: CompactString,
     pub role: HolderRole,
     /// A code of the certificate type catalogue.
-    pub cert_type: String,
+    pub cert_type: CompactString,
     pub operation: Operation,
     pub urgent: bool,
     /// Why a request is urgent, required when the role has no right to it.
-    pub reason: String,
+    pub reason: SparseText,
     pub status: CertStatus,
     #[serde(with = "chrono::serde::ts_milliseconds")]
     pub received_at: DateTime<Utc>,
@@ -161,13 +166,13 @@ pub struct CertificateRequest {
     pub issued_at: Option<DateTime<Utc>>,
     #[serde(with = "chrono::serde::ts_milliseconds_option")]
     pub delivered_at: Option<DateTime<Utc>>,
-    pub notes: String,
+    pub notes: SparseText,
     /// Checklist: the appointment (BOE/DOGC) is attached.
     pub appointment_attached: bool,
     /// Checklist: the full de lliurament was signed at delivery.
     pub delivery_sheet_signed: bool,
     /// Why it was rejected or cancelled.
-    pub status_reason: String,
+    pub status_reason: SparseText,
     /// The request this one renews, if any.
     pub renews: Option<u64>,
     /// The request whose certificate this revocation revokes.
@@ -178,7 +183,7 @@ pub struct CertificateRequest {
     pub revocation_reason: Option<super::revocation::RevocationReason>,
     /// The appointment looked up in EACAT's register (secretary, intervenor, treasurer).
     #[serde(default)]
-    pub appointment_check: Option<super::revocation::AppointmentCheck>,
+    pub appointment_check: Option<Box<super::revocation::AppointmentCheck>>,
     /// A T-CAT P downloaded by its holder (the last of its two clocks).
     #[serde(default, with = "chrono::serde::ts_milliseconds_option")]
     pub downloaded_at: Option<DateTime<Utc>>,
@@ -211,9 +216,9 @@ impl CertificateRequest {
     pub fn received(
         id: u64,
         ine: IneCode,
-        holder: impl Into<String>,
+        holder: impl Into<CompactString>,
         role: HolderRole,
-        cert_type: impl Into<String>,
+        cert_type: impl Into<CompactString>,
         received_at: DateTime<Utc>,
     ) -> CertificateRequest {
         CertificateRequest {
@@ -224,16 +229,16 @@ impl CertificateRequest {
             cert_type: cert_type.into(),
             operation: Operation::New,
             urgent: false,
-            reason: String::new(),
+            reason: SparseText::default(),
             status: CertStatus::Received,
             received_at,
             filed_at: None,
             issued_at: None,
             delivered_at: None,
-            notes: String::new(),
+            notes: SparseText::default(),
             appointment_attached: false,
             delivery_sheet_signed: false,
-            status_reason: String::new(),
+            status_reason: SparseText::default(),
             renews: None,
             revokes: None,
             revocation_reason: None,
@@ -324,6 +329,14 @@ mod tests {
     fn request(role: HolderRole) -> CertificateRequest {
         let received = "2026-12-04T09:00:00Z".parse().unwrap();
         CertificateRequest::received(1, IneCode(252228), "Maria Puig", role, "tcat", received)
+    }
+
+    #[test]
+    fn a_request_in_memory_stays_small() {
+        // A million are held: 272 bytes each with plain strings, 192 now.
+        assert!(std::mem::size_of::<CertificateRequest>() <= 192);
+        // A holder of up to 24 bytes needs no allocation of its own.
+        assert!(!request(HolderRole::Mayor).holder.is_heap_allocated());
     }
 
     #[test]

@@ -16,5 +16,6 @@ pub mod revocation;
 pub mod rollout;
 pub mod search;
 pub mod similar;
+pub mod sparse_text;
 pub mod tcat_p;
 pub mod text;

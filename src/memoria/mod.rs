@@ -179,7 +179,7 @@ pub fn compute(input: &Input, period: Period) -> Memoria {
         if within(c.received_at) {
             m.received += 1;
             *m.by_type
-                .entry((c.cert_type.clone(), op_name(c.operation)))
+                .entry((c.cert_type.to_string(), op_name(c.operation)))
                 .or_default() += 1;
             if let Some(i) = month(c.received_at) {
                 m.received_per_month[i] += 1;

@@ -32,16 +32,16 @@ pub fn record(
         return Err(RuleError::NotOpen);
     }
     let mut after = before.clone();
-    after.appointment_check = Some(AppointmentCheck {
+    after.appointment_check = Some(Box::new(AppointmentCheck {
         at: now,
         user: user.to_string(),
         found,
-    });
+    }));
     if found {
         after.appointment_attached = true;
     } else {
         after.status = CertStatus::Rejected;
-        after.status_reason = reason.to_string();
+        after.status_reason = reason.into();
     }
     Ok(Change::update(
         ChangeKind::CertAppointment,
@@ -74,11 +74,11 @@ mod tests {
         assert_eq!(found.status, CertStatus::Received);
         assert_eq!(
             found.appointment_check,
-            Some(AppointmentCheck {
+            Some(Box::new(AppointmentCheck {
                 at: now,
                 user: "anna".into(),
                 found: true
-            })
+            }))
         );
         let missing = after(record(&secretary(), false, "anna", reason, now).unwrap());
         assert_eq!(missing.status, CertStatus::Rejected);

@@ -32,9 +32,9 @@ pub fn validate(c: &CertificateRequest, now: DateTime<Utc>) -> Result<(), RuleEr
         return Err(RuleError::Empty(Field::Holder));
     }
     for (field, text, max) in [
-        (Field::Holder, &c.holder, limits::NAME),
-        (Field::Reason, &c.reason, limits::REASON),
-        (Field::Notes, &c.notes, limits::NOTES),
+        (Field::Holder, c.holder.as_str(), limits::NAME),
+        (Field::Reason, c.reason.as_str(), limits::REASON),
+        (Field::Notes, c.notes.as_str(), limits::NOTES),
     ] {
         if !limits::fits(text, max) {
             return Err(RuleError::TooLong { field, max });
@@ -170,7 +170,7 @@ pub fn cancel(before: &CertificateRequest, typed_name: &str, reason: &str) -> Re
     confirm_cancel(before, typed_name)?;
     let mut after = before.clone();
     after.status = CertStatus::Cancelled;
-    after.status_reason = reason.trim().to_string();
+    after.status_reason = reason.trim().into();
     Ok(Change::update(
         ChangeKind::CertCancel,
         Record::Certificate(before.clone()),
@@ -187,7 +187,7 @@ pub fn reject(before: &CertificateRequest, reason: &str) -> Result<Change, RuleE
     }
     let mut after = before.clone();
     after.status = CertStatus::Rejected;
-    after.status_reason = reason.to_string();
+    after.status_reason = reason.into();
     Ok(Change::update(
         ChangeKind::CertReject,
         Record::Certificate(before.clone()),
@@ -226,7 +226,7 @@ mod tests {
             Err(RuleError::Empty(Field::Holder))
         );
         assert_eq!(
-            broken(&|c| c.notes = "n".repeat(2001)),
+            broken(&|c| c.notes = "n".repeat(2001).into()),
             Err(RuleError::TooLong {
                 field: Field::Notes,
                 max: 2000

@@ -37,7 +37,7 @@ fn lines(ctx: &Ctx, detail: &RequestDetail) -> Vec<Line<'static>> {
             Span::raw(value),
         ])
     };
-    let type_name = cert_type(&c.cert_type).map_or(c.cert_type.clone(), |ty| ty.name.clone());
+    let type_name = cert_type(&c.cert_type).map_or(c.cert_type.to_string(), |ty| ty.name.clone());
     let mut out = vec![
         field(
             Msg::col_municipality,

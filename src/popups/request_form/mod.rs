@@ -474,15 +474,15 @@ impl RequestForm {
             new
         });
         c.ine = ine;
-        c.holder = holder.to_string();
+        c.holder = holder.into();
         c.role = self.role;
-        c.cert_type = cert_types()[self.type_index].code.clone();
+        c.cert_type = cert_types()[self.type_index].code.as_str().into();
         c.operation = self.operation;
         c.urgent = self.urgent;
         c.reason = if self.urgent {
-            self.reason.value().trim().to_string()
+            self.reason.value().trim().into()
         } else {
-            String::new()
+            Default::default()
         };
         c.status = status;
         c.received_at = received;
@@ -513,7 +513,7 @@ impl RequestForm {
             }
             _ => (None, None),
         };
-        c.notes = self.notes.value().trim().to_string();
+        c.notes = self.notes.value().trim().into();
         Ok(c)
     }
 }

@@ -13,7 +13,7 @@ fn requests(from: usize, n: usize) -> Vec<Edit> {
         .map(|i| {
             Edit::create(Record::Certificate(CertificateRequest {
                 id: NEW_ID,
-                holder: format!("Titular {i}"),
+                holder: format!("Titular {i}").into(),
                 ..certificate()
             }))
         })
@@ -125,11 +125,11 @@ fn an_imports_requests_keep_their_links_checks_and_downloads_through_the_run() {
         if let Some(Record::Certificate(c)) = &mut edit.after {
             c.revokes = Some(i as u64 + 5000);
             c.revocation_reason = Some(RevocationReason::CardLost);
-            c.appointment_check = Some(AppointmentCheck {
+            c.appointment_check = Some(Box::new(AppointmentCheck {
                 at: checked,
                 user: "anna".into(),
                 found: i % 2 == 0,
-            });
+            }));
             c.downloaded_at = Some(checked);
         }
     }

@@ -175,7 +175,7 @@ fn new_records_get_consecutive_ids_in_the_transaction_and_the_history_keeps_them
         .certificates()
         .unwrap()
         .into_iter()
-        .map(|c| (c.id, c.holder))
+        .map(|c| (c.id, c.holder.to_string()))
         .collect();
     assert_eq!(stored, [(1, "Maria Puig".into()), (2, "Joan Solé".into())]);
     let history = store.changes_since(first.seq - 1).unwrap();
@@ -187,7 +187,7 @@ fn new_records_get_consecutive_ids_in_the_transaction_and_the_history_keeps_them
         .map(|h| {
             Edit::create(Record::Certificate(CertificateRequest {
                 id: crate::store::NEW_ID,
-                holder: h.to_string(),
+                holder: (*h).into(),
                 ..certificate()
             }))
         })
@@ -479,7 +479,7 @@ fn an_import_goes_in_by_batches_and_is_kept_only_when_committed() {
             .map(|i| {
                 Edit::create(Record::Certificate(CertificateRequest {
                     id: crate::store::NEW_ID,
-                    holder: format!("Titular {i}"),
+                    holder: format!("Titular {i}").into(),
                     ..certificate()
                 }))
             })
