@@ -1,28 +1,54 @@
 //! `ocsae backup` / `ocsae restore`: the store as one versioned JSON document.
 
 use super::IoError;
-use super::output::write_output;
+use super::output::write_output_with;
+use crate::store::dump_writer::BackupCounts;
 use crate::store::{Dump, Store};
 use chrono::{DateTime, Utc};
+use std::io::Write;
 use std::path::Path;
 
 /// Writes the whole store to `path` (through a temporary file and a rename), never
-/// inside `store_dir`, the store's directory.
+/// inside `store_dir`, the store's directory. The store writes it a record at a
+/// time where it can, so the backup is never held whole.
 pub fn backup(
     store: &dyn Store,
     store_dir: Option<&Path>,
     path: &Path,
     now: DateTime<Utc>,
-) -> Result<Dump, IoError> {
+) -> Result<BackupCounts, IoError> {
     super::output::check_target(path, store_dir)?;
-    let dump = store.dump(now).map_err(IoError::Store)?;
-    let mut bytes = serde_json::to_vec(&dump).map_err(|e| IoError::File {
-        path: path.into(),
-        detail: e.to_string(),
+    let written = write_output_with(Some(path), store_dir, |out| {
+        let mut out = Tracked { out, error: None };
+        match store.write_backup(now, &mut out) {
+            Ok(counts) => out.write_all(b"\n").map(|()| Ok(counts)),
+            // The file's own error, naming it, rather than the store's words for it.
+            Err(e) => out.error.take().map_or(Ok(Err(e)), Err),
+        }
     })?;
-    bytes.push(b'\n');
-    write_output(Some(path), &bytes, store_dir)?;
-    Ok(dump)
+    written.map_err(IoError::Store)
+}
+
+/// The output, keeping the first error it gave (the store sees only its text).
+struct Tracked<'a> {
+    out: &'a mut dyn Write,
+    error: Option<std::io::Error>,
+}
+
+impl Write for Tracked<'_> {
+    fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
+        self.out.write(bytes).inspect_err(|e| {
+            self.error
+                .get_or_insert_with(|| std::io::Error::new(e.kind(), e.to_string()));
+        })
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        self.out.flush().inspect_err(|e| {
+            self.error
+                .get_or_insert_with(|| std::io::Error::new(e.kind(), e.to_string()));
+        })
+    }
 }
 
 /// Reads and checks a backup file; nothing is written. Only a regular file is read:

@@ -91,6 +91,15 @@ impl<'a> Links<'a> {
         Ok(links)
     }
 
+    /// Reads request `id` as the store held it before the import, once.
+    fn look_up(&mut self, id: u64) -> Result<(), IoError> {
+        if id <= self.highest && !self.stored.contains_key(&id) {
+            let found = self.store.certificate(id).map_err(IoError::Store)?;
+            self.stored.insert(id, found);
+        }
+        Ok(())
+    }
+
     /// A row that names a certificate to revoke, or a reason: the certificate
     /// exists, is the same council's, was issued and had not expired when the
     /// revocation was received, and nothing else revokes it. A revocation without
@@ -98,7 +107,12 @@ impl<'a> Links<'a> {
     pub fn check(&mut self, line: u64, c: &CertificateRequest) -> Result<(), IoError> {
         // A renewal names a certificate of the store, of the same council.
         if let Some(id) = c.renews {
-            let same_council = self.stored.get(&id).is_some_and(|old| old.ine == c.ine);
+            self.look_up(id)?;
+            let same_council = self
+                .stored
+                .get(&id)
+                .and_then(Option::as_ref)
+                .is_some_and(|old| old.ine == c.ine);
             if !same_council {
                 return Err(IoError::Line {
                     line,
@@ -112,12 +126,8 @@ impl<'a> Links<'a> {
         if c.revokes.is_none() && c.revocation_reason.is_none() {
             return Ok(());
         }
-        if let Some(id) = c.revokes
-            && id <= self.highest
-            && !self.stored.contains_key(&id)
-        {
-            let found = self.store.certificate(id).map_err(IoError::Store)?;
-            self.stored.insert(id, found);
+        if let Some(id) = c.revokes {
+            self.look_up(id)?;
         }
         let already = c.revokes.and_then(|id| self.revoked_by.get(&id)).copied();
         let target = c

@@ -118,6 +118,14 @@ impl Store for SledStore {
         self.dump_all(now)
     }
 
+    fn write_backup(
+        &self,
+        now: DateTime<Utc>,
+        out: &mut dyn std::io::Write,
+    ) -> Result<crate::store::dump_writer::BackupCounts> {
+        self.stream_backup(now, out)
+    }
+
     fn restore(&self, dump: &Dump, force: bool) -> Result<(), RestoreError> {
         self.restore_all(dump, force)
     }

@@ -260,6 +260,14 @@ impl Store for Deferred {
         self.store()?.dump(now)
     }
 
+    fn write_backup(
+        &self,
+        now: DateTime<Utc>,
+        out: &mut dyn std::io::Write,
+    ) -> Result<crate::store::dump_writer::BackupCounts> {
+        self.store()?.write_backup(now, out)
+    }
+
     fn restore(&self, dump: &Dump, force: bool) -> Result<(), RestoreError> {
         self.store().map_err(RestoreError::from)?.restore(dump, force)
     }
