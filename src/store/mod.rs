@@ -10,6 +10,8 @@
 mod change_kind;
 pub mod damage;
 pub mod dump;
+pub mod dump_check;
+pub mod dump_reader;
 pub mod dump_writer;
 mod error;
 mod location;
@@ -155,6 +157,16 @@ pub trait Store: Send + Sync {
     /// Replaces the store's content with the dump's, at once. A store that holds
     /// records is refused unless `force`.
     fn restore(&self, dump: &Dump, force: bool) -> Result<(), RestoreError>;
+    /// As `restore`, from a backup checked whole and read again as it is
+    /// written. A backend that can writes it in batches, never holding it.
+    fn restore_from(
+        &self,
+        source: &mut dyn dump_reader::DumpSource,
+        force: bool,
+    ) -> Result<(), RestoreError> {
+        let dump = source.read_whole()?;
+        self.restore(&dump, force)
+    }
 
     /// A small text kept beside the records (a cache of derived figures). Callers
     /// check it is current before trusting it.

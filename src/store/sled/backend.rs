@@ -126,6 +126,14 @@ impl Store for SledStore {
         self.stream_backup(now, out)
     }
 
+    fn restore_from(
+        &self,
+        source: &mut dyn crate::store::dump_reader::DumpSource,
+        force: bool,
+    ) -> Result<(), RestoreError> {
+        self.restore_streamed(source, force)
+    }
+
     fn restore(&self, dump: &Dump, force: bool) -> Result<(), RestoreError> {
         self.restore_all(dump, force)
     }

@@ -26,7 +26,7 @@ pub(super) const PENDING_KEY: &[u8] = b"bulk_pending";
 const BATCH: usize = 1_000;
 /// How many records the copy packs in one value: one insert for 64 records, so
 /// keeping the copy costs little more than its bytes.
-const CHUNK: u64 = 64;
+pub(super) const CHUNK: u64 = 64;
 
 /// What a committed entry did to a run of records, kept beside it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -56,7 +56,7 @@ pub(super) fn header_key(seq: u64) -> [u8; 8] {
 }
 
 /// The key of the chunk of entry `source`'s copy that starts at record `id`.
-fn copy_key(source: u64, id: u64) -> [u8; 16] {
+pub(super) fn copy_key(source: u64, id: u64) -> [u8; 16] {
     let mut key = [0; 16];
     key[..8].copy_from_slice(&source.to_be_bytes());
     key[8..].copy_from_slice(&id.to_be_bytes());
@@ -366,6 +366,7 @@ impl SledStore {
     /// Takes back what a run that never committed wrote (the process ended
     /// midway), then removes its marker and flushes. Nothing if there is none.
     pub(super) fn finish_interrupted(&self) -> Result<()> {
+        self.take_back_restore()?;
         let engine = self.engine()?;
         let Some(bytes) = engine.trees[super::T_META].get(PENDING_KEY)? else {
             return Ok(());

@@ -268,6 +268,16 @@ impl Store for Deferred {
         self.store()?.write_backup(now, out)
     }
 
+    fn restore_from(
+        &self,
+        source: &mut dyn crate::store::dump_reader::DumpSource,
+        force: bool,
+    ) -> Result<(), RestoreError> {
+        self.store()
+            .map_err(RestoreError::from)?
+            .restore_from(source, force)
+    }
+
     fn restore(&self, dump: &Dump, force: bool) -> Result<(), RestoreError> {
         self.store().map_err(RestoreError::from)?.restore(dump, force)
     }
