@@ -280,8 +280,18 @@ impl SledStore {
             .collect::<std::result::Result<_, _>>()
             .map_err(StoreError::from)?;
         let tree = self.meta()?;
+        // Stacks left by an earlier store in this one go, as a restore over it clears them.
+        let mut stale = Vec::new();
+        for prefix in [&undo_key("")[..], &redo_key("")[..]] {
+            for key in tree.scan_prefix(prefix).keys() {
+                stale.push(key.map_err(StoreError::from)?);
+            }
+        }
         [&tree]
             .transaction(|tx| {
+                for key in &stale {
+                    tx[0].remove(key)?;
+                }
                 for (key, value) in &meta {
                     tx[0].insert(key.as_slice(), value.as_slice())?;
                 }
