@@ -26,7 +26,13 @@ pub fn run(from: &Location, to: &Location, config: &Config, t: &I18n, clock: &dy
     drop(source);
     let from_name = from.to_string();
     let expected = dump.clone();
-    let store = restore_into(to, || Ok(dump), &from_name, false, t)?;
+    let store = restore_into(
+        to,
+        || Ok(super::restore::Source::Dump(dump)),
+        &from_name,
+        false,
+        t,
+    )?;
     share_settings(store.as_ref(), config, t)?;
     let copied = store.dump(clock.now()).map_err(|e| UserError(e.localize(t)))?;
     if let Some(detail) = difference(&expected, &copied) {

@@ -325,7 +325,7 @@ pub fn report(
 pub fn backup(db: &Location, file: &Path, t: &I18n, clock: &dyn Clock) -> Outcome {
     check_output(Some(file), db, t)?;
     let store = open_to_read(db, t)?;
-    let dump = io::backup::backup(store.as_ref(), db.as_dir(), file, clock.now())
+    let counts = io::backup::backup(store.as_ref(), db.as_dir(), file, clock.now())
         .map_err(|e| UserError(e.localize(t)))?;
     // Written to standard output, the backup is alone there.
     let done = match file == Path::new(io::output::STDOUT) {
@@ -338,9 +338,9 @@ pub fn backup(db: &Location, file: &Path, t: &I18n, clock: &dyn Clock) -> Outcom
             Msg::backup_done,
             &[
                 ("path", &file.display()),
-                ("councils", &t.n(Msg::count_councils, dump.municipalities.len())),
-                ("certificates", &t.n(Msg::count_requests, dump.certificates.len())),
-                ("history", &t.n(Msg::count_history, dump.history.len())),
+                ("councils", &t.n(Msg::count_councils, counts.municipalities)),
+                ("certificates", &t.n(Msg::count_requests, counts.certificates)),
+                ("history", &t.n(Msg::count_history, counts.history)),
             ]
         )
     ));

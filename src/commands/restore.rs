@@ -24,31 +24,58 @@ pub fn restore(
     clock: &dyn Clock,
 ) -> Outcome {
     let source = file.display().to_string();
-    // Read and checked in full (the format, what ocsae never writes, the forms'
-    // rules) before the directory, or anything in it, is made.
-    let dump = || {
-        let dump = io::backup::read(file).map_err(|e| {
-            UserError(match &e {
+    // Read through and checked in full (the format, what ocsae never writes, the
+    // forms' rules) before the directory, or anything in it, is made; read again
+    // as it is written, never held whole.
+    let read = || {
+        let bad =
+            |detail: String| UserError(t.f(Msg::err_restore_bad, &[("path", &source), ("detail", &detail)]));
+        use crate::store::sled::schema;
+        let schemas = db.as_dir().map(|_| (schema::BACKUP, schema::OLDEST_BACKUP));
+        let mut rules = super::restore_check::FormRules { now: clock.now(), t };
+        match io::backup::BackupFile::check(file, schemas, Some(&mut rules)) {
+            Ok(file) => Ok(Source::File(file)),
+            Err(io::backup::Unreadable::File(e)) => Err(UserError(match &e {
                 io::IoError::NotAFile { path } => {
                     t.f(Msg::err_restore_not_a_file, &[("path", &path.display())])
                 }
                 _ => e.localize(t),
-            })
-        })?;
-        let bad =
-            |detail: String| UserError(t.f(Msg::err_restore_bad, &[("path", &source), ("detail", &detail)]));
-        if db.as_dir().is_some() {
-            use crate::store::sled::schema;
-            dump.check(schema::BACKUP, schema::OLDEST_BACKUP)
-                .map_err(|e| bad(e.localize(t, db)))?;
+            })),
+            Err(io::backup::Unreadable::Refused(e)) => Err(bad(e.localize(t, db))),
         }
-        super::restore_check::check(&dump, clock.now(), t).map_err(bad)?;
-        Ok(dump)
     };
-    let store = restore_into(db, dump, &source, force, t)?;
+    let store = restore_into(db, read, &source, force, t)?;
     let tz = config.time_zone().unwrap_or(chrono_tz::Europe::Madrid);
     summary_cache::refresh(store.as_ref(), tz, &config.local_holidays);
     Ok(())
+}
+
+/// What a restore loads: a dump in memory (`migrate`), or a backup file checked
+/// through, read again as it is written.
+pub(crate) enum Source {
+    Dump(Dump),
+    File(io::backup::BackupFile),
+}
+
+impl Source {
+    /// How many councils, requests and activities it holds.
+    fn counts(&self) -> (usize, usize, usize) {
+        match self {
+            Source::Dump(d) => (d.municipalities.len(), d.certificates.len(), d.activities.len()),
+            Source::File(f) => (
+                f.checked.municipalities,
+                f.checked.certificates,
+                f.checked.activities,
+            ),
+        }
+    }
+
+    fn load(&mut self, store: &dyn crate::store::Store, force: bool) -> Result<(), RestoreError> {
+        match self {
+            Source::Dump(dump) => store.restore(dump, force),
+            Source::File(file) => store.restore_from(file, force),
+        }
+    }
 }
 
 /// Loads the dump `read` gives into the store at `db` (`source` names where it
@@ -56,7 +83,7 @@ pub fn restore(
 /// store back open.
 pub(crate) fn restore_into(
     db: &Location,
-    read: impl FnOnce() -> Outcome<Dump>,
+    read: impl FnOnce() -> Outcome<Source>,
     source: &str,
     force: bool,
     t: &I18n,
@@ -64,11 +91,10 @@ pub(crate) fn restore_into(
     let (store, dump, aside) = match db.as_dir() {
         Some(dir) => into_dir(dir, db, read, source, force, t)?,
         None => {
-            let dump = read()?;
+            let mut dump = read()?;
             let store = crate::store::open(db).map_err(|e| UserError(e.localize(t)))?;
             say_warnings(t);
-            store
-                .restore(&dump, force)
+            dump.load(store.as_ref(), force)
                 .map_err(|e| refused(e, db, source, t))?;
             (store, dump, None)
         }
@@ -79,9 +105,9 @@ pub(crate) fn restore_into(
             Msg::restore_done,
             &[
                 ("path", db),
-                ("councils", &t.n(Msg::count_councils, dump.municipalities.len())),
-                ("certificates", &t.n(Msg::count_requests, dump.certificates.len())),
-                ("activities", &t.n(Msg::count_activities, dump.activities.len()))
+                ("councils", &t.n(Msg::count_councils, dump.counts().0)),
+                ("certificates", &t.n(Msg::count_requests, dump.counts().1)),
+                ("activities", &t.n(Msg::count_activities, dump.counts().2))
             ]
         )
     ));
@@ -111,11 +137,11 @@ fn refused(e: RestoreError, db: &Location, source: &str, t: &I18n) -> UserError 
 fn into_dir(
     dir: &Path,
     db: &Location,
-    read: impl FnOnce() -> Outcome<Dump>,
+    read: impl FnOnce() -> Outcome<Source>,
     source: &str,
     force: bool,
     t: &I18n,
-) -> Outcome<(Opened, Dump, Option<SetAside>)> {
+) -> Outcome<(Opened, Source, Option<SetAside>)> {
     let io_error = |e: std::io::Error| UserError(crate::i18n::system::io_error(t, db, &e));
     let refused_dir = |e: Refused| match e {
         Refused::NotAStore => UserError(t.f(Msg::err_restore_not_store, &[("path", db)])),
@@ -128,7 +154,7 @@ fn into_dir(
     // Look at the target (and lock it, if it is there: nobody makes a store in it
     // meanwhile), then read and check the whole file, before touching anything.
     let mut target = RestoreDir::check(dir).map_err(refused_dir)?;
-    let dump = match read() {
+    let mut dump = match read() {
         Ok(dump) => dump,
         Err(e) => {
             target.undo();
@@ -173,7 +199,7 @@ fn into_dir(
         }
     };
     say_warnings(t);
-    if let Err(e) = store.restore(&dump, force) {
+    if let Err(e) = dump.load(store.as_ref(), force) {
         drop(store);
         if let Some(set) = aside
             && let Err(e) = set.put_back()

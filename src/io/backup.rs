@@ -1,36 +1,157 @@
 //! `ocsae backup` / `ocsae restore`: the store as one versioned JSON document.
 
 use super::IoError;
-use super::output::write_output;
-use crate::store::{Dump, Store};
+use super::input_file::Tracked;
+use super::output::write_output_with;
+use crate::store::Store;
+use crate::store::dump::RestoreError;
+use crate::store::dump_check::{Checked, Checker, Rules};
+use crate::store::dump_reader::{self, DumpSink, DumpSource, ReadError};
+use crate::store::dump_writer::BackupCounts;
 use chrono::{DateTime, Utc};
+use std::io::Write;
 use std::path::Path;
 
 /// Writes the whole store to `path` (through a temporary file and a rename), never
-/// inside `store_dir`, the store's directory.
+/// inside `store_dir`, the store's directory. The store writes it a record at a
+/// time where it can, so the backup is never held whole.
 pub fn backup(
     store: &dyn Store,
     store_dir: Option<&Path>,
     path: &Path,
     now: DateTime<Utc>,
-) -> Result<Dump, IoError> {
+) -> Result<BackupCounts, IoError> {
     super::output::check_target(path, store_dir)?;
-    let dump = store.dump(now).map_err(IoError::Store)?;
-    let mut bytes = serde_json::to_vec(&dump).map_err(|e| IoError::File {
-        path: path.into(),
-        detail: e.to_string(),
+    let written = write_output_with(Some(path), store_dir, |out| {
+        let mut out = Written { out, error: None };
+        match store.write_backup(now, &mut out) {
+            Ok(counts) => out.write_all(b"\n").map(|()| Ok(counts)),
+            // The file's own error, naming it, rather than the store's words for it.
+            Err(e) => out.error.take().map_or(Ok(Err(e)), Err),
+        }
     })?;
-    bytes.push(b'\n');
-    write_output(Some(path), &bytes, store_dir)?;
-    Ok(dump)
+    written.map_err(IoError::Store)
 }
 
-/// Reads and checks a backup file; nothing is written. Only a regular file is read:
-/// a FIFO or a device would block the command or feed it without end.
-pub fn read(path: &Path) -> Result<Dump, IoError> {
-    let bytes = super::input_file::read_bounded(path, u64::MAX >> 20)?;
-    serde_json::from_slice(&bytes).map_err(|source| IoError::Json {
-        path: path.into(),
-        source,
-    })
+/// The output, keeping the first error it gave (the store sees only its text).
+struct Written<'a> {
+    out: &'a mut dyn Write,
+    error: Option<std::io::Error>,
+}
+
+impl Write for Written<'_> {
+    fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
+        self.out.write(bytes).inspect_err(|e| {
+            self.error
+                .get_or_insert_with(|| std::io::Error::new(e.kind(), e.to_string()));
+        })
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        self.out.flush().inspect_err(|e| {
+            self.error
+                .get_or_insert_with(|| std::io::Error::new(e.kind(), e.to_string()));
+        })
+    }
+}
+
+/// A backup file checked through without holding it, to be written by a store
+/// reading it a second time (`load`): the same bytes, or nothing is kept.
+pub struct BackupFile {
+    path: std::path::PathBuf,
+    file: std::fs::File,
+    sum: (u64, u32),
+    pub checked: Checked,
+}
+
+/// Why a backup file is not restored: the file itself, or what it holds.
+#[derive(Debug)]
+pub enum Unreadable {
+    File(IoError),
+    Refused(RestoreError),
+}
+
+/// A reading's error as the file's (its line, a refusal) or the sink's.
+fn read_error(path: &Path, e: ReadError) -> Unreadable {
+    match e {
+        ReadError::Sink(e) => Unreadable::Refused(RestoreError::Store(e)),
+        ReadError::Json(e) if e.is_io() => {
+            let e: std::io::Error = e.into();
+            Unreadable::File(match super::input_file::refusal(&e) {
+                Some(refusal) => refusal.into(),
+                None => IoError::Io {
+                    path: path.into(),
+                    source: e,
+                },
+            })
+        }
+        ReadError::Json(source) => Unreadable::File(IoError::Json {
+            path: path.into(),
+            source,
+        }),
+    }
+}
+
+impl BackupFile {
+    /// The first pass: reads `path` through and checks it all (the format, the
+    /// schema if `schemas` says which the store reads, what ocsae never writes,
+    /// and `rules`). Only a regular file is read.
+    pub fn check(
+        path: &Path,
+        schemas: Option<(u32, u32)>,
+        rules: Option<&mut dyn Rules>,
+    ) -> Result<BackupFile, Unreadable> {
+        let file = super::input_file::open_bounded(path, u64::MAX >> 20).map_err(Unreadable::File)?;
+        let reading = file.try_clone().map_err(|source| {
+            Unreadable::File(IoError::Io {
+                path: path.into(),
+                source,
+            })
+        })?;
+        let mut tracked = Tracked::new(reading, path, u64::MAX >> 20, None);
+        let mut checker = Checker::new(rules);
+        let frame = dump_reader::read(
+            std::io::BufReader::with_capacity(1 << 16, &mut tracked),
+            &mut checker,
+        )
+        .map_err(|e| read_error(path, e))?;
+        let sum = tracked.sum();
+        let checked = checker.finish(frame, schemas).map_err(Unreadable::Refused)?;
+        Ok(BackupFile {
+            path: path.into(),
+            file,
+            sum,
+            checked,
+        })
+    }
+}
+
+impl DumpSource for BackupFile {
+    fn checked(&self) -> &Checked {
+        &self.checked
+    }
+
+    /// The second pass: hands every piece to `sink`, refused as changed if the
+    /// bytes are not the first pass's.
+    fn load(&mut self, sink: &mut dyn DumpSink) -> Result<(), RestoreError> {
+        use std::io::Seek;
+        let changed = || RestoreError::Changed(self.path.clone());
+        let fail =
+            |source: std::io::Error| RestoreError::Store(crate::store::StoreError::io(&self.path, source));
+        self.file.seek(std::io::SeekFrom::Start(0)).map_err(fail)?;
+        let reading = self.file.try_clone().map_err(fail)?;
+        let mut tracked = Tracked::new(reading, &self.path, u64::MAX >> 20, Some(self.sum));
+        let frame = dump_reader::read(std::io::BufReader::with_capacity(1 << 16, &mut tracked), sink);
+        let frame = match frame.map_err(|e| read_error(&self.path, e)) {
+            Ok(frame) => frame,
+            Err(Unreadable::Refused(e)) => return Err(e),
+            Err(Unreadable::File(IoError::Io { source, .. })) => return Err(fail(source)),
+            Err(_) => return Err(changed()),
+        };
+        // A file cut back to a shorter whole backup ends early: its sum differs.
+        if tracked.sum() != self.sum || frame != self.checked.frame {
+            return Err(changed());
+        }
+        Ok(())
+    }
 }

@@ -16,17 +16,28 @@ pub const STDOUT: &str = "-";
 /// guess, which then replaces `path` by a rename (a symbolic link at `path` is
 /// replaced, not followed). `store` is the store's directory, refused as a place.
 pub fn write_output(path: Option<&Path>, bytes: &[u8], store: Option<&Path>) -> Result<(), IoError> {
+    write_output_with(path, store, |out| out.write_all(bytes))
+}
+
+/// As `write_output`, with the bytes written by `write` as they come (buffered),
+/// so that they need not be held at once.
+pub fn write_output_with<T>(
+    path: Option<&Path>,
+    store: Option<&Path>,
+    write: impl FnOnce(&mut dyn Write) -> std::io::Result<T>,
+) -> Result<T, IoError> {
     let fail = |p: &Path, source: std::io::Error| IoError::Io {
         path: p.to_path_buf(),
         source,
     };
     let Some(path) = path.filter(|p| *p != Path::new(STDOUT)) else {
-        let mut out = std::io::stdout().lock();
-        return match out.write_all(bytes).and_then(|()| out.flush()) {
-            // A reader that stopped early (`| head`) is not an error.
-            Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
-            result => result.map_err(|e| fail(Path::new(STDOUT), e)),
-        };
+        let mut out = std::io::BufWriter::new(UntilClosed {
+            out: std::io::stdout().lock(),
+            closed: false,
+        });
+        return write(&mut out)
+            .and_then(|value| out.flush().map(|()| value))
+            .map_err(|e| fail(Path::new(STDOUT), e));
     };
     check_target(path, store)?;
     let dir = match path.parent() {
@@ -40,16 +51,49 @@ pub fn write_output(path: Option<&Path>, bytes: &[u8], store: Option<&Path>) -> 
         .suffix(".tmp")
         .tempfile_in(dir)
         .map_err(|e| fail(path, e))?;
-    tmp.write_all(bytes)
-        .and_then(|()| tmp.as_file().sync_all())
-        .map_err(|e| fail(path, e))?;
+    let value = {
+        let mut out = std::io::BufWriter::with_capacity(1 << 16, tmp.as_file_mut());
+        write(&mut out).and_then(|value| out.flush().map(|()| value))
+    }
+    .and_then(|value| tmp.as_file().sync_all().map(|()| value))
+    .map_err(|e| fail(path, e))?;
     tmp.persist(path).map_err(|e| fail(path, e.error))?;
     // The rename itself reaches the disk too; a directory that cannot be synced
     // still holds the file.
     if let Ok(dir) = std::fs::File::open(dir) {
         let _ = dir.sync_all();
     }
-    Ok(())
+    Ok(value)
+}
+
+/// Standard output, where a reader that stopped early (`| head`) is not an
+/// error: what follows is dropped.
+struct UntilClosed<W> {
+    out: W,
+    closed: bool,
+}
+
+impl<W: Write> Write for UntilClosed<W> {
+    fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
+        if self.closed {
+            return Ok(bytes.len());
+        }
+        match self.out.write_all(bytes) {
+            Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => self.closed = true,
+            other => other?,
+        }
+        Ok(bytes.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        match self.closed {
+            true => Ok(()),
+            false => match self.out.flush() {
+                Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+                other => other,
+            },
+        }
+    }
 }
 
 /// Refuses a target inside the store, or one that is there and is not a regular

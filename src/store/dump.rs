@@ -80,6 +80,12 @@ pub enum RestoreError {
     Inconsistent(Inconsistency),
     #[error(transparent)]
     Store(#[from] StoreError),
+    /// A record breaks a rule of the forms: the words name it and the field.
+    #[error("{0}")]
+    Rule(String),
+    /// The file changed between its check and its writing: nothing was kept.
+    #[error("the backup changed while it was restored")]
+    Changed(std::path::PathBuf),
 }
 
 /// What ocsae itself never writes into a backup, found in one.
@@ -117,6 +123,8 @@ impl RestoreError {
             }
             RestoreError::NotEmpty => t.f(Msg::err_restore_not_empty, &[("path", store)]),
             RestoreError::Store(e) => e.localize(t),
+            RestoreError::Rule(text) => text.clone(),
+            RestoreError::Changed(path) => crate::io::IoError::Changed { path: path.clone() }.localize(t),
             RestoreError::Inconsistent(what) => match what {
                 Inconsistency::DuplicateCouncil(ine) => t.f(Msg::restore_dup_council, &[("ine", ine)]),
                 Inconsistency::DuplicateRequest(id) => t.f(Msg::restore_dup_request, &[("id", id)]),
@@ -238,7 +246,7 @@ fn consistent(dump: &Dump) -> Result<(), Inconsistency> {
 
 /// The path of the first string holding a character that is unsafe on a terminal
 /// (line breaks aside: notes have them).
-fn unsafe_text(value: &serde_json::Value, path: &str) -> Option<String> {
+pub(crate) fn unsafe_text(value: &serde_json::Value, path: &str) -> Option<String> {
     use serde_json::Value;
     match value {
         Value::String(text) => text

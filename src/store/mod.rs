@@ -10,6 +10,9 @@
 mod change_kind;
 pub mod damage;
 pub mod dump;
+pub mod dump_check;
+pub mod dump_reader;
+pub mod dump_writer;
 mod error;
 mod location;
 pub mod postgres;
@@ -136,9 +139,34 @@ pub trait Store: Send + Sync {
     fn begin_import(&self, kind: ChangeKind) -> Result<Box<dyn ImportBatch + '_>>;
 
     fn dump(&self, now: DateTime<Utc>) -> Result<Dump>;
+    /// Writes the dump as JSON to `out`, as `serde_json` writes `dump`'s. A
+    /// backend that can streams it, a record at a time.
+    fn write_backup(
+        &self,
+        now: DateTime<Utc>,
+        out: &mut dyn std::io::Write,
+    ) -> Result<dump_writer::BackupCounts> {
+        let dump = self.dump(now)?;
+        serde_json::to_writer(out, &dump).map_err(|e| StoreError::Codec(e.to_string()))?;
+        Ok(dump_writer::BackupCounts {
+            municipalities: dump.municipalities.len(),
+            certificates: dump.certificates.len(),
+            history: dump.history.len(),
+        })
+    }
     /// Replaces the store's content with the dump's, at once. A store that holds
     /// records is refused unless `force`.
     fn restore(&self, dump: &Dump, force: bool) -> Result<(), RestoreError>;
+    /// As `restore`, from a backup checked whole and read again as it is
+    /// written. A backend that can writes it in batches, never holding it.
+    fn restore_from(
+        &self,
+        source: &mut dyn dump_reader::DumpSource,
+        force: bool,
+    ) -> Result<(), RestoreError> {
+        let dump = source.read_whole()?;
+        self.restore(&dump, force)
+    }
 
     /// A small text kept beside the records (a cache of derived figures). Callers
     /// check it is current before trusting it.

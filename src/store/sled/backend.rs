@@ -118,6 +118,22 @@ impl Store for SledStore {
         self.dump_all(now)
     }
 
+    fn write_backup(
+        &self,
+        now: DateTime<Utc>,
+        out: &mut dyn std::io::Write,
+    ) -> Result<crate::store::dump_writer::BackupCounts> {
+        self.stream_backup(now, out)
+    }
+
+    fn restore_from(
+        &self,
+        source: &mut dyn crate::store::dump_reader::DumpSource,
+        force: bool,
+    ) -> Result<(), RestoreError> {
+        self.restore_streamed(source, force)
+    }
+
     fn restore(&self, dump: &Dump, force: bool) -> Result<(), RestoreError> {
         self.restore_all(dump, force)
     }

@@ -16,7 +16,7 @@
 //! the whole run), so the ids past the marker's first are the run's own.
 
 use super::{SledStore, codec, damaged, keys};
-use crate::store::{Kind, Record, Result, StoreError};
+use crate::store::{Edit, Kind, Record, Result, StoreError};
 use serde::{Deserialize, Serialize};
 
 /// The meta key of a run under way.
@@ -26,7 +26,7 @@ pub(super) const PENDING_KEY: &[u8] = b"bulk_pending";
 const BATCH: usize = 1_000;
 /// How many records the copy packs in one value: one insert for 64 records, so
 /// keeping the copy costs little more than its bytes.
-const CHUNK: u64 = 64;
+pub(super) const CHUNK: u64 = 64;
 
 /// What a committed entry did to a run of records, kept beside it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -56,7 +56,7 @@ pub(super) fn header_key(seq: u64) -> [u8; 8] {
 }
 
 /// The key of the chunk of entry `source`'s copy that starts at record `id`.
-fn copy_key(source: u64, id: u64) -> [u8; 16] {
+pub(super) fn copy_key(source: u64, id: u64) -> [u8; 16] {
     let mut key = [0; 16];
     key[..8].copy_from_slice(&source.to_be_bytes());
     key[8..].copy_from_slice(&id.to_be_bytes());
@@ -252,6 +252,58 @@ impl SledStore {
         })
     }
 
+    /// The records of a run as its entry lists them: in id order, or, for an
+    /// entry that took them away, last first. Checked against the digest first
+    /// when read backwards, a chunk of 64 at a time.
+    pub(super) fn bulk_edits(&self, header: &Header) -> Result<Box<dyn Iterator<Item = Result<Edit>> + '_>> {
+        let kind = header.kind;
+        let decode = move |value: &[u8]| keys::decode_value(kind, value).map_err(StoreError::from);
+        if !header.removes {
+            let records = self.bulk_records(header)?;
+            return Ok(Box::new(records.map(move |item| {
+                item.and_then(|(_, value)| decode(&value)).map(Edit::create)
+            })));
+        }
+        for item in self.bulk_records(header)? {
+            item?;
+        }
+        let chunks = self.engine()?.bulk.scan_prefix(header.source.to_be_bytes()).rev();
+        let dir = self.dir.clone();
+        let chunk_edits = move |item: sled::Result<(sled::IVec, sled::IVec)>| -> Result<Vec<Result<Edit>>> {
+            let (key, value) = item?;
+            if key.len() == 8 {
+                return Ok(Vec::new());
+            }
+            let mut values = Vec::new();
+            let mut at = 0;
+            while at < value.len() {
+                let len = value
+                    .get(at..at + 4)
+                    .and_then(|b| b.try_into().ok())
+                    .map(u32::from_le_bytes);
+                let Some(bytes) = len.and_then(|n| value.get(at + 4..at + 4 + n as usize)) else {
+                    return Err(damaged(&dir, "a chunk of an import's copy is cut short"));
+                };
+                values.push(bytes);
+                at += 4 + bytes.len();
+            }
+            Ok(values
+                .into_iter()
+                .rev()
+                .map(|bytes| {
+                    decode(bytes).map(|r| Edit {
+                        before: Some(r),
+                        after: None,
+                    })
+                })
+                .collect())
+        };
+        Ok(Box::new(chunks.flat_map(move |item| match chunk_edits(item) {
+            Ok(edits) => edits,
+            Err(e) => vec![Err(e)],
+        })))
+    }
+
     /// The records of a run, decoded, for a backup or `changes_since`.
     pub(super) fn bulk_decoded(&self, header: &Header) -> Result<Vec<Record>> {
         let mut out = Vec::with_capacity(header.count as usize);
@@ -314,6 +366,7 @@ impl SledStore {
     /// Takes back what a run that never committed wrote (the process ended
     /// midway), then removes its marker and flushes. Nothing if there is none.
     pub(super) fn finish_interrupted(&self) -> Result<()> {
+        self.take_back_restore()?;
         let engine = self.engine()?;
         let Some(bytes) = engine.trees[super::T_META].get(PENDING_KEY)? else {
             return Ok(());

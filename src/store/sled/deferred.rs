@@ -260,6 +260,24 @@ impl Store for Deferred {
         self.store()?.dump(now)
     }
 
+    fn write_backup(
+        &self,
+        now: DateTime<Utc>,
+        out: &mut dyn std::io::Write,
+    ) -> Result<crate::store::dump_writer::BackupCounts> {
+        self.store()?.write_backup(now, out)
+    }
+
+    fn restore_from(
+        &self,
+        source: &mut dyn crate::store::dump_reader::DumpSource,
+        force: bool,
+    ) -> Result<(), RestoreError> {
+        self.store()
+            .map_err(RestoreError::from)?
+            .restore_from(source, force)
+    }
+
     fn restore(&self, dump: &Dump, force: bool) -> Result<(), RestoreError> {
         self.store().map_err(RestoreError::from)?.restore(dump, force)
     }

@@ -29,6 +29,7 @@ pub mod quiet;
 mod read_copy;
 mod recovery;
 mod regular;
+mod restore_stream;
 pub mod schema;
 mod seal;
 mod stacks;

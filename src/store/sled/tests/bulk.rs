@@ -386,3 +386,131 @@ fn an_undo_or_redo_of_an_import_whose_flush_fails_is_kept_and_written_by_a_retry
     store.undo(Utc::now()).unwrap().unwrap();
     assert!(store.certificates().unwrap().is_empty());
 }
+
+/// The streamed backup, as the command writes it (without its last line break).
+fn streamed(store: &SledStore, now: DateTime<Utc>) -> Vec<u8> {
+    let mut out = Vec::new();
+    let counts = store.write_backup(now, &mut out).unwrap();
+    let dump = store.dump(now).unwrap();
+    assert_eq!(
+        (counts.municipalities, counts.certificates, counts.history),
+        (
+            dump.municipalities.len(),
+            dump.certificates.len(),
+            dump.history.len()
+        )
+    );
+    out
+}
+
+#[test]
+fn a_streamed_backup_is_the_dumps_json_byte_for_byte_and_round_trips() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = noguera(dir.path());
+    import(&store, 20);
+    import(&store, 2);
+    // An undone import lists its records last first; a redone one in order.
+    store.undo(Utc::now()).unwrap().unwrap();
+    store.undo(Utc::now()).unwrap().unwrap();
+    store.redo(Utc::now()).unwrap().unwrap();
+    let now = at("2026-12-05T10:00:00Z");
+    let bytes = streamed(&store, now);
+    assert_eq!(
+        String::from_utf8(bytes.clone()).unwrap(),
+        serde_json::to_string(&store.dump(now).unwrap()).unwrap()
+    );
+    let other = tempfile::tempdir().unwrap();
+    let restored = SledStore::open(other.path()).unwrap();
+    let dump: crate::store::Dump = serde_json::from_slice(&bytes).unwrap();
+    assert_eq!(dump.certificates.len(), 20_000);
+    restored.restore(&dump, false).unwrap();
+    assert_eq!(streamed(&restored, now), bytes, "restored, it backs up the same");
+}
+
+/// A backup of `store` written to `path` as the command writes it.
+fn backup_file(store: &SledStore, path: &Path) {
+    let mut file = std::fs::File::create(path).unwrap();
+    store.write_backup(at("2026-12-05T10:00:00Z"), &mut file).unwrap();
+}
+
+fn checked(path: &Path) -> crate::io::backup::BackupFile {
+    crate::io::backup::BackupFile::check(path, Some((schema::BACKUP, schema::OLDEST_BACKUP)), None)
+        .unwrap_or_else(|e| panic!("{e:?}"))
+}
+
+#[test]
+fn a_streamed_restore_keeps_an_import_as_a_run_and_backs_up_the_same() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = noguera(dir.path());
+    let applied = import(&store, 20);
+    let file = dir.path().join("backup.json");
+    backup_file(&store, &file);
+    let mut source = checked(&file);
+    assert_eq!(source.checked.certificates, 20_000);
+    assert!(source.checked.runs.contains(&applied.seq), "the import is a run");
+    let other = tempfile::tempdir().unwrap();
+    let restored = SledStore::open(other.path()).unwrap();
+    restored.restore_from(&mut source, false).unwrap();
+    let header = restored.bulk_header(applied.seq).unwrap();
+    assert_eq!(
+        header.map(|h| (h.first, h.last, h.count)),
+        Some((1, 20_000, 20_000))
+    );
+    let again = dir.path().join("again.json");
+    backup_file(&restored, &again);
+    assert_eq!(std::fs::read(&again).unwrap(), std::fs::read(&file).unwrap());
+    // Kept as a run, the import is undone and redone as one.
+    assert!(restored.undo(Utc::now()).unwrap().is_some());
+    assert!(restored.certificates().unwrap().is_empty());
+    assert!(restored.redo(Utc::now()).unwrap().is_some());
+    assert_eq!(restored.certificates().unwrap(), store.certificates().unwrap());
+}
+
+#[test]
+fn a_backup_changed_between_its_check_and_its_writing_leaves_the_store_empty() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = noguera(dir.path());
+    import(&store, 2);
+    let file = dir.path().join("backup.json");
+    backup_file(&store, &file);
+    let mut source = checked(&file);
+    let text = std::fs::read_to_string(&file).unwrap();
+    std::fs::write(&file, text.replace("Titular 1500", "Titular 9999")).unwrap();
+    let other = tempfile::tempdir().unwrap();
+    let restored = SledStore::open(other.path()).unwrap();
+    assert!(matches!(
+        restored.restore_from(&mut source, false),
+        Err(RestoreError::Changed(_))
+    ));
+    assert!(restored.is_empty().unwrap(), "what was written is taken back");
+    assert!(restored.engine().unwrap().bulk.is_empty());
+    assert!(
+        restored
+            .meta()
+            .unwrap()
+            .get(b"restore_pending")
+            .unwrap()
+            .is_none()
+    );
+}
+
+#[test]
+fn a_restore_that_never_ended_is_taken_back_at_the_next_open() {
+    let dir = tempfile::tempdir().unwrap();
+    {
+        let store = SledStore::open(dir.path()).unwrap();
+        let engine = store.engine().unwrap();
+        engine.trees[T_META].insert(b"restore_pending", &[]).unwrap();
+        engine.trees[tree_index(Kind::Certificate)]
+            .insert(5u64.to_be_bytes(), b"half a restore".to_vec())
+            .unwrap();
+        engine.trees[T_HISTORY]
+            .insert(1u64.to_be_bytes(), b"x".to_vec())
+            .unwrap();
+        drop(engine);
+        store.flush().unwrap();
+    }
+    let store = SledStore::open(dir.path()).unwrap();
+    assert!(store.is_empty().unwrap());
+    assert!(store.engine().unwrap().trees[T_HISTORY].is_empty());
+}
