@@ -103,3 +103,53 @@ fn n_on_a_certificate_not_yet_due_is_refused_as_bulk_renewal_refuses_it() {
         .expect("a renewal form");
     assert_eq!(form.renews, Some(1));
 }
+
+#[test]
+fn a_revocation_typed_in_other_letter_case_is_stored_with_its_certificates_spelling() {
+    let Fixture {
+        app, disk, dir: keep, ..
+    } = two_certificates();
+    drop(app);
+    drop(disk);
+    let dir = keep.path().to_path_buf();
+    let run = |args: &[&str]| common::cli::ocsae_at(&dir, args, "2026-12-05T12:00:00+01:00");
+    let out = run(&[
+        "cert",
+        "add",
+        "--municipality",
+        "Tiurana",
+        "--holder",
+        "maria PUIG",
+        "--role",
+        "mayor",
+        "--type",
+        "tcat",
+        "--operation",
+        "revocation",
+        "--revokes",
+        "1",
+        "--revocation-reason",
+        "card_lost",
+    ]);
+    assert!(out.status.success(), "{}", common::cli::text(&out.stderr));
+    // An import's row is stored the same way.
+    let csv = keep.path().join("rev.csv");
+    std::fs::write(
+        &csv,
+        "ine_code,holder,role,type,operation,urgent,status,received_at,issued_at,revokes_id,revocation_reason\n\
+         250024,jordi solé,secretary,tcat,revocation,no,received,2026-12-01T10:00:00,,2,data_changed\n",
+    )
+    .unwrap();
+    let out = run(&["import", "certificates", csv.to_str().unwrap()]);
+    assert!(out.status.success(), "{}", common::cli::text(&out.stderr));
+    let out = run(&["export", "certificates"]);
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let holders: Vec<(u64, &str)> = json
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|c| c["operation"] == "revocation")
+        .map(|c| (c["revokes_id"].as_u64().unwrap(), c["holder"].as_str().unwrap()))
+        .collect();
+    assert_eq!(holders, [(1, "Maria Puig"), (2, "Jordi Solé")]);
+}
