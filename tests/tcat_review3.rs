@@ -153,3 +153,44 @@ fn a_revocation_typed_in_other_letter_case_is_stored_with_its_certificates_spell
         .collect();
     assert_eq!(holders, [(1, "Maria Puig"), (2, "Jordi Solé")]);
 }
+
+#[test]
+fn avui_cuts_a_long_operator_reminder_at_a_whole_word_at_80_columns() {
+    let Fixture {
+        app,
+        disk,
+        dir,
+        clock,
+    } = fixture();
+    drop(app);
+    drop(disk);
+    let path = dir.path().to_path_buf();
+    let name = "Maria Dolors Castellví Puigdomènech";
+    let out = common::cli::ocsae_at(
+        &path,
+        &["operator", "add", "--name", name, "--card-issued", "2023-01-15"],
+        "2026-11-30T12:00:00+01:00",
+    );
+    assert!(out.status.success(), "{}", common::cli::text(&out.stderr));
+    let disk = std::sync::Arc::new(common::faulty::FaultyStore::new(open_store(&path)));
+    let mut app = open_app(
+        disk,
+        ocsae::i18n::Lang::Ca,
+        ocsae::config::Config::default(),
+        &clock,
+    );
+    clock.set(at("2026-11-30T11:00:00Z"));
+    press(&mut app, KeyCode::Char('0'));
+    let s = screen(&app, 80, 24);
+    let line = s
+        .lines()
+        .find(|l| l.contains(name))
+        .unwrap_or_else(|| panic!("{s}"));
+    let shown = line[line.find(name).unwrap()..].trim_end();
+    let full = format!("{name}: renovar-la vol dir tornar a enviar la Fitxa d'ER");
+    let kept = shown.strip_suffix('…').unwrap_or_else(|| panic!("cut: {line}"));
+    assert!(
+        full.starts_with(kept) && full[kept.len()..].starts_with(' '),
+        "cut mid-word: {line}"
+    );
+}
