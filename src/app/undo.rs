@@ -56,7 +56,8 @@ impl Ctx {
         let Some(applied) = self.applied(Ok(applied)) else {
             return;
         };
-        let label = self.t.t(applied.change.label()).to_string();
+        // A count label (`renovacions`) names one change of one edit in the singular.
+        let label = self.t.n(applied.change.label(), applied.edits.len());
         let what = match applied.edits.as_slice() {
             [edit] => self.edit_words(edit, &label).unwrap_or(label),
             // Several: the requests made or taken back, by number and holder.

@@ -922,4 +922,6 @@ messages! {
     bulk_skip_expired,
     renewal_expired,
     cert_closed_title_short,
+    bulk_skip_not_due,
+    renewal_not_due,
 }

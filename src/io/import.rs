@@ -217,8 +217,8 @@ pub fn apply(
                     .any(|c| header.column(c).is_some()),
             )?;
             let edits = certificate_rows(&header, Box::new(counted), tz, now, &cleaned)?.map(|row| {
-                let (line, request) = row?;
-                links.check(line, &request)?;
+                let (line, mut request) = row?;
+                links.check(line, &mut request)?;
                 let edit = certificate_edit(&councils, line, request).map_err(unknown)?;
                 if let Some(Record::Certificate(c)) = &edit.after {
                     created.entry(c.ine).or_default().add(c);

@@ -104,7 +104,7 @@ impl<'a> Links<'a> {
     /// exists, is the same council's, was issued and had not expired when the
     /// revocation was received, and nothing else revokes it. A revocation without
     /// either (a file from before they were kept) is taken as it is.
-    pub fn check(&mut self, line: u64, c: &CertificateRequest) -> Result<(), IoError> {
+    pub fn check(&mut self, line: u64, c: &mut CertificateRequest) -> Result<(), IoError> {
         // A renewal names a certificate of the store, of the same council.
         if let Some(id) = c.renews {
             self.look_up(id)?;
@@ -138,6 +138,9 @@ impl<'a> Links<'a> {
             line,
             problem: Problem::Rule(rule),
         })?;
+        if let Some(target) = target {
+            ops::revocation::spelled_as(c, target);
+        }
         if let Some(id) = c.revokes
             && let Some(first) = self.in_file.insert(id, line)
         {
@@ -203,11 +206,11 @@ mod tests {
             .unwrap();
         let mut links = Links::new(&store, true).unwrap();
         assert_eq!(links.highest, 50);
-        links.check(2, &revocation(7)).unwrap();
+        links.check(2, &mut revocation(7)).unwrap();
         // Held: the one request named, not the fifty.
         assert_eq!(links.stored.len(), 1);
         assert!(links.stored[&7].is_some());
-        let twice = links.check(3, &revocation(7)).unwrap_err();
+        let twice = links.check(3, &mut revocation(7)).unwrap_err();
         assert!(matches!(twice, IoError::Line { line: 3, .. }), "{twice:?}");
         // A request written after the links were taken (an import's own, by a
         // sled import that writes as it goes) is not one to revoke.
@@ -219,7 +222,7 @@ mod tests {
             )
             .unwrap();
         assert!(store.certificate(51).unwrap().is_some());
-        let unknown = links.check(4, &revocation(51)).unwrap_err();
+        let unknown = links.check(4, &mut revocation(51)).unwrap_err();
         assert!(
             matches!(
                 &unknown,

@@ -59,6 +59,14 @@ pub fn check(
     Ok(())
 }
 
+/// A checked revocation takes its certificate's own spelling of the holder
+/// (`check` lets letter case and accents differ), so both read the same.
+pub fn spelled_as(c: &mut CertificateRequest, revoked: &CertificateRequest) {
+    if c.operation == Operation::Revocation && c.revokes == Some(revoked.id) {
+        c.holder = revoked.holder.clone();
+    }
+}
+
 /// When the certificate expired, if it had by `at`.
 pub fn expired_at(target: &CertificateRequest, at: DateTime<Utc>) -> Option<DateTime<Utc>> {
     target.expires_at().filter(|&e| e <= at)
@@ -67,12 +75,13 @@ pub fn expired_at(target: &CertificateRequest, at: DateTime<Utc>) -> Option<Date
 /// Filing a revocation: the new request, and the certificate it revokes left as
 /// it is but touched, so that its own history lists the revocation.
 pub fn file(
-    request: CertificateRequest,
+    mut request: CertificateRequest,
     revoked: &CertificateRequest,
     now: DateTime<Utc>,
 ) -> Result<Change, RuleError> {
     super::requests::validate(&request, now)?;
     check(&request, Some(revoked), None)?;
+    spelled_as(&mut request, revoked);
     let original = Record::Certificate(revoked.clone());
     Ok(Change::new(
         ChangeKind::CertRevocation,

@@ -96,6 +96,23 @@ pub fn ellipsize(text: &str, width: usize) -> String {
     out
 }
 
+/// `text` cut to `width` columns at the last whole word that fits, with an
+/// ellipsis; a first word longer than that is cut as `ellipsize` cuts it.
+pub fn ellipsize_words(text: &str, width: usize) -> String {
+    let cut = ellipsize(text, width);
+    if cut == text {
+        return cut;
+    }
+    let kept = cut.trim_end_matches('…');
+    // The cut fell between words when the text goes on with a space.
+    let whole = text[kept.len()..].starts_with(' ');
+    match kept.rfind(' ') {
+        _ if whole => format!("{}…", kept.trim_end()),
+        Some(at) if !kept[..at].trim().is_empty() => format!("{}…", kept[..at].trim_end()),
+        _ => cut,
+    }
+}
+
 /// `text` in lines of at most `width` columns, broken between words; a word
 /// longer than a line is cut on a grapheme boundary.
 pub fn wrap(text: &str, width: usize) -> Vec<String> {
@@ -238,5 +255,16 @@ mod tests {
         assert_eq!(ellipsize("les Avellanes i Santa Linya", 10), "les Avell…");
         assert_eq!(ellipsize("Àger", 10), "Àger");
         assert_eq!(ellipsize("Àger", 0), "");
+    }
+
+    #[test]
+    fn ellipsize_words_cuts_at_a_whole_word() {
+        let text = "Laia Font: renovar-la vol dir tornar a enviar";
+        assert_eq!(ellipsize_words(text, 24), "Laia Font: renovar-la…");
+        // Cut right after a word: that word is kept.
+        assert_eq!(ellipsize_words(text, 22), "Laia Font: renovar-la…");
+        assert_eq!(ellipsize_words(text, 99), text);
+        // One word longer than the room: cut inside it, as `ellipsize` does.
+        assert_eq!(ellipsize_words("Vilanova", 5), "Vila…");
     }
 }

@@ -69,18 +69,24 @@ pub fn renew_marked(tab: &mut CertificatesTab, ctx: &mut Ctx) -> Outcome {
     let (now, tz) = (ctx.now(), ctx.tz);
     let mut marked: Vec<u64> = tab.marked.iter().copied().collect();
     marked.sort_unstable();
-    // Why a marked one is not filed: 0 renewed, 1 revoked, 2 expired or gone.
-    let mut skipped: [Vec<u64>; 3] = Default::default();
+    // Why a marked one is not filed: 0 renewed, 1 revoked, 2 expired or gone,
+    // 3 not yet in its renewal window (with the days it has left).
+    let mut skipped: [Vec<u64>; 4] = Default::default();
+    let mut days_left = Vec::new();
     let mut list = Vec::new();
     for id in marked {
         match certs.get(id) {
             Some(_) if certs.renewed_by.contains_key(&id) => skipped[0].push(id),
             Some(_) if certs.revoked_by.contains_key(&id) => skipped[1].push(id),
             Some(c) if crate::app::cert_data::renewable(c, now, tz) => list.push(c),
+            Some(c) if let Some(days) = not_yet_due(c, now, tz) => {
+                skipped[3].push(id);
+                days_left.push(days);
+            }
             _ => skipped[2].push(id),
         }
     }
-    let not_filed = not_filed_text(ctx, &skipped);
+    let not_filed = not_filed_text(ctx, &skipped, &days_left);
     let change = match ops::renewals::file_all(&list, now) {
         Ok(change) => change,
         Err(rule) => {
@@ -118,20 +124,34 @@ pub fn id_range(ids: &[u64]) -> String {
     }
 }
 
+/// The days left of an issued certificate not yet in its renewal window.
+pub fn not_yet_due(
+    c: &crate::domain::certificate::CertificateRequest,
+    now: chrono::DateTime<chrono::Utc>,
+    tz: chrono_tz::Tz,
+) -> Option<i64> {
+    let days = c.days_to_expiry(now, tz)?;
+    (c.status.is_issued() && !c.in_renewal_window(now, tz)).then_some(days)
+}
+
 /// The marked ones not filed, by why: `No registrats: #2 ja té renovació; #5 ha caducat: …`.
-fn not_filed_text(ctx: &Ctx, skipped: &[Vec<u64>; 3]) -> String {
+fn not_filed_text(ctx: &Ctx, skipped: &[Vec<u64>; 4], days_left: &[i64]) -> String {
     let reasons = [
         Msg::bulk_skip_renewed,
         Msg::bulk_skip_revoked,
         Msg::bulk_skip_expired,
+        Msg::bulk_skip_not_due,
     ];
+    let days: Vec<String> = days_left.iter().map(|d| ctx.t.int(*d as u64)).collect();
+    let days = days.join(", ");
     let parts: Vec<String> = skipped
         .iter()
         .zip(reasons)
         .filter(|(ids, _)| !ids.is_empty())
         .map(|(ids, msg)| {
             let list: Vec<String> = ids.iter().map(|id| format!("#{id}")).collect();
-            ctx.t.nf(msg, ids.len(), &[("ids", &list.join(", "))])
+            ctx.t
+                .nf(msg, ids.len(), &[("ids", &list.join(", ")), ("days", &days)])
         })
         .collect();
     match parts.is_empty() {

@@ -77,6 +77,15 @@ fn new_request(tab: &mut CertificatesTab, ctx: &mut Ctx) -> Outcome {
             ctx.set_status(StatusKind::Info, ctx.t.f(Msg::renewal_exists, &[("id", &by)]));
             return Outcome::Changed;
         }
+        // Not yet in its window: refused, as bulk renewal refuses it.
+        (CertView::Expiry, Some(c)) if let Some(days) = super::tcat::not_yet_due(&c, ctx.now(), ctx.tz) => {
+            let days = ctx.t.int(days as u64);
+            ctx.set_status(
+                StatusKind::Info,
+                ctx.t.f(Msg::renewal_not_due, &[("id", &c.id), ("days", &days)]),
+            );
+            return Outcome::Changed;
+        }
         // Expired: no renewal; a new request for the same holder, and why.
         (CertView::Expiry, Some(c))
             if !crate::app::cert_data::renewable(&c, ctx.now(), ctx.tz)

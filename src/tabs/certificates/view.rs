@@ -81,10 +81,7 @@ fn draw_title(state: &CertificatesTab, frame: &mut Frame, ctx: &Ctx, area: Rect)
                 &[("n", &state.rows.len()), ("renew", &renew)],
             );
             if !state.marked.is_empty() {
-                count = format!(
-                    "{count} · {}",
-                    t.f(Msg::bulk_marked, &[("n", &state.marked.len())])
-                );
+                count = format!("{count} · {}", t.n(Msg::bulk_marked, state.marked.len()));
             }
             (t.t(Msg::cert_expiry_title).to_string(), count)
         }

@@ -8,7 +8,7 @@ use crate::domain::catalog::services;
 use crate::domain::countdown::Countdown;
 use crate::domain::text::clean;
 use crate::i18n::Msg;
-use crate::widgets::{ellipsize, width};
+use crate::widgets::{ellipsize_words, width};
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::style::Style;
@@ -113,10 +113,10 @@ fn heading(tab: &TodayTab, section: Section, ctx: &Ctx) -> Vec<Span<'static>> {
     }
 }
 
-/// Two columns: when, then what, cut to the room there is.
+/// Two columns: when, then what, cut at a whole word to the room there is.
 fn item_line(item: &Item, ctx: &Ctx, room: usize) -> Vec<Span<'static>> {
     let (when, style) = when(item, ctx);
-    let what = ellipsize(&what(item, ctx), room.saturating_sub(WHEN + 4));
+    let what = ellipsize_words(&what(item, ctx), room.saturating_sub(WHEN + 4));
     let pad = WHEN.saturating_sub(width(&when));
     vec![
         Span::raw("  "),
