@@ -289,7 +289,7 @@ fn a_store_of_schema_3_is_brought_up_by_its_administrator_and_refused_to_a_techn
             refused,
             Some(StoreError::OlderSchema {
                 found: 3,
-                current: 4,
+                current: 5,
                 ..
             })
         ),
@@ -304,7 +304,7 @@ fn a_store_of_schema_3_is_brought_up_by_its_administrator_and_refused_to_a_techn
             &[],
         )
         .unwrap();
-    assert_eq!(row.get::<_, String>(0), "4");
+    assert_eq!(row.get::<_, String>(0), "5");
     assert_eq!(row.get::<_, String>(1), "Noguera");
     assert_eq!(row.get::<_, String>(2), "Noguera");
     assert_eq!(row.get::<_, Vec<String>>(3), vec!["Noguera".to_string()]);
