@@ -215,3 +215,49 @@ fn undo_reaches_only_ones_own_changes_even_with_a_colleagues_entry_slipped_in() 
         .collect();
     assert_eq!(names, vec!["Laia Puig".to_string()]);
 }
+
+#[test]
+fn a_record_changes_only_as_its_history_entry_says() {
+    let Some(db) = two_offices() else { return };
+    let mut anna = db.sql("anna");
+    let said = "INSERT INTO ocsae.history_edit (seq, pos, kind, key, comarca, before, after) \
+                SELECT currval('ocsae.history_seq'), 0, 'municipality', '252228', 'Noguera', record, \
+                       record || '{\"name\": \"Tiurana (dit)\"}' FROM ocsae.municipality WHERE ine = 252228";
+    for (edit, change) in [
+        // An entry of no edits, then any change of her office's records.
+        (
+            "SELECT 1",
+            "UPDATE ocsae.municipality SET record = record || '{\"name\": \"x\"}' WHERE ine = 252228",
+        ),
+        ("SELECT 1", "DELETE FROM ocsae.municipality WHERE ine = 250024"),
+        // An edit saying one thing, and another written.
+        (
+            said,
+            "UPDATE ocsae.municipality SET record = record || '{\"name\": \"x\"}' WHERE ine = 252228",
+        ),
+        // An edit of one council, and another changed.
+        (
+            said,
+            "UPDATE ocsae.municipality SET record = record || '{\"name\": \"Tiurana (dit)\"}' WHERE ine = 250024",
+        ),
+    ] {
+        let mut tx = anna.transaction().unwrap();
+        tx.batch_execute(ENTRY).unwrap();
+        tx.batch_execute(edit).unwrap();
+        let err = tx.batch_execute(change).unwrap_err();
+        assert_eq!(
+            err.code(),
+            Some(&postgres::error::SqlState::INSUFFICIENT_PRIVILEGE),
+            "{change}: {err}"
+        );
+    }
+    // What the edit says is what may be written.
+    let mut tx = anna.transaction().unwrap();
+    tx.batch_execute(ENTRY).unwrap();
+    tx.batch_execute(said).unwrap();
+    tx.batch_execute(
+        "UPDATE ocsae.municipality SET record = record || '{\"name\": \"Tiurana (dit)\"}' WHERE ine = 252228",
+    )
+    .unwrap();
+    tx.commit().unwrap();
+}

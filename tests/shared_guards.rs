@@ -248,11 +248,14 @@ fn no_record_changes_without_its_history_entry_even_in_plain_sql() {
     }
     assert_eq!(count(&mut sql, "SELECT count(*) FROM ocsae.history"), entries);
     assert_eq!(count(&mut sql, "SELECT count(*) FROM ocsae.operator"), 1);
-    // With an entry first, in the same transaction, the change is signed by her.
+    // With an entry first, in the same transaction, and its edit, the change is
+    // signed by her.
     let mut tx = sql.transaction().unwrap();
     tx.batch_execute(
         "INSERT INTO ocsae.history (seq, at, kind, change, edits, comarques) \
          VALUES (nextval('ocsae.history_seq'), now(), 'do', 'operator.remove', 1, '{Noguera}'); \
+         INSERT INTO ocsae.history_edit (seq, pos, kind, key, comarca, before, after) \
+         SELECT currval('ocsae.history_seq'), 0, 'operator', key, comarca, record, NULL FROM ocsae.operator; \
          DELETE FROM ocsae.operator",
     )
     .unwrap();

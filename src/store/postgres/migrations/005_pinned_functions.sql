@@ -109,18 +109,79 @@ BEGIN
 END
 $$;
 
+-- A record table's rows change only as a history entry of the same transaction
+-- says: each row written has an edit of that entry with its kind, its key and
+-- its new record as `after`; each row removed (or moved to another key), an edit
+-- whose `after` is null. One check per statement (transition tables), not per row.
 CREATE OR REPLACE FUNCTION ocsae.require_history() RETURNS trigger
 LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
+DECLARE
+    entries bigint[];
+    kind text := CASE TG_TABLE_NAME WHEN 'catalogue' THEN 'service' ELSE TG_TABLE_NAME END;
+    key_of text := CASE TG_TABLE_NAME
+        WHEN 'municipality' THEN '(r.ine::text)'
+        WHEN 'rollout' THEN '(r.ine::text OPERATOR(pg_catalog.||) ''/'' OPERATOR(pg_catalog.||) r.service)'
+        WHEN 'certificate' THEN '(r.id::text)'
+        WHEN 'activity' THEN '(r.id::text)'
+        ELSE '(r.key)' END;
+    unsaid boolean := false;
 BEGIN
-    IF EXISTS (SELECT FROM changed) AND NOT ocsae.is_admin()
-       AND NOT EXISTS (
-           SELECT FROM ocsae.history WHERE txid OPERATOR(pg_catalog.=) pg_catalog.txid_current()
-       ) THEN
-        RAISE EXCEPTION 'ocsae: % changed without its history entry', TG_TABLE_NAME
+    IF ocsae.is_admin() THEN
+        RETURN NULL;
+    END IF;
+    SELECT pg_catalog.array_agg(h.seq) INTO entries
+    FROM ocsae.history h WHERE h.txid OPERATOR(pg_catalog.=) pg_catalog.txid_current();
+    IF entries IS NULL THEN
+        EXECUTE format('SELECT EXISTS (SELECT FROM %I)', CASE TG_OP WHEN 'DELETE' THEN 'gone' ELSE 'changed' END)
+            INTO unsaid;
+        IF unsaid THEN
+            RAISE EXCEPTION 'ocsae: % changed without its history entry', TG_TABLE_NAME
+                USING ERRCODE = 'insufficient_privilege',
+                      HINT = 'ocsae writes a history entry before the records it changes, in one transaction';
+        END IF;
+        RETURN NULL;
+    END IF;
+    IF TG_OP IN ('INSERT', 'UPDATE') THEN
+        EXECUTE format(
+            'SELECT EXISTS (SELECT FROM changed r WHERE NOT EXISTS ('
+            '  SELECT FROM ocsae.history_edit e WHERE e.kind OPERATOR(pg_catalog.=) $1'
+            '  AND e.key OPERATOR(pg_catalog.=) %s AND e.seq OPERATOR(pg_catalog.=) ANY ($2)'
+            '  AND e.after OPERATOR(pg_catalog.=) r.record))', key_of)
+            INTO unsaid USING kind, entries;
+    END IF;
+    IF NOT unsaid AND TG_OP IN ('DELETE', 'UPDATE') THEN
+        EXECUTE format(
+            'SELECT EXISTS (SELECT FROM gone r WHERE %s AND NOT EXISTS ('
+            '  SELECT FROM ocsae.history_edit e WHERE e.kind OPERATOR(pg_catalog.=) $1'
+            '  AND e.key OPERATOR(pg_catalog.=) %s AND e.seq OPERATOR(pg_catalog.=) ANY ($2)'
+            '  AND e.after IS NULL))',
+            CASE TG_OP WHEN 'UPDATE'
+                THEN format('%s OPERATOR(pg_catalog.<>) ALL (SELECT %s FROM changed r)', key_of, key_of)
+                ELSE 'true' END,
+            key_of)
+            INTO unsaid USING kind, entries;
+    END IF;
+    IF unsaid THEN
+        RAISE EXCEPTION 'ocsae: % changed otherwise than its history entry says', TG_TABLE_NAME
             USING ERRCODE = 'insufficient_privilege',
-                  HINT = 'ocsae writes a history entry before the records it changes, in one transaction';
+                  HINT = 'each row written needs an edit of the entry with its key and its new record';
     END IF;
     RETURN NULL;
+END
+$$;
+DO $$
+DECLARE
+    t text;
+BEGIN
+    FOREACH t IN ARRAY ARRAY['municipality', 'rollout', 'certificate', 'activity', 'operator', 'catalogue'] LOOP
+        EXECUTE format('DROP TRIGGER history_updated ON ocsae.%I', t);
+        EXECUTE format('DROP TRIGGER history_removed ON ocsae.%I', t);
+        EXECUTE format('CREATE TRIGGER history_updated AFTER UPDATE ON ocsae.%I '
+                       'REFERENCING OLD TABLE AS gone NEW TABLE AS changed '
+                       'FOR EACH STATEMENT EXECUTE FUNCTION ocsae.require_history()', t);
+        EXECUTE format('CREATE TRIGGER history_removed AFTER DELETE ON ocsae.%I REFERENCING OLD TABLE AS gone '
+                       'FOR EACH STATEMENT EXECUTE FUNCTION ocsae.require_history()', t);
+    END LOOP;
 END
 $$;
 
