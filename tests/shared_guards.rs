@@ -248,11 +248,14 @@ fn no_record_changes_without_its_history_entry_even_in_plain_sql() {
     }
     assert_eq!(count(&mut sql, "SELECT count(*) FROM ocsae.history"), entries);
     assert_eq!(count(&mut sql, "SELECT count(*) FROM ocsae.operator"), 1);
-    // With an entry first, in the same transaction, the change is signed by her.
+    // With an entry first, in the same transaction, and its edit, the change is
+    // signed by her.
     let mut tx = sql.transaction().unwrap();
     tx.batch_execute(
         "INSERT INTO ocsae.history (seq, at, kind, change, edits, comarques) \
          VALUES (nextval('ocsae.history_seq'), now(), 'do', 'operator.remove', 1, '{Noguera}'); \
+         INSERT INTO ocsae.history_edit (seq, pos, kind, key, comarca, before, after) \
+         SELECT currval('ocsae.history_seq'), 0, 'operator', key, comarca, record, NULL FROM ocsae.operator; \
          DELETE FROM ocsae.operator",
     )
     .unwrap();
@@ -289,7 +292,7 @@ fn a_store_of_schema_3_is_brought_up_by_its_administrator_and_refused_to_a_techn
             refused,
             Some(StoreError::OlderSchema {
                 found: 3,
-                current: 4,
+                current: 5,
                 ..
             })
         ),
@@ -304,7 +307,7 @@ fn a_store_of_schema_3_is_brought_up_by_its_administrator_and_refused_to_a_techn
             &[],
         )
         .unwrap();
-    assert_eq!(row.get::<_, String>(0), "4");
+    assert_eq!(row.get::<_, String>(0), "5");
     assert_eq!(row.get::<_, String>(1), "Noguera");
     assert_eq!(row.get::<_, String>(2), "Noguera");
     assert_eq!(row.get::<_, Vec<String>>(3), vec!["Noguera".to_string()]);

@@ -349,14 +349,18 @@ fn the_author_is_the_connections_role_and_the_history_is_never_rewritten() {
             "{sql}"
         );
     }
-    // Without the author column, the row is signed by the role itself.
-    anna.batch_execute(
-        "INSERT INTO ocsae.history (seq, at, kind, change, edits, comarques) \
-         VALUES (999, now(), 'do', 'cert.new', 0, '{}')",
-    )
-    .unwrap();
+    // Without the author column, the row is signed by the role itself (and
+    // numbered by the server).
+    let seq: i64 = anna
+        .query_one(
+            "INSERT INTO ocsae.history (seq, at, kind, change, edits, comarques) \
+             VALUES (999, now(), 'do', 'cert.new', 0, '{}') RETURNING seq",
+            &[],
+        )
+        .unwrap()
+        .get(0);
     let author: String = anna
-        .query_one("SELECT author FROM ocsae.history WHERE seq = 999", &[])
+        .query_one("SELECT author FROM ocsae.history WHERE seq = $1", &[&seq])
         .unwrap()
         .get(0);
     assert_eq!(author, "anna");

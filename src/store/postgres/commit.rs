@@ -250,19 +250,21 @@ impl Writing<'_> {
             current.insert(id, edit.after.clone());
         }
         let comarques = self.comarques_of(tx, &edits)?;
+        let at = at.trunc_subsecs(3);
         let role = self.role;
         let comarca_of = |record: &Record| {
             let council = comarques.get(&tables::ine_of(record)).map(String::as_str);
             role.comarca_of(record, council)
         };
-        let at = at.trunc_subsecs(3);
         let edit_comarques: Vec<String> = edits
             .iter()
             .map(|e| e.record().map(comarca_of).unwrap_or_default())
             .collect();
         // The history entry first: the server refuses a write to a record table
         // that no entry of its transaction precedes.
-        let seq = self.append(tx, kind, &change, &edits, &edit_comarques, at)?;
+        // Its number is the server's, and so is its time if the client's was
+        // before the last entry's or ahead of the server's clock.
+        let (seq, at) = self.append(tx, kind, &change, &edits, &edit_comarques, at)?;
         // The records as they end up, by kind: written, or removed.
         for k in Kind::ALL {
             let touched: Vec<(&RecordId, &Option<Record>)> =
@@ -335,7 +337,7 @@ impl Writing<'_> {
         edits: &[Edit],
         comarques: &[String],
         at: DateTime<Utc>,
-    ) -> Result<i64> {
+    ) -> Result<(i64, DateTime<Utc>)> {
         let rows = EditRows::of(edits, comarques);
         let touched: Vec<&str> = comarques
             .iter()
@@ -349,14 +351,14 @@ impl Writing<'_> {
             .get(
                 tx,
                 "WITH h AS ( \
-                   INSERT INTO ocsae.history (seq, at, kind, target, change, edits, comarques) \
-                   VALUES (nextval('ocsae.history_seq'), $1, $2, $3, $4, $5, $6) RETURNING seq \
+                   INSERT INTO ocsae.history (at, kind, target, change, edits, comarques) \
+                   VALUES ($1, $2, $3, $4, $5, $6) RETURNING seq, at \
                  ), e AS ( \
                    INSERT INTO ocsae.history_edit (seq, pos, kind, key, comarca, before, after) \
                    SELECT h.seq, p, k, y, c, b::jsonb, a::jsonb FROM h, \
                    unnest($7::int[], $8::text[], $9::text[], $10::text[], $11::text[], $12::text[]) AS u(p, k, y, c, b, a) \
                  ) \
-                 SELECT seq, pg_notify('ocsae_changes', seq::text)::text FROM h",
+                 SELECT seq, at, pg_notify('ocsae_changes', seq::text)::text FROM h",
             )
             .map_err(pg_error)?;
         let row = tx
@@ -378,7 +380,7 @@ impl Writing<'_> {
                 ],
             )
             .map_err(pg_error)?;
-        Ok(row.get(0))
+        Ok((row.get(0), row.get(1)))
     }
 
     /// The stored records the edits touch (None: absent), locked for the transaction.

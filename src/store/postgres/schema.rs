@@ -10,8 +10,10 @@ use postgres::Client;
 /// The schema this build writes. 2 added the support log (`activity`), 3 the ER
 /// operators and the service catalogue (`operator`, `service`), 4 the guards of
 /// the history (signed and stamped by the server, required by every write) and
-/// the office of each ER operator.
-pub const CURRENT: u32 = 4;
+/// the office of each ER operator, 5 functions of a fixed search path, history
+/// numbers and times the server's, undo of one's own entries only, and the
+/// catalogue the administrator's alone.
+pub const CURRENT: u32 = 5;
 
 /// Each migration brings the schema from its number minus one to its number.
 const MIGRATIONS: &[(u32, &str)] = &[
@@ -19,6 +21,7 @@ const MIGRATIONS: &[(u32, &str)] = &[
     (2, include_str!("migrations/002_activity.sql")),
     (3, include_str!("migrations/003_office.sql")),
     (4, include_str!("migrations/004_guarded_history.sql")),
+    (5, include_str!("migrations/005_pinned_functions.sql")),
 ];
 
 /// Serialises migrations between processes (any number unlikely to clash).
