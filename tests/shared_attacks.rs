@@ -6,50 +6,11 @@
 
 mod common;
 
+use common::offices::{count, open, operator, two_offices};
 use common::pg::{self, ADMIN};
 use common::*;
-use ocsae::domain::operator::Operator;
 use ocsae::store::seed::{Scope, seed};
-use ocsae::store::{Change, ChangeKind, Edit, Kind, Record, SharedSettings, Store};
-
-fn open(db: &pg::Db, user: &str) -> Box<dyn Store> {
-    ocsae::store::open(&db.location(user)).unwrap()
-}
-
-/// All of Catalonia shared by the Noguera's office (Anna, Marta) and the
-/// Priorat's (Pep); None without PostgreSQL.
-fn two_offices() -> Option<pg::Db> {
-    let db = pg::cluster()?.database();
-    let admin = open(&db, ADMIN);
-    seed(admin.as_ref(), &Scope::All, at(NOW)).unwrap();
-    admin
-        .share_settings(&SharedSettings {
-            local_holidays: Vec::new(),
-            multi_office: true,
-        })
-        .unwrap();
-    drop(admin);
-    db.sql(ADMIN)
-        .batch_execute(
-            "INSERT INTO ocsae.office (comarca, role) VALUES ('Noguera', 'ocsae_noguera'), ('Priorat', 'ocsae_priorat')",
-        )
-        .unwrap();
-    Some(db)
-}
-
-fn operator(name: &str) -> Change {
-    Change::new(
-        ChangeKind::OperatorAdd,
-        vec![Edit::create(Record::Operator(Operator {
-            name: name.into(),
-            card_issued_on: "2026-01-15".parse().unwrap(),
-        }))],
-    )
-}
-
-fn count(sql: &mut postgres::Client, q: &str) -> i64 {
-    sql.query_one(q, &[]).unwrap().get(0)
-}
+use ocsae::store::{Kind, Record};
 
 /// An entry of the technician's own office, opening a transaction of changes.
 const ENTRY: &str = "INSERT INTO ocsae.history (seq, at, kind, change, edits, comarques) \

@@ -6,51 +6,12 @@
 
 mod common;
 
+use common::offices::{count, open, operator, two_offices};
 use common::pg::{self, ADMIN};
 use common::*;
-use ocsae::domain::operator::Operator;
 use ocsae::i18n::{I18n, Lang};
 use ocsae::store::seed::{Scope, seed};
-use ocsae::store::{Change, ChangeKind, Edit, Record, SharedSettings, Store, StoreError};
-
-fn open(db: &pg::Db, user: &str) -> Box<dyn Store> {
-    ocsae::store::open(&db.location(user)).unwrap()
-}
-
-/// A database of all of Catalonia shared by the Noguera's office (Anna, Marta)
-/// and the Priorat's (Pep); None without PostgreSQL.
-fn two_offices() -> Option<pg::Db> {
-    let db = pg::cluster()?.database();
-    let admin = open(&db, ADMIN);
-    seed(admin.as_ref(), &Scope::All, at(NOW)).unwrap();
-    admin
-        .share_settings(&SharedSettings {
-            local_holidays: Vec::new(),
-            multi_office: true,
-        })
-        .unwrap();
-    drop(admin);
-    db.sql(ADMIN)
-        .batch_execute(
-            "INSERT INTO ocsae.office (comarca, role) VALUES ('Noguera', 'ocsae_noguera'), ('Priorat', 'ocsae_priorat')",
-        )
-        .unwrap();
-    Some(db)
-}
-
-fn operator(name: &str) -> Change {
-    Change::new(
-        ChangeKind::OperatorAdd,
-        vec![Edit::create(Record::Operator(Operator {
-            name: name.into(),
-            card_issued_on: "2026-01-15".parse().unwrap(),
-        }))],
-    )
-}
-
-fn count(sql: &mut postgres::Client, q: &str) -> i64 {
-    sql.query_one(q, &[]).unwrap().get(0)
-}
+use ocsae::store::{Change, ChangeKind, Record, StoreError};
 
 #[test]
 fn a_technician_cannot_forge_history_for_another_office_or_for_none() {

@@ -4,6 +4,7 @@
 pub mod avui;
 pub mod cli;
 pub mod faulty;
+pub mod offices;
 pub mod pg;
 pub mod pty;
 pub mod tcat;
