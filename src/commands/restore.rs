@@ -43,12 +43,53 @@ pub fn restore(
                 .map_err(|e| bad(e.localize(t, db)))?;
         }
         super::restore_check::check(&dump, clock.now(), t).map_err(bad)?;
-        Ok(dump)
+        Ok(with_config_sharing(dump, db, config))
     };
     let store = restore_into(db, dump, &source, force, t)?;
     let tz = config.time_zone().unwrap_or(chrono_tz::Europe::Madrid);
     summary_cache::refresh(store.as_ref(), tz, &config.local_holidays);
     Ok(())
+}
+
+/// `multi_office = true` in the configuration holds for a shared store restored
+/// from any backup, as it does for `init`: row-level security is turned on with
+/// the records, in the restore's transaction (the office list stays the backup's,
+/// or the store's).
+fn with_config_sharing(mut dump: Dump, db: &Location, config: &Config) -> Dump {
+    if config.multi_office && db.as_dir().is_none() {
+        dump.sharing.get_or_insert_with(Default::default).multi_office = true;
+    }
+    dump
+}
+
+/// What a sled store cannot keep of a shared store's backup, said on stderr.
+fn say_sharing_dropped(dump: &Dump, db: &Location, t: &I18n) {
+    let Some(sharing) = &dump.sharing else {
+        return;
+    };
+    let offices = sharing.offices.as_deref().unwrap_or_default();
+    if !sharing.multi_office && offices.is_empty() {
+        return;
+    }
+    crate::output::err(format_args!(
+        "ocsae: {}",
+        t.f(
+            Msg::restore_sharing_dropped,
+            &[("path", db), ("offices", &office_list(offices, t))]
+        )
+    ));
+}
+
+/// `Noguera: ocsae_noguera, Priorat: ocsae_priorat`, or a word for none.
+pub(crate) fn office_list(offices: &[crate::store::Office], t: &I18n) -> String {
+    match offices.is_empty() {
+        true => t.t(Msg::restore_no_offices).to_string(),
+        false => offices
+            .iter()
+            .map(|o| format!("{}: {}", o.comarca, o.role))
+            .collect::<Vec<_>>()
+            .join(", "),
+    }
 }
 
 /// Loads the dump `read` gives into the store at `db` (`source` names where it
@@ -62,7 +103,11 @@ pub(crate) fn restore_into(
     t: &I18n,
 ) -> Outcome<Opened> {
     let (store, dump, aside) = match db.as_dir() {
-        Some(dir) => into_dir(dir, db, read, source, force, t)?,
+        Some(dir) => {
+            let (store, dump, aside) = into_dir(dir, db, read, source, force, t)?;
+            say_sharing_dropped(&dump, db, t);
+            (store, dump, aside)
+        }
         None => {
             let dump = read()?;
             let store = crate::store::open(db).map_err(|e| UserError(e.localize(t)))?;
@@ -85,6 +130,20 @@ pub(crate) fn restore_into(
             ]
         )
     ));
+    if let Some(sharing) = dump
+        .sharing
+        .as_ref()
+        .filter(|s| s.multi_office && db.as_dir().is_none())
+    {
+        let offices = sharing.offices.as_deref().unwrap_or_default();
+        crate::output::out(format_args!(
+            "{}",
+            t.f(
+                Msg::restore_multi_office,
+                &[("path", db), ("offices", &office_list(offices, t))]
+            )
+        ));
+    }
     if let Some(set) = aside {
         crate::output::out(format_args!(
             "{}",

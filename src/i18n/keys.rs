@@ -913,4 +913,7 @@ messages! {
     today_nothing_due,
     err_store_shared_catalogue,
     err_store_no_database,
+    restore_sharing_dropped,
+    restore_multi_office,
+    restore_no_offices,
 }
