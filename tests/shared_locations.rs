@@ -49,6 +49,11 @@ fn a_password_in_the_location_never_shows_and_a_missing_database_is_named() {
         format!("postgresql://anna:s3cret@/no_such_db?host={socket}"),
         format!("postgresql://anna@/no_such_db?host={socket}&password=s3cret"),
         format!("host={socket} dbname=no_such_db user=anna password=s3cret"),
+        // Spaces around `=` and quotes, as the driver takes them.
+        format!("host={socket} dbname=no_such_db user=anna password = s3cret"),
+        format!("host={socket} dbname=no_such_db user=anna password= s3cret"),
+        format!("host={socket} dbname=no_such_db user=anna password =s3cret"),
+        format!("password = 's3 c\\'ret' host={socket} dbname=no_such_db user=anna"),
     ] {
         for args in [&["report"][..], &["init"], &["export", "certificates"]] {
             let out = ocsae_as(None, home.path(), &store, args);
