@@ -60,6 +60,8 @@ fn a_password_in_the_location_never_shows_and_a_missing_database_is_named() {
             let said = says(&out);
             assert!(!out.status.success(), "{store} {args:?}: {said}");
             assert!(!said.contains("s3cret"), "{store} {args:?}: {said}");
+            let warning = "a password on the command line shows to every user of this machine";
+            assert_eq!(said.matches(warning).count(), 1, "{store} {args:?}: {said}");
             assert!(
                 said.contains("the database no_such_db does not exist")
                     && said.contains("createdb no_such_db")
@@ -69,6 +71,18 @@ fn a_password_in_the_location_never_shows_and_a_missing_database_is_named() {
             assert!(!said.contains("does not allow this user"), "{said}");
         }
     }
+    // Without a password in it, nothing to warn of.
+    let out = ocsae_as(
+        None,
+        home.path(),
+        &format!("postgresql://anna@/no_such_db?host={socket}"),
+        &["report"],
+    );
+    assert!(
+        !says(&out).contains("a password on the command line"),
+        "{}",
+        says(&out)
+    );
     // Nor in the log.
     let log = std::fs::read_to_string(home.path().join("state/ocsae/ocsae.log")).unwrap_or_default();
     assert!(!log.contains("s3cret"), "{log}");

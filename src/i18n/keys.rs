@@ -916,4 +916,5 @@ messages! {
     restore_sharing_dropped,
     restore_multi_office,
     restore_no_offices,
+    warn_password_in_argv,
 }

@@ -31,6 +31,14 @@ impl Location {
         Location::Sled(path.into())
     }
 
+    /// Whether the location holds a password (which `redact` hides).
+    pub fn has_password(&self) -> bool {
+        match self {
+            Location::Sled(_) => false,
+            Location::Postgres(url) => redact(url) != *url,
+        }
+    }
+
     /// The directory of a store kept in one.
     pub fn as_dir(&self) -> Option<&Path> {
         match self {
@@ -319,5 +327,9 @@ mod tests {
             Location::Postgres(_)
         ));
         assert!(matches!(Location::parse("dades"), Location::Sled(_)));
+        assert!(Location::parse("host=db password = x").has_password());
+        assert!(Location::parse("postgresql://anna:x@db/ocsae").has_password());
+        assert!(!Location::parse("postgresql://anna@db/ocsae?host=/run/pg").has_password());
+        assert!(!Location::parse("/srv/password=x").has_password());
     }
 }
