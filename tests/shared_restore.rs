@@ -99,6 +99,10 @@ fn a_restored_multi_office_backup_keeps_each_office_to_its_own_rows() {
     let dump: serde_json::Value = serde_json::from_slice(&std::fs::read(&file).unwrap()).unwrap();
     assert_eq!(dump["sharing"]["multi_office"], true, "{}", dump["sharing"]);
     assert_eq!(dump["sharing"]["offices"].as_array().map(Vec::len), Some(2));
+    // Edited by hand: undo for a technician who never wrote in it.
+    let mut edited = dump.clone();
+    edited["stacks"] = serde_json::json!({"pep": {"undo": [1], "redo": []}});
+    std::fs::write(&file, serde_json::to_vec(&edited).unwrap()).unwrap();
 
     let db = pg::cluster().unwrap().database();
     let (out, _) = ok(ocsae(
@@ -109,6 +113,24 @@ fn a_restored_multi_office_backup_keeps_each_office_to_its_own_rows() {
     ));
     assert!(out.contains("row-level security is on"), "{out}");
     assert!(out.contains("Noguera: ocsae_noguera"), "{out}");
+    // What it brings in, office by office and author by author.
+    assert!(out.contains("By comarca:\n"), "{out}");
+    assert!(
+        out.contains("\n  Priorat: 23 councils, 0 requests, 0 activities\n"),
+        "{out}"
+    );
+    assert!(
+        out.contains("\n  Noguera: 30 councils, 0 requests, 0 activities\n"),
+        "{out}"
+    );
+    assert!(
+        out.contains("By author (who signs the history, and what they can undo):\n"),
+        "{out}"
+    );
+    assert!(
+        out.contains("\n  pep: 0 history entries, 1 change to undo or redo\n"),
+        "{out}"
+    );
     assert_eq!(secured_tables(&db), 4);
     assert_eq!(count(&db, ADMIN, "SELECT count(*) FROM ocsae.office"), 2);
     let (other, own) = councils_seen(&db, "anna", "Noguera");

@@ -9,6 +9,7 @@ use crate::UserError;
 use crate::app::summary_cache;
 use crate::config::Config;
 use crate::domain::clock::Clock;
+use crate::domain::text::clean;
 use crate::i18n::{I18n, Msg};
 use crate::io;
 use crate::store::sled::{SetAside, SledStore};
@@ -86,7 +87,7 @@ pub(crate) fn office_list(offices: &[crate::store::Office], t: &I18n) -> String 
         true => t.t(Msg::restore_no_offices).to_string(),
         false => offices
             .iter()
-            .map(|o| format!("{}: {}", o.comarca, o.role))
+            .map(|o| format!("{}: {}", clean(&o.comarca), clean(&o.role)))
             .collect::<Vec<_>>()
             .join(", "),
     }
@@ -130,6 +131,9 @@ pub(crate) fn restore_into(
             ]
         )
     ));
+    for line in super::restore_summary::lines(&dump, t) {
+        crate::output::out(format_args!("{line}"));
+    }
     if let Some(sharing) = dump
         .sharing
         .as_ref()

@@ -917,4 +917,9 @@ messages! {
     restore_multi_office,
     restore_no_offices,
     warn_password_in_argv,
+    restore_summary_comarques,
+    restore_summary_comarca,
+    restore_summary_authors,
+    restore_summary_author,
+    count_undo,
 }
