@@ -144,6 +144,21 @@ pub fn run() -> ExitCode {
         crate::output::err(format_args!("ocsae: {}", t.t(Msg::err_no_home)));
         return ExitCode::from(1);
     };
+    // A password on the command line shows in `ps` to every user of the machine,
+    // whatever this process does with it afterwards: said once, before anything.
+    let migrate = match &cli.command {
+        Some(Command::Migrate { from, to }) => vec![from.as_str(), to.as_str()],
+        _ => Vec::new(),
+    };
+    let given = [cli.store.as_deref(), cli.db.as_deref().and_then(|d| d.to_str())];
+    if given
+        .into_iter()
+        .flatten()
+        .chain(migrate)
+        .any(|text| store::Location::parse(text).has_password())
+    {
+        crate::output::err(format_args!("ocsae: {}", t.t(Msg::warn_password_in_argv)));
+    }
     // A shared store keeps the settings its technicians share (local holidays);
     // the dashboard reads them from the store it opens.
     if !matches!(

@@ -231,3 +231,20 @@ fn a_damaged_stores_detail_is_in_the_users_language() {
     );
     assert!(!err.contains("changed since"), "{err}");
 }
+
+#[test]
+fn a_sled_restore_says_what_it_brings_per_comarca_and_per_author_read_as_it_streams() {
+    let (dir, _, json) = store_and_backup();
+    // Written again with its keys in alphabetical order: the councils come after
+    // the requests that name them, and are counted once all are read.
+    let backup = write_json(&dir.path().join("moved.json"), &json);
+    let user = json["history"][0]["entry"]["user"].as_str().unwrap().to_string();
+    let out = ok(ocsae(&dir.path().join("copy"), &["restore", &backup]));
+    assert!(out.contains("By comarca:\n"), "{out}");
+    assert!(
+        out.contains("  Noguera: 30 councils, 1 request, 0 activities\n"),
+        "{out}"
+    );
+    assert!(out.contains("By author"), "{out}");
+    assert!(out.contains(&format!("  {user}: ")), "{out}");
+}

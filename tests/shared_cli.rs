@@ -173,7 +173,13 @@ fn migrate_copies_a_sled_store_into_postgresql_and_back_with_identical_exports()
 
     // One backup format: the same document from either backend, and each restores the other's.
     let from_sled = backup_body(h, &sled_a, &h.join("sled.json"));
-    let from_pg = backup_body(h, &pg, &h.join("pg.json"));
+    let mut from_pg = backup_body(h, &pg, &h.join("pg.json"));
+    // A shared store's also says how it is shared (here, by no several offices).
+    let sharing = from_pg.as_object_mut().unwrap().remove("sharing");
+    assert_eq!(
+        sharing,
+        Some(serde_json::json!({"multi_office": false, "offices": []}))
+    );
     assert_eq!(from_sled, from_pg);
     let restored = cluster.database();
     ok(ocsae(

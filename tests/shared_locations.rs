@@ -49,12 +49,19 @@ fn a_password_in_the_location_never_shows_and_a_missing_database_is_named() {
         format!("postgresql://anna:s3cret@/no_such_db?host={socket}"),
         format!("postgresql://anna@/no_such_db?host={socket}&password=s3cret"),
         format!("host={socket} dbname=no_such_db user=anna password=s3cret"),
+        // Spaces around `=` and quotes, as the driver takes them.
+        format!("host={socket} dbname=no_such_db user=anna password = s3cret"),
+        format!("host={socket} dbname=no_such_db user=anna password= s3cret"),
+        format!("host={socket} dbname=no_such_db user=anna password =s3cret"),
+        format!("password = 's3 c\\'ret' host={socket} dbname=no_such_db user=anna"),
     ] {
         for args in [&["report"][..], &["init"], &["export", "certificates"]] {
             let out = ocsae_as(None, home.path(), &store, args);
             let said = says(&out);
             assert!(!out.status.success(), "{store} {args:?}: {said}");
             assert!(!said.contains("s3cret"), "{store} {args:?}: {said}");
+            let warning = "a password on the command line shows to every user of this machine";
+            assert_eq!(said.matches(warning).count(), 1, "{store} {args:?}: {said}");
             assert!(
                 said.contains("the database no_such_db does not exist")
                     && said.contains("createdb no_such_db")
@@ -64,6 +71,18 @@ fn a_password_in_the_location_never_shows_and_a_missing_database_is_named() {
             assert!(!said.contains("does not allow this user"), "{said}");
         }
     }
+    // Without a password in it, nothing to warn of.
+    let out = ocsae_as(
+        None,
+        home.path(),
+        &format!("postgresql://anna@/no_such_db?host={socket}"),
+        &["report"],
+    );
+    assert!(
+        !says(&out).contains("a password on the command line"),
+        "{}",
+        says(&out)
+    );
     // Nor in the log.
     let log = std::fs::read_to_string(home.path().join("state/ocsae/ocsae.log")).unwrap_or_default();
     assert!(!log.contains("s3cret"), "{log}");

@@ -8,6 +8,7 @@ pub mod operator;
 mod restore;
 mod restore_check;
 mod restore_dir;
+mod restore_summary;
 pub mod revocation;
 mod rollout_import;
 pub mod services;

@@ -9,8 +9,10 @@ use crate::UserError;
 use crate::app::summary_cache;
 use crate::config::Config;
 use crate::domain::clock::Clock;
+use crate::domain::text::clean;
 use crate::i18n::{I18n, Msg};
 use crate::io;
+use crate::store::dump_tally::Tally;
 use crate::store::sled::{SetAside, SledStore};
 use crate::store::{Dump, Location, RestoreError, StoreError};
 use std::path::Path;
@@ -34,7 +36,7 @@ pub fn restore(
         let schemas = db.as_dir().map(|_| (schema::BACKUP, schema::OLDEST_BACKUP));
         let mut rules = super::restore_check::FormRules { now: clock.now(), t };
         match io::backup::BackupFile::check(file, schemas, Some(&mut rules)) {
-            Ok(file) => Ok(Source::File(file)),
+            Ok(file) => Ok(with_config_sharing(Source::File(file), db, config)),
             Err(io::backup::Unreadable::File(e)) => Err(UserError(match &e {
                 io::IoError::NotAFile { path } => {
                     t.f(Msg::err_restore_not_a_file, &[("path", &path.display())])
@@ -76,6 +78,73 @@ impl Source {
             Source::File(file) => store.restore_from(file, force),
         }
     }
+
+    /// How it is shared (a shared store's backup), to be put back with it.
+    fn sharing(&self) -> Option<&crate::store::Sharing> {
+        match self {
+            Source::Dump(d) => d.sharing.as_ref(),
+            Source::File(f) => f.checked.frame.sharing.as_ref(),
+        }
+    }
+
+    fn sharing_mut(&mut self) -> &mut Option<crate::store::Sharing> {
+        match self {
+            Source::Dump(d) => &mut d.sharing,
+            Source::File(f) => &mut f.checked.frame.sharing,
+        }
+    }
+
+    /// The lines saying what it brings in, per comarca and per author.
+    fn summary(&self, t: &I18n) -> Vec<String> {
+        match self {
+            Source::Dump(d) => super::restore_summary::lines(&Tally::of_dump(d), &d.stacks, t),
+            Source::File(f) => super::restore_summary::lines(&f.checked.tally, &f.checked.frame.stacks, t),
+        }
+    }
+}
+
+/// `multi_office = true` in the configuration holds for a shared store restored
+/// from any backup, as it does for `init`: row-level security is turned on with
+/// the records, in the restore's transaction (the office list stays the backup's,
+/// or the store's).
+fn with_config_sharing(mut source: Source, db: &Location, config: &Config) -> Source {
+    if config.multi_office && db.as_dir().is_none() {
+        source
+            .sharing_mut()
+            .get_or_insert_with(Default::default)
+            .multi_office = true;
+    }
+    source
+}
+
+/// What a sled store cannot keep of a shared store's backup, said on stderr.
+fn say_sharing_dropped(source: &Source, db: &Location, t: &I18n) {
+    let Some(sharing) = source.sharing() else {
+        return;
+    };
+    let offices = sharing.offices.as_deref().unwrap_or_default();
+    if !sharing.multi_office && offices.is_empty() {
+        return;
+    }
+    crate::output::err(format_args!(
+        "ocsae: {}",
+        t.f(
+            Msg::restore_sharing_dropped,
+            &[("path", db), ("offices", &office_list(offices, t))]
+        )
+    ));
+}
+
+/// `Noguera: ocsae_noguera, Priorat: ocsae_priorat`, or a word for none.
+pub(crate) fn office_list(offices: &[crate::store::Office], t: &I18n) -> String {
+    match offices.is_empty() {
+        true => t.t(Msg::restore_no_offices).to_string(),
+        false => offices
+            .iter()
+            .map(|o| format!("{}: {}", clean(&o.comarca), clean(&o.role)))
+            .collect::<Vec<_>>()
+            .join(", "),
+    }
 }
 
 /// Loads the dump `read` gives into the store at `db` (`source` names where it
@@ -89,7 +158,11 @@ pub(crate) fn restore_into(
     t: &I18n,
 ) -> Outcome<Opened> {
     let (store, dump, aside) = match db.as_dir() {
-        Some(dir) => into_dir(dir, db, read, source, force, t)?,
+        Some(dir) => {
+            let (store, dump, aside) = into_dir(dir, db, read, source, force, t)?;
+            say_sharing_dropped(&dump, db, t);
+            (store, dump, aside)
+        }
         None => {
             let mut dump = read()?;
             let store = crate::store::open(db).map_err(|e| UserError(e.localize(t)))?;
@@ -111,6 +184,19 @@ pub(crate) fn restore_into(
             ]
         )
     ));
+    for line in dump.summary(t) {
+        crate::output::out(format_args!("{line}"));
+    }
+    if let Some(sharing) = dump.sharing().filter(|s| s.multi_office && db.as_dir().is_none()) {
+        let offices = sharing.offices.as_deref().unwrap_or_default();
+        crate::output::out(format_args!(
+            "{}",
+            t.f(
+                Msg::restore_multi_office,
+                &[("path", db), ("offices", &office_list(offices, t))]
+            )
+        ));
+    }
     if let Some(set) = aside {
         crate::output::out(format_args!(
             "{}",

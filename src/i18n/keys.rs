@@ -924,4 +924,13 @@ messages! {
     cert_closed_title_short,
     bulk_skip_not_due,
     renewal_not_due,
+    restore_sharing_dropped,
+    restore_multi_office,
+    restore_no_offices,
+    warn_password_in_argv,
+    restore_summary_comarques,
+    restore_summary_comarca,
+    restore_summary_authors,
+    restore_summary_author,
+    count_undo,
 }

@@ -61,6 +61,8 @@ pub struct BackupFile {
     path: std::path::PathBuf,
     file: std::fs::File,
     sum: (u64, u32),
+    /// The sharing as the file says it (`checked`'s may be the configuration's).
+    sharing: Option<crate::store::Sharing>,
     pub checked: Checked,
 }
 
@@ -121,6 +123,7 @@ impl BackupFile {
             path: path.into(),
             file,
             sum,
+            sharing: checked.frame.sharing.clone(),
             checked,
         })
     }
@@ -149,7 +152,11 @@ impl DumpSource for BackupFile {
             Err(_) => return Err(changed()),
         };
         // A file cut back to a shorter whole backup ends early: its sum differs.
-        if tracked.sum() != self.sum || frame != self.checked.frame {
+        let first = crate::store::dump_reader::DumpFrame {
+            sharing: self.sharing.clone(),
+            ..self.checked.frame.clone()
+        };
+        if tracked.sum() != self.sum || frame != first {
             return Err(changed());
         }
         Ok(())

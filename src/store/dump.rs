@@ -58,6 +58,28 @@ pub struct Dump {
     /// Each user's stacks.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub stacks: BTreeMap<String, UserStacks>,
+    /// How a shared store is shared between offices; absent from a sled store's
+    /// backups and from older ones (whose restore leaves the target's as it is).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sharing: Option<Sharing>,
+}
+
+/// A shared store's row-level security and its offices, carried so that a
+/// restore puts them back with the records they guard.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Sharing {
+    /// Several offices share the database: each sees only its comarques.
+    pub multi_office: bool,
+    /// Which role belongs to which comarca's office; None leaves the target's list.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub offices: Option<Vec<Office>>,
+}
+
+/// One row of the office list: a role (a technician's or a group's) and a comarca.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+pub struct Office {
+    pub comarca: String,
+    pub role: String,
 }
 
 fn first_id() -> u64 {

@@ -33,6 +33,8 @@ pub struct Checked {
     pub history: usize,
     /// The history entries to keep as runs.
     pub runs: HashSet<u64>,
+    /// Per comarca and per author, for the summary.
+    pub tally: super::dump_tally::Tally,
 }
 
 impl Checked {
@@ -180,6 +182,7 @@ impl DumpSink for Checker<'_> {
         if self.inconsistency.is_some() {
             return Ok(());
         }
+        self.checked.tally.record(&record);
         let section = match &record {
             Record::Municipality(m) => {
                 self.checked.municipalities += 1;
@@ -232,7 +235,8 @@ impl DumpSink for Checker<'_> {
         Ok(())
     }
 
-    fn entry_start(&mut self, seq: u64, _head: HistoryHead) -> Result<(), StoreError> {
+    fn entry_start(&mut self, seq: u64, head: HistoryHead) -> Result<(), StoreError> {
+        self.checked.tally.entry(&head.user);
         self.entry = Some((seq, RunShape::default()));
         Ok(())
     }

@@ -23,6 +23,7 @@ pub struct DumpFrame {
     pub undo: Vec<u64>,
     pub redo: Vec<u64>,
     pub stacks: BTreeMap<String, UserStacks>,
+    pub sharing: Option<super::Sharing>,
 }
 
 /// What is done with each piece as it is read. An error stops the reading.
@@ -61,6 +62,7 @@ pub trait DumpSource {
             undo: frame.undo,
             redo: frame.redo,
             stacks: frame.stacks,
+            sharing: frame.sharing,
         });
         self.load(&mut collect)?;
         Ok(collect.0)
@@ -191,6 +193,7 @@ impl<'de> Visitor<'de> for Top<'_> {
                 "undo" => frame.undo = map.next_value()?,
                 "redo" => frame.redo = map.next_value()?,
                 "stacks" => frame.stacks = map.next_value()?,
+                "sharing" => frame.sharing = map.next_value()?,
                 _ => {
                     map.next_value::<IgnoredAny>()?;
                     continue;
@@ -205,7 +208,7 @@ impl<'de> Visitor<'de> for Top<'_> {
     }
 }
 
-const FIELDS: [&str; 17] = [
+const FIELDS: [&str; 18] = [
     "format",
     "format_version",
     "schema_version",
@@ -223,6 +226,7 @@ const FIELDS: [&str; 17] = [
     "undo",
     "redo",
     "stacks",
+    "sharing",
 ];
 
 /// The fields `Dump` has no default for, in its order.

@@ -31,6 +31,14 @@ impl Location {
         Location::Sled(path.into())
     }
 
+    /// Whether the location holds a password (which `redact` hides).
+    pub fn has_password(&self) -> bool {
+        match self {
+            Location::Sled(_) => false,
+            Location::Postgres(url) => redact(url) != *url,
+        }
+    }
+
     /// The directory of a store kept in one.
     pub fn as_dir(&self) -> Option<&Path> {
         match self {
@@ -52,65 +60,121 @@ impl std::fmt::Display for Location {
 
 /// libpq's keywords a key/value connection string is recognised by.
 const KEYWORDS: [&str; 8] = [
-    "host=",
-    "hostaddr=",
-    "port=",
-    "dbname=",
-    "user=",
-    "password=",
-    "sslmode=",
-    "service=",
+    "host", "hostaddr", "port", "dbname", "user", "password", "sslmode", "service",
 ];
 
+/// A key/value string starts with one of libpq's keywords, then `=` (spaces
+/// around it allowed, as libpq and the driver allow them).
 fn is_key_value(text: &str) -> bool {
-    KEYWORDS.iter().any(|k| text.trim_start().starts_with(k))
+    let text = text.trim_start();
+    let key_end = text
+        .find(|c: char| c.is_whitespace() || c == '=')
+        .unwrap_or(text.len());
+    KEYWORDS.contains(&&text[..key_end]) && text[key_end..].trim_start().starts_with('=')
 }
 
 /// What shows of a store's location, or of any text that may hold one (a
 /// driver's message): `postgresql://user:secret@host/db` as
-/// `postgresql://user@host/db`, and the value of every `password=` (in an
-/// address's query or a key/value string, quoted or not) as `***`.
+/// `postgresql://user@host/db`, and the value of every password key as `***`:
+/// in an address's query (`?password=…` up to the next `&`, its key
+/// percent-decoded as the driver decodes it) and in a key/value string, as the
+/// driver reads it (spaces around `=`, a quoted value with `\'` and `\\`, a
+/// backslash escaping a space in a plain one).
 pub fn redact(text: &str) -> String {
     let text = without_user_password(text);
     let mut out = String::with_capacity(text.len());
-    let mut rest = text.as_str();
-    while let Some(at) = find_password_key(rest) {
-        let value_start = at + "password=".len();
-        out.push_str(&rest[..value_start]);
-        out.push_str("***");
-        let value = &rest[value_start..];
-        let end = match value.strip_prefix('\'') {
-            // libpq's quoted value: up to the closing quote not escaped by a backslash.
-            Some(quoted) => {
-                let mut escaped = false;
-                let close = quoted.char_indices().find(|&(_, c)| {
-                    let close = c == '\'' && !escaped;
-                    escaped = c == '\\' && !escaped;
-                    close
-                });
-                close.map_or(value.len(), |(i, _)| i + 2)
-            }
-            None => value.find(['&', ' ', '\t', '\n', '#']).unwrap_or(value.len()),
+    let mut copied = 0;
+    let mut at = 0;
+    while at < text.len() {
+        let before = text[..at].chars().next_back();
+        let value = match before {
+            Some('?' | '&') => query_password(&text[at..]),
+            None => key_value_password(&text[at..]),
+            Some(c) if c.is_whitespace() => key_value_password(&text[at..]),
+            Some(_) => None,
         };
-        rest = &value[end..];
+        match value {
+            Some((start, end)) => {
+                out.push_str(&text[copied..at + start]);
+                out.push_str("***");
+                copied = at + end;
+                at = copied;
+            }
+            None => at += text[at..].chars().next().map_or(1, char::len_utf8),
+        }
     }
-    out.push_str(rest);
+    out.push_str(&text[copied..]);
     out
 }
 
-/// Where the next `password=` key starts: at the start, or after `?`, `&` or a space.
-fn find_password_key(text: &str) -> Option<usize> {
-    let lower = text.to_ascii_lowercase();
-    let mut from = 0;
-    while let Some(i) = lower[from..].find("password=") {
-        let at = from + i;
-        let before = lower[..at].chars().next_back();
-        if matches!(before, None | Some('?' | '&' | ' ' | '\t' | '\n')) {
-            return Some(at);
-        }
-        from = at + 1;
+/// Where the value of a query's `password=` starts and ends in `text` (which
+/// starts with the key): up to the next `&`, as the driver splits a query.
+fn query_password(text: &str) -> Option<(usize, usize)> {
+    let pair_end = text.find('&').unwrap_or(text.len());
+    let eq = text[..pair_end].find('=')?;
+    let key = percent_decode(&text[..eq]);
+    if !key.trim().eq_ignore_ascii_case("password") {
+        return None;
     }
-    None
+    Some((eq + 1, pair_end))
+}
+
+/// Where the value of a key/value `password = …` starts and ends in `text`
+/// (which starts with the key), by libpq's grammar.
+fn key_value_password(text: &str) -> Option<(usize, usize)> {
+    let key_end = text
+        .find(|c: char| c.is_whitespace() || c == '=')
+        .unwrap_or(text.len());
+    if !text[..key_end].eq_ignore_ascii_case("password") {
+        return None;
+    }
+    let after_key = &text[key_end..];
+    let eq = key_end + (after_key.len() - after_key.trim_start().len());
+    if !text[eq..].starts_with('=') {
+        return None;
+    }
+    let after_eq = &text[eq + 1..];
+    let start = eq + 1 + (after_eq.len() - after_eq.trim_start().len());
+    let mut chars = text[start..].char_indices();
+    let quoted = text[start..].starts_with('\'');
+    if quoted {
+        chars.next();
+    }
+    while let Some((i, c)) = chars.next() {
+        match c {
+            '\\' => {
+                chars.next();
+            }
+            '\'' if quoted => return Some((start, start + i + 1)),
+            c if c.is_whitespace() && !quoted => return Some((start, start + i)),
+            _ => {}
+        }
+    }
+    Some((start, text.len()))
+}
+
+/// `%2F` and the like, as the driver decodes a query's keys and values.
+fn percent_decode(text: &str) -> String {
+    let bytes = text.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        let hex = bytes
+            .get(i + 1..i + 3)
+            .and_then(|h| std::str::from_utf8(h).ok())
+            .and_then(|h| u8::from_str_radix(h, 16).ok());
+        match (bytes[i], hex) {
+            (b'%', Some(b)) => {
+                out.push(b);
+                i += 3;
+            }
+            (b, _) => {
+                out.push(b);
+                i += 1;
+            }
+        }
+    }
+    String::from_utf8_lossy(&out).into_owned()
 }
 
 /// `scheme://user:secret@host…` as `scheme://user@host…` (the user part ends at
@@ -152,6 +216,79 @@ mod tests {
     }
 
     #[test]
+    fn a_password_is_hidden_as_the_driver_reads_it_whatever_the_spaces_and_quotes() {
+        for (given, shown) in [
+            (
+                "host=db password = S3cret dbname=x",
+                "host=db password = *** dbname=x",
+            ),
+            (
+                "host=db password= S3cret dbname=x",
+                "host=db password= *** dbname=x",
+            ),
+            (
+                "host=db password =S3cret dbname=x",
+                "host=db password =*** dbname=x",
+            ),
+            ("host=db password\t=\n S3cret", "host=db password\t=\n ***"),
+            (
+                "password = 'S3 c\\'r\\\\et' user=anna",
+                "password = *** user=anna",
+            ),
+            ("password='S3cret\\\\' user=anna", "password=*** user=anna"),
+            ("password=S3\\ cret user=anna", "password=*** user=anna"),
+            ("password=S3&cret user=anna", "password=*** user=anna"),
+            // The driver takes what follows `=` and spaces as the value, even this.
+            ("password= user=S3cret host=db", "password= *** host=db"),
+            ("password='S3 cret", "password=***"),
+            (
+                "postgresql:///x?pass%77ord=S3cret&host=/run",
+                "postgresql:///x?pass%77ord=***&host=/run",
+            ),
+            (
+                "postgresql:///x?password=S3 cret#x&host=/run",
+                "postgresql:///x?password=***&host=/run",
+            ),
+            (
+                "password authentication failed for user anna",
+                "password authentication failed for user anna",
+            ),
+        ] {
+            assert_eq!(redact(given), shown, "{given}");
+        }
+        for given in [
+            "password = S3cret dbname=x",
+            "host = db password =S3cret",
+            "  dbname= x password=S3cret",
+        ] {
+            let location = Location::parse(given);
+            assert!(matches!(location, Location::Postgres(_)), "{given}");
+            assert!(!location.to_string().contains("S3cret"), "{given}");
+        }
+    }
+
+    /// What the driver parses as the password is exactly what is hidden.
+    #[test]
+    fn what_is_hidden_is_what_the_driver_takes_for_the_password() {
+        for given in [
+            "host=db password = S3cret dbname=x",
+            "host=db password= 'S3 c\\'ret' dbname=x",
+            "password=S3\\ cret user=anna",
+            "user=anna password =S3cr&t",
+        ] {
+            let config: postgres::Config = given.parse().unwrap();
+            let password = String::from_utf8(config.get_password().unwrap().to_vec()).unwrap();
+            let shown = redact(given);
+            assert!(!shown.contains("S3"), "{given} shown as {shown}");
+            // Put back in place of ***, the value is what the driver read.
+            let value_start = shown.find("***").unwrap();
+            let original_value = &given[value_start..given.len() - (shown.len() - value_start - 3)];
+            let reparsed: postgres::Config = format!("password={original_value}").parse().unwrap();
+            assert_eq!(reparsed.get_password(), Some(password.as_bytes()), "{given}");
+        }
+    }
+
+    #[test]
     fn a_password_never_shows_in_any_form_of_address() {
         for (given, shown) in [
             (
@@ -190,5 +327,9 @@ mod tests {
             Location::Postgres(_)
         ));
         assert!(matches!(Location::parse("dades"), Location::Sled(_)));
+        assert!(Location::parse("host=db password = x").has_password());
+        assert!(Location::parse("postgresql://anna:x@db/ocsae").has_password());
+        assert!(!Location::parse("postgresql://anna@db/ocsae?host=/run/pg").has_password());
+        assert!(!Location::parse("/srv/password=x").has_password());
     }
 }

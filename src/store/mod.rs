@@ -12,6 +12,7 @@ pub mod damage;
 pub mod dump;
 pub mod dump_check;
 pub mod dump_reader;
+pub mod dump_tally;
 pub mod dump_writer;
 mod error;
 mod location;
@@ -23,7 +24,7 @@ mod types;
 
 pub use self::sled::quiet::in_quiet_section;
 pub use change_kind::ChangeKind;
-pub use dump::{Dump, RestoreError};
+pub use dump::{Dump, Office, RestoreError, Sharing};
 pub use error::{Result, StoreError, ago, is_disk_full};
 pub use location::{Location, redact};
 pub use shared::{Authors, Notify, SharedSettings, Signal};

@@ -153,7 +153,7 @@ impl Store for PgStore {
     }
 
     /// The holidays go to each comarca the store holds; several offices turn on
-    /// the row-level security that keeps each to its own comarca.
+    /// the row-level security that keeps each to its own comarca (never off).
     fn share_settings(&self, settings: &SharedSettings) -> Result<()> {
         self.write(|c, _| {
             let mut tx = c.transaction().map_err(pg_error)?;
@@ -164,29 +164,16 @@ impl Store for PgStore {
                 &[&settings.local_holidays],
             )
             .map_err(pg_error)?;
-            tx.execute(
-                "INSERT INTO ocsae.meta (key, value) VALUES ('multi_office', $1) \
-                 ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value",
-                &[&settings.multi_office.to_string()],
-            )
-            .map_err(pg_error)?;
-            let switch = match settings.multi_office {
-                true => "ENABLE",
-                false => "DISABLE",
-            };
-            for table in [
-                "municipality",
-                "rollout",
-                "certificate",
-                "activity",
-                "history",
-                "history_edit",
-                "local_holiday",
-                "operator",
-                "catalogue",
-            ] {
-                tx.batch_execute(&format!("ALTER TABLE ocsae.{table} {switch} ROW LEVEL SECURITY"))
+            match settings.multi_office {
+                true => enable_multi_office(&mut tx)?,
+                // Recorded for a new store; one shared by several offices stays so.
+                false => {
+                    tx.execute(
+                        "INSERT INTO ocsae.meta (key, value) VALUES ('multi_office', 'false') ON CONFLICT DO NOTHING",
+                        &[],
+                    )
                     .map_err(pg_error)?;
+                }
             }
             tx.commit().map_err(pg_error)
         })
@@ -210,4 +197,33 @@ impl ImportBatch for PgImport<'_> {
         self.store
             .commit(EntryKind::Do, self.kind, self.edits, at, StackMove::Do)
     }
+}
+
+/// The tables whose rows belong to an office's comarca.
+const OFFICE_TABLES: [&str; 9] = [
+    "municipality",
+    "rollout",
+    "certificate",
+    "activity",
+    "history",
+    "history_edit",
+    "local_holiday",
+    "operator",
+    "catalogue",
+];
+
+/// Several offices share the store from now on: row-level security keeps each
+/// to its comarques, whatever SQL its technicians write.
+pub(super) fn enable_multi_office(tx: &mut postgres::Transaction) -> Result<()> {
+    tx.execute(
+        "INSERT INTO ocsae.meta (key, value) VALUES ('multi_office', 'true') \
+         ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value",
+        &[],
+    )
+    .map_err(pg_error)?;
+    for table in OFFICE_TABLES {
+        tx.batch_execute(&format!("ALTER TABLE ocsae.{table} ENABLE ROW LEVEL SECURITY"))
+            .map_err(pg_error)?;
+    }
+    Ok(())
 }

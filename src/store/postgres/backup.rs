@@ -6,7 +6,9 @@ use super::commit::{Stacks, WRITE_LOCK, entry_kind_columns, insert_edits};
 use super::history::entries_after;
 use super::{PgStore, damaged, pg_error, records::PAGE, tables};
 use crate::domain::municipality::IneCode;
-use crate::store::dump::{DUMP_FORMAT, DUMP_VERSION, Dump, HistoryItem, RestoreError, UserStacks};
+use crate::store::dump::{
+    DUMP_FORMAT, DUMP_VERSION, Dump, HistoryItem, Office, RestoreError, Sharing, UserStacks,
+};
 use crate::store::{HistoryEntry, Kind, Record, RecordId, Result, StoreError};
 use chrono::{DateTime, Utc};
 use std::collections::{BTreeMap, BTreeSet, HashMap};
@@ -87,6 +89,7 @@ impl PgStore {
                     },
                 );
             }
+            let sharing = read_sharing(&mut tx)?;
             let mut dump = Dump {
                 format: DUMP_FORMAT.into(),
                 format_version: DUMP_VERSION,
@@ -105,6 +108,7 @@ impl PgStore {
                 undo: Vec::new(),
                 redo: Vec::new(),
                 stacks,
+                sharing: Some(sharing),
             };
             for kind in Kind::ALL {
                 // Page by page in key order, as `records` reads them.
@@ -232,6 +236,10 @@ impl PgStore {
             }
             tx.execute(set, &[&"ocsae.history_seq", &(dump.next_seq() as i64)])
                 .map_err(pg_error)?;
+            // With the records they guard: never a moment without them.
+            if let Some(sharing) = &dump.sharing {
+                apply_sharing(&mut tx, sharing)?;
+            }
             tx.commit().map_err(pg_error)
         })
         .map_err(|e| match e {
@@ -239,6 +247,52 @@ impl PgStore {
             other => RestoreError::Store(other),
         })
     }
+}
+
+/// Whether several offices share the store, and its office list.
+fn read_sharing(tx: &mut postgres::Transaction) -> Result<Sharing> {
+    let multi_office: bool = tx
+        .query_one(
+            "SELECT EXISTS (SELECT FROM ocsae.meta WHERE key = 'multi_office' AND value = 'true')",
+            &[],
+        )
+        .map_err(pg_error)?
+        .get(0);
+    let offices = tx
+        .query(
+            "SELECT comarca, role::text FROM ocsae.office ORDER BY comarca, role",
+            &[],
+        )
+        .map_err(pg_error)?
+        .iter()
+        .map(|row| Office {
+            comarca: row.get(0),
+            role: row.get(1),
+        })
+        .collect();
+    Ok(Sharing {
+        multi_office,
+        offices: Some(offices),
+    })
+}
+
+/// A backup's office list replaces the store's; its row-level security is turned
+/// on, never off (a store shared by several offices stays so).
+fn apply_sharing(tx: &mut postgres::Transaction, sharing: &Sharing) -> Result<()> {
+    if let Some(offices) = &sharing.offices {
+        tx.execute("DELETE FROM ocsae.office", &[]).map_err(pg_error)?;
+        for office in offices {
+            tx.execute(
+                "INSERT INTO ocsae.office (comarca, role) VALUES ($1, $2) ON CONFLICT DO NOTHING",
+                &[&office.comarca, &office.role],
+            )
+            .map_err(pg_error)?;
+        }
+    }
+    if sharing.multi_office {
+        super::backend::enable_multi_office(tx)?;
+    }
+    Ok(())
 }
 
 /// Each user's stacks. The shared stacks of a store written before undo was per

@@ -1,5 +1,6 @@
 //! From a `postgresql://` address to a connection: the defaults libpq would
-//! take (the system user, the Debian socket directory, `PGPASSWORD`), and TLS
+//! take (the system user, the Debian socket directory, `PGPASSWORD`, then the
+//! password file `PGPASSFILE` or `~/.pgpass`), and TLS
 //! through rustls, which always checks the server's certificate (against the
 //! system's roots, or `sslrootcert=FILE`), so no system OpenSSL is needed.
 
@@ -68,6 +69,12 @@ impl Target {
         }
         if config.get_password().is_none()
             && let Some(password) = env("PGPASSWORD")
+        {
+            config.password(password);
+        }
+        // libpq's password file, which the driver does not read.
+        if config.get_password().is_none()
+            && let Some(password) = super::pgpass::file().and_then(|f| super::pgpass::password(&f, &config))
         {
             config.password(password);
         }

@@ -16,6 +16,7 @@ mod backup;
 mod commit;
 mod connect;
 mod history;
+mod pgpass;
 mod records;
 mod schema;
 mod tables;

@@ -38,6 +38,7 @@ impl SledStore {
             undo: self.shared_stack(UNDO_KEY)?,
             redo: self.shared_stack(REDO_KEY)?,
             stacks: self.all_stacks()?,
+            sharing: None,
         };
         for kind in Kind::ALL {
             for record in self.scan(kind)? {
