@@ -194,3 +194,32 @@ fn avui_cuts_a_long_operator_reminder_at_a_whole_word_at_80_columns() {
         "cut mid-word: {line}"
     );
 }
+
+#[test]
+fn the_closed_view_counts_a_revocation_on_its_way_apart_from_one_done() {
+    // #1 issued and never handed over, its revocation #2 filed and not yet done.
+    let mut certificate = issued(252228, "Maria Puig", HolderRole::Mayor, "2026-10-10T10:00:00Z");
+    certificate.status = ocsae::domain::certificate::CertStatus::Issued;
+    certificate.delivered_at = None;
+    let mut revocation = issued(252228, "Maria Puig", HolderRole::Mayor, "2026-11-20T10:00:00Z");
+    revocation.operation = ocsae::domain::certificate::Operation::Revocation;
+    revocation.status = ocsae::domain::certificate::CertStatus::Filed;
+    revocation.issued_at = None;
+    revocation.delivered_at = None;
+    revocation.revokes = Some(1);
+    revocation.revocation_reason = Some(ocsae::domain::revocation::RevocationReason::CardLost);
+    let mut f = with_certs(vec![certificate, revocation], "2026-11-30T09:00:00Z");
+    for _ in 0..3 {
+        if screen(&f.app, 100, 24).contains("cancel·lades:") {
+            break;
+        }
+        press(&mut f.app, KeyCode::Char('v'));
+    }
+    let s = screen(&f.app, 100, 24);
+    assert!(s.contains("Maria Puig"), "{s}");
+    assert!(s.contains("en revocació: 1"), "{s}");
+    assert!(
+        !s.contains("revocacions:"),
+        "a revocation on its way counted as done: {s}"
+    );
+}

@@ -933,4 +933,5 @@ messages! {
     restore_summary_authors,
     restore_summary_author,
     count_undo,
+    cert_closed_revoking,
 }

@@ -40,12 +40,15 @@ fn draw_title(state: &CertificatesTab, frame: &mut Frame, ctx: &Ctx, area: Rect)
             (t.t(Msg::cert_queue_title).to_string(), count)
         }
         CertView::Closed => {
-            let mut counts = [0usize; 4];
+            let mut counts = [0usize; 5];
             for &i in &state.rows {
-                match ctx.data.certs.list[i].status {
+                let c = &ctx.data.certs.list[i];
+                match c.status {
                     CertStatus::Delivered => counts[0] += 1,
                     // An issued revocation is done: nothing to hand over.
-                    CertStatus::Issued => counts[3] += 1,
+                    CertStatus::Issued if c.revokes.is_some() => counts[3] += 1,
+                    // A certificate whose revocation is on its way.
+                    CertStatus::Issued => counts[4] += 1,
                     CertStatus::Rejected => counts[1] += 1,
                     _ => counts[2] += 1,
                 }
@@ -58,11 +61,13 @@ fn draw_title(state: &CertificatesTab, frame: &mut Frame, ctx: &Ctx, area: Rect)
                     ("cancelled", &counts[2]),
                 ],
             );
-            if counts[3] > 0 {
-                count = format!(
-                    "{count} · {}",
-                    t.f(Msg::cert_closed_revoked, &[("n", &counts[3])])
-                );
+            for (n, msg) in [
+                (counts[3], Msg::cert_closed_revoked),
+                (counts[4], Msg::cert_closed_revoking),
+            ] {
+                if n > 0 {
+                    count = format!("{count} · {}", t.f(msg, &[("n", &n)]));
+                }
             }
             (t.t(Msg::cert_closed_title).to_string(), count)
         }
