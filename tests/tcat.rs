@@ -448,6 +448,20 @@ fn a_software_certificate_shows_its_delivery_then_its_download_countdown() {
     press(&mut f.app, KeyCode::Enter);
     let detail = screen(&f.app, 110, 30);
     assert!(detail.contains("cal tornar-la a sol·licitar"), "{detail}");
+    // At 80 columns the long line continues under its value, not under its label.
+    let narrow = screen(&f.app, 80, 24);
+    let rows: Vec<Vec<char>> = narrow.lines().map(|l| l.chars().collect()).collect();
+    let first = rows
+        .iter()
+        .position(|r| r.iter().collect::<String>().contains("perduda: no es va"))
+        .unwrap();
+    let col = rows[first]
+        .windows(7)
+        .position(|w| w.iter().collect::<String>() == "perduda")
+        .unwrap();
+    let next = &rows[first + 1];
+    assert!(next[col] != ' ', "{narrow}");
+    assert!(next[col - 15..col].iter().all(|c| *c == ' '), "{narrow}");
     press(&mut f.app, KeyCode::Esc);
     // Marked downloaded (it was, only not recorded): the clock is gone.
     press(&mut f.app, KeyCode::Char('a'));

@@ -4,10 +4,11 @@
 use crate::app::Ctx;
 use crate::app::scroll::Scroll;
 use crate::i18n::Msg;
+use crate::widgets::wrap::wrap_hanging;
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::Line;
-use ratatui::widgets::{Block, Borders, Paragraph, Wrap};
+use ratatui::widgets::{Block, Borders, Paragraph};
 
 pub fn draw(frame: &mut Frame, area: Rect, ctx: &Ctx, title: String, all: &[Line<'static>], scroll: &Scroll) {
     let block = Block::default()
@@ -16,12 +17,12 @@ pub fn draw(frame: &mut Frame, area: Rect, ctx: &Ctx, title: String, all: &[Line
         .title(Line::styled(format!(" {title} "), ctx.theme.title))
         .title_bottom(Line::styled(format!(" {} ", ctx.t.t(Msg::help_close)), ctx.theme.dim).right_aligned());
     let inner = block.inner(area);
-    let window = scroll.window(inner.height as usize, all.len());
+    // Wrapped here, so a value continues under itself and the scroll counts rows.
+    let rows: Vec<Line<'static>> = all
+        .iter()
+        .flat_map(|l| wrap_hanging(l.clone(), inner.width as usize))
+        .collect();
+    let window = scroll.window(inner.height as usize, rows.len());
     crate::widgets::clear(frame, area);
-    frame.render_widget(
-        Paragraph::new(all[window].to_vec())
-            .block(block)
-            .wrap(Wrap { trim: false }),
-        area,
-    );
+    frame.render_widget(Paragraph::new(rows[window].to_vec()).block(block), area);
 }

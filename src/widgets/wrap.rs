@@ -12,16 +12,32 @@ use unicode_segmentation::UnicodeSegmentation;
 /// where the row ends. Rows after the first start at the line's own indent plus
 /// two columns, so a contact or a request that wraps stays under its heading.
 pub fn wrap_line(line: Line<'static>, max: usize) -> Vec<Line<'static>> {
-    let total: usize = line.spans.iter().map(|s| width(&s.content)).sum();
-    if total <= max || max == 0 {
-        return vec![line];
-    }
     let indent = line
         .spans
         .first()
         .map_or(0, |s| s.content.len() - s.content.trim_start_matches(' ').len());
+    wrap_with(line, max, indent, indent + 2)
+}
+
+/// `line` cut into rows as `wrap_line` does, the rows after the first starting
+/// under its second span: a detail's value under its value, not under its label.
+pub fn wrap_hanging(line: Line<'static>, max: usize) -> Vec<Line<'static>> {
+    match line.spans.first() {
+        Some(label) if line.spans.len() > 1 => {
+            let hang = width(&label.content);
+            wrap_with(line, max, 0, hang)
+        }
+        _ => wrap_line(line, max),
+    }
+}
+
+fn wrap_with(line: Line<'static>, max: usize, indent: usize, hang: usize) -> Vec<Line<'static>> {
+    let total: usize = line.spans.iter().map(|s| width(&s.content)).sum();
+    if total <= max || max == 0 {
+        return vec![line];
+    }
     // Half the width at most, so that a deep indent still leaves room for words.
-    let hang = (indent + 2).min(max / 2);
+    let hang = hang.min(max / 2);
     let mut out = Rows {
         rows: Vec::new(),
         row: Vec::new(),
@@ -143,6 +159,23 @@ mod tests {
             .iter()
             .map(|l| l.spans.iter().map(|s| s.content.as_ref()).collect())
             .collect()
+    }
+
+    #[test]
+    fn a_detail_value_wraps_under_itself_not_under_its_label() {
+        let line = Line::from(vec![
+            Span::raw("T-CAT P         "),
+            Span::raw("lost: not delivered within 30 natural days; it must be requested again"),
+        ]);
+        let rows = wrap_hanging(line, 50);
+        assert_eq!(
+            text(&rows),
+            [
+                "T-CAT P         lost: not delivered within 30",
+                "                natural days; it must be requested",
+                "                again",
+            ]
+        );
     }
 
     #[test]
