@@ -253,7 +253,7 @@ fn a_store_of_schema_3_is_brought_up_by_its_administrator_and_refused_to_a_techn
             refused,
             Some(StoreError::OlderSchema {
                 found: 3,
-                current: 5,
+                current: ocsae::store::postgres::CURRENT,
                 ..
             })
         ),
@@ -268,7 +268,10 @@ fn a_store_of_schema_3_is_brought_up_by_its_administrator_and_refused_to_a_techn
             &[],
         )
         .unwrap();
-    assert_eq!(row.get::<_, String>(0), "5");
+    assert_eq!(
+        row.get::<_, String>(0),
+        ocsae::store::postgres::CURRENT.to_string()
+    );
     assert_eq!(row.get::<_, String>(1), "Noguera");
     assert_eq!(row.get::<_, String>(2), "Noguera");
     assert_eq!(row.get::<_, Vec<String>>(3), vec!["Noguera".to_string()]);
