@@ -46,7 +46,7 @@ $$;
 -- record of that key, with the edit's comarca, written by this transaction (its
 -- row's xmin), or no row if `after` is null. One index lookup per record.
 CREATE FUNCTION ocsae.verify_edits() RETURNS trigger
-LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp SET work_mem = '64MB' AS $$
 DECLARE
     entries bigint[];
     me xid := pg_catalog.pg_current_xact_id()::xid;
@@ -151,20 +151,22 @@ $$;
 
 -- Schema 5's check of each statement, as it was (each row written has an edit of
 -- its transaction's entries with its kind, key and new record; each row removed,
--- or moved to another key, an edit whose `after` is null), as set differences:
--- each side read once, whatever the planner believes of the history's numbers
--- (it took an import's own edits for two rows, and compared each row with all).
+-- or moved to another key, an edit whose `after` is null), as hash anti joins on
+-- the key (records compared only for the same key): each side read once, whatever
+-- the planner believes of the history's numbers (it took an import's own edits
+-- for two rows, and compared each row written with all of them).
 CREATE OR REPLACE FUNCTION ocsae.require_history() RETURNS trigger
-LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
+LANGUAGE plpgsql SECURITY DEFINER
+SET search_path = pg_catalog, pg_temp SET enable_nestloop = off SET enable_mergejoin = off SET work_mem = '64MB' AS $$
 DECLARE
     entries bigint[];
     kind text := CASE TG_TABLE_NAME WHEN 'catalogue' THEN 'service' ELSE TG_TABLE_NAME END;
     key_of text := CASE TG_TABLE_NAME
-        WHEN 'municipality' THEN '(r.ine::text COLLATE "C")'
-        WHEN 'rollout' THEN '((r.ine::text || ''/'' || r.service) COLLATE "C")'
-        WHEN 'certificate' THEN '(r.id::text COLLATE "C")'
-        WHEN 'activity' THEN '(r.id::text COLLATE "C")'
-        ELSE '(r.key COLLATE "C")' END;
+        WHEN 'municipality' THEN '(r.ine::text)'
+        WHEN 'rollout' THEN '(r.ine::text || ''/'' || r.service)'
+        WHEN 'certificate' THEN '(r.id::text)'
+        WHEN 'activity' THEN '(r.id::text)'
+        ELSE '(r.key)' END;
     unsaid boolean := false;
 BEGIN
     IF ocsae.is_admin() THEN
@@ -184,18 +186,20 @@ BEGIN
     END IF;
     IF TG_OP IN ('INSERT', 'UPDATE') THEN
         EXECUTE format(
-            'SELECT EXISTS (SELECT %s, r.record FROM changed r'
-            '  EXCEPT SELECT e.key, e.after FROM ocsae.history_edit e'
-            '  WHERE e.seq = ANY ($2) AND e.kind = $1)', key_of)
+            'SELECT EXISTS (SELECT FROM changed r WHERE NOT EXISTS ('
+            '  SELECT FROM ocsae.history_edit e WHERE e.seq = ANY ($2) AND e.kind = $1'
+            '  AND e.key = %s AND (e.after = r.record) IS TRUE))', key_of)
             INTO unsaid USING kind, entries;
     END IF;
     IF NOT unsaid AND TG_OP IN ('DELETE', 'UPDATE') THEN
         EXECUTE format(
-            'SELECT EXISTS (SELECT %s FROM gone r %s'
-            '  EXCEPT SELECT e.key FROM ocsae.history_edit e'
-            '  WHERE e.seq = ANY ($2) AND e.kind = $1 AND e.after IS NULL)',
-            key_of,
-            CASE TG_OP WHEN 'UPDATE' THEN format('EXCEPT SELECT %s FROM changed r', key_of) ELSE '' END)
+            'SELECT EXISTS (SELECT FROM gone r WHERE %s AND NOT EXISTS ('
+            '  SELECT FROM ocsae.history_edit e WHERE e.seq = ANY ($2) AND e.kind = $1'
+            '  AND e.key = %s AND e.after IS NULL))',
+            CASE TG_OP WHEN 'UPDATE'
+                THEN format('NOT EXISTS (SELECT FROM changed c WHERE %s = %s)', replace(key_of, 'r.', 'c.'), key_of)
+                ELSE 'true' END,
+            key_of)
             INTO unsaid USING kind, entries;
     END IF;
     IF unsaid THEN
