@@ -154,7 +154,9 @@ $$;
 -- or moved to another key, an edit whose `after` is null), as hash anti joins on
 -- the key (records compared only for the same key): each side read once, whatever
 -- the planner believes of the history's numbers (it took an import's own edits
--- for two rows, and compared each row written with all of them).
+-- for two rows, and compared each row written with all of them). The entries'
+-- edits are read by their number alone (the primary key), never through the
+-- index of every edit of a kind.
 CREATE OR REPLACE FUNCTION ocsae.require_history() RETURNS trigger
 LANGUAGE plpgsql SECURITY DEFINER
 SET search_path = pg_catalog, pg_temp SET enable_nestloop = off SET enable_mergejoin = off SET work_mem = '64MB' AS $$
@@ -186,16 +188,16 @@ BEGIN
     END IF;
     IF TG_OP IN ('INSERT', 'UPDATE') THEN
         EXECUTE format(
+            'WITH e AS MATERIALIZED (SELECT e.kind, e.key, e.after FROM ocsae.history_edit e WHERE e.seq = ANY ($2)) '
             'SELECT EXISTS (SELECT FROM changed r WHERE NOT EXISTS ('
-            '  SELECT FROM ocsae.history_edit e WHERE e.seq = ANY ($2) AND e.kind = $1'
-            '  AND e.key = %s AND (e.after = r.record) IS TRUE))', key_of)
+            '  SELECT FROM e WHERE e.kind = $1 AND e.key = %s AND (e.after = r.record) IS TRUE))', key_of)
             INTO unsaid USING kind, entries;
     END IF;
     IF NOT unsaid AND TG_OP IN ('DELETE', 'UPDATE') THEN
         EXECUTE format(
+            'WITH e AS MATERIALIZED (SELECT e.kind, e.key, e.after FROM ocsae.history_edit e WHERE e.seq = ANY ($2)) '
             'SELECT EXISTS (SELECT FROM gone r WHERE %s AND NOT EXISTS ('
-            '  SELECT FROM ocsae.history_edit e WHERE e.seq = ANY ($2) AND e.kind = $1'
-            '  AND e.key = %s AND e.after IS NULL))',
+            '  SELECT FROM e WHERE e.kind = $1 AND e.key = %s AND e.after IS NULL))',
             CASE TG_OP WHEN 'UPDATE'
                 THEN format('NOT EXISTS (SELECT FROM changed c WHERE %s = %s)', replace(key_of, 'r.', 'c.'), key_of)
                 ELSE 'true' END,
