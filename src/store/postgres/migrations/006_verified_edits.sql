@@ -4,10 +4,10 @@
 -- * Each record a technician's transaction edits ends as the last of its edits
 --   says: its row holds that edit's `after` (with the edit's comarca) and was
 --   written by this transaction, or it is gone if `after` is null; an `after`
---   names the key it is filed under. An edit whose
---   record was not written, or says another record than the row holds, is
---   refused, and with it the entry and its notification. (Schema 5's check of
---   each statement stays: every row written has an edit saying its new record.)
+--   names the key it is filed under. An edit whose record was not written, or
+--   says another record than the row holds, is refused, and with it the entry
+--   and its notification. (Schema 5's check of each statement stays: every row
+--   written has an edit saying its new record.)
 -- * The check is a deferred constraint trigger, so it sees the transaction's
 --   final state: every statement that writes an edit or a record queues it
 --   again (through the `unchecked` mark, one per transaction, not per row), and
@@ -16,10 +16,10 @@
 -- * The mark, the trigger and the functions are the administrator's: a
 --   technician can neither write the mark nor drop, disable or replace them.
 --
--- Schema 5's check of each statement is kept, written as set differences: the
--- planner, its statistics taken before an import, thought the import's own edits
--- two rows and compared each row written with every one of them (30,000 rows:
--- four minutes). Edits are checked against their entries once per entry.
+-- Schema 5's check of each statement is kept, rewritten as hash joins (below):
+-- the planner, its statistics taken before an import, thought the import's own
+-- edits two rows and compared each row written with every one of them (30,000
+-- rows: four minutes). Edits are checked against their entries once per entry.
 
 -- The transactions whose edits are to be checked: a row each, removed by the check.
 CREATE TABLE ocsae.unchecked (
