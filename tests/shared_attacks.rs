@@ -1,9 +1,9 @@
 //! Attacks a technician could make on the shared store by hand, through their
-//! own role in psql, and what the server (schema 5) does with each: a temporary
-//! table shadowing the catalogs the policies read, history numbers and dates of
-//! their choosing, rows of the shared catalogue, and a colleague's entry in
-//! their undo stack. Each test gets its own database in the throwaway cluster.
-
+//! own role in psql, and what the server (schemas 5 and 6) does with each: a
+//! temporary table shadowing the catalogs the policies read, history numbers and
+//! dates of their choosing, rows of the shared catalogue, a colleague's entry in
+//! their undo stack, and history edits saying otherwise than the records their
+//! transaction leaves. Each test gets its own database in the throwaway cluster.
 mod common;
 
 use common::offices::{count, open, operator, two_offices};
@@ -221,4 +221,215 @@ fn a_record_changes_only_as_its_history_entry_says() {
     )
     .unwrap();
     tx.commit().unwrap();
+}
+
+/// An edit of Tiurana (252228, the Noguera's) in the entry just written, its
+/// `after` computed from the row as it is.
+fn tiurana_edit(pos: i32, after: &str) -> String {
+    format!(
+        "INSERT INTO ocsae.history_edit (seq, pos, kind, key, comarca, before, after) \
+         SELECT currval('ocsae.history_seq'), {pos}, 'municipality', '252228', 'Noguera', record, {after} \
+         FROM ocsae.municipality WHERE ine = 252228"
+    )
+}
+
+const SAID: &str = "record || '{\"name\": \"Tiurana (dit)\"}'";
+const FORGED: &str = "record || '{\"name\": \"Tiurana (fals)\"}'";
+
+fn write_tiurana(after: &str) -> String {
+    format!("UPDATE ocsae.municipality SET record = {after} WHERE ine = 252228")
+}
+
+/// Tiurana's name and the entries of the Noguera's office, as the administrator reads them.
+fn tiurana_and_entries(db: &pg::Db) -> (String, i64) {
+    let mut admin = db.sql(ADMIN);
+    let name: String = admin
+        .query_one(
+            "SELECT record->>'name' FROM ocsae.municipality WHERE ine = 252228",
+            &[],
+        )
+        .unwrap()
+        .get(0);
+    (
+        name,
+        count(
+            &mut admin,
+            "SELECT count(*) FROM ocsae.history WHERE author = 'anna'",
+        ),
+    )
+}
+
+fn refused<T: std::fmt::Debug>(outcome: Result<T, postgres::Error>, case: &str) {
+    let err = outcome.expect_err(case);
+    assert_eq!(
+        err.code(),
+        Some(&postgres::error::SqlState::INSUFFICIENT_PRIVILEGE),
+        "{case}: {err}"
+    );
+}
+
+#[test]
+fn an_entry_is_refused_at_commit_unless_its_edits_say_what_the_records_become() {
+    let Some(db) = two_offices() else { return };
+    let mut anna = db.sql("anna");
+    let before = tiurana_and_entries(&db);
+    let forged_under_another_key = [
+        "INSERT INTO ocsae.history_edit (seq, pos, kind, key, comarca, before, after) \
+         SELECT currval('ocsae.history_seq'), 0, 'municipality', '250024', 'Noguera', o.record, \
+                t.record || '{\"name\": \"Tiurana (fals)\"}' \
+         FROM ocsae.municipality o, ocsae.municipality t WHERE o.ine = 250024 AND t.ine = 252228",
+        "UPDATE ocsae.municipality o SET record = t.record || '{\"name\": \"Tiurana (fals)\"}' \
+         FROM ocsae.municipality t WHERE o.ine = 250024 AND t.ine = 252228",
+    ];
+    for (case, statements) in [
+        // Each row written as an edit says, but the last edit (what colleagues'
+        // dashboards keep) says another record.
+        (
+            "a forged after",
+            vec![
+                tiurana_edit(0, SAID),
+                tiurana_edit(1, FORGED),
+                write_tiurana(SAID),
+            ],
+        ),
+        ("an edit of a record not written", vec![tiurana_edit(0, FORGED)]),
+        (
+            "an edit of no change, the row untouched",
+            vec![tiurana_edit(0, "record")],
+        ),
+        // Àger's row holding Tiurana's record, renamed: the feed would rename Tiurana.
+        (
+            "another council's record under a key",
+            forged_under_another_key.iter().map(|s| s.to_string()).collect(),
+        ),
+    ] {
+        let mut tx = anna.transaction().unwrap();
+        tx.batch_execute(ENTRY).unwrap();
+        for sql in &statements {
+            tx.batch_execute(sql).unwrap();
+        }
+        refused(tx.commit(), case);
+    }
+    assert_eq!(tiurana_and_entries(&db), before);
+    // What the edits say is what may be committed.
+    let mut tx = anna.transaction().unwrap();
+    tx.batch_execute(ENTRY).unwrap();
+    tx.batch_execute(&tiurana_edit(0, FORGED)).unwrap();
+    tx.batch_execute(&tiurana_edit(1, SAID)).unwrap();
+    tx.batch_execute(&write_tiurana(FORGED)).unwrap();
+    tx.batch_execute(&write_tiurana(SAID)).unwrap();
+    tx.commit().unwrap();
+    assert_eq!(
+        tiurana_and_entries(&db),
+        ("Tiurana (dit)".to_string(), before.1 + 1)
+    );
+}
+
+#[test]
+fn set_constraints_immediate_checks_sooner_and_a_later_write_is_checked_again() {
+    let Some(db) = two_offices() else { return };
+    let mut anna = db.sql("anna");
+    let before = tiurana_and_entries(&db);
+    // Immediate from the start: the forged edit is refused at once or at commit.
+    let mut tx = anna.transaction().unwrap();
+    tx.batch_execute("SET CONSTRAINTS ALL IMMEDIATE").unwrap();
+    tx.batch_execute(ENTRY).unwrap();
+    refused(
+        tx.batch_execute(&tiurana_edit(0, FORGED))
+            .and_then(|()| tx.commit()),
+        "immediate, an edit of no write",
+    );
+    // Checked (the row as the last edit says), then written again as the first
+    // edit says: the last edit no longer tells the truth.
+    let mut tx = anna.transaction().unwrap();
+    tx.batch_execute(ENTRY).unwrap();
+    tx.batch_execute(&tiurana_edit(0, FORGED)).unwrap();
+    tx.batch_execute(&tiurana_edit(1, SAID)).unwrap();
+    tx.batch_execute(&write_tiurana(SAID)).unwrap();
+    tx.batch_execute("SET CONSTRAINTS ALL IMMEDIATE").unwrap();
+    refused(
+        tx.batch_execute(&write_tiurana(FORGED))
+            .and_then(|()| tx.commit()),
+        "a write after the check",
+    );
+    assert_eq!(tiurana_and_entries(&db), before);
+    // Immediate, an edit and its write in one statement pass.
+    let mut tx = anna.transaction().unwrap();
+    tx.batch_execute("SET CONSTRAINTS ALL IMMEDIATE").unwrap();
+    tx.batch_execute(ENTRY).unwrap();
+    tx.batch_execute(&format!(
+        "WITH e AS ({}) {}",
+        tiurana_edit(0, SAID),
+        write_tiurana(SAID)
+    ))
+    .unwrap();
+    tx.commit().unwrap();
+    assert_eq!(
+        tiurana_and_entries(&db),
+        ("Tiurana (dit)".to_string(), before.1 + 1)
+    );
+}
+
+#[test]
+fn a_technician_can_neither_switch_off_the_check_nor_write_its_bookkeeping() {
+    let Some(db) = two_offices() else { return };
+    let mut anna = db.sql("anna");
+    for sql in [
+        "ALTER TABLE ocsae.unchecked DISABLE TRIGGER verify",
+        "DROP TRIGGER verify ON ocsae.unchecked",
+        "ALTER TABLE ocsae.municipality DISABLE TRIGGER mark_unchecked",
+        "ALTER TABLE ocsae.history_edit DISABLE TRIGGER ALL",
+        "SET session_replication_role = replica",
+        "CREATE OR REPLACE FUNCTION ocsae.verify_edits() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RETURN NULL; END $$",
+        "ALTER FUNCTION ocsae.mark_unchecked() RENAME TO unmarked",
+        "ALTER FUNCTION ocsae.verify_edits() RESET search_path",
+        "INSERT INTO ocsae.unchecked VALUES (txid_current())",
+        "DELETE FROM ocsae.unchecked",
+        "TRUNCATE ocsae.unchecked",
+    ] {
+        refused(anna.batch_execute(sql), sql);
+    }
+    // And the check holds.
+    let mut tx = anna.transaction().unwrap();
+    tx.batch_execute(ENTRY).unwrap();
+    tx.batch_execute(&tiurana_edit(0, FORGED)).unwrap();
+    refused(tx.commit(), "an edit of no write");
+}
+
+#[test]
+fn a_store_of_schema_5_is_brought_up_by_its_administrator_and_then_checks_edits_at_commit() {
+    let Some(db) = pg::cluster().map(|c| c.database()) else {
+        return;
+    };
+    let mut admin = db.sql(ADMIN);
+    for sql in [
+        include_str!("../src/store/postgres/migrations/001_initial.sql"),
+        include_str!("../src/store/postgres/migrations/002_activity.sql"),
+        include_str!("../src/store/postgres/migrations/003_office.sql"),
+        include_str!("../src/store/postgres/migrations/004_guarded_history.sql"),
+        include_str!("../src/store/postgres/migrations/005_pinned_functions.sql"),
+        "INSERT INTO ocsae.meta VALUES ('schema_version', '5'); \
+         INSERT INTO ocsae.municipality VALUES (252228, 'Noguera', '{\"ine\": 252228, \"name\": \"Tiurana\"}')",
+    ] {
+        admin.batch_execute(sql).unwrap();
+    }
+    let refused_to_anna = ocsae::store::open(&db.location("anna")).err();
+    assert!(
+        matches!(
+            refused_to_anna,
+            Some(ocsae::store::StoreError::OlderSchema { found: 5, .. })
+        ),
+        "{refused_to_anna:?}"
+    );
+    drop(open(&db, ADMIN));
+    let version: String = admin
+        .query_one("SELECT value FROM ocsae.meta WHERE key = 'schema_version'", &[])
+        .unwrap()
+        .get(0);
+    assert_eq!(version, "6");
+    let mut anna = db.sql("anna");
+    let mut tx = anna.transaction().unwrap();
+    tx.batch_execute(ENTRY).unwrap();
+    tx.batch_execute(&tiurana_edit(0, FORGED)).unwrap();
+    refused(tx.commit(), "an edit of no write");
 }

@@ -12,8 +12,9 @@ use postgres::Client;
 /// the history (signed and stamped by the server, required by every write) and
 /// the office of each ER operator, 5 functions of a fixed search path, history
 /// numbers and times the server's, undo of one's own entries only, and the
-/// catalogue the administrator's alone.
-pub const CURRENT: u32 = 5;
+/// catalogue the administrator's alone, 6 each entry's edits checked at commit
+/// against the records its transaction leaves.
+pub const CURRENT: u32 = 6;
 
 /// Each migration brings the schema from its number minus one to its number.
 const MIGRATIONS: &[(u32, &str)] = &[
@@ -22,6 +23,7 @@ const MIGRATIONS: &[(u32, &str)] = &[
     (3, include_str!("migrations/003_office.sql")),
     (4, include_str!("migrations/004_guarded_history.sql")),
     (5, include_str!("migrations/005_pinned_functions.sql")),
+    (6, include_str!("migrations/006_verified_edits.sql")),
 ];
 
 /// Serialises migrations between processes (any number unlikely to clash).
