@@ -6,6 +6,7 @@ use crate::app::cert_data::CertData;
 use crate::domain::municipality::IneCode;
 use fixedbitset::FixedBitSet;
 use memchr::memmem::Finder;
+use std::ops::Range;
 
 /// A longer filter tests the requests found before one by one while they are
 /// fewer than one in this many; more, and one pass over the whole text is
@@ -89,19 +90,46 @@ impl Matches {
         let finder = Finder::new(query.as_bytes());
         // Each part a whole number of blocks, so that each has its own.
         let part = len.div_ceil(threads).next_multiple_of(BLOCK).max(BLOCK);
+        let run = |rows: Range<usize>| {
+            let mut blocks = vec![0u32; rows.len().div_ceil(BLOCK)];
+            mark(certs, &finder, councils, rows, &mut blocks);
+            blocks
+        };
+        let parts: Vec<Range<usize>> = (0..len)
+            .step_by(part)
+            .map(|start| start..(start + part).min(len))
+            .collect();
         std::thread::scope(|scope| {
-            let mut parts = (0..len)
-                .step_by(part)
-                .zip(bits.as_mut_slice().chunks_mut(part / BLOCK))
-                .map(|(start, blocks)| (start..(start + part).min(len), blocks));
-            // The first part on this thread, the others beside it.
-            let first = parts.next();
-            for (rows, blocks) in parts {
-                let finder = &finder;
-                scope.spawn(move || mark(certs, finder, councils, rows, blocks));
-            }
-            if let Some((rows, blocks)) = first {
-                mark(certs, &finder, councils, rows, blocks);
+            // The first part on this thread, the others beside it (or here too
+            // if no thread can be started).
+            let others: Vec<_> = parts[1.min(parts.len())..]
+                .iter()
+                .map(|rows| {
+                    let job = {
+                        let (run, rows) = (&run, rows.clone());
+                        move || run(rows)
+                    };
+                    std::thread::Builder::new()
+                        .spawn_scoped(scope, job)
+                        .map_err(|_| rows.clone())
+                })
+                .collect();
+            let found = parts
+                .first()
+                .cloned()
+                .map(run)
+                .into_iter()
+                .chain(others.into_iter().map(|other| {
+                    match other {
+                        Ok(thread) => thread
+                            .join()
+                            .unwrap_or_else(|panic| std::panic::resume_unwind(panic)),
+                        Err(rows) => run(rows),
+                    }
+                }));
+            for (rows, blocks) in parts.iter().zip(found) {
+                let at = rows.start / BLOCK;
+                bits.as_mut_slice()[at..at + blocks.len()].copy_from_slice(&blocks);
             }
         });
         let count = bits.count_ones(..);
