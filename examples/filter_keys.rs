@@ -17,6 +17,9 @@ use ratatui::backend::TestBackend;
 use std::sync::Arc;
 use std::time::Instant;
 
+/// One of a key's two times, (wall, processor).
+type Part = fn(&(f64, f64)) -> f64;
+
 fn main() {
     let mut args = std::env::args().skip(1);
     let Some(location) = args.next() else {
@@ -53,18 +56,18 @@ fn main() {
         }
         step(&mut app, KeyCode::Esc);
     }
-    let p95 = |v: &[(f64, f64)], part: fn(&(f64, f64)) -> f64| {
+    let p95 = |v: &[(f64, f64)], part: Part| {
         let mut v: Vec<f64> = v.iter().map(part).collect();
         v.sort_by(f64::total_cmp);
         v[((v.len() - 1) as f64 * 0.95).round() as usize]
     };
-    let round = |part: fn(&(f64, f64)) -> f64| {
+    let round = |part: Part| {
         keys.iter()
             .map(|k| format!("{:.1}", part(k)))
             .collect::<Vec<_>>()
             .join(", ")
     };
-    let (wall, cpu): (fn(&(f64, f64)) -> f64, fn(&(f64, f64)) -> f64) = (|k| k.0, |k| k.1);
+    let (wall, cpu): (Part, Part) = (|k| k.0, |k| k.1);
     println!(
         "{{\"keys_ms\": [{}], \"keys_cpu_ms\": [{}], \"keys_p95_ms\": {:.1}, \"keys_cpu_p95_ms\": {:.1}, \"move_p95_ms\": {:.2}}}",
         round(wall),
