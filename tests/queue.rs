@@ -405,3 +405,32 @@ fn undo_of_an_activity_names_it_with_its_status_and_selects_it_on_activitat() {
     let selected = tab.selected().map(|i| f.app.data.activities.list[i].id);
     assert_eq!(selected, Some(1));
 }
+
+/// A move rewrites the row it leaves and the row it reaches: the selected row is
+/// one run of the highlight's style (fewer bytes), its deadline's colour given up
+/// there while its words stay; the other rows keep their colours.
+#[test]
+fn the_selected_row_is_one_style_and_the_others_keep_their_colours() {
+    let mut f = three(Lang::Ca);
+    // A month later every request is overdue: red, and `VENÇUT` in words.
+    f.clock.set(at("2027-01-11T09:00:00Z"));
+    press(&mut f.app, KeyCode::Home);
+    let terminal = render(&f.app, 80, 24);
+    let buffer = terminal.backend().buffer();
+    let line = |y: u16| (0..80).map(|x| buffer[(x, y)].symbol()).collect::<String>();
+    let rows: Vec<u16> = (0..24).filter(|&y| line(y).starts_with("VENÇUT")).collect();
+    assert_eq!(rows.len(), 3, "{}", screen(&f.app, 80, 24));
+    let (selected, other) = (rows[0], rows[1]);
+    use ratatui::style::{Color, Modifier};
+    for x in 0..80 {
+        let cell = &buffer[(x, selected)];
+        let style = (cell.fg, cell.bg, cell.modifier);
+        assert_eq!(
+            style,
+            (Color::Reset, Color::Reset, Modifier::REVERSED),
+            "column {x}"
+        );
+    }
+    assert_eq!(buffer[(0, other)].fg, Color::Red, "{}", line(other));
+    assert!(!buffer[(0, other)].modifier.contains(Modifier::REVERSED));
+}

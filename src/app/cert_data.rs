@@ -400,9 +400,13 @@ impl CertData {
             .and_then(|&i| self.deadline(i))
     }
 
-    /// The latest deadline of any open request.
+    /// The latest deadline of any open request: the last before those with none,
+    /// which sort after them (a search, as the status bar asks on every frame).
     pub fn last_due(&self) -> Option<DateTime<Utc>> {
-        self.open_by_due.iter().rev().find_map(|&i| self.deadline(i))
+        let dated = self.open_by_due.partition_point(|&i| self.due[i] != NO_DEADLINE);
+        dated
+            .checked_sub(1)
+            .and_then(|k| self.deadline(self.open_by_due[k]))
     }
 }
 

@@ -3,6 +3,7 @@
 //! memory rather than a visit to a million small strings.
 
 use crate::domain::search::fold_into;
+use std::ops::Range;
 
 /// Between two holders: `fold` never yields it, so no folded query spans two.
 const SEPARATOR: u8 = b'\n';
@@ -103,21 +104,31 @@ impl FoldedText {
         *self = next;
     }
 
-    /// Marks in `hit` the rows whose folded holder contains `query` (folded, not empty).
-    pub fn mark_matches(&self, query: &str, hit: &mut [bool]) {
-        if query.is_empty() || query.as_bytes().contains(&SEPARATOR) {
+    /// Whether row `i`'s folded holder contains what `finder` looks for.
+    pub fn row_contains(&self, i: usize, finder: &memchr::memmem::Finder) -> bool {
+        let row = &self.text.as_bytes()[self.starts[i]..self.starts[i + 1] - 1];
+        finder.find(row).is_some()
+    }
+
+    /// Marks in `hit` (a bit per row, from the first of `rows`) the rows of
+    /// `rows` whose folded holder contains what `finder` looks for (a folded
+    /// query, not empty): one pass over their text.
+    pub fn mark_matches(&self, finder: &memchr::memmem::Finder, rows: Range<usize>, hit: &mut [u32]) {
+        let needle = finder.needle();
+        if needle.is_empty() || needle.contains(&SEPARATOR) || rows.is_empty() {
             return;
         }
-        let finder = memchr::memmem::Finder::new(query.as_bytes());
-        let text = self.text.as_bytes();
-        let (mut at, mut row) = (0, 0);
+        let text = &self.text.as_bytes()[..self.starts[rows.end]];
+        let (first, mut at, mut row) = (rows.start, self.starts[rows.start], rows.start);
         while let Some(found) = finder.find(&text[at..]) {
             let pos = at + found;
             // Rows are in text order: the match's row is at or after the last one's.
             while self.starts[row + 1] <= pos {
                 row += 1;
             }
-            hit[row] = true;
+            let bit = row - first;
+            hit[bit / 32] |= 1 << (bit % 32);
+            // On from the next row: a second match in this one says nothing more.
             at = self.starts[row + 1];
             if at >= text.len() {
                 break;
@@ -135,9 +146,31 @@ mod tests {
     }
 
     fn matches(f: &FoldedText, query: &str) -> Vec<usize> {
-        let mut hit = vec![false; f.len()];
-        f.mark_matches(query, &mut hit);
-        (0..f.len()).filter(|&i| hit[i]).collect()
+        let finder = memchr::memmem::Finder::new(query.as_bytes());
+        let mut hit = vec![0u32; f.len().div_ceil(32)];
+        f.mark_matches(&finder, 0..f.len(), &mut hit);
+        let found: Vec<usize> = (0..f.len())
+            .filter(|&i| hit[i / 32] & (1 << (i % 32)) != 0)
+            .collect();
+        // From a row on, the same rows.
+        if f.len() > 1 {
+            let mut tail = vec![0u32; f.len().div_ceil(32)];
+            f.mark_matches(&finder, 1..f.len(), &mut tail);
+            let from_one: Vec<usize> = (0..f.len() - 1)
+                .filter(|&i| tail[i / 32] & (1 << (i % 32)) != 0)
+                .map(|i| i + 1)
+                .collect();
+            assert_eq!(
+                from_one,
+                found.iter().copied().filter(|&i| i > 0).collect::<Vec<_>>()
+            );
+        }
+        // Row by row, the same rows.
+        let each: Vec<usize> = (0..f.len()).filter(|&i| f.row_contains(i, &finder)).collect();
+        if !query.is_empty() {
+            assert_eq!(found, each, "{query:?}");
+        }
+        found
     }
 
     #[test]

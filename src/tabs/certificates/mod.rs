@@ -2,6 +2,7 @@
 //! it until delivered), the expiry view, and the closed requests with their reasons.
 
 pub mod delivery;
+mod filter;
 mod tcat;
 mod update;
 mod view;
@@ -15,11 +16,11 @@ use crate::app::effect::Target;
 use crate::app::tab::{Export, Outcome, Tab};
 use crate::app::table::Cursor;
 use crate::domain::certificate::{CertStatus, CertificateRequest, Operation};
-use crate::domain::municipality::IneCode;
 use crate::domain::search::fold;
 use crate::i18n::Msg;
 use crate::widgets::input::TextInput;
 use chrono::{DateTime, Utc};
+use filter::Matches;
 use ratatui::Frame;
 use ratatui::layout::Rect;
 
@@ -64,26 +65,6 @@ impl CertView {
     }
 }
 
-/// Councils by INE code, one bit each, for a test per request without a search.
-struct CouncilSet(Vec<u64>);
-
-impl CouncilSet {
-    /// `councils` sorted.
-    fn new(councils: &[IneCode]) -> CouncilSet {
-        let top = councils.last().map_or(0, |c| c.0 as usize);
-        let mut bits = vec![0u64; top / 64 + 1];
-        for c in councils {
-            bits[c.0 as usize / 64] |= 1 << (c.0 % 64);
-        }
-        CouncilSet(bits)
-    }
-
-    fn contains(&self, ine: IneCode) -> bool {
-        let i = ine.0 as usize;
-        self.0.get(i / 64).is_some_and(|w| w & (1 << (i % 64)) != 0)
-    }
-}
-
 /// What the rows were last computed from: typing more letters only narrows them.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 struct Basis {
@@ -103,6 +84,8 @@ pub struct CertificatesTab {
     pub filter: TextInput,
     pub filtering: bool,
     basis: Option<Basis>,
+    /// Which requests the filter matches, while it is not empty.
+    matches: Option<Matches>,
     /// Certificates marked in the expiry view, by id, to renew at once.
     pub marked: std::collections::BTreeSet<u64>,
 }
@@ -117,6 +100,7 @@ impl Default for CertificatesTab {
             filter: TextInput::new("", FILTER_LIMIT),
             filtering: false,
             basis: None,
+            matches: None,
             marked: Default::default(),
         }
     }
@@ -140,22 +124,6 @@ impl CertificatesTab {
                 && old.view == basis.view
                 && basis.query.starts_with(&old.query)
         });
-        // A request matches by its holder, or by its council's name.
-        let mut councils: Vec<IneCode> = data
-            .municipalities
-            .iter()
-            .zip(&data.folded)
-            .filter(|(_, name)| name.contains(&basis.query))
-            .map(|(m, _)| m.ine)
-            .collect();
-        councils.sort_unstable();
-        let council = CouncilSet::new(&councils);
-        // One searcher for every row: `str::contains` prepares its search again for
-        // each, which at a million rows was most of a keystroke.
-        let finder = memchr::memmem::Finder::new(basis.query.as_bytes());
-        let matches = |i: usize| {
-            finder.find(certs.folded.get(i).as_bytes()).is_some() || council.contains(certs.ine[i])
-        };
         // The queue: the open requests by deadline, then those issued and still to deliver.
         let parts: [&[usize]; 2] = match self.view {
             CertView::Queue => [&certs.open_by_due, &certs.to_deliver],
@@ -163,25 +131,35 @@ impl CertificatesTab {
             CertView::Closed => [&certs.closed, &[]],
         };
         let base = parts.into_iter().flatten().copied();
-        self.rows = if basis.query.is_empty() {
-            base.collect()
-        } else if narrowing && self.rows.len() < certs.list.len() / 16 {
-            // Few rows kept: each looked at alone.
-            self.rows.iter().copied().filter(|&i| matches(i)).collect()
-        } else {
-            // The holders in one pass over their folded text, then the councils: in
-            // id order, the order they sit in memory; then kept in the view's order.
-            // Narrowing many rows this way gives the same ones: a row that matches the
-            // longer query matched the shorter one.
-            let mut hit = vec![false; certs.list.len()];
-            certs.folded.mark_matches(&basis.query, &mut hit);
-            if !councils.is_empty() {
-                for (hit, ine) in hit.iter_mut().zip(&certs.ine) {
-                    *hit = *hit || council.contains(*ine);
-                }
+        let matches = (!basis.query.is_empty()).then(|| {
+            // A request matches by its holder, or by its council's name.
+            let councils = filter::CouncilSet::new(
+                data.municipalities
+                    .iter()
+                    .zip(&data.folded)
+                    .filter(|(_, name)| name.contains(&basis.query))
+                    .map(|(m, _)| m.ine),
+            );
+            match (&self.matches, narrowing) {
+                (Some(old), true) => old.narrow(certs, &basis.query, &councils),
+                _ => Matches::find(certs, &basis.query, &councils),
             }
-            base.filter(|&i| hit[i]).collect()
+        });
+        self.rows = match &matches {
+            None => base.collect(),
+            // The rows kept, still in the view's order: no sort, no visit to the others.
+            Some(m) if narrowing => {
+                let mut rows = std::mem::take(&mut self.rows);
+                rows.retain(|&i| m.contains(i));
+                rows
+            }
+            Some(m) => {
+                let mut rows = Vec::with_capacity(m.count().min(parts.iter().map(|p| p.len()).sum()));
+                rows.extend(base.filter(|&i| m.contains(i)));
+                rows
+            }
         };
+        self.matches = matches;
         self.basis = Some(basis);
         let kept = self.selected.is_some_and(|id| self.select_id(id, data));
         if !kept {
@@ -192,7 +170,11 @@ impl CertificatesTab {
 
     /// Puts the cursor on request `id` if it is listed; true if it is.
     fn select_id(&mut self, id: u64, data: &Data) -> bool {
-        let index = data.certs.index_of(id);
+        // One the filter leaves out is not looked for among the rows.
+        let index = data
+            .certs
+            .index_of(id)
+            .filter(|&i| self.matches.as_ref().is_none_or(|m| m.contains(i)));
         match index.and_then(|index| self.rows.iter().position(|&r| r == index)) {
             Some(pos) => {
                 self.cursor.select(pos);

@@ -178,7 +178,8 @@ fn draw_queue(state: &CertificatesTab, frame: &mut Frame, ctx: &Ctx, area: Rect)
         .window(area.height.saturating_sub(1) as usize, state.rows.len());
     let rows = state.rows[window.clone()].iter().enumerate().map(|(i, &c)| {
         let req = &ctx.data.certs.list[c];
-        let deadline = match ctx.data.certs.deadline(c) {
+        let selected = window.start + i == state.cursor.selected;
+        let mut deadline = match ctx.data.certs.deadline(c) {
             // A revocation filed for an issued one: it is not to deliver, it is on its way out.
             _ if req.status == CertStatus::Issued
                 && let Some(by) = ctx.data.certs.revoked_by.get(&req.id) =>
@@ -200,6 +201,12 @@ fn draw_queue(state: &CertificatesTab, frame: &mut Frame, ctx: &Ctx, area: Rect)
             }
             None => Span::styled(t.t(Msg::no_deadline), theme.dim),
         };
+        // The selected row in the highlight alone, one run of one style: a move
+        // rewrites two rows, and each change of style is bytes sent. What the
+        // colour says, the text says too (VENÇUT, a lliurar).
+        if selected {
+            deadline.style = Style::new();
+        }
         let mut cells = vec![
             Cell::from(deadline),
             Cell::from(ellipsize(&clean(&ctx.data.council_name(req.ine)), names as usize)),
@@ -216,11 +223,7 @@ fn draw_queue(state: &CertificatesTab, frame: &mut Frame, ctx: &Ctx, area: Rect)
             rest,
         ));
         let row = Row::new(cells);
-        if window.start + i == state.cursor.selected {
-            row.style(theme.selected)
-        } else {
-            row
-        }
+        if selected { row.style(theme.selected) } else { row }
     });
     let mut widths = vec![
         Constraint::Length(fixed[0]),
