@@ -27,6 +27,7 @@ mod pending;
 mod private;
 pub mod quiet;
 mod read_copy;
+mod requests_file;
 mod recovery;
 mod regular;
 mod restore_stream;
@@ -85,6 +86,8 @@ pub struct SledStore {
     room_failed: AtomicU64,
     /// Something was written since the store was opened.
     wrote: AtomicBool,
+    /// The requests are kept beside the store at a clean close (the dashboard's).
+    keep_requests: AtomicBool,
     /// One change at a time in this process: ids and sequence numbers are read
     /// and advanced within it.
     writing: Mutex<()>,
@@ -229,6 +232,7 @@ impl SledStore {
             stalled: AtomicBool::new(false),
             room_failed: AtomicU64::new(0),
             wrote: AtomicBool::new(false),
+            keep_requests: AtomicBool::new(false),
             writing: Mutex::new(()),
             _lock: lock,
             scratch: None,
@@ -370,6 +374,13 @@ impl Drop for SledStore {
             true => None,
             false => first_screen_of(&engine),
         };
+        let requests = match !failed && self.keep_requests.load(SeqCst) {
+            true => self.requests_of(&engine),
+            false => {
+                requests_file::remove(&self.dir);
+                None
+            }
+        };
         let unsaved = self.pending.lock().map_or(0, |p| p.len());
         if unsaved > 0 {
             tracing::warn!(changes = unsaved, "closing with changes not on disk");
@@ -396,9 +407,30 @@ impl Drop for SledStore {
                 {
                     tracing::warn!("could not keep the first screen of {}: {e}", self.dir.display());
                 }
+                if let Some(requests) = requests.filter(|_| unsure.is_empty())
+                    && let Err(e) = requests.finish(&self.dir, seal_crc)
+                {
+                    tracing::warn!("could not keep the requests of {}: {e}", self.dir.display());
+                }
             }
             Err(e) => tracing::warn!("could not seal {}: {e}", self.dir.display()),
         }
+    }
+}
+
+impl SledStore {
+    /// Keeps the requests beside the store at its clean close, for the next
+    /// dashboard (see `requests_file`); a command's close removes them instead.
+    pub(super) fn keep_requests(&self) {
+        self.keep_requests.store(true, SeqCst);
+    }
+
+    /// The requests written into a temporary file while sled is open; None if not.
+    fn requests_of(&self, engine: &Engine) -> Option<requests_file::Pending> {
+        let tree = &engine.trees[tree_index(Kind::Certificate)];
+        requests_file::start(&self.dir, tree.iter().values())
+            .inspect_err(|e| tracing::warn!("could not keep the requests of {}: {e}", self.dir.display()))
+            .ok()
     }
 }
 

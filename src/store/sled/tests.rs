@@ -2,6 +2,7 @@ mod activities;
 mod bulk;
 mod first_screen;
 mod history;
+mod requests_file;
 mod safety;
 mod store_files;
 

@@ -1,0 +1,107 @@
+//! The requests kept beside the store at the dashboard's close (see
+//! `requests_file`): read by the next dashboard before sled is opened, and never
+//! when stale or damaged.
+
+use super::*;
+use crate::store::NEW_ID;
+
+fn add_requests(store: &dyn Store, holders: &[&str]) {
+    let edits = holders
+        .iter()
+        .map(|h| {
+            Edit::create(Record::Certificate(CertificateRequest {
+                id: NEW_ID,
+                holder: (*h).into(),
+                ..certificate()
+            }))
+        })
+        .collect();
+    store
+        .apply(Change::new(ChangeKind::CertNew, edits), at("2026-12-04T09:00:00Z"))
+        .unwrap();
+}
+
+fn holders(list: &[CertificateRequest]) -> Vec<String> {
+    list.iter().map(|c| c.holder.to_string()).collect()
+}
+
+/// A store of three requests, closed by a dashboard that read them: the file is kept.
+fn kept(dir: &Path) {
+    let store = noguera(dir);
+    add_requests(&store, &["Anna Serra", "Pau Vidal", "Laia Font"]);
+    drop(store);
+    assert!(!dir.join("requests").exists(), "a command's close keeps no requests");
+    let store = SledStore::open_to_show(dir).unwrap();
+    assert_eq!(store.certificates().unwrap().len(), 3);
+    drop(store);
+    assert!(dir.join("requests").is_file(), "the dashboard's close keeps them");
+}
+
+/// Reads the requests as the dashboard does; true if sled was opened for them.
+fn read_to_show(dir: &Path) -> (Vec<String>, bool) {
+    let store = SledStore::open_to_show(dir).unwrap();
+    let list = holders(&store.certificates().unwrap());
+    (list, !dir.join("seal").exists())
+}
+
+#[test]
+fn the_next_dashboard_reads_the_kept_requests_before_sled_is_opened() {
+    let dir = tempfile::tempdir().unwrap();
+    kept(dir.path());
+    let store = SledStore::open_to_show(dir.path()).unwrap();
+    let from_file = store.certificates().unwrap();
+    assert!(
+        dir.path().join("seal").exists(),
+        "sled was opened to read the requests"
+    );
+    store.opened().unwrap();
+    let from_sled = store.certificates().unwrap();
+    assert!(!dir.path().join("seal").exists());
+    assert_eq!(from_file, from_sled, "not as stored");
+    assert_eq!(holders(&from_file), ["Anna Serra", "Pau Vidal", "Laia Font"]);
+}
+
+#[test]
+fn kept_requests_of_another_seal_or_not_whole_are_not_used() {
+    let dir = tempfile::tempdir().unwrap();
+    kept(dir.path());
+    let file = dir.path().join("requests");
+    let older = fs::read(&file).unwrap();
+    // A request added by a command: the file kept before it is of the older seal.
+    let store = SledStore::open(dir.path()).unwrap();
+    add_requests(&store, &["Jordi Roca"]);
+    drop(store);
+    assert!(!file.exists(), "a command's close leaves none to go stale");
+    fs::write(&file, &older).unwrap();
+    let all: Vec<String> = ["Anna Serra", "Pau Vidal", "Laia Font", "Jordi Roca"]
+        .map(String::from)
+        .into();
+    assert_eq!(read_to_show(dir.path()), (all.clone(), true), "of the older seal");
+    type Damage = fn(&mut Vec<u8>);
+    let damages: [(&str, Damage); 5] = [
+        ("a byte changed", |b| {
+            let middle = b.len() / 2;
+            b[middle] ^= 1
+        }),
+        ("its count changed", |b| {
+            let at = b.len() - 16;
+            b[at] ^= 1
+        }),
+        ("naming another seal", |b| {
+            let at = b.len() - 8;
+            b[at] ^= 1
+        }),
+        ("cut short", |b| {
+            b.pop();
+        }),
+        ("a byte more", |b| b.insert(b.len() - 16, 0)),
+    ];
+    for (what, damage) in damages {
+        // Kept by the last dashboard's close, for the seal the store has now.
+        let mut bytes = fs::read(&file).unwrap_or_else(|e| panic!("{what}: {e}"));
+        damage(&mut bytes);
+        fs::write(&file, &bytes).unwrap();
+        assert_eq!(read_to_show(dir.path()), (all.clone(), true), "{what}");
+    }
+    assert_eq!(read_to_show(dir.path()), (all, false), "not kept again");
+}
