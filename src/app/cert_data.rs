@@ -95,7 +95,13 @@ impl CertData {
                     let open = open_order(&list, &due);
                     (due, open)
                 },
-                || (fold(&list), list.iter().map(|c| c.ine).collect(), Orders::of(&list)),
+                || {
+                    (
+                        fold(&list),
+                        list.iter().map(|c| c.ine).collect(),
+                        Orders::of(&list),
+                    )
+                },
             );
             let mut data = CertData {
                 list,

@@ -13,12 +13,12 @@
 
 use super::first_screen::{self, FirstScreen};
 use super::{OpenOptions, SledStore, damaged, engine, lock, private, regular, schema, seal};
+use crate::domain::certificate::CertificateRequest;
 use crate::store::{
     Applied, ChangeKind, Dump, ImportBatch, Kind, Location, Notify, Record, RecordHistory, RecordId,
     RestoreError, Result, Signal, Store, Unsaved,
 };
 use crate::store::{Authors, Change};
-use crate::domain::certificate::CertificateRequest;
 use chrono::{DateTime, Utc};
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -59,9 +59,7 @@ impl SledStore {
     /// `open` does. Anything `open` refuses before reading the files is refused here.
     pub fn open_to_show(dir: &Path) -> Result<Box<dyn Store>> {
         if !SledStore::exists(dir) {
-            let store = SledStore::open(dir)?;
-            store.keep_requests();
-            return Ok(Box::new(store));
+            return Ok(Box::new(SledStore::open(dir)?));
         }
         crate::store::private_umask();
         private::secure(dir)?;
@@ -75,9 +73,7 @@ impl SledStore {
             Err(e) => return Err(e),
         };
         let Some((screen, seal_crc)) = screen else {
-            let store = SledStore::open_held(dir, lock, OpenOptions::default())?;
-            store.keep_requests();
-            return Ok(Box::new(store));
+            return Ok(Box::new(SledStore::open_held(dir, lock, OpenOptions::default())?));
         };
         tracing::debug!("first screen read; the store is checked after it");
         let owned = dir.to_path_buf();
@@ -89,9 +85,7 @@ impl SledStore {
             seal_crc,
             shared: Arc::default(),
             open: Mutex::new(Some(Box::new(move || {
-                let store = SledStore::open_held(&owned, lock, OpenOptions::default())?;
-                store.keep_requests();
-                Ok(store)
+                SledStore::open_held(&owned, lock, OpenOptions::default())
             }))),
             thread: Mutex::new(None),
         }))

@@ -27,9 +27,9 @@ mod pending;
 mod private;
 pub mod quiet;
 mod read_copy;
-mod requests_file;
 mod recovery;
 mod regular;
+mod requests_file;
 mod restore_stream;
 pub mod schema;
 mod seal;
@@ -86,8 +86,6 @@ pub struct SledStore {
     room_failed: AtomicU64,
     /// Something was written since the store was opened.
     wrote: AtomicBool,
-    /// The requests are kept beside the store at a clean close (the dashboard's).
-    keep_requests: AtomicBool,
     /// One change at a time in this process: ids and sequence numbers are read
     /// and advanced within it.
     writing: Mutex<()>,
@@ -232,7 +230,6 @@ impl SledStore {
             stalled: AtomicBool::new(false),
             room_failed: AtomicU64::new(0),
             wrote: AtomicBool::new(false),
-            keep_requests: AtomicBool::new(false),
             writing: Mutex::new(()),
             _lock: lock,
             scratch: None,
@@ -374,12 +371,12 @@ impl Drop for SledStore {
             true => None,
             false => first_screen_of(&engine),
         };
-        let requests = match !failed && self.keep_requests.load(SeqCst) {
-            true => self.requests_of(&engine),
-            false => {
+        let requests = match failed {
+            true => {
                 requests_file::remove(&self.dir);
                 None
             }
+            false => self.requests_of(&engine),
         };
         let unsaved = self.pending.lock().map_or(0, |p| p.len());
         if unsaved > 0 {
@@ -419,12 +416,6 @@ impl Drop for SledStore {
 }
 
 impl SledStore {
-    /// Keeps the requests beside the store at its clean close, for the next
-    /// dashboard (see `requests_file`); a command's close removes them instead.
-    pub(super) fn keep_requests(&self) {
-        self.keep_requests.store(true, SeqCst);
-    }
-
     /// The requests written into a temporary file while sled is open; None if not.
     fn requests_of(&self, engine: &Engine) -> Option<requests_file::Pending> {
         let tree = &engine.trees[tree_index(Kind::Certificate)];
