@@ -185,7 +185,13 @@ fn a_large_list_in_id_order_gets_the_orders_and_deadlines_of_the_same_list_shuff
     let cal = calendar();
     let list: Vec<CertificateRequest> = (0..60_000u64)
         .map(|i| {
-            let f = ((i % 7) as usize, (i % 6) as i64, (i % 3) as i64, i % 5 == 0, i % 8);
+            let f = (
+                (i % 7) as usize,
+                (i % 6) as i64,
+                (i % 3) as i64,
+                i % 5 == 0,
+                i % 8,
+            );
             request(i + 1, (f.0 % STATUSES.len(), f.1, f.2, f.3, f.4))
         })
         .collect();
