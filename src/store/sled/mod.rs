@@ -86,6 +86,8 @@ pub struct SledStore {
     room_failed: AtomicU64,
     /// Something was written since the store was opened.
     wrote: AtomicBool,
+    /// The checksum of the seal the store was opened with, if it was sealed.
+    opened_seal: Option<u32>,
     /// One change at a time in this process: ids and sequence numbers are read
     /// and advanced within it.
     writing: Mutex<()>,
@@ -171,6 +173,8 @@ impl SledStore {
         tracing::debug!("checking the seal");
         let sealed = seal::check(dir, &sled_dir)?;
         tracing::debug!(sealed, "seal checked");
+        // The seal the requests file may be bound to, for a close that writes nothing.
+        let opened_seal = sealed.then(|| seal::quick_check(dir, &sled_dir)).flatten();
         if sealed {
             seal::take_off(dir)?;
         }
@@ -230,6 +234,7 @@ impl SledStore {
             stalled: AtomicBool::new(false),
             room_failed: AtomicU64::new(0),
             wrote: AtomicBool::new(false),
+            opened_seal,
             writing: Mutex::new(()),
             _lock: lock,
             scratch: None,
@@ -371,12 +376,19 @@ impl Drop for SledStore {
             true => None,
             false => first_screen_of(&engine),
         };
-        let requests = match failed {
-            true => {
+        // Nothing written, and the file kept at the last close is of the seal the
+        // store opened with: it still holds the requests.
+        let unchanged = !failed
+            && !self.wrote.load(SeqCst)
+            && self.opened_seal.is_some()
+            && requests_file::bound_to(&self.dir) == self.opened_seal;
+        let requests = match (failed, unchanged) {
+            (true, _) => {
                 requests_file::remove(&self.dir);
                 None
             }
-            false => self.requests_of(&engine),
+            (false, true) => None,
+            (false, false) => self.requests_of(&engine),
         };
         let unsaved = self.pending.lock().map_or(0, |p| p.len());
         if unsaved > 0 {
@@ -404,10 +416,17 @@ impl Drop for SledStore {
                 {
                     tracing::warn!("could not keep the first screen of {}: {e}", self.dir.display());
                 }
-                if let Some(requests) = requests.filter(|_| unsure.is_empty())
-                    && let Err(e) = requests.finish(&self.dir, seal_crc)
-                {
-                    tracing::warn!("could not keep the requests of {}: {e}", self.dir.display());
+                match requests {
+                    Some(requests) if unsure.is_empty() => {
+                        if let Err(e) = requests.finish(&self.dir, seal_crc) {
+                            tracing::warn!("could not keep the requests of {}: {e}", self.dir.display());
+                        }
+                    }
+                    None if unchanged && unsure.is_empty() => match self.opened_seal {
+                        Some(opened) => requests_file::rebind(&self.dir, opened, seal_crc),
+                        None => requests_file::remove(&self.dir),
+                    },
+                    _ => requests_file::remove(&self.dir),
                 }
             }
             Err(e) => tracing::warn!("could not seal {}: {e}", self.dir.display()),

@@ -7,10 +7,12 @@
 //!
 //! Layout: a magic line, then each stored value as its length (u32) and its
 //! bytes, in key order, in chunks of `CHUNK` values; then where each chunk starts
-//! (u64 each), the count (u64), the seal's checksum (u32), and the checksum of
-//! everything before it (u32). The chunks let two threads decode them. The values
-//! are written while sled is open, the seal's checksum once the seal is written
-//! (`Pending`).
+//! (u64 each); then the trailer: the count (u64), the checksum of everything
+//! before it (u32), the seal's checksum (u32), and the trailer's own checksum
+//! (u32). The chunks let two threads decode them. The values are written while
+//! sled is open, the seal's checksum once the seal is written (`Pending`). A close
+//! that wrote nothing binds the file it opened with to its new seal (`rebind`)
+//! rather than reading a million requests again.
 
 use super::keys;
 use crate::domain::certificate::CertificateRequest;
@@ -22,9 +24,9 @@ use std::path::{Path, PathBuf};
 
 pub(super) const FILE: &str = "requests";
 pub(super) const TMP: &str = "requests.tmp";
-const MAGIC: &[u8] = b"ocsae requests 2\n";
-/// The count, the seal's checksum and the file's own.
-const TRAILER: u64 = 8 + 4 + 4;
+const MAGIC: &[u8] = b"ocsae requests 3\n";
+/// The count, the checksum of the values, the seal's checksum and the trailer's own.
+const TRAILER: u64 = 8 + 4 + 4 + 4;
 /// Values a chunk holds (about 3 MB of requests in memory): the unit of work of
 /// the two threads that read them. A few in the unit tests, so that both work.
 #[cfg(not(test))]
@@ -94,13 +96,11 @@ impl Pending {
         for start in std::mem::take(&mut self.chunks) {
             self.put(&start.to_le_bytes())?;
         }
-        let count = self.count;
-        self.put(&count.to_le_bytes())?;
-        self.put(&seal_crc.to_le_bytes())?;
-        let crc = self.crc.clone().finalize();
+        let body_crc = self.crc.clone().finalize();
+        let trailer = trailer(self.count, body_crc, seal_crc);
         let mut out = self.out.take().expect("open until finished");
         let file = out
-            .write_all(&crc.to_le_bytes())
+            .write_all(&trailer)
             .and_then(|()| out.into_inner().map_err(|e| e.into_error()))
             .and_then(|file| file.sync_all());
         // The temporary file is removed on drop if it is still there.
@@ -117,9 +117,87 @@ impl Drop for Pending {
     }
 }
 
+/// The trailer of `count` values whose bytes have the checksum `body_crc`, bound
+/// to the seal `seal_crc`.
+fn trailer(count: u64, body_crc: u32, seal_crc: u32) -> [u8; TRAILER as usize] {
+    let mut out = [0u8; TRAILER as usize];
+    out[..8].copy_from_slice(&count.to_le_bytes());
+    out[8..12].copy_from_slice(&body_crc.to_le_bytes());
+    out[12..16].copy_from_slice(&seal_crc.to_le_bytes());
+    let own = crc32fast::hash(&out[..16]);
+    out[16..].copy_from_slice(&own.to_le_bytes());
+    out
+}
+
+/// The count, the values' checksum and the seal's checksum of a whole trailer.
+fn parse_trailer(bytes: &[u8; TRAILER as usize]) -> Option<(u64, u32, u32)> {
+    let word = |at: usize| u32::from_le_bytes(bytes[at..at + 4].try_into().expect("4 bytes"));
+    (crc32fast::hash(&bytes[..16]) == word(16)).then(|| {
+        (
+            u64::from_le_bytes(bytes[..8].try_into().expect("8 bytes")),
+            word(8),
+            word(12),
+        )
+    })
+}
+
 /// Removes the file: a close that cannot keep it leaves none to go stale.
 pub(super) fn remove(store_dir: &Path) {
     let _ = fs::remove_file(store_dir.join(FILE));
+}
+
+/// The checksum of the seal the file is bound to, if it is whole: its bytes are
+/// read through (no request decoded), far cheaper than reading sled's tree.
+pub(super) fn bound_to(store_dir: &Path) -> Option<u32> {
+    use std::io::Read;
+    let file = super::seal::open_regular(&store_dir.join(FILE)).ok()?;
+    let body = file.metadata().ok()?.len().checked_sub(TRAILER)?;
+    let mut bytes = [0u8; TRAILER as usize];
+    file.read_exact_at(&mut bytes, body).ok()?;
+    let (_, body_crc, seal) = parse_trailer(&bytes)?;
+    let mut crc = crc32fast::Hasher::new();
+    let mut input = (&file).take(body);
+    let mut buffer = vec![0u8; 1 << 20];
+    loop {
+        match input.read(&mut buffer).ok()? {
+            0 => break,
+            n => crc.update(&buffer[..n]),
+        }
+    }
+    (crc.finalize() == body_crc).then_some(seal)
+}
+
+/// Binds the file bound to the seal `from` to the seal `to`, changing only its
+/// trailer: for a close that wrote nothing, so the requests are as they were.
+/// Anything else (no file, another seal's, a failed write) and there is none.
+pub(super) fn rebind(store_dir: &Path, from: u32, to: u32) {
+    use std::os::unix::fs::OpenOptionsExt;
+    let path = store_dir.join(FILE);
+    let rebound = (|| -> Option<()> {
+        let file = fs::File::options()
+            .read(true)
+            .write(true)
+            .custom_flags(libc::O_NOFOLLOW | libc::O_NONBLOCK | libc::O_NOCTTY)
+            .open(&path)
+            .ok()?;
+        let meta = file.metadata().ok()?;
+        if !meta.is_file() {
+            return None;
+        }
+        let at = meta.len().checked_sub(TRAILER)?;
+        let mut bytes = [0u8; TRAILER as usize];
+        file.read_exact_at(&mut bytes, at).ok()?;
+        let (count, body_crc, seal_crc) = parse_trailer(&bytes)?;
+        if seal_crc != from {
+            return None;
+        }
+        // A write cut short leaves a trailer whose own checksum fails: not used.
+        file.write_all_at(&trailer(count, body_crc, to), at).ok()?;
+        file.sync_all().ok()
+    })();
+    if rebound.is_none() {
+        remove(store_dir);
+    }
 }
 
 /// One chunk read and decoded, with the checksum of its bytes.
@@ -134,8 +212,8 @@ pub(super) fn read(store_dir: &Path, seal_crc: u32) -> Option<Vec<CertificateReq
     let len = file.metadata().ok()?.len();
     let mut trailer = [0u8; TRAILER as usize];
     file.read_exact_at(&mut trailer, len.checked_sub(TRAILER)?).ok()?;
-    let count = u64::from_le_bytes(trailer[..8].try_into().ok()?);
-    if u32::from_le_bytes(trailer[8..12].try_into().ok()?) != seal_crc {
+    let (count, body_crc, bound_to) = parse_trailer(&trailer)?;
+    if bound_to != seal_crc {
         return None;
     }
     // Each value takes at least its length and a byte: a larger count is not ours.
@@ -211,8 +289,7 @@ pub(super) fn read(store_dir: &Path, seal_crc: u32) -> Option<Vec<CertificateReq
         return None;
     }
     crc.update(&table);
-    crc.update(&trailer[..12]);
-    (crc.finalize().to_le_bytes() == trailer[12..]).then_some(list)
+    (crc.finalize() == body_crc).then_some(list)
 }
 
 /// Decodes exactly `values` values, the whole of `bytes`, into `list`.

@@ -77,13 +77,17 @@ fn kept_requests_of_another_seal_or_not_whole_are_not_used() {
         .into();
     assert_eq!(read_to_show(dir.path()), (all.clone(), true), "of the older seal");
     type Damage = fn(&mut Vec<u8>);
-    let damages: [(&str, Damage); 5] = [
+    let damages: [(&str, Damage); 6] = [
         ("a byte changed", |b| {
             let middle = b.len() / 2;
             b[middle] ^= 1
         }),
         ("its count changed", |b| {
-            let at = b.len() - 16;
+            let at = b.len() - 20;
+            b[at] ^= 1
+        }),
+        ("the values' checksum changed", |b| {
+            let at = b.len() - 12;
             b[at] ^= 1
         }),
         ("naming another seal", |b| {
@@ -93,7 +97,7 @@ fn kept_requests_of_another_seal_or_not_whole_are_not_used() {
         ("cut short", |b| {
             b.pop();
         }),
-        ("a byte more", |b| b.insert(b.len() - 16, 0)),
+        ("a byte more", |b| b.insert(b.len() - 20, 0)),
     ];
     for (what, damage) in damages {
         // Kept by the last close, for the seal the store has now.
@@ -103,4 +107,33 @@ fn kept_requests_of_another_seal_or_not_whole_are_not_used() {
         assert_eq!(read_to_show(dir.path()), (all.clone(), true), "{what}");
     }
     assert_eq!(read_to_show(dir.path()), (all, false), "not kept again");
+}
+
+#[test]
+fn a_close_that_wrote_nothing_keeps_the_file_for_its_new_seal_without_reading_sled() {
+    use std::os::unix::fs::MetadataExt;
+    let dir = tempfile::tempdir().unwrap();
+    kept(dir.path());
+    let file = dir.path().join("requests");
+    let (inode, seal) = (
+        fs::metadata(&file).unwrap().ino(),
+        fs::read(dir.path().join("seal")).unwrap(),
+    );
+    // A command that only reads: a new seal, the same file bound to it.
+    let store = SledStore::open(dir.path()).unwrap();
+    assert_eq!(store.certificates().unwrap().len(), 3);
+    drop(store);
+    assert_ne!(fs::read(dir.path().join("seal")).unwrap(), seal);
+    assert_eq!(fs::metadata(&file).unwrap().ino(), inode, "written anew");
+    let (list, sled_opened) = read_to_show(dir.path());
+    assert_eq!(list, ["Anna Serra", "Pau Vidal", "Laia Font"]);
+    assert!(!sled_opened, "not bound to the new seal");
+    // A command that writes: the file is written anew for the requests as they are.
+    let store = SledStore::open(dir.path()).unwrap();
+    add_requests(&store, &["Jordi Roca"]);
+    drop(store);
+    assert_ne!(fs::metadata(&file).unwrap().ino(), inode);
+    let (list, sled_opened) = read_to_show(dir.path());
+    assert_eq!(list.len(), 4);
+    assert!(!sled_opened);
 }
