@@ -73,7 +73,14 @@ impl SledStore {
             Err(e) => return Err(e),
         };
         let Some((screen, seal_crc)) = screen else {
-            return Ok(Box::new(SledStore::open_held(dir, lock, OpenOptions::default())?));
+            return Ok(Box::new(SledStore::open_held(
+                dir,
+                lock,
+                OpenOptions {
+                    keeps_requests: true,
+                    ..OpenOptions::default()
+                },
+            )?));
         };
         tracing::debug!("first screen read; the store is checked after it");
         let owned = dir.to_path_buf();
@@ -85,7 +92,14 @@ impl SledStore {
             seal_crc,
             shared: Arc::default(),
             open: Mutex::new(Some(Box::new(move || {
-                SledStore::open_held(&owned, lock, OpenOptions::default())
+                SledStore::open_held(
+                    &owned,
+                    lock,
+                    OpenOptions {
+                        keeps_requests: true,
+                        ..OpenOptions::default()
+                    },
+                )
             }))),
             thread: Mutex::new(None),
         }))

@@ -86,6 +86,9 @@ pub struct SledStore {
     room_failed: AtomicU64,
     /// Something was written since the store was opened.
     wrote: AtomicBool,
+    /// The close keeps the requests file: the dashboard's, or after a large
+    /// import (a command's close otherwise never reads the whole tree).
+    keeps_requests: AtomicBool,
     /// The checksum of the seal the store was opened with, if it was sealed.
     opened_seal: Option<u32>,
     /// One change at a time in this process: ids and sequence numbers are read
@@ -102,6 +105,8 @@ pub struct OpenOptions<'a> {
     /// The author of this session's changes; the system user if None.
     pub user: Option<String>,
     pub migrations: &'a [schema::Migration],
+    /// The dashboard's: its close keeps the requests file for the next one.
+    pub keeps_requests: bool,
 }
 
 impl Default for OpenOptions<'_> {
@@ -109,6 +114,7 @@ impl Default for OpenOptions<'_> {
         OpenOptions {
             user: None,
             migrations: schema::MIGRATIONS,
+            keeps_requests: false,
         }
     }
 }
@@ -234,6 +240,7 @@ impl SledStore {
             stalled: AtomicBool::new(false),
             room_failed: AtomicU64::new(0),
             wrote: AtomicBool::new(false),
+            keeps_requests: AtomicBool::new(options.keeps_requests),
             opened_seal,
             writing: Mutex::new(()),
             _lock: lock,
@@ -388,7 +395,8 @@ impl Drop for SledStore {
                 None
             }
             (false, true) => None,
-            (false, false) => self.requests_of(&engine),
+            (false, false) if self.keeps_requests.load(SeqCst) => self.requests_of(&engine),
+            (false, false) => None,
         };
         let unsaved = self.pending.lock().map_or(0, |p| p.len());
         if unsaved > 0 {
@@ -435,6 +443,11 @@ impl Drop for SledStore {
 }
 
 impl SledStore {
+    /// The close keeps the requests file (see `keeps_requests`).
+    pub(super) fn keep_requests(&self) {
+        self.keeps_requests.store(true, SeqCst);
+    }
+
     /// The requests written into a temporary file while sled is open; None if not.
     fn requests_of(&self, engine: &Engine) -> Option<requests_file::Pending> {
         let tree = &engine.trees[tree_index(Kind::Certificate)];

@@ -303,6 +303,7 @@ fn migrations_run_in_order_after_a_backup() {
         OpenOptions {
             user: None,
             migrations: &migrations,
+            keeps_requests: false,
         },
     )
     .unwrap();
