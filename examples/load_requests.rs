@@ -1,5 +1,6 @@
 //! Times reading the certificate requests as the dashboard does after its first
-//! frame: the store's records, then the orders and keys the screens use.
+//! frame: the store's records (from the file kept at the dashboard's last close,
+//! if it is there and of the store's seal), then the orders and keys the screens use.
 //!
 //!     cargo run --release --example load_requests -- LOCATION
 //!
@@ -14,7 +15,7 @@ fn main() {
         eprintln!("usage: load_requests LOCATION");
         std::process::exit(2);
     };
-    let store = match ocsae::store::open(&Location::parse(&location)) {
+    let store = match ocsae::store::open_to_show(&Location::parse(&location)) {
         Ok(store) => store,
         Err(e) => {
             eprintln!("load_requests: {e}");

@@ -177,3 +177,33 @@ proptest! {
         }
     }
 }
+
+/// A list as large as a start reads from the store (its orders are computed on two
+/// threads, with the deadlines) orders as the same list given out of order does.
+#[test]
+fn a_large_list_in_id_order_gets_the_orders_and_deadlines_of_the_same_list_shuffled() {
+    let cal = calendar();
+    let list: Vec<CertificateRequest> = (0..60_000u64)
+        .map(|i| {
+            let f = (
+                (i % 7) as usize,
+                (i % 6) as i64,
+                (i % 3) as i64,
+                i % 5 == 0,
+                i % 8,
+            );
+            request(i + 1, (f.0 % STATUSES.len(), f.1, f.2, f.3, f.4))
+        })
+        .collect();
+    let mut shuffled = list.clone();
+    shuffled.reverse();
+    shuffled.swap(0, 30_000);
+    let (ordered, reordered) = (CertData::new(list, &cal), CertData::new(shuffled, &cal));
+    assert!(!ordered.open_by_due.is_empty() && !ordered.closed.is_empty());
+    assert_eq!(orders(&ordered), orders(&reordered));
+    assert_eq!(ordered.due, reordered.due);
+    assert_eq!(ordered.ine, reordered.ine);
+    assert_eq!(ordered.list, reordered.list);
+    assert_eq!(ordered.generation, reordered.generation);
+    assert!((0..ordered.list.len()).all(|i| ordered.folded.get(i) == reordered.folded.get(i)));
+}

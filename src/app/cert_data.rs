@@ -11,6 +11,22 @@ use std::collections::HashMap;
 /// last and is never overdue.
 pub const NO_DEADLINE: DateTime<Utc> = DateTime::<Utc>::MAX_UTC;
 
+/// From this many requests on, the deadlines and the orders are computed on two
+/// threads: the queue waits for them after a start, and two cores halve that.
+const PARALLEL_MIN: usize = 50_000;
+
+/// `a` on another thread and `b` on this one when `parallel`; both here otherwise.
+fn both<A: Send, B>(parallel: bool, a: impl FnOnce() -> A + Send, b: impl FnOnce() -> B) -> (A, B) {
+    if !parallel {
+        return (a(), b());
+    }
+    std::thread::scope(|s| {
+        let a = s.spawn(a);
+        let b = b();
+        (a.join().unwrap_or_else(|p| std::panic::resume_unwind(p)), b)
+    })
+}
+
 /// Up to this many requests changed in place are moved one by one within the
 /// orders; more (a colleague's bulk edit) are ordered again at once.
 const IN_PLACE_MAX: usize = 64;
@@ -67,24 +83,45 @@ pub struct CertData {
 
 impl CertData {
     pub fn new(list: Vec<CertificateRequest>, calendar: &Calendar) -> CertData {
-        // The list is kept as it came, so 100,000 requests are never held twice.
-        let due = list
-            .iter()
-            .map(|c| c.due_at(calendar).unwrap_or(NO_DEADLINE))
-            .collect();
-        let mut folded = super::folded::FoldedText::with_capacity(list.len());
-        for c in &list {
-            folded.push(&c.holder);
+        // The store yields requests by id; keeping that order lets a binary search
+        // find one. In that order (always, from a store) the orders are computed
+        // with the deadlines, on two threads for a large list: the deadlines and
+        // the queue's order on one, the folded holders and the other orders on this.
+        if list.is_sorted_by_key(|c| c.id) {
+            let ((due, open_by_due), (folded, ine, others)) = both(
+                list.len() >= PARALLEL_MIN,
+                || {
+                    let due = deadlines(&list, calendar);
+                    let open = open_order(&list, &due);
+                    (due, open)
+                },
+                || {
+                    (
+                        fold(&list),
+                        list.iter().map(|c| c.ine).collect(),
+                        Orders::of(&list),
+                    )
+                },
+            );
+            let mut data = CertData {
+                list,
+                due,
+                folded,
+                ine,
+                open_by_due,
+                ..CertData::default()
+            };
+            data.set_orders(others);
+            return data;
         }
-        let ine = list.iter().map(|c| c.ine).collect();
+        // The list is kept as it came, so 100,000 requests are never held twice.
         let mut data = CertData {
+            due: deadlines(&list, calendar),
+            folded: fold(&list),
+            ine: list.iter().map(|c| c.ine).collect(),
             list,
-            due,
-            folded,
-            ine,
             ..CertData::default()
         };
-        // The store yields requests by id; keeping that order lets a binary search find one.
         data.sort_by_id();
         data.reorder();
         data
@@ -321,38 +358,21 @@ impl CertData {
     /// Recomputes the orders after a change.
     fn reorder(&mut self) {
         let (list, due) = (&self.list, &self.due);
-        // The index stands for the id in each key, as `list` is in id order: the
-        // queue's order reads `due` alone, not a million requests.
-        self.open_by_due = (0..list.len()).filter(|&i| list[i].status.is_open()).collect();
-        self.open_by_due.sort_unstable_by_key(|&i| (due[i], i));
-        // First which are being revoked: they are not to deliver.
-        self.revoked_by = list
-            .iter()
-            .filter(|c| crate::ops::revocation::is_live(c))
-            .filter_map(|c| c.revokes.map(|old| (old, c.id)))
-            .collect();
-        let revoked_by = &self.revoked_by;
-        self.to_deliver = (0..list.len())
-            .filter(|&i| awaits(&list[i], revoked_by))
-            .collect();
-        self.to_deliver.sort_unstable_by_key(|&i| (list[i].issued_at, i));
-        self.closed = (0..list.len())
-            .filter(|&i| is_closed(&list[i], revoked_by))
-            .collect();
-        self.closed
-            .sort_unstable_by_key(|&i| std::cmp::Reverse((list[i].received_at, i)));
-        // A revocation done has an issue time but no certificate of its own.
-        let mut issued: Vec<(DateTime<Utc>, usize)> = (0..list.len())
-            .filter(|&i| list[i].operation != crate::domain::certificate::Operation::Revocation)
-            .filter_map(|i| list[i].expires_at().map(|e| (e, i)))
-            .collect();
-        issued.sort_unstable();
-        self.issued_by_expiry = issued.into_iter().map(|(_, i)| i).collect();
-        self.renewed_by = list
-            .iter()
-            .filter(|c| renews_counts(c.status))
-            .filter_map(|c| c.renews.map(|old| (old, c.id)))
-            .collect();
+        let (open_by_due, others) = both(
+            list.len() >= PARALLEL_MIN,
+            || open_order(list, due),
+            || Orders::of(list),
+        );
+        self.open_by_due = open_by_due;
+        self.set_orders(others);
+    }
+
+    fn set_orders(&mut self, orders: Orders) {
+        self.revoked_by = orders.revoked_by;
+        self.to_deliver = orders.to_deliver;
+        self.closed = orders.closed;
+        self.issued_by_expiry = orders.issued_by_expiry;
+        self.renewed_by = orders.renewed_by;
         self.generation += 1;
     }
 
@@ -407,6 +427,76 @@ impl CertData {
         dated
             .checked_sub(1)
             .and_then(|k| self.deadline(self.open_by_due[k]))
+    }
+}
+
+/// The promised issue time of each request.
+fn deadlines(list: &[CertificateRequest], calendar: &Calendar) -> Vec<DateTime<Utc>> {
+    list.iter()
+        .map(|c| c.due_at(calendar).unwrap_or(NO_DEADLINE))
+        .collect()
+}
+
+fn fold(list: &[CertificateRequest]) -> super::folded::FoldedText {
+    let mut folded = super::folded::FoldedText::with_capacity(list.len());
+    for c in list {
+        folded.push(&c.holder);
+    }
+    folded
+}
+
+/// The open requests, earliest deadline first. The index stands for the id in
+/// each key, as `list` is in id order: the queue's order reads `due` alone, not a
+/// million requests.
+fn open_order(list: &[CertificateRequest], due: &[DateTime<Utc>]) -> Vec<usize> {
+    let mut open: Vec<usize> = (0..list.len()).filter(|&i| list[i].status.is_open()).collect();
+    open.sort_unstable_by_key(|&i| (due[i], i));
+    open
+}
+
+/// The orders and links that do not depend on the deadlines.
+struct Orders {
+    revoked_by: HashMap<u64, u64>,
+    to_deliver: Vec<usize>,
+    closed: Vec<usize>,
+    issued_by_expiry: Vec<usize>,
+    renewed_by: HashMap<u64, u64>,
+}
+
+impl Orders {
+    fn of(list: &[CertificateRequest]) -> Orders {
+        // First which are being revoked: they are not to deliver.
+        let revoked_by: HashMap<u64, u64> = list
+            .iter()
+            .filter(|c| crate::ops::revocation::is_live(c))
+            .filter_map(|c| c.revokes.map(|old| (old, c.id)))
+            .collect();
+        let mut to_deliver: Vec<usize> = (0..list.len())
+            .filter(|&i| awaits(&list[i], &revoked_by))
+            .collect();
+        to_deliver.sort_unstable_by_key(|&i| (list[i].issued_at, i));
+        let mut closed: Vec<usize> = (0..list.len())
+            .filter(|&i| is_closed(&list[i], &revoked_by))
+            .collect();
+        closed.sort_unstable_by_key(|&i| std::cmp::Reverse((list[i].received_at, i)));
+        // A revocation done has an issue time but no certificate of its own.
+        let mut issued: Vec<(DateTime<Utc>, usize)> = (0..list.len())
+            .filter(|&i| list[i].operation != crate::domain::certificate::Operation::Revocation)
+            .filter_map(|i| list[i].expires_at().map(|e| (e, i)))
+            .collect();
+        issued.sort_unstable();
+        let renewed_by = list
+            .iter()
+            .filter(|c| renews_counts(c.status))
+            .filter_map(|c| c.renews.map(|old| (old, c.id)))
+            .collect();
+        Orders {
+            revoked_by,
+            to_deliver,
+            closed,
+            issued_by_expiry: issued.into_iter().map(|(_, i)| i).collect(),
+            renewed_by,
+        }
     }
 }
 

@@ -171,7 +171,7 @@ impl RestoreDir {
 /// What a store (and its opening) may create in its directory: all a failed
 /// restore removes, by name, from a directory that was empty. Anything else put
 /// there meanwhile (by another program) stays.
-const STORE_ENTRIES: [&str; 17] = [
+const STORE_ENTRIES: [&str; 19] = [
     "ocsae.lock",
     "seal",
     "seal.open",
@@ -186,6 +186,8 @@ const STORE_ENTRIES: [&str; 17] = [
     "council-certificates.cache.tmp",
     "first-screen",
     "first-screen.tmp",
+    "requests",
+    "requests.tmp",
     "backups",
     // sled's own, should it ever be pointed at the directory itself.
     "conf",

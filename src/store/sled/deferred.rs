@@ -13,6 +13,7 @@
 
 use super::first_screen::{self, FirstScreen};
 use super::{OpenOptions, SledStore, damaged, engine, lock, private, regular, schema, seal};
+use crate::domain::certificate::CertificateRequest;
 use crate::store::{
     Applied, ChangeKind, Dump, ImportBatch, Kind, Location, Notify, Record, RecordHistory, RecordId,
     RestoreError, Result, Signal, Store, Unsaved,
@@ -45,6 +46,8 @@ pub struct Deferred {
     location: Location,
     user: String,
     screen: FirstScreen,
+    /// The checksum of the seal the first screen is bound to: the requests file's too.
+    seal_crc: u32,
     shared: Arc<Shared>,
     open: Mutex<Option<Open>>,
     thread: Mutex<Option<JoinHandle<()>>>,
@@ -69,8 +72,15 @@ impl SledStore {
             Ok(()) => quick_screen(dir, &sled_dir),
             Err(e) => return Err(e),
         };
-        let Some(screen) = screen else {
-            return Ok(Box::new(SledStore::open_held(dir, lock, OpenOptions::default())?));
+        let Some((screen, seal_crc)) = screen else {
+            return Ok(Box::new(SledStore::open_held(
+                dir,
+                lock,
+                OpenOptions {
+                    keeps_requests: true,
+                    ..OpenOptions::default()
+                },
+            )?));
         };
         tracing::debug!("first screen read; the store is checked after it");
         let owned = dir.to_path_buf();
@@ -79,9 +89,17 @@ impl SledStore {
             location: Location::dir(dir),
             user: super::system_user(),
             screen,
+            seal_crc,
             shared: Arc::default(),
             open: Mutex::new(Some(Box::new(move || {
-                SledStore::open_held(&owned, lock, OpenOptions::default())
+                SledStore::open_held(
+                    &owned,
+                    lock,
+                    OpenOptions {
+                        keeps_requests: true,
+                        ..OpenOptions::default()
+                    },
+                )
             }))),
             thread: Mutex::new(None),
         }))
@@ -89,12 +107,14 @@ impl SledStore {
 }
 
 /// The first screen, if the store is of this schema, sealed, its files as sealed
-/// by size and time, and its first-screen file whole and of that seal.
-fn quick_screen(dir: &Path, sled_dir: &Path) -> Option<FirstScreen> {
+/// by size and time, and its first-screen file whole and of that seal; with the
+/// seal's checksum.
+fn quick_screen(dir: &Path, sled_dir: &Path) -> Option<(FirstScreen, u32)> {
     if schema::read_version_file(dir).ok()?? != schema::CURRENT {
         return None;
     }
-    first_screen::read(dir, seal::quick_check(dir, sled_dir)?)
+    let seal_crc = seal::quick_check(dir, sled_dir)?;
+    Some((first_screen::read(dir, seal_crc)?, seal_crc))
 }
 
 impl Deferred {
@@ -205,6 +225,19 @@ impl Store for Deferred {
             ));
         }
         self.store()?.records(kind)
+    }
+
+    /// From the requests file kept with the first screen, while the store is not
+    /// open yet (nothing written since the seal), if it is whole and of that seal;
+    /// else from sled.
+    fn certificates(&self) -> Result<Vec<CertificateRequest>> {
+        if self.screen_answers()
+            && let Some(list) = super::requests_file::read(&self.dir, self.seal_crc)
+        {
+            tracing::debug!(requests = list.len(), "requests read from their file");
+            return Ok(list);
+        }
+        self.store()?.certificates()
     }
 
     fn apply(&self, change: Change, at: DateTime<Utc>) -> Result<Applied> {

@@ -71,6 +71,9 @@ impl<'a> SledImport<'a> {
     }
 }
 
+/// Requests an import writes at least for its close to keep the requests file.
+const LARGE_IMPORT: u64 = 10_000;
+
 impl ImportBatch for SledImport<'_> {
     fn append(&mut self, edits: Vec<Edit>) -> Result<()> {
         for edit in edits {
@@ -99,6 +102,15 @@ impl ImportBatch for SledImport<'_> {
         match done {
             Ok(applied) => {
                 self.settled = true;
+                // A large import's close keeps the requests file: the rewrite costs
+                // no more than the import did.
+                if let Some(run) = applied
+                    .bulk
+                    .filter(|r| r.kind == crate::store::Kind::Certificate && !r.removed)
+                    && run.last.saturating_sub(run.first) + 1 >= LARGE_IMPORT
+                {
+                    self.store.keep_requests();
+                }
                 // Not on disk (only without a run: a run's failed flush is an error):
                 // the import says it imported nothing, and is not retried.
                 if !applied.durable {

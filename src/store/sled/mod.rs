@@ -29,6 +29,7 @@ pub mod quiet;
 mod read_copy;
 mod recovery;
 mod regular;
+mod requests_file;
 mod restore_stream;
 pub mod schema;
 mod seal;
@@ -85,6 +86,11 @@ pub struct SledStore {
     room_failed: AtomicU64,
     /// Something was written since the store was opened.
     wrote: AtomicBool,
+    /// The close keeps the requests file: the dashboard's, or after a large
+    /// import (a command's close otherwise never reads the whole tree).
+    keeps_requests: AtomicBool,
+    /// The checksum of the seal the store was opened with, if it was sealed.
+    opened_seal: Option<u32>,
     /// One change at a time in this process: ids and sequence numbers are read
     /// and advanced within it.
     writing: Mutex<()>,
@@ -99,6 +105,8 @@ pub struct OpenOptions<'a> {
     /// The author of this session's changes; the system user if None.
     pub user: Option<String>,
     pub migrations: &'a [schema::Migration],
+    /// The dashboard's: its close keeps the requests file for the next one.
+    pub keeps_requests: bool,
 }
 
 impl Default for OpenOptions<'_> {
@@ -106,6 +114,7 @@ impl Default for OpenOptions<'_> {
         OpenOptions {
             user: None,
             migrations: schema::MIGRATIONS,
+            keeps_requests: false,
         }
     }
 }
@@ -170,6 +179,8 @@ impl SledStore {
         tracing::debug!("checking the seal");
         let sealed = seal::check(dir, &sled_dir)?;
         tracing::debug!(sealed, "seal checked");
+        // The seal the requests file may be bound to, for a close that writes nothing.
+        let opened_seal = sealed.then(|| seal::quick_check(dir, &sled_dir)).flatten();
         if sealed {
             seal::take_off(dir)?;
         }
@@ -229,6 +240,8 @@ impl SledStore {
             stalled: AtomicBool::new(false),
             room_failed: AtomicU64::new(0),
             wrote: AtomicBool::new(false),
+            keeps_requests: AtomicBool::new(options.keeps_requests),
+            opened_seal,
             writing: Mutex::new(()),
             _lock: lock,
             scratch: None,
@@ -370,6 +383,21 @@ impl Drop for SledStore {
             true => None,
             false => first_screen_of(&engine),
         };
+        // Nothing written, and the file kept at the last close is of the seal the
+        // store opened with: it still holds the requests.
+        let unchanged = !failed
+            && !self.wrote.load(SeqCst)
+            && self.opened_seal.is_some()
+            && requests_file::bound_to(&self.dir) == self.opened_seal;
+        let requests = match (failed, unchanged) {
+            (true, _) => {
+                requests_file::remove(&self.dir);
+                None
+            }
+            (false, true) => None,
+            (false, false) if self.keeps_requests.load(SeqCst) => self.requests_of(&engine),
+            (false, false) => None,
+        };
         let unsaved = self.pending.lock().map_or(0, |p| p.len());
         if unsaved > 0 {
             tracing::warn!(changes = unsaved, "closing with changes not on disk");
@@ -396,9 +424,36 @@ impl Drop for SledStore {
                 {
                     tracing::warn!("could not keep the first screen of {}: {e}", self.dir.display());
                 }
+                match requests {
+                    Some(requests) if unsure.is_empty() => {
+                        if let Err(e) = requests.finish(&self.dir, seal_crc) {
+                            tracing::warn!("could not keep the requests of {}: {e}", self.dir.display());
+                        }
+                    }
+                    None if unchanged && unsure.is_empty() => match self.opened_seal {
+                        Some(opened) => requests_file::rebind(&self.dir, opened, seal_crc),
+                        None => requests_file::remove(&self.dir),
+                    },
+                    _ => requests_file::remove(&self.dir),
+                }
             }
             Err(e) => tracing::warn!("could not seal {}: {e}", self.dir.display()),
         }
+    }
+}
+
+impl SledStore {
+    /// The close keeps the requests file (see `keeps_requests`).
+    pub(super) fn keep_requests(&self) {
+        self.keeps_requests.store(true, SeqCst);
+    }
+
+    /// The requests written into a temporary file while sled is open; None if not.
+    fn requests_of(&self, engine: &Engine) -> Option<requests_file::Pending> {
+        let tree = &engine.trees[tree_index(Kind::Certificate)];
+        requests_file::start(&self.dir, tree.iter().values())
+            .inspect_err(|e| tracing::warn!("could not keep the requests of {}: {e}", self.dir.display()))
+            .ok()
     }
 }
 

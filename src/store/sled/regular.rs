@@ -13,12 +13,13 @@ use std::path::Path;
 
 /// The files beside the database that ocsae reads or writes in place (the seal's
 /// files are opened the same careful way, and one that is not a file is no seal).
-pub(super) const NOTES: [&str; 5] = [
+pub(super) const NOTES: [&str; 6] = [
     "ocsae.lock",
     "schema-version",
     "acknowledged",
     "council-certificates.cache",
     "first-screen",
+    "requests",
 ];
 
 /// What stands at a name of the store instead of a regular file; None if it is

@@ -2,6 +2,7 @@ mod activities;
 mod bulk;
 mod first_screen;
 mod history;
+mod requests_file;
 mod safety;
 mod store_files;
 
@@ -302,6 +303,7 @@ fn migrations_run_in_order_after_a_backup() {
         OpenOptions {
             user: None,
             migrations: &migrations,
+            keeps_requests: false,
         },
     )
     .unwrap();

@@ -13,6 +13,7 @@ fn a_fifo_in_place_of_any_file_of_the_store_makes_it_damaged_at_once() {
         "acknowledged",
         "council-certificates.cache",
         "first-screen",
+        "requests",
     ];
     for name in names {
         for sealed in [true, false] {
