@@ -25,7 +25,15 @@ fn the_summary_a_restore_writes_is_the_one_a_full_load_of_the_requests_gives() {
     // Requests of every status, urgent or not, over a few councils of the
     // Noguera; Tiurana's are all closed, Àger has none.
     let councils = ["252228", "250083", "250156", "250404"];
-    let statuses = ["received", "awaiting_documents", "filed", "issued", "delivered", "rejected", "cancelled"];
+    let statuses = [
+        "received",
+        "awaiting_documents",
+        "filed",
+        "issued",
+        "delivered",
+        "rejected",
+        "cancelled",
+    ];
     let mut csv = String::from("ine_code,holder,role,type,operation,urgent,status,received_at,issued_at\n");
     for i in 0..140 {
         let (ine, status) = (councils[i % 4], statuses[i % 7]);
@@ -50,7 +58,11 @@ fn the_summary_a_restore_writes_is_the_one_a_full_load_of_the_requests_gives() {
     }
     let csv_path = dir.path().join("requests.csv");
     std::fs::write(&csv_path, csv).unwrap();
-    ok(ocsae_at(&db, &["import", "certificates", csv_path.to_str().unwrap()], NOW));
+    ok(ocsae_at(
+        &db,
+        &["import", "certificates", csv_path.to_str().unwrap()],
+        NOW,
+    ));
     let backup = dir.path().join("bk.json");
     ok(ocsae_at(&db, &["backup", backup.to_str().unwrap()], NOW));
 
@@ -77,6 +89,14 @@ fn the_summary_a_restore_writes_is_the_one_a_full_load_of_the_requests_gives() {
     };
     assert_eq!(line("252228"), "252228 0 -");
     assert_eq!(line("250024"), "250024 0 -");
-    assert!(line("250404").split(' ').nth(1).unwrap().parse::<usize>().unwrap() > 0);
+    assert!(
+        line("250404")
+            .split(' ')
+            .nth(1)
+            .unwrap()
+            .parse::<usize>()
+            .unwrap()
+            > 0
+    );
     assert_ne!(line("250404").split(' ').nth(2), Some("-"));
 }

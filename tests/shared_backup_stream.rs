@@ -103,7 +103,11 @@ fn a_shared_stores_backup_is_its_whole_dump_byte_for_byte_sharing_included() {
     assert_eq!(text(&streamed), text(&whole));
     let json: serde_json::Value = serde_json::from_slice(&streamed).unwrap();
     assert_eq!(json["certificates"].as_array().unwrap().len(), 12_002);
-    let longest = json["history"].as_array().unwrap().iter().map(|h| h["entry"]["edits"].as_array().unwrap().len());
+    let longest = json["history"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|h| h["entry"]["edits"].as_array().unwrap().len());
     assert_eq!(longest.max(), Some(12_000), "the import's entry, its edits paged");
     assert_eq!(json["sharing"]["multi_office"], true);
     assert_eq!(json["sharing"]["offices"][0]["role"], "ocsae_noguera");
@@ -121,7 +125,11 @@ fn a_backup_restored_into_a_shared_store_in_batches_gives_back_the_same_backup()
     std::fs::write(&file, &original).unwrap();
 
     let copy = cluster.database();
-    ok(ocsae(home.path(), &copy.url(ADMIN), &["restore", file.to_str().unwrap()]));
+    ok(ocsae(
+        home.path(),
+        &copy.url(ADMIN),
+        &["restore", file.to_str().unwrap()],
+    ));
     let restored = ocsae::store::open(&copy.location(ADMIN)).unwrap();
     let mut again = Vec::new();
     restored.write_backup(at(NOW), &mut again).unwrap();
@@ -159,7 +167,11 @@ fn a_restore_into_a_shared_store_that_fails_midway_keeps_nothing() {
     std::fs::write(&file, serde_json::to_vec(&json).unwrap()).unwrap();
 
     let copy = cluster.database();
-    let out = ocsae(home.path(), &copy.url(ADMIN), &["restore", file.to_str().unwrap()]);
+    let out = ocsae(
+        home.path(),
+        &copy.url(ADMIN),
+        &["restore", file.to_str().unwrap()],
+    );
     assert!(!out.status.success(), "{}", text(&out.stdout));
     let mut sql = copy.sql(ADMIN);
     for table in ["municipality", "certificate", "history", "history_edit", "stacks"] {
@@ -171,5 +183,9 @@ fn a_restore_into_a_shared_store_that_fails_midway_keeps_nothing() {
     }
     // The store is as empty as before: a good backup restores into it.
     std::fs::write(&file, &original).unwrap();
-    ok(ocsae(home.path(), &copy.url(ADMIN), &["restore", file.to_str().unwrap()]));
+    ok(ocsae(
+        home.path(),
+        &copy.url(ADMIN),
+        &["restore", file.to_str().unwrap()],
+    ));
 }

@@ -3,9 +3,9 @@
 //! before 100,000 requests have been read. A cache only: it is used when the
 //! store's history and the calendar settings are those it was written for.
 
+use super::cert_data::NO_DEADLINE;
 use super::data::Data;
 use crate::domain::municipality::IneCode;
-use super::cert_data::NO_DEADLINE;
 use crate::store::{Kind, Record, Store};
 use chrono::{DateTime, Utc};
 use std::collections::HashMap;

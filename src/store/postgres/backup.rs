@@ -228,7 +228,10 @@ impl PgStore {
 pub(super) fn next_ids(tx: &mut postgres::Transaction) -> Result<(u64, u64, u64)> {
     let mut next_id = |kind| -> Result<u64> {
         let sql = next_id_sql(kind).unwrap_or_default();
-        Ok(tx.query_one(sql.as_str(), &[]).map_err(pg_error)?.get::<_, i64>(0) as u64)
+        Ok(tx
+            .query_one(sql.as_str(), &[])
+            .map_err(pg_error)?
+            .get::<_, i64>(0) as u64)
     };
     let (next_certificate_id, next_activity_id) = (next_id(Kind::Certificate)?, next_id(Kind::Activity)?);
     let row = tx

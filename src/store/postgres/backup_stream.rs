@@ -17,7 +17,11 @@ use std::collections::VecDeque;
 const HEADS: i64 = 1_000;
 
 impl PgStore {
-    pub(super) fn stream_backup(&self, now: DateTime<Utc>, out: &mut dyn std::io::Write) -> Result<BackupCounts> {
+    pub(super) fn stream_backup(
+        &self,
+        now: DateTime<Utc>,
+        out: &mut dyn std::io::Write,
+    ) -> Result<BackupCounts> {
         let location = self.name();
         // `write`, not `read`: a reading is never tried again once bytes are out.
         self.write(|client, _| {

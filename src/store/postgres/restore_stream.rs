@@ -231,7 +231,10 @@ impl PgStore {
                 author: HashMap::new(),
                 max_seq: None,
             };
-            if let Err(e) = source.load(&mut loader).and_then(|()| Ok(loader.flush_records()?)) {
+            if let Err(e) = source
+                .load(&mut loader)
+                .and_then(|()| Ok(loader.flush_records()?))
+            {
                 // Nothing is kept: the transaction is dropped, not committed.
                 failed = Some(e);
                 return Err(StoreError::Codec("restore stopped".into()));
