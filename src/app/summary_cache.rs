@@ -3,9 +3,10 @@
 //! before 100,000 requests have been read. A cache only: it is used when the
 //! store's history and the calendar settings are those it was written for.
 
+use super::cert_data::NO_DEADLINE;
 use super::data::Data;
 use crate::domain::municipality::IneCode;
-use crate::store::Store;
+use crate::store::{Kind, Record, Store};
 use chrono::{DateTime, Utc};
 use std::collections::HashMap;
 use std::fmt::Write;
@@ -30,13 +31,45 @@ pub fn save(store: &dyn Store, data: &Data, fingerprint: &str) {
 }
 
 /// Recomputes the cache after a command changed the store, so the next
-/// dashboard opens with a complete first screen.
+/// dashboard opens with a complete first screen. The requests are read one at a
+/// time, never held: a million of them take no more memory than ten.
 pub fn refresh(store: &dyn Store, tz: chrono_tz::Tz, local_holidays: &[chrono::NaiveDate]) {
     let calendar = crate::domain::calendar::Calendar::catalan(local_holidays, tz);
-    match Data::load(store, calendar) {
-        Ok(data) => save(store, &data, &fingerprint(tz, local_holidays)),
+    match streamed(store, calendar) {
+        Ok(figures) => write(store, &figures, &fingerprint(tz, local_holidays)),
         Err(e) => tracing::warn!("summary cache not refreshed: {e}"),
     }
+}
+
+/// Each council's open requests and earliest deadline, as `Data` counts them,
+/// in its order of councils, from the store's requests as they are read.
+fn streamed(store: &dyn Store, calendar: crate::domain::calendar::Calendar) -> crate::store::Result<Figures> {
+    let data = Data::load_councils(store, calendar)?;
+    let mut figures: Figures = data.municipalities.iter().map(|m| (m.ine, 0, None)).collect();
+    let index: HashMap<IneCode, usize> = figures
+        .iter()
+        .enumerate()
+        .map(|(i, (ine, _, _))| (*ine, i))
+        .collect();
+    for record in store.records(Kind::Certificate)? {
+        let Record::Certificate(c) = record? else {
+            continue;
+        };
+        let Some(entry) = index.get(&c.ine).map(|&i| &mut figures[i]) else {
+            continue;
+        };
+        if !c.status.is_open() {
+            continue;
+        }
+        entry.1 += 1;
+        // A request without a deadline has none to show (`CertData::deadline`).
+        if let Some(due) = c.due_at(&data.calendar).filter(|d| *d != NO_DEADLINE)
+            && entry.2.is_none_or(|d| due < d)
+        {
+            entry.2 = Some(due);
+        }
+    }
+    Ok(figures)
 }
 
 impl NewRequest {

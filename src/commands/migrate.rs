@@ -1,14 +1,18 @@
 //! `ocsae migrate --from LOCATION --to LOCATION`: a whole store, with its history
 //! and each user's undo, copied into a new one through the backup format, then
 //! read back and compared, so that every export of the copy is the original's.
+//! Neither store is held: the backup streams through a private temporary file.
 
+use super::migrate_check;
 use super::{Outcome, open_to_read, restore_into, share_settings};
 use crate::UserError;
 use crate::app::summary_cache;
 use crate::config::Config;
 use crate::domain::clock::Clock;
 use crate::i18n::{I18n, Msg};
-use crate::store::{Dump, Location};
+use crate::io;
+use crate::store::Location;
+use std::io::Write;
 
 pub fn run(from: &Location, to: &Location, config: &Config, t: &I18n, clock: &dyn Clock) -> Outcome {
     let source = match from {
@@ -22,20 +26,39 @@ pub fn run(from: &Location, to: &Location, config: &Config, t: &I18n, clock: &dy
         }
         _ => open_to_read(from, t)?,
     };
-    let dump = source.dump(clock.now()).map_err(|e| UserError(e.localize(t)))?;
+    // Through the backup format, never held: the source's backup goes to a
+    // private temporary file, which a restore then reads twice, as any backup.
+    let now = clock.now();
+    let store_error = |e: crate::store::StoreError| UserError(e.localize(t));
+    let temp_error = |e: std::io::Error| UserError(crate::i18n::system::io_error(t, &"migrate", &e));
+    let mut temp = tempfile::Builder::new()
+        .prefix("ocsae-migrate-")
+        .tempfile()
+        .map_err(temp_error)?;
+    {
+        let mut out = std::io::BufWriter::with_capacity(1 << 16, temp.as_file_mut());
+        source.write_backup(now, &mut out).map_err(store_error)?;
+        out.flush().map_err(temp_error)?;
+    }
     drop(source);
     let from_name = from.to_string();
-    let expected = dump.clone();
-    let store = restore_into(
-        to,
-        || Ok(super::restore::Source::Dump(dump)),
-        &from_name,
-        false,
-        t,
-    )?;
+    let expected = migrate_check::of_backup(temp.reopen().map_err(temp_error)?).map_err(store_error)?;
+    let read = || {
+        use crate::store::sled::schema;
+        let schemas = to.as_dir().map(|_| (schema::BACKUP, schema::OLDEST_BACKUP));
+        match io::backup::BackupFile::check(temp.path(), schemas, None) {
+            Ok(file) => Ok(super::restore::Source::File(file)),
+            Err(io::backup::Unreadable::File(e)) => Err(UserError(e.localize(t))),
+            Err(io::backup::Unreadable::Refused(e)) => Err(UserError(t.f(
+                Msg::err_restore_bad,
+                &[("path", &from_name), ("detail", &e.localize(t, to))],
+            ))),
+        }
+    };
+    let store = restore_into(to, read, &from_name, false, t)?;
     share_settings(store.as_ref(), config, t)?;
-    let copied = store.dump(clock.now()).map_err(|e| UserError(e.localize(t)))?;
-    if let Some(detail) = difference(&expected, &copied) {
+    let copied = migrate_check::of_store(store.as_ref(), now).map_err(store_error)?;
+    if let Some(detail) = expected.difference(&copied) {
         return Err(UserError(t.f(
             Msg::migrate_differs,
             &[("from", from), ("to", to), ("detail", &detail)],
@@ -50,45 +73,21 @@ pub fn run(from: &Location, to: &Location, config: &Config, t: &I18n, clock: &dy
             &[
                 ("from", from),
                 ("to", to),
-                ("councils", &t.n(Msg::count_councils, copied.municipalities.len())),
+                (
+                    "councils",
+                    &t.n(Msg::count_councils, copied.count("municipalities"))
+                ),
                 (
                     "certificates",
-                    &t.n(Msg::count_requests, copied.certificates.len())
+                    &t.n(Msg::count_requests, copied.count("certificates"))
                 ),
-                ("activities", &t.n(Msg::count_activities, copied.activities.len())),
-                ("history", &t.n(Msg::count_history, copied.history.len())),
+                (
+                    "activities",
+                    &t.n(Msg::count_activities, copied.count("activities"))
+                ),
+                ("history", &t.n(Msg::count_history, copied.count("history"))),
             ]
         )
     ));
     Ok(())
-}
-
-/// What part of the copy differs from the original, if any. The stacks of a store
-/// written before undo was per user are each user's in the copy: compared by
-/// what `u` does, not by how they are kept.
-fn difference(original: &Dump, copy: &Dump) -> Option<String> {
-    let checks = [
-        ("municipalities", original.municipalities == copy.municipalities),
-        ("rollout", original.rollout == copy.rollout),
-        ("certificates", original.certificates == copy.certificates),
-        ("activities", original.activities == copy.activities),
-        ("history", original.history == copy.history),
-        (
-            "next_certificate_id",
-            original.next_certificate_id == copy.next_certificate_id,
-        ),
-        (
-            "next_activity_id",
-            original.next_activity_id == copy.next_activity_id,
-        ),
-        ("next_history_seq", original.next_seq() == copy.next_seq()),
-        (
-            "stacks",
-            !original.undo.is_empty() || !original.redo.is_empty() || original.stacks == copy.stacks,
-        ),
-    ];
-    checks
-        .into_iter()
-        .find(|(_, same)| !same)
-        .map(|(what, _)| what.to_string())
 }

@@ -4,6 +4,7 @@ pub mod activity;
 pub mod cert;
 pub mod memoria;
 pub mod migrate;
+mod migrate_check;
 pub mod operator;
 mod restore;
 mod restore_check;

@@ -12,9 +12,8 @@ use crate::domain::clock::Clock;
 use crate::domain::text::clean;
 use crate::i18n::{I18n, Msg};
 use crate::io;
-use crate::store::dump_tally::Tally;
 use crate::store::sled::{SetAside, SledStore};
-use crate::store::{Dump, Location, RestoreError, StoreError};
+use crate::store::{Location, RestoreError, StoreError};
 use std::path::Path;
 
 pub fn restore(
@@ -52,10 +51,9 @@ pub fn restore(
     Ok(())
 }
 
-/// What a restore loads: a dump in memory (`migrate`), or a backup file checked
-/// through, read again as it is written.
+/// What a restore loads: a backup file checked through, read again as it is
+/// written (`migrate`'s too, through a temporary file).
 pub(crate) enum Source {
-    Dump(Dump),
     File(io::backup::BackupFile),
 }
 
@@ -63,7 +61,6 @@ impl Source {
     /// How many councils, requests and activities it holds.
     fn counts(&self) -> (usize, usize, usize) {
         match self {
-            Source::Dump(d) => (d.municipalities.len(), d.certificates.len(), d.activities.len()),
             Source::File(f) => (
                 f.checked.municipalities,
                 f.checked.certificates,
@@ -74,7 +71,6 @@ impl Source {
 
     fn load(&mut self, store: &dyn crate::store::Store, force: bool) -> Result<(), RestoreError> {
         match self {
-            Source::Dump(dump) => store.restore(dump, force),
             Source::File(file) => store.restore_from(file, force),
         }
     }
@@ -82,14 +78,12 @@ impl Source {
     /// How it is shared (a shared store's backup), to be put back with it.
     fn sharing(&self) -> Option<&crate::store::Sharing> {
         match self {
-            Source::Dump(d) => d.sharing.as_ref(),
             Source::File(f) => f.checked.frame.sharing.as_ref(),
         }
     }
 
     fn sharing_mut(&mut self) -> &mut Option<crate::store::Sharing> {
         match self {
-            Source::Dump(d) => &mut d.sharing,
             Source::File(f) => &mut f.checked.frame.sharing,
         }
     }
@@ -97,7 +91,6 @@ impl Source {
     /// The lines saying what it brings in, per comarca and per author.
     fn summary(&self, t: &I18n) -> Vec<String> {
         match self {
-            Source::Dump(d) => super::restore_summary::lines(&Tally::of_dump(d), &d.stacks, t),
             Source::File(f) => super::restore_summary::lines(&f.checked.tally, &f.checked.frame.stacks, t),
         }
     }

@@ -47,6 +47,11 @@ impl Tally {
         self.add(Some(ine), 0);
     }
 
+    /// Each council's comarca, as the backup says.
+    pub fn comarques(&self) -> &HashMap<IneCode, String> {
+        &self.comarca
+    }
+
     /// A history entry by `user`.
     pub fn entry(&mut self, user: &str) {
         match self.per_user.get_mut(user) {

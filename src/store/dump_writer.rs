@@ -25,6 +25,8 @@ pub struct DumpTail<'a> {
     pub undo: &'a [u64],
     pub redo: &'a [u64],
     pub stacks: &'a BTreeMap<String, UserStacks>,
+    /// A shared store's sharing; None for a sled store (`Dump` leaves it out).
+    pub sharing: Option<&'a super::Sharing>,
 }
 
 /// The record lists in `Dump`'s order, each with the kind it holds.
@@ -152,6 +154,10 @@ impl<'w> DumpWriter<'w> {
         if !tail.stacks.is_empty() {
             raw(out, b",\"stacks\":")?;
             json(out, tail.stacks)?;
+        }
+        if let Some(sharing) = tail.sharing {
+            raw(out, b",\"sharing\":")?;
+            json(out, sharing)?;
         }
         raw(out, b"}")?;
         Ok(self.counts)

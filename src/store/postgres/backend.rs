@@ -97,8 +97,26 @@ impl Store for PgStore {
         self.dump_all(now)
     }
 
+    /// A page at a time in one snapshot, never held whole.
+    fn write_backup(
+        &self,
+        now: DateTime<Utc>,
+        out: &mut dyn std::io::Write,
+    ) -> Result<crate::store::dump_writer::BackupCounts> {
+        self.stream_backup(now, out)
+    }
+
     fn restore(&self, dump: &Dump, force: bool) -> Result<(), RestoreError> {
         self.restore_all(dump, force)
+    }
+
+    /// In batches inside one transaction: the server holds what is written.
+    fn restore_from(
+        &self,
+        source: &mut dyn crate::store::dump_reader::DumpSource,
+        force: bool,
+    ) -> Result<(), RestoreError> {
+        self.restore_streamed(source, force)
     }
 
     /// Each user's own, in the database: a dashboard on any machine finds it.

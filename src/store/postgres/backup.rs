@@ -21,7 +21,7 @@ pub(super) fn records_version() -> u32 {
 }
 
 /// The oldest records' version whose backups restore here (later ones only added kinds).
-fn oldest_backup() -> u32 {
+pub(super) fn oldest_backup() -> u32 {
     crate::store::sled::schema::OLDEST_BACKUP
 }
 
@@ -61,34 +61,8 @@ impl PgStore {
                     },
                 })
                 .collect();
-            let mut next_id = |kind| -> Result<u64> {
-                let sql = next_id_sql(kind).unwrap_or_default();
-                Ok(tx.query_one(sql.as_str(), &[]).map_err(pg_error)?.get::<_, i64>(0) as u64)
-            };
-            let (next_certificate_id, next_activity_id) = (next_id(Kind::Certificate)?, next_id(Kind::Activity)?);
-            let row = tx
-                .query_one(
-                    "SELECT (SELECT CASE WHEN is_called THEN last_value + 1 ELSE last_value END FROM ocsae.history_seq), \
-                            (SELECT coalesce(max(seq), 0) + 1 FROM ocsae.history)",
-                    &[],
-                )
-                .map_err(pg_error)?;
-            let next_history_seq = row.get::<_, i64>(0).max(row.get(1)) as u64;
-            let mut stacks = BTreeMap::new();
-            for row in tx
-                .query("SELECT author, undo, redo FROM ocsae.stacks ORDER BY author", &[])
-                .map_err(pg_error)?
-            {
-                let undo: Vec<i64> = row.get(1);
-                let redo: Vec<i64> = row.get(2);
-                stacks.insert(
-                    row.get::<_, String>(0),
-                    UserStacks {
-                        undo: undo.into_iter().map(|s| s as u64).collect(),
-                        redo: redo.into_iter().map(|s| s as u64).collect(),
-                    },
-                );
-            }
+            let (next_certificate_id, next_activity_id, next_history_seq) = next_ids(&mut tx)?;
+            let stacks = read_stacks(&mut tx)?;
             let sharing = read_sharing(&mut tx)?;
             let mut dump = Dump {
                 format: DUMP_FORMAT.into(),
@@ -249,8 +223,50 @@ impl PgStore {
     }
 }
 
+/// The next request's and activity's ids, and the next history number, as
+/// a backup's counters say them.
+pub(super) fn next_ids(tx: &mut postgres::Transaction) -> Result<(u64, u64, u64)> {
+    let mut next_id = |kind| -> Result<u64> {
+        let sql = next_id_sql(kind).unwrap_or_default();
+        Ok(tx
+            .query_one(sql.as_str(), &[])
+            .map_err(pg_error)?
+            .get::<_, i64>(0) as u64)
+    };
+    let (next_certificate_id, next_activity_id) = (next_id(Kind::Certificate)?, next_id(Kind::Activity)?);
+    let row = tx
+        .query_one(
+            "SELECT (SELECT CASE WHEN is_called THEN last_value + 1 ELSE last_value END FROM ocsae.history_seq), \
+                    (SELECT coalesce(max(seq), 0) + 1 FROM ocsae.history)",
+            &[],
+        )
+        .map_err(pg_error)?;
+    let next_history_seq = row.get::<_, i64>(0).max(row.get(1)) as u64;
+    Ok((next_certificate_id, next_activity_id, next_history_seq))
+}
+
+/// Each user's undo and redo stacks.
+pub(super) fn read_stacks(tx: &mut postgres::Transaction) -> Result<BTreeMap<String, UserStacks>> {
+    let mut stacks = BTreeMap::new();
+    for row in tx
+        .query("SELECT author, undo, redo FROM ocsae.stacks ORDER BY author", &[])
+        .map_err(pg_error)?
+    {
+        let undo: Vec<i64> = row.get(1);
+        let redo: Vec<i64> = row.get(2);
+        stacks.insert(
+            row.get::<_, String>(0),
+            UserStacks {
+                undo: undo.into_iter().map(|s| s as u64).collect(),
+                redo: redo.into_iter().map(|s| s as u64).collect(),
+            },
+        );
+    }
+    Ok(stacks)
+}
+
 /// Whether several offices share the store, and its office list.
-fn read_sharing(tx: &mut postgres::Transaction) -> Result<Sharing> {
+pub(super) fn read_sharing(tx: &mut postgres::Transaction) -> Result<Sharing> {
     let multi_office: bool = tx
         .query_one(
             "SELECT EXISTS (SELECT FROM ocsae.meta WHERE key = 'multi_office' AND value = 'true')",
@@ -278,7 +294,7 @@ fn read_sharing(tx: &mut postgres::Transaction) -> Result<Sharing> {
 
 /// A backup's office list replaces the store's; its row-level security is turned
 /// on, never off (a store shared by several offices stays so).
-fn apply_sharing(tx: &mut postgres::Transaction, sharing: &Sharing) -> Result<()> {
+pub(super) fn apply_sharing(tx: &mut postgres::Transaction, sharing: &Sharing) -> Result<()> {
     if let Some(offices) = &sharing.offices {
         tx.execute("DELETE FROM ocsae.office", &[]).map_err(pg_error)?;
         for office in offices {
@@ -298,9 +314,24 @@ fn apply_sharing(tx: &mut postgres::Transaction, sharing: &Sharing) -> Result<()
 /// Each user's stacks. The shared stacks of a store written before undo was per
 /// user become each user's own: their entries in them, as sled reads them.
 fn stacks_to_restore(dump: &Dump) -> BTreeMap<String, Stacks> {
+    let author: HashMap<u64, String> = dump
+        .history
+        .iter()
+        .map(|h| (h.seq, h.entry.user.clone()))
+        .collect();
+    backup_stacks(&dump.stacks, &dump.undo, &dump.redo, &author)
+}
+
+/// As `stacks_to_restore`, from a backup's stacks and the authors of the
+/// entries in its shared ones (`author`).
+pub(super) fn backup_stacks(
+    stacks: &BTreeMap<String, UserStacks>,
+    undo: &[u64],
+    redo: &[u64],
+    author: &HashMap<u64, String>,
+) -> BTreeMap<String, Stacks> {
     let to_i64 = |v: &[u64]| v.iter().map(|&s| s as i64).collect::<Vec<_>>();
-    let mut out: BTreeMap<String, Stacks> = dump
-        .stacks
+    let mut out: BTreeMap<String, Stacks> = stacks
         .iter()
         .map(|(user, s)| {
             (
@@ -312,15 +343,10 @@ fn stacks_to_restore(dump: &Dump) -> BTreeMap<String, Stacks> {
             )
         })
         .collect();
-    if dump.undo.is_empty() && dump.redo.is_empty() {
+    if undo.is_empty() && redo.is_empty() {
         return out;
     }
-    let author: HashMap<u64, &str> = dump
-        .history
-        .iter()
-        .map(|h| (h.seq, h.entry.user.as_str()))
-        .collect();
-    let users: BTreeSet<&str> = author.values().copied().collect();
+    let users: BTreeSet<&str> = author.values().map(String::as_str).collect();
     for user in users {
         if out.contains_key(user) {
             continue;
@@ -328,13 +354,13 @@ fn stacks_to_restore(dump: &Dump) -> BTreeMap<String, Stacks> {
         let theirs = |stack: &[u64]| -> Vec<i64> {
             stack
                 .iter()
-                .filter(|s| author.get(s) == Some(&user))
+                .filter(|s| author.get(s).map(String::as_str) == Some(user))
                 .map(|&s| s as i64)
                 .collect()
         };
         let stacks = Stacks {
-            undo: theirs(&dump.undo),
-            redo: theirs(&dump.redo),
+            undo: theirs(undo),
+            redo: theirs(redo),
         };
         if !stacks.undo.is_empty() || !stacks.redo.is_empty() {
             out.insert(user.to_string(), stacks);

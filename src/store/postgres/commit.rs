@@ -524,6 +524,11 @@ struct EditRows {
 
 impl EditRows {
     fn of(edits: &[Edit], comarques: &[String]) -> EditRows {
+        Self::from(0, edits, comarques)
+    }
+
+    /// As `of`, the first edit at place `first` of its entry.
+    fn from(first: i32, edits: &[Edit], comarques: &[String]) -> EditRows {
         let n = edits.len();
         let mut rows = EditRows {
             pos: Vec::with_capacity(n),
@@ -537,7 +542,7 @@ impl EditRows {
             let Some(id) = edit.id() else {
                 continue;
             };
-            rows.pos.push(i as i32);
+            rows.pos.push(first + i as i32);
             rows.kinds.push(tables::kind_name(id.kind()));
             rows.keys.push(tables::key_text(&id));
             rows.comarques.push(comarques[i].clone());
@@ -555,7 +560,18 @@ pub(super) fn insert_edits(
     edits: &[Edit],
     comarques: &[String],
 ) -> Result<()> {
-    let rows = EditRows::of(edits, comarques);
+    insert_edits_from(tx, seq, 0, edits, comarques)
+}
+
+/// As `insert_edits`, for part of an entry whose first edit is at place `first`.
+pub(super) fn insert_edits_from(
+    tx: &mut Transaction,
+    seq: i64,
+    first: i32,
+    edits: &[Edit],
+    comarques: &[String],
+) -> Result<()> {
+    let rows = EditRows::from(first, edits, comarques);
     tx.execute(
         "INSERT INTO ocsae.history_edit (seq, pos, kind, key, comarca, before, after) \
          SELECT $1, p, k, y, c, b::jsonb, a::jsonb \

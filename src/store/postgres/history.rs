@@ -13,7 +13,7 @@ use std::collections::HashMap;
 /// (an import), as sled does for its runs of ids.
 const BULK: i32 = 64;
 
-fn head_of(row: &postgres::Row, first: usize) -> HistoryHead {
+pub(super) fn head_of(row: &postgres::Row, first: usize) -> HistoryHead {
     let at: DateTime<Utc> = row.get(first);
     let author: String = row.get(first + 1);
     let kind: String = row.get(first + 2);

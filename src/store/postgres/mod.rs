@@ -13,11 +13,13 @@
 
 mod backend;
 mod backup;
+mod backup_stream;
 mod commit;
 mod connect;
 mod history;
 mod pgpass;
 mod records;
+mod restore_stream;
 mod schema;
 mod tables;
 mod watch;

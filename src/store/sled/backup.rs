@@ -82,6 +82,7 @@ impl SledStore {
             undo: &undo,
             redo: &redo,
             stacks: &self.all_stacks()?,
+            sharing: None,
         })
     }
 
