@@ -934,4 +934,11 @@ messages! {
     restore_summary_author,
     count_undo,
     cert_closed_revoking,
+    entry_undone,
+    entry_redone,
+    conflict_what_fields,
+    conflict_gone_by,
+    conflict_gone,
+    field_value,
+    form_theirs,
 }
