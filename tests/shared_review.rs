@@ -245,3 +245,35 @@ fn saving_a_request_through_the_form_keeps_the_seconds_of_a_time_left_as_it_was(
     let stored = open(&db, "joan").certificates().unwrap().remove(0);
     assert_eq!(stored.received_at, at("2026-11-26T09:05:00Z"));
 }
+
+#[test]
+fn a_server_that_ends_the_connection_is_said_in_the_users_language() {
+    let Some(db) = noguera() else { return };
+    let clock = FixedClock::new(at(NOW));
+    let anna = open(&db, "anna");
+    let (tx, rx) = std::sync::mpsc::channel();
+    assert!(anna.watch(Box::new(move |signal| tx.send(signal).is_ok())));
+    let wait = std::time::Duration::from_secs(5);
+    assert_eq!(rx.recv_timeout(wait).unwrap(), Signal::Changed(vec![]));
+    // Her connections ended as the administrator's `pg_terminate_backend` ends
+    // them (SQLSTATE 57P01); her own role may, the test's administrator may not.
+    db.sql("anna")
+        .batch_execute(
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity \
+             WHERE usename = 'anna' AND pid <> pg_backend_pid()",
+        )
+        .unwrap();
+    let lost = loop {
+        match rx.recv_timeout(wait).unwrap() {
+            lost @ Signal::Lost(_) => break lost,
+            _ => continue,
+        }
+    };
+    let mut app = app_as(&db, "marta", Lang::Ca, &clock);
+    app.store_signal(lost);
+    assert_eq!(
+        status(&app),
+        "SENSE CONNEXIÓ amb el magatzem (l'administrador ha aturat el servidor): \
+         es mostra l'últim estat; es reconnecta sol."
+    );
+}

@@ -132,6 +132,7 @@ impl App {
                 tracing::warn!("the store cannot be reached: {detail}");
                 self.ctx.live.offline = true;
                 self.ctx.log_status();
+                let detail = crate::store::offline_words(&self.ctx.t, &detail);
                 let text = self.ctx.t.f(Msg::offline_status, &[("detail", &detail)]);
                 self.ctx.set_status(StatusKind::Error, text);
                 self.ctx.log_status();

@@ -10,7 +10,15 @@ use crate::domain::clock::Clock;
 use crate::i18n::{I18n, Msg};
 use crate::store::{Dump, Location};
 
-pub fn run(from: &Location, to: &Location, config: &Config, t: &I18n, clock: &dyn Clock) -> Outcome {
+/// `force`: as `restore --force`, what the new store holds is replaced.
+pub fn run(
+    from: &Location,
+    to: &Location,
+    force: bool,
+    config: &Config,
+    t: &I18n,
+    clock: &dyn Clock,
+) -> Outcome {
     let source = match from {
         // Read from a private copy: the source directory is never written, so
         // read access to it is enough.
@@ -30,7 +38,7 @@ pub fn run(from: &Location, to: &Location, config: &Config, t: &I18n, clock: &dy
         to,
         || Ok(super::restore::Source::Dump(dump)),
         &from_name,
-        false,
+        force,
         t,
     )?;
     share_settings(store.as_ref(), config, t)?;

@@ -941,4 +941,11 @@ messages! {
     conflict_gone,
     field_value,
     form_theirs,
+    err_restore_no_schema,
+    restore_summary_bare,
+    count_comarques,
+    offline_admin_shutdown,
+    offline_crash,
+    offline_not_now,
+    offline_connection,
 }

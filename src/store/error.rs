@@ -177,9 +177,10 @@ impl StoreError {
                 &[("detail", &self.conflict_words(t, now))],
             ),
             StoreError::Conflict { .. } => t.t(Msg::err_store_conflict).to_string(),
-            StoreError::Offline { location, detail } => {
-                t.f(Msg::err_store_offline, &[("path", location), ("detail", detail)])
-            }
+            StoreError::Offline { location, detail } => t.f(
+                Msg::err_store_offline,
+                &[("path", location), ("detail", &offline_words(t, detail))],
+            ),
             StoreError::Denied { location, detail } => {
                 t.f(Msg::err_store_denied, &[("path", location), ("detail", detail)])
             }
@@ -271,6 +272,23 @@ pub fn entry_words(t: &I18n, entry: EntryKind, change: &ChangeKind) -> String {
         EntryKind::Undo(_) => t.f(Msg::entry_undone, &[("what", &label)]),
         EntryKind::Redo(_) => t.f(Msg::entry_redone, &[("what", &label)]),
     }
+}
+
+/// Why the server cannot be reached, in the user's language when the server
+/// said why by its SQLSTATE (`[57P01] terminating connection…`); else as given.
+/// The server's own words stay in the log.
+pub fn offline_words(t: &I18n, detail: &str) -> String {
+    let code = detail
+        .strip_prefix('[')
+        .and_then(|rest| rest.get(..5).filter(|_| rest.get(5..6) == Some("]")));
+    let msg = match code {
+        Some("57P01") => Msg::offline_admin_shutdown,
+        Some("57P02") => Msg::offline_crash,
+        Some("57P03") => Msg::offline_not_now,
+        Some(code) if code.starts_with("08") => Msg::offline_connection,
+        _ => return detail.to_string(),
+    };
+    t.t(msg).to_string()
 }
 
 /// "fa 1 min", "fa 3 h": how long ago, coarsely.
