@@ -257,10 +257,11 @@ fn a_server_that_ends_the_connection_is_said_in_the_users_language() {
     assert_eq!(rx.recv_timeout(wait).unwrap(), Signal::Changed(vec![]));
     // Her connections ended as the administrator's `pg_terminate_backend` ends
     // them (SQLSTATE 57P01); her own role may, the test's administrator may not.
+    // This database's only: the other tests' run meanwhile.
     db.sql("anna")
         .batch_execute(
             "SELECT pg_terminate_backend(pid) FROM pg_stat_activity \
-             WHERE usename = 'anna' AND pid <> pg_backend_pid()",
+             WHERE usename = 'anna' AND datname = current_database() AND pid <> pg_backend_pid()",
         )
         .unwrap();
     let lost = loop {
