@@ -134,6 +134,9 @@ pub enum Command {
         /// The new store, e.g. postgresql:///ocsae?host=/var/run/postgresql
         #[arg(long, value_name = "LOCATION")]
         to: String,
+        /// Replace what a non-empty store holds
+        #[arg(long)]
+        force: bool,
     },
 }
 

@@ -98,7 +98,7 @@ fn arg_help(command: &str, arg: &str) -> Option<Msg> {
         ("training add", "summary") => Msg::cli_training_summary,
         ("backup", "file") => Msg::cli_backup_file,
         ("restore", "file") => Msg::cli_restore_file,
-        ("restore", "force") => Msg::cli_force,
+        ("restore" | "migrate", "force") => Msg::cli_force,
         ("import", "what") => Msg::cli_import_what,
         ("import", "file") => Msg::cli_import_file,
         ("migrate", "from") => Msg::cli_migrate_from,
@@ -341,7 +341,13 @@ pub fn render(e: &clap::Error, t: &I18n) -> Printed {
         };
     };
     let mut text = format!("ocsae: {sentence}\n");
-    if let Some(usage) = context(e, ContextKind::Usage) {
+    let mut usage = context(e, ContextKind::Usage);
+    // Clap's usage for an unknown argument names the argument it suggests as if
+    // it had been given (`--store <LOCATION>`, as if required): the command's own.
+    if e.kind() == ErrorKind::UnknownArgument && e.get(ContextKind::SuggestedArg).is_some() {
+        usage = usage.map(|u| own_usage(&u, t).unwrap_or(u));
+    }
+    if let Some(usage) = usage {
         text.push('\n');
         text.push_str(&our_words(&usage, t));
         text.push('\n');
@@ -354,6 +360,18 @@ pub fn render(e: &clap::Error, t: &I18n) -> Printed {
         to_stderr: true,
         code: 2,
     }
+}
+
+/// The usage of the (sub)command a clap usage line is about, as `--help` shows it.
+fn own_usage(usage: &str, t: &I18n) -> Option<String> {
+    let mut command = command(t);
+    command.build();
+    let mut words = usage.lines().next()?.split_whitespace().skip(2);
+    let mut current = &mut command;
+    while let Some(word) = words.next().filter(|w| !w.starts_with(['-', '[', '<'])) {
+        current = current.find_subcommand_mut(word)?;
+    }
+    Some(current.render_usage().to_string())
 }
 
 #[cfg(test)]

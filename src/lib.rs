@@ -147,7 +147,7 @@ pub fn run() -> ExitCode {
     // A password on the command line shows in `ps` to every user of the machine,
     // whatever this process does with it afterwards: said once, before anything.
     let migrate = match &cli.command {
-        Some(Command::Migrate { from, to }) => vec![from.as_str(), to.as_str()],
+        Some(Command::Migrate { from, to, .. }) => vec![from.as_str(), to.as_str()],
         _ => Vec::new(),
     };
     let given = [cli.store.as_deref(), cli.db.as_deref().and_then(|d| d.to_str())];
@@ -347,9 +347,10 @@ pub fn run() -> ExitCode {
         Some(Command::Import { what, file }) => {
             commands::import(&db, what, &file, &config, &t, clock.as_ref()).map(|()| 0)
         }
-        Some(Command::Migrate { from, to }) => commands::migrate::run(
+        Some(Command::Migrate { from, to, force }) => commands::migrate::run(
             &store::Location::parse(&from),
             &store::Location::parse(&to),
+            force,
             &config,
             &t,
             clock.as_ref(),

@@ -203,7 +203,7 @@ fn a_backup_restored_elsewhere_gives_identical_exports() {
     let backup = dir.path().join("backup.json");
     let out = ok(ocsae(&db, &["backup", backup.to_str().unwrap()]));
     assert!(
-        out.contains("30 councils, 3 requests, 3 history entries"),
+        out.contains("30 councils, 3 requests, 0 activities, 3 history entries"),
         "{out}"
     );
     let json: serde_json::Value = serde_json::from_slice(&std::fs::read(&backup).unwrap()).unwrap();

@@ -73,6 +73,9 @@ pub struct Ctx {
     /// The council and contact (its position) the last quick jump found the
     /// council by, so that `L` on its page names whoever is calling.
     pub found_contact: Option<(crate::domain::municipality::IneCode, usize)>,
+    /// The conflict that refused the last change, if one did: the form it came
+    /// from names the fields the other user changed.
+    pub conflict: Option<crate::store::StoreError>,
 }
 
 impl Ctx {
@@ -112,6 +115,7 @@ impl Ctx {
             stale: true,
             effects: Vec::new(),
             found_contact: None,
+            conflict: None,
         }
     }
 

@@ -89,9 +89,10 @@ impl Ctx {
         true
     }
 
-    /// "marta: nova sol·licitud · #12 Maria Puig (i 2 canvis més)".
+    /// "marta: nova sol·licitud · #12 Maria Puig (i 2 canvis més)"; an undo or
+    /// redo said as such ("marta: ha desfet nova sol·licitud · #12 …").
     fn news(&self, last: &Applied, more: usize) -> String {
-        let what = self.t.t(last.change.label()).to_string();
+        let what = crate::store::entry_words(&self.t, last.kind, &last.change);
         let record = last
             .edits
             .iter()
@@ -131,6 +132,7 @@ impl App {
                 tracing::warn!("the store cannot be reached: {detail}");
                 self.ctx.live.offline = true;
                 self.ctx.log_status();
+                let detail = crate::store::offline_words(&self.ctx.t, &detail);
                 let text = self.ctx.t.f(Msg::offline_status, &[("detail", &detail)]);
                 self.ctx.set_status(StatusKind::Error, text);
                 self.ctx.log_status();

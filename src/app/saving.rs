@@ -16,6 +16,7 @@ impl Ctx {
     /// Saves a change (with its history entry, flushed) and mirrors it in memory;
     /// what the store applied, or None if nothing was (the status bar says why).
     pub fn commit(&mut self, change: Change) -> Option<Applied> {
+        self.conflict = None;
         if self.read_only {
             self.refuse_read_only();
             return None;
@@ -63,6 +64,7 @@ impl Ctx {
                 // so that trying again starts from it.
                 if matches!(e, crate::store::StoreError::Conflict { .. }) {
                     self.catch_up();
+                    self.conflict = Some(e);
                 }
                 self.set_status(StatusKind::Error, text);
                 None

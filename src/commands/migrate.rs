@@ -14,7 +14,15 @@ use crate::io;
 use crate::store::Location;
 use std::io::Write;
 
-pub fn run(from: &Location, to: &Location, config: &Config, t: &I18n, clock: &dyn Clock) -> Outcome {
+/// `force`: as `restore --force`, what the new store holds is replaced.
+pub fn run(
+    from: &Location,
+    to: &Location,
+    force: bool,
+    config: &Config,
+    t: &I18n,
+    clock: &dyn Clock,
+) -> Outcome {
     let source = match from {
         // Read from a private copy: the source directory is never written, so
         // read access to it is enough.
@@ -55,7 +63,7 @@ pub fn run(from: &Location, to: &Location, config: &Config, t: &I18n, clock: &dy
             ))),
         }
     };
-    let store = restore_into(to, read, &from_name, false, t)?;
+    let store = restore_into(to, read, &from_name, force, t)?;
     share_settings(store.as_ref(), config, t)?;
     let copied = migrate_check::of_store(store.as_ref(), now).map_err(store_error)?;
     if let Some(detail) = expected.difference(&copied) {

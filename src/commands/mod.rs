@@ -70,7 +70,13 @@ fn no_store(db: &Location, t: &I18n) -> UserError {
     match db {
         // A database is set up by its administrator, not by the first user.
         Location::Postgres(_) => UserError(StoreError::NoSchema(db.to_string()).localize(t)),
-        Location::Sled(_) => UserError(t.f(Msg::err_no_store, &[("path", db)])),
+        // There, but not this user's to look into: "no store" would mislead.
+        Location::Sled(dir) => match std::fs::read_dir(dir) {
+            Err(e) if e.kind() == std::io::ErrorKind::PermissionDenied => {
+                UserError(crate::i18n::system::io_error(t, &dir.display(), &e))
+            }
+            _ => UserError(t.f(Msg::err_no_store, &[("path", db)])),
+        },
     }
 }
 
@@ -342,6 +348,7 @@ pub fn backup(db: &Location, file: &Path, t: &I18n, clock: &dyn Clock) -> Outcom
                 ("path", &file.display()),
                 ("councils", &t.n(Msg::count_councils, counts.municipalities)),
                 ("certificates", &t.n(Msg::count_requests, counts.certificates)),
+                ("activities", &t.n(Msg::count_activities, counts.activities)),
                 ("history", &t.n(Msg::count_history, counts.history)),
             ]
         )

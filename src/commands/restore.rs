@@ -158,7 +158,12 @@ pub(crate) fn restore_into(
         }
         None => {
             let mut dump = read()?;
-            let store = crate::store::open(db).map_err(|e| UserError(e.localize(t)))?;
+            let store = crate::store::open(db).map_err(|e| match e {
+                // `init` would not help: the restore is then refused, the store
+                // holding data. Its owner makes the store in the same command.
+                StoreError::NoSchema(_) => UserError(t.f(Msg::err_restore_no_schema, &[("path", db)])),
+                e => UserError(e.localize(t)),
+            })?;
             say_warnings(t);
             dump.load(store.as_ref(), force)
                 .map_err(|e| refused(e, db, source, t))?;

@@ -15,7 +15,10 @@ pub(super) fn lines(tally: &Tally, stacks: &BTreeMap<String, UserStacks>, t: &I1
     let comarques = tally.per_comarca();
     if !comarques.is_empty() {
         out.push(t.t(Msg::restore_summary_comarques).to_string());
-        for (comarca, [councils, requests, activities]) in &comarques {
+        // A backup of all Catalonia holds 43 comarques, most of them councils
+        // alone: those are counted in one line, after the ones with something.
+        let (listed, bare): (Vec<_>, Vec<_>) = comarques.iter().partition(|(_, [_, r, a])| r + a > 0);
+        for (comarca, [councils, requests, activities]) in listed {
             out.push(t.f(
                 Msg::restore_summary_comarca,
                 &[
@@ -23,6 +26,16 @@ pub(super) fn lines(tally: &Tally, stacks: &BTreeMap<String, UserStacks>, t: &I1
                     ("councils", &t.n(Msg::count_councils, *councils)),
                     ("certificates", &t.n(Msg::count_requests, *requests)),
                     ("activities", &t.n(Msg::count_activities, *activities)),
+                ],
+            ));
+        }
+        if !bare.is_empty() {
+            let councils: usize = bare.iter().map(|(_, [c, ..])| c).sum();
+            out.push(t.f(
+                Msg::restore_summary_bare,
+                &[
+                    ("comarques", &t.n(Msg::count_comarques, bare.len())),
+                    ("councils", &t.n(Msg::count_councils, councils)),
                 ],
             ));
         }

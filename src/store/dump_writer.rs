@@ -14,6 +14,8 @@ use std::io::Write;
 pub struct BackupCounts {
     pub municipalities: usize,
     pub certificates: usize,
+    /// Entries of the support log.
+    pub activities: usize,
     pub history: usize,
 }
 
@@ -95,6 +97,7 @@ impl<'w> DumpWriter<'w> {
         match name {
             "municipalities" => self.counts.municipalities = count,
             "certificates" => self.counts.certificates = count,
+            "activities" => self.counts.activities = count,
             _ => {}
         }
         raw(self.out, b"]")

@@ -1,7 +1,7 @@
 //! What can go wrong with a store, in words a technician can act on. Backends
 //! turn their own errors into these: nothing here names a storage engine.
 
-use super::{ChangeKind, Kind};
+use super::{ChangeKind, EntryKind, Kind};
 use crate::i18n::{I18n, Msg};
 use chrono::{DateTime, Utc};
 use std::path::PathBuf;
@@ -22,13 +22,17 @@ pub enum StoreError {
     #[error("the store {0} already holds data")]
     NotEmpty(String),
     /// Someone changed the record since it was read: who, when, what change and
-    /// which kind of record, as far as the backend knows.
+    /// which kind of record, as far as the backend knows; `entry` says whether
+    /// that change undid or redid an earlier one, and `gone` that the record is
+    /// no longer there (removed, or its filing undone), so trying again is no use.
     #[error("the record changed since it was read; nothing was saved")]
     Conflict {
         by: Option<String>,
         at: Option<DateTime<Utc>>,
         change: Option<ChangeKind>,
         kind: Option<Kind>,
+        entry: Option<EntryKind>,
+        gone: bool,
     },
     /// The store's server cannot be reached; nothing was written.
     #[error("no connection to the store {location}: {detail}")]
@@ -97,6 +101,8 @@ impl StoreError {
             at: None,
             change: None,
             kind: None,
+            entry: None,
+            gone: false,
         }
     }
 
@@ -164,14 +170,17 @@ impl StoreError {
                 t.f(Msg::err_store_damaged, &[("path", location), ("detail", &detail)])
             }
             StoreError::NotEmpty(p) => t.f(Msg::err_store_not_empty, &[("path", p)]),
+            // Gone: trying again cannot work, so it is not asked for.
+            StoreError::Conflict { gone: true, .. } => self.conflict_words(t, now),
             StoreError::Conflict { by: Some(_), .. } => t.f(
                 Msg::err_conflict_retry,
                 &[("detail", &self.conflict_words(t, now))],
             ),
             StoreError::Conflict { .. } => t.t(Msg::err_store_conflict).to_string(),
-            StoreError::Offline { location, detail } => {
-                t.f(Msg::err_store_offline, &[("path", location), ("detail", detail)])
-            }
+            StoreError::Offline { location, detail } => t.f(
+                Msg::err_store_offline,
+                &[("path", location), ("detail", &offline_words(t, detail))],
+            ),
             StoreError::Denied { location, detail } => {
                 t.f(Msg::err_store_denied, &[("path", location), ("detail", detail)])
             }
@@ -208,7 +217,22 @@ impl StoreError {
     /// "marta ha canviat aquesta sol·licitud fa 1 min (estat de la sol·licitud)":
     /// who changed the record a change was based on, for a conflict.
     pub fn conflict_words(&self, t: &I18n, now: DateTime<Utc>) -> String {
-        let StoreError::Conflict { by, at, change, kind } = self else {
+        self.conflict_words_with(t, now, "")
+    }
+
+    /// The same, with what the other user changed in the record's fields
+    /// (`titular: «Maria Garcia»`) after the change's name; "marta ha tret aquesta
+    /// sol·licitud fa 2 min (ha desfet nova sol·licitud)" when the record is gone.
+    pub fn conflict_words_with(&self, t: &I18n, now: DateTime<Utc>, fields: &str) -> String {
+        let StoreError::Conflict {
+            by,
+            at,
+            change,
+            kind,
+            entry,
+            gone,
+        } = self
+        else {
             return self.localize_at(t, now);
         };
         let record = match kind {
@@ -219,19 +243,52 @@ impl StoreError {
             Some(Kind::Operator | Kind::Service) | None => Msg::conflict_this_record,
         };
         let ago = at.map_or_else(String::new, |at| ago(t, now - at));
-        let what = change
+        let mut what = change
             .as_ref()
-            .map_or_else(String::new, |c| t.t(c.label()).to_string());
-        t.f(
-            Msg::conflict_by,
-            &[
-                ("user", &by.clone().unwrap_or_default()),
-                ("record", &t.t(record)),
-                ("ago", &ago),
-                ("what", &what),
-            ],
-        )
+            .map_or_else(String::new, |c| entry_words(t, entry.unwrap_or(EntryKind::Do), c));
+        if !fields.is_empty() {
+            what = t.f(Msg::conflict_what_fields, &[("what", &what), ("fields", &fields)]);
+        }
+        let args: [(&str, &dyn std::fmt::Display); 4] = [
+            ("user", &by.clone().unwrap_or_default()),
+            ("record", &t.t(record)),
+            ("ago", &ago),
+            ("what", &what),
+        ];
+        match (gone, by) {
+            (true, Some(_)) => t.f(Msg::conflict_gone_by, &args),
+            (true, None) => t.f(Msg::conflict_gone, &args),
+            (false, _) => t.f(Msg::conflict_by, &args),
+        }
     }
+}
+
+/// A history entry's change as a person says it: "nova sol·licitud", or
+/// "ha desfet nova sol·licitud" for its undo, "ha refet …" for its redo.
+pub fn entry_words(t: &I18n, entry: EntryKind, change: &ChangeKind) -> String {
+    let label = t.t(change.label());
+    match entry {
+        EntryKind::Do => label.to_string(),
+        EntryKind::Undo(_) => t.f(Msg::entry_undone, &[("what", &label)]),
+        EntryKind::Redo(_) => t.f(Msg::entry_redone, &[("what", &label)]),
+    }
+}
+
+/// Why the server cannot be reached, in the user's language when the server
+/// said why by its SQLSTATE (`[57P01] terminating connection…`); else as given.
+/// The server's own words stay in the log.
+pub fn offline_words(t: &I18n, detail: &str) -> String {
+    let code = detail
+        .strip_prefix('[')
+        .and_then(|rest| rest.get(..5).filter(|_| rest.get(5..6) == Some("]")));
+    let msg = match code {
+        Some("57P01") => Msg::offline_admin_shutdown,
+        Some("57P02") => Msg::offline_crash,
+        Some("57P03") => Msg::offline_not_now,
+        Some(code) if code.starts_with("08") => Msg::offline_connection,
+        _ => return detail.to_string(),
+    };
+    t.t(msg).to_string()
 }
 
 /// "fa 1 min", "fa 3 h": how long ago, coarsely.

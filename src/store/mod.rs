@@ -25,7 +25,7 @@ mod types;
 pub use self::sled::quiet::in_quiet_section;
 pub use change_kind::ChangeKind;
 pub use dump::{Dump, Office, RestoreError, Sharing};
-pub use error::{Result, StoreError, ago, is_disk_full};
+pub use error::{Result, StoreError, ago, entry_words, is_disk_full, offline_words};
 pub use location::{Location, redact};
 pub use shared::{Authors, Notify, SharedSettings, Signal};
 pub use types::{
@@ -152,6 +152,7 @@ pub trait Store: Send + Sync {
         Ok(dump_writer::BackupCounts {
             municipalities: dump.municipalities.len(),
             certificates: dump.certificates.len(),
+            activities: dump.activities.len(),
             history: dump.history.len(),
         })
     }

@@ -101,6 +101,9 @@ pub struct RequestForm {
     pub error_text: Option<String>,
     /// Posts that changed hands still to ask about once this form closes.
     pub then: Vec<crate::ops::office_holder::Handover>,
+    /// After a conflict: what the other user put in the fields this form changed
+    /// too ("marta hi havia posat titular: «…»"), said until saved.
+    pub theirs: Option<String>,
     initial: String,
 }
 
@@ -135,6 +138,7 @@ impl RequestForm {
             revocation_reason: None,
             error_text: None,
             then: Vec::new(),
+            theirs: None,
             focus: if council.is_some() { 1 } else { 0 },
             confirm_discard: false,
             error: None,
@@ -485,7 +489,8 @@ impl RequestForm {
             Default::default()
         };
         c.status = status;
-        c.received_at = received;
+        // The form shows times to the minute: one left as shown keeps its seconds.
+        c.received_at = unchanged(c.received_at, received);
         // The steps' real dates, as corrected here; a step not reached keeps none.
         let fields = self.fields();
         for (field, input, slot) in [
@@ -497,7 +502,7 @@ impl RequestForm {
                     TimeError::Unreadable => (field, Msg::req_err_step_date),
                     TimeError::Skipped => (field, Msg::req_err_no_such_hour),
                 })?;
-                *slot = Some(at);
+                *slot = Some(slot.map_or(at, |was| unchanged(was, at)));
             }
         }
         c.appointment_attached = self.appointment;
@@ -564,6 +569,47 @@ impl RequestForm {
             Some(prompt) => PopupOutcome::Replace(prompt),
             None => PopupOutcome::Close,
         }
+    }
+}
+
+impl RequestForm {
+    /// A field's value as the form shows it, for saying what another user changed.
+    fn field_text(&self, field: RField, ctx: &Ctx) -> String {
+        use crate::i18n::words::{operation_msg, post_msg, revocation_reason_msg};
+        let t = &ctx.t;
+        let mark = |on: bool| if on { "[x]" } else { "[ ]" }.to_string();
+        let text = match field {
+            RField::Council => match self.council().and_then(|ine| ctx.data.by_ine.get(&ine)) {
+                Some(&m) => ctx.data.municipalities[m].name.to_string(),
+                None => self.council_input.value().to_string(),
+            },
+            RField::Holder => self.holder.value().to_string(),
+            RField::Role => t.t(post_msg(self.role)).to_string(),
+            RField::Type => cert_types()[self.type_index].name.to_string(),
+            RField::Operation => t.t(operation_msg(self.operation)).to_string(),
+            RField::Revokes => self.revokes.value().to_string(),
+            RField::RevocationReason => self
+                .revocation_reason
+                .map_or_else(String::new, |r| t.t(revocation_reason_msg(r)).to_string()),
+            RField::Urgent => mark(self.urgent),
+            RField::Reason => self.reason.value().to_string(),
+            RField::Received => self.received.value().to_string(),
+            RField::Issued => self.issued.value().to_string(),
+            RField::Delivered => self.delivered.value().to_string(),
+            RField::Awaiting => mark(self.awaiting),
+            RField::Appointment => mark(self.appointment),
+            RField::Notes => self.notes.value().to_string(),
+        };
+        crate::domain::text::clean(&text).into_owned()
+    }
+}
+
+/// `was`, if `typed` is it as the form shows it (to the minute); else `typed`.
+fn unchanged(was: DateTime<Utc>, typed: DateTime<Utc>) -> DateTime<Utc> {
+    use chrono::{DurationRound, TimeDelta};
+    match was.duration_trunc(TimeDelta::minutes(1)) {
+        Ok(minute) if minute == typed => was,
+        _ => typed,
     }
 }
 

@@ -1,7 +1,7 @@
 //! Saving the request form: a new request or an edit, one change, then the
 //! queue with it selected and its deadline said.
 
-use super::{RequestForm, form_error};
+use super::{RField, RequestForm, form_error, view};
 use crate::app::Ctx;
 use crate::app::ctx::StatusKind;
 use crate::app::effect::Target;
@@ -9,7 +9,7 @@ use crate::domain::certificate::CertificateRequest;
 use crate::domain::municipality::FormStatus;
 use crate::i18n::Msg;
 use crate::ops;
-use crate::store::{Edit, Record};
+use crate::store::{Edit, Record, StoreError};
 
 /// Files or edits the request; true closes the form, false keeps it with the
 /// field at fault marked or the status line saying why.
@@ -76,8 +76,11 @@ fn revocation_links(own: u64, c: &CertificateRequest, ctx: &Ctx) -> Result<(), o
 
 /// Someone else changed the request while it was being edited (the save was
 /// refused, saying who): the form now edits their version, with what was typed
-/// over it, so that saving again keeps both and overwrites nothing unseen.
-fn rebase(form: &mut RequestForm, ctx: &Ctx, mine: &CertificateRequest) {
+/// over it, so that saving again keeps both and overwrites nothing unseen. The
+/// status names the fields they changed, with their values, and the form says
+/// theirs of the fields it changed too, which saving again replaces.
+fn rebase(form: &mut RequestForm, ctx: &mut Ctx, mine: &CertificateRequest) {
+    let conflict = ctx.conflict.take();
     let Some(base) = form.editing.clone() else {
         return;
     };
@@ -87,12 +90,41 @@ fn rebase(form: &mut RequestForm, ctx: &Ctx, mine: &CertificateRequest) {
     if theirs == base {
         return;
     }
+    let (t, tz) = (&ctx.t, ctx.tz);
+    let shown = |c: &CertificateRequest| RequestForm::edit(&ctx.data, c, tz).in_language(t, tz);
+    let (was, now) = (shown(&base), shown(&theirs));
+    let mut fields = Vec::new();
+    let mut both = Vec::new();
+    for field in RField::ALL {
+        let theirs_text = now.field_text(field, ctx);
+        if was.field_text(field, ctx) == theirs_text {
+            continue;
+        }
+        let words = t.f(
+            Msg::field_value,
+            &[("field", &t.t(view::label(field))), ("value", &theirs_text)],
+        );
+        let typed = form.field_text(field, ctx);
+        if typed != was.field_text(field, ctx) && typed != theirs_text {
+            both.push(words.clone());
+        }
+        fields.push(words);
+    }
     let merged = ops::merge::three_way(&base, mine, &theirs).unwrap_or_else(|| mine.clone());
-    let mut rebased = RequestForm::edit(&ctx.data, &merged, ctx.tz);
+    let mut rebased = shown(&merged);
     rebased.editing = Some(theirs.clone());
     rebased.focus = form.focus;
     // Still what was typed, not what is stored: Esc asks before dropping it.
-    rebased.initial = RequestForm::edit(&ctx.data, &theirs, ctx.tz).initial;
+    rebased.initial = now.initial.clone();
+    if let Some(e @ StoreError::Conflict { by: Some(user), .. }) = &conflict {
+        let detail = e.conflict_words_with(t, ctx.now(), &fields.join(", "));
+        let retry = t.f(Msg::err_conflict_retry, &[("detail", &detail)]);
+        let text = t.f(Msg::not_saved, &[("detail", &retry)]);
+        if !both.is_empty() {
+            rebased.theirs = Some(t.f(Msg::form_theirs, &[("user", user), ("fields", &both.join(", "))]));
+        }
+        ctx.set_status(StatusKind::Error, text);
+    }
     *form = rebased;
 }
 

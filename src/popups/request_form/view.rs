@@ -13,7 +13,7 @@ use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders};
 
-fn label(field: RField) -> Msg {
+pub(super) fn label(field: RField) -> Msg {
     match field {
         RField::Council => Msg::col_municipality,
         RField::Holder => Msg::col_holder,
@@ -271,6 +271,9 @@ fn message(form: &RequestForm, ctx: &Ctx) -> (String, Style) {
         (text.clone(), theme.error)
     } else if let Some((_, msg)) = form.error {
         (t.t(msg).to_string(), theme.error)
+    } else if let Some(text) = &form.theirs {
+        // After a conflict: the colleague's values this form's would replace.
+        (text.clone(), theme.warn)
     } else if let Some(warning) = form
         .build(&ctx.data, ctx.tz)
         .ok()

@@ -245,7 +245,8 @@ impl Writing<'_> {
             // As stored: times to the millisecond, as the JSON keeps them.
             let stored = current.get(&id).and_then(|r| r.as_ref()).map(tables::to_json);
             if stored != edit.before.as_ref().map(tables::to_json) {
-                return Err(conflict(tx, &id)?);
+                let gone = stored.is_none() && edit.before.is_some();
+                return Err(conflict(tx, &id, gone)?);
             }
             current.insert(id, edit.after.clone());
         }
@@ -582,11 +583,12 @@ pub(super) fn insert_edits_from(
     Ok(())
 }
 
-/// Who last changed a record, when, and how: the conflict to report.
-fn conflict(tx: &mut Transaction, id: &RecordId) -> Result<StoreError> {
+/// Who last changed a record, when, and how (an undo or redo said as such): the
+/// conflict to report; `gone` if the record is no longer there.
+fn conflict(tx: &mut Transaction, id: &RecordId, gone: bool) -> Result<StoreError> {
     let row = tx
         .query_opt(
-            "SELECT h.author, h.at, h.change FROM ocsae.history_edit e JOIN ocsae.history h ON h.seq = e.seq \
+            "SELECT h.author, h.at, h.change, h.kind, h.target FROM ocsae.history_edit e JOIN ocsae.history h ON h.seq = e.seq \
              WHERE e.kind = $1 AND e.key = $2 ORDER BY e.seq DESC LIMIT 1",
             &[&tables::kind_name(id.kind()), &tables::key_text(id)],
         )
@@ -596,5 +598,7 @@ fn conflict(tx: &mut Transaction, id: &RecordId) -> Result<StoreError> {
         at: row.as_ref().map(|r| r.get(1)),
         change: row.as_ref().map(|r| ChangeKind::parse(r.get(2))),
         kind: Some(id.kind()),
+        entry: row.as_ref().map(|r| entry_kind(r.get(3), r.get(4))),
+        gone,
     })
 }

@@ -291,7 +291,7 @@ pub(super) fn pg_error(e: postgres::Error) -> StoreError {
         {
             StoreError::Offline {
                 location: String::new(),
-                detail,
+                detail: lost_text(&e),
             }
         }
         Some(_) => StoreError::Backend { detail, io: None },
@@ -311,6 +311,15 @@ fn unreachable(e: &postgres::Error) -> bool {
 }
 
 /// The server's message if it sent one, else the driver's with its cause.
+/// The server's words for a lost connection, with its SQLSTATE first when it
+/// gave one (`[57P01] …`), for the dashboard to say it in the user's language.
+pub(super) fn lost_text(e: &postgres::Error) -> String {
+    match e.code() {
+        Some(code) => format!("[{}] {}", code.code(), error_text(e)),
+        None => error_text(e),
+    }
+}
+
 pub(super) fn error_text(e: &postgres::Error) -> String {
     if let Some(db) = e.as_db_error() {
         return db.message().to_string();

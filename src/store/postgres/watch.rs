@@ -76,7 +76,7 @@ fn listen(client: &mut postgres::Client, notify: &mut Notify) -> Option<String> 
             match notifications.timeout_iter(WAIT).next() {
                 Ok(Some(n)) => seqs.extend(n.payload().parse::<u64>()),
                 Ok(None) => {}
-                Err(e) => return Some(super::error_text(&e)),
+                Err(e) => return Some(super::lost_text(&e)),
             }
             // Several commits at once are one read for the dashboard.
             while let Ok(Some(n)) = notifications.iter().next() {
@@ -91,7 +91,7 @@ fn listen(client: &mut postgres::Client, notify: &mut Notify) -> Option<String> 
         }
         if pinged.elapsed() >= PING_EVERY {
             if let Err(e) = client.is_valid(Duration::from_secs(5)) {
-                return Some(super::error_text(&e));
+                return Some(super::lost_text(&e));
             }
             pinged = Instant::now();
         }
