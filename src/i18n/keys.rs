@@ -934,4 +934,8 @@ messages! {
     restore_summary_author,
     count_undo,
     cert_closed_revoking,
+    err_store_busy,
+    err_store_unconfirmed,
+    err_store_unanswered,
+    conflict_by_now,
 }

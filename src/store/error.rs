@@ -33,6 +33,20 @@ pub enum StoreError {
     /// The store's server cannot be reached; nothing was written.
     #[error("no connection to the store {location}: {detail}")]
     Offline { location: String, detail: String },
+    /// The shared store is busy with another change (a colleague's import, a lock
+    /// held): the dashboard's change waited its bound and was taken back; nothing
+    /// was written.
+    #[error("the store {location} is busy with another change ({detail}); nothing was saved")]
+    Busy { location: String, detail: String },
+    /// The server did not answer within `waited` seconds; the dashboard stopped
+    /// waiting. For a change (`change`), it may still commit when the server
+    /// answers: whether it did is not known.
+    #[error("the store {location} did not answer within {waited} s")]
+    Unanswered {
+        location: String,
+        waited: u64,
+        change: bool,
+    },
     /// The server refused this user (a login, or a table it may not touch).
     #[error("the store {location} refused this user: {detail}")]
     Denied { location: String, detail: String },
@@ -105,6 +119,11 @@ impl StoreError {
         matches!(self, StoreError::Offline { .. })
     }
 
+    /// Whether the server did not answer in time, so that a change's fate is unknown.
+    pub fn is_unanswered(&self) -> bool {
+        matches!(self, StoreError::Unanswered { .. })
+    }
+
     fn io_source(&self) -> Option<&std::io::Error> {
         match self {
             StoreError::Io { source, .. } => Some(source),
@@ -172,6 +191,12 @@ impl StoreError {
             StoreError::Offline { location, detail } => {
                 t.f(Msg::err_store_offline, &[("path", location), ("detail", detail)])
             }
+            // Said on the status line: the store's address would crowd out the advice.
+            StoreError::Busy { .. } => t.t(Msg::err_store_busy).to_string(),
+            StoreError::Unanswered {
+                waited, change: true, ..
+            } => t.f(Msg::err_store_unconfirmed, &[("secs", waited)]),
+            StoreError::Unanswered { waited, .. } => t.f(Msg::err_store_unanswered, &[("secs", waited)]),
             StoreError::Denied { location, detail } => {
                 t.f(Msg::err_store_denied, &[("path", location), ("detail", detail)])
             }
@@ -219,11 +244,16 @@ impl StoreError {
             Some(Kind::Operator | Kind::Service) | None => Msg::conflict_this_record,
         };
         let ago = at.map_or_else(String::new, |at| ago(t, now - at));
+        // A few seconds ago is "just now", not "0 s ago".
+        let template = match at {
+            Some(at) if (now - *at).num_seconds() < JUST_NOW => Msg::conflict_by_now,
+            _ => Msg::conflict_by,
+        };
         let what = change
             .as_ref()
             .map_or_else(String::new, |c| t.t(c.label()).to_string());
         t.f(
-            Msg::conflict_by,
+            template,
             &[
                 ("user", &by.clone().unwrap_or_default()),
                 ("record", &t.t(record)),
@@ -233,6 +263,9 @@ impl StoreError {
         )
     }
 }
+
+/// Under this many seconds, a change was made "just now".
+const JUST_NOW: i64 = 5;
 
 /// "fa 1 min", "fa 3 h": how long ago, coarsely.
 pub fn ago(t: &I18n, since: chrono::TimeDelta) -> String {
