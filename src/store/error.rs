@@ -288,3 +288,41 @@ pub fn is_disk_full(e: &std::io::Error) -> bool {
 }
 
 pub type Result<T, E = StoreError> = std::result::Result<T, E>;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::i18n::Lang;
+
+    fn by_marta(seconds_ago: i64, now: DateTime<Utc>) -> StoreError {
+        StoreError::Conflict {
+            by: Some("marta".into()),
+            at: Some(now - chrono::TimeDelta::seconds(seconds_ago)),
+            change: Some(ChangeKind::CertStatus),
+            kind: Some(Kind::Certificate),
+        }
+    }
+
+    #[test]
+    fn a_change_made_seconds_ago_was_made_just_now() {
+        let now = Utc::now();
+        let said = |lang, ago| by_marta(ago, now).conflict_words(&I18n::new(lang), now);
+        assert_eq!(
+            said(Lang::Ca, 0),
+            "marta ha canviat aquesta sol·licitud ara mateix (estat de la sol·licitud)"
+        );
+        assert_eq!(
+            said(Lang::Es, 3),
+            "marta ha cambiado esta solicitud ahora mismo (estado de la solicitud)"
+        );
+        assert_eq!(said(Lang::En, 4), "marta changed this request just now (request status)");
+        assert_eq!(
+            said(Lang::Ca, 20),
+            "marta ha canviat aquesta sol·licitud fa 20 s (estat de la sol·licitud)"
+        );
+        assert_eq!(
+            said(Lang::Ca, 90),
+            "marta ha canviat aquesta sol·licitud fa 1 min (estat de la sol·licitud)"
+        );
+    }
+}
