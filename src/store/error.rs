@@ -315,7 +315,10 @@ mod tests {
             said(Lang::Es, 3),
             "marta ha cambiado esta solicitud ahora mismo (estado de la solicitud)"
         );
-        assert_eq!(said(Lang::En, 4), "marta changed this request just now (request status)");
+        assert_eq!(
+            said(Lang::En, 4),
+            "marta changed this request just now (request status)"
+        );
         assert_eq!(
             said(Lang::Ca, 20),
             "marta ha canviat aquesta sol·licitud fa 20 s (estat de la sol·licitud)"
