@@ -8,7 +8,7 @@
 use super::App;
 use super::ctx::{Ctx, StatusKind};
 use crate::i18n::Msg;
-use crate::store::{Applied, Signal};
+use crate::store::{Applied, Signal, StoreError};
 use std::collections::BTreeSet;
 
 #[derive(Debug, Default)]
@@ -59,6 +59,7 @@ impl Ctx {
             Ok(_) => {}
             Err(e) => {
                 tracing::warn!("could not read the newest change: {e}");
+                self.unanswered(&e);
                 return false;
             }
         }
@@ -66,6 +67,7 @@ impl Ctx {
             Ok(changes) => changes,
             Err(e) => {
                 tracing::warn!("could not read the changes since {}: {e}", self.live.seen);
+                self.unanswered(&e);
                 return false;
             }
         };
@@ -104,6 +106,32 @@ impl Ctx {
         match more {
             0 => self.t.f(Msg::live_changed, &args),
             _ => self.t.nf(Msg::live_changed_more, more, &args),
+        }
+    }
+
+    /// The store's server did not answer in time (see `StoreError::Unanswered`):
+    /// the store is shown as unreachable, and edits refused, until it says it is
+    /// back. Said on the status line; true if `e` was that.
+    pub fn unanswered(&mut self, e: &StoreError) -> bool {
+        let StoreError::Unanswered { change, .. } = e else {
+            return false;
+        };
+        tracing::warn!("the store did not answer: {e}");
+        self.live.offline = true;
+        let detail = e.localize(&self.t);
+        // A change's own words say it may have been saved; a read's, that the store is unreachable.
+        let text = match change {
+            true => detail,
+            false => self.t.f(Msg::offline_status, &[("detail", &detail)]),
+        };
+        self.set_status(StatusKind::Error, text);
+        true
+    }
+
+    /// What a read of the store on a key's behalf could not do, on the status line.
+    pub fn say_store_error(&mut self, e: &StoreError) {
+        if !self.unanswered(e) {
+            self.set_status(StatusKind::Error, e.localize(&self.t));
         }
     }
 

@@ -55,6 +55,8 @@ impl Ctx {
                 }
                 Some(applied)
             }
+            // The server did not answer: the change may still be saved; said so.
+            Err(e) if self.unanswered(&e) => None,
             Err(e) => {
                 tracing::error!("not saved: {e}");
                 let text = self

@@ -948,4 +948,9 @@ messages! {
     offline_crash,
     offline_not_now,
     offline_connection,
+    err_store_busy,
+    err_store_unconfirmed,
+    err_store_unanswered,
+    conflict_by_now,
+    conflict_gone_by_now,
 }

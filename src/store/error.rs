@@ -37,6 +37,20 @@ pub enum StoreError {
     /// The store's server cannot be reached; nothing was written.
     #[error("no connection to the store {location}: {detail}")]
     Offline { location: String, detail: String },
+    /// The shared store is busy with another change (a colleague's import, a lock
+    /// held): the dashboard's change waited its bound and was taken back; nothing
+    /// was written.
+    #[error("the store {location} is busy with another change ({detail}); nothing was saved")]
+    Busy { location: String, detail: String },
+    /// The server did not answer within `waited` seconds; the dashboard stopped
+    /// waiting. For a change (`change`), it may still commit when the server
+    /// answers: whether it did is not known.
+    #[error("the store {location} did not answer within {waited} s")]
+    Unanswered {
+        location: String,
+        waited: u64,
+        change: bool,
+    },
     /// The server refused this user (a login, or a table it may not touch).
     #[error("the store {location} refused this user: {detail}")]
     Denied { location: String, detail: String },
@@ -111,6 +125,11 @@ impl StoreError {
         matches!(self, StoreError::Offline { .. })
     }
 
+    /// Whether the server did not answer in time, so that a change's fate is unknown.
+    pub fn is_unanswered(&self) -> bool {
+        matches!(self, StoreError::Unanswered { .. })
+    }
+
     fn io_source(&self) -> Option<&std::io::Error> {
         match self {
             StoreError::Io { source, .. } => Some(source),
@@ -181,6 +200,12 @@ impl StoreError {
                 Msg::err_store_offline,
                 &[("path", location), ("detail", &offline_words(t, detail))],
             ),
+            // Said on the status line: the store's address would crowd out the advice.
+            StoreError::Busy { .. } => t.t(Msg::err_store_busy).to_string(),
+            StoreError::Unanswered {
+                waited, change: true, ..
+            } => t.f(Msg::err_store_unconfirmed, &[("secs", waited)]),
+            StoreError::Unanswered { waited, .. } => t.f(Msg::err_store_unanswered, &[("secs", waited)]),
             StoreError::Denied { location, detail } => {
                 t.f(Msg::err_store_denied, &[("path", location), ("detail", detail)])
             }
@@ -255,10 +280,14 @@ impl StoreError {
             ("ago", &ago),
             ("what", &what),
         ];
-        match (gone, by) {
-            (true, Some(_)) => t.f(Msg::conflict_gone_by, &args),
-            (true, None) => t.f(Msg::conflict_gone, &args),
-            (false, _) => t.f(Msg::conflict_by, &args),
+        // A few seconds ago is "just now", not "0 s ago".
+        let now_ = at.is_some_and(|at| (now - at).num_seconds() < JUST_NOW);
+        match (gone, by, now_) {
+            (true, Some(_), true) => t.f(Msg::conflict_gone_by_now, &args),
+            (true, Some(_), false) => t.f(Msg::conflict_gone_by, &args),
+            (true, None, _) => t.f(Msg::conflict_gone, &args),
+            (false, _, true) => t.f(Msg::conflict_by_now, &args),
+            (false, _, false) => t.f(Msg::conflict_by, &args),
         }
     }
 }
@@ -291,6 +320,9 @@ pub fn offline_words(t: &I18n, detail: &str) -> String {
     t.t(msg).to_string()
 }
 
+/// Under this many seconds, a change was made "just now".
+const JUST_NOW: i64 = 5;
+
 /// "fa 1 min", "fa 3 h": how long ago, coarsely.
 pub fn ago(t: &I18n, since: chrono::TimeDelta) -> String {
     let seconds = since.num_seconds().max(0);
@@ -312,3 +344,44 @@ pub fn is_disk_full(e: &std::io::Error) -> bool {
 }
 
 pub type Result<T, E = StoreError> = std::result::Result<T, E>;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::i18n::Lang;
+
+    fn by_marta(seconds_ago: i64, now: DateTime<Utc>) -> StoreError {
+        StoreError::Conflict {
+            by: Some("marta".into()),
+            at: Some(now - chrono::TimeDelta::seconds(seconds_ago)),
+            change: Some(ChangeKind::CertStatus),
+            kind: Some(Kind::Certificate),
+        }
+    }
+
+    #[test]
+    fn a_change_made_seconds_ago_was_made_just_now() {
+        let now = Utc::now();
+        let said = |lang, ago| by_marta(ago, now).conflict_words(&I18n::new(lang), now);
+        assert_eq!(
+            said(Lang::Ca, 0),
+            "marta ha canviat aquesta sol·licitud ara mateix (estat de la sol·licitud)"
+        );
+        assert_eq!(
+            said(Lang::Es, 3),
+            "marta ha cambiado esta solicitud ahora mismo (estado de la solicitud)"
+        );
+        assert_eq!(
+            said(Lang::En, 4),
+            "marta changed this request just now (request status)"
+        );
+        assert_eq!(
+            said(Lang::Ca, 20),
+            "marta ha canviat aquesta sol·licitud fa 20 s (estat de la sol·licitud)"
+        );
+        assert_eq!(
+            said(Lang::Ca, 90),
+            "marta ha canviat aquesta sol·licitud fa 1 min (estat de la sol·licitud)"
+        );
+    }
+}

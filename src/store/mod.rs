@@ -256,11 +256,13 @@ pub fn open(location: &Location) -> Result<Box<dyn Store>> {
 }
 
 /// Opens the store at `location` for the dashboard: as `open`, but a sled store
-/// closed cleanly shows its first screen before its files are checked through.
+/// closed cleanly shows its first screen before its files are checked through,
+/// and a shared store never keeps the calling thread (the screen's) waiting long
+/// on its server.
 pub fn open_to_show(location: &Location) -> Result<Box<dyn Store>> {
     match location {
         Location::Sled(dir) => self::sled::SledStore::open_to_show(dir),
-        Location::Postgres(_) => open(location),
+        Location::Postgres(url) => Ok(Box::new(self::postgres::PgStore::open_to_show(location, url)?)),
     }
 }
 

@@ -101,7 +101,12 @@ pub fn run(mut app: App) -> io::Result<i32> {
     let result = event_loop(&mut app, &mut terminal, sender, inputs, &mut loader);
     // The loader shares the store: once it lets go, the store closes (and seals
     // itself) when the app goes, here, rather than on a thread the exit cuts short.
-    if let Some(loader) = loader {
+    // A shared store has nothing to seal, and its loader may be waiting on a server
+    // that does not answer: it is not waited for.
+    let shared = matches!(app.store.location(), crate::store::Location::Postgres(_));
+    if let Some(loader) = loader
+        && (!shared || loader.is_finished())
+    {
         let _ = loader.join();
     }
     // A signal does not wait for an answer: one last try for changes not on disk.
@@ -115,8 +120,11 @@ pub fn run(mut app: App) -> io::Result<i32> {
     }
     // What could not be written goes with the program: said once the terminal is back.
     let lost = (app.store.unsaved().count() > 0).then(|| app.unsaved_summary());
-    // The figures for the next start's first screen, as they stand at the end.
-    app.save_summary();
+    // The figures for the next start's first screen, as they stand at the end;
+    // not for a store that does not answer (quitting would wait for it).
+    if !app.live.offline {
+        app.save_summary();
+    }
     restore();
     if let Some(what) = lost {
         crate::output::err(format_args!(

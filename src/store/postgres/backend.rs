@@ -39,7 +39,7 @@ impl Store for PgStore {
     }
 
     fn certificate(&self, id: u64) -> Result<Option<CertificateRequest>> {
-        let row = self.read(|c| {
+        let row = self.read(move |c| {
             c.query_opt(
                 "SELECT record FROM ocsae.certificate WHERE id = $1",
                 &[&(id as i64)],
@@ -121,7 +121,8 @@ impl Store for PgStore {
 
     /// Each user's own, in the database: a dashboard on any machine finds it.
     fn read_cache(&self, name: &str) -> Option<String> {
-        self.read(|c| {
+        let name = name.to_string();
+        self.read(move |c| {
             c.query_opt(
                 "SELECT body FROM ocsae.cache WHERE author = session_user AND name = $1",
                 &[&name],
@@ -134,11 +135,12 @@ impl Store for PgStore {
     }
 
     fn write_cache(&self, name: &str, text: &str) {
-        let written = self.write(|c, _| {
+        let (key, text) = (name.to_string(), text.to_string());
+        let written = self.write(move |c, _| {
             c.execute(
                 "INSERT INTO ocsae.cache (name, body) VALUES ($1, $2) \
                  ON CONFLICT (author, name) DO UPDATE SET body = EXCLUDED.body",
-                &[&name, &text],
+                &[&key, &text],
             )
             .map_err(pg_error)
         });
@@ -148,7 +150,12 @@ impl Store for PgStore {
     }
 
     fn watch(&self, notify: Notify) -> bool {
-        watch::spawn(self.target.clone(), notify)
+        // A call the dashboard gave up on says on the same way when it is back.
+        let notify = match &self.bound {
+            Some(bound) => bound.share(notify),
+            None => notify,
+        };
+        watch::spawn(self.link.target.clone(), notify)
     }
 
     fn shared_settings(&self) -> Result<Option<SharedSettings>> {
@@ -173,7 +180,8 @@ impl Store for PgStore {
     /// The holidays go to each comarca the store holds; several offices turn on
     /// the row-level security that keeps each to its own comarca (never off).
     fn share_settings(&self, settings: &SharedSettings) -> Result<()> {
-        self.write(|c, _| {
+        let settings = settings.clone();
+        self.write(move |c, _| {
             let mut tx = c.transaction().map_err(pg_error)?;
             tx.execute(
                 "INSERT INTO ocsae.local_holiday (comarca, day) \

@@ -41,7 +41,7 @@ impl PgStore {
     /// they were at one moment, whatever other technicians commit meanwhile.
     pub(super) fn dump_all(&self, now: DateTime<Utc>) -> Result<Dump> {
         let location = self.name();
-        self.read(|c| {
+        self.read_here(|c| {
             let mut tx = c
                 .build_transaction()
                 .isolation_level(postgres::IsolationLevel::RepeatableRead)
@@ -129,7 +129,7 @@ impl PgStore {
         let comarca_of =
             |record: &Record| role.comarca_of(record, comarques.get(&tables::ine_of(record)).copied());
         let stacks = stacks_to_restore(dump);
-        self.write(|client, st| {
+        self.write_here(|client, st| {
             let mut tx = client.transaction().map_err(pg_error)?;
             tx.execute("SELECT pg_advisory_xact_lock($1)", &[&WRITE_LOCK])
                 .map_err(pg_error)?;

@@ -24,7 +24,7 @@ impl PgStore {
     ) -> Result<BackupCounts> {
         let location = self.name();
         // `write`, not `read`: a reading is never tried again once bytes are out.
-        self.write(|client, _| {
+        self.write_here(|client, _| {
             let mut tx = client
                 .build_transaction()
                 .isolation_level(postgres::IsolationLevel::RepeatableRead)

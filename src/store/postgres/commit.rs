@@ -79,7 +79,25 @@ pub(super) fn entry_kind(name: &str, target: Option<i64>) -> EntryKind {
     }
 }
 
+/// What a change's transaction takes from its store, owned: it may run on a
+/// thread of its own (see `deadline`).
+type Writer = (
+    String,
+    String,
+    std::sync::Arc<Mutex<HashMap<IneCode, String>>>,
+    super::Role,
+);
+
 impl PgStore {
+    fn writer(&self) -> Writer {
+        (
+            self.name(),
+            self.user.clone(),
+            self.comarques.clone(),
+            self.role.clone(),
+        )
+    }
+
     /// Applies a change with its history entry, in one transaction.
     pub(super) fn commit(
         &self,
@@ -89,15 +107,15 @@ impl PgStore {
         at: DateTime<Utc>,
         stacks: StackMove,
     ) -> Result<Applied> {
-        let name = self.name();
-        self.write(|client, st| {
+        let (name, user, comarques, role) = self.writer();
+        self.write(move |client, st| {
             let mut tx = client.transaction().map_err(pg_error)?;
             let mut w = Writing {
                 st,
                 location: &name,
-                user: &self.user,
-                comarques: &self.comarques,
-                role: &self.role,
+                user: &user,
+                comarques: &comarques,
+                role: &role,
             };
             lock(&mut tx, w.st)?;
             let applied = w.transact(&mut tx, kind, change, edits, at, stacks)?;
@@ -109,15 +127,15 @@ impl PgStore {
     /// Reverts (or re-applies) this user's most recent change: the top of the undo
     /// (or redo) stack, read and applied in one transaction.
     pub(super) fn step(&self, undo: bool, at: DateTime<Utc>) -> Result<Option<Applied>> {
-        let name = self.name();
-        self.write(|client, st| {
+        let (name, user, comarques, role) = self.writer();
+        self.write(move |client, st| {
             let mut tx = client.transaction().map_err(pg_error)?;
             let mut w = Writing {
                 st,
                 location: &name,
-                user: &self.user,
-                comarques: &self.comarques,
-                role: &self.role,
+                user: &user,
+                comarques: &comarques,
+                role: &role,
             };
             lock(&mut tx, w.st)?;
             let mine = stacks_of(&mut tx)?;

@@ -31,7 +31,7 @@ impl PgStore {
     pub(super) fn record_history(&self, id: &RecordId) -> Result<Vec<RecordHistory>> {
         let location = self.name();
         let (kind, key) = (tables::kind_name(id.kind()), tables::key_text(id));
-        let rows = self.read(|c| {
+        let rows = self.read(move |c| {
             c.query(
                 "SELECT h.seq, h.at, h.author, h.kind, h.target, h.change, h.edits, e.kind, e.before, e.after \
                  FROM ocsae.history_edit e JOIN ocsae.history h ON h.seq = e.seq \
@@ -74,13 +74,13 @@ impl PgStore {
     /// Every entry after `seq`, oldest first, as the store applied it.
     pub(super) fn applied_after(&self, seq: u64) -> Result<Vec<Applied>> {
         let location = self.name();
-        self.read(|c| entries_after(c, &location, seq))
+        self.read(move |c| entries_after(c, &location, seq))
     }
 
     /// Who created and who last changed each record of `kind`.
     pub(super) fn record_authors(&self, kind: Kind) -> Result<HashMap<RecordId, Authors>> {
         let name = tables::kind_name(kind);
-        let rows = self.read(|c| {
+        let rows = self.read(move |c| {
             c.query(
                 "SELECT e.key, (array_agg(h.author ORDER BY e.seq))[1], (array_agg(h.author ORDER BY e.seq DESC))[1] \
                  FROM ocsae.history_edit e JOIN ocsae.history h ON h.seq = e.seq \

@@ -9,14 +9,17 @@
 //! advisory lock, each user's undo stacks, and the settings an office shares.
 //! The author of a change is the connection's role (`session_user`), never a
 //! value the client sends. The state a dashboard shows stays in its memory:
-//! only changes, undo and redo, and the change feed (`watch`) talk to the server.
+//! only changes, undo and redo, and the change feed (`watch`) talk to the server,
+//! and never for long (`deadline`).
 
 mod backend;
 mod backup;
 mod backup_stream;
 mod commit;
 mod connect;
+mod deadline;
 mod history;
+mod link;
 mod pgpass;
 mod records;
 mod restore_stream;
@@ -27,29 +30,26 @@ mod watch;
 use super::{Location, Result, StoreError};
 use crate::domain::municipality::IneCode;
 use connect::Target;
+use link::Link;
 use postgres::{Client, GenericClient, Statement};
 use std::collections::HashMap;
-use std::sync::{Mutex, MutexGuard, PoisonError};
-use std::time::{Duration, Instant};
-
-/// A connection that was idle this long is pinged before a change is sent on it.
-const IDLE: Duration = Duration::from_secs(1);
+use std::sync::{Arc, Mutex};
 
 pub use schema::CURRENT;
 
 pub struct PgStore {
     location: Location,
-    target: Target,
-    /// The connection for reads and changes; None after it broke, until the next
-    /// call connects again.
-    conn: Mutex<Option<Conn>>,
+    /// The connection for reads and changes, and how to make another.
+    link: Arc<Link>,
     /// The connection's role: the author of this session's changes.
     user: String,
     /// Each council's comarca, as read (a council never moves).
-    comarques: Mutex<HashMap<IneCode, String>>,
+    comarques: Arc<Mutex<HashMap<IneCode, String>>>,
     /// What the server says of this user: their office, and whether they may
     /// write what belongs to no office.
     role: Role,
+    /// The dashboard's store: its screen's calls wait so long at most.
+    bound: Option<deadline::Bound>,
 }
 
 /// The connected user's place in the store.
@@ -89,23 +89,6 @@ impl Role {
     }
 }
 
-/// A connection with the statements prepared on it, and when it was last used.
-struct Conn {
-    client: Client,
-    statements: Statements,
-    used: Instant,
-}
-
-impl Conn {
-    fn new(client: Client) -> Conn {
-        Conn {
-            client,
-            statements: Statements::default(),
-            used: Instant::now(),
-        }
-    }
-}
-
 /// Statements prepared once per connection: a change is then one round trip per
 /// statement, not two.
 #[derive(Default)]
@@ -130,15 +113,21 @@ impl PgStore {
     /// Connects, and creates the schema in a database without it (as the office's
     /// administrator does with `ocsae init`). Refuses a newer schema without writing.
     pub fn open(location: &Location, url: &str) -> Result<PgStore> {
-        PgStore::connect(location, url, true)
+        PgStore::connect(location, url, true, false)
+    }
+
+    /// As `open`, for the dashboard: the calls of the calling thread (the one
+    /// that draws the screen) never wait long on the server (see `deadline`).
+    pub fn open_to_show(location: &Location, url: &str) -> Result<PgStore> {
+        PgStore::connect(location, url, true, true)
     }
 
     /// Connects to a store that must be set up already, never creating anything.
     pub fn open_to_read(location: &Location, url: &str) -> Result<PgStore> {
-        PgStore::connect(location, url, false)
+        PgStore::connect(location, url, false, false)
     }
 
-    fn connect(location: &Location, url: &str, create: bool) -> Result<PgStore> {
+    fn connect(location: &Location, url: &str, create: bool, bounded: bool) -> Result<PgStore> {
         let name = location.to_string();
         let target = Target::parse(url).map_err(|detail| StoreError::Backend {
             detail: format!("{name}: {}", crate::store::redact(&detail)),
@@ -157,13 +146,20 @@ impl PgStore {
             .map_err(|e| locate(pg_error(e), &name))?
             .get(0);
         let role = Role::read(&mut client).map_err(|e| locate(e, &name))?;
+        // Set after any migration, which may take its time.
+        let session = bounded.then_some(deadline::SESSION);
+        if let Some(sql) = session {
+            client
+                .batch_execute(sql)
+                .map_err(|e| locate(pg_error(e), &name))?;
+        }
         Ok(PgStore {
             location: location.clone(),
-            target,
-            conn: Mutex::new(Some(Conn::new(client))),
+            link: Arc::new(Link::new(target, name, client, session)),
             user,
-            comarques: Mutex::new(HashMap::new()),
+            comarques: Arc::default(),
             role,
+            bound: bounded.then(deadline::Bound::here),
         })
     }
 
@@ -183,57 +179,42 @@ impl PgStore {
         self.location.to_string()
     }
 
-    fn slot(&self) -> MutexGuard<'_, Option<Conn>> {
-        self.conn.lock().unwrap_or_else(PoisonError::into_inner)
+    /// Runs a read; on the dashboard's screen, on a thread of its own, waited for
+    /// so long at most.
+    fn read<T: Send + 'static>(&self, f: impl FnMut(&mut Client) -> Result<T> + Send + 'static) -> Result<T> {
+        let link = self.link.clone();
+        self.bounded(false, move |_| link.read(f))
     }
 
-    /// Runs a read on the connection, connecting first if it broke; a read that
-    /// finds the connection broken is tried once more on a new one.
-    fn read<T>(&self, mut f: impl FnMut(&mut Client) -> Result<T>) -> Result<T> {
-        let mut slot = self.slot();
-        let mut tried = false;
-        loop {
-            let conn = self.connected(&mut slot)?;
-            conn.used = Instant::now();
-            match f(&mut conn.client) {
-                Err(e) if e.is_offline() => {
-                    *slot = None;
-                    if tried {
-                        return Err(locate(e, &self.name()));
-                    }
-                    tried = true;
-                }
-                other => return other.map_err(|e| locate(e, &self.name())),
-            }
+    /// Runs a change (see `Link::write`); on the dashboard's screen, as `read`.
+    fn write<T: Send + 'static>(
+        &self,
+        f: impl FnOnce(&mut Client, &mut Statements) -> Result<T> + Send + 'static,
+    ) -> Result<T> {
+        let link = self.link.clone();
+        self.bounded(true, move |given_up| link.write(given_up, f))
+    }
+
+    fn bounded<T: Send + 'static>(
+        &self,
+        change: bool,
+        job: impl FnOnce(&dyn Fn() -> bool) -> Result<T> + Send + 'static,
+    ) -> Result<T> {
+        match &self.bound {
+            Some(bound) if bound.applies() => bound.call(&self.link, change, job),
+            _ => job(&|| false),
         }
     }
 
-    /// Runs a change on a connection known to be alive: one idle for a while is
-    /// pinged first, and replaced before anything is sent if it broke meanwhile (a
-    /// server restarted); a change is never sent twice.
-    fn write<T>(&self, f: impl FnOnce(&mut Client, &mut Statements) -> Result<T>) -> Result<T> {
-        let mut slot = self.slot();
-        if let Some(conn) = slot.as_mut()
-            && conn.used.elapsed() >= IDLE
-            && conn.client.is_valid(Duration::from_secs(5)).is_err()
-        {
-            *slot = None;
-        }
-        let conn = self.connected(&mut slot)?;
-        conn.used = Instant::now();
-        let result = f(&mut conn.client, &mut conn.statements);
-        if result.as_ref().is_err_and(StoreError::is_offline) {
-            *slot = None;
-        }
-        result.map_err(|e| locate(e, &self.name()))
+    /// A read on the calling thread, however long it takes: the commands'
+    /// (a backup's snapshot), which borrow what they read into.
+    fn read_here<T>(&self, f: impl FnMut(&mut Client) -> Result<T>) -> Result<T> {
+        self.link.read(f)
     }
 
-    fn connected<'a>(&self, slot: &'a mut Option<Conn>) -> Result<&'a mut Conn> {
-        if slot.as_ref().is_none_or(|c| c.client.is_closed()) {
-            let client = self.target.connect().map_err(|e| locate(e, &self.name()))?;
-            *slot = Some(Conn::new(client));
-        }
-        Ok(slot.as_mut().expect("connected just now"))
+    /// A change on the calling thread, however long it takes (a restore).
+    fn write_here<T>(&self, f: impl FnOnce(&mut Client, &mut Statements) -> Result<T>) -> Result<T> {
+        self.link.write(&|| false, f)
     }
 }
 
@@ -241,6 +222,10 @@ impl PgStore {
 fn locate(e: StoreError, name: &str) -> StoreError {
     match e {
         StoreError::Offline { location, detail } if location.is_empty() => StoreError::Offline {
+            location: name.to_string(),
+            detail,
+        },
+        StoreError::Busy { location, detail } if location.is_empty() => StoreError::Busy {
             location: name.to_string(),
             detail,
         },
@@ -284,6 +269,14 @@ pub(super) fn pg_error(e: postgres::Error) -> StoreError {
             location: String::new(),
             database: String::new(),
         },
+        // The dashboard's bounds (`deadline::SESSION`): another change holds a
+        // lock this one needs, or the server is slow; rolled back, nothing written.
+        Some(code) if *code == SqlState::LOCK_NOT_AVAILABLE || *code == SqlState::QUERY_CANCELED => {
+            StoreError::Busy {
+                location: String::new(),
+                detail,
+            }
+        }
         Some(code)
             if *code == SqlState::ADMIN_SHUTDOWN
                 || *code == SqlState::CRASH_SHUTDOWN

@@ -21,7 +21,7 @@ pub(super) struct Pages<'a> {
 impl<'a> Pages<'a> {
     pub(super) fn new(store: &'a PgStore, kind: Kind) -> Result<Pages<'a>> {
         let sql = format!("SELECT count(*) FROM {}", tables::table(kind));
-        let count: i64 = store.read(|c| Ok(c.query_one(sql.as_str(), &[]).map_err(pg_error)?.get(0)))?;
+        let count: i64 = store.read(move |c| Ok(c.query_one(sql.as_str(), &[]).map_err(pg_error)?.get(0)))?;
         Ok(Pages {
             store,
             kind,
@@ -37,7 +37,7 @@ impl<'a> Pages<'a> {
         let location = self.store.name();
         let rows = self
             .store
-            .read(|c| tables::page(c, kind, after.as_ref(), PAGE).map_err(pg_error))?;
+            .read(move |c| tables::page(c, kind, after.as_ref(), PAGE).map_err(pg_error))?;
         self.done = (rows.len() as i64) < PAGE;
         for row in &rows {
             match tables::from_row(kind, row, 0).map_err(|e| damaged(&location, e))? {

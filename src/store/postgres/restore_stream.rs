@@ -197,7 +197,7 @@ impl PgStore {
             ..super::Role::default()
         };
         let mut failed = None;
-        let written = self.write(|client, st| {
+        let written = self.write_here(|client, st| {
             let mut tx = client.transaction().map_err(pg_error)?;
             tx.execute("SELECT pg_advisory_xact_lock($1)", &[&WRITE_LOCK])
                 .map_err(pg_error)?;

@@ -48,7 +48,7 @@ pub fn update(tab: &mut ActivityTab, action: Action, ctx: &mut Ctx) -> Outcome {
             match ActivityDetail::open(ctx, id) {
                 Ok(detail) => Outcome::Open(Box::new(detail)),
                 Err(e) => {
-                    ctx.set_status(StatusKind::Error, e.localize(&ctx.t));
+                    ctx.say_store_error(&e);
                     Outcome::Changed
                 }
             }

@@ -171,7 +171,7 @@ fn open_request(tab: &CertificatesTab, ctx: &mut Ctx) -> Outcome {
     match RequestDetail::open(ctx, c.id) {
         Ok(detail) => Outcome::Open(Box::new(detail)),
         Err(e) => {
-            ctx.set_status(StatusKind::Error, e.localize(&ctx.t));
+            ctx.say_store_error(&e);
             Outcome::Changed
         }
     }
