@@ -356,6 +356,8 @@ mod tests {
             at: Some(now - chrono::TimeDelta::seconds(seconds_ago)),
             change: Some(ChangeKind::CertStatus),
             kind: Some(Kind::Certificate),
+            entry: None,
+            gone: false,
         }
     }
 
@@ -382,6 +384,32 @@ mod tests {
         assert_eq!(
             said(Lang::Ca, 90),
             "marta ha canviat aquesta sol·licitud fa 1 min (estat de la sol·licitud)"
+        );
+        let gone = |ago| match by_marta(ago, now) {
+            StoreError::Conflict {
+                by,
+                at,
+                change,
+                kind,
+                entry,
+                ..
+            } => StoreError::Conflict {
+                by,
+                at,
+                change,
+                kind,
+                entry,
+                gone: true,
+            },
+            other => other,
+        };
+        assert_eq!(
+            gone(2).conflict_words(&I18n::new(Lang::Ca), now),
+            "marta ha eliminat aquesta sol·licitud ara mateix (estat de la sol·licitud); ja no es pot desar"
+        );
+        assert_eq!(
+            gone(120).conflict_words(&I18n::new(Lang::En), now),
+            "marta removed this request 2 min ago (request status); it can no longer be saved"
         );
     }
 }
