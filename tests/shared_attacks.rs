@@ -1,5 +1,5 @@
 //! Attacks a technician could make on the shared store by hand, through their
-//! own role in psql, and what the server (schemas 5 and 6) does with each: a
+//! own role in psql, and what the server (schemas 5 to 7) does with each: a
 //! temporary table shadowing the catalogs the policies read, history numbers and
 //! dates of their choosing, rows of the shared catalogue, a colleague's entry in
 //! their undo stack, and history edits saying otherwise than the records their
@@ -426,10 +426,52 @@ fn a_store_of_schema_5_is_brought_up_by_its_administrator_and_then_checks_edits_
         .query_one("SELECT value FROM ocsae.meta WHERE key = 'schema_version'", &[])
         .unwrap()
         .get(0);
-    assert_eq!(version, "6");
+    assert_eq!(version, ocsae::store::postgres::CURRENT.to_string());
     let mut anna = db.sql("anna");
     let mut tx = anna.transaction().unwrap();
     tx.batch_execute(ENTRY).unwrap();
     tx.batch_execute(&tiurana_edit(0, FORGED)).unwrap();
     refused(tx.commit(), "an edit of no write");
+}
+
+#[test]
+fn a_technician_cannot_move_a_council_to_another_office_inside_its_record() {
+    let Some(db) = two_offices() else { return };
+    let mut anna = db.sql("anna");
+    // Oliola, a Noguera council, its record saying Priorat: a restore would take
+    // the comarca from the record and hand the council and its requests over.
+    let mut tx = anna.transaction().unwrap();
+    tx.batch_execute(
+        "INSERT INTO ocsae.history (seq, at, kind, change, edits, comarques) \
+           VALUES (nextval('ocsae.history_seq'), now(), 'do', 'contacts.edit', 1, '{Noguera}')",
+    )
+    .unwrap();
+    tx.batch_execute(
+        "INSERT INTO ocsae.history_edit \
+           SELECT currval('ocsae.history_seq'), 0, 'municipality', '251500', 'Noguera', \
+                  record, jsonb_set(record, '{comarca}', '\"Priorat\"') \
+           FROM ocsae.municipality WHERE ine = 251500",
+    )
+    .unwrap();
+    let moved = tx
+        .batch_execute(
+            "UPDATE ocsae.municipality SET record = jsonb_set(record, '{comarca}', '\"Priorat\"') \
+             WHERE ine = 251500",
+        )
+        .and_then(|()| tx.commit());
+    let err = moved.expect_err("a council's comarca changed inside its record");
+    assert_eq!(
+        err.code(),
+        Some(&postgres::error::SqlState::CHECK_VIOLATION),
+        "{err}"
+    );
+    let comarca: String = db
+        .sql(ADMIN)
+        .query_one(
+            "SELECT record ->> 'comarca' FROM ocsae.municipality WHERE ine = 251500",
+            &[],
+        )
+        .unwrap()
+        .get(0);
+    assert_eq!(comarca, "Noguera");
 }

@@ -13,8 +13,8 @@ use postgres::Client;
 /// the office of each ER operator, 5 functions of a fixed search path, history
 /// numbers and times the server's, undo of one's own entries only, and the
 /// catalogue the administrator's alone, 6 each entry's edits checked at commit
-/// against the records its transaction leaves.
-pub const CURRENT: u32 = 6;
+/// against the records its transaction leaves, 7 a council's comarca its row's.
+pub const CURRENT: u32 = 7;
 
 /// Each migration brings the schema from its number minus one to its number.
 const MIGRATIONS: &[(u32, &str)] = &[
@@ -24,6 +24,7 @@ const MIGRATIONS: &[(u32, &str)] = &[
     (4, include_str!("migrations/004_guarded_history.sql")),
     (5, include_str!("migrations/005_pinned_functions.sql")),
     (6, include_str!("migrations/006_verified_edits.sql")),
+    (7, include_str!("migrations/007_council_comarca.sql")),
 ];
 
 /// Serialises migrations between processes (any number unlikely to clash).
