@@ -248,3 +248,33 @@ fn a_sled_restore_says_what_it_brings_per_comarca_and_per_author_read_as_it_stre
     assert!(out.contains("By author"), "{out}");
     assert!(out.contains(&format!("  {user}: ")), "{out}");
 }
+
+#[test]
+fn a_backup_whose_counters_or_numbers_are_past_any_office_is_refused_naming_them() {
+    let (dir, _, json) = store_and_backup();
+    for (field, path) in [
+        ("next_history_seq", vec!["next_history_seq"]),
+        ("next_certificate_id", vec!["next_certificate_id"]),
+        ("certificates[].id", vec!["certificates", "0", "id"]),
+    ] {
+        let mut bad = json.clone();
+        let mut at = &mut bad;
+        for key in &path {
+            at = match key.parse::<usize>() {
+                Ok(i) => &mut at[i],
+                Err(_) => &mut at[*key],
+            };
+        }
+        *at = serde_json::json!(9_223_372_036_854_775_807u64);
+        let file = write_json(&dir.path().join("huge.json"), &bad);
+        let target = dir.path().join(format!("copy-{}", path.join("-")));
+        let out = ocsae(&target, &["restore", &file]);
+        let err = text(&out.stderr);
+        assert_eq!(out.status.code(), Some(1), "{field}: {err}");
+        assert!(
+            err.contains(&format!("{field} is 9223372036854775807, too large")),
+            "{field}: {err}"
+        );
+        assert!(!target.exists(), "{field}: a directory was made");
+    }
+}

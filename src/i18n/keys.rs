@@ -953,4 +953,5 @@ messages! {
     err_store_unanswered,
     conflict_by_now,
     conflict_gone_by_now,
+    restore_too_large,
 }

@@ -128,7 +128,15 @@ pub enum Inconsistency {
     /// The path of the text in the backup (`.certificates[2].holder`).
     #[error("control or invisible characters in {0}")]
     UnsafeText(String),
+    /// A number past what ids and history numbers reach (`field` names it).
+    #[error("{field} is {value}, past {MAX_NUMBER}")]
+    TooLarge { field: &'static str, value: u64 },
 }
+
+/// Ids and history numbers a backup may carry: far more than any office files,
+/// far below what the shared store's sequences and checks take (a restored
+/// counter near the limit would stop every save).
+pub const MAX_NUMBER: u64 = 1_000_000_000_000_000;
 
 impl RestoreError {
     /// Why the backup cannot be restored into `store`, in the user's language.
@@ -159,6 +167,10 @@ impl RestoreError {
                     t.f(Msg::restore_activity_council, &[("id", id), ("ine", ine)])
                 }
                 Inconsistency::UnsafeText(path) => t.f(Msg::restore_unsafe_text, &[("path", path)]),
+                Inconsistency::TooLarge { field, value } => t.f(
+                    Msg::restore_too_large,
+                    &[("field", field), ("value", value), ("max", &MAX_NUMBER)],
+                ),
             },
         }
     }

@@ -93,6 +93,7 @@ pub struct Checker<'a> {
     broken_rule: Option<String>,
     checked: Checked,
     entry: Option<(u64, RunShape)>,
+    max_seq: u64,
 }
 
 impl<'a> Checker<'a> {
@@ -108,6 +109,7 @@ impl<'a> Checker<'a> {
             broken_rule: None,
             checked: Checked::default(),
             entry: None,
+            max_seq: 0,
         }
     }
 
@@ -151,6 +153,23 @@ impl<'a> Checker<'a> {
                 self.inconsistency
                     .get_or_insert(Inconsistency::ActivityCouncil { id: a.id, ine });
             }
+        }
+        let numbers = [
+            ("next_certificate_id", frame.next_certificate_id),
+            ("next_activity_id", frame.next_activity_id),
+            ("next_history_seq", frame.next_history_seq),
+            (
+                "certificates[].id",
+                self.requests.keys().max().copied().unwrap_or(0),
+            ),
+            (
+                "activities[].id",
+                self.activity_ids.iter().max().copied().unwrap_or(0),
+            ),
+            ("history[].seq", self.max_seq),
+        ];
+        if let Some((field, value)) = numbers.into_iter().find(|(_, n)| *n >= super::dump::MAX_NUMBER) {
+            self.found(Inconsistency::TooLarge { field, value });
         }
         if let Some(what) = self.inconsistency {
             return Err(RestoreError::Inconsistent(what));
@@ -237,6 +256,7 @@ impl DumpSink for Checker<'_> {
 
     fn entry_start(&mut self, seq: u64, head: HistoryHead) -> Result<(), StoreError> {
         self.checked.tally.entry(&head.user);
+        self.max_seq = self.max_seq.max(seq);
         self.entry = Some((seq, RunShape::default()));
         Ok(())
     }
