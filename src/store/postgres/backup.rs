@@ -131,25 +131,7 @@ impl PgStore {
         let stacks = stacks_to_restore(dump);
         self.write_here(|client, st| {
             let mut tx = client.transaction().map_err(pg_error)?;
-            tx.execute("SELECT pg_advisory_xact_lock($1)", &[&WRITE_LOCK])
-                .map_err(pg_error)?;
-            let holds: bool = tx
-                .query_one(
-                    "SELECT EXISTS (SELECT FROM ocsae.municipality) OR EXISTS (SELECT FROM ocsae.rollout) \
-                     OR EXISTS (SELECT FROM ocsae.certificate) OR EXISTS (SELECT FROM ocsae.activity) \
-                     OR EXISTS (SELECT FROM ocsae.history)",
-                    &[],
-                )
-                .map_err(pg_error)?
-                .get(0);
-            if holds && !force {
-                return Err(StoreError::NotEmpty(String::new()));
-            }
-            tx.batch_execute(
-                "TRUNCATE ocsae.history_edit, ocsae.history, ocsae.activity, ocsae.certificate, \
-                 ocsae.rollout, ocsae.municipality, ocsae.stacks, ocsae.cache",
-            )
-            .map_err(pg_error)?;
+            super::backup::emptied(&mut tx, force)?;
             let records: Vec<Record> = dump.records().collect();
             for kind in Kind::ALL {
                 let rows: Vec<(&Record, String)> = records
@@ -367,4 +349,28 @@ pub(super) fn backup_stacks(
         }
     }
     out
+}
+
+/// A restore's start, in its transaction: the writers' lock taken, a store that
+/// holds records or history refused unless `force`, then everything emptied.
+pub(super) fn emptied(tx: &mut postgres::Transaction, force: bool) -> Result<()> {
+    tx.execute("SELECT pg_advisory_xact_lock($1)", &[&WRITE_LOCK])
+        .map_err(pg_error)?;
+    let holds: bool = tx
+        .query_one(
+            "SELECT EXISTS (SELECT FROM ocsae.municipality) OR EXISTS (SELECT FROM ocsae.rollout) \
+             OR EXISTS (SELECT FROM ocsae.certificate) OR EXISTS (SELECT FROM ocsae.activity) \
+             OR EXISTS (SELECT FROM ocsae.history)",
+            &[],
+        )
+        .map_err(pg_error)?
+        .get(0);
+    if holds && !force {
+        return Err(StoreError::NotEmpty(String::new()));
+    }
+    tx.batch_execute(
+        "TRUNCATE ocsae.history_edit, ocsae.history, ocsae.activity, ocsae.certificate, \
+         ocsae.rollout, ocsae.municipality, ocsae.stacks, ocsae.cache",
+    )
+    .map_err(pg_error)
 }

@@ -5,7 +5,7 @@
 //! once the file is read through, with the counters, the stacks and the sharing.
 
 use super::backup::{apply_sharing, backup_stacks, oldest_backup, records_version};
-use super::commit::{WRITE_LOCK, entry_kind_columns, insert_edits_from};
+use super::commit::{entry_kind_columns, insert_edits_from};
 use super::{PgStore, Statements, pg_error, tables};
 use crate::domain::municipality::IneCode;
 use crate::store::dump_check::check_schema;
@@ -199,25 +199,7 @@ impl PgStore {
         let mut failed = None;
         let written = self.write_here(|client, st| {
             let mut tx = client.transaction().map_err(pg_error)?;
-            tx.execute("SELECT pg_advisory_xact_lock($1)", &[&WRITE_LOCK])
-                .map_err(pg_error)?;
-            let holds: bool = tx
-                .query_one(
-                    "SELECT EXISTS (SELECT FROM ocsae.municipality) OR EXISTS (SELECT FROM ocsae.rollout) \
-                     OR EXISTS (SELECT FROM ocsae.certificate) OR EXISTS (SELECT FROM ocsae.activity) \
-                     OR EXISTS (SELECT FROM ocsae.history)",
-                    &[],
-                )
-                .map_err(pg_error)?
-                .get(0);
-            if holds && !force {
-                return Err(StoreError::NotEmpty(String::new()));
-            }
-            tx.batch_execute(
-                "TRUNCATE ocsae.history_edit, ocsae.history, ocsae.activity, ocsae.certificate, \
-                 ocsae.rollout, ocsae.municipality, ocsae.stacks, ocsae.cache",
-            )
-            .map_err(pg_error)?;
+            super::backup::emptied(&mut tx, force)?;
             let mut loader = Loader {
                 tx: &mut tx,
                 st,
