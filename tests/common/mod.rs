@@ -40,9 +40,20 @@ pub struct Fixture {
     pub dir: TempDir,
 }
 
-/// The store in `dir`, opened (created if need be).
+/// The store in `dir`, opened (created if need be). A fixture restarted in the
+/// same process may find its last app's threads (the requests' loader) still
+/// closing the store: where a new process would start after the old one ended,
+/// this waits for them, two seconds at most.
 pub fn open_store(dir: &std::path::Path) -> Box<dyn Store> {
-    ocsae::store::open(&Location::dir(dir)).unwrap()
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(2);
+    loop {
+        match ocsae::store::open(&Location::dir(dir)) {
+            Err(ocsae::store::StoreError::InUse(_)) if std::time::Instant::now() < deadline => {
+                std::thread::sleep(std::time::Duration::from_millis(20))
+            }
+            opened => return opened.unwrap(),
+        }
+    }
 }
 
 /// A seeded store for `comarca`, opened in an App speaking `lang`.
