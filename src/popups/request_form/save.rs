@@ -1,7 +1,8 @@
 //! Saving the request form: a new request or an edit, one change, then the
 //! queue with it selected and its deadline said.
 
-use super::{RField, RequestForm, form_error, view};
+use super::build::form_error;
+use super::{RField, RequestForm, view};
 use crate::app::Ctx;
 use crate::app::ctx::StatusKind;
 use crate::app::effect::Target;

@@ -2,7 +2,8 @@
 //! the file is checked whole, then written in one transaction. The authors in
 //! the history are the dump's, which only the schema's owner may write.
 
-use super::commit::{Stacks, WRITE_LOCK, entry_kind_columns, insert_edits};
+use super::commit::{Stacks, WRITE_LOCK, entry_kind_columns};
+use super::edit_rows::insert_edits;
 use super::history::entries_after;
 use super::{PgStore, damaged, pg_error, records::PAGE, tables};
 use crate::domain::municipality::IneCode;

@@ -5,6 +5,7 @@
 //! `before` is compared with the row as it is, locked: a record someone else
 //! changed is a conflict naming them, and nothing is written.
 
+use super::edit_rows::EditRows;
 use super::{PgStore, Statements, damaged, pg_error, tables};
 use crate::domain::municipality::IneCode;
 use crate::store::{Applied, ChangeKind, Edit, EntryKind, Kind, Record, RecordId, Result, StoreError};
@@ -529,76 +530,6 @@ fn assign_ids(tx: &mut Transaction, edits: &mut [Edit], user: &str) -> Result<Ve
         ids.push(n as u64);
     }
     Ok(ids)
-}
-
-/// An entry's edits as the columns of `history_edit` (arrays for `unnest`).
-struct EditRows {
-    pos: Vec<i32>,
-    kinds: Vec<&'static str>,
-    keys: Vec<String>,
-    comarques: Vec<String>,
-    before: Vec<Option<String>>,
-    after: Vec<Option<String>>,
-}
-
-impl EditRows {
-    fn of(edits: &[Edit], comarques: &[String]) -> EditRows {
-        Self::from(0, edits, comarques)
-    }
-
-    /// As `of`, the first edit at place `first` of its entry.
-    fn from(first: i32, edits: &[Edit], comarques: &[String]) -> EditRows {
-        let n = edits.len();
-        let mut rows = EditRows {
-            pos: Vec::with_capacity(n),
-            kinds: Vec::with_capacity(n),
-            keys: Vec::with_capacity(n),
-            comarques: Vec::with_capacity(n),
-            before: Vec::with_capacity(n),
-            after: Vec::with_capacity(n),
-        };
-        for (i, edit) in edits.iter().enumerate() {
-            let Some(id) = edit.id() else {
-                continue;
-            };
-            rows.pos.push(first + i as i32);
-            rows.kinds.push(tables::kind_name(id.kind()));
-            rows.keys.push(tables::key_text(&id));
-            rows.comarques.push(comarques[i].clone());
-            rows.before.push(edit.before.as_ref().map(tables::to_json));
-            rows.after.push(edit.after.as_ref().map(tables::to_json));
-        }
-        rows
-    }
-}
-
-/// The entry's edits, one row each, in order (a restore, whose entries keep their numbers).
-pub(super) fn insert_edits(
-    tx: &mut Transaction,
-    seq: i64,
-    edits: &[Edit],
-    comarques: &[String],
-) -> Result<()> {
-    insert_edits_from(tx, seq, 0, edits, comarques)
-}
-
-/// As `insert_edits`, for part of an entry whose first edit is at place `first`.
-pub(super) fn insert_edits_from(
-    tx: &mut Transaction,
-    seq: i64,
-    first: i32,
-    edits: &[Edit],
-    comarques: &[String],
-) -> Result<()> {
-    let rows = EditRows::from(first, edits, comarques);
-    tx.execute(
-        "INSERT INTO ocsae.history_edit (seq, pos, kind, key, comarca, before, after) \
-         SELECT $1, p, k, y, c, b::jsonb, a::jsonb \
-         FROM unnest($2::int[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[]) AS u(p, k, y, c, b, a)",
-        &[&seq, &rows.pos, &rows.kinds, &rows.keys, &rows.comarques, &rows.before, &rows.after],
-    )
-    .map_err(pg_error)?;
-    Ok(())
 }
 
 /// Who last changed a record, when, and how (an undo or redo said as such): the

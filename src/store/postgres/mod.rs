@@ -18,6 +18,7 @@ mod backup_stream;
 mod commit;
 mod connect;
 mod deadline;
+mod edit_rows;
 mod history;
 mod link;
 mod pgpass;

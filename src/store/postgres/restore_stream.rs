@@ -5,7 +5,8 @@
 //! once the file is read through, with the counters, the stacks and the sharing.
 
 use super::backup::{apply_sharing, backup_stacks, oldest_backup, records_version};
-use super::commit::{entry_kind_columns, insert_edits_from};
+use super::commit::entry_kind_columns;
+use super::edit_rows::insert_edits_from;
 use super::{PgStore, Statements, pg_error, tables};
 use crate::domain::municipality::IneCode;
 use crate::store::dump_check::check_schema;
