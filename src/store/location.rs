@@ -154,7 +154,7 @@ fn key_value_password(text: &str) -> Option<(usize, usize)> {
 }
 
 /// `%2F` and the like, as the driver decodes a query's keys and values.
-fn percent_decode(text: &str) -> String {
+pub(crate) fn percent_decode(text: &str) -> String {
     let bytes = text.as_bytes();
     let mut out = Vec::with_capacity(bytes.len());
     let mut i = 0;

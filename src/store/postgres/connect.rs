@@ -34,7 +34,9 @@ impl Target {
         for pair in query.split('&').filter(|p| !p.is_empty()) {
             let (key, value) = pair.split_once('=').unwrap_or((pair, ""));
             match (key, value) {
-                ("sslrootcert", file) => root_cert = Some(PathBuf::from(decode(file))),
+                ("sslrootcert", file) => {
+                    root_cert = Some(PathBuf::from(crate::store::location::percent_decode(file)))
+                }
                 ("sslmode", "verify-ca" | "verify-full") => kept.push("sslmode=require".to_string()),
                 _ => kept.push(pair.to_string()),
             }
@@ -139,30 +141,6 @@ impl Target {
 
 fn env(name: &str) -> Option<String> {
     std::env::var(name).ok().filter(|v| !v.is_empty())
-}
-
-/// `%2F` and the like in a query value.
-fn decode(text: &str) -> String {
-    let bytes = text.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        let hex = bytes
-            .get(i + 1..i + 3)
-            .and_then(|h| std::str::from_utf8(h).ok())
-            .and_then(|h| u8::from_str_radix(h, 16).ok());
-        match (bytes[i], hex) {
-            (b'%', Some(b)) => {
-                out.push(b);
-                i += 3;
-            }
-            (b, _) => {
-                out.push(b);
-                i += 1;
-            }
-        }
-    }
-    String::from_utf8_lossy(&out).into_owned()
 }
 
 #[cfg(test)]
