@@ -173,6 +173,7 @@ impl SledStore {
             }
         }
         self.check_writable()?;
+        self.will_write(Kind::Certificate);
         let blobs_before = engine::blobs(&self.dir.join(engine::SLED_DIR));
         all[..]
             .transaction(|tx| {

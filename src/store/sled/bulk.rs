@@ -88,6 +88,7 @@ impl Writer {
             source: seq,
             removes: false,
         };
+        store.will_write(kind);
         store
             .meta()?
             .insert(PENDING_KEY, codec::encode(&Marker { seq, header })?)?;
@@ -344,6 +345,7 @@ impl SledStore {
             }
         }
         let moved = Header { removes, ..*header };
+        self.will_write(header.kind);
         engine.trees[super::T_META].insert(PENDING_KEY, codec::encode(&Marker { seq, header: moved })?)?;
         let mut batch = sled::Batch::default();
         let mut pending = 0;
@@ -372,6 +374,7 @@ impl SledStore {
             return Ok(());
         };
         let Marker { seq, header } = codec::decode(&bytes)?;
+        self.will_write(header.kind);
         let live = &engine.trees[super::tree_index(header.kind)];
         let mut batch = sled::Batch::default();
         if header.source == seq {

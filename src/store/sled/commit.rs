@@ -49,6 +49,14 @@ impl SledStore {
             .unwrap_or_else(std::sync::PoisonError::into_inner)
     }
 
+    /// Said before anything that may write records of `kind` (see `requests_written`).
+    pub(super) fn will_write(&self, kind: Kind) {
+        if kind == Kind::Certificate {
+            self.requests_written
+                .store(true, std::sync::atomic::Ordering::SeqCst);
+        }
+    }
+
     /// Reverts this user's most recent change not yet undone.
     pub(super) fn undo_change(&self, at: DateTime<Utc>) -> Result<Option<Applied>> {
         let _writing = self.write_lock();
@@ -191,7 +199,8 @@ impl SledStore {
                 return Err(e);
             }
         };
-        if let Err(e) = self.flush() {
+        // `transact` said whether it wrote requests; a run's records, as they were written.
+        if let Err(e) = self.flush_change() {
             tracing::error!("applied, not flushed: {e}");
             // An import not flushed is not imported (the command says so); an undo
             // or redo of one is kept to be written again, as any other change: the
@@ -323,6 +332,9 @@ impl SledStore {
         let (undo_key, redo_key) = (stacks::undo_key(&self.user), stacks::redo_key(&self.user));
         let first_seq = self.next_history_seq()?;
 
+        for kind in prepared.iter().map(|p| p.kind).chain(run.map(|m| m.header.kind)) {
+            self.will_write(kind);
+        }
         tracing::debug!(edits = prepared.len(), "transaction starts");
         let seq = trees[..].transaction(|tx| {
             for p in &prepared {

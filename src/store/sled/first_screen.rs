@@ -31,6 +31,20 @@ pub(super) struct FirstScreen {
     pub values: Vec<(Kind, Vec<Vec<u8>>)>,
 }
 
+/// The records the first screen reads, as stored; None if one cannot be read.
+pub(super) fn of(engine: &super::engine::Engine) -> Option<FirstScreen> {
+    let mut values = Vec::new();
+    for kind in kinds() {
+        let tree = &engine.trees[super::tree_index(kind)];
+        let list: Option<Vec<Vec<u8>>> = tree.iter().values().map(|v| v.ok().map(|v| v.to_vec())).collect();
+        values.push((kind, list?));
+    }
+    Some(FirstScreen {
+        last_seq: super::last_seq_in(&engine.db),
+        values,
+    })
+}
+
 impl FirstScreen {
     /// The records of `kind`, if the file holds that kind; an undecodable one is an error.
     pub(super) fn records(&self, kind: Kind) -> Option<Vec<Result<Record, String>>> {

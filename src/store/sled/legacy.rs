@@ -202,6 +202,7 @@ pub(super) fn add_request_links(store: &SledStore) -> Result<()> {
         Some(bytes) => codec::decode(&bytes)?,
         None => (0, None),
     };
+    store.will_write(Kind::Certificate);
     while let Some(&(index, rewrite)) = steps.get(step) {
         let tree = &engine.trees[index];
         let mut batch = Vec::with_capacity(BATCH);

@@ -86,6 +86,11 @@ pub struct SledStore {
     room_failed: AtomicU64,
     /// Something was written since the store was opened.
     wrote: AtomicBool,
+    /// The requests' tree may differ from the one the store opened with: set
+    /// before anything that may write to it, and by every flush but a change's
+    /// known to leave it alone (see `commit`). Without it, the close binds the
+    /// requests file to its new seal rather than dropping it.
+    requests_written: AtomicBool,
     /// The close keeps the requests file: the dashboard's, or after a large
     /// import (a command's close otherwise never reads the whole tree).
     keeps_requests: AtomicBool,
@@ -240,6 +245,7 @@ impl SledStore {
             stalled: AtomicBool::new(false),
             room_failed: AtomicU64::new(0),
             wrote: AtomicBool::new(false),
+            requests_written: AtomicBool::new(false),
             keeps_requests: AtomicBool::new(options.keeps_requests),
             opened_seal,
             writing: Mutex::new(()),
@@ -343,8 +349,16 @@ impl SledStore {
     }
 
     /// Writes what sled holds in memory to disk. A failure breaks the engine, as
-    /// it does sled's: nothing more is written until `retry` reopens it.
+    /// it does sled's: nothing more is written until `retry` reopens it. Whatever
+    /// was written, the requests count as written.
     fn flush(&self) -> Result<()> {
+        self.requests_written.store(true, SeqCst);
+        self.flush_change()
+    }
+
+    /// `flush`, for a change that said before it wrote whether it wrote requests
+    /// (`requests_written`).
+    fn flush_change(&self) -> Result<()> {
         self.wrote.store(true, SeqCst);
         let flushed = match self.disk_full_simulated() {
             true => Err(StoreError::io(
@@ -381,12 +395,12 @@ impl Drop for SledStore {
         // Read while sled is open; written beside the seal once it is on.
         let screen = match failed {
             true => None,
-            false => first_screen_of(&engine),
+            false => first_screen::of(&engine),
         };
-        // Nothing written, and the file kept at the last close is of the seal the
-        // store opened with: it still holds the requests.
+        // No request written, and the file kept at the last close is of the seal
+        // the store opened with: it still holds the requests.
         let unchanged = !failed
-            && !self.wrote.load(SeqCst)
+            && !self.requests_written.load(SeqCst)
             && self.opened_seal.is_some()
             && requests_file::bound_to(&self.dir) == self.opened_seal;
         let requests = match (failed, unchanged) {
@@ -455,20 +469,6 @@ impl SledStore {
             .inspect_err(|e| tracing::warn!("could not keep the requests of {}: {e}", self.dir.display()))
             .ok()
     }
-}
-
-/// The records the first screen reads, as stored; None if one cannot be read.
-fn first_screen_of(engine: &Engine) -> Option<first_screen::FirstScreen> {
-    let mut values = Vec::new();
-    for kind in first_screen::kinds() {
-        let tree = &engine.trees[tree_index(kind)];
-        let list: Option<Vec<Vec<u8>>> = tree.iter().values().map(|v| v.ok().map(|v| v.to_vec())).collect();
-        values.push((kind, list?));
-    }
-    Some(first_screen::FirstScreen {
-        last_seq: last_seq_in(&engine.db),
-        values,
-    })
 }
 
 impl SledStore {

@@ -223,6 +223,7 @@ impl SledStore {
             return self.restore_all(&dump, true);
         }
         self.check_writable()?;
+        self.will_write(Kind::Certificate);
         self.meta()?.insert(RESTORE_KEY, &[]).map_err(StoreError::from)?;
         let loaded = self.load_batches(source);
         if let Err(e) = loaded {
@@ -313,6 +314,7 @@ impl SledStore {
         if engine.trees[T_META].get(RESTORE_KEY)?.is_none() {
             return Ok(());
         }
+        self.will_write(Kind::Certificate);
         let trees = Kind::ALL.iter().map(|&k| &engine.trees[tree_index(k)]).chain([
             &engine.trees[T_HISTORY],
             &engine.trees[T_HISTORY_INDEX],

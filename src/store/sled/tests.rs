@@ -3,6 +3,7 @@ mod bulk;
 mod first_screen;
 mod history;
 mod requests_file;
+mod requests_kept;
 mod safety;
 mod store_files;
 
