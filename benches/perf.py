@@ -302,7 +302,7 @@ def run_ours(Tui, binary, data, env, store_args, admin_env=None, colleague=None)
                  search_councils, changes=True, elsewhere=colleague)
     if not store_args(False):
         # The next dashboard, as the next morning's after the last one closed (a
-        # command that wrote since would make it the first kind again).
+        # command that wrote requests since would make it the first kind again).
         again = drive(Tui, [binary], env, "OCSAE", to_queue, None)
         ours["first_frame_next_ms"] = again["first_frame_ms"]
         ours["queue_ready_next_s"] = again.get("queue_ready_s")
