@@ -27,6 +27,7 @@ mod pending;
 mod private;
 pub mod quiet;
 mod read_copy;
+mod copy_apart;
 mod recovery;
 mod regular;
 mod requests_file;
