@@ -53,7 +53,7 @@ pub fn run(
     let expected = migrate_check::of_backup(temp.reopen().map_err(temp_error)?).map_err(store_error)?;
     let read = || {
         use crate::store::sled::schema;
-        let schemas = to.as_dir().map(|_| (schema::BACKUP, schema::OLDEST_BACKUP));
+        let schemas = Some((schema::BACKUP, schema::OLDEST_BACKUP));
         match io::backup::BackupFile::check(temp.path(), schemas, None) {
             Ok(file) => Ok(super::restore::Source::File(file)),
             Err(io::backup::Unreadable::File(e)) => Err(UserError(e.localize(t))),

@@ -32,7 +32,9 @@ pub fn restore(
         let bad =
             |detail: String| UserError(t.f(Msg::err_restore_bad, &[("path", &source), ("detail", &detail)]));
         use crate::store::sled::schema;
-        let schemas = db.as_dir().map(|_| (schema::BACKUP, schema::OLDEST_BACKUP));
+        // For either kind of store (a shared one reads sled's records): a newer
+        // backup is refused before a database's schema is made for it.
+        let schemas = Some((schema::BACKUP, schema::OLDEST_BACKUP));
         let mut rules = super::restore_check::FormRules { now: clock.now(), t };
         match io::backup::BackupFile::check(file, schemas, Some(&mut rules)) {
             Ok(file) => Ok(with_config_sharing(Source::File(file), db, config)),
