@@ -99,6 +99,9 @@ pub enum Command {
         /// Replace what a non-empty store holds
         #[arg(long)]
         force: bool,
+        /// Let the backup's office list give roles comarques they do not read now
+        #[arg(long)]
+        accept_offices: bool,
     },
     /// The support log: calls, e-mails, visits and remote sessions
     Activity {
@@ -137,6 +140,9 @@ pub enum Command {
         /// Replace what a non-empty store holds
         #[arg(long)]
         force: bool,
+        /// Let the copy's office list give roles comarques they do not read now
+        #[arg(long)]
+        accept_offices: bool,
     },
 }
 

@@ -99,6 +99,7 @@ fn arg_help(command: &str, arg: &str) -> Option<Msg> {
         ("backup", "file") => Msg::cli_backup_file,
         ("restore", "file") => Msg::cli_restore_file,
         ("restore" | "migrate", "force") => Msg::cli_force,
+        ("restore" | "migrate", "accept_offices") => Msg::cli_accept_offices,
         ("import", "what") => Msg::cli_import_what,
         ("import", "file") => Msg::cli_import_file,
         ("migrate", "from") => Msg::cli_migrate_from,

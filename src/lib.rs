@@ -341,16 +341,32 @@ pub fn run() -> ExitCode {
             commands::memoria::run(&db, period, format, output.as_deref(), &config, &t).map(|()| 0)
         }
         Some(Command::Backup { file }) => commands::backup(&db, &file, &t, clock.as_ref()).map(|()| 0),
-        Some(Command::Restore { file, force }) => {
-            commands::restore(&db, &file, force, &config, &t, clock.as_ref()).map(|()| 0)
+        Some(Command::Restore {
+            file,
+            force,
+            accept_offices,
+        }) => {
+            let consent = commands::Consent {
+                force,
+                accept_offices,
+            };
+            commands::restore(&db, &file, consent, &config, &t, clock.as_ref()).map(|()| 0)
         }
         Some(Command::Import { what, file }) => {
             commands::import(&db, what, &file, &config, &t, clock.as_ref()).map(|()| 0)
         }
-        Some(Command::Migrate { from, to, force }) => commands::migrate::run(
+        Some(Command::Migrate {
+            from,
+            to,
+            force,
+            accept_offices,
+        }) => commands::migrate::run(
             &store::Location::parse(&from),
             &store::Location::parse(&to),
-            force,
+            commands::Consent {
+                force,
+                accept_offices,
+            },
             &config,
             &t,
             clock.as_ref(),

@@ -195,7 +195,7 @@ fn a_request_filed_during_a_colleagues_import_is_refused_as_busy_at_once_and_the
     assert!(took < BOUND, "the dashboard waited {took:?}");
     let said = status(&anna);
     assert!(
-        said.starts_with("NO DESAT: el magatzem compartit està ocupat amb un altre canvi"),
+        said.starts_with("NO DESAT: el magatzem compartit està ocupat: marta en té el bloqueig d'escriptura"),
         "{said}"
     );
     let form = anna.popup_as::<RequestForm>().expect("the form stays open");

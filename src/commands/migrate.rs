@@ -14,11 +14,12 @@ use crate::io;
 use crate::store::Location;
 use std::io::Write;
 
-/// `force`: as `restore --force`, what the new store holds is replaced.
+/// `consent`: as `restore`'s, what the new store holds is replaced (`--force`),
+/// an office list that widens what a role reads is taken (`--accept-offices`).
 pub fn run(
     from: &Location,
     to: &Location,
-    force: bool,
+    consent: super::Consent,
     config: &Config,
     t: &I18n,
     clock: &dyn Clock,
@@ -53,7 +54,7 @@ pub fn run(
     let expected = migrate_check::of_backup(temp.reopen().map_err(temp_error)?).map_err(store_error)?;
     let read = || {
         use crate::store::sled::schema;
-        let schemas = to.as_dir().map(|_| (schema::BACKUP, schema::OLDEST_BACKUP));
+        let schemas = Some((schema::BACKUP, schema::OLDEST_BACKUP));
         match io::backup::BackupFile::check(temp.path(), schemas, None) {
             Ok(file) => Ok(super::restore::Source::File(file)),
             Err(io::backup::Unreadable::File(e)) => Err(UserError(e.localize(t))),
@@ -63,7 +64,7 @@ pub fn run(
             ))),
         }
     };
-    let store = restore_into(to, read, &from_name, force, t)?;
+    let store = restore_into(to, read, &from_name, consent, t)?;
     share_settings(store.as_ref(), config, t)?;
     let copied = migrate_check::of_store(store.as_ref(), now).map_err(store_error)?;
     if let Some(detail) = expected.difference(&copied) {

@@ -14,6 +14,7 @@ pub mod revocation;
 mod rollout_import;
 pub mod services;
 
+pub use restore::Consent;
 pub use restore::restore;
 pub(crate) use restore::restore_into;
 

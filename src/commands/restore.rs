@@ -16,10 +16,20 @@ use crate::store::sled::{SetAside, SledStore};
 use crate::store::{Location, RestoreError, StoreError};
 use std::path::Path;
 
+/// What the person running a restore (or `migrate`) has agreed to.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Consent {
+    /// What a store that holds data holds is replaced (`--force`).
+    pub force: bool,
+    /// A backup's office list may give roles comarques they do not read now
+    /// (`--accept-offices`).
+    pub accept_offices: bool,
+}
+
 pub fn restore(
     db: &Location,
     file: &Path,
-    force: bool,
+    consent: Consent,
     config: &Config,
     t: &I18n,
     clock: &dyn Clock,
@@ -32,7 +42,9 @@ pub fn restore(
         let bad =
             |detail: String| UserError(t.f(Msg::err_restore_bad, &[("path", &source), ("detail", &detail)]));
         use crate::store::sled::schema;
-        let schemas = db.as_dir().map(|_| (schema::BACKUP, schema::OLDEST_BACKUP));
+        // For either kind of store (a shared one reads sled's records): a newer
+        // backup is refused before a database's schema is made for it.
+        let schemas = Some((schema::BACKUP, schema::OLDEST_BACKUP));
         let mut rules = super::restore_check::FormRules { now: clock.now(), t };
         match io::backup::BackupFile::check(file, schemas, Some(&mut rules)) {
             Ok(file) => Ok(with_config_sharing(Source::File(file), db, config)),
@@ -45,7 +57,7 @@ pub fn restore(
             Err(io::backup::Unreadable::Refused(e)) => Err(bad(e.localize(t, db))),
         }
     };
-    let store = restore_into(db, read, &source, force, t)?;
+    let store = restore_into(db, read, &source, consent, t)?;
     let tz = config.time_zone().unwrap_or(chrono_tz::Europe::Madrid);
     summary_cache::refresh(store.as_ref(), tz, &config.local_holidays);
     Ok(())
@@ -147,9 +159,11 @@ pub(crate) fn restore_into(
     db: &Location,
     read: impl FnOnce() -> Outcome<Source>,
     source: &str,
-    force: bool,
+    consent: Consent,
     t: &I18n,
 ) -> Outcome<Opened> {
+    let force = consent.force;
+    let mut granted = Vec::new();
     let (store, dump, aside) = match db.as_dir() {
         Some(dir) => {
             let (store, dump, aside) = into_dir(dir, db, read, source, force, t)?;
@@ -165,6 +179,14 @@ pub(crate) fn restore_into(
                 e => UserError(e.localize(t)),
             })?;
             say_warnings(t);
+            // Said, and refused unless agreed to, before anything is written.
+            granted = widened(store.as_ref(), dump.sharing()).map_err(|e| UserError(e.localize(t)))?;
+            if !granted.is_empty() && !consent.accept_offices {
+                return Err(UserError(t.f(
+                    Msg::err_restore_widens,
+                    &[("path", &source), ("offices", &office_list(&granted, t))],
+                )));
+            }
             dump.load(store.as_ref(), force)
                 .map_err(|e| refused(e, db, source, t))?;
             (store, dump, None)
@@ -195,6 +217,15 @@ pub(crate) fn restore_into(
             )
         ));
     }
+    if !granted.is_empty() {
+        crate::output::out(format_args!(
+            "{}",
+            t.f(
+                Msg::restore_offices_granted,
+                &[("offices", &office_list(&granted, t))]
+            )
+        ));
+    }
     if let Some(set) = aside {
         crate::output::out(format_args!(
             "{}",
@@ -202,6 +233,25 @@ pub(crate) fn restore_into(
         ));
     }
     Ok(store)
+}
+
+/// The offices a backup's list adds to a store whose row-level security is on
+/// now: each gives its role the rows of a comarca it may not read yet. None
+/// where nothing is hidden now (one office, or a new store: a list then only
+/// narrows what each reads), or where the backup keeps the store's list.
+fn widened(
+    store: &dyn crate::store::Store,
+    sharing: Option<&crate::store::Sharing>,
+) -> crate::store::Result<Vec<crate::store::Office>> {
+    let Some(theirs) = sharing.and_then(|s| s.offices.as_ref()) else {
+        return Ok(Vec::new());
+    };
+    let hidden = store.shared_settings()?.is_some_and(|s| s.multi_office);
+    if !hidden {
+        return Ok(Vec::new());
+    }
+    let ours = store.offices()?.unwrap_or_default();
+    Ok(theirs.iter().filter(|o| !ours.contains(o)).cloned().collect())
 }
 
 /// Why a restore was refused, in words: nothing was written.

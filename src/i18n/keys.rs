@@ -954,4 +954,13 @@ messages! {
     conflict_by_now,
     conflict_gone_by_now,
     restore_too_large,
+    err_store_busy_held,
+    lock_holder_app,
+    lock_holder_since,
+    lock_state_active,
+    lock_state_idle,
+    lock_state_idle_tx,
+    err_restore_widens,
+    restore_offices_granted,
+    cli_accept_offices,
 }

@@ -98,6 +98,66 @@ pub enum StoreError {
     /// A location this build cannot open (a `postgresql://` one, for now).
     #[error("{0}: this kind of store is not supported yet")]
     Unsupported(String),
+    /// The shared store's writers' lock stayed held by `holder` past the wait
+    /// (the dashboard's, or a command's); nothing was written.
+    #[error("the store {location} is busy: {holder} holds its writers' lock; nothing was saved")]
+    Held { location: String, holder: LockHolder },
+}
+
+/// The session holding a shared store's writers' lock, as far as the server
+/// shows it to this user: the role and program always, the rest only for one's
+/// own sessions (or to the administrator).
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct LockHolder {
+    /// The server process: what `pg_terminate_backend` takes.
+    pub pid: i32,
+    pub user: String,
+    /// Its `application_name` (`ocsae`, `psql`), if it gave one.
+    pub application: String,
+    /// How long it has been in its transaction, or in its state (idle).
+    pub held_secs: Option<u64>,
+    /// `active`, `idle`, `idle in transaction`, ...
+    pub state: Option<String>,
+}
+
+impl std::fmt::Display for LockHolder {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{} ({}, process {})", self.user, self.application, self.pid)
+    }
+}
+
+impl LockHolder {
+    /// Who ("marta (psql)"), and what is known besides (" (des de fa 3 min,
+    /// amb una transacció oberta sense activitat)"), the names cleaned of control
+    /// characters (they are the server's data).
+    fn words(&self, t: &I18n) -> (String, String) {
+        use crate::domain::text::clean;
+        let user = clean(&self.user);
+        let who = match self.application.is_empty() {
+            true => user.to_string(),
+            false => t.f(
+                Msg::lock_holder_app,
+                &[("user", &user), ("app", &clean(&self.application))],
+            ),
+        };
+        let mut known = Vec::new();
+        if let Some(secs) = self.held_secs {
+            let since = ago(t, chrono::TimeDelta::seconds(secs as i64));
+            known.push(t.f(Msg::lock_holder_since, &[("ago", &since)]));
+        }
+        let state = match self.state.as_deref() {
+            Some("active") => Some(Msg::lock_state_active),
+            Some("idle") => Some(Msg::lock_state_idle),
+            Some(s) if s.starts_with("idle in transaction") => Some(Msg::lock_state_idle_tx),
+            _ => None,
+        };
+        known.extend(state.map(|s| t.t(s).to_string()));
+        let detail = match known.is_empty() {
+            true => String::new(),
+            false => format!(" ({})", known.join(", ")),
+        };
+        (who, detail)
+    }
 }
 
 impl StoreError {
@@ -234,6 +294,13 @@ impl StoreError {
             StoreError::Unsupported(location) => t.f(Msg::err_store_unsupported, &[("path", location)]),
             StoreError::Stalled(location) => t.f(Msg::err_store_stalled, &[("path", location)]),
             StoreError::NoRoom { .. } => t.t(Msg::err_disk_full).to_string(),
+            StoreError::Held { holder, .. } => {
+                let (who, detail) = holder.words(t);
+                t.f(
+                    Msg::err_store_busy_held,
+                    &[("holder", &who), ("detail", &detail), ("pid", &holder.pid)],
+                )
+            }
         }
     }
 }

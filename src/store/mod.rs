@@ -25,7 +25,7 @@ mod types;
 pub use self::sled::quiet::in_quiet_section;
 pub use change_kind::ChangeKind;
 pub use dump::{Dump, Office, RestoreError, Sharing};
-pub use error::{Result, StoreError, ago, entry_words, is_disk_full, offline_words};
+pub use error::{LockHolder, Result, StoreError, ago, entry_words, is_disk_full, offline_words};
 pub use location::{Location, redact};
 pub use shared::{Authors, Notify, SharedSettings, Signal};
 pub use types::{
@@ -133,6 +133,11 @@ pub trait Store: Send + Sync {
     /// councils it holds. Nothing for a store of one user.
     fn share_settings(&self, _settings: &SharedSettings) -> Result<()> {
         Ok(())
+    }
+    /// The offices listed in a store several offices may share (their comarca
+    /// and role); None for a store of one user.
+    fn offices(&self) -> Result<Option<Vec<Office>>> {
+        Ok(None)
     }
 
     /// A change too large to hold at once (an import): edits go in by batches,

@@ -158,6 +158,14 @@ impl Store for PgStore {
         watch::spawn(self.link.target.clone(), notify)
     }
 
+    fn offices(&self) -> Result<Option<Vec<crate::store::Office>>> {
+        self.read(|c| {
+            let mut tx = c.transaction().map_err(pg_error)?;
+            let sharing = super::backup::read_sharing(&mut tx)?;
+            Ok(sharing.offices)
+        })
+    }
+
     fn shared_settings(&self) -> Result<Option<SharedSettings>> {
         self.read(|c| {
             let days: Vec<NaiveDate> = c

@@ -355,8 +355,24 @@ pub(super) fn backup_stacks(
 /// A restore's start, in its transaction: the writers' lock taken, a store that
 /// holds records or history refused unless `force`, then everything emptied.
 pub(super) fn emptied(tx: &mut postgres::Transaction, force: bool) -> Result<()> {
-    tx.execute("SELECT pg_advisory_xact_lock($1)", &[&WRITE_LOCK])
-        .map_err(pg_error)?;
+    // In a savepoint: if the wait runs out, the transaction can still say who holds it.
+    let mut waiting = tx.savepoint("writers_lock").map_err(pg_error)?;
+    match waiting.execute("SELECT pg_advisory_xact_lock($1)", &[&WRITE_LOCK]) {
+        Ok(_) => waiting.commit().map_err(pg_error)?,
+        Err(e) => {
+            drop(waiting);
+            return Err(match e.code() {
+                Some(&postgres::error::SqlState::LOCK_NOT_AVAILABLE) => match super::holder::holder(tx) {
+                    Ok(Some(holder)) => StoreError::Held {
+                        location: String::new(),
+                        holder,
+                    },
+                    _ => pg_error(e),
+                },
+                _ => pg_error(e),
+            });
+        }
+    }
     let holds: bool = tx
         .query_one(
             "SELECT EXISTS (SELECT FROM ocsae.municipality) OR EXISTS (SELECT FROM ocsae.rollout) \

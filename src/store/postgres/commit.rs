@@ -111,6 +111,10 @@ impl PgStore {
         let (name, user, comarques, role) = self.writer();
         self.write(move |client, st| {
             let mut tx = client.transaction().map_err(pg_error)?;
+            if let Err(e) = lock(&mut tx, st) {
+                drop(tx);
+                return Err(super::holder::refused(client, e, &name));
+            }
             let mut w = Writing {
                 st,
                 location: &name,
@@ -118,7 +122,6 @@ impl PgStore {
                 comarques: &comarques,
                 role: &role,
             };
-            lock(&mut tx, w.st)?;
             let applied = w.transact(&mut tx, kind, change, edits, at, stacks)?;
             tx.commit().map_err(pg_error)?;
             Ok(applied)
@@ -131,6 +134,10 @@ impl PgStore {
         let (name, user, comarques, role) = self.writer();
         self.write(move |client, st| {
             let mut tx = client.transaction().map_err(pg_error)?;
+            if let Err(e) = lock(&mut tx, st) {
+                drop(tx);
+                return Err(super::holder::refused(client, e, &name));
+            }
             let mut w = Writing {
                 st,
                 location: &name,
@@ -138,7 +145,6 @@ impl PgStore {
                 comarques: &comarques,
                 role: &role,
             };
-            lock(&mut tx, w.st)?;
             let mine = stacks_of(&mut tx)?;
             let top = match undo {
                 true => mine.undo.last(),
@@ -163,9 +169,10 @@ impl PgStore {
     }
 }
 
-fn lock(tx: &mut Transaction, st: &mut Statements) -> Result<()> {
-    let sql = st.get(tx, "SELECT pg_advisory_xact_lock($1)").map_err(pg_error)?;
-    tx.execute(&sql, &[&WRITE_LOCK]).map_err(pg_error).map(|_| ())
+/// The writers' lock, waited for as long as the connection's `lock_timeout`.
+fn lock(tx: &mut Transaction, st: &mut Statements) -> std::result::Result<(), postgres::Error> {
+    let sql = st.get(tx, "SELECT pg_advisory_xact_lock($1)")?;
+    tx.execute(&sql, &[&WRITE_LOCK]).map(|_| ())
 }
 
 /// This user's stacks, locked.

@@ -10,7 +10,8 @@
 //!
 //! Only the dashboard's store is bounded so, and only on the thread that draws
 //! the screen: the requests' loader, and every command (import, restore,
-//! migrate, backup), take as long as they need.
+//! migrate, backup), take as long as they need, though a command waits for
+//! another's lock 30 s at most (see `holder`).
 
 use super::link::Link;
 use crate::store::{Notify, Result, Signal, StoreError};

@@ -39,13 +39,14 @@ pub(super) struct Link {
     slot: Mutex<Option<Conn>>,
     /// The store's name, for messages.
     pub name: String,
-    /// What each new connection runs first (the dashboard's bounds), if anything.
-    session: Option<&'static str>,
+    /// What each new connection runs first (the dashboard's bounds, or a
+    /// command's wait for locks).
+    session: String,
 }
 
 impl Link {
-    /// `client`, connected already, has run `session` if there is one.
-    pub fn new(target: Target, name: String, client: Client, session: Option<&'static str>) -> Link {
+    /// `client`, connected already, has run `session`.
+    pub fn new(target: Target, name: String, client: Client, session: String) -> Link {
         Link {
             target,
             slot: Mutex::new(Some(Conn::new(client))),
@@ -69,11 +70,9 @@ impl Link {
 
     fn connect(&self) -> Result<Conn> {
         let mut client = self.target.connect().map_err(|e| locate(e, &self.name))?;
-        if let Some(sql) = self.session {
-            client
-                .batch_execute(sql)
-                .map_err(|e| locate(pg_error(e), &self.name))?;
-        }
+        client
+            .batch_execute(&self.session)
+            .map_err(|e| locate(pg_error(e), &self.name))?;
         Ok(Conn::new(client))
     }
 

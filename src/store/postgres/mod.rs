@@ -20,6 +20,7 @@ mod connect;
 mod deadline;
 mod edit_rows;
 mod history;
+mod holder;
 mod link;
 mod pgpass;
 mod records;
@@ -147,13 +148,15 @@ impl PgStore {
             .map_err(|e| locate(pg_error(e), &name))?
             .get(0);
         let role = Role::read(&mut client).map_err(|e| locate(e, &name))?;
-        // Set after any migration, which may take its time.
-        let session = bounded.then_some(deadline::SESSION);
-        if let Some(sql) = session {
-            client
-                .batch_execute(sql)
-                .map_err(|e| locate(pg_error(e), &name))?;
-        }
+        // Set after any migration, which may take its time. A command waits
+        // for another's lock so long at most, never for ever.
+        let session = match bounded {
+            true => deadline::SESSION.to_string(),
+            false => holder::command_session(),
+        };
+        client
+            .batch_execute(&session)
+            .map_err(|e| locate(pg_error(e), &name))?;
         Ok(PgStore {
             location: location.clone(),
             link: Arc::new(Link::new(target, name, client, session)),
@@ -229,6 +232,10 @@ fn locate(e: StoreError, name: &str) -> StoreError {
         StoreError::Busy { location, detail } if location.is_empty() => StoreError::Busy {
             location: name.to_string(),
             detail,
+        },
+        StoreError::Held { location, holder } if location.is_empty() => StoreError::Held {
+            location: name.to_string(),
+            holder,
         },
         StoreError::Denied { location, detail } if location.is_empty() => StoreError::Denied {
             location: name.to_string(),

@@ -13,6 +13,7 @@ mod backup;
 mod bulk;
 pub(crate) mod codec;
 mod commit;
+mod copy_apart;
 mod damaged;
 mod deferred;
 mod engine;

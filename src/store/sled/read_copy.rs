@@ -79,8 +79,16 @@ impl SledStore {
     /// (removed when the store is closed): the store itself is only read, so a
     /// directory its reader may not write to is enough, and nothing in it changes.
     /// Its directory stays locked meanwhile, so no writer starts on it.
+    /// Nothing in it is reached through a link (see `copy_apart`): its owner may
+    /// be another user, who could point one at what only this one may read.
     pub fn open_copy_to_read(dir: &Path) -> Result<SledStore> {
         remove_stale_copies(&std::env::temp_dir());
+        if dir.symlink_metadata().is_ok_and(|m| m.file_type().is_symlink()) {
+            return Err(super::damaged(
+                dir,
+                format!("{} is a link, which is not followed", dir.display()),
+            ));
+        }
         if !SledStore::exists(dir) {
             return Err(StoreError::io(
                 dir,
@@ -88,24 +96,35 @@ impl SledStore {
             ));
         }
         let held = DirLock::take(dir)?;
-        SledStore::copy_and_open(dir, Origin::Dir(held), recovery::copy_tree_apart)
+        SledStore::copy_and_open(dir, Origin::Dir(held), None)
     }
 
     fn open_copy(dir: &Path, held: DirLock) -> Result<SledStore> {
         let origin = StoreLock::sharing(&held, dir)?;
         drop(held);
-        SledStore::copy_and_open(dir, Origin::Store(origin), recovery::copy_tree)
+        SledStore::copy_and_open(dir, Origin::Store(origin), Some(recovery::copy_tree))
     }
 
+    /// `copy_tree` copies a store of ours (its files linked where it can); None:
+    /// another's, copied whole without following any link (`copy_apart`).
     fn copy_and_open(
         dir: &Path,
         origin: Origin,
-        copy_tree: fn(&Path, &Path) -> std::io::Result<()>,
+        copy_tree: Option<fn(&Path, &Path) -> std::io::Result<()>>,
     ) -> Result<SledStore> {
         let copy = tempfile::Builder::new()
             .prefix(&format!("{PREFIX}{}-", std::process::id()))
             .tempdir()
             .map_err(|e| StoreError::io(std::env::temp_dir(), e))?;
+        let Some(copy_tree) = copy_tree else {
+            super::copy_apart::copy_store(dir, SLED_DIR, &COPIED, copy.path()).map_err(|e| {
+                match e.kind() {
+                    std::io::ErrorKind::InvalidData => super::damaged(dir, e),
+                    _ => StoreError::io(dir, e),
+                }
+            })?;
+            return SledStore::open_copied(dir, copy, origin);
+        };
         let copied = copy_tree(&dir.join(SLED_DIR), &copy.path().join(SLED_DIR)).and_then(|()| {
             for name in COPIED {
                 let to = copy.path().join(name);
@@ -121,6 +140,10 @@ impl SledStore {
             Ok(())
         });
         copied.map_err(|e| StoreError::io(copy.path(), e))?;
+        SledStore::open_copied(dir, copy, origin)
+    }
+
+    fn open_copied(dir: &Path, copy: tempfile::TempDir, origin: Origin) -> Result<SledStore> {
         let mut store = SledStore::open(copy.path())?;
         tracing::info!("reading a copy of {} in {}", dir.display(), copy.path().display());
         store.scratch = Some(Scratch {

@@ -15,39 +15,23 @@ const COPY_DIR: &str = "sled.before-recovery";
 /// room a full copy would take on a nearly full disk. Anything but directories
 /// and regular files (sled makes none) is refused, never opened.
 pub(super) fn copy_tree(from: &Path, to: &Path) -> std::io::Result<()> {
-    copy_tree_with(from, to, true)
-}
-
-/// `copy_tree`, every file copied (never linked: the copy shares nothing with
-/// the store) and writable by its owner, for a store read from a directory one
-/// may not write to.
-pub(super) fn copy_tree_apart(from: &Path, to: &Path) -> std::io::Result<()> {
-    copy_tree_with(from, to, false)
-}
-
-fn copy_tree_with(from: &Path, to: &Path, link: bool) -> std::io::Result<()> {
-    use std::os::unix::fs::PermissionsExt;
     fs::create_dir_all(to)?;
     for entry in fs::read_dir(from)? {
         let entry = entry?;
         let target = to.join(entry.file_name());
         let kind = entry.file_type()?;
         if kind.is_dir() {
-            copy_tree_with(&entry.path(), &target, link)?;
+            copy_tree(&entry.path(), &target)?;
         } else if !kind.is_file() {
             return Err(std::io::Error::new(
                 std::io::ErrorKind::InvalidData,
                 format!("{} is not a regular file", entry.path().display()),
             ));
-        } else if !link || entry.file_name() == "db" || fs::hard_link(entry.path(), &target).is_err() {
+        } else if entry.file_name() == "db" || fs::hard_link(entry.path(), &target).is_err() {
             let mut source = super::seal::open_regular(&entry.path())?;
             let mut copy = fs::File::create_new(&target)?;
             std::io::copy(&mut source, &mut copy)?;
-            let mut mode = source.metadata()?.permissions();
-            if !link {
-                mode.set_mode(0o600);
-            }
-            copy.set_permissions(mode)?;
+            copy.set_permissions(source.metadata()?.permissions())?;
         }
     }
     Ok(())

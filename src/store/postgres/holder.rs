@@ -1,0 +1,80 @@
+//! Who holds the writers' lock when a change could not take it in time: a
+//! colleague's import, or a session someone left open in `psql` holding it (at
+//! session level, or in a transaction never ended). The message names them, as
+//! far as the server lets this user see: the role and the program always; since
+//! when and what it is doing only for one's own sessions (or to a role that may
+//! read all statistics, such as the administrator).
+//!
+//! The commands wait for the lock so long at most (`command_wait`), never for
+//! ever: their connections set `lock_timeout` (the dashboard's, 1.5 s, is set in
+//! `deadline`).
+
+use super::commit::WRITE_LOCK;
+use super::pg_error;
+use crate::store::{LockHolder, StoreError};
+use postgres::Client;
+use postgres::error::SqlState;
+use std::time::Duration;
+
+/// How long a command waits for a lock by default.
+const COMMAND_WAIT: Duration = Duration::from_secs(30);
+
+/// How long a command waits for another's change: `OCSAE_LOCK_WAIT` seconds (1
+/// to 86,400), else 30 s.
+pub(super) fn command_wait() -> Duration {
+    std::env::var("OCSAE_LOCK_WAIT")
+        .ok()
+        .and_then(|s| s.trim().parse::<u64>().ok())
+        .filter(|s| (1..=86_400).contains(s))
+        .map_or(COMMAND_WAIT, Duration::from_secs)
+}
+
+/// What a command's connection runs first: its bound on lock waits.
+pub(super) fn command_session() -> String {
+    format!("SET lock_timeout = '{}ms'", command_wait().as_millis())
+}
+
+/// The error for a failed attempt to take the writers' lock, its transaction
+/// rolled back: when the wait ran out, who holds it (if it is still held).
+pub(super) fn refused(client: &mut Client, e: postgres::Error, location: &str) -> StoreError {
+    if e.code() != Some(&SqlState::LOCK_NOT_AVAILABLE) {
+        return pg_error(e);
+    }
+    match holder(client) {
+        Ok(Some(holder)) => StoreError::Held {
+            location: location.to_string(),
+            holder,
+        },
+        Ok(None) => pg_error(e),
+        Err(why) => {
+            tracing::warn!("could not read who holds the writers' lock: {why}");
+            pg_error(e)
+        }
+    }
+}
+
+/// The session that holds the writers' lock, if one does. An advisory lock on a
+/// bigint is kept as its high and low halves (`classid`, `objid`) with
+/// `objsubid` 1.
+pub(super) fn holder(
+    client: &mut impl postgres::GenericClient,
+) -> Result<Option<LockHolder>, postgres::Error> {
+    let (high, low) = ((WRITE_LOCK >> 32) as u32, WRITE_LOCK as u32);
+    let row = client.query_opt(
+        "SELECT l.pid, coalesce(a.usename::text, ''), coalesce(a.application_name, ''), \
+                extract(epoch FROM clock_timestamp() - coalesce(a.xact_start, a.state_change))::bigint, \
+                a.state \
+         FROM pg_locks l LEFT JOIN pg_stat_activity a ON a.pid = l.pid \
+         WHERE l.locktype = 'advisory' AND l.granted AND l.classid = $1 AND l.objid = $2 AND l.objsubid = 1 \
+           AND l.database = (SELECT oid FROM pg_database WHERE datname = current_database()) \
+         LIMIT 1",
+        &[&high, &low],
+    )?;
+    Ok(row.map(|row| LockHolder {
+        pid: row.get::<_, Option<i32>>(0).unwrap_or_default(),
+        user: row.get(1),
+        application: row.get(2),
+        held_secs: row.get::<_, Option<i64>>(3).map(|s| s.max(0) as u64),
+        state: row.get(4),
+    }))
+}
