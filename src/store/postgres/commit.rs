@@ -256,7 +256,7 @@ impl Writing<'_> {
         let ids = assign_ids(tx, &mut edits, self.user)?;
         // Every record as it is now, locked, then each edit's `before` checked against
         // it in order (an edit may follow another of the same record).
-        let mut current = self.current_records(tx, &edits)?;
+        let (mut current, as_stored) = self.current_records(tx, &edits)?;
         for edit in &edits {
             let Some(id) = edit.id() else {
                 continue;
@@ -284,7 +284,7 @@ impl Writing<'_> {
         // that no entry of its transaction precedes.
         // Its number is the server's, and so is its time if the client's was
         // before the last entry's or ahead of the server's clock.
-        let (seq, at) = self.append(tx, kind, &change, &edits, &edit_comarques, at)?;
+        let (seq, at) = self.append(tx, kind, &change, &edits, &edit_comarques, &as_stored, at)?;
         // The records as they end up, by kind: written, or removed.
         for k in Kind::ALL {
             let touched: Vec<(&RecordId, &Option<Record>)> =
@@ -347,8 +347,10 @@ impl Writing<'_> {
         })
     }
 
-    /// The history entry with its edits, numbered next, and the notification of
-    /// it, sent at commit: one statement.
+    /// The history entry with its edits, numbered next: one statement (the
+    /// server notifies the dashboards of it at commit). Each record's first edit
+    /// says its `before` as the row held it (`stored`), as the server checks.
+    #[allow(clippy::too_many_arguments)]
     fn append(
         &mut self,
         tx: &mut Transaction,
@@ -356,9 +358,10 @@ impl Writing<'_> {
         change: &ChangeKind,
         edits: &[Edit],
         comarques: &[String],
+        stored: &HashMap<RecordId, String>,
         at: DateTime<Utc>,
     ) -> Result<(i64, DateTime<Utc>)> {
-        let rows = EditRows::of(edits, comarques);
+        let rows = EditRows::of(edits, comarques, stored);
         let touched: Vec<&str> = comarques
             .iter()
             .map(String::as_str)
@@ -378,7 +381,7 @@ impl Writing<'_> {
                    SELECT h.seq, p, k, y, c, b::jsonb, a::jsonb FROM h, \
                    unnest($7::int[], $8::text[], $9::text[], $10::text[], $11::text[], $12::text[]) AS u(p, k, y, c, b, a) \
                  ) \
-                 SELECT seq, at, pg_notify('ocsae_changes', seq::text)::text FROM h",
+                 SELECT seq, at FROM h",
             )
             .map_err(pg_error)?;
         let row = tx
@@ -403,13 +406,15 @@ impl Writing<'_> {
         Ok((row.get(0), row.get(1)))
     }
 
-    /// The stored records the edits touch (None: absent), locked for the transaction.
+    /// The stored records the edits touch (None: absent), locked for the
+    /// transaction, and the JSON of those there as stored.
     fn current_records(
         &mut self,
         tx: &mut Transaction,
         edits: &[Edit],
-    ) -> Result<HashMap<RecordId, Option<Record>>> {
+    ) -> Result<(HashMap<RecordId, Option<Record>>, HashMap<RecordId, String>)> {
         let mut out: HashMap<RecordId, Option<Record>> = HashMap::new();
+        let mut stored = HashMap::new();
         let mut wanted: HashMap<Kind, Vec<RecordId>> = HashMap::new();
         for edit in edits {
             let Some(id) = edit.id() else {
@@ -428,11 +433,12 @@ impl Writing<'_> {
                 if let Some(record) =
                     tables::from_row(kind, &row, 0).map_err(|e| damaged(self.location, e))?
                 {
+                    stored.insert(record.id(), row.get(1));
                     out.insert(record.id(), Some(record));
                 }
             }
         }
-        Ok(out)
+        Ok((out, stored))
     }
 
     /// The comarca of every council the edits touch: from the councils the change
