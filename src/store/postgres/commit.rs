@@ -80,6 +80,9 @@ pub(super) fn entry_kind(name: &str, target: Option<i64>) -> EntryKind {
     }
 }
 
+/// Each record a change touches as stored (None: absent).
+type Current = HashMap<RecordId, Option<Record>>;
+
 /// What a change's transaction takes from its store, owned: it may run on a
 /// thread of its own (see `deadline`).
 type Writer = (
@@ -284,7 +287,8 @@ impl Writing<'_> {
         // that no entry of its transaction precedes.
         // Its number is the server's, and so is its time if the client's was
         // before the last entry's or ahead of the server's clock.
-        let (seq, at) = self.append(tx, kind, &change, &edits, &edit_comarques, &as_stored, at)?;
+        let rows = EditRows::of(&edits, &edit_comarques, &as_stored);
+        let (seq, at) = self.append(tx, kind, &change, &rows, &edit_comarques, at)?;
         // The records as they end up, by kind: written, or removed.
         for k in Kind::ALL {
             let touched: Vec<(&RecordId, &Option<Record>)> =
@@ -347,21 +351,17 @@ impl Writing<'_> {
         })
     }
 
-    /// The history entry with its edits, numbered next: one statement (the
-    /// server notifies the dashboards of it at commit). Each record's first edit
-    /// says its `before` as the row held it (`stored`), as the server checks.
-    #[allow(clippy::too_many_arguments)]
+    /// The history entry with its edits (as `rows`), numbered next: one
+    /// statement (the server notifies the dashboards of it at commit).
     fn append(
         &mut self,
         tx: &mut Transaction,
         kind: EntryKind,
         change: &ChangeKind,
-        edits: &[Edit],
+        rows: &EditRows,
         comarques: &[String],
-        stored: &HashMap<RecordId, String>,
         at: DateTime<Utc>,
     ) -> Result<(i64, DateTime<Utc>)> {
-        let rows = EditRows::of(edits, comarques, stored);
         let touched: Vec<&str> = comarques
             .iter()
             .map(String::as_str)
@@ -392,7 +392,7 @@ impl Writing<'_> {
                     &kind_name,
                     &target,
                     &change.as_str(),
-                    &(edits.len() as i32),
+                    &rows.count,
                     &touched,
                     &rows.pos,
                     &rows.kinds,
@@ -412,8 +412,8 @@ impl Writing<'_> {
         &mut self,
         tx: &mut Transaction,
         edits: &[Edit],
-    ) -> Result<(HashMap<RecordId, Option<Record>>, HashMap<RecordId, String>)> {
-        let mut out: HashMap<RecordId, Option<Record>> = HashMap::new();
+    ) -> Result<(Current, HashMap<RecordId, String>)> {
+        let mut out = Current::new();
         let mut stored = HashMap::new();
         let mut wanted: HashMap<Kind, Vec<RecordId>> = HashMap::new();
         for edit in edits {

@@ -7,6 +7,8 @@ use std::collections::{HashMap, HashSet};
 
 /// An entry's edits as the columns of `history_edit` (arrays for `unnest`).
 pub(super) struct EditRows {
+    /// How many edits the entry has (some may write no row).
+    pub(super) count: i32,
     pub(super) pos: Vec<i32>,
     pub(super) kinds: Vec<&'static str>,
     pub(super) keys: Vec<String>,
@@ -35,6 +37,7 @@ impl EditRows {
     fn from(first: i32, edits: &[Edit], comarques: &[String]) -> EditRows {
         let n = edits.len();
         let mut rows = EditRows {
+            count: n as i32,
             pos: Vec::with_capacity(n),
             kinds: Vec::with_capacity(n),
             keys: Vec::with_capacity(n),
