@@ -312,9 +312,23 @@ fn no_record_holds_text_a_restore_would_refuse() {
             case,
         );
     }
-    // What a restore takes is taken: line breaks, emoji joined by ZWJ, accents.
-    let after = "jsonb_set(record, '{notes}', '\"Primera línia\\nSegona 👨\\u200d👩\\u200d👧 ❤\\ufe0f\"')";
+    // What a restore takes is taken: line breaks, emoji joined by ZWJ, accents,
+    // a backslash before a t (`\t` in the record's JSON text).
+    let after =
+        "jsonb_set(record, '{notes}', '\"Primera línia\\nSegona 👨\\u200d👩\\u200d👧 ❤\\ufe0f C:\\\\temp\"')";
     by_hand(&db, "anna", &change("rollout", "252228/e-notum", &notes, after)).unwrap();
+    let kept: String = db
+        .sql(ADMIN)
+        .query_one(
+            &format!("SELECT record ->> 'notes' FROM ocsae.rollout WHERE {notes}"),
+            &[],
+        )
+        .unwrap()
+        .get(0);
+    assert_eq!(
+        kept,
+        "Primera línia\nSegona 👨\u{200d}👩\u{200d}👧 ❤\u{fe0f} C:\\temp"
+    );
 }
 
 #[test]

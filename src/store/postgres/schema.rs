@@ -135,9 +135,8 @@ fn seed_catalogue(tx: &mut postgres::Transaction) -> Result<()> {
 #[cfg(test)]
 mod tests {
     /// The characters a restore refuses in a record's text (`dump::unsafe_text`:
-    /// `is_unsafe` but the line break), as a regular expression's ranges
-    /// (`\u{…}`, as jsonpath writes them). NUL is left out: jsonb holds none.
-    fn unsafe_ranges() -> String {
+    /// `is_unsafe` but the line break), as ranges. NUL is left out: jsonb holds none.
+    fn unsafe_ranges() -> Vec<(u32, u32)> {
         let refused = |c: char| c != '\n' && crate::domain::text::is_unsafe(c);
         let mut ranges: Vec<(u32, u32)> = Vec::new();
         for c in (1..=0x10FFFF).filter_map(char::from_u32).filter(|&c| refused(c)) {
@@ -147,18 +146,36 @@ mod tests {
             }
         }
         ranges
+    }
+
+    /// Ranges as a bracket expression's, each end written by `end`.
+    fn bracket(ranges: &[(u32, u32)], end: impl Fn(u32) -> String) -> String {
+        let inside: String = ranges
             .iter()
             .map(|&(from, to)| match from == to {
-                true => format!("\\u{{{from:X}}}"),
-                false => format!("\\u{{{from:X}}}-\\u{{{to:X}}}"),
+                true => end(from),
+                false => format!("{}-{}", end(from), end(to)),
             })
-            .collect()
+            .collect();
+        format!("[{inside}]")
     }
 
     #[test]
     fn the_server_refuses_in_text_exactly_what_a_restore_refuses() {
         let sql = include_str!("migrations/008_council_bound_rows.sql");
-        let expected = format!("like_regex \"[{}]\"", unsafe_ranges());
-        assert!(sql.contains(&expected), "008 should hold: {expected}");
+        let ranges = unsafe_ranges();
+        // Exact, in jsonpath's words (`\u{…}`), on each string of the record.
+        let exact = bracket(&ranges, |c| format!("\\u{{{c:X}}}"));
+        let exact = format!("like_regex \"{exact}\"");
+        assert!(sql.contains(&exact), "008 should hold: {exact}");
+        // The quick look at the record's JSON text, where controls below U+0020
+        // are escaped (`\t`, `\u001b`) and every other character is itself.
+        let raw: Vec<(u32, u32)> = ranges.into_iter().filter(|&(from, _)| from >= 0x20).collect();
+        let quick = bracket(&raw, |c| match c > 0xFFFF {
+            true => format!("\\U{c:08X}"),
+            false => format!("\\u{c:04X}"),
+        });
+        let quick = format!("'\\\\[btfr]|\\\\u00[01]|{quick}'");
+        assert!(sql.contains(&quick), "008 should hold: {quick}");
     }
 }
