@@ -13,7 +13,10 @@ use postgres::Client;
 /// the office of each ER operator, 5 functions of a fixed search path, history
 /// numbers and times the server's, undo of one's own entries only, and the
 /// catalogue the administrator's alone, 6 each entry's edits checked at commit
-/// against the records its transaction leaves, 7 a council's comarca its row's.
+/// against the records its transaction leaves, 7 a council's comarca its row's,
+/// 8 each request's, rollout cell's and activity's council there and its comarca
+/// theirs, no text a restore refuses, each edit's `before` as the record was,
+/// every entry notified by the server, and the sequences not technicians' to read.
 pub const CURRENT: u32 = 8;
 
 /// Each migration brings the schema from its number minus one to its number.
