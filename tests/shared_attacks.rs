@@ -76,15 +76,21 @@ fn history_numbers_are_the_servers_so_none_from_the_future_blocks_saving_or_the_
         .query_one("SELECT max(at) FROM ocsae.history", &[])
         .unwrap()
         .get(0);
-    // The next number everyone would take, one from far ahead, one dated years back.
+    // The next number everyone would take (the sequence is not his to read since
+    // schema 8, but a guess is as good), one from far ahead, one dated years back.
+    let next: i64 = db
+        .sql(ADMIN)
+        .query_one("SELECT last_value + 1 FROM ocsae.history_seq", &[])
+        .unwrap()
+        .get(0);
     let forged: Vec<(i64, chrono::DateTime<chrono::Utc>)> = sql
         .query(
             "INSERT INTO ocsae.history (seq, at, kind, change, edits, comarques) VALUES \
-               ((SELECT last_value + 1 FROM ocsae.history_seq), now(), 'do', 'cert.new', 0, '{Priorat}'), \
-               ((SELECT last_value + 2 FROM ocsae.history_seq), now(), 'do', 'cert.new', 0, '{Priorat}'), \
+               ($1, now(), 'do', 'cert.new', 0, '{Priorat}'), \
+               ($1 + 1, now(), 'do', 'cert.new', 0, '{Priorat}'), \
                (1000000000000, now() - interval '3 years', 'do', 'cert.new', 0, '{Priorat}') \
              RETURNING seq, at",
-            &[],
+            &[&next],
         )
         .unwrap()
         .iter()
@@ -226,9 +232,15 @@ fn a_record_changes_only_as_its_history_entry_says() {
 /// An edit of Tiurana (252228, the Noguera's) in the entry just written, its
 /// `after` computed from the row as it is.
 fn tiurana_edit(pos: i32, after: &str) -> String {
+    tiurana_edit_from(pos, "record", after)
+}
+
+/// As `tiurana_edit`, its `before` computed too (a later edit starts where the
+/// one before it left the record, as schema 8 checks).
+fn tiurana_edit_from(pos: i32, before: &str, after: &str) -> String {
     format!(
         "INSERT INTO ocsae.history_edit (seq, pos, kind, key, comarca, before, after) \
-         SELECT currval('ocsae.history_seq'), {pos}, 'municipality', '252228', 'Noguera', record, {after} \
+         SELECT currval('ocsae.history_seq'), {pos}, 'municipality', '252228', 'Noguera', {before}, {after} \
          FROM ocsae.municipality WHERE ine = 252228"
     )
 }
@@ -288,7 +300,7 @@ fn an_entry_is_refused_at_commit_unless_its_edits_say_what_the_records_become() 
             "a forged after",
             vec![
                 tiurana_edit(0, SAID),
-                tiurana_edit(1, FORGED),
+                tiurana_edit_from(1, SAID, FORGED),
                 write_tiurana(SAID),
             ],
         ),
@@ -315,7 +327,7 @@ fn an_entry_is_refused_at_commit_unless_its_edits_say_what_the_records_become() 
     let mut tx = anna.transaction().unwrap();
     tx.batch_execute(ENTRY).unwrap();
     tx.batch_execute(&tiurana_edit(0, FORGED)).unwrap();
-    tx.batch_execute(&tiurana_edit(1, SAID)).unwrap();
+    tx.batch_execute(&tiurana_edit_from(1, FORGED, SAID)).unwrap();
     tx.batch_execute(&write_tiurana(FORGED)).unwrap();
     tx.batch_execute(&write_tiurana(SAID)).unwrap();
     tx.commit().unwrap();
@@ -344,7 +356,7 @@ fn set_constraints_immediate_checks_sooner_and_a_later_write_is_checked_again() 
     let mut tx = anna.transaction().unwrap();
     tx.batch_execute(ENTRY).unwrap();
     tx.batch_execute(&tiurana_edit(0, FORGED)).unwrap();
-    tx.batch_execute(&tiurana_edit(1, SAID)).unwrap();
+    tx.batch_execute(&tiurana_edit_from(1, FORGED, SAID)).unwrap();
     tx.batch_execute(&write_tiurana(SAID)).unwrap();
     tx.batch_execute("SET CONSTRAINTS ALL IMMEDIATE").unwrap();
     refused(

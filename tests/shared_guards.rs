@@ -27,8 +27,8 @@ fn a_technician_cannot_forge_history_for_another_office_or_for_none() {
         assert!(pep.batch_execute(&sql).is_err(), "{forged} was taken");
     }
     // An entry of his own office is his to write; its edits claim no other office
-    // and no other transaction's entry. (A removal of a request that is not
-    // there: schema 6 takes no edit its transaction's records belie.)
+    // and no other transaction's entry. (An edit of a request that neither was
+    // nor is there: schemas 6 and 8 take no edit its transaction's records belie.)
     let mut tx = pep.transaction().unwrap();
     let own: i64 = tx
         .query_one(
@@ -38,7 +38,7 @@ fn a_technician_cannot_forge_history_for_another_office_or_for_none() {
         )
         .unwrap()
         .get(0);
-    let edit = "INSERT INTO ocsae.history_edit (seq, pos, kind, key, comarca, before) VALUES ($1, 0, 'certificate', '77', $2, '{}')";
+    let edit = "INSERT INTO ocsae.history_edit (seq, pos, kind, key, comarca, before) VALUES ($1, 0, 'certificate', '77', $2, NULL)";
     tx.execute("SAVEPOINT s", &[]).unwrap();
     for comarca in ["", "Noguera"] {
         assert!(tx.execute(edit, &[&own, &comarca]).is_err(), "{comarca:?}");

@@ -963,4 +963,5 @@ messages! {
     err_restore_widens,
     restore_offices_granted,
     cli_accept_offices,
+    err_store_unrestorable,
 }

@@ -22,15 +22,24 @@ pub fn backup(
     now: DateTime<Utc>,
 ) -> Result<BackupCounts, IoError> {
     super::output::check_target(path, store_dir)?;
+    let mut failed = None;
     let written = write_output_with(Some(path), store_dir, |out| {
         let mut out = Written { out, error: None };
         match store.write_backup(now, &mut out) {
-            Ok(counts) => out.write_all(b"\n").map(|()| Ok(counts)),
-            // The file's own error, naming it, rather than the store's words for it.
-            Err(e) => out.error.take().map_or(Ok(Err(e)), Err),
+            Ok(counts) => out.write_all(b"\n").map(|()| counts),
+            // The file's own error, naming it, rather than the store's words for
+            // it; else the store's. An error either way: the file half written is
+            // removed, never put in place of the one there.
+            Err(e) => Err(out.error.take().unwrap_or_else(|| {
+                failed = Some(e);
+                std::io::Error::other("the store stopped the backup")
+            })),
         }
-    })?;
-    written.map_err(IoError::Store)
+    });
+    match failed {
+        Some(e) => Err(IoError::Store(e)),
+        None => written,
+    }
 }
 
 /// The output, keeping the first error it gave (the store sees only its text).

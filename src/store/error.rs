@@ -21,6 +21,13 @@ pub enum StoreError {
     Damaged { location: String, detail: String },
     #[error("the store {0} already holds data")]
     NotEmpty(String),
+    /// The store holds what a restore refuses (written by hand, past the
+    /// server's checks): a backup of it would never restore, so none is written.
+    #[error("the store {location} holds what a restore refuses ({what}); no backup was written")]
+    Unrestorable {
+        location: String,
+        what: super::dump::Inconsistency,
+    },
     /// Someone changed the record since it was read: who, when, what change and
     /// which kind of record, as far as the backend knows; `entry` says whether
     /// that change undid or redid an earlier one, and `gone` that the record is
@@ -249,6 +256,13 @@ impl StoreError {
                 t.f(Msg::err_store_damaged, &[("path", location), ("detail", &detail)])
             }
             StoreError::NotEmpty(p) => t.f(Msg::err_store_not_empty, &[("path", p)]),
+            StoreError::Unrestorable { location, what } => {
+                let detail = super::dump::RestoreError::Inconsistent(what.clone()).localize(t, location);
+                t.f(
+                    Msg::err_store_unrestorable,
+                    &[("path", location), ("detail", &detail)],
+                )
+            }
             // Gone: trying again cannot work, so it is not asked for.
             StoreError::Conflict { gone: true, .. } => self.conflict_words(t, now),
             StoreError::Conflict { by: Some(_), .. } => t.f(

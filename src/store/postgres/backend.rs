@@ -249,6 +249,10 @@ const OFFICE_TABLES: [&str; 9] = [
 /// Several offices share the store from now on: row-level security keeps each
 /// to its comarques, whatever SQL its technicians write.
 pub(super) fn enable_multi_office(tx: &mut postgres::Transaction) -> Result<()> {
+    // The checks of the rows written so far (a restore's), now: PostgreSQL alters
+    // no table with checks still waiting for the commit.
+    tx.batch_execute("SET CONSTRAINTS ALL IMMEDIATE")
+        .map_err(pg_error)?;
     tx.execute(
         "INSERT INTO ocsae.meta (key, value) VALUES ('multi_office', 'true') \
          ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value",

@@ -26,17 +26,6 @@ pub(super) fn oldest_backup() -> u32 {
     crate::store::sled::schema::OLDEST_BACKUP
 }
 
-/// The id a numbered kind's next record gets: past its sequence and past every
-/// stored record of the kind (as sled counts).
-fn next_id_sql(kind: Kind) -> Option<String> {
-    let sequence = tables::sequence(kind)?;
-    Some(format!(
-        "SELECT greatest((SELECT CASE WHEN is_called THEN last_value + 1 ELSE last_value END FROM {sequence}), \
-                         (SELECT coalesce(max(id), 0) + 1 FROM {}))",
-        tables::table(kind)
-    ))
-}
-
 impl PgStore {
     /// Everything, read in one snapshot: records, history, counters and stacks as
     /// they were at one moment, whatever other technicians commit meanwhile.
@@ -207,25 +196,21 @@ impl PgStore {
 }
 
 /// The next request's and activity's ids, and the next history number, as
-/// a backup's counters say them.
+/// a backup's counters say them: past the sequences (`ocsae.counters()`, which
+/// tells a technician of a store several offices share nothing) and past every
+/// record and entry read (as sled counts).
 pub(super) fn next_ids(tx: &mut postgres::Transaction) -> Result<(u64, u64, u64)> {
-    let mut next_id = |kind| -> Result<u64> {
-        let sql = next_id_sql(kind).unwrap_or_default();
-        Ok(tx
-            .query_one(sql.as_str(), &[])
-            .map_err(pg_error)?
-            .get::<_, i64>(0) as u64)
-    };
-    let (next_certificate_id, next_activity_id) = (next_id(Kind::Certificate)?, next_id(Kind::Activity)?);
     let row = tx
         .query_one(
-            "SELECT (SELECT CASE WHEN is_called THEN last_value + 1 ELSE last_value END FROM ocsae.history_seq), \
-                    (SELECT coalesce(max(seq), 0) + 1 FROM ocsae.history)",
+            "SELECT greatest(c.certificate_id, (SELECT coalesce(max(id), 0) + 1 FROM ocsae.certificate)), \
+                    greatest(c.activity_id, (SELECT coalesce(max(id), 0) + 1 FROM ocsae.activity)), \
+                    greatest(c.history_seq, (SELECT coalesce(max(seq), 0) + 1 FROM ocsae.history)) \
+             FROM ocsae.counters() c",
             &[],
         )
         .map_err(pg_error)?;
-    let next_history_seq = row.get::<_, i64>(0).max(row.get(1)) as u64;
-    Ok((next_certificate_id, next_activity_id, next_history_seq))
+    let next = |i| row.get::<_, i64>(i) as u64;
+    Ok((next(0), next(1), next(2)))
 }
 
 /// Each user's undo and redo stacks.

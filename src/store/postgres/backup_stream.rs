@@ -7,11 +7,13 @@ use super::backup::{next_ids, read_sharing, read_stacks, records_version};
 use super::commit::edit_of;
 use super::history::head_of;
 use super::{PgStore, damaged, pg_error, records::PAGE, tables};
+use crate::domain::municipality::IneCode;
+use crate::store::dump::{Inconsistency, unsafe_text};
 use crate::store::dump_writer::{BackupCounts, DumpTail, DumpWriter, SECTIONS};
-use crate::store::{Edit, HistoryEntry, Kind, Record, RecordId, Result};
+use crate::store::{Edit, HistoryEntry, Kind, Record, RecordId, Result, StoreError};
 use chrono::{DateTime, Utc};
 use postgres::Transaction;
-use std::collections::VecDeque;
+use std::collections::{HashSet, VecDeque};
 
 /// History entries read per round trip (their edits are paged apart).
 const HEADS: i64 = 1_000;
@@ -32,8 +34,11 @@ impl PgStore {
                 .start()
                 .map_err(pg_error)?;
             let mut writer = DumpWriter::begin(out, records_version(), now)?;
+            let mut restorable = Restorable::default();
             for (name, kind) in SECTIONS {
-                writer.records(name, RecordPages::new(&mut tx, kind, &location))?;
+                let pages = RecordPages::new(&mut tx, kind, &location);
+                let checked = pages.map(|r| r.and_then(|r| restorable.check(&location, name, r)));
+                writer.records(name, checked)?;
             }
             writer.begin_history()?;
             let mut after = 0i64;
@@ -88,6 +93,63 @@ impl PgStore {
             tx.commit().map_err(pg_error)?;
             Ok(counts)
         })
+    }
+}
+
+/// What a restore refuses in the records written (text that could drive a
+/// terminal, a council that is not there), found as they stream: the server
+/// refuses them since schema 8, but rows written before, or by the
+/// administrator's hand, may hold them, and the backup must fail now rather
+/// than its restore later. Councils come first in a backup.
+#[derive(Default)]
+struct Restorable {
+    councils: HashSet<IneCode>,
+}
+
+impl Restorable {
+    fn check(&mut self, location: &str, section: &str, record: Record) -> Result<Record> {
+        let refuse = |what| StoreError::Unrestorable {
+            location: location.to_string(),
+            what,
+        };
+        let unknown = |ine: &IneCode| !self.councils.contains(ine);
+        match &record {
+            Record::Municipality(m) => {
+                self.councils.insert(m.ine);
+            }
+            Record::Rollout(r) if unknown(&r.ine) => {
+                return Err(refuse(Inconsistency::RolloutCouncil(r.ine)));
+            }
+            Record::Certificate(c) if unknown(&c.ine) => {
+                return Err(refuse(Inconsistency::RequestCouncil { id: c.id, ine: c.ine }));
+            }
+            Record::Activity(a) => {
+                if let Some(ine) = a.council_codes().into_iter().find(|ine| unknown(ine)) {
+                    return Err(refuse(Inconsistency::ActivityCouncil { id: a.id, ine }));
+                }
+            }
+            _ => {}
+        }
+        // Named by the record's key: `.certificates[id=12].holder`.
+        let id = record.id();
+        let key = match id {
+            RecordId::Municipality(_) => format!("ine={}", tables::key_text(&id)),
+            RecordId::Certificate(_) | RecordId::Activity(_) => format!("id={}", tables::key_text(&id)),
+            _ => tables::key_text(&id),
+        };
+        let json = match &record {
+            Record::Municipality(m) => serde_json::to_value(m),
+            Record::Rollout(r) => serde_json::to_value(r),
+            Record::Certificate(c) => serde_json::to_value(c),
+            Record::Activity(a) => serde_json::to_value(a),
+            Record::Operator(o) => serde_json::to_value(o),
+            Record::Service(x) => serde_json::to_value(x),
+        }
+        .map_err(|e| StoreError::Codec(e.to_string()))?;
+        match unsafe_text(&json, &format!(".{section}[{key}]")) {
+            Some(path) => Err(refuse(Inconsistency::UnsafeText(path))),
+            None => Ok(record),
+        }
     }
 }
 

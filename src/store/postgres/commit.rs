@@ -80,6 +80,9 @@ pub(super) fn entry_kind(name: &str, target: Option<i64>) -> EntryKind {
     }
 }
 
+/// Each record a change touches as stored (None: absent).
+type Current = HashMap<RecordId, Option<Record>>;
+
 /// What a change's transaction takes from its store, owned: it may run on a
 /// thread of its own (see `deadline`).
 type Writer = (
@@ -263,7 +266,7 @@ impl Writing<'_> {
         let ids = assign_ids(tx, &mut edits, self.user)?;
         // Every record as it is now, locked, then each edit's `before` checked against
         // it in order (an edit may follow another of the same record).
-        let mut current = self.current_records(tx, &edits)?;
+        let (mut current, as_stored) = self.current_records(tx, &edits)?;
         for edit in &edits {
             let Some(id) = edit.id() else {
                 continue;
@@ -291,7 +294,8 @@ impl Writing<'_> {
         // that no entry of its transaction precedes.
         // Its number is the server's, and so is its time if the client's was
         // before the last entry's or ahead of the server's clock.
-        let (seq, at) = self.append(tx, kind, &change, &edits, &edit_comarques, at)?;
+        let rows = EditRows::of(&edits, &edit_comarques, &as_stored);
+        let (seq, at) = self.append(tx, kind, &change, &rows, &edit_comarques, at)?;
         // The records as they end up, by kind: written, or removed.
         for k in Kind::ALL {
             let touched: Vec<(&RecordId, &Option<Record>)> =
@@ -354,18 +358,17 @@ impl Writing<'_> {
         })
     }
 
-    /// The history entry with its edits, numbered next, and the notification of
-    /// it, sent at commit: one statement.
+    /// The history entry with its edits (as `rows`), numbered next: one
+    /// statement (the server notifies the dashboards of it at commit).
     fn append(
         &mut self,
         tx: &mut Transaction,
         kind: EntryKind,
         change: &ChangeKind,
-        edits: &[Edit],
+        rows: &EditRows,
         comarques: &[String],
         at: DateTime<Utc>,
     ) -> Result<(i64, DateTime<Utc>)> {
-        let rows = EditRows::of(edits, comarques);
         let touched: Vec<&str> = comarques
             .iter()
             .map(String::as_str)
@@ -385,7 +388,7 @@ impl Writing<'_> {
                    SELECT h.seq, p, k, y, c, b::jsonb, a::jsonb FROM h, \
                    unnest($7::int[], $8::text[], $9::text[], $10::text[], $11::text[], $12::text[]) AS u(p, k, y, c, b, a) \
                  ) \
-                 SELECT seq, at, pg_notify('ocsae_changes', seq::text)::text FROM h",
+                 SELECT seq, at FROM h",
             )
             .map_err(pg_error)?;
         let row = tx
@@ -396,7 +399,7 @@ impl Writing<'_> {
                     &kind_name,
                     &target,
                     &change.as_str(),
-                    &(edits.len() as i32),
+                    &rows.count,
                     &touched,
                     &rows.pos,
                     &rows.kinds,
@@ -410,13 +413,15 @@ impl Writing<'_> {
         Ok((row.get(0), row.get(1)))
     }
 
-    /// The stored records the edits touch (None: absent), locked for the transaction.
+    /// The stored records the edits touch (None: absent), locked for the
+    /// transaction, and the JSON of those there as stored.
     fn current_records(
         &mut self,
         tx: &mut Transaction,
         edits: &[Edit],
-    ) -> Result<HashMap<RecordId, Option<Record>>> {
-        let mut out: HashMap<RecordId, Option<Record>> = HashMap::new();
+    ) -> Result<(Current, HashMap<RecordId, String>)> {
+        let mut out = Current::new();
+        let mut stored = HashMap::new();
         let mut wanted: HashMap<Kind, Vec<RecordId>> = HashMap::new();
         for edit in edits {
             let Some(id) = edit.id() else {
@@ -435,11 +440,12 @@ impl Writing<'_> {
                 if let Some(record) =
                     tables::from_row(kind, &row, 0).map_err(|e| damaged(self.location, e))?
                 {
+                    stored.insert(record.id(), row.get(1));
                     out.insert(record.id(), Some(record));
                 }
             }
         }
-        Ok(out)
+        Ok((out, stored))
     }
 
     /// The comarca of every council the edits touch: from the councils the change

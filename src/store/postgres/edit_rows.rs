@@ -1,11 +1,14 @@
 //! An entry's edits as rows of `history_edit`, sent as arrays in one statement.
 
 use super::{pg_error, tables};
-use crate::store::{Edit, Result};
+use crate::store::{Edit, RecordId, Result};
 use postgres::Transaction;
+use std::collections::{HashMap, HashSet};
 
 /// An entry's edits as the columns of `history_edit` (arrays for `unnest`).
 pub(super) struct EditRows {
+    /// How many edits the entry has (some may write no row).
+    pub(super) count: i32,
     pub(super) pos: Vec<i32>,
     pub(super) kinds: Vec<&'static str>,
     pub(super) keys: Vec<String>,
@@ -15,14 +18,26 @@ pub(super) struct EditRows {
 }
 
 impl EditRows {
-    pub(super) fn of(edits: &[Edit], comarques: &[String]) -> EditRows {
-        Self::from(0, edits, comarques)
+    /// A change's edits; the first edit of a record in `stored` says its
+    /// `before` as the row holds it (the server checks it against the row).
+    pub(super) fn of(edits: &[Edit], comarques: &[String], stored: &HashMap<RecordId, String>) -> EditRows {
+        let mut rows = Self::from(0, edits, comarques);
+        let mut seen = HashSet::new();
+        for (i, id) in edits.iter().filter_map(Edit::id).enumerate() {
+            if seen.insert(id.clone())
+                && let Some(json) = stored.get(&id)
+            {
+                rows.before[i] = Some(json.clone());
+            }
+        }
+        rows
     }
 
     /// As `of`, the first edit at place `first` of its entry.
     fn from(first: i32, edits: &[Edit], comarques: &[String]) -> EditRows {
         let n = edits.len();
         let mut rows = EditRows {
+            count: n as i32,
             pos: Vec::with_capacity(n),
             kinds: Vec::with_capacity(n),
             keys: Vec::with_capacity(n),

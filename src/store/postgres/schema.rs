@@ -13,8 +13,11 @@ use postgres::Client;
 /// the office of each ER operator, 5 functions of a fixed search path, history
 /// numbers and times the server's, undo of one's own entries only, and the
 /// catalogue the administrator's alone, 6 each entry's edits checked at commit
-/// against the records its transaction leaves, 7 a council's comarca its row's.
-pub const CURRENT: u32 = 7;
+/// against the records its transaction leaves, 7 a council's comarca its row's,
+/// 8 each request's, rollout cell's and activity's council there and its comarca
+/// theirs, no text a restore refuses, each edit's `before` as the record was,
+/// every entry notified by the server, and the sequences not technicians' to read.
+pub const CURRENT: u32 = 8;
 
 /// Each migration brings the schema from its number minus one to its number.
 const MIGRATIONS: &[(u32, &str)] = &[
@@ -25,6 +28,7 @@ const MIGRATIONS: &[(u32, &str)] = &[
     (5, include_str!("migrations/005_pinned_functions.sql")),
     (6, include_str!("migrations/006_verified_edits.sql")),
     (7, include_str!("migrations/007_council_comarca.sql")),
+    (8, include_str!("migrations/008_council_bound_rows.sql")),
 ];
 
 /// Serialises migrations between processes (any number unlikely to clash).
@@ -129,4 +133,52 @@ fn seed_catalogue(tx: &mut postgres::Transaction) -> Result<()> {
         .map_err(pg_error)?;
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    /// The characters a restore refuses in a record's text (`dump::unsafe_text`:
+    /// `is_unsafe` but the line break), as ranges. NUL is left out: jsonb holds none.
+    fn unsafe_ranges() -> Vec<(u32, u32)> {
+        let refused = |c: char| c != '\n' && crate::domain::text::is_unsafe(c);
+        let mut ranges: Vec<(u32, u32)> = Vec::new();
+        for c in (1..=0x10FFFF).filter_map(char::from_u32).filter(|&c| refused(c)) {
+            match ranges.last_mut() {
+                Some((_, to)) if *to + 1 == c as u32 => *to = c as u32,
+                _ => ranges.push((c as u32, c as u32)),
+            }
+        }
+        ranges
+    }
+
+    /// Ranges as a bracket expression's, each end written by `end`.
+    fn bracket(ranges: &[(u32, u32)], end: impl Fn(u32) -> String) -> String {
+        let inside: String = ranges
+            .iter()
+            .map(|&(from, to)| match from == to {
+                true => end(from),
+                false => format!("{}-{}", end(from), end(to)),
+            })
+            .collect();
+        format!("[{inside}]")
+    }
+
+    #[test]
+    fn the_server_refuses_in_text_exactly_what_a_restore_refuses() {
+        let sql = include_str!("migrations/008_council_bound_rows.sql");
+        let ranges = unsafe_ranges();
+        // Exact, in jsonpath's words (`\u{…}`), on each string of the record.
+        let exact = bracket(&ranges, |c| format!("\\u{{{c:X}}}"));
+        let exact = format!("like_regex \"{exact}\"");
+        assert!(sql.contains(&exact), "008 should hold: {exact}");
+        // The quick look at the record's JSON text, where controls below U+0020
+        // are escaped (`\t`, `\u001b`) and every other character is itself.
+        let raw: Vec<(u32, u32)> = ranges.into_iter().filter(|&(from, _)| from >= 0x20).collect();
+        let quick = bracket(&raw, |c| match c > 0xFFFF {
+            true => format!("\\U{c:08X}"),
+            false => format!("\\u{c:04X}"),
+        });
+        let quick = format!("'\\\\[btfr]|\\\\u00[01]|{quick}'");
+        assert!(sql.contains(&quick), "008 should hold: {quick}");
+    }
 }

@@ -159,7 +159,8 @@ impl Columns {
 type Rows = Result<Vec<postgres::Row>, postgres::Error>;
 
 /// The stored records with these ids (all of one kind), locked until the
-/// transaction ends.
+/// transaction ends: each row's record, and its JSON as stored (an edit's
+/// `before` says it as is, which the server checks).
 pub(super) fn lock_current(
     tx: &mut impl GenericClient,
     st: &mut Statements,
@@ -172,14 +173,14 @@ pub(super) fn lock_current(
         Kind::Municipality => {
             let sql = st.get(
                 tx,
-                "SELECT record FROM ocsae.municipality WHERE ine = ANY($1) FOR UPDATE",
+                "SELECT record, record::text FROM ocsae.municipality WHERE ine = ANY($1) FOR UPDATE",
             )?;
             tx.query(&sql, &[&k.ine])
         }
         Kind::Rollout => {
             let sql = st.get(
                 tx,
-                "SELECT r.record FROM ocsae.rollout r \
+                "SELECT r.record, r.record::text FROM ocsae.rollout r \
                  JOIN unnest($1::int[], $2::text[]) AS k(ine, service) ON r.ine = k.ine AND r.service = k.service \
                  FOR UPDATE OF r",
             )?;
@@ -188,28 +189,28 @@ pub(super) fn lock_current(
         Kind::Certificate => {
             let sql = st.get(
                 tx,
-                "SELECT record FROM ocsae.certificate WHERE id = ANY($1) FOR UPDATE",
+                "SELECT record, record::text FROM ocsae.certificate WHERE id = ANY($1) FOR UPDATE",
             )?;
             tx.query(&sql, &[&k.id])
         }
         Kind::Activity => {
             let sql = st.get(
                 tx,
-                "SELECT record FROM ocsae.activity WHERE id = ANY($1) FOR UPDATE",
+                "SELECT record, record::text FROM ocsae.activity WHERE id = ANY($1) FOR UPDATE",
             )?;
             tx.query(&sql, &[&k.id])
         }
         Kind::Operator => {
             let sql = st.get(
                 tx,
-                "SELECT record FROM ocsae.operator WHERE comarca = $2 AND key = ANY($1) FOR UPDATE",
+                "SELECT record, record::text FROM ocsae.operator WHERE comarca = $2 AND key = ANY($1) FOR UPDATE",
             )?;
             tx.query(&sql, &[&k.key, &office])
         }
         Kind::Service => {
             let sql = st.get(
                 tx,
-                "SELECT record FROM ocsae.catalogue WHERE key = ANY($1) FOR UPDATE",
+                "SELECT record, record::text FROM ocsae.catalogue WHERE key = ANY($1) FOR UPDATE",
             )?;
             tx.query(&sql, &[&k.key])
         }
