@@ -330,10 +330,17 @@ pub fn report(
     io::output::write_output(output, text.as_bytes(), db.as_dir()).map_err(|e| UserError(e.localize(t)))
 }
 
-pub fn backup(db: &Location, file: &Path, t: &I18n, clock: &dyn Clock) -> Outcome {
+/// `holidays`: the configuration's, which a sled store's backup carries.
+pub fn backup(
+    db: &Location,
+    file: &Path,
+    holidays: &[chrono::NaiveDate],
+    t: &I18n,
+    clock: &dyn Clock,
+) -> Outcome {
     check_output(Some(file), db, t)?;
     let store = open_to_read(db, t)?;
-    let counts = io::backup::backup(store.as_ref(), db.as_dir(), file, clock.now())
+    let counts = io::backup::backup(store.as_ref(), db.as_dir(), file, clock.now(), holidays)
         .map_err(|e| UserError(e.localize(t)))?;
     // Written to standard output, the backup is alone there.
     let done = match file == Path::new(io::output::STDOUT) {

@@ -954,4 +954,5 @@ messages! {
     conflict_by_now,
     conflict_gone_by_now,
     restore_too_large,
+    restore_holidays_dropped,
 }

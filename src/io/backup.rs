@@ -20,11 +20,12 @@ pub fn backup(
     store_dir: Option<&Path>,
     path: &Path,
     now: DateTime<Utc>,
+    configured_holidays: &[chrono::NaiveDate],
 ) -> Result<BackupCounts, IoError> {
     super::output::check_target(path, store_dir)?;
     let written = write_output_with(Some(path), store_dir, |out| {
         let mut out = Written { out, error: None };
-        match store.write_backup(now, &mut out) {
+        match store.write_backup_with(now, &mut out, configured_holidays) {
             Ok(counts) => out.write_all(b"\n").map(|()| Ok(counts)),
             // The file's own error, naming it, rather than the store's words for it.
             Err(e) => out.error.take().map_or(Ok(Err(e)), Err),

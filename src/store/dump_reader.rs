@@ -24,6 +24,7 @@ pub struct DumpFrame {
     pub redo: Vec<u64>,
     pub stacks: BTreeMap<String, UserStacks>,
     pub sharing: Option<super::Sharing>,
+    pub local_holidays: Option<Vec<super::dump::LocalHoliday>>,
 }
 
 /// What is done with each piece as it is read. An error stops the reading.
@@ -63,6 +64,7 @@ pub trait DumpSource {
             redo: frame.redo,
             stacks: frame.stacks,
             sharing: frame.sharing,
+            local_holidays: frame.local_holidays,
         });
         self.load(&mut collect)?;
         Ok(collect.0)
@@ -194,6 +196,7 @@ impl<'de> Visitor<'de> for Top<'_> {
                 "redo" => frame.redo = map.next_value()?,
                 "stacks" => frame.stacks = map.next_value()?,
                 "sharing" => frame.sharing = map.next_value()?,
+                "local_holidays" => frame.local_holidays = map.next_value()?,
                 _ => {
                     map.next_value::<IgnoredAny>()?;
                     continue;
@@ -208,7 +211,7 @@ impl<'de> Visitor<'de> for Top<'_> {
     }
 }
 
-const FIELDS: [&str; 18] = [
+const FIELDS: [&str; 19] = [
     "format",
     "format_version",
     "schema_version",
@@ -227,6 +230,7 @@ const FIELDS: [&str; 18] = [
     "redo",
     "stacks",
     "sharing",
+    "local_holidays",
 ];
 
 /// The fields `Dump` has no default for, in its order.

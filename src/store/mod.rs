@@ -156,6 +156,17 @@ pub trait Store: Send + Sync {
             history: dump.history.len(),
         })
     }
+    /// As `write_backup`, with the office's local holidays as its configuration
+    /// lists them (`configured`): a store that keeps none (sled) carries those,
+    /// under each comarca of its councils; a shared store carries its own.
+    fn write_backup_with(
+        &self,
+        now: DateTime<Utc>,
+        out: &mut dyn std::io::Write,
+        _configured: &[chrono::NaiveDate],
+    ) -> Result<dump_writer::BackupCounts> {
+        self.write_backup(now, out)
+    }
     /// Replaces the store's content with the dump's, at once. A store that holds
     /// records is refused unless `force`.
     fn restore(&self, dump: &Dump, force: bool) -> Result<(), RestoreError>;

@@ -8,7 +8,7 @@ use super::history::entries_after;
 use super::{PgStore, damaged, pg_error, records::PAGE, tables};
 use crate::domain::municipality::IneCode;
 use crate::store::dump::{
-    DUMP_FORMAT, DUMP_VERSION, Dump, HistoryItem, Office, RestoreError, Sharing, UserStacks,
+    DUMP_FORMAT, DUMP_VERSION, Dump, HistoryItem, LocalHoliday, Office, RestoreError, Sharing, UserStacks,
 };
 use crate::store::{HistoryEntry, Kind, Record, RecordId, Result, StoreError};
 use chrono::{DateTime, Utc};
@@ -65,6 +65,7 @@ impl PgStore {
             let (next_certificate_id, next_activity_id, next_history_seq) = next_ids(&mut tx)?;
             let stacks = read_stacks(&mut tx)?;
             let sharing = read_sharing(&mut tx)?;
+            let holidays = read_holidays(&mut tx)?;
             let mut dump = Dump {
                 format: DUMP_FORMAT.into(),
                 format_version: DUMP_VERSION,
@@ -84,6 +85,7 @@ impl PgStore {
                 redo: Vec::new(),
                 stacks,
                 sharing: Some(sharing),
+                local_holidays: Some(holidays),
             };
             for kind in Kind::ALL {
                 // Page by page in key order, as `records` reads them.
@@ -197,6 +199,9 @@ impl PgStore {
             if let Some(sharing) = &dump.sharing {
                 apply_sharing(&mut tx, sharing)?;
             }
+            if let Some(days) = &dump.local_holidays {
+                apply_holidays(&mut tx, days)?;
+            }
             tx.commit().map_err(pg_error)
         })
         .map_err(|e| match e {
@@ -273,6 +278,37 @@ pub(super) fn read_sharing(tx: &mut postgres::Transaction) -> Result<Sharing> {
         multi_office,
         offices: Some(offices),
     })
+}
+
+/// The office's local holidays, under their comarques.
+pub(super) fn read_holidays(tx: &mut postgres::Transaction) -> Result<Vec<LocalHoliday>> {
+    Ok(tx
+        .query(
+            "SELECT comarca, day FROM ocsae.local_holiday ORDER BY comarca, day",
+            &[],
+        )
+        .map_err(pg_error)?
+        .iter()
+        .map(|row| LocalHoliday {
+            comarca: row.get(0),
+            day: row.get(1),
+        })
+        .collect())
+}
+
+/// A backup's local holidays replace the store's.
+pub(super) fn apply_holidays(tx: &mut postgres::Transaction, days: &[LocalHoliday]) -> Result<()> {
+    let comarques: Vec<&str> = days.iter().map(|d| d.comarca.as_str()).collect();
+    let dates: Vec<chrono::NaiveDate> = days.iter().map(|d| d.day).collect();
+    tx.execute("DELETE FROM ocsae.local_holiday", &[])
+        .map_err(pg_error)?;
+    tx.execute(
+        "INSERT INTO ocsae.local_holiday (comarca, day) \
+         SELECT * FROM unnest($1::text[], $2::date[]) ON CONFLICT DO NOTHING",
+        &[&comarques, &dates],
+    )
+    .map_err(pg_error)?;
+    Ok(())
 }
 
 /// A backup's office list replaces the store's; its row-level security is turned

@@ -3,7 +3,7 @@
 //! history's edits page by page, so a store of any size is written in little
 //! memory, byte for byte as `dump_all`'s `Dump` is written by serde.
 
-use super::backup::{next_ids, read_sharing, read_stacks, records_version};
+use super::backup::{next_ids, read_holidays, read_sharing, read_stacks, records_version};
 use super::commit::edit_of;
 use super::history::head_of;
 use super::{PgStore, damaged, pg_error, records::PAGE, tables};
@@ -76,6 +76,7 @@ impl PgStore {
             let (next_certificate_id, next_activity_id, next_history_seq) = next_ids(&mut tx)?;
             let stacks = read_stacks(&mut tx)?;
             let sharing = read_sharing(&mut tx)?;
+            let holidays = read_holidays(&mut tx)?;
             let counts = writer.end(&DumpTail {
                 next_certificate_id,
                 next_activity_id,
@@ -84,6 +85,7 @@ impl PgStore {
                 redo: &[],
                 stacks: &stacks,
                 sharing: Some(&sharing),
+                local_holidays: Some(&holidays),
             })?;
             tx.commit().map_err(pg_error)?;
             Ok(counts)

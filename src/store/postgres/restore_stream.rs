@@ -4,7 +4,7 @@
 //! never holds the backup. All or nothing as before: the transaction commits
 //! once the file is read through, with the counters, the stacks and the sharing.
 
-use super::backup::{apply_sharing, backup_stacks, oldest_backup, records_version};
+use super::backup::{apply_holidays, apply_sharing, backup_stacks, oldest_backup, records_version};
 use super::commit::entry_kind_columns;
 use super::edit_rows::insert_edits_from;
 use super::{PgStore, Statements, pg_error, tables};
@@ -246,6 +246,9 @@ impl PgStore {
             // With the records they guard: never a moment without them.
             if let Some(sharing) = &frame.sharing {
                 apply_sharing(&mut tx, sharing)?;
+            }
+            if let Some(days) = &frame.local_holidays {
+                apply_holidays(&mut tx, days)?;
             }
             tx.commit().map_err(pg_error)
         });
