@@ -955,4 +955,5 @@ messages! {
     conflict_gone_by_now,
     restore_too_large,
     restore_holidays_dropped,
+    live_restored,
 }

@@ -97,6 +97,12 @@ pub trait Store: Send + Sync {
     fn history(&self, id: &RecordId) -> Result<Vec<RecordHistory>>;
     /// The sequence number of the newest history entry, 0 for none.
     fn last_seq(&self) -> Result<u64>;
+    /// Which history the numbers of `last_seq` count in: it changes when a
+    /// restore replaces a shared store's history, after which a number seen
+    /// before means other entries. Always the same for a store of one user.
+    fn history_identity(&self) -> Result<String> {
+        Ok(String::new())
+    }
     /// Every entry after `seq`, oldest first: the changes another writer made.
     fn changes_since(&self, seq: u64) -> Result<Vec<Applied>>;
     /// Who created and who last changed each record of `kind` that has a history.

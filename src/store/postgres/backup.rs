@@ -405,6 +405,17 @@ pub(super) fn emptied(tx: &mut postgres::Transaction, force: bool) -> Result<()>
     if holds && !force {
         return Err(StoreError::NotEmpty(String::new()));
     }
+    // A new history from here: open dashboards see the mark change (their
+    // history numbers no longer mean the same entries) and read everything again.
+    tx.execute(
+        "INSERT INTO ocsae.meta (key, value) \
+         VALUES ('restored', txid_current()::text || '-' || (extract(epoch FROM clock_timestamp()) * 1000000)::bigint::text) \
+         ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value",
+        &[],
+    )
+    .map_err(pg_error)?;
+    tx.execute("SELECT pg_notify($1, 'restored')", &[&super::commit::CHANNEL])
+        .map_err(pg_error)?;
     tx.batch_execute(
         "TRUNCATE ocsae.history_edit, ocsae.history, ocsae.activity, ocsae.certificate, \
          ocsae.rollout, ocsae.municipality, ocsae.stacks, ocsae.cache",
