@@ -67,6 +67,18 @@ pub struct Dump {
     /// target's as they are).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub local_holidays: Option<Vec<LocalHoliday>>,
+    /// Each ER operator's office, in the order of `operators` (several offices
+    /// may list one name); absent from a sled store's backups and older ones
+    /// (whose restore gives operators the office of a one-comarca store).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub operator_offices: Option<Vec<OperatorOffice>>,
+}
+
+/// The office (comarca) that listed an ER operator, by the operator's name.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OperatorOffice {
+    pub name: String,
+    pub comarca: String,
 }
 
 /// One local holiday of an office, under its comarca as a shared store keeps it.
@@ -284,6 +296,7 @@ fn consistent(dump: &Dump) -> Result<(), Inconsistency> {
         "operators": dump.operators,
         "services": dump.services,
         "local_holidays": dump.local_holidays,
+        "operator_offices": dump.operator_offices,
     });
     match unsafe_text(&records, "") {
         Some(path) => Err(Inconsistency::UnsafeText(path)),

@@ -160,6 +160,12 @@ impl<'a> Checker<'a> {
         {
             self.found(Inconsistency::UnsafeText(path));
         }
+        if let Some(offices) = &frame.operator_offices
+            && let Ok(value) = serde_json::to_value(offices)
+            && let Some(path) = unsafe_text(&value, ".operator_offices")
+        {
+            self.found(Inconsistency::UnsafeText(path));
+        }
         let numbers = [
             ("next_certificate_id", frame.next_certificate_id),
             ("next_activity_id", frame.next_activity_id),

@@ -25,6 +25,7 @@ pub struct DumpFrame {
     pub stacks: BTreeMap<String, UserStacks>,
     pub sharing: Option<super::Sharing>,
     pub local_holidays: Option<Vec<super::dump::LocalHoliday>>,
+    pub operator_offices: Option<Vec<super::dump::OperatorOffice>>,
 }
 
 /// What is done with each piece as it is read. An error stops the reading.
@@ -65,6 +66,7 @@ pub trait DumpSource {
             stacks: frame.stacks,
             sharing: frame.sharing,
             local_holidays: frame.local_holidays,
+            operator_offices: frame.operator_offices,
         });
         self.load(&mut collect)?;
         Ok(collect.0)
@@ -197,6 +199,7 @@ impl<'de> Visitor<'de> for Top<'_> {
                 "stacks" => frame.stacks = map.next_value()?,
                 "sharing" => frame.sharing = map.next_value()?,
                 "local_holidays" => frame.local_holidays = map.next_value()?,
+                "operator_offices" => frame.operator_offices = map.next_value()?,
                 _ => {
                     map.next_value::<IgnoredAny>()?;
                     continue;
@@ -211,7 +214,7 @@ impl<'de> Visitor<'de> for Top<'_> {
     }
 }
 
-const FIELDS: [&str; 19] = [
+const FIELDS: [&str; 20] = [
     "format",
     "format_version",
     "schema_version",
@@ -231,6 +234,7 @@ const FIELDS: [&str; 19] = [
     "stacks",
     "sharing",
     "local_holidays",
+    "operator_offices",
 ];
 
 /// The fields `Dump` has no default for, in its order.

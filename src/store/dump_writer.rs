@@ -31,6 +31,8 @@ pub struct DumpTail<'a> {
     pub sharing: Option<&'a super::Sharing>,
     /// The office's local holidays, if the store or its configuration has them.
     pub local_holidays: Option<&'a [super::dump::LocalHoliday]>,
+    /// Each ER operator's office, as a shared store keeps them.
+    pub operator_offices: Option<&'a [super::dump::OperatorOffice]>,
 }
 
 /// The record lists in `Dump`'s order, each with the kind it holds.
@@ -167,6 +169,10 @@ impl<'w> DumpWriter<'w> {
         if let Some(days) = tail.local_holidays {
             raw(out, b",\"local_holidays\":")?;
             json(out, &days)?;
+        }
+        if let Some(offices) = tail.operator_offices {
+            raw(out, b",\"operator_offices\":")?;
+            json(out, &offices)?;
         }
         raw(out, b"}")?;
         Ok(self.counts)

@@ -3,7 +3,7 @@
 //! history's edits page by page, so a store of any size is written in little
 //! memory, byte for byte as `dump_all`'s `Dump` is written by serde.
 
-use super::backup::{next_ids, read_holidays, read_sharing, read_stacks, records_version};
+use super::backup::{next_ids, read_holidays, read_operators, read_sharing, read_stacks, records_version};
 use super::commit::edit_of;
 use super::history::head_of;
 use super::{PgStore, damaged, pg_error, records::PAGE, tables};
@@ -32,7 +32,14 @@ impl PgStore {
                 .start()
                 .map_err(pg_error)?;
             let mut writer = DumpWriter::begin(out, records_version(), now)?;
+            let mut operator_offices = Vec::new();
             for (name, kind) in SECTIONS {
+                if kind == Kind::Operator {
+                    let (records, offices) = read_operators(&mut tx, &location)?;
+                    operator_offices = offices;
+                    writer.records(name, records.into_iter().map(Ok))?;
+                    continue;
+                }
                 writer.records(name, RecordPages::new(&mut tx, kind, &location))?;
             }
             writer.begin_history()?;
@@ -86,6 +93,7 @@ impl PgStore {
                 stacks: &stacks,
                 sharing: Some(&sharing),
                 local_holidays: Some(&holidays),
+                operator_offices: Some(&operator_offices),
             })?;
             tx.commit().map_err(pg_error)?;
             Ok(counts)

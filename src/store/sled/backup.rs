@@ -40,6 +40,7 @@ impl SledStore {
             stacks: self.all_stacks()?,
             sharing: None,
             local_holidays: None,
+            operator_offices: None,
         };
         for kind in Kind::ALL {
             for record in self.scan(kind)? {
@@ -87,6 +88,7 @@ impl SledStore {
             stacks: &self.all_stacks()?,
             sharing: None,
             local_holidays: holidays.as_deref(),
+            operator_offices: None,
         })
     }
 
