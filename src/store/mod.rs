@@ -292,6 +292,16 @@ pub fn open_to_read(location: &Location) -> Result<Box<dyn Store>> {
     }
 }
 
+/// Opens an existing store for the `--read-only` dashboard: as `open_to_read`,
+/// and a shared store's calls from the screen's thread are bounded in time as
+/// the dashboard's are (see `open_to_show`).
+pub fn open_to_look(location: &Location) -> Result<Box<dyn Store>> {
+    match location {
+        Location::Sled(dir) => Ok(Box::new(self::sled::SledStore::open_to_read(dir)?)),
+        Location::Postgres(url) => Ok(Box::new(self::postgres::PgStore::open_to_look(location, url)?)),
+    }
+}
+
 /// The settings an office shares, read from its store if it keeps them (a shared
 /// one); None for a store of one user, which is not even opened.
 pub fn shared_settings(location: &Location) -> Result<Option<SharedSettings>> {
