@@ -208,3 +208,29 @@ fn migrate_between_shared_stores_keeps_the_holidays_and_the_exports() {
     assert_eq!(table(&to), table(&from));
     assert_eq!(exports(h, &to_url, ""), before);
 }
+
+#[test]
+fn a_holiday_whose_comarca_could_drive_a_terminal_is_refused_naming_it() {
+    let home = tempfile::tempdir().unwrap();
+    let h = home.path();
+    let sled = sled_store(h);
+    let file = h.join("sled.json");
+    ok(ocsae(
+        h,
+        &sled,
+        &with_holiday(),
+        &["backup", file.to_str().unwrap()],
+    ));
+    let mut dump: serde_json::Value = serde_json::from_slice(&std::fs::read(&file).unwrap()).unwrap();
+    dump["local_holidays"][0]["comarca"] = serde_json::json!("Nog\u{1b}[2Jera");
+    std::fs::write(&file, serde_json::to_vec(&dump).unwrap()).unwrap();
+    let other = format!("sled:{}", h.join("other").display());
+    let out = ocsae(h, &other, "", &["restore", file.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out.stderr));
+    assert!(
+        text(&out.stderr).contains(".local_holidays[0].comarca"),
+        "{}",
+        text(&out.stderr)
+    );
+    assert!(!h.join("other").exists(), "nothing made");
+}
