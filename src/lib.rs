@@ -340,7 +340,9 @@ pub fn run() -> ExitCode {
             };
             commands::memoria::run(&db, period, format, output.as_deref(), &config, &t).map(|()| 0)
         }
-        Some(Command::Backup { file }) => commands::backup(&db, &file, &t, clock.as_ref()).map(|()| 0),
+        Some(Command::Backup { file }) => {
+            commands::backup(&db, &file, &config.local_holidays, &t, clock.as_ref()).map(|()| 0)
+        }
         Some(Command::Restore {
             file,
             force,

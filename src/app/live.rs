@@ -21,12 +21,17 @@ pub struct Live {
     pub offline: bool,
     /// News came while the requests were still loading: read once they are.
     pending: bool,
+    /// The store's history identity when `seen` was read (see `Store::history_identity`).
+    pub identity: String,
+    /// Everything was read again after a restore: the requests are to be loaded.
+    pub reload: bool,
 }
 
 impl Live {
-    pub fn starting_at(seen: u64) -> Live {
+    pub fn starting_at(seen: u64, identity: String) -> Live {
         Live {
             seen,
+            identity,
             ..Live::default()
         }
     }
@@ -51,6 +56,16 @@ impl Ctx {
             // The requests being read would be replaced by the loader's list.
             self.live.pending = true;
             return false;
+        }
+        // A restore replaced the history: the numbers seen mean other entries.
+        match self.store.history_identity() {
+            Ok(identity) if identity != self.live.identity => return self.reload_restored(identity),
+            Ok(_) => {}
+            Err(e) => {
+                tracing::warn!("could not read the store's history identity: {e}");
+                self.unanswered(&e);
+                return false;
+            }
         }
         // Read the history only past the newest entry: on sled, a range read can
         // bring a large entry (an import's) into memory for nothing.
@@ -88,6 +103,44 @@ impl Ctx {
         self.refresh_rows();
         let text = self.news(last, theirs.len() - 1);
         self.set_status(StatusKind::Info, text);
+        true
+    }
+
+    /// The store was restored from a backup: everything is read again (the
+    /// councils now, the requests by the loader, as at start), with the
+    /// holidays the backup brought, and the status bar says so.
+    fn reload_restored(&mut self, identity: String) -> bool {
+        tracing::info!("the store was restored: reading everything again");
+        if let Ok(Some(shared)) = self.store.shared_settings()
+            && !shared.local_holidays.is_empty()
+        {
+            self.config.local_holidays = shared.local_holidays;
+        }
+        let calendar = crate::domain::calendar::Calendar::catalan(&self.config.local_holidays, self.tz);
+        let read = self.store.last_seq().and_then(|seen| {
+            super::data::Data::load_councils(self.store.as_ref(), calendar).map(|data| (seen, data))
+        });
+        let (seen, mut data) = match read {
+            Ok(read) => read,
+            Err(e) => {
+                tracing::warn!("could not read the restored store: {e}");
+                self.say_store_error(&e);
+                return true;
+            }
+        };
+        data.set_response_days(self.config.response_days);
+        // Views compare generations: the new data must not look like the old.
+        data.generation += self.data.generation + 1;
+        data.certs.generation += self.data.certs.generation + 1;
+        data.activities.generation += self.data.activities.generation + 1;
+        self.data = data;
+        self.live = Live {
+            offline: self.live.offline,
+            reload: true,
+            ..Live::starting_at(seen, identity)
+        };
+        self.refresh_rows();
+        self.set_status(StatusKind::Info, self.t.t(Msg::live_restored).to_string());
         true
     }
 
@@ -185,6 +238,17 @@ impl App {
                 self.settle();
                 true
             }
+        }
+    }
+
+    /// The reading of the requests a restore's reload needs, once: the screen's
+    /// loop runs it on another thread, as at start, then `certificates_loaded`.
+    pub fn reload_loader(
+        &mut self,
+    ) -> Option<impl FnOnce() -> crate::store::Result<super::cert_data::CertData> + Send + 'static> {
+        match std::mem::take(&mut self.ctx.live.reload) {
+            true => self.certificate_loader(),
+            false => None,
         }
     }
 

@@ -119,6 +119,7 @@ impl App {
         let calendar = crate::domain::calendar::Calendar::catalan(&config.local_holidays, tz);
         // Read before the records: later changes are mirrored from the history,
         // those already read again, which leaves them as they are.
+        let identity = store.history_identity()?;
         let seen = store.last_seq()?;
         let mut data = if lazy {
             Data::load_councils(store.as_ref(), calendar)?
@@ -135,7 +136,7 @@ impl App {
             );
         }
         let mut ctx = Ctx::new(store, config, I18n::new(lang), keymap, theme, clock, data);
-        ctx.live = live::Live::starting_at(seen);
+        ctx.live = live::Live::starting_at(seen, identity);
         let tabs = crate::tabs::all();
         let start = config_start(&tabs, &ctx.config);
         let day = ctx.today();

@@ -46,7 +46,10 @@ pub fn run(
         .map_err(temp_error)?;
     {
         let mut out = std::io::BufWriter::with_capacity(1 << 16, temp.as_file_mut());
-        source.write_backup(now, &mut out).map_err(store_error)?;
+        // A sled store's holidays are its configuration's: they go with it.
+        source
+            .write_backup_with(now, &mut out, &config.local_holidays)
+            .map_err(store_error)?;
         out.flush().map_err(temp_error)?;
     }
     drop(source);

@@ -73,6 +73,14 @@ impl Digest {
                 "stacks",
                 !a.undo.is_empty() || !a.redo.is_empty() || a.stacks == b.stacks,
             ),
+            // A copy that keeps holidays (a shared store) keeps every one.
+            (
+                "local_holidays",
+                match (&a.local_holidays, &b.local_holidays) {
+                    (Some(days), Some(kept)) => days.iter().all(|d| kept.contains(d)),
+                    _ => true,
+                },
+            ),
         ];
         checks
             .into_iter()

@@ -92,10 +92,23 @@ pub(crate) fn check_output(output: Option<&Path>, db: &Location, t: &I18n) -> Ou
 
 /// Opens an existing store to read it only: on a full disk, a copy may be read.
 pub(crate) fn open_to_read(db: &Location, t: &I18n) -> Outcome<Opened> {
+    open_existing_with(db, t, crate::store::open_to_read)
+}
+
+/// As `open_to_read`, for the `--read-only` dashboard (see `store::open_to_look`).
+fn open_to_look(db: &Location, t: &I18n) -> Outcome<Opened> {
+    open_existing_with(db, t, crate::store::open_to_look)
+}
+
+fn open_existing_with(
+    db: &Location,
+    t: &I18n,
+    open: fn(&Location) -> crate::store::Result<Opened>,
+) -> Outcome<Opened> {
     if !crate::store::exists(db) {
         return Err(no_store(db, t));
     }
-    let store = crate::store::open_to_read(db).map_err(|e| UserError(e.localize(t)))?;
+    let store = open(db).map_err(|e| UserError(e.localize(t)))?;
     use_catalogue(store.as_ref(), t)?;
     say_warnings(t);
     Ok(store)
@@ -331,10 +344,17 @@ pub fn report(
     io::output::write_output(output, text.as_bytes(), db.as_dir()).map_err(|e| UserError(e.localize(t)))
 }
 
-pub fn backup(db: &Location, file: &Path, t: &I18n, clock: &dyn Clock) -> Outcome {
+/// `holidays`: the configuration's, which a sled store's backup carries.
+pub fn backup(
+    db: &Location,
+    file: &Path,
+    holidays: &[chrono::NaiveDate],
+    t: &I18n,
+    clock: &dyn Clock,
+) -> Outcome {
     check_output(Some(file), db, t)?;
     let store = open_to_read(db, t)?;
-    let counts = io::backup::backup(store.as_ref(), db.as_dir(), file, clock.now())
+    let counts = io::backup::backup(store.as_ref(), db.as_dir(), file, clock.now(), holidays)
         .map_err(|e| UserError(e.localize(t)))?;
     // Written to standard output, the backup is alone there.
     let done = match file == Path::new(io::output::STDOUT) {
@@ -402,7 +422,7 @@ pub fn dashboard(
         None
     };
     let store: Arc<dyn Store> = match read_only {
-        true => open_to_read(db, t)?,
+        true => open_to_look(db, t)?,
         false => open_to_work(db, t)?,
     }
     .into();

@@ -59,7 +59,12 @@ pub fn restore(
     };
     let store = restore_into(db, read, &source, consent, t)?;
     let tz = config.time_zone().unwrap_or(chrono_tz::Europe::Madrid);
-    summary_cache::refresh(store.as_ref(), tz, &config.local_holidays);
+    // A shared store's holidays are now the backup's.
+    let holidays = match store.shared_settings() {
+        Ok(Some(shared)) if !shared.local_holidays.is_empty() => shared.local_holidays,
+        _ => config.local_holidays.clone(),
+    };
+    summary_cache::refresh(store.as_ref(), tz, &holidays);
     Ok(())
 }
 
@@ -140,6 +145,27 @@ fn say_sharing_dropped(source: &Source, db: &Location, t: &I18n) {
     ));
 }
 
+/// The backup's local holidays, which a sled store does not keep (its
+/// configuration's count), said on stderr with the line that keeps them.
+fn say_holidays_dropped(source: &Source, db: &Location, t: &I18n) {
+    let Source::File(f) = source;
+    let Some(days) = f
+        .checked
+        .frame
+        .local_holidays
+        .as_deref()
+        .filter(|d| !d.is_empty())
+    else {
+        return;
+    };
+    let days: std::collections::BTreeSet<String> = days.iter().map(|d| format!("\"{}\"", d.day)).collect();
+    let list = days.into_iter().collect::<Vec<_>>().join(", ");
+    crate::output::err(format_args!(
+        "ocsae: {}",
+        t.f(Msg::restore_holidays_dropped, &[("path", db), ("days", &list)])
+    ));
+}
+
 /// `Noguera: ocsae_noguera, Priorat: ocsae_priorat`, or a word for none.
 pub(crate) fn office_list(offices: &[crate::store::Office], t: &I18n) -> String {
     match offices.is_empty() {
@@ -168,6 +194,7 @@ pub(crate) fn restore_into(
         Some(dir) => {
             let (store, dump, aside) = into_dir(dir, db, read, source, force, t)?;
             say_sharing_dropped(&dump, db, t);
+            say_holidays_dropped(&dump, db, t);
             (store, dump, aside)
         }
         None => {

@@ -964,4 +964,6 @@ messages! {
     restore_offices_granted,
     cli_accept_offices,
     err_store_unrestorable,
+    restore_holidays_dropped,
+    live_restored,
 }

@@ -20,12 +20,13 @@ pub fn backup(
     store_dir: Option<&Path>,
     path: &Path,
     now: DateTime<Utc>,
+    configured_holidays: &[chrono::NaiveDate],
 ) -> Result<BackupCounts, IoError> {
     super::output::check_target(path, store_dir)?;
     let mut failed = None;
     let written = write_output_with(Some(path), store_dir, |out| {
         let mut out = Written { out, error: None };
-        match store.write_backup(now, &mut out) {
+        match store.write_backup_with(now, &mut out, configured_holidays) {
             Ok(counts) => out.write_all(b"\n").map(|()| counts),
             // The file's own error, naming it, rather than the store's words for
             // it; else the store's. An error either way: the file half written is

@@ -62,6 +62,30 @@ pub struct Dump {
     /// backups and from older ones (whose restore leaves the target's as it is).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sharing: Option<Sharing>,
+    /// The office's local holidays; absent from older backups and from those of a
+    /// sled store whose configuration lists none (a restore of either leaves the
+    /// target's as they are).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub local_holidays: Option<Vec<LocalHoliday>>,
+    /// Each ER operator's office, in the order of `operators` (several offices
+    /// may list one name); absent from a sled store's backups and older ones
+    /// (whose restore gives operators the office of a one-comarca store).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub operator_offices: Option<Vec<OperatorOffice>>,
+}
+
+/// The office (comarca) that listed an ER operator, by the operator's name.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OperatorOffice {
+    pub name: String,
+    pub comarca: String,
+}
+
+/// One local holiday of an office, under its comarca as a shared store keeps it.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+pub struct LocalHoliday {
+    pub comarca: String,
+    pub day: chrono::NaiveDate,
 }
 
 /// A shared store's row-level security and its offices, carried so that a
@@ -271,6 +295,8 @@ fn consistent(dump: &Dump) -> Result<(), Inconsistency> {
         "activities": dump.activities,
         "operators": dump.operators,
         "services": dump.services,
+        "local_holidays": dump.local_holidays,
+        "operator_offices": dump.operator_offices,
     });
     match unsafe_text(&records, "") {
         Some(path) => Err(Inconsistency::UnsafeText(path)),

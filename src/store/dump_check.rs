@@ -154,6 +154,18 @@ impl<'a> Checker<'a> {
                     .get_or_insert(Inconsistency::ActivityCouncil { id: a.id, ine });
             }
         }
+        if let Some(days) = &frame.local_holidays
+            && let Ok(value) = serde_json::to_value(days)
+            && let Some(path) = unsafe_text(&value, ".local_holidays")
+        {
+            self.found(Inconsistency::UnsafeText(path));
+        }
+        if let Some(offices) = &frame.operator_offices
+            && let Ok(value) = serde_json::to_value(offices)
+            && let Some(path) = unsafe_text(&value, ".operator_offices")
+        {
+            self.found(Inconsistency::UnsafeText(path));
+        }
         let numbers = [
             ("next_certificate_id", frame.next_certificate_id),
             ("next_activity_id", frame.next_activity_id),

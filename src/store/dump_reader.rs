@@ -24,6 +24,8 @@ pub struct DumpFrame {
     pub redo: Vec<u64>,
     pub stacks: BTreeMap<String, UserStacks>,
     pub sharing: Option<super::Sharing>,
+    pub local_holidays: Option<Vec<super::dump::LocalHoliday>>,
+    pub operator_offices: Option<Vec<super::dump::OperatorOffice>>,
 }
 
 /// What is done with each piece as it is read. An error stops the reading.
@@ -63,6 +65,8 @@ pub trait DumpSource {
             redo: frame.redo,
             stacks: frame.stacks,
             sharing: frame.sharing,
+            local_holidays: frame.local_holidays,
+            operator_offices: frame.operator_offices,
         });
         self.load(&mut collect)?;
         Ok(collect.0)
@@ -194,6 +198,8 @@ impl<'de> Visitor<'de> for Top<'_> {
                 "redo" => frame.redo = map.next_value()?,
                 "stacks" => frame.stacks = map.next_value()?,
                 "sharing" => frame.sharing = map.next_value()?,
+                "local_holidays" => frame.local_holidays = map.next_value()?,
+                "operator_offices" => frame.operator_offices = map.next_value()?,
                 _ => {
                     map.next_value::<IgnoredAny>()?;
                     continue;
@@ -208,7 +214,7 @@ impl<'de> Visitor<'de> for Top<'_> {
     }
 }
 
-const FIELDS: [&str; 18] = [
+const FIELDS: [&str; 20] = [
     "format",
     "format_version",
     "schema_version",
@@ -227,6 +233,8 @@ const FIELDS: [&str; 18] = [
     "redo",
     "stacks",
     "sharing",
+    "local_holidays",
+    "operator_offices",
 ];
 
 /// The fields `Dump` has no default for, in its order.

@@ -29,6 +29,10 @@ pub struct DumpTail<'a> {
     pub stacks: &'a BTreeMap<String, UserStacks>,
     /// A shared store's sharing; None for a sled store (`Dump` leaves it out).
     pub sharing: Option<&'a super::Sharing>,
+    /// The office's local holidays, if the store or its configuration has them.
+    pub local_holidays: Option<&'a [super::dump::LocalHoliday]>,
+    /// Each ER operator's office, as a shared store keeps them.
+    pub operator_offices: Option<&'a [super::dump::OperatorOffice]>,
 }
 
 /// The record lists in `Dump`'s order, each with the kind it holds.
@@ -161,6 +165,14 @@ impl<'w> DumpWriter<'w> {
         if let Some(sharing) = tail.sharing {
             raw(out, b",\"sharing\":")?;
             json(out, sharing)?;
+        }
+        if let Some(days) = tail.local_holidays {
+            raw(out, b",\"local_holidays\":")?;
+            json(out, &days)?;
+        }
+        if let Some(offices) = tail.operator_offices {
+            raw(out, b",\"operator_offices\":")?;
+            json(out, &offices)?;
         }
         raw(out, b"}")?;
         Ok(self.counts)

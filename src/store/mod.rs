@@ -97,6 +97,12 @@ pub trait Store: Send + Sync {
     fn history(&self, id: &RecordId) -> Result<Vec<RecordHistory>>;
     /// The sequence number of the newest history entry, 0 for none.
     fn last_seq(&self) -> Result<u64>;
+    /// Which history the numbers of `last_seq` count in: it changes when a
+    /// restore replaces a shared store's history, after which a number seen
+    /// before means other entries. Always the same for a store of one user.
+    fn history_identity(&self) -> Result<String> {
+        Ok(String::new())
+    }
     /// Every entry after `seq`, oldest first: the changes another writer made.
     fn changes_since(&self, seq: u64) -> Result<Vec<Applied>>;
     /// Who created and who last changed each record of `kind` that has a history.
@@ -160,6 +166,17 @@ pub trait Store: Send + Sync {
             activities: dump.activities.len(),
             history: dump.history.len(),
         })
+    }
+    /// As `write_backup`, with the office's local holidays as its configuration
+    /// lists them (`configured`): a store that keeps none (sled) carries those,
+    /// under each comarca of its councils; a shared store carries its own.
+    fn write_backup_with(
+        &self,
+        now: DateTime<Utc>,
+        out: &mut dyn std::io::Write,
+        _configured: &[chrono::NaiveDate],
+    ) -> Result<dump_writer::BackupCounts> {
+        self.write_backup(now, out)
     }
     /// Replaces the store's content with the dump's, at once. A store that holds
     /// records is refused unless `force`.
@@ -277,6 +294,16 @@ pub fn open_to_read(location: &Location) -> Result<Box<dyn Store>> {
     match location {
         Location::Sled(dir) => Ok(Box::new(self::sled::SledStore::open_to_read(dir)?)),
         Location::Postgres(url) => Ok(Box::new(self::postgres::PgStore::open_to_read(location, url)?)),
+    }
+}
+
+/// Opens an existing store for the `--read-only` dashboard: as `open_to_read`,
+/// and a shared store's calls from the screen's thread are bounded in time as
+/// the dashboard's are (see `open_to_show`).
+pub fn open_to_look(location: &Location) -> Result<Box<dyn Store>> {
+    match location {
+        Location::Sled(dir) => Ok(Box::new(self::sled::SledStore::open_to_read(dir)?)),
+        Location::Postgres(url) => Ok(Box::new(self::postgres::PgStore::open_to_look(location, url)?)),
     }
 }
 

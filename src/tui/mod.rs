@@ -152,6 +152,7 @@ fn event_loop(
     }
     // The first frame is up; now read the certificate requests without blocking the keys.
     if let Some(load) = app.certificate_loader() {
+        let sender = sender.clone();
         let spawned = std::thread::Builder::new().name("load".into()).spawn(move || {
             let _ = sender.send(Input::Loaded(Box::new(load())));
         })?;
@@ -196,7 +197,20 @@ fn event_loop(
                     app.certificates_loaded(*result);
                     changed = true;
                 }
-                Input::Store(signal) => changed |= app.store_signal(signal),
+                Input::Store(signal) => {
+                    changed |= app.store_signal(signal);
+                    // A restore's reload reads the requests again, off the keys' path.
+                    if let Some(load) = app.reload_loader() {
+                        if let Some(done) = loader.take() {
+                            let _ = done.join();
+                        }
+                        let sender = sender.clone();
+                        let spawned = std::thread::Builder::new().name("load".into()).spawn(move || {
+                            let _ = sender.send(Input::Loaded(Box::new(load())));
+                        })?;
+                        *loader = Some(spawned);
+                    }
+                }
                 Input::Signal(signal) => return Ok(128 + signal),
                 Input::Closed(reason) => {
                     tracing::info!(%reason, "the terminal's input ended");

@@ -77,6 +77,17 @@ impl Store for PgStore {
         self.newest()
     }
 
+    fn history_identity(&self) -> Result<String> {
+        self.read(|c| {
+            Ok(
+                c.query_opt("SELECT value FROM ocsae.meta WHERE key = 'restored'", &[])
+                    .map_err(pg_error)?
+                    .map(|r| r.get(0))
+                    .unwrap_or_default(),
+            )
+        })
+    }
+
     fn changes_since(&self, seq: u64) -> Result<Vec<Applied>> {
         self.applied_after(seq)
     }

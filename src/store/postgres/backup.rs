@@ -8,7 +8,8 @@ use super::history::entries_after;
 use super::{PgStore, damaged, pg_error, records::PAGE, tables};
 use crate::domain::municipality::IneCode;
 use crate::store::dump::{
-    DUMP_FORMAT, DUMP_VERSION, Dump, HistoryItem, Office, RestoreError, Sharing, UserStacks,
+    DUMP_FORMAT, DUMP_VERSION, Dump, HistoryItem, LocalHoliday, Office, OperatorOffice, RestoreError,
+    Sharing, UserStacks,
 };
 use crate::store::{HistoryEntry, Kind, Record, RecordId, Result, StoreError};
 use chrono::{DateTime, Utc};
@@ -54,6 +55,7 @@ impl PgStore {
             let (next_certificate_id, next_activity_id, next_history_seq) = next_ids(&mut tx)?;
             let stacks = read_stacks(&mut tx)?;
             let sharing = read_sharing(&mut tx)?;
+            let holidays = read_holidays(&mut tx)?;
             let mut dump = Dump {
                 format: DUMP_FORMAT.into(),
                 format_version: DUMP_VERSION,
@@ -73,8 +75,16 @@ impl PgStore {
                 redo: Vec::new(),
                 stacks,
                 sharing: Some(sharing),
+                local_holidays: Some(holidays),
+                operator_offices: None,
             };
             for kind in Kind::ALL {
+                if kind == Kind::Operator {
+                    let (records, offices) = read_operators(&mut tx, &location)?;
+                    records.into_iter().for_each(|r| dump.push(r));
+                    dump.operator_offices = Some(offices);
+                    continue;
+                }
                 // Page by page in key order, as `records` reads them.
                 let mut after: Option<RecordId> = None;
                 loop {
@@ -116,8 +126,12 @@ impl PgStore {
             },
             ..super::Role::default()
         };
-        let comarca_of =
-            |record: &Record| role.comarca_of(record, comarques.get(&tables::ine_of(record)).copied());
+        let operators = OperatorOffices::new(dump.operator_offices.as_deref());
+        let mut listing = OperatorOffices::new(dump.operator_offices.as_deref());
+        let comarca_of = |record: &Record| match operators.of_edit(record) {
+            Some(comarca) => comarca,
+            None => role.comarca_of(record, comarques.get(&tables::ine_of(record)).copied()),
+        };
         let stacks = stacks_to_restore(dump);
         self.write_here(|client, st| {
             let mut tx = client.transaction().map_err(pg_error)?;
@@ -127,7 +141,7 @@ impl PgStore {
                 let rows: Vec<(&Record, String)> = records
                     .iter()
                     .filter(|r| r.kind() == kind)
-                    .map(|r| (r, comarca_of(r)))
+                    .map(|r| (r, listing.of_record(r).unwrap_or_else(|| comarca_of(r))))
                     .collect();
                 let rows: Vec<(&Record, &str)> = rows.iter().map(|(r, c)| (*r, c.as_str())).collect();
                 if !rows.is_empty() {
@@ -185,6 +199,9 @@ impl PgStore {
             // With the records they guard: never a moment without them.
             if let Some(sharing) = &dump.sharing {
                 apply_sharing(&mut tx, sharing)?;
+            }
+            if let Some(days) = &dump.local_holidays {
+                apply_holidays(&mut tx, days)?;
             }
             tx.commit().map_err(pg_error)
         })
@@ -258,6 +275,110 @@ pub(super) fn read_sharing(tx: &mut postgres::Transaction) -> Result<Sharing> {
         multi_office,
         offices: Some(offices),
     })
+}
+
+/// The ER operators, with the office of each, in name order (several offices
+/// may list one name): a handful, read at once.
+pub(super) fn read_operators(
+    tx: &mut postgres::Transaction,
+    location: &str,
+) -> Result<(Vec<Record>, Vec<OperatorOffice>)> {
+    let rows = tx
+        .query(
+            "SELECT comarca, record FROM ocsae.operator ORDER BY key, comarca",
+            &[],
+        )
+        .map_err(pg_error)?;
+    let mut records = Vec::with_capacity(rows.len());
+    let mut offices = Vec::with_capacity(rows.len());
+    for row in &rows {
+        let record = tables::from_row(Kind::Operator, row, 1)
+            .map_err(|e| damaged(location, e))?
+            .ok_or_else(|| damaged(location, "a record is null"))?;
+        if let Record::Operator(o) = &record {
+            offices.push(OperatorOffice {
+                name: o.name.clone(),
+                comarca: row.get(0),
+            });
+        }
+        records.push(record);
+    }
+    Ok((records, offices))
+}
+
+/// Where a restore keeps each ER operator: the office its backup lists for it
+/// (the records of a name listed by several offices taken in order), else the
+/// rule of a backup without them (`Role::comarca_of`).
+pub(super) struct OperatorOffices {
+    of: HashMap<String, Vec<String>>,
+    taken: HashMap<String, usize>,
+}
+
+impl OperatorOffices {
+    pub(super) fn new(listed: Option<&[OperatorOffice]>) -> Self {
+        let mut of: HashMap<String, Vec<String>> = HashMap::new();
+        for o in listed.unwrap_or_default() {
+            of.entry(o.name.clone()).or_default().push(o.comarca.clone());
+        }
+        OperatorOffices {
+            of,
+            taken: HashMap::new(),
+        }
+    }
+
+    /// An operator's record, in the backup's order.
+    pub(super) fn of_record(&mut self, record: &Record) -> Option<String> {
+        let Record::Operator(o) = record else {
+            return None;
+        };
+        let listed = self.of.get(&o.name)?;
+        let taken = self.taken.entry(o.name.clone()).or_default();
+        let comarca = listed.get(*taken).or(listed.last()).cloned();
+        *taken += 1;
+        comarca
+    }
+
+    /// An operator in a history entry's edit: its office, if one office lists that name.
+    pub(super) fn of_edit(&self, record: &Record) -> Option<String> {
+        let Record::Operator(o) = record else {
+            return None;
+        };
+        match self.of.get(&o.name)?.as_slice() {
+            [first, rest @ ..] if rest.iter().all(|c| c == first) => Some(first.clone()),
+            _ => None,
+        }
+    }
+}
+
+/// The office's local holidays, under their comarques.
+pub(super) fn read_holidays(tx: &mut postgres::Transaction) -> Result<Vec<LocalHoliday>> {
+    Ok(tx
+        .query(
+            "SELECT comarca, day FROM ocsae.local_holiday ORDER BY comarca, day",
+            &[],
+        )
+        .map_err(pg_error)?
+        .iter()
+        .map(|row| LocalHoliday {
+            comarca: row.get(0),
+            day: row.get(1),
+        })
+        .collect())
+}
+
+/// A backup's local holidays replace the store's.
+pub(super) fn apply_holidays(tx: &mut postgres::Transaction, days: &[LocalHoliday]) -> Result<()> {
+    let comarques: Vec<&str> = days.iter().map(|d| d.comarca.as_str()).collect();
+    let dates: Vec<chrono::NaiveDate> = days.iter().map(|d| d.day).collect();
+    tx.execute("DELETE FROM ocsae.local_holiday", &[])
+        .map_err(pg_error)?;
+    tx.execute(
+        "INSERT INTO ocsae.local_holiday (comarca, day) \
+         SELECT * FROM unnest($1::text[], $2::date[]) ON CONFLICT DO NOTHING",
+        &[&comarques, &dates],
+    )
+    .map_err(pg_error)?;
+    Ok(())
 }
 
 /// A backup's office list replaces the store's; its row-level security is turned
@@ -370,6 +491,17 @@ pub(super) fn emptied(tx: &mut postgres::Transaction, force: bool) -> Result<()>
     if holds && !force {
         return Err(StoreError::NotEmpty(String::new()));
     }
+    // A new history from here: open dashboards see the mark change (their
+    // history numbers no longer mean the same entries) and read everything again.
+    tx.execute(
+        "INSERT INTO ocsae.meta (key, value) \
+         VALUES ('restored', txid_current()::text || '-' || (extract(epoch FROM clock_timestamp()) * 1000000)::bigint::text) \
+         ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value",
+        &[],
+    )
+    .map_err(pg_error)?;
+    tx.execute("SELECT pg_notify($1, 'restored')", &[&super::commit::CHANNEL])
+        .map_err(pg_error)?;
     tx.batch_execute(
         "TRUNCATE ocsae.history_edit, ocsae.history, ocsae.activity, ocsae.certificate, \
          ocsae.rollout, ocsae.municipality, ocsae.stacks, ocsae.cache",

@@ -3,7 +3,7 @@
 //! history's edits page by page, so a store of any size is written in little
 //! memory, byte for byte as `dump_all`'s `Dump` is written by serde.
 
-use super::backup::{next_ids, read_sharing, read_stacks, records_version};
+use super::backup::{next_ids, read_holidays, read_operators, read_sharing, read_stacks, records_version};
 use super::commit::edit_of;
 use super::history::head_of;
 use super::{PgStore, damaged, pg_error, records::PAGE, tables};
@@ -35,7 +35,15 @@ impl PgStore {
                 .map_err(pg_error)?;
             let mut writer = DumpWriter::begin(out, records_version(), now)?;
             let mut restorable = Restorable::default();
+            let mut operator_offices = Vec::new();
             for (name, kind) in SECTIONS {
+                if kind == Kind::Operator {
+                    let (records, offices) = read_operators(&mut tx, &location)?;
+                    operator_offices = offices;
+                    let checked = records.into_iter().map(|r| restorable.check(&location, name, r));
+                    writer.records(name, checked)?;
+                    continue;
+                }
                 let pages = RecordPages::new(&mut tx, kind, &location);
                 let checked = pages.map(|r| r.and_then(|r| restorable.check(&location, name, r)));
                 writer.records(name, checked)?;
@@ -81,6 +89,7 @@ impl PgStore {
             let (next_certificate_id, next_activity_id, next_history_seq) = next_ids(&mut tx)?;
             let stacks = read_stacks(&mut tx)?;
             let sharing = read_sharing(&mut tx)?;
+            let holidays = read_holidays(&mut tx)?;
             let counts = writer.end(&DumpTail {
                 next_certificate_id,
                 next_activity_id,
@@ -89,6 +98,8 @@ impl PgStore {
                 redo: &[],
                 stacks: &stacks,
                 sharing: Some(&sharing),
+                local_holidays: Some(&holidays),
+                operator_offices: Some(&operator_offices),
             })?;
             tx.commit().map_err(pg_error)?;
             Ok(counts)

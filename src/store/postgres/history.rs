@@ -77,33 +77,48 @@ impl PgStore {
         self.read(move |c| entries_after(c, &location, seq))
     }
 
-    /// Who created and who last changed each record of `kind`.
+    /// Who created and who last changed each record of `kind`: the first and last
+    /// entry of each record's edits, found in the edits' index, a page of records
+    /// per call, so that no call nears the dashboard's bounds however many
+    /// records there are (100,000 requests changed four times each: 1.3 s in one
+    /// query before, with every edit's author sorted).
     pub(super) fn record_authors(&self, kind: Kind) -> Result<HashMap<RecordId, Authors>> {
         let name = tables::kind_name(kind);
-        let rows = self.read(move |c| {
-            c.query(
-                "SELECT e.key, (array_agg(h.author ORDER BY e.seq))[1], (array_agg(h.author ORDER BY e.seq DESC))[1] \
-                 FROM ocsae.history_edit e JOIN ocsae.history h ON h.seq = e.seq \
-                 WHERE e.kind = $1 GROUP BY e.key",
-                &[&name],
-            )
-            .map_err(pg_error)
-        })?;
-        Ok(rows
-            .iter()
-            .filter_map(|row| {
-                let id = tables::id_of(kind, row.get(0))?;
-                Some((
-                    id,
-                    Authors {
+        let mut out = HashMap::new();
+        let mut after = String::new();
+        loop {
+            let from = after.clone();
+            let rows = self.read(move |c| {
+                c.query(
+                    "SELECT e.key, f.author, l.author FROM ( \
+                         SELECT key, min(seq) AS first, max(seq) AS last FROM ocsae.history_edit \
+                         WHERE kind = $1 AND key > $2 GROUP BY key ORDER BY key LIMIT $3 \
+                     ) e JOIN ocsae.history f ON f.seq = e.first JOIN ocsae.history l ON l.seq = e.last \
+                     ORDER BY e.key",
+                    &[&name, &from, &AUTHORS_PAGE],
+                )
+                .map_err(pg_error)
+            })?;
+            for row in &rows {
+                let key: String = row.get(0);
+                if let Some(id) = tables::id_of(kind, &key) {
+                    let authors = Authors {
                         created_by: row.get(1),
                         updated_by: row.get(2),
-                    },
-                ))
-            })
-            .collect())
+                    };
+                    out.insert(id, authors);
+                }
+            }
+            match rows.last() {
+                Some(row) if rows.len() as i64 == AUTHORS_PAGE => after = row.get(0),
+                _ => return Ok(out),
+            }
+        }
     }
 }
+
+/// Records whose authors are read per call.
+const AUTHORS_PAGE: i64 = 20_000;
 
 /// The numbered records (requests, activities) an entry created, as sled reports them.
 fn created_ids(edits: &[crate::store::Edit], _kind: EntryKind) -> Vec<u64> {

@@ -129,6 +129,11 @@ impl PgStore {
         PgStore::connect(location, url, false, false)
     }
 
+    /// As `open_to_read`, for the `--read-only` dashboard: bounded as `open_to_show`.
+    pub fn open_to_look(location: &Location, url: &str) -> Result<PgStore> {
+        PgStore::connect(location, url, false, true)
+    }
+
     fn connect(location: &Location, url: &str, create: bool, bounded: bool) -> Result<PgStore> {
         let name = location.to_string();
         let target = Target::parse(url).map_err(|detail| StoreError::Backend {

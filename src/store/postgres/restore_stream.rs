@@ -4,7 +4,9 @@
 //! never holds the backup. All or nothing as before: the transaction commits
 //! once the file is read through, with the counters, the stacks and the sharing.
 
-use super::backup::{apply_sharing, backup_stacks, oldest_backup, records_version};
+use super::backup::{
+    OperatorOffices, apply_holidays, apply_sharing, backup_stacks, oldest_backup, records_version,
+};
 use super::commit::entry_kind_columns;
 use super::edit_rows::insert_edits_from;
 use super::{PgStore, Statements, pg_error, tables};
@@ -18,14 +20,19 @@ use std::collections::{BTreeSet, HashMap, HashSet};
 /// Rows sent to the server at a time.
 const BATCH: usize = 1_000;
 
-/// Where each record is kept: its council's comarca, or the office's.
+/// Where each record is kept: its council's comarca, an ER operator's office
+/// as the backup lists it, or the office's.
 struct Comarques<'a> {
     of_council: &'a HashMap<IneCode, String>,
     role: super::Role,
+    operators: OperatorOffices,
 }
 
 impl Comarques<'_> {
     fn of(&self, record: &Record) -> String {
+        if let Some(comarca) = self.operators.of_edit(record) {
+            return comarca;
+        }
         let council = self.of_council.get(&tables::ine_of(record)).map(String::as_str);
         self.role.comarca_of(record, council)
     }
@@ -47,6 +54,8 @@ struct Loader<'t, 'c> {
     st: &'t mut Statements,
     comarques: Comarques<'t>,
     records: Vec<Record>,
+    /// The operators' offices, taken in the order their records come.
+    listing: OperatorOffices,
     entry: Option<Entry>,
     /// The authors of the entries in the backup's shared stacks (older backups).
     wanted: HashSet<u64>,
@@ -62,7 +71,10 @@ impl Loader<'_, '_> {
             let rows: Vec<(&Record, String)> = records
                 .iter()
                 .filter(|r| r.kind() == kind)
-                .map(|r| (r, self.comarques.of(r)))
+                .map(|r| {
+                    let comarca = self.listing.of_record(r);
+                    (r, comarca.unwrap_or_else(|| self.comarques.of(r)))
+                })
                 .collect();
             let rows: Vec<(&Record, &str)> = rows.iter().map(|(r, c)| (*r, c.as_str())).collect();
             if !rows.is_empty() {
@@ -207,8 +219,10 @@ impl PgStore {
                 comarques: Comarques {
                     of_council: &of_council,
                     role,
+                    operators: OperatorOffices::new(frame.operator_offices.as_deref()),
                 },
                 records: Vec::new(),
+                listing: OperatorOffices::new(frame.operator_offices.as_deref()),
                 entry: None,
                 wanted: frame.undo.iter().chain(&frame.redo).copied().collect(),
                 author: HashMap::new(),
@@ -246,6 +260,9 @@ impl PgStore {
             // With the records they guard: never a moment without them.
             if let Some(sharing) = &frame.sharing {
                 apply_sharing(&mut tx, sharing)?;
+            }
+            if let Some(days) = &frame.local_holidays {
+                apply_holidays(&mut tx, days)?;
             }
             tx.commit().map_err(pg_error)
         });

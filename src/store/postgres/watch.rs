@@ -71,19 +71,28 @@ fn listen(client: &mut postgres::Client, notify: &mut Notify) -> Option<String> 
     let mut pinged = Instant::now();
     loop {
         let mut seqs = Vec::new();
+        // A notice that names no entry (a restore's): everything is to be read.
+        let mut unnumbered = false;
         {
             let mut notifications = client.notifications();
+            let mut take = |n: postgres::Notification| match n.payload().parse::<u64>() {
+                Ok(seq) => seqs.push(seq),
+                Err(_) => unnumbered = true,
+            };
             match notifications.timeout_iter(WAIT).next() {
-                Ok(Some(n)) => seqs.extend(n.payload().parse::<u64>()),
+                Ok(Some(n)) => take(n),
                 Ok(None) => {}
                 Err(e) => return Some(super::lost_text(&e)),
             }
             // Several commits at once are one read for the dashboard.
             while let Ok(Some(n)) = notifications.iter().next() {
-                seqs.extend(n.payload().parse::<u64>());
+                take(n);
             }
         }
-        if !seqs.is_empty() && !notify(Signal::Changed(seqs)) {
+        if unnumbered {
+            seqs.clear();
+        }
+        if (unnumbered || !seqs.is_empty()) && !notify(Signal::Changed(seqs)) {
             return None;
         }
         if client.is_closed() {

@@ -123,7 +123,16 @@ impl Store for SledStore {
         now: DateTime<Utc>,
         out: &mut dyn std::io::Write,
     ) -> Result<crate::store::dump_writer::BackupCounts> {
-        self.stream_backup(now, out)
+        self.stream_backup(now, out, &[])
+    }
+
+    fn write_backup_with(
+        &self,
+        now: DateTime<Utc>,
+        out: &mut dyn std::io::Write,
+        configured: &[chrono::NaiveDate],
+    ) -> Result<crate::store::dump_writer::BackupCounts> {
+        self.stream_backup(now, out, configured)
     }
 
     fn restore_from(

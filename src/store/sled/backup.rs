@@ -6,7 +6,7 @@ use super::stacks::{REDO_KEY, UNDO_KEY, redo_key, undo_key};
 use super::{
     SledStore, T_HISTORY, T_HISTORY_INDEX, T_META, codec, engine, history_index, keys, schema, tree_index,
 };
-use crate::store::dump::{DUMP_FORMAT, DUMP_VERSION, Dump, HistoryItem, RestoreError};
+use crate::store::dump::{DUMP_FORMAT, DUMP_VERSION, Dump, HistoryItem, LocalHoliday, RestoreError};
 use crate::store::dump_writer::{BackupCounts, DumpTail, DumpWriter, SECTIONS};
 use crate::store::{HistoryEntry, Kind, RecordId, Result, StoreError};
 use chrono::{DateTime, Utc};
@@ -39,6 +39,8 @@ impl SledStore {
             redo: self.shared_stack(REDO_KEY)?,
             stacks: self.all_stacks()?,
             sharing: None,
+            local_holidays: None,
+            operator_offices: None,
         };
         for kind in Kind::ALL {
             for record in self.scan(kind)? {
@@ -54,7 +56,9 @@ impl SledStore {
         &self,
         now: DateTime<Utc>,
         out: &mut dyn std::io::Write,
+        configured: &[chrono::NaiveDate],
     ) -> Result<BackupCounts> {
+        let holidays = self.configured_holidays(configured)?;
         let mut writer = DumpWriter::begin(out, schema::BACKUP, now)?;
         for (name, kind) in SECTIONS {
             writer.records(name, self.scan(kind)?)?;
@@ -83,7 +87,35 @@ impl SledStore {
             redo: &redo,
             stacks: &self.all_stacks()?,
             sharing: None,
+            local_holidays: holidays.as_deref(),
+            operator_offices: None,
         })
+    }
+
+    /// The configuration's holidays, under each comarca of the store's councils
+    /// (as `init` gives a shared store them); None if it lists none.
+    fn configured_holidays(&self, configured: &[chrono::NaiveDate]) -> Result<Option<Vec<LocalHoliday>>> {
+        if configured.is_empty() {
+            return Ok(None);
+        }
+        let mut comarques = std::collections::BTreeSet::new();
+        for record in self.scan(Kind::Municipality)? {
+            if let crate::store::Record::Municipality(m) = record? {
+                comarques.insert(m.comarca);
+            }
+        }
+        let days: std::collections::BTreeSet<_> = configured.iter().copied().collect();
+        Ok(Some(
+            comarques
+                .iter()
+                .flat_map(|comarca| {
+                    days.iter().map(|&day| LocalHoliday {
+                        comarca: comarca.clone(),
+                        day,
+                    })
+                })
+                .collect(),
+        ))
     }
 
     /// Replaces the store's content with the dump's, in one transaction. A store

@@ -301,6 +301,15 @@ impl Store for Deferred {
         self.store()?.write_backup(now, out)
     }
 
+    fn write_backup_with(
+        &self,
+        now: DateTime<Utc>,
+        out: &mut dyn std::io::Write,
+        configured: &[chrono::NaiveDate],
+    ) -> Result<crate::store::dump_writer::BackupCounts> {
+        self.store()?.write_backup_with(now, out, configured)
+    }
+
     fn restore_from(
         &self,
         source: &mut dyn crate::store::dump_reader::DumpSource,
