@@ -14,6 +14,7 @@ pub mod keymap;
 pub mod layout;
 pub mod logging;
 pub mod memoria;
+pub mod memory;
 pub mod ops;
 pub mod output;
 pub mod panics;
@@ -83,6 +84,7 @@ fn parse_command_line(paths: Option<&Paths>, env_lang: Option<Lang>) -> Result<C
 
 /// Runs the program; `main` only calls this.
 pub fn run() -> ExitCode {
+    memory::tune_allocator();
     panics::install_hook();
     let paths = Paths::discover();
     let env_lang = ["LC_ALL", "LC_MESSAGES", "LANG"]
