@@ -93,6 +93,15 @@ impl Store for PgStore {
         }))
     }
 
+    /// Written as it comes, inside one transaction: see `import`.
+    fn begin_planned_import(
+        &self,
+        kind: ChangeKind,
+        at: DateTime<Utc>,
+    ) -> Result<Option<Box<dyn ImportBatch + '_>>> {
+        Ok(Some(Box::new(self.begin_streamed(kind, at))))
+    }
+
     fn dump(&self, now: DateTime<Utc>) -> Result<Dump> {
         self.dump_all(now)
     }

@@ -2,7 +2,7 @@
 
 use super::{pg_error, tables};
 use crate::store::{Edit, Result};
-use postgres::Transaction;
+use postgres::{GenericClient, Transaction};
 
 /// An entry's edits as the columns of `history_edit` (arrays for `unnest`).
 pub(super) struct EditRows {
@@ -57,7 +57,7 @@ pub(super) fn insert_edits(
 
 /// As `insert_edits`, for part of an entry whose first edit is at place `first`.
 pub(super) fn insert_edits_from(
-    tx: &mut Transaction,
+    tx: &mut impl GenericClient,
     seq: i64,
     first: i32,
     edits: &[Edit],

@@ -20,6 +20,7 @@ mod connect;
 mod deadline;
 mod edit_rows;
 mod history;
+mod import;
 mod link;
 mod pgpass;
 mod records;
