@@ -3,8 +3,10 @@
 //! (encoding, header, every field, every time, the limits), so a file that cannot
 //! be imported never locks it; the second, under the store's lock, reads the rows
 //! again, checks each again, finds its council and gives the store the edits in
-//! batches, as one change in the store's history. A file whose bytes changed
-//! between the passes is refused before anything is written.
+//! batches, as one change in the store's history. A store that must know an
+//! import's size before its first edit (a shared one) gets a pass more: the
+//! second then only plans, and the third writes. A file whose bytes changed
+//! between the passes is refused, and nothing of it is kept.
 
 use super::contact_rows::contact_rows;
 use super::csv_input::{CsvFile, CsvRow, CsvTable, Header};
