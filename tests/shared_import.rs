@@ -339,3 +339,88 @@ fn a_file_that_changes_between_the_readings_of_a_shared_import_leaves_nothing() 
     .unwrap();
     assert_eq!(stored(&db), (25_000, 1));
 }
+
+/// Every export as JSON, without who made each record (the system user on sled,
+/// the role on PostgreSQL).
+fn exports_without_authors(home: &Path, store: &str) -> Vec<serde_json::Value> {
+    fn strip(v: &mut serde_json::Value) {
+        match v {
+            serde_json::Value::Object(fields) => {
+                fields.remove("created_by");
+                fields.remove("updated_by");
+                fields.values_mut().for_each(strip);
+            }
+            serde_json::Value::Array(items) => items.iter_mut().for_each(strip),
+            _ => {}
+        }
+    }
+    ["municipalities", "rollout", "certificates", "activity"]
+        .iter()
+        .map(|what| {
+            let mut v: serde_json::Value =
+                serde_json::from_str(&ok(ocsae(home, store, &["export", what, "--format", "json"]))).unwrap();
+            strip(&mut v);
+            v
+        })
+        .collect()
+}
+
+#[test]
+fn contacts_rollout_and_activity_imports_write_on_a_shared_store_what_they_write_on_sled() {
+    let Some(cluster) = pg::cluster() else { return };
+    let home = tempfile::tempdir().unwrap();
+    let h = home.path();
+    let db = cluster.database();
+    let sled = format!("sled:{}", h.join("store").display());
+    ok(ocsae(h, &db.url(ADMIN), &["init", "--comarca", "Noguera"]));
+    ok(ocsae(h, &sled, &["init", "--comarca", "Noguera"]));
+    let files = [
+        (
+            "contacts",
+            "ine_code,role,name,phone\n252228,mayor,Anna Vidal,973000000\n250024,secretary,Pere Font,973000001\n",
+        ),
+        (
+            "rollout",
+            "ine_code,service,status\n252228,e-notum,done\n250024,e-notum,in_progress\n",
+        ),
+        (
+            "activity",
+            "kind;municipality;summary;received_at;status\n\
+             call;Tiurana;Canvi de contrasenya;2026-11-20 10:00;\n\
+             email;Àger;Alta a e-NOTUM;20/11/2026 11:00;open\n",
+        ),
+        ("certificates", &requests(3, |_| None)),
+    ];
+    for (what, body) in files {
+        let file = h.join(format!("{what}.csv"));
+        std::fs::write(&file, body).unwrap();
+        for store in [sled.as_str(), &db.url("anna")] {
+            ok(ocsae(h, store, &["import", what, file.to_str().unwrap()]));
+        }
+    }
+    assert_eq!(
+        exports_without_authors(h, &db.url("anna")),
+        exports_without_authors(h, &sled)
+    );
+    // Each import one entry, saying how many edits it holds and where.
+    let mut sql = db.sql(ADMIN);
+    for row in sql
+        .query(
+            "SELECT h.change, h.edits, h.comarques, (SELECT count(*) FROM ocsae.history_edit e WHERE e.seq = h.seq) \
+             FROM ocsae.history h WHERE h.change LIKE 'import.%' ORDER BY h.seq",
+            &[],
+        )
+        .unwrap()
+    {
+        let change: String = row.get(0);
+        assert_eq!(i64::from(row.get::<_, i32>(1)), row.get::<_, i64>(3), "{change}");
+        assert_eq!(row.get::<_, Vec<String>>(2), ["Noguera"], "{change}");
+    }
+    assert_eq!(
+        count(
+            &mut sql,
+            "SELECT count(*) FROM ocsae.history WHERE change LIKE 'import.%'"
+        ),
+        4
+    );
+}
