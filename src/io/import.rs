@@ -114,7 +114,7 @@ impl Source for &CsvTable {
         self.was_latin
     }
 
-    /// None: held in memory, it cannot change between passes.
+    /// No path: held in memory, it cannot change between passes.
     fn path(&self) -> std::path::PathBuf {
         std::path::PathBuf::new()
     }

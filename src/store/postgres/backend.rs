@@ -215,7 +215,8 @@ impl Store for PgStore {
     }
 }
 
-/// An import: the batches are kept and written as one change at `commit`.
+/// An import not planned: the batches are kept and written as one change at
+/// `commit` (a planned one is written as it comes: see `import`).
 struct PgImport<'a> {
     store: &'a PgStore,
     kind: ChangeKind,
