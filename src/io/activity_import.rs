@@ -5,7 +5,7 @@
 //! councils and requests and gives the store the edits in batches, as one change.
 
 use super::csv_input::{CsvRow, Header};
-use super::import::{Rows, commit, scrub};
+use super::import::{Rows, Sink, scrub};
 use super::{IoError, Problem};
 use crate::domain::activity::{Activity, ActivityKind, ActivityStatus, Attendance, Direction};
 use crate::domain::localtime::{TimeError, parse_day, parse_time};
@@ -13,7 +13,7 @@ use crate::domain::municipality::{IneCode, Municipality};
 use crate::domain::search::fold;
 use crate::ops::activity::{Records, Unchecked, find_service, log, shape_new, validate};
 use crate::ops::{Field, RuleError};
-use crate::store::{ChangeKind, Store};
+use crate::store::Store;
 use chrono::{DateTime, Utc};
 use std::cell::Cell;
 use std::collections::{BTreeMap, HashMap};
@@ -286,14 +286,14 @@ fn activity_row(
 
 /// The second pass, under the store's lock, given the checked rows as they are
 /// read again: the councils (by code or by name) and the requests must exist;
-/// then every row is a new activity, in one change. Returns how many it made.
-pub(crate) fn apply(
+/// then every row is a new activity, given to `sink` (one pass of `import::commit`).
+pub(crate) fn edits(
     store: &dyn Store,
     councils: &BTreeMap<IneCode, Municipality>,
     rows: impl Iterator<Item = Result<Row, IoError>>,
     now: DateTime<Utc>,
-    at: DateTime<Utc>,
-) -> Result<usize, IoError> {
+    sink: Sink<'_>,
+) -> Result<(), IoError> {
     let mut by_name: HashMap<String, Vec<IneCode>> = HashMap::new();
     for m in councils.values() {
         by_name.entry(fold(&m.name)).or_default().push(m.ine);
@@ -305,7 +305,7 @@ pub(crate) fn apply(
     // The requests only once a row names one: there can be 100,000 of them.
     let mut requests_read = false;
     let user = store.user().to_string();
-    let edits = rows.map(|row| {
+    for row in rows {
         let Row {
             line,
             council,
@@ -335,10 +335,9 @@ pub(crate) fn apply(
                 other => Problem::Rule(other),
             })
         })?;
-        Ok(change.edits.into_iter().next().expect("log makes one edit"))
-    });
-    let (records, _) = commit(store, ChangeKind::ImportActivities, edits, at)?;
-    Ok(records)
+        sink(change.edits.into_iter().next().expect("log makes one edit"))?;
+    }
+    Ok(())
 }
 
 #[cfg(test)]

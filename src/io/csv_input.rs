@@ -334,6 +334,11 @@ impl CsvFile {
         })
     }
 
+    /// The file's path, as given.
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
     /// True if the file is read as Windows-1252.
     pub fn was_latin(&self) -> bool {
         self.encoding == Encoding::Windows1252

@@ -3,8 +3,10 @@
 //! (encoding, header, every field, every time, the limits), so a file that cannot
 //! be imported never locks it; the second, under the store's lock, reads the rows
 //! again, checks each again, finds its council and gives the store the edits in
-//! batches, as one change in the store's history. A file whose bytes changed
-//! between the passes is refused before anything is written.
+//! batches, as one change in the store's history. A store that must know an
+//! import's size before its first edit (a shared one) gets a pass more: the
+//! second then only plans, and the third writes. A file whose bytes changed
+//! between the passes is refused, and nothing of it is kept.
 
 use super::contact_rows::contact_rows;
 use super::csv_input::{CsvFile, CsvRow, CsvTable, Header};
@@ -81,6 +83,8 @@ pub trait Source {
     fn rows(&mut self) -> Result<(Header, Rows<'_>), IoError>;
     /// True if the text was decoded from Windows-1252.
     fn was_latin(&self) -> bool;
+    /// The file read, for the refusal of one whose rows differ from one pass to the next.
+    fn path(&self) -> std::path::PathBuf;
 }
 
 pub type Rows<'a> = Box<dyn Iterator<Item = Result<CsvRow, IoError>> + 'a>;
@@ -95,6 +99,10 @@ impl Source for CsvFile {
     fn was_latin(&self) -> bool {
         CsvFile::was_latin(self)
     }
+
+    fn path(&self) -> std::path::PathBuf {
+        CsvFile::path(self).to_path_buf()
+    }
 }
 
 impl Source for &CsvTable {
@@ -104,6 +112,11 @@ impl Source for &CsvTable {
 
     fn was_latin(&self) -> bool {
         self.was_latin
+    }
+
+    /// No path: held in memory, it cannot change between passes.
+    fn path(&self) -> std::path::PathBuf {
+        std::path::PathBuf::new()
     }
 }
 
@@ -185,52 +198,65 @@ pub fn apply(
         },
     };
     let was_latin = source.was_latin();
-    let (header, rows) = source.rows()?;
+    let path = source.path();
+    let changed = || IoError::Changed { path: path.clone() };
     let cleaned = Cell::new(0);
     let count = Cell::new(0);
-    let counted = rows.inspect(|row| {
-        if row.is_ok() {
-            count.set(count.get() + 1);
-        }
-    });
     let (records, created) = match what {
         What::Contacts => {
+            let (header, rows) = source.rows()?;
             // Merged per council as they come: what is kept is one copy per council.
             let mut failure = None;
-            let rows = contact_rows(&header, Box::new(counted), &cleaned)?
+            let rows = contact_rows(&header, counted(rows, &count), &cleaned)?
                 .map_while(|row| row.map_err(|e| failure = Some(e)).ok());
             let edits = contact_edits(&councils, rows);
             if let Some(e) = failure {
                 return Err(e);
             }
             let edits = edits.map_err(unknown)?;
-            let (records, _) = commit(store, ChangeKind::ImportContacts, edits.into_iter().map(Ok), at)?;
+            let (records, _) = commit_edits(store, ChangeKind::ImportContacts, edits, at)?;
             (records, BTreeMap::new())
         }
         What::Certificates => {
             let mut created: BTreeMap<IneCode, Created> = BTreeMap::new();
             // A revocation's link is checked against the requests it names, row by row.
-            let mut links = super::revocation_input::Links::new(
-                store,
+            let linked = {
+                let (header, _) = source.rows()?;
                 ["revokes_id", "revocation_reason", "renews_id"]
                     .iter()
-                    .any(|c| header.column(c).is_some()),
-            )?;
-            let edits = certificate_rows(&header, Box::new(counted), tz, now, &cleaned)?.map(|row| {
-                let (line, mut request) = row?;
-                links.check(line, &mut request)?;
-                let edit = certificate_edit(&councils, line, request).map_err(unknown)?;
-                if let Some(Record::Certificate(c)) = &edit.after {
-                    created.entry(c.ine).or_default().add(c);
+                    .any(|c| header.column(c).is_some())
+            };
+            let links = super::revocation_input::Links::new(store, linked)?;
+            // Each pass from the start, as if it were the only one: what it counts is the last's.
+            let mut pass = |sink: Sink<'_>| -> Result<(), IoError> {
+                count.set(0);
+                cleaned.set(0);
+                created.clear();
+                let mut links = links.clone();
+                let (header, rows) = source.rows()?;
+                for row in certificate_rows(&header, counted(rows, &count), tz, now, &cleaned)? {
+                    let (line, mut request) = row?;
+                    links.check(line, &mut request)?;
+                    let edit = certificate_edit(&councils, line, request).map_err(unknown)?;
+                    if let Some(Record::Certificate(c)) = &edit.after {
+                        created.entry(c.ine).or_default().add(c);
+                    }
+                    sink(edit)?;
                 }
-                Ok(edit)
-            });
-            let (records, _) = commit(store, ChangeKind::ImportCertificates, edits, at)?;
+                Ok(())
+            };
+            let (records, _) = commit(store, ChangeKind::ImportCertificates, &mut pass, &changed, at)?;
             (records, created)
         }
         What::Activity => {
-            let rows = super::activity_import::rows(&header, Box::new(counted), tz, now, &cleaned)?;
-            let records = super::activity_import::apply(store, &councils, rows, now, at)?;
+            let mut pass = |sink: Sink<'_>| -> Result<(), IoError> {
+                count.set(0);
+                cleaned.set(0);
+                let (header, rows) = source.rows()?;
+                let rows = super::activity_import::rows(&header, counted(rows, &count), tz, now, &cleaned)?;
+                super::activity_import::edits(store, &councils, rows, now, sink)
+            };
+            let (records, _) = commit(store, ChangeKind::ImportActivities, &mut pass, &changed, at)?;
             (records, BTreeMap::new())
         }
     };
@@ -240,6 +266,15 @@ pub fn apply(
         cleaned: cleaned.get(),
     };
     Ok(Imported::new(tally, records, created))
+}
+
+/// The rows, each one read counted.
+fn counted<'a>(rows: Rows<'a>, count: &'a Cell<usize>) -> Rows<'a> {
+    Box::new(rows.inspect(move |row| {
+        if row.is_ok() {
+            count.set(count.get() + 1);
+        }
+    }))
 }
 
 /// Reads a yes/no cell as spreadsheets write it.
@@ -515,22 +550,50 @@ impl Imported {
 /// How many edits go to the store at a time.
 const BATCH: usize = 10_000;
 
+/// Where one pass over an import's edits gives each, in order.
+pub(crate) type Sink<'a> = &'a mut dyn FnMut(Edit) -> Result<(), IoError>;
+
+/// Edits held in memory (a few per council) as one change, as `commit` writes it.
+pub(crate) fn commit_edits(
+    store: &dyn Store,
+    kind: ChangeKind,
+    edits: Vec<Edit>,
+    at: DateTime<Utc>,
+) -> Result<(usize, Vec<Edit>), IoError> {
+    let mut pass = |sink: Sink<'_>| edits.iter().try_for_each(|edit| sink(edit.clone()));
+    // In memory: the same both times.
+    let unchanged = || IoError::Changed {
+        path: std::path::PathBuf::new(),
+    };
+    commit(store, kind, &mut pass, &unchanged, at)
+}
+
 /// The whole file as one change in the history, given to the store in batches:
-/// all of it or nothing (a row that fails drops the import unsaved). Returns how
+/// all of it or nothing (a row that fails drops the import unsaved). `pass`
+/// goes through the edits from the first, giving each to its sink: once, or
+/// twice for a store that plans an import before it is written (the second
+/// pass must give the same edits, else `changed` is the refusal). Returns how
 /// many records it changed, and the edits the store listed (a run of new records
 /// it keeps apart is not listed: see `Applied::bulk`); no change at all leaves no
 /// history entry.
 pub(crate) fn commit(
     store: &dyn Store,
     kind: ChangeKind,
-    edits: impl IntoIterator<Item = Result<Edit, IoError>>,
+    pass: &mut dyn FnMut(Sink<'_>) -> Result<(), IoError>,
+    changed: &dyn Fn() -> IoError,
     at: DateTime<Utc>,
 ) -> Result<(usize, Vec<Edit>), IoError> {
+    if let Some(import) = store
+        .begin_planned_import(kind.clone(), at)
+        .map_err(IoError::Store)?
+    {
+        return commit_planned(store, import, pass, changed, at);
+    }
     let mut import: Option<Box<dyn ImportBatch + '_>> = None;
     let mut batch = Vec::new();
     let mut count = 0;
-    for edit in edits {
-        batch.push(edit?);
+    pass(&mut |edit| {
+        batch.push(edit);
         count += 1;
         if batch.len() == BATCH {
             let open = match import.take() {
@@ -540,7 +603,8 @@ pub(crate) fn commit(
             let open = import.insert(open);
             open.append(std::mem::take(&mut batch)).map_err(IoError::Store)?;
         }
-    }
+        Ok(())
+    })?;
     if count == 0 {
         return Ok((0, Vec::new()));
     }
@@ -552,8 +616,68 @@ pub(crate) fn commit(
         import.append(batch).map_err(IoError::Store)?;
     }
     let applied = import.commit(at).map_err(IoError::Store)?;
-    // Applied but not on disk (the disk filled before the flush): not imported. The
-    // store keeps it only in memory, and a command ends without it.
+    durable(store, count, applied)
+}
+
+/// A planned import: every batch shown to the store, then given to it, a batch
+/// at a time each pass (the store writes them as they come).
+fn commit_planned(
+    store: &dyn Store,
+    mut import: Box<dyn ImportBatch + '_>,
+    pass: &mut dyn FnMut(Sink<'_>) -> Result<(), IoError>,
+    changed: &dyn Fn() -> IoError,
+    at: DateTime<Utc>,
+) -> Result<(usize, Vec<Edit>), IoError> {
+    let mut batch = Vec::with_capacity(BATCH);
+    let mut planned = 0;
+    pass(&mut |edit| {
+        batch.push(edit);
+        planned += 1;
+        if batch.len() == BATCH {
+            import.plan(&batch).map_err(IoError::Store)?;
+            batch.clear();
+        }
+        Ok(())
+    })?;
+    if planned == 0 {
+        return Ok((0, Vec::new()));
+    }
+    import.plan(&batch).map_err(IoError::Store)?;
+    batch.clear();
+    // The store's refusal of edits other than planned is the file's change.
+    let store_error = |e| match e {
+        crate::store::StoreError::ImportChanged(_) => changed(),
+        other => IoError::Store(other),
+    };
+    let mut given = 0;
+    pass(&mut |edit| {
+        given += 1;
+        if given > planned {
+            return Err(changed());
+        }
+        batch.push(edit);
+        if batch.len() == BATCH {
+            import.append(std::mem::take(&mut batch)).map_err(store_error)?;
+        }
+        Ok(())
+    })?;
+    if given != planned {
+        return Err(changed());
+    }
+    if !batch.is_empty() {
+        import.append(batch).map_err(store_error)?;
+    }
+    let applied = import.commit(at).map_err(store_error)?;
+    durable(store, planned, applied)
+}
+
+/// Applied but not on disk (the disk filled before the flush): not imported. The
+/// store keeps it only in memory, and a command ends without it.
+fn durable(
+    store: &dyn Store,
+    count: usize,
+    applied: crate::store::Applied,
+) -> Result<(usize, Vec<Edit>), IoError> {
     if !applied.durable {
         let cause = store.unsaved().cause.unwrap_or_else(|| {
             crate::store::StoreError::io(

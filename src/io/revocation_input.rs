@@ -57,6 +57,7 @@ pub fn reason(row: &CsvRow, column: Option<usize>) -> Result<Option<RevocationRe
 /// live revocations already stored, and the highest id (read once, when the file
 /// has the columns, keeping only those); and the certificates earlier rows
 /// revoke. Nothing else of the store is held.
+#[derive(Clone)]
 pub struct Links<'a> {
     store: &'a dyn Store,
     /// Ids above it are the import's own (a sled import writes as it goes).

@@ -5,7 +5,7 @@
 //! it changes keeps where it came from (`source`: the file and line).
 
 use super::csv_input::{CsvRow, CsvTable};
-use super::import::{Imported, Tally, commit, scrub};
+use super::import::{Imported, Tally, commit_edits, scrub};
 use super::{IoError, Problem};
 use crate::domain::catalog::services;
 use crate::domain::municipality::IneCode;
@@ -174,7 +174,7 @@ pub fn apply(store: &dyn Store, checked: Checked, at: DateTime<Utc>) -> Result<I
             None => Edit::create(Record::Rollout(after)),
         });
     }
-    let (records, _) = commit(store, ChangeKind::ImportRollout, edits.into_iter().map(Ok), at)?;
+    let (records, _) = commit_edits(store, ChangeKind::ImportRollout, edits, at)?;
     Ok(Imported::new(checked.tally, records, BTreeMap::new()))
 }
 

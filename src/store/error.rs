@@ -102,6 +102,10 @@ pub enum StoreError {
     /// The disk lacks the room a write needs (`needed` bytes, `free` now).
     #[error("{path}: the disk is full ({free} bytes free, {needed} needed)")]
     NoRoom { path: PathBuf, needed: u64, free: u64 },
+    /// A planned import was given other edits than its plan said (its file
+    /// changed between the readings): nothing of it was kept.
+    #[error("{0}: the import's records changed between its two readings; nothing was imported")]
+    ImportChanged(String),
     /// A location this build cannot open (a `postgresql://` one, for now).
     #[error("{0}: this kind of store is not supported yet")]
     Unsupported(String),
@@ -305,6 +309,7 @@ impl StoreError {
             StoreError::Io { path, source } => crate::i18n::system::io_error(t, &path.display(), source),
             StoreError::Backend { detail, .. } => t.f(Msg::err_store_write, &[("detail", detail)]),
             StoreError::Codec(detail) => t.f(Msg::err_store_write, &[("detail", detail)]),
+            StoreError::ImportChanged(_) => t.f(Msg::err_store_write, &[("detail", &self.to_string())]),
             StoreError::Unsupported(location) => t.f(Msg::err_store_unsupported, &[("path", location)]),
             StoreError::Stalled(location) => t.f(Msg::err_store_stalled, &[("path", location)]),
             StoreError::NoRoom { .. } => t.t(Msg::err_disk_full).to_string(),

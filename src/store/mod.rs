@@ -149,6 +149,18 @@ pub trait Store: Send + Sync {
     /// A change too large to hold at once (an import): edits go in by batches,
     /// and nothing is seen or kept unless `commit` succeeds.
     fn begin_import(&self, kind: ChangeKind) -> Result<Box<dyn ImportBatch + '_>>;
+    /// As `begin_import`, for a backend that must know an import's size and
+    /// reach before its first edit in order to write it as it comes: the caller
+    /// then goes through the edits twice, first giving each batch to `plan`,
+    /// then the same batches to `append`; `at` is the time `commit` is given.
+    /// None (the default): the backend needs no plan, use `begin_import`.
+    fn begin_planned_import(
+        &self,
+        _kind: ChangeKind,
+        _at: DateTime<Utc>,
+    ) -> Result<Option<Box<dyn ImportBatch + '_>>> {
+        Ok(None)
+    }
 
     fn dump(&self, now: DateTime<Utc>) -> Result<Dump>;
     /// Writes the dump as JSON to `out`, as `serde_json` writes `dump`'s. A
@@ -240,6 +252,11 @@ fn collect<T>(store: &(impl Store + ?Sized), kind: Kind, pick: fn(Record) -> Opt
 
 /// The edits of one import, given in batches; atomic at `commit`.
 pub trait ImportBatch {
+    /// A batch of the edits `append` will be given, in the same order, seen
+    /// once and not kept (a planned import: see `Store::begin_planned_import`).
+    fn plan(&mut self, _edits: &[Edit]) -> Result<()> {
+        Ok(())
+    }
     fn append(&mut self, edits: Vec<Edit>) -> Result<()>;
     fn commit(self: Box<Self>, at: DateTime<Utc>) -> Result<Applied>;
 }

@@ -104,6 +104,15 @@ impl Store for PgStore {
         }))
     }
 
+    /// Written as it comes, inside one transaction: see `import`.
+    fn begin_planned_import(
+        &self,
+        kind: ChangeKind,
+        at: DateTime<Utc>,
+    ) -> Result<Option<Box<dyn ImportBatch + '_>>> {
+        Ok(Some(Box::new(self.begin_streamed(kind, at))))
+    }
+
     fn dump(&self, now: DateTime<Utc>) -> Result<Dump> {
         self.dump_all(now)
     }
@@ -225,7 +234,8 @@ impl Store for PgStore {
     }
 }
 
-/// An import: the batches are kept and written as one change at `commit`.
+/// An import not planned: the batches are kept and written as one change at
+/// `commit` (a planned one is written as it comes: see `import`).
 struct PgImport<'a> {
     store: &'a PgStore,
     kind: ChangeKind,

@@ -10,7 +10,7 @@ use super::{PgStore, Statements, damaged, pg_error, tables};
 use crate::domain::municipality::IneCode;
 use crate::store::{Applied, ChangeKind, Edit, EntryKind, Kind, Record, RecordId, Result, StoreError};
 use chrono::{DateTime, SubsecRound, Utc};
-use postgres::Transaction;
+use postgres::{GenericClient, Transaction};
 use std::collections::{BTreeSet, HashMap};
 use std::sync::Mutex;
 
@@ -19,7 +19,7 @@ pub(super) const WRITE_LOCK: i64 = 0x6f63_7361_6502;
 /// The channel a commit notifies, with its sequence number.
 pub(super) const CHANNEL: &str = "ocsae_changes";
 /// How many changes `u` can walk back (as in sled).
-const UNDO_DEPTH: usize = 1000;
+pub(super) const UNDO_DEPTH: usize = 1000;
 
 /// How a commit moves its user's undo and redo stacks.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -496,7 +496,7 @@ impl Writing<'_> {
 
 /// Gives new records of a numbered kind (`NEW_ID`) their sequence's next ids, in
 /// the order of the edits; a new activity is signed by the connection's role.
-fn assign_ids(tx: &mut Transaction, edits: &mut [Edit], user: &str) -> Result<Vec<u64>> {
+pub(super) fn assign_ids(tx: &mut impl GenericClient, edits: &mut [Edit], user: &str) -> Result<Vec<u64>> {
     let fresh: Vec<usize> = edits
         .iter()
         .enumerate()
@@ -547,7 +547,7 @@ fn assign_ids(tx: &mut Transaction, edits: &mut [Edit], user: &str) -> Result<Ve
 
 /// Who last changed a record, when, and how (an undo or redo said as such): the
 /// conflict to report; `gone` if the record is no longer there.
-fn conflict(tx: &mut Transaction, id: &RecordId, gone: bool) -> Result<StoreError> {
+pub(super) fn conflict(tx: &mut impl GenericClient, id: &RecordId, gone: bool) -> Result<StoreError> {
     let row = tx
         .query_opt(
             "SELECT h.author, h.at, h.change, h.kind, h.target FROM ocsae.history_edit e JOIN ocsae.history h ON h.seq = e.seq \

@@ -2,7 +2,7 @@
 
 use super::{pg_error, tables};
 use crate::store::{Edit, RecordId, Result};
-use postgres::Transaction;
+use postgres::{GenericClient, Transaction};
 use std::collections::{HashMap, HashSet};
 
 /// An entry's edits as the columns of `history_edit` (arrays for `unnest`).
@@ -72,7 +72,7 @@ pub(super) fn insert_edits(
 
 /// As `insert_edits`, for part of an entry whose first edit is at place `first`.
 pub(super) fn insert_edits_from(
-    tx: &mut Transaction,
+    tx: &mut impl GenericClient,
     seq: i64,
     first: i32,
     edits: &[Edit],

@@ -144,6 +144,26 @@ impl Link {
         result.map_err(|e| locate(e, &self.name))
     }
 
+    /// A connection known to be alive (as `write` makes sure), kept by the
+    /// caller across several statements of one transaction (an import); given
+    /// back with `release`.
+    pub fn hold(&self) -> Result<Conn> {
+        let mut conn = self.take()?;
+        if conn.used.elapsed() >= IDLE && conn.client.is_valid(PING).is_err() {
+            drop(conn);
+            return self.connect();
+        }
+        Ok(conn)
+    }
+
+    /// Takes back a connection `hold` gave, unless it broke.
+    pub fn release(&self, mut conn: Conn) {
+        if !conn.client.is_closed() {
+            conn.used = Instant::now();
+            self.give_back(conn);
+        }
+    }
+
     /// Whether the server answers now.
     pub fn ping(&self) -> Result<()> {
         let mut conn = self.take()?;

@@ -21,6 +21,7 @@ mod deadline;
 mod edit_rows;
 mod history;
 mod holder;
+mod import;
 mod link;
 mod pgpass;
 mod records;
