@@ -16,8 +16,10 @@ use postgres::Client;
 /// against the records its transaction leaves, 7 a council's comarca its row's,
 /// 8 each request's, rollout cell's and activity's council there and its comarca
 /// theirs, no text a restore refuses, each edit's `before` as the record was,
-/// every entry notified by the server, and the sequences not technicians' to read.
-pub const CURRENT: u32 = 8;
+/// every entry notified by the server, and the sequences not technicians' to read,
+/// 9 the first edit of a record created in its transaction from no record, and
+/// edits in released savepoints taken.
+pub const CURRENT: u32 = 9;
 
 /// Each migration brings the schema from its number minus one to its number.
 const MIGRATIONS: &[(u32, &str)] = &[
@@ -29,6 +31,7 @@ const MIGRATIONS: &[(u32, &str)] = &[
     (6, include_str!("migrations/006_verified_edits.sql")),
     (7, include_str!("migrations/007_council_comarca.sql")),
     (8, include_str!("migrations/008_council_bound_rows.sql")),
+    (9, include_str!("migrations/009_written_keys.sql")),
 ];
 
 /// Serialises migrations between processes (any number unlikely to clash).
