@@ -151,3 +151,30 @@ fn writes_inside_a_released_savepoint_are_taken() {
     let err = forged.expect_err("an edit whose record was never written");
     assert_eq!(err.code(), Some(&SqlState::INSUFFICIENT_PRIVILEGE), "{err}");
 }
+
+#[test]
+fn no_edit_holds_text_a_restore_would_refuse() {
+    let Some(db) = two_offices() else { return };
+    // An entry whose edits leave no record: a request created and removed again.
+    let entry = |holder: &str| {
+        by_hand(&db, "anna", 2, |id| {
+            let v1 = request(id, holder);
+            vec![
+                edit(0, id, None, &v1),
+                format!(
+                    "INSERT INTO ocsae.history_edit (seq, pos, kind, key, comarca, before, after) \
+                     VALUES (currval('ocsae.history_seq'), 1, 'certificate', '{id}', 'Noguera', '{v1}'::jsonb, NULL)"
+                ),
+            ]
+        })
+    };
+    for (case, holder) in [
+        ("an escape", "Maria\u{1b}[2J Puig"),
+        ("a bell", "Maria\u{7} Puig"),
+        ("a bidi override", "Maria \u{202E}giuP"),
+    ] {
+        let err = entry(holder).expect_err(case);
+        assert_eq!(err.code(), Some(&SqlState::CHECK_VIOLATION), "{case}: {err}");
+    }
+    entry("Maria Puig").expect("the same entry, its text plain");
+}

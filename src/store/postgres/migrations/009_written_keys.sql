@@ -1,4 +1,5 @@
 -- Schema 9: what a technician's hand-written SQL could still do in schema 8.
+-- (The last point, on the text of edits, is at the end.)
 --
 -- * A record the transaction created and then changed: `prior` kept, as the row
 --   before the transaction, the version the transaction itself had written, so
@@ -161,3 +162,12 @@ BEGIN
     RETURN NULL;
 END
 $$;
+
+-- * No text in an edit holds a character a restore refuses (schema 8 checked the
+--   records only): an entry whose edits leave no record, say one created and
+--   removed again, carried an escape sequence into every backup and every
+--   colleague's status bar. NOT VALID, as schema 8's: entries already there are
+--   not checked.
+ALTER TABLE ocsae.history_edit
+    ADD CONSTRAINT history_edit_text_is_safe
+    CHECK (NOT ocsae.has_unsafe_text(before) AND NOT ocsae.has_unsafe_text(after)) NOT VALID;
