@@ -108,7 +108,7 @@ impl Source {
     /// The lines saying what it brings in, per comarca and per author.
     fn summary(&self, t: &I18n) -> Vec<String> {
         match self {
-            Source::File(f) => super::restore_summary::lines(&f.checked.tally, &f.checked.frame.stacks, t),
+            Source::File(f) => super::restore_summary::lines(&f.checked.tally, &f.checked.frame, t),
         }
     }
 }

@@ -966,4 +966,8 @@ messages! {
     err_store_unrestorable,
     restore_holidays_dropped,
     live_restored,
+    restore_dup_operator_office,
+    restore_unknown_comarca,
+    restore_summary_holidays,
+    restore_summary_operator_offices,
 }

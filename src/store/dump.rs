@@ -155,6 +155,12 @@ pub enum Inconsistency {
     /// A number past what ids and history numbers reach (`field` names it).
     #[error("{field} is {value}, past {MAX_NUMBER}")]
     TooLarge { field: &'static str, value: u64 },
+    /// An ER operator's office listed twice (a restore would write it twice).
+    #[error("operator_offices lists {name} twice under {comarca}")]
+    DuplicateOperatorOffice { name: String, comarca: String },
+    /// A comarca none of the backup's councils is in (`field` names the list).
+    #[error("{field} names {comarca}, a comarca of none of its councils")]
+    UnknownComarca { field: &'static str, comarca: String },
 }
 
 /// Ids and history numbers a backup may carry: far more than any office files,
@@ -194,6 +200,20 @@ impl RestoreError {
                 Inconsistency::TooLarge { field, value } => t.f(
                     Msg::restore_too_large,
                     &[("field", field), ("value", value), ("max", &MAX_NUMBER)],
+                ),
+                Inconsistency::DuplicateOperatorOffice { name, comarca } => t.f(
+                    Msg::restore_dup_operator_office,
+                    &[
+                        ("name", &crate::domain::text::clean(name)),
+                        ("comarca", &crate::domain::text::clean(comarca)),
+                    ],
+                ),
+                Inconsistency::UnknownComarca { field, comarca } => t.f(
+                    Msg::restore_unknown_comarca,
+                    &[
+                        ("field", field),
+                        ("comarca", &crate::domain::text::clean(comarca)),
+                    ],
                 ),
             },
         }

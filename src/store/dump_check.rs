@@ -166,6 +166,9 @@ impl<'a> Checker<'a> {
         {
             self.found(Inconsistency::UnsafeText(path));
         }
+        if let Some(what) = office_lists(&frame, &self.checked.tally) {
+            self.found(what);
+        }
         let numbers = [
             ("next_certificate_id", frame.next_certificate_id),
             ("next_activity_id", frame.next_activity_id),
@@ -206,6 +209,52 @@ impl<'a> Checker<'a> {
         self.checked.frame = frame;
         Ok(self.checked)
     }
+}
+
+/// What ocsae never writes in the lists of an office's settings: an ER operator's
+/// office listed twice (a restore would fail midway on it), or a comarca of
+/// none of the backup's councils (its holidays and offices would belong to no
+/// one a restore brings).
+fn office_lists(frame: &DumpFrame, tally: &super::dump_tally::Tally) -> Option<Inconsistency> {
+    let comarques: HashSet<&str> = tally.comarques().values().map(String::as_str).collect();
+    let mut seen = HashSet::new();
+    for office in frame.operator_offices.iter().flatten() {
+        if !seen.insert((office.name.as_str(), office.comarca.as_str())) {
+            return Some(Inconsistency::DuplicateOperatorOffice {
+                name: office.name.clone(),
+                comarca: office.comarca.clone(),
+            });
+        }
+    }
+    let listed = [
+        (
+            "operator_offices",
+            frame
+                .operator_offices
+                .iter()
+                .flatten()
+                .map(|o| &o.comarca)
+                .collect::<Vec<_>>(),
+        ),
+        (
+            "local_holidays",
+            frame
+                .local_holidays
+                .iter()
+                .flatten()
+                .map(|d| &d.comarca)
+                .collect(),
+        ),
+    ];
+    listed.into_iter().find_map(|(field, names)| {
+        names
+            .into_iter()
+            .find(|c| !comarques.contains(c.as_str()))
+            .map(|c| Inconsistency::UnknownComarca {
+                field,
+                comarca: c.clone(),
+            })
+    })
 }
 
 impl DumpSink for Checker<'_> {
