@@ -421,7 +421,8 @@ fn a_store_of_schema_5_is_brought_up_by_its_administrator_and_then_checks_edits_
         include_str!("../src/store/postgres/migrations/004_guarded_history.sql"),
         include_str!("../src/store/postgres/migrations/005_pinned_functions.sql"),
         "INSERT INTO ocsae.meta VALUES ('schema_version', '5'); \
-         INSERT INTO ocsae.municipality VALUES (252228, 'Noguera', '{\"ine\": 252228, \"name\": \"Tiurana\"}')",
+         INSERT INTO ocsae.municipality VALUES (252228, 'Noguera', '{\"ine\": 252228, \"name\": \"Tiurana\", \
+           \"comarca\": \"Noguera\", \"population\": 70, \"population_year\": 2024, \"contacts\": [], \"notes\": \"\"}')",
     ] {
         admin.batch_execute(sql).unwrap();
     }

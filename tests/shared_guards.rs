@@ -195,13 +195,25 @@ fn no_record_changes_without_its_history_entry_even_in_plain_sql() {
     anna.apply(operator("Laia Puig"), at(NOW)).unwrap();
     let mut sql = db.sql("marta");
     let entries = count(&mut sql, "SELECT count(*) FROM ocsae.history");
+    // A record ocsae reads (else schema 9 refuses it first, for that).
+    let request = serde_json::to_string(&ocsae::domain::certificate::CertificateRequest::received(
+        9999,
+        ocsae::domain::municipality::IneCode(252228),
+        "Maria Puig",
+        ocsae::domain::certificate::HolderRole::Mayor,
+        "tcat",
+        at(NOW),
+    ))
+    .unwrap();
     for silent in [
-        "UPDATE ocsae.municipality SET record = record WHERE ine = 252228",
-        "UPDATE ocsae.rollout SET record = record",
-        "DELETE FROM ocsae.operator",
-        "INSERT INTO ocsae.certificate (id, ine, comarca, record) VALUES (9999, 252228, 'Noguera', '{}')",
+        "UPDATE ocsae.municipality SET record = record WHERE ine = 252228".to_string(),
+        "UPDATE ocsae.rollout SET record = record".to_string(),
+        "DELETE FROM ocsae.operator".to_string(),
+        format!(
+            "INSERT INTO ocsae.certificate (id, ine, comarca, record) VALUES (9999, 252228, 'Noguera', '{request}')"
+        ),
     ] {
-        let err = sql.batch_execute(silent).unwrap_err();
+        let err = sql.batch_execute(&silent).unwrap_err();
         assert!(
             err.as_db_error()
                 .is_some_and(|e| e.message().contains("without its history entry")),

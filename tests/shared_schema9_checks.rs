@@ -4,7 +4,7 @@
 //! taken.
 mod common;
 
-use common::offices::two_offices;
+use common::offices::{open, two_offices};
 use common::pg::{self, ADMIN};
 use common::*;
 use ocsae::domain::certificate::{CertificateRequest, HolderRole};
@@ -177,4 +177,70 @@ fn no_edit_holds_text_a_restore_would_refuse() {
         assert_eq!(err.code(), Some(&SqlState::CHECK_VIOLATION), "{case}: {err}");
     }
     entry("Maria Puig").expect("the same entry, its text plain");
+}
+
+#[test]
+fn no_record_or_edit_holds_what_ocsae_cannot_read() {
+    let Some(db) = two_offices() else { return };
+    let refused = |case: &str, outcome: Result<i64, postgres::Error>| {
+        let err = outcome.expect_err(case);
+        assert_eq!(err.code(), Some(&SqlState::CHECK_VIOLATION), "{case}: {err}");
+    };
+    // A council without its name, written with its edit.
+    let filter = format!("ine = {TIURANA}");
+    refused(
+        "a council without its name",
+        by_hand(&db, "anna", 1, |_| {
+            vec![
+                format!(
+                    "INSERT INTO ocsae.history_edit (seq, pos, kind, key, comarca, before, after) \
+                     SELECT currval('ocsae.history_seq'), 0, 'municipality', '{TIURANA}', comarca, record, record - 'name' \
+                     FROM ocsae.municipality WHERE {filter}"
+                ),
+                format!("UPDATE ocsae.municipality SET record = record - 'name' WHERE {filter}"),
+            ]
+        }),
+    );
+    // A request of three fields.
+    refused(
+        "a request of three fields",
+        by_hand(&db, "anna", 1, |id| {
+            let bare = format!("{{\"id\": {id}, \"ine\": {TIURANA}, \"holder\": \"x\"}}");
+            vec![edit(0, id, None, &bare), insert(id, &bare)]
+        }),
+    );
+    // Garbage in the history only: created and removed again.
+    refused(
+        "garbage in an edit",
+        by_hand(&db, "anna", 2, |id| {
+            let garbage = "{\"garbage\": 1}";
+            vec![
+                edit(0, id, None, garbage),
+                format!(
+                    "INSERT INTO ocsae.history_edit (seq, pos, kind, key, comarca, before, after) \
+                     VALUES (currval('ocsae.history_seq'), 1, 'certificate', '{id}', 'Noguera', '{garbage}'::jsonb, NULL)"
+                ),
+            ]
+        }),
+    );
+    // A request of the wrong type in a field ocsae reads: `urgent` a string.
+    refused(
+        "a request whose urgent is a string",
+        by_hand(&db, "anna", 1, |id| {
+            let mut v: serde_json::Value = serde_json::from_str(&request(id, "Maria Puig")).unwrap();
+            v["urgent"] = "yes".into();
+            let v = v.to_string();
+            vec![edit(0, id, None, &v), insert(id, &v)]
+        }),
+    );
+    // Every reader still reads the store.
+    open(&db, "anna");
+    let mut file = Vec::new();
+    open(&db, ADMIN).write_backup(at(NOW), &mut file).unwrap();
+    // The same request, whole, is taken.
+    by_hand(&db, "anna", 1, |id| {
+        let v = request(id, "Maria Puig");
+        vec![edit(0, id, None, &v), insert(id, &v)]
+    })
+    .expect("a request ocsae reads");
 }

@@ -24,6 +24,8 @@ mod holder;
 mod import;
 mod link;
 mod pgpass;
+#[cfg(test)]
+mod readable;
 mod records;
 mod restore_stream;
 mod schema;

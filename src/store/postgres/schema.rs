@@ -17,8 +17,9 @@ use postgres::Client;
 /// 8 each request's, rollout cell's and activity's council there and its comarca
 /// theirs, no text a restore refuses, each edit's `before` as the record was,
 /// every entry notified by the server, and the sequences not technicians' to read,
-/// 9 the first edit of a record created in its transaction from no record, and
-/// edits in released savepoints taken.
+/// 9 the first edit of a record created in its transaction from no record,
+/// edits in released savepoints taken, no edit holding text a restore refuses,
+/// and no record or edit that ocsae cannot read.
 pub const CURRENT: u32 = 9;
 
 /// Each migration brings the schema from its number minus one to its number.
