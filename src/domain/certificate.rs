@@ -224,7 +224,9 @@ impl Extras {
     pub fn edit<R>(&mut self, change: impl FnOnce(&mut Extra) -> R) -> R {
         let mut extra = self.0.take().unwrap_or_default();
         let out = change(&mut extra);
-        *self = Extras::from(*extra);
+        if !extra.is_empty() {
+            self.0 = Some(extra);
+        }
         out
     }
 }
