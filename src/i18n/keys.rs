@@ -966,4 +966,7 @@ messages! {
     err_store_unrestorable,
     restore_holidays_dropped,
     live_restored,
+    err_restore_owner_only,
+    offline_no_answer,
+    err_lock_wait,
 }
