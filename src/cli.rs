@@ -50,7 +50,7 @@ pub enum Command {
     },
     /// Write records as JSON or CSV
     Export {
-        #[arg(value_enum, value_name = "municipalities|rollout|certificates")]
+        #[arg(value_enum, value_name = "municipalities|rollout|certificates|activity")]
         what: ExportWhat,
         #[arg(long, value_enum, default_value_t)]
         format: Format,

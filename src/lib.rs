@@ -186,6 +186,16 @@ pub fn run() -> ExitCode {
         },
         None => Arc::new(SystemClock),
     };
+    // A lock wait the shared store cannot use is said before anything is opened.
+    if db.as_dir().is_none()
+        && let Err(value) = store::postgres::lock_wait_setting()
+    {
+        crate::output::err(format_args!(
+            "ocsae: {}",
+            t.f(Msg::err_lock_wait, &[("value", &value)])
+        ));
+        return ExitCode::from(1);
+    }
     let changes_store = matches!(
         cli.command,
         Some(

@@ -49,11 +49,11 @@ fn request(
     if c.status == CertStatus::Delivered {
         c.delivered_at = c.issued_at;
     }
-    c.renews = (renews > 0 && renews != id).then_some(renews);
+    c.set_renews((renews > 0 && renews != id).then_some(renews));
     // Some revoke a certificate instead.
     if renews % 3 == 0 && renews > 0 && renews != id {
         c.operation = Operation::Revocation;
-        c.revokes = Some(renews);
+        c.set_revokes(Some(renews));
     }
     c
 }

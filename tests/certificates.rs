@@ -157,7 +157,7 @@ fn urgency_outside_the_three_posts_needs_a_reason() {
     assert!(f.app.popup.is_none());
     let c = &f.app.data.certs.list[0];
     assert!(c.urgent);
-    assert_eq!(c.reason, "certificat caducat demà");
+    assert_eq!(c.reason(), "certificat caducat demà");
 }
 
 #[test]
@@ -264,7 +264,7 @@ fn the_status_path_with_confirmations_then_the_expiry_view_and_a_renewal() {
     );
     press(&mut f.app, KeyCode::Enter);
     let renewal = f.app.data.certs.list.iter().find(|c| c.id == 2).unwrap();
-    assert_eq!(renewal.renews, Some(1));
+    assert_eq!(renewal.renews(), Some(1));
     assert_eq!(renewal.holder, "Jordi Solé");
 }
 
@@ -314,7 +314,7 @@ fn cancelling_asks_for_the_holders_name_and_rejecting_for_a_reason() {
     press(&mut f.app, KeyCode::Enter);
     let c = f.app.data.certs.get(1).unwrap();
     assert_eq!(
-        (c.status, c.status_reason.as_str()),
+        (c.status, c.status_reason().as_str()),
         (CertStatus::Rejected, "DNI caducat")
     );
     let s = screen(&f.app, 80, 24);

@@ -73,9 +73,9 @@ fn usage_errors_are_said_in_each_language_and_exit_2() {
         (
             &["export"],
             [
-                "falten arguments obligatoris: <municipalities|rollout|certificates>",
-                "faltan argumentos obligatorios: <municipalities|rollout|certificates>",
-                "required arguments missing: <municipalities|rollout|certificates>",
+                "falten arguments obligatoris: <municipalities|rollout|certificates|activity>",
+                "faltan argumentos obligatorios: <municipalities|rollout|certificates|activity>",
+                "required arguments missing: <municipalities|rollout|certificates|activity>",
             ],
         ),
     ];

@@ -57,10 +57,10 @@ fn the_appointment_check_in_the_detail_reads_whole_at_80x24() {
         .certs
         .get(1)
         .unwrap()
-        .appointment_check
-        .clone()
+        .appointment_check()
         .unwrap()
-        .user;
+        .user
+        .clone();
     let line = s
         .lines()
         .find(|l| l.contains("EACAT "))

@@ -211,7 +211,7 @@ fn it_is_migrated_to_the_schema_with_activities_after_a_raw_backup() {
     assert!(
         certs
             .iter()
-            .all(|c| c.revokes.is_none() && c.appointment_check.is_none())
+            .all(|c| c.revokes().is_none() && c.appointment_check().is_none())
     );
     assert_eq!(store.changes_since(0).unwrap().len(), 20);
     // What the old binary reads first, before sled, to refuse a newer store untouched:

@@ -52,7 +52,7 @@ fn the_authors_of_100k_requests_are_read_within_the_dashboards_bounds() {
                 .iter_mut()
                 .map(|c| {
                     let before = c.clone();
-                    c.notes = format!("ronda {round}").as_str().into();
+                    c.set_notes(format!("ronda {round}").as_str().into());
                     Edit::update(Record::Certificate(before), Record::Certificate(c.clone()))
                 })
                 .collect();

@@ -232,7 +232,7 @@ fn saving_a_request_through_the_form_keeps_the_seconds_of_a_time_left_as_it_was(
     press(&mut marta, KeyCode::Enter);
     assert!(marta.popup.is_none(), "{}", status(&marta));
     let stored = open(&db, "joan").certificates().unwrap().remove(0);
-    assert_eq!(stored.notes, "DNI a revisar");
+    assert_eq!(stored.notes(), "DNI a revisar");
     assert_eq!(stored.received_at, at("2026-11-26T09:00:28Z"), "the seconds kept");
     // A time typed anew is the time typed.
     edit_selected(&mut marta);

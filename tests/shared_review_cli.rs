@@ -134,6 +134,51 @@ fn a_technicians_restore_or_migrate_into_a_database_without_the_store_says_who_c
         &["--store", &db.url(ADMIN), restore[0], restore[1]],
     ));
     assert!(out.contains("30 councils"), "{out}");
+    // Over the store now there, a technician's restore is told the same: not
+    // the server's words for the table it may not empty.
+    let out = ocsae(
+        home.path(),
+        &["--store", &db.url("anna"), restore[0], "--force", restore[1]],
+    );
+    let said = says(&out);
+    assert_eq!(out.status.code(), Some(1), "{said}");
+    assert!(
+        said.contains("only the owner of the ocsae schema may restore"),
+        "{said}"
+    );
+    assert!(!said.contains("permission denied"), "{said}");
+}
+
+#[test]
+fn a_lock_wait_the_shared_store_cannot_use_is_refused_naming_it() {
+    let home = tempfile::tempdir().unwrap();
+    // Refused before anything is opened: no server needed to say so.
+    let db = "postgresql:///ocsae?host=/nonexistent";
+    for value in ["0", "86401", "abc", ""] {
+        let mut c = Command::new(binary());
+        c.args(["--lang", "en", "--store", db, "export", "rollout"])
+            .env("XDG_CONFIG_HOME", home.path().join("config"))
+            .env("XDG_DATA_HOME", home.path().join("data"))
+            .env("OCSAE_SYSTEM_CONFIG", home.path().join("no-system.toml"))
+            .env("OCSAE_LOCK_WAIT", value);
+        let out = c.output().unwrap();
+        let said = says(&out);
+        assert_eq!(out.status.code(), Some(1), "{value}: {said}");
+        assert!(
+            said.contains(&format!("OCSAE_LOCK_WAIT={value}: it must be a whole number")),
+            "{said}"
+        );
+    }
+    // A sled store does not use it.
+    let sled = format!("sled:{}", home.path().join("sled").display());
+    let out = Command::new(binary())
+        .args(["--lang", "en", "--store", &sled, "init"])
+        .env("XDG_CONFIG_HOME", home.path().join("config"))
+        .env("OCSAE_SYSTEM_CONFIG", home.path().join("no-system.toml"))
+        .env("OCSAE_LOCK_WAIT", "abc")
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", says(&out));
 }
 
 #[test]

@@ -249,13 +249,13 @@ fn a_save_based_on_an_old_version_is_refused_naming_who_and_the_form_keeps_what_
     assert_eq!(form.notes.value(), "DNI a revisar", "what was typed is kept");
     // Nothing of Anna's was written over Marta's change.
     let stored = open(&db, "joan").certificates().unwrap().remove(0);
-    assert_eq!((stored.status, stored.notes.as_str()), (CertStatus::Filed, ""));
+    assert_eq!((stored.status, stored.notes().as_str()), (CertStatus::Filed, ""));
     // Trying again saves both: Marta's status and Anna's note.
     press(&mut anna, KeyCode::Enter);
     assert!(anna.popup.is_none(), "{}", status(&anna));
     let stored = open(&db, "joan").certificates().unwrap().remove(0);
     assert_eq!(
-        (stored.status, stored.notes.as_str()),
+        (stored.status, stored.notes().as_str()),
         (CertStatus::Filed, "DNI a revisar")
     );
 }

@@ -36,8 +36,8 @@ fn a_revocation_from_the_expiry_view_marks_the_certificate_revoked_and_out_of_re
     assert_eq!(
         (
             revocation.operation,
-            revocation.revokes,
-            revocation.revocation_reason
+            revocation.revokes(),
+            revocation.revocation_reason()
         ),
         (Operation::Revocation, Some(1), Some(RevocationReason::CardLost))
     );
@@ -184,7 +184,7 @@ fn marked_certificates_are_renewed_in_one_change_and_one_undo() {
         .list
         .iter()
         .filter(|c| c.operation == Operation::Renewal)
-        .map(|c| (c.renews, c.holder.to_string()))
+        .map(|c| (c.renews(), c.holder.to_string()))
         .collect();
     assert_eq!(
         renewals,
@@ -235,7 +235,7 @@ fn an_appointment_not_in_eacat_rejects_the_request_and_y_copies_the_message() {
     press(&mut f.app, KeyCode::Char('s'));
     let checked = cert(&f, 1);
     assert!(checked.appointment_attached);
-    let check = checked.appointment_check.unwrap();
+    let check = checked.appointment_check().unwrap();
     assert!(check.found && !check.user.is_empty() && check.at == at("2026-12-04T09:00:00Z"));
 
     press(&mut f.app, KeyCode::Down);
@@ -243,8 +243,11 @@ fn an_appointment_not_in_eacat_rejects_the_request_and_y_copies_the_message() {
     press(&mut f.app, KeyCode::Char('n'));
     let rejected = cert(&f, 2);
     assert_eq!(rejected.status, CertStatus::Rejected);
-    assert_eq!(rejected.status_reason, "nomenament no consta al registre d'EACAT");
-    assert!(!rejected.appointment_check.unwrap().found);
+    assert_eq!(
+        rejected.status_reason(),
+        "nomenament no consta al registre d'EACAT"
+    );
+    assert!(!rejected.appointment_check().unwrap().found);
     // Its detail is open, with the check; y copies the message for the council.
     let s = screen(&f.app, 100, 30);
     assert!(s.contains("Registre EACAT") && s.contains("NO hi consta"), "{s}");
@@ -291,7 +294,7 @@ fn the_rejection_reason_is_in_the_interface_language() {
     press(&mut f.app, KeyCode::Char('p'));
     press(&mut f.app, KeyCode::Char('n'));
     assert_eq!(
-        cert(&f, 1).status_reason,
+        cert(&f, 1).status_reason(),
         "nombramiento no consta en el registro de EACAT"
     );
     let _ = f.app.tab::<CertificatesTab>();
@@ -309,7 +312,7 @@ fn renews_id_round_trips_through_export_and_import() {
         at("2026-11-20T10:00:00Z"),
     );
     renewal.operation = Operation::Renewal;
-    renewal.renews = Some(1);
+    renewal.set_renews(Some(1));
     let f = with_certs(vec![card, renewal], "2026-12-05T11:00:00Z");
     let Fixture {
         app, disk, dir: keep, ..
@@ -467,7 +470,7 @@ fn a_software_certificate_shows_its_delivery_then_its_download_countdown() {
     press(&mut f.app, KeyCode::Char('a'));
     assert!(screen(&f.app, 100, 24).contains("el titular ja ha baixat la T-CAT P?"));
     press(&mut f.app, KeyCode::Char('s'));
-    assert!(cert(&f, 1).downloaded_at.is_some());
+    assert!(cert(&f, 1).downloaded_at().is_some());
     let s = screen(&f.app, 80, 24);
     assert!(!row(&s, "Maria Puig").contains("perduda"), "{s}");
 }
@@ -560,8 +563,8 @@ fn a_software_certificate_with_a_revocation_filed_shows_no_delivery_clock() {
         at("2027-02-26T10:00:00Z"),
     );
     revocation.operation = Operation::Revocation;
-    revocation.revokes = Some(1);
-    revocation.revocation_reason = Some(RevocationReason::CardLost);
+    revocation.set_revokes(Some(1));
+    revocation.set_revocation_reason(Some(RevocationReason::CardLost));
     let mut f = with_certs(vec![software, revocation], "2027-02-27T09:00:00Z");
     // Being revoked, it is not to deliver: not in the queue, nor its count.
     let s = screen(&f.app, 80, 24);
@@ -619,8 +622,8 @@ fn a_revocation_filed_or_cancelled_elsewhere_moves_the_certificate_out_of_and_ba
         at("2027-02-01T10:00:00Z"),
     );
     revocation.operation = Operation::Revocation;
-    revocation.revokes = Some(1);
-    revocation.revocation_reason = Some(RevocationReason::CardLost);
+    revocation.set_revokes(Some(1));
+    revocation.set_revocation_reason(Some(RevocationReason::CardLost));
     // A colleague files the revocation: one request added, all ordered again.
     f.app.changed_elsewhere(&[Edit {
         before: None,
@@ -669,7 +672,7 @@ fn a_certificate_with_a_renewal_or_revocation_filed_is_no_longer_to_renew() {
     press(&mut f.app, KeyCode::Char('n'));
     press(&mut f.app, KeyCode::Enter);
     assert!(f.app.popup.is_none(), "{}", screen(&f.app, 100, 30));
-    assert_eq!(cert(&f, 4).renews, Some(2));
+    assert_eq!(cert(&f, 4).renews(), Some(2));
     while f.app.tab::<CertificatesTab>().view != ocsae::tabs::certificates::CertView::Expiry {
         press(&mut f.app, KeyCode::Char('v'));
     }

@@ -58,8 +58,8 @@ fn a_mayor_replaced_after_the_elections_gets_the_new_request_and_the_old_revocat
     let revocation = cert(&f, 2);
     assert_eq!(
         (
-            revocation.revokes,
-            revocation.revocation_reason,
+            revocation.revokes(),
+            revocation.revocation_reason(),
             revocation.holder.as_str()
         ),
         (Some(1), Some(RevocationReason::RelationshipEnded), "Maria Puig")

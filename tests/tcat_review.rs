@@ -90,13 +90,13 @@ fn two_posts_replaced_in_one_save_are_each_asked_about() {
     );
     // r: the mayor's card revoked; then the intervenor is asked about.
     press(&mut f.app, KeyCode::Char('r'));
-    assert_eq!(cert(&f, 3).revokes, Some(1));
+    assert_eq!(cert(&f, 3).revokes(), Some(1));
     let s = status_text(&f.app, &screen(&f.app, 200, 24), 200);
     assert!(s.contains("Interventor/a Rosa Vila → Pere Mas"), "{s}");
     assert!(!s.contains("+1 càrrec"), "the last one: {s}");
     // b: her card revoked too, and the form for Pere Mas opens.
     press(&mut f.app, KeyCode::Char('b'));
-    assert_eq!(cert(&f, 4).revokes, Some(2));
+    assert_eq!(cert(&f, 4).revokes(), Some(2));
     let form = f
         .app
         .popup_as::<ocsae::popups::request_form::RequestForm>()
@@ -441,7 +441,7 @@ fn an_expired_certificate_is_not_to_renew_anywhere_and_bulk_renewal_says_why() {
         "{status}"
     );
     assert_eq!(f.app.data.certs.list.len(), 3);
-    assert_eq!(cert(&f, 3).renews, Some(1));
+    assert_eq!(cert(&f, 3).renews(), Some(1));
     // n on the expired one alone: a new request for its holder, not a renewal.
     press(&mut f.app, KeyCode::Home);
     press(&mut f.app, KeyCode::Char('n'));
@@ -482,7 +482,7 @@ fn bulk_renewal_counts_agree_with_their_number() {
     press(&mut f.app, KeyCode::Char('n'));
     press(&mut f.app, KeyCode::Enter);
     assert!(f.app.popup.is_none(), "{}", screen(&f.app, 100, 30));
-    assert_eq!(cert(&f, 4).renews, Some(1));
+    assert_eq!(cert(&f, 4).renews(), Some(1));
     // The new request is shown in the queue: back to the expiry view.
     press(&mut f.app, KeyCode::Char('v'));
     assert!(
@@ -547,7 +547,7 @@ fn undoing_handover_revocations_names_them_and_a_revocation_has_no_delivery_shee
     let mut f = tiurana_with_its_mayor("2026-11-30T09:00:00Z");
     replace_the_mayor(&mut f, "Joan Soler");
     press(&mut f.app, KeyCode::Char('r'));
-    assert_eq!(cert(&f, 2).revokes, Some(1));
+    assert_eq!(cert(&f, 2).revokes(), Some(1));
     // The revocation's detail: no full de lliurament to sign.
     press(&mut f.app, KeyCode::Char('3'));
     press(&mut f.app, KeyCode::Enter);
@@ -575,17 +575,17 @@ fn the_closed_view_fits_its_title_and_ellipsizes_a_long_detail_at_80_columns() {
     rejected.status = ocsae::domain::certificate::CertStatus::Rejected;
     rejected.issued_at = None;
     rejected.delivered_at = None;
-    rejected.status_reason = "nomenament no consta al registre d'EACAT, segons la consulta d'avui".into();
+    rejected.set_status_reason("nomenament no consta al registre d'EACAT), segons la consulta d'avui".into());
     let mut cancelled = rejected.clone();
     cancelled.status = ocsae::domain::certificate::CertStatus::Cancelled;
-    cancelled.status_reason = "duplicada".into();
+    cancelled.set_status_reason("duplicada".into());
     // #4: a revocation of #1, done.
     let mut revocation = issued(252228, "Maria Puig", HolderRole::Mayor, "2026-11-20T10:00:00Z");
     revocation.operation = ocsae::domain::certificate::Operation::Revocation;
     revocation.status = ocsae::domain::certificate::CertStatus::Issued;
     revocation.delivered_at = None;
-    revocation.revokes = Some(1);
-    revocation.revocation_reason = Some(ocsae::domain::revocation::RevocationReason::CardLost);
+    revocation.set_revokes(Some(1));
+    revocation.set_revocation_reason(Some(ocsae::domain::revocation::RevocationReason::CardLost));
     let mut f = with_certs(
         vec![
             issued(252228, "Maria Puig", HolderRole::Mayor, "2025-01-10T10:00:00Z"),

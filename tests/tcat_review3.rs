@@ -67,7 +67,7 @@ fn bulk_renewal_says_a_certificate_not_yet_due_is_not_yet_due_and_counts_one_in_
         ),
         "{status}"
     );
-    assert_eq!(cert(&f, 4).renews, Some(1));
+    assert_eq!(cert(&f, 4).renews(), Some(1));
     assert_eq!(f.app.data.certs.list.len(), 4);
     // Undoing the one renewal names it in the singular.
     press(&mut f.app, KeyCode::Char('u'));
@@ -206,8 +206,8 @@ fn the_closed_view_counts_a_revocation_on_its_way_apart_from_one_done() {
     revocation.status = ocsae::domain::certificate::CertStatus::Filed;
     revocation.issued_at = None;
     revocation.delivered_at = None;
-    revocation.revokes = Some(1);
-    revocation.revocation_reason = Some(ocsae::domain::revocation::RevocationReason::CardLost);
+    revocation.set_revokes(Some(1));
+    revocation.set_revocation_reason(Some(ocsae::domain::revocation::RevocationReason::CardLost));
     let mut f = with_certs(vec![certificate, revocation], "2026-11-30T09:00:00Z");
     for _ in 0..3 {
         if screen(&f.app, 100, 24).contains("cancel·lades:") {

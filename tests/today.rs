@@ -200,7 +200,7 @@ fn certificates_expiring_within_sixty_days_with_no_renewal_filed() {
         ],
     );
     let mut renewal = request(ager, "Renovada", "2026-11-20T09:00:00Z", CertStatus::Filed);
-    renewal.renews = Some(got[2]);
+    renewal.set_renews(Some(got[2]));
     add_requests(&mut f, vec![renewal]);
     let list = items(&f, Section::Expiring);
     assert_eq!(ids(&list), [Target::Expiry(got[0]), Target::Expiry(got[3])]);
@@ -562,8 +562,8 @@ fn an_operator_card_near_expiry_is_listed_and_a_revoked_certificate_is_not_to_re
     let mut revocation = request(ager, "Maria Puig", "2026-11-20T09:00:00Z", CertStatus::Issued);
     revocation.operation = ocsae::domain::certificate::Operation::Revocation;
     revocation.issued_at = Some(at("2026-11-21T09:00:00Z"));
-    revocation.revokes = Some(ids[0]);
-    revocation.revocation_reason = Some(ocsae::domain::revocation::RevocationReason::CardLost);
+    revocation.set_revokes(Some(ids[0]));
+    revocation.set_revocation_reason(Some(ocsae::domain::revocation::RevocationReason::CardLost));
     add_requests(&mut f, vec![revocation]);
     assert!(items(&f, Section::Expiring).is_empty());
 }

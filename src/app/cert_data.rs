@@ -204,8 +204,8 @@ impl CertData {
             for (_, c) in changes.into_iter() {
                 let c = c.expect("checked above");
                 let i = self.index_of(c.id).expect("checked above");
-                let renewed = [self.list[i].renews, c.renews];
-                let revoked = [self.list[i].revokes, c.revokes];
+                let renewed = [self.list[i].renews(), c.renews()];
+                let revoked = [self.list[i].revokes(), c.revokes()];
                 self.unorder(i);
                 self.insert(c, calendar);
                 self.order(i);
@@ -333,7 +333,7 @@ impl CertData {
             .list
             .iter()
             .rev()
-            .find(|c| c.renews == Some(old) && renews_counts(c.status))
+            .find(|c| c.renews() == Some(old) && renews_counts(c.status))
             .map(|c| c.id);
         match by {
             Some(id) => self.renewed_by.insert(old, id),
@@ -347,7 +347,7 @@ impl CertData {
             .list
             .iter()
             .rev()
-            .find(|c| c.revokes == Some(old) && crate::ops::revocation::is_live(c))
+            .find(|c| c.revokes() == Some(old) && crate::ops::revocation::is_live(c))
             .map(|c| c.id);
         match by {
             Some(id) => self.revoked_by.insert(old, id),
@@ -469,7 +469,7 @@ impl Orders {
         let revoked_by: HashMap<u64, u64> = list
             .iter()
             .filter(|c| crate::ops::revocation::is_live(c))
-            .filter_map(|c| c.revokes.map(|old| (old, c.id)))
+            .filter_map(|c| c.revokes().map(|old| (old, c.id)))
             .collect();
         let mut to_deliver: Vec<usize> = (0..list.len())
             .filter(|&i| awaits(&list[i], &revoked_by))
@@ -488,7 +488,7 @@ impl Orders {
         let renewed_by = list
             .iter()
             .filter(|c| renews_counts(c.status))
-            .filter_map(|c| c.renews.map(|old| (old, c.id)))
+            .filter_map(|c| c.renews().map(|old| (old, c.id)))
             .collect();
         Orders {
             revoked_by,

@@ -156,8 +156,8 @@ pub fn add(db: &Location, args: NewCert, config: &Config, t: &I18n, clock: &dyn 
     let mut draft = CertificateRequest::received(NEW_ID, IneCode(0), holder, role, ty.code.clone(), received);
     draft.operation = operation;
     draft.urgent = args.urgent;
-    draft.reason = reason.into();
-    draft.revokes = match args.revokes {
+    draft.set_reason(reason.into());
+    draft.set_revokes(match args.revokes {
         Some(text) => Some(
             text.trim()
                 .trim_start_matches('#')
@@ -165,18 +165,18 @@ pub fn add(db: &Location, args: NewCert, config: &Config, t: &I18n, clock: &dyn 
                 .map_err(|_| bad("--revokes", text, "ID".into()))?,
         ),
         None => None,
-    };
-    draft.revocation_reason = match args.revocation_reason {
+    });
+    draft.set_revocation_reason(match args.revocation_reason {
         Some(text) => Some(
             RevocationReason::parse(text)
                 .ok_or_else(|| bad("--revocation-reason", text, RevocationReason::names()))?,
         ),
         None => None,
-    };
+    });
     ops::requests::validate(&draft, now).map_err(|rule| UserError(cli_message(&rule, t)))?;
     // A reason is kept only for an urgent request, as the form does.
     if !args.urgent {
-        draft.reason = Default::default();
+        draft.set_reason(Default::default());
     }
 
     let store = open_existing(db, t)?;

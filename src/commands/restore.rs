@@ -285,6 +285,11 @@ fn widened(
 fn refused(e: RestoreError, db: &Location, source: &str, t: &I18n) -> UserError {
     UserError(match e {
         RestoreError::NotEmpty => t.f(Msg::err_restore_not_empty, &[("path", db)]),
+        // A technician may write records but not empty the store: only the
+        // schema's owner restores, and the same command run by them does it.
+        RestoreError::Store(StoreError::Denied { .. }) if db.as_dir().is_none() => {
+            t.f(Msg::err_restore_owner_only, &[("path", db)])
+        }
         RestoreError::Store(e) => e.localize(t),
         other => t.f(
             Msg::err_restore_bad,

@@ -17,7 +17,7 @@ pub fn file(store: &dyn Store, request: CertificateRequest, now: DateTime<Utc>) 
         ops::revocation::check(&request, None, None).map_err(Refused::Rule)?;
         return ops::requests::file_request(request, now).map_err(Refused::Rule);
     }
-    let Some(id) = request.revokes else {
+    let Some(id) = request.revokes() else {
         return Err(Refused::Rule(
             ops::revocation::check(&request, None, None)
                 .err()
@@ -32,7 +32,7 @@ pub fn file(store: &dyn Store, request: CertificateRequest, now: DateTime<Utc>) 
         };
         if c.id == id {
             revoked = Some(c);
-        } else if ops::revocation::is_live(&c) && c.revokes == Some(id) {
+        } else if ops::revocation::is_live(&c) && c.revokes() == Some(id) {
             already = Some(c.id);
         }
     }

@@ -13,6 +13,9 @@ use std::ops::Deref;
 pub struct SparseText(Option<Box<String>>);
 
 impl SparseText {
+    /// Empty, as a constant (no allocation).
+    pub const EMPTY: SparseText = SparseText(None);
+
     pub fn as_str(&self) -> &str {
         self.0.as_deref().map_or("", String::as_str)
     }

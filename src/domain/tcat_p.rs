@@ -50,7 +50,7 @@ pub fn natural_deadline(from: DateTime<Utc>, days: u64, tz: Tz) -> DateTime<Utc>
 
 /// The clock a request shows now, if it is a T-CAT P between issue and download.
 pub fn clock(c: &CertificateRequest, now: DateTime<Utc>, tz: Tz) -> Option<Clock> {
-    if c.cert_type != CODE || c.downloaded_at.is_some() {
+    if c.cert_type != CODE || c.downloaded_at().is_some() {
         return None;
     }
     match c.status {
@@ -132,7 +132,7 @@ mod tests {
             clock(&c, at("2027-01-05T00:00:00Z"), TZ),
             Some(Clock::LostNotDownloaded { since: due })
         );
-        c.downloaded_at = Some(at("2027-01-02T10:00:00Z"));
+        c.set_downloaded_at(Some(at("2027-01-02T10:00:00Z")));
         assert_eq!(
             clock(&c, at("2027-01-05T00:00:00Z"), TZ),
             None,

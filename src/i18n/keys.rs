@@ -970,4 +970,7 @@ messages! {
     restore_unknown_comarca,
     restore_summary_holidays,
     restore_summary_operator_offices,
+    err_restore_owner_only,
+    offline_no_answer,
+    err_lock_wait,
 }

@@ -474,6 +474,8 @@ fn certificate_row(
             .map(|t| scrub(t, cleaned))
             .unwrap_or_default())
     };
+    // Checked in the same order as ever: a row's first bad field is the one named.
+    let reason = text_of(reason_c, "reason")?;
     let request = CertificateRequest {
         id: 0,
         ine,
@@ -482,21 +484,24 @@ fn certificate_row(
         cert_type: ty.code.as_str().into(),
         operation,
         urgent,
-        reason: text_of(reason_c, "reason")?.into(),
         status,
         received_at,
         filed_at: time(filed_c, "filed_at")?,
         issued_at,
         delivered_at: time(delivered_c, "delivered_at")?,
-        notes: text_of(notes_c, "notes")?.into(),
         appointment_attached: false,
         delivery_sheet_signed: status == CertStatus::Delivered,
-        status_reason: text_of(status_reason_c, "status_reason")?.into(),
-        renews: super::revocation_input::renews(row, renews_c)?,
-        revokes: super::revocation_input::revokes(row, revokes_c)?,
-        revocation_reason: super::revocation_input::reason(row, revocation_reason_c)?,
-        appointment_check: None,
-        downloaded_at: time(downloaded_c, "downloaded_at")?,
+        extra: crate::domain::certificate::Extra {
+            reason: reason.into(),
+            notes: text_of(notes_c, "notes")?.into(),
+            status_reason: text_of(status_reason_c, "status_reason")?.into(),
+            renews: super::revocation_input::renews(row, renews_c)?,
+            revokes: super::revocation_input::revokes(row, revokes_c)?,
+            revocation_reason: super::revocation_input::reason(row, revocation_reason_c)?,
+            downloaded_at: time(downloaded_c, "downloaded_at")?,
+            ..Default::default()
+        }
+        .into(),
     };
     // A T-CAT P delivered long ago, without its download: a historical delivery,
     // counted downloaded (at delivery), not shown lost.
@@ -504,7 +509,7 @@ fn certificate_row(
     if let Some(crate::domain::tcat_p::Clock::LostNotDownloaded { .. }) =
         crate::domain::tcat_p::clock(&request, now, tz)
     {
-        request.downloaded_at = request.delivered_at;
+        request.set_downloaded_at(request.delivered_at);
     }
     validate_request(&request, now).map_err(|rule| {
         row.error(match rule {

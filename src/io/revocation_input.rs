@@ -82,7 +82,7 @@ impl<'a> Links<'a> {
         for record in store.records(Kind::Certificate).map_err(IoError::Store)? {
             if let Record::Certificate(c) = record.map_err(IoError::Store)? {
                 if ops::revocation::is_live(&c)
-                    && let Some(id) = c.revokes
+                    && let Some(id) = c.revokes()
                 {
                     links.revoked_by.insert(id, c.id);
                 }
@@ -107,7 +107,7 @@ impl<'a> Links<'a> {
     /// either (a file from before they were kept) is taken as it is.
     pub fn check(&mut self, line: u64, c: &mut CertificateRequest) -> Result<(), IoError> {
         // A renewal names a certificate of the store, of the same council.
-        if let Some(id) = c.renews {
+        if let Some(id) = c.renews() {
             self.look_up(id)?;
             let same_council = self
                 .stored
@@ -124,15 +124,15 @@ impl<'a> Links<'a> {
                 });
             }
         }
-        if c.revokes.is_none() && c.revocation_reason.is_none() {
+        if c.revokes().is_none() && c.revocation_reason().is_none() {
             return Ok(());
         }
-        if let Some(id) = c.revokes {
+        if let Some(id) = c.revokes() {
             self.look_up(id)?;
         }
-        let already = c.revokes.and_then(|id| self.revoked_by.get(&id)).copied();
+        let already = c.revokes().and_then(|id| self.revoked_by.get(&id)).copied();
         let target = c
-            .revokes
+            .revokes()
             .and_then(|id| self.stored.get(&id))
             .and_then(Option::as_ref);
         ops::revocation::check(c, target, already).map_err(|rule| IoError::Line {
@@ -142,7 +142,7 @@ impl<'a> Links<'a> {
         if let Some(target) = target {
             ops::revocation::spelled_as(c, target);
         }
-        if let Some(id) = c.revokes
+        if let Some(id) = c.revokes()
             && let Some(first) = self.in_file.insert(id, line)
         {
             return Err(IoError::Line {
@@ -187,8 +187,8 @@ mod tests {
         c.issued_at = None;
         c.operation = Operation::Revocation;
         c.received_at = at("2026-12-01T10:00:00Z");
-        c.revokes = Some(of);
-        c.revocation_reason = Some(RevocationReason::KeyCompromised);
+        c.set_revokes(Some(of));
+        c.set_revocation_reason(Some(RevocationReason::KeyCompromised));
         c
     }
 

@@ -15,7 +15,7 @@ pub fn applies(c: &CertificateRequest) -> bool {
 
 /// Whether a request was rejected because its appointment was not in the register.
 pub fn rejected_for_it(c: &CertificateRequest) -> bool {
-    c.status == CertStatus::Rejected && c.appointment_check.as_ref().is_some_and(|check| !check.found)
+    c.status == CertStatus::Rejected && c.appointment_check().is_some_and(|check| !check.found)
 }
 
 /// Records the check by `user` at `now`. Found, the appointment counts as
@@ -32,16 +32,16 @@ pub fn record(
         return Err(RuleError::NotOpen);
     }
     let mut after = before.clone();
-    after.appointment_check = Some(Box::new(AppointmentCheck {
+    after.set_appointment_check(Some(Box::new(AppointmentCheck {
         at: now,
         user: user.to_string(),
         found,
-    }));
+    })));
     if found {
         after.appointment_attached = true;
     } else {
         after.status = CertStatus::Rejected;
-        after.status_reason = reason.into();
+        after.set_status_reason(reason.into());
     }
     Ok(Change::update(
         ChangeKind::CertAppointment,
@@ -73,16 +73,16 @@ mod tests {
         assert!(found.appointment_attached);
         assert_eq!(found.status, CertStatus::Received);
         assert_eq!(
-            found.appointment_check,
-            Some(Box::new(AppointmentCheck {
+            found.appointment_check(),
+            Some(&AppointmentCheck {
                 at: now,
                 user: "anna".into(),
                 found: true
-            }))
+            })
         );
         let missing = after(record(&secretary(), false, "anna", reason, now).unwrap());
         assert_eq!(missing.status, CertStatus::Rejected);
-        assert_eq!(missing.status_reason, reason);
+        assert_eq!(missing.status_reason(), reason);
         assert!(rejected_for_it(&missing));
         assert!(!rejected_for_it(&found));
         let mut mayor = secretary();

@@ -8,7 +8,7 @@ use chrono::{DateTime, Utc};
 
 /// Whether a request is a delivered T-CAT P not yet marked downloaded.
 pub fn awaits_download(c: &CertificateRequest) -> bool {
-    c.cert_type == tcat_p::CODE && c.status == CertStatus::Delivered && c.downloaded_at.is_none()
+    c.cert_type == tcat_p::CODE && c.status == CertStatus::Delivered && c.downloaded_at().is_none()
 }
 
 /// Marks it downloaded at `now`.
@@ -17,7 +17,7 @@ pub fn mark_downloaded(before: &CertificateRequest, now: DateTime<Utc>) -> Resul
         return Err(RuleError::NoNextStep);
     }
     let mut after = before.clone();
-    after.downloaded_at = Some(now);
+    after.set_downloaded_at(Some(now));
     Ok(Change::update(
         ChangeKind::CertDownloaded,
         Record::Certificate(before.clone()),
@@ -40,7 +40,7 @@ mod tests {
         c.status = CertStatus::Delivered;
         let change = mark_downloaded(&c, now).unwrap();
         assert!(
-            matches!(&change.edits[0].after, Some(Record::Certificate(a)) if a.downloaded_at == Some(now))
+            matches!(&change.edits[0].after, Some(Record::Certificate(a)) if a.downloaded_at() == Some(now))
         );
         c.cert_type = "tcat".into();
         assert_eq!(mark_downloaded(&c, now), Err(RuleError::NoNextStep));

@@ -83,8 +83,8 @@ pub fn revoke_all(certs: &[&CertificateRequest], now: DateTime<Utc>) -> Result<O
         let mut r =
             CertificateRequest::received(NEW_ID, c.ine, c.holder.clone(), c.role, c.cert_type.clone(), now);
         r.operation = Operation::Revocation;
-        r.revokes = Some(c.id);
-        r.revocation_reason = Some(RevocationReason::RelationshipEnded);
+        r.set_revokes(Some(c.id));
+        r.set_revocation_reason(Some(RevocationReason::RelationshipEnded));
         super::requests::validate(&r, now)?;
         super::revocation::check(&r, Some(c), None)?;
         let original = Record::Certificate((*c).clone());
@@ -180,8 +180,8 @@ mod tests {
         assert_eq!(change.kind, ChangeKind::CertRevocation);
         assert!(matches!(
             &change.edits[0].after,
-            Some(Record::Certificate(r)) if r.revokes == Some(1)
-                && r.revocation_reason == Some(RevocationReason::RelationshipEnded)
+            Some(Record::Certificate(r)) if r.revokes() == Some(1)
+                && r.revocation_reason() == Some(RevocationReason::RelationshipEnded)
         ));
         assert_eq!(revoke_all(&[], now), Ok(None));
     }

@@ -11,7 +11,7 @@ pub fn renewal_of(c: &CertificateRequest, now: DateTime<Utc>) -> CertificateRequ
     let mut r =
         CertificateRequest::received(NEW_ID, c.ine, c.holder.clone(), c.role, c.cert_type.clone(), now);
     r.operation = Operation::Renewal;
-    r.renews = Some(c.id);
+    r.set_renews(Some(c.id));
     r
 }
 
@@ -49,7 +49,7 @@ mod tests {
             .edits
             .iter()
             .map(|e| match &e.after {
-                Some(Record::Certificate(c)) => (c.renews, c.holder.as_str(), c.operation),
+                Some(Record::Certificate(c)) => (c.renews(), c.holder.as_str(), c.operation),
                 _ => panic!("a request"),
             })
             .collect();

@@ -33,14 +33,14 @@ pub fn validate(c: &CertificateRequest, now: DateTime<Utc>) -> Result<(), RuleEr
     }
     for (field, text, max) in [
         (Field::Holder, c.holder.as_str(), limits::NAME),
-        (Field::Reason, c.reason.as_str(), limits::REASON),
-        (Field::Notes, c.notes.as_str(), limits::NOTES),
+        (Field::Reason, c.reason().as_str(), limits::REASON),
+        (Field::Notes, c.notes().as_str(), limits::NOTES),
     ] {
         if !limits::fits(text, max) {
             return Err(RuleError::TooLong { field, max });
         }
     }
-    if check_urgency(c.role, c.urgent, &c.reason).is_err() {
+    if check_urgency(c.role, c.urgent, c.reason()).is_err() {
         return Err(RuleError::UrgentWithoutReason);
     }
     for (field, at) in [
@@ -170,7 +170,7 @@ pub fn cancel(before: &CertificateRequest, typed_name: &str, reason: &str) -> Re
     confirm_cancel(before, typed_name)?;
     let mut after = before.clone();
     after.status = CertStatus::Cancelled;
-    after.status_reason = reason.trim().into();
+    after.set_status_reason(reason.trim().into());
     Ok(Change::update(
         ChangeKind::CertCancel,
         Record::Certificate(before.clone()),
@@ -187,7 +187,7 @@ pub fn reject(before: &CertificateRequest, reason: &str) -> Result<Change, RuleE
     }
     let mut after = before.clone();
     after.status = CertStatus::Rejected;
-    after.status_reason = reason.into();
+    after.set_status_reason(reason.into());
     Ok(Change::update(
         ChangeKind::CertReject,
         Record::Certificate(before.clone()),
@@ -226,7 +226,7 @@ mod tests {
             Err(RuleError::Empty(Field::Holder))
         );
         assert_eq!(
-            broken(&|c| c.notes = "n".repeat(2001).into()),
+            broken(&|c| c.set_notes("n".repeat(2001).into())),
             Err(RuleError::TooLong {
                 field: Field::Notes,
                 max: 2000
@@ -236,7 +236,7 @@ mod tests {
         assert_eq!(
             broken(&|c| {
                 c.urgent = true;
-                c.reason = "caduca demà".into();
+                c.set_reason("caduca demà".into());
             }),
             Ok(())
         );
@@ -277,7 +277,7 @@ mod tests {
         before.id = 7;
         assert_eq!(edit_request(&before, before.clone(), now), Ok(None));
         let mut after = before.clone();
-        after.notes = "revisat".into();
+        after.set_notes("revisat".into());
         let change = edit_request(&before, after.clone(), now).unwrap().unwrap();
         assert_eq!(change.kind, ChangeKind::CertEdit);
         assert_eq!(change.edits[0].after, Some(Record::Certificate(after.clone())));
@@ -382,14 +382,14 @@ mod tests {
         let change = cancel(&c, "Maria Puig", " Ja en té un ").unwrap();
         assert!(matches!(
             &change.edits[0].after,
-            Some(Record::Certificate(after)) if after.status_reason == "Ja en té un"
+            Some(Record::Certificate(after)) if after.status_reason() == "Ja en té un"
         ));
         assert_eq!(reject(&c, "  "), Err(RuleError::Empty(Field::StatusReason)));
         let change = reject(&c, " Falta el DNI ").unwrap();
         assert!(matches!(
             &change.edits[0].after,
             Some(Record::Certificate(after))
-                if after.status == CertStatus::Rejected && after.status_reason == "Falta el DNI"
+                if after.status == CertStatus::Rejected && after.status_reason() == "Falta el DNI"
         ));
         let mut issued = c.clone();
         issued.status = CertStatus::Issued;

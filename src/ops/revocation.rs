@@ -15,7 +15,7 @@ pub fn is_done(c: &CertificateRequest) -> bool {
 /// Whether a revocation still counts: neither cancelled nor rejected.
 pub fn is_live(c: &CertificateRequest) -> bool {
     c.operation == Operation::Revocation
-        && c.revokes.is_some()
+        && c.revokes().is_some()
         && !matches!(c.status, CertStatus::Cancelled | CertStatus::Rejected)
 }
 
@@ -28,13 +28,13 @@ pub fn check(
     already: Option<u64>,
 ) -> Result<(), RuleError> {
     if c.operation != Operation::Revocation {
-        return match c.revokes.is_some() || c.revocation_reason.is_some() {
+        return match c.revokes().is_some() || c.revocation_reason().is_some() {
             true => Err(RuleError::OnlyForRevocation),
             false => Ok(()),
         };
     }
-    let id = c.revokes.ok_or(RuleError::Empty(Field::Revokes))?;
-    c.revocation_reason
+    let id = c.revokes().ok_or(RuleError::Empty(Field::Revokes))?;
+    c.revocation_reason()
         .ok_or(RuleError::Empty(Field::RevocationReason))?;
     let target = revoked.ok_or(RuleError::RevokesUnknown(id))?;
     if target.ine != c.ine {
@@ -62,7 +62,7 @@ pub fn check(
 /// A checked revocation takes its certificate's own spelling of the holder
 /// (`check` lets letter case and accents differ), so both read the same.
 pub fn spelled_as(c: &mut CertificateRequest, revoked: &CertificateRequest) {
-    if c.operation == Operation::Revocation && c.revokes == Some(revoked.id) {
+    if c.operation == Operation::Revocation && c.revokes() == Some(revoked.id) {
         c.holder = revoked.holder.clone();
     }
 }
@@ -128,8 +128,8 @@ mod tests {
             at(received),
         );
         r.operation = Operation::Revocation;
-        r.revokes = Some(4);
-        r.revocation_reason = Some(reason);
+        r.set_revokes(Some(4));
+        r.set_revocation_reason(Some(reason));
         r
     }
 
@@ -142,8 +142,8 @@ mod tests {
             let Some(Record::Certificate(filed)) = &change.edits[0].after else {
                 panic!("the revocation first");
             };
-            assert_eq!(filed.revocation_reason, Some(reason));
-            assert_eq!(filed.revokes, Some(4));
+            assert_eq!(filed.revocation_reason(), Some(reason));
+            assert_eq!(filed.revokes(), Some(4));
             // The original is in the change, unchanged, so its history links the two.
             assert_eq!(change.edits[1].before, change.edits[1].after);
             assert_eq!(change.edits[1].id(), Some(crate::store::RecordId::Certificate(4)));
@@ -169,10 +169,10 @@ mod tests {
     fn a_revocation_needs_its_link_its_reason_and_a_live_certificate() {
         let r = revocation(RevocationReason::DataChanged, "2026-11-30T09:00:00Z");
         let mut no_link = r.clone();
-        no_link.revokes = None;
+        no_link.set_revokes(None);
         assert_eq!(check(&no_link, None, None), Err(RuleError::Empty(Field::Revokes)));
         let mut no_reason = r.clone();
-        no_reason.revocation_reason = None;
+        no_reason.set_revocation_reason(None);
         assert_eq!(
             check(&no_reason, Some(&issued()), None),
             Err(RuleError::Empty(Field::RevocationReason))
@@ -192,7 +192,7 @@ mod tests {
             Err(RuleError::RevokedAlready { id: 4, by: 9 })
         );
         let mut renewal = issued();
-        renewal.revokes = Some(3);
+        renewal.set_revokes(Some(3));
         assert_eq!(check(&renewal, None, None), Err(RuleError::OnlyForRevocation));
     }
 

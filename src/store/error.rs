@@ -401,6 +401,9 @@ pub fn offline_words(t: &I18n, detail: &str) -> String {
         Some("57P02") => Msg::offline_crash,
         Some("57P03") => Msg::offline_not_now,
         Some(code) if code.starts_with("08") => Msg::offline_connection,
+        // The client library's own words, in English: said in the user's language.
+        _ if detail.contains("timeout waiting for server") => Msg::offline_no_answer,
+        _ if detail.contains("error connecting to server") => Msg::offline_connection,
         _ => return detail.to_string(),
     };
     t.t(msg).to_string()
@@ -445,6 +448,23 @@ mod tests {
             entry: None,
             gone: false,
         }
+    }
+
+    #[test]
+    fn the_client_librarys_english_for_a_lost_server_is_said_in_the_users_language() {
+        let ca = I18n::new(Lang::Ca);
+        assert_eq!(
+            offline_words(&ca, "timeout waiting for server"),
+            "el servidor no respon"
+        );
+        assert_eq!(
+            offline_words(
+                &ca,
+                "error connecting to server: Connection refused (os error 111)"
+            ),
+            "s'ha perdut la connexió amb el servidor"
+        );
+        assert_eq!(offline_words(&ca, "something else"), "something else");
     }
 
     #[test]

@@ -11,10 +11,10 @@ use crate::i18n::words::revocation_reason_msg;
 pub fn lines(ctx: &Ctx, c: &CertificateRequest) -> Vec<(Msg, String)> {
     let t = &ctx.t;
     let mut out = Vec::new();
-    if let Some(id) = c.revokes {
+    if let Some(id) = c.revokes() {
         out.push((Msg::rev_revokes, format!("#{id}")));
     }
-    if let Some(reason) = c.revocation_reason {
+    if let Some(reason) = c.revocation_reason() {
         out.push((Msg::rev_reason, t.t(revocation_reason_msg(reason)).to_string()));
     }
     if let Some(&by) = ctx.data.certs.revoked_by.get(&c.id) {
@@ -33,10 +33,10 @@ pub fn lines(ctx: &Ctx, c: &CertificateRequest) -> Vec<(Msg, String)> {
     if let Some(line) = delivery(ctx, c) {
         out.push((Msg::tcatp_label, line));
     }
-    if let Some(downloaded) = c.downloaded_at {
+    if let Some(downloaded) = c.downloaded_at() {
         out.push((Msg::tcatp_downloaded, t.datetime(downloaded, ctx.tz)));
     }
-    if let Some(check) = &c.appointment_check {
+    if let Some(check) = c.appointment_check() {
         let date = t.datetime(check.at, ctx.tz);
         let user = crate::domain::text::clean(&check.user).into_owned();
         let msg = match check.found {

@@ -55,8 +55,9 @@ fn history_lines(ctx: &Ctx, id: u64) -> crate::store::Result<Vec<HistoryLine>> {
                 (&edit.before, &edit.after)
         {
             line.status = (before.status != after.status).then_some((before.status, after.status));
-            line.reason = (after.status_reason != before.status_reason && !after.status_reason.is_empty())
-                .then(|| after.status_reason.to_string());
+            line.reason = (after.status_reason() != before.status_reason()
+                && !after.status_reason().is_empty())
+            .then(|| after.status_reason().to_string());
         }
         lines.push(line);
     }

@@ -55,10 +55,10 @@ fn lines(ctx: &Ctx, detail: &RequestDetail) -> Vec<Line<'static>> {
             .map(|(msg, value)| field(msg, value)),
     );
     if c.urgent {
-        let reason = if c.reason.is_empty() {
+        let reason = if c.reason().is_empty() {
             String::new()
         } else {
-            format!(" · {}", clean(&c.reason))
+            format!(" · {}", clean(c.reason()))
         };
         out.push(field(Msg::req_urgent, format!("{}{reason}", t.t(Msg::yes))));
     }
@@ -92,8 +92,8 @@ fn lines(ctx: &Ctx, detail: &RequestDetail) -> Vec<Line<'static>> {
     if let Some(expires) = c.expires_at() {
         out.push(field(Msg::col_expires, local(expires)));
     }
-    if !c.status_reason.is_empty() {
-        out.push(field(Msg::req_reason, clean(&c.status_reason).into_owned()));
+    if !c.status_reason().is_empty() {
+        out.push(field(Msg::req_reason, clean(c.status_reason()).into_owned()));
     }
     let mark = |on: bool| if on { "[x]" } else { "[ ]" };
     if c.role.needs_appointment() {
@@ -106,8 +106,8 @@ fn lines(ctx: &Ctx, detail: &RequestDetail) -> Vec<Line<'static>> {
             mark(c.delivery_sheet_signed).into(),
         ));
     }
-    if !c.notes.is_empty() {
-        out.push(field(Msg::detail_notes, clean(&c.notes).into_owned()));
+    if !c.notes().is_empty() {
+        out.push(field(Msg::detail_notes, clean(c.notes()).into_owned()));
     }
     out.push(Line::raw(""));
     out.push(Line::styled(

@@ -26,7 +26,7 @@ impl RequestForm {
         let mut c = base.unwrap_or_else(|| {
             let mut new =
                 CertificateRequest::received(crate::store::NEW_ID, ine, holder, self.role, "", received);
-            new.renews = self.renews;
+            new.set_renews(self.renews);
             new
         });
         c.ine = ine;
@@ -35,11 +35,11 @@ impl RequestForm {
         c.cert_type = cert_types()[self.type_index].code.as_str().into();
         c.operation = self.operation;
         c.urgent = self.urgent;
-        c.reason = if self.urgent {
+        c.set_reason(if self.urgent {
             self.reason.value().trim().into()
         } else {
             Default::default()
-        };
+        });
         c.status = status;
         // The form shows times to the minute: one left as shown keeps its seconds.
         c.received_at = unchanged(c.received_at, received);
@@ -59,7 +59,7 @@ impl RequestForm {
         }
         c.appointment_attached = self.appointment;
         // The links only a revocation has; typed elsewhere, they are dropped.
-        (c.revokes, c.revocation_reason) = match self.operation {
+        let (revokes, revocation_reason) = match self.operation {
             Operation::Revocation => {
                 let text = self.revokes.value().trim().trim_start_matches('#');
                 let id = match text.is_empty() {
@@ -70,7 +70,9 @@ impl RequestForm {
             }
             _ => (None, None),
         };
-        c.notes = self.notes.value().trim().into();
+        c.set_revokes(revokes);
+        c.set_revocation_reason(revocation_reason);
+        c.set_notes(self.notes.value().trim().into());
         Ok(c)
     }
 }

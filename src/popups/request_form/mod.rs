@@ -165,14 +165,14 @@ impl RequestForm {
             .unwrap_or(0);
         form.operation = c.operation;
         form.urgent = c.urgent;
-        form.reason.set(&c.reason);
+        form.reason.set(c.reason());
         form.awaiting = c.status == CertStatus::AwaitingDocuments;
         form.appointment = c.appointment_attached;
-        form.notes.set(&c.notes);
-        form.renews = c.renews;
+        form.notes.set(c.notes());
+        form.renews = c.renews();
         form.revokes
-            .set(&c.revokes.map(|id| id.to_string()).unwrap_or_default());
-        form.revocation_reason = c.revocation_reason;
+            .set(&c.revokes().map(|id| id.to_string()).unwrap_or_default());
+        form.revocation_reason = c.revocation_reason();
         let local = |at: Option<DateTime<Utc>>| at.map(|at| format_local(at, tz)).unwrap_or_default();
         form.issued.set(&local(c.issued_at));
         form.delivered.set(&local(c.delivered_at));

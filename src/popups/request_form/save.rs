@@ -28,13 +28,14 @@ pub fn save_request(form: &mut RequestForm, ctx: &mut Ctx) -> bool {
         // A request filed before revocations named their certificate keeps its
         // edits: the links are checked when they change.
         Some(before)
-            if (before.revokes, before.revocation_reason) == (after.revokes, after.revocation_reason) =>
+            if (before.revokes(), before.revocation_reason())
+                == (after.revokes(), after.revocation_reason()) =>
         {
             ops::requests::edit_request(before, after, now)
         }
         Some(before) => revocation_links(before.id, &after, ctx)
             .and_then(|()| ops::requests::edit_request(before, after, now)),
-        None => match after.revokes.and_then(|id| ctx.data.certs.get(id)) {
+        None => match after.revokes().and_then(|id| ctx.data.certs.get(id)) {
             Some(revoked) if after.operation == crate::domain::certificate::Operation::Revocation => {
                 revocation_links(after.id, &after, ctx)
                     .and_then(|()| ops::revocation::file(after, &revoked.clone(), now).map(Some))
@@ -70,8 +71,8 @@ pub fn save_request(form: &mut RequestForm, ctx: &mut Ctx) -> bool {
 /// A revocation's link and reason, against the certificates in memory.
 fn revocation_links(own: u64, c: &CertificateRequest, ctx: &Ctx) -> Result<(), ops::RuleError> {
     let certs = &ctx.data.certs;
-    let revoked = c.revokes.and_then(|id| certs.get(id));
-    let already = c.revokes.and_then(|id| certs.revoked_by.get(&id)).copied();
+    let revoked = c.revokes().and_then(|id| certs.get(id));
+    let already = c.revokes().and_then(|id| certs.revoked_by.get(&id)).copied();
     ops::revocation::check(c, revoked, already.filter(|&by| by != own))
 }
 

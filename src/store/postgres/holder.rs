@@ -20,13 +20,25 @@ use std::time::Duration;
 const COMMAND_WAIT: Duration = Duration::from_secs(30);
 
 /// How long a command waits for another's change: `OCSAE_LOCK_WAIT` seconds (1
-/// to 86,400), else 30 s.
+/// to 86,400), else 30 s. `run` refuses a value outside that before anything.
 pub(super) fn command_wait() -> Duration {
-    std::env::var("OCSAE_LOCK_WAIT")
+    lock_wait_setting().unwrap_or(COMMAND_WAIT)
+}
+
+/// `OCSAE_LOCK_WAIT` as given: the default when unset, the text when it is not
+/// whole seconds from 1 to 86,400 (a `0` meant as "do not wait" must not wait 30 s
+/// in silence).
+pub fn lock_wait_setting() -> Result<Duration, String> {
+    let Some(given) = std::env::var_os("OCSAE_LOCK_WAIT") else {
+        return Ok(COMMAND_WAIT);
+    };
+    let text = given.to_string_lossy().into_owned();
+    text.trim()
+        .parse::<u64>()
         .ok()
-        .and_then(|s| s.trim().parse::<u64>().ok())
         .filter(|s| (1..=86_400).contains(s))
-        .map_or(COMMAND_WAIT, Duration::from_secs)
+        .map(Duration::from_secs)
+        .ok_or(text)
 }
 
 /// What a command's connection runs first: its bound on lock waits.

@@ -40,6 +40,7 @@ use postgres::{Client, GenericClient, Statement};
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 
+pub use holder::lock_wait_setting;
 pub use schema::CURRENT;
 
 pub struct PgStore {

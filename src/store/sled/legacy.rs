@@ -56,21 +56,22 @@ impl From<CertificateV2> for CertificateRequest {
             cert_type: c.cert_type.into(),
             operation: c.operation,
             urgent: c.urgent,
-            reason: c.reason.into(),
+            extra: crate::domain::certificate::Extra {
+                reason: c.reason.into(),
+                notes: c.notes.into(),
+                status_reason: c.status_reason.into(),
+                renews: c.renews,
+                downloaded_at,
+                ..Default::default()
+            }
+            .into(),
             status: c.status,
             received_at: c.received_at,
             filed_at: c.filed_at,
             issued_at: c.issued_at,
             delivered_at: c.delivered_at,
-            notes: c.notes.into(),
             appointment_attached: c.appointment_attached,
             delivery_sheet_signed: c.delivery_sheet_signed,
-            status_reason: c.status_reason.into(),
-            renews: c.renews,
-            revokes: None,
-            revocation_reason: None,
-            appointment_check: None,
-            downloaded_at,
         }
     }
 }

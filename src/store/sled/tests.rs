@@ -51,21 +51,18 @@ fn certificate() -> CertificateRequest {
         cert_type: "tcat".into(),
         operation: Operation::New,
         urgent: true,
-        reason: Default::default(),
+        extra: crate::domain::certificate::Extra {
+            notes: "DNI a revisar".into(),
+            ..Default::default()
+        }
+        .into(),
         status: CertStatus::Filed,
         received_at: at("2026-12-04T09:00:00Z"),
         filed_at: Some(at("2026-12-04T10:30:00Z")),
         issued_at: None,
         delivered_at: None,
-        notes: "DNI a revisar".into(),
         appointment_attached: false,
         delivery_sheet_signed: false,
-        status_reason: Default::default(),
-        renews: None,
-        revokes: None,
-        revocation_reason: None,
-        appointment_check: None,
-        downloaded_at: None,
     }
 }
 

@@ -46,7 +46,7 @@ fn draw_title(state: &CertificatesTab, frame: &mut Frame, ctx: &Ctx, area: Rect)
                 match c.status {
                     CertStatus::Delivered => counts[0] += 1,
                     // An issued revocation is done: nothing to hand over.
-                    CertStatus::Issued if c.revokes.is_some() => counts[3] += 1,
+                    CertStatus::Issued if c.revokes().is_some() => counts[3] += 1,
                     // A certificate whose revocation is on its way.
                     CertStatus::Issued => counts[4] += 1,
                     CertStatus::Rejected => counts[1] += 1,
@@ -423,7 +423,7 @@ fn draw_closed(state: &CertificatesTab, frame: &mut Frame, ctx: &Ctx, area: Rect
                 format!("✕ #{by}")
             }
             (CertStatus::Issued, _) => t.t(crate::i18n::words::operation_msg(req.operation)).to_string(),
-            _ => clean(req.status_reason.trim()).into_owned(),
+            _ => clean(req.status_reason().trim()).into_owned(),
         };
         // A long reason ends in an ellipsis, as the names do.
         let detail = ellipsize(&detail, usize::from(detail_width));

@@ -383,9 +383,10 @@ fn request_line(ctx: &Ctx, i: usize) -> Line<'static> {
     let c = &ctx.data.certs.list[i];
     let type_name = crate::domain::catalog::cert_type_name(&c.cert_type);
     let mut status = t.t(crate::i18n::words::cert_status_msg(c.status)).to_string();
-    if matches!(c.status, CertStatus::Rejected | CertStatus::Cancelled) && !c.status_reason.trim().is_empty()
+    if matches!(c.status, CertStatus::Rejected | CertStatus::Cancelled)
+        && !c.status_reason().trim().is_empty()
     {
-        status = format!("{status}: {}", clean(c.status_reason.trim()));
+        status = format!("{status}: {}", clean(c.status_reason().trim()));
     }
     let mut spans = vec![Span::raw(format!(
         "  #{} {} · {type_name} · {status}",

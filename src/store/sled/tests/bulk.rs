@@ -123,14 +123,14 @@ fn an_imports_requests_keep_their_links_checks_and_downloads_through_the_run() {
     let mut edits = requests(0, 1000);
     for (i, edit) in edits.iter_mut().enumerate() {
         if let Some(Record::Certificate(c)) = &mut edit.after {
-            c.revokes = Some(i as u64 + 5000);
-            c.revocation_reason = Some(RevocationReason::CardLost);
-            c.appointment_check = Some(Box::new(AppointmentCheck {
+            c.set_revokes(Some(i as u64 + 5000));
+            c.set_revocation_reason(Some(RevocationReason::CardLost));
+            c.set_appointment_check(Some(Box::new(AppointmentCheck {
                 at: checked,
                 user: "anna".into(),
                 found: i % 2 == 0,
-            }));
-            c.downloaded_at = Some(checked);
+            })));
+            c.set_downloaded_at(Some(checked));
         }
     }
     let mut import = store.begin_import(ChangeKind::ImportCertificates).unwrap();
@@ -144,10 +144,10 @@ fn an_imports_requests_keep_their_links_checks_and_downloads_through_the_run() {
     let stored = store.certificates().unwrap();
     let last = &stored[999];
     assert_eq!(
-        (last.revokes, last.revocation_reason, last.downloaded_at),
+        (last.revokes(), last.revocation_reason(), last.downloaded_at()),
         (Some(5999), Some(RevocationReason::CardLost), Some(checked))
     );
-    assert_eq!(last.appointment_check.as_ref().map(|a| a.found), Some(false));
+    assert_eq!(last.appointment_check().map(|a| a.found), Some(false));
     store.undo(Utc::now()).unwrap().unwrap();
     store.redo(Utc::now()).unwrap().unwrap();
     assert_eq!(store.certificates().unwrap(), stored, "redo keeps the fields");
@@ -176,7 +176,7 @@ fn an_import_whose_request_changed_since_is_not_undone_and_nothing_moves() {
     .unwrap();
     let before = other.certificates().unwrap()[1499].clone();
     let mut after = before.clone();
-    after.notes = "revisat".into();
+    after.set_notes("revisat".into());
     other
         .apply(
             Change::update(

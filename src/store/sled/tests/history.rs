@@ -219,7 +219,7 @@ fn a_records_history_is_found_by_its_key() {
         )
         .unwrap();
     let mut filed = c.clone();
-    filed.notes = "revisat".into();
+    filed.set_notes("revisat".into());
     store
         .apply(
             Change::update(
@@ -250,7 +250,7 @@ fn a_records_history_is_found_by_its_key() {
     assert_eq!(found[0].edit, Some(Edit::create(Record::Certificate(c.clone()))));
     assert!(matches!(
         &found[1].edit,
-        Some(Edit { after: Some(Record::Certificate(after)), .. }) if after.notes == "revisat"
+        Some(Edit { after: Some(Record::Certificate(after)), .. }) if after.notes() == "revisat"
     ));
     assert!(found.iter().all(|h| !h.bulk));
     let council = store.history(&RecordId::Municipality(IneCode(252228))).unwrap();
@@ -278,7 +278,7 @@ fn a_bulk_change_and_its_undo_are_found_in_each_records_history() {
         ..certificate()
     };
     let mut after = before.clone();
-    after.notes = "revisat".into();
+    after.set_notes("revisat".into());
     store
         .apply(
             Change::update(
