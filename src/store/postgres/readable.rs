@@ -98,7 +98,9 @@ fn the_server_requires_exactly_the_keys_and_types_ocsae_needs_to_read_a_record()
     let mut request =
         CertificateRequest::received(7, IneCode(252228), "Maria Puig", HolderRole::Mayor, "tcat", at(1));
     (request.filed_at, request.issued_at, request.delivered_at) = (Some(at(2)), Some(at(3)), Some(at(4)));
-    (request.renews, request.revokes, request.downloaded_at) = (Some(1), Some(2), Some(at(5)));
+    request.set_renews(Some(1));
+    request.set_revokes(Some(2));
+    request.set_downloaded_at(Some(at(5)));
     let cell = Rollout {
         ine: IneCode(252228),
         service: "e-notum".into(),
