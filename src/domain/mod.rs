@@ -4,6 +4,7 @@ pub mod activity;
 pub mod calendar;
 pub mod catalog;
 pub mod certificate;
+mod certificate_wire;
 pub mod clock;
 pub mod council_search;
 pub mod countdown;
