@@ -9,6 +9,7 @@ pub mod encoding;
 pub mod export;
 pub mod formula;
 pub mod import;
+mod import_commit;
 pub mod input_file;
 pub mod output;
 pub mod report;
