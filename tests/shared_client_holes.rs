@@ -20,7 +20,10 @@ use std::time::{Duration, Instant};
 
 const CLI_NOW: &str = "2026-11-26T10:00:00+01:00";
 /// The lock every writer takes from numbering its change to committing it.
-const WRITE_LOCK: i64 = 0x6f63_7361_6502;
+const LOCK_WRITERS: &str = "SELECT ocsae.lock_writers()";
+/// A hand-written history entry, which takes the writers' lock (its trigger).
+const HAND_ENTRY: &str = "INSERT INTO ocsae.history (at, kind, change, edits, comarques) \
+     VALUES (now(), 'do', 'cert.edit', 0, '{Noguera}')";
 
 /// `ocsae --store LOCATION --lang en ARGS`, with no configuration, at `NOW`.
 fn command(home: &Path, store: &str, args: &[&str]) -> Command {
@@ -190,21 +193,22 @@ fn migrate_never_follows_a_link_planted_in_the_sled_store_it_copies() {
     assert!(held.is_some());
 }
 
-/// A technician's `psql` session holding the writers' lock: at session level
-/// (`pg_advisory_lock`, held until they release it or quit), or in a
-/// transaction left open (`pg_advisory_xact_lock`). Released when dropped.
+/// A technician's `psql` session holding the writers' lock in a transaction
+/// left open: by a history entry written by hand, or by the lock's function
+/// (no session holds it beyond its transaction since schema 11). Released when
+/// dropped.
 struct Psql(#[allow(dead_code)] postgres::Client);
 
 impl Psql {
-    fn holding(db: &pg::Db, role: &str, in_transaction: bool) -> Psql {
+    fn holding(db: &pg::Db, role: &str, by_entry: bool) -> Psql {
         let mut client = db.sql(role);
-        let take = match in_transaction {
-            true => {
-                format!("SET application_name = 'psql'; BEGIN; SELECT pg_advisory_xact_lock({WRITE_LOCK})")
-            }
-            false => format!("SET application_name = 'psql'; SELECT pg_advisory_lock({WRITE_LOCK})"),
+        let take = match by_entry {
+            true => HAND_ENTRY,
+            false => LOCK_WRITERS,
         };
-        client.batch_execute(&take).unwrap();
+        client
+            .batch_execute(&format!("SET application_name = 'psql'; BEGIN; {take}"))
+            .unwrap();
         Psql(client)
     }
 }
@@ -288,8 +292,8 @@ fn a_command_waits_for_the_writers_lock_so_long_then_names_who_holds_it() {
         "--type",
         "tcat",
     ];
-    for (holder, in_transaction) in [("marta", true), ("marta", false), ("anna", true)] {
-        let held = Psql::holding(&db, holder, in_transaction);
+    for (holder, by_entry) in [("marta", true), ("marta", false), ("anna", false)] {
+        let held = Psql::holding(&db, holder, by_entry);
         let mut cmd = command(home.path(), &db.url("anna"), &add);
         cmd.env("OCSAE_LOCK_WAIT", "2");
         let (out, took) = bounded(cmd, Duration::from_secs(20));

@@ -30,7 +30,7 @@ use std::time::{Duration, Instant};
 const BOUND: Duration = Duration::from_millis(4500);
 /// The lock every writer takes from numbering its change to committing it: what
 /// a colleague's import holds for its whole length.
-const WRITE_LOCK: i64 = 0x6f63_7361_6502;
+const LOCK_WRITERS: &str = "SELECT ocsae.lock_writers()";
 
 /// A database with the Noguera seeded by the administrator; None without PostgreSQL.
 fn noguera() -> Option<pg::Db> {
@@ -183,12 +183,7 @@ fn a_request_filed_during_a_colleagues_import_is_refused_as_busy_at_once_and_the
     press(&mut anna, KeyCode::Tab);
     type_text(&mut anna, "Maria Puig");
     // Marta's import of 60,000 requests holds the writers' lock all along.
-    let import = Held::take(
-        &db,
-        "marta",
-        format!("SELECT pg_advisory_xact_lock({WRITE_LOCK})"),
-        Duration::from_secs(10),
-    );
+    let import = Held::take(&db, "marta", LOCK_WRITERS.into(), Duration::from_secs(10));
     let pressed = Instant::now();
     press(&mut anna, KeyCode::Enter);
     let took = pressed.elapsed();

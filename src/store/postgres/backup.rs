@@ -2,7 +2,7 @@
 //! the file is checked whole, then written in one transaction. The authors in
 //! the history are the dump's, which only the schema's owner may write.
 
-use super::commit::{Stacks, WRITE_LOCK, entry_kind_columns};
+use super::commit::{LOCK_WRITERS, Stacks, entry_kind_columns};
 use super::edit_rows::insert_edits;
 use super::history::entries_after;
 use super::{PgStore, damaged, pg_error, records::PAGE, tables};
@@ -463,7 +463,7 @@ pub(super) fn backup_stacks(
 pub(super) fn emptied(tx: &mut postgres::Transaction, force: bool) -> Result<()> {
     // In a savepoint: if the wait runs out, the transaction can still say who holds it.
     let mut waiting = tx.savepoint("writers_lock").map_err(pg_error)?;
-    match waiting.execute("SELECT pg_advisory_xact_lock($1)", &[&WRITE_LOCK]) {
+    match waiting.execute(LOCK_WRITERS, &[]) {
         Ok(_) => waiting.commit().map_err(pg_error)?,
         Err(e) => {
             drop(waiting);

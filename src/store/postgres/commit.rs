@@ -1,5 +1,5 @@
 //! Every change in one transaction with its history entry: writers take one
-//! advisory lock before they number anything and hold it to the commit, so the
+//! row lock before they number anything and hold it to the commit, so the
 //! history's numbers follow the commits' order and `changes_since` never misses
 //! a change that committed late. Request and activity ids come from a sequence each. Each record's
 //! `before` is compared with the row as it is, locked: a record someone else
@@ -14,8 +14,10 @@ use postgres::{GenericClient, Transaction};
 use std::collections::{BTreeSet, HashMap};
 use std::sync::Mutex;
 
-/// The lock every writer holds from numbering its change to committing it.
-pub(super) const WRITE_LOCK: i64 = 0x6f63_7361_6502;
+/// The lock every writer holds from numbering its change to committing it: the
+/// row of `ocsae.writers`, which no session keeps beyond its transaction (an
+/// advisory lock, as before schema 11, any role could keep for ever).
+pub(super) const LOCK_WRITERS: &str = "SELECT ocsae.lock_writers()";
 /// The channel a commit notifies, with its sequence number.
 pub(super) const CHANNEL: &str = "ocsae_changes";
 /// How many changes `u` can walk back (as in sled).
@@ -174,8 +176,8 @@ impl PgStore {
 
 /// The writers' lock, waited for as long as the connection's `lock_timeout`.
 fn lock(tx: &mut Transaction, st: &mut Statements) -> std::result::Result<(), postgres::Error> {
-    let sql = st.get(tx, "SELECT pg_advisory_xact_lock($1)")?;
-    tx.execute(&sql, &[&WRITE_LOCK]).map(|_| ())
+    let sql = st.get(tx, LOCK_WRITERS)?;
+    tx.execute(&sql, &[]).map(|_| ())
 }
 
 /// This user's stacks, locked.

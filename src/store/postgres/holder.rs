@@ -1,15 +1,14 @@
 //! Who holds the writers' lock when a change could not take it in time: a
-//! colleague's import, or a session someone left open in `psql` holding it (at
-//! session level, or in a transaction never ended). The message names them, as
-//! far as the server lets this user see: the role and the program always; since
-//! when and what it is doing only for one's own sessions (or to a role that may
-//! read all statistics, such as the administrator).
+//! colleague's import, or a transaction someone left open in `psql` holding it
+//! (until the server ends it, idle for a minute: schema 11). The message names
+//! them, as far as the server lets this user see: the role and the program
+//! always; since when and what it is doing only for one's own sessions (or to a
+//! role that may read all statistics, such as the administrator).
 //!
 //! The commands wait for the lock so long at most (`command_wait`), never for
 //! ever: their connections set `lock_timeout` (the dashboard's, 1.5 s, is set in
 //! `deadline`).
 
-use super::commit::WRITE_LOCK;
 use super::pg_error;
 use crate::store::{LockHolder, StoreError};
 use postgres::Client;
@@ -41,9 +40,15 @@ pub fn lock_wait_setting() -> Result<Duration, String> {
         .ok_or(text)
 }
 
-/// What a command's connection runs first: its bound on lock waits.
+/// What a command's connection runs first: its bound on lock waits, and no end
+/// to its transactions when idle (the database's bound of one minute, for a
+/// transaction forgotten in `psql`, would cut an import or a backup whose
+/// client pauses between statements: reading its file, or writing to a slow pipe).
 pub(super) fn command_session() -> String {
-    format!("SET lock_timeout = '{}ms'", command_wait().as_millis())
+    format!(
+        "SET lock_timeout = '{}ms'; SET idle_in_transaction_session_timeout = 0",
+        command_wait().as_millis()
+    )
 }
 
 /// The error for a failed attempt to take the writers' lock, its transaction
@@ -65,27 +70,25 @@ pub(super) fn refused(client: &mut Client, e: postgres::Error, location: &str) -
     }
 }
 
-/// The session that holds the writers' lock, if one does. An advisory lock on a
-/// bigint is kept as its high and low halves (`classid`, `objid`) with
-/// `objsubid` 1.
+/// The session that holds the writers' lock, if one does: its process, role
+/// and program from `ocsae.writers_holder()` (a technician may not read the
+/// locked row); since when and in what state from `pg_stat_activity` as this
+/// user may read it, which is only their own sessions' unless they may read
+/// all statistics.
 pub(super) fn holder(
     client: &mut impl postgres::GenericClient,
 ) -> Result<Option<LockHolder>, postgres::Error> {
-    let (high, low) = ((WRITE_LOCK >> 32) as u32, WRITE_LOCK as u32);
     let row = client.query_opt(
-        "SELECT l.pid, coalesce(a.usename::text, ''), coalesce(a.application_name, ''), \
+        "SELECT h.pid, h.role, h.application, \
                 extract(epoch FROM clock_timestamp() - coalesce(a.xact_start, a.state_change))::bigint, \
                 a.state \
-         FROM pg_locks l LEFT JOIN pg_stat_activity a ON a.pid = l.pid \
-         WHERE l.locktype = 'advisory' AND l.granted AND l.classid = $1 AND l.objid = $2 AND l.objsubid = 1 \
-           AND l.database = (SELECT oid FROM pg_database WHERE datname = current_database()) \
-         LIMIT 1",
-        &[&high, &low],
+         FROM ocsae.writers_holder() h LEFT JOIN pg_stat_activity a ON a.pid = h.pid",
+        &[],
     )?;
     Ok(row.map(|row| LockHolder {
         pid: row.get::<_, Option<i32>>(0).unwrap_or_default(),
-        user: row.get(1),
-        application: row.get(2),
+        user: row.get::<_, Option<String>>(1).unwrap_or_default(),
+        application: row.get::<_, Option<String>>(2).unwrap_or_default(),
         held_secs: row.get::<_, Option<i64>>(3).map(|s| s.max(0) as u64),
         state: row.get(4),
     }))

@@ -10,7 +10,7 @@
 //! the passes) roll it all back. Nothing is seen by anyone before the commit,
 //! and a client killed midway leaves nothing: the server rolls back.
 
-use super::commit::{UNDO_DEPTH, WRITE_LOCK, assign_ids, conflict, entry_kind_columns};
+use super::commit::{LOCK_WRITERS, UNDO_DEPTH, assign_ids, conflict, entry_kind_columns};
 use super::edit_rows::insert_edits_from;
 use super::link::{Conn, Link};
 use super::{PgStore, damaged, pg_error, tables};
@@ -151,9 +151,7 @@ impl Streamed<'_> {
         };
         let client = open.client();
         client.batch_execute("BEGIN").map_err(pg_error)?;
-        client
-            .execute("SELECT pg_advisory_xact_lock($1)", &[&WRITE_LOCK])
-            .map_err(pg_error)?;
+        client.execute(LOCK_WRITERS, &[]).map_err(pg_error)?;
         let (kind, target) = entry_kind_columns(EntryKind::Do);
         let comarques: Vec<&str> = self.comarques.iter().map(String::as_str).collect();
         // Its number and time are the server's (see `Writing::append`); the

@@ -5,8 +5,9 @@
 //!
 //! Everything lives in the schema `ocsae` (see `migrations/`): one table per
 //! kind of record (its key columns, its `comarca`, the record as `jsonb`), the
-//! history in `history` and `history_edit`, appended in commit order under an
-//! advisory lock, each user's undo stacks, and the settings an office shares.
+//! history in `history` and `history_edit`, appended in commit order under a
+//! row lock (`ocsae.writers`), each user's undo stacks, and the settings an
+//! office shares.
 //! The author of a change is the connection's role (`session_user`), never a
 //! value the client sends. The state a dashboard shows stays in its memory:
 //! only changes, undo and redo, and the change feed (`watch`) talk to the server,

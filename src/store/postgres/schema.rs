@@ -19,10 +19,13 @@ use postgres::Client;
 /// every entry notified by the server, and the sequences not technicians' to read,
 /// 9 the first edit of a record created in its transaction from no record,
 /// edits in released savepoints taken, no edit holding text a restore refuses,
-/// and no record or edit that ocsae cannot read.
-pub const CURRENT: u32 = 9;
+/// and no record or edit that ocsae cannot read, 11 the writers' lock a row
+/// lock no session keeps beyond its transaction, and a transaction left open
+/// ended after a minute idle.
+pub const CURRENT: u32 = 11;
 
-/// Each migration brings the schema from its number minus one to its number.
+/// Each migration brings the schema from the one before it in this list to its
+/// number (numbers need not follow each other).
 const MIGRATIONS: &[(u32, &str)] = &[
     (1, include_str!("migrations/001_initial.sql")),
     (2, include_str!("migrations/002_activity.sql")),
@@ -33,6 +36,7 @@ const MIGRATIONS: &[(u32, &str)] = &[
     (7, include_str!("migrations/007_council_comarca.sql")),
     (8, include_str!("migrations/008_council_bound_rows.sql")),
     (9, include_str!("migrations/009_written_keys.sql")),
+    (11, include_str!("migrations/011_writers_row_lock.sql")),
 ];
 
 /// Serialises migrations between processes (any number unlikely to clash).
