@@ -172,6 +172,32 @@ fn a_transaction_left_open_holding_the_writers_lock_is_named_as_its_holder() {
     assert!(anna.apply(filing("Maria Puig"), at(NOW)).is_ok());
 }
 
+#[test]
+fn without_its_row_the_writers_lock_refuses_every_change_instead_of_locking_nothing() {
+    let Some(db) = noguera() else { return };
+    let mut admin = db.sql(ADMIN);
+    admin.batch_execute("DELETE FROM ocsae.writers").unwrap();
+    let refused = dashboard(&db, "anna")
+        .apply(filing("Maria Puig"), at(NOW))
+        .unwrap_err();
+    assert!(refused.to_string().contains("ocsae.writers"), "{refused}");
+    let mut marta = db.sql("marta");
+    let by_hand = marta.batch_execute(&format!("BEGIN; {HAND_ENTRY}")).unwrap_err();
+    assert_eq!(
+        by_hand.code(),
+        Some(&SqlState::OBJECT_NOT_IN_PREREQUISITE_STATE),
+        "{by_hand}"
+    );
+    admin
+        .batch_execute("INSERT INTO ocsae.writers VALUES (true)")
+        .unwrap();
+    assert!(
+        dashboard(&db, "anna")
+            .apply(filing("Maria Puig"), at(NOW))
+            .is_ok()
+    );
+}
+
 /// The database's own `idle_in_transaction_session_timeout`, if it has one.
 fn database_idle_timeout(db: &pg::Db) -> Option<String> {
     db.sql(ADMIN)

@@ -23,11 +23,17 @@ REVOKE ALL ON ocsae.writers FROM PUBLIC;
 
 -- The writers' lock, held to the end of the caller's transaction, waited for as
 -- long as its `lock_timeout`. Every writer takes it before it numbers anything,
--- so the history's numbers follow the commits' order.
+-- so the history's numbers follow the commits' order. Without its row (deleted by
+-- the owner, or a partial dump) nothing would be locked: refused, not ignored.
 CREATE FUNCTION ocsae.lock_writers() RETURNS void
 LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
 BEGIN
     PERFORM FROM ocsae.writers FOR UPDATE;
+    IF NOT FOUND THEN
+        RAISE EXCEPTION 'ocsae: the writers'' lock has no row in ocsae.writers'
+            USING ERRCODE = 'object_not_in_prerequisite_state',
+                  HINT = 'the administrator puts it back: INSERT INTO ocsae.writers VALUES (true)';
+    END IF;
 END
 $$;
 REVOKE ALL ON FUNCTION ocsae.lock_writers() FROM PUBLIC;
