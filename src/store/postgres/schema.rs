@@ -19,8 +19,9 @@ use postgres::Client;
 /// every entry notified by the server, and the sequences not technicians' to read,
 /// 9 the first edit of a record created in its transaction from no record,
 /// edits in released savepoints taken, no edit holding text a restore refuses,
-/// and no record or edit that ocsae cannot read.
-pub const CURRENT: u32 = 9;
+/// and no record or edit that ocsae cannot read, 12 each office's news on a
+/// channel of its own that the other offices cannot name.
+pub const CURRENT: u32 = 12;
 
 /// Each migration brings the schema from its number minus one to its number.
 const MIGRATIONS: &[(u32, &str)] = &[
@@ -33,6 +34,7 @@ const MIGRATIONS: &[(u32, &str)] = &[
     (7, include_str!("migrations/007_council_comarca.sql")),
     (8, include_str!("migrations/008_council_bound_rows.sql")),
     (9, include_str!("migrations/009_written_keys.sql")),
+    (12, include_str!("migrations/012_office_channels.sql")),
 ];
 
 /// Serialises migrations between processes (any number unlikely to clash).
