@@ -438,7 +438,11 @@ fn a_change_of_a_record_stored_by_an_older_ocsae_is_still_taken_and_undone() {
 fn an_entry_written_by_hand_notifies_the_dashboards_at_commit() {
     let Some(db) = two_offices() else { return };
     let mut marta = db.sql("marta");
-    marta.batch_execute("LISTEN ocsae_changes").unwrap();
+    // On the channels her dashboard listens on (her office's own, schema 12).
+    for row in marta.query("SELECT ocsae.my_channels()", &[]).unwrap() {
+        let channel: String = row.get(0);
+        marta.batch_execute(&format!("LISTEN \"{channel}\"")).unwrap();
+    }
     let filter = format!("ine = {TIURANA}");
     by_hand(
         &db,

@@ -155,12 +155,12 @@ impl Streamed<'_> {
         let (kind, target) = entry_kind_columns(EntryKind::Do);
         let comarques: Vec<&str> = self.comarques.iter().map(String::as_str).collect();
         // Its number and time are the server's (see `Writing::append`); the
-        // notice goes at commit.
+        // server's trigger announces it to its offices at commit.
         let row = client
             .query_one(
                 "INSERT INTO ocsae.history (at, kind, target, change, edits, comarques) \
                  VALUES ($1, $2, $3, $4, $5, $6) \
-                 RETURNING seq, at, pg_notify('ocsae_changes', seq::text)::text",
+                 RETURNING seq, at",
                 &[
                     &self.at,
                     &kind,

@@ -21,8 +21,9 @@ use postgres::Client;
 /// edits in released savepoints taken, no edit holding text a restore refuses,
 /// and no record or edit that ocsae cannot read, 11 the writers' lock a row
 /// lock no session keeps beyond its transaction, and a transaction left open
-/// ended after a minute idle.
-pub const CURRENT: u32 = 11;
+/// ended after a minute idle, 12 each office's news on a channel of its own
+/// that the other offices cannot name.
+pub const CURRENT: u32 = 12;
 
 /// Each migration brings the schema from the one before it in this list to its
 /// number (numbers need not follow each other).
@@ -37,6 +38,7 @@ const MIGRATIONS: &[(u32, &str)] = &[
     (8, include_str!("migrations/008_council_bound_rows.sql")),
     (9, include_str!("migrations/009_written_keys.sql")),
     (11, include_str!("migrations/011_writers_row_lock.sql")),
+    (12, include_str!("migrations/012_office_channels.sql")),
 ];
 
 /// Serialises migrations between processes (any number unlikely to clash).

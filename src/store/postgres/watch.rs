@@ -3,7 +3,6 @@
 //! `changes_since`. It is also how the dashboard learns that the server went
 //! away and came back: it pings while idle and reconnects by itself.
 
-use super::commit::CHANNEL;
 use super::connect::Target;
 use crate::store::{Notify, Signal};
 use postgres::fallible_iterator::FallibleIterator;
@@ -28,11 +27,7 @@ fn run(target: Target, mut notify: Notify) {
     // Whether the dashboard was last told the server is reachable.
     let mut reachable = true;
     loop {
-        let mut client = match target.connect().and_then(|mut c| {
-            c.batch_execute(&format!("LISTEN {CHANNEL}"))
-                .map_err(super::pg_error)
-                .map(|()| c)
-        }) {
+        let mut client = match target.connect().and_then(|mut c| subscribe(&mut c).map(|()| c)) {
             Ok(client) => client,
             Err(e) => {
                 if reachable {
@@ -63,6 +58,21 @@ fn run(target: Target, mut notify: Notify) {
         }
         std::thread::sleep(RETRY_EVERY);
     }
+}
+
+/// Listens on the channels this user's news come on: the store's, and when
+/// several offices share it, each of this user's offices' own (schema 12).
+fn subscribe(client: &mut postgres::Client) -> crate::store::Result<()> {
+    let rows = client
+        .query("SELECT ocsae.my_channels()", &[])
+        .map_err(super::pg_error)?;
+    let mut sql = String::new();
+    for row in rows {
+        let channel: String = row.get(0);
+        // Quoted as an identifier: the names are the server's, yet never trusted.
+        sql.push_str(&format!("LISTEN \"{}\";", channel.replace('"', "\"\"")));
+    }
+    client.batch_execute(&sql).map_err(super::pg_error)
 }
 
 /// Passes notifications on until the connection breaks (Some(why)) or nobody
