@@ -973,4 +973,6 @@ messages! {
     err_restore_owner_only,
     offline_no_answer,
     err_lock_wait,
+    live_unreadable,
+    live_unreadable_more,
 }
