@@ -12,7 +12,7 @@ use ocsae::app::{App, StatusKind};
 use ocsae::domain::activity::{Activity, ActivityKind};
 use ocsae::domain::certificate::{CertificateRequest, HolderRole};
 use ocsae::domain::municipality::IneCode;
-use ocsae::store::{Change, ChangeKind, Edit, NEW_ID, Record, Store};
+use ocsae::store::{Change, ChangeKind, Edit, NEW_ID, Record};
 use std::time::{Duration, Instant};
 
 /// A note of exactly 10,000 characters, words of several lengths, ending "FI.".
