@@ -975,4 +975,5 @@ messages! {
     err_lock_wait,
     live_unreadable,
     live_unreadable_more,
+    err_store_busy_held_short,
 }
