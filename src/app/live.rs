@@ -1,5 +1,6 @@
 //! Other technicians' changes to a shared store, shown as they happen: the
-//! store's feed says something changed, `changes_since` brings the entries, the
+//! store's feed says something changed, `changes_since_skipping` brings the
+//! entries (one this client cannot read is named, not let stop the rest), the
 //! records in memory follow (selections stay on their records, as they hold
 //! identities), and the status bar says who changed what. While the server
 //! cannot be reached, the last state stays on screen, marked, and edits are
