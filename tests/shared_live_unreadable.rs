@@ -148,6 +148,13 @@ fn the_live_feed_skips_an_entry_it_cannot_read_applies_the_rest_and_says_so_once
     assert!(!anna.store_signal(Signal::Changed(vec![])), "nothing new");
     assert_eq!(logged(&anna, &warning), 1, "said once");
 
+    // Two at once: the first named, the other counted, in one message.
+    let first = plant_unreadable(&db, "pep");
+    plant_unreadable(&db, "joan");
+    assert!(anna.store_signal(Signal::Changed(vec![])));
+    let both = format!("pep: l'entrada {first} de l'historial i una altra no es poden llegir");
+    assert!(status(&anna).contains(&both), "{}", status(&anna));
+
     // A full read and a backup still refuse the damaged history.
     let whole = anna.store.changes_since(0);
     assert!(matches!(whole, Err(StoreError::Damaged { .. })), "{whole:?}");
