@@ -173,3 +173,40 @@ fn the_checklists_question_shows_at_60x16_in_every_language() {
         assert!(s.contains("trucar dilluns"), "{s}");
     }
 }
+
+#[test]
+fn f2_opens_the_message_log_over_a_form_and_closing_it_gives_the_form_back_as_it_was() {
+    let mut f = fixture();
+    f.app.messages.push(
+        at(NOW),
+        ocsae::app::StatusKind::Error,
+        "NO DESAT: el magatzem compartit està ocupat",
+    );
+    press(&mut f.app, KeyCode::Char('3'));
+    press(&mut f.app, KeyCode::Char('n'));
+    type_text(&mut f.app, "tiurana");
+    press(&mut f.app, KeyCode::Tab);
+    // An "m" typed in a field is text, not the log's key.
+    type_text(&mut f.app, "Maria Puig m");
+    assert_eq!(
+        f.app.popup_as::<RequestForm>().unwrap().holder.value(),
+        "Maria Puig m"
+    );
+    let form = screen(&f.app, 80, 24);
+    assert!(form.contains("F2 Missatges"), "{form}");
+    press(&mut f.app, KeyCode::F(2));
+    assert!(f.app.popup_as::<ocsae::popups::messages::Messages>().is_some());
+    let log = screen(&f.app, 80, 24);
+    assert!(
+        log.contains("NO DESAT: el magatzem compartit està ocupat"),
+        "{log}"
+    );
+    // Esc closes the log, not the form: what was typed is still there.
+    press(&mut f.app, KeyCode::Esc);
+    let form = f.app.popup_as::<RequestForm>().expect("the form is back");
+    assert_eq!(form.holder.value(), "Maria Puig m");
+    // F2 again, then F2 closes the log as well.
+    press(&mut f.app, KeyCode::F(2));
+    press(&mut f.app, KeyCode::F(2));
+    assert!(f.app.popup_as::<RequestForm>().is_some());
+}

@@ -246,14 +246,27 @@ fn a_save_refused_while_a_psql_session_holds_the_writers_lock_names_who_holds_it
         "{:?}",
         pressed.elapsed()
     );
+    // The status line says it short, within 80 columns; the message log whole.
     let said = anna.status.as_ref().map(|s| s.text.clone()).unwrap_or_default();
+    assert_eq!(
+        said,
+        "NO DESAT: el magatzem està bloquejat per marta; torneu-ho a provar més tard"
+    );
+    assert!(said.chars().count() <= 80, "{said}");
+    let logged: Vec<String> = anna.messages.newest_first().map(|m| m.text.clone()).collect();
+    assert_eq!(logged.len(), 1, "{logged:?}");
     assert!(
-        said.starts_with(
+        logged[0].starts_with(
             "NO DESAT: el magatzem compartit està ocupat: marta (psql) en té el bloqueig d'escriptura"
         ),
-        "{said}"
+        "{logged:?}"
     );
-    assert!(said.contains("(procés "), "{said}");
+    assert!(logged[0].contains("(procés "), "{logged:?}");
+    let shown = common::screen(&anna, 80, 24);
+    assert!(
+        shown.lines().last().unwrap().contains("bloquejat per marta"),
+        "{shown}"
+    );
     assert!(anna.popup.is_some(), "the form stays open");
     drop(marta);
     press(&mut anna, KeyCode::Enter);

@@ -189,9 +189,16 @@ fn a_request_filed_during_a_colleagues_import_is_refused_as_busy_at_once_and_the
     let took = pressed.elapsed();
     assert!(took < BOUND, "the dashboard waited {took:?}");
     let said = status(&anna);
+    assert_eq!(
+        said,
+        "NO DESAT: el magatzem està bloquejat per marta; torneu-ho a provar més tard"
+    );
+    let logged = anna.messages.newest_first().next().map(|m| m.text.clone());
     assert!(
-        said.starts_with("NO DESAT: el magatzem compartit està ocupat: marta en té el bloqueig d'escriptura"),
-        "{said}"
+        logged.as_deref().is_some_and(|l| l.starts_with(
+            "NO DESAT: el magatzem compartit està ocupat: marta en té el bloqueig d'escriptura"
+        )),
+        "{logged:?}"
     );
     let form = anna.popup_as::<RequestForm>().expect("the form stays open");
     assert_eq!(form.holder.value(), "Maria Puig", "what was typed is kept");

@@ -144,6 +144,15 @@ impl Ctx {
         });
     }
 
+    /// A message too long for the status line: `short` there, `full` in the
+    /// message log (at once), the one the log keeps.
+    pub fn set_status_short(&mut self, kind: StatusKind, short: String, full: &str) {
+        self.log_status();
+        self.messages.push(self.clock.now(), kind, full);
+        self.set_status(kind, short);
+        self.status_logged = true;
+    }
+
     /// Keeps the message on the status line in the log: once a key has been handled,
     /// so that a message another replaced before it was seen is not kept.
     pub fn log_status(&mut self) {

@@ -1,5 +1,6 @@
 //! Other technicians' changes to a shared store, shown as they happen: the
-//! store's feed says something changed, `changes_since` brings the entries, the
+//! store's feed says something changed, `changes_since_skipping` brings the
+//! entries (one this client cannot read is named, not let stop the rest), the
 //! records in memory follow (selections stay on their records, as they hold
 //! identities), and the status bar says who changed what. While the server
 //! cannot be reached, the last state stays on screen, marked, and edits are
@@ -78,7 +79,9 @@ impl Ctx {
                 return false;
             }
         }
-        let changes = match self.store.changes_since(self.live.seen) {
+        // An entry this client cannot read is skipped, not let stop the feed:
+        // the rest still comes in, and the administrator is told which one.
+        let changes = match self.store.changes_since_skipping(self.live.seen) {
             Ok(changes) => changes,
             Err(e) => {
                 tracing::warn!("could not read the changes since {}: {e}", self.live.seen);
@@ -86,8 +89,12 @@ impl Ctx {
                 return false;
             }
         };
+        for entry in &changes.unreadable {
+            tracing::warn!(seq = entry.seq, user = %entry.user, "a history entry could not be read, skipped: {}", entry.detail);
+            self.live.seen = self.live.seen.max(entry.seq);
+        }
         let mut theirs: Vec<Applied> = Vec::new();
-        for applied in changes {
+        for applied in changes.applied {
             self.live.seen = self.live.seen.max(applied.seq);
             if self.live.own.remove(&applied.seq) {
                 continue;
@@ -96,14 +103,35 @@ impl Ctx {
             theirs.push(applied);
         }
         self.live.own.retain(|&seq| seq > self.live.seen);
-        let Some(last) = theirs.last() else {
-            return false;
+        let changed = match theirs.last() {
+            Some(last) => {
+                tracing::info!(changes = theirs.len(), "changes made elsewhere");
+                self.refresh_rows();
+                let text = self.news(last, theirs.len() - 1);
+                self.set_status(StatusKind::Info, text);
+                true
+            }
+            None => false,
         };
-        tracing::info!(changes = theirs.len(), "changes made elsewhere");
-        self.refresh_rows();
-        let text = self.news(last, theirs.len() - 1);
-        self.set_status(StatusKind::Info, text);
-        true
+        if let Some(first) = changes.unreadable.first() {
+            // Said once, as the entry is not read again: the news (if any) to
+            // the message log, the warning on the status line, then logged too.
+            self.log_status();
+            let text = self.unreadable_words(first, changes.unreadable.len() - 1);
+            self.set_status(StatusKind::Error, text);
+            self.log_status();
+            return true;
+        }
+        changed
+    }
+
+    /// "pep: l'entrada 41 de l'historial no es pot llegir; …" (and how many more).
+    fn unreadable_words(&self, first: &crate::store::Unreadable, more: usize) -> String {
+        let args: [(&str, &dyn std::fmt::Display); 2] = [("user", &first.user), ("seq", &first.seq)];
+        match more {
+            0 => self.t.f(Msg::live_unreadable, &args),
+            _ => self.t.nf(Msg::live_unreadable_more, more, &args),
+        }
     }
 
     /// The store was restored from a backup: everything is read again (the

@@ -55,6 +55,9 @@ pub struct App {
     active: usize,
     /// A window over the tab that takes the keys while open.
     pub popup: Option<Box<dyn Popup>>,
+    /// The popup the message log was opened over (F2 in a form): shown
+    /// again, as it was left, when the log closes.
+    pub under: Option<Box<dyn Popup>>,
     /// The office's day the screens were computed for: at the next, they are again.
     day: chrono::NaiveDate,
 }
@@ -145,6 +148,7 @@ impl App {
             tabs,
             active: start,
             popup: None,
+            under: None,
             day,
         };
         tracing::debug!("summary read");
@@ -367,13 +371,21 @@ impl App {
         // would be lost: then it says how to keep or drop it first.
         let chord = key.modifiers.contains(crossterm::event::KeyModifiers::CONTROL);
         if chord && self.keymap.lookup(&[Context::Global], &key) == Some(action::Action::Quit) {
-            if self.popup.as_ref().is_some_and(|p| p.has_typing()) {
+            let typing = [&self.popup, &self.under]
+                .into_iter()
+                .any(|p| p.as_ref().is_some_and(|p| p.has_typing()));
+            if typing {
                 let text = self.t.t(crate::i18n::Msg::quit_unsaved).to_string();
                 self.ctx.set_status(StatusKind::Info, text);
                 return true;
             }
-            self.popup = None;
+            (self.popup, self.under) = (None, None);
             return self.apply(action::Action::Quit);
+        }
+        if self.messages_over_popup(&key) {
+            self.under = self.popup.take();
+            self.popup = Some(Box::new(crate::popups::messages::Messages::default()));
+            return true;
         }
         if let Some(popup) = self.popup.as_mut() {
             // A field refused text: said until the next key (which may say it again).
@@ -394,13 +406,29 @@ impl App {
         }
     }
 
+    /// Whether `key` opens the message log over the open popup: the log's key
+    /// when it is one no field types (F2, a chord), over any other popup.
+    fn messages_over_popup(&self, key: &KeyEvent) -> bool {
+        use crossterm::event::{KeyCode, KeyModifiers};
+        let typed = matches!(key.code, KeyCode::Char(_))
+            && !key
+                .modifiers
+                .intersects(KeyModifiers::CONTROL | KeyModifiers::ALT);
+        !typed
+            && self.under.is_none()
+            && self.popup.is_some()
+            && self.popup_as::<crate::popups::messages::Messages>().is_none()
+            && self.keymap.lookup(&[Context::Global], key) == Some(action::Action::Messages)
+    }
+
     /// What becomes of the popup after it handled a key or a paste.
     fn after_popup(&mut self, outcome: PopupOutcome) -> bool {
         match outcome {
             PopupOutcome::Keep => true,
             PopupOutcome::Ignored => false,
             PopupOutcome::Close => {
-                self.popup = None;
+                // The message log opened over a form gives it back.
+                self.popup = self.under.take();
                 self.ctx.popup_closed();
                 true
             }

@@ -64,6 +64,11 @@ impl Ctx {
                     .f(Msg::not_saved, &[("detail", &e.localize_at(&self.t, self.now()))]);
                 // Someone changed the record meanwhile: their change comes in now,
                 // so that trying again starts from it.
+                if let Some(short) = e.short_words(&self.t) {
+                    let short = self.t.f(Msg::not_saved, &[("detail", &short)]);
+                    self.set_status_short(StatusKind::Error, short, &text);
+                    return None;
+                }
                 if matches!(e, crate::store::StoreError::Conflict { .. }) {
                     self.catch_up();
                     self.conflict = Some(e);

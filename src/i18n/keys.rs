@@ -973,4 +973,7 @@ messages! {
     err_restore_owner_only,
     offline_no_answer,
     err_lock_wait,
+    live_unreadable,
+    live_unreadable_more,
+    err_store_busy_held_short,
 }

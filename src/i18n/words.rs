@@ -178,3 +178,26 @@ pub fn card_days(t: &super::I18n, days: i64) -> String {
         d => t.f(Msg::today_in_days, &[("n", &d)]),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::i18n::{I18n, Lang};
+
+    #[test]
+    fn a_holders_post_is_spelt_one_way_and_its_narrow_form_is_that_spelling_cut() {
+        for lang in [Lang::Ca, Lang::Es, Lang::En] {
+            let t = I18n::new(lang);
+            for role in HolderRole::ALL {
+                let (full, short) = (t.t(post_msg(role)), t.t(post_short_msg(role)));
+                // The certificates table's column is nine wide.
+                assert!(crate::widgets::width(short) <= 9, "{short}");
+                assert!(
+                    full.starts_with(short.trim_end_matches('.')),
+                    "{}: {short:?} is not {full:?} cut",
+                    lang.code()
+                );
+            }
+        }
+    }
+}

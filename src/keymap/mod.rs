@@ -230,6 +230,7 @@ const NEWER_DEFAULTS: &[(&str, &str)] = &[
     ("mark_row", "space"),
     ("check_appointment", "p"),
     ("operators", "o"),
+    ("messages", "f2"),
 ];
 
 /// A user's binding that keeps a key a newer default also uses.

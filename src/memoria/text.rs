@@ -71,7 +71,7 @@ pub fn text(doc: &Doc) -> String {
                     out.push('\n');
                 }
                 Block::Note(text) => {
-                    for line in crate::widgets::wrap(text, 76) {
+                    for line in crate::widgets::wrap_all(text, 76) {
                         let _ = writeln!(out, "  {line}");
                     }
                     out.push('\n');

@@ -4,7 +4,7 @@
 use crate::app::Ctx;
 use crate::app::scroll::Scroll;
 use crate::i18n::Msg;
-use crate::widgets::wrap::wrap_hanging;
+use crate::widgets::wrap::wrap_lines_hanging;
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::Line;
@@ -18,10 +18,7 @@ pub fn draw(frame: &mut Frame, area: Rect, ctx: &Ctx, title: String, all: &[Line
         .title_bottom(Line::styled(format!(" {} ", ctx.t.t(Msg::help_close)), ctx.theme.dim).right_aligned());
     let inner = block.inner(area);
     // Wrapped here, so a value continues under itself and the scroll counts rows.
-    let rows: Vec<Line<'static>> = all
-        .iter()
-        .flat_map(|l| wrap_hanging(l.clone(), inner.width as usize))
-        .collect();
+    let rows = wrap_lines_hanging(all, inner.width as usize);
     let window = scroll.window(inner.height as usize, rows.len());
     crate::widgets::clear(frame, area);
     frame.render_widget(Paragraph::new(rows[window].to_vec()).block(block), area);

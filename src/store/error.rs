@@ -325,6 +325,19 @@ impl StoreError {
 }
 
 impl StoreError {
+    /// The words for the status line where `localize`'s would not fit in 80
+    /// columns (the writers' lock held: who, and to try later); the whole text
+    /// goes to the message log. None: `localize`'s fit.
+    pub fn short_words(&self, t: &I18n) -> Option<String> {
+        match self {
+            StoreError::Held { holder, .. } => Some(t.f(
+                Msg::err_store_busy_held_short,
+                &[("user", &crate::domain::text::clean(&holder.user))],
+            )),
+            _ => None,
+        }
+    }
+
     /// "marta ha canviat aquesta sol·licitud fa 1 min (estat de la sol·licitud)":
     /// who changed the record a change was based on, for a conflict.
     pub fn conflict_words(&self, t: &I18n, now: DateTime<Utc>) -> String {

@@ -29,8 +29,8 @@ pub use error::{LockHolder, Result, StoreError, ago, entry_words, is_disk_full, 
 pub use location::{Location, redact};
 pub use shared::{Authors, Notify, SharedSettings, Signal};
 pub use types::{
-    Applied, BulkRange, Change, Edit, EntryKind, HistoryEntry, HistoryHead, Kind, NEW_ID, Record,
-    RecordHistory, RecordId,
+    Applied, BulkRange, Change, Changes, Edit, EntryKind, HistoryEntry, HistoryHead, Kind, NEW_ID, Record,
+    RecordHistory, RecordId, Unreadable,
 };
 
 use crate::domain::certificate::CertificateRequest;
@@ -105,6 +105,15 @@ pub trait Store: Send + Sync {
     }
     /// Every entry after `seq`, oldest first: the changes another writer made.
     fn changes_since(&self, seq: u64) -> Result<Vec<Applied>>;
+    /// As `changes_since`, for the live feed: an entry this client cannot read
+    /// is left out and listed in `Changes::unreadable` rather than failing the
+    /// rest (full loads and backups stay strict). The default skips none.
+    fn changes_since_skipping(&self, seq: u64) -> Result<Changes> {
+        Ok(Changes {
+            applied: self.changes_since(seq)?,
+            unreadable: Vec::new(),
+        })
+    }
     /// Who created and who last changed each record of `kind` that has a history.
     fn authors(&self, kind: Kind) -> Result<HashMap<RecordId, Authors>> {
         let mut out: HashMap<RecordId, Authors> = HashMap::new();

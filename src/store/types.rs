@@ -282,6 +282,23 @@ pub struct Applied {
     pub durable: bool,
 }
 
+/// A history entry this client's types cannot read (a record written by hand,
+/// or by a newer ocsae): the live feed skips it and names it for the administrator.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Unreadable {
+    pub seq: u64,
+    pub user: String,
+    /// Why it could not be read, for the log.
+    pub detail: String,
+}
+
+/// The entries after a point: those read, oldest first, and those skipped.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Changes {
+    pub applied: Vec<Applied>,
+    pub unreadable: Vec<Unreadable>,
+}
+
 /// Every record of one kind from `first` to `last`, written by a change
 /// (`removed` false) or taken away by it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -43,8 +43,11 @@ fn draw_frame(frame: &mut Frame, app: &App) {
     draw_header(frame, app, header);
     app.current_tab().draw(frame, body, app);
     status_bar::draw(frame, app, status);
-    if let Some(popup) = app.popup.as_deref().filter(|p| !p.on_status_line()) {
-        popup.draw(frame, body, app);
+    // The popup the message log was opened over stays in sight under it.
+    for popup in [&app.under, &app.popup] {
+        if let Some(popup) = popup.as_deref().filter(|p| !p.on_status_line()) {
+            popup.draw(frame, body, app);
+        }
     }
 }
 

@@ -2,7 +2,7 @@
 
 use crate::app::{App, Hints, StatusKind};
 use crate::i18n::Msg;
-use crate::widgets::{ellipsize, spans_width, width as width_of, wrap};
+use crate::widgets::{ellipsize, spans_width, width as width_of, wrap_at_most};
 use chrono::Datelike;
 use ratatui::Frame;
 use ratatui::layout::Rect;
@@ -63,7 +63,9 @@ impl MessageRows {
     fn of(text: &str, width: usize, right: usize, mark: usize) -> MessageRows {
         // Each row starts with a space.
         let room = width.saturating_sub(1);
-        let mut lines = wrap(text, room);
+        // Two rows are shown: four say as much as the whole text would of how
+        // the second is cut, and a long text is not wrapped through each frame.
+        let mut lines = wrap_at_most(text, room, 4);
         let fits_beside = |line: &str| right == 0 || 1 + width_of(line) + 1 + right <= width;
         match lines.len() {
             1 if fits_beside(&lines[0]) => MessageRows {

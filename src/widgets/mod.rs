@@ -113,35 +113,87 @@ pub fn ellipsize_words(text: &str, width: usize) -> String {
     }
 }
 
+/// The most rows one text is wrapped into on screen: a note of 10,000 characters
+/// stays well under it at any usable width, and no text makes a frame hold
+/// thousands of rows. Past it, the last row kept ends with an ellipsis.
+pub const MAX_ROWS: usize = 1000;
+
 /// `text` in lines of at most `width` columns, broken between words; a word
-/// longer than a line is cut on a grapheme boundary.
+/// longer than a line is cut on a grapheme boundary. At most `MAX_ROWS` lines
+/// (see `wrap_at_most`): for the screen.
 pub fn wrap(text: &str, width: usize) -> Vec<String> {
-    let width = width.max(1);
+    wrap_at_most(text, width, MAX_ROWS)
+}
+
+/// As `wrap`, every line however many: for a document written out whole.
+pub fn wrap_all(text: &str, width: usize) -> Vec<String> {
+    wrap_at_most(text, width, usize::MAX)
+}
+
+/// As `wrap`, at most `rows` lines (one at least): the first lines `wrap` would
+/// make, the last ending with an ellipsis when the text goes on. Linear in the
+/// text: each line's width is kept as it grows, never measured again.
+pub fn wrap_at_most(text: &str, width: usize, rows: usize) -> Vec<String> {
+    let (width, rows) = (width.max(1), rows.max(1));
     let mut lines = Vec::new();
     let mut line = String::new();
+    let mut used = 0;
+    // Ends the line being filled; false once `rows` are made (the text goes on).
+    let next = |lines: &mut Vec<String>, line: &mut String, used: &mut usize| {
+        lines.push(std::mem::take(line));
+        *used = 0;
+        if lines.len() < rows {
+            return true;
+        }
+        if let Some(last) = lines.last_mut() {
+            *last = with_ellipsis(last, width);
+        }
+        false
+    };
     for word in text.split(' ') {
-        let (used, w) = (self::width(&line), self::width(word));
+        let w = self::width(word);
         if used == 0 && w <= width {
             line.push_str(word);
+            used = w;
             continue;
         }
         if used > 0 && used + 1 + w <= width {
             line.push(' ');
             line.push_str(word);
+            used += 1 + w;
             continue;
         }
-        if used > 0 {
-            lines.push(std::mem::take(&mut line));
+        if used > 0 && !next(&mut lines, &mut line, &mut used) {
+            return lines;
         }
         for grapheme in word.graphemes(true) {
-            if !line.is_empty() && self::width(&line) + grapheme_width(grapheme) > width {
-                lines.push(std::mem::take(&mut line));
+            let g = grapheme_width(grapheme);
+            if !line.is_empty() && used + g > width && !next(&mut lines, &mut line, &mut used) {
+                return lines;
             }
             line.push_str(grapheme);
+            used += g;
         }
     }
     lines.push(line);
     lines
+}
+
+/// `line` ending with an ellipsis, within `width` columns: a text cut there.
+pub fn with_ellipsis(line: &str, width: usize) -> String {
+    let room = width.saturating_sub(1);
+    let mut out = String::new();
+    let mut used = 0;
+    for grapheme in line.trim_end().graphemes(true) {
+        let w = grapheme_width(grapheme);
+        if used + w > room {
+            break;
+        }
+        out.push_str(grapheme);
+        used += w;
+    }
+    out.push('…');
+    out
 }
 
 /// Which fixed-width columns to show beside the flexible ones in `total` columns,
@@ -240,6 +292,36 @@ mod tests {
             let short = ellipsize(&text, cut);
             proptest::prop_assert!(width(&short) <= cut.max(1), "{:?} in {}: {:?}", text, cut, short);
         }
+    }
+
+    #[test]
+    fn a_long_text_wraps_into_a_bounded_number_of_rows_ending_with_an_ellipsis() {
+        let note = "paraula ".repeat(1250);
+        assert_eq!(note.len(), 10_000);
+        let word = "x".repeat(10_000);
+        for width in [1, 2, 3, 7, 40, 78] {
+            for text in [&note, &word] {
+                let rows = wrap(text, width);
+                let all = wrap_all(text, width);
+                assert!(rows.len() <= MAX_ROWS, "{width}: {}", rows.len());
+                assert!(rows.iter().all(|r| self::width(r) <= width), "{width}");
+                match all.len() > MAX_ROWS {
+                    // The same first rows, the last saying the text goes on.
+                    true => {
+                        assert_eq!(rows.len(), MAX_ROWS);
+                        assert_eq!(rows[..MAX_ROWS - 1], all[..MAX_ROWS - 1]);
+                        assert!(rows[MAX_ROWS - 1].ends_with('…'), "{:?}", rows.last());
+                    }
+                    false => assert_eq!(rows, all),
+                }
+            }
+        }
+        // Every row `wrap_all` makes, for a document written out whole.
+        assert_eq!(wrap_all(&word, 2).len(), 5_000);
+        let few = wrap_at_most("un dos tres quatre cinc", 9, 2);
+        assert_eq!(few, ["un dos", "tres…"]);
+        assert_eq!(wrap_at_most("un dos tres", 9, 2), ["un dos", "tres"]);
+        assert_eq!(wrap_at_most("abcdef", 1, 3), ["a", "b", "…"]);
     }
 
     #[test]

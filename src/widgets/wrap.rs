@@ -1,8 +1,10 @@
 //! Wrapping styled lines to a width before they are drawn, so that a page can
 //! count (and scroll) the rows it really takes, and a wrapped line keeps its
-//! indent instead of starting at the margin.
+//! indent instead of starting at the margin. A line takes at most `MAX_ROWS`
+//! rows and a page `MAX_PAGE_ROWS`, the last kept ending with an ellipsis: a
+//! long note costs a frame no more than that, however narrow the screen.
 
-use super::width;
+use super::{MAX_ROWS, width};
 use ratatui::text::{Line, Span};
 use unicode_segmentation::UnicodeSegmentation;
 
@@ -31,6 +33,10 @@ pub fn wrap_hanging(line: Line<'static>, max: usize) -> Vec<Line<'static>> {
     }
 }
 
+/// The most rows a page of lines (a record's detail) is wrapped into: room for
+/// a note cut at `MAX_ROWS` and what follows it.
+pub const MAX_PAGE_ROWS: usize = 2 * MAX_ROWS;
+
 fn wrap_with(line: Line<'static>, max: usize, indent: usize, hang: usize) -> Vec<Line<'static>> {
     let total: usize = line.spans.iter().map(|s| width(&s.content)).sum();
     if total <= max || max == 0 {
@@ -45,12 +51,15 @@ fn wrap_with(line: Line<'static>, max: usize, indent: usize, hang: usize) -> Vec
         hang,
         style: line.style,
     };
-    for span in line.spans {
+    'spans: for span in line.spans {
         // Spaces that end a span may hang past the row's end: a break drops them.
         let w = width(span.content.trim_end_matches(' '));
         if w <= max - hang {
             if out.used + w > max {
                 out.next_row();
+                if out.full() {
+                    break;
+                }
             }
             let text = if out.used == hang && !out.rows.is_empty() {
                 span.content.trim_start_matches(' ')
@@ -69,6 +78,9 @@ fn wrap_with(line: Line<'static>, max: usize, indent: usize, hang: usize) -> Vec
                 }
                 if out.used + w > max {
                     out.next_row();
+                    if out.full() {
+                        break 'spans;
+                    }
                     continue;
                 }
                 out.push(piece, span.style, w);
@@ -76,6 +88,9 @@ fn wrap_with(line: Line<'static>, max: usize, indent: usize, hang: usize) -> Vec
             }
             if out.used + w > max && out.used > hang.min(indent) {
                 out.next_row();
+                if out.full() {
+                    break 'spans;
+                }
             }
             if out.used + w <= max {
                 out.push(piece, span.style, w);
@@ -86,16 +101,60 @@ fn wrap_with(line: Line<'static>, max: usize, indent: usize, hang: usize) -> Vec
                 let g = width(grapheme);
                 if out.used + g > max && out.used > hang {
                     out.next_row();
+                    if out.full() {
+                        break 'spans;
+                    }
                 }
                 out.push(grapheme, span.style, g);
             }
         }
+    }
+    if out.full() {
+        // The line goes on past its last row: said there.
+        if let Some(last) = out.rows.last_mut() {
+            end_with_ellipsis(last, max);
+        }
+        return out.rows;
     }
     if out.used > hang || out.rows.is_empty() {
         let row = Line::from(out.row).style(out.style);
         out.rows.push(row);
     }
     out.rows
+}
+
+/// `row` cut to end with an ellipsis within `max` columns.
+fn end_with_ellipsis(row: &mut Line<'static>, max: usize) {
+    let room = max.saturating_sub(1);
+    let mut used = 0;
+    let mut kept: Vec<Span<'static>> = Vec::new();
+    let mut style = ratatui::style::Style::default();
+    for span in row.spans.drain(..) {
+        style = span.style;
+        let w = width(&span.content);
+        if used + w <= room {
+            used += w;
+            kept.push(span);
+            continue;
+        }
+        let mut cut = String::new();
+        for grapheme in span.content.graphemes(true) {
+            let g = width(grapheme);
+            if used + g > room {
+                break;
+            }
+            cut.push_str(grapheme);
+            used += g;
+        }
+        kept.push(Span::styled(cut, style));
+        break;
+    }
+    if let Some(last) = kept.last_mut() {
+        let trimmed = last.content.trim_end().to_string();
+        last.content = trimmed.into();
+    }
+    kept.push(Span::styled("…", style));
+    row.spans = kept;
 }
 
 /// The rows made so far and the one being filled.
@@ -111,6 +170,11 @@ impl Rows {
     fn push(&mut self, text: &str, style: ratatui::style::Style, w: usize) {
         self.row.push(Span::styled(text.to_string(), style));
         self.used += w;
+    }
+
+    /// As many rows as a line may take are made: the rest is left out.
+    fn full(&self) -> bool {
+        self.rows.len() >= MAX_ROWS
     }
 
     fn next_row(&mut self) {
@@ -145,9 +209,27 @@ fn pieces(text: &str) -> Vec<&str> {
     out
 }
 
-/// Every line wrapped to `max` columns.
+/// Every line wrapped to `max` columns, as `wrap_line` does: a page, at most
+/// `MAX_PAGE_ROWS` rows.
 pub fn wrap_lines(lines: Vec<Line<'static>>, max: usize) -> Vec<Line<'static>> {
-    lines.into_iter().flat_map(|l| wrap_line(l, max)).collect()
+    bounded(lines.into_iter().flat_map(|l| wrap_line(l, max)))
+}
+
+/// Every line wrapped to `max` columns, as `wrap_hanging` does: a page, at most
+/// `MAX_PAGE_ROWS` rows.
+pub fn wrap_lines_hanging(lines: &[Line<'static>], max: usize) -> Vec<Line<'static>> {
+    bounded(lines.iter().flat_map(|l| wrap_hanging(l.clone(), max)))
+}
+
+/// The first `MAX_PAGE_ROWS` rows, the last an ellipsis if more follow; the
+/// rows past them are never made.
+pub fn bounded(rows: impl Iterator<Item = Line<'static>>) -> Vec<Line<'static>> {
+    let mut out: Vec<Line<'static>> = rows.take(MAX_PAGE_ROWS + 1).collect();
+    if out.len() > MAX_PAGE_ROWS {
+        out.truncate(MAX_PAGE_ROWS - 1);
+        out.push(Line::raw("  …"));
+    }
+    out
 }
 
 #[cfg(test)]
@@ -217,6 +299,31 @@ mod tests {
             20,
         );
         assert_eq!(text(&rows), ["  Anna Roca ·", "    973 45 00 03"]);
+    }
+
+    #[test]
+    fn a_long_line_takes_at_most_max_rows_and_a_page_at_most_max_page_rows() {
+        let note = "paraula ".repeat(1250);
+        let word = "x".repeat(10_000);
+        for long in [&note, &word] {
+            let line = Line::from(vec![Span::raw("Notes  "), Span::raw(long.clone())]);
+            // Wide enough for all of it: every row, none cut.
+            let rows = wrap_hanging(line.clone(), 78);
+            assert!(rows.len() < MAX_ROWS / 2, "{}", rows.len());
+            assert!(!text(&rows).concat().contains('…'));
+            // Too narrow: cut at MAX_ROWS, the last row saying so.
+            let rows = wrap_hanging(line, 12);
+            assert_eq!(rows.len(), MAX_ROWS);
+            let last = &text(&rows)[MAX_ROWS - 1];
+            assert!(last.ends_with('…'), "{last:?}");
+            assert!(text(&rows).iter().all(|r| width(r) <= 12));
+        }
+        // A page of many lines is cut as a whole.
+        let page: Vec<Line<'static>> = (0..5_000).map(|i| Line::raw(format!("  línia {i}"))).collect();
+        let rows = wrap_lines_hanging(&page, 40);
+        assert_eq!(rows.len(), MAX_PAGE_ROWS);
+        assert_eq!(text(&rows)[MAX_PAGE_ROWS - 1], "  …");
+        assert_eq!(wrap_lines(page[..10].to_vec(), 40).len(), 10);
     }
 
     #[test]

@@ -129,6 +129,9 @@ impl Store for FaultyStore {
     fn changes_since(&self, seq: u64) -> Result<Vec<Applied>> {
         self.inner.changes_since(seq)
     }
+    fn changes_since_skipping(&self, seq: u64) -> Result<ocsae::store::Changes> {
+        self.inner.changes_since_skipping(seq)
+    }
     fn authors(&self, kind: Kind) -> Result<std::collections::HashMap<RecordId, ocsae::store::Authors>> {
         self.inner.authors(kind)
     }

@@ -106,7 +106,12 @@ fn lines(ctx: &Ctx, detail: &ActivityDetail) -> Vec<Line<'static>> {
     out.push(field(Msg::act_created_by, clean(&a.created_by).into_owned()));
     if !a.notes.is_empty() {
         out.push(Line::styled(t.t(Msg::detail_notes).to_string(), theme.dim));
-        for line in a.notes.lines() {
+        // As many lines as a text may wrap into at most; past them, a mark.
+        for (i, line) in a.notes.lines().enumerate() {
+            if i == crate::widgets::MAX_ROWS {
+                out.push(Line::raw("  …"));
+                break;
+            }
             out.push(Line::raw(format!("  {}", clean(line))));
         }
     }

@@ -29,6 +29,10 @@ fn lines(ctx: &Ctx, width: usize) -> Vec<Line<'static>> {
     }
     let mut out = Vec::new();
     for message in ctx.messages.newest_first() {
+        // The page is cut there anyway (see `draw`): older messages are not wrapped.
+        if out.len() > crate::widgets::wrap::MAX_PAGE_ROWS {
+            break;
+        }
         let style = match message.kind {
             StatusKind::Info => theme.status,
             StatusKind::Saved => theme.ok,
@@ -65,7 +69,7 @@ pub fn draw(messages: &Messages, frame: &mut Frame, area: Rect, ctx: &Ctx) {
         ))
         .title_bottom(Line::styled(format!(" {} ", ctx.t.t(Msg::help_close)), ctx.theme.dim).right_aligned());
     let inner = block.inner(area);
-    let all = lines(ctx, inner.width as usize);
+    let all = crate::widgets::wrap::bounded(lines(ctx, inner.width as usize).into_iter());
     let window = messages.scroll.window(inner.height as usize, all.len());
     crate::widgets::clear(frame, area);
     frame.render_widget(Paragraph::new(all[window].to_vec()).block(block), area);

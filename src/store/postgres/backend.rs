@@ -92,6 +92,10 @@ impl Store for PgStore {
         self.applied_after(seq)
     }
 
+    fn changes_since_skipping(&self, seq: u64) -> Result<crate::store::Changes> {
+        self.readable_after(seq)
+    }
+
     fn authors(&self, kind: Kind) -> Result<HashMap<RecordId, Authors>> {
         self.record_authors(kind)
     }

@@ -4,7 +4,8 @@
 use super::commit::{edit_of, entry_kind};
 use super::{PgStore, pg_error, tables};
 use crate::store::{
-    Applied, Authors, ChangeKind, EntryKind, HistoryHead, Kind, RecordHistory, RecordId, Result,
+    Applied, Authors, ChangeKind, Changes, EntryKind, HistoryHead, Kind, RecordHistory, RecordId, Result,
+    StoreError, Unreadable,
 };
 use chrono::{DateTime, Utc};
 use std::collections::HashMap;
@@ -77,6 +78,12 @@ impl PgStore {
         self.read(move |c| entries_after(c, &location, seq))
     }
 
+    /// As `applied_after`, an entry that does not read left out and listed.
+    pub(super) fn readable_after(&self, seq: u64) -> Result<Changes> {
+        let location = self.name();
+        self.read(move |c| read_after(c, &location, seq, true))
+    }
+
     /// Who created and who last changed each record of `kind`: the first and last
     /// entry of each record's edits, found in the edits' index, a page of records
     /// per call, so that no call nears the dashboard's bounds however many
@@ -132,12 +139,19 @@ fn created_ids(edits: &[crate::store::Edit], _kind: EntryKind) -> Vec<u64> {
 }
 
 /// Every entry after `seq`, oldest first, as the store applied it, read on `c`
-/// (a dump reads it inside its snapshot).
+/// (a dump reads it inside its snapshot). An entry that does not read fails it all.
 pub(super) fn entries_after(
     c: &mut impl postgres::GenericClient,
     location: &str,
     seq: u64,
 ) -> Result<Vec<Applied>> {
+    read_after(c, location, seq, false).map(|changes| changes.applied)
+}
+
+/// The entries after `seq`; with `skip`, one whose edits do not read (a record
+/// ocsae's types cannot take) is listed as unreadable and the rest read on,
+/// else it fails them all.
+fn read_after(c: &mut impl postgres::GenericClient, location: &str, seq: u64, skip: bool) -> Result<Changes> {
     let from = seq as i64;
     // The heads first: their edits are all there when read next, since an entry
     // commits whole; edits of later entries are left for next time.
@@ -148,7 +162,7 @@ pub(super) fn entries_after(
         )
         .map_err(pg_error)?;
     let Some(last) = heads.last().map(|r| r.get::<_, i64>(0)) else {
-        return Ok(Vec::new());
+        return Ok(Changes::default());
     };
     let edits = c
         .query(
@@ -158,18 +172,39 @@ pub(super) fn entries_after(
         )
         .map_err(pg_error)?;
     let mut by_seq: HashMap<i64, Vec<crate::store::Edit>> = HashMap::new();
+    // The entries skipped, and why.
+    let mut bad: HashMap<i64, String> = HashMap::new();
     for row in &edits {
-        by_seq
-            .entry(row.get(0))
-            .or_default()
-            .push(edit_of(row, 1, location)?);
+        let seq: i64 = row.get(0);
+        if bad.contains_key(&seq) {
+            continue;
+        }
+        match edit_of(row, 1, location) {
+            Ok(edit) => by_seq.entry(seq).or_default().push(edit),
+            Err(StoreError::Damaged { detail, .. }) if skip => {
+                by_seq.remove(&seq);
+                bad.insert(seq, detail);
+            }
+            Err(e) => return Err(e),
+        }
     }
-    let mut out = Vec::with_capacity(heads.len());
+    let mut out = Changes {
+        applied: Vec::with_capacity(heads.len()),
+        unreadable: Vec::new(),
+    };
     for row in &heads {
         let seq: i64 = row.get(0);
         let head = head_of(row, 1);
+        if let Some(detail) = bad.remove(&seq) {
+            out.unreadable.push(Unreadable {
+                seq: seq as u64,
+                user: head.user,
+                detail,
+            });
+            continue;
+        }
         let edits = by_seq.remove(&seq).unwrap_or_default();
-        out.push(Applied {
+        out.applied.push(Applied {
             seq: seq as u64,
             ids: created_ids(&edits, head.kind),
             at: head.at,

@@ -267,6 +267,10 @@ impl Store for Deferred {
         self.store()?.changes_since(seq)
     }
 
+    fn changes_since_skipping(&self, seq: u64) -> Result<crate::store::Changes> {
+        self.store()?.changes_since_skipping(seq)
+    }
+
     fn authors(&self, kind: Kind) -> Result<HashMap<RecordId, Authors>> {
         self.store()?.authors(kind)
     }

@@ -317,7 +317,12 @@ fn detail_lines(tab: &MunicipalitiesTab, ctx: &Ctx, width: u16) -> Vec<Line<'sta
     if !m.notes.trim().is_empty() {
         out.push(Line::raw(""));
         out.push(heading(Msg::detail_notes));
-        for line in m.notes.lines() {
+        // As many lines as a text may wrap into at most; past them, a mark.
+        for (i, line) in m.notes.lines().enumerate() {
+            if i == crate::widgets::MAX_ROWS {
+                out.push(Line::raw("  …"));
+                break;
+            }
             out.push(Line::raw(format!("  {}", clean(line))));
         }
     }
