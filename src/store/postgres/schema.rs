@@ -19,8 +19,10 @@ use postgres::Client;
 /// every entry notified by the server, and the sequences not technicians' to read,
 /// 9 the first edit of a record created in its transaction from no record,
 /// edits in released savepoints taken, no edit holding text a restore refuses,
-/// and no record or edit that ocsae cannot read.
-pub const CURRENT: u32 = 9;
+/// and no record or edit that ocsae cannot read, 10 every value of a record or
+/// an edit one ocsae reads, no record over 1 MiB nor any of its texts over
+/// 10,000 characters, and an activity's author the server's.
+pub const CURRENT: u32 = 10;
 
 /// Each migration brings the schema from its number minus one to its number.
 const MIGRATIONS: &[(u32, &str)] = &[
@@ -33,6 +35,7 @@ const MIGRATIONS: &[(u32, &str)] = &[
     (7, include_str!("migrations/007_council_comarca.sql")),
     (8, include_str!("migrations/008_council_bound_rows.sql")),
     (9, include_str!("migrations/009_written_keys.sql")),
+    (10, include_str!("migrations/010_checked_values.sql")),
 ];
 
 /// Serialises migrations between processes (any number unlikely to clash).
