@@ -973,4 +973,5 @@ messages! {
     err_restore_owner_only,
     offline_no_answer,
     err_lock_wait,
+    svc_err_too_long,
 }
