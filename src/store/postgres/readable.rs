@@ -84,7 +84,14 @@ fn checked(kind: &str) -> BTreeMap<String, Checked> {
             .split_once(&format!("'{key}'"))
             .map(|(_, rest)| rest.trim_start_matches(", ").trim_end_matches(')').to_string())
             .unwrap_or_default();
-        let old = out.insert(key.to_string(), Checked { presence, check, args });
+        let old = out.insert(
+            key.to_string(),
+            Checked {
+                presence,
+                check,
+                args,
+            },
+        );
         assert!(old.is_none(), "{kind}: {key} twice");
     }
     out
@@ -227,7 +234,11 @@ fn samples() -> Vec<(&'static str, Value, fn(&Value, &str, Option<&str>) -> bool
         ("rollout", json(&cell), reads::<Rollout>),
         ("activity", json(&activity), reads::<Activity>),
         ("operator", json(&operator), reads::<Operator>),
-        ("service", json(&service), reads::<crate::domain::catalog::Service>),
+        (
+            "service",
+            json(&service),
+            reads::<crate::domain::catalog::Service>,
+        ),
     ]
 }
 
@@ -282,14 +293,23 @@ fn each_integer_is_checked_whole_and_within_its_type() {
                     let max: u128 = c.args.parse().unwrap();
                     assert!(reads(&max.to_string()), "{kind}.{key} = {max}");
                     assert!(!reads(&(max + 1).to_string()), "{kind}.{key} = {max} + 1");
-                    assert!(reads("0") && !reads("-1") && !reads("1.0") && !reads("1.5"), "{kind}.{key}");
+                    assert!(
+                        reads("0") && !reads("-1") && !reads("1.0") && !reads("1.5"),
+                        "{kind}.{key}"
+                    );
                 }
                 "is_instant" => {
                     for (raw, read) in [
                         (chrono::DateTime::<chrono::Utc>::MIN_UTC.timestamp_millis(), true),
                         (chrono::DateTime::<chrono::Utc>::MAX_UTC.timestamp_millis(), true),
-                        (chrono::DateTime::<chrono::Utc>::MIN_UTC.timestamp_millis() - 1, false),
-                        (chrono::DateTime::<chrono::Utc>::MAX_UTC.timestamp_millis() + 1, false),
+                        (
+                            chrono::DateTime::<chrono::Utc>::MIN_UTC.timestamp_millis() - 1,
+                            false,
+                        ),
+                        (
+                            chrono::DateTime::<chrono::Utc>::MAX_UTC.timestamp_millis() + 1,
+                            false,
+                        ),
                     ] {
                         assert_eq!(reads(&raw.to_string()), read, "{kind}.{key} = {raw}");
                         assert_eq!(function("is_instant").contains(&raw.to_string()), read, "{raw}");
@@ -319,8 +339,14 @@ fn each_integer_is_checked_whole_and_within_its_type() {
     let day = function("is_day");
     let (min, max) = (chrono::NaiveDate::MIN, chrono::NaiveDate::MAX);
     use chrono::Datelike;
-    assert!(day.contains(&format!("OPERATOR(pg_catalog.>=) {}", min.year())), "{day}");
-    assert!(day.contains(&format!("OPERATOR(pg_catalog.<=) {}", max.year())), "{day}");
+    assert!(
+        day.contains(&format!("OPERATOR(pg_catalog.>=) {}", min.year())),
+        "{day}"
+    );
+    assert!(
+        day.contains(&format!("OPERATOR(pg_catalog.<=) {}", max.year())),
+        "{day}"
+    );
 }
 
 #[test]
@@ -354,17 +380,25 @@ fn each_enumeration_lists_exactly_the_names_of_its_rust_type() {
                 .unwrap_or_else(|| panic!("{kind}.{key}: which Rust type?"));
             assert_eq!(&listed(block(kind), &key), names, "{kind}.{key}");
             for name in names {
-                assert!(reads(&sample, &key, Some(&format!("\"{name}\""))), "{kind}.{key} = {name}");
+                assert!(
+                    reads(&sample, &key, Some(&format!("\"{name}\""))),
+                    "{kind}.{key} = {name}"
+                );
             }
             assert!(!reads(&sample, &key, Some("\"bogus\"")), "{kind}.{key}");
         }
     }
     assert_eq!(enumerations, expected.len());
     // Inside a council's contacts.
-    assert_eq!(listed(function("are_contacts"), "role"), variants::<ContactRole>());
+    assert_eq!(
+        listed(function("are_contacts"), "role"),
+        variants::<ContactRole>()
+    );
     // Their ALL lists (forms, files and `parse` use them) are the types' too.
     fn all<T: serde::Serialize>(all: &[T]) -> Vec<String> {
-        all.iter().map(|v| json(v).as_str().unwrap().to_string()).collect()
+        all.iter()
+            .map(|v| json(v).as_str().unwrap().to_string())
+            .collect()
     }
     assert_eq!(all(&HolderRole::ALL), variants::<HolderRole>());
     assert_eq!(all(&Operation::ALL), variants::<Operation>());
@@ -389,7 +423,15 @@ fn the_server_takes_records_within_the_limits_in_domain_limits() {
 
 #[test]
 fn the_checks_are_pinned_against_the_search_path() {
-    for name in ["is_readable", "record_fits", "is_uint", "is_instant", "is_date", "is_day", "is_one_of"] {
+    for name in [
+        "is_readable",
+        "record_fits",
+        "is_uint",
+        "is_instant",
+        "is_date",
+        "is_day",
+        "is_one_of",
+    ] {
         let f = function(name);
         assert!(f.contains("IMMUTABLE") && !f.contains(" SET "), "{name}");
         let body = &f[f.find("AS $$").unwrap()..];
