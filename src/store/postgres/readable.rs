@@ -391,7 +391,7 @@ fn each_enumeration_lists_exactly_the_names_of_its_rust_type() {
     assert_eq!(enumerations, expected.len());
     // Inside a council's contacts.
     assert_eq!(
-        listed(function("are_contacts"), "role"),
+        listed(function("each_contacts"), "role"),
         variants::<ContactRole>()
     );
     // Their ALL lists (forms, files and `parse` use them) are the types' too.

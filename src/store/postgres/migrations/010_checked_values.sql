@@ -33,14 +33,15 @@ LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
     SELECT pg_catalog.jsonb_typeof(v) OPERATOR(pg_catalog.=) 'boolean'
 $$;
 
--- A whole number from 0 to `max` (an unsigned type's largest). jsonb writes a
--- number in plain digits, with its fraction if it had one: serde reads `1.0`
--- as a float, which no integer field takes.
+-- A whole number from 0 to `max` (an unsigned type's largest). jsonb keeps a
+-- number's fraction as written (`1.0` has scale 1), and serde reads one with a
+-- fraction as a float, which no integer field takes.
 CREATE FUNCTION ocsae.is_uint(v jsonb, max numeric) RETURNS boolean
 LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
     SELECT CASE WHEN pg_catalog.jsonb_typeof(v) OPERATOR(pg_catalog.=) 'number'
-                 AND (v OPERATOR(pg_catalog.#>>) '{}') OPERATOR(pg_catalog.~) '^[0-9]+$'
-           THEN (v OPERATOR(pg_catalog.#>>) '{}')::pg_catalog.numeric OPERATOR(pg_catalog.<=) max
+           THEN pg_catalog.scale(v::pg_catalog.numeric) OPERATOR(pg_catalog.=) 0
+                AND v::pg_catalog.numeric OPERATOR(pg_catalog.>=) 0
+                AND v::pg_catalog.numeric OPERATOR(pg_catalog.<=) max
            ELSE false END
 $$;
 
@@ -49,11 +50,9 @@ $$;
 CREATE FUNCTION ocsae.is_instant(v jsonb) RETURNS boolean
 LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
     SELECT CASE WHEN pg_catalog.jsonb_typeof(v) OPERATOR(pg_catalog.=) 'number'
-                 AND (v OPERATOR(pg_catalog.#>>) '{}') OPERATOR(pg_catalog.~) '^-?[0-9]+$'
-           THEN (v OPERATOR(pg_catalog.#>>) '{}')::pg_catalog.numeric
-                    OPERATOR(pg_catalog.>=) '-8334601228800000'::pg_catalog.numeric
-                AND (v OPERATOR(pg_catalog.#>>) '{}')::pg_catalog.numeric
-                    OPERATOR(pg_catalog.<=) 8210266876799999::pg_catalog.numeric
+           THEN pg_catalog.scale(v::pg_catalog.numeric) OPERATOR(pg_catalog.=) 0
+                AND v::pg_catalog.numeric OPERATOR(pg_catalog.>=) '-8334601228800000'::pg_catalog.numeric
+                AND v::pg_catalog.numeric OPERATOR(pg_catalog.<=) 8210266876799999::pg_catalog.numeric
            ELSE false END
 $$;
 
@@ -94,6 +93,8 @@ LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
 $$;
 
 -- The elements of a list, when `v` is one; none otherwise (a caller checks its type).
+-- Each list's check (`each_…`) reads them in a subquery, so it is called, not
+-- inlined; its `are_…` calls it only for a list that is not empty (most are).
 CREATE FUNCTION ocsae.elements(v jsonb) RETURNS SETOF jsonb
 LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
     SELECT pg_catalog.jsonb_array_elements(
@@ -101,7 +102,7 @@ LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
 $$;
 
 -- A council's contacts (`Contact`).
-CREATE FUNCTION ocsae.are_contacts(v jsonb) RETURNS boolean
+CREATE FUNCTION ocsae.each_contacts(v jsonb) RETURNS boolean
 LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
     SELECT pg_catalog.jsonb_typeof(v) OPERATOR(pg_catalog.=) 'array' AND NOT EXISTS (
         SELECT FROM ocsae.elements(v) AS e(c)
@@ -112,9 +113,13 @@ LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
             AND ocsae.is_text(c OPERATOR(pg_catalog.->) 'phone')
             AND ocsae.is_text(c OPERATOR(pg_catalog.->) 'email'), false))
 $$;
+CREATE FUNCTION ocsae.are_contacts(v jsonb) RETURNS boolean
+LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
+    SELECT CASE WHEN v OPERATOR(pg_catalog.=) '[]'::pg_catalog.jsonb THEN true ELSE ocsae.each_contacts(v) END
+$$;
 
 -- A rollout cell's checklist: per step, null or who ticked it and when (`StepMark`).
-CREATE FUNCTION ocsae.are_step_marks(v jsonb) RETURNS boolean
+CREATE FUNCTION ocsae.each_step_marks(v jsonb) RETURNS boolean
 LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
     SELECT pg_catalog.jsonb_typeof(v) OPERATOR(pg_catalog.=) 'array' AND NOT EXISTS (
         SELECT FROM ocsae.elements(v) AS e(c)
@@ -124,9 +129,13 @@ LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
                AND ocsae.is_instant(c OPERATOR(pg_catalog.->) 'done_at')
                AND ocsae.is_text(c OPERATOR(pg_catalog.->) 'done_by'), false))
 $$;
+CREATE FUNCTION ocsae.are_step_marks(v jsonb) RETURNS boolean
+LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
+    SELECT CASE WHEN v OPERATOR(pg_catalog.=) '[]'::pg_catalog.jsonb THEN true ELSE ocsae.each_step_marks(v) END
+$$;
 
 -- An activity's stops of the clock (`Pause`): `to` present, null while it waits.
-CREATE FUNCTION ocsae.are_pauses(v jsonb) RETURNS boolean
+CREATE FUNCTION ocsae.each_pauses(v jsonb) RETURNS boolean
 LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
     SELECT pg_catalog.jsonb_typeof(v) OPERATOR(pg_catalog.=) 'array' AND NOT EXISTS (
         SELECT FROM ocsae.elements(v) AS e(c)
@@ -136,9 +145,13 @@ LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
             AND (c OPERATOR(pg_catalog.->) 'to' OPERATOR(pg_catalog.=) 'null'::pg_catalog.jsonb
                  OR ocsae.is_instant(c OPERATOR(pg_catalog.->) 'to')), false))
 $$;
+CREATE FUNCTION ocsae.are_pauses(v jsonb) RETURNS boolean
+LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
+    SELECT CASE WHEN v OPERATOR(pg_catalog.=) '[]'::pg_catalog.jsonb THEN true ELSE ocsae.each_pauses(v) END
+$$;
 
 -- A training's councils and their attendees (`Attendance`).
-CREATE FUNCTION ocsae.are_attendances(v jsonb) RETURNS boolean
+CREATE FUNCTION ocsae.each_attendances(v jsonb) RETURNS boolean
 LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
     SELECT pg_catalog.jsonb_typeof(v) OPERATOR(pg_catalog.=) 'array' AND NOT EXISTS (
         SELECT FROM ocsae.elements(v) AS e(c)
@@ -147,12 +160,20 @@ LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
             AND ocsae.is_uint(c OPERATOR(pg_catalog.->) 'ine', 4294967295)
             AND ocsae.is_uint(c OPERATOR(pg_catalog.->) 'attendees', 4294967295), false))
 $$;
+CREATE FUNCTION ocsae.are_attendances(v jsonb) RETURNS boolean
+LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
+    SELECT CASE WHEN v OPERATOR(pg_catalog.=) '[]'::pg_catalog.jsonb THEN true ELSE ocsae.each_attendances(v) END
+$$;
 
 -- A list of strings.
-CREATE FUNCTION ocsae.are_texts(v jsonb) RETURNS boolean
+CREATE FUNCTION ocsae.each_texts(v jsonb) RETURNS boolean
 LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
     SELECT pg_catalog.jsonb_typeof(v) OPERATOR(pg_catalog.=) 'array' AND NOT EXISTS (
         SELECT FROM ocsae.elements(v) AS e(c) WHERE NOT coalesce(ocsae.is_text(c), false))
+$$;
+CREATE FUNCTION ocsae.are_texts(v jsonb) RETURNS boolean
+LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
+    SELECT CASE WHEN v OPERATOR(pg_catalog.=) '[]'::pg_catalog.jsonb THEN true ELSE ocsae.each_texts(v) END
 $$;
 
 -- A request's look-up of the holder's appointment (`AppointmentCheck`).
