@@ -18,7 +18,10 @@ use serde_json::Value;
 
 /// One record of each kind as ocsae writes it, every optional value given, with
 /// one element in each of its lists.
-fn samples() -> Vec<(&'static str, Value, fn(&str) -> bool)> {
+/// Whether serde reads a record from its JSON text.
+type Reads = fn(&str) -> bool;
+
+fn samples() -> Vec<(&'static str, Value, Reads)> {
     fn reads<T: DeserializeOwned>(text: &str) -> bool {
         serde_json::from_str::<T>(text).is_ok()
     }
@@ -76,7 +79,9 @@ fn samples() -> Vec<(&'static str, Value, fn(&str) -> bool)> {
         card_issued_on: "2026-01-15".parse().unwrap(),
     };
     let service = ocsae::domain::catalog::services()[0].clone();
-    let v = |r: &dyn erased::Json| r.json();
+    fn v(record: &impl serde::Serialize) -> Value {
+        serde_json::to_value(record).unwrap()
+    }
     vec![
         ("municipality", v(&council), reads::<Municipality>),
         ("certificate", v(&r), reads::<CertificateRequest>),
@@ -85,17 +90,6 @@ fn samples() -> Vec<(&'static str, Value, fn(&str) -> bool)> {
         ("operator", v(&operator), reads::<Operator>),
         ("service", v(&service), reads::<ocsae::domain::catalog::Service>),
     ]
-}
-
-mod erased {
-    pub trait Json {
-        fn json(&self) -> serde_json::Value;
-    }
-    impl<T: serde::Serialize> Json for T {
-        fn json(&self) -> serde_json::Value {
-            serde_json::to_value(self).unwrap()
-        }
-    }
 }
 
 /// Values to put in place of each one: of every JSON type, at the edges of

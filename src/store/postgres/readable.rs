@@ -179,8 +179,11 @@ fn json(record: &impl serde::Serialize) -> Value {
     serde_json::to_value(record).unwrap()
 }
 
+/// Whether serde reads a sample with a key given as JSON text (or absent).
+type Reads = fn(&Value, &str, Option<&str>) -> bool;
+
 /// One record of each kind, every optional value given.
-fn samples() -> Vec<(&'static str, Value, fn(&Value, &str, Option<&str>) -> bool)> {
+fn samples() -> Vec<(&'static str, Value, Reads)> {
     let council = Municipality {
         ine: IneCode(252228),
         name: "Tiurana".into(),
