@@ -16,6 +16,12 @@ pub const ATTENDEES: u32 = 999;
 /// A training's length, in minutes (99 hours).
 pub const SESSION_MINUTES: u32 = 99 * 60;
 
+/// The longest text the shared store takes in a record, in characters (its
+/// schema 10 refuses a longer one): every limit above must stay within it.
+pub const STORED_TEXT: usize = 10_000;
+/// The largest record the shared store takes, as JSON text, in bytes.
+pub const STORED_RECORD_BYTES: usize = 1 << 20;
+
 /// Whether `text` fits in `max` characters.
 pub fn fits(text: &str, max: usize) -> bool {
     text.chars().nth(max).is_none()
@@ -76,6 +82,13 @@ mod tests {
             "12",
         ] {
             assert!(!is_plausible_phone(bad), "{bad}");
+        }
+    }
+
+    #[test]
+    fn every_text_limit_is_within_what_the_shared_store_takes() {
+        for limit in [NAME, PHONE, EMAIL, NOTES, REASON, FILTER, SUMMARY] {
+            assert!(limit <= STORED_TEXT, "{limit}");
         }
     }
 

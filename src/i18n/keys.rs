@@ -976,4 +976,5 @@ messages! {
     live_unreadable,
     live_unreadable_more,
     err_store_busy_held_short,
+    svc_err_too_long,
 }

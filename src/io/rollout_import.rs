@@ -8,6 +8,7 @@ use super::csv_input::{CsvRow, CsvTable};
 use super::import::{Imported, Tally, commit_edits, scrub};
 use super::{IoError, Problem};
 use crate::domain::catalog::services;
+use crate::domain::limits;
 use crate::domain::municipality::IneCode;
 use crate::domain::rollout::{Rollout, RolloutStatus};
 use crate::store::{ChangeKind, Edit, Kind, Record, Store};
@@ -89,6 +90,14 @@ fn read_row(
     if status == RolloutStatus::Blocked && notes.is_none() {
         // A blocked cell says why, as the matrix asks.
         return Err(row.error(Problem::EmptyField("notes")));
+    }
+    // A blocked cell's notes are its reason, as long as the prompt takes.
+    let max = match status {
+        RolloutStatus::Blocked => limits::REASON,
+        _ => limits::NOTES,
+    };
+    if notes.as_ref().is_some_and(|n| !limits::fits(n, max)) {
+        return Err(row.error(Problem::TooLong { field: "notes", max }));
     }
     Ok(Row {
         line: row.line,
@@ -204,6 +213,30 @@ mod tests {
                 Err(Problem::CouncilCodeLength(wrong.into())),
                 "{wrong}"
             );
+        }
+    }
+
+    #[test]
+    fn notes_longer_than_the_store_takes_are_refused_naming_the_line() {
+        let file = |status: &str, n: usize| {
+            let notes = "n".repeat(n);
+            super::super::csv_input::parse(&format!(
+                "ine_code,service,status,notes\n252228,e-notum,{status},{notes}\n"
+            ))
+            .unwrap()
+        };
+        assert!(check(&file("in_progress", limits::NOTES), "f.csv").is_ok());
+        assert!(check(&file("blocked", limits::REASON), "f.csv").is_ok());
+        for (status, n, max) in [
+            ("in_progress", limits::NOTES + 1, limits::NOTES),
+            ("blocked", limits::REASON + 1, limits::REASON),
+        ] {
+            match check(&file(status, n), "f.csv") {
+                Err(IoError::Line { line, problem }) => {
+                    assert_eq!((line, problem), (2, Problem::TooLong { field: "notes", max }))
+                }
+                other => panic!("{status}: {:?}", other.map(|_| ())),
+            }
         }
     }
 }

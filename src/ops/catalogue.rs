@@ -3,6 +3,7 @@
 //! All of it or nothing; a retired service keeps its records.
 
 use crate::domain::catalog::Service;
+use crate::domain::limits;
 use crate::i18n::{I18n, Msg};
 use crate::store::{Change, ChangeKind, Edit, Record};
 use serde::{Deserialize, Serialize};
@@ -54,6 +55,8 @@ pub enum Problem {
     UnknownService,
     /// The same id twice in the file.
     Twice,
+    /// A text longer than the store takes for it (`domain::limits`).
+    TooLong { field: &'static str, max: usize },
 }
 
 impl EntryError {
@@ -68,6 +71,7 @@ impl EntryError {
             ),
             Problem::UnknownService => t.t(Msg::svc_err_unknown).to_string(),
             Problem::Twice => t.t(Msg::svc_err_twice).to_string(),
+            Problem::TooLong { field, max } => t.f(Msg::svc_err_too_long, &[("field", field), ("max", max)]),
         };
         t.f(
             Msg::svc_err_entry,
@@ -150,15 +154,24 @@ pub fn apply_file(catalogue: &[Service], stored: bool, file: &File) -> Result<Op
             Some(b) => b.position,
             None => after.iter().map(|s| s.position + 1).max().unwrap_or(0),
         };
+        let description = entry
+            .description
+            .clone()
+            .or_else(|| base.as_ref().map(|b| b.description.clone()))
+            .unwrap_or_default();
+        let texts = [("id", id, limits::NAME), ("name", name.as_str(), limits::NAME)].into_iter();
+        let texts = texts.chain([("description", description.as_str(), limits::NOTES)]);
+        let texts = texts.chain(steps.iter().map(|s| ("steps", s.as_str(), limits::REASON)));
+        for (field, text, max) in texts {
+            if !limits::fits(text, max) {
+                return Err(fail(Problem::TooLong { field, max }));
+            }
+        }
         let service = Service {
             id: id.to_string(),
             short,
             name,
-            description: entry
-                .description
-                .clone()
-                .or_else(|| base.as_ref().map(|b| b.description.clone()))
-                .unwrap_or_default(),
+            description,
             steps,
             retired: entry.retired,
             position,
@@ -259,5 +272,35 @@ mod tests {
         assert_eq!(e.problem, Problem::BadId);
         let e = err("[[services]]\nid = \"nou\"\nshort = \"NOU\"\nsteps = [\"a\"]\n");
         assert_eq!(e.problem, Problem::Missing("name"));
+    }
+
+    #[test]
+    fn a_text_longer_than_the_store_takes_is_refused_naming_its_field() {
+        let entry = |name: usize, description: usize, step: usize| {
+            format!(
+                "[[services]]\nid = \"nou\"\nshort = \"NOU\"\nname = \"{}\"\ndescription = \"{}\"\nsteps = [\"a\", \"{}\"]\n",
+                "n".repeat(name),
+                "d".repeat(description),
+                "s".repeat(step)
+            )
+        };
+        let apply = |text: String| apply_file(default_services(), true, &file(&text));
+        let (name, notes, reason) = (limits::NAME, limits::NOTES, limits::REASON);
+        assert!(apply(entry(name, notes, reason)).is_ok());
+        for (text, field, max) in [
+            (entry(name + 1, 1, 1), "name", name),
+            (entry(1, notes + 1, 1), "description", notes),
+            (entry(1, 1, reason + 1), "steps", reason),
+        ] {
+            let e = apply(text).unwrap_err();
+            assert_eq!(e.problem, Problem::TooLong { field, max });
+            let t = I18n::new(crate::i18n::Lang::En);
+            assert!(
+                e.localize(&t)
+                    .contains(&format!("\"{field}\" is longer than {max}")),
+                "{}",
+                e.localize(&t)
+            );
+        }
     }
 }

@@ -35,6 +35,8 @@ pub fn validate(c: &CertificateRequest, now: DateTime<Utc>) -> Result<(), RuleEr
         (Field::Holder, c.holder.as_str(), limits::NAME),
         (Field::Reason, c.reason().as_str(), limits::REASON),
         (Field::Notes, c.notes().as_str(), limits::NOTES),
+        // Typed at most REASON long; an imported one may be a note.
+        (Field::StatusReason, c.status_reason().as_str(), limits::NOTES),
     ] {
         if !limits::fits(text, max) {
             return Err(RuleError::TooLong { field, max });
@@ -229,6 +231,13 @@ mod tests {
             broken(&|c| c.set_notes("n".repeat(2001).into())),
             Err(RuleError::TooLong {
                 field: Field::Notes,
+                max: 2000
+            })
+        );
+        assert_eq!(
+            broken(&|c| c.set_status_reason("r".repeat(2001).into())),
+            Err(RuleError::TooLong {
+                field: Field::StatusReason,
                 max: 2000
             })
         );

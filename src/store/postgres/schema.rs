@@ -19,10 +19,12 @@ use postgres::Client;
 /// every entry notified by the server, and the sequences not technicians' to read,
 /// 9 the first edit of a record created in its transaction from no record,
 /// edits in released savepoints taken, no edit holding text a restore refuses,
-/// and no record or edit that ocsae cannot read, 11 the writers' lock a row
-/// lock no session keeps beyond its transaction, and a transaction left open
-/// ended after a minute idle, 12 each office's news on a channel of its own
-/// that the other offices cannot name.
+/// and no record or edit that ocsae cannot read, 10 every value of a record or
+/// an edit one ocsae reads, no record over 1 MiB nor any of its texts over
+/// 10,000 characters, and an activity's author the server's, 11 the writers'
+/// lock a row lock no session keeps beyond its transaction, and a transaction
+/// left open ended after a minute idle, 12 each office's news on a channel of
+/// its own that the other offices cannot name.
 pub const CURRENT: u32 = 12;
 
 /// Each migration brings the schema from the one before it in this list to its
@@ -37,6 +39,7 @@ const MIGRATIONS: &[(u32, &str)] = &[
     (7, include_str!("migrations/007_council_comarca.sql")),
     (8, include_str!("migrations/008_council_bound_rows.sql")),
     (9, include_str!("migrations/009_written_keys.sql")),
+    (10, include_str!("migrations/010_checked_values.sql")),
     (11, include_str!("migrations/011_writers_row_lock.sql")),
     (12, include_str!("migrations/012_office_channels.sql")),
 ];
