@@ -92,3 +92,59 @@ fn a_backup_naming_a_council_that_is_not_there_is_refused() {
     );
     assert!(!file.exists());
 }
+
+/// A request a technician wrote by hand that the server takes, its receipt in
+/// 2030 (a restore refuses a receipt after the backup's time).
+#[test]
+fn a_backup_a_restore_would_refuse_is_said_at_once_and_the_one_there_kept() {
+    let Some(db) = two_offices() else { return };
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("ocsae.json");
+    std::fs::write(&file, "the backup of yesterday").unwrap();
+    let anna = common::offices::open(&db, "anna");
+    let filed = anna
+        .apply(
+            ocsae::store::Change::new(
+                ocsae::store::ChangeKind::CertNew,
+                vec![ocsae::store::Edit::create(ocsae::store::Record::Certificate(
+                    ocsae::domain::certificate::CertificateRequest::received(
+                        ocsae::store::NEW_ID,
+                        ocsae::domain::municipality::IneCode(250024),
+                        "Maria Puig",
+                        ocsae::domain::certificate::HolderRole::Mayor,
+                        "tcat",
+                        common::at("2026-11-26T09:00:00Z"),
+                    ),
+                ))],
+            ),
+            common::at(common::NOW),
+        )
+        .unwrap();
+    let id = filed.ids[0];
+    // Her own change, with its history entry, as the server requires.
+    let mut sql = db.sql("anna");
+    sql.batch_execute(&format!(
+        "BEGIN; \
+         INSERT INTO ocsae.history (at, kind, change, edits, comarques) VALUES (now(), 'do', 'cert.edit', 1, '{{Noguera}}'); \
+         INSERT INTO ocsae.history_edit (seq, pos, kind, key, comarca, before, after) \
+           SELECT currval('ocsae.history_seq'), 0, 'certificate', '{id}', comarca, record, \
+                  record || '{{\"received_at\": 1893456000000}}' FROM ocsae.certificate WHERE id = {id}; \
+         UPDATE ocsae.certificate SET record = record || '{{\"received_at\": 1893456000000}}' WHERE id = {id}; \
+         COMMIT"
+    ))
+    .unwrap();
+    let out = backup(&db.url(ADMIN), &file);
+    let stderr = text(&out.stderr);
+    assert!(!out.status.success(), "{stderr}");
+    assert!(stderr.contains("could not be restored"), "{stderr}");
+    assert!(stderr.contains(&format!("{id}")), "{stderr}");
+    assert!(stderr.contains("received_at"), "{stderr}");
+    assert_eq!(std::fs::read_to_string(&file).unwrap(), "the backup of yesterday");
+    // Nothing of the try is left beside it.
+    let left: Vec<_> = std::fs::read_dir(dir.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|name| name.ends_with(".tmp"))
+        .collect();
+    assert!(left.is_empty(), "{left:?}");
+}

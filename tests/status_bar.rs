@@ -229,3 +229,19 @@ fn losing_the_store_and_getting_it_back_are_both_in_the_message_log_with_their_t
         .unwrap_or_else(|| panic!("{s}"));
     assert!(back < lost, "newest first:\n{s}");
 }
+
+#[test]
+fn the_save_key_never_says_everything_is_saved_while_the_store_is_unreachable() {
+    let mut f = fixture();
+    press(&mut f.app, KeyCode::Char('w'));
+    assert!(status_text(&f.app, &screen(&f.app, 80, 24), 80).contains("Tot és desat"));
+    f.app
+        .store_signal(ocsae::store::Signal::Lost("connection refused".into()));
+    press(&mut f.app, KeyCode::Char('w'));
+    let s = screen(&f.app, 80, 24);
+    assert!(!s.contains("Tot és desat"), "{s}");
+    assert!(s.contains("no es desa res fins que torni la connexió"), "{s}");
+    f.app.store_signal(ocsae::store::Signal::Back);
+    press(&mut f.app, KeyCode::Char('w'));
+    assert!(screen(&f.app, 80, 24).contains("Tot és desat"));
+}

@@ -145,7 +145,11 @@ impl Ctx {
             // Nothing waits; a store that refuses writes is reopened if it can be,
             // and the next change says if it still cannot be saved.
             self.recover_store();
-            if asked {
+            // A shared store queues nothing, but while its server is away nothing
+            // is saved either: never "everything is saved" then.
+            if asked && self.live.offline {
+                self.set_status(StatusKind::Error, self.t.t(Msg::offline_refused).to_string());
+            } else if asked {
                 self.set_status(StatusKind::Info, self.t.t(Msg::nothing_unsaved).to_string());
             }
             return asked;

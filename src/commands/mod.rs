@@ -354,8 +354,25 @@ pub fn backup(
 ) -> Outcome {
     check_output(Some(file), db, t)?;
     let store = open_to_read(db, t)?;
-    let counts = io::backup::backup(store.as_ref(), db.as_dir(), file, clock.now(), holidays)
-        .map_err(|e| UserError(e.localize(t)))?;
+    // Read back as a restore reads it before it replaces the one there: a record
+    // written by hand in a shared store (a receipt in 2099, a request without a
+    // holder) is said now, not on the day the copy is needed.
+    let mut unrestorable = None;
+    let verify = |written: &Path| {
+        let mut rules = restore_check::FormRules { now: clock.now(), t };
+        match io::backup::BackupFile::check(written, None, Some(&mut rules)) {
+            Err(io::backup::Unreadable::Refused(e)) => {
+                unrestorable = Some(e.localize(t, db));
+                Err(io::IoError::Changed { path: file.into() })
+            }
+            _ => Ok(()),
+        }
+    };
+    let counts = io::backup::backup(store.as_ref(), db.as_dir(), file, clock.now(), holidays, verify)
+        .map_err(|e| match unrestorable.take() {
+            Some(detail) => UserError(t.f(Msg::backup_not_restorable, &[("detail", &detail)])),
+            None => UserError(e.localize(t)),
+        })?;
     // Written to standard output, the backup is alone there.
     let done = match file == Path::new(io::output::STDOUT) {
         true => crate::output::err,

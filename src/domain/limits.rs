@@ -22,6 +22,12 @@ pub const STORED_TEXT: usize = 10_000;
 /// The largest record the shared store takes, as JSON text, in bytes.
 pub const STORED_RECORD_BYTES: usize = 1 << 20;
 
+/// The earliest and latest instants the shared store takes (1900-01-01 and the
+/// end of 9999, UTC, in milliseconds): far within chrono's range, so that any
+/// of them can be shown in local time and moved by a deadline.
+pub const EARLIEST_INSTANT_MS: i64 = -2_208_988_800_000;
+pub const LATEST_INSTANT_MS: i64 = 253_402_300_799_999;
+
 /// Whether `text` fits in `max` characters.
 pub fn fits(text: &str, max: usize) -> bool {
     text.chars().nth(max).is_none()

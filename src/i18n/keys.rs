@@ -977,4 +977,5 @@ messages! {
     live_unreadable_more,
     err_store_busy_held_short,
     svc_err_too_long,
+    backup_not_restorable,
 }

@@ -2,7 +2,7 @@
 
 use super::IoError;
 use super::input_file::Tracked;
-use super::output::write_output_with;
+use super::output::write_output_verified;
 use crate::store::Store;
 use crate::store::dump::RestoreError;
 use crate::store::dump_check::{Checked, Checker, Rules};
@@ -15,28 +15,35 @@ use std::path::Path;
 /// Writes the whole store to `path` (through a temporary file and a rename), never
 /// inside `store_dir`, the store's directory. The store writes it a record at a
 /// time where it can, so the backup is never held whole.
+/// `verify` reads the file written before it replaces the one at `path`.
 pub fn backup(
     store: &dyn Store,
     store_dir: Option<&Path>,
     path: &Path,
     now: DateTime<Utc>,
     configured_holidays: &[chrono::NaiveDate],
+    verify: impl FnOnce(&Path) -> Result<(), IoError>,
 ) -> Result<BackupCounts, IoError> {
     super::output::check_target(path, store_dir)?;
     let mut failed = None;
-    let written = write_output_with(Some(path), store_dir, |out| {
-        let mut out = Written { out, error: None };
-        match store.write_backup_with(now, &mut out, configured_holidays) {
-            Ok(counts) => out.write_all(b"\n").map(|()| counts),
-            // The file's own error, naming it, rather than the store's words for
-            // it; else the store's. An error either way: the file half written is
-            // removed, never put in place of the one there.
-            Err(e) => Err(out.error.take().unwrap_or_else(|| {
-                failed = Some(e);
-                std::io::Error::other("the store stopped the backup")
-            })),
-        }
-    });
+    let written = write_output_verified(
+        Some(path),
+        store_dir,
+        |out| {
+            let mut out = Written { out, error: None };
+            match store.write_backup_with(now, &mut out, configured_holidays) {
+                Ok(counts) => out.write_all(b"\n").map(|()| counts),
+                // The file's own error, naming it, rather than the store's words for
+                // it; else the store's. An error either way: the file half written is
+                // removed, never put in place of the one there.
+                Err(e) => Err(out.error.take().unwrap_or_else(|| {
+                    failed = Some(e);
+                    std::io::Error::other("the store stopped the backup")
+                })),
+            }
+        },
+        verify,
+    );
     match failed {
         Some(e) => Err(IoError::Store(e)),
         None => written,

@@ -26,6 +26,18 @@ pub fn write_output_with<T>(
     store: Option<&Path>,
     write: impl FnOnce(&mut dyn Write) -> std::io::Result<T>,
 ) -> Result<T, IoError> {
+    write_output_verified(path, store, write, |_| Ok(()))
+}
+
+/// As `write_output_with`, and `verify` reads the file written before it takes
+/// the place of the one there: refused, the one there is left as it was.
+/// (Standard output is not read back.)
+pub fn write_output_verified<T>(
+    path: Option<&Path>,
+    store: Option<&Path>,
+    write: impl FnOnce(&mut dyn Write) -> std::io::Result<T>,
+    verify: impl FnOnce(&Path) -> Result<(), IoError>,
+) -> Result<T, IoError> {
     let fail = |p: &Path, source: std::io::Error| IoError::Io {
         path: p.to_path_buf(),
         source,
@@ -57,6 +69,7 @@ pub fn write_output_with<T>(
     }
     .and_then(|value| tmp.as_file().sync_all().map(|()| value))
     .map_err(|e| fail(path, e))?;
+    verify(tmp.path())?;
     tmp.persist(path).map_err(|e| fail(path, e.error))?;
     // The rename itself reaches the disk too; a directory that cannot be synced
     // still holds the file.

@@ -112,9 +112,11 @@ fn candidates() -> Vec<Option<String>> {
         "4294967296",
         "18446744073709551615",
         "18446744073709551616",
-        "-8334601228800000",
+        // ocsae's own bounds of an instant (1900 to 9999), then chrono's: between
+        // them serde reads what the server refuses (see below).
+        "-2208988800000",
+        "253402300799999",
         "-8334601228800001",
-        "8210266876799999",
         "8210266876800000",
         "\"\"",
         "\"x\"",
@@ -242,4 +244,20 @@ fn the_server_takes_exactly_the_values_serde_reads() {
         }
     }
     assert!(compared > 3_000, "{compared}");
+    // Instants: only from 1900 to the end of 9999, though chrono reads far more
+    // (one at its very end cannot be shown in local time).
+    use ocsae::domain::limits::{EARLIEST_INSTANT_MS, LATEST_INSTANT_MS};
+    let mut admin = db.sql(ADMIN);
+    for (ms, taken) in [
+        (EARLIEST_INSTANT_MS, true),
+        (LATEST_INSTANT_MS, true),
+        (EARLIEST_INSTANT_MS - 1, false),
+        (LATEST_INSTANT_MS + 1, false),
+        (8_210_266_876_799_999, false),
+    ] {
+        let row = admin
+            .query_one("SELECT ocsae.is_instant(to_jsonb($1::bigint))", &[&ms])
+            .unwrap();
+        assert_eq!(row.get::<_, bool>(0), taken, "{ms}");
+    }
 }

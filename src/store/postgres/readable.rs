@@ -302,20 +302,18 @@ fn each_integer_is_checked_whole_and_within_its_type() {
                     );
                 }
                 "is_instant" => {
-                    for (raw, read) in [
-                        (chrono::DateTime::<chrono::Utc>::MIN_UTC.timestamp_millis(), true),
-                        (chrono::DateTime::<chrono::Utc>::MAX_UTC.timestamp_millis(), true),
-                        (
-                            chrono::DateTime::<chrono::Utc>::MIN_UTC.timestamp_millis() - 1,
-                            false,
-                        ),
-                        (
-                            chrono::DateTime::<chrono::Utc>::MAX_UTC.timestamp_millis() + 1,
-                            false,
-                        ),
-                    ] {
-                        assert_eq!(reads(&raw.to_string()), read, "{kind}.{key} = {raw}");
-                        assert_eq!(function("is_instant").contains(&raw.to_string()), read, "{raw}");
+                    use crate::domain::limits::{EARLIEST_INSTANT_MS, LATEST_INSTANT_MS};
+                    // The server's bounds are read, and shown in local time.
+                    for raw in [EARLIEST_INSTANT_MS, LATEST_INSTANT_MS] {
+                        assert!(reads(&raw.to_string()), "{kind}.{key} = {raw}");
+                        assert!(function("is_instant").contains(&raw.to_string()), "{raw}");
+                        let local = chrono::DateTime::from_timestamp_millis(raw)
+                            .unwrap()
+                            .with_timezone(&chrono_tz::Europe::Madrid);
+                        assert!(local.checked_add_days(chrono::Days::new(366)).is_some());
+                    }
+                    for raw in [EARLIEST_INSTANT_MS - 1, LATEST_INSTANT_MS + 1] {
+                        assert!(!function("is_instant").contains(&raw.to_string()), "{raw}");
                     }
                     assert!(!reads("1.0") && !reads("1.5"), "{kind}.{key}");
                 }

@@ -24,8 +24,9 @@ use postgres::Client;
 /// 10,000 characters, and an activity's author the server's, 11 the writers'
 /// lock a row lock no session keeps beyond its transaction, and a transaction
 /// left open ended after a minute idle, 12 each office's news on a channel of
-/// its own that the other offices cannot name.
-pub const CURRENT: u32 = 12;
+/// its own that the other offices cannot name, 13 the check at commit joined
+/// by hash whatever the statistics say.
+pub const CURRENT: u32 = 13;
 
 /// Each migration brings the schema from the one before it in this list to its
 /// number (numbers need not follow each other).
@@ -42,6 +43,7 @@ const MIGRATIONS: &[(u32, &str)] = &[
     (10, include_str!("migrations/010_checked_values.sql")),
     (11, include_str!("migrations/011_writers_row_lock.sql")),
     (12, include_str!("migrations/012_office_channels.sql")),
+    (13, include_str!("migrations/013_hashed_commit_check.sql")),
 ];
 
 /// Serialises migrations between processes (any number unlikely to clash).

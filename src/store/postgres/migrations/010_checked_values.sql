@@ -46,13 +46,15 @@ LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
 $$;
 
 -- An instant, in milliseconds since 1970 (chrono's `ts_milliseconds`): a whole
--- number within chrono's range (`DateTime::<Utc>::MIN_UTC` to `MAX_UTC`).
+-- number from 1900 to the end of 9999 (`domain::limits::EARLIEST_INSTANT_MS`,
+-- `LATEST_INSTANT_MS`), well within chrono's range: one at its very end reads,
+-- yet shown in local time or moved by a deadline it is out of range.
 CREATE FUNCTION ocsae.is_instant(v jsonb) RETURNS boolean
 LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
     SELECT CASE WHEN pg_catalog.jsonb_typeof(v) OPERATOR(pg_catalog.=) 'number'
            THEN pg_catalog.scale(v::pg_catalog.numeric) OPERATOR(pg_catalog.=) 0
-                AND v::pg_catalog.numeric OPERATOR(pg_catalog.>=) '-8334601228800000'::pg_catalog.numeric
-                AND v::pg_catalog.numeric OPERATOR(pg_catalog.<=) 8210266876799999::pg_catalog.numeric
+                AND v::pg_catalog.numeric OPERATOR(pg_catalog.>=) '-2208988800000'::pg_catalog.numeric
+                AND v::pg_catalog.numeric OPERATOR(pg_catalog.<=) 253402300799999::pg_catalog.numeric
            ELSE false END
 $$;
 
@@ -275,8 +277,8 @@ LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
     SELECT CASE
         WHEN pg_catalog.octet_length(record::pg_catalog.text) OPERATOR(pg_catalog.<=) 10000 THEN true
         WHEN pg_catalog.octet_length(record::pg_catalog.text) OPERATOR(pg_catalog.>) 1048576 THEN false
-        ELSE NOT pg_catalog.jsonb_path_exists(record,
-            'strict $.** ? (@.type() == "string" && @ like_regex "^(.{100}){100}." flag "s")')
+        ELSE NOT EXISTS (SELECT FROM pg_catalog.jsonb_path_query(record, 'strict $.** ? (@.type() == "string")') v
+                         WHERE pg_catalog.char_length(v OPERATOR(pg_catalog.#>>) '{}') OPERATOR(pg_catalog.>) 10000)
         END
 $$;
 

@@ -41,15 +41,21 @@ GRANT EXECUTE ON FUNCTION ocsae.lock_writers() TO ocsae_tech;
 
 -- Who holds it: the process, its role and its program, which every role may see
 -- of every session. Since when and doing what, the caller reads from
--- `pg_stat_activity` with its own rights.
+-- `pg_stat_activity` with its own rights. The holder is the session holding the
+-- row lock's table lock (`FOR UPDATE` takes RowShareLock on `ocsae.writers`,
+-- which no technician may lock otherwise) and waiting for nothing: its waiters
+-- hold that table lock too, but wait for the row. Not the row's `xmax`: a lock
+-- taken twice in released savepoints makes it a multixact, naming no one.
 CREATE FUNCTION ocsae.writers_holder() RETURNS TABLE (pid integer, role text, application text)
 LANGUAGE sql STABLE SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
     SELECT l.pid, coalesce(a.usename::text, ''), coalesce(a.application_name, '')
-    FROM ocsae.writers w
-    JOIN pg_catalog.pg_locks l
-      ON l.locktype = 'transactionid' AND l.transactionid = w.xmax
-     AND l.mode = 'ExclusiveLock' AND l.granted
+    FROM pg_catalog.pg_locks l
     LEFT JOIN pg_catalog.pg_stat_activity a ON a.pid = l.pid
+    WHERE l.locktype = 'relation' AND l.relation = 'ocsae.writers'::pg_catalog.regclass
+      AND l.database = (SELECT d.oid FROM pg_catalog.pg_database d WHERE d.datname = pg_catalog.current_database())
+      AND l.mode = 'RowShareLock' AND l.granted AND l.pid <> pg_catalog.pg_backend_pid()
+      AND NOT EXISTS (SELECT FROM pg_catalog.pg_locks w WHERE w.pid = l.pid AND NOT w.granted)
+    ORDER BY l.pid
     LIMIT 1
 $$;
 REVOKE ALL ON FUNCTION ocsae.writers_holder() FROM PUBLIC;
