@@ -7,6 +7,8 @@
 
 mod common;
 
+use common::offices::noguera;
+
 use common::pg::{self, ADMIN};
 use common::*;
 use crossterm::event::KeyCode;
@@ -21,13 +23,6 @@ use ocsae::store::seed::{Scope, seed};
 use ocsae::store::{Change, ChangeKind, Edit, Kind, Record, SharedSettings, Signal, Store, StoreError};
 use ocsae::tabs::ActivityTab;
 use std::sync::Arc;
-
-fn noguera() -> Option<pg::Db> {
-    let db = pg::cluster()?.database();
-    let store = ocsae::store::open(&db.location(ADMIN)).unwrap();
-    seed(store.as_ref(), &Scope::Comarca("Noguera".into()), at(NOW)).unwrap();
-    Some(db)
-}
 
 fn open(db: &pg::Db, user: &str) -> Box<dyn Store> {
     ocsae::store::open(&db.location(user)).unwrap()

@@ -24,6 +24,29 @@ fn backup(url: &str, file: &std::path::Path) -> std::process::Output {
         .unwrap()
 }
 
+/// Anna's request of Àger (Noguera), filed as her dashboard files it; its id.
+fn filed_by_anna(db: &common::pg::Db) -> u64 {
+    common::offices::open(db, "anna")
+        .apply(
+            ocsae::store::Change::new(
+                ocsae::store::ChangeKind::CertNew,
+                vec![ocsae::store::Edit::create(ocsae::store::Record::Certificate(
+                    ocsae::domain::certificate::CertificateRequest::received(
+                        ocsae::store::NEW_ID,
+                        ocsae::domain::municipality::IneCode(250024),
+                        "Maria Puig",
+                        ocsae::domain::certificate::HolderRole::Mayor,
+                        "tcat",
+                        common::at("2026-11-26T09:00:00Z"),
+                    ),
+                ))],
+            ),
+            common::at(common::NOW),
+        )
+        .unwrap()
+        .ids[0]
+}
+
 #[test]
 fn a_backup_of_a_store_holding_what_a_restore_refuses_is_refused_naming_the_record_and_field() {
     let Some(db) = two_offices() else { return };
@@ -55,25 +78,7 @@ fn a_backup_naming_a_council_that_is_not_there_is_refused() {
     let dir = tempfile::tempdir().unwrap();
     let file = dir.path().join("ocsae.json");
     // A request of the Noguera's, its council gone (the server's key dropped first).
-    let anna = common::offices::open(&db, "anna");
-    let filed = anna
-        .apply(
-            ocsae::store::Change::new(
-                ocsae::store::ChangeKind::CertNew,
-                vec![ocsae::store::Edit::create(ocsae::store::Record::Certificate(
-                    ocsae::domain::certificate::CertificateRequest::received(
-                        ocsae::store::NEW_ID,
-                        ocsae::domain::municipality::IneCode(250024),
-                        "Maria Puig",
-                        ocsae::domain::certificate::HolderRole::Mayor,
-                        "tcat",
-                        common::at("2026-11-26T09:00:00Z"),
-                    ),
-                ))],
-            ),
-            common::at(common::NOW),
-        )
-        .unwrap();
+    let id = filed_by_anna(&db);
     db.sql(ADMIN)
         .batch_execute(
             "ALTER TABLE ocsae.certificate DROP CONSTRAINT certificate_council; \
@@ -84,10 +89,7 @@ fn a_backup_naming_a_council_that_is_not_there_is_refused() {
     let stderr = text(&out.stderr);
     assert!(!out.status.success(), "{stderr}");
     assert!(
-        stderr.contains(&format!(
-            "request {} names an unknown council 250024",
-            filed.ids[0]
-        )),
+        stderr.contains(&format!("request {} names an unknown council 250024", id)),
         "{stderr}"
     );
     assert!(!file.exists());
@@ -101,26 +103,7 @@ fn a_backup_a_restore_would_refuse_is_said_at_once_and_the_one_there_kept() {
     let dir = tempfile::tempdir().unwrap();
     let file = dir.path().join("ocsae.json");
     std::fs::write(&file, "the backup of yesterday").unwrap();
-    let anna = common::offices::open(&db, "anna");
-    let filed = anna
-        .apply(
-            ocsae::store::Change::new(
-                ocsae::store::ChangeKind::CertNew,
-                vec![ocsae::store::Edit::create(ocsae::store::Record::Certificate(
-                    ocsae::domain::certificate::CertificateRequest::received(
-                        ocsae::store::NEW_ID,
-                        ocsae::domain::municipality::IneCode(250024),
-                        "Maria Puig",
-                        ocsae::domain::certificate::HolderRole::Mayor,
-                        "tcat",
-                        common::at("2026-11-26T09:00:00Z"),
-                    ),
-                ))],
-            ),
-            common::at(common::NOW),
-        )
-        .unwrap();
-    let id = filed.ids[0];
+    let id = filed_by_anna(&db);
     // Her own change, with its history entry, as the server requires.
     let mut sql = db.sql("anna");
     sql.batch_execute(&format!(

@@ -6,6 +6,8 @@
 
 mod common;
 
+use common::offices::noguera;
+
 use common::cli::text;
 use common::pg::{self, ADMIN};
 use common::pty::binary;
@@ -211,19 +213,6 @@ impl Psql {
             .unwrap();
         Psql(client)
     }
-}
-
-/// A database with the Noguera seeded by the administrator; None without PostgreSQL.
-fn noguera() -> Option<pg::Db> {
-    let db = pg::cluster()?.database();
-    let store = ocsae::store::open(&db.location(ADMIN)).unwrap();
-    ocsae::store::seed::seed(
-        store.as_ref(),
-        &ocsae::store::seed::Scope::Comarca("Noguera".into()),
-        at(common::NOW),
-    )
-    .unwrap();
-    Some(db)
 }
 
 #[test]

@@ -6,7 +6,9 @@
 
 mod common;
 
-use common::pg::{self, ADMIN};
+use common::offices::noguera;
+
+use common::pg;
 use common::*;
 use crossterm::event::KeyCode;
 use ocsae::app::App;
@@ -16,17 +18,8 @@ use ocsae::domain::clock::FixedClock;
 use ocsae::domain::municipality::IneCode;
 use ocsae::i18n::Lang;
 use ocsae::popups::request_form::RequestForm;
-use ocsae::store::seed::{Scope, seed};
 use ocsae::store::{Change, ChangeKind, Edit, NEW_ID, Record, Signal, Store};
 use std::sync::Arc;
-
-/// A database with the Noguera seeded by the administrator; None without PostgreSQL.
-fn noguera() -> Option<pg::Db> {
-    let db = pg::cluster()?.database();
-    let store = ocsae::store::open(&db.location(ADMIN)).unwrap();
-    seed(store.as_ref(), &Scope::Comarca("Noguera".into()), at(NOW)).unwrap();
-    Some(db)
-}
 
 fn open(db: &pg::Db, user: &str) -> Box<dyn Store> {
     ocsae::store::open(&db.location(user)).unwrap()

@@ -6,6 +6,8 @@
 
 mod common;
 
+use common::offices::noguera;
+
 use common::pg::{self, ADMIN};
 use common::*;
 use crossterm::event::KeyCode;
@@ -22,14 +24,6 @@ use ocsae::tabs::CertificatesTab;
 use std::collections::BTreeSet;
 use std::sync::{Arc, Barrier};
 use std::time::{Duration, Instant};
-
-/// A database with the Noguera seeded by the administrator; None without PostgreSQL.
-fn noguera() -> Option<pg::Db> {
-    let db = pg::cluster()?.database();
-    let store = ocsae::store::open(&db.location(ADMIN)).unwrap();
-    seed(store.as_ref(), &Scope::Comarca("Noguera".into()), at(NOW)).unwrap();
-    Some(db)
-}
 
 fn open(db: &pg::Db, user: &str) -> Box<dyn Store> {
     ocsae::store::open(&db.location(user)).unwrap()

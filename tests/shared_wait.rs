@@ -7,6 +7,8 @@
 
 mod common;
 
+use common::offices::noguera;
+
 use common::pg::{self, ADMIN};
 use common::pty::spawn;
 use common::*;
@@ -31,14 +33,6 @@ const BOUND: Duration = Duration::from_millis(4500);
 /// The lock every writer takes from numbering its change to committing it: what
 /// a colleague's import holds for its whole length.
 const LOCK_WRITERS: &str = "SELECT ocsae.lock_writers()";
-
-/// A database with the Noguera seeded by the administrator; None without PostgreSQL.
-fn noguera() -> Option<pg::Db> {
-    let db = pg::cluster()?.database();
-    let store = ocsae::store::open(&db.location(ADMIN)).unwrap();
-    seed(store.as_ref(), &Scope::Comarca("Noguera".into()), at(NOW)).unwrap();
-    Some(db)
-}
 
 fn open(db: &pg::Db, user: &str) -> Box<dyn Store> {
     ocsae::store::open(&db.location(user)).unwrap()

@@ -7,11 +7,12 @@
 
 mod common;
 
+use common::offices::noguera;
+
 use common::pg::{self, ADMIN};
 use common::*;
 use ocsae::domain::certificate::{CertificateRequest, HolderRole};
 use ocsae::domain::municipality::IneCode;
-use ocsae::store::seed::{Scope, seed};
 use ocsae::store::{Change, ChangeKind, Edit, NEW_ID, Record, Store, StoreError};
 use postgres::error::SqlState;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -23,14 +24,6 @@ const OLD_WRITE_LOCK: i64 = 0x6f63_7361_6502;
 /// A hand-written history entry: it takes the writers' lock (schema 5's trigger).
 const HAND_ENTRY: &str = "INSERT INTO ocsae.history (at, kind, change, edits, comarques) \
      VALUES (now(), 'do', 'cert.edit', 0, '{Noguera}')";
-
-/// A database with the Noguera seeded by the administrator; None without PostgreSQL.
-fn noguera() -> Option<pg::Db> {
-    let db = pg::cluster()?.database();
-    let store = ocsae::store::open(&db.location(ADMIN)).unwrap();
-    seed(store.as_ref(), &Scope::Comarca("Noguera".into()), at(NOW)).unwrap();
-    Some(db)
-}
 
 /// `user`'s store as the dashboard opens it: a lock waited for 1.5 s at most.
 fn dashboard(db: &pg::Db, user: &str) -> Box<dyn Store> {

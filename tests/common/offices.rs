@@ -11,6 +11,19 @@ pub fn open(db: &pg::Db, user: &str) -> Box<dyn Store> {
     ocsae::store::open(&db.location(user)).unwrap()
 }
 
+/// A database with the Noguera seeded by the administrator, one office's; None
+/// without PostgreSQL.
+pub fn noguera() -> Option<pg::Db> {
+    let db = pg::cluster()?.database();
+    seed(
+        open(&db, ADMIN).as_ref(),
+        &Scope::Comarca("Noguera".into()),
+        at(NOW),
+    )
+    .unwrap();
+    Some(db)
+}
+
 /// A database of all of Catalonia shared by the Noguera's office (Anna, Marta)
 /// and the Priorat's (Pep); None without PostgreSQL.
 pub fn two_offices() -> Option<pg::Db> {
