@@ -5,6 +5,8 @@
 
 mod common;
 
+use common::offices::noguera;
+
 use common::pg::{self, ADMIN};
 use common::*;
 use crossterm::event::KeyCode;
@@ -14,7 +16,6 @@ use ocsae::domain::certificate::{CertificateRequest, HolderRole};
 use ocsae::domain::clock::FixedClock;
 use ocsae::domain::municipality::IneCode;
 use ocsae::i18n::Lang;
-use ocsae::store::seed::{Scope, seed};
 use ocsae::store::{Change, ChangeKind, Edit, NEW_ID, Record, Signal, Store, StoreError};
 use std::sync::Arc;
 
@@ -93,14 +94,7 @@ fn logged(app: &App, text: &str) -> usize {
 
 #[test]
 fn the_live_feed_skips_an_entry_it_cannot_read_applies_the_rest_and_says_so_once() {
-    let Some(cluster) = pg::cluster() else { return };
-    let db = cluster.database();
-    seed(
-        open(&db, ADMIN).as_ref(),
-        &Scope::Comarca("Noguera".into()),
-        at(NOW),
-    )
-    .unwrap();
+    let Some(db) = noguera() else { return };
     let marta = open(&db, "marta");
     file(marta.as_ref(), "Jordi Solé");
     let clock = FixedClock::new(at(NOW));
@@ -168,14 +162,7 @@ fn the_live_feed_skips_an_entry_it_cannot_read_applies_the_rest_and_says_so_once
 
 #[test]
 fn the_live_path_lists_what_it_skipped_and_reads_the_rest() {
-    let Some(cluster) = pg::cluster() else { return };
-    let db = cluster.database();
-    seed(
-        open(&db, ADMIN).as_ref(),
-        &Scope::Comarca("Noguera".into()),
-        at(NOW),
-    )
-    .unwrap();
+    let Some(db) = noguera() else { return };
     let anna = open(&db, "anna");
     let seen = anna.last_seq().unwrap();
     let first = plant_unreadable(&db, "joan");
