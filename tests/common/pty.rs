@@ -172,14 +172,20 @@ impl Session {
 
     /// Waits until the screen shows `text`; panics with the screen if it never does.
     pub fn wait_for(&self, text: &str) -> String {
+        self.wait_for_any(&[text]).1
+    }
+
+    /// Waits until the screen shows one of `texts`: the index of the first shown
+    /// (in the order given), and the screen. Panics with the screen if none shows.
+    pub fn wait_for_any(&self, texts: &[&str]) -> (usize, String) {
         let deadline = Instant::now() + Duration::from_secs(20);
         loop {
             let contents = self.contents();
-            if contents.contains(text) {
-                return contents;
+            if let Some(i) = texts.iter().position(|t| contents.contains(t)) {
+                return (i, contents);
             }
             if Instant::now() > deadline {
-                panic!("timed out waiting for {text:?}; the screen shows:\n{contents}");
+                panic!("timed out waiting for any of {texts:?}; the screen shows:\n{contents}");
             }
             std::thread::sleep(Duration::from_millis(20));
         }
