@@ -170,6 +170,42 @@ fn an_edit_based_on_an_old_version_is_refused_naming_who_and_the_form_keeps_what
 }
 
 #[test]
+fn closing_a_call_a_colleague_closed_meanwhile_names_them_and_changes_nothing() {
+    let Some(db) = noguera() else { return };
+    let clock = FixedClock::new(at(NOW));
+    let id = log_call(
+        open(&db, "anna").as_ref(),
+        252228,
+        "Alta a e-NOTUM",
+        "2026-11-26T08:00:00Z",
+    );
+    let mut anna = app_as(&db, "anna", &clock);
+    let mut marta = app_as(&db, "marta", &clock);
+    press(&mut anna, KeyCode::Char('4'));
+    press(&mut marta, KeyCode::Char('4'));
+    // Both open the close prompt; Marta closes first.
+    press(&mut anna, KeyCode::Char('x'));
+    type_text(&mut anna, "resolt per telèfon");
+    press(&mut marta, KeyCode::Char('x'));
+    press(&mut marta, KeyCode::Enter);
+    let closed = activities(open(&db, "joan").as_ref()).remove(0);
+    assert_eq!(closed.status, ActivityStatus::Closed, "{}", status(&marta));
+    // Her change reaches Anna's dashboard while Anna's prompt is still open.
+    clock.advance(chrono::Duration::minutes(2));
+    assert!(anna.store_signal(Signal::Changed(vec![])));
+    press(&mut anna, KeyCode::Enter);
+    let shown = screen(&anna, 120, 30);
+    assert!(
+        shown.contains("marta ja ha tancat aquesta activitat fa 2 min; no s'ha canviat res."),
+        "{shown}"
+    );
+    // Nothing was written: the close is Marta's, as she wrote it.
+    assert_eq!(activities(open(&db, "joan").as_ref()).remove(0), closed);
+    let authors = open(&db, "joan").authors(Kind::Activity).unwrap();
+    assert_eq!(authors[&ocsae::store::RecordId::Activity(id)].updated_by, "marta");
+}
+
+#[test]
 fn one_offices_log_is_not_anothers_to_read_or_change_even_in_sql() {
     let Some(cluster) = pg::cluster() else { return };
     let db = cluster.database();

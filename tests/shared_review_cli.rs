@@ -146,6 +146,8 @@ fn a_technicians_restore_or_migrate_into_a_database_without_the_store_says_who_c
         said.contains("only the owner of the ocsae schema may restore"),
         "{said}"
     );
+    // Named as the owner is, not as a guess.
+    assert!(said.contains(&format!("sudo -u {ADMIN} ocsae")), "{said}");
     assert!(!said.contains("permission denied"), "{said}");
 }
 

@@ -100,11 +100,34 @@ pub fn close_activity(ctx: &mut Ctx, id: u64, note: &str) -> Result<(), String> 
         record_gone(ctx);
         return Ok(());
     };
-    let change = ops::activity::close(&before, note, ctx.now()).map_err(|rule| rule.localize(&ctx.t))?;
+    let change = match ops::activity::close(&before, note, ctx.now()) {
+        Err(RuleError::ActivityClosed) => return Err(closed_by(ctx, id)),
+        other => other.map_err(|rule| rule.localize(&ctx.t))?,
+    };
     if ctx.commit(change).is_some() {
         ctx.set_status(StatusKind::Saved, ctx.t.f(Msg::act_closed, &[("id", &id)]));
     }
     Ok(())
+}
+
+/// Why activity `id` cannot be closed: closed already, by a colleague named
+/// with when (their change came in while the prompt was open), or by this user.
+fn closed_by(ctx: &Ctx, id: u64) -> String {
+    let last = ctx
+        .store
+        .history(&crate::store::RecordId::Activity(id))
+        .ok()
+        .and_then(|entries| entries.into_iter().max_by_key(|e| e.seq));
+    match last {
+        Some(entry) if entry.head.user != ctx.store.user() => ctx.t.f(
+            Msg::act_err_closed_by,
+            &[
+                ("user", &entry.head.user),
+                ("ago", &crate::store::ago(&ctx.t, ctx.now() - entry.head.at)),
+            ],
+        ),
+        _ => ctx.t.t(Msg::act_err_closed).to_string(),
+    }
 }
 
 /// `w`: activity `id` waits for the council, or is back from waiting.

@@ -138,7 +138,16 @@ fn refuse_foreign_dir(db: &Location, t: &I18n) -> Outcome {
 pub fn init(db: &Location, comarca: &str, config: &Config, t: &I18n, clock: &dyn Clock) -> Outcome {
     let scope = scope_or_error(comarca, t)?;
     refuse_foreign_dir(db, t)?;
-    let store = open_store(db, t)?;
+    let store = match crate::store::open(db) {
+        // This user could not create it: say why, not only who must.
+        Err(StoreError::NoSchema(_)) => {
+            return Err(UserError(t.f(Msg::err_init_not_allowed, &[("path", db)])));
+        }
+        Err(e) => return Err(UserError(e.localize(t))),
+        Ok(store) => store,
+    };
+    use_catalogue(store.as_ref(), t)?;
+    say_warnings(t);
     let count = seed(store.as_ref(), &scope, clock.now()).map_err(|e| UserError(e.localize(t)))?;
     share_settings(store.as_ref(), config, t)?;
     let tz = config.time_zone().unwrap_or(chrono_tz::Europe::Madrid);

@@ -215,7 +215,7 @@ pub(crate) fn restore_into(
                 )));
             }
             dump.load(store.as_ref(), force)
-                .map_err(|e| refused(e, db, source, t))?;
+                .map_err(|e| refused(e, db, source, t, store.administrator()))?;
             (store, dump, None)
         }
     };
@@ -282,14 +282,16 @@ fn widened(
 }
 
 /// Why a restore was refused, in words: nothing was written.
-fn refused(e: RestoreError, db: &Location, source: &str, t: &I18n) -> UserError {
+/// `owner`: the shared store's administrator, named as the one who may restore.
+fn refused(e: RestoreError, db: &Location, source: &str, t: &I18n, owner: Option<&str>) -> UserError {
     UserError(match e {
         RestoreError::NotEmpty => t.f(Msg::err_restore_not_empty, &[("path", db)]),
         // A technician may write records but not empty the store: only the
         // schema's owner restores, and the same command run by them does it.
-        RestoreError::Store(StoreError::Denied { .. }) if db.as_dir().is_none() => {
-            t.f(Msg::err_restore_owner_only, &[("path", db)])
-        }
+        RestoreError::Store(StoreError::Denied { .. }) if db.as_dir().is_none() => t.f(
+            Msg::err_restore_owner_only,
+            &[("path", db), ("owner", &owner.unwrap_or("postgres"))],
+        ),
         RestoreError::Store(e) => e.localize(t),
         other => t.f(
             Msg::err_restore_bad,
@@ -373,7 +375,7 @@ fn into_dir(
             tracing::error!("could not put the damaged database back: {e}");
         }
         target.undo();
-        return Err(refused(e, db, source, t));
+        return Err(refused(e, db, source, t, None));
     }
     Ok((store, dump, aside))
 }

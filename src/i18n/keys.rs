@@ -978,4 +978,7 @@ messages! {
     err_store_busy_held_short,
     svc_err_too_long,
     backup_not_restorable,
+    offline_cannot_connect,
+    err_init_not_allowed,
+    act_err_closed_by,
 }

@@ -416,7 +416,8 @@ pub fn offline_words(t: &I18n, detail: &str) -> String {
         Some(code) if code.starts_with("08") => Msg::offline_connection,
         // The client library's own words, in English: said in the user's language.
         _ if detail.contains("timeout waiting for server") => Msg::offline_no_answer,
-        _ if detail.contains("error connecting to server") => Msg::offline_connection,
+        // Refused at connecting: maybe never connected, so not said "lost".
+        _ if detail.contains("error connecting to server") => Msg::offline_cannot_connect,
         _ => return detail.to_string(),
     };
     t.t(msg).to_string()
@@ -475,6 +476,10 @@ mod tests {
                 &ca,
                 "error connecting to server: Connection refused (os error 111)"
             ),
+            "no es pot connectar amb el servidor"
+        );
+        assert_eq!(
+            offline_words(&ca, "[08006] connection failure"),
             "s'ha perdut la connexió amb el servidor"
         );
         assert_eq!(offline_words(&ca, "something else"), "something else");

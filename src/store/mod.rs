@@ -149,6 +149,11 @@ pub trait Store: Send + Sync {
     fn share_settings(&self, _settings: &SharedSettings) -> Result<()> {
         Ok(())
     }
+    /// Who administers a shared store (its schema's owner): the one user who
+    /// may do what a technician may not, such as a restore. None for one user's store.
+    fn administrator(&self) -> Option<&str> {
+        None
+    }
     /// The offices listed in a store several offices may share (their comarca
     /// and role); None for a store of one user.
     fn offices(&self) -> Result<Option<Vec<Office>>> {

@@ -182,6 +182,10 @@ impl Store for PgStore {
         watch::spawn(self.link.target.clone(), notify)
     }
 
+    fn administrator(&self) -> Option<&str> {
+        Some(&self.role.owner)
+    }
+
     fn offices(&self) -> Result<Option<Vec<crate::store::Office>>> {
         self.read(|c| {
             let mut tx = c.transaction().map_err(pg_error)?;

@@ -69,13 +69,15 @@ pub(super) struct Role {
     pub multi_office: bool,
     /// The schema's owner: the store's administrator.
     pub admin: bool,
+    /// The schema owner's role name, to name who must run what only they may.
+    pub owner: String,
 }
 
 impl Role {
     fn read(client: &mut Client) -> Result<Role> {
         let row = client
             .query_one(
-                "SELECT coalesce((SELECT min(c) FROM unnest(ocsae.my_comarques()) AS c),                    (SELECT min(comarca) FROM ocsae.municipality HAVING count(DISTINCT comarca) = 1), ''),                  EXISTS (SELECT FROM ocsae.meta WHERE key = 'multi_office' AND value = 'true'),                  ocsae.is_admin()",
+                "SELECT coalesce((SELECT min(c) FROM unnest(ocsae.my_comarques()) AS c),                    (SELECT min(comarca) FROM ocsae.municipality HAVING count(DISTINCT comarca) = 1), ''),                  EXISTS (SELECT FROM ocsae.meta WHERE key = 'multi_office' AND value = 'true'),                  ocsae.is_admin(),                  (SELECT nspowner::regrole::text FROM pg_catalog.pg_namespace WHERE nspname = 'ocsae')",
                 &[],
             )
             .map_err(pg_error)?;
@@ -83,6 +85,7 @@ impl Role {
             office: row.get(0),
             multi_office: row.get(1),
             admin: row.get(2),
+            owner: row.get(3),
         })
     }
 
