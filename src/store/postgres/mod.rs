@@ -77,7 +77,7 @@ impl Role {
     fn read(client: &mut Client) -> Result<Role> {
         let row = client
             .query_one(
-                "SELECT coalesce((SELECT min(c) FROM unnest(ocsae.my_comarques()) AS c),                    (SELECT min(comarca) FROM ocsae.municipality HAVING count(DISTINCT comarca) = 1), ''),                  EXISTS (SELECT FROM ocsae.meta WHERE key = 'multi_office' AND value = 'true'),                  ocsae.is_admin(),                  (SELECT nspowner::regrole::text FROM pg_catalog.pg_namespace WHERE nspname = 'ocsae')",
+                "SELECT coalesce((SELECT min(c) FROM unnest(ocsae.my_comarques()) AS c),                    (SELECT min(comarca) FROM ocsae.municipality HAVING count(DISTINCT comarca) = 1), ''),                  EXISTS (SELECT FROM ocsae.meta WHERE key = 'multi_office' AND value = 'true'),                  ocsae.is_admin(),                  (SELECT pg_catalog.pg_get_userbyid(nspowner)::text FROM pg_catalog.pg_namespace WHERE nspname = 'ocsae')",
                 &[],
             )
             .map_err(pg_error)?;
