@@ -25,8 +25,9 @@ use postgres::Client;
 /// lock a row lock no session keeps beyond its transaction, and a transaction
 /// left open ended after a minute idle, 12 each office's news on a channel of
 /// its own that the other offices cannot name, 13 the check at commit joined
-/// by hash whatever the statistics say.
-pub const CURRENT: u32 = 13;
+/// by hash whatever the statistics say, 14 a step's mark and a request's
+/// appointment check made by the user who writes them, or there before.
+pub const CURRENT: u32 = 14;
 
 /// Each migration brings the schema from the one before it in this list to its
 /// number (numbers need not follow each other).
@@ -44,6 +45,7 @@ const MIGRATIONS: &[(u32, &str)] = &[
     (11, include_str!("migrations/011_writers_row_lock.sql")),
     (12, include_str!("migrations/012_office_channels.sql")),
     (13, include_str!("migrations/013_hashed_commit_check.sql")),
+    (14, include_str!("migrations/014_marks_by_their_authors.sql")),
 ];
 
 /// Serialises migrations between processes (any number unlikely to clash).

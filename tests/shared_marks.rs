@@ -1,0 +1,220 @@
+//! Who made a mark, as the server (schema 14) holds it whatever SQL a technician
+//! writes through their own role: a checklist step's `done_by` and a request's
+//! appointment check `user` are the writer's own, or a mark the record had in an
+//! entry committed before (an undo brings a colleague's back). The
+//! administrator's restore keeps every name as it was.
+mod common;
+
+use common::offices::{count, noguera, open};
+use common::pg::{self, ADMIN};
+use common::*;
+use ocsae::domain::certificate::{CertificateRequest, HolderRole};
+use ocsae::domain::municipality::IneCode;
+use ocsae::domain::rollout::Rollout;
+use ocsae::store::{Change, ChangeKind, Edit, Record, Store};
+use postgres::error::SqlState;
+
+/// Tiurana, a council of the Noguera, and one of its cells.
+const TIURANA: u32 = 252228;
+const CELL: &str = "ine = 252228 AND service = 'e-notum'";
+
+/// An entry of the Noguera's office, opening a transaction of changes.
+const ENTRY: &str = "INSERT INTO ocsae.history (seq, at, kind, change, edits, comarques) \
+                     VALUES (nextval('ocsae.history_seq'), now(), 'do', 'rollout.step', 1, '{Noguera}')";
+
+/// Writes `after` (an SQL expression over the row's `record`) over the rows of
+/// `table` that `filter` picks, by hand as `user`, with its history entry and
+/// edit as schema 6 asks, and commits.
+fn by_hand(
+    db: &pg::Db,
+    user: &str,
+    table: &str,
+    key: &str,
+    filter: &str,
+    after: &str,
+) -> Result<(), postgres::Error> {
+    let mut sql = db.sql(user);
+    let mut tx = sql.transaction()?;
+    tx.batch_execute(ENTRY)?;
+    tx.batch_execute(&format!(
+        "INSERT INTO ocsae.history_edit (seq, pos, kind, key, comarca, before, after) \
+         SELECT currval('ocsae.history_seq'), 0, '{table}', '{key}', comarca, record, {after} \
+         FROM ocsae.{table} WHERE {filter}"
+    ))?;
+    tx.batch_execute(&format!(
+        "UPDATE ocsae.{table} SET record = {after} WHERE {filter}"
+    ))?;
+    tx.commit()
+}
+
+/// A step's mark as JSON: done at `ms` by `who`.
+fn mark(ms: i64, who: &str) -> String {
+    format!("jsonb_set(record, '{{steps,0}}', '{{\"done_at\": {ms}, \"done_by\": \"{who}\"}}')")
+}
+
+fn refused(outcome: Result<(), postgres::Error>, case: &str) {
+    let err = outcome.expect_err(case);
+    assert_eq!(
+        err.code(),
+        Some(&SqlState::INSUFFICIENT_PRIVILEGE),
+        "{case}: {err}"
+    );
+}
+
+fn cell(store: &dyn Store) -> Rollout {
+    store
+        .rollouts()
+        .unwrap()
+        .into_iter()
+        .find(|r| r.ine == IneCode(TIURANA) && r.service == "e-notum")
+        .unwrap()
+}
+
+/// Ticks or unticks step 1 of the cell as `store`'s user does on the checklist.
+fn toggle(store: &dyn Store, done_at: &str) {
+    let before = cell(store);
+    let mut after = before.clone();
+    after.toggle_step(0, at(done_at), store.user());
+    let change = Change::update(
+        ChangeKind::RolloutStep,
+        Record::Rollout(before),
+        Record::Rollout(after),
+    );
+    store.apply(change, at(NOW)).unwrap();
+}
+
+/// Who the stored mark of step 1 names, as the administrator reads it.
+fn marked_by(db: &pg::Db) -> Option<String> {
+    db.sql(ADMIN)
+        .query_one(
+            &format!("SELECT record -> 'steps' -> 0 ->> 'done_by' FROM ocsae.rollout WHERE {CELL}"),
+            &[],
+        )
+        .unwrap()
+        .get(0)
+}
+
+#[test]
+fn a_step_is_marked_done_by_its_writer_never_in_a_colleagues_name() {
+    let Some(db) = noguera() else { return };
+    let ms = at("2026-11-26T10:00:00Z").timestamp_millis();
+    refused(
+        by_hand(&db, "anna", "rollout", "252228/e-notum", CELL, &mark(ms, "marta")),
+        "a mark in Marta's name",
+    );
+    assert_eq!(marked_by(&db), None);
+    by_hand(&db, "anna", "rollout", "252228/e-notum", CELL, &mark(ms, "anna")).unwrap();
+    assert_eq!(marked_by(&db).as_deref(), Some("anna"));
+    // A mark that was there already stays whoever changes the cell's notes.
+    by_hand(
+        &db,
+        "marta",
+        "rollout",
+        "252228/e-notum",
+        CELL,
+        "jsonb_set(record, '{notes}', '\"Trucar dilluns\"')",
+    )
+    .unwrap();
+    assert_eq!(marked_by(&db).as_deref(), Some("anna"));
+    // The administrator writes names as they were (a restore does).
+    by_hand(&db, ADMIN, "rollout", "252228/e-notum", CELL, &mark(ms, "marta")).unwrap();
+    assert_eq!(marked_by(&db).as_deref(), Some("marta"));
+}
+
+#[test]
+fn an_undo_brings_back_a_colleagues_mark_but_no_copy_of_it_is_made_up() {
+    let Some(db) = noguera() else { return };
+    let (anna, marta) = (open(&db, "anna"), open(&db, "marta"));
+    toggle(marta.as_ref(), "2026-11-26T10:00:00Z");
+    let marta_mark = cell(marta.as_ref()).steps[0].clone().unwrap();
+    // Anna unticks Marta's step, then takes that back: Marta's mark returns.
+    toggle(anna.as_ref(), NOW);
+    assert_eq!(marked_by(&db), None);
+    anna.undo(at(NOW)).unwrap().unwrap();
+    assert_eq!(cell(anna.as_ref()).steps[0].as_ref(), Some(&marta_mark));
+    // Her redo takes it away again, and her second undo brings it back once more.
+    anna.redo(at(NOW)).unwrap().unwrap();
+    anna.undo(at(NOW)).unwrap().unwrap();
+    assert_eq!(marked_by(&db).as_deref(), Some("marta"));
+    // Marta's name on a mark she never made (another day) is refused.
+    let ms = at("2026-11-27T10:00:00Z").timestamp_millis();
+    refused(
+        by_hand(&db, "anna", "rollout", "252228/e-notum", CELL, &mark(ms, "marta")),
+        "a mark of Marta's on another day",
+    );
+    assert_eq!(cell(anna.as_ref()).steps[0].as_ref(), Some(&marta_mark));
+}
+
+#[test]
+fn an_appointment_check_is_recorded_by_its_writer_never_in_a_colleagues_name() {
+    let Some(db) = noguera() else { return };
+    let anna = open(&db, "anna");
+    let request = CertificateRequest::received(
+        0,
+        IneCode(TIURANA),
+        "Maria Puig",
+        HolderRole::Secretary,
+        "tcat",
+        at("2026-11-26T09:00:00Z"),
+    );
+    let id = anna
+        .apply(
+            Change::new(
+                ChangeKind::CertNew,
+                vec![Edit::create(Record::Certificate(request))],
+            ),
+            at(NOW),
+        )
+        .unwrap()
+        .ids[0];
+    let filter = format!("id = {id}");
+    let check = |who: &str, when: &str| {
+        format!(
+            "jsonb_set(record, '{{appointment_check}}', '{{\"at\": {}, \"user\": \"{who}\", \"found\": true}}')",
+            at(when).timestamp_millis()
+        )
+    };
+    refused(
+        by_hand(
+            &db,
+            "anna",
+            "certificate",
+            &id.to_string(),
+            &filter,
+            &check("marta", NOW),
+        ),
+        "a check in Marta's name",
+    );
+    // As the dashboard records it: by Anna, who made it.
+    let before = anna.certificates().unwrap().remove(0);
+    let change = ocsae::ops::appointment::record(&before, true, anna.user(), "", at(NOW)).unwrap();
+    anna.apply(change, at(NOW)).unwrap();
+    let by: String = db
+        .sql(ADMIN)
+        .query_one(
+            &format!("SELECT record -> 'appointment_check' ->> 'user' FROM ocsae.certificate WHERE {filter}"),
+            &[],
+        )
+        .unwrap()
+        .get(0);
+    assert_eq!(by, "anna");
+    // Nor may Marta, by hand, record a check of Anna's that Anna never made.
+    refused(
+        by_hand(
+            &db,
+            "marta",
+            "certificate",
+            &id.to_string(),
+            &filter,
+            &check("anna", "2026-11-27T10:00:00Z"),
+        ),
+        "a check of Anna's made up",
+    );
+    assert_eq!(
+        count(
+            &mut db.sql(ADMIN),
+            "SELECT count(*) FROM ocsae.certificate WHERE record -> 'appointment_check' ->> 'user' = 'anna'"
+        ),
+        1
+    );
+}
