@@ -218,3 +218,137 @@ fn an_appointment_check_is_recorded_by_its_writer_never_in_a_colleagues_name() {
         1
     );
 }
+
+#[test]
+fn a_mark_made_up_in_an_edit_that_writes_no_row_is_refused_too() {
+    let Some(db) = noguera() else { return };
+    let forged = mark(at("2026-11-26T10:00:00Z").timestamp_millis(), "marta");
+    // Two edits that come back to the row as it is, Marta's name in the middle:
+    // no row ever holds it, yet a later edit could quote it as there before.
+    let mut sql = db.sql("anna");
+    let mut tx = sql.transaction().unwrap();
+    tx.batch_execute(&ENTRY.replace(", 1, '{Noguera}'", ", 2, '{Noguera}'"))
+        .unwrap();
+    let edit = |pos: i32, before: &str, after: &str| {
+        format!(
+            "INSERT INTO ocsae.history_edit (seq, pos, kind, key, comarca, before, after) \
+             SELECT currval('ocsae.history_seq'), {pos}, 'rollout', '252228/e-notum', comarca, {before}, {after} \
+             FROM ocsae.rollout WHERE {CELL}"
+        )
+    };
+    let err = tx.batch_execute(&edit(0, "record", &forged)).unwrap_err();
+    assert_eq!(err.code(), Some(&SqlState::INSUFFICIENT_PRIVILEGE), "{err}");
+    let said = err
+        .as_db_error()
+        .map(|e| e.message().to_string())
+        .unwrap_or_default();
+    assert!(
+        said.contains("step 1 of 252228/e-notum is marked as done by marta"),
+        "{said}"
+    );
+    drop(tx);
+    assert_eq!(
+        count(
+            &mut db.sql(ADMIN),
+            "SELECT count(*) FROM ocsae.history_edit WHERE after::text LIKE '%marta%'"
+        ),
+        0
+    );
+}
+
+#[test]
+fn a_colleagues_mark_does_not_travel_with_a_row_moved_to_another_council() {
+    let Some(db) = noguera() else { return };
+    // Marta ticks Àger's e-NOTUM; Anna moves that cell onto Albesa's, whose she removes.
+    let marta = open(&db, "marta");
+    let ager = |store: &dyn Store| {
+        store
+            .rollouts()
+            .unwrap()
+            .into_iter()
+            .find(|r| r.ine == IneCode(250024) && r.service == "e-notum")
+            .unwrap()
+    };
+    let before = ager(marta.as_ref());
+    let mut after = before.clone();
+    after.toggle_step(0, at("2026-11-26T10:00:00Z"), "marta");
+    marta
+        .apply(
+            Change::update(
+                ChangeKind::RolloutStep,
+                Record::Rollout(before),
+                Record::Rollout(after),
+            ),
+            at(NOW),
+        )
+        .unwrap();
+    let moved = "jsonb_set(record, '{ine}', '250083')";
+    let statements = [
+        ENTRY.replace(", 1, '{Noguera}'", ", 3, '{Noguera}'"),
+        "INSERT INTO ocsae.history_edit (seq, pos, kind, key, comarca, before, after) \
+         SELECT currval('ocsae.history_seq'), 0, 'rollout', '250083/e-notum', comarca, record, NULL \
+         FROM ocsae.rollout WHERE ine = 250083 AND service = 'e-notum'"
+            .to_string(),
+        "DELETE FROM ocsae.rollout WHERE ine = 250083 AND service = 'e-notum'".to_string(),
+        "INSERT INTO ocsae.history_edit (seq, pos, kind, key, comarca, before, after) \
+         SELECT currval('ocsae.history_seq'), 1, 'rollout', '250024/e-notum', comarca, record, NULL \
+         FROM ocsae.rollout WHERE ine = 250024 AND service = 'e-notum'"
+            .to_string(),
+        format!(
+            "INSERT INTO ocsae.history_edit (seq, pos, kind, key, comarca, before, after) \
+             SELECT currval('ocsae.history_seq'), 2, 'rollout', '250083/e-notum', comarca, NULL, {moved} \
+             FROM ocsae.rollout WHERE ine = 250024 AND service = 'e-notum'"
+        ),
+        format!(
+            "UPDATE ocsae.rollout SET ine = 250083, record = {moved} WHERE ine = 250024 AND service = 'e-notum'"
+        ),
+    ];
+    let mut sql = db.sql("anna");
+    let outcome = sql.transaction().and_then(|mut tx| {
+        for s in &statements {
+            tx.batch_execute(s)?;
+        }
+        tx.commit()
+    });
+    refused(outcome, "Marta's mark carried to Albesa");
+    let albesa: Option<String> = db
+        .sql(ADMIN)
+        .query_one(
+            "SELECT record -> 'steps' -> 0 ->> 'done_by' FROM ocsae.rollout WHERE ine = 250083 AND service = 'e-notum'",
+            &[],
+        )
+        .unwrap()
+        .get(0);
+    assert_eq!(albesa, None);
+}
+
+#[test]
+fn a_colleagues_mark_with_no_entry_behind_it_does_not_stop_others_changing_the_cell() {
+    let Some(db) = noguera() else { return };
+    // The administrator marks step 1 in Marta's name by hand, with no entry.
+    db.sql(ADMIN)
+        .batch_execute(&format!(
+            "UPDATE ocsae.rollout SET record = {} WHERE {CELL}",
+            mark(at("2026-11-20T10:00:00Z").timestamp_millis(), "marta")
+        ))
+        .unwrap();
+    let anna = open(&db, "anna");
+    // Anna's note on the cell, and her own tick of step 2, are taken; Marta's mark stays.
+    let before = cell(anna.as_ref());
+    let mut after = before.clone();
+    after.notes = "Trucar dilluns".into();
+    after.toggle_step(1, at(NOW), "anna");
+    anna.apply(
+        Change::update(
+            ChangeKind::RolloutNotes,
+            Record::Rollout(before),
+            Record::Rollout(after),
+        ),
+        at(NOW),
+    )
+    .unwrap();
+    let stored = cell(anna.as_ref());
+    assert_eq!(stored.steps[0].as_ref().unwrap().done_by, "marta");
+    assert_eq!(stored.steps[1].as_ref().unwrap().done_by, "anna");
+    assert_eq!(stored.notes, "Trucar dilluns");
+}

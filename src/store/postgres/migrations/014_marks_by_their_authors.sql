@@ -1,22 +1,30 @@
 -- Schema 14: a checklist step's mark (`done_by`) and a request's appointment
 -- check (`user`) name who made them, as an activity names its author (schema
 -- 10). Written by hand, a technician could mark a step, or record a check, in
--- a colleague's name. A mark or check a technician's statement writes, new or
--- changed, is now their own, or one the record had in an entry committed
--- before: an undo brings back a colleague's mark that an entry took away, a
--- redo one it put. Nothing is rewritten: the edit must say what the row holds,
--- so a mark in another's name is refused, and the client never sends one.
+-- a colleague's name. Now every history edit a technician writes that brings a
+-- mark or check into a record (new, or changed) must bring their own, or one
+-- the record had in an edit another transaction committed: an undo brings back
+-- a colleague's mark that an entry took away, a redo one it put.
 --
--- The administrator keeps the names it gives: a restore (and `ocsae migrate`)
--- writes every mark as it was made.
+-- The edits, not the rows, are checked: schemas 6, 8 and 9 tie a record's
+-- edits in a transaction into one chain from the row as it was to the row as
+-- it is left, so a mark reaches a row only through an edit that brings it, and
+-- no edit, even one in the middle of a chain that writes no row, brings a mark
+-- unchecked. A row moved to another key (its council, its id) has an edit that
+-- creates it there, so a mark does not travel with it either. Nothing is
+-- rewritten: the client never sends another's mark, and the refusal says whose.
+--
+-- Run as the writer (not SECURITY DEFINER): the earlier edits looked at are the
+-- ones row-level security lets them read, their own office's. The administrator
+-- keeps the names it gives: a restore (and `ocsae migrate`) writes every mark
+-- as it was made.
 
 -- Whether `mark` was at `path` of record `rec_key` of kind `rec_kind`, before
--- or after an edit of an entry another transaction committed (the entries of
--- this one are the writer's own to write). History numbers are in commit order,
--- and the index on (kind, key, seq) finds the record's edits.
+-- or after an edit another transaction committed (those of this one are the
+-- writer's own). The index on (kind, key, seq) finds the record's edits.
 CREATE FUNCTION ocsae.mark_was_there(rec_kind text, rec_key text, path text[], mark jsonb)
 RETURNS boolean
-LANGUAGE sql STABLE SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
+LANGUAGE sql STABLE SET search_path = pg_catalog, pg_temp AS $$
     SELECT EXISTS (
         SELECT FROM ocsae.history_edit AS e
         JOIN ocsae.history AS h ON h.seq = e.seq
@@ -26,52 +34,40 @@ LANGUAGE sql STABLE SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
     )
 $$;
 
--- The trigger's alone: called by hand, it would tell of another office's history.
-REVOKE ALL ON FUNCTION ocsae.mark_was_there(text, text, text[], jsonb) FROM PUBLIC;
-
--- A mark the row gets, new or changed, is the session user's or was there.
-CREATE FUNCTION ocsae.keep_mark_authors() RETURNS trigger
-LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
+-- Refuses an edit that brings a mark in another's name that the record never had.
+-- Each step is looked at once (the steps are read out of the record once).
+CREATE FUNCTION ocsae.check_marks() RETURNS trigger
+LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $$
 DECLARE
+    steps jsonb;
+    steps_before jsonb;
+    step integer;
     mark jsonb;
-    old_mark jsonb;
-    steps integer;
-    rec_key text;
 BEGIN
-    IF ocsae.is_admin() OR jsonb_typeof(NEW.record) IS DISTINCT FROM 'object' THEN
+    IF ocsae.is_admin() THEN
         RETURN NEW;
     END IF;
-    IF TG_TABLE_NAME = 'rollout' THEN
-        rec_key := NEW.ine::text || '/' || NEW.service;
-        steps := CASE WHEN jsonb_typeof(NEW.record -> 'steps') = 'array'
-                      THEN jsonb_array_length(NEW.record -> 'steps') ELSE 0 END;
-        FOR i IN 0 .. steps - 1 LOOP
-            mark := NEW.record -> 'steps' -> i;
-            old_mark := NULL;
-            IF TG_OP = 'UPDATE' THEN
-                old_mark := OLD.record -> 'steps' -> i;
-            END IF;
-            IF jsonb_typeof(mark) = 'object'
-               AND mark IS DISTINCT FROM old_mark
-               AND (mark ->> 'done_by') IS DISTINCT FROM session_user::text
-               AND NOT ocsae.mark_was_there('rollout', rec_key, ARRAY['steps', i::text], mark) THEN
-                RAISE EXCEPTION 'ocsae: step % of % is marked as done by %, not by this user',
-                        i + 1, rec_key, mark ->> 'done_by'
-                    USING ERRCODE = 'insufficient_privilege';
-            END IF;
-        END LOOP;
-    ELSE
-        mark := NEW.record -> 'appointment_check';
-        old_mark := NULL;
-        IF TG_OP = 'UPDATE' THEN
-            old_mark := OLD.record -> 'appointment_check';
+    IF NEW.kind = 'rollout' THEN
+        steps := CASE WHEN jsonb_typeof(NEW.after -> 'steps') = 'array' THEN NEW.after -> 'steps' ELSE '[]' END;
+        steps_before := NEW.before -> 'steps';
+        SELECT s.i::integer - 1, s.m INTO step, mark
+        FROM jsonb_array_elements(steps) WITH ORDINALITY AS s(m, i)
+        WHERE jsonb_typeof(s.m) = 'object'
+          AND s.m IS DISTINCT FROM steps_before -> (s.i::integer - 1)
+          AND (s.m ->> 'done_by') IS DISTINCT FROM session_user::text
+          AND NOT ocsae.mark_was_there('rollout', NEW.key, ARRAY['steps', (s.i - 1)::text], s.m)
+        LIMIT 1;
+        IF step IS NOT NULL THEN
+            RAISE EXCEPTION 'ocsae: step % of % is marked as done by %, not by this user',
+                    step + 1, NEW.key, mark ->> 'done_by'
+                USING ERRCODE = 'insufficient_privilege';
         END IF;
-        IF jsonb_typeof(mark) = 'object'
-           AND mark IS DISTINCT FROM old_mark
-           AND (mark ->> 'user') IS DISTINCT FROM session_user::text
-           AND NOT ocsae.mark_was_there('certificate', NEW.id::text, ARRAY['appointment_check'], mark) THEN
+    ELSE
+        mark := NEW.after -> 'appointment_check';
+        IF (mark ->> 'user') IS DISTINCT FROM session_user::text
+           AND NOT ocsae.mark_was_there('certificate', NEW.key, ARRAY['appointment_check'], mark) THEN
             RAISE EXCEPTION 'ocsae: the appointment check of request % is recorded as made by %, not by this user',
-                    NEW.id, mark ->> 'user'
+                    NEW.key, mark ->> 'user'
                 USING ERRCODE = 'insufficient_privilege';
         END IF;
     END IF;
@@ -79,16 +75,12 @@ BEGIN
 END
 $$;
 
--- Fired only where a mark may have changed, so that an import of requests
--- without checks, or a change of a cell's notes, costs nothing more.
-CREATE TRIGGER keep_mark_authors BEFORE INSERT ON ocsae.rollout
-    FOR EACH ROW EXECUTE FUNCTION ocsae.keep_mark_authors();
-CREATE TRIGGER keep_mark_authors_changed BEFORE UPDATE ON ocsae.rollout
-    FOR EACH ROW WHEN (NEW.record -> 'steps' IS DISTINCT FROM OLD.record -> 'steps')
-    EXECUTE FUNCTION ocsae.keep_mark_authors();
-CREATE TRIGGER keep_mark_authors BEFORE INSERT ON ocsae.certificate
-    FOR EACH ROW WHEN (jsonb_typeof(NEW.record -> 'appointment_check') = 'object')
-    EXECUTE FUNCTION ocsae.keep_mark_authors();
-CREATE TRIGGER keep_mark_authors_changed BEFORE UPDATE ON ocsae.certificate
-    FOR EACH ROW WHEN (NEW.record -> 'appointment_check' IS DISTINCT FROM OLD.record -> 'appointment_check')
-    EXECUTE FUNCTION ocsae.keep_mark_authors();
+-- Fired only for an edit whose marks may bring one, so that an import of
+-- requests (no checks) or of rollout statuses costs nothing more.
+CREATE TRIGGER check_marks BEFORE INSERT ON ocsae.history_edit
+    FOR EACH ROW WHEN (
+        (NEW.kind = 'rollout' AND NEW.after -> 'steps' IS DISTINCT FROM NEW.before -> 'steps')
+        OR (NEW.kind = 'certificate'
+            AND jsonb_typeof(NEW.after -> 'appointment_check') = 'object'
+            AND NEW.after -> 'appointment_check' IS DISTINCT FROM NEW.before -> 'appointment_check'))
+    EXECUTE FUNCTION ocsae.check_marks();
