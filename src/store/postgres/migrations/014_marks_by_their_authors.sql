@@ -35,7 +35,8 @@ LANGUAGE sql STABLE SET search_path = pg_catalog, pg_temp AS $$
 $$;
 
 -- Refuses an edit that brings a mark in another's name that the record never had.
--- Each step is looked at once (the steps are read out of the record once).
+-- Each step is looked at once (the steps are read out of the record once). A
+-- mark without a name is left to schema 10's check, which refuses it as unreadable.
 CREATE FUNCTION ocsae.check_marks() RETURNS trigger
 LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $$
 DECLARE
@@ -52,7 +53,7 @@ BEGIN
         steps_before := NEW.before -> 'steps';
         SELECT s.i::integer - 1, s.m INTO step, mark
         FROM jsonb_array_elements(steps) WITH ORDINALITY AS s(m, i)
-        WHERE jsonb_typeof(s.m) = 'object'
+        WHERE jsonb_typeof(s.m -> 'done_by') = 'string'
           AND s.m IS DISTINCT FROM steps_before -> (s.i::integer - 1)
           AND (s.m ->> 'done_by') IS DISTINCT FROM session_user::text
           AND NOT ocsae.mark_was_there('rollout', NEW.key, ARRAY['steps', (s.i - 1)::text], s.m)
@@ -64,7 +65,8 @@ BEGIN
         END IF;
     ELSE
         mark := NEW.after -> 'appointment_check';
-        IF (mark ->> 'user') IS DISTINCT FROM session_user::text
+        IF jsonb_typeof(mark -> 'user') = 'string'
+           AND (mark ->> 'user') IS DISTINCT FROM session_user::text
            AND NOT ocsae.mark_was_there('certificate', NEW.key, ARRAY['appointment_check'], mark) THEN
             RAISE EXCEPTION 'ocsae: the appointment check of request % is recorded as made by %, not by this user',
                     NEW.key, mark ->> 'user'
