@@ -352,3 +352,60 @@ fn a_colleagues_mark_with_no_entry_behind_it_does_not_stop_others_changing_the_c
     assert_eq!(stored.steps[1].as_ref().unwrap().done_by, "anna");
     assert_eq!(stored.notes, "Trucar dilluns");
 }
+
+#[test]
+fn a_colleagues_check_does_not_stay_on_a_request_whose_holder_changed() {
+    let Some(db) = noguera() else { return };
+    let (anna, marta) = (open(&db, "anna"), open(&db, "marta"));
+    let request = CertificateRequest::received(
+        0,
+        IneCode(TIURANA),
+        "Maria Puig",
+        HolderRole::Secretary,
+        "tcat",
+        at("2026-11-26T09:00:00Z"),
+    );
+    let id = anna
+        .apply(
+            Change::new(
+                ChangeKind::CertNew,
+                vec![Edit::create(Record::Certificate(request))],
+            ),
+            at(NOW),
+        )
+        .unwrap()
+        .ids[0];
+    let before = marta.certificates().unwrap().remove(0);
+    let change = ocsae::ops::appointment::record(&before, true, marta.user(), "", at(NOW)).unwrap();
+    marta.apply(change, at(NOW)).unwrap();
+    // By hand, Anna renames the holder and keeps Marta's check: refused.
+    let filter = format!("id = {id}");
+    refused(
+        by_hand(
+            &db,
+            "anna",
+            "certificate",
+            &id.to_string(),
+            &filter,
+            "record || '{\"holder\": \"Pere Impostor\"}'",
+        ),
+        "Marta's check kept for another holder",
+    );
+    // As ocsae edits it, the check goes with the holder; Anna's undo brings both back.
+    let before = anna.certificates().unwrap().remove(0);
+    let mut after = before.clone();
+    after.holder = "Pere Vidal".into();
+    let change = ocsae::ops::requests::edit_request(&before, after, at(NOW))
+        .unwrap()
+        .unwrap();
+    anna.apply(change, at(NOW)).unwrap();
+    let edited = anna.certificates().unwrap().remove(0);
+    assert_eq!(
+        (edited.holder.to_string(), edited.appointment_check()),
+        ("Pere Vidal".to_string(), None)
+    );
+    anna.undo(at(NOW)).unwrap().unwrap();
+    let back = anna.certificates().unwrap().remove(0);
+    assert_eq!(back.holder.to_string(), "Maria Puig");
+    assert_eq!(back.appointment_check().map(|c| c.user.as_str()), Some("marta"));
+}

@@ -981,4 +981,5 @@ messages! {
     offline_cannot_connect,
     err_init_not_allowed,
     act_err_closed_by,
+    req_check_dropped,
 }

@@ -92,12 +92,16 @@ pub fn check_step_order(c: &CertificateRequest) -> Result<(), RuleError> {
     Ok(())
 }
 
-/// A request as edited; None if nothing changed.
+/// A request as edited; None if nothing changed. An appointment check was of
+/// the holder, role and council as they were: changed, it is dropped, to be made again.
 pub fn edit_request(
     before: &CertificateRequest,
-    after: CertificateRequest,
+    mut after: CertificateRequest,
     now: DateTime<Utc>,
 ) -> Result<Option<Change>, RuleError> {
+    if (after.ine, &after.holder, after.role) != (before.ine, &before.holder, before.role) {
+        after.set_appointment_check(None);
+    }
     validate(&after, now)?;
     check_step_order(&after)?;
     if *before == after {
@@ -270,6 +274,44 @@ mod tests {
             broken(&|c| c.issued_at = Some(now - Duration::days(1))),
             Err(RuleError::IssuedBeforeReceived)
         );
+    }
+
+    #[test]
+    fn an_appointment_check_is_dropped_when_its_holder_role_or_council_changes() {
+        let now = at("2026-12-04T10:00:00+01:00");
+        let mut before = request(now);
+        before.id = 7;
+        before.role = HolderRole::Secretary;
+        before.set_appointment_check(Some(Box::new(crate::domain::revocation::AppointmentCheck {
+            at: now,
+            user: "marta".into(),
+            found: true,
+        })));
+        let edited = |f: &dyn Fn(&mut CertificateRequest)| {
+            let mut after = before.clone();
+            f(&mut after);
+            match edit_request(&before, after, now).unwrap().unwrap().edits[0]
+                .after
+                .clone()
+            {
+                Some(Record::Certificate(c)) => c,
+                other => panic!("{other:?}"),
+            }
+        };
+        // Its notes: the check stays.
+        assert!(
+            edited(&|c| c.set_notes("revisat".into()))
+                .appointment_check()
+                .is_some()
+        );
+        for change in [
+            &(|c: &mut CertificateRequest| c.holder = "Pere Vidal".into())
+                as &dyn Fn(&mut CertificateRequest),
+            &|c| c.role = HolderRole::Treasurer,
+            &|c| c.ine = IneCode(250024),
+        ] {
+            assert_eq!(edited(change).appointment_check(), None);
+        }
     }
 
     #[test]

@@ -133,19 +133,24 @@ fn rebase(form: &mut RequestForm, ctx: &mut Ctx, mine: &CertificateRequest) {
 /// After filing or editing: the queue with the request selected (its id is the
 /// one the store gave it), and what was saved.
 fn show_saved(ctx: &mut Ctx, edits: &[Edit]) {
-    let saved = edits.iter().find_map(|e| match &e.after {
-        Some(Record::Certificate(c)) => Some(c.clone()),
+    let saved = edits.iter().find_map(|e| match (&e.before, &e.after) {
+        (before, Some(Record::Certificate(c))) => {
+            let checked = matches!(before, Some(Record::Certificate(b)) if b.appointment_check().is_some());
+            Some((c.clone(), checked && c.appointment_check().is_none()))
+        }
         _ => None,
     });
-    let Some(saved) = saved else {
+    let Some((saved, check_dropped)) = saved else {
         return;
     };
     ctx.show(Target::Request(saved.id));
-    announce_filed(ctx, &saved);
+    announce_filed(ctx, &saved, check_dropped);
 }
 
-/// "Desat: sol·licitud #12, termini …", with a warning when the fitxa is not valid.
-fn announce_filed(ctx: &mut Ctx, c: &CertificateRequest) {
+/// "Desat: sol·licitud #12, termini …", with a warning when the fitxa is not
+/// valid, and when the edit dropped the appointment check (another holder, role
+/// or council), that it must be made again.
+fn announce_filed(ctx: &mut Ctx, c: &CertificateRequest, check_dropped: bool) {
     let mut text = match c.due_at(&ctx.data.calendar) {
         Some(due) => ctx.t.f(
             Msg::req_saved,
@@ -154,6 +159,9 @@ fn announce_filed(ctx: &mut Ctx, c: &CertificateRequest) {
         None => ctx.t.f(Msg::req_saved_awaiting, &[("id", &c.id)]),
     };
     let mut kind = StatusKind::Saved;
+    if check_dropped {
+        text = format!("{text} {}", ctx.t.t(Msg::req_check_dropped));
+    }
     if let Some(warning) = super::view::elections_warning(ctx, c) {
         text = format!("{text} {warning}");
         kind = StatusKind::Error;

@@ -11,7 +11,10 @@
 -- it is left, so a mark reaches a row only through an edit that brings it, and
 -- no edit, even one in the middle of a chain that writes no row, brings a mark
 -- unchecked. A row moved to another key (its council, its id) has an edit that
--- creates it there, so a mark does not travel with it either. Nothing is
+-- creates it there, so a mark does not travel with it either; and a request's
+-- check is of its holder, role and council together, so an edit of those that
+-- keeps a colleague's check brings a check nobody made (ocsae drops the check
+-- when they change). Nothing is
 -- rewritten: the client never sends another's mark, and the refusal says whose.
 --
 -- Run as the writer (not SECURITY DEFINER): the earlier edits looked at are the
@@ -31,6 +34,34 @@ LANGUAGE sql STABLE SET search_path = pg_catalog, pg_temp AS $$
         WHERE e.kind = rec_kind AND e.key = rec_key
           AND h.txid IS DISTINCT FROM txid_current()
           AND (e.before #> path = mark OR e.after #> path = mark)
+    )
+$$;
+
+-- A request's appointment check with what it checked: the holder, their role
+-- and their council. A check is of that person: carried over to another holder
+-- (the request edited), it is a check nobody made. Null without a check.
+CREATE FUNCTION ocsae.check_of(request jsonb) RETURNS jsonb
+LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
+    SELECT CASE WHEN pg_catalog.jsonb_typeof(request OPERATOR(pg_catalog.->) 'appointment_check')
+                     OPERATOR(pg_catalog.=) 'object'
+           THEN pg_catalog.jsonb_build_object(
+                'appointment_check', request OPERATOR(pg_catalog.->) 'appointment_check',
+                'holder', request OPERATOR(pg_catalog.->) 'holder',
+                'role', request OPERATOR(pg_catalog.->) 'role',
+                'ine', request OPERATOR(pg_catalog.->) 'ine') END
+$$;
+
+-- Whether request `rec_key` had `check` (as `check_of` gives it), before or
+-- after an edit another transaction committed.
+CREATE FUNCTION ocsae.check_was_there(rec_key text, checked jsonb)
+RETURNS boolean
+LANGUAGE sql STABLE SET search_path = pg_catalog, pg_temp AS $$
+    SELECT EXISTS (
+        SELECT FROM ocsae.history_edit AS e
+        JOIN ocsae.history AS h ON h.seq = e.seq
+        WHERE e.kind = 'certificate' AND e.key = rec_key
+          AND h.txid IS DISTINCT FROM txid_current()
+          AND (ocsae.check_of(e.before) = checked OR ocsae.check_of(e.after) = checked)
     )
 $$;
 
@@ -64,12 +95,13 @@ BEGIN
                 USING ERRCODE = 'insufficient_privilege';
         END IF;
     ELSE
-        mark := NEW.after -> 'appointment_check';
-        IF jsonb_typeof(mark -> 'user') = 'string'
-           AND (mark ->> 'user') IS DISTINCT FROM session_user::text
-           AND NOT ocsae.mark_was_there('certificate', NEW.key, ARRAY['appointment_check'], mark) THEN
-            RAISE EXCEPTION 'ocsae: the appointment check of request % is recorded as made by %, not by this user',
-                    NEW.key, mark ->> 'user'
+        mark := ocsae.check_of(NEW.after);
+        IF jsonb_typeof(mark -> 'appointment_check' -> 'user') = 'string'
+           AND mark IS DISTINCT FROM ocsae.check_of(NEW.before)
+           AND (mark -> 'appointment_check' ->> 'user') IS DISTINCT FROM session_user::text
+           AND NOT ocsae.check_was_there(NEW.key, mark) THEN
+            RAISE EXCEPTION 'ocsae: request % holds an appointment check made by % of another holder, role or council, or never made',
+                    NEW.key, mark -> 'appointment_check' ->> 'user'
                 USING ERRCODE = 'insufficient_privilege';
         END IF;
     END IF;
@@ -84,5 +116,8 @@ CREATE TRIGGER check_marks BEFORE INSERT ON ocsae.history_edit
         (NEW.kind = 'rollout' AND NEW.after -> 'steps' IS DISTINCT FROM NEW.before -> 'steps')
         OR (NEW.kind = 'certificate'
             AND jsonb_typeof(NEW.after -> 'appointment_check') = 'object'
-            AND NEW.after -> 'appointment_check' IS DISTINCT FROM NEW.before -> 'appointment_check'))
+            AND (NEW.after -> 'appointment_check' IS DISTINCT FROM NEW.before -> 'appointment_check'
+                 OR NEW.after -> 'holder' IS DISTINCT FROM NEW.before -> 'holder'
+                 OR NEW.after -> 'role' IS DISTINCT FROM NEW.before -> 'role'
+                 OR NEW.after -> 'ine' IS DISTINCT FROM NEW.before -> 'ine')))
     EXECUTE FUNCTION ocsae.check_marks();
