@@ -59,15 +59,17 @@ impl Ctx {
             return false;
         }
         // A restore replaced the history: the numbers seen mean other entries.
-        match self.store.history_identity() {
-            Ok(identity) if identity != self.live.identity => return self.reload_restored(identity),
-            Ok(_) => {}
+        let identity = match self.store.history_identity() {
+            Ok(identity) if identity != self.live.identity => {
+                return self.reload_all(identity, Msg::live_restored);
+            }
+            Ok(identity) => identity,
             Err(e) => {
                 tracing::warn!("could not read the store's history identity: {e}");
                 self.unanswered(&e);
                 return false;
             }
-        }
+        };
         // Read the history only past the newest entry: on sled, a range read can
         // bring a large entry (an import's) into memory for nothing.
         match self.store.last_seq() {
@@ -83,6 +85,16 @@ impl Ctx {
         // the rest still comes in, and the administrator is told which one.
         let changes = match self.store.changes_since_skipping(self.live.seen) {
             Ok(changes) => changes,
+            // The server answered just now: what came is too large to read in
+            // time (a huge import, or an entry written by hand to be one), and
+            // would be asked for again and again. The records are read instead.
+            Err(e) if e.is_unanswered() => {
+                tracing::warn!(
+                    "the changes since {} could not be read in time: {e}",
+                    self.live.seen
+                );
+                return self.reload_all(identity, Msg::live_too_large);
+            }
             Err(e) => {
                 tracing::warn!("could not read the changes since {}: {e}", self.live.seen);
                 self.unanswered(&e);
@@ -137,8 +149,10 @@ impl Ctx {
     /// The store was restored from a backup: everything is read again (the
     /// councils now, the requests by the loader, as at start), with the
     /// holidays the backup brought, and the status bar says so.
-    fn reload_restored(&mut self, identity: String) -> bool {
-        tracing::info!("the store was restored: reading everything again");
+    /// Reads every record again, for a history that cannot be followed entry by
+    /// entry (restored, or too large to read in time); `said` tells the user why.
+    fn reload_all(&mut self, identity: String, said: Msg) -> bool {
+        tracing::info!("reading everything again");
         if let Ok(Some(shared)) = self.store.shared_settings()
             && !shared.local_holidays.is_empty()
         {
@@ -168,7 +182,7 @@ impl Ctx {
             ..Live::starting_at(seen, identity)
         };
         self.refresh_rows();
-        self.set_status(StatusKind::Info, self.t.t(Msg::live_restored).to_string());
+        self.set_status(StatusKind::Info, self.t.t(said).to_string());
         true
     }
 

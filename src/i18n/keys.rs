@@ -982,4 +982,5 @@ messages! {
     err_init_not_allowed,
     act_err_closed_by,
     req_check_dropped,
+    live_too_large,
 }

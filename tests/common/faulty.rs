@@ -7,6 +7,8 @@
 //! - `simulate_full_disk_at_flush`: a change is applied but not durable; from then
 //!   on every change is refused, even with room, until a retry succeeds (sled
 //!   refuses writes after a failed one until it is reopened).
+//! - `simulate_slow_changes`: reading the changes since an entry takes longer
+//!   than the dashboard waits (a server given an entry of a gigabyte).
 
 use chrono::{DateTime, Utc};
 use ocsae::store::{
@@ -24,6 +26,7 @@ pub struct FaultyStore {
     broken: AtomicBool,
     /// What this wrapper pretends is not on disk.
     waiting: Mutex<Vec<(ChangeKind, Vec<Edit>)>>,
+    slow_changes: AtomicBool,
 }
 
 impl FaultyStore {
@@ -34,7 +37,12 @@ impl FaultyStore {
             at_flush: AtomicBool::new(false),
             broken: AtomicBool::new(false),
             waiting: Mutex::new(Vec::new()),
+            slow_changes: AtomicBool::new(false),
         }
+    }
+
+    pub fn simulate_slow_changes(&self, on: bool) {
+        self.slow_changes.store(on, SeqCst);
     }
 
     pub fn simulate_full_disk(&self, on: bool) {
@@ -130,6 +138,13 @@ impl Store for FaultyStore {
         self.inner.changes_since(seq)
     }
     fn changes_since_skipping(&self, seq: u64) -> Result<ocsae::store::Changes> {
+        if self.slow_changes.load(SeqCst) {
+            return Err(StoreError::Unanswered {
+                location: self.inner.location().to_string(),
+                waited: 3,
+                change: false,
+            });
+        }
         self.inner.changes_since_skipping(seq)
     }
     fn authors(&self, kind: Kind) -> Result<std::collections::HashMap<RecordId, ocsae::store::Authors>> {
