@@ -86,9 +86,10 @@ impl Ctx {
         let changes = match self.store.changes_since_skipping(self.live.seen) {
             Ok(changes) => changes,
             // The server answered just now: what came is too large to read in
-            // time (a huge import, or an entry written by hand to be one), and
-            // would be asked for again and again. The records are read instead.
-            Err(e) if e.is_unanswered() => {
+            // time (a huge import, or an entry written by hand to be one; the
+            // server cancels the statement, "busy"), and would be asked for again
+            // and again. The records are read instead.
+            Err(e) if e.is_unanswered() || matches!(e, StoreError::Busy { .. }) => {
                 tracing::warn!(
                     "the changes since {} could not be read in time: {e}",
                     self.live.seen
@@ -101,6 +102,9 @@ impl Ctx {
                 return false;
             }
         };
+        if changes.too_large.is_some() {
+            return self.reload_all(identity, Msg::live_too_large);
+        }
         for entry in &changes.unreadable {
             tracing::warn!(seq = entry.seq, user = %entry.user, "a history entry could not be read, skipped: {}", entry.detail);
             self.live.seen = self.live.seen.max(entry.seq);

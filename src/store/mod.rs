@@ -111,7 +111,7 @@ pub trait Store: Send + Sync {
     fn changes_since_skipping(&self, seq: u64) -> Result<Changes> {
         Ok(Changes {
             applied: self.changes_since(seq)?,
-            unreadable: Vec::new(),
+            ..Changes::default()
         })
     }
     /// Who created and who last changed each record of `kind` that has a history.

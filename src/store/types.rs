@@ -297,6 +297,9 @@ pub struct Unreadable {
 pub struct Changes {
     pub applied: Vec<Applied>,
     pub unreadable: Vec<Unreadable>,
+    /// The entries since were too large to read at once (their newest number):
+    /// none is in `applied`, and the records are to be read instead.
+    pub too_large: Option<u64>,
 }
 
 /// Every record of one kind from `first` to `last`, written by a change

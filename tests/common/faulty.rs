@@ -139,10 +139,10 @@ impl Store for FaultyStore {
     }
     fn changes_since_skipping(&self, seq: u64) -> Result<ocsae::store::Changes> {
         if self.slow_changes.load(SeqCst) {
-            return Err(StoreError::Unanswered {
+            // As PostgreSQL's statement timeout is said.
+            return Err(StoreError::Busy {
                 location: self.inner.location().to_string(),
-                waited: 3,
-                change: false,
+                detail: "canceling statement due to statement timeout".into(),
             });
         }
         self.inner.changes_since_skipping(seq)
