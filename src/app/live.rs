@@ -150,11 +150,10 @@ impl Ctx {
         }
     }
 
-    /// The store was restored from a backup: everything is read again (the
-    /// councils now, the requests by the loader, as at start), with the
-    /// holidays the backup brought, and the status bar says so.
-    /// Reads every record again, for a history that cannot be followed entry by
-    /// entry (restored, or too large to read in time); `said` tells the user why.
+    /// Everything is read again (the councils now, the requests by the loader,
+    /// as at start), with the holidays the store keeps, for a history that
+    /// cannot be followed entry by entry: restored from a backup, or too large
+    /// to read. The status bar says why (`said`).
     fn reload_all(&mut self, identity: String, said: Msg) -> bool {
         tracing::info!("reading everything again");
         if let Ok(Some(shared)) = self.store.shared_settings()
