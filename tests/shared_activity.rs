@@ -61,6 +61,21 @@ fn selected_summary(app: &App) -> Option<String> {
     Some(app.data.activities.list[i].summary.clone())
 }
 
+/// Anna's call from Tiurana, and Anna's and Marta's dashboards on Activitat.
+fn both_on_a_call(db: &pg::Db, clock: &FixedClock) -> (u64, App, App) {
+    let id = log_call(
+        open(db, "anna").as_ref(),
+        252228,
+        "Alta a e-NOTUM",
+        "2026-11-26T08:00:00Z",
+    );
+    let mut anna = app_as(db, "anna", clock);
+    let mut marta = app_as(db, "marta", clock);
+    press(&mut anna, KeyCode::Char('4'));
+    press(&mut marta, KeyCode::Char('4'));
+    (id, anna, marta)
+}
+
 #[test]
 fn a_colleagues_logged_call_reaches_the_activity_tab_in_place_and_says_who() {
     let Some(db) = noguera() else { return };
@@ -109,16 +124,7 @@ fn a_colleagues_logged_call_reaches_the_activity_tab_in_place_and_says_who() {
 fn an_edit_based_on_an_old_version_is_refused_naming_who_and_the_form_keeps_what_was_typed() {
     let Some(db) = noguera() else { return };
     let clock = FixedClock::new(at(NOW));
-    let id = log_call(
-        open(&db, "anna").as_ref(),
-        252228,
-        "Alta a e-NOTUM",
-        "2026-11-26T08:00:00Z",
-    );
-    let mut anna = app_as(&db, "anna", &clock);
-    let mut marta = app_as(&db, "marta", &clock);
-    press(&mut anna, KeyCode::Char('4'));
-    press(&mut marta, KeyCode::Char('4'));
+    let (id, mut anna, mut marta) = both_on_a_call(&db, &clock);
     // Anna edits the summary while Marta closes the call.
     press(&mut anna, KeyCode::Char('e'));
     type_text(&mut anna, " i e-FACT");
@@ -173,16 +179,7 @@ fn an_edit_based_on_an_old_version_is_refused_naming_who_and_the_form_keeps_what
 fn closing_a_call_a_colleague_closed_meanwhile_names_them_and_changes_nothing() {
     let Some(db) = noguera() else { return };
     let clock = FixedClock::new(at(NOW));
-    let id = log_call(
-        open(&db, "anna").as_ref(),
-        252228,
-        "Alta a e-NOTUM",
-        "2026-11-26T08:00:00Z",
-    );
-    let mut anna = app_as(&db, "anna", &clock);
-    let mut marta = app_as(&db, "marta", &clock);
-    press(&mut anna, KeyCode::Char('4'));
-    press(&mut marta, KeyCode::Char('4'));
+    let (id, mut anna, mut marta) = both_on_a_call(&db, &clock);
     // Both open the close prompt; Marta closes first.
     press(&mut anna, KeyCode::Char('x'));
     type_text(&mut anna, "resolt per telèfon");

@@ -94,6 +94,23 @@ fn marked_by(db: &pg::Db) -> Option<String> {
         .get(0)
 }
 
+/// Tiurana's secretary's request, filed by `store`'s user: its id.
+fn file_secretary(store: &dyn Store) -> u64 {
+    let request = CertificateRequest::received(
+        0,
+        IneCode(TIURANA),
+        "Maria Puig",
+        HolderRole::Secretary,
+        "tcat",
+        at("2026-11-26T09:00:00Z"),
+    );
+    let change = Change::new(
+        ChangeKind::CertNew,
+        vec![Edit::create(Record::Certificate(request))],
+    );
+    store.apply(change, at(NOW)).unwrap().ids[0]
+}
+
 #[test]
 fn a_step_is_marked_done_by_its_writer_never_in_a_colleagues_name() {
     let Some(db) = noguera() else { return };
@@ -149,24 +166,7 @@ fn an_undo_brings_back_a_colleagues_mark_but_no_copy_of_it_is_made_up() {
 fn an_appointment_check_is_recorded_by_its_writer_never_in_a_colleagues_name() {
     let Some(db) = noguera() else { return };
     let anna = open(&db, "anna");
-    let request = CertificateRequest::received(
-        0,
-        IneCode(TIURANA),
-        "Maria Puig",
-        HolderRole::Secretary,
-        "tcat",
-        at("2026-11-26T09:00:00Z"),
-    );
-    let id = anna
-        .apply(
-            Change::new(
-                ChangeKind::CertNew,
-                vec![Edit::create(Record::Certificate(request))],
-            ),
-            at(NOW),
-        )
-        .unwrap()
-        .ids[0];
+    let id = file_secretary(anna.as_ref());
     let filter = format!("id = {id}");
     let check = |who: &str, when: &str| {
         format!(
@@ -357,24 +357,7 @@ fn a_colleagues_mark_with_no_entry_behind_it_does_not_stop_others_changing_the_c
 fn a_colleagues_check_does_not_stay_on_a_request_whose_holder_changed() {
     let Some(db) = noguera() else { return };
     let (anna, marta) = (open(&db, "anna"), open(&db, "marta"));
-    let request = CertificateRequest::received(
-        0,
-        IneCode(TIURANA),
-        "Maria Puig",
-        HolderRole::Secretary,
-        "tcat",
-        at("2026-11-26T09:00:00Z"),
-    );
-    let id = anna
-        .apply(
-            Change::new(
-                ChangeKind::CertNew,
-                vec![Edit::create(Record::Certificate(request))],
-            ),
-            at(NOW),
-        )
-        .unwrap()
-        .ids[0];
+    let id = file_secretary(anna.as_ref());
     let before = marta.certificates().unwrap().remove(0);
     let change = ocsae::ops::appointment::record(&before, true, marta.user(), "", at(NOW)).unwrap();
     marta.apply(change, at(NOW)).unwrap();
